@@ -1,0 +1,61 @@
+"""The `stepvid` command line: one entry point, one sub-command per room of the system.
+
+Each room owns its sub-commands in its own module, exposing ``register(subparsers)``; this file only
+wires them together. Registration must stay cheap (no torch import): handlers import what they need.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+# (module, attribute) pairs, each a function ``register(subparsers) -> None``.
+_ROOMS: list[str] = [
+    "stepvid.pipeline_cli",  # generate, inspect
+    "stepvid.world.cli",  # world make|judge|sheet|raw
+    "stepvid.train.cli",  # train vae|dit|cache
+    "stepvid.data.cli",  # curate
+    "stepvid.eval.cli",  # eval
+]
+
+
+class CLIError(Exception):
+    """An error caused by the user's input; printed without a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stepvid",
+        description="Step-Video-T2V, complete: generate, train, curate and evaluate text-to-video models.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _ROOMS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a room not built yet, or an optional extra missing
+            if exc.name and (exc.name == name or name.startswith(exc.name)):
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except (CLIError, ValueError, FileNotFoundError) as exc:
+        if os.environ.get("STEPVID_DEBUG"):
+            raise
+        print(f"stepvid {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""stepvid.eval."""

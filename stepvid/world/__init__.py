@@ -1,1 +1,18 @@
-"""stepvid.world."""
+"""stepvid.world: a synthetic bilingual video world (scene specs, renderer, captions) and its exact judge.
+
+Public API::
+
+    from stepvid.world import SceneSpec, ObjectSpec, sample_scene, render_video, render_image
+    from stepvid.world import caption, parse_prompt, CannotJudge, judge, is_heldout
+"""
+
+from stepvid.world.captions import CannotJudge, Request, all_captions, caption, parse_prompt, request_from_spec
+from stepvid.world.judge import JudgeResult, analyze, judge, judge_batch
+from stepvid.world.render import render_image, render_video
+from stepvid.world.scene import ObjectSpec, SceneSpec, is_heldout, sample_scene
+
+__all__ = [
+    "SceneSpec", "ObjectSpec", "sample_scene", "is_heldout", "render_video", "render_image", "caption",
+    "all_captions", "parse_prompt", "request_from_spec", "Request", "CannotJudge", "judge", "judge_batch",
+    "analyze", "JudgeResult",
+]

@@ -1,0 +1,203 @@
+"""Stage 3: captions. Pluggable captioners over clip rows.
+
+* ``SidecarCaptioner`` — ground truth when the source has it: a ``<video>.json`` sidecar (world raw
+  footage) whose scenes carry captions; a clip takes the caption of the scene it overlaps most.
+* ``OpenAICaptioner`` — any OpenAI-compatible vision-language endpoint (``POST {base}/chat/completions``),
+  producing the report's three kinds: ``short`` (subject + action, like a user prompt), ``dense`` (subject,
+  events, environment, style, shot type and camera movement) and ``title`` (a video title, standing in
+  for original titles when the source has none). The 8 sampled frames go as base64 JPEG data URLs.
+  Concurrency ``batch_size`` requests at a time, a global rate limit (requests/second), retries with
+  exponential backoff on 429/5xx/network errors (honouring Retry-After). The API key is read from the
+  environment variable named by ``api_key_env`` — never from a flag or a file.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable, Protocol
+
+import numpy as np
+
+PROMPTS = {
+    "short": "Describe this video in one short sentence: the main subject and what it does, like a prompt a user "
+             "would type. Reply with the sentence only.",
+    "dense": "Describe this video in detail: the subjects, events, environment and visuals, the type and style of "
+             "video, the shot type and the camera movement. Reply with one paragraph only.",
+    "title": "Give this video a short title, as its uploader might. Reply with the title only.",
+}
+
+
+class Captioner(Protocol):
+    def __call__(self, rows: list[dict]) -> list[dict[str, str]]:
+        """Captions per row: a dict of named captions (e.g. {"short": ..., "dense": ...}); {} when none."""
+
+
+class SidecarCaptioner:
+    """Captions from a world raw-footage sidecar (``<source>.json`` with ``scenes[i].caption``)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, dict | None] = {}
+
+    def _truth(self, source: str) -> dict | None:
+        if source not in self._cache:
+            p = Path(source + ".json")
+            try:
+                self._cache[source] = json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
+            except (OSError, json.JSONDecodeError):
+                self._cache[source] = None
+        return self._cache[source]
+
+    def __call__(self, rows: list[dict]) -> list[dict[str, str]]:
+        out = []
+        for r in rows:
+            truth = self._truth(r["source"])
+            best, cap = 0, None
+            for s in (truth or {}).get("scenes", []):
+                ov = min(s["end"], r["end_frame"]) - max(s["start"], r["start_frame"])
+                if ov > best and s.get("caption"):
+                    best, cap = ov, s["caption"]
+            out.append({"gt": cap} if cap else {})
+        return out
+
+
+def frames_to_jpeg_b64(frames: np.ndarray, max_side: int = 512, quality: int = 85) -> list[str]:
+    from PIL import Image
+
+    out = []
+    for f in frames:
+        im = Image.fromarray(f)
+        im.thumbnail((max_side, max_side))
+        buf = io.BytesIO()
+        im.save(buf, format="JPEG", quality=quality)
+        out.append(base64.b64encode(buf.getvalue()).decode())
+    return out
+
+
+class _RateLimiter:
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self.next = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            delay = max(0.0, self.next - now)
+            self.next = max(now, self.next) + self.interval
+        if delay:
+            time.sleep(delay)
+
+
+class CaptionError(RuntimeError):
+    pass
+
+
+class OpenAICaptioner:
+    """Client for an OpenAI-compatible chat-completions endpoint with image inputs."""
+
+    def __init__(self, base_url: str, model: str, api_key_env: str = "OPENAI_API_KEY",
+                 kinds: tuple[str, ...] = ("short", "dense", "title"), batch_size: int = 4, max_retries: int = 5,
+                 backoff: float = 1.0, requests_per_second: float = 2.0, timeout: float = 120.0,
+                 frames_fn: Callable[[dict], np.ndarray] | None = None, max_tokens: int = 300) -> None:
+        unknown = set(kinds) - set(PROMPTS)
+        if unknown:
+            raise ValueError(f"unknown caption kinds {sorted(unknown)}; known: {sorted(PROMPTS)}")
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.model, self.kinds, self.batch_size = model, tuple(kinds), max(1, batch_size)
+        self.api_key = os.environ.get(api_key_env, "")
+        self.max_retries, self.backoff, self.timeout, self.max_tokens = max_retries, backoff, timeout, max_tokens
+        self.limiter = _RateLimiter(requests_per_second)
+        self.frames_fn = frames_fn or _default_frames
+
+    def request(self, prompt: str, images_b64: list[str]) -> str:
+        content = [{"type": "text", "text": prompt}] + [
+            {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{b}"}} for b in images_b64]
+        body = json.dumps({"model": self.model, "messages": [{"role": "user", "content": content}],
+                           "max_tokens": self.max_tokens, "temperature": 0.2}).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        last = ""
+        for attempt in range(self.max_retries + 1):
+            self.limiter.wait()
+            req = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                    data = json.loads(resp.read())
+                return str(data["choices"][0]["message"]["content"]).strip()
+            except urllib.error.HTTPError as exc:
+                last = f"HTTP {exc.code}: {exc.read()[:200]!r}"
+                if exc.code not in (408, 409, 429) and exc.code < 500:
+                    raise CaptionError(f"{self.url}: {last}") from exc
+                retry_after = exc.headers.get("Retry-After") if exc.headers else None
+                delay = float(retry_after) if retry_after and retry_after.replace(".", "").isdigit() else None
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                last, delay = f"{type(exc).__name__}: {exc}", None
+            except (KeyError, IndexError, json.JSONDecodeError) as exc:
+                raise CaptionError(f"{self.url}: malformed response ({exc})") from exc
+            if attempt < self.max_retries:
+                time.sleep(delay if delay is not None else self.backoff * 2**attempt)
+        raise CaptionError(f"{self.url}: giving up after {self.max_retries + 1} attempts ({last})")
+
+    def _one(self, row: dict) -> dict[str, str]:
+        images = frames_to_jpeg_b64(self.frames_fn(row))
+        return {k: self.request(PROMPTS[k], images) for k in self.kinds}
+
+    def __call__(self, rows: list[dict]) -> list[dict[str, str]]:
+        with ThreadPoolExecutor(self.batch_size) as pool:
+            return list(pool.map(self._one, rows))
+
+
+def _default_frames(row: dict) -> np.ndarray:
+    from stepvid.data.curate.decode import grab_frames
+    from stepvid.data.curate.tags import sample_indices
+
+    idx = sample_indices(row["start_frame"], row["end_frame"])
+    got = grab_frames(row["source"], idx)
+    return np.stack([got[i] for i in idx])
+
+
+def caption_rows(rows: list[dict], captioner: Captioner, cache_path: str | os.PathLike | None = None,
+                 chunk: int = 16, primary: tuple[str, ...] = ("gt", "short", "dense", "title")) -> int:
+    """Caption rows in place (``captions`` dict + primary ``caption``), reusing and appending a JSONL cache
+    keyed by clip_id so an interrupted job does not pay twice. Returns the number of newly captioned rows."""
+    cache: dict[str, dict] = {}
+    if cache_path and os.path.exists(cache_path):
+        with open(cache_path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    item = json.loads(line)
+                    cache[item["clip_id"]] = item["captions"]
+                except (json.JSONDecodeError, KeyError):
+                    continue  # a line cut short by a kill
+    todo = [r for r in rows if r["clip_id"] not in cache]
+    fh = open(cache_path, "a", encoding="utf-8") if cache_path else None
+    try:
+        for i in range(0, len(todo), chunk):
+            part = todo[i : i + chunk]
+            for r, caps in zip(part, captioner(part)):
+                cache[r["clip_id"]] = caps
+                if fh:
+                    fh.write(json.dumps({"clip_id": r["clip_id"], "captions": caps}, ensure_ascii=False) + "\n")
+            if fh:
+                fh.flush()
+                os.fsync(fh.fileno())
+    finally:
+        if fh:
+            fh.close()
+    for r in rows:
+        caps = cache.get(r["clip_id"], {})
+        r["captions"] = caps
+        r["caption"] = next((caps[k] for k in primary if caps.get(k)), r.get("caption", ""))
+    return len(todo)

@@ -1,0 +1,125 @@
+"""Safe filter expressions over clip tags: ``"motion_mean > 0.5 and not has_subtitle"``.
+
+Parsed with ``ast`` and checked against a whitelist (boolean logic, comparisons, arithmetic, numbers,
+strings, column names, tuples/lists for ``in``, and the functions abs/min/max); anything else — attribute
+access, subscripts, other calls, lambdas, comprehensions — is refused before evaluation. Unknown columns
+are reported by name together with the known ones. A comparison involving a missing value (None) is
+False, so rows lacking a tag never pass a threshold on it.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from typing import Any, Callable, Iterable
+
+_CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+        ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
+_BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+        ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Pow: operator.pow}
+_FUNCS = {"abs": abs, "min": min, "max": max}
+
+
+class FilterError(ValueError):
+    """A filter expression that is malformed, uses a forbidden construct or names an unknown column."""
+
+
+def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[[dict[str, Any]], bool]:
+    """Compile ``expr`` into ``row -> bool``. With ``columns`` given, unknown names fail here, not per row."""
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FilterError(f"filter {expr!r}: syntax error at column {exc.offset}: {exc.msg}") from exc
+    known = set(columns) if columns is not None else None
+    names: set[str] = set()
+
+    def check(node: ast.AST) -> None:
+        if isinstance(node, ast.Name):
+            if node.id not in _FUNCS and node.id not in ("True", "False", "None"):
+                names.add(node.id)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCS or node.keywords:
+                raise FilterError(f"filter {expr!r}: only abs(), min() and max() may be called")
+            for a in node.args:
+                check(a)
+            return
+        elif isinstance(node, ast.Constant):
+            if not isinstance(node.value, (int, float, str, bool, type(None))):
+                raise FilterError(f"filter {expr!r}: constant {node.value!r} is not allowed")
+        elif isinstance(node, ast.Compare):
+            if not all(type(op) in _CMP for op in node.ops):
+                raise FilterError(f"filter {expr!r}: comparison operator not allowed (use ==, !=, <, <=, >, >=, in)")
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in _BIN:
+                raise FilterError(f"filter {expr!r}: operator {type(node.op).__name__} not allowed")
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.Not, ast.USub, ast.UAdd)):
+                raise FilterError(f"filter {expr!r}: operator {type(node.op).__name__} not allowed")
+        elif not isinstance(node, (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.Tuple, ast.List, ast.Load,
+                                   *map(type, [op() for op in _CMP]), ast.Not, ast.USub, ast.UAdd, *_BIN)):
+            raise FilterError(f"filter {expr!r}: {type(node).__name__} is not allowed in a filter expression")
+        for child in ast.iter_child_nodes(node):
+            check(child)
+
+    check(tree)
+    if known is not None:
+        unknown = sorted(names - known)
+        if unknown:
+            raise FilterError(f"filter {expr!r}: unknown column {', '.join(map(repr, unknown))}; "
+                              f"known columns: {', '.join(sorted(known))}")
+
+    def ev(node: ast.AST, row: dict[str, Any]) -> Any:
+        if isinstance(node, ast.Expression):
+            return ev(node.body, row)
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in row:
+                return row[node.id]
+            raise FilterError(f"filter {expr!r}: unknown column {node.id!r}; known columns: {', '.join(sorted(row))}")
+        if isinstance(node, ast.BoolOp):
+            if isinstance(node.op, ast.And):
+                return all(ev(v, row) for v in node.values)
+            return any(ev(v, row) for v in node.values)
+        if isinstance(node, ast.UnaryOp):
+            v = ev(node.operand, row)
+            if isinstance(node.op, ast.Not):
+                return not v
+            if v is None:
+                return None
+            return -v if isinstance(node.op, ast.USub) else +v
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left, row), ev(node.right, row)
+            if a is None or b is None:
+                return None
+            return _BIN[type(node.op)](a, b)
+        if isinstance(node, ast.Compare):
+            left = ev(node.left, row)
+            for op, right_node in zip(node.ops, node.comparators):
+                right = ev(right_node, row)
+                if left is None or right is None:
+                    if type(op) in (ast.Eq, ast.NotEq):
+                        if not _CMP[type(op)](left, right):
+                            return False
+                    else:
+                        return False
+                elif not _CMP[type(op)](left, right):
+                    return False
+                left = right
+            return True
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return tuple(ev(e, row) for e in node.elts)
+        if isinstance(node, ast.Call):
+            args = [ev(a, row) for a in node.args]
+            return None if any(a is None for a in args) else _FUNCS[node.func.id](*args)
+        raise FilterError(f"filter {expr!r}: cannot evaluate {type(node).__name__}")  # unreachable after check()
+
+    def predicate(row: dict[str, Any]) -> bool:
+        try:
+            return bool(ev(tree, row))
+        except TypeError as exc:
+            raise FilterError(f"filter {expr!r}: type error on row {row.get('clip_id', '?')}: {exc}") from exc
+
+    predicate.columns = frozenset(names)  # type: ignore[attr-defined]
+    predicate.expr = expr  # type: ignore[attr-defined]
+    return predicate

@@ -1,0 +1,201 @@
+"""The one attention entry point of stepvid, plus Ulysses sequence parallelism.
+
+``attention(q, k, v, kv_lens=..., sp_group=..., backend=...)`` takes token-major tensors [B, S, H, D] (the
+layout projections produce) and returns the same layout. It
+
+* runs ``torch.nn.functional.scaled_dot_product_attention`` and lets PyTorch pick cuDNN / flash /
+  memory-efficient kernels, unless a backend is forced (argument, :func:`set_attention_backend`, or the
+  ``STEPVID_ATTN_BACKEND`` environment variable);
+* handles key padding from per-sample key lengths without a dense [B, H, Nq, Nkv] mask: samples sharing a
+  length run unmasked on a truncated key range (flash/cuDNN eligible); with many distinct lengths a
+  broadcast [B, 1, 1, Nkv] boolean mask is used instead;
+* implements Ulysses sequence parallelism: with a process group of size P, each rank holds S/P query/key
+  tokens of all H heads; an all-to-all turns that into all S tokens of H/P heads, attention runs locally,
+  and the inverse all-to-all restores the token split. The collectives are autograd functions, so the
+  same code trains.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+
+_BACKENDS = ("auto", "flash", "efficient", "cudnn", "math")
+_default_backend: str = os.environ.get("STEPVID_ATTN_BACKEND", "auto")
+# With more distinct key lengths than this, one masked call beats a loop of unmasked calls.
+_MAX_LENGTH_GROUPS = 4
+
+
+def set_attention_backend(name: str) -> None:
+    """Force the SDPA backend used by default: one of auto, flash, efficient, cudnn, math."""
+    global _default_backend
+    if name not in _BACKENDS:
+        raise ValueError(f"unknown attention backend {name!r}; choose from {_BACKENDS}")
+    _default_backend = name
+
+
+def _sdpa_context(backend: str):
+    if backend == "auto":
+        return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    kinds = {"flash": SDPBackend.FLASH_ATTENTION, "efficient": SDPBackend.EFFICIENT_ATTENTION,
+             "cudnn": SDPBackend.CUDNN_ATTENTION, "math": SDPBackend.MATH}
+    return sdpa_kernel(kinds[backend])
+
+
+# --------------------------------------------------------------------------------------------------------
+# Autograd-aware collectives for sequence parallelism
+# --------------------------------------------------------------------------------------------------------
+class _AllToAll(torch.autograd.Function):
+    """Equal-split all-to-all along dim 0; its own adjoint, so backward is the same exchange."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, group) -> torch.Tensor:
+        ctx.group = group
+        x = x.contiguous()
+        out = torch.empty_like(x)
+        dist.all_to_all_single(out, x, group=group)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        grad = grad.contiguous()
+        out = torch.empty_like(grad)
+        dist.all_to_all_single(out, grad, group=ctx.group)
+        return out, None
+
+
+class _GatherSeq(torch.autograd.Function):
+    """All-gather along ``dim``. Backward sums the incoming gradients over ranks and keeps the local slice.
+
+    Convention: every rank computes the same loss on the gathered output, so after backward each rank holds
+    a partial gradient and the *mean* over the group equals the single-process gradient (what DDP/FSDP
+    gradient averaging over all data x sequence-parallel ranks computes).
+    """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, dim: int, group) -> torch.Tensor:
+        ctx.dim, ctx.group = dim, group
+        x = x.contiguous()
+        parts = [torch.empty_like(x) for _ in range(dist.get_world_size(group))]
+        dist.all_gather(parts, x, group=group)
+        return torch.cat(parts, dim=dim)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        grad = grad.contiguous()
+        dist.all_reduce(grad, group=ctx.group)
+        rank = dist.get_rank(ctx.group)
+        return grad.chunk(dist.get_world_size(ctx.group), dim=ctx.dim)[rank].contiguous(), None, None
+
+
+def sp_world_size(group) -> int:
+    """Size of a sequence-parallel group (1 for ``None``)."""
+    return 1 if group is None else dist.get_world_size(group)
+
+
+def sp_scatter(x: torch.Tensor, group, dim: int = 1) -> torch.Tensor:
+    """This rank's ``torch.chunk`` slice of ``x`` along ``dim`` (the size must divide evenly)."""
+    p = sp_world_size(group)
+    if p == 1:
+        return x
+    if x.shape[dim] % p:
+        raise ValueError(f"sequence length {x.shape[dim]} is not divisible by the sequence-parallel size {p}")
+    return x.chunk(p, dim=dim)[dist.get_rank(group)]
+
+
+def sp_gather(x: torch.Tensor, group, dim: int = 1) -> torch.Tensor:
+    """Concatenate every rank's slice along ``dim`` (autograd-aware; see :class:`_GatherSeq`)."""
+    return x if sp_world_size(group) == 1 else _GatherSeq.apply(x, dim, group)
+
+
+def _seq_to_heads(x: torch.Tensor, group) -> torch.Tensor:
+    """[B, S/P, H, D] (all heads, local tokens) -> [B, S, H/P, D] (local heads, all tokens)."""
+    p = sp_world_size(group)
+    b, s, h, d = x.shape
+    x = x.reshape(b, s, p, h // p, d).permute(2, 0, 1, 3, 4)        # [P(head group), B, S/P, H/P, D]
+    x = _AllToAll.apply(x, group)                                   # [P(token chunk), B, S/P, H/P, D]
+    return x.permute(1, 0, 2, 3, 4).reshape(b, p * s, h // p, d)
+
+
+def _heads_to_seq(x: torch.Tensor, group) -> torch.Tensor:
+    """Inverse of :func:`_seq_to_heads`: [B, S, H/P, D] -> [B, S/P, H, D]."""
+    p = sp_world_size(group)
+    b, s, h, d = x.shape
+    x = x.reshape(b, p, s // p, h, d).permute(1, 0, 2, 3, 4)        # [P(token chunk), B, S/P, H/P, D]
+    x = _AllToAll.apply(x, group)                                   # [P(head group), B, S/P, H/P, D]
+    return x.permute(1, 2, 0, 3, 4).reshape(b, s // p, p * h, d)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Dispatch
+# --------------------------------------------------------------------------------------------------------
+def _sdpa(q, k, v, mask=None, scale=None):
+    """SDPA on token-major tensors [B, S, H, D]."""
+    out = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
+                                         attn_mask=mask, scale=scale)
+    return out.transpose(1, 2)
+
+
+def _key_padding_attention(q, k, v, lens: list[int], scale):
+    n_kv = k.shape[1]
+    if all(n == n_kv for n in lens):
+        return _sdpa(q, k, v, scale=scale)
+    groups = sorted(set(lens))
+    if len(groups) <= _MAX_LENGTH_GROUPS:
+        out = q.new_empty(q.shape[:-1] + (v.shape[-1],))
+        for n in groups:
+            idx = [i for i, m in enumerate(lens) if m == n]
+            sel = slice(idx[0], idx[0] + 1) if len(idx) == 1 else torch.tensor(idx, device=q.device)
+            out[sel] = _sdpa(q[sel], k[sel, :n], v[sel, :n], scale=scale)
+        return out
+    lens_t = torch.tensor(lens, device=q.device)
+    mask = torch.arange(n_kv, device=q.device)[None] < lens_t[:, None]
+    return _sdpa(q, k, v, mask=mask[:, None, None, :], scale=scale)
+
+
+def attention(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    *,
+    kv_lens: Sequence[int] | torch.Tensor | None = None,
+    sp_group=None,
+    backend: str | None = None,
+    scale: float | None = None,
+) -> torch.Tensor:
+    """Scaled dot-product attention on token-major tensors.
+
+    Args:
+        q: [B, Nq, H, D]; k, v: [B, Nkv, H, D] (with ``sp_group``: this rank's token slice of each).
+        kv_lens: valid key count per sample (key j of sample b is visible iff j < kv_lens[b]); None = all.
+        sp_group: process group for Ulysses sequence parallelism (None or size 1 = local attention).
+        backend: force an SDPA backend (auto, flash, efficient, cudnn, math); default: the global setting.
+        scale: softmax scale, default 1/sqrt(D).
+    Returns: [B, Nq, H, D] (with ``sp_group``: this rank's query slice).
+    """
+    if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
+        raise ValueError(f"q, k, v must be [B, S, H, D]; got {list(q.shape)}, {list(k.shape)}, {list(v.shape)}")
+    backend = backend or _default_backend
+    if backend not in _BACKENDS:
+        raise ValueError(f"unknown attention backend {backend!r}; choose from {_BACKENDS}")
+    p = sp_world_size(sp_group)
+    if p > 1:
+        if q.shape[2] % p:
+            raise ValueError(f"{q.shape[2]} attention heads are not divisible by the sequence-parallel size {p}")
+        q, k, v = (_seq_to_heads(t, sp_group) for t in (q, k, v))
+    if kv_lens is not None:
+        lens = kv_lens.tolist() if isinstance(kv_lens, torch.Tensor) else [int(n) for n in kv_lens]
+        if len(lens) != q.shape[0]:
+            raise ValueError(f"kv_lens has {len(lens)} entries for a batch of {q.shape[0]}")
+        if any(n < 1 or n > k.shape[1] for n in lens):
+            raise ValueError(f"kv_lens {lens} out of range [1, {k.shape[1]}]")
+    with _sdpa_context(backend):
+        out = _sdpa(q, k, v, scale=scale) if kv_lens is None else _key_padding_attention(q, k, v, lens, scale)
+    return _heads_to_seq(out, sp_group) if p > 1 else out

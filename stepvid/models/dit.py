@@ -1,0 +1,482 @@
+"""StepVideoDiT: the Step-Video-T2V / TI2V diffusion transformer, weight-compatible with the release.
+
+Structure (spec §2): 1x1 patch embed per latent frame -> AdaLN-single timestep modulation (PixArt-alpha) ->
+N blocks of [modulated self-attention with QK RMSNorm + RoPE-3D, ungated cross-attention to
+[CLIP 77 ; Step-LLM L] text tokens, modulated GELU-tanh FFN] -> final layer modulated by the pre-SiLU
+timestep embedding. State-dict keys and fused per-head ``wqkv``/``wkv`` layouts are exactly the release's.
+
+Time convention: ``timestep`` is tau in [0, 1] with tau = 0 noise and tau = 1 data; the output is the
+velocity v = data - noise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.utils.checkpoint import checkpoint
+
+from .attention import attention, sp_gather, sp_scatter, sp_world_size
+from .rope import apply_rope, rope_cos_sin, rope_positions
+
+
+# --------------------------------------------------------------------------------------------------------
+# Config and presets
+# --------------------------------------------------------------------------------------------------------
+@dataclass
+class DiTConfig:
+    """Architecture and numerics of a StepVideoDiT. Defaults are the released 30B T2V model."""
+
+    num_layers: int = 48
+    num_attention_heads: int = 48
+    attention_head_dim: int = 128
+    in_channels: int = 64                # patch-embed input channels (TI2V: latents + condition latents)
+    out_channels: int = 64
+    caption_channels: tuple[int, int] = (6144, 1024)  # (Step-LLM, CLIP)
+    patch_size: int = 1
+    ff_mult: int = 4
+    freq_dim: int = 256                  # sinusoidal timestep embedding width
+    timestep_scale: float = 1000.0       # tau in [0, 1] is fed as tau * 1000
+    rope_split: tuple[int, ...] = (64, 32, 32)  # head dims driven by (frame, row, column)
+    rope_theta: float = 10000.0
+    norm_eps: float = 1e-6               # caption_norm and norm_out (no affine)
+    block_norm_eps: float = 1e-5         # norm1 / norm2 (affine)
+    qk_norm_eps: float = 1e-6
+    motion_score_embedder: bool = False  # TI2V: extra sinusoid + MLP of the motion score added to the timestep
+    # Numerics. Defaults follow the official forward when the model runs in bf16 (no effect in fp32).
+    rope_bf16_angles: bool = True        # round RoPE angles to the activation dtype before cos/sin
+    timestep_in_model_dtype: bool = True  # cast tau to the model dtype before * 1000 (bf16: 0.0016 -> 1.5625)
+    mask_bf16_length_quirk: bool = False  # text lengths from a bf16 sum of the mask (397 -> 396); parity only
+    gradient_checkpointing: bool = False
+
+    def __post_init__(self):
+        self.caption_channels = tuple(self.caption_channels)
+        self.rope_split = tuple(self.rope_split)
+        if sum(self.rope_split) != self.attention_head_dim or any(d % 2 for d in self.rope_split):
+            raise ValueError(f"rope_split {self.rope_split} must be even widths summing to attention_head_dim "
+                             f"{self.attention_head_dim}")
+        if len(self.caption_channels) != 2:
+            raise ValueError(f"caption_channels must be (llm, clip), got {self.caption_channels}")
+
+    @property
+    def hidden_size(self) -> int:
+        return self.num_attention_heads * self.attention_head_dim
+
+
+DIT_PRESETS: dict[str, DiTConfig] = {
+    # The released models (Turbo: same architecture, distilled weights).
+    "stepvideo-t2v": DiTConfig(),
+    "stepvideo-t2v-turbo": DiTConfig(),
+    # Step-Video-TI2V (derived from its official code; no key manifest ships here): the first-frame condition
+    # latents are concatenated on the channel axis (64 + 64 = 128 patch-embed inputs) and the motion score
+    # gets its own embedder, `adaln_single.emb.motion_score_embedder.linear_{1,2}`.
+    "stepvideo-ti2v": DiTConfig(in_channels=128, motion_score_embedder=True),
+    # Golden-parity config (shared/reference/golden/configs.json): 2 heads x 128, 2 layers.
+    "tiny": DiTConfig(num_layers=2, num_attention_heads=2, attention_head_dim=128, in_channels=16,
+                      out_channels=16, caption_channels=(96, 48)),
+    # A small trainable model (~58 M params) on VAE v2 latents; override caption_channels for other encoders.
+    "small": DiTConfig(num_layers=12, num_attention_heads=8, attention_head_dim=64, rope_split=(32, 16, 16),
+                       caption_channels=(6144, 1024)),
+}
+
+
+def dit_config(preset: str, **overrides) -> DiTConfig:
+    """The named preset with field overrides, e.g. ``dit_config("stepvideo-t2v", num_layers=2)``."""
+    if preset not in DIT_PRESETS:
+        raise ValueError(f"unknown DiT preset {preset!r}; available: {sorted(DIT_PRESETS)}")
+    names = {f.name for f in fields(DiTConfig)}
+    bad = sorted(set(overrides) - names)
+    if bad:
+        raise ValueError(f"unknown DiTConfig field(s) {bad}; valid: {sorted(names)}")
+    return replace(DIT_PRESETS[preset], **overrides)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Building blocks
+# --------------------------------------------------------------------------------------------------------
+def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
+    """Sinusoidal embedding [cos | sin] of (fractional) scalars t [B] in fp32 (flip_sin_to_cos, shift 0)."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
+    arg = t.float()[:, None] * freqs[None]
+    return torch.cat([arg.cos(), arg.sin()], dim=-1)
+
+
+def modulate(x: torch.Tensor, shift: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    return x * (1 + scale) + shift
+
+
+class RMSNorm(nn.Module):
+    """RMSNorm with fp32 statistics, cast back to the input dtype, then scaled by the weight."""
+
+    def __init__(self, dim: int, eps: float = 1e-6):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        xf = x.float()
+        return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)).type_as(x) * self.weight
+
+
+class MLP(nn.Module):
+    """linear_1 -> act -> linear_2 (timestep embedder: SiLU; caption projection: GELU-tanh)."""
+
+    def __init__(self, in_dim: int, dim: int, act: nn.Module):
+        super().__init__()
+        self.linear_1, self.act, self.linear_2 = nn.Linear(in_dim, dim), act, nn.Linear(dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear_2(self.act(self.linear_1(x)))
+
+
+class PatchEmbed(nn.Module):
+    """Per-frame p x p convolution (p = 1: a per-token linear) -> [B*F, h*w, d]."""
+
+    def __init__(self, in_channels: int, dim: int, patch_size: int):
+        super().__init__()
+        self.proj = nn.Conv2d(in_channels, dim, kernel_size=patch_size, stride=patch_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.proj(x).to(x.dtype).flatten(2).transpose(1, 2)
+
+
+class TimestepEmbedder(nn.Module):
+    """The ``adaln_single.emb`` module: timestep (and optional motion score) -> embedded timestep e."""
+
+    def __init__(self, dim: int, freq_dim: int, motion_score: bool):
+        super().__init__()
+        self.freq_dim = freq_dim
+        self.timestep_embedder = MLP(freq_dim, dim, nn.SiLU())
+        if motion_score:
+            self.motion_score_embedder = MLP(freq_dim, dim, nn.SiLU())
+
+    def forward(self, t: torch.Tensor, motion_score: torch.Tensor | None = None) -> torch.Tensor:
+        dtype = self.timestep_embedder.linear_1.weight.dtype
+        e = self.timestep_embedder(timestep_embedding(t, self.freq_dim).to(dtype))
+        if hasattr(self, "motion_score_embedder"):
+            e = e + self.motion_score_embedder(timestep_embedding(motion_score, self.freq_dim).to(dtype))
+        return e
+
+
+class AdaLNSingle(nn.Module):
+    """AdaLN-single: one MLP of the timestep shared by all blocks -> (6*d modulation, embedded timestep)."""
+
+    def __init__(self, dim: int, freq_dim: int, motion_score: bool):
+        super().__init__()
+        self.emb = TimestepEmbedder(dim, freq_dim, motion_score)
+        self.linear = nn.Linear(dim, 6 * dim)
+
+    def forward(self, t, motion_score=None) -> tuple[torch.Tensor, torch.Tensor]:
+        e = self.emb(t, motion_score)
+        return self.linear(F.silu(e)), e
+
+
+class SelfAttention(nn.Module):
+    """Self-attention; ``wqkv`` rows are per-head interleaved: head h owns rows [h*3D, (h+1)*3D) = [q|k|v]."""
+
+    def __init__(self, cfg: DiTConfig):
+        super().__init__()
+        d, self.heads, self.head_dim, self.split = (cfg.hidden_size, cfg.num_attention_heads,
+                                                    cfg.attention_head_dim, cfg.rope_split)
+        self.wqkv = nn.Linear(d, 3 * d, bias=False)
+        self.wo = nn.Linear(d, d, bias=False)
+        self.q_norm = RMSNorm(self.head_dim, cfg.qk_norm_eps)
+        self.k_norm = RMSNorm(self.head_dim, cfg.qk_norm_eps)
+
+    def forward(self, x, rope: tuple[torch.Tensor, torch.Tensor], sp_group=None) -> torch.Tensor:
+        b, n, _ = x.shape
+        q, k, v = self.wqkv(x).view(b, n, self.heads, 3, self.head_dim).unbind(3)
+        q = apply_rope(self.q_norm(q), *rope, self.split)
+        k = apply_rope(self.k_norm(k), *rope, self.split)
+        return self.wo(attention(q, k, v, sp_group=sp_group).flatten(2))
+
+
+class CrossAttention(nn.Module):
+    """Cross-attention to text; ``wq`` head-major, ``wkv`` per-head interleaved [k|v]; no RoPE."""
+
+    def __init__(self, cfg: DiTConfig):
+        super().__init__()
+        d, self.heads, self.head_dim = cfg.hidden_size, cfg.num_attention_heads, cfg.attention_head_dim
+        self.wq = nn.Linear(d, d, bias=False)
+        self.wkv = nn.Linear(d, 2 * d, bias=False)
+        self.wo = nn.Linear(d, d, bias=False)
+        self.q_norm = RMSNorm(self.head_dim, cfg.qk_norm_eps)
+        self.k_norm = RMSNorm(self.head_dim, cfg.qk_norm_eps)
+
+    def forward(self, x, context, kv_lens=None) -> torch.Tensor:
+        (b, n, _), m = x.shape, context.shape[1]
+        q = self.q_norm(self.wq(x).view(b, n, self.heads, self.head_dim))
+        k, v = self.wkv(context).view(b, m, self.heads, 2, self.head_dim).unbind(3)
+        return self.wo(attention(q, self.k_norm(k), v, kv_lens=kv_lens).flatten(2))
+
+
+class GELUProj(nn.Module):
+    def __init__(self, dim_in: int, dim_out: int):
+        super().__init__()
+        self.proj = nn.Linear(dim_in, dim_out, bias=False)
+
+    def forward(self, x):
+        return F.gelu(self.proj(x), approximate="tanh")
+
+
+class FeedForward(nn.Module):
+    def __init__(self, dim: int, mult: int):
+        super().__init__()
+        self.net = nn.Sequential(GELUProj(dim, mult * dim), nn.Identity(), nn.Linear(mult * dim, dim, bias=False))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class DiTBlock(nn.Module):
+    """x += gate*SelfAttn(mod(norm1 x)); x += CrossAttn(x, text); x += gate*FFN(mod(norm2 x))."""
+
+    def __init__(self, cfg: DiTConfig):
+        super().__init__()
+        d = cfg.hidden_size
+        self.norm1 = nn.LayerNorm(d, eps=cfg.block_norm_eps)
+        self.attn1 = SelfAttention(cfg)
+        self.norm2 = nn.LayerNorm(d, eps=cfg.block_norm_eps)
+        self.attn2 = CrossAttention(cfg)
+        self.ff = FeedForward(d, cfg.ff_mult)
+        self.scale_shift_table = nn.Parameter(torch.randn(6, d) / d**0.5)
+
+    def forward(self, x, context, mod, rope, kv_lens=None, sp_group=None) -> torch.Tensor:
+        shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = (
+            self.scale_shift_table[None] + mod.view(mod.shape[0], 6, -1)).chunk(6, dim=1)
+        x = x + gate_msa * self.attn1(modulate(self.norm1(x), shift_msa, scale_msa), rope, sp_group)
+        x = x + self.attn2(x, context, kv_lens)
+        return x + gate_mlp * self.ff(modulate(self.norm2(x), shift_mlp, scale_mlp))
+
+
+# --------------------------------------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------------------------------------
+class StepVideoDiT(nn.Module):
+    """The Step-Video DiT. ``StepVideoDiT(DiTConfig(...))`` or ``StepVideoDiT.from_preset(name, **overrides)``.
+
+    Sequence parallelism: ``set_sequence_parallel(group)`` makes every rank keep its ``torch.chunk`` slice of
+    the video tokens through the blocks (Ulysses all-to-all in self-attention, cross-attention local); the
+    output is gathered, so every rank returns the full tensor. Gradients are partial per rank and average
+    to the single-process gradient (see ``attention._GatherSeq``).
+    """
+
+    def __init__(self, config: DiTConfig):
+        super().__init__()
+        self.config = cfg = replace(config)  # private copy: numerics flags may be toggled per model
+        d, llm_dim, clip_dim = cfg.hidden_size, *cfg.caption_channels
+        self.pos_embed = PatchEmbed(cfg.in_channels, d, cfg.patch_size)
+        self.adaln_single = AdaLNSingle(d, cfg.freq_dim, cfg.motion_score_embedder)
+        self.caption_norm = nn.LayerNorm(llm_dim, eps=cfg.norm_eps, elementwise_affine=False)
+        self.caption_projection = MLP(llm_dim, d, nn.GELU(approximate="tanh"))
+        self.clip_projection = nn.Linear(clip_dim, d)
+        self.transformer_blocks = nn.ModuleList(DiTBlock(cfg) for _ in range(cfg.num_layers))
+        self.norm_out = nn.LayerNorm(d, eps=cfg.norm_eps, elementwise_affine=False)
+        self.scale_shift_table = nn.Parameter(torch.randn(2, d) / d**0.5)
+        self.proj_out = nn.Linear(d, cfg.patch_size**2 * cfg.out_channels)
+        self.gradient_checkpointing = cfg.gradient_checkpointing
+        self.sp_group = None
+        if self.pos_embed.proj.weight.device.type != "meta":   # meta: shapes only (checkpoint loading)
+            self.initialize_weights()
+
+    @classmethod
+    def from_preset(cls, name: str, **overrides) -> StepVideoDiT:
+        return cls(dit_config(name, **overrides))
+
+    def set_sequence_parallel(self, group) -> None:
+        """Split video tokens over ``group`` (a torch.distributed process group; None disables)."""
+        p = sp_world_size(group)
+        if self.config.num_attention_heads % p:
+            raise ValueError(f"{self.config.num_attention_heads} attention heads are not divisible by the "
+                             f"sequence-parallel size {p}")
+        self.sp_group = group
+
+    def initialize_weights(self) -> None:
+        """PixArt/DiT-style init: xavier linears, N(0, 0.02) conditioning MLPs, zero adaLN linear, zero
+        cross-attention output and zero final projection (so a fresh model predicts 0 and each block starts
+        close to identity)."""
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_uniform_(m.weight)
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+        w = self.pos_embed.proj.weight
+        nn.init.xavier_uniform_(w.view(w.shape[0], -1))
+        nn.init.zeros_(self.pos_embed.proj.bias)
+        for mlp in (*self.adaln_single.emb.children(), self.caption_projection):
+            nn.init.normal_(mlp.linear_1.weight, std=0.02)
+            nn.init.normal_(mlp.linear_2.weight, std=0.02)
+        nn.init.normal_(self.clip_projection.weight, std=0.02)
+        nn.init.zeros_(self.adaln_single.linear.weight)
+        for blk in self.transformer_blocks:
+            nn.init.zeros_(blk.attn2.wo.weight)
+        nn.init.zeros_(self.proj_out.weight)
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.pos_embed.proj.weight.dtype
+
+    # ---- conditioning ---------------------------------------------------------------------------------
+    def text_lengths(self, mask: torch.Tensor | None, batch: int, total: int, device) -> list[int]:
+        """Visible text-key count per sample from a [B, 77+L] key-padding mask (prefix of ones)."""
+        if mask is None:
+            return [total] * batch
+        if mask.shape != (batch, total):
+            raise ValueError(f"encoder_attention_mask must be [B, 77+L] = {[batch, total]}, "
+                             f"got {list(mask.shape)}")
+        valid = mask != 0
+        lens = valid.sum(dim=1)
+        prefix = torch.arange(total, device=mask.device)[None] < lens[:, None]
+        if not torch.equal(valid, prefix):
+            raise ValueError("encoder_attention_mask must be a prefix of ones per sample (CLIP positions "
+                             "valid, Step-LLM right-padded)")
+        if self.config.mask_bf16_length_quirk:  # official: bf16 mask summed in bf16 (397 -> 396)
+            lens = mask.to(torch.bfloat16).sum(dim=1).int()
+        lens = lens.clamp(1, total).tolist()
+        return lens
+
+    def embed_text(self, llm: torch.Tensor, clip: torch.Tensor) -> torch.Tensor:
+        """[CLIP ; LLM] text tokens [B, 77+L, d]."""
+        llm = self.caption_projection(self.caption_norm(llm))
+        return torch.cat([self.clip_projection(clip), llm], dim=1)
+
+    # ---- forward --------------------------------------------------------------------------------------
+    def forward(
+        self,
+        hidden_states: torch.Tensor,
+        timestep: torch.Tensor,
+        encoder_hidden_states: torch.Tensor,
+        encoder_hidden_states_2: torch.Tensor,
+        encoder_attention_mask: torch.Tensor | None = None,
+        motion_score: float | torch.Tensor | None = None,
+        condition_hidden_states: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Velocity for latents [B, F, C, H, W] at tau [B]; text [B, L, D_llm] + [B, 77, D_clip]; mask
+        [B, 77+L] (None = all valid). TI2V: ``condition_hidden_states`` [B, F, C_cond, H, W] is concatenated
+        on the channel axis and ``motion_score`` (float or [B]) is embedded. Returns [B, F, C_out, H, W]."""
+        cfg, dtype = self.config, self.dtype
+        if hidden_states.ndim != 5:
+            raise ValueError(f"hidden_states must be [B, F, C, H, W], got {list(hidden_states.shape)}")
+        x = hidden_states.to(dtype)
+        if condition_hidden_states is not None:
+            if condition_hidden_states.shape[:2] != x.shape[:2] or condition_hidden_states.shape[3:] != x.shape[3:]:
+                raise ValueError(f"condition_hidden_states {list(condition_hidden_states.shape)} does not match "
+                                 f"hidden_states {list(x.shape)} outside the channel axis")
+            x = torch.cat([x, condition_hidden_states.to(dtype)], dim=2)
+        b, f, c, hh, ww = x.shape
+        p = cfg.patch_size
+        if c != cfg.in_channels:
+            raise ValueError(f"the DiT expects {cfg.in_channels} input channels (latents"
+                             f"{' + condition latents' if cfg.motion_score_embedder else ''}), got {c}")
+        if hh % p or ww % p:
+            raise ValueError(f"latent size {hh}x{ww} is not divisible by patch_size {p}")
+        h, w = hh // p, ww // p
+        if timestep.shape != (b,):
+            timestep = timestep.reshape(-1).expand(b) if timestep.numel() == 1 else timestep
+            if timestep.shape != (b,):
+                raise ValueError(f"timestep must be [B] = [{b}], got {list(timestep.shape)}")
+        llm, clip = encoder_hidden_states, encoder_hidden_states_2
+        if llm.ndim != 3 or llm.shape[0] != b or llm.shape[2] != cfg.caption_channels[0]:
+            raise ValueError(f"encoder_hidden_states must be [{b}, L, {cfg.caption_channels[0]}], "
+                             f"got {list(llm.shape)}")
+        if clip.ndim != 3 or clip.shape[0] != b or clip.shape[2] != cfg.caption_channels[1]:
+            raise ValueError(f"encoder_hidden_states_2 must be [{b}, 77, {cfg.caption_channels[1]}], "
+                             f"got {list(clip.shape)}")
+        if cfg.motion_score_embedder:
+            if motion_score is None:
+                raise ValueError("this DiT (TI2V) needs motion_score")
+            motion_score = torch.as_tensor(motion_score, device=x.device).to(dtype).reshape(-1).expand(b)
+        sp = self.sp_group
+        n = f * h * w
+        if n % sp_world_size(sp):
+            raise ValueError(f"{n} video tokens are not divisible by the sequence-parallel size {sp_world_size(sp)}")
+
+        # 1. tokens: frame, row, column order
+        x = self.pos_embed(x.flatten(0, 1)).reshape(b, n, -1)
+        # 2. timestep (official: tau cast to the model dtype, scaled by 1000 in that dtype)
+        t = timestep.to(dtype) if cfg.timestep_in_model_dtype else timestep.float()
+        mod, e = self.adaln_single(t * cfg.timestep_scale, motion_score)
+        # 3. text: [CLIP ; LLM], truncated to the longest visible length
+        context = self.embed_text(llm.to(dtype), clip.to(dtype))
+        kv_lens = self.text_lengths(encoder_attention_mask, b, context.shape[1], x.device)
+        context = context[:, : max(kv_lens)]
+        kv_lens = None if min(kv_lens) == context.shape[1] else kv_lens
+        # 4. blocks on this rank's token slice
+        pos = sp_scatter(rope_positions(f, h, w, device=x.device), sp, dim=0)
+        rope = rope_cos_sin(pos, cfg.rope_split, cfg.rope_theta, dtype=dtype, bf16_angles=cfg.rope_bf16_angles)
+        x = sp_scatter(x, sp, dim=1)
+        for block in self.transformer_blocks:
+            if self.gradient_checkpointing and torch.is_grad_enabled():
+                x = checkpoint(block, x, context, mod, rope, kv_lens, sp, use_reentrant=False)
+            else:
+                x = block(x, context, mod, rope, kv_lens, sp)
+        # 5. final layer (from e, not SiLU(e) nor mod), then gather the token slices
+        shift, scale = (self.scale_shift_table[None] + e[:, None]).chunk(2, dim=1)
+        x = self.proj_out(modulate(self.norm_out(x), shift, scale))
+        x = sp_gather(x, sp, dim=1)
+        # 6. unpatchify -> [B, F, C_out, H, W]
+        x = x.reshape(b * f, h, w, p, p, cfg.out_channels).permute(0, 5, 1, 3, 2, 4)
+        return x.reshape(b, f, cfg.out_channels, hh, ww)
+
+    # ---- accounting -----------------------------------------------------------------------------------
+    def num_parameters(self) -> int:
+        return sum(t.numel() for t in self.parameters())
+
+    def estimate_flops(self, num_tokens: int, text_len: int = 397, batch: int = 1, backward: bool = False) -> float:
+        """Matmul + attention FLOPs of one forward (x3 with ``backward``), nanoGPT style (2 per MAC)."""
+        return estimate_flops(self.config, num_tokens, text_len, batch, backward)
+
+
+def estimate_flops(cfg: DiTConfig, num_tokens: int, text_len: int = 397, batch: int = 1,
+                   backward: bool = False) -> float:
+    """FLOPs of a DiT forward over ``num_tokens`` video tokens and ``text_len`` text tokens (77 CLIP + LLM).
+
+    Counts every matmul (2 FLOPs per multiply-add) and the two attention matmuls (QK^T and AV); ignores
+    norms, softmax and elementwise ops. ``backward=True`` returns forward + backward (3x forward).
+    """
+    d, n, m = cfg.hidden_size, num_tokens, text_len
+    llm_dim, clip_dim = cfg.caption_channels
+    clip_len = min(77, m)
+    per_layer = (2 * n * d * 3 * d + 2 * n * d * d          # self-attn qkv, wo
+                 + 4 * n * n * d                            # self-attn QK^T, AV
+                 + 2 * n * d * d * 2 + 2 * m * d * 2 * d    # cross-attn wq + wo, wkv
+                 + 4 * n * m * d                            # cross-attn QK^T, AV
+                 + 2 * 2 * n * d * cfg.ff_mult * d)          # FFN
+    embed = (2 * n * cfg.in_channels * cfg.patch_size**2 * d + 2 * n * d * cfg.patch_size**2 * cfg.out_channels
+             + 2 * (m - clip_len) * (llm_dim * d + d * d) + 2 * clip_len * clip_dim * d
+             + 2 * (cfg.freq_dim * d + d * d + 6 * d * d))
+    total = batch * (cfg.num_layers * per_layer + embed)
+    return float(3 * total if backward else total)
+
+
+def flops_per_token(cfg: DiTConfig, num_tokens: int, text_len: int = 397, backward: bool = True) -> float:
+    """Training (default) FLOPs per video token at sequence length ``num_tokens`` (for MFU)."""
+    return estimate_flops(cfg, num_tokens, text_len, 1, backward) / num_tokens
+
+
+# --------------------------------------------------------------------------------------------------------
+# Inspection (for `stepvid inspect`)
+# --------------------------------------------------------------------------------------------------------
+def dit_key_shapes(preset: str = "stepvideo-t2v", **overrides) -> dict[str, list[int]]:
+    """State-dict key -> shape of a preset, built on the meta device (no memory, instant)."""
+    with torch.device("meta"):
+        model = StepVideoDiT(dit_config(preset, **overrides))
+    return {k: list(v.shape) for k, v in model.state_dict().items()}
+
+
+def dit_num_parameters(preset: str = "stepvideo-t2v", **overrides) -> int:
+    """Parameter count of a preset (meta device)."""
+    return sum(math.prod(s) for s in dit_key_shapes(preset, **overrides).values())
+
+
+def config_dict(cfg: DiTConfig) -> dict:
+    """JSON-friendly dict of a config (tuples as lists)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(cfg).items()}
+
+
+__all__ = ["DiTConfig", "DIT_PRESETS", "StepVideoDiT", "dit_config", "dit_key_shapes", "dit_num_parameters",
+           "estimate_flops", "flops_per_token", "config_dict"]

@@ -1,0 +1,485 @@
+"""Step-Video Video-VAE v2: weight-compatible with ``vae/vae_v2.safetensors``; chunked and tiled codec.
+
+Layouts: video [B, T, 3, H, W] in [-1, 1]; latents [B, T_lat, z, H/16, W/16] (frame-major like the DiT).
+Video is cut into independent 17-frame chunks (3 latent frames each); a single frame (an image) maps to a
+single latent frame. Decoded chunks are joined with the official seam blend (spec §3.7). Latents are
+unscaled (scale 1.0, shift 0).
+
+Presets (``VAEConfig.preset(name)``; all share the family: causal 3D convs, per-frame GroupNorm, 8x16x16
+compression, dual-path (un)shuffle layers):
+
+=====================  ================================================  ====  ===========
+name                   widths encoder / decoder (res blocks enc / dec)    z     parameters
+=====================  ================================================  ====  ===========
+``stepvideo-vae-v2``   128-256-512-512 / 512-512-256-128 (2 / 3), 32 gr.  64    498,818,819
+``small``              16-32-64-64 / 64-64-32-16 (1 / 2), 16 groups       16    10,877,107
+``tiny``               16-16-32-32 / 32-32-16-16 (1 / 1), 8 groups        4     1,595,691
+=====================  ================================================  ====  ===========
+
+``stepvideo-vae-v2`` is the released model; ``small`` is sized for a CPU-friendly bundled model and
+``tiny`` for tests. The dual-path unpatchify conv alone has 27,648 * z^2 parameters (7.1 M at z = 16), so
+members with z >= 16 cannot go much below ~10 M parameters.
+
+Memory: every 3-latent chunk is decoded separately and can be moved to CPU / uint8 at once. With
+``tile_size`` the full-resolution levels (decoder upsampling levels, encoder down levels) run on overlapping
+spatial tiles whose outputs are blended with linear ramps; the latent-resolution part, including the mid
+block's causal attention, always sees the whole frame. Tiling is an approximation: each tile's per-frame
+GroupNorm statistics are those of the tile, and convs see zero padding at tile borders (see tests).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from stepvid.models.vae_layers import Decoder, Encoder
+
+__all__ = ["VAEConfig", "VAE_PRESETS", "VideoVAE", "blend_seams", "to_uint8"]
+
+_CONFIG_METADATA_KEY = "stepvid_vae_config"
+_RELEASED_FILE = "vae_v2.safetensors"
+
+
+@dataclass(frozen=True)
+class VAEConfig:
+    """Architecture of a Video-VAE v2 family member.
+
+    ``decoder_num_res_blocks`` counts the decoder's blocks per level; the official constructor's
+    ``num_res_blocks=2`` means 2 per encoder level and 3 per decoder level.
+    """
+
+    z_channels: int = 64
+    in_channels: int = 3
+    out_channels: int = 3
+    encoder_ch: int = 32
+    encoder_ch_mult: tuple[int, ...] = (4, 8, 16, 16)
+    encoder_num_res_blocks: int = 2
+    decoder_ch: int = 128
+    decoder_ch_mult: tuple[int, ...] = (1, 2, 4, 4)
+    decoder_num_res_blocks: int = 3
+    num_groups: int = 32
+    eps: float = 1e-5
+    # Fixed by the 8x16x16 family (17 frames <-> 3 latent frames); validated, not meant to be changed.
+    encoder_temporal_down: tuple[int, ...] = field(default=(1, 2))
+    decoder_temporal_up: tuple[int, ...] = field(default=(2, 3))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "encoder_ch_mult", tuple(self.encoder_ch_mult))
+        object.__setattr__(self, "decoder_ch_mult", tuple(self.decoder_ch_mult))
+        object.__setattr__(self, "encoder_temporal_down", tuple(self.encoder_temporal_down))
+        object.__setattr__(self, "decoder_temporal_up", tuple(self.decoder_temporal_up))
+        problems = []
+        if len(self.encoder_ch_mult) != 4 or len(self.decoder_ch_mult) != 4:
+            problems.append("encoder_ch_mult and decoder_ch_mult need 4 levels (8x16x16 compression)")
+        if self.encoder_temporal_down != (1, 2) or self.decoder_temporal_up != (2, 3):
+            problems.append("temporal levels must be encoder (1, 2) / decoder (2, 3) for 17 <-> 3 chunking")
+        widths = [self.encoder_ch, *(self.encoder_ch * m for m in self.encoder_ch_mult),
+                  *(self.decoder_ch * m for m in self.decoder_ch_mult)]
+        bad = sorted({w for w in widths if w % self.num_groups})
+        if bad:
+            problems.append(f"widths {bad} not divisible by num_groups={self.num_groups}")
+        for name, width in (("encoder", self.encoder_ch * self.encoder_ch_mult[-1]),
+                            ("decoder", self.decoder_ch * self.decoder_ch_mult[-1])):
+            if width % (4 * self.z_channels):
+                problems.append(f"{name} mid width {width} must be a multiple of 4*z_channels="
+                                f"{4 * self.z_channels} (dual-path shortcut)")
+        if min(self.encoder_num_res_blocks, self.decoder_num_res_blocks) < 1:
+            problems.append("num_res_blocks must be >= 1")
+        if problems:
+            raise ValueError("invalid VAEConfig: " + "; ".join(problems))
+
+    @property
+    def patch_channels(self) -> int:
+        """Width of the patchified latent-resolution path: 4 * z * 2^3 (2048 for z = 64)."""
+        return 32 * self.z_channels
+
+    frames_per_chunk = 17
+    latents_per_chunk = 3
+    spatial_ratio = 16
+
+    @classmethod
+    def preset(cls, name: str, **overrides) -> VAEConfig:
+        if name not in VAE_PRESETS:
+            raise ValueError(f"unknown VAE preset {name!r}; choose from {sorted(VAE_PRESETS)}")
+        return replace(VAE_PRESETS[name], **overrides)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> VAEConfig:
+        return cls(**json.loads(text))
+
+    @classmethod
+    def infer(cls, shapes: Mapping[str, tuple[int, ...]], num_groups: int = 32) -> VAEConfig:
+        """Recover the architecture from a state dict's key -> shape map (released or stepvid naming)."""
+        def out_ch(key: str) -> int:
+            if key not in shapes:
+                raise ValueError(f"cannot infer VAE config: key {key!r} missing")
+            return int(shapes[key][0])
+
+        def n_blocks(prefix: str) -> int:
+            return 1 + max(int(k[len(prefix):].split(".")[0]) for k in shapes if k.startswith(prefix))
+
+        conv_out = "decoder.conv_out.weight" if "decoder.conv_out.weight" in shapes else "decoder.conv_out.conv.weight"
+        z = int(shapes["decoder.conv_in.conv.weight"][1])
+        enc_ch = out_ch("encoder.conv_in.conv.weight")
+        dec_ch = int(shapes[conv_out][1])
+        enc_rb = n_blocks("encoder.down.0.block.")
+        dec_rb = n_blocks("decoder.up.0.block.")
+        enc_w = [out_ch(f"encoder.down.{i}.block.0.conv1.conv.weight") for i in range(4)]
+        dec_w = [out_ch(f"decoder.up.{i}.block.0.conv1.conv.weight") for i in range(4)]
+        return cls(
+            z_channels=z, in_channels=int(shapes["encoder.conv_in.conv.weight"][1]),
+            out_channels=int(shapes[conv_out][0]),
+            encoder_ch=enc_ch, encoder_ch_mult=tuple(w // enc_ch for w in enc_w), encoder_num_res_blocks=enc_rb,
+            decoder_ch=dec_ch, decoder_ch_mult=tuple(w // dec_ch for w in dec_w), decoder_num_res_blocks=dec_rb,
+            num_groups=num_groups,
+        )
+
+
+VAE_PRESETS: dict[str, VAEConfig] = {
+    "stepvideo-vae-v2": VAEConfig(),
+    "small": VAEConfig(z_channels=16, encoder_ch=16, encoder_ch_mult=(1, 2, 4, 4), encoder_num_res_blocks=1,
+                       decoder_ch=16, decoder_ch_mult=(1, 2, 4, 4), decoder_num_res_blocks=2, num_groups=16),
+    "tiny": VAEConfig(z_channels=4, encoder_ch=16, encoder_ch_mult=(1, 1, 2, 2), encoder_num_res_blocks=1,
+                      decoder_ch=16, decoder_ch_mult=(1, 1, 2, 2), decoder_num_res_blocks=1, num_groups=8),
+}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def blend_seams(prev: torch.Tensor, cur: torch.Tensor, keep: float = 0.6) -> tuple[torch.Tensor, torch.Tensor]:
+    """Official seam mix between two decoded chunks [B, T, ...] (out of place, autograd-safe).
+
+    With a = last frame of ``prev`` and b = first frame of ``cur``: b <- keep*b + (1-keep)*a, then
+    a <- keep*a + (1-keep)*b using the updated b.
+    """
+    a, b = prev[:, -1:], cur[:, :1]
+    b = b * keep + a * (1.0 - keep)
+    a = a * keep + b * (1.0 - keep)
+    return torch.cat([prev[:, :-1], a], dim=1), torch.cat([b, cur[:, 1:]], dim=1)
+
+
+def to_uint8(frames: torch.Tensor) -> torch.Tensor:
+    """Official post-processing: (clamp(x, -1, 1) + 1) * 127.5, clamp to [0, 255], truncate to uint8."""
+    return ((frames.clamp(-1, 1) + 1) * 127.5).clamp(0, 255).to(torch.uint8)
+
+
+def _nearest_valid(n: int, step: int) -> str:
+    lo, hi = (n // step) * step, (n // step + 1) * step
+    return " or ".join(str(v) for v in (lo, hi) if v > 0)
+
+
+def _tile_starts(length: int, tile: int, overlap: int) -> list[int]:
+    if length <= tile:
+        return [0]
+    stride = tile - overlap
+    n = math.ceil((length - tile) / stride) + 1
+    return [min(i * stride, length - tile) for i in range(n)]
+
+
+def _ramp(n: int, ramp_lo: int, ramp_hi: int, device: torch.device) -> torch.Tensor:
+    """1-D blend weights: linear ramps (1/(r+1) .. r/(r+1)) on sides that overlap a neighbour, 1 elsewhere."""
+    w = torch.ones(n, device=device, dtype=torch.float32)
+    if ramp_lo:
+        w[:ramp_lo] = torch.arange(1, ramp_lo + 1, device=device, dtype=torch.float32) / (ramp_lo + 1)
+    if ramp_hi:
+        w[n - ramp_hi:] = torch.minimum(
+            w[n - ramp_hi:],
+            torch.arange(ramp_hi, 0, -1, device=device, dtype=torch.float32) / (ramp_hi + 1))
+    return w
+
+
+def _tiled(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, grid: tuple[int, int],
+           tile: tuple[int, int], overlap: tuple[int, int], in_scale: int, out_scale: int) -> torch.Tensor:
+    """Apply ``fn`` to overlapping spatial tiles of x [B, C, T, H, W] and blend the outputs linearly.
+
+    Tiles are laid out on a ``grid`` (the latent grid); a tile spanning grid cells [s, e) reads input
+    pixels [s*in_scale, e*in_scale) and writes output pixels [s*out_scale, e*out_scale). Overlapping outputs
+    are averaged with linear ramps over the overlap width, normalised by the summed weights.
+    """
+    gh, gw = grid
+    out = weight = None
+    for y0 in _tile_starts(gh, tile[0], overlap[0]):
+        y1 = min(y0 + tile[0], gh)
+        for x0 in _tile_starts(gw, tile[1], overlap[1]):
+            x1 = min(x0 + tile[1], gw)
+            y = fn(x[..., y0 * in_scale:y1 * in_scale, x0 * in_scale:x1 * in_scale])
+            if out is None:
+                out = torch.zeros(*y.shape[:3], gh * out_scale, gw * out_scale, device=y.device,
+                                  dtype=torch.float32)
+                weight = torch.zeros(gh * out_scale, gw * out_scale, device=y.device, dtype=torch.float32)
+            ov_h, ov_w = overlap[0] * out_scale, overlap[1] * out_scale
+            wy = _ramp(y.shape[-2], ov_h if y0 > 0 else 0, ov_h if y1 < gh else 0, y.device)
+            wx = _ramp(y.shape[-1], ov_w if x0 > 0 else 0, ov_w if x1 < gw else 0, y.device)
+            w2 = wy[:, None] * wx[None, :]
+            sl = (slice(y0 * out_scale, y1 * out_scale), slice(x0 * out_scale, x1 * out_scale))
+            out[..., sl[0], sl[1]] += y.float() * w2
+            weight[sl] += w2
+            dtype = y.dtype
+    return (out / weight).to(dtype)
+
+
+def _pair(v: int | tuple[int, int]) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+# ----------------------------------------------------------------------------- the model
+
+class VideoVAE(nn.Module):
+    """Step-Video Video-VAE v2 (encoder + decoder). Plain module: trains with autograd.
+
+    ``gradient_checkpointing = True`` recomputes the ResBlocks, attention and 3-D upsampling blocks in the
+    backward pass (only while grad is enabled).
+    """
+
+    def __init__(self, config: VAEConfig | None = None):
+        super().__init__()
+        self.config = config or VAEConfig()
+        self.encoder = Encoder(self.config)
+        self.decoder = Decoder(self.config)
+
+    # -- construction / weights ------------------------------------------------------------------------
+
+    @classmethod
+    def from_preset(cls, name: str, **overrides) -> VideoVAE:
+        return cls(VAEConfig.preset(name, **overrides))
+
+    @property
+    def gradient_checkpointing(self) -> bool:
+        return self.encoder.gradient_checkpointing
+
+    @gradient_checkpointing.setter
+    def gradient_checkpointing(self, on: bool) -> None:
+        self.encoder.gradient_checkpointing = self.decoder.gradient_checkpointing = bool(on)
+
+    @staticmethod
+    def normalize_keys(state_dict: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Accept the official module-tree name ``decoder.conv_out.conv.*`` for the file's ``decoder.conv_out.*``."""
+        return {("decoder.conv_out." + k[len("decoder.conv_out.conv."):]
+                 if k.startswith("decoder.conv_out.conv.") else k): v for k, v in state_dict.items()}
+
+    def check_state_dict(self, state_dict: Mapping[str, torch.Tensor]) -> None:
+        """Raise ValueError naming every missing / unexpected key and every shape mismatch."""
+        expected = {k: tuple(v.shape) for k, v in self.state_dict().items()}
+        got = {k: tuple(v.shape) for k, v in state_dict.items()}
+        missing = sorted(expected.keys() - got.keys())
+        unexpected = sorted(got.keys() - expected.keys())
+        mismatched = sorted(k for k in expected.keys() & got.keys() if expected[k] != got[k])
+        if not (missing or unexpected or mismatched):
+            return
+
+        def show(keys: list[str], fmt: Callable[[str], str]) -> str:
+            more = f", ... ({len(keys) - 8} more)" if len(keys) > 8 else ""
+            return ", ".join(fmt(k) for k in keys[:8]) + more
+
+        lines = [f"VAE state dict does not match {self.__class__.__name__}(z_channels={self.config.z_channels}, "
+                 f"encoder_ch={self.config.encoder_ch}, decoder_ch={self.config.decoder_ch}):"]
+        if missing:
+            lines.append(f"  missing {len(missing)}: " + show(missing, lambda k: f"{k} {list(expected[k])}"))
+        if unexpected:
+            lines.append(f"  unexpected {len(unexpected)}: " + show(unexpected, lambda k: f"{k} {list(got[k])}"))
+        if mismatched:
+            lines.append(f"  shape mismatch {len(mismatched)}: " + show(
+                mismatched, lambda k: f"{k}: checkpoint {list(got[k])} vs model {list(expected[k])}"))
+        raise ValueError("\n".join(lines))
+
+    def load_state_dict(self, state_dict: Mapping[str, torch.Tensor], strict: bool = True, assign: bool = False):
+        """Load weights in released naming (or the official module-tree naming); strict by default."""
+        state_dict = self.normalize_keys(state_dict)
+        if strict:
+            self.check_state_dict(state_dict)
+        return super().load_state_dict(state_dict, strict=strict, assign=assign)
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, config: VAEConfig | str | None = None, *,
+                        device: torch.device | str = "cpu", dtype: torch.dtype | None = None) -> VideoVAE:
+        """Load ``vae_v2.safetensors`` (a file, or a folder holding it or ``vae/vae_v2.safetensors``).
+
+        The architecture comes from ``config`` (a VAEConfig or preset name), else from the config stored in
+        the file's metadata by :meth:`save_pretrained`, else it is inferred from the tensor shapes.
+        Weights are read once into a meta-initialised model (no second copy in memory).
+        """
+        from safetensors import safe_open
+
+        path = Path(path)
+        if path.is_dir():
+            cands = [path / _RELEASED_FILE, path / "vae" / _RELEASED_FILE, *sorted(path.glob("*.safetensors"))]
+            found = next((p for p in cands if p.is_file()), None)
+            if found is None:
+                raise FileNotFoundError(f"no {_RELEASED_FILE} (or other .safetensors) in {path}")
+            path = found
+        if not path.is_file():
+            raise FileNotFoundError(f"VAE weights not found: {path}")
+        with safe_open(str(path), framework="pt", device=str(device)) as f:
+            meta = f.metadata() or {}
+            state = {k: f.get_tensor(k) for k in f.keys()}
+        if isinstance(config, str):
+            config = VAEConfig.preset(config)
+        elif config is None:
+            config = (VAEConfig.from_json(meta[_CONFIG_METADATA_KEY]) if _CONFIG_METADATA_KEY in meta
+                      else VAEConfig.infer({k: tuple(v.shape) for k, v in cls.normalize_keys(state).items()}))
+        with torch.device("meta"):
+            model = cls(config)
+        try:
+            model.load_state_dict(state, strict=True, assign=True)
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+        return model.to(device=device, dtype=dtype)
+
+    def save_pretrained(self, path: str | Path) -> Path:
+        """Write safetensors in the released naming (``decoder.conv_out.weight``), config in the metadata."""
+        from safetensors.torch import save_file
+
+        from stepvid.video import atomic_path
+
+        path = Path(path)
+        if path.suffix != ".safetensors":
+            path = path / _RELEASED_FILE
+        state = {k: v.detach().contiguous() for k, v in self.state_dict().items()}
+        with atomic_path(path) as tmp:
+            save_file(state, str(tmp), metadata={_CONFIG_METADATA_KEY: self.config.to_json()})
+        return path
+
+    # -- frame bookkeeping -----------------------------------------------------------------------------
+
+    def num_latent_frames(self, num_frames: int) -> int:
+        """17k frames -> 3k latent frames; 1 frame (an image) -> 1. Anything else raises ValueError."""
+        f, l = self.config.frames_per_chunk, self.config.latents_per_chunk
+        if num_frames == 1:
+            return 1
+        if num_frames <= 0 or num_frames % f:
+            raise ValueError(f"VideoVAE: {num_frames} frames do not fit the {f}-frame chunking; use a multiple "
+                             f"of {f} (nearest: {_nearest_valid(num_frames, f)}) or 1 frame for an image")
+        return num_frames // f * l
+
+    def num_frames(self, num_latent_frames: int) -> int:
+        """3k latent frames -> 17k frames; 1 -> 1. Anything else raises ValueError."""
+        f, l = self.config.frames_per_chunk, self.config.latents_per_chunk
+        if num_latent_frames == 1:
+            return 1
+        if num_latent_frames <= 0 or num_latent_frames % l:
+            raise ValueError(f"VideoVAE: {num_latent_frames} latent frames do not fit the {l}-latent chunking; "
+                             f"use a multiple of {l} (nearest: {_nearest_valid(num_latent_frames, l)}) or 1")
+        return num_latent_frames // l * f
+
+    def _param(self) -> torch.Tensor:
+        return self.decoder.conv_out.weight
+
+    # -- encode ----------------------------------------------------------------------------------------
+
+    def _tiling(self, tile_size, tile_overlap) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        if tile_size is None:
+            return None
+        r = self.config.spatial_ratio
+        ts, ov = _pair(tile_size), _pair(tile_overlap)
+        if any(v % r for v in (*ts, *ov)) or min(ts) <= 0 or min(ov) < 0:
+            raise ValueError(f"tile_size {tile_size} and tile_overlap {tile_overlap} must be non-negative "
+                             f"multiples of {r} pixels (tile_size > 0)")
+        if ov[0] >= ts[0] or ov[1] >= ts[1]:
+            raise ValueError(f"tile_overlap {tile_overlap} must be smaller than tile_size {tile_size}")
+        return (ts[0] // r, ts[1] // r), (ov[0] // r, ov[1] // r)
+
+    def encode_raw(self, video: torch.Tensor, *, tile_size: int | tuple[int, int] | None = None,
+                   tile_overlap: int | tuple[int, int] = 64, progress: bool = False) -> torch.Tensor:
+        """Raw encoder output [B, T_lat, 2z, H/16, W/16] (mean ‖ logvar, no clamp), chunk by chunk."""
+        if video.dim() != 5 or video.shape[2] != self.config.in_channels:
+            raise ValueError(f"video must be [B, T, {self.config.in_channels}, H, W], got {list(video.shape)}")
+        b, t, _, h, w = video.shape
+        self.num_latent_frames(t)
+        r = self.config.spatial_ratio
+        if h % r or w % r:
+            raise ValueError(f"video height and width must be multiples of {r}, got {h}x{w}")
+        tiling = self._tiling(tile_size, tile_overlap)
+        p = self._param()
+        out = []
+        for chunk in tqdm(video.split(self.config.frames_per_chunk, dim=1), desc="VAE encode", disable=not progress):
+            x = chunk.to(device=p.device, dtype=p.dtype).permute(0, 2, 1, 3, 4)
+            if tiling is None:
+                m = self.encoder(x)
+            else:
+                # Tile the full-resolution levels only; the mid block's causal attention sees the whole frame.
+                f = _tiled(self.encoder.down_path, x, (h // r, w // r), *tiling, in_scale=r, out_scale=2)
+                m = self.encoder.latent_path(f)
+            out.append(m.permute(0, 2, 1, 3, 4))
+        return torch.cat(out, dim=1)
+
+    def encode_moments(self, video: torch.Tensor, **kwargs) -> tuple[torch.Tensor, torch.Tensor]:
+        """(mean, logvar) of the posterior, each [B, T_lat, z, h, w]; logvar clamped to [-30, 20]. For training."""
+        mean, logvar = self.encode_raw(video, **kwargs).chunk(2, dim=2)
+        return mean, logvar.clamp(-30.0, 20.0)
+
+    def encode(self, video: torch.Tensor, sample: bool = False, generator: torch.Generator | None = None,
+               **kwargs) -> torch.Tensor:
+        """Video [B, T, 3, H, W] in [-1, 1] -> latents [B, T_lat, z, H/16, W/16].
+
+        Returns the posterior mean by default (deterministic). ``sample=True`` draws mean + std * eps like the
+        official ``encode`` (eps from ``torch.randn`` in float32 with ``generator``, cast to the model dtype).
+        Keyword args (``tile_size``, ``tile_overlap``, ``progress``) go to :meth:`encode_raw`.
+        """
+        mean, logvar = self.encode_moments(video, **kwargs)
+        if not sample:
+            return mean
+        eps = torch.randn(mean.shape, generator=generator, device=mean.device).to(mean.dtype)
+        return mean + torch.exp(0.5 * logvar) * eps
+
+    # -- decode ----------------------------------------------------------------------------------------
+
+    def decode(self, latents: torch.Tensor, *, tile_size: int | tuple[int, int] | None = None,
+               tile_overlap: int | tuple[int, int] = 64, output_device: torch.device | str | None = None,
+               uint8: bool = False, progress: bool = False) -> torch.Tensor:
+        """Latents [B, T_lat, z, h, w] -> video [B, T, 3, 16h, 16w] (T = T_lat/3*17, or 1 for 1 latent frame).
+
+        Each 3-latent chunk is decoded on its own (optionally in ``tile_size``-pixel spatial tiles that overlap
+        by ``tile_overlap`` pixels), seam-blended with its neighbour, then moved to ``output_device`` and
+        converted to uint8 (official rounding, see :func:`to_uint8`) if asked, so at most two decoded chunks
+        live on the compute device at once.
+        """
+        z = self.config.z_channels
+        if latents.dim() != 5 or latents.shape[2] != z:
+            raise ValueError(f"latents must be [B, T_lat, {z}, h, w], got {list(latents.shape)}")
+        self.num_frames(latents.shape[1])
+        tiling = self._tiling(tile_size, tile_overlap)
+        p = self._param()
+        r = self.config.spatial_ratio
+        grid = tuple(latents.shape[-2:])
+
+        def finish(frames: torch.Tensor) -> torch.Tensor:
+            frames = frames.to(output_device) if output_device is not None else frames
+            return to_uint8(frames) if uint8 else frames
+
+        out, pending = [], None
+        chunks = latents.split(self.config.latents_per_chunk, dim=1)
+        for chunk in tqdm(chunks, desc="VAE decode", disable=not progress):
+            x = chunk.to(device=p.device, dtype=p.dtype).permute(0, 2, 1, 3, 4)
+            if tiling is None:
+                y = self.decoder(x)
+            else:
+                # The latent-resolution part (incl. the mid block's causal attention) runs on the whole frame;
+                # only the upsampling levels, which hold the large activations, run tile by tile.
+                h = self.decoder.latent_path(x)
+                y = _tiled(self.decoder.up_path, h, grid, *tiling, in_scale=2, out_scale=r)
+            y = y.permute(0, 2, 1, 3, 4)
+            if pending is not None:
+                pending, y = blend_seams(pending, y)
+                out.append(finish(pending))
+            pending = y
+        out.append(finish(pending))
+        return torch.cat(out, dim=1)
+
+    def forward(self, video: torch.Tensor, sample: bool = True, generator: torch.Generator | None = None):
+        """Reconstruction for training: returns (reconstruction, mean, logvar)."""
+        mean, logvar = self.encode_moments(video)
+        latents = mean
+        if sample:
+            latents = mean + torch.exp(0.5 * logvar) * torch.randn(
+                mean.shape, generator=generator, device=mean.device).to(mean.dtype)
+        return self.decode(latents), mean, logvar

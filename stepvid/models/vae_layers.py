@@ -1,0 +1,354 @@
+"""Building blocks of the Step-Video Video-VAE v2 (spec §3): encoder and decoder of one chunk.
+
+Tensors are [B, C, T, H, W] inside this module. Every conv is causal in time (zero frames in front, none at
+the back), every GroupNorm is per-frame, and each chunk is processed with fresh padding (no cache), so the
+modules are plain functions of their input and train with autograd. Module attribute names reproduce the
+released checkpoint's keys exactly (``stepvideo_vae_v2.json``), including ``decoder.conv_out.weight``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.checkpoint import checkpoint
+
+if TYPE_CHECKING:
+    from stepvid.models.vae import VAEConfig
+
+__all__ = [
+    "FrameGroupNorm", "CausalConv3d", "ResBlock3d", "CausalAttnBlock", "Downsample2d", "Downsample3d",
+    "Upsample2d", "Upsample3d", "pixel_unshuffle_3d", "pixel_shuffle_3d", "channel_average",
+    "channel_duplicate", "Encoder", "Decoder",
+]
+
+
+# ----------------------------------------------------------------------------- parameter-free maps
+
+def pixel_unshuffle_3d(x: torch.Tensor, factor: int = 2) -> torch.Tensor:
+    """[B, C, T, H, W] -> [B, C*f^3, (T+f-1)/f, H/f, W/f]; first zero-pads f-1 frames in front.
+
+    Output channel ``c*f^3 + ft*f^2 + fh*f + fw`` holds input channel c at offset (ft, fh, fw).
+    """
+    if factor == 1:
+        return x
+    x = F.pad(x, (0, 0, 0, 0, factor - 1, 0))
+    b, c, t, h, w = x.shape
+    if t % factor or h % factor or w % factor:
+        raise ValueError(f"pixel_unshuffle_3d: padded shape (T={t}, H={h}, W={w}) not divisible by {factor}")
+    x = x.view(b, c, t // factor, factor, h // factor, factor, w // factor, factor)
+    x = x.permute(0, 1, 3, 5, 7, 2, 4, 6)
+    return x.reshape(b, c * factor**3, t // factor, h // factor, w // factor)
+
+
+def pixel_shuffle_3d(x: torch.Tensor, factor: int = 2) -> torch.Tensor:
+    """Exact inverse of :func:`pixel_unshuffle_3d`'s channel order, then drop the first f-1 frames.
+
+    [B, C*f^3, T, H, W] -> [B, C, T*f - (f-1), H*f, W*f].
+    """
+    if factor == 1:
+        return x
+    b, c, t, h, w = x.shape
+    if c % factor**3:
+        raise ValueError(f"pixel_shuffle_3d: {c} channels not divisible by {factor ** 3}")
+    x = x.view(b, c // factor**3, factor, factor, factor, t, h, w)
+    x = x.permute(0, 1, 5, 2, 6, 3, 7, 4)
+    x = x.reshape(b, c // factor**3, t * factor, h * factor, w * factor)
+    return x[:, :, factor - 1:]
+
+
+def channel_average(x: torch.Tensor, out_channels: int) -> torch.Tensor:
+    """Output channel k = mean of the consecutive input channels k*g .. k*g+g-1 (g = C_in / C_out)."""
+    b, c = x.shape[:2]
+    if c % out_channels:
+        raise ValueError(f"channel_average: {c} channels not divisible into {out_channels} groups")
+    return x.view(b, out_channels, c // out_channels, *x.shape[2:]).mean(dim=2)
+
+
+def channel_duplicate(x: torch.Tensor, out_channels: int) -> torch.Tensor:
+    """Channel c becomes copies c*r .. c*r+r-1 (r = C_out / C_in)."""
+    c = x.shape[1]
+    if out_channels % c:
+        raise ValueError(f"channel_duplicate: {out_channels} not a multiple of {c} channels")
+    return x.repeat_interleave(out_channels // c, dim=1)
+
+
+# ----------------------------------------------------------------------------- layers
+
+class FrameGroupNorm(nn.GroupNorm):
+    """GroupNorm whose statistics are taken over (C/groups, H, W) of each frame separately, never over time."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() != 5:
+            return super().forward(x)
+        b, c, t, h, w = x.shape
+        y = x.transpose(1, 2).reshape(b * t, c, h, w)
+        y = F.group_norm(y, self.num_groups, self.weight, self.bias, self.eps)
+        return y.view(b, t, c, h, w).transpose(1, 2)
+
+
+class CausalConv3d(nn.Module):
+    """Conv3d with spatial zero padding k//2 and causal time padding (k_t - 1 + max(1 - s_t, 0)) in front.
+
+    The inner conv is ``self.conv`` (checkpoint keys ``<name>.conv.weight/bias``). Spatial padding is done by
+    the conv itself, time padding by an explicit zero pad of the input, so applied to an already activated
+    tensor it is the spec's "conv after norm" (zeros in the activated domain).
+    """
+
+    def __init__(self, cin: int, cout: int, kernel_size: int = 3, stride: int | tuple[int, int, int] = 1):
+        super().__init__()
+        stride = (stride, 1, 1) if isinstance(stride, int) else tuple(stride)
+        k = kernel_size
+        self.time_pad = (k - 1) + max(1 - stride[0], 0)
+        self.conv = nn.Conv3d(cin, cout, k, stride=stride, padding=(0, k // 2, k // 2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.time_pad:
+            x = F.pad(x, (0, 0, 0, 0, self.time_pad, 0))
+        return self.conv(x)
+
+
+class ResBlock3d(nn.Module):
+    """h = conv1(SiLU(GN1 x)); h = conv2(SiLU(GN2 h)); out = h + shortcut(x). Causal pads after SiLU."""
+
+    def __init__(self, cin: int, cout: int, groups: int, eps: float):
+        super().__init__()
+        self.norm1 = FrameGroupNorm(groups, cin, eps=eps)
+        self.conv1 = CausalConv3d(cin, cout, 3)
+        self.norm2 = FrameGroupNorm(groups, cout, eps=eps)
+        self.conv2 = CausalConv3d(cout, cout, 3)
+        self.nin_shortcut = CausalConv3d(cin, cout, 1) if cin != cout else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.conv1(F.silu(self.norm1(x)))
+        h = self.conv2(F.silu(self.norm2(h)))
+        return h + (x if self.nin_shortcut is None else self.nin_shortcut(x))
+
+
+class CausalAttnBlock(nn.Module):
+    """Single-head self-attention over all T*H*W tokens in (t, h, w) raster order with a causal mask."""
+
+    def __init__(self, channels: int, groups: int, eps: float):
+        super().__init__()
+        self.norm = FrameGroupNorm(groups, channels, eps=eps)
+        self.q = CausalConv3d(channels, channels, 1)
+        self.k = CausalConv3d(channels, channels, 1)
+        self.v = CausalConv3d(channels, channels, 1)
+        self.proj_out = CausalConv3d(channels, channels, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, c, t, h, w = x.shape
+        y = self.norm(x)
+        q, k, v = (m(y).flatten(2).transpose(1, 2).unsqueeze(1) for m in (self.q, self.k, self.v))
+        o = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # [B, 1, N, C], scale 1/sqrt(C)
+        o = o.squeeze(1).transpose(1, 2).reshape(b, c, t, h, w)
+        return x + self.proj_out(o)
+
+
+class Downsample2d(nn.Module):
+    """Per frame: zero-pad right and bottom by 1, 3x3 conv stride 2 (2-D weight, key ``conv.weight``)."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, stride=2, padding=0)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.pad(x, (0, 1, 0, 1))
+        # The 2-D kernel applied frame by frame equals a (1, 3, 3) 3-D conv: no transposes needed.
+        return F.conv3d(x, self.conv.weight.unsqueeze(2), self.conv.bias, stride=(1, 2, 2))
+
+
+class Downsample3d(nn.Module):
+    """Causal 3x3x3 conv with stride 2 in t, h, w: T -> (T - 1)//2 + 1 (key ``conv.conv.weight``)."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.conv = CausalConv3d(channels, channels, 3, stride=(2, 2, 2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(x)
+
+
+class Upsample2d(nn.Module):
+    """Per frame: nearest x2 in h and w, then 3x3 conv with padding 1 (2-D weight, key ``conv.weight``)."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.interpolate(x, scale_factor=(1.0, 2.0, 2.0), mode="nearest")
+        return F.conv3d(x, self.conv.weight.unsqueeze(2), self.conv.bias, padding=(0, 1, 1))
+
+
+class _UpsampleResidual(nn.Module):
+    """h = GN2(conv2(SiLU(GN1(conv1 u)))); out = SiLU(h + u) + u (keys ``conv3d.{conv1.conv,norm1,...}``)."""
+
+    def __init__(self, channels: int, groups: int, eps: float):
+        super().__init__()
+        self.conv1 = CausalConv3d(channels, channels, 3)
+        self.norm1 = FrameGroupNorm(groups, channels, eps=eps)
+        self.conv2 = CausalConv3d(channels, channels, 3)
+        self.norm2 = FrameGroupNorm(groups, channels, eps=eps)
+
+    def forward(self, u: torch.Tensor) -> torch.Tensor:
+        h = F.silu(self.norm1(self.conv1(u)))
+        h = self.norm2(self.conv2(h))
+        return F.silu(h + u) + u
+
+
+class Upsample3d(nn.Module):
+    """Nearest x2 in t, h and w, then a residual block of two causal convs."""
+
+    def __init__(self, channels: int, groups: int, eps: float):
+        super().__init__()
+        self.conv3d = _UpsampleResidual(channels, groups, eps)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv3d(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+
+
+class ConvUnshuffle(nn.Module):
+    """CausalConv cin -> cout/8 (k3), then 3-D pixel unshuffle (f=2) to cout channels."""
+
+    def __init__(self, cin: int, cout: int):
+        super().__init__()
+        self.conv = CausalConv3d(cin, cout // 8, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return pixel_unshuffle_3d(self.conv(x), 2)
+
+
+class ConvShuffle(nn.Module):
+    """CausalConv cin -> cout*8 (k3), then 3-D pixel shuffle (f=2, drops the first frame)."""
+
+    def __init__(self, cin: int, cout: int):
+        super().__init__()
+        self.conv = CausalConv3d(cin, cout * 8, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return pixel_shuffle_3d(self.conv(x), 2)
+
+
+# ----------------------------------------------------------------------------- encoder / decoder
+
+class _Checkpointed(nn.Module):
+    """Mixin: run heavy sub-blocks under activation checkpointing when ``gradient_checkpointing`` is set."""
+
+    gradient_checkpointing: bool = False
+
+    def _run(self, block: nn.Module, x: torch.Tensor) -> torch.Tensor:
+        if self.gradient_checkpointing and torch.is_grad_enabled():
+            return checkpoint(block, x, use_reentrant=False)
+        return block(x)
+
+
+def _mid(channels: int, groups: int, eps: float) -> nn.Module:
+    mid = nn.Module()
+    mid.block_1 = ResBlock3d(channels, channels, groups, eps)
+    mid.attn_1 = CausalAttnBlock(channels, groups, eps)
+    mid.block_2 = ResBlock3d(channels, channels, groups, eps)
+    return mid
+
+
+class Encoder(_Checkpointed):
+    """[B, 3, T, H, W] (one chunk, T = 17 or 1) -> raw moments [B, 2*z, T_lat, H/16, W/16] (mean ‖ logvar)."""
+
+    def __init__(self, cfg: VAEConfig):
+        super().__init__()
+        g, eps, ch, mult = cfg.num_groups, cfg.eps, cfg.encoder_ch, cfg.encoder_ch_mult
+        self.z_channels, self.patch_channels = cfg.z_channels, cfg.patch_channels
+        self.conv_in = CausalConv3d(cfg.in_channels, ch, 3)
+        self.down = nn.ModuleList()
+        cin = ch
+        for i, m in enumerate(mult):
+            level = nn.Module()
+            blocks = []
+            for _ in range(cfg.encoder_num_res_blocks):
+                blocks.append(ResBlock3d(cin, ch * m, g, eps))
+                cin = ch * m
+            level.block = nn.ModuleList(blocks)
+            if i != len(mult) - 1:
+                level.downsample = Downsample3d(cin) if i in cfg.encoder_temporal_down else Downsample2d(cin)
+            self.down.append(level)
+        self.mid = _mid(cin, g, eps)
+        self.norm_out = FrameGroupNorm(g, cin, eps=eps)
+        self.conv_patchify = ConvUnshuffle(cin, self.patch_channels)
+        self.conv_out = CausalConv3d(self.patch_channels, 2 * cfg.z_channels, 3)
+
+    def down_path(self, x: torch.Tensor) -> torch.Tensor:
+        """Full-resolution part: [B, 3, T, H, W] -> features [B, C_mid, T', H/8, W/8] (spatially tileable)."""
+        h = self.conv_in(x)
+        for level in self.down:
+            for block in level.block:
+                h = self._run(block, h)
+            if hasattr(level, "downsample"):
+                h = level.downsample(h)
+        return h
+
+    def latent_path(self, h: torch.Tensor) -> torch.Tensor:
+        """Mid block (global causal attention), norm and dual-path patchify: features -> raw moments."""
+        h = self._run(self.mid.block_1, h)
+        h = self._run(self.mid.attn_1, h)
+        h = self._run(self.mid.block_2, h)
+        h = F.silu(self.norm_out(h))
+        # Dual path: learned conv path + parameter-free (un)shuffle/averaging shortcut.
+        h = self.conv_patchify(h) + channel_average(pixel_unshuffle_3d(h, 2), self.patch_channels)
+        return self.conv_out(h) + channel_average(h, 2 * self.z_channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.latent_path(self.down_path(x))
+
+
+class Decoder(_Checkpointed):
+    """Latents [B, z, T_lat, h, w] (one chunk, T_lat = 3 or 1) -> frames [B, 3, T, 16h, 16w] (T = 17 or 1)."""
+
+    def __init__(self, cfg: VAEConfig):
+        super().__init__()
+        g, eps, ch, mult = cfg.num_groups, cfg.eps, cfg.decoder_ch, cfg.decoder_ch_mult
+        self.patch_channels = cfg.patch_channels
+        block_in = ch * mult[-1]
+        self.mid_channels = block_in
+        self.conv_in = CausalConv3d(cfg.z_channels, self.patch_channels, 3)
+        self.conv_unpatchify = ConvShuffle(self.patch_channels, block_in)
+        self.mid = _mid(block_in, g, eps)
+        levels: dict[int, nn.Module] = {}
+        for i in reversed(range(len(mult))):
+            level = nn.Module()
+            blocks = []
+            for _ in range(cfg.decoder_num_res_blocks):
+                blocks.append(ResBlock3d(block_in, ch * mult[i], g, eps))
+                block_in = ch * mult[i]
+            level.block = nn.ModuleList(blocks)
+            if i != 0:
+                level.upsample = (Upsample3d(block_in, g, eps) if i in cfg.decoder_temporal_up
+                                  else Upsample2d(block_in))
+            levels[i] = level
+        self.up = nn.ModuleList(levels[i] for i in range(len(mult)))
+        self.norm_out = FrameGroupNorm(g, block_in, eps=eps)
+        # A bare Conv3d (spatial padding only) so the key is ``decoder.conv_out.weight`` as in the file.
+        self.conv_out = nn.Conv3d(block_in, cfg.out_channels, 3, padding=(0, 1, 1))
+        self.drop_frames = 2 ** len(cfg.decoder_temporal_up) - 1
+
+    def latent_path(self, z: torch.Tensor) -> torch.Tensor:
+        """Dual-path unpatchify and mid block (global causal attention): latents -> features at H/8."""
+        h = self.conv_in(z) + channel_duplicate(z, self.patch_channels)
+        h = self.conv_unpatchify(h) + pixel_shuffle_3d(channel_duplicate(h, self.mid_channels * 8), 2)
+        h = self._run(self.mid.block_1, h)
+        h = self._run(self.mid.attn_1, h)
+        return self._run(self.mid.block_2, h)
+
+    def up_path(self, h: torch.Tensor) -> torch.Tensor:
+        """Upsampling levels and output conv: features [B, C_mid, T', h, w] -> frames [B, 3, T, 8h, 8w]."""
+        for level in reversed(self.up):
+            for block in level.block:
+                h = self._run(block, h)
+            if hasattr(level, "upsample"):
+                h = self._run(level.upsample, h)
+        h = F.pad(F.silu(self.norm_out(h)), (0, 0, 0, 0, 2, 0))
+        return self.conv_out(h)[:, :, self.drop_frames:]
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.up_path(self.latent_path(z))

@@ -1,0 +1,1 @@
+"""Test helpers that build tiny checkpoint folders (fixtures, not part of the product API)."""

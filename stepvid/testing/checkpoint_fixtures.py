@@ -1,0 +1,104 @@
+"""A complete tiny, randomly initialised Step-Video checkpoint folder in the official layout, for tests.
+
+``write_tiny_checkpoint(root)`` writes::
+
+    root/model_index.json                 official pipeline/component class names
+    root/transformer/config.json          official StepVideoModel field names (2 layers, 2 heads x 128)
+    root/transformer/diffusion_pytorch_model-0000{1,2}-of-00002.safetensors + ….safetensors.index.json
+    root/vae/vae_v2.safetensors           the ``tiny`` VAE v2 in released key naming (``decoder.conv_out.weight``)
+    root/step_llm/, root/hunyuan_clip/    via :func:`stepvid.testing.text_fixtures.write_tiny_text_encoders`
+
+The DiT's weights are random with non-zero output layers (a freshly initialised DiT predicts exactly zero,
+which would hide bugs), so different seeds or prompts give different videos. Deterministic per seed; ~1 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from stepvid.checkpoints import save_sharded_safetensors
+
+__all__ = ["TinyCheckpoint", "TINY_DIT_CONFIG", "write_tiny_checkpoint"]
+
+# Released field names (spec §2.1); sizes as in golden/configs.json, with 4 latent channels for the tiny VAE.
+TINY_DIT_CONFIG = {
+    "_class_name": "StepVideoModel",
+    "num_attention_heads": 2,
+    "attention_head_dim": 128,
+    "in_channels": 4,
+    "out_channels": 4,
+    "num_layers": 2,
+    "dropout": 0.0,
+    "patch_size": 1,
+    "norm_type": "ada_norm_single",
+    "norm_elementwise_affine": False,
+    "norm_eps": 1e-6,
+    "use_additional_conditions": False,
+    "caption_channels": [96, 48],  # tiny Step-LLM hidden size, tiny CLIP hidden size
+    "attention_type": "parallel",
+}
+MODEL_INDEX = {
+    "_class_name": "StepVideoPipeline",
+    "scheduler": ["stepvideo.diffusion.scheduler", "FlowMatchDiscreteScheduler"],
+    "transformer": ["stepvideo.modules.model", "StepVideoModel"],
+}
+
+
+@dataclass(frozen=True)
+class TinyCheckpoint:
+    root: Path
+    dit_config: dict
+    vae_preset: str = "tiny"
+
+
+def _random_dit_state(config: dict, gen: torch.Generator) -> dict[str, torch.Tensor]:
+    from stepvid.models.dit import StepVideoDiT
+    from stepvid.pipeline import dit_config_from_json
+
+    with torch.device("meta"):
+        shapes = {k: v.shape for k, v in StepVideoDiT(dit_config_from_json(config)).state_dict().items()}
+    state = {}
+    for key, shape in shapes.items():
+        if key.endswith(("norm1.weight", "norm2.weight", "q_norm.weight", "k_norm.weight")):
+            t = 1.0 + 0.1 * torch.randn(shape, generator=gen)
+        elif len(shape) == 1 and key.endswith(".bias"):
+            t = 0.02 * torch.randn(shape, generator=gen)
+        else:
+            fan_in = shape[1] if len(shape) > 1 else shape[-1]
+            t = torch.randn(shape, generator=gen) / max(fan_in, 1) ** 0.5
+        state[key] = t.to(torch.bfloat16)
+    return state
+
+
+def write_tiny_checkpoint(root: str | os.PathLike, seed: int = 0) -> TinyCheckpoint:
+    """Write the tiny checkpoint folder under ``root`` (created if missing); see the module docstring."""
+    from stepvid.models.vae import VideoVAE
+    from stepvid.testing.text_fixtures import write_tiny_text_encoders
+
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    gen = torch.Generator().manual_seed(seed)
+
+    tdir = root / "transformer"
+    tdir.mkdir(exist_ok=True)
+    (tdir / "config.json").write_text(json.dumps(TINY_DIT_CONFIG, indent=2) + "\n")
+    state = _random_dit_state(TINY_DIT_CONFIG, gen)
+    total = sum(t.numel() * t.element_size() for t in state.values())
+    written = save_sharded_safetensors(state, tdir, max_shard_bytes=total // 2 + 1,
+                                       index_name="diffusion_pytorch_model.safetensors.index.json")
+    if len(written) < 3:
+        raise RuntimeError(f"expected 2+ transformer shards and an index; wrote {[p.name for p in written]}")
+
+    with torch.random.fork_rng(devices=[]):  # VideoVAE initialises from the global RNG; leave it untouched
+        torch.manual_seed(seed)
+        vae = VideoVAE.from_preset("tiny")
+    vae.to(torch.bfloat16).save_pretrained(root / "vae" / "vae_v2.safetensors")  # released files are bf16
+
+    write_tiny_text_encoders(root, seed=seed)
+    (root / "model_index.json").write_text(json.dumps(MODEL_INDEX, indent=2) + "\n")
+    return TinyCheckpoint(root, dict(TINY_DIT_CONFIG))

@@ -1,0 +1,83 @@
+"""Attention dispatch vs fp64 naive masked attention; key-padding paths; argument checks."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import stepvid.models.attention as A
+from stepvid.models.attention import attention, set_attention_backend
+
+
+def naive_fp64(q, k, v, lens=None):
+    """Dense fp64 softmax attention over [B, S, H, D] with a key-padding mask from lens."""
+    q, k, v = (t.double().transpose(1, 2) for t in (q, k, v))
+    s = q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5
+    if lens is not None:
+        keep = torch.arange(k.shape[2])[None] < torch.tensor(lens)[:, None]
+        s = s.masked_fill(~keep[:, None, None, :], float("-inf"))
+    return (s.softmax(-1) @ v).transpose(1, 2)
+
+
+def _qkv(b=5, nq=7, nkv=11, h=3, d=16, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return [torch.randn(b, n, h, d, generator=g) for n in (nq, nkv, nkv)]
+
+
+@pytest.mark.parametrize("lens", [[11, 11, 11, 11, 11], [4, 11, 4, 4, 11], [1, 2, 3, 4, 11]])
+def test_key_padding_matches_fp64(lens):
+    """Few distinct lengths -> grouped unmasked calls; many -> one broadcast-masked call. Both exact."""
+    q, k, v = _qkv()
+    out = attention(q, k, v, kv_lens=lens)
+    assert out.shape == q.shape
+    assert (out.double() - naive_fp64(q, k, v, lens)).abs().max().item() < 1e-5
+    # padded keys must not matter: scramble them and get the same answer
+    k2, v2 = k.clone(), v.clone()
+    for i, n in enumerate(lens):
+        k2[i, n:] = 1e3
+        v2[i, n:] = -1e3
+    torch.testing.assert_close(attention(q, k2, v2, kv_lens=torch.tensor(lens)), out)
+
+
+def test_masked_path_used_for_many_lengths(monkeypatch):
+    calls = []
+    real = A._sdpa
+    monkeypatch.setattr(A, "_sdpa", lambda *a, **kw: calls.append(kw.get("mask")) or real(*a, **kw))
+    q, k, v = _qkv()
+    attention(q, k, v, kv_lens=[1, 2, 3, 4, 5])
+    assert len(calls) == 1 and calls[0].shape == (5, 1, 1, 11)     # broadcast mask, never [B, H, Nq, Nkv]
+    calls.clear()
+    attention(q, k, v, kv_lens=[4, 11, 4, 4, 11])
+    assert len(calls) == 2 and all(m is None for m in calls)        # grouped, unmasked (flash-eligible)
+
+
+def test_all_valid_lengths_equal_no_mask():
+    q, k, v = _qkv()
+    torch.testing.assert_close(attention(q, k, v, kv_lens=[11] * 5), attention(q, k, v), rtol=0, atol=0)
+
+
+def test_gradients_flow_through_grouped_path():
+    q, k, v = (t.double().requires_grad_() for t in _qkv(b=3))
+    lens = [5, 11, 5]
+    attention(q, k, v, kv_lens=lens).square().sum().backward()
+    q2, k2, v2 = (t.detach().clone().requires_grad_() for t in (q, k, v))
+    naive_fp64(q2, k2, v2, lens).square().sum().backward()
+    for a, b in ((q, q2), (k, k2), (v, v2)):
+        torch.testing.assert_close(a.grad, b.grad)
+    assert k.grad[0, 5:].abs().max() == 0          # padded keys get no gradient
+
+
+def test_forced_backend_and_errors():
+    q, k, v = _qkv()
+    out = attention(q, k, v, backend="math")
+    torch.testing.assert_close(out, attention(q, k, v))
+    with pytest.raises(ValueError, match="backend"):
+        attention(q, k, v, backend="nope")
+    with pytest.raises(ValueError, match="backend"):
+        set_attention_backend("nope")
+    with pytest.raises(ValueError, match=r"\[B, S, H, D\]"):
+        attention(q[0], k, v)
+    with pytest.raises(ValueError, match="kv_lens has 2 entries"):
+        attention(q, k, v, kv_lens=[3, 4])
+    with pytest.raises(ValueError, match="out of range"):
+        attention(q, k, v, kv_lens=[3, 4, 0, 1, 2])

@@ -1,0 +1,290 @@
+"""StepVideoDiT: release key layout, golden parity with the official code, and independent checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+import stepvid.models.dit as dit_mod
+from stepvid.models.dit import (
+    DiTBlock,
+    StepVideoDiT,
+    dit_config,
+    dit_key_shapes,
+    dit_num_parameters,
+    estimate_flops,
+    flops_per_token,
+)
+
+
+def _inputs(cfg, b=2, f=2, h=2, w=3, llm_len=5, seed=0, dtype=torch.float32):
+    g = torch.Generator().manual_seed(seed)
+    llm_dim, clip_dim = cfg.caption_channels
+    return dict(
+        hidden_states=torch.randn(b, f, cfg.out_channels, h, w, generator=g, dtype=dtype),
+        timestep=torch.rand(b, generator=g, dtype=dtype),
+        encoder_hidden_states=torch.randn(b, llm_len, llm_dim, generator=g, dtype=dtype),
+        encoder_hidden_states_2=torch.randn(b, 77, clip_dim, generator=g, dtype=dtype),
+    )
+
+
+def _randomize(model, std=0.05, seed=0):
+    """Replace the (partly zero) training init by random weights so every path is exercised."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            is_norm = "norm" in name and p.ndim == 1
+            p.copy_(torch.randn(p.shape, generator=g) * (0.1 if is_norm else std) + (1.0 if is_norm else 0.0))
+    return model
+
+
+@pytest.fixture(scope="module")
+def small_cfg():
+    # 2 heads x 32 dims (rope 16/8/8), 2 layers, tiny caption dims: fast on 2 CPU cores
+    return dit_config("tiny", attention_head_dim=32, rope_split=(16, 8, 8), caption_channels=(24, 12),
+                      in_channels=8, out_channels=8)
+
+
+# ---- release layout --------------------------------------------------------------------------------------
+def test_t2v_keys_and_shapes_match_release_manifest(reference_dir):
+    manifest = json.loads((reference_dir / "stepvideo_t2v_dit.json").read_text())
+    assert dit_key_shapes("stepvideo-t2v") == manifest
+    assert dit_num_parameters("stepvideo-t2v") == 29_342_478_400
+    assert dit_key_shapes("stepvideo-t2v-turbo") == manifest
+
+
+def test_ti2v_layout_is_t2v_plus_condition_channels_and_motion_embedder(reference_dir):
+    manifest = json.loads((reference_dir / "stepvideo_t2v_dit.json").read_text())
+    ti2v = dit_key_shapes("stepvideo-ti2v")
+    extra = {k: v for k, v in ti2v.items() if manifest.get(k) != v}
+    assert extra == {
+        "pos_embed.proj.weight": [6144, 128, 1, 1],
+        "adaln_single.emb.motion_score_embedder.linear_1.weight": [6144, 256],
+        "adaln_single.emb.motion_score_embedder.linear_1.bias": [6144],
+        "adaln_single.emb.motion_score_embedder.linear_2.weight": [6144, 6144],
+        "adaln_single.emb.motion_score_embedder.linear_2.bias": [6144],
+    }
+    assert set(manifest) <= set(ti2v)
+
+
+def test_preset_overrides_and_unknown_names():
+    assert len([k for k in dit_key_shapes("stepvideo-t2v", num_layers=2) if k.endswith("attn1.wqkv.weight")]) == 2
+    with pytest.raises(ValueError, match="unknown DiT preset"):
+        dit_config("nope")
+    with pytest.raises(ValueError, match="unknown DiTConfig field"):
+        dit_config("tiny", num_heads=3)
+    with pytest.raises(ValueError, match="rope_split"):
+        dit_config("tiny", attention_head_dim=64)
+
+
+# ---- golden parity with the official implementation -----------------------------------------------------
+def _golden(golden_dir, dtype):
+    cfg = json.loads((golden_dir / "configs.json").read_text())["dit"]
+    model = StepVideoDiT.from_preset(
+        "tiny", num_layers=cfg["num_layers"], num_attention_heads=cfg["num_attention_heads"],
+        attention_head_dim=cfg["attention_head_dim"], in_channels=cfg["in_channels"],
+        out_channels=cfg["out_channels"], caption_channels=tuple(cfg["caption_channels"]),
+        patch_size=cfg["patch_size"])
+    weights = load_file(str(golden_dir / "dit_tiny_weights.safetensors"))
+    model.load_state_dict({k: v.to(dtype) for k, v in weights.items()}, strict=True)
+    model.to(dtype)
+    io = load_file(str(golden_dir / "dit_tiny_io.safetensors"))
+    mask = torch.cat([torch.ones(2, 77, dtype=torch.long), io["llm_mask"]], dim=1)
+    with torch.no_grad():
+        out = model(io["latents"].to(dtype), io["timestep"].to(dtype), io["llm_states"].to(dtype),
+                    io["clip_states"].to(dtype), mask.to(dtype))
+    return out.float(), io
+
+
+def test_golden_fp32(golden_dir):
+    out, io = _golden(golden_dir, torch.float32)
+    ref = io["velocity_fp32"]
+    assert (out - ref).abs().max() / ref.abs().max() < 1e-4
+
+
+def test_golden_bf16_reproduces_official_quirks(golden_dir):
+    out, io = _golden(golden_dir, torch.bfloat16)
+    ref, ref32 = io["velocity_bf16"], io["velocity_fp32"]
+    err = (out - ref).abs().max() / ref.abs().max()
+    assert err < 1e-2
+    # and it tracks the bf16 recording much closer than the fp32 one does (timestep/RoPE rounding reproduced)
+    assert err < 0.25 * ((ref32 - ref).abs().max() / ref.abs().max())
+
+
+# ---- mask semantics -------------------------------------------------------------------------------------
+def test_all_valid_mask_equals_no_mask_and_padding_is_ignored(small_cfg):
+    model = _randomize(StepVideoDiT(small_cfg)).eval()
+    x = _inputs(small_cfg)
+    with torch.no_grad():
+        ref = model(**x)
+        torch.testing.assert_close(model(**x, encoder_attention_mask=torch.ones(2, 82)), ref, rtol=0, atol=0)
+        mask = torch.ones(2, 82)
+        mask[1, 77 + 2:] = 0
+        masked = model(**x, encoder_attention_mask=mask)
+        torch.testing.assert_close(masked[0], ref[0])                   # sample 0 unaffected
+        assert (masked[1] - ref[1]).abs().max() > 1e-4                  # sample 1 lost 3 LLM tokens
+        x["encoder_hidden_states"][1, 2:] = 100.0                       # padded LLM states are invisible
+        torch.testing.assert_close(model(**x, encoder_attention_mask=mask), masked)
+        x["encoder_hidden_states_2"][1, 76] = 100.0                     # CLIP positions are always attended
+        assert (model(**x, encoder_attention_mask=mask)[1] - masked[1]).abs().max() > 1e-4
+
+
+def test_text_lengths_bf16_quirk(small_cfg):
+    model = StepVideoDiT(small_cfg)
+    mask = torch.zeros(3, 397)
+    for i, n in enumerate((397, 259, 200)):
+        mask[i, :n] = 1
+    assert model.text_lengths(mask, 3, 397, "cpu") == [397, 259, 200]
+    model.config.mask_bf16_length_quirk = True
+    assert model.text_lengths(mask, 3, 397, "cpu") == [396, 260, 200]
+
+
+# ---- independent structure checks -----------------------------------------------------------------------
+def test_zero_modulation_is_identity_path(small_cfg):
+    """shift = scale = gate = 0 and a zero cross-attn output projection make a block exactly the identity."""
+    torch.manual_seed(0)
+    blk = _randomize(DiTBlock(small_cfg))
+    with torch.no_grad():
+        blk.scale_shift_table.zero_()
+        blk.attn2.wo.weight.zero_()
+    d = small_cfg.hidden_size
+    x, ctx = torch.randn(2, 6, d), torch.randn(2, 4, d)
+    rope = (torch.ones(6, 32), torch.zeros(6, 32))
+    torch.testing.assert_close(blk(x, ctx, torch.zeros(2, 6 * d), rope), x, rtol=0, atol=0)
+    # unit scale shift only (1 + scale = 1): modulation is norm(x) exactly
+    assert torch.equal(dit_mod.modulate(x, torch.zeros(1, 1, d), torch.zeros(1, 1, d)), x)
+
+
+def test_fused_projection_row_layouts(monkeypatch, small_cfg):
+    """Row r of wqkv must be head r // 3D, and within the head [q | k | v]; wkv: [k | v]; wq head-major."""
+    heads, hd = small_cfg.num_attention_heads, small_cfg.attention_head_dim
+    d = heads * hd
+    blk = DiTBlock(small_cfg)
+    seen = []
+    monkeypatch.setattr(dit_mod, "attention", lambda q, k, v, **kw: seen.append((q, k, v)) or q)
+    with torch.no_grad():
+        for lin in (blk.attn1.wqkv, blk.attn2.wkv, blk.attn2.wq):
+            lin.weight.zero_()
+            lin.weight[:, 0] = torch.arange(lin.weight.shape[0], dtype=torch.float32) + 1   # row id + 1
+        x = torch.zeros(1, 1, d)
+        x[..., 0] = 1.0
+        rope = (torch.ones(1, hd), torch.zeros(1, hd))      # position 0: identity rotation
+        blk.attn1(x, rope)
+        blk.attn2(x, x)
+    rows = lambda start: torch.arange(start, start + hd, dtype=torch.float32) + 1
+    rms = lambda t: t / t.pow(2).mean().sqrt()
+    (q1, k1, v1), (q2, k2, v2) = seen
+    for h in range(heads):
+        torch.testing.assert_close(q1[0, 0, h], rms(rows(h * 3 * hd)))
+        torch.testing.assert_close(k1[0, 0, h], rms(rows(h * 3 * hd + hd)))
+        torch.testing.assert_close(v1[0, 0, h], rows(h * 3 * hd + 2 * hd))
+        torch.testing.assert_close(q2[0, 0, h], rms(rows(h * hd)))
+        torch.testing.assert_close(k2[0, 0, h], rms(rows(h * 2 * hd)))
+        torch.testing.assert_close(v2[0, 0, h], rows(h * 2 * hd + hd))
+
+
+def test_patch_size_2_roundtrips_layout(small_cfg):
+    cfg = dit_config("tiny", **{**small_cfg.__dict__, "patch_size": 2})
+    model = _randomize(StepVideoDiT(cfg))
+    x = _inputs(cfg, h=4, w=6)
+    with torch.no_grad():
+        out = model(**x)
+    assert out.shape == x["hidden_states"].shape
+    with pytest.raises(ValueError, match="patch_size"):
+        model(**_inputs(cfg, h=3, w=6))
+
+
+# ---- training support -----------------------------------------------------------------------------------
+def test_fresh_model_predicts_zero_and_learns(small_cfg):
+    torch.manual_seed(0)
+    model = StepVideoDiT(small_cfg)
+    x = _inputs(small_cfg)
+    assert model(**x).abs().max() == 0                       # zero-initialised output projection
+    target = torch.randn_like(x["hidden_states"])
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(8):
+        loss = (model(**x) - target).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.9 * losses[0]
+
+
+def test_gradient_checkpointing_gives_identical_gradients(small_cfg):
+    model = _randomize(StepVideoDiT(small_cfg))
+    x = _inputs(small_cfg)
+    mask = torch.ones(2, 82)
+    mask[0, 79:] = 0
+
+    def grads(ckpt):
+        model.zero_grad()
+        model.gradient_checkpointing = ckpt
+        model(**x, encoder_attention_mask=mask).square().sum().backward()
+        return {n: p.grad.clone() for n, p in model.named_parameters()}
+
+    plain, ckpt = grads(False), grads(True)
+    for n in plain:
+        torch.testing.assert_close(ckpt[n], plain[n], msg=n)
+
+
+def test_estimate_flops_matches_counter_and_spec(small_cfg):
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = _randomize(StepVideoDiT(small_cfg))
+    x = _inputs(small_cfg, f=2, h=4, w=3)
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad(), sdpa_kernel(SDPBackend.MATH):   # fused CPU kernels are not counted
+        model(**x)
+    n_tokens, text_len = 2 * 4 * 3, 77 + 5
+    assert estimate_flops(small_cfg, n_tokens, text_len, batch=2) == counter.get_total_flops()
+    # spec §7: ~3.9 PFLOP linear + ~6.8 PFLOP self-attention ~= 10.6 PFLOP per forward at 544x992x204
+    full = estimate_flops(dit_config("stepvideo-t2v"), 75_888, 397)
+    assert 10.5e15 < full < 10.8e15
+    assert flops_per_token(dit_config("stepvideo-t2v"), 75_888) == pytest.approx(3 * full / 75_888)
+
+
+# ---- TI2V -----------------------------------------------------------------------------------------------
+def test_ti2v_condition_and_motion_score(small_cfg):
+    cfg = dit_config("tiny", **{**small_cfg.__dict__, "in_channels": 16, "motion_score_embedder": True})
+    model = _randomize(StepVideoDiT(cfg))
+    x = _inputs(cfg)
+    cond = torch.randn_like(x["hidden_states"])
+    with torch.no_grad():
+        a = model(**x, condition_hidden_states=cond, motion_score=2.0)
+        b = model(**x, condition_hidden_states=cond, motion_score=torch.tensor([5.0, 5.0]))
+        c = model(**x, condition_hidden_states=torch.zeros_like(cond), motion_score=2.0)
+    assert a.shape == x["hidden_states"].shape
+    assert (a - b).abs().max() > 1e-4 and (a - c).abs().max() > 1e-4
+    with pytest.raises(ValueError, match="motion_score"):
+        model(**x, condition_hidden_states=cond)
+    with pytest.raises(ValueError, match="16 input channels"):
+        model(**x, motion_score=2.0)
+
+
+# ---- bad input ------------------------------------------------------------------------------------------
+def test_bad_inputs_raise_clear_errors(small_cfg):
+    model = StepVideoDiT(small_cfg)
+    x = _inputs(small_cfg)
+    with pytest.raises(ValueError, match="expects 8 input channels"):
+        model(**{**x, "hidden_states": torch.randn(2, 2, 7, 2, 3)})
+    with pytest.raises(ValueError, match=r"\[B, F, C, H, W\]"):
+        model(**{**x, "hidden_states": torch.randn(2, 8, 2, 3)})
+    with pytest.raises(ValueError, match=r"encoder_attention_mask must be \[B, 77\+L\] = \[2, 82\]"):
+        model(**x, encoder_attention_mask=torch.ones(2, 5))
+    bad = torch.ones(2, 82)
+    bad[0, 3] = 0
+    with pytest.raises(ValueError, match="prefix"):
+        model(**x, encoder_attention_mask=bad)
+    with pytest.raises(ValueError, match="encoder_hidden_states must be"):
+        model(**{**x, "encoder_hidden_states": torch.randn(2, 5, 23)})
+    with pytest.raises(ValueError, match="encoder_hidden_states_2 must be"):
+        model(**{**x, "encoder_hidden_states_2": torch.randn(2, 77, 13)})
+    with pytest.raises(ValueError, match="timestep"):
+        model(**{**x, "timestep": torch.rand(3)})

@@ -1,0 +1,226 @@
+"""TextToVideoPipeline on a tiny random checkpoint in the official layout (CPU, fp32)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from stepvid.checkpoints import CheckpointError
+from stepvid.diffusion import NEGATIVE_PROMPT, POSITIVE_SUFFIX
+from stepvid.pipeline import (
+    GenerationDefaults,
+    TextToVideoPipeline,
+    crop_540x960,
+    dit_config_from_json,
+    postprocess_video,
+)
+from stepvid.testing.checkpoint_fixtures import TINY_DIT_CONFIG, write_tiny_checkpoint
+
+SMALL = dict(num_frames=17, height=32, width=48, steps=2)
+IMG = dict(num_frames=1, height=32, width=32, steps=2)  # one latent frame: the cheapest full pass
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    return write_tiny_checkpoint(tmp_path_factory.mktemp("tiny"), seed=0).root
+
+
+@pytest.fixture(scope="module")
+def pipe(tiny_dir):
+    return TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32")
+
+
+def test_fixture_layout(tiny_dir):
+    t = tiny_dir / "transformer"
+    assert json.loads((t / "config.json").read_text())["num_attention_heads"] == 2
+    index = json.loads((t / "diffusion_pytorch_model.safetensors.index.json").read_text())
+    assert len(set(index["weight_map"].values())) >= 2
+    from safetensors import safe_open
+
+    with safe_open(str(tiny_dir / "vae" / "vae_v2.safetensors"), "pt") as f:
+        keys = set(f.keys())
+    assert "decoder.conv_out.weight" in keys and "decoder.conv_out.conv.weight" not in keys  # released quirk
+    for sub in ("step_llm/config.json", "hunyuan_clip/clip_text_encoder/config.json", "model_index.json"):
+        assert (tiny_dir / sub).is_file()
+
+
+def test_from_pretrained_official_layout(pipe):
+    from stepvid.models.dit import StepVideoDiT
+    from stepvid.models.text.step_video import StepVideoTextEncoder
+    from stepvid.models.vae import VideoVAE
+
+    assert isinstance(pipe.transformer, StepVideoDiT) and isinstance(pipe.vae, VideoVAE)
+    assert isinstance(pipe.text_encoder, StepVideoTextEncoder)
+    assert pipe.transformer.config.caption_channels == (96, 48) and pipe.transformer_dtype == torch.float32
+    assert not any(p.is_meta or p.requires_grad for p in pipe.transformer.parameters())
+    d = pipe.defaults  # no stepvid.json: the official defaults
+    assert (d.num_frames, d.height, d.width, d.steps, d.cfg, d.shift, d.fps) == (204, 544, 992, 50, 9.0, 13.0, 25.0)
+    assert (d.positive_suffix, d.negative_prompt) == (POSITIVE_SUFFIX, NEGATIVE_PROMPT)
+
+
+def test_generate_video_shape(pipe):
+    v = pipe("a cat runs across the green grass", seed=7, progress=False, **SMALL)
+    assert v.shape == (17, 32, 48, 3) and v.dtype == np.uint8
+    assert np.abs(v[1:].astype(int) - v[:-1].astype(int)).mean() > 0.5  # frames differ over time
+
+
+def test_seed_determinism(pipe):
+    a = pipe("a cat runs across the green grass", seed=7, progress=False, **IMG)
+    b = pipe("a cat runs across the green grass", seed=7, progress=False, **IMG)
+    c = pipe("a cat runs across the green grass", seed=8, progress=False, **IMG)
+    assert np.array_equal(a, b)
+    assert np.abs(a.astype(int) - c.astype(int)).mean() > 1.0
+    assert a.std() > 1.0  # not a constant image
+
+
+def test_prompt_reaches_the_model(pipe):
+    calls = []
+    a = pipe("一只猫在草地上奔跑", seed=1, progress=False, callback=lambda i, t, x: calls.append(i), **IMG)
+    b = pipe("a red car on the snowy mountain", seed=1, progress=False, **IMG)
+    assert calls == [0, 1]
+    assert not np.array_equal(a, b)
+
+
+def test_single_frame_and_unguided(pipe):
+    seen = []
+    forward = pipe.transformer.forward
+
+    def spy(*args, **kw):
+        seen.append(kw["hidden_states"].shape[0])
+        return forward(*args, **kw)
+
+    pipe.transformer.forward = spy
+    try:
+        img = pipe("a panda", num_frames=1, height=32, width=32, steps=1, cfg=1.0, progress=False)
+        pipe("a panda", num_frames=1, height=32, width=32, steps=1, cfg=4.0, progress=False)
+    finally:
+        del pipe.transformer.forward
+    assert img.shape == (1, 32, 32, 3)
+    assert seen == [1, 2]  # cfg = 1: conditional branch only; otherwise [cond, uncond] in one batch
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(height=40), r"height 40 is not a positive multiple of 16 \(nearest: 32 or 48\)"),
+        (dict(width=50), r"width 50 is not a positive multiple of 16 \(nearest: 48 or 64\)"),
+        (dict(num_frames=20), r"num_frames 20 does not fit the 17-frame chunking.*1 .*multiple of 17 \(nearest: 17 or 34\)"),
+        (dict(num_frames=0), r"num_frames 0 does not fit"),
+        (dict(steps=0), r"steps must be an integer >= 1"),
+        (dict(prompt="   "), r"prompt is empty"),
+    ],
+)
+def test_bad_inputs(pipe, kwargs, match):
+    args = dict(SMALL, prompt="a cat")
+    args.update(kwargs)
+    prompt = args.pop("prompt")
+    with pytest.raises(ValueError, match=match):
+        pipe(prompt, progress=False, **args)
+
+
+def test_postprocess_values_and_crop():
+    x = torch.tensor([-2.0, -1.0, 0.0, 0.999, 1.0, 3.0]).view(1, 1, 1, 6).expand(2, 3, 1, 6)
+    out = postprocess_video(x)
+    assert out.shape == (2, 1, 6, 3) and out.dtype == np.uint8
+    assert out[0, 0, :, 0].tolist() == [0, 0, 127, 254, 255, 255]  # (clamp + 1) * 127.5, truncated
+    land = np.zeros((1, 544, 992, 3), np.uint8)
+    land[:, 2:542, 16:976] = 1
+    assert crop_540x960(land).shape == (1, 540, 960, 3) and crop_540x960(land).min() == 1
+    assert crop_540x960(np.zeros((1, 992, 544, 3), np.uint8)).shape == (1, 960, 540, 3)
+    assert crop_540x960(np.zeros((1, 64, 64, 3), np.uint8)).shape == (1, 64, 64, 3)
+    with pytest.raises(ValueError, match="smaller than the crop"):
+        crop_540x960(np.zeros((1, 32, 48, 3), np.uint8))
+
+
+def test_crop_is_opt_in(pipe):
+    with pytest.raises(ValueError, match="540"):
+        pipe("a cat", crop_540x960=True, progress=False, **SMALL)
+
+
+def test_offload_model_gives_same_video(tiny_dir, pipe):
+    off = TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32", offload="model")
+    assert off.offload == "model"
+    a = off("a dog", seed=3, progress=False, **IMG)
+    assert np.array_equal(a, pipe("a dog", seed=3, progress=False, **IMG))
+
+
+def test_missing_and_truncated_shard(tiny_dir, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_dir, broken)
+    shard = sorted((broken / "transformer").glob("*.safetensors"))[0]
+    shard.write_bytes(shard.read_bytes()[:-100])
+    with pytest.raises(CheckpointError, match=f"truncated .*{shard.name}"):
+        TextToVideoPipeline.from_pretrained(broken, device="cpu")
+    shard.unlink()
+    with pytest.raises(CheckpointError, match=f"missing checkpoint file: .*{shard.name}"):
+        TextToVideoPipeline.from_pretrained(broken, device="cpu")
+
+
+def test_not_a_model_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a stepvid model folder"):
+        TextToVideoPipeline.from_pretrained(tmp_path)
+
+
+def test_dit_config_from_official_json():
+    cfg = dit_config_from_json(TINY_DIT_CONFIG)
+    assert (cfg.num_layers, cfg.num_attention_heads, cfg.in_channels, cfg.caption_channels) == (2, 2, 4, (96, 48))
+    assert dit_config_from_json({"use_additional_conditions": True, "in_channels": 128}).motion_score_embedder
+    assert dit_config_from_json({"out_channels": None, "in_channels": 16}).out_channels == 16
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        dit_config_from_json({"num_layers": 1, "mystery": 3})
+    assert any("mystery" in str(x.message) for x in w)
+
+
+def test_stepvid_json_with_another_text_encoder(tmp_path):
+    """A stepvid.json folder with the small bilingual encoder and its own defaults loads and generates."""
+    from stepvid.checkpoints import save_sharded_safetensors
+    from stepvid.models.dit import StepVideoDiT, dit_config
+    from stepvid.models.text.small import SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer
+    from stepvid.models.vae import VideoVAE
+
+    torch.manual_seed(0)
+    tok = WordCharTokenizer.build(["a cat runs", "一只猫"])
+    enc = SmallBilingualEncoder(SmallTextConfig(vocab_size=len(tok), llm_dim=32, llm_layers=1, llm_heads=2,
+                                                llm_len=16, clip_dim=24, clip_layers=1, clip_heads=2), tok)
+    enc.save_pretrained(tmp_path / "text_encoder")
+    dit = StepVideoDiT(dit_config("tiny", in_channels=4, out_channels=4, caption_channels=(32, 24)))
+    (tmp_path / "transformer").mkdir()
+    (tmp_path / "transformer" / "config.json").write_text(json.dumps(
+        {"num_layers": 2, "num_attention_heads": 2, "attention_head_dim": 128, "in_channels": 4, "out_channels": 4,
+         "caption_channels": [32, 24]}))
+    save_sharded_safetensors(dit.state_dict(), tmp_path / "transformer")
+    VideoVAE.from_preset("tiny").save_pretrained(tmp_path / "vae" / "vae_v2.safetensors")
+    defaults = {"num_frames": 1, "height": 32, "width": 32, "steps": 1, "cfg": 3.0, "shift": 5.0,
+                "positive_suffix": "", "negative_prompt": ""}
+    (tmp_path / "stepvid.json").write_text(json.dumps({
+        "text_encoder": {"class": "stepvid.models.text.small:SmallBilingualEncoder", "path": "text_encoder"},
+        "defaults": defaults}))
+    p = TextToVideoPipeline.from_pretrained(tmp_path, device="cpu")
+    assert isinstance(p.text_encoder, SmallBilingualEncoder)
+    assert p.defaults == GenerationDefaults(**defaults)
+    assert p("a cat runs", progress=False).shape == (1, 32, 32, 3)
+
+    (tmp_path / "stepvid.json").write_text(json.dumps({"text_encoder": {"class": "nowhere.module:Enc"}}))
+    with pytest.raises(ValueError, match="cannot import component class 'nowhere.module:Enc'"):
+        TextToVideoPipeline.from_pretrained(tmp_path, device="cpu")
+    (tmp_path / "stepvid.json").write_text(json.dumps({"defaults": {"frames": 17}}))
+    with pytest.raises(ValueError, match=r"unknown generation default\(s\) \['frames'\]"):
+        TextToVideoPipeline.from_pretrained(tmp_path, device="cpu")
+
+
+def test_incompatible_components_are_named(pipe):
+    with pytest.raises(ValueError, match="text encoder dims"):
+        TextToVideoPipeline(pipe.transformer, pipe.vae, _FakeDims())
+
+
+class _FakeDims:
+    llm_dim, clip_dim = 7, 5
+
+    def encode(self, prompts, device=None):
+        raise AssertionError("not called")

@@ -51,10 +51,21 @@ def dit_candidate(spec: str, z: int, text: tuple[int, int]) -> StepVideoDiT:
                                    caption_channels=text)).eval()
 
 
+def vae_candidate(spec: str) -> VideoVAE:
+    """``preset[:field=value,...]``; tuple fields as dash-separated ints (``decoder_ch_mult=1-2-4-4``)."""
+    name, _, rest = spec.partition(":")
+    over = {}
+    for item in filter(None, rest.split(",")):
+        key, _, value = item.partition("=")
+        over[key] = tuple(int(v) for v in value.split("-")) if "-" in value else int(value)
+    return VideoVAE.from_preset(name, **over)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dit", nargs="+", default=["6x256", "8x256", "8x320", "12x256"], help="LAYERSxWIDTH")
-    ap.add_argument("--vae", nargs="+", default=["small"], help="VAE preset[:z] (e.g. small:8)")
+    ap.add_argument("--vae", nargs="+", default=["small"],
+                    help="VAE preset[:field=value,...] (e.g. small:z_channels=8,decoder_ch=8)")
     ap.add_argument("--height", type=int, default=192)
     ap.add_argument("--width", type=int, default=192)
     ap.add_argument("--frames", type=int, default=34)
@@ -79,9 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     vae_times: dict[str, float] = {}
     for spec in args.vae:
-        name, _, z = spec.partition(":")
-        over = {"z_channels": int(z)} if z else {}
-        vae = VideoVAE.from_preset(name, **over).eval()
+        vae = vae_candidate(spec).eval()
         zc = vae.config.z_channels
         n_dec = sum(p.numel() for p in vae.decoder.parameters())
         n_enc = sum(p.numel() for p in vae.encoder.parameters())
@@ -96,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
           + " | ".join(f"{s} steps + VAE s" for s in args.steps) + " |")
     print("|---|---|---|---|---|---|" + "---|" * len(args.steps))
     for spec in args.dit:
-        zc = VideoVAE.from_preset(args.vae[0].partition(":")[0], **({"z_channels": int(args.vae[0].partition(":")[2])}
-                                  if ":" in args.vae[0] else {})).config.z_channels
+        zc = vae_candidate(args.vae[0]).config.z_channels
         dit = dit_candidate(spec, zc, (enc.llm_dim, enc.clip_dim))
         n = sum(p.numel() for p in dit.parameters())
         gflop = estimate_flops(dit.config, tokens, 77 + args.text_len) / 1e9

@@ -1,6 +1,6 @@
 """Curation accuracy on raw-footage mode (known ground truth): scene cuts and per-defect precision/recall.
 
-    python benchmarks/curate_accuracy.py [--videos 8] [--height 360] [--width 640] [--workers 2]
+    python benchmarks/curate_accuracy.py [--videos 12] [--height 360] [--width 640] [--workers 2] [--seed 2]
 
 Generates raw videos (stepvid.world.raw, cached in --data), runs `stepvid curate` stages split+tags+dedup,
 and scores:
@@ -50,10 +50,10 @@ def clip_truth(clip: dict, truth: dict) -> dict[str, bool]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--videos", type=int, default=8)
+    ap.add_argument("--videos", type=int, default=12)
     ap.add_argument("--height", type=int, default=360)
     ap.add_argument("--width", type=int, default=640)
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=2, help="thresholds were tuned on seed 1; 2 is held out")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data", default="/tmp/stepvid_curate_bench/raw")
     ap.add_argument("--out", default="/tmp/stepvid_curate_bench/out")
@@ -68,8 +68,18 @@ def main() -> None:
 
     t0 = time.perf_counter()
     data = Path(args.data) / f"{args.height}x{args.width}_s{args.seed}"
-    paths = write_raw_dataset(data, args.videos, args.seed, RawConfig(height=args.height, width=args.width),
-                              procedural_scene)
+    rcfg = RawConfig(height=args.height, width=args.width)
+    if args.workers > 1:  # generate in parallel; write_raw_dataset below then only lists the files
+        from concurrent.futures import ProcessPoolExecutor
+
+        from stepvid.world.raw import write_raw_video
+
+        data.mkdir(parents=True, exist_ok=True)
+        todo = [i for i in range(args.videos) if not sidecar_path(data / f"raw_{i:05d}.mp4").exists()]
+        with ProcessPoolExecutor(args.workers) as pool:
+            list(pool.map(write_raw_video, [data / f"raw_{i:05d}.mp4" for i in todo],
+                          [args.seed * 100003 + i for i in todo], [rcfg] * len(todo)))
+    paths = write_raw_dataset(data, args.videos, args.seed, rcfg, procedural_scene)
     t_gen = time.perf_counter() - t0
     if args.fresh:
         shutil.rmtree(args.out, ignore_errors=True)

@@ -16,9 +16,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from stepvid.world.dataset import WorldConfig, make_dataset  # noqa: E402
-from stepvid.world.render import render_video  # noqa: E402
-from stepvid.world.scene import sample_scene  # noqa: E402
+from stepvid.world.dataset import WorldConfig, make_dataset
+from stepvid.world.render import render_video
+from stepvid.world.scene import sample_scene
 
 
 def main() -> None:

@@ -27,18 +27,27 @@ import torch
 __all__ = [
     "CheckpointError",
     "TensorInfo",
+    "checkpoint_shapes",
     "empty_weights",
+    "load_sharded_safetensors",
     "read_safetensors_header",
     "resolve_checkpoint",
-    "checkpoint_shapes",
-    "load_sharded_safetensors",
     "save_sharded_safetensors",
 ]
 
 _DTYPES = {
-    "F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
-    "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8,
-    "BOOL": torch.bool, "F8_E4M3": getattr(torch, "float8_e4m3fn", None), "F8_E5M2": getattr(torch, "float8_e5m2", None),
+    "F64": torch.float64,
+    "F32": torch.float32,
+    "F16": torch.float16,
+    "BF16": torch.bfloat16,
+    "I64": torch.int64,
+    "I32": torch.int32,
+    "I16": torch.int16,
+    "I8": torch.int8,
+    "U8": torch.uint8,
+    "BOOL": torch.bool,
+    "F8_E4M3": getattr(torch, "float8_e4m3fn", None),
+    "F8_E5M2": getattr(torch, "float8_e5m2", None),
 }
 _MAX_HEADER = 100 * 1024 * 1024  # the safetensors format's own limit
 KeyMap = Callable[[str], "str | None"] | Mapping[str, str]
@@ -89,26 +98,33 @@ def read_safetensors_header(path: str | os.PathLike) -> dict[str, TensorInfo]:
     with open(path, "rb") as f:
         head = f.read(8)
         if len(head) < 8:
-            raise CheckpointError(f"truncated checkpoint file {path}: {size} bytes, too short for a safetensors header")
+            raise CheckpointError(
+                f"truncated checkpoint file {path}: {size} bytes, too short for a safetensors header"
+            )
         (n,) = struct.unpack("<Q", head)
         if n > _MAX_HEADER or 8 + n > size:
-            raise CheckpointError(f"truncated or corrupt checkpoint file {path}: header claims {n} bytes, file has {size}")
+            raise CheckpointError(
+                f"truncated or corrupt checkpoint file {path}: header claims {n} bytes, file has {size}"
+            )
         try:
             header = json.loads(f.read(n))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CheckpointError(f"corrupt checkpoint file {path}: header is not valid JSON ({exc})") from exc
+            raise CheckpointError(
+                f"corrupt checkpoint file {path}: header is not valid JSON ({exc})"
+            ) from exc
     out: dict[str, TensorInfo] = {}
     end = 0
     for key, meta in header.items():
         if key == "__metadata__":
             continue
-        start, stop = meta["data_offsets"]
-        end = max(end, stop)
+        end = max(end, meta["data_offsets"][1])
         out[key] = TensorInfo(meta["dtype"], tuple(meta["shape"]), path)
     expected = 8 + n + end
     if size != expected:
         what = "truncated" if size < expected else "oversized"
-        raise CheckpointError(f"{what} checkpoint file {path}: expected {expected} bytes from its header, found {size}")
+        raise CheckpointError(
+            f"{what} checkpoint file {path}: expected {expected} bytes from its header, found {size}"
+        )
     return out
 
 
@@ -118,7 +134,9 @@ def resolve_checkpoint(folder_or_file: str | os.PathLike) -> tuple[Path | None, 
     if p.is_dir():
         indexes = sorted(p.glob("*.safetensors.index.json"))
         if len(indexes) > 1:
-            raise CheckpointError(f"{p}: several index files ({', '.join(i.name for i in indexes)}); pass one explicitly")
+            raise CheckpointError(
+                f"{p}: several index files ({', '.join(i.name for i in indexes)}); pass one explicitly"
+            )
         if indexes:
             p = indexes[0]
         else:
@@ -136,7 +154,9 @@ def resolve_checkpoint(folder_or_file: str | os.PathLike) -> tuple[Path | None, 
             index = json.loads(p.read_text())
             weight_map = index["weight_map"]
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise CheckpointError(f"{p}: not a safetensors index (needs a 'weight_map' object): {exc}") from exc
+            raise CheckpointError(
+                f"{p}: not a safetensors index (needs a 'weight_map' object): {exc}"
+            ) from exc
         shards = sorted({p.parent / f for f in weight_map.values()})
         return p, shards
     return None, [p]
@@ -209,7 +229,9 @@ def load_sharded_safetensors(
             unexpected.append(fkey if mkey == fkey else f"{fkey} (as {mkey})")
             continue
         if tuple(info.shape) != expected[mkey]:
-            mismatched.append(f"{mkey}: checkpoint {list(info.shape)} ({info.file.name}) vs model {list(expected[mkey])}")
+            mismatched.append(
+                f"{mkey}: checkpoint {list(info.shape)} ({info.file.name}) vs model {list(expected[mkey])}"
+            )
             continue
         if _DTYPES.get(info.dtype) is None:
             raise CheckpointError(f"{info.file}: key {fkey!r} has unsupported dtype {info.dtype}")
@@ -217,18 +239,26 @@ def load_sharded_safetensors(
         plan.setdefault(info.file, []).append((fkey, mkey))
     missing = sorted(set(expected) - seen)
     if mismatched:
-        raise CheckpointError(f"shape mismatch for {len(mismatched)} tensor(s): " + "; ".join(mismatched[:20]))
+        raise CheckpointError(
+            f"shape mismatch for {len(mismatched)} tensor(s): " + "; ".join(mismatched[:20])
+        )
     if strict and (missing or unexpected):
         parts = []
         if missing:
             parts.append(f"missing keys ({len(missing)}): {_listing(missing)}")
         if unexpected:
             parts.append(f"unexpected keys ({len(unexpected)}): {_listing(sorted(unexpected))}")
-        raise CheckpointError(f"checkpoint {folder_or_index} does not match {type(module).__name__}: " + "; ".join(parts))
+        raise CheckpointError(
+            f"checkpoint {folder_or_index} does not match {type(module).__name__}: " + "; ".join(parts)
+        )
 
     from safetensors import safe_open
 
-    open_device = str(device) if device.type != "cuda" or device.index is not None else f"cuda:{torch.cuda.current_device()}"
+    open_device = (
+        str(device)
+        if device.type != "cuda" or device.index is not None
+        else f"cuda:{torch.cuda.current_device()}"
+    )
     for shard, keys in plan.items():
         shard_dict: dict[str, torch.Tensor] = {}
         with safe_open(str(shard), framework="pt", device=open_device) as f:
@@ -291,7 +321,11 @@ def save_sharded_safetensors(
         groups[-1].append(key)
         size += nbytes
     n = len(groups)
-    names = [f"{stem}.safetensors"] if n == 1 else [f"{stem}-{i + 1:05d}-of-{n:05d}.safetensors" for i in range(n)]
+    names = (
+        [f"{stem}.safetensors"]
+        if n == 1
+        else [f"{stem}-{i + 1:05d}-of-{n:05d}.safetensors" for i in range(n)]
+    )
 
     written: list[Path] = []
     weight_map: dict[str, str] = {}
@@ -302,19 +336,25 @@ def save_sharded_safetensors(
         for k in keys:
             t = state_dict[k].detach().to("cpu").contiguous()
             ptr = (t.untyped_storage().data_ptr(), t.storage_offset())
-            if t.numel() and (ptr in seen_ptrs or t.untyped_storage().nbytes() != t.numel() * t.element_size()):
+            if t.numel() and (
+                ptr in seen_ptrs or t.untyped_storage().nbytes() != t.numel() * t.element_size()
+            ):
                 t = t.clone()  # safetensors refuses shared or partial storages
             seen_ptrs.add(ptr)
             tensors[k] = t
             weight_map[k] = name
             total += t.numel() * t.element_size()
         path = folder / name
-        _atomic_write(path, lambda tmp: save_file(tensors, str(tmp), metadata={"format": "pt", **(metadata or {})}))
+        _atomic_write(
+            path, lambda tmp, t=tensors: save_file(t, str(tmp), metadata={"format": "pt", **(metadata or {})})
+        )
         written.append(path)
     if n > 1:
         index = {"metadata": {"total_size": total}, "weight_map": weight_map}
         path = folder / index_name
-        _atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(index, indent=2, sort_keys=True) + "\n"))
+        _atomic_write(
+            path, lambda tmp: Path(tmp).write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
+        )
         written.append(path)
     return written
 

@@ -25,10 +25,11 @@ import inspect
 import json
 import os
 import warnings
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -47,10 +48,10 @@ __all__ = [
     "GenerationDefaults",
     "TextToVideoPipeline",
     "check_generation_args",
+    "crop_540x960",
     "dit_config_from_json",
     "load_transformer",
     "postprocess_video",
-    "crop_540x960",
 ]
 
 DESCRIPTION_FILE = "stepvid.json"
@@ -74,7 +75,7 @@ class GenerationDefaults:
     negative_prompt: str = NEGATIVE_PROMPT
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], source: str = "defaults") -> "GenerationDefaults":
+    def from_dict(cls, d: dict[str, Any], source: str = "defaults") -> GenerationDefaults:
         known = {f.name for f in fields(cls)}
         bad = sorted(set(d) - known)
         if bad:
@@ -84,18 +85,23 @@ class GenerationDefaults:
 
 # ------------------------------------------------------------------------------------------------ checks
 
+
 def _nearest(n: int, step: int) -> str:
     lo, hi = n // step * step, (n // step + 1) * step
     return " or ".join(str(v) for v in (lo, hi) if v > 0)
 
 
-def check_generation_args(prompt: str, num_frames: int, height: int, width: int, steps: int, spatial: int = 16) -> None:
+def check_generation_args(
+    prompt: str, num_frames: int, height: int, width: int, steps: int, spatial: int = 16
+) -> None:
     """Raise ValueError naming the problem for inputs the model cannot generate."""
     if not isinstance(prompt, str) or not prompt.strip():
         raise ValueError("prompt is empty; describe the video to generate")
     for name, v in (("height", height), ("width", width)):
         if int(v) != v or v < spatial or v % spatial:
-            raise ValueError(f"{name} {v} is not a positive multiple of {spatial} (nearest: {_nearest(int(v), spatial)})")
+            raise ValueError(
+                f"{name} {v} is not a positive multiple of {spatial} (nearest: {_nearest(int(v), spatial)})"
+            )
     if int(num_frames) != num_frames or num_frames < 1 or (num_frames != 1 and num_frames % FRAMES_PER_CHUNK):
         raise ValueError(
             f"num_frames {num_frames} does not fit the {FRAMES_PER_CHUNK}-frame chunking; use 1 (an image) or a "
@@ -111,6 +117,7 @@ def num_latent_frames(num_frames: int) -> int:
 
 
 # ------------------------------------------------------------------------------------------ post-processing
+
 
 def postprocess_video(video: torch.Tensor, crop: bool = False) -> np.ndarray:
     """Decoded video [T, 3, H, W] (≈[-1, 1]) → uint8 [T, H, W, 3] (spec §9).
@@ -160,13 +167,19 @@ def dit_config_from_json(raw: dict[str, Any], source: str = "config.json"):
             warnings.warn(f"{source}: ignoring unknown DiT config field {key!r}", stacklevel=2)
     if kw.get("out_channels") is None:
         kw["out_channels"] = kw.get("in_channels", DiTConfig.in_channels)
+    if raw.get("use_additional_conditions") and "motion_score_embedder" not in raw:
+        # Official TI2V configs state the latent channels (64); the patch embed takes latents and the
+        # condition latents concatenated, so its input is twice that.
+        kw["in_channels"] = 2 * kw.get("in_channels", DiTConfig.in_channels)
     try:
         return DiTConfig(**kw)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{source}: invalid DiT config: {exc}") from exc
 
 
-def load_transformer(folder: str | os.PathLike, device: torch.device | str = "cpu", dtype: torch.dtype | None = None):
+def load_transformer(
+    folder: str | os.PathLike, device: torch.device | str = "cpu", dtype: torch.dtype | None = None
+):
     """Frozen StepVideoDiT from a ``transformer/`` folder (config.json + sharded safetensors + index)."""
     from stepvid.models.dit import StepVideoDiT
 
@@ -211,8 +224,14 @@ def _move(obj: Any, device: torch.device) -> None:
         obj.to(device)
 
 
-_DTYPES = {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
-           "float16": torch.float16, "fp16": torch.float16}
+_DTYPES = {
+    "float32": torch.float32,
+    "fp32": torch.float32,
+    "bfloat16": torch.bfloat16,
+    "bf16": torch.bfloat16,
+    "float16": torch.float16,
+    "fp16": torch.float16,
+}
 
 
 def parse_dtype(name: str | torch.dtype | None, device: torch.device) -> torch.dtype:
@@ -231,6 +250,7 @@ def default_device() -> torch.device:
 
 
 # ------------------------------------------------------------------------------------------------ pipeline
+
 
 class TextToVideoPipeline:
     """Composes a text encoder, the DiT and the VAE with the flow sampler.
@@ -267,11 +287,14 @@ class TextToVideoPipeline:
         dtype: torch.dtype | str | None = None,
         offload: Offload = "none",
         text_encoder: TextEncoder | None = None,
-    ) -> "TextToVideoPipeline":
+        transformer_path: str | os.PathLike | None = None,
+    ) -> TextToVideoPipeline:
         """Load a checkpoint folder (official layout, or one described by ``stepvid.json``).
 
         device: default CUDA if available, else CPU. dtype: default bf16 on CUDA, fp32 on CPU (DiT, VAE and
         the text encoder's output). text_encoder: use this encoder instead of loading one.
+        transformer_path: a DiT folder (or a release root holding ``transformer/``) replacing the model's own,
+        e.g. the Turbo release, which ships only a DiT and reuses the base model's VAE and text encoders.
         """
         root = Path(path)
         if not root.is_dir():
@@ -288,39 +311,66 @@ class TextToVideoPipeline:
             raise FileNotFoundError(
                 f"{root} is not a stepvid model folder: it has neither {DESCRIPTION_FILE} nor a transformer/ folder"
             )
-        unknown = sorted(set(desc) - {"transformer", "vae", "text_encoder", "defaults", "format", "name", "notes"})
+        unknown = sorted(
+            set(desc) - {"transformer", "vae", "text_encoder", "defaults", "format", "name", "notes"}
+        )
         if unknown:
             raise ValueError(f"{root / DESCRIPTION_FILE}: unknown section(s) {unknown}")
         load_device = torch.device("cpu") if offload == "model" else device
         # Resolve everything cheap first, so a bad description fails before any weights are read.
-        defaults = GenerationDefaults.from_dict(desc.get("defaults", {}), f"{root / DESCRIPTION_FILE}: defaults")
+        defaults = GenerationDefaults.from_dict(
+            desc.get("defaults", {}), f"{root / DESCRIPTION_FILE}: defaults"
+        )
         t_spec = {"path": "transformer", **desc.get("transformer", {})}
-        v_spec = {"class": "stepvid.models.vae:VideoVAE", "path": "vae/vae_v2.safetensors", **desc.get("vae", {})}
-        e_spec = {"class": "stepvid.models.text.step_video:StepVideoTextEncoder", "path": ".",
-                  **desc.get("text_encoder", {})}
+        if transformer_path is not None:
+            tp = Path(transformer_path)
+            tp = (
+                tp / "transformer"
+                if not (tp / "config.json").is_file() and (tp / "transformer").is_dir()
+                else tp
+            )
+            if not (tp / "config.json").is_file():
+                raise FileNotFoundError(f"transformer folder {tp} has no config.json")
+            t_spec = {**t_spec, "path": tp.resolve()}
+        v_spec = {
+            "class": "stepvid.models.vae:VideoVAE",
+            "path": "vae/vae_v2.safetensors",
+            **desc.get("vae", {}),
+        }
+        e_spec = {
+            "class": "stepvid.models.text.step_video:StepVideoTextEncoder",
+            "path": ".",
+            **desc.get("text_encoder", {}),
+        }
         t_cls = _import(t_spec["class"]) if "class" in t_spec else None
         v_cls = _import(v_spec["class"])
         e_cls = _import(e_spec["class"]) if text_encoder is None else None
 
         if t_cls is not None:
-            transformer = _call_from_pretrained(t_cls, root / t_spec["path"], device=load_device, dtype=dtype,
-                                                **t_spec.get("kwargs", {}))
+            transformer = _call_from_pretrained(
+                t_cls, root / t_spec["path"], device=load_device, dtype=dtype, **t_spec.get("kwargs", {})
+            )
         else:
             transformer = load_transformer(root / t_spec["path"], device=load_device, dtype=dtype)
 
         vae_kwargs = dict(v_spec.get("kwargs", {}))
         if "config" in v_spec:  # a preset name; by default the architecture comes from the file
             vae_kwargs["config"] = v_spec["config"]
-        vae = _call_from_pretrained(v_cls, root / v_spec["path"], device=load_device, dtype=dtype, **vae_kwargs)
+        vae = _call_from_pretrained(
+            v_cls, root / v_spec["path"], device=load_device, dtype=dtype, **vae_kwargs
+        )
         vae.eval().requires_grad_(False)
 
         if text_encoder is None:
             text_device = torch.device("cpu") if offload in ("text", "model") else device
-            text_encoder = _call_from_pretrained(e_cls, root / e_spec["path"], device=text_device, dtype=dtype,
-                                                 **e_spec.get("kwargs", {}))
+            text_encoder = _call_from_pretrained(
+                e_cls, root / e_spec["path"], device=text_device, dtype=dtype, **e_spec.get("kwargs", {})
+            )
         if not isinstance(text_encoder, TextEncoder):
             raise TypeError(f"{type(text_encoder).__name__} does not implement the TextEncoder protocol")
-        return cls(transformer, vae, text_encoder, device=device, dtype=dtype, defaults=defaults, offload=offload)
+        return cls(
+            transformer, vae, text_encoder, device=device, dtype=dtype, defaults=defaults, offload=offload
+        )
 
     def _check_compatible(self) -> None:
         cfg = getattr(self.transformer, "config", None)
@@ -328,13 +378,17 @@ class TextToVideoPipeline:
         if cfg is None or vcfg is None:
             return
         if cfg.in_channels != vcfg.z_channels or cfg.out_channels != vcfg.z_channels:
-            raise ValueError(f"DiT in/out channels {cfg.in_channels}/{cfg.out_channels} do not match the VAE's "
-                             f"{vcfg.z_channels} latent channels")
+            raise ValueError(
+                f"DiT in/out channels {cfg.in_channels}/{cfg.out_channels} do not match the VAE's "
+                f"{vcfg.z_channels} latent channels"
+            )
         llm_dim, clip_dim = cfg.caption_channels
         enc = self.text_encoder
         if (getattr(enc, "llm_dim", llm_dim), getattr(enc, "clip_dim", clip_dim)) != (llm_dim, clip_dim):
-            raise ValueError(f"text encoder dims (llm {enc.llm_dim}, clip {enc.clip_dim}) do not match the DiT's "
-                             f"caption_channels {list(cfg.caption_channels)}")
+            raise ValueError(
+                f"text encoder dims (llm {enc.llm_dim}, clip {enc.clip_dim}) do not match the DiT's "
+                f"caption_channels {list(cfg.caption_channels)}"
+            )
 
     @property
     def spatial_factor(self) -> int:
@@ -369,30 +423,54 @@ class TextToVideoPipeline:
     def transformer_dtype(self) -> torch.dtype:
         return next(self.transformer.parameters()).dtype
 
-    def prepare_latents(self, num_frames: int, height: int, width: int, seed: int | None,
-                        official_noise: bool = False) -> torch.Tensor:
+    def prepare_latents(
+        self, num_frames: int, height: int, width: int, seed: int | None, official_noise: bool = False
+    ) -> torch.Tensor:
         """Initial noise [1, F_lat, C, H/16, W/16] (fp32; see :func:`initial_noise`)."""
         f = self.spatial_factor
         shape = (1, num_latent_frames(num_frames), self.latent_channels, height // f, width // f)
         return initial_noise(shape, seed=seed, device=self.device, official_unseeded=official_noise)
 
-    def denoise(self, latents: torch.Tensor, emb: TextEmbeddings, steps: int, cfg: float | Sequence[float] | None,
-                shift: float, cfg_decay: bool = False, official_numerics: bool = False,
-                callback: Callable[[int, float, torch.Tensor], None] | None = None,
-                progress: bool = True) -> torch.Tensor:
+    def denoise(
+        self,
+        latents: torch.Tensor,
+        emb: TextEmbeddings,
+        steps: int,
+        cfg: float | Sequence[float] | None,
+        shift: float,
+        cfg_decay: bool = False,
+        official_numerics: bool = False,
+        callback: Callable[[int, float, torch.Tensor], None] | None = None,
+        progress: bool = True,
+    ) -> torch.Tensor:
         """Run the flow sampler with the DiT; ``emb`` has batch 2 (guided) or 1 (``cfg`` None)."""
         mask = emb.cross_attention_mask()
 
         def velocity(x: torch.Tensor, tau: torch.Tensor) -> torch.Tensor:
-            return self.transformer(hidden_states=x, timestep=tau, encoder_hidden_states=emb.llm,
-                                    encoder_hidden_states_2=emb.clip, encoder_attention_mask=mask)
+            return self.transformer(
+                hidden_states=x,
+                timestep=tau,
+                encoder_hidden_states=emb.llm,
+                encoder_hidden_states_2=emb.clip,
+                encoder_attention_mask=mask,
+            )
 
         with self._on_device(self.transformer, self.offload == "model"), torch.no_grad():
-            return sample_euler(velocity, latents, flow_schedule(steps, shift), cfg, cfg_decay=cfg_decay,
-                                model_dtype=self.transformer_dtype, official_numerics=official_numerics,
-                                callback=callback, progress=progress)
+            return sample_euler(
+                velocity,
+                latents,
+                flow_schedule(steps, shift),
+                cfg,
+                cfg_decay=cfg_decay,
+                model_dtype=self.transformer_dtype,
+                official_numerics=official_numerics,
+                callback=callback,
+                progress=progress,
+            )
 
-    def decode(self, latents: torch.Tensor, tile_size: int | None = None, progress: bool = False) -> torch.Tensor:
+    def decode(
+        self, latents: torch.Tensor, tile_size: int | None = None, progress: bool = False
+    ) -> torch.Tensor:
         """Latents [1, F_lat, C, h, w] → video [T, 3, H, W] on the CPU, in the VAE's dtype."""
         kw: dict[str, Any] = {"output_device": "cpu", "progress": progress}
         if tile_size is not None:
@@ -443,19 +521,32 @@ class TextToVideoPipeline:
         negative = d.negative_prompt if negative_prompt is None else negative_prompt
         check_generation_args(prompt, num_frames, height, width, steps, self.spatial_factor)
         if crop_540x960 and min(height, width) < 540:
-            raise ValueError(f"--crop-540x960 needs frames at least 540 pixels on the short side; got {height}x{width}")
+            raise ValueError(
+                f"--crop-540x960 needs frames at least 540 pixels on the short side; got {height}x{width}"
+            )
 
         guided = not (isinstance(cfg, (int, float)) and cfg == 1.0 and not cfg_decay)
         emb = self.encode_prompt(prompt + suffix, negative, guided)
         latents = self.prepare_latents(num_frames, height, width, seed, official_noise)
-        latents = self.denoise(latents, emb, steps, cfg if guided else None, shift, cfg_decay=cfg_decay,
-                               official_numerics=official_numerics, callback=callback, progress=progress)
+        latents = self.denoise(
+            latents,
+            emb,
+            steps,
+            cfg if guided else None,
+            shift,
+            cfg_decay=cfg_decay,
+            official_numerics=official_numerics,
+            callback=callback,
+            progress=progress,
+        )
         video = self.decode(latents, tile_size=vae_tile_size, progress=progress)
         if not official_numerics:
             video = video.float()
         return postprocess_video(video, crop=crop_540x960)
 
     def __repr__(self) -> str:
-        return (f"{type(self).__name__}(transformer={type(self.transformer).__name__}, vae={type(self.vae).__name__}, "
-                f"text_encoder={type(self.text_encoder).__name__}, device={self.device}, dtype={self.dtype}, "
-                f"offload={self.offload!r})")
+        return (
+            f"{type(self).__name__}(transformer={type(self.transformer).__name__}, vae={type(self.vae).__name__}, "
+            f"text_encoder={type(self.text_encoder).__name__}, device={self.device}, dtype={self.dtype}, "
+            f"offload={self.offload!r})"
+        )

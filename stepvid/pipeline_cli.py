@@ -12,10 +12,10 @@ import math
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-__all__ = ["register", "bundled_model_dir", "inspect_preset"]
+__all__ = ["bundled_model_dir", "inspect_preset", "register"]
 
 _RANDOM_TINY_DEFAULTS = {"num_frames": 17, "height": 64, "width": 64, "steps": 10, "cfg": 5.0, "shift": 7.0}
 
@@ -29,37 +29,84 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     g.add_argument("prompt", help="what the video should show (Chinese or English)")
-    g.add_argument("--model", metavar="DIR", default=None,
-                   help="checkpoint folder; default: the bundled model, else a random tiny model (noise output)")
+    g.add_argument(
+        "--model",
+        metavar="DIR",
+        default=None,
+        help="checkpoint folder; default: the bundled model, else a random tiny model (noise output)",
+    )
+    g.add_argument(
+        "--transformer",
+        metavar="DIR",
+        default=None,
+        help="use this DiT folder instead of MODEL/transformer (e.g. the Turbo release, which ships "
+        "only a DiT; combine with --preset turbo)",
+    )
     g.add_argument("-o", "--output", default=None, help="output .mp4 or .gif (default: stepvid-<seed>.mp4)")
-    g.add_argument("--frames", type=int, default=None, help="frame count: 1 or a multiple of 17 (model default)")
+    g.add_argument(
+        "--frames", type=int, default=None, help="frame count: 1 or a multiple of 17 (model default)"
+    )
     g.add_argument("--height", type=int, default=None, help="multiple of 16 (model default)")
     g.add_argument("--width", type=int, default=None, help="multiple of 16 (model default)")
-    g.add_argument("--preset", choices=["base", "turbo"], default=None,
-                   help="sampler settings: base = 50 steps, CFG 9, shift 13; turbo = 15 steps, CFG 5, shift 17")
+    g.add_argument(
+        "--preset",
+        choices=["base", "turbo"],
+        default=None,
+        help="sampler settings: base = 50 steps, CFG 9, shift 13; turbo = 15 steps, CFG 5, shift 17",
+    )
     g.add_argument("--steps", type=int, default=None, help="Euler steps")
     g.add_argument("--cfg", type=float, default=None, help="classifier-free guidance scale (1 = off)")
-    g.add_argument("--cfg-decay", action="store_true",
-                   help="the Turbo report's linearly decaying CFG: max(cfg - 9 tau (cfg - 1), 1)")
+    g.add_argument(
+        "--cfg-decay",
+        action="store_true",
+        help="the Turbo report's linearly decaying CFG: max(cfg - 9 tau (cfg - 1), 1)",
+    )
     g.add_argument("--shift", type=float, default=None, help="time shift of the flow schedule")
-    g.add_argument("--seed", type=int, default=1234, help="initial-noise seed (same seed, same video on any device)")
+    g.add_argument(
+        "--seed", type=int, default=1234, help="initial-noise seed (same seed, same video on any device)"
+    )
     g.add_argument("--negative", default=None, help="negative prompt (model default: the official one)")
-    g.add_argument("--positive-suffix", default=None,
-                   help="text appended to the prompt (model default: the official magic words; '' for none)")
+    g.add_argument(
+        "--positive-suffix",
+        default=None,
+        help="text appended to the prompt (model default: the official magic words; '' for none)",
+    )
     g.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
-    g.add_argument("--dtype", default="auto", choices=["auto", "bf16", "fp16", "fp32"],
-                   help="model dtype; auto = bf16 on CUDA, fp32 on CPU")
-    g.add_argument("--offload", default="none", choices=["none", "text", "model"],
-                   help="keep the text encoder (text) or every component (model) on the CPU while idle")
-    g.add_argument("--vae-tile", type=int, default=None, metavar="PIXELS",
-                   help="decode in spatial tiles of this size (multiple of 16) to save memory")
-    g.add_argument("--crop-540x960", action="store_true",
-                   help="official centre crop to 540x960 (landscape) / 960x540 (portrait)")
+    g.add_argument(
+        "--dtype",
+        default="auto",
+        choices=["auto", "bf16", "fp16", "fp32"],
+        help="model dtype; auto = bf16 on CUDA, fp32 on CPU",
+    )
+    g.add_argument(
+        "--offload",
+        default="none",
+        choices=["none", "text", "model"],
+        help="keep the text encoder (text) or every component (model) on the CPU while idle",
+    )
+    g.add_argument(
+        "--vae-tile",
+        type=int,
+        default=None,
+        metavar="PIXELS",
+        help="decode in spatial tiles of this size (multiple of 16) to save memory",
+    )
+    g.add_argument(
+        "--crop-540x960",
+        action="store_true",
+        help="official centre crop to 540x960 (landscape) / 960x540 (portrait)",
+    )
     g.add_argument("--fps", type=float, default=None, help="output frame rate (model default, official 25)")
-    g.add_argument("--official-noise", action="store_true",
-                   help="parity only: the official unseeded bf16 initial noise (identical for every --seed)")
-    g.add_argument("--official-numerics", action="store_true",
-                   help="parity only: bf16 CFG combination and bf16 post-processing as in the official code")
+    g.add_argument(
+        "--official-noise",
+        action="store_true",
+        help="parity only: the official unseeded bf16 initial noise (identical for every --seed)",
+    )
+    g.add_argument(
+        "--official-numerics",
+        action="store_true",
+        help="parity only: bf16 CFG combination and bf16 post-processing as in the official code",
+    )
     g.set_defaults(func=_generate)
 
     i = subparsers.add_parser(
@@ -69,13 +116,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--keys a JSON object {key: shape} in checkpoint naming.",
     )
     i.add_argument("--preset", required=True, help="e.g. stepvideo-t2v, stepvideo-vae-v2, step-llm, tiny")
-    i.add_argument("--component", choices=["dit", "vae", "text"], default=None,
-                   help="which model family the preset belongs to (needed when a name exists in several)")
+    i.add_argument(
+        "--component",
+        choices=["dit", "vae", "text"],
+        default=None,
+        help="which model family the preset belongs to (needed when a name exists in several)",
+    )
     i.add_argument("--keys", action="store_true", help="print {key: shape} as JSON")
     i.set_defaults(func=_inspect)
 
 
 # ------------------------------------------------------------------------------------------------ generate
+
 
 def bundled_model_dir() -> Path | None:
     """The model shipped inside the package (``stepvid/bundled/``), if there is one."""
@@ -92,11 +144,16 @@ def _random_tiny_model(tmp: Path) -> Path:
     from stepvid.testing.checkpoint_fixtures import write_tiny_checkpoint
 
     write_tiny_checkpoint(tmp, seed=0)
-    (tmp / "stepvid.json").write_text(json.dumps({
-        "name": "random tiny model (untrained)",
-        "vae": {"config": "tiny"},
-        "defaults": _RANDOM_TINY_DEFAULTS,
-    }, indent=2))
+    (tmp / "stepvid.json").write_text(
+        json.dumps(
+            {
+                "name": "random tiny model (untrained)",
+                "vae": {"config": "tiny"},
+                "defaults": _RANDOM_TINY_DEFAULTS,
+            },
+            indent=2,
+        )
+    )
     return tmp
 
 
@@ -108,22 +165,34 @@ def _warn(msg: str) -> None:
 def _generate(args: argparse.Namespace) -> int:
     from stepvid.cli import CLIError
     from stepvid.diffusion.sampler import sampler_preset
-
     from stepvid.pipeline import check_generation_args
 
     out = Path(args.output or f"stepvid-{args.seed}.mp4")
     if out.suffix.lower() not in (".mp4", ".gif"):
         raise CLIError(f"output {out} must end in .mp4 or .gif")
+
     # Fail on bad flags before loading tens of GB (unset values are checked later against the model defaults).
-    check_generation_args(args.prompt, args.frames or 17, args.height or 16, args.width or 16,
-                          1 if args.steps is None else args.steps)
+    def given(value, placeholder):
+        return placeholder if value is None else value
+
+    check_generation_args(
+        args.prompt,
+        given(args.frames, 17),
+        given(args.height, 16),
+        given(args.width, 16),
+        given(args.steps, 1),
+    )
     with contextlib.ExitStack() as stack:
         model_dir = Path(args.model) if args.model else bundled_model_dir()
         if args.model is None and model_dir is None:
-            _warn("WARNING: no --model given and this install has no bundled model.\n"
-                  "Using a RANDOMLY INITIALISED tiny model: the output is NOISE, not a real video.\n"
-                  "Pass --model DIR with a Step-Video checkpoint folder for real generations.")
-            model_dir = _random_tiny_model(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="stepvid-"))))
+            _warn(
+                "WARNING: no --model given and this install has no bundled model.\n"
+                "Using a RANDOMLY INITIALISED tiny model: the output is NOISE, not a real video.\n"
+                "Pass --model DIR with a Step-Video checkpoint folder for real generations."
+            )
+            model_dir = _random_tiny_model(
+                Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="stepvid-")))
+            )
         if not model_dir.is_dir():
             raise CLIError(f"model folder not found: {model_dir}")
         return _run_generation(args, model_dir, out, sampler_preset(args.preset) if args.preset else None)
@@ -132,40 +201,77 @@ def _generate(args: argparse.Namespace) -> int:
 def _run_generation(args: argparse.Namespace, model_dir: Path, out: Path, preset) -> int:
     import torch
 
-    from stepvid.pipeline import TextToVideoPipeline, parse_dtype
+    from stepvid.pipeline import TextToVideoPipeline
     from stepvid.video import write_gif, write_video
 
     device = torch.device(args.device) if args.device else None
     t0 = time.perf_counter()
-    pipe = TextToVideoPipeline.from_pretrained(model_dir, device=device,
-                                               dtype=None if args.dtype == "auto" else args.dtype,
-                                               offload=args.offload)
+    pipe = TextToVideoPipeline.from_pretrained(
+        model_dir,
+        device=device,
+        dtype=None if args.dtype == "auto" else args.dtype,
+        offload=args.offload,
+        transformer_path=args.transformer,
+    )
     t_load = time.perf_counter() - t0
 
-    def pick(flag, field):
-        return flag if flag is not None else (getattr(preset, field) if preset is not None else None)
-
-    steps, cfg, shift = pick(args.steps, "steps"), pick(args.cfg, "cfg"), pick(args.shift, "shift")
     d = pipe.defaults
-    frames_n, h, w = args.frames or d.num_frames, args.height or d.height, args.width or d.width
-    print(f"stepvid generate: {model_dir} on {pipe.device} ({str(pipe.dtype).removeprefix('torch.')}), "
-          f"{frames_n} frames {w}x{h}, {steps or d.steps} steps, cfg {cfg if cfg is not None else d.cfg}"
-          f"{' (decaying)' if args.cfg_decay else ''}, shift {shift or d.shift}, seed {args.seed}", file=sys.stderr)
+
+    def pick(flag, field, default):  # explicit flag, else the --preset value, else the model's default
+        if flag is not None:
+            return flag
+        return getattr(preset, field) if preset is not None else default
+
+    steps, cfg, shift = (
+        pick(args.steps, "steps", d.steps),
+        pick(args.cfg, "cfg", d.cfg),
+        pick(args.shift, "shift", d.shift),
+    )
+    frames_n, h, w = (
+        d.num_frames if args.frames is None else args.frames,
+        d.height if args.height is None else args.height,
+        d.width if args.width is None else args.width,
+    )
+    print(
+        f"stepvid generate: {model_dir} on {pipe.device} ({str(pipe.dtype).removeprefix('torch.')}), "
+        f"{frames_n} frames {w}x{h}, {steps} steps, cfg {cfg:g}{' (decaying)' if args.cfg_decay else ''}, "
+        f"shift {shift:g}, seed {args.seed}",
+        file=sys.stderr,
+    )
     t1 = time.perf_counter()
-    frames = pipe(args.prompt, args.negative, num_frames=frames_n, height=h, width=w, steps=steps, cfg=cfg,
-                  shift=shift, seed=args.seed, cfg_decay=args.cfg_decay, positive_suffix=args.positive_suffix,
-                  crop_540x960=args.crop_540x960, official_noise=args.official_noise,
-                  official_numerics=args.official_numerics, vae_tile_size=args.vae_tile, progress=True)
+    frames = pipe(
+        args.prompt,
+        args.negative,
+        num_frames=frames_n,
+        height=h,
+        width=w,
+        steps=steps,
+        cfg=cfg,
+        shift=shift,
+        seed=args.seed,
+        cfg_decay=args.cfg_decay,
+        positive_suffix=args.positive_suffix,
+        crop_540x960=args.crop_540x960,
+        official_noise=args.official_noise,
+        official_numerics=args.official_numerics,
+        vae_tile_size=args.vae_tile,
+        progress=True,
+    )
     t_gen = time.perf_counter() - t1
-    fps = args.fps or d.fps
+    fps = d.fps if args.fps is None else args.fps
+    if fps <= 0:
+        raise ValueError(f"--fps must be > 0; got {fps}")
     (write_gif if out.suffix.lower() == ".gif" else write_video)(out, frames, fps=fps)
     size = out.stat().st_size
-    print(f"wrote {out} — {frames.shape[0]} frames, {frames.shape[2]}x{frames.shape[1]} @ {fps:g} fps, "
-          f"{size / 1024:.1f} KiB; load {t_load:.1f} s, generation {t_gen:.1f} s")
+    print(
+        f"wrote {out} — {frames.shape[0]} frames, {frames.shape[2]}x{frames.shape[1]} @ {fps:g} fps, "
+        f"{size / 1024:.1f} KiB; load {t_load:.1f} s, generation {t_gen:.1f} s"
+    )
     return 0
 
 
 # ------------------------------------------------------------------------------------------------ inspect
+
 
 def _preset_families() -> dict[str, tuple[dict, Callable[[str], dict[str, list[int]]]]]:
     import torch
@@ -184,7 +290,11 @@ def _preset_families() -> dict[str, tuple[dict, Callable[[str], dict[str, list[i
             model = StepLLM(StepLLMConfig.from_preset(name))
         return {k: list(v.shape) for k, v in model.state_dict().items()}
 
-    return {"dit": (DIT_PRESETS, dit_key_shapes), "vae": (VAE_PRESETS, vae_keys), "text": (STEP_LLM_PRESETS, llm_keys)}
+    return {
+        "dit": (DIT_PRESETS, dit_key_shapes),
+        "vae": (VAE_PRESETS, vae_keys),
+        "text": (STEP_LLM_PRESETS, llm_keys),
+    }
 
 
 def inspect_preset(name: str, component: str | None = None) -> tuple[str, dict[str, list[int]]]:
@@ -193,7 +303,9 @@ def inspect_preset(name: str, component: str | None = None) -> tuple[str, dict[s
     owners = [c for c, (presets, _) in families.items() if name in presets and component in (None, c)]
     if not owners:
         listing = "; ".join(f"{c}: {', '.join(sorted(p))}" for c, (p, _) in families.items())
-        raise ValueError(f"unknown preset {name!r}{f' for {component}' if component else ''}; available — {listing}")
+        raise ValueError(
+            f"unknown preset {name!r}{f' for {component}' if component else ''}; available — {listing}"
+        )
     if len(owners) > 1:
         raise ValueError(f"preset {name!r} exists for {', '.join(owners)}; choose one with --component")
     return owners[0], families[owners[0]][1](name)

@@ -45,10 +45,10 @@ def test_masked_path_used_for_many_lengths(monkeypatch):
     monkeypatch.setattr(A, "_sdpa", lambda *a, **kw: calls.append(kw.get("mask")) or real(*a, **kw))
     q, k, v = _qkv()
     attention(q, k, v, kv_lens=[1, 2, 3, 4, 5])
-    assert len(calls) == 1 and calls[0].shape == (5, 1, 1, 11)     # broadcast mask, never [B, H, Nq, Nkv]
+    assert len(calls) == 1 and calls[0].shape == (5, 1, 1, 11)  # broadcast mask, never [B, H, Nq, Nkv]
     calls.clear()
     attention(q, k, v, kv_lens=[4, 11, 4, 4, 11])
-    assert len(calls) == 2 and all(m is None for m in calls)        # grouped, unmasked (flash-eligible)
+    assert len(calls) == 2 and all(m is None for m in calls)  # grouped, unmasked (flash-eligible)
 
 
 def test_all_valid_lengths_equal_no_mask():
@@ -64,7 +64,7 @@ def test_gradients_flow_through_grouped_path():
     naive_fp64(q2, k2, v2, lens).square().sum().backward()
     for a, b in ((q, q2), (k, k2), (v, v2)):
         torch.testing.assert_close(a.grad, b.grad)
-    assert k.grad[0, 5:].abs().max() == 0          # padded keys get no gradient
+    assert k.grad[0, 5:].abs().max() == 0  # padded keys get no gradient
 
 
 def test_forced_backend_and_errors():
@@ -81,3 +81,28 @@ def test_forced_backend_and_errors():
         attention(q, k, v, kv_lens=[3, 4])
     with pytest.raises(ValueError, match="out of range"):
         attention(q, k, v, kv_lens=[3, 4, 0, 1, 2])
+
+
+def _naive_general(q, k, v, lens=None, causal=False, bias=None):
+    q, k, v = (t.double().transpose(1, 2) for t in (q, k, v))
+    s = q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5
+    if bias is not None:
+        s = s + bias.double()
+    keep = torch.ones(s.shape[-2:], dtype=torch.bool)
+    if causal:
+        keep = keep.tril()
+    keep = keep[None, None]
+    if lens is not None:
+        keep = keep & (torch.arange(k.shape[2])[None] < torch.tensor(lens)[:, None])[:, None, None, :]
+    return (s.masked_fill(~keep, float("-inf")).softmax(-1) @ v).transpose(1, 2)
+
+
+@pytest.mark.parametrize("lens", [None, [7, 9, 7, 11, 8]])
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("with_bias", [False, True])
+def test_causal_and_bias_match_fp64(lens, causal, with_bias):
+    q, k, v = _qkv(nq=11, nkv=11)
+    g = torch.Generator().manual_seed(5)
+    bias = torch.randn(1, 3, 11, 11, generator=g) if with_bias else None
+    out = attention(q, k, v, kv_lens=lens, causal=causal, attn_bias=bias)
+    assert (out.double() - _naive_general(q, k, v, lens, causal, bias)).abs().max().item() < 1e-5

@@ -23,8 +23,28 @@ def test_subcommands_registered():
 
 def test_generate_mp4_end_to_end(tiny_dir, tmp_path, capsys):
     out = tmp_path / "clips" / "out.mp4"
-    rc = main(["generate", "一只熊猫在竹林里吃竹子", "--model", str(tiny_dir), "--frames", "17", "--height", "32",
-               "--width", "48", "--steps", "2", "--seed", "5", "--device", "cpu", "-o", str(out)])
+    rc = main(
+        [
+            "generate",
+            "一只熊猫在竹林里吃竹子",
+            "--model",
+            str(tiny_dir),
+            "--frames",
+            "17",
+            "--height",
+            "32",
+            "--width",
+            "48",
+            "--steps",
+            "2",
+            "--seed",
+            "5",
+            "--device",
+            "cpu",
+            "-o",
+            str(out),
+        ]
+    )
     assert rc == 0
     info = probe(out)
     assert (info.width, info.height, info.num_frames, info.fps, info.codec) == (48, 32, 17, 25.0, "h264")
@@ -36,16 +56,39 @@ def test_generate_mp4_end_to_end(tiny_dir, tmp_path, capsys):
 
 def test_generate_turbo_preset_gif(tiny_dir, tmp_path, capsys):
     out = tmp_path / "out.gif"
-    rc = main(["generate", "a cat", "--model", str(tiny_dir), "--frames", "1", "--height", "32", "--width", "32",
-               "--preset", "turbo", "--steps", "1", "--fps", "8", "--device", "cpu", "-o", str(out)])
+    rc = main(
+        [
+            "generate",
+            "a cat",
+            "--model",
+            str(tiny_dir),
+            "--frames",
+            "1",
+            "--height",
+            "32",
+            "--width",
+            "32",
+            "--preset",
+            "turbo",
+            "--steps",
+            "1",
+            "--fps",
+            "8",
+            "--device",
+            "cpu",
+            "-o",
+            str(out),
+        ]
+    )
     assert rc == 0 and out.stat().st_size > 0
-    assert "1 steps, cfg 5.0, shift 17.0" in capsys.readouterr().err
+    assert "1 steps, cfg 5, shift 17" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
     "flags, message",
     [
         (["--frames", "20"], "num_frames 20 does not fit the 17-frame chunking"),
+        (["--frames", "0"], "num_frames 0 does not fit the 17-frame chunking"),
         (["--height", "40"], "height 40 is not a positive multiple of 16"),
         (["--steps", "0"], "steps must be an integer >= 1"),
         (["-o", "x.avi"], "must end in .mp4 or .gif"),
@@ -64,15 +107,31 @@ def test_generate_empty_prompt_and_missing_model(tmp_path, capsys):
     assert "model folder not found" in capsys.readouterr().err
 
 
-def test_generate_without_model_warns_loudly(tmp_path, capsys, monkeypatch):
+def test_generate_without_model_warns_loudly(tmp_path, capfd, monkeypatch):
     import stepvid.pipeline_cli as pc
 
     monkeypatch.setattr(pc, "bundled_model_dir", lambda: None)
     out = tmp_path / "noise.mp4"
-    rc = main(["generate", "a cat", "--frames", "1", "--height", "32", "--width", "32", "--steps", "1",
-               "--device", "cpu", "-o", str(out)])
+    rc = main(
+        [
+            "generate",
+            "a cat",
+            "--frames",
+            "1",
+            "--height",
+            "32",
+            "--width",
+            "32",
+            "--steps",
+            "1",
+            "--device",
+            "cpu",
+            "-o",
+            str(out),
+        ]
+    )
     assert rc == 0 and probe(out).num_frames == 1
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err  # capfd: the fixture's SentencePiece trainer needs a real stderr fd
     assert "RANDOMLY INITIALISED" in err and "NOISE" in err
 
 
@@ -82,7 +141,9 @@ def test_inspect_dit_keys_match_release(reference_dir, capsys):
     assert got == json.loads((reference_dir / "stepvideo_t2v_dit.json").read_text())
 
 
-@pytest.mark.parametrize("preset, manifest", [("stepvideo-vae-v2", "stepvideo_vae_v2.json"), ("step-llm", "step_llm.json")])
+@pytest.mark.parametrize(
+    "preset, manifest", [("stepvideo-vae-v2", "stepvideo_vae_v2.json"), ("step-llm", "step_llm.json")]
+)
 def test_inspect_vae_and_llm_keys_match_release(reference_dir, capsys, preset, manifest):
     assert main(["inspect", "--preset", preset, "--keys"]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads((reference_dir / manifest).read_text())

@@ -37,7 +37,7 @@ def _textured(seed: int, t: int, h: int = 72, w: int = 128, speed: float = 1.0) 
     import cv2
 
     rng = np.random.default_rng(seed)
-    big = cv2.resize(rng.integers(0, 255, (h // 4, w // 2 + 8, 3)).astype(np.uint8), (2 * w + 64, h), interpolation=cv2.INTER_CUBIC)
+    big = cv2.resize(rng.integers(0, 255, (h // 12, w // 6 + 6, 3)).astype(np.uint8), (2 * w + 64, h), interpolation=cv2.INTER_CUBIC)
     return np.stack([big[:, int(i * speed) : int(i * speed) + w] for i in range(t)])
 
 
@@ -78,21 +78,23 @@ def test_tags_border_blur_motion():
     assert r_sharp < 0.5 < CurateConfig().blur_ratio_max < r_blur
     moving = motion_stats(_textured(6, 40, speed=1.0))
     frozen = motion_stats(np.repeat(_textured(6, 1), 40, axis=0))
-    assert 0.6 < moving["motion_mean"] < 1.4 and frozen["motion_mean"] < 1e-3 and frozen["shake"] < 1e-3
+    assert 0.6 < moving["motion_mean"] < 1.4 and frozen["motion_mean"] < 0.01 and frozen["shake"] < 0.05
 
 
 def test_watermark_across_shots():
     rng = np.random.default_rng(0)
     clips = []
     for shot in range(3):
-        ev = np.zeros((4, 48, 64), bool)
-        ev[1, 5:15, 40:60] = True  # logo in the top-right corner, present in every shot
-        ev[2] = rng.random((48, 64)) < 0.05 * shot  # noise elsewhere
+        ev = np.zeros((4, 2, 48, 64), np.float32)
+        ev[1, 0, 5:15, 40:60] = 1.0  # logo edges in the top-right corner, same direction in every shot
+        ang = rng.uniform(0, 2 * np.pi, (48, 64))  # background edges that persist by chance, random directions
+        noise = rng.random((48, 64)) < 0.3
+        ev[2, 0], ev[2, 1] = np.where(noise, np.cos(ang), 0), np.where(noise, np.sin(ang), 0)
         clips.append({"shot": shot, "_corners": ev})
-    clips.append({"shot": 3, "_corners": np.zeros((4, 48, 64), bool)})
+    clips.append({"shot": 3, "_corners": np.zeros((4, 2, 48, 64), np.float32)})
     watermark_tags(clips)
     assert [c["has_watermark"] for c in clips] == [True, True, True, False]
-    assert clips[0]["watermark_corner"] == "tr"
+    assert {c["watermark_corner"] for c in clips[:3]} == {"tr"}
 
 
 def test_near_duplicates():

@@ -46,7 +46,8 @@ def test_shapes_buckets_and_images(tmp_path):
     assert ds[4]["video"].shape == (1, 3, 16, 16)  # image = 1-frame video
     batch = collate([ds[0], ds[2]])
     assert batch["video"].shape == (2, 4, 3, 16, 16) and len(batch["caption"]) == 2
-    torch.testing.assert_close(ds[0]["video"], ds[0]["video"])  # deterministic per (seed, epoch, index)
+    torch.testing.assert_close(ds[(1, 0)]["video"], ds[(1, 0)]["video"])  # deterministic per (seed, epoch, index)
+    assert any(not torch.equal(ds[(1, 0)]["video"], ds[(1, e)]["video"]) for e in range(1, 5))  # new crops per epoch
 
 
 def test_corrupt_media_skipped_counted_never_crash(tmp_path, caplog):

@@ -23,12 +23,12 @@ from stepvid.models.dit import (
 def _inputs(cfg, b=2, f=2, h=2, w=3, llm_len=5, seed=0, dtype=torch.float32):
     g = torch.Generator().manual_seed(seed)
     llm_dim, clip_dim = cfg.caption_channels
-    return dict(
-        hidden_states=torch.randn(b, f, cfg.out_channels, h, w, generator=g, dtype=dtype),
-        timestep=torch.rand(b, generator=g, dtype=dtype),
-        encoder_hidden_states=torch.randn(b, llm_len, llm_dim, generator=g, dtype=dtype),
-        encoder_hidden_states_2=torch.randn(b, 77, clip_dim, generator=g, dtype=dtype),
-    )
+    return {
+        "hidden_states": torch.randn(b, f, cfg.out_channels, h, w, generator=g, dtype=dtype),
+        "timestep": torch.rand(b, generator=g, dtype=dtype),
+        "encoder_hidden_states": torch.randn(b, llm_len, llm_dim, generator=g, dtype=dtype),
+        "encoder_hidden_states_2": torch.randn(b, 77, clip_dim, generator=g, dtype=dtype),
+    }
 
 
 def _randomize(model, std=0.05, seed=0):
@@ -44,8 +44,14 @@ def _randomize(model, std=0.05, seed=0):
 @pytest.fixture(scope="module")
 def small_cfg():
     # 2 heads x 32 dims (rope 16/8/8), 2 layers, tiny caption dims: fast on 2 CPU cores
-    return dit_config("tiny", attention_head_dim=32, rope_split=(16, 8, 8), caption_channels=(24, 12),
-                      in_channels=8, out_channels=8)
+    return dit_config(
+        "tiny",
+        attention_head_dim=32,
+        rope_split=(16, 8, 8),
+        caption_channels=(24, 12),
+        in_channels=8,
+        out_channels=8,
+    )
 
 
 # ---- release layout --------------------------------------------------------------------------------------
@@ -71,7 +77,10 @@ def test_ti2v_layout_is_t2v_plus_condition_channels_and_motion_embedder(referenc
 
 
 def test_preset_overrides_and_unknown_names():
-    assert len([k for k in dit_key_shapes("stepvideo-t2v", num_layers=2) if k.endswith("attn1.wqkv.weight")]) == 2
+    assert (
+        len([k for k in dit_key_shapes("stepvideo-t2v", num_layers=2) if k.endswith("attn1.wqkv.weight")])
+        == 2
+    )
     with pytest.raises(ValueError, match="unknown DiT preset"):
         dit_config("nope")
     with pytest.raises(ValueError, match="unknown DiTConfig field"):
@@ -84,18 +93,28 @@ def test_preset_overrides_and_unknown_names():
 def _golden(golden_dir, dtype):
     cfg = json.loads((golden_dir / "configs.json").read_text())["dit"]
     model = StepVideoDiT.from_preset(
-        "tiny", num_layers=cfg["num_layers"], num_attention_heads=cfg["num_attention_heads"],
-        attention_head_dim=cfg["attention_head_dim"], in_channels=cfg["in_channels"],
-        out_channels=cfg["out_channels"], caption_channels=tuple(cfg["caption_channels"]),
-        patch_size=cfg["patch_size"])
+        "tiny",
+        num_layers=cfg["num_layers"],
+        num_attention_heads=cfg["num_attention_heads"],
+        attention_head_dim=cfg["attention_head_dim"],
+        in_channels=cfg["in_channels"],
+        out_channels=cfg["out_channels"],
+        caption_channels=tuple(cfg["caption_channels"]),
+        patch_size=cfg["patch_size"],
+    )
     weights = load_file(str(golden_dir / "dit_tiny_weights.safetensors"))
     model.load_state_dict({k: v.to(dtype) for k, v in weights.items()}, strict=True)
     model.to(dtype)
     io = load_file(str(golden_dir / "dit_tiny_io.safetensors"))
     mask = torch.cat([torch.ones(2, 77, dtype=torch.long), io["llm_mask"]], dim=1)
     with torch.no_grad():
-        out = model(io["latents"].to(dtype), io["timestep"].to(dtype), io["llm_states"].to(dtype),
-                    io["clip_states"].to(dtype), mask.to(dtype))
+        out = model(
+            io["latents"].to(dtype),
+            io["timestep"].to(dtype),
+            io["llm_states"].to(dtype),
+            io["clip_states"].to(dtype),
+            mask.to(dtype),
+        )
     return out.float(), io
 
 
@@ -122,13 +141,13 @@ def test_all_valid_mask_equals_no_mask_and_padding_is_ignored(small_cfg):
         ref = model(**x)
         torch.testing.assert_close(model(**x, encoder_attention_mask=torch.ones(2, 82)), ref, rtol=0, atol=0)
         mask = torch.ones(2, 82)
-        mask[1, 77 + 2:] = 0
+        mask[1, 77 + 2 :] = 0
         masked = model(**x, encoder_attention_mask=mask)
-        torch.testing.assert_close(masked[0], ref[0])                   # sample 0 unaffected
-        assert (masked[1] - ref[1]).abs().max() > 1e-4                  # sample 1 lost 3 LLM tokens
-        x["encoder_hidden_states"][1, 2:] = 100.0                       # padded LLM states are invisible
+        torch.testing.assert_close(masked[0], ref[0])  # sample 0 unaffected
+        assert (masked[1] - ref[1]).abs().max() > 1e-4  # sample 1 lost 3 LLM tokens
+        x["encoder_hidden_states"][1, 2:] = 100.0  # padded LLM states are invisible
         torch.testing.assert_close(model(**x, encoder_attention_mask=mask), masked)
-        x["encoder_hidden_states_2"][1, 76] = 100.0                     # CLIP positions are always attended
+        x["encoder_hidden_states_2"][1, 76] = 100.0  # CLIP positions are always attended
         assert (model(**x, encoder_attention_mask=mask)[1] - masked[1]).abs().max() > 1e-4
 
 
@@ -137,9 +156,9 @@ def test_text_lengths_bf16_quirk(small_cfg):
     mask = torch.zeros(3, 397)
     for i, n in enumerate((397, 259, 200)):
         mask[i, :n] = 1
-    assert model.text_lengths(mask, 3, 397, "cpu") == [397, 259, 200]
+    assert model.text_lengths(mask, 3, 397) == [397, 259, 200]
     model.config.mask_bf16_length_quirk = True
-    assert model.text_lengths(mask, 3, 397, "cpu") == [396, 260, 200]
+    assert model.text_lengths(mask, 3, 397) == [396, 260, 200]
 
 
 # ---- independent structure checks -----------------------------------------------------------------------
@@ -168,10 +187,10 @@ def test_fused_projection_row_layouts(monkeypatch, small_cfg):
     with torch.no_grad():
         for lin in (blk.attn1.wqkv, blk.attn2.wkv, blk.attn2.wq):
             lin.weight.zero_()
-            lin.weight[:, 0] = torch.arange(lin.weight.shape[0], dtype=torch.float32) + 1   # row id + 1
+            lin.weight[:, 0] = torch.arange(lin.weight.shape[0], dtype=torch.float32) + 1  # row id + 1
         x = torch.zeros(1, 1, d)
         x[..., 0] = 1.0
-        rope = (torch.ones(1, hd), torch.zeros(1, hd))      # position 0: identity rotation
+        rope = (torch.ones(1, hd), torch.zeros(1, hd))  # position 0: identity rotation
         blk.attn1(x, rope)
         blk.attn2(x, x)
     rows = lambda start: torch.arange(start, start + hd, dtype=torch.float32) + 1
@@ -202,7 +221,7 @@ def test_fresh_model_predicts_zero_and_learns(small_cfg):
     torch.manual_seed(0)
     model = StepVideoDiT(small_cfg)
     x = _inputs(small_cfg)
-    assert model(**x).abs().max() == 0                       # zero-initialised output projection
+    assert model(**x).abs().max() == 0  # zero-initialised output projection
     target = torch.randn_like(x["hidden_states"])
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
     losses = []
@@ -240,7 +259,7 @@ def test_estimate_flops_matches_counter_and_spec(small_cfg):
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
     counter = FlopCounterMode(display=False)
-    with counter, torch.no_grad(), sdpa_kernel(SDPBackend.MATH):   # fused CPU kernels are not counted
+    with counter, torch.no_grad(), sdpa_kernel(SDPBackend.MATH):  # fused CPU kernels are not counted
         model(**x)
     n_tokens, text_len = 2 * 4 * 3, 77 + 5
     assert estimate_flops(small_cfg, n_tokens, text_len, batch=2) == counter.get_total_flops()

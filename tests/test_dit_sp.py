@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import timedelta
 
 import pytest
 import torch
@@ -17,41 +18,56 @@ WORLD = 2
 
 def _model():
     torch.manual_seed(0)
-    cfg = dit_config("tiny", attention_head_dim=32, rope_split=(16, 8, 8), caption_channels=(24, 12),
-                     in_channels=8, out_channels=8)
+    cfg = dit_config(
+        "tiny",
+        attention_head_dim=32,
+        rope_split=(16, 8, 8),
+        caption_channels=(24, 12),
+        in_channels=8,
+        out_channels=8,
+    )
     model = StepVideoDiT(cfg)
-    with torch.no_grad():                      # random everywhere so every gradient is non-trivial
+    with torch.no_grad():  # random everywhere so every gradient is non-trivial
         for p in model.parameters():
             p.add_(torch.randn_like(p) * 0.05)
     g = torch.Generator().manual_seed(1)
-    x = dict(hidden_states=torch.randn(2, 2, 8, 2, 3, generator=g), timestep=torch.rand(2, generator=g),
-             encoder_hidden_states=torch.randn(2, 5, 24, generator=g),
-             encoder_hidden_states_2=torch.randn(2, 77, 12, generator=g),
-             encoder_attention_mask=torch.cat([torch.ones(2, 79), torch.tensor([[1.0, 1, 1], [0, 0, 0]])], 1))
+    x = {
+        "hidden_states": torch.randn(2, 2, 8, 2, 3, generator=g),
+        "timestep": torch.rand(2, generator=g),
+        "encoder_hidden_states": torch.randn(2, 5, 24, generator=g),
+        "encoder_hidden_states_2": torch.randn(2, 77, 12, generator=g),
+        "encoder_attention_mask": torch.cat([torch.ones(2, 79), torch.tensor([[1.0, 1, 1], [0, 0, 0]])], 1),
+    }
     return model, x
 
 
 def _worker(rank: int, port: int) -> None:
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=WORLD)
+    dist.init_process_group(
+        "gloo",
+        init_method=f"tcp://127.0.0.1:{port}",
+        rank=rank,
+        world_size=WORLD,
+        timeout=timedelta(seconds=60),
+    )
     try:
         group = dist.new_group(list(range(WORLD)))
         model, x = _model()
         target = torch.randn(2, 2, 8, 2, 3, generator=torch.Generator().manual_seed(2))
 
-        ref = model(**x)                                             # single-process reference
+        ref = model(**x)  # single-process reference
         (ref * target).sum().backward()
         ref_grads = {n: p.grad.clone() for n, p in model.named_parameters()}
         model.zero_grad()
 
         model.set_sequence_parallel(group)
-        model.gradient_checkpointing = rank == 1                     # recompute must replay collectives too
+        model.gradient_checkpointing = True  # recompute replays the collectives
         out = model(**x)
         (out * target).sum().backward()
         assert (out - ref).abs().max().item() < 1e-5, (out - ref).abs().max().item()
         for n, p in model.named_parameters():
             g = p.grad.clone()
             dist.all_reduce(g, group=group)
-            g /= WORLD                                               # mean over SP ranks = 1-process grad
+            g /= WORLD  # mean over SP ranks = 1-process grad
             err = (g - ref_grads[n]).abs().max().item()
             assert err < 1e-5, f"{n}: {err}"
             assert ref_grads[n].abs().max() > 0, n
@@ -61,10 +77,16 @@ def _worker(rank: int, port: int) -> None:
         full = attention(q, k, v)
         part = attention(*(sp_scatter(t, group) for t in (q, k, v)), sp_group=group)
         assert (sp_gather(part, group) - full).abs().max().item() < 1e-6
+        bias = torch.randn(1, 4, 6, 6, generator=torch.Generator().manual_seed(4))  # per-head (ALiBi-like)
+        full = attention(q, k, v, causal=True, attn_bias=bias)
+        part = attention(
+            *(sp_scatter(t, group) for t in (q, k, v)), causal=True, attn_bias=bias, sp_group=group
+        )
+        assert (sp_gather(part, group) - full).abs().max().item() < 1e-6
 
         # non-divisible sizes fail clearly
         try:
-            model(**{**x, "hidden_states": x["hidden_states"][:, :, :, :, :1][:, :1, :, :1]})  # 1 token
+            model(**{**x, "hidden_states": x["hidden_states"][:, :1, :, :1, :1]})  # 1 token
             raise AssertionError("expected ValueError for 1 token on 2 ranks")
         except ValueError as e:
             assert "not divisible by the sequence-parallel size 2" in str(e)

@@ -13,13 +13,13 @@ SPLIT = (64, 32, 32)
 
 
 def rope_fp64(x: torch.Tensor, pos: torch.Tensor, split=SPLIT, theta=1e4) -> torch.Tensor:
-    """Complex-free fp64 reference written per pair: dims (i, i + D/2) of each chunk rotate by pos*theta^(-2i/D)."""
+    """fp64 reference written per pair: dims (i, i + D/2) of each chunk rotate by pos * theta^(-2i/D)."""
     x = x.double()
     out = torch.empty_like(x)
     start = 0
     for axis, d in enumerate(split):
         for i in range(d // 2):
-            a = pos[:, axis].double() * theta ** (-2 * i / d)          # [N]
+            a = pos[:, axis].double() * theta ** (-2 * i / d)  # [N]
             c, s = torch.cos(a)[None, :, None], torch.sin(a)[None, :, None]
             x1, x2 = x[..., start + i], x[..., start + i + d // 2]
             out[..., start + i] = x1 * c - x2 * s
@@ -41,7 +41,7 @@ def test_positions_are_frame_row_column_order():
 
 def test_rope_matches_fp64_reference():
     torch.manual_seed(0)
-    pos = rope_positions(5, 7, 61)[::7]           # includes column positions up to 60
+    pos = rope_positions(5, 7, 61)[::7]  # includes column positions up to 60
     x = torch.randn(2, pos.shape[0], 3, 128)
     err = (_rope(x, pos).double() - rope_fp64(x, pos)).abs().max().item()
     assert err < 5e-5
@@ -71,12 +71,12 @@ def test_rope_is_relative():
     base = score([3, 5, 7], [1, 2, 4])
     assert score([13, 25, 47], [11, 22, 44]) == pytest.approx(base, rel=1e-9, abs=1e-9)
     assert score([2, 3, 3], [0, 0, 0]) == pytest.approx(base, rel=1e-9, abs=1e-9)
-    assert abs(score([4, 5, 7], [1, 2, 4]) - base) > 1e-3     # a different offset changes the score
+    assert abs(score([4, 5, 7], [1, 2, 4]) - base) > 1e-3  # a different offset changes the score
 
 
 def test_bf16_angle_quirk_rounds_angles_before_cos():
     pos = torch.tensor([[35, 33, 61]])
-    cos_q, sin_q = rope_cos_sin(pos, SPLIT, dtype=torch.bfloat16, bf16_angles=True)
+    cos_q, _sin_q = rope_cos_sin(pos, SPLIT, dtype=torch.bfloat16, bf16_angles=True)
     cos_c, _ = rope_cos_sin(pos, SPLIT, dtype=torch.bfloat16, bf16_angles=False)
     assert cos_q.dtype == torch.bfloat16 and cos_c.dtype == torch.float32
     # frame chunk, frequency index 0: angle 35 is exact in bf16; column chunk index 0: 61 exact as well;

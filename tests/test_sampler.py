@@ -71,7 +71,11 @@ def test_schedule_rejects_bad_input():
 
 
 def test_presets_and_magic_strings():
-    assert (sampler_preset("base").steps, sampler_preset("base").cfg, sampler_preset("base").shift) == (50, 9.0, 13.0)
+    assert (sampler_preset("base").steps, sampler_preset("base").cfg, sampler_preset("base").shift) == (
+        50,
+        9.0,
+        13.0,
+    )
     turbo = sampler_preset("turbo", steps=10, cfg=None)
     assert (turbo.steps, turbo.cfg, turbo.shift) == (10, 5.0, 17.0)
     with pytest.raises(ValueError, match="unknown sampler preset"):
@@ -187,8 +191,13 @@ def test_official_numerics_combines_in_bf16():
 def test_callback_progress_and_shape_check():
     seen = []
     tau = flow_schedule(4, 3.0)
-    sample_euler(lambda x, t: torch.zeros_like(x), torch.zeros(1, 2), tau,
-                 callback=lambda i, t, x: seen.append((i, t)), progress=True)
+    sample_euler(
+        lambda x, t: torch.zeros_like(x),
+        torch.zeros(1, 2),
+        tau,
+        callback=lambda i, t, x: seen.append((i, t)),
+        progress=True,
+    )
     assert [i for i, _ in seen] == [0, 1, 2, 3] and [t for _, t in seen] == tau[:-1].tolist()
     with pytest.raises(ValueError, match="velocity function returned shape"):
         sample_euler(lambda x, t: x[:, :1], torch.zeros(1, 2), tau)

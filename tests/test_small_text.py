@@ -16,12 +16,10 @@ from stepvid.models.text.small import (
     EOS,
     PAD,
     UNK,
-    CausalBlock,
     PretrainExample,
     SmallBilingualEncoder,
     SmallTextConfig,
     WordCharTokenizer,
-    alibi_slopes,
     pretrain_small_encoder,
 )
 
@@ -84,30 +82,35 @@ def test_tokenizer_batch_pads_right_and_keeps_eos(tok, tmp_path):
         WordCharTokenizer(["a", "b"])
 
 
-def test_alibi_slopes_match_the_spec_recipe():
-    assert torch.allclose(alibi_slopes(8), torch.tensor([2.0 ** -(k + 1) for k in range(8)]))
-    s48 = alibi_slopes(48)
-    expect = [(2 ** (-8 / 32)) ** k for k in range(1, 33)] + [(2 ** (-4 / 32)) ** k for k in range(1, 32, 2)]
-    assert torch.allclose(s48, torch.tensor(expect))
-
-
-def test_causal_block_matches_fp64_sqrt_alibi_reference():
+def test_llm_stream_matches_fp64_step_llm_recipe(tok):
+    """The LLM-like stream is Step-LLM at toy size: RMSNorm -> softmax(q.k/sqrt(dh) - slope_h sqrt(i-j)) v with
+    the spec's slopes (2 heads: 2^-4, 2^-8) -> wo; SwiGLU FFN; no final norm. Written out in fp64 here."""
     torch.manual_seed(0)
-    blk, n, d, h = CausalBlock(16, 2, 1e-5).double(), 5, 16, 2
-    x = torch.randn(1, n, d, dtype=torch.float64)
-    i = torch.arange(n, dtype=torch.float64)
-    dist = (i[:, None] - i[None]).clamp(min=0).sqrt()
-    bias = (-alibi_slopes(h).double()[:, None, None] * dist).masked_fill(torch.ones(n, n).triu(1).bool(), -math.inf)
-    # reference written out: RMSNorm → per-head softmax(qk/√dh − slope·√(i−j)) v → wo; SwiGLU FFN
+    enc = tiny_encoder(tok, llm_layers=1, llm_dim=16, llm_heads=2).double().eval()
+    ids, mask = tok.batch(["a red circle moving."], 24)
+    n, d, h = int(mask.sum()), 16, 2
+    blk = enc.llm.transformer.layers[0]
+
     def rms(t, w):
         return t / torch.sqrt(t.pow(2).mean(-1, keepdim=True) + 1e-5) * w
 
-    q, k, v = (blk.wqkv.weight @ rms(x, blk.attention_norm.weight)[0].T).T.view(n, 3, h, d // h).unbind(1)
-    att = torch.einsum("ihd,jhd->hij", q, k) / math.sqrt(d // h) + bias
-    y = x[0] + blk.wo(torch.einsum("hij,jhd->ihd", att.softmax(-1), v).reshape(n, d))
-    g, u = blk.w1(rms(y, blk.ffn_norm.weight)).chunk(2, -1)
-    ref = y + blk.w2(F.silu(g) * u)
-    assert torch.allclose(blk(x, bias[None]), ref[None], atol=1e-10)
+    x = enc.llm.tok_embeddings.word_embeddings.weight[ids[0, :n]]
+    qkv = rms(x, blk.attention_norm.weight) @ blk.attention.wqkv.weight.T
+    q = qkv[:, :d].view(n, h, d // h)
+    kv = qkv[:, d:].view(n, h, 2, d // h)  # one KV group per head: [k | v]
+    k, v = kv[:, :, 0], kv[:, :, 1]
+    i = torch.arange(n, dtype=torch.float64)
+    slopes = torch.tensor([2.0**-4, 2.0**-8], dtype=torch.float64)
+    bias = -slopes[:, None, None] * (i[:, None] - i[None]).clamp(min=0).sqrt()
+    bias = bias.masked_fill(torch.ones(n, n).triu(1).bool(), -math.inf)
+    att = (torch.einsum("ihd,jhd->hij", q, k) / math.sqrt(d // h) + bias).softmax(-1)
+    y = x + torch.einsum("hij,jhd->ihd", att, v).reshape(n, d) @ blk.attention.wo.weight.T
+    g, u = (rms(y, blk.ffn_norm.weight) @ blk.feed_forward.w1.weight.T).chunk(2, -1)
+    ref = y + (F.silu(g) * u) @ blk.feed_forward.w2.weight.T
+    with torch.no_grad():
+        got = enc(**enc.tokenize(["a red circle moving."])).llm[0, :n]
+    assert torch.allclose(got, ref, atol=1e-10)
+    assert "llm.transformer.layers.0.attention.wqkv.weight" in enc.state_dict()  # Step-LLM's released naming
 
 
 def test_streams_shapes_causality_and_protocol(tok):

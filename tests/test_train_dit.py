@@ -44,7 +44,7 @@ def world_clips(root: Path, n: int = 4, frames: int = 4, size: int = 16) -> Path
 
     rows = []
     for i in range(n):
-        spec = sample_scene(np.random.default_rng(i))
+        spec = sample_scene(np.random.default_rng(i), num_objects=1, bg_kinds=("solid", "vgradient", "hgradient"))
         write_video(root / f"clip{i}.mp4", render_video(spec, size, size, frames), fps=12)
         rows.append({"path": f"clip{i}.mp4", "kind": "video", "caption": caption(spec), "width": size,
                      "height": size, "num_frames": frames})
@@ -55,7 +55,7 @@ def tiny_config(run_dir: Path, manifest: Path, steps: int, **extra) -> dict:
     cfg = {"model": dict(TINY_DIT), "vae": None, "text_encoder": dict(TINY_TEXT),
            "data": {"source": str(manifest), "num_workers": 0},
            "stages": [{"name": "video", "steps": steps, "buckets": dict(BUCKETS), "text_dropout": 0.0}],
-           "optim": {"lr": 3e-3, "warmup_steps": 5},
+           "optim": {"lr": 3e-3, "warmup_steps": 5, "grad_clip": 10.0},
            "run": {"dir": str(run_dir), "precision": "fp32", "log_every": 1, "ckpt_every": 0, "progress": False,
                    "tensorboard": False, "deterministic": True}}
     for k, v in extra.items():
@@ -68,10 +68,13 @@ def losses(run_dir: Path) -> list[float]:
 
 
 def test_tiny_dit_overfits_world_clips(tmp_path):
-    man = world_clips(tmp_path)
-    cfg = load_config(DiTTrainConfig, tiny_config(tmp_path / "run", man, 150, optim={"schedule": "cosine", "min_lr_ratio": 0.05}))
+    from stepvid.data.manifest import read_manifest
+
+    man = write_manifest(tmp_path / "two.jsonl", read_manifest(world_clips(tmp_path, n=2)) * 2)  # 2 clips, batch 4
+    raw = tiny_config(tmp_path / "run", man, 120, optim={"lr": 5e-3, "schedule": "cosine", "min_lr_ratio": 0.05})
+    raw["stages"][0]["timestep"] = {"name": "logit_normal"}
     t0 = time.time()
-    DiTTrainer(cfg).fit()
+    DiTTrainer(load_config(DiTTrainConfig, raw)).fit()
     ls = losses(tmp_path / "run")
     first, last = np.mean(ls[:3]), np.mean(ls[-15:])
     print(f"overfit: loss {first:.4f} -> {last:.4f} ({first / last:.1f}x) in {time.time() - t0:.1f}s")
@@ -82,8 +85,8 @@ def test_tiny_dit_overfits_world_clips(tmp_path):
 
 def test_kill_and_resume_matches_uninterrupted_run(tmp_path):
     man = world_clips(tmp_path)
-    steps = 30
-    raw = tiny_config(tmp_path / "killed", man, steps, run={"ckpt_every": 4, "keep_last": 2},
+    steps = 10
+    raw = tiny_config(tmp_path / "killed", man, steps, run={"ckpt_every": 3, "keep_last": 2},
                       ema_decay=0.9, optim={"schedule": "cosine"})
     cfg_file = tmp_path / "cfg.json"
     cfg_file.write_text(json.dumps(raw))
@@ -120,8 +123,8 @@ def test_kill_and_resume_matches_uninterrupted_run(tmp_path):
 
 def test_stage_cascade_and_lora(tmp_path):
     man = world_clips(tmp_path, n=4, frames=4)
-    stages = [{"name": "t2i", "steps": 3, "buckets": {**BUCKETS, "frames": [1], "videos_as_images": True}, "lr": 1e-3},
-              {"name": "video", "steps": 3, "buckets": BUCKETS, "lr": 5e-4, "timestep": {"name": "logit_normal"}}]
+    stages = [{"name": "t2i", "steps": 3, "buckets": {**BUCKETS, "frames": [1], "videos_as_images": True}, "lr": 1e-3, "warmup_steps": 0},
+              {"name": "video", "steps": 3, "buckets": BUCKETS, "lr": 5e-4, "warmup_steps": 0, "timestep": {"name": "logit_normal"}}]
     cfg = load_config(DiTTrainConfig, tiny_config(tmp_path / "base", man, 1, stages=stages))
     DiTTrainer(cfg).fit()
     rows = [json.loads(ln) for ln in (tmp_path / "base" / "metrics.jsonl").read_text().splitlines()]
@@ -206,3 +209,58 @@ def test_cli_set_override_and_dry_run(tmp_path, capsys):
                  "--set", "optim.lr=2e-5", "--dry-run"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["stages"][0]["steps"] == 7 and out["optim"]["lr"] == 2e-5
+
+
+def test_cache_then_train_from_cache_with_samples(tmp_path):
+    """`stepvid train cache` (tiny VAE + text encoder) -> shards + index -> DiT training reads the cache."""
+    from stepvid.cli import main
+    from stepvid.data.cache import CachedLatentDataset
+
+    man = world_clips(tmp_path, n=3, frames=17, size=32)
+    raw = tiny_config(tmp_path / "run", man, 3, vae={"preset": "tiny"},
+                      model={**TINY_DIT, "in_channels": 4, "out_channels": 4})
+    raw["stages"][0]["buckets"] = {"frames": [17], "sizes": [[32, 32]], "batch_size": 1}
+    (tmp_path / "cfg.json").write_text(json.dumps(raw))
+    assert main(["train", "cache", "--config", str(tmp_path / "cfg.json"), "--out", str(tmp_path / "cache"),
+                 "--shard-size", "2", "--device", "cpu"]) == 0
+    ds = CachedLatentDataset(tmp_path / "cache", batch_size=1)
+    assert len(ds) == 3 and ds.index["complete"] and len(ds.index["shards"]) == 2
+    item = ds[0]
+    assert item["mean"].shape == (3, 4, 2, 2) and item["logvar"].shape == (3, 4, 2, 2)
+    assert item["llm"].shape == (24, 32) and item["clip"].shape == (77, 32)
+    raw["data"] = {"source": str(tmp_path / "cache"), "num_workers": 0}
+    raw["run"].update(sample_every=3, sample_count=1, sample_steps=2, precision="bf16")  # CPU bf16 autocast
+    raw["stages"][0]["text_dropout"] = 0.5
+    out = DiTTrainer(load_config(DiTTrainConfig, raw)).fit()
+    assert out["steps"] == 3 and np.isfinite(out["last"]["loss"])
+    from stepvid.video import read_video
+
+    assert read_video(tmp_path / "run" / "samples" / "step-00000003-0.mp4").shape == (17, 32, 32, 3)
+
+
+def test_video_dpo_step_moves_policy_towards_winner():
+    import copy
+    import math
+
+    from stepvid.models.dit import StepVideoDiT
+    from stepvid.train.dpo import dpo_step_loss
+
+    torch.manual_seed(0)
+    policy = StepVideoDiT.from_preset("tiny", **{k: v for k, v in TINY_DIT.items() if k != "preset"})
+    with torch.no_grad():  # a non-trivial starting model (a fresh DiT predicts exactly 0)
+        policy.proj_out.weight.normal_(0, 0.02)
+    reference = copy.deepcopy(policy).requires_grad_(False)
+    g = torch.Generator().manual_seed(1)
+    win, lose, noise = (torch.randn(2, 2, 3, 8, 8, generator=g) for _ in range(3))
+    tau = torch.tensor([0.3, 0.7])
+    cond = (torch.randn(2, 24, 32, generator=g), torch.randn(2, 77, 32, generator=g))
+    opt = torch.optim.AdamW(policy.parameters(), lr=1e-3)
+    first = None
+    for _ in range(8):
+        loss, m = dpo_step_loss(policy, reference, win, lose, noise, tau, cond, beta=50.0)
+        first = loss.item() if first is None else first
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert first == pytest.approx(math.log(2), abs=1e-6)  # policy == reference at the start
+    assert loss.item() < first and m["dpo_acc"].item() == 1.0 and m["dpo_margin"].item() > 0

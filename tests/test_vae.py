@@ -16,7 +16,11 @@ from safetensors.torch import load_file
 from stepvid.models import vae_layers
 from stepvid.models.vae import VAEConfig, VideoVAE, _tiled, blend_seams, to_uint8
 from stepvid.models.vae_layers import (
-    FrameGroupNorm, channel_average, channel_duplicate, pixel_shuffle_3d, pixel_unshuffle_3d,
+    FrameGroupNorm,
+    channel_average,
+    channel_duplicate,
+    pixel_shuffle_3d,
+    pixel_unshuffle_3d,
 )
 
 
@@ -107,6 +111,9 @@ def test_load_errors_name_keys_and_shapes(tiny, tmp_path):
         VideoVAE.from_pretrained(path, config="tiny")
     with pytest.raises(FileNotFoundError):
         VideoVAE.from_pretrained(tmp_path / "nothing_here")
+    v1_like = {k: v for k, v in sd.items() if not k.startswith("decoder.conv_unpatchify.")}
+    with pytest.raises(ValueError, match="not a Video-VAE v2 state dict"):
+        VAEConfig.infer({k: tuple(v.shape) for k, v in v1_like.items()})
 
 
 # ----------------------------------------------------------------------------- layer maths
@@ -220,6 +227,22 @@ def test_decode_chunks_independently_then_blends(tiny):
     torch.testing.assert_close(both, expected, rtol=0, atol=1e-6)
 
 
+def test_time_sliced_and_single_tile_decode_are_exact(tiny):
+    # After the mid block everything is per-frame or causal in time, so decoding the upsampling levels a few
+    # frames at a time with carried causal-conv context must reproduce the one-shot decode.
+    latents = torch.randn(1, 3, 4, 2, 2, generator=gen(13))
+    with torch.no_grad():
+        ref = tiny.decode(latents)
+        torch.testing.assert_close(tiny.decode(latents, time_slice=2), ref, rtol=0, atol=1e-6)  # slices 2, 2, 1
+        # A single 32-pixel tile covering the frame goes through the tiling code and must change nothing.
+        torch.testing.assert_close(tiny.decode(latents, tile_size=32, tile_overlap=16, time_slice=1), ref,
+                                   rtol=0, atol=1e-6)
+        assert tiny.decode(latents[:, :1], time_slice=1).shape == (1, 1, 3, 32, 32)
+    assert all(m.cache is None for m in tiny.modules() if hasattr(m, "cache"))  # caches released
+    with pytest.raises(ValueError, match="time_slice must be >= 1"):
+        tiny.decode(latents, time_slice=0)
+
+
 def test_uint8_output_and_sampling(tiny):
     assert to_uint8(torch.tensor([-1.5, -1.0, 0.0, 0.999, 1.0, 2.0])).tolist() == [0, 0, 127, 254, 255, 255]
     latents = torch.randn(1, 1, 4, 2, 2, generator=gen(5))
@@ -248,27 +271,38 @@ def test_tile_blending_is_exact_for_local_maps():
     torch.testing.assert_close(out, local(x), rtol=0, atol=1e-6)
 
 
-def test_tiled_decode_and_encode_close_to_untiled(tiny, monkeypatch):
+TILE_TOL = 0.15  # max|tiled - untiled| / max|untiled| on the random-weight tiny model, 2x2 tiles (see below)
+
+
+def test_tiled_decode_and_encode_close_to_untiled(tiny):
     """Tiled != untiled because every tile normalises with its own per-frame GroupNorm statistics and its
-    convs see zero padding at tile borders (the mid-block attention runs untiled). On this random-weight
-    tiny model with 2x2 tiles covering 3/4 of the frame per side, the error is ~10% (see below); removing the
-    GroupNorm statistics (affine only) leaves only the border effect (~1%), so the statistics dominate."""
-    latents = torch.randn(1, 1, 4, 4, 4, generator=gen(9))
-    video = torch.rand(1, 1, 3, 64, 64, generator=gen(10)) * 2 - 1
+    convs see zero padding at tile borders (the mid-block causal attention runs untiled, so it is exact).
+    With 128x128 frames and 96-pixel tiles overlapping by 64 (2x2 tiles) the measured error is ~0.10 for
+    both directions on this random-weight tiny model (2 channels per norm group, so tile statistics are
+    noisy); trained weights and the real widths (16 channels per group) vary far less across tiles.
+    ``test_tiling_error_comes_from_groupnorm_statistics`` shows the statistics are the dominant term."""
+    latents = torch.randn(1, 1, 4, 8, 8, generator=gen(9))
+    video = torch.rand(1, 1, 3, 128, 128, generator=gen(10)) * 2 - 1
     with torch.no_grad():
         ref_d, ref_e = tiny.decode(latents), tiny.encode(video)
-        assert torch.equal(tiny.decode(latents, tile_size=64, tile_overlap=32), ref_d)  # one tile = untiled
-        err_d = rel_err(tiny.decode(latents, tile_size=48, tile_overlap=32), ref_d)
-        err_e = rel_err(tiny.encode(video, tile_size=48, tile_overlap=32), ref_e)
-        assert err_d < 0.2 and err_e < 0.2, (err_d, err_e)
+        err_d = rel_err(tiny.decode(latents, tile_size=96, tile_overlap=64), ref_d)
+        err_e = rel_err(tiny.encode(video, tile_size=96, tile_overlap=64), ref_e)
+    assert err_d < TILE_TOL and err_e < TILE_TOL, (err_d, err_e)
 
-        def affine_only(self, x):
-            shape = (1, -1) + (1,) * (x.dim() - 2)
-            return 0.3 * x * self.weight.view(shape) + self.bias.view(shape)
 
+@pytest.mark.slow
+def test_tiling_error_comes_from_groupnorm_statistics(tiny, monkeypatch):
+    latents = torch.randn(1, 1, 4, 8, 8, generator=gen(9))
+
+    def affine_only(self, x):  # GroupNorm without statistics: the network becomes purely local
+        shape = (1, -1) + (1,) * (x.dim() - 2)
+        return 0.3 * x * self.weight.view(shape) + self.bias.view(shape)
+
+    with torch.no_grad():
+        with_stats = rel_err(tiny.decode(latents, tile_size=96, tile_overlap=64), tiny.decode(latents))
         monkeypatch.setattr(vae_layers.FrameGroupNorm, "forward", affine_only)
-        no_stats = rel_err(tiny.decode(latents, tile_size=48, tile_overlap=32), tiny.decode(latents))
-    assert no_stats < 0.03 and no_stats < err_d / 3, (no_stats, err_d)
+        no_stats = rel_err(tiny.decode(latents, tile_size=96, tile_overlap=64), tiny.decode(latents))
+    assert no_stats < 0.03 and no_stats < with_stats / 3, (no_stats, with_stats)
 
 
 # ----------------------------------------------------------------------------- training
@@ -276,7 +310,7 @@ def test_tiled_decode_and_encode_close_to_untiled(tiny, monkeypatch):
 def test_trains_with_and_without_checkpointing(tiny):
     model = VideoVAE(tiny.config)
     model.load_state_dict(tiny.state_dict())
-    video = (torch.rand(1, 1, 3, 32, 32, generator=gen(11)) * 2 - 1).requires_grad_()
+    video = (torch.rand(1, 1, 3, 16, 16, generator=gen(11)) * 2 - 1).requires_grad_()
 
     def grads(checkpointing: bool):
         model.zero_grad()

@@ -9,11 +9,21 @@ from collections import deque
 import numpy as np
 import pytest
 
-from stepvid.world import (CannotJudge, SceneSpec, caption, is_heldout, judge, parse_prompt, render_image,
-                           render_video, request_from_spec, sample_scene)
+from stepvid.world import (
+    CannotJudge,
+    SceneSpec,
+    caption,
+    is_heldout,
+    judge,
+    parse_prompt,
+    render_image,
+    render_video,
+    request_from_spec,
+    sample_scene,
+)
 from stepvid.world.captions import LANGS, STYLES, num_templates
-from stepvid.world.degrade import degrade
-from stepvid.world.judge import analyze, label_components, score
+from stepvid.world.degrade import color_shift, degrade
+from stepvid.world.judge import analyze, judge_batch, label_components, score
 from stepvid.world.render import _draw
 from stepvid.world.scene import HELDOUT_TRIPLES, SHAPES, SIZES, ObjectSpec, _fold
 
@@ -178,7 +188,8 @@ def test_judge_accuracy_on_generated_clips_both_languages():
     results = []
     for i in range(30):
         spec = sample_scene(rng, split="heldout" if i % 3 == 0 else "train")
-        video = render_video(spec, 112, 112, 13)
+        h, w = [(112, 112), (96, 160), (160, 96)][i % 3]  # any aspect ratio and frame count
+        video = render_video(spec, h, w, 13 if i % 2 else 18)
         prompt = caption(spec, LANGS[i % 2], "dense", rng=rng)
         results.append(judge(video, prompt=prompt))
     assert _accuracy(results) > 0.95
@@ -186,12 +197,16 @@ def test_judge_accuracy_on_generated_clips_both_languages():
 
 
 def test_judge_on_degraded_clips():
+    """Blur + noise + H.264, and a global colour drift (as generated video has), through the batch API."""
     rng = np.random.default_rng(5)
-    results = []
-    for _ in range(8):
+    items = []
+    for i in range(8):
         spec = sample_scene(rng)
-        video = degrade(render_video(spec, 128, 128, 13), rng, blur=1.2, noise=5.0, crf=28)
-        results.append(judge(video, spec=spec))
+        video = render_video(spec, 128, 128, 13)
+        if i % 2:
+            video = color_shift(video, gain=0.9, bias=10.0, saturation=0.75)
+        items.append((degrade(video, rng, blur=1.2, noise=5.0, crf=28), spec))
+    results = judge_batch(items)
     assert _accuracy(results) > 0.95
 
 
@@ -250,6 +265,9 @@ def test_make_dataset_writes_a_readable_resumable_manifest(tmp_path):
     again = make_dataset(tmp_path, videos=4, images=2, cfg=cfg, workers=1, progress=False)
     assert (again["written"], again["skipped"]) == (0, 6)
     assert read_manifest(tmp_path / "manifest.jsonl") == rows
+    pq = make_dataset(tmp_path / "pq", videos=2, images=1, cfg=cfg, manifest="m.parquet", progress=False)
+    assert read_manifest(pq["manifest"]) == [{**r, "path": r["path"].replace(str(tmp_path), str(tmp_path / "pq"))}
+                                             for r in rows[:2] + rows[4:5]]
     with pytest.raises(ValueError, match="different settings"):
         make_dataset(tmp_path, videos=1, cfg=WorldConfig(height=32, width=64, frames=5, split="heldout", seed=3),
                      progress=False)

@@ -136,6 +136,7 @@ class BucketBatchSampler:
     world_size: int = 1
     epoch: int = 0
     position: int = 0  # batches already consumed in this epoch
+    tag_epoch: bool = False  # yield (index, epoch) pairs so datasets can vary crops per epoch
     _plan: list[list[int]] | None = field(default=None, repr=False)
     _plan_epoch: int = field(default=-1, repr=False)
 
@@ -175,7 +176,8 @@ class BucketBatchSampler:
                 gb = plan[self.position]
                 self.position += 1
                 per = len(gb) // self.world_size
-                yield gb[self.rank * per:(self.rank + 1) * per]
+                mine = gb[self.rank * per:(self.rank + 1) * per]
+                yield [(i, self.epoch) for i in mine] if self.tag_epoch else mine
             self.epoch, self.position = self.epoch + 1, 0
 
     def seek(self, consumed: int) -> None:

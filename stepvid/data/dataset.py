@@ -107,7 +107,7 @@ class VideoDataset(torch.utils.data.Dataset):
     max_retries: int = 8
     groups: list[int | None] = field(init=False)
     rejected: Counter = field(init=False)
-    epoch: int = 0
+    epoch: int = 0  # used when indexed by a plain int
 
     def __post_init__(self) -> None:
         self.groups, self.rejected = [], Counter()
@@ -124,9 +124,11 @@ class VideoDataset(torch.utils.data.Dataset):
                 self._reject(row, self.scheme.why_rejected(row["kind"], f_eff))
             self.groups.append(g)
         self.members: dict[int, list[int]] = {}
+        self._pos: dict[int, int] = {}
         for i, g in enumerate(self.groups):
             if g is not None:
-                self.members.setdefault(g, []).append(i)
+                self._pos[i] = len(self.members.setdefault(g, []))
+                self.members[g].append(i)
         n_ok = sum(g is not None for g in self.groups)
         if self.rejected:
             log.warning("dataset: %d of %d samples unusable: %s", len(self.rows) - n_ok, len(self.rows),
@@ -144,7 +146,8 @@ class VideoDataset(torch.utils.data.Dataset):
         return len(self.rows)
 
     def batch_sampler(self, seed: int, rank: int = 0, world_size: int = 1) -> BucketBatchSampler:
-        return BucketBatchSampler(self.groups, [b.batch_size for b in self.scheme.buckets], seed, rank, world_size)
+        return BucketBatchSampler(self.groups, [b.batch_size for b in self.scheme.buckets], seed, rank, world_size,
+                                  tag_epoch=True)
 
     def _caption(self, row: dict[str, Any], rng: np.random.Generator) -> str:
         if not self.caption_keys:
@@ -173,16 +176,20 @@ class VideoDataset(torch.utils.data.Dataset):
         video = resize_crop(frames, bucket.height, bucket.width, rng if self.random_crop else None)
         return {"video": video, "caption": self._caption(row, rng), "index": index}
 
-    def __getitem__(self, index: int) -> dict[str, Any]:
+    def __getitem__(self, index: int | tuple[int, int]) -> dict[str, Any]:
+        """``index`` or ``(index, epoch)``: crops and windows are drawn from (seed, epoch, index)."""
+        epoch = self.epoch
+        if isinstance(index, tuple):
+            index, epoch = index
         g = self.groups[index]
         if g is None:
             raise IndexError(f"sample {index} ({self.rows[index].get('path')}) has no bucket")
         members = self.members[g]
-        pos = members.index(index)
+        pos = self._pos[index]
         skipped = 0
         for attempt in range(min(self.max_retries, len(members))):
             i = members[(pos + attempt) % len(members)]
-            rng = np.random.default_rng(sample_seed(self.seed, self.epoch, i))
+            rng = np.random.default_rng(sample_seed(self.seed, epoch, i))
             try:
                 item = self.load(i, rng)
                 item["num_skipped"] = skipped

@@ -11,28 +11,28 @@ the conditional half first, then the unconditional half — the same order as th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
 
 import torch
 
 __all__ = [
-    "POSITIVE_SUFFIX",
     "NEGATIVE_PROMPT",
-    "SamplerConfig",
+    "POSITIVE_SUFFIX",
     "SAMPLER_PRESETS",
-    "sampler_preset",
-    "flow_schedule",
+    "SamplerConfig",
     "cfg_schedule",
+    "flow_schedule",
     "initial_noise",
     "sample_euler",
+    "sampler_preset",
 ]
 
 # Spec §4.1: appended directly (no separator) to the user prompt / used alone as the unconditional branch.
-POSITIVE_SUFFIX = (
-    "超高清、HDR 视频、环境光、杜比全景声、画面稳定、流畅动作、逼真的细节、专业级构图、超现实主义、自然、生动、超细节、清晰。"
+POSITIVE_SUFFIX = "超高清、HDR 视频、环境光、杜比全景声、画面稳定、流畅动作、逼真的细节、专业级构图、超现实主义、自然、生动、超细节、清晰。"
+NEGATIVE_PROMPT = (
+    "画面暗、低分辨率、不良手、文本、缺少手指、多余的手指、裁剪、低质量、颗粒状、签名、水印、用户名、模糊。"
 )
-NEGATIVE_PROMPT = "画面暗、低分辨率、不良手、文本、缺少手指、多余的手指、裁剪、低质量、颗粒状、签名、水印、用户名、模糊。"
 
 VelocityFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 StepCallback = Callable[[int, float, torch.Tensor], None]
@@ -75,7 +75,9 @@ def flow_schedule(steps: int, shift: float) -> torch.Tensor:
     return 1 - s
 
 
-def cfg_schedule(cfg: float | Sequence[float] | torch.Tensor, tau: torch.Tensor, decay: bool = False) -> torch.Tensor:
+def cfg_schedule(
+    cfg: float | Sequence[float] | torch.Tensor, tau: torch.Tensor, decay: bool = False
+) -> torch.Tensor:
     """Per-step guidance scales [N] (fp32) for the model times ``tau[:-1]``.
 
     ``cfg`` is a scalar (constant, the official behaviour), or an explicit per-step sequence of length N.
@@ -87,7 +89,9 @@ def cfg_schedule(cfg: float | Sequence[float] | torch.Tensor, tau: torch.Tensor,
             return torch.clamp(float(cfg) - 9.0 * tau[:-1].double() * (float(cfg) - 1.0), min=1.0).float()
         return torch.full((n,), float(cfg), dtype=torch.float32)
     if decay:
-        raise ValueError("cfg decay applies to a scalar cfg; pass either a scalar with decay or a per-step list")
+        raise ValueError(
+            "cfg decay applies to a scalar cfg; pass either a scalar with decay or a per-step list"
+        )
     sched = torch.as_tensor(cfg, dtype=torch.float32).flatten()
     if sched.numel() != n:
         raise ValueError(f"per-step cfg schedule has {sched.numel()} values but there are {n} steps")
@@ -112,7 +116,9 @@ def initial_noise(
         gen = torch.Generator(device=device)
         return torch.randn(shape, generator=gen, device=device, dtype=torch.bfloat16).float()
     if seed is None:
-        raise ValueError("seed must be an integer (use official_unseeded=True for the official unseeded noise)")
+        raise ValueError(
+            "seed must be an integer (use official_unseeded=True for the official unseeded noise)"
+        )
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
     return torch.randn(shape, generator=gen, dtype=torch.float32).to(device)
 
@@ -160,10 +166,14 @@ def sample_euler(
             x_in = x.to(model_dtype)
             if scales is not None:
                 x_in = torch.cat([x_in, x_in])
-            t = torch.full((x_in.shape[0],), float(tau[i]), dtype=torch.float32, device=x.device).to(model_dtype)
+            t = torch.full((x_in.shape[0],), float(tau[i]), dtype=torch.float32, device=x.device).to(
+                model_dtype
+            )
             v = velocity(x_in, t)
             if v.shape != x_in.shape:
-                raise ValueError(f"velocity function returned shape {tuple(v.shape)} for input {tuple(x_in.shape)}")
+                raise ValueError(
+                    f"velocity function returned shape {tuple(v.shape)} for input {tuple(x_in.shape)}"
+                )
             if scales is not None:
                 v_c, v_u = v[:batch], v[batch:]
                 w = float(scales[i])

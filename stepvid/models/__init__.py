@@ -11,11 +11,15 @@ from .dit import (
     estimate_flops,
     flops_per_token,
 )
+from .vae import VAE_PRESETS, VAEConfig, VideoVAE
 
 __all__ = [
     "DIT_PRESETS",
+    "VAE_PRESETS",
     "DiTConfig",
     "StepVideoDiT",
+    "VAEConfig",
+    "VideoVAE",
     "dit_config",
     "dit_key_shapes",
     "dit_num_parameters",

@@ -8,7 +8,7 @@ layout projections produce) and returns the same layout. It
   ``STEPVID_ATTN_BACKEND`` environment variable);
 * handles key padding from per-sample key lengths without a dense [B, H, Nq, Nkv] mask: samples sharing a
   length run unmasked on a truncated key range (flash/cuDNN eligible); with many distinct lengths a
-  broadcast [B, 1, 1, Nkv] boolean mask is used instead;
+  broadcast [B, 1, 1, Nkv] boolean mask is used instead; causal masks and additive biases (ALiBi) too;
 * implements Ulysses sequence parallelism: with a process group of size P, each rank holds S/P query/key
   tokens of all H heads; an all-to-all turns that into all S tokens of H/P heads, attention runs locally,
   and the inverse all-to-all restores the token split. The collectives are autograd functions, so the
@@ -44,8 +44,12 @@ def _sdpa_context(backend: str):
         return contextlib.nullcontext()
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
-    kinds = {"flash": SDPBackend.FLASH_ATTENTION, "efficient": SDPBackend.EFFICIENT_ATTENTION,
-             "cudnn": SDPBackend.CUDNN_ATTENTION, "math": SDPBackend.MATH}
+    kinds = {
+        "flash": SDPBackend.FLASH_ATTENTION,
+        "efficient": SDPBackend.EFFICIENT_ATTENTION,
+        "cudnn": SDPBackend.CUDNN_ATTENTION,
+        "math": SDPBackend.MATH,
+    }
     return sdpa_kernel(kinds[backend])
 
 
@@ -119,8 +123,8 @@ def _seq_to_heads(x: torch.Tensor, group) -> torch.Tensor:
     """[B, S/P, H, D] (all heads, local tokens) -> [B, S, H/P, D] (local heads, all tokens)."""
     p = sp_world_size(group)
     b, s, h, d = x.shape
-    x = x.reshape(b, s, p, h // p, d).permute(2, 0, 1, 3, 4)        # [P(head group), B, S/P, H/P, D]
-    x = _AllToAll.apply(x, group)                                   # [P(token chunk), B, S/P, H/P, D]
+    x = x.reshape(b, s, p, h // p, d).permute(2, 0, 1, 3, 4)  # [P(head group), B, S/P, H/P, D]
+    x = _AllToAll.apply(x, group)  # [P(token chunk), B, S/P, H/P, D]
     return x.permute(1, 0, 2, 3, 4).reshape(b, p * s, h // p, d)
 
 
@@ -128,19 +132,32 @@ def _heads_to_seq(x: torch.Tensor, group) -> torch.Tensor:
     """Inverse of :func:`_seq_to_heads`: [B, S, H/P, D] -> [B, S/P, H, D]."""
     p = sp_world_size(group)
     b, s, h, d = x.shape
-    x = x.reshape(b, p, s // p, h, d).permute(1, 0, 2, 3, 4)        # [P(token chunk), B, S/P, H/P, D]
-    x = _AllToAll.apply(x, group)                                   # [P(head group), B, S/P, H/P, D]
+    x = x.reshape(b, p, s // p, h, d).permute(1, 0, 2, 3, 4)  # [P(token chunk), B, S/P, H/P, D]
+    x = _AllToAll.apply(x, group)  # [P(head group), B, S/P, H/P, D]
     return x.permute(1, 2, 0, 3, 4).reshape(b, s // p, p * h, d)
 
 
 # --------------------------------------------------------------------------------------------------------
 # Dispatch
 # --------------------------------------------------------------------------------------------------------
-def _sdpa(q, k, v, mask=None, scale=None):
+def _sdpa(q, k, v, mask=None, scale=None, causal=False):
     """SDPA on token-major tensors [B, S, H, D]."""
-    out = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
-                                         attn_mask=mask, scale=scale)
+    out = F.scaled_dot_product_attention(
+        q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=mask, scale=scale, is_causal=causal
+    )
     return out.transpose(1, 2)
+
+
+def _dense_mask(q, k, lens, causal, bias):
+    """Boolean keep-mask (or additive bias with -inf) combining key padding, causality and a bias."""
+    b, nq, nkv = q.shape[0], q.shape[1], k.shape[1]
+    keep = torch.ones(1, 1, 1, nkv, dtype=torch.bool, device=q.device)
+    if lens is not None:
+        keep = torch.arange(nkv, device=q.device)[None] < torch.tensor(lens, device=q.device)[:, None]
+        keep = keep.view(b, 1, 1, nkv)
+    if causal:  # top-left aligned, as SDPA's is_causal
+        keep = keep & torch.ones(nq, nkv, dtype=torch.bool, device=q.device).tril()
+    return keep if bias is None else bias.to(q.dtype).masked_fill(~keep, float("-inf"))
 
 
 def _key_padding_attention(q, k, v, lens: list[int], scale):
@@ -155,9 +172,7 @@ def _key_padding_attention(q, k, v, lens: list[int], scale):
             sel = slice(idx[0], idx[0] + 1) if len(idx) == 1 else torch.tensor(idx, device=q.device)
             out[sel] = _sdpa(q[sel], k[sel, :n], v[sel, :n], scale=scale)
         return out
-    lens_t = torch.tensor(lens, device=q.device)
-    mask = torch.arange(n_kv, device=q.device)[None] < lens_t[:, None]
-    return _sdpa(q, k, v, mask=mask[:, None, None, :], scale=scale)
+    return _sdpa(q, k, v, mask=_dense_mask(q, k, lens, False, None), scale=scale)  # [B, 1, 1, Nkv]
 
 
 def attention(
@@ -166,6 +181,8 @@ def attention(
     v: torch.Tensor,
     *,
     kv_lens: Sequence[int] | torch.Tensor | None = None,
+    causal: bool = False,
+    attn_bias: torch.Tensor | None = None,
     sp_group=None,
     backend: str | None = None,
     scale: float | None = None,
@@ -175,21 +192,31 @@ def attention(
     Args:
         q: [B, Nq, H, D]; k, v: [B, Nkv, H, D] (with ``sp_group``: this rank's token slice of each).
         kv_lens: valid key count per sample (key j of sample b is visible iff j < kv_lens[b]); None = all.
+        causal: query i sees keys j <= i (top-left aligned, like SDPA's ``is_causal``).
+        attn_bias: additive logit bias broadcastable to [B, H, Nq, Nkv] (e.g. ALiBi); with ``sp_group`` its
+            head axis must be 1 or H (this rank's heads are selected).
         sp_group: process group for Ulysses sequence parallelism (None or size 1 = local attention).
         backend: force an SDPA backend (auto, flash, efficient, cudnn, math); default: the global setting.
         scale: softmax scale, default 1/sqrt(D).
     Returns: [B, Nq, H, D] (with ``sp_group``: this rank's query slice).
     """
     if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
-        raise ValueError(f"q, k, v must be [B, S, H, D]; got {list(q.shape)}, {list(k.shape)}, {list(v.shape)}")
+        raise ValueError(
+            f"q, k, v must be [B, S, H, D]; got {list(q.shape)}, {list(k.shape)}, {list(v.shape)}"
+        )
     backend = backend or _default_backend
     if backend not in _BACKENDS:
         raise ValueError(f"unknown attention backend {backend!r}; choose from {_BACKENDS}")
     p = sp_world_size(sp_group)
     if p > 1:
         if q.shape[2] % p:
-            raise ValueError(f"{q.shape[2]} attention heads are not divisible by the sequence-parallel size {p}")
+            raise ValueError(
+                f"{q.shape[2]} attention heads are not divisible by the sequence-parallel size {p}"
+            )
         q, k, v = (_seq_to_heads(t, sp_group) for t in (q, k, v))
+        if attn_bias is not None and attn_bias.ndim == 4 and attn_bias.shape[1] > 1:
+            attn_bias = attn_bias.chunk(p, dim=1)[dist.get_rank(sp_group)]
+    lens = None
     if kv_lens is not None:
         lens = kv_lens.tolist() if isinstance(kv_lens, torch.Tensor) else [int(n) for n in kv_lens]
         if len(lens) != q.shape[0]:
@@ -197,5 +224,10 @@ def attention(
         if any(n < 1 or n > k.shape[1] for n in lens):
             raise ValueError(f"kv_lens {lens} out of range [1, {k.shape[1]}]")
     with _sdpa_context(backend):
-        out = _sdpa(q, k, v, scale=scale) if kv_lens is None else _key_padding_attention(q, k, v, lens, scale)
+        if attn_bias is None and lens is None:
+            out = _sdpa(q, k, v, scale=scale, causal=causal)
+        elif attn_bias is None and not causal:
+            out = _key_padding_attention(q, k, v, lens, scale)
+        else:
+            out = _sdpa(q, k, v, mask=_dense_mask(q, k, lens, causal, attn_bias), scale=scale)
     return _heads_to_seq(out, sp_group) if p > 1 else out

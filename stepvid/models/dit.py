@@ -15,8 +15,8 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 from torch.utils.checkpoint import checkpoint
 
 from .attention import attention, sp_gather, sp_scatter, sp_world_size
@@ -33,21 +33,21 @@ class DiTConfig:
     num_layers: int = 48
     num_attention_heads: int = 48
     attention_head_dim: int = 128
-    in_channels: int = 64                # patch-embed input channels (TI2V: latents + condition latents)
+    in_channels: int = 64  # patch-embed inputs; TI2V: latents + condition latents (official config: 64, x2)
     out_channels: int = 64
     caption_channels: tuple[int, int] = (6144, 1024)  # (Step-LLM, CLIP)
     patch_size: int = 1
     ff_mult: int = 4
-    freq_dim: int = 256                  # sinusoidal timestep embedding width
-    timestep_scale: float = 1000.0       # tau in [0, 1] is fed as tau * 1000
+    freq_dim: int = 256  # sinusoidal timestep embedding width
+    timestep_scale: float = 1000.0  # tau in [0, 1] is fed as tau * 1000
     rope_split: tuple[int, ...] = (64, 32, 32)  # head dims driven by (frame, row, column)
     rope_theta: float = 10000.0
-    norm_eps: float = 1e-6               # caption_norm and norm_out (no affine)
-    block_norm_eps: float = 1e-5         # norm1 / norm2 (affine)
+    norm_eps: float = 1e-6  # caption_norm and norm_out (no affine)
+    block_norm_eps: float = 1e-5  # norm1 / norm2 (affine)
     qk_norm_eps: float = 1e-6
-    motion_score_embedder: bool = False  # TI2V: extra sinusoid + MLP of the motion score added to the timestep
+    motion_score_embedder: bool = False  # TI2V: embedded motion score added to the timestep embedding
     # Numerics. Defaults follow the official forward when the model runs in bf16 (no effect in fp32).
-    rope_bf16_angles: bool = True        # round RoPE angles to the activation dtype before cos/sin
+    rope_bf16_angles: bool = True  # round RoPE angles to the activation dtype before cos/sin
     timestep_in_model_dtype: bool = True  # cast tau to the model dtype before * 1000 (bf16: 0.0016 -> 1.5625)
     mask_bf16_length_quirk: bool = False  # text lengths from a bf16 sum of the mask (397 -> 396); parity only
     gradient_checkpointing: bool = False
@@ -56,8 +56,10 @@ class DiTConfig:
         self.caption_channels = tuple(self.caption_channels)
         self.rope_split = tuple(self.rope_split)
         if sum(self.rope_split) != self.attention_head_dim or any(d % 2 for d in self.rope_split):
-            raise ValueError(f"rope_split {self.rope_split} must be even widths summing to attention_head_dim "
-                             f"{self.attention_head_dim}")
+            raise ValueError(
+                f"rope_split {self.rope_split} must be even widths summing to attention_head_dim "
+                f"{self.attention_head_dim}"
+            )
         if len(self.caption_channels) != 2:
             raise ValueError(f"caption_channels must be (llm, clip), got {self.caption_channels}")
 
@@ -75,11 +77,22 @@ DIT_PRESETS: dict[str, DiTConfig] = {
     # gets its own embedder, `adaln_single.emb.motion_score_embedder.linear_{1,2}`.
     "stepvideo-ti2v": DiTConfig(in_channels=128, motion_score_embedder=True),
     # Golden-parity config (shared/reference/golden/configs.json): 2 heads x 128, 2 layers.
-    "tiny": DiTConfig(num_layers=2, num_attention_heads=2, attention_head_dim=128, in_channels=16,
-                      out_channels=16, caption_channels=(96, 48)),
-    # A small trainable model (~58 M params) on VAE v2 latents; override caption_channels for other encoders.
-    "small": DiTConfig(num_layers=12, num_attention_heads=8, attention_head_dim=64, rope_split=(32, 16, 16),
-                       caption_channels=(6144, 1024)),
+    "tiny": DiTConfig(
+        num_layers=2,
+        num_attention_heads=2,
+        attention_head_dim=128,
+        in_channels=16,
+        out_channels=16,
+        caption_channels=(96, 48),
+    ),
+    # A small trainable model (~56 M params) on VAE v2 latents; override caption_channels for other encoders.
+    "small": DiTConfig(
+        num_layers=12,
+        num_attention_heads=8,
+        attention_head_dim=64,
+        rope_split=(32, 16, 16),
+        caption_channels=(6144, 1024),
+    ),
 }
 
 
@@ -180,8 +193,8 @@ class SelfAttention(nn.Module):
 
     def __init__(self, cfg: DiTConfig):
         super().__init__()
-        d, self.heads, self.head_dim, self.split = (cfg.hidden_size, cfg.num_attention_heads,
-                                                    cfg.attention_head_dim, cfg.rope_split)
+        d, self.heads, self.head_dim = cfg.hidden_size, cfg.num_attention_heads, cfg.attention_head_dim
+        self.split = cfg.rope_split
         self.wqkv = nn.Linear(d, 3 * d, bias=False)
         self.wo = nn.Linear(d, d, bias=False)
         self.q_norm = RMSNorm(self.head_dim, cfg.qk_norm_eps)
@@ -226,7 +239,9 @@ class GELUProj(nn.Module):
 class FeedForward(nn.Module):
     def __init__(self, dim: int, mult: int):
         super().__init__()
-        self.net = nn.Sequential(GELUProj(dim, mult * dim), nn.Identity(), nn.Linear(mult * dim, dim, bias=False))
+        self.net = nn.Sequential(
+            GELUProj(dim, mult * dim), nn.Identity(), nn.Linear(mult * dim, dim, bias=False)
+        )
 
     def forward(self, x):
         return self.net(x)
@@ -247,7 +262,8 @@ class DiTBlock(nn.Module):
 
     def forward(self, x, context, mod, rope, kv_lens=None, sp_group=None) -> torch.Tensor:
         shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = (
-            self.scale_shift_table[None] + mod.view(mod.shape[0], 6, -1)).chunk(6, dim=1)
+            self.scale_shift_table[None] + mod.view(mod.shape[0], 6, -1)
+        ).chunk(6, dim=1)
         x = x + gate_msa * self.attn1(modulate(self.norm1(x), shift_msa, scale_msa), rope, sp_group)
         x = x + self.attn2(x, context, kv_lens)
         return x + gate_mlp * self.ff(modulate(self.norm2(x), shift_mlp, scale_mlp))
@@ -257,7 +273,7 @@ class DiTBlock(nn.Module):
 # The model
 # --------------------------------------------------------------------------------------------------------
 class StepVideoDiT(nn.Module):
-    """The Step-Video DiT. ``StepVideoDiT(DiTConfig(...))`` or ``StepVideoDiT.from_preset(name, **overrides)``.
+    """The Step-Video DiT: ``StepVideoDiT(DiTConfig(...))`` or ``StepVideoDiT.from_preset(name, **kw)``.
 
     Sequence parallelism: ``set_sequence_parallel(group)`` makes every rank keep its ``torch.chunk`` slice of
     the video tokens through the blocks (Ulysses all-to-all in self-attention, cross-attention local); the
@@ -280,7 +296,7 @@ class StepVideoDiT(nn.Module):
         self.proj_out = nn.Linear(d, cfg.patch_size**2 * cfg.out_channels)
         self.gradient_checkpointing = cfg.gradient_checkpointing
         self.sp_group = None
-        if self.pos_embed.proj.weight.device.type != "meta":   # meta: shapes only (checkpoint loading)
+        if self.pos_embed.proj.weight.device.type != "meta":  # meta: shapes only (checkpoint loading)
             self.initialize_weights()
 
     @classmethod
@@ -291,8 +307,10 @@ class StepVideoDiT(nn.Module):
         """Split video tokens over ``group`` (a torch.distributed process group; None disables)."""
         p = sp_world_size(group)
         if self.config.num_attention_heads % p:
-            raise ValueError(f"{self.config.num_attention_heads} attention heads are not divisible by the "
-                             f"sequence-parallel size {p}")
+            raise ValueError(
+                f"{self.config.num_attention_heads} attention heads are not divisible by the "
+                f"sequence-parallel size {p}"
+            )
         self.sp_group = group
 
     def initialize_weights(self) -> None:
@@ -321,23 +339,25 @@ class StepVideoDiT(nn.Module):
         return self.pos_embed.proj.weight.dtype
 
     # ---- conditioning ---------------------------------------------------------------------------------
-    def text_lengths(self, mask: torch.Tensor | None, batch: int, total: int, device) -> list[int]:
+    def text_lengths(self, mask: torch.Tensor | None, batch: int, total: int) -> list[int]:
         """Visible text-key count per sample from a [B, 77+L] key-padding mask (prefix of ones)."""
         if mask is None:
             return [total] * batch
         if mask.shape != (batch, total):
-            raise ValueError(f"encoder_attention_mask must be [B, 77+L] = {[batch, total]}, "
-                             f"got {list(mask.shape)}")
+            raise ValueError(
+                f"encoder_attention_mask must be [B, 77+L] = {[batch, total]}, got {list(mask.shape)}"
+            )
         valid = mask != 0
         lens = valid.sum(dim=1)
         prefix = torch.arange(total, device=mask.device)[None] < lens[:, None]
         if not torch.equal(valid, prefix):
-            raise ValueError("encoder_attention_mask must be a prefix of ones per sample (CLIP positions "
-                             "valid, Step-LLM right-padded)")
+            raise ValueError(
+                "encoder_attention_mask must be a prefix of ones per sample (CLIP positions "
+                "valid, Step-LLM right-padded)"
+            )
         if self.config.mask_bf16_length_quirk:  # official: bf16 mask summed in bf16 (397 -> 396)
             lens = mask.to(torch.bfloat16).sum(dim=1).int()
-        lens = lens.clamp(1, total).tolist()
-        return lens
+        return lens.clamp(1, total).tolist()
 
     def embed_text(self, llm: torch.Tensor, clip: torch.Tensor) -> torch.Tensor:
         """[CLIP ; LLM] text tokens [B, 77+L, d]."""
@@ -363,15 +383,22 @@ class StepVideoDiT(nn.Module):
             raise ValueError(f"hidden_states must be [B, F, C, H, W], got {list(hidden_states.shape)}")
         x = hidden_states.to(dtype)
         if condition_hidden_states is not None:
-            if condition_hidden_states.shape[:2] != x.shape[:2] or condition_hidden_states.shape[3:] != x.shape[3:]:
-                raise ValueError(f"condition_hidden_states {list(condition_hidden_states.shape)} does not match "
-                                 f"hidden_states {list(x.shape)} outside the channel axis")
+            if (
+                condition_hidden_states.shape[:2] != x.shape[:2]
+                or condition_hidden_states.shape[3:] != x.shape[3:]
+            ):
+                raise ValueError(
+                    f"condition_hidden_states {list(condition_hidden_states.shape)} does not match "
+                    f"hidden_states {list(x.shape)} outside the channel axis"
+                )
             x = torch.cat([x, condition_hidden_states.to(dtype)], dim=2)
         b, f, c, hh, ww = x.shape
         p = cfg.patch_size
         if c != cfg.in_channels:
-            raise ValueError(f"the DiT expects {cfg.in_channels} input channels (latents"
-                             f"{' + condition latents' if cfg.motion_score_embedder else ''}), got {c}")
+            raise ValueError(
+                f"the DiT expects {cfg.in_channels} input channels (latents"
+                f"{' + condition latents' if cfg.motion_score_embedder else ''}), got {c}"
+            )
         if hh % p or ww % p:
             raise ValueError(f"latent size {hh}x{ww} is not divisible by patch_size {p}")
         h, w = hh // p, ww // p
@@ -381,11 +408,14 @@ class StepVideoDiT(nn.Module):
                 raise ValueError(f"timestep must be [B] = [{b}], got {list(timestep.shape)}")
         llm, clip = encoder_hidden_states, encoder_hidden_states_2
         if llm.ndim != 3 or llm.shape[0] != b or llm.shape[2] != cfg.caption_channels[0]:
-            raise ValueError(f"encoder_hidden_states must be [{b}, L, {cfg.caption_channels[0]}], "
-                             f"got {list(llm.shape)}")
+            raise ValueError(
+                f"encoder_hidden_states must be [{b}, L, {cfg.caption_channels[0]}], got {list(llm.shape)}"
+            )
         if clip.ndim != 3 or clip.shape[0] != b or clip.shape[2] != cfg.caption_channels[1]:
-            raise ValueError(f"encoder_hidden_states_2 must be [{b}, 77, {cfg.caption_channels[1]}], "
-                             f"got {list(clip.shape)}")
+            raise ValueError(
+                f"encoder_hidden_states_2 must be [{b}, 77, {cfg.caption_channels[1]}], "
+                f"got {list(clip.shape)}"
+            )
         if cfg.motion_score_embedder:
             if motion_score is None:
                 raise ValueError("this DiT (TI2V) needs motion_score")
@@ -393,7 +423,9 @@ class StepVideoDiT(nn.Module):
         sp = self.sp_group
         n = f * h * w
         if n % sp_world_size(sp):
-            raise ValueError(f"{n} video tokens are not divisible by the sequence-parallel size {sp_world_size(sp)}")
+            raise ValueError(
+                f"{n} video tokens are not divisible by the sequence-parallel size {sp_world_size(sp)}"
+            )
 
         # 1. tokens: frame, row, column order
         x = self.pos_embed(x.flatten(0, 1)).reshape(b, n, -1)
@@ -402,12 +434,14 @@ class StepVideoDiT(nn.Module):
         mod, e = self.adaln_single(t * cfg.timestep_scale, motion_score)
         # 3. text: [CLIP ; LLM], truncated to the longest visible length
         context = self.embed_text(llm.to(dtype), clip.to(dtype))
-        kv_lens = self.text_lengths(encoder_attention_mask, b, context.shape[1], x.device)
+        kv_lens = self.text_lengths(encoder_attention_mask, b, context.shape[1])
         context = context[:, : max(kv_lens)]
         kv_lens = None if min(kv_lens) == context.shape[1] else kv_lens
         # 4. blocks on this rank's token slice
         pos = sp_scatter(rope_positions(f, h, w, device=x.device), sp, dim=0)
-        rope = rope_cos_sin(pos, cfg.rope_split, cfg.rope_theta, dtype=dtype, bf16_angles=cfg.rope_bf16_angles)
+        rope = rope_cos_sin(
+            pos, cfg.rope_split, cfg.rope_theta, dtype=dtype, bf16_angles=cfg.rope_bf16_angles
+        )
         x = sp_scatter(x, sp, dim=1)
         for block in self.transformer_blocks:
             if self.gradient_checkpointing and torch.is_grad_enabled():
@@ -426,13 +460,16 @@ class StepVideoDiT(nn.Module):
     def num_parameters(self) -> int:
         return sum(t.numel() for t in self.parameters())
 
-    def estimate_flops(self, num_tokens: int, text_len: int = 397, batch: int = 1, backward: bool = False) -> float:
+    def estimate_flops(
+        self, num_tokens: int, text_len: int = 397, batch: int = 1, backward: bool = False
+    ) -> float:
         """Matmul + attention FLOPs of one forward (x3 with ``backward``), nanoGPT style (2 per MAC)."""
         return estimate_flops(self.config, num_tokens, text_len, batch, backward)
 
 
-def estimate_flops(cfg: DiTConfig, num_tokens: int, text_len: int = 397, batch: int = 1,
-                   backward: bool = False) -> float:
+def estimate_flops(
+    cfg: DiTConfig, num_tokens: int, text_len: int = 397, batch: int = 1, backward: bool = False
+) -> float:
     """FLOPs of a DiT forward over ``num_tokens`` video tokens and ``text_len`` text tokens (77 CLIP + LLM).
 
     Counts every matmul (2 FLOPs per multiply-add) and the two attention matmuls (QK^T and AV); ignores
@@ -441,14 +478,14 @@ def estimate_flops(cfg: DiTConfig, num_tokens: int, text_len: int = 397, batch: 
     d, n, m = cfg.hidden_size, num_tokens, text_len
     llm_dim, clip_dim = cfg.caption_channels
     clip_len = min(77, m)
-    per_layer = (2 * n * d * 3 * d + 2 * n * d * d          # self-attn qkv, wo
-                 + 4 * n * n * d                            # self-attn QK^T, AV
-                 + 2 * n * d * d * 2 + 2 * m * d * 2 * d    # cross-attn wq + wo, wkv
-                 + 4 * n * m * d                            # cross-attn QK^T, AV
-                 + 2 * 2 * n * d * cfg.ff_mult * d)          # FFN
-    embed = (2 * n * cfg.in_channels * cfg.patch_size**2 * d + 2 * n * d * cfg.patch_size**2 * cfg.out_channels
-             + 2 * (m - clip_len) * (llm_dim * d + d * d) + 2 * clip_len * clip_dim * d
-             + 2 * (cfg.freq_dim * d + d * d + 6 * d * d))
+    self_attn = 2 * n * d * 4 * d + 4 * n * n * d  # wqkv + wo; QK^T + AV
+    cross_attn = 2 * n * d * 2 * d + 2 * m * d * 2 * d + 4 * n * m * d  # wq + wo; wkv; QK^T + AV
+    ffn = 2 * 2 * n * d * cfg.ff_mult * d
+    per_layer = self_attn + cross_attn + ffn
+    pp = cfg.patch_size**2
+    embed = 2 * n * d * pp * (cfg.in_channels + cfg.out_channels)  # patch embed + proj_out
+    embed += 2 * (m - clip_len) * (llm_dim * d + d * d) + 2 * clip_len * clip_dim * d  # caption, clip
+    embed += 2 * (cfg.freq_dim * d + d * d + 6 * d * d)  # timestep MLP + adaLN linear (per sample)
     total = batch * (cfg.num_layers * per_layer + embed)
     return float(3 * total if backward else total)
 
@@ -478,5 +515,14 @@ def config_dict(cfg: DiTConfig) -> dict:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(cfg).items()}
 
 
-__all__ = ["DiTConfig", "DIT_PRESETS", "StepVideoDiT", "dit_config", "dit_key_shapes", "dit_num_parameters",
-           "estimate_flops", "flops_per_token", "config_dict"]
+__all__ = [
+    "DIT_PRESETS",
+    "DiTConfig",
+    "StepVideoDiT",
+    "config_dict",
+    "dit_config",
+    "dit_key_shapes",
+    "dit_num_parameters",
+    "estimate_flops",
+    "flops_per_token",
+]

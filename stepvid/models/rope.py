@@ -16,7 +16,9 @@ from collections.abc import Sequence
 import torch
 
 
-def rope_positions(frames: int, height: int, width: int, device: torch.device | str | None = None) -> torch.Tensor:
+def rope_positions(
+    frames: int, height: int, width: int, device: torch.device | str | None = None
+) -> torch.Tensor:
     """Integer (f, h, w) index of every token in frame-row-column order: [F*H*W, 3] int64."""
     f, h, w = (torch.arange(n, device=device) for n in (frames, height, width))
     return torch.cartesian_prod(f, h, w).view(-1, 3)
@@ -31,8 +33,9 @@ def rope_cos_sin(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """cos/sin tables [N, sum(split)] for integer positions [N, len(split)].
 
-    Angles are fp32 (fp64 when ``dtype`` is float64). With ``bf16_angles`` the angles are rounded to ``dtype`` before cos/sin (official numerics) and the
-    tables come back in ``dtype``; otherwise they stay fp32.
+    Angles are fp32 (fp64 when ``dtype`` is float64). With ``bf16_angles`` the angles are rounded to
+    ``dtype`` before cos/sin (official numerics) and the tables come back in ``dtype``; otherwise they
+    stay fp32 (fp64).
     """
     if positions.ndim != 2 or positions.shape[1] != len(split):
         raise ValueError(f"positions must be [N, {len(split)}], got {list(positions.shape)}")

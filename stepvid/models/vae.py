@@ -41,7 +41,7 @@ from tqdm import tqdm
 
 from stepvid.models.vae_layers import Decoder, Encoder
 
-__all__ = ["VAEConfig", "VAE_PRESETS", "VideoVAE", "blend_seams", "to_uint8"]
+__all__ = ["VAE_PRESETS", "VAEConfig", "VideoVAE", "blend_seams", "to_uint8"]
 
 _CONFIG_METADATA_KEY = "stepvid_vae_config"
 _RELEASED_FILE = "vae_v2.safetensors"
@@ -128,6 +128,9 @@ class VAEConfig:
         def n_blocks(prefix: str) -> int:
             return 1 + max(int(k[len(prefix):].split(".")[0]) for k in shapes if k.startswith(prefix))
 
+        if "decoder.conv_unpatchify.conv.conv.weight" not in shapes:
+            raise ValueError("not a Video-VAE v2 state dict (no decoder.conv_unpatchify); the v1 file "
+                             "vae/vae.safetensors is not supported, use vae/vae_v2.safetensors")
         conv_out = "decoder.conv_out.weight" if "decoder.conv_out.weight" in shapes else "decoder.conv_out.conv.weight"
         z = int(shapes["decoder.conv_in.conv.weight"][1])
         enc_ch = out_ch("encoder.conv_in.conv.weight")
@@ -281,8 +284,9 @@ class VideoVAE(nn.Module):
             more = f", ... ({len(keys) - 8} more)" if len(keys) > 8 else ""
             return ", ".join(fmt(k) for k in keys[:8]) + more
 
-        lines = [f"VAE state dict does not match {self.__class__.__name__}(z_channels={self.config.z_channels}, "
-                 f"encoder_ch={self.config.encoder_ch}, decoder_ch={self.config.decoder_ch}):"]
+        c = self.config
+        lines = [f"VAE state dict does not match {type(self).__name__}(z_channels={c.z_channels}, "
+                 + f"encoder_ch={c.encoder_ch}, decoder_ch={c.decoder_ch}):"]
         if missing:
             lines.append(f"  missing {len(missing)}: " + show(missing, lambda k: f"{k} {list(expected[k])}"))
         if unexpected:
@@ -321,7 +325,7 @@ class VideoVAE(nn.Module):
             raise FileNotFoundError(f"VAE weights not found: {path}")
         with safe_open(str(path), framework="pt", device=str(device)) as f:
             meta = f.metadata() or {}
-            state = {k: f.get_tensor(k) for k in f.keys()}
+            state = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
         if isinstance(config, str):
             config = VAEConfig.preset(config)
         elif config is None:
@@ -380,7 +384,9 @@ class VideoVAE(nn.Module):
         if tile_size is None:
             return None
         r = self.config.spatial_ratio
-        ts, ov = _pair(tile_size), _pair(tile_overlap)
+        ts = _pair(tile_size)
+        # Default overlap: a quarter of the tile, rounded down to whole latent pixels (256 -> 64).
+        ov = tuple(t // 4 // r * r for t in ts) if tile_overlap is None else _pair(tile_overlap)
         if any(v % r for v in (*ts, *ov)) or min(ts) <= 0 or min(ov) < 0:
             raise ValueError(f"tile_size {tile_size} and tile_overlap {tile_overlap} must be non-negative "
                              f"multiples of {r} pixels (tile_size > 0)")
@@ -389,11 +395,11 @@ class VideoVAE(nn.Module):
         return (ts[0] // r, ts[1] // r), (ov[0] // r, ov[1] // r)
 
     def encode_raw(self, video: torch.Tensor, *, tile_size: int | tuple[int, int] | None = None,
-                   tile_overlap: int | tuple[int, int] = 64, progress: bool = False) -> torch.Tensor:
+                   tile_overlap: int | tuple[int, int] | None = None, progress: bool = False) -> torch.Tensor:
         """Raw encoder output [B, T_lat, 2z, H/16, W/16] (mean ‖ logvar, no clamp), chunk by chunk."""
         if video.dim() != 5 or video.shape[2] != self.config.in_channels:
             raise ValueError(f"video must be [B, T, {self.config.in_channels}, H, W], got {list(video.shape)}")
-        b, t, _, h, w = video.shape
+        t, h, w = video.shape[1], video.shape[3], video.shape[4]
         self.num_latent_frames(t)
         r = self.config.spatial_ratio
         if h % r or w % r:
@@ -434,14 +440,17 @@ class VideoVAE(nn.Module):
     # -- decode ----------------------------------------------------------------------------------------
 
     def decode(self, latents: torch.Tensor, *, tile_size: int | tuple[int, int] | None = None,
-               tile_overlap: int | tuple[int, int] = 64, output_device: torch.device | str | None = None,
-               uint8: bool = False, progress: bool = False) -> torch.Tensor:
+               tile_overlap: int | tuple[int, int] | None = None, time_slice: int | None = None,
+               output_device: torch.device | str | None = None, uint8: bool = False,
+               progress: bool = False) -> torch.Tensor:
         """Latents [B, T_lat, z, h, w] -> video [B, T, 3, 16h, 16w] (T = T_lat/3*17, or 1 for 1 latent frame).
 
-        Each 3-latent chunk is decoded on its own (optionally in ``tile_size``-pixel spatial tiles that overlap
-        by ``tile_overlap`` pixels), seam-blended with its neighbour, then moved to ``output_device`` and
-        converted to uint8 (official rounding, see :func:`to_uint8`) if asked, so at most two decoded chunks
-        live on the compute device at once.
+        Each 3-latent chunk is decoded on its own (optionally in ``tile_size``-pixel spatial tiles overlapping
+        by ``tile_overlap`` pixels, default a quarter tile), seam-blended with its neighbour, then moved to
+        ``output_device`` and converted to uint8 (official rounding, see :func:`to_uint8`) if asked, so at most
+        two decoded chunks live on the compute device at once. ``time_slice`` (1..5) runs the upsampling levels on that many
+        mid-level frames at a time with carried causal context: exact, and it divides the full-resolution
+        activation memory by about 5 / time_slice (inference only; see ``Decoder.up_path``).
         """
         z = self.config.z_channels
         if latents.dim() != 5 or latents.shape[2] != z:
@@ -461,12 +470,12 @@ class VideoVAE(nn.Module):
         for chunk in tqdm(chunks, desc="VAE decode", disable=not progress):
             x = chunk.to(device=p.device, dtype=p.dtype).permute(0, 2, 1, 3, 4)
             if tiling is None:
-                y = self.decoder(x)
+                y = self.decoder.up_path(self.decoder.latent_path(x), time_slice)
             else:
                 # The latent-resolution part (incl. the mid block's causal attention) runs on the whole frame;
                 # only the upsampling levels, which hold the large activations, run tile by tile.
                 h = self.decoder.latent_path(x)
-                y = _tiled(self.decoder.up_path, h, grid, *tiling, in_scale=2, out_scale=r)
+                y = _tiled(lambda t: self.decoder.up_path(t, time_slice), h, grid, *tiling, in_scale=2, out_scale=r)
             y = y.permute(0, 2, 1, 3, 4)
             if pending is not None:
                 pending, y = blend_seams(pending, y)

@@ -8,6 +8,8 @@ released checkpoint's keys exactly (``stepvideo_vae_v2.json``), including ``deco
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import torch
@@ -15,13 +17,27 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
+from stepvid.models.attention import attention
+
 if TYPE_CHECKING:
     from stepvid.models.vae import VAEConfig
 
 __all__ = [
-    "FrameGroupNorm", "CausalConv3d", "ResBlock3d", "CausalAttnBlock", "Downsample2d", "Downsample3d",
-    "Upsample2d", "Upsample3d", "pixel_unshuffle_3d", "pixel_shuffle_3d", "channel_average",
-    "channel_duplicate", "Encoder", "Decoder",
+    "CausalAttnBlock",
+    "CausalConv3d",
+    "Decoder",
+    "Downsample2d",
+    "Downsample3d",
+    "Encoder",
+    "FrameGroupNorm",
+    "ResBlock3d",
+    "Upsample2d",
+    "Upsample3d",
+    "causal_pad",
+    "channel_average",
+    "channel_duplicate",
+    "pixel_shuffle_3d",
+    "pixel_unshuffle_3d",
 ]
 
 
@@ -77,6 +93,19 @@ def channel_duplicate(x: torch.Tensor, out_channels: int) -> torch.Tensor:
 
 # ----------------------------------------------------------------------------- layers
 
+def causal_pad(x: torch.Tensor, frames: int, cache: list[torch.Tensor] | None = None) -> torch.Tensor:
+    """Prepend ``frames`` frames to x [B, C, T, H, W]: zeros, or while streaming (``cache`` is a list) the
+    last ``frames`` frames of the previous slice's padded input, which makes slice-by-slice processing exact.
+    """
+    if cache:
+        x = torch.cat([cache[0], x], dim=2)
+    else:
+        x = F.pad(x, (0, 0, 0, 0, frames, 0))
+    if cache is not None:
+        cache[:] = [x[:, :, -frames:].clone()]
+    return x
+
+
 class FrameGroupNorm(nn.GroupNorm):
     """GroupNorm whose statistics are taken over (C/groups, H, W) of each frame separately, never over time."""
 
@@ -103,10 +132,11 @@ class CausalConv3d(nn.Module):
         k = kernel_size
         self.time_pad = (k - 1) + max(1 - stride[0], 0)
         self.conv = nn.Conv3d(cin, cout, k, stride=stride, padding=(0, k // 2, k // 2))
+        self.cache: list[torch.Tensor] | None = None  # a list while streaming (see Decoder.up_path)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.time_pad:
-            x = F.pad(x, (0, 0, 0, 0, self.time_pad, 0))
+            x = causal_pad(x, self.time_pad, self.cache)
         return self.conv(x)
 
 
@@ -141,9 +171,10 @@ class CausalAttnBlock(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, c, t, h, w = x.shape
         y = self.norm(x)
-        q, k, v = (m(y).flatten(2).transpose(1, 2).unsqueeze(1) for m in (self.q, self.k, self.v))
-        o = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # [B, 1, N, C], scale 1/sqrt(C)
-        o = o.squeeze(1).transpose(1, 2).reshape(b, c, t, h, w)
+        # Token-major [B, N, 1 head, C] through the project's attention dispatch (SDPA kernels), scale 1/sqrt(C).
+        q, k, v = (m(y).flatten(2).transpose(1, 2).unsqueeze(2) for m in (self.q, self.k, self.v))
+        o = attention(q, k, v, causal=True)
+        o = o.squeeze(2).transpose(1, 2).reshape(b, c, t, h, w)
         return x + self.proj_out(o)
 
 
@@ -331,6 +362,7 @@ class Decoder(_Checkpointed):
         # A bare Conv3d (spatial padding only) so the key is ``decoder.conv_out.weight`` as in the file.
         self.conv_out = nn.Conv3d(block_in, cfg.out_channels, 3, padding=(0, 1, 1))
         self.drop_frames = 2 ** len(cfg.decoder_temporal_up) - 1
+        self._out_cache: list[torch.Tensor] | None = None
 
     def latent_path(self, z: torch.Tensor) -> torch.Tensor:
         """Dual-path unpatchify and mid block (global causal attention): latents -> features at H/8."""
@@ -340,15 +372,45 @@ class Decoder(_Checkpointed):
         h = self._run(self.mid.attn_1, h)
         return self._run(self.mid.block_2, h)
 
-    def up_path(self, h: torch.Tensor) -> torch.Tensor:
-        """Upsampling levels and output conv: features [B, C_mid, T', h, w] -> frames [B, 3, T, 8h, 8w]."""
+    def up_path(self, h: torch.Tensor, time_slice: int | None = None) -> torch.Tensor:
+        """Upsampling levels and output conv: features [B, C_mid, T', h, w] -> frames [B, 3, T, 8h, 8w].
+
+        With ``time_slice`` the levels run on ``time_slice`` feature frames at a time, each causal conv
+        carrying its last input frames over to the next slice. Everything after the mid block is per-frame
+        or causal in time, so the result equals the one-shot pass (up to float rounding) while the
+        full-resolution activations exist for only a few frames at once. Not combinable with activation
+        checkpointing (the recomputation would see the advanced caches).
+        """
+        if time_slice is None or time_slice >= h.shape[2]:
+            return self._up(h, first=True)
+        if time_slice < 1:
+            raise ValueError(f"time_slice must be >= 1, got {time_slice}")
+        if self.gradient_checkpointing and torch.is_grad_enabled():
+            raise ValueError("time_slice cannot be combined with gradient checkpointing")
+        with self._streaming():
+            return torch.cat([self._up(s, first=i == 0) for i, s in enumerate(h.split(time_slice, dim=2))], dim=2)
+
+    @contextmanager
+    def _streaming(self) -> Iterator[None]:
+        convs = [m for m in self.up.modules() if isinstance(m, CausalConv3d)]
+        for m in convs:
+            m.cache = []
+        self._out_cache = []
+        try:
+            yield
+        finally:
+            for m in convs:
+                m.cache = None
+            self._out_cache = None
+
+    def _up(self, h: torch.Tensor, first: bool) -> torch.Tensor:
         for level in reversed(self.up):
             for block in level.block:
                 h = self._run(block, h)
             if hasattr(level, "upsample"):
                 h = self._run(level.upsample, h)
-        h = F.pad(F.silu(self.norm_out(h)), (0, 0, 0, 0, 2, 0))
-        return self.conv_out(h)[:, :, self.drop_frames:]
+        h = self.conv_out(causal_pad(F.silu(self.norm_out(h)), 2, self._out_cache))
+        return h[:, :, self.drop_frames:] if first else h
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.up_path(self.latent_path(z))

@@ -23,7 +23,7 @@ import torch
 
 from stepvid.checkpoints import save_sharded_safetensors
 
-__all__ = ["TinyCheckpoint", "TINY_DIT_CONFIG", "write_tiny_checkpoint"]
+__all__ = ["TINY_DIT_CONFIG", "TinyCheckpoint", "write_tiny_checkpoint"]
 
 # Released field names (spec §2.1); sizes as in golden/configs.json, with 4 latent channels for the tiny VAE.
 TINY_DIT_CONFIG = {
@@ -89,8 +89,12 @@ def write_tiny_checkpoint(root: str | os.PathLike, seed: int = 0) -> TinyCheckpo
     (tdir / "config.json").write_text(json.dumps(TINY_DIT_CONFIG, indent=2) + "\n")
     state = _random_dit_state(TINY_DIT_CONFIG, gen)
     total = sum(t.numel() * t.element_size() for t in state.values())
-    written = save_sharded_safetensors(state, tdir, max_shard_bytes=total // 2 + 1,
-                                       index_name="diffusion_pytorch_model.safetensors.index.json")
+    written = save_sharded_safetensors(
+        state,
+        tdir,
+        max_shard_bytes=total // 2 + 1,
+        index_name="diffusion_pytorch_model.safetensors.index.json",
+    )
     if len(written) < 3:
         raise RuntimeError(f"expected 2+ transformer shards and an index; wrote {[p.name for p in written]}")
 

@@ -110,13 +110,13 @@ def save_checkpoint(
     groups = None
     if optimizer is not None:
         osd = optimizer.state_dict()
-        names = [n for n, p in model.named_parameters() if p.requires_grad]
+        names = _optimizer_param_names(model, optimizer)
         otensors = {}
         for idx, st in osd["state"].items():
             for k, v in st.items():
                 otensors[f"{names[idx]}::{k}"] = _as_saveable(torch.as_tensor(v))
         save_file(otensors, str(tmp / f"optim-rank{rank:05d}.safetensors"))
-        groups = [{k: v for k, v in g.items() if k != "params"} for g in osd["param_groups"]]
+        groups = osd["param_groups"]
     extra = {f"rng::{k}": v for k, v in rng_state().items()}
     if ema:
         extra.update({f"ema::{n}": _as_saveable(t) for n, t in ema.items()})
@@ -135,6 +135,18 @@ def save_checkpoint(
             shutil.rmtree(stale, ignore_errors=True)
     barrier()
     return final
+
+
+def _optimizer_param_names(model: nn.Module, optimizer: torch.optim.Optimizer) -> list[str]:
+    """Parameter names in the optimizer's own order (its state is indexed by that order)."""
+    names = {id(p): n for n, p in model.named_parameters()}
+    out = []
+    for g in optimizer.param_groups:
+        for p in g["params"]:
+            if id(p) not in names:
+                raise ValueError("checkpoint: the optimizer holds a parameter that is not in the model")
+            out.append(names[id(p)])
+    return out
 
 
 def _copy_into(dst: torch.Tensor, src: torch.Tensor, name: str) -> None:
@@ -173,7 +185,9 @@ def load_checkpoint(
             raise ValueError(f"{path}: model parameters missing from checkpoint: {missing[:5]}")
     if optimizer is not None and (path / f"optim-rank{rank:05d}.safetensors").exists():
         ot = load_file(str(path / f"optim-rank{rank:05d}.safetensors"))
-        params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+        by_id = {id(p): p for p in model.parameters()}
+        params = [(n, by_id[i]) for n, i in zip(_optimizer_param_names(model, optimizer),
+                                                 [id(p) for g in optimizer.param_groups for p in g["params"]])]
         state: dict[int, dict[str, Any]] = {}
         for idx, (n, p) in enumerate(params):
             st = {}
@@ -191,9 +205,9 @@ def load_checkpoint(
                 st[key] = t
             if st:
                 state[idx] = st
-        groups = [dict(g, params=[i for i in range(len(params))]) for g in meta["param_groups"]]
-        if len(groups) != 1:
-            raise ValueError(f"{path}: expected one optimizer param group, found {len(groups)}")
+        groups = meta["param_groups"]
+        if [len(g["params"]) for g in groups] != [len(g["params"]) for g in optimizer.param_groups]:
+            raise ValueError(f"{path}: optimizer parameter groups do not match the model's trainable parameters")
         optimizer.load_state_dict({"state": state, "param_groups": groups})
     extra = load_file(str(path / f"extra-rank{rank:05d}.safetensors"))
     if ema is not None:

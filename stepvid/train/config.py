@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +84,11 @@ class RunConfig:
     log_every: int = 10
     ckpt_every: int = 500
     keep_last: int = 3
-    sample_every: int = 0  # 0 = never
+    sample_every: int = 0  # 0 = never; writes <run>/samples/step-*.mp4 for the current batch's captions
+    sample_count: int = 2
+    sample_steps: int = 30
+    sample_cfg: float = 9.0
+    sample_shift: float = 13.0
     eval_every: int = 0
     tensorboard: bool = True
     peak_tflops: float | None = None  # MFU denominator; None = measured bf16 matmul rate on CUDA
@@ -137,7 +142,7 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
     args = typing.get_args(tp)
     if tp is Any:
         return value
-    if origin is typing.Union or str(origin) == "types.UnionType":
+    if origin is typing.Union or origin is types.UnionType:
         if value is None and type(None) in args:
             return None
         errs = []
@@ -172,6 +177,11 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
             raise ValueError(f"{where}: expected true/false, got {value!r}")
         return value
     if tp in (int, float):
+        if isinstance(value, str):  # YAML 1.1 reads "2e-5" (no dot) as a string
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError(f"{where}: expected {tp.__name__}, got {value!r}") from None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (tp is int and not float(value).is_integer()):
             raise ValueError(f"{where}: expected {tp.__name__}, got {value!r}")
         return tp(value)
@@ -200,14 +210,15 @@ def config_to_dict(cfg: Any) -> dict[str, Any]:
 
 def _parse_scalar(text: str) -> Any:
     try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    try:
         import yaml
 
         return yaml.safe_load(text)
-    except Exception:  # noqa: BLE001 - fall back to JSON, then the raw string
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            return text
+    except Exception:  # noqa: BLE001 - a plain string
+        return text
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from stepvid.models.text.base import TextEmbeddings
 from stepvid.train.checkpoint import export_full_weights, latest_checkpoint, load_checkpoint, load_weights, save_checkpoint
 from stepvid.train.common import RunLogger, import_factory, lr_at, measure_matmul_tflops, set_determinism, step_generator, truncate_metrics
 from stepvid.train.config import DataConfig, DiTTrainConfig, StageConfig, config_to_dict
-from stepvid.train.distributed import DistInfo, apply_fsdp, init_distributed
+from stepvid.train.distributed import DistInfo, all_reduce_mean, apply_fsdp, init_distributed
 
 log = logging.getLogger("stepvid.train")
 
@@ -146,7 +146,7 @@ class DiTTrainer:
         self.vae = self._vae_in if self._vae_in is not None else None
         self.text_encoder = self._text_in
         need_online = any(not self._is_cache(self._data_cfg(s)) for s in cfg.stages)
-        if need_online:
+        if need_online or cfg.run.sample_every:  # the VAE encodes raw clips and decodes samples
             if self.vae is None and cfg.vae is not None:
                 self.vae = build_vae(cfg.vae)
             if self.vae is not None:
@@ -254,6 +254,48 @@ class DiTTrainer:
             return None
         return est(tokens_per_sample, text_len, batch, backward=True) / self.info.sp
 
+    # ---- samples ----------------------------------------------------------------------------------------
+    @torch.no_grad()
+    def write_samples(self, captions: list[str], shape: tuple[int, ...], cond: TextEmbeddings | None = None) -> list[Path]:
+        """Euler + CFG samples for ``captions`` at latent ``shape`` [F, C, h, w] -> ``<run>/samples/*.mp4``.
+
+        Every rank runs the model (FSDP / sequence parallel need all of them); rank 0 writes the files.
+        """
+        from stepvid.diffusion.sampler import flow_schedule, initial_noise, sample_euler
+        from stepvid.video import write_video
+
+        r = self.cfg.run
+        self.model.eval()
+        cond = cond if cond is not None else self._text_or_cache(captions)
+        neg = self._text_or_cache([self.cfg.negative_prompt] * len(captions))
+        both = TextEmbeddings.cat([cond, neg])
+        mask = both.cross_attention_mask()
+        amp = torch.autocast(self.device.type, dtype=self.compute_dtype, enabled=self.compute_dtype is not None and not self.fsdp)
+
+        def velocity(x, t):
+            with amp:
+                return self.model(x, t, both.llm, both.clip, mask).float()
+
+        noise = initial_noise((len(captions), *shape), seed=r.seed, device=self.device)
+        x = sample_euler(velocity, noise, flow_schedule(r.sample_steps, r.sample_shift), r.sample_cfg)
+        self.model.train()
+        frames = self.vae.decode(x.to(next(self.vae.parameters()).dtype)) if self.vae is not None else x
+        paths = []
+        if self.info.is_main:
+            video = ((frames.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 1, 3, 4, 2).cpu().numpy()
+            for i, v in enumerate(video):
+                paths.append(write_video(self.run_dir / "samples" / f"step-{self.global_step:08d}-{i}.mp4", v, fps=12))
+        return paths
+
+    def _text_or_cache(self, captions: list[str]) -> TextEmbeddings:
+        if self.text_encoder is None:  # cache-only run: the cache's stored negative prompt
+            neg = self._negative
+            n = len(captions)
+            return TextEmbeddings(neg["llm"][None].float().expand(n, -1, -1).to(self.device),
+                                  neg["llm_mask"][None].expand(n, -1).to(self.device),
+                                  neg["clip"][None].float().expand(n, -1, -1).to(self.device))
+        return self._text(captions)
+
     # ---- checkpoints --------------------------------------------------------------------------------
     def save(self) -> Path:
         state = {"global_step": self.global_step, "stage_index": self.stage_index, "stage_step": self.stage_step,
@@ -333,7 +375,7 @@ class DiTTrainer:
                 acc_flops += fl or 0.0
                 acc_tokens += meta["tokens"]
                 acc_n += 1
-                lv = float(loss.detach())
+                lv = float(all_reduce_mean(loss.detach()))  # global-batch mean (equal per-rank batches)
                 first_loss = lv if first_loss is None else first_loss
                 bar.update(1)
                 bar.set_postfix(loss=f"{lv:.4f}", stage=stage.name)
@@ -347,9 +389,21 @@ class DiTTrainer:
                         last["mfu"] = acc_flops / dt / (self.peak_tflops * 1e12)
                         bar.set_postfix(loss=f"{lv:.4f}", mfu=f"{last['mfu']:.1%}", stage=stage.name)
                     self.logger.log(self.global_step, last)
+                    if info.is_main and not cfg.run.progress:
+                        log.info("step %d %s loss %.4f lr %.3g%s", self.global_step, stage.name, lv, lr,
+                                 f" mfu {last['mfu']:.1%}" if "mfu" in last else "")
                     t_log, acc_flops, acc_tokens, acc_n = time.perf_counter(), 0.0, 0, 0
                 if cfg.run.ckpt_every and self.global_step % cfg.run.ckpt_every == 0:
                     self.save()
+                if cfg.run.sample_every and self.global_step % cfg.run.sample_every == 0:
+                    shape = tuple(batch["video" if "video" in batch else "mean"].shape[1:])
+                    if "video" in batch and self.vae is not None:
+                        shape = (self.vae.num_latent_frames(shape[0]), self.vae.config.z_channels,
+                                 shape[2] // 16, shape[3] // 16)
+                    n = cfg.run.sample_count
+                    cond = None if "llm" not in batch else TextEmbeddings(
+                        batch["llm"][:n].to(self.device), batch["llm_mask"][:n].to(self.device), batch["clip"][:n].to(self.device))
+                    self.write_samples(list(batch["caption"][:n]), shape, cond)
             del it
             self.stage_index, self.stage_step = self.stage_index + 1, 0
         bar.close()

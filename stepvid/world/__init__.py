@@ -6,13 +6,33 @@ Public API::
     from stepvid.world import caption, parse_prompt, CannotJudge, judge, is_heldout
 """
 
-from stepvid.world.captions import CannotJudge, Request, all_captions, caption, parse_prompt, request_from_spec
+from stepvid.world.captions import (
+    CannotJudge,
+    Request,
+    all_captions,
+    caption,
+    parse_prompt,
+    request_from_spec,
+)
 from stepvid.world.judge import JudgeResult, analyze, judge, judge_batch
 from stepvid.world.render import render_image, render_video
 from stepvid.world.scene import ObjectSpec, SceneSpec, is_heldout, sample_scene
 
 __all__ = [
-    "SceneSpec", "ObjectSpec", "sample_scene", "is_heldout", "render_video", "render_image", "caption",
-    "all_captions", "parse_prompt", "request_from_spec", "Request", "CannotJudge", "judge", "judge_batch",
-    "analyze", "JudgeResult",
+    "CannotJudge",
+    "JudgeResult",
+    "ObjectSpec",
+    "Request",
+    "SceneSpec",
+    "all_captions",
+    "analyze",
+    "caption",
+    "is_heldout",
+    "judge",
+    "judge_batch",
+    "parse_prompt",
+    "render_image",
+    "render_video",
+    "request_from_spec",
+    "sample_scene",
 ]

@@ -10,14 +10,24 @@ the word, so a judge never silently scores a prompt it only half understood.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from stepvid.world.scene import COLOR_ZH, COLORS, DIRECTIONS, SHAPE_ZH, SIZE_ZH, SceneSpec, groups
+from stepvid.world.scene import COLOR_ZH, COLORS, DIRECTIONS, SHAPE_ZH, SceneSpec, groups
 
-__all__ = ["CannotJudge", "GroupRequest", "Request", "caption", "all_captions", "parse_prompt",
-           "request_from_spec", "num_templates", "STYLES", "LANGS"]
+__all__ = [
+    "LANGS",
+    "STYLES",
+    "CannotJudge",
+    "GroupRequest",
+    "Request",
+    "all_captions",
+    "caption",
+    "num_templates",
+    "parse_prompt",
+    "request_from_spec",
+]
 
 STYLES = ("short", "dense")
 LANGS = ("en", "zh")

@@ -1,4 +1,4 @@
-"""`stepvid world make|judge|sheet|sample`: build world datasets, judge videos, look at clips."""
+"""`stepvid world make|judge|sheet|sample` (+ `raw` from raw.py): build world datasets, judge videos, look at clips."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     m.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     m.add_argument("--lang", choices=("en", "zh", "both"), default="both", help="language of the primary caption")
     m.add_argument("--crf", type=int, default=18, help="H.264 quality (lower = better)")
-    m.add_argument("--preset", default="veryfast", help="x264 preset (ultrafast ... veryslow)")
+    m.add_argument("--preset", default="ultrafast", help="x264 preset (ultrafast = fastest, veryfast = ~2.5x smaller files)")
     m.add_argument("--manifest", default="manifest.jsonl", help="manifest file name (.jsonl or .parquet)")
     m.set_defaults(func=_make)
 
@@ -62,6 +62,13 @@ def register(subparsers) -> None:
     q.add_argument("--lang", choices=("en", "zh"), default="en")
     q.add_argument("--style", choices=("short", "dense"), default="dense")
     q.set_defaults(func=_sample)
+
+    try:  # `stepvid world raw` (raw found-footage mode) lives in its own module
+        from stepvid.world.raw import register_raw
+    except ImportError:
+        pass
+    else:
+        register_raw(sub)
 
 
 def _make(a: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Degradations that imitate generated/compressed video: Gaussian blur, pixel noise and an H.264 round trip.
+"""Degradations that imitate generated/compressed video: blur, pixel noise, H.264 round trip, colour drift.
 
 Used to check that the judge still reads clips the way a VAE decoder or a codec leaves them.
 """
@@ -10,14 +10,14 @@ import tempfile
 
 import numpy as np
 
-__all__ = ["gaussian_blur", "degrade", "h264_roundtrip"]
+__all__ = ["degrade", "gaussian_blur", "h264_roundtrip"]
 
 
 def gaussian_blur(frames: np.ndarray, sigma: float) -> np.ndarray:
     """Separable Gaussian blur over H and W of float or uint8 frames [..., H, W, C] (edges replicated)."""
     if sigma <= 0:
         return frames
-    r = max(1, int(round(3 * sigma)))
+    r = max(1, round(3 * sigma))
     k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
     k = (k / k.sum()).astype(np.float32)
     x = frames.astype(np.float32)
@@ -57,3 +57,11 @@ def degrade(frames: np.ndarray, rng: np.random.Generator | int = 0, blur: float 
     if crf is not None and out.shape[0] > 0:
         out = h264_roundtrip(out, crf=crf)
     return out
+
+
+def color_shift(frames: np.ndarray, gain: float = 0.9, bias: float = 10.0, saturation: float = 0.75) -> np.ndarray:
+    """Global colour drift typical of generated video: desaturate towards grey, then scale and offset."""
+    x = frames.astype(np.float32)
+    grey = x.mean(axis=-1, keepdims=True)
+    x = (grey + (x - grey) * saturation) * gain + bias
+    return np.clip(x + 0.5, 0, 255).astype(np.uint8)

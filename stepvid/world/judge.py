@@ -17,15 +17,25 @@ from functools import lru_cache
 import numpy as np
 
 from stepvid.world.captions import CannotJudge, Request, parse_prompt, request_from_spec
-from stepvid.world.scene import (COLORS, DIRECTIONS, GRADIENT_AMPLITUDE, SHAPES, SIZES, SceneSpec)
+from stepvid.world.degrade import gaussian_blur
+from stepvid.world.scene import COLORS, DIRECTIONS, GRADIENT_AMPLITUDE, SHAPES, SIZES, SceneSpec
 
-__all__ = ["JudgeResult", "Track", "Analysis", "analyze", "judge", "judge_batch", "score", "ground_truth_analysis",
-           "CannotJudge"]
+__all__ = [
+    "Analysis",
+    "CannotJudge",
+    "JudgeResult",
+    "Track",
+    "analyze",
+    "ground_truth_analysis",
+    "judge",
+    "judge_batch",
+    "score",
+]
 
 _PALETTE_NAMES = list(COLORS)
 _PALETTE = np.array([COLORS[c] for c in _PALETTE_NAMES], dtype=np.float32)
 FG_THRESHOLD = 48.0  # RGB distance from the background model that counts as foreground
-MAX_FRAMES = 48  # longer clips are subsampled evenly (first and last frame kept)
+MAX_FRAMES = 25  # longer clips are subsampled evenly (first and last frame kept)
 _SIZE_NAMES = list(SIZES)
 _SIZE_EDGES = [math.sqrt(SIZES["small"] * SIZES["medium"]), math.sqrt(SIZES["medium"] * SIZES["large"])]
 # Thresholds on tracks, in frame fractions over the whole clip (the world's travel is 0.25 / 0.5).
@@ -165,18 +175,21 @@ def _moment_features(wts: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[n
     m_k = sum w r^k e^{ik theta} / sum w r^k about the centroid; a k-fold symmetric shape has large |m_k|.
     Also returns the complex moments (their phases give the orientation) and the equal-area radius.
     """
-    a = wts.sum()
-    cx, cy = (wts * xs).sum() / a, (wts * ys).sum() / a
+    keep = wts > 0
+    w, xs, ys = wts[keep].astype(np.float64), xs[keep], ys[keep]
+    a = w.sum()
+    cx, cy = (w * xs).sum() / a, (w * ys).sum() / a
     rho = math.sqrt(a / math.pi)
     z = ((xs - cx) + 1j * (ys - cy)) / rho
     r = np.abs(z)
     feats, phases = [], {}
+    zk, rk = w * z * z, w * r * r  # weighted z^k and r^k, raised one power per step
+    spread = float(rk.sum() / a)
     for k in range(2, 7):
-        zk = z**k
-        m = (wts * zk).sum() / max((wts * r**k).sum(), 1e-9)
+        m = zk.sum() / max(rk.sum(), 1e-9)
         feats.append(abs(m))
         phases[k] = m
-    spread = float((wts * r * r).sum() / a)
+        zk, rk = zk * z, rk * r
     return np.array(feats + [spread], dtype=np.float64), phases, rho
 
 
@@ -191,14 +204,14 @@ def _prototypes() -> tuple[np.ndarray, np.ndarray, list[str]]:
     feats, labels = [], []
     rng = np.random.default_rng(0)
     for shape in SHAPES:
-        for size_px in (4.0, 6.0, 9.0, 14.0, 22.0):
+        for size_px in (3.5, 5.0, 7.0, 10.0, 15.0, 22.0):
             for angle in np.linspace(0, 90, 7):
-                for blur in (0.0, 0.8, 1.5, 2.2):
+                for blur in (0.0, 0.8, 1.5, 2.2, 3.0):
                     n = int(size_px * 3 + 6 * blur + 8)
                     img = np.zeros((n, n, 3), np.float32)
                     off = rng.uniform(-0.5, 0.5, 2)
                     _draw(img, shape, np.ones(3, np.float32), n / 2 + off[0], n / 2 + off[1], size_px, angle)
-                    wts = _gauss_blur(img[..., 0], blur) if blur else img[..., 0]
+                    wts = gaussian_blur(img[..., :1], blur)[..., 0] if blur else img[..., 0]
                     near = _dilate(wts > 0.35, 2)  # the same support rule as ``detect``
                     wts = np.where(near, wts, 0.0)
                     ys, xs = np.mgrid[0:n, 0:n].astype(np.float32) + 0.5
@@ -208,14 +221,6 @@ def _prototypes() -> tuple[np.ndarray, np.ndarray, list[str]]:
     feats = np.array(feats)
     scale = feats.std(axis=0) + 1e-6
     return feats / scale, scale, labels
-
-
-def _gauss_blur(img: np.ndarray, sigma: float) -> np.ndarray:
-    r = max(1, int(3 * sigma))
-    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
-    k /= k.sum()
-    out = np.apply_along_axis(lambda v: np.convolve(v, k, mode="same"), 0, img)
-    return np.apply_along_axis(lambda v: np.convolve(v, k, mode="same"), 1, out)
 
 
 def classify_shape(feat: np.ndarray) -> str:
@@ -251,14 +256,13 @@ def detect(frame: np.ndarray, bg_img: np.ndarray, min_area: float) -> list[Detec
         core = dv >= np.quantile(dv, 0.6)
         med = np.median(f[yy[core], xx[core]], axis=0)
         ci = int(np.argmin(np.linalg.norm(_PALETTE - med, axis=1)))
-        # soft coverage in a padded box: projection of (pixel - bg) onto (colour - bg)
+        # soft coverage in a padded box: projection of (pixel - bg) onto (palette colour - bg)
         y0, y1 = max(yy.min() - 3, 0), min(yy.max() + 4, h)
         x0, x1 = max(xx.min() - 3, 0), min(xx.max() + 4, w)
-        col = _PALETTE[ci]
         bgp = bg_img[y0:y1, x0:x1]
-        dcol = col - bgp
+        dcol = _PALETTE[ci] - bgp
         wts = ((f[y0:y1, x0:x1] - bgp) * dcol).sum(-1) / np.maximum((dcol * dcol).sum(-1), 1.0)
-        wts = np.clip(wts, 0.0, 1.0)
+        wts = _normalise_coverage(np.clip(wts, 0.0, 1.5))
         other = labels[y0:y1, x0:x1]
         wts[(other != 0) & (other != lab)] = 0.0
         # drop faint noise far from the component: keep pixels within 2 px of the hard mask
@@ -272,6 +276,21 @@ def detect(frame: np.ndarray, bg_img: np.ndarray, min_area: float) -> list[Detec
         out.append(Detection(_PALETTE_NAMES[ci], classify_shape(feat), float((wts * xs).sum() / a / w),
                              float((wts * ys).sum() / a / h), rho / scale, mom))
     return out
+
+
+def _normalise_coverage(wts: np.ndarray) -> np.ndarray:
+    """Rescale a coverage map whose flat interior is not 1 (global colour/contrast drift) to [0, 1].
+
+    Only objects with a plateau (>= 30 % of their pixels within 10 % of the peak) are rescaled: a small
+    object blurred into a bump has a low peak too, but rescaling it would fatten its outline.
+    """
+    pos = wts[wts > 0]
+    if pos.size == 0:
+        return wts
+    peak = float(np.quantile(pos, 0.95))
+    if peak > 0.5 and (wts > 0.9 * peak).sum() >= 0.3 * (wts > 0.1 * peak).sum():
+        return np.clip(wts / peak, 0.0, 1.0)
+    return np.clip(wts, 0.0, 1.0)
 
 
 def _dilate(mask: np.ndarray, r: int) -> np.ndarray:

@@ -341,7 +341,7 @@ def _sample_defects(rng: np.random.Generator, cfg: RawConfig, n: int, H: int, W:
     elif rng.random() < cfg.p_shake:
         d["shake"] = {"amplitude": float(rng.uniform(0.012, 0.02) * W)}
     if rng.random() < cfg.p_blur:
-        d["blur"] = {"sigma": float(rng.uniform(2.5, 4.0) * H / 480)}
+        d["blur"] = {"sigma": float(rng.uniform(3.0, 5.0) * H / 480)}  # clearly out of focus
     if rng.random() < cfg.p_saturation:
         d["saturation"] = {"factor": float(rng.choice([0.1, 2.5]))}
     if rng.random() < cfg.p_black_border:

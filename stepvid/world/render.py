@@ -13,7 +13,7 @@ import numpy as np
 
 from stepvid.world.scene import COLORS, GRADIENT_AMPLITUDE, SHAPE_BOUND, TEXTURE_AMPLITUDE, SceneSpec
 
-__all__ = ["render_video", "render_image", "render_background", "shape_outline"]
+__all__ = ["render_background", "render_image", "render_video", "shape_outline"]
 
 
 def _regular(n: int, r_outer: float, r_inner: float | None = None) -> np.ndarray:
@@ -135,8 +135,8 @@ def _draw(frame: np.ndarray, shape: str, color: np.ndarray, cx: float, cy: float
     """Blend one object into ``frame`` (float32 or uint8 [H, W, 3]) in place; centre and radius in pixels."""
     h, w = frame.shape[:2]
     ext = r * SHAPE_BOUND[shape] + 1.5
-    x0, x1 = max(int(math.floor(cx - ext)), 0), min(int(math.ceil(cx + ext)) + 1, w)
-    y0, y1 = max(int(math.floor(cy - ext)), 0), min(int(math.ceil(cy + ext)) + 1, h)
+    x0, x1 = max(math.floor(cx - ext), 0), min(math.ceil(cx + ext) + 1, w)
+    y0, y1 = max(math.floor(cy - ext), 0), min(math.ceil(cy + ext) + 1, h)
     if x0 >= x1 or y0 >= y1:
         return
     px = np.arange(x0, x1, dtype=np.float32) + 0.5 - cx

@@ -135,7 +135,7 @@ class SceneSpec:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "SceneSpec":
+    def from_dict(cls, d: dict[str, Any]) -> SceneSpec:
         known = {f.name for f in fields(ObjectSpec)}
         objs = []
         for i, o in enumerate(d.get("objects", [])):
@@ -380,7 +380,22 @@ def groups(spec: SceneSpec) -> list[list[int]]:
 
 
 __all__ = [
-    "COLORS", "COLOR_ZH", "SHAPES", "SHAPE_ZH", "SIZES", "SIZE_ZH", "DIRECTIONS", "MOTIONS", "SPEED_MOTIONS",
-    "SPEEDS", "BACKGROUNDS", "HELDOUT_TRIPLES", "ObjectSpec", "SceneSpec", "sample_scene", "is_heldout",
-    "compatible_colors", "groups",
+    "BACKGROUNDS",
+    "COLORS",
+    "COLOR_ZH",
+    "DIRECTIONS",
+    "HELDOUT_TRIPLES",
+    "MOTIONS",
+    "SHAPES",
+    "SHAPE_ZH",
+    "SIZES",
+    "SIZE_ZH",
+    "SPEEDS",
+    "SPEED_MOTIONS",
+    "ObjectSpec",
+    "SceneSpec",
+    "compatible_colors",
+    "groups",
+    "is_heldout",
+    "sample_scene",
 ]

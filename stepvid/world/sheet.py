@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import numpy as np
@@ -24,14 +25,18 @@ def _text_strip(text: str, width: int, height: int) -> np.ndarray | None:
         from PIL import Image, ImageDraw, ImageFont
     except ImportError:
         return None
-    if not text.isascii():  # the bundled default font has no CJK glyphs
+    font_path = os.environ.get("STEPVID_FONT")  # a TTF/OTF with CJK glyphs, e.g. Noto Sans CJK
+    if not text.isascii() and not font_path:  # Pillow's default font has no CJK glyphs
         return None
     img = Image.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(img)
-    try:
-        font = ImageFont.load_default(size=max(10, height - 6))
-    except TypeError:  # Pillow < 10.1
-        font = ImageFont.load_default()
+    if font_path:
+        font = ImageFont.truetype(font_path, size=max(10, height - 6))
+    else:
+        try:
+            font = ImageFont.load_default(size=max(10, height - 6))
+        except TypeError:  # Pillow < 10.1
+            font = ImageFont.load_default()
     while text and draw.textlength(text, font=font) > width - 8:
         text = text[:-4] + "..."
     draw.text((4, 2), text, fill=(0, 0, 0), font=font)
@@ -42,7 +47,8 @@ def contact_sheet(clips: list[np.ndarray], captions: list[str] | None = None, fr
                   thumb_height: int = 96, pad: int = 4) -> np.ndarray:
     """Build a uint8 [H, W, 3] grid: clip i's frames in row i, its caption (if any) in a strip above it.
 
-    Captions the built-in font cannot draw (e.g. Chinese) are printed to stderr instead.
+    Captions the built-in font cannot draw (e.g. Chinese) are printed to stderr instead, unless the
+    environment variable ``STEPVID_FONT`` names a font file that has the glyphs.
     """
     if not clips:
         raise ValueError("contact_sheet needs at least one clip")

@@ -18,8 +18,8 @@ class CurateConfig:
     cut_min_diff: float = 12.0  # and at least this mean |ΔLab| (0-255 scale) on the low-res frame
     cut_window: int = 2  # neighbours on each side for the adaptive ratio
     gradual_gap: int = 8  # dissolve/fade detector compares frames t-gap and t+gap
-    gradual_min_diff: float = 20.0
-    gradual_ratio: float = 2.5  # long-gap difference / the median around it
+    gradual_min_diff: float = 10.0
+    gradual_ratio: float = 2.0  # long-gap difference / the median around it
     black_luma: float = 12.0  # mean luma below this is a black frame (fades through black)
     trim_frames: int = 3  # dropped at both ends of every shot (report §6.2)
     min_seconds: float = 2.0
@@ -29,13 +29,14 @@ class CurateConfig:
     blur_ratio_max: float = 0.58  # edge gradient kept after an extra blur (tags.blur_measures); higher = blurry
     border_luma: float = 20.0  # rows/columns whose max luma is below this are border
     border_min_fraction: float = 0.02
-    text_min_frames: int = 3  # a text line in at least this many of the sampled frames => has_subtitle
-    watermark_min_overlap: float = 0.5
-    static_motion: float = 0.05  # Motion_Mean (px/frame at analysis width) below this => static
+    text_min_frames: int = 2  # a text line in at least this many of the sampled frames => has_subtitle
+    watermark_min_score: float = 0.4  # logo-mask pixels present minus other corner pixels persistent
+    static_motion: float = 0.05  # Motion_Mean (px/frame at analysis width) below this ...
+    static_peak: float = 0.08  # ... and motion_peak (99th-percentile flow) below this => static
     shake_score: float = 0.6  # mean |Δ global motion| (px/frame²) above this => camera shake
     saturation_low: float = 25.0
     saturation_high: float = 190.0
-    dup_hamming: int = 10  # pHash Hamming distance (of 64 bits) for near-duplicate frames
+    dup_hamming: int = 18  # pHash Hamming distance (of 64 bits) for near-duplicate frames
     # --- 5. balancing
     clusters: int = 0  # 0 = about sqrt(n / 2)
     cluster_cap: int = 0  # 0 = no cap

@@ -1,9 +1,8 @@
-"""Near-duplicate clips by perceptual hashes (pHash of the 8 sampled frames, imagehash).
+"""Near-duplicate clips by perceptual hashes (pHash, imagehash, of every 4th frame, central region).
 
 Candidate pairs come from locality-sensitive banding (a 64-bit hash cut into 4 bands of 16 bits: two
 hashes within Hamming distance 3 always share a band; within 10, usually) so the cost stays near-linear;
-each candidate pair is verified by the clip distance: the mean, over A's frames, of the smallest Hamming
-distance to any of B's frames (symmetrised by max). The later clip of a matching pair (manifest order) is
+each candidate pair is verified by the clip distance (``clip_distance``). The later clip of a matching pair (manifest order) is
 marked ``is_duplicate`` with ``dup_of`` = the earlier clip's id.
 """
 
@@ -19,8 +18,18 @@ def _bits(hexes: list[str]) -> np.ndarray:
 
 
 def clip_distance(a: np.ndarray, b: np.ndarray) -> float:
-    d = (a[:, None, :] != b[None, :, :]).sum(-1)
-    return float(max(d.min(1).mean(), d.min(0).mean()))
+    """Best temporal alignment of two hash sequences (same frame stride): the smallest mean Hamming
+    distance along any diagonal offset overlapping at least half of the shorter clip (and 3 hashes).
+    A re-upload cut at other points aligns at one offset; unrelated clips match nowhere consistently."""
+    d = (a[:, None, :] != b[None, :, :]).sum(-1).astype(np.float64)
+    na, nb = d.shape
+    need = max(min(3, na, nb), int(np.ceil(0.5 * min(na, nb))))
+    best = np.inf
+    for off in range(-(nb - 1), na):
+        diag = np.diagonal(d, offset=-off)
+        if len(diag) >= need:
+            best = min(best, float(diag.mean()))
+    return best
 
 
 def mark_duplicates(rows: list[dict], max_hamming: int = 10) -> int:

@@ -23,7 +23,7 @@ HISTOGRAMS = {
     "brightness": (None, ""),
     "aesthetic": (None, ""),
     "text_frames": ("text_min_frames", "subtitle from"),
-    "watermark_score": ("watermark_min_overlap", "watermark from"),
+    "watermark_score": ("watermark_min_score", "watermark from"),
     "center_sim": ("min_center_sim", "outlier below"),
     "duration": (("min_seconds", "max_seconds"), "min / max"),
 }

@@ -53,9 +53,16 @@ def detect_boundaries(small: np.ndarray, cfg: CurateConfig = CurateConfig()) -> 
         from scipy.ndimage import maximum_filter1d, median_filter
 
         local_max = maximum_filter1d(D, 2 * g + 1, mode="nearest")
-        base = median_filter(D, 8 * g + 1, mode="nearest")  # the shot's own change rate around t
+        # each shot's own change rate, measured clear of the transition: medians centred 3*gap before and after
+        med = median_filter(D, 2 * g + 1, mode="nearest")
+        idx = np.arange(T)
+        base = np.maximum(med[np.clip(idx - 3 * g, g, T - g - 1)], med[np.clip(idx + 3 * g, g, T - g - 1)])
         for t in np.flatnonzero((D >= cfg.gradual_min_diff) & (D >= local_max) & (D >= cfg.gradual_ratio * (base + 1.0))):
-            cands.append({"frame": int(t), "type": "gradual", "start": int(t) - g, "end": int(t) + g, "score": float(D[t])})
+            j = int(t - g + np.argmax(d[t - g + 1 : t + g + 1])) + 1
+            if d[j] >= 0.5 * D[t]:  # the change happened in one frame: a (low-contrast) hard cut
+                cands.append({"frame": j, "type": "cut", "start": j, "end": j, "score": float(D[t])})
+            else:
+                cands.append({"frame": int(t), "type": "gradual", "start": int(t) - g, "end": int(t) + g, "score": float(D[t])})
     dark = luma < cfg.black_luma
     t = 0
     while t < T:

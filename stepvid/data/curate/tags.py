@@ -26,6 +26,14 @@ def sample_indices(start: int, end: int, n: int = 8) -> list[int]:
     return [int(start + (k + 0.5) * (end - start) / n) for k in range(n)]
 
 
+def _in_corner(box: tuple[int, int, int, int], shape: tuple[int, ...]) -> bool:
+    """A text box wholly inside one of the four corner windows (a quarter of each side): logo territory,
+    judged by the watermark tag rather than counted as subtitles."""
+    x, y, w, h = box
+    H, W = shape[:2]
+    return (x + w <= W / 4 or x >= 3 * W / 4) and (y + h <= H / 4 or y >= 3 * H / 4)
+
+
 def _gray(f: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -33,12 +41,16 @@ def _gray(f: np.ndarray) -> np.ndarray:
 
 
 def black_border(frames: np.ndarray, luma: float, min_fraction: float) -> tuple[bool, list[int]]:
-    """(has_border, content box [top, bottom, left, right]) from the per-frame median of bar sizes."""
+    """(has_border, content box [top, bottom, left, right]) from the per-frame median of bar sizes.
+
+    A bar is a run of rows (columns) at the frame's edge in which at most a fifth of the pixels reach
+    ``luma``; the content box is what lies between the bars."""
     H, W = frames.shape[1:3]
     boxes = []
     for f in frames:
         g = _gray(f)
-        rows, cols = g.max(axis=1) >= luma, g.max(axis=0) >= luma
+        bright = g >= luma  # a row/column is picture when over a fifth of it is; a logo or subtitle
+        rows, cols = bright.mean(axis=1) > 0.2, bright.mean(axis=0) > 0.2  # burnt into a bar doesn't count
         if not rows.any():  # an all-black frame says nothing about borders
             continue
         r, c = np.flatnonzero(rows), np.flatnonzero(cols)
@@ -94,14 +106,16 @@ def motion_stats(small: np.ndarray, positions: int = 8) -> dict[str, float]:
 
     Motion_Mean/Max/Min (report): mean/max/min over pairs of the mean flow magnitude (px/frame at the
     low-res width). ``motion_peak``: median over pairs of the 99th-percentile magnitude (is anything moving).
-    ``shake``: mean change of the global (median) flow vector between consecutive pairs (px/frame²).
+    ``shake``: mean change of the global translation (phase correlation) between consecutive pairs
+    (px/frame²). ``frame_diff``: median over pairs of the 99.5th-percentile absolute grey difference
+    (a frozen picture differs only by codec noise, a few levels; anything moving changes some pixels a lot).
     """
     import cv2
 
     T = len(small)
     gray = [None] * T
     starts = sorted(set(int(s) for s in np.linspace(0, max(0, T - 3), positions).round()))
-    means, peaks, accel = [], [], []
+    means, peaks, accel, diffs = [], [], [], []
     for s in starts:
         g = []
         for t in range(s, min(s + 3, T)):
@@ -113,41 +127,72 @@ def motion_stats(small: np.ndarray, positions: int = 8) -> dict[str, float]:
             flow = cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 2, 9, 2, 5, 1.1, 0)
             mag = np.hypot(flow[..., 0], flow[..., 1])
             means.append(float(mag.mean()))
+            diffs.append(float(np.percentile(cv2.absdiff(a, b), 99.5)))
             peaks.append(float(np.percentile(mag, 99)))
             glob = np.array(cv2.phaseCorrelate(a.astype(np.float32), b.astype(np.float32))[0])
             if prev_global is not None:
                 accel.append(float(np.hypot(*(glob - prev_global))))
             prev_global = glob
     if not means:
-        return {"motion_mean": 0.0, "motion_max": 0.0, "motion_min": 0.0, "motion_peak": 0.0, "shake": 0.0}
+        return {"motion_mean": 0.0, "motion_max": 0.0, "motion_min": 0.0, "motion_peak": 0.0, "shake": 0.0,
+                "frame_diff": 0.0}
     return {"motion_mean": float(np.mean(means)), "motion_max": float(np.max(means)), "motion_min": float(np.min(means)),
-            "motion_peak": float(np.median(peaks)), "shake": float(np.mean(accel)) if accel else 0.0}
+            "motion_peak": float(np.median(peaks)), "shake": float(np.mean(accel)) if accel else 0.0,
+            "frame_diff": float(np.median(diffs))}
 
 
-def corner_evidence(frames: np.ndarray, box: list[int]) -> np.ndarray:
-    """Per corner, pixels whose edges persist through all sampled frames while their values stay put:
-    bool [4, 48, 64]. A logo or watermark shows up here; moving content does not."""
+def corner_evidence(frames: np.ndarray, content: list[int]) -> np.ndarray:
+    """Per corner of the full frame, pixels whose edges persist through all sampled frames while their
+    values stay put, as the unit vector of their mean gradient (zero elsewhere): float32 [4, 2, 48, 64].
+    A logo or watermark shows up here; moving content does not.
+    Pixels on the rim of the ``content`` box [top, bottom, left, right] are ignored, so the persistent
+    edge of a letterbox is not mistaken for a logo (a logo burnt in over a bar still counts)."""
     import cv2
 
-    top, bottom, left, right = box
-    H, W = bottom - top, right - left
+    H, W = frames.shape[1:3]
     ch, cw = max(8, H // 4), max(8, W // 4)
-    out = np.zeros((4,) + _CORNER_SHAPE, bool)
+    sy, sx = _CORNER_SHAPE[0] / ch, _CORNER_SHAPE[1] / cw
+    top, bottom, left, right = content
+    yy, xx = np.mgrid[0 : _CORNER_SHAPE[0], 0 : _CORNER_SHAPE[1]]
+    out = np.zeros((4, 2) + _CORNER_SHAPE, np.float32)
     for k, c in enumerate(CORNERS):
-        y0 = top if c[0] == "t" else bottom - ch
-        x0 = left if c[1] == "l" else right - cw
+        y0 = 0 if c[0] == "t" else H - ch
+        x0 = 0 if c[1] == "l" else W - cw
         g = np.stack([cv2.resize(_gray(f[y0 : y0 + ch, x0 : x0 + cw]), _CORNER_SHAPE[::-1], interpolation=cv2.INTER_AREA)
                       for f in frames]).astype(np.float32)
         edges = np.stack([np.hypot(cv2.Sobel(x, cv2.CV_32F, 1, 0), cv2.Sobel(x, cv2.CV_32F, 0, 1)) > 60 for x in g])
-        out[k] = (edges.mean(0) >= 0.99) & (g.std(0) < 8.0)
+        py, px = y0 + (yy + 0.5) / sy, x0 + (xx + 0.5) / sx  # pixel centres in frame coordinates
+        rim = 3 / min(sy, sx) + 2  # the bar/picture boundary line (and only it) is ignored
+        on_rim = (((np.abs(py - top) <= rim) & (top > 0)) | ((np.abs(py - bottom) <= rim) & (bottom < H))
+                  | ((np.abs(px - left) <= rim) & (left > 0)) | ((np.abs(px - right) <= rim) & (right < W)))
+        inside = ~on_rim
+        gx = np.stack([cv2.Sobel(x, cv2.CV_32F, 1, 0) for x in g]).mean(0)
+        gy = np.stack([cv2.Sobel(x, cv2.CV_32F, 0, 1) for x in g]).mean(0)
+        persist = (edges.mean(0) >= 0.99) & (g.std(0) < 8.0) & inside
+        ang = np.arctan2(gy, gx)
+        out[k, 0] = np.where(persist, np.cos(ang), 0.0)
+        out[k, 1] = np.where(persist, np.sin(ang), 0.0)
     return out
 
 
-def phashes(frames: np.ndarray) -> list[str]:
+def phashes(frames: np.ndarray, margin: float = 0.1) -> list[str]:
+    """pHash per frame of the central region (``margin`` cut from each side: corner logos and small
+    re-crops of a re-upload then change the hash less)."""
     import imagehash
     from PIL import Image
 
-    return [str(imagehash.phash(Image.fromarray(f))) for f in frames]
+    H, W = frames.shape[1:3]
+    my, mx = int(margin * H), int(margin * W)
+    return [str(imagehash.phash(Image.fromarray(np.ascontiguousarray(f[my : H - my, mx : W - mx])))) for f in frames]
+
+
+def _dense(small: np.ndarray, box: list[int], H: int, W: int, stride: int = 4, n: int = 64) -> np.ndarray:
+    """Every ``stride``-th low-res frame of the clip (at most ``n``), cropped to the content box: a fixed
+    stride lets ``dedup.clip_distance`` align a re-upload with its original in time."""
+    h, w = small.shape[1:3]
+    t, b, l, r = box
+    y0, y1, x0, x1 = t * h // H, max(t * h // H + 2, b * h // H), l * w // W, max(l * w // W + 2, r * w // W)
+    return small[: stride * n : stride, y0:y1, x0:x1]
 
 
 def embedding(frames: np.ndarray, motion: dict[str, float]) -> list[float]:
@@ -188,19 +233,21 @@ def clip_tags(frames: np.ndarray, small: np.ndarray, cfg: CurateConfig = CurateC
     text_frames, text_area = 0, 0.0
     for f in content:
         g = _gray(f)
+        hsv = cv2.cvtColor(f, cv2.COLOR_RGB2HSV)
         lv, r = blur_measures(g)
         lapv.append(lv)
         ratios.append(r)
-        hsv = cv2.cvtColor(f, cv2.COLOR_RGB2HSV)
         sats.append(float(hsv[..., 1].mean()))
         bright.append(float(g.mean()))
         colour.append(colourfulness(f))
         contrast.append(float(g.std()) / 255.0)
-        lines = detect_text_lines(g)
+        lines = [b for b in detect_text_lines(g) if not _in_corner(b, g.shape)]
         if lines:
             text_frames += 1
             text_area += sum(w * h for _, _, w, h in lines) / g.size
-    motion = motion_stats(small)
+    h, w = small.shape[1:3]
+    motion = motion_stats(small[:, top * h // H : max(top * h // H + 8, bottom * h // H),
+                                left * w // W : max(left * w // W + 8, right * w // W)])
     blur_ratio = float(np.median(ratios))
     sharp = float(np.log10(1.0 + np.median(lapv)))
     aesthetic = 10.0 * (0.4 * min(np.mean(colour) / 100.0, 1.0) + 0.3 * min(np.mean(contrast) / 0.25, 1.0)
@@ -220,11 +267,11 @@ def clip_tags(frames: np.ndarray, small: np.ndarray, cfg: CurateConfig = CurateC
         "has_subtitle": bool(text_frames >= cfg.text_min_frames),
         "aesthetic": round(float(aesthetic), 3),
         **{k: round(v, 4) for k, v in motion.items()},
-        "is_static": bool(motion["motion_peak"] < cfg.static_motion * 4 and motion["motion_mean"] < cfg.static_motion),
+        "is_static": bool(motion["motion_mean"] < cfg.static_motion and motion["motion_peak"] < cfg.static_peak),
         "is_shaky": bool(motion["shake"] > cfg.shake_score),
         "is_undersaturated": bool(np.mean(sats) < cfg.saturation_low),
         "is_oversaturated": bool(np.mean(sats) > cfg.saturation_high),
-        "phash": phashes(content),
+        "phash": phashes(_dense(small, box, H, W)),
         "embedding": embedding(content, motion),
         "_corners": corner_evidence(frames, box),
         "_thumb": thumbnail_b64(content[len(content) // 2]),
@@ -232,32 +279,50 @@ def clip_tags(frames: np.ndarray, small: np.ndarray, cfg: CurateConfig = CurateC
     return tags
 
 
-def watermark_tags(clips: list[dict], cfg: CurateConfig = CurateConfig(), min_pixels: int = 20) -> None:
+def watermark_tags(clips: list[dict], cfg: CurateConfig = CurateConfig(), min_fraction: float = 0.03) -> None:
     """Decide ``has_watermark`` / ``watermark_corner`` for all clips of one video, in place.
 
     A watermark is corner content that persists across clips of *different* shots (a logo survives the
-    cut; a still background does not). Pixels persistent in >= 2 shots form the video's logo mask; a clip
-    has the watermark when it shows at least ``watermark_min_overlap`` of that mask. A video of a single
-    shot falls back to within-clip persistence in a corner of an otherwise moving clip.
+    cut; a still background does not). Pixels persistent in >= 2 shots with the same edge direction form
+    the video's logo mask, kept when its largest compact blob covers >= ``min_fraction`` of the corner
+    (chance agreements between two still backgrounds are scattered and small); a clip
+    has the watermark when the mask's pixels are persistent in it and the rest of the corner is not
+    (score = fraction of mask pixels present - fraction of other corner pixels persistent). A video of
+    a single shot falls back to within-clip persistence in a corner of a moving clip.
     """
     shots = sorted({c["shot"] for c in clips})
     for c in clips:
         c["has_watermark"], c["watermark_corner"], c["watermark_score"] = False, "", 0.0
     if not clips:
         return
-    ev = np.stack([c["_corners"] for c in clips])  # [N, 4, h, w]
+    vec = np.stack([c["_corners"] for c in clips])  # [N, 4, 2, h, w] unit gradients of persistent pixels
+    ev = np.abs(vec).sum(2) > 0  # [N, 4, h, w]
     if len(shots) >= 2:
-        per_shot = np.stack([ev[[i for i, c in enumerate(clips) if c["shot"] == s]].any(0) for s in shots])
-        mask = per_shot.sum(0) >= 2  # [4, h, w]
+        import cv2
+
+        # one representative clip per shot (the first): its persistent pixels and their edge directions
+        first = [next(i for i, c in enumerate(clips) if c["shot"] == s) for s in shots]
+        v = vec[first]
+        n = ev[first].sum(0)
+        # a logo keeps its edge direction from shot to shot; chance coincidences of background edges don't
+        agree = np.hypot(*v.sum(0).transpose(1, 0, 2, 3))  # |sum of unit vectors|, [4, h, w]
+        mask = (n >= 2) & (agree >= 0.9 * n)
         for k, corner in enumerate(CORNERS):
-            m = mask[k]
-            if m.sum() < min_pixels:
+            # keep the largest blob: a logo is compact, chance coincidences of background edges are scattered
+            ncomp, lab, stats, _ = cv2.connectedComponentsWithStats(
+                cv2.dilate(mask[k].astype(np.uint8), np.ones((3, 3), np.uint8)), connectivity=8)
+            if ncomp < 2:
+                continue
+            m = mask[k] & (lab == 1 + int(stats[1:, cv2.CC_STAT_AREA].argmax()))
+            if m.sum() < min_fraction * m.size:
                 continue
             for i, c in enumerate(clips):
-                overlap = float((ev[i, k] & m).sum() / m.sum())
-                if overlap > c["watermark_score"]:
-                    c["watermark_score"] = round(overlap, 4)
-                    if overlap >= cfg.watermark_min_overlap:
+                # logo pixels present, minus how persistent the rest of the corner is (a still clip is
+                # persistent everywhere: only a logo makes the mask stand out from it)
+                score = float(ev[i, k][m].mean() - ev[i, k][~m].mean())
+                if score > c["watermark_score"]:
+                    c["watermark_score"] = round(score, 4)
+                    if score >= cfg.watermark_min_score:
                         c["has_watermark"], c["watermark_corner"] = True, corner
     else:
         for i, c in enumerate(clips):

@@ -8,8 +8,9 @@ shape at toy size so the small DiT is built exactly like the big one:
 * :class:`WordCharTokenizer` — needs no download: one token per CJK character, per lower-cased English
   word, per digit and per punctuation mark; unknown pieces map to ``[UNK]``. Its vocabulary is built from
   the synthetic world's captions and saved as JSON next to the weights.
-* ``llm`` stream — a tiny pre-norm causal transformer (RMSNorm, SwiGLU, √-distance ALiBi, no position
-  embedding, no final norm: the Step-LLM recipe) → ``[B, llm_len, llm_dim]`` + mask.
+* ``llm`` stream — :class:`~stepvid.models.text.step_llm.StepLLM` at toy size (pre-RMSNorm, causal attention
+  with the √-distance ALiBi bias, SwiGLU, no position embedding, no final norm) → ``[B, llm_len, llm_dim]``
+  + mask.
 * ``clip`` stream — a tiny bidirectional post-norm transformer with learned positions (the BERT recipe),
   padded to 77 → ``[B, 77, clip_dim]``.
 
@@ -36,6 +37,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from stepvid.models.text.base import TextEmbeddings
+from stepvid.models.text.step_llm import StepLLM, StepLLMConfig
 
 __all__ = [
     "WordCharTokenizer",
@@ -44,7 +46,6 @@ __all__ = [
     "PretrainExample",
     "SmallTextPretrainer",
     "pretrain_small_encoder",
-    "alibi_slopes",
 ]
 
 PAD, UNK, BOS, EOS = "[PAD]", "[UNK]", "[BOS]", "[EOS]"
@@ -145,54 +146,6 @@ class SmallTextConfig:
     norm_eps: float = 1e-5
 
 
-def alibi_slopes(n_heads: int) -> torch.Tensor:
-    """Standard ALiBi slopes (the spec's recipe for a non-power-of-two head count, §5.1)."""
-    def pow2(n: int) -> list[float]:
-        base = 2.0 ** (-8.0 / n)
-        return [base ** (k + 1) for k in range(n)]
-
-    n = 2 ** int(math.floor(math.log2(n_heads)))
-    slopes = pow2(n)
-    if n < n_heads:
-        slopes += pow2(2 * n)[0::2][: n_heads - n]
-    return torch.tensor(slopes, dtype=torch.float32)
-
-
-class RMSNorm(nn.Module):
-    def __init__(self, dim: int, eps: float):
-        super().__init__()
-        self.eps = eps
-        self.weight = nn.Parameter(torch.ones(dim))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        xf = x.float()
-        return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)).to(x.dtype) * self.weight
-
-
-class CausalBlock(nn.Module):
-    """Step-LLM layer at toy size: pre-RMSNorm, fused q|k|v, causal attention with a √-distance ALiBi
-    bias, SwiGLU FFN (``w1`` = [gate | up]), no biases."""
-
-    def __init__(self, dim: int, heads: int, eps: float):
-        super().__init__()
-        self.heads = heads
-        self.attention_norm = RMSNorm(dim, eps)
-        self.wqkv = nn.Linear(dim, 3 * dim, bias=False)
-        self.wo = nn.Linear(dim, dim, bias=False)
-        self.ffn_norm = RMSNorm(dim, eps)
-        hidden = 64 * math.ceil(8 * dim / 3 / 64)
-        self.w1 = nn.Linear(dim, 2 * hidden, bias=False)
-        self.w2 = nn.Linear(hidden, dim, bias=False)
-
-    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        b, n, d = x.shape
-        q, k, v = self.wqkv(self.attention_norm(x)).view(b, n, 3, self.heads, d // self.heads).unbind(2)
-        a = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=bias)
-        x = x + self.wo(a.transpose(1, 2).reshape(b, n, d))
-        gate, up = self.w1(self.ffn_norm(x)).chunk(2, dim=-1)
-        return x + self.w2(F.silu(gate) * up)
-
-
 class BidirectionalBlock(nn.Module):
     """BERT layer at toy size: post-LayerNorm, attention with a key-padding mask, GELU FFN."""
 
@@ -220,7 +173,8 @@ class SmallBilingualEncoder(nn.Module):
     """Prompts → :class:`TextEmbeddings` (LLM-like stream + mask, CLIP-like 77-token stream).
 
     Implements the :class:`~stepvid.models.text.base.TextEncoder` protocol. Files (``save_pretrained``):
-    ``config.json``, ``tokenizer.json``, ``model.safetensors`` (keys ``llm.*``, ``clip.*``).
+    ``config.json``, ``tokenizer.json``, ``model.safetensors`` (keys ``llm.*`` in Step-LLM's released naming,
+    ``clip.*``).
     """
 
     def __init__(self, config: SmallTextConfig, tokenizer: WordCharTokenizer):
@@ -233,12 +187,12 @@ class SmallBilingualEncoder(nn.Module):
                 raise ValueError(f"{name}_dim={dim} is not divisible by {name}_heads={heads}")
         self.config, self.tokenizer = config, tokenizer
         c = config
-        self.llm = nn.ModuleDict(
-            {
-                "tok_embeddings": nn.Embedding(c.vocab_size, c.llm_dim),
-                "layers": nn.ModuleList(CausalBlock(c.llm_dim, c.llm_heads, c.norm_eps) for _ in range(c.llm_layers)),
-            }
-        )
+        # The LLM-like stream is the project's Step-LLM module at toy size (keys as in the release).
+        self.llm = StepLLM(StepLLMConfig(
+            hidden_size=c.llm_dim, num_layers=c.llm_layers, num_attention_heads=c.llm_heads,
+            num_attention_groups=c.llm_heads, kv_channels=c.llm_dim // c.llm_heads,
+            ffn_hidden_size=64 * math.ceil(8 * c.llm_dim / 3 / 64), layernorm_epsilon=c.norm_eps,
+            padded_vocab_size=c.vocab_size, position_bias="sqrt_alibi"))
         self.clip = nn.ModuleDict(
             {
                 "word_embeddings": nn.Embedding(c.vocab_size, c.clip_dim),
@@ -249,11 +203,6 @@ class SmallBilingualEncoder(nn.Module):
                 ),
             }
         )
-        i = torch.arange(c.llm_len, dtype=torch.float32)
-        dist = (i[:, None] - i[None, :]).clamp(min=0).sqrt()
-        bias = -alibi_slopes(c.llm_heads)[:, None, None] * dist  # [H, L, L]
-        bias = bias.masked_fill(torch.ones(c.llm_len, c.llm_len, dtype=torch.bool).triu(1), float("-inf"))
-        self.register_buffer("alibi", bias, persistent=False)
         self.apply(self._init)
 
     @staticmethod
@@ -281,10 +230,7 @@ class SmallBilingualEncoder(nn.Module):
         return {k: v.to(device) for k, v in out.items()}
 
     def forward(self, llm_ids, llm_mask, clip_ids, clip_mask) -> TextEmbeddings:
-        h = self.llm["tok_embeddings"](llm_ids)
-        bias = self.alibi[:, : h.shape[1], : h.shape[1]].to(h.dtype)
-        for layer in self.llm["layers"]:
-            h = layer(h, bias)
+        h = self.llm(llm_ids)
         h = h * llm_mask[..., None].to(h.dtype)  # padding states are masked by the DiT; keep them at zero
         pos = torch.arange(clip_ids.shape[1], device=clip_ids.device)
         g = self.clip["embed_norm"](self.clip["word_embeddings"](clip_ids) + self.clip["position_embeddings"](pos))
@@ -442,6 +388,7 @@ def pretrain_small_encoder(
     device: str | torch.device = "cpu",
     log_every: int = 0,
     progress: bool = False,
+    deadline: float | None = None,
 ) -> tuple[list[dict[str, float]], SmallTextPretrainer]:
     """Train ``encoder`` in place with :class:`SmallTextPretrainer`; returns one metrics dict per step and
     the trained heads (for evaluation, e.g. :meth:`SmallTextPretrainer.accuracy` on held-out scenes).
@@ -449,7 +396,10 @@ def pretrain_small_encoder(
     ``examples`` is a fixed list (batches are sampled from it) or a function ``f(batch_size, generator)``
     returning a fresh batch of :class:`PretrainExample` (the world can render unlimited scenes). Every
     example must have the same number of captions (languages) and every head in ``label_sizes``.
+    ``deadline`` (a ``time.time()`` value) stops training early; the LR schedule assumes ``steps``.
     """
+    import time
+
     gen = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     if not callable(examples):
@@ -478,6 +428,8 @@ def pretrain_small_encoder(
 
         it = tqdm(it, desc="text encoder", unit="step")
     for step in it:
+        if deadline is not None and time.time() > deadline:
+            break
         batch = draw(batch_size, gen)
         for i, ex in enumerate(batch):
             bad = [k for k, n in label_sizes.items() if not 0 <= ex.labels.get(k, -1) < n]

@@ -1,0 +1,92 @@
+"""Video-VAE decode throughput and peak memory, untiled vs spatially tiled (random weights).
+
+GPU (the released width, bf16, 544x992, 2 chunks = 34 frames):
+    python benchmarks/vae_decode.py --device cuda
+CPU (the bundled-size preset at 192x192x34, fp32):
+    python benchmarks/vae_decode.py --device cpu --preset small --height 192 --width 192 --dtype fp32 --tiles none \
+        --repeats 1
+
+Prints one row per setting: seconds per decode, frames/s, and peak device memory (CUDA only; on CPU the
+process's peak RSS growth is shown instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+import torch
+
+from stepvid.models.vae import VideoVAE
+
+DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", default="stepvideo-vae-v2")
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--dtype", default="bf16", choices=sorted(DTYPES))
+    ap.add_argument("--height", type=int, default=544)
+    ap.add_argument("--width", type=int, default=992)
+    ap.add_argument("--frames", type=int, default=34, help="pixel frames (multiple of 17)")
+    ap.add_argument("--tiles", default="none,s1,256:64,384:128,256:64+s1",
+                    help="comma list of settings: 'none', TILE:OVERLAP (spatial tiles, pixels), sN (time_slice=N, "
+                         "exact causal slicing of the upsampling levels), or TILE:OVERLAP+sN")
+    ap.add_argument("--repeats", type=int, default=2)
+    args = ap.parse_args()
+
+    device, dtype = torch.device(args.device), DTYPES[args.dtype]
+    torch.manual_seed(0)
+    with torch.device(device):
+        vae = VideoVAE.from_preset(args.preset)
+    vae = vae.to(dtype).eval().requires_grad_(False)
+    t_lat = vae.num_latent_frames(args.frames)
+    z = vae.config.z_channels
+    latents = torch.randn(1, t_lat, z, args.height // 16, args.width // 16, device=device, dtype=dtype)
+    cuda = device.type == "cuda"
+    n_params = sum(p.numel() for p in vae.parameters())
+    print(f"# {args.preset} ({n_params / 1e6:.1f} M params), {args.dtype}, {args.frames}x{args.height}x{args.width}"
+          f" ({t_lat} latent frames), device {torch.cuda.get_device_name(device) if cuda else 'cpu'}")
+
+    rows = []
+    for setting in args.tiles.split(","):
+        kw = {}
+        for part in setting.split("+"):
+            if part.startswith("s"):
+                kw["time_slice"] = int(part[1:])
+            elif part != "none":
+                tile, overlap = (int(v) for v in part.split(":"))
+                kw.update(tile_size=tile, tile_overlap=overlap)
+        with torch.inference_mode():
+            vae.decode(latents[:, :1], **kw)  # warm-up (kernels, allocator) on a 1-frame decode
+            if cuda:
+                torch.cuda.synchronize(device)
+                torch.cuda.reset_peak_memory_stats(device)
+            rss0 = _peak_rss_mib()
+            times = []
+            for _ in range(args.repeats):
+                t0 = time.perf_counter()
+                video = vae.decode(latents, **kw)
+                if cuda:
+                    torch.cuda.synchronize(device)
+                times.append(time.perf_counter() - t0)
+        sec = min(times)
+        peak = (torch.cuda.max_memory_allocated(device) / 2**30 if cuda else (_peak_rss_mib() - rss0) / 1024)
+        rows.append((setting, sec, video.shape[1] / sec, peak))
+        del video
+
+    mem_col = "peak GPU mem (GiB)" if cuda else "peak RSS growth (GiB)"
+    print(f"| tiling (px) / time slice | s / decode | frames/s | {mem_col} |")
+    print("|---|---|---|---|")
+    for setting, sec, fps, peak in rows:
+        print(f"| {setting} | {sec:.2f} | {fps:.2f} | {peak:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,588 @@
+#!/usr/bin/env python
+"""Train the bundled default model from nothing but this checkout, within a wall-clock budget.
+
+Phases (each resumable; state lives in ``--work``):
+
+  vae     render world clips, train the small Video-VAE (recipes/bundled/vae_loop.py), report held-out
+          PSNR; then pre-train the small bilingual text encoder (stepvid.models.text.small). Weights are
+          rounded to bf16 right away, so everything downstream sees exactly the shipped weights.
+  text    only the text-encoder part of ``vae``.
+  dit     render + encode a latent cache per stage of the cascade (images -> 96 px video -> 192 px video),
+          then train the StepVideoDiT with the project's trainer (stepvid.train.dit_trainer.DiTTrainer,
+          the same loop as ``stepvid train dit``), stopping cleanly at the budget; then ``export``.
+  export  assemble the shipped folder (stepvid.json, transformer/, vae/, text_encoder/; bf16, <= 40 MB).
+  all     vae, then dit (budget split 35 / 65).
+  install copy the exported folder into stepvid/bundled/.
+
+Results go to ``--out`` as at most 8 files of <= 15 MB: ``artifacts-<phase>.tar.NN`` parts, ``report.json``
+and ``log.txt``. A later call (possibly on a fresh machine) gets them back with ``--from DIR``.
+
+Device commands (one H100, <= 9 minutes each):
+  python recipes/bundled/run.py --phase vae --budget-minutes 8 --out $OUT
+  python recipes/bundled/run.py --phase dit --budget-minutes 8.5 --from <returned vae files> --out $OUT
+  python recipes/bundled/run.py --phase install --from <returned dit files>            # here, no GPU
+
+CPU dry run of everything at toy sizes: ``python recipes/bundled/run.py --phase all --tiny --out /tmp/b``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import shutil
+import sys
+import tarfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path[:0] = [str(HERE), str(REPO)]
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import world_data as wd  # noqa: E402
+
+log = logging.getLogger("bundled")
+PART_BYTES = 15 * 1024 * 1024
+MAX_RETURN_FILES = 8
+
+# Toy sizes for a CPU dry run of the whole recipe (minutes, not hours; the model it makes is noise).
+TINY = [
+    "target.height=32", "target.width=32", "target.frames=17",
+    "vae.clips=16", "vae.images=16", "vae.steps=3", "vae.batch_size=2", "vae.image_batch_size=2", "vae.crop=32",
+    "vae.eval_clips=2",
+    "text.steps=5", "text.batch_size=8", "text.pool=64", "text.vocab_scenes=200", "text.config.llm_dim=32", "text.config.clip_dim=32",
+    "text.config.llm_heads=2", "text.config.clip_heads=2", "text.config.llm_len=96",
+    "dit.model.num_layers=2", "dit.model.num_attention_heads=2", "dit.ckpt_every=2", "dit.warmup_steps=1",
+    "dit.stages.0.height=32", "dit.stages.0.width=32", "dit.stages.0.samples=8", "dit.stages.0.steps=2",
+    "dit.stages.0.batch_size=4",
+    "dit.stages.1.height=16", "dit.stages.1.width=16", "dit.stages.1.frames=17", "dit.stages.1.samples=8",
+    "dit.stages.1.steps=2", "dit.stages.1.batch_size=4",
+    "dit.stages.2.height=32", "dit.stages.2.width=32", "dit.stages.2.frames=17", "dit.stages.2.samples=8",
+    "dit.stages.2.steps=3", "dit.stages.2.batch_size=4",
+    "generate.steps=2",
+]
+
+
+# ------------------------------------------------------------------------------------------------ config
+def load_cfg(path: Path, overrides: list[str]) -> dict[str, Any]:
+    import yaml
+
+    from stepvid.train.config import apply_overrides
+
+    cfg = yaml.safe_load(path.read_text())
+    return apply_overrides(cfg, overrides)
+
+
+def vae_config(cfg: dict):
+    from stepvid.models.vae import VAEConfig
+
+    return VAEConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in cfg["vae"]["config"].items()})
+
+
+def round_bf16_(module: torch.nn.Module) -> None:
+    """Round weights to bf16 values in place (kept fp32): downstream phases see the shipped weights."""
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(p.bfloat16().float())
+
+
+class State:
+    """``work/state.json``: finished phases and their reports (atomic writes)."""
+
+    def __init__(self, work: Path):
+        self.path = work / "state.json"
+        self.data = json.loads(self.path.read_text()) if self.path.exists() else {"done": [], "reports": {}}
+
+    def done(self, key: str) -> bool:
+        return key in self.data["done"]
+
+    def finish(self, key: str, report: dict | None = None) -> None:
+        if key not in self.data["done"]:
+            self.data["done"].append(key)
+        if report is not None:
+            self.data["reports"][key] = report
+        self.save()
+
+    def save(self) -> None:
+        from stepvid.video import atomic_path
+
+        with atomic_path(self.path) as tmp:
+            Path(tmp).write_text(json.dumps(self.data, indent=1))
+
+
+# ------------------------------------------------------------------------------------------------ VAE
+def render_stack(jobs: list[wd.RenderJob], workers: int | None) -> np.ndarray:
+    out = []
+    for chunk in wd.render_many(jobs, workers):
+        out.extend(frames for frames, _ in chunk)
+    return np.stack(out)
+
+
+def phase_vae(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None) -> dict:
+    from stepvid.models.vae import VideoVAE
+    from vae_loop import eval_psnr, train_vae
+
+    v, t, seed = cfg["vae"], cfg["target"], int(cfg["seed"])
+    path = work / "vae" / "vae_v2.safetensors"
+    if path.exists():
+        vae = VideoVAE.from_pretrained(path, device=device, dtype=torch.float32)
+        log.info("VAE: continuing from %s", path)
+    else:
+        torch.manual_seed(seed)
+        vae = VideoVAE(vae_config(cfg)).to(device)
+    n_params = sum(p.numel() for p in vae.parameters())
+    t0 = time.time()
+    clips = render_stack([wd.RenderJob(seed + 11, i, t["height"], t["width"], 17) for i in range(v["clips"])], workers)
+    images = render_stack([wd.RenderJob(seed + 12, i, t["height"], t["width"], 1) for i in range(v["images"])], workers)
+    held = list(render_stack([wd.RenderJob(seed + 13, i, t["height"], t["width"], t["frames"], "heldout")
+                              for i in range(v["eval_clips"])], workers))
+    log.info("VAE data: %d clips + %d images rendered in %.1f s", len(clips), len(images), time.time() - t0)
+    psnr_before = eval_psnr(vae, held[:4], device)
+    summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
+                        image_batch_size=int(v["image_batch_size"]), crop=int(v["crop"]), lr=float(v["lr"]),
+                        kl_weight=float(v["kl_weight"]), device=device, deadline=deadline, seed=seed,
+                        log=lambda r: log.info("vae %s", json.dumps({k: round(x, 4) if isinstance(x, float) else x
+                                                                     for k, x in r.items()})))
+    round_bf16_(vae)
+    psnr = eval_psnr(vae, held, device)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    vae.to(torch.bfloat16).save_pretrained(path)
+    return {"params": n_params, "steps": summary["steps"], "train_seconds": round(summary["seconds"], 1),
+            "heldout_psnr_db": round(psnr, 2), "heldout_psnr_untrained_db": round(psnr_before, 2),
+            "eval_clips": len(held), "last": summary["history"][-1] if summary["history"] else None}
+
+
+# ------------------------------------------------------------------------------------------------ text encoder
+def phase_text(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None) -> dict:
+    from stepvid.models.text.small import (SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer,
+                                           pretrain_small_encoder)
+
+    tc, seed = cfg["text"], int(cfg["seed"])
+    tok = WordCharTokenizer.build(wd.vocabulary_texts(seed, int(tc["vocab_scenes"])))
+    torch.manual_seed(seed)
+    enc = SmallBilingualEncoder(SmallTextConfig(vocab_size=len(tok), **tc["config"]), tok)
+    t0 = time.time()
+    pool = wd.text_examples(seed + 21, int(tc["pool"]), workers)
+    log.info("text: %d pre-training examples (EN+ZH pairs) in %.1f s", len(pool), time.time() - t0)
+    sizes = wd.label_sizes()
+    hist, heads = pretrain_small_encoder(enc.to(device), pool, sizes, steps=int(tc["steps"]),
+                                         batch_size=int(tc["batch_size"]), lr=float(tc["lr"]), seed=seed,
+                                         device=device, deadline=deadline,
+                                         log_every=max(1, int(tc["steps"]) // 20))
+    round_bf16_(enc)
+    # held-out scenes (attribute combinations never seen in training): per-language attribute accuracy
+    held = []
+    for i in range(256):
+        spec = wd.scene(seed + 22, i, "heldout")
+        style = wd.STYLES[i % 2]
+        caps = wd.captions_of(spec, seed + 22, i)
+        held.append(wd.PretrainExample((caps[f"en_{style}"], caps[f"zh_{style}"]), wd.spec_labels(spec, style)))
+    acc_en, acc_zh = heads.accuracy(held)
+    longest = max(len(tok.encode(c)) for ex in held for c in ex.captions)
+    enc.cpu().save_pretrained(work / "text_encoder", dtype=torch.bfloat16)
+    return {"params": sum(p.numel() for p in enc.parameters()), "vocab": len(tok), "steps": len(hist),
+            "final": {k: round(v, 4) for k, v in hist[-1].items()} if hist else None,
+            "heldout_attr_acc_en": round(acc_en, 4), "heldout_attr_acc_zh": round(acc_zh, 4),
+            "longest_caption_tokens": longest, "llm_len": enc.config.llm_len}
+
+
+# ------------------------------------------------------------------------------------------------ DiT
+def write_stage_cache(out: Path, stage: dict, stage_index: int, cfg: dict, vae, enc, device: torch.device,
+                      workers: int | None, deadline: float, shard: int | None = None) -> dict:
+    """Render ``stage['samples']`` train-split scenes at the stage's size, encode them (VAE posterior mean +
+    ``cfg['dit']['captions']`` caption states per sample) into the layout of ``stepvid.data.cache``."""
+    from safetensors.torch import save_file
+
+    from stepvid.video import atomic_path
+    from vae_loop import to_video
+
+    out.mkdir(parents=True, exist_ok=True)
+    index_path = out / "index.json"
+    if index_path.exists() and json.loads(index_path.read_text()).get("complete"):
+        return json.loads(index_path.read_text())
+    seed = int(cfg["seed"]) + 100 + stage_index
+    n, f, h, w = int(stage["samples"]), int(stage["frames"]), int(stage["height"]), int(stage["width"])
+    shard = shard or (1024 if f == 1 else 256)  # rendered samples per shard (bounds host memory)
+    per = int(cfg["dit"]["captions"])
+    neg = enc.encode([cfg["generate"]["negative_prompt"]], device=device)
+    with atomic_path(out / "negative.safetensors") as tmp:
+        save_file({"llm": neg.llm[0].bfloat16().cpu(), "llm_mask": neg.llm_mask[0].cpu(),
+                   "clip": neg.clip[0].bfloat16().cpu()}, str(tmp))
+    index: dict[str, Any] = {"version": 1, "complete": False, "entries": [], "shards": [], "skipped": 0}
+    jobs = [wd.RenderJob(seed, i, h, w, f) for i in range(n)]
+    rng = np.random.default_rng(seed)
+    kind = "image" if f == 1 else "video"
+    t0 = time.time()
+    for chunk_i, chunk in enumerate(wd.render_many(jobs, workers, chunk=shard)):
+        buf: dict[str, torch.Tensor] = {}
+        video = to_video(np.stack([c for c, _ in chunk]))
+        means = []
+        with torch.no_grad():
+            for b in range(0, len(video), 64):
+                x = video[b : b + 64].to(device)
+                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+                    means.append(vae.encode_moments(x)[0].float().cpu())
+        mean = torch.cat(means)
+        caps = []  # (sample index in chunk, language, caption)
+        for k, (_, c) in enumerate(chunk):
+            langs = ["en", "zh"] if per >= 2 else [wd.LANGS[int(rng.integers(2))]]
+            caps.extend((k, lang, c[f"{lang}_{wd.STYLES[int(rng.integers(2))]}"]) for lang in langs)
+        emb = enc.encode([c for _, _, c in caps], device=device)
+        name = f"shard-{chunk_i:05d}.safetensors"
+        for j, (src, lang, text) in enumerate(caps):
+            key = str(len(index["entries"]))
+            buf[f"{key}.mean"] = mean[src].bfloat16()
+            buf[f"{key}.llm"] = emb.llm[j].bfloat16().cpu()
+            buf[f"{key}.llm_mask"] = emb.llm_mask[j].cpu()
+            buf[f"{key}.clip"] = emb.clip[j].bfloat16().cpu()
+            index["entries"].append({"id": key, "source_index": chunk_i * shard + src, "shape": list(mean.shape[1:]),
+                                     "caption": text, "kind": kind, "path": None, "lang": lang, "shard": name})
+        with atomic_path(out / name) as tmp:
+            save_file(buf, str(tmp))
+        index["shards"].append(name)
+        if time.time() > deadline:
+            log.warning("cache %s: budget reached after %d samples", out.name, (chunk_i + 1) * shard)
+            break
+    index["complete"] = True
+    with atomic_path(index_path) as tmp:
+        Path(tmp).write_text(json.dumps(index))
+    log.info("cache %s: %d entries in %.1f s", out.name, len(index["entries"]), time.time() - t0)
+    return index
+
+
+def dit_train_config(cfg: dict, work: Path, z: int, text_dims: tuple[int, int], device: torch.device) -> dict:
+    d = cfg["dit"]
+    model = dict(d["model"], in_channels=z, out_channels=z, caption_channels=list(text_dims))
+    stages = [{"name": s["name"], "steps": int(s["steps"]), "lr": float(s.get("lr", d["lr"])),
+               "warmup_steps": int(d["warmup_steps"]), "buckets": {"batch_size": int(s["batch_size"])},
+               "data": {"source": str(work / "caches" / s["name"]), "kind": "cache",
+                        "num_workers": 4 if device.type == "cuda" else 0},
+               "timestep": d["timestep"], "text_dropout": float(d["text_dropout"])} for s in d["stages"]]
+    return {"model": model, "text_encoder": {"type": "small", "path": str(work / "text_encoder")},
+            "negative_prompt": cfg["generate"]["negative_prompt"], "stages": stages,
+            "optim": {"lr": float(d["lr"]), "warmup_steps": int(d["warmup_steps"]), "schedule": "cosine",
+                      "betas": [0.9, 0.99], "weight_decay": 0.0, "grad_clip": 1.0},
+            "ema_decay": float(d["ema_decay"]),
+            "run": {"dir": str(work / "dit"), "seed": int(cfg["seed"]),
+                    "precision": "bf16" if device.type == "cuda" else "fp32", "log_every": 50,
+                    "ckpt_every": int(d["ckpt_every"]), "keep_last": 1, "tensorboard": False, "progress": True}}
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def phase_dit(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None) -> dict:
+    from stepvid.models.text.small import SmallBilingualEncoder
+    from stepvid.models.vae import VideoVAE
+    from stepvid.train.config import DiTTrainConfig, load_config
+    from stepvid.train.dit_trainer import DiTTrainer
+
+    for need in ("vae/vae_v2.safetensors", "text_encoder/model.safetensors"):
+        if not (work / need).exists():
+            raise FileNotFoundError(f"{work / need} missing: run --phase vae first (or pass --from its output)")
+    vae = VideoVAE.from_pretrained(work / "vae" / "vae_v2.safetensors", device=device, dtype=torch.float32)
+    enc = SmallBilingualEncoder.from_pretrained(work / "text_encoder", device=device)
+    reserve = 45.0  # seconds kept for the final checkpoint and export
+    caches = {}
+    n_stages = len(cfg["dit"]["stages"])
+    for i, st in enumerate(cfg["dit"]["stages"]):
+        # caches may use at most ~30% of what is left, shared by the stages still to build
+        left = deadline - time.time()
+        idx = write_stage_cache(work / "caches" / st["name"], st, i, cfg, vae, enc, device, workers,
+                                time.time() + 0.3 * left / (n_stages - i))
+        caches[st["name"]] = len(idx["entries"])
+    del vae
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+    tcfg = load_config(DiTTrainConfig, dit_train_config(cfg, work, vae_config(cfg).z_channels,
+                                                        (enc.llm_dim, enc.clip_dim), device))
+    from stepvid.train.config import DataConfig
+
+    for st in tcfg.stages:  # stepvid.train.config leaves `X | None` dataclass fields as raw dicts (reported)
+        if isinstance(st.data, dict):
+            st.data = DataConfig(**st.data)
+    stop_at = deadline - reserve
+    shares = [float(s.get("share", 1.0)) for s in cfg["dit"]["stages"]]
+    calib = (10, 40)  # measure the step time between these stage steps, then fit the stage to its time share
+
+    class BudgetTrainer(DiTTrainer):
+        """Gives each stage its share of the remaining time: after ``calib`` steps it shortens the stage's
+        planned steps to what fits (so the LR schedule still completes), and it ends a stage that overruns."""
+
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            self.marks: dict[int, dict[str, float]] = {}
+
+        def loss(self, batch, stage, density, step):
+            now = time.time()
+            if now > stop_at:
+                raise _OutOfTime
+            i, m = self.stage_index, self.marks.setdefault(self.stage_index, {})
+            if "end" not in m:
+                m["end"] = now + (stop_at - now) * shares[i] / sum(shares[i:])
+                m["first"] = self.stage_step
+            done = self.stage_step - m["first"]
+            if done == calib[0]:
+                m["t0"] = now
+            if done == calib[1]:
+                per = (now - m["t0"]) / (calib[1] - calib[0])
+                fit = self.stage_step + int((m["end"] - now) / per)
+                log.info("stage %s: %.3f s/step; %d planned steps, %d fit in its share", stage.name, per,
+                         stage.steps, fit)
+                stage.steps = max(self.stage_step + 1, min(stage.steps, fit))
+            if now > m["end"] and self.stage_step + 1 < stage.steps:
+                log.warning("stage %s: out of time at step %d of %d", stage.name, self.stage_step, stage.steps)
+                stage.steps = self.stage_step + 1
+            return super().loss(batch, stage, density, step)
+
+    trainer = BudgetTrainer(tcfg, text_encoder=enc)
+    t0 = time.time()
+    try:
+        summary = trainer.fit()
+        finished = True
+    except _OutOfTime:
+        log.warning("DiT: budget reached at step %d (stage %s, step %d); saving", trainer.global_step,
+                    tcfg.stages[trainer.stage_index].name, trainer.stage_step)
+        trainer.save()
+        trainer.export()
+        summary = {"steps": trainer.global_step}
+        finished = False
+    metrics = []
+    mpath = work / "dit" / "metrics.jsonl"
+    if mpath.exists():
+        metrics = [json.loads(line) for line in mpath.read_text().splitlines() if line.strip()]
+    return {"finished": finished, "global_step": trainer.global_step, "train_seconds": round(time.time() - t0, 1),
+            "cache_entries": caches, "planned_steps": [s.steps for s in tcfg.stages],
+            "run_steps": [s.steps for s in tcfg.stages], "last_metrics": metrics[-3:], "summary": {k: v for k, v in summary.items() if k != "last"}}
+
+
+# ------------------------------------------------------------------------------------------------ export
+def phase_export(cfg: dict, work: Path) -> dict:
+    from safetensors.torch import load_file
+
+    from stepvid.checkpoints import save_sharded_safetensors
+    from stepvid.models.dit import StepVideoDiT, config_dict
+    from stepvid.models.text.small import SmallBilingualEncoder
+    from stepvid.train.config import DiTTrainConfig, load_config
+
+    final = work / "dit" / "final"
+    weights = final / "ema.safetensors" if (final / "ema.safetensors").exists() else final / "model.safetensors"
+    if not weights.exists():
+        raise FileNotFoundError(f"{weights} missing: run --phase dit first")
+    enc = SmallBilingualEncoder.from_pretrained(work / "text_encoder")
+    tcfg = load_config(DiTTrainConfig, dit_train_config(cfg, work, vae_config(cfg).z_channels,
+                                                        (enc.llm_dim, enc.clip_dim), torch.device("cpu")))
+    from stepvid.train.dit_trainer import build_dit
+
+    dit: StepVideoDiT = build_dit(tcfg.model)
+    dit.load_state_dict(load_file(str(weights)), strict=True)
+    out = work / "bundled"
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "transformer").mkdir(parents=True)
+    state = {k: v.to(torch.bfloat16).contiguous() for k, v in dit.state_dict().items()}
+    save_sharded_safetensors(state, out / "transformer", max_shard_bytes=PART_BYTES)
+    (out / "transformer" / "config.json").write_text(json.dumps(config_dict(dit.config), indent=1))
+    shutil.copytree(work / "vae", out / "vae")
+    shutil.copytree(work / "text_encoder", out / "text_encoder")
+    g, t = cfg["generate"], cfg["target"]
+    desc = {"name": "stepvid-bundled", "format": 1,
+            "notes": "Small Step-Video-family model trained by recipes/bundled on the synthetic world; see MODEL_CARD.md",
+            "transformer": {"path": "transformer"}, "vae": {"path": "vae/vae_v2.safetensors"},
+            "text_encoder": {"class": "stepvid.models.text.small:SmallBilingualEncoder", "path": "text_encoder"},
+            "defaults": {"num_frames": t["frames"], "height": t["height"], "width": t["width"],
+                         "steps": g["steps"], "cfg": g["cfg"], "shift": g["shift"], "fps": t["fps"],
+                         "positive_suffix": g["positive_suffix"], "negative_prompt": g["negative_prompt"]}}
+    (out / "stepvid.json").write_text(json.dumps(desc, indent=1, ensure_ascii=False))
+    (out / "MODEL_CARD.md").write_text(model_card(cfg, State(work).data["reports"], dit))
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    if size > cfg["max_bundle_mb"] * 1e6:
+        raise ValueError(f"bundled model is {size / 1e6:.1f} MB > max_bundle_mb={cfg['max_bundle_mb']}")
+    return {"bytes": size, "dit_params": sum(p.numel() for p in dit.parameters()), "weights": weights.name,
+            "files": sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())}
+
+
+def model_card(cfg: dict, reports: dict, dit) -> str:
+    """MODEL_CARD.md shipped next to the weights: what it is, how it was made, what it scored in training."""
+    v, t, d = reports.get("vae", {}), reports.get("text", {}), reports.get("dit", {})
+    c, g = dit.config, cfg["generate"]
+    tg = cfg["target"]
+    return f"""# stepvid bundled model
+
+A small Step-Video-family text-to-video model trained by `recipes/bundled/run.py` on stepvid's synthetic
+bilingual world (coloured shapes that move; English and Chinese captions). It only knows that world. Loaded by
+`stepvid generate` when no `--model` is given. Full description: docs/model-card.md.
+
+| component | architecture | parameters |
+|---|---|---|
+| DiT | StepVideoDiT, {c.num_layers} layers x {c.hidden_size} ({c.num_attention_heads} heads x {c.attention_head_dim}) | {sum(p.numel() for p in dit.parameters()):,} |
+| Video-VAE | causal 3D, per-frame GroupNorm, 8x16x16, dual path; z = {cfg["vae"]["config"]["z_channels"]} | {v.get("params", "?"):,} |
+| text encoder | SmallBilingualEncoder (causal sqrt-ALiBi stream + 77-token bidirectional stream) | {t.get("params", "?"):,} |
+
+Defaults: {tg["frames"]} frames at {tg["fps"]} fps, {tg["height"]}x{tg["width"]}, {g["steps"]} Euler steps, CFG {g["cfg"]}, shift {g["shift"]}.
+Weights stored in bf16.
+
+Training (numbers recorded by the recipe): VAE {v.get("steps", "?")} steps, held-out PSNR {v.get("heldout_psnr_db", "?")} dB;
+text encoder {t.get("steps", "?")} steps, held-out attribute accuracy EN {t.get("heldout_attr_acc_en", "?")} /
+ZH {t.get("heldout_attr_acc_zh", "?")}; DiT {d.get("global_step", "?")} steps over stages {d.get("run_steps", "?")}.
+Adherence and speed: `benchmarks/bundled_adherence.py`, `benchmarks/bundled_speed.py` (docs/benchmarks.md).
+"""
+
+
+# ------------------------------------------------------------------------------------------------ transfer
+def pack(work: Path, names: list[str], out: Path, tag: str) -> list[Path]:
+    """Tar ``work/<names>`` and split it into <= 15 MB parts ``artifacts-<tag>.tar.NN`` in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    tar_path = work / f"artifacts-{tag}.tar"
+    with tarfile.open(tar_path, "w") as tar:
+        for n in names:
+            if (work / n).exists():
+                tar.add(work / n, arcname=n)
+    data = tar_path.read_bytes()
+    parts = []
+    for i in range(math.ceil(len(data) / PART_BYTES)):
+        p = out / f"artifacts-{tag}.tar.{i:02d}"
+        p.write_bytes(data[i * PART_BYTES : (i + 1) * PART_BYTES])
+        parts.append(p)
+    tar_path.unlink()
+    return parts
+
+
+def unpack(src: Path, work: Path) -> list[str]:
+    """Reassemble every ``artifacts-*.tar.NN`` group in ``src`` and extract it into ``work``."""
+    groups: dict[str, list[Path]] = {}
+    for p in sorted(src.glob("artifacts-*.tar.[0-9][0-9]")):
+        groups.setdefault(p.name.rsplit(".", 1)[0], []).append(p)
+    if not groups:
+        raise FileNotFoundError(f"--from {src}: no artifacts-*.tar.NN files")
+    work.mkdir(parents=True, exist_ok=True)
+    for name, parts in groups.items():
+        tmp = work / name
+        with open(tmp, "wb") as f:
+            for p in parts:
+                f.write(p.read_bytes())
+        with tarfile.open(tmp) as tar:
+            for m in tar.getmembers():  # refuse absolute paths and parent references
+                if m.name.startswith("/") or ".." in Path(m.name).parts:
+                    raise ValueError(f"{name}: unsafe member path {m.name!r}")
+            tar.extractall(work)
+        tmp.unlink()
+    return sorted(groups)
+
+
+# ------------------------------------------------------------------------------------------------ main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--phase", required=True, choices=["vae", "text", "dit", "export", "all", "install"])
+    ap.add_argument("--budget-minutes", type=float, default=8.0, help="wall budget of this call, all included")
+    ap.add_argument("--out", type=Path, help="where results go (<= 8 files of <= 15 MB)")
+    ap.add_argument("--work", type=Path, default=REPO / "runs" / "bundled", help="state folder (resumable)")
+    ap.add_argument("--from", dest="src", type=Path, help="folder with a previous call's artifacts-*.tar.NN")
+    ap.add_argument("--config", type=Path, default=HERE / "config.yaml")
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument("--tiny", action="store_true", help="toy sizes: a CPU dry run of the whole recipe")
+    ap.add_argument("--device", default=None, help="default: cuda if available, else cpu")
+    ap.add_argument("--workers", type=int, default=None, help="render processes (default: CPUs - 1)")
+    ap.add_argument("--force", action="store_true", help="redo phases already marked done in --work")
+    args = ap.parse_args(argv)
+    start = time.time()
+    deadline = start + 60 * args.budget_minutes - 20  # 20 s for packing the results
+
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr), logging.FileHandler(work / "log.txt")]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", handlers=handlers, force=True)
+    if args.src:
+        log.info("unpacked %s from %s", unpack(args.src, work), args.src)
+    if args.phase == "install":
+        src = work / "bundled"
+        if not (src / "stepvid.json").exists():
+            raise SystemExit(f"{src} has no exported model; run --phase dit/export (or pass --from)")
+        dst = REPO / "stepvid" / "bundled"
+        dst.mkdir(parents=True, exist_ok=True)
+        for name in ("stepvid.json", "MODEL_CARD.md", "transformer", "vae", "text_encoder"):
+            if (dst / name).is_dir():
+                shutil.rmtree(dst / name)
+            elif (dst / name).exists():
+                (dst / name).unlink()
+            (shutil.copytree if (src / name).is_dir() else shutil.copy2)(src / name, dst / name)
+        print(f"installed {src} -> {dst}")
+        return 0
+    if args.out is None:
+        raise SystemExit("--out is required for training phases")
+    cfg = load_cfg(args.config, (TINY if args.tiny else []) + args.overrides)
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True  # fixed shapes per phase: let cuDNN pick its conv3d kernels
+    state = State(work)
+    report: dict[str, Any] = {"phase": args.phase, "device": str(device), "budget_minutes": args.budget_minutes}
+    if device.type == "cuda":
+        report["gpu"] = torch.cuda.get_device_name(device)
+
+    def run(key: str, fn, until: float) -> None:
+        if state.done(key) and not args.force:
+            log.info("%s: already done (state.json); --force redoes it", key)
+            report[key] = state.data["reports"].get(key)
+            return
+        if args.force and key == "dit":  # a fresh DiT run, not a resume of the old checkpoints
+            shutil.rmtree(work / "dit", ignore_errors=True)
+        t0 = time.time()
+        res = fn(until)
+        res["wall_s"] = round(time.time() - t0, 1)
+        report[key] = res
+        if res.get("finished", True):
+            state.finish(key, res)
+        else:  # stopped by the budget: a rerun on this --work resumes from the last checkpoint
+            state.data["reports"][key] = res
+            state.save()
+        log.info("%s: %s", key, json.dumps(res)[:2000])
+
+    phases = ["vae", "dit"] if args.phase == "all" else [args.phase]
+    for ph in phases:
+        left = deadline - time.time()
+        until = time.time() + (left * 0.35 if args.phase == "all" and ph == "vae" else left)
+        if ph in ("vae", "text"):
+            share = float(cfg["vae"]["share"]) if ph == "vae" else 0.0
+            if ph == "vae":
+                run("vae", lambda u: phase_vae(cfg, work, device, time.time() + share * (u - time.time()),
+                                               args.workers), until)
+            run("text", lambda u: phase_text(cfg, work, device, u, args.workers), until)
+            tag, names = "vae", ["vae", "text_encoder", "state.json"]
+        if ph == "dit":
+            run("dit", lambda u: phase_dit(cfg, work, device, u, args.workers), until)
+            state.data["done"] = [d for d in state.data["done"] if d != "export"]
+            run("export", lambda u: phase_export(cfg, work), until)
+            tag, names = "dit", ["bundled", "state.json"]
+        if ph == "export":
+            run("export", lambda u: phase_export(cfg, work), until)
+            tag, names = "dit", ["bundled", "state.json"]
+    parts = pack(work, names, args.out, tag)
+    report["artifacts"] = [p.name for p in parts]
+    report["wall_s"] = round(time.time() - start, 1)
+    (args.out / "report.json").write_text(json.dumps(report, indent=1))
+    shutil.copy2(work / "log.txt", args.out / "log.txt")
+    n_files = len(list(args.out.iterdir()))
+    if n_files > MAX_RETURN_FILES:
+        log.warning("%s holds %d files (> %d come back)", args.out, n_files, MAX_RETURN_FILES)
+    print(json.dumps({k: v for k, v in report.items() if k in ("phase", "wall_s", "artifacts")}))
+    for key in ("vae", "text", "dit", "export"):
+        if key in report and isinstance(report[key], dict):
+            r = report[key]
+            brief = {k: r[k] for k in ("heldout_psnr_db", "heldout_attr_acc_en", "heldout_attr_acc_zh", "global_step",
+                                       "finished", "bytes", "steps", "wall_s") if k in r}
+            print(f"{key}: {json.dumps(brief)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Video-DPO step (report §4): Diffusion-DPO on flow-matching velocity errors, winner and loser sharing
+the noise and the timestep, against a frozen reference model. The loss itself is
+:func:`stepvid.diffusion.flow.dpo_loss`; this module evaluates the four velocity errors it needs.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+
+from stepvid.diffusion.flow import dpo_loss, interpolate, per_sample_mse, velocity_target
+
+__all__ = ["dpo_step_loss"]
+
+VelocityModel = Callable[..., torch.Tensor]
+
+
+def dpo_step_loss(policy: VelocityModel, reference: VelocityModel, winner: torch.Tensor, loser: torch.Tensor,
+                  noise: torch.Tensor, tau: torch.Tensor, cond: tuple, beta: float) -> tuple[torch.Tensor, dict]:
+    """Latents ``winner``/``loser`` [B, F, C, h, w], one ``noise`` and ``tau`` [B] for both; ``cond`` is the
+    rest of the model call (llm, clip, mask). Returns (loss, metrics incl. implicit accuracy and margin)."""
+    x = torch.cat([interpolate(noise, winner, tau), interpolate(noise, loser, tau)])
+    t = torch.cat([tau, tau])
+    c = tuple(torch.cat([a, a]) if isinstance(a, torch.Tensor) else a for a in cond)
+    target = torch.cat([velocity_target(noise, winner), velocity_target(noise, loser)])
+    err = per_sample_mse(policy(x, t, *c), target)
+    with torch.no_grad():
+        ref = per_sample_mse(reference(x, t, *c), target)
+    b = winner.shape[0]
+    return dpo_loss(err[:b], err[b:], ref[:b], ref[b:], beta)

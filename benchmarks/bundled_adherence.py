@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from stepvid.world import caption, judge, render_video, sample_scene  # noqa: E402
+from stepvid.world import caption, judge, render_video, sample_scene
 
 
 def heldout_prompts(n: int, num_objects: int, style: str, seed: int = 2026) -> list[dict]:
@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     ap.add_argument("--style", choices=["short", "dense"], default="short")
     ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
-    ap.add_argument("--cfg", type=float, default=None)
+    ap.add_argument("--cfg", type=float, default=None, help="guidance scale (default: the model's)")
+    ap.add_argument("--shift", type=float, default=None, help="sampler time shift (default: the model's)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--ground-truth", action="store_true", help="judge renders of the prompts' specs (ceiling)")
     ap.add_argument("--vae-psnr", type=int, default=0, metavar="N", help="also VAE PSNR on N held-out clips")
@@ -95,14 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     prompts = [p for k in args.objects for p in heldout_prompts(args.n, k, args.style)]
     pipe = None
     model_dir = args.model
-    if not args.ground_truth or args.vae_psnr:
-        if model_dir is None:
-            from stepvid.pipeline_cli import bundled_model_dir
+    if (not args.ground_truth or args.vae_psnr) and model_dir is None:
+        from stepvid.pipeline_cli import bundled_model_dir
 
-            model_dir = bundled_model_dir()
-            if model_dir is None:
-                print("no bundled model in stepvid/bundled/; pass --model DIR", file=sys.stderr)
-                return 2
+        model_dir = bundled_model_dir()
+        if model_dir is None:
+            print("no bundled model in stepvid/bundled/; pass --model DIR", file=sys.stderr)
+            return 2
     if not args.ground_truth:
         from stepvid.pipeline import TextToVideoPipeline
 
@@ -115,11 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm.auto import tqdm
 
     jobs = [(p, s) for p in prompts for s in (args.seeds if pipe is not None else [0])]
-    for p, seed in tqdm(jobs, desc="adherence", unit="video"):
+    for p, seed in tqdm(jobs, desc="adherence", unit="video", mininterval=5, disable=None):
         if pipe is None:
             frames = render_video(p["spec"], h, w, f)
         else:
-            frames = pipe(p["prompt"], seed=seed, steps=args.steps, cfg=args.cfg, progress=False)
+            frames = pipe(p["prompt"], seed=seed, steps=args.steps, cfg=args.cfg, shift=args.shift, progress=False)
         res = judge(frames, prompt=p["prompt"])
         rows.append({"id": p["id"], "objects": p["objects"], "lang": p["lang"], "seed": seed, "prompt": p["prompt"],
                      "passed": bool(res.passed), "score": float(res.score), "attributes": res.by_type()})
@@ -141,8 +141,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{vae_psnr(model_dir, args.vae_psnr, h, w, f, args.device):.2f} dB")
     if args.out:
         with open(args.out, "w") as fh:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     return 0
 
 

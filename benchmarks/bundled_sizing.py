@@ -15,7 +15,6 @@ threads) is less sensitive to other load than wall time.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import time
@@ -23,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import torch  # noqa: E402
+import torch
 
-from stepvid.models.dit import StepVideoDiT, dit_config, estimate_flops  # noqa: E402
-from stepvid.models.text.small import SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer  # noqa: E402
-from stepvid.models.vae import VideoVAE  # noqa: E402
+from stepvid.models.dit import StepVideoDiT, dit_config, estimate_flops
+from stepvid.models.text.small import SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer
+from stepvid.models.vae import VideoVAE
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:

@@ -1,6 +1,6 @@
 """Curation accuracy on raw-footage mode (known ground truth): scene cuts and per-defect precision/recall.
 
-    python benchmarks/curate_accuracy.py [--videos 12] [--height 360] [--width 640] [--workers 2] [--seed 2]
+    python benchmarks/curate_accuracy.py [--videos 12] [--height 360] [--width 640] [--workers 2] [--seed 4]
 
 Generates raw videos (stepvid.world.raw, cached in --data), runs `stepvid curate` stages split+tags+dedup,
 and scores:
@@ -21,9 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PRED = {"static": "is_static", "subtitle": "has_subtitle", "watermark": "has_watermark",
-        "black_border": "has_black_border", "blur": "is_blurry", "near_duplicate": "is_duplicate",
-        "shake": "is_shaky", "saturation": ("is_undersaturated", "is_oversaturated")}
+PRED = {
+    "static": "is_static",
+    "subtitle": "has_subtitle",
+    "watermark": "has_watermark",
+    "black_border": "has_black_border",
+    "blur": "is_blurry",
+    "near_duplicate": "is_duplicate",
+    "shake": "is_shaky",
+    "saturation": ("is_undersaturated", "is_oversaturated"),
+}
 REQUIRED = ("static", "subtitle", "watermark", "black_border", "blur", "near_duplicate")
 
 
@@ -53,7 +60,7 @@ def main() -> None:
     ap.add_argument("--videos", type=int, default=12)
     ap.add_argument("--height", type=int, default=360)
     ap.add_argument("--width", type=int, default=640)
-    ap.add_argument("--seed", type=int, default=2, help="thresholds were tuned on seed 1; 2 is held out")
+    ap.add_argument("--seed", type=int, default=4, help="thresholds were tuned on seeds 1-3; 4 is held out")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data", default="/tmp/stepvid_curate_bench/raw")
     ap.add_argument("--out", default="/tmp/stepvid_curate_bench/out")
@@ -77,15 +84,27 @@ def main() -> None:
         data.mkdir(parents=True, exist_ok=True)
         todo = [i for i in range(args.videos) if not sidecar_path(data / f"raw_{i:05d}.mp4").exists()]
         with ProcessPoolExecutor(args.workers) as pool:
-            list(pool.map(write_raw_video, [data / f"raw_{i:05d}.mp4" for i in todo],
-                          [args.seed * 100003 + i for i in todo], [rcfg] * len(todo)))
+            list(
+                pool.map(
+                    write_raw_video,
+                    [data / f"raw_{i:05d}.mp4" for i in todo],
+                    [args.seed * 100003 + i for i in todo],
+                    [rcfg] * len(todo),
+                )
+            )
     paths = write_raw_dataset(data, args.videos, args.seed, rcfg, procedural_scene)
     t_gen = time.perf_counter() - t0
     if args.fresh:
         shutil.rmtree(args.out, ignore_errors=True)
     t1 = time.perf_counter()
-    res = run_curation([str(p) for p in paths], args.out, CurateConfig(), stages=("split", "tags", "dedup"),
-                       workers=args.workers, report=True)
+    res = run_curation(
+        [str(p) for p in paths],
+        args.out,
+        CurateConfig(),
+        stages=("split", "tags", "dedup"),
+        workers=args.workers,
+        report=True,
+    )
     t_cur = time.perf_counter() - t1
     hit = ntrue = nfound = 0
     counts = {k: [0, 0, 0] for k in PRED}  # tp, fp, fn
@@ -105,8 +124,10 @@ def main() -> None:
                 counts[k][1] += pred and not gt[k]
                 counts[k][2] += gt[k] and not pred
     frames = sum(json.loads(sidecar_path(p).read_text())["num_frames"] for p in paths)
-    print(f"{len(paths)} videos, {frames} frames ({frames / 24:.0f} s) at {args.height}x{args.width}, "
-          f"{len(res.clips)} clips; generation {t_gen:.0f} s, curation {t_cur:.0f} s")
+    print(
+        f"{len(paths)} videos, {frames} frames ({frames / 24:.0f} s) at {args.height}x{args.width}, "
+        f"{len(res.clips)} clips; generation {t_gen:.0f} s, curation {t_cur:.0f} s"
+    )
     print(f"{'what':16s} {'prec':>6s} {'recall':>6s}  tp/fp/fn")
     rec = hit / max(ntrue, 1)
     prec = hit / max(nfound, 1)

@@ -48,9 +48,13 @@ def main() -> None:
     wall = time.perf_counter() - t
     stages = {k: v for k, v in res.seconds.items() if k != "shards_wall"}
     total = sum(stages.values())
-    print(f"{len(paths)} videos, {seconds_of_video:.0f} s of {args.height}p video, {len(res.clips)} clips, "
-          f"{args.workers} workers: {wall:.1f} s wall")
-    print(f"throughput: {seconds_of_video / wall:.2f} s of video per s ({seconds_of_video / wall / max(1, args.workers):.2f} per worker)")
+    print(
+        f"{len(paths)} videos, {seconds_of_video:.0f} s of {args.height}p video, {len(res.clips)} clips, "
+        f"{args.workers} workers: {wall:.1f} s wall"
+    )
+    print(
+        f"throughput: {seconds_of_video / wall:.2f} s of video per s ({seconds_of_video / wall / max(1, args.workers):.2f} per worker)"
+    )
     for k, v in sorted(stages.items(), key=lambda kv: -kv[1]):
         print(f"  {k:8s} {v:7.1f} s  {100 * v / total:5.1f} %")
 

@@ -24,23 +24,37 @@ import torch.distributed as dist
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from stepvid.models.dit import StepVideoDiT  # noqa: E402
-from stepvid.train.common import measure_matmul_tflops  # noqa: E402
-from stepvid.train.distributed import apply_fsdp, init_distributed  # noqa: E402
+from stepvid.models.dit import StepVideoDiT
+from stepvid.train.common import measure_matmul_tflops
+from stepvid.train.distributed import apply_fsdp, init_distributed
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--layers", type=int, default=8, help="DiT blocks (the released model has 48)")
-    ap.add_argument("--grid", type=int, nargs=3, default=[36, 16, 16], metavar=("F", "H", "W"),
-                    help="latent grid per sample (default 204x256x256 video -> 36x16x16)")
+    ap.add_argument(
+        "--grid",
+        type=int,
+        nargs=3,
+        default=[36, 16, 16],
+        metavar=("F", "H", "W"),
+        help="latent grid per sample (default 204x256x256 video -> 36x16x16)",
+    )
     ap.add_argument("--batch", type=int, default=1, help="samples per GPU")
     ap.add_argument("--text-len", type=int, default=320, help="Step-LLM tokens (CLIP adds 77)")
     ap.add_argument("--steps", type=int, default=6, help="timed steps (after 2 warm-up steps)")
-    ap.add_argument("--ac-fraction", type=float, default=1.0, help="fraction of blocks with activation checkpointing")
-    ap.add_argument("--no-reshard", action="store_true", help="keep gathered params after forward (more memory, less comm)")
+    ap.add_argument(
+        "--ac-fraction", type=float, default=1.0, help="fraction of blocks with activation checkpointing"
+    )
+    ap.add_argument(
+        "--no-reshard",
+        action="store_true",
+        help="keep gathered params after forward (more memory, less comm)",
+    )
     ap.add_argument("--compile", action="store_true", help="torch.compile each block")
-    ap.add_argument("--peak-tflops", type=float, default=None, help="MFU denominator (default: measured matmul rate)")
+    ap.add_argument(
+        "--peak-tflops", type=float, default=None, help="MFU denominator (default: measured matmul rate)"
+    )
     ap.add_argument("--device", default="cuda")
     ap.add_argument("--tiny", action="store_true", help="CPU smoke test: 2 heads x 64, grid 2x4x4, text 8")
     args = ap.parse_args()
@@ -50,14 +64,18 @@ def main() -> int:
     main_rank = info.rank == 0
     kw = {"num_layers": args.layers}
     if args.tiny:
-        kw.update(num_attention_heads=2, attention_head_dim=64, rope_split=(32, 16, 16), caption_channels=(64, 32))
+        kw.update(
+            num_attention_heads=2, attention_head_dim=64, rope_split=(32, 16, 16), caption_channels=(64, 32)
+        )
         args.grid, args.text_len = [2, 4, 4], 8
     f, h, w = args.grid
     tokens = f * h * w
 
     peak = args.peak_tflops
     if peak is None:
-        peak = measure_matmul_tflops(dev, n=8192 if dev.type == "cuda" else 512, iters=20 if dev.type == "cuda" else 2)
+        peak = measure_matmul_tflops(
+            dev, n=8192 if dev.type == "cuda" else 512, iters=20 if dev.type == "cuda" else 2
+        )
         if info.distributed:  # one denominator for all ranks: the slowest GPU's rate
             t = torch.tensor([peak], device=dev)
             dist.all_reduce(t, op=dist.ReduceOp.MIN)
@@ -116,8 +134,11 @@ def main() -> int:
                 times.append(time.perf_counter() - t0)
     except torch.cuda.OutOfMemoryError:
         mem = torch.cuda.max_memory_allocated(dev) / 2**30
-        print(f"[rank {info.rank}] CUDA out of memory at {args.layers} layers (peak {mem:.1f} GiB): rerun with "
-              f"fewer layers, e.g. --layers {max(1, args.layers // 2)}, or more GPUs", file=sys.stderr)
+        print(
+            f"[rank {info.rank}] CUDA out of memory at {args.layers} layers (peak {mem:.1f} GiB): rerun with "
+            f"fewer layers, e.g. --layers {max(1, args.layers // 2)}, or more GPUs",
+            file=sys.stderr,
+        )
         return 3
     t = torch.tensor([sorted(times)[len(times) // 2]], device=dev)
     if info.distributed:
@@ -130,11 +151,18 @@ def main() -> int:
         params = sum(p.numel() for p in model.parameters())  # a DTensor's numel is the global size
         rows = [
             ("device", f"{info.world_size} x {name}"),
-            ("model", f"width {cfg.hidden_size}, {cfg.num_attention_heads} heads, {cfg.num_layers} layers, "
-                      f"{params / 1e9:.2f} B params"),
+            (
+                "model",
+                f"width {cfg.hidden_size}, {cfg.num_attention_heads} heads, {cfg.num_layers} layers, "
+                f"{params / 1e9:.2f} B params",
+            ),
             ("batch / GPU", f"{b} x {f}x{h}x{w} latent = {tokens} video tokens, text {77 + args.text_len}"),
-            ("parallel", f"FSDP2 over {info.world_size} ranks, bf16 params / fp32 reduce, AC on "
-                         f"{n_blocks_ac}/{cfg.num_layers} blocks{', compiled' if args.compile else ''}"),
+            (
+                "parallel",
+                (f"FSDP2 over {info.world_size} ranks, bf16 params / fp32 reduce" if info.distributed
+                 else "single process, bf16 params and AdamW state (no FSDP)") + ", AC on "
+                f"{n_blocks_ac}/{cfg.num_layers} blocks{', compiled' if args.compile else ''}",
+            ),
             ("step time (median)", f"{step_s * 1e3:.1f} ms"),
             ("model TFLOP / step / GPU", f"{flops / 1e12:.1f}"),
             ("achieved TFLOP/s / GPU", f"{achieved:.1f}"),
@@ -145,10 +173,12 @@ def main() -> int:
         ]
         width = max(len(k) for k, _ in rows)
         print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
-        print(f"- DiT training MFU (30B width, {cfg.num_layers} layers, 204x256x256, FSDP2+AC): "
-              f"{achieved / peak:.1%} of measured bf16 matmul ({achieved:.0f} TFLOP/s/GPU) — "
-              f"torchrun --nproc-per-node {info.world_size} benchmarks/train_mfu.py --layers {cfg.num_layers}, "
-              f"{info.world_size}x {name}, {time.strftime('%Y-%m-%d')}")
+        print(
+            f"- DiT training MFU (30B width, {cfg.num_layers} layers, 204x256x256, FSDP2+AC): "
+            f"{achieved / peak:.1%} of measured bf16 matmul ({achieved:.0f} TFLOP/s/GPU) — "
+            f"torchrun --nproc-per-node {info.world_size} benchmarks/train_mfu.py --layers {cfg.num_layers}, "
+            f"{info.world_size}x {name}, {time.strftime('%Y-%m-%d')}"
+        )
     if info.distributed:
         dist.destroy_process_group()
     return 0
@@ -161,4 +191,11 @@ def _flops(cfg, tokens: int, text_len: int, batch: int) -> float:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except torch.cuda.OutOfMemoryError:  # during model materialisation / sharding
+        print(
+            "CUDA out of memory while building the model: rerun with fewer --layers or more GPUs",
+            file=sys.stderr,
+        )
+        sys.exit(3)

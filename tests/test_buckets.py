@@ -15,14 +15,17 @@ def test_default_scheme_is_the_reports():
     assert len(s.buckets) == 12  # 4 lengths x landscape / portrait / square
 
 
-@pytest.mark.parametrize("kind,frames,h,w,expect", [
-    ("image", 1, 512, 512, (1, 256, 256)),
-    ("image", 1, 1080, 1920, (1, 192, 320)),      # landscape
-    ("image", 1, 1920, 1080, (1, 320, 192)),      # portrait
-    ("video", 250, 720, 1280, (204, 192, 320)),   # longest bucket it can fill
-    ("video", 150, 600, 640, (136, 256, 256)),    # nearly square
-    ("video", 70, 1280, 720, (68, 320, 192)),
-])
+@pytest.mark.parametrize(
+    "kind,frames,h,w,expect",
+    [
+        ("image", 1, 512, 512, (1, 256, 256)),
+        ("image", 1, 1080, 1920, (1, 192, 320)),  # landscape
+        ("image", 1, 1920, 1080, (1, 320, 192)),  # portrait
+        ("video", 250, 720, 1280, (204, 192, 320)),  # longest bucket it can fill
+        ("video", 150, 600, 640, (136, 256, 256)),  # nearly square
+        ("video", 70, 1280, 720, (68, 320, 192)),
+    ],
+)
 def test_assignment(kind, frames, h, w, expect):
     s = BucketScheme.from_config({})
     b = s.buckets[s.assign(kind, frames, h, w)]
@@ -40,20 +43,25 @@ def test_rejections_and_videos_as_images():
     assert stills.buckets[stills.assign("video", 100, 256, 256)].num_frames == 1
 
 
-@pytest.mark.parametrize("cfg,msg", [
-    ({"frames": [1, 70]}, "invalid frame count 70"),
-    ({"sizes": [[250, 256]]}, r"invalid size \[250, 256\]"),
-    ({"batch_size": 0}, "batch_size must be >= 1"),
-    ({"frmaes": [1]}, r"unknown key\(s\) \['frmaes'\]"),
-    ({"batch_sizes": {"1x999x256": 3}}, "unknown bucket '1x999x256'"),
-])
+@pytest.mark.parametrize(
+    "cfg,msg",
+    [
+        ({"frames": [1, 70]}, "invalid frame count 70"),
+        ({"sizes": [[250, 256]]}, r"invalid size \[250, 256\]"),
+        ({"batch_size": 0}, "batch_size must be >= 1"),
+        ({"frmaes": [1]}, r"unknown key\(s\) \['frmaes'\]"),
+        ({"batch_sizes": {"1x999x256": 3}}, "unknown bucket '1x999x256'"),
+    ],
+)
 def test_invalid_buckets_name_the_problem(cfg, msg):
     with pytest.raises(ValueError, match=msg):
         BucketScheme.from_config(cfg)
 
 
 def test_balance_matches_token_ratio():
-    s = BucketScheme.from_config({"frames": [1, 204], "sizes": [[256, 256]], "batch_size": 1, "balance": True})
+    s = BucketScheme.from_config(
+        {"frames": [1, 204], "sizes": [[256, 256]], "batch_size": 1, "balance": True}
+    )
     bs = {b.num_frames: b.batch_size for b in s.buckets}
     assert bs[204] == 1 and bs[1] == latent_tokens(204, 256, 256) // latent_tokens(1, 256, 256) == 36
 

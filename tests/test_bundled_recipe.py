@@ -13,10 +13,10 @@ import pytest
 RECIPE = Path(__file__).resolve().parents[1] / "recipes" / "bundled"
 sys.path.insert(0, str(RECIPE))
 
-import world_data as wd  # noqa: E402
+import world_data as wd
 
-from stepvid.world import parse_prompt  # noqa: E402
-from stepvid.world.captions import request_from_spec  # noqa: E402
+from stepvid.world import parse_prompt
+from stepvid.world.captions import request_from_spec
 
 
 def test_labels_encode_what_the_caption_says():
@@ -51,14 +51,21 @@ def test_scenes_are_deterministic_and_split_respected():
 
 
 def test_render_many_matches_serial_render():
-    jobs = [wd.RenderJob(1, i, 32, 48, 17) for i in range(3)] + [wd.RenderJob(1, 0, 32, 48, 1)]
-    got = [x for chunk in wd.render_many(jobs, workers=1, chunk=2) for x in chunk]
-    assert [g[0].shape for g in got] == [(17, 32, 48, 3)] * 3 + [(1, 32, 48, 3)]
-    from stepvid.world import render_image
+    from stepvid.world import render_image, render_video
 
-    assert np.array_equal(got[3][0][0], render_image(wd.scene(1, 0), 32, 48))
-    assert all(g.motion is None for g in parse_prompt(got[3][1]["en_short"]).groups)  # image captions: no motion
-    assert parse_prompt(got[0][1]["zh_dense"]) == request_from_spec(wd.scene(1, 0), "dense")
+    jobs = [wd.RenderJob(1, i, 32, 48, 17) for i in range(3)]
+    serial = [(f.copy(), c) for f, c in wd.render_many(jobs, workers=1, chunk=2)]
+    shared = [(f.copy(), c) for f, c in wd.render_many(jobs, workers=2, chunk=2)]  # shared-memory path
+    assert [f.shape for f, _ in serial] == [(2, 17, 32, 48, 3), (1, 17, 32, 48, 3)]
+    for (a, ca), (b, cb) in zip(serial, shared):
+        assert np.array_equal(a, b) and ca == cb
+    assert np.array_equal(serial[1][0][0], render_video(wd.scene(1, 2), 32, 48, 17))
+    (img, caps), = wd.render_many([wd.RenderJob(1, 0, 32, 48, 1)], workers=1)
+    assert np.array_equal(img[0, 0], render_image(wd.scene(1, 0), 32, 48))
+    assert all(g.motion is None for g in parse_prompt(caps[0]["en_short"]).groups)  # image captions: no motion
+    assert parse_prompt(serial[0][1][0]["zh_dense"]) == request_from_spec(wd.scene(1, 0), "dense")
+    with pytest.raises(ValueError, match="same frames"):
+        list(wd.render_many(jobs + [wd.RenderJob(1, 0, 32, 48, 1)], workers=1))
 
 
 def test_pack_unpack_round_trip_in_parts(tmp_path, monkeypatch):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import http.server
-import io
 import json
 import os
 import signal
@@ -26,7 +25,6 @@ from stepvid.data.curate.expr import FilterError, compile_filter
 from stepvid.data.curate.split import clips_from_shots, detect_boundaries, shots_from_boundaries
 from stepvid.data.curate.tags import black_border, blur_measures, motion_stats, phashes, watermark_tags
 from stepvid.data.manifest import read_manifest
-from stepvid.video import write_video
 from stepvid.world.raw import RawConfig, write_raw_dataset
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +35,11 @@ def _textured(seed: int, t: int, h: int = 72, w: int = 128, speed: float = 1.0) 
     import cv2
 
     rng = np.random.default_rng(seed)
-    big = cv2.resize(rng.integers(0, 255, (h // 12, w // 6 + 6, 3)).astype(np.uint8), (2 * w + 64, h), interpolation=cv2.INTER_CUBIC)
+    big = cv2.resize(
+        rng.integers(0, 255, (h // 12, w // 6 + 6, 3)).astype(np.uint8),
+        (2 * w + 64, h),
+        interpolation=cv2.INTER_CUBIC,
+    )
     return np.stack([big[:, int(i * speed) : int(i * speed) + w] for i in range(t)])
 
 
@@ -45,8 +47,12 @@ def test_split_cut_dissolve_fade():
     a, b, c, d = (_textured(i, 60, speed=0.25) for i in range(4))
     w = (np.arange(12)[:, None, None, None] + 1) / 13
     dissolve = (a[-12:] * (1 - w) + b[:12] * w).astype(np.uint8)
-    fade = np.concatenate([(c[-6:] * np.linspace(1, 0, 6)[:, None, None, None]).astype(np.uint8),
-                           (d[:6] * np.linspace(0, 1, 6)[:, None, None, None]).astype(np.uint8)])
+    fade = np.concatenate(
+        [
+            (c[-6:] * np.linspace(1, 0, 6)[:, None, None, None]).astype(np.uint8),
+            (d[:6] * np.linspace(0, 1, 6)[:, None, None, None]).astype(np.uint8),
+        ]
+    )
     video = np.concatenate([a[:-12], dissolve, b[12:], c[:-6], fade, d[6:]])
     # true boundaries: dissolve centred at 54, hard cut at 108 (b|c), black at 162..168
     found = detect_boundaries(video, CurateConfig())
@@ -87,7 +93,9 @@ def test_watermark_across_shots():
     for shot in range(3):
         ev = np.zeros((4, 2, 48, 64), np.float32)
         ev[1, 0, 5:15, 40:60] = 1.0  # logo edges in the top-right corner, same direction in every shot
-        ang = rng.uniform(0, 2 * np.pi, (48, 64))  # background edges that persist by chance, random directions
+        ang = rng.uniform(
+            0, 2 * np.pi, (48, 64)
+        )  # background edges that persist by chance, random directions
         noise = rng.random((48, 64)) < 0.3
         ev[2, 0], ev[2, 1] = np.where(noise, np.cos(ang), 0), np.where(noise, np.sin(ang), 0)
         clips.append({"shot": shot, "_corners": ev})
@@ -103,8 +111,11 @@ def test_near_duplicates():
     base = _textured(11, 8, 120, 200, speed=2)
     crop = np.stack([cv2.resize(f[4:-4, 6:-6], (200, 120)) for f in base])
     other = _textured(12, 8, 120, 200, speed=2)
-    rows = [{"clip_id": "a", "phash": phashes(base)}, {"clip_id": "b", "phash": phashes(other)},
-            {"clip_id": "c", "phash": phashes(crop)}]
+    rows = [
+        {"clip_id": "a", "phash": phashes(base)},
+        {"clip_id": "b", "phash": phashes(other)},
+        {"clip_id": "c", "phash": phashes(crop)},
+    ]
     assert mark_duplicates(rows, 10) == 1
     assert [r["is_duplicate"] for r in rows] == [False, False, True] and rows[2]["dup_of"] == "a"
 
@@ -123,20 +134,38 @@ def test_kmeans_and_balance():
 
 
 def test_filter_expressions_safe_and_clear():
-    rows = [{"motion_mean": m, "has_subtitle": s, "caption": c, "q": None}
-            for m in (0.1, 0.6, 2.0) for s in (True, False) for c in ("", "x")]
-    cases = {"motion_mean > 0.5 and not has_subtitle": lambda r: r["motion_mean"] > 0.5 and not r["has_subtitle"],
-             "0.5 <= motion_mean * 2 < 3 or caption == 'x'": lambda r: 0.5 <= r["motion_mean"] * 2 < 3 or r["caption"] == "x",
-             "abs(motion_mean - 1) < 0.5": lambda r: abs(r["motion_mean"] - 1) < 0.5,
-             "caption in ('x', 'y')": lambda r: r["caption"] in ("x", "y")}
+    rows = [
+        {"motion_mean": m, "has_subtitle": s, "caption": c, "q": None}
+        for m in (0.1, 0.6, 2.0)
+        for s in (True, False)
+        for c in ("", "x")
+    ]
+    cases = {
+        "motion_mean > 0.5 and not has_subtitle": lambda r: r["motion_mean"] > 0.5 and not r["has_subtitle"],
+        "0.5 <= motion_mean * 2 < 3 or caption == 'x'": lambda r: (
+            0.5 <= r["motion_mean"] * 2 < 3 or r["caption"] == "x"
+        ),
+        "abs(motion_mean - 1) < 0.5": lambda r: abs(r["motion_mean"] - 1) < 0.5,
+        "caption in ('x', 'y')": lambda r: r["caption"] in ("x", "y"),
+    }
     for expr, ref in cases.items():
         pred = compile_filter(expr, rows[0].keys())
         assert [pred(r) for r in rows] == [ref(r) for r in rows], expr
-    assert not compile_filter("q > 1")(rows[0]) and not compile_filter("q < 1")(rows[0])  # missing never passes
+    assert not compile_filter("q > 1")(rows[0]) and not compile_filter("q < 1")(
+        rows[0]
+    )  # missing never passes
     with pytest.raises(FilterError, match="unknown column 'motion'"):
         compile_filter("motion > 1", rows[0].keys())
-    for bad in ("__import__('os').system('true')", "motion_mean.real > 0", "caption[0] == 'x'",
-                "(lambda: 1)()", "[x for x in caption]", "open('f')", "motion_mean if 1 else 2", "a := 1"):
+    for bad in (
+        "__import__('os').system('true')",
+        "motion_mean.real > 0",
+        "caption[0] == 'x'",
+        "(lambda: 1)()",
+        "[x for x in caption]",
+        "open('f')",
+        "motion_mean if 1 else 2",
+        "a := 1",
+    ):
         with pytest.raises(FilterError):
             compile_filter(bad, rows[0].keys())
     with pytest.raises(FilterError, match="syntax error"):
@@ -159,7 +188,16 @@ class _FakeVLM(http.server.BaseHTTPRequestHandler):
         images = [c["image_url"]["url"] for c in body["messages"][0]["content"] if c["type"] == "image_url"]
         ok = all(base64.b64decode(u.split(",", 1)[1])[:2] == b"\xff\xd8" for u in images)  # JPEG magic
         text = body["messages"][0]["content"][0]["text"].split()[0]
-        reply = {"choices": [{"message": {"role": "assistant", "content": f"{text} {len(images)} {'jpeg' if ok else 'bad'}"}}]}
+        reply = {
+            "choices": [
+                {
+                    "message": {
+                        "role": "assistant",
+                        "content": f"{text} {len(images)} {'jpeg' if ok else 'bad'}",
+                    }
+                }
+            ]
+        }
         data = json.dumps(reply).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -177,9 +215,16 @@ def test_openai_captioner_protocol(tmp_path, monkeypatch):
     try:
         monkeypatch.setenv("TEST_VLM_KEY", "sekret")
         frames = _textured(1, 8)
-        cap = OpenAICaptioner(f"http://127.0.0.1:{server.server_port}/v1", "tiny-vlm", "TEST_VLM_KEY",
-                              kinds=("short", "title"), batch_size=2, backoff=0.01, requests_per_second=100,
-                              frames_fn=lambda row: frames)
+        cap = OpenAICaptioner(
+            f"http://127.0.0.1:{server.server_port}/v1",
+            "tiny-vlm",
+            "TEST_VLM_KEY",
+            kinds=("short", "title"),
+            batch_size=2,
+            backoff=0.01,
+            requests_per_second=100,
+            frames_fn=lambda row: frames,
+        )
         rows = [{"clip_id": f"c{i}"} for i in range(3)]
         assert caption_rows(rows, cap, tmp_path / "cache.jsonl") == 3
         assert rows[0]["captions"] == {"short": "Describe 8 jpeg", "title": "Give 8 jpeg"}
@@ -197,7 +242,9 @@ def test_openai_captioner_protocol(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def tiny_videos(tmp_path_factory):
     d = tmp_path_factory.mktemp("raw")
-    cfg = RawConfig(height=96, width=160, fps=12, scenes=(3, 4), scene_seconds=(2.5, 3.0), transition_frames=6)
+    cfg = RawConfig(
+        height=96, width=160, fps=12, scenes=(3, 4), scene_seconds=(2.5, 3.0), transition_frames=6
+    )
     write_raw_dataset(d, 4, seed=5, cfg=cfg, progress=False)
     return d
 
@@ -227,22 +274,43 @@ def test_bad_inputs_recorded_not_fatal(tiny_videos, tmp_path):
     failed = [json.loads(x) for x in (tmp_path / "out" / "failed.jsonl").read_text().splitlines()]
     assert len(failed) == 4
     kept = read_manifest(tmp_path / "out" / "manifest.parquet")
-    assert all(os.path.exists(r["path"]) and r["caption"] for r in kept)  # ground-truth captions from sidecars
-    huge = run_curation([str(d / "raw_00001.mp4")], tmp_path / "out2", CurateConfig(max_bytes=1000), progress=False)
+    assert all(
+        os.path.exists(r["path"]) and r["caption"] for r in kept
+    )  # ground-truth captions from sidecars
+    huge = run_curation(
+        [str(d / "raw_00001.mp4")], tmp_path / "out2", CurateConfig(max_bytes=1000), progress=False
+    )
     assert "huge file" in huge.failed[0]["reason"]
 
 
 def _cli(inputs, out, *extra):
-    return [sys.executable, "-m", "stepvid.cli", "curate", "run", str(inputs), "--out", str(out), "--workers", "1",
-            "--set", "min_seconds=1", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "stepvid.cli",
+        "curate",
+        "run",
+        str(inputs),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--set",
+        "min_seconds=1",
+        *extra,
+    ]
 
 
 def test_kill9_then_resume_gives_identical_manifest(tiny_videos, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    full = subprocess.run(_cli(tiny_videos, tmp_path / "full"), env=env, capture_output=True, text=True, timeout=300)
+    full = subprocess.run(
+        _cli(tiny_videos, tmp_path / "full"), env=env, capture_output=True, text=True, timeout=300
+    )
     assert full.returncode == 0, full.stderr
     out = tmp_path / "killed"
-    proc = subprocess.Popen(_cli(tiny_videos, out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        _cli(tiny_videos, out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     shards = out / "shards"
     deadline = time.time() + 120
     while time.time() < deadline and not (shards.exists() and list(shards.glob("*.json"))):
@@ -257,10 +325,12 @@ def test_kill9_then_resume_gives_identical_manifest(tiny_videos, tmp_path):
     a = read_manifest(tmp_path / "full" / "clips.parquet", resolve_paths=False)
     b = read_manifest(out / "clips.parquet", resolve_paths=False)
     assert a == b and len({r["clip_id"] for r in b}) == len(b)
-    assert read_manifest(tmp_path / "full" / "manifest.parquet", resolve_paths=False) == \
-        read_manifest(out / "manifest.parquet", resolve_paths=False)
+    assert read_manifest(tmp_path / "full" / "manifest.parquet", resolve_paths=False) == read_manifest(
+        out / "manifest.parquet", resolve_paths=False
+    )
 
 
+@pytest.mark.slow  # starting a local Ray cluster takes ~20-40 s on 2 cores
 def test_ray_engine_matches_local(tiny_videos, tmp_path):
     try:
         import ray  # noqa: F401

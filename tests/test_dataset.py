@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 import numpy as np
-import pytest
 import torch
 
 from stepvid.data.buckets import BucketScheme
@@ -14,7 +13,13 @@ from stepvid.data.dataset import VideoDataset, collate, load_rows, resize_crop
 from stepvid.data.manifest import write_manifest
 from stepvid.video import write_png, write_video
 
-SCHEME = {"frames": [1, 4], "sizes": [[16, 16], [16, 32]], "frame_multiple": 1, "spatial_multiple": 8, "batch_size": 2}
+SCHEME = {
+    "frames": [1, 4],
+    "sizes": [[16, 16], [16, 32]],
+    "frame_multiple": 1,
+    "spatial_multiple": 8,
+    "batch_size": 2,
+}
 
 
 def make_media(root: Path, n_video: int = 4, frames: int = 6) -> list[dict]:
@@ -46,8 +51,12 @@ def test_shapes_buckets_and_images(tmp_path):
     assert ds[4]["video"].shape == (1, 3, 16, 16)  # image = 1-frame video
     batch = collate([ds[0], ds[2]])
     assert batch["video"].shape == (2, 4, 3, 16, 16) and len(batch["caption"]) == 2
-    torch.testing.assert_close(ds[(1, 0)]["video"], ds[(1, 0)]["video"])  # deterministic per (seed, epoch, index)
-    assert any(not torch.equal(ds[(1, 0)]["video"], ds[(1, e)]["video"]) for e in range(1, 5))  # new crops per epoch
+    torch.testing.assert_close(
+        ds[(1, 0)]["video"], ds[(1, 0)]["video"]
+    )  # deterministic per (seed, epoch, index)
+    assert any(
+        not torch.equal(ds[(1, 0)]["video"], ds[(1, e)]["video"]) for e in range(1, 5)
+    )  # new crops per epoch
 
 
 def test_corrupt_media_skipped_counted_never_crash(tmp_path, caplog):
@@ -58,7 +67,14 @@ def test_corrupt_media_skipped_counted_never_crash(tmp_path, caplog):
     (tmp_path / "truncated.mp4").write_bytes(good[: len(good) // 3])
     bad = [{"path": p, "kind": "video", "caption": "x"} for p in ("garbage.mp4", "empty.mp4", "missing.mp4")]
     # a file whose manifest claims a readable shape but that fails at decode time
-    late = {"path": "truncated.mp4", "kind": "video", "caption": "late", "width": 24, "height": 24, "num_frames": 6}
+    late = {
+        "path": "truncated.mp4",
+        "kind": "video",
+        "caption": "late",
+        "width": 24,
+        "height": 24,
+        "num_frames": 6,
+    }
     write_manifest(tmp_path / "m.jsonl", rows[:3] + bad + [late], validate=True)
     with caplog.at_level(logging.WARNING, logger="stepvid.data"):
         ds = VideoDataset(load_rows(tmp_path / "m.jsonl"), BucketScheme.from_config(SCHEME), seed=0)

@@ -7,14 +7,30 @@ import math
 import pytest
 import torch
 
-from stepvid.diffusion.flow import (LogitNormal, Shifted, UShape, Uniform, distill_weight, dpo_loss, flow_matching_loss,
-                                    interpolate, make_density, shift_tau, velocity_target)
+from stepvid.diffusion.flow import (
+    LogitNormal,
+    Shifted,
+    Uniform,
+    UShape,
+    distill_weight,
+    dpo_loss,
+    flow_matching_loss,
+    interpolate,
+    make_density,
+    shift_tau,
+    velocity_target,
+)
 
 
 def test_interpolant_endpoints_and_derivative():
     g = torch.Generator().manual_seed(0)
-    noise, data = torch.randn(3, 2, 4, 5, 5, generator=g, dtype=torch.float64), torch.randn(3, 2, 4, 5, 5, generator=g, dtype=torch.float64)
-    assert torch.equal(interpolate(noise, data, torch.zeros(3, dtype=torch.float64)), noise)  # tau = 0 is noise
+    noise, data = (
+        torch.randn(3, 2, 4, 5, 5, generator=g, dtype=torch.float64),
+        torch.randn(3, 2, 4, 5, 5, generator=g, dtype=torch.float64),
+    )
+    assert torch.equal(
+        interpolate(noise, data, torch.zeros(3, dtype=torch.float64)), noise
+    )  # tau = 0 is noise
     assert torch.equal(interpolate(noise, data, torch.ones(3, dtype=torch.float64)), data)  # tau = 1 is data
     tau = torch.tensor([0.1, 0.5, 0.9], dtype=torch.float64)
     h = 1e-6
@@ -32,8 +48,16 @@ def test_flow_loss_closed_form():
     assert flow_matching_loss(torch.full((2, 1, 1, 1, 4), 3.0), noise, data, w).item() == pytest.approx(2.0)
 
 
-DENSITIES = [Uniform(), LogitNormal(0.0, 1.0), LogitNormal(-0.5, 0.8), UShape(5.0), UShape(5.0, centered=False),
-             Shifted(Uniform(), 3.0), Shifted(LogitNormal(0.0, 1.0), 5.0), make_density({"name": "u_shape", "a": 3, "shift": 2})]
+DENSITIES = [
+    Uniform(),
+    LogitNormal(0.0, 1.0),
+    LogitNormal(-0.5, 0.8),
+    UShape(5.0),
+    UShape(5.0, centered=False),
+    Shifted(Uniform(), 3.0),
+    Shifted(LogitNormal(0.0, 1.0), 5.0),
+    make_density({"name": "u_shape", "a": 3, "shift": 2}),
+]
 
 
 @pytest.mark.parametrize("dens", DENSITIES, ids=lambda d: type(d).__name__ + str(getattr(d, "shift", "")))
@@ -78,7 +102,9 @@ def test_dpo_loss_sign_and_limits():
     e = torch.tensor([0.5, 0.7])
     loss, m = dpo_loss(e, e, e, e, beta=10.0)
     assert loss.item() == pytest.approx(math.log(2))  # policy == reference
-    better, _ = dpo_loss(e - 0.1, e + 0.1, e, e, beta=10.0)  # policy prefers the winner more than the reference
+    better, _ = dpo_loss(
+        e - 0.1, e + 0.1, e, e, beta=10.0
+    )  # policy prefers the winner more than the reference
     worse, _ = dpo_loss(e + 0.1, e - 0.1, e, e, beta=10.0)
     assert better.item() < math.log(2) < worse.item()
     huge, m = dpo_loss(e - 1, e + 1, e, e, beta=1e4)

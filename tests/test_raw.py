@@ -9,11 +9,30 @@ import numpy as np
 from stepvid.data.curate.tags import _gray
 from stepvid.data.curate.text import detect_text_lines
 from stepvid.video import read_video
-from stepvid.world.raw import (CJK_LINES, RawConfig, _blend, make_raw_video, plan_raw_video, render_subtitle,
-                               sidecar_path, write_raw_video)
+from stepvid.world.raw import (
+    CJK_LINES,
+    RawConfig,
+    _blend,
+    make_raw_video,
+    plan_raw_video,
+    render_subtitle,
+    sidecar_path,
+    write_raw_video,
+)
 
-TINY = RawConfig(height=72, width=128, fps=12, scenes=(4, 5), scene_seconds=(2.0, 2.5), transition_frames=6,
-                 p_dissolve=0.4, p_fade_black=0.3, p_subtitle=0.5, p_black_border=0.5, p_duplicate=0.5)
+TINY = RawConfig(
+    height=72,
+    width=128,
+    fps=12,
+    scenes=(4, 5),
+    scene_seconds=(2.0, 2.5),
+    transition_frames=6,
+    p_dissolve=0.4,
+    p_fade_black=0.3,
+    p_subtitle=0.5,
+    p_black_border=0.5,
+    p_duplicate=0.5,
+)
 
 
 def test_frames_deterministic_and_match_plan():
@@ -67,3 +86,34 @@ def test_subtitles_latin_and_cjk_are_detected_as_text():
         assert len(lines) == 1
         x, y, w, h = lines[0]
         assert abs(y + h / 2 - (300 - sub.shape[0] / 2)) < sub.shape[0] / 2
+
+
+def test_register_raw_cli(tmp_path, capsys):
+    import argparse
+
+    from stepvid.world.raw import register_raw
+
+    parser = argparse.ArgumentParser()
+    register_raw(parser.add_subparsers())
+    args = parser.parse_args(
+        [
+            "raw",
+            "--out",
+            str(tmp_path),
+            "--videos",
+            "1",
+            "--height",
+            "64",
+            "--width",
+            "96",
+            "--scenes",
+            "3",
+            "3",
+            "--source",
+            "procedural",
+        ]
+    )
+    assert args.func(args) == 0
+    truth = json.loads((tmp_path / "raw_00000.mp4.json").read_text())
+    assert len(truth["scenes"]) == 3 and len(read_video(tmp_path / "raw_00000.mp4")) == truth["num_frames"]
+    assert "wrote 1 raw videos" in capsys.readouterr().out

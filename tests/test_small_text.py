@@ -48,9 +48,9 @@ SCENES = [[o] for o in ALL_OBJ] + [[a, b] for a in ALL_OBJ for b in ALL_OBJ if a
 
 
 def tiny_encoder(tok: WordCharTokenizer, **kw) -> SmallBilingualEncoder:
-    cfg = dict(vocab_size=len(tok), llm_dim=32, llm_layers=2, llm_heads=2, llm_len=24, clip_dim=32, clip_layers=1, clip_heads=2)
-    cfg.update(kw)
-    return SmallBilingualEncoder(SmallTextConfig(**cfg), tok)
+    cfg = {"vocab_size": len(tok), "llm_dim": 32, "llm_layers": 2, "llm_heads": 2, "llm_len": 24, "clip_dim": 32,
+           "clip_layers": 1, "clip_heads": 2}
+    return SmallBilingualEncoder(SmallTextConfig(**{**cfg, **kw}), tok)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,16 @@ def test_save_load_round_trip_bf16_storage(tok, tmp_path):
         SmallBilingualEncoder.from_pretrained(tmp_path / "te")
 
 
-def test_pretraining_learns_attributes_and_aligns_languages(tok):
+@pytest.fixture
+def one_thread():
+    """Tiny tensors: intra-op threads only add overhead (and spin on a shared machine)."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def test_pretraining_learns_attributes_and_aligns_languages(tok, one_thread):
     rnd = random.Random(0)
     held = {("red", "triangle"), ("blue", "circle")}  # single-object scenes never seen in training
     # as many one-object as two-object scenes (the world samples counts evenly)

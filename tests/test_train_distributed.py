@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from test_train_dit import REPO, TINY_DIT, losses, tiny_config, world_clips
 
 from stepvid.train.config import DiTTrainConfig, load_config
 from stepvid.train.dit_trainer import DiTTrainer
-from test_train_dit import REPO, losses, tiny_config, world_clips
 
 STEPS = 4  # first launch; the FSDP run is then relaunched to RESUMED steps from its checkpoint
 RESUMED = 6
@@ -30,9 +30,25 @@ def _free_port() -> int:
 def _torchrun(cfg: dict, path: Path) -> subprocess.Popen:
     path.write_text(json.dumps(cfg))
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--nnodes", "1", "--nproc-per-node", "2",
-           "--master-addr", "127.0.0.1", "--master-port", str(_free_port()),
-           "-m", "stepvid.cli", "train", "dit", "--config", str(path)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nnodes",
+        "1",
+        "--nproc-per-node",
+        "2",
+        "--master-addr",
+        "127.0.0.1",
+        "--master-port",
+        str(_free_port()),
+        "-m",
+        "stepvid.cli",
+        "train",
+        "dit",
+        "--config",
+        str(path),
+    ]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -41,15 +57,28 @@ def runs(tmp_path_factory):
     """Launch the FSDP and the sequence-parallel torchrun jobs concurrently, then the 1-process reference."""
     root = tmp_path_factory.mktemp("dist")
     man = world_clips(root, n=8, frames=2)
+    from safetensors.torch import save_file
+
+    from stepvid.train.dit_trainer import build_dit
+
+    torch.manual_seed(123)  # shared starting weights: the sequence-parallel run builds its model on the meta
+    init = root / "init.safetensors"  # device and loads them shard by shard (parallel.meta_init)
+    save_file({k: v.contiguous() for k, v in build_dit(TINY_DIT).state_dict().items()}, str(init))
     procs = {}
-    fsdp = tiny_config(root / "fsdp", man, STEPS, ema_decay=0.9, run={"ckpt_every": 2})
+    fsdp = tiny_config(root / "fsdp", man, STEPS, ema_decay=0.9, run={"ckpt_every": 2}, init_from=str(init))
     fsdp["stages"][0]["buckets"]["batch_size"] = 2  # 2 data-parallel ranks x 2 = the single run's batch of 4
     procs["fsdp"] = _torchrun(fsdp, root / "fsdp.json")
-    sp = tiny_config(root / "sp", man, STEPS, parallel={"sp": 2, "fsdp": True})  # both ranks share each sample;
+    sp = tiny_config(
+        root / "sp", man, STEPS, parallel={"sp": 2, "fsdp": True, "meta_init": True}, init_from=str(init)
+    )  # both ranks share each sample;
     procs["sp"] = _torchrun(sp, root / "sp.json")  # its 128 video tokens and 2 heads are split over them
     n = torch.get_num_threads()
     torch.set_num_threads(1)
-    DiTTrainer(load_config(DiTTrainConfig, tiny_config(root / "single", man, RESUMED, ema_decay=0.9))).fit()
+    DiTTrainer(
+        load_config(
+            DiTTrainConfig, tiny_config(root / "single", man, RESUMED, ema_decay=0.9, init_from=str(init))
+        )
+    ).fit()
     torch.set_num_threads(n)
     errors = {}
     for k, p in procs.items():
@@ -79,6 +108,9 @@ def test_two_process_run_matches_single_process(runs, mode):
     if mode == "fsdp":  # consolidated EMA export from the sharded run equals the single-process EMA
         from safetensors.torch import load_file
 
-        a, b = load_file(str(root / "fsdp/final/ema.safetensors")), load_file(str(root / "single/final/ema.safetensors"))
+        a, b = (
+            load_file(str(root / "fsdp/final/ema.safetensors")),
+            load_file(str(root / "single/final/ema.safetensors")),
+        )
         for k in b:
             torch.testing.assert_close(a[k], b[k], rtol=1e-4, atol=1e-5, msg=k)

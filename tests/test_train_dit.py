@@ -21,10 +21,26 @@ from stepvid.train.dit_trainer import DiTTrainer
 
 REPO = Path(__file__).resolve().parent.parent
 
-TINY_DIT = {"preset": "tiny", "num_layers": 2, "num_attention_heads": 2, "attention_head_dim": 32, "rope_split": [16, 8, 8],
-            "in_channels": 3, "out_channels": 3, "caption_channels": [32, 32]}
-TINY_TEXT = {"type": "small", "random_init": True, "seed": 0, "llm_dim": 32, "clip_dim": 32, "llm_layers": 1,
-             "clip_layers": 1, "llm_len": 24}
+TINY_DIT = {
+    "preset": "tiny",
+    "num_layers": 2,
+    "num_attention_heads": 2,
+    "attention_head_dim": 32,
+    "rope_split": [16, 8, 8],
+    "in_channels": 3,
+    "out_channels": 3,
+    "caption_channels": [32, 32],
+}
+TINY_TEXT = {
+    "type": "small",
+    "random_init": True,
+    "seed": 0,
+    "llm_dim": 32,
+    "clip_dim": 32,
+    "llm_layers": 1,
+    "clip_layers": 1,
+    "llm_len": 24,
+}
 BUCKETS = {"frames": [2], "sizes": [[8, 8]], "frame_multiple": 1, "spatial_multiple": 8, "batch_size": 4}
 
 
@@ -44,20 +60,41 @@ def world_clips(root: Path, n: int = 4, frames: int = 4, size: int = 16) -> Path
 
     rows = []
     for i in range(n):
-        spec = sample_scene(np.random.default_rng(i), num_objects=1, bg_kinds=("solid", "vgradient", "hgradient"))
+        spec = sample_scene(
+            np.random.default_rng(i), num_objects=1, bg_kinds=("solid", "vgradient", "hgradient")
+        )
         write_video(root / f"clip{i}.mp4", render_video(spec, size, size, frames), fps=12)
-        rows.append({"path": f"clip{i}.mp4", "kind": "video", "caption": caption(spec), "width": size,
-                     "height": size, "num_frames": frames})
+        rows.append(
+            {
+                "path": f"clip{i}.mp4",
+                "kind": "video",
+                "caption": caption(spec),
+                "width": size,
+                "height": size,
+                "num_frames": frames,
+            }
+        )
     return write_manifest(root / "manifest.jsonl", rows)
 
 
 def tiny_config(run_dir: Path, manifest: Path, steps: int, **extra) -> dict:
-    cfg = {"model": dict(TINY_DIT), "vae": None, "text_encoder": dict(TINY_TEXT),
-           "data": {"source": str(manifest), "num_workers": 0},
-           "stages": [{"name": "video", "steps": steps, "buckets": dict(BUCKETS), "text_dropout": 0.0}],
-           "optim": {"lr": 3e-3, "warmup_steps": 5, "grad_clip": 10.0},
-           "run": {"dir": str(run_dir), "precision": "fp32", "log_every": 1, "ckpt_every": 0, "progress": False,
-                   "tensorboard": False, "deterministic": True}}
+    cfg = {
+        "model": dict(TINY_DIT),
+        "vae": None,
+        "text_encoder": dict(TINY_TEXT),
+        "data": {"source": str(manifest), "num_workers": 0},
+        "stages": [{"name": "video", "steps": steps, "buckets": dict(BUCKETS), "text_dropout": 0.0}],
+        "optim": {"lr": 3e-3, "warmup_steps": 5, "grad_clip": 10.0},
+        "run": {
+            "dir": str(run_dir),
+            "precision": "fp32",
+            "log_every": 1,
+            "ckpt_every": 0,
+            "progress": False,
+            "tensorboard": False,
+            "deterministic": True,
+        },
+    }
     for k, v in extra.items():
         cfg[k] = {**cfg[k], **v} if isinstance(v, dict) and isinstance(cfg.get(k), dict) else v
     return cfg
@@ -70,8 +107,12 @@ def losses(run_dir: Path) -> list[float]:
 def test_tiny_dit_overfits_world_clips(tmp_path):
     from stepvid.data.manifest import read_manifest
 
-    man = write_manifest(tmp_path / "two.jsonl", read_manifest(world_clips(tmp_path, n=2)) * 2)  # 2 clips, batch 4
-    raw = tiny_config(tmp_path / "run", man, 120, optim={"lr": 5e-3, "schedule": "cosine", "min_lr_ratio": 0.05})
+    man = write_manifest(
+        tmp_path / "two.jsonl", read_manifest(world_clips(tmp_path, n=2)) * 2
+    )  # 2 clips, batch 4
+    raw = tiny_config(
+        tmp_path / "run", man, 120, optim={"lr": 5e-3, "schedule": "cosine", "min_lr_ratio": 0.05}
+    )
     raw["stages"][0]["timestep"] = {"name": "logit_normal"}
     t0 = time.time()
     DiTTrainer(load_config(DiTTrainConfig, raw)).fit()
@@ -86,8 +127,14 @@ def test_tiny_dit_overfits_world_clips(tmp_path):
 def test_kill_and_resume_matches_uninterrupted_run(tmp_path):
     man = world_clips(tmp_path)
     steps = 10
-    raw = tiny_config(tmp_path / "killed", man, steps, run={"ckpt_every": 3, "keep_last": 2},
-                      ema_decay=0.9, optim={"schedule": "cosine"})
+    raw = tiny_config(
+        tmp_path / "killed",
+        man,
+        steps,
+        run={"ckpt_every": 3, "keep_last": 2},
+        ema_decay=0.9,
+        optim={"schedule": "cosine"},
+    )
     cfg_file = tmp_path / "cfg.json"
     cfg_file.write_text(json.dumps(raw))
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
@@ -123,8 +170,23 @@ def test_kill_and_resume_matches_uninterrupted_run(tmp_path):
 
 def test_stage_cascade_and_lora(tmp_path):
     man = world_clips(tmp_path, n=4, frames=4)
-    stages = [{"name": "t2i", "steps": 3, "buckets": {**BUCKETS, "frames": [1], "videos_as_images": True}, "lr": 1e-3, "warmup_steps": 0},
-              {"name": "video", "steps": 3, "buckets": BUCKETS, "lr": 5e-4, "warmup_steps": 0, "timestep": {"name": "logit_normal"}}]
+    stages = [
+        {
+            "name": "t2i",
+            "steps": 3,
+            "buckets": {**BUCKETS, "frames": [1], "videos_as_images": True},
+            "lr": 1e-3,
+            "warmup_steps": 0,
+        },
+        {
+            "name": "video",
+            "steps": 3,
+            "buckets": BUCKETS,
+            "lr": 5e-4,
+            "warmup_steps": 0,
+            "timestep": {"name": "logit_normal"},
+        },
+    ]
     cfg = load_config(DiTTrainConfig, tiny_config(tmp_path / "base", man, 1, stages=stages))
     DiTTrainer(cfg).fit()
     rows = [json.loads(ln) for ln in (tmp_path / "base" / "metrics.jsonl").read_text().splitlines()]
@@ -132,8 +194,16 @@ def test_stage_cascade_and_lora(tmp_path):
     assert [r["lr"] for r in rows][2:4] == [1e-3, 5e-4]
 
     # LoRA fine-tune from the base: only LoRA tensors are saved, and merging reproduces the wrapped outputs.
-    lcfg = load_config(DiTTrainConfig, tiny_config(tmp_path / "lora", man, 4, init_from=str(tmp_path / "base" / "final" / "model.safetensors"),
-                                                   lora={"rank": 4, "targets": ["attn1.wqkv", "ff.net.2"]}))
+    lcfg = load_config(
+        DiTTrainConfig,
+        tiny_config(
+            tmp_path / "lora",
+            man,
+            4,
+            init_from=str(tmp_path / "base" / "final" / "model.safetensors"),
+            lora={"rank": 4, "targets": ["attn1.wqkv", "ff.net.2"]},
+        ),
+    )
     tr = DiTTrainer(lcfg)
     tr.fit()
     saved = load_file(str(tmp_path / "lora" / "final" / "lora.safetensors"))
@@ -141,7 +211,9 @@ def test_stage_cascade_and_lora(tmp_path):
     assert any(v.abs().sum() > 0 for k, v in saved.items() if "lora_B" in k)  # it trained
     base = load_file(str(tmp_path / "base" / "final" / "model.safetensors"))
     sd = tr.model.state_dict()
-    torch.testing.assert_close(sd["transformer_blocks.0.attn1.wqkv.weight"], base["transformer_blocks.0.attn1.wqkv.weight"])
+    torch.testing.assert_close(
+        sd["transformer_blocks.0.attn1.wqkv.weight"], base["transformer_blocks.0.attn1.wqkv.weight"]
+    )
     from stepvid.train.lora import merge_lora, unmerge_lora
 
     x, t = torch.randn(1, 2, 3, 8, 8), torch.tensor([0.3])
@@ -166,7 +238,19 @@ def test_average_and_ema_closed_form(tmp_path):
     save_file({"w": torch.tensor([3.0, 6.0]), "n": torch.tensor([3])}, str(tmp_path / "b.safetensors"))
     from stepvid.cli import main
 
-    assert main(["train", "average", str(tmp_path / "a.safetensors"), str(tmp_path / "b.safetensors"), "-o", str(tmp_path / "avg.safetensors")]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "average",
+                str(tmp_path / "a.safetensors"),
+                str(tmp_path / "b.safetensors"),
+                "-o",
+                str(tmp_path / "avg.safetensors"),
+            ]
+        )
+        == 0
+    )
     out = load_file(str(tmp_path / "avg.safetensors"))
     torch.testing.assert_close(out["w"], torch.tensor([2.0, 4.0]))
     assert out["n"].item() == 3
@@ -184,13 +268,19 @@ def test_average_and_ema_closed_form(tmp_path):
     assert ema.shadow["weight"].item() == pytest.approx(0.75)  # 0 -> 0.5 -> 0.75
 
 
-@pytest.mark.parametrize("patch,msg", [
-    ({"optim": {"lrr": 1}}, r"unknown key optim\.lrr"),
-    ({"stages": [{"name": "a", "buckets": {"frames": [1, 30]}}]}, r"stages\[0\] \(a\).*invalid frame count 30"),
-    ({"stages": [{"name": "a", "steps": "many"}]}, r"stages\[0\]\.steps: expected int"),
-    ({"stages": [{"name": "a", "timestep": {"name": "beta"}}]}, "unknown name 'beta'"),
-    ({"run": {"precision": "fp8"}}, "run.precision"),
-])
+@pytest.mark.parametrize(
+    "patch,msg",
+    [
+        ({"optim": {"lrr": 1}}, r"unknown key optim\.lrr"),
+        (
+            {"stages": [{"name": "a", "buckets": {"frames": [1, 30]}}]},
+            r"stages\[0\] \(a\).*invalid frame count 30",
+        ),
+        ({"stages": [{"name": "a", "steps": "many"}]}, r"stages\[0\]\.steps: expected int"),
+        ({"stages": [{"name": "a", "timestep": {"name": "beta"}}]}, "unknown name 'beta'"),
+        ({"run": {"precision": "fp8"}}, "run.precision"),
+    ],
+)
 def test_config_errors_name_the_key(tmp_path, patch, msg):
     raw = {"data": {"source": "x.jsonl"}, **patch}
     with pytest.raises(ValueError, match=msg):
@@ -198,15 +288,31 @@ def test_config_errors_name_the_key(tmp_path, patch, msg):
     (tmp_path / "c.json").write_text(json.dumps(raw))
     from stepvid.cli import main
 
-    assert main(["train", "dit", "--config", str(tmp_path / "c.json")]) == 2  # clean CLI error, before training
+    assert (
+        main(["train", "dit", "--config", str(tmp_path / "c.json")]) == 2
+    )  # clean CLI error, before training
 
 
 def test_cli_set_override_and_dry_run(tmp_path, capsys):
     (tmp_path / "c.yaml").write_text("data: {source: x.jsonl}\nstages:\n  - {name: s, steps: 5}\n")
     from stepvid.cli import main
 
-    assert main(["train", "dit", "--config", str(tmp_path / "c.yaml"), "--set", "stages.0.steps=7",
-                 "--set", "optim.lr=2e-5", "--dry-run"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "dit",
+                "--config",
+                str(tmp_path / "c.yaml"),
+                "--set",
+                "stages.0.steps=7",
+                "--set",
+                "optim.lr=2e-5",
+                "--dry-run",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["stages"][0]["steps"] == 7 and out["optim"]["lr"] == 2e-5
 
@@ -217,12 +323,32 @@ def test_cache_then_train_from_cache_with_samples(tmp_path):
     from stepvid.data.cache import CachedLatentDataset
 
     man = world_clips(tmp_path, n=3, frames=17, size=32)
-    raw = tiny_config(tmp_path / "run", man, 3, vae={"preset": "tiny"},
-                      model={**TINY_DIT, "in_channels": 4, "out_channels": 4})
+    raw = tiny_config(
+        tmp_path / "run",
+        man,
+        3,
+        vae={"preset": "tiny"},
+        model={**TINY_DIT, "in_channels": 4, "out_channels": 4},
+    )
     raw["stages"][0]["buckets"] = {"frames": [17], "sizes": [[32, 32]], "batch_size": 1}
     (tmp_path / "cfg.json").write_text(json.dumps(raw))
-    assert main(["train", "cache", "--config", str(tmp_path / "cfg.json"), "--out", str(tmp_path / "cache"),
-                 "--shard-size", "2", "--device", "cpu"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "cache",
+                "--config",
+                str(tmp_path / "cfg.json"),
+                "--out",
+                str(tmp_path / "cache"),
+                "--shard-size",
+                "2",
+                "--device",
+                "cpu",
+            ]
+        )
+        == 0
+    )
     ds = CachedLatentDataset(tmp_path / "cache", batch_size=1)
     assert len(ds) == 3 and ds.index["complete"] and len(ds.index["shards"]) == 2
     item = ds[0]

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
-import math
 
-import numpy as np
 import pytest
 import torch
+from test_train_dit import world_clips
 
 from stepvid.data.manifest import read_manifest, write_manifest
 from stepvid.train.config import VAETrainConfig, load_config
-from stepvid.train.vae_losses import PatchDiscriminator3D, RandomConvPerceptual, hinge_d_loss, kl_loss, psnr, ssim
+from stepvid.train.vae_losses import (
+    PatchDiscriminator3D,
+    RandomConvPerceptual,
+    hinge_d_loss,
+    kl_loss,
+    psnr,
+    ssim,
+)
 from stepvid.train.vae_trainer import VAETrainer
-from test_train_dit import world_clips
 
 
 @pytest.fixture(autouse=True)
@@ -29,20 +34,39 @@ def test_tiny_vae_psnr_rises_on_world_clips(tmp_path):
     for r in rows:
         r["split"] = "train"
     man = write_manifest(tmp_path / "split.jsonl", rows)
-    cfg = load_config(VAETrainConfig, {
-        "model": {"preset": "tiny"}, "data": {"source": str(man), "split": "train", "num_workers": 0},
-        "eval_data": {"source": str(man), "split": "train"}, "eval_samples": 5,
-        "buckets": {"frames": [17], "sizes": [[16, 16]], "batch_size": 1},
-        "steps": 16, "optim": {"lr": 5e-4, "betas": [0.9, 0.99], "warmup_steps": 2}, "gan_start": 10,
-        "gan_weight": 0.05, "disc_channels": 8,
-        "run": {"dir": str(tmp_path / "run"), "precision": "fp32", "log_every": 2, "ckpt_every": 0,
-                "progress": False, "tensorboard": False}})
+    cfg = load_config(
+        VAETrainConfig,
+        {
+            "model": {"preset": "tiny"},
+            "data": {"source": str(man), "split": "train", "num_workers": 0},
+            "eval_data": {"source": str(man), "split": "train"},
+            "eval_samples": 5,
+            "buckets": {"frames": [17], "sizes": [[16, 16]], "batch_size": 1},
+            "steps": 16,
+            "optim": {"lr": 5e-4, "betas": [0.9, 0.99], "warmup_steps": 2},
+            "gan_start": 10,
+            "gan_weight": 0.05,
+            "disc_channels": 8,
+            "run": {
+                "dir": str(tmp_path / "run"),
+                "precision": "fp32",
+                "log_every": 2,
+                "ckpt_every": 0,
+                "progress": False,
+                "tensorboard": False,
+            },
+        },
+    )
     out = VAETrainer(cfg).fit()
     first, final = out["first"]["psnr"], out["final"]["psnr"]
-    print(f"vae PSNR {first:.2f} -> {final:.2f} dB, SSIM {out['first']['ssim']:.3f} -> {out['final']['ssim']:.3f}")
+    print(
+        f"vae PSNR {first:.2f} -> {final:.2f} dB, SSIM {out['first']['ssim']:.3f} -> {out['final']['ssim']:.3f}"
+    )
     assert final > first + 0.5 and out["final"]["ssim"] > out["first"]["ssim"]
     rows = [json.loads(ln) for ln in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
-    assert any("d_loss" in r for r in rows) and not any("d_loss" in r for r in rows if r["step"] <= 10)  # GAN phase
+    assert any("d_loss" in r for r in rows) and not any(
+        "d_loss" in r for r in rows if r["step"] <= 10
+    )  # GAN phase
     from stepvid.models.vae import VideoVAE
 
     VideoVAE.from_pretrained(tmp_path / "run" / "final")  # loadable by the model's own loader

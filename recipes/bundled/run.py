@@ -20,6 +20,8 @@ and ``log.txt``. A later call (possibly on a fresh machine) gets them back with 
 Device commands (one H100, <= 9 minutes each):
   python recipes/bundled/run.py --phase vae --budget-minutes 8 --out $OUT
   python recipes/bundled/run.py --phase dit --budget-minutes 8.5 --from <returned vae files> --out $OUT
+  python recipes/bundled/run.py --phase dit --continue-dit --budget-minutes 8.5 --from <returned dit files> --out $OUT
+                                                                  # optional: more target-resolution training
   python recipes/bundled/run.py --phase install --from <returned dit files>            # here, no GPU
 
 CPU dry run of everything at toy sizes: ``python recipes/bundled/run.py --phase all --tiny --out /tmp/b``.
@@ -31,7 +33,6 @@ import argparse
 import json
 import logging
 import math
-import os
 import shutil
 import sys
 import tarfile
@@ -43,10 +44,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(HERE), str(REPO)]
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-import world_data as wd  # noqa: E402
+import numpy as np
+import torch
+import world_data as wd
 
 log = logging.getLogger("bundled")
 PART_BYTES = 15 * 1024 * 1024
@@ -119,15 +119,19 @@ class State:
 
 # ------------------------------------------------------------------------------------------------ VAE
 def render_stack(jobs: list[wd.RenderJob], workers: int | None) -> np.ndarray:
-    out = []
-    for chunk in wd.render_many(jobs, workers):
-        out.extend(frames for frames, _ in chunk)
-    return np.stack(out)
+    """All frames of ``jobs`` as one uint8 array [N, T, H, W, 3]."""
+    out = np.empty((len(jobs), jobs[0].frames, jobs[0].height, jobs[0].width, 3), np.uint8)
+    at = 0
+    for frames, _ in wd.render_many(jobs, workers, chunk=512):
+        out[at : at + len(frames)] = frames
+        at += len(frames)
+    return out
 
 
 def phase_vae(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None) -> dict:
-    from stepvid.models.vae import VideoVAE
     from vae_loop import eval_psnr, train_vae
+
+    from stepvid.models.vae import VideoVAE
 
     v, t, seed = cfg["vae"], cfg["target"], int(cfg["seed"])
     path = work / "vae" / "vae_v2.safetensors"
@@ -161,8 +165,12 @@ def phase_vae(cfg: dict, work: Path, device: torch.device, deadline: float, work
 
 # ------------------------------------------------------------------------------------------------ text encoder
 def phase_text(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None) -> dict:
-    from stepvid.models.text.small import (SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer,
-                                           pretrain_small_encoder)
+    from stepvid.models.text.small import (
+        SmallBilingualEncoder,
+        SmallTextConfig,
+        WordCharTokenizer,
+        pretrain_small_encoder,
+    )
 
     tc, seed = cfg["text"], int(cfg["seed"])
     tok = WordCharTokenizer.build(wd.vocabulary_texts(seed, int(tc["vocab_scenes"])))
@@ -199,9 +207,9 @@ def write_stage_cache(out: Path, stage: dict, stage_index: int, cfg: dict, vae, 
     """Render ``stage['samples']`` train-split scenes at the stage's size, encode them (VAE posterior mean +
     ``cfg['dit']['captions']`` caption states per sample) into the layout of ``stepvid.data.cache``."""
     from safetensors.torch import save_file
+    from vae_loop import to_video
 
     from stepvid.video import atomic_path
-    from vae_loop import to_video
 
     out.mkdir(parents=True, exist_ok=True)
     index_path = out / "index.json"
@@ -220,18 +228,18 @@ def write_stage_cache(out: Path, stage: dict, stage_index: int, cfg: dict, vae, 
     rng = np.random.default_rng(seed)
     kind = "image" if f == 1 else "video"
     t0 = time.time()
-    for chunk_i, chunk in enumerate(wd.render_many(jobs, workers, chunk=shard)):
+    for chunk_i, (frames, chunk_caps) in enumerate(wd.render_many(jobs, workers, chunk=shard)):
         buf: dict[str, torch.Tensor] = {}
-        video = to_video(np.stack([c for c, _ in chunk]))
+        frames = torch.from_numpy(frames)
         means = []
         with torch.no_grad():
-            for b in range(0, len(video), 64):
-                x = video[b : b + 64].to(device)
+            for b in range(0, len(frames), 64):
+                x = to_video(frames[b : b + 64].to(device))  # uint8 to the device, convert there
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                     means.append(vae.encode_moments(x)[0].float().cpu())
         mean = torch.cat(means)
         caps = []  # (sample index in chunk, language, caption)
-        for k, (_, c) in enumerate(chunk):
+        for k, c in enumerate(chunk_caps):
             langs = ["en", "zh"] if per >= 2 else [wd.LANGS[int(rng.integers(2))]]
             caps.extend((k, lang, c[f"{lang}_{wd.STYLES[int(rng.integers(2))]}"]) for lang in langs)
         emb = enc.encode([c for _, _, c in caps], device=device)
@@ -279,12 +287,22 @@ class _OutOfTime(Exception):
     pass
 
 
-def phase_dit(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None) -> dict:
+def phase_dit(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None,
+              resume_export: bool = False) -> dict:
     from stepvid.models.text.small import SmallBilingualEncoder
     from stepvid.models.vae import VideoVAE
     from stepvid.train.config import DiTTrainConfig, load_config
     from stepvid.train.dit_trainer import DiTTrainer
 
+    if resume_export:  # continue from a previous call's exported model (fresh machine: no checkpoints)
+        if not (work / "bundled" / "transformer").is_dir():
+            raise FileNotFoundError(f"--continue-dit needs {work / 'bundled'}: pass --from <a dit call's files>")
+        for name in ("vae", "text_encoder"):
+            if not (work / name).exists():
+                shutil.copytree(work / "bundled" / name, work / name)
+        shutil.rmtree(work / "dit", ignore_errors=True)
+        keep = set(cfg["dit"]["continue_stages"])
+        cfg["dit"]["stages"] = [s for s in cfg["dit"]["stages"] if s["name"] in keep]
     for need in ("vae/vae_v2.safetensors", "text_encoder/model.safetensors"):
         if not (work / need).exists():
             raise FileNotFoundError(f"{work / need} missing: run --phase vae first (or pass --from its output)")
@@ -302,8 +320,13 @@ def phase_dit(cfg: dict, work: Path, device: torch.device, deadline: float, work
     del vae
     if device.type == "cuda":
         torch.cuda.empty_cache()
-    tcfg = load_config(DiTTrainConfig, dit_train_config(cfg, work, vae_config(cfg).z_channels,
-                                                        (enc.llm_dim, enc.clip_dim), device))
+    raw = dit_train_config(cfg, work, vae_config(cfg).z_channels, (enc.llm_dim, enc.clip_dim), device)
+    if resume_export:
+        raw["init_from"] = str(work / "bundled" / "transformer")
+        raw["optim"]["lr"] *= float(cfg["dit"]["continue_lr_scale"])
+        for st in raw["stages"]:
+            st["lr"] *= float(cfg["dit"]["continue_lr_scale"])
+    tcfg = load_config(DiTTrainConfig, raw)
     from stepvid.train.config import DataConfig
 
     for st in tcfg.stages:  # stepvid.train.config leaves `X | None` dataclass fields as raw dicts (reported)
@@ -359,7 +382,7 @@ def phase_dit(cfg: dict, work: Path, device: torch.device, deadline: float, work
     mpath = work / "dit" / "metrics.jsonl"
     if mpath.exists():
         metrics = [json.loads(line) for line in mpath.read_text().splitlines() if line.strip()]
-    return {"finished": finished, "global_step": trainer.global_step, "train_seconds": round(time.time() - t0, 1),
+    return {"finished": finished, "continued_from_export": resume_export, "global_step": trainer.global_step, "train_seconds": round(time.time() - t0, 1),
             "cache_entries": caches, "planned_steps": [s.steps for s in tcfg.stages],
             "run_steps": [s.steps for s in tcfg.stages], "last_metrics": metrics[-3:], "summary": {k: v for k, v in summary.items() if k != "last"}}
 
@@ -492,6 +515,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default=None, help="default: cuda if available, else cpu")
     ap.add_argument("--workers", type=int, default=None, help="render processes (default: CPUs - 1)")
     ap.add_argument("--force", action="store_true", help="redo phases already marked done in --work")
+    ap.add_argument("--continue-dit", action="store_true",
+                    help="phase dit: start from the exported model in --work/bundled (e.g. unpacked by --from) "
+                         "and train dit.continue_stages more, at dit.continue_lr_scale x the learning rate")
     args = ap.parse_args(argv)
     start = time.time()
     deadline = start + 60 * args.budget_minutes - 20  # 20 s for packing the results
@@ -552,14 +578,16 @@ def main(argv: list[str] | None = None) -> int:
         left = deadline - time.time()
         until = time.time() + (left * 0.35 if args.phase == "all" and ph == "vae" else left)
         if ph in ("vae", "text"):
-            share = float(cfg["vae"]["share"]) if ph == "vae" else 0.0
             if ph == "vae":
-                run("vae", lambda u: phase_vae(cfg, work, device, time.time() + share * (u - time.time()),
-                                               args.workers), until)
+                share = float(cfg["vae"]["share"])
+                run("vae", lambda u, share=share: phase_vae(cfg, work, device, time.time() + share * (u - time.time()),
+                                                            args.workers), until)
             run("text", lambda u: phase_text(cfg, work, device, u, args.workers), until)
             tag, names = "vae", ["vae", "text_encoder", "state.json"]
         if ph == "dit":
-            run("dit", lambda u: phase_dit(cfg, work, device, u, args.workers), until)
+            if args.continue_dit:
+                state.data["done"] = [d for d in state.data["done"] if d != "dit"]
+            run("dit", lambda u: phase_dit(cfg, work, device, u, args.workers, args.continue_dit), until)
             state.data["done"] = [d for d in state.data["done"] if d != "export"]
             run("export", lambda u: phase_export(cfg, work), until)
             tag, names = "dit", ["bundled", "state.json"]

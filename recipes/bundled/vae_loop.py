@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from stepvid.models.vae import VideoVAE
 
@@ -76,7 +75,7 @@ def train_vae(
     vae.to(device).train()
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(vae.parameters(), lr=lr, betas=(0.9, 0.99), weight_decay=0.0)
-    n, _, h, w, _ = clips.shape
+    _, _, h, w, _ = clips.shape
     crop = min(crop, h, w)
     t0, done, hist = time.time(), 0, []
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -128,14 +128,52 @@ def _render(job: RenderJob) -> tuple[np.ndarray, dict[str, str]]:
     return render_video(spec, job.height, job.width, job.frames), captions_of(spec, job.seed, job.index, "video")
 
 
+def _render_into(args: tuple[RenderJob, str, int, tuple[int, ...]]) -> dict[str, str]:
+    """Worker: render one job straight into slot ``slot`` of the shared-memory block ``name``."""
+    from multiprocessing import shared_memory
+
+    job, name, slot, shape = args
+    frames, caps = _render(job)
+    shm = shared_memory.SharedMemory(name=name)
+    try:
+        np.ndarray((slot + 1, *shape), np.uint8, shm.buf)[slot] = frames
+    finally:
+        shm.close()
+    return caps
+
+
 def render_many(jobs: Sequence[RenderJob], workers: int | None = None, chunk: int = 256
-                ) -> Iterator[list[tuple[np.ndarray, dict[str, str]]]]:
-    """Yield lists of ``(frames uint8 [T, H, W, 3], captions)`` for ``jobs``, ``chunk`` at a time, in order."""
+                ) -> Iterator[tuple[np.ndarray, list[dict[str, str]]]]:
+    """Yield ``(frames uint8 [n, T, H, W, 3], captions)`` for ``jobs``, ``chunk`` at a time, in order.
+
+    All jobs must share one shape. With workers, clips are rendered into shared memory (no pickling of
+    frames: a 34x192x192 clip is 3.8 MB), and the yielded array is a view that is only valid until the next
+    iteration — copy what you keep.
+    """
+    if not jobs:
+        return
+    shape = (jobs[0].frames, jobs[0].height, jobs[0].width, 3)
+    if any((j.frames, j.height, j.width, 3) != shape for j in jobs):
+        raise ValueError("render_many: all jobs must have the same frames/height/width")
     workers = workers if workers is not None else max(1, (os.cpu_count() or 2) - 1)
     if workers <= 1:
         for s in range(0, len(jobs), chunk):
-            yield [_render(j) for j in jobs[s : s + chunk]]
+            out = [_render(j) for j in jobs[s : s + chunk]]
+            yield np.stack([f for f, _ in out]), [c for _, c in out]
         return
-    with ProcessPoolExecutor(workers) as pool:
-        for s in range(0, len(jobs), chunk):
-            yield list(pool.map(_render, jobs[s : s + chunk], chunksize=max(1, math.ceil(chunk / workers / 4))))
+    from multiprocessing import shared_memory
+
+    n = min(chunk, len(jobs))
+    shm = shared_memory.SharedMemory(create=True, size=n * math.prod(shape))
+    try:
+        block = np.ndarray((n, *shape), np.uint8, shm.buf)
+        with ProcessPoolExecutor(workers) as pool:
+            for s in range(0, len(jobs), chunk):
+                part = jobs[s : s + chunk]
+                caps = list(pool.map(_render_into, [(j, shm.name, k, shape) for k, j in enumerate(part)],
+                                     chunksize=max(1, math.ceil(len(part) / workers / 4))))
+                yield block[: len(part)], caps
+        del block
+    finally:
+        shm.close()
+        shm.unlink()

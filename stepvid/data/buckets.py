@@ -10,16 +10,23 @@ hands each rank its slice. Its position is part of the checkpoint, so a resumed 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import torch
 
-__all__ = ["Bucket", "BucketScheme", "BucketBatchSampler", "latent_tokens"]
+__all__ = ["Bucket", "BucketBatchSampler", "BucketScheme", "latent_tokens"]
 
 
-def latent_tokens(num_frames: int, height: int, width: int, frames_per_chunk: int = 17, latents_per_chunk: int = 3,
-                  spatial: int = 16) -> int:
+def latent_tokens(
+    num_frames: int,
+    height: int,
+    width: int,
+    frames_per_chunk: int = 17,
+    latents_per_chunk: int = 3,
+    spatial: int = 16,
+) -> int:
     """Video tokens of the released VAE + patch-1 DiT: F_lat = max(F // 17 * 3, 1) times (H/16)(W/16)."""
     f = max(num_frames // frames_per_chunk * latents_per_chunk, 1)
     return f * (height // spatial) * (width // spatial)
@@ -45,25 +52,34 @@ class Bucket:
 class BucketScheme:
     """A set of buckets. Config form (all keys optional)::
 
-        frames: [1, 68, 136, 204]            # 1 = images (and videos used as stills if videos_as_images)
-        sizes: [[256, 256], [192, 320], [320, 192]]   # [H, W]: square, landscape, portrait
-        batch_size: 4                        # per rank, for the largest bucket (or every bucket)
-        balance: true                        # scale batch size by max_tokens / tokens (report's coarse B_r)
-        max_batch_size: 64
-        batch_sizes: {"1x256x256": 40}       # explicit per-bucket overrides
-        frame_multiple: 17                   # video frame counts must be multiples (VAE chunk); 1 always OK
-        spatial_multiple: 16                 # H and W must be multiples (VAE stride x patch)
-        videos_as_images: false
+    frames: [1, 68, 136, 204]            # 1 = images (and videos used as stills if videos_as_images)
+    sizes: [[256, 256], [192, 320], [320, 192]]   # [H, W]: square, landscape, portrait
+    batch_size: 4                        # per rank, for the largest bucket (or every bucket)
+    balance: true                        # scale batch size by max_tokens / tokens (report's coarse B_r)
+    max_batch_size: 64
+    batch_sizes: {"1x256x256": 40}       # explicit per-bucket overrides
+    frame_multiple: 17                   # video frame counts must be multiples (VAE chunk); 1 always OK
+    spatial_multiple: 16                 # H and W must be multiples (VAE stride x patch)
+    videos_as_images: false
     """
 
     buckets: list[Bucket]
     videos_as_images: bool = False
 
     @classmethod
-    def from_config(cls, cfg: dict[str, Any] | None) -> "BucketScheme":
+    def from_config(cls, cfg: dict[str, Any] | None) -> BucketScheme:
         cfg = dict(cfg or {})
-        known = {"frames", "sizes", "batch_size", "balance", "max_batch_size", "batch_sizes", "frame_multiple",
-                 "spatial_multiple", "videos_as_images"}
+        known = {
+            "frames",
+            "sizes",
+            "batch_size",
+            "balance",
+            "max_batch_size",
+            "batch_sizes",
+            "frame_multiple",
+            "spatial_multiple",
+            "videos_as_images",
+        }
         unknown = sorted(set(cfg) - known)
         if unknown:
             raise ValueError(f"buckets: unknown key(s) {unknown}; known: {sorted(known)}")
@@ -77,10 +93,14 @@ class BucketScheme:
             raise ValueError("buckets: 'frames' and 'sizes' must be non-empty")
         for f in frames:
             if f < 1 or (f != 1 and f % fm):
-                raise ValueError(f"buckets: invalid frame count {f}: must be 1 or a multiple of {fm} (frame_multiple)")
+                raise ValueError(
+                    f"buckets: invalid frame count {f}: must be 1 or a multiple of {fm} (frame_multiple)"
+                )
         for s in sizes:
             if len(s) != 2 or min(s) < sm or s[0] % sm or s[1] % sm:
-                raise ValueError(f"buckets: invalid size {list(s)}: [H, W] must be positive multiples of {sm}")
+                raise ValueError(
+                    f"buckets: invalid size {list(s)}: [H, W] must be positive multiples of {sm}"
+                )
         if base < 1:
             raise ValueError(f"buckets: batch_size must be >= 1, got {base}")
         tok = {(f, h, w): latent_tokens(f, h, w) for f in frames for h, w in sizes}
@@ -92,10 +112,14 @@ class BucketScheme:
         names = {b.name for b in buckets}
         for k, v in overrides.items():
             if k not in names:
-                raise ValueError(f"buckets: batch_sizes names unknown bucket {k!r}; buckets are {sorted(names)}")
+                raise ValueError(
+                    f"buckets: batch_sizes names unknown bucket {k!r}; buckets are {sorted(names)}"
+                )
             if int(v) < 1:
                 raise ValueError(f"buckets: batch_sizes[{k!r}] must be >= 1, got {v}")
-        buckets = [Bucket(b.num_frames, b.height, b.width, int(overrides.get(b.name, b.batch_size))) for b in buckets]
+        buckets = [
+            Bucket(b.num_frames, b.height, b.width, int(overrides.get(b.name, b.batch_size))) for b in buckets
+        ]
         return cls(buckets, bool(cfg.get("videos_as_images", False)))
 
     def assign(self, kind: str, num_frames: int, height: int, width: int) -> int | None:
@@ -110,15 +134,20 @@ class BucketScheme:
             return None
         f = max(cands)
         target = math.log(height / width)
-        best = min((abs(math.log(b.aspect) - target), i) for i, b in enumerate(self.buckets) if b.num_frames == f)
+        best = min(
+            (abs(math.log(b.aspect) - target), i) for i, b in enumerate(self.buckets) if b.num_frames == f
+        )
         return best[1]
 
     def why_rejected(self, kind: str, num_frames: int) -> str:
         if kind == "image" or num_frames <= 1:
             return "no 1-frame (image) bucket in this stage"
         shortest = min((b.num_frames for b in self.buckets if b.num_frames > 1), default=None)
-        return f"video has {num_frames} frames, fewer than the shortest video bucket ({shortest})" if shortest \
+        return (
+            f"video has {num_frames} frames, fewer than the shortest video bucket ({shortest})"
+            if shortest
             else "no video bucket in this stage"
+        )
 
 
 @dataclass
@@ -169,14 +198,16 @@ class BucketBatchSampler:
         while True:
             plan = self._get_plan()
             if not plan:
-                raise ValueError("bucket sampler: no complete batch — too few samples for the bucket batch sizes "
-                                 f"× world size {self.world_size} (samples per bucket: "
-                                 f"{ {b: list(self.groups).count(b) for b in set(self.groups) if b is not None} })")
+                raise ValueError(
+                    "bucket sampler: no complete batch — too few samples for the bucket batch sizes "
+                    f"× world size {self.world_size} (samples per bucket: "
+                    f"{ {b: list(self.groups).count(b) for b in set(self.groups) if b is not None} })"
+                )
             while self.position < len(plan):
                 gb = plan[self.position]
                 self.position += 1
                 per = len(gb) // self.world_size
-                mine = gb[self.rank * per:(self.rank + 1) * per]
+                mine = gb[self.rank * per : (self.rank + 1) * per]
                 yield [(i, self.epoch) for i in mine] if self.tag_epoch else mine
             self.epoch, self.position = self.epoch + 1, 0
 

@@ -18,8 +18,9 @@ import json
 import logging
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 from safetensors import safe_open
@@ -30,7 +31,7 @@ from stepvid.video import atomic_path
 
 log = logging.getLogger("stepvid.data")
 
-__all__ = ["write_cache", "CachedLatentDataset", "is_cache"]
+__all__ = ["CachedLatentDataset", "is_cache", "write_cache"]
 
 
 def is_cache(path: str | os.PathLike) -> bool:
@@ -65,7 +66,10 @@ def write_cache(
     done = {e["source_index"] for e in index["entries"]}
     if not (out / "negative.safetensors").exists():
         neg = encode_text([negative_prompt])
-        _save(out / "negative.safetensors", {"llm": neg.llm[0].to(dtype), "llm_mask": neg.llm_mask[0], "clip": neg.clip[0].to(dtype)})
+        _save(
+            out / "negative.safetensors",
+            {"llm": neg.llm[0].to(dtype), "llm_mask": neg.llm_mask[0], "clip": neg.clip[0].to(dtype)},
+        )
     todo = [i for i, g in enumerate(dataset.groups) if g is not None and i not in done]
     from tqdm.auto import tqdm
 
@@ -105,8 +109,16 @@ def write_cache(
         buf[f"{key}.llm"] = text.llm[0].to(dtype)
         buf[f"{key}.llm_mask"] = text.llm_mask[0]
         buf[f"{key}.clip"] = text.clip[0].to(dtype)
-        pending.append({"id": key, "source_index": i, "shape": list(mean.shape[1:]), "caption": item["caption"],
-                        "kind": dataset.rows[i]["kind"], "path": dataset.rows[i].get("path")})
+        pending.append(
+            {
+                "id": key,
+                "source_index": i,
+                "shape": list(mean.shape[1:]),
+                "caption": item["caption"],
+                "kind": dataset.rows[i]["kind"],
+                "path": dataset.rows[i].get("path"),
+            }
+        )
         if len(pending) >= shard_size:
             flush()
         bar.update(1)
@@ -125,10 +137,18 @@ class CachedLatentDataset(torch.utils.data.Dataset):
     larger batches (equal tokens per step, the report's coarse load balancing).
     """
 
-    def __init__(self, root: str | os.PathLike, batch_size: int = 1, balance: bool = False, max_batch_size: int = 1 << 30):
+    def __init__(
+        self,
+        root: str | os.PathLike,
+        batch_size: int = 1,
+        balance: bool = False,
+        max_batch_size: int = 1 << 30,
+    ):
         self.root = Path(root)
         if not is_cache(self.root):
-            raise FileNotFoundError(f"{self.root}: not a latent cache (no index.json); run `stepvid train cache`")
+            raise FileNotFoundError(
+                f"{self.root}: not a latent cache (no index.json); run `stepvid train cache`"
+            )
         self.index = json.loads((self.root / "index.json").read_text())
         if not self.index.get("complete"):
             log.warning("cache %s is incomplete (%d entries so far)", self.root, len(self.index["entries"]))
@@ -139,7 +159,9 @@ class CachedLatentDataset(torch.utils.data.Dataset):
         self.shapes = shapes
         tokens = [math.prod(s[:1] + s[2:]) for s in shapes]
         top = max(tokens)
-        self.batch_sizes = [min(max_batch_size, max(1, batch_size * top // t)) if balance else batch_size for t in tokens]
+        self.batch_sizes = [
+            min(max_batch_size, max(1, batch_size * top // t)) if balance else batch_size for t in tokens
+        ]
         self.groups = [shapes.index(tuple(e["shape"])) for e in self.entries]
         self._handles: dict[str, Any] = {}
 
@@ -162,9 +184,15 @@ class CachedLatentDataset(torch.utils.data.Dataset):
     def __getitem__(self, index: int) -> dict[str, Any]:
         e = self.entries[index]
         s, k = e["shard"], e["id"]
-        item = {"mean": self._get(s, f"{k}.mean").float(), "llm": self._get(s, f"{k}.llm").float(),
-                "llm_mask": self._get(s, f"{k}.llm_mask"), "clip": self._get(s, f"{k}.clip").float(),
-                "caption": e["caption"], "index": index, "num_skipped": 0}
+        item = {
+            "mean": self._get(s, f"{k}.mean").float(),
+            "llm": self._get(s, f"{k}.llm").float(),
+            "llm_mask": self._get(s, f"{k}.llm_mask"),
+            "clip": self._get(s, f"{k}.clip").float(),
+            "caption": e["caption"],
+            "index": index,
+            "num_skipped": 0,
+        }
         h = self._handles[s]
         if f"{k}.logvar" in h.keys():
             item["logvar"] = self._get(s, f"{k}.logvar").float()

@@ -16,9 +16,10 @@ import hashlib
 import logging
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -52,8 +53,13 @@ def folder_manifest_rows(folder: str | os.PathLike) -> list[dict[str, Any]]:
         if not cap.exists():
             log.warning("skip %s: no caption file %s", p, cap.name)
             continue
-        rows.append({"path": str(p), "kind": "image" if ext in IMAGE_EXT else "video",
-                     "caption": cap.read_text(encoding="utf-8").strip()})
+        rows.append(
+            {
+                "path": str(p),
+                "kind": "image" if ext in IMAGE_EXT else "video",
+                "caption": cap.read_text(encoding="utf-8").strip(),
+            }
+        )
     if not rows:
         raise FileNotFoundError(f"{folder}: no media files with .txt captions found")
     return rows
@@ -71,7 +77,11 @@ def load_rows(source: str | os.PathLike, split: str | None = None) -> list[dict[
 def _media_shape(row: dict[str, Any]) -> tuple[int, int, int]:
     """(num_frames, height, width) from the manifest row, probing the file only if needed."""
     if all(row.get(k) for k in ("width", "height")) and (row["kind"] == "image" or row.get("num_frames")):
-        return (1 if row["kind"] == "image" else int(row["num_frames"])), int(row["height"]), int(row["width"])
+        return (
+            (1 if row["kind"] == "image" else int(row["num_frames"])),
+            int(row["height"]),
+            int(row["width"]),
+        )
     from stepvid.video import probe
 
     info = probe(row["path"])
@@ -81,14 +91,16 @@ def _media_shape(row: dict[str, Any]) -> tuple[int, int, int]:
 def resize_crop(frames: np.ndarray, height: int, width: int, rng: np.random.Generator | None) -> torch.Tensor:
     """uint8 [T, H0, W0, 3] -> float [T, 3, height, width] in [-1, 1]: crop to the target aspect ratio
     (random offset when ``rng`` is given, else centred), then an antialiased bilinear resize."""
-    t, h0, w0, _ = frames.shape
+    _, h0, w0, _ = frames.shape
     if h0 * width > w0 * height:  # too tall: crop rows
         ch, cw = max(1, round(w0 * height / width)), w0
     else:
         ch, cw = h0, max(1, round(h0 * width / height))
     y = int(rng.integers(0, h0 - ch + 1)) if rng is not None else (h0 - ch) // 2
     x = int(rng.integers(0, w0 - cw + 1)) if rng is not None else (w0 - cw) // 2
-    clip = torch.from_numpy(np.ascontiguousarray(frames[:, y:y + ch, x:x + cw])).permute(0, 3, 1, 2).float()
+    clip = (
+        torch.from_numpy(np.ascontiguousarray(frames[:, y : y + ch, x : x + cw])).permute(0, 3, 1, 2).float()
+    )
     if (ch, cw) != (height, width):
         clip = F.interpolate(clip, size=(height, width), mode="bilinear", antialias=True, align_corners=False)
     return (clip / 127.5 - 1).clamp(-1, 1)
@@ -131,8 +143,12 @@ class VideoDataset(torch.utils.data.Dataset):
                 self.members[g].append(i)
         n_ok = sum(g is not None for g in self.groups)
         if self.rejected:
-            log.warning("dataset: %d of %d samples unusable: %s", len(self.rows) - n_ok, len(self.rows),
-                        dict(self.rejected))
+            log.warning(
+                "dataset: %d of %d samples unusable: %s",
+                len(self.rows) - n_ok,
+                len(self.rows),
+                dict(self.rejected),
+            )
 
     def _reject(self, row: dict[str, Any], reason: str) -> None:
         log.warning("skip %s: %s", row.get("path"), reason)
@@ -146,14 +162,17 @@ class VideoDataset(torch.utils.data.Dataset):
         return len(self.rows)
 
     def batch_sampler(self, seed: int, rank: int = 0, world_size: int = 1) -> BucketBatchSampler:
-        return BucketBatchSampler(self.groups, [b.batch_size for b in self.scheme.buckets], seed, rank, world_size,
-                                  tag_epoch=True)
+        return BucketBatchSampler(
+            self.groups, [b.batch_size for b in self.scheme.buckets], seed, rank, world_size, tag_epoch=True
+        )
 
     def _caption(self, row: dict[str, Any], rng: np.random.Generator) -> str:
         if not self.caption_keys:
             return row["caption"]
         alts = row.get("captions") or {}
-        pool = [row["caption"]] + [alts[k] for k in self.caption_keys if isinstance(alts.get(k), str) and alts[k]]
+        pool = [row["caption"]] + [
+            alts[k] for k in self.caption_keys if isinstance(alts.get(k), str) and alts[k]
+        ]
         return pool[int(rng.integers(len(pool)))]
 
     def load(self, index: int, rng: np.random.Generator) -> dict[str, Any]:
@@ -169,10 +188,14 @@ class VideoDataset(torch.utils.data.Dataset):
             n_src = _media_shape(row)[0]
             span = (bucket.num_frames - 1) * self.frame_stride + 1
             start = int(rng.integers(0, max(1, n_src - span + 1))) if self.random_crop else 0
-            frames = read_video(row["path"], start=start, num_frames=bucket.num_frames, step=self.frame_stride)
+            frames = read_video(
+                row["path"], start=start, num_frames=bucket.num_frames, step=self.frame_stride
+            )
             if len(frames) < bucket.num_frames:
-                raise ValueError(f"{row['path']}: decoded {len(frames)} frames, bucket {bucket.name} needs "
-                                 f"{bucket.num_frames} (container frame count was wrong)")
+                raise ValueError(
+                    f"{row['path']}: decoded {len(frames)} frames, bucket {bucket.name} needs "
+                    f"{bucket.num_frames} (container frame count was wrong)"
+                )
         video = resize_crop(frames, bucket.height, bucket.width, rng if self.random_crop else None)
         return {"video": video, "caption": self._caption(row, rng), "index": index}
 
@@ -197,14 +220,19 @@ class VideoDataset(torch.utils.data.Dataset):
             except (ValueError, FileNotFoundError, OSError, RuntimeError) as exc:
                 log.warning("skip %s while decoding: %s", self.rows[i].get("path"), exc)
                 skipped += 1
-        raise RuntimeError(f"dataset: {skipped} consecutive unreadable samples in bucket "
-                           f"{self.scheme.buckets[g].name} starting at {self.rows[index].get('path')}")
+        raise RuntimeError(
+            f"dataset: {skipped} consecutive unreadable samples in bucket "
+            f"{self.scheme.buckets[g].name} starting at {self.rows[index].get('path')}"
+        )
 
 
 def collate(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Stack one bucket's samples: ``video`` [B, F, 3, H, W], ``caption`` list, ``num_skipped`` int."""
-    out: dict[str, Any] = {"caption": [it["caption"] for it in items], "index": [it["index"] for it in items],
-                           "num_skipped": sum(it.get("num_skipped", 0) for it in items)}
+    out: dict[str, Any] = {
+        "caption": [it["caption"] for it in items],
+        "index": [it["index"] for it in items],
+        "num_skipped": sum(it.get("num_skipped", 0) for it in items),
+    }
     for key in items[0]:
         if key in out:
             continue

@@ -15,19 +15,19 @@ import torch
 import torch.nn.functional as F
 
 __all__ = [
-    "interpolate",
-    "velocity_target",
-    "flow_matching_loss",
-    "per_sample_mse",
-    "TimestepDensity",
-    "Uniform",
     "LogitNormal",
     "Shifted",
+    "TimestepDensity",
     "UShape",
-    "make_density",
-    "dpo_loss",
+    "Uniform",
     "distill_weight",
+    "dpo_loss",
+    "flow_matching_loss",
+    "interpolate",
+    "make_density",
+    "per_sample_mse",
     "shift_tau",
+    "velocity_target",
 ]
 
 

@@ -25,13 +25,23 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn as nn
 from safetensors.torch import load_file, save_file
+from torch import nn
 
 from stepvid.train.distributed import barrier
 
-__all__ = ["save_checkpoint", "load_checkpoint", "latest_checkpoint", "export_full_weights", "local",
-           "rng_state", "set_rng_state", "load_weights", "list_checkpoints"]
+__all__ = [
+    "export_full_weights",
+    "latest_checkpoint",
+    "list_checkpoints",
+    "load_checkpoint",
+    "load_weights",
+    "load_weights_sharded",
+    "local",
+    "rng_state",
+    "save_checkpoint",
+    "set_rng_state",
+]
 
 _STEP = re.compile(r"^step-(\d+)$")
 
@@ -46,9 +56,11 @@ def _as_saveable(t: torch.Tensor) -> torch.Tensor:
 
 
 def rng_state() -> dict[str, torch.Tensor]:
-    st = {"torch": torch.get_rng_state(),
-          "numpy": torch.from_numpy(np.frombuffer(json.dumps(_np_state()).encode(), dtype=np.uint8).copy()),
-          "python": torch.tensor(list(json.dumps(random.getstate()).encode()), dtype=torch.uint8)}
+    st = {
+        "torch": torch.get_rng_state(),
+        "numpy": torch.from_numpy(np.frombuffer(json.dumps(_np_state()).encode(), dtype=np.uint8).copy()),
+        "python": torch.tensor(list(json.dumps(random.getstate()).encode()), dtype=torch.uint8),
+    }
     if torch.cuda.is_available():
         st["cuda"] = torch.cuda.get_rng_state()
     return st
@@ -73,7 +85,11 @@ def list_checkpoints(run_dir: str | os.PathLike) -> list[Path]:
     root = Path(run_dir) / "checkpoints"
     if not root.is_dir():
         return []
-    found = [(int(m.group(1)), p) for p in root.iterdir() if (m := _STEP.match(p.name)) and (p / "state.json").exists()]
+    found = [
+        (int(m.group(1)), p)
+        for p in root.iterdir()
+        if (m := _STEP.match(p.name)) and (p / "state.json").exists()
+    ]
     return [p for _, p in sorted(found)]
 
 
@@ -123,7 +139,9 @@ def save_checkpoint(
     save_file(extra, str(tmp / f"extra-rank{rank:05d}.safetensors"))
     barrier()
     if rank == 0:
-        meta = dict(state, step=step, world_size=world_size, param_groups=groups, only_trainable=only_trainable)
+        meta = dict(
+            state, step=step, world_size=world_size, param_groups=groups, only_trainable=only_trainable
+        )
         (tmp / "state.json").write_text(json.dumps(meta, indent=1, default=str))
         if final.exists():
             shutil.rmtree(final)
@@ -152,7 +170,9 @@ def _optimizer_param_names(model: nn.Module, optimizer: torch.optim.Optimizer) -
 def _copy_into(dst: torch.Tensor, src: torch.Tensor, name: str) -> None:
     d = local(dst)
     if tuple(d.shape) != tuple(src.shape):
-        raise ValueError(f"checkpoint: {name}: shape {tuple(src.shape)} does not match the model's {tuple(d.shape)}")
+        raise ValueError(
+            f"checkpoint: {name}: shape {tuple(src.shape)} does not match the model's {tuple(d.shape)}"
+        )
     with torch.no_grad():
         d.copy_(src.to(d.dtype))
 
@@ -170,8 +190,10 @@ def load_checkpoint(
     path = Path(path)
     meta = json.loads((path / "state.json").read_text())
     if meta["world_size"] != world_size:
-        raise ValueError(f"{path}: written by {meta['world_size']} processes, resuming with {world_size}; "
-                         "resume with the same world size, or start a new run with init_from")
+        raise ValueError(
+            f"{path}: written by {meta['world_size']} processes, resuming with {world_size}; "
+            "resume with the same world size, or start a new run with init_from"
+        )
     tensors = load_file(str(path / f"model-rank{rank:05d}.safetensors"))
     named = dict(model.named_parameters())
     named.update({f"buffer::{n}": b for n, b in model.named_buffers() if b is not None})
@@ -186,8 +208,13 @@ def load_checkpoint(
     if optimizer is not None and (path / f"optim-rank{rank:05d}.safetensors").exists():
         ot = load_file(str(path / f"optim-rank{rank:05d}.safetensors"))
         by_id = {id(p): p for p in model.parameters()}
-        params = [(n, by_id[i]) for n, i in zip(_optimizer_param_names(model, optimizer),
-                                                 [id(p) for g in optimizer.param_groups for p in g["params"]])]
+        params = [
+            (n, by_id[i])
+            for n, i in zip(
+                _optimizer_param_names(model, optimizer),
+                [id(p) for g in optimizer.param_groups for p in g["params"]],
+            )
+        ]
         state: dict[int, dict[str, Any]] = {}
         for idx, (n, p) in enumerate(params):
             st = {}
@@ -198,8 +225,14 @@ def load_checkpoint(
                 if key != "step" and hasattr(p, "device_mesh"):
                     from torch.distributed.tensor import DTensor
 
-                    t = DTensor.from_local(t.to(p.device), p.device_mesh, p.placements, run_check=False,
-                                           shape=p.shape, stride=p.stride())
+                    t = DTensor.from_local(
+                        t.to(p.device),
+                        p.device_mesh,
+                        p.placements,
+                        run_check=False,
+                        shape=p.shape,
+                        stride=p.stride(),
+                    )
                 elif key != "step":
                     t = t.to(p.device)
                 st[key] = t
@@ -207,7 +240,9 @@ def load_checkpoint(
                 state[idx] = st
         groups = meta["param_groups"]
         if [len(g["params"]) for g in groups] != [len(g["params"]) for g in optimizer.param_groups]:
-            raise ValueError(f"{path}: optimizer parameter groups do not match the model's trainable parameters")
+            raise ValueError(
+                f"{path}: optimizer parameter groups do not match the model's trainable parameters"
+            )
         optimizer.load_state_dict({"state": state, "param_groups": groups})
     extra = load_file(str(path / f"extra-rank{rank:05d}.safetensors"))
     if ema is not None:
@@ -220,8 +255,13 @@ def load_checkpoint(
     return meta
 
 
-def export_full_weights(model: nn.Module, path: str | os.PathLike, rank: int = 0,
-                        tensors: dict[str, torch.Tensor] | None = None, dtype: torch.dtype | None = None) -> Path | None:
+def export_full_weights(
+    model: nn.Module,
+    path: str | os.PathLike,
+    rank: int = 0,
+    tensors: dict[str, torch.Tensor] | None = None,
+    dtype: torch.dtype | None = None,
+) -> Path | None:
     """Write a consolidated safetensors file of the model (or of ``tensors``, e.g. EMA) from rank 0.
 
     Under FSDP every rank takes part in gathering each parameter; only rank 0 holds the full copy.
@@ -266,3 +306,52 @@ def load_weights(model: nn.Module, path: str | os.PathLike, strict: bool = True)
     if strict and result.missing_keys:
         raise ValueError(f"{path}: missing keys {result.missing_keys[:5]}")
     return list(result.missing_keys)
+
+
+def _weight_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if (path / "model-rank00000.safetensors").exists():
+        return [path / "model-rank00000.safetensors"]
+    files = sorted(path.glob("*.safetensors"))
+    if not files:
+        raise FileNotFoundError(f"no .safetensors weights in {path}")
+    return files
+
+
+@torch.no_grad()
+def load_weights_sharded(
+    model: nn.Module, path: str | os.PathLike, allow_missing: tuple[str, ...] = ()
+) -> None:
+    """Load plain weights into an already FSDP2-sharded model, one tensor at a time (each rank reads each
+    tensor lazily and keeps its own shard), so a 30B model never exists whole in any process's memory.
+
+    ``allow_missing``: name substrings that may be absent from the files (e.g. ``.lora_``).
+    """
+    from safetensors import safe_open
+
+    params = dict(model.named_parameters())
+    seen = set()
+    for f in _weight_files(Path(path)):
+        with safe_open(str(f), framework="pt") as h:
+            for name in h.keys():
+                if name.startswith("buffer::"):
+                    continue
+                if name not in params:
+                    raise ValueError(f"{f}: unexpected key {name!r}")
+                p, full = params[name], h.get_tensor(name)
+                if tuple(full.shape) != tuple(p.shape):
+                    raise ValueError(f"{f}: {name}: shape {tuple(full.shape)} != model {tuple(p.shape)}")
+                if hasattr(p, "device_mesh"):
+                    from torch.distributed.tensor import distribute_tensor
+
+                    shard = distribute_tensor(
+                        full.to(p.device, p.dtype), p.device_mesh, p.placements, src_data_rank=None
+                    )
+                    p.to_local().copy_(shard.to_local())
+                else:
+                    p.copy_(full.to(p.dtype))
+                seen.add(name)
+    missing = [n for n in params if n not in seen and not any(s in n for s in allow_missing)]
+    if missing:
+        raise ValueError(f"{path}: missing keys {missing[:5]} ({len(missing)} in all)")

@@ -15,17 +15,30 @@ __all__ = ["register"]
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", required=True, help="YAML or JSON config (see docs/training.md and recipes/)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config value, e.g. --set optim.lr=3e-5 --set stages.0.steps=100 (repeatable)")
-    p.add_argument("--run-dir", help="run folder (overrides run.dir); an existing run resumes from its last checkpoint")
-    p.add_argument("--peak-tflops", type=float, help="MFU denominator per GPU (default: measured bf16 matmul rate)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value, e.g. --set optim.lr=3e-5 --set stages.0.steps=100 (repeatable)",
+    )
+    p.add_argument(
+        "--run-dir", help="run folder (overrides run.dir); an existing run resumes from its last checkpoint"
+    )
+    p.add_argument(
+        "--peak-tflops", type=float, help="MFU denominator per GPU (default: measured bf16 matmul rate)"
+    )
     p.add_argument("--dry-run", action="store_true", help="validate the config, print it resolved, and exit")
 
 
 def register(sub: Any) -> None:
-    train = sub.add_parser("train", help="train the VAE or the DiT; pre-encode latents; average checkpoints",
-                           description="Training: `train vae`, `train dit` (stage cascade), `train cache` "
-                                       "(pre-encode latents + text states), `train average` (checkpoint averaging).")
+    train = sub.add_parser(
+        "train",
+        help="train the VAE or the DiT; pre-encode latents; average checkpoints",
+        description="Training: `train vae`, `train dit` (stage cascade), `train cache` "
+        "(pre-encode latents + text states), `train average` (checkpoint averaging).",
+    )
     tsub = train.add_subparsers(dest="train_command", metavar="WHAT")
     train.set_defaults(func=lambda a: (train.print_help(), 2)[1])
 
@@ -37,8 +50,12 @@ def register(sub: Any) -> None:
     _common(p)
     p.set_defaults(func=_cmd_vae)
 
-    p = tsub.add_parser("cache", help="pre-encode a DiT config's data (VAE posteriors + text states) to shards")
-    p.add_argument("--config", required=True, help="a DiT training config (its data, vae, text_encoder, buckets)")
+    p = tsub.add_parser(
+        "cache", help="pre-encode a DiT config's data (VAE posteriors + text states) to shards"
+    )
+    p.add_argument(
+        "--config", required=True, help="a DiT training config (its data, vae, text_encoder, buckets)"
+    )
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--stage", default=None, help="stage whose buckets shape the clips (default: the first)")
     p.add_argument("--out", required=True, help="output folder (resumes if it holds a partial cache)")
@@ -85,8 +102,8 @@ def _cmd_dit(args) -> int:
     if args.dry_run:
         return _dry(cfg)
     _setup_logging()
-    from stepvid.train.dit_trainer import DiTTrainer
     from stepvid.train.distributed import cleanup
+    from stepvid.train.dit_trainer import DiTTrainer
 
     try:
         DiTTrainer(cfg).fit()
@@ -131,8 +148,13 @@ def _cmd_cache(args) -> int:
         stage = named[args.stage]
     dc = stage.data or cfg.data
     rows = load_rows(dc.source, dc.split)
-    ds = VideoDataset(rows, BucketScheme.from_config(stage.buckets), seed=cfg.run.seed, random_crop=False,
-                      frame_stride=dc.frame_stride)
+    ds = VideoDataset(
+        rows,
+        BucketScheme.from_config(stage.buckets),
+        seed=cfg.run.seed,
+        random_crop=False,
+        frame_stride=dc.frame_stride,
+    )
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     vae = build_vae(cfg.vae)
     if vae is not None:
@@ -147,10 +169,19 @@ def _cmd_cache(args) -> int:
             return video, None
         return vae.encode_moments(video)
 
-    index = write_cache(args.out, ds, encode_video, lambda caps: enc.encode(caps, device=device), cfg.negative_prompt,
-                        args.shard_size, torch.bfloat16 if args.dtype == "bf16" else torch.float32)
-    print(f"cache {args.out}: {len(index['entries'])} samples in {len(index['shards'])} shards, "
-          f"{index['skipped']} skipped at encode time, {len(rows) - sum(g is not None for g in ds.groups)} rejected")
+    index = write_cache(
+        args.out,
+        ds,
+        encode_video,
+        lambda caps: enc.encode(caps, device=device),
+        cfg.negative_prompt,
+        args.shard_size,
+        torch.bfloat16 if args.dtype == "bf16" else torch.float32,
+    )
+    print(
+        f"cache {args.out}: {len(index['entries'])} samples in {len(index['shards'])} shards, "
+        f"{index['skipped']} skipped at encode time, {len(rows) - sum(g is not None for g in ds.groups)} rejected"
+    )
     return 0
 
 

@@ -7,15 +7,23 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
 from stepvid.video import atomic_path
 
-__all__ = ["RunLogger", "lr_at", "measure_matmul_tflops", "import_factory", "set_determinism", "step_generator",
-           "truncate_metrics"]
+__all__ = [
+    "RunLogger",
+    "import_factory",
+    "lr_at",
+    "measure_matmul_tflops",
+    "set_determinism",
+    "step_generator",
+    "truncate_metrics",
+]
 
 
 def import_factory(spec: str) -> Callable[..., Any]:
@@ -53,8 +61,9 @@ def step_generator(*parts: int) -> torch.Generator:
     return torch.Generator().manual_seed(sample_seed(*parts))
 
 
-def measure_matmul_tflops(device: torch.device | str = "cuda", n: int = 8192, iters: int = 20,
-                          dtype: torch.dtype = torch.bfloat16) -> float:
+def measure_matmul_tflops(
+    device: torch.device | str = "cuda", n: int = 8192, iters: int = 20, dtype: torch.dtype = torch.bfloat16
+) -> float:
     """Achieved dense matmul rate (TFLOP/s) on this device, the MFU denominator when no peak is given."""
     device = torch.device(device)
     a = torch.randn(n, n, device=device, dtype=dtype)
@@ -75,7 +84,9 @@ def truncate_metrics(path: Path, max_step: int) -> None:
     """Drop logged rows after ``max_step`` (a resumed run rewrites those steps)."""
     if not path.exists():
         return
-    keep = [ln for ln in path.read_text().splitlines() if ln.strip() and json.loads(ln).get("step", 0) <= max_step]
+    keep = [
+        ln for ln in path.read_text().splitlines() if ln.strip() and json.loads(ln).get("step", 0) <= max_step
+    ]
     with atomic_path(path) as tmp:
         tmp.write_text("".join(ln + "\n" for ln in keep))
 
@@ -104,8 +115,13 @@ class RunLogger:
     def log(self, step: int, metrics: dict[str, Any]) -> None:
         if not self.enabled:
             return
-        row = {"step": step, **{k: (float(v) if isinstance(v, (int, float, torch.Tensor)) and not isinstance(v, bool)
-                                    else v) for k, v in metrics.items()}}
+        row = {
+            "step": step,
+            **{
+                k: (float(v) if isinstance(v, (int, float, torch.Tensor)) and not isinstance(v, bool) else v)
+                for k, v in metrics.items()
+            },
+        }
         with open(self.dir / "metrics.jsonl", "a", encoding="utf-8") as f:
             f.write(json.dumps(row) + "\n")
         if self.tb is not None:

@@ -16,8 +16,17 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "OptimConfig", "DataConfig", "StageConfig", "ParallelConfig", "LoraConfig", "RunConfig", "DiTTrainConfig",
-    "VAETrainConfig", "load_config", "config_to_dict", "apply_overrides",
+    "DataConfig",
+    "DiTTrainConfig",
+    "LoraConfig",
+    "OptimConfig",
+    "ParallelConfig",
+    "RunConfig",
+    "StageConfig",
+    "VAETrainConfig",
+    "apply_overrides",
+    "config_to_dict",
+    "load_config",
 ]
 
 
@@ -64,14 +73,24 @@ class ParallelConfig:
     fsdp: bool = True  # FSDP2 when world size > 1
     sp: int = 1  # Ulysses sequence-parallel degree (the DiT's sp_group)
     reshard_after_forward: bool = True
+    meta_init: bool = False  # build on the meta device, shard, then initialise / load shard by shard (30B)
 
 
 @dataclass
 class LoraConfig:
     rank: int = 0  # 0 = off
     alpha: float | None = None  # default: rank
-    targets: list[str] = field(default_factory=lambda: ["attn1.wqkv", "attn1.wo", "attn2.wq", "attn2.wkv", "attn2.wo",
-                                                        "ff.net.0.proj", "ff.net.2"])
+    targets: list[str] = field(
+        default_factory=lambda: [
+            "attn1.wqkv",
+            "attn1.wo",
+            "attn2.wq",
+            "attn2.wkv",
+            "attn2.wo",
+            "ff.net.0.proj",
+            "ff.net.2",
+        ]
+    )
     dropout: float = 0.0
 
 
@@ -99,10 +118,16 @@ class RunConfig:
 
 @dataclass
 class DiTTrainConfig:
-    model: dict[str, Any] = field(default_factory=lambda: {"preset": "stepvideo-t2v"})  # preset + overrides, or factory
+    model: dict[str, Any] = field(
+        default_factory=lambda: {"preset": "stepvideo-t2v"}
+    )  # preset + overrides, or factory
     init_from: str | None = None  # weights to start from (a checkpoint folder or .safetensors)
-    vae: dict[str, Any] | None = None  # {"preset"|"path"|"factory"}; None = train on pixels (tiny experiments)
-    text_encoder: dict[str, Any] = field(default_factory=dict)  # {"factory": "mod:fn", ...} or a named encoder
+    vae: dict[str, Any] | None = (
+        None  # {"preset"|"path"|"factory"}; None = train on pixels (tiny experiments)
+    )
+    text_encoder: dict[str, Any] = field(
+        default_factory=dict
+    )  # {"factory": "mod:fn", ...} or a named encoder
     negative_prompt: str = ""  # used for text dropout
     data: DataConfig = field(default_factory=DataConfig)
     stages: list[StageConfig] = field(default_factory=lambda: [StageConfig()])
@@ -182,7 +207,11 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
                 value = float(value)
             except ValueError:
                 raise ValueError(f"{where}: expected {tp.__name__}, got {value!r}") from None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (tp is int and not float(value).is_integer()):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (tp is int and not float(value).is_integer())
+        ):
             raise ValueError(f"{where}: expected {tp.__name__}, got {value!r}")
         return tp(value)
     if tp is str:
@@ -260,7 +289,9 @@ def read_config_file(path: str | os.PathLike) -> dict[str, Any]:
     return data
 
 
-def load_config(cls: type, source: str | os.PathLike | dict[str, Any] | None, overrides: list[str] | None = None) -> Any:
+def load_config(
+    cls: type, source: str | os.PathLike | dict[str, Any] | None, overrides: list[str] | None = None
+) -> Any:
     """Load and validate a config (file path or dict), then validate its buckets and densities."""
     data = dict(source) if isinstance(source, dict) else (read_config_file(source) if source else {})
     data = apply_overrides(json.loads(json.dumps(data)), overrides or [])

@@ -9,14 +9,15 @@ groups (``dp_rank = rank // sp``). FSDP2 shards every block over all ranks.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 import torch.distributed as dist
-import torch.nn as nn
+from torch import nn
 
-__all__ = ["DistInfo", "init_distributed", "apply_fsdp", "barrier", "all_reduce_mean", "cleanup"]
+__all__ = ["DistInfo", "all_reduce_mean", "apply_fsdp", "barrier", "cleanup", "init_distributed"]
 
 
 @dataclass
@@ -24,7 +25,7 @@ class DistInfo:
     rank: int = 0
     world_size: int = 1
     local_rank: int = 0
-    device: torch.device = torch.device("cpu")
+    device: torch.device = field(default_factory=lambda: torch.device("cpu"))
     sp: int = 1
     sp_group: Any = None
     mesh: Any = None
@@ -73,8 +74,13 @@ def init_distributed(sp: int = 1, device: str | None = None) -> DistInfo:
     return info
 
 
-def apply_fsdp(model: nn.Module, info: DistInfo, blocks: Iterable[nn.Module], param_dtype: torch.dtype | None,
-               reshard_after_forward: bool = True) -> nn.Module:
+def apply_fsdp(
+    model: nn.Module,
+    info: DistInfo,
+    blocks: Iterable[nn.Module],
+    param_dtype: torch.dtype | None,
+    reshard_after_forward: bool = True,
+) -> nn.Module:
     """FSDP2: shard each transformer block, then the root (embedders / final layer).
 
     ``param_dtype`` (e.g. bf16) is the compute dtype of gathered parameters; gradients are reduced in fp32
@@ -82,7 +88,11 @@ def apply_fsdp(model: nn.Module, info: DistInfo, blocks: Iterable[nn.Module], pa
     """
     from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
 
-    mp = MixedPrecisionPolicy(param_dtype=param_dtype, reduce_dtype=torch.float32) if param_dtype else MixedPrecisionPolicy()
+    mp = (
+        MixedPrecisionPolicy(param_dtype=param_dtype, reduce_dtype=torch.float32)
+        if param_dtype
+        else MixedPrecisionPolicy()
+    )
     for block in blocks:
         fully_shard(block, mesh=info.mesh, mp_policy=mp, reshard_after_forward=reshard_after_forward)
     fully_shard(model, mesh=info.mesh, mp_policy=mp, reshard_after_forward=reshard_after_forward)

@@ -12,23 +12,38 @@ import logging
 import math
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import torch
-import torch.nn as nn
+from torch import nn
 
 from stepvid.data.buckets import BucketScheme
 from stepvid.diffusion.flow import interpolate, make_density, per_sample_mse, velocity_target
 from stepvid.models.text.base import TextEmbeddings
-from stepvid.train.checkpoint import export_full_weights, latest_checkpoint, load_checkpoint, load_weights, save_checkpoint
-from stepvid.train.common import RunLogger, import_factory, lr_at, measure_matmul_tflops, set_determinism, step_generator, truncate_metrics
+from stepvid.train.checkpoint import (
+    export_full_weights,
+    latest_checkpoint,
+    load_checkpoint,
+    load_weights,
+    save_checkpoint,
+)
+from stepvid.train.common import (
+    RunLogger,
+    import_factory,
+    lr_at,
+    measure_matmul_tflops,
+    set_determinism,
+    step_generator,
+    truncate_metrics,
+)
 from stepvid.train.config import DataConfig, DiTTrainConfig, StageConfig, config_to_dict
 from stepvid.train.distributed import DistInfo, all_reduce_mean, apply_fsdp, init_distributed
 
 log = logging.getLogger("stepvid.train")
 
-__all__ = ["DiTTrainer", "build_dit", "build_vae", "build_text_encoder"]
+__all__ = ["DiTTrainer", "build_dit", "build_text_encoder", "build_vae"]
 
 
 def build_dit(spec: dict[str, Any]) -> nn.Module:
@@ -83,8 +98,14 @@ def build_text_encoder(spec: dict[str, Any], captions: list[str] | None = None) 
 
 
 class DiTTrainer:
-    def __init__(self, cfg: DiTTrainConfig, model: nn.Module | None = None, text_encoder: Any = None,
-                 vae: nn.Module | None = None, info: DistInfo | None = None) -> None:
+    def __init__(
+        self,
+        cfg: DiTTrainConfig,
+        model: nn.Module | None = None,
+        text_encoder: Any = None,
+        vae: nn.Module | None = None,
+        info: DistInfo | None = None,
+    ) -> None:
         self.cfg = cfg
         self.info = info or init_distributed(cfg.parallel.sp)
         self.device = self.info.device
@@ -109,21 +130,31 @@ class DiTTrainer:
 
     def setup(self) -> None:
         cfg, info = self.cfg, self.info
-        model = self._model_in if self._model_in is not None else build_dit(cfg.model)
-        if cfg.init_from:
+        meta = cfg.parallel.meta_init and self._model_in is None and info.distributed and cfg.parallel.fsdp
+        if meta:
+            with torch.device("meta"):
+                model = build_dit(cfg.model)
+        else:
+            model = self._model_in if self._model_in is not None else build_dit(cfg.model)
+        if cfg.init_from and not meta:
             load_weights(model, cfg.init_from, strict=True)
         self.lora_names: list[str] = []
         if cfg.lora.rank > 0:
             from stepvid.train.lora import apply_lora
 
-            self.lora_names = apply_lora(model, cfg.lora.rank, cfg.lora.targets, cfg.lora.alpha, cfg.lora.dropout)
+            self.lora_names = apply_lora(
+                model, cfg.lora.rank, cfg.lora.targets, cfg.lora.alpha, cfg.lora.dropout
+            )
         if cfg.run.activation_checkpointing:
             if not hasattr(model, "gradient_checkpointing"):
-                raise ValueError("run.activation_checkpointing: the model has no 'gradient_checkpointing' flag")
+                raise ValueError(
+                    "run.activation_checkpointing: the model has no 'gradient_checkpointing' flag"
+                )
             model.gradient_checkpointing = True
         if cfg.parallel.sp > 1:
             model.set_sequence_parallel(info.sp_group)
-        model.to(self.device)
+        if not meta:
+            model.to(self.device)
         self.compute_dtype = torch.bfloat16 if cfg.run.precision == "bf16" else None
         self.fsdp = info.distributed and cfg.parallel.fsdp
         if self.fsdp:
@@ -131,13 +162,17 @@ class DiTTrainer:
             if blocks is None:
                 raise ValueError("FSDP: the model needs a 'transformer_blocks' ModuleList to shard per block")
             apply_fsdp(model, info, blocks, self.compute_dtype, cfg.parallel.reshard_after_forward)
+            if meta:
+                self._materialize(model)
         elif info.distributed:
             raise ValueError("parallel.fsdp=false with several processes is not supported; use FSDP2")
         self.model = model
         self.fwd = torch.compile(model) if cfg.run.compile else model
         params = [p for p in model.parameters() if p.requires_grad]
         o = cfg.optim
-        self.optimizer = torch.optim.AdamW(params, lr=o.lr, betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay)
+        self.optimizer = torch.optim.AdamW(
+            params, lr=o.lr, betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay
+        )
         self.ema = None
         if cfg.ema_decay > 0:
             from stepvid.train.ema import EMA
@@ -153,9 +188,25 @@ class DiTTrainer:
                 self.vae.to(self.device).eval().requires_grad_(False)
         self._text_cache: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
 
+    def _materialize(self, model: nn.Module) -> None:
+        """Meta-device model -> real sharded tensors: fresh init, then ``init_from`` shard by shard."""
+        from stepvid.train.checkpoint import load_weights_sharded
+        from stepvid.train.lora import LoRALinear
+
+        model.to_empty(device=self.device)
+        if hasattr(model, "initialize_weights"):
+            model.initialize_weights()
+        for m in model.modules():
+            if isinstance(m, LoRALinear):
+                m.reset_lora()
+        if self.cfg.init_from:
+            load_weights_sharded(model, self.cfg.init_from, allow_missing=(".lora_",))
+
     def _ensure_text_encoder(self, captions: list[str]) -> None:
         if self.text_encoder is None:
-            self.text_encoder = build_text_encoder(self.cfg.text_encoder, captions + [self.cfg.negative_prompt])
+            self.text_encoder = build_text_encoder(
+                self.cfg.text_encoder, captions + [self.cfg.negative_prompt]
+            )
         if isinstance(self.text_encoder, nn.Module):
             self.text_encoder.to(self.device)
 
@@ -163,21 +214,33 @@ class DiTTrainer:
     def stage_data(self, stage: StageConfig) -> tuple[Any, Any]:
         dc = self._data_cfg(stage)
         if not dc.source:
-            raise ValueError(f"stage {stage.name!r}: no data source (set data.source or stages[].data.source)")
+            raise ValueError(
+                f"stage {stage.name!r}: no data source (set data.source or stages[].data.source)"
+            )
         info = self.info
         if self._is_cache(dc):
             from stepvid.data.cache import CachedLatentDataset
 
             b = stage.buckets
-            ds = CachedLatentDataset(dc.source, int(b.get("batch_size", 1)), bool(b.get("balance", False)),
-                                     int(b.get("max_batch_size", 1 << 30)))
+            ds = CachedLatentDataset(
+                dc.source,
+                int(b.get("batch_size", 1)),
+                bool(b.get("balance", False)),
+                int(b.get("max_batch_size", 1 << 30)),
+            )
             self._negative = {k: v for k, v in ds.negative().items()}
         else:
             from stepvid.data.dataset import VideoDataset, load_rows
 
             rows = load_rows(dc.source, dc.split)
-            ds = VideoDataset(rows, BucketScheme.from_config(stage.buckets), seed=self.cfg.run.seed,
-                              random_crop=dc.random_crop, frame_stride=dc.frame_stride, caption_keys=dc.caption_keys)
+            ds = VideoDataset(
+                rows,
+                BucketScheme.from_config(stage.buckets),
+                seed=self.cfg.run.seed,
+                random_crop=dc.random_crop,
+                frame_stride=dc.frame_stride,
+                caption_keys=dc.caption_keys,
+            )
             self._ensure_text_encoder([r["caption"] for r in rows])
         sampler = ds.batch_sampler(self.cfg.run.seed + 7919 * self.stage_index, info.dp_rank, info.dp_size)
         return ds, sampler
@@ -187,23 +250,33 @@ class DiTTrainer:
 
         sampler.seek(start)
         dc = self._data_cfg(self.cfg.stages[self.stage_index])
-        return iter(torch.utils.data.DataLoader(ds, batch_sampler=sampler, num_workers=dc.num_workers,
-                                                collate_fn=collate, pin_memory=self.device.type == "cuda",
-                                                persistent_workers=False))
+        return iter(
+            torch.utils.data.DataLoader(
+                ds,
+                batch_sampler=sampler,
+                num_workers=dc.num_workers,
+                collate_fn=collate,
+                pin_memory=self.device.type == "cuda",
+                persistent_workers=False,
+            )
+        )
 
     # ---- one step -----------------------------------------------------------------------------------
     def _text(self, captions: list[str]) -> TextEmbeddings:
         missing = [c for c in dict.fromkeys(captions) if c not in self._text_cache]
         if missing:
             emb = self.text_encoder.encode(missing, device=self.device)
-            for i, c in enumerate(missing):
-                self._text_cache[c] = (emb.llm[i].float(), emb.llm_mask[i], emb.clip[i].float())
-            if len(self._text_cache) > 4096:  # bounded: a frozen encoder's states for recent captions
-                for k in list(self._text_cache)[: len(self._text_cache) - 4096]:
+            for i, c in enumerate(missing):  # kept on the CPU: Step-LLM states are 7.5 MB per caption
+                self._text_cache[c] = (
+                    emb.llm[i].float().cpu(),
+                    emb.llm_mask[i].cpu(),
+                    emb.clip[i].float().cpu(),
+                )
+            if len(self._text_cache) > 512:  # bounded: a frozen encoder's states for recent captions
+                for k in list(self._text_cache)[: len(self._text_cache) - 512]:
                     del self._text_cache[k]
         rows = [self._text_cache[c] for c in captions]
-        return TextEmbeddings(torch.stack([r[0] for r in rows]), torch.stack([r[1] for r in rows]),
-                              torch.stack([r[2] for r in rows]))
+        return TextEmbeddings(*(torch.stack([r[j] for r in rows]).to(self.device) for j in range(3)))
 
     def prepare(self, batch: dict[str, Any], stage: StageConfig, gens: list[torch.Generator]):
         """-> (latents [B,F,C,h,w] fp32, TextEmbeddings) with per-sample text dropout applied."""
@@ -216,14 +289,18 @@ class DiTTrainer:
             llm, mask, clip = (batch[k].to(self.device) for k in ("llm", "llm_mask", "clip"))
             for i, d in enumerate(drop):
                 if d:
-                    llm[i], mask[i], clip[i] = (self._negative[k].to(self.device, llm.dtype if k != "llm_mask" else mask.dtype)
-                                                for k in ("llm", "llm_mask", "clip"))
+                    llm[i], mask[i], clip[i] = (
+                        self._negative[k].to(self.device, llm.dtype if k != "llm_mask" else mask.dtype)
+                        for k in ("llm", "llm_mask", "clip")
+                    )
             return mean.float(), TextEmbeddings(llm, mask, clip)
         video = batch["video"].to(self.device)
         with torch.no_grad():
             if self.vae is not None:
                 mean, logvar = self.vae.encode_moments(video)
-                eps = torch.stack([torch.randn(mean.shape[1:], generator=g) for g in gens]).to(self.device, mean.dtype)
+                eps = torch.stack([torch.randn(mean.shape[1:], generator=g) for g in gens]).to(
+                    self.device, mean.dtype
+                )
                 latents = (mean + torch.exp(0.5 * logvar) * eps).float()
             else:
                 latents = video.float()
@@ -231,7 +308,9 @@ class DiTTrainer:
             text = self._text(captions)
         return latents, text
 
-    def loss(self, batch: dict[str, Any], stage: StageConfig, density, step: int) -> tuple[torch.Tensor, dict[str, float]]:
+    def loss(
+        self, batch: dict[str, Any], stage: StageConfig, density, step: int
+    ) -> tuple[torch.Tensor, dict[str, float]]:
         b = len(batch["caption"])
         offset = self.info.dp_rank * b
         gens = [step_generator(self.cfg.run.seed, step, offset + i) for i in range(b)]
@@ -239,14 +318,21 @@ class DiTTrainer:
         noise = torch.stack([torch.randn(latents.shape[1:], generator=g) for g in gens]).to(self.device)
         tau = torch.cat([density.sample(1, generator=g) for g in gens]).to(self.device)
         x = interpolate(noise, latents, tau)
-        amp = torch.autocast(self.device.type, dtype=self.compute_dtype, enabled=self.compute_dtype is not None and not self.fsdp)
+        amp = torch.autocast(
+            self.device.type,
+            dtype=self.compute_dtype,
+            enabled=self.compute_dtype is not None and not self.fsdp,
+        )
         with amp:
             v = self.fwd(x, tau, text.llm, text.clip, text.cross_attention_mask())
         mse = per_sample_mse(v, velocity_target(noise, latents))
         w = stage.image_weight if latents.shape[1] == 1 else 1.0
         loss = mse.mean() * w
-        return loss, {"tokens": latents.shape[1] * latents.shape[3] * latents.shape[4] * b,
-                      "frames": latents.shape[1], "text_len": text.llm.shape[1] + text.clip.shape[1]}
+        return loss, {
+            "tokens": latents.shape[1] * latents.shape[3] * latents.shape[4] * b,
+            "frames": latents.shape[1],
+            "text_len": text.llm.shape[1] + text.clip.shape[1],
+        }
 
     def _flops(self, tokens_per_sample: int, text_len: int, batch: int) -> float | None:
         est = getattr(self.model, "estimate_flops", None)
@@ -256,7 +342,9 @@ class DiTTrainer:
 
     # ---- samples ----------------------------------------------------------------------------------------
     @torch.no_grad()
-    def write_samples(self, captions: list[str], shape: tuple[int, ...], cond: TextEmbeddings | None = None) -> list[Path]:
+    def write_samples(
+        self, captions: list[str], shape: tuple[int, ...], cond: TextEmbeddings | None = None
+    ) -> list[Path]:
         """Euler + CFG samples for ``captions`` at latent ``shape`` [F, C, h, w] -> ``<run>/samples/*.mp4``.
 
         Every rank runs the model (FSDP / sequence parallel need all of them); rank 0 writes the files.
@@ -270,7 +358,11 @@ class DiTTrainer:
         neg = self._text_or_cache([self.cfg.negative_prompt] * len(captions))
         both = TextEmbeddings.cat([cond, neg])
         mask = both.cross_attention_mask()
-        amp = torch.autocast(self.device.type, dtype=self.compute_dtype, enabled=self.compute_dtype is not None and not self.fsdp)
+        amp = torch.autocast(
+            self.device.type,
+            dtype=self.compute_dtype,
+            enabled=self.compute_dtype is not None and not self.fsdp,
+        )
 
         def velocity(x, t):
             with amp:
@@ -282,27 +374,53 @@ class DiTTrainer:
         frames = self.vae.decode(x.to(next(self.vae.parameters()).dtype)) if self.vae is not None else x
         paths = []
         if self.info.is_main:
-            video = ((frames.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 1, 3, 4, 2).cpu().numpy()
+            video = (
+                ((frames.float().clamp(-1, 1) + 1) * 127.5)
+                .round()
+                .to(torch.uint8)
+                .permute(0, 1, 3, 4, 2)
+                .cpu()
+                .numpy()
+            )
             for i, v in enumerate(video):
-                paths.append(write_video(self.run_dir / "samples" / f"step-{self.global_step:08d}-{i}.mp4", v, fps=12))
+                paths.append(
+                    write_video(self.run_dir / "samples" / f"step-{self.global_step:08d}-{i}.mp4", v, fps=12)
+                )
         return paths
 
     def _text_or_cache(self, captions: list[str]) -> TextEmbeddings:
         if self.text_encoder is None:  # cache-only run: the cache's stored negative prompt
             neg = self._negative
             n = len(captions)
-            return TextEmbeddings(neg["llm"][None].float().expand(n, -1, -1).to(self.device),
-                                  neg["llm_mask"][None].expand(n, -1).to(self.device),
-                                  neg["clip"][None].float().expand(n, -1, -1).to(self.device))
+            return TextEmbeddings(
+                neg["llm"][None].float().expand(n, -1, -1).to(self.device),
+                neg["llm_mask"][None].expand(n, -1).to(self.device),
+                neg["clip"][None].float().expand(n, -1, -1).to(self.device),
+            )
         return self._text(captions)
 
     # ---- checkpoints --------------------------------------------------------------------------------
     def save(self) -> Path:
-        state = {"global_step": self.global_step, "stage_index": self.stage_index, "stage_step": self.stage_step,
-                 "stage": self.cfg.stages[self.stage_index].name, "skipped": self.skipped}
+        state = {
+            "global_step": self.global_step,
+            "stage_index": self.stage_index,
+            "stage_step": self.stage_step,
+            "stage": self.cfg.stages[self.stage_index].name,
+            "skipped": self.skipped,
+        }
         ema = self.ema.shadow if self.ema else None
-        path = save_checkpoint(self.run_dir, self.global_step, self.model, self.optimizer, state, self.info.rank,
-                               self.info.world_size, ema, self.cfg.run.keep_last, only_trainable=self.cfg.lora.rank > 0)
+        path = save_checkpoint(
+            self.run_dir,
+            self.global_step,
+            self.model,
+            self.optimizer,
+            state,
+            self.info.rank,
+            self.info.world_size,
+            ema,
+            self.cfg.run.keep_last,
+            only_trainable=self.cfg.lora.rank > 0,
+        )
         return path
 
     def resume(self) -> bool:
@@ -311,7 +429,11 @@ class DiTTrainer:
             return False
         ema = self.ema.shadow if self.ema else None
         meta = load_checkpoint(ck, self.model, self.optimizer, self.info.rank, self.info.world_size, ema)
-        self.global_step, self.stage_index, self.stage_step = meta["global_step"], meta["stage_index"], meta["stage_step"]
+        self.global_step, self.stage_index, self.stage_step = (
+            meta["global_step"],
+            meta["stage_index"],
+            meta["stage_step"],
+        )
         self.skipped = meta.get("skipped", 0)
         if self.info.is_main:
             truncate_metrics(self.run_dir / "metrics.jsonl", self.global_step)
@@ -324,7 +446,9 @@ class DiTTrainer:
         if self.cfg.lora.rank > 0:
             from stepvid.train.lora import lora_state_dict
 
-            export_full_weights(self.model, out / "lora.safetensors", self.info.rank, tensors=lora_state_dict(self.model))
+            export_full_weights(
+                self.model, out / "lora.safetensors", self.info.rank, tensors=lora_state_dict(self.model)
+            )
             return
         export_full_weights(self.model, out / "model.safetensors", self.info.rank)
         if self.ema is not None:
@@ -340,8 +464,14 @@ class DiTTrainer:
         total = sum(s.steps for s in cfg.stages)
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=total, initial=self.global_step, desc="train dit", unit="step",
-                   disable=not (info.is_main and cfg.run.progress), file=sys.stderr)
+        bar = tqdm(
+            total=total,
+            initial=self.global_step,
+            desc="train dit",
+            unit="step",
+            disable=not (info.is_main and cfg.run.progress),
+            file=sys.stderr,
+        )
         last: dict[str, Any] = {}
         first_loss = None
         while self.stage_index < len(cfg.stages):
@@ -359,7 +489,9 @@ class DiTTrainer:
             while self.stage_step < stage.steps:
                 batch = next(it)
                 self.skipped += int(batch.get("num_skipped", 0))
-                lr = lr_at(self.stage_step, stage.steps, base_lr, warm, cfg.optim.schedule, cfg.optim.min_lr_ratio)
+                lr = lr_at(
+                    self.stage_step, stage.steps, base_lr, warm, cfg.optim.schedule, cfg.optim.min_lr_ratio
+                )
                 for g in self.optimizer.param_groups:
                     g["lr"] = lr
                 loss, meta = self.loss(batch, stage, density, self.global_step)
@@ -371,7 +503,9 @@ class DiTTrainer:
                     self.ema.update(self.model)
                 self.global_step += 1
                 self.stage_step += 1
-                fl = self._flops(meta["tokens"] // len(batch["caption"]), meta["text_len"], len(batch["caption"]))
+                fl = self._flops(
+                    meta["tokens"] // len(batch["caption"]), meta["text_len"], len(batch["caption"])
+                )
                 acc_flops += fl or 0.0
                 acc_tokens += meta["tokens"]
                 acc_n += 1
@@ -383,41 +517,77 @@ class DiTTrainer:
                     if self.device.type == "cuda":
                         torch.cuda.synchronize(self.device)
                     dt = time.perf_counter() - t_log
-                    last = {"loss": lv, "grad_norm": gn, "lr": lr, "stage": stage.name, "stage_step": self.stage_step,
-                            "step_time_s": dt / acc_n, "tokens_per_s": acc_tokens / dt, "skipped": self.skipped}
+                    last = {
+                        "loss": lv,
+                        "grad_norm": gn,
+                        "lr": lr,
+                        "stage": stage.name,
+                        "stage_step": self.stage_step,
+                        "step_time_s": dt / acc_n,
+                        "tokens_per_s": acc_tokens / dt,
+                        "skipped": self.skipped,
+                    }
                     if fl and self.peak_tflops:
                         last["mfu"] = acc_flops / dt / (self.peak_tflops * 1e12)
                         bar.set_postfix(loss=f"{lv:.4f}", mfu=f"{last['mfu']:.1%}", stage=stage.name)
                     self.logger.log(self.global_step, last)
                     if info.is_main and not cfg.run.progress:
-                        log.info("step %d %s loss %.4f lr %.3g%s", self.global_step, stage.name, lv, lr,
-                                 f" mfu {last['mfu']:.1%}" if "mfu" in last else "")
+                        log.info(
+                            "step %d %s loss %.4f lr %.3g%s",
+                            self.global_step,
+                            stage.name,
+                            lv,
+                            lr,
+                            f" mfu {last['mfu']:.1%}" if "mfu" in last else "",
+                        )
                     t_log, acc_flops, acc_tokens, acc_n = time.perf_counter(), 0.0, 0, 0
                 if cfg.run.ckpt_every and self.global_step % cfg.run.ckpt_every == 0:
                     self.save()
                 if cfg.run.sample_every and self.global_step % cfg.run.sample_every == 0:
                     shape = tuple(batch["video" if "video" in batch else "mean"].shape[1:])
                     if "video" in batch and self.vae is not None:
-                        shape = (self.vae.num_latent_frames(shape[0]), self.vae.config.z_channels,
-                                 shape[2] // 16, shape[3] // 16)
+                        shape = (
+                            self.vae.num_latent_frames(shape[0]),
+                            self.vae.config.z_channels,
+                            shape[2] // 16,
+                            shape[3] // 16,
+                        )
                     n = cfg.run.sample_count
-                    cond = None if "llm" not in batch else TextEmbeddings(
-                        batch["llm"][:n].to(self.device), batch["llm_mask"][:n].to(self.device), batch["clip"][:n].to(self.device))
+                    cond = (
+                        None
+                        if "llm" not in batch
+                        else TextEmbeddings(
+                            batch["llm"][:n].to(self.device),
+                            batch["llm_mask"][:n].to(self.device),
+                            batch["clip"][:n].to(self.device),
+                        )
+                    )
                     self.write_samples(list(batch["caption"][:n]), shape, cond)
             del it
             self.stage_index, self.stage_step = self.stage_index + 1, 0
         bar.close()
         self.stage_index = len(cfg.stages) - 1
         self.stage_step = cfg.stages[-1].steps
-        if not latest_checkpoint(self.run_dir) or latest_checkpoint(self.run_dir).name != f"step-{self.global_step:08d}":
+        if (
+            not latest_checkpoint(self.run_dir)
+            or latest_checkpoint(self.run_dir).name != f"step-{self.global_step:08d}"
+        ):
             self.save()
         self.export()
         self.logger.close()
-        summary = {"steps": self.global_step, "first_loss": first_loss, "last": last, "skipped": self.skipped,
-                   "run_dir": str(self.run_dir)}
+        summary = {
+            "steps": self.global_step,
+            "first_loss": first_loss,
+            "last": last,
+            "skipped": self.skipped,
+            "run_dir": str(self.run_dir),
+        }
         if info.is_main and cfg.run.progress:
-            print(f"done: {self.global_step} steps, loss {first_loss} -> {last.get('loss')}, "
-                  f"{self.skipped} samples skipped; weights in {self.run_dir / 'final'}", file=sys.stderr)
+            print(
+                f"done: {self.global_step} steps, loss {first_loss} -> {last.get('loss')}, "
+                f"{self.skipped} samples skipped; weights in {self.run_dir / 'final'}",
+                file=sys.stderr,
+            )
         return summary
 
     def _clip_grad(self) -> float:

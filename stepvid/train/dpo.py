@@ -5,7 +5,7 @@ the noise and the timestep, against a frozen reference model. The loss itself is
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
@@ -16,8 +16,16 @@ __all__ = ["dpo_step_loss"]
 VelocityModel = Callable[..., torch.Tensor]
 
 
-def dpo_step_loss(policy: VelocityModel, reference: VelocityModel, winner: torch.Tensor, loser: torch.Tensor,
-                  noise: torch.Tensor, tau: torch.Tensor, cond: tuple, beta: float) -> tuple[torch.Tensor, dict]:
+def dpo_step_loss(
+    policy: VelocityModel,
+    reference: VelocityModel,
+    winner: torch.Tensor,
+    loser: torch.Tensor,
+    noise: torch.Tensor,
+    tau: torch.Tensor,
+    cond: tuple,
+    beta: float,
+) -> tuple[torch.Tensor, dict]:
     """Latents ``winner``/``loser`` [B, F, C, h, w], one ``noise`` and ``tau`` [B] for both; ``cond`` is the
     rest of the model call (llm, clip, mask). Returns (loss, metrics incl. implicit accuracy and margin)."""
     x = torch.cat([interpolate(noise, winner, tau), interpolate(noise, loser, tau)])

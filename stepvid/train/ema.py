@@ -6,11 +6,11 @@ Both work on whatever tensors the model holds, so under FSDP2 they act on each r
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import torch
-import torch.nn as nn
+from torch import nn
 
 __all__ = ["EMA", "average_weights"]
 
@@ -29,8 +29,12 @@ class EMA:
                 self.shadow[n].lerp_(p.detach().float(), 1.0 - self.decay)
 
 
-def average_weights(paths: Sequence[str | os.PathLike], out: str | os.PathLike,
-                    weights: Sequence[float] | None = None, dtype: torch.dtype | None = None) -> Path:
+def average_weights(
+    paths: Sequence[str | os.PathLike],
+    out: str | os.PathLike,
+    weights: Sequence[float] | None = None,
+    dtype: torch.dtype | None = None,
+) -> Path:
     """Average safetensors weight files key by key in fp32 (report: average SFT checkpoints).
 
     All inputs must share keys and shapes; integer tensors must agree and are copied.
@@ -75,5 +79,7 @@ def _weights_file(path: str | os.PathLike) -> Path:
     for name in ("ema.safetensors", "model.safetensors", "model-rank00000.safetensors"):
         if (path / name).exists():
             return path / name
-    raise FileNotFoundError(f"average: no weights file in {path} (expected a .safetensors file or a folder with "
-                            "ema.safetensors / model.safetensors)")
+    raise FileNotFoundError(
+        f"average: no weights file in {path} (expected a .safetensors file or a folder with "
+        "ema.safetensors / model.safetensors)"
+    )

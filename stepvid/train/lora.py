@@ -8,11 +8,11 @@ Only LoRA parameters train; :func:`lora_state_dict` is what a LoRA checkpoint st
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 
 __all__ = ["LoRALinear", "apply_lora", "lora_state_dict", "merge_lora", "unmerge_lora"]
 
@@ -29,9 +29,15 @@ class LoRALinear(nn.Linear):
         dev = base.weight.device
         self.lora_A = nn.Parameter(torch.empty(rank, self.in_features, device=dev, dtype=torch.float32))
         self.lora_B = nn.Parameter(torch.zeros(self.out_features, rank, device=dev, dtype=torch.float32))
-        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        self.reset_lora()
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.merged = False
+
+    @torch.no_grad()
+    def reset_lora(self) -> None:
+        """A ~ Kaiming-uniform, B = 0: the wrapped layer starts as the base layer."""
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        nn.init.zeros_(self.lora_B)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = F.linear(x, self.weight, self.bias)
@@ -56,8 +62,9 @@ class LoRALinear(nn.Linear):
             self.merged = False
 
 
-def apply_lora(model: nn.Module, rank: int, targets: Iterable[str], alpha: float | None = None,
-               dropout: float = 0.0) -> list[str]:
+def apply_lora(
+    model: nn.Module, rank: int, targets: Iterable[str], alpha: float | None = None, dropout: float = 0.0
+) -> list[str]:
     """Freeze ``model`` and wrap every ``nn.Linear`` whose qualified name ends with one of ``targets``.
 
     Returns the wrapped names; raises if none matched (a typo in ``targets`` must not train nothing).

@@ -16,13 +16,19 @@ It is deterministic from its seed (identical on every machine and rank) and adds
 
 from __future__ import annotations
 
-import math
-
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 
-__all__ = ["kl_loss", "RandomConvPerceptual", "PatchDiscriminator3D", "hinge_d_loss", "hinge_g_loss", "psnr", "ssim"]
+__all__ = [
+    "PatchDiscriminator3D",
+    "RandomConvPerceptual",
+    "hinge_d_loss",
+    "hinge_g_loss",
+    "kl_loss",
+    "psnr",
+    "ssim",
+]
 
 
 def kl_loss(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -34,7 +40,9 @@ def kl_loss(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 class RandomConvPerceptual(nn.Module):
     """Fixed random-conv feature pyramid distance for videos [B, T, 3, H, W] in [-1, 1] (see module doc)."""
 
-    def __init__(self, widths: tuple[int, ...] = (16, 32, 64, 96), seed: int = 0, temporal: bool = True) -> None:
+    def __init__(
+        self, widths: tuple[int, ...] = (16, 32, 64, 96), seed: int = 0, temporal: bool = True
+    ) -> None:
         super().__init__()
         g = torch.Generator().manual_seed(seed)
         self.temporal = temporal
@@ -42,7 +50,9 @@ class RandomConvPerceptual(nn.Module):
         c_in = 3
         for c in widths:
             w = torch.randn(c, c_in, 3, 3, generator=g)
-            w = w - w.mean(dim=(2, 3), keepdim=True)  # zero-mean filters: respond to structure, not flat colour
+            w = w - w.mean(
+                dim=(2, 3), keepdim=True
+            )  # zero-mean filters: respond to structure, not flat colour
             w = w / w.flatten(1).norm(dim=1).clamp_min(1e-8)[:, None, None, None]
             self.weights.append(nn.Parameter(w, requires_grad=False))
             c_in = c
@@ -57,11 +67,15 @@ class RandomConvPerceptual(nn.Module):
         return feats
 
     def _dist(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        return sum((fa - fb).pow(2).sum(1).mean() for fa, fb in zip(self.features(a), self.features(b))) / len(self.weights)
+        return sum(
+            (fa - fb).pow(2).sum(1).mean() for fa, fb in zip(self.features(a), self.features(b))
+        ) / len(self.weights)
 
     def forward(self, recon: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         if recon.shape != target.shape or recon.ndim != 5:
-            raise ValueError(f"perceptual loss wants equal [B, T, C, H, W] shapes, got {list(recon.shape)} vs {list(target.shape)}")
+            raise ValueError(
+                f"perceptual loss wants equal [B, T, C, H, W] shapes, got {list(recon.shape)} vs {list(target.shape)}"
+            )
         loss = self._dist(recon.flatten(0, 1).float(), target.flatten(0, 1).float())
         if self.temporal and recon.shape[1] > 1:
             dr, dt = recon[:, 1:] - recon[:, :-1], target[:, 1:] - target[:, :-1]
@@ -79,8 +93,11 @@ class PatchDiscriminator3D(nn.Module):
         for i in range(1, layers):
             c_out = channels * min(2**i, 8)
             stride = (2, 2, 2) if i < layers - 1 else (1, 1, 1)
-            mods += [nn.Conv3d(c, c_out, 3, stride=stride, padding=1), nn.GroupNorm(min(32, c_out // 4), c_out),
-                     nn.LeakyReLU(0.2)]
+            mods += [
+                nn.Conv3d(c, c_out, 3, stride=stride, padding=1),
+                nn.GroupNorm(min(32, c_out // 4), c_out),
+                nn.LeakyReLU(0.2),
+            ]
             c = c_out
         mods.append(nn.Conv3d(c, 1, 3, padding=1))
         self.net = nn.Sequential(*mods)

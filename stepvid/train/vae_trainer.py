@@ -16,15 +16,36 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn as nn
+from torch import nn
 
 from stepvid.data.buckets import BucketScheme
 from stepvid.data.dataset import VideoDataset, collate, load_rows
-from stepvid.train.checkpoint import export_full_weights, latest_checkpoint, load_checkpoint, load_weights, save_checkpoint
-from stepvid.train.common import RunLogger, import_factory, lr_at, set_determinism, step_generator, truncate_metrics
+from stepvid.train.checkpoint import (
+    export_full_weights,
+    latest_checkpoint,
+    load_checkpoint,
+    load_weights,
+    save_checkpoint,
+)
+from stepvid.train.common import (
+    RunLogger,
+    import_factory,
+    lr_at,
+    set_determinism,
+    step_generator,
+    truncate_metrics,
+)
 from stepvid.train.config import VAETrainConfig, config_to_dict
 from stepvid.train.distributed import DistInfo, all_reduce_mean, init_distributed
-from stepvid.train.vae_losses import PatchDiscriminator3D, RandomConvPerceptual, hinge_d_loss, hinge_g_loss, kl_loss, psnr, ssim
+from stepvid.train.vae_losses import (
+    PatchDiscriminator3D,
+    RandomConvPerceptual,
+    hinge_d_loss,
+    hinge_g_loss,
+    kl_loss,
+    psnr,
+    ssim,
+)
 
 log = logging.getLogger("stepvid.train")
 
@@ -41,7 +62,9 @@ def build_vae_for_training(spec: dict[str, Any]) -> nn.Module:
 
 
 class VAETrainer:
-    def __init__(self, cfg: VAETrainConfig, model: nn.Module | None = None, info: DistInfo | None = None) -> None:
+    def __init__(
+        self, cfg: VAETrainConfig, model: nn.Module | None = None, info: DistInfo | None = None
+    ) -> None:
         self.cfg, self.info = cfg, info or init_distributed()
         self.device = self.info.device
         set_determinism(cfg.run.deterministic)
@@ -58,7 +81,12 @@ class VAETrainer:
         if cfg.init_from:
             missing = load_weights(vae, cfg.init_from, strict=False)
             if missing:
-                log.warning("init_from %s: %d parameters start fresh (e.g. %s)", cfg.init_from, len(missing), missing[:3])
+                log.warning(
+                    "init_from %s: %d parameters start fresh (e.g. %s)",
+                    cfg.init_from,
+                    len(missing),
+                    missing[:3],
+                )
         if cfg.trainable is not None:
             prefixes = tuple(cfg.trainable)
             n = 0
@@ -76,11 +104,18 @@ class VAETrainer:
         groups = [{"params": [p for p in vae.parameters() if p.requires_grad], "lr": o.lr}]
         if "disc" in self.net:
             groups.append({"params": list(self.net["disc"].parameters()), "lr": cfg.disc_lr})
-        self.optimizer = torch.optim.AdamW(groups, betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay)
+        self.optimizer = torch.optim.AdamW(
+            groups, betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay
+        )
         rows = load_rows(cfg.data.source, cfg.data.split)
         scheme = BucketScheme.from_config(cfg.buckets)
-        self.dataset = VideoDataset(rows, scheme, seed=cfg.run.seed, random_crop=cfg.data.random_crop,
-                                    frame_stride=cfg.data.frame_stride)
+        self.dataset = VideoDataset(
+            rows,
+            scheme,
+            seed=cfg.run.seed,
+            random_crop=cfg.data.random_crop,
+            frame_stride=cfg.data.frame_stride,
+        )
         ev = cfg.eval_data or type(cfg.data)(source=cfg.data.source, split="val")
         ev_rows = load_rows(ev.source, ev.split)
         if not ev_rows:
@@ -100,7 +135,11 @@ class VAETrainer:
             ps.append(psnr(rec, video))
             ss.append(ssim(rec, video))
         vae.train()
-        return {"psnr": float(torch.cat(ps).mean()), "ssim": float(torch.cat(ss).mean()), "eval_samples": len(idx)}
+        return {
+            "psnr": float(torch.cat(ps).mean()),
+            "ssim": float(torch.cat(ss).mean()),
+            "eval_samples": len(idx),
+        }
 
     def train_step(self, video: torch.Tensor) -> dict[str, float]:
         cfg = self.cfg
@@ -135,7 +174,9 @@ class VAETrainer:
             for p in params:
                 dist.all_reduce(p.grad)
                 p.grad /= self.info.world_size
-        gn = torch.nn.utils.clip_grad_norm_(params, cfg.optim.grad_clip if cfg.optim.grad_clip > 0 else float("inf"))
+        gn = torch.nn.utils.clip_grad_norm_(
+            params, cfg.optim.grad_clip if cfg.optim.grad_clip > 0 else float("inf")
+        )
         self.optimizer.step()
         out.update(loss=float(all_reduce_mean(loss.detach())), grad_norm=float(gn))
         return out
@@ -152,12 +193,21 @@ class VAETrainer:
                 log.info("resumed from %s (step %d)", ck, self.step)
         sampler = self.dataset.batch_sampler(cfg.run.seed, info.rank, info.world_size)
         sampler.seek(self.step)
-        loader = iter(torch.utils.data.DataLoader(self.dataset, batch_sampler=sampler, num_workers=cfg.data.num_workers,
-                                                  collate_fn=collate))
+        loader = iter(
+            torch.utils.data.DataLoader(
+                self.dataset, batch_sampler=sampler, num_workers=cfg.data.num_workers, collate_fn=collate
+            )
+        )
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=cfg.steps, initial=self.step, desc="train vae", unit="step",
-                   disable=not (info.is_main and cfg.run.progress), file=sys.stderr)
+        bar = tqdm(
+            total=cfg.steps,
+            initial=self.step,
+            desc="train vae",
+            unit="step",
+            disable=not (info.is_main and cfg.run.progress),
+            file=sys.stderr,
+        )
         first = self.evaluate() if self.step == 0 else None
         if first:
             self.logger.log(0, {f"eval_{k}": v for k, v in first.items()})
@@ -166,7 +216,9 @@ class VAETrainer:
         while self.step < cfg.steps:
             batch = next(loader)
             base = cfg.optim.lr
-            lr = lr_at(self.step, cfg.steps, base, cfg.optim.warmup_steps, cfg.optim.schedule, cfg.optim.min_lr_ratio)
+            lr = lr_at(
+                self.step, cfg.steps, base, cfg.optim.warmup_steps, cfg.optim.schedule, cfg.optim.min_lr_ratio
+            )
             self.optimizer.param_groups[0]["lr"] = lr
             m = self.train_step(batch["video"].to(self.device))
             self.step += 1
@@ -178,20 +230,39 @@ class VAETrainer:
                     last.update({f"eval_{k}": v for k, v in self.evaluate().items()})
                 self.logger.log(self.step, last)
             if cfg.run.ckpt_every and self.step % cfg.run.ckpt_every == 0:
-                save_checkpoint(self.run_dir, self.step, self.net, self.optimizer, {"global_step": self.step},
-                                info.rank, info.world_size, keep_last=cfg.run.keep_last)
+                save_checkpoint(
+                    self.run_dir,
+                    self.step,
+                    self.net,
+                    self.optimizer,
+                    {"global_step": self.step},
+                    info.rank,
+                    info.world_size,
+                    keep_last=cfg.run.keep_last,
+                )
         bar.close()
         final = self.evaluate()
         self.logger.log(self.step, {f"eval_{k}": v for k, v in final.items()})
-        save_checkpoint(self.run_dir, self.step, self.net, self.optimizer, {"global_step": self.step},
-                        info.rank, info.world_size, keep_last=cfg.run.keep_last)
+        save_checkpoint(
+            self.run_dir,
+            self.step,
+            self.net,
+            self.optimizer,
+            {"global_step": self.step},
+            info.rank,
+            info.world_size,
+            keep_last=cfg.run.keep_last,
+        )
         vae = self.net["vae"]
         if info.is_main:
             if hasattr(vae, "save_pretrained"):
                 vae.save_pretrained(self.run_dir / "final")
             else:
                 export_full_weights(vae, self.run_dir / "final" / "model.safetensors")
-            print(f"done: {self.step} steps; held-out PSNR {first['psnr'] if first else float('nan'):.2f} -> "
-                  f"{final['psnr']:.2f} dB, SSIM {final['ssim']:.4f}; weights in {self.run_dir / 'final'}", file=sys.stderr)
+            print(
+                f"done: {self.step} steps; held-out PSNR {first['psnr'] if first else float('nan'):.2f} -> "
+                f"{final['psnr']:.2f} dB, SSIM {final['ssim']:.4f}; weights in {self.run_dir / 'final'}",
+                file=sys.stderr,
+            )
         self.logger.close()
         return {"first": first, "final": final, "last": last}

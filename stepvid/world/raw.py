@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -92,7 +92,7 @@ def _texture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     c0, c1 = rng.uniform(20, 235, 3), rng.uniform(20, 235, 3)
     angle = rng.uniform(0, np.pi)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    t = (np.cos(angle) * xx / w + np.sin(angle) * yy / h)
+    t = np.cos(angle) * xx / w + np.sin(angle) * yy / h
     t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
     img = c0[None, None] * (1 - t[..., None]) + c1[None, None] * t[..., None]
     for _ in range(rng.integers(2, 5)):
@@ -110,16 +110,28 @@ def _texture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
         else:
             m = ((px + py) // period % 2).astype(np.float32)
         col = rng.uniform(0, 255, 3)
-        img[y0 : y0 + ph, x0 : x0 + pw] = img[y0 : y0 + ph, x0 : x0 + pw] * (1 - 0.5 * m[..., None]) + col * 0.5 * m[..., None]
+        img[y0 : y0 + ph, x0 : x0 + pw] = (
+            img[y0 : y0 + ph, x0 : x0 + pw] * (1 - 0.5 * m[..., None]) + col * 0.5 * m[..., None]
+        )
     return cv2.GaussianBlur(img.astype(np.float32), (0, 0), 0.6)
 
 
 _SHAPE_NAMES = ("circle", "square", "triangle", "bar")
-_COLOUR_NAMES = {"red": (220, 40, 40), "green": (40, 190, 60), "blue": (40, 80, 220), "yellow": (235, 210, 40),
-                 "white": (245, 245, 245), "black": (15, 15, 15), "orange": (240, 140, 30), "purple": (140, 60, 190)}
+_COLOUR_NAMES = {
+    "red": (220, 40, 40),
+    "green": (40, 190, 60),
+    "blue": (40, 80, 220),
+    "yellow": (235, 210, 40),
+    "white": (245, 245, 245),
+    "black": (15, 15, 15),
+    "orange": (240, 140, 30),
+    "purple": (140, 60, 190),
+}
 
 
-def procedural_scene(rng: np.random.Generator, num_frames: int, height: int, width: int, fps: float) -> SceneClip:
+def procedural_scene(
+    rng: np.random.Generator, num_frames: int, height: int, width: int, fps: float
+) -> SceneClip:
     """A built-in scene: textured background with an optional camera pan and 2-5 moving shapes."""
     import cv2
 
@@ -132,7 +144,8 @@ def procedural_scene(rng: np.random.Generator, num_frames: int, height: int, wid
         cname = list(_COLOUR_NAMES)[rng.integers(len(_COLOUR_NAMES))]
         size = rng.uniform(0.06, 0.16) * height
         pos = rng.uniform([0.15 * width, 0.15 * height], [0.85 * width, 0.85 * height])
-        vel = rng.uniform(-4, 4, 2) * (width / 854)
+        speed, heading = rng.uniform(1.5, 5.0), rng.uniform(0, 2 * np.pi)  # every scene visibly moves;
+        vel = speed * np.array([np.cos(heading), np.sin(heading)]) * (width / 854)  # stillness is a defect
         shapes.append((name, cname, size, pos, vel, rng.uniform(0, np.pi)))
     frames = np.empty((num_frames, height, width, 3), np.uint8)
     for t in range(num_frames):
@@ -149,7 +162,9 @@ def procedural_scene(rng: np.random.Generator, num_frames: int, height: int, wid
                 cv2.circle(img, tuple(p), s // 2, col, -1, cv2.LINE_AA)
             elif name in ("square", "bar"):
                 w2, h2 = (s, s // 4) if name == "bar" else (s // 2, s // 2)
-                box = cv2.boxPoints(((float(p[0]), float(p[1])), (2.0 * w2, 2.0 * h2), np.degrees(rot + 0.02 * t)))
+                box = cv2.boxPoints(
+                    ((float(p[0]), float(p[1])), (2.0 * w2, 2.0 * h2), np.degrees(rot + 0.02 * t))
+                )
                 cv2.fillPoly(img, [box.astype(np.int32)], col, cv2.LINE_AA)
             else:
                 a = rot + 0.03 * t + np.array([0, 2 * np.pi / 3, 4 * np.pi / 3])
@@ -162,7 +177,9 @@ def procedural_scene(rng: np.random.Generator, num_frames: int, height: int, wid
     return SceneClip(frames, caption, None)
 
 
-def world_scene_source(rng: np.random.Generator, num_frames: int, height: int, width: int, fps: float) -> SceneClip:
+def world_scene_source(
+    rng: np.random.Generator, num_frames: int, height: int, width: int, fps: float
+) -> SceneClip:
     """Render one scene of the synthetic world (stepvid.world); raises ImportError when it is absent."""
     import dataclasses
 
@@ -207,26 +224,66 @@ CJK_STROKES: dict[str, list[list[tuple[float, float]]]] = {
     "大": [[(0.1, 0.38), (0.9, 0.38)], [(0.5, 0.08), (0.45, 0.5), (0.1, 0.92)], [(0.5, 0.5), (0.9, 0.92)]],
     "小": [[(0.5, 0.08), (0.5, 0.9), (0.4, 0.82)], [(0.28, 0.35), (0.12, 0.72)], [(0.72, 0.35), (0.9, 0.72)]],
     "山": [[(0.5, 0.1), (0.5, 0.85)], [(0.15, 0.35), (0.15, 0.85), (0.85, 0.85), (0.85, 0.35)]],
-    "口": [[(0.15, 0.2), (0.15, 0.85)], [(0.15, 0.2), (0.85, 0.2), (0.85, 0.85)], [(0.15, 0.82), (0.85, 0.82)]],
-    "日": [[(0.2, 0.1), (0.2, 0.92)], [(0.2, 0.1), (0.8, 0.1), (0.8, 0.92)], [(0.2, 0.5), (0.8, 0.5)],
-          [(0.2, 0.9), (0.8, 0.9)]],
-    "中": [[(0.15, 0.3), (0.15, 0.7)], [(0.15, 0.3), (0.85, 0.3), (0.85, 0.7)], [(0.15, 0.68), (0.85, 0.68)],
-          [(0.5, 0.05), (0.5, 0.97)]],
-    "天": [[(0.2, 0.15), (0.8, 0.15)], [(0.1, 0.45), (0.9, 0.45)], [(0.5, 0.15), (0.45, 0.55), (0.1, 0.92)],
-          [(0.52, 0.55), (0.9, 0.92)]],
+    "口": [
+        [(0.15, 0.2), (0.15, 0.85)],
+        [(0.15, 0.2), (0.85, 0.2), (0.85, 0.85)],
+        [(0.15, 0.82), (0.85, 0.82)],
+    ],
+    "日": [
+        [(0.2, 0.1), (0.2, 0.92)],
+        [(0.2, 0.1), (0.8, 0.1), (0.8, 0.92)],
+        [(0.2, 0.5), (0.8, 0.5)],
+        [(0.2, 0.9), (0.8, 0.9)],
+    ],
+    "中": [
+        [(0.15, 0.3), (0.15, 0.7)],
+        [(0.15, 0.3), (0.85, 0.3), (0.85, 0.7)],
+        [(0.15, 0.68), (0.85, 0.68)],
+        [(0.5, 0.05), (0.5, 0.97)],
+    ],
+    "天": [
+        [(0.2, 0.15), (0.8, 0.15)],
+        [(0.1, 0.45), (0.9, 0.45)],
+        [(0.5, 0.15), (0.45, 0.55), (0.1, 0.92)],
+        [(0.52, 0.55), (0.9, 0.92)],
+    ],
     "上": [[(0.45, 0.1), (0.45, 0.88)], [(0.45, 0.45), (0.8, 0.45)], [(0.1, 0.88), (0.9, 0.88)]],
     "下": [[(0.1, 0.12), (0.9, 0.12)], [(0.45, 0.12), (0.45, 0.95)], [(0.5, 0.4), (0.75, 0.6)]],
-    "王": [[(0.15, 0.15), (0.85, 0.15)], [(0.22, 0.5), (0.78, 0.5)], [(0.1, 0.87), (0.9, 0.87)],
-          [(0.5, 0.15), (0.5, 0.87)]],
-    "田": [[(0.15, 0.15), (0.15, 0.88)], [(0.15, 0.15), (0.85, 0.15), (0.85, 0.88)], [(0.15, 0.86), (0.85, 0.86)],
-          [(0.5, 0.15), (0.5, 0.86)], [(0.15, 0.5), (0.85, 0.5)]],
-    "木": [[(0.1, 0.35), (0.9, 0.35)], [(0.5, 0.05), (0.5, 0.97)], [(0.5, 0.38), (0.12, 0.8)], [(0.5, 0.38), (0.88, 0.8)]],
-    "月": [[(0.25, 0.1), (0.25, 0.7), (0.12, 0.95)], [(0.25, 0.1), (0.8, 0.1), (0.8, 0.95), (0.68, 0.9)],
-          [(0.25, 0.4), (0.8, 0.4)], [(0.25, 0.65), (0.8, 0.65)]],
+    "王": [
+        [(0.15, 0.15), (0.85, 0.15)],
+        [(0.22, 0.5), (0.78, 0.5)],
+        [(0.1, 0.87), (0.9, 0.87)],
+        [(0.5, 0.15), (0.5, 0.87)],
+    ],
+    "田": [
+        [(0.15, 0.15), (0.15, 0.88)],
+        [(0.15, 0.15), (0.85, 0.15), (0.85, 0.88)],
+        [(0.15, 0.86), (0.85, 0.86)],
+        [(0.5, 0.15), (0.5, 0.86)],
+        [(0.15, 0.5), (0.85, 0.5)],
+    ],
+    "木": [
+        [(0.1, 0.35), (0.9, 0.35)],
+        [(0.5, 0.05), (0.5, 0.97)],
+        [(0.5, 0.38), (0.12, 0.8)],
+        [(0.5, 0.38), (0.88, 0.8)],
+    ],
+    "月": [
+        [(0.25, 0.1), (0.25, 0.7), (0.12, 0.95)],
+        [(0.25, 0.1), (0.8, 0.1), (0.8, 0.95), (0.68, 0.9)],
+        [(0.25, 0.4), (0.8, 0.4)],
+        [(0.25, 0.65), (0.8, 0.65)],
+    ],
 }
 CJK_LINES = ["大山上人", "日月中天", "王田木口", "十三人下", "小山一二", "天下大中"]
-LATIN_LINES = ["The river runs quietly", "Look at the moving shapes", "Breaking: a red circle",
-               "Subscribe for more videos", "I told you this would happen", "Welcome back to the channel"]
+LATIN_LINES = [
+    "The river runs quietly",
+    "Look at the moving shapes",
+    "Breaking: a red circle",
+    "Subscribe for more videos",
+    "I told you this would happen",
+    "Welcome back to the channel",
+]
 
 
 def render_subtitle(text: str, height: int, cjk: bool) -> np.ndarray:
@@ -283,8 +340,12 @@ def render_logo(height: int, rng: np.random.Generator) -> np.ndarray:
     cv2.circle(img, (s // 2, s // 2), int(s * 0.18), (255, 255, 255, 255), -1, cv2.LINE_AA)
     pil = Image.fromarray(img)
     letters = "".join(chr(65 + int(i)) for i in rng.integers(0, 26, 2))
-    ImageDraw.Draw(pil).text((int(s * 1.05), int(s * 0.12)), letters, fill=(255, 255, 255, 255),
-                             font=ImageFont.load_default(size=int(s * 0.7)))
+    ImageDraw.Draw(pil).text(
+        (int(s * 1.05), int(s * 0.12)),
+        letters,
+        fill=(255, 255, 255, 255),
+        font=ImageFont.load_default(size=int(s * 0.7)),
+    )
     return np.asarray(pil).copy()
 
 
@@ -320,7 +381,9 @@ def _apply_scene_defects(frames: np.ndarray, d: dict[str, Any], rng: np.random.G
         top, bottom, left, right = d["black_border"]["box"]  # content box in pixels
         out = np.zeros_like(frames)
         for t in range(T):
-            out[t, top:bottom, left:right] = cv2.resize(frames[t], (right - left, bottom - top), interpolation=cv2.INTER_AREA)
+            out[t, top:bottom, left:right] = cv2.resize(
+                frames[t], (right - left, bottom - top), interpolation=cv2.INTER_AREA
+            )
         frames = out
     if "subtitle" in d:
         sub = d["subtitle"]
@@ -334,7 +397,9 @@ def _apply_scene_defects(frames: np.ndarray, d: dict[str, Any], rng: np.random.G
     return frames
 
 
-def _sample_defects(rng: np.random.Generator, cfg: RawConfig, n: int, H: int, W: int, fps: float) -> dict[str, Any]:
+def _sample_defects(
+    rng: np.random.Generator, cfg: RawConfig, n: int, H: int, W: int, fps: float
+) -> dict[str, Any]:
     d: dict[str, Any] = {}
     if rng.random() < cfg.p_static:
         d["static"] = {}
@@ -355,8 +420,10 @@ def _sample_defects(rng: np.random.Generator, cfg: RawConfig, n: int, H: int, W:
         cjk = bool(rng.random() < 0.5)
         lines = CJK_LINES if cjk else LATIN_LINES
         seg_len = int(2 * fps)
-        segs = [{"start": s, "end": min(n, s + seg_len), "text": lines[int(rng.integers(len(lines)))]}
-                for s in range(0, n, seg_len)]
+        segs = [
+            {"start": s, "end": min(n, s + seg_len), "text": lines[int(rng.integers(len(lines)))]}
+            for s in range(0, n, seg_len)
+        ]
         d["subtitle"] = {"cjk": cjk, "segments": segs}
     return d
 
@@ -377,8 +444,10 @@ def plan_raw_video(seed: int, cfg: RawConfig = RawConfig()) -> dict:
     n = int(rng.integers(cfg.scenes[0], cfg.scenes[1] + 1))
     lengths = [max(2 * L + 2, int(rng.uniform(*cfg.scene_seconds) * fps)) for _ in range(n)]
     p_cut = 1 - cfg.p_dissolve - cfg.p_fade_black
-    transitions = ["cut"] + [str(rng.choice(["cut", "dissolve", "fade_black"], p=[p_cut, cfg.p_dissolve, cfg.p_fade_black]))
-                             for _ in range(n - 1)]
+    transitions = ["cut"] + [
+        str(rng.choice(["cut", "dissolve", "fade_black"], p=[p_cut, cfg.p_dissolve, cfg.p_fade_black]))
+        for _ in range(n - 1)
+    ]
     dup_of: list[int | None] = [None] * n
     for i in range(2, n):
         if rng.random() < cfg.p_duplicate and dup_of[i - 1] is None:
@@ -386,10 +455,17 @@ def plan_raw_video(seed: int, cfg: RawConfig = RawConfig()) -> dict:
             dup_of[i] = int(rng.choice(cands))
             lengths[i] = lengths[dup_of[i]]
     defects: list[dict] = [_sample_defects(rng, cfg, lengths[i], H, W, fps) for i in range(n)]
-    for i in range(n):  # a copied scene and its copy carry no scene defects: the copy must stay a near-duplicate
+    for i in range(
+        n
+    ):  # a copied scene and its copy carry no scene defects: the copy must stay a near-duplicate
         if dup_of[i] is not None:
-            defects[i] = {"near_duplicate": {"of_scene": dup_of[i], "crop": float(rng.uniform(0.04, 0.08)),
-                                             "gain": float(rng.uniform(0.9, 1.1))}}
+            defects[i] = {
+                "near_duplicate": {
+                    "of_scene": dup_of[i],
+                    "crop": float(rng.uniform(0.04, 0.08)),
+                    "gain": float(rng.uniform(0.9, 1.1)),
+                }
+            }
             defects[dup_of[i]] = {}
     starts, ends, pos = [], [], 0
     boundaries = []
@@ -403,27 +479,59 @@ def plan_raw_video(seed: int, cfg: RawConfig = RawConfig()) -> dict:
             elif transitions[i] == "dissolve":
                 boundaries.append({"type": "dissolve", "frame": start + L // 2, "start": start, "end": pos})
             else:
-                boundaries.append({"type": "fade_black", "frame": start, "start": start - L // 2, "end": start + L // 2})
+                boundaries.append(
+                    {"type": "fade_black", "frame": start, "start": start - L // 2, "end": start + L // 2}
+                )
         pos = ends[-1]
     wm = None
     if n >= 3 and rng.random() < cfg.p_watermark_video:
         a = int(rng.integers(0, n - 2))
         b = int(rng.integers(a + 3, n + 1))
-        wm = {"scenes": [a, b], "start": starts[a], "end": ends[b - 1],
-              "corner": str(rng.choice(["tl", "tr", "bl", "br"])), "opacity": float(rng.uniform(0.6, 0.9)),
-              "logo_seed": int(rng.integers(2**31))}
-    scenes = [{"index": i, "start": starts[i], "end": ends[i], "transition_in": transitions[i], "defects": defects[i],
-               "seed_scene": dup_of[i] if dup_of[i] is not None else i} for i in range(n)]
-    return {"seed": seed, "fps": fps, "height": H, "width": W, "num_frames": pos, "scenes": scenes,
-            "boundaries": boundaries, "watermark": wm, "defect_ranges": _defect_ranges(scenes, wm)}
+        wm = {
+            "scenes": [a, b],
+            "start": starts[a],
+            "end": ends[b - 1],
+            "corner": str(rng.choice(["tl", "tr", "bl", "br"])),
+            "opacity": float(rng.uniform(0.6, 0.9)),
+            "logo_seed": int(rng.integers(2**31)),
+        }
+    scenes = [
+        {
+            "index": i,
+            "start": starts[i],
+            "end": ends[i],
+            "transition_in": transitions[i],
+            "defects": defects[i],
+            "seed_scene": dup_of[i] if dup_of[i] is not None else i,
+        }
+        for i in range(n)
+    ]
+    return {
+        "seed": seed,
+        "fps": fps,
+        "height": H,
+        "width": W,
+        "num_frames": pos,
+        "scenes": scenes,
+        "boundaries": boundaries,
+        "watermark": wm,
+        "defect_ranges": _defect_ranges(scenes, wm),
+    }
 
 
 def _defect_ranges(scenes: list[dict], wm: dict | None) -> list[dict]:
     out = []
     for s in scenes:
         for name, params in s["defects"].items():
-            out.append({"type": name, "start": s["start"], "end": s["end"], "scene": s["index"],
-                        **({"of_scene": params["of_scene"]} if name == "near_duplicate" else {})})
+            out.append(
+                {
+                    "type": name,
+                    "start": s["start"],
+                    "end": s["end"],
+                    "scene": s["index"],
+                    **({"of_scene": params["of_scene"]} if name == "near_duplicate" else {}),
+                }
+            )
     if wm:
         out.append({"type": "watermark", "start": wm["start"], "end": wm["end"], "corner": wm["corner"]})
     return out
@@ -434,8 +542,9 @@ def _corner_xy(corner: str, H: int, W: int, h: int, w: int) -> tuple[int, int]:
     return (my if corner[0] == "t" else H - h - my), (mx if corner[1] == "l" else W - w - mx)
 
 
-def make_raw_video(seed: int, cfg: RawConfig = RawConfig(), source: SceneSource = procedural_scene
-                   ) -> tuple[dict, Iterator[np.ndarray]]:
+def make_raw_video(
+    seed: int, cfg: RawConfig = RawConfig(), source: SceneSource = procedural_scene
+) -> tuple[dict, Iterator[np.ndarray]]:
     """Return (ground truth, frame iterator) for one raw video; frames stream out one at a time.
 
     Memory stays at about two scenes whatever the video's length. The truth dict gains each scene's
@@ -455,7 +564,9 @@ def make_raw_video(seed: int, cfg: RawConfig = RawConfig(), source: SceneSource 
         n = scene["end"] - scene["start"]
         clip = source(rng, n, H, W, cfg.fps)
         if clip.frames.shape != (n, H, W, 3) or clip.frames.dtype != np.uint8:
-            raise ValueError(f"scene source returned {clip.frames.dtype} {clip.frames.shape}, expected uint8 {(n, H, W, 3)}")
+            raise ValueError(
+                f"scene source returned {clip.frames.dtype} {clip.frames.shape}, expected uint8 {(n, H, W, 3)}"
+            )
         scene["caption"] = clip.caption
         if clip.spec is not None:
             scene["spec"] = clip.spec
@@ -463,7 +574,12 @@ def make_raw_video(seed: int, cfg: RawConfig = RawConfig(), source: SceneSource 
         nd = scene["defects"].get("near_duplicate")
         if nd:
             cy, cx = int(nd["crop"] * H / 2), int(nd["crop"] * W / 2)
-            frames = np.stack([cv2.resize(f[cy : H - cy, cx : W - cx], (W, H), interpolation=cv2.INTER_LINEAR) for f in frames])
+            frames = np.stack(
+                [
+                    cv2.resize(f[cy : H - cy, cx : W - cx], (W, H), interpolation=cv2.INTER_LINEAR)
+                    for f in frames
+                ]
+            )
             frames = np.clip(frames.astype(np.float32) * nd["gain"], 0, 255).astype(np.uint8)
         return _apply_scene_defects(frames, scene["defects"], rng)
 
@@ -503,8 +619,9 @@ def make_raw_video(seed: int, cfg: RawConfig = RawConfig(), source: SceneSource 
     return plan, frames()
 
 
-def write_raw_video(path: str | os.PathLike, seed: int, cfg: RawConfig = RawConfig(),
-                    source: SceneSource = procedural_scene) -> dict:
+def write_raw_video(
+    path: str | os.PathLike, seed: int, cfg: RawConfig = RawConfig(), source: SceneSource = procedural_scene
+) -> dict:
     """Write one raw video (H.264 mp4) and its ground-truth sidecar ``<path>.json``; return the truth."""
     import av
 
@@ -519,7 +636,9 @@ def write_raw_video(path: str | os.PathLike, seed: int, cfg: RawConfig = RawConf
             for f in frames:
                 if cfg.height % 2 or cfg.width % 2:
                     f = np.pad(f, ((0, cfg.height % 2), (0, cfg.width % 2), (0, 0)), mode="edge")
-                for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format="rgb24")):
+                for packet in stream.encode(
+                    av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format="rgb24")
+                ):
                     container.mux(packet)
             for packet in stream.encode():
                 container.mux(packet)
@@ -534,8 +653,14 @@ def sidecar_path(video: str | os.PathLike) -> Path:
     return Path(str(video) + ".json")
 
 
-def write_raw_dataset(out: str | os.PathLike, videos: int, seed: int = 0, cfg: RawConfig = RawConfig(),
-                      source: SceneSource = procedural_scene, progress: bool = True) -> list[Path]:
+def write_raw_dataset(
+    out: str | os.PathLike,
+    videos: int,
+    seed: int = 0,
+    cfg: RawConfig = RawConfig(),
+    source: SceneSource = procedural_scene,
+    progress: bool = True,
+) -> list[Path]:
     """Write ``videos`` raw videos ``raw_00000.mp4`` ... into ``out``; existing complete ones are kept (resume)."""
     from tqdm import tqdm
 
@@ -555,17 +680,26 @@ def write_raw_dataset(out: str | os.PathLike, videos: int, seed: int = 0, cfg: R
 
 def register_raw(sub: Any) -> None:
     """Add ``raw`` to a sub-parser group (the world CLI's): ``stepvid world raw --out DIR --videos N``."""
-    p = sub.add_parser("raw", help="write raw 'found footage' videos with ground-truth cuts and defects",
-                       description=__doc__.split("\n\n")[0])
+    p = sub.add_parser(
+        "raw",
+        help="write raw 'found footage' videos with ground-truth cuts and defects",
+        description=__doc__.split("\n\n")[0],
+    )
     p.add_argument("--out", required=True, help="output folder (videos + <video>.json ground truth)")
     p.add_argument("--videos", type=int, default=10, help="number of videos (default 10)")
     p.add_argument("--height", type=int, default=480)
     p.add_argument("--width", type=int, default=854)
     p.add_argument("--fps", type=float, default=24.0)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--scenes", type=int, nargs=2, default=(6, 9), metavar=("MIN", "MAX"), help="scenes per video")
-    p.add_argument("--source", default="auto", choices=("auto", "world", "procedural"),
-                   help="scene content: the synthetic world (auto: when installed) or built-in procedural scenes")
+    p.add_argument(
+        "--scenes", type=int, nargs=2, default=(6, 9), metavar=("MIN", "MAX"), help="scenes per video"
+    )
+    p.add_argument(
+        "--source",
+        default="auto",
+        choices=("auto", "world", "procedural"),
+        help="scene content: the synthetic world (auto: when installed) or built-in procedural scenes",
+    )
     p.set_defaults(func=_cmd_raw)
 
 

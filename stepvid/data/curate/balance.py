@@ -43,8 +43,14 @@ def kmeans(x: np.ndarray, k: int, iters: int = 50, seed: int = 0) -> tuple[np.nd
     return c, labels
 
 
-def balance(rows: list[dict], k: int = 0, cap: int = 0, min_center_sim: float = -1.0, seed: int = 0,
-            embed: Callable[[dict], np.ndarray] | None = None) -> None:
+def balance(
+    rows: list[dict],
+    k: int = 0,
+    cap: int = 0,
+    min_center_sim: float = -1.0,
+    seed: int = 0,
+    embed: Callable[[dict], np.ndarray] | None = None,
+) -> None:
     """Add cluster, cluster_cnt, center_sim (cosine similarity to the centroid) and balance_keep, in place.
 
     ``balance_keep`` is False for in-cluster outliers (center_sim < min_center_sim) and, with ``cap`` > 0, for
@@ -64,8 +70,12 @@ def balance(rows: list[dict], k: int = 0, cap: int = 0, min_center_sim: float = 
     sims = (x * cn[labels]).sum(1)
     counts = np.bincount(labels, minlength=k)
     for i, lab, s in zip(usable, labels, sims):
-        rows[i].update(cluster=int(lab), cluster_cnt=int(counts[lab]), center_sim=round(float(s), 5),
-                       balance_keep=bool(s >= min_center_sim))
+        rows[i].update(
+            cluster=int(lab),
+            cluster_cnt=int(counts[lab]),
+            center_sim=round(float(s), 5),
+            balance_keep=bool(s >= min_center_sim),
+        )
     if cap > 0:
         for j in range(k):
             members = [i for i, lab in zip(usable, labels) if lab == j and rows[i]["balance_keep"]]

@@ -29,9 +29,9 @@ import numpy as np
 
 PROMPTS = {
     "short": "Describe this video in one short sentence: the main subject and what it does, like a prompt a user "
-             "would type. Reply with the sentence only.",
+    "would type. Reply with the sentence only.",
     "dense": "Describe this video in detail: the subjects, events, environment and visuals, the type and style of "
-             "video, the shot type and the camera movement. Reply with one paragraph only.",
+    "video, the shot type and the camera movement. Reply with one paragraph only.",
     "title": "Give this video a short title, as its uploader might. Reply with the title only.",
 }
 
@@ -106,25 +106,47 @@ class CaptionError(RuntimeError):
 class OpenAICaptioner:
     """Client for an OpenAI-compatible chat-completions endpoint with image inputs."""
 
-    def __init__(self, base_url: str, model: str, api_key_env: str = "OPENAI_API_KEY",
-                 kinds: tuple[str, ...] = ("short", "dense", "title"), batch_size: int = 4, max_retries: int = 5,
-                 backoff: float = 1.0, requests_per_second: float = 2.0, timeout: float = 120.0,
-                 frames_fn: Callable[[dict], np.ndarray] | None = None, max_tokens: int = 300) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key_env: str = "OPENAI_API_KEY",
+        kinds: tuple[str, ...] = ("short", "dense", "title"),
+        batch_size: int = 4,
+        max_retries: int = 5,
+        backoff: float = 1.0,
+        requests_per_second: float = 2.0,
+        timeout: float = 120.0,
+        frames_fn: Callable[[dict], np.ndarray] | None = None,
+        max_tokens: int = 300,
+    ) -> None:
         unknown = set(kinds) - set(PROMPTS)
         if unknown:
             raise ValueError(f"unknown caption kinds {sorted(unknown)}; known: {sorted(PROMPTS)}")
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model, self.kinds, self.batch_size = model, tuple(kinds), max(1, batch_size)
         self.api_key = os.environ.get(api_key_env, "")
-        self.max_retries, self.backoff, self.timeout, self.max_tokens = max_retries, backoff, timeout, max_tokens
+        self.max_retries, self.backoff, self.timeout, self.max_tokens = (
+            max_retries,
+            backoff,
+            timeout,
+            max_tokens,
+        )
         self.limiter = _RateLimiter(requests_per_second)
         self.frames_fn = frames_fn or _default_frames
 
     def request(self, prompt: str, images_b64: list[str]) -> str:
         content = [{"type": "text", "text": prompt}] + [
-            {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{b}"}} for b in images_b64]
-        body = json.dumps({"model": self.model, "messages": [{"role": "user", "content": content}],
-                           "max_tokens": self.max_tokens, "temperature": 0.2}).encode()
+            {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{b}"}} for b in images_b64
+        ]
+        body = json.dumps(
+            {
+                "model": self.model,
+                "messages": [{"role": "user", "content": content}],
+                "max_tokens": self.max_tokens,
+                "temperature": 0.2,
+            }
+        ).encode()
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -168,8 +190,13 @@ def _default_frames(row: dict) -> np.ndarray:
     return np.stack([got[i] for i in idx])
 
 
-def caption_rows(rows: list[dict], captioner: Captioner, cache_path: str | os.PathLike | None = None,
-                 chunk: int = 16, primary: tuple[str, ...] = ("gt", "short", "dense", "title")) -> int:
+def caption_rows(
+    rows: list[dict],
+    captioner: Captioner,
+    cache_path: str | os.PathLike | None = None,
+    chunk: int = 16,
+    primary: tuple[str, ...] = ("gt", "short", "dense", "title"),
+) -> int:
     """Caption rows in place (``captions`` dict + primary ``caption``), reusing and appending a JSONL cache
     keyed by clip_id so an interrupted job does not pay twice. Returns the number of newly captioned rows."""
     cache: dict[str, dict] = {}
@@ -189,7 +216,9 @@ def caption_rows(rows: list[dict], captioner: Captioner, cache_path: str | os.Pa
             for r, caps in zip(part, captioner(part)):
                 cache[r["clip_id"]] = caps
                 if fh:
-                    fh.write(json.dumps({"clip_id": r["clip_id"], "captions": caps}, ensure_ascii=False) + "\n")
+                    fh.write(
+                        json.dumps({"clip_id": r["clip_id"], "captions": caps}, ensure_ascii=False) + "\n"
+                    )
             if fh:
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -26,17 +26,20 @@ class CurateConfig:
     max_seconds: float = 10.0  # longer shots are split into equal parts
     # --- 2. tags (8 uniformly sampled frames, report §6.2)
     sample_frames: int = 8
-    blur_ratio_max: float = 0.58  # edge gradient kept after an extra blur (tags.blur_measures); higher = blurry
+    blur_ratio_max: float = (
+        0.58  # edge gradient kept after an extra blur (tags.blur_measures); higher = blurry
+    )
     border_luma: float = 20.0  # rows/columns whose max luma is below this are border
     border_min_fraction: float = 0.02
     text_min_frames: int = 2  # a text line in at least this many of the sampled frames => has_subtitle
-    watermark_min_score: float = 0.4  # logo-mask pixels present minus other corner pixels persistent
-    static_motion: float = 0.05  # Motion_Mean (px/frame at analysis width) below this ...
-    static_peak: float = 0.08  # ... and motion_peak (99th-percentile flow) below this => static
+    watermark_min_score: float = 0.2  # logo-mask pixels present minus other corner pixels persistent
+    static_motion: float = 0.01  # Motion_Mean (px/frame at analysis width) below this ...
+    static_peak: float = 0.5  # ... and motion_peak (99.9th-percentile flow) below this ...
+    static_diff: float = 12.0  # ... and frame_diff (colour levels) below this => static
     shake_score: float = 0.6  # mean |Δ global motion| (px/frame²) above this => camera shake
     saturation_low: float = 25.0
     saturation_high: float = 190.0
-    dup_hamming: int = 18  # pHash Hamming distance (of 64 bits) for near-duplicate frames
+    dup_hamming: int = 16  # pHash Hamming distance (of 64 bits) for near-duplicate frames
     # --- 5. balancing
     clusters: int = 0  # 0 = about sqrt(n / 2)
     cluster_cap: int = 0  # 0 = no cap

@@ -27,7 +27,9 @@ class Source:
     small: np.ndarray  # [T, h, w, 3] uint8, RGB
 
 
-def decode_lowres(path: str, analysis_width: int = 128, max_bytes: int = 20 * 2**30, max_frames: int = 200_000) -> Source:
+def decode_lowres(
+    path: str, analysis_width: int = 128, max_bytes: int = 20 * 2**30, max_frames: int = 200_000
+) -> Source:
     """Decode every frame at low resolution. Raises BadInput with a reason for unusable files."""
     import av
 

@@ -1,4 +1,4 @@
-"""Near-duplicate clips by perceptual hashes (pHash, imagehash, of every 4th frame, central region).
+"""Near-duplicate clips by perceptual hashes (pHash, imagehash, of every 2nd frame, central region).
 
 Candidate pairs come from locality-sensitive banding (a 64-bit hash cut into 4 bands of 16 bits: two
 hashes within Hamming distance 3 always share a band; within 10, usually) so the cost stays near-linear;

@@ -21,7 +21,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from stepvid.data.curate.config import CurateConfig
 from stepvid.video import atomic_path
@@ -52,7 +52,9 @@ def list_inputs(spec: str | os.PathLike) -> list[str]:
 
         return [r["path"] for r in read_manifest(p, validate=False)]
     lines = [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines()]
-    return [str((p.parent / ln) if not os.path.isabs(ln) else ln) for ln in lines if ln and not ln.startswith("#")]
+    return [
+        str((p.parent / ln) if not os.path.isabs(ln) else ln) for ln in lines if ln and not ln.startswith("#")
+    ]
 
 
 def shard_key(path: str) -> str:
@@ -76,10 +78,19 @@ def process_input(path: str, cfg: CurateConfig, stages: tuple[str, ...]) -> dict
         t = time.perf_counter()
         boundaries, clips, short = split_video(src.small, src.fps, cfg)
         timing["split"] = time.perf_counter() - t
-        info = {"width": src.width, "height": src.height, "fps": src.fps, "codec": src.codec, "num_frames": src.num_frames}
+        info = {
+            "width": src.width,
+            "height": src.height,
+            "fps": src.fps,
+            "codec": src.codec,
+            "num_frames": src.num_frames,
+        }
         if "tags" in stages and clips:
             t = time.perf_counter()
-            wanted = {c["start_frame"]: sample_indices(c["start_frame"], c["end_frame"], cfg.sample_frames) for c in clips}
+            wanted = {
+                c["start_frame"]: sample_indices(c["start_frame"], c["end_frame"], cfg.sample_frames)
+                for c in clips
+            }
             frames = grab_frames(path, sorted({i for v in wanted.values() for i in v}))
             timing["decode"] += time.perf_counter() - t
             t = time.perf_counter()
@@ -87,14 +98,26 @@ def process_input(path: str, cfg: CurateConfig, stages: tuple[str, ...]) -> dict
 
             for c in clips:
                 idx = wanted[c["start_frame"]]
-                c.update(clip_tags(np.stack([frames[i] for i in idx]), src.small[c["start_frame"] : c["end_frame"]], cfg))
+                c.update(
+                    clip_tags(
+                        np.stack([frames[i] for i in idx]), src.small[c["start_frame"] : c["end_frame"]], cfg
+                    )
+                )
             watermark_tags(clips, cfg)
             for c in clips:
                 c["_corners"] = None
                 del c["_corners"]
             timing["tags"] = time.perf_counter() - t
-        return {**base, "status": "ok", **info, "boundaries": boundaries, "num_shots": len(boundaries) + 1,
-                "short_shots": short, "clips": clips, "seconds": timing}
+        return {
+            **base,
+            "status": "ok",
+            **info,
+            "boundaries": boundaries,
+            "num_shots": len(boundaries) + 1,
+            "short_shots": short,
+            "clips": clips,
+            "seconds": timing,
+        }
     except BadInput as exc:
         return {**base, "status": "failed", "reason": str(exc)}
     except Exception as exc:  # noqa: BLE001 - one bad input must never stop the job; the reason is recorded
@@ -120,8 +143,15 @@ def _shard_ok(shard: Path, path: str) -> bool:
         return os.path.exists(shard) and not os.path.exists(path)
 
 
-def run_shards(inputs: list[str], out: Path, cfg: CurateConfig, stages: tuple[str, ...], workers: int = 1,
-               engine: str = "local", progress: bool = True) -> int:
+def run_shards(
+    inputs: list[str],
+    out: Path,
+    cfg: CurateConfig,
+    stages: tuple[str, ...],
+    workers: int = 1,
+    engine: str = "local",
+    progress: bool = True,
+) -> int:
     """Process every input without a valid shard; returns how many were processed now."""
     from tqdm import tqdm
 
@@ -144,7 +174,9 @@ def run_shards(inputs: list[str], out: Path, cfg: CurateConfig, stages: tuple[st
 
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
             futs = [pool.submit(_work, j) for j in jobs]
-            for f in tqdm(as_completed(futs), total=len(futs), desc="curate", unit="video", disable=not progress):
+            for f in tqdm(
+                as_completed(futs), total=len(futs), desc="curate", unit="video", disable=not progress
+            ):
                 f.result()
     return len(jobs)
 
@@ -157,8 +189,12 @@ def run_ray(jobs: list[tuple], workers: int) -> None:
     except ImportError as exc:
         raise ValueError("--engine ray needs Ray: pip install 'stepvid[ray]'") from exc
     if not ray.is_initialized():
-        ray.init(num_cpus=max(1, workers) if not os.environ.get("RAY_ADDRESS") else None, include_dashboard=False,
-                 ignore_reinit_error=True, log_to_driver=False)
+        ray.init(
+            num_cpus=max(1, workers) if not os.environ.get("RAY_ADDRESS") else None,
+            include_dashboard=False,
+            ignore_reinit_error=True,
+            log_to_driver=False,
+        )
     ds = ray.data.from_items([{"job": json.dumps(j)} for j in jobs], override_num_blocks=len(jobs))
 
     def work(row: dict) -> dict:
@@ -179,8 +215,15 @@ class CurateResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def merge(inputs: list[str], out: Path, cfg: CurateConfig, stages: tuple[str, ...], filters: list[str],
-          captioner: Callable | None = None, write_clips: bool = False) -> CurateResult:
+def merge(
+    inputs: list[str],
+    out: Path,
+    cfg: CurateConfig,
+    stages: tuple[str, ...],
+    filters: list[str],
+    captioner: Callable | None = None,
+    write_clips: bool = False,
+) -> CurateResult:
     """Whole-corpus stages over the shards, in input order, and the output files."""
     from stepvid.data.curate.balance import balance
     from stepvid.data.curate.caption import caption_rows
@@ -189,7 +232,9 @@ def merge(inputs: list[str], out: Path, cfg: CurateConfig, stages: tuple[str, ..
     from stepvid.data.manifest import write_manifest
 
     seconds: dict[str, float] = {}
-    shards = [json.loads((out / "shards" / f"{shard_key(p)}.json").read_text(encoding="utf-8")) for p in inputs]
+    shards = [
+        json.loads((out / "shards" / f"{shard_key(p)}.json").read_text(encoding="utf-8")) for p in inputs
+    ]
     failed = [{"source": s["source"], "reason": s["reason"]} for s in shards if s["status"] != "ok"]
     ok = [s for s in shards if s["status"] == "ok"]
     for s in ok:
@@ -200,11 +245,25 @@ def merge(inputs: list[str], out: Path, cfg: CurateConfig, stages: tuple[str, ..
         stem = Path(s["source"]).stem
         for c in s["clips"]:
             rel = os.path.relpath(os.path.abspath(s["source"]), out.resolve())
-            rows.append({"clip_id": f"{stem}-{s['key'][:6]}-{c['shot']:04d}-{c['part']}", "path": rel, "kind": "video",
-                         "caption": "", "source": s["source"], "fps": s["fps"], "width": s["width"],
-                         "height": s["height"], **c})
-    funnel = [("inputs", len(inputs)), ("decoded", len(ok)), ("shots", sum(s["num_shots"] for s in ok)),
-              ("clips (trimmed, >= min length)", len(rows))]
+            rows.append(
+                {
+                    "clip_id": f"{stem}-{s['key'][:6]}-{c['shot']:04d}-{c['part']}",
+                    "path": rel,
+                    "kind": "video",
+                    "caption": "",
+                    "source": s["source"],
+                    "fps": s["fps"],
+                    "width": s["width"],
+                    "height": s["height"],
+                    **c,
+                }
+            )
+    funnel = [
+        ("inputs", len(inputs)),
+        ("decoded", len(ok)),
+        ("shots", sum(s["num_shots"] for s in ok)),
+        ("clips (trimmed, >= min length)", len(rows)),
+    ]
     t = time.perf_counter()
     if "dedup" in stages:
         mark_duplicates(rows, cfg.dup_hamming)
@@ -262,10 +321,19 @@ def _write_clips(rows: list[dict], out: Path) -> None:
         r["path"] = os.path.relpath(dst, out)
 
 
-def run_curation(input_spec: str | list[str], out: str | os.PathLike, cfg: CurateConfig | None = None,
-                 stages: tuple[str, ...] = DEFAULT_STAGES, filters: list[str] | None = None, workers: int = 1,
-                 engine: str = "local", captioner: Callable | None = None, write_clips: bool = False,
-                 report: bool = True, progress: bool = True) -> CurateResult:
+def run_curation(
+    input_spec: str | list[str],
+    out: str | os.PathLike,
+    cfg: CurateConfig | None = None,
+    stages: tuple[str, ...] = DEFAULT_STAGES,
+    filters: list[str] | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    captioner: Callable | None = None,
+    write_clips: bool = False,
+    report: bool = True,
+    progress: bool = True,
+) -> CurateResult:
     """The whole pipeline: shards (resumable, parallel), merge, manifests and the HTML report."""
     cfg = cfg or CurateConfig()
     unknown = set(stages) - set(STAGES)
@@ -279,7 +347,9 @@ def run_curation(input_spec: str | list[str], out: str | os.PathLike, cfg: Curat
     if not inputs:
         raise ValueError(f"no video inputs found in {input_spec}")
     with atomic_path(out / "curate_config.json") as tmp:
-        tmp.write_text(json.dumps({"config": cfg.to_dict(), "stages": list(stages), "filters": filters}, indent=1))
+        tmp.write_text(
+            json.dumps({"config": cfg.to_dict(), "stages": list(stages), "filters": filters}, indent=1)
+        )
     t = time.perf_counter()
     run_shards(inputs, out, cfg, stages, workers, engine, progress)
     wall = time.perf_counter() - t

@@ -13,10 +13,25 @@ import ast
 import operator
 from typing import Any, Callable, Iterable
 
-_CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-        ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
-_BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-        ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Pow: operator.pow}
+_CMP = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+_BIN = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Mod: operator.mod,
+    ast.FloorDiv: operator.floordiv,
+    ast.Pow: operator.pow,
+}
 _FUNCS = {"abs": abs, "min": min, "max": max}
 
 
@@ -48,15 +63,32 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
                 raise FilterError(f"filter {expr!r}: constant {node.value!r} is not allowed")
         elif isinstance(node, ast.Compare):
             if not all(type(op) in _CMP for op in node.ops):
-                raise FilterError(f"filter {expr!r}: comparison operator not allowed (use ==, !=, <, <=, >, >=, in)")
+                raise FilterError(
+                    f"filter {expr!r}: comparison operator not allowed (use ==, !=, <, <=, >, >=, in)"
+                )
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BIN:
                 raise FilterError(f"filter {expr!r}: operator {type(node.op).__name__} not allowed")
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.Not, ast.USub, ast.UAdd)):
                 raise FilterError(f"filter {expr!r}: operator {type(node.op).__name__} not allowed")
-        elif not isinstance(node, (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.Tuple, ast.List, ast.Load,
-                                   *map(type, [op() for op in _CMP]), ast.Not, ast.USub, ast.UAdd, *_BIN)):
+        elif not isinstance(
+            node,
+            (
+                ast.Expression,
+                ast.BoolOp,
+                ast.And,
+                ast.Or,
+                ast.Tuple,
+                ast.List,
+                ast.Load,
+                *map(type, [op() for op in _CMP]),
+                ast.Not,
+                ast.USub,
+                ast.UAdd,
+                *_BIN,
+            ),
+        ):
             raise FilterError(f"filter {expr!r}: {type(node).__name__} is not allowed in a filter expression")
         for child in ast.iter_child_nodes(node):
             check(child)
@@ -65,8 +97,10 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
     if known is not None:
         unknown = sorted(names - known)
         if unknown:
-            raise FilterError(f"filter {expr!r}: unknown column {', '.join(map(repr, unknown))}; "
-                              f"known columns: {', '.join(sorted(known))}")
+            raise FilterError(
+                f"filter {expr!r}: unknown column {', '.join(map(repr, unknown))}; "
+                f"known columns: {', '.join(sorted(known))}"
+            )
 
     def ev(node: ast.AST, row: dict[str, Any]) -> Any:
         if isinstance(node, ast.Expression):
@@ -76,7 +110,9 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
         if isinstance(node, ast.Name):
             if node.id in row:
                 return row[node.id]
-            raise FilterError(f"filter {expr!r}: unknown column {node.id!r}; known columns: {', '.join(sorted(row))}")
+            raise FilterError(
+                f"filter {expr!r}: unknown column {node.id!r}; known columns: {', '.join(sorted(row))}"
+            )
         if isinstance(node, ast.BoolOp):
             if isinstance(node.op, ast.And):
                 return all(ev(v, row) for v in node.values)
@@ -112,7 +148,9 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
         if isinstance(node, ast.Call):
             args = [ev(a, row) for a in node.args]
             return None if any(a is None for a in args) else _FUNCS[node.func.id](*args)
-        raise FilterError(f"filter {expr!r}: cannot evaluate {type(node).__name__}")  # unreachable after check()
+        raise FilterError(
+            f"filter {expr!r}: cannot evaluate {type(node).__name__}"
+        )  # unreachable after check()
 
     def predicate(row: dict[str, Any]) -> bool:
         try:

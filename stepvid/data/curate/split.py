@@ -25,7 +25,9 @@ from stepvid.data.curate.config import CurateConfig
 def _lab(small: np.ndarray) -> np.ndarray:
     import cv2
 
-    return np.stack([cv2.cvtColor(cv2.GaussianBlur(f, (0, 0), 1.0), cv2.COLOR_RGB2LAB) for f in small]).astype(np.float32)
+    return np.stack(
+        [cv2.cvtColor(cv2.GaussianBlur(f, (0, 0), 1.0), cv2.COLOR_RGB2LAB) for f in small]
+    ).astype(np.float32)
 
 
 def detect_boundaries(small: np.ndarray, cfg: CurateConfig = CurateConfig()) -> list[dict]:
@@ -45,7 +47,9 @@ def detect_boundaries(small: np.ndarray, cfg: CurateConfig = CurateConfig()) -> 
         nb = np.concatenate([d[max(1, t - w) : t], d[t + 1 : t + 1 + w]])
         ratio = d[t] / (nb.mean() + 1.0) if len(nb) else np.inf
         if ratio >= cfg.cut_ratio:
-            cands.append({"frame": int(t), "type": "cut", "start": int(t), "end": int(t), "score": float(d[t]) * 10})
+            cands.append(
+                {"frame": int(t), "type": "cut", "start": int(t), "end": int(t), "score": float(d[t]) * 10}
+            )
     g = cfg.gradual_gap
     if T > 2 * g + 1:
         D = np.zeros(T, np.float32)
@@ -57,12 +61,22 @@ def detect_boundaries(small: np.ndarray, cfg: CurateConfig = CurateConfig()) -> 
         med = median_filter(D, 2 * g + 1, mode="nearest")
         idx = np.arange(T)
         base = np.maximum(med[np.clip(idx - 3 * g, g, T - g - 1)], med[np.clip(idx + 3 * g, g, T - g - 1)])
-        for t in np.flatnonzero((D >= cfg.gradual_min_diff) & (D >= local_max) & (D >= cfg.gradual_ratio * (base + 1.0))):
+        for t in np.flatnonzero(
+            (D >= cfg.gradual_min_diff) & (D >= local_max) & (D >= cfg.gradual_ratio * (base + 1.0))
+        ):
             j = int(t - g + np.argmax(d[t - g + 1 : t + g + 1])) + 1
             if d[j] >= 0.5 * D[t]:  # the change happened in one frame: a (low-contrast) hard cut
                 cands.append({"frame": j, "type": "cut", "start": j, "end": j, "score": float(D[t])})
             else:
-                cands.append({"frame": int(t), "type": "gradual", "start": int(t) - g, "end": int(t) + g, "score": float(D[t])})
+                cands.append(
+                    {
+                        "frame": int(t),
+                        "type": "gradual",
+                        "start": int(t) - g,
+                        "end": int(t) + g,
+                        "score": float(D[t]),
+                    }
+                )
     dark = luma < cfg.black_luma
     t = 0
     while t < T:
@@ -71,8 +85,15 @@ def detect_boundaries(small: np.ndarray, cfg: CurateConfig = CurateConfig()) -> 
             while u < T and dark[u]:
                 u += 1
             if 0 < t and u < T and u - t <= 2 * cfg.gradual_gap + 30:
-                cands.append({"frame": (t + u) // 2, "type": "fade_black", "start": max(0, t - g), "end": min(T, u + g),
-                              "score": 1e6})
+                cands.append(
+                    {
+                        "frame": (t + u) // 2,
+                        "type": "fade_black",
+                        "start": max(0, t - g),
+                        "end": min(T, u + g),
+                        "score": 1e6,
+                    }
+                )
             t = u
         else:
             t += 1
@@ -98,7 +119,9 @@ def shots_from_boundaries(boundaries: list[dict], num_frames: int) -> list[tuple
     return [(s, e) for s, e in shots if e > s]
 
 
-def clips_from_shots(shots: list[tuple[int, int]], fps: float, cfg: CurateConfig = CurateConfig()) -> tuple[list[dict], int]:
+def clips_from_shots(
+    shots: list[tuple[int, int]], fps: float, cfg: CurateConfig = CurateConfig()
+) -> tuple[list[dict], int]:
     """Trim, length-filter and split shots into clips; returns (clips, number of shots dropped as too short)."""
     min_len = int(np.ceil(cfg.min_seconds * fps))
     max_len = max(min_len, int(cfg.max_seconds * fps))
@@ -111,15 +134,23 @@ def clips_from_shots(shots: list[tuple[int, int]], fps: float, cfg: CurateConfig
         parts = int(np.ceil((e - s) / max_len))
         edges = np.linspace(s, e, parts + 1).round().astype(int)
         for p in range(parts):
-            clips.append({"shot": shot, "part": p, "start_frame": int(edges[p]), "end_frame": int(edges[p + 1])})
+            clips.append(
+                {"shot": shot, "part": p, "start_frame": int(edges[p]), "end_frame": int(edges[p + 1])}
+            )
     return clips, short
 
 
-def split_video(small: np.ndarray, fps: float, cfg: CurateConfig = CurateConfig()) -> tuple[list[dict], list[dict], int]:
+def split_video(
+    small: np.ndarray, fps: float, cfg: CurateConfig = CurateConfig()
+) -> tuple[list[dict], list[dict], int]:
     """Boundaries, clips and the count of too-short shots for one decoded low-res video."""
     b = detect_boundaries(small, cfg)
     clips, short = clips_from_shots(shots_from_boundaries(b, len(small)), fps, cfg)
     for c in clips:
-        c.update(num_frames=c["end_frame"] - c["start_frame"], start_time=round(c["start_frame"] / fps, 4),
-                 end_time=round(c["end_frame"] / fps, 4), duration=round((c["end_frame"] - c["start_frame"]) / fps, 4))
+        c.update(
+            num_frames=c["end_frame"] - c["start_frame"],
+            start_time=round(c["start_frame"] / fps, 4),
+            end_time=round(c["end_frame"] / fps, 4),
+            duration=round((c["end_frame"] - c["start_frame"]) / fps, 4),
+        )
     return b, clips, short

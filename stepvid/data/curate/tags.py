@@ -62,14 +62,15 @@ def black_border(frames: np.ndarray, luma: float, min_fraction: float) -> tuple[
     return bool(has), ([top, bottom, left, right] if has else [0, H, 0, W])
 
 
-def blur_measures(gray: np.ndarray) -> tuple[float, float]:
+def blur_measures(gray: np.ndarray, exclude: list[tuple[int, int, int, int]] = ()) -> tuple[float, float]:
     """(Laplacian variance, re-blur ratio).
 
     The report's Laplacian variance (``blur_var``) depends as much on how much texture a frame has as on
     focus, so the flag uses a re-blur ratio instead: at the strongest edges of each tile (4x4 grid, at a
     fixed height of 360 px) compare the gradient magnitude after an extra Gaussian blur (sigma 2) with the
     original. A sharp edge loses most of its peak gradient (ratio ~0.3); an already blurry edge loses
-    little (ratio -> 1). The median over tiles ignores sharp overlays (subtitles, logos) on blurry video.
+    little (ratio -> 1). Tiles overlapping ``exclude`` boxes (detected text, in input pixels) are
+    skipped, and the median over tiles ignores other sharp overlays (logos) on blurry video.
     """
     import cv2
 
@@ -85,7 +86,13 @@ def blur_measures(gray: np.ndarray) -> tuple[float, float]:
     ratios = []
     for i in range(4):
         for j in range(4):
-            sl = (slice(i * H // 4, (i + 1) * H // 4), slice(j * W // 4, (j + 1) * W // 4))
+            y0, y1, x0, x1 = i * H // 4, (i + 1) * H // 4, j * W // 4, (j + 1) * W // 4
+            if any(
+                bx * s < x1 and (bx + bw) * s > x0 and by * s < y1 and (by + bh) * s > y0
+                for bx, by, bw, bh in exclude
+            ):
+                continue  # a tile with detected text (boxes in input pixels)
+            sl = (slice(y0, y1), slice(x0, x1))
             m, mb = mag[sl].ravel(), magb[sl].ravel()
             p97 = float(np.percentile(m, 97))
             sel = m >= max(25.0, p97)
@@ -105,10 +112,12 @@ def motion_stats(small: np.ndarray, positions: int = 8) -> dict[str, float]:
     """Farnebäck flow on low-res greyscale frame pairs at ``positions`` points of the clip.
 
     Motion_Mean/Max/Min (report): mean/max/min over pairs of the mean flow magnitude (px/frame at the
-    low-res width). ``motion_peak``: median over pairs of the 99th-percentile magnitude (is anything moving).
+    low-res width). ``motion_peak``: median over pairs of the 99.9th-percentile magnitude (does anything
+    move, even a small object).
     ``shake``: mean change of the global translation (phase correlation) between consecutive pairs
-    (px/frame²). ``frame_diff``: median over pairs of the 99.5th-percentile absolute grey difference
-    (a frozen picture differs only by codec noise, a few levels; anything moving changes some pixels a lot).
+    (px/frame²). ``frame_diff``: median over pairs of the 99.9th-percentile absolute difference (max over
+    RGB channels): a frozen picture differs only by codec noise, a few levels; anything moving, even
+    between colours of equal luminance that grey optical flow misses, changes some pixels a lot.
     """
     import cv2
 
@@ -123,22 +132,34 @@ def motion_stats(small: np.ndarray, positions: int = 8) -> dict[str, float]:
                 gray[t] = _gray(small[t])
             g.append(gray[t])
         prev_global = None
-        for a, b in zip(g[:-1], g[1:]):
+        for t, (a, b) in enumerate(zip(g[:-1], g[1:]), start=s):
             flow = cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 2, 9, 2, 5, 1.1, 0)
             mag = np.hypot(flow[..., 0], flow[..., 1])
             means.append(float(mag.mean()))
-            diffs.append(float(np.percentile(cv2.absdiff(a, b), 99.5)))
-            peaks.append(float(np.percentile(mag, 99)))
+            # colour difference too: grey flow misses motion between colours of equal luminance
+            diffs.append(float(np.percentile(cv2.absdiff(small[t], small[t + 1]).max(-1), 99.9)))
+            peaks.append(float(np.percentile(mag, 99.9)))
             glob = np.array(cv2.phaseCorrelate(a.astype(np.float32), b.astype(np.float32))[0])
             if prev_global is not None:
                 accel.append(float(np.hypot(*(glob - prev_global))))
             prev_global = glob
     if not means:
-        return {"motion_mean": 0.0, "motion_max": 0.0, "motion_min": 0.0, "motion_peak": 0.0, "shake": 0.0,
-                "frame_diff": 0.0}
-    return {"motion_mean": float(np.mean(means)), "motion_max": float(np.max(means)), "motion_min": float(np.min(means)),
-            "motion_peak": float(np.median(peaks)), "shake": float(np.mean(accel)) if accel else 0.0,
-            "frame_diff": float(np.median(diffs))}
+        return {
+            "motion_mean": 0.0,
+            "motion_max": 0.0,
+            "motion_min": 0.0,
+            "motion_peak": 0.0,
+            "shake": 0.0,
+            "frame_diff": 0.0,
+        }
+    return {
+        "motion_mean": float(np.mean(means)),
+        "motion_max": float(np.max(means)),
+        "motion_min": float(np.min(means)),
+        "motion_peak": float(np.median(peaks)),
+        "shake": float(np.mean(accel)) if accel else 0.0,
+        "frame_diff": float(np.median(diffs)),
+    }
 
 
 def corner_evidence(frames: np.ndarray, content: list[int]) -> np.ndarray:
@@ -158,13 +179,25 @@ def corner_evidence(frames: np.ndarray, content: list[int]) -> np.ndarray:
     for k, c in enumerate(CORNERS):
         y0 = 0 if c[0] == "t" else H - ch
         x0 = 0 if c[1] == "l" else W - cw
-        g = np.stack([cv2.resize(_gray(f[y0 : y0 + ch, x0 : x0 + cw]), _CORNER_SHAPE[::-1], interpolation=cv2.INTER_AREA)
-                      for f in frames]).astype(np.float32)
-        edges = np.stack([np.hypot(cv2.Sobel(x, cv2.CV_32F, 1, 0), cv2.Sobel(x, cv2.CV_32F, 0, 1)) > 60 for x in g])
+        g = np.stack(
+            [
+                cv2.resize(
+                    _gray(f[y0 : y0 + ch, x0 : x0 + cw]), _CORNER_SHAPE[::-1], interpolation=cv2.INTER_AREA
+                )
+                for f in frames
+            ]
+        ).astype(np.float32)
+        edges = np.stack(
+            [np.hypot(cv2.Sobel(x, cv2.CV_32F, 1, 0), cv2.Sobel(x, cv2.CV_32F, 0, 1)) > 60 for x in g]
+        )
         py, px = y0 + (yy + 0.5) / sy, x0 + (xx + 0.5) / sx  # pixel centres in frame coordinates
         rim = 3 / min(sy, sx) + 2  # the bar/picture boundary line (and only it) is ignored
-        on_rim = (((np.abs(py - top) <= rim) & (top > 0)) | ((np.abs(py - bottom) <= rim) & (bottom < H))
-                  | ((np.abs(px - left) <= rim) & (left > 0)) | ((np.abs(px - right) <= rim) & (right < W)))
+        on_rim = (
+            ((np.abs(py - top) <= rim) & (top > 0))
+            | ((np.abs(py - bottom) <= rim) & (bottom < H))
+            | ((np.abs(px - left) <= rim) & (left > 0))
+            | ((np.abs(px - right) <= rim) & (right < W))
+        )
         inside = ~on_rim
         gx = np.stack([cv2.Sobel(x, cv2.CV_32F, 1, 0) for x in g]).mean(0)
         gy = np.stack([cv2.Sobel(x, cv2.CV_32F, 0, 1) for x in g]).mean(0)
@@ -175,7 +208,7 @@ def corner_evidence(frames: np.ndarray, content: list[int]) -> np.ndarray:
     return out
 
 
-def phashes(frames: np.ndarray, margin: float = 0.1) -> list[str]:
+def phashes(frames: np.ndarray, margin: float = 0.18) -> list[str]:
     """pHash per frame of the central region (``margin`` cut from each side: corner logos and small
     re-crops of a re-upload then change the hash less)."""
     import imagehash
@@ -183,15 +216,19 @@ def phashes(frames: np.ndarray, margin: float = 0.1) -> list[str]:
 
     H, W = frames.shape[1:3]
     my, mx = int(margin * H), int(margin * W)
-    return [str(imagehash.phash(Image.fromarray(np.ascontiguousarray(f[my : H - my, mx : W - mx])))) for f in frames]
+    return [
+        str(imagehash.phash(Image.fromarray(np.ascontiguousarray(f[my : H - my, mx : W - mx]))))
+        for f in frames
+    ]
 
 
-def _dense(small: np.ndarray, box: list[int], H: int, W: int, stride: int = 4, n: int = 64) -> np.ndarray:
+def _dense(small: np.ndarray, box: list[int], H: int, W: int, stride: int = 2, n: int = 128) -> np.ndarray:
     """Every ``stride``-th low-res frame of the clip (at most ``n``), cropped to the content box: a fixed
     stride lets ``dedup.clip_distance`` align a re-upload with its original in time."""
     h, w = small.shape[1:3]
-    t, b, l, r = box
-    y0, y1, x0, x1 = t * h // H, max(t * h // H + 2, b * h // H), l * w // W, max(l * w // W + 2, r * w // W)
+    top, bottom, left, right = box
+    y0, x0 = top * h // H, left * w // W
+    y1, x1 = max(y0 + 2, bottom * h // H), max(x0 + 2, right * w // W)
     return small[: stride * n : stride, y0:y1, x0:x1]
 
 
@@ -200,12 +237,20 @@ def embedding(frames: np.ndarray, motion: dict[str, float]) -> list[float]:
     motion (3), each block L2-normalised, then the whole."""
     import cv2
 
-    hsv = np.concatenate([cv2.cvtColor(cv2.resize(f, (64, 36), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2HSV).reshape(-1, 3)
-                          for f in frames])
+    hsv = np.concatenate(
+        [
+            cv2.cvtColor(cv2.resize(f, (64, 36), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2HSV).reshape(
+                -1, 3
+            )
+            for f in frames
+        ]
+    )
     hist = np.histogram2d(hsv[:, 0], hsv[:, 1], bins=(8, 3), range=((0, 180), (0, 256)))[0].ravel()
     grid = np.mean([cv2.resize(f, (3, 3), interpolation=cv2.INTER_AREA).ravel() for f in frames], axis=0)
     mot = np.array([motion["motion_mean"], motion["motion_max"], motion["motion_min"]])
-    parts = [p / (np.linalg.norm(p) + 1e-8) for p in (hist.astype(np.float64), grid / 255.0 - 0.5, np.log1p(mot))]
+    parts = [
+        p / (np.linalg.norm(p) + 1e-8) for p in (hist.astype(np.float64), grid / 255.0 - 0.5, np.log1p(mot))
+    ]
     v = np.concatenate([parts[0], parts[1], 0.5 * parts[2]])
     return [round(float(x), 5) for x in v / (np.linalg.norm(v) + 1e-8)]
 
@@ -234,24 +279,33 @@ def clip_tags(frames: np.ndarray, small: np.ndarray, cfg: CurateConfig = CurateC
     for f in content:
         g = _gray(f)
         hsv = cv2.cvtColor(f, cv2.COLOR_RGB2HSV)
-        lv, r = blur_measures(g)
+        boxes = detect_text_lines(g)
+        lv, r = blur_measures(g, exclude=boxes)  # burnt-in text is sharp even on blurry video
         lapv.append(lv)
         ratios.append(r)
         sats.append(float(hsv[..., 1].mean()))
         bright.append(float(g.mean()))
         colour.append(colourfulness(f))
         contrast.append(float(g.std()) / 255.0)
-        lines = [b for b in detect_text_lines(g) if not _in_corner(b, g.shape)]
+        lines = [b for b in boxes if not _in_corner(b, g.shape)]
         if lines:
             text_frames += 1
             text_area += sum(w * h for _, _, w, h in lines) / g.size
     h, w = small.shape[1:3]
-    motion = motion_stats(small[:, top * h // H : max(top * h // H + 8, bottom * h // H),
-                                left * w // W : max(left * w // W + 8, right * w // W)])
+    motion = motion_stats(
+        small[
+            :,
+            top * h // H : max(top * h // H + 8, bottom * h // H),
+            left * w // W : max(left * w // W + 8, right * w // W),
+        ]
+    )
     blur_ratio = float(np.median(ratios))
     sharp = float(np.log10(1.0 + np.median(lapv)))
-    aesthetic = 10.0 * (0.4 * min(np.mean(colour) / 100.0, 1.0) + 0.3 * min(np.mean(contrast) / 0.25, 1.0)
-                        + 0.3 * min(sharp / 3.0, 1.0) * (1.0 - min(blur_ratio, 1.0)))
+    aesthetic = 10.0 * (
+        0.4 * min(np.mean(colour) / 100.0, 1.0)
+        + 0.3 * min(np.mean(contrast) / 0.25, 1.0)
+        + 0.3 * min(sharp / 3.0, 1.0) * (1.0 - min(blur_ratio, 1.0))
+    )
     tags = {
         "blur_var": round(float(np.mean(lapv)), 3),
         "blur_ratio": round(blur_ratio, 4),
@@ -261,13 +315,20 @@ def clip_tags(frames: np.ndarray, small: np.ndarray, cfg: CurateConfig = CurateC
         "saturation_min": round(float(np.min(sats)), 3),
         "brightness": round(float(np.mean(bright)), 3),
         "has_black_border": has_border,
-        "crop_top": top, "crop_bottom": bottom, "crop_left": left, "crop_right": right,
+        "crop_top": top,
+        "crop_bottom": bottom,
+        "crop_left": left,
+        "crop_right": right,
         "text_frames": text_frames,
         "text_area": round(text_area / len(content), 5),
         "has_subtitle": bool(text_frames >= cfg.text_min_frames),
         "aesthetic": round(float(aesthetic), 3),
         **{k: round(v, 4) for k, v in motion.items()},
-        "is_static": bool(motion["motion_mean"] < cfg.static_motion and motion["motion_peak"] < cfg.static_peak),
+        "is_static": bool(
+            motion["motion_mean"] < cfg.static_motion
+            and motion["motion_peak"] < cfg.static_peak
+            and motion["frame_diff"] < cfg.static_diff
+        ),
         "is_shaky": bool(motion["shake"] > cfg.shake_score),
         "is_undersaturated": bool(np.mean(sats) < cfg.saturation_low),
         "is_oversaturated": bool(np.mean(sats) > cfg.saturation_high),
@@ -300,8 +361,21 @@ def watermark_tags(clips: list[dict], cfg: CurateConfig = CurateConfig(), min_fr
     if len(shots) >= 2:
         import cv2
 
-        # one representative clip per shot (the first): its persistent pixels and their edge directions
+        # one representative clip per shot (the first): its persistent pixels and their edge directions;
+        # a shot that re-shows an earlier one (near-duplicate) is not independent evidence, so it is skipped
         first = [next(i for i, c in enumerate(clips) if c["shot"] == s) for s in shots]
+        if all(clips[i].get("phash") for i in first):
+            from stepvid.data.curate.dedup import _bits, clip_distance
+
+            bits = [_bits(clips[i]["phash"]) for i in first]
+            keep = [
+                a
+                for a in range(len(first))
+                if all(clip_distance(bits[a], bits[b]) > cfg.dup_hamming for b in range(a))
+            ]
+            first = [first[a] for a in keep]
+            if len(first) < 2:
+                return
         v = vec[first]
         n = ev[first].sum(0)
         # a logo keeps its edge direction from shot to shot; chance coincidences of background edges don't
@@ -310,7 +384,8 @@ def watermark_tags(clips: list[dict], cfg: CurateConfig = CurateConfig(), min_fr
         for k, corner in enumerate(CORNERS):
             # keep the largest blob: a logo is compact, chance coincidences of background edges are scattered
             ncomp, lab, stats, _ = cv2.connectedComponentsWithStats(
-                cv2.dilate(mask[k].astype(np.uint8), np.ones((3, 3), np.uint8)), connectivity=8)
+                cv2.dilate(mask[k].astype(np.uint8), np.ones((3, 3), np.uint8)), connectivity=8
+            )
             if ncomp < 2:
                 continue
             m = mask[k] & (lab == 1 + int(stats[1:, cv2.CC_STAT_AREA].argmax()))

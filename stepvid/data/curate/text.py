@@ -28,11 +28,17 @@ def detect_text_lines(gray: np.ndarray, min_contrast: int = 90) -> list[tuple[in
 
     H0, W0 = gray.shape
     s = WORK_HEIGHT / H0
-    g = cv2.resize(gray, (max(8, round(W0 * s)), WORK_HEIGHT), interpolation=cv2.INTER_AREA) if abs(s - 1) > 1e-3 else gray
+    g = (
+        cv2.resize(gray, (max(8, round(W0 * s)), WORK_HEIGHT), interpolation=cv2.INTER_AREA)
+        if abs(s - 1) > 1e-3
+        else gray
+    )
     H, W = g.shape
     grad = cv2.morphologyEx(g, cv2.MORPH_GRADIENT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
     bw = (grad >= min_contrast).astype(np.uint8)
-    joined = cv2.morphologyEx(bw, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, H // 40), 1)))
+    joined = cv2.morphologyEx(
+        bw, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, H // 40), 1))
+    )
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out = []
     for x, y, w, h, _area in stats[1:]:

@@ -28,23 +28,23 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 
 from stepvid.models.text.base import TextEmbeddings
 from stepvid.models.text.step_llm import StepLLM, StepLLMConfig
 
 __all__ = [
-    "WordCharTokenizer",
-    "SmallTextConfig",
-    "SmallBilingualEncoder",
     "PretrainExample",
+    "SmallBilingualEncoder",
+    "SmallTextConfig",
     "SmallTextPretrainer",
+    "WordCharTokenizer",
     "pretrain_small_encoder",
 ]
 
@@ -85,7 +85,7 @@ class WordCharTokenizer:
         return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text).lower())
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> "WordCharTokenizer":
+    def build(cls, texts: Iterable[str]) -> WordCharTokenizer:
         """A vocabulary of every piece occurring in ``texts`` (sorted, so the result is deterministic)."""
         pieces: set[str] = set()
         for t in texts:
@@ -120,7 +120,7 @@ class WordCharTokenizer:
             Path(tmp).write_text(json.dumps({"type": "word-char", "vocab": self.vocab}, ensure_ascii=False, indent=0))
 
     @classmethod
-    def load(cls, path: str | Path) -> "WordCharTokenizer":
+    def load(cls, path: str | Path) -> WordCharTokenizer:
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -263,7 +263,7 @@ class SmallBilingualEncoder(nn.Module):
             save_file(state, str(tmp), metadata={"format": "pt"})
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path, dtype: torch.dtype = torch.float32, device="cpu") -> "SmallBilingualEncoder":
+    def from_pretrained(cls, directory: str | Path, dtype: torch.dtype = torch.float32, device="cpu") -> SmallBilingualEncoder:
         from safetensors.torch import load_file
 
         d = Path(directory)
@@ -378,7 +378,7 @@ class SmallTextPretrainer(nn.Module):
 
 def pretrain_small_encoder(
     encoder: SmallBilingualEncoder,
-    examples: Sequence[PretrainExample] | "callable",
+    examples: Sequence[PretrainExample] | callable,
     label_sizes: dict[str, int],
     *,
     steps: int = 2000,

@@ -141,19 +141,12 @@ def bundled_model_dir() -> Path | None:
 
 
 def _random_tiny_model(tmp: Path) -> Path:
-    from stepvid.testing.checkpoint_fixtures import write_tiny_checkpoint
+    """An untrained tiny model that needs only the core dependencies (see write_tiny_small_model)."""
+    from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
 
-    write_tiny_checkpoint(tmp, seed=0)
-    (tmp / "stepvid.json").write_text(
-        json.dumps(
-            {
-                "name": "random tiny model (untrained)",
-                "vae": {"config": "tiny"},
-                "defaults": _RANDOM_TINY_DEFAULTS,
-            },
-            indent=2,
-        )
-    )
+    write_tiny_small_model(tmp, seed=0, defaults=_RANDOM_TINY_DEFAULTS)
+    description = json.loads((tmp / "stepvid.json").read_text())
+    (tmp / "stepvid.json").write_text(json.dumps({"name": "random tiny model (untrained)", **description}, indent=2))
     return tmp
 
 

@@ -220,43 +220,9 @@ def test_dit_config_from_official_json():
 
 def test_stepvid_json_with_another_text_encoder(tmp_path):
     """A stepvid.json folder with the small bilingual encoder and its own defaults loads and generates."""
-    from stepvid.checkpoints import save_sharded_safetensors
-    from stepvid.models.dit import StepVideoDiT, dit_config
-    from stepvid.models.text.small import SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer
-    from stepvid.models.vae import VideoVAE
+    from stepvid.models.text.small import SmallBilingualEncoder
+    from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
 
-    torch.manual_seed(0)
-    tok = WordCharTokenizer.build(["a cat runs", "一只猫"])
-    enc = SmallBilingualEncoder(
-        SmallTextConfig(
-            vocab_size=len(tok),
-            llm_dim=32,
-            llm_layers=1,
-            llm_heads=2,
-            llm_len=16,
-            clip_dim=24,
-            clip_layers=1,
-            clip_heads=2,
-        ),
-        tok,
-    )
-    enc.save_pretrained(tmp_path / "text_encoder")
-    dit = StepVideoDiT(dit_config("tiny", in_channels=4, out_channels=4, caption_channels=(32, 24)))
-    (tmp_path / "transformer").mkdir()
-    (tmp_path / "transformer" / "config.json").write_text(
-        json.dumps(
-            {
-                "num_layers": 2,
-                "num_attention_heads": 2,
-                "attention_head_dim": 128,
-                "in_channels": 4,
-                "out_channels": 4,
-                "caption_channels": [32, 24],
-            }
-        )
-    )
-    save_sharded_safetensors(dit.state_dict(), tmp_path / "transformer")
-    VideoVAE.from_preset("tiny").save_pretrained(tmp_path / "vae" / "vae_v2.safetensors")
     defaults = {
         "num_frames": 1,
         "height": 32,
@@ -267,17 +233,7 @@ def test_stepvid_json_with_another_text_encoder(tmp_path):
         "positive_suffix": "",
         "negative_prompt": "",
     }
-    (tmp_path / "stepvid.json").write_text(
-        json.dumps(
-            {
-                "text_encoder": {
-                    "class": "stepvid.models.text.small:SmallBilingualEncoder",
-                    "path": "text_encoder",
-                },
-                "defaults": defaults,
-            }
-        )
-    )
+    write_tiny_small_model(tmp_path, seed=0, defaults=defaults, corpus=["a cat runs", "一只猫"])
     p = TextToVideoPipeline.from_pretrained(tmp_path, device="cpu")
     assert isinstance(p.text_encoder, SmallBilingualEncoder)
     assert p.defaults == GenerationDefaults(**defaults)

@@ -106,3 +106,49 @@ def write_tiny_checkpoint(root: str | os.PathLike, seed: int = 0) -> TinyCheckpo
     write_tiny_text_encoders(root, seed=seed)
     (root / "model_index.json").write_text(json.dumps(MODEL_INDEX, indent=2) + "\n")
     return TinyCheckpoint(root, dict(TINY_DIT_CONFIG))
+
+
+SMALL_TEXT_DIMS = (32, 24)  # (llm_dim, clip_dim) of the tiny small-encoder folder
+
+
+def write_tiny_small_model(
+    root: str | os.PathLike, seed: int = 0, defaults: dict | None = None, corpus: list[str] | None = None
+) -> Path:
+    """A tiny random model folder described by ``stepvid.json`` that needs only the core dependencies: the
+    small bilingual text encoder instead of Step-LLM + Hunyuan-CLIP (no SentencePiece, no transformers).
+
+    Used by ``stepvid generate`` when no trained model is available, and by tests of the stepvid.json layout.
+    """
+    from stepvid.models.dit import StepVideoDiT, dit_config
+    from stepvid.models.text.small import SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer
+    from stepvid.models.vae import VideoVAE
+
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    llm_dim, clip_dim = SMALL_TEXT_DIMS
+    with torch.random.fork_rng(devices=[]):  # the modules initialise from the global RNG; leave it untouched
+        torch.manual_seed(seed)
+        tok = WordCharTokenizer.build(corpus or ["a red circle moves to the right", "一个红色的圆向右移动"])
+        cfg = SmallTextConfig(
+            vocab_size=len(tok), llm_dim=llm_dim, llm_layers=1, llm_heads=2, llm_len=16,
+            clip_dim=clip_dim, clip_layers=1, clip_heads=2,
+        )
+        SmallBilingualEncoder(cfg, tok).save_pretrained(root / "text_encoder")
+        dit_kw = {"in_channels": 4, "out_channels": 4, "caption_channels": [llm_dim, clip_dim]}
+        dit = StepVideoDiT(dit_config("tiny", **dit_kw))
+        vae = VideoVAE.from_preset("tiny")
+    tdir = root / "transformer"
+    tdir.mkdir(exist_ok=True)
+    (tdir / "config.json").write_text(
+        json.dumps({"num_layers": 2, "num_attention_heads": 2, "attention_head_dim": 128, **dit_kw}) + "\n"
+    )
+    save_sharded_safetensors(dit.state_dict(), tdir)
+    vae.save_pretrained(root / "vae" / "vae_v2.safetensors")
+    description = {
+        "text_encoder": {"class": "stepvid.models.text.small:SmallBilingualEncoder", "path": "text_encoder"},
+        "vae": {"config": "tiny"},
+    }
+    if defaults is not None:
+        description["defaults"] = defaults
+    (root / "stepvid.json").write_text(json.dumps(description, indent=2) + "\n")
+    return root

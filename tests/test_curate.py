@@ -330,8 +330,9 @@ def test_kill9_then_resume_gives_identical_manifest(tiny_videos, tmp_path):
     )
 
 
-@pytest.mark.slow  # starting a local Ray cluster takes ~20-40 s on 2 cores
 def test_ray_engine_matches_local(tiny_videos, tmp_path):
+    """Same clips from Ray Data as from the local engine. Skipped (with the reason printed under -rs) where ray
+    is not installed, as in CI; a local Ray cluster takes ~15-40 s to start on 2 cores."""
     try:
         import ray  # noqa: F401
     except ImportError:

@@ -36,6 +36,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from stepvid.models.attention import attention
 from stepvid.models.text.base import TextEmbeddings
 from stepvid.models.text.step_llm import StepLLM, StepLLMConfig
 
@@ -162,10 +163,9 @@ class BidirectionalBlock(nn.Module):
     def forward(self, x: torch.Tensor, key_mask: torch.Tensor) -> torch.Tensor:
         b, n, d = x.shape
         q, k, v = self.qkv(x).view(b, n, 3, self.heads, d // self.heads).unbind(2)
-        a = F.scaled_dot_product_attention(
-            q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=key_mask[:, None, None, :]
-        )
-        x = self.norm1(x + self.proj(a.transpose(1, 2).reshape(b, n, d)))
+        bias = torch.zeros(key_mask.shape, dtype=q.dtype, device=q.device).masked_fill(~key_mask, float("-inf"))
+        a = attention(q, k, v, attn_bias=bias[:, None, None, :])
+        x = self.norm1(x + self.proj(a.reshape(b, n, d)))
         return self.norm2(x + self.fc2(F.gelu(self.fc1(x))))
 
 

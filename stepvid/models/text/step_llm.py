@@ -21,6 +21,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from stepvid.models.attention import attention
+
 __all__ = ["STEP_LLM_PRESETS", "StepLLM", "StepLLMConfig", "alibi_slopes", "position_bias"]
 
 PositionBias = Literal["sqrt_alibi", "alibi", "none"]
@@ -195,16 +197,14 @@ class Attention(nn.Module):
         b, n, d = x.shape
         h, g, hd = cfg.num_attention_heads, cfg.num_attention_groups, cfg.kv_channels
         qkv = _linear(self.wqkv, x)
-        q = qkv[..., :d].view(b, n, h, hd).transpose(1, 2)
+        q = qkv[..., :d].view(b, n, h, hd)
         kv = qkv[..., d:].view(b, n, g, 2, hd)
-        k, v = (kv[..., i, :].transpose(1, 2).repeat_interleave(h // g, dim=1) for i in (0, 1))
+        k, v = (kv[..., i, :].repeat_interleave(h // g, dim=2) for i in (0, 1))
         out_dtype, dtype = q.dtype, _attention_dtype(cfg, q.dtype)
         q, k, v = q.to(dtype), k.to(dtype), v.to(dtype)
-        if bias is None:
-            o = F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=hd**-0.5)
-        else:
-            o = F.scaled_dot_product_attention(q, k, v, attn_mask=bias.to(dtype), scale=hd**-0.5)
-        return _linear(self.wo, o.to(out_dtype).transpose(1, 2).reshape(b, n, d))
+        # The bias, when given, already holds the causal -inf entries (see position_bias).
+        o = attention(q, k, v, causal=bias is None, attn_bias=None if bias is None else bias.to(dtype), scale=hd**-0.5)
+        return _linear(self.wo, o.to(out_dtype).reshape(b, n, d))
 
 
 class FeedForward(nn.Module):

@@ -86,6 +86,20 @@ def empty_weights() -> Iterator[None]:
         torch.nn.Module.register_parameter = original
 
 
+def read_config_json(path: str | os.PathLike, what: str = "config") -> dict:
+    """Read a JSON config file; a missing file or invalid JSON raises an error naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{what} not found: {path}")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: invalid JSON ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a JSON object, got {type(raw).__name__}")
+    return raw
+
+
 def read_safetensors_header(path: str | os.PathLike) -> dict[str, TensorInfo]:
     """Parse a safetensors header without reading tensor data; verify the file is complete.
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -34,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 import torch
 
-from stepvid.checkpoints import empty_weights, load_sharded_safetensors
+from stepvid.checkpoints import empty_weights, load_sharded_safetensors, read_config_json
 from stepvid.diffusion.sampler import (
     NEGATIVE_PROMPT,
     POSITIVE_SUFFIX,
@@ -185,13 +184,7 @@ def load_transformer(
 
     folder = Path(folder)
     cfg_file = folder / "config.json"
-    if not cfg_file.is_file():
-        raise FileNotFoundError(f"transformer config not found: {cfg_file}")
-    try:
-        raw = json.loads(cfg_file.read_text())
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{cfg_file}: invalid JSON ({exc})") from exc
-    cfg = dit_config_from_json(raw, str(cfg_file))
+    cfg = dit_config_from_json(read_config_json(cfg_file, "transformer config"), str(cfg_file))
     with empty_weights():
         model = StepVideoDiT(cfg)
     load_sharded_safetensors(model, folder, device=device, dtype=dtype, strict=True)
@@ -303,10 +296,7 @@ class TextToVideoPipeline:
         dtype = parse_dtype(dtype, device)
         desc: dict[str, Any] = {}
         if (root / DESCRIPTION_FILE).is_file():
-            try:
-                desc = json.loads((root / DESCRIPTION_FILE).read_text())
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{root / DESCRIPTION_FILE}: invalid JSON ({exc})") from exc
+            desc = read_config_json(root / DESCRIPTION_FILE, "model description")
         elif not (root / "transformer").is_dir():
             raise FileNotFoundError(
                 f"{root} is not a stepvid model folder: it has neither {DESCRIPTION_FILE} nor a transformer/ folder"

@@ -342,3 +342,65 @@ def test_ray_engine_matches_local(tiny_videos, tmp_path):
     remote = run_curation(str(tiny_videos), tmp_path / "ray", cfg, engine="ray", workers=2, progress=False)
     strip = lambda rows: [{k: v for k, v in r.items() if k != "_thumb"} for r in rows]  # noqa: E731
     assert strip(local.clips) == strip(remote.clips)
+
+
+# ------------------------------------------------------------------ OCR text backend (optional extra `ocr`)
+
+
+def _burn(frames: np.ndarray, text: str, cjk: bool) -> np.ndarray:
+    """Burn a subtitle rendered by the raw-footage renderer into every frame (bottom centre, 6 % margin)."""
+    from stepvid.world.raw import render_subtitle
+
+    out = frames.copy()
+    H, W = frames.shape[1:3]
+    rgba = render_subtitle(text, H, cjk).astype(np.float32)
+    h, w = rgba.shape[:2]
+    y, x = H - h - int(0.06 * H), (W - w) // 2
+    a = rgba[..., 3:] / 255.0
+    out[:, y : y + h, x : x + w] = (out[:, y : y + h, x : x + w] * (1 - a) + rgba[..., :3] * a + 0.5).astype(
+        np.uint8
+    )
+    return out
+
+
+def test_text_detector_setting_and_missing_package(monkeypatch):
+    from stepvid.data.curate import ocr
+
+    with pytest.raises(ValueError, match="rapidocr"):
+        CurateConfig().update(text_detector="tesseract")
+    assert CurateConfig().update(text_detector="rapidocr").text_detector == "rapidocr"
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import now fails as if not installed
+    ocr._engine.cache_clear()
+    try:
+        with pytest.raises(ImportError, match=r"stepvid\[ocr\]"):
+            ocr.check_text_detector("rapidocr")
+    finally:
+        ocr._engine.cache_clear()
+
+
+def test_rapidocr_reads_rendered_subtitles():
+    pytest.importorskip("rapidocr_onnxruntime", reason="optional OCR backend: pip install 'stepvid[ocr]'")
+    import cv2
+
+    from stepvid.data.curate.ocr import ocr_text_lines
+    from stepvid.data.curate.tags import clip_tags
+    from stepvid.world.raw import CJK_LINES, LATIN_LINES, procedural_scene
+
+    cfg = CurateConfig().update(text_detector="rapidocr")
+    for k, (H, W) in enumerate([(360, 640), (540, 960)]):  # 540p also exercises the downscale + box mapping
+        frames = procedural_scene(np.random.default_rng(k), 8, H, W, 24.0).frames
+        small = np.stack([cv2.resize(f, (128, 128 * H // W), interpolation=cv2.INTER_AREA) for f in frames])
+        latin, cjk = LATIN_LINES[k + 3], CJK_LINES[k]
+        clean = clip_tags(frames, small, cfg)
+        assert not clean["has_subtitle"] and clean["text_frames"] == 0, clean["ocr_text"]
+        t = clip_tags(_burn(frames, latin, False), small, cfg)
+        assert t["has_subtitle"] and t["text_frames"] == 8 and t["text_band"] == "bottom"
+        read = t["ocr_text"].lower().replace(" ", "")  # OCR sometimes drops the spaces between words
+        words = latin.lower().replace(":", "").split()
+        assert sum(w in read for w in words) >= 0.6 * len(words), (latin, t["ocr_text"])
+        lines = ocr_text_lines(_burn(frames[:1], latin, False)[0])
+        (x, y, w, h), _ = max(lines, key=lambda b: b[0][2])
+        assert y > 0.75 * H and y + h <= H and abs(x + w / 2 - W / 2) < 0.1 * W  # box in input pixels
+        t = clip_tags(_burn(frames, cjk, True), small, cfg)
+        assert t["has_subtitle"] and t["text_band"] == "bottom"
+        assert sum(ch in t["ocr_text"] for ch in cjk) >= 3, (cjk, t["ocr_text"])

@@ -20,6 +20,12 @@ name                   widths encoder / decoder (res blocks enc / dec)    z     
 ``tiny`` for tests. The dual-path unpatchify conv alone has 27,648 * z^2 parameters (7.1 M at z = 16), so
 members with z >= 16 cannot go much below ~10 M parameters.
 
+Progressive training (report §9.2): ``dual_path=False`` builds the stage-1 member, a 4x8x8 VAE whose latent
+is the mid-block resolution (17 frames <-> 5 latent frames, H/8 x W/8): the encoder's ``conv_out`` maps the
+mid width straight to 2z and the decoder's ``conv_in`` maps z to the mid width, with no (un)patchify layers
+or shortcuts. :meth:`VideoVAE.load_progressive` loads such a model into the dual-path (stage-2) model; the
+layers in :data:`PROGRESSIVE_NEW_LAYERS` start fresh, every other key is inherited unchanged.
+
 Memory: every 3-latent chunk is decoded separately and can be moved to CPU / uint8 at once. With
 ``tile_size`` the full-resolution levels (decoder upsampling levels, encoder down levels) run on overlapping
 spatial tiles whose outputs are blended with linear ramps; the latent-resolution part, including the mid
@@ -41,7 +47,7 @@ from tqdm import tqdm
 
 from stepvid.models.vae_layers import Decoder, Encoder
 
-__all__ = ["VAE_PRESETS", "VAEConfig", "VideoVAE", "blend_seams", "to_uint8"]
+__all__ = ["PROGRESSIVE_NEW_LAYERS", "VAE_PRESETS", "VAEConfig", "VideoVAE", "blend_seams", "to_uint8"]
 
 _CONFIG_METADATA_KEY = "stepvid_vae_config"
 _RELEASED_FILE = "vae_v2.safetensors"
@@ -52,7 +58,8 @@ class VAEConfig:
     """Architecture of a Video-VAE v2 family member.
 
     ``decoder_num_res_blocks`` counts the decoder's blocks per level; the official constructor's
-    ``num_res_blocks=2`` means 2 per encoder level and 3 per decoder level.
+    ``num_res_blocks=2`` means 2 per encoder level and 3 per decoder level. ``dual_path=False`` is the
+    report's stage-1 4x8x8 model (no dual-path layers; see the module docstring).
     """
 
     z_channels: int = 64
@@ -69,6 +76,7 @@ class VAEConfig:
     # Fixed by the 8x16x16 family (17 frames <-> 3 latent frames); validated, not meant to be changed.
     encoder_temporal_down: tuple[int, ...] = field(default=(1, 2))
     decoder_temporal_up: tuple[int, ...] = field(default=(2, 3))
+    dual_path: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encoder_ch_mult", tuple(self.encoder_ch_mult))
@@ -87,7 +95,7 @@ class VAEConfig:
             problems.append(f"widths {bad} not divisible by num_groups={self.num_groups}")
         for name, width in (("encoder", self.encoder_ch * self.encoder_ch_mult[-1]),
                             ("decoder", self.decoder_ch * self.decoder_ch_mult[-1])):
-            if width % (4 * self.z_channels):
+            if self.dual_path and width % (4 * self.z_channels):
                 problems.append(f"{name} mid width {width} must be a multiple of 4*z_channels="
                                 f"{4 * self.z_channels} (dual-path shortcut)")
         if min(self.encoder_num_res_blocks, self.decoder_num_res_blocks) < 1:
@@ -101,8 +109,20 @@ class VAEConfig:
         return 32 * self.z_channels
 
     frames_per_chunk = 17
-    latents_per_chunk = 3
-    spatial_ratio = 16
+
+    @property
+    def latents_per_chunk(self) -> int:
+        """Latent frames per 17-frame chunk: 3 (8x temporal) with dual path, 5 (4x) at the mid block without."""
+        return 3 if self.dual_path else 5
+
+    @property
+    def spatial_ratio(self) -> int:
+        return 16 if self.dual_path else 8
+
+    @property
+    def feature_scale(self) -> int:
+        """Mid-block feature pixels per latent pixel (the dual-path layers halve the resolution)."""
+        return 2 if self.dual_path else 1
 
     @classmethod
     def preset(cls, name: str, **overrides) -> VAEConfig:
@@ -155,6 +175,13 @@ VAE_PRESETS: dict[str, VAEConfig] = {
     "tiny": VAEConfig(z_channels=4, encoder_ch=16, encoder_ch_mult=(1, 1, 2, 2), encoder_num_res_blocks=1,
                       decoder_ch=16, decoder_ch_mult=(1, 1, 2, 2), decoder_num_res_blocks=1, num_groups=8),
 }
+
+# Layers a stage-2 (dual-path) model does not inherit from stage 1: the dual-path modules themselves, plus the
+# two convs that change role and input/output width (stage 1: encoder.conv_out mid width -> 2z at H/8 and
+# decoder.conv_in z -> mid width; stage 2: 32z -> 2z and z -> 32z at H/16). They restart from their init even
+# if their shapes happen to coincide. Everything else, encoder.norm_out included, keeps its key and shape.
+PROGRESSIVE_NEW_LAYERS: tuple[str, ...] = (
+    "encoder.conv_patchify.", "encoder.conv_out.", "decoder.conv_in.", "decoder.conv_unpatchify.")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -303,6 +330,33 @@ class VideoVAE(nn.Module):
             self.check_state_dict(state_dict)
         return super().load_state_dict(state_dict, strict=strict, assign=assign)
 
+    def load_progressive(self, stage1_state: Mapping[str, torch.Tensor]) -> list[str]:
+        """Initialise this dual-path (stage-2) model from a ``dual_path=False`` (stage-1) state dict.
+
+        Every stage-1 tensor outside :data:`PROGRESSIVE_NEW_LAYERS` is copied; the keys of those layers keep
+        this model's current values and are returned (sorted). The stage-1 state must match
+        ``replace(self.config, dual_path=False)`` exactly, else ValueError names the offending keys/shapes.
+        """
+        if not self.config.dual_path:
+            raise ValueError("load_progressive: this model has dual_path=False; build the stage-2 model with "
+                             "dual_path=True and load the stage-1 weights into it")
+        with torch.device("meta"):
+            stage1 = type(self)(replace(self.config, dual_path=False))
+        state = self.normalize_keys(stage1_state)
+        try:
+            stage1.check_state_dict(state)
+        except ValueError as e:
+            raise ValueError(f"load_progressive: not a stage-1 checkpoint of this config: {e}") from None
+        inherited = {k: v for k, v in state.items() if not k.startswith(PROGRESSIVE_NEW_LAYERS)}
+        own = self.state_dict()
+        bad = sorted(k for k, v in inherited.items() if k not in own or tuple(own[k].shape) != tuple(v.shape))
+        if bad:  # cannot happen for VideoVAE itself; guards subclasses that change shared layers
+            raise ValueError(f"load_progressive: inherited keys absent or reshaped in stage 2: {bad[:8]}")
+        new = sorted(k for k in own if k not in inherited)
+        result = super().load_state_dict(inherited, strict=False)
+        assert not result.unexpected_keys and sorted(result.missing_keys) == new
+        return new
+
     @classmethod
     def from_pretrained(cls, path: str | Path, config: VAEConfig | str | None = None, *,
                         device: torch.device | str = "cpu", dtype: torch.dtype | None = None) -> VideoVAE:
@@ -396,7 +450,8 @@ class VideoVAE(nn.Module):
 
     def encode_raw(self, video: torch.Tensor, *, tile_size: int | tuple[int, int] | None = None,
                    tile_overlap: int | tuple[int, int] | None = None, progress: bool = False) -> torch.Tensor:
-        """Raw encoder output [B, T_lat, 2z, H/16, W/16] (mean ‖ logvar, no clamp), chunk by chunk."""
+        """Raw encoder output [B, T_lat, 2z, H/r, W/r] (mean ‖ logvar, no clamp; r = 16, or 8 without dual
+        path), chunk by chunk."""
         if video.dim() != 5 or video.shape[2] != self.config.in_channels:
             raise ValueError(f"video must be [B, T, {self.config.in_channels}, H, W], got {list(video.shape)}")
         t, h, w = video.shape[1], video.shape[3], video.shape[4]
@@ -413,7 +468,8 @@ class VideoVAE(nn.Module):
                 m = self.encoder(x)
             else:
                 # Tile the full-resolution levels only; the mid block's causal attention sees the whole frame.
-                f = _tiled(self.encoder.down_path, x, (h // r, w // r), *tiling, in_scale=r, out_scale=2)
+                f = _tiled(self.encoder.down_path, x, (h // r, w // r), *tiling, in_scale=r,
+                           out_scale=self.config.feature_scale)
                 m = self.encoder.latent_path(f)
             out.append(m.permute(0, 2, 1, 3, 4))
         return torch.cat(out, dim=1)
@@ -475,7 +531,8 @@ class VideoVAE(nn.Module):
                 # The latent-resolution part (incl. the mid block's causal attention) runs on the whole frame;
                 # only the upsampling levels, which hold the large activations, run tile by tile.
                 h = self.decoder.latent_path(x)
-                y = _tiled(lambda t: self.decoder.up_path(t, time_slice), h, grid, *tiling, in_scale=2, out_scale=r)
+                y = _tiled(lambda t: self.decoder.up_path(t, time_slice), h, grid, *tiling,
+                           in_scale=self.config.feature_scale, out_scale=r)
             y = y.permute(0, 2, 1, 3, 4)
             if pending is not None:
                 pending, y = blend_seams(pending, y)

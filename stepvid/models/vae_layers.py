@@ -285,7 +285,10 @@ def _mid(channels: int, groups: int, eps: float) -> nn.Module:
 
 
 class Encoder(_Checkpointed):
-    """[B, 3, T, H, W] (one chunk, T = 17 or 1) -> raw moments [B, 2*z, T_lat, H/16, W/16] (mean ‖ logvar)."""
+    """[B, 3, T, H, W] (one chunk, T = 17 or 1) -> raw moments [B, 2*z, T_lat, H/16, W/16] (mean ‖ logvar).
+
+    Without dual path (stage 1): [B, 2*z, 5 or 1, H/8, W/8].
+    """
 
     def __init__(self, cfg: VAEConfig):
         super().__init__()
@@ -306,8 +309,12 @@ class Encoder(_Checkpointed):
             self.down.append(level)
         self.mid = _mid(cin, g, eps)
         self.norm_out = FrameGroupNorm(g, cin, eps=eps)
-        self.conv_patchify = ConvUnshuffle(cin, self.patch_channels)
-        self.conv_out = CausalConv3d(self.patch_channels, 2 * cfg.z_channels, 3)
+        self.dual_path = cfg.dual_path
+        if cfg.dual_path:
+            self.conv_patchify = ConvUnshuffle(cin, self.patch_channels)
+            self.conv_out = CausalConv3d(self.patch_channels, 2 * cfg.z_channels, 3)
+        else:  # stage-1 model (report §9.2): the latent is the mid-block resolution
+            self.conv_out = CausalConv3d(cin, 2 * cfg.z_channels, 3)
 
     def down_path(self, x: torch.Tensor) -> torch.Tensor:
         """Full-resolution part: [B, 3, T, H, W] -> features [B, C_mid, T', H/8, W/8] (spatially tileable)."""
@@ -325,6 +332,8 @@ class Encoder(_Checkpointed):
         h = self._run(self.mid.attn_1, h)
         h = self._run(self.mid.block_2, h)
         h = F.silu(self.norm_out(h))
+        if not self.dual_path:
+            return self.conv_out(h)
         # Dual path: learned conv path + parameter-free (un)shuffle/averaging shortcut.
         h = self.conv_patchify(h) + channel_average(pixel_unshuffle_3d(h, 2), self.patch_channels)
         return self.conv_out(h) + channel_average(h, 2 * self.z_channels)
@@ -334,7 +343,10 @@ class Encoder(_Checkpointed):
 
 
 class Decoder(_Checkpointed):
-    """Latents [B, z, T_lat, h, w] (one chunk, T_lat = 3 or 1) -> frames [B, 3, T, 16h, 16w] (T = 17 or 1)."""
+    """Latents [B, z, T_lat, h, w] (one chunk, T_lat = 3 or 1) -> frames [B, 3, T, 16h, 16w] (T = 17 or 1).
+
+    Without dual path (stage 1): [B, z, 5 or 1, h, w] -> [B, 3, 17 or 1, 8h, 8w].
+    """
 
     def __init__(self, cfg: VAEConfig):
         super().__init__()
@@ -342,8 +354,12 @@ class Decoder(_Checkpointed):
         self.patch_channels = cfg.patch_channels
         block_in = ch * mult[-1]
         self.mid_channels = block_in
-        self.conv_in = CausalConv3d(cfg.z_channels, self.patch_channels, 3)
-        self.conv_unpatchify = ConvShuffle(self.patch_channels, block_in)
+        self.dual_path = cfg.dual_path
+        if cfg.dual_path:
+            self.conv_in = CausalConv3d(cfg.z_channels, self.patch_channels, 3)
+            self.conv_unpatchify = ConvShuffle(self.patch_channels, block_in)
+        else:  # stage-1 model (report §9.2): latents are at the mid-block resolution
+            self.conv_in = CausalConv3d(cfg.z_channels, block_in, 3)
         self.mid = _mid(block_in, g, eps)
         levels: dict[int, nn.Module] = {}
         for i in reversed(range(len(mult))):
@@ -365,9 +381,12 @@ class Decoder(_Checkpointed):
         self._out_cache: list[torch.Tensor] | None = None
 
     def latent_path(self, z: torch.Tensor) -> torch.Tensor:
-        """Dual-path unpatchify and mid block (global causal attention): latents -> features at H/8."""
-        h = self.conv_in(z) + channel_duplicate(z, self.patch_channels)
-        h = self.conv_unpatchify(h) + pixel_shuffle_3d(channel_duplicate(h, self.mid_channels * 8), 2)
+        """Dual-path unpatchify (or stage 1's plain conv_in) and mid block: latents -> features at H/8."""
+        if self.dual_path:
+            h = self.conv_in(z) + channel_duplicate(z, self.patch_channels)
+            h = self.conv_unpatchify(h) + pixel_shuffle_3d(channel_duplicate(h, self.mid_channels * 8), 2)
+        else:
+            h = self.conv_in(z)
         h = self._run(self.mid.block_1, h)
         h = self._run(self.mid.attn_1, h)
         return self._run(self.mid.block_2, h)

@@ -23,6 +23,7 @@ __all__ = [
     "ParallelConfig",
     "RunConfig",
     "StageConfig",
+    "VAEProgressiveConfig",
     "VAETrainConfig",
     "apply_overrides",
     "config_to_dict",
@@ -139,6 +140,15 @@ class DiTTrainConfig:
 
 
 @dataclass
+class VAEProgressiveConfig:
+    """Report §9.2 two-stage VAE schedule (see VAETrainer): 4x8x8 stage 1, then the dual-path 8x16x16 model."""
+
+    stage1_steps: int = 0  # steps on the dual_path=False model; stage 2 runs from here to `steps`
+    warmup_steps: int = 0  # first stage-2 steps that train only `warmup_trainable`
+    warmup_trainable: list[str] | None = None  # parameter-name prefixes; None = the new dual-path layers
+
+
+@dataclass
 class VAETrainConfig:
     model: dict[str, Any] = field(default_factory=lambda: {"preset": "tiny"})
     init_from: str | None = None
@@ -155,6 +165,7 @@ class VAETrainConfig:
     disc_lr: float = 1e-4
     disc_channels: int = 64
     trainable: list[str] | None = None  # parameter-name prefixes to train (progressive schedule); None = all
+    progressive: VAEProgressiveConfig | None = None  # two-stage 4x8x8 -> 8x16x16 schedule; None = off
     eval_samples: int = 8
     run: RunConfig = field(default_factory=RunConfig)
 
@@ -334,3 +345,17 @@ def validate(cfg: Any) -> None:
             BucketScheme.from_config(cfg.buckets)
         except ValueError as exc:
             raise ValueError(f"config: buckets: {exc}") from None
+        pg = cfg.progressive
+        if pg is not None:
+            if not 0 < pg.stage1_steps < cfg.steps:
+                raise ValueError(f"config: progressive.stage1_steps must be in [1, steps={cfg.steps}), "
+                                 f"got {pg.stage1_steps}")
+            if not 0 <= pg.warmup_steps <= cfg.steps - pg.stage1_steps:
+                raise ValueError(f"config: progressive.warmup_steps must be in [0, steps - stage1_steps = "
+                                 f"{cfg.steps - pg.stage1_steps}], got {pg.warmup_steps}")
+            if cfg.trainable is not None:
+                raise ValueError("config: trainable and progressive cannot be combined; use "
+                                 "progressive.warmup_trainable for the stage-2 warm-up")
+            if "dual_path" in cfg.model:
+                raise ValueError("config: model.dual_path is set by progressive (stage 1 False, stage 2 True); "
+                                 "remove it from model")

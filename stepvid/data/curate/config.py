@@ -32,6 +32,8 @@ class CurateConfig:
     border_luma: float = 20.0  # rows/columns whose max luma is below this are border
     border_min_fraction: float = 0.02
     text_min_frames: int = 2  # a text line in at least this many of the sampled frames => has_subtitle
+    text_detector: str = "heuristic"  # or "rapidocr" (optional extra `ocr`; see ocr.py, docs/curation.md)
+    ocr_min_score: float = 0.7  # rapidocr: recognition confidence below this is not text
     watermark_min_score: float = 0.2  # logo-mask pixels present minus other corner pixels persistent
     static_motion: float = 0.01  # Motion_Mean (px/frame at analysis width) below this ...
     static_peak: float = 0.5  # ... and motion_peak (99.9th-percentile flow) below this ...
@@ -51,6 +53,11 @@ class CurateConfig:
             if k not in names:
                 raise ValueError(f"unknown curation setting {k!r}; known: {', '.join(sorted(names))}")
             setattr(self, k, type(getattr(self, k))(v))
+            if k == "text_detector":
+                from stepvid.data.curate.ocr import TEXT_DETECTORS
+
+                if self.text_detector not in TEXT_DETECTORS:
+                    raise ValueError(f"unknown text_detector {v!r}; expected one of {', '.join(TEXT_DETECTORS)}")
         return self
 
     def to_dict(self) -> dict[str, Any]:

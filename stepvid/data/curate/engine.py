@@ -161,6 +161,10 @@ def run_shards(
     jobs = [(p, str(shard_dir), cfg.to_dict(), tuple(stages)) for p in pending]
     if not jobs:
         return 0
+    if "tags" in stages:  # a missing OCR package must stop the run, not fail every input one by one
+        from stepvid.data.curate.ocr import check_text_detector
+
+        check_text_detector(cfg.text_detector)
     if engine == "ray":
         run_ray(jobs, workers)
     elif engine != "local":

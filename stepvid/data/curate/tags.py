@@ -1,9 +1,9 @@
 """Stage 2: tags per clip from uniformly sampled frames (report §6.2), plus motion from optical flow.
 
 Per clip: blur (Laplacian variance, and a content-independent re-blur ratio), saturation mean/max/min
-(HSV S), brightness, black borders with a crop box, burnt-in text (model-free text-line detector, see
-``text.py``), watermark evidence (persistent corner edges; decided per video in ``watermark_tags``),
-aesthetic proxy, Motion_Mean/Max/Min (Farnebäck flow on the low-res copy), static and shake flags,
+(HSV S), brightness, black borders with a crop box, burnt-in text (model-free text-line detector,
+``text.py``, or RapidOCR, ``ocr.py``), watermark evidence (persistent corner edges; decided per video
+in ``watermark_tags``), aesthetic proxy, Motion_Mean/Max/Min (Farnebäck flow on the low-res copy), static and shake flags,
 perceptual hashes and a cheap embedding for balancing.
 """
 
@@ -15,6 +15,7 @@ import io
 import numpy as np
 
 from stepvid.data.curate.config import CurateConfig
+from stepvid.data.curate.ocr import ocr_text_lines
 from stepvid.data.curate.text import detect_text_lines
 
 CORNERS = ("tl", "tr", "bl", "br")
@@ -276,10 +277,17 @@ def clip_tags(frames: np.ndarray, small: np.ndarray, cfg: CurateConfig = CurateC
     content = frames[:, top:bottom, left:right]
     lapv, ratios, sats, bright, colour, contrast = [], [], [], [], [], []
     text_frames, text_area = 0, 0.0
+    band_area = np.zeros(3)  # text-line area whose centre lies in the top / middle / bottom third
+    ocr_text: list[str] = []
     for f in content:
         g = _gray(f)
         hsv = cv2.cvtColor(f, cv2.COLOR_RGB2HSV)
-        boxes = detect_text_lines(g)
+        if cfg.text_detector == "rapidocr":
+            found = ocr_text_lines(f, cfg.ocr_min_score)
+            boxes = [b for b, _ in found]
+            ocr_text += [t for b, t in found if not _in_corner(b, g.shape) and t not in ocr_text]
+        else:
+            boxes = detect_text_lines(g)
         lv, r = blur_measures(g, exclude=boxes)  # burnt-in text is sharp even on blurry video
         lapv.append(lv)
         ratios.append(r)
@@ -291,6 +299,8 @@ def clip_tags(frames: np.ndarray, small: np.ndarray, cfg: CurateConfig = CurateC
         if lines:
             text_frames += 1
             text_area += sum(w * h for _, _, w, h in lines) / g.size
+            for _, y, w, h in lines:
+                band_area[min(2, int(3 * (y + h / 2) / g.shape[0]))] += w * h
     h, w = small.shape[1:3]
     motion = motion_stats(
         small[
@@ -322,6 +332,8 @@ def clip_tags(frames: np.ndarray, small: np.ndarray, cfg: CurateConfig = CurateC
         "text_frames": text_frames,
         "text_area": round(text_area / len(content), 5),
         "has_subtitle": bool(text_frames >= cfg.text_min_frames),
+        "text_band": ("top", "middle", "bottom")[int(band_area.argmax())] if band_area.any() else "",
+        **({"ocr_text": " | ".join(ocr_text)} if cfg.text_detector == "rapidocr" else {}),
         "aesthetic": round(float(aesthetic), 3),
         **{k: round(v, 4) for k, v in motion.items()},
         "is_static": bool(

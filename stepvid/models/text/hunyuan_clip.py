@@ -14,12 +14,13 @@ pooler are dropped. Prompts are padded/truncated to 77 tokens and the mask is pa
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import torch
 from torch import nn
+
+from stepvid.checkpoints import read_config_json
 
 __all__ = ["HunyuanCLIP", "bert_text_tower_state_dict", "require_transformers"]
 
@@ -96,14 +97,10 @@ class HunyuanCLIP(nn.Module):
         root = Path(root)
         enc_dir, tok_dir = root / "clip_text_encoder", root / "tokenizer"
         cfg_file = enc_dir / "config.json"
-        if not cfg_file.is_file():
-            raise FileNotFoundError(f"Hunyuan-CLIP config not found: {cfg_file}")
+        raw = read_config_json(cfg_file, "Hunyuan-CLIP config")
         if not (tok_dir / "vocab.txt").is_file():
             raise FileNotFoundError(f"Hunyuan-CLIP tokenizer not found: {tok_dir / 'vocab.txt'}")
-        try:
-            config = transformers.BertConfig.from_dict(json.loads(cfg_file.read_text()))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{cfg_file}: invalid JSON ({exc})") from exc
+        config = transformers.BertConfig.from_dict(raw)
         if config.max_position_embeddings < max_length:
             raise ValueError(f"{cfg_file}: max_position_embeddings {config.max_position_embeddings} < {max_length}")
         sd = _load_state_dict(enc_dir)

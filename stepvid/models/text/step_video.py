@@ -11,14 +11,13 @@ Step-LLM is built on the meta device and filled shard by shard straight onto the
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from stepvid.checkpoints import load_sharded_safetensors
+from stepvid.checkpoints import load_sharded_safetensors, read_config_json
 from stepvid.models.text.base import TextEmbeddings
 from stepvid.models.text.hunyuan_clip import HunyuanCLIP
 from stepvid.models.text.step_llm import StepLLM, StepLLMConfig
@@ -39,12 +38,7 @@ def load_step_llm(
     (e.g. ``position_bias="alibi"``)."""
     folder = Path(folder)
     cfg_file = folder / "config.json"
-    if not cfg_file.is_file():
-        raise FileNotFoundError(f"Step-LLM config not found: {cfg_file}")
-    try:
-        raw = json.loads(cfg_file.read_text())
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{cfg_file}: invalid JSON ({exc})") from exc
+    raw = read_config_json(cfg_file, "Step-LLM config")
     try:
         cfg = StepLLMConfig.from_released(raw, **overrides)
     except ValueError as exc:

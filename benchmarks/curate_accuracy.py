@@ -1,6 +1,7 @@
 """Curation accuracy on raw-footage mode (known ground truth): scene cuts and per-defect precision/recall.
 
     python benchmarks/curate_accuracy.py [--videos 12] [--height 360] [--width 640] [--workers 2] [--seed 4]
+        [--text-detector heuristic|rapidocr]
 
 Generates raw videos (stepvid.world.raw, cached in --data), runs `stepvid curate` stages split+tags+dedup,
 and scores:
@@ -65,6 +66,7 @@ def main() -> None:
     ap.add_argument("--data", default="/tmp/stepvid_curate_bench/raw")
     ap.add_argument("--out", default="/tmp/stepvid_curate_bench/out")
     ap.add_argument("--fresh", action="store_true", help="re-run curation even if shards exist")
+    ap.add_argument("--text-detector", default="heuristic", choices=("heuristic", "rapidocr"))
     args = ap.parse_args()
 
     import shutil
@@ -94,26 +96,29 @@ def main() -> None:
             )
     paths = write_raw_dataset(data, args.videos, args.seed, rcfg, procedural_scene)
     t_gen = time.perf_counter() - t0
+    out = Path(args.out) / args.text_detector  # shards of one detector are never reused for the other
     if args.fresh:
-        shutil.rmtree(args.out, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
     t1 = time.perf_counter()
     res = run_curation(
         [str(p) for p in paths],
-        args.out,
-        CurateConfig(),
+        out,
+        CurateConfig().update(text_detector=args.text_detector),
         stages=("split", "tags", "dedup"),
         workers=args.workers,
         report=True,
     )
     t_cur = time.perf_counter() - t1
     hit = ntrue = nfound = 0
+    t_tags = 0.0
     counts = {k: [0, 0, 0] for k in PRED}  # tp, fp, fn
     by_src: dict[str, list[dict]] = {}
     for c in res.clips:
         by_src.setdefault(c["source"], []).append(c)
     for p in paths:
         truth = json.loads(sidecar_path(p).read_text())
-        shard = json.loads((Path(args.out) / "shards" / f"{shard_key(str(p))}.json").read_text())
+        shard = json.loads((out / "shards" / f"{shard_key(str(p))}.json").read_text())
+        t_tags += shard.get("seconds", {}).get("tags", 0.0)
         h, t, f = score_boundaries(truth["boundaries"], shard.get("boundaries", []))
         hit, ntrue, nfound = hit + h, ntrue + t, nfound + f
         for c in by_src.get(str(p), []):
@@ -126,7 +131,8 @@ def main() -> None:
     frames = sum(json.loads(sidecar_path(p).read_text())["num_frames"] for p in paths)
     print(
         f"{len(paths)} videos, {frames} frames ({frames / 24:.0f} s) at {args.height}x{args.width}, "
-        f"{len(res.clips)} clips; generation {t_gen:.0f} s, curation {t_cur:.0f} s"
+        f"{len(res.clips)} clips; generation {t_gen:.0f} s, curation {t_cur:.0f} s; "
+        f"tags stage {t_tags / max(len(res.clips), 1):.2f} s/clip (text detector: {args.text_detector})"
     )
     print(f"{'what':16s} {'prec':>6s} {'recall':>6s}  tp/fp/fn")
     rec = hit / max(ntrue, 1)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["VideoInfo", "atomic_path", "probe", "read_video", "write_video", "write_gif", "write_png", "read_image"]
+__all__ = ["VideoInfo", "atomic_path", "probe", "read_image", "read_video", "write_gif", "write_png", "write_video"]
 
 
 class atomic_path:
@@ -66,17 +66,16 @@ def write_video(
         frames = np.pad(frames, ((0, 0), (0, h % 2), (0, w % 2), (0, 0)), mode="edge")
     import av
 
-    with atomic_path(path) as tmp:
-        with av.open(str(tmp), mode="w") as container:
-            stream = container.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
-            stream.width, stream.height = frames.shape[2], frames.shape[1]
-            stream.pix_fmt = "yuv420p"
-            stream.options = {"crf": str(crf), "preset": preset}
-            for frame in frames:
-                for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
-                    container.mux(packet)
-            for packet in stream.encode():
+    with atomic_path(path) as tmp, av.open(str(tmp), mode="w") as container:
+        stream = container.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
+        stream.width, stream.height = frames.shape[2], frames.shape[1]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": str(crf), "preset": preset}
+        for frame in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
                 container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
     return Path(path)
 
 
@@ -98,15 +97,14 @@ def write_png(path: str | os.PathLike, image: np.ndarray) -> Path:
         raise ValueError(f"image must be uint8 [H, W, 3]; got {image.dtype} {image.shape}")
     import av
 
-    with atomic_path(path) as tmp:
-        with av.open(str(tmp), mode="w", format="image2") as container:
-            stream = container.add_stream("png", rate=1)
-            stream.width, stream.height = image.shape[1], image.shape[0]
-            stream.pix_fmt = "rgb24"
-            for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")):
-                container.mux(packet)
-            for packet in stream.encode():
-                container.mux(packet)
+    with atomic_path(path) as tmp, av.open(str(tmp), mode="w", format="image2") as container:
+        stream = container.add_stream("png", rate=1)
+        stream.width, stream.height = image.shape[1], image.shape[0]
+        stream.pix_fmt = "rgb24"
+        for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")):
+            container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
     return Path(path)
 
 

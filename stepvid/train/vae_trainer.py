@@ -1,15 +1,18 @@
 """Video-VAE training (report §9.2): L1 + perceptual + KL, then an optional 3D-patch GAN phase (hinge).
 
-Progressive schedule. The report first trains a 4×8×8 VAE without dual-path layers, then adds the two
-dual-path modules and unfreezes dual-path → mid block → ResNet backbone. Our ``VideoVAE`` family is fixed
-at 8×16×16 with the dual-path layers built in, so the lower-compression first stage is not a model we can
-build; the unfreezing part is supported: run consecutive phases with ``trainable`` parameter-name
-prefixes (e.g. the encoder/decoder dual-path + mid modules first, then everything) and ``init_from`` the
-previous phase (see docs/training.md). PSNR / SSIM on a held-out set are logged at every evaluation.
+Progressive schedule (``progressive``, report §9.2). Steps [0, stage1_steps) train the 4×8×8 model
+(``dual_path=False``); at ``stage1_steps`` its weights are written to ``<run>/stage1/`` and loaded into the
+dual-path 8×16×16 model with :meth:`VideoVAE.load_progressive` (the dual-path layers and the two convs
+around them start fresh), a fresh AdamW is built, and for ``warmup_steps`` only ``warmup_trainable``
+(default: those new layers) trains before everything is unfrozen. A run resumes in either stage: the
+checkpoint's step decides which model is built. Finer unfreezing (dual-path → mid → backbone) is still
+possible as later runs with ``trainable`` prefixes and ``init_from``. PSNR / SSIM on a held-out set are
+logged at every evaluation.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -72,13 +75,73 @@ class VAETrainer:
         self.run_dir = Path(cfg.run.dir)
         self.logger = RunLogger(self.run_dir, self.info.is_main, cfg.run.tensorboard)
         self.logger.write_config(config_to_dict(cfg))
+        if model is not None and cfg.progressive is not None:
+            raise ValueError("VAETrainer: progressive builds its two models from cfg.model; do not pass model")
         self._model_in = model
         self.step = 0
 
+    # -- progressive schedule ----------------------------------------------------------------------------
+
+    def _in_stage2(self) -> bool:
+        pg = self.cfg.progressive
+        return pg is not None and self.step >= pg.stage1_steps
+
+    def _build_vae(self) -> nn.Module:
+        if self._model_in is not None:
+            return self._model_in
+        spec = dict(self.cfg.model)
+        if self.cfg.progressive is not None:
+            spec["dual_path"] = self._in_stage2()
+        return build_vae_for_training(spec)
+
+    def _warmup_prefixes(self) -> tuple[str, ...]:
+        from stepvid.models.vae import PROGRESSIVE_NEW_LAYERS
+
+        pg = self.cfg.progressive
+        return tuple(pg.warmup_trainable) if pg.warmup_trainable is not None else PROGRESSIVE_NEW_LAYERS
+
+    def _apply_warmup_freeze(self) -> None:
+        """Stage-2 warm-up: only the warm-up prefixes get gradients (frozen ones are skipped by AdamW)."""
+        pg = self.cfg.progressive
+        if pg is None or not self._in_stage2():
+            return
+        warm = self.step < pg.stage1_steps + pg.warmup_steps
+        prefixes = self._warmup_prefixes()
+        n = 0
+        for name, p in self.net["vae"].named_parameters():
+            p.requires_grad_(not warm or name.startswith(prefixes))
+            n += p.requires_grad
+        if n == 0:
+            raise ValueError(f"progressive.warmup_trainable: no VAE parameter name starts with {list(prefixes)}")
+
+    def _build_optimizer(self) -> None:
+        o, vae = self.cfg.optim, self.net["vae"]
+        # With progressive, every VAE parameter is in the optimizer; the warm-up freeze toggles requires_grad.
+        groups = [{"params": [p for p in vae.parameters() if p.requires_grad], "lr": o.lr}]
+        if "disc" in self.net:
+            groups.append({"params": list(self.net["disc"].parameters()), "lr": self.cfg.disc_lr})
+        self.optimizer = torch.optim.AdamW(
+            groups, betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay
+        )
+
+    def _enter_stage2(self) -> None:
+        """Save the stage-1 weights, build the dual-path model, load them into it and restart AdamW."""
+        stage1 = self.net["vae"]
+        if self.info.is_main and hasattr(stage1, "save_pretrained"):
+            stage1.save_pretrained(self.run_dir / "stage1")
+        vae = self._build_vae()
+        if not hasattr(vae, "load_progressive"):
+            raise ValueError(f"progressive: {type(vae).__name__} has no load_progressive(stage1_state)")
+        new = vae.load_progressive({k: v.detach().cpu() for k, v in stage1.state_dict().items()})
+        log.info("progressive: stage 2 (dual path) from step %d; %d new tensors: %s", self.step, len(new), new)
+        self.net["vae"] = vae.to(self.device)
+        self._build_optimizer()
+        self._apply_warmup_freeze()
+
     def setup(self) -> None:
         cfg = self.cfg
-        vae = self._model_in if self._model_in is not None else build_vae_for_training(cfg.model)
-        if cfg.init_from:
+        vae = self._build_vae()
+        if cfg.init_from and not self._in_stage2():
             missing = load_weights(vae, cfg.init_from, strict=False)
             if missing:
                 log.warning(
@@ -100,13 +163,8 @@ class VAETrainer:
             self.net["disc"] = PatchDiscriminator3D(cfg.disc_channels)
         self.net.to(self.device)
         self.perceptual = RandomConvPerceptual().to(self.device)
-        o = cfg.optim
-        groups = [{"params": [p for p in vae.parameters() if p.requires_grad], "lr": o.lr}]
-        if "disc" in self.net:
-            groups.append({"params": list(self.net["disc"].parameters()), "lr": cfg.disc_lr})
-        self.optimizer = torch.optim.AdamW(
-            groups, betas=tuple(o.betas), eps=o.eps, weight_decay=o.weight_decay
-        )
+        self._build_optimizer()
+        self._apply_warmup_freeze()
         rows = load_rows(cfg.data.source, cfg.data.split)
         scheme = BucketScheme.from_config(cfg.buckets)
         self.dataset = VideoDataset(
@@ -182,9 +240,11 @@ class VAETrainer:
         return out
 
     def fit(self) -> dict[str, Any]:
-        self.setup()
         cfg, info = self.cfg, self.info
         ck = latest_checkpoint(self.run_dir)
+        if ck is not None:  # the checkpoint's step picks the progressive stage to build
+            self.step = int(json.loads((ck / "state.json").read_text())["global_step"])
+        self.setup()
         if ck is not None:
             meta = load_checkpoint(ck, self.net, self.optimizer, info.rank, info.world_size)
             self.step = meta["global_step"]
@@ -229,6 +289,11 @@ class VAETrainer:
                 if cfg.run.eval_every and (self.step % cfg.run.eval_every == 0 or self.step == cfg.steps):
                     last.update({f"eval_{k}": v for k, v in self.evaluate().items()})
                 self.logger.log(self.step, last)
+            pg = cfg.progressive
+            if pg is not None and self.step == pg.stage1_steps:
+                self._enter_stage2()
+            elif pg is not None and self.step == pg.stage1_steps + pg.warmup_steps:
+                self._apply_warmup_freeze()  # end of the stage-2 warm-up: unfreeze everything
             if cfg.run.ckpt_every and self.step % cfg.run.ckpt_every == 0:
                 save_checkpoint(
                     self.run_dir,

@@ -20,26 +20,27 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
 from stepvid.video import atomic_path
 
 __all__ = [
+    "DEFECTS",
     "RawConfig",
     "SceneClip",
     "SceneSource",
-    "procedural_scene",
-    "world_scene_source",
     "make_raw_video",
-    "write_raw_video",
-    "write_raw_dataset",
+    "procedural_scene",
     "register_raw",
-    "DEFECTS",
+    "world_scene_source",
+    "write_raw_dataset",
+    "write_raw_video",
 ]
 
 DEFECTS = ("static", "subtitle", "watermark", "black_border", "blur", "saturation", "shake", "near_duplicate")
@@ -200,8 +201,8 @@ def resolve_source(name: str) -> SceneSource:
         return procedural_scene
     if name in ("world", "auto"):
         try:
-            import stepvid.world.captions  # noqa: F401
-            import stepvid.world.render  # noqa: F401
+            import stepvid.world.captions
+            import stepvid.world.render
             import stepvid.world.scene  # noqa: F401
 
             return world_scene_source
@@ -627,21 +628,20 @@ def write_raw_video(
 
     path = Path(path)
     truth, frames = make_raw_video(seed, cfg, source)
-    with atomic_path(path) as tmp:
-        with av.open(str(tmp), mode="w") as container:
-            stream = container.add_stream("libx264", rate=Fraction(cfg.fps).limit_denominator(1001))
-            stream.width, stream.height = cfg.width + cfg.width % 2, cfg.height + cfg.height % 2
-            stream.pix_fmt = "yuv420p"
-            stream.options = {"crf": str(cfg.crf), "preset": cfg.preset}
-            for f in frames:
-                if cfg.height % 2 or cfg.width % 2:
-                    f = np.pad(f, ((0, cfg.height % 2), (0, cfg.width % 2), (0, 0)), mode="edge")
-                for packet in stream.encode(
-                    av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format="rgb24")
-                ):
-                    container.mux(packet)
-            for packet in stream.encode():
+    with atomic_path(path) as tmp, av.open(str(tmp), mode="w") as container:
+        stream = container.add_stream("libx264", rate=Fraction(cfg.fps).limit_denominator(1001))
+        stream.width, stream.height = cfg.width + cfg.width % 2, cfg.height + cfg.height % 2
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": str(cfg.crf), "preset": cfg.preset}
+        for f in frames:
+            if cfg.height % 2 or cfg.width % 2:
+                f = np.pad(f, ((0, cfg.height % 2), (0, cfg.width % 2), (0, 0)), mode="edge")
+            for packet in stream.encode(
+                av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format="rgb24")
+            ):
                 container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
     truth["video"] = path.name
     with atomic_path(sidecar_path(path)) as tmp:
         tmp.write_text(json.dumps(truth, indent=1, ensure_ascii=False), encoding="utf-8")

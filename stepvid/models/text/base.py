@@ -36,7 +36,7 @@ class TextEmbeddings:
         if self.clip.shape[0] != b:
             raise ValueError(f"clip batch {self.clip.shape[0]} != llm batch {b}")
 
-    def to(self, device=None, dtype=None) -> "TextEmbeddings":
+    def to(self, device=None, dtype=None) -> TextEmbeddings:
         """Move states (and the mask's device) — the mask keeps its integer dtype."""
         return TextEmbeddings(
             self.llm.to(device=device, dtype=dtype),
@@ -45,7 +45,7 @@ class TextEmbeddings:
         )
 
     @staticmethod
-    def cat(items: "list[TextEmbeddings]") -> "TextEmbeddings":
+    def cat(items: list[TextEmbeddings]) -> TextEmbeddings:
         return TextEmbeddings(
             torch.cat([t.llm for t in items]),
             torch.cat([t.llm_mask for t in items]),

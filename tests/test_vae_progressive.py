@@ -3,6 +3,8 @@ two-stage training run through the trainer, including a resume in the middle of 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 from safetensors.torch import load_file
@@ -111,7 +113,7 @@ def test_load_progressive_rejects_other_mismatches():
     del bad["encoder.mid.block_1.conv1.conv.weight"]
     with pytest.raises(ValueError, match="missing 1"):
         stage2.load_progressive(bad)
-    with pytest.raises(ValueError, match="unexpected 4: encoder.conv_patchify"):
+    with pytest.raises(ValueError, match="unexpected 4: decoder.conv_unpatchify"):
         stage2.load_progressive(VideoVAE.from_preset("tiny").state_dict())  # a stage-2 state is not stage 1
     with pytest.raises(ValueError, match="dual_path=False"):
         stage1.load_progressive(stage1.state_dict())

@@ -57,7 +57,9 @@ class CurateConfig:
                 from stepvid.data.curate.ocr import TEXT_DETECTORS
 
                 if self.text_detector not in TEXT_DETECTORS:
-                    raise ValueError(f"unknown text_detector {v!r}; expected one of {', '.join(TEXT_DETECTORS)}")
+                    raise ValueError(
+                        f"unknown text_detector {v!r}; expected one of {', '.join(TEXT_DETECTORS)}"
+                    )
         return self
 
     def to_dict(self) -> dict[str, Any]:

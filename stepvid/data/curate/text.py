@@ -3,7 +3,7 @@
 Why not OCR: the report uses PaddleOCR; Tesseract needs a system package and is slow per frame, RapidOCR
 needs onnxruntime plus bundled models. Curation only needs *whether and where* text is, not what it says,
 and rendered text has a distinctive signature that needs no model: rows of many short, high-contrast,
-near-vertical strokes of similar height. The detector:
+near-vertical strokes of similar height (an OCR backend is optional: ``ocr.py``). The detector:
 
 1. morphological gradient (3×3) at a fixed working height of 360 px, thresholded at a strong contrast;
 2. horizontal closing joins the strokes of a word/line into one component;

@@ -181,6 +181,12 @@ class VAETrainer:
         self.eval_set = VideoDataset(ev_rows, scheme, seed=0, random_crop=False)
 
     @torch.no_grad()
+    def _save_checkpoint(self) -> None:
+        """Atomic, resumable checkpoint of the networks, optimizers and step (keeps the last N)."""
+        info = self.info
+        save_checkpoint(self.run_dir, self.step, self.net, self.optimizer, {"global_step": self.step},
+                        info.rank, info.world_size, keep_last=self.cfg.run.keep_last)
+
     def evaluate(self) -> dict[str, float]:
         vae = self.net["vae"]
         vae.eval()
@@ -295,29 +301,11 @@ class VAETrainer:
             elif pg is not None and self.step == pg.stage1_steps + pg.warmup_steps:
                 self._apply_warmup_freeze()  # end of the stage-2 warm-up: unfreeze everything
             if cfg.run.ckpt_every and self.step % cfg.run.ckpt_every == 0:
-                save_checkpoint(
-                    self.run_dir,
-                    self.step,
-                    self.net,
-                    self.optimizer,
-                    {"global_step": self.step},
-                    info.rank,
-                    info.world_size,
-                    keep_last=cfg.run.keep_last,
-                )
+                self._save_checkpoint()
         bar.close()
         final = self.evaluate()
         self.logger.log(self.step, {f"eval_{k}": v for k, v in final.items()})
-        save_checkpoint(
-            self.run_dir,
-            self.step,
-            self.net,
-            self.optimizer,
-            {"global_step": self.step},
-            info.rank,
-            info.world_size,
-            keep_last=cfg.run.keep_last,
-        )
+        self._save_checkpoint()
         vae = self.net["vae"]
         if info.is_main:
             if hasattr(vae, "save_pretrained"):

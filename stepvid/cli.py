@@ -17,7 +17,6 @@ _ROOMS: list[str] = [
     "stepvid.world.cli",  # world make|judge|sheet|raw
     "stepvid.train.cli",  # train vae|dit|cache
     "stepvid.data.cli",  # curate
-    "stepvid.eval.cli",  # eval
 ]
 
 

@@ -1,1 +1,0 @@
-"""stepvid.serve."""

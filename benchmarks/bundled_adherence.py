@@ -115,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm.auto import tqdm
 
     jobs = [(p, s) for p in prompts for s in (args.seeds if pipe is not None else [0])]
-    for p, seed in tqdm(jobs, desc="adherence", unit="video", mininterval=5, disable=None):
+    # Progress is shown even without a terminal (device runs), and each judged video is appended to --out at
+    # once, so a run cut short by a time limit still leaves its results.
+    out = open(args.out, "w", encoding="utf-8") if args.out else None
+    for p, seed in tqdm(jobs, desc="adherence", unit="video", mininterval=5, disable=False):
         if pipe is None:
             frames = render_video(p["spec"], h, w, f)
         else:
@@ -123,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         res = judge(frames, prompt=p["prompt"])
         rows.append({"id": p["id"], "objects": p["objects"], "lang": p["lang"], "seed": seed, "prompt": p["prompt"],
                      "passed": bool(res.passed), "score": float(res.score), "attributes": res.by_type()})
+        if out is not None:
+            out.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
+            out.flush()
+    if out is not None:
+        out.close()
     table = summarize(rows)
     what = "ground truth renders" if args.ground_truth else str(model_dir)
     print(f"\nheld-out adherence ({what}; {args.style} prompts, {len(rows)} videos, {h}x{w}x{f}, "
@@ -139,9 +147,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.vae_psnr:
         print(f"VAE PSNR on {args.vae_psnr} held-out {h}x{w}x{f} clips: "
               f"{vae_psnr(model_dir, args.vae_psnr, h, w, f, args.device):.2f} dB")
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     return 0
 
 

@@ -170,6 +170,11 @@ def test_filter_expressions_safe_and_clear():
             compile_filter(bad, rows[0].keys())
     with pytest.raises(FilterError, match="syntax error"):
         compile_filter("motion_mean >", rows[0].keys())
+    # Arithmetic whose cost is unbounded is refused when evaluated, instead of hanging or exhausting memory.
+    assert compile_filter("motion_mean ** 2 > 1", rows[0].keys())(rows[4]) is (0.6**2 > 1)
+    for costly, msg in (("9 ** 9 ** 9 > 1", "exponent"), ("caption * 10 ** 9 == ''", "repeating")):
+        with pytest.raises(FilterError, match=msg):
+            compile_filter(costly, rows[0].keys())(rows[0])
 
 
 class _FakeVLM(http.server.BaseHTTPRequestHandler):

@@ -39,6 +39,17 @@ class FilterError(ValueError):
     """A filter expression that is malformed, uses a forbidden construct or names an unknown column."""
 
 
+_MAX_EXPONENT = 64  # filters compare tags; a larger power (e.g. 9**9**9) would only exhaust the machine
+
+
+def _check_bounded(op: ast.operator, a: Any, b: Any, expr: str) -> None:
+    """Refuse the two arithmetic forms whose cost is unbounded: huge powers and repeated strings/sequences."""
+    if isinstance(op, ast.Pow) and isinstance(b, (int, float)) and abs(b) > _MAX_EXPONENT:
+        raise FilterError(f"filter {expr!r}: exponent {b!r} too large (at most {_MAX_EXPONENT})")
+    if isinstance(op, ast.Mult) and (isinstance(a, (str, tuple)) or isinstance(b, (str, tuple))):
+        raise FilterError(f"filter {expr!r}: repeating strings or tuples with * is not allowed")
+
+
 def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[[dict[str, Any]], bool]:
     """Compile ``expr`` into ``row -> bool``. With ``columns`` given, unknown names fail here, not per row."""
     try:
@@ -128,6 +139,7 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
             a, b = ev(node.left, row), ev(node.right, row)
             if a is None or b is None:
                 return None
+            _check_bounded(node.op, a, b, expr)
             return _BIN[type(node.op)](a, b)
         if isinstance(node, ast.Compare):
             left = ev(node.left, row)

@@ -11,6 +11,8 @@ import importlib
 import os
 import sys
 
+from stepvid.optional import MissingDependency
+
 # (module, attribute) pairs, each a function ``register(subparsers) -> None``.
 _ROOMS: list[str] = [
     "stepvid.pipeline_cli",  # generate, inspect
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (CLIError, ValueError, FileNotFoundError) as exc:
+    except (CLIError, ValueError, FileNotFoundError, MissingDependency) as exc:
         if os.environ.get("STEPVID_DEBUG"):
             raise
         print(f"stepvid {args.command}: error: {exc}", file=sys.stderr)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from stepvid.data.curate.config import CurateConfig
+from stepvid.optional import require
 from stepvid.video import atomic_path
 
 VIDEO_EXTS = {".mp4", ".mkv", ".mov", ".webm", ".avi", ".m4v", ".ts", ".flv", ".mpg", ".mpeg", ".wmv", ".gif"}
@@ -188,10 +189,7 @@ def run_shards(
 def run_ray(jobs: list[tuple], workers: int) -> None:
     """The same per-input work on Ray Data (``pip install 'stepvid[ray]'``). OUT must be on storage every
     node can write (a shared filesystem) since shards are written by the workers."""
-    try:
-        import ray
-    except ImportError as exc:
-        raise ValueError("--engine ray needs Ray: pip install 'stepvid[ray]'") from exc
+    ray = require("ray", "ray", "--engine ray")
     if not ray.is_initialized():
         ray.init(
             num_cpus=max(1, workers) if not os.environ.get("RAY_ADDRESS") else None,

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from stepvid.optional import require
+
 TEXT_DETECTORS = ("heuristic", "rapidocr")
 WORK_HEIGHT = 360
 MAX_LINE_HEIGHT = 0.2  # fraction of the frame height
@@ -33,13 +35,8 @@ def check_text_detector(name: str) -> None:
 
 @lru_cache(maxsize=1)
 def _engine():
-    try:
-        from rapidocr_onnxruntime import RapidOCR
-    except ImportError as e:
-        raise ImportError(
-            "text_detector='rapidocr' needs the optional 'ocr' extra: pip install 'stepvid[ocr]' "
-            "(package rapidocr_onnxruntime, which bundles its ONNX models)"
-        ) from e
+    # rapidocr_onnxruntime bundles its ONNX models in the wheel: nothing is downloaded at run time.
+    RapidOCR = require("rapidocr_onnxruntime", "ocr", "text_detector='rapidocr'").RapidOCR
     return RapidOCR(
         use_cls=False,
         det_limit_side_len=WORK_HEIGHT,

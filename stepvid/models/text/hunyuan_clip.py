@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from stepvid.checkpoints import read_config_json
+from stepvid.optional import require
 
 __all__ = ["HunyuanCLIP", "bert_text_tower_state_dict", "require_transformers"]
 
@@ -29,13 +30,7 @@ _TOWER_PREFIXES = ("embeddings.", "encoder.")
 
 def require_transformers():
     """Import transformers or fail with an install hint (it is the optional extra ``stepvid[text]``)."""
-    try:
-        import transformers
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "Hunyuan-CLIP needs the optional dependency transformers: pip install 'stepvid[text]'"
-        ) from exc
-    return transformers
+    return require("transformers", "text", "Hunyuan-CLIP")
 
 
 def bert_text_tower_state_dict(state_dict: dict[str, torch.Tensor], source: str = "checkpoint") -> dict[str, torch.Tensor]:

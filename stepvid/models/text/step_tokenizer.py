@@ -11,22 +11,14 @@ from pathlib import Path
 
 import torch
 
+from stepvid.optional import require
+
 __all__ = ["BOS_ID", "EOS_ID", "PAD_ID", "REQUIRED_CONTROL_TOKENS", "REQUIRED_TOKENS", "StepTokenizer"]
 
 BOS_ID, EOS_ID, PAD_ID = 1, 2, 2
 # The official tokenizer asserts these exist; the first six as control (special) pieces.
 REQUIRED_CONTROL_TOKENS = ("<|BOT|>", "<|EOT|>", "<|CALL_START|>", "<|CALL_END|>", "<|THINK_START|>", "<|THINK_END|>")
 REQUIRED_TOKENS = REQUIRED_CONTROL_TOKENS + ("<|MASK_1e69f|>", "<|UNMASK_1e69f|>")
-
-
-def _require_sentencepiece():
-    try:
-        import sentencepiece
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "the Step-LLM tokenizer needs sentencepiece, an optional dependency: pip install 'stepvid[text]'"
-        ) from exc
-    return sentencepiece
 
 
 class StepTokenizer:
@@ -41,7 +33,7 @@ class StepTokenizer:
             raise FileNotFoundError(f"Step-LLM tokenizer model not found: {path}")
         if max_length < 2:
             raise ValueError(f"max_length must be >= 2 (BOS + EOS); got {max_length}")
-        spm = _require_sentencepiece()
+        spm = require("sentencepiece", "text", "the Step-LLM tokenizer")
         self.sp = spm.SentencePieceProcessor()
         try:
             self.sp.Load(str(path))

@@ -8,9 +8,13 @@ scores per language and object count. ``--ground-truth`` judges renders of the p
 the judge's ceiling on the same prompts. ``--vae-psnr N`` also reports the VAE's reconstruction PSNR on N
 held-out clips.
 
-    python benchmarks/bundled_adherence.py                           # bundled model, 64 prompts/lang/count, 2 seeds
+    python benchmarks/bundled_adherence.py                           # bundled model, 64 prompts/lang/count, 3 seeds
     python benchmarks/bundled_adherence.py --ground-truth            # the judge's ceiling
     python benchmarks/bundled_adherence.py --model DIR --device cuda --vae-psnr 32 --out results.jsonl
+
+Speed: ``--batch`` prompts go through the DiT and the VAE together (``TextToVideoPipeline.generate_batch``)
+while a process pool (``--judge-workers``) judges finished videos. Several GPUs: run one process per GPU with
+``--shard I/N --out shard-I.jsonl``, then ``--merge shard-*.jsonl`` prints the table for all of them.
 
 Targets (issue): one object >= 80 % pass, two objects >= 60 %, |EN - ZH| <= 5 points; VAE PSNR >= 32 dB.
 """
@@ -18,10 +22,14 @@ Targets (issue): one object >= 80 % pass, two objects >= 60 %, |EN - ZH| <= 5 po
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
+import os
 import sys
 import time
 from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -77,64 +85,51 @@ def vae_psnr(model_dir: Path, n: int, height: int, width: int, frames: int, devi
     return float(np.mean(vals))
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
-    ap.add_argument("--n", type=int, default=64, help="held-out scenes per object count (x2 languages)")
-    ap.add_argument("--objects", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
-    ap.add_argument("--style", choices=["short", "dense"], default="short")
-    ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
-    ap.add_argument("--cfg", type=float, default=None, help="guidance scale (default: the model's)")
-    ap.add_argument("--shift", type=float, default=None, help="sampler time shift (default: the model's)")
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--ground-truth", action="store_true", help="judge renders of the prompts' specs (ceiling)")
-    ap.add_argument("--vae-psnr", type=int, default=0, metavar="N", help="also VAE PSNR on N held-out clips")
-    ap.add_argument("--out", type=Path, default=None, help="per-sample results (JSONL)")
-    args = ap.parse_args(argv)
+ROW_KEY = ("id", "lang", "seed")  # one row per (prompt, language, seed)
 
-    prompts = [p for k in args.objects for p in heldout_prompts(args.n, k, args.style)]
-    pipe = None
-    model_dir = args.model
-    if (not args.ground_truth or args.vae_psnr) and model_dir is None:
-        from stepvid.pipeline_cli import bundled_model_dir
 
-        model_dir = bundled_model_dir()
-        if model_dir is None:
-            print("no bundled model in stepvid/bundled/; pass --model DIR", file=sys.stderr)
-            return 2
-    if not args.ground_truth:
-        from stepvid.pipeline import TextToVideoPipeline
+def row_key(row: dict) -> tuple:
+    return tuple(row[k] for k in ROW_KEY)
 
-        pipe = TextToVideoPipeline.from_pretrained(model_dir, device=args.device)
-    d = pipe.defaults if pipe is not None else None
-    h, w, f = (d.height, d.width, d.num_frames) if d else (192, 192, 34)
 
-    rows = []
-    t0 = time.time()
-    from tqdm.auto import tqdm
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` -> (I, N) with 0 <= I < N."""
+    try:
+        i, n = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard must look like I/N (e.g. 0/4); got {text!r}") from None
+    if not 0 <= i < n:
+        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= I < N")
+    return i, n
 
-    jobs = [(p, s) for p in prompts for s in (args.seeds if pipe is not None else [0])]
-    # Progress is shown even without a terminal (device runs), and each judged video is appended to --out at
-    # once, so a run cut short by a time limit still leaves its results.
-    out = open(args.out, "w", encoding="utf-8") if args.out else None
-    for p, seed in tqdm(jobs, desc="adherence", unit="video", mininterval=5, disable=False):
-        if pipe is None:
-            frames = render_video(p["spec"], h, w, f)
-        else:
-            frames = pipe(p["prompt"], seed=seed, steps=args.steps, cfg=args.cfg, shift=args.shift, progress=False)
-        res = judge(frames, prompt=p["prompt"])
-        rows.append({"id": p["id"], "objects": p["objects"], "lang": p["lang"], "seed": seed, "prompt": p["prompt"],
-                     "passed": bool(res.passed), "score": float(res.score), "attributes": res.by_type()})
-        if out is not None:
-            out.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
-            out.flush()
-    if out is not None:
-        out.close()
+
+def read_rows(paths: list[Path]) -> list[dict]:
+    """Rows of result JSONL files; a (id, lang, seed) seen twice is an error (overlapping shards)."""
+    rows, seen = [], {}
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise SystemExit(f"result file not found: {path}") from None
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                key = row_key(row)
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise SystemExit(f"{path}:{n}: not a result row ({e})") from None
+            if key in seen:
+                raise SystemExit(f"{path}:{n}: {key} already in {seen[key]} (overlapping shards or runs?)")
+            seen[key] = f"{path}:{n}"
+            rows.append(row)
+    return rows
+
+
+def print_report(rows: list[dict], what: str, detail: str) -> None:
     table = summarize(rows)
-    what = "ground truth renders" if args.ground_truth else str(model_dir)
-    print(f"\nheld-out adherence ({what}; {args.style} prompts, {len(rows)} videos, {h}x{w}x{f}, "
-          f"seeds {args.seeds if pipe is not None else '-'}; {time.time() - t0:.0f} s)")
+    seeds = sorted({r["seed"] for r in rows})
+    print(f"\nheld-out adherence ({what}; {detail}{len(rows)} videos, seeds {seeds})")
     print("| objects | lang | n | pass rate | mean attribute score |\n|---|---|---|---|---|")
     for k, v in table.items():
         if "gap" in k:
@@ -144,10 +139,164 @@ def main(argv: list[str] | None = None) -> int:
     for k, v in table.items():
         if "gap" in k:
             print(f"{k.split('/')[0]}: EN - ZH pass-rate gap {100 * v['pass']:+.1f} points")
+
+
+def default_workers() -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(cpus - 1, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
+    ap.add_argument("--n", type=int, default=64, help="held-out scenes per object count (x2 languages)")
+    ap.add_argument("--objects", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--style", choices=["short", "dense"], default="short")
+    ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
+    ap.add_argument("--cfg", type=float, default=None, help="guidance scale (default: the model's)")
+    ap.add_argument("--shift", type=float, default=None, help="sampler time shift (default: the model's)")
+    ap.add_argument("--device", default="cpu", help="e.g. cuda, cuda:1 (or set CUDA_VISIBLE_DEVICES)")
+    ap.add_argument("--batch", type=int, default=32, help="videos generated together (DiT batch x2 with CFG)")
+    ap.add_argument("--decode-batch", type=int, default=16, help="videos the VAE decodes at once (memory)")
+    ap.add_argument("--judge-workers", type=int, default=default_workers(),
+                    help="judge processes running alongside generation (0: judge inline); default CPUs - 1")
+    ap.add_argument("--shard", type=parse_shard, default=(0, 1), metavar="I/N",
+                    help="only the videos with index %% N == I (one process per GPU; merge with --merge)")
+    ap.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSONL",
+                    help="print the table for these result files (e.g. the shards') without generating")
+    ap.add_argument("--resume", action="store_true", help="keep the rows already in --out; generate the rest")
+    ap.add_argument("--ground-truth", action="store_true", help="judge renders of the prompts' specs (ceiling)")
+    ap.add_argument("--vae-psnr", type=int, default=0, metavar="N", help="also VAE PSNR on N held-out clips")
+    ap.add_argument("--out", type=Path, default=None, help="per-sample results (JSONL)")
+    args = ap.parse_args(argv)
+    if args.batch < 1 or args.decode_batch < 1 or args.judge_workers < 0:
+        ap.error("--batch and --decode-batch must be >= 1 and --judge-workers >= 0")
+    if args.resume and args.out is None:
+        ap.error("--resume needs --out")
+    if args.shard[1] > 1 and args.out is None:
+        ap.error("--shard needs --out (merge the shards' files with --merge)")
+
+    model_dir = args.model
+    if (args.merge is None and not args.ground_truth or args.vae_psnr) and model_dir is None:
+        from stepvid.pipeline_cli import bundled_model_dir
+
+        model_dir = bundled_model_dir()
+        if model_dir is None:
+            print("no bundled model in stepvid/bundled/; pass --model DIR", file=sys.stderr)
+            return 2
+    if args.merge is not None:
+        rows = read_rows(args.merge)
+        print_report(rows, f"merged from {len(args.merge)} file(s)", "")
+        h = w = f = None
+    else:
+        rows, (h, w, f) = run(args, model_dir)
     if args.vae_psnr:
+        if h is None:
+            from stepvid.pipeline import GenerationDefaults
+
+            d = GenerationDefaults.from_dict(
+                json.loads((model_dir / "stepvid.json").read_text()).get("defaults", {})
+            ) if (model_dir / "stepvid.json").is_file() else GenerationDefaults()
+            h, w, f = d.height, d.width, d.num_frames
         print(f"VAE PSNR on {args.vae_psnr} held-out {h}x{w}x{f} clips: "
               f"{vae_psnr(model_dir, args.vae_psnr, h, w, f, args.device):.2f} dB")
     return 0
+
+
+def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], tuple[int, int, int]]:
+    """Generate (or render) this shard's videos in batches, judge them in a process pool, stream rows to
+    ``--out``; print the table. Returns the rows and the clip size."""
+    from tqdm.auto import tqdm
+
+    prompts = [p for k in args.objects for p in heldout_prompts(args.n, k, args.style)]
+    seeds = [0] if args.ground_truth else args.seeds
+    jobs = [(p, s) for p in prompts for s in seeds]
+    shard, nshards = args.shard
+    jobs = [job for i, job in enumerate(jobs) if i % nshards == shard]
+
+    done: list[dict] = []
+    if args.resume and args.out.is_file():
+        done = read_rows([args.out])
+        have = {row_key(r) for r in done}
+        jobs = [(p, s) for p, s in jobs if (p["id"], p["lang"], s) not in have]
+
+    rows: list[dict] = []
+    pending: dict[Future, tuple[dict, int]] = {}
+    with contextlib.ExitStack() as stack:
+        # The pool starts before the model is loaded (CUDA initialised); "spawn" never forks a CUDA process.
+        pool = None
+        if args.judge_workers > 0 and jobs:
+            pool = ProcessPoolExecutor(args.judge_workers, mp_context=multiprocessing.get_context("spawn"))
+            stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+        pipe = None
+        if not args.ground_truth:
+            from stepvid.pipeline import TextToVideoPipeline
+
+            pipe = TextToVideoPipeline.from_pretrained(model_dir, device=args.device)
+        d = pipe.defaults if pipe is not None else None
+        h, w, f = (d.height, d.width, d.num_frames) if d else (192, 192, 34)
+
+        t0, gen_s = time.time(), 0.0
+        # Progress is shown even without a terminal (device runs), and each judged video is appended to --out
+        # at once, so a run cut short by a time limit still leaves its results (continue it with --resume).
+        out = None
+        if args.out is not None:
+            out = stack.enter_context(open(args.out, "a" if args.resume else "w", encoding="utf-8"))
+        bar = stack.enter_context(tqdm(total=len(jobs), desc="adherence", unit="video", mininterval=5,
+                                       disable=False))
+
+        def record(p: dict, seed: int, res) -> None:
+            rows.append({"id": p["id"], "objects": p["objects"], "lang": p["lang"], "seed": seed,
+                         "prompt": p["prompt"], "passed": bool(res.passed), "score": float(res.score),
+                         "attributes": res.by_type()})
+            if out is not None:
+                out.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
+                out.flush()
+            bar.update(1)
+
+        def finish(fut: Future) -> None:
+            p, seed = pending.pop(fut)
+            try:
+                res = fut.result()
+            except Exception as e:
+                what = f"{p['id']}/{p['lang']} seed {seed} ({p['prompt']!r})"
+                raise RuntimeError(f"judging {what} failed: {e}") from e
+            record(p, seed, res)
+
+        def collect(limit: int) -> None:
+            """Record the finished judgements, then wait until at most ``limit`` are pending."""
+            for fut in [fut for fut in pending if fut.done()]:
+                finish(fut)
+            while len(pending) > limit:
+                for fut in wait(pending, return_when=FIRST_COMPLETED).done:
+                    finish(fut)
+
+        for start in range(0, len(jobs), args.batch):
+            batch = jobs[start : start + args.batch]
+            t_gen = time.time()
+            if pipe is None:
+                videos = [render_video(p["spec"], h, w, f) for p, _ in batch]
+            else:
+                videos = pipe.generate_batch([p["prompt"] for p, _ in batch], [s for _, s in batch],
+                                             steps=args.steps, cfg=args.cfg, shift=args.shift,
+                                             decode_batch_size=args.decode_batch)
+            gen_s += time.time() - t_gen
+            for (p, seed), frames in zip(batch, videos):
+                if pool is None:
+                    record(p, seed, judge(frames, prompt=p["prompt"]))
+                else:
+                    pending[pool.submit(judge, frames, prompt=p["prompt"])] = (p, seed)
+            # Bound the videos waiting for a judge (memory) without stalling generation in the normal case.
+            collect(limit=4 * args.judge_workers + args.batch)
+        collect(limit=0)
+
+    what = "ground truth renders" if args.ground_truth else str(model_dir)
+    part = f"shard {shard}/{nshards}, " if nshards > 1 else ""
+    resumed = f"{len(done)} resumed + " if done else ""
+    took = f"{time.time() - t0:.0f} s ({gen_s:.0f} s {'rendering' if args.ground_truth else 'generating'})"
+    print_report(done + rows, what, f"{args.style} prompts, {h}x{w}x{f}, {part}{resumed}{took}, ")
+    return done + rows, (h, w, f)
 
 
 if __name__ == "__main__":

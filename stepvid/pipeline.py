@@ -245,6 +245,21 @@ def default_device() -> torch.device:
 # ------------------------------------------------------------------------------------------------ pipeline
 
 
+@dataclass
+class _Settings:
+    """One generation call's resolved arguments (defaults filled in)."""
+
+    num_frames: int
+    height: int
+    width: int
+    steps: int
+    cfg: float | Sequence[float]
+    shift: float
+    suffix: str
+    negative: str
+    guided: bool = True
+
+
 class TextToVideoPipeline:
     """Composes a text encoder, the DiT and the VAE with the flow sampler.
 
@@ -404,9 +419,21 @@ class TextToVideoPipeline:
     def encode_prompt(self, prompt: str, negative_prompt: str | None, guided: bool) -> TextEmbeddings:
         """Text batch ``[prompt, negative_prompt]`` (conditional first, spec §4.2), or ``[prompt]`` when
         unguided, in the DiT's dtype on ``device``."""
-        prompts = [prompt] + ([negative_prompt if negative_prompt is not None else ""] if guided else [])
+        return self.encode_prompts([prompt], negative_prompt, guided)
+
+    def encode_prompts(
+        self, prompts: Sequence[str], negative_prompt: str | None, guided: bool
+    ) -> TextEmbeddings:
+        """Batched :meth:`encode_prompt`: ``[p_1..p_B, neg x B]`` (the sampler's CFG order: all conditional
+        rows, then all unconditional ones), or ``[p_1..p_B]`` when unguided. One encoder call; the negative
+        prompt is encoded once and repeated."""
+        texts = list(prompts) + ([negative_prompt if negative_prompt is not None else ""] if guided else [])
         with self._on_device(self.text_encoder, self.offload in ("text", "model")):
-            emb = self.text_encoder.encode(prompts, device=self.device)
+            emb = self.text_encoder.encode(texts, device=self.device)
+        if guided and len(prompts) > 1:
+            b = len(prompts)
+            idx = torch.cat([torch.arange(b), torch.full((b,), b)]).to(emb.llm.device)
+            emb = TextEmbeddings(emb.llm[idx], emb.llm_mask[idx.to(emb.llm_mask.device)], emb.clip[idx])
         return emb.to(device=self.device, dtype=self.transformer_dtype)
 
     @property
@@ -462,13 +489,28 @@ class TextToVideoPipeline:
         self, latents: torch.Tensor, tile_size: int | None = None, progress: bool = False
     ) -> torch.Tensor:
         """Latents [1, F_lat, C, h, w] → video [T, 3, H, W] on the CPU, in the VAE's dtype."""
+        return self.decode_batch(latents, tile_size=tile_size, progress=progress)[0]
+
+    def decode_batch(
+        self,
+        latents: torch.Tensor,
+        tile_size: int | None = None,
+        progress: bool = False,
+        batch_size: int | None = None,
+    ) -> torch.Tensor:
+        """Latents [B, F_lat, C, h, w] → videos [B, T, 3, H, W] on the CPU, in the VAE's dtype, decoding
+        ``batch_size`` samples at a time (None: all at once) to bound the decoder's activation memory."""
         kw: dict[str, Any] = {"output_device": "cpu", "progress": progress}
         if tile_size is not None:
             kw["tile_size"] = tile_size
+        step = latents.shape[0] if batch_size is None else int(batch_size)
+        if step < 1:
+            raise ValueError(f"decode batch_size must be >= 1; got {batch_size}")
         with self._on_device(self.vae, self.offload == "model"), torch.no_grad():
             p = next(self.vae.parameters())
-            video = self.vae.decode(latents.to(device=p.device, dtype=p.dtype), **kw)
-        return video[0]
+            return torch.cat(
+                [self.vae.decode(z.to(device=p.device, dtype=p.dtype), **kw) for z in latents.split(step)]
+            )
 
     # -- generation -------------------------------------------------------------------------------------
     def __call__(
@@ -500,30 +542,20 @@ class TextToVideoPipeline:
         device. Parity-only switches: ``official_noise`` (the official unseeded bf16 noise, same for every
         seed) and ``official_numerics`` (bf16 CFG combine and bf16 post-processing).
         """
-        d = self.defaults
-        num_frames = d.num_frames if num_frames is None else num_frames
-        height = d.height if height is None else height
-        width = d.width if width is None else width
-        steps = d.steps if steps is None else steps
-        cfg = d.cfg if cfg is None else cfg
-        shift = d.shift if shift is None else shift
-        suffix = d.positive_suffix if positive_suffix is None else positive_suffix
-        negative = d.negative_prompt if negative_prompt is None else negative_prompt
-        check_generation_args(prompt, num_frames, height, width, steps, self.spatial_factor)
-        if crop_540x960 and min(height, width) < 540:
+        r = self._settings([prompt], num_frames, height, width, steps, cfg, shift, cfg_decay,
+                           positive_suffix, negative_prompt)
+        if crop_540x960 and min(r.height, r.width) < 540:
             raise ValueError(
-                f"--crop-540x960 needs frames at least 540 pixels on the short side; got {height}x{width}"
+                f"--crop-540x960 needs frames at least 540 pixels on the short side; got {r.height}x{r.width}"
             )
-
-        guided = not (isinstance(cfg, (int, float)) and cfg == 1.0 and not cfg_decay)
-        emb = self.encode_prompt(prompt + suffix, negative, guided)
-        latents = self.prepare_latents(num_frames, height, width, seed, official_noise)
+        emb = self.encode_prompt(prompt + r.suffix, r.negative, r.guided)
+        latents = self.prepare_latents(r.num_frames, r.height, r.width, seed, official_noise)
         latents = self.denoise(
             latents,
             emb,
-            steps,
-            cfg if guided else None,
-            shift,
+            r.steps,
+            r.cfg if r.guided else None,
+            r.shift,
             cfg_decay=cfg_decay,
             official_numerics=official_numerics,
             callback=callback,
@@ -533,6 +565,76 @@ class TextToVideoPipeline:
         if not official_numerics:
             video = video.float()
         return postprocess_video(video, crop=crop_540x960)
+
+    def generate_batch(
+        self,
+        prompts: Sequence[str],
+        seeds: Sequence[int],
+        negative_prompt: str | None = None,
+        *,
+        num_frames: int | None = None,
+        height: int | None = None,
+        width: int | None = None,
+        steps: int | None = None,
+        cfg: float | Sequence[float] | None = None,
+        shift: float | None = None,
+        cfg_decay: bool = False,
+        positive_suffix: str | None = None,
+        vae_tile_size: int | None = None,
+        decode_batch_size: int | None = 1,
+        progress: bool = False,
+    ) -> list[np.ndarray]:
+        """Generate one video per ``(prompt, seed)`` pair in a single DiT batch (2B rows with guidance);
+        returns uint8 frames [T, H, W, 3] per pair — the videos ``self(prompt, seed=seed, ...)`` makes, up
+        to the floating-point effects of batching. Each sample's noise is drawn from its own seed exactly as
+        in ``__call__``; the VAE decodes ``decode_batch_size`` videos at a time (default 1: ``__call__``'s
+        peak memory; None: all at once).
+        The parity-only switches of ``__call__`` (official noise/numerics, crop) are single-video only."""
+        prompts, seeds = list(prompts), list(seeds)
+        if not prompts or len(prompts) != len(seeds):
+            raise ValueError(f"need one seed per prompt; got {len(prompts)} prompts and {len(seeds)} seeds")
+        r = self._settings(prompts, num_frames, height, width, steps, cfg, shift, cfg_decay,
+                           positive_suffix, negative_prompt)
+        emb = self.encode_prompts([p + r.suffix for p in prompts], r.negative, r.guided)
+        latents = torch.cat([self.prepare_latents(r.num_frames, r.height, r.width, s) for s in seeds])
+        latents = self.denoise(
+            latents, emb, r.steps, r.cfg if r.guided else None, r.shift, cfg_decay=cfg_decay,
+            progress=progress,
+        )
+        video = self.decode_batch(
+            latents, tile_size=vae_tile_size, progress=progress, batch_size=decode_batch_size
+        )
+        return [postprocess_video(v.float()) for v in video]
+
+    def _settings(
+        self,
+        prompts: Sequence[str],
+        num_frames: int | None,
+        height: int | None,
+        width: int | None,
+        steps: int | None,
+        cfg: float | Sequence[float] | None,
+        shift: float | None,
+        cfg_decay: bool,
+        positive_suffix: str | None,
+        negative_prompt: str | None,
+    ) -> _Settings:
+        """Fill unset generation arguments from ``self.defaults`` and check them for every prompt."""
+        d = self.defaults
+        r = _Settings(
+            num_frames=d.num_frames if num_frames is None else num_frames,
+            height=d.height if height is None else height,
+            width=d.width if width is None else width,
+            steps=d.steps if steps is None else steps,
+            cfg=d.cfg if cfg is None else cfg,
+            shift=d.shift if shift is None else shift,
+            suffix=d.positive_suffix if positive_suffix is None else positive_suffix,
+            negative=d.negative_prompt if negative_prompt is None else negative_prompt,
+        )
+        for prompt in prompts:
+            check_generation_args(prompt, r.num_frames, r.height, r.width, r.steps, self.spatial_factor)
+        r.guided = not (isinstance(r.cfg, (int, float)) and r.cfg == 1.0 and not cfg_decay)
+        return r
 
     def __repr__(self) -> str:
         return (

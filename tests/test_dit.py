@@ -151,6 +151,26 @@ def test_all_valid_mask_equals_no_mask_and_padding_is_ignored(small_cfg):
         assert (model(**x, encoder_attention_mask=mask)[1] - masked[1]).abs().max() > 1e-4
 
 
+def test_capture_safe_forward_equals_length_path_and_never_syncs(small_cfg, monkeypatch):
+    """capture_safe (dense key mask, no truncation) == the length-grouped path, and reads no tensor on the host."""
+    model = _randomize(StepVideoDiT(small_cfg)).eval()
+    x = _inputs(small_cfg, b=3)
+    mask = torch.ones(3, 82)
+    mask[1, 77 + 2 :] = 0
+    mask[2, 77 + 4 :] = 0
+    with torch.no_grad():
+        ref = model(**x, encoder_attention_mask=mask)
+        model.capture_safe = True
+
+        def no_host_read(*a, **k):
+            raise AssertionError("host sync in capture_safe forward")
+
+        monkeypatch.setattr(torch.Tensor, "tolist", no_host_read)
+        monkeypatch.setattr(torch.Tensor, "item", no_host_read)
+        out = model(**x, encoder_attention_mask=mask)
+    torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5)
+
+
 def test_text_lengths_bf16_quirk(small_cfg):
     model = StepVideoDiT(small_cfg)
     mask = torch.zeros(3, 397)

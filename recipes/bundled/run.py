@@ -33,6 +33,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import shutil
 import sys
 import tarfile
@@ -59,13 +60,13 @@ TINY = [
     "vae.eval_clips=2",
     "text.steps=5", "text.batch_size=8", "text.pool=64", "text.vocab_scenes=200", "text.config.llm_dim=32", "text.config.clip_dim=32",
     "text.config.llm_heads=2", "text.config.clip_heads=2", "text.config.llm_len=96",
-    "dit.model.num_layers=2", "dit.model.num_attention_heads=2", "dit.ckpt_every=2", "dit.warmup_steps=1",
+    "dit.model.num_layers=2", "dit.model.num_attention_heads=2", "dit.warmup_steps=1",
     "dit.stages.0.height=32", "dit.stages.0.width=32", "dit.stages.0.samples=8", "dit.stages.0.steps=2",
     "dit.stages.0.batch_size=4",
     "dit.stages.1.height=16", "dit.stages.1.width=16", "dit.stages.1.frames=17", "dit.stages.1.samples=8",
     "dit.stages.1.steps=2", "dit.stages.1.batch_size=4",
     "dit.stages.2.height=32", "dit.stages.2.width=32", "dit.stages.2.frames=17", "dit.stages.2.samples=8",
-    "dit.stages.2.steps=3", "dit.stages.2.batch_size=4",
+    "dit.stages.2.steps=3", "dit.stages.2.batch_size=4", "dit.stages.2.compile=false",
     "generate.steps=2",
 ]
 
@@ -128,14 +129,18 @@ def render_stack(jobs: list[wd.RenderJob], workers: int | None) -> np.ndarray:
     return out
 
 
-def phase_vae(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None) -> dict:
+def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) -> dict:
+    """Train (or continue) the VAE; with several ranks each renders and trains on its own share of clips."""
+    from dist_util import barrier
     from vae_loop import eval_psnr, train_vae
 
     from stepvid.models.vae import VideoVAE
 
     v, t, seed = cfg["vae"], cfg["target"], int(cfg["seed"])
+    device = d.device
     path = work / "vae" / "vae_v2.safetensors"
-    if path.exists():
+    continued = path.exists()
+    if continued:
         vae = VideoVAE.from_pretrained(path, device=device, dtype=torch.float32)
         log.info("VAE: continuing from %s", path)
     else:
@@ -143,23 +148,34 @@ def phase_vae(cfg: dict, work: Path, device: torch.device, deadline: float, work
         vae = VideoVAE(vae_config(cfg)).to(device)
     n_params = sum(p.numel() for p in vae.parameters())
     t0 = time.time()
-    clips = render_stack([wd.RenderJob(seed + 11, i, t["height"], t["width"], 17) for i in range(v["clips"])], workers)
-    images = render_stack([wd.RenderJob(seed + 12, i, t["height"], t["width"], 1) for i in range(v["images"])], workers)
+    mine = range(d.rank, int(v["clips"]), d.world)
+    clips = torch.from_numpy(render_stack([wd.RenderJob(seed + 11, i, t["height"], t["width"], 17) for i in mine],
+                                          workers)).to(device)
+    mine = range(d.rank, int(v["images"]), d.world)
+    images = torch.from_numpy(render_stack([wd.RenderJob(seed + 12, i, t["height"], t["width"], 1) for i in mine],
+                                           workers)).to(device)
     held = list(render_stack([wd.RenderJob(seed + 13, i, t["height"], t["width"], t["frames"], "heldout")
-                              for i in range(v["eval_clips"])], workers))
-    log.info("VAE data: %d clips + %d images rendered in %.1f s", len(clips), len(images), time.time() - t0)
-    psnr_before = eval_psnr(vae, held[:4], device)
+                              for i in range(v["eval_clips"])], workers)) if d.main else []
+    log.info("VAE data: %d clips + %d images per rank (x%d ranks) rendered in %.1f s", len(clips), len(images),
+             d.world, time.time() - t0)
+    psnr_before = eval_psnr(vae, held[:4], device) if d.main else 0.0
+    barrier(d)
     summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
                         image_batch_size=int(v["image_batch_size"]), crop=int(v["crop"]), lr=float(v["lr"]),
-                        kl_weight=float(v["kl_weight"]), device=device, deadline=deadline, seed=seed,
+                        kl_weight=float(v["kl_weight"]), device=device, deadline=deadline, seed=seed, dist=d,
+                        warmup=int(v.get("warmup", 100)),
                         log=lambda r: log.info("vae %s", json.dumps({k: round(x, 4) if isinstance(x, float) else x
                                                                      for k, x in r.items()})))
+    del clips, images
     round_bf16_(vae)
+    if not d.main:
+        return {}
     psnr = eval_psnr(vae, held, device)
     path.parent.mkdir(parents=True, exist_ok=True)
     vae.to(torch.bfloat16).save_pretrained(path)
     return {"params": n_params, "steps": summary["steps"], "train_seconds": round(summary["seconds"], 1),
-            "heldout_psnr_db": round(psnr, 2), "heldout_psnr_untrained_db": round(psnr_before, 2),
+            "ranks": d.world, "continued": continued,
+            "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": round(psnr_before, 2),
             "eval_clips": len(held), "last": summary["history"][-1] if summary["history"] else None}
 
 
@@ -202,189 +218,139 @@ def phase_text(cfg: dict, work: Path, device: torch.device, deadline: float, wor
 
 
 # ------------------------------------------------------------------------------------------------ DiT
-def write_stage_cache(out: Path, stage: dict, stage_index: int, cfg: dict, vae, enc, device: torch.device,
-                      workers: int | None, deadline: float, shard: int | None = None) -> dict:
-    """Render ``stage['samples']`` train-split scenes at the stage's size, encode them (VAE posterior mean +
-    ``cfg['dit']['captions']`` caption states per sample) into the layout of ``stepvid.data.cache``."""
-    from safetensors.torch import save_file
+def _prefetched(it, depth: int = 1):
+    """Iterate ``it`` in a background thread (copies of its items), so rendering overlaps encoding."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+
+    def work():
+        try:
+            for frames, caps in it:
+                q.put((np.array(frames), caps))
+        except BaseException as e:  # noqa: BLE001 - re-raised in the consumer
+            q.put(e)
+        q.put(done)
+
+    threading.Thread(target=work, daemon=True).start()
+    while (item := q.get()) is not done:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def build_stage_data(stage: dict, stage_index: int, cfg: dict, vae, enc, d, workers: int | None,
+                     deadline: float):
+    """This rank's share of a stage's training set, on its device: world scenes of the train split rendered
+    at the stage's size, VAE posterior means, and the token ids of each scene's four captions (EN/ZH x
+    short/dense). Every rank renders different scenes (index = rank mod world)."""
+    from dit_loop import StageData, tokenize_captions
     from vae_loop import to_video
 
-    from stepvid.video import atomic_path
-
-    out.mkdir(parents=True, exist_ok=True)
-    index_path = out / "index.json"
-    if index_path.exists() and json.loads(index_path.read_text()).get("complete"):
-        return json.loads(index_path.read_text())
     seed = int(cfg["seed"]) + 100 + stage_index
     n, f, h, w = int(stage["samples"]), int(stage["frames"]), int(stage["height"]), int(stage["width"])
-    shard = shard or (1024 if f == 1 else 256)  # rendered samples per shard (bounds host memory)
-    per = int(cfg["dit"]["captions"])
-    neg = enc.encode([cfg["generate"]["negative_prompt"]], device=device)
-    with atomic_path(out / "negative.safetensors") as tmp:
-        save_file({"llm": neg.llm[0].bfloat16().cpu(), "llm_mask": neg.llm_mask[0].cpu(),
-                   "clip": neg.clip[0].bfloat16().cpu()}, str(tmp))
-    index: dict[str, Any] = {"version": 1, "complete": False, "entries": [], "shards": [], "skipped": 0}
-    jobs = [wd.RenderJob(seed, i, h, w, f) for i in range(n)]
-    rng = np.random.default_rng(seed)
-    kind = "image" if f == 1 else "video"
-    t0 = time.time()
-    for chunk_i, (frames, chunk_caps) in enumerate(wd.render_many(jobs, workers, chunk=shard)):
-        buf: dict[str, torch.Tensor] = {}
+    jobs = [wd.RenderJob(seed, i, h, w, f) for i in range(d.rank, n, d.world)]
+    chunk = 2048 if f == 1 else 256
+    device = d.device
+    keys = [f"{lang}_{style}" for lang in wd.LANGS for style in wd.STYLES]
+    lat, toks, t0 = [], [], time.time()
+    for frames, caps in _prefetched(wd.render_many(jobs, workers, chunk=chunk)):
         frames = torch.from_numpy(frames)
-        means = []
         with torch.no_grad():
             for b in range(0, len(frames), 64):
-                x = to_video(frames[b : b + 64].to(device))  # uint8 to the device, convert there
+                x = to_video(frames[b : b + 64].to(device))
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-                    means.append(vae.encode_moments(x)[0].float().cpu())
-        mean = torch.cat(means)
-        caps = []  # (sample index in chunk, language, caption)
-        for k, c in enumerate(chunk_caps):
-            langs = ["en", "zh"] if per >= 2 else [wd.LANGS[int(rng.integers(2))]]
-            caps.extend((k, lang, c[f"{lang}_{wd.STYLES[int(rng.integers(2))]}"]) for lang in langs)
-        emb = enc.encode([c for _, _, c in caps], device=device)
-        name = f"shard-{chunk_i:05d}.safetensors"
-        for j, (src, lang, text) in enumerate(caps):
-            key = str(len(index["entries"]))
-            buf[f"{key}.mean"] = mean[src].bfloat16()
-            buf[f"{key}.llm"] = emb.llm[j].bfloat16().cpu()
-            buf[f"{key}.llm_mask"] = emb.llm_mask[j].cpu()
-            buf[f"{key}.clip"] = emb.clip[j].bfloat16().cpu()
-            index["entries"].append({"id": key, "source_index": chunk_i * shard + src, "shape": list(mean.shape[1:]),
-                                     "caption": text, "kind": kind, "path": None, "lang": lang, "shard": name})
-        with atomic_path(out / name) as tmp:
-            save_file(buf, str(tmp))
-        index["shards"].append(name)
+                    lat.append(vae.encode_moments(x)[0].bfloat16())
+        toks.append(tokenize_captions(enc.tokenizer, [[c[k] for k in keys] for c in caps], enc.config.llm_len))
         if time.time() > deadline:
-            log.warning("cache %s: budget reached after %d samples", out.name, (chunk_i + 1) * shard)
+            log.warning("stage %s: data budget reached after %d samples on rank %d", stage["name"],
+                        sum(len(x) for x in lat), d.rank)
             break
-    index["complete"] = True
-    with atomic_path(index_path) as tmp:
-        Path(tmp).write_text(json.dumps(index))
-    log.info("cache %s: %d entries in %.1f s", out.name, len(index["entries"]), time.time() - t0)
-    return index
+    data = StageData(torch.cat(lat), *(torch.cat([t[j] for t in toks]).to(device) for j in range(4)))
+    log.info("stage %s data: %d samples x %d captions on rank %d in %.1f s (latents %s)", stage["name"], len(data),
+             len(keys), d.rank, time.time() - t0, list(data.latents.shape[1:]))
+    return data
 
 
-def dit_train_config(cfg: dict, work: Path, z: int, text_dims: tuple[int, int], device: torch.device) -> dict:
-    d = cfg["dit"]
-    model = dict(d["model"], in_channels=z, out_channels=z, caption_channels=list(text_dims))
-    stages = [{"name": s["name"], "steps": int(s["steps"]), "lr": float(s.get("lr", d["lr"])),
-               "warmup_steps": int(d["warmup_steps"]), "buckets": {"batch_size": int(s["batch_size"])},
-               "data": {"source": str(work / "caches" / s["name"]), "kind": "cache",
-                        "num_workers": 4 if device.type == "cuda" else 0},
-               "timestep": d["timestep"], "text_dropout": float(d["text_dropout"])} for s in d["stages"]]
-    return {"model": model, "text_encoder": {"type": "small", "path": str(work / "text_encoder")},
-            "negative_prompt": cfg["generate"]["negative_prompt"], "stages": stages,
-            "optim": {"lr": float(d["lr"]), "warmup_steps": int(d["warmup_steps"]), "schedule": "cosine",
-                      "betas": [0.9, 0.99], "weight_decay": 0.0, "grad_clip": 1.0},
-            "ema_decay": float(d["ema_decay"]),
-            "run": {"dir": str(work / "dit"), "seed": int(cfg["seed"]),
-                    "precision": "bf16" if device.type == "cuda" else "fp32", "log_every": 50,
-                    "ckpt_every": int(d["ckpt_every"]), "keep_last": 1, "tensorboard": False, "progress": True}}
+def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, resume_export: bool = False) -> dict:
+    """Train the DiT through the stage cascade with ``dit_loop.FastDiTLoop``; rank 0 writes
+    ``dit/final/{model,ema}.safetensors`` (what ``export`` ships)."""
+    from dist_util import barrier
+    from dit_loop import FastDiTLoop
+    from safetensors.torch import save_file
 
-
-class _OutOfTime(Exception):
-    pass
-
-
-def phase_dit(cfg: dict, work: Path, device: torch.device, deadline: float, workers: int | None,
-              resume_export: bool = False) -> dict:
+    from stepvid.checkpoints import load_sharded_safetensors
     from stepvid.models.text.small import SmallBilingualEncoder
     from stepvid.models.vae import VideoVAE
-    from stepvid.train.config import DiTTrainConfig, load_config
-    from stepvid.train.dit_trainer import DiTTrainer
+    from stepvid.train.dit_trainer import build_dit
+    from stepvid.video import atomic_path
 
+    device = d.device
+    dcfg = cfg["dit"]
+    stages = list(dcfg["stages"])
     if resume_export:  # continue from a previous call's exported model (fresh machine: no checkpoints)
         if not (work / "bundled" / "transformer").is_dir():
             raise FileNotFoundError(f"--continue-dit needs {work / 'bundled'}: pass --from <a dit call's files>")
-        for name in ("vae", "text_encoder"):
-            if not (work / name).exists():
-                shutil.copytree(work / "bundled" / name, work / name)
-        shutil.rmtree(work / "dit", ignore_errors=True)
-        keep = set(cfg["dit"]["continue_stages"])
-        cfg["dit"]["stages"] = [s for s in cfg["dit"]["stages"] if s["name"] in keep]
+        if d.main:
+            for name in ("vae", "text_encoder"):
+                if not (work / name).exists():
+                    shutil.copytree(work / "bundled" / name, work / name)
+        barrier(d)
+        keep = set(dcfg["continue_stages"])
+        stages = [s for s in stages if s["name"] in keep]
     for need in ("vae/vae_v2.safetensors", "text_encoder/model.safetensors"):
         if not (work / need).exists():
             raise FileNotFoundError(f"{work / need} missing: run --phase vae first (or pass --from its output)")
-    vae = VideoVAE.from_pretrained(work / "vae" / "vae_v2.safetensors", device=device, dtype=torch.float32)
+    vae = VideoVAE.from_pretrained(work / "vae" / "vae_v2.safetensors", device=device, dtype=torch.float32).eval()
     enc = SmallBilingualEncoder.from_pretrained(work / "text_encoder", device=device)
-    reserve = 45.0  # seconds kept for the final checkpoint and export
-    caches = {}
-    n_stages = len(cfg["dit"]["stages"])
-    for i, st in enumerate(cfg["dit"]["stages"]):
-        # caches may use at most ~30% of what is left, shared by the stages still to build
+    reserve = 40.0  # seconds kept for the final save and export
+    t_data = time.time()
+    data = []
+    for i, st in enumerate(stages):  # all stages' data first: at most ~35 % of the budget
         left = deadline - time.time()
-        idx = write_stage_cache(work / "caches" / st["name"], st, i, cfg, vae, enc, device, workers,
-                                time.time() + 0.3 * left / (n_stages - i))
-        caches[st["name"]] = len(idx["entries"])
+        data.append(build_stage_data(st, [s["name"] for s in dcfg["stages"]].index(st["name"]), cfg, vae, enc, d,
+                                     workers, time.time() + 0.35 * left / (len(stages) - i)))
+    t_data = time.time() - t_data
+    z = vae.config.z_channels  # the VAE file's, not the config's (a continued VAE keeps its architecture)
+    model_cfg = dict(dcfg["model"], in_channels=z, out_channels=z, caption_channels=[enc.llm_dim, enc.clip_dim])
     del vae
     if device.type == "cuda":
         torch.cuda.empty_cache()
-    raw = dit_train_config(cfg, work, vae_config(cfg).z_channels, (enc.llm_dim, enc.clip_dim), device)
+    torch.manual_seed(int(cfg["seed"]))
+    model = build_dit(model_cfg)
+    scale = float(dcfg["continue_lr_scale"]) if resume_export else 1.0
     if resume_export:
-        raw["init_from"] = str(work / "bundled" / "transformer")
-        raw["optim"]["lr"] *= float(cfg["dit"]["continue_lr_scale"])
-        for st in raw["stages"]:
-            st["lr"] *= float(cfg["dit"]["continue_lr_scale"])
-    tcfg = load_config(DiTTrainConfig, raw)
-    from stepvid.train.config import DataConfig
-
-    for st in tcfg.stages:  # stepvid.train.config leaves `X | None` dataclass fields as raw dicts (reported)
-        if isinstance(st.data, dict):
-            st.data = DataConfig(**st.data)
+        load_sharded_safetensors(model, work / "bundled" / "transformer", dtype=torch.float32)
+    neg = enc.encode([cfg["generate"]["negative_prompt"]], device=device)
+    loop = FastDiTLoop(model, enc, neg, d, lr=float(dcfg["lr"]) * scale, warmup_steps=int(dcfg["warmup_steps"]),
+                       ema_decay=float(dcfg["ema_decay"]), text_dropout=float(dcfg["text_dropout"]),
+                       timestep=dcfg["timestep"], seed=int(cfg["seed"]) + (7 if resume_export else 0),
+                       log=lambda r: log.info("dit %s", json.dumps(r)))
     stop_at = deadline - reserve
-    shares = [float(s.get("share", 1.0)) for s in cfg["dit"]["stages"]]
-    calib = (10, 40)  # measure the step time between these stage steps, then fit the stage to its time share
-
-    class BudgetTrainer(DiTTrainer):
-        """Gives each stage its share of the remaining time: after ``calib`` steps it shortens the stage's
-        planned steps to what fits (so the LR schedule still completes), and it ends a stage that overruns."""
-
-        def __init__(self, *a, **k):
-            super().__init__(*a, **k)
-            self.marks: dict[int, dict[str, float]] = {}
-
-        def loss(self, batch, stage, density, step):
-            now = time.time()
-            if now > stop_at:
-                raise _OutOfTime
-            i, m = self.stage_index, self.marks.setdefault(self.stage_index, {})
-            if "end" not in m:
-                m["end"] = now + (stop_at - now) * shares[i] / sum(shares[i:])
-                m["first"] = self.stage_step
-            done = self.stage_step - m["first"]
-            if done == calib[0]:
-                m["t0"] = now
-            if done == calib[1]:
-                per = (now - m["t0"]) / (calib[1] - calib[0])
-                fit = self.stage_step + int((m["end"] - now) / per)
-                log.info("stage %s: %.3f s/step; %d planned steps, %d fit in its share", stage.name, per,
-                         stage.steps, fit)
-                stage.steps = max(self.stage_step + 1, min(stage.steps, fit))
-            if now > m["end"] and self.stage_step + 1 < stage.steps:
-                log.warning("stage %s: out of time at step %d of %d", stage.name, self.stage_step, stage.steps)
-                stage.steps = self.stage_step + 1
-            return super().loss(batch, stage, density, step)
-
-    trainer = BudgetTrainer(tcfg, text_encoder=enc)
-    t0 = time.time()
-    try:
-        summary = trainer.fit()
-        finished = True
-    except _OutOfTime:
-        log.warning("DiT: budget reached at step %d (stage %s, step %d); saving", trainer.global_step,
-                    tcfg.stages[trainer.stage_index].name, trainer.stage_step)
-        trainer.save()
-        trainer.export()
-        summary = {"steps": trainer.global_step}
-        finished = False
-    metrics = []
-    mpath = work / "dit" / "metrics.jsonl"
-    if mpath.exists():
-        metrics = [json.loads(line) for line in mpath.read_text().splitlines() if line.strip()]
-    return {"finished": finished, "continued_from_export": resume_export, "global_step": trainer.global_step, "train_seconds": round(time.time() - t0, 1),
-            "cache_entries": caches, "planned_steps": [s.steps for s in tcfg.stages],
-            "run_steps": [s.steps for s in tcfg.stages], "last_metrics": metrics[-3:], "summary": {k: v for k, v in summary.items() if k != "last"}}
+    shares = [float(s.get("share", 1.0)) for s in stages]
+    results = []
+    for i, (st, sd) in enumerate(zip(stages, data)):
+        now = time.time()
+        until = now + (stop_at - now) * shares[i] / sum(shares[i:])
+        results.append(loop.run_stage(st["name"], sd, steps=int(st["steps"]), batch=int(st["batch_size"]),
+                                      until=until, compile=bool(st.get("compile", False)),
+                                      weight=float(st.get("loss_weight", 1.0))))
+    if not d.main:
+        return {}
+    final = work / "dit" / "final"
+    final.mkdir(parents=True, exist_ok=True)
+    for name, state in (("model", {k: v.detach().cpu() for k, v in model.state_dict().items()}),
+                        ("ema", loop.ema_state_dict())):
+        with atomic_path(final / f"{name}.safetensors") as tmp:
+            save_file({k: v.contiguous() for k, v in state.items()}, str(tmp))
+    (final / "model_config.json").write_text(json.dumps(model_cfg))
+    (work / "dit" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in loop.history))
+    return {"finished": True, "continued_from_export": resume_export, "global_step": loop.global_step,
+            "data_seconds": round(t_data, 1), "stages": results, "ranks": d.world,
+            "samples_per_rank": {st["name"]: len(sd) for st, sd in zip(stages, data)},
+            "last_metrics": loop.history[-3:]}
 
 
 # ------------------------------------------------------------------------------------------------ export
@@ -393,19 +359,14 @@ def phase_export(cfg: dict, work: Path) -> dict:
 
     from stepvid.checkpoints import save_sharded_safetensors
     from stepvid.models.dit import StepVideoDiT, config_dict
-    from stepvid.models.text.small import SmallBilingualEncoder
-    from stepvid.train.config import DiTTrainConfig, load_config
 
     final = work / "dit" / "final"
     weights = final / "ema.safetensors" if (final / "ema.safetensors").exists() else final / "model.safetensors"
     if not weights.exists():
         raise FileNotFoundError(f"{weights} missing: run --phase dit first")
-    enc = SmallBilingualEncoder.from_pretrained(work / "text_encoder")
-    tcfg = load_config(DiTTrainConfig, dit_train_config(cfg, work, vae_config(cfg).z_channels,
-                                                        (enc.llm_dim, enc.clip_dim), torch.device("cpu")))
     from stepvid.train.dit_trainer import build_dit
 
-    dit: StepVideoDiT = build_dit(tcfg.model)
+    dit: StepVideoDiT = build_dit(json.loads((final / "model_config.json").read_text()))
     dit.load_state_dict(load_file(str(weights)), strict=True)
     out = work / "bundled"
     if out.exists():
@@ -455,7 +416,7 @@ Weights stored in bf16.
 
 Training (numbers recorded by the recipe): VAE {v.get("steps", "?")} steps, held-out PSNR {v.get("heldout_psnr_db", "?")} dB;
 text encoder {t.get("steps", "?")} steps, held-out attribute accuracy EN {t.get("heldout_attr_acc_en", "?")} /
-ZH {t.get("heldout_attr_acc_zh", "?")}; DiT {d.get("global_step", "?")} steps over stages {d.get("run_steps", "?")}.
+ZH {t.get("heldout_attr_acc_zh", "?")}; DiT {d.get("global_step", "?")} steps over stages {[(s["stage"], s["steps"]) for s in d.get("stages", [])]}.
 Adherence and speed: `benchmarks/bundled_adherence.py`, `benchmarks/bundled_speed.py` (docs/benchmarks.md).
 """
 
@@ -522,12 +483,19 @@ def main(argv: list[str] | None = None) -> int:
     start = time.time()
     deadline = start + 60 * args.budget_minutes - 20  # 20 s for packing the results
 
+    from dist_util import barrier, init
+
+    d = init(args.device)
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr), logging.FileHandler(work / "log.txt")]
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", handlers=handlers, force=True)
-    if args.src:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if d.main:
+        handlers.append(logging.FileHandler(work / "log.txt"))
+    logging.basicConfig(level=logging.INFO if d.main else logging.WARNING,
+                        format=f"%(asctime)s %(name)s[{d.rank}] %(message)s", handlers=handlers, force=True)
+    if args.src and d.main:
         log.info("unpacked %s from %s", unpack(args.src, work), args.src)
+    barrier(d)
     if args.phase == "install":
         src = work / "bundled"
         if not (src / "stepvid.json").exists():
@@ -545,32 +513,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is None:
         raise SystemExit("--out is required for training phases")
     cfg = load_cfg(args.config, (TINY if args.tiny else []) + args.overrides)
-    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    device = d.device
+    workers = args.workers if args.workers is not None else max(1, (os.cpu_count() or 2) // d.world - 1)
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True  # fixed shapes per phase: let cuDNN pick its conv3d kernels
     state = State(work)
-    report: dict[str, Any] = {"phase": args.phase, "device": str(device), "budget_minutes": args.budget_minutes}
+    report: dict[str, Any] = {"phase": args.phase, "device": str(device), "ranks": d.world,
+                              "budget_minutes": args.budget_minutes}
     if device.type == "cuda":
         report["gpu"] = torch.cuda.get_device_name(device)
 
-    def run(key: str, fn, until: float) -> None:
+    def run(key: str, fn, until: float, ranks: str = "all") -> None:
+        """Run a phase on every rank (``ranks='all'``) or on rank 0 only; rank 0 records it."""
         if state.done(key) and not args.force:
             log.info("%s: already done (state.json); --force redoes it", key)
             report[key] = state.data["reports"].get(key)
             return
-        if args.force and key == "dit":  # a fresh DiT run, not a resume of the old checkpoints
-            shutil.rmtree(work / "dit", ignore_errors=True)
         t0 = time.time()
-        res = fn(until)
+        res = fn(until) if ranks == "all" or d.main else {}
+        barrier(d)
+        if not d.main:
+            return
         res["wall_s"] = round(time.time() - t0, 1)
         report[key] = res
-        if res.get("finished", True):
-            state.finish(key, res)
-        else:  # stopped by the budget: a rerun on this --work resumes from the last checkpoint
-            state.data["reports"][key] = res
-            state.save()
+        state.finish(key, res)
         log.info("%s: %s", key, json.dumps(res)[:2000])
 
     phases = ["vae", "dit"] if args.phase == "all" else [args.phase]
@@ -579,21 +547,23 @@ def main(argv: list[str] | None = None) -> int:
         until = time.time() + (left * 0.35 if args.phase == "all" and ph == "vae" else left)
         if ph in ("vae", "text"):
             if ph == "vae":
-                share = float(cfg["vae"]["share"])
-                run("vae", lambda u, share=share: phase_vae(cfg, work, device, time.time() + share * (u - time.time()),
-                                                            args.workers), until)
-            run("text", lambda u: phase_text(cfg, work, device, u, args.workers), until)
+                share = float(cfg["vae"]["share"]) if not state.done("text") or args.force else 1.0
+                run("vae", lambda u, share=share: phase_vae(cfg, work, d, time.time() + share * (u - time.time()),
+                                                            workers), until)
+            run("text", lambda u: phase_text(cfg, work, device, u, workers), until, ranks="main")
             tag, names = "vae", ["vae", "text_encoder", "state.json"]
         if ph == "dit":
-            if args.continue_dit:
-                state.data["done"] = [d for d in state.data["done"] if d != "dit"]
-            run("dit", lambda u: phase_dit(cfg, work, device, u, args.workers, args.continue_dit), until)
-            state.data["done"] = [d for d in state.data["done"] if d != "export"]
-            run("export", lambda u: phase_export(cfg, work), until)
+            if args.continue_dit or args.force:
+                state.data["done"] = [k for k in state.data["done"] if k not in ("dit", "export")]
+            run("dit", lambda u: phase_dit(cfg, work, d, u, workers, args.continue_dit), until)
+            state.data["done"] = [k for k in state.data["done"] if k != "export"]
+            run("export", lambda u: phase_export(cfg, work), until, ranks="main")
             tag, names = "dit", ["bundled", "state.json"]
         if ph == "export":
-            run("export", lambda u: phase_export(cfg, work), until)
+            run("export", lambda u: phase_export(cfg, work), until, ranks="main")
             tag, names = "dit", ["bundled", "state.json"]
+    if not d.main:
+        return 0
     parts = pack(work, names, args.out, tag)
     report["artifacts"] = [p.name for p in parts]
     report["wall_s"] = round(time.time() - start, 1)

@@ -49,8 +49,8 @@ def eval_psnr(vae: VideoVAE, clips: list[np.ndarray], device: torch.device, dtyp
 
 def train_vae(
     vae: VideoVAE,
-    clips: np.ndarray,  # uint8 [N, 17, H, W, 3]
-    images: np.ndarray | None,  # uint8 [M, 1, H, W, 3] or None
+    clips: torch.Tensor,  # uint8 [N, 17, H, W, 3], ideally already on the device
+    images: torch.Tensor | None,  # uint8 [M, 1, H, W, 3] or None
     *,
     steps: int,
     batch_size: int = 8,
@@ -64,39 +64,75 @@ def train_vae(
     bf16: bool = True,
     deadline: float | None = None,
     log: Callable[[dict], None] | None = None,
+    log_every: int = 50,
     seed: int = 0,
+    dist=None,
 ) -> dict:
     """Train in place for ``steps`` (or until ``deadline``, a ``time.time()`` value); returns a summary.
 
-    Every step takes a batch of 17-frame clips and (if given) a batch of images, each randomly cropped to
-    ``crop`` pixels; the loss is L1 + ``mse_weight``·MSE on pixels plus ``kl_weight``·KL of the posterior.
+    Every step takes a batch of 17-frame clips and (if given) a batch of images, each cropped at one random
+    16-aligned offset to ``crop`` pixels; the loss is L1 + ``mse_weight``·MSE on pixels plus
+    ``kl_weight``·KL of the posterior. The step never reads a tensor on the host (data, crops and
+    statistics stay on the device; the host syncs only every ``log_every`` steps), so the GPU is never idle
+    waiting for Python. With ``dist`` (``dist_util.Dist``) every rank trains on its own data and gradients
+    are averaged; the deadline is agreed on by rank 0.
     """
+    from dist_util import Dist, average_gradients, broadcast_parameters, mean_over_ranks
+
+    d = dist or Dist(device=torch.device(device))
     device = torch.device(device)
     vae.to(device).train()
-    g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.AdamW(vae.parameters(), lr=lr, betas=(0.9, 0.99), weight_decay=0.0)
+    broadcast_parameters(vae, d)
+    g = torch.Generator(device=device).manual_seed(seed * 1000 + d.rank)
+    params = [p for p in vae.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.99), weight_decay=0.0,
+                            fused=device.type == "cuda")
+    clips = clips.to(device)
+    images = images.to(device) if images is not None and image_batch_size else None
     _, _, h, w, _ = clips.shape
     crop = min(crop, h, w)
     t0, done, hist = time.time(), 0, []
+    acc = {k: torch.zeros((), device=device) for k in ("loss", "video_mse", "image_mse")}
+    n_acc = 0
 
-    def batch(arr: np.ndarray, b: int) -> torch.Tensor:
-        idx = torch.randint(len(arr), (b,), generator=g).tolist()
-        y0 = int(torch.randint(0, arr.shape[2] - crop + 1, (), generator=g)) // 16 * 16
-        x0 = int(torch.randint(0, arr.shape[3] - crop + 1, (), generator=g)) // 16 * 16
-        sub = np.stack([arr[i, :, y0 : y0 + crop, x0 : x0 + crop] for i in idx])
-        return to_video(torch.from_numpy(sub)).to(device, non_blocking=True)
+    def batch(arr: torch.Tensor, b: int) -> torch.Tensor:
+        idx = torch.randint(len(arr), (b,), generator=g, device=device)
+        off = torch.randint(0, (h - crop) // 16 + 1, (2,), generator=torch.Generator().manual_seed(
+            seed * 7919 + d.rank * 104729 + done)) * 16  # host RNG: no device read
+        y0, x0 = int(off[0]), int(off[1])
+        return to_video(arr[idx, :, y0 : y0 + crop, x0 : x0 + crop])
 
+    stop = torch.zeros((), device=device)
+    t_cal = t0
     for step in range(steps):
-        if deadline is not None and time.time() > deadline:
+        if step % 10 == 0 and deadline is not None:  # all ranks stop at the same step
+            stop.fill_(float(time.time() > deadline))
+            if d.world > 1:
+                torch.distributed.broadcast(stop, src=0)
+            if bool(stop):
+                break
+        if deadline is not None and step in (10, 40):  # fit the planned steps to the budget (LR ends annealed)
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            if step == 10:
+                t_cal = time.time()
+            else:
+                per = (time.time() - t_cal) / 30
+                fit = torch.tensor(float(min(steps, step + int((deadline - time.time()) / per))), device=device)
+                if d.world > 1:
+                    torch.distributed.broadcast(fit, src=0)
+                steps = max(step + 1, int(fit))
+                if log is not None and d.main:
+                    log({"event": "calibrated", "s_per_step": round(per, 4), "steps": steps})
+        if step >= steps:
             break
         for grp in opt.param_groups:
             grp["lr"] = lr * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
-        parts = [batch(clips, batch_size)]
-        if images is not None and image_batch_size:
-            parts.append(batch(images, image_batch_size))
-        loss_sum, stats = 0.0, {}
+        parts = [("video", batch(clips, batch_size))]
+        if images is not None:
+            parts.append(("image", batch(images, image_batch_size)))
         opt.zero_grad(set_to_none=True)
-        for name, x in zip(("video", "image"), parts):
+        for name, x in parts:
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16 and device.type == "cuda"):
                 rec, mean, logvar = vae(x)
             rec = rec.float()
@@ -105,15 +141,24 @@ def train_vae(
             kl = 0.5 * (mean.float().pow(2) + logvar.float().exp() - 1 - logvar.float()).mean()
             loss = l1 + mse_weight * mse + kl_weight * kl
             loss.backward()
-            loss_sum += float(loss.detach())
-            stats[f"{name}_psnr"] = float(10 * torch.log10(4.0 / mse.detach().clamp_min(1e-10)))
-        gn = float(torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0))
+            acc["loss"] += loss.detach()
+            acc[f"{name}_mse"] += mse.detach()
+        average_gradients(params, d)
+        gn = torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=device.type == "cuda")
         opt.step()
-        done = step + 1
-        if log is not None and (step % 50 == 0 or step == steps - 1):
-            rec_ = {"step": step, "loss": loss_sum, "grad_norm": gn, "lr": opt.param_groups[0]["lr"],
-                    "elapsed_s": time.time() - t0, **stats}
+        done, n_acc = step + 1, n_acc + 1
+        if step % log_every == 0 or step == steps - 1:
+            vals = {k: mean_over_ranks(float(v) / n_acc, d) for k, v in acc.items()}
+            rec_ = {"step": step, "loss": vals["loss"], "grad_norm": float(gn), "lr": opt.param_groups[0]["lr"],
+                    "elapsed_s": time.time() - t0, "steps_per_s": done / (time.time() - t0),
+                    "video_psnr": float(10 * math.log10(4.0 / max(vals["video_mse"], 1e-10)))}
+            if images is not None:
+                rec_["image_psnr"] = float(10 * math.log10(4.0 / max(vals["image_mse"], 1e-10)))
+            for v in acc.values():
+                v.zero_()
+            n_acc = 0
             hist.append(rec_)
-            log(rec_)
+            if d.main and log is not None:
+                log(rec_)
     vae.eval()
     return {"steps": done, "seconds": time.time() - t0, "history": hist}

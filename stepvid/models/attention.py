@@ -192,6 +192,9 @@ def attention(
     Args:
         q: [B, Nq, H, D]; k, v: [B, Nkv, H, D] (with ``sp_group``: this rank's token slice of each).
         kv_lens: valid key count per sample (key j of sample b is visible iff j < kv_lens[b]); None = all.
+            A boolean tensor [B, Nkv] is taken as the key mask itself (True = visible) and applied as one
+            dense mask without reading it on the host: no device sync, so the call can be CUDA-graphed or
+            compiled without recompiles (``StepVideoDiT.capture_safe``).
         causal: query i sees keys j <= i (top-left aligned, like SDPA's ``is_causal``).
         attn_bias: additive logit bias broadcastable to [B, H, Nq, Nkv] (e.g. ALiBi); with ``sp_group`` its
             head axis must be 1 or H (this rank's heads are selected).
@@ -217,6 +220,14 @@ def attention(
         if attn_bias is not None and attn_bias.ndim == 4 and attn_bias.shape[1] > 1:
             attn_bias = attn_bias.chunk(p, dim=1)[dist.get_rank(sp_group)]
     lens = None
+    if isinstance(kv_lens, torch.Tensor) and kv_lens.dtype == torch.bool:
+        if kv_lens.shape != (q.shape[0], k.shape[1]):
+            raise ValueError(f"key mask must be [B, Nkv] = {[q.shape[0], k.shape[1]]}, got {list(kv_lens.shape)}")
+        if attn_bias is not None or causal:
+            raise ValueError("a boolean key mask cannot be combined with causal or attn_bias")
+        with _sdpa_context(backend):
+            out = _sdpa(q, k, v, mask=kv_lens[:, None, None, :], scale=scale)
+        return _heads_to_seq(out, sp_group) if p > 1 else out
     if kv_lens is not None:
         lens = kv_lens.tolist() if isinstance(kv_lens, torch.Tensor) else [int(n) for n in kv_lens]
         if len(lens) != q.shape[0]:

@@ -279,6 +279,11 @@ class StepVideoDiT(nn.Module):
     the video tokens through the blocks (Ulysses all-to-all in self-attention, cross-attention local); the
     output is gathered, so every rank returns the full tensor. Gradients are partial per rank and average
     to the single-process gradient (see ``attention._GatherSeq``).
+
+    ``capture_safe = True`` makes the forward free of host syncs (for CUDA graphs and ``torch.compile``
+    without recompiles): the text mask is applied as a dense boolean key mask, not validated, not turned
+    into per-sample lengths and the context is not truncated. Same result for prefix masks (tested); the
+    official bf16 mask-length quirk is not reproduced in this mode.
     """
 
     def __init__(self, config: DiTConfig):
@@ -295,6 +300,7 @@ class StepVideoDiT(nn.Module):
         self.scale_shift_table = nn.Parameter(torch.randn(2, d) / d**0.5)
         self.proj_out = nn.Linear(d, cfg.patch_size**2 * cfg.out_channels)
         self.gradient_checkpointing = cfg.gradient_checkpointing
+        self.capture_safe = False
         self.sp_group = None
         if self.pos_embed.proj.weight.device.type != "meta":  # meta: shapes only (checkpoint loading)
             self.initialize_weights()
@@ -434,9 +440,12 @@ class StepVideoDiT(nn.Module):
         mod, e = self.adaln_single(t * cfg.timestep_scale, motion_score)
         # 3. text: [CLIP ; LLM], truncated to the longest visible length
         context = self.embed_text(llm.to(dtype), clip.to(dtype))
-        kv_lens = self.text_lengths(encoder_attention_mask, b, context.shape[1])
-        context = context[:, : max(kv_lens)]
-        kv_lens = None if min(kv_lens) == context.shape[1] else kv_lens
+        if self.capture_safe:  # dense key mask, never read on the host (see the class docstring)
+            kv_lens = None if encoder_attention_mask is None else encoder_attention_mask != 0
+        else:
+            kv_lens = self.text_lengths(encoder_attention_mask, b, context.shape[1])
+            context = context[:, : max(kv_lens)]
+            kv_lens = None if min(kv_lens) == context.shape[1] else kv_lens
         # 4. blocks on this rank's token slice
         pos = sp_scatter(rope_positions(f, h, w, device=x.device), sp, dim=0)
         rope = rope_cos_sin(

@@ -157,7 +157,7 @@ class FastDiTLoop:
                 if self.device.type == "cuda":
                     torch.cuda.synchronize()
                 t_cal = time.time()
-            if done == calib[1]:
+            if done == calib[1] and math.isfinite(until):
                 if self.device.type == "cuda":
                     torch.cuda.synchronize()
                 per = (time.time() - t_cal) / (calib[1] - calib[0])

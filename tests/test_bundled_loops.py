@@ -113,3 +113,30 @@ def test_fast_dit_loop_stops_at_its_deadline():
                        text_dropout=0.0, timestep={"name": "uniform"}, seed=0)
     res = loop.run_stage("t", data, steps=100, batch=2, until=0.0)  # a deadline already past
     assert res["steps"] == 0 and res["stopped_by_budget"]
+
+
+def test_border_weights_closed_form():
+    from vae_loop import border_weights
+
+    w = border_weights(6, 7, 3.0, 2, "cpu")
+    expect = torch.ones(6, 7)
+    expect[:2], expect[-2:], expect[:, :2], expect[:, -2:] = 3.0, 3.0, 3.0, 3.0
+    torch.testing.assert_close(w, expect)
+    assert torch.equal(border_weights(4, 4, 1.0, 16, "cpu"), torch.ones(4, 4))
+
+
+def test_decoder_only_vae_training_keeps_the_latent_space():
+    """freeze_encoder: encoder weights (hence latents) bit-identical after training, decoder weights changed."""
+    from vae_loop import train_vae
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(0)
+    vae = VideoVAE(VAEConfig.preset("tiny"))
+    enc0 = {k: v.clone() for k, v in vae.encoder.state_dict().items()}
+    dec0 = {k: v.clone() for k, v in vae.decoder.state_dict().items()}
+    clips = torch.randint(0, 255, (2, 17, 32, 32, 3), dtype=torch.uint8)
+    train_vae(vae, clips, None, steps=3, batch_size=1, crop=32, lr=1e-3, warmup=1, device="cpu",
+              freeze_encoder=True, border_weight=4.0, border_px=4)
+    assert all(torch.equal(v, enc0[k]) for k, v in vae.encoder.state_dict().items())
+    assert any(not torch.equal(v, dec0[k]) for k, v in vae.decoder.state_dict().items())

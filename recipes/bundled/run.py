@@ -163,7 +163,8 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
                         image_batch_size=int(v["image_batch_size"]), crop=int(v["crop"]), lr=float(v["lr"]),
                         kl_weight=float(v["kl_weight"]), device=device, deadline=deadline, seed=seed, dist=d,
-                        warmup=int(v.get("warmup", 100)),
+                        warmup=int(v.get("warmup", 100)), freeze_encoder=bool(v.get("freeze_encoder", False)),
+                        border_weight=float(v.get("border_weight", 1.0)), border_px=int(v.get("border_px", 16)),
                         log=lambda r: log.info("vae %s", json.dumps({k: round(x, 4) if isinstance(x, float) else x
                                                                      for k, x in r.items()})))
     del clips, images
@@ -174,7 +175,7 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     path.parent.mkdir(parents=True, exist_ok=True)
     vae.to(torch.bfloat16).save_pretrained(path)
     return {"params": n_params, "steps": summary["steps"], "train_seconds": round(summary["seconds"], 1),
-            "ranks": d.world, "continued": continued,
+            "ranks": d.world, "continued": continued, "decoder_only": bool(v.get("freeze_encoder", False)),
             "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": round(psnr_before, 2),
             "eval_clips": len(held), "last": summary["history"][-1] if summary["history"] else None}
 

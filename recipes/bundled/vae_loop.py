@@ -47,6 +47,14 @@ def eval_psnr(vae: VideoVAE, clips: list[np.ndarray], device: torch.device, dtyp
     return float(np.mean(vals))
 
 
+def border_weights(h: int, w: int, weight: float, px: int, device) -> torch.Tensor:
+    """[H, W] loss weights: ``weight`` within ``px`` pixels of an edge, 1 elsewhere."""
+    ys, xs = torch.arange(h, device=device), torch.arange(w, device=device)
+    dy = torch.minimum(ys, h - 1 - ys)[:, None]
+    dx = torch.minimum(xs, w - 1 - xs)[None, :]
+    return torch.where(torch.minimum(dy, dx) < px, float(weight), 1.0)
+
+
 def train_vae(
     vae: VideoVAE,
     clips: torch.Tensor,  # uint8 [N, 17, H, W, 3], ideally already on the device
@@ -67,6 +75,9 @@ def train_vae(
     log_every: int = 50,
     seed: int = 0,
     dist=None,
+    freeze_encoder: bool = False,
+    border_weight: float = 1.0,
+    border_px: int = 16,
 ) -> dict:
     """Train in place for ``steps`` (or until ``deadline``, a ``time.time()`` value); returns a summary.
 
@@ -76,6 +87,11 @@ def train_vae(
     statistics stay on the device; the host syncs only every ``log_every`` steps), so the GPU is never idle
     waiting for Python. With ``dist`` (``dist_util.Dist``) every rank trains on its own data and gradients
     are averaged; the deadline is agreed on by rank 0.
+
+    ``freeze_encoder``: train the decoder only (encoder frozen, no KL), so the latent space — and a DiT trained
+    on it — stays valid while reconstructions improve. ``border_weight``: pixels within ``border_px`` of the
+    training crop's edge (the frame's, with whole-frame crops) weigh this much more in L1 and MSE (weighted
+    means; the logged PSNR stays unweighted), against decoders that leave artefacts at the edges.
     """
     from dist_util import Dist, average_gradients, broadcast_parameters, mean_over_ranks
 
@@ -84,6 +100,8 @@ def train_vae(
     vae.to(device).train()
     broadcast_parameters(vae, d)
     g = torch.Generator(device=device).manual_seed(seed * 1000 + d.rank)
+    if freeze_encoder:
+        vae.encoder.requires_grad_(False)
     params = [p for p in vae.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.99), weight_decay=0.0,
                             fused=device.type == "cuda")
@@ -134,12 +152,23 @@ def train_vae(
         opt.zero_grad(set_to_none=True)
         for name, x in parts:
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16 and device.type == "cuda"):
-                rec, mean, logvar = vae(x)
+                if freeze_encoder:
+                    with torch.no_grad():
+                        mean, logvar = vae.encode_moments(x)
+                        z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g, device=device,
+                                                                         dtype=mean.dtype)
+                    rec = vae.decode(z)
+                else:
+                    rec, mean, logvar = vae(x)
             rec = rec.float()
-            l1 = (rec - x).abs().mean()
-            mse = (rec - x).pow(2).mean()
-            kl = 0.5 * (mean.float().pow(2) + logvar.float().exp() - 1 - logvar.float()).mean()
-            loss = l1 + mse_weight * mse + kl_weight * kl
+            w = border_weights(x.shape[-2], x.shape[-1], border_weight, border_px, device)
+            err = rec - x
+            l1 = (err.abs() * w).mean() / w.mean()
+            mse = err.pow(2).mean()
+            loss = l1 + mse_weight * (err.pow(2) * w).mean() / w.mean()
+            if not freeze_encoder:
+                kl = 0.5 * (mean.float().pow(2) + logvar.float().exp() - 1 - logvar.float()).mean()
+                loss = loss + kl_weight * kl
             loss.backward()
             acc["loss"] += loss.detach()
             acc[f"{name}_mse"] += mse.detach()

@@ -1,0 +1,72 @@
+"""Where a Video-VAE's reconstruction error sits: whole frame vs a band along the frame edges, on held-out world
+clips. Run 2's bundled VAE leaves a small blob at the right edge that the world judge counts as an extra object;
+this script measures that band so a fix can be shown.
+
+    python benchmarks/vae_edge_error.py --vae stepvid/bundled/vae [--vae other/vae ...] --clips 8
+
+Prints, per VAE: PSNR of the whole clip, PSNR inside the edge band (``--band`` px) and outside it, and the 99.9th
+percentile of the per-pixel absolute error (0-255) in the right-edge band and in the interior.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+
+def psnr(err: np.ndarray) -> float:
+    mse = float(np.mean(err.astype(np.float64) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--vae", type=Path, nargs="+", required=True, help="VAE folders or .safetensors files")
+    ap.add_argument("--clips", type=int, default=8)
+    ap.add_argument("--size", type=int, default=192)
+    ap.add_argument("--frames", type=int, default=34)
+    ap.add_argument("--band", type=int, default=8, help="edge band width in pixels")
+    ap.add_argument("--seed", type=int, default=99)
+    args = ap.parse_args(argv)
+
+    import torch
+    from tqdm.auto import tqdm
+
+    from stepvid.models.vae import VideoVAE
+    from stepvid.world import render_video, sample_scene
+
+    clips = [render_video(sample_scene(np.random.default_rng([args.seed, i]), "heldout"), args.size, args.size,
+                          args.frames) for i in range(args.clips)]
+    h = w = args.size
+    band = np.zeros((h, w), bool)
+    band[: args.band], band[-args.band :], band[:, : args.band], band[:, -args.band :] = True, True, True, True
+    right = np.zeros((h, w), bool)
+    right[:, -args.band :] = True
+    print("| VAE | PSNR all | PSNR edge band | PSNR interior | p99.9 err right band | p99.9 err interior |")
+    print("|---|---|---|---|---|---|")
+    for path in args.vae:
+        t0 = time.time()
+        vae = VideoVAE.from_pretrained(path, dtype=torch.float32).eval()
+        errs = []
+        for c in tqdm(clips, desc=path.name, unit="clip", mininterval=5):
+            x = torch.from_numpy(c).float().div(127.5).sub(1).permute(0, 3, 1, 2)[None]
+            with torch.no_grad():
+                y = vae.decode(vae.encode(x))
+            rec = ((y[0].float().clamp(-1, 1) + 1) * 127.5).round().permute(0, 2, 3, 1).numpy()
+            errs.append(rec - c.astype(np.float64))
+        e = np.stack(errs)  # [N, T, H, W, 3]
+        mag = np.abs(e).mean(-1)  # [N, T, H, W]
+        print(f"| {path} | {psnr(e):.2f} | {psnr(e[:, :, band]):.2f} | {psnr(e[:, :, ~band]):.2f} | "
+              f"{np.percentile(mag[:, :, right], 99.9):.1f} | {np.percentile(mag[:, :, ~band], 99.9):.1f} |"
+              f"  ({time.time() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

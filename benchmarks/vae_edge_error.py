@@ -4,8 +4,9 @@ this script measures that band so a fix can be shown.
 
     python benchmarks/vae_edge_error.py --vae stepvid/bundled/vae [--vae other/vae ...] --clips 8
 
-Prints, per VAE: PSNR of the whole clip, PSNR inside the edge band (``--band`` px) and outside it, and the 99.9th
-percentile of the per-pixel absolute error (0-255) in the right-edge band and in the interior.
+Prints, per VAE: the mean per-clip PSNR (as the recipe reports it), PSNR of all pixels inside the edge band
+(``--band`` px) and outside it, and the mean absolute error (0-255) of the outermost 4 pixel columns on the left
+and on the right (the artefact raises the right one; a symmetric decoder keeps them equal).
 """
 
 from __future__ import annotations
@@ -46,9 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     h = w = args.size
     band = np.zeros((h, w), bool)
     band[: args.band], band[-args.band :], band[:, : args.band], band[:, -args.band :] = True, True, True, True
-    right = np.zeros((h, w), bool)
-    right[:, -args.band :] = True
-    print("| VAE | PSNR all | PSNR edge band | PSNR interior | p99.9 err right band | p99.9 err interior |")
+    print("| VAE | PSNR (mean per clip) | PSNR edge band | PSNR interior | MAE left 4 cols | MAE right 4 cols |")
     print("|---|---|---|---|---|---|")
     for path in args.vae:
         t0 = time.time()
@@ -61,10 +60,9 @@ def main(argv: list[str] | None = None) -> int:
             rec = ((y[0].float().clamp(-1, 1) + 1) * 127.5).round().permute(0, 2, 3, 1).numpy()
             errs.append(rec - c.astype(np.float64))
         e = np.stack(errs)  # [N, T, H, W, 3]
-        mag = np.abs(e).mean(-1)  # [N, T, H, W]
-        print(f"| {path} | {psnr(e):.2f} | {psnr(e[:, :, band]):.2f} | {psnr(e[:, :, ~band]):.2f} | "
-              f"{np.percentile(mag[:, :, right], 99.9):.1f} | {np.percentile(mag[:, :, ~band], 99.9):.1f} |"
-              f"  ({time.time() - t0:.0f} s)")
+        col = np.abs(e).mean(axis=(0, 1, 2, 4))  # [W]
+        print(f"| {path} | {np.mean([psnr(x) for x in e]):.2f} | {psnr(e[:, :, band]):.2f} | "
+              f"{psnr(e[:, :, ~band]):.2f} | {col[:4].mean():.2f} | {col[-4:].mean():.2f} |  ({time.time() - t0:.0f} s)")
     return 0
 
 

@@ -167,6 +167,8 @@ class DiTTrainer:
         elif info.distributed:
             raise ValueError("parallel.fsdp=false with several processes is not supported; use FSDP2")
         self.model = model
+        if cfg.run.compile and hasattr(model, "capture_safe"):
+            model.capture_safe = True  # dense text mask: no per-batch text lengths to guard on, so no recompiles
         self.fwd = torch.compile(model) if cfg.run.compile else model
         params = [p for p in model.parameters() if p.requires_grad]
         o = cfg.optim

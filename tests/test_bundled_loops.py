@@ -140,3 +140,31 @@ def test_decoder_only_vae_training_keeps_the_latent_space():
               freeze_encoder=True, border_weight=4.0, border_px=4)
     assert all(torch.equal(v, enc0[k]) for k, v in vae.encoder.state_dict().items())
     assert any(not torch.equal(v, dec0[k]) for k, v in vae.decoder.state_dict().items())
+
+
+def test_fast_dit_loop_checkpoint_resumes_weights_optimizer_and_position(tmp_path):
+    from dist_util import Dist
+    from dit_loop import FastDiTLoop, StageData, tokenize_captions
+
+    enc = _tiny_encoder()
+    data = StageData(torch.randn(2, 1, 4, 2, 2), *tokenize_captions(enc.tokenizer, [["a red circle"]] * 2, 16))
+
+    def make():
+        return FastDiTLoop(_tiny_dit(), enc, enc.encode([""]), Dist(), lr=1e-3, warmup_steps=1, ema_decay=0.9,
+                           text_dropout=0.0, timestep={"name": "uniform"}, seed=0)
+
+    a = make()
+    saved = []
+    a.run_stage("t", data, steps=30, batch=2, until=float("inf"), checkpoint_every_s=0.0,
+                checkpoint=lambda pos: (saved.append(pos), a.save(tmp_path, pos, "run-a")))
+    assert saved[-1] == {"stage": "t", "stage_step": 30, "planned": 30} and len(saved) >= 3
+    b = make()
+    assert b.load(tmp_path, "another-run", 0) is None  # a checkpoint of a different run is ignored
+    assert b.load(tmp_path, "run-a", 0) == saved[-1] and b.global_step == 30
+    for (n, p), q in zip(a.model.named_parameters(), b.model.parameters()):
+        assert torch.equal(p, q), n
+    assert all(torch.equal(x, y) for x, y in zip(a.ema, b.ema))
+    sa, sb = a.opt.state_dict()["state"], b.opt.state_dict()["state"]
+    assert sa.keys() == sb.keys() and all(torch.equal(sa[i][k], sb[i][k]) for i in sa for k in sa[i])
+    res = b.run_stage("t", data, steps=40, batch=2, until=float("inf"), start=30)
+    assert res["steps"] == 40 and b.global_step == 40

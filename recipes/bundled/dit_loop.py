@@ -18,10 +18,12 @@ on the device:
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -140,19 +142,27 @@ class FastDiTLoop:
 
     # ---- a stage --------------------------------------------------------------------------------------
     def run_stage(self, name: str, data: StageData, *, steps: int, batch: int, until: float,
-                  compile: bool = False, weight: float = 1.0, calib: tuple[int, int] = (10, 40)) -> dict:
+                  compile: bool = False, weight: float = 1.0, calib: tuple[int, int] = (10, 40), start: int = 0,
+                  checkpoint: Callable[[dict], None] | None = None, checkpoint_every_s: float = 120.0) -> dict:
         """Train one stage for ``steps`` or until ``until`` (time.time()); after ``calib`` steps the planned
-        step count is cut to what fits, so the cosine schedule still ends at the stage's end."""
+        step count is cut to what fits, so the cosine schedule still ends at the stage's end. ``start``:
+        resume at this stage step (``steps`` is then the planned count saved with the checkpoint).
+        ``checkpoint(position)`` is called about every ``checkpoint_every_s`` seconds and at the end."""
         fwd = self.model
         if compile:
             fwd = torch.compile(self.model)
-        t0 = time.time()
+        t0 = t_ckpt = time.time()
         loss_sum = torch.zeros((), device=self.device)
-        n_sum, done, t_cal, stopped = 0, 0, t0, False
+        n_sum, done, t_cal, stopped = 0, start, t0, False
+        if start:  # re-fit from here; min() below keeps the count fitted before the interruption
+            calib = (start + calib[0], start + calib[1])
         while done < steps:
             if done % 10 == 0 and _agree(float(time.time() > until), self.d):
                 stopped = True
                 break
+            if checkpoint is not None and done % 10 == 0 and done > start and time.time() - t_ckpt > checkpoint_every_s:
+                checkpoint({"stage": name, "stage_step": done, "planned": steps})
+                t_ckpt = time.time()
             if done == calib[0]:
                 if self.device.type == "cuda":
                     torch.cuda.synchronize()
@@ -161,7 +171,7 @@ class FastDiTLoop:
                 if self.device.type == "cuda":
                     torch.cuda.synchronize()
                 per = (time.time() - t_cal) / (calib[1] - calib[0])
-                fit = done + int((until - time.time()) / per)
+                fit = done + int((until - time.time()) / per)  # steps is the planned (or resumed) count
                 steps = int(_agree(float(max(done + 1, min(steps, fit))), self.d))
                 self._emit({"stage": name, "event": "calibrated", "s_per_step": round(per, 4), "steps": steps})
             frac = done / max(1, steps)
@@ -180,11 +190,13 @@ class FastDiTLoop:
             if done % self.log_every == 0 or done == steps:
                 row = {"stage": name, "step": done, "global_step": self.global_step, "lr": lr,
                        "loss": float(loss_sum) / n_sum, "elapsed_s": round(time.time() - t0, 1),
-                       "samples_per_s": round(done * batch * self.d.world / (time.time() - t0), 1)}
+                       "samples_per_s": round((done - start) * batch * self.d.world / (time.time() - t0), 1)}
                 loss_sum.zero_()
                 n_sum = 0
                 self.history.append(row)
                 self._emit(row)
+        if checkpoint is not None and done > start:
+            checkpoint({"stage": name, "stage_step": done, "planned": steps})
         return {"stage": name, "steps": done, "planned": steps, "stopped_by_budget": stopped, "batch": batch,
                 "ranks": self.d.world, "seconds": round(time.time() - t0, 1),
                 "last_loss": self.history[-1]["loss"] if self.history else None}
@@ -192,6 +204,57 @@ class FastDiTLoop:
     def _emit(self, row: dict) -> None:
         if self.log is not None and self.d.main:
             self.log(row)
+
+    # ---- checkpoints ---------------------------------------------------------------------------------
+    def save(self, directory: Path, position: dict, key: str) -> None:
+        """Rank 0 writes weights, EMA, AdamW state and the loop position to ``directory`` (atomic files; the
+        position JSON is written last and names the step the tensors hold). ``key`` identifies the run."""
+        if not self.d.main:
+            return
+        from safetensors.torch import save_file
+
+        from stepvid.video import atomic_path
+
+        directory.mkdir(parents=True, exist_ok=True)
+        t = {f"model.{k}": v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
+        t.update({f"ema.{i}": e.cpu().contiguous() for i, e in enumerate(self.ema)})
+        opt = self.opt.state_dict()
+        for i, st in opt["state"].items():
+            t.update({f"opt.{i}.{k}": v.detach().cpu().contiguous() for k, v in st.items()})
+        with atomic_path(directory / "state.safetensors") as tmp:
+            save_file(t, str(tmp), metadata={"global_step": str(self.global_step)})
+        meta = {"key": key, "global_step": self.global_step, "position": position, "history": self.history}
+        with atomic_path(directory / "position.json") as tmp:
+            Path(tmp).write_text(json.dumps(meta))
+
+    def load(self, directory: Path, key: str, seed: int) -> dict | None:
+        """Restore what :meth:`save` wrote, on every rank; None when there is no checkpoint of run ``key``.
+        The data/noise generator is reseeded from (seed, rank, step): weights, optimizer and position resume
+        exactly, the random stream does not."""
+        meta_path = directory / "position.json"
+        if not meta_path.exists():
+            return None
+        meta = json.loads(meta_path.read_text())
+        if meta.get("key") != key:
+            return None
+        from safetensors import safe_open
+
+        with safe_open(str(directory / "state.safetensors"), "pt") as f:
+            if int(f.metadata()["global_step"]) != meta["global_step"]:
+                raise ValueError(f"{directory}: state.safetensors is not the step position.json names")
+            t = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 - safe_open has no iterator
+        self.model.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith("model.")})
+        for i, e in enumerate(self.ema):
+            e.copy_(t[f"ema.{i}"])
+        opt = self.opt.state_dict()
+        for k, v in t.items():
+            if k.startswith("opt."):
+                _, i, name = k.split(".", 2)
+                opt["state"].setdefault(int(i), {})[name] = v
+        self.opt.load_state_dict(opt)
+        self.global_step, self.history = meta["global_step"], meta["history"]
+        self.gen.manual_seed(seed * 1000 + self.d.rank + 7919 * self.global_step)
+        return meta["position"]
 
     def ema_state_dict(self) -> dict[str, torch.Tensor]:
         names = [n for n, p in self.model.named_parameters() if p.requires_grad]

@@ -30,6 +30,7 @@ CPU dry run of everything at toy sizes: ``python recipes/bundled/run.py --phase 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import math
@@ -307,37 +308,51 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
     vae = VideoVAE.from_pretrained(work / "vae" / "vae_v2.safetensors", device=device, dtype=torch.float32).eval()
     enc = SmallBilingualEncoder.from_pretrained(work / "text_encoder", device=device)
     reserve = 40.0  # seconds kept for the final save and export
-    t_data = time.time()
-    data = []
-    for i, st in enumerate(stages):  # all stages' data first: at most ~35 % of the budget
-        left = deadline - time.time()
-        data.append(build_stage_data(st, [s["name"] for s in dcfg["stages"]].index(st["name"]), cfg, vae, enc, d,
-                                     workers, time.time() + 0.35 * left / (len(stages) - i)))
-    t_data = time.time() - t_data
     z = vae.config.z_channels  # the VAE file's, not the config's (a continued VAE keeps its architecture)
     model_cfg = dict(dcfg["model"], in_channels=z, out_channels=z, caption_channels=[enc.llm_dim, enc.clip_dim])
-    del vae
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
     torch.manual_seed(int(cfg["seed"]))
     model = build_dit(model_cfg)
     scale = float(dcfg["continue_lr_scale"]) if resume_export else 1.0
     if resume_export:
         load_sharded_safetensors(model, work / "bundled" / "transformer", dtype=torch.float32)
     neg = enc.encode([cfg["generate"]["negative_prompt"]], device=device)
+    seed = int(cfg["seed"]) + (7 if resume_export else 0)
     loop = FastDiTLoop(model, enc, neg, d, lr=float(dcfg["lr"]) * scale, warmup_steps=int(dcfg["warmup_steps"]),
                        ema_decay=float(dcfg["ema_decay"]), text_dropout=float(dcfg["text_dropout"]),
-                       timestep=dcfg["timestep"], seed=int(cfg["seed"]) + (7 if resume_export else 0),
-                       log=lambda r: log.info("dit %s", json.dumps(r)))
+                       timestep=dcfg["timestep"], seed=seed, log=lambda r: log.info("dit %s", json.dumps(r)))
+    # resume: a checkpoint of this very run (same stages, model, seed, start) continues where it stopped
+    run_key = hashlib.sha1(json.dumps([stages, model_cfg, seed, resume_export, dcfg["lr"]],
+                                      sort_keys=True).encode()).hexdigest()
+    ckpt_dir = work / "dit" / "ckpt"
+    position = loop.load(ckpt_dir, run_key, seed)
+    first = 0
+    if position is not None:
+        first = [s["name"] for s in stages].index(position["stage"])
+        log.info("DiT: resuming at stage %s step %d (global step %d)", position["stage"], position["stage_step"],
+                 loop.global_step)
+    t_data = time.time()
+    data = {}
+    for i, st in enumerate(stages[first:], first):  # the remaining stages' data first: at most ~35 % of the budget
+        left = deadline - time.time()
+        data[i] = build_stage_data(st, [s["name"] for s in dcfg["stages"]].index(st["name"]), cfg, vae, enc, d,
+                                   workers, time.time() + 0.35 * left / (len(stages) - i))
+    t_data = time.time() - t_data
+    del vae
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
     stop_at = deadline - reserve
     shares = [float(s.get("share", 1.0)) for s in stages]
     results = []
-    for i, (st, sd) in enumerate(zip(stages, data)):
-        now = time.time()
+    for i in range(first, len(stages)):
+        st, now = stages[i], time.time()
         until = now + (stop_at - now) * shares[i] / sum(shares[i:])
-        results.append(loop.run_stage(st["name"], sd, steps=int(st["steps"]), batch=int(st["batch_size"]),
-                                      until=until, compile=bool(st.get("compile", False)),
-                                      weight=float(st.get("loss_weight", 1.0))))
+        resumed = position is not None and i == first
+        results.append(loop.run_stage(
+            st["name"], data[i], steps=int(position["planned"] if resumed else st["steps"]),
+            batch=int(st["batch_size"]), until=until, compile=bool(st.get("compile", False)),
+            weight=float(st.get("loss_weight", 1.0)), start=int(position["stage_step"]) if resumed else 0,
+            checkpoint=lambda pos: loop.save(ckpt_dir, pos, run_key),
+            checkpoint_every_s=float(dcfg.get("checkpoint_minutes", 2.0)) * 60))
     if not d.main:
         return {}
     final = work / "dit" / "final"
@@ -350,7 +365,7 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
     (work / "dit" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in loop.history))
     return {"finished": True, "continued_from_export": resume_export, "global_step": loop.global_step,
             "data_seconds": round(t_data, 1), "stages": results, "ranks": d.world,
-            "samples_per_rank": {st["name"]: len(sd) for st, sd in zip(stages, data)},
+            "resumed_from": position, "samples_per_rank": {stages[i]["name"]: len(sd) for i, sd in data.items()},
             "last_metrics": loop.history[-3:]}
 
 
@@ -556,6 +571,9 @@ def main(argv: list[str] | None = None) -> int:
         if ph == "dit":
             if args.continue_dit or args.force:
                 state.data["done"] = [k for k in state.data["done"] if k not in ("dit", "export")]
+            if args.force and d.main:  # redo: drop the checkpoint a rerun would resume from
+                shutil.rmtree(work / "dit", ignore_errors=True)
+            barrier(d)
             run("dit", lambda u: phase_dit(cfg, work, d, u, workers, args.continue_dit), until)
             state.data["done"] = [k for k in state.data["done"] if k != "export"]
             run("export", lambda u: phase_export(cfg, work), until, ranks="main")

@@ -168,3 +168,19 @@ def test_fast_dit_loop_checkpoint_resumes_weights_optimizer_and_position(tmp_pat
     assert sa.keys() == sb.keys() and all(torch.equal(sa[i][k], sb[i][k]) for i in sa for k in sa[i])
     res = b.run_stage("t", data, steps=40, batch=2, until=float("inf"), start=30)
     assert res["steps"] == 40 and b.global_step == 40
+
+
+def test_vae_loop_checkpoints_on_rank_zero(tmp_path):
+    from vae_loop import train_vae
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(0)
+    vae = VideoVAE(VAEConfig.preset("tiny"))
+    calls = []
+    clips = torch.randint(0, 255, (2, 17, 32, 32, 3), dtype=torch.uint8)
+    train_vae(vae, clips, None, steps=4, batch_size=1, crop=32, device="cpu", log_every=1, checkpoint_every_s=0.0,
+              checkpoint=lambda: calls.append(vae.save_pretrained(tmp_path / "vae.safetensors")))
+    assert len(calls) == 4  # every log step once the interval has passed
+    again = VideoVAE.from_pretrained(tmp_path / "vae.safetensors", dtype=torch.float32)
+    assert all(torch.equal(a, b) for a, b in zip(again.state_dict().values(), vae.state_dict().values()))

@@ -160,12 +160,15 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     log.info("VAE data: %d clips + %d images per rank (x%d ranks) rendered in %.1f s", len(clips), len(images),
              d.world, time.time() - t0)
     psnr_before = eval_psnr(vae, held[:4], device) if d.main else 0.0
+    path.parent.mkdir(parents=True, exist_ok=True)
     barrier(d)
     summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
                         image_batch_size=int(v["image_batch_size"]), crop=int(v["crop"]), lr=float(v["lr"]),
                         kl_weight=float(v["kl_weight"]), device=device, deadline=deadline, seed=seed, dist=d,
                         warmup=int(v.get("warmup", 100)), freeze_encoder=bool(v.get("freeze_encoder", False)),
                         border_weight=float(v.get("border_weight", 1.0)), border_px=int(v.get("border_px", 16)),
+                        checkpoint=lambda: vae.save_pretrained(path),  # fp32 until the final bf16 save
+                        checkpoint_every_s=float(v.get("checkpoint_minutes", 2.0)) * 60,
                         log=lambda r: log.info("vae %s", json.dumps({k: round(x, 4) if isinstance(x, float) else x
                                                                      for k, x in r.items()})))
     del clips, images

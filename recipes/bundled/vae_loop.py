@@ -78,6 +78,8 @@ def train_vae(
     freeze_encoder: bool = False,
     border_weight: float = 1.0,
     border_px: int = 16,
+    checkpoint: Callable[[], None] | None = None,
+    checkpoint_every_s: float = 120.0,
 ) -> dict:
     """Train in place for ``steps`` (or until ``deadline``, a ``time.time()`` value); returns a summary.
 
@@ -92,6 +94,8 @@ def train_vae(
     on it — stays valid while reconstructions improve. ``border_weight``: pixels within ``border_px`` of the
     training crop's edge (the frame's, with whole-frame crops) weigh this much more in L1 and MSE (weighted
     means; the logged PSNR stays unweighted), against decoders that leave artefacts at the edges.
+    ``checkpoint()`` is called on rank 0 at a log step about every ``checkpoint_every_s`` seconds (the caller
+    saves the weights: they are the whole state, a rerun continues from them with a fresh warm-up).
     """
     from dist_util import Dist, average_gradients, broadcast_parameters, mean_over_ranks
 
@@ -121,7 +125,7 @@ def train_vae(
         return to_video(arr[idx, :, y0 : y0 + crop, x0 : x0 + crop])
 
     stop = torch.zeros((), device=device)
-    t_cal = t0
+    t_cal = t_ckpt = t0
     for step in range(steps):
         if step % 10 == 0 and deadline is not None:  # all ranks stop at the same step
             stop.fill_(float(time.time() > deadline))
@@ -189,5 +193,8 @@ def train_vae(
             hist.append(rec_)
             if d.main and log is not None:
                 log(rec_)
+            if d.main and checkpoint is not None and time.time() - t_ckpt > checkpoint_every_s:
+                checkpoint()
+                t_ckpt = time.time()
     vae.eval()
     return {"steps": done, "seconds": time.time() - t0, "history": hist}

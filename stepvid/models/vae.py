@@ -402,7 +402,7 @@ class VideoVAE(nn.Module):
         path = Path(path)
         if path.suffix != ".safetensors":
             path = path / _RELEASED_FILE
-        state = {k: v.detach().contiguous() for k, v in self.state_dict().items()}
+        state = {k: v.detach().cpu().contiguous() for k, v in self.state_dict().items()}
         with atomic_path(path) as tmp:
             save_file(state, str(tmp), metadata={_CONFIG_METADATA_KEY: self.config.to_json()})
         return path

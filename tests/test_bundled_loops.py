@@ -1,5 +1,5 @@
 """The bundled recipe's training loops (recipes/bundled/dit_loop.py, dist_util.py): gradient averaging over
-processes equals the closed-form mean, caption tokenization matches the tokenizer, and the device-resident DiT
+processes equals the closed-form mean, ranks agree on rank 0's decisions, caption tokenization matches the tokenizer, and the device-resident DiT
 loop learns a tiny dataset."""
 
 from __future__ import annotations
@@ -19,19 +19,20 @@ def _avg_worker(rank: int, world: int, port: int, out: dict) -> None:
 
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world),
                       LOCAL_RANK=str(rank))
-    from dist_util import average_gradients, gather_rows, init
+    from dist_util import agree, average_gradients
 
-    d = init("cpu")
+    from stepvid.train.distributed import init_distributed
+
+    d = init_distributed(device="cpu")
     lin = torch.nn.Linear(3, 2)
     lin.weight.grad = torch.full((2, 3), float(rank + 1))
     lin.bias.grad = None if rank == 0 else torch.tensor([4.0, -2.0])  # a missing grad counts as zero
     average_gradients(list(lin.parameters()), d)
-    rows = gather_rows(torch.arange(rank + 1, dtype=torch.float32)[:, None], d)  # uneven row counts
-    out[rank] = (lin.weight.grad.clone(), lin.bias.grad.clone(), rows)
+    out[rank] = (lin.weight.grad.clone(), lin.bias.grad.clone(), agree(10.0 + rank, d))
     torch.distributed.destroy_process_group()
 
 
-def test_average_gradients_and_gather_over_two_processes():
+def test_average_gradients_and_agree_over_two_processes():
     import socket
 
     with socket.socket() as s:
@@ -40,10 +41,10 @@ def test_average_gradients_and_gather_over_two_processes():
     out = mp.Manager().dict()
     mp.spawn(_avg_worker, args=(2, port, out), nprocs=2, join=True)
     for rank in range(2):
-        w, b, rows = out[rank]
+        w, b, agreed = out[rank]
         torch.testing.assert_close(w, torch.full((2, 3), 1.5))  # (1 + 2) / 2
         torch.testing.assert_close(b, torch.tensor([2.0, -1.0]))  # (0 + [4, -2]) / 2
-        torch.testing.assert_close(rows[:, 0], torch.tensor([0.0, 0.0, 1.0]))  # rank 0: [0]; rank 1: [0, 1]
+        assert agreed == 10.0  # rank 0's value on every rank
 
 
 def _tiny_encoder():
@@ -81,8 +82,9 @@ def test_tokenize_captions_matches_the_tokenizer():
 def test_fast_dit_loop_learns_a_tiny_dataset():
     """Two scenes, each with its own caption pair: the flow-matching loss falls by > 3x, the EMA differs from
     the live weights, and the exported EMA state has exactly the model's keys."""
-    from dist_util import Dist
     from dit_loop import FastDiTLoop, StageData, tokenize_captions
+
+    from stepvid.train.distributed import DistInfo
 
     enc = _tiny_encoder()
     torch.manual_seed(0)
@@ -91,7 +93,7 @@ def test_fast_dit_loop_learns_a_tiny_dataset():
     data = StageData(latents, *tokenize_captions(enc.tokenizer, caps, 16))
     model = _tiny_dit()
     rows = []
-    loop = FastDiTLoop(model, enc, enc.encode([""]), Dist(), lr=1e-2, warmup_steps=5, ema_decay=0.9,
+    loop = FastDiTLoop(model, enc, enc.encode([""]), DistInfo(), lr=1e-2, warmup_steps=5, ema_decay=0.9,
                        text_dropout=0.1, timestep={"name": "uniform"}, seed=0, log=rows.append, log_every=25)
     res = loop.run_stage("t", data, steps=500, batch=16, until=float("inf"))
     assert res["steps"] == 500 and not res["stopped_by_budget"]
@@ -103,13 +105,14 @@ def test_fast_dit_loop_learns_a_tiny_dataset():
 
 
 def test_fast_dit_loop_stops_at_its_deadline():
-    from dist_util import Dist
     from dit_loop import FastDiTLoop, StageData, tokenize_captions
+
+    from stepvid.train.distributed import DistInfo
 
     enc = _tiny_encoder()
     data = StageData(torch.randn(2, 1, 4, 2, 2), *tokenize_captions(enc.tokenizer, [["a red circle"]] * 2, 16))
     model = _tiny_dit()
-    loop = FastDiTLoop(model, enc, enc.encode([""]), Dist(), lr=1e-3, warmup_steps=1, ema_decay=0.9,
+    loop = FastDiTLoop(model, enc, enc.encode([""]), DistInfo(), lr=1e-3, warmup_steps=1, ema_decay=0.9,
                        text_dropout=0.0, timestep={"name": "uniform"}, seed=0)
     res = loop.run_stage("t", data, steps=100, batch=2, until=0.0)  # a deadline already past
     assert res["steps"] == 0 and res["stopped_by_budget"]
@@ -143,14 +146,15 @@ def test_decoder_only_vae_training_keeps_the_latent_space():
 
 
 def test_fast_dit_loop_checkpoint_resumes_weights_optimizer_and_position(tmp_path):
-    from dist_util import Dist
     from dit_loop import FastDiTLoop, StageData, tokenize_captions
+
+    from stepvid.train.distributed import DistInfo
 
     enc = _tiny_encoder()
     data = StageData(torch.randn(2, 1, 4, 2, 2), *tokenize_captions(enc.tokenizer, [["a red circle"]] * 2, 16))
 
     def make():
-        return FastDiTLoop(_tiny_dit(), enc, enc.encode([""]), Dist(), lr=1e-3, warmup_steps=1, ema_decay=0.9,
+        return FastDiTLoop(_tiny_dit(), enc, enc.encode([""]), DistInfo(), lr=1e-3, warmup_steps=1, ema_decay=0.9,
                            text_dropout=0.0, timestep={"name": "uniform"}, seed=0)
 
     a = make()
@@ -163,7 +167,8 @@ def test_fast_dit_loop_checkpoint_resumes_weights_optimizer_and_position(tmp_pat
     assert b.load(tmp_path, "run-a", 0) == saved[-1] and b.global_step == 30
     for (n, p), q in zip(a.model.named_parameters(), b.model.parameters()):
         assert torch.equal(p, q), n
-    assert all(torch.equal(x, y) for x, y in zip(a.ema, b.ema))
+    assert a.ema.shadow.keys() == b.ema.shadow.keys()
+    assert all(torch.equal(a.ema.shadow[n], b.ema.shadow[n]) for n in a.ema.shadow)
     sa, sb = a.opt.state_dict()["state"], b.opt.state_dict()["state"]
     assert sa.keys() == sb.keys() and all(torch.equal(sa[i][k], sb[i][k]) for i in sa for k in sa[i])
     res = b.run_stage("t", data, steps=40, batch=2, until=float("inf"), start=30)

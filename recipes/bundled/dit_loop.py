@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-import torch.distributed as dist
+from dist_util import agree, average_gradients, broadcast_parameters
 
-from stepvid.diffusion.flow import interpolate, make_density, per_sample_mse
+from stepvid.diffusion.flow import flow_matching_loss, interpolate, make_density
 from stepvid.models.text.base import TextEmbeddings
-
-CLIP_LEN = 77
+from stepvid.models.text.small import CLIP_LEN
+from stepvid.train.ema import EMA
 
 
 @dataclass
@@ -62,15 +62,6 @@ def _prefix_mask(lengths: torch.Tensor, size: int) -> torch.Tensor:
     return (torch.arange(size, device=lengths.device)[None] < lengths[:, None]).long()
 
 
-def _agree(value: float, d) -> float:
-    """Rank 0's ``value`` on every rank."""
-    if d.world == 1:
-        return value
-    t = torch.tensor([value], dtype=torch.float64, device=d.device)
-    dist.broadcast(t, src=0)
-    return float(t)
-
-
 class FastDiTLoop:
     """Trains ``model`` through a list of stages, each fitted to its share of a wall-clock budget."""
 
@@ -78,8 +69,6 @@ class FastDiTLoop:
                  warmup_steps: int, ema_decay: float, text_dropout: float, timestep: dict, seed: int,
                  grad_clip: float = 1.0, min_lr_ratio: float = 0.1, log: Callable[[dict], None] | None = None,
                  log_every: int = 100):
-        from dist_util import broadcast_parameters
-
         self.d, self.model, self.enc = d, model, encoder
         self.device = d.device
         self.model.to(self.device).train()
@@ -90,9 +79,9 @@ class FastDiTLoop:
         self.params = [p for p in model.parameters() if p.requires_grad]
         cuda = self.device.type == "cuda"
         self.opt = torch.optim.AdamW(self.params, lr=lr, betas=(0.9, 0.99), weight_decay=0.0, fused=cuda)
-        self.ema = [p.detach().float().clone() for p in self.params]
+        self.ema = EMA(model, ema_decay)
         self.lr, self.warmup, self.min_lr_ratio = lr, warmup_steps, min_lr_ratio
-        self.ema_decay, self.text_dropout, self.grad_clip = ema_decay, text_dropout, grad_clip
+        self.text_dropout, self.grad_clip = text_dropout, grad_clip
         self.density = make_density(timestep)
         self.gen = torch.Generator(device=self.device).manual_seed(seed * 1000 + d.rank)
         self.amp = torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=cuda)
@@ -117,8 +106,6 @@ class FastDiTLoop:
         )
 
     def step(self, fwd, data: StageData, batch: int, lr: float, weight: float) -> torch.Tensor:
-        from dist_util import average_gradients
-
         idx = torch.randint(len(data), (batch,), generator=self.gen, device=self.device)
         x1 = data.latents[idx].float()
         text = self._text(data, idx, batch)
@@ -127,7 +114,7 @@ class FastDiTLoop:
         x = interpolate(noise, x1, tau)
         with self.amp:
             v = fwd(x, tau, text.llm, text.clip, text.cross_attention_mask())
-        loss = per_sample_mse(v, x1 - noise).mean() * weight
+        loss = flow_matching_loss(v, noise, x1) * weight
         for g in self.opt.param_groups:
             g["lr"] = lr
         self.opt.zero_grad(set_to_none=True)
@@ -135,8 +122,7 @@ class FastDiTLoop:
         average_gradients(self.params, self.d)
         torch.nn.utils.clip_grad_norm_(self.params, self.grad_clip, foreach=self.device.type == "cuda")
         self.opt.step()
-        with torch.no_grad():
-            torch._foreach_lerp_(self.ema, [p.detach().float() for p in self.params], 1.0 - self.ema_decay)
+        self.ema.update(self.model)
         self.global_step += 1
         return loss.detach()
 
@@ -147,7 +133,8 @@ class FastDiTLoop:
         """Train one stage for ``steps`` or until ``until`` (time.time()); after ``calib`` steps the planned
         step count is cut to what fits, so the cosine schedule still ends at the stage's end. ``start``:
         resume at this stage step (``steps`` is then the planned count saved with the checkpoint).
-        ``checkpoint(position)`` is called about every ``checkpoint_every_s`` seconds and at the end."""
+        ``checkpoint(position)`` is called on every rank about every ``checkpoint_every_s`` seconds (rank 0's
+        clock decides) and at the end."""
         fwd = self.model
         if compile:
             fwd = torch.compile(self.model)
@@ -157,10 +144,11 @@ class FastDiTLoop:
         if start:  # re-fit from here; min() below keeps the count fitted before the interruption
             calib = (start + calib[0], start + calib[1])
         while done < steps:
-            if done % 10 == 0 and _agree(float(time.time() > until), self.d):
+            if done % 10 == 0 and agree(float(time.time() > until), self.d):
                 stopped = True
                 break
-            if checkpoint is not None and done % 10 == 0 and done > start and time.time() - t_ckpt > checkpoint_every_s:
+            if (checkpoint is not None and done % 10 == 0 and done > start
+                    and agree(float(time.time() - t_ckpt > checkpoint_every_s), self.d)):  # all ranks save
                 checkpoint({"stage": name, "stage_step": done, "planned": steps})
                 t_ckpt = time.time()
             if done == calib[0]:
@@ -172,7 +160,7 @@ class FastDiTLoop:
                     torch.cuda.synchronize()
                 per = (time.time() - t_cal) / (calib[1] - calib[0])
                 fit = done + int((until - time.time()) / per)  # steps is the planned (or resumed) count
-                steps = int(_agree(float(max(done + 1, min(steps, fit))), self.d))
+                steps = int(agree(float(max(done + 1, min(steps, fit))), self.d))
                 self._emit({"stage": name, "event": "calibrated", "s_per_step": round(per, 4), "steps": steps})
             frac = done / max(1, steps)
             lr = self.lr * min(1.0, (done + 1) / self.warmup) * (
@@ -190,7 +178,7 @@ class FastDiTLoop:
             if done % self.log_every == 0 or done == steps:
                 row = {"stage": name, "step": done, "global_step": self.global_step, "lr": lr,
                        "loss": float(loss_sum) / n_sum, "elapsed_s": round(time.time() - t0, 1),
-                       "samples_per_s": round((done - start) * batch * self.d.world / (time.time() - t0), 1)}
+                       "samples_per_s": round((done - start) * batch * self.d.world_size / (time.time() - t0), 1)}
                 loss_sum.zero_()
                 n_sum = 0
                 self.history.append(row)
@@ -198,66 +186,38 @@ class FastDiTLoop:
         if checkpoint is not None and done > start:
             checkpoint({"stage": name, "stage_step": done, "planned": steps})
         return {"stage": name, "steps": done, "planned": steps, "stopped_by_budget": stopped, "batch": batch,
-                "ranks": self.d.world, "seconds": round(time.time() - t0, 1),
+                "ranks": self.d.world_size, "seconds": round(time.time() - t0, 1),
                 "last_loss": self.history[-1]["loss"] if self.history else None}
 
     def _emit(self, row: dict) -> None:
-        if self.log is not None and self.d.main:
+        if self.log is not None and self.d.is_main:
             self.log(row)
 
     # ---- checkpoints ---------------------------------------------------------------------------------
-    def save(self, directory: Path, position: dict, key: str) -> None:
-        """Rank 0 writes weights, EMA, AdamW state and the loop position to ``directory`` (atomic files; the
-        position JSON is written last and names the step the tensors hold). ``key`` identifies the run."""
-        if not self.d.main:
-            return
-        from safetensors.torch import save_file
+    def save(self, run_dir: Path, position: dict, key: str) -> None:
+        """All ranks: :func:`stepvid.train.checkpoint.save_checkpoint` (weights, AdamW, EMA, atomic folder)
+        under ``run_dir/checkpoints``, with the loop position, history and run ``key`` in its state."""
+        from stepvid.train.checkpoint import save_checkpoint
 
-        from stepvid.video import atomic_path
+        save_checkpoint(run_dir, self.global_step, self.model, self.opt,
+                        {"key": key, "position": position, "history": self.history}, self.d.rank,
+                        self.d.world_size, ema=self.ema.shadow, keep_last=1)
 
-        directory.mkdir(parents=True, exist_ok=True)
-        t = {f"model.{k}": v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
-        t.update({f"ema.{i}": e.cpu().contiguous() for i, e in enumerate(self.ema)})
-        opt = self.opt.state_dict()
-        for i, st in opt["state"].items():
-            t.update({f"opt.{i}.{k}": v.detach().cpu().contiguous() for k, v in st.items()})
-        with atomic_path(directory / "state.safetensors") as tmp:
-            save_file(t, str(tmp), metadata={"global_step": str(self.global_step)})
-        meta = {"key": key, "global_step": self.global_step, "position": position, "history": self.history}
-        with atomic_path(directory / "position.json") as tmp:
-            Path(tmp).write_text(json.dumps(meta))
-
-    def load(self, directory: Path, key: str, seed: int) -> dict | None:
-        """Restore what :meth:`save` wrote, on every rank; None when there is no checkpoint of run ``key``.
+    def load(self, run_dir: Path, key: str, seed: int) -> dict | None:
+        """Restore the latest checkpoint in ``run_dir`` on every rank; None when there is none of run ``key``.
         The data/noise generator is reseeded from (seed, rank, step): weights, optimizer and position resume
         exactly, the random stream does not."""
-        meta_path = directory / "position.json"
-        if not meta_path.exists():
-            return None
-        meta = json.loads(meta_path.read_text())
-        if meta.get("key") != key:
-            return None
-        from safetensors import safe_open
+        from stepvid.train.checkpoint import latest_checkpoint, load_checkpoint
 
-        with safe_open(str(directory / "state.safetensors"), "pt") as f:
-            if int(f.metadata()["global_step"]) != meta["global_step"]:
-                raise ValueError(f"{directory}: state.safetensors is not the step position.json names")
-            t = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 - safe_open has no iterator
-        self.model.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith("model.")})
-        for i, e in enumerate(self.ema):
-            e.copy_(t[f"ema.{i}"])
-        opt = self.opt.state_dict()
-        for k, v in t.items():
-            if k.startswith("opt."):
-                _, i, name = k.split(".", 2)
-                opt["state"].setdefault(int(i), {})[name] = v
-        self.opt.load_state_dict(opt)
-        self.global_step, self.history = meta["global_step"], meta["history"]
+        ck = latest_checkpoint(run_dir)
+        if ck is None or json.loads((ck / "state.json").read_text()).get("key") != key:
+            return None
+        meta = load_checkpoint(ck, self.model, self.opt, self.d.rank, self.d.world_size, ema=self.ema.shadow)
+        self.global_step, self.history = meta["step"], meta["history"]
         self.gen.manual_seed(seed * 1000 + self.d.rank + 7919 * self.global_step)
         return meta["position"]
 
     def ema_state_dict(self) -> dict[str, torch.Tensor]:
-        names = [n for n, p in self.model.named_parameters() if p.requires_grad]
         out = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
-        out.update({n: e.cpu().clone() for n, e in zip(names, self.ema)})
+        out.update({n: e.cpu().clone() for n, e in self.ema.shadow.items()})
         return out

@@ -132,10 +132,10 @@ def render_stack(jobs: list[wd.RenderJob], workers: int | None) -> np.ndarray:
 
 def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) -> dict:
     """Train (or continue) the VAE; with several ranks each renders and trains on its own share of clips."""
-    from dist_util import barrier
     from vae_loop import eval_psnr, train_vae
 
     from stepvid.models.vae import VideoVAE
+    from stepvid.train.distributed import barrier
 
     v, t, seed = cfg["vae"], cfg["target"], int(cfg["seed"])
     device = d.device
@@ -149,19 +149,19 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
         vae = VideoVAE(vae_config(cfg)).to(device)
     n_params = sum(p.numel() for p in vae.parameters())
     t0 = time.time()
-    mine = range(d.rank, int(v["clips"]), d.world)
+    mine = range(d.rank, int(v["clips"]), d.world_size)
     clips = torch.from_numpy(render_stack([wd.RenderJob(seed + 11, i, t["height"], t["width"], 17) for i in mine],
                                           workers)).to(device)
-    mine = range(d.rank, int(v["images"]), d.world)
+    mine = range(d.rank, int(v["images"]), d.world_size)
     images = torch.from_numpy(render_stack([wd.RenderJob(seed + 12, i, t["height"], t["width"], 1) for i in mine],
                                            workers)).to(device)
     held = list(render_stack([wd.RenderJob(seed + 13, i, t["height"], t["width"], t["frames"], "heldout")
-                              for i in range(v["eval_clips"])], workers)) if d.main else []
+                              for i in range(v["eval_clips"])], workers)) if d.is_main else []
     log.info("VAE data: %d clips + %d images per rank (x%d ranks) rendered in %.1f s", len(clips), len(images),
-             d.world, time.time() - t0)
-    psnr_before = eval_psnr(vae, held[:4], device) if d.main else 0.0
+             d.world_size, time.time() - t0)
+    psnr_before = eval_psnr(vae, held[:4], device) if d.is_main else 0.0
     path.parent.mkdir(parents=True, exist_ok=True)
-    barrier(d)
+    barrier()
     summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
                         image_batch_size=int(v["image_batch_size"]), crop=int(v["crop"]), lr=float(v["lr"]),
                         kl_weight=float(v["kl_weight"]), device=device, deadline=deadline, seed=seed, dist=d,
@@ -173,13 +173,13 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
                                                                      for k, x in r.items()})))
     del clips, images
     round_bf16_(vae)
-    if not d.main:
+    if not d.is_main:
         return {}
     psnr = eval_psnr(vae, held, device)
     path.parent.mkdir(parents=True, exist_ok=True)
     vae.to(torch.bfloat16).save_pretrained(path)
     return {"params": n_params, "steps": summary["steps"], "train_seconds": round(summary["seconds"], 1),
-            "ranks": d.world, "continued": continued, "decoder_only": bool(v.get("freeze_encoder", False)),
+            "ranks": d.world_size, "continued": continued, "decoder_only": bool(v.get("freeze_encoder", False)),
             "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": round(psnr_before, 2),
             "eval_clips": len(held), "last": summary["history"][-1] if summary["history"] else None}
 
@@ -256,7 +256,7 @@ def build_stage_data(stage: dict, stage_index: int, cfg: dict, vae, enc, d, work
 
     seed = int(cfg["seed"]) + 100 + stage_index
     n, f, h, w = int(stage["samples"]), int(stage["frames"]), int(stage["height"]), int(stage["width"])
-    jobs = [wd.RenderJob(seed, i, h, w, f) for i in range(d.rank, n, d.world)]
+    jobs = [wd.RenderJob(seed, i, h, w, f) for i in range(d.rank, n, d.world_size)]
     chunk = 2048 if f == 1 else 256
     device = d.device
     keys = [f"{lang}_{style}" for lang in wd.LANGS for style in wd.STYLES]
@@ -282,13 +282,13 @@ def build_stage_data(stage: dict, stage_index: int, cfg: dict, vae, enc, d, work
 def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, resume_export: bool = False) -> dict:
     """Train the DiT through the stage cascade with ``dit_loop.FastDiTLoop``; rank 0 writes
     ``dit/final/{model,ema}.safetensors`` (what ``export`` ships)."""
-    from dist_util import barrier
     from dit_loop import FastDiTLoop
     from safetensors.torch import save_file
 
     from stepvid.checkpoints import load_sharded_safetensors
     from stepvid.models.text.small import SmallBilingualEncoder
     from stepvid.models.vae import VideoVAE
+    from stepvid.train.distributed import barrier
     from stepvid.train.dit_trainer import build_dit
     from stepvid.video import atomic_path
 
@@ -298,11 +298,11 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
     if resume_export:  # continue from a previous call's exported model (fresh machine: no checkpoints)
         if not (work / "bundled" / "transformer").is_dir():
             raise FileNotFoundError(f"--continue-dit needs {work / 'bundled'}: pass --from <a dit call's files>")
-        if d.main:
+        if d.is_main:
             for name in ("vae", "text_encoder"):
                 if not (work / name).exists():
                     shutil.copytree(work / "bundled" / name, work / name)
-        barrier(d)
+        barrier()
         keep = set(dcfg["continue_stages"])
         stages = [s for s in stages if s["name"] in keep]
     for need in ("vae/vae_v2.safetensors", "text_encoder/model.safetensors"):
@@ -326,7 +326,7 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
     # resume: a checkpoint of this very run (same stages, model, seed, start) continues where it stopped
     run_key = hashlib.sha1(json.dumps([stages, model_cfg, seed, resume_export, dcfg["lr"]],
                                       sort_keys=True).encode()).hexdigest()
-    ckpt_dir = work / "dit" / "ckpt"
+    ckpt_dir = work / "dit"  # checkpoints/step-N/ as written by stepvid.train.checkpoint
     position = loop.load(ckpt_dir, run_key, seed)
     first = 0
     if position is not None:
@@ -356,7 +356,7 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
             weight=float(st.get("loss_weight", 1.0)), start=int(position["stage_step"]) if resumed else 0,
             checkpoint=lambda pos: loop.save(ckpt_dir, pos, run_key),
             checkpoint_every_s=float(dcfg.get("checkpoint_minutes", 2.0)) * 60))
-    if not d.main:
+    if not d.is_main:
         return {}
     final = work / "dit" / "final"
     final.mkdir(parents=True, exist_ok=True)
@@ -367,7 +367,7 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
     (final / "model_config.json").write_text(json.dumps(model_cfg))
     (work / "dit" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in loop.history))
     return {"finished": True, "continued_from_export": resume_export, "global_step": loop.global_step,
-            "data_seconds": round(t_data, 1), "stages": results, "ranks": d.world,
+            "data_seconds": round(t_data, 1), "stages": results, "ranks": d.world_size,
             "resumed_from": position, "samples_per_rank": {stages[i]["name"]: len(sd) for i, sd in data.items()},
             "last_metrics": loop.history[-3:]}
 
@@ -502,19 +502,19 @@ def main(argv: list[str] | None = None) -> int:
     start = time.time()
     deadline = start + 60 * args.budget_minutes - 20  # 20 s for packing the results
 
-    from dist_util import barrier, init
+    from stepvid.train.distributed import barrier, init_distributed
 
-    d = init(args.device)
+    d = init_distributed(device=args.device)
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    if d.main:
+    if d.is_main:
         handlers.append(logging.FileHandler(work / "log.txt"))
-    logging.basicConfig(level=logging.INFO if d.main else logging.WARNING,
+    logging.basicConfig(level=logging.INFO if d.is_main else logging.WARNING,
                         format=f"%(asctime)s %(name)s[{d.rank}] %(message)s", handlers=handlers, force=True)
-    if args.src and d.main:
+    if args.src and d.is_main:
         log.info("unpacked %s from %s", unpack(args.src, work), args.src)
-    barrier(d)
+    barrier()
     if args.phase == "install":
         src = work / "bundled"
         if not (src / "stepvid.json").exists():
@@ -533,13 +533,13 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("--out is required for training phases")
     cfg = load_cfg(args.config, (TINY if args.tiny else []) + args.overrides)
     device = d.device
-    workers = args.workers if args.workers is not None else max(1, (os.cpu_count() or 2) // d.world - 1)
+    workers = args.workers if args.workers is not None else max(1, (os.cpu_count() or 2) // d.world_size - 1)
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True  # fixed shapes per phase: let cuDNN pick its conv3d kernels
     state = State(work)
-    report: dict[str, Any] = {"phase": args.phase, "device": str(device), "ranks": d.world,
+    report: dict[str, Any] = {"phase": args.phase, "device": str(device), "ranks": d.world_size,
                               "budget_minutes": args.budget_minutes}
     if device.type == "cuda":
         report["gpu"] = torch.cuda.get_device_name(device)
@@ -551,9 +551,9 @@ def main(argv: list[str] | None = None) -> int:
             report[key] = state.data["reports"].get(key)
             return
         t0 = time.time()
-        res = fn(until) if ranks == "all" or d.main else {}
-        barrier(d)
-        if not d.main:
+        res = fn(until) if ranks == "all" or d.is_main else {}
+        barrier()
+        if not d.is_main:
             return
         res["wall_s"] = round(time.time() - t0, 1)
         report[key] = res
@@ -574,9 +574,9 @@ def main(argv: list[str] | None = None) -> int:
         if ph == "dit":
             if args.continue_dit or args.force:
                 state.data["done"] = [k for k in state.data["done"] if k not in ("dit", "export")]
-            if args.force and d.main:  # redo: drop the checkpoint a rerun would resume from
+            if args.force and d.is_main:  # redo: drop the checkpoint a rerun would resume from
                 shutil.rmtree(work / "dit", ignore_errors=True)
-            barrier(d)
+            barrier()
             run("dit", lambda u: phase_dit(cfg, work, d, u, workers, args.continue_dit), until)
             state.data["done"] = [k for k in state.data["done"] if k != "export"]
             run("export", lambda u: phase_export(cfg, work), until, ranks="main")
@@ -584,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         if ph == "export":
             run("export", lambda u: phase_export(cfg, work), until, ranks="main")
             tag, names = "dit", ["bundled", "state.json"]
-    if not d.main:
+    if not d.is_main:
         return 0
     parts = pack(work, names, args.out, tag)
     report["artifacts"] = [p.name for p in parts]

@@ -87,7 +87,7 @@ def train_vae(
     16-aligned offset to ``crop`` pixels; the loss is L1 + ``mse_weight``·MSE on pixels plus
     ``kl_weight``·KL of the posterior. The step never reads a tensor on the host (data, crops and
     statistics stay on the device; the host syncs only every ``log_every`` steps), so the GPU is never idle
-    waiting for Python. With ``dist`` (``dist_util.Dist``) every rank trains on its own data and gradients
+    waiting for Python. With ``dist`` (``stepvid.train.distributed.DistInfo``) every rank trains on its own data and gradients
     are averaged; the deadline is agreed on by rank 0.
 
     ``freeze_encoder``: train the decoder only (encoder frozen, no KL), so the latent space — and a DiT trained
@@ -97,9 +97,11 @@ def train_vae(
     ``checkpoint()`` is called on rank 0 at a log step about every ``checkpoint_every_s`` seconds (the caller
     saves the weights: they are the whole state, a rerun continues from them with a fresh warm-up).
     """
-    from dist_util import Dist, average_gradients, broadcast_parameters, mean_over_ranks
+    from dist_util import agree, average_gradients, broadcast_parameters
 
-    d = dist or Dist(device=torch.device(device))
+    from stepvid.train.distributed import DistInfo, all_reduce_mean
+
+    d = dist or DistInfo(device=torch.device(device))
     device = torch.device(device)
     vae.to(device).train()
     broadcast_parameters(vae, d)
@@ -124,15 +126,11 @@ def train_vae(
         y0, x0 = int(off[0]), int(off[1])
         return to_video(arr[idx, :, y0 : y0 + crop, x0 : x0 + crop])
 
-    stop = torch.zeros((), device=device)
+    w = border_weights(crop, crop, border_weight, border_px, device)  # every batch is crop x crop
     t_cal = t_ckpt = t0
     for step in range(steps):
-        if step % 10 == 0 and deadline is not None:  # all ranks stop at the same step
-            stop.fill_(float(time.time() > deadline))
-            if d.world > 1:
-                torch.distributed.broadcast(stop, src=0)
-            if bool(stop):
-                break
+        if step % 10 == 0 and deadline is not None and agree(float(time.time() > deadline), d):
+            break  # all ranks stop at the same step
         if deadline is not None and step in (10, 40):  # fit the planned steps to the budget (LR ends annealed)
             if device.type == "cuda":
                 torch.cuda.synchronize()
@@ -140,11 +138,9 @@ def train_vae(
                 t_cal = time.time()
             else:
                 per = (time.time() - t_cal) / 30
-                fit = torch.tensor(float(min(steps, step + int((deadline - time.time()) / per))), device=device)
-                if d.world > 1:
-                    torch.distributed.broadcast(fit, src=0)
+                fit = agree(float(min(steps, step + int((deadline - time.time()) / per))), d)
                 steps = max(step + 1, int(fit))
-                if log is not None and d.main:
+                if log is not None and d.is_main:
                     log({"event": "calibrated", "s_per_step": round(per, 4), "steps": steps})
         if step >= steps:
             break
@@ -165,11 +161,10 @@ def train_vae(
                 else:
                     rec, mean, logvar = vae(x)
             rec = rec.float()
-            w = border_weights(x.shape[-2], x.shape[-1], border_weight, border_px, device)
             err = rec - x
-            l1 = (err.abs() * w).mean() / w.mean()
-            mse = err.pow(2).mean()
-            loss = l1 + mse_weight * (err.pow(2) * w).mean() / w.mean()
+            sq = err.pow(2)
+            mse = sq.mean()
+            loss = ((err.abs() + mse_weight * sq) * w).mean() / w.mean()  # weighted L1 + weighted MSE
             if not freeze_encoder:
                 kl = 0.5 * (mean.float().pow(2) + logvar.float().exp() - 1 - logvar.float()).mean()
                 loss = loss + kl_weight * kl
@@ -181,7 +176,7 @@ def train_vae(
         opt.step()
         done, n_acc = step + 1, n_acc + 1
         if step % log_every == 0 or step == steps - 1:
-            vals = {k: mean_over_ranks(float(v) / n_acc, d) for k, v in acc.items()}
+            vals = dict(zip(acc, all_reduce_mean(torch.stack(list(acc.values())) / n_acc).tolist()))
             rec_ = {"step": step, "loss": vals["loss"], "grad_norm": float(gn), "lr": opt.param_groups[0]["lr"],
                     "elapsed_s": time.time() - t0, "steps_per_s": done / (time.time() - t0),
                     "video_psnr": float(10 * math.log10(4.0 / max(vals["video_mse"], 1e-10)))}
@@ -191,9 +186,9 @@ def train_vae(
                 v.zero_()
             n_acc = 0
             hist.append(rec_)
-            if d.main and log is not None:
+            if d.is_main and log is not None:
                 log(rec_)
-            if d.main and checkpoint is not None and time.time() - t_ckpt > checkpoint_every_s:
+            if d.is_main and checkpoint is not None and time.time() - t_ckpt > checkpoint_every_s:
                 checkpoint()
                 t_ckpt = time.time()
     vae.eval()

@@ -24,9 +24,11 @@ class EMA:
 
     @torch.no_grad()
     def update(self, model: nn.Module) -> None:
-        for n, p in model.named_parameters():
-            if n in self.shadow:
-                self.shadow[n].lerp_(p.detach().float(), 1.0 - self.decay)
+        names = [n for n, _ in model.named_parameters() if n in self.shadow]
+        params = dict(model.named_parameters())
+        # one multi-tensor kernel per dtype group instead of a launch per parameter
+        torch._foreach_lerp_([self.shadow[n] for n in names], [params[n].detach().float() for n in names],
+                             1.0 - self.decay)
 
 
 def average_weights(

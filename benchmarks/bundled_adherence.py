@@ -76,11 +76,7 @@ def vae_psnr(model_dir: Path, n: int, height: int, width: int, frames: int, devi
     for i in range(n):
         spec = sample_scene(np.random.default_rng([99, i]), "heldout")
         clip = render_video(spec, height, width, frames)
-        x = torch.from_numpy(clip).float().div(127.5).sub(1).permute(0, 3, 1, 2)[None].to(device)
-        with torch.no_grad():
-            y = vae.decode(vae.encode(x))
-        rec = ((y[0].float().clamp(-1, 1) + 1) * 127.5).round().permute(0, 2, 3, 1).cpu().numpy()
-        mse = np.mean((rec - clip.astype(np.float64)) ** 2)
+        mse = np.mean((vae.reconstruct(clip).astype(np.float64) - clip) ** 2)
         vals.append(10 * np.log10(255.0**2 / max(mse, 1e-12)))
     return float(np.mean(vals))
 

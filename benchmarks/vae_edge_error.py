@@ -54,11 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         vae = VideoVAE.from_pretrained(path, dtype=torch.float32).eval()
         errs = []
         for c in tqdm(clips, desc=path.name, unit="clip", mininterval=5):
-            x = torch.from_numpy(c).float().div(127.5).sub(1).permute(0, 3, 1, 2)[None]
-            with torch.no_grad():
-                y = vae.decode(vae.encode(x))
-            rec = ((y[0].float().clamp(-1, 1) + 1) * 127.5).round().permute(0, 2, 3, 1).numpy()
-            errs.append(rec - c.astype(np.float64))
+            errs.append(vae.reconstruct(c).astype(np.float64) - c)
         e = np.stack(errs)  # [N, T, H, W, 3]
         col = np.abs(e).mean(axis=(0, 1, 2, 4))  # [W]
         print(f"| {path} | {np.mean([psnr(x) for x in e]):.2f} | {psnr(e[:, :, band]):.2f} | "

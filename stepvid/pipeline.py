@@ -42,6 +42,7 @@ from stepvid.diffusion.sampler import (
     sample_euler,
 )
 from stepvid.models.text.base import TextEmbeddings, TextEncoder
+from stepvid.models.vae import to_uint8
 
 __all__ = [
     "GenerationDefaults",
@@ -126,7 +127,7 @@ def postprocess_video(video: torch.Tensor, crop: bool = False) -> np.ndarray:
     """
     if video.ndim != 4 or video.shape[1] != 3:
         raise ValueError(f"video must be [T, 3, H, W]; got {list(video.shape)}")
-    x = ((video.detach().cpu().clamp(-1, 1) + 1) * 127.5).clamp(0, 255).to(torch.uint8)
+    x = to_uint8(video.detach().cpu())
     frames = x.permute(0, 2, 3, 1).numpy()
     return np.ascontiguousarray(crop_540x960(frames) if crop else frames)
 

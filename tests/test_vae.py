@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 
+import numpy as np
 import pytest
 import torch
 from safetensors import safe_open
@@ -326,3 +327,14 @@ def test_trains_with_and_without_checkpointing(tiny):
     assert all(g.abs().sum() > 0 for g in (plain[0], plain[-1]))
     for a, b in zip(plain, ckpt):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_reconstruct_is_the_rounded_mean_round_trip(tiny):
+    frames = np.random.default_rng(0).integers(0, 256, (17, 32, 32, 3), dtype=np.uint8)
+    x = torch.from_numpy(frames).double().div(127.5).sub(1).permute(0, 3, 1, 2)[None].float()
+    with torch.no_grad():
+        y = tiny.decode(tiny.encode(x))[0]
+    expect = np.rint((np.clip(y.double().numpy(), -1, 1) + 1) * 127.5).astype(np.uint8).transpose(0, 2, 3, 1)
+    rec = tiny.reconstruct(frames)
+    assert rec.dtype == np.uint8 and rec.shape == frames.shape
+    assert np.abs(rec.astype(int) - expect.astype(int)).max() <= 1  # fp32 vs fp64 rounding at .5 boundaries

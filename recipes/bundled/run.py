@@ -283,14 +283,13 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
     """Train the DiT through the stage cascade with ``dit_loop.FastDiTLoop``; rank 0 writes
     ``dit/final/{model,ema}.safetensors`` (what ``export`` ships)."""
     from dit_loop import FastDiTLoop
-    from safetensors.torch import save_file
 
     from stepvid.checkpoints import load_sharded_safetensors
     from stepvid.models.text.small import SmallBilingualEncoder
     from stepvid.models.vae import VideoVAE
+    from stepvid.train.checkpoint import export_full_weights
     from stepvid.train.distributed import barrier
     from stepvid.train.dit_trainer import build_dit
-    from stepvid.video import atomic_path
 
     device = d.device
     dcfg = cfg["dit"]
@@ -360,10 +359,8 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
         return {}
     final = work / "dit" / "final"
     final.mkdir(parents=True, exist_ok=True)
-    for name, state in (("model", {k: v.detach().cpu() for k, v in model.state_dict().items()}),
-                        ("ema", loop.ema_state_dict())):
-        with atomic_path(final / f"{name}.safetensors") as tmp:
-            save_file({k: v.contiguous() for k, v in state.items()}, str(tmp))
+    export_full_weights(model, final / "model.safetensors")
+    export_full_weights(model, final / "ema.safetensors", tensors=loop.ema_state_dict())
     (final / "model_config.json").write_text(json.dumps(model_cfg))
     (work / "dit" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in loop.history))
     return {"finished": True, "continued_from_export": resume_export, "global_step": loop.global_step,

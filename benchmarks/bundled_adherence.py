@@ -5,7 +5,8 @@ triple the train split never emits), one- and two-object scenes, captioned in En
 same spec (so both languages ask for exactly the same thing). Each prompt is generated with several seeds
 and judged (``stepvid.world.judge``); the table gives pass rates (all attributes right) and mean attribute
 scores per language and object count. ``--ground-truth`` judges renders of the prompts' own specs instead:
-the judge's ceiling on the same prompts. ``--vae-psnr N`` also reports the VAE's reconstruction PSNR on N
+the judge's ceiling on the same prompts; ``--vae-ceiling`` judges the model's VAE round trip of those renders
+(the best a DiT can do through this VAE). ``--vae-psnr N`` also reports the VAE's reconstruction PSNR on N
 held-out clips.
 
     python benchmarks/bundled_adherence.py                           # bundled model, 64 prompts/lang/count, 3 seeds
@@ -163,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="print the table for these result files (e.g. the shards') without generating")
     ap.add_argument("--resume", action="store_true", help="keep the rows already in --out; generate the rest")
     ap.add_argument("--ground-truth", action="store_true", help="judge renders of the prompts' specs (ceiling)")
+    ap.add_argument("--vae-ceiling", action="store_true",
+                    help="judge the model VAE's reconstructions of the ground-truth renders")
     ap.add_argument("--vae-psnr", type=int, default=0, metavar="N", help="also VAE PSNR on N held-out clips")
     ap.add_argument("--out", type=Path, default=None, help="per-sample results (JSONL)")
     args = ap.parse_args(argv)
@@ -173,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.shard[1] > 1 and args.out is None:
         ap.error("--shard needs --out (merge the shards' files with --merge)")
 
+    if args.vae_ceiling:
+        args.ground_truth = True
     model_dir = args.model
-    if (args.merge is None and not args.ground_truth or args.vae_psnr) and model_dir is None:
+    if (args.merge is None and not args.ground_truth or args.vae_psnr or args.vae_ceiling) and model_dir is None:
         from stepvid.pipeline_cli import bundled_model_dir
 
         model_dir = bundled_model_dir()
@@ -225,7 +230,13 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
         if args.judge_workers > 0 and jobs:
             pool = ProcessPoolExecutor(args.judge_workers, mp_context=multiprocessing.get_context("spawn"))
             stack.callback(pool.shutdown, wait=True, cancel_futures=True)
-        pipe = None
+        pipe = vae = None
+        if args.vae_ceiling:
+            import torch
+
+            from stepvid.models.vae import VideoVAE
+
+            vae = VideoVAE.from_pretrained(model_dir / "vae", device=args.device, dtype=torch.float32).eval()
         if not args.ground_truth:
             from stepvid.pipeline import TextToVideoPipeline
 
@@ -273,6 +284,8 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
             t_gen = time.time()
             if pipe is None:
                 videos = [render_video(p["spec"], h, w, f) for p, _ in batch]
+                if vae is not None:
+                    videos = [vae.reconstruct(v) for v in videos]
             else:
                 videos = pipe.generate_batch([p["prompt"] for p, _ in batch], [s for _, s in batch],
                                              steps=args.steps, cfg=args.cfg, shift=args.shift,
@@ -287,7 +300,8 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
             collect(limit=4 * args.judge_workers + args.batch)
         collect(limit=0)
 
-    what = "ground truth renders" if args.ground_truth else str(model_dir)
+    what = (f"VAE reconstructions of ground truth ({model_dir / 'vae'})" if args.vae_ceiling
+            else "ground truth renders" if args.ground_truth else str(model_dir))
     part = f"shard {shard}/{nshards}, " if nshards > 1 else ""
     resumed = f"{len(done)} resumed + " if done else ""
     took = f"{time.time() - t0:.0f} s ({gen_s:.0f} s {'rendering' if args.ground_truth else 'generating'})"

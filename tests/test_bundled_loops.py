@@ -121,9 +121,11 @@ def test_fast_dit_loop_stops_at_its_deadline():
 def test_border_weights_closed_form():
     from vae_loop import border_weights
 
-    w = border_weights(6, 7, 3.0, 2, "cpu")
+    w = border_weights(6, 7, 3.0, 2, "cpu")  # ring 0: 3, ring 1: 1 + 2 * (1 - 1/2) = 2, inside: 1
     expect = torch.ones(6, 7)
-    expect[:2], expect[-2:], expect[:, :2], expect[:, -2:] = 3.0, 3.0, 3.0, 3.0
+    expect[1:-1, 1:-1] = 2.0
+    expect[2:-2, 2:-2] = 1.0
+    expect[0], expect[-1], expect[:, 0], expect[:, -1] = 3.0, 3.0, 3.0, 3.0
     torch.testing.assert_close(w, expect)
     assert torch.equal(border_weights(4, 4, 1.0, 16, "cpu"), torch.ones(4, 4))
 

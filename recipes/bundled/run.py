@@ -492,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default=None, help="default: cuda if available, else cpu")
     ap.add_argument("--workers", type=int, default=None, help="render processes (default: CPUs - 1)")
     ap.add_argument("--force", action="store_true", help="redo phases already marked done in --work")
+    ap.add_argument("--redo", action="append", default=[], choices=["vae", "text", "dit", "export"],
+                    help="redo this phase even if state.json marks it done (e.g. --phase vae --redo vae: "
+                         "continue the VAE, keep the text encoder)")
     ap.add_argument("--continue-dit", action="store_true",
                     help="phase dit: start from the exported model in --work/bundled (e.g. unpacked by --from) "
                          "and train dit.continue_stages more, at dit.continue_lr_scale x the learning rate")
@@ -543,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def run(key: str, fn, until: float, ranks: str = "all") -> None:
         """Run a phase on every rank (``ranks='all'``) or on rank 0 only; rank 0 records it."""
-        if state.done(key) and not args.force:
+        if state.done(key) and not (args.force or key in args.redo):
             log.info("%s: already done (state.json); --force redoes it", key)
             report[key] = state.data["reports"].get(key)
             return

@@ -39,11 +39,13 @@ def eval_psnr(vae: VideoVAE, clips: list[np.ndarray], device: torch.device) -> f
 
 
 def border_weights(h: int, w: int, weight: float, px: int, device) -> torch.Tensor:
-    """[H, W] loss weights: ``weight`` within ``px`` pixels of an edge, 1 elsewhere."""
+    """[H, W] loss weights: ``weight`` on the outermost pixel ring, falling linearly to 1 at ``px`` pixels from
+    the edge (run 2's decoder errs most on the outer 1-3 px and in the corners), 1 inside."""
     ys, xs = torch.arange(h, device=device), torch.arange(w, device=device)
     dy = torch.minimum(ys, h - 1 - ys)[:, None]
     dx = torch.minimum(xs, w - 1 - xs)[None, :]
-    return torch.where(torch.minimum(dy, dx) < px, float(weight), 1.0)
+    ramp = (1.0 - torch.minimum(dy, dx).float() / px).clamp(min=0.0)
+    return 1.0 + (float(weight) - 1.0) * ramp
 
 
 def train_vae(
@@ -82,8 +84,8 @@ def train_vae(
     are averaged; the deadline is agreed on by rank 0.
 
     ``freeze_encoder``: train the decoder only (encoder frozen, no KL), so the latent space — and a DiT trained
-    on it — stays valid while reconstructions improve. ``border_weight``: pixels within ``border_px`` of the
-    training crop's edge (the frame's, with whole-frame crops) weigh this much more in L1 and MSE (weighted
+    on it — stays valid while reconstructions improve. ``border_weight``: the training crop's outermost pixels (the
+    frame's, with whole-frame crops) weigh this much, falling linearly to 1 at ``border_px`` from the edge, in L1 and MSE (weighted
     means; the logged PSNR stays unweighted), against decoders that leave artefacts at the edges.
     ``checkpoint()`` is called on rank 0 at a log step about every ``checkpoint_every_s`` seconds (the caller
     saves the weights: they are the whole state, a rerun continues from them with a fresh warm-up).

@@ -104,6 +104,25 @@ def test_fast_dit_loop_learns_a_tiny_dataset():
     assert any(not torch.equal(ema[n], p.detach()) for n, p in model.named_parameters())
 
 
+def test_fast_dit_loop_cycles_clip_lengths():
+    """A cycle of sets [3-frame, 3-frame, 1-frame latents]: step i trains on set i % 3 (seen by the forward)."""
+    from dit_loop import FastDiTLoop, StageData, tokenize_captions
+
+    from stepvid.train.distributed import DistInfo
+
+    enc = _tiny_encoder()
+    caps = [["a red circle moves right", "a red circle"], ["a blue square", "一个蓝色的正方形向上移动"]]
+    long_, short = (StageData(torch.randn(2, t, 4, 2, 2), *tokenize_captions(enc.tokenizer, caps, 16))
+                    for t in (3, 1))
+    model = _tiny_dit()
+    seen = []
+    model.register_forward_pre_hook(lambda m, args: seen.append(args[0].shape[1]))
+    loop = FastDiTLoop(model, enc, enc.encode([""]), DistInfo(), lr=1e-3, warmup_steps=1, ema_decay=0.9,
+                       text_dropout=0.0, timestep={"name": "uniform"}, seed=0)
+    res = loop.run_stage("t", [long_, long_, short], steps=7, batch=2, until=float("inf"))
+    assert res["steps"] == 7 and seen == [3, 3, 1, 3, 3, 1, 3]
+
+
 def test_fast_dit_loop_stops_at_its_deadline():
     from dit_loop import FastDiTLoop, StageData, tokenize_captions
 

@@ -5,38 +5,43 @@
 #   bash recipes/bundled/continue_and_score.sh WORK BUDGET_MINUTES OUT [N_PROMPTS] [SEEDS...]
 #
 # WORK holds bundled/ (a previous dit call's export, e.g. unpacked with run.py --from) and state.json.
-# Results in OUT: the artifacts of the continued model, report.json, log.txt, adherence shard JSONL files and
-# sweep.json (the settings tried and the one used). RUN_ARGS: extra run.py arguments (e.g. "--tiny" for a CPU
-# dry run).
+# Results in OUT (7 files): the artifacts of the continued model (3 parts), report.json, log.txt, adh.jsonl (all
+# shards) and sweep.json (the settings tried and the one used). RUN_ARGS: extra run.py arguments (e.g. "--tiny" for a CPU
+# dry run). SWEEP: the "CFG STEPS" settings to try, separated by commas (default "5 20,8 30,3 30,12 30"; one
+# setting skips the sweep's time, e.g. SWEEP="3 30").
 set -euo pipefail
 WORK=$1; BUDGET=$2; OUT=$3; N=${4:-64}; shift $(( $# < 4 ? $# : 4 )); SEEDS=${*:-0 1}
 export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
 G=$(python -c "import torch; print(max(1, torch.cuda.device_count()))")
 DEV=$(python -c "import torch; print('cuda' if torch.cuda.is_available() else 'cpu')")
 CPUS=$(nproc)
+TMPD=$(mktemp -d)  # shard files of this run only
 torchrun --nproc-per-node "$G" recipes/bundled/run.py --phase dit --continue-dit --work "$WORK" \
   --budget-minutes "$BUDGET" --out "$OUT" --set seed=1 ${RUN_ARGS:-} 2>&1 | grep -v '^step' | grep -E 'calibrated|"step": [0-9]*000,|stage .* data|export|^dit|Error' || true
 M=$WORK/bundled
-adherence() {  # adherence TAG N "SEEDS" OUTDIR [args...]: one shard per GPU, then the merged table
+adherence() {  # adherence TAG N "SEEDS" OUTDIR [args...]: one shard per GPU, merged into OUTDIR/TAG.jsonl
   local tag=$1 n=$2 seeds=$3 dir=$4; shift 4
   for ((i = 0; i < G; i++)); do
     CUDA_VISIBLE_DEVICES=$i timeout 200 python benchmarks/bundled_adherence.py --model "$M" --device "$DEV" \
       --n "$n" --seeds $seeds --shard "$i/$G" --judge-workers $(( CPUS / G - 1 )) "$@" \
-      --out "$dir/$tag-$i.jsonl" > "/tmp/$tag-$i.log" 2>&1 &
+      --out "$TMPD/$tag-$i.jsonl" > "$TMPD/$tag-$i.log" 2>&1 &
   done
   wait
-  python benchmarks/bundled_adherence.py --merge "$dir"/$tag-*.jsonl | tail -n 7
+  cat "$TMPD/$tag"-*.jsonl > "$dir/$tag.jsonl"  # one file: a device call returns at most 8
+  python benchmarks/bundled_adherence.py --merge "$dir/$tag.jsonl" | tail -n 7
 }
 best="" best_score=-1
-for setting in "5 20" "8 30" "3 30" "12 30"; do
+IFS=, read -ra SETTINGS <<< "${SWEEP:-5 20,8 30,3 30,12 30}"
+for setting in "${SETTINGS[@]}"; do
   set -- $setting
+  if (( ${#SETTINGS[@]} == 1 )); then best="$1 $2" best_score=0; break; fi
   tag="sweep-cfg$1-steps$2"
-  adherence "$tag" 16 "0" /tmp --cfg "$1" --steps "$2" > "/tmp/$tag.txt"
+  adherence "$tag" 16 "0" "$TMPD" --cfg "$1" --steps "$2" > "$TMPD/$tag.txt"
   score=$(python -c "
 import json, glob
-rows = [json.loads(l) for f in glob.glob('/tmp/$tag-*.jsonl') for l in open(f)]
+rows = [json.loads(l) for f in glob.glob('$TMPD/$tag-*.jsonl') for l in open(f)]
 print(sum(r['score'] for r in rows) / max(1, len(rows)))")
-  echo "sweep cfg=$1 steps=$2: mean attribute score $score"; cat "/tmp/$tag.txt"
+  echo "sweep cfg=$1 steps=$2: mean attribute score $score"; cat "$TMPD/$tag.txt"
   if python -c "import sys; sys.exit(0 if $score > $best_score else 1)"; then best="$1 $2" best_score=$score; fi
 done
 set -- $best

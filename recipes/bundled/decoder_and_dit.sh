@@ -5,8 +5,8 @@
 #
 #   bash recipes/bundled/decoder_and_dit.sh OUT BUDGET_MINUTES STATE
 #
-# OUT/vae and OUT/dit receive each run's artifacts-*.tar.NN, report.json and log.txt (unpack them with
-# `run.py --from`); OUT/vae.log and OUT/dit.log hold the launchers' output. VAE_ARGS / DIT_ARGS: extra run.py
+# OUT receives both runs' artifacts-{vae,dit}.tar.NN (unpack with `run.py --from`; they do not collide) and
+# summary.txt (key log lines and both report.json files): 6 files, as a device call returns at most 8. VAE_ARGS / DIT_ARGS: extra run.py
 # arguments for each (e.g. "--set vae.border_weight=8"); RUN_ARGS: for both (e.g. "--tiny" for a CPU dry run).
 # GPUS overrides the device count (0: CPU, two single-process runs).
 set -euo pipefail
@@ -15,24 +15,25 @@ export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
 G=${GPUS:-$(python -c "import torch; print(torch.cuda.device_count())")}
 if (( G >= 2 )); then H=$(( G / 2 )); else H=1; fi
 CPUS=$(nproc); W=$(( CPUS / (G >= 2 ? G : 2) - 1 )); (( W >= 1 )) || W=1
-WV=$(mktemp -d) WD=$(mktemp -d)
+WV=$(mktemp -d) WD=$(mktemp -d) TMP=$(mktemp -d)
 cp -r stepvid/bundled/vae stepvid/bundled/text_encoder "$WV"/ && cp "$STATE" "$WV"/state.json
 cp -r stepvid/bundled "$WD"/bundled && cp "$STATE" "$WD"/state.json
 mkdir -p "$OUT"
 gpus() { (( G >= 2 )) && seq -s, "$1" "$2" || echo ""; }
 CUDA_VISIBLE_DEVICES=$(gpus 0 $(( H - 1 ))) torchrun --master-port 29511 --nproc-per-node "$H" \
-  recipes/bundled/run.py --phase vae --redo vae --work "$WV" --budget-minutes "$BUDGET" --out "$OUT/vae" \
-  --workers "$W" --set vae.freeze_encoder=true ${RUN_ARGS:-} ${VAE_ARGS:-} > "$OUT/vae.log" 2>&1 &
+  recipes/bundled/run.py --phase vae --redo vae --work "$WV" --budget-minutes "$BUDGET" --out "$TMP/vae" \
+  --workers "$W" --set vae.freeze_encoder=true ${RUN_ARGS:-} ${VAE_ARGS:-} > "$TMP/vae.log" 2>&1 &
 VAE_PID=$!
 CUDA_VISIBLE_DEVICES=$(gpus "$H" $(( G - 1 ))) torchrun --master-port 29512 --nproc-per-node $(( G >= 2 ? G - H : 1 )) \
-  recipes/bundled/run.py --phase dit --continue-dit --work "$WD" --budget-minutes "$BUDGET" --out "$OUT/dit" \
-  --workers "$W" ${RUN_ARGS:-} ${DIT_ARGS:-} > "$OUT/dit.log" 2>&1 &
+  recipes/bundled/run.py --phase dit --continue-dit --work "$WD" --budget-minutes "$BUDGET" --out "$TMP/dit" \
+  --workers "$W" ${RUN_ARGS:-} ${DIT_ARGS:-} > "$TMP/dit.log" 2>&1 &
 DIT_PID=$!
 rc=0
 wait $VAE_PID || rc=$?
 wait $DIT_PID || rc=$(( rc ? rc : $? ))
+cp "$TMP"/vae/artifacts-*.tar.* "$TMP"/dit/artifacts-*.tar.* "$OUT"/ 2>/dev/null || true
 for part in vae dit; do
-  echo "== $part"; grep -E 'calibrated|held|rendered|data:|"step": [0-9]*000,|Error|error' "$OUT/$part.log" | tail -n 8 || true
-  tail -n 4 "$OUT/$part.log"
-done
+  echo "== $part"; grep -E 'calibrated|held|rendered|data:|"step": [0-9]*000,|Error|error' "$TMP/$part.log" | tail -n 8 || true
+  tail -n 4 "$TMP/$part.log"; cat "$TMP/$part/report.json" 2>/dev/null || true
+done | tee "$OUT/summary.txt"
 exit $rc

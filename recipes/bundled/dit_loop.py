@@ -127,17 +127,20 @@ class FastDiTLoop:
         return loss.detach()
 
     # ---- a stage --------------------------------------------------------------------------------------
-    def run_stage(self, name: str, data: StageData, *, steps: int, batch: int, until: float,
+    def run_stage(self, name: str, data: StageData | Sequence[StageData], *, steps: int, batch: int, until: float,
                   compile: bool = False, weight: float = 1.0, calib: tuple[int, int] = (10, 40), start: int = 0,
                   checkpoint: Callable[[dict], None] | None = None, checkpoint_every_s: float = 120.0) -> dict:
         """Train one stage for ``steps`` or until ``until`` (time.time()); after ``calib`` steps the planned
         step count is cut to what fits, so the cosine schedule still ends at the stage's end. ``start``:
-        resume at this stage step (``steps`` is then the planned count saved with the checkpoint).
+        resume at this stage step (``steps`` is then the planned count saved with the checkpoint). ``data``: one
+        set, or a cycle of sets (e.g. clip lengths [34, 34, 34, 17] frames): step ``i`` draws from ``data[i % k]``,
+        so a stage can keep several clip lengths working.
         ``checkpoint(position)`` is called on every rank about every ``checkpoint_every_s`` seconds (rank 0's
         clock decides) and at the end."""
+        cycle = [data] if isinstance(data, StageData) else list(data)
         fwd = self.model
         if compile:
-            fwd = torch.compile(self.model)
+            fwd = torch.compile(self.model, dynamic=False)  # one static graph per clip length of a cycle
         t0 = t_ckpt = time.time()
         loss_sum = torch.zeros((), device=self.device)
         n_sum, done, t_cal, stopped = 0, start, t0, False
@@ -166,7 +169,7 @@ class FastDiTLoop:
             lr = self.lr * min(1.0, (done + 1) / self.warmup) * (
                 self.min_lr_ratio + (1 - self.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * frac)))
             try:
-                loss_sum += self.step(fwd, data, batch, lr, weight)
+                loss_sum += self.step(fwd, cycle[done % len(cycle)], batch, lr, weight)
             except Exception as e:
                 if fwd is self.model or done > 0:
                     raise

@@ -250,11 +250,30 @@ def build_stage_data(stage: dict, stage_index: int, cfg: dict, vae, enc, d, work
                      deadline: float):
     """This rank's share of a stage's training set, on its device: world scenes of the train split rendered
     at the stage's size, VAE posterior means, and the token ids of each scene's four captions (EN/ZH x
-    short/dense). Every rank renders different scenes (index = rank mod world)."""
+    short/dense). Every rank renders different scenes (index = rank mod world).
+
+    ``frames`` may be a cycle of clip lengths (e.g. [34, 34, 34, 17]): then one set per distinct length, with
+    ``samples`` shared in proportion, is returned as that cycle (a list; ``FastDiTLoop.run_stage`` draws step
+    ``i`` from element ``i % k``). The first length keeps the single-length stage's scenes."""
+    frames = stage["frames"]
+    if not isinstance(frames, list):
+        return _stage_set(stage, int(cfg["seed"]) + 100 + stage_index, enc, vae, d, workers, deadline)
+    sets, t0 = {}, time.time()
+    for i, f in enumerate(dict.fromkeys(frames)):
+        share = frames.count(f) / len(frames)
+        sub = dict(stage, frames=int(f), samples=max(d.world_size, round(int(stage["samples"]) * share)))
+        left = deadline - time.time()
+        sets[f] = _stage_set(sub, int(cfg["seed"]) + 100 + stage_index + 7919 * i, enc, vae, d, workers,
+                             time.time() + left * share)
+    log.info("stage %s: clip-length cycle %s built in %.1f s", stage["name"], frames, time.time() - t0)
+    return [sets[f] for f in frames]
+
+
+def _stage_set(stage: dict, seed: int, enc, vae, d, workers: int | None, deadline: float):
+    """One clip length's set for :func:`build_stage_data`."""
     from dit_loop import StageData, tokenize_captions
     from vae_loop import to_video
 
-    seed = int(cfg["seed"]) + 100 + stage_index
     n, f, h, w = int(stage["samples"]), int(stage["frames"]), int(stage["height"]), int(stage["width"])
     jobs = [wd.RenderJob(seed, i, h, w, f) for i in range(d.rank, n, d.world_size)]
     chunk = 2048 if f == 1 else 256
@@ -365,8 +384,13 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
     (work / "dit" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in loop.history))
     return {"finished": True, "continued_from_export": resume_export, "global_step": loop.global_step,
             "data_seconds": round(t_data, 1), "stages": results, "ranks": d.world_size,
-            "resumed_from": position, "samples_per_rank": {stages[i]["name"]: len(sd) for i, sd in data.items()},
+            "resumed_from": position, "samples_per_rank": {stages[i]["name"]: _num_samples(sd) for i, sd in data.items()},
             "last_metrics": loop.history[-3:]}
+
+
+def _num_samples(data) -> int:
+    """Samples in a stage's data: one set, or a cycle of sets (each distinct set counted once)."""
+    return len(data) if not isinstance(data, list) else sum(len(x) for x in {id(x): x for x in data}.values())
 
 
 # ------------------------------------------------------------------------------------------------ export

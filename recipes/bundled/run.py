@@ -384,7 +384,8 @@ def phase_dit(cfg: dict, work: Path, d, deadline: float, workers: int | None, re
     (work / "dit" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in loop.history))
     return {"finished": True, "continued_from_export": resume_export, "global_step": loop.global_step,
             "data_seconds": round(t_data, 1), "stages": results, "ranks": d.world_size,
-            "resumed_from": position, "samples_per_rank": {stages[i]["name"]: _num_samples(sd) for i, sd in data.items()},
+            "resumed_from": position,
+            "samples_per_rank": {stages[i]["name"]: _num_samples(sd) for i, sd in data.items()},
             "last_metrics": loop.history[-3:]}
 
 

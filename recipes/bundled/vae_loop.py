@@ -80,13 +80,14 @@ def train_vae(
     16-aligned offset to ``crop`` pixels; the loss is L1 + ``mse_weight``·MSE on pixels plus
     ``kl_weight``·KL of the posterior. The step never reads a tensor on the host (data, crops and
     statistics stay on the device; the host syncs only every ``log_every`` steps), so the GPU is never idle
-    waiting for Python. With ``dist`` (``stepvid.train.distributed.DistInfo``) every rank trains on its own data and gradients
-    are averaged; the deadline is agreed on by rank 0.
+    waiting for Python. With ``dist`` (``stepvid.train.distributed.DistInfo``) every rank trains on its own
+    data and gradients are averaged; the deadline is agreed on by rank 0.
 
     ``freeze_encoder``: train the decoder only (encoder frozen, no KL), so the latent space — and a DiT trained
-    on it — stays valid while reconstructions improve. ``border_weight``: the training crop's outermost pixels (the
-    frame's, with whole-frame crops) weigh this much, falling linearly to 1 at ``border_px`` from the edge, in L1 and MSE (weighted
-    means; the logged PSNR stays unweighted), against decoders that leave artefacts at the edges.
+    on it — stays valid while reconstructions improve. ``border_weight``: the training crop's outermost pixels
+    (the frame's, with whole-frame crops) weigh this much in L1 and MSE, falling linearly to 1 at
+    ``border_px`` from the edge (weighted means; the logged PSNR stays unweighted), against decoders that leave
+    artefacts at the edges.
     ``checkpoint()`` is called on rank 0 at a log step about every ``checkpoint_every_s`` seconds (the caller
     saves the weights: they are the whole state, a rerun continues from them with a fresh warm-up).
     """

@@ -102,14 +102,15 @@ def _cmd_dit(args) -> int:
     if args.dry_run:
         return _dry(cfg)
     _setup_logging()
-    from stepvid.train.distributed import cleanup
+    from stepvid.train.distributed import cleanup, finish_worker
     from stepvid.train.dit_trainer import DiTTrainer
 
     try:
         DiTTrainer(cfg).fit()
-    finally:
+    except BaseException:
         cleanup()
-    return 0
+        raise
+    return finish_worker(0)  # a torchrun worker ends here with os._exit (see its docstring)
 
 
 def _cmd_vae(args) -> int:
@@ -119,14 +120,15 @@ def _cmd_vae(args) -> int:
     if args.dry_run:
         return _dry(cfg)
     _setup_logging()
-    from stepvid.train.distributed import cleanup
+    from stepvid.train.distributed import cleanup, finish_worker
     from stepvid.train.vae_trainer import VAETrainer
 
     try:
         VAETrainer(cfg).fit()
-    finally:
+    except BaseException:
         cleanup()
-    return 0
+        raise
+    return finish_worker(0)  # a torchrun worker ends here with os._exit (see its docstring)
 
 
 def _cmd_cache(args) -> int:

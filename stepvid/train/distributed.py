@@ -8,7 +8,9 @@ groups (``dp_rank = rank // sp``). FSDP2 shards every block over all ranks.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +19,17 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-__all__ = ["DistInfo", "all_reduce_mean", "apply_fsdp", "barrier", "cleanup", "init_distributed"]
+__all__ = [
+    "DistInfo",
+    "all_reduce_mean",
+    "apply_fsdp",
+    "barrier",
+    "cleanup",
+    "finish_worker",
+    "init_distributed",
+]
+
+_OWN_GROUP = False  # True once init_distributed created the default process group in this process
 
 
 @dataclass
@@ -49,6 +61,7 @@ class DistInfo:
 
 def init_distributed(sp: int = 1, device: str | None = None) -> DistInfo:
     """Initialise torch.distributed from torchrun's env vars (no-op for a single process)."""
+    global _OWN_GROUP
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     local = int(os.environ.get("LOCAL_RANK", "0"))
@@ -63,6 +76,7 @@ def init_distributed(sp: int = 1, device: str | None = None) -> DistInfo:
         return info
     if not dist.is_initialized():
         dist.init_process_group("nccl" if use_cuda else "gloo", device_id=dev if use_cuda else None)
+        _OWN_GROUP = True
     from torch.distributed.device_mesh import init_device_mesh
 
     info.mesh = init_device_mesh(dev.type, (world,), mesh_dim_names=("fsdp",))
@@ -113,5 +127,29 @@ def all_reduce_mean(value: torch.Tensor) -> torch.Tensor:
 
 
 def cleanup() -> None:
+    """Destroy the process groups (error paths: no barrier, since a peer may already be gone)."""
     if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()
+
+
+def finish_worker(code: int = 0) -> int:
+    """End a successful run. A torchrun worker whose process group :func:`init_distributed` created waits
+    for every rank, destroys the groups and leaves with ``os._exit(code)``; otherwise returns ``code``.
+
+    Why not a normal interpreter exit: ``destroy_process_group`` does not stop the backend's native threads
+    (gloo: two ``pt_gloo_runloop`` workers and the ``gloo_tcp_loop``). DTensor's process-wide sharding
+    and redistribution caches keep the ``DeviceMesh``, and through it the ``ProcessGroupGloo``, alive
+    after the trainer is gone (``gc.collect()`` does not free it), so those threads were only torn down
+    during interpreter finalization and C++ static destruction, in no defined order. Now and then a rank
+    that had finished all its work died there with "terminate called without an active exception". Here
+    every file is closed and, after the barrier, no rank is inside a collective, so skipping finalization
+    loses nothing and removes that window.
+    """
+    if not (_OWN_GROUP and dist.is_available() and dist.is_initialized()):
+        return code
+    dist.barrier()  # no rank leaves while a peer may still be exchanging data with it
+    dist.destroy_process_group()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

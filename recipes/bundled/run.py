@@ -630,4 +630,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from stepvid.train.distributed import finish_worker
+
+    sys.exit(finish_worker(main()))  # torchrun ranks: barrier, destroy the group, exit (see finish_worker)

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     from stepvid.pipeline_cli import bundled_model_dir
     from stepvid.video import write_gif, write_png
     from stepvid.world import judge
-    from stepvid.world.sheet import _resize, contact_sheet
+    from stepvid.world.sheet import contact_sheet, resize_to_height
 
     model = args.model or bundled_model_dir()
     if model is None:
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     write_png(args.out.with_suffix(".png"), contact_sheet(clips, caps, frames_per_row=6, thumb_height=96))
     idx = np.linspace(0, len(clips[0]) - 1, args.gif_frames).round().astype(int)
     sep = np.full((args.gif_size, 4, 3), 255, np.uint8)
-    gif = np.stack([np.concatenate([x for c in clips for x in (_resize(c[i], args.gif_size), sep)][:-1], axis=1)
+    gif = np.stack([np.concatenate([x for c in clips for x in (resize_to_height(c[i], args.gif_size), sep)][:-1], axis=1)
                     for i in idx])
     write_gif(args.out.with_suffix(".gif"), gif, fps=max(1.0, pipe.defaults.fps * args.gif_frames / len(clips[0])))
     print(f"\n{len(clips)} samples from {model} (seed {args.seed}) in {time.time() - t0:.0f} s -> "

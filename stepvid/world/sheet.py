@@ -7,11 +7,11 @@ import sys
 
 import numpy as np
 
-__all__ = ["contact_sheet"]
+__all__ = ["contact_sheet", "resize_to_height"]
 
 
-def _resize(img: np.ndarray, height: int) -> np.ndarray:
-    """Area-average / nearest resize to ``height`` keeping the aspect ratio (NumPy only)."""
+def resize_to_height(img: np.ndarray, height: int) -> np.ndarray:
+    """Nearest-sample resize of an image [H, W, C] to ``height`` rows, keeping the aspect ratio (NumPy only)."""
     h, w = img.shape[:2]
     width = max(1, round(w * height / h))
     ys = (np.arange(height) + 0.5) * h / height
@@ -60,7 +60,7 @@ def contact_sheet(clips: list[np.ndarray], captions: list[str] | None = None, fr
         if clip.ndim == 3:
             clip = clip[None]
         idx = np.linspace(0, len(clip) - 1, min(frames_per_row, len(clip))).round().astype(int)
-        thumbs = [_resize(clip[j], thumb_height) for j in idx]
+        thumbs = [resize_to_height(clip[j], thumb_height) for j in idx]
         sep = np.full((thumb_height, pad, 3), 255, np.uint8)
         row = np.concatenate([x for t in thumbs for x in (t, sep)][:-1], axis=1)
         if captions is not None:

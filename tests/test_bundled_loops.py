@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 import torch.multiprocessing as mp
 
@@ -164,6 +165,46 @@ def test_decoder_only_vae_training_keeps_the_latent_space():
               freeze_encoder=True, border_weight=4.0, border_px=4)
     assert all(torch.equal(v, enc0[k]) for k, v in vae.encoder.state_dict().items())
     assert any(not torch.equal(v, dec0[k]) for k, v in vae.decoder.state_dict().items())
+
+
+def _decoder_input_spread(clips: torch.Tensor, sigma: float) -> float:
+    """Std of (decoder input - encoder mean) over a 2-step decoder-only run with ``latent_noise=sigma``."""
+    from vae_loop import train_vae
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    vae = VideoVAE(VAEConfig.preset("tiny"))
+    seen, means = [], []
+    dec, enc = vae.decode, vae.encode_moments
+
+    def decode(z, **kw):
+        seen.append(z.detach().clone())
+        return dec(z, **kw)
+
+    def encode_moments(x, **kw):
+        mean, logvar = enc(x, **kw)
+        means.append(mean.detach().clone())
+        return mean, torch.full_like(logvar, -30.0)  # a near-exact posterior, like the trained VAE's
+
+    vae.decode, vae.encode_moments = decode, encode_moments
+    train_vae(vae, clips, None, steps=2, batch_size=2, crop=32, lr=0.0, warmup=1, device="cpu",
+              freeze_encoder=True, latent_noise=sigma)
+    return float((torch.cat(seen) - torch.cat(means)).std())
+
+
+def test_decoder_only_training_perturbs_the_decoder_input_by_latent_noise():
+    """latent_noise=σ: the decoder sees the encoder's latents plus N(0, σ²) noise (σ measured from the
+    decoder's inputs); without it, the (here near-exact) posterior sample; and it needs freeze_encoder."""
+    from vae_loop import train_vae
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(0)
+    clips = torch.randint(0, 255, (2, 17, 32, 32, 3), dtype=torch.uint8)
+    spread = {sigma: _decoder_input_spread(clips, sigma) for sigma in (0.0, 0.3)}
+    assert spread[0.0] < 1e-3 and abs(spread[0.3] - 0.3) < 0.05, spread
+    with pytest.raises(ValueError, match="needs freeze_encoder"):
+        train_vae(VideoVAE(VAEConfig.preset("tiny")), clips, None, steps=1, crop=32, device="cpu", latent_noise=0.1)
 
 
 def test_fast_dit_loop_checkpoint_resumes_weights_optimizer_and_position(tmp_path):

@@ -69,6 +69,7 @@ def train_vae(
     seed: int = 0,
     dist=None,
     freeze_encoder: bool = False,
+    latent_noise: float = 0.0,
     border_weight: float = 1.0,
     border_px: int = 16,
     checkpoint: Callable[[], None] | None = None,
@@ -88,6 +89,9 @@ def train_vae(
     (the frame's, with whole-frame crops) weigh this much in L1 and MSE, falling linearly to 1 at
     ``border_px`` from the edge (weighted means; the logged PSNR stays unweighted), against decoders that leave
     artefacts at the edges.
+    ``latent_noise`` (decoder-only): Gaussian noise of this σ (latent units) added to the decoder's input, so
+    latents slightly off the encoder's manifold — a DiT's samples — still decode cleanly (the bundled VAE's
+    posterior σ is ~5e-4 against a latent spread of ~0.2, so its decoder had only ever seen exact latents).
     ``checkpoint()`` is called on rank 0 at a log step about every ``checkpoint_every_s`` seconds (the caller
     saves the weights: they are the whole state, a rerun continues from them with a fresh warm-up).
     """
@@ -95,6 +99,8 @@ def train_vae(
 
     from stepvid.train.distributed import DistInfo, all_reduce_mean
 
+    if latent_noise and not freeze_encoder:
+        raise ValueError(f"latent_noise={latent_noise} needs freeze_encoder=True (decoder-only training)")
     d = dist or DistInfo(device=torch.device(device))
     device = torch.device(device)
     vae.to(device).train()
@@ -151,6 +157,8 @@ def train_vae(
                         mean, logvar = vae.encode_moments(x)
                         z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g, device=device,
                                                                          dtype=mean.dtype)
+                        if latent_noise:
+                            z = z + latent_noise * torch.randn(z.shape, generator=g, device=device, dtype=z.dtype)
                     rec = vae.decode(z)
                 else:
                     rec, mean, logvar = vae(x)

@@ -71,14 +71,14 @@ def vae_psnr(model_dir: Path, n: int, height: int, width: int, frames: int, devi
     import torch
 
     from stepvid.models.vae import VideoVAE
+    from stepvid.train.vae_losses import psnr_255
 
     vae = VideoVAE.from_pretrained(model_dir / "vae", device=device, dtype=torch.float32).eval()
     vals = []
     for i in range(n):
         spec = sample_scene(np.random.default_rng([99, i]), "heldout")
         clip = render_video(spec, height, width, frames)
-        mse = np.mean((vae.reconstruct(clip).astype(np.float64) - clip) ** 2)
-        vals.append(10 * np.log10(255.0**2 / max(mse, 1e-12)))
+        vals.append(psnr_255(vae.reconstruct(clip).astype(np.float64) - clip))
     return float(np.mean(vals))
 
 

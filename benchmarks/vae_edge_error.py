@@ -21,11 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 
-def psnr(err: np.ndarray) -> float:
-    mse = float(np.mean(err.astype(np.float64) ** 2))
-    return float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--vae", type=Path, nargs="+", required=True, help="VAE folders or .safetensors files")
@@ -40,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm.auto import tqdm
 
     from stepvid.models.vae import VideoVAE
+    from stepvid.train.vae_losses import psnr_255 as psnr
     from stepvid.world import render_video, sample_scene
 
     clips = [render_video(sample_scene(np.random.default_rng([args.seed, i]), "heldout"), args.size, args.size,

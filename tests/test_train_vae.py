@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 from test_train_dit import world_clips
@@ -16,6 +17,7 @@ from stepvid.train.vae_losses import (
     hinge_d_loss,
     kl_loss,
     psnr,
+    psnr_255,
     ssim,
 )
 from stepvid.train.vae_trainer import VAETrainer
@@ -80,6 +82,8 @@ def test_metrics_and_losses_closed_form():
     torch.testing.assert_close(psnr(y, x), 10 * torch.log10(4 / mse))
     assert torch.all(ssim(y, x) < 1)
     assert kl_loss(torch.zeros(3), torch.zeros(3)).item() == 0.0
+    err = np.full((2, 4, 4, 3), 5, np.int16)  # uint8-scale error 5 everywhere: 10 log10(255² / 25)
+    assert abs(psnr_255(err) - 20 * np.log10(51.0)) < 1e-12 and psnr_255(np.zeros(3)) == float("inf")
     assert kl_loss(torch.ones(4), torch.zeros(4)).item() == pytest.approx(0.5)  # 0.5 * mu^2
     assert hinge_d_loss(torch.full((4,), 2.0), torch.full((4,), -2.0)).item() == 0.0  # both margins met
     d = PatchDiscriminator3D(8)

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from stepvid.models.vae import VideoVAE
+from stepvid.train.vae_losses import psnr_255
 
 
 def to_video(frames: np.ndarray | torch.Tensor) -> torch.Tensor:
@@ -26,16 +27,10 @@ def to_video(frames: np.ndarray | torch.Tensor) -> torch.Tensor:
     return (x.float() / 127.5 - 1).movedim(-1, -3)
 
 
-def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
-    """PSNR in dB of two uint8 tensors."""
-    mse = (a.double() - b.double()).pow(2).mean()
-    return float("inf") if mse == 0 else float(10 * torch.log10(255.0**2 / mse))
-
-
 def eval_psnr(vae: VideoVAE, clips: list[np.ndarray], device: torch.device) -> float:
     """Mean PSNR (dB) of :meth:`VideoVAE.reconstruct` over ``clips`` (uint8 [T, H, W, 3], T = 1 or 17k)."""
     vae.to(device).eval()
-    return float(np.mean([psnr(torch.from_numpy(vae.reconstruct(c)), torch.as_tensor(c)) for c in clips]))
+    return float(np.mean([psnr_255(vae.reconstruct(c).astype(np.float64) - c) for c in clips]))
 
 
 def border_weights(h: int, w: int, weight: float, px: int, device) -> torch.Tensor:

@@ -16,6 +16,7 @@ It is deterministic from its seed (identical on every machine and rank) and adds
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -27,6 +28,7 @@ __all__ = [
     "hinge_g_loss",
     "kl_loss",
     "psnr",
+    "psnr_255",
     "ssim",
 ]
 
@@ -118,6 +120,13 @@ def psnr(recon: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """PSNR in dB per sample for videos in [-1, 1] (peak-to-peak 2)."""
     mse = (recon.float().clamp(-1, 1) - target.float()).pow(2).flatten(1).mean(1)
     return 10 * torch.log10(4.0 / mse.clamp_min(1e-12))
+
+
+def psnr_255(error: np.ndarray) -> float:
+    """PSNR in dB of a reconstruction error on the 0-255 scale (e.g. ``reconstruction - frames`` of uint8
+    videos, or any subset of its pixels), computed in float64; inf for an exact reconstruction."""
+    mse = float(np.mean(np.asarray(error, dtype=np.float64) ** 2))
+    return float("inf") if mse == 0 else float(10 * np.log10(255.0**2 / mse))
 
 
 def ssim(recon: torch.Tensor, target: torch.Tensor, window: int = 11, sigma: float = 1.5) -> torch.Tensor:

@@ -24,11 +24,9 @@ class EMA:
 
     @torch.no_grad()
     def update(self, model: nn.Module) -> None:
-        names = [n for n, _ in model.named_parameters() if n in self.shadow]
-        params = dict(model.named_parameters())
+        pairs = [(self.shadow[n], p.detach().float()) for n, p in model.named_parameters() if n in self.shadow]
         # one multi-tensor kernel per dtype group instead of a launch per parameter
-        torch._foreach_lerp_([self.shadow[n] for n in names], [params[n].detach().float() for n in names],
-                             1.0 - self.decay)
+        torch._foreach_lerp_([s for s, _ in pairs], [p for _, p in pairs], 1.0 - self.decay)
 
 
 def average_weights(

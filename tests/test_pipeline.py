@@ -20,6 +20,7 @@ from stepvid.pipeline import (
     postprocess_video,
 )
 from stepvid.testing.checkpoint_fixtures import TINY_DIT_CONFIG, write_tiny_checkpoint
+from stepvid.testing.spies import dit_batch_sizes
 
 SMALL = {"num_frames": 17, "height": 32, "width": 48, "steps": 2}
 IMG = {"num_frames": 1, "height": 32, "width": 32, "steps": 2}  # one latent frame: the cheapest full pass
@@ -103,19 +104,9 @@ def test_seed_determinism_and_prompt(pipe, reference_image):
 
 
 def test_single_frame_and_unguided(pipe):
-    seen = []
-    forward = pipe.transformer.forward
-
-    def spy(*args, **kw):
-        seen.append(kw["hidden_states"].shape[0])
-        return forward(*args, **kw)
-
-    pipe.transformer.forward = spy
-    try:
+    with dit_batch_sizes(pipe) as seen:
         img = pipe("a panda", num_frames=1, height=32, width=32, steps=1, cfg=1.0, progress=False)
         pipe("a panda", num_frames=1, height=32, width=32, steps=1, cfg=4.0, progress=False)
-    finally:
-        del pipe.transformer.forward
     assert img.shape == (1, 32, 32, 3)
     assert seen == [1, 2]  # cfg = 1: conditional branch only; otherwise [cond, uncond] in one batch
 

@@ -8,6 +8,7 @@ import torch
 
 from stepvid.pipeline import TextToVideoPipeline
 from stepvid.testing.checkpoint_fixtures import write_tiny_checkpoint
+from stepvid.testing.spies import dit_batch_sizes
 
 # 17 frames (3 latent frames: one VAE chunk in time), guided, 2 steps; prompts of different token lengths in
 # both languages, so the batched text mask differs per row.
@@ -59,19 +60,9 @@ def test_batched_stages_match_single_stages_in_fp32(pipe):
 
 
 def test_unguided_batch(pipe):
-    seen = []
-    forward = pipe.transformer.forward
-
-    def spy(*args, **kw):
-        seen.append(kw["hidden_states"].shape[0])
-        return forward(*args, **kw)
-
-    pipe.transformer.forward = spy
-    try:
-        kw = {**KW, "num_frames": 1, "cfg": 1.0, "steps": 1}
+    kw = {**KW, "num_frames": 1, "cfg": 1.0, "steps": 1}
+    with dit_batch_sizes(pipe) as seen:
         batch = pipe.generate_batch(PROMPTS[:2], SEEDS[:2], **kw)
-    finally:
-        del pipe.transformer.forward
     assert seen == [2]  # cfg = 1: the conditional rows only
     for b, p, s in zip(batch, PROMPTS, SEEDS):
         assert np.abs(b.astype(int) - pipe(p, seed=s, progress=False, **kw).astype(int)).max() <= 1

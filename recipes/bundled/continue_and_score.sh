@@ -11,35 +11,21 @@
 # setting skips the sweep's time, e.g. SWEEP="3 30").
 set -euo pipefail
 WORK=$1; BUDGET=$2; OUT=$3; N=${4:-64}; shift $(( $# < 4 ? $# : 4 )); SEEDS=${*:-0 1}
-export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
-G=$(python -c "import torch; print(max(1, torch.cuda.device_count()))")
-DEV=$(python -c "import torch; print('cuda' if torch.cuda.is_available() else 'cpu')")
-CPUS=$(nproc)
+. recipes/bundled/common.sh
 TMPD=$(mktemp -d)  # shard files of this run only
 torchrun --nproc-per-node "$G" recipes/bundled/run.py --phase dit --continue-dit --work "$WORK" \
   --budget-minutes "$BUDGET" --out "$OUT" --set seed=1 ${RUN_ARGS:-} 2>&1 | grep -v '^step' | grep -E 'calibrated|"step": [0-9]*000,|stage .* data|export|^dit|Error' || true
-M=$WORK/bundled
-adherence() {  # adherence TAG N "SEEDS" OUTDIR [args...]: one shard per GPU, merged into OUTDIR/TAG.jsonl
-  local tag=$1 n=$2 seeds=$3 dir=$4; shift 4
-  for ((i = 0; i < G; i++)); do
-    CUDA_VISIBLE_DEVICES=$i timeout 200 python benchmarks/bundled_adherence.py --model "$M" --device "$DEV" \
-      --n "$n" --seeds $seeds --shard "$i/$G" --judge-workers $(( CPUS / G - 1 )) "$@" \
-      --out "$TMPD/$tag-$i.jsonl" > "$TMPD/$tag-$i.log" 2>&1 &
-  done
-  wait
-  cat "$TMPD/$tag"-*.jsonl > "$dir/$tag.jsonl"  # one file: a device call returns at most 8
-  python benchmarks/bundled_adherence.py --merge "$dir/$tag.jsonl" | tail -n 7
-}
+M=$WORK/bundled JW=$(( CPUS / G - 1 ))
 best="" best_score=-1
 IFS=, read -ra SETTINGS <<< "${SWEEP:-5 20,8 30,3 30,12 30}"
 for setting in "${SETTINGS[@]}"; do
   set -- $setting
   if (( ${#SETTINGS[@]} == 1 )); then best="$1 $2" best_score=0; break; fi
   tag="sweep-cfg$1-steps$2"
-  adherence "$tag" 16 "0" "$TMPD" --cfg "$1" --steps "$2" > "$TMPD/$tag.txt"
+  adherence "$M" "$tag" 16 "0" "$TMPD" "$TMPD" "$JW" --cfg "$1" --steps "$2" > "$TMPD/$tag.txt"
   score=$(python -c "
-import json, glob
-rows = [json.loads(l) for f in glob.glob('$TMPD/$tag-*.jsonl') for l in open(f)]
+import json
+rows = [json.loads(l) for l in open('$TMPD/$tag.jsonl')]
 print(sum(r['score'] for r in rows) / max(1, len(rows)))")
   echo "sweep cfg=$1 steps=$2: mean attribute score $score"; cat "$TMPD/$tag.txt"
   if python -c "import sys; sys.exit(0 if $score > $best_score else 1)"; then best="$1 $2" best_score=$score; fi
@@ -47,4 +33,4 @@ done
 set -- $best
 echo "{\"cfg\": $1, \"steps\": $2, \"sweep_score\": $best_score}" > "$OUT/sweep.json"
 echo "== held-out adherence, cfg $1, steps $2, n=$N per object count and language, seeds $SEEDS"
-adherence adh "$N" "$SEEDS" "$OUT" --cfg "$1" --steps "$2"
+adherence "$M" adh "$N" "$SEEDS" "$OUT" "$TMPD" "$JW" --cfg "$1" --steps "$2"

@@ -10,10 +10,8 @@
 # adherence.jsonl, vae-ceiling.jsonl and summary.txt. VAE_ARGS: extra run.py arguments.
 set -euo pipefail
 OUT=$1; BUDGET=$2; STATE=$3; MODEL=$4; N=${5:-64}; shift $(( $# < 5 ? $# : 5 )); SEEDS=${*:-0 1}
-export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
-G=$(python -c "import torch; print(max(1, torch.cuda.device_count()))")
-DEV=$(python -c "import torch; print('cuda' if torch.cuda.is_available() else 'cpu')")
-CPUS=$(nproc); JW=$(( (CPUS - 8) / G - 1 )); (( JW >= 1 )) || JW=1
+. recipes/bundled/common.sh
+JW=$(( (CPUS - 8) / G - 1 )); (( JW >= 1 )) || JW=1
 WV=$(mktemp -d) TMP=$(mktemp -d)
 cp -r stepvid/bundled/vae stepvid/bundled/text_encoder "$WV"/ && cp "$STATE" "$WV"/state.json
 mkdir -p "$OUT"
@@ -24,12 +22,6 @@ grep -E 'calibrated|"step": [0-9]*000,|^vae:' "$TMP/vae.log" | tail -n 8 | tee "
 cp "$WV/vae/vae_v2.safetensors" "$MODEL/vae/vae_v2.safetensors"
 CUDA_VISIBLE_DEVICES=0 python benchmarks/bundled_adherence.py --vae-ceiling --model "$MODEL" --device "$DEV" \
   --n "$N" --judge-workers $(( CPUS > 16 ? 8 : 1 )) --batch 16 --out "$OUT/vae-ceiling.jsonl" > "$TMP/ceiling.txt" 2>&1 &
-for ((i = 0; i < G; i++)); do
-  CUDA_VISIBLE_DEVICES=$i timeout 200 python benchmarks/bundled_adherence.py --model "$MODEL" --device "$DEV" \
-    --n "$N" --seeds $SEEDS --shard "$i/$G" --judge-workers "$JW" \
-    --out "$TMP/adh-$i.jsonl" > "$TMP/adh-$i.log" 2>&1 &
-done
-wait
-cat "$TMP"/adh-*.jsonl > "$OUT/adherence.jsonl"
-{ echo "== VAE ceiling"; tail -n 8 "$TMP/ceiling.txt"; echo "== adherence";
-  python benchmarks/bundled_adherence.py --merge "$OUT/adherence.jsonl" | tail -n 7; } | tee -a "$OUT/summary.txt"
+adherence "$MODEL" adherence "$N" "$SEEDS" "$OUT" "$TMP" "$JW" > "$TMP/adherence.txt"  # also waits for the ceiling
+{ echo "== VAE ceiling"; tail -n 8 "$TMP/ceiling.txt"; echo "== adherence"; cat "$TMP/adherence.txt"; } \
+  | tee -a "$OUT/summary.txt"

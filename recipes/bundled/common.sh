@@ -1,0 +1,20 @@
+# Sourced by the recipe's scoring scripts (continue_and_score.sh, decoder_and_score.sh): environment, device
+# counts, and held-out adherence scored with one benchmark shard per GPU.
+export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
+G=$(python -c "import torch; print(max(1, torch.cuda.device_count()))")
+DEV=$(python -c "import torch; print('cuda' if torch.cuda.is_available() else 'cpu')")
+CPUS=$(nproc)
+
+# adherence MODEL TAG N "SEEDS" DIR SHARDS JUDGE_WORKERS [args...]: shard files go to SHARDS, merged into
+# DIR/TAG.jsonl (one file: a device call returns at most 8); prints the table. Waits for every background job.
+adherence() {
+  local model=$1 tag=$2 n=$3 seeds=$4 dir=$5 shards=$6 jw=$7; shift 7
+  for ((i = 0; i < G; i++)); do
+    CUDA_VISIBLE_DEVICES=$i timeout 200 python benchmarks/bundled_adherence.py --model "$model" --device "$DEV" \
+      --n "$n" --seeds $seeds --shard "$i/$G" --judge-workers "$jw" "$@" \
+      --out "$shards/$tag-$i.jsonl" > "$shards/$tag-$i.log" 2>&1 &
+  done
+  wait
+  cat "$shards/$tag"-*.jsonl > "$dir/$tag.jsonl"
+  python benchmarks/bundled_adherence.py --merge "$dir/$tag.jsonl" | tail -n 7
+}

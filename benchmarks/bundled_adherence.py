@@ -153,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
     ap.add_argument("--cfg", type=float, default=None, help="guidance scale (default: the model's)")
     ap.add_argument("--shift", type=float, default=None, help="sampler time shift (default: the model's)")
+    ap.add_argument("--frames", type=int, default=None,
+                    help="clip length in frames (default: the model's; e.g. 17 to check shorter clips)")
     ap.add_argument("--device", default="cpu", help="e.g. cuda, cuda:1 (or set CUDA_VISIBLE_DEVICES)")
     ap.add_argument("--batch", type=int, default=32, help="videos generated together (DiT batch x2 with CFG)")
     ap.add_argument("--decode-batch", type=int, default=16, help="videos the VAE decodes at once (memory)")
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.batch < 1 or args.decode_batch < 1 or args.judge_workers < 0:
         ap.error("--batch and --decode-batch must be >= 1 and --judge-workers >= 0")
+    if args.frames is not None and (args.frames < 17 or args.frames % 17):
+        ap.error(f"--frames {args.frames}: clips are whole 17-frame VAE chunks (17, 34, ...)")
     if args.resume and args.out is None:
         ap.error("--resume needs --out")
     if args.shard[1] > 1 and args.out is None:
@@ -243,6 +247,7 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
             pipe = TextToVideoPipeline.from_pretrained(model_dir, device=args.device)
         d = pipe.defaults if pipe is not None else None
         h, w, f = (d.height, d.width, d.num_frames) if d else (192, 192, 34)
+        f = args.frames or f
 
         t0, gen_s = time.time(), 0.0
         # Progress is shown even without a terminal (device runs), and each judged video is appended to --out
@@ -288,7 +293,7 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
                     videos = [vae.reconstruct(v) for v in videos]
             else:
                 videos = pipe.generate_batch([p["prompt"] for p, _ in batch], [s for _, s in batch],
-                                             steps=args.steps, cfg=args.cfg, shift=args.shift,
+                                             num_frames=f, steps=args.steps, cfg=args.cfg, shift=args.shift,
                                              decode_batch_size=args.decode_batch)
             gen_s += time.time() - t_gen
             for (p, seed), frames in zip(batch, videos):

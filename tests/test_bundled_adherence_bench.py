@@ -78,11 +78,20 @@ def test_ground_truth_renders_pass(bench, capsys):
     assert table(out)[2:4] == ["| 1 | en | 2 | 100.0 % | 1.000 |", "| 1 | zh | 2 | 100.0 % | 1.000 |"]
 
 
+def test_frames_overrides_the_models_clip_length(bench, model, tmp_path, capsys):
+    """--frames generates (and judges) clips of another length than the model's default (17 here)."""
+    out = tmp_path / "f34.jsonl"
+    assert bench.main(["--model", str(model), "--n", "1", "--objects", "1", "--seeds", "0", "--frames", "34",
+                       "--judge-workers", "0", "--out", str(out)]) == 0
+    assert "32x32x34" in capsys.readouterr().out and len(rows(out)) == 2
+
+
 @pytest.mark.parametrize("argv, match", [
     (["--shard", "2/2", "--out", "x.jsonl"], "need 0 <= I < N"),
     (["--shard", "1of2"], "must look like I/N"),
     (["--shard", "0/2"], "--shard needs --out"),
     (["--resume"], "--resume needs --out"),
+    (["--frames", "20"], "--frames 20: clips are whole 17-frame VAE chunks"),
 ])
 def test_bad_flags(bench, argv, match, capsys):
     with pytest.raises(SystemExit):

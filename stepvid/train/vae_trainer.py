@@ -187,7 +187,9 @@ class VAETrainer:
         save_checkpoint(self.run_dir, self.step, self.net, self.optimizer, {"global_step": self.step},
                         info.rank, info.world_size, keep_last=self.cfg.run.keep_last)
 
+    @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
+        """Held-out PSNR/SSIM of posterior-mean reconstructions (no graph: evaluation only)."""
         vae = self.net["vae"]
         vae.eval()
         ps, ss = [], []

@@ -7,6 +7,11 @@ this script measures that band so a fix can be shown.
 Prints, per VAE: the mean per-clip PSNR (as the recipe reports it), PSNR of all pixels inside the edge band
 (``--band`` px) and outside it, and the mean absolute error (0-255) of the outermost 4 pixel columns on the left
 and on the right (the artefact raises the right one; a symmetric decoder keeps them equal).
+
+``--flat`` adds a second table: each world colour as a flat background clip, and per VAE the worst corner's mean
+RGB distance of its reconstruction (8x8 px corner blocks; which corner in brackets). Above the judge's
+foreground threshold (48) the corner reads as an extra object: run 3/4's decoders paint an orange speck at the
+bottom-right of every yellow background, even from exact latents.
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ import numpy as np
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--vae", type=Path, nargs="+", required=True, help="VAE folders or .safetensors files")
-    ap.add_argument("--clips", type=int, default=8)
+    ap.add_argument("--clips", type=int, default=8, help="held-out clips (0: only the --flat table)")
     ap.add_argument("--size", type=int, default=192)
     ap.add_argument("--frames", type=int, default=34)
     ap.add_argument("--band", type=int, default=8, help="edge band width in pixels")
     ap.add_argument("--seed", type=int, default=99)
+    ap.add_argument("--flat", action="store_true", help="also the corner error on flat world-colour clips")
     args = ap.parse_args(argv)
 
     import torch
@@ -43,19 +49,46 @@ def main(argv: list[str] | None = None) -> int:
     h = w = args.size
     band = np.zeros((h, w), bool)
     band[: args.band], band[-args.band :], band[:, : args.band], band[:, -args.band :] = True, True, True, True
-    print("| VAE | PSNR (mean per clip) | PSNR edge band | PSNR interior | MAE left 4 cols | MAE right 4 cols |")
-    print("|---|---|---|---|---|---|")
-    for path in args.vae:
-        t0 = time.time()
-        vae = VideoVAE.from_pretrained(path, dtype=torch.float32).eval()
-        errs = []
-        for c in tqdm(clips, desc=path.name, unit="clip", mininterval=5):
-            errs.append(vae.reconstruct(c).astype(np.float64) - c)
-        e = np.stack(errs)  # [N, T, H, W, 3]
-        col = np.abs(e).mean(axis=(0, 1, 2, 4))  # [W]
-        print(f"| {path} | {np.mean([psnr(x) for x in e]):.2f} | {psnr(e[:, :, band]):.2f} | "
-              f"{psnr(e[:, :, ~band]):.2f} | {col[:4].mean():.2f} | {col[-4:].mean():.2f} |  ({time.time() - t0:.0f} s)")
+    if args.clips:  # --clips 0: only the --flat table
+        print("| VAE | PSNR (mean per clip) | PSNR edge band | PSNR interior | MAE left 4 cols | MAE right 4 cols |")
+        print("|---|---|---|---|---|---|")
+        for path in args.vae:
+            t0 = time.time()
+            vae = VideoVAE.from_pretrained(path, dtype=torch.float32).eval()
+            errs = []
+            for c in tqdm(clips, desc=path.name, unit="clip", mininterval=5):
+                errs.append(vae.reconstruct(c).astype(np.float64) - c)
+            e = np.stack(errs)  # [N, T, H, W, 3]
+            col = np.abs(e).mean(axis=(0, 1, 2, 4))  # [W]
+            print(f"| {path} | {np.mean([psnr(x) for x in e]):.2f} | {psnr(e[:, :, band]):.2f} | "
+                  f"{psnr(e[:, :, ~band]):.2f} | {col[:4].mean():.2f} | {col[-4:].mean():.2f} |  ({time.time() - t0:.0f} s)")
+    if args.flat:
+        from stepvid.world.judge import FG_THRESHOLD
+        from stepvid.world.scene import COLORS
+
+        print(f"\nworst corner of a flat background clip ({args.frames}x{h}x{w}): mean RGB distance, 8x8 px "
+              f"(> {FG_THRESHOLD:.0f}: the judge sees an object)")
+        print("| VAE | " + " | ".join(COLORS) + " |")
+        print("|---|" + "---|" * len(COLORS))
+        for path in args.vae:
+            vae = VideoVAE.from_pretrained(path, dtype=torch.float32).eval()
+            cells = []
+            for rgb in COLORS.values():
+                clip = np.broadcast_to(np.array(rgb, np.uint8), (args.frames, h, w, 3)).copy()
+                name, dist = worst_corner(vae.reconstruct(clip), clip)
+                cells.append(f"{dist:.0f} ({name})" + (" !" if dist > FG_THRESHOLD else ""))
+            print(f"| {path} | " + " | ".join(cells) + " |")
     return 0
+
+
+def worst_corner(rec: np.ndarray, ref: np.ndarray, block: int = 8) -> tuple[str, float]:
+    """The corner (TL, TR, BL, BR) of [T, H, W, 3] frames whose ``block``-px square has the largest mean RGB
+    (Euclidean) distance between ``rec`` and ``ref``, and that distance."""
+    d = np.linalg.norm(rec.astype(np.float64) - ref.astype(np.float64), axis=-1)  # [T, H, W]
+    b = block
+    corners = {"TL": d[:, :b, :b], "TR": d[:, :b, -b:], "BL": d[:, -b:, :b], "BR": d[:, -b:, -b:]}
+    name = max(corners, key=lambda k: corners[k].mean())
+    return name, float(corners[name].mean())
 
 
 if __name__ == "__main__":

@@ -38,8 +38,8 @@ def test_bundled_defaults_meet_the_clip_spec(pipe):
 def test_generated_clip_scores_above_chance(pipe):
     """Each prompt's own video scores higher under the judge than the other prompt's video (chance level:
     a video made for a different prompt), by a clear margin on average. Two languages, contrasting colour,
-    shape and motion; the model's default clip length (what users get; the model is trained at that length
-    only). A broken or random model scores ~0 on its own prompts (wrong colour)."""
+    shape and motion; the model's default clip length (what users get). A broken or random model scores ~0
+    on its own prompts (wrong colour)."""
     from stepvid.world import judge
 
     prompts = ["a red circle moving to the right", "一个蓝色的正方形向上移动"]

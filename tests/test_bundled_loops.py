@@ -148,6 +148,12 @@ def test_border_weights_closed_form():
     expect[0], expect[-1], expect[:, 0], expect[:, -1] = 3.0, 3.0, 3.0, 3.0
     torch.testing.assert_close(w, expect)
     assert torch.equal(border_weights(4, 4, 1.0, 16, "cpu"), torch.ones(4, 4))
+    # the bottom-right corner_px square is multiplied on top of the ramp
+    wc = border_weights(6, 7, 3.0, 2, "cpu", corner_weight=5.0, corner_px=3)
+    expect[-3:, -3:] *= 5.0
+    torch.testing.assert_close(wc, expect)
+    assert wc[-1, -1] == 15.0 and wc[-3, -3] == 5.0 and wc[0, -1] == 3.0
+    torch.testing.assert_close(border_weights(2, 2, 1.0, 1, "cpu", 4.0, 16), torch.full((2, 2), 4.0))
 
 
 def test_decoder_only_vae_training_keeps_the_latent_space():

@@ -8,7 +8,8 @@
 # Results in OUT (7 files): the artifacts of the continued model (3 parts), report.json, log.txt, adh.jsonl (all
 # shards) and sweep.json (the settings tried and the one used). RUN_ARGS: extra run.py arguments (e.g. "--tiny" for a CPU
 # dry run). SWEEP: the "CFG STEPS" settings to try, separated by commas (default "5 20,8 30,3 30,12 30"; one
-# setting skips the sweep's time, e.g. SWEEP="3 30").
+# setting skips the sweep's time, e.g. SWEEP="3 30"). DECODER: a vae_v2.safetensors of the same encoder (e.g. from
+# decoder_and_dit.sh KEEP=) to score the continued DiT with as well: adh-decoder.jsonl, the 8th file.
 set -euo pipefail
 WORK=$1; BUDGET=$2; OUT=$3; N=${4:-64}; shift $(( $# < 4 ? $# : 4 )); SEEDS=${*:-0 1}
 . recipes/bundled/common.sh
@@ -34,3 +35,8 @@ set -- $best
 echo "{\"cfg\": $1, \"steps\": $2, \"sweep_score\": $best_score}" > "$OUT/sweep.json"
 echo "== held-out adherence, cfg $1, steps $2, n=$N per object count and language, seeds $SEEDS"
 adherence "$M" adh "$N" "$SEEDS" "$OUT" "$TMPD" "$JW" --cfg "$1" --steps "$2"
+if [[ -n "${DECODER:-}" ]]; then
+  MD=$TMPD/model-decoder; cp -r "$M" "$MD"; cp "$DECODER" "$MD/vae/vae_v2.safetensors"
+  echo "== held-out adherence with decoder $DECODER"
+  adherence "$MD" adh-decoder "$N" "$SEEDS" "$OUT" "$TMPD" "$JW" --cfg "$1" --steps "$2"
+fi

@@ -8,7 +8,9 @@
 # OUT receives both runs' artifacts-{vae,dit}.tar.NN (unpack with `run.py --from`; they do not collide) and
 # summary.txt (key log lines and both report.json files): 6 files, as a device call returns at most 8. VAE_ARGS / DIT_ARGS: extra run.py
 # arguments for each (e.g. "--set vae.border_weight=8"); RUN_ARGS: for both (e.g. "--tiny" for a CPU dry run).
-# GPUS overrides the device count (0: CPU, two single-process runs).
+# GPUS overrides the device count (0: CPU, two single-process runs). KEEP=DIR: also leave the continued model
+# (DIR/bundled, still with the old decoder), DIR/state.json and the new decoder (DIR/decoder.safetensors) on this
+# machine, for a following warm call: `DECODER=DIR/decoder.safetensors continue_and_score.sh DIR ...`.
 set -euo pipefail
 OUT=$1; BUDGET=$2; STATE=$3
 export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
@@ -32,6 +34,11 @@ rc=0
 wait $VAE_PID || rc=$?
 wait $DIT_PID || rc=$(( rc ? rc : $? ))
 cp "$TMP"/vae/artifacts-*.tar.* "$TMP"/dit/artifacts-*.tar.* "$OUT"/ 2>/dev/null || true
+if [[ -n "${KEEP:-}" ]] && (( rc == 0 )); then
+  rm -rf "$KEEP/bundled" && mkdir -p "$KEEP" && cp -r "$WD/bundled" "$KEEP"/
+  [[ "$STATE" -ef "$KEEP/state.json" ]] || cp "$STATE" "$KEEP/state.json"
+  cp "$WV/vae/vae_v2.safetensors" "$KEEP/decoder.safetensors"
+fi
 for part in vae dit; do
   echo "== $part"; grep -E 'calibrated|held|rendered|data:|"step": [0-9]*000,|Error|error' "$TMP/$part.log" | tail -n 8 || true
   tail -n 4 "$TMP/$part.log"; cat "$TMP/$part/report.json" 2>/dev/null || true

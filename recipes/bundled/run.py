@@ -168,6 +168,7 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
                         warmup=int(v.get("warmup", 100)), freeze_encoder=bool(v.get("freeze_encoder", False)),
                         latent_noise=float(v.get("latent_noise", 0.0)),
                         border_weight=float(v.get("border_weight", 1.0)), border_px=int(v.get("border_px", 16)),
+                        corner_weight=float(v.get("corner_weight", 1.0)), corner_px=int(v.get("corner_px", 16)),
                         checkpoint=lambda: vae.save_pretrained(path),  # fp32 until the final bf16 save
                         checkpoint_every_s=float(v.get("checkpoint_minutes", 2.0)) * 60,
                         log=lambda r: log.info("vae %s", json.dumps({k: round(x, 4) if isinstance(x, float) else x

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
+from stepvid.testing.scripts import load_script
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bundled_adherence.py"
 DEFAULTS = {"num_frames": 17, "height": 32, "width": 32, "steps": 2, "cfg": 3.0, "shift": 5.0,
@@ -17,10 +17,7 @@ DEFAULTS = {"num_frames": 17, "height": 32, "width": 32, "steps": 2, "cfg": 3.0,
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bundled_adherence_bench", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(SCRIPT, "bundled_adherence_bench")
 
 
 @pytest.fixture(scope="module")

@@ -130,7 +130,8 @@ def train_vae(
         y0, x0 = int(off[0]), int(off[1])
         return to_video(arr[idx, :, y0 : y0 + crop, x0 : x0 + crop])
 
-    w = border_weights(crop, crop, border_weight, border_px, device, corner_weight, corner_px)  # every batch is crop x crop
+    # every batch is crop x crop
+    w = border_weights(crop, crop, border_weight, border_px, device, corner_weight, corner_px)
     t_cal = t_ckpt = t0
     for step in range(steps):
         if step % 10 == 0 and deadline is not None and agree(float(time.time() > deadline), d):

@@ -49,12 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     h = w = args.size
     band = np.zeros((h, w), bool)
     band[: args.band], band[-args.band :], band[:, : args.band], band[:, -args.band :] = True, True, True, True
+    vaes = {path: VideoVAE.from_pretrained(path, dtype=torch.float32).eval() for path in args.vae}
     if args.clips:  # --clips 0: only the --flat table
         print("| VAE | PSNR (mean per clip) | PSNR edge band | PSNR interior | MAE left 4 cols | MAE right 4 cols |")
         print("|---|---|---|---|---|---|")
-        for path in args.vae:
+        for path, vae in vaes.items():
             t0 = time.time()
-            vae = VideoVAE.from_pretrained(path, dtype=torch.float32).eval()
             errs = []
             for c in tqdm(clips, desc=path.name, unit="clip", mininterval=5):
                 errs.append(vae.reconstruct(c).astype(np.float64) - c)
@@ -70,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
               f"(> {FG_THRESHOLD:.0f}: the judge sees an object)")
         print("| VAE | " + " | ".join(COLORS) + " |")
         print("|---|" + "---|" * len(COLORS))
-        for path in args.vae:
-            vae = VideoVAE.from_pretrained(path, dtype=torch.float32).eval()
+        for path, vae in vaes.items():
             cells = []
             for rgb in COLORS.values():
                 clip = np.broadcast_to(np.array(rgb, np.uint8), (args.frames, h, w, 3)).copy()

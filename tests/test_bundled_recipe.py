@@ -86,6 +86,58 @@ def test_pack_unpack_round_trip_in_parts(tmp_path, monkeypatch):
         run.unpack(tmp_path / "a-missing-dir", back)
 
 
+def _export(root: Path, vae: dict) -> Path:
+    """A minimal exported-model folder: stepvid.json naming the VAE file, plus the parts install copies."""
+    from safetensors.torch import save_file
+
+    for sub in ("transformer", "vae", "text_encoder"):
+        (root / sub).mkdir(parents=True)
+    (root / "transformer" / "config.json").write_text("{}")
+    (root / "text_encoder" / "config.json").write_text("{}")
+    (root / "MODEL_CARD.md").write_text("card")
+    (root / "stepvid.json").write_text(json.dumps({"vae": {"path": "vae/vae_v2.safetensors"}}))
+    save_file(vae, str(root / "vae" / "vae_v2.safetensors"))
+    return root
+
+
+def test_install_takes_a_decoder_fine_tune_and_refuses_another_encoder(tmp_path):
+    """install --vae ships a VAE whose encoder is bit-identical to the export's (a decoder-only fine-tune)
+    and refuses one with another encoder before touching the destination (the DiT's latents come from it)."""
+    import run
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    base = {"encoder.conv.weight": torch.ones(2, 3), "encoder.norm.bias": torch.zeros(4),
+            "decoder.conv.weight": torch.ones(3, 2)}
+    src = _export(tmp_path / "work" / "bundled", base)
+    tuned = dict(base, **{"decoder.conv.weight": torch.full((3, 2), 2.0)})
+    save_file(tuned, str(tmp_path / "tuned.safetensors"))
+    dst = tmp_path / "dst"
+    run.install(src, dst, tmp_path / "tuned.safetensors")
+
+    def decoder(root: Path) -> torch.Tensor:
+        return load_file(str(root / "vae" / "vae_v2.safetensors"))["decoder.conv.weight"]
+
+    assert torch.equal(decoder(dst), tuned["decoder.conv.weight"])
+    assert torch.equal(decoder(src), base["decoder.conv.weight"])  # the export itself is left as it was
+    assert (dst / "transformer" / "config.json").is_file() and (dst / "MODEL_CARD.md").read_text() == "card"
+
+    other = dict(tuned, **{"encoder.norm.bias": torch.full((4,), 1e-3)})
+    save_file(other, str(tmp_path / "other.safetensors"))
+    fresh = tmp_path / "fresh"
+    first = r"in 1 of 2 tensors \(first: encoder\.norm\.bias\)"
+    with pytest.raises(SystemExit, match="encoder differs .* " + first):
+        run.install(src, fresh, tmp_path / "other.safetensors")
+    assert not fresh.exists()
+    save_file({"decoder.conv.weight": base["decoder.conv.weight"]}, str(tmp_path / "nodec.safetensors"))
+    with pytest.raises(SystemExit, match="encoder tensors \\(0\\)"):
+        run.install(src, fresh, tmp_path / "nodec.safetensors")
+    with pytest.raises(SystemExit, match="no such file"):
+        run.install(src, fresh, tmp_path / "missing.safetensors")
+    with pytest.raises(SystemExit, match="has no exported model"):
+        run.install(tmp_path / "nothing", fresh)
+
+
 @pytest.mark.slow
 def test_tiny_recipe_dry_run_end_to_end(tmp_path):
     """vae -> (carry files) -> dit + export on a fresh work folder -> the pipeline loads and generates."""

@@ -8,7 +8,7 @@
 # OUT receives both runs' artifacts-{vae,dit}.tar.NN (unpack with `run.py --from`; they do not collide) and
 # summary.txt (key log lines and both report.json files): 6 files, as a device call returns at most 8. VAE_ARGS / DIT_ARGS: extra run.py
 # arguments for each (e.g. "--set vae.border_weight=8"); RUN_ARGS: for both (e.g. "--tiny" for a CPU dry run).
-# GPUS overrides the device count (0: CPU, two single-process runs). KEEP=DIR: also leave the continued model
+# GPUS overrides the device count (0: CPU, two single-process runs; 1: both runs share GPU 0). KEEP=DIR: also leave the continued model
 # (DIR/bundled, still with the old decoder), DIR/state.json and the new decoder (DIR/decoder.safetensors) on this
 # machine, for a following warm call: `DECODER=DIR/decoder.safetensors continue_and_score.sh DIR ...`.
 set -euo pipefail
@@ -21,7 +21,7 @@ WV=$(mktemp -d) WD=$(mktemp -d) TMP=$(mktemp -d)
 cp -r stepvid/bundled/vae stepvid/bundled/text_encoder "$WV"/ && cp "$STATE" "$WV"/state.json
 cp -r stepvid/bundled "$WD"/bundled && cp "$STATE" "$WD"/state.json
 mkdir -p "$OUT"
-gpus() { (( G >= 2 )) && seq -s, "$1" "$2" || echo ""; }
+gpus() { if (( G >= 2 )); then seq -s, "$1" "$2"; elif (( G == 1 )); then echo 0; else echo ""; fi; }
 CUDA_VISIBLE_DEVICES=$(gpus 0 $(( H - 1 ))) torchrun --master-port 29511 --nproc-per-node "$H" \
   recipes/bundled/run.py --phase vae --redo vae --work "$WV" --budget-minutes "$BUDGET" --out "$TMP/vae" \
   --workers "$W" --set vae.freeze_encoder=true ${RUN_ARGS:-} ${VAE_ARGS:-} > "$TMP/vae.log" 2>&1 &

@@ -8,11 +8,12 @@ Phases (each resumable; state lives in ``--work``):
           rounded to bf16 right away, so everything downstream sees exactly the shipped weights.
   text    only the text-encoder part of ``vae``.
   dit     render + encode a latent cache per stage of the cascade (images -> 96 px video -> 192 px video),
-          then train the StepVideoDiT with the project's trainer (stepvid.train.dit_trainer.DiTTrainer,
-          the same loop as ``stepvid train dit``), stopping cleanly at the budget; then ``export``.
+          then train the StepVideoDiT (recipes/bundled/dit_loop.py: the project's flow objective with every
+          step on the device), stopping cleanly at the budget; then ``export``.
   export  assemble the shipped folder (stepvid.json, transformer/, vae/, text_encoder/; bf16, <= 40 MB).
   all     vae, then dit (budget split 35 / 65).
-  install copy the exported folder into stepvid/bundled/.
+  install copy the exported folder into stepvid/bundled/ (``--dest``); ``--vae FILE`` ships a decoder trained
+          in another call instead (decoder_and_dit.sh), refused unless its encoder is the export's.
 
 Results go to ``--out`` as at most 8 files of <= 15 MB: ``artifacts-<phase>.tar.NN`` parts, ``report.json``
 and ``log.txt``. A later call (possibly on a fresh machine) gets them back with ``--from DIR``.
@@ -23,6 +24,7 @@ Device commands (one H100, <= 9 minutes each):
   python recipes/bundled/run.py --phase dit --continue-dit --budget-minutes 8.5 --from <returned dit files> --out $OUT
                                                                   # optional: more target-resolution training
   python recipes/bundled/run.py --phase install --from <returned dit files>            # here, no GPU
+  python recipes/bundled/run.py --phase install --work runs/bX --vae runs/bXvae/vae/vae_v2.safetensors
 
 CPU dry run of everything at toy sizes: ``python recipes/bundled/run.py --phase all --tiny --out /tmp/b``.
 """
@@ -159,7 +161,8 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
                               for i in range(v["eval_clips"])], workers)) if d.is_main else []
     log.info("VAE data: %d clips + %d images per rank (x%d ranks) rendered in %.1f s", len(clips), len(images),
              d.world_size, time.time() - t0)
-    psnr_before = eval_psnr(vae, held[:4], device) if d.is_main else 0.0
+    # On the same clips as the final PSNR, so that "before" and "after" compare.
+    psnr_before = eval_psnr(vae, held, device) if d.is_main and continued else None
     path.parent.mkdir(parents=True, exist_ok=True)
     barrier()
     summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
@@ -180,9 +183,10 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     psnr = eval_psnr(vae, held, device)
     path.parent.mkdir(parents=True, exist_ok=True)
     vae.to(torch.bfloat16).save_pretrained(path)
+    before = None if psnr_before is None else round(psnr_before, 2)
     return {"params": n_params, "steps": summary["steps"], "train_seconds": round(summary["seconds"], 1),
             "ranks": d.world_size, "continued": continued, "decoder_only": bool(v.get("freeze_encoder", False)),
-            "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": round(psnr_before, 2),
+            "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": before,
             "eval_clips": len(held), "last": summary["history"][-1] if summary["history"] else None}
 
 
@@ -505,6 +509,46 @@ def unpack(src: Path, work: Path) -> list[str]:
     return sorted(groups)
 
 
+# ------------------------------------------------------------------------------------------------ install
+def check_same_encoder(new: Path, old: Path) -> None:
+    """Refuse a VAE whose encoder differs from the one the DiT was trained on (its latents would not match):
+    only a decoder-only fine-tune (``vae.freeze_encoder``) may replace a shipped VAE."""
+    from safetensors import safe_open
+
+    if not new.is_file():
+        raise SystemExit(f"--vae {new}: no such file")
+    with safe_open(str(new), framework="pt") as a, safe_open(str(old), framework="pt") as b:
+        enc_a = sorted(k for k in a.keys() if k.startswith("encoder."))  # noqa: SIM118
+        enc_b = sorted(k for k in b.keys() if k.startswith("encoder."))  # noqa: SIM118
+        if not enc_a or enc_a != enc_b:
+            raise SystemExit(f"--vae {new}: its encoder tensors ({len(enc_a)}) are not those of {old} "
+                             f"({len(enc_b)}): not a decoder fine-tune of the exported VAE")
+        differ = [k for k in enc_a if not torch.equal(a.get_tensor(k), b.get_tensor(k))]
+    if differ:
+        raise SystemExit(f"--vae {new}: encoder differs from {old} in {len(differ)} of {len(enc_a)} tensors "
+                         f"(first: {differ[0]}); the DiT was trained on that encoder's latents, so only a "
+                         "decoder-only fine-tune (vae.freeze_encoder=true) can replace the VAE")
+
+
+def install(src: Path, dst: Path, vae: Path | None = None) -> None:
+    """Copy the exported model folder ``src`` into ``dst``; ``vae`` replaces its VAE file (same encoder only)."""
+    if not (src / "stepvid.json").exists():
+        raise SystemExit(f"{src} has no exported model; run --phase dit/export (or pass --from)")
+    vae_rel = json.loads((src / "stepvid.json").read_text())["vae"]["path"]
+    if vae is not None:
+        check_same_encoder(vae, src / vae_rel)
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in ("stepvid.json", "MODEL_CARD.md", "transformer", "vae", "text_encoder"):
+        if (dst / name).is_dir():
+            shutil.rmtree(dst / name)
+        elif (dst / name).exists():
+            (dst / name).unlink()
+        (shutil.copytree if (src / name).is_dir() else shutil.copy2)(src / name, dst / name)
+    if vae is not None:
+        shutil.copy2(vae, dst / vae_rel)
+    print(f"installed {src} -> {dst}" + (f" with the VAE {vae}" if vae is not None else ""))
+
+
 # ------------------------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -525,6 +569,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--continue-dit", action="store_true",
                     help="phase dit: start from the exported model in --work/bundled (e.g. unpacked by --from) "
                          "and train dit.continue_stages more, at dit.continue_lr_scale x the learning rate")
+    ap.add_argument("--dest", type=Path, default=REPO / "stepvid" / "bundled", help="phase install: target folder")
+    ap.add_argument("--vae", type=Path, default=None,
+                    help="phase install: ship this vae_v2.safetensors (a decoder-only fine-tune of the export's VAE)")
     args = ap.parse_args(argv)
     start = time.time()
     deadline = start + 60 * args.budget_minutes - 20  # 20 s for packing the results
@@ -543,18 +590,7 @@ def main(argv: list[str] | None = None) -> int:
         log.info("unpacked %s from %s", unpack(args.src, work), args.src)
     barrier()
     if args.phase == "install":
-        src = work / "bundled"
-        if not (src / "stepvid.json").exists():
-            raise SystemExit(f"{src} has no exported model; run --phase dit/export (or pass --from)")
-        dst = REPO / "stepvid" / "bundled"
-        dst.mkdir(parents=True, exist_ok=True)
-        for name in ("stepvid.json", "MODEL_CARD.md", "transformer", "vae", "text_encoder"):
-            if (dst / name).is_dir():
-                shutil.rmtree(dst / name)
-            elif (dst / name).exists():
-                (dst / name).unlink()
-            (shutil.copytree if (src / name).is_dir() else shutil.copy2)(src / name, dst / name)
-        print(f"installed {src} -> {dst}")
+        install(work / "bundled", args.dest, args.vae)
         return 0
     if args.out is None:
         raise SystemExit("--out is required for training phases")

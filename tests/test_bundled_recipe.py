@@ -15,7 +15,7 @@ sys.path.insert(0, str(RECIPE))
 
 import world_data as wd
 
-from stepvid.world import parse_prompt
+from stepvid.world import parse_prompt, render_video
 from stepvid.world.captions import request_from_spec
 
 
@@ -51,7 +51,7 @@ def test_scenes_are_deterministic_and_split_respected():
 
 
 def test_render_many_matches_serial_render():
-    from stepvid.world import render_image, render_video
+    from stepvid.world import render_image
 
     jobs = [wd.RenderJob(1, i, 32, 48, 17) for i in range(3)]
     serial = [(f.copy(), c) for f, c in wd.render_many(jobs, workers=1, chunk=2)]
@@ -66,6 +66,22 @@ def test_render_many_matches_serial_render():
     assert parse_prompt(serial[0][1][0]["zh_dense"]) == request_from_spec(wd.scene(1, 0), "dense")
     with pytest.raises(ValueError, match="same frames"):
         list(wd.render_many(jobs + [wd.RenderJob(1, 0, 32, 48, 1)], workers=1))
+
+
+def test_stage_mix_reaches_the_rendered_scenes_and_bad_mixes_name_the_stage():
+    """A stage's ``mix`` goes through RenderJob to the workers' scenes; no mix = the default scenes."""
+    mix = wd.Mix.from_config({"shapes": {"square": 0, "circle": 0, "triangle": 0, "diamond": 0, "cross": 0},
+                              "objects": [0, 1, 0]}, "stage t")
+    (clip, _), = wd.render_many([wd.RenderJob(4, 7, 32, 32, 17, mix=mix)], workers=1)
+    spec = wd.scene(4, 7, mix=mix)
+    assert [o.shape for o in spec.objects] == ["star", "star"]
+    assert np.array_equal(clip[0], render_video(spec, 32, 32, 17))
+    assert wd.Mix.from_config(None) is None and wd.Mix.from_config({}) is None
+    assert wd.scene(4, 7) == wd.scene(4, 7, mix=None) != spec
+    with pytest.raises(ValueError, match=r"dit stage x: mix: unknown key\(s\) \['shape'\]"):
+        wd.Mix.from_config({"shape": {"star": 2}}, "dit stage x: mix")
+    with pytest.raises(ValueError, match=r"dit stage x: mix: shape_weights: unknown shape\(s\) \['stars'\]"):
+        wd.Mix.from_config({"shapes": {"stars": 2}}, "dit stage x: mix")
 
 
 def test_pack_unpack_round_trip_in_parts(tmp_path, monkeypatch):

@@ -99,6 +99,30 @@ def test_heldout_rule_is_never_emitted_in_train_and_always_in_heldout():
         assert is_heldout(sample_scene(rng, split="heldout"))
 
 
+def test_mix_weights_rebalance_shapes_and_object_counts():
+    """Shape and object-count weights change the mix as asked (binomial bounds), keep the held-out rule, and
+    bad weights fail with the offending names/values."""
+    from stepvid.world.scene import SHAPES
+
+    rng = np.random.default_rng(2)
+    specs = [sample_scene(rng, "train", shape_weights={"star": 3.0}, count_weights=[0, 1, 0]) for _ in range(400)]
+    assert all(len(s.objects) == 2 and not is_heldout(s) for s in specs)
+    shapes = [o.shape for s in specs for o in s.objects]
+    n, p = len(shapes), 3 / (3 + len(SHAPES) - 1)  # star 3, the five others 1 each
+    k = shapes.count("star")
+    assert abs(k - n * p) < 5 * math.sqrt(n * p * (1 - p)), (k, n, p)
+    only = sample_scene(3, "train", shape_weights={x: 0.0 for x in SHAPES if x != "cross"}, count_weights=[0, 0, 1])
+    assert [o.shape for o in only.objects] == ["cross"] * 3
+    with pytest.raises(ValueError, match=r"unknown shape\(s\) \['hexagon'\]"):
+        sample_scene(0, shape_weights={"hexagon": 2})
+    with pytest.raises(ValueError, match="not all 0"):
+        sample_scene(0, shape_weights={x: 0 for x in SHAPES})
+    with pytest.raises(ValueError, match="one weight for each of 1, 2, 3 objects"):
+        sample_scene(0, count_weights=[1, 1])
+    with pytest.raises(ValueError, match=r">= 0 .*-1"):
+        sample_scene(0, count_weights=[1, -1, 1])
+
+
 # ------------------------------------------------------------------------------------------- captions
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("style", STYLES)

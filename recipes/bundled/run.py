@@ -281,7 +281,8 @@ def _stage_set(stage: dict, seed: int, enc, vae, d, workers: int | None, deadlin
     from vae_loop import to_video
 
     n, f, h, w = int(stage["samples"]), int(stage["frames"]), int(stage["height"]), int(stage["width"])
-    jobs = [wd.RenderJob(seed, i, h, w, f) for i in range(d.rank, n, d.world_size)]
+    mix = wd.Mix.from_config(stage.get("mix"), f"dit stage {stage['name']}: mix")
+    jobs = [wd.RenderJob(seed, i, h, w, f, mix=mix) for i in range(d.rank, n, d.world_size)]
     chunk = 2048 if f == 1 else 256
     device = d.device
     keys = [f"{lang}_{style}" for lang in wd.LANGS for style in wd.STYLES]
@@ -595,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is None:
         raise SystemExit("--out is required for training phases")
     cfg = load_cfg(args.config, (TINY if args.tiny else []) + args.overrides)
+    for st in cfg["dit"]["stages"]:  # a bad mix fails now, not after the phases before the stage
+        wd.Mix.from_config(st.get("mix"), f"dit stage {st['name']}: mix")
     device = d.device
     workers = args.workers if args.workers is not None else max(1, (os.cpu_count() or 2) // d.world_size - 1)
     if device.type == "cuda":

@@ -59,10 +59,39 @@ def spec_labels(spec, style: str, kind: str = "video") -> dict[str, int]:
     return lab
 
 
-def scene(seed: int, index: int, split: str = "train", num_objects: int | None = None):
+@dataclass(frozen=True)
+class Mix:
+    """A rebalanced training mix (a DiT stage's ``mix: {shapes: {star: 2}, objects: [1, 2, 1]}``): relative
+    weights of shapes (missing ones 1) and of 1/2/3-object scenes; see ``sample_scene``. Hashable, so a
+    RenderJob carries it to the workers."""
+
+    shapes: tuple[tuple[str, float], ...] = ()
+    objects: tuple[float, ...] = ()
+
+    @classmethod
+    def from_config(cls, cfg: dict | None, where: str = "mix") -> Mix | None:
+        if not cfg:
+            return None
+        unknown = sorted(set(cfg) - {"shapes", "objects"})
+        if unknown:
+            raise ValueError(f"{where}: unknown key(s) {unknown}; expected shapes and/or objects")
+        mix = cls(tuple(sorted((str(k), float(v)) for k, v in (cfg.get("shapes") or {}).items())),
+                  tuple(float(x) for x in (cfg.get("objects") or ())))
+        try:
+            sample_scene(0, **mix.kwargs())  # the world's own checks, now rather than in a worker
+        except ValueError as e:
+            raise ValueError(f"{where}: {e}") from None
+        return mix
+
+    def kwargs(self) -> dict:
+        return {"shape_weights": dict(self.shapes) if self.shapes else None,
+                "count_weights": self.objects or None}
+
+
+def scene(seed: int, index: int, split: str = "train", num_objects: int | None = None, mix: Mix | None = None):
     """The scene of (seed, index): a pure function, so every worker and every rerun agrees."""
     rng = np.random.default_rng([seed, index, 0 if split == "train" else 1])
-    return sample_scene(rng, split, num_objects=num_objects)
+    return sample_scene(rng, split, num_objects=num_objects, **(mix.kwargs() if mix else {}))
 
 
 def captions_of(spec, seed: int, index: int, kind: str = "video") -> dict[str, str]:
@@ -119,10 +148,11 @@ class RenderJob:
     width: int
     frames: int  # 1 = still image
     split: str = "train"
+    mix: Mix | None = None
 
 
 def _render(job: RenderJob) -> tuple[np.ndarray, dict[str, str]]:
-    spec = scene(job.seed, job.index, job.split)
+    spec = scene(job.seed, job.index, job.split, mix=job.mix)
     if job.frames == 1:
         return render_image(spec, job.height, job.width)[None], captions_of(spec, job.seed, job.index, "image")
     return render_video(spec, job.height, job.width, job.frames), captions_of(spec, job.seed, job.index, "video")

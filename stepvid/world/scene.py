@@ -10,6 +10,7 @@ ratio (a wider or taller frame only moves objects further apart, measured in obj
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -270,6 +271,16 @@ def _collides(objs: list[ObjectSpec], samples: int = 33) -> bool:
     return False
 
 
+OBJECT_COUNT_P = (0.45, 0.35, 0.2)  # default mix of 1, 2 and 3 objects per scene
+
+
+def _probabilities(weights: Sequence[float], what: str) -> np.ndarray:
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 1 or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError(f"{what}: weights must be finite, >= 0 and not all 0; got {list(weights)}")
+    return w / w.sum()
+
+
 def sample_scene(
     rng: np.random.Generator | int,
     split: str = "train",
@@ -277,15 +288,31 @@ def sample_scene(
     motions: tuple[str, ...] | None = None,
     bg_kinds: tuple[str, ...] = BACKGROUNDS,
     max_tries: int = 500,
+    shape_weights: Mapping[str, float] | None = None,
+    count_weights: Sequence[float] | None = None,
 ) -> SceneSpec:
     """Sample a random scene.
 
     ``split``: "train" never contains a held-out triple; "heldout" always contains at least one;
     "any" ignores the rule. Objects sharing colour and shape share every attribute (so "two red circles
     moving right" describes them exactly); a "towards" scene has exactly two objects.
+    ``shape_weights`` (shape -> relative weight, missing shapes 1) and ``count_weights`` (1, 2, 3 objects)
+    rebalance a training mix, e.g. towards the shapes a model gets wrong; None keeps the uniform shapes and
+    :data:`OBJECT_COUNT_P`, with the same random stream as before these options existed.
     """
     if split not in ("train", "heldout", "any"):
         raise ValueError(f"split must be train, heldout or any; got {split!r}")
+    shape_p = None
+    if shape_weights is not None:
+        unknown = sorted(set(shape_weights) - set(SHAPES))
+        if unknown:
+            raise ValueError(f"shape_weights: unknown shape(s) {unknown}; choose from {SHAPES}")
+        shape_p = _probabilities([shape_weights.get(x, 1.0) for x in SHAPES], "shape_weights")
+    count_p = list(OBJECT_COUNT_P)
+    if count_weights is not None:
+        if len(count_weights) != 3:
+            raise ValueError(f"count_weights: one weight for each of 1, 2, 3 objects; got {list(count_weights)}")
+        count_p = list(_probabilities(count_weights, "count_weights"))
     rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
     motions = tuple(motions or MOTIONS)
     for m in motions:
@@ -299,7 +326,7 @@ def sample_scene(
         bg_color = _choice(rng, COLORS)
         bg_kind = _choice(rng, bg_kinds)
         colors = compatible_colors(bg_color, bg_kind)
-        n = num_objects or int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.2]))
+        n = num_objects or int(rng.choice([1, 2, 3], p=count_p))
         towards = n == 2 and "towards" in motions and (rng.random() < 0.25 or motions == ("towards",))
         objs: list[ObjectSpec] = []
         if split == "heldout":  # seed the scene with a held-out triple that fits this background
@@ -316,7 +343,8 @@ def sample_scene(
                 m = "towards"
             else:
                 m = _choice(rng, [m for m in motions if m != "towards"])
-            c, s = _choice(rng, colors), _choice(rng, SHAPES)
+            c = _choice(rng, colors)
+            s = _choice(rng, SHAPES) if shape_p is None else SHAPES[int(rng.choice(len(SHAPES), p=shape_p))]
             same = [o for o in objs if (o.color, o.shape) == (c, s)]
             if same:  # an identical twin: copy attributes, re-place later
                 objs.append(_new_object(rng, s, c, same[0].motion, same[0].size, same[0].speed))

@@ -297,6 +297,34 @@ def test_make_dataset_writes_a_readable_resumable_manifest(tmp_path):
                      progress=False)
 
 
+def test_world_make_with_a_rebalanced_mix(tmp_path, capsys):
+    """`stepvid world make --count-weights/--shape-weights`: every scene follows the mix, a resume with another
+    mix is refused naming it, a folder made without a mix still resumes, and malformed weights are errors."""
+    from stepvid.cli import main
+    from stepvid.data.manifest import read_manifest
+    from stepvid.world.dataset import WorldConfig, make_dataset
+
+    args = ["world", "make", "--out", str(tmp_path / "m"), "--videos", "3", "--images", "1", "--height", "32",
+            "--width", "32", "--frames", "3", "--workers", "1", "--count-weights", "0,0,1",
+            "--shape-weights", "circle=0,square=0,triangle=0,star=0,diamond=0"]
+    assert main(args) == 0
+    rows = read_manifest(tmp_path / "m" / "manifest.jsonl")
+    assert len(rows) == 4 and all([o["shape"] for o in r["spec"]["objects"]] == ["cross"] * 3 for r in rows)
+    with pytest.raises(ValueError, match=r"different settings \{'count_weights': \(\[0.0, 0.0, 1.0\], None\)"):
+        make_dataset(tmp_path / "m", videos=1, cfg=WorldConfig(height=32, width=32, frames=3, shape_weights={
+            "circle": 0, "square": 0, "triangle": 0, "star": 0, "diamond": 0}), progress=False)
+    plain = WorldConfig(height=32, width=32, frames=3)
+    make_dataset(tmp_path / "p", videos=1, cfg=plain, progress=False)
+    assert make_dataset(tmp_path / "p", videos=1, cfg=plain, progress=False)["skipped"] == 1
+    for bad, what in ((["--shape-weights", "star"], "SHAPE=WEIGHT"), (["--count-weights", "1,x,1"], "W1,W2,W3")):
+        with pytest.raises(SystemExit):
+            main(args[:4] + bad)
+        assert what in capsys.readouterr().err
+    with pytest.raises(ValueError, match="unknown shape"):
+        make_dataset(tmp_path / "q", videos=1, cfg=WorldConfig(shape_weights={"hexagon": 1}), progress=False)
+    assert not (tmp_path / "q").exists()
+
+
 def test_cli_judge_and_sheet(tmp_path, capsys):
     from stepvid.cli import main
     from stepvid.video import read_image, write_video

@@ -30,6 +30,10 @@ def register(subparsers) -> None:
     m.add_argument("--crf", type=int, default=18, help="H.264 quality (lower = better)")
     m.add_argument("--preset", default="ultrafast", help="x264 preset (ultrafast = fastest, veryfast = ~2.5x smaller files)")
     m.add_argument("--manifest", default="manifest.jsonl", help="manifest file name (.jsonl or .parquet)")
+    m.add_argument("--shape-weights", type=_shape_weights, default=None, metavar="SHAPE=W,...",
+                   help="rebalance shapes, e.g. star=2,cross=2 (others 1)")
+    m.add_argument("--count-weights", type=_count_weights, default=None, metavar="W1,W2,W3",
+                   help="relative weights of 1, 2 and 3-object scenes (default 0.45,0.35,0.2)")
     m.set_defaults(func=_make)
 
     j = sub.add_parser("judge", help="score videos against a prompt (English or Chinese) or a scene spec")
@@ -71,10 +75,33 @@ def register(subparsers) -> None:
         register_raw(sub)
 
 
+def _shape_weights(text: str) -> dict[str, float]:
+    out = {}
+    for part in text.split(","):
+        name, sep, w = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError(part)
+            out[name.strip()] = float(w)
+        except ValueError:
+            msg = f"expected SHAPE=WEIGHT,... (e.g. star=2,cross=2); got {part!r}"
+            raise argparse.ArgumentTypeError(msg) from None
+    return out
+
+
+def _count_weights(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",")]
+    except ValueError:
+        msg = f"expected three numbers W1,W2,W3 (e.g. 1,2,1); got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
 def _make(a: argparse.Namespace) -> int:
     from stepvid.world.dataset import WorldConfig, make_dataset
 
-    cfg = WorldConfig(a.height, a.width, a.frames, a.fps, a.split, a.seed, a.lang, a.crf, a.preset)
+    cfg = WorldConfig(a.height, a.width, a.frames, a.fps, a.split, a.seed, a.lang, a.crf, a.preset,
+                      a.shape_weights, a.count_weights)
     summary = make_dataset(a.out, a.videos, a.images, cfg, workers=a.workers, manifest=a.manifest)
     print(f"world make: {summary['samples']} samples ({summary['written']} written, {summary['skipped']} already "
           f"there) in {summary['seconds']} s, {summary['samples_per_minute']} samples/min -> {summary['manifest']}")

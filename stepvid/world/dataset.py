@@ -38,10 +38,16 @@ class WorldConfig:
     lang: str = "both"  # language of the primary ``caption`` column: en, zh or both (random per sample)
     crf: int = 18
     preset: str = "ultrafast"  # fastest x264 preset; ~2.5x the file size of veryfast at the same crf
+    shape_weights: dict[str, float] | None = None  # rebalanced mix (``sample_scene``); None = uniform shapes
+    count_weights: list[float] | None = None  # of 1, 2, 3 objects; None = the world's 45 / 35 / 20 %
 
     def render_key(self) -> dict[str, Any]:
-        """Settings that change the files (a resume must match them)."""
-        return {k: getattr(self, k) for k in ("height", "width", "frames", "fps", "split", "seed", "crf")}
+        """Settings that change the files (a resume must match them). The mix weights only when set, so
+        folders made before they existed still resume."""
+        key = {k: getattr(self, k) for k in ("height", "width", "frames", "fps", "split", "seed", "crf")}
+        mix = {"shape_weights": self.shape_weights, "count_weights": self.count_weights}
+        key.update({k: v for k, v in mix.items() if v is not None})
+        return key
 
 
 def _rng(cfg: WorldConfig, kind: str, index: int) -> np.random.Generator:
@@ -51,7 +57,8 @@ def _rng(cfg: WorldConfig, kind: str, index: int) -> np.random.Generator:
 def sample_row(cfg: WorldConfig, kind: str, index: int) -> tuple[SceneSpec, dict[str, Any]]:
     """The spec and manifest row of sample ``index`` (deterministic; renders nothing)."""
     rng = _rng(cfg, kind, index)
-    spec = sample_scene(rng, split=cfg.split, motions=("still",) if kind == "image" else None)
+    spec = sample_scene(rng, split=cfg.split, motions=("still",) if kind == "image" else None,
+                        shape_weights=cfg.shape_weights, count_weights=cfg.count_weights)
     captions = {f"{lang}_{style}": caption(spec, lang, style, rng=rng, kind=kind) for lang in LANGS for style in STYLES}
     lang = cfg.lang if cfg.lang != "both" else LANGS[int(rng.integers(2))]
     style = STYLES[int(rng.integers(2))]
@@ -103,14 +110,16 @@ def make_dataset(out: str | os.PathLike, videos: int, images: int = 0, cfg: Worl
         raise ValueError(f"lang must be en, zh or both; got {cfg.lang!r}")
     if videos < 0 or images < 0 or videos + images == 0:
         raise ValueError(f"need a positive number of samples; got videos={videos} images={images}")
+    sample_scene(0, shape_weights=cfg.shape_weights, count_weights=cfg.count_weights)  # bad weights fail here
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     meta_path = out / f"world_{cfg.split}.json"
     if meta_path.exists():
         old = json.loads(meta_path.read_text())
-        if old.get("render") != cfg.render_key():
-            diff = {k: (old.get("render", {}).get(k), v) for k, v in cfg.render_key().items()
-                    if old.get("render", {}).get(k) != v}
+        before, now = old.get("render", {}), cfg.render_key()
+        if before != now:
+            diff = {k: (before.get(k), now.get(k)) for k in sorted(set(before) | set(now))
+                    if before.get(k) != now.get(k)}
             raise ValueError(f"{out} was made with different settings {diff} (old, new); use another --out")
     meta_path.write_text(json.dumps({"render": cfg.render_key(), "config": asdict(cfg)}, indent=1))
     jobs = [(cfg, "video", i, str(out)) for i in range(videos)] + [(cfg, "image", i, str(out)) for i in range(images)]

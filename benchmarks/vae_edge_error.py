@@ -12,6 +12,10 @@ and on the right (the artefact raises the right one; a symmetric decoder keeps t
 RGB distance of its reconstruction (8x8 px corner blocks; which corner in brackets). Above the judge's
 foreground threshold (48) the corner reads as an extra object: run 3/4's decoders paint an orange speck at the
 bottom-right of every yellow background, even from exact latents.
+
+``--latent-borders`` adds, per VAE, where the *encoder* treats a flat clip's borders unlike its interior: the
+mean L2 distance (over latent channels and frames) of each border's latent cells from the interior's mean
+latent. A well-behaved encoder keeps the four edges alike; the run-5 one departs most along the bottom row.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--band", type=int, default=8, help="edge band width in pixels")
     ap.add_argument("--seed", type=int, default=99)
     ap.add_argument("--flat", action="store_true", help="also the corner error on flat world-colour clips")
+    ap.add_argument("--latent-borders", action="store_true",
+                    help="also the encoder's border latents vs its interior on flat world-colour clips")
     args = ap.parse_args(argv)
 
     import torch
@@ -77,7 +83,37 @@ def main(argv: list[str] | None = None) -> int:
                 name, dist = worst_corner(vae.reconstruct(clip), clip)
                 cells.append(f"{dist:.0f} ({name})" + (" !" if dist > FG_THRESHOLD else ""))
             print(f"| {path} | " + " | ".join(cells) + " |")
+    if args.latent_borders:
+        from stepvid.world.scene import COLORS
+
+        for path, vae in vaes.items():
+            print(f"\n{path}: encoder latent of a flat clip ({args.frames}x{h}x{w}), mean L2 distance from the "
+                  "interior's mean latent")
+            print("| colour | " + " | ".join(BORDERS) + " |")
+            print("|---|" + "---|" * len(BORDERS))
+            for name, rgb in COLORS.items():
+                clip = np.broadcast_to(np.array(rgb, np.uint8), (args.frames, h, w, 3))
+                x = torch.from_numpy(clip.copy()).permute(0, 3, 1, 2)[None].float() / 127.5 - 1
+                with torch.no_grad():
+                    lat = vae.encode_moments(x)[0][0].numpy()  # [T, C, h, w] posterior mean
+                dev = border_deviation(lat)
+                print(f"| {name} | " + " | ".join(f"{dev[k]:.2f}" for k in BORDERS) + " |")
     return 0
+
+
+BORDERS = ("top", "bottom", "left", "right", "TL", "TR", "BL", "BR", "interior")
+
+
+def border_deviation(lat: np.ndarray, margin: int = 2) -> dict[str, float]:
+    """Per border of a [T, C, h, w] latent: the mean L2 distance (over channels) of its cells from the mean
+    latent of the interior (cells at least ``margin`` away from every edge), averaged over frames and cells.
+    Edges exclude the corners; "interior" is the interior's own spread."""
+    ref = lat[:, :, margin:-margin, margin:-margin].mean(axis=(2, 3), keepdims=True)
+    d = np.linalg.norm(lat - ref, axis=1).mean(axis=0)  # [h, w]
+    return {"top": float(d[0, 1:-1].mean()), "bottom": float(d[-1, 1:-1].mean()),
+            "left": float(d[1:-1, 0].mean()), "right": float(d[1:-1, -1].mean()),
+            "TL": float(d[0, 0]), "TR": float(d[0, -1]), "BL": float(d[-1, 0]), "BR": float(d[-1, -1]),
+            "interior": float(d[margin:-margin, margin:-margin].mean())}
 
 
 def worst_corner(rec: np.ndarray, ref: np.ndarray, block: int = 8) -> tuple[str, float]:

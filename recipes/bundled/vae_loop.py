@@ -38,8 +38,8 @@ def border_weights(h: int, w: int, weight: float, px: int, device, corner_weight
     """[H, W] loss weights: ``weight`` on the outermost pixel ring, falling linearly to 1 at ``px`` pixels from
     the edge (run 2's decoder errs most on the outer 1-3 px and in the corners), 1 inside; then the bottom-right
     ``corner_px`` square is multiplied by ``corner_weight``. That square is the last latent cell, which the
-    encoder's right/bottom-padded downsampling makes unlike all others: runs 3 and 4's decoders paint a speck
-    there on every yellow background, even from exact latents (``benchmarks/vae_edge_error.py --flat``)."""
+    bundled encoder codes unlike all others for warm colours (``vae_edge_error.py --latent-borders``): runs 3
+    and 4's decoders paint a speck there on every yellow background, even from exact latents (``--flat``)."""
     ys, xs = torch.arange(h, device=device), torch.arange(w, device=device)
     dy = torch.minimum(ys, h - 1 - ys)[:, None]
     dx = torch.minimum(xs, w - 1 - xs)[None, :]

@@ -313,6 +313,9 @@ def test_world_make_with_a_rebalanced_mix(tmp_path, capsys):
     with pytest.raises(ValueError, match=r"different settings \{'count_weights': \(\[0.0, 0.0, 1.0\], None\)"):
         make_dataset(tmp_path / "m", videos=1, cfg=WorldConfig(height=32, width=32, frames=3, shape_weights={
             "circle": 0, "square": 0, "triangle": 0, "star": 0, "diamond": 0}), progress=False)
+    again = WorldConfig(height=32, width=32, frames=3, count_weights=(0, 0, 1), shape_weights={
+        "diamond": 0, "star": 0, "triangle": 0, "square": 0, "circle": 0})  # same mix, other types and order
+    assert make_dataset(tmp_path / "m", videos=3, images=1, cfg=again, progress=False)["skipped"] == 4
     plain = WorldConfig(height=32, width=32, frames=3)
     make_dataset(tmp_path / "p", videos=1, cfg=plain, progress=False)
     assert make_dataset(tmp_path / "p", videos=1, cfg=plain, progress=False)["skipped"] == 1

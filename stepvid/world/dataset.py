@@ -45,8 +45,10 @@ class WorldConfig:
         """Settings that change the files (a resume must match them). The mix weights only when set, so
         folders made before they existed still resume."""
         key = {k: getattr(self, k) for k in ("height", "width", "frames", "fps", "split", "seed", "crf")}
-        mix = {"shape_weights": self.shape_weights, "count_weights": self.count_weights}
-        key.update({k: v for k, v in mix.items() if v is not None})
+        if self.shape_weights is not None:  # as JSON will read them back
+            key["shape_weights"] = {k: float(v) for k, v in sorted(self.shape_weights.items())}
+        if self.count_weights is not None:
+            key["count_weights"] = [float(x) for x in self.count_weights]
         return key
 
 

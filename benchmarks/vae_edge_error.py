@@ -68,9 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             col = np.abs(e).mean(axis=(0, 1, 2, 4))  # [W]
             print(f"| {path} | {np.mean([psnr(x) for x in e]):.2f} | {psnr(e[:, :, band]):.2f} | "
                   f"{psnr(e[:, :, ~band]):.2f} | {col[:4].mean():.2f} | {col[-4:].mean():.2f} |  ({time.time() - t0:.0f} s)")
+    from stepvid.world.scene import COLORS
+
+    def flat_clip(rgb) -> np.ndarray:  # a whole clip of one world colour
+        return np.broadcast_to(np.array(rgb, np.uint8), (args.frames, h, w, 3)).copy()
+
     if args.flat:
         from stepvid.world.judge import FG_THRESHOLD
-        from stepvid.world.scene import COLORS
 
         print(f"\nworst corner of a flat background clip ({args.frames}x{h}x{w}): mean RGB distance, 8x8 px "
               f"(> {FG_THRESHOLD:.0f}: the judge sees an object)")
@@ -79,23 +83,19 @@ def main(argv: list[str] | None = None) -> int:
         for path, vae in vaes.items():
             cells = []
             for rgb in COLORS.values():
-                clip = np.broadcast_to(np.array(rgb, np.uint8), (args.frames, h, w, 3)).copy()
+                clip = flat_clip(rgb)
                 name, dist = worst_corner(vae.reconstruct(clip), clip)
                 cells.append(f"{dist:.0f} ({name})" + (" !" if dist > FG_THRESHOLD else ""))
             print(f"| {path} | " + " | ".join(cells) + " |")
     if args.latent_borders:
-        from stepvid.world.scene import COLORS
-
         for path, vae in vaes.items():
             print(f"\n{path}: encoder latent of a flat clip ({args.frames}x{h}x{w}), mean L2 distance from the "
                   "interior's mean latent")
             print("| colour | " + " | ".join(BORDERS) + " |")
             print("|---|" + "---|" * len(BORDERS))
             for name, rgb in COLORS.items():
-                clip = np.broadcast_to(np.array(rgb, np.uint8), (args.frames, h, w, 3))
-                x = torch.from_numpy(clip.copy()).permute(0, 3, 1, 2)[None].float() / 127.5 - 1
                 with torch.no_grad():
-                    lat = vae.encode_moments(x)[0][0].numpy()  # [T, C, h, w] posterior mean
+                    lat = vae.encode_frames(flat_clip(rgb))[0].float().cpu().numpy()  # [T, C, h, w]
                 dev = border_deviation(lat)
                 print(f"| {name} | " + " | ".join(f"{dev[k]:.2f}" for k in BORDERS) + " |")
     return 0

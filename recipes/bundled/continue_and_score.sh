@@ -36,7 +36,8 @@ echo "{\"cfg\": $1, \"steps\": $2, \"sweep_score\": $best_score}" > "$OUT/sweep.
 echo "== held-out adherence, cfg $1, steps $2, n=$N per object count and language, seeds $SEEDS"
 adherence "$M" adh "$N" "$SEEDS" "$OUT" "$TMPD" "$JW" --cfg "$1" --steps "$2"
 if [[ -n "${DECODER:-}" ]]; then
-  MD=$TMPD/model-decoder; cp -r "$M" "$MD"; cp "$DECODER" "$MD/vae/vae_v2.safetensors"
+  MD=$TMPD/model-decoder  # the continued model with that decoder (install refuses another encoder)
+  python recipes/bundled/run.py --phase install --work "$WORK" --vae "$DECODER" --dest "$MD" > /dev/null
   echo "== held-out adherence with decoder $DECODER"
   adherence "$MD" adh-decoder "$N" "$SEEDS" "$OUT" "$TMPD" "$JW" --cfg "$1" --steps "$2"
 fi

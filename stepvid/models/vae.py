@@ -543,12 +543,16 @@ class VideoVAE(nn.Module):
         return torch.cat(out, dim=1)
 
     @torch.no_grad()
+    def encode_frames(self, frames: np.ndarray | torch.Tensor) -> torch.Tensor:
+        """uint8 frames [T, H, W, 3] -> posterior mean [1, T_lat, z, H/16, W/16] on the module's device and dtype."""
+        p = self._param()
+        x = torch.as_tensor(frames).to(p.device).float().div(127.5).sub(1).permute(0, 3, 1, 2)[None]
+        return self.encode(x.to(p.dtype))
+
     def reconstruct(self, frames: np.ndarray | torch.Tensor) -> np.ndarray:
         """uint8 frames [T, H, W, 3] -> encode (posterior mean) -> decode -> uint8 [T, H, W, 3], rounded: the
         round trip reconstruction metrics (PSNR) are computed on. Runs on the module's device and dtype."""
-        p = self._param()
-        x = torch.as_tensor(frames).to(p.device).float().div(127.5).sub(1).permute(0, 3, 1, 2)[None]
-        y = self.decode(self.encode(x.to(p.dtype)))[0].float()
+        y = self.decode(self.encode_frames(frames))[0].float()
         return ((y.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
 
     def forward(self, video: torch.Tensor, sample: bool = True, generator: torch.Generator | None = None):

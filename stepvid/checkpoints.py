@@ -17,7 +17,7 @@ import json
 import os
 import struct
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -296,6 +296,57 @@ def load_sharded_safetensors(
                 f"stepvid.checkpoints.empty_weights() so buffers stay real): {_listing(still_meta)}"
             )
     return module
+
+
+def average_checkpoints(
+    sources: Sequence[str | os.PathLike], weights: Sequence[float] | None = None
+) -> dict[str, torch.Tensor]:
+    """Weighted mean of (sharded) safetensors checkpoints with the same keys and shapes: a "model soup" of
+    fine-tunes of one parent, which often generalises better than any of them. Accumulated in float32
+    (float64 for float64 tensors) and returned in the first checkpoint's dtypes; ``weights`` (default equal) are normalised to sum to 1.
+    Non-floating tensors must be equal in every source."""
+    from safetensors import safe_open
+
+    if len(sources) < 2:
+        raise ValueError(f"average_checkpoints needs at least 2 checkpoints; got {len(sources)}")
+    w = [1.0] * len(sources) if weights is None else [float(x) for x in weights]
+    if len(w) != len(sources) or any(x < 0 for x in w) or sum(w) <= 0:
+        raise ValueError(f"weights {list(w)} for {len(sources)} checkpoints: need one non-negative weight "
+                         "each, summing to > 0")
+    w = [x / sum(w) for x in w]
+    infos = [checkpoint_shapes(s) for s in sources]
+    first = infos[0]
+    for src, info in zip(sources[1:], infos[1:]):
+        if set(info) != set(first):
+            only_a, only_b = sorted(set(first) - set(info)), sorted(set(info) - set(first))
+            raise CheckpointError(f"{src} has other keys than {sources[0]}: missing {_listing(only_a)}; "
+                                  f"extra {_listing(only_b)}")
+        bad = [f"{k}: {first[k].dtype}{list(first[k].shape)} vs {info[k].dtype}{list(info[k].shape)}"
+               for k in first if (first[k].dtype, tuple(first[k].shape)) != (info[k].dtype, tuple(info[k].shape))]
+        if bad:
+            raise CheckpointError(f"{src} differs in dtype or shape from {sources[0]}: " + "; ".join(bad[:20]))
+    acc: dict[str, torch.Tensor] = {}  # float32 sums (a float64 copy of a 30B model would not fit)
+    for src, wi, info in zip(sources, w, infos):
+        by_shard: dict[Path, list[str]] = {}
+        for key, ti in info.items():
+            by_shard.setdefault(ti.file, []).append(key)
+        for shard, keys in by_shard.items():
+            with safe_open(str(shard), framework="pt") as f:
+                for key in keys:
+                    t = f.get_tensor(key)
+                    wide = torch.float64 if t.dtype == torch.float64 else torch.float32
+                    if key not in acc:
+                        acc[key] = t.to(wide) * wi if t.is_floating_point() else t
+                    elif t.is_floating_point():
+                        acc[key].add_(t.to(wide), alpha=wi)
+                    elif not torch.equal(t, acc[key]):
+                        raise CheckpointError(f"non-floating tensor {key!r} differs between {sources[0]} and "
+                                              f"{src}; cannot average it")
+    out = {}
+    for key in first:  # the first checkpoint's key order and dtypes
+        t = acc.pop(key)
+        out[key] = t.to(_DTYPES[first[key].dtype]) if t.is_floating_point() else t
+    return out
 
 
 def _named_tensors(module: torch.nn.Module):

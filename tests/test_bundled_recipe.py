@@ -102,18 +102,61 @@ def test_pack_unpack_round_trip_in_parts(tmp_path, monkeypatch):
         run.unpack(tmp_path / "a-missing-dir", back)
 
 
-def _export(root: Path, vae: dict) -> Path:
-    """A minimal exported-model folder: stepvid.json naming the VAE file, plus the parts install copies."""
+def _export(root: Path, vae: dict, dit: dict | None = None) -> Path:
+    """A minimal exported-model folder: stepvid.json naming its parts, plus the parts install copies; ``dit``:
+    transformer weights, written as two shards."""
     from safetensors.torch import save_file
+
+    from stepvid.checkpoints import save_sharded_safetensors
 
     for sub in ("transformer", "vae", "text_encoder"):
         (root / sub).mkdir(parents=True)
     (root / "transformer" / "config.json").write_text("{}")
     (root / "text_encoder" / "config.json").write_text("{}")
     (root / "MODEL_CARD.md").write_text("card")
-    (root / "stepvid.json").write_text(json.dumps({"vae": {"path": "vae/vae_v2.safetensors"}}))
+    (root / "stepvid.json").write_text(json.dumps({
+        "vae": {"path": "vae/vae_v2.safetensors"}, "transformer": {"path": "transformer"},
+        "text_encoder": {"path": "text_encoder"}, "defaults": {"num_frames": 34, "steps": 30, "cfg": 3.0}}))
     save_file(vae, str(root / "vae" / "vae_v2.safetensors"))
+    if dit is not None:
+        save_sharded_safetensors(dit, root / "transformer", max_shard_bytes=64)
     return root
+
+
+def test_soup_averages_the_dits_of_one_parent_and_refuses_other_parts(tmp_path):
+    """soup writes the first model with the mean DiT (equal to the fp64 mean here: exact in fp32) and the
+    config's sampler defaults, leaving the sources alone; a model with another VAE or text encoder is refused."""
+    import run
+    import torch
+    from safetensors.torch import load_file
+
+    vae = {"encoder.w": torch.ones(2), "decoder.w": torch.zeros(2)}
+    dits = [{"a.weight": torch.randn(4, 4), "b.bias": torch.randn(8)} for _ in range(2)]
+    m = [_export(tmp_path / f"m{i}" / "bundled", vae, d) for i, d in enumerate(dits)]
+    cfg = {"generate": {"steps": 50, "cfg": 3.0, "shift": 3.0}, "max_bundle_mb": 40}
+    out = run.soup(cfg, m, tmp_path / "soup", [1.0, 3.0])
+    got = {}
+    for f in (out / "transformer").glob("*.safetensors"):
+        got.update(load_file(str(f)))
+    assert set(got) == set(dits[0])
+    for k, v in got.items():
+        assert torch.allclose(v.double(), (dits[0][k].double() + 3 * dits[1][k].double()) / 4, atol=1e-6), k
+    desc = json.loads((out / "stepvid.json").read_text())
+    assert desc["defaults"] == {"num_frames": 34, "steps": 50, "cfg": 3.0, "shift": 3.0}
+    assert (out / "vae" / "vae_v2.safetensors").read_bytes() == (m[0] / "vae" / "vae_v2.safetensors").read_bytes()
+    assert (out / "MODEL_CARD.md").read_text().startswith("card\nDiT weights: mean of 2")
+    assert json.loads((m[0] / "stepvid.json").read_text())["defaults"]["steps"] == 30  # sources untouched
+
+    other = _export(tmp_path / "m2" / "bundled", dict(vae, **{"encoder.w": torch.full((2,), 2.0)}), dits[1])
+    with pytest.raises(SystemExit, match="vae/vae_v2.safetensors differs"):
+        run.soup(cfg, [m[0], other], tmp_path / "soup2")
+    (other / "vae" / "vae_v2.safetensors").write_bytes((m[0] / "vae" / "vae_v2.safetensors").read_bytes())
+    (other / "text_encoder" / "config.json").write_text('{"dim": 1}')
+    with pytest.raises(SystemExit, match="text_encoder/config.json differs"):
+        run.soup(cfg, [m[0], other], tmp_path / "soup2")
+    with pytest.raises(SystemExit, match="no stepvid.json"):
+        run.soup(cfg, [m[0], tmp_path], tmp_path / "soup2")
+    assert not (tmp_path / "soup2").exists()
 
 
 def test_install_takes_a_decoder_fine_tune_and_refuses_another_encoder(tmp_path):
@@ -176,3 +219,51 @@ def test_tiny_recipe_dry_run_end_to_end(tmp_path):
     pipe = TextToVideoPipeline.from_pretrained(model / "bundled", device="cpu")
     frames = pipe("a red circle moving to the right", progress=False)
     assert frames.shape == (17, 32, 32, 3) and frames.dtype == np.uint8
+
+
+@pytest.mark.slow
+def test_lines_train_side_by_side_continue_and_score_on_cpu(tmp_path):
+    """lines.sh on the CPU at toy stage sizes: two new lines from the shipped model (one with a scene mix) are
+    trained, packed (the tar holds the line's own DiT) and scored; a second call continues a line from its own
+    export; a malformed line is refused."""
+    import io
+    import os
+    import subprocess
+    import tarfile
+
+    repo = RECIPE.parents[1]
+    stage = {"height": 32, "width": 32, "frames": 17, "samples": 8, "steps": 3, "batch_size": 4, "compile": "false"}
+    env = dict(os.environ, GPUS="0", LINES_DIR=str(tmp_path / "lines"),
+               RUN_ARGS=" ".join(f"--set dit.stages.2.{k}={v}" for k, v in stage.items()) + " --set dit.warmup_steps=1",
+               ADH_ARGS="--steps 2 --objects 1 --frames 17 --batch 2")
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"done": [], "reports": {}}))
+
+    def lines(out: Path, *specs: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "recipes/bundled/lines.sh", str(out), "1.3", str(state), "1", "0", *specs],
+                              cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+
+    mix = '--set seed=4 --set "dit.stages.2.mix={shapes: {star: 2}, objects: [1, 2, 1]}"'
+    r = lines(tmp_path / "o1", "a=--set seed=3", f"b={mix}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    for name in ("a", "b"):
+        assert f"{name}: new line from stepvid/bundled" in r.stdout
+        work = tmp_path / "lines" / name
+        assert json.loads((work / "state.json").read_text())["reports"]["dit"]["global_step"] >= 1
+        parts = sorted((tmp_path / "o1").glob(f"artifacts-{name}.tar.*"))
+        with tarfile.open(fileobj=io.BytesIO(b"".join(p.read_bytes() for p in parts))) as tar:
+            members = {m.name: m for m in tar.getmembers() if m.isfile()}
+            shards = sorted(n for n in members if n.endswith(".safetensors"))
+            assert shards and all(n.startswith("bundled/transformer/") for n in shards)
+            assert {"state.json", "bundled/stepvid.json", "bundled/MODEL_CARD.md"} <= set(members)
+            for n in shards:
+                assert tar.extractfile(members[n]).read() == (work / n).read_bytes()
+        rows = [json.loads(x) for x in (tmp_path / "o1" / f"{name}-adh.jsonl").read_text().splitlines()]
+        assert sorted(x["lang"] for x in rows) == ["en", "zh"] and all("passed" in x for x in rows)
+    assert "| 1 | zh | 1 |" in (tmp_path / "o1" / "summary.txt").read_text()
+
+    r = lines(tmp_path / "o2", "a=--set seed=5")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "a: continuing its own export" in r.stdout
+    r = lines(tmp_path / "o3", "no name here")
+    assert r.returncode == 2 and "bad line 'no name here'" in r.stderr

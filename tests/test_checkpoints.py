@@ -14,6 +14,7 @@ from torch import nn
 
 from stepvid.checkpoints import (
     CheckpointError,
+    average_checkpoints,
     checkpoint_shapes,
     empty_weights,
     load_sharded_safetensors,
@@ -225,3 +226,48 @@ def test_peak_memory_is_one_shard(tmp_path, monkeypatch):
         with safetensors.safe_open(str(shard), framework="pt") as f:
             everything.update({k: f.get_tensor(k) for k in f.keys()})  # noqa: SIM118 (safe_open has no __iter__)
     assert naive.peak > 2 * shard_bytes
+
+
+def test_average_matches_fp64_mean_across_shard_layouts(tmp_path):
+    """The weighted mean of three checkpoints, stored with different shard layouts and in bf16, equals the
+    fp64 mean of the stored values rounded to bf16; integer buffers pass through; keys keep the first's order."""
+    srcs, states = [], []
+    for i, shard in enumerate([300, 10**6, 120]):
+        sd = {k: v.to(torch.bfloat16) for k, v in _reference(seed=i).state_dict().items()}
+        sd["steps"] = torch.tensor([7, 9])
+        srcs.append(tmp_path / f"m{i}")
+        save_sharded_safetensors(sd, srcs[-1], max_shard_bytes=shard, index_name=INDEX)
+        states.append(sd)
+    w = [1.0, 2.0, 5.0]
+    avg = average_checkpoints(srcs, w)
+    assert list(avg) == list(checkpoint_shapes(srcs[0]))
+    for k, v in avg.items():
+        if k == "steps":
+            assert torch.equal(v, torch.tensor([7, 9]))
+            continue
+        ref = sum(wi * s[k].double() for wi, s in zip(w, states)) / sum(w)
+        assert v.dtype == torch.bfloat16
+        assert torch.equal(v, ref.to(torch.bfloat16)), k
+    same = average_checkpoints([srcs[0], srcs[0]])
+    assert all(torch.equal(same[k], states[0][k]) for k in same)  # the mean of a model with itself is itself
+
+
+def test_average_refuses_mismatches(tmp_path):
+    a = _save(tmp_path / "a", _reference(0))
+    b = _save(tmp_path / "b", _reference(1, width=6))
+    with pytest.raises(CheckpointError, match=r"differs in dtype or shape .*blocks\.0\.weight: F32\[8, 8\] vs F32\[6, 6\]"):
+        average_checkpoints([a, b])
+    c = _save(tmp_path / "c", _reference(1, depth=3))
+    with pytest.raises(CheckpointError, match=r"other keys .*missing blocks\.3\.bias"):
+        average_checkpoints([a, c])
+    i0, i1 = tmp_path / "i0", tmp_path / "i1"
+    save_sharded_safetensors({"n": torch.tensor([1])}, i0)
+    save_sharded_safetensors({"n": torch.tensor([2])}, i1)
+    with pytest.raises(CheckpointError, match="non-floating tensor 'n' differs"):
+        average_checkpoints([i0, i1])
+    with pytest.raises(ValueError, match="at least 2"):
+        average_checkpoints([a])
+    with pytest.raises(ValueError, match="one non-negative weight each"):
+        average_checkpoints([a, a], [1.0])
+    with pytest.raises(ValueError, match="one non-negative weight each"):
+        average_checkpoints([a, a], [1.0, -1.0])

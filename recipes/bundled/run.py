@@ -14,6 +14,9 @@ Phases (each resumable; state lives in ``--work``):
   all     vae, then dit (budget split 35 / 65).
   install copy the exported folder into stepvid/bundled/ (``--dest``); ``--vae FILE`` ships a decoder trained
           in another call instead (decoder_and_dit.sh), refused unless its encoder is the export's.
+  soup    average the DiT weights of several exported models (``--models A B ...``: continuations of one
+          parent, e.g. lines.sh lines) into ``--work``/bundled; their VAE and text encoder must be identical.
+          Sampler defaults come from the config's ``generate``. Then ``install`` ships it.
 
 Results go to ``--out`` as at most 8 files of <= 15 MB: ``artifacts-<phase>.tar.NN`` parts, ``report.json``
 and ``log.txt``. A later call (possibly on a fresh machine) gets them back with ``--from DIR``.
@@ -25,6 +28,7 @@ Device commands (one H100, <= 9 minutes each):
                                                                   # optional: more target-resolution training
   python recipes/bundled/run.py --phase install --from <returned dit files>            # here, no GPU
   python recipes/bundled/run.py --phase install --work runs/bX --vae runs/bXvae/vae/vae_v2.safetensors
+  python recipes/bundled/run.py --phase soup --models runs/r6/mix2/bundled runs/r6/mix3/bundled --work runs/r6/soup
 
 CPU dry run of everything at toy sizes: ``python recipes/bundled/run.py --phase all --tiny --out /tmp/b``.
 """
@@ -442,6 +446,11 @@ def phase_export(cfg: dict, work: Path) -> dict:
             "files": sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())}
 
 
+def _count(n: int | None) -> str:
+    """A parameter count for the card, or "?" when the state has no report of that phase."""
+    return f"{n:,}" if isinstance(n, int) else "?"
+
+
 def model_card(cfg: dict, reports: dict, dit) -> str:
     """MODEL_CARD.md shipped next to the weights: what it is, how it was made, what it scored in training."""
     v, t, d = reports.get("vae", {}), reports.get("text", {}), reports.get("dit", {})
@@ -456,8 +465,8 @@ bilingual world (coloured shapes that move; English and Chinese captions). It on
 | component | architecture | parameters |
 |---|---|---|
 | DiT | StepVideoDiT, {c.num_layers} layers x {c.hidden_size} ({c.num_attention_heads} heads x {c.attention_head_dim}) | {sum(p.numel() for p in dit.parameters()):,} |
-| Video-VAE | causal 3D, per-frame GroupNorm, 8x16x16, dual path; z = {cfg["vae"]["config"]["z_channels"]} | {v.get("params", "?"):,} |
-| text encoder | SmallBilingualEncoder (causal sqrt-ALiBi stream + 77-token bidirectional stream) | {t.get("params", "?"):,} |
+| Video-VAE | causal 3D, per-frame GroupNorm, 8x16x16, dual path; z = {cfg["vae"]["config"]["z_channels"]} | {_count(v.get("params"))} |
+| text encoder | SmallBilingualEncoder (causal sqrt-ALiBi stream + 77-token bidirectional stream) | {_count(t.get("params"))} |
 
 Defaults: {tg["frames"]} frames at {tg["fps"]} fps, {tg["height"]}x{tg["width"]}, {g["steps"]} Euler steps, CFG {g["cfg"]}, shift {g["shift"]}.
 Weights stored in bf16.
@@ -550,10 +559,54 @@ def install(src: Path, dst: Path, vae: Path | None = None) -> None:
     print(f"installed {src} -> {dst}" + (f" with the VAE {vae}" if vae is not None else ""))
 
 
+def soup(cfg: dict, models: list[Path], work: Path, weights: list[float] | None = None) -> Path:
+    """Write ``work/bundled``: the first model folder with its DiT replaced by the weighted mean of all the
+    models' DiTs (``stepvid.checkpoints.average_checkpoints``) and the config's sampler defaults."""
+    from stepvid.checkpoints import average_checkpoints, save_sharded_safetensors
+
+    for m in models:
+        if not (m / "stepvid.json").exists():
+            raise SystemExit(f"--models {m}: no stepvid.json (not an exported model folder)")
+    desc = json.loads((models[0] / "stepvid.json").read_text())
+    shared = [desc["vae"]["path"], *(str(f.relative_to(models[0])) for f in
+                                      sorted((models[0] / desc["text_encoder"]["path"]).rglob("*")) if f.is_file()),
+              f"{desc['transformer']['path']}/config.json"]
+    for m in models[1:]:
+        for rel in shared:  # the DiTs must share the latent space, the text embeddings and the architecture
+            if not (m / rel).is_file() or (m / rel).read_bytes() != (models[0] / rel).read_bytes():
+                raise SystemExit(f"--models {m}: {rel} differs from {models[0]}'s; only DiTs trained on the same "
+                                 "VAE and text encoder can be averaged")
+    state = average_checkpoints([m / desc["transformer"]["path"] for m in models], weights)
+    out = work / "bundled"
+    tmp = work / "bundled.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(models[0], tmp)
+    dit_dir = tmp / desc["transformer"]["path"]
+    config = (dit_dir / "config.json").read_bytes()
+    shutil.rmtree(dit_dir)  # the first model's shards and index go; the mean is written in their place
+    dit_dir.mkdir()
+    (dit_dir / "config.json").write_bytes(config)
+    save_sharded_safetensors(state, dit_dir, max_shard_bytes=PART_BYTES)
+    g = cfg["generate"]
+    desc["defaults"].update(steps=g["steps"], cfg=g["cfg"], shift=g["shift"])
+    (tmp / "stepvid.json").write_text(json.dumps(desc, indent=1, ensure_ascii=False))
+    w = weights or [1.0] * len(models)
+    with (tmp / "MODEL_CARD.md").open("a") as f:
+        f.write(f"\nDiT weights: mean of {len(models)} continuations (weights {w}); sampler defaults, replacing "
+                f"those above: {g['steps']} steps, CFG {g['cfg']}, shift {g['shift']}.\n")
+    size = sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file())
+    if size > cfg["max_bundle_mb"] * 1e6:
+        raise SystemExit(f"soup is {size / 1e6:.1f} MB > max_bundle_mb={cfg['max_bundle_mb']}")
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    print(f"soup of {len(models)} DiTs ({len(state)} tensors) -> {out} ({size / 1e6:.1f} MB)")
+    return out
+
+
 # ------------------------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--phase", required=True, choices=["vae", "text", "dit", "export", "all", "install"])
+    ap.add_argument("--phase", required=True, choices=["vae", "text", "dit", "export", "all", "install", "soup"])
     ap.add_argument("--budget-minutes", type=float, default=8.0, help="wall budget of this call, all included")
     ap.add_argument("--out", type=Path, help="where results go (<= 8 files of <= 15 MB)")
     ap.add_argument("--work", type=Path, default=REPO / "runs" / "bundled", help="state folder (resumable)")
@@ -571,6 +624,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="phase dit: start from the exported model in --work/bundled (e.g. unpacked by --from) "
                          "and train dit.continue_stages more, at dit.continue_lr_scale x the learning rate")
     ap.add_argument("--dest", type=Path, default=REPO / "stepvid" / "bundled", help="phase install: target folder")
+    ap.add_argument("--models", type=Path, nargs="+", default=[], help="phase soup: exported model folders")
+    ap.add_argument("--soup-weights", type=float, nargs="+", default=None, help="phase soup: one per model")
     ap.add_argument("--vae", type=Path, default=None,
                     help="phase install: ship this vae_v2.safetensors (a decoder-only fine-tune of the export's VAE)")
     args = ap.parse_args(argv)
@@ -592,6 +647,11 @@ def main(argv: list[str] | None = None) -> int:
     barrier()
     if args.phase == "install":
         install(work / "bundled", args.dest, args.vae)
+        return 0
+    if args.phase == "soup":
+        if len(args.models) < 2:
+            raise SystemExit("--phase soup needs --models with at least 2 exported model folders")
+        soup(load_cfg(args.config, args.overrides), args.models, work, args.soup_weights)
         return 0
     if args.out is None:
         raise SystemExit("--out is required for training phases")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -146,7 +145,7 @@ def resolve_checkpoint(folder_or_file: str | os.PathLike) -> tuple[Path | None, 
     """(index file or None, shard files) for a folder, an index json, or a single safetensors file."""
     p = Path(folder_or_file)
     if p.is_dir():
-        indexes = sorted(p.glob("*.safetensors.index.json"))
+        indexes = sorted(f for f in p.glob("*.safetensors.index.json") if not f.name.startswith("."))
         if len(indexes) > 1:
             raise CheckpointError(
                 f"{p}: several index files ({', '.join(i.name for i in indexes)}); pass one explicitly"
@@ -154,7 +153,7 @@ def resolve_checkpoint(folder_or_file: str | os.PathLike) -> tuple[Path | None, 
         if indexes:
             p = indexes[0]
         else:
-            files = sorted(p.glob("*.safetensors"))
+            files = sorted(f for f in p.glob("*.safetensors") if not f.name.startswith("."))  # skip temp files
             if len(files) != 1:
                 raise CheckpointError(
                     f"{p}: expected one *.safetensors.index.json or exactly one *.safetensors file; found {len(files)} "
@@ -425,11 +424,7 @@ def save_sharded_safetensors(
 
 
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from stepvid.video import atomic_path
+
+    with atomic_path(path, keep_suffix=False) as tmp:
+        write(tmp)

@@ -17,24 +17,35 @@ import numpy as np
 __all__ = ["VideoInfo", "atomic_path", "probe", "read_image", "read_video", "write_gif", "write_png", "write_video"]
 
 
+def _file_mode() -> int:
+    """The mode ``open()`` gives a new file (0o666 less the umask): mkstemp's 0o600 would make outputs private."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 class atomic_path:
     """Context manager yielding a temporary path next to ``path``; renamed onto ``path`` on success.
 
-    The temporary name keeps ``path``'s suffix so format-sniffing writers (FFmpeg, PIL) still work.
+    The temporary name keeps ``path``'s suffix so format-sniffing writers (FFmpeg, PIL) still work
+    (``keep_suffix=False``: it ends in ``.tmp``, so a crash leaves nothing a ``*.safetensors`` glob would pick
+    up); the file gets the permissions a plain ``open()`` would give it.
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, keep_suffix: bool = True) -> None:
         self.path = Path(path)
+        self.suffix = f".tmp{self.path.suffix}" if keep_suffix else ".tmp"
 
     def __enter__(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}", dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=self.suffix, dir=self.path.parent)
         os.close(fd)
         self.tmp = Path(tmp)
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
+            os.chmod(self.tmp, _file_mode())
             os.replace(self.tmp, self.path)
         else:
             self.tmp.unlink(missing_ok=True)

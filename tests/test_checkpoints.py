@@ -271,3 +271,16 @@ def test_average_refuses_mismatches(tmp_path):
         average_checkpoints([a, a], [1.0])
     with pytest.raises(ValueError, match="one non-negative weight each"):
         average_checkpoints([a, a], [1.0, -1.0])
+
+
+def test_a_crashed_writes_temp_file_is_not_a_shard(tmp_path):
+    """A hard kill mid-write leaves a hidden temp file next to the shards; loaders skip it."""
+    from stepvid.train.checkpoint import load_weights
+
+    ref = _reference(0)
+    save_sharded_safetensors(ref.state_dict(), tmp_path, max_shard_bytes=10**6)  # one shard, no index
+    (tmp_path / ".diffusion_pytorch_model.k3j2.tmp.safetensors").write_bytes(b"partial")
+    assert set(checkpoint_shapes(tmp_path)) == set(ref.state_dict())
+    model = _reference(1)
+    load_weights(model, tmp_path)
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), ref.state_dict().values()))

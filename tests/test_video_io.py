@@ -35,3 +35,31 @@ def test_bad_files_are_named(tmp_path):
     with pytest.raises(ValueError, match="uint8"):
         write_video(tmp_path / "x.mp4", np.zeros((2, 8, 8, 3), np.float32))
     assert not list(tmp_path.glob(".*tmp*"))  # failed writes leave no temporary files
+
+
+def test_atomic_writes_get_the_umask_mode_not_mkstemps(tmp_path):
+    """Outputs written through the atomic temp file are as readable as a plain open() makes them (mkstemp's
+    0o600 made generated videos and checkpoints private); a failed write leaves no file behind."""
+    import os
+
+    import torch
+
+    from stepvid.checkpoints import save_sharded_safetensors
+    from stepvid.video import atomic_path
+
+    old = os.umask(0o022)
+    try:
+        mp4 = write_video(tmp_path / "a.mp4", np.zeros((2, 16, 16, 3), np.uint8), fps=2)
+        shards = save_sharded_safetensors({"w": torch.zeros(2)}, tmp_path / "ckpt")
+        os.umask(0o077)
+        with atomic_path(tmp_path / "private.txt") as tmp:
+            tmp.write_text("x")
+    finally:
+        os.umask(old)
+    assert (mp4.stat().st_mode & 0o777) == 0o644
+    assert all((p.stat().st_mode & 0o777) == 0o644 for p in shards)
+    assert ((tmp_path / "private.txt").stat().st_mode & 0o777) == 0o600
+    with pytest.raises(RuntimeError), atomic_path(tmp_path / "b.txt") as tmp:
+        tmp.write_text("partial")
+        raise RuntimeError("writer failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "ckpt", "private.txt"]

@@ -371,7 +371,8 @@ class VideoVAE(nn.Module):
 
         path = Path(path)
         if path.is_dir():
-            cands = [path / _RELEASED_FILE, path / "vae" / _RELEASED_FILE, *sorted(path.glob("*.safetensors"))]
+            others = sorted(f for f in path.glob("*.safetensors") if not f.name.startswith("."))  # not temp files
+            cands = [path / _RELEASED_FILE, path / "vae" / _RELEASED_FILE, *others]
             found = next((p for p in cands if p.is_file()), None)
             if found is None:
                 raise FileNotFoundError(f"no {_RELEASED_FILE} (or other .safetensors) in {path}")

@@ -288,17 +288,8 @@ def load_weights(model: nn.Module, path: str | os.PathLike, strict: bool = True)
     Works before FSDP wrapping. Returns the names of missing model keys (raises if ``strict``).
     """
     path = Path(path)
-    files: list[Path]
-    if path.is_file():
-        files = [path]
-    elif (path / "model-rank00000.safetensors").exists():
-        files = [path / "model-rank00000.safetensors"]
-    else:
-        files = sorted(path.glob("*.safetensors"))
-    if not files:
-        raise FileNotFoundError(f"no .safetensors weights in {path}")
     sd = {}
-    for f in files:
+    for f in _weight_files(path):
         sd.update({k: v for k, v in load_file(str(f)).items() if not k.startswith("buffer::")})
     result = model.load_state_dict(sd, strict=False)
     if result.unexpected_keys:
@@ -313,7 +304,7 @@ def _weight_files(path: Path) -> list[Path]:
         return [path]
     if (path / "model-rank00000.safetensors").exists():
         return [path / "model-rank00000.safetensors"]
-    files = sorted(path.glob("*.safetensors"))
+    files = sorted(f for f in path.glob("*.safetensors") if not f.name.startswith("."))  # not a crashed write's temp
     if not files:
         raise FileNotFoundError(f"no .safetensors weights in {path}")
     return files

@@ -40,8 +40,9 @@ line() {  # line INDEX NAME ARGS...
   CUDA_VISIBLE_DEVICES=$gpu torchrun --master-port $(( 29520 + i )) --nproc-per-node 1 recipes/bundled/run.py \
     --phase dit --continue-dit --work "$work" --budget-minutes "$BUDGET" --out "$TMP/$name" --workers "$W" \
     ${RUN_ARGS:-} "$@" > "$TMP/$name.log" 2>&1 || { echo "$name: training failed"; tail -n 20 "$TMP/$name.log"; return 1; }
-  tar -C "$work" -cf "$TMP/$name.tar" bundled/transformer bundled/MODEL_CARD.md bundled/stepvid.json state.json
-  split -b 15000000 -d -a 2 "$TMP/$name.tar" "$OUT/artifacts-$name.tar."
+  python -c "import sys; from pathlib import Path; sys.path.insert(0, 'recipes/bundled'); import run
+run.pack(Path(sys.argv[1]), sys.argv[4:], Path(sys.argv[2]), sys.argv[3])" "$work" "$OUT" "$name" \
+    bundled/transformer bundled/MODEL_CARD.md bundled/stepvid.json state.json  # the recipe's own transfer format
   CUDA_VISIBLE_DEVICES=$gpu timeout "${ADH_TIMEOUT:-400}" python benchmarks/bundled_adherence.py \
     --model "$work/bundled" --device "$dev" --n "$N" --seeds $SEEDS --judge-workers "$W" \
     ${ADH_ARGS:-} --out "$OUT/$name-adh.jsonl" > "$TMP/$name-adh.log" 2>&1 || { echo "$name: scoring failed"; tail -n 20 "$TMP/$name-adh.log"; return 1; }

@@ -580,13 +580,11 @@ def soup(cfg: dict, models: list[Path], work: Path, weights: list[float] | None 
     out = work / "bundled"
     tmp = work / "bundled.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(models[0], tmp)
-    dit_dir = tmp / desc["transformer"]["path"]
-    config = (dit_dir / "config.json").read_bytes()
-    shutil.rmtree(dit_dir)  # the first model's shards and index go; the mean is written in their place
-    dit_dir.mkdir()
-    (dit_dir / "config.json").write_bytes(config)
-    save_sharded_safetensors(state, dit_dir, max_shard_bytes=PART_BYTES)
+    src_dit = models[0] / desc["transformer"]["path"]
+    # everything of the first model but its DiT shards and index, whose place the mean takes
+    shutil.copytree(models[0], tmp, ignore=lambda d, names: [n for n in names if n != "config.json"]
+                    if Path(d) == src_dit else [])
+    save_sharded_safetensors(state, tmp / desc["transformer"]["path"], max_shard_bytes=PART_BYTES)
     g = cfg["generate"]
     desc["defaults"].update(steps=g["steps"], cfg=g["cfg"], shift=g["shift"])
     (tmp / "stepvid.json").write_text(json.dumps(desc, indent=1, ensure_ascii=False))

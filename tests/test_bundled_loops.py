@@ -173,6 +173,51 @@ def test_decoder_only_vae_training_keeps_the_latent_space():
     assert any(not torch.equal(v, dec0[k]) for k, v in vae.decoder.state_dict().items())
 
 
+def test_latent_drift_closed_form():
+    """latent_drift = RMS(new − old) / RMS(old): 0 for the same encoder, exactly 0.1 for latents scaled by 1.1."""
+    import copy
+
+    import numpy as np
+    from vae_loop import latent_drift
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(0)
+    start = VideoVAE(VAEConfig.preset("tiny")).double()
+    clips = [np.random.default_rng(i).integers(0, 255, (17, 32, 32, 3), dtype=np.uint8) for i in range(2)]
+    assert latent_drift(start, start, clips, torch.device("cpu")) == 0.0
+    scaled = copy.deepcopy(start)
+    scaled.encode_frames = lambda c: start.encode_frames(c) * 1.1
+    assert abs(latent_drift(scaled, start, clips, torch.device("cpu")) - 0.1) < 1e-9
+
+
+def test_anchored_vae_training_keeps_the_latents_near_the_start():
+    """anchor_weight: the same full fine-tune (same data, seed, LR) moves the latents far less with the anchor
+    than without; the logged latent_drift is the anchored run's; the anchor refuses a frozen encoder."""
+    import copy
+
+    import numpy as np
+    from vae_loop import latent_drift, train_vae
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(0)
+    start = VideoVAE(VAEConfig.preset("tiny"))
+    clips = torch.randint(0, 255, (2, 17, 32, 32, 3), dtype=torch.uint8)
+    held = [np.asarray(c) for c in clips]
+    drift, logs = {}, []
+    for weight in (0.0, 100.0):
+        vae = copy.deepcopy(start)
+        train_vae(vae, clips, None, steps=4, batch_size=2, crop=32, lr=3e-4, warmup=1, device="cpu",
+                  anchor_weight=weight, log_every=1, log=logs.append if weight else None)
+        drift[weight] = latent_drift(vae, start, held, torch.device("cpu"))
+    assert drift[0.0] > 0.02 and drift[100.0] < drift[0.0] / 3, drift
+    assert "latent_drift" in logs[-1] and 0.0 < logs[-1]["latent_drift"] < 1.0, logs[-1]
+    with pytest.raises(ValueError, match="needs freeze_encoder=False"):
+        train_vae(copy.deepcopy(start), clips, None, steps=1, crop=32, device="cpu", freeze_encoder=True,
+                  anchor_weight=1.0)
+
+
 def _decoder_input_spread(clips: torch.Tensor, sigma: float) -> float:
     """Std of (decoder input - encoder mean) over a 2-step decoder-only run with ``latent_noise=sigma``."""
     from vae_loop import train_vae

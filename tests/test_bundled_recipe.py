@@ -221,6 +221,14 @@ def test_tiny_recipe_dry_run_end_to_end(tmp_path):
     assert frames.shape == (17, 32, 32, 3) and frames.dtype == np.uint8
 
 
+def _lines_sh(out: Path, budget: str, state: Path, env: dict, *specs: str):
+    """``lines.sh OUT BUDGET STATE 1 0 SPECS...`` (1 prompt per language, seed 0) from the repository root."""
+    import subprocess
+
+    return subprocess.run(["bash", "recipes/bundled/lines.sh", str(out), budget, str(state), "1", "0", *specs],
+                          check=False, cwd=RECIPE.parents[1], env=env, capture_output=True, text=True, timeout=600)
+
+
 @pytest.mark.slow
 def test_lines_train_side_by_side_continue_and_score_on_cpu(tmp_path):
     """lines.sh on the CPU at toy stage sizes: two new lines from the shipped model (one with a scene mix) are
@@ -231,7 +239,6 @@ def test_lines_train_side_by_side_continue_and_score_on_cpu(tmp_path):
     import subprocess
     import tarfile
 
-    repo = RECIPE.parents[1]
     stage = {"height": 32, "width": 32, "frames": 17, "samples": 8, "steps": 3, "batch_size": 4, "compile": "false"}
     env = dict(os.environ, GPUS="0", LINES_DIR=str(tmp_path / "lines"),
                RUN_ARGS=" ".join(f"--set dit.stages.2.{k}={v}" for k, v in stage.items()) + " --set dit.warmup_steps=1",
@@ -240,8 +247,7 @@ def test_lines_train_side_by_side_continue_and_score_on_cpu(tmp_path):
     state.write_text(json.dumps({"done": [], "reports": {}}))
 
     def lines(out: Path, *specs: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", "recipes/bundled/lines.sh", str(out), "1.3", str(state), "1", "0", *specs],
-                              cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+        return _lines_sh(out, "1.3", state, env, *specs)
 
     mix = '--set seed=4 --set "dit.stages.2.mix={shapes: {star: 2}, objects: [1, 2, 1]}"'
     r = lines(tmp_path / "o1", "a=--set seed=3", f"b={mix}")
@@ -264,6 +270,62 @@ def test_lines_train_side_by_side_continue_and_score_on_cpu(tmp_path):
 
     r = lines(tmp_path / "o2", "a=--set seed=5")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "a: continuing its own export" in r.stdout
+    assert "a: continuing its own dit" in r.stdout
     r = lines(tmp_path / "o3", "no name here")
     assert r.returncode == 2 and "bad line 'no name here'" in r.stderr
+
+
+@pytest.mark.slow
+def test_vae_lines_fine_tune_the_whole_vae_and_score_it_on_cpu(tmp_path):
+    """KIND=vae lines.sh: a full (anchored) fine-tune of the shipped VAE on a copy of it; the tar holds the line's
+    new VAE, the summary its held-out PSNR, latent drift and benchmark PSNR; a second call continues the line."""
+    import io
+    import os
+    import subprocess
+    import tarfile
+
+    repo = RECIPE.parents[1]
+    sets = {"target.height": 32, "target.width": 32, "vae.clips": 2, "vae.images": 2, "vae.batch_size": 1,
+            "vae.image_batch_size": 1, "vae.eval_clips": 1, "vae.steps": 2, "vae.warmup": 1}
+    env = dict(os.environ, GPUS="0", KIND="vae", PSNR_CLIPS="1", LINES_DIR=str(tmp_path / "lines"),
+               RUN_ARGS=" ".join(f"--set {k}={v}" for k, v in sets.items()))
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"done": ["vae", "text"], "reports": {}}))
+
+    def lines(out: Path, *specs: str) -> subprocess.CompletedProcess:
+        return _lines_sh(out, "1", state, env, *specs)
+
+    r = lines(tmp_path / "o1", "anc=--set vae.anchor_weight=1")
+    assert r.returncode == 0, r.stdout + r.stderr
+    work = tmp_path / "lines" / "anc"
+    report = json.loads((work / "state.json").read_text())["reports"]["vae"]
+    assert report["steps"] == 2 and report["continued"] and not report["decoder_only"]
+    assert 0.0 < report["latent_drift"] < 1.0, report
+    new = (work / "vae" / "vae_v2.safetensors").read_bytes()
+    assert new != (repo / "stepvid" / "bundled" / "vae" / "vae_v2.safetensors").read_bytes()
+    parts = sorted((tmp_path / "o1").glob("artifacts-anc.tar.*"))
+    with tarfile.open(fileobj=io.BytesIO(b"".join(p.read_bytes() for p in parts))) as tar:
+        assert tar.extractfile("vae/vae_v2.safetensors").read() == new
+    summary = (tmp_path / "o1" / "summary.txt").read_text()
+    assert '"latent_drift"' in summary and "VAE PSNR on 1 other held-out 192x192x34 clips:" in summary, summary
+    r = lines(tmp_path / "o2", "anc=--set vae.anchor_weight=1")
+    assert r.returncode == 0 and "anc: continuing its own vae (2 steps in its last call)" in r.stdout, r.stdout
+
+    # A DiT line whose work/vae is the new VAE trains on its latents and returns it with the DiT.
+    import shutil
+
+    new = (work / "vae" / "vae_v2.safetensors").read_bytes()  # the second call's
+
+    dit = tmp_path / "lines" / "d"
+    shutil.copytree(repo / "stepvid" / "bundled", dit / "bundled")
+    shutil.copytree(work / "vae", dit / "vae")
+    shutil.copy(state, dit / "state.json")
+    stage = {"height": 32, "width": 32, "frames": 17, "samples": 4, "steps": 2, "batch_size": 2, "compile": "false"}
+    env.update(KIND="dit", RUN_ARGS=" ".join(f"--set dit.stages.2.{k}={v}" for k, v in stage.items()),
+               ADH_ARGS="--steps 1 --objects 1 --frames 17 --batch 2")
+    r = lines(tmp_path / "o3", "d=--set seed=1")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (dit / "bundled" / "vae" / "vae_v2.safetensors").read_bytes() == new
+    parts = sorted((tmp_path / "o3").glob("artifacts-d.tar.*"))
+    with tarfile.open(fileobj=io.BytesIO(b"".join(p.read_bytes() for p in parts))) as tar:
+        assert tar.extractfile("bundled/vae/vae_v2.safetensors").read() == new

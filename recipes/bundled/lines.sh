@@ -17,6 +17,14 @@
 # call's 8 files. Unpack a line over a copy of stepvid/bundled: `cp -r stepvid/bundled W/bundled;
 # cat artifacts-NAME.tar.* | tar -x -C W`, then `run.py --phase install --work W` (or `--phase soup`).
 # RUN_ARGS: run.py arguments for every line; ADH_ARGS: bundled_adherence.py arguments (e.g. --steps 50).
+#
+# KIND=vae: VAE lines instead (`run.py --phase vae --redo vae` on a copy of stepvid/bundled's VAE and text encoder,
+# e.g. a full fine-tune with `--set vae.anchor_weight=1`); scored by the VAE's PSNR on the benchmark's other
+# held-out clips (PSNR_CLIPS, default 32; N and SEEDS unused); artifacts-NAME.tar.NN = the line's vae/ and state.json. PACK=0: return no
+# weights (the lines stay in LINES_DIR). GPU0=K: line i uses GPU (K + i) mod G, so a DiT and a VAE lines.sh can
+# share one machine (`GPU0=2 KIND=vae bash lines.sh $OUT/vae ... & bash lines.sh $OUT ...; wait`). A DiT line
+# continues on another VAE when its work/vae/vae_v2.safetensors is replaced (e.g. by a VAE line's); it then
+# returns its VAE as well (3 tar parts).
 set -euo pipefail
 OUT=$1; BUDGET=$2; STATE=$3; N=$4; SEEDS=$5; shift 5
 (( $# >= 1 )) || { echo "lines.sh: no NAME='ARGS' lines given" >&2; exit 2; }
@@ -25,24 +33,41 @@ G=${GPUS:-$(python -c "import torch; print(torch.cuda.device_count())")}
 CPUS=$(nproc); L=$#; W=$(( CPUS / L - 1 )); (( W >= 1 )) || W=1
 TMP=$(mktemp -d)
 LINES_DIR=${LINES_DIR:-runs/lines}
+KIND=${KIND:-dit} GPU0=${GPU0:-0}
+case $KIND in
+  dit) PHASE=(--phase dit --continue-dit) PARTS=(bundled/transformer bundled/MODEL_CARD.md bundled/stepvid.json state.json) ;;
+  vae) PHASE=(--phase vae --redo vae) PARTS=(vae state.json) ;;
+  *) echo "lines.sh: KIND=$KIND (want dit or vae)" >&2; exit 2 ;;
+esac
 mkdir -p "$OUT" "$LINES_DIR"
 
 line() {  # line INDEX NAME ARGS...
   local i=$1 name=$2; shift 2
   local work=$LINES_DIR/$name gpu="" dev=cpu
-  if (( G > 0 )); then gpu=$(( i % G )) dev=cuda; fi
-  if [[ -d $work/bundled ]]; then
-    echo "$name: continuing its own export ($(python -c "import json; print(json.load(open('$work/state.json'))['reports']['dit']['global_step'])" 2>/dev/null || echo '?') steps in its last call)"
+  if (( G > 0 )); then gpu=$(( (GPU0 + i) % G )) dev=cuda; fi
+  if [[ -d $work/bundled || $KIND == vae && -d $work/vae ]]; then
+    echo "$name: continuing its own $KIND ($(python -c "import json; r = json.load(open('$work/state.json'))['reports']; print(r['dit']['global_step'] if '$KIND' == 'dit' else r['vae']['steps'])" 2>/dev/null || echo '?') steps in its last call)"
   else
     echo "$name: new line from stepvid/bundled"
-    rm -rf "$work" && mkdir -p "$work" && cp -r stepvid/bundled "$work"/bundled && cp "$STATE" "$work"/state.json
+    rm -rf "$work" && mkdir -p "$work" && cp "$STATE" "$work"/state.json
+    if [[ $KIND == dit ]]; then cp -r stepvid/bundled "$work"/bundled
+    else cp -r stepvid/bundled/vae stepvid/bundled/text_encoder "$work"/; fi
   fi
-  CUDA_VISIBLE_DEVICES=$gpu torchrun --master-port $(( 29520 + i )) --nproc-per-node 1 recipes/bundled/run.py \
-    --phase dit --continue-dit --work "$work" --budget-minutes "$BUDGET" --out "$TMP/$name" --workers "$W" \
+  CUDA_VISIBLE_DEVICES=$gpu torchrun --master-port $(( 29520 + GPU0 + i )) --nproc-per-node 1 recipes/bundled/run.py \
+    "${PHASE[@]}" --work "$work" --budget-minutes "$BUDGET" --out "$TMP/$name" --workers "$W" \
     ${RUN_ARGS:-} "$@" > "$TMP/$name.log" 2>&1 || { echo "$name: training failed"; tail -n 20 "$TMP/$name.log"; return 1; }
-  python -c "import sys; from pathlib import Path; sys.path.insert(0, 'recipes/bundled'); import run
-run.pack(Path(sys.argv[1]), sys.argv[4:], Path(sys.argv[2]), sys.argv[3])" "$work" "$OUT" "$name" \
-    bundled/transformer bundled/MODEL_CARD.md bundled/stepvid.json state.json  # the recipe's own transfer format
+  local parts=("${PARTS[@]}")  # a DiT line whose work/vae was swapped for another VAE returns that VAE too
+  if [[ $KIND == dit ]] && ! cmp -s "$work/bundled/vae/vae_v2.safetensors" stepvid/bundled/vae/vae_v2.safetensors; then
+    parts+=(bundled/vae); fi
+  [[ ${PACK:-1} == 0 ]] || python -c "import sys; from pathlib import Path; sys.path.insert(0, 'recipes/bundled'); import run
+run.pack(Path(sys.argv[1]), sys.argv[4:], Path(sys.argv[2]), sys.argv[3])" "$work" "$OUT" "$name" "${parts[@]}"  # the recipe's transfer format
+  if [[ $KIND == vae ]]; then
+    CUDA_VISIBLE_DEVICES=$gpu python -c "import sys; from pathlib import Path; sys.path.insert(0, 'benchmarks')
+from bundled_adherence import vae_psnr
+n = int(sys.argv[3]); print(f'VAE PSNR on {n} other held-out 192x192x34 clips: {vae_psnr(Path(sys.argv[1]), n, 192, 192, 34, sys.argv[2]):.2f} dB')" \
+      "$work" "$dev" "${PSNR_CLIPS:-32}" > "$TMP/$name-adh.log" 2>&1 || { echo "$name: scoring failed"; tail -n 20 "$TMP/$name-adh.log"; return 1; }
+    return 0
+  fi
   CUDA_VISIBLE_DEVICES=$gpu timeout "${ADH_TIMEOUT:-400}" python benchmarks/bundled_adherence.py \
     --model "$work/bundled" --device "$dev" --n "$N" --seeds $SEEDS --judge-workers "$W" \
     ${ADH_ARGS:-} --out "$OUT/$name-adh.jsonl" > "$TMP/$name-adh.log" 2>&1 || { echo "$name: scoring failed"; tail -n 20 "$TMP/$name-adh.log"; return 1; }
@@ -60,8 +85,10 @@ rc=0
 for k in "${!names[@]}"; do wait "${pids[$k]}" || rc=1; done
 for name in "${names[@]}"; do
   echo "== $name"; cat "$TMP/$name.summary"
-  grep -E 'calibrated|stage .* data|"step": [0-9]*0000,|Error' "$TMP/$name.log" | tail -n 4 || true
-  grep -E '^dit:|^export:' "$TMP/$name.log" || true
-  [[ -s $OUT/$name-adh.jsonl ]] && python benchmarks/bundled_adherence.py --merge "$OUT/$name-adh.jsonl" | tail -n 7
+  grep -E 'calibrated|stage .* data|VAE data|"step": [0-9]*0000,|Error' "$TMP/$name.log" | tail -n 4 || true
+  grep -E '"step": [0-9]+' "$TMP/$name.log" | tail -n 1 || true
+  grep -E '^dit:|^export:|^vae:' "$TMP/$name.log" || true
+  if [[ -s $OUT/$name-adh.jsonl ]]; then python benchmarks/bundled_adherence.py --merge "$OUT/$name-adh.jsonl" | tail -n 7; fi
+  if [[ $KIND == vae ]]; then cat "$TMP/$name-adh.log"; fi
 done 2>&1 | tee "$OUT/summary.txt"
 exit $rc

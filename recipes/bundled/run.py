@@ -36,6 +36,7 @@ CPU dry run of everything at toy sizes: ``python recipes/bundled/run.py --phase 
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import logging
@@ -138,7 +139,7 @@ def render_stack(jobs: list[wd.RenderJob], workers: int | None) -> np.ndarray:
 
 def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) -> dict:
     """Train (or continue) the VAE; with several ranks each renders and trains on its own share of clips."""
-    from vae_loop import eval_psnr, train_vae
+    from vae_loop import eval_psnr, latent_drift, train_vae
 
     from stepvid.models.vae import VideoVAE
     from stepvid.train.distributed import barrier
@@ -167,13 +168,15 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
              d.world_size, time.time() - t0)
     # On the same clips as the final PSNR, so that "before" and "after" compare.
     psnr_before = eval_psnr(vae, held, device) if d.is_main and continued else None
+    frozen = bool(v.get("freeze_encoder", False))
+    start = copy.deepcopy(vae).cpu() if d.is_main and continued and not frozen else None  # for latent_drift
     path.parent.mkdir(parents=True, exist_ok=True)
     barrier()
     summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
                         image_batch_size=int(v["image_batch_size"]), crop=int(v["crop"]), lr=float(v["lr"]),
                         kl_weight=float(v["kl_weight"]), device=device, deadline=deadline, seed=seed, dist=d,
-                        warmup=int(v.get("warmup", 100)), freeze_encoder=bool(v.get("freeze_encoder", False)),
-                        latent_noise=float(v.get("latent_noise", 0.0)),
+                        warmup=int(v.get("warmup", 100)), freeze_encoder=frozen,
+                        latent_noise=float(v.get("latent_noise", 0.0)), anchor_weight=float(v.get("anchor_weight", 0.0)),
                         border_weight=float(v.get("border_weight", 1.0)), border_px=int(v.get("border_px", 16)),
                         corner_weight=float(v.get("corner_weight", 1.0)), corner_px=int(v.get("corner_px", 16)),
                         checkpoint=lambda: vae.save_pretrained(path),  # fp32 until the final bf16 save
@@ -185,12 +188,13 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     if not d.is_main:
         return {}
     psnr = eval_psnr(vae, held, device)
+    drift = None if start is None else round(latent_drift(vae, start, held, device), 4)
     path.parent.mkdir(parents=True, exist_ok=True)
     vae.to(torch.bfloat16).save_pretrained(path)
     before = None if psnr_before is None else round(psnr_before, 2)
     return {"params": n_params, "steps": summary["steps"], "train_seconds": round(summary["seconds"], 1),
-            "ranks": d.world_size, "continued": continued, "decoder_only": bool(v.get("freeze_encoder", False)),
-            "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": before,
+            "ranks": d.world_size, "continued": continued, "decoder_only": frozen,
+            "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": before, "latent_drift": drift,
             "eval_clips": len(held), "last": summary["history"][-1] if summary["history"] else None}
 
 
@@ -722,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
     for key in ("vae", "text", "dit", "export"):
         if key in report and isinstance(report[key], dict):
             r = report[key]
-            brief = {k: r[k] for k in ("heldout_psnr_db", "heldout_attr_acc_en", "heldout_attr_acc_zh", "global_step",
+            brief = {k: r[k] for k in ("heldout_psnr_db", "latent_drift", "heldout_attr_acc_en", "heldout_attr_acc_zh", "global_step",
                                        "finished", "bytes", "steps", "wall_s") if k in r}
             print(f"{key}: {json.dumps(brief)}")
     return 0

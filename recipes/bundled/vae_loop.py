@@ -10,6 +10,7 @@ weights the previous call returned.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -31,6 +32,18 @@ def eval_psnr(vae: VideoVAE, clips: list[np.ndarray], device: torch.device) -> f
     """Mean PSNR (dB) of :meth:`VideoVAE.reconstruct` over ``clips`` (uint8 [T, H, W, 3], T = 1 or 17k)."""
     vae.to(device).eval()
     return float(np.mean([psnr_255(vae.reconstruct(c).astype(np.float64) - c) for c in clips]))
+
+
+def latent_drift(vae: VideoVAE, start: VideoVAE, clips: list[np.ndarray], device: torch.device) -> float:
+    """RMS of (posterior mean of ``vae`` − that of ``start``) over ``clips``, relative to the RMS of ``start``'s:
+    how far a continued encoder moved the latent space a DiT was trained on (0: not at all)."""
+    num = den = 0.0
+    for c in clips:
+        with torch.no_grad():
+            new = vae.to(device).eval().encode_frames(c).double()
+            old = start.to(device).eval().encode_frames(c).double()
+        num, den = num + float((new - old).pow(2).sum()), den + float(old.pow(2).sum())
+    return math.sqrt(num / max(den, 1e-30))
 
 
 def border_weights(h: int, w: int, weight: float, px: int, device, corner_weight: float = 1.0,
@@ -75,6 +88,7 @@ def train_vae(
     border_px: int = 16,
     corner_weight: float = 1.0,
     corner_px: int = 16,
+    anchor_weight: float = 0.0,
     checkpoint: Callable[[], None] | None = None,
     checkpoint_every_s: float = 120.0,
 ) -> dict:
@@ -96,6 +110,10 @@ def train_vae(
     ``latent_noise`` (decoder-only): Gaussian noise of this σ (latent units) added to the decoder's input, so
     latents slightly off the encoder's manifold — a DiT's samples — still decode cleanly (the bundled VAE's
     posterior σ is ~5e-4 against a latent spread of ~0.2, so its decoder had only ever seen exact latents).
+    ``anchor_weight`` (encoder trained): adds ``anchor_weight``·‖μ − μ₀‖² / ‖μ₀‖² (batch means), μ₀ the posterior
+    mean of a frozen copy of the encoder as it was at the start — the whole VAE improves while its latents stay
+    near the ones a DiT was trained on, so that DiT needs a short continuation, not a new training. The logged
+    ``latent_drift`` is √ of that ratio: the latents' RMS drift relative to their RMS.
     ``checkpoint()`` is called on rank 0 at a log step about every ``checkpoint_every_s`` seconds (the caller
     saves the weights: they are the whole state, a rerun continues from them with a fresh warm-up).
     """
@@ -105,10 +123,14 @@ def train_vae(
 
     if latent_noise and not freeze_encoder:
         raise ValueError(f"latent_noise={latent_noise} needs freeze_encoder=True (decoder-only training)")
+    if anchor_weight < 0 or anchor_weight and freeze_encoder:
+        raise ValueError(f"anchor_weight={anchor_weight} must be >= 0 and needs freeze_encoder=False "
+                         "(a frozen encoder cannot drift)")
     d = dist or DistInfo(device=torch.device(device))
     device = torch.device(device)
     vae.to(device).train()
     broadcast_parameters(vae, d)
+    ref = copy.deepcopy(vae).eval().requires_grad_(False) if anchor_weight else None  # the start's encoder
     g = torch.Generator(device=device).manual_seed(seed * 1000 + d.rank)
     if freeze_encoder:
         vae.encoder.requires_grad_(False)
@@ -120,7 +142,7 @@ def train_vae(
     _, _, h, w, _ = clips.shape
     crop = min(crop, h, w)
     t0, done, hist = time.time(), 0, []
-    acc = {k: torch.zeros((), device=device) for k in ("loss", "video_mse", "image_mse")}
+    acc = {k: torch.zeros((), device=device) for k in ("loss", "video_mse", "image_mse", "drift")}
     n_acc = 0
 
     def batch(arr: torch.Tensor, b: int) -> torch.Tensor:
@@ -167,6 +189,9 @@ def train_vae(
                     rec = vae.decode(z)
                 else:
                     rec, mean, logvar = vae(x)
+                    if ref is not None:
+                        with torch.no_grad():
+                            mean0 = ref.encode_moments(x)[0].float()
             rec = rec.float()
             err = rec - x
             sq = err.pow(2)
@@ -175,6 +200,10 @@ def train_vae(
             if not freeze_encoder:
                 kl = 0.5 * (mean.float().pow(2) + logvar.float().exp() - 1 - logvar.float()).mean()
                 loss = loss + kl_weight * kl
+                if ref is not None:
+                    drift = (mean.float() - mean0).pow(2).mean() / mean0.pow(2).mean().clamp(min=1e-12)
+                    loss = loss + anchor_weight * drift
+                    acc["drift"] += drift.detach() / len(parts)
             loss.backward()
             acc["loss"] += loss.detach()
             acc[f"{name}_mse"] += mse.detach()
@@ -189,6 +218,8 @@ def train_vae(
                     "video_psnr": float(10 * math.log10(4.0 / max(vals["video_mse"], 1e-10)))}
             if images is not None:
                 rec_["image_psnr"] = float(10 * math.log10(4.0 / max(vals["image_mse"], 1e-10)))
+            if ref is not None:
+                rec_["latent_drift"] = math.sqrt(max(vals["drift"], 0.0))
             for v in acc.values():
                 v.zero_()
             n_acc = 0

@@ -316,16 +316,20 @@ def test_vae_lines_fine_tune_the_whole_vae_and_score_it_on_cpu(tmp_path):
 
     new = (work / "vae" / "vae_v2.safetensors").read_bytes()  # the second call's
 
-    dit = tmp_path / "lines" / "d"
-    shutil.copytree(repo / "stepvid" / "bundled", dit / "bundled")
-    shutil.copytree(work / "vae", dit / "vae")
-    shutil.copy(state, dit / "state.json")
+    for name in ("d", "e"):
+        dit = tmp_path / "lines" / name
+        shutil.copytree(repo / "stepvid" / "bundled", dit / "bundled")
+        shutil.copy(work / "vae" / "vae_v2.safetensors", dit / "bundled" / "vae" / "vae_v2.safetensors")
+        shutil.copy(state, dit / "state.json")
     stage = {"height": 32, "width": 32, "frames": 17, "samples": 4, "steps": 2, "batch_size": 2, "compile": "false"}
     env.update(KIND="dit", RUN_ARGS=" ".join(f"--set dit.stages.2.{k}={v}" for k, v in stage.items()),
                ADH_ARGS="--steps 1 --objects 1 --frames 17 --batch 2")
-    r = lines(tmp_path / "o3", "d=--set seed=1")
+    r = lines(tmp_path / "o3", "d=--set seed=1", "e=--set seed=2")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert (dit / "bundled" / "vae" / "vae_v2.safetensors").read_bytes() == new
-    parts = sorted((tmp_path / "o3").glob("artifacts-d.tar.*"))
+    assert (dit / "vae" / "vae_v2.safetensors").read_bytes() == new  # what it trained on
+    assert (dit / "bundled" / "vae" / "vae_v2.safetensors").read_bytes() == new  # what it exported
+    parts = sorted((tmp_path / "o3").glob("artifacts-vae-*.tar.*"))  # once for both lines
     with tarfile.open(fileobj=io.BytesIO(b"".join(p.read_bytes() for p in parts))) as tar:
         assert tar.extractfile("bundled/vae/vae_v2.safetensors").read() == new
+    files = sorted(p.name for p in (tmp_path / "o3").iterdir())
+    assert len(files) == 8 and "summary.txt" not in files and "== e" in r.stdout, files  # 2 + 2 + 2 + 2 jsonl

@@ -23,8 +23,9 @@
 # held-out clips (PSNR_CLIPS, default 32; N and SEEDS unused); artifacts-NAME.tar.NN = the line's vae/ and state.json. PACK=0: return no
 # weights (the lines stay in LINES_DIR). GPU0=K: line i uses GPU (K + i) mod G, so a DiT and a VAE lines.sh can
 # share one machine (`GPU0=2 KIND=vae bash lines.sh $OUT/vae ... & bash lines.sh $OUT ...; wait`). A DiT line
-# continues on another VAE when its work/vae/vae_v2.safetensors is replaced (e.g. by a VAE line's); it then
-# returns its VAE as well (3 tar parts).
+# continues on another VAE when its work/vae and work/bundled/vae hold another vae_v2.safetensors (e.g. a VAE
+# line's); that VAE comes back once, as artifacts-vae-SHA8.tar.NN (unpack it over the line's copy too). Two such
+# lines fill the 8 files without summary.txt, which is then only printed.
 set -euo pipefail
 OUT=$1; BUDGET=$2; STATE=$3; N=$4; SEEDS=$5; shift 5
 (( $# >= 1 )) || { echo "lines.sh: no NAME='ARGS' lines given" >&2; exit 2; }
@@ -41,6 +42,11 @@ case $KIND in
 esac
 mkdir -p "$OUT" "$LINES_DIR"
 
+pack() {  # pack WORK TAG PATHS...: OUT/artifacts-TAG.tar.NN, the recipe's transfer format
+  python -c "import sys; from pathlib import Path; sys.path.insert(0, 'recipes/bundled'); import run
+run.pack(Path(sys.argv[1]), sys.argv[4:], Path(sys.argv[2]), sys.argv[3])" "$1" "$OUT" "$2" "${@:3}"
+}
+
 line() {  # line INDEX NAME ARGS...
   local i=$1 name=$2; shift 2
   local work=$LINES_DIR/$name gpu="" dev=cpu
@@ -56,11 +62,7 @@ line() {  # line INDEX NAME ARGS...
   CUDA_VISIBLE_DEVICES=$gpu torchrun --master-port $(( 29520 + GPU0 + i )) --nproc-per-node 1 recipes/bundled/run.py \
     "${PHASE[@]}" --work "$work" --budget-minutes "$BUDGET" --out "$TMP/$name" --workers "$W" \
     ${RUN_ARGS:-} "$@" > "$TMP/$name.log" 2>&1 || { echo "$name: training failed"; tail -n 20 "$TMP/$name.log"; return 1; }
-  local parts=("${PARTS[@]}")  # a DiT line whose work/vae was swapped for another VAE returns that VAE too
-  if [[ $KIND == dit ]] && ! cmp -s "$work/bundled/vae/vae_v2.safetensors" stepvid/bundled/vae/vae_v2.safetensors; then
-    parts+=(bundled/vae); fi
-  [[ ${PACK:-1} == 0 ]] || python -c "import sys; from pathlib import Path; sys.path.insert(0, 'recipes/bundled'); import run
-run.pack(Path(sys.argv[1]), sys.argv[4:], Path(sys.argv[2]), sys.argv[3])" "$work" "$OUT" "$name" "${parts[@]}"  # the recipe's transfer format
+  [[ ${PACK:-1} == 0 ]] || pack "$work" "$name" "${PARTS[@]}"
   if [[ $KIND == vae ]]; then
     CUDA_VISIBLE_DEVICES=$gpu python -c "import sys; from pathlib import Path; sys.path.insert(0, 'benchmarks')
 from bundled_adherence import vae_psnr
@@ -83,6 +85,17 @@ for spec in "$@"; do
 done
 rc=0
 for k in "${!names[@]}"; do wait "${pids[$k]}" || rc=1; done
+if [[ $KIND == dit && ${PACK:-1} != 0 ]]; then  # each swapped-in VAE once, however many lines train on it
+  for name in "${names[@]}"; do
+    vae=$LINES_DIR/$name/bundled/vae/vae_v2.safetensors
+    if [[ -f $vae ]] && ! cmp -s "$vae" stepvid/bundled/vae/vae_v2.safetensors; then
+      tag=vae-$(sha256sum "$vae" | cut -c1-8)
+      compgen -G "$OUT/artifacts-$tag.tar.*" > /dev/null || pack "$LINES_DIR/$name" "$tag" bundled/vae
+    fi
+  done
+fi
+# summary.txt only while OUT has room for it (a call returns 8 files); it is printed either way
+summary=$OUT/summary.txt; (( $(find "$OUT" -maxdepth 1 -type f | wc -l) < 8 )) || summary=/dev/null
 for name in "${names[@]}"; do
   echo "== $name"; cat "$TMP/$name.summary"
   grep -E 'calibrated|stage .* data|VAE data|"step": [0-9]*0000,|Error' "$TMP/$name.log" | tail -n 4 || true
@@ -90,5 +103,5 @@ for name in "${names[@]}"; do
   grep -E '^dit:|^export:|^vae:' "$TMP/$name.log" || true
   if [[ -s $OUT/$name-adh.jsonl ]]; then python benchmarks/bundled_adherence.py --merge "$OUT/$name-adh.jsonl" | tail -n 7; fi
   if [[ $KIND == vae ]]; then cat "$TMP/$name-adh.log"; fi
-done 2>&1 | tee "$OUT/summary.txt"
+done 2>&1 | tee "$summary"
 exit $rc

@@ -338,3 +338,34 @@ def test_reconstruct_is_the_rounded_mean_round_trip(tiny):
     rec = tiny.reconstruct(frames)
     assert rec.dtype == np.uint8 and rec.shape == frames.shape
     assert np.abs(rec.astype(int) - expect.astype(int)).max() <= 1  # fp32 vs fp64 rounding at .5 boundaries
+
+
+def test_unpatchify_kernel_1_is_the_k3_conv_with_only_its_current_frame_centre_tap(tiny, tmp_path):
+    """unpatchify_kernel=1: 26/27 fewer weights in that conv; a k3 conv whose other taps are zero decodes exactly
+    like it (the causal conv's last temporal tap is the current frame); the kernel survives save/load and is
+    inferred from shapes; other kernels are refused."""
+    from dataclasses import replace
+
+    cfg1 = replace(tiny.config, unpatchify_kernel=1)
+    k3 = VideoVAE(tiny.config)
+    k3.load_state_dict(tiny.state_dict())
+    k1 = VideoVAE(cfg1)
+    mid = tiny.config.decoder_ch * tiny.config.decoder_ch_mult[-1]
+    count = [sum(p.numel() for p in m.parameters()) for m in (k3, k1)]
+    assert count[0] - count[1] == tiny.config.patch_channels * mid * 8 * 26
+    w = k3.decoder.conv_unpatchify.conv.conv.weight
+    with torch.no_grad():
+        centre = w[:, :, -1, 1, 1].clone()
+        w.zero_()
+        w[:, :, -1, 1, 1] = centre
+        state = k3.state_dict()
+        state["decoder.conv_unpatchify.conv.conv.weight"] = centre[:, :, None, None, None]
+        k1.load_state_dict(state)
+        latents = torch.randn(1, 6, 4, 2, 2, generator=gen(5))
+        torch.testing.assert_close(k1.decode(latents), k3.decode(latents), rtol=1e-5, atol=1e-5)
+    loaded = VideoVAE.from_pretrained(k1.save_pretrained(tmp_path / "vae"))
+    assert loaded.config.unpatchify_kernel == 1
+    assert VAEConfig.infer({k: tuple(v.shape) for k, v in k1.state_dict().items()},
+                           num_groups=cfg1.num_groups) == cfg1
+    with pytest.raises(ValueError, match="unpatchify_kernel must be 1 or 3, got 2"):
+        replace(tiny.config, unpatchify_kernel=2)

@@ -18,7 +18,8 @@ name                   widths encoder / decoder (res blocks enc / dec)    z     
 
 ``stepvideo-vae-v2`` is the released model; ``small`` is sized for a CPU-friendly bundled model and
 ``tiny`` for tests. The dual-path unpatchify conv alone has 27,648 * z^2 parameters (7.1 M at z = 16), so
-members with z >= 16 cannot go much below ~10 M parameters.
+members with z >= 16 cannot go much below ~10 M parameters — unless ``unpatchify_kernel=1`` (1,024 * z^2: the
+same dual path with a 1x1x1 correction conv; not the released layout).
 
 Progressive training (report §9.2): ``dual_path=False`` builds the stage-1 member, a 4x8x8 VAE whose latent
 is the mid-block resolution (17 frames <-> 5 latent frames, H/8 x W/8): the encoder's ``conv_out`` maps the
@@ -78,6 +79,9 @@ class VAEConfig:
     encoder_temporal_down: tuple[int, ...] = field(default=(1, 2))
     decoder_temporal_up: tuple[int, ...] = field(default=(2, 3))
     dual_path: bool = True
+    # Kernel of the decoder's dual-path unpatchify conv: 3 as released; 1 keeps the dual path (the shortcut
+    # carries the latents, the conv adds a per-position correction) at 1/27 of its 27,648 * z^2 weights.
+    unpatchify_kernel: int = 3
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encoder_ch_mult", tuple(self.encoder_ch_mult))
@@ -99,6 +103,8 @@ class VAEConfig:
             if self.dual_path and width % (4 * self.z_channels):
                 problems.append(f"{name} mid width {width} must be a multiple of 4*z_channels="
                                 f"{4 * self.z_channels} (dual-path shortcut)")
+        if self.unpatchify_kernel not in (1, 3):
+            problems.append(f"unpatchify_kernel must be 1 or 3, got {self.unpatchify_kernel}")
         if min(self.encoder_num_res_blocks, self.decoder_num_res_blocks) < 1:
             problems.append("num_res_blocks must be >= 1")
         if problems:
@@ -166,6 +172,7 @@ class VAEConfig:
             encoder_ch=enc_ch, encoder_ch_mult=tuple(w // enc_ch for w in enc_w), encoder_num_res_blocks=enc_rb,
             decoder_ch=dec_ch, decoder_ch_mult=tuple(w // dec_ch for w in dec_w), decoder_num_res_blocks=dec_rb,
             num_groups=num_groups,
+            unpatchify_kernel=int(shapes["decoder.conv_unpatchify.conv.conv.weight"][-1]),
         )
 
 

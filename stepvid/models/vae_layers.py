@@ -253,11 +253,11 @@ class ConvUnshuffle(nn.Module):
 
 
 class ConvShuffle(nn.Module):
-    """CausalConv cin -> cout*8 (k3), then 3-D pixel shuffle (f=2, drops the first frame)."""
+    """CausalConv cin -> cout*8 (k3, or ``kernel``), then 3-D pixel shuffle (f=2, drops the first frame)."""
 
-    def __init__(self, cin: int, cout: int):
+    def __init__(self, cin: int, cout: int, kernel: int = 3):
         super().__init__()
-        self.conv = CausalConv3d(cin, cout * 8, 3)
+        self.conv = CausalConv3d(cin, cout * 8, kernel)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return pixel_shuffle_3d(self.conv(x), 2)
@@ -357,7 +357,7 @@ class Decoder(_Checkpointed):
         self.dual_path = cfg.dual_path
         if cfg.dual_path:
             self.conv_in = CausalConv3d(cfg.z_channels, self.patch_channels, 3)
-            self.conv_unpatchify = ConvShuffle(self.patch_channels, block_in)
+            self.conv_unpatchify = ConvShuffle(self.patch_channels, block_in, cfg.unpatchify_kernel)
         else:  # stage-1 model (report §9.2): latents are at the mid-block resolution
             self.conv_in = CausalConv3d(cfg.z_channels, block_in, 3)
         self.mid = _mid(block_in, g, eps)

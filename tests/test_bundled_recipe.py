@@ -333,3 +333,39 @@ def test_vae_lines_fine_tune_the_whole_vae_and_score_it_on_cpu(tmp_path):
         assert tar.extractfile("bundled/vae/vae_v2.safetensors").read() == new
     files = sorted(p.name for p in (tmp_path / "o3").iterdir())
     assert len(files) == 8 and "summary.txt" not in files and "== e" in r.stdout, files  # 2 + 2 + 2 + 2 jsonl
+
+
+def test_start_vae_new_decoder_on_a_shipped_encoder(tmp_path):
+    """vae.encoder_from: a new VAE of vae.config (here a wider decoder with a 1x1x1 unpatchify) starts with the
+    file's encoder bit for bit — so `install --vae` accepts it for the DiT trained on that encoder — replacing a
+    work VAE of another architecture; a later call continues it; a mismatched encoder is refused by key/shape."""
+    import dataclasses
+
+    import run
+    import torch
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(0)
+    shipped = VideoVAE(VAEConfig.preset("tiny"))
+    src = shipped.save_pretrained(tmp_path / "shipped")
+    wide = dataclasses.replace(shipped.config, decoder_ch=32, unpatchify_kernel=1)
+    cfg = {"seed": 0, "vae": {"config": {k: list(v) if isinstance(v, tuple) else v
+                                         for k, v in dataclasses.asdict(wide).items()}, "encoder_from": str(src)}}
+    path = tmp_path / "work" / "vae" / "vae_v2.safetensors"
+    shipped.save_pretrained(path.parent)  # what a VAE line copies in first: the shipped VAE, another architecture
+
+    vae, continued = run.start_vae(cfg, path, "cpu")
+    assert not continued and vae.config == wide
+    for k, w in shipped.state_dict().items():
+        if k.startswith("encoder."):
+            assert torch.equal(vae.state_dict()[k], w), k
+    vae.save_pretrained(path.parent)
+    run.check_same_encoder(path, src)  # install --vae accepts it
+    again, continued = run.start_vae(cfg, path, "cpu")
+    assert continued and torch.equal(again.decoder.conv_out.weight, vae.decoder.conv_out.weight)
+    assert run.start_vae({"seed": 0, "vae": {"config": cfg["vae"]["config"]}}, path, "cpu")[1]
+
+    cfg["vae"]["config"]["encoder_ch"] = 8
+    with pytest.raises(ValueError, match=r"encoder\.conv_in\.conv\.weight has shape \[16, 3, 3, 3, 3\]"):
+        run.start_vae(cfg, tmp_path / "none" / "vae_v2.safetensors", "cpu")

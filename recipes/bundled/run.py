@@ -137,23 +137,60 @@ def render_stack(jobs: list[wd.RenderJob], workers: int | None) -> np.ndarray:
     return out
 
 
+def load_encoder(vae, src: Path) -> None:
+    """Copy the ``encoder.*`` tensors of the VAE file ``src`` into ``vae`` (same encoder architecture: every key
+    and shape must match; the decoder is left as it is)."""
+    from safetensors import safe_open
+
+    if not src.is_file():
+        raise FileNotFoundError(f"vae.encoder_from={src}: no such file")
+    own = {k: p for k, p in vae.state_dict().items() if k.startswith("encoder.")}
+    with safe_open(str(src), framework="pt") as f:
+        theirs = {k for k in f.keys() if k.startswith("encoder.")}  # noqa: SIM118
+        if theirs != set(own):
+            raise ValueError(f"vae.encoder_from={src}: encoder keys differ from vae.config's encoder "
+                             f"(missing {sorted(set(own) - theirs)[:3]}, unexpected {sorted(theirs - set(own))[:3]})")
+        with torch.no_grad():
+            for k, p in own.items():
+                w = f.get_tensor(k)
+                if w.shape != p.shape:
+                    raise ValueError(f"vae.encoder_from={src}: {k} has shape {list(w.shape)}, vae.config's "
+                                     f"encoder wants {list(p.shape)}")
+                p.copy_(w)
+
+
+def start_vae(cfg: dict, path: Path, device) -> tuple:
+    """The VAE a ``vae`` phase trains, and whether it continues ``path``. Without ``vae.encoder_from`` an existing
+    ``path`` is continued (its own architecture), else a new VAE of ``vae.config`` starts. With it, ``path`` is
+    continued only if it already has ``vae.config``'s architecture (a later call of the same run); otherwise a new
+    VAE of ``vae.config`` starts with that file's encoder — with ``vae.freeze_encoder`` a new decoder for the
+    latent space (and the DiT trained on it) of a shipped VAE."""
+    from stepvid.models.vae import VideoVAE
+
+    src = cfg["vae"].get("encoder_from")
+    if path.exists():
+        vae = VideoVAE.from_pretrained(path, device=device, dtype=torch.float32)
+        if not src or vae.config == vae_config(cfg):
+            log.info("VAE: continuing from %s", path)
+            return vae, True
+    torch.manual_seed(int(cfg["seed"]))
+    vae = VideoVAE(vae_config(cfg))
+    if src:
+        load_encoder(vae, Path(src))
+        log.info("VAE: new decoder (%s) on the encoder of %s", vae_config(cfg), src)
+    return vae.to(device), False
+
+
 def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) -> dict:
     """Train (or continue) the VAE; with several ranks each renders and trains on its own share of clips."""
     from vae_loop import eval_psnr, latent_drift, train_vae
 
-    from stepvid.models.vae import VideoVAE
     from stepvid.train.distributed import barrier
 
     v, t, seed = cfg["vae"], cfg["target"], int(cfg["seed"])
     device = d.device
     path = work / "vae" / "vae_v2.safetensors"
-    continued = path.exists()
-    if continued:
-        vae = VideoVAE.from_pretrained(path, device=device, dtype=torch.float32)
-        log.info("VAE: continuing from %s", path)
-    else:
-        torch.manual_seed(seed)
-        vae = VideoVAE(vae_config(cfg)).to(device)
+    vae, continued = start_vae(cfg, path, device)
     n_params = sum(p.numel() for p in vae.parameters())
     t0 = time.time()
     mine = range(d.rank, int(v["clips"]), d.world_size)
@@ -169,7 +206,9 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     # On the same clips as the final PSNR, so that "before" and "after" compare.
     psnr_before = eval_psnr(vae, held, device) if d.is_main and continued else None
     frozen = bool(v.get("freeze_encoder", False))
-    start = copy.deepcopy(vae).cpu() if d.is_main and continued and not frozen else None  # for latent_drift
+    fresh_decoder = bool(v.get("encoder_from")) and not continued
+    start = (copy.deepcopy(vae).cpu() if d.is_main and (continued or fresh_decoder) and not frozen
+             else None)  # for latent_drift
     path.parent.mkdir(parents=True, exist_ok=True)
     barrier()
     summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
@@ -194,6 +233,7 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     before = None if psnr_before is None else round(psnr_before, 2)
     return {"params": n_params, "steps": summary["steps"], "train_seconds": round(summary["seconds"], 1),
             "ranks": d.world_size, "continued": continued, "decoder_only": frozen,
+            "encoder_from": v.get("encoder_from") if fresh_decoder else None,
             "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": before, "latent_drift": drift,
             "eval_clips": len(held), "last": summary["history"][-1] if summary["history"] else None}
 

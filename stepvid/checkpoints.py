@@ -141,11 +141,17 @@ def read_safetensors_header(path: str | os.PathLike) -> dict[str, TensorInfo]:
     return out
 
 
+def visible_files(folder: Path, pattern: str) -> list[Path]:
+    """Sorted ``folder.glob(pattern)`` without hidden names, so the temp file an interrupted atomic write leaves
+    (``.<name>.XXXX.tmp``, :class:`stepvid.video.atomic_path`) is never taken for a weights file."""
+    return sorted(f for f in folder.glob(pattern) if not f.name.startswith("."))
+
+
 def resolve_checkpoint(folder_or_file: str | os.PathLike) -> tuple[Path | None, list[Path]]:
     """(index file or None, shard files) for a folder, an index json, or a single safetensors file."""
     p = Path(folder_or_file)
     if p.is_dir():
-        indexes = sorted(f for f in p.glob("*.safetensors.index.json") if not f.name.startswith("."))
+        indexes = visible_files(p, "*.safetensors.index.json")
         if len(indexes) > 1:
             raise CheckpointError(
                 f"{p}: several index files ({', '.join(i.name for i in indexes)}); pass one explicitly"
@@ -153,7 +159,7 @@ def resolve_checkpoint(folder_or_file: str | os.PathLike) -> tuple[Path | None, 
         if indexes:
             p = indexes[0]
         else:
-            files = sorted(f for f in p.glob("*.safetensors") if not f.name.startswith("."))  # skip temp files
+            files = visible_files(p, "*.safetensors")
             if len(files) != 1:
                 raise CheckpointError(
                     f"{p}: expected one *.safetensors.index.json or exactly one *.safetensors file; found {len(files)} "

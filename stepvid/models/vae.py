@@ -378,8 +378,9 @@ class VideoVAE(nn.Module):
 
         path = Path(path)
         if path.is_dir():
-            others = sorted(f for f in path.glob("*.safetensors") if not f.name.startswith("."))  # not temp files
-            cands = [path / _RELEASED_FILE, path / "vae" / _RELEASED_FILE, *others]
+            from stepvid.checkpoints import visible_files
+
+            cands = [path / _RELEASED_FILE, path / "vae" / _RELEASED_FILE, *visible_files(path, "*.safetensors")]
             found = next((p for p in cands if p.is_file()), None)
             if found is None:
                 raise FileNotFoundError(f"no {_RELEASED_FILE} (or other .safetensors) in {path}")

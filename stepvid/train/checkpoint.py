@@ -304,7 +304,9 @@ def _weight_files(path: Path) -> list[Path]:
         return [path]
     if (path / "model-rank00000.safetensors").exists():
         return [path / "model-rank00000.safetensors"]
-    files = sorted(f for f in path.glob("*.safetensors") if not f.name.startswith("."))  # not a crashed write's temp
+    from stepvid.checkpoints import visible_files
+
+    files = visible_files(path, "*.safetensors")
     if not files:
         raise FileNotFoundError(f"no .safetensors weights in {path}")
     return files

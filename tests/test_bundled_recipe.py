@@ -369,3 +369,46 @@ def test_start_vae_new_decoder_on_a_shipped_encoder(tmp_path):
     cfg["vae"]["config"]["encoder_ch"] = 8
     with pytest.raises(ValueError, match=r"encoder\.conv_in\.conv\.weight has shape \[16, 3, 3, 3, 3\]"):
         run.start_vae(cfg, tmp_path / "none" / "vae_v2.safetensors", "cpu")
+
+
+def test_start_vae_warm_starts_a_widened_decoder(tmp_path):
+    """vae.decoder_from: a new VAE whose upper decoder levels are wider (mid width unchanged) takes the file's
+    decoder tensors wherever key and shape agree — latent path, mid block and lowest level, bit for bit — and
+    leaves the widened levels fresh; the result is reported, continued by a later call, and a file that shares
+    no decoder tensor is refused."""
+    import dataclasses
+
+    import run
+    import torch
+    from safetensors.torch import save_file
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(0)
+    shipped = VideoVAE(VAEConfig.preset("tiny"))  # decoder 16 x (1, 1, 2, 2): mid 32
+    src = shipped.save_pretrained(tmp_path / "shipped")
+    wide = dataclasses.replace(shipped.config, decoder_ch=32, decoder_ch_mult=(1, 1, 1, 1))  # mid still 32
+    cfg = {"seed": 0, "vae": {"config": {k: list(v) if isinstance(v, tuple) else v
+                                         for k, v in dataclasses.asdict(wide).items()},
+                              "encoder_from": str(src), "decoder_from": str(src)}}
+    path = tmp_path / "work" / "vae" / "vae_v2.safetensors"
+    vae, continued = run.start_vae(cfg, path, "cpu")
+    assert not continued and vae.config == wide
+    theirs, own = shipped.state_dict(), vae.state_dict()
+    same = [k for k in own if k.startswith("decoder.") and k in theirs and theirs[k].shape == own[k].shape]
+    assert {"decoder.conv_unpatchify.conv.conv.weight", "decoder.mid.attn_1.q.conv.weight",
+            "decoder.up.3.block.0.conv1.conv.weight"} <= set(same)
+    for k in same:
+        assert torch.equal(own[k], theirs[k]), k
+    assert own["decoder.up.0.block.0.conv1.conv.weight"].shape != theirs["decoder.up.0.block.0.conv1.conv.weight"].shape
+    assert run.load_matching_decoder(VideoVAE(wide), src) == (len(same), sum(k.startswith("decoder.") for k in own)
+                                                              - len(same))
+    vae.save_pretrained(path.parent)
+    again, continued = run.start_vae(cfg, path, "cpu")
+    assert continued and torch.equal(again.decoder.conv_out.weight, vae.decoder.conv_out.weight)
+
+    save_file({"decoder.unrelated": torch.zeros(2)}, str(tmp_path / "other.safetensors"))
+    with pytest.raises(ValueError, match="no decoder tensor matches"):
+        run.load_matching_decoder(VideoVAE(wide), tmp_path / "other.safetensors")
+    with pytest.raises(FileNotFoundError, match="decoder_from"):
+        run.load_matching_decoder(VideoVAE(wide), tmp_path / "missing.safetensors")

@@ -159,18 +159,39 @@ def load_encoder(vae, src: Path) -> None:
                 p.copy_(w)
 
 
+def load_matching_decoder(vae, src: Path) -> tuple[int, int]:
+    """Copy the ``decoder.*`` tensors of the VAE file ``src`` whose key and shape ``vae``'s decoder shares (a
+    widened decoder keeps e.g. the latent path, mid block and lowest level of a trained one; the rest stays
+    freshly initialised). Returns (tensors copied, tensors left fresh); refuses a file that shares none."""
+    from safetensors import safe_open
+
+    if not src.is_file():
+        raise FileNotFoundError(f"vae.decoder_from={src}: no such file")
+    own = {k: p for k, p in vae.state_dict().items() if k.startswith("decoder.")}
+    copied = 0
+    with safe_open(str(src), framework="pt") as f, torch.no_grad():
+        for k in f.keys():  # noqa: SIM118
+            if k in own and tuple(f.get_slice(k).get_shape()) == tuple(own[k].shape):
+                own[k].copy_(f.get_tensor(k))
+                copied += 1
+    if not copied:
+        raise ValueError(f"vae.decoder_from={src}: no decoder tensor matches vae.config's decoder by key and shape")
+    return copied, len(own) - copied
+
+
 def start_vae(cfg: dict, path: Path, device) -> tuple:
     """The VAE a ``vae`` phase trains, and whether it continues ``path``. Without ``vae.encoder_from`` an existing
     ``path`` is continued (its own architecture), else a new VAE of ``vae.config`` starts. With it, ``path`` is
     continued only if it already has ``vae.config``'s architecture (a later call of the same run); otherwise a new
     VAE of ``vae.config`` starts with that file's encoder — with ``vae.freeze_encoder`` a new decoder for the
-    latent space (and the DiT trained on it) of a shipped VAE."""
+    latent space (and the DiT trained on it) of a shipped VAE. ``vae.decoder_from`` warm-starts such a new VAE's
+    decoder with a file's decoder tensors of the same key and shape (:func:`load_matching_decoder`)."""
     from stepvid.models.vae import VideoVAE
 
-    src = cfg["vae"].get("encoder_from")
+    src, dsrc = cfg["vae"].get("encoder_from"), cfg["vae"].get("decoder_from")
     if path.exists():
         vae = VideoVAE.from_pretrained(path, device=device, dtype=torch.float32)
-        if not src or vae.config == vae_config(cfg):
+        if not (src or dsrc) or vae.config == vae_config(cfg):
             log.info("VAE: continuing from %s", path)
             return vae, True
     torch.manual_seed(int(cfg["seed"]))
@@ -178,6 +199,9 @@ def start_vae(cfg: dict, path: Path, device) -> tuple:
     if src:
         load_encoder(vae, Path(src))
         log.info("VAE: new decoder (%s) on the encoder of %s", vae_config(cfg), src)
+    if dsrc:
+        copied, fresh = load_matching_decoder(vae, Path(dsrc))
+        log.info("VAE: %d decoder tensors from %s, %d fresh", copied, dsrc, fresh)
     return vae.to(device), False
 
 
@@ -234,6 +258,7 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     return {"params": n_params, "steps": summary["steps"], "train_seconds": round(summary["seconds"], 1),
             "ranks": d.world_size, "continued": continued, "decoder_only": frozen,
             "encoder_from": v.get("encoder_from") if fresh_decoder else None,
+            "decoder_from": v.get("decoder_from") if not continued else None,
             "heldout_psnr_db": round(psnr, 2), "heldout_psnr_before_db": before, "latent_drift": drift,
             "eval_clips": len(held), "last": summary["history"][-1] if summary["history"] else None}
 

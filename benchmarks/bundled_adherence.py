@@ -68,18 +68,12 @@ def summarize(rows: list[dict]) -> dict:
 
 
 def vae_psnr(model_dir: Path, n: int, height: int, width: int, frames: int, device: str) -> float:
-    import torch
+    """Mean per-clip PSNR of ``model_dir``'s VAE on the first ``n`` clips of ``benchmarks/vae_psnr.py``'s "other"
+    held-out set."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from vae_psnr import clip_psnrs, clip_sets
 
-    from stepvid.models.vae import VideoVAE
-    from stepvid.train.vae_losses import psnr_255
-
-    vae = VideoVAE.from_pretrained(model_dir / "vae", device=device, dtype=torch.float32).eval()
-    vals = []
-    for i in range(n):
-        spec = sample_scene(np.random.default_rng([99, i]), "heldout")
-        clip = render_video(spec, height, width, frames)
-        vals.append(psnr_255(vae.reconstruct(clip).astype(np.float64) - clip))
-    return float(np.mean(vals))
+    return float(np.mean(clip_psnrs(model_dir / "vae", clip_sets(0, n, height, width, frames)["other"], device)))
 
 
 ROW_KEY = ("id", "lang", "seed")  # one row per (prompt, language, seed)

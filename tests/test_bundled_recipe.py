@@ -412,3 +412,68 @@ def test_start_vae_warm_starts_a_widened_decoder(tmp_path):
         run.load_matching_decoder(VideoVAE(wide), tmp_path / "other.safetensors")
     with pytest.raises(FileNotFoundError, match="decoder_from"):
         run.load_matching_decoder(VideoVAE(wide), tmp_path / "missing.safetensors")
+
+
+def _tiny_dual_path_vae(seed: int = 0):
+    import torch
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(seed)
+    return VideoVAE(VAEConfig.preset("tiny")).eval()
+
+
+def test_fit_k1_recovers_a_conv_that_only_uses_its_centre_tap():
+    """Closed form: a k3 unpatchify conv whose only non-zero tap is the current frame's centre pixel IS a 1x1x1
+    conv, so the least-squares k1 fit must reproduce it exactly (R² 1; the weights themselves are not unique:
+    the conv's inputs span fewer dimensions than its channels) and decode identically; every other tensor is
+    copied bit for bit."""
+    import torch
+    from unpatchify_k1 import fit_k1
+
+    vae = _tiny_dual_path_vae()
+    w = vae.decoder.conv_unpatchify.conv.conv.weight
+    with torch.no_grad():
+        centre = w[:, :, -1, 1, 1].clone()
+        w.zero_()
+        w[:, :, -1, 1, 1] = centre
+    z = [torch.randn(2, 6, 4, 3, 3) for _ in range(4)]
+    new, r2 = fit_k1(vae, z)
+    assert new.config.unpatchify_kernel == 1 and r2 > 1 - 1e-9
+    with torch.no_grad():
+        assert torch.allclose(new.decode(z[0]), vae.decode(z[0]), atol=1e-4)
+    for k, v in vae.state_dict().items():
+        if not k.startswith("decoder.conv_unpatchify."):
+            assert torch.equal(new.state_dict()[k], v), k
+
+
+def test_fit_k1_beats_the_centre_tap_and_reports_its_r2():
+    """A general k3 conv: the fit's squared error over the fit data is no larger than any other k1's (here the
+    centre tap's and a perturbed fit's), its R² equals 1 - RSS/TSS recomputed directly in float64, and a VAE that
+    is already k1 (or has no dual path) is refused."""
+    import dataclasses
+
+    import torch
+    from unpatchify_k1 import fit_k1, unpatchify_pairs
+
+    from stepvid.models.vae import VideoVAE
+
+    vae = _tiny_dual_path_vae(1)
+    z = [torch.randn(2, 6, 4, 3, 3) for _ in range(6)]
+    new, r2 = fit_k1(vae, z)
+    x, y = (torch.cat(t).double() for t in zip(*(unpatchify_pairs(vae, b) for b in z)))
+    c = new.decoder.conv_unpatchify.conv.conv
+    w, b = c.weight[:, :, 0, 0, 0].double(), c.bias.double()
+
+    def sse(w_, b_):
+        return (y - x @ w_.T - b_).pow(2).sum().item()
+
+    k3 = vae.decoder.conv_unpatchify.conv.conv
+    fit = sse(w, b)
+    assert fit < sse(k3.weight[:, :, -1, 1, 1].double(), k3.bias.double())
+    assert fit < sse(w + 1e-3 * torch.randn_like(w), b)
+    assert abs(r2 - (1 - fit / (y - y.mean(0)).pow(2).sum().item())) < 1e-4
+    with pytest.raises(ValueError, match="unpatchify_kernel=1"):
+        fit_k1(new, z)
+    with pytest.raises(ValueError, match="dual_path=False"):
+        fit_k1(VideoVAE(dataclasses.replace(vae.config, dual_path=False)), z)

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "recipes" / "bundled"))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def clip_sets(recipe: int, other: int, height: int, width: int, frames: int) -> dict[str, list[np.ndarray]]:

@@ -24,8 +24,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from stepvid.models.vae import VideoVAE  # noqa: E402
-from stepvid.models.vae_layers import channel_duplicate  # noqa: E402
+from stepvid.models.vae import VideoVAE
+from stepvid.models.vae_layers import channel_duplicate
 
 
 def unpatchify_pairs(vae: VideoVAE, latents: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from stepvid.models.vae import VideoVAE
-from stepvid.models.vae_layers import channel_duplicate
 
 
 def unpatchify_pairs(vae: VideoVAE, latents: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -36,7 +35,7 @@ def unpatchify_pairs(vae: VideoVAE, latents: torch.Tensor) -> tuple[torch.Tensor
     with torch.no_grad():
         for chunk in latents.split(vae.config.latents_per_chunk, dim=1):
             x = chunk.to(device=p.device, dtype=p.dtype).permute(0, 2, 1, 3, 4)
-            h = dec.conv_in(x) + channel_duplicate(x, dec.patch_channels)
+            h = dec.unpatchify_input(x)
             y = dec.conv_unpatchify.conv(h)
             xs.append(h.permute(0, 2, 3, 4, 1).reshape(-1, h.shape[1]))
             ys.append(y.permute(0, 2, 3, 4, 1).reshape(-1, y.shape[1]))

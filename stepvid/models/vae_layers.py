@@ -380,10 +380,15 @@ class Decoder(_Checkpointed):
         self.drop_frames = 2 ** len(cfg.decoder_temporal_up) - 1
         self._out_cache: list[torch.Tensor] | None = None
 
+    def unpatchify_input(self, z: torch.Tensor) -> torch.Tensor:
+        """Dual path: what ``conv_unpatchify`` (and its shuffle shortcut) reads — conv_in(z) plus z's channels
+        duplicated to ``patch_channels``."""
+        return self.conv_in(z) + channel_duplicate(z, self.patch_channels)
+
     def latent_path(self, z: torch.Tensor) -> torch.Tensor:
         """Dual-path unpatchify (or stage 1's plain conv_in) and mid block: latents -> features at H/8."""
         if self.dual_path:
-            h = self.conv_in(z) + channel_duplicate(z, self.patch_channels)
+            h = self.unpatchify_input(z)
             h = self.conv_unpatchify(h) + pixel_shuffle_3d(channel_duplicate(h, self.mid_channels * 8), 2)
         else:
             h = self.conv_in(z)

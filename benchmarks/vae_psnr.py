@@ -34,14 +34,14 @@ def clip_sets(recipe: int, other: int, height: int, width: int, frames: int) -> 
 
 
 def clip_psnrs(vae_dir: Path, clips: list[np.ndarray], device: str) -> list[float]:
-    """Per-clip PSNR (dB) of the VAE in ``vae_dir`` (loaded in float32) on ``clips``."""
+    """Per-clip PSNR (dB) of the VAE in ``vae_dir`` (loaded in float32) on ``clips``: the recipe's own
+    ``vae_loop.clip_psnrs``, so these figures and a VAE phase's report are one computation."""
     import torch
+    import vae_loop
 
     from stepvid.models.vae import VideoVAE
-    from stepvid.train.vae_losses import psnr_255
 
-    vae = VideoVAE.from_pretrained(vae_dir, device=device, dtype=torch.float32).eval()
-    return [psnr_255(vae.reconstruct(c).astype(np.float64) - c) for c in clips]
+    return vae_loop.clip_psnrs(VideoVAE.from_pretrained(vae_dir, device=device, dtype=torch.float32), clips, device)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,10 +28,15 @@ def to_video(frames: np.ndarray | torch.Tensor) -> torch.Tensor:
     return (x.float() / 127.5 - 1).movedim(-1, -3)
 
 
-def eval_psnr(vae: VideoVAE, clips: list[np.ndarray], device: torch.device) -> float:
-    """Mean PSNR (dB) of :meth:`VideoVAE.reconstruct` over ``clips`` (uint8 [T, H, W, 3], T = 1 or 17k)."""
+def clip_psnrs(vae: VideoVAE, clips: list[np.ndarray], device: torch.device | str) -> list[float]:
+    """PSNR (dB) of :meth:`VideoVAE.reconstruct` of each of ``clips`` (uint8 [T, H, W, 3], T = 1 or 17k)."""
     vae.to(device).eval()
-    return float(np.mean([psnr_255(vae.reconstruct(c).astype(np.float64) - c) for c in clips]))
+    return [psnr_255(vae.reconstruct(c).astype(np.float64) - c) for c in clips]
+
+
+def eval_psnr(vae: VideoVAE, clips: list[np.ndarray], device: torch.device) -> float:
+    """Mean per-clip PSNR (dB) over ``clips`` (:func:`clip_psnrs`)."""
+    return float(np.mean(clip_psnrs(vae, clips, device)))
 
 
 def latent_drift(vae: VideoVAE, start: VideoVAE, clips: list[np.ndarray], device: torch.device) -> float:

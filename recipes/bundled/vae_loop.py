@@ -43,10 +43,11 @@ def latent_drift(vae: VideoVAE, start: VideoVAE, clips: list[np.ndarray], device
     """RMS of (posterior mean of ``vae`` − that of ``start``) over ``clips``, relative to the RMS of ``start``'s:
     how far a continued encoder moved the latent space a DiT was trained on (0: not at all)."""
     num = den = 0.0
+    vae.to(device).eval()
+    start.to(device).eval()
     for c in clips:
         with torch.no_grad():
-            new = vae.to(device).eval().encode_frames(c).double()
-            old = start.to(device).eval().encode_frames(c).double()
+            new, old = vae.encode_frames(c).double(), start.encode_frames(c).double()
         num, den = num + float((new - old).pow(2).sum()), den + float(old.pow(2).sum())
     return math.sqrt(num / max(den, 1e-30))
 

@@ -403,17 +403,17 @@ def test_start_vae_warm_starts_a_widened_decoder(tmp_path):
     for k in same:
         assert torch.equal(own[k], theirs[k]), k
     assert own["decoder.up.0.block.0.conv1.conv.weight"].shape != theirs["decoder.up.0.block.0.conv1.conv.weight"].shape
-    assert run.load_matching_decoder(VideoVAE(wide), src) == (len(same), sum(k.startswith("decoder.") for k in own)
-                                                              - len(same))
+    n_decoder = sum(k.startswith("decoder.") for k in own)
+    assert run.load_vae_part(VideoVAE(wide), src, "decoder", strict=False) == (len(same), n_decoder - len(same))
     vae.save_pretrained(path.parent)
     again, continued = run.start_vae(cfg, path, "cpu")
     assert continued and torch.equal(again.decoder.conv_out.weight, vae.decoder.conv_out.weight)
 
     save_file({"decoder.unrelated": torch.zeros(2)}, str(tmp_path / "other.safetensors"))
     with pytest.raises(ValueError, match="no decoder tensor matches"):
-        run.load_matching_decoder(VideoVAE(wide), tmp_path / "other.safetensors")
+        run.load_vae_part(VideoVAE(wide), tmp_path / "other.safetensors", "decoder", strict=False)
     with pytest.raises(FileNotFoundError, match="decoder_from"):
-        run.load_matching_decoder(VideoVAE(wide), tmp_path / "missing.safetensors")
+        run.load_vae_part(VideoVAE(wide), tmp_path / "missing.safetensors", "decoder", strict=False)
 
 
 def _tiny_dual_path_vae(seed: int = 0):

@@ -137,45 +137,34 @@ def render_stack(jobs: list[wd.RenderJob], workers: int | None) -> np.ndarray:
     return out
 
 
-def load_encoder(vae, src: Path) -> None:
-    """Copy the ``encoder.*`` tensors of the VAE file ``src`` into ``vae`` (same encoder architecture: every key
-    and shape must match; the decoder is left as it is)."""
+def load_vae_part(vae, src: Path, part: str, strict: bool) -> tuple[int, int]:
+    """Copy the ``{part}.*`` tensors (``part`` = "encoder" or "decoder") of the VAE file ``src`` — the setting
+    ``vae.{part}_from`` — into ``vae``. ``strict``: every key and shape of ``vae``'s part must match (a shipped
+    encoder, bit for bit); otherwise those of the same key and shape are copied and the rest stays freshly
+    initialised (a widened decoder keeps e.g. the latent path, mid block and lowest level of a trained one), and
+    a file that shares none is refused. Returns (tensors copied, tensors left fresh)."""
     from safetensors import safe_open
 
+    setting = f"vae.{part}_from={src}"
     if not src.is_file():
-        raise FileNotFoundError(f"vae.encoder_from={src}: no such file")
-    own = {k: p for k, p in vae.state_dict().items() if k.startswith("encoder.")}
-    with safe_open(str(src), framework="pt") as f:
-        theirs = {k for k in f.keys() if k.startswith("encoder.")}  # noqa: SIM118
-        if theirs != set(own):
-            raise ValueError(f"vae.encoder_from={src}: encoder keys differ from vae.config's encoder "
-                             f"(missing {sorted(set(own) - theirs)[:3]}, unexpected {sorted(theirs - set(own))[:3]})")
-        with torch.no_grad():
-            for k, p in own.items():
-                w = f.get_tensor(k)
-                if w.shape != p.shape:
-                    raise ValueError(f"vae.encoder_from={src}: {k} has shape {list(w.shape)}, vae.config's "
-                                     f"encoder wants {list(p.shape)}")
-                p.copy_(w)
-
-
-def load_matching_decoder(vae, src: Path) -> tuple[int, int]:
-    """Copy the ``decoder.*`` tensors of the VAE file ``src`` whose key and shape ``vae``'s decoder shares (a
-    widened decoder keeps e.g. the latent path, mid block and lowest level of a trained one; the rest stays
-    freshly initialised). Returns (tensors copied, tensors left fresh); refuses a file that shares none."""
-    from safetensors import safe_open
-
-    if not src.is_file():
-        raise FileNotFoundError(f"vae.decoder_from={src}: no such file")
-    own = {k: p for k, p in vae.state_dict().items() if k.startswith("decoder.")}
+        raise FileNotFoundError(f"{setting}: no such file")
+    own = {k: p for k, p in vae.state_dict().items() if k.startswith(part + ".")}
     copied = 0
     with safe_open(str(src), framework="pt") as f, torch.no_grad():
-        for k in f.keys():  # noqa: SIM118
-            if k in own and tuple(f.get_slice(k).get_shape()) == tuple(own[k].shape):
-                own[k].copy_(f.get_tensor(k))
-                copied += 1
+        theirs = {k for k in f.keys() if k.startswith(part + ".")}  # noqa: SIM118
+        if strict and theirs != set(own):
+            raise ValueError(f"{setting}: {part} keys differ from vae.config's {part} "
+                             f"(missing {sorted(set(own) - theirs)[:3]}, unexpected {sorted(theirs - set(own))[:3]})")
+        for k, p in own.items():
+            shape = list(f.get_slice(k).get_shape()) if k in theirs else None
+            if shape != list(p.shape):
+                if strict:
+                    raise ValueError(f"{setting}: {k} has shape {shape}, vae.config's {part} wants {list(p.shape)}")
+                continue
+            p.copy_(f.get_tensor(k))
+            copied += 1
     if not copied:
-        raise ValueError(f"vae.decoder_from={src}: no decoder tensor matches vae.config's decoder by key and shape")
+        raise ValueError(f"{setting}: no {part} tensor matches vae.config's {part} by key and shape")
     return copied, len(own) - copied
 
 
@@ -185,7 +174,7 @@ def start_vae(cfg: dict, path: Path, device) -> tuple:
     continued only if it already has ``vae.config``'s architecture (a later call of the same run); otherwise a new
     VAE of ``vae.config`` starts with that file's encoder — with ``vae.freeze_encoder`` a new decoder for the
     latent space (and the DiT trained on it) of a shipped VAE. ``vae.decoder_from`` warm-starts such a new VAE's
-    decoder with a file's decoder tensors of the same key and shape (:func:`load_matching_decoder`)."""
+    decoder with a file's decoder tensors of the same key and shape (:func:`load_vae_part`)."""
     from stepvid.models.vae import VideoVAE
 
     src, dsrc = cfg["vae"].get("encoder_from"), cfg["vae"].get("decoder_from")
@@ -197,10 +186,10 @@ def start_vae(cfg: dict, path: Path, device) -> tuple:
     torch.manual_seed(int(cfg["seed"]))
     vae = VideoVAE(vae_config(cfg))
     if src:
-        load_encoder(vae, Path(src))
+        load_vae_part(vae, Path(src), "encoder", strict=True)
         log.info("VAE: new decoder (%s) on the encoder of %s", vae_config(cfg), src)
     if dsrc:
-        copied, fresh = load_matching_decoder(vae, Path(dsrc))
+        copied, fresh = load_vae_part(vae, Path(dsrc), "decoder", strict=False)
         log.info("VAE: %d decoder tensors from %s, %d fresh", copied, dsrc, fresh)
     return vae.to(device), False
 

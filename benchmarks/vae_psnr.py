@@ -7,6 +7,7 @@ quantity and the pooled mean over all clips is the best single figure. PSNR is t
 uint8 round trip (``VideoVAE.reconstruct``, posterior mean), at 34x192x192 by default.
 
     python benchmarks/vae_psnr.py stepvid/bundled/vae runs/r8/e32/vae [--device cuda] [--recipe 24 --other 32]
+    python benchmarks/vae_psnr.py stepvid/bundled/vae --by-scene    # + PSNR by number of objects / background
 """
 from __future__ import annotations
 
@@ -22,15 +23,31 @@ sys.path.insert(0, str(REPO / "recipes" / "bundled"))
 import numpy as np
 
 
-def clip_sets(recipe: int, other: int, height: int, width: int, frames: int) -> dict[str, list[np.ndarray]]:
-    """The two held-out clip sets, rendered (uint8 [T, H, W, 3] each)."""
+def scene_sets(recipe: int, other: int) -> dict[str, list]:
+    """The scene specs (``stepvid.world.SceneSpec``) of the two held-out clip sets."""
     import world_data as wd
 
-    from stepvid.world import render_video, sample_scene
+    from stepvid.world import sample_scene
 
-    return {"recipe": [wd.render_video(wd.scene(13, i, "heldout"), height, width, frames) for i in range(recipe)],
-            "other": [render_video(sample_scene(np.random.default_rng([99, i]), "heldout"), height, width, frames)
-                      for i in range(other)]}
+    return {"recipe": [wd.scene(13, i, "heldout") for i in range(recipe)],
+            "other": [sample_scene(np.random.default_rng([99, i]), "heldout") for i in range(other)]}
+
+
+def clip_sets(recipe: int, other: int, height: int, width: int, frames: int) -> dict[str, list[np.ndarray]]:
+    """The two held-out clip sets, rendered (uint8 [T, H, W, 3] each)."""
+    from stepvid.world import render_video
+
+    return {k: [render_video(s, height, width, frames) for s in v] for k, v in scene_sets(recipe, other).items()}
+
+
+def by_scene(specs: list, psnrs: list[float]) -> dict[str, dict[str, tuple[float, int]]]:
+    """Mean PSNR and clip count grouped by number of objects and by background kind: PSNR falls with scene
+    content, so a small set's mean depends on its composition as much as on the VAE."""
+    groups: dict[str, dict[str, list[float]]] = {"objects": {}, "background": {}}
+    for spec, p in zip(specs, psnrs, strict=True):
+        groups["objects"].setdefault(str(len(spec.objects)), []).append(p)
+        groups["background"].setdefault(spec.bg_kind, []).append(p)
+    return {g: {k: (float(np.mean(v)), len(v)) for k, v in sorted(d.items())} for g, d in groups.items()}
 
 
 def clip_psnrs(vae_dir: Path, clips: list[np.ndarray], device: str) -> list[float]:
@@ -53,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--other", type=int, default=32, help="clips of the adherence benchmark's set")
     ap.add_argument("--size", type=int, nargs=3, default=(192, 192, 34), metavar=("H", "W", "FRAMES"))
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--by-scene", action="store_true",
+                    help="also each VAE's pooled PSNR by number of objects and by background kind")
     args = ap.parse_args(argv)
     missing = [str(v) for v in args.vae if not (v / "vae_v2.safetensors").is_file()]
     if missing:
@@ -60,16 +79,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.recipe < 0 or args.other < 0 or args.recipe + args.other == 0:
         ap.error(f"--recipe and --other must be >= 0 and not both 0; got {args.recipe}, {args.other}")
     t0 = time.time()
+    specs = scene_sets(args.recipe, args.other)
     sets = clip_sets(args.recipe, args.other, *args.size)
     rows = []
     for v in tqdm(args.vae, desc="VAEs"):
         per = {name: clip_psnrs(v, clips, args.device) for name, clips in sets.items() if clips}
         pooled = [x for vals in per.values() for x in vals]
-        rows.append((v, {k: float(np.mean(x)) for k, x in per.items()}, float(np.mean(pooled)), len(pooled)))
+        groups = by_scene([s for name in per for s in specs[name]], pooled)
+        rows.append((v, {k: float(np.mean(x)) for k, x in per.items()}, float(np.mean(pooled)), len(pooled), groups))
     print("| VAE | recipe (n) | other (n) | pooled (n) |\n|---|---|---|---|")
-    for v, m, pooled, n in rows:
+    for v, m, pooled, n, _ in rows:
         cell = {k: f"{m[k]:.2f} dB ({len(sets[k])})" if k in m else "—" for k in ("recipe", "other")}
         print(f"| {v} | {cell['recipe']} | {cell['other']} | {pooled:.2f} dB ({n}) |")
+    if args.by_scene:
+        print("\n| VAE | group | value | pooled PSNR (n) |\n|---|---|---|---|")
+        for v, *_, groups in rows:
+            for g, cells in groups.items():
+                for k, (mean, count) in cells.items():
+                    print(f"| {v} | {g} | {k} | {mean:.2f} dB ({count}) |")
     print(f"{len(rows)} VAE(s), {sum(len(c) for c in sets.values())} clips each, in {time.time() - t0:.0f} s")
     return 0
 

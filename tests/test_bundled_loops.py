@@ -156,6 +156,29 @@ def test_border_weights_closed_form():
     torch.testing.assert_close(border_weights(2, 2, 1.0, 1, "cpu", 4.0, 16), torch.full((2, 2), 4.0))
 
 
+def test_pixel_loss_closed_form():
+    """pixel_loss = sum(w * (a|e| + b e^2)) / sum(w), recomputed in float64 over every [T, C] plane; the weights
+    reach the loss only through their ratios; l1_weight 0 leaves the weighted MSE; bad weights are refused."""
+    import pytest
+    from vae_loop import border_weights, pixel_loss, train_vae
+
+    g = torch.Generator().manual_seed(0)
+    err = torch.randn(2, 3, 3, 6, 7, generator=g)
+    w = border_weights(6, 7, 3.0, 2, "cpu", corner_weight=5.0, corner_px=3)
+    e, wd = err.double(), w.double().expand(2, 3, 3, 6, 7)
+    for a, b in ((1.0, 1.0), (0.0, 1.0), (0.3, 7.0)):
+        expect = (wd * (a * e.abs() + b * e * e)).sum() / wd.sum()
+        assert abs(float(pixel_loss(err, w, a, b)) - float(expect)) < 1e-5
+    torch.testing.assert_close(pixel_loss(err, w * 10, 0.0, 1.0), pixel_loss(err, w, 0.0, 1.0))
+    torch.testing.assert_close(pixel_loss(err, torch.ones(6, 7), 0.0, 1.0), err.pow(2).mean())
+    clips = torch.zeros(1, 17, 32, 32, 3, dtype=torch.uint8)
+    from stepvid.models.vae import VAEConfig, VideoVAE
+    for a, b in ((-1.0, 1.0), (0.0, 0.0)):
+        with pytest.raises(ValueError, match="l1_weight"):
+            train_vae(VideoVAE(VAEConfig.preset("tiny")), clips, None, steps=1, device="cpu", l1_weight=a,
+                      mse_weight=b)
+
+
 def test_decoder_only_vae_training_keeps_the_latent_space():
     """freeze_encoder: encoder weights (hence latents) bit-identical after training, decoder weights changed."""
     from vae_loop import train_vae
@@ -168,7 +191,7 @@ def test_decoder_only_vae_training_keeps_the_latent_space():
     dec0 = {k: v.clone() for k, v in vae.decoder.state_dict().items()}
     clips = torch.randint(0, 255, (2, 17, 32, 32, 3), dtype=torch.uint8)
     train_vae(vae, clips, None, steps=3, batch_size=1, crop=32, lr=1e-3, warmup=1, device="cpu",
-              freeze_encoder=True, border_weight=4.0, border_px=4)
+              freeze_encoder=True, border_weight=4.0, border_px=4, l1_weight=0.0)  # the run-9 loss: MSE only
     assert all(torch.equal(v, enc0[k]) for k, v in vae.encoder.state_dict().items())
     assert any(not torch.equal(v, dec0[k]) for k, v in vae.decoder.state_dict().items())
 

@@ -44,6 +44,33 @@ def test_vae_psnr_table_matches_a_direct_fp64_psnr(tmp_path, bench, capsys):
     assert cells[3] == f"{np.mean(want['recipe'] + want['other']):.2f} dB (3)"
 
 
+def test_vae_psnr_by_scene_groups_the_pooled_clips(tmp_path, bench, capsys):
+    """--by-scene: per number of objects and per background kind, the mean of exactly the clips whose scene has
+    it (recomputed here from the specs), and every clip counted once per grouping."""
+    import torch
+
+    from stepvid.models.vae import VAEConfig, VideoVAE
+
+    torch.manual_seed(0)
+    VideoVAE(VAEConfig.preset("tiny")).save_pretrained(tmp_path / "vae")
+    specs = bench.scene_sets(3, 4)
+    specs = specs["recipe"] + specs["other"]
+    clips = bench.clip_sets(3, 4, 32, 32, 17)
+    psnrs = bench.clip_psnrs(tmp_path / "vae", clips["recipe"] + clips["other"], "cpu")
+    want = {("objects", str(n)): [p for s, p in zip(specs, psnrs) if len(s.objects) == n] for n in (1, 2, 3)}
+    want |= {("background", k): [p for s, p in zip(specs, psnrs) if s.bg_kind == k] for k in {s.bg_kind for s in specs}}
+    want = {k: v for k, v in want.items() if v}
+    assert len({len(s.objects) for s in specs}) > 1 and len({s.bg_kind for s in specs}) > 1  # groups to tell apart
+    assert bench.main([str(tmp_path / "vae"), "--recipe", "3", "--other", "4", "--size", "32", "32", "17",
+                       "--by-scene"]) == 0
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in capsys.readouterr().out.splitlines()
+            if line.startswith(f"| {tmp_path / 'vae'} | ") and ("objects" in line or "background" in line)]
+    got = {(r[1], r[2]): r[3] for r in rows}
+    assert got == {k: f"{np.mean(v):.2f} dB ({len(v)})" for k, v in want.items()}
+    for g in ("objects", "background"):
+        assert sum(len(v) for k, v in want.items() if k[0] == g) == 7
+
+
 def test_vae_psnr_refuses_a_folder_without_weights(tmp_path, bench):
     with pytest.raises(SystemExit):
         bench.main([str(tmp_path)])

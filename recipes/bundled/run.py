@@ -226,7 +226,8 @@ def phase_vae(cfg: dict, work: Path, d, deadline: float, workers: int | None) ->
     barrier()
     summary = train_vae(vae, clips, images, steps=int(v["steps"]), batch_size=int(v["batch_size"]),
                         image_batch_size=int(v["image_batch_size"]), crop=int(v["crop"]), lr=float(v["lr"]),
-                        kl_weight=float(v["kl_weight"]), device=device, deadline=deadline, seed=seed, dist=d,
+                        kl_weight=float(v["kl_weight"]), l1_weight=float(v.get("l1_weight", 1.0)),
+                        mse_weight=float(v.get("mse_weight", 1.0)), device=device, deadline=deadline, seed=seed, dist=d,
                         warmup=int(v.get("warmup", 100)), freeze_encoder=frozen,
                         latent_noise=float(v.get("latent_noise", 0.0)), anchor_weight=float(v.get("anchor_weight", 0.0)),
                         border_weight=float(v.get("border_weight", 1.0)), border_px=int(v.get("border_px", 16)),

@@ -74,6 +74,37 @@ def test_tiny_vae_psnr_rises_on_world_clips(tmp_path):
     VideoVAE.from_pretrained(tmp_path / "run" / "final")  # loadable by the model's own loader
 
 
+def test_mse_only_vae_training_logs_mse_and_raises_psnr(tmp_path):
+    """l1_weight 0 + mse_weight 1: the MSE term alone trains the VAE (held-out PSNR rises), the logged mse is the
+    mean square of the same error whose mean absolute value is the logged l1 (so mse >= l1², Jensen); negative
+    weights are refused before anything is written."""
+    rows = read_manifest(world_clips(tmp_path, n=4, frames=17, size=16), resolve_paths=False)
+    for r in rows:
+        r["split"] = "train"
+    man = write_manifest(tmp_path / "split.jsonl", rows)
+    spec = {
+        "model": {"preset": "tiny"},
+        "data": {"source": str(man), "split": "train", "num_workers": 0},
+        "eval_data": {"source": str(man), "split": "train"},
+        "eval_samples": 4,
+        "buckets": {"frames": [17], "sizes": [[16, 16]], "batch_size": 1},
+        "steps": 12,
+        "optim": {"lr": 5e-4, "betas": [0.9, 0.99], "warmup_steps": 2},
+        "l1_weight": 0.0, "mse_weight": 1.0, "perceptual_weight": 0.0,
+        "run": {"dir": str(tmp_path / "run"), "precision": "fp32", "log_every": 2, "ckpt_every": 0,
+                "progress": False, "tensorboard": False},
+    }
+    out = VAETrainer(load_config(VAETrainConfig, spec)).fit()
+    assert out["final"]["psnr"] > out["first"]["psnr"] + 0.5
+    logged = [json.loads(ln) for ln in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    steps = [r for r in logged if "mse" in r]
+    assert steps and all(r["mse"] >= r["l1"] ** 2 * (1 - 1e-6) for r in steps)
+    bad = dict(spec, mse_weight=-1.0, run=dict(spec["run"], dir=str(tmp_path / "bad")))
+    with pytest.raises(ValueError, match="mse_weight"):
+        VAETrainer(load_config(VAETrainConfig, bad))
+    assert not (tmp_path / "bad").exists()
+
+
 def test_metrics_and_losses_closed_form():
     x = torch.rand(2, 3, 3, 16, 16) * 2 - 1
     assert torch.all(psnr(x, x) > 100) and torch.allclose(ssim(x, x), torch.ones(2))

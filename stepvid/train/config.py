@@ -158,6 +158,7 @@ class VAETrainConfig:
     steps: int = 10000
     optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=1e-4, betas=(0.5, 0.9)))
     l1_weight: float = 1.0
+    mse_weight: float = 0.0  # > 0: adds MSE, the error PSNR measures (docs/training.md#vae-training)
     perceptual_weight: float = 0.1
     kl_weight: float = 1e-6
     gan_start: int = -1  # step at which the discriminator phase starts; -1 = never

@@ -68,6 +68,10 @@ class VAETrainer:
     def __init__(
         self, cfg: VAETrainConfig, model: nn.Module | None = None, info: DistInfo | None = None
     ) -> None:
+        bad = {k: getattr(cfg, k) for k in ("l1_weight", "mse_weight", "perceptual_weight", "kl_weight")
+               if getattr(cfg, k) < 0}
+        if bad:
+            raise ValueError(f"VAETrainer: loss weights must be >= 0, got {bad}")
         self.cfg, self.info = cfg, info or init_distributed()
         self.device = self.info.device
         set_determinism(cfg.run.deterministic)
@@ -214,12 +218,14 @@ class VAETrainer:
         mean, logvar = vae.encode_moments(video)
         z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g).to(mean.device, mean.dtype)
         rec = vae.decode(z)
-        l1 = (rec.float() - video.float()).abs().mean()
+        err = rec.float() - video.float()
+        l1, mse = err.abs().mean(), err.pow(2).mean()
         perc = self.perceptual(rec, video) if cfg.perceptual_weight > 0 else rec.new_zeros(())
         kl = kl_loss(mean, logvar)
-        loss = cfg.l1_weight * l1 + cfg.perceptual_weight * perc + cfg.kl_weight * kl
+        loss = cfg.l1_weight * l1 + cfg.mse_weight * mse + cfg.perceptual_weight * perc + cfg.kl_weight * kl
         gan_on = "disc" in self.net and self.step >= cfg.gan_start
-        out = {"l1": float(l1.detach()), "perceptual": float(perc.detach()), "kl": float(kl.detach())}
+        out = {"l1": float(l1.detach()), "mse": float(mse.detach()), "perceptual": float(perc.detach()),
+               "kl": float(kl.detach())}
         if gan_on:
             disc = self.net["disc"]
             disc.requires_grad_(False)

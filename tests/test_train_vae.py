@@ -31,34 +31,29 @@ def _one_thread():
     torch.set_num_threads(n)
 
 
-def test_tiny_vae_psnr_rises_on_world_clips(tmp_path):
-    rows = read_manifest(world_clips(tmp_path, n=5, frames=17, size=16), resolve_paths=False)
+def _world_run_spec(tmp_path, clips: int, steps: int, **over) -> dict:
+    """A `stepvid train vae` config (as a mapping) of a tiny VAE on ``clips`` 16 px world clips, evaluated on them."""
+    rows = read_manifest(world_clips(tmp_path, n=clips, frames=17, size=16), resolve_paths=False)
     for r in rows:
         r["split"] = "train"
     man = write_manifest(tmp_path / "split.jsonl", rows)
-    cfg = load_config(
-        VAETrainConfig,
-        {
-            "model": {"preset": "tiny"},
-            "data": {"source": str(man), "split": "train", "num_workers": 0},
-            "eval_data": {"source": str(man), "split": "train"},
-            "eval_samples": 5,
-            "buckets": {"frames": [17], "sizes": [[16, 16]], "batch_size": 1},
-            "steps": 16,
-            "optim": {"lr": 5e-4, "betas": [0.9, 0.99], "warmup_steps": 2},
-            "gan_start": 10,
-            "gan_weight": 0.05,
-            "disc_channels": 8,
-            "run": {
-                "dir": str(tmp_path / "run"),
-                "precision": "fp32",
-                "log_every": 2,
-                "ckpt_every": 0,
-                "progress": False,
-                "tensorboard": False,
-            },
-        },
-    )
+    return {
+        "model": {"preset": "tiny"},
+        "data": {"source": str(man), "split": "train", "num_workers": 0},
+        "eval_data": {"source": str(man), "split": "train"},
+        "eval_samples": clips,
+        "buckets": {"frames": [17], "sizes": [[16, 16]], "batch_size": 1},
+        "steps": steps,
+        "optim": {"lr": 5e-4, "betas": [0.9, 0.99], "warmup_steps": 2},
+        "run": {"dir": str(tmp_path / "run"), "precision": "fp32", "log_every": 2, "ckpt_every": 0,
+                "progress": False, "tensorboard": False},
+        **over,
+    }
+
+
+def test_tiny_vae_psnr_rises_on_world_clips(tmp_path):
+    spec = _world_run_spec(tmp_path, 5, 16, gan_start=10, gan_weight=0.05, disc_channels=8)
+    cfg = load_config(VAETrainConfig, spec)
     out = VAETrainer(cfg).fit()
     first, final = out["first"]["psnr"], out["final"]["psnr"]
     print(
@@ -78,22 +73,7 @@ def test_mse_only_vae_training_logs_mse_and_raises_psnr(tmp_path):
     """l1_weight 0 + mse_weight 1: the MSE term alone trains the VAE (held-out PSNR rises), the logged mse is the
     mean square of the same error whose mean absolute value is the logged l1 (so mse >= l1², Jensen); negative
     weights are refused before anything is written."""
-    rows = read_manifest(world_clips(tmp_path, n=4, frames=17, size=16), resolve_paths=False)
-    for r in rows:
-        r["split"] = "train"
-    man = write_manifest(tmp_path / "split.jsonl", rows)
-    spec = {
-        "model": {"preset": "tiny"},
-        "data": {"source": str(man), "split": "train", "num_workers": 0},
-        "eval_data": {"source": str(man), "split": "train"},
-        "eval_samples": 4,
-        "buckets": {"frames": [17], "sizes": [[16, 16]], "batch_size": 1},
-        "steps": 12,
-        "optim": {"lr": 5e-4, "betas": [0.9, 0.99], "warmup_steps": 2},
-        "l1_weight": 0.0, "mse_weight": 1.0, "perceptual_weight": 0.0,
-        "run": {"dir": str(tmp_path / "run"), "precision": "fp32", "log_every": 2, "ckpt_every": 0,
-                "progress": False, "tensorboard": False},
-    }
+    spec = _world_run_spec(tmp_path, 4, 12, l1_weight=0.0, mse_weight=1.0, perceptual_weight=0.0)
     out = VAETrainer(load_config(VAETrainConfig, spec)).fit()
     assert out["final"]["psnr"] > out["first"]["psnr"] + 0.5
     logged = [json.loads(ln) for ln in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from stepvid.models.vae import VideoVAE
-from stepvid.train.vae_losses import psnr_255
+from stepvid.train.vae_losses import kl_loss, psnr_255
 
 
 def to_video(frames: np.ndarray | torch.Tensor) -> torch.Tensor:
@@ -214,8 +214,7 @@ def train_vae(
             mse = err.pow(2).mean()
             loss = pixel_loss(err, w, l1_weight, mse_weight)
             if not freeze_encoder:
-                kl = 0.5 * (mean.float().pow(2) + logvar.float().exp() - 1 - logvar.float()).mean()
-                loss = loss + kl_weight * kl
+                loss = loss + kl_weight * kl_loss(mean, logvar)
                 if ref is not None:
                     drift = (mean.float() - mean0).pow(2).mean() / mean0.pow(2).mean().clamp(min=1e-12)
                     loss = loss + anchor_weight * drift

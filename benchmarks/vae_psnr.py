@@ -33,11 +33,16 @@ def scene_sets(recipe: int, other: int) -> dict[str, list]:
             "other": [sample_scene(np.random.default_rng([99, i]), "heldout") for i in range(other)]}
 
 
-def clip_sets(recipe: int, other: int, height: int, width: int, frames: int) -> dict[str, list[np.ndarray]]:
-    """The two held-out clip sets, rendered (uint8 [T, H, W, 3] each)."""
+def render_sets(specs: dict[str, list], height: int, width: int, frames: int) -> dict[str, list[np.ndarray]]:
+    """Each set of scene specs rendered (uint8 [T, H, W, 3] each)."""
     from stepvid.world import render_video
 
-    return {k: [render_video(s, height, width, frames) for s in v] for k, v in scene_sets(recipe, other).items()}
+    return {k: [render_video(s, height, width, frames) for s in v] for k, v in specs.items()}
+
+
+def clip_sets(recipe: int, other: int, height: int, width: int, frames: int) -> dict[str, list[np.ndarray]]:
+    """The two held-out clip sets, rendered."""
+    return render_sets(scene_sets(recipe, other), height, width, frames)
 
 
 def by_scene(specs: list, psnrs: list[float]) -> dict[str, dict[str, tuple[float, int]]]:
@@ -80,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--recipe and --other must be >= 0 and not both 0; got {args.recipe}, {args.other}")
     t0 = time.time()
     specs = scene_sets(args.recipe, args.other)
-    sets = clip_sets(args.recipe, args.other, *args.size)
+    sets = render_sets(specs, *args.size)
     rows = []
     for v in tqdm(args.vae, desc="VAEs"):
         per = {name: clip_psnrs(v, clips, args.device) for name, clips in sets.items() if clips}

@@ -346,6 +346,10 @@ def validate(cfg: Any) -> None:
             BucketScheme.from_config(cfg.buckets)
         except ValueError as exc:
             raise ValueError(f"config: buckets: {exc}") from None
+        bad = {k: getattr(cfg, k) for k in ("l1_weight", "mse_weight", "perceptual_weight", "kl_weight")
+               if getattr(cfg, k) < 0}
+        if bad:
+            raise ValueError(f"config: loss weights must be >= 0, got {bad}")
         pg = cfg.progressive
         if pg is not None:
             if not 0 < pg.stage1_steps < cfg.steps:

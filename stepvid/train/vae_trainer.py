@@ -68,10 +68,6 @@ class VAETrainer:
     def __init__(
         self, cfg: VAETrainConfig, model: nn.Module | None = None, info: DistInfo | None = None
     ) -> None:
-        bad = {k: getattr(cfg, k) for k in ("l1_weight", "mse_weight", "perceptual_weight", "kl_weight")
-               if getattr(cfg, k) < 0}
-        if bad:
-            raise ValueError(f"VAETrainer: loss weights must be >= 0, got {bad}")
         self.cfg, self.info = cfg, info or init_distributed()
         self.device = self.info.device
         set_determinism(cfg.run.deterministic)

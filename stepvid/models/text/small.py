@@ -5,9 +5,9 @@ attention with a √-distance ALiBi bias, right-padded, with a mask) and a 77-to
 (Hunyuan-CLIP: BERT with learned positions, all 77 positions attended by the DiT). This module keeps that
 shape at toy size so the small DiT is built exactly like the big one:
 
-* :class:`WordCharTokenizer` — needs no download: one token per CJK character, per lower-cased English
-  word, per digit and per punctuation mark; unknown pieces map to ``[UNK]``. Its vocabulary is built from
-  the synthetic world's captions and saved as JSON next to the weights.
+* tokenizer (:mod:`stepvid.models.text.tokenizers`) — needs no download: :class:`ByteBPETokenizer` (open
+  vocabulary: a word list, then byte-level BPE, so no input maps to an unknown token) or, in bundles up to
+  run 9, :class:`WordCharTokenizer` (closed vocabulary). Saved as JSON next to the weights.
 * ``llm`` stream — :class:`~stepvid.models.text.step_llm.StepLLM` at toy size (pre-RMSNorm, causal attention
   with the √-distance ALiBi bias, SwiGLU, no position embedding, no final norm) → ``[B, llm_len, llm_dim]``
   + mask.
@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,8 +37,25 @@ from torch import nn
 from stepvid.models.attention import attention
 from stepvid.models.text.base import TextEmbeddings
 from stepvid.models.text.step_llm import StepLLM, StepLLMConfig
+from stepvid.models.text.tokenizers import (
+    BOS,
+    EOS,
+    PAD,
+    SPECIALS,
+    UNK,
+    ByteBPETokenizer,
+    WordCharTokenizer,
+    load_tokenizer,
+)
 
 __all__ = [
+    "BOS",
+    "CLIP_LEN",
+    "EOS",
+    "PAD",
+    "SPECIALS",
+    "UNK",
+    "ByteBPETokenizer",
     "PretrainExample",
     "SmallBilingualEncoder",
     "SmallTextConfig",
@@ -49,87 +64,7 @@ __all__ = [
     "pretrain_small_encoder",
 ]
 
-PAD, UNK, BOS, EOS = "[PAD]", "[UNK]", "[BOS]", "[EOS]"
-SPECIALS = (PAD, UNK, BOS, EOS)
 CLIP_LEN = 77
-
-# One CJK ideograph / kana / fullwidth or CJK punctuation mark per token; lower-cased English words
-# (with an optional apostrophe part); single digits; any other non-space character on its own.
-_CJK = r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
-_TOKEN_RE = re.compile(rf"{_CJK}|[a-z]+(?:'[a-z]+)?|[0-9]|[^\sa-z0-9]")
-
-
-class WordCharTokenizer:
-    """Word-level (English) / character-level (CJK) tokenizer with a closed vocabulary.
-
-    ``encode`` gives ``[BOS] tokens… [EOS]``; texts are NFKC-normalised and lower-cased first, so full-width
-    and half-width forms of a character share a token.
-    """
-
-    def __init__(self, vocab: Sequence[str]):
-        vocab = list(vocab)
-        if tuple(vocab[: len(SPECIALS)]) != SPECIALS:
-            raise ValueError(f"vocabulary must start with the special tokens {SPECIALS}; got {vocab[:4]}")
-        if len(set(vocab)) != len(vocab):
-            dup = sorted({t for t in vocab if vocab.count(t) > 1})[:5]
-            raise ValueError(f"vocabulary has duplicate tokens, e.g. {dup}")
-        self.vocab = vocab
-        self.index = {t: i for i, t in enumerate(vocab)}
-        self.pad_id, self.unk_id, self.bos_id, self.eos_id = (self.index[t] for t in SPECIALS)
-
-    def __len__(self) -> int:
-        return len(self.vocab)
-
-    @staticmethod
-    def split(text: str) -> list[str]:
-        """The token strings of ``text`` (before vocabulary look-up)."""
-        return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text).lower())
-
-    @classmethod
-    def build(cls, texts: Iterable[str]) -> WordCharTokenizer:
-        """A vocabulary of every piece occurring in ``texts`` (sorted, so the result is deterministic)."""
-        pieces: set[str] = set()
-        for t in texts:
-            pieces.update(cls.split(t))
-        return cls(list(SPECIALS) + sorted(pieces - set(SPECIALS)))
-
-    def encode(self, text: str) -> list[int]:
-        return [self.bos_id] + [self.index.get(p, self.unk_id) for p in self.split(text)] + [self.eos_id]
-
-    def unknown(self, text: str) -> list[str]:
-        """Pieces of ``text`` that are not in the vocabulary (they would become ``[UNK]``)."""
-        return [p for p in self.split(text) if p not in self.index]
-
-    def batch(self, texts: Sequence[str], length: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Right-padded ids [B, length] (long) and mask [B, length] (long). Over-long texts are truncated
-        to ``length`` tokens keeping the final ``[EOS]``, like the released Step-LLM tokenisation."""
-        if length < 2:
-            raise ValueError(f"token length must be >= 2 (BOS and EOS); got {length}")
-        rows, masks = [], []
-        for t in texts:
-            tok = self.encode(t)
-            if len(tok) > length:
-                tok = tok[: length - 1] + [self.eos_id]
-            rows.append(tok + [self.pad_id] * (length - len(tok)))
-            masks.append([1] * len(tok) + [0] * (length - len(tok)))
-        return torch.tensor(rows, dtype=torch.long).view(-1, length), torch.tensor(masks, dtype=torch.long).view(-1, length)
-
-    def save(self, path: str | Path) -> None:
-        from stepvid.video import atomic_path
-
-        with atomic_path(Path(path)) as tmp:
-            Path(tmp).write_text(json.dumps({"type": "word-char", "vocab": self.vocab}, ensure_ascii=False, indent=0))
-
-    @classmethod
-    def load(cls, path: str | Path) -> WordCharTokenizer:
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FileNotFoundError(f"tokenizer vocabulary not found: {path}") from None
-        if not isinstance(data, dict) or data.get("type") != "word-char" or not isinstance(data.get("vocab"), list):
-            raise ValueError(f"{path}: not a word-char tokenizer file (expected {{'type': 'word-char', 'vocab': [...]}})")
-        return cls(data["vocab"])
 
 
 @dataclass
@@ -177,7 +112,7 @@ class SmallBilingualEncoder(nn.Module):
     ``clip.*``).
     """
 
-    def __init__(self, config: SmallTextConfig, tokenizer: WordCharTokenizer):
+    def __init__(self, config: SmallTextConfig, tokenizer: ByteBPETokenizer | WordCharTokenizer):
         super().__init__()
         if config.vocab_size != len(tokenizer):
             raise ValueError(f"config.vocab_size={config.vocab_size} but the tokenizer has {len(tokenizer)} tokens")
@@ -223,6 +158,12 @@ class SmallBilingualEncoder(nn.Module):
     def clip_dim(self) -> int:  # type: ignore[override]
         return self.config.clip_dim
 
+    def overflow(self, prompt: str) -> dict[str, tuple[int, int]]:
+        """Streams that would cut ``prompt``: ``{stream: (tokens in the prompt, tokens kept)}`` (BOS/EOS
+        counted); empty when it fits. The pipeline turns this into a one-line warning."""
+        n = len(self.tokenizer.encode(prompt))
+        return {name: (n, limit) for name, limit in (("llm", self.config.llm_len), ("clip", CLIP_LEN)) if n > limit}
+
     def tokenize(self, prompts: Sequence[str], device=None) -> dict[str, torch.Tensor]:
         llm_ids, llm_mask = self.tokenizer.batch(prompts, self.config.llm_len)
         clip_ids, clip_mask = self.tokenizer.batch(prompts, CLIP_LEN)
@@ -245,6 +186,27 @@ class SmallBilingualEncoder(nn.Module):
         device = device or next(self.parameters()).device
         with torch.no_grad():
             return self(**self.tokenize(prompts, device))
+
+    def with_tokenizer(self, tokenizer: ByteBPETokenizer, seed: int = 0) -> SmallBilingualEncoder:
+        """A copy of this encoder reading ``tokenizer``, whose first ids must be this encoder's vocabulary
+        (e.g. an open-vocabulary tokenizer built on a closed word list): every weight is copied, the new ids'
+        embeddings start as ``[UNK]``'s plus N(0, 0.002) noise, so the copy reads every old text exactly as
+        this encoder does and every new piece, at first, as this encoder read unknown words."""
+        old = getattr(self.tokenizer, "vocab", None) or getattr(self.tokenizer, "words", None)
+        if tokenizer.words[: len(old)] != old:
+            raise ValueError("the new tokenizer's word list does not start with this encoder's vocabulary")
+        cfg = SmallTextConfig(**{**asdict(self.config), "vocab_size": len(tokenizer)})
+        new = SmallBilingualEncoder(cfg, tokenizer)
+        state = {k: v.detach().clone() for k, v in self.state_dict().items()}
+        gen = torch.Generator().manual_seed(seed)
+        for key, table in new.state_dict().items():
+            if table.shape != state[key].shape:  # an embedding table: old rows, then UNK-like rows
+                n = state[key].shape[0]
+                grown = state[key][self.tokenizer.unk_id].float().expand(table.shape[0] - n, -1)
+                noise = torch.randn(grown.shape, generator=gen) * 0.002
+                state[key] = torch.cat([state[key], (grown + noise).to(state[key].dtype)])
+        new.load_state_dict(state, strict=True)
+        return new.to(next(self.parameters()).device)
 
     # files
     def save_pretrained(self, directory: str | Path, dtype: torch.dtype = torch.float32) -> None:
@@ -277,7 +239,7 @@ class SmallBilingualEncoder(nn.Module):
         extra = sorted(set(raw) - known)
         if extra:
             raise ValueError(f"{d / 'config.json'}: unknown fields {extra}")
-        model = cls(SmallTextConfig(**raw), WordCharTokenizer.load(d / "tokenizer.json"))
+        model = cls(SmallTextConfig(**raw), load_tokenizer(d / "tokenizer.json"))
         state = load_file(str(d / "model.safetensors"))
         missing, unexpected = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
         if missing or unexpected:

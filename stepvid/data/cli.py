@@ -216,6 +216,8 @@ def _cmd_filter(args: argparse.Namespace) -> int:
     for e in args.filter:  # syntax and forbidden constructs, before reading anything
         compile_filter(e)
     src = Path(args.manifest)
+    if src.exists() and not src.is_file():
+        raise ValueError(f"{src}: not a manifest file (.parquet or .jsonl)")
     rows = read_manifest(src, validate=False, resolve_paths=False)
     columns = set().union(*(r.keys() for r in rows)) if rows else None
     preds = [compile_filter(e, columns) for e in args.filter]

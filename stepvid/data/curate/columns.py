@@ -85,11 +85,19 @@ def filter_columns(stages: tuple[str, ...], cfg: CurateConfig) -> dict[str, type
     return cols
 
 
-def stage_of(column: str) -> str | None:
-    """The stage that makes ``column`` (None for row columns and unknown names)."""
-    if column in OCR_COLUMNS:
-        return "tags"
-    return next((s for s, cols in STAGE_COLUMNS.items() if column in cols), None)
+def missing_hint(unknown: set[str], stages: tuple[str, ...]) -> str:
+    """Why known columns are missing from a run, as ' (...)'; '' for names no stage makes."""
+    if unknown & set(AFTER_FILTER):
+        return (
+            " (captions are made after filtering, for kept clips only; filter on them afterwards with "
+            "`stepvid curate filter OUT/clips.parquet`)"
+        )
+    if unknown & set(OCR_COLUMNS) and "tags" in stages:
+        return " (made by the OCR text detector: --set text_detector=rapidocr)"
+    made_by = {s for s, cols in STAGE_COLUMNS.items() if unknown & set(cols)}
+    made_by |= {"tags"} if unknown & set(OCR_COLUMNS) else set()
+    off = [s for s in STAGE_COLUMNS if s in made_by - set(stages)]
+    return f" (made by stage {', '.join(off)}, which is not in the stages of this run)" if off else ""
 
 
 _SAMPLE: dict[type, Any] = {float: 1.0, int: 1, bool: False, str: "", list: [], dict: {}}

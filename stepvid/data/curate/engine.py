@@ -70,7 +70,7 @@ def check_run(
     Filters are compiled against the columns the chosen stages make (``columns.filter_columns``) and
     evaluated once on a row of plain values of those types, so an unknown column, a forbidden construct
     or a type error (``text_band > 1``) fails here, naming the token."""
-    from stepvid.data.curate.columns import filter_columns, sample_row, stage_of
+    from stepvid.data.curate.columns import filter_columns, missing_hint, sample_row
     from stepvid.data.curate.expr import FilterError, compile_filter
 
     cfg.validate()
@@ -89,11 +89,14 @@ def check_run(
     if "filter" in stages:
         sample = sample_row(columns)
         for expr in [*filters, *(["balance_keep"] if "balance" in stages else [])]:
+            unknown = compile_filter(expr).columns - set(columns)  # syntax and constructs first
             try:
                 pred = compile_filter(expr, columns)
             except FilterError as exc:
-                hints = _missing_stage_hints(expr, columns, stage_of) if "unknown column" in str(exc) else ""
-                raise FilterError(f"{exc}{hints}") from None
+                hint = missing_hint(unknown, stages)
+                if hint and expr in DEFAULT_FILTERS:
+                    hint = f"{hint[:-1]}; --no-default-filters drops the default filters)"
+                raise FilterError(f"{exc}{hint}") from None
             try:
                 pred(sample)  # a type error (str > int, list arithmetic) fails now, not after the run
             except FilterError as exc:
@@ -101,27 +104,6 @@ def check_run(
                 raise FilterError(f"{exc} ({types})") from None
             preds.append(pred)
     return stages, preds
-
-
-def _missing_stage_hints(expr: str, columns: dict, stage_of: Callable) -> str:
-    """' (made by stage tags, not in --stages)' for columns of stages that do not run; '' otherwise."""
-    import ast
-
-    try:
-        names = {n.id for n in ast.walk(ast.parse(expr.strip(), mode="eval")) if isinstance(n, ast.Name)}
-    except SyntaxError:
-        return ""
-    names -= set(columns)
-    off = sorted({stage_of(n) for n in names if stage_of(n)})
-    if names & {"caption", "captions", "keep", "drop_reason"}:
-        return (
-            " (captions are made after filtering, for kept clips only; filter on them afterwards with "
-            "`stepvid curate filter OUT/clips.parquet`)"
-        )
-    if not off:
-        return ""
-    default = "; --no-default-filters drops the default filters" if expr in DEFAULT_FILTERS else ""
-    return f" (made by stage {', '.join(off)}, which is not in the stages of this run{default})"
 
 
 def prepare_out(out: Path) -> None:

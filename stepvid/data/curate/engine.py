@@ -33,11 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stepvid.data.curate.config import CurateConfig
-from stepvid.data.curate.inputs import VIDEO_EXTS, resolve_inputs
+from stepvid.data.curate.inputs import resolve_inputs
 from stepvid.optional import require
 from stepvid.video import atomic_path
-
-__all__ = ["DEFAULT_FILTERS", "STAGES", "VIDEO_EXTS", "check_run", "list_inputs", "run_curation"]
 
 STAGES = ("split", "tags", "dedup", "caption", "balance", "filter")
 DEFAULT_STAGES = ("split", "tags", "dedup", "caption", "balance", "filter")
@@ -51,11 +49,6 @@ DEFAULT_FILTERS = (
     "not is_duplicate",
 )
 SHARD_FORMAT = 2  # bump when process_input's output changes for the same settings
-
-
-def list_inputs(spec: str | os.PathLike | list[str]) -> list[str]:
-    """Video paths from a folder, a video file, a .txt/.lst list or a manifest (``inputs.resolve_inputs``)."""
-    return resolve_inputs(spec)
 
 
 def check_run(

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
@@ -21,9 +22,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -37,12 +39,20 @@ PROMPTS = {
 
 
 class Captioner(Protocol):
+    """Optional attributes: ``signature`` (a string that changes whenever the captions it would write
+    change: endpoint, model, kinds, prompts) keys the resumable cache; ``cacheable = False`` skips the
+    cache for captioners that are cheap and read changing ground truth."""
+
     def __call__(self, rows: list[dict]) -> list[dict[str, str]]:
         """Captions per row: a dict of named captions (e.g. {"short": ..., "dense": ...}); {} when none."""
 
 
 class SidecarCaptioner:
-    """Captions from a world raw-footage sidecar (``<source>.json`` with ``scenes[i].caption``)."""
+    """Captions from a world raw-footage sidecar (``<source>.json`` with ``scenes[i].caption``).
+
+    Not cached: reading a sidecar costs nothing, and a cache would hide an edited sidecar."""
+
+    cacheable = False
 
     def __init__(self) -> None:
         self._cache: dict[str, dict | None] = {}
@@ -134,6 +144,8 @@ class OpenAICaptioner:
         )
         self.limiter = _RateLimiter(requests_per_second)
         self.frames_fn = frames_fn or _default_frames
+        prompts = {k: PROMPTS[k] for k in self.kinds}
+        self.signature = json.dumps(["openai", self.url, model, prompts, max_tokens], sort_keys=True)
 
     def request(self, prompt: str, images_b64: list[str]) -> str:
         content = [{"type": "text", "text": prompt}] + [
@@ -190,6 +202,12 @@ def _default_frames(row: dict) -> np.ndarray:
     return np.stack([got[i] for i in idx])
 
 
+def _cache_key(row: dict, signature: str) -> str:
+    """Which captions a cache line holds: the captioner's signature and what the clip's pixels are
+    (``_ident``: source version + frame range, set by the merge; the clip_id where absent)."""
+    return hashlib.sha1(f"{signature}\n{row['clip_id']}\n{row.get('_ident', '')}".encode()).hexdigest()
+
+
 def caption_rows(
     rows: list[dict],
     captioner: Captioner,
@@ -198,35 +216,43 @@ def caption_rows(
     primary: tuple[str, ...] = ("gt", "short", "dense", "title"),
 ) -> int:
     """Caption rows in place (``captions`` dict + primary ``caption``), reusing and appending a JSONL cache
-    keyed by clip_id so an interrupted job does not pay twice. Returns the number of newly captioned rows."""
+    so an interrupted job does not pay twice. Returns the number of newly captioned rows.
+
+    Cache lines are keyed by the captioner's ``signature`` and the clip's content identity, so a caption
+    made by another model or for another frame range (a run with other settings) is never reused."""
+    if not getattr(captioner, "cacheable", True):
+        cache_path = None
+    signature = getattr(captioner, "signature", None) or getattr(
+        captioner, "__qualname__", type(captioner).__qualname__
+    )
+    keys = [_cache_key(r, signature) for r in rows]
     cache: dict[str, dict] = {}
     if cache_path and os.path.exists(cache_path):
         with open(cache_path, encoding="utf-8") as f:
             for line in f:
                 try:
                     item = json.loads(line)
-                    cache[item["clip_id"]] = item["captions"]
-                except (json.JSONDecodeError, KeyError):
-                    continue  # a line cut short by a kill
-    todo = [r for r in rows if r["clip_id"] not in cache]
-    fh = open(cache_path, "a", encoding="utf-8") if cache_path else None
+                    cache[item["key"]] = item["captions"]
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    continue  # a line cut short by a kill, or written by an older version
+    todo = [(r, k) for r, k in zip(rows, keys) if k not in cache]
+    fh = open(cache_path, "a", encoding="utf-8") if cache_path else None  # noqa: SIM115 - closed below
     try:
         for i in range(0, len(todo), chunk):
             part = todo[i : i + chunk]
-            for r, caps in zip(part, captioner(part)):
-                cache[r["clip_id"]] = caps
+            for (r, k), caps in zip(part, captioner([r for r, _ in part])):
+                cache[k] = caps
                 if fh:
-                    fh.write(
-                        json.dumps({"clip_id": r["clip_id"], "captions": caps}, ensure_ascii=False) + "\n"
-                    )
+                    line = {"key": k, "clip_id": r["clip_id"], "captions": caps}
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
             if fh:
                 fh.flush()
                 os.fsync(fh.fileno())
     finally:
         if fh:
             fh.close()
-    for r in rows:
-        caps = cache.get(r["clip_id"], {})
+    for r, k in zip(rows, keys):
+        caps = cache.get(k, {})
         r["captions"] = caps
-        r["caption"] = next((caps[k] for k in primary if caps.get(k)), r.get("caption", ""))
+        r["caption"] = next((caps[c] for c in primary if caps.get(c)), r.get("caption", ""))
     return len(todo)

@@ -47,20 +47,119 @@ class CurateConfig:
     cluster_cap: int = 0  # 0 = no cap
     min_center_sim: float = -1.0
 
-    def update(self, **overrides: Any) -> "CurateConfig":
-        names = {f.name for f in fields(self)}
+    def update(self, **overrides: Any) -> CurateConfig:
+        """Set fields from strings or values (``--set key=value``), then check every value (``validate``)."""
+        kinds = _kinds()
         for k, v in overrides.items():
-            if k not in names:
-                raise ValueError(f"unknown curation setting {k!r}; known: {', '.join(sorted(names))}")
-            setattr(self, k, type(getattr(self, k))(v))
-            if k == "text_detector":
-                from stepvid.data.curate.ocr import TEXT_DETECTORS
+            if k not in kinds:
+                raise ValueError(f"unknown curation setting {k!r}; known: {', '.join(sorted(kinds))}")
+            setattr(self, k, _convert(k, v, kinds[k]))
+        return self.validate()
 
-                if self.text_detector not in TEXT_DETECTORS:
-                    raise ValueError(
-                        f"unknown text_detector {v!r}; expected one of {', '.join(TEXT_DETECTORS)}"
-                    )
+    def validate(self) -> CurateConfig:
+        """Refuse values the stages cannot use (a NaN, a negative length, min above max), naming the key."""
+        import math
+
+        for k, (lo, hi) in _BOUNDS.items():
+            v = getattr(self, k)
+            if not isinstance(v, (int, float)) or isinstance(v, bool):
+                raise ValueError(f"curation setting {k}={v!r}: expected a number")  # noqa: TRY004 - CLI: exit 2
+            if isinstance(v, float) and not math.isfinite(v):
+                raise ValueError(f"curation setting {k}={v!r}: must be a finite number")
+            if v < lo or v > hi:
+                rng = f">= {lo}" if hi == math.inf else f"in [{lo}, {hi}]"
+                raise ValueError(f"curation setting {k}={v!r}: must be {rng}")
+        for lo, hi in (("min_seconds", "max_seconds"), ("saturation_low", "saturation_high")):
+            if getattr(self, lo) > getattr(self, hi):
+                raise ValueError(
+                    f"curation settings {lo}={getattr(self, lo)!r} > {hi}={getattr(self, hi)!r}: "
+                    f"{lo} must not exceed {hi}"
+                )
+        if self.text_min_frames > self.sample_frames:
+            raise ValueError(
+                f"curation setting text_min_frames={self.text_min_frames} > sample_frames={self.sample_frames}: "
+                "has_subtitle could never be set"
+            )
+        from stepvid.data.curate.ocr import TEXT_DETECTORS
+
+        if self.text_detector not in TEXT_DETECTORS:
+            raise ValueError(
+                f"unknown text_detector {self.text_detector!r}; expected one of {', '.join(TEXT_DETECTORS)}"
+            )
         return self
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def input_settings(self) -> dict[str, Any]:
+        """The settings per-input work (decode, split, tags, watermark) depends on: all but ``MERGE_ONLY``.
+
+        Conservative by construction: a new field counts as per-input (its change recomputes the shards)
+        unless it is listed in ``MERGE_ONLY``."""
+        kinds = _kinds()
+        return {k: kinds[k](v) for k, v in asdict(self).items() if k not in MERGE_ONLY}
+
+
+def _kinds() -> dict[str, type]:
+    """Each field's type, from its default (``min_seconds=1`` given as an int is still a float setting)."""
+    return {f.name: type(f.default) for f in fields(CurateConfig)}
+
+
+# used only by the whole-corpus stages of the merge (balance); changing them never recomputes an input
+MERGE_ONLY = frozenset({"clusters", "cluster_cap", "min_center_sim"})
+
+_INF = float("inf")
+# (lowest, highest) allowed value per numeric field; every numeric field is listed (tested)
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "analysis_width": (16, _INF),
+    "max_bytes": (1, _INF),
+    "max_frames": (2, _INF),
+    "cut_ratio": (0, _INF),
+    "cut_min_diff": (0, 255),
+    "cut_window": (1, _INF),
+    "gradual_gap": (1, _INF),
+    "gradual_min_diff": (0, 255),
+    "gradual_ratio": (0, _INF),
+    "black_luma": (0, 255),
+    "trim_frames": (0, _INF),
+    "min_seconds": (0.001, _INF),  # > 0: a clip is at least one frame long
+    "max_seconds": (0, _INF),
+    "sample_frames": (2, _INF),
+    "blur_ratio_max": (0, _INF),
+    "border_luma": (0, 255),
+    "border_min_fraction": (0, 0.5),
+    "text_min_frames": (1, _INF),
+    "ocr_min_score": (0, 1),
+    "watermark_min_score": (-1, 1),
+    "static_motion": (0, _INF),
+    "static_peak": (0, _INF),
+    "static_diff": (0, 255),
+    "shake_score": (0, _INF),
+    "saturation_low": (0, 255),
+    "saturation_high": (0, 255),
+    "dup_hamming": (0, 64),
+    "clusters": (0, _INF),
+    "cluster_cap": (0, _INF),
+    "min_center_sim": (-1, 1),
+}
+
+
+def _convert(key: str, value: Any, kind: type) -> Any:
+    """``value`` (often a ``--set`` string) as the field's type; an int also accepts an integral ``1e9``."""
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    text = str(value).strip()
+    try:
+        if kind is bool:
+            low = text.lower()
+            if low not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError
+            return low in ("true", "1", "yes")
+        if kind is int:
+            f = float(text)
+            if not f.is_integer():
+                raise ValueError
+            return int(f)
+        return kind(text)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"curation setting {key}={value!r}: expected {kind.__name__}") from None

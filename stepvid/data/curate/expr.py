@@ -2,16 +2,18 @@
 
 Parsed with ``ast`` and checked against a whitelist (boolean logic, comparisons, arithmetic, numbers,
 strings, column names, tuples/lists for ``in``, and the functions abs/min/max); anything else — attribute
-access, subscripts, other calls, lambdas, comprehensions — is refused before evaluation. Unknown columns
-are reported by name together with the known ones. A comparison involving a missing value (None) is
-False, so rows lacking a tag never pass a threshold on it.
+access, subscripts, other calls, lambdas, comprehensions — is refused before evaluation, naming the
+offending token. Unknown columns are reported by name together with the known ones. A comparison
+involving a missing value (None) is False, so rows lacking a tag never pass a threshold on it; division
+by zero gives a missing value, as in SQL.
 """
 
 from __future__ import annotations
 
 import ast
 import operator
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 _CMP = {
     ast.Eq: operator.eq,
@@ -50,14 +52,37 @@ def _check_bounded(op: ast.operator, a: Any, b: Any, expr: str) -> None:
         raise FilterError(f"filter {expr!r}: repeating strings or tuples with * is not allowed")
 
 
+def _between(src: str, left: ast.AST, right: ast.AST, fallback: str) -> str:
+    """The operator token between two operands (their source text ends and starts around it)."""
+    if getattr(left, "end_lineno", None) == 1 and getattr(right, "lineno", None) == 1:
+        return src[left.end_col_offset : right.col_offset].strip().strip("()").strip() or fallback
+    return fallback
+
+
+def _syntax_token(src: str, offset: int | None) -> str:
+    rest = src[max(0, (offset or 1) - 1) :].split()
+    return f"at {rest[0]!r}" if rest else "at the end of the expression"
+
+
 def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[[dict[str, Any]], bool]:
-    """Compile ``expr`` into ``row -> bool``. With ``columns`` given, unknown names fail here, not per row."""
+    """Compile ``expr`` into ``row -> bool``. With ``columns`` given, unknown names fail here, not per row.
+
+    Errors name the offending token: ``filter 'a >> 1': '>>' is not allowed (...)``."""
+    src = expr.strip()
     try:
-        tree = ast.parse(expr.strip(), mode="eval")
+        tree = ast.parse(src, mode="eval")
     except SyntaxError as exc:
-        raise FilterError(f"filter {expr!r}: syntax error at column {exc.offset}: {exc.msg}") from exc
+        raise FilterError(
+            f"filter {expr!r}: syntax error {_syntax_token(src, exc.offset)} (column {exc.offset}): {exc.msg}"
+        ) from exc
     known = set(columns) if columns is not None else None
     names: set[str] = set()
+
+    def refuse(token: str, why: str) -> FilterError:
+        return FilterError(f"filter {expr!r}: {token!r} is not allowed ({why})")
+
+    def seg(node: ast.AST) -> str:
+        return ast.get_source_segment(src, node) or type(node).__name__
 
     def check(node: ast.AST) -> None:
         if isinstance(node, ast.Name):
@@ -65,24 +90,26 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
                 names.add(node.id)
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCS or node.keywords:
-                raise FilterError(f"filter {expr!r}: only abs(), min() and max() may be called")
+                raise refuse(seg(node), "only abs(), min() and max() may be called, without keywords")
             for a in node.args:
                 check(a)
             return
         elif isinstance(node, ast.Constant):
             if not isinstance(node.value, (int, float, str, bool, type(None))):
-                raise FilterError(f"filter {expr!r}: constant {node.value!r} is not allowed")
+                raise refuse(seg(node), "constants are numbers, strings, True, False and None")
         elif isinstance(node, ast.Compare):
-            if not all(type(op) in _CMP for op in node.ops):
-                raise FilterError(
-                    f"filter {expr!r}: comparison operator not allowed (use ==, !=, <, <=, >, >=, in)"
-                )
+            lefts = [node.left, *node.comparators]
+            for i, op in enumerate(node.ops):
+                if type(op) not in _CMP:
+                    token = _between(src, lefts[i], lefts[i + 1], type(op).__name__)
+                    raise refuse(token, "comparisons are ==, !=, <, <=, >, >=, in, not in")
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BIN:
-                raise FilterError(f"filter {expr!r}: operator {type(node.op).__name__} not allowed")
+                token = _between(src, node.left, node.right, type(node.op).__name__)
+                raise refuse(token, "arithmetic is + - * / % // **")
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.Not, ast.USub, ast.UAdd)):
-                raise FilterError(f"filter {expr!r}: operator {type(node.op).__name__} not allowed")
+                raise refuse(seg(node)[:1], "unary operators are not, - and +")
         elif not isinstance(
             node,
             (
@@ -100,7 +127,7 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
                 *_BIN,
             ),
         ):
-            raise FilterError(f"filter {expr!r}: {type(node).__name__} is not allowed in a filter expression")
+            raise refuse(seg(node), f"{type(node).__name__} is not allowed in a filter expression")
         for child in ast.iter_child_nodes(node):
             check(child)
 
@@ -140,7 +167,12 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
             if a is None or b is None:
                 return None
             _check_bounded(node.op, a, b, expr)
-            return _BIN[type(node.op)](a, b)
+            try:
+                return _BIN[type(node.op)](a, b)
+            except ZeroDivisionError:
+                return None  # like SQL: x / 0 is missing, so a comparison with it is False
+            except OverflowError as exc:
+                raise FilterError(f"filter {expr!r}: overflow on row {row.get('clip_id', '?')}: {exc}") from exc
         if isinstance(node, ast.Compare):
             left = ev(node.left, row)
             for op, right_node in zip(node.ops, node.comparators):
@@ -168,7 +200,8 @@ def compile_filter(expr: str, columns: Iterable[str] | None = None) -> Callable[
         try:
             return bool(ev(tree, row))
         except TypeError as exc:
-            raise FilterError(f"filter {expr!r}: type error on row {row.get('clip_id', '?')}: {exc}") from exc
+            where = f" on row {row['clip_id']}" if row.get("clip_id") else ""
+            raise FilterError(f"filter {expr!r}: type error{where}: {exc}") from exc
 
     predicate.columns = frozenset(names)  # type: ignore[attr-defined]
     predicate.expr = expr  # type: ignore[attr-defined]

@@ -40,16 +40,38 @@ import numpy as np
 from stepvid.world import caption, judge, render_video, sample_scene
 
 
-def heldout_prompts(n: int, num_objects: int, style: str, seed: int = 2026) -> list[dict]:
-    """``n`` held-out scenes with ``num_objects`` objects; each gives an EN and a ZH prompt of one style."""
+def heldout_prompts(n: int, num_objects: int, style: str, seed: int = 2026, phrasing: str = "template",
+                    langs: tuple[str, ...] = ("en", "zh")) -> list[dict]:
+    """``n`` held-out scenes with ``num_objects`` objects; each gives one prompt per language of ``langs``.
+
+    ``phrasing="template"``: the world's caption templates of ``style`` (EN and ZH state the same attributes);
+    ``"natural"``: ``stepvid.world.phrasing.natural_caption`` from the held-out phrasing families, each prompt
+    with the request it states (``request``: what it is judged against; languages may state different
+    optional attributes). The scenes are the same for both phrasings."""
     out = []
     for i in range(n):
         rng = np.random.default_rng([seed, num_objects, i])
         spec = sample_scene(rng, "heldout", num_objects=num_objects)
-        for lang in ("en", "zh"):
-            out.append({"id": f"{num_objects}obj-{i:03d}", "objects": num_objects, "lang": lang, "spec": spec,
-                        "prompt": caption(spec, lang, style, rng=np.random.default_rng([seed, num_objects, i, 7]))})
+        for lang in langs:
+            row = {"id": f"{num_objects}obj-{i:03d}", "objects": num_objects, "lang": lang, "spec": spec}
+            if phrasing == "natural":
+                from stepvid.world.phrasing import natural_caption
+
+                r = np.random.default_rng([seed, num_objects, i, 11, langs.index(lang)])
+                row["prompt"], row["request"] = natural_caption(spec, lang, r, split="heldout")
+            else:
+                row["prompt"] = caption(spec, lang, style, rng=np.random.default_rng([seed, num_objects, i, 7]))
+            out.append(row)
     return out
+
+
+def judge_prompt(frames: np.ndarray, p: dict):
+    """Judge against the prompt's own request when it has one (natural phrasing), else parse the prompt."""
+    if "request" in p:
+        from stepvid.world.judge import analyze, score
+
+        return score(analyze(frames), p["request"])
+    return judge(frames, prompt=p["prompt"])
 
 
 def summarize(rows: list[dict]) -> dict:
@@ -144,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--objects", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--style", choices=["short", "dense"], default="short")
+    ap.add_argument("--phrasing", choices=["template", "natural"], default="template",
+                    help="natural: prompts of the held-out phrasing families (stepvid.world.phrasing), judged "
+                         "against the request each states")
+    ap.add_argument("--langs", nargs="+", choices=["en", "zh", "mix"], default=["en", "zh"])
     ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
     ap.add_argument("--cfg", type=float, default=None, help="guidance scale (default: the model's)")
     ap.add_argument("--shift", type=float, default=None, help="sampler time shift (default: the model's)")
@@ -208,7 +234,8 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
     ``--out``; print the table. Returns the rows and the clip size."""
     from tqdm.auto import tqdm
 
-    prompts = [p for k in args.objects for p in heldout_prompts(args.n, k, args.style)]
+    prompts = [p for k in args.objects
+               for p in heldout_prompts(args.n, k, args.style, phrasing=args.phrasing, langs=tuple(args.langs))]
     seeds = [0] if args.ground_truth else args.seeds
     jobs = [(p, s) for p in prompts for s in seeds]
     shard, nshards = args.shard
@@ -291,10 +318,11 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
                                              decode_batch_size=args.decode_batch)
             gen_s += time.time() - t_gen
             for (p, seed), frames in zip(batch, videos):
+                target = {k: p[k] for k in ("prompt", "request") if k in p}
                 if pool is None:
-                    record(p, seed, judge(frames, prompt=p["prompt"]))
+                    record(p, seed, judge_prompt(frames, target))
                 else:
-                    pending[pool.submit(judge, frames, prompt=p["prompt"])] = (p, seed)
+                    pending[pool.submit(judge_prompt, frames, target)] = (p, seed)
             # Bound the videos waiting for a judge (memory) without stalling generation in the normal case.
             collect(limit=4 * args.judge_workers + args.batch)
         collect(limit=0)
@@ -304,7 +332,8 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
     part = f"shard {shard}/{nshards}, " if nshards > 1 else ""
     resumed = f"{len(done)} resumed + " if done else ""
     took = f"{time.time() - t0:.0f} s ({gen_s:.0f} s {'rendering' if args.ground_truth else 'generating'})"
-    print_report(done + rows, what, f"{args.style} prompts, {h}x{w}x{f}, {part}{resumed}{took}, ")
+    kind = "natural-phrasing (held-out families)" if args.phrasing == "natural" else args.style
+    print_report(done + rows, what, f"{kind} prompts, {h}x{w}x{f}, {part}{resumed}{took}, ")
     return done + rows, (h, w, f)
 
 

@@ -325,3 +325,49 @@ def test_vae_loop_checkpoints_on_rank_zero(tmp_path):
     assert len(calls) == 4  # every log step once the interval has passed
     again = VideoVAE.from_pretrained(tmp_path / "vae.safetensors", dtype=torch.float32)
     assert all(torch.equal(a, b) for a, b in zip(again.state_dict().values(), vae.state_dict().values()))
+
+
+def test_text_distillation_teaches_new_words_through_the_frozen_dit():
+    """An open-vocabulary copy of a closed encoder learns, through a frozen random DiT, to make the DiT do for
+    "a red ball slides right" what it does for the teacher's "a red circle moves right": the error to the
+    teacher falls > 5x, the template anchors stay at the teacher (error ~0: they start equal), and neither the
+    DiT nor the teacher encoder changes."""
+    from distill_loop import DistillData, TextDistillLoop
+    from dit_loop import tokenize_captions
+    from natural import distill_error
+
+    from stepvid.models.text.small import ByteBPETokenizer
+    from stepvid.train.distributed import DistInfo
+
+    teacher = _tiny_encoder().eval()
+    nat = [["a red ball slides right", "a red circle moves right"], ["a blue box drifts up", "a blue square"]]
+    tch = [["a red circle moves right", "a red circle moves right"], ["a blue square", "a blue square"]]
+    tok = ByteBPETokenizer.train([c for row in nat for c in row] * 3, teacher.tokenizer.vocab, 30)
+    student = teacher.with_tokenizer(tok).requires_grad_(True)
+    dit = _tiny_dit()
+    torch.manual_seed(1)
+    with torch.no_grad():  # a DiT whose output depends on the text: random projections (the preset zero-inits
+        for n, p in dit.named_parameters():  # its output layers) and sharp cross-attention (QK-norm gain 2)
+            if n.endswith(("q_norm.weight", "k_norm.weight")):
+                p.fill_(2.0)
+            elif p.ndim == 2:
+                p.normal_(0, 0.1)
+    dit_before = {k: v.clone() for k, v in dit.state_dict().items()}
+    t_before = {k: v.clone() for k, v in teacher.state_dict().items()}
+    latents = torch.randn(2, 1, 4, 2, 2)
+    data = DistillData(latents, *tokenize_captions(tok, nat, 16), *tokenize_captions(teacher.tokenizer, tch, 16))
+    data.student_texts = nat
+    loop = TextDistillLoop(dit, teacher, student, DistInfo(), empty_prob=0.1, lr=1e-3, warmup_steps=5,
+                           ema_decay=0.5, timestep={"name": "uniform", "shift": 3.0}, seed=0, anchor_weight=1.0)
+    before = distill_error(loop, data, batches=4, batch=16)
+    assert before["template"] == 0.0 and before["natural"] > 1e-3  # the copy reads old texts exactly as before
+    assert before["natural"] == pytest.approx(before["natural_teacher_encoder"], rel=0.05)  # new pieces ~ [UNK]
+    loop.run_stage("d", data, steps=120, batch=16, until=float("inf"))
+    with torch.no_grad():
+        for n, p in student.named_parameters():
+            p.copy_(loop.ema.shadow[n])
+    after = distill_error(loop, data, batches=4, batch=16)
+    assert after["natural"] < before["natural"] / 5, (before, after)
+    assert after["template"] < before["natural"] / 20, (before, after)
+    assert all(torch.equal(dit.state_dict()[k], v) for k, v in dit_before.items())
+    assert all(torch.equal(teacher.state_dict()[k], v) for k, v in t_before.items())

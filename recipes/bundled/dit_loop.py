@@ -51,9 +51,9 @@ class StageData:
 def tokenize_captions(tokenizer, captions: list[list[str]], llm_len: int) -> tuple[torch.Tensor, ...]:
     """K captions per sample -> (llm_ids [N,K,L], llm_len [N,K], clip_ids [N,K,77], clip_len [N,K]) int32."""
     n, k = len(captions), len(captions[0])
-    flat = [c for caps in captions for c in caps]
-    lid, lmask = tokenizer.batch(flat, llm_len)
-    cid, cmask = tokenizer.batch(flat, CLIP_LEN)
+    encoded = [tokenizer.encode(c) for caps in captions for c in caps]
+    lid, lmask = tokenizer.pad(encoded, llm_len)
+    cid, cmask = tokenizer.pad(encoded, CLIP_LEN)
     return (lid.int().view(n, k, -1), lmask.sum(1).int().view(n, k),
             cid.int().view(n, k, -1), cmask.sum(1).int().view(n, k))
 
@@ -68,18 +68,23 @@ class FastDiTLoop:
     def __init__(self, model: torch.nn.Module, encoder, negative: TextEmbeddings, d, *, lr: float,
                  warmup_steps: int, ema_decay: float, text_dropout: float, timestep: dict, seed: int,
                  grad_clip: float = 1.0, min_lr_ratio: float = 0.1, log: Callable[[dict], None] | None = None,
-                 log_every: int = 100):
+                 log_every: int = 100, trained: torch.nn.Module | None = None):
+        """``trained``: the module whose weights are optimised, averaged and checkpointed (default ``model``,
+        the DiT; the text distillation trains an encoder through a frozen DiT)."""
         self.d, self.model, self.enc = d, model, encoder
+        self.trained = model if trained is None else trained
         self.device = d.device
         self.model.to(self.device).train()
         self.model.capture_safe = True
-        broadcast_parameters(self.model, d)
-        self.enc.to(self.device).eval().requires_grad_(False)
+        self.trained.to(self.device).train()
+        broadcast_parameters(self.trained, d)
+        if self.trained is not encoder:
+            self.enc.to(self.device).eval().requires_grad_(False)
         self.negative = TextEmbeddings(*(t.to(self.device) for t in (negative.llm, negative.llm_mask, negative.clip)))
-        self.params = [p for p in model.parameters() if p.requires_grad]
+        self.params = [p for p in self.trained.parameters() if p.requires_grad]
         cuda = self.device.type == "cuda"
         self.opt = torch.optim.AdamW(self.params, lr=lr, betas=(0.9, 0.99), weight_decay=0.0, fused=cuda)
-        self.ema = EMA(model, ema_decay)
+        self.ema = EMA(self.trained, ema_decay)
         self.lr, self.warmup, self.min_lr_ratio = lr, warmup_steps, min_lr_ratio
         self.text_dropout, self.grad_clip = text_dropout, grad_clip
         self.density = make_density(timestep)
@@ -122,7 +127,7 @@ class FastDiTLoop:
         average_gradients(self.params, self.d)
         torch.nn.utils.clip_grad_norm_(self.params, self.grad_clip, foreach=self.device.type == "cuda")
         self.opt.step()
-        self.ema.update(self.model)
+        self.ema.update(self.trained)
         self.global_step += 1
         return loss.detach()
 
@@ -202,7 +207,7 @@ class FastDiTLoop:
         under ``run_dir/checkpoints``, with the loop position, history and run ``key`` in its state."""
         from stepvid.train.checkpoint import save_checkpoint
 
-        save_checkpoint(run_dir, self.global_step, self.model, self.opt,
+        save_checkpoint(run_dir, self.global_step, self.trained, self.opt,
                         {"key": key, "position": position, "history": self.history}, self.d.rank,
                         self.d.world_size, ema=self.ema.shadow, keep_last=1)
 
@@ -215,12 +220,12 @@ class FastDiTLoop:
         ck = latest_checkpoint(run_dir)
         if ck is None or json.loads((ck / "state.json").read_text()).get("key") != key:
             return None
-        meta = load_checkpoint(ck, self.model, self.opt, self.d.rank, self.d.world_size, ema=self.ema.shadow)
+        meta = load_checkpoint(ck, self.trained, self.opt, self.d.rank, self.d.world_size, ema=self.ema.shadow)
         self.global_step, self.history = meta["step"], meta["history"]
         self.gen.manual_seed(seed * 1000 + self.d.rank + 7919 * self.global_step)
         return meta["position"]
 
     def ema_state_dict(self) -> dict[str, torch.Tensor]:
-        out = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+        out = {k: v.detach().cpu().clone() for k, v in self.trained.state_dict().items()}
         out.update({n: e.cpu().clone() for n, e in self.ema.shadow.items()})
         return out

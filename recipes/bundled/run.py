@@ -53,6 +53,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(HERE), str(REPO)]
 
+import natural
 import numpy as np
 import torch
 import world_data as wd
@@ -76,6 +77,10 @@ TINY = [
     "dit.stages.2.height=32", "dit.stages.2.width=32", "dit.stages.2.frames=17", "dit.stages.2.samples=8",
     "dit.stages.2.steps=3", "dit.stages.2.batch_size=4", "dit.stages.2.compile=false",
     "generate.steps=2",
+    "natural.merges=50", "natural.corpus_scenes=40", "natural.distill.height=32", "natural.distill.width=32",
+    "natural.distill.frames=17", "natural.distill.samples=8", "natural.distill.eval_samples=4",
+    "natural.distill.steps=3", "natural.distill.batch_size=4", "natural.distill.compile=false",
+    "natural.distill.warmup_steps=1",
 ]
 
 
@@ -338,18 +343,25 @@ def build_stage_data(stage: dict, stage_index: int, cfg: dict, vae, enc, d, work
     return [sets[f] for f in frames]
 
 
-def _stage_set(stage: dict, seed: int, enc, vae, d, workers: int | None, deadline: float):
-    """One clip length's set for :func:`build_stage_data`."""
-    from dit_loop import StageData, tokenize_captions
+def caption_keys(stage: dict) -> list[str]:
+    """The captions a stage trains on: EN/ZH x short/dense templates, then ``natural`` natural-phrasing ones."""
+    return [f"{lang}_{style}" for lang in wd.LANGS for style in wd.STYLES] + [
+        f"nat{j}" for j in range(int(stage.get("natural", 0)))]
+
+
+def render_encode(stage: dict, seed: int, vae, d, workers: int | None, deadline: float
+                  ) -> tuple[torch.Tensor, list[dict[str, str]]]:
+    """This rank's share of a stage's scenes rendered at the stage's size and encoded by ``vae`` (posterior
+    means, bf16, on the device), with each scene's captions (``stage["natural"]`` natural ones too)."""
     from vae_loop import to_video
 
     n, f, h, w = int(stage["samples"]), int(stage["frames"]), int(stage["height"]), int(stage["width"])
     mix = wd.Mix.from_config(stage.get("mix"), f"dit stage {stage['name']}: mix")
-    jobs = [wd.RenderJob(seed, i, h, w, f, mix=mix) for i in range(d.rank, n, d.world_size)]
+    nat, split, phrasing = int(stage.get("natural", 0)), stage.get("split", "train"), stage.get("phrasing", "train")
+    jobs = [wd.RenderJob(seed, i, h, w, f, split, mix, nat, phrasing) for i in range(d.rank, n, d.world_size)]
     chunk = 2048 if f == 1 else 256
     device = d.device
-    keys = [f"{lang}_{style}" for lang in wd.LANGS for style in wd.STYLES]
-    lat, toks, t0 = [], [], time.time()
+    lat, caps_all, t0 = [], [], time.time()
     for frames, caps in _prefetched(wd.render_many(jobs, workers, chunk=chunk)):
         frames = torch.from_numpy(frames)
         with torch.no_grad():
@@ -357,14 +369,26 @@ def _stage_set(stage: dict, seed: int, enc, vae, d, workers: int | None, deadlin
                 x = to_video(frames[b : b + 64].to(device))
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                     lat.append(vae.encode_moments(x)[0].bfloat16())
-        toks.append(tokenize_captions(enc.tokenizer, [[c[k] for k in keys] for c in caps], enc.config.llm_len))
+        caps_all.extend(caps)
         if time.time() > deadline:
             log.warning("stage %s: data budget reached after %d samples on rank %d", stage["name"],
-                        sum(len(x) for x in lat), d.rank)
+                        len(caps_all), d.rank)
             break
-    data = StageData(torch.cat(lat), *(torch.cat([t[j] for t in toks]).to(device) for j in range(4)))
-    log.info("stage %s data: %d samples x %d captions on rank %d in %.1f s (latents %s)", stage["name"], len(data),
-             len(keys), d.rank, time.time() - t0, list(data.latents.shape[1:]))
+    log.info("stage %s: %d samples rendered and encoded on rank %d in %.1f s", stage["name"], len(caps_all),
+             d.rank, time.time() - t0)
+    return torch.cat(lat), caps_all
+
+
+def _stage_set(stage: dict, seed: int, enc, vae, d, workers: int | None, deadline: float):
+    """One clip length's set for :func:`build_stage_data`."""
+    from dit_loop import StageData, tokenize_captions
+
+    latents, caps = render_encode(stage, seed, vae, d, workers, deadline)
+    keys = caption_keys(stage)
+    toks = tokenize_captions(enc.tokenizer, [[c[k] for k in keys] for c in caps], enc.config.llm_len)
+    data = StageData(latents, *(t.to(d.device) for t in toks))
+    log.info("stage %s data: %d samples x %d captions on rank %d (latents %s)", stage["name"], len(data),
+             len(keys), d.rank, list(data.latents.shape[1:]))
     return data
 
 
@@ -663,7 +687,8 @@ def soup(cfg: dict, models: list[Path], work: Path, weights: list[float] | None 
 # ------------------------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--phase", required=True, choices=["vae", "text", "dit", "export", "all", "install", "soup"])
+    ap.add_argument("--phase", required=True,
+                    choices=["vae", "text", "dit", "export", "all", "install", "soup", "open-text", "distill"])
     ap.add_argument("--budget-minutes", type=float, default=8.0, help="wall budget of this call, all included")
     ap.add_argument("--out", type=Path, help="where results go (<= 8 files of <= 15 MB)")
     ap.add_argument("--work", type=Path, default=REPO / "runs" / "bundled", help="state folder (resumable)")
@@ -767,6 +792,12 @@ def main(argv: list[str] | None = None) -> int:
         if ph == "export":
             run("export", lambda u: phase_export(cfg, work), until, ranks="main")
             tag, names = "dit", ["bundled", "state.json"]
+        if ph == "open-text":
+            run("open-text", lambda u: natural.phase_open_text(cfg, work, workers), until, ranks="main")
+            tag, names = "open-text", ["text_open", "state.json"]
+        if ph == "distill":
+            run("distill", lambda u: natural.phase_distill(cfg, work, d, u, workers, render_encode), until)
+            tag, names = "distill", ["text_encoder", "state.json"]
     if not d.is_main:
         return 0
     parts = pack(work, names, args.out, tag)
@@ -778,11 +809,12 @@ def main(argv: list[str] | None = None) -> int:
     if n_files > MAX_RETURN_FILES:
         log.warning("%s holds %d files (> %d come back)", args.out, n_files, MAX_RETURN_FILES)
     print(json.dumps({k: v for k, v in report.items() if k in ("phase", "wall_s", "artifacts")}))
-    for key in ("vae", "text", "dit", "export"):
+    for key in ("vae", "text", "dit", "export", "open-text", "distill"):
         if key in report and isinstance(report[key], dict):
             r = report[key]
             brief = {k: r[k] for k in ("heldout_psnr_db", "latent_drift", "heldout_attr_acc_en", "heldout_attr_acc_zh", "global_step",
-                                       "finished", "bytes", "steps", "wall_s") if k in r}
+                                       "finished", "bytes", "steps", "wall_s", "vocab", "heldout_error_before",
+                                       "heldout_error_after") if k in r}
             print(f"{key}: {json.dumps(brief)}")
     return 0
 

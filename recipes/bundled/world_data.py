@@ -100,6 +100,30 @@ def captions_of(spec, seed: int, index: int, kind: str = "video") -> dict[str, s
     return {f"{lang}_{style}": caption(spec, lang, style, rng=rng, kind=kind) for lang in LANGS for style in STYLES}
 
 
+NATURAL_LANGS = ("en", "zh", "en", "zh", "mix", "en", "zh")  # languages of a scene's natural captions, in turn
+
+
+def natural_captions_of(spec, seed: int, index: int, n: int, kind: str = "video", split: str = "train"
+                        ) -> list[tuple[str, str]]:
+    """``n`` (natural caption, teacher caption) pairs of ``spec``: a caption in the phrasing families of
+    ``split`` (``stepvid.world.phrasing``; "train" keeps the held-out families out) and the template-vocabulary
+    caption of exactly the request it states (``captions.caption_request``), in the same language (a random
+    one for code-switched captions). Drawn from (seed, index) like ``captions_of``."""
+    if n <= 0:
+        return []
+    from stepvid.world.captions import caption_request
+    from stepvid.world.phrasing import natural_caption
+
+    rng = np.random.default_rng([seed, index, 4])
+    out = []
+    for j in range(n):
+        lang = NATURAL_LANGS[j % len(NATURAL_LANGS)]
+        text, req = natural_caption(spec, lang, rng, split=split, kind=kind)
+        tlang = lang if lang != "mix" else LANGS[int(rng.integers(2))]
+        out.append((text, caption_request(req, tlang, int(rng.integers(2)))))
+    return out
+
+
 def text_example(seed: int, index: int) -> PretrainExample:
     """One pre-training example: an EN and a ZH caption of the same scene, same style and kind, + labels."""
     rng = np.random.default_rng([seed, index, 3])
@@ -149,13 +173,19 @@ class RenderJob:
     frames: int  # 1 = still image
     split: str = "train"
     mix: Mix | None = None
+    natural: int = 0  # also this many natural captions ("nat{j}") and their teacher captions ("tch{j}")
+    phrasing: str = "train"  # the natural captions' phrasing families: train / heldout / any
 
 
 def _render(job: RenderJob) -> tuple[np.ndarray, dict[str, str]]:
     spec = scene(job.seed, job.index, job.split, mix=job.mix)
+    kind = "image" if job.frames == 1 else "video"
+    caps = captions_of(spec, job.seed, job.index, kind)
+    for j, (nat, tch) in enumerate(natural_captions_of(spec, job.seed, job.index, job.natural, kind, job.phrasing)):
+        caps[f"nat{j}"], caps[f"tch{j}"] = nat, tch
     if job.frames == 1:
-        return render_image(spec, job.height, job.width)[None], captions_of(spec, job.seed, job.index, "image")
-    return render_video(spec, job.height, job.width, job.frames), captions_of(spec, job.seed, job.index, "video")
+        return render_image(spec, job.height, job.width)[None], caps
+    return render_video(spec, job.height, job.width, job.frames), caps
 
 
 def _render_into(args: tuple[RenderJob, str, int, tuple[int, ...]]) -> dict[str, str]:

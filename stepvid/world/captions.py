@@ -263,6 +263,33 @@ def caption(spec: SceneSpec, lang: str = "en", style: str = "short", rng: np.ran
     return temps[template](request_from_spec(spec, style, motion=kind == "video"))
 
 
+def caption_request(r: Request, lang: str, variant: int = 0) -> str:
+    """A template-vocabulary caption of exactly what ``r`` states (any attribute may be None except each
+    group's colour and shape), in the words and order of the ``dense`` templates; a background of known colour
+    but unstated kind is "a {colour} background". ``variant`` (0/1) picks the phrasing table.
+
+    Used as the teacher text when a model that only knows the templates supervises one that reads natural
+    phrasing (the recipe's encoder distillation)."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}; got {lang!r}")
+    if variant not in (0, 1):
+        raise ValueError(f"variant must be 0 or 1; got {variant!r}")
+    for i, g in enumerate(r.groups):
+        if g.color is None or g.shape is None:
+            raise ValueError(f"caption_request: group {i} needs a colour and a shape; got {g}")
+    if lang == "en":
+        text = _cap(_en_objects(r, "finite", variant, True))
+        if r.bg_color is None:
+            return text + "."
+        bg = _en_bg(r) if r.bg_kind else r.bg_color
+        return text + f" on a {bg} background."
+    text = _zh_objects(r, variant, True)
+    if r.bg_color is None:
+        return text + "。"
+    bg = _zh_bg(r, variant) if r.bg_kind else COLOR_ZH[r.bg_color]
+    return f"在{bg}背景上，" + text + "。"
+
+
 def all_captions(spec: SceneSpec, rng: np.random.Generator | None = None, kind: str = "video") -> dict[str, str]:
     """{"en_short", "en_dense", "zh_short", "zh_dense"}: one caption per language and style."""
     return {f"{lang}_{style}": caption(spec, lang, style, rng=rng, kind=kind) for lang in LANGS for style in STYLES}

@@ -13,6 +13,7 @@ count as spaces. :func:`load_tokenizer` reads either file.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -173,7 +174,7 @@ class ByteBPETokenizer(_Tokenizer):
 
     def _bpe(self, ids: list[int]) -> list[int]:
         while len(ids) > 1:
-            best = min(((self.ranks.get((a, b), len(self.ranks)), i) for i, (a, b) in enumerate(zip(ids, ids[1:]))))
+            best = min(((self.ranks.get((a, b), len(self.ranks)), i) for i, (a, b) in enumerate(itertools.pairwise(ids))))
             r, i = best
             if r == len(self.ranks):
                 break
@@ -218,7 +219,7 @@ class ByteBPETokenizer(_Tokenizer):
         pairs: Counter = Counter()
         where: dict[tuple[int, int], set[int]] = {}
         for k, s in enumerate(seqs):
-            for pr in zip(s, s[1:]):
+            for pr in itertools.pairwise(s):
                 pairs[pr] += freq[k]
                 where.setdefault(pr, set()).add(k)
         merges: list[tuple[int, int]] = []
@@ -230,7 +231,7 @@ class ByteBPETokenizer(_Tokenizer):
             merges.append(pair)
             for k in where.pop(pair, ()):
                 s, f = seqs[k], freq[k]
-                for pr in zip(s, s[1:]):
+                for pr in itertools.pairwise(s):
                     pairs[pr] -= f
                     if pairs[pr] <= 0:
                         del pairs[pr]
@@ -243,7 +244,7 @@ class ByteBPETokenizer(_Tokenizer):
                         out.append(s[j])
                         j += 1
                 seqs[k] = out
-                for pr in zip(out, out[1:]):
+                for pr in itertools.pairwise(out):
                     pairs[pr] += f
                     where.setdefault(pr, set()).add(k)
         return cls(words, merges)
@@ -272,7 +273,7 @@ def _read(path: str | Path) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ValueError(f"{path}: not a JSON tokenizer file ({e})") from None
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: not a tokenizer file (expected a JSON object with a 'type')")
+        raise ValueError(f"{path}: not a tokenizer file (expected a JSON object with a 'type')")  # noqa: TRY004
     return data
 
 

@@ -128,6 +128,16 @@ def test_no_template_residue(train_batches, heldout_batches):
                     assert not re.search(pat, text), (what, text)
 
 
+def test_mixed_captions_switch_language(train_batches, heldout_batches):
+    for batches in (train_batches, heldout_batches):
+        for _, _, text, *_ in batches["mix"]:
+            assert re.search(r"[\u4e00-\u9fff]", text) and re.search(r"[A-Za-z]{2,}", text), text
+        for _, _, text, *_ in batches["zh"]:
+            assert not re.search(r"[A-Za-z]", text), text
+        for _, _, text, *_ in batches["en"]:
+            assert not re.search(r"[\u4e00-\u9fff]", text), text
+
+
 def test_any_split_mixes_train_and_heldout_families():
     used = Counter(f for *_, u, _ in _batch("en", "any", 400, seed=4) for f in u)
     assert any(FAMILIES[f].heldout for f in used) and any(not FAMILIES[f].heldout for f in used)

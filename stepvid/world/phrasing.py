@@ -36,7 +36,8 @@ MOTION_OMIT = 0.04  # a video caption that names no motion at all
 GROUP_MOTION_OMIT = 0.02  # one group of several left without its motion
 TYPO_RATE = {"en": 0.07, "zh": 0.05}
 HELDOUT_PICK = 0.3  # split="heldout": chance a slot with held-out families uses one
-_ATTEMPTS = 6  # split="heldout" retries; the last one picks held-out families wherever it can
+_ATTEMPTS = 64  # redraws for split="heldout" (>= 1 held-out family) and lang="mix" (both scripts present)
+_EASY_ATTEMPTS = 5  # after these, held-out families are picked wherever a slot has one
 
 
 # ------------------------------------------------------------------------------------------- registry
@@ -850,6 +851,7 @@ def _plan(ctx: _Ctx, spec: SceneSpec, kind: str, detail: float | None) -> _Plan:
     return _Plan(groups, kind, bg_color, bg_kind)
 
 
+_OTHER_WORD = {"color": "shape", "shape": "color"}
 _SWITCH_OK = {"color": lambda g: True, "shape": lambda g: True, "np": lambda g: True,
               "vp": lambda g: g.motion is not None, "size": lambda g: g.size is not None}
 
@@ -872,7 +874,8 @@ def _plan_mix(ctx: _Ctx, plan: _Plan) -> str:
         if part == "bg":
             plan.bg_switch = True
             continue
-        ok = [g for g in (plan.groups[:1] if part == "vp" and plan.towards else plan.groups) if _SWITCH_OK[part](g)]
+        ok = [g for g in (plan.groups[:1] if part == "vp" and plan.towards else plan.groups) if _SWITCH_OK[part](g)
+              and not (base == "en" and _OTHER_WORD.get(part) in g.switch)]  # "a 黄 十字" keeps no English
         hit = [g for g in ok if ctx.rand() < 0.6] or ok[:1]
         for g in hit:
             g.switch.add(part)
@@ -1067,7 +1070,7 @@ def _en_group(ctx: _Ctx, g: _G, mode: str, bare_ok: bool, first: bool) -> str:
         return pat.format(np=np_, **{"is": be})
     if mode == "ing":
         flags = {"speed"} if g.speed and ctx.front is not g else set()
-        if "np" in g.switch:
+        if g.switch & {"np", "vp"}:  # a Chinese noun or verb phrase cannot become an English adjective
             flags.add("zhnp")
         fam, pat = ctx.choose("en.group", g.motion, frozenset(flags))
         if fam == "en.group.adj":
@@ -1431,14 +1434,18 @@ def _generate(spec: SceneSpec, lang: str, rng: np.random.Generator, split: str =
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
     for attempt in range(_ATTEMPTS):
-        ctx = _Ctx(rng, split, HELDOUT_PICK if attempt < _ATTEMPTS - 1 else 1.0, prefer)
+        ctx = _Ctx(rng, split, HELDOUT_PICK if attempt < _EASY_ATTEMPTS else 1.0, prefer)
         plan = _plan(ctx, spec, kind, detail)
         base = _plan_mix(ctx, plan) if lang == "mix" else lang
         ctx.typo_rate = TYPO_RATE[base] if typo_rate is None else typo_rate
         text = _en_caption(ctx, plan) if base == "en" else _zh_caption(ctx, plan)
-        if split != "heldout" or any(FAMILIES[n].heldout for n in ctx.used):
+        if ((split != "heldout" or any(FAMILIES[n].heldout for n in ctx.used))
+                and (lang != "mix" or (_CJK.search(text) and _LATIN.search(text)))):
             return text, plan.request(), ctx.used, ctx.trace
-    raise RuntimeError("phrasing: no held-out family applied")  # unreachable: frames always have one
+    raise RuntimeError(f"phrasing: no {split} {lang} caption in {_ATTEMPTS} draws")  # p < 1e-50 per caption
+
+
+_CJK, _LATIN = re.compile(r"[\u4e00-\u9fff]"), re.compile(r"[A-Za-z]{2}")
 
 
 def natural_caption(spec: SceneSpec, lang: str, rng: np.random.Generator, *, split: str = "train",

@@ -491,7 +491,7 @@ _fam("en.speed.compound", "compound adjective on the noun: 'a slow-moving red ci
 _fam("en.manner.straight", "'straight', 'directly', 'in a straight line'",
      {"dir": "^straight;^directly;in a straight line"})
 _fam("en.manner.steady", "'steadily', 'smoothly'",
-     {"dir,rotate,towards": "steadily;smoothly;continuously", "change": "steadily;smoothly"})
+     {"dir,rotate,towards": "steadily;smoothly;!front|continuously", "change": "steadily;smoothly"})
 _fam("en.manner.gradual", "'gradually', 'little by little'", {"change,towards": "gradually;little by little;over time"})
 _fam("en.manner.still", "'the whole time'", {"still": "the whole time;throughout the clip;for the whole video"})
 
@@ -591,7 +591,7 @@ _fam("zh.frame.zhanshi", "'这段视频展示了…', '一段…的视频', '一
       "image": "一张{np}的图片;一张图片，上面有{np};一幅{np}的画面;一张照片：{np};这张图片展示了{np}"}, weight=1.5)
 _fam("zh.frame.attr", "attributive fragment: '一个向右移动的红色圆形'", {"video": "!towards|{attr}"}, weight=1.5)
 _fam("zh.frame.qing", "requests: '请生成一段…的视频', '请画…'",
-     {"video": "请生成一段{clause}的视频;生成一段{clause}的视频;帮我生成一个{clause}的动画;请做一段视频：{clause};"
+     {"video": "请生成一段{clause}的视频;生成一段{clause}的视频;帮我生成一段{clause}的动画;请做一段视频：{clause};"
                "生成视频：{clause};我想要一段{clause}的视频",
       "image": "请画{np};画{np};生成一张{np}的图片;生成一张图片，内容是{np};帮我画一张图：{np}"}, weight=1.5)
 _fam("zh.frame.donghua", "filler: '一段简单的动画：…'",

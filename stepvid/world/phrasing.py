@@ -67,10 +67,19 @@ _SLOT: dict[str, list[str]] = {}  # "en.verb" -> family names
 _LY = re.compile(r"((very|really|super) )?[a-z]+ly")  # adverbs that fit before a verb and open a sentence
 
 
+# Context flags items can need or forbid (a typo in a table tag would silently disable the item: checked).
+_FLAGS = frozenset({
+    "front", "c", "bg", "large", "bare", "circle", "slow", "fast", "centered", "nomod", "zhnp", "speed", "nonfirst",
+    "towards", "multi", "allmotion", "adv", "two", "three", "pred", "bgword", "c0", "nopost", "ke", "kuai", "mei", "zhi",
+    "attr", "framed", "xing", "yuan", "bgc", "size", "motion"})
+
+
 def _item(s: str, need: set, forbid: set) -> _Item:
     if "|" in s:
         tags, s = s.split("|", 1)
         for t in tags.split(","):
+            if t.lstrip("!") not in _FLAGS:
+                raise ValueError(f"phrasing item {s!r}: unknown context flag {t!r}")
             (forbid if t.startswith("!") else need).add(t.lstrip("!"))
     return _Item(s, frozenset(need), frozenset(forbid))
 
@@ -1037,7 +1046,7 @@ def _en_vp(ctx: _Ctx, g: _G, form: str, plural: bool | None = None, nomod: bool 
         if man and man.startswith("^"):
             if dirp:
                 straight = man[1:]
-        elif man and re.fullmatch(r"[a-z]+ly", man) and not pre and ctx.rand() < 0.4:
+        elif man and _LY.fullmatch(man) and not pre and ctx.rand() < 0.4:
             pre.append(man)
         elif man:
             end.append(man)

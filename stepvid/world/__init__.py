@@ -4,6 +4,7 @@ Public API::
 
     from stepvid.world import SceneSpec, ObjectSpec, sample_scene, render_video, render_image
     from stepvid.world import caption, parse_prompt, CannotJudge, judge, is_heldout
+    from stepvid.world import natural_caption      # people's phrasings + the exact Request (phrasing.py)
 """
 
 from stepvid.world.captions import (
@@ -15,6 +16,7 @@ from stepvid.world.captions import (
     request_from_spec,
 )
 from stepvid.world.judge import JudgeResult, analyze, judge, judge_batch
+from stepvid.world.phrasing import natural_caption
 from stepvid.world.render import render_image, render_video
 from stepvid.world.scene import ObjectSpec, SceneSpec, is_heldout, sample_scene
 
@@ -30,6 +32,7 @@ __all__ = [
     "is_heldout",
     "judge",
     "judge_batch",
+    "natural_caption",
     "parse_prompt",
     "render_image",
     "render_video",

@@ -279,15 +279,21 @@ def caption_request(r: Request, lang: str, variant: int = 0) -> str:
             raise ValueError(f"caption_request: group {i} needs a colour and a shape; got {g}")
     if lang == "en":
         text = _cap(_en_objects(r, "finite", variant, True))
-        if r.bg_color is None:
+        if r.bg_color is None and r.bg_kind is None:
             return text + "."
-        bg = _en_bg(r) if r.bg_kind else r.bg_color
+        bg = _en_bg(r) if r.bg_kind and r.bg_color else r.bg_color or _BG_EN[r.bg_kind].format(c="").strip()
         return text + f" on a {bg} background."
     text = _zh_objects(r, variant, True)
-    if r.bg_color is None:
+    if r.bg_color is None and r.bg_kind is None:
         return text + "。"
-    bg = _zh_bg(r, variant) if r.bg_kind else COLOR_ZH[r.bg_color]
+    if r.bg_kind and r.bg_color:
+        bg = _zh_bg(r, variant)
+    else:
+        bg = COLOR_ZH[r.bg_color] if r.bg_color else _BG_ZH_KIND[r.bg_kind]
     return f"在{bg}背景上，" + text + "。"
+
+
+_BG_ZH_KIND = {"solid": "纯色", "vgradient": "竖直渐变", "hgradient": "水平渐变", "texture": "带纹理的"}
 
 
 def all_captions(spec: SceneSpec, rng: np.random.Generator | None = None, kind: str = "video") -> dict[str, str]:

@@ -190,7 +190,8 @@ def phase_distill(cfg: dict, work: Path, d, deadline: float, workers: int | None
                            warmup_steps=int(dc["warmup_steps"]), ema_decay=float(dc["ema_decay"]),
                            timestep=dc["timestep"], seed=seed + 45,
                            log=lambda r: log.info("distill %s", json.dumps(r)))
-    before = distill_error(loop, held)
+    ev = {"batches": int(dc.get("eval_batches", 8)), "batch": int(dc.get("eval_batch", 32))}
+    before = distill_error(loop, held, **ev)
     run_key = hashlib.sha1(json.dumps([dc, seed], sort_keys=True).encode()).hexdigest()
     ckpt_dir = work / "distill"
     position = loop.load(ckpt_dir, run_key, seed + 45)
@@ -204,8 +205,8 @@ def phase_distill(cfg: dict, work: Path, d, deadline: float, workers: int | None
         for n, p in student.named_parameters():
             p.copy_(loop.ema.shadow[n])
             p.copy_(p.bfloat16().float())
-    after = distill_error(loop, held)
-    train_after = distill_error(loop, data)
+    after = distill_error(loop, held, **ev)
+    train_after = distill_error(loop, data, **ev)
     if not d.is_main:
         return {}
     student.cpu()

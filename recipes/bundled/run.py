@@ -79,7 +79,8 @@ TINY = [
     "generate.steps=2",
     "natural.merges=50", "natural.corpus_scenes=40", "natural.distill.height=32", "natural.distill.width=32",
     "natural.distill.frames=17", "natural.distill.samples=8", "natural.distill.eval_samples=4",
-    "natural.distill.steps=3", "natural.distill.batch_size=4", "natural.distill.compile=false",
+    "natural.distill.steps=3", "natural.distill.batch_size=4", "natural.distill.eval_batches=1",
+    "natural.distill.eval_batch=4",
     "natural.distill.warmup_steps=1",
 ]
 

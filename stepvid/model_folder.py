@@ -257,16 +257,12 @@ def _load_vae(path: Path, device: torch.device, dtype: torch.dtype, options: dic
 _STEP_LLM_OPTIONS = ("position_bias", "fp32_residual_connection", "attention_fp32")
 
 
-def _bert_params(cfg: dict) -> int:
-    """BERT text-tower parameters (embeddings, layers; no pooler) from its config.json."""
-    h, ff, n = int(cfg["hidden_size"]), int(cfg["intermediate_size"]), int(cfg["num_hidden_layers"])
-    emb = (int(cfg["vocab_size"]) + int(cfg.get("max_position_embeddings", 512)) + int(cfg.get("type_vocab_size", 2))) * h
-    layer = 4 * (h * h + h) + (h * ff + ff) + (ff * h + h) + 4 * h
-    return emb + 2 * h + n * layer
-
-
 def _inspect_step_text(path: Path, options: dict) -> ComponentInfo:
-    from stepvid.models.text.hunyuan_clip import clip_weights_file
+    from stepvid.models.text.hunyuan_clip import (
+        bert_text_tower_state_dict,
+        clip_weights_file,
+        load_clip_state_dict,
+    )
     from stepvid.models.text.step_llm import StepLLMConfig
     from stepvid.models.text.step_video import STEP_LLM_TOKENIZER
 
@@ -286,16 +282,17 @@ def _inspect_step_text(path: Path, options: dict) -> ComponentInfo:
     params = _float_params(checkpoint_shapes(llm_dir))
     clip_cfg_file = clip_dir / "clip_text_encoder" / "config.json"
     clip_cfg = read_config_json(clip_cfg_file, "Hunyuan-CLIP config")
+    if not _is_int(clip_cfg.get("hidden_size")):
+        raise ValueError(f"{clip_cfg_file}: not a BERT config (no integer hidden_size)")
     if not (clip_dir / "tokenizer" / "vocab.txt").is_file():
         raise FileNotFoundError(f"Hunyuan-CLIP tokenizer not found: {clip_dir / 'tokenizer' / 'vocab.txt'}")
     weights = clip_weights_file(clip_dir / "clip_text_encoder")
-    try:
-        clip_dim = int(clip_cfg["hidden_size"])
-        clip_params = _bert_params(clip_cfg)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"{clip_cfg_file}: not a BERT config ({exc!r})") from None
     if weights.suffix == ".safetensors":
-        read_safetensors_header(weights)
+        shapes = {k: v.shape for k, v in read_safetensors_header(weights).items()}
+    else:  # the released pickle: read now (weights-only, memory-mapped), so a payload is refused before loading
+        shapes = {k: v.shape for k, v in load_clip_state_dict(weights.parent).items()}
+    clip_params = sum(math.prod(s) for s in bert_text_tower_state_dict(shapes, str(weights)).values())
+    clip_dim = clip_cfg["hidden_size"]
     return ComponentInfo(config=llm, dims=(llm.hidden_size, clip_dim), params=params, fp32_params=clip_params)
 
 

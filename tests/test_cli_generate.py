@@ -90,7 +90,7 @@ def test_generate_turbo_preset_gif(tiny_dir, tmp_path, capsys):
         (["--frames", "20"], "num_frames 20 does not fit the 17-frame chunking"),
         (["--frames", "0"], "num_frames 0 does not fit the 17-frame chunking"),
         (["--height", "40"], "height 40 is not a positive multiple of 16"),
-        (["--steps", "0"], "steps must be an integer >= 1"),
+        (["--steps", "0"], "steps must be an integer from 1 to 10,000"),
         (["-o", "x.avi"], "must end in .mp4 or .gif"),
     ],
 )

@@ -120,8 +120,19 @@ def test_single_frame_and_unguided(pipe):
             {"num_frames": 20},
             r"num_frames 20 does not fit the 17-frame chunking.*1 .*multiple of 17 \(nearest: 17 or 34\)",
         ),
-        ({"num_frames": 0}, r"num_frames 0 does not fit"),
-        ({"steps": 0}, r"steps must be an integer >= 1"),
+        ({"num_frames": 0}, r"num_frames 0 does not fit.*\(nearest: 1 or 17\)$"),
+        ({"num_frames": -17}, r"num_frames -17 does not fit.*\(nearest: 1 or 17\)$"),
+        ({"num_frames": 5}, r"\(nearest: 1 or 17\)$"),
+        ({"num_frames": 17.5}, r"num_frames 17.5 does not fit .*multiple of 17$"),
+        ({"height": -16}, r"height -16 is not a positive multiple of 16 \(nearest: 16\)$"),
+        ({"width": 0}, r"width 0 is not a positive multiple of 16 \(nearest: 16\)$"),
+        ({"height": 10**9 + 1}, r"\(nearest: 1000000000 or 1000000016\)$"),
+        ({"steps": 0}, r"steps must be an integer from 1 to 10,000; got 0"),
+        ({"steps": 10_001}, r"steps must be an integer from 1 to 10,000; got 10001"),
+        ({"cfg": float("nan")}, r"cfg must be a finite number >= 0 \(1 = no guidance\); got nan"),
+        ({"cfg": -2.0}, r"cfg must be a finite number >= 0"),
+        ({"shift": 0.0}, r"shift must be a finite number > 0; got 0.0"),
+        ({"shift": float("inf")}, r"shift must be a finite number > 0; got inf"),
         ({"prompt": "   "}, r"prompt is empty"),
     ],
 )
@@ -231,7 +242,7 @@ def test_stepvid_json_with_another_text_encoder(tmp_path):
     assert p("a cat runs", progress=False).shape == (1, 32, 32, 3)
 
     (tmp_path / "stepvid.json").write_text(json.dumps({"text_encoder": {"class": "nowhere.module:Enc"}}))
-    with pytest.raises(ValueError, match="cannot import component class 'nowhere.module:Enc'"):
+    with pytest.raises(ValueError, match="text_encoder.class 'nowhere.module:Enc' is not allowed"):
         TextToVideoPipeline.from_pretrained(tmp_path, device="cpu")
     (tmp_path / "stepvid.json").write_text(json.dumps({"defaults": {"frames": 17}}))
     with pytest.raises(ValueError, match=r"unknown generation default\(s\) \['frames'\]"):

@@ -24,7 +24,9 @@ from torch import nn
 from stepvid.checkpoints import read_config_json
 from stepvid.optional import require
 
-__all__ = ["HunyuanCLIP", "bert_text_tower_state_dict", "clip_weights_file", "require_transformers"]
+__all__ = [
+    "HunyuanCLIP", "bert_text_tower_state_dict", "clip_weights_file", "load_clip_state_dict", "require_transformers"
+]
 
 _TOWER_PREFIXES = ("embeddings.", "encoder.")
 
@@ -58,10 +60,13 @@ def _refusal(exc: pickle.UnpicklingError) -> str:
     with ``weights_only=False``, which would run the file's code)."""
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
     named = [ln for ln in lines if "GLOBAL" in ln or "Unsupported" in ln or "WeightsUnpickler" in ln]
-    return (named or lines[-1:] or ["not a plain tensor pickle"])[0]
+    line = (named or lines[-1:] or ["not a plain tensor pickle"])[0]
+    return line.split(". ")[0].rstrip(".")  # torch goes on to explain how to allow it: not an option here
 
 
-def _load_state_dict(folder: Path) -> dict[str, torch.Tensor]:
+def load_clip_state_dict(folder: Path) -> dict[str, torch.Tensor]:
+    """The BERT text tower of ``clip_text_encoder/`` (see :func:`clip_weights_file`), on the CPU; a truncated
+    file or a pickle holding anything but tensors is refused in one line naming the file."""
     path = clip_weights_file(folder)
     if path.suffix == ".safetensors":
         from safetensors.torch import load_file
@@ -119,7 +124,7 @@ class HunyuanCLIP(nn.Module):
         config = transformers.BertConfig.from_dict(raw)
         if config.max_position_embeddings < max_length:
             raise ValueError(f"{cfg_file}: max_position_embeddings {config.max_position_embeddings} < {max_length}")
-        sd = _load_state_dict(enc_dir)
+        sd = load_clip_state_dict(enc_dir)
         # from_pretrained with an explicit state dict: meta-device init, then one fp32 copy is materialised.
         dtype_kw = "dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype"
         bert, info = transformers.BertModel.from_pretrained(

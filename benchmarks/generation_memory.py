@@ -1,4 +1,4 @@
-"""Measure the peak memory of one DiT forward and one VAE decode against ``stepvid.generation_memory``'s model.
+"""Measure the peak memory of one DiT forward and one VAE decode against stepvid.generation_memory's model.
 
 Prints, per case, the measured peak (activations only: weights and the returned tensor excluded) and its
 ratio to the unit the estimate multiplies — ``R·N·D`` elements for the DiT (factor DIT_ACTIVATION_FACTOR), the
@@ -59,9 +59,19 @@ def main() -> None:
     if not cuda:
         torch.set_num_threads(1)
 
-    dit_cfg = DiTConfig(num_layers=1) if cuda else DiTConfig(
-        num_layers=1, num_attention_heads=8, attention_head_dim=64, rope_split=(32, 16, 16), in_channels=16,
-        out_channels=16, caption_channels=(96, 48))
+    dit_cfg = (
+        DiTConfig(num_layers=1)
+        if cuda
+        else DiTConfig(
+            num_layers=1,
+            num_attention_heads=8,
+            attention_head_dim=64,
+            rope_split=(32, 16, 16),
+            in_channels=16,
+            out_channels=16,
+            caption_channels=(96, 48),
+        )
+    )
     dit = StepVideoDiT(dit_cfg).to(device, dtype).eval()
     cases = [(3, 34, 62), (6, 34, 62), (21, 34, 62)] if cuda else [(3, 32, 32), (3, 64, 64)]
     print(f"DiT (width {dit_cfg.hidden_size}, {dtype}, {device}); factor {DIT_ACTIVATION_FACTOR}")
@@ -79,8 +89,10 @@ def main() -> None:
     vae_cfg = VAEConfig() if cuda else VAEConfig.preset("small")
     vae = VideoVAE(vae_cfg).to(device, dtype).eval()
     cases = [(3, 16, 16), (1, 34, 62), (3, 34, 62)] if cuda else [(3, 12, 12), (1, 24, 24), (3, 24, 24)]
-    print(f"VAE decode (decoder_ch {vae_cfg.decoder_ch} x {vae_cfg.decoder_ch_mult}, {dtype}, {device}); "
-          f"factor {VAE_ACTIVATION_FACTOR}")
+    print(
+        f"VAE decode (decoder_ch {vae_cfg.decoder_ch} x {vae_cfg.decoder_ch_mult}, {dtype}, {device}); "
+        f"factor {VAE_ACTIVATION_FACTOR}"
+    )
     for t_lat, h, w in cases:
         z = torch.randn(1, t_lat, vae_cfg.z_channels, h, w, device=device, dtype=dtype)
         vae.decode(z[:, :1])  # warm-up

@@ -145,7 +145,9 @@ def read_safetensors_header(path: str | os.PathLike) -> dict[str, TensorInfo]:
             start, stop = (int(x) for x in meta["data_offsets"])
             info = TensorInfo(str(meta["dtype"]), tuple(int(d) for d in meta["shape"]), path)
         except (KeyError, TypeError, ValueError) as exc:
-            raise CheckpointError(f"corrupt checkpoint file {path}: bad header entry for {key!r} ({exc!r})") from exc
+            raise CheckpointError(
+                f"corrupt checkpoint file {path}: bad header entry for {key!r} ({exc!r})"
+            ) from exc
         if not 0 <= start <= stop:
             raise CheckpointError(f"corrupt checkpoint file {path}: bad data offsets for {key!r}")
         end = max(end, stop)

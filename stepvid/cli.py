@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         # STEPVID_DEBUG=1 shows the traceback instead.
         if os.environ.get("STEPVID_DEBUG"):
             raise
-        message = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        message = " ".join(lines) or type(exc).__name__
         print(f"stepvid {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

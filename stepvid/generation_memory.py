@@ -2,8 +2,8 @@
 
 ``stepvid generate`` calls :func:`check_generation_memory` after checking the model folder and before loading
 it, so a size that cannot fit (``--frames 99994``, ``--height 100000``) is refused in a second with the
-numbers, instead of an out-of-memory crash minutes or hours in. The estimate (:func:`estimate_generation_memory`)
-adds up, in bytes:
+numbers, instead of an out-of-memory crash minutes or hours in. The estimate
+(:func:`estimate_generation_memory`) adds up, in bytes:
 
 * **weights** — every component's floating-point parameters (counted from the safetensors headers) times
   the pipeline dtype's size; Hunyuan-CLIP always fp32.
@@ -53,6 +53,7 @@ __all__ = [
     "available_memory",
     "check_generation_memory",
     "estimate_generation_memory",
+    "format_bytes",
 ]
 
 DIT_ACTIVATION_FACTOR = 12
@@ -84,8 +85,9 @@ class MemoryEstimate:
             return max(w.get(role, 0) + act for role, act in stages.items())
         if offload == "text":
             resident = w.get("transformer", 0) + w.get("vae", 0)
-            return resident + max(w.get("text_encoder", 0) + self.text_activations, self.dit_activations,
-                                  self.vae_activations)
+            return resident + max(
+                w.get("text_encoder", 0) + self.text_activations, self.dit_activations, self.vae_activations
+            )
         return sum(w.values()) + max(stages.values())
 
     def host_peak(self, device_type: str, offload: str) -> int:
@@ -168,7 +170,8 @@ def _host_available() -> int:
         return math.inf  # type: ignore[return-value]
 
 
-def _size(n: float) -> str:
+def format_bytes(n: float) -> str:
+    """GiB with one decimal from 1 GiB up, else whole MiB."""
     return f"{n / GiB:,.1f} GiB" if n >= GiB else f"{n / 2**20:,.0f} MiB"
 
 
@@ -187,21 +190,24 @@ def check_generation_memory(
     est = estimate_generation_memory(plan, num_frames, height, width, guided, dtype, vae_tile)
     need = est.device_peak(device.type, offload)
     have, where = available_memory(device)
-    size = f"{num_frames} frames at {width}x{height}"
-    parts = (f"weights {_size(sum(est.weights.values()))}, DiT activations {_size(est.dit_activations)}, "
-             f"VAE decode {_size(est.vae_activations)}"
-             + (f", decoded video {_size(est.output)}" if device.type == "cpu" else ""))
+    size, fmt = f"{num_frames} frames at {width}x{height}", format_bytes
+    parts = (
+        f"weights {fmt(sum(est.weights.values()))}, DiT activations {fmt(est.dit_activations)}, "
+        f"VAE decode {fmt(est.vae_activations)}"
+        + (f", decoded video {fmt(est.output)}" if device.type == "cpu" else "")
+    )
     if need > have:
         hint = "fewer frames or a smaller size"
         if est.vae_activations >= est.dit_activations and not vae_tile:
             hint += ", or --vae-tile 256"
         if device.type == "cuda" and offload != "model":
             hint += ", or --offload model"
-        raise ValueError(f"{size} needs about {_size(need)} ({parts}) but {where}; try {hint}")
+        raise ValueError(f"{size} needs about {fmt(need)} ({parts}) but {where}; try {hint}")
     if device.type != "cpu":
-        host = est.host_peak(device.type, offload)
-        avail = _host_available()
+        host, avail = est.host_peak(device.type, offload), _host_available()
         if host > avail:
-            raise ValueError(f"{size} needs about {_size(host)} of host RAM for offloaded weights and the decoded "
-                             f"video but this machine has {_size(avail)} available; try fewer frames or a smaller size")
+            raise ValueError(
+                f"{size} needs about {fmt(host)} of host RAM for offloaded weights and the decoded video "
+                f"but this machine has {fmt(avail)} available; try fewer frames or a smaller size"
+            )
     return est

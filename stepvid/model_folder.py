@@ -1,4 +1,4 @@
-"""A model folder is data: what ``stepvid.json`` may say, and how a folder's components are checked and loaded.
+"""A model folder is data: what ``stepvid.json`` may say, and how its components are checked and loaded.
 
 ``TextToVideoPipeline.from_pretrained(DIR)`` / ``stepvid generate --model DIR`` read weights (safetensors),
 configs (JSON) and tokenizer files from DIR, and nothing in DIR is imported or run:
@@ -91,8 +91,11 @@ class GenerationDefaults:
             else:
                 ok = _is_number(value) and value > 0
             if not ok:
-                want = "a string" if isinstance(default, str) else (
-                    "an integer >= 1" if isinstance(default, int) else "a number > 0")
+                want = (
+                    "a string"
+                    if isinstance(default, str)
+                    else ("an integer >= 1" if isinstance(default, int) else "a number > 0")
+                )
                 raise ValueError(f"{source}: {key} must be {want}; got {value!r}")
         return cls(**d)
 
@@ -193,7 +196,9 @@ def _bool_option() -> Option:
 
 
 def _choice_option(choices: Callable[[], list[str]]) -> Option:
-    return Option(lambda v: None if isinstance(v, str) and v in choices() else f"one of {', '.join(choices())}")
+    return Option(
+        lambda v: None if isinstance(v, str) and v in choices() else f"one of {', '.join(choices())}"
+    )
 
 
 @dataclass
@@ -251,7 +256,11 @@ def _inspect_vae(path: Path, options: dict) -> ComponentInfo:
 def _load_vae(path: Path, device: torch.device, dtype: torch.dtype, options: dict, info: ComponentInfo):
     from stepvid.models.vae import VideoVAE
 
-    return VideoVAE.from_pretrained(path, config=info.config, device=device, dtype=dtype).eval().requires_grad_(False)
+    return (
+        VideoVAE.from_pretrained(path, config=info.config, device=device, dtype=dtype)
+        .eval()
+        .requires_grad_(False)
+    )
 
 
 _STEP_LLM_OPTIONS = ("position_bias", "fp32_residual_connection", "attention_fp32")
@@ -275,7 +284,8 @@ def _inspect_step_text(path: Path, options: dict) -> ComponentInfo:
     cfg_file = llm_dir / "config.json"
     try:
         llm = StepLLMConfig.from_released(
-            read_config_json(cfg_file, "Step-LLM config"), **{k: options[k] for k in _STEP_LLM_OPTIONS if k in options}
+            read_config_json(cfg_file, "Step-LLM config"),
+            **{k: options[k] for k in _STEP_LLM_OPTIONS if k in options},
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{cfg_file}: {exc}") from None
@@ -289,7 +299,7 @@ def _inspect_step_text(path: Path, options: dict) -> ComponentInfo:
     weights = clip_weights_file(clip_dir / "clip_text_encoder")
     if weights.suffix == ".safetensors":
         shapes = {k: v.shape for k, v in read_safetensors_header(weights).items()}
-    else:  # the released pickle: read now (weights-only, memory-mapped), so a payload is refused before loading
+    else:  # the released pickle, read now (weights-only, memory-mapped): a payload is refused before loading
         shapes = {k: v.shape for k, v in load_clip_state_dict(weights.parent).items()}
     clip_params = sum(math.prod(s) for s in bert_text_tower_state_dict(shapes, str(weights)).values())
     clip_dim = clip_cfg["hidden_size"]
@@ -310,10 +320,14 @@ def _inspect_small_text(path: Path, options: dict) -> ComponentInfo:
     dims = cfg.get("llm_dim"), cfg.get("clip_dim")
     if cfg.get("type") != "small-bilingual" or not all(_is_int(d) and d >= 1 for d in dims):
         raise ValueError(f"{path / 'config.json'}: not a small-bilingual text encoder config")
-    return ComponentInfo(config=cfg, dims=dims, params=_float_params(read_safetensors_header(path / "model.safetensors")))
+    return ComponentInfo(
+        config=cfg, dims=dims, params=_float_params(read_safetensors_header(path / "model.safetensors"))
+    )
 
 
-def _load_small_text(path: Path, device: torch.device, dtype: torch.dtype, options: dict, info: ComponentInfo):
+def _load_small_text(
+    path: Path, device: torch.device, dtype: torch.dtype, options: dict, info: ComponentInfo
+):
     from stepvid.models.text.small import SmallBilingualEncoder
 
     return SmallBilingualEncoder.from_pretrained(path, dtype=dtype, device=device)
@@ -322,13 +336,21 @@ def _load_small_text(path: Path, device: torch.device, dtype: torch.dtype, optio
 COMPONENT_CLASSES: dict[str, ComponentClass] = {
     c.name: c
     for c in (
-        ComponentClass("stepvid.models.dit:StepVideoDiT", "transformer", "transformer", {}, _inspect_dit, _load_dit),
         ComponentClass(
-            "stepvid.models.vae:VideoVAE", "vae", "vae/vae_v2.safetensors",
-            {"config": _choice_option(_vae_presets)}, _inspect_vae, _load_vae,
+            "stepvid.models.dit:StepVideoDiT", "transformer", "transformer", {}, _inspect_dit, _load_dit
         ),
         ComponentClass(
-            "stepvid.models.text.step_video:StepVideoTextEncoder", "text_encoder", ".",
+            "stepvid.models.vae:VideoVAE",
+            "vae",
+            "vae/vae_v2.safetensors",
+            {"config": _choice_option(_vae_presets)},
+            _inspect_vae,
+            _load_vae,
+        ),
+        ComponentClass(
+            "stepvid.models.text.step_video:StepVideoTextEncoder",
+            "text_encoder",
+            ".",
             {
                 "max_length": _int_option(2),
                 "clip_max_length": _int_option(1),
@@ -336,11 +358,16 @@ COMPONENT_CLASSES: dict[str, ComponentClass] = {
                 "fp32_residual_connection": _bool_option(),
                 "attention_fp32": _bool_option(),
             },
-            _inspect_step_text, _load_step_text,
+            _inspect_step_text,
+            _load_step_text,
         ),
         ComponentClass(
-            "stepvid.models.text.small:SmallBilingualEncoder", "text_encoder", "text_encoder", {},
-            _inspect_small_text, _load_small_text,
+            "stepvid.models.text.small:SmallBilingualEncoder",
+            "text_encoder",
+            "text_encoder",
+            {},
+            _inspect_small_text,
+            _load_small_text,
         ),
     )
 }
@@ -416,9 +443,7 @@ def _relative_path(value: Any, where: str) -> str:
     return value
 
 
-def _component(
-    role: str, raw: Any, root: Path, source: str, path_override: Path | None = None
-) -> Component:
+def _component(role: str, raw: Any, root: Path, source: str, path_override: Path | None = None) -> Component:
     where = f"{source}: {role}"
     if not isinstance(raw, dict):
         raise ValueError(f"{where} must be a JSON object; got {type(raw).__name__}")  # noqa: TRY004
@@ -431,8 +456,8 @@ def _component(
     if cls is None or cls.role != role:
         allowed = sorted(n for n, c in COMPONENT_CLASSES.items() if c.role == role)
         raise ValueError(
-            f"{where}.class {name!r} is not allowed: a model folder is data and may only pick one of stepvid's "
-            f"{role} classes ({', '.join(allowed)}); nothing else is imported"
+            f"{where}.class {name!r} is not allowed: a model folder is data and may only pick one of "
+            f"stepvid's {role} classes ({', '.join(allowed)}); nothing else is imported"
         )
     options = raw.get("kwargs", {})
     if not isinstance(options, dict):
@@ -485,7 +510,8 @@ def plan_model(
         desc = read_config_json(desc_file, "model description")
     elif not (root / "transformer").is_dir():
         raise FileNotFoundError(
-            f"{root} is not a stepvid model folder: it has neither {DESCRIPTION_FILE} nor a transformer/ folder"
+            f"{root} is not a stepvid model folder: it has neither {DESCRIPTION_FILE} nor a "
+            "transformer/ folder"
         )
     unknown = sorted(set(desc) - set(_SECTIONS))
     if unknown:
@@ -497,7 +523,9 @@ def plan_model(
     override = _transformer_folder(transformer_path) if transformer_path is not None else None
     roles = ("transformer", "vae", "text_encoder") if with_text_encoder else ("transformer", "vae")
     components = {
-        role: _component(role, desc.get(role, {}), root, str(desc_file), override if role == "transformer" else None)
+        role: _component(
+            role, desc.get(role, {}), root, str(desc_file), override if role == "transformer" else None
+        )
         for role in roles
     }
     # Everything above is cheap; now every weight header and config, still without tensor data.
@@ -506,5 +534,7 @@ def plan_model(
     plan = ModelPlan(root, components, defaults, desc.get("name"))
     dit, vae = plan.dit_config, plan.vae_config
     text = components.get("text_encoder")
-    check_fit(dit.in_channels, dit.out_channels, dit.caption_channels, vae.z_channels, text and text.info.dims)
+    check_fit(
+        dit.in_channels, dit.out_channels, dit.caption_channels, vae.z_channels, text and text.info.dims
+    )
     return plan

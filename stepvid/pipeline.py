@@ -110,7 +110,10 @@ def check_generation_args(
         if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c) or c < 0:
             raise ValueError(f"cfg must be a finite number >= 0 (1 = no guidance); got {c}")
     if shift is not None and (
-        isinstance(shift, bool) or not isinstance(shift, (int, float)) or not math.isfinite(shift) or shift <= 0
+        isinstance(shift, bool)
+        or not isinstance(shift, (int, float))
+        or not math.isfinite(shift)
+        or shift <= 0
     ):
         raise ValueError(f"shift must be a finite number > 0; got {shift}")
 
@@ -184,7 +187,8 @@ _DEVICE_FORMS = "cpu, cuda, cuda:N (N = 0 .. number of GPUs - 1), mps (Apple GPU
 
 
 def resolve_device(spec: torch.device | str | None) -> torch.device:
-    """A device this machine has: None → :func:`default_device`; else ``cpu``, ``cuda``, ``cuda:N``, ``mps``.
+    """A device this machine has: None → :func:`default_device`, else ``cpu``, ``cuda``, ``cuda:N``,
+    ``mps``.
     ValueError, listing the valid forms, for anything else, for CUDA without a usable GPU, and for a GPU
     index past the last one."""
     if spec is None:
@@ -227,7 +231,9 @@ def cut_message(encoder: Any, prompt: str, what: str = "prompt") -> str | None:
     cut = overflow(prompt)
     if not cut:
         return None
-    streams = ", ".join(f"{name} stream keeps {kept:,} of {total:,} tokens" for name, (total, kept) in cut.items())
+    streams = ", ".join(
+        f"{name} stream keeps {kept:,} of {total:,} tokens" for name, (total, kept) in cut.items()
+    )
     return f"warning: {what} cut to fit the text encoder: {streams}"
 
 
@@ -321,7 +327,13 @@ class TextToVideoPipeline:
         if not isinstance(text_encoder, TextEncoder):
             raise TypeError(f"{type(text_encoder).__name__} does not implement the TextEncoder protocol")
         return cls(
-            transformer, vae, text_encoder, device=device, dtype=dtype, defaults=plan.defaults, offload=offload
+            transformer,
+            vae,
+            text_encoder,
+            device=device,
+            dtype=dtype,
+            defaults=plan.defaults,
+            offload=offload,
         )
 
     def _check_compatible(self) -> None:
@@ -340,7 +352,7 @@ class TextToVideoPipeline:
 
     @property
     def size_multiple(self) -> int:
-        """Heights and widths must be multiples of this: the VAE's spatial ratio times the DiT's patch size."""
+        """Heights and widths must be multiples of this: the VAE's spatial ratio x the DiT's patch size."""
         return self.spatial_factor * int(getattr(getattr(self.transformer, "config", None), "patch_size", 1))
 
     @property
@@ -364,7 +376,8 @@ class TextToVideoPipeline:
         """Log one warning line per prompt (and for the negative prompt) that the text encoder would cut,
         if it can tell (:func:`cut_message`); returns the lines."""
         lines = []
-        for what, text in [*(("prompt", p) for p in dict.fromkeys(prompts)), ("negative prompt", negative_prompt)]:
+        texts = [*(("prompt", p) for p in dict.fromkeys(prompts)), ("negative prompt", negative_prompt)]
+        for what, text in texts:
             msg = cut_message(self.text_encoder, text, what) if text is not None else None
             if msg:
                 log.warning(msg)

@@ -49,7 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "-o", "--output", metavar="FILE", default=None,
         help="output .mp4 or .gif (default: stepvid-SEED.mp4); an existing file is replaced atomically",
     )
-    g.add_argument("--frames", type=int, default=None, help="frame count: 1 or a multiple of 17 (default: the model's)")
+    g.add_argument(
+        "--frames", type=int, default=None, help="frame count: 1 or a multiple of 17 (default: the model's)"
+    )
     g.add_argument("--height", type=int, default=None, help="a multiple of 16 (default: the model's)")
     g.add_argument("--width", type=int, default=None, help="a multiple of 16 (default: the model's)")
     g.add_argument(
@@ -70,13 +72,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the Turbo report's linearly decaying CFG: max(cfg - 9 tau (cfg - 1), 1)",
     )
     g.add_argument(
-        "--shift", type=float, default=None, help="time shift of the flow schedule (default: the model's, official 13)"
+        "--shift",
+        type=float,
+        default=None,
+        help="time shift of the flow schedule (default: the model's, official 13)",
     )
     g.add_argument(
         "--seed", type=int, default=1234,
         help="initial-noise seed; the same seed gives the same video on any device (default: 1234)",
     )
-    g.add_argument("--negative", default=None, help="negative prompt (default: the model's; official: §4.1's)")
+    g.add_argument(
+        "--negative", default=None, help="negative prompt (default: the model's; official: §4.1's)"
+    )
     g.add_argument(
         "--positive-suffix",
         default=None,
@@ -254,8 +261,13 @@ def _generate(args: argparse.Namespace) -> int:
         return placeholder if value is None else value
 
     check_generation_args(
-        args.prompt, given(args.frames, 17), given(args.height, 16), given(args.width, 16), given(args.steps, 1),
-        cfg=args.cfg, shift=args.shift,
+        args.prompt,
+        given(args.frames, 17),
+        given(args.height, 16),
+        given(args.width, 16),
+        given(args.steps, 1),
+        cfg=args.cfg,
+        shift=args.shift,
     )
     _check_flags(args)
     out = Path(args.output or f"stepvid-{args.seed}.mp4")
@@ -280,7 +292,7 @@ def _run_generation(
     args: argparse.Namespace, model_dir: Path, out: Path, replacing: bool, device, preset
 ) -> int:
     from stepvid.cli import CLIError
-    from stepvid.generation_memory import check_generation_memory
+    from stepvid.generation_memory import check_generation_memory, format_bytes
     from stepvid.model_folder import plan_model
     from stepvid.pipeline import TextToVideoPipeline, check_generation_args, parse_dtype
     from stepvid.video import write_gif, write_video
@@ -310,7 +322,7 @@ def _run_generation(
         f"stepvid generate: {model_dir} on {pipe.device} ({str(pipe.dtype).removeprefix('torch.')}), "
         f"{run.frames} frames {run.width}x{run.height}, {run.steps} steps, cfg {run.cfg:g}"
         f"{' (decaying)' if args.cfg_decay else ''}, shift {run.shift:g}, seed {args.seed}; "
-        f"estimated peak memory {need / 2**30:.1f} GiB",
+        f"estimated peak memory {format_bytes(need)}",
         file=sys.stderr,
     )
     t1 = time.perf_counter()

@@ -61,17 +61,26 @@ def test_refusals_name_the_numbers(plan, monkeypatch):
     monkeypatch.setattr(gm, "_host_available", lambda: 3 * 2**30)
     est = check_generation_memory(plan, 17, 32, 48, True, torch.device("cpu"), F32)  # fits
     assert est.device_peak("cpu", "none") < 3 * 2**30
-    with pytest.raises(ValueError, match=r"^1700 frames at 4096x4096 needs about [\d,.]+ GiB \(weights [\d.]+ MiB, "
-                                         r"DiT activations [\d,.]+ GiB, VAE decode [\d,.]+ GiB, decoded video "
-                                         r"[\d,.]+ GiB\) but this machine has 3\.0 GiB of RAM available; try fewer "
-                                         r"frames or a smaller size$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^1700 frames at 4096x4096 needs about [\d,.]+ GiB \(weights [\d.]+ MiB, "
+        r"DiT activations [\d,.]+ GiB, VAE decode [\d,.]+ GiB, decoded video "
+        r"[\d,.]+ GiB\) but this machine has 3\.0 GiB of RAM available; try fewer "
+        r"frames or a smaller size$",
+    ):
         check_generation_memory(plan, 1700, 4096, 4096, True, torch.device("cpu"), F32)
 
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (2**30, 80 * 2**30))
-    with pytest.raises(ValueError, match=r"needs about [\d,.]+ GiB .* but cuda has 1\.0 GiB free of 80\.0 GiB; try "
-                                         r"fewer frames or a smaller size, or --vae-tile 256, or --offload model$"):
+    with pytest.raises(
+        ValueError,
+        match=r"needs about [\d,.]+ GiB .* but cuda has 1\.0 GiB free of 80\.0 GiB; try "
+        r"fewer frames or a smaller size, or --vae-tile 256, or --offload model$",
+    ):
         check_generation_memory(plan, 340, 1024, 1024, True, torch.device("cuda"), torch.bfloat16)
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (200 * 2**30, 200 * 2**30))
-    with pytest.raises(ValueError, match=r"of host RAM for offloaded weights and the decoded video but this machine "
-                                         r"has 3\.0 GiB available"):
+    with pytest.raises(
+        ValueError,
+        match=r"of host RAM for offloaded weights and the decoded video but this machine "
+        r"has 3\.0 GiB available",
+    ):
         check_generation_memory(plan, 340, 1024, 1024, True, torch.device("cuda"), torch.bfloat16, "model")

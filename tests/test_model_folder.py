@@ -69,7 +69,9 @@ def describe(model: Path, **sections) -> None:
 
 
 def payload_source(marker: Path) -> str:
-    return f"from pathlib import Path\nPath({str(marker)!r}).write_text('payload ran')\nclass Enc:\n    pass\n"
+    return (
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('payload ran')\nclass Enc:\n    pass\n"
+    )
 
 
 # ------------------------------------------------------------------------------------------- allow-list
@@ -97,12 +99,18 @@ def test_transformers_trust_remote_code_route_is_refused(small, tmp_path, monkey
     marker = tmp_path / "PAYLOAD_RAN"
     for module in ("configuration_evil", "modeling_evil"):
         (small / f"{module}.py").write_text(payload_source(marker))
-    (small / "config.json").write_text(json.dumps({
-        "model_type": "evil",
-        "auto_map": {"AutoConfig": "configuration_evil.Enc", "AutoModel": "modeling_evil.Enc"},
-    }))
-    describe(small, text_encoder={"class": "transformers:AutoModel", "path": ".",
-                                  "kwargs": {"trust_remote_code": True}})
+    (small / "config.json").write_text(
+        json.dumps(
+            {
+                "model_type": "evil",
+                "auto_map": {"AutoConfig": "configuration_evil.Enc", "AutoModel": "modeling_evil.Enc"},
+            }
+        )
+    )
+    describe(
+        small,
+        text_encoder={"class": "transformers:AutoModel", "path": ".", "kwargs": {"trust_remote_code": True}},
+    )
     monkeypatch.syspath_prepend(str(small))
     assert generate(small, tmp_path / "out.mp4") == 2
     assert "text_encoder.class 'transformers:AutoModel' is not allowed" in one_line_error(capsys)
@@ -110,36 +118,80 @@ def test_transformers_trust_remote_code_route_is_refused(small, tmp_path, monkey
     assert not {"configuration_evil", "modeling_evil"} & set(sys.modules)
 
     # trust_remote_code on an allowed class is refused too, naming the key
-    describe(small, text_encoder={"class": "stepvid.models.text.small:SmallBilingualEncoder",
-                                  "kwargs": {"trust_remote_code": True}})
+    describe(
+        small,
+        text_encoder={
+            "class": "stepvid.models.text.small:SmallBilingualEncoder",
+            "kwargs": {"trust_remote_code": True},
+        },
+    )
     assert generate(small, tmp_path / "out.mp4") == 2
     line = one_line_error(capsys)
-    assert "option 'trust_remote_code' is not accepted by stepvid.models.text.small:SmallBilingualEncoder" in line
+    assert (
+        "option 'trust_remote_code' is not accepted by stepvid.models.text.small:SmallBilingualEncoder"
+        in line
+    )
     assert "never runs code from a model folder" in line and not marker.exists()
 
 
 @pytest.mark.parametrize(
     "sections, message",
     [
-        ({"vae": {"class": "stepvid.models.text.small:SmallBilingualEncoder"}},
-         r"vae.class '.*SmallBilingualEncoder' is not allowed.*stepvid.models.vae:VideoVAE"),
-        ({"vae": {"config": "huge"}}, r"vae: option 'config' must be one of small, stepvideo-vae-v2, tiny; got 'huge'"),
-        ({"vae": {"module": "x"}}, r"vae: unknown key\(s\) \['module'\]; allowed: \['class', 'config', 'kwargs', 'path'\]"),
+        (
+            {"vae": {"class": "stepvid.models.text.small:SmallBilingualEncoder"}},
+            r"vae.class '.*SmallBilingualEncoder' is not allowed.*stepvid.models.vae:VideoVAE",
+        ),
+        (
+            {"vae": {"config": "huge"}},
+            r"vae: option 'config' must be one of small, stepvideo-vae-v2, tiny; got 'huge'",
+        ),
+        (
+            {"vae": {"module": "x"}},
+            r"vae: unknown key\(s\) \['module'\]; allowed: \['class', 'config', 'kwargs', 'path'\]",
+        ),
         ({"transformer": {"config": "tiny"}}, r"transformer: unknown key\(s\) \['config'\]"),
-        ({"text_encoder": {"class": "stepvid.models.text.step_video:StepVideoTextEncoder",
-                           "kwargs": {"max_length": 320, "revision": "main"}}},
-         r"option 'revision' is not accepted by .*StepVideoTextEncoder; allowed: attention_fp32, clip_max_length, "
-         r"fp32_residual_connection, max_length, position_bias"),
-        ({"text_encoder": {"class": "stepvid.models.text.step_video:StepVideoTextEncoder",
-                           "kwargs": {"max_length": "320"}}},
-         r"option 'max_length' must be an integer >= 2; got '320'"),
-        ({"text_encoder": {"class": "stepvid.models.text.step_video:StepVideoTextEncoder",
-                           "kwargs": {"position_bias": "rope"}}},
-         r"option 'position_bias' must be one of alibi, none, sqrt_alibi; got 'rope'"),
-        ({"text_encoder": {"kwargs": ["max_length"]}}, r"text_encoder.kwargs must be a JSON object; got list"),
-        ({"transformer": {"path": "../elsewhere/transformer"}}, r"transformer.path: path '\.\./elsewhere/transformer' "
-                                                                r"must stay inside the model folder"),
-        ({"vae": {"path": "/etc/vae.safetensors"}}, r"vae.path: path '/etc/vae.safetensors' must stay inside"),
+        (
+            {
+                "text_encoder": {
+                    "class": "stepvid.models.text.step_video:StepVideoTextEncoder",
+                    "kwargs": {"max_length": 320, "revision": "main"},
+                }
+            },
+            (
+                r"option 'revision' is not accepted by .*StepVideoTextEncoder; allowed: attention_fp32, "
+                r"clip_max_length, fp32_residual_connection, max_length, position_bias"
+            ),
+        ),
+        (
+            {
+                "text_encoder": {
+                    "class": "stepvid.models.text.step_video:StepVideoTextEncoder",
+                    "kwargs": {"max_length": "320"},
+                }
+            },
+            r"option 'max_length' must be an integer >= 2; got '320'",
+        ),
+        (
+            {
+                "text_encoder": {
+                    "class": "stepvid.models.text.step_video:StepVideoTextEncoder",
+                    "kwargs": {"position_bias": "rope"},
+                }
+            },
+            r"option 'position_bias' must be one of alibi, none, sqrt_alibi; got 'rope'",
+        ),
+        (
+            {"text_encoder": {"kwargs": ["max_length"]}},
+            r"text_encoder.kwargs must be a JSON object; got list",
+        ),
+        (
+            {"transformer": {"path": "../elsewhere/transformer"}},
+            r"transformer.path: path '\.\./elsewhere/transformer' must stay inside the model folder",
+        ),
+        (
+            {"vae": {"path": "/etc/vae.safetensors"}},
+            r"vae.path: path '/etc/vae.safetensors' must stay inside",
+        ),
         ({"vae": {"path": ""}}, r"vae.path: path must be a non-empty string"),
         ({"vae": "vae.safetensors"}, r"vae must be a JSON object; got str"),
         ({"scheduler": {}}, r"unknown section\(s\) \['scheduler'\]"),
@@ -168,7 +220,9 @@ def test_the_allowed_layouts_plan_without_reading_tensors(small, official, monke
 
     torch_load = torch.load
 
-    def mapped_load(*args, **kwargs):  # the released CLIP pickle: memory-mapped, weights-only, so no data read
+    def mapped_load(
+        *args, **kwargs
+    ):  # the released CLIP pickle: memory-mapped, weights-only, so no data read
         assert kwargs.get("mmap") and kwargs.get("weights_only"), kwargs
         return torch_load(*args, **kwargs)
 
@@ -176,7 +230,9 @@ def test_the_allowed_layouts_plan_without_reading_tensors(small, official, monke
     monkeypatch.setattr(safetensors.torch, "load_file", no_tensor_reads)
     monkeypatch.setattr(torch, "load", mapped_load)
     p = plan_model(small)
-    assert p.dit_config.caption_channels == (32, 24) and p.vae_config.z_channels == 4 and p.size_multiple == 16
+    assert (
+        p.dit_config.caption_channels == (32, 24) and p.vae_config.z_channels == 4 and p.size_multiple == 16
+    )
     assert p.components["text_encoder"].info.dims == (32, 24)
     assert p.defaults.num_frames == 1
     p = plan_model(official)
@@ -218,16 +274,61 @@ def _clip_as_safetensors(root: Path) -> Path:
 @pytest.mark.parametrize(
     "layout, part, damage, message",
     [
-        ("small", "vae/vae_v2.safetensors", lambda p: _truncate(p, keep=5), r"truncated checkpoint file .*vae_v2\.safetensors: 5 bytes, too short"),
-        ("small", "vae/vae_v2.safetensors", _truncate, r"truncated checkpoint file .*vae_v2\.safetensors: expected \d+ bytes"),
-        ("small", "vae/vae_v2.safetensors", _garbage_header, r"corrupt checkpoint file .*vae_v2\.safetensors: header is not valid JSON"),
-        ("small", "text_encoder/model.safetensors", _truncate, r"truncated checkpoint file .*text_encoder/model\.safetensors"),
-        ("small", "text_encoder/model.safetensors", lambda p: _truncate(p, keep=3), r"text_encoder/model\.safetensors: 3 bytes"),
-        ("small", "transformer/diffusion_pytorch_model.safetensors", _truncate, r"truncated .*diffusion_pytorch_model\.safetensors"),
-        ("official", "step_llm/model-00002-of-00002.safetensors", _truncate, r"truncated .*step_llm/model-00002-of-00002\.safetensors"),
-        ("official", "step_llm/model-00001-of-00002.safetensors", _garbage_header, r"corrupt .*model-00001-of-00002\.safetensors"),
+        (
+            "small",
+            "vae/vae_v2.safetensors",
+            lambda p: _truncate(p, keep=5),
+            r"truncated checkpoint file .*vae_v2\.safetensors: 5 bytes, too short",
+        ),
+        (
+            "small",
+            "vae/vae_v2.safetensors",
+            _truncate,
+            r"truncated checkpoint file .*vae_v2\.safetensors: expected \d+ bytes",
+        ),
+        (
+            "small",
+            "vae/vae_v2.safetensors",
+            _garbage_header,
+            r"corrupt checkpoint file .*vae_v2\.safetensors: header is not valid JSON",
+        ),
+        (
+            "small",
+            "text_encoder/model.safetensors",
+            _truncate,
+            r"truncated checkpoint file .*text_encoder/model\.safetensors",
+        ),
+        (
+            "small",
+            "text_encoder/model.safetensors",
+            lambda p: _truncate(p, keep=3),
+            r"text_encoder/model\.safetensors: 3 bytes",
+        ),
+        (
+            "small",
+            "transformer/diffusion_pytorch_model.safetensors",
+            _truncate,
+            r"truncated .*diffusion_pytorch_model\.safetensors",
+        ),
+        (
+            "official",
+            "step_llm/model-00002-of-00002.safetensors",
+            _truncate,
+            r"truncated .*step_llm/model-00002-of-00002\.safetensors",
+        ),
+        (
+            "official",
+            "step_llm/model-00001-of-00002.safetensors",
+            _garbage_header,
+            r"corrupt .*model-00001-of-00002\.safetensors",
+        ),
         ("official", "clip", _truncate, r"truncated .*clip_text_encoder/model\.safetensors"),
-        ("official", "vae/vae_v2.safetensors", lambda p: p.unlink(), r"VAE weights not found: .*vae/vae_v2\.safetensors"),
+        (
+            "official",
+            "vae/vae_v2.safetensors",
+            lambda p: p.unlink(),
+            r"VAE weights not found: .*vae/vae_v2\.safetensors",
+        ),
     ],
 )
 def test_a_damaged_part_fails_before_any_loading_naming_the_file(
@@ -265,16 +366,28 @@ def test_a_pickle_payload_in_the_clip_bin_is_refused_in_one_line(official, tmp_p
 
 def test_parts_that_do_not_fit_fail_before_loading(small, official, tmp_path, capsys, no_loading):
     assert generate(small, tmp_path / "o.mp4", "--transformer", str(official / "transformer")) == 2
-    assert "text encoder dims (llm 32, clip 24) do not match the DiT's caption_channels [96, 48]" in one_line_error(capsys)
-    describe(small, text_encoder={"class": "stepvid.models.text.small:SmallBilingualEncoder"}, vae={"config": "small"})
+    assert (
+        "text encoder dims (llm 32, clip 24) do not match the DiT's caption_channels [96, 48]"
+        in one_line_error(capsys)
+    )
+    describe(
+        small,
+        text_encoder={"class": "stepvid.models.text.small:SmallBilingualEncoder"},
+        vae={"config": "small"},
+    )
     (small / "vae" / "vae_v2.safetensors").unlink()
     shutil.copy(official / "vae" / "vae_v2.safetensors", small / "vae" / "vae_v2.safetensors")
-    with pytest.raises(ValueError, match=r"DiT in/out channels 4/4 do not match the VAE's 16 latent channels"):
+    with pytest.raises(
+        ValueError, match=r"DiT in/out channels 4/4 do not match the VAE's 16 latent channels"
+    ):
         plan_model(small)
     cfg = json.loads((small / "transformer" / "config.json").read_text())
     (small / "transformer" / "config.json").write_text(json.dumps({**cfg, "num_layers": "two"}))
-    with pytest.raises(ValueError, match=r"transformer/config.json: DiT config field 'num_layers' must be an integer "
-                                         r">= 1; got 'two'"):
+    with pytest.raises(
+        ValueError,
+        match=r"transformer/config.json: DiT config field 'num_layers' must be an integer "
+        r">= 1; got 'two'",
+    ):
         plan_model(small)
 
 

@@ -326,7 +326,9 @@ class VideoVAE(nn.Module):
         if missing:
             parts.append(f"missing {len(missing)}: " + show(missing, lambda k: f"{k} {list(expected[k])}"))
         if unexpected:
-            parts.append(f"unexpected {len(unexpected)}: " + show(unexpected, lambda k: f"{k} {list(got[k])}"))
+            parts.append(
+                f"unexpected {len(unexpected)}: " + show(unexpected, lambda k: f"{k} {list(got[k])}")
+            )
         if mismatched:
             parts.append(f"shape mismatch {len(mismatched)}: " + show(
                 mismatched, lambda k: f"{k}: checkpoint {list(got[k])} vs model {list(expected[k])}"))
@@ -461,8 +463,9 @@ class VideoVAE(nn.Module):
         if num_latent_frames == 1:
             return 1
         if num_latent_frames <= 0 or num_latent_frames % l:
+            near = nearest_multiples(num_latent_frames, l)
             raise ValueError(f"VideoVAE: {num_latent_frames} latent frames do not fit the {l}-latent chunking; "
-                             f"use a multiple of {l} (nearest: {nearest_multiples(num_latent_frames, l)}) or 1")
+                             f"use a multiple of {l} (nearest: {near}) or 1")
         return num_latent_frames // l * f
 
     def _param(self) -> torch.Tensor:

@@ -25,7 +25,11 @@ from stepvid.checkpoints import read_config_json
 from stepvid.optional import require
 
 __all__ = [
-    "HunyuanCLIP", "bert_text_tower_state_dict", "clip_weights_file", "load_clip_state_dict", "require_transformers"
+    "HunyuanCLIP",
+    "bert_text_tower_state_dict",
+    "clip_weights_file",
+    "load_clip_state_dict",
+    "require_transformers",
 ]
 
 _TOWER_PREFIXES = ("embeddings.", "encoder.")
@@ -48,7 +52,8 @@ def bert_text_tower_state_dict(state_dict: dict[str, torch.Tensor], source: str 
 
 
 def clip_weights_file(folder: Path) -> Path:
-    """``model.safetensors`` if present, else the released ``pytorch_model.bin``; FileNotFoundError if neither."""
+    """``model.safetensors`` if present, else the released ``pytorch_model.bin``; FileNotFoundError if
+    neither."""
     st, pt = folder / "model.safetensors", folder / "pytorch_model.bin"
     if st.is_file() or pt.is_file():
         return st if st.is_file() else pt
@@ -87,11 +92,13 @@ def load_clip_state_dict(folder: Path) -> dict[str, torch.Tensor]:
     except Exception as exc:  # noqa: BLE001 -- zip/pickle errors from a damaged download have many types
         if isinstance(exc, pickle.UnpicklingError) and "weights only" in str(exc).lower():
             raise ValueError(
-                f"{path}: refused, it holds more than tensors ({_refusal(exc)}); stepvid never runs code from "
-                "a model folder: convert the weights to model.safetensors"
+                f"{path}: refused, it holds more than tensors ({_refusal(exc)}); stepvid never runs code "
+                "from a model folder: convert the weights to model.safetensors"
             ) from None
         first = (str(exc).strip().splitlines() or [""])[0]
-        raise ValueError(f"{path}: unreadable or truncated checkpoint ({type(exc).__name__}: {first})") from None
+        raise ValueError(
+            f"{path}: unreadable or truncated checkpoint ({type(exc).__name__}: {first})"
+        ) from None
     if not isinstance(sd, dict):
         raise ValueError(f"{path}: expected a state dict, got {type(sd).__name__}")  # noqa: TRY004
     sd = sd.get("state_dict", sd) if isinstance(sd.get("state_dict"), dict) else sd
@@ -147,8 +154,8 @@ class HunyuanCLIP(nn.Module):
         return enc["input_ids"], enc["attention_mask"]
 
     def count_tokens(self, prompt: str) -> int:
-        """Word pieces in ``prompt`` before truncation ([CLS] and [SEP] not counted; ``max_length - 2`` fit).
-        transformers' own "sequence longer than the maximum" notice is silenced: the caller reports the cut."""
+        """Word pieces in ``prompt`` before truncation ([CLS] and [SEP] not counted; ``max_length - 2``
+        fit). transformers' own "sequence longer than the maximum" notice is silenced: callers report cuts."""
         tf_logging = require_transformers().utils.logging
         level = tf_logging.get_verbosity()
         tf_logging.set_verbosity_error()

@@ -30,6 +30,7 @@ __all__ = [
     "empty_weights",
     "load_sharded_safetensors",
     "read_safetensors_header",
+    "read_safetensors_metadata",
     "resolve_checkpoint",
     "save_sharded_safetensors",
 ]
@@ -99,12 +100,9 @@ def read_config_json(path: str | os.PathLike, what: str = "config") -> dict:
     return raw
 
 
-def read_safetensors_header(path: str | os.PathLike) -> dict[str, TensorInfo]:
-    """Parse a safetensors header without reading tensor data; verify the file is complete.
-
-    Raises CheckpointError naming the file if it is missing, not safetensors, or truncated/oversized.
-    """
-    path = Path(path)
+def _read_raw_header(path: Path) -> tuple[dict, int]:
+    """(parsed JSON header, its byte length) of a safetensors file; CheckpointError naming the file if absent,
+    too short, or not JSON."""
     if not path.is_file():
         raise CheckpointError(f"missing checkpoint file: {path}")
     size = path.stat().st_size
@@ -125,13 +123,35 @@ def read_safetensors_header(path: str | os.PathLike) -> dict[str, TensorInfo]:
             raise CheckpointError(
                 f"corrupt checkpoint file {path}: header is not valid JSON ({exc})"
             ) from exc
+    if not isinstance(header, dict):
+        raise CheckpointError(f"corrupt checkpoint file {path}: header is not a JSON object")
+    return header, n
+
+
+def read_safetensors_header(path: str | os.PathLike) -> dict[str, TensorInfo]:
+    """Parse a safetensors header without reading tensor data; verify the file is complete.
+
+    Raises CheckpointError naming the file if it is missing, not safetensors, or truncated/oversized.
+    """
+    path = Path(path)
+    header, n = _read_raw_header(path)
+    size = path.stat().st_size
     out: dict[str, TensorInfo] = {}
     end = 0
     for key, meta in header.items():
         if key == "__metadata__":
             continue
-        end = max(end, meta["data_offsets"][1])
-        out[key] = TensorInfo(meta["dtype"], tuple(meta["shape"]), path)
+        try:
+            start, stop = (int(x) for x in meta["data_offsets"])
+            info = TensorInfo(str(meta["dtype"]), tuple(int(d) for d in meta["shape"]), path)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CheckpointError(
+                f"corrupt checkpoint file {path}: bad header entry for {key!r} ({exc!r})"
+            ) from exc
+        if not 0 <= start <= stop:
+            raise CheckpointError(f"corrupt checkpoint file {path}: bad data offsets for {key!r}")
+        end = max(end, stop)
+        out[key] = info
     expected = 8 + n + end
     if size != expected:
         what = "truncated" if size < expected else "oversized"
@@ -139,6 +159,16 @@ def read_safetensors_header(path: str | os.PathLike) -> dict[str, TensorInfo]:
             f"{what} checkpoint file {path}: expected {expected} bytes from its header, found {size}"
         )
     return out
+
+
+def read_safetensors_metadata(path: str | os.PathLike) -> dict[str, str]:
+    """The ``__metadata__`` string map of a safetensors file (empty if none); the file is verified first."""
+    path = Path(path)
+    read_safetensors_header(path)
+    meta = _read_raw_header(path)[0].get("__metadata__") or {}
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"corrupt checkpoint file {path}: __metadata__ is not a JSON object")
+    return {str(k): str(v) for k, v in meta.items()}
 
 
 def visible_files(folder: Path, pattern: str) -> list[Path]:

@@ -52,10 +52,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (CLIError, ValueError, FileNotFoundError, MissingDependency) as exc:
+        # The one place expected errors become "stepvid CMD: error: MESSAGE" on one line and exit code 2;
+        # STEPVID_DEBUG=1 shows the traceback instead.
         if os.environ.get("STEPVID_DEBUG"):
             raise
-        print(f"stepvid {args.command}: error: {exc}", file=sys.stderr)
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        message = " ".join(lines) or type(exc).__name__
+        print(f"stepvid {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"stepvid {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

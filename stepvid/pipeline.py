@@ -4,9 +4,9 @@ Folder layouts (``TextToVideoPipeline.from_pretrained(DIR)``):
 
 * the official release (``stepfun-ai/stepvideo-t2v``): ``transformer/`` (config.json + sharded safetensors
   + index), ``vae/vae_v2.safetensors``, ``step_llm/``, ``hunyuan_clip/``;
-* any layout described by a ``stepvid.json`` next to it, which names each component's class, sub-path and
-  options, plus generation defaults — so a different :class:`TextEncoder` (e.g. the bundled model's small
-  bilingual encoder) plugs in without code changes::
+* any layout described by a ``stepvid.json`` next to it, which picks each component's class from stepvid's
+  allow-list, its sub-path and options, plus generation defaults — so the bundled model's small bilingual
+  text encoder plugs in without code changes::
 
       {"transformer": {"path": "transformer"},
        "vae": {"path": "vae/vae_v2.safetensors", "config": "tiny"},
@@ -14,101 +14,108 @@ Folder layouts (``TextToVideoPipeline.from_pretrained(DIR)``):
        "defaults": {"num_frames": 17, "height": 256, "width": 256, "steps": 30, "cfg": 6.0, "shift": 7.0,
                     "fps": 25, "positive_suffix": "", "negative_prompt": ""}}
 
-  Every key is optional; missing ones take the official values. ``class`` is ``module:Class`` of an
-  installed package (nothing is imported from the model folder); the class must have ``from_pretrained``.
+  Every key is optional; missing ones take the official values. A model folder is data: nothing in it is
+  imported or run (:mod:`stepvid.model_folder` has the rules and the allow-list).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
+import logging
+import math
 import os
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import torch
 
-from stepvid.checkpoints import empty_weights, load_sharded_safetensors, read_config_json
-from stepvid.diffusion.sampler import (
-    NEGATIVE_PROMPT,
-    POSITIVE_SUFFIX,
-    flow_schedule,
-    initial_noise,
-    sample_euler,
+from stepvid.diffusion.sampler import flow_schedule, initial_noise, sample_euler
+from stepvid.model_folder import (
+    DESCRIPTION_FILE,
+    GenerationDefaults,
+    ModelPlan,
+    check_fit,
+    dit_config_from_json,
+    load_transformer,
+    plan_model,
 )
 from stepvid.models.text.base import TextEmbeddings, TextEncoder
-from stepvid.models.vae import to_uint8
+from stepvid.models.vae import nearest_multiples, to_uint8
+
+log = logging.getLogger("stepvid.pipeline")
 
 __all__ = [
+    "DESCRIPTION_FILE",
     "GenerationDefaults",
     "TextToVideoPipeline",
     "check_generation_args",
     "crop_540x960",
+    "cut_message",
     "dit_config_from_json",
     "load_transformer",
     "postprocess_video",
+    "resolve_device",
 ]
 
-DESCRIPTION_FILE = "stepvid.json"
 FRAMES_PER_CHUNK = 17  # VAE: 17 pixel frames <-> 3 latent frames per independent chunk (spec §3.7)
 LATENTS_PER_CHUNK = 3
 Offload = Literal["none", "text", "model"]
 
 
-@dataclass
-class GenerationDefaults:
-    """Per-model generation defaults (official values unless ``stepvid.json`` says otherwise)."""
-
-    num_frames: int = 204
-    height: int = 544
-    width: int = 992
-    steps: int = 50
-    cfg: float = 9.0
-    shift: float = 13.0
-    fps: float = 25.0
-    positive_suffix: str = POSITIVE_SUFFIX
-    negative_prompt: str = NEGATIVE_PROMPT
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], source: str = "defaults") -> GenerationDefaults:
-        known = {f.name for f in fields(cls)}
-        bad = sorted(set(d) - known)
-        if bad:
-            raise ValueError(f"{source}: unknown generation default(s) {bad}; valid: {sorted(known)}")
-        return cls(**d)
-
-
 # ------------------------------------------------------------------------------------------------ checks
 
 
-def _nearest(n: int, step: int) -> str:
-    lo, hi = n // step * step, (n // step + 1) * step
-    return " or ".join(str(v) for v in (lo, hi) if v > 0)
+MAX_STEPS = 10_000  # far past where more Euler steps change a flow sample; a typo guard, not a quality limit
+
+
+def _is_integral(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer)) and not isinstance(v, bool) and float(v).is_integer()
 
 
 def check_generation_args(
-    prompt: str, num_frames: int, height: int, width: int, steps: int, spatial: int = 16
+    prompt: str,
+    num_frames: int,
+    height: int,
+    width: int,
+    steps: int,
+    spatial: int = 16,
+    *,
+    cfg: float | Sequence[float] | None = None,
+    shift: float | None = None,
 ) -> None:
-    """Raise ValueError naming the problem for inputs the model cannot generate."""
+    """Raise ValueError naming the problem (and the nearest valid values) for inputs the model cannot
+    generate: an empty prompt, sizes that are not positive multiples of ``spatial``, a frame count that does
+    not fit the 17-frame chunking, steps outside 1..MAX_STEPS, a non-finite or negative ``cfg``, a
+    ``shift`` that is not a finite number > 0."""
     if not isinstance(prompt, str) or not prompt.strip():
         raise ValueError("prompt is empty; describe the video to generate")
     for name, v in (("height", height), ("width", width)):
-        if int(v) != v or v < spatial or v % spatial:
-            raise ValueError(
-                f"{name} {v} is not a positive multiple of {spatial} (nearest: {_nearest(int(v), spatial)})"
-            )
-    if int(num_frames) != num_frames or num_frames < 1 or (num_frames != 1 and num_frames % FRAMES_PER_CHUNK):
+        if not _is_integral(v) or v < spatial or v % spatial:
+            near = f" (nearest: {nearest_multiples(int(v), spatial)})" if _is_integral(v) else ""
+            raise ValueError(f"{name} {v} is not a positive multiple of {spatial}{near}")
+    if not _is_integral(num_frames) or num_frames < 1 or (num_frames != 1 and num_frames % FRAMES_PER_CHUNK):
+        near = nearest_multiples(int(num_frames), FRAMES_PER_CHUNK) if _is_integral(num_frames) else ""
+        if _is_integral(num_frames) and num_frames < FRAMES_PER_CHUNK:
+            near = f"1 or {near}"
         raise ValueError(
             f"num_frames {num_frames} does not fit the {FRAMES_PER_CHUNK}-frame chunking; use 1 (an image) or a "
-            f"multiple of {FRAMES_PER_CHUNK} (nearest: {_nearest(int(num_frames), FRAMES_PER_CHUNK)})"
+            f"multiple of {FRAMES_PER_CHUNK}" + (f" (nearest: {near})" if near else "")
         )
-    if int(steps) != steps or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1; got {steps}")
+    if not _is_integral(steps) or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be an integer from 1 to {MAX_STEPS:,}; got {steps}")
+    scales = [] if cfg is None else [cfg] if isinstance(cfg, (int, float)) else list(cfg)
+    for c in scales:
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c) or c < 0:
+            raise ValueError(f"cfg must be a finite number >= 0 (1 = no guidance); got {c}")
+    if shift is not None and (
+        isinstance(shift, bool)
+        or not isinstance(shift, (int, float))
+        or not math.isfinite(shift)
+        or shift <= 0
+    ):
+        raise ValueError(f"shift must be a finite number > 0; got {shift}")
 
 
 def num_latent_frames(num_frames: int) -> int:
@@ -146,73 +153,6 @@ def crop_540x960(frames: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------------ loading
 
-_OFFICIAL_DIT_FIELDS_WITHOUT_EFFECT = {"dropout", "norm_type", "norm_elementwise_affine", "attention_type"}
-
-
-def dit_config_from_json(raw: dict[str, Any], source: str = "config.json"):
-    """DiTConfig from a released ``transformer/config.json`` (official field names; stepvid's extra
-    DiTConfig fields are accepted too). ``use_additional_conditions`` maps to the TI2V motion-score embedder."""
-    from stepvid.models.dit import DiTConfig
-
-    known = {f.name for f in fields(DiTConfig)}
-    kw: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key.startswith("_") or key in _OFFICIAL_DIT_FIELDS_WITHOUT_EFFECT:
-            continue
-        if key == "use_additional_conditions":
-            kw["motion_score_embedder"] = bool(value)
-        elif key in known:
-            kw[key] = value
-        else:
-            warnings.warn(f"{source}: ignoring unknown DiT config field {key!r}", stacklevel=2)
-    if kw.get("out_channels") is None:
-        kw["out_channels"] = kw.get("in_channels", DiTConfig.in_channels)
-    if raw.get("use_additional_conditions") and "motion_score_embedder" not in raw:
-        # Official TI2V configs state the latent channels (64); the patch embed takes latents and the
-        # condition latents concatenated, so its input is twice that.
-        kw["in_channels"] = 2 * kw.get("in_channels", DiTConfig.in_channels)
-    try:
-        return DiTConfig(**kw)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{source}: invalid DiT config: {exc}") from exc
-
-
-def load_transformer(
-    folder: str | os.PathLike, device: torch.device | str = "cpu", dtype: torch.dtype | None = None
-):
-    """Frozen StepVideoDiT from a ``transformer/`` folder (config.json + sharded safetensors + index)."""
-    from stepvid.models.dit import StepVideoDiT
-
-    folder = Path(folder)
-    cfg_file = folder / "config.json"
-    cfg = dit_config_from_json(read_config_json(cfg_file, "transformer config"), str(cfg_file))
-    with empty_weights():
-        model = StepVideoDiT(cfg)
-    load_sharded_safetensors(model, folder, device=device, dtype=dtype, strict=True)
-    return model.eval().requires_grad_(False)
-
-
-def _import(spec: str) -> Any:
-    module, _, name = spec.partition(":")
-    if not module or not name:
-        raise ValueError(f"component class must be 'package.module:Class'; got {spec!r}")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise ValueError(f"cannot import component class {spec!r}: {exc}") from exc
-
-
-def _call_from_pretrained(cls: Any, path: Path, **kwargs: Any) -> Any:
-    """``cls.from_pretrained(path, **kwargs)``, passing only the keyword arguments it accepts."""
-    fn = getattr(cls, "from_pretrained", None)
-    if fn is None:
-        raise ValueError(f"{cls.__name__} has no from_pretrained(); cannot load it from {path}")
-    params = inspect.signature(fn).parameters
-    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        kwargs = {k: v for k, v in kwargs.items() if k in params}
-    return fn(path, **kwargs)
-
-
 def _move(obj: Any, device: torch.device) -> None:
     if hasattr(obj, "to"):
         obj.to(device)
@@ -241,6 +181,60 @@ def parse_dtype(name: str | torch.dtype | None, device: torch.device) -> torch.d
 
 def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+_DEVICE_FORMS = "cpu, cuda, cuda:N (N = 0 .. number of GPUs - 1), mps (Apple GPUs)"
+
+
+def resolve_device(spec: torch.device | str | None) -> torch.device:
+    """A device this machine has: None → :func:`default_device`, else ``cpu``, ``cuda``, ``cuda:N``,
+    ``mps``.
+    ValueError, listing the valid forms, for anything else, for CUDA without a usable GPU, and for a GPU
+    index past the last one."""
+    if spec is None:
+        return default_device()
+    try:
+        device = torch.device(spec)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(f"invalid device {str(spec)!r}; valid forms: {_DEVICE_FORMS}") from None
+    if device.type == "cpu":
+        return torch.device("cpu")
+    if device.type == "mps":
+        if not torch.backends.mps.is_available():
+            raise ValueError(f"device {str(spec)!r} requested but this machine has no usable MPS device; "
+                             "use --device cpu")
+        return device
+    if device.type != "cuda":
+        raise ValueError(f"device {str(spec)!r} is not supported; valid forms: {_DEVICE_FORMS}")
+    if not torch.cuda.is_available():
+        why = "this torch build has no CUDA" if torch.version.cuda is None else "no CUDA GPU is visible"
+        raise ValueError(f"device {str(spec)!r} requested but {why}; use --device cpu")
+    n = torch.cuda.device_count()
+    if device.index is not None and device.index >= n:
+        raise ValueError(f"device {str(spec)!r} does not exist: this machine has {n} CUDA device(s), "
+                         f"cuda:0 .. cuda:{n - 1}")
+    return device
+
+
+# ------------------------------------------------------------------------------------------- prompt length
+
+
+def cut_message(encoder: Any, prompt: str, what: str = "prompt") -> str | None:
+    """One warning line saying how much of ``prompt`` the encoder's streams would cut, or None.
+
+    Text encoders may define ``overflow(prompt) -> {stream: (tokens_in_prompt, tokens_kept)}`` listing only
+    the streams that would cut the prompt (an empty dict when nothing is cut); encoders without it are
+    never reported."""
+    overflow = getattr(encoder, "overflow", None)
+    if overflow is None:
+        return None
+    cut = overflow(prompt)
+    if not cut:
+        return None
+    streams = ", ".join(
+        f"{name} stream keeps {kept:,} of {total:,} tokens" for name, (total, kept) in cut.items()
+    )
+    return f"warning: {what} cut to fit the text encoder: {streams}"
 
 
 # ------------------------------------------------------------------------------------------------ pipeline
@@ -304,78 +298,42 @@ class TextToVideoPipeline:
         the text encoder's output). text_encoder: use this encoder instead of loading one.
         transformer_path: a DiT folder (or a release root holding ``transformer/``) replacing the model's own,
         e.g. the Turbo release, which ships only a DiT and reuses the base model's VAE and text encoders.
+        The folder is checked first (:func:`stepvid.model_folder.plan_model`: allow-listed classes, every
+        weight header, configs that fit together), so a bad folder fails before any weights are read.
         """
-        root = Path(path)
-        if not root.is_dir():
-            raise FileNotFoundError(f"model folder not found: {root}")
-        device = torch.device(device) if device is not None else default_device()
+        plan = plan_model(path, transformer_path, with_text_encoder=text_encoder is None)
+        return cls.from_plan(plan, device=device, dtype=dtype, offload=offload, text_encoder=text_encoder)
+
+    @classmethod
+    def from_plan(
+        cls,
+        plan: ModelPlan,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | str | None = None,
+        offload: Offload = "none",
+        text_encoder: TextEncoder | None = None,
+    ) -> TextToVideoPipeline:
+        """Load the components of a checked model folder (see :meth:`from_pretrained`)."""
+        if offload not in ("none", "text", "model"):
+            raise ValueError(f"offload must be 'none', 'text' or 'model'; got {offload!r}")
+        device = resolve_device(device)
         dtype = parse_dtype(dtype, device)
-        desc: dict[str, Any] = {}
-        if (root / DESCRIPTION_FILE).is_file():
-            desc = read_config_json(root / DESCRIPTION_FILE, "model description")
-        elif not (root / "transformer").is_dir():
-            raise FileNotFoundError(
-                f"{root} is not a stepvid model folder: it has neither {DESCRIPTION_FILE} nor a transformer/ folder"
-            )
-        unknown = sorted(
-            set(desc) - {"transformer", "vae", "text_encoder", "defaults", "format", "name", "notes"}
-        )
-        if unknown:
-            raise ValueError(f"{root / DESCRIPTION_FILE}: unknown section(s) {unknown}")
         load_device = torch.device("cpu") if offload == "model" else device
-        # Resolve everything cheap first, so a bad description fails before any weights are read.
-        defaults = GenerationDefaults.from_dict(
-            desc.get("defaults", {}), f"{root / DESCRIPTION_FILE}: defaults"
-        )
-        t_spec = {"path": "transformer", **desc.get("transformer", {})}
-        if transformer_path is not None:
-            tp = Path(transformer_path)
-            tp = (
-                tp / "transformer"
-                if not (tp / "config.json").is_file() and (tp / "transformer").is_dir()
-                else tp
-            )
-            if not (tp / "config.json").is_file():
-                raise FileNotFoundError(f"transformer folder {tp} has no config.json")
-            t_spec = {**t_spec, "path": tp.resolve()}
-        v_spec = {
-            "class": "stepvid.models.vae:VideoVAE",
-            "path": "vae/vae_v2.safetensors",
-            **desc.get("vae", {}),
-        }
-        e_spec = {
-            "class": "stepvid.models.text.step_video:StepVideoTextEncoder",
-            "path": ".",
-            **desc.get("text_encoder", {}),
-        }
-        t_cls = _import(t_spec["class"]) if "class" in t_spec else None
-        v_cls = _import(v_spec["class"])
-        e_cls = _import(e_spec["class"]) if text_encoder is None else None
-
-        if t_cls is not None:
-            transformer = _call_from_pretrained(
-                t_cls, root / t_spec["path"], device=load_device, dtype=dtype, **t_spec.get("kwargs", {})
-            )
-        else:
-            transformer = load_transformer(root / t_spec["path"], device=load_device, dtype=dtype)
-
-        vae_kwargs = dict(v_spec.get("kwargs", {}))
-        if "config" in v_spec:  # a preset name; by default the architecture comes from the file
-            vae_kwargs["config"] = v_spec["config"]
-        vae = _call_from_pretrained(
-            v_cls, root / v_spec["path"], device=load_device, dtype=dtype, **vae_kwargs
-        )
-        vae.eval().requires_grad_(False)
-
+        transformer = plan.components["transformer"].load(load_device, dtype)
+        vae = plan.components["vae"].load(load_device, dtype)
         if text_encoder is None:
             text_device = torch.device("cpu") if offload in ("text", "model") else device
-            text_encoder = _call_from_pretrained(
-                e_cls, root / e_spec["path"], device=text_device, dtype=dtype, **e_spec.get("kwargs", {})
-            )
+            text_encoder = plan.components["text_encoder"].load(text_device, dtype)
         if not isinstance(text_encoder, TextEncoder):
             raise TypeError(f"{type(text_encoder).__name__} does not implement the TextEncoder protocol")
         return cls(
-            transformer, vae, text_encoder, device=device, dtype=dtype, defaults=defaults, offload=offload
+            transformer,
+            vae,
+            text_encoder,
+            device=device,
+            dtype=dtype,
+            defaults=plan.defaults,
+            offload=offload,
         )
 
     def _check_compatible(self) -> None:
@@ -383,22 +341,19 @@ class TextToVideoPipeline:
         vcfg = getattr(self.vae, "config", None)
         if cfg is None or vcfg is None:
             return
-        if cfg.in_channels != vcfg.z_channels or cfg.out_channels != vcfg.z_channels:
-            raise ValueError(
-                f"DiT in/out channels {cfg.in_channels}/{cfg.out_channels} do not match the VAE's "
-                f"{vcfg.z_channels} latent channels"
-            )
-        llm_dim, clip_dim = cfg.caption_channels
         enc = self.text_encoder
-        if (getattr(enc, "llm_dim", llm_dim), getattr(enc, "clip_dim", clip_dim)) != (llm_dim, clip_dim):
-            raise ValueError(
-                f"text encoder dims (llm {enc.llm_dim}, clip {enc.clip_dim}) do not match the DiT's "
-                f"caption_channels {list(cfg.caption_channels)}"
-            )
+        dims = (getattr(enc, "llm_dim", None), getattr(enc, "clip_dim", None))
+        check_fit(cfg.in_channels, cfg.out_channels, cfg.caption_channels, vcfg.z_channels,
+                  None if None in dims else dims)
 
     @property
     def spatial_factor(self) -> int:
         return int(getattr(getattr(self.vae, "config", None), "spatial_ratio", 16))
+
+    @property
+    def size_multiple(self) -> int:
+        """Heights and widths must be multiples of this: the VAE's spatial ratio x the DiT's patch size."""
+        return self.spatial_factor * int(getattr(getattr(self.transformer, "config", None), "patch_size", 1))
 
     @property
     def latent_channels(self) -> int:
@@ -417,6 +372,18 @@ class TextToVideoPipeline:
                     torch.cuda.empty_cache()
 
     # -- stages -----------------------------------------------------------------------------------------
+    def warn_if_cut(self, prompts: Sequence[str], negative_prompt: str | None) -> list[str]:
+        """Log one warning line per prompt (and for the negative prompt) that the text encoder would cut,
+        if it can tell (:func:`cut_message`); returns the lines."""
+        lines = []
+        texts = [*(("prompt", p) for p in dict.fromkeys(prompts)), ("negative prompt", negative_prompt)]
+        for what, text in texts:
+            msg = cut_message(self.text_encoder, text, what) if text is not None else None
+            if msg:
+                log.warning(msg)
+                lines.append(msg)
+        return lines
+
     def encode_prompt(self, prompt: str, negative_prompt: str | None, guided: bool) -> TextEmbeddings:
         """Text batch ``[prompt, negative_prompt]`` (conditional first, spec §4.2), or ``[prompt]`` when
         unguided, in the DiT's dtype on ``device``."""
@@ -549,6 +516,7 @@ class TextToVideoPipeline:
             raise ValueError(
                 f"--crop-540x960 needs frames at least 540 pixels on the short side; got {r.height}x{r.width}"
             )
+        self.warn_if_cut([prompt + r.suffix], r.negative if r.guided else None)
         emb = self.encode_prompt(prompt + r.suffix, r.negative, r.guided)
         latents = self.prepare_latents(r.num_frames, r.height, r.width, seed, official_noise)
         latents = self.denoise(
@@ -596,6 +564,7 @@ class TextToVideoPipeline:
             raise ValueError(f"need one seed per prompt; got {len(prompts)} prompts and {len(seeds)} seeds")
         r = self._settings(prompts, num_frames, height, width, steps, cfg, shift, cfg_decay,
                            positive_suffix, negative_prompt)
+        self.warn_if_cut([p + r.suffix for p in prompts], r.negative if r.guided else None)
         emb = self.encode_prompts([p + r.suffix for p in prompts], r.negative, r.guided)
         latents = torch.cat([self.prepare_latents(r.num_frames, r.height, r.width, s) for s in seeds])
         latents = self.denoise(
@@ -633,7 +602,8 @@ class TextToVideoPipeline:
             negative=d.negative_prompt if negative_prompt is None else negative_prompt,
         )
         for prompt in prompts:
-            check_generation_args(prompt, r.num_frames, r.height, r.width, r.steps, self.spatial_factor)
+            check_generation_args(prompt, r.num_frames, r.height, r.width, r.steps, self.size_multiple,
+                                  cfg=r.cfg, shift=r.shift)
         r.guided = not (isinstance(r.cfg, (int, float)) and r.cfg == 1.0 and not cfg_decay)
         return r
 

@@ -9,13 +9,15 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["bundled_model_dir", "inspect_preset", "register"]
+__all__ = ["bundled_model_dir", "check_output_path", "inspect_preset", "register"]
 
 _RANDOM_TINY_DEFAULTS = {"num_frames": 17, "height": 64, "width": 64, "steps": 10, "cfg": 5.0, "shift": 7.0}
 
@@ -25,8 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "generate",
         help="generate a video from a text prompt",
         description="Generate a video from a text prompt with a Step-Video checkpoint folder (official layout "
-        "or one described by stepvid.json). Unset sampling options take the model's defaults, then --preset.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        "or one described by stepvid.json). Unset sampling options take the model's defaults, then --preset. "
+        "Everything (flags, output path, the model folder, the memory the run needs) is checked before the "
+        "weights are loaded.",
     )
     g.add_argument("prompt", help="what the video should show (Chinese or English)")
     g.add_argument(
@@ -42,61 +45,80 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="use this DiT folder instead of MODEL/transformer (e.g. the Turbo release, which ships "
         "only a DiT; combine with --preset turbo)",
     )
-    g.add_argument("-o", "--output", default=None, help="output .mp4 or .gif (default: stepvid-<seed>.mp4)")
     g.add_argument(
-        "--frames", type=int, default=None, help="frame count: 1 or a multiple of 17 (model default)"
+        "-o", "--output", metavar="FILE", default=None,
+        help="output .mp4 or .gif (default: stepvid-SEED.mp4); an existing file is replaced atomically",
     )
-    g.add_argument("--height", type=int, default=None, help="multiple of 16 (model default)")
-    g.add_argument("--width", type=int, default=None, help="multiple of 16 (model default)")
+    g.add_argument(
+        "--frames", type=int, default=None, help="frame count: 1 or a multiple of 17 (default: the model's)"
+    )
+    g.add_argument("--height", type=int, default=None, help="a multiple of 16 (default: the model's)")
+    g.add_argument("--width", type=int, default=None, help="a multiple of 16 (default: the model's)")
     g.add_argument(
         "--preset",
         choices=["base", "turbo"],
         default=None,
-        help="sampler settings: base = 50 steps, CFG 9, shift 13; turbo = 15 steps, CFG 5, shift 17",
+        help="sampler settings: base = 50 steps, CFG 9, shift 13; turbo = 15 steps, CFG 5, shift 17 "
+        "(default: the model's)",
     )
-    g.add_argument("--steps", type=int, default=None, help="Euler steps")
-    g.add_argument("--cfg", type=float, default=None, help="classifier-free guidance scale (1 = off)")
+    g.add_argument("--steps", type=int, default=None, help="Euler steps (default: the model's, official 50)")
+    g.add_argument(
+        "--cfg", type=float, default=None,
+        help="classifier-free guidance scale, 1 = off (default: the model's, official 9)",
+    )
     g.add_argument(
         "--cfg-decay",
         action="store_true",
         help="the Turbo report's linearly decaying CFG: max(cfg - 9 tau (cfg - 1), 1)",
     )
-    g.add_argument("--shift", type=float, default=None, help="time shift of the flow schedule")
     g.add_argument(
-        "--seed", type=int, default=1234, help="initial-noise seed (same seed, same video on any device)"
+        "--shift",
+        type=float,
+        default=None,
+        help="time shift of the flow schedule (default: the model's, official 13)",
     )
-    g.add_argument("--negative", default=None, help="negative prompt (model default: the official one)")
+    g.add_argument(
+        "--seed", type=int, default=1234,
+        help="initial-noise seed; the same seed gives the same video on any device (default: 1234)",
+    )
+    g.add_argument(
+        "--negative", default=None, help="negative prompt (default: the model's; official: §4.1's)"
+    )
     g.add_argument(
         "--positive-suffix",
         default=None,
-        help="text appended to the prompt (model default: the official magic words; '' for none)",
+        help="text appended to the prompt (default: the model's; official: the magic words; '' for none)",
     )
-    g.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
+    g.add_argument(
+        "--device", default=None, help="cpu, cuda or cuda:N (default: cuda if available, else cpu)"
+    )
     g.add_argument(
         "--dtype",
         default="auto",
         choices=["auto", "bf16", "fp16", "fp32"],
-        help="model dtype; auto = bf16 on CUDA, fp32 on CPU",
+        help="model dtype; auto = bf16 on CUDA, fp32 on CPU (default: auto)",
     )
     g.add_argument(
         "--offload",
         default="none",
         choices=["none", "text", "model"],
-        help="keep the text encoder (text) or every component (model) on the CPU while idle",
+        help="keep the text encoder (text) or every component (model) on the CPU while idle (default: none)",
     )
     g.add_argument(
         "--vae-tile",
         type=int,
         default=None,
         metavar="PIXELS",
-        help="decode in spatial tiles of this size (multiple of 16) to save memory",
+        help="decode in spatial tiles of this size (a multiple of 16) to save memory (default: whole frames)",
     )
     g.add_argument(
         "--crop-540x960",
         action="store_true",
         help="official centre crop to 540x960 (landscape) / 960x540 (portrait)",
     )
-    g.add_argument("--fps", type=float, default=None, help="output frame rate (model default, official 25)")
+    g.add_argument(
+        "--fps", type=float, default=None, help="output frame rate (default: the model's, official 25)"
+    )
     g.add_argument(
         "--official-noise",
         action="store_true",
@@ -155,16 +177,86 @@ def _warn(msg: str) -> None:
     print(f"{bar}\n{msg}\n{bar}", file=sys.stderr)
 
 
-def _generate(args: argparse.Namespace) -> int:
+OUTPUT_SUFFIXES = (".mp4", ".gif")
+SEEDS = (-(2**63), 2**64 - 1)  # what torch.Generator.manual_seed accepts
+
+
+def check_output_path(out: Path) -> bool:
+    """Refuse, before any generation, an output that could not be written: a wrong extension, a directory,
+    a path under a file, a folder that cannot be written (probed with a temporary file in the nearest
+    existing folder; missing folders below it are created when the video is written). Returns whether
+    ``out`` exists (it will be replaced atomically)."""
     from stepvid.cli import CLIError
-    from stepvid.diffusion.sampler import sampler_preset
-    from stepvid.pipeline import check_generation_args
 
-    out = Path(args.output or f"stepvid-{args.seed}.mp4")
-    if out.suffix.lower() not in (".mp4", ".gif"):
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
         raise CLIError(f"output {out} must end in .mp4 or .gif")
+    if out.is_dir():
+        raise CLIError(f"output {out} is a directory; give a file name ending in .mp4 or .gif")
+    folder = out.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise CLIError(f"cannot write {out}: {folder} is a file, not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".stepvid-write-test.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise CLIError(f"cannot write {out}: folder {folder} is not writable ({exc.strerror})") from None
+    return out.exists()
 
-    # Fail on bad flags before loading tens of GB (unset values are checked later against the model defaults).
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """The flags check_generation_args does not cover (seed range, fps, tile size)."""
+    from stepvid.cli import CLIError
+
+    if not SEEDS[0] <= args.seed <= SEEDS[1]:
+        raise CLIError(f"--seed must be an integer from {SEEDS[0]} to {SEEDS[1]}; got {args.seed}")
+    if args.fps is not None and not (math.isfinite(args.fps) and args.fps > 0):
+        raise CLIError(f"--fps must be a number > 0; got {args.fps}")
+    if args.vae_tile is not None and (args.vae_tile < 16 or args.vae_tile % 16):
+        raise CLIError(f"--vae-tile must be a positive multiple of 16 pixels; got {args.vae_tile}")
+
+
+@dataclass
+class _Run:
+    """One generation's resolved settings: flags, else --preset, else the model's defaults."""
+
+    frames: int
+    height: int
+    width: int
+    steps: int
+    cfg: float
+    shift: float
+    fps: float
+
+    @classmethod
+    def resolve(cls, args: argparse.Namespace, defaults, preset) -> _Run:
+        def pick(flag, field, default):  # explicit flag, else the --preset value, else the model's default
+            if flag is not None:
+                return flag
+            return getattr(preset, field) if preset is not None else default
+
+        d = defaults
+        return cls(
+            frames=d.num_frames if args.frames is None else args.frames,
+            height=d.height if args.height is None else args.height,
+            width=d.width if args.width is None else args.width,
+            steps=pick(args.steps, "steps", d.steps),
+            cfg=pick(args.cfg, "cfg", d.cfg),
+            shift=pick(args.shift, "shift", d.shift),
+            fps=d.fps if args.fps is None else args.fps,
+        )
+
+    def guided(self, cfg_decay: bool) -> bool:
+        return not (self.cfg == 1.0 and not cfg_decay)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from stepvid.diffusion.sampler import sampler_preset
+    from stepvid.pipeline import check_generation_args, resolve_device
+
+    # Fail on bad flags before reading anything (unset values are checked below against the model defaults).
     def given(value, placeholder):
         return placeholder if value is None else value
 
@@ -174,7 +266,13 @@ def _generate(args: argparse.Namespace) -> int:
         given(args.height, 16),
         given(args.width, 16),
         given(args.steps, 1),
+        cfg=args.cfg,
+        shift=args.shift,
     )
+    _check_flags(args)
+    out = Path(args.output or f"stepvid-{args.seed}.mp4")
+    replacing = check_output_path(out)
+    device = resolve_device(args.device)
     with contextlib.ExitStack() as stack:
         model_dir = Path(args.model) if args.model else bundled_model_dir()
         if args.model is None and model_dir is None:
@@ -186,61 +284,57 @@ def _generate(args: argparse.Namespace) -> int:
             model_dir = _random_tiny_model(
                 Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="stepvid-")))
             )
-        if not model_dir.is_dir():
-            raise CLIError(f"model folder not found: {model_dir}")
-        return _run_generation(args, model_dir, out, sampler_preset(args.preset) if args.preset else None)
+        return _run_generation(args, model_dir, out, replacing, device,
+                               sampler_preset(args.preset) if args.preset else None)
 
 
-def _run_generation(args: argparse.Namespace, model_dir: Path, out: Path, preset) -> int:
-    import torch
-
-    from stepvid.pipeline import TextToVideoPipeline
+def _run_generation(
+    args: argparse.Namespace, model_dir: Path, out: Path, replacing: bool, device, preset
+) -> int:
+    from stepvid.cli import CLIError
+    from stepvid.generation_memory import check_generation_memory, format_bytes
+    from stepvid.model_folder import plan_model
+    from stepvid.pipeline import TextToVideoPipeline, check_generation_args, parse_dtype
     from stepvid.video import write_gif, write_video
 
-    device = torch.device(args.device) if args.device else None
+    if not model_dir.is_dir():
+        raise CLIError(f"model folder not found: {model_dir}")
     t0 = time.perf_counter()
-    pipe = TextToVideoPipeline.from_pretrained(
-        model_dir,
-        device=device,
-        dtype=None if args.dtype == "auto" else args.dtype,
-        offload=args.offload,
-        transformer_path=args.transformer,
-    )
+    plan = plan_model(model_dir, args.transformer)  # every header and config, no tensor data
+    run = _Run.resolve(args, plan.defaults, preset)
+    check_generation_args(args.prompt, run.frames, run.height, run.width, run.steps, plan.size_multiple,
+                          cfg=run.cfg, shift=run.shift)
+    if not (math.isfinite(run.fps) and run.fps > 0):
+        raise CLIError(f"fps must be > 0; got {run.fps}")
+    if args.crop_540x960 and min(run.height, run.width) < 540:
+        raise CLIError(f"--crop-540x960 needs frames at least 540 pixels on the short side; got "
+                       f"{run.height}x{run.width}")
+    r = plan.vae_config.spatial_ratio
+    if args.vae_tile is not None and args.vae_tile % r:
+        raise CLIError(f"--vae-tile must be a multiple of this VAE's {r} pixels; got {args.vae_tile}")
+    dtype = parse_dtype(None if args.dtype == "auto" else args.dtype, device)
+    est = check_generation_memory(plan, run.frames, run.height, run.width, run.guided(args.cfg_decay), device,
+                                  dtype, args.offload, args.vae_tile)
+    need = est.device_peak(device.type, args.offload)
+    pipe = TextToVideoPipeline.from_plan(plan, device=device, dtype=dtype, offload=args.offload)
     t_load = time.perf_counter() - t0
-
-    d = pipe.defaults
-
-    def pick(flag, field, default):  # explicit flag, else the --preset value, else the model's default
-        if flag is not None:
-            return flag
-        return getattr(preset, field) if preset is not None else default
-
-    steps, cfg, shift = (
-        pick(args.steps, "steps", d.steps),
-        pick(args.cfg, "cfg", d.cfg),
-        pick(args.shift, "shift", d.shift),
-    )
-    frames_n, h, w = (
-        d.num_frames if args.frames is None else args.frames,
-        d.height if args.height is None else args.height,
-        d.width if args.width is None else args.width,
-    )
     print(
         f"stepvid generate: {model_dir} on {pipe.device} ({str(pipe.dtype).removeprefix('torch.')}), "
-        f"{frames_n} frames {w}x{h}, {steps} steps, cfg {cfg:g}{' (decaying)' if args.cfg_decay else ''}, "
-        f"shift {shift:g}, seed {args.seed}",
+        f"{run.frames} frames {run.width}x{run.height}, {run.steps} steps, cfg {run.cfg:g}"
+        f"{' (decaying)' if args.cfg_decay else ''}, shift {run.shift:g}, seed {args.seed}; "
+        f"estimated peak memory {format_bytes(need)}",
         file=sys.stderr,
     )
     t1 = time.perf_counter()
     frames = pipe(
         args.prompt,
         args.negative,
-        num_frames=frames_n,
-        height=h,
-        width=w,
-        steps=steps,
-        cfg=cfg,
-        shift=shift,
+        num_frames=run.frames,
+        height=run.height,
+        width=run.width,
+        steps=run.steps,
+        cfg=run.cfg,
+        shift=run.shift,
         seed=args.seed,
         cfg_decay=args.cfg_decay,
         positive_suffix=args.positive_suffix,
@@ -251,14 +345,12 @@ def _run_generation(args: argparse.Namespace, model_dir: Path, out: Path, preset
         progress=True,
     )
     t_gen = time.perf_counter() - t1
-    fps = d.fps if args.fps is None else args.fps
-    if fps <= 0:
-        raise ValueError(f"--fps must be > 0; got {fps}")
-    (write_gif if out.suffix.lower() == ".gif" else write_video)(out, frames, fps=fps)
+    (write_gif if out.suffix.lower() == ".gif" else write_video)(out, frames, fps=run.fps)
     size = out.stat().st_size
     print(
-        f"wrote {out} — {frames.shape[0]} frames, {frames.shape[2]}x{frames.shape[1]} @ {fps:g} fps, "
-        f"{size / 1024:.1f} KiB; load {t_load:.1f} s, generation {t_gen:.1f} s"
+        f"wrote {out}{' (replaced the existing file)' if replacing else ''} — {frames.shape[0]} frames, "
+        f"{frames.shape[2]}x{frames.shape[1]} @ {run.fps:g} fps, {size / 1024:.1f} KiB; load {t_load:.1f} s, "
+        f"generation {t_gen:.1f} s"
     )
     return 0
 

@@ -45,8 +45,12 @@ class atomic_path:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
-            os.chmod(self.tmp, _file_mode())
-            os.replace(self.tmp, self.path)
+            try:
+                os.chmod(self.tmp, _file_mode())
+                os.replace(self.tmp, self.path)
+            except BaseException:  # e.g. the target is a directory: leave no temporary file behind
+                self.tmp.unlink(missing_ok=True)
+                raise
         else:
             self.tmp.unlink(missing_ok=True)
 

@@ -284,3 +284,37 @@ def test_a_crashed_writes_temp_file_is_not_a_shard(tmp_path):
     model = _reference(1)
     load_weights(model, tmp_path)
     assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), ref.state_dict().values()))
+
+
+def _header_file(path: Path, header) -> Path:
+    """A file whose safetensors header is ``header`` (any JSON) followed by 16 data bytes."""
+    raw = json.dumps(header).encode()
+    path.write_bytes(len(raw).to_bytes(8, "little") + raw + b"\0" * 16)
+    return path
+
+
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        (["not", "an", "object"], r"header is not a JSON object"),
+        ({"w": {"dtype": "F32", "shape": [4]}}, r"bad header entry for 'w'"),
+        ({"w": {"dtype": "F32", "shape": "four", "data_offsets": [0, 16]}}, r"bad header entry for 'w'"),
+        ({"w": {"dtype": "F32", "shape": [4], "data_offsets": [16, 0]}}, r"bad data offsets for 'w'"),
+        ({"__metadata__": ["x"], "w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}},
+         r"__metadata__ is not a JSON object"),
+    ],
+)
+def test_malformed_header_entries_name_the_file(tmp_path, header, message):
+    from stepvid.checkpoints import read_safetensors_metadata
+
+    path = _header_file(tmp_path / "odd.safetensors", header)
+    with pytest.raises(CheckpointError, match=rf"corrupt checkpoint file .*odd\.safetensors: {message}"):
+        read_safetensors_metadata(path)
+
+
+def test_metadata_round_trip(tmp_path):
+    from stepvid.checkpoints import read_safetensors_metadata
+
+    (path,) = save_sharded_safetensors({"w": torch.ones(3)}, tmp_path, metadata={"note": "hi"})
+    assert read_safetensors_metadata(path) == {"format": "pt", "note": "hi"}
+    assert read_safetensors_header(path)["w"].shape == (3,)

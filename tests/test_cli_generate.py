@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_generate_turbo_preset_gif(tiny_dir, tmp_path, capsys):
         (["--frames", "20"], "num_frames 20 does not fit the 17-frame chunking"),
         (["--frames", "0"], "num_frames 0 does not fit the 17-frame chunking"),
         (["--height", "40"], "height 40 is not a positive multiple of 16"),
-        (["--steps", "0"], "steps must be an integer >= 1"),
+        (["--steps", "0"], "steps must be an integer from 1 to 10,000"),
         (["-o", "x.avi"], "must end in .mp4 or .gif"),
     ],
 )
@@ -158,3 +159,158 @@ def test_inspect_counts_and_errors(capsys):
     capsys.readouterr()
     assert main(["inspect", "--preset", "nope"]) == 2
     assert "unknown preset 'nope'" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- checks before any generation
+
+
+@pytest.fixture(scope="module")
+def small_dir(tmp_path_factory):
+    """A tiny random stepvid.json model whose defaults make a 1-frame 32x32 one-step video (~1 s)."""
+    from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
+
+    defaults = {"num_frames": 1, "height": 32, "width": 32, "steps": 1, "positive_suffix": "", "negative_prompt": ""}
+    return write_tiny_small_model(tmp_path_factory.mktemp("small_cli"), seed=0, defaults=defaults)
+
+
+@pytest.fixture
+def no_loading(monkeypatch):
+    from stepvid.pipeline import TextToVideoPipeline
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("weights were loaded before the error")
+
+    monkeypatch.setattr(TextToVideoPipeline, "from_plan", refuse)
+
+
+def _error_line(capsys) -> str:
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("stepvid generate: error: "), lines
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--frames", "-17"], r"num_frames -17 .*\(nearest: 1 or 17\)$"),
+        (["--height", "-16"], r"height -16 is not a positive multiple of 16 \(nearest: 16\)$"),
+        (["--steps", "-3"], r"steps must be an integer from 1 to 10,000; got -3$"),
+        (["--cfg", "nan"], r"cfg must be a finite number >= 0 \(1 = no guidance\); got nan$"),
+        (["--cfg", "-1"], r"cfg must be a finite number >= 0"),
+        (["--shift", "0"], r"shift must be a finite number > 0; got 0.0$"),
+        (["--seed", str(2**64)], r"--seed must be an integer from -9223372036854775808 to 18446744073709551615"),
+        (["--fps", "0"], r"--fps must be a number > 0; got 0.0$"),
+        (["--fps", "inf"], r"--fps must be a number > 0; got inf$"),
+        (["--vae-tile", "100"], r"--vae-tile must be a positive multiple of 16 pixels; got 100$"),
+        (["--device", "gpu0"], r"invalid device 'gpu0'; valid forms: cpu, cuda, cuda:N \(N = 0 \.\. number of GPUs - 1\)"),
+        (["-o", "clip.webm"], r"output clip.webm must end in .mp4 or .gif$"),
+        ([""], r"prompt is empty"),
+    ],
+)
+def test_bad_values_are_one_line_before_the_model_is_read(tmp_path, capsys, flags, message):
+    import re
+
+    args = ["generate", "a cat", "--model", str(tmp_path / "no_such_model"), "-o", str(tmp_path / "o.mp4")]
+    if flags == [""]:
+        args[1] = "   "
+        flags = []
+    assert main([*args, *flags]) == 2  # never reached the missing model folder
+    assert re.search(message, _error_line(capsys))
+
+
+def test_cuda_devices_this_machine_lacks(tmp_path, capsys, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert main(["generate", "a cat", "--model", str(tmp_path), "--device", "cuda"]) == 2
+    line = _error_line(capsys)
+    assert "device 'cuda' requested but" in line and "use --device cpu" in line
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    assert main(["generate", "a cat", "--model", str(tmp_path), "--device", "cuda:2"]) == 2
+    assert "device 'cuda:2' does not exist: this machine has 2 CUDA device(s), cuda:0 .. cuda:1" in _error_line(capsys)
+
+
+def test_output_path_is_checked_before_generating(tmp_path, capsys):
+    missing = tmp_path / "no_such_model"  # the output error must come first
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    (tmp_path / "clips.mp4").mkdir()
+    cases = [
+        (a_file / "out.mp4", f"cannot write {a_file / 'out.mp4'}: {a_file} is a file, not a folder"),
+        (a_file / "sub" / "out.mp4", f"{a_file} is a file, not a folder"),
+        (tmp_path / "clips.mp4", f"output {tmp_path / 'clips.mp4'} is a directory"),
+    ]
+    if Path("/proc").is_dir():  # unwritable even for root
+        cases.append((Path("/proc/stepvid-out.mp4"), "cannot write /proc/stepvid-out.mp4: folder /proc is not writable"))
+    for out, message in cases:
+        assert main(["generate", "a cat", "--model", str(missing), "-o", str(out)]) == 2
+        assert message in _error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clips.mp4", "notes.txt"]  # no temporary files left
+
+
+def test_existing_output_is_replaced_and_said_so(small_dir, tmp_path, capsys):
+    out = tmp_path / "clip.mp4"
+    out.write_bytes(b"old")
+    assert main(["generate", "a cat", "--model", str(small_dir), "-o", str(out), "--device", "cpu"]) == 0
+    assert f"wrote {out} (replaced the existing file)" in capsys.readouterr().out
+    assert probe(out).num_frames == 1 and read_video(out).shape == (1, 32, 32, 3)
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]  # no temporary file left
+
+
+def test_sizes_that_cannot_fit_are_refused_with_the_numbers(small_dir, tmp_path, capsys, monkeypatch, no_loading):
+    import re
+
+    import stepvid.generation_memory as gm
+
+    out = tmp_path / "o.mp4"
+    args = ["generate", "a cat", "--model", str(small_dir), "-o", str(out), "--device", "cpu"]
+    assert main([*args, "--frames", "99994", "--height", "1024", "--width", "1024"]) == 2
+    line = _error_line(capsys)
+    assert re.search(r"99994 frames at 1024x1024 needs about [\d,.]+ GiB \(weights [\d,.]+ [MG]iB, DiT activations "
+                     r"[\d,.]+ GiB, VAE decode [\d,.]+ [MG]iB, decoded video [\d,.]+ GiB\) but this machine has "
+                     r"[\d,.]+ GiB of RAM available; try fewer frames or a smaller size", line), line
+    # the default size with (pretend) 1 MiB of RAM: refused with the estimate's own number
+    from stepvid.model_folder import plan_model
+
+    monkeypatch.setattr(gm, "_host_available", lambda: 2**20)
+    need = gm.estimate_generation_memory(plan_model(small_dir), 1, 32, 32, True, torch_float32()).device_peak("cpu", "none")
+    assert main(args) == 2
+    assert f"1 frames at 32x32 needs about {need / 2**20:,.0f} MiB" in _error_line(capsys)
+    assert not out.exists()
+
+
+def torch_float32():
+    import torch
+
+    return torch.float32
+
+
+def test_help_shows_real_defaults_or_none(capsys):
+    """No flag of any command says "(default: None)"; generate's real defaults are spelled out."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    seen = []
+
+    def walk(p, name):
+        seen.append(name)
+        text = p.format_help()
+        assert "default: None" not in text, name
+        for action in p._actions:
+            if getattr(action, "choices", None) and isinstance(action.choices, dict):
+                for child, cp in action.choices.items():
+                    walk(cp, f"{name} {child}")
+
+    for name, p in sub.choices.items():
+        walk(p, name)
+    assert {"generate", "inspect", "train dit", "train cache", "curate run", "world make"} <= set(seen)
+    text = " ".join(sub.choices["generate"].format_help().split())
+    assert "(default: 1234)" in text and "(default: auto)" in text and "(default: none)" in text
+
+
+def test_python_dash_m_stepvid():
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "stepvid", "--help"], capture_output=True, text=True, check=False)
+    assert r.returncode == 0 and "generate" in r.stdout

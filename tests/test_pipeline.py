@@ -16,8 +16,11 @@ from stepvid.pipeline import (
     GenerationDefaults,
     TextToVideoPipeline,
     crop_540x960,
+    cut_message,
+    default_device,
     dit_config_from_json,
     postprocess_video,
+    resolve_device,
 )
 from stepvid.testing.checkpoint_fixtures import TINY_DIT_CONFIG, write_tiny_checkpoint
 from stepvid.testing.spies import dit_batch_sizes
@@ -120,8 +123,19 @@ def test_single_frame_and_unguided(pipe):
             {"num_frames": 20},
             r"num_frames 20 does not fit the 17-frame chunking.*1 .*multiple of 17 \(nearest: 17 or 34\)",
         ),
-        ({"num_frames": 0}, r"num_frames 0 does not fit"),
-        ({"steps": 0}, r"steps must be an integer >= 1"),
+        ({"num_frames": 0}, r"num_frames 0 does not fit.*\(nearest: 1 or 17\)$"),
+        ({"num_frames": -17}, r"num_frames -17 does not fit.*\(nearest: 1 or 17\)$"),
+        ({"num_frames": 5}, r"\(nearest: 1 or 17\)$"),
+        ({"num_frames": 17.5}, r"num_frames 17.5 does not fit .*multiple of 17$"),
+        ({"height": -16}, r"height -16 is not a positive multiple of 16 \(nearest: 16\)$"),
+        ({"width": 0}, r"width 0 is not a positive multiple of 16 \(nearest: 16\)$"),
+        ({"height": 10**9 + 1}, r"\(nearest: 1000000000 or 1000000016\)$"),
+        ({"steps": 0}, r"steps must be an integer from 1 to 10,000; got 0"),
+        ({"steps": 10_001}, r"steps must be an integer from 1 to 10,000; got 10001"),
+        ({"cfg": float("nan")}, r"cfg must be a finite number >= 0 \(1 = no guidance\); got nan"),
+        ({"cfg": -2.0}, r"cfg must be a finite number >= 0"),
+        ({"shift": 0.0}, r"shift must be a finite number > 0; got 0.0"),
+        ({"shift": float("inf")}, r"shift must be a finite number > 0; got inf"),
         ({"prompt": "   "}, r"prompt is empty"),
     ],
 )
@@ -231,7 +245,7 @@ def test_stepvid_json_with_another_text_encoder(tmp_path):
     assert p("a cat runs", progress=False).shape == (1, 32, 32, 3)
 
     (tmp_path / "stepvid.json").write_text(json.dumps({"text_encoder": {"class": "nowhere.module:Enc"}}))
-    with pytest.raises(ValueError, match="cannot import component class 'nowhere.module:Enc'"):
+    with pytest.raises(ValueError, match="text_encoder.class 'nowhere.module:Enc' is not allowed"):
         TextToVideoPipeline.from_pretrained(tmp_path, device="cpu")
     (tmp_path / "stepvid.json").write_text(json.dumps({"defaults": {"frames": 17}}))
     with pytest.raises(ValueError, match=r"unknown generation default\(s\) \['frames'\]"):
@@ -272,3 +286,60 @@ def test_official_ti2v_config_maps_to_doubled_patch_input():
     assert (cfg.in_channels, cfg.out_channels) == (ref.in_channels, ref.out_channels)
     t2v = dit_config_from_json({"in_channels": 64, "use_additional_conditions": False})
     assert (t2v.in_channels, t2v.out_channels, t2v.motion_score_embedder) == (64, 64, False)
+
+
+class _Cutting:
+    """The tiny pipeline's encoder plus an ``overflow`` that reports a fixed cut for long prompts, and checks
+    that it was asked before encoding."""
+
+    def __init__(self, inner):
+        self.inner, self.llm_dim, self.clip_dim, self.asked = inner, inner.llm_dim, inner.clip_dim, []
+
+    def overflow(self, prompt):
+        self.asked.append(prompt)
+        return {"llm": (10_002, 320), "clip": (10_002, 77)} if len(prompt) > 100 else {}
+
+    def encode(self, prompts, device=None):
+        assert set(prompts) <= set(self.asked), "overflow() must be asked before encoding"
+        return self.inner.encode(prompts, device)
+
+
+def test_prompt_cut_warning_one_line_per_prompt(pipe, caplog):
+    import logging
+
+    enc = _Cutting(pipe.text_encoder)
+    p = TextToVideoPipeline(pipe.transformer, pipe.vae, enc)
+    long = "a cat runs across the green grass " * 5
+    cut = "cut to fit the text encoder: llm stream keeps 320 of 10,002 tokens, clip stream keeps 77 of 10,002 tokens"
+    one = dict(IMG, steps=1)
+    with caplog.at_level(logging.WARNING, logger="stepvid.pipeline"):
+        p(long, "blurry", positive_suffix="", progress=False, **one)
+        assert [r.getMessage() for r in caplog.records] == [f"warning: prompt {cut}"]
+        assert enc.asked == [long, "blurry"]
+        caplog.clear()
+        enc.asked.clear()
+        p.generate_batch([long, "a dog", long], [1, 2, 3], "blurry", positive_suffix="", cfg=1.0, **one)
+        assert [r.getMessage() for r in caplog.records] == [f"warning: prompt {cut}"]  # once; no negative unguided
+        assert enc.asked == [long, "a dog"]
+    assert p.warn_if_cut(["a cat"], long) == [f"warning: negative prompt {cut}"]
+
+
+def test_prompt_cut_warning_with_the_step_video_encoder(pipe, caplog):
+    import logging
+
+    long = "a cat runs across the green grass, " * 60
+    total = int(pipe.text_encoder.tokenizer([long], max_length=100_000)[1].sum()) - 2
+    with caplog.at_level(logging.WARNING, logger="stepvid.pipeline"):
+        pipe(long, "", positive_suffix="", progress=False, **IMG)
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line.startswith(f"warning: prompt cut to fit the text encoder: llm stream keeps 318 of {total:,} tokens, "
+                           "clip stream keeps 75 of ")
+    assert cut_message(_FakeDims(), long) is None  # encoders without overflow() are never reported
+
+
+def test_resolve_device():
+    assert resolve_device("cpu") == torch.device("cpu") and resolve_device(None) == default_device()
+    for bad, message in [("gpu0", "invalid device 'gpu0'; valid forms: cpu, cuda"),
+                         ("meta", "device 'meta' is not supported; valid forms")]:
+        with pytest.raises(ValueError, match=message):
+            resolve_device(bad)

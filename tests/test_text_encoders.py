@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 
@@ -199,3 +200,38 @@ def test_tokenizer_larger_than_embedding_table(encoder):
     small = StepLLM(StepLLMConfig.from_preset("tiny", padded_vocab_size=256))
     with pytest.raises(ValueError, match="640 pieces.*256 rows"):
         StepVideoTextEncoder(small, encoder.tokenizer, encoder.clip)
+
+
+def test_overflow_counts_what_encoding_cuts(encoder):
+    """overflow() against the tokenisation itself: the Step-LLM framing (BOS + pieces + EOS, 320 positions)
+    and the BERT tokenizer without truncation give the totals; the truncated encodings give what is kept."""
+    assert encoder.overflow(EN) == {} and encoder.overflow(ZH) == {}
+    long = " ".join([EN, ZH] * 40)
+    total_llm = int(encoder.tokenizer([long], max_length=100_000)[1].sum()) - 2
+    total_clip = len(encoder.clip.tokenizer(long)["input_ids"]) - 2
+    kept_llm = int(encoder.tokenizer([long])[1].sum()) - 2
+    kept_clip = int(encoder.clip.tokenize([long])[1].sum()) - 2
+    assert (kept_llm, kept_clip) == (318, 75) and total_llm > 318 and total_clip > 75
+    assert encoder.overflow(long) == {"llm": (total_llm, 318), "clip": (total_clip, 75)}
+    # a prompt only the 77-token CLIP stream cuts
+    words = "a cat runs " * 30
+    n_clip = len(encoder.clip.tokenizer(words)["input_ids"]) - 2
+    assert int(encoder.tokenizer([words], max_length=100_000)[1].sum()) - 2 <= 318 and n_clip > 75
+    assert encoder.overflow(words) == {"clip": (n_clip, 75)}
+
+
+def test_pickle_payload_in_clip_bin_is_refused(copy, tmp_path):
+    marker = tmp_path / "PAYLOAD_RAN"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    bin_path = copy / "hunyuan_clip" / "clip_text_encoder" / "pytorch_model.bin"
+    torch.save({"bert.embeddings.word_embeddings.weight": Payload()}, bin_path)
+    with pytest.raises(ValueError) as info:
+        HunyuanCLIP.from_pretrained(copy / "hunyuan_clip")
+    message = str(info.value)
+    assert "\n" not in message and "pytorch_model.bin: refused, it holds more than tensors" in message
+    assert "system" in message and "weights_only" not in message  # names what was refused, not how to allow it
+    assert not marker.exists()

@@ -63,3 +63,11 @@ def test_atomic_writes_get_the_umask_mode_not_mkstemps(tmp_path):
         tmp.write_text("partial")
         raise RuntimeError("writer failed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "ckpt", "private.txt"]
+
+
+def test_atomic_write_onto_a_directory_leaves_no_temporary_file(tmp_path):
+    """The rename itself failing (the target is a directory) must clean up like a failed write."""
+    (tmp_path / "out.mp4").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_video(tmp_path / "out.mp4", np.zeros((1, 16, 16, 3), np.uint8), fps=2)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]

@@ -211,8 +211,10 @@ def to_uint8(frames: torch.Tensor) -> torch.Tensor:
     return ((frames.clamp(-1, 1) + 1) * 127.5).clamp(0, 255).to(torch.uint8)
 
 
-def _nearest_valid(n: int, step: int) -> str:
-    lo, hi = (n // step) * step, (n // step + 1) * step
+def nearest_multiples(n: int, step: int) -> str:
+    """The positive multiples of ``step`` next to ``n`` for an error message: "17 or 34" for 20, "17" for
+    any n < 17 (zero and negative values included)."""
+    lo, hi = (n // step) * step, max((n // step + 1) * step, step)
     return " or ".join(str(v) for v in (lo, hi) if v > 0)
 
 
@@ -320,16 +322,18 @@ class VideoVAE(nn.Module):
             return ", ".join(fmt(k) for k in keys[:8]) + more
 
         c = self.config
-        lines = [f"VAE state dict does not match {type(self).__name__}(z_channels={c.z_channels}, "
-                 + f"encoder_ch={c.encoder_ch}, decoder_ch={c.decoder_ch}):"]
+        parts = []
         if missing:
-            lines.append(f"  missing {len(missing)}: " + show(missing, lambda k: f"{k} {list(expected[k])}"))
+            parts.append(f"missing {len(missing)}: " + show(missing, lambda k: f"{k} {list(expected[k])}"))
         if unexpected:
-            lines.append(f"  unexpected {len(unexpected)}: " + show(unexpected, lambda k: f"{k} {list(got[k])}"))
+            parts.append(
+                f"unexpected {len(unexpected)}: " + show(unexpected, lambda k: f"{k} {list(got[k])}")
+            )
         if mismatched:
-            lines.append(f"  shape mismatch {len(mismatched)}: " + show(
+            parts.append(f"shape mismatch {len(mismatched)}: " + show(
                 mismatched, lambda k: f"{k}: checkpoint {list(got[k])} vs model {list(expected[k])}"))
-        raise ValueError("\n".join(lines))
+        raise ValueError(f"VAE state dict does not match {type(self).__name__}(z_channels={c.z_channels}, "
+                         f"encoder_ch={c.encoder_ch}, decoder_ch={c.decoder_ch}): " + "; ".join(parts))
 
     def load_state_dict(self, state_dict: Mapping[str, torch.Tensor], strict: bool = True, assign: bool = False):
         """Load weights in released naming (or the official module-tree naming); strict by default."""
@@ -365,17 +369,10 @@ class VideoVAE(nn.Module):
         assert not result.unexpected_keys and sorted(result.missing_keys) == new
         return new
 
-    @classmethod
-    def from_pretrained(cls, path: str | Path, config: VAEConfig | str | None = None, *,
-                        device: torch.device | str = "cpu", dtype: torch.dtype | None = None) -> VideoVAE:
-        """Load ``vae_v2.safetensors`` (a file, or a folder holding it or ``vae/vae_v2.safetensors``).
-
-        The architecture comes from ``config`` (a VAEConfig or preset name), else from the config stored in
-        the file's metadata by :meth:`save_pretrained`, else it is inferred from the tensor shapes.
-        Weights are read once into a meta-initialised model (no second copy in memory).
-        """
-        from safetensors import safe_open
-
+    @staticmethod
+    def weights_file(path: str | Path) -> Path:
+        """The safetensors file ``from_pretrained(path)`` reads: ``path`` itself, or in a folder
+        ``vae_v2.safetensors``, ``vae/vae_v2.safetensors`` or its only other ``*.safetensors``."""
         path = Path(path)
         if path.is_dir():
             from stepvid.checkpoints import visible_files
@@ -387,14 +384,45 @@ class VideoVAE(nn.Module):
             path = found
         if not path.is_file():
             raise FileNotFoundError(f"VAE weights not found: {path}")
-        with safe_open(str(path), framework="pt", device=str(device)) as f:
-            meta = f.metadata() or {}
-            state = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
+        return path
+
+    @classmethod
+    def config_of(cls, path: str | Path, config: VAEConfig | str | None = None) -> VAEConfig:
+        """The architecture ``from_pretrained(path, config)`` builds, from the file's header only (no tensor
+        data read): ``config`` (a VAEConfig or preset name), else the config stored in the metadata by
+        :meth:`save_pretrained`, else inferred from the tensor shapes. The file is verified complete first."""
+        from stepvid.checkpoints import read_safetensors_header, read_safetensors_metadata
+
+        path = cls.weights_file(path)
+        shapes = {k: v.shape for k, v in read_safetensors_header(path).items()}
+        if isinstance(config, VAEConfig):
+            return config
         if isinstance(config, str):
-            config = VAEConfig.preset(config)
-        elif config is None:
-            config = (VAEConfig.from_json(meta[_CONFIG_METADATA_KEY]) if _CONFIG_METADATA_KEY in meta
-                      else VAEConfig.infer({k: tuple(v.shape) for k, v in cls.normalize_keys(state).items()}))
+            return VAEConfig.preset(config)
+        meta = read_safetensors_metadata(path)
+        try:
+            if _CONFIG_METADATA_KEY in meta:
+                return VAEConfig.from_json(meta[_CONFIG_METADATA_KEY])
+            return VAEConfig.infer(cls.normalize_keys(shapes))
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{path}: {e}") from None
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, config: VAEConfig | str | None = None, *,
+                        device: torch.device | str = "cpu", dtype: torch.dtype | None = None) -> VideoVAE:
+        """Load ``vae_v2.safetensors`` (a file, or a folder holding it or ``vae/vae_v2.safetensors``).
+
+        The architecture comes from ``config`` (a VAEConfig or preset name), else from the config stored in
+        the file's metadata by :meth:`save_pretrained`, else it is inferred from the tensor shapes
+        (:meth:`config_of`). The file's header and size are verified before any tensor is read, and weights
+        are read once into a meta-initialised model (no second copy in memory).
+        """
+        from safetensors import safe_open
+
+        path = cls.weights_file(path)
+        config = cls.config_of(path, config)
+        with safe_open(str(path), framework="pt", device=str(device)) as f:
+            state = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
         with torch.device("meta"):
             model = cls(config)
         try:
@@ -426,7 +454,7 @@ class VideoVAE(nn.Module):
             return 1
         if num_frames <= 0 or num_frames % f:
             raise ValueError(f"VideoVAE: {num_frames} frames do not fit the {f}-frame chunking; use a multiple "
-                             f"of {f} (nearest: {_nearest_valid(num_frames, f)}) or 1 frame for an image")
+                             f"of {f} (nearest: {nearest_multiples(num_frames, f)}) or 1 frame for an image")
         return num_frames // f * l
 
     def num_frames(self, num_latent_frames: int) -> int:
@@ -435,8 +463,9 @@ class VideoVAE(nn.Module):
         if num_latent_frames == 1:
             return 1
         if num_latent_frames <= 0 or num_latent_frames % l:
+            near = nearest_multiples(num_latent_frames, l)
             raise ValueError(f"VideoVAE: {num_latent_frames} latent frames do not fit the {l}-latent chunking; "
-                             f"use a multiple of {l} (nearest: {_nearest_valid(num_latent_frames, l)}) or 1")
+                             f"use a multiple of {l} (nearest: {near}) or 1")
         return num_latent_frames // l * f
 
     def _param(self) -> torch.Tensor:

@@ -56,11 +56,14 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--config", required=True, help="a DiT training config (its data, vae, text_encoder, buckets)"
     )
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+        help="override a config value, e.g. --set data.source=clips.parquet (repeatable)",
+    )
     p.add_argument("--stage", default=None, help="stage whose buckets shape the clips (default: the first)")
     p.add_argument("--out", required=True, help="output folder (resumes if it holds a partial cache)")
-    p.add_argument("--shard-size", type=int, default=64, help="samples per safetensors shard")
-    p.add_argument("--dtype", choices=["bf16", "fp32"], default="bf16")
+    p.add_argument("--shard-size", type=int, default=64, help="samples per safetensors shard (default: 64)")
+    p.add_argument("--dtype", choices=["bf16", "fp32"], default="bf16", help="stored dtype (default: bf16)")
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
     p.set_defaults(func=_cmd_cache)
 

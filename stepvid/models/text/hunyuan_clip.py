@@ -15,6 +15,7 @@ pooler are dropped. Prompts are padded/truncated to 77 tokens and the mask is pa
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import torch
@@ -23,7 +24,13 @@ from torch import nn
 from stepvid.checkpoints import read_config_json
 from stepvid.optional import require
 
-__all__ = ["HunyuanCLIP", "bert_text_tower_state_dict", "require_transformers"]
+__all__ = [
+    "HunyuanCLIP",
+    "bert_text_tower_state_dict",
+    "clip_weights_file",
+    "load_clip_state_dict",
+    "require_transformers",
+]
 
 _TOWER_PREFIXES = ("embeddings.", "encoder.")
 
@@ -44,32 +51,58 @@ def bert_text_tower_state_dict(state_dict: dict[str, torch.Tensor], source: str 
     return out
 
 
-def _load_state_dict(folder: Path) -> dict[str, torch.Tensor]:
+def clip_weights_file(folder: Path) -> Path:
+    """``model.safetensors`` if present, else the released ``pytorch_model.bin``; FileNotFoundError if
+    neither."""
     st, pt = folder / "model.safetensors", folder / "pytorch_model.bin"
-    if st.is_file():
-        from safetensors import SafetensorError
+    if st.is_file() or pt.is_file():
+        return st if st.is_file() else pt
+    raise FileNotFoundError(f"Hunyuan-CLIP weights not found: expected {st} or {pt}")
+
+
+def _refusal(exc: pickle.UnpicklingError) -> str:
+    """The one line of torch's weights-only refusal that names what was refused (not its advice to retry
+    with ``weights_only=False``, which would run the file's code)."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    named = [ln for ln in lines if "GLOBAL" in ln or "Unsupported" in ln or "WeightsUnpickler" in ln]
+    line = (named or lines[-1:] or ["not a plain tensor pickle"])[0]
+    return line.split(". ")[0].rstrip(".")  # torch goes on to explain how to allow it: not an option here
+
+
+def load_clip_state_dict(folder: Path) -> dict[str, torch.Tensor]:
+    """The BERT text tower of ``clip_text_encoder/`` (see :func:`clip_weights_file`), on the CPU; a truncated
+    file or a pickle holding anything but tensors is refused in one line naming the file."""
+    path = clip_weights_file(folder)
+    if path.suffix == ".safetensors":
         from safetensors.torch import load_file
 
+        from stepvid.checkpoints import read_safetensors_header
+
+        read_safetensors_header(path)  # names the file if it is truncated or not safetensors
+        return bert_text_tower_state_dict(load_file(str(path)), str(path))
+    # The release ships this tower as a torch pickle: read it with torch's weights-only unpickler, which
+    # builds tensors and containers only and refuses anything that would import or call code.
+    try:
         try:
-            sd = load_file(str(st))
-        except SafetensorError as exc:
-            raise ValueError(f"{st}: unreadable or truncated safetensors file ({exc})") from exc
-        return bert_text_tower_state_dict(sd, str(st))
-    if pt.is_file():
-        try:
-            try:
-                sd = torch.load(str(pt), map_location="cpu", weights_only=True, mmap=True)
-            except RuntimeError as exc:  # legacy (pre-zip) serialisation cannot be memory-mapped
-                if "mmap" not in str(exc):
-                    raise
-                sd = torch.load(str(pt), map_location="cpu", weights_only=True)
-        except Exception as exc:  # zip/pickle errors from a damaged download have many types
-            raise ValueError(f"{pt}: unreadable or truncated checkpoint ({type(exc).__name__}: {exc})") from exc
-        if not isinstance(sd, dict):
-            raise ValueError(f"{pt}: expected a state dict, got {type(sd).__name__}")
-        sd = sd.get("state_dict", sd) if isinstance(sd.get("state_dict"), dict) else sd
-        return bert_text_tower_state_dict(sd, str(pt))
-    raise FileNotFoundError(f"Hunyuan-CLIP weights not found: expected {st} or {pt}")
+            sd = torch.load(str(path), map_location="cpu", weights_only=True, mmap=True)
+        except RuntimeError as exc:  # legacy (pre-zip) serialisation cannot be memory-mapped
+            if "mmap" not in str(exc):
+                raise
+            sd = torch.load(str(path), map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 -- zip/pickle errors from a damaged download have many types
+        if isinstance(exc, pickle.UnpicklingError) and "weights only" in str(exc).lower():
+            raise ValueError(
+                f"{path}: refused, it holds more than tensors ({_refusal(exc)}); stepvid never runs code "
+                "from a model folder: convert the weights to model.safetensors"
+            ) from None
+        first = (str(exc).strip().splitlines() or [""])[0]
+        raise ValueError(
+            f"{path}: unreadable or truncated checkpoint ({type(exc).__name__}: {first})"
+        ) from None
+    if not isinstance(sd, dict):
+        raise ValueError(f"{path}: expected a state dict, got {type(sd).__name__}")  # noqa: TRY004
+    sd = sd.get("state_dict", sd) if isinstance(sd.get("state_dict"), dict) else sd
+    return bert_text_tower_state_dict(sd, str(path))
 
 
 class HunyuanCLIP(nn.Module):
@@ -98,7 +131,7 @@ class HunyuanCLIP(nn.Module):
         config = transformers.BertConfig.from_dict(raw)
         if config.max_position_embeddings < max_length:
             raise ValueError(f"{cfg_file}: max_position_embeddings {config.max_position_embeddings} < {max_length}")
-        sd = _load_state_dict(enc_dir)
+        sd = load_clip_state_dict(enc_dir)
         # from_pretrained with an explicit state dict: meta-device init, then one fp32 copy is materialised.
         dtype_kw = "dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype"
         bert, info = transformers.BertModel.from_pretrained(
@@ -119,6 +152,17 @@ class HunyuanCLIP(nn.Module):
         enc = self.tokenizer(list(prompts), padding="max_length", max_length=self.max_length, truncation=True,
                              return_attention_mask=True, return_tensors="pt")
         return enc["input_ids"], enc["attention_mask"]
+
+    def count_tokens(self, prompt: str) -> int:
+        """Word pieces in ``prompt`` before truncation ([CLS] and [SEP] not counted; ``max_length - 2``
+        fit). transformers' own "sequence longer than the maximum" notice is silenced: callers report cuts."""
+        tf_logging = require_transformers().utils.logging
+        level = tf_logging.get_verbosity()
+        tf_logging.set_verbosity_error()
+        try:
+            return len(self.tokenizer.tokenize(prompt))
+        finally:
+            tf_logging.set_verbosity(level)
 
     @torch.no_grad()
     def forward(self, prompts: list[str]) -> torch.Tensor:

@@ -98,6 +98,17 @@ class StepVideoTextEncoder(nn.Module):
         llm = load_step_llm(llm_dir, device=device, dtype=dtype, **llm_overrides)
         return cls(llm, tokenizer, clip, dtype=dtype)
 
+    def overflow(self, prompt: str) -> dict[str, tuple[int, int]]:
+        """The streams that would cut ``prompt``: ``{"llm": (pieces, kept), "clip": (word pieces, kept)}``
+        with only the streams that cut it (empty when it fits). Step-LLM keeps ``max_length - 2`` pieces
+        (318 of its 320 positions: BOS and EOS), Hunyuan-CLIP ``clip max_length - 2`` (75 of 77: [CLS],
+        [SEP])."""
+        counts = (
+            ("llm", len(self.tokenizer.encode_text(prompt)), self.tokenizer.max_length - 2),
+            ("clip", self.clip.count_tokens(prompt), self.clip.max_length - 2),
+        )
+        return {name: (total, room) for name, total, room in counts if total > room}
+
     @torch.no_grad()
     def encode(self, prompts: list[str], device: torch.device | str | None = None) -> TextEmbeddings:
         """Encode a batch of prompts. Outputs land on ``device`` (default: the Step-LLM's device)."""

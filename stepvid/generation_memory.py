@@ -1,0 +1,213 @@
+"""How much memory a generation needs, estimated before any weights are read, against what the device has.
+
+``stepvid generate`` calls :func:`check_generation_memory` after checking the model folder and before loading
+it, so a size that cannot fit (``--frames 99994``, ``--height 100000``) is refused in a second with the
+numbers, instead of an out-of-memory crash minutes or hours in. The estimate
+(:func:`estimate_generation_memory`) adds up, in bytes:
+
+* **weights** — every component's floating-point parameters (counted from the safetensors headers) times
+  the pipeline dtype's size; Hunyuan-CLIP always fp32.
+* **DiT activations** — one forward of ``R`` rows (2 with classifier-free guidance, else 1) over
+  ``N = F_lat · (H/16/p) · (W/16/p)`` video tokens of width ``D``: ``DIT_ACTIVATION_FACTOR · R · N · D``
+  elements of the model dtype. The blocks run one after another and nothing is kept for backward, so the
+  peak is inside one block: the residual stream, the modulated input, the fused q|k|v (3), normed and
+  rotated q and k, the attention output and its re-layout (≈ 10 widths in self-attention), or in the
+  feed-forward the residual, its input and the 4·D hidden layer twice (GELU input and output, ≈ 10).
+  Measured (``benchmarks/generation_memory.py``): 11.0-11.3 for the released width (48 x 128) in bf16 on an
+  H200 at 3.5k-44k tokens, 5-9 for small widths in fp32 on the CPU; the factor is 12. Attention itself
+  adds only ``O(N)`` with the SDPA flash / memory-efficient kernels PyTorch picks on CUDA and CPU; when the
+  math kernel is forced (``STEPVID_ATTN_BACKEND=math``) the ``R · heads · N²`` fp32 scores (twice: logits
+  and softmax) are added.
+* **VAE decode** — chunks of 3 latent frames are decoded one at a time; the largest activations are in
+  the decoder's upsampling levels: per level ``frames × channels × pixels`` (a video chunk: 20 frames at
+  full and half resolution, 10 at a quarter, 5 at an eighth; an image: 4, 4, 2, 1; channels the wider of
+  the level's input and output), with ``--vae-tile`` the tile's pixels instead of the frame's. The peak is
+  ``VAE_ACTIVATION_FACTOR = 7`` times the widest such tensor (its input, GroupNorm's copy and output,
+  SiLU, the causal pad, the conv output). Measured: 5.2-6.0 for the released VAE in bf16 on an H200
+  (26.8 GiB for a 544x992 chunk), 4.4-6.7 for the ``small`` preset and the bundled VAE in fp32 on the CPU;
+  only the test-only ``tiny`` preset goes higher (7.0, and 8.9 for one 256x256 image: 0.14 GiB).
+* **output** — the decoded video on the host: ``T · 3 · H · W`` elements in the VAE dtype, a float32 copy
+  with two float32 temporaries of post-processing, and the uint8 frames.
+
+Where it must fit: on the CPU everything (weights, the larger of DiT and VAE activations, the output) must
+fit in the available RAM; on CUDA the device must hold the resident weights plus the largest stage
+(``--offload text``: DiT + VAE resident, the text encoder joins them while encoding; ``model``: one component
+at a time) in its free memory, and the host the offloaded weights plus the output. The estimate is a
+planning number, not a guarantee: allocator fragmentation and other processes can still take memory.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import torch
+
+from stepvid.model_folder import ModelPlan
+
+__all__ = [
+    "DIT_ACTIVATION_FACTOR",
+    "VAE_ACTIVATION_FACTOR",
+    "MemoryEstimate",
+    "available_memory",
+    "check_generation_memory",
+    "estimate_generation_memory",
+    "format_bytes",
+]
+
+DIT_ACTIVATION_FACTOR = 12
+VAE_ACTIVATION_FACTOR = 7
+GiB = 1024**3
+
+
+@dataclass
+class MemoryEstimate:
+    """Bytes per part of a generation (see the module docstring)."""
+
+    weights: dict[str, int]  # component role -> bytes
+    text_activations: int
+    dit_activations: int
+    vae_activations: int
+    output: int  # host bytes for the decoded video and its post-processing
+
+    def device_peak(self, device_type: str, offload: str) -> int:
+        """Peak bytes on the compute device (on the CPU: everything, output included)."""
+        w = self.weights
+        stages = {
+            "text_encoder": self.text_activations,
+            "transformer": self.dit_activations,
+            "vae": self.vae_activations,
+        }
+        if device_type == "cpu":
+            return sum(w.values()) + max(stages.values()) + self.output
+        if offload == "model":
+            return max(w.get(role, 0) + act for role, act in stages.items())
+        if offload == "text":
+            resident = w.get("transformer", 0) + w.get("vae", 0)
+            return resident + max(
+                w.get("text_encoder", 0) + self.text_activations, self.dit_activations, self.vae_activations
+            )
+        return sum(w.values()) + max(stages.values())
+
+    def host_peak(self, device_type: str, offload: str) -> int:
+        """Peak host bytes beyond the device (CUDA: offloaded weights and the output); 0 on the CPU."""
+        if device_type == "cpu":
+            return 0
+        offloaded = {"none": (), "text": ("text_encoder",), "model": tuple(self.weights)}[offload]
+        return sum(self.weights.get(r, 0) for r in offloaded) + self.output
+
+
+def _dtype_bytes(dtype: torch.dtype) -> int:
+    return torch.empty((), dtype=dtype).element_size()
+
+
+def _vae_widest(cfg, num_frames: int, height: int, width: int, tile: int | None) -> int:
+    """Elements of the widest decoder activation for one chunk: per upsampling level (full, 1/2, 1/4, 1/8
+    resolution) frames x the wider of the widths entering and leaving it x pixels (module docstring)."""
+    ch, m = cfg.decoder_ch, cfg.decoder_ch_mult
+    h, w = (min(height, tile), min(width, tile)) if tile else (height, width)
+    frames = (20, 20, 10, 5) if num_frames > 1 else (4, 4, 2, 1)
+    widths = (max(m[0], m[1]), max(m[1], m[2]), max(m[2], m[3]), m[3])
+    return max(f * ch * wd * (h >> i) * (w >> i) for i, (f, wd) in enumerate(zip(frames, widths)))
+
+
+def estimate_generation_memory(
+    plan: ModelPlan,
+    num_frames: int,
+    height: int,
+    width: int,
+    guided: bool,
+    dtype: torch.dtype,
+    vae_tile: int | None = None,
+    text_encoder_bytes: int | None = None,
+) -> MemoryEstimate:
+    """Bytes a generation needs (module docstring). ``text_encoder_bytes``: the size of a text encoder the
+    caller supplies instead of the folder's."""
+    b = _dtype_bytes(dtype)
+    weights = {}
+    for role, comp in plan.components.items():
+        weights[role] = comp.info.params * b + comp.info.fp32_params * 4
+    if text_encoder_bytes is not None:
+        weights["text_encoder"] = text_encoder_bytes
+    dit = plan.dit_config
+    vae = plan.vae_config
+    rows = 2 if guided else 1
+    f_lat = 1 if num_frames == 1 else num_frames // vae.frames_per_chunk * vae.latents_per_chunk
+    p, r = dit.patch_size, vae.spatial_ratio
+    tokens = f_lat * (height // r // p) * (width // r // p)
+    dit_act = DIT_ACTIVATION_FACTOR * rows * tokens * dit.hidden_size * b
+    if os.environ.get("STEPVID_ATTN_BACKEND", "auto") == "math":
+        dit_act += 2 * rows * dit.num_attention_heads * tokens * tokens * 4
+    vae_act = VAE_ACTIVATION_FACTOR * _vae_widest(vae, num_frames, height, width, vae_tile) * b
+    text_act = 0  # two prompts of <= 397 tokens: megabytes, even for Step-LLM
+    elements = num_frames * 3 * height * width
+    output = elements * (b + 3 * 4 + 1)
+    return MemoryEstimate(weights, text_act, dit_act, vae_act, output)
+
+
+def available_memory(device: torch.device) -> tuple[int, str]:
+    """(bytes, description) free for a new generation: CUDA free memory, or the host's available RAM."""
+    if device.type == "cuda":
+        free, total = torch.cuda.mem_get_info(device)
+        return int(free), f"{device} has {free / GiB:.1f} GiB free of {total / GiB:.1f} GiB"
+    avail = _host_available()
+    return avail, f"this machine has {avail / GiB:.1f} GiB of RAM available"
+
+
+def _host_available() -> int:
+    """MemAvailable from /proc/meminfo (Linux), else total physical memory via sysconf, else unbounded."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return math.inf  # type: ignore[return-value]
+
+
+def format_bytes(n: float) -> str:
+    """GiB with one decimal from 1 GiB up, else whole MiB."""
+    return f"{n / GiB:,.1f} GiB" if n >= GiB else f"{n / 2**20:,.0f} MiB"
+
+
+def check_generation_memory(
+    plan: ModelPlan,
+    num_frames: int,
+    height: int,
+    width: int,
+    guided: bool,
+    device: torch.device,
+    dtype: torch.dtype,
+    offload: str = "none",
+    vae_tile: int | None = None,
+) -> MemoryEstimate:
+    """Raise ValueError with the numbers when the estimated peak does not fit; returns the estimate."""
+    est = estimate_generation_memory(plan, num_frames, height, width, guided, dtype, vae_tile)
+    need = est.device_peak(device.type, offload)
+    have, where = available_memory(device)
+    size, fmt = f"{num_frames} frames at {width}x{height}", format_bytes
+    parts = (
+        f"weights {fmt(sum(est.weights.values()))}, DiT activations {fmt(est.dit_activations)}, "
+        f"VAE decode {fmt(est.vae_activations)}"
+        + (f", decoded video {fmt(est.output)}" if device.type == "cpu" else "")
+    )
+    if need > have:
+        hint = "fewer frames or a smaller size"
+        if est.vae_activations >= est.dit_activations and not vae_tile:
+            hint += ", or --vae-tile 256"
+        if device.type == "cuda" and offload != "model":
+            hint += ", or --offload model"
+        raise ValueError(f"{size} needs about {fmt(need)} ({parts}) but {where}; try {hint}")
+    if device.type != "cpu":
+        host, avail = est.host_peak(device.type, offload), _host_available()
+        if host > avail:
+            raise ValueError(
+                f"{size} needs about {fmt(host)} of host RAM for offloaded weights and the decoded video "
+                f"but this machine has {fmt(avail)} available; try fewer frames or a smaller size"
+            )
+    return est

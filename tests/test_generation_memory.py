@@ -1,0 +1,86 @@
+"""The up-front memory estimate (stepvid.generation_memory) against closed-form numbers for a tiny model."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import stepvid.generation_memory as gm
+from stepvid.generation_memory import MemoryEstimate, check_generation_memory, estimate_generation_memory
+from stepvid.model_folder import plan_model
+from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
+
+F32 = torch.float32
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    """Tiny DiT (2 heads x 128 = 256 wide, patch 1), tiny VAE (decoder 16 x (1, 1, 2, 2), 16x spatial)."""
+    return plan_model(write_tiny_small_model(tmp_path_factory.mktemp("mem"), seed=0))
+
+
+def test_parts_match_the_closed_form(plan):
+    est = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32)
+    # 17 frames -> 3 latent frames of 2 x 3 tokens; 2 rows (CFG); width 256; fp32; factor 12
+    assert est.dit_activations == 12 * 2 * (3 * 2 * 3) * 256 * 4 == 442_368
+    # widest decoder tensor: 20 frames x 16 channels x 32 x 48 at full resolution; factor 7
+    assert est.vae_activations == 7 * (20 * 16 * 32 * 48) * 4 == 13_762_560
+    # 17 x 3 x 32 x 48 values: fp32 decode output + 3 fp32 post-processing temporaries + uint8
+    assert est.output == 17 * 3 * 32 * 48 * (4 + 12 + 1) == 1_331_712
+    assert est.weights == {role: c.info.params * 4 for role, c in plan.components.items()}
+    assert est.device_peak("cpu", "none") == sum(est.weights.values()) + 13_762_560 + 1_331_712
+
+    one = estimate_generation_memory(plan, 1, 32, 48, guided=False, dtype=torch.bfloat16)
+    assert one.dit_activations == 12 * 1 * (1 * 2 * 3) * 256 * 2  # one latent frame, unguided, bf16
+    assert one.vae_activations == 7 * (4 * 16 * 32 * 48) * 2  # an image: 4 frames at full resolution
+    assert one.weights["vae"] == plan.components["vae"].info.params * 2
+
+    tiled = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32, vae_tile=16)
+    assert tiled.vae_activations == 7 * (20 * 16 * 16 * 16) * 4  # the tile's pixels, not the frame's
+
+
+def test_math_attention_adds_the_score_matrix(plan, monkeypatch):
+    base = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32).dit_activations
+    monkeypatch.setenv("STEPVID_ATTN_BACKEND", "math")
+    est = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32)
+    assert est.dit_activations - base == 2 * 2 * 2 * 18 * 18 * 4  # 2 rows x 2 heads x N^2 fp32, twice
+
+
+def test_where_each_part_lives():
+    est = MemoryEstimate({"transformer": 50, "vae": 5, "text_encoder": 40}, 1, 20, 30, 7)
+    assert est.device_peak("cpu", "none") == 95 + 30 + 7  # everything in RAM, output included
+    assert est.device_peak("cpu", "model") == 132  # offload changes nothing on the CPU
+    assert est.device_peak("cuda", "none") == 95 + 30
+    assert est.device_peak("cuda", "text") == 55 + max(40 + 1, 20, 30)  # DiT + VAE resident; encoder joins
+    assert est.device_peak("cuda", "model") == max(40 + 1, 50 + 20, 5 + 30)  # one component at a time
+    assert [est.host_peak("cuda", o) for o in ("none", "text", "model")] == [7, 47, 102]
+    assert est.host_peak("cpu", "none") == 0
+
+
+def test_refusals_name_the_numbers(plan, monkeypatch):
+    monkeypatch.setattr(gm, "_host_available", lambda: 3 * 2**30)
+    est = check_generation_memory(plan, 17, 32, 48, True, torch.device("cpu"), F32)  # fits
+    assert est.device_peak("cpu", "none") < 3 * 2**30
+    with pytest.raises(
+        ValueError,
+        match=r"^1700 frames at 4096x4096 needs about [\d,.]+ GiB \(weights [\d.]+ MiB, "
+        r"DiT activations [\d,.]+ GiB, VAE decode [\d,.]+ GiB, decoded video "
+        r"[\d,.]+ GiB\) but this machine has 3\.0 GiB of RAM available; try fewer "
+        r"frames or a smaller size$",
+    ):
+        check_generation_memory(plan, 1700, 4096, 4096, True, torch.device("cpu"), F32)
+
+    monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (2**30, 80 * 2**30))
+    with pytest.raises(
+        ValueError,
+        match=r"needs about [\d,.]+ GiB .* but cuda has 1\.0 GiB free of 80\.0 GiB; try "
+        r"fewer frames or a smaller size, or --vae-tile 256, or --offload model$",
+    ):
+        check_generation_memory(plan, 340, 1024, 1024, True, torch.device("cuda"), torch.bfloat16)
+    monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (200 * 2**30, 200 * 2**30))
+    with pytest.raises(
+        ValueError,
+        match=r"of host RAM for offloaded weights and the decoded video but this machine "
+        r"has 3\.0 GiB available",
+    ):
+        check_generation_memory(plan, 340, 1024, 1024, True, torch.device("cuda"), torch.bfloat16, "model")

@@ -70,7 +70,7 @@ _EN_WORD = re.compile(r"[a-z]+|\d+|[.,;:!?]|\S")
 _SKIP = set("\"'`()[]{}<>«»“”‘’*_~#|/\\")
 
 
-_ZH_TYPOS = [(re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"), (re.compile(r"园"), "圆"),
+_ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
              (re.compile(r"90\s*度"), "九十度")]
 
 
@@ -610,8 +610,9 @@ class _Grammar:
     def _close(self) -> None:
         np, self.np = self.np, None
         count = np.count
-        if count == 1 and np.plural and np.toks[0].text in ("a", "an", "one"):
-            raise _refuse(f"'{np.toks[0].text}' with plural '{np.toks[-1].text}'")
+        count_tok = next((t for t in np.toks if t.kind == "count"), None)
+        if count == 1 and np.plural and count_tok is not None and count_tok.text in ("a", "an", "one"):
+            raise _refuse(f"'{count_tok.text}' with plural '{np.toks[-1].text}'")
         targets: list[_Group] = []
         if np.definite or count is None:  # "the circle", bare "circle", 圆: maybe an object named before
             matches = [g for g in self.groups if (np.shape is None or g.shape == np.shape)
@@ -794,7 +795,7 @@ class _Grammar:
             elif k == "definite":
                 if self.np is None:
                     self._end_vp()
-                    self.np = _NP(definite=True)
+                    self.np = _NP(toks=[t], definite=True)
                 self.np.definite = True
             elif k == "media":
                 if self.np is not None and self.np.color is None and not self.np.shape_set and not self.np.vps:

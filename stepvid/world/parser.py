@@ -492,16 +492,19 @@ class _Grammar:
         """'sg' for "moves"/"is ...", 'pl' for "move"/"are ...", None for participles and Chinese."""
         if self.vp_number:
             return self.vp_number
-        vocab = _lexicons()[4]
+        lex = _lexicons()[0]
+
+        def verb(w: str) -> bool:
+            return any(k in ("verb", "vverb", "motion", "approach") for k, _ in lex.get((w,), ()))
+
         for t in vp:
             if t.kind in ("verb", "vverb", "motion", "approach") and not t.zh:
                 w = t.text.split()[0]
-                if w.endswith("ing"):
+                if w.endswith("ing") or not (verb(w) or verb(w + "s") or verb(w + "es") or w in ("do", "does")):
                     return None
-                if w.endswith("s") and not w.endswith("ss") and (w[:-1] in vocab or w[:-2] in vocab
-                                                                or w[:-3] + "y" in vocab):
+                if w in ("does", "is") or w.endswith("s") and not w.endswith("ss") and verb(w):
                     return "sg"
-                return "pl" if (w + "s" in vocab or w + "es" in vocab) else None
+                return "pl"
         return None
 
     def _targets(self, vp: list[Tok]) -> list[_Group]:
@@ -589,7 +592,10 @@ class _Grammar:
             return np is None
         self.np = None
         if np.vps:
-            self._pronoun(np.count is not None and np.count > 1)
+            if np.toks and np.toks[0].text in ("that", "which", "who") and self.last_targets:
+                self.focus, self.joins, self.bound = self.last_targets[-1:], [None], False  # "..., B which rises"
+            else:
+                self._pronoun(np.count is not None and np.count > 1)
             for vp in np.vps:
                 self._bind(vp)
         return True
@@ -655,7 +661,7 @@ class _Grammar:
     def _noun(self, i: int, t: Tok) -> None:
         k = t.kind
         last = self.last
-        if self.np is not None and self.np.pronoun_like() and self.np.vps and k != "one":
+        if self.np is not None and self.np.pronoun_like() and self.np.vps:
             self._drop_np()  # "... that moves right and a purple circle": 'that' ended its clause
         if k == "count":
             if self.np is not None and self.np.count is not None and last is not None and last.kind == "count" \

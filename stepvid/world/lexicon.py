@@ -168,7 +168,9 @@ _EN_REFUSE = {
         "vague count '{w}' (say one, two or three)",
     "in a row|in a line|in a column|side by side|stacked|overlapping|overlap|overlaps|touching|inside|"
     "within|above|below|beneath|under|underneath|next to|beside|besides|behind|between|among|around it|"
-    "around them|near|nearby|close to|far from|away from|away": "relative position '{w}' is not judged",
+    "around them|near|nearby|close to|far from|away from|away|to the left of|to the right of|"
+    "on the left of|on the right of|at the left of|at the right of|on its left|on its right|to its left|"
+    "to its right": "relative position '{w}' is not judged",
     "outline|outlined|hollow|striped|stripes|dotted|spotted|gradient filled|shiny|glowing|glossy|metallic|"
     "3 d|three dimensional|shadow|shadows|shaded|blurry|blurred": "object appearance '{w}' is not judged",
 }
@@ -378,6 +380,10 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     for w, v in {"left to right": (1, 0), "right to left": (-1, 0), "top to bottom": (0, 1),
                  "bottom to top": (0, -1)}.items():
         lex[w] = (("path", v),)
+    for side, v in (("left", (-1, 0)), ("right", (1, 0))):  # "to the left of the screen" is a direction
+        for frame in ("screen", "frame", "canvas", "image", "picture", "video", "scene", "view"):
+            for prep in ("to", "toward", "towards"):
+                lex[f"{prep} the {side} of the {frame}"] = (("dir", v),)
     # background
     put("bgword", None, "background|backdrop|bg|background colour|background color|backgrounds")
     for w, k in {"plain": "solid", "solid": "solid", "uniform": "solid", "flat": "solid", "single colour": "solid",
@@ -496,13 +502,14 @@ _ZH_FILLER = ("视频中 视频里 视频里面 视频内 画面中 画面里 �
               "笔直 平稳 稳稳 稳定 匀速 平缓 平滑 顺滑 流畅 轻轻 静静地 逐渐 渐渐 逐步 慢慢地就 缓缓地就 自己 自身 "
               "它自己 一起 一同 共同 同时 整个 全程 始终如一 仅 只 只有 仅有 就 刚好 恰好 正好 单独 孤零零 "
               "在原地 原地 墙壁之间 墙壁 边缘之间 边缘 边框 四壁 墙 四周 四处 碰到 撞到 撞上 碰到墙壁 "
-              "撞到墙壁 整体 地 着 了 过 一下 一点 起来 下去 向前移动着 很 非常 十分 特别 相当 比较 有点 稍微 "
+              "撞到墙壁 整体 一下 一点 起来 下去 向前移动着 很 非常 十分 特别 相当 比较 有点 稍微 "
               "颜色 颜色为 颜色是 的颜色 色彩 纯粹 简单的 简单 清晰 清楚 明显 明亮的 画 出 来 过来 速度 得 速度是 移动速度 "
                "内容 内容是 帮我 给我 为我 我想要 我要 我想 想要 做 做一段 一张 一幅 一部 一则 这张 这幅 插图 简笔画 插画 "
                "随着视频播放 随着画面推进 随着动画播放 视频播放时 动画播放时 随着 个头 尺寸 体积 大小 照片上 图片上 图像上 "
                "图上 画上 上面有 上面是 四壁之间 边框之间 墙之间 小动画 一个小动画 简单动画 一段动画 一段简单的动画 "
-               "细微的 细微 淡淡的 淡淡 轻微的 轻微 看 就 便 一直在 还在 在不停地 完全 丝毫 始终都 一样地 视频内容 画面内容")
-_ZH_STOP = "的 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边"
+               "细微的 细微 淡淡的 淡淡 轻微的 轻微 看 就 便 一直在 还在 在不停地 完全 丝毫 始终都 一样地 视频内容 画面内容 "
+               "一段距离 一小段距离 一段路")
+_ZH_STOP = "的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边"
 
 
 def zh_lexicon() -> dict[str, Entry]:

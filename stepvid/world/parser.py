@@ -194,7 +194,8 @@ def _places(toks: list[Tok]) -> list[Tok]:
     def place_after(j: int) -> int | None:
         """Index of the place after position j, skipping the/画面/的 (None if there is none)."""
         k = j + 1
-        while k < len(toks) and k <= j + 3 and (toks[k].kind in ("definite", "media") or toks[k].text in ("的", "of")):
+        while k < len(toks) and k <= j + 3 and (toks[k].kind in ("definite", "media")
+                                                 or toks[k].text in ("的", "of", "its", "their")):
             k += 1
         return k if k < len(toks) and toks[k].kind in ("place", "path") else None
 
@@ -233,6 +234,10 @@ def _places(toks: list[Tok]) -> list[Tok]:
             continue
         if t.kind == "place":
             nxt = i + 1
+            prev = [x for x in out[-2:] if x.text != "的"]
+            if t.zh and prev and prev[-1].kind in ("shape", "head") and not (nxt < len(toks) and toks[nxt].kind == "verb"
+                                                                       and toks[nxt].text == t.text):
+                raise _refuse(f"relative position '{t.text}' is not judged")  # 方块的左边, 圆形上方
             if nxt < len(toks) and toks[nxt].kind == "prep" and "dest" in toks[nxt].value \
                     and (k := place_after(nxt)) is not None and toks[k].kind == "place":  # "left to right"
                 path = tuple(_sign(a - b) for a, b in zip(toks[k].value, t.value))
@@ -240,6 +245,8 @@ def _places(toks: list[Tok]) -> list[Tok]:
                 out.append(Tok("dir", (path, "path"), sep.join(x.text for x in toks[i:k + 1]), t.zh))
                 i = k + 1
                 continue
+            if nxt < len(toks) and toks[nxt].text == "of":  # "left of the square"
+                raise _refuse(f"relative position '{t.text} of' is not judged")
             if out and out[-1].kind == "definite":  # "the top": a position, not a direction
                 out.append(Tok("filler" if t.value == (0, 0) else "loc", None, f"{out.pop().text} {t.text}", t.zh))
             elif t.value == (0, 0):
@@ -433,6 +440,11 @@ class _Group:
     vps: list[list[Tok]] = field(default_factory=list)
 
 
+def _moves(g: _Group) -> bool:
+    """Has the group a verb phrase that says how it moves (not just how fast)?"""
+    return any(t.kind in _VP_KINDS - {"speed"} for vp in g.vps for t in vp)
+
+
 class _Grammar:
     """Left-to-right reader: noun phrases make groups, verb phrases attach to the groups in focus.
 
@@ -516,7 +528,7 @@ class _Grammar:
         """
         if len(self.focus) <= 1 or self.widened:
             return self.focus
-        if self.focus[-1].vps:  # "a shrinking square and a cross growing": the cross's own verb
+        if _moves(self.focus[-1]):  # "a shrinking square and a cross growing": the cross's own verb
             return self.focus[-1:]
         number = self._number(vp)
         if number == "sg":
@@ -526,7 +538,7 @@ class _Grammar:
         if self.joins[-1] != "and":
             return self.focus[-1:]
         k = len(self.focus) - 1
-        while k > 0 and self.joins[k] in ("and", "comma") and not self.focus[k - 1].vps:
+        while k > 0 and self.joins[k] in ("and", "comma") and not _moves(self.focus[k - 1]):
             k -= 1
         first = next((g for g in self.groups if g.color or g.shape), None)
         if self.focus[k] is not first:  # "A moving up, B and C going left": B's motion is left unsaid
@@ -989,7 +1001,7 @@ def _resolve(vp: list[Tok], ignored: list[str]) -> _Motion:
         elif m is None and together is not None and verbs:  # "drift together": towards each other
             m, m_tok = "towards", together
     if tocentre is not None:
-        if m not in ("towards", "still"):
+        if m not in ("towards", "still", "rotate", "grow", "shrink"):
             raise _refuse(f"'{tocentre.text}' is not a direction this world has")
         ignored.append(tocentre.text)
     if verbs and m in ("still", "rotate", "grow", "shrink"):

@@ -116,6 +116,10 @@ def test_natural_prompts(prompt, want):
      R(G(1, "gray", "diamond", motion="right", speed="slow"), G(1, "blue", "circle", motion="still"))),
     ("画面中有两个图形：一个红色的圆和一个蓝色的方块相互靠近",
      R(G(1, "red", "circle", motion="towards"), G(1, "blue", "square", motion="towards"))),
+    ("a red circle and a blue square that moves left", R(G(1, "red", "circle"), G(1, "blue", "square", motion="left"))),
+    ("the two shapes move towards each other", R(G(2, None, None, motion="towards"))),
+    ("a red circle moves left. A blue square moves right. Both are large.",
+     R(G(1, "red", "circle", "large", "left"), G(1, "blue", "square", "large", "right"))),
 ])
 def test_several_objects(prompt, want):
     assert parse_prompt(prompt) == want
@@ -240,6 +244,11 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("a circle and a red circle", ("cannot judge: 'a circle' and 'a red circle' could be the same object; "
                                   "give each a colour and a shape")),
     ("一个大红色的圆", "cannot judge: unknown colour '大红色'"),
+    ("a red circle moves to the left of the blue square", "cannot judge: relative position 'to the left of' is not judged"),
+    ("a red circle left of a blue square", "cannot judge: relative position 'left of' is not judged"),
+    ("红色的圆在蓝色的方块左边", "cannot judge: relative position '左边' is not judged"),
+    ("a red circle moves left while spinning",
+     "cannot judge: conflicting motions 'left' and 'spinning' for 'a red circle'"),
 ])
 def test_refusals_name_the_word(prompt, message):
     with pytest.raises(CannotJudge) as exc:

@@ -773,8 +773,11 @@ class _Grammar:
                 if not self.vp:
                     self.vp_in_np = self.np is not None
                     lt = self.last
-                    self.vp_number = ({"is": "sg", "was": "sg", "are": "pl", "were": "pl"}.get(lt.text)
+                    self.vp_number = ({"is": "sg", "was": "sg", "are": "pl", "were": "pl"}.get(lt.text.split()[-1])
                                       if lt is not None and lt.kind == "link" else None)
+                    if lt is not None and lt.kind == "link" and lt.text in ("which is", "that is") \
+                            and self.last_targets and not self.bound:  # "A and B which is moving": B only
+                        self.focus, self.joins = self.last_targets[-1:], [None]
                 self.vp_de = False
                 self.vp.append(t)
             elif k == "prep":

@@ -7,23 +7,20 @@ Public API::
     from stepvid.world import natural_caption      # people's phrasings + the exact Request (phrasing.py)
 """
 
-from stepvid.world.captions import (
-    CannotJudge,
-    Request,
-    all_captions,
-    caption,
-    parse_prompt,
-    request_from_spec,
-)
+from stepvid.world.captions import all_captions, caption, request_from_spec
 from stepvid.world.judge import JudgeResult, analyze, judge, judge_batch
+from stepvid.world.parser import Parse, parse_prompt, parse_prompt_verbose
 from stepvid.world.phrasing import natural_caption
 from stepvid.world.render import render_image, render_video
+from stepvid.world.request import CannotJudge, GroupRequest, Request
 from stepvid.world.scene import ObjectSpec, SceneSpec, is_heldout, sample_scene
 
 __all__ = [
     "CannotJudge",
+    "GroupRequest",
     "JudgeResult",
     "ObjectSpec",
+    "Parse",
     "Request",
     "SceneSpec",
     "all_captions",
@@ -34,6 +31,7 @@ __all__ = [
     "judge_batch",
     "natural_caption",
     "parse_prompt",
+    "parse_prompt_verbose",
     "render_image",
     "render_video",
     "request_from_spec",

@@ -1,20 +1,19 @@
-"""Bilingual captions for scene specs, and the parser that inverts them into requested attributes.
+"""Bilingual captions for scene specs.
 
 Captions come in two styles: ``short`` (count, colour, shape, motion) and ``dense`` (also size, speed and
-background), each from several English and Chinese templates that vary phrasing and word order. The
-parser reads any of them back (and free text written with the same vocabulary) into a :class:`Request`:
-a list of object groups plus the background. Words it does not know raise :class:`CannotJudge` naming
-the word, so a judge never silently scores a prompt it only half understood.
+background), each from several English and Chinese templates that vary phrasing and word order.
+:func:`request_from_spec` says what a caption of a style mentions. The parser that reads captions (and
+natural prompts) back into a :class:`Request` lives in ``parser.py``; ``parse_prompt`` and
+:class:`CannotJudge` stay importable from here.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, dataclass
-
 import numpy as np
 
-from stepvid.world.scene import COLOR_ZH, COLORS, DIRECTIONS, SHAPE_ZH, SceneSpec, groups
+from stepvid.world.parser import parse_prompt
+from stepvid.world.request import CannotJudge, GroupRequest, Request
+from stepvid.world.scene import COLOR_ZH, DIRECTIONS, SHAPE_ZH, SceneSpec, groups
 
 __all__ = [
     "LANGS",
@@ -31,34 +30,6 @@ __all__ = [
 
 STYLES = ("short", "dense")
 LANGS = ("en", "zh")
-
-
-class CannotJudge(ValueError):
-    """The prompt uses words outside the world's vocabulary (the message names them)."""
-
-
-@dataclass
-class GroupRequest:
-    """One group of identical objects a prompt asks for; None means "not mentioned, not judged"."""
-
-    count: int
-    color: str | None
-    shape: str
-    size: str | None = None
-    motion: str | None = None
-    speed: str | None = None
-
-
-@dataclass
-class Request:
-    """Everything a prompt asks for."""
-
-    groups: list[GroupRequest]
-    bg_color: str | None = None
-    bg_kind: str | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def request_from_spec(spec: SceneSpec, style: str = "dense", motion: bool = True) -> Request:
@@ -299,242 +270,3 @@ _BG_ZH_KIND = {"solid": "纯色", "vgradient": "竖直渐变", "hgradient": "水
 def all_captions(spec: SceneSpec, rng: np.random.Generator | None = None, kind: str = "video") -> dict[str, str]:
     """{"en_short", "en_dense", "zh_short", "zh_dense"}: one caption per language and style."""
     return {f"{lang}_{style}": caption(spec, lang, style, rng=rng, kind=kind) for lang in LANGS for style in STYLES}
-
-
-# ------------------------------------------------------------------------------------------------ parser
-# Lexicon entries: phrase -> (kind, value). Kinds: count, color, shape, size, dir, motion, speed, bgkind,
-# bgstart (enter background mode), bg (the word "background"), stop (no meaning), sep (clause break).
-def _lexicon_en() -> dict[tuple[str, ...], tuple[str, object]]:
-    lex: dict[str, tuple[str, object]] = {}
-    for w, n in {"a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3}.items():
-        lex[w] = ("count", n)
-    for c in COLORS:
-        lex[c] = ("color", c)
-    lex["grey"] = ("color", "gray")
-    for s, pl in _PLURAL_EN.items():
-        lex[s] = lex[pl] = ("shape", s)
-    for w, s in {"small": "small", "tiny": "small", "medium-sized": "medium", "medium": "medium",
-                 "large": "large", "big": "large"}.items():
-        lex[w] = ("size", s)
-    for w in ("left", "to the left", "leftwards", "leftward"):
-        lex[w] = ("dir", "left")
-    for w in ("right", "to the right", "rightwards", "rightward"):
-        lex[w] = ("dir", "right")
-    for w in ("up", "upwards", "upward"):
-        lex[w] = ("dir", "up")
-    for w in ("down", "downwards", "downward"):
-        lex[w] = ("dir", "down")
-    motions = {"still": "still", "motionless": "still", "not moving": "still", "does not move": "still",
-               "do not move": "still", "stationary": "still", "rotating": "rotate", "rotates": "rotate",
-               "rotate": "rotate", "spinning": "rotate", "spins": "rotate", "spin": "rotate", "growing": "grow",
-               "grows": "grow", "grow": "grow", "getting bigger": "grow", "gets bigger": "grow",
-               "get bigger": "grow", "shrinking": "shrink", "shrinks": "shrink", "shrink": "shrink",
-               "getting smaller": "shrink", "gets smaller": "shrink", "get smaller": "shrink",
-               "bouncing": "bounce", "bounces": "bounce", "bounce": "bounce", "towards each other": "towards",
-               "toward each other": "towards", "approaching each other": "towards", "approach each other": "towards",
-               "approaches each other": "towards"}
-    for w, m in motions.items():
-        lex[w] = ("motion", m)
-    for w, s in {"slowly": "slow", "slow": "slow", "quickly": "fast", "fast": "fast", "rapidly": "fast"}.items():
-        lex[w] = ("speed", s)
-    for w, k in {"plain": "solid", "solid": "solid", "vertical gradient": "vgradient",
-                 "horizontal gradient": "hgradient", "textured": "texture"}.items():
-        lex[w] = ("bgkind", k)
-    for w in ("on", "against", "over", "the background is"):
-        lex[w] = ("bgstart", None)
-    lex["background"] = ("bg", None)
-    for w in ("the", "video", "picture", "image", "of", "shows", "showing", "and", "moving", "moves", "move", "drifting", "drifts",
-              "drift", "in place", "larger", "off the walls", "around", "diagonally", "standing", "stays", "stay",
-              "with", "is", "are", "there", "frame", "scene", "clip", "while", "in", "across"):
-        lex[w] = ("stop", None)
-    return {tuple(k.split()): v for k, v in lex.items()}
-
-
-def _lexicon_zh() -> dict[str, tuple[str, object]]:
-    lex: dict[str, tuple[str, object]] = {}
-    for w, n in {"一个": 1, "两个": 2, "二个": 2, "三个": 3}.items():
-        lex[w] = ("count", n)
-    for c, z in COLOR_ZH.items():
-        lex[z] = ("color", c)
-        lex[z[:-1] + "的"] = ("color", c)  # 红的
-    lex["粉红色"] = ("color", "pink")
-    for s, z in SHAPE_ZH.items():
-        lex[z] = ("shape", s)
-    for s, z in _SHAPE_ZH_ALT.items():
-        lex[z] = ("shape", s)
-    lex.update({"圆圈": ("shape", "circle"), "五角星": ("shape", "star"), "星": ("shape", "star"),
-                "正方形": ("shape", "square")})
-    lex.update({"小": ("size", "small"), "中等大小的": ("size", "medium"), "中等大小": ("size", "medium"),
-                "中等": ("size", "medium"), "大": ("size", "large")})
-    for table in _DIR_ZH:
-        for d, w in table.items():
-            lex[w] = ("dir", d)
-    lex.update({"静止不动": ("motion", "still"), "保持静止": ("motion", "still"), "静止": ("motion", "still"),
-                "不动": ("motion", "still"), "旋转": ("motion", "rotate"), "转动": ("motion", "rotate"),
-                "变大": ("motion", "grow"), "长大": ("motion", "grow"), "变小": ("motion", "shrink"),
-                "缩小": ("motion", "shrink"), "弹跳": ("motion", "bounce"), "反弹": ("motion", "bounce"),
-                "相互靠近": ("motion", "towards"), "彼此靠近": ("motion", "towards"),
-                "互相靠近": ("motion", "towards")})
-    for table in _SPEED_ZH:
-        for s, w in table.items():
-            lex[w] = ("speed", s)
-    lex.update({"缓缓地": ("speed", "slow"), "迅速地": ("speed", "fast")})
-    lex.update({"纯": ("bgkind", "solid"), "单一的": ("bgkind", "solid"), "纯色": ("bgkind", "solid"),
-                "竖直渐变": ("bgkind", "vgradient"), "上下渐变": ("bgkind", "vgradient"),
-                "垂直渐变": ("bgkind", "vgradient"), "水平渐变": ("bgkind", "hgradient"),
-                "左右渐变": ("bgkind", "hgradient"), "带纹理的": ("bgkind", "texture"),
-                "有纹理的": ("bgkind", "texture")})
-    lex["背景"] = ("bg", None)
-    for w in ("的", "在", "上", "是", "为", "和", "与", "移动", "运动", "原地", "在原地", "不停地", "逐渐", "慢慢",
-              "墙壁之间", "来回", "四处", "视频里", "视频中", "图片里", "图片中", "画面中", "画面里", "有", "正在", "着"):
-        lex[w] = ("stop", None)
-    for w in "，。；、,.;!！":
-        lex[w] = ("sep", None)
-    return lex
-
-
-_LEX_EN = _lexicon_en()
-_LEX_ZH = _lexicon_zh()
-_MAXLEN_EN = max(len(k) for k in _LEX_EN)
-_MAXLEN_ZH = max(len(k) for k in _LEX_ZH)
-
-
-def _tokens_en(text: str) -> list[tuple[str, object, str]]:
-    words = re.findall(r"[a-z][a-z\-']*|[,.;!]", text.lower())
-    out, i = [], 0
-    while i < len(words):
-        if words[i] in ",.;!":
-            out.append(("sep", None, words[i]))
-            i += 1
-            continue
-        for n in range(min(_MAXLEN_EN, len(words) - i), 0, -1):
-            key = tuple(words[i:i + n])
-            if key in _LEX_EN:
-                out.append((*_LEX_EN[key], " ".join(key)))
-                i += n
-                break
-        else:
-            raise CannotJudge(f"cannot judge: unknown attribute '{words[i]}'")
-    bad = re.findall(r"[^a-zA-Z\s,.;!'\-]+", text)
-    if bad:
-        raise CannotJudge(f"cannot judge: unknown attribute '{bad[0]}'")
-    return out
-
-
-def _tokens_zh(text: str) -> list[tuple[str, object, str]]:
-    text = re.sub(r"\s+", "", text)
-    out, i, unknown = [], 0, ""
-    while i < len(text):
-        for n in range(min(_MAXLEN_ZH, len(text) - i), 0, -1):
-            if text[i:i + n] in _LEX_ZH:
-                if unknown:
-                    raise CannotJudge(f"cannot judge: unknown attribute '{unknown}'")
-                out.append((*_LEX_ZH[text[i:i + n]], text[i:i + n]))
-                i += n
-                break
-        else:
-            unknown += text[i]
-            i += 1
-    if unknown:
-        raise CannotJudge(f"cannot judge: unknown attribute '{unknown}'")
-    return out
-
-
-def _is_zh(text: str) -> bool:
-    return re.search(r"[\u4e00-\u9fff]", text) is not None
-
-
-def parse_prompt(text: str) -> Request:
-    """Parse an English or Chinese prompt into the attributes it requests.
-
-    Object groups start at a count word ("a", "two", "一个", "两个", ...); attribute words attach to the
-    current group; words between "on/against/over" and "background" (English) or in a clause containing
-    "背景" (Chinese) describe the background; "towards each other" applies to every group.
-    """
-    if not text or not text.strip():
-        raise CannotJudge("cannot judge: empty prompt")
-    zh = _is_zh(text)
-    toks = _tokens_zh(text) if zh else _tokens_en(text)
-    if zh:  # mark clauses that contain 背景 as background clauses
-        clause_bg, start = [False] * len(toks), 0
-        for j in range(len(toks) + 1):
-            if j == len(toks) or toks[j][0] == "sep":
-                is_bg = any(t[0] == "bg" for t in toks[start:j])
-                for k in range(start, j):
-                    clause_bg[k] = is_bg
-                start = j + 1
-    groups_: list[dict] = []
-    bg: dict = {}
-    in_bg = False
-    for j, (kind, value, word) in enumerate(toks):
-        if not zh:
-            if kind == "bgstart":
-                in_bg = True
-                continue
-            if kind in ("bg", "sep"):
-                in_bg = False
-                continue
-        elif clause_bg[j]:
-            if kind == "color":
-                _set(bg, "color", value, word)
-            elif kind == "bgkind":
-                _set(bg, "kind", value, word)
-            elif kind not in ("stop", "bg", "sep"):
-                raise CannotJudge(f"cannot judge: '{word}' in the background clause is not a background attribute")
-            continue
-        if in_bg:
-            if kind == "color":
-                _set(bg, "color", value, word)
-            elif kind == "bgkind":
-                _set(bg, "kind", value, word)
-            elif kind not in ("stop", "count"):
-                raise CannotJudge(f"cannot judge: '{word}' in the background phrase is not a background attribute")
-            continue
-        if kind == "count":
-            groups_.append({"count": value})
-        elif kind in ("color", "shape", "size", "speed", "dir", "motion"):
-            if not groups_:
-                raise CannotJudge(f"cannot judge: '{word}' appears before any object (start with a count, e.g. 'a')")
-            g = groups_[-1]
-            if kind == "dir":
-                g.setdefault("dirs", []).append(value)
-            else:
-                _set(g, kind, value, word)
-        elif kind == "bgkind":
-            raise CannotJudge(f"cannot judge: '{word}' used outside a background phrase")
-    if not groups_:
-        raise CannotJudge("cannot judge: the prompt names no object")
-    out = []
-    towards = any(g.get("motion") == "towards" for g in groups_)
-    for g in groups_:
-        if "shape" not in g:
-            raise CannotJudge(f"cannot judge: an object in {text!r} has no shape")
-        motion = g.get("motion")
-        if "dirs" in g:
-            if motion is not None:
-                raise CannotJudge(f"cannot judge: object '{g['shape']}' has both a direction and motion '{motion}'")
-            motion = _combine_dirs(g["dirs"])
-        if towards:
-            motion = "towards"
-        out.append(GroupRequest(g["count"], g.get("color"), g["shape"], g.get("size"), motion, g.get("speed")))
-    if towards:  # a speed stated once for the pair applies to both
-        speeds = {g.speed for g in out if g.speed}
-        for g in out:
-            g.speed = g.speed or (speeds.pop() if len(speeds) == 1 else None)
-    return Request(out, bg.get("color"), bg.get("kind"))
-
-
-def _set(d: dict, key: str, value, word: str) -> None:
-    if key in d and d[key] != value:
-        raise CannotJudge(f"cannot judge: conflicting {key} '{word}' (already '{d[key]}')")
-    d[key] = value
-
-
-def _combine_dirs(dirs: list[str]) -> str:
-    h = {d for d in dirs if d in ("left", "right")} | {d.split("-")[1] for d in dirs if "-" in d}
-    v = {d for d in dirs if d in ("up", "down")} | {d.split("-")[0] for d in dirs if "-" in d}
-    if len(h) > 1 or len(v) > 1:
-        raise CannotJudge(f"cannot judge: contradictory directions {dirs}")
-    if h and v:
-        return f"{v.pop()}-{h.pop()}"
-    return (h or v).pop()

@@ -36,14 +36,18 @@ def register(subparsers) -> None:
                    help="relative weights of 1, 2 and 3-object scenes (default 0.45,0.35,0.2)")
     m.set_defaults(func=_make)
 
-    j = sub.add_parser("judge", help="score videos against a prompt (English or Chinese) or a scene spec")
+    j = sub.add_parser("judge", help="score videos against a prompt (English or Chinese) or a scene spec",
+                       description="Score videos attribute by attribute against a prompt or a (partial) scene\n"
+                       "spec. Only what the prompt or spec states is judged.", epilog=_JUDGE_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     j.add_argument("videos", nargs="*", help="video files (mp4/gif/png)")
     src = j.add_mutually_exclusive_group()
-    src.add_argument("--prompt", help="the prompt the videos should follow")
-    src.add_argument("--spec", help="scene spec as JSON text or a .json file")
+    src.add_argument("--prompt", help="the prompt the videos should follow (English, Chinese or mixed)")
+    src.add_argument("--spec", help="full or partial scene spec, as JSON text or a .json file (format below)")
     j.add_argument("--manifest", help="judge every row of a manifest against its own spec (or --use caption)")
-    j.add_argument("--use", choices=("spec", "caption"), default="spec", help="what to judge manifest rows against")
-    j.add_argument("--limit", type=int, default=None, help="judge at most this many manifest rows")
+    j.add_argument("--use", choices=("spec", "caption"), default="spec",
+                   help="what to judge manifest rows against (default: spec)")
+    j.add_argument("--limit", type=int, help="judge at most this many manifest rows (default: all)")
     j.add_argument("--json", action="store_true", help="print one JSON object per video")
     j.set_defaults(func=_judge)
 
@@ -73,6 +77,17 @@ def register(subparsers) -> None:
         pass
     else:
         register_raw(sub)
+
+
+_JUDGE_EPILOG = """\
+partial spec: only the keys given are judged, e.g.
+  {"objects": [{"color": "red", "shape": "circle", "motion": "right"}]}
+  {"objects": [{"shape": "star", "count": 2, "size": "large"}], "bg_color": "white", "bg_kind": "solid"}
+  object keys: color, shape, count (1-3), size, motion, speed; top-level: objects, bg_color, bg_kind.
+  A full spec (a manifest's "spec" column) is judged on every attribute.
+
+exit status: 0 every video judged; 1 some videos could not be read (the rest are judged and
+reported); 2 bad arguments, or a prompt or spec the judge cannot use (nothing is read)."""
 
 
 def _shape_weights(text: str) -> dict[str, float]:
@@ -110,12 +125,15 @@ def _make(a: argparse.Namespace) -> int:
 
 def _load_spec(text: str) -> dict:
     if os.path.exists(text):
-        with open(text, encoding="utf-8") as f:
-            return json.load(f)
+        try:
+            with open(text, encoding="utf-8") as f:
+                return json.load(f)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"--spec {text}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"--spec is neither a file nor valid JSON ({exc.msg})") from exc
+        raise ValueError(f"--spec is neither a file nor valid JSON ({exc.msg})") from None
 
 
 def _read(path: str):
@@ -124,32 +142,59 @@ def _read(path: str):
     return read_video(path)
 
 
-def _judge(a: argparse.Namespace) -> int:
-    from stepvid.world.judge import judge
+def _judge_targets(a: argparse.Namespace) -> tuple[list[tuple[str, object]], list[str]]:
+    """(video, Request or the reason it has none) pairs and the prompt words read past; bad input raises."""
+    from stepvid.world.judge import resolve_request
 
-    items: list[tuple[str, dict]] = []
     if a.manifest:
         from stepvid.data.manifest import read_manifest
 
         if a.videos or a.prompt or a.spec:
             raise ValueError("--manifest judges its own rows; do not pass videos, --prompt or --spec with it")
+        if a.limit is not None and a.limit < 1:
+            raise ValueError(f"--limit must be >= 1; got {a.limit}")
+        items: list[tuple[str, object]] = []
         for row in read_manifest(a.manifest)[: a.limit]:
-            if a.use == "spec":
-                if "spec" not in row:
-                    raise ValueError(f"{a.manifest}: row {row['path']} has no 'spec' column (use --use caption)")
-                items.append((row["path"], {"spec": row["spec"]}))
-            else:
-                items.append((row["path"], {"prompt": row["caption"]}))
+            if a.use == "spec" and "spec" not in row:
+                raise ValueError(f"{a.manifest}: row {row['path']} has no 'spec' column (use --use caption)")
+            try:  # a row the judge cannot use is reported like an unreadable video
+                req, _ = resolve_request(spec=row["spec"]) if a.use == "spec" else resolve_request(row["caption"])
+            except ValueError as exc:
+                req = str(exc)
+            items.append((row["path"], req))
+        return items, []
+    if not a.videos:
+        raise ValueError("give video files (or --manifest)")
+    if not (a.prompt or a.spec):
+        raise ValueError("give --prompt or --spec")
+    if a.prompt is not None:
+        req, ignored = resolve_request(prompt=a.prompt)
     else:
-        if not a.videos:
-            raise ValueError("give video files (or --manifest)")
-        if not (a.prompt or a.spec):
-            raise ValueError("give --prompt or --spec")
-        target = {"prompt": a.prompt} if a.prompt else {"spec": _load_spec(a.spec)}
-        items = [(v, target) for v in a.videos]
-    passed, total_score = 0, 0.0
-    for path, target in items:
-        res = judge(_read(path), **target)
+        req, ignored = resolve_request(spec=_load_spec(a.spec))
+    return [(v, req) for v in a.videos], ignored
+
+
+def _judge(a: argparse.Namespace) -> int:
+    from stepvid.world.judge import analyze, score
+    from stepvid.world.request import Request
+
+    items, ignored = _judge_targets(a)  # the prompt or spec is checked before any video is read
+    if ignored and not a.json:
+        print("prompt: read past " + ", ".join(f"'{w}'" for w in ignored), file=sys.stderr)
+    passed, total_score, failed = 0, 0.0, []
+    for path, req in items:
+        error = None if isinstance(req, Request) else req  # a manifest row the judge cannot use
+        if error is None:
+            try:
+                res = score(analyze(_read(path)), req)
+            except (ValueError, OSError) as exc:  # missing, unreadable or undecodable video
+                error = str(exc).removeprefix(f"{path}: ")
+        if error is not None:
+            failed.append((path, error))
+            print(json.dumps({"video": path, "error": error}, ensure_ascii=False) if a.json
+                  else f"ERROR {path}: {error}")
+            continue
+        res.ignored = ignored
         passed += res.passed
         total_score += res.score
         if a.json:
@@ -157,10 +202,13 @@ def _judge(a: argparse.Namespace) -> int:
         else:
             bad = [k for k, v in res.attributes.items() if not v]
             print(f"{'PASS' if res.passed else 'FAIL'} {res.score:.3f} {path}" + (f"  wrong: {', '.join(bad)}" if bad else ""))
-    if len(items) > 1 or not a.json:
-        print(f"judged {len(items)}: pass rate {passed / len(items):.3f}, mean score {total_score / len(items):.3f}",
-              file=sys.stderr)
-    return 0
+    judged = len(items) - len(failed)
+    if len(items) > 1 or not a.json or failed:
+        rates = (f": pass rate {passed / judged:.3f}, mean score {total_score / judged:.3f}" if judged else "")
+        errors = (f"; {len(failed)} could not be judged: " + "; ".join(f"{p} ({r})" for p, r in failed)
+                  if failed else "")
+        print(f"judged {judged} of {len(items)}{rates}{errors}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _sheet(a: argparse.Namespace) -> int:

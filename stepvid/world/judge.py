@@ -5,7 +5,8 @@ gradients are modelled exactly; texture stays as small residual), segment pixels
 connected components, classify each component's colour (median of its core pixels, nearest palette
 colour) and shape (rotation-invariant complex moments of a soft coverage mask, which is what blur and
 compression preserve best), track components across frames, and read motion off the tracks. The request
-(parsed from an English or Chinese prompt, or taken from a spec) is then scored attribute by attribute.
+(parsed from an English or Chinese prompt, taken from a full or partial spec, or given directly) is then
+scored attribute by attribute; attributes the request leaves out (None) are not judged.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from stepvid.world.captions import CannotJudge, Request, parse_prompt, request_from_spec
+from stepvid.world.captions import request_from_spec
 from stepvid.world.degrade import gaussian_blur
+from stepvid.world.parser import parse_prompt_verbose
+from stepvid.world.request import CannotJudge, Request, request_from_dict
 from stepvid.world.scene import COLORS, DIRECTIONS, GRADIENT_AMPLITUDE, SHAPES, SIZES, SceneSpec
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "ground_truth_analysis",
     "judge",
     "judge_batch",
+    "resolve_request",
     "score",
 ]
 
@@ -460,6 +464,7 @@ class JudgeResult:
     passed: bool
     request: Request
     analysis: Analysis = field(repr=False)
+    ignored: list[str] = field(default_factory=list)  # prompt words the parser read past
 
     def by_type(self) -> dict[str, bool]:
         """Verdicts keyed by attribute type (colour, shape, count, ...), all groups AND-ed together."""
@@ -471,7 +476,7 @@ class JudgeResult:
 
     def to_dict(self) -> dict:
         return {"score": self.score, "passed": self.passed, "attributes": self.attributes,
-                "request": self.request.to_dict(),
+                "request": self.request.to_dict(), "ignored": list(self.ignored),
                 "detected": [{"color": t.color, "shape": t.shape, "size": t.size, "motion": t.motion,
                               "speed": t.speed} for t in self.analysis.tracks],
                 "background": {"color": self.analysis.background.color, "kind": self.analysis.background.kind}}
@@ -500,10 +505,11 @@ def score(analysis: Analysis, request: Request) -> JudgeResult:
     attrs: dict[str, bool] = {}
     matched: list[list[Track]] = []
     for gi, g in enumerate(request.groups):
-        cand = [t for t in tracks if t.shape == g.shape and (g.color is None or t.color == g.color)]
+        cand = [t for t in tracks if (g.shape is None or t.shape == g.shape) and (g.color is None or t.color == g.color)]
         if g.color is not None:
             attrs[f"g{gi}.color"] = any(t.color == g.color for t in tracks)
-        attrs[f"g{gi}.shape"] = bool(cand)
+        if g.shape is not None:
+            attrs[f"g{gi}.shape"] = bool(cand)
         attrs[f"g{gi}.count"] = len(cand) == g.count
         if not cand and g.color is not None:  # wrong shape: still judge size/motion on the colour match
             cand = [t for t in tracks if t.color == g.color]
@@ -546,23 +552,45 @@ def ground_truth_analysis(spec: SceneSpec, num_frames: int = 17) -> Analysis:
     return Analysis(bg, tracks, num_frames)
 
 
-def judge(frames: np.ndarray, prompt: str | None = None, spec: SceneSpec | dict | None = None) -> JudgeResult:
-    """Judge a clip against an English/Chinese ``prompt`` or a scene ``spec`` (exactly one of them).
+def resolve_request(prompt: str | None = None, spec: SceneSpec | dict | None = None,
+                    request: Request | None = None) -> tuple[Request, list[str]]:
+    """The :class:`Request` to judge (and the prompt words the parser read past) from exactly one source.
 
-    Raises :class:`CannotJudge` when the prompt uses words outside the world's vocabulary.
+    ``prompt``: English/Chinese text (:class:`CannotJudge` when it is unclear); ``spec``: a full
+    :class:`SceneSpec` (every attribute judged) or a partial spec dict (only the attributes given; format in
+    ``stepvid.world.request``; ValueError names the bad key); ``request``: used as is.
     """
-    if (prompt is None) == (spec is None):
-        raise ValueError("judge needs exactly one of prompt= or spec=")
+    if sum(x is not None for x in (prompt, spec, request)) != 1:
+        raise ValueError("judge needs exactly one of prompt=, spec= or request=")
+    if prompt is not None:
+        parsed = parse_prompt_verbose(prompt)
+        return parsed.request, parsed.ignored
+    if isinstance(spec, SceneSpec):
+        return request_from_spec(spec, "dense"), []
+    if isinstance(spec, dict):
+        return request_from_dict(spec), []
     if spec is not None:
-        spec = SceneSpec.from_dict(spec) if isinstance(spec, dict) else spec
-        request = request_from_spec(spec, "dense")
-    else:
-        request = parse_prompt(prompt)
-    return score(analyze(frames), request)
+        raise TypeError(f"spec must be a SceneSpec or a dict; got {type(spec).__name__}")
+    if not isinstance(request, Request):
+        raise TypeError(f"request must be a Request; got {type(request).__name__}")
+    return request, []
+
+
+def judge(frames: np.ndarray, prompt: str | None = None, spec: SceneSpec | dict | None = None,
+          request: Request | None = None) -> JudgeResult:
+    """Judge a clip against exactly one of: an English/Chinese ``prompt``, a full or partial ``spec``, a ``request``.
+
+    Only what the prompt or spec states is judged (a partial spec without ``bg_color`` does not judge the
+    background). Raises :class:`CannotJudge` when the prompt is unclear, ValueError for a bad spec.
+    """
+    req, ignored = resolve_request(prompt, spec, request)
+    res = score(analyze(frames), req)
+    res.ignored = ignored
+    return res
 
 
 def judge_batch(items, workers: int = 0) -> list[JudgeResult]:
-    """Judge many ``(frames, prompt_or_spec)`` pairs; ``workers > 1`` uses a process pool."""
+    """Judge many ``(frames, prompt | spec | Request)`` pairs; ``workers > 1`` uses a process pool."""
     items = list(items)
     if workers and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -576,4 +604,6 @@ def _judge_one(item) -> JudgeResult:
     frames, target = item
     if isinstance(target, str):
         return judge(frames, prompt=target)
+    if isinstance(target, Request):
+        return judge(frames, request=target)
     return judge(frames, spec=target)

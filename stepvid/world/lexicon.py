@@ -1,0 +1,626 @@
+"""The prompt parser's vocabulary: English and Chinese phrases of the world, each mapped to typed tokens.
+
+A phrase maps to one or more ``(kind, value)`` tokens. Kinds (see ``parser.py`` for how they combine):
+
+- noun phrase: ``count`` (1-3), ``bigcount`` (> 3), ``size``, ``color``, ``badcolor`` (a colour this world
+  does not have), ``shade`` (light/dark/...), ``shape`` (value ``(shape, plural)``), ``badshape``,
+  ``head`` (shape-less noun: object, 物体; value = plural), ``one`` ("a blue one"), ``definite``, ``cmp``
+  (bigger/smaller);
+- verb phrase: ``place`` (a frame position as a (dx, dy) vector), ``dir`` (a pure direction), ``prep``
+  (value: the roles it can play — dir/dest/src/loc/bg/link), ``verb`` (value True for move/移动, which
+  are not reported as ignored), ``vverb`` (rise = -1, fall = +1), ``motion``, ``approach``, ``mutual``
+  (each other), ``backforth``, ``speed``, ``diag``, ``bounds`` (off the walls);
+- background: ``bgword``, ``bgkind`` (value ``(kind, is_head)``; kind None = "gradient" needing an
+  axis), ``bgaxis`` ("v"/"h");
+- other: ``sep`` (value True = sentence end), ``conj``, ``link``, ``pronoun``, ``media`` (video, 画面),
+  ``stop`` (grammar, never reported), ``filler`` (reported as ignored), ``refuse`` (value: the reason,
+  ``{w}`` = the words).
+
+Only words that cannot change what is asked are ``filler``; everything that could is either understood
+or refused.
+"""
+
+from __future__ import annotations
+
+from stepvid.world.scene import COLOR_ZH
+
+Entry = tuple[tuple[str, object], ...]
+
+# ------------------------------------------------------------------------------------------------ shared
+EN_COLORS = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "green", "cyan": "cyan",
+             "aqua": "cyan", "turquoise": "cyan", "blue": "blue", "purple": "purple", "violet": "purple", "pink": "pink",
+             "white": "white", "black": "black", "gray": "gray", "grey": "gray"}
+EN_BAD_COLORS = ("magenta fuchsia brown beige tan gold golden silver maroon navy teal lime indigo crimson "
+                 "scarlet olive lavender lilac mauve peach coral salmon khaki ivory cream amber bronze copper ochre "
+                 "burgundy azure cerulean cobalt emerald jade mint ruby rose sapphire charcoal multicolored "
+                 "multicoloured rainbow colorful colourful transparent translucent reddish bluish greenish "
+                 "yellowish pinkish purplish orangish grayish greyish blackish whitish")
+EN_SHADES = "light dark pale bright deep neon pastel vivid dull faded"
+
+_SEN = {True: ("sep", True), False: ("sep", False)}
+
+
+def _forms(base: str, third: str | None = None, ing: str | None = None, past: str | None = None) -> list[str]:
+    """base, 3rd person, -ing and past forms of a regular English verb (irregular ones given)."""
+    if third is None:
+        third = base + "es" if base.endswith(("s", "sh", "ch", "x", "z")) else base + "s"
+    if ing is None:
+        ing = base[:-1] + "ing" if base.endswith("e") and not base.endswith("ee") else base + "ing"
+    if past is None:
+        past = base + "d" if base.endswith("e") else base + "ed"
+    return [base, third, ing, past]
+
+
+_MOVE_VERBS = [
+    _forms("move"), _forms("travel", past="traveled") + ["travelled", "travelling"], _forms("slide", past="slid"),
+    _forms("glide"), _forms("drift"), _forms("head"), ["go", "goes", "going", "went", "gone"], _forms("float"),
+    _forms("shift"), _forms("roll"), ["run", "runs", "running", "ran"], ["fly", "flies", "flying", "flew"],
+    _forms("sail"), _forms("cruise"), _forms("coast"), _forms("journey"), _forms("proceed"), _forms("advance"),
+    _forms("march"), _forms("walk"), ["swim", "swims", "swimming", "swam"], _forms("skate"), ["skid", "skids", "skidding", "skidded"], ["slip", "slips", "slipping", "slipped"],
+    _forms("migrate"), ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
+    _forms("scuttle"), _forms("pass"), _forms("traverse"), _forms("translate"), _forms("slither"),
+    _forms("trundle"), _forms("waft"), _forms("hover"), ["crossing", "crossed"],
+    ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
+     "making their way", "made their way", "in motion"],
+]
+# verbs that say the speed: "zips left" is fast, "creeps left" slow
+_FAST_VERBS = [["zip", "zips", "zipping", "zipped"], _forms("dart"), _forms("race"), _forms("zoom"), _forms("rush"),
+               _forms("dash"), ["hurry", "hurries", "hurrying", "hurried"], _forms("streak"), _forms("hurtle"),
+               _forms("bolt"), ["whiz", "whizzes", "whizzing", "whizzed", "whizz", "whizzs"], _forms("scoot"),
+               ["shoot", "shoots", "shooting", "shot"], ["speed", "speeds", "speeding", "sped"]]
+_SLOW_VERBS = [["creep", "creeps", "creeping", "crept"], _forms("crawl"), _forms("inch"), _forms("amble"),
+               _forms("stroll")]
+_UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar")]
+_DOWN_VERBS = [["fall", "falls", "falling", "fell", "fallen"], ["drop", "drops", "dropping", "dropped"],
+               ["sink", "sinks", "sinking", "sank", "sunk"], _forms("descend"), _forms("plunge"),
+               _forms("plummet")]
+
+
+def _motion_en() -> dict[str, str]:
+    m: dict[str, str] = {}
+
+    def put(motion: str, phrases: list[str]) -> None:
+        for p in phrases:
+            m[p] = motion
+
+    put("still", ["still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
+                  "not moving", "is not moving", "are not moving", "does not move", "do not move", "did not move",
+                  "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
+                  "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
+                  "hold still", "holds still", "holding still", "stays fixed", "stay fixed", "fixed in place",
+                  "stays where it is", "stay where they are", "stays in place", "stay in place",
+                  "remains in place", "remain in place", "holds its position", "hold their position",
+                  "keeps its position", "stays", "stay", "staying", "remains", "remain", "remaining", "sits",
+                  "sit", "sitting", "rests", "rest", "resting", "stands", "stand", "standing", "not move",
+                  "doesn't move", "don't move", "stays motionless", "remains motionless", "remains still",
+                  "remain still", "stay still", "stays still", "staying still", "remains stationary"])
+    put("rotate", _forms("rotate") + _forms("spin", "spins", "spinning", "spun") + _forms("twirl")
+        + _forms("whirl") + _forms("pivot") + ["turns in place", "turn in place", "turning in place",
+                                                 "turns around in place", "rotation", "spinning around",
+                                                 "spins around", "spin around", "rotates around its centre",
+                                                 "rotates around its center", "turns on the spot",
+                                                 "spins on the spot", "turn", "turns", "turning",
+                                                 "turned", "turn around", "turns around", "turning around",
+                                                 "a quarter turn", "quarter turn", "a quarter of a turn",
+                                                 "ninety degrees", "90 degrees", "by 90 degrees",
+                                                 "by ninety degrees", "a 90 degree turn", "90 degree turn"])
+    put("grow", _forms("grow", "grows", "growing", "grew") + ["grown"] + _forms("expand") + _forms("enlarge")
+        + _forms("swell") + _forms("inflate") + _forms("balloon")
+        + [f"{v} {c}" for v in ("grow", "grows", "growing", "grew", "get", "gets", "getting", "got", "become",
+                                "becomes", "becoming", "became", "turn", "turns", "turning")
+           for c in ("bigger", "larger")]
+        + ["bigger and bigger", "larger and larger", "increases in size", "increase in size",
+           "increasing in size", "grows in size", "growing in size", "grow in size", "scales up", "scale up",
+           "scaling up", "gains size", "gaining size", "balloons out", "expands outward", "expanding outward",
+           "swell up", "swells up", "swelling up", "swelled up", "puff up", "puffs up", "puffing up", "blow up",
+           "blows up"])
+    put("shrink", _forms("shrink", "shrinks", "shrinking", "shrank") + ["shrunk"] + _forms("contract")
+        + _forms("deflate") + _forms("shrivel") + _forms("dwindle")
+        + [f"{v} {c}" for v in ("get", "gets", "getting", "got", "become", "becomes", "becoming", "became",
+                                "turn", "turns", "turning", "grow", "grows", "growing")
+           for c in ("smaller", "tinier")]
+        + ["smaller and smaller", "decreases in size", "decrease in size", "decreasing in size",
+           "shrinks in size", "shrinking in size", "shrink in size", "scales down", "scale down", "scaling down", "shrinks down",
+           "shrink down", "shrinking down", "loses size", "losing size"])
+    put("bounce", _forms("bounce") + _forms("ricochet") + _forms("rebound") + ["ping pongs", "ping pong",
+                                                                                "ping ponging"])
+    put("towards", [f"{p} {o}" for p in ("towards", "toward") for o in ("each other", "one another")]
+        + ["closer together", "closer to each other", "closer to one another", "closer and closer",
+           "nearer and nearer", "nearer to each other"]
+        + [f"{v} closer and closer" for v in ("get", "gets", "getting", "got", "move", "moves", "moving", "draw",
+                                              "draws", "drawing", "come", "comes", "coming", "drift", "drifts",
+                                              "drifting")])
+    return m
+
+
+_APPROACH = (_forms("approach") + _forms("converge")
+             + ["come together", "comes together", "coming together", "came together", "draw together",
+                "draws together", "drawing together", "move closer", "moves closer", "moving closer",
+                "get closer", "gets closer", "getting closer", "draw closer", "draws closer", "drawing closer",
+                "close in", "closes in", "closing in", "close the gap", "closes the gap", "closing the gap",
+                "narrow the gap", "narrows the gap", "narrowing the gap", "head for each other",
+                "heads for each other", "heading for each other"])
+
+_EN_REFUSE = {
+    "clockwise|counterclockwise|counter clockwise|anticlockwise|anti clockwise":
+        "rotation sense '{w}' is not judged",
+    "sideways|sideway|forward|forwards|backward|backwards|back|ahead|onward|onwards": "ambiguous direction '{w}'",
+    "in a circle|in circles|around in circles|in a loop|in loops|zigzag|zigzags|zigzagging|in a zigzag|"
+    "orbit|orbits|orbiting|wobble|wobbles|wobbling|shake|shakes|shaking|vibrate|vibrates|vibrating|"
+    "jiggle|jiggles|jiggling|pulse|pulses|pulsing|pulsate|pulsates|pulsating|flicker|flickers|flickering|"
+    "blink|blinks|blinking|fade|fades|fading|hop|hops|hopping|jump|jumps|jumping|leap|leaps|leaping|"
+    "dance|dances|dancing|wiggle|wiggles|wiggling|sway|sways|swaying|swing|swings|swinging|wander|wanders|"
+    "wandering|meander|meanders|meandering|tumble|tumbles|tumbling|flip|flips|flipping|"
+    "teleport|teleports|teleporting|morph|morphs|morphing|collide|collides|colliding|meet|meets|meeting|"
+    "oscillate|oscillates|oscillating": "unknown motion '{w}'",
+    "accelerate|accelerates|accelerating|decelerate|decelerates|decelerating|speeds up|speed up|speeding up|"
+    "slows down|slow down|slowing down|faster and faster|slower and slower|faster|slower":
+        "a change of speed ('{w}') is not judged",
+    "not|no|never|without|none|nothing|neither|nor|isn't|aren't|doesn't|don't": "negation '{w}' is not judged",
+    "then|and then|after|afterwards|afterward|before|later|finally|first|next|followed by|eventually|"
+    "until|stops|stop|stopping|stopped|returns|return|returning|comes back|reverses|reverse":
+        "a sequence of motions ('{w}') is not judged",
+    "or|either": "alternatives ('{w}') are not judged",
+    "respectively": "'{w}' is not supported; give each object its own verb",
+    "couple|a couple of|a couple": "ambiguous count '{w}'",
+    "several|some|many|few|a few|multiple|various|numerous|a number of|lots of|a lot of|a bunch of|"
+    "a group of|a handful of|plenty of|dozens of|a dozen|dozen|hundreds of":
+        "vague count '{w}' (say one, two or three)",
+    "in a row|in a line|in a column|side by side|stacked|overlapping|overlap|overlaps|touching|inside|"
+    "within|above|below|beneath|under|underneath|next to|beside|besides|behind|between|among|around it|"
+    "around them|near|nearby|close to|far from|away from|away|to the left of|to the right of|"
+    "on the left of|on the right of|at the left of|at the right of|on its left|on its right|to its left|"
+    "to its right": "relative position '{w}' is not judged",
+    "outline|outlined|hollow|striped|stripes|dotted|spotted|gradient filled|shiny|glowing|glossy|metallic|"
+    "3 d|three dimensional|shadow|shadows|shaded|blurry|blurred": "object appearance '{w}' is not judged",
+}
+_EN_FILLER = (
+    "watch as|watch|look as|look|see|see as|we see|you can see|you see|we can see|can be seen|is seen|are seen|"
+    "is shown|are shown|is visible|are visible|appears|appear|appearing|appeared|is present|are present|"
+    "in this clip|in this video|in the video|in the clip|in this animation|in the animation|in this scene|"
+    "in the scene|in this shot|in the shot|in this frame|in the frame|in the picture|in the image|"
+    "in this image|in this picture|in view|on screen|on the screen|onscreen|on camera|on the canvas|"
+    "across the screen|across the frame|across the canvas|across the image|across the scene|across the view|"
+    "across the picture|across the video|across the clip|through the frame|through the scene|across|through|"
+    "there is|there are|there's|there was|here is|here are|here's|please|show|show me|shows|showing|shown|"
+    "depict|depicts|depicting|depicted|feature|features|featuring|featured|display|displays|displaying|"
+    "displayed|render|renders|rendering|rendered|generate|generates|generating|create|creates|creating|make|"
+    "produce|animate|animated|simple|simply|just|only|exactly|precisely|basic|smoothly|steadily|straight|"
+    "directly|evenly|constantly|continuously|continually|gradually|gracefully|calmly|softly|quietly|freely|"
+    "uniformly|linearly|consistently|all the way|the whole time|throughout|over time|as time passes|"
+    "over the course of the clip|over the course of the video|during the clip|during the video|"
+    "for the whole clip|for the whole video|in place|on the spot|in a straight line|along a straight line|"
+    "also|too|as well|each|itself|themselves|very|really|quite|fairly|pretty|"
+    "rather|extremely|super|somewhat|relatively|much|nice|nicely|neatly|clearly|visibly|perfectly|"
+    "filled|solid colored|solid coloured|flat colored|flat coloured|single|alone|by itself|on its own|"
+    "keeps|keep|keeping|kept|continues|continue|continuing|continued|continues to|continue to|starts to|"
+    "start to|begins to|begin to|seems to|seem to|appears to|appear to|is seen to|can|will|would|should|"
+    "must|may|might|slowly but surely|colored|coloured|in color|in colour|of the frame|of the screen|"
+    "of the image|of the picture|of the canvas|of the video|of the view|of the scene|of the clip|"
+    "around the screen|around|about|together|in unison|at the same time|simultaneously|meanwhile|"
+    "at once|both at once|overall|short|minimal|basic|2 d|flat 2 d|i want|i would like|i like|i need|i wish|"
+    "can you|could you|would you|will you|you|i|me|let us see|let us|let|draw|draws|drawn|here we have|we have|"
+    "we watch as|we watch|we|contains|contain|containing|identical|at all|little by little|as the clip plays|"
+    "as the video plays|as the video goes on|as the animation runs|as the clip goes on|as the animation plays|"
+    "throughout the clip|throughout the video|throughout the animation|there|also there|"
+    "in the clip|in the animation|the screen|the frame|the canvas|the view|the scene|the image|the picture|"
+    "the video|the clip|on the screen|on screen|in frame|direction|same|just like|the same way|similarly|"
+    "likewise|alike|in the same direction|the same direction|each one|every one")
+_EN_STOP = (
+    "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
+    "to|from|in|on|at|by|for|into|onto|with|its|their|his|her|this|these|those|off the walls|"
+    "off the wall|off the edges|off the edge|off the sides|off the borders|off the walls of the frame|"
+    "off the edges of the frame|off the frame edges|off the frame|against the walls|against the edges|"
+    "off|walls|wall|edges|edge|borders|border|sides|frame|screen|canvas|view|corner|corners|side|part|half|"
+    "area|region|portion|end|hand side|than|does|do|did|doing|makes|made|making|get|gets|getting|got|"
+    "very much|way|kind of|sort of|type of|some kind of")
+# shapes: singular and plural English names
+_EN_SHAPES = {
+    "circle": "circle circles|ball balls|dot dots|disc discs|disk disks|sphere spheres|orb orbs|round -|"
+              "circular -|roundel roundels",
+    "square": "square squares|box boxes|block blocks|cube cubes|tile tiles|square shaped -",
+    "triangle": "triangle triangles|triangular -",
+    "star": "star stars|five pointed star five pointed stars|5 pointed star 5 pointed stars|pentagram pentagrams|"
+            "star shaped -",
+    "diamond": "diamond diamonds|rhombus rhombuses|rhombi -|lozenge lozenges|diamond shaped -|rhomboid rhomboids",
+    "cross": "cross crosses|plus sign plus signs|plus symbol plus symbols|plus pluses|cross shaped -|"
+             "plus shaped -|plus shape plus shapes",
+}
+_EN_SHAPED = {"circle": "circle ball disc disk dot round", "square": "square box block", "triangle": "triangle",
+              "star": "star", "diamond": "diamond rhombus lozenge", "cross": "cross plus x"}
+_EN_BAD_SHAPES = ("hexagon|hexagons|pentagon|pentagons|octagon|octagons|heptagon|heptagons|rectangle|rectangles|"
+                  "oval|ovals|ellipse|ellipses|heart|hearts|ring|rings|crescent|crescents|arrow|arrows|line|lines|"
+                  "trapezoid|trapezoids|trapezium|parallelogram|parallelograms|polygon|polygons|cylinder|cylinders|"
+                  "cone|cones|pyramid|pyramids|cloud|clouds|moon|moons|semicircle|semicircles|donut|donuts|torus|"
+                  "spiral|spirals|blob|blobs|oblong|oblongs|cuboid|cuboids|letter|letters|x shape|x shapes|"
+                  "six pointed star|six pointed stars|half circle|half circles|quarter circle|rectangular|"
+                  "oval shaped|hexagonal|octagonal|pentagonal|elliptical|ring shaped|heart shaped|square ring")
+_EN_HEADS = "shape shapes|object objects|thing things|figure figures|item items|element elements|sprite sprites|" \
+            "body bodies|form forms|entity entities|icon icons|symbol symbols|piece pieces"
+_EN_SIZES = {"small": "small|tiny|little|smallish|mini|miniature|wee|petite|teeny|very small|very tiny|small sized|"
+                      "tiny sized|little sized",
+             "medium": "medium|medium sized|medium size|mid sized|mid size|midsize|midsized|average sized|"
+                       "average size|moderate sized|moderately sized|normal sized|regular sized|moderate size",
+             "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
+                      "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized"}
+_EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
+_EN_SPEEDS = {"slow": "slowly|slow|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
+                      "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
+                      "at a leisurely pace|at a gentle pace|gradually and slowly|slow paced",
+               "fast": "quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+                       "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
+                       "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy"}
+# places: frame positions (dx, dy), y grows downwards; a direction word is a place reached by moving
+_EN_PLACES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "upper": (0, -1), "bottom": (0, 1),
+              "lower": (0, 1), "centre": (0, 0), "center": (0, 0), "middle": (0, 0), "left hand": (-1, 0),
+              "right hand": (1, 0), "top left": (-1, -1), "top right": (1, -1), "bottom left": (-1, 1),
+              "bottom right": (1, 1), "upper left": (-1, -1), "upper right": (1, -1), "lower left": (-1, 1),
+              "lower right": (1, 1), "left top": (-1, -1), "right top": (1, -1), "left bottom": (-1, 1),
+              "right bottom": (1, 1), "top of the frame": (0, -1), "bottom of the frame": (0, 1),
+              "top of the screen": (0, -1), "bottom of the screen": (0, 1), "up left": (-1, -1),
+              "up right": (1, -1), "down left": (-1, 1), "down right": (1, 1)}
+_EN_DIRS = {"up": (0, -1), "upward": (0, -1), "upwards": (0, -1), "skyward": (0, -1), "skywards": (0, -1),
+            "down": (0, 1), "downward": (0, 1), "downwards": (0, 1), "leftward": (-1, 0), "leftwards": (-1, 0),
+            "rightward": (1, 0), "rightwards": (1, 0), "north": (0, -1), "south": (0, 1), "east": (1, 0),
+            "west": (-1, 0), "northeast": (1, -1), "north east": (1, -1), "northwest": (-1, -1),
+            "north west": (-1, -1), "southeast": (1, 1), "south east": (1, 1), "southwest": (-1, 1),
+            "south west": (-1, 1), "uphill": (0, -1), "downhill": (0, 1), "heavenward": (0, -1)}
+_EN_PREPS = {"to": ("dest",), "into": ("dest",), "over to": ("dest",), "all the way to": ("dest",),
+             "as far as": ("dest",), "up to": ("dest",), "until it reaches": ("dest",), "reaching": ("dest",),
+             "toward": ("dir",), "towards": ("dir",), "in the direction of": ("dir",), "heading for": ("dir",),
+             "for": ("dir",), "from": ("src",), "starting from": ("src",), "starting at": ("src",),
+             "starting in": ("src",), "starts at": ("src",), "starts from": ("src",), "starts in": ("src",),
+             "begins at": ("src",), "begins in": ("src",), "beginning at": ("src",), "out of": ("src",),
+             "at": ("loc",), "in": ("loc", "link"), "on": ("loc", "bg"), "by": ("loc",), "along": ("loc",),
+             "against": ("bg",), "over": ("bg",), "atop": ("bg",), "on top of": ("bg",), "set against": ("bg",),
+             "in front of": ("bg",), "with": ("bg", "conj"), "upon": ("bg",)}
+
+
+_BIG_COUNTS = "zero four five six seven eight nine ten eleven twelve twenty hundred thousand million"
+
+
+def en_lexicon() -> dict[tuple[str, ...], Entry]:
+    """English phrase (tuple of words) -> tokens."""
+    lex: dict[str, Entry] = {}
+
+    def put(kind: str, value, phrases) -> None:
+        for p in phrases.split("|") if isinstance(phrases, str) else phrases:
+            lex[p] = ((kind, value),)
+
+    put("stop", None, _EN_STOP)
+    put("filler", None, _EN_FILLER)
+    for w, n in {"a": 1, "an": 1, "one": 1, "a single": 1, "one single": 1, "a lone": 1, "lone": 1, "two": 2,
+                 "a pair of": 2, "pair of": 2, "a duo of": 2, "three": 3, "a trio of": 3, "trio of": 3,
+                 "a triplet of": 3}.items():
+        lex[w] = (("count", n),)
+    lex["one"] = (("one", False),)
+    lex["ones"] = (("one", True),)
+    for w in _BIG_COUNTS.split():
+        lex[w] = (("bigcount", None),)
+    for w, c in EN_COLORS.items():
+        lex[w] = (("color", c),)
+    put("badcolor", None, EN_BAD_COLORS.split())
+    put("shade", None, EN_SHADES.split())
+    for shape, spec in _EN_SHAPES.items():
+        for pair in spec.split("|"):
+            words = pair.split()
+            if words[-1] == "-":  # adjective: no plural
+                lex[" ".join(words[:-1])] = (("shape", (shape, None)),)
+                continue
+            n = len(words) // 2
+            lex[" ".join(words[:n])] = (("shape", (shape, False)),)
+            lex[" ".join(words[n:])] = (("shape", (shape, True)),)
+    put("badshape", None, _EN_BAD_SHAPES)
+    for pair in _EN_HEADS.split("|"):
+        s, p = pair.split()
+        lex[s], lex[p] = (("head", False),), (("head", True),)
+    for s, phrases in _EN_SIZES.items():
+        put("size", s, phrases)
+    for m, phrases in _EN_CMP.items():
+        put("cmp", m, phrases)
+    for s, phrases in _EN_SPEEDS.items():
+        put("speed", s, phrases)
+    for w, v in _EN_PLACES.items():
+        lex[w] = (("place", v),)
+    for w, v in _EN_DIRS.items():
+        lex[w] = (("dir", v),)
+    for w, roles in _EN_PREPS.items():
+        lex[w] = (("prep", roles),)
+    for forms in _MOVE_VERBS:
+        for f in forms:
+            lex[f] = (("verb", f in ("move", "moves", "moving", "moved")),)
+    for forms, sp in ((_FAST_VERBS, "fast"), (_SLOW_VERBS, "slow")):
+        for group in forms:
+            for f in group:
+                lex[f] = (("verb", sp),)
+    for forms, dy in ((_UP_VERBS, -1), (_DOWN_VERBS, 1)):
+        for group in forms:
+            for f in group:
+                lex[f] = (("vverb", dy),)
+    for p, m in _motion_en().items():
+        lex[p] = (("motion", m),)
+    put("approach", None, _APPROACH)
+    put("mutual", None, "each other|one another")
+    put("backforth", None, "back and forth|to and fro|forth and back|backwards and forwards|"
+                           "back and forth across|side to side|from side to side|all around|around the walls")
+    put("diag", None, "diagonally|diagonal|in a diagonal line|on a diagonal|at an angle|obliquely|"
+                      "in a diagonal direction|in the diagonal direction|on a diagonal path")
+    for w, v in {"left": (-1, 0), "leftward": (-1, 0), "right": (1, 0), "rightward": (1, 0), "up": (0, -1),
+                 "upward": (0, -1), "down": (0, 1), "downward": (0, 1)}.items():
+        for art in ("a", "an", "the"):
+            lex[f"in {art} {w} direction"] = (("dir", v),)
+    for size in ("small", "medium", "large"):
+        for pre in ("of", "of a", "of the"):
+            lex[f"{pre} {size} size"] = (("postsize", size),)
+    lex["of big size"] = lex["of a big size"] = (("postsize", "large"),)
+    lex["of tiny size"] = lex["of a tiny size"] = (("postsize", "small"),)
+    for shape, words in _EN_SHAPED.items():
+        for w in words.split():
+            lex[f"{w} shaped"] = lex[f"{w} shape"] = (("shape", (shape, None)),)
+            lex[f"{w} shapes"] = (("shape", (shape, True)),)
+    lex["round shape"] = lex["circular shape"] = (("shape", ("circle", False)),)
+    put("together", None, "together")
+    put("cconj", None, "while|whereas|but|as|meanwhile|and meanwhile|at the same time|and at the same time|"
+                       "while at the same time|in the meantime|and also|also|in addition|additionally|"
+                       "on the other hand|whilst|and there is also|there is also|and there is")
+    # gradients described by their light and dark ends
+    for axis, (a, b) in {"v": ("top", "bottom"), "h": ("left", "right")}.items():
+        grad = (("bgkind", (axis + "gradient", False)),)
+        for light, dark in (("light", "dark"), ("lighter", "darker"), ("bright", "dark"), ("brighter", "darker")):
+            for prep in ("at", "on"):
+                for lead in ("", "that ", "which ", "that goes "):
+                    lex[f"{lead}{light} {prep} the {a} and {dark} {prep} the {b}"] = grad
+                    for verb in ("fades", "fading", "goes", "going", "changes", "changing", "shading"):
+                        lex[f"{lead}{verb} from {light} {prep} the {a} to {dark} {prep} the {b}"] = grad
+                lex[f"from {light} {prep} the {a} to {dark} {prep} the {b}"] = grad
+    put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly")
+    for phrases, reason in _EN_REFUSE.items():
+        put("refuse", reason, phrases)
+    # direction-of-motion phrases that end in a place but read as one unit
+    for w, v in {"left to right": (1, 0), "right to left": (-1, 0), "top to bottom": (0, 1),
+                 "bottom to top": (0, -1)}.items():
+        lex[w] = (("path", v),)
+    for side, v in (("left", (-1, 0)), ("right", (1, 0))):  # "to the left of the screen" is a direction
+        for frame in ("screen", "frame", "canvas", "image", "picture", "video", "scene", "view"):
+            for prep in ("to", "toward", "towards"):
+                lex[f"{prep} the {side} of the {frame}"] = (("dir", v),)
+    # background
+    put("bgword", None, "background|backdrop|bg|background colour|background color|backgrounds")
+    for w, k in {"plain": "solid", "solid": "solid", "uniform": "solid", "flat": "solid", "single colour": "solid",
+                 "single color": "solid", "single coloured": "solid", "single colored": "solid",
+                 "solid colour": "solid", "solid color": "solid", "monochrome": "solid", "unpatterned": "solid",
+                 "textured": "texture", "mottled": "texture", "noisy": "texture", "grainy": "texture",
+                 "solid colored": "solid", "solid coloured": "solid"}.items():
+        lex[w] = (("bgkind", (k, False)),)
+    for w, k in {"vertical gradient": "vgradient", "horizontal gradient": "hgradient", "gradient": None,
+                 "gradients": None, "texture": "texture", "light texture": "texture", "subtle texture": "texture",
+                 "faint texture": "texture", "slight texture": "texture", "soft texture": "texture",
+                 "vertically graded": "vgradient", "horizontally graded": "hgradient",
+                 "colour gradient": None, "color gradient": None}.items():
+        lex[w] = (("bgkind", (k, True)),)
+    put("bgaxis", "v", "vertical|vertically")
+    put("bgaxis", "h", "horizontal|horizontally")
+    put("conj", None, "and|along with|as well as|together with|alongside|accompanied by")
+    put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
+                         "both objects|both shapes|everything")
+    put("definite", None, "the|this|that|these|those|which|who")
+    put("link", None, "is|are|was|were|colored|coloured|which is|that is|which are|that are|"
+                      "painted|in the colour|in the color|with the colour|with the color")
+    put("media", None, "video|clip|footage|scene|picture|image|frame|shot|movie|film|gif|animation|sequence|"
+                       "rendering|photo|illustration|drawing|cartoon|snapshot|graphic|still image|still picture|"
+                       "still frame|still photo|still shot|a still of|a still from|still of|gif of")
+    lex["a video of"] = lex["an animation of"] = (("filler", None),)
+    return {tuple(k.split()): v for k, v in lex.items()}
+
+
+# ------------------------------------------------------------------------------------------------ Chinese
+_ZH_COLOR_CHARS = {"red": "红", "orange": "橙", "yellow": "黄", "green": "绿", "cyan": "青", "blue": "蓝",
+                   "purple": "紫", "pink": "粉", "white": "白", "black": "黑", "gray": "灰"}
+ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红色 洋红色 紫红色 天蓝色 深蓝色 浅蓝色 湖蓝色 藏青色 "
+                 "墨绿色 草绿色 翠绿色 橄榄色 土黄色 卡其色 肉色 肤色 玫红色 玫瑰色 桃红色 橘红色 朱红色 猩红色 "
+                 "酒红色 大红色 深红色 浅红色 彩色 七彩 五彩 透明 半透明 金黄色 银白色 乳白色 米白色 灰白色 "
+                 "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡紫色 淡蓝色 淡绿色 淡黄色 浅绿色 浅黄色 浅紫色 "
+                 "深绿色 深紫色 深灰色 浅灰色 银灰色 铁灰色")
+ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
+_ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片",
+              "square": "正方形 方形 方块 正方块 四方形 方格",
+              "triangle": "三角形 三角 三角块 正三角形",
+              "star": "星星 星形 五角星 星 五星 星状",
+              "diamond": "菱形 钻石 钻石形 菱形块",
+              "cross": "十字 十字形 十字架 加号 十字符号 加号形"}
+ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭圆 椭圆形 心形 爱心 梯形 平行四边形 圆环 环形 半圆 半圆形 "
+                 "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
+                 "弧形 云朵 水滴 圆环形")
+_ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体"
+_ZH_SIZES = {"small": "小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小",
+             "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
+             "large": "大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
+_ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
+_ZH_SPEEDS = {"slow": "缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 "
+                       "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
+              "fast": "快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 "
+                       "以很快的速度 以较快的速度 以极快的速度 以快速 飞一般"}
+_ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
+              "左上": (-1, -1), "右上": (1, -1), "左下": (-1, 1), "右下": (1, 1), "上左": (-1, -1),
+              "上右": (1, -1), "下左": (-1, 1), "下右": (1, 1), "中央": (0, 0), "中间": (0, 0), "中心": (0, 0),
+              "正中": (0, 0), "正中央": (0, 0), "正中间": (0, 0), "正中心": (0, 0)}
+_ZH_PLACE_SUFFIX = ("", "方", "边", "侧", "面", "部", "角", "端", "半部", "方向", "边缘", "边界", "角落", "半边",
+                    "部分", "头")
+_ZH_DIR_VERBS = {"自上而下": (0, 1), "自下而上": (0, -1), "由上而下": (0, 1), "由下而上": (0, -1),
+                 "自左而右": (1, 0), "自右而左": (-1, 0), "左右": None, "上下": None}
+_ZH_PLACE_VERBS = {"左移": (-1, 0), "右移": (1, 0), "上移": (0, -1), "下移": (0, 1), "左行": (-1, 0),
+                   "右行": (1, 0)}  # 右移 = 右 + 移, so 向右移 and 从上移动到下 split the same way
+_ZH_UP = "上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 飞升 腾空 升空"
+_ZH_DOWN = "下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向"
+_ZH_MOVE = ("移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
+            "奔 奔跑 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
+            "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
+            "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去")
+_ZH_FAST_VERBS = "冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
+_ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
+_ZH_MOTIONS = {
+    "still": "静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+             "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
+             "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
+    "rotate": "旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
+              "转个不停 转起来 转圈 转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
+    "grow": "变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
+            "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
+    "shrink": "变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
+              "不断变小 由大变小 从大变小 缩小了",
+    "bounce": "弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
+              "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
+              "后弹回 就弹回来 就反弹 弹回来 反弹回来",
+    "towards": "相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+               "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
+               "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
+}
+_ZH_APPROACH = "靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_REFUSE = {
+    "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
+    "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
+    "绕圈 画圈 兜圈 打圈 绕圈圈 摇晃 晃动 抖动 振动 震动 摆动 跳动 跳舞 跳 跳跃 闪烁 闪 渐隐 消失 淡出 "
+    "淡入 变色 变形 翻转 翻滚 翻 摇摆 颤动 蹦 蹦蹦跳跳 绕 盘旋 环绕 打滚 碰撞 相撞 撞在一起 相遇 会合 交汇 "
+    "擦肩而过 穿插 旋绕 波动 起伏 蛇行 之字形 曲折": "unknown motion '{w}'",
+    "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 忽快忽慢 时快时慢 更快 更慢": "a change of speed ('{w}') is not judged",
+    "不 没 没有 未 别 非 无 并非 不是 不会": "negation '{w}' is not judged",
+    "然后 接着 随后 之后 以后 再 又 先 最后 后来 随即 紧接着 后 之前 以前 停下 停止 停下来 返回 回来 折返 往返 回到 "
+    "直到": "a sequence of motions ('{w}') is not judged",
+    "或 或者 还是 要么": "alternatives ('{w}') are not judged",
+    "分别 各自地": "'{w}' is not supported; give each object its own verb",
+    "几个 多个 许多 很多 一些 若干 数个 一群 一堆 好几个 一排 一列 无数 一组 一串 一批 部分": "vague count '{w}' (say one, two or three)",
+    "旁边 附近 里面 内部 之间 后面 前面 背后 周围 之上 之下 并排 "
+    "叠在 重叠 相邻 挨着 紧挨 靠着": "relative position '{w}' is not judged",
+    "空心 描边 轮廓 条纹 斑点 发光 闪亮 金属 立体 阴影 模糊 透明的": "object appearance '{w}' is not judged",
+    "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
+    "大红": "'{w}' is ambiguous (scarlet, or large + red)",
+}
+_ZH_FILLER = ("视频中 视频里 视频里面 视频内 画面中 画面里 画面里面 画面上 画面内 画面之中 图片中 图片里 图中 图里 图像中 "
+              "镜头中 镜头里 镜头下 屏幕上 屏幕中 屏幕里 场景中 场景里 可以看到 能看到 看到 可见 看见 我们看到 我们可以看到 "
+              "只见 出现 出现了 出现在 展示 展示了 展现 显示 显示了 呈现 呈现出 描绘 描绘了 请 请生成 生成 绘制 制作 "
+              "一段 这段 该段 这是 这里 那里 此处 正在 不停地 不停 不断 不断地 持续 持续地 始终 一直 一路 径直 直直 "
+              "笔直 平稳 稳稳 稳定 匀速 平缓 平滑 顺滑 流畅 轻轻 静静地 逐渐 渐渐 逐步 慢慢地就 缓缓地就 自己 自身 "
+              "它自己 一起 一同 共同 同时 整个 全程 始终如一 仅 只 只有 仅有 就 刚好 恰好 正好 单独 孤零零 "
+              "在原地 原地 墙壁之间 墙壁 边缘之间 边缘 边框 四壁 墙 四周 四处 碰到 撞到 撞上 碰到墙壁 "
+              "撞到墙壁 整体 一下 一点 起来 下去 向前移动着 很 非常 十分 特别 相当 比较 有点 稍微 "
+              "颜色 颜色为 颜色是 的颜色 色彩 纯粹 简单的 简单 清晰 清楚 明显 明亮的 画 出 来 过来 速度 得 速度是 移动速度 "
+               "内容 内容是 帮我 给我 为我 我想要 我要 我想 想要 做 做一段 一张 一幅 一部 一则 这张 这幅 插图 简笔画 插画 "
+               "随着视频播放 随着画面推进 随着动画播放 视频播放时 动画播放时 随着 个头 尺寸 体积 大小 照片上 图片上 图像上 "
+               "图上 画上 上面有 上面是 四壁之间 边框之间 墙之间 小动画 一个小动画 简单动画 一段动画 一段简单的动画 "
+               "细微的 细微 淡淡的 淡淡 轻微的 轻微 看 就 便 一直在 还在 在不停地 完全 丝毫 始终都 一样地 视频内容 画面内容 "
+               "一段距离 一小段距离 一段路")
+_ZH_STOP = "的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边"
+
+
+def zh_lexicon() -> dict[str, Entry]:
+    """Chinese phrase -> tokens (longest match wins, so 三角形 is a shape, not 三 + 角 + 形)."""
+    lex: dict[str, Entry] = {}
+
+    def put(kind: str, value, phrases: str) -> None:
+        for p in phrases.split():
+            lex[p] = ((kind, value),)
+
+    put("stop", None, _ZH_STOP)
+    put("filler", None, _ZH_FILLER)
+    for n, chars in {1: "一 单", 2: "两 二 俩 2", 3: "三 仨 3"}.items():
+        for c in chars.split():
+            lex[c] = (("count", n),)
+            for m in "个只颗枚块粒条片团座":
+                lex[c + m] = (("count", n),)
+    lex["一对"] = lex["一双"] = (("count", 2),)
+    lex["单个"] = (("count", 1),)
+    for c in "四五六七八九十百千万零":
+        lex[c] = (("bigcount", None),)
+        for m in "个只颗枚块粒条片团座":
+            lex[c + m] = (("bigcount", None),)
+    for c, z in COLOR_ZH.items():
+        ch = _ZH_COLOR_CHARS[c]
+        for w in (z, ch, ch + "的", z + "的", ch + "颜色", ch + "颜色的", ch + "色系"):
+            lex[w] = (("color", c),)
+        for bg in ("底", "底色", "色底"):  # 白底 (white ground) reads as colour + background
+            for at in ("", "上", "中", "里", "下", "前", "之上"):
+                lex[ch + bg + at] = (("color", c), ("bgword", None))
+    lex["粉红"] = lex["粉红色"] = lex["粉红色的"] = (("color", "pink"),)
+    lex["紫罗兰色"] = lex["紫罗兰"] = (("color", "purple"),)
+    lex["橘色"] = lex["橘黄色"] = (("color", "orange"),)
+    lex["灰白色"] = lex["灰白"] = (("badcolor", None),)
+    lex["青绿色"] = (("badcolor", None),)
+    put("badcolor", None, ZH_BAD_COLORS)
+    put("shade", None, ZH_SHADES)
+    for s, words in _ZH_SHAPES.items():
+        for w in words.split():
+            lex[w] = (("shape", (s, None)),)
+    put("badshape", None, ZH_BAD_SHAPES)
+    put("head", None, _ZH_HEADS)
+    for s, words in _ZH_SIZES.items():
+        put("size", s, words)
+    for m, words in _ZH_CMP.items():
+        put("cmp", m, words)
+    for s, words in _ZH_SPEEDS.items():
+        for w in words.split():
+            lex[w] = lex[w + "地"] = (("speed", s),)
+    for w, v in _ZH_PLACES.items():
+        for suf in _ZH_PLACE_SUFFIX:
+            for pre in ("", "画面", "屏幕", "画面的", "屏幕的", "场景", "图片", "视频"):  # 画面中央 beats 画面中 + 央
+                if pre + w + suf not in lex:
+                    lex[pre + w + suf] = (("place", v),)
+    for w, v in _ZH_DIR_VERBS.items():
+        lex[w] = (("dir", v),)
+    for w, v in _ZH_PLACE_VERBS.items():
+        lex[w] = (("place", v), ("verb", True))
+    put("vverb", -1, _ZH_UP)
+    put("vverb", 1, _ZH_DOWN)
+    for w in _ZH_MOVE.split():
+        lex[w] = (("verb", w in ("移动", "运动", "移", "动", "在动")),)
+    for m, words in _ZH_MOTIONS.items():
+        put("motion", m, words)
+    put("approach", None, _ZH_APPROACH)
+    put("mutual", None, "彼此 相互 互相 对方 互相之间 彼此之间")
+    put("backforth", None, "来回 来来回回 来回地 往复")
+    put("diag", None, "斜 斜着 斜向 斜线 对角 对角线 沿对角线 斜斜地 斜角")
+    for words, reason in _ZH_REFUSE.items():
+        put("refuse", reason, words)
+    for w, roles in {"向": ("dir",), "往": ("dir",), "朝": ("dir",), "朝着": ("dir",), "向着": ("dir",),
+                     "往着": ("dir",), "冲着": ("dir",), "到": ("dest",), "至": ("dest",), "到达": ("dest",),
+                     "移到": ("dest",), "移至": ("dest",), "直到": ("dest",), "从": ("src",), "自": ("src",),
+                     "由": ("src",), "在": ("loc", "bg"), "于": ("loc",), "位于": ("loc",), "处于": ("loc",),
+                     "以": ("bg",)}.items():
+        lex[w] = (("prep", roles),)
+    put("bgword", None, "背景 背景色 背景颜色 底色 背景上 背景中 背景里 背景下 背景前 背景之上 背景之中 背景上面 "
+                        "背景里面 背景前面 背景当中 衬底 底板 背景板 画布")
+    for w, k in {"纯": "solid", "纯色": "solid", "单色": "solid", "单一": "solid", "单一的": "solid",
+                 "素色": "solid", "均匀": "solid", "均匀的": "solid", "纯净": "solid", "带纹理的": "texture",
+                 "有纹理的": "texture", "带纹理": "texture", "有纹理": "texture", "带有纹理的": "texture",
+                 "纹理状": "texture", "带有纹理": "texture", "有质感的": "texture", "斑驳": "texture",
+                 "斑驳的": "texture", "带噪点的": "texture"}.items():
+        lex[w] = (("bgkind", (k, False)),)
+    for w, k in {"竖直渐变": "vgradient", "垂直渐变": "vgradient", "上下渐变": "vgradient", "纵向渐变": "vgradient",
+                 "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",
+                 "渐变": None, "渐变色": None, "纹理": "texture", "纹路": "texture"}.items():
+        lex[w] = (("bgkind", (k, True)),)
+    put("bgaxis", "v", "竖直 垂直 纵向 竖向 上下方向")
+    put("bgaxis", "h", "水平 横向 左右方向")
+    put("conj", None, "和 与 跟 同 及 以及 并且 而且 加上 并")
+    put("cconj", None, "还有 而 另外 另有 此外 同时 与此同时 另一方面 旁边还有 另外还有 还有一个")
+    put("together", None, "一起 一同 一块儿 一道")
+    for w in _ZH_FAST_VERBS.split():
+        lex[w] = (("verb", "fast"),)
+    for w in _ZH_SLOW_VERBS.split():
+        lex[w] = (("verb", "slow"),)
+    for w, axis in {"上浅下深": "v", "上深下浅": "v", "上亮下暗": "v", "上暗下亮": "v", "左浅右深": "h",
+                    "左深右浅": "h", "左亮右暗": "h", "左暗右亮": "h"}.items():
+        lex[w] = (("bgkind", (axis + "gradient", False)),)
+    put("bgmod", None, "细微 细微的 淡淡 淡淡的 轻微 轻微的 带有细微 有淡淡")
+    put("pronoun", None, "它 它们 他们 她们 两者 二者 三者 都 均 全都 全部 各自 两个都 三个都 这两个 这三个 二者都 "
+                         "两者都 它俩")
+    put("definite", None, "这个 那个 该 这 那 这些 那些 此 这颗 那颗 这只 那只 这枚 这块 那块")
+    put("link", None, "是 为 呈 呈现为 颜色是 颜色为 显示为 染成 涂成")
+    put("media", None, "视频 画面 图片 图像 动画 影片 镜头 场景 屏幕 短片 片段 影像 照片 图")
+    lex["有"] = (("stop", None),)
+    for p in "，,":
+        lex[p] = (("sep", False),)
+    lex["、"] = (("conj", None),)
+    for p in "。.；;！!？?\n…":
+        lex[p] = (("sep", True),)
+    lex["："] = lex[":"] = (("link", None),)
+    return lex

@@ -1,0 +1,1072 @@
+"""Prompt parser for the world judge: natural English, Chinese and code-switched prompts -> :class:`Request`.
+
+Four passes over one token stream (both languages share it, so "a 红色 circle slides left" works):
+
+1. **Tokens** (``_tokens``): text is normalised (NFKC, traditional -> simplified characters, lower case,
+   contractions), split into Chinese and non-Chinese runs, and each run is matched longest-first against
+   ``lexicon.py``. English words of >= 5 letters that are one edit (insert, delete, substitute, swap)
+   from exactly one lexicon word are corrected, and the correction is reported.
+2. **Places** (``_places``): preposition + frame position becomes a direction ("to the left", "toward the
+   top-right corner", 向右上方), a start ("from the left", 从左边), a path ("from left to right", 从左到右)
+   or a location ("at the top": refused; "in the centre", 画面中央: filler).
+3. **Background** (``_background``): the words around "background"/背景/"gradient" (and "on white") give
+   the background colour and kind; they are taken out of the stream.
+4. **Grammar** (``_Grammar``): noun phrases (count, size, colour, shape; 一个 / no measure word = one)
+   make object groups; verb phrases (verbs, directions, motions, speeds) attach to the groups they
+   follow — all of "a red circle and a blue square move left" — or, placed before the noun, to it
+   ("a slowly rising star", 向右移动的红色圆形). Definite phrases and pronouns refer back ("the circle",
+   "it", 它们). Each group's verb phrases resolve to one motion and speed.
+
+Words that cannot change what is asked (filler, manner adverbs, verbs whose meaning a direction carries)
+are ignored and reported by :func:`parse_prompt_verbose`. Anything unknown, ambiguous or contradictory
+raises :class:`CannotJudge` with one line naming the word: a wrong parse is worse than a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from stepvid.world.lexicon import en_lexicon, zh_lexicon
+from stepvid.world.request import CannotJudge, GroupRequest, Request, normalize_groups
+from stepvid.world.scene import DIRECTIONS
+
+__all__ = ["CannotJudge", "Parse", "parse_prompt", "parse_prompt_verbose"]
+
+
+@dataclass
+class Parse:
+    """A parsed prompt and the words the parser read past (fillers, redundant verbs, typo fixes)."""
+
+    request: Request
+    ignored: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tok:
+    kind: str
+    value: object
+    text: str
+    zh: bool = False
+
+
+def _refuse(reason: str) -> CannotJudge:
+    return CannotJudge(f"cannot judge: {reason}")
+
+
+# ------------------------------------------------------------------------------------------ 1. tokens
+_TRAD_PAIRS = (
+    "紅红 綠绿 藍蓝 黃黄 圓圆 個个 兩两 顆颗 隻只 動动 運运 變变 轉转 靜静 彈弹 邊边 漸渐 紋纹 緩缓 對对 畫画 裡里 "
+    "視视 頻频 長长 縮缩 體体 從从 點点 鑽钻 東东 顏颜 為为 過过 來来 這这 們们 顯显 圖图 劃划 飄飘 遊游 滾滚 進进 "
+    "達达 攏拢 聚聚 擺摆 處处 該该 當当 幾几 許许 輕轻 場场 鏡镜 頭头 螢萤 間间 換换 緊紧 隨随 後后 銀银 淺浅 號号 "
+    "與与 單单 純纯 淨净 質质 離离 開开 綫线 線线 閃闪 爍烁 漲涨 擴扩 寬宽 側侧 邊边 斜斜 靠靠 覺觉 現现 會会 "
+    "樣样 種种 隨随 將将 沒没 無无 還还 數数 較较 灰灰 橙橙 紫紫 粉粉 黑黑 白白 青青 層层 漂漂 升升 降降 墜坠 沉沉 "
+    "轉转 圍围 鐘钟 針针 順顺 逆逆 時时 緩缓 慢慢 飛飞 速速 徐徐 彼彼 此此 相相 互互 畫画 面面 幕幕 節节 紀纪")
+_TRAD = str.maketrans(dict(p for p in _TRAD_PAIRS.split()))
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff。、…，]")
+_EN_WORD = re.compile(r"[a-z]+|\d+|[.,;:!?]|\S")
+_SKIP = set("\"'`()[]{}<>«»“”‘’*_~#|/\\")
+
+
+_ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
+             (re.compile(r"90\s*度"), "九十度")]
+
+
+def _normalise(text: str, ignored: list[str]) -> str:
+    # NFKC per character, except the Chinese comma: it separates clauses, where "," separates list items
+    t = "".join(c if c == "，" else unicodedata.normalize("NFKC", c) for c in text).translate(_TRAD).lower()
+    t = re.sub(r"(?<=[\u3400-\u9fff]),(?=[\u3400-\u9fff])", "，", t)  # "," typed between Chinese words
+    for pat, fix in _ZH_TYPOS:
+        for m in pat.finditer(t):
+            ignored.append(f"{m.group()} -> {m.expand(fix)}")
+        t = pat.sub(fix, t)
+    t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")
+    t = re.sub(r"\b(can)'t\b", r"\1 not", t)
+    t = re.sub(r"\bwon't\b", "will not", t)
+    t = re.sub(r"\b(\w+)n't\b", r"\1 not", t)
+    t = re.sub(r"\b(it|there|here|that|what|who|he|she)'s\b", r"\1 is", t)
+    t = re.sub(r"'(s|re|ll|ve|d)\b", lambda m: {"re": " are", "ll": " will", "ve": " have"}.get(m.group(1), ""), t)
+    return re.sub(r"(?<=[a-z0-9])[-‐‑–—](?=[a-z0-9])", " ", t)
+
+
+@lru_cache(maxsize=1)
+def _lexicons():
+    en = en_lexicon()
+    zh = zh_lexicon()
+    words = {w for key in en for w in key if w.isalpha()}
+    return en, max(len(k) for k in en), zh, max(len(k) for k in zh), frozenset(words)
+
+
+def _edits1(w: str) -> set[str]:
+    """Words one insert, delete, substitution or adjacent swap away from ``w``."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    out.discard(w)
+    return out
+
+
+def _en_tokens(seg: str, ignored: list[str]) -> list[Tok]:
+    lex, maxlen, _, _, vocab = _lexicons()
+    words = []
+    for w in _EN_WORD.findall(seg):
+        if w in _SKIP:
+            continue
+        if w.isalpha() and len(w) >= 4 and w not in vocab:
+            fixes = sorted(f for f in _edits1(w) & vocab if len(f) >= 5)
+            fixes = [f for f in fixes if (f,) in lex] or fixes  # prefer words that mean something alone
+            same = len({lex.get((f,)) for f in fixes}) == 1 and lex.get((fixes[0],)) is not None
+            if len(fixes) == 1 or fixes and same:  # one correction, or several that mean the same
+                ignored.append(f"{w} -> {fixes[0]}")
+                w = fixes[0]
+        words.append(w)
+    out, i = [], 0
+    while i < len(words):
+        w = words[i]
+        for n in range(min(maxlen, len(words) - i), 0, -1):
+            key = tuple(words[i:i + n])
+            if key in lex:
+                out.extend(Tok(k, v, " ".join(key)) for k, v in lex[key])
+                i += n
+                break
+        else:
+            if w.isdigit():
+                n = int(w)
+                out.append(Tok("count", n, w) if 1 <= n <= 3 else Tok("bigcount", None, w))
+            elif w in ".;!?":
+                out.append(Tok("sep", True, w))
+            elif w == ",":
+                out.append(Tok("sep", False, w))
+            elif w == ":":
+                out.append(Tok("link", None, w))
+            else:
+                out.append(Tok("unknown", None, w))
+            i += 1
+    return out
+
+
+def _zh_tokens(seg: str) -> list[Tok]:
+    _, _, lex, maxlen, _ = _lexicons()
+    out, i, unknown = [], 0, ""
+    while i < len(seg):
+        if seg[i].isspace():
+            i += 1
+            continue
+        for n in range(min(maxlen, len(seg) - i), 0, -1):
+            if seg[i:i + n] in lex:
+                if unknown:
+                    out.append(Tok("unknown", None, unknown, True))
+                    unknown = ""
+                out.extend(Tok(k, v, seg[i:i + n], True) for k, v in lex[seg[i:i + n]])
+                i += n
+                break
+        else:
+            unknown += seg[i]
+            i += 1
+    if unknown:
+        out.append(Tok("unknown", None, unknown, True))
+    return out
+
+
+def _tokens(text: str, ignored: list[str]) -> list[Tok]:
+    t = _normalise(text, ignored)
+    out: list[Tok] = []
+    for seg in re.findall(r"[\u3400-\u9fff\uf900-\ufaff。、…，]+|[^\u3400-\u9fff\uf900-\ufaff。、…，]+", t):
+        out.extend(_zh_tokens(seg) if _CJK.match(seg) else _en_tokens(seg, ignored))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ 2. places
+def _sign(v: float) -> int:
+    return (v > 0) - (v < 0)
+
+
+def _places(toks: list[Tok]) -> list[Tok]:
+    """Prepositions + positions -> ``dir`` tokens (value (vector, role)), ``loc`` or ``tocentre`` tokens."""
+    out: list[Tok] = []
+    i = 0
+
+    def place_after(j: int) -> int | None:
+        """Index of the place after position j, skipping the/画面/的 (None if there is none)."""
+        k = j + 1
+        while k < len(toks) and k <= j + 3 and (toks[k].kind in ("definite", "media")
+                                                 or toks[k].text in ("的", "of", "its", "their")):
+            k += 1
+        return k if k < len(toks) and toks[k].kind in ("place", "path") else None
+
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "prep" and set(t.value) & {"dir", "dest"} and i + 1 < len(toks) \
+                and toks[i + 1].kind in ("vverb", "dir"):
+            i += 1  # 往下落, 向上升: the verb carries the direction
+            continue
+        if t.kind == "prep" and (j := place_after(i)) is not None:
+            p = toks[j]
+            text = " ".join(x.text for x in toks[i:j + 1]) if not t.zh else "".join(x.text for x in toks[i:j + 1])
+            roles = t.value
+            if p.kind == "path":  # "from left to right"
+                out.append(Tok("dir", (p.value, "path"), text, t.zh))
+                i = j + 1
+                continue
+            if "src" in roles:
+                k = i + 1
+                nxt = j + 1
+                if nxt < len(toks) and toks[nxt].kind == "prep" and "dest" in toks[nxt].value \
+                        and (k := place_after(nxt)) is not None and toks[k].kind == "place":
+                    path = tuple(_sign(a - b) for a, b in zip(toks[k].value, p.value))
+                    sep = "" if t.zh else " "
+                    out.append(Tok("dir", (path, "path"), sep.join(x.text for x in toks[i:k + 1]), t.zh))
+                    i = k + 1
+                    continue
+                out.append(Tok("dir", (p.value, "src"), text, t.zh))
+            elif p.value == (0, 0):
+                out.append(Tok("filler" if "loc" in roles else "tocentre", None, text, t.zh))
+            elif "dir" in roles or "dest" in roles:
+                out.append(Tok("dir", (p.value, "dest" if "dest" in roles else "dir"), text, t.zh))
+            else:
+                out.append(Tok("loc", None, text, t.zh))
+            i = j + 1
+            continue
+        if t.kind == "place":
+            nxt = i + 1
+            prev = [x for x in out[-2:] if x.text != "的"]
+            if t.zh and prev and prev[-1].kind in ("shape", "head") and not (nxt < len(toks) and toks[nxt].kind == "verb"
+                                                                       and toks[nxt].text == t.text):
+                raise _refuse(f"relative position '{t.text}' is not judged")  # 方块的左边, 圆形上方
+            if nxt < len(toks) and toks[nxt].kind == "prep" and "dest" in toks[nxt].value \
+                    and (k := place_after(nxt)) is not None and toks[k].kind == "place":  # "left to right"
+                path = tuple(_sign(a - b) for a, b in zip(toks[k].value, t.value))
+                sep = "" if t.zh else " "
+                out.append(Tok("dir", (path, "path"), sep.join(x.text for x in toks[i:k + 1]), t.zh))
+                i = k + 1
+                continue
+            if nxt < len(toks) and toks[nxt].text == "of":  # "left of the square"
+                raise _refuse(f"relative position '{t.text} of' is not judged")
+            if out and out[-1].kind == "definite":  # "the top": a position, not a direction
+                out.append(Tok("filler" if t.value == (0, 0) else "loc", None, f"{out.pop().text} {t.text}", t.zh))
+            elif t.value == (0, 0):
+                out.append(Tok("tocentre", None, t.text, t.zh))
+            else:
+                out.append(Tok("dir", (t.value, "dir"), t.text, t.zh))
+            i += 1
+            continue
+        if t.kind == "path":
+            out.append(Tok("dir", (t.value, "path"), t.text, t.zh))
+        elif t.kind == "dir":
+            out.append(Tok("dir", (t.value, "dir"), t.text, t.zh))
+        else:
+            out.append(t)
+        i += 1
+    return out
+
+
+# ------------------------------------------------------------------------------------------ 3. background
+_ARTICLES = {"a", "an", "一个", "一", "一片", "一块"}
+
+
+def _is_gradient(t: Tok) -> bool:
+    return t.kind == "bgkind" and t.value[0] in (None, "vgradient", "hgradient")
+
+
+def _bg_compatible(t: Tok, gradient: bool) -> bool:
+    """Can ``t`` be part of a background phrase? (directions only describe a gradient)"""
+    if t.kind in ("color", "badcolor", "shade", "bgkind", "bgaxis", "bgmod", "link", "definite"):
+        return True
+    if t.kind == "dir":
+        return gradient
+    if t.kind == "count":
+        return t.text in _ARTICLES
+    return t.kind == "stop" and t.text in ("of", "的", "the")
+
+
+def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
+    """Take background phrases out of the stream; returns (rest, bg colour, bg kind)."""
+    used = [False] * len(toks)
+    spans: list[tuple[int, int]] = []
+
+    def is_bg_prep(t: Tok) -> bool:
+        return t.kind == "prep" and "bg" in t.value
+
+    def gradient_near(a: int, step: int) -> bool:
+        """Is there a gradient word between index a and the next clause break in direction step?"""
+        while 0 <= a < len(toks) and toks[a].kind != "sep":
+            if _is_gradient(toks[a]):
+                return True
+            a += step
+        return False
+
+    def scan(head: int) -> tuple[int, int]:
+        grad_back = _is_gradient(toks[head]) or gradient_near(head - 1, -1)
+        a = head - 1
+        while a >= 0 and not used[a] and _bg_compatible(toks[a], grad_back):
+            a -= 1
+        if a >= 0 and not used[a] and is_bg_prep(toks[a]):
+            a -= 1
+        b = head + 1
+        nxt = toks[b] if b < len(toks) else None
+        linked = nxt is not None and (nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with")
+                                      or nxt.kind == "sep" and not nxt.value)
+        if linked:
+            grad = _is_gradient(toks[head]) or gradient_near(b, 1)
+            seen_attr = False
+            while b < len(toks) and not used[b]:
+                t = toks[b]
+                if t.kind in ("color", "bgkind", "bgaxis", "badcolor", "shade", "bgmod") or t.kind == "dir" and grad:
+                    seen_attr = seen_attr or t.kind != "bgmod"
+                elif t.kind == "count" and t.text in _ARTICLES or t.kind == "definite":
+                    if seen_attr:
+                        break
+                elif t.kind == "sep" and not t.value:  # "a blue background, lighter at the top and ..."
+                    if not (b + 1 < len(toks) and toks[b + 1].kind in ("bgaxis", "bgkind", "bgmod")):
+                        break
+                elif not (t.kind == "link" or t.text == "的" or t.text in ("of", "with", "in") and not seen_attr):
+                    break
+                b += 1
+            while b > head + 1 and toks[b - 1].kind in ("sep", "link", "definite", "count", "stop", "prep"):
+                b -= 1  # give back trailing glue ("the background is white, and ...")
+        else:
+            b = head + 1
+        return a + 1, b
+
+    heads = [i for i, t in enumerate(toks) if t.kind == "bgword"] + \
+            [i for i, t in enumerate(toks) if t.kind == "bgkind" and t.value[1]]
+    for h in heads:
+        if used[h]:
+            continue
+        a, b = scan(h)
+        spans.append((a, b))
+        for k in range(a, b):
+            used[k] = True
+    for i, t in enumerate(toks):  # "on white", "against a plain black."
+        if used[i] or not is_bg_prep(t):
+            continue
+        b = i + 1
+        while b < len(toks) and not used[b] and _bg_compatible(toks[b], False) and toks[b].kind != "link":
+            b += 1
+        if b > i + 1 and (b == len(toks) or toks[b].kind == "sep") and any(toks[k].kind == "color" for k in range(i, b)):
+            spans.append((i, b))
+            for k in range(i, b):
+                used[k] = True
+    color = kind = None
+    color_tok = kind_tok = None
+    for a, b in spans:
+        span = toks[a:b]
+        axis = [(t.value, t) for t in span if t.kind == "bgaxis"]
+        axis += [(t.value[0][0], t) for t in span if t.kind == "bgkind" and t.value[0] in ("vgradient", "hgradient")]
+        for t in span:
+            if t.kind == "dir":
+                vec = t.value[0]
+                if vec is None or (vec[0] != 0) == (vec[1] != 0):
+                    raise _refuse(f"'{t.text}' is not a gradient direction (vertical or horizontal)")
+                axis.append(("h" if vec[0] else "v", t))
+        if len({v for v, _ in axis}) > 1:
+            raise _refuse(f"conflicting gradient directions '{axis[0][1].text}' and '{axis[-1][1].text}'")
+        for t in span:
+            if t.kind in ("badcolor", "shade"):
+                raise _refuse(f"unknown colour '{t.text}'")
+            if t.kind == "color":
+                if color is not None and color != t.value:
+                    raise _refuse(f"conflicting background colours '{color_tok.text}' and '{t.text}'")
+                color, color_tok = t.value, t
+            elif t.kind == "bgkind":
+                k = t.value[0]
+                if k is None or (axis and k in ("vgradient", "hgradient")):
+                    if not axis:
+                        raise _refuse(f"'{t.text}' without a direction (say vertical or horizontal gradient)")
+                    want = "vgradient" if axis[0][0] == "v" else "hgradient"
+                    if k is not None and k != want:
+                        raise _refuse(f"conflicting gradient directions '{t.text}' and '{axis[0][1].text}'")
+                    k = want
+                if kind is not None and kind != k:
+                    raise _refuse(f"conflicting background kinds '{kind_tok.text}' and '{t.text}'")
+                kind, kind_tok = k, t
+        if any(t.kind in ("bgaxis", "dir") for t in span) and not any(_is_gradient(t) for t in span):
+            raise _refuse(f"'{axis[0][1].text}' without 'gradient' in the background phrase")
+    return [t for i, t in enumerate(toks) if not used[i]], color, kind
+
+
+# ------------------------------------------------------------------------------------------ 4. grammar
+_NP_KINDS = {"count", "size", "color", "shape", "head", "one"}
+_VP_KINDS = {"dir", "verb", "vverb", "motion", "approach", "mutual", "backforth", "speed", "diag", "tocentre",
+             "together"}
+_PLURAL_PRONOUNS = {"they", "them", "both", "all", "both of them", "all of them", "each of them", "both objects",
+                    "both shapes", "everything", "它们", "他们", "她们", "两者", "二者", "三者", "都", "均", "全都",
+                    "全部", "各自", "两个都", "三个都", "这两个", "这三个", "二者都", "两者都", "它俩"}
+_DIR_NAMES = {v: k for k, v in DIRECTIONS.items()}
+
+
+def _join(toks: list[Tok]) -> str:
+    out = ""
+    for t in toks:
+        out += t.text if t.zh or not out else " " + t.text
+    return out
+
+
+@dataclass
+class _NP:
+    toks: list[Tok] = field(default_factory=list)
+    count: int | None = None
+    color: str | None = None
+    size: str | None = None
+    shape: str | None = None
+    shape_set: bool = False
+    plural: bool | None = None
+    definite: bool = False
+    vps: list[list[Tok]] = field(default_factory=list)
+
+    def content(self) -> bool:
+        return self.count is not None or self.color is not None or self.size is not None
+
+    def pronoun_like(self) -> bool:
+        """'the', 'that', 'the two': no colour, size or shape, so it refers back rather than describes."""
+        return self.color is None and self.size is None and not self.shape_set and (self.definite or self.count is None)
+
+    def text(self) -> str:
+        return _join(self.toks)
+
+
+@dataclass
+class _Group:
+    count: int
+    color: str | None
+    shape: str | None
+    size: str | None
+    text: str
+    vps: list[list[Tok]] = field(default_factory=list)
+
+
+def _moves(g: _Group) -> bool:
+    """Has the group a verb phrase that says how it moves (not just how fast)?"""
+    return any(t.kind in _VP_KINDS - {"speed"} for vp in g.vps for t in vp)
+
+
+class _Grammar:
+    """Left-to-right reader: noun phrases make groups, verb phrases attach to the groups in focus.
+
+    The focus is the list of groups the next verb phrase describes: "a red circle and a blue square"
+    (joined by and/和/、/a comma in English) share it; a new noun after a verb phrase, a clause conjunction
+    (while, 同时, 还有, ...), a Chinese comma or a sentence end starts a new one. Plural pronouns and
+    both/all/都/一起 widen it to every group named since the last verb phrase.
+    """
+
+    def __init__(self, toks: list[Tok], ignored: list[str]):
+        self.toks = toks
+        self.ignored = ignored
+        self.groups: list[_Group] = []
+        self.np: _NP | None = None
+        self.elided: list[_NP] = []  # "a red [circle] and a blue circle"
+        self.focus: list[_Group] = []
+        self.joins: list[str | None] = []  # how each focus group joined the list: "and", "comma", "oxford", None
+        self.join: str | None = None  # the join word seen since the last noun
+        self.widened = False  # both/all/都/一起 said every focus group shares the verb phrase
+        self.vp_number: str | None = None  # "sg"/"pl" from is/are before the verb phrase
+        self.bound = False  # the focus has its verb phrase: the next noun starts a new focus
+        self.fresh = False  # a clause break: the next noun starts a new focus
+        self.unbound: list[_Group] = []  # groups named since the last verb phrase (what "both"/都 can mean)
+        self.prev_focus: list[_Group] = []
+        self.last_targets: list[_Group] = []
+        self.vp: list[Tok] = []
+        self.vp_in_np = False
+        self.vp_de = False  # Chinese "...移动的" + noun: the verb phrase describes the noun that follows
+        self.floating: list[list[Tok]] = []  # verb phrases before their noun ("Slowly, a red circle ...")
+        self.last: Tok | None = None  # last significant token
+
+    # ---------------------------------------------------------------- helpers
+    def _next(self, i: int) -> Tok | None:
+        for t in self.toks[i + 1:]:
+            if t.kind not in ("stop", "filler", "definite"):
+                return t
+        return None
+
+    def _unknown(self, i: int) -> CannotJudge:
+        t = self.toks[i]
+        w = t.text
+        nxt = self.toks[i + 1] if i + 1 < len(self.toks) else None
+        if t.zh and w.endswith("色") or t.zh and nxt is not None and nxt.zh and nxt.kind == "color":
+            return _refuse(f"unknown colour '{w + (nxt.text if not w.endswith('色') else '')}'")
+        if t.zh and w.endswith(("形", "体")):
+            return _refuse(f"unknown shape '{w}'")
+        nsig = self._next(i)
+        if nsig is not None and nsig.kind in ("shape", "head", "one"):
+            return _refuse(f"unknown attribute '{w}' (not a colour or size this world has)")
+        if self.np is not None and self.np.content() and not self.np.shape_set:
+            return _refuse(f"unknown shape '{w}'")
+        if (self.focus or self.groups or self.vp) and (t.zh or w.endswith(("s", "ing", "ed"))):
+            return _refuse(f"unknown motion '{w}'")
+        return _refuse(f"unknown word '{w}'")
+
+    def _number(self, vp: list[Tok]) -> str | None:
+        """'sg' for "moves"/"is ...", 'pl' for "move"/"are ...", None for participles and Chinese."""
+        if self.vp_number:
+            return self.vp_number
+        lex = _lexicons()[0]
+
+        def verb(w: str) -> bool:
+            return any(k in ("verb", "vverb", "motion", "approach") for k, _ in lex.get((w,), ()))
+
+        for t in vp:
+            if t.kind in ("verb", "vverb", "motion", "approach") and not t.zh:
+                w = t.text.split()[0]
+                if w.endswith("ing") or not (verb(w) or verb(w + "s") or verb(w + "es") or w in ("do", "does")):
+                    return None
+                if w in ("does", "is") or w.endswith("s") and not w.endswith("ss") and verb(w):
+                    return "sg"
+                return "pl"
+        return None
+
+    def _targets(self, vp: list[Tok]) -> list[_Group]:
+        """Which focus groups a verb phrase describes.
+
+        All of them when both/all/都/一起 said so, or a plural verb follows a singular last noun ("A and B
+        move left"); only the last after a singular verb ("A and B moves left") or when the list did not
+        end in a plain "and"/和 ("A, and B making a quarter turn": A's motion is left unsaid).
+        """
+        if len(self.focus) <= 1 or self.widened:
+            return self.focus
+        if _moves(self.focus[-1]):  # "a shrinking square and a cross growing": the cross's own verb
+            return self.focus[-1:]
+        number = self._number(vp)
+        if number == "sg":
+            return self.focus[-1:]
+        if number == "pl" and self.focus[-1].count == 1:
+            return self.focus
+        if self.joins[-1] != "and":
+            return self.focus[-1:]
+        k = len(self.focus) - 1
+        while k > 0 and self.joins[k] in ("and", "comma") and not _moves(self.focus[k - 1]):
+            k -= 1
+        first = next((g for g in self.groups if g.color or g.shape), None)
+        if self.focus[k] is not first:  # "A moving up, B and C going left": B's motion is left unsaid
+            return self.focus[-1:]
+        return self.focus[k:]
+
+    def _bind(self, vp: list[Tok]) -> None:
+        if any(t.kind == "together" for t in vp):
+            self._widen()
+        targets = self._targets(vp)
+        for g in targets:
+            g.vps.append(vp)
+        self.unbound = [g for g in self.unbound if g not in targets]
+        self.bound = True
+
+    def _end_vp(self, before_noun: bool = False) -> None:
+        if not self.vp:
+            return
+        vp, self.vp = self.vp, []
+        if self.vp_in_np and self.np is not None:
+            self.np.vps.append(vp)
+        elif before_noun and self.vp_de:
+            self.floating.append(vp)  # 保持静止的蓝色圆形
+        elif self.focus:
+            self._bind(vp)
+        else:
+            self.floating.append(vp)
+        self.vp_de = False
+
+    def _widen(self) -> None:
+        """both/all/都/一起: every group named since the last verb phrase."""
+        if not self.bound and self.unbound and all(g in self.unbound for g in self.focus):
+            self.focus = list(self.unbound)
+            self.joins = [None] * len(self.focus)
+        self.widened = True
+
+    def _pronoun(self, plural: bool) -> None:
+        if plural:
+            self._widen()
+            if sum(g.count for g in self.focus) < 2:
+                cand = self.unbound if sum(g.count for g in self.unbound) >= 2 else self.groups
+                self.focus = list(cand)
+                self.joins = [None] * len(self.focus)
+        elif not self.focus:
+            self.focus = (self.prev_focus or self.groups)[-1:]
+            self.joins = [None]
+            self.widened = False
+        self.bound = False
+
+    def _set(self, np: _NP, key: str, value, tok: Tok) -> None:
+        old = getattr(np, key)
+        if old is not None and old != value:
+            prev = next(t for t in np.toks if t.kind == key)
+            raise _refuse(f"conflicting {'colours' if key == 'color' else key + 's'} '{prev.text}' and '{tok.text}' "
+                          f"for one object")
+        setattr(np, key, value)
+        np.toks.append(tok)
+
+    def _drop_np(self) -> bool:
+        """Forget an open noun phrase that only refers back ('that', 'the two'); its verb phrases go to the focus."""
+        np = self.np
+        if np is None or not np.pronoun_like():
+            return np is None
+        self.np = None
+        if np.vps:
+            if np.toks and np.toks[0].text in ("that", "which", "who") and self.last_targets:
+                self.focus, self.joins, self.bound = self.last_targets[-1:], [None], False  # "..., B which rises"
+            else:
+                self._pronoun(np.count is not None and np.count > 1)
+            for vp in np.vps:
+                self._bind(vp)
+        return True
+
+    def _finish_np_at_break(self) -> None:
+        if not self._drop_np():
+            raise _refuse(f"'{self.np.text()}' names no shape")
+
+    def _attach(self, key: str, value, tok: Tok, targets: list[_Group]) -> None:
+        for g in targets:
+            old = getattr(g, key)
+            if old is not None and old != value:
+                raise _refuse(f"conflicting {'colours' if key == 'color' else 'sizes'} '{old}' and '{tok.text}' "
+                              f"for '{g.text}'")
+            setattr(g, key, value)
+
+    # ---------------------------------------------------------------- noun phrases
+    def _close(self) -> None:
+        np, self.np = self.np, None
+        count = np.count
+        count_tok = next((t for t in np.toks if t.kind == "count"), None)
+        if count == 1 and np.plural and count_tok is not None and count_tok.text in ("a", "an", "one"):
+            raise _refuse(f"'{count_tok.text}' with plural '{np.toks[-1].text}'")
+        targets: list[_Group] = []
+        if np.definite or count is None:  # "the circle", bare "circle", 圆: maybe an object named before
+            matches = [g for g in self.groups if (np.shape is None or g.shape == np.shape)
+                       and (np.color is None or g.color == np.color) and (np.size is None or g.size == np.size)]
+            if matches and (np.plural or (count or 1) > 1):
+                if count is None or sum(g.count for g in matches) == count:
+                    targets = matches
+            elif matches and (len(matches) > 1 or matches[0].count > 1):
+                raise _refuse(f"'{np.text()}' could mean more than one object")
+            elif matches:
+                targets = matches
+        if not targets:
+            if count is None:
+                if np.plural:
+                    raise _refuse(f"'{np.text()}' has no count (say two or three)")
+                count = 1
+            for e in self.elided:
+                g = _Group(e.count or 1, e.color, np.shape, e.size, e.text() + " " + np.text())
+                g.vps.extend(e.vps)
+                self.groups.append(g)
+                targets.append(g)
+            g = _Group(count, np.color, np.shape, np.size, np.text())
+            self.groups.append(g)
+            targets.append(g)
+        self.elided = []
+        for t in targets:
+            t.vps.extend(np.vps)
+            t.vps.extend(self.floating)
+        self.floating = []
+        if self.bound or self.fresh or not self.focus:
+            self.focus, self.joins, self.bound, self.fresh, self.widened = [], [], False, False, False
+        for t in targets:
+            if t not in self.focus:
+                self.joins.append(self.join if self.focus else None)
+                self.focus.append(t)
+        self.join = None
+        self.unbound.extend(t for t in targets if t not in self.unbound)
+        self.last_targets = targets
+
+    def _noun(self, i: int, t: Tok) -> None:
+        k = t.kind
+        last = self.last
+        if self.np is not None and self.np.pronoun_like() and self.np.vps:
+            self._drop_np()  # "... that moves right and a purple circle": 'that' ended its clause
+        if k == "count":
+            if self.np is not None and self.np.count is not None and last is not None and last.kind == "count" \
+                    and self.np.color is None and self.np.size is None:
+                self.np = None  # 一个[一个白色圆形...的动画]: the first count belongs to a later noun
+            if self.np is not None and self.np.content() and not self.np.shape_set:
+                if last is not None and last.kind in ("conj", "sep"):
+                    self.elided.append(self.np)
+                    self.np = None
+                elif self.np.count is not None and self.np.color is None and self.np.size is None:
+                    raise _refuse(f"conflicting counts '{self.np.toks[0].text}' and '{t.text}'")
+            if self.np is None:
+                self.np = _NP()
+            self._set(self.np, "count", t.value, t)
+            return
+        if k in ("color", "size"):
+            if self.np is None and last is not None and last.kind == "link" and last.text != ":" and self.focus:
+                # "the circle is red"
+                self._attach(k, t.value, t, self.focus)
+                self.bound = True
+                return
+            if self.np is None:
+                self.np = _NP()
+            self._set(self.np, k, t.value, t)
+            return
+        if k == "one":
+            if self.np is not None and self.np.content() and not self.np.shape_set:
+                if not self.groups:
+                    raise _refuse(f"'{t.text}' refers to no shape named before")
+                self.np.shape, self.np.shape_set, self.np.plural = self.groups[-1].shape, True, t.value
+                self.np.toks.append(t)
+                self._close()
+                return
+            if self.np is None:
+                self.np = _NP()
+            self._set(self.np, "count", 1, Tok("count", 1, t.text, t.zh))
+            return
+        if k == "head" and self.np is None and last is not None and last.kind == "shape":
+            return  # "a circle shape", "a star-shaped object", 圆形图案
+        if self.np is None:
+            self.np = _NP()
+        if self.np.shape_set:
+            raise _refuse(f"conflicting shapes '{self.np.toks[-1].text}' and '{t.text}' for one object")
+        shape, plural = t.value if k == "shape" else (None, t.value)
+        self.np.shape, self.np.shape_set, self.np.plural = shape, True, plural
+        self.np.toks.append(t)
+        self._close()
+
+    # ---------------------------------------------------------------- main loop
+    def run(self) -> list[_Group]:
+        toks = self.toks
+        for i, t in enumerate(toks):
+            k = t.kind
+            if k == "refuse":
+                raise _refuse(t.value.format(w=t.text))
+            if k == "loc":
+                raise _refuse(f"position '{t.text}' is not judged")
+            if k in ("badcolor", "shade"):
+                nxt = toks[i + 1] if i + 1 < len(toks) else None
+                extra = (("" if t.zh else " ") + nxt.text) if k == "shade" and nxt is not None and nxt.kind == "color" else ""
+                raise _refuse(f"unknown colour '{t.text}{extra}'")
+            if k == "badshape":
+                raise _refuse(f"unknown shape '{t.text}'")
+            if k == "bigcount":
+                raise _refuse(f"count '{t.text}' is outside this world's 1 to 3 objects")
+            if k == "unknown":
+                raise self._unknown(i)
+            if k in ("bgkind", "bgmod"):
+                if k == "bgmod" or t.value[0] == "solid" and not t.value[1]:
+                    self.ignored.append(t.text)  # "a plain red circle": flat colour is all the world draws
+                    continue
+                raise _refuse(f"'{t.text}' outside a background phrase")
+            if k == "bgaxis":
+                raise _refuse(f"ambiguous direction '{t.text}'")
+            if k == "cmp":
+                nsig = self._next(i)
+                if (self.np is not None and self.np.content()) or (nsig is not None and nsig.kind in _NP_KINDS):
+                    raise _refuse(f"relative size '{t.text}' is not judged")
+                t, k = Tok("motion", t.value, t.text, t.zh), "motion"
+            if k == "shape" and t.value[0] == "cross" and self.np is None and self.focus and t.text in ("cross", "crosses") \
+                    and self.last is not None and self.last.kind not in ("conj", "cconj", "sep", "link"):
+                t, k = Tok("verb", False, t.text), "verb"  # "a red circle crosses the frame"
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if k == "postsize" and nxt is not None and nxt.kind in ("color", "shape", "head", "size"):
+                if " a " in f" {t.text} ":  # "of a medium size blue triangle": the size of the next noun
+                    self._end_vp(before_noun=True)
+                    self._noun(i, Tok("count", 1, "a", t.zh))
+                t, k = Tok("size", t.value, t.text, t.zh), "size"
+            if k == "postsize":  # "a red circle of medium size"
+                if not self.last_targets:
+                    raise _refuse(f"'{t.text}' follows no object")
+                self._attach("size", t.value, t, self.last_targets)
+            elif k in _NP_KINDS:
+                self._end_vp(before_noun=True)
+                self._noun(i, t)
+            elif k in _VP_KINDS:
+                if not self.vp:
+                    self.vp_in_np = self.np is not None
+                    lt = self.last
+                    self.vp_number = ({"is": "sg", "was": "sg", "are": "pl", "were": "pl"}.get(lt.text.split()[-1])
+                                      if lt is not None and lt.kind == "link" else None)
+                    if lt is not None and lt.kind == "link" and lt.text in ("which is", "that is") \
+                            and self.last_targets and not self.bound:  # "A and B which is moving": B only
+                        self.focus, self.joins = self.last_targets[-1:], [None]
+                self.vp_de = False
+                self.vp.append(t)
+            elif k == "prep":
+                if t.text in ("toward", "towards", "in the direction of", "向", "往", "朝", "朝着", "向着"):
+                    raise _refuse(f"'{t.text}' needs a direction or 'each other'")
+                if "conj" in t.value and self.focus:  # "A moving left, with B spinning"
+                    self._end_vp()
+                    self.fresh = True
+            elif k == "sep":
+                self._end_vp()
+                if not t.value and not t.zh:
+                    self.join = "comma"
+                if t.value:
+                    self._finish_np_at_break()
+                    self.elided = []
+                    if self.focus:
+                        self.prev_focus = self.focus
+                    self.focus, self.bound = [], False
+                elif t.zh:  # a Chinese comma separates clauses
+                    self.fresh = True
+            elif k == "cconj":
+                self._end_vp()
+                self._drop_np()
+                self.fresh = True
+                self.unbound = []
+            elif k == "conj":
+                nsig = self._next(i)
+                if not (self.vp and nsig is not None and nsig.kind in _VP_KINDS):
+                    self._end_vp()
+                self.join = "oxford" if self.join == "comma" else "and"
+            elif k == "pronoun":
+                self._end_vp()
+                self._drop_np()
+                if self.np is None:
+                    self._pronoun(t.text in _PLURAL_PRONOUNS)
+            elif k == "definite":
+                if self.np is None:
+                    self._end_vp()
+                    self.np = _NP(toks=[t], definite=True)
+                self.np.definite = True
+            elif k == "media":
+                if self.np is not None and self.np.color is None and not self.np.shape_set and not self.np.vps:
+                    self.np = None  # "a video of", "一个小动画"
+            elif k == "link":
+                if t.text in (":", "："):  # "three shapes: a red circle, ..."
+                    self._end_vp()
+                    self.fresh = True
+                    self.unbound = []
+            elif k == "filler":
+                self.ignored.append(t.text)
+            elif k == "stop" and t.text == "的" and self.vp:
+                self.vp_de = True
+            if k not in ("stop", "filler"):
+                self.last = t
+        self._end_vp()
+        self._finish_np_at_break()
+        if self.elided:
+            raise _refuse(f"'{self.elided[0].text()}' names no shape")
+        if self.floating:
+            if not self.groups:
+                raise _refuse("the prompt names no object")
+            for g in self.focus or self.prev_focus or self.groups[-1:]:
+                g.vps.extend(self.floating)
+        return self._drop_headers()
+
+    def _drop_headers(self) -> list[_Group]:
+        """'Three shapes: a red circle, ...', '画面中有两个物体，…': a count of the objects named next."""
+        if not self.groups:
+            raise _refuse("the prompt names no object")
+        named = [g for g in self.groups if g.color or g.shape or g.size or g.vps]
+        for g in self.groups:
+            if g in named or not named:
+                continue
+            total = sum(x.count for x in named)
+            if g.count != total:
+                raise _refuse(f"'{g.text}' but {total} object{'s' if total > 1 else ''} described")
+        return named or self.groups
+
+
+# ------------------------------------------------------------------------------------------ verb phrases
+@dataclass
+class _Motion:
+    motion: str | None
+    motion_tok: Tok | None
+    speed: str | None
+    speed_tok: Tok | None
+    needs: Tok | None  # a verb that asks for a direction the phrase did not give
+
+
+def _axes(targets: list[Tok]) -> tuple[dict[int, Tok], dict[int, Tok], tuple[Tok, Tok] | None]:
+    hx: dict[int, Tok] = {}
+    vy: dict[int, Tok] = {}
+    for t in targets:
+        vec = t.value[0]
+        if vec is None:  # 上下 / 左右: both ways at once
+            return hx, vy, (t, t)
+        if vec[0]:
+            hx.setdefault(vec[0], t)
+        if vec[1]:
+            vy.setdefault(vec[1], t)
+    for axis in (hx, vy):
+        if len(axis) > 1:
+            a, b = axis.values()
+            return hx, vy, (a, b)
+    return hx, vy, None
+
+
+def _direction(dirs: list[Tok], vverbs: list[Tok]) -> tuple[tuple[int, int] | None, tuple[Tok, Tok] | None]:
+    """The one direction a verb phrase's direction words give, or the two words that contradict.
+
+    Directions combine per axis ("up and to the left"); a start ("from the left") must agree with them;
+    rise/fall verbs give the vertical part ("rises to the right" = up-right).
+    """
+    srcs = [t for t in dirs if t.value[1] == "src"]
+    dests = [t for t in dirs if t.value[1] == "dest"]
+    targets = [t for t in dirs if t.value[1] != "src"]
+    if srcs and dests and len(dests) == len(targets):  # 从左边移动到右边: a path between two places
+        s = [sum(t.value[0][a] for t in srcs) / len(srcs) for a in (0, 1)]
+        d = [sum(t.value[0][a] for t in dests) / len(dests) for a in (0, 1)]
+        path = (_sign(d[0] - s[0]), _sign(d[1] - s[1]))
+        if path == (0, 0):
+            raise _refuse(f"'{srcs[0].text}' and '{dests[0].text}' give no direction")
+        targets = [Tok("dir", (path, "path"), f"{srcs[0].text} {dests[0].text}")]
+        srcs = []
+    hx, vy, conflict = _axes(targets)
+    if conflict:
+        return None, conflict
+    if vverbs:
+        dys = {t.value: t for t in vverbs}
+        if len(dys) > 1:
+            a, b = dys.values()
+            return None, (a, b)
+        dy, vt = next(iter(dys.items()))
+        if vy and dy not in vy:
+            return None, (vt, next(iter(vy.values())))
+        vy.setdefault(dy, vt)
+    for s in srcs:
+        away = (-s.value[0][0], -s.value[0][1])
+        if not hx and not vy:
+            if away[0] and away[1]:
+                raise _refuse(f"'{s.text}' gives a start, not a direction")
+            (hx if away[0] else vy)[away[0] or away[1]] = s
+            continue
+        for sign, axis in ((away[0], hx), (away[1], vy)):
+            if not sign:
+                continue
+            if not axis:
+                other = next(iter((hx or vy).values()))
+                raise _refuse(f"'{s.text}' with '{other.text}': a start position, not a direction")
+            if sign not in axis:
+                return None, (s, next(iter(axis.values())))
+    if not hx and not vy:
+        return None, None
+    return (next(iter(hx), 0), next(iter(vy), 0)), None
+
+
+def _resolve(vp: list[Tok], ignored: list[str]) -> _Motion:
+    """One verb phrase -> (motion, speed); raises on contradictions."""
+    motions: dict[str, Tok] = {}
+    dirs, vverbs, verbs = [], [], []
+    speeds: dict[str, Tok] = {}
+    diag = backforth = tocentre = together = None
+    for t in vp:
+        k = t.kind
+        if k == "motion":
+            motions.setdefault(t.value, t)
+        elif k in ("approach", "mutual"):
+            motions.setdefault("towards", t)
+        elif k == "dir":
+            dirs.append(t)
+        elif k == "vverb":
+            vverbs.append(t)
+        elif k == "verb":
+            verbs.append(t)
+            if t.value in ("fast", "slow"):  # zips, creeps, 冲
+                speeds.setdefault(t.value, t)
+        elif k == "speed":
+            speeds.setdefault(t.value, t)
+        elif k == "diag":
+            diag = t
+        elif k == "backforth":
+            backforth = t
+        elif k == "tocentre":
+            tocentre = t
+        elif k == "together":
+            together = t
+    if len(speeds) > 1:
+        a, b = list(speeds.values())[:2]
+        raise _refuse(f"conflicting speeds '{a.text}' and '{b.text}'")
+    if "still" in motions and len(motions) == 2 and set(motions) & {"rotate", "grow", "shrink"}:
+        del motions["still"]  # "stays in place and spins": spinning is all it does
+    if len(motions) > 1:
+        a, b = list(motions.values())[:2]
+        raise _refuse(f"two motions for one object: '{a.text}' and '{b.text}'")
+    m_tok = next(iter(motions.values()), None)
+    m = next(iter(motions), None)
+    vec, conflict = _direction(dirs, vverbs)
+    if conflict:
+        if m == "bounce" or backforth is not None:
+            m, m_tok = "bounce", m_tok or backforth
+        else:
+            a, b = conflict
+            raise _refuse(f"contradictory directions '{a.text}' and '{b.text}'" if a is not b
+                          else f"ambiguous direction '{a.text}'")
+    elif vec is not None:
+        d = (dirs + vverbs)[0]
+        if diag is not None and 0 in vec:
+            raise _refuse(f"'{diag.text}' with only '{d.text}' (which diagonal?)")
+        if backforth is not None:
+            m, m_tok = "bounce", backforth
+        elif m is None:
+            m, m_tok = _DIR_NAMES[vec], d
+        elif m == "bounce":
+            raise _refuse(f"'{m_tok.text}' with direction '{d.text}' (a bounce has no set direction)")
+        else:
+            raise _refuse(f"two motions for one object: '{m_tok.text}' and '{d.text}'")
+    else:
+        if diag is not None:
+            raise _refuse(f"'{diag.text}' gives no direction")
+        if backforth is not None:
+            if m not in (None, "bounce"):
+                raise _refuse(f"two motions for one object: '{m_tok.text}' and '{backforth.text}'")
+            m, m_tok = "bounce", m_tok or backforth
+        elif m is None and together is not None and verbs:  # "drift together": towards each other
+            m, m_tok = "towards", together
+    if tocentre is not None:
+        if m not in ("towards", "still", "rotate", "grow", "shrink"):
+            raise _refuse(f"'{tocentre.text}' is not a direction this world has")
+        ignored.append(tocentre.text)
+    if verbs and m in ("still", "rotate", "grow", "shrink"):
+        if m == "still":
+            raise _refuse(f"'{verbs[0].text}' contradicts '{m_tok.text}'")
+        raise _refuse(f"'{verbs[0].text}' gives no direction")
+    if m is not None:
+        ignored.extend(v.text for v in verbs if v.value is False)
+    sp = next(iter(speeds.values()), None)
+    return _Motion(m, m_tok, sp.value if sp else None, sp, verbs[0] if verbs and m is None else None)
+
+
+def _group_request(g: _Group, ignored: list[str]) -> GroupRequest:
+    motion = speed = None
+    m_tok = s_tok = needs = None
+    for vp in g.vps:
+        r = _resolve(vp, ignored)
+        if r.motion is not None:
+            if motion is not None and motion != r.motion:
+                raise _refuse(f"conflicting motions '{m_tok.text}' and '{r.motion_tok.text}' for '{g.text}'")
+            motion, m_tok = r.motion, m_tok or r.motion_tok
+        if r.speed is not None:
+            if speed is not None and speed != r.speed:
+                raise _refuse(f"conflicting speeds '{s_tok.text}' and '{r.speed_tok.text}' for '{g.text}'")
+            speed, s_tok = r.speed, s_tok or r.speed_tok
+        needs = needs or r.needs
+    if motion is None and needs is not None:
+        raise _refuse(f"'{needs.text}' gives no direction")
+    if speed is not None:
+        if motion is None:
+            raise _refuse(f"speed '{s_tok.text}' without a direction or motion")
+        if motion == "still":
+            raise _refuse(f"speed '{s_tok.text}' for an object that stays still")
+        if motion in ("rotate", "grow", "shrink"):  # the world's spins and size changes have one rate
+            ignored.append(s_tok.text)
+            speed = None
+    return GroupRequest(g.count, g.color, g.shape, g.size, motion, speed)
+
+
+# ------------------------------------------------------------------------------------------ public API
+def parse_prompt_verbose(text: str) -> Parse:
+    """Parse a prompt; also return the words read past without changing the request (in order)."""
+    if not isinstance(text, str) or not text.strip():
+        raise _refuse("empty prompt")
+    ignored: list[str] = []
+    toks = _places(_tokens(text, ignored))
+    toks, bg_color, bg_kind = _background(toks)
+    groups = _Grammar(toks, ignored).run()
+    reqs = [_group_request(g, ignored) for g in groups]
+    try:
+        reqs = normalize_groups(reqs)
+    except ValueError as exc:
+        raise _refuse(str(exc)) from None
+    seen: set[str] = set()
+    ignored = [w for w in ignored if not (w in seen or seen.add(w))]
+    return Parse(Request(reqs, bg_color, bg_kind), ignored)
+
+
+def parse_prompt(text: str) -> Request:
+    """Parse an English, Chinese or mixed prompt into the attributes it requests (see the module docstring).
+
+    Raises :class:`CannotJudge` (one line, naming the word) when the prompt asks for something the judge
+    cannot check or is unclear.
+    """
+    return parse_prompt_verbose(text).request

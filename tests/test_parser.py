@@ -1,0 +1,267 @@
+"""The world prompt parser: natural English, Chinese and code-switched prompts, refusals, typos, ignored words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stepvid.world.captions import LANGS, STYLES, caption, num_templates, request_from_spec
+from stepvid.world.parser import CannotJudge, parse_prompt, parse_prompt_verbose
+from stepvid.world.request import GroupRequest as G
+from stepvid.world.request import Request
+from stepvid.world.scene import sample_scene
+
+
+def R(*groups: G, bg: tuple[str | None, str | None] = (None, None)) -> Request:
+    return Request(list(groups), *bg)
+
+
+# ------------------------------------------------------------------------------------------- round trip
+def test_every_template_caption_parses_to_its_request():
+    """caption(spec) -> parse == request_from_spec(spec, style, motion=video) for every template, both
+    languages and styles, video and image captions, over many random specs (towards scenes included)."""
+    rng = np.random.default_rng(1818)
+    n = 0
+    for i in range(48):
+        spec = sample_scene(rng, split="any", motions=("towards",) if i % 6 == 0 else None)
+        for kind in ("video", "image"):
+            for lang in LANGS:
+                for style in STYLES:
+                    want = request_from_spec(spec, style, motion=kind == "video")
+                    for t in range(num_templates(lang, style)):
+                        text = caption(spec, lang, style, template=t, kind=kind)
+                        assert parse_prompt(text) == want, text
+                        n += 1
+    assert n == 48 * 2 * 16
+
+
+# ------------------------------------------------------------------------------------------- the issue's examples
+@pytest.mark.parametrize("prompt,want", [
+    ("a red circle slides to the left", R(G(1, "red", "circle", motion="left"))),
+    ("watch as three blue squares drift upward", R(G(3, "blue", "square", motion="up"))),
+    ("红色圆形向右移动", R(G(1, "red", "circle", motion="right"))),
+    ("一个蓝色的正方形静止在画面中央", R(G(1, "blue", "square", motion="still"))),
+    ("一颗黄色的星星缓缓向上移动", R(G(1, "yellow", "star", motion="up", speed="slow"))),
+    ("绿色三角形越变越大", R(G(1, "green", "triangle", motion="grow"))),
+    ("两个圆朝彼此移动", R(G(2, None, "circle", motion="towards"))),
+    ("一个红色的圆径直朝右上角移动", R(G(1, "red", "circle", motion="up-right"))),
+    ("a 红色 circle slides left", R(G(1, "red", "circle", motion="left"))),
+    ("a red circle scoots to the left", R(G(1, "red", "circle", motion="left", speed="fast"))),
+    ("In this clip, a large purple diamond spins.", R(G(1, "purple", "diamond", "large", "rotate"))),
+    ("a grey box travels from left to right", R(G(1, "gray", "square", motion="right"))),
+    ("a blue star heads toward the top-right corner", R(G(1, "blue", "star", motion="up-right"))),
+    ("A small green triangle rises slowly.", R(G(1, "green", "triangle", "small", "up", "slow"))),
+    ("Two yellow balls fall quickly", R(G(2, "yellow", "circle", motion="down", speed="fast"))),
+    ("a tiny pink plus sign expands", R(G(1, "pink", "cross", "small", "grow"))),
+    ("a big orange rhombus contracts", R(G(1, "orange", "diamond", "large", "shrink"))),
+    ("a violet dot stays put", R(G(1, "purple", "circle", motion="still"))),
+    ("there is a white disc that doesn't move", R(G(1, "white", "circle", motion="still"))),
+    ("a cyan square twirls", R(G(1, "cyan", "square", motion="rotate"))),
+    ("a purple diamond gets bigger and bigger", R(G(1, "purple", "diamond", motion="grow"))),
+    ("a green ball ricochets around the frame", R(G(1, "green", "circle", motion="bounce"))),
+    ("3 blue squares drift to the lower left", R(G(3, "blue", "square", motion="down-left"))),
+    ("a pair of red stars moves straight down", R(G(2, "red", "star", motion="down"))),
+    ("A medium-sized red circle slowly drifts downward", R(G(1, "red", "circle", "medium", "down", "slow"))),
+    ("a red ball rises to the upper right", R(G(1, "red", "circle", motion="up-right"))),
+    ("a red ball falls to the left", R(G(1, "red", "circle", motion="down-left"))),
+    ("a blue square sinks from the top", R(G(1, "blue", "square", motion="down"))),
+    ("a slowly rising yellow star", R(G(1, "yellow", "star", motion="up", speed="slow"))),
+    ("a red circle of medium size moves left", R(G(1, "red", "circle", "medium", "left"))),
+    ("the red circle is large and moves slowly to the right", R(G(1, "red", "circle", "large", "right", "slow"))),
+    ("a red object moves left", R(G(1, "red", None, motion="left"))),
+    ("Two red circles approach each other", R(G(2, "red", "circle", motion="towards"))),
+    ("a red circle and a blue square converge slowly",
+     R(G(1, "red", "circle", motion="towards", speed="slow"), G(1, "blue", "square", motion="towards", speed="slow"))),
+    ("two circles drift together", R(G(2, None, "circle", motion="towards"))),
+    ("一只红色的小球快速向左滚动", R(G(1, "red", "circle", "small", "left", "fast"))),
+    ("两颗蓝色的星星往右上方飘去", R(G(2, "blue", "star", motion="up-right"))),
+    ("三个绿色的方块从左到右移动", R(G(3, "green", "square", motion="right"))),
+    ("一个红色的圆从画面左侧移动到右侧", R(G(1, "red", "circle", motion="right"))),
+    ("一个红色的圆从左上角移动到右下角", R(G(1, "red", "circle", motion="down-right"))),
+    ("一个紫色的菱形在原地不停地旋转", R(G(1, "purple", "diamond", motion="rotate"))),
+    ("画面中有一个黑色的十字，它慢慢变小", R(G(1, "black", "cross", motion="shrink"))),
+    ("一个橙色的十字架缓慢下降", R(G(1, "orange", "cross", motion="down", speed="slow"))),
+    ("一个灰色的圆点来回弹跳", R(G(1, "gray", "circle", motion="bounce"))),
+    ("一个红色的圆冲向右边", R(G(1, "red", "circle", motion="right", speed="fast"))),
+    ("向右移动的红色圆形", R(G(1, "red", "circle", motion="right"))),
+    ("紅色圓形向右移動", R(G(1, "red", "circle", motion="right"))),  # traditional characters
+])
+def test_natural_prompts(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", [
+    # one verb for a list of objects
+    ("a red circle and a blue square move left", R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="left"))),
+    ("a red circle, a blue square and a green star move left",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="left"), G(1, "green", "star", motion="left"))),
+    ("一个红色圆形和一个蓝色方块都向右移动", R(G(1, "red", "circle", motion="right"), G(1, "blue", "square", motion="right"))),
+    ("两个红色的圆和一个蓝色的方块，它们都向左移动",
+     R(G(2, "red", "circle", motion="left"), G(1, "blue", "square", motion="left"))),
+    ("Three shapes: a red circle, a blue square and a green star, all moving left",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="left"), G(1, "green", "star", motion="left"))),
+    # a singular verb, a Chinese comma or a clause conjunction: the verb is the last object's only
+    ("a red circle and a blue square moves left", R(G(1, "red", "circle"), G(1, "blue", "square", motion="left"))),
+    ("一个红色的圆形，一个蓝色的方块向右移动", R(G(1, "red", "circle"), G(1, "blue", "square", motion="right"))),
+    ("一个青色的方块，还有白色方形正在慢慢变小", R(G(1, "cyan", "square"), G(1, "white", "square", motion="shrink"))),
+    # each its own verb, references and pronouns
+    ("a red circle moving left and a blue square moving up", R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="up"))),
+    ("A red circle and a blue square. The circle moves left and the square moves up.",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="up"))),
+    ("a spinning red square and a blue circle moving left",
+     R(G(1, "red", "square", motion="rotate"), G(1, "blue", "circle", motion="left"))),
+    ("a red and a blue circle moving left", R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="left"))),
+    ("a red circle and a blue one moving right", R(G(1, "red", "circle", motion="right"), G(1, "blue", "circle", motion="right"))),
+    ("一个缓缓地从左到右移动的灰色菱形和保持静止的蓝色圆形",
+     R(G(1, "gray", "diamond", motion="right", speed="slow"), G(1, "blue", "circle", motion="still"))),
+    ("画面中有两个图形：一个红色的圆和一个蓝色的方块相互靠近",
+     R(G(1, "red", "circle", motion="towards"), G(1, "blue", "square", motion="towards"))),
+    ("a red circle and a blue square that moves left", R(G(1, "red", "circle"), G(1, "blue", "square", motion="left"))),
+    ("the two shapes move towards each other", R(G(2, None, None, motion="towards"))),
+    ("a red circle moves left. A blue square moves right. Both are large.",
+     R(G(1, "red", "circle", "large", "left"), G(1, "blue", "square", "large", "right"))),
+])
+def test_several_objects(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("a red circle moving left on a white background", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
+    ("A red circle on white.", R(G(1, "red", "circle"), bg=("white", None))),
+    ("a blue square against a black vertical gradient", R(G(1, "blue", "square"), bg=("black", "vgradient"))),
+    ("the background is a blue gradient from top to bottom, and a yellow star falls",
+     R(G(1, "yellow", "star", motion="down"), bg=("blue", "vgradient"))),
+    ("a red circle spins. the background is blue, lighter on the left and darker on the right",
+     R(G(1, "red", "circle", motion="rotate"), bg=("blue", "hgradient"))),
+    ("a red circle moves left on a blue background with a light texture", R(G(1, "red", "circle", motion="left"), bg=("blue", "texture"))),
+    ("The background is plain white; a red circle moves left", R(G(1, "red", "circle", motion="left"), bg=("white", "solid"))),
+    ("在纯黑色的背景下，一个白色的圆向上移动", R(G(1, "white", "circle", motion="up"), bg=("black", "solid"))),
+    ("以黑色为背景，一个白色的圆向上移动", R(G(1, "white", "circle", motion="up"), bg=("black", None))),
+    ("一个白色的圆，背景为黑色的水平渐变", R(G(1, "white", "circle"), bg=("black", "hgradient"))),
+    ("一个白色的圆向上移动，背景是从上到下的蓝色渐变", R(G(1, "white", "circle", motion="up"), bg=("blue", "vgradient"))),
+    ("在左浅右深的绿色渐变背景下，一个红色的圆向右移动", R(G(1, "red", "circle", motion="right"), bg=("green", "hgradient"))),
+    ("黑底上有一个白色的圆向上移动", R(G(1, "white", "circle", motion="up"), bg=("black", None))),
+    ("A red circle moving left on a 白色 background", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
+])
+def test_backgrounds(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("a red 圆 moves left", R(G(1, "red", "circle", motion="left"))),
+    ("一个red circle向左移动", R(G(1, "red", "circle", motion="left"))),
+    ("一个red的圆向右移动", R(G(1, "red", "circle", motion="right"))),
+    ("a red circle 向左移动", R(G(1, "red", "circle", motion="left"))),
+    ("一个big红色圆形 spins", R(G(1, "red", "circle", "large", "rotate"))),
+    ("背景是white，一个蓝色的方块向上移动", R(G(1, "blue", "square", motion="up"), bg=("white", None))),
+])
+def test_code_switched(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+def test_typos_are_corrected_and_reported():
+    p = parse_prompt_verbose("a red cirlce moves to the rigth")
+    assert p.request == R(G(1, "red", "circle", motion="right"))
+    assert p.ignored == ["cirlce -> circle", "rigth -> right"]
+    assert parse_prompt("a purpel traingle slowley rises") == R(G(1, "purple", "triangle", motion="up", speed="slow"))
+    assert parse_prompt("一个红色的园型向右移动") == R(G(1, "red", "circle", motion="right"))  # IME typos 园, 型
+    with pytest.raises(CannotJudge, match="unknown shape 'sqa'"):
+        parse_prompt("a red sqa")  # too short to correct
+    with pytest.raises(CannotJudge, match="'blck'"):
+        parse_prompt("a blck box")  # black or block: not unique
+
+
+@pytest.mark.parametrize("prompt,ignored", [
+    ("watch as three blue squares drift upward", ["watch as", "drift"]),
+    ("a red circle slides to the left", ["slides"]),
+    ("Please show a cyan star twirling in place", ["please", "show", "in place"]),
+    ("a red circle moves straight down smoothly", ["straight", "smoothly"]),
+    ("a red circle grows quickly", ["quickly"]),  # the world's grow has one rate: the speed says nothing
+    ("一个蓝色的正方形静止在画面中央", ["在画面中央"]),
+    ("只见一个红色的圆快速地向右移动", ["只见"]),
+    ("一颗黄色的星星缓缓向上移动", []),
+])
+def test_ignored_words_are_reported(prompt, ignored):
+    assert parse_prompt_verbose(prompt).ignored == ignored
+
+
+# ------------------------------------------------------------------------------------------- refusals
+@pytest.mark.parametrize("prompt,message", [
+    ("", "cannot judge: empty prompt"),
+    ("a red hexagon moves left", "cannot judge: unknown shape 'hexagon'"),
+    ("a red dodecagon moves left", "cannot judge: unknown shape 'dodecagon'"),
+    ("一个红色的六边形向左移动", "cannot judge: unknown shape '六边形'"),
+    ("a magenta circle", "cannot judge: unknown colour 'magenta'"),
+    ("a light blue circle", "cannot judge: unknown colour 'light blue'"),
+    ("一个金色的星星向上移动", "cannot judge: unknown colour '金色'"),
+    ("a fluffy circle", "cannot judge: unknown attribute 'fluffy' (not a colour or size this world has)"),
+    ("a red circle wobbles", "cannot judge: unknown motion 'wobbles'"),
+    ("a red circle scampers left", "cannot judge: unknown motion 'scampers'"),
+    ("一个红色的圆在跳舞", "cannot judge: unknown motion '跳舞'"),
+    ("a red circle moves left and right", "cannot judge: contradictory directions 'left' and 'right'"),
+    ("a red circle moves up and down", "cannot judge: contradictory directions 'up' and 'down'"),
+    ("a red circle moves left and grows", "cannot judge: two motions for one object: 'grows' and 'left'"),
+    ("a red circle bounces to the left",
+     "cannot judge: 'bounces' with direction 'to the left' (a bounce has no set direction)"),
+    ("a red circle moves", "cannot judge: 'moves' gives no direction"),
+    ("a red circle moves quickly", "cannot judge: 'moves' gives no direction"),
+    ("a fast red circle", "cannot judge: speed 'fast' without a direction or motion"),
+    ("a red circle stays still quickly", "cannot judge: speed 'quickly' for an object that stays still"),
+    ("a red circle zips left slowly", "cannot judge: conflicting speeds 'zips' and 'slowly'"),
+    ("four red circles", "cannot judge: count 'four' is outside this world's 1 to 3 objects"),
+    ("五个红色的圆", "cannot judge: count '五个' is outside this world's 1 to 3 objects"),
+    ("several red circles", "cannot judge: vague count 'several' (say one, two or three)"),
+    ("two red circles and two blue squares", "cannot judge: 4 objects, more than this world's 3"),
+    ("red circles moving left", "cannot judge: 'red circles' has no count (say two or three)"),
+    ("a red circles", "cannot judge: 'a' with plural 'circles'"),
+    ("a red blue circle", "cannot judge: conflicting colours 'red' and 'blue' for one object"),
+    ("a red", "cannot judge: 'a red' names no shape"),
+    ("on a plain white background", "cannot judge: the prompt names no object"),
+    ("the circle spins clockwise", "cannot judge: rotation sense 'clockwise' is not judged"),
+    ("a red circle moves sideways", "cannot judge: ambiguous direction 'sideways'"),
+    ("a red circle moves toward the blue square", "cannot judge: 'toward' needs a direction or 'each other'"),
+    ("a red circle moves to the centre", "cannot judge: 'to the centre' is not a direction this world has"),
+    ("a red circle in the top left corner moves right", "cannot judge: position 'in the top left' is not judged"),
+    ("a red circle moves up from the left",
+     "cannot judge: 'from the left' with 'up': a start position, not a direction"),
+    ("a red circle moves diagonally left", "cannot judge: 'diagonally' with only 'left' (which diagonal?)"),
+    ("a red circle moves up then left", "cannot judge: a sequence of motions ('then') is not judged"),
+    ("一个红色的圆向左移动，然后向右移动", "cannot judge: a sequence of motions ('然后') is not judged"),
+    ("a red circle does not spin", "cannot judge: negation 'not' is not judged"),
+    ("a red circle or a blue square", "cannot judge: alternatives ('or') are not judged"),
+    ("a red circle above a blue square", "cannot judge: relative position 'above' is not judged"),
+    ("a shiny red circle", "cannot judge: object appearance 'shiny' is not judged"),
+    ("a bigger red circle", "cannot judge: relative size 'bigger' is not judged"),
+    ("a red circle accelerates to the left", "cannot judge: a change of speed ('accelerates') is not judged"),
+    ("a textured red circle", "cannot judge: 'textured' outside a background phrase"),
+    ("a red circle on a gradient background",
+     "cannot judge: 'gradient' without a direction (say vertical or horizontal gradient)"),
+    ("a red circle on a white background. The background is blue.",
+     "cannot judge: conflicting background colours 'white' and 'blue'"),
+    ("a red circle moves towards each other", "cannot judge: 'towards each other' needs exactly two objects; got 1"),
+    ("A red circle and a blue circle. The circle moves left.",
+     "cannot judge: 'the circle' could mean more than one object"),
+    ("a circle and a red circle", ("cannot judge: 'a circle' and 'a red circle' could be the same object; "
+                                  "give each a colour and a shape")),
+    ("一个大红色的圆", "cannot judge: unknown colour '大红色'"),
+    ("a red circle moves to the left of the blue square", "cannot judge: relative position 'to the left of' is not judged"),
+    ("a red circle left of a blue square", "cannot judge: relative position 'left of' is not judged"),
+    ("红色的圆在蓝色的方块左边", "cannot judge: relative position '左边' is not judged"),
+    ("a red circle moves left while spinning",
+     "cannot judge: conflicting motions 'left' and 'spinning' for 'a red circle'"),
+])
+def test_refusals_name_the_word(prompt, message):
+    with pytest.raises(CannotJudge) as exc:
+        parse_prompt(prompt)
+    assert str(exc.value) == message
+    assert "\n" not in str(exc.value)
+
+
+def test_cannot_judge_is_importable_from_the_old_places():
+    from stepvid.world import CannotJudge as A
+    from stepvid.world.captions import CannotJudge as B
+    from stepvid.world.captions import parse_prompt as old_parse
+    from stepvid.world.judge import CannotJudge as C
+
+    assert A is B is C is CannotJudge
+    assert old_parse is parse_prompt

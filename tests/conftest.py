@@ -1,4 +1,13 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures: reference/golden fixture folders and the torch thread policy.
+
+Reference material comes from ``$STEPVID_SHARED/reference`` (default ``../shared/reference``) when that folder
+exists, else from the verbatim subset shipped in ``tests/fixtures/reference`` (provenance in its README), so
+the key-manifest and sampler-schedule parity tests run from a plain clone. The golden DiT / VAE weights are
+only in ../shared; the tests that need them skip without it, saying so.
+
+``STEPVID_TEST_THREADS=N`` sets torch's intra-op thread count for the whole session, including the tests that
+otherwise pin one thread (``few_threads``), so the suite can be checked for thread-count independence.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +15,60 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("STEPVID_SHARED", REPO.parent / "shared"))
-REFERENCE = SHARED / "reference"
-GOLDEN = REFERENCE / "golden"
+IN_REPO_REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference"
+THREADS = os.environ.get("STEPVID_TEST_THREADS")
+
+
+def reference_root() -> Path:
+    """../shared/reference when present, else the in-repo subset."""
+    shared = SHARED / "reference"
+    return shared if shared.is_dir() else IN_REPO_REFERENCE
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if THREADS:
+        torch.set_num_threads(int(THREADS))
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [f"stepvid: reference fixtures from {reference_root()}; torch threads {torch.get_num_threads()}"
+            + (" (STEPVID_TEST_THREADS)" if THREADS else "")]
 
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    """../shared/reference (architecture spec, key manifests); tests using it skip when it is absent."""
-    if not REFERENCE.is_dir():
-        pytest.skip("../shared/reference not present")
-    return REFERENCE
+    """Architecture spec key manifests (stepvideo_t2v_dit.json, stepvideo_vae_v2.json, step_llm.json)."""
+    return reference_root()
 
 
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
-    """../shared/reference/golden: recorded inputs/outputs of the official code, for parity tests."""
-    if not GOLDEN.is_dir():
-        pytest.skip("../shared/reference/golden not present")
-    return GOLDEN
+    """Recorded inputs/outputs of the official code (configs.json, sampler_schedules.json, ...)."""
+    return reference_root() / "golden"
+
+
+@pytest.fixture(scope="session")
+def golden_file(golden_dir):
+    """``golden_file(name)``: path of a golden fixture; skips the test when only ../shared has it."""
+
+    def get(name: str) -> Path:
+        path = golden_dir / name
+        if not path.is_file():
+            pytest.skip(f"{name} is only in ../shared/reference/golden (too large to ship; see "
+                        "tests/fixtures/reference/README.md); set STEPVID_SHARED to run it")
+        return path
+
+    return get
+
+
+@pytest.fixture
+def few_threads():
+    """One torch thread (tiny tensors: more only spin on a shared 2-core box), or STEPVID_TEST_THREADS."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(int(THREADS or 1))
+    yield
+    torch.set_num_threads(n)

@@ -22,13 +22,7 @@ from stepvid.train.vae_losses import (
 )
 from stepvid.train.vae_trainer import VAETrainer
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("few_threads")  # conftest: 1 thread or STEPVID_TEST_THREADS
 
 
 def _world_run_spec(tmp_path, clips: int, steps: int, **over) -> dict:

@@ -27,12 +27,7 @@ NEW_KEYS = [  # tiny preset: the dual-path layers plus the two convs that change
 ]
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("few_threads")  # conftest: 1 thread or STEPVID_TEST_THREADS
 
 
 def test_stage1_model_is_4x8x8():

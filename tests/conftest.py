@@ -5,8 +5,11 @@ exists, else from the verbatim subset shipped in ``tests/fixtures/reference`` (p
 the key-manifest and sampler-schedule parity tests run from a plain clone. The golden DiT / VAE weights are
 only in ../shared; the tests that need them skip without it, saying so.
 
-``STEPVID_TEST_THREADS=N`` sets torch's intra-op thread count for the whole session, including the tests that
-otherwise pin one thread (``few_threads``), so the suite can be checked for thread-count independence.
+Threads: the session runs torch with ``STEPVID_TEST_THREADS`` intra-op threads, else ``OMP_NUM_THREADS``, else
+1, and exports that count as OMP_NUM_THREADS / MKL_NUM_THREADS to the subprocesses tests start (CLI runs,
+torchrun). One thread is the default because the test tensors are small and CI runs on two shared cores, where
+a second spinning OpenMP thread costs 2x the CPU time and 2.5x the wall time. Results must not depend on the
+count (tolerances: tests/numerics.py); run e.g. ``STEPVID_TEST_THREADS=4 python -m pytest`` to check.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import torch
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("STEPVID_SHARED", REPO.parent / "shared"))
 IN_REPO_REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference"
-THREADS = os.environ.get("STEPVID_TEST_THREADS")
+THREADS = int(os.environ.get("STEPVID_TEST_THREADS") or os.environ.get("OMP_NUM_THREADS") or 1)
 
 
 def reference_root() -> Path:
@@ -30,13 +33,12 @@ def reference_root() -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if THREADS:
-        torch.set_num_threads(int(THREADS))
+    torch.set_num_threads(THREADS)
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(THREADS)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    return [f"stepvid: reference fixtures from {reference_root()}; torch threads {torch.get_num_threads()}"
-            + (" (STEPVID_TEST_THREADS)" if THREADS else "")]
+    return [f"stepvid: reference fixtures from {reference_root()}; torch threads {torch.get_num_threads()}"]
 
 
 @pytest.fixture(scope="session")
@@ -63,12 +65,3 @@ def golden_file(golden_dir):
         return path
 
     return get
-
-
-@pytest.fixture
-def few_threads():
-    """One torch thread (tiny tensors: more only spin on a shared 2-core box), or STEPVID_TEST_THREADS."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(int(THREADS or 1))
-    yield
-    torch.set_num_threads(n)

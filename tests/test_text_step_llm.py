@@ -13,9 +13,6 @@ from stepvid.models.text.step_llm import StepLLM, StepLLMConfig, alibi_slopes, p
 TINY = StepLLMConfig.from_preset("tiny")
 
 
-pytestmark = pytest.mark.usefixtures("few_threads")  # conftest: 1 thread or STEPVID_TEST_THREADS
-
-
 def _random_model(cfg: StepLLMConfig, seed: int = 0, dtype=torch.float64) -> StepLLM:
     gen = torch.Generator().manual_seed(seed)
     model = StepLLM(cfg).to(dtype)

@@ -45,9 +45,6 @@ TINY_TEXT = {
 BUCKETS = {"frames": [2], "sizes": [[8, 8]], "frame_multiple": 1, "spatial_multiple": 8, "batch_size": 4}
 
 
-pytestmark = pytest.mark.usefixtures("few_threads")  # conftest: 1 thread or STEPVID_TEST_THREADS
-
-
 def world_clips(root: Path, n: int = 4, frames: int = 4, size: int = 16) -> Path:
     from stepvid.video import write_video
     from stepvid.world.captions import caption

@@ -22,8 +22,6 @@ from stepvid.train.vae_losses import (
 )
 from stepvid.train.vae_trainer import VAETrainer
 
-pytestmark = pytest.mark.usefixtures("few_threads")  # conftest: 1 thread or STEPVID_TEST_THREADS
-
 
 def _world_run_spec(tmp_path, clips: int, steps: int, **over) -> dict:
     """A `stepvid train vae` config (as a mapping) of a tiny VAE on ``clips`` 16 px world clips, evaluated on them."""

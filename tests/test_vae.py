@@ -310,7 +310,6 @@ def test_tiled_decode_and_encode_close_to_untiled(tiny):
     assert err_d < TILE_TOL and err_e < TILE_TOL, (err_d, err_e)
 
 
-@pytest.mark.slow
 def test_tiling_error_comes_from_groupnorm_statistics(tiny, monkeypatch):
     latents = torch.randn(1, 1, 4, 8, 8, generator=gen(9))
 

@@ -27,9 +27,6 @@ NEW_KEYS = [  # tiny preset: the dual-path layers plus the two convs that change
 ]
 
 
-pytestmark = pytest.mark.usefixtures("few_threads")  # conftest: 1 thread or STEPVID_TEST_THREADS
-
-
 def test_stage1_model_is_4x8x8():
     torch.manual_seed(0)
     vae = VideoVAE.from_preset("tiny", dual_path=False).eval()

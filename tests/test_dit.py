@@ -120,9 +120,9 @@ def _golden(golden_file, dtype, **numerics):
     return out.float(), io
 
 
-# Longest reduction in the golden DiT: the feed-forward's 1024-wide inner dimension. Chained reductions: per
-# block 2 x (projections, q.k, softmax sum, attn.v, out-projection) + 2 feed-forward + 4 norms = 16; two blocks
-# plus patch embed, caption/timestep embedders, adaLN and the output layer: < 48.
+# Longest reduction in the golden DiT: the feed-forward's 1024-wide inner dimension. Chained reductions per
+# block: 2 x (projections, q.k, softmax sum, attn.v, out-projection) + 2 feed-forward + 4 norms = 16; two
+# blocks plus patch embed, caption/timestep embedders, adaLN and the output layer: < 48.
 GOLDEN_DIT_N, GOLDEN_DIT_DEPTH = 1024, 48
 
 

@@ -83,7 +83,8 @@ def _worker(rank: int, port: int) -> None:
         full = attention(q, k, v)
         part = attention(*(sp_scatter(t, group) for t in (q, k, v)), sp_group=group)
         assert_reorder_close(sp_gather(part, group), full, n=8, depth=3)  # q.k over 8 dims, softmax, attn.v
-        bias = torch.randn(1, 4, 6, 6, generator=torch.Generator().manual_seed(4)).double()  # per-head (ALiBi-like)
+        # per-head bias (ALiBi-like)
+        bias = torch.randn(1, 4, 6, 6, generator=torch.Generator().manual_seed(4)).double()
         full = attention(q, k, v, causal=True, attn_bias=bias)
         part = attention(
             *(sp_scatter(t, group) for t in (q, k, v)), causal=True, attn_bias=bias, sp_group=group

@@ -215,7 +215,8 @@ def test_decoder_causality_and_image_path(tiny64):
         assert base.shape == (1, 17, 3, 32, 32)
         poked = latents.clone()
         poked[:, 2] += 1.0
-        out = tiny64.decode(poked)  # frame f depends on latents <= ((f + 3)//4 + 1)//2: latent 2 first hits f = 9
+        # frame f depends on latents <= ((f + 3)//4 + 1)//2: latent 2 first hits f = 9
+        out = tiny64.decode(poked)
         close(tiny64.decoder, out[:, :9], base[:, :9], TINY_NORM_32)
         assert rel_err(out[:, 9], base[:, 9]) > 1e-3
         image = tiny64.decode(latents[:, :1])  # one latent frame decodes to one frame

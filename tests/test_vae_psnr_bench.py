@@ -36,7 +36,8 @@ def test_vae_psnr_table_matches_a_direct_fp64_psnr(tmp_path, bench, capsys):
         return 10 * np.log10(255.0**2 / mse)
 
     want = {k: [psnr(c) for c in v] for k, v in sets.items()}
-    assert bench.main([str(tmp_path / "vae"), "--recipe", "1", "--other", "1", "--size", "32", "32", "17"]) == 0
+    argv = [str(tmp_path / "vae"), "--recipe", "1", "--other", "1", "--size", "32", "32", "17"]
+    assert bench.main(argv) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith(f"| {tmp_path / 'vae'}"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[1] == f"{np.mean(want['recipe']):.2f} dB (1)"

@@ -305,7 +305,7 @@ def test_judge_reads_colour_size_and_place_of_hand_drawn_discs():
 @pytest.mark.parametrize("direction, step", [("right", (4.0, 0.0)), ("up", (0.0, -4.0)),
                                               ("down-left", (-3.0, 3.0))])
 def test_judge_reads_the_direction_of_a_hand_drawn_disc(direction, step):
-    centres = [(70.0 + k * step[0], 60.0 + k * step[1]) for k in range(13)]  # 48 px of travel on each moving axis
+    centres = [(70.0 + k * step[0], 60.0 + k * step[1]) for k in range(13)]  # 48 px along each moving axis
     (track,) = analyze(_disc_frames(120, 140, RGB["white"], RGB["blue"], centres, 10.5)).tracks
     assert (track.color, track.motion) == ("blue", direction)
     assert track.displacement == pytest.approx([12 * step[0] / 140, 12 * step[1] / 120], abs=0.01)

@@ -1,4 +1,16 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures: reference/golden fixture folders and the torch thread policy.
+
+Reference material comes from ``$STEPVID_SHARED/reference`` (default ``../shared/reference``) when that folder
+exists, else from the verbatim subset shipped in ``tests/fixtures/reference`` (provenance in its README), so
+the key-manifest and sampler-schedule parity tests run from a plain clone. The golden DiT / VAE weights are
+only in ../shared; the tests that need them skip without it, saying so.
+
+Threads: the session runs torch with ``STEPVID_TEST_THREADS`` intra-op threads, else ``OMP_NUM_THREADS``, else
+1, and exports that count as OMP_NUM_THREADS / MKL_NUM_THREADS to the subprocesses tests start (CLI runs,
+torchrun). One thread is the default because the test tensors are small and CI runs on two shared cores, where
+a second spinning OpenMP thread costs 2x the CPU time and 2.5x the wall time. Results must not depend on the
+count (tolerances: tests/numerics.py); run e.g. ``STEPVID_TEST_THREADS=4 python -m pytest`` to check.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +18,50 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("STEPVID_SHARED", REPO.parent / "shared"))
-REFERENCE = SHARED / "reference"
-GOLDEN = REFERENCE / "golden"
+IN_REPO_REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference"
+THREADS = int(os.environ.get("STEPVID_TEST_THREADS") or os.environ.get("OMP_NUM_THREADS") or 1)
+
+
+def reference_root() -> Path:
+    """../shared/reference when present, else the in-repo subset."""
+    shared = SHARED / "reference"
+    return shared if shared.is_dir() else IN_REPO_REFERENCE
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    torch.set_num_threads(THREADS)
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(THREADS)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [f"stepvid: reference fixtures from {reference_root()}; torch threads {torch.get_num_threads()}"]
 
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    """../shared/reference (architecture spec, key manifests); tests using it skip when it is absent."""
-    if not REFERENCE.is_dir():
-        pytest.skip("../shared/reference not present")
-    return REFERENCE
+    """Architecture spec key manifests (stepvideo_t2v_dit.json, stepvideo_vae_v2.json, step_llm.json)."""
+    return reference_root()
 
 
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
-    """../shared/reference/golden: recorded inputs/outputs of the official code, for parity tests."""
-    if not GOLDEN.is_dir():
-        pytest.skip("../shared/reference/golden not present")
-    return GOLDEN
+    """Recorded inputs/outputs of the official code (configs.json, sampler_schedules.json, ...)."""
+    return reference_root() / "golden"
+
+
+@pytest.fixture(scope="session")
+def golden_file(golden_dir):
+    """``golden_file(name)``: path of a golden fixture; skips the test when only ../shared has it."""
+
+    def get(name: str) -> Path:
+        path = golden_dir / name
+        if not path.is_file():
+            pytest.skip(f"{name} is only in ../shared/reference/golden (too large to ship; see "
+                        "tests/fixtures/reference/README.md); set STEPVID_SHARED to run it")
+        return path
+
+    return get

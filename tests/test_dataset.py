@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 
 from stepvid.data.buckets import BucketScheme
@@ -51,9 +52,7 @@ def test_shapes_buckets_and_images(tmp_path):
     assert ds[4]["video"].shape == (1, 3, 16, 16)  # image = 1-frame video
     batch = collate([ds[0], ds[2]])
     assert batch["video"].shape == (2, 4, 3, 16, 16) and len(batch["caption"]) == 2
-    torch.testing.assert_close(
-        ds[(1, 0)]["video"], ds[(1, 0)]["video"]
-    )  # deterministic per (seed, epoch, index)
+    assert torch.equal(ds[(1, 0)]["video"], ds[(1, 0)]["video"])  # deterministic per (seed, epoch, index)
     assert any(
         not torch.equal(ds[(1, 0)]["video"], ds[(1, e)]["video"]) for e in range(1, 5)
     )  # new crops per epoch
@@ -90,13 +89,35 @@ def test_corrupt_media_skipped_counted_never_crash(tmp_path, caplog):
     assert item["video"].shape == (4, 3, 16, 16)
 
 
-def test_folder_source_and_caption_files(tmp_path):
-    rows = make_media(tmp_path, n_video=2)
-    for r in rows:
-        (tmp_path / r["path"]).with_suffix(".txt").write_text(r["caption"])
+def test_folder_source_and_caption_files(tmp_path, caplog):
+    """Each media file gets the text of its own same-named .txt (UTF-8, surrounding whitespace stripped),
+    sub-folders included; media without a caption file are skipped with a warning naming the file."""
+    make_media(tmp_path, n_video=2)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "v2.mp4").write_bytes((tmp_path / "v1.mp4").read_bytes())
+    captions = {
+        "v0.txt": "a red circle moves to the right\n",
+        "v1.txt": "  一个蓝色的正方形向上移动。\n\n",
+        "img.txt": "a small green star, still",
+        "sub/v2.txt": "two pink crosses move left",
+    }
+    for name, text in captions.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "nocap.mp4").write_bytes((tmp_path / "v0.mp4").read_bytes())
-    got = load_rows(tmp_path)
-    assert sorted(Path(r["path"]).name for r in got) == ["img.png", "v0.mp4", "v1.mp4"]
+    (tmp_path / "notes.txt").write_text("not a caption: no media file of this name")
+    with caplog.at_level(logging.WARNING, logger="stepvid.data"):
+        got = load_rows(tmp_path)
+    assert {Path(r["path"]).relative_to(tmp_path).as_posix(): (r["kind"], r["caption"]) for r in got} == {
+        "img.png": ("image", "a small green star, still"),
+        "v0.mp4": ("video", "a red circle moves to the right"),
+        "v1.mp4": ("video", "一个蓝色的正方形向上移动。"),
+        "sub/v2.mp4": ("video", "two pink crosses move left"),
+    }
+    assert "nocap.mp4" in caplog.text and "nocap.txt" in caplog.text
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "x.mp4").write_bytes(b"")
+    with pytest.raises(FileNotFoundError, match="no media files with .txt captions"):
+        load_rows(tmp_path / "empty")
 
 
 def test_resize_crop_aspect():

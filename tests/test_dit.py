@@ -6,6 +6,7 @@ import json
 
 import pytest
 import torch
+from numerics import assert_reorder_close, rel_err, rms_rel_err
 from safetensors.torch import load_file
 
 import stepvid.models.dit as dit_mod
@@ -90,8 +91,8 @@ def test_preset_overrides_and_unknown_names():
 
 
 # ---- golden parity with the official implementation -----------------------------------------------------
-def _golden(golden_dir, dtype):
-    cfg = json.loads((golden_dir / "configs.json").read_text())["dit"]
+def _golden(golden_file, dtype, **numerics):
+    cfg = json.loads(golden_file("configs.json").read_text())["dit"]
     model = StepVideoDiT.from_preset(
         "tiny",
         num_layers=cfg["num_layers"],
@@ -101,11 +102,12 @@ def _golden(golden_dir, dtype):
         out_channels=cfg["out_channels"],
         caption_channels=tuple(cfg["caption_channels"]),
         patch_size=cfg["patch_size"],
+        **numerics,
     )
-    weights = load_file(str(golden_dir / "dit_tiny_weights.safetensors"))
+    weights = load_file(str(golden_file("dit_tiny_weights.safetensors")))
     model.load_state_dict({k: v.to(dtype) for k, v in weights.items()}, strict=True)
     model.to(dtype)
-    io = load_file(str(golden_dir / "dit_tiny_io.safetensors"))
+    io = load_file(str(golden_file("dit_tiny_io.safetensors")))
     mask = torch.cat([torch.ones(2, 77, dtype=torch.long), io["llm_mask"]], dim=1)
     with torch.no_grad():
         out = model(
@@ -118,44 +120,64 @@ def _golden(golden_dir, dtype):
     return out.float(), io
 
 
-def test_golden_fp32(golden_dir):
-    out, io = _golden(golden_dir, torch.float32)
-    ref = io["velocity_fp32"]
-    assert (out - ref).abs().max() / ref.abs().max() < 1e-4
+# Longest reduction in the golden DiT: the feed-forward's 1024-wide inner dimension. Chained reductions per
+# block: 2 x (projections, q.k, softmax sum, attn.v, out-projection) + 2 feed-forward + 4 norms = 16; two
+# blocks plus patch embed, caption/timestep embedders, adaLN and the output layer: < 48.
+GOLDEN_DIT_N, GOLDEN_DIT_DEPTH = 1024, 48
 
 
-def test_golden_bf16_reproduces_official_quirks(golden_dir):
-    out, io = _golden(golden_dir, torch.bfloat16)
+def test_golden_fp32(golden_file):
+    out, io = _golden(golden_file, torch.float32)
+    assert_reorder_close(out, io["velocity_fp32"], n=GOLDEN_DIT_N, depth=GOLDEN_DIT_DEPTH)
+
+
+def test_golden_bf16_reproduces_official_quirks(golden_file):
+    """bf16 against the official bf16 recording. Both are bf16 evaluations of the same maths, so
+    |ours - official| <= |ours - exact| + |official - exact| ~ 2 |official - exact|, and the recordings give
+    |official - exact|: the official bf16 output against its fp32 output (fp32 is exact at this scale).
+    The official timestep rounding (tau in bf16 before * 1000) is what brings us within that bound: without
+    it the same model misses by ~4x. (The bf16 RoPE-angle rounding moves this tiny model's output by less
+    than the bf16 noise; test_rope checks that quirk directly.)"""
+    out, io = _golden(golden_file, torch.bfloat16)
     ref, ref32 = io["velocity_bf16"], io["velocity_fp32"]
-    err = (out - ref).abs().max() / ref.abs().max()
-    assert err < 1e-2
-    # and it tracks the bf16 recording much closer than the fp32 one does (timestep/RoPE rounding reproduced)
-    assert err < 0.25 * ((ref32 - ref).abs().max() / ref.abs().max())
+    assert rms_rel_err(out, ref) < 2 * rms_rel_err(ref, ref32)
+    assert rel_err(out, ref) < 2 * rel_err(ref, ref32)  # no outlier either
+    plain, _ = _golden(golden_file, torch.bfloat16, timestep_in_model_dtype=False, rope_bf16_angles=False)
+    assert rms_rel_err(plain, ref) > 2 * rms_rel_err(ref, ref32)
 
 
 # ---- mask semantics -------------------------------------------------------------------------------------
+# Equivalence checks run in float64 (see tests/numerics.py): the small model's longest reduction is the
+# 256-wide feed-forward inner dimension (77 + 5 = 82 text keys), its chain of reductions < 48 deep.
+SMALL_N, SMALL_DEPTH = 256, 48
+
+
+def _model64(cfg):
+    return _randomize(StepVideoDiT(cfg)).double().eval()
+
+
 def test_all_valid_mask_equals_no_mask_and_padding_is_ignored(small_cfg):
-    model = _randomize(StepVideoDiT(small_cfg)).eval()
-    x = _inputs(small_cfg)
+    model = _model64(small_cfg)
+    x = _inputs(small_cfg, dtype=torch.float64)
+    mask = torch.ones(2, 82, dtype=torch.float64)
     with torch.no_grad():
         ref = model(**x)
-        torch.testing.assert_close(model(**x, encoder_attention_mask=torch.ones(2, 82)), ref, rtol=0, atol=0)
-        mask = torch.ones(2, 82)
+        torch.testing.assert_close(model(**x, encoder_attention_mask=mask), ref, rtol=0, atol=0)
         mask[1, 77 + 2 :] = 0
         masked = model(**x, encoder_attention_mask=mask)
-        torch.testing.assert_close(masked[0], ref[0])  # sample 0 unaffected
-        assert (masked[1] - ref[1]).abs().max() > 1e-4  # sample 1 lost 3 LLM tokens
+        assert_reorder_close(masked[0], ref[0], n=SMALL_N, depth=SMALL_DEPTH)  # sample 0 unaffected
+        assert rel_err(masked[1], ref[1]) > 1e-3  # sample 1 lost 3 LLM tokens
         x["encoder_hidden_states"][1, 2:] = 100.0  # padded LLM states are invisible
-        torch.testing.assert_close(model(**x, encoder_attention_mask=mask), masked)
+        assert_reorder_close(model(**x, encoder_attention_mask=mask), masked, n=SMALL_N, depth=SMALL_DEPTH)
         x["encoder_hidden_states_2"][1, 76] = 100.0  # CLIP positions are always attended
-        assert (model(**x, encoder_attention_mask=mask)[1] - masked[1]).abs().max() > 1e-4
+        assert rel_err(model(**x, encoder_attention_mask=mask)[1], masked[1]) > 1e-3
 
 
 def test_capture_safe_forward_equals_length_path_and_never_syncs(small_cfg, monkeypatch):
     """capture_safe (dense key mask, no truncation) == the length-grouped path, and reads no tensor on the host."""
-    model = _randomize(StepVideoDiT(small_cfg)).eval()
-    x = _inputs(small_cfg, b=3)
-    mask = torch.ones(3, 82)
+    model = _model64(small_cfg)
+    x = _inputs(small_cfg, b=3, dtype=torch.float64)
+    mask = torch.ones(3, 82, dtype=torch.float64)
     mask[1, 77 + 2 :] = 0
     mask[2, 77 + 4 :] = 0
     with torch.no_grad():
@@ -168,7 +190,8 @@ def test_capture_safe_forward_equals_length_path_and_never_syncs(small_cfg, monk
         monkeypatch.setattr(torch.Tensor, "tolist", no_host_read)
         monkeypatch.setattr(torch.Tensor, "item", no_host_read)
         out = model(**x, encoder_attention_mask=mask)
-    torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5)
+    monkeypatch.undo()
+    assert_reorder_close(out, ref, n=SMALL_N, depth=SMALL_DEPTH)
 
 
 def test_text_lengths_bf16_quirk(small_cfg):
@@ -255,9 +278,9 @@ def test_fresh_model_predicts_zero_and_learns(small_cfg):
 
 
 def test_gradient_checkpointing_gives_identical_gradients(small_cfg):
-    model = _randomize(StepVideoDiT(small_cfg))
-    x = _inputs(small_cfg)
-    mask = torch.ones(2, 82)
+    model = _randomize(StepVideoDiT(small_cfg)).double()
+    x = _inputs(small_cfg, dtype=torch.float64)
+    mask = torch.ones(2, 82, dtype=torch.float64)
     mask[0, 79:] = 0
 
     def grads(ckpt):
@@ -268,7 +291,9 @@ def test_gradient_checkpointing_gives_identical_gradients(small_cfg):
 
     plain, ckpt = grads(False), grads(True)
     for n in plain:
-        torch.testing.assert_close(ckpt[n], plain[n], msg=n)
+        assert plain[n].abs().max() > 0, n
+        # backward doubles the chain; weight gradients also sum over the 2 x 12 tokens (< 256)
+        assert_reorder_close(ckpt[n], plain[n], n=SMALL_N, depth=2 * SMALL_DEPTH, msg=n)
 
 
 def test_estimate_flops_matches_counter_and_spec(small_cfg):

@@ -10,11 +10,16 @@ ROWS = [
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
 def test_round_trip(tmp_path, suffix):
-    p = write_manifest(tmp_path / f"m{suffix}", ROWS)
+    """Every field comes back unchanged (nested captions, numbers, Chinese text); relative paths are resolved
+    against the manifest's folder unless asked not to, absolute ones are left alone."""
+    rows = [*ROWS, {**ROWS[0], "path": "/data/abs.mp4", "caption": "an absolute path"}]
+    p = write_manifest(tmp_path / f"m{suffix}", rows)
+    assert read_manifest(p, resolve_paths=False) == rows
     back = read_manifest(p)
-    assert [r["captions"] for r in back] == [r["captions"] for r in ROWS]
-    assert back[0]["path"] == str(tmp_path / "a.mp4")
-    assert read_manifest(p, resolve_paths=False)[1]["path"] == "b.png"
+    assert [r["path"] for r in back] == [str(tmp_path / "a.mp4"), str(tmp_path / "b.png"), "/data/abs.mp4"]
+    assert [{k: v for k, v in r.items() if k != "path"} for r in back] == [
+        {k: v for k, v in r.items() if k != "path"} for r in rows
+    ]
 
 
 def test_bad_rows_are_named(tmp_path):

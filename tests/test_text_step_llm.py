@@ -13,15 +13,6 @@ from stepvid.models.text.step_llm import StepLLM, StepLLMConfig, alibi_slopes, p
 TINY = StepLLMConfig.from_preset("tiny")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny tensors: intra-op threads only add contention on the shared 2-core box (100x slower there)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def _random_model(cfg: StepLLMConfig, seed: int = 0, dtype=torch.float64) -> StepLLM:
     gen = torch.Generator().manual_seed(seed)
     model = StepLLM(cfg).to(dtype)

@@ -29,7 +29,7 @@ def _free_port() -> int:
 
 def _torchrun(cfg: dict, path: Path) -> subprocess.Popen:
     path.write_text(json.dumps(cfg))
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=str(REPO))  # OMP_NUM_THREADS: the session's count (conftest)
     cmd = [
         sys.executable,
         "-m",
@@ -72,14 +72,11 @@ def runs(tmp_path_factory):
         root / "sp", man, STEPS, parallel={"sp": 2, "fsdp": True, "meta_init": True}, init_from=str(init)
     )  # both ranks share each sample;
     procs["sp"] = _torchrun(sp, root / "sp.json")  # its 128 video tokens and 2 heads are split over them
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
     DiTTrainer(
         load_config(
             DiTTrainConfig, tiny_config(root / "single", man, RESUMED, ema_decay=0.9, init_from=str(init))
         )
     ).fit()
-    torch.set_num_threads(n)
     errors = {}
     for k, p in procs.items():
         _, err = p.communicate(timeout=300)

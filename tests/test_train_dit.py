@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from numerics import assert_reorder_close, reductions
 from safetensors.torch import load_file
 
 from stepvid.data.manifest import write_manifest
@@ -42,14 +43,6 @@ TINY_TEXT = {
     "llm_len": 24,
 }
 BUCKETS = {"frames": [2], "sizes": [[8, 8]], "frame_multiple": 1, "spatial_multiple": 8, "batch_size": 4}
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)  # 2 shared cores: oversubscribed OpenMP is 10x slower
-    yield
-    torch.set_num_threads(n)
 
 
 def world_clips(root: Path, n: int = 4, frames: int = 4, size: int = 16) -> Path:
@@ -137,7 +130,7 @@ def test_kill_and_resume_matches_uninterrupted_run(tmp_path):
     )
     cfg_file = tmp_path / "cfg.json"
     cfg_file.write_text(json.dumps(raw))
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=str(REPO))
     cmd = [sys.executable, "-m", "stepvid.cli", "train", "dit", "--config", str(cfg_file)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ck = tmp_path / "killed" / "checkpoints"
@@ -149,12 +142,18 @@ def test_kill_and_resume_matches_uninterrupted_run(tmp_path):
     proc.wait()
     done = max(int(p.name[5:]) for p in ck.glob("step-*"))
     assert done < steps, "the run finished before it could be killed"
-    res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+    res = subprocess.run(cmd, check=False, env=env, capture_output=True, text=True, timeout=180)
     assert res.returncode == 0, res.stderr[-3000:]
     assert "resumed from" in res.stderr
 
-    ref = dict(raw, run={**raw["run"], "dir": str(tmp_path / "straight"), "ckpt_every": 0})
-    DiTTrainer(load_config(DiTTrainConfig, ref)).fit()
+    # the reference runs in a process like the killed one: bit-identity holds for one thread count, and torch
+    # may give a subprocess fewer threads than this process has (it caps OMP_NUM_THREADS at the core count)
+    ref_file = tmp_path / "ref.json"
+    straight = dict(raw, run={**raw["run"], "dir": str(tmp_path / "straight"), "ckpt_every": 0})
+    ref_file.write_text(json.dumps(straight))
+    res = subprocess.run([*cmd[:-1], str(ref_file)], check=False, env=env, capture_output=True, text=True,
+                         timeout=180)
+    assert res.returncode == 0, res.stderr[-3000:]
     a = load_file(str(tmp_path / "killed" / "final" / "model.safetensors"))
     b = load_file(str(tmp_path / "straight" / "final" / "model.safetensors"))
     assert a.keys() == b.keys()
@@ -225,8 +224,10 @@ def test_stage_cascade_and_lora(tmp_path):
         y1 = tr.model(x, t, llm, clip)
         unmerge_lora(tr.model)
         y2 = tr.model(x, t, llm, clip)
-    torch.testing.assert_close(y0, y1, rtol=1e-4, atol=1e-5)
-    torch.testing.assert_close(y0, y2, rtol=0, atol=1e-6)
+    # merged weights W + BA (and W after unmerging) are the same maths rounded in another order
+    fan_in, depth = reductions(tr.model)
+    assert_reorder_close(y1, y0, n=fan_in, depth=depth)
+    assert_reorder_close(y2, y0, n=fan_in, depth=depth)
 
 
 def test_average_and_ema_closed_form(tmp_path):

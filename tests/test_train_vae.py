@@ -23,14 +23,6 @@ from stepvid.train.vae_losses import (
 from stepvid.train.vae_trainer import VAETrainer
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def _world_run_spec(tmp_path, clips: int, steps: int, **over) -> dict:
     """A `stepvid train vae` config (as a mapping) of a tiny VAE on ``clips`` 16 px world clips, evaluated on them."""
     rows = read_manifest(world_clips(tmp_path, n=clips, frames=17, size=16), resolve_paths=False)

@@ -27,14 +27,6 @@ NEW_KEYS = [  # tiny preset: the dual-path layers plus the two convs that change
 ]
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def test_stage1_model_is_4x8x8():
     torch.manual_seed(0)
     vae = VideoVAE.from_preset("tiny", dual_path=False).eval()

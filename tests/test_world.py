@@ -25,7 +25,7 @@ from stepvid.world.captions import LANGS, STYLES, num_templates
 from stepvid.world.degrade import color_shift, degrade
 from stepvid.world.judge import analyze, judge_batch, label_components, score
 from stepvid.world.render import _draw
-from stepvid.world.scene import HELDOUT_TRIPLES, SHAPES, SIZES, ObjectSpec, _fold
+from stepvid.world.scene import HELDOUT_TRIPLES, SHAPES, ObjectSpec, _fold
 
 
 # ------------------------------------------------------------------------------------------- generator
@@ -259,10 +259,56 @@ def test_judge_reads_each_motion_type(motion):
     assert res.passed, (motion, res.attributes, [(t.shape, t.motion) for t in analysis.tracks])
 
 
-def test_judge_sizes():
-    for size in SIZES:
-        spec = SceneSpec([ObjectSpec("circle", "green", size, "still")], "white")
-        assert analyze(render_image(spec, 100, 140)).tracks[0].size == size
+# Literal reference values from docs/world.md, written out here rather than read from stepvid.world.scene, so
+# that a changed palette or size table (which the renderer and the judge would both follow) fails a test.
+RGB = {
+    "red": (220, 30, 40), "orange": (250, 140, 20), "yellow": (245, 225, 40), "green": (40, 170, 60),
+    "cyan": (40, 210, 220), "blue": (30, 70, 220), "purple": (140, 50, 200), "pink": (250, 130, 200),
+    "white": (245, 245, 245), "black": (20, 20, 20), "gray": (128, 128, 128),
+}
+RADIUS = {"small": 0.07, "medium": 0.105, "large": 0.15}  # equal-area radius / min(H, W)
+
+
+def _disc_frames(h, w, bg, fg, centres, r):
+    """Hand-drawn clip: a disc of radius r px (4x4 supersampled coverage) at each (cx, cy) px on a flat bg."""
+    sub = (np.arange(4 * w) + 0.5) / 4, (np.arange(4 * h) + 0.5) / 4
+    frames = []
+    for cx, cy in centres:
+        inside = ((sub[0][None, :] - cx) ** 2 + (sub[1][:, None] - cy) ** 2 <= r * r).astype(np.float64)
+        cover = inside.reshape(h, 4, w, 4).mean(axis=(1, 3))[..., None]
+        frames.append(np.rint(np.array(bg) * (1 - cover) + np.array(fg) * cover).astype(np.uint8))
+    return np.stack(frames)
+
+
+def test_renderer_paints_the_documented_palette():
+    for name, rgb in RGB.items():
+        bg = "black" if sum(rgb) > 3 * 128 else "white"
+        img = render_image(SceneSpec([ObjectSpec("square", name, "large", "still")], bg), 64, 64)
+        assert img[32, 32].tolist() == list(rgb), name  # object interior
+        assert img[1, 1].tolist() == list(RGB[bg]), name  # solid background
+
+
+def test_judge_reads_colour_size_and_place_of_hand_drawn_discs():
+    """Frames drawn here with literal RGB values and pixel radii (no stepvid renderer involved)."""
+    h, w = 100, 140  # min side 100: radius 0.07 -> 7 px
+    for i, (name, rgb) in enumerate(RGB.items()):
+        size = list(RADIUS)[i % 3]
+        bg = RGB["black"] if sum(rgb) > 3 * 128 else RGB["white"]
+        r = 100 * RADIUS[size]
+        frames = _disc_frames(h, w, bg, rgb, [(50.0, 40.0)] * 3, r)
+        (track,) = analyze(frames).tracks
+        assert (track.color, track.size, track.shape, track.motion) == (name, size, "circle", "still"), name
+        assert track.radii == pytest.approx(RADIUS[size], rel=0.03)  # equal-area radius, min-side units
+        assert track.xs == pytest.approx(50.0 / w, abs=0.5 / w) and track.ys == pytest.approx(0.4, abs=0.005)
+
+
+@pytest.mark.parametrize("direction, step", [("right", (4.0, 0.0)), ("up", (0.0, -4.0)),
+                                              ("down-left", (-3.0, 3.0))])
+def test_judge_reads_the_direction_of_a_hand_drawn_disc(direction, step):
+    centres = [(70.0 + k * step[0], 60.0 + k * step[1]) for k in range(13)]  # 48 px along each moving axis
+    (track,) = analyze(_disc_frames(120, 140, RGB["white"], RGB["blue"], centres, 10.5)).tracks
+    assert (track.color, track.motion) == ("blue", direction)
+    assert track.displacement == pytest.approx([12 * step[0] / 140, 12 * step[1] / 120], abs=0.01)
 
 
 # ------------------------------------------------------------------------------------------- dataset + CLI

@@ -111,10 +111,11 @@ def dit_config(preset: str, **overrides) -> DiTConfig:
 # Building blocks
 # --------------------------------------------------------------------------------------------------------
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
-    """Sinusoidal embedding [cos | sin] of (fractional) scalars t [B] in fp32 (flip_sin_to_cos, shift 0)."""
-    half = dim // 2
-    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
-    arg = t.float()[:, None] * freqs[None]
+    """Sinusoidal embedding [cos | sin] of (fractional) scalars t [B] in fp32 (flip_sin_to_cos, shift 0);
+    fp64 for fp64 t."""
+    half, dt = dim // 2, torch.promote_types(t.dtype, torch.float32)
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=dt, device=t.device) / half)
+    arg = t.to(dt)[:, None] * freqs[None]
     return torch.cat([arg.cos(), arg.sin()], dim=-1)
 
 
@@ -123,7 +124,7 @@ def modulate(x: torch.Tensor, shift: torch.Tensor, scale: torch.Tensor) -> torch
 
 
 class RMSNorm(nn.Module):
-    """RMSNorm with fp32 statistics, cast back to the input dtype, then scaled by the weight."""
+    """RMSNorm with (at least) fp32 statistics, cast back to the input dtype, then scaled by the weight."""
 
     def __init__(self, dim: int, eps: float = 1e-6):
         super().__init__()
@@ -131,7 +132,7 @@ class RMSNorm(nn.Module):
         self.weight = nn.Parameter(torch.ones(dim))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        xf = x.float()
+        xf = x.to(torch.promote_types(x.dtype, torch.float32))
         return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)).type_as(x) * self.weight
 
 

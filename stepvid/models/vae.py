@@ -226,15 +226,14 @@ def _tile_starts(length: int, tile: int, overlap: int) -> list[int]:
     return [min(i * stride, length - tile) for i in range(n)]
 
 
-def _ramp(n: int, ramp_lo: int, ramp_hi: int, device: torch.device) -> torch.Tensor:
+def _ramp(n: int, ramp_lo: int, ramp_hi: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
     """1-D blend weights: linear ramps (1/(r+1) .. r/(r+1)) on sides that overlap a neighbour, 1 elsewhere."""
-    w = torch.ones(n, device=device, dtype=torch.float32)
+    w = torch.ones(n, device=device, dtype=dtype)
     if ramp_lo:
-        w[:ramp_lo] = torch.arange(1, ramp_lo + 1, device=device, dtype=torch.float32) / (ramp_lo + 1)
+        w[:ramp_lo] = torch.arange(1, ramp_lo + 1, device=device, dtype=dtype) / (ramp_lo + 1)
     if ramp_hi:
         w[n - ramp_hi:] = torch.minimum(
-            w[n - ramp_hi:],
-            torch.arange(ramp_hi, 0, -1, device=device, dtype=torch.float32) / (ramp_hi + 1))
+            w[n - ramp_hi:], torch.arange(ramp_hi, 0, -1, device=device, dtype=dtype) / (ramp_hi + 1))
     return w
 
 
@@ -244,7 +243,8 @@ def _tiled(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, grid: tu
 
     Tiles are laid out on a ``grid`` (the latent grid); a tile spanning grid cells [s, e) reads input
     pixels [s*in_scale, e*in_scale) and writes output pixels [s*out_scale, e*out_scale). Overlapping outputs
-    are averaged with linear ramps over the overlap width, normalised by the summed weights.
+    are averaged with linear ramps over the overlap width, normalised by the summed weights; the blend
+    accumulates in float32 (float64 for a float64 model).
     """
     gh, gw = grid
     out = weight = None
@@ -254,15 +254,15 @@ def _tiled(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, grid: tu
             x1 = min(x0 + tile[1], gw)
             y = fn(x[..., y0 * in_scale:y1 * in_scale, x0 * in_scale:x1 * in_scale])
             if out is None:
-                out = torch.zeros(*y.shape[:3], gh * out_scale, gw * out_scale, device=y.device,
-                                  dtype=torch.float32)
-                weight = torch.zeros(gh * out_scale, gw * out_scale, device=y.device, dtype=torch.float32)
+                acc = torch.promote_types(y.dtype, torch.float32)
+                out = torch.zeros(*y.shape[:3], gh * out_scale, gw * out_scale, device=y.device, dtype=acc)
+                weight = torch.zeros(gh * out_scale, gw * out_scale, device=y.device, dtype=acc)
             ov_h, ov_w = overlap[0] * out_scale, overlap[1] * out_scale
-            wy = _ramp(y.shape[-2], ov_h if y0 > 0 else 0, ov_h if y1 < gh else 0, y.device)
-            wx = _ramp(y.shape[-1], ov_w if x0 > 0 else 0, ov_w if x1 < gw else 0, y.device)
+            wy = _ramp(y.shape[-2], ov_h if y0 > 0 else 0, ov_h if y1 < gh else 0, y.device, acc)
+            wx = _ramp(y.shape[-1], ov_w if x0 > 0 else 0, ov_w if x1 < gw else 0, y.device, acc)
             w2 = wy[:, None] * wx[None, :]
             sl = (slice(y0 * out_scale, y1 * out_scale), slice(x0 * out_scale, x1 * out_scale))
-            out[..., sl[0], sl[1]] += y.float() * w2
+            out[..., sl[0], sl[1]] += y.to(acc) * w2
             weight[sl] += w2
             dtype = y.dtype
     return (out / weight).to(dtype)

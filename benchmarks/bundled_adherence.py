@@ -65,15 +65,6 @@ def heldout_prompts(n: int, num_objects: int, style: str, seed: int = 2026, phra
     return out
 
 
-def judge_prompt(frames: np.ndarray, p: dict):
-    """Judge against the prompt's own request when it has one (natural phrasing), else parse the prompt."""
-    if "request" in p:
-        from stepvid.world.judge import analyze, score
-
-        return score(analyze(frames), p["request"])
-    return judge(frames, prompt=p["prompt"])
-
-
 def summarize(rows: list[dict]) -> dict:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
@@ -175,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shift", type=float, default=None, help="sampler time shift (default: the model's)")
     ap.add_argument("--frames", type=int, default=None,
                     help="clip length in frames (default: the model's; e.g. 17 to check shorter clips)")
+    ap.add_argument("--height", type=int, default=None, help="clip height (default: the model's; a multiple of 16)")
+    ap.add_argument("--width", type=int, default=None, help="clip width (default: the model's; a multiple of 16)")
     ap.add_argument("--device", default="cpu", help="e.g. cuda, cuda:1 (or set CUDA_VISIBLE_DEVICES)")
     ap.add_argument("--batch", type=int, default=32, help="videos generated together (DiT batch x2 with CFG)")
     ap.add_argument("--decode-batch", type=int, default=16, help="videos the VAE decodes at once (memory)")
@@ -195,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--batch and --decode-batch must be >= 1 and --judge-workers >= 0")
     if args.frames is not None and (args.frames < 17 or args.frames % 17):
         ap.error(f"--frames {args.frames}: clips are whole 17-frame VAE chunks (17, 34, ...)")
+    for name in ("height", "width"):
+        v = getattr(args, name)
+        if v is not None and (v < 16 or v % 16):
+            ap.error(f"--{name} {v}: a positive multiple of 16 (the VAE's spatial factor)")
     if args.resume and args.out is None:
         ap.error("--resume needs --out")
     if args.shard[1] > 1 and args.out is None:
@@ -268,7 +265,7 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
             pipe = TextToVideoPipeline.from_pretrained(model_dir, device=args.device)
         d = pipe.defaults if pipe is not None else None
         h, w, f = (d.height, d.width, d.num_frames) if d else (192, 192, 34)
-        f = args.frames or f
+        h, w, f = args.height or h, args.width or w, args.frames or f
 
         t0, gen_s = time.time(), 0.0
         # Progress is shown even without a terminal (device runs), and each judged video is appended to --out
@@ -314,15 +311,17 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
                     videos = [vae.reconstruct(v) for v in videos]
             else:
                 videos = pipe.generate_batch([p["prompt"] for p, _ in batch], [s for _, s in batch],
-                                             num_frames=f, steps=args.steps, cfg=args.cfg, shift=args.shift,
-                                             decode_batch_size=args.decode_batch)
+                                             num_frames=f, height=h, width=w, steps=args.steps, cfg=args.cfg,
+                                             shift=args.shift, decode_batch_size=args.decode_batch)
             gen_s += time.time() - t_gen
             for (p, seed), frames in zip(batch, videos):
-                target = {k: p[k] for k in ("prompt", "request") if k in p}
+                # Natural prompts are judged against the request they were written from, templates by parsing.
+                # The pool runs stepvid's own judge: a spawned worker imports it by name (not this script).
+                target = {"request": p["request"]} if "request" in p else {"prompt": p["prompt"]}
                 if pool is None:
-                    record(p, seed, judge_prompt(frames, target))
+                    record(p, seed, judge(frames, **target))
                 else:
-                    pending[pool.submit(judge_prompt, frames, target)] = (p, seed)
+                    pending[pool.submit(judge, frames, **target)] = (p, seed)
             # Bound the videos waiting for a judge (memory) without stalling generation in the normal case.
             collect(limit=4 * args.judge_workers + args.batch)
         collect(limit=0)

@@ -324,6 +324,28 @@ def test_prompt_cut_warning_one_line_per_prompt(pipe, caplog):
     assert p.warn_if_cut(["a cat"], long) == [f"warning: negative prompt {cut}"]
 
 
+def test_long_odd_prompt_with_the_small_open_vocabulary_encoder(tmp_path, caplog):
+    """A 10,000-character prompt of emoji, control characters and code-switched text reaches the small encoder
+    with no unknown token, is cut with one warning line giving the small encoder's numbers, and generates."""
+    import logging
+
+    from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
+
+    pipe = TextToVideoPipeline.from_pretrained(write_tiny_small_model(tmp_path, seed=0), device="cpu")
+    unit = "a 红色 circle 🚀 slides\x07 left\u200b; "
+    prompt = (unit * (10_000 // len(unit) + 1))[:10_000]
+    tok = pipe.text_encoder.tokenizer
+    ids = tok.encode(prompt)
+    assert tok.unk_id not in ids
+    n = len(ids) - 2
+    with caplog.at_level(logging.WARNING, logger="stepvid.pipeline"):
+        video = pipe(prompt, "", positive_suffix="", progress=False, **dict(IMG, steps=1))
+    assert video.dtype == np.uint8
+    assert [r.getMessage() for r in caplog.records] == [
+        f"warning: prompt cut to fit the text encoder: llm stream keeps 14 of {n:,} tokens, clip stream keeps "
+        f"75 of {n:,} tokens"]
+
+
 def test_prompt_cut_warning_with_the_step_video_encoder(pipe, caplog):
     import logging
 

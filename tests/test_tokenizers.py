@@ -134,8 +134,23 @@ def test_overflow_names_each_stream_that_cuts_the_prompt():
     enc = _tiny(tok, llm_len=16)
     assert enc.overflow("a red circle") == {}
     long = "a red circle " * 3334  # 10,002 words -> 10,004 tokens with BOS/EOS
-    n = len(tok.encode(long))
-    assert n == 10004
-    assert enc.overflow(long) == {"llm": (10004, 16), "clip": (10004, 77)}
+    assert len(tok.encode(long)) == 10004
+    assert enc.overflow(long) == {"llm": (10002, 14), "clip": (10002, 75)}  # text tokens, BOS/EOS not counted
     e = enc.encode([long])
     assert int(e.llm_mask.sum()) == 16
+    fits = " ".join(["a"] * 14)  # 14 text tokens: exactly what the LLM stream keeps
+    assert enc.overflow(fits) == {} and enc.overflow(fits + " a") == {"llm": (15, 14)}
+
+
+def test_truncated_or_foreign_weights_are_refused_in_one_line(tmp_path):
+    from stepvid.checkpoints import CheckpointError
+
+    tok = ByteBPETokenizer.train(["a red circle"], WORDS, 5)
+    _tiny(tok).save_pretrained(tmp_path / "enc")
+    f = tmp_path / "enc" / "model.safetensors"
+    f.write_bytes(f.read_bytes()[:-100])
+    with pytest.raises(CheckpointError, match=r"truncated checkpoint file .*model\.safetensors"):
+        SmallBilingualEncoder.from_pretrained(tmp_path / "enc")
+    f.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{}")
+    with pytest.raises(CheckpointError, match=r"model\.safetensors"):
+        SmallBilingualEncoder.from_pretrained(tmp_path / "enc")

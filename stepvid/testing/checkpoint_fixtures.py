@@ -118,9 +118,10 @@ def write_tiny_small_model(
     small bilingual text encoder instead of Step-LLM + Hunyuan-CLIP (no SentencePiece, no transformers).
 
     Used by ``stepvid generate`` when no trained model is available, and by tests of the stepvid.json layout.
+    Its tokenizer is open-vocabulary like the shipped model's (the corpus's words, then 32 byte-level merges).
     """
     from stepvid.models.dit import StepVideoDiT, dit_config
-    from stepvid.models.text.small import SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer
+    from stepvid.models.text.small import ByteBPETokenizer, SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer
     from stepvid.models.vae import VideoVAE
 
     root = Path(root)
@@ -128,7 +129,8 @@ def write_tiny_small_model(
     llm_dim, clip_dim = SMALL_TEXT_DIMS
     with torch.random.fork_rng(devices=[]):  # the modules initialise from the global RNG; leave it untouched
         torch.manual_seed(seed)
-        tok = WordCharTokenizer.build(corpus or ["a red circle moves to the right", "一个红色的圆向右移动"])
+        texts = corpus or ["a red circle moves to the right", "一个红色的圆向右移动"]
+        tok = ByteBPETokenizer.train(texts, WordCharTokenizer.build(texts).vocab, 32, min_count=1)
         cfg = SmallTextConfig(
             vocab_size=len(tok), llm_dim=llm_dim, llm_layers=1, llm_heads=2, llm_len=16,
             clip_dim=clip_dim, clip_layers=1, clip_heads=2,

@@ -159,10 +159,10 @@ class SmallBilingualEncoder(nn.Module):
         return self.config.clip_dim
 
     def overflow(self, prompt: str) -> dict[str, tuple[int, int]]:
-        """Streams that would cut ``prompt``: ``{stream: (tokens in the prompt, tokens kept)}`` (BOS/EOS
-        counted); empty when it fits. The pipeline turns this into a one-line warning."""
-        n = len(self.tokenizer.encode(prompt))
-        return {name: (n, limit) for name, limit in (("llm", self.config.llm_len), ("clip", CLIP_LEN)) if n > limit}
+        """Streams that would cut ``prompt``: ``{stream: (text tokens, text tokens kept)}``, BOS and EOS not
+        counted (as the Step-Video encoders report it); empty when it fits. The pipeline warns in one line."""
+        n = len(self.tokenizer.encode(prompt)) - 2
+        return {name: (n, room - 2) for name, room in (("llm", self.config.llm_len), ("clip", CLIP_LEN)) if n > room - 2}
 
     def tokenize(self, prompts: Sequence[str], device=None) -> dict[str, torch.Tensor]:
         llm_ids, llm_mask = self.tokenizer.batch(prompts, self.config.llm_len)
@@ -240,6 +240,9 @@ class SmallBilingualEncoder(nn.Module):
         if extra:
             raise ValueError(f"{d / 'config.json'}: unknown fields {extra}")
         model = cls(SmallTextConfig(**raw), load_tokenizer(d / "tokenizer.json"))
+        from stepvid.checkpoints import read_safetensors_header
+
+        read_safetensors_header(d / "model.safetensors")  # a truncated or foreign file: one line naming it
         state = load_file(str(d / "model.safetensors"))
         missing, unexpected = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
         if missing or unexpected:

@@ -168,7 +168,19 @@ def test_typos_are_corrected_and_reported():
     with pytest.raises(CannotJudge, match="unknown shape 'sqa'"):
         parse_prompt("a red sqa")  # too short to correct
     with pytest.raises(CannotJudge, match="'blck'"):
-        parse_prompt("a blck box")  # black or block: not unique
+        parse_prompt("a red blck")  # black or block: not unique
+    # several corrections: the words around decide, or it is refused
+    assert parse_prompt("a blck box") == R(G(1, "black", "square"))  # before a noun: the colour, not 'block'
+    assert parse_prompt("a yelow star") == R(G(1, "yellow", "star"))  # not 'below'
+    assert parse_prompt("thre red squares") == R(G(3, "red", "square"))  # three, not there
+    assert parse_prompt("thre is one red square") == R(G(1, "red", "square"))  # there is
+    assert parse_prompt("a blue diamond shae") == R(G(1, "blue", "diamond"))  # 'diamond shape', not 'shake'
+    assert parse_prompt("a star-shaed object") == R(G(1, None, "star"))  # shaped, not shaded
+    assert parse_prompt("a red circle becomes smallr") == R(G(1, "red", "circle", motion="shrink"))
+    assert parse_prompt("a red star on a blue background, lightr at the top and darker at the bottom") == R(
+        G(1, "red", "star"), bg=("blue", "vgradient"))
+    with pytest.raises(CannotJudge, match="'swftly'"):
+        parse_prompt("a red circle moves left swftly")  # swiftly or softly
 
 
 @pytest.mark.parametrize("prompt,ignored", [
@@ -243,7 +255,8 @@ def test_ignored_words_are_reported(prompt, ignored):
      "cannot judge: 'the circle' could mean more than one object"),
     ("a circle and a red circle", ("cannot judge: 'a circle' and 'a red circle' could be the same object; "
                                   "give each a colour and a shape")),
-    ("一个大红色的圆", "cannot judge: unknown colour '大红色'"),
+    ("一个深红色的圆", "cannot judge: unknown colour '深红色'"),
+    ("一个大红圆", "cannot judge: '大红' is ambiguous (scarlet, or large + red)"),
     ("a red circle moves to the left of the blue square", "cannot judge: relative position 'to the left of' is not judged"),
     ("a red circle left of a blue square", "cannot judge: relative position 'left of' is not judged"),
     ("红色的圆在蓝色的方块左边", "cannot judge: relative position '左边' is not judged"),

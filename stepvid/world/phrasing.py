@@ -71,7 +71,7 @@ _LY = re.compile(r"((very|really|super) )?[a-z]+ly")  # adverbs that fit before 
 _FLAGS = frozenset({
     "front", "c", "bg", "large", "bare", "circle", "slow", "fast", "centered", "nomod", "zhnp", "speed", "nonfirst",
     "towards", "multi", "allmotion", "adv", "two", "three", "pred", "bgword", "c0", "nopost", "ke", "kuai", "mei", "zhi",
-    "attr", "framed", "xing", "yuan", "bgc", "size", "motion"})
+    "attr", "framed", "xing", "yuan", "bgc", "size", "motion", "yi"})
 
 
 def _item(s: str, need: set, forbid: set) -> _Item:
@@ -623,7 +623,8 @@ _fam("zh.count.none", "no count word for one object: '红色圆形向右移动'"
 _fam("zh.count.dui", "一对 (a pair)", {"2": "一对"}, weight=0.3)
 _fam("zh.count.mei", "一枚 (stars)", {"1": "mei|一枚", "2": "mei|两枚", "3": "mei|三枚"}, heldout=True)
 _fam("zh.count.zhi", "一只 (balls)", {"1": "zhi|一只", "2": "zhi|两只", "3": "zhi|三只"}, heldout=True, weight=0.5)
-_fam("zh.count.yi", "一 + noun without a measure word: '一红色小球'", {"1": "一"}, heldout=True)
+_fam("zh.count.yi", "一 + noun without a measure word: '一红色小球' (not before a verb phrase: 一下移的 reads 一下)",
+     {"1": "!attr|一"}, heldout=True)
 _ZH_KE, _ZH_KUAI = {"圆球", "球", "圆点", "星星", "五角星", "星"}, {"方块", "正方形", "方形", "正方块"}
 _ZH_MEI, _ZH_ZHI = {"五角星", "星星"}, {"球", "圆球"}
 
@@ -649,7 +650,7 @@ _fam("zh.size.std", "大/小/中等大小", {"small": "小;小的", "medium": "�
 _fam("zh.size.colloquial", "小小的/迷你, 大大的/很大的/巨大的",
      {"small": "小小的;很小的;迷你", "medium": "中号", "large": "大大的;很大的;巨大的;大号的"}, weight=1.5)
 _fam("zh.size.idiom", "'不大不小的', '个头很大的'",
-     {"small": "个头很小的", "medium": "不大不小的", "large": "个头很大的"}, heldout=True)
+     {"small": "!yi|个头很小的", "medium": "不大不小的", "large": "!yi|个头很大的"}, heldout=True)  # 一个头: 一个 + 头
 
 _ZH_D = {"left": "左", "right": "右", "up": "上", "down": "下", "up-left": "左上方;左上角;左上",
          "up-right": "右上方;右上角;右上", "down-left": "左下方;左下角;左下", "down-right": "右下方;右下角;右下"}
@@ -851,6 +852,9 @@ def _plan(ctx: _Ctx, spec: SceneSpec, kind: str, detail: float | None) -> _Plan:
     if towards:  # one speed for the pair, stated once
         for g in groups[1:]:
             g.speed = groups[0].speed
+    # A group without its motion is named after every group with one: "A and B moving left" (or "A, B and C
+    # heading left") would otherwise give B's verb phrase to A too, as a reader (and the judge) takes it.
+    groups.sort(key=lambda g: g.motion is None and not omit_all)
     bg_color = bg_kind = None
     if rand() < p:
         color_on = full or rand() < 0.93
@@ -1177,12 +1181,22 @@ def _en_background(ctx: _Ctx, plan: _Plan, text: str) -> str:
     if plan.bg_color and not plan.bg_kind:
         pflags.add("c0")
     _, place = ctx.choose("en.bgplace", "*", frozenset(pflags))
-    return place.format(x=text, np=np_, pred=pred, c=c)
+    # "coming together with a black backdrop" reads "together with" = along with
+    return place.format(x=text, np=np_, pred=pred, c=c).replace("together with", "together, with")
 
 
 def _an(text: str) -> str:
     """a -> an before a vowel sound ("an orange circle", "an upward direction"; not "a uniform")."""
     return re.sub(r"\b([aA]) (?=[aeiou](?!ni|ne\b))", lambda m: m.group(1) + "n ", text)
+
+
+@functools.cache
+def _known_words() -> frozenset:
+    """Words a reader knows here: the grammar's and the judge's lexicon (a typo must not spell one: "solid" ->
+    "slid" reads as a verb, "short" -> "sort" as "sort of")."""
+    from stepvid.world.lexicon import en_lexicon
+
+    return _EN_WORDS | frozenset(w for key in en_lexicon() for w in key)
 
 
 _NEIGHBORS = {r[i]: r[i - 1:i] + r[i + 1:i + 2] for r in ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -1208,7 +1222,7 @@ def _en_typo(ctx: _Ctx, text: str) -> str:
         new = w[:i] + w[i + 1] + w[i] + w[i + 2:]
     else:
         new = w[:i] + ctx.pick(_NEIGHBORS[w[i]]) + w[i + 1:]
-    if new == w or new in _EN_WORDS:
+    if new == w or new in _known_words():
         ctx.retract()
         return text
     return text[:m.start()] + new + text[m.end():]
@@ -1223,16 +1237,17 @@ def _zh_noun(ctx: _Ctx, g: _G) -> str:
     return ctx.choose("zh.shape", g.shape, frozenset({"large"}) if g.true_size == "large" else _NOFLAGS)[1]
 
 
-def _zh_np(ctx: _Ctx, g: _G, switch: bool = True) -> tuple[str, str]:
+def _zh_np(ctx: _Ctx, g: _G, switch: bool = True, attr: bool = False) -> tuple[str, str]:
     """(count words, the rest): ('一个', '红色的圆形'), ('', '红圆'), ('一颗', '黄色的星星').
 
     In a code-switched caption ``g.switch`` names the parts said in English instead (``switch=False``:
-    an all-Chinese noun phrase inside an English sentence).
+    an all-Chinese noun phrase inside an English sentence). ``attr``: a verb phrase comes between the count
+    and the rest ('一个向右移动的红色圆形').
     """
     sp, msp = ctx.zsp, ctx.msp
     sw = g.switch if switch else set()
     if "np" in sw:  # Chinese count + English noun phrase: 一个red circle
-        cnt = ctx.choose("zh.count", str(g.count))[1]
+        cnt = ctx.choose("zh.count", str(g.count), frozenset({"attr"}) if attr else _NOFLAGS)[1]
         size = ctx.choose("en.size", g.size, frozenset({"nopost"}))[1] if g.size else ""
         words = [w for w in (size, _en_color(ctx, g.color), _en_noun(ctx, g, False)) if w]
         return cnt, msp + " ".join(words) + msp
@@ -1244,6 +1259,8 @@ def _zh_np(ctx: _Ctx, g: _G, switch: bool = True) -> tuple[str, str]:
         nflags.add("mei")
     if noun in _ZH_ZHI:
         nflags.add("zhi")
+    if attr:
+        nflags.add("attr")
     cnt = ctx.choose("zh.count", str(g.count), frozenset(nflags))[1]
     color = f"{msp}{_en_color(ctx, g.color)}{msp}" if "color" in sw else _zh_color(ctx, g.color)
     de = "的" if ctx.rand() < 0.45 else ""
@@ -1252,7 +1269,7 @@ def _zh_np(ctx: _Ctx, g: _G, switch: bool = True) -> tuple[str, str]:
     if "size" in sw:  # 一个big的红色圆形
         size = f"{msp}{ctx.choose('en.size', g.size, frozenset({'nopost'}))[1]}{msp}"
         return cnt, _zjoin((size + ("的" if ctx.rand() < 0.5 else ""), color + de, noun), sp)
-    size = ctx.choose("zh.size", g.size)[1]
+    size = ctx.choose("zh.size", g.size, frozenset({"yi"}) if cnt == "一" else _NOFLAGS)[1]
     if size.endswith("的") and ctx.rand() < 0.4:  # 大的红色圆形 (never 大红…, which reads as "bright red")
         return cnt, _zjoin((size, color + ("的" if ctx.rand() < 0.3 else ""), noun), sp)
     if size.endswith("的"):
@@ -1324,7 +1341,7 @@ def _zh_group(ctx: _Ctx, g: _G, mode: str, first: bool, framed: bool = False) ->
     ``framed``: the text before it already says where it is ('画面中可以看到…', '…，还有…').
     """
     sp = ctx.zsp
-    cnt, core = _zh_np(ctx, g)
+    cnt, core = _zh_np(ctx, g, attr=mode == "attr" and g.motion is not None)
     if g.motion is None:
         np_ = _zjoin((cnt, core), sp)
         if mode == "clause":

@@ -10,6 +10,12 @@ video against something the prompt did not ask for). Refusals are counted by the
     python benchmarks/natural_parse.py --split train --n 500
     python benchmarks/natural_parse.py --prompts tests/data/natural_prompts.jsonl   # prompts + expected requests
     python benchmarks/natural_parse.py --prompts my_prompts.txt   # one prompt per line: parse rate only
+    python benchmarks/natural_parse.py --roundtrip 600      # grammar vs parser: 600 scenes x 54 settings
+
+``--roundtrip N`` reads back the grammar's own captions: N scenes (train/held-out/any attribute splits in turn),
+each captioned in every language x phrasing split x video/image x detail (default, 0, 1) — 54 captions a
+scene — and compares the parser's request with the one the grammar says the caption states. Any wrong parse
+there is a disagreement between the two (an ambiguous caption, or a parser misreading).
 
 A ``.jsonl`` file holds one object per line: ``{"prompt": ..., "request": <partial spec dict>
 (stepvid/world/request.py) or null, "note": ...}``; null means a careful judge refuses the prompt, so a refusal
@@ -53,6 +59,25 @@ def benchmark_prompts(n: int, objects: list[int], langs: tuple[str, ...], split:
     return out
 
 
+ROUNDTRIP = [(lang, split, kind, detail) for lang in ("en", "zh", "mix") for split in ("train", "heldout", "any")
+             for kind in ("video", "image") for detail in (None, 0.0, 1.0)]
+
+
+def roundtrip_prompts(n: int, seed: int = 0) -> list[dict]:
+    """Grammar captions of n scenes in every setting of :data:`ROUNDTRIP`, with the requests they state."""
+    from stepvid.world import sample_scene
+    from stepvid.world.phrasing import natural_caption
+
+    out = []
+    for k in range(n):
+        for c, (lang, split, kind, detail) in enumerate(ROUNDTRIP):
+            rng = np.random.default_rng([seed, k, c])
+            spec = sample_scene(rng, ("train", "heldout", "any")[k % 3])
+            text, req = natural_caption(spec, lang, rng, split=split, kind=kind, detail=detail)
+            out.append({"lang": lang, "prompt": text, "request": req})
+    return out
+
+
 def script_lang(text: str) -> str:
     """en / zh / mix by the scripts a prompt uses."""
     zh, en = re.search(r"[\u3400-\u9fff]", text) is not None, re.search(r"[A-Za-z]{2}", text) is not None
@@ -91,7 +116,7 @@ def read_prompts(path: Path) -> list[dict]:
     return out
 
 
-def evaluate(prompts: list[dict]) -> dict:
+def evaluate(prompts: list[dict], progress: bool = False) -> dict:
     """Per language: counts of right / wrong / refused, refusal reasons, and examples of wrong parses.
 
     A prompt whose ``request`` is None must be refused: that counts under ``refusals_right`` (or ``accepted``,
@@ -100,7 +125,9 @@ def evaluate(prompts: list[dict]) -> dict:
     from stepvid.world.captions import CannotJudge, parse_prompt
 
     out: dict[str, dict] = {}
-    for p in prompts:
+    for i, p in enumerate(prompts):
+        if progress and i and i % 2000 == 0:
+            print(f"  parsed {i} of {len(prompts)}", file=sys.stderr, flush=True)
         r = out.setdefault(p["lang"], {"n": 0, "right": 0, "wrong": 0, "refused": 0, "should_refuse": 0,
                                        "refusals_right": 0, "accepted": 0, "reasons": Counter(), "wrong_examples": [],
                                        "refused_examples": []})
@@ -134,8 +161,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=["heldout", "train"], default="heldout", help="phrasing families")
     ap.add_argument("--prompts", type=Path, default=None,
                     help="a UTF-8 file: .jsonl rows {prompt, request|null, note} or one prompt per line")
+    ap.add_argument("--roundtrip", type=int, default=None, metavar="N",
+                    help="read back the grammar's captions of N scenes in 54 settings each (see above)")
+    ap.add_argument("--seed", type=int, default=0, help="--roundtrip: scene and caption seed")
     args = ap.parse_args(argv)
-    if args.prompts is not None:
+    source = args.prompts or f"{args.split} phrasing families"
+    if args.roundtrip is not None:
+        if args.roundtrip < 1:
+            print(f"--roundtrip: need at least 1 scene; got {args.roundtrip}", file=sys.stderr)
+            return 2
+        prompts = roundtrip_prompts(args.roundtrip, args.seed)
+        source = f"grammar round trip, {args.roundtrip} scenes x {len(ROUNDTRIP)} settings, seed {args.seed}"
+    elif args.prompts is not None:
         try:
             prompts = read_prompts(args.prompts)
         except ValueError as e:
@@ -146,10 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     else:
         prompts = benchmark_prompts(args.n, args.objects, tuple(args.langs), args.split)
-    res = evaluate(prompts)
+    res = evaluate(prompts, progress=len(prompts) > 4000)
     total = {k: sum(r[k] for r in res.values()) for k in ("n", "right", "wrong", "refused", "should_refuse",
                                                           "refusals_right", "accepted")}
-    print(f"parser on {len(prompts)} natural prompts ({args.prompts or args.split + ' phrasing families'})")
+    print(f"parser on {len(prompts)} natural prompts ({source})")
     print("| lang | n | parsed | right | wrong | refused | must refuse: refused |\n|---|---|---|---|---|---|---|")
     for lang, r in [*res.items(), ("all", total)] if len(res) > 1 else res.items():
         rate = f"{100 * (r['right'] + r['wrong']) / r['n']:.1f} %" if r["n"] else "-"

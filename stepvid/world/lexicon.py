@@ -89,6 +89,8 @@ def _motion_en() -> dict[str, str]:
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
                   "hold still", "holds still", "holding still", "stays fixed", "stay fixed", "fixed in place",
                   "stays where it is", "stay where they are", "stays in place", "stay in place",
+                  "hovers in place", "hover in place", "hovering in place", "hovered in place", "floats in place",
+                  "float in place", "floating in place",
                   "remains in place", "remain in place", "holds its position", "hold their position",
                   "keeps its position", "stays", "stay", "staying", "remains", "remain", "remaining", "sits",
                   "sit", "sitting", "rests", "rest", "resting", "stands", "stand", "standing", "not move",

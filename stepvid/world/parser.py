@@ -69,7 +69,8 @@ _CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
 # Chinese runs (with a number glued to them: 1个) and the rest
 _SEGMENT = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]+|(?:(?!\d+[\u3400-\u9fff\uf900-\ufaff])[^\u3400-\u9fff\uf900-\ufaff。、…，])+")
 _EN_WORD = re.compile(r"[a-z]+|\d+|[.,;:!?]|\S")
-_SKIP = set("\"'`()[]{}<>«»“”‘’*_~#|/\\")
+_SKIP = set("\"'`{}<>«»“”‘’*_~#|/\\")
+_ASIDE = set("()[]")  # "a cross (purple) moving up": read like commas
 
 
 _ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
@@ -99,6 +100,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
             ignored.append(f"{m.group()} -> {m.expand(fix)}")
         t = pat.sub(fix, t)
     t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")
+    t = re.sub(r"(?<=\w)\s*\+\s*(?=\w)", " and ", t)  # "2 black diamonds + 1 white star"
     t = re.sub(r"\b(can)'t\b", r"\1 not", t)
     t = re.sub(r"\bwon't\b", "will not", t)
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t)
@@ -137,7 +139,7 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     the one that makes the longest lexicon phrase with its neighbours ("becomes smallr" -> smaller, "diamond
     shae" -> shape, "thre is" -> there), else those that mean something alone if they all mean the same,
     else before a noun the one that can modify it ("a yelow star" -> yellow not below, "thre red squares"
-    -> three, "a blck box" -> black not block; ``after`` is the token that follows the words, "a blck 方块"),
+    -> three, "a blck box" -> black not block, "whie-coloured" -> white; ``after`` is the token that follows the words, "a blck 方块"),
     and one shape in the number its count says ("one crosss" -> cross).
     """
     lex, maxlen, _, _, vocab = _lexicons()
@@ -168,6 +170,9 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
         if counts:
             return next(f for f in fixes if lex[(f,)][0][1][1] == (counts[-1] > 1))
         return None
+    if i + 1 < len(words) and words[i + 1] in ("colored", "coloured"):  # "whie-coloured": white, not while
+        colors = [f for f in fixes if lex.get((f,), (("",),))[0][0] == "color"]
+        return colors[0] if len(colors) == 1 else None
     nxt = lex.get((words[i + 1],), ()) if i + 1 < len(words) else () if after is None else ((after.kind, after.value),)
     if any(k in _NP_HEAD_KINDS for k, _ in nxt):
         mods = [f for f in fixes if lex.get((f,), (("",),))[0][0] in ("color", "size", "count")]
@@ -200,7 +205,7 @@ def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[T
                 out.append(Tok("count", n, w) if 1 <= n <= 3 else Tok("bigcount", None, w))
             elif w in ".;!?":
                 out.append(Tok("sep", True, w))
-            elif w == ",":
+            elif w == "," or w in _ASIDE:
                 out.append(Tok("sep", False, w))
             elif w == ":":
                 out.append(Tok("link", None, w))
@@ -723,8 +728,32 @@ class _Grammar:
             self._bind(vp)
         return True
 
+    def _split_header(self) -> bool:
+        """'two circles, one red and one blue(, moving right)', '两个圆，一个红色一个蓝色': shape-less counted
+        pieces right after a group with a shape and nothing else split it. A verb phrase only after the last
+        piece describes them all. False (nothing done) if the open noun phrase does not end such a list."""
+        np, h = self.np, self.groups[-1] if self.groups else None
+        pieces = [*self.elided, np]
+        if np is None or h is None or len(pieces) < 2 or any(p.shape_set or p.count is None for p in pieces) \
+                or h.shape is None or h.color is not None or h.size is not None or h.vps \
+                or h.count != sum(p.count for p in pieces) or len({(p.color, p.size) for p in pieces}) < len(pieces):
+            return False
+        self.np, self.elided = None, []
+        self.groups.pop()
+        shared = pieces[-1].vps if not any(p.vps for p in pieces[:-1]) else []
+        new = []
+        for p in pieces:
+            g = _Group(p.count, p.color, h.shape, p.size, f"{p.text()} {h.text}")
+            g.vps.extend(shared or p.vps)
+            new.append(g)
+        self.groups.extend(new)
+        self.focus, self.joins, self.last_targets = list(new), [None] * len(new), list(new)
+        self.unbound = [g for g in self.unbound if g is not h] + [g for g in new if not g.vps]
+        self.bound = any(g.vps for g in new)
+        return True
+
     def _finish_np_at_break(self) -> None:
-        if not self._postposed() and not self._drop_np():
+        if not self._postposed() and not self._split_header() and not self._drop_np():
             raise _refuse(f"'{self.np.text()}' names no shape")
 
     def _attach(self, key: str, value, tok: Tok, targets: list[_Group]) -> None:
@@ -786,14 +815,17 @@ class _Grammar:
         last = self.last
         if self.np is not None and self.np.pronoun_like() and self.np.vps:
             self._drop_np()  # "... that moves right and a purple circle": 'that' ended its clause
+        if k == "one" and self.np is not None and last is not None and last.kind in ("conj", "sep"):
+            t, k = Tok("count", 1, t.text, t.zh), "count"  # "one red and one blue": a count, not "a blue one"
         if k == "count":
             self._postposed()  # "a circle, red, a square ...": red was the circle's
             if self.np is not None and self.np.count is not None and last is not None and last.kind == "count" \
                     and self.np.color is None and self.np.size is None:
                 self.np = None  # 一个[一个白色圆形...的动画]: the first count belongs to a later noun
             if self.np is not None and self.np.content() and not self.np.shape_set:
-                if last is not None and last.kind in ("conj", "sep"):
-                    self.elided.append(self.np)
+                if last is not None and last.kind in ("conj", "sep") or self.np.count is not None \
+                        and (self.np.color or self.np.size) and last is not None and last.kind in ("color", "size"):
+                    self.elided.append(self.np)  # "a red and a blue circle", "一个红色一个蓝色"
                     self.np = None
                 elif self.np.count is not None and self.np.color is None and self.np.size is None:
                     raise _refuse(f"conflicting counts '{self.np.toks[0].text}' and '{t.text}'")
@@ -843,6 +875,9 @@ class _Grammar:
         for i, t in enumerate(toks):
             k = t.kind
             if k == "refuse":
+                if t.text in ("里面", "里边", "里头") and (self.last is None or self.last.kind in ("sep", "media")):
+                    self.ignored.append(t.text)  # "生成一个视频，里面有…": in it (there is), not inside an object
+                    continue
                 raise _refuse(t.value.format(w=t.text))
             if k == "loc":
                 raise _refuse(f"position '{t.text}' is not judged")

@@ -85,6 +85,35 @@ def test_every_template_caption_parses_to_its_request():
     ("一个红色的圆冲向右边", R(G(1, "red", "circle", motion="right", speed="fast"))),
     ("向右移动的红色圆形", R(G(1, "red", "circle", motion="right"))),
     ("紅色圓形向右移動", R(G(1, "red", "circle", motion="right"))),  # traditional characters
+    # issue 18: what natural_parse.py and hand-written prompts showed
+    ("一个头很大的蓝三角形一直转了四分之一圈。", R(G(1, "blue", "triangle", "large", "rotate"))),  # 一个 + (个)头很大
+    ("一个个头很小的白色三角往右下走", R(G(1, "white", "triangle", "small", "down-right"))),
+    ("绿色水平渐变背景上，一下移的橙十字。", R(G(1, "orange", "cross", motion="down"), bg=("green", "hgradient"))),
+    ("一个红色的加号在左移", R(G(1, "red", "cross", motion="left"))),  # 在 + 左移: is moving left
+    ("We see 1 cyan 十字图案 which 上移.", R(G(1, "cyan", "cross", motion="up"))),
+    ("一个紫色的圆，以黑色渐变，左浅右深为背景", R(G(1, "purple", "circle"), bg=("black", "hgradient"))),
+    ("静止着的red菱形，以粉红色渐变，上浅下深为背景。", R(G(1, "red", "diamond", motion="still"), bg=("pink", "vgradient"))),
+    ("a purple lozenge expanding, 粉色-colored background", R(G(1, "purple", "diamond", motion="grow"), bg=("pink", None))),
+    ("1个体积缩小的青色菱形", R(G(1, "cyan", "diamond", motion="shrink"))),  # 1个, not 1 + 个体 (individual)
+    ("一个大红色的圆", R(G(1, "red", "circle"))),  # 大红色 is the colour scarlet
+    ("can u make a red ball go left pls 🙏", R(G(1, "red", "circle", motion="left"))),
+    ("red circle -> left", R(G(1, "red", "circle", motion="left"))),
+    ("a cross (purple) moving up", R(G(1, "purple", "cross", motion="up"))),
+    ("2 black diamonds + 1 white star", R(G(2, "black", "diamond"), G(1, "white", "star"))),
+    ("a trianlge, green, rotating", R(G(1, "green", "triangle", motion="rotate"))),
+    ("Circle, red, moves left.", R(G(1, "red", "circle", motion="left"))),
+    ("Two circles, one red and one blue, moving right.",
+     R(G(1, "red", "circle", motion="right"), G(1, "blue", "circle", motion="right"))),
+    ("two squares, one red moving left and one blue moving up",
+     R(G(1, "red", "square", motion="left"), G(1, "blue", "square", motion="up"))),
+    ("两个圆，一个红色一个蓝色，向右移动", R(G(1, "red", "circle", motion="right"), G(1, "blue", "circle", motion="right"))),
+    ("medium sized green star hovering in place", R(G(1, "green", "star", "medium", "still"))),
+    ("生成一个视频，里面有一个蓝色的三角形在慢慢旋转", R(G(1, "blue", "triangle", motion="rotate"))),
+    ("a red circle moving up, a blue square and a green star heading left",
+     R(G(1, "red", "circle", motion="up"), G(1, "blue", "square", motion="left"), G(1, "green", "star", motion="left"))),
+    ("a descending red circle and a white star keeping still",  # 'still' is no plural verb
+     R(G(1, "red", "circle", motion="down"), G(1, "white", "star", motion="still"))),
+    ("two purple squares coming slowly together", R(G(2, "purple", "square", motion="towards", speed="slow"))),
 ])
 def test_natural_prompts(prompt, want):
     assert parse_prompt(prompt) == want
@@ -168,7 +197,19 @@ def test_typos_are_corrected_and_reported():
     with pytest.raises(CannotJudge, match="unknown shape 'sqa'"):
         parse_prompt("a red sqa")  # too short to correct
     with pytest.raises(CannotJudge, match="'blck'"):
-        parse_prompt("a blck box")  # black or block: not unique
+        parse_prompt("a red blck")  # black or block: not unique
+    # several corrections: the words around decide, or it is refused
+    assert parse_prompt("a blck box") == R(G(1, "black", "square"))  # before a noun: the colour, not 'block'
+    assert parse_prompt("a yelow star") == R(G(1, "yellow", "star"))  # not 'below'
+    assert parse_prompt("thre red squares") == R(G(3, "red", "square"))  # three, not there
+    assert parse_prompt("thre is one red square") == R(G(1, "red", "square"))  # there is
+    assert parse_prompt("a blue diamond shae") == R(G(1, "blue", "diamond"))  # 'diamond shape', not 'shake'
+    assert parse_prompt("a star-shaed object") == R(G(1, None, "star"))  # shaped, not shaded
+    assert parse_prompt("a red circle becomes smallr") == R(G(1, "red", "circle", motion="shrink"))
+    assert parse_prompt("a red star on a blue background, lightr at the top and darker at the bottom") == R(
+        G(1, "red", "star"), bg=("blue", "vgradient"))
+    with pytest.raises(CannotJudge, match="'swftly'"):
+        parse_prompt("a red circle moves left swftly")  # swiftly or softly
 
 
 @pytest.mark.parametrize("prompt,ignored", [
@@ -243,7 +284,10 @@ def test_ignored_words_are_reported(prompt, ignored):
      "cannot judge: 'the circle' could mean more than one object"),
     ("a circle and a red circle", ("cannot judge: 'a circle' and 'a red circle' could be the same object; "
                                   "give each a colour and a shape")),
-    ("一个大红色的圆", "cannot judge: unknown colour '大红色'"),
+    ("一个深红色的圆", "cannot judge: unknown colour '深红色'"),
+    ("方块里面有一个圆", "cannot judge: relative position '里面' is not judged"),
+    ("two circles, one red and one red", "cannot judge: 'one red' names no shape"),
+    ("一个大红圆", "cannot judge: '大红' is ambiguous (scarlet, or large + red)"),
     ("a red circle moves to the left of the blue square", "cannot judge: relative position 'to the left of' is not judged"),
     ("a red circle left of a blue square", "cannot judge: relative position 'left of' is not judged"),
     ("红色的圆在蓝色的方块左边", "cannot judge: relative position '左边' is not judged"),

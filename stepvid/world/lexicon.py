@@ -59,7 +59,7 @@ _MOVE_VERBS = [
     _forms("march"), _forms("walk"), ["swim", "swims", "swimming", "swam"], _forms("skate"), ["skid", "skids", "skidding", "skidded"], ["slip", "slips", "slipping", "slipped"],
     _forms("migrate"), ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
     _forms("scuttle"), _forms("pass"), _forms("traverse"), _forms("translate"), _forms("slither"),
-    _forms("trundle"), _forms("waft"), _forms("hover"), ["crossing", "crossed"],
+    _forms("trundle"), _forms("waft"), _forms("hover"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
      "making their way", "made their way", "in motion"],
 ]
@@ -89,6 +89,8 @@ def _motion_en() -> dict[str, str]:
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
                   "hold still", "holds still", "holding still", "stays fixed", "stay fixed", "fixed in place",
                   "stays where it is", "stay where they are", "stays in place", "stay in place",
+                  "hovers in place", "hover in place", "hovering in place", "hovered in place", "floats in place",
+                  "float in place", "floating in place",
                   "remains in place", "remain in place", "holds its position", "hold their position",
                   "keeps its position", "stays", "stay", "staying", "remains", "remain", "remaining", "sits",
                   "sit", "sitting", "rests", "rest", "resting", "stands", "stand", "standing", "not move",
@@ -205,7 +207,9 @@ _EN_FILLER = (
     "throughout the clip|throughout the video|throughout the animation|there|also there|"
     "in the clip|in the animation|the screen|the frame|the canvas|the view|the scene|the image|the picture|"
     "the video|the clip|on the screen|on screen|in frame|direction|same|just like|the same way|similarly|"
-    "likewise|alike|in the same direction|the same direction|each one|every one")
+    "likewise|alike|in the same direction|the same direction|each one|every one|"
+    # chat register: "can u make a red ball go left pls"
+    "pls|plz|plez|gimme|give me|u|ya|yo|hey|hi|hello|lol|haha|thx|thanks|thank you|ty|ok|okay|kinda|sorta|btw")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
     "to|from|in|on|at|by|for|into|onto|with|its|their|his|her|this|these|those|off the walls|"
@@ -237,7 +241,7 @@ _EN_BAD_SHAPES = ("hexagon|hexagons|pentagon|pentagons|octagon|octagons|heptagon
                   "oval shaped|hexagonal|octagonal|pentagonal|elliptical|ring shaped|heart shaped|square ring")
 _EN_HEADS = "shape shapes|object objects|thing things|figure figures|item items|element elements|sprite sprites|" \
             "body bodies|form forms|entity entities|icon icons|symbol symbols|piece pieces"
-_EN_SIZES = {"small": "small|tiny|little|smallish|mini|miniature|wee|petite|teeny|very small|very tiny|small sized|"
+_EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|teeny|very small|very tiny|small sized|"
                       "tiny sized|little sized",
              "medium": "medium|medium sized|medium size|mid sized|mid size|midsize|midsized|average sized|"
                        "average size|moderate sized|moderately sized|normal sized|regular sized|moderate size",
@@ -408,7 +412,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                       "painted|in the colour|in the color|with the colour|with the color")
     put("media", None, "video|clip|footage|scene|picture|image|frame|shot|movie|film|gif|animation|sequence|"
                        "rendering|photo|illustration|drawing|cartoon|snapshot|graphic|still image|still picture|"
-                       "still frame|still photo|still shot|a still of|a still from|still of|gif of")
+                       "still frame|still photo|still shot|a still of|a still from|still of|gif of|vid|vids|pic|"
+                       "pics|video clip|short video|short clip")
     lex["a video of"] = lex["an animation of"] = (("filler", None),)
     return {tuple(k.split()): v for k, v in lex.items()}
 
@@ -418,7 +423,7 @@ _ZH_COLOR_CHARS = {"red": "红", "orange": "橙", "yellow": "黄", "green": "绿
                    "purple": "紫", "pink": "粉", "white": "白", "black": "黑", "gray": "灰"}
 ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红色 洋红色 紫红色 天蓝色 深蓝色 浅蓝色 湖蓝色 藏青色 "
                  "墨绿色 草绿色 翠绿色 橄榄色 土黄色 卡其色 肉色 肤色 玫红色 玫瑰色 桃红色 橘红色 朱红色 猩红色 "
-                 "酒红色 大红色 深红色 浅红色 彩色 七彩 五彩 透明 半透明 金黄色 银白色 乳白色 米白色 灰白色 "
+                 "酒红色 深红色 浅红色 彩色 七彩 五彩 透明 半透明 金黄色 银白色 乳白色 米白色 灰白色 "
                  "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡紫色 淡蓝色 淡绿色 淡黄色 浅绿色 浅黄色 浅紫色 "
                  "深绿色 深紫色 深灰色 浅灰色 银灰色 铁灰色")
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
@@ -528,6 +533,8 @@ def zh_lexicon() -> dict[str, Entry]:
             for m in "个只颗枚块粒条片团座":
                 lex[c + m] = (("count", n),)
     lex["一对"] = lex["一双"] = (("count", 2),)
+    for c, n in (("一", 1), ("两", 2), ("三", 3)):  # 一个头很大的 = 一个 + (个)头很大的: big
+        lex[c + "个头"] = (("count", n),)
     lex["单个"] = (("count", 1),)
     for c in "四五六七八九十百千万零":
         lex[c] = (("bigcount", None),)
@@ -541,6 +548,7 @@ def zh_lexicon() -> dict[str, Entry]:
             for at in ("", "上", "中", "里", "下", "前", "之上"):
                 lex[ch + bg + at] = (("color", c), ("bgword", None))
     lex["粉红"] = lex["粉红色"] = lex["粉红色的"] = (("color", "pink"),)
+    lex["大红色"] = lex["大红色的"] = (("color", "red"),)  # the colour scarlet; bare 大红 stays ambiguous
     lex["紫罗兰色"] = lex["紫罗兰"] = (("color", "purple"),)
     lex["橘色"] = lex["橘黄色"] = (("color", "orange"),)
     lex["灰白色"] = lex["灰白"] = (("badcolor", None),)
@@ -568,6 +576,7 @@ def zh_lexicon() -> dict[str, Entry]:
         lex[w] = (("dir", v),)
     for w, v in _ZH_PLACE_VERBS.items():
         lex[w] = (("place", v), ("verb", True))
+    lex["一下移"] = (("count", 1), ("place", (0, 1)), ("verb", True))  # 一下移的橙十字: 一 + 下移, not 一下 (a bit)
     put("vverb", -1, _ZH_UP)
     put("vverb", 1, _ZH_DOWN)
     for w in _ZH_MOVE.split():

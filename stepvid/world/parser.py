@@ -65,16 +65,33 @@ _TRAD_PAIRS = (
     "樣样 種种 隨随 將将 沒没 無无 還还 數数 較较 灰灰 橙橙 紫紫 粉粉 黑黑 白白 青青 層层 漂漂 升升 降降 墜坠 沉沉 "
     "轉转 圍围 鐘钟 針针 順顺 逆逆 時时 緩缓 慢慢 飛飞 速速 徐徐 彼彼 此此 相相 互互 畫画 面面 幕幕 節节 紀纪")
 _TRAD = str.maketrans(dict(p for p in _TRAD_PAIRS.split()))
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff。、…，]")
+_CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
+# Chinese runs (with a number glued to them: 1个) and the rest
+_SEGMENT = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]+|(?:(?!\d+[\u3400-\u9fff\uf900-\ufaff])[^\u3400-\u9fff\uf900-\ufaff。、…，])+")
 _EN_WORD = re.compile(r"[a-z]+|\d+|[.,;:!?]|\S")
-_SKIP = set("\"'`()[]{}<>«»“”‘’*_~#|/\\")
+_SKIP = set("\"'`{}<>«»“”‘’*_~#|/\\")
+_ASIDE = set("()[]")  # "a cross (purple) moving up": read like commas
 
 
 _ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
              (re.compile(r"90\s*度"), "九十度")]
 
 
+_ARROW = re.compile(r"\s*(?:[-–—]+>|=+>|[→⟶➔➜➡])\s*")  # "red circle -> left": moves to
+_EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d\u20e3")
+
+
+def _decoration(c: str) -> bool:
+    """Emoji and pictographs: read past ("a red ball going left 🔴"), reported as ignored."""
+    return unicodedata.category(c) in ("So", "Sk", "Cs") or c in _EMOJI_JOINERS or 0x1F3FB <= ord(c) <= 0x1F3FF
+
+
 def _normalise(text: str, ignored: list[str]) -> str:
+    text = _ARROW.sub(" moves to ", text.replace("°", " degrees "))
+    deco = "".join(c for c in text if _decoration(c))
+    if deco:
+        ignored.append(deco)
+        text = "".join(" " if _decoration(c) else c for c in text)
     # NFKC per character, except the Chinese comma: it separates clauses, where "," separates list items
     t = "".join(c if c == "，" else unicodedata.normalize("NFKC", c) for c in text).translate(_TRAD).lower()
     t = re.sub(r"(?<=[\u3400-\u9fff]),(?=[\u3400-\u9fff])", "，", t)  # "," typed between Chinese words
@@ -83,12 +100,13 @@ def _normalise(text: str, ignored: list[str]) -> str:
             ignored.append(f"{m.group()} -> {m.expand(fix)}")
         t = pat.sub(fix, t)
     t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")
+    t = re.sub(r"(?<=\w)\s*\+\s*(?=\w)", " and ", t)  # "2 black diamonds + 1 white star"
     t = re.sub(r"\b(can)'t\b", r"\1 not", t)
     t = re.sub(r"\bwon't\b", "will not", t)
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t)
     t = re.sub(r"\b(it|there|here|that|what|who|he|she)'s\b", r"\1 is", t)
     t = re.sub(r"'(s|re|ll|ve|d)\b", lambda m: {"re": " are", "ll": " will", "ve": " have"}.get(m.group(1), ""), t)
-    return re.sub(r"(?<=[a-z0-9])[-‐‑–—](?=[a-z0-9])", " ", t)
+    return re.sub(r"(?<=[a-z0-9\u3400-\u9fff])[-‐‑–—](?=[a-z0-9\u3400-\u9fff])", " ", t)  # 红色-colored
 
 
 @lru_cache(maxsize=1)
@@ -111,20 +129,67 @@ def _edits1(w: str) -> set[str]:
     return out
 
 
-def _en_tokens(seg: str, ignored: list[str]) -> list[Tok]:
+_NP_HEAD_KINDS = {"shape", "head", "color", "size", "shade", "bgword"}  # a word before these modifies a noun
+
+
+def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
+    """The one lexicon word ``words[i]`` is a typo of, or None when there is none or it is not clear.
+
+    Candidates are lexicon words of >= 5 letters one edit away. Several are told apart by the words around:
+    the one that makes the longest lexicon phrase with its neighbours ("becomes smallr" -> smaller, "diamond
+    shae" -> shape, "thre is" -> there), else those that mean something alone if they all mean the same,
+    else before a noun the one that can modify it ("a yelow star" -> yellow not below, "thre red squares"
+    -> three, "a blck box" -> black not block, "whie-coloured" -> white; ``after`` is the token that follows the words, "a blck 方块"),
+    and one shape in the number its count says ("one crosss" -> cross).
+    """
     lex, maxlen, _, _, vocab = _lexicons()
-    words = []
-    for w in _EN_WORD.findall(seg):
-        if w in _SKIP:
-            continue
-        if w.isalpha() and len(w) >= 4 and w not in vocab:
-            fixes = sorted(f for f in _edits1(w) & vocab if len(f) >= 5)
-            fixes = [f for f in fixes if (f,) in lex] or fixes  # prefer words that mean something alone
-            same = len({lex.get((f,)) for f in fixes}) == 1 and lex.get((fixes[0],)) is not None
-            if len(fixes) == 1 or fixes and same:  # one correction, or several that mean the same
-                ignored.append(f"{w} -> {fixes[0]}")
-                w = fixes[0]
-        words.append(w)
+    fixes = sorted(f for f in _edits1(words[i]) & vocab if len(f) >= 5)
+    if len(fixes) <= 1:
+        return fixes[0] if fixes else None
+
+    def phrase(f: str) -> int:
+        ws = [*words[:i], f, *words[i + 1:]]
+        return max((n for a in range(max(0, i - maxlen + 1), i + 1) for n in range(max(i - a + 1, 2), maxlen + 1)
+                    if a + n <= len(ws) and tuple(ws[a:a + n]) in lex), default=0)
+
+    longest = {f: phrase(f) for f in fixes}
+    top = max(longest.values())
+    if top:
+        fixes = [f for f in fixes if longest[f] == top]
+        if len(fixes) == 1:
+            return fixes[0]
+    fixes = [f for f in fixes if (f,) in lex] or fixes  # prefer words that mean something alone
+    meanings = {lex.get((f,)) for f in fixes}
+    if len(fixes) == 1 or len(meanings) == 1 and None not in meanings:
+        return fixes[0]
+    shapes = {lex.get((f,), (("",),))[0] for f in fixes}
+    if all(k == "shape" for k, _ in shapes) and len({v[0] for _, v in shapes}) == 1:
+        before = [lex.get((w,), ((None, None),))[0] for w in words[max(0, i - 3):i]]
+        counts = [v if k == "count" else 1 for k, v in before if k in ("count", "one")]
+        counts += [int(w) for w in words[max(0, i - 3):i] if w.isdigit()]
+        if counts:
+            return next(f for f in fixes if lex[(f,)][0][1][1] == (counts[-1] > 1))
+        return None
+    if i + 1 < len(words) and words[i + 1] in ("colored", "coloured"):  # "whie-coloured": white, not while
+        colors = [f for f in fixes if lex.get((f,), (("",),))[0][0] == "color"]
+        return colors[0] if len(colors) == 1 else None
+    nxt = lex.get((words[i + 1],), ()) if i + 1 < len(words) else () if after is None else ((after.kind, after.value),)
+    if any(k in _NP_HEAD_KINDS for k, _ in nxt):
+        mods = [f for f in fixes if lex.get((f,), (("",),))[0][0] in ("color", "size", "count")]
+        if len(mods) == 1:
+            return mods[0]
+    return None
+
+
+def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[Tok]:
+    """English words -> tokens (typos corrected and reported); ``after``: the first token of the text that
+    follows (a Chinese noun can tell a typo before it apart)."""
+    lex, maxlen, _, _, vocab = _lexicons()
+    words = [w for w in _EN_WORD.findall(seg) if w not in _SKIP]
+    for i, w in enumerate(words):
+        if w.isalpha() and len(w) >= 4 and w not in vocab and (fix := _typo_fix(words, i, after)) is not None:
+            ignored.append(f"{w} -> {fix}")
+            words[i] = fix
     out, i = [], 0
     while i < len(words):
         w = words[i]
@@ -140,7 +205,7 @@ def _en_tokens(seg: str, ignored: list[str]) -> list[Tok]:
                 out.append(Tok("count", n, w) if 1 <= n <= 3 else Tok("bigcount", None, w))
             elif w in ".;!?":
                 out.append(Tok("sep", True, w))
-            elif w == ",":
+            elif w == "," or w in _ASIDE:
                 out.append(Tok("sep", False, w))
             elif w == ":":
                 out.append(Tok("link", None, w))
@@ -150,12 +215,25 @@ def _en_tokens(seg: str, ignored: list[str]) -> list[Tok]:
     return out
 
 
+_ZH_MEASURE = "个只颗枚块粒条片团座"
+
+
 def _zh_tokens(seg: str) -> list[Tok]:
     _, _, lex, maxlen, _ = _lexicons()
     out, i, unknown = [], 0, ""
     while i < len(seg):
         if seg[i].isspace():
             i += 1
+            continue
+        if seg[i].isdigit():  # 1个, 3颗: a number with its measure word (never 1 + 个体 'individual')
+            m = re.match(r"\d+", seg[i:])
+            n, end = int(m.group()), i + m.end()
+            end += end < len(seg) and seg[end] in _ZH_MEASURE
+            if unknown:
+                out.append(Tok("unknown", None, unknown, True))
+                unknown = ""
+            out.append(Tok("count", n, seg[i:end], True) if 1 <= n <= 3 else Tok("bigcount", None, seg[i:end], True))
+            i = end
             continue
         for n in range(min(maxlen, len(seg) - i), 0, -1):
             if seg[i:i + n] in lex:
@@ -175,9 +253,17 @@ def _zh_tokens(seg: str) -> list[Tok]:
 
 def _tokens(text: str, ignored: list[str]) -> list[Tok]:
     t = _normalise(text, ignored)
+    parts: list[tuple[list[Tok], list[str]]] = []
+    after = None
+    for seg in reversed(_SEGMENT.findall(t)):  # backwards: an English run sees the token after it
+        fixes: list[str] = []
+        toks = _zh_tokens(seg) if _CJK.match(seg) else _en_tokens(seg, fixes, after)
+        parts.append((toks, fixes))
+        after = toks[0] if toks else after
     out: list[Tok] = []
-    for seg in re.findall(r"[\u3400-\u9fff\uf900-\ufaff。、…，]+|[^\u3400-\u9fff\uf900-\ufaff。、…，]+", t):
-        out.extend(_zh_tokens(seg) if _CJK.match(seg) else _en_tokens(seg, ignored))
+    for toks, fixes in reversed(parts):
+        out.extend(toks)
+        ignored.extend(fixes)
     return out
 
 
@@ -199,8 +285,16 @@ def _places(toks: list[Tok]) -> list[Tok]:
             k += 1
         return k if k < len(toks) and toks[k].kind in ("place", "path") else None
 
+    def moves(j: int) -> bool:
+        """Is the place at j half of a verb (上移 = place + verb: 'moves up')?"""
+        return j + 1 < len(toks) and toks[j + 1].kind == "verb" and toks[j + 1].text == toks[j].text
+
     while i < len(toks):
         t = toks[i]
+        if t.kind == "prep" and "loc" in t.value and not set(t.value) & {"dir", "dest", "src"} \
+                and (j := place_after(i)) == i + 1 and moves(j):
+            i += 1  # 在上移: 在 is the progressive (is moving up), not a location
+            continue
         if t.kind == "prep" and set(t.value) & {"dir", "dest"} and i + 1 < len(toks) \
                 and toks[i + 1].kind in ("vverb", "dir"):
             i += 1  # 往下落, 向上升: the verb carries the direction
@@ -247,7 +341,7 @@ def _places(toks: list[Tok]) -> list[Tok]:
                 continue
             if nxt < len(toks) and toks[nxt].text == "of":  # "left of the square"
                 raise _refuse(f"relative position '{t.text} of' is not judged")
-            if out and out[-1].kind == "definite":  # "the top": a position, not a direction
+            if out and out[-1].kind == "definite" and not moves(i):  # "the top": a position, not a direction
                 out.append(Tok("filler" if t.value == (0, 0) else "loc", None, f"{out.pop().text} {t.text}", t.zh))
             elif t.value == (0, 0):
                 out.append(Tok("tocentre", None, t.text, t.zh))
@@ -354,9 +448,11 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                 used[k] = True
     color = kind = None
     color_tok = kind_tok = None
+    # The axis of a gradient may sit in another phrase of the one background: "以紫色渐变，左浅右深为背景"
+    axis = []
     for a, b in spans:
         span = toks[a:b]
-        axis = [(t.value, t) for t in span if t.kind == "bgaxis"]
+        axis += [(t.value, t) for t in span if t.kind == "bgaxis"]
         axis += [(t.value[0][0], t) for t in span if t.kind == "bgkind" and t.value[0] in ("vgradient", "hgradient")]
         for t in span:
             if t.kind == "dir":
@@ -364,8 +460,11 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                 if vec is None or (vec[0] != 0) == (vec[1] != 0):
                     raise _refuse(f"'{t.text}' is not a gradient direction (vertical or horizontal)")
                 axis.append(("h" if vec[0] else "v", t))
-        if len({v for v, _ in axis}) > 1:
-            raise _refuse(f"conflicting gradient directions '{axis[0][1].text}' and '{axis[-1][1].text}'")
+    if len({v for v, _ in axis}) > 1:
+        raise _refuse(f"conflicting gradient directions '{axis[0][1].text}' and '{axis[-1][1].text}'")
+    gradient_named = any(_is_gradient(t) for a, b in spans for t in toks[a:b])
+    for a, b in spans:
+        span = toks[a:b]
         for t in span:
             if t.kind in ("badcolor", "shade"):
                 raise _refuse(f"unknown colour '{t.text}'")
@@ -385,7 +484,7 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                 if kind is not None and kind != k:
                     raise _refuse(f"conflicting background kinds '{kind_tok.text}' and '{t.text}'")
                 kind, kind_tok = k, t
-        if any(t.kind in ("bgaxis", "dir") for t in span) and not any(_is_gradient(t) for t in span):
+        if any(t.kind in ("bgaxis", "dir") for t in span) and not gradient_named:
             raise _refuse(f"'{axis[0][1].text}' without 'gradient' in the background phrase")
     return [t for i, t in enumerate(toks) if not used[i]], color, kind
 
@@ -418,6 +517,7 @@ class _NP:
     plural: bool | None = None
     definite: bool = False
     vps: list[list[Tok]] = field(default_factory=list)
+    after: list[_Group] | None = None  # set when it opened right after a comma that followed these groups
 
     def content(self) -> bool:
         return self.count is not None or self.color is not None or self.size is not None
@@ -516,7 +616,9 @@ class _Grammar:
                     return None
                 if w in ("does", "is") or w.endswith("s") and not w.endswith("ss") and verb(w):
                     return "sg"
-                return "pl"
+                if w == "do" or verb(w + "s") or verb(w + "es") or w.endswith("y") and verb(w[:-1] + "ies"):
+                    return "pl"  # a base form with its own -s form: "move", not "still" or "moved"
+                return None
         return None
 
     def _targets(self, vp: list[Tok]) -> list[_Group]:
@@ -524,7 +626,8 @@ class _Grammar:
 
         All of them when both/all/都/一起 said so, or a plural verb follows a singular last noun ("A and B
         move left"); only the last after a singular verb ("A and B moves left") or when the list did not
-        end in a plain "and"/和 ("A, and B making a quarter turn": A's motion is left unsaid).
+        end in a plain "and"/和 ("A, and B making a quarter turn": A's motion is left unsaid). Otherwise the
+        run of verb-less nouns joined to the last one ("A moving up, B and C heading left": B and C).
         """
         if len(self.focus) <= 1 or self.widened:
             return self.focus
@@ -540,9 +643,6 @@ class _Grammar:
         k = len(self.focus) - 1
         while k > 0 and self.joins[k] in ("and", "comma") and not _moves(self.focus[k - 1]):
             k -= 1
-        first = next((g for g in self.groups if g.color or g.shape), None)
-        if self.focus[k] is not first:  # "A moving up, B and C going left": B's motion is left unsaid
-            return self.focus[-1:]
         return self.focus[k:]
 
     def _bind(self, vp: list[Tok]) -> None:
@@ -612,8 +712,48 @@ class _Grammar:
                 self._bind(vp)
         return True
 
+    def _postposed(self) -> bool:
+        """'a triangle, green, rotating', 'Circle, red, moves left.': a colour or size after a comma, with no
+        count or shape of its own, describes the object just named. Applies it; False if the open noun phrase
+        is not one."""
+        np = self.np
+        if np is None or np.after is None or np.shape_set or np.count is not None or np.definite:
+            return False
+        self.np = None
+        for key in ("color", "size"):
+            if getattr(np, key) is not None:
+                self._attach(key, getattr(np, key), next(t for t in np.toks if t.kind == key), np.after)
+        self.focus, self.joins, self.bound, self.widened = list(np.after), [None] * len(np.after), False, False
+        for vp in np.vps:
+            self._bind(vp)
+        return True
+
+    def _split_header(self) -> bool:
+        """'two circles, one red and one blue(, moving right)', '两个圆，一个红色一个蓝色': shape-less counted
+        pieces right after a group with a shape and nothing else split it. A verb phrase only after the last
+        piece describes them all. False (nothing done) if the open noun phrase does not end such a list."""
+        np, h = self.np, self.groups[-1] if self.groups else None
+        pieces = [*self.elided, np]
+        if np is None or h is None or len(pieces) < 2 or any(p.shape_set or p.count is None for p in pieces) \
+                or h.shape is None or h.color is not None or h.size is not None or h.vps \
+                or h.count != sum(p.count for p in pieces) or len({(p.color, p.size) for p in pieces}) < len(pieces):
+            return False
+        self.np, self.elided = None, []
+        self.groups.pop()
+        shared = pieces[-1].vps if not any(p.vps for p in pieces[:-1]) else []
+        new = []
+        for p in pieces:
+            g = _Group(p.count, p.color, h.shape, p.size, f"{p.text()} {h.text}")
+            g.vps.extend(shared or p.vps)
+            new.append(g)
+        self.groups.extend(new)
+        self.focus, self.joins, self.last_targets = list(new), [None] * len(new), list(new)
+        self.unbound = [g for g in self.unbound if g is not h] + [g for g in new if not g.vps]
+        self.bound = any(g.vps for g in new)
+        return True
+
     def _finish_np_at_break(self) -> None:
-        if not self._drop_np():
+        if not self._postposed() and not self._split_header() and not self._drop_np():
             raise _refuse(f"'{self.np.text()}' names no shape")
 
     def _attach(self, key: str, value, tok: Tok, targets: list[_Group]) -> None:
@@ -675,13 +815,17 @@ class _Grammar:
         last = self.last
         if self.np is not None and self.np.pronoun_like() and self.np.vps:
             self._drop_np()  # "... that moves right and a purple circle": 'that' ended its clause
+        if k == "one" and self.np is not None and last is not None and last.kind in ("conj", "sep"):
+            t, k = Tok("count", 1, t.text, t.zh), "count"  # "one red and one blue": a count, not "a blue one"
         if k == "count":
+            self._postposed()  # "a circle, red, a square ...": red was the circle's
             if self.np is not None and self.np.count is not None and last is not None and last.kind == "count" \
                     and self.np.color is None and self.np.size is None:
                 self.np = None  # 一个[一个白色圆形...的动画]: the first count belongs to a later noun
             if self.np is not None and self.np.content() and not self.np.shape_set:
-                if last is not None and last.kind in ("conj", "sep"):
-                    self.elided.append(self.np)
+                if last is not None and last.kind in ("conj", "sep") or self.np.count is not None \
+                        and (self.np.color or self.np.size) and last is not None and last.kind in ("color", "size"):
+                    self.elided.append(self.np)  # "a red and a blue circle", "一个红色一个蓝色"
                     self.np = None
                 elif self.np.count is not None and self.np.color is None and self.np.size is None:
                     raise _refuse(f"conflicting counts '{self.np.toks[0].text}' and '{t.text}'")
@@ -697,6 +841,9 @@ class _Grammar:
                 return
             if self.np is None:
                 self.np = _NP()
+                if last is not None and last.kind == "sep" and not last.value and self.last_targets \
+                        and self.last_targets == self.groups[-len(self.last_targets):]:
+                    self.np.after = list(self.last_targets)
             self._set(self.np, k, t.value, t)
             return
         if k == "one":
@@ -728,6 +875,9 @@ class _Grammar:
         for i, t in enumerate(toks):
             k = t.kind
             if k == "refuse":
+                if t.text in ("里面", "里边", "里头") and (self.last is None or self.last.kind in ("sep", "media")):
+                    self.ignored.append(t.text)  # "生成一个视频，里面有…": in it (there is), not inside an object
+                    continue
                 raise _refuse(t.value.format(w=t.text))
             if k == "loc":
                 raise _refuse(f"position '{t.text}' is not judged")

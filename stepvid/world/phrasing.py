@@ -71,7 +71,7 @@ _LY = re.compile(r"((very|really|super) )?[a-z]+ly")  # adverbs that fit before 
 _FLAGS = frozenset({
     "front", "c", "bg", "large", "bare", "circle", "slow", "fast", "centered", "nomod", "zhnp", "speed", "nonfirst",
     "towards", "multi", "allmotion", "adv", "two", "three", "pred", "bgword", "c0", "nopost", "ke", "kuai", "mei", "zhi",
-    "attr", "framed", "xing", "yuan", "bgc", "size", "motion"})
+    "attr", "framed", "xing", "yuan", "bgc", "size", "motion", "yi"})
 
 
 def _item(s: str, need: set, forbid: set) -> _Item:
@@ -285,6 +285,13 @@ _fam("en.frame.imperative", "requests: 'Show ...', 'Make a red circle move left'
                "create an animation where {fin};can you make a video of {ing}",
       "image": "draw {ing};generate an image of {ing};create a picture of {ing};render {ing};please draw {ing};"
                "make an image of {ing};show {ing};i want a picture of {ing}"}, weight=1.5)
+_fam("en.frame.chat", "chat-style requests: 'can you show a red ball going left', 'make me a clip of ...', '... pls'",
+     {"video": "can you show {ing};can u show {ing};pls show {ing};show me {ing};make me a video of {ing};"
+               "make me a clip of {ing};i need a clip of {ing};could you generate a video of {ing};"
+               "gimme a clip of {ing};{ing} pls;a vid of {ing};allmotion|can you make {base};"
+               "allmotion|can u make {base} pls;allmotion|pls make {base}",
+      "image": "can you draw {ing};pls draw {ing};make me a picture of {ing};i need an image of {ing};"
+               "show me {ing}"}, weight=0.8)
 _fam("en.frame.animation", "filler: 'A simple animation of ...', 'Simple 2d animation: ...'",
      {"video": "a simple animation of {ing};a short animation of {ing};simple 2d animation: {fin};"
                "an animation where {fin};a minimal animation of {ing};a simple animation: {ing};"
@@ -415,7 +422,7 @@ _fam("en.vdir.complement", "what follows rise/fall verbs: '' / 'upward' / 'to th
 # ---- other motions: verb phrases. "a/b/c/d" = explicit 3rd-singular/plural/participle/infinitive forms;
 # "~" = where a speed adverb may go after the verb; {its} = its/their.
 _fam("en.still.still", "stay/sit/stand/hold still", "stay still;sit still;stand still;hold still;remain still;"
-     "keep still;stay put;stay in place;remain in place", weight=2)
+     "keep still;stay put;stay in place;remain in place;hover in place", weight=2)
 _fam("en.still.notmove", "'doesn't move', 'not moving'",
      "doesn't move/don't move/not moving/not move;does not move/do not move/not moving/not move;"
      "doesn't move at all/don't move at all/not moving at all/not move at all")
@@ -601,7 +608,8 @@ _fam("zh.frame.zhanshi", "'这段视频展示了…', '一段…的视频', '一
 _fam("zh.frame.attr", "attributive fragment: '一个向右移动的红色圆形'", {"video": "!towards|{attr}"}, weight=1.5)
 _fam("zh.frame.qing", "requests: '请生成一段…的视频', '请画…'",
      {"video": "请生成一段{clause}的视频;生成一段{clause}的视频;帮我生成一段{clause}的动画;请做一段视频：{clause};"
-               "生成视频：{clause};我想要一段{clause}的视频",
+               "生成视频：{clause};我想要一段{clause}的视频;帮我做一段{clause}的视频;给我生成一段{clause}的视频;"
+               "做一个视频：{clause}",
       "image": "请画{np};画{np};生成一张{np}的图片;生成一张图片，内容是{np};帮我画一张图：{np}"}, weight=1.5)
 _fam("zh.frame.donghua", "filler: '一段简单的动画：…'",
      {"video": "一段简单的动画：{clause};简单动画，{clause};一个小动画：{clause};一段动画，{clause}",
@@ -623,7 +631,8 @@ _fam("zh.count.none", "no count word for one object: '红色圆形向右移动'"
 _fam("zh.count.dui", "一对 (a pair)", {"2": "一对"}, weight=0.3)
 _fam("zh.count.mei", "一枚 (stars)", {"1": "mei|一枚", "2": "mei|两枚", "3": "mei|三枚"}, heldout=True)
 _fam("zh.count.zhi", "一只 (balls)", {"1": "zhi|一只", "2": "zhi|两只", "3": "zhi|三只"}, heldout=True, weight=0.5)
-_fam("zh.count.yi", "一 + noun without a measure word: '一红色小球'", {"1": "一"}, heldout=True)
+_fam("zh.count.yi", "一 + noun without a measure word: '一红色小球' (not before a verb phrase: 一下移的 reads 一下)",
+     {"1": "!attr|一"}, heldout=True)
 _ZH_KE, _ZH_KUAI = {"圆球", "球", "圆点", "星星", "五角星", "星"}, {"方块", "正方形", "方形", "正方块"}
 _ZH_MEI, _ZH_ZHI = {"五角星", "星星"}, {"球", "圆球"}
 
@@ -633,7 +642,7 @@ _fam("zh.shape.std", "圆形/正方形/三角形/星形/菱形/十字形",
 _fam("zh.shape.short", "圆/方块/三角/星星/十字",
      {"circle": "圆", "square": "方块", "triangle": "三角", "star": "星星", "cross": "十字"}, weight=3)
 _fam("zh.shape.alt", "圆圈/圆球/球/圆点/圆盘, 方形, 五角星, 加号",
-     {"circle": "圆圈;圆球;球;!large|圆点;圆盘", "square": "方形;正方块", "star": "五角星;星", "cross": "加号"},
+     {"circle": "圆圈;圆球;球;!large|圆点;圆盘", "square": "方形;正方块", "star": "五角星;星", "cross": "加号;十字架"},
      weight=2)
 _fam("zh.shape.tuan", "'圆形图案', '星形图形'",
      {"circle": "圆形图案;圆形图形", "square": "正方形图案;正方形图形", "triangle": "三角形图案;三角形图形",
@@ -649,7 +658,7 @@ _fam("zh.size.std", "大/小/中等大小", {"small": "小;小的", "medium": "�
 _fam("zh.size.colloquial", "小小的/迷你, 大大的/很大的/巨大的",
      {"small": "小小的;很小的;迷你", "medium": "中号", "large": "大大的;很大的;巨大的;大号的"}, weight=1.5)
 _fam("zh.size.idiom", "'不大不小的', '个头很大的'",
-     {"small": "个头很小的", "medium": "不大不小的", "large": "个头很大的"}, heldout=True)
+     {"small": "!yi|个头很小的", "medium": "不大不小的", "large": "!yi|个头很大的"}, heldout=True)  # 一个头: 一个 + 头
 
 _ZH_D = {"left": "左", "right": "右", "up": "上", "down": "下", "up-left": "左上方;左上角;左上",
          "up-right": "右上方;右上角;右上", "down-left": "左下方;左下角;左下", "down-right": "右下方;右下角;右下"}
@@ -659,7 +668,7 @@ _ZH_DN = {"left": "左边;左侧;左方;画面左侧;画面的左边;屏幕左�
           "down-left": "左下方;左下角;画面左下角", "down-right": "右下方;右下角;画面右下角"}
 _ZH_D = {k: v.split(";") for k, v in _ZH_D.items()}
 _ZH_DN = {k: v.split(";") for k, v in _ZH_DN.items()}
-_ZH_V = ("移动", "移动", "移", "滑动", "滑", "飘", "飘去", "飘动", "走", "运动", "移过去", "漂移", "前进")
+_ZH_V = ("移动", "移动", "移", "滑动", "滑", "飘", "飘去", "飘动", "走", "运动", "移过去", "漂移", "前进", "跑", "飞")
 _ZH_CORNER = {"up": ("下", "上"), "down": ("上", "下"), "left": ("右", "左"), "right": ("左", "右")}
 
 
@@ -681,7 +690,7 @@ _fam("zh.verb.to", "移向右边/滑向右侧/移到右边",
      {_ANYDIR: "移向{dn};滑向{dn};飘向{dn};移动到{dn};移到{dn};漂向{dn}"}, weight=1.5)
 _fam("zh.verb.vertical", "上升/升起/往上飘, 下落/往下掉/向下坠落",
      {"up": "上升;往上升;升起;向上升;往上飘;往上飞;飘上去;升上去",
-      "down": "下落;往下掉;向下坠落;下降;落下;往下落;掉下去;坠落;下沉;往下沉"}, weight=2)
+      "down": "下落;往下掉;向下坠落;下降;落下;往下落;掉下去;坠落;下沉;往下沉;掉落;往下掉落"}, weight=2)
 _fam("zh.verb.roll", "向右滚动 (circles)", {"left,right": "circle|向{d}滚动;circle|往{d}滚;circle|滚向{dn};circle|向{d}滚去"},
      weight=0.7)
 _fam("zh.verb.fast", "冲向右边 (only when fast)", {_ANYDIR: "fast|冲向{dn};fast|向{d}冲去;fast|往{d}冲;fast|向{d}飞驰"},
@@ -717,6 +726,8 @@ _fam("zh.towards.xiangxiang", "相向而行/向彼此移动/朝对方移动",
      "相向而行;相向移动;向彼此移动;朝对方移动;向对方靠近;朝彼此移动", weight=2)
 _fam("zh.towards.jiejin", "彼此接近/距离越来越近", "彼此接近;互相接近;距离越来越近", heldout=True)
 _fam("zh.aspect.zai", "在/正在 before the verb", "在;正在")
+_fam("zh.spos.pre", "speed before a 向/往/朝 direction: '快速向右移动'", "pre", weight=2)
+_fam("zh.spos.mid", "speed between the direction and the verb: '向右快速移动'", "mid")
 _fam("zh.speed.std", "缓慢地/缓缓地, 快速地/迅速", {"slow": "缓慢地;缓缓地;慢速", "fast": "快速地;快速;迅速地;迅速"},
      weight=3)
 _fam("zh.speed.colloquial", "慢慢(地)/慢悠悠地, 飞快地/很快地",
@@ -851,6 +862,9 @@ def _plan(ctx: _Ctx, spec: SceneSpec, kind: str, detail: float | None) -> _Plan:
     if towards:  # one speed for the pair, stated once
         for g in groups[1:]:
             g.speed = groups[0].speed
+    # A group without its motion is named after every group with one: "A and B moving left" (or "A, B and C
+    # heading left") would otherwise give B's verb phrase to A too, as a reader (and the judge) takes it.
+    groups.sort(key=lambda g: g.motion is None and not omit_all)
     bg_color = bg_kind = None
     if rand() < p:
         color_on = full or rand() < 0.93
@@ -1177,12 +1191,22 @@ def _en_background(ctx: _Ctx, plan: _Plan, text: str) -> str:
     if plan.bg_color and not plan.bg_kind:
         pflags.add("c0")
     _, place = ctx.choose("en.bgplace", "*", frozenset(pflags))
-    return place.format(x=text, np=np_, pred=pred, c=c)
+    # "coming together with a black backdrop" reads "together with" = along with
+    return place.format(x=text, np=np_, pred=pred, c=c).replace("together with", "together, with")
 
 
 def _an(text: str) -> str:
     """a -> an before a vowel sound ("an orange circle", "an upward direction"; not "a uniform")."""
     return re.sub(r"\b([aA]) (?=[aeiou](?!ni|ne\b))", lambda m: m.group(1) + "n ", text)
+
+
+@functools.cache
+def _known_words() -> frozenset:
+    """Words a reader knows here: the grammar's and the judge's lexicon (a typo must not spell one: "solid" ->
+    "slid" reads as a verb, "short" -> "sort" as "sort of")."""
+    from stepvid.world.lexicon import en_lexicon
+
+    return _EN_WORDS | frozenset(w for key in en_lexicon() for w in key)
 
 
 _NEIGHBORS = {r[i]: r[i - 1:i] + r[i + 1:i + 2] for r in ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -1208,7 +1232,7 @@ def _en_typo(ctx: _Ctx, text: str) -> str:
         new = w[:i] + w[i + 1] + w[i] + w[i + 2:]
     else:
         new = w[:i] + ctx.pick(_NEIGHBORS[w[i]]) + w[i + 1:]
-    if new == w or new in _EN_WORDS:
+    if new == w or new in _known_words():
         ctx.retract()
         return text
     return text[:m.start()] + new + text[m.end():]
@@ -1223,16 +1247,17 @@ def _zh_noun(ctx: _Ctx, g: _G) -> str:
     return ctx.choose("zh.shape", g.shape, frozenset({"large"}) if g.true_size == "large" else _NOFLAGS)[1]
 
 
-def _zh_np(ctx: _Ctx, g: _G, switch: bool = True) -> tuple[str, str]:
+def _zh_np(ctx: _Ctx, g: _G, switch: bool = True, attr: bool = False) -> tuple[str, str]:
     """(count words, the rest): ('一个', '红色的圆形'), ('', '红圆'), ('一颗', '黄色的星星').
 
     In a code-switched caption ``g.switch`` names the parts said in English instead (``switch=False``:
-    an all-Chinese noun phrase inside an English sentence).
+    an all-Chinese noun phrase inside an English sentence). ``attr``: a verb phrase comes between the count
+    and the rest ('一个向右移动的红色圆形').
     """
     sp, msp = ctx.zsp, ctx.msp
     sw = g.switch if switch else set()
     if "np" in sw:  # Chinese count + English noun phrase: 一个red circle
-        cnt = ctx.choose("zh.count", str(g.count))[1]
+        cnt = ctx.choose("zh.count", str(g.count), frozenset({"attr"}) if attr else _NOFLAGS)[1]
         size = ctx.choose("en.size", g.size, frozenset({"nopost"}))[1] if g.size else ""
         words = [w for w in (size, _en_color(ctx, g.color), _en_noun(ctx, g, False)) if w]
         return cnt, msp + " ".join(words) + msp
@@ -1244,6 +1269,8 @@ def _zh_np(ctx: _Ctx, g: _G, switch: bool = True) -> tuple[str, str]:
         nflags.add("mei")
     if noun in _ZH_ZHI:
         nflags.add("zhi")
+    if attr:
+        nflags.add("attr")
     cnt = ctx.choose("zh.count", str(g.count), frozenset(nflags))[1]
     color = f"{msp}{_en_color(ctx, g.color)}{msp}" if "color" in sw else _zh_color(ctx, g.color)
     de = "的" if ctx.rand() < 0.45 else ""
@@ -1252,7 +1279,7 @@ def _zh_np(ctx: _Ctx, g: _G, switch: bool = True) -> tuple[str, str]:
     if "size" in sw:  # 一个big的红色圆形
         size = f"{msp}{ctx.choose('en.size', g.size, frozenset({'nopost'}))[1]}{msp}"
         return cnt, _zjoin((size + ("的" if ctx.rand() < 0.5 else ""), color + de, noun), sp)
-    size = ctx.choose("zh.size", g.size)[1]
+    size = ctx.choose("zh.size", g.size, frozenset({"yi"}) if cnt == "一" else _NOFLAGS)[1]
     if size.endswith("的") and ctx.rand() < 0.4:  # 大的红色圆形 (never 大红…, which reads as "bright red")
         return cnt, _zjoin((size, color + ("的" if ctx.rand() < 0.3 else ""), noun), sp)
     if size.endswith("的"):
@@ -1282,6 +1309,9 @@ def _zh_fill(ctx: _Ctx, text: str, d: str) -> str:
     return text
 
 
+_ZH_DIR_V = re.compile(r"(向|往|朝着?)\{dn?\}\{v\}")  # a direction then a verb: the speed may go between
+
+
 def _zh_vp(ctx: _Ctx, g: _G, attr: bool = False) -> str:
     """'缓缓地向右移动', '正在旋转', '越变越大'."""
     m = g.motion
@@ -1292,9 +1322,11 @@ def _zh_vp(ctx: _Ctx, g: _G, attr: bool = False) -> str:
     if g.centered:
         flags.add("centered")
     flags = frozenset(flags)
+    template = None
     if m in DIRECTIONS:
         _, vp = ctx.choose("zh.verb", m, flags)
         carried = bool(ctx.need & _SPEED_FLAGS)
+        template = vp if _ZH_DIR_V.fullmatch(vp) else None
         vp = _zh_fill(ctx, vp, m)
     else:
         _, vp = ctx.choose(f"zh.{_MOTION_SLOT[m]}", m, flags)
@@ -1304,6 +1336,8 @@ def _zh_vp(ctx: _Ctx, g: _G, attr: bool = False) -> str:
         _, s = ctx.choose("zh.speed", speed, frozenset({"attr"}) if attr or ctx.embedded else _NOFLAGS)
         if s.startswith("，"):
             post = s
+        elif template and ctx.choose("zh.spos")[1] == "mid":  # 向右快速移动
+            vp = _zh_fill(ctx, template[:-3], m) + s + ctx.pick(_ZH_V)
         else:
             pre = s
     if ctx.front is not g and ctx.rand() < 0.15:
@@ -1324,7 +1358,7 @@ def _zh_group(ctx: _Ctx, g: _G, mode: str, first: bool, framed: bool = False) ->
     ``framed``: the text before it already says where it is ('画面中可以看到…', '…，还有…').
     """
     sp = ctx.zsp
-    cnt, core = _zh_np(ctx, g)
+    cnt, core = _zh_np(ctx, g, attr=mode == "attr" and g.motion is not None)
     if g.motion is None:
         np_ = _zjoin((cnt, core), sp)
         if mode == "clause":

@@ -2,8 +2,9 @@
 
 Reference material comes from ``$STEPVID_SHARED/reference`` (default ``../shared/reference``) when that folder
 exists, else from the verbatim subset shipped in ``tests/fixtures/reference`` (provenance in its README), so
-the key-manifest and sampler-schedule parity tests run from a plain clone. The golden DiT / VAE weights are
-only in ../shared; the tests that need them skip without it, saying so.
+the key-manifest and sampler-schedule parity tests run from a plain clone. The golden DiT / VAE forward
+passes come from both sources (``golden_case`` fixture, tests/golden.py): the shared recordings where ../shared is
+present (skipped otherwise, saying so) and the smaller in-repo recordings always.
 
 Threads: the session runs torch with ``STEPVID_TEST_THREADS`` intra-op threads, else ``OMP_NUM_THREADS``, else
 1, and exports that count as OMP_NUM_THREADS / MKL_NUM_THREADS to the subprocesses tests start (CLI runs,
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from golden import SOURCES, GoldenCase, load_case
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("STEPVID_SHARED", REPO.parent / "shared"))
@@ -53,15 +55,17 @@ def golden_dir() -> Path:
     return reference_root() / "golden"
 
 
-@pytest.fixture(scope="session")
-def golden_file(golden_dir):
-    """``golden_file(name)``: path of a golden fixture; skips the test when only ../shared has it."""
+@pytest.fixture(params=SOURCES)
+def golden_case(request):
+    """``golden_case(kind)``: the recorded official DiT ('dit') or VAE ('vae') forward pass, once per source:
+    ``shared`` (skipped without ../shared/reference/golden) and ``in-repo`` (tests/fixtures/reference/golden)."""
+    source = request.param
+    folder = SHARED / "reference" / "golden" if source == "shared" else IN_REPO_REFERENCE / "golden"
 
-    def get(name: str) -> Path:
-        path = golden_dir / name
-        if not path.is_file():
-            pytest.skip(f"{name} is only in ../shared/reference/golden (too large to ship; see "
-                        "tests/fixtures/reference/README.md); set STEPVID_SHARED to run it")
-        return path
+    def get(kind: str) -> GoldenCase:
+        if source == "shared" and not (folder / f"{kind}_tiny_weights.safetensors").is_file():
+            pytest.skip(f"{folder}/{kind}_tiny_weights.safetensors not present (set STEPVID_SHARED); the in-repo "
+                        "case covers the same code")
+        return load_case(kind, source, folder)
 
     return get

@@ -15,7 +15,6 @@ import pytest
 import torch
 from numerics import assert_reorder_close, reductions, rel_err
 from safetensors import safe_open
-from safetensors.torch import load_file
 
 from stepvid.models import vae_layers
 from stepvid.models.vae import VAEConfig, VideoVAE, _tiled, blend_seams, to_uint8
@@ -46,19 +45,19 @@ def tiny64(tiny) -> VideoVAE:
     return model
 
 
-def close(net: torch.nn.Module, actual: torch.Tensor, expected: torch.Tensor, norm_len: int = 0) -> None:
+def close(net: torch.nn.Module, actual: torch.Tensor, expected: torch.Tensor, norm_len: int = 0,
+          msg: str = "") -> None:
     """Equal up to summation order through ``net`` (its conv fan-ins, norm groups of ``norm_len``)."""
     fan_in, depth = reductions(net)
-    assert_reorder_close(actual, expected, n=max(fan_in, norm_len), depth=depth)
+    assert_reorder_close(actual, expected, n=max(fan_in, norm_len), depth=depth, msg=msg)
 
 
 # Per-frame norm groups at 32x32 pixels: 2 channels x 32 x 32 in the tiny preset (16 channels / 8 groups).
 TINY_NORM_32 = 2 * 32 * 32
 
 
-def golden_config(golden_file) -> VAEConfig:
-    """configs.json holds the official constructor's kwargs; its decoder has num_res_blocks + 1 blocks."""
-    c = json.loads(golden_file("configs.json").read_text())["vae"]
+def golden_config(c: dict) -> VAEConfig:
+    """The official constructor's kwargs (configs.json); its decoder has num_res_blocks + 1 blocks."""
     assert c["version"] == 2
     return VAEConfig(z_channels=c["z_channels"], encoder_ch=c["encoder_ch"], encoder_ch_mult=c["encoder_ch_mult"],
                      encoder_num_res_blocks=c["num_res_blocks"], decoder_ch=c["decoder_ch"],
@@ -79,16 +78,36 @@ def test_released_layout_matches_manifest(reference_dir):
     assert VAEConfig.infer({k: tuple(v) for k, v in manifest.items()}) == VAEConfig.preset("stepvideo-vae-v2")
 
 
-def test_golden_parity_with_official(golden_file):
-    model = VideoVAE.from_pretrained(golden_file("vae_tiny_weights.safetensors"), dtype=torch.float32)
-    assert model.config == golden_config(golden_file)  # inferred from the tensor shapes
-    io = load_file(str(golden_file("vae_tiny_io.safetensors")))
+def _norm_len(ch: int, mult: tuple[int, ...], h: int, w: int, groups: int = 32) -> int:
+    """Longest per-frame GroupNorm reduction: channels per group x pixels, over the resolution levels."""
+    return max(ch * m // groups * (h >> level) * (w >> level) for level, m in enumerate(mult))
+
+
+def _golden(golden_case, tmp_path) -> tuple[VideoVAE, dict, str]:
+    case = golden_case("vae")
+    model = VideoVAE.from_pretrained(case.weights_file(tmp_path), dtype=torch.float32)
+    assert model.config == golden_config(case.config)  # inferred from the tensor shapes
+    return model, case.io, case.source
+
+
+# Both sides run in fp32 (the recording upcast the bf16 weights), so ours must match up to summation order
+# (tests/numerics.py): the conv fan-ins and per-frame norm groups bound the reduction length.
+def test_golden_encode_parity_with_official(golden_case, tmp_path):
+    model, io, source = _golden(golden_case, tmp_path)
     with torch.no_grad():
         moments = model.encode_raw(io["video"])  # two 17-frame chunks, raw mean ‖ logvar
+    c, (h, w) = model.config, io["video"].shape[-2:]
+    close(model.encoder, moments, io["moments"], norm_len=_norm_len(c.encoder_ch, c.encoder_ch_mult, h, w),
+          msg=f"{source} moments")
+
+
+def test_golden_decode_parity_with_official(golden_case, tmp_path):
+    model, io, source = _golden(golden_case, tmp_path)
+    with torch.no_grad():
         frames = model.decode(io["latents"])  # two 3-latent chunks, chunking + seam blend
-    # fp32 here and in the recording; norm groups span at most 1 channel x 32 x 48 pixels
-    close(model.encoder, moments, io["moments"], norm_len=32 * 48)
-    close(model.decoder, frames, io["frames"], norm_len=32 * 48)
+    c, (h, w) = model.config, io["frames"].shape[-2:]
+    close(model.decoder, frames, io["frames"], norm_len=_norm_len(c.decoder_ch, c.decoder_ch_mult, h, w),
+          msg=f"{source} frames")
 
 
 def test_conv_out_key_quirk_and_save_roundtrip(tiny, tmp_path):

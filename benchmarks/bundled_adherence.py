@@ -168,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="clip length in frames (default: the model's; e.g. 17 to check shorter clips)")
     ap.add_argument("--height", type=int, default=None, help="clip height (default: the model's; a multiple of 16)")
     ap.add_argument("--width", type=int, default=None, help="clip width (default: the model's; a multiple of 16)")
+    ap.add_argument("--prompt-rewrite", choices=["none", "world"], default=None,
+                    help="prompt rewriter before the text encoder (default: the model's; the bundled model: world)")
     ap.add_argument("--device", default="cpu", help="e.g. cuda, cuda:1 (or set CUDA_VISIBLE_DEVICES)")
     ap.add_argument("--batch", type=int, default=32, help="videos generated together (DiT batch x2 with CFG)")
     ap.add_argument("--decode-batch", type=int, default=16, help="videos the VAE decodes at once (memory)")
@@ -312,7 +314,8 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
             else:
                 videos = pipe.generate_batch([p["prompt"] for p, _ in batch], [s for _, s in batch],
                                              num_frames=f, height=h, width=w, steps=args.steps, cfg=args.cfg,
-                                             shift=args.shift, decode_batch_size=args.decode_batch)
+                                             shift=args.shift, prompt_rewrite=args.prompt_rewrite,
+                                             decode_batch_size=args.decode_batch)
             gen_s += time.time() - t_gen
             for (p, seed), frames in zip(batch, videos):
                 # Natural prompts are judged against the request they were written from, templates by parsing.
@@ -332,6 +335,8 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
     resumed = f"{len(done)} resumed + " if done else ""
     took = f"{time.time() - t0:.0f} s ({gen_s:.0f} s {'rendering' if args.ground_truth else 'generating'})"
     kind = "natural-phrasing (held-out families)" if args.phrasing == "natural" else args.style
+    if pipe is not None:
+        kind += f", prompt rewriter {args.prompt_rewrite or pipe.defaults.prompt_rewrite}"
     print_report(done + rows, what, f"{kind} prompts, {h}x{w}x{f}, {part}{resumed}{took}, ")
     return done + rows, (h, w, f)
 

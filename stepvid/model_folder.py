@@ -72,6 +72,7 @@ class GenerationDefaults:
     fps: float = 25.0
     positive_suffix: str = POSITIVE_SUFFIX
     negative_prompt: str = NEGATIVE_PROMPT
+    prompt_rewrite: str = "none"  # a stepvid.prompt_rewrite.REWRITERS name
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], source: str = "defaults") -> GenerationDefaults:
@@ -97,6 +98,10 @@ class GenerationDefaults:
                     else ("an integer >= 1" if isinstance(default, int) else "a number > 0")
                 )
                 raise ValueError(f"{source}: {key} must be {want}; got {value!r}")
+        if "prompt_rewrite" in d:
+            from stepvid.prompt_rewrite import check_rewriter
+
+            check_rewriter(d["prompt_rewrite"], f"{source}: prompt_rewrite")
         return cls(**d)
 
 

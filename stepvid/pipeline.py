@@ -43,6 +43,7 @@ from stepvid.model_folder import (
 )
 from stepvid.models.text.base import TextEmbeddings, TextEncoder
 from stepvid.models.vae import nearest_multiples, to_uint8
+from stepvid.prompt_rewrite import Rewrite, rewrite_prompt
 
 log = logging.getLogger("stepvid.pipeline")
 
@@ -372,6 +373,15 @@ class TextToVideoPipeline:
                     torch.cuda.empty_cache()
 
     # -- stages -----------------------------------------------------------------------------------------
+    def rewrite(self, prompt: str, rewriter: str | None = None) -> Rewrite:
+        """The text the encoder gets for ``prompt``: rewritten by ``rewriter`` (default: the model's,
+        ``defaults.prompt_rewrite``; see :mod:`stepvid.prompt_rewrite`). What happened is logged at INFO."""
+        rw = rewrite_prompt(prompt, self.defaults.prompt_rewrite if rewriter is None else rewriter)
+        msg = rw.message()
+        if msg:
+            log.info(msg)
+        return rw
+
     def warn_if_cut(self, prompts: Sequence[str], negative_prompt: str | None) -> list[str]:
         """Log one warning line per prompt (and for the negative prompt) that the text encoder would cut,
         if it can tell (:func:`cut_message`); returns the lines."""
@@ -495,6 +505,7 @@ class TextToVideoPipeline:
         seed: int | None = 1234,
         cfg_decay: bool = False,
         positive_suffix: str | None = None,
+        prompt_rewrite: str | None = None,
         crop_540x960: bool = False,
         official_noise: bool = False,
         official_numerics: bool = False,
@@ -507,9 +518,11 @@ class TextToVideoPipeline:
         Unset arguments take the model's defaults (``self.defaults``; official: 204×544×992, 50 steps,
         CFG 9, shift 13, the §4.1 positive suffix and negative prompt). ``cfg`` is a scalar or a per-step
         list; ``cfg=1`` disables guidance (one DiT pass per step). ``seed`` fixes the initial noise on any
-        device. Parity-only switches: ``official_noise`` (the official unseeded bf16 noise, same for every
-        seed) and ``official_numerics`` (bf16 CFG combine and bf16 post-processing).
+        device. ``prompt_rewrite`` names a :mod:`stepvid.prompt_rewrite` rewriter (default: the model's).
+        Parity-only switches: ``official_noise`` (the official unseeded bf16 noise, same for every seed) and
+        ``official_numerics`` (bf16 CFG combine and bf16 post-processing).
         """
+        prompt = self.rewrite(prompt, prompt_rewrite).text
         r = self._settings([prompt], num_frames, height, width, steps, cfg, shift, cfg_decay,
                            positive_suffix, negative_prompt)
         if crop_540x960 and min(r.height, r.width) < 540:
@@ -549,6 +562,7 @@ class TextToVideoPipeline:
         shift: float | None = None,
         cfg_decay: bool = False,
         positive_suffix: str | None = None,
+        prompt_rewrite: str | None = None,
         vae_tile_size: int | None = None,
         decode_batch_size: int | None = 1,
         progress: bool = False,
@@ -559,7 +573,7 @@ class TextToVideoPipeline:
         in ``__call__``; the VAE decodes ``decode_batch_size`` videos at a time (default 1: ``__call__``'s
         peak memory; None: all at once).
         The parity-only switches of ``__call__`` (official noise/numerics, crop) are single-video only."""
-        prompts, seeds = list(prompts), list(seeds)
+        prompts, seeds = [self.rewrite(p, prompt_rewrite).text for p in prompts], list(seeds)
         if not prompts or len(prompts) != len(seeds):
             raise ValueError(f"need one seed per prompt; got {len(prompts)} prompts and {len(seeds)} seeds")
         r = self._settings(prompts, num_frames, height, width, steps, cfg, shift, cfg_decay,

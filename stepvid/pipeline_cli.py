@@ -90,6 +90,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="text appended to the prompt (default: the model's; official: the magic words; '' for none)",
     )
     g.add_argument(
+        "--prompt-rewrite",
+        choices=["none", "world"],
+        default=None,
+        help="restate the prompt in the words the model was trained on: world = the synthetic world's parser "
+        "and caption templates (what a prompt it cannot read keeps as written, saying why); none = as "
+        "written (default: the model's; the bundled model: world, released models: none)",
+    )
+    g.add_argument(
         "--device", default=None, help="cpu, cuda or cuda:N (default: cuda if available, else cpu)"
     )
     g.add_argument(
@@ -325,9 +333,12 @@ def _run_generation(
         f"estimated peak memory {format_bytes(need)}",
         file=sys.stderr,
     )
+    rewrite = pipe.rewrite(args.prompt, args.prompt_rewrite)
+    if rewrite.message():
+        print(rewrite.message(), file=sys.stderr)
     t1 = time.perf_counter()
     frames = pipe(
-        args.prompt,
+        rewrite.text,
         args.negative,
         num_frames=run.frames,
         height=run.height,
@@ -338,6 +349,7 @@ def _run_generation(
         seed=args.seed,
         cfg_decay=args.cfg_decay,
         positive_suffix=args.positive_suffix,
+        prompt_rewrite="none",  # done above
         crop_540x960=args.crop_540x960,
         official_noise=args.official_noise,
         official_numerics=args.official_numerics,

@@ -242,7 +242,7 @@ def test_lines_train_side_by_side_continue_and_score_on_cpu(tmp_path):
     stage = {"height": 32, "width": 32, "frames": 17, "samples": 8, "steps": 3, "batch_size": 4, "compile": "false"}
     env = dict(os.environ, GPUS="0", LINES_DIR=str(tmp_path / "lines"),
                RUN_ARGS=" ".join(f"--set dit.stages.2.{k}={v}" for k, v in stage.items()) + " --set dit.warmup_steps=1",
-               ADH_ARGS="--steps 2 --objects 1 --frames 17 --batch 2")
+               ADH_ARGS="--steps 2 --objects 1 --frames 17 --height 32 --width 32 --batch 2")
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"done": [], "reports": {}}))
 
@@ -287,7 +287,7 @@ def test_vae_lines_fine_tune_the_whole_vae_and_score_it_on_cpu(tmp_path):
     repo = RECIPE.parents[1]
     sets = {"target.height": 32, "target.width": 32, "vae.clips": 2, "vae.images": 2, "vae.batch_size": 1,
             "vae.image_batch_size": 1, "vae.eval_clips": 1, "vae.steps": 2, "vae.warmup": 1}
-    env = dict(os.environ, GPUS="0", KIND="vae", PSNR_CLIPS="1", LINES_DIR=str(tmp_path / "lines"),
+    env = dict(os.environ, GPUS="0", KIND="vae", PSNR_CLIPS="1", PSNR_SIZE="32 32 17", LINES_DIR=str(tmp_path / "lines"),
                RUN_ARGS=" ".join(f"--set {k}={v}" for k, v in sets.items()))
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"done": ["vae", "text"], "reports": {}}))
@@ -307,7 +307,7 @@ def test_vae_lines_fine_tune_the_whole_vae_and_score_it_on_cpu(tmp_path):
     with tarfile.open(fileobj=io.BytesIO(b"".join(p.read_bytes() for p in parts))) as tar:
         assert tar.extractfile("vae/vae_v2.safetensors").read() == new
     summary = (tmp_path / "o1" / "summary.txt").read_text()
-    assert '"latent_drift"' in summary and "VAE PSNR on 1 other held-out 192x192x34 clips:" in summary, summary
+    assert '"latent_drift"' in summary and "VAE PSNR on 1 other held-out 32x32x17 clips:" in summary, summary
     r = lines(tmp_path / "o2", "anc=--set vae.anchor_weight=1")
     assert r.returncode == 0 and "anc: continuing its own vae (2 steps in its last call)" in r.stdout, r.stdout
 
@@ -323,7 +323,7 @@ def test_vae_lines_fine_tune_the_whole_vae_and_score_it_on_cpu(tmp_path):
         shutil.copy(state, dit / "state.json")
     stage = {"height": 32, "width": 32, "frames": 17, "samples": 4, "steps": 2, "batch_size": 2, "compile": "false"}
     env.update(KIND="dit", RUN_ARGS=" ".join(f"--set dit.stages.2.{k}={v}" for k, v in stage.items()),
-               ADH_ARGS="--steps 1 --objects 1 --frames 17 --batch 2")
+               ADH_ARGS="--steps 1 --objects 1 --frames 17 --height 32 --width 32 --batch 2")
     r = lines(tmp_path / "o3", "d=--set seed=1", "e=--set seed=2")
     assert r.returncode == 0, r.stdout + r.stderr
     assert (dit / "vae" / "vae_v2.safetensors").read_bytes() == new  # what it trained on

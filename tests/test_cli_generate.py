@@ -258,6 +258,40 @@ def test_existing_output_is_replaced_and_said_so(small_dir, tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]  # no temporary file left
 
 
+def test_prompt_rewrite_is_reported_and_can_be_switched_off(small_dir, tmp_path, capsys, monkeypatch):
+    """A model folder naming the world rewriter gets the template caption, and stderr says so; a prompt it
+    cannot read is kept with the reason; --prompt-rewrite none passes the prompt as written, silently."""
+    import json
+    import shutil
+
+    from stepvid.pipeline import TextToVideoPipeline
+
+    folder = shutil.copytree(small_dir, tmp_path / "model")
+    spec = json.loads((folder / "stepvid.json").read_text())
+    spec["defaults"]["prompt_rewrite"] = "world"
+    (folder / "stepvid.json").write_text(json.dumps(spec))
+
+    class Encoded(Exception):  # stop once the prompt is encoded: what the encoder got is the point
+        pass
+
+    def encode_prompt(self, prompt, negative, guided):
+        raise Encoded(prompt)
+
+    monkeypatch.setattr(TextToVideoPipeline, "encode_prompt", encode_prompt)
+    natural, template = "watch as a green triangle slowly slides left", "A green triangle moves slowly to the left."
+    for prompt, flags, said, encoded in [
+        (natural, [], f"prompt rewritten for this model (world rewriter): {template!r}", template),
+        ("a red thing moves right", [], "prompt kept as written (the world rewriter cannot restate it: an object's shape is not stated)",
+         "a red thing moves right"),
+        (natural, ["--prompt-rewrite", "none"], None, natural),
+    ]:
+        with pytest.raises(Encoded) as got:
+            main(["generate", prompt, "--model", str(folder), "-o", str(tmp_path / "a.mp4"), *flags])
+        err = capsys.readouterr().err
+        assert (said in err) if said else ("rewriter" not in err), (prompt, flags, err)
+        assert got.value.args == (encoded,)
+
+
 def test_sizes_that_cannot_fit_are_refused_with_the_numbers(small_dir, tmp_path, capsys, monkeypatch, no_loading):
     import re
 

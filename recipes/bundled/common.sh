@@ -7,12 +7,13 @@ CPUS=$(nproc)
 
 # adherence MODEL TAG N "SEEDS" DIR SHARDS JUDGE_WORKERS [args...]: shard files go to SHARDS, merged into
 # DIR/TAG.jsonl (one file: a device call returns at most 8); prints the table. Waits for every background job.
-# Each shard is killed after ADH_TIMEOUT seconds (default 800 / GPUs: a hung judge must not eat the call).
+# The model is scored on prompts as written (--prompt-rewrite none): the recipe measures the model, not the
+# shipped world rewriter in front of it. Each shard is killed after ADH_TIMEOUT seconds (default 800 / GPUs: a hung judge must not eat the call).
 adherence() {
   local model=$1 tag=$2 n=$3 seeds=$4 dir=$5 shards=$6 jw=$7 limit=${ADH_TIMEOUT:-$(( 800 / G ))}; shift 7
   for ((i = 0; i < G; i++)); do
     CUDA_VISIBLE_DEVICES=$i timeout "$limit" python benchmarks/bundled_adherence.py --model "$model" --device "$DEV" \
-      --n "$n" --seeds $seeds --shard "$i/$G" --judge-workers "$jw" "$@" \
+      --n "$n" --seeds $seeds --shard "$i/$G" --judge-workers "$jw" --prompt-rewrite none "$@" \
       --out "$shards/$tag-$i.jsonl" > "$shards/$tag-$i.log" 2>&1 &
   done
   wait

@@ -20,7 +20,7 @@
 #
 # KIND=vae: VAE lines instead (`run.py --phase vae --redo vae` on a copy of stepvid/bundled's VAE and text encoder,
 # e.g. a full fine-tune with `--set vae.anchor_weight=1`); scored by the VAE's PSNR on the benchmark's other
-# held-out clips (PSNR_CLIPS, default 32; N and SEEDS unused); artifacts-NAME.tar.NN = the line's vae/ and state.json. PACK=0: return no
+# held-out clips (PSNR_CLIPS, default 32, of PSNR_SIZE "H W FRAMES", default "192 192 34"; N and SEEDS unused); artifacts-NAME.tar.NN = the line's vae/ and state.json. PACK=0: return no
 # weights (the lines stay in LINES_DIR). GPU0=K: line i uses GPU (K + i) mod G, so a DiT and a VAE lines.sh can
 # share one machine (`GPU0=2 KIND=vae bash lines.sh $OUT/vae ... & bash lines.sh $OUT ...; wait`). A DiT line
 # continues on another VAE when its work/vae and work/bundled/vae hold another vae_v2.safetensors (e.g. a VAE
@@ -66,12 +66,13 @@ line() {  # line INDEX NAME ARGS...
   if [[ $KIND == vae ]]; then
     CUDA_VISIBLE_DEVICES=$gpu python -c "import sys; from pathlib import Path; sys.path.insert(0, 'benchmarks')
 from bundled_adherence import vae_psnr
-n = int(sys.argv[3]); print(f'VAE PSNR on {n} other held-out 192x192x34 clips: {vae_psnr(Path(sys.argv[1]), n, 192, 192, 34, sys.argv[2]):.2f} dB')" \
-      "$work" "$dev" "${PSNR_CLIPS:-32}" > "$TMP/$name-adh.log" 2>&1 || { echo "$name: scoring failed"; tail -n 20 "$TMP/$name-adh.log"; return 1; }
+n, (h, w, f) = int(sys.argv[3]), map(int, sys.argv[4].split())
+print(f'VAE PSNR on {n} other held-out {h}x{w}x{f} clips: {vae_psnr(Path(sys.argv[1]), n, h, w, f, sys.argv[2]):.2f} dB')" \
+      "$work" "$dev" "${PSNR_CLIPS:-32}" "${PSNR_SIZE:-192 192 34}" > "$TMP/$name-adh.log" 2>&1 || { echo "$name: scoring failed"; tail -n 20 "$TMP/$name-adh.log"; return 1; }
     return 0
   fi
   CUDA_VISIBLE_DEVICES=$gpu timeout "${ADH_TIMEOUT:-400}" python benchmarks/bundled_adherence.py \
-    --model "$work/bundled" --device "$dev" --n "$N" --seeds $SEEDS --judge-workers "$W" \
+    --model "$work/bundled" --device "$dev" --n "$N" --seeds $SEEDS --judge-workers "$W" --prompt-rewrite none \
     ${ADH_ARGS:-} --out "$OUT/$name-adh.jsonl" > "$TMP/$name-adh.log" 2>&1 || { echo "$name: scoring failed"; tail -n 20 "$TMP/$name-adh.log"; return 1; }
 }
 

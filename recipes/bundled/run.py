@@ -520,7 +520,8 @@ def phase_export(cfg: dict, work: Path) -> dict:
             "text_encoder": {"class": "stepvid.models.text.small:SmallBilingualEncoder", "path": "text_encoder"},
             "defaults": {"num_frames": t["frames"], "height": t["height"], "width": t["width"],
                          "steps": g["steps"], "cfg": g["cfg"], "shift": g["shift"], "fps": t["fps"],
-                         "positive_suffix": g["positive_suffix"], "negative_prompt": g["negative_prompt"]}}
+                         "positive_suffix": g["positive_suffix"], "negative_prompt": g["negative_prompt"],
+                         "prompt_rewrite": g.get("prompt_rewrite", "none")}}
     (out / "stepvid.json").write_text(json.dumps(desc, indent=1, ensure_ascii=False))
     (out / "MODEL_CARD.md").write_text(model_card(cfg, State(work).data["reports"], dit))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())

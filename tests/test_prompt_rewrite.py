@@ -1,0 +1,108 @@
+"""stepvid/prompt_rewrite.py: natural prompts restated in the training captions' words, nothing invented or lost;
+prompts the parser cannot read pass through with the reason; the model folder names its rewriter."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from stepvid.model_folder import GenerationDefaults
+from stepvid.prompt_rewrite import REWRITERS, prompt_language, rewrite_prompt
+from stepvid.world.parser import parse_prompt
+from stepvid.world.phrasing import natural_caption
+from stepvid.world.scene import sample_scene
+
+# Natural prompt -> the template caption a person can check by reading both (written out by hand).
+CASES = [
+    ("watch as a green triangle slowly slides to the left", "A green triangle moves slowly to the left."),
+    ("hey can you make me a vid of 2 blue squares zooming up on a black background pls",
+     "Two blue squares move quickly upwards on a black background."),
+    ("Please show a yellow block, which is proceeding from the right to the left slowly",
+     "A yellow square moves slowly to the left."),
+    ("一个红色的圆向右移动", "一个红色的圆形向右移动。"),
+    ("一颗黄色的星星缓缓向上移动，背景是白色的", "在白色背景上，一个黄色的星形缓慢地向上移动。"),
+]
+
+
+@pytest.mark.parametrize(("prompt", "expected"), CASES)
+def test_natural_prompt_becomes_the_template_caption(prompt, expected):
+    rw = rewrite_prompt(prompt, "world")
+    assert (rw.text, rw.reason, rw.changed) == (expected, None, True)
+    assert rw.message() == f"prompt rewritten for this model (world rewriter): {expected!r}"
+
+
+@pytest.mark.parametrize("split", ["train", "heldout"])
+def test_rewrite_states_exactly_the_request_the_grammar_wrote(split):
+    """For grammar-made natural captions (whose request is known without the parser), the rewritten text
+    states that request, in the caption's language: nothing dropped, nothing added."""
+    rewritten = kept = 0
+    for i in range(60):
+        rng = np.random.default_rng([7, i])
+        spec = sample_scene(rng, split, num_objects=1 + i % 3)
+        for lang in ("en", "zh", "mix"):
+            prompt, request = natural_caption(spec, lang, np.random.default_rng([7, i, len(lang)]), split=split)
+            rw = rewrite_prompt(prompt, "world")
+            if rw.reason is not None:  # a refusal keeps the prompt (a typo one edit from two words, ...)
+                assert rw.text == prompt
+                kept += 1
+                continue
+            rewritten += 1
+            assert parse_prompt(rw.text) == request, (prompt, rw.text)
+            assert prompt_language(rw.text) == prompt_language(prompt)
+    assert rewritten >= 0.97 * (rewritten + kept)
+
+
+@pytest.mark.parametrize(("prompt", "reason"), [
+    ("a red thing moves right", "an object's shape is not stated"),
+    ("a red circle at the top", "position 'at the top' is not judged"),
+    ("🚀 a purple rocket", "unknown shape 'rocket'"),
+])
+def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
+    rw = rewrite_prompt(prompt, "world")
+    assert rw.text == prompt and not rw.changed
+    assert reason in rw.reason and reason in rw.message()
+
+
+def test_none_rewriter_and_unknown_names():
+    assert REWRITERS == ("none", "world")
+    rw = rewrite_prompt("watch as a green triangle slides left", "none")
+    assert (rw.text, rw.reason, rw.message()) == ("watch as a green triangle slides left", None, None)
+    with pytest.raises(ValueError, match=r"unknown prompt rewriter 'llm'; valid: \['none', 'world'\]"):
+        rewrite_prompt("a red circle", "llm")
+    with pytest.raises(ValueError, match=r"stepvid.json: prompt_rewrite: unknown prompt rewriter 'gpt'"):
+        GenerationDefaults.from_dict({"prompt_rewrite": "gpt"}, "stepvid.json")
+    with pytest.raises(ValueError, match="prompt_rewrite must be a string"):
+        GenerationDefaults.from_dict({"prompt_rewrite": 1}, "stepvid.json")
+    assert GenerationDefaults().prompt_rewrite == "none"  # released models: prompts as written
+
+
+def test_bundled_model_folder_names_the_world_rewriter():
+    from stepvid.pipeline_cli import bundled_model_dir
+
+    folder = bundled_model_dir()
+    if folder is None:
+        pytest.skip("this install has no bundled model")
+    defaults = json.loads((folder / "stepvid.json").read_text())["defaults"]
+    assert GenerationDefaults.from_dict(defaults).prompt_rewrite == "world"
+
+
+def test_pipeline_rewrites_before_encoding(tmp_path, monkeypatch):
+    """The text encoder receives the rewrite (the model's default rewriter, or the one asked for); a prompt the
+    rewriter cannot read reaches it as written; the rest of generation is untouched."""
+    from stepvid.pipeline import TextToVideoPipeline
+    from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
+
+    defaults = {"num_frames": 1, "height": 32, "width": 32, "steps": 1, "cfg": 3.0, "shift": 5.0,
+                "positive_suffix": "", "negative_prompt": "", "prompt_rewrite": "world"}
+    pipe = TextToVideoPipeline.from_pretrained(write_tiny_small_model(tmp_path, seed=0, defaults=defaults))
+    seen: list[list[str]] = []
+    encode = pipe.text_encoder.encode
+    monkeypatch.setattr(pipe.text_encoder, "encode", lambda texts, **kw: seen.append(list(texts)) or encode(texts, **kw))
+    prompt, template = "watch as a green triangle slowly slides to the left", "A green triangle moves slowly to the left."
+    video = pipe(prompt, seed=3, progress=False)
+    pipe(prompt, seed=3, prompt_rewrite="none", progress=False)
+    pipe.generate_batch([prompt, "a red thing moves right"], [3, 4])
+    assert seen == [[template, ""], [prompt, ""], [template, "a red thing moves right", ""]]  # + the negative
+    assert np.array_equal(video, pipe(template, seed=3, prompt_rewrite="none", progress=False))

@@ -35,18 +35,44 @@ def test_bundled_defaults_meet_the_clip_spec(pipe):
     assert d.num_frames / d.fps >= 2.0 and d.fps >= 12 and min(d.height, d.width) >= 192
 
 
-def test_generated_clip_scores_above_chance(pipe):
+# Fixed prompts at the model's defaults, seed 0: the world's template wording and two held-out natural phrasings
+# (a filler frame + "slides" + "slowly"; Chinese 越变越大 without a measure word). Measured with the run-10 model
+# (docs/benchmarks.md): all three pass on CPU and GPU. Generated once, in one batch, as written: the model's own
+# reading, not the world prompt rewriter's template (tests/test_prompt_rewrite.py covers that).
+BAND_PROMPTS = ["a red circle moving to the right", "watch as a green triangle slowly slides to the left",
+                "一个粉色的圆越变越大"]
+
+
+@pytest.fixture(scope="module")
+def band_videos(pipe):
+    return pipe.generate_batch(BAND_PROMPTS, [0] * len(BAND_PROMPTS), prompt_rewrite="none")
+
+
+def test_generated_clip_scores_above_chance(pipe, band_videos):
     """Each prompt's own video scores higher under the judge than the other prompt's video (chance level:
     a video made for a different prompt), by a clear margin on average. Two languages, contrasting colour,
     shape and motion; the model's default clip length (what users get). A broken or random model scores ~0
     on its own prompts (wrong colour)."""
     from stepvid.world import judge
 
-    prompts = ["a red circle moving to the right", "一个蓝色的正方形向上移动"]
+    prompts, videos = [BAND_PROMPTS[0], BAND_PROMPTS[2]], [band_videos[0], band_videos[2]]
     n = pipe.defaults.num_frames
-    videos = [pipe(p, seed=0, progress=False) for p in prompts]
     assert all(v.shape[0] == n and v.dtype == np.uint8 for v in videos)
     score = [[judge(v, prompt=p).score for v in videos] for p in prompts]  # score[prompt][video]
     assert score[0][0] > score[0][1] and score[1][1] > score[1][0], score
     own, other = (score[0][0] + score[1][1]) / 2, (score[0][1] + score[1][0]) / 2
     assert own - other >= 0.2, score
+
+
+def test_fixed_seed_regression_band(band_videos):
+    """The shipped model still follows these prompts (seed 0): at least 2 of 3 pass every judged attribute and
+    the mean attribute score is >= 0.9 (all three passed when the model shipped; one may flip on another
+    machine's arithmetic). A model that lost the natural phrasings (e.g. an [UNK]-mapping tokenizer) or its
+    template skill fails it; it is a guard on the published adherence figures, not a measurement of them."""
+    from stepvid.world import judge
+
+    res = [judge(v, prompt=p) for p, v in zip(BAND_PROMPTS, band_videos)]
+    passed = sum(r.passed for r in res)
+    mean = sum(r.score for r in res) / len(res)
+    detail = {p: (r.passed, round(r.score, 3)) for p, r in zip(BAND_PROMPTS, res)}
+    assert passed >= 2 and mean >= 0.9, detail

@@ -188,6 +188,18 @@ def test_code_switched(prompt, want):
     assert parse_prompt(prompt) == want
 
 
+@pytest.mark.parametrize("prompt", [
+    "a red circle slides\x07 left",  # a control character
+    "a red circle\u200bslides left",  # zero-width space as the only separator
+    "\ufeffa red circle slides left",  # byte-order mark from a pasted file
+    "a red cir\u00adcle slides left",  # soft hyphen inside a word
+    "a red circle \u200eslides\u200f left",  # direction marks
+    "a red circle\tslides\r\nleft",  # tabs and line breaks
+])
+def test_invisible_characters_are_read_past(prompt):
+    assert parse_prompt(prompt) == R(G(1, "red", "circle", motion="left"))
+
+
 def test_typos_are_corrected_and_reported():
     p = parse_prompt_verbose("a red cirlce moves to the rigth")
     assert p.request == R(G(1, "red", "circle", motion="right"))

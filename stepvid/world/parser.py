@@ -86,7 +86,17 @@ def _decoration(c: str) -> bool:
     return unicodedata.category(c) in ("So", "Sk", "Cs") or c in _EMOJI_JOINERS or 0x1F3FB <= ord(c) <= 0x1F3FF
 
 
+def _invisible(c: str) -> str:
+    """Control and format characters pasted along with text (bell, BOM, zero-width space, soft hyphen,
+    direction marks): controls and the zero-width space separate words, other format characters vanish."""
+    cat = unicodedata.category(c)
+    if cat == "Cc" or c == "\u200b":
+        return " "
+    return "" if cat == "Cf" and c not in _EMOJI_JOINERS else c
+
+
 def _normalise(text: str, ignored: list[str]) -> str:
+    text = "".join(_invisible(c) for c in text)
     text = _ARROW.sub(" moves to ", text.replace("°", " degrees "))
     deco = "".join(c for c in text if _decoration(c))
     if deco:

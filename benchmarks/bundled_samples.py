@@ -1,6 +1,7 @@
 """Sample sheet of the bundled model for the README: real outputs for English and Chinese prompts, judged.
 
-Generates each prompt with the model's defaults (one seed), writes a contact sheet PNG (caption strip above each
+Generates each prompt with the model's defaults (one seed; the bundled model's default world prompt rewriter
+included, as `stepvid generate` runs it: the caption shows what the user typed), writes a contact sheet PNG (caption strip above each
 row: the prompt and the judge's verdict per attribute) and an animated GIF of all clips side by side, and prints
 a table. Chinese captions need a CJK font: set ``STEPVID_FONT`` (e.g. WenQuanYi Micro Hei from the Debian
 package fonts-wqy-microhei); without it they are printed instead of drawn.
@@ -20,13 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-PROMPTS = [
+PROMPTS = [  # the world's own wording, then prompts as people type them
     "a red circle moves to the right",
     "一个红色的圆向右移动",
-    "a blue square moves down",
-    "一个绿色的三角形向左移动",
-    "a yellow star moves up",
     "一个紫色的菱形变大",
+    "watch as a green triangle slowly slides to the left",
+    "hey, can you make two blue squares zoom up on a black background?",
+    "一颗黄色的星星缓缓向上移动",
 ]
 
 

@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
+from stepvid.prompt_rewrite import REWRITERS
 from stepvid.world import caption, judge, render_video, sample_scene
 
 
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="clip length in frames (default: the model's; e.g. 17 to check shorter clips)")
     ap.add_argument("--height", type=int, default=None, help="clip height (default: the model's; a multiple of 16)")
     ap.add_argument("--width", type=int, default=None, help="clip width (default: the model's; a multiple of 16)")
-    ap.add_argument("--prompt-rewrite", choices=["none", "world"], default=None,
+    ap.add_argument("--prompt-rewrite", choices=REWRITERS, default=None,
                     help="prompt rewriter before the text encoder (default: the model's; the bundled model: world)")
     ap.add_argument("--device", default="cpu", help="e.g. cuda, cuda:1 (or set CUDA_VISIBLE_DEVICES)")
     ap.add_argument("--batch", type=int, default=32, help="videos generated together (DiT batch x2 with CFG)")

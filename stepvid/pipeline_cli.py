@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from stepvid.prompt_rewrite import REWRITERS
+
 __all__ = ["bundled_model_dir", "check_output_path", "inspect_preset", "register"]
 
 _RANDOM_TINY_DEFAULTS = {"num_frames": 17, "height": 64, "width": 64, "steps": 10, "cfg": 5.0, "shift": 7.0}
@@ -91,7 +93,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     g.add_argument(
         "--prompt-rewrite",
-        choices=["none", "world"],
+        choices=REWRITERS,
         default=None,
         help="restate the prompt in the words the model was trained on: world = the synthetic world's parser "
         "and caption templates (what a prompt it cannot read keeps as written, saying why); none = as "
@@ -334,8 +336,9 @@ def _run_generation(
         file=sys.stderr,
     )
     rewrite = pipe.rewrite(args.prompt, args.prompt_rewrite)
-    if rewrite.message():
-        print(rewrite.message(), file=sys.stderr)
+    said = rewrite.message()
+    if said:
+        print(said, file=sys.stderr)
     t1 = time.perf_counter()
     frames = pipe(
         rewrite.text,

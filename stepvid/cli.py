@@ -19,6 +19,7 @@ _ROOMS: list[str] = [
     "stepvid.world.cli",  # world make|judge|sheet|raw
     "stepvid.train.cli",  # train vae|dit|cache
     "stepvid.data.cli",  # curate
+    "stepvid.dpo.cli",  # dpo pairs
 ]
 
 

@@ -573,6 +573,35 @@ class TextToVideoPipeline:
         in ``__call__``; the VAE decodes ``decode_batch_size`` videos at a time (default 1: ``__call__``'s
         peak memory; None: all at once).
         The parity-only switches of ``__call__`` (official noise/numerics, crop) are single-video only."""
+        latents = self.sample_latents(
+            prompts, seeds, negative_prompt, num_frames=num_frames, height=height, width=width, steps=steps,
+            cfg=cfg, shift=shift, cfg_decay=cfg_decay, positive_suffix=positive_suffix,
+            prompt_rewrite=prompt_rewrite, progress=progress,
+        )
+        video = self.decode_batch(
+            latents, tile_size=vae_tile_size, progress=progress, batch_size=decode_batch_size
+        )
+        return [postprocess_video(v.float()) for v in video]
+
+    def sample_latents(
+        self,
+        prompts: Sequence[str],
+        seeds: Sequence[int],
+        negative_prompt: str | None = None,
+        *,
+        num_frames: int | None = None,
+        height: int | None = None,
+        width: int | None = None,
+        steps: int | None = None,
+        cfg: float | Sequence[float] | None = None,
+        shift: float | None = None,
+        cfg_decay: bool = False,
+        positive_suffix: str | None = None,
+        prompt_rewrite: str | None = None,
+        progress: bool = False,
+    ) -> torch.Tensor:
+        """The denoised latents [B, F_lat, C, h, w] (fp32, on ``device``) of :meth:`generate_batch`'s videos,
+        before the VAE: what preference data (Video-DPO pairs) and latent caches store."""
         prompts, seeds = [self.rewrite(p, prompt_rewrite).text for p in prompts], list(seeds)
         if not prompts or len(prompts) != len(seeds):
             raise ValueError(f"need one seed per prompt; got {len(prompts)} prompts and {len(seeds)} seeds")
@@ -581,14 +610,10 @@ class TextToVideoPipeline:
         self.warn_if_cut([p + r.suffix for p in prompts], r.negative if r.guided else None)
         emb = self.encode_prompts([p + r.suffix for p in prompts], r.negative, r.guided)
         latents = torch.cat([self.prepare_latents(r.num_frames, r.height, r.width, s) for s in seeds])
-        latents = self.denoise(
+        return self.denoise(
             latents, emb, r.steps, r.cfg if r.guided else None, r.shift, cfg_decay=cfg_decay,
             progress=progress,
         )
-        video = self.decode_batch(
-            latents, tile_size=vae_tile_size, progress=progress, batch_size=decode_batch_size
-        )
-        return [postprocess_video(v.float()) for v in video]
 
     def _settings(
         self,

@@ -353,3 +353,23 @@ def test_bad_inputs_raise_clear_errors(small_cfg):
         model(**{**x, "encoder_hidden_states_2": torch.randn(2, 77, 13)})
     with pytest.raises(ValueError, match="timestep"):
         model(**{**x, "timestep": torch.rand(3)})
+
+
+def test_initialize_weights_leaves_no_uninitialised_memory_after_meta_init():
+    """A DiT built on the meta device and materialised with ``to_empty`` (FSDP's path) is fully defined by
+    ``initialize_weights``: norms at 1, adaLN tables N(0, 1/d), zero-initialised outputs zero."""
+    from stepvid.models.dit import StepVideoDiT
+
+    with torch.device("meta"):
+        m = StepVideoDiT.from_preset("tiny")
+    m.to_empty(device="cpu")
+    for p in m.parameters():
+        p.data.fill_(float("nan"))  # what to_empty may leave behind
+    m.initialize_weights()
+    for name, p in m.named_parameters():
+        assert torch.isfinite(p).all(), name
+    blk = m.transformer_blocks[0]
+    assert torch.equal(blk.attn1.q_norm.weight, torch.ones_like(blk.attn1.q_norm.weight))
+    assert torch.equal(blk.norm1.weight, torch.ones_like(blk.norm1.weight))
+    d = blk.scale_shift_table.shape[-1]
+    assert abs(m.scale_shift_table.std().item() * d**0.5 - 1) < 0.25 and m.proj_out.weight.abs().max() == 0

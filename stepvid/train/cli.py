@@ -1,4 +1,4 @@
-"""``stepvid train vae|dit|cache|average``. Registration is cheap; handlers import torch lazily.
+"""``stepvid train vae|dit|cache|average|dpo``. Registration is cheap; handlers import torch lazily.
 
 Distributed runs use torchrun directly, e.g.
 ``torchrun --nnodes 2 --nproc-per-node 8 -m stepvid.cli train dit --config recipes/dit_t2v_cascade.yaml``.
@@ -66,6 +66,10 @@ def register(sub: Any) -> None:
     p.add_argument("--dtype", choices=["bf16", "fp32"], default="bf16", help="stored dtype (default: bf16)")
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
     p.set_defaults(func=_cmd_cache)
+
+    from stepvid.dpo.cli import add_train_dpo
+
+    add_train_dpo(tsub)
 
     p = tsub.add_parser("average", help="average weight files (report: SFT checkpoint averaging)")
     p.add_argument("checkpoints", nargs="+", help=".safetensors files or checkpoint/final folders")

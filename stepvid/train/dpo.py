@@ -25,9 +25,12 @@ def dpo_step_loss(
     tau: torch.Tensor,
     cond: tuple,
     beta: float,
+    sft_weight: float = 0.0,
 ) -> tuple[torch.Tensor, dict]:
     """Latents ``winner``/``loser`` [B, F, C, h, w], one ``noise`` and ``tau`` [B] for both; ``cond`` is the
-    rest of the model call (llm, clip, mask). Returns (loss, metrics incl. implicit accuracy and margin)."""
+    rest of the model call (llm, clip, mask). Returns (loss, metrics): the DPO loss (+ ``sft_weight`` x the
+    policy's velocity error on the winner, an optional anchor on the chosen samples), implicit reward accuracy
+    and margin, and the four mean velocity errors."""
     x = torch.cat([interpolate(noise, winner, tau), interpolate(noise, loser, tau)])
     t = torch.cat([tau, tau])
     c = tuple(torch.cat([a, a]) if isinstance(a, torch.Tensor) else a for a in cond)
@@ -36,4 +39,10 @@ def dpo_step_loss(
     with torch.no_grad():
         ref = per_sample_mse(reference(x, t, *c), target)
     b = winner.shape[0]
-    return dpo_loss(err[:b], err[b:], ref[:b], ref[b:], beta)
+    loss, metrics = dpo_loss(err[:b], err[b:], ref[:b], ref[b:], beta)
+    metrics = {"dpo_loss": loss.detach(), **metrics,
+               "err_chosen": err[:b].detach().mean(), "err_rejected": err[b:].detach().mean(),
+               "ref_err_chosen": ref[:b].mean(), "ref_err_rejected": ref[b:].mean()}
+    if sft_weight:
+        loss = loss + sft_weight * err[:b].mean()
+    return loss, metrics

@@ -8,13 +8,14 @@ Only LoRA parameters train; :func:`lora_state_dict` is what a LoRA checkpoint st
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["LoRALinear", "apply_lora", "lora_state_dict", "merge_lora", "unmerge_lora"]
+__all__ = ["LoRALinear", "apply_lora", "lora_disabled", "lora_state_dict", "merge_lora", "unmerge_lora"]
 
 
 class LoRALinear(nn.Linear):
@@ -32,6 +33,7 @@ class LoRALinear(nn.Linear):
         self.reset_lora()
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.merged = False
+        self.enabled = True
 
     @torch.no_grad()
     def reset_lora(self) -> None:
@@ -41,7 +43,7 @@ class LoRALinear(nn.Linear):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = F.linear(x, self.weight, self.bias)
-        if self.merged:
+        if self.merged or not self.enabled:
             return out
         a, b = self.lora_A.to(x.dtype), self.lora_B.to(x.dtype)
         return out + F.linear(F.linear(self.dropout(x), a), b) * self.scale
@@ -82,6 +84,22 @@ def apply_lora(
     if not wrapped:
         raise ValueError(f"lora: no nn.Linear matches targets {list(targets)}")
     return wrapped
+
+
+@contextmanager
+def lora_disabled(model: nn.Module) -> Iterator[None]:
+    """The base model inside the block: every unmerged adapter is skipped (Video-DPO's frozen reference
+    without a second copy of the weights)."""
+    mods = [m for m in model.modules() if isinstance(m, LoRALinear)]
+    for m in mods:
+        if m.merged:
+            raise ValueError("lora_disabled: unmerge the adapters first (merged weights include them)")
+        m.enabled = False
+    try:
+        yield
+    finally:
+        for m in mods:
+            m.enabled = True
 
 
 def lora_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:

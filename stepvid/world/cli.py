@@ -1,4 +1,5 @@
-"""`stepvid world make|judge|sheet|sample` (+ `raw` from raw.py): build world datasets, judge videos, look at clips."""
+"""`stepvid world make|judge|sheet|sample|prompts` (+ `raw` from raw.py): build world datasets and prompt sets,
+judge videos, look at clips."""
 
 from __future__ import annotations
 
@@ -70,6 +71,23 @@ def register(subparsers) -> None:
     q.add_argument("--lang", choices=("en", "zh"), default="en")
     q.add_argument("--style", choices=("short", "dense"), default="dense")
     q.set_defaults(func=_sample)
+
+    pr = sub.add_parser("prompts", help="write a JSONL prompt set (DPO/evaluation) with the request each prompt states",
+                        description="Write prompts for world scenes of a split, one row per scene and language:\n"
+                        '{"id", "prompt", "lang", "objects", "phrasing", "request"}; "request" is the partial spec\n'
+                        "the prompt states (stepvid world judge --spec).",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    pr.add_argument("--out", required=True, help="output .jsonl (written atomically)")
+    pr.add_argument("--n", type=int, default=100, help="scenes per object count")
+    pr.add_argument("--objects", type=int, nargs="+", default=[1, 2], metavar="K", help="object counts (1-3)")
+    pr.add_argument("--split", choices=("train", "heldout"), default="train",
+                    help="heldout = scenes with a held-out (colour, shape, motion) triple and held-out phrasings")
+    pr.add_argument("--phrasing", choices=("natural", "template", "mixed"), default="natural",
+                    help="people's phrasings, the world's caption templates, or both alternating")
+    pr.add_argument("--langs", nargs="+", default=["en", "zh"], metavar="LANG", help="en, zh (mix: natural only)")
+    pr.add_argument("--seed", type=int, default=0)
+    pr.add_argument("--style", choices=("short", "dense"), default="short", help="template caption style")
+    pr.set_defaults(func=_prompts)
 
     try:  # `stepvid world raw` (raw found-footage mode) lives in its own module
         from stepvid.world.raw import register_raw
@@ -240,4 +258,16 @@ def _sample(a: argparse.Namespace) -> int:
     for c in caps:
         print(c)
     print(f"wrote {a.output}")
+    return 0
+
+
+def _prompts(a: argparse.Namespace) -> int:
+    from stepvid.video import atomic_path
+    from stepvid.world.prompts import world_prompts
+
+    rows = world_prompts(a.n, a.objects, a.split, a.phrasing, a.langs, a.seed, a.style)  # ValueError: exit 2
+    with atomic_path(a.out) as tmp:
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"world prompts: {len(rows)} rows ({a.split}, {a.phrasing}), languages {', '.join(a.langs)}, "
+          f"objects {', '.join(map(str, a.objects))} -> {a.out}")
     return 0

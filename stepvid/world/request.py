@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, fields
 from stepvid.world.scene import BACKGROUNDS, COLORS, MOTIONS, SHAPES, SIZES, SPEED_MOTIONS, SPEEDS, ObjectSpec
 
 __all__ = ["MAX_OBJECTS", "CannotJudge", "GroupRequest", "Request", "describe_group", "normalize_groups",
-           "request_from_dict"]
+           "request_from_dict", "request_to_spec"]
 
 MAX_OBJECTS = 3  # the world's scenes hold 1-3 objects
 
@@ -175,3 +175,23 @@ def request_from_dict(d: dict) -> Request:
     except ValueError as exc:
         raise ValueError(f"spec: {exc}") from None
     return Request(groups, bg_color, bg_kind)
+
+
+def request_to_spec(req: Request) -> dict:
+    """The partial spec dict (format in the module docstring) of ``req``: what :func:`request_from_dict` reads back.
+
+    Every group is one entry of ``objects`` (with its ``count``); attributes that are None, and a background
+    that is not stated, are left out, so ``request_from_dict(request_to_spec(r)) == r`` for every normalized
+    request (what the parser, ``request_from_spec`` and ``natural_caption`` give). JSON-serialisable.
+    """
+    objects = []
+    for g in req.groups:
+        o = {"count": g.count}
+        o.update({k: v for k in _OBJECT_KEYS if (v := getattr(g, k)) is not None})
+        objects.append(o)
+    out: dict = {"objects": objects}
+    if req.bg_color is not None:
+        out["bg_color"] = req.bg_color
+    if req.bg_kind is not None:
+        out["bg_kind"] = req.bg_kind
+    return out

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Video-DPO on the bundled model (issue 19), one device call: train-split prompts (natural + template phrasing,
+# 1 and 2 objects, EN/ZH) -> K candidates each from the shipped model, ranked by the world judge -> pairs ->
+# one DPO run per VARIANT -> held-out adherence of each result (and of the starting model) on the quick seed.
+#
+#   bash recipes/bundled/dpo.sh OUT N_SCENES CANDIDATES PAIR_SECONDS QUICK_N QUICK_SEED VARIANT...
+#
+# VARIANT = name:arguments of `stepvid train dpo`, e.g. "b1k:--beta 1000 --lr 3e-5 --steps 300"; an ONLINE
+# placeholder in the arguments becomes the online prompt file (train scenes the offline pairs do not use), REWARD
+# the reward model trained on the offline pairs (`stepvid dpo reward`, its validation accuracy in reward.json).
+# PAIR_SECONDS bounds pair generation (it is resumable: a cut run keeps every finished prompt; prompts are
+# shuffled so a cut keeps the mix). Results in OUT: rows.tar (prompts, candidates/pair rows, metrics, adherence
+# rows), and each variant's DiT shards (transformer-NAME.tar.NN parts). INIT (env): the starting model
+# (default stepvid/bundled). BASE=0 skips scoring the starting model (scored last). ONLINE_FRAC: the share of
+# the prompts kept for the online loop (default 0.25).
+set -euo pipefail
+OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
+. recipes/bundled/common.sh
+INIT=${INIT:-stepvid/bundled}
+W=$(mktemp -d)
+JW=$(( CPUS - 1 ))
+t0=$(date +%s)
+stamp() { echo "[$(( $(date +%s) - t0 )) s] $*"; }
+
+python -m stepvid.cli world prompts --out "$W/all.jsonl" --split train --phrasing mixed --objects 1 2 --n "$N" --seed 7
+python - "$W/all.jsonl" "$W/prompts.jsonl" "$W/online.jsonl" "${ONLINE_FRAC:-0.25}" <<'EOF'
+import random, sys
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()
+random.Random(0).shuffle(rows)
+cut = round(len(rows) * (1 - float(sys.argv[4])))  # the first part offline, the rest for the online loop
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(rows[:cut]) + "\n")
+open(sys.argv[3], "w", encoding="utf-8").write("\n".join(rows[cut:]) + "\n")
+EOF
+stamp "prompts: $(wc -l < "$W/prompts.jsonl") offline, $(wc -l < "$W/online.jsonl") online"
+timeout "$PAIR_S" python -m stepvid.cli dpo pairs --model "$INIT" --prompts "$W/prompts.jsonl" --out "$W/pairs" \
+  --seeds "$K" --batch 64 --decode-batch 16 --judge-workers "$JW" --device "$DEV" 2>&1 | grep -v "it/s\]" \
+  || stamp "pair generation stopped at its ${PAIR_S} s limit (the finished prompts are kept)"
+stamp "pairs: $(cat "$W"/pairs/pairs-*.jsonl | wc -l) from $(cat "$W"/pairs/candidates-*.jsonl | wc -l) prompts"
+mkdir -p "$W/rows"
+cp "$W"/pairs/*.jsonl "$W"/pairs/settings.json "$W/prompts.jsonl" "$W/online.jsonl" "$W/rows/"
+save() { tar cf "$OUT/rows.tar" -C "$W" rows; }  # after every phase: a call cut short still returns its rows
+save
+python -m stepvid.cli dpo reward --model "$INIT" --pairs "$W/pairs" --out "$W/reward" --device "$DEV" 2>&1 | tail -n 1
+cp "$W/reward/reward.json" "$W/rows/"
+save
+
+score() {  # MODEL TAG: natural (held-out phrasing families) and template prompts, held-out scenes, seed QSEED
+  adherence "$1" "nat-$2" "$QN" "$QSEED" "$W/rows" "$W" "$JW" --phrasing natural | tail -n 6
+  adherence "$1" "tpl-$2" "$(( QN / 2 ))" "$QSEED" "$W/rows" "$W" "$JW" | tail -n 6
+}
+for V in "$@"; do
+  name=${V%%:*}; args=${V#*:}; args=${args//ONLINE/$W/online.jsonl}; args=${args//REWARD/$W/reward}
+  stamp "variant $name: $args"
+  python -m stepvid.cli train dpo --init "$INIT" --pairs "$W/pairs" --run-dir "$W/run-$name" --out "$W/m-$name" \
+    --batch-size 32 --log-every 25 --checkpoint-every 1000 --judge-workers "$JW" $args 2>&1 | grep -v "step/s\]" | tail -n 4
+  cp "$W/run-$name/metrics.jsonl" "$W/rows/metrics-$name.jsonl"
+  for f in "$W/run-$name"/online/*.jsonl; do if [[ -f $f ]]; then cp "$f" "$W/rows/online-$name-$(basename "$f")"; fi; done
+  save
+  score "$W/m-$name" "$name"
+  save
+  (cd "$W/m-$name" && tar cf "$W/t-$name.tar" transformer dpo.json && split -b 15m -d "$W/t-$name.tar" "$OUT/transformer-$name.tar.")
+done
+# The starting model last (a call cut short keeps the variants' scores); BASE=0 skips it.
+if [[ ${BASE:-1} == 1 ]]; then stamp "scoring the starting model"; score "$INIT" base; save; fi
+stamp "done"

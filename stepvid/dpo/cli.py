@@ -1,0 +1,219 @@
+"""``stepvid dpo pairs``: Video-DPO preference pairs from a model's own samples (``stepvid train dpo`` trains on
+them; it is registered with the other trainers in ``stepvid.train.cli``). Handlers import torch lazily."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any
+
+__all__ = ["add_train_dpo", "parse_shard", "register"]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` -> (I, N) with 0 <= I < N."""
+    try:
+        i, n = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard must look like I/N (e.g. 0/4); got {text!r}") from None
+    if not 0 <= i < n:
+        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= I < N")
+    return i, n
+
+
+def _default_workers() -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(cpus - 1, 0)
+
+
+def register(sub: Any) -> None:
+    from stepvid.prompt_rewrite import REWRITERS
+
+    p = sub.add_parser("dpo", help="Video-DPO preference data (pairs from the model's own samples)",
+                       description="Video-DPO data: `dpo pairs` generates candidates per prompt, ranks them and "
+                                   "keeps (chosen, rejected) latents. Train with `stepvid train dpo`.")
+    dsub = p.add_subparsers(dest="dpo_command", metavar="WHAT")
+    p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
+    q = dsub.add_parser("pairs", help="generate, score and pair candidates (resumable, shardable)",
+                        description=__import__("stepvid.dpo.pairs", fromlist=["x"]).__doc__,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    q.add_argument("--model", default=None, help="model folder (default: the bundled model)")
+    q.add_argument("--prompts", required=True,
+                   help=".jsonl rows {prompt, id?, request?} (e.g. `stepvid world prompts`) or one prompt per line")
+    q.add_argument("--out", required=True, help="pair-set folder (resumes; shards may share it)")
+    q.add_argument("--seeds", type=int, default=4, help="candidates per prompt (default: 4)")
+    q.add_argument("--seed", type=int, default=0, help="base of the candidates' noise seeds (default: 0)")
+    q.add_argument("--pairs-per-prompt", type=int, default=1,
+                   help="best/worst, then second best/second worst, ... (default: 1)")
+    q.add_argument("--min-margin", type=float, default=1e-6,
+                   help="smallest score difference that is a preference (default: any)")
+    q.add_argument("--scorer", choices=["judge", "reward"], default="judge",
+                   help="ranks candidates: the world judge, or a learned reward model (--reward)")
+    q.add_argument("--reward", default=None, help="reward-model folder (`stepvid dpo reward`) for --scorer reward")
+    q.add_argument("--judge-workers", type=int, default=_default_workers(),
+                   help="judge processes (default: CPUs - 1; 0 judges inline)")
+    q.add_argument("--shard", type=parse_shard, default=(0, 1), metavar="I/N",
+                   help="only prompts with index %% N == I (one process per GPU)")
+    q.add_argument("--limit", type=int, default=None, help="only the first N prompts of the file")
+    q.add_argument("--batch", type=int, default=16, help="videos per DiT batch (default: 16)")
+    q.add_argument("--decode-batch", type=int, default=8, help="videos the VAE decodes at once (default: 8)")
+    q.add_argument("--latent-dtype", choices=["bf16", "fp32"], default="bf16", help="stored latents (default: bf16)")
+    q.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
+    q.add_argument("--frames", type=int, default=None, help="default: the model's")
+    q.add_argument("--height", type=int, default=None, help="default: the model's")
+    q.add_argument("--width", type=int, default=None, help="default: the model's")
+    q.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
+    q.add_argument("--cfg", type=float, default=None, help="guidance scale (default: the model's)")
+    q.add_argument("--shift", type=float, default=None, help="time shift (default: the model's)")
+    q.add_argument("--prompt-rewrite", choices=REWRITERS, default="none",
+                   help="rewriter before the text encoder (default: none — the model learns the prompts as "
+                        "written)")
+    q.set_defaults(func=_cmd_pairs)
+
+    r = dsub.add_parser("reward", help="train a small reward model on pair sets' labels (latents + scores)",
+                        description="Train a small reward model (latents + text -> score) on the labelled "
+                        "chosen/rejected latents of pair sets; reports validation pairwise accuracy.")
+    r.add_argument("--pairs", required=True, nargs="+", help="pair-set folders")
+    r.add_argument("--model", default=None, help="model folder whose text encoder reads the prompts (default: bundled)")
+    r.add_argument("--out", required=True, help="output folder (reward.safetensors + reward.json)")
+    r.add_argument("--epochs", type=int, default=20)
+    r.add_argument("--batch-size", type=int, default=32)
+    r.add_argument("--lr", type=float, default=1e-3)
+    r.add_argument("--width", type=int, default=64, help="channels of the first convolution (default: 64)")
+    r.add_argument("--val-fraction", type=float, default=0.15, help="prompts held out for validation")
+    r.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
+    r.set_defaults(func=_cmd_reward)
+
+
+def _cmd_pairs(args) -> int:
+    from stepvid.dpo.pairs import JudgeScorer, load_prompts, make_pairs
+    from stepvid.pipeline import TextToVideoPipeline
+
+    for name in ("seeds", "batch", "decode_batch"):
+        if getattr(args, name) < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be >= 1; got {getattr(args, name)}")
+    if args.limit is not None and args.limit < 1:
+        raise ValueError(f"--limit must be >= 1; got {args.limit}")
+    prompts = load_prompts(args.prompts)[: args.limit]
+    if (args.scorer == "reward") != (args.reward is not None):
+        raise ValueError("--scorer reward needs --reward DIR, and --reward goes with --scorer reward")
+    model = _model_dir(args.model)
+    if args.scorer == "judge":
+        scorer = JudgeScorer(args.judge_workers)
+        scorer.check(prompts)  # before the model loads
+    gen = {k: getattr(args, k) for k in ("steps", "cfg", "shift", "height", "width") if getattr(args, k) is not None}
+    if args.frames is not None:
+        gen["num_frames"] = args.frames
+    gen["prompt_rewrite"] = args.prompt_rewrite
+    pipe = TextToVideoPipeline.from_pretrained(model, device=args.device)
+    if args.scorer == "reward":
+        from stepvid.dpo.reward import RewardScorer, load_reward
+
+        scorer = RewardScorer(load_reward(args.reward, pipe.device), pipe.text_encoder, pipe.device)
+    try:
+        stats = make_pairs(pipe, prompts, args.out, scorer, num_candidates=args.seeds, seed=args.seed,
+                           shard=args.shard, batch=args.batch, decode_batch=args.decode_batch,
+                           min_margin=args.min_margin, pairs_per_prompt=args.pairs_per_prompt,
+                           latent_dtype=args.latent_dtype, generation=gen)
+    finally:
+        scorer.close()
+    print(f"dpo pairs {args.out} (shard {args.shard[0]}/{args.shard[1]}): {stats['prompts']} prompts "
+          f"({stats['already_done']} done before), {stats['candidates']} candidates, "
+          f"{100 * stats['pass_rate']:.1f} % passed, {stats['pairs']} pairs, {stats['seconds']} s")
+    return 0
+
+
+def _model_dir(model: str | None):
+    from stepvid.pipeline_cli import bundled_model_dir
+
+    model = model or bundled_model_dir()
+    if model is None:
+        raise ValueError("no bundled model in stepvid/bundled/; pass --model DIR")
+    return model
+
+
+def _cmd_reward(args) -> int:
+    from stepvid.dpo.reward import train_reward
+    from stepvid.model_folder import plan_model
+    from stepvid.pipeline import resolve_device
+
+    if args.epochs < 1 or args.batch_size < 1 or not 0 <= args.val_fraction < 1:
+        raise ValueError("--epochs and --batch-size must be >= 1 and --val-fraction in [0, 1)")
+    device = resolve_device(args.device)
+    plan = plan_model(_model_dir(args.model))
+    import torch
+
+    encoder = plan.components["text_encoder"].load(device, torch.float32)
+    s = train_reward(args.pairs, encoder, args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                     width=args.width, val_fraction=args.val_fraction, device=device)
+    fmt = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"
+    print(f"reward model -> {args.out}: {s['train_pairs']} train / {s['val_pairs']} validation pairs; pairwise "
+          f"accuracy train {fmt(s['train_accuracy'])}, validation {fmt(s['val_accuracy'])}")
+    return 0
+
+
+def add_train_dpo(tsub: Any) -> None:
+    """``stepvid train dpo`` (registered by ``stepvid.train.cli``)."""
+    from stepvid.dpo.config import DPOConfig
+
+    d = DPOConfig(init="", pairs=[], run_dir="")
+    p = tsub.add_parser("dpo", help="Video-DPO on preference pairs (full or LoRA; resumable; torchrun: FSDP2)",
+                        description="Video-DPO (report §4) on pairs from `stepvid dpo pairs`: the policy DiT "
+                                    "learns to prefer each chosen sample over its rejected one relative to the "
+                                    "frozen starting model. Full or LoRA; resumable; under torchrun FSDP2; "
+                                    "--online-prompts adds the policy's own fresh, ranked samples as it trains.")
+    p.add_argument("--init", required=True, help="model folder the policy and the reference start from")
+    p.add_argument("--pairs", required=True, nargs="+", help="pair-set folders (`stepvid dpo pairs`)")
+    p.add_argument("--run-dir", required=True, help="run folder; an existing one resumes from its last checkpoint")
+    p.add_argument("--out", default=None, help="write the trained model folder here")
+    for name, typ, hlp in (
+        ("steps", int, "optimizer steps"), ("batch_size", int, "pairs per step and process"),
+        ("lr", float, "learning rate (AdamW, constant after warm-up)"), ("warmup", int, "warm-up steps"),
+        ("beta", float, "DPO beta on mean velocity errors"), ("sft_weight", float,
+         "weight of the chosen samples' flow-matching loss added to the DPO loss"),
+        ("lora_rank", int, "LoRA rank (0: full fine-tuning)"), ("lora_alpha", float, "LoRA alpha (default: rank)"),
+        ("grad_clip", float, "gradient-norm clip"), ("seed", int, "seed of the pair/noise/tau draws"),
+        ("checkpoint_every", int, "steps between checkpoints"), ("log_every", int, "steps between log rows"),
+        ("online_every", int, "online loop: steps between rounds"),
+        ("online_per_round", int, "online loop: prompts per round"),
+        ("online_candidates", int, "online loop: candidates per prompt"),
+        ("judge_workers", int, "online loop: judge processes"),
+    ):
+        p.add_argument("--" + name.replace("_", "-"), type=typ, default=getattr(d, name),
+                       help=f"{hlp} (default: {getattr(d, name)})")
+    p.add_argument("--timestep", default=json.dumps(d.timestep),
+                   help="tau density, JSON or a name (default: %(default)s)")
+    p.add_argument("--online-prompts", default=None,
+                   help="prompt file of the online loop: the policy's fresh samples are ranked and paired")
+    p.add_argument("--online-reward", default=None,
+                   help="online loop: rank with this reward model (`stepvid dpo reward`) instead of the judge")
+    p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
+    p.add_argument("--precision", choices=["bf16", "fp32"], default=d.precision)
+    p.set_defaults(func=_cmd_train_dpo)
+
+
+def _cmd_train_dpo(args) -> int:
+    import logging
+
+    from stepvid.dpo.config import DPOConfig
+    from stepvid.dpo.trainer import DPOTrainer
+    from stepvid.train.distributed import cleanup, finish_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        ts = json.loads(args.timestep)
+    except json.JSONDecodeError:
+        ts = args.timestep
+    fields = {k: getattr(args, k) for k in DPOConfig.__dataclass_fields__ if hasattr(args, k)}
+    cfg = DPOConfig(**{**fields, "timestep": ts, "pairs": list(args.pairs)})
+    try:
+        summary = DPOTrainer(cfg).fit()
+    except BaseException:
+        cleanup()
+        raise
+    last = summary["last"]
+    print(f"dpo: {summary['steps']} steps in {summary['seconds']} s, {summary['pairs']} pairs; last "
+          f"loss {last.get('loss', float('nan')):.4f}, implicit accuracy {last.get('dpo_acc', float('nan')):.2f}, "
+          f"margin {last.get('dpo_margin', float('nan')):.4f}" + (f"; model -> {summary['out']}" if "out" in summary else ""))
+    return finish_worker(0)

@@ -1,0 +1,64 @@
+"""Video-DPO training settings (``stepvid train dpo``); no torch import, so the CLI registers cheaply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["DPOConfig"]
+
+# Fields a resumed run must share with the run it continues (the rest, e.g. steps, may change).
+_RESUME_KEYS = ("init", "pairs", "beta", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets",
+                "sft_weight", "timestep", "seed", "online_prompts", "online_every", "online_per_round",
+                "online_candidates", "online_reward")
+
+
+def _lora_targets() -> list[str]:
+    from stepvid.train.config import LoraConfig
+
+    return LoraConfig().targets
+
+
+@dataclass
+class DPOConfig:
+    init: str                                   # model folder: policy and reference start here
+    pairs: list[str]                            # pair-set folders (`stepvid dpo pairs`)
+    run_dir: str
+    out: str | None = None                      # exported model folder (None: checkpoints only)
+    steps: int = 500
+    batch_size: int = 8                         # pairs per step and process
+    lr: float = 1e-5
+    warmup: int = 20
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    beta: float = 500.0
+    sft_weight: float = 0.0                     # > 0: + weight x the policy's velocity error on chosen samples
+    lora_rank: int = 0                          # 0: full fine-tuning
+    lora_alpha: float | None = None
+    lora_targets: list[str] = field(default_factory=lambda: list(_lora_targets()))   # as `train dit`'s
+    timestep: Any = field(default_factory=lambda: {"name": "logit_normal", "mean": 0.0, "std": 1.0})
+    seed: int = 0
+    checkpoint_every: int = 100
+    log_every: int = 10
+    device: str | None = None
+    precision: str = "bf16"                     # bf16 autocast on CUDA (fp32 master weights); fp32 on the CPU
+    online_prompts: str | None = None           # prompt file of the online loop (None: offline only)
+    online_every: int = 100
+    online_per_round: int = 64
+    online_candidates: int = 4
+    online_batch: int = 32                      # videos per DiT batch while generating
+    judge_workers: int = 0
+    online_reward: str | None = None            # rank online candidates with this reward model (default: judge)
+
+    def check(self) -> None:
+        for k in ("steps", "batch_size", "checkpoint_every", "log_every", "online_every", "online_per_round"):
+            if int(getattr(self, k)) < 1:
+                raise ValueError(f"dpo: {k} must be >= 1; got {getattr(self, k)}")
+        if self.beta <= 0 or self.lr <= 0:
+            raise ValueError(f"dpo: beta and lr must be > 0; got beta={self.beta}, lr={self.lr}")
+        if self.lora_rank < 0:
+            raise ValueError(f"dpo: lora_rank must be >= 0; got {self.lora_rank}")
+        if self.precision not in ("bf16", "fp32"):
+            raise ValueError(f"dpo: precision must be bf16 or fp32; got {self.precision!r}")
+        if self.online_prompts is not None and self.online_candidates < 2:
+            raise ValueError(f"dpo: online_candidates must be >= 2; got {self.online_candidates}")

@@ -1,0 +1,349 @@
+"""Video-DPO training (report §4): the policy DiT learns to prefer the chosen latents of each pair over the
+rejected ones, relative to a frozen reference (the starting model), full or LoRA, resumable.
+
+    stepvid train dpo --init M --pairs pairs/ --run-dir runs/dpo --out M-dpo           # full fine-tuning
+    stepvid train dpo --init M --pairs pairs/ --run-dir runs/dpo --out M-dpo --lora-rank 16
+    torchrun --nproc-per-node 8 -m stepvid.cli train dpo ...                            # FSDP2, data parallel
+
+A step draws a global batch of pairs (with replacement) and, per pair, one noise and one tau shared by chosen
+and rejected, from generators seeded by (seed, step, sample) — so a resumed run or another process layout
+sees the same draws. Prompts are encoded once up front by the model's text encoder. The reference is a
+frozen copy of the starting DiT (LoRA: the same DiT with its adapters switched off, no second copy).
+
+``--online``: every ``online_every`` steps the current policy generates candidates for the next
+``online_per_round`` prompts of ``online_prompts``, the scorer ranks them, and their pairs join the pool (round
+``r`` uses prompts ``[(r-1)·P, r·P)``, so a resumed run rebuilds the same pool). Single process only.
+
+The run folder holds ``config.json`` (a resumed run must match it), ``metrics.jsonl``, checkpoints (every
+``checkpoint_every`` steps, atomic) and ``online/`` (the online pair set). The result is a model folder
+(``out``): the starting folder's files with the DiT replaced (adapters merged) and ``dpo.json`` (provenance).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+from stepvid.dpo.config import _RESUME_KEYS, DPOConfig
+from stepvid.dpo.pairs import JudgeScorer, PairSet, Scorer, load_prompts, make_pairs, read_pairs
+from stepvid.models.text.base import TextEmbeddings
+
+log = logging.getLogger("stepvid.dpo")
+
+__all__ = ["DPOConfig", "DPOTrainer"]
+
+class DPOTrainer:
+    def __init__(self, cfg: DPOConfig, scorer: Scorer | None = None) -> None:
+        """``scorer`` ranks the online loop's candidates (default: the world judge)."""
+        from stepvid.train.distributed import init_distributed
+
+        cfg.check()
+        self.cfg = cfg
+        self._scorer = scorer
+        self.info = init_distributed(1, cfg.device)
+        if self.info.distributed and cfg.online_prompts:
+            raise ValueError("dpo: the online loop runs in one process; drop --online-prompts or run without torchrun")
+        self.device = self.info.device if cfg.device is None or self.info.distributed else torch.device(cfg.device)
+        self.run_dir = Path(cfg.run_dir)
+
+    # ---- setup ------------------------------------------------------------------------------------------
+    def _check_run_dir(self) -> None:
+        path = self.run_dir / "config.json"
+        mine = asdict(self.cfg)
+        if path.is_file():
+            old = json.loads(path.read_text())
+            for k in _RESUME_KEYS:
+                if old.get(k) != mine.get(k):
+                    raise ValueError(f"{self.run_dir}: this run was started with {k}={old.get(k)!r}, now "
+                                     f"{k}={mine.get(k)!r}; use a new --run-dir or the same settings")
+        if self.info.is_main:
+            from stepvid.video import atomic_path
+
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            with atomic_path(path) as tmp:
+                tmp.write_text(json.dumps(mine, indent=1) + "\n")
+
+    def setup(self) -> None:
+        from stepvid.diffusion.flow import make_density
+        from stepvid.model_folder import plan_model
+        from stepvid.pipeline import TextToVideoPipeline
+
+        cfg = self.cfg
+        self.pairs = read_pairs(cfg.pairs)
+        self.pairs.preload()
+        self._check_run_dir()
+        self.online = load_prompts(cfg.online_prompts) if cfg.online_prompts else []
+        self.plan = plan_model(cfg.init)
+        # fp32 master weights; bf16 autocast does the compute on CUDA.
+        self.pipe = TextToVideoPipeline.from_plan(self.plan, device=self.device, dtype=torch.float32)
+        self.pipe.defaults.prompt_rewrite = "none"  # pairs store the text the encoder read
+        policy = self.pipe.transformer.requires_grad_(True)  # loaded for inference: frozen
+        self.autocast = self.device.type == "cuda" and cfg.precision == "bf16"
+        if self.autocast:
+            self.pipe.vae.to(torch.bfloat16)  # frozen; decodes the online loop's candidates
+        if cfg.lora_rank > 0:
+            from stepvid.train.lora import apply_lora
+
+            apply_lora(policy, cfg.lora_rank, cfg.lora_targets, cfg.lora_alpha)
+            self.reference = None
+        else:
+            self.reference = copy.deepcopy(policy).requires_grad_(False).eval()
+            if self.autocast:
+                self.reference.to(torch.bfloat16)
+        self.policy = policy.train()
+        if self.info.distributed:
+            from stepvid.train.distributed import apply_fsdp
+
+            dt = torch.bfloat16 if self.autocast else None
+            apply_fsdp(self.policy, self.info, self.policy.transformer_blocks, dt)
+            if self.reference is not None:
+                apply_fsdp(self.reference, self.info, self.reference.transformer_blocks, dt)
+            self.autocast = False  # FSDP's mixed-precision policy casts
+        params = [p for p in self.policy.parameters() if p.requires_grad]
+        if not params:
+            raise ValueError("dpo: nothing to train (no trainable parameters)")
+        self.optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        self.density = make_density(cfg.timestep)
+        self._emb: dict[str, int] = {}
+        self._states: TextEmbeddings | None = None
+        self._encode(self.pairs.texts)
+        if self.info.is_main:
+            log.info("dpo: %d pairs of latents %s, %s, %d trainable parameters", len(self.pairs),
+                     list(self.pairs.shape), "LoRA" if cfg.lora_rank else "full", sum(p.numel() for p in params))
+
+    def _encode(self, texts: list[str]) -> None:
+        """Encode prompts not seen yet (once; the text encoder is frozen)."""
+        new = [t for t in dict.fromkeys(texts) if t not in self._emb]
+        parts = [self._states] if self._states is not None else []
+        for i in range(0, len(new), 256):
+            with torch.no_grad():
+                e = self.pipe.text_encoder.encode(new[i : i + 256], device=self.device)
+            parts.append(e.to(device=self.device, dtype=torch.float32))
+        for t in new:
+            self._emb[t] = len(self._emb)
+        if parts:
+            self._states = TextEmbeddings.cat(parts)
+
+    # ---- the online loop --------------------------------------------------------------------------------
+    def _online_pool(self, upto_round: int) -> PairSet | None:
+        """Online pairs of rounds 1..upto_round (prompt indices below upto_round x per_round)."""
+        folder = self.run_dir / "online"
+        if upto_round < 1 or not (folder / "settings.json").is_file():
+            return None
+        try:
+            ps = read_pairs(folder)
+        except ValueError as e:
+            if str(e).startswith("no pairs"):
+                return None
+            raise
+        limit = upto_round * self.cfg.online_per_round
+        rows = [r for r in ps.rows if int(r["index"]) < limit]
+        return PairSet(rows, ps.shape) if rows else None
+
+    def _online_round(self, r: int) -> dict:
+        cfg = self.cfg
+        prompts = self.online[(r - 1) * cfg.online_per_round : r * cfg.online_per_round]
+        if not prompts:
+            return {"round": r, "prompts": 0}
+        if self._scorer is None and cfg.online_reward:
+            from stepvid.dpo.reward import RewardScorer, load_reward
+
+            self._scorer = RewardScorer(load_reward(cfg.online_reward, self.device), self.pipe.text_encoder,
+                                        self.device)
+        elif self._scorer is None:
+            self._scorer = JudgeScorer(cfg.judge_workers)
+        self.policy.eval()
+        ctx = torch.autocast("cuda", torch.bfloat16) if self.autocast else _null()
+        with ctx:
+            stats = make_pairs(self.pipe, prompts, self.run_dir / "online", self._scorer,
+                               num_candidates=cfg.online_candidates, seed=cfg.seed + 1000,
+                               batch=cfg.online_batch, generation={"prompt_rewrite": "none"}, progress=False)
+        self.policy.train()
+        return {"round": r, **stats}
+
+    def _pool(self, step: int) -> PairSet:
+        """The pairs a step draws from: the offline set plus the online rounds finished before ``step``."""
+        if not self.online:
+            return self.pairs
+        on = self._online_pool(step // self.cfg.online_every)
+        if on is None:
+            return self.pairs
+        if on.shape != self.pairs.shape:
+            raise ValueError(f"dpo: online latents {list(on.shape)} differ from the pair set's {list(self.pairs.shape)}")
+        if len(on) != getattr(self, "_online_n", -1):
+            self._online_n = len(on)
+            self._encode(on.texts)
+            self._merged = PairSet(self.pairs.rows + on.rows, self.pairs.shape)
+            self._merged.preload()
+        return self._merged
+
+    # ---- training ---------------------------------------------------------------------------------------
+    def _batch(self, pool: PairSet, step: int) -> tuple[torch.Tensor, ...]:
+        from stepvid.train.common import step_generator
+
+        cfg, info = self.cfg, self.info
+        g = step_generator(cfg.seed, step)
+        idx = torch.randint(len(pool), (cfg.batch_size * info.world_size,), generator=g).tolist()
+        mine = list(range(info.rank * cfg.batch_size, (info.rank + 1) * cfg.batch_size))
+        win, lose, noise, tau, rows = [], [], [], [], []
+        for j in mine:
+            w, l = pool.get(idx[j])
+            gj = step_generator(cfg.seed, step, j)
+            noise.append(torch.randn(w.shape, generator=gj))
+            tau.append(self.density.sample(1, generator=gj))
+            win.append(w)
+            lose.append(l)
+            rows.append(self._emb[pool.rows[idx[j]]["text"]])
+        dev = self.device
+        st = self._states
+        ti = torch.tensor(rows, device=dev)
+        emb = TextEmbeddings(st.llm[ti], st.llm_mask[ti], st.clip[ti])
+        return (torch.stack(win).to(dev), torch.stack(lose).to(dev), torch.stack(noise).to(dev),
+                torch.cat(tau).to(dev), emb)
+
+    def _call(self, model: torch.nn.Module):
+        def velocity(x, t, llm, clip, mask):
+            return model(hidden_states=x, timestep=t, encoder_hidden_states=llm, encoder_hidden_states_2=clip,
+                         encoder_attention_mask=mask)
+        return velocity
+
+    def _reference(self):
+        if self.reference is not None:
+            return self._call(self.reference)
+        from stepvid.train.lora import lora_disabled
+
+        inner = self._call(self.policy)
+
+        def velocity(*a):
+            with lora_disabled(self.policy):
+                return inner(*a)
+        return velocity
+
+    def fit(self) -> dict:
+        from tqdm.auto import tqdm
+
+        from stepvid.train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+        from stepvid.train.common import RunLogger, lr_at, truncate_metrics
+        from stepvid.train.distributed import all_reduce_mean
+        from stepvid.train.dpo import dpo_step_loss
+
+        self.setup()
+        cfg, info = self.cfg, self.info
+        logger = RunLogger(self.run_dir, info.is_main, False)
+        start, resumed = 0, None
+        ck = latest_checkpoint(self.run_dir)
+        if ck is not None:
+            meta = load_checkpoint(ck, self.policy, self.optimizer, info.rank, info.world_size)
+            start, resumed = int(meta["step"]), str(ck)
+            truncate_metrics(self.run_dir / "metrics.jsonl", start)
+            log.info("dpo: resumed from %s (step %d)", ck, start)
+        ref = self._reference()
+        pol = self._call(self.policy)
+        t0, rounds, last = time.time(), [], {}
+        sums: dict[str, float] = {}
+        bar = tqdm(total=cfg.steps, initial=start, desc="dpo", unit="step", mininterval=5, disable=not info.is_main)
+        for step in range(start, cfg.steps):
+            if self.online and step and step % cfg.online_every == 0:
+                rounds.append(self._online_round(step // cfg.online_every))
+                logger.log(step, {f"online_{k}": v for k, v in rounds[-1].items() if isinstance(v, (int, float))})
+            pool = self._pool(step)
+            win, lose, noise, tau, emb = self._batch(pool, step)
+            cond = (emb.llm, emb.clip, emb.cross_attention_mask())
+            for group in self.optimizer.param_groups:
+                group["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup, "constant", 1.0)
+            ctx = torch.autocast("cuda", torch.bfloat16) if self.autocast else _null()
+            with ctx:
+                loss, m = dpo_step_loss(pol, ref, win, lose, noise, tau, cond, cfg.beta, cfg.sft_weight)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            gn = torch.nn.utils.clip_grad_norm_([p for p in self.policy.parameters() if p.requires_grad],
+                                                cfg.grad_clip)
+            self.optimizer.step()
+            m = {"loss": loss.detach(), **m, "grad_norm": gn}
+            for k, v in m.items():
+                sums[k] = sums.get(k, 0.0) + float(all_reduce_mean(v.detach().float().reshape(())))
+            done = step + 1
+            if done % cfg.log_every == 0 or done == cfg.steps:
+                n = cfg.log_every if done % cfg.log_every == 0 else done % cfg.log_every
+                last = {k: v / n for k, v in sums.items()}
+                last.update(lr=self.optimizer.param_groups[0]["lr"], pairs=len(pool))
+                logger.log(done, last)
+                bar.set_postfix(acc=f"{last['dpo_acc']:.2f}", margin=f"{last['dpo_margin']:.3f}")
+                sums = {}
+            if done % cfg.checkpoint_every == 0 or done == cfg.steps:
+                save_checkpoint(self.run_dir, done, self.policy, self.optimizer, {"kind": "dpo"}, info.rank,
+                                info.world_size, keep_last=2, only_trainable=cfg.lora_rank > 0)
+            bar.update(1)
+        bar.close()
+        if self._scorer is not None:
+            self._scorer.close()
+        summary = {"steps": cfg.steps, "resumed_from": resumed, "seconds": round(time.time() - t0, 1),
+                   "pairs": len(self._pool(cfg.steps)), "online_rounds": rounds, "last": last}
+        if cfg.out:
+            summary["out"] = str(self.export(Path(cfg.out), summary))
+        logger.close()
+        return summary
+
+    # ---- export -----------------------------------------------------------------------------------------
+    def export(self, out: Path, summary: dict) -> Path:
+        """The starting model folder with the trained DiT (adapters merged, the starting files' dtype and shard
+        size), written next to ``out`` and renamed into place; other files are hard links (or copies)."""
+        from stepvid.checkpoints import checkpoint_shapes, save_sharded_safetensors
+        from stepvid.train.lora import merge_lora
+
+        info = self.info
+        tcomp = self.plan.components["transformer"]
+        tdir = tcomp.path.resolve()
+        tdir = tdir if tdir.is_dir() else tdir.parent
+        infos = checkpoint_shapes(tcomp.path)
+        dtype = {"BF16": torch.bfloat16, "F16": torch.float16}.get(next(iter(infos.values())).dtype, torch.float32)
+        old_weights = {i.file.resolve() for i in infos.values()}
+        shard_bytes = max(f.stat().st_size for f in old_weights)
+        if self.cfg.lora_rank > 0:
+            merge_lora(self.policy)
+        full = {}
+        for k, v in self.policy.state_dict().items():  # every rank takes part in gathering a sharded tensor
+            if ".lora_A" in k or ".lora_B" in k:
+                continue
+            v = v.full_tensor() if hasattr(v, "full_tensor") else v
+            if info.is_main:
+                full[k] = v.detach().to("cpu", dtype if v.is_floating_point() else v.dtype)
+        if not info.is_main:
+            return out
+        root = self.plan.root.resolve()
+        tmp = out.parent / f".{out.name}.tmp"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        for src in sorted(root.rglob("*")):
+            r = src.resolve()
+            if src.is_dir() or r in old_weights or (r.parent == tdir and r.name.endswith(".safetensors.index.json")):
+                continue
+            dst = tmp / src.relative_to(root)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(r, dst)
+            except OSError:
+                shutil.copy2(r, dst)
+        save_sharded_safetensors(full, tmp / tdir.relative_to(root), max_shard_bytes=shard_bytes + (1 << 20))
+        prov = {"init": str(self.cfg.init), "config": asdict(self.cfg), "summary": summary}
+        (tmp / "dpo.json").write_text(json.dumps(prov, indent=1, default=str) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+        return out
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *a):
+        return False

@@ -1,0 +1,390 @@
+"""Video-DPO: pair sets (generation, ranking, resume, shards, refusals) and the trainer (first-step loss,
+direction, resume after SIGKILL, LoRA reference and export, the online loop), on a tiny random model."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from stepvid.dpo.pairs import PromptRow, Score, load_prompts, make_pairs, read_pairs, select_pairs
+
+GEN = {"num_frames": 17, "height": 64, "width": 64, "steps": 3, "cfg": 3.0, "shift": 3.0,
+       "positive_suffix": "", "negative_prompt": ""}
+PROMPTS = ["a red circle moves to the right", "一个蓝色的正方形向左移动", "a green triangle moves up",
+           "two yellow stars", "a white cross spins"]
+
+
+class Brightness:
+    """A deterministic scorer for tests: mean brightness of the clip (the judge needs a trained model)."""
+
+    name = "brightness"
+    needs_video = True
+
+    def check(self, rows):
+        pass
+
+    def submit(self, videos, rows, latents=None):
+        out = [Score(float(v.mean()) / 255.0, float(v.mean()) > 127) for v in videos]
+        return lambda: out
+
+    def close(self):
+        pass
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    """The tiny model folder with every DiT weight random (its zero-initialised gates would hide gradients)."""
+    from safetensors.torch import load_file
+
+    from stepvid.checkpoints import save_sharded_safetensors
+    from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
+
+    root = write_tiny_small_model(tmp_path_factory.mktemp("m") / "m", seed=0, defaults=GEN, corpus=PROMPTS)
+    f = root / "transformer" / "diffusion_pytorch_model.safetensors"
+    g = torch.Generator().manual_seed(0)
+    sd = {k: (torch.randn(v.shape, generator=g) * 0.05 if v.is_floating_point() else v)
+          for k, v in load_file(str(f)).items()}
+    save_sharded_safetensors(sd, root / "transformer")
+    return root
+
+
+@pytest.fixture(scope="module")
+def pipe(model):
+    from stepvid.pipeline import TextToVideoPipeline
+
+    return TextToVideoPipeline.from_pretrained(model, device="cpu")
+
+
+def _rows(n: int | None = None):
+    return [PromptRow(i, f"p{i}", p) for i, p in enumerate(PROMPTS[:n])]
+
+
+@pytest.fixture(scope="module")
+def pairset(pipe, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pairs") / "set"
+    make_pairs(pipe, _rows(), out, Brightness(), num_candidates=3, batch=6, progress=False)
+    return out
+
+
+def _pair_rows(folder: Path) -> dict:
+    rows = {}
+    for f in sorted(folder.glob("pairs-*.jsonl")):
+        for line in f.read_text().splitlines():
+            r = json.loads(line)
+            rows[r["index"]] = r
+    return rows
+
+
+def test_select_pairs_best_with_worst_while_scores_differ():
+    assert select_pairs([0.2, 0.9, 0.5, 0.1]) == [(1, 3)]
+    assert select_pairs([0.2, 0.9, 0.5, 0.1], max_pairs=2) == [(1, 3), (2, 0)]
+    assert select_pairs([0.5, 0.5, 0.5]) == []                       # no preference
+    assert select_pairs([0.5, 0.5, 0.4, 0.4], max_pairs=2) == [(0, 3), (1, 2)]
+    assert select_pairs([0.3, 0.31], min_margin=0.05) == []
+    assert select_pairs([1.0, 0.0, 1.0, 0.0, 0.5], max_pairs=3) == [(0, 3), (2, 1)]  # never a candidate twice
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"prompt": ', "not JSON"),
+    ('["a red circle"]', "expected a JSON object"),
+    ('{"prompt": ""}', "'prompt' must be a non-empty string"),
+    ('{"prompt": "x", "request": {"objects": [{"color": "mauve"}]}}', "unknown value 'mauve'"),
+    ('{"prompt": "x", "id": "a"}', "id 'a' already used on line 1"),
+])
+def test_prompt_file_errors_name_the_line(tmp_path, line, message):
+    f = tmp_path / "p.jsonl"
+    f.write_text('{"prompt": "a red circle", "id": "a"}\n' + line + "\n")
+    with pytest.raises(ValueError, match=rf"p.jsonl:2: .*{message}"):
+        load_prompts(f)
+
+
+def test_text_prompt_file(tmp_path):
+    f = tmp_path / "p.txt"
+    f.write_text("a red circle\n\n一个蓝色的圆\n")
+    rows = load_prompts(f)
+    assert [(r.index, r.prompt, r.request) for r in rows] == [(0, "a red circle", None), (1, "一个蓝色的圆", None)]
+
+
+def test_pairs_are_the_best_and_worst_candidates(pipe, pairset):
+    """Each pair's latents decode to the videos that were scored, and chosen is the best, rejected the worst."""
+    from stepvid.pipeline import postprocess_video
+
+    ps = read_pairs(pairset)
+    cands = {json.loads(x)["index"]: json.loads(x) for x in (pairset / "candidates-0of1.jsonl").read_text().splitlines()}
+    assert len(cands) == len(PROMPTS) and len(ps) == sum(c["pairs"] for c in cands.values()) > 0
+    for i, r in enumerate(ps.rows):
+        c = cands[r["index"]]
+        assert r["chosen"]["score"] == max(c["scores"]) and r["rejected"]["score"] == min(c["scores"])
+        assert r["chosen"]["seed"] == c["seeds"][c["scores"].index(max(c["scores"]))]
+        w, _ = ps.get(i)
+        video = postprocess_video(pipe.decode_batch(w[None])[0].float())
+        # bf16 storage of the latents moves the brightness by well under one grey level
+        assert abs(video.mean() / 255 - r["chosen"]["score"]) < 2 / 255
+
+
+def test_sample_latents_are_what_generate_batch_decodes(pipe):
+    from stepvid.pipeline import postprocess_video
+
+    lat = pipe.sample_latents(PROMPTS[:2], [3, 4])
+    frames = pipe.generate_batch(PROMPTS[:2], [3, 4])
+    for z, f in zip(lat, frames):
+        assert np.array_equal(postprocess_video(pipe.decode_batch(z[None])[0].float()), f)
+
+
+def test_shards_and_a_crash_resume_give_the_same_pair_set(pipe, pairset, tmp_path):
+    ref = _pair_rows(pairset)
+    sharded = tmp_path / "sharded"
+    for s in range(2):
+        make_pairs(pipe, _rows(), sharded, Brightness(), num_candidates=3, batch=6, shard=(s, 2), progress=False)
+    got = _pair_rows(sharded)
+    assert got.keys() == ref.keys()
+    for k in ref:
+        assert got[k]["chosen"]["seed"] == ref[k]["chosen"]["seed"]
+        assert got[k]["rejected"]["seed"] == ref[k]["rejected"]["seed"]
+        assert got[k]["chosen"]["score"] == pytest.approx(ref[k]["chosen"]["score"], abs=1e-4)
+
+    # A crash after a batch's pair rows were appended but before its "done" marks: resume must redo that
+    # prompt once, not duplicate its pair.
+    crash = tmp_path / "crash"
+    make_pairs(pipe, _rows(), crash, Brightness(), num_candidates=3, batch=3, progress=False)
+    cpath = crash / "candidates-0of1.jsonl"
+    lines = cpath.read_text().splitlines()
+    cpath.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:10])  # the last mark torn mid-write
+    stats = make_pairs(pipe, _rows(), crash, Brightness(), num_candidates=3, batch=3, progress=False)
+    assert stats["prompts"] == 1 and stats["already_done"] == len(PROMPTS) - 1
+    rows = [json.loads(x) for x in (crash / "pairs-0of1.jsonl").read_text().splitlines()]
+    assert sorted(r["index"] for r in rows) == sorted(ref)
+    assert len(read_pairs(crash)) == len(ref)
+    used = {r["latents"] for r in rows}
+    assert {f"latents/{f.name}" for f in (crash / "latents").iterdir()} == used  # no orphan latents
+
+    with pytest.raises(ValueError, match="made with num_candidates=3, this run has num_candidates=4"):
+        make_pairs(pipe, _rows(), crash, Brightness(), num_candidates=4, batch=4, progress=False)
+
+
+def _rewrite_row(folder: Path, change) -> None:
+    p = folder / "pairs-0of1.jsonl"
+    rows = [json.loads(x) for x in p.read_text().splitlines()]
+    change(rows[0])
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda r: r.pop("key"), "pair row lacks 'key'"),
+    (lambda r: r.update(shape=[1, 2, 3, 4]), "has shape .* the row says \\[1, 2, 3, 4\\]"),
+    (lambda r: r["chosen"].update(score=r["rejected"]["score"]), "is not above rejected score"),
+    (lambda r: r.update(key="nope"), "has no tensor 'nope.chosen'"),
+    (lambda r: r.update(latents="../../etc/passwd"), "leaves the pair set"),
+    (lambda r: r.update(latents="latents/missing.safetensors"), "is missing"),
+    (lambda r: r.update(text=" "), "empty prompt text"),
+])
+def test_bad_pair_rows_are_refused_naming_the_row(pairset, tmp_path, change, message):
+    import shutil
+
+    folder = tmp_path / "set"
+    shutil.copytree(pairset, folder)
+    _rewrite_row(folder, change)
+    with pytest.raises(ValueError, match=rf"pairs-0of1.jsonl:1: .*{message}"):
+        read_pairs(folder)
+
+
+def test_latents_of_another_size_are_refused(pipe, pairset, tmp_path):
+    import shutil
+
+    folder = tmp_path / "set"
+    shutil.copytree(pairset, folder)
+    other = tmp_path / "other"
+    make_pairs(pipe, _rows(2), other, Brightness(), num_candidates=3, batch=6, progress=False,
+               generation={"height": 32, "width": 32})
+    with pytest.raises(ValueError, match="latent shape .* differs from"):
+        read_pairs([folder, other])
+
+
+# ------------------------------------------------------------------------------------------------ trainer
+def _cfg(model, pairs, run, **kw):
+    from stepvid.dpo.config import DPOConfig
+
+    base = {"init": str(model), "pairs": [str(pairs)], "run_dir": str(run), "steps": 2, "batch_size": 2,
+            "lr": 1e-4, "warmup": 0, "beta": 100.0, "log_every": 1, "checkpoint_every": 100, "device": "cpu",
+            "seed": 0}
+    return DPOConfig(**{**base, **kw})
+
+
+def _metrics(run: Path) -> list[dict]:
+    return [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
+
+
+def test_first_step_is_log2_and_the_step_prefers_the_chosen_sample(model, pairset, tmp_path):
+    """policy == reference: z = 0 exactly, so the loss is log 2; one small step raises the implicit reward
+    margin on the same batch (Adam's first step moves against the gradient's sign: a first-order decrease)."""
+    from stepvid.dpo.trainer import DPOTrainer
+    from stepvid.train.dpo import dpo_step_loss
+
+    tr = DPOTrainer(_cfg(model, pairset, tmp_path / "run", steps=1, lr=1e-5))
+    tr.fit()
+    first = _metrics(tmp_path / "run")[0]
+    assert first["dpo_loss"] == pytest.approx(math.log(2), abs=1e-7) and first["dpo_margin"] == 0.0
+    win, lose, noise, tau, emb = tr._batch(tr.pairs, 0)
+    with torch.no_grad():
+        _, m = dpo_step_loss(tr._call(tr.policy), tr._reference(), win, lose, noise, tau,
+                             (emb.llm, emb.clip, emb.cross_attention_mask()), 100.0)
+    assert m["dpo_margin"].item() > 0 and m["dpo_acc"].item() == 1.0
+
+
+def test_beta_scales_the_margin_as_the_formula_says():
+    from stepvid.diffusion.flow import dpo_loss
+
+    g = torch.Generator().manual_seed(0)
+    e = [torch.rand(16, generator=g, dtype=torch.float64) for _ in range(4)]
+    _, m1 = dpo_loss(*e, beta=10.0)
+    loss3, m3 = dpo_loss(*e, beta=30.0)
+    z = -30.0 * ((e[0] - e[2]) - (e[1] - e[3]))
+    assert m3["dpo_margin"].item() == pytest.approx(3 * m1["dpo_margin"].item(), rel=1e-12)
+    assert loss3.item() == pytest.approx(torch.log1p(torch.exp(-z)).mean().item(), rel=1e-12)
+
+
+def _transformer_state(folder: Path) -> dict:
+    from safetensors.torch import load_file
+
+    out = {}
+    for f in sorted((folder / "transformer").glob("*.safetensors")):
+        out.update(load_file(str(f)))
+    return out
+
+
+def _train_cmd(model, pairs, run, out, steps):
+    return [sys.executable, "-m", "stepvid.cli", "train", "dpo", "--init", str(model), "--pairs", str(pairs),
+            "--run-dir", str(run), "--out", str(out), "--steps", str(steps), "--batch-size", "2", "--lr", "1e-4",
+            "--warmup", "0", "--beta", "100", "--checkpoint-every", "1", "--log-every", "1", "--device", "cpu"]
+
+
+def test_resume_after_sigkill_matches_an_uninterrupted_run(model, pairset, tmp_path):
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    steps = 6
+    subprocess.run(_train_cmd(model, pairset, tmp_path / "a", tmp_path / "ma", steps), check=True, env=env,
+                   capture_output=True)
+    cmd = _train_cmd(model, pairset, tmp_path / "b", tmp_path / "mb", steps)
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while not (tmp_path / "b" / "checkpoints" / "step-00000002").is_dir() and p.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    assert not (tmp_path / "mb").exists()  # killed before it exported
+    subprocess.run(cmd, check=True, env=env, capture_output=True)
+    a, b = _transformer_state(tmp_path / "ma"), _transformer_state(tmp_path / "mb")
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k  # same draws, same optimizer state: bit for bit on one thread
+    steps_logged = [r["step"] for r in _metrics(tmp_path / "b") if "loss" in r]
+    assert steps_logged == list(range(1, steps + 1))  # rows after the checkpoint were rewritten, not doubled
+
+
+def test_lora_reference_is_the_base_model_and_export_merges(model, pairset, tmp_path):
+    from stepvid.dpo.trainer import DPOTrainer
+    from stepvid.pipeline import TextToVideoPipeline
+    from stepvid.train.lora import lora_disabled
+
+    before = {f: f.read_bytes() for f in model.rglob("*") if f.is_file()}
+    tr = DPOTrainer(_cfg(model, pairset, tmp_path / "run", lora_rank=4, lr=1e-2, steps=3, out=str(tmp_path / "out")))
+    tr.fit()
+    base = TextToVideoPipeline.from_pretrained(model, device="cpu").transformer
+    new = TextToVideoPipeline.from_pretrained(tmp_path / "out", device="cpu").transformer
+    _, _, noise, tau, emb = tr._batch(tr.pairs, 0)
+    args = (noise, tau, emb.llm, emb.clip, emb.cross_attention_mask())
+    with torch.no_grad():
+        from stepvid.train.lora import unmerge_lora
+
+        merged = tr._call(tr.policy)(*args)         # export merged the adapters into the weights
+        unmerge_lora(tr.policy)
+        with lora_disabled(tr.policy):
+            off = tr._call(tr.policy)(*args)
+        on = tr._call(tr.policy)(*args)
+        b, n = tr._call(base)(*args), tr._call(new)(*args)
+    torch.testing.assert_close(off, b, rtol=0, atol=1e-6)   # adapters off = the starting model
+    assert (on - b).abs().max() > 1e-3                      # the adapters learned something
+    torch.testing.assert_close(n, on, rtol=1e-5, atol=1e-5)  # the exported folder is the trained policy
+    torch.testing.assert_close(merged, on, rtol=1e-5, atol=1e-5)
+    assert {f: f.read_bytes() for f in model.rglob("*") if f.is_file()} == before  # the start is untouched
+    prov = json.loads((tmp_path / "out" / "dpo.json").read_text())
+    assert prov["config"]["lora_rank"] == 4 and prov["summary"]["steps"] == 3
+
+
+def test_online_loop_adds_the_policys_ranked_samples(model, pairset, tmp_path):
+    from stepvid.dpo.trainer import DPOTrainer
+
+    f = tmp_path / "online.txt"
+    f.write_text("a purple circle bounces\na grey square moves down\na blue star\n")
+    cfg = _cfg(model, pairset, tmp_path / "run", steps=5, online_prompts=str(f), online_every=2,
+               online_per_round=2, online_candidates=3)
+    summary = DPOTrainer(cfg, scorer=Brightness()).fit()
+    offline = len(read_pairs(pairset))
+    rounds = summary["online_rounds"]
+    assert [r["round"] for r in rounds] == [1, 2] and [r["prompts"] for r in rounds] == [2, 1]
+    online = read_pairs(tmp_path / "run" / "online")
+    assert {r["prompt"] for r in online.rows} <= set(f.read_text().splitlines())
+    pool = [r["pairs"] for r in _metrics(tmp_path / "run") if "pairs" in r]
+    assert pool[0] == offline and pool[-1] == offline + len(online) > offline
+
+
+def test_cli_refuses_bad_inputs_in_one_line(tmp_path, capsys, pairset):
+    from stepvid.cli import main
+
+    bad = tmp_path / "p.jsonl"
+    bad.write_text('{"prompt": "a red circle"}\n{"text": "x"}\n')
+    assert main(["dpo", "pairs", "--prompts", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "p.jsonl:2" in err and "'prompt' must be a non-empty string" in err
+    assert main(["train", "dpo", "--init", str(tmp_path), "--pairs", str(tmp_path), "--run-dir", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not a pair set" in err and err.count("\n") == 0
+    txt = tmp_path / "q.txt"
+    txt.write_text("a dragon flies\n")
+    assert main(["dpo", "pairs", "--prompts", str(txt), "--out", str(tmp_path / "o")]) == 2
+    assert "the world judge cannot score it" in capsys.readouterr().err
+
+
+def test_reward_model_learns_a_ranking_and_scores_latents(pipe, tmp_path):
+    """Trained on labelled latents whose score is a known function of the latent (its mean), the reward model
+    ranks held-out pairs as that function does; saved as safetensors + JSON and ranks candidates as a scorer."""
+    from stepvid.dpo.reward import RewardScorer, load_reward, train_reward
+
+    g = torch.Generator().manual_seed(0)
+    n, shape = 96, (2, 4, 4, 4)
+    lat = torch.randn(n, 2, *shape, generator=g) * 0.3 + torch.randn(n, 2, 1, 1, 1, 1, generator=g)
+    rows = []
+    for i in range(n):
+        a, b = lat[i, 0].mean().item(), lat[i, 1].mean().item()
+        hi, lo = (0, 1) if a > b else (1, 0)
+        sc = [float(torch.sigmoid(lat[i, j].mean())) for j in (hi, lo)]
+        rows.append({"index": i, "id": f"q{i}", "prompt": PROMPTS[i % 5], "text": PROMPTS[i % 5], "latents": "x",
+                     "key": str(i), "shape": list(shape), "chosen": {"score": sc[0]}, "rejected": {"score": sc[1]},
+                     "_file": "x"})
+        lat[i] = lat[i, [hi, lo]]
+    from stepvid.dpo.pairs import PairSet
+
+    ps = PairSet(rows, shape)
+    ps._cache.update({i: (lat[i, 0], lat[i, 1]) for i in range(n)})
+    ps.preload = lambda *a, **k: True  # already in memory
+    s = train_reward(ps, pipe.text_encoder, tmp_path / "rw", epochs=40, width=8, val_fraction=0.3, progress=False)
+    assert s["val_pairs"] > 10 and s["val_accuracy"] >= 0.8, s
+    model = load_reward(tmp_path / "rw")
+    scorer = RewardScorer(model, pipe.text_encoder)
+    hi = lat[:, 0].mean((1, 2, 3, 4)) > lat[:, 1].mean((1, 2, 3, 4)) + 1.0
+    cand = torch.stack([lat[hi][:4, 0], lat[hi][:4, 1]], 1).reshape(-1, *shape)
+    prow = [PromptRow(0, "p", PROMPTS[0])] * len(cand)
+    scores = scorer.submit(None, prow, cand)()
+    assert all(scores[2 * j].score > scores[2 * j + 1].score for j in range(len(cand) // 2))
+    (tmp_path / "rw" / "reward.json").write_text("{}")
+    with pytest.raises(ValueError, match="reward.json: not a reward configuration"):
+        load_reward(tmp_path / "rw")

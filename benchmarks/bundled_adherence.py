@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
+from stepvid.cli import parse_shard
 from stepvid.prompt_rewrite import REWRITERS
 from stepvid.world import caption, judge, render_video, sample_scene
 
@@ -95,17 +96,6 @@ ROW_KEY = ("id", "lang", "seed")  # one row per (prompt, language, seed)
 
 def row_key(row: dict) -> tuple:
     return tuple(row[k] for k in ROW_KEY)
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """``"I/N"`` -> (I, N) with 0 <= I < N."""
-    try:
-        i, n = (int(v) for v in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--shard must look like I/N (e.g. 0/4); got {text!r}") from None
-    if not 0 <= i < n:
-        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= I < N")
-    return i, n
 
 
 def read_rows(paths: list[Path]) -> list[dict]:

@@ -23,6 +23,17 @@ _ROOMS: list[str] = [
 ]
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    """``--shard I/N`` (argparse type): -> (I, N) with 0 <= I < N; the work items with index % N == I."""
+    try:
+        i, n = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard must look like I/N (e.g. 0/4); got {text!r}") from None
+    if not 0 <= i < n:
+        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= I < N")
+    return i, n
+
+
 class CLIError(Exception):
     """An error caused by the user's input; printed without a traceback."""
 

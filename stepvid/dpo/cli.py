@@ -8,18 +8,9 @@ import json
 import os
 from typing import Any
 
-__all__ = ["add_train_dpo", "parse_shard", "register"]
+from stepvid.cli import parse_shard
 
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """``"I/N"`` -> (I, N) with 0 <= I < N."""
-    try:
-        i, n = (int(v) for v in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--shard must look like I/N (e.g. 0/4); got {text!r}") from None
-    if not 0 <= i < n:
-        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= I < N")
-    return i, n
+__all__ = ["add_train_dpo", "register"]
 
 
 def _default_workers() -> int:
@@ -213,7 +204,9 @@ def _cmd_train_dpo(args) -> int:
         cleanup()
         raise
     last = summary["last"]
-    print(f"dpo: {summary['steps']} steps in {summary['seconds']} s, {summary['pairs']} pairs; last "
-          f"loss {last.get('loss', float('nan')):.4f}, implicit accuracy {last.get('dpo_acc', float('nan')):.2f}, "
-          f"margin {last.get('dpo_margin', float('nan')):.4f}" + (f"; model -> {summary['out']}" if "out" in summary else ""))
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(f"dpo: {summary['steps']} steps in {summary['seconds']} s, {summary['pairs']} pairs; last "
+              f"loss {last.get('loss', float('nan')):.4f}, implicit accuracy {last.get('dpo_acc', float('nan')):.2f}, "
+              f"margin {last.get('dpo_margin', float('nan')):.4f}"
+              + (f"; model -> {summary['out']}" if "out" in summary else ""))
     return finish_worker(0)

@@ -267,6 +267,7 @@ class DPOTrainer:
             gn = torch.nn.utils.clip_grad_norm_([p for p in self.policy.parameters() if p.requires_grad],
                                                 cfg.grad_clip)
             self.optimizer.step()
+            gn = gn.full_tensor() if hasattr(gn, "full_tensor") else gn  # a DTensor under FSDP2
             m = {"loss": loss.detach(), **m, "grad_norm": gn}
             for k, v in m.items():
                 sums[k] = sums.get(k, 0.0) + float(all_reduce_mean(v.detach().float().reshape(())))

@@ -37,7 +37,7 @@ def test_bundled_defaults_meet_the_clip_spec(pipe):
 
 # Fixed prompts at the model's defaults, seed 0: the world's template wording and two held-out natural phrasings
 # (a filler frame + "slides" + "slowly"; Chinese 越变越大 without a measure word). Measured with the run-10 model
-# (docs/benchmarks.md): all three pass on CPU and GPU. Generated once, in one batch, as written: the model's own
+# (docs/benchmarks.md): all three pass on CPU and GPU; with run 11 (DPO) all three pass on CPU at score 1.0. Generated once, in one batch, as written: the model's own
 # reading, not the world prompt rewriter's template (tests/test_prompt_rewrite.py covers that).
 BAND_PROMPTS = ["a red circle moving to the right", "watch as a green triangle slowly slides to the left",
                 "一个粉色的圆越变越大"]

@@ -19,7 +19,8 @@ _ROOMS: list[str] = [
     "stepvid.world.cli",  # world make|judge|sheet|raw
     "stepvid.train.cli",  # train vae|dit|cache
     "stepvid.data.cli",  # curate
-    "stepvid.dpo.cli",  # dpo pairs
+    "stepvid.dpo.cli",  # dpo pairs|reward
+    "stepvid.distill.cli",  # distill cache
 ]
 
 

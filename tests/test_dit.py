@@ -357,7 +357,8 @@ def test_bad_inputs_raise_clear_errors(small_cfg):
 
 def test_initialize_weights_leaves_no_uninitialised_memory_after_meta_init():
     """A DiT built on the meta device and materialised with ``to_empty`` (FSDP's path) is fully defined by
-    ``initialize_weights``: norms at 1, adaLN tables N(0, 1/d), zero-initialised outputs zero."""
+    ``initialize_weights(all_parameters=True)``: norms at 1, adaLN tables N(0, 1/d), zero-initialised outputs
+    zero; the default call leaves them as the constructor drew them."""
     from stepvid.models.dit import StepVideoDiT
 
     with torch.device("meta"):
@@ -366,6 +367,8 @@ def test_initialize_weights_leaves_no_uninitialised_memory_after_meta_init():
     for p in m.parameters():
         p.data.fill_(float("nan"))  # what to_empty may leave behind
     m.initialize_weights()
+    assert torch.isnan(m.scale_shift_table).all()  # not touched by the default call
+    m.initialize_weights(all_parameters=True)
     for name, p in m.named_parameters():
         assert torch.isfinite(p).all(), name
     blk = m.transformer_blocks[0]

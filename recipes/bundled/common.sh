@@ -20,3 +20,13 @@ adherence() {
   cat "$shards/$tag"-*.jsonl > "$dir/$tag.jsonl"
   python benchmarks/bundled_adherence.py --merge "$dir/$tag.jsonl" | tail -n 7
 }
+
+# recipe_init: the post-training recipes' preamble (dpo.sh, turbo.sh): INIT (the starting model, default the
+# bundled one), W (a scratch folder), JW (judge processes beside the GPU work), t0 and stamp (elapsed-time lines).
+recipe_init() {
+  INIT=${INIT:-stepvid/bundled}
+  W=$(mktemp -d)
+  JW=$(( CPUS - 1 ))
+  t0=$(date +%s)
+}
+stamp() { echo "[$(( $(date +%s) - t0 )) s] $*"; }

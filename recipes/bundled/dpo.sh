@@ -16,11 +16,7 @@
 set -euo pipefail
 OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
-INIT=${INIT:-stepvid/bundled}
-W=$(mktemp -d)
-JW=$(( CPUS - 1 ))
-t0=$(date +%s)
-stamp() { echo "[$(( $(date +%s) - t0 )) s] $*"; }
+recipe_init
 
 python -m stepvid.cli world prompts --out "$W/all.jsonl" --split train --phrasing mixed --objects 1 2 --n "$N" --seed 7
 python - "$W/all.jsonl" "$W/prompts.jsonl" "$W/online.jsonl" "${ONLINE_FRAC:-0.25}" <<'EOF'

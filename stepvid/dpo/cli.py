@@ -10,7 +10,7 @@ from typing import Any
 
 from stepvid.cli import parse_shard
 
-__all__ = ["add_train_dpo", "register"]
+__all__ = ["add_train_dpo", "register", "run_trainer"]
 
 
 def _default_workers() -> int:
@@ -171,8 +171,9 @@ def add_train_dpo(tsub: Any) -> None:
         ("online_candidates", int, "online loop: candidates per prompt"),
         ("judge_workers", int, "online loop: judge processes"),
     ):
-        p.add_argument("--" + name.replace("_", "-"), type=typ, default=getattr(d, name),
-                       help=f"{hlp} (default: {getattr(d, name)})")
+        default = getattr(d, name)
+        p.add_argument("--" + name.replace("_", "-"), type=typ, default=default,
+                       help=hlp if default is None else f"{hlp} (default: {default})")
     p.add_argument("--timestep", default=json.dumps(d.timestep),
                    help="tau density, JSON or a name (default: %(default)s)")
     p.add_argument("--online-prompts", default=None,
@@ -184,25 +185,33 @@ def add_train_dpo(tsub: Any) -> None:
     p.set_defaults(func=_cmd_train_dpo)
 
 
-def _cmd_train_dpo(args) -> int:
+def run_trainer(args, config_cls, trainer_cls, **overrides) -> dict:
+    """Build ``config_cls`` from the parsed flags (``--timestep``: JSON or a name) plus ``overrides``, run
+    ``trainer_cls(cfg).fit()``, and tear the process group down on failure."""
     import logging
 
-    from stepvid.dpo.config import DPOConfig
-    from stepvid.dpo.trainer import DPOTrainer
-    from stepvid.train.distributed import cleanup, finish_worker
+    from stepvid.train.distributed import cleanup
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         ts = json.loads(args.timestep)
     except json.JSONDecodeError:
         ts = args.timestep
-    fields = {k: getattr(args, k) for k in DPOConfig.__dataclass_fields__ if hasattr(args, k)}
-    cfg = DPOConfig(**{**fields, "timestep": ts, "pairs": list(args.pairs)})
+    fields = {k: getattr(args, k) for k in config_cls.__dataclass_fields__ if hasattr(args, k)}
+    cfg = config_cls(**{**fields, "timestep": ts, **overrides})
     try:
-        summary = DPOTrainer(cfg).fit()
+        return trainer_cls(cfg).fit()
     except BaseException:
         cleanup()
         raise
+
+
+def _cmd_train_dpo(args) -> int:
+    from stepvid.dpo.config import DPOConfig
+    from stepvid.dpo.trainer import DPOTrainer
+    from stepvid.train.distributed import finish_worker
+
+    summary = run_trainer(args, DPOConfig, DPOTrainer, pairs=list(args.pairs))
     last = summary["last"]
     if int(os.environ.get("RANK", "0")) == 0:
         print(f"dpo: {summary['steps']} steps in {summary['seconds']} s, {summary['pairs']} pairs; last "

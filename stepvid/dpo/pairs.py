@@ -245,27 +245,29 @@ def _check_settings(out: Path, settings: dict) -> None:
         tmp.write_text(json.dumps(settings, indent=1, ensure_ascii=False) + "\n")
 
 
-def _resume(out: Path, tag: str) -> set[int]:
-    """Indices of this shard's finished prompts; drops pair rows of unfinished ones and orphan latents."""
+def _resume(out: Path, tag: str, rows: str = "pairs", done: str = "candidates") -> set[int]:
+    """Indices of this shard's finished prompts (``{done}-{tag}.jsonl``); drops the rows of ``{rows}-{tag}.jsonl``
+    of unfinished ones, a torn last line of either file, and latents files no kept row names."""
     from stepvid.video import atomic_path
 
-    done = {int(r["index"]) for _, r in _read_jsonl(out / f"candidates-{tag}.jsonl")}
-    ppath = out / f"pairs-{tag}.jsonl"
-    rows = [r for _, r in _read_jsonl(ppath)]
-    keep = [r for r in rows if int(r["index"]) in done]
-    if len(keep) != len(rows) or (ppath.is_file() and not ppath.read_text(encoding="utf-8").endswith("\n")):
-        with atomic_path(ppath) as tmp:
+    def rewrite(path: Path, keep: list[dict]) -> None:
+        with atomic_path(path) as tmp:
             tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in keep), encoding="utf-8")
-    cpath = out / f"candidates-{tag}.jsonl"
-    if cpath.is_file() and not cpath.read_text(encoding="utf-8").endswith("\n"):  # torn last line
-        good = [r for _, r in _read_jsonl(cpath)]
-        with atomic_path(cpath) as tmp:
-            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in good), encoding="utf-8")
+
+    dpath, rpath = out / f"{done}-{tag}.jsonl", out / f"{rows}-{tag}.jsonl"
+    marks = [r for _, r in _read_jsonl(dpath)]
+    finished = {int(r["index"]) for r in marks}
+    if dpath.is_file() and not dpath.read_text(encoding="utf-8").endswith("\n"):  # torn last line
+        rewrite(dpath, marks)
+    all_rows = [r for _, r in _read_jsonl(rpath)]
+    keep = [r for r in all_rows if int(r["index"]) in finished]
+    if len(keep) != len(all_rows) or (rpath.is_file() and not rpath.read_text(encoding="utf-8").endswith("\n")):
+        rewrite(rpath, keep)
     used = {r["latents"] for r in keep}
     for f in (out / "latents").glob(f"{tag}-*.safetensors"):
         if f"latents/{f.name}" not in used:
             f.unlink()
-    return done
+    return finished
 
 
 def make_pairs(

@@ -41,6 +41,13 @@ log = logging.getLogger("stepvid.dpo")
 __all__ = ["DPOConfig", "DPOTrainer"]
 
 class DPOTrainer:
+    """Video-DPO; also the base of ``stepvid.distill.trainer.DistillTrainer`` (same model loading, prompt
+    encoding, loop, checkpoints and export; another data source and loss: ``_load_data``, ``_step``)."""
+
+    name = "dpo"
+    resume_keys = _RESUME_KEYS
+    needs_reference = True
+
     def __init__(self, cfg: DPOConfig, scorer: Scorer | None = None) -> None:
         """``scorer`` ranks the online loop's candidates (default: the world judge)."""
         from stepvid.train.distributed import init_distributed
@@ -49,7 +56,7 @@ class DPOTrainer:
         self.cfg = cfg
         self._scorer = scorer
         self.info = init_distributed(1, cfg.device)
-        if self.info.distributed and cfg.online_prompts:
+        if self.info.distributed and getattr(cfg, "online_prompts", None):
             raise ValueError("dpo: the online loop runs in one process; drop --online-prompts or run without torchrun")
         self.device = self.info.device if cfg.device is None or self.info.distributed else torch.device(cfg.device)
         self.run_dir = Path(cfg.run_dir)
@@ -60,7 +67,7 @@ class DPOTrainer:
         mine = asdict(self.cfg)
         if path.is_file():
             old = json.loads(path.read_text())
-            for k in _RESUME_KEYS:
+            for k in self.resume_keys:
                 if old.get(k) != mine.get(k):
                     raise ValueError(f"{self.run_dir}: this run was started with {k}={old.get(k)!r}, now "
                                      f"{k}={mine.get(k)!r}; use a new --run-dir or the same settings")
@@ -77,10 +84,8 @@ class DPOTrainer:
         from stepvid.pipeline import TextToVideoPipeline
 
         cfg = self.cfg
-        self.pairs = read_pairs(cfg.pairs)
-        self.pairs.preload()
+        texts = self._load_data()
         self._check_run_dir()
-        self.online = load_prompts(cfg.online_prompts) if cfg.online_prompts else []
         self.plan = plan_model(cfg.init)
         # fp32 master weights; bf16 autocast does the compute on CUDA.
         self.pipe = TextToVideoPipeline.from_plan(self.plan, device=self.device, dtype=torch.float32)
@@ -89,12 +94,12 @@ class DPOTrainer:
         self.autocast = self.device.type == "cuda" and cfg.precision == "bf16"
         if self.autocast:
             self.pipe.vae.to(torch.bfloat16)  # frozen; decodes the online loop's candidates
+        self.reference = None
         if cfg.lora_rank > 0:
             from stepvid.train.lora import apply_lora
 
             apply_lora(policy, cfg.lora_rank, cfg.lora_targets, cfg.lora_alpha)
-            self.reference = None
-        else:
+        elif self.needs_reference:
             self.reference = copy.deepcopy(policy).requires_grad_(False).eval()
             if self.autocast:
                 self.reference.to(torch.bfloat16)
@@ -109,15 +114,29 @@ class DPOTrainer:
             self.autocast = False  # FSDP's mixed-precision policy casts
         params = [p for p in self.policy.parameters() if p.requires_grad]
         if not params:
-            raise ValueError("dpo: nothing to train (no trainable parameters)")
+            raise ValueError(f"{self.name}: nothing to train (no trainable parameters)")
         self.optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.density = make_density(cfg.timestep)
         self._emb: dict[str, int] = {}
         self._states: TextEmbeddings | None = None
-        self._encode(self.pairs.texts)
+        self._encode(texts)
         if self.info.is_main:
-            log.info("dpo: %d pairs of latents %s, %s, %d trainable parameters", len(self.pairs),
-                     list(self.pairs.shape), "LoRA" if cfg.lora_rank else "full", sum(p.numel() for p in params))
+            log.info("%s: %s, %s, %d trainable parameters", self.name, self._describe_data(),
+                     "LoRA" if cfg.lora_rank else "full", sum(p.numel() for p in params))
+
+    def _load_data(self) -> list[str]:
+        """Read the training data; return the texts to encode."""
+        self.pairs = read_pairs(self.cfg.pairs)
+        self.pairs.preload()
+        self.online = load_prompts(self.cfg.online_prompts) if self.cfg.online_prompts else []
+        self._rounds: list[dict] = []
+        return self.pairs.texts
+
+    def _describe_data(self) -> str:
+        return f"{len(self.pairs)} pairs of latents {list(self.pairs.shape)}"
+
+    def _data_size(self) -> int:
+        return len(self._pool(self.cfg.steps))
 
     def _encode(self, texts: list[str]) -> None:
         """Encode prompts not seen yet (once; the text encoder is frozen)."""
@@ -227,13 +246,30 @@ class DPOTrainer:
                 return inner(*a)
         return velocity
 
+    def _step(self, step: int, logger) -> tuple[torch.Tensor, dict, dict]:
+        """One step's loss, its metrics, and what to log beside them (the pool size)."""
+        from stepvid.train.dpo import dpo_step_loss
+
+        cfg = self.cfg
+        if self.online and step and step % cfg.online_every == 0:
+            self._rounds.append(self._online_round(step // cfg.online_every))
+            logger.log(step, {f"online_{k}": v for k, v in self._rounds[-1].items() if isinstance(v, (int, float))})
+        pool = self._pool(step)
+        win, lose, noise, tau, emb = self._batch(pool, step)
+        cond = (emb.llm, emb.clip, emb.cross_attention_mask())
+        loss, m = dpo_step_loss(self._call(self.policy), self._reference(), win, lose, noise, tau, cond, cfg.beta,
+                                cfg.sft_weight)
+        return loss, m, {"pairs": len(pool)}
+
+    def _postfix(self, last: dict) -> dict:
+        return {"acc": f"{last['dpo_acc']:.2f}", "margin": f"{last['dpo_margin']:.3f}"}
+
     def fit(self) -> dict:
         from tqdm.auto import tqdm
 
         from stepvid.train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
         from stepvid.train.common import RunLogger, lr_at, truncate_metrics
         from stepvid.train.distributed import all_reduce_mean
-        from stepvid.train.dpo import dpo_step_loss
 
         self.setup()
         cfg, info = self.cfg, self.info
@@ -244,24 +280,16 @@ class DPOTrainer:
             meta = load_checkpoint(ck, self.policy, self.optimizer, info.rank, info.world_size)
             start, resumed = int(meta["step"]), str(ck)
             truncate_metrics(self.run_dir / "metrics.jsonl", start)
-            log.info("dpo: resumed from %s (step %d)", ck, start)
-        ref = self._reference()
-        pol = self._call(self.policy)
-        t0, rounds, last = time.time(), [], {}
+            log.info("%s: resumed from %s (step %d)", self.name, ck, start)
+        t0, last = time.time(), {}
         sums: dict[str, float] = {}
-        bar = tqdm(total=cfg.steps, initial=start, desc="dpo", unit="step", mininterval=5, disable=not info.is_main)
+        bar = tqdm(total=cfg.steps, initial=start, desc=self.name, unit="step", mininterval=5, disable=not info.is_main)
         for step in range(start, cfg.steps):
-            if self.online and step and step % cfg.online_every == 0:
-                rounds.append(self._online_round(step // cfg.online_every))
-                logger.log(step, {f"online_{k}": v for k, v in rounds[-1].items() if isinstance(v, (int, float))})
-            pool = self._pool(step)
-            win, lose, noise, tau, emb = self._batch(pool, step)
-            cond = (emb.llm, emb.clip, emb.cross_attention_mask())
             for group in self.optimizer.param_groups:
                 group["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup, "constant", 1.0)
             ctx = torch.autocast("cuda", torch.bfloat16) if self.autocast else _null()
             with ctx:
-                loss, m = dpo_step_loss(pol, ref, win, lose, noise, tau, cond, cfg.beta, cfg.sft_weight)
+                loss, m, info_row = self._step(step, logger)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             gn = torch.nn.utils.clip_grad_norm_([p for p in self.policy.parameters() if p.requires_grad],
@@ -275,19 +303,19 @@ class DPOTrainer:
             if done % cfg.log_every == 0 or done == cfg.steps:
                 n = cfg.log_every if done % cfg.log_every == 0 else done % cfg.log_every
                 last = {k: v / n for k, v in sums.items()}
-                last.update(lr=self.optimizer.param_groups[0]["lr"], pairs=len(pool))
+                last.update(lr=self.optimizer.param_groups[0]["lr"], **info_row)
                 logger.log(done, last)
-                bar.set_postfix(acc=f"{last['dpo_acc']:.2f}", margin=f"{last['dpo_margin']:.3f}")
+                bar.set_postfix(self._postfix(last))
                 sums = {}
             if done % cfg.checkpoint_every == 0 or done == cfg.steps:
-                save_checkpoint(self.run_dir, done, self.policy, self.optimizer, {"kind": "dpo"}, info.rank,
+                save_checkpoint(self.run_dir, done, self.policy, self.optimizer, {"kind": self.name}, info.rank,
                                 info.world_size, keep_last=2, only_trainable=cfg.lora_rank > 0)
             bar.update(1)
         bar.close()
         if self._scorer is not None:
             self._scorer.close()
         summary = {"steps": cfg.steps, "resumed_from": resumed, "seconds": round(time.time() - t0, 1),
-                   "pairs": len(self._pool(cfg.steps)), "online_rounds": rounds, "last": last}
+                   "pairs": self._data_size(), "online_rounds": getattr(self, "_rounds", []), "last": last}
         if cfg.out:
             summary["out"] = str(self.export(Path(cfg.out), summary))
         logger.close()
@@ -334,12 +362,17 @@ class DPOTrainer:
             except OSError:
                 shutil.copy2(r, dst)
         save_sharded_safetensors(full, tmp / tdir.relative_to(root), max_shard_bytes=shard_bytes + (1 << 20))
-        prov = {"init": str(self.cfg.init), "config": asdict(self.cfg), "summary": summary}
-        (tmp / "dpo.json").write_text(json.dumps(prov, indent=1, default=str) + "\n")
+        self._write_extra(tmp, summary)
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)
         return out
+
+
+    def _write_extra(self, folder: Path, summary: dict) -> None:
+        """Provenance beside the exported weights."""
+        prov = {"init": str(self.cfg.init), "config": asdict(self.cfg), "summary": summary}
+        (folder / f"{self.name}.json").write_text(json.dumps(prov, indent=1, default=str) + "\n")
 
 
 class _null:

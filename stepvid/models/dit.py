@@ -320,22 +320,25 @@ class StepVideoDiT(nn.Module):
             )
         self.sp_group = group
 
-    def initialize_weights(self) -> None:
+    def initialize_weights(self, all_parameters: bool = False) -> None:
         """PixArt/DiT-style init: xavier linears, N(0, 0.02) conditioning MLPs, zero adaLN linear, zero
         cross-attention output and zero final projection (so a fresh model predicts 0 and each block starts
-        close to identity). Also norm weights (1) and the adaLN tables (N(0, 1/d)), so a model built on the
-        meta device and materialised with ``to_empty`` holds no uninitialised memory."""
+        close to identity). ``all_parameters``: also norm weights (1) and the adaLN tables (N(0, 1/d), as the
+        constructor draws them), for a model built on the meta device and materialised with ``to_empty``, which
+        would otherwise keep uninitialised memory there."""
         for m in self.modules():
             if isinstance(m, nn.Linear):
                 nn.init.xavier_uniform_(m.weight)
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
+            elif not all_parameters:
+                continue
             elif isinstance(m, (nn.LayerNorm, RMSNorm)):
                 if getattr(m, "weight", None) is not None:
                     nn.init.ones_(m.weight)
                 if getattr(m, "bias", None) is not None:
                     nn.init.zeros_(m.bias)
-            table = getattr(m, "scale_shift_table", None)
+            table = getattr(m, "scale_shift_table", None) if all_parameters else None
             if isinstance(table, nn.Parameter):
                 nn.init.normal_(table, std=table.shape[-1] ** -0.5)
         w = self.pos_embed.proj.weight

@@ -1,4 +1,4 @@
-"""``stepvid train vae|dit|cache|average|dpo``. Registration is cheap; handlers import torch lazily.
+"""``stepvid train vae|dit|cache|average|dpo|distill``. Registration is cheap; handlers import torch lazily.
 
 Distributed runs use torchrun directly, e.g.
 ``torchrun --nnodes 2 --nproc-per-node 8 -m stepvid.cli train dit --config recipes/dit_t2v_cascade.yaml``.
@@ -67,9 +67,11 @@ def register(sub: Any) -> None:
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
     p.set_defaults(func=_cmd_cache)
 
+    from stepvid.distill.cli import add_train_distill
     from stepvid.dpo.cli import add_train_dpo
 
     add_train_dpo(tsub)
+    add_train_distill(tsub)
 
     p = tsub.add_parser("average", help="average weight files (report: SFT checkpoint averaging)")
     p.add_argument("checkpoints", nargs="+", help=".safetensors files or checkpoint/final folders")

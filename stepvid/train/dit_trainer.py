@@ -196,8 +196,11 @@ class DiTTrainer:
         from stepvid.train.lora import LoRALinear
 
         model.to_empty(device=self.device)
-        if hasattr(model, "initialize_weights"):
-            model.initialize_weights()
+        if hasattr(model, "initialize_weights"):  # to_empty left every tensor uninitialised
+            import inspect
+
+            full = "all_parameters" in inspect.signature(model.initialize_weights).parameters
+            model.initialize_weights(**({"all_parameters": True} if full else {}))
         for m in model.modules():
             if isinstance(m, LoRALinear):
                 m.reset_lora()

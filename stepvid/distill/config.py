@@ -1,0 +1,60 @@
+"""Turbo distillation settings (``stepvid train distill``); no torch import, so the CLI registers cheaply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from stepvid.dpo.config import _lora_targets
+
+__all__ = ["DistillConfig"]
+
+_RESUME_KEYS = ("teacher", "cache", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets", "timestep",
+                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed")
+
+
+@dataclass
+class DistillConfig:
+    teacher: str                                # model folder: the student starts as a copy of its DiT
+    cache: list[str]                            # teacher caches (`stepvid distill cache`)
+    run_dir: str
+    out: str | None = None                      # exported student model folder
+    steps: int = 2000
+    batch_size: int = 32                        # samples per step and process
+    lr: float = 1e-4
+    warmup: int = 50
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    timestep: Any = field(default_factory=lambda: {"name": "u_shape", "a": 5.0})   # report: e^{5u} + e^{-5u}
+    weighting: str = "inv_t2"                   # report: 1/t^2 (t = our tau, clamped); "none": plain mean
+    max_weight: float = 100.0                   # cap of the 1/t^2 weight (its mean over the batch normalises it)
+    cfg_distill: bool = True                    # the student reads the teacher's guided samples without CFG
+    text_dropout: float = 0.1                   # cfg_distill false: empty-prompt rows, so the student keeps CFG
+    turbo_steps: int = 8                        # the exported model's default sampler settings
+    turbo_shift: float | None = None            # default: the teacher's shift
+    turbo_cfg: float | None = None              # default: 1 with cfg_distill, else the teacher's CFG
+    lora_rank: int = 0
+    lora_alpha: float | None = None
+    lora_targets: list[str] = field(default_factory=lambda: list(_lora_targets()))
+    seed: int = 0
+    checkpoint_every: int = 200
+    log_every: int = 25
+    device: str | None = None
+    precision: str = "bf16"
+
+    @property
+    def init(self) -> str:
+        return self.teacher
+
+    def check(self) -> None:
+        for k in ("steps", "batch_size", "checkpoint_every", "log_every", "turbo_steps"):
+            if int(getattr(self, k)) < 1:
+                raise ValueError(f"distill: {k} must be >= 1; got {getattr(self, k)}")
+        if self.lr <= 0 or self.max_weight <= 0:
+            raise ValueError(f"distill: lr and max_weight must be > 0; got {self.lr}, {self.max_weight}")
+        if self.weighting not in ("inv_t2", "none"):
+            raise ValueError(f"distill: weighting must be inv_t2 or none; got {self.weighting!r}")
+        if not 0 <= self.text_dropout < 1:
+            raise ValueError(f"distill: text_dropout must be in [0, 1); got {self.text_dropout}")
+        if self.precision not in ("bf16", "fp32"):
+            raise ValueError(f"distill: precision must be bf16 or fp32; got {self.precision!r}")

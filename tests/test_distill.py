@@ -1,0 +1,104 @@
+"""Turbo distillation: the teacher cache (the teacher's own noise redrawn exactly, resume without duplicates or
+losses, shards) and the student (straighter paths after training, Turbo defaults in the exported folder)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from test_dpo import GEN, PROMPTS, model, pipe  # noqa: F401  (module fixtures: a tiny random model)
+
+from stepvid.distill.cache import make_teacher_cache, read_teacher_cache
+from stepvid.dpo.pairs import PromptRow
+
+
+def _rows(n: int | None = None) -> list[PromptRow]:
+    return [PromptRow(i, f"p{i}", p) for i, p in enumerate(PROMPTS[:n])]
+
+
+@pytest.fixture(scope="module")
+def cache(pipe, tmp_path_factory) -> Path:  # noqa: F811
+    out = tmp_path_factory.mktemp("cache") / "c"
+    make_teacher_cache(pipe, _rows(3), out, per_prompt=2, batch=6, progress=False)
+    return out
+
+
+def test_cache_holds_the_teachers_samples_and_their_noise_seeds(pipe, cache):  # noqa: F811
+    c = read_teacher_cache(cache)
+    assert len(c) == 6 and c.settings["cfg_decay"] is True
+    for i in (0, 3):
+        r = c.rows[i]
+        again = pipe.sample_latents([r["text"]], [r["seed"]], cfg_decay=True)[0]
+        torch.testing.assert_close(c.latent(i), again.float(), rtol=0, atol=1e-5)  # batch of 1 vs 6: fp32 sums
+
+
+def test_cache_resume_after_a_torn_write_has_no_duplicates_or_losses(pipe, cache, tmp_path):  # noqa: F811
+    import shutil
+
+    c2 = tmp_path / "c"
+    shutil.copytree(cache, c2)
+    path = c2 / "samples-0of1.jsonl"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:15])  # killed while appending the last rows
+    marks = c2 / "done-0of1.jsonl"
+    marks.write_text("".join(x + "\n" for x in marks.read_text().splitlines()[:-1]))  # ... before its mark
+    make_teacher_cache(pipe, _rows(3), c2, per_prompt=2, batch=6, progress=False)
+    rows = [json.loads(x) for x in path.read_text().splitlines()]
+    keys = [(r["index"], r["key"]) for r in rows]
+    assert len(keys) == len(set(keys)) == 6  # the torn prompt redone once, nothing lost
+    ref = {r["key"]: r["seed"] for r in read_teacher_cache(cache).rows}
+    assert {r["key"]: r["seed"] for r in rows} == ref
+    sharded = tmp_path / "s"
+    for s in range(2):
+        make_teacher_cache(pipe, _rows(3), sharded, per_prompt=2, batch=6, shard=(s, 2), progress=False)
+    assert {r["key"]: r["seed"] for r in read_teacher_cache(sharded).rows} == ref
+    with pytest.raises(ValueError, match="made with per_prompt=2, this run has per_prompt=3"):
+        make_teacher_cache(pipe, _rows(3), sharded, per_prompt=3, progress=False)
+
+
+def test_student_takes_straighter_paths_and_exports_turbo_defaults(model, pipe, cache, tmp_path):  # noqa: F811
+    """After distillation one Euler step from a cached sample's noise lands closer to the teacher's 3-step
+    sample than the teacher's own single step does (what a few-step student is for)."""
+    from stepvid.diffusion.sampler import initial_noise
+    from stepvid.distill.config import DistillConfig
+    from stepvid.distill.trainer import DistillTrainer
+    from stepvid.pipeline import TextToVideoPipeline
+
+    before = {f: f.read_bytes() for f in model.rglob("*") if f.is_file()}
+    cfg = DistillConfig(teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / "run"),
+                        out=str(tmp_path / "turbo"), steps=40, batch_size=6, lr=1e-3, warmup=0, device="cpu",
+                        turbo_steps=2, log_every=10)
+    summary = DistillTrainer(cfg).fit()
+    rows = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert rows[-1]["mse"] < rows[0]["mse"]
+    c = read_teacher_cache(cache)
+    student = TextToVideoPipeline.from_pretrained(tmp_path / "turbo", device="cpu")
+    assert (student.defaults.steps, student.defaults.cfg, student.defaults.shift) == (2, 1.0, GEN["shift"])
+    assert summary["pairs"] == len(c)
+
+    def one_step(p, text, seed, cfg):
+        z = initial_noise((1, *c.shape), seed=seed)
+        return p.sample_latents([text], [seed], steps=1, cfg=cfg, shift=1.0)[0], z[0]
+
+    gaps = []
+    for i in range(len(c)):
+        r = c.rows[i]
+        s1, _ = one_step(student, r["text"], r["seed"], 1.0)
+        t1, _ = one_step(pipe, r["text"], r["seed"], GEN["cfg"])
+        x = c.latent(i)
+        gaps.append(((s1 - x).pow(2).mean() < (t1 - x).pow(2).mean()).item())
+    assert all(gaps), gaps
+    assert {f: f.read_bytes() for f in model.rglob("*") if f.is_file()} == before  # the teacher is untouched
+
+
+def test_train_distill_needs_data(model, tmp_path, capsys):  # noqa: F811
+    from stepvid.cli import main
+
+    assert main(["train", "distill", "--run-dir", str(tmp_path / "r"), "--teacher", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "give --cache" in err
+    assert main(["train", "distill", "--run-dir", str(tmp_path / "r"), "--teacher", str(model),
+                 "--cache", str(tmp_path)]) == 2
+    assert "not a teacher cache" in capsys.readouterr().err

@@ -62,6 +62,15 @@ def register(sub: Any) -> None:
                         "written)")
     q.set_defaults(func=_cmd_pairs)
 
+    v = dsub.add_parser("import", help="pairs from votes on existing videos (encoded by the model's VAE)",
+                        description=__import__("stepvid.dpo.votes", fromlist=["x"]).__doc__,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    v.add_argument("--votes", required=True, help="JSONL rows {prompt, chosen, rejected, id?, *_score?}")
+    v.add_argument("--model", default=None, help="model folder whose VAE encodes the videos (default: bundled)")
+    v.add_argument("--out", required=True, help="pair-set folder")
+    v.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
+    v.set_defaults(func=_cmd_import)
+
     r = dsub.add_parser("reward", help="train a small reward model on pair sets' labels (latents + scores)",
                         description="Train a small reward model (latents + text -> score) on the labelled "
                         "chosen/rejected latents of pair sets; reports validation pairwise accuracy.")
@@ -122,6 +131,21 @@ def _model_dir(model: str | None):
     if model is None:
         raise ValueError("no bundled model in stepvid/bundled/; pass --model DIR")
     return model
+
+
+def _cmd_import(args) -> int:
+    import torch
+
+    from stepvid.dpo.votes import import_votes, read_votes
+    from stepvid.model_folder import plan_model
+    from stepvid.pipeline import resolve_device
+
+    plan = plan_model(_model_dir(args.model))
+    rows = read_votes(args.votes, int(getattr(plan.components["vae"].info.config, "spatial_ratio", 16)))
+    vae = plan.components["vae"].load(resolve_device(args.device), torch.float32)  # after every row is checked
+    s = import_votes(vae, args.votes, args.out, rows=rows)
+    print(f"dpo import {args.out}: {s['pairs']} voted pairs ({s['already_done']} imported before)")
+    return 0
 
 
 def _cmd_reward(args) -> int:

@@ -1,0 +1,1 @@
+"""Evaluation: the official Step-Video-T2V-Eval prompt set (``stepvid.eval.benchmark``)."""

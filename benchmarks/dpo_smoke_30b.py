@@ -11,8 +11,8 @@ projects the peak memory to the full 48 layers.
 
 What runs: ``StepVideoDiT.from_preset(--preset, num_layers=--layers)`` built on the meta device, sharded
 (FSDP2: each block, then the root) and materialised with ``to_empty`` (no full copy in host memory);
-then norm weights 1, biases 0, adaLN tables N(0, 1/d) as the constructor draws them, and the model's own
-``initialize_weights``, except that the three output projections it zeroes (adaLN linear, cross-attention
+then the model's own ``initialize_weights(all_parameters=True)`` (norm weights 1, biases 0, adaLN tables
+N(0, 1/d) as the constructor draws them), except that the three output projections it zeroes (adaLN linear, cross-attention
 ``wo``, ``proj_out``) get xavier weights, so the first step's gradient reaches every parameter as it does
 from a trained checkpoint. Policy: FSDP2 with bf16 compute,
 fp32 master weights and fp32 gradient reduction, AdamW (lr 1e-5, no weight decay, fused on CUDA). Reference:
@@ -181,13 +181,7 @@ def local(t: torch.Tensor) -> torch.Tensor:
 def init_weights(model: StepVideoDiT) -> None:
     """The model's init on materialised (sharded) parameters; the zero-initialised output projections get
     xavier weights so that every parameter sees a gradient at the first step."""
-    d = model.config.hidden_size
-    for name, p in model.named_parameters():
-        if name.endswith("scale_shift_table"):
-            p.normal_(0.0, d**-0.5)  # as in the constructor
-        elif p.ndim == 1:
-            p.fill_(1.0 if name.endswith("weight") else 0.0)  # LayerNorm / RMSNorm weights, biases
-    model.initialize_weights()
+    model.initialize_weights(all_parameters=True)  # norms and adaLN tables too: to_empty left them undefined
     for w in (model.adaln_single.linear.weight, model.proj_out.weight,
               *(blk.attn2.wo.weight for blk in model.transformer_blocks)):
         nn.init.xavier_uniform_(w)

@@ -24,7 +24,6 @@ import torch
 from stepvid.distill.cache import read_teacher_cache
 from stepvid.distill.config import _RESUME_KEYS, DistillConfig
 from stepvid.dpo.trainer import DPOTrainer
-from stepvid.models.text.base import TextEmbeddings
 
 __all__ = ["DistillTrainer"]
 
@@ -40,12 +39,11 @@ class DistillTrainer(DPOTrainer):
     def _load_data(self) -> list[str]:
         self.cache = read_teacher_cache(self.cfg.cache)
         self.online = []
-        return [*self.cache.texts, self._negative_text]
+        return self.cache.texts
 
-    def _negative(self) -> str:
-        from stepvid.model_folder import plan_model
-
-        return plan_model(self.cfg.teacher).defaults.negative_prompt
+    def _model_texts(self) -> list[str]:
+        self._negative = self.plan.defaults.negative_prompt  # the unconditional rows' text (text dropout)
+        return [self._negative]
 
     def _describe_data(self) -> str:
         return f"{len(self.cache)} teacher samples of latents {list(self.cache.shape)}"
@@ -59,35 +57,24 @@ class DistillTrainer(DPOTrainer):
     def _step(self, step: int, logger) -> tuple[torch.Tensor, dict, dict]:
         from stepvid.diffusion.flow import distill_weight, interpolate, per_sample_mse, velocity_target
         from stepvid.diffusion.sampler import initial_noise
-        from stepvid.train.common import step_generator
 
-        cfg, info = self.cfg, self.info
-        g = step_generator(cfg.seed, step)
-        idx = torch.randint(len(self.cache), (cfg.batch_size * info.world_size,), generator=g).tolist()
-        neg = self._emb[self._negative_text]
-        lat, noise, tau, rows = [], [], [], []
-        for j in range(info.rank * cfg.batch_size, (info.rank + 1) * cfg.batch_size):
-            r = self.cache.rows[idx[j]]
-            lat.append(self.cache.latent(idx[j]))
+        cfg = self.cfg
+        lat, noise, tau, texts = [], [], [], []
+        for i, g in self._draws(step, len(self.cache)):
+            r = self.cache.rows[i]
+            lat.append(self.cache.latent(i))
             noise.append(initial_noise((1, *self.cache.shape), seed=int(r["seed"]))[0])  # the teacher's own noise
-            gj = step_generator(cfg.seed, step, j)
-            tau.append(self.density.sample(1, generator=gj))
-            drop = not cfg.cfg_distill and float(torch.rand(1, generator=gj)) < cfg.text_dropout
-            rows.append(neg if drop else self._emb[r["text"]])
+            tau.append(self.density.sample(1, generator=g))
+            drop = not cfg.cfg_distill and float(torch.rand(1, generator=g)) < cfg.text_dropout
+            texts.append(self._negative if drop else r["text"])
         dev = self.device
         x1, z, t = torch.stack(lat).to(dev), torch.stack(noise).to(dev), torch.cat(tau).to(dev)
-        ti = torch.tensor(rows, device=dev)
-        st = self._states
-        emb = TextEmbeddings(st.llm[ti], st.llm_mask[ti], st.clip[ti])
+        emb = self._text_states(texts)
         pred = self._call(self.policy)(interpolate(z, x1, t), t, emb.llm, emb.clip, emb.cross_attention_mask())
         err = per_sample_mse(pred, velocity_target(z, x1))
         w = distill_weight(t, max_weight=cfg.max_weight) if cfg.weighting == "inv_t2" else torch.ones_like(t)
         loss = (w * err).sum() / w.sum()
         return loss, {"mse": err.detach().mean(), "weighted_mse": loss.detach()}, {"samples": len(self.cache)}
-
-    def setup(self) -> None:
-        self._negative_text = self._negative()
-        super().setup()
 
     def _write_extra(self, folder: Path, summary: dict) -> None:
         """Provenance, and the Turbo sampler settings as the folder's generation defaults."""

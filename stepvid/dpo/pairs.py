@@ -82,32 +82,41 @@ class Scorer(Protocol):
     def close(self) -> None: ...
 
 
+def input_lines(path: Path, what: str) -> list[tuple[int, str]]:
+    """(line number, text) of the non-blank lines of a UTF-8 input file; errors name the file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{what} file not found: {path}") from None
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    return [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+
+
+def json_object(line: str, where: str, hint: str = "") -> dict:
+    """One JSONL row that must be an object; errors name ``where`` (file:line)."""
+    try:
+        d = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{where}: not JSON ({e.msg})") from None
+    if not isinstance(d, dict):
+        raise ValueError(f"{where}: expected a JSON object{hint}; got {type(d).__name__}")  # noqa: TRY004
+    return d
+
+
 def load_prompts(path: str | os.PathLike) -> list[PromptRow]:
     """A prompt file: ``.jsonl`` rows ``{"prompt": str, "id"?: str, "request"?: spec dict}`` (e.g. from
     ``stepvid world prompts``), or text with one prompt per line. Errors name the file and line."""
     from stepvid.world.request import request_from_dict
 
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"prompt file not found: {path}") from None
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     rows: list[PromptRow] = []
     seen: dict[str, int] = {}
     jsonl = path.suffix == ".jsonl"
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, line in input_lines(path, "prompt"):
         where = f"{path}:{n}"
         if jsonl:
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{where}: not JSON ({e.msg})") from None
-            if not isinstance(d, dict):
-                raise ValueError(f"{where}: expected a JSON object with a 'prompt'; got {type(d).__name__}")
+            d = json_object(line, where, " with a 'prompt'")
             prompt, rid, req = d.get("prompt"), d.get("id", f"line{n}"), d.get("request")
             if req is not None:
                 try:

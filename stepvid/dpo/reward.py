@@ -202,8 +202,10 @@ class RewardScorer:
     def submit(self, videos, rows: Sequence[PromptRow], latents: torch.Tensor | None = None) -> Callable[[], list[Score]]:
         if latents is None:
             raise ValueError("the reward scorer ranks latents; none were given")
-        texts = [r.prompt for r in rows]
-        t = pool_text(self.encoder, texts, self.device).to(self.device)
+        texts = [r.prompt for r in rows]  # candidates of one prompt repeat it: encode each text once
+        uniq = list(dict.fromkeys(texts))
+        pooled = pool_text(self.encoder, uniq, self.device).to(self.device)
+        t = pooled[torch.tensor([uniq.index(x) for x in texts], device=self.device)]
         p = torch.sigmoid(self.model(latents.to(self.device, torch.float32), t)).cpu().numpy()
         out = [Score(float(x), bool(x >= 0.5)) for x in np.asarray(p).reshape(-1)]
         return lambda: out

@@ -84,9 +84,10 @@ class DPOTrainer:
         from stepvid.pipeline import TextToVideoPipeline
 
         cfg = self.cfg
-        texts = self._load_data()
+        texts = self._load_data()  # the data's errors first, then the model folder's
         self._check_run_dir()
         self.plan = plan_model(cfg.init)
+        texts += self._model_texts()
         # fp32 master weights; bf16 autocast does the compute on CUDA.
         self.pipe = TextToVideoPipeline.from_plan(self.plan, device=self.device, dtype=torch.float32)
         self.pipe.defaults.prompt_rewrite = "none"  # pairs store the text the encoder read
@@ -131,6 +132,10 @@ class DPOTrainer:
         self.online = load_prompts(self.cfg.online_prompts) if self.cfg.online_prompts else []
         self._rounds: list[dict] = []
         return self.pairs.texts
+
+    def _model_texts(self) -> list[str]:
+        """Texts to encode that come from the model folder (``self.plan``) rather than the data."""
+        return []
 
     def _describe_data(self) -> str:
         return f"{len(self.pairs)} pairs of latents {list(self.pairs.shape)}"
@@ -189,44 +194,53 @@ class DPOTrainer:
         return {"round": r, **stats}
 
     def _pool(self, step: int) -> PairSet:
-        """The pairs a step draws from: the offline set plus the online rounds finished before ``step``."""
+        """The pairs a step draws from: the offline set plus the online rounds finished before ``step``. The
+        online pair set is read (and checked) once per round, not at every step."""
         if not self.online:
             return self.pairs
-        on = self._online_pool(step // self.cfg.online_every)
-        if on is None:
-            return self.pairs
-        if on.shape != self.pairs.shape:
-            raise ValueError(f"dpo: online latents {list(on.shape)} differ from the pair set's {list(self.pairs.shape)}")
-        if len(on) != getattr(self, "_online_n", -1):
-            self._online_n = len(on)
-            self._encode(on.texts)
-            self._merged = PairSet(self.pairs.rows + on.rows, self.pairs.shape)
-            self._merged.preload()
+        rnd = step // self.cfg.online_every
+        if rnd != getattr(self, "_pool_round", None):
+            self._pool_round, self._merged = rnd, self.pairs
+            on = self._online_pool(rnd)
+            if on is not None:
+                if on.shape != self.pairs.shape:
+                    raise ValueError(f"dpo: online latents {list(on.shape)} differ from the pair set's "
+                                     f"{list(self.pairs.shape)}")
+                self._encode(on.texts)
+                self._merged = PairSet(self.pairs.rows + on.rows, self.pairs.shape)
+                self._merged.preload()
         return self._merged
 
     # ---- training ---------------------------------------------------------------------------------------
-    def _batch(self, pool: PairSet, step: int) -> tuple[torch.Tensor, ...]:
+    def _draws(self, step: int, size: int) -> list[tuple[int, torch.Generator]]:
+        """This process's share of the step's global batch: (data index, the sample's own generator) per sample.
+        Indices (with replacement) and generators are seeded by (seed, step[, global sample]), so every process
+        layout and every resume draws the same."""
         from stepvid.train.common import step_generator
 
         cfg, info = self.cfg, self.info
-        g = step_generator(cfg.seed, step)
-        idx = torch.randint(len(pool), (cfg.batch_size * info.world_size,), generator=g).tolist()
-        mine = list(range(info.rank * cfg.batch_size, (info.rank + 1) * cfg.batch_size))
-        win, lose, noise, tau, rows = [], [], [], [], []
-        for j in mine:
-            w, l = pool.get(idx[j])
-            gj = step_generator(cfg.seed, step, j)
-            noise.append(torch.randn(w.shape, generator=gj))
-            tau.append(self.density.sample(1, generator=gj))
+        idx = torch.randint(size, (cfg.batch_size * info.world_size,), generator=step_generator(cfg.seed, step))
+        return [(int(idx[j]), step_generator(cfg.seed, step, j))
+                for j in range(info.rank * cfg.batch_size, (info.rank + 1) * cfg.batch_size)]
+
+    def _text_states(self, texts: list[str]) -> TextEmbeddings:
+        """The encoded states of ``texts`` (encoded once up front), on the device."""
+        st = self._states
+        ti = torch.tensor([self._emb[t] for t in texts], device=self.device)
+        return TextEmbeddings(st.llm[ti], st.llm_mask[ti], st.clip[ti])
+
+    def _batch(self, pool: PairSet, step: int) -> tuple[torch.Tensor, ...]:
+        win, lose, noise, tau, texts = [], [], [], [], []
+        for i, g in self._draws(step, len(pool)):
+            w, l = pool.get(i)
+            noise.append(torch.randn(w.shape, generator=g))
+            tau.append(self.density.sample(1, generator=g))
             win.append(w)
             lose.append(l)
-            rows.append(self._emb[pool.rows[idx[j]]["text"]])
+            texts.append(pool.rows[i]["text"])
         dev = self.device
-        st = self._states
-        ti = torch.tensor(rows, device=dev)
-        emb = TextEmbeddings(st.llm[ti], st.llm_mask[ti], st.clip[ti])
         return (torch.stack(win).to(dev), torch.stack(lose).to(dev), torch.stack(noise).to(dev),
-                torch.cat(tau).to(dev), emb)
+                torch.cat(tau).to(dev), self._text_states(texts))
 
     def _call(self, model: torch.nn.Module):
         def velocity(x, t, llm, clip, mask):

@@ -14,12 +14,11 @@ import resumes without duplicates.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
-from stepvid.dpo.pairs import _append, _check_settings, _resume
+from stepvid.dpo.pairs import _append, _check_settings, _resume, input_lines, json_object
 
 __all__ = ["import_votes", "read_votes"]
 
@@ -32,21 +31,10 @@ def read_votes(path: str | os.PathLike, spatial: int = 16) -> list[dict]:
     from stepvid.video import read_video
 
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"votes file not found: {path}") from None
     rows, seen = [], set()
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, line in input_lines(path, "votes"):
         where = f"{path}:{n}"
-        try:
-            d = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{where}: not JSON ({e.msg})") from None
-        if not isinstance(d, dict):
-            raise ValueError(f"{where}: expected a JSON object; got {type(d).__name__}")  # noqa: TRY004
+        d = json_object(line, where)
         for k in ("prompt", "chosen", "rejected"):
             if not isinstance(d.get(k), str) or not d[k].strip():
                 raise ValueError(f"{where}: {k!r} must be a non-empty string; got {d.get(k)!r}")

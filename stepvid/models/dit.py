@@ -331,14 +331,14 @@ class StepVideoDiT(nn.Module):
                 nn.init.xavier_uniform_(m.weight)
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
-            elif not all_parameters:
+            if not all_parameters:
                 continue
-            elif isinstance(m, (nn.LayerNorm, RMSNorm)):
+            if isinstance(m, (nn.LayerNorm, RMSNorm)):
                 if getattr(m, "weight", None) is not None:
                     nn.init.ones_(m.weight)
                 if getattr(m, "bias", None) is not None:
                     nn.init.zeros_(m.bias)
-            table = getattr(m, "scale_shift_table", None) if all_parameters else None
+            table = getattr(m, "scale_shift_table", None)
             if isinstance(table, nn.Parameter):
                 nn.init.normal_(table, std=table.shape[-1] ** -0.5)
         w = self.pos_embed.proj.weight

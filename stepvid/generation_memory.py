@@ -121,9 +121,10 @@ def estimate_generation_memory(
     dtype: torch.dtype,
     vae_tile: int | None = None,
     text_encoder_bytes: int | None = None,
+    cfg_split: bool = False,
 ) -> MemoryEstimate:
     """Bytes a generation needs (module docstring). ``text_encoder_bytes``: the size of a text encoder the
-    caller supplies instead of the folder's."""
+    caller supplies instead of the folder's. ``cfg_split``: the guided batch runs as two one-row DiT calls."""
     b = _dtype_bytes(dtype)
     weights = {}
     for role, comp in plan.components.items():
@@ -132,7 +133,7 @@ def estimate_generation_memory(
         weights["text_encoder"] = text_encoder_bytes
     dit = plan.dit_config
     vae = plan.vae_config
-    rows = 2 if guided else 1
+    rows = 2 if guided and not cfg_split else 1
     f_lat = 1 if num_frames == 1 else num_frames // vae.frames_per_chunk * vae.latents_per_chunk
     p, r = dit.patch_size, vae.spatial_ratio
     tokens = f_lat * (height // r // p) * (width // r // p)
@@ -185,9 +186,10 @@ def check_generation_memory(
     dtype: torch.dtype,
     offload: str = "none",
     vae_tile: int | None = None,
+    cfg_split: bool = False,
 ) -> MemoryEstimate:
     """Raise ValueError with the numbers when the estimated peak does not fit; returns the estimate."""
-    est = estimate_generation_memory(plan, num_frames, height, width, guided, dtype, vae_tile)
+    est = estimate_generation_memory(plan, num_frames, height, width, guided, dtype, vae_tile, cfg_split=cfg_split)
     need = est.device_peak(device.type, offload)
     have, where = available_memory(device)
     size, fmt = f"{num_frames} frames at {width}x{height}", format_bytes
@@ -202,6 +204,8 @@ def check_generation_memory(
             hint += ", or --vae-tile 256"
         if device.type == "cuda" and offload != "model":
             hint += ", or --offload model"
+        if device.type == "cuda" and guided and not cfg_split:
+            hint += ", or --cfg-split on"
         raise ValueError(f"{size} needs about {fmt(need)} ({parts}) but {where}; try {hint}")
     if device.type != "cpu":
         host, avail = est.host_peak(device.type, offload), _host_available()

@@ -115,6 +115,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="keep the text encoder (text) or every component (model) on the CPU while idle (default: none)",
     )
     g.add_argument(
+        "--cfg-split",
+        default="auto",
+        choices=["auto", "on", "off"],
+        help="run the guided batch as two DiT calls: same output, half the DiT's activation memory, about "
+        "the same time at full size; auto: only on CUDA when batch 2 would not fit (default: auto)",
+    )
+    g.add_argument(
         "--vae-tile",
         type=int,
         default=None,
@@ -323,10 +330,24 @@ def _run_generation(
     if args.vae_tile is not None and args.vae_tile % r:
         raise CLIError(f"--vae-tile must be a multiple of this VAE's {r} pixels; got {args.vae_tile}")
     dtype = parse_dtype(None if args.dtype == "auto" else args.dtype, device)
-    est = check_generation_memory(plan, run.frames, run.height, run.width, run.guided(args.cfg_decay), device,
-                                  dtype, args.offload, args.vae_tile)
+    guided = run.guided(args.cfg_decay)
+    split = args.cfg_split == "on"
+
+    def check(split: bool):
+        return check_generation_memory(plan, run.frames, run.height, run.width, guided, device, dtype,
+                                       args.offload, args.vae_tile, cfg_split=split)
+
+    try:
+        est = check(split)
+    except ValueError:
+        if not (args.cfg_split == "auto" and guided and device.type == "cuda"):
+            raise
+        est, split = check(True), True  # still too large: that error names the numbers
+        print("stepvid generate: batch-2 guidance would not fit; running the two CFG halves one after the "
+              "other (--cfg-split)", file=sys.stderr)
     need = est.device_peak(device.type, args.offload)
     pipe = TextToVideoPipeline.from_plan(plan, device=device, dtype=dtype, offload=args.offload)
+    pipe.cfg_split = split
     t_load = time.perf_counter() - t0
     print(
         f"stepvid generate: {model_dir} on {pipe.device} ({str(pipe.dtype).removeprefix('torch.')}), "

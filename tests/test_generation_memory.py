@@ -74,7 +74,7 @@ def test_refusals_name_the_numbers(plan, monkeypatch):
     with pytest.raises(
         ValueError,
         match=r"needs about [\d,.]+ GiB .* but cuda has 1\.0 GiB free of 80\.0 GiB; try "
-        r"fewer frames or a smaller size, or --vae-tile 256, or --offload model$",
+        r"fewer frames or a smaller size, or --vae-tile 256, or --offload model, or --cfg-split on$",
     ):
         check_generation_memory(plan, 340, 1024, 1024, True, torch.device("cuda"), torch.bfloat16)
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (200 * 2**30, 200 * 2**30))

@@ -39,11 +39,18 @@ def set_attention_backend(name: str) -> None:
     _default_backend = name
 
 
-def _sdpa_context(backend: str):
-    if backend == "auto":
-        return contextlib.nullcontext()
+def _sdpa_context(backend: str, device: torch.device):
+    """The SDPA kernel choice. "auto" on CUDA tries cuDNN first, then flash, memory-efficient, math: PyTorch's
+    own order puts flash first, and at the DiT's shapes (head dim 128, 76k tokens) cuDNN's kernel is ~1.5x
+    faster on Hopper; anything cuDNN does not take (the VAE's head dim 512) falls through to the next."""
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
+    if backend == "auto":
+        if device.type != "cuda":
+            return contextlib.nullcontext()
+        order = [SDPBackend.CUDNN_ATTENTION, SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION,
+                 SDPBackend.MATH]
+        return sdpa_kernel(order, set_priority=True)
     kinds = {
         "flash": SDPBackend.FLASH_ATTENTION,
         "efficient": SDPBackend.EFFICIENT_ATTENTION,
@@ -141,7 +148,13 @@ def _heads_to_seq(x: torch.Tensor, group) -> torch.Tensor:
 # Dispatch
 # --------------------------------------------------------------------------------------------------------
 def _sdpa(q, k, v, mask=None, scale=None, causal=False):
-    """SDPA on token-major tensors [B, S, H, D]."""
+    """SDPA on token-major tensors [B, S, H, D].
+
+    The fused kernels (flash, memory-efficient, cuDNN) need a unit stride in the head dimension; a view without
+    one (e.g. channels-first features transposed to tokens, as in the VAE's attention) would silently fall back
+    to the math kernel, which materialises the N x N scores (22 GiB at the VAE's 42k tokens), so it is copied.
+    """
+    q, k, v = (t if t.stride(-1) == 1 else t.contiguous() for t in (q, k, v))
     out = F.scaled_dot_product_attention(
         q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), attn_mask=mask, scale=scale, is_causal=causal
     )
@@ -225,7 +238,7 @@ def attention(
             raise ValueError(f"key mask must be [B, Nkv] = {[q.shape[0], k.shape[1]]}, got {list(kv_lens.shape)}")
         if attn_bias is not None or causal:
             raise ValueError("a boolean key mask cannot be combined with causal or attn_bias")
-        with _sdpa_context(backend):
+        with _sdpa_context(backend, q.device):
             out = _sdpa(q, k, v, mask=kv_lens[:, None, None, :], scale=scale)
         return _heads_to_seq(out, sp_group) if p > 1 else out
     if kv_lens is not None:
@@ -234,7 +247,7 @@ def attention(
             raise ValueError(f"kv_lens has {len(lens)} entries for a batch of {q.shape[0]}")
         if any(n < 1 or n > k.shape[1] for n in lens):
             raise ValueError(f"kv_lens {lens} out of range [1, {k.shape[1]}]")
-    with _sdpa_context(backend):
+    with _sdpa_context(backend, q.device):
         if attn_bias is None and lens is None:
             out = _sdpa(q, k, v, scale=scale, causal=causal)
         elif attn_bias is None and not causal:

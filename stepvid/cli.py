@@ -21,6 +21,8 @@ _ROOMS: list[str] = [
     "stepvid.data.cli",  # curate
     "stepvid.dpo.cli",  # dpo pairs|reward
     "stepvid.distill.cli",  # distill cache
+    "stepvid.eval.cli",  # eval (benchmark runner, metrics, report), eval report
+    "stepvid.serve.cli",  # serve [export-pairs|export-tables]
 ]
 
 
@@ -57,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from stepvid.runtime import configure_cuda_allocator
+
+    configure_cuda_allocator()  # every command: before anything touches CUDA (stepvid/runtime.py says why)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -15,7 +15,7 @@ from stepvid.optional import MissingDependency
 
 # (module, attribute) pairs, each a function ``register(subparsers) -> None``.
 _ROOMS: list[str] = [
-    "stepvid.pipeline_cli",  # generate, inspect
+    "stepvid.pipeline_cli",  # generate, inspect, bench
     "stepvid.world.cli",  # world make|judge|sheet|raw
     "stepvid.train.cli",  # train vae|dit|cache
     "stepvid.data.cli",  # curate

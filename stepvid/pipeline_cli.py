@@ -1,4 +1,4 @@
-"""``stepvid generate`` (text → mp4) and ``stepvid inspect`` (preset key/shape manifests).
+"""``stepvid generate`` (text → mp4), ``stepvid inspect`` (preset key/shape manifests) and ``stepvid bench``.
 
 Registration is cheap (no torch import); handlers import what they need.
 """
@@ -163,6 +163,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     i.add_argument("--keys", action="store_true", help="print {key: shape} as JSON")
     i.set_defaults(func=_inspect)
+    _register_bench(subparsers)
 
 
 # ------------------------------------------------------------------------------------------------ generate
@@ -441,3 +442,58 @@ def _inspect(args: argparse.Namespace) -> int:
         n = sum(math.prod(s) for s in shapes.values())
         print(f"{args.preset} ({component}): {n:,} parameters ({n / 1e9:.3f} B) in {len(shapes)} tensors")
     return 0
+
+
+# ------------------------------------------------------------------------------------------------ bench
+
+
+def _register_bench(subparsers: argparse._SubParsersAction) -> None:
+    b = subparsers.add_parser(
+        "bench",
+        help="measure inference: DiT per layer (MFU), VAE decode, seconds per video",
+        description="Time a preset's DiT cut to --layers blocks (random weights) per attention backend and mode: "
+        "seconds per layer and per forward, MFU against this device's measured matmul rate, activation peak; "
+        "optionally the VAE decode (--vae) and a whole generation with a model folder (--e2e --model DIR). "
+        "Prints a table and docs/benchmarks.md lines; --json writes every number. See docs/bench.md.",
+    )
+    b.add_argument("--preset", default="stepvideo-t2v",
+                   choices=["stepvideo-t2v", "stepvideo-t2v-turbo", "small", "tiny"],
+                   help="DiT architecture (width, heads, channels) and its VAE (default: stepvideo-t2v)")
+    b.add_argument("--layers", type=int, default=2, help="DiT blocks to build (default: 2)")
+    b.add_argument("--frames", type=int, default=None,
+                   help="1 or a multiple of 17 (default: the preset's, 204 for stepvideo-t2v; e2e: the model's)")
+    b.add_argument("--height", type=int, default=None, help="a multiple of 16 (default: the preset's / model's)")
+    b.add_argument("--width", type=int, default=None, help="a multiple of 16 (default: the preset's / model's)")
+    b.add_argument("--batch", type=int, choices=[1, 2], default=1, help="DiT batch; 2 = a guided (CFG) step")
+    b.add_argument("--text-len", type=int, default=320, help="Step-LLM tokens; 77 CLIP tokens are added")
+    b.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: cuda if available, else cpu)")
+    b.add_argument("--dtype", default="auto", choices=["auto", "bf16", "fp16", "fp32"],
+                   help="auto = bf16 on CUDA, fp32 on CPU (the matmul rate is measured in the same dtype)")
+    b.add_argument("--attention", default="auto", metavar="LIST",
+                   help="comma list of SDPA backends to time: auto, flash, cudnn, efficient, math (default: auto)")
+    b.add_argument("--mode", default="exact", metavar="LIST",
+                   help="comma list: exact (eager, the default forward), fast (capture-safe DiT, compiled "
+                   "blocks) (default: exact)")
+    b.add_argument("--warmup", type=int, default=1, help="untimed forwards before timing (default: 1)")
+    b.add_argument("--repeats", type=int, default=3, help="timed forwards; the median is reported (default: 3)")
+    b.add_argument("--matmul-rate", type=float, default=None, metavar="TFLOPS",
+                   help="MFU denominator in TFLOP/s (default: measured on this device)")
+    b.add_argument("--matmul-size", type=int, default=None, metavar="N",
+                   help="side of the timed N x N GEMM (default: 8192 on CUDA, 1024 on CPU)")
+    b.add_argument("--no-dit", action="store_true", help="skip the DiT forward timing")
+    b.add_argument("--vae", action="store_true", help="also time the VAE decode: one pass vs time_slice 1")
+    b.add_argument("--vae-preset", default=None, help="VAE preset for --vae (default: the DiT preset's)")
+    b.add_argument("--model", metavar="DIR", default=None, help="checkpoint folder for --e2e")
+    b.add_argument("--e2e", action="store_true",
+                   help="also generate one video with --model as `stepvid generate` does, timed per stage")
+    b.add_argument("--steps", type=int, default=None, help="sampler steps for --e2e (default: the model's)")
+    b.add_argument("--prompt", default=None, help="prompt for --e2e (default: a red circle moving right)")
+    b.add_argument("--seed", type=int, default=1234, help="noise seed for --e2e (default: 1234)")
+    b.add_argument("--json", metavar="OUT", default=None, help="write every number here (atomic)")
+    b.set_defaults(func=_bench)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from stepvid.bench import run_from_args
+
+    return run_from_args(args)

@@ -107,7 +107,7 @@ def json_object(line: str, where: str, hint: str = "") -> dict:
 def load_prompts(path: str | os.PathLike) -> list[PromptRow]:
     """A prompt file: ``.jsonl`` rows ``{"prompt": str, "id"?: str, "request"?: spec dict}`` (e.g. from
     ``stepvid world prompts``), or text with one prompt per line. Errors name the file and line."""
-    from stepvid.world.request import request_from_dict
+    from stepvid.world.request import check_request
 
     path = Path(path)
     rows: list[PromptRow] = []
@@ -119,10 +119,7 @@ def load_prompts(path: str | os.PathLike) -> list[PromptRow]:
             d = json_object(line, where, " with a 'prompt'")
             prompt, rid, req = d.get("prompt"), d.get("id", f"line{n}"), d.get("request")
             if req is not None:
-                try:
-                    request_from_dict(req)
-                except ValueError as e:
-                    raise ValueError(f"{where}: request: {e}") from None
+                check_request(req, where)
         else:
             prompt, rid, req = line.strip(), f"line{n}", None
         if not isinstance(prompt, str) or not prompt.strip():

@@ -81,7 +81,7 @@ def load_prompts(source: str) -> tuple[list[EvalPrompt], str]:
     "<k> object(s), <lang>"), or a text file with one prompt per line (ids ``line00001``, ...).
     ValueError names the file and line of a bad row."""
     from stepvid.dpo.pairs import input_lines, json_object
-    from stepvid.world.request import request_from_dict
+    from stepvid.world.request import check_request
 
     if source == "official":
         from stepvid.eval.benchmark import load_benchmark
@@ -104,10 +104,7 @@ def load_prompts(source: str) -> tuple[list[EvalPrompt], str]:
             if category is not None and (not isinstance(category, str) or not category.strip()):
                 raise ValueError(f"{where}'category' must be a non-empty string or null; got {category!r}")
             if request is not None:
-                try:
-                    request_from_dict(request)
-                except ValueError as e:
-                    raise ValueError(f"{where}request: {e}") from None
+                check_request(request, f"{path}:{n}")
         else:
             if not rows and line.lstrip().startswith("{"):
                 try:

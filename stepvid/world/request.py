@@ -22,8 +22,17 @@ from dataclasses import asdict, dataclass, fields
 
 from stepvid.world.scene import BACKGROUNDS, COLORS, MOTIONS, SHAPES, SIZES, SPEED_MOTIONS, SPEEDS, ObjectSpec
 
-__all__ = ["MAX_OBJECTS", "CannotJudge", "GroupRequest", "Request", "describe_group", "normalize_groups",
-           "request_from_dict", "request_to_spec"]
+__all__ = [
+    "MAX_OBJECTS",
+    "CannotJudge",
+    "GroupRequest",
+    "Request",
+    "check_request",
+    "describe_group",
+    "normalize_groups",
+    "request_from_dict",
+    "request_to_spec",
+]
 
 MAX_OBJECTS = 3  # the world's scenes hold 1-3 objects
 
@@ -137,6 +146,14 @@ def _choice(where: str, value, vocab) -> str | None:
     if not isinstance(value, str) or value not in vocab:
         raise ValueError(f"{where}: unknown value {value!r}; choose from {sorted(vocab)}")
     return value
+
+
+def check_request(d: object, where: str) -> Request:
+    """:func:`request_from_dict` for a row read from a file: the error says ``WHERE: request: ...``."""
+    try:
+        return request_from_dict(d)
+    except ValueError as e:
+        raise ValueError(f"{where}: request: {e}") from None
 
 
 def request_from_dict(d: dict) -> Request:

@@ -9,6 +9,12 @@ the judge's ceiling on the same prompts; ``--vae-ceiling`` judges the model's VA
 (the best a DiT can do through this VAE). ``--vae-psnr N`` also reports the VAE's reconstruction PSNR on N
 held-out clips.
 
+Image-to-video models (docs/ti2v.md): ``--first-frame`` gives each prompt the render of its own held-out scene at
+frame 0 as the first frame (``stepvid generate --image``); ``--static-first-frame`` judges that frame held still
+for the whole clip instead, no model: the floor a model gets by copying the image without moving it. The judge
+checks the prompt, not the image, so ``--first-frame`` also reports how close each video's frame 0 is to the
+given frame (PSNR, rows' ``first_frame_psnr``): a model that ignored the image would still pass the judge.
+
     python benchmarks/bundled_adherence.py                           # bundled model, 64 prompts/lang/count, 3 seeds
     python benchmarks/bundled_adherence.py --ground-truth            # the judge's ceiling
     python benchmarks/bundled_adherence.py --model DIR --device cuda --vae-psnr 32 --out results.jsonl
@@ -121,6 +127,12 @@ def read_rows(paths: list[Path]) -> list[dict]:
     return rows
 
 
+def frame_psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """PSNR (dB, capped at 100) of two uint8 frames."""
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return 100.0 if mse == 0 else min(100.0, 10 * np.log10(255.0**2 / mse))
+
+
 def print_report(rows: list[dict], what: str, detail: str) -> None:
     table = summarize(rows)
     seeds = sorted({r["seed"] for r in rows})
@@ -134,6 +146,9 @@ def print_report(rows: list[dict], what: str, detail: str) -> None:
     for k, v in table.items():
         if "gap" in k:
             print(f"{k.split('/')[0]}: EN - ZH pass-rate gap {100 * v['pass']:+.1f} points")
+    for obj in sorted({r["objects"] for r in rows if "first_frame_psnr" in r}):
+        ps = [r["first_frame_psnr"] for r in rows if r["objects"] == obj and "first_frame_psnr" in r]
+        print(f"{obj}obj: frame 0 vs the given first frame, mean PSNR {np.mean(ps):.2f} dB over {len(ps)} videos")
 
 
 def default_workers() -> int:
@@ -175,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vae-ceiling", action="store_true",
                     help="judge the model VAE's reconstructions of the ground-truth renders")
     ap.add_argument("--vae-psnr", type=int, default=0, metavar="N", help="also VAE PSNR on N held-out clips")
+    ap.add_argument("--first-frame", action="store_true",
+                    help="image-to-video models: the first frame is the render of the prompt's scene at frame 0")
+    ap.add_argument("--static-first-frame", action="store_true",
+                    help="judge the scene's first frame held still for the whole clip (no model): the TI2V floor")
     ap.add_argument("--out", type=Path, default=None, help="per-sample results (JSONL)")
     args = ap.parse_args(argv)
     if args.batch < 1 or args.decode_batch < 1 or args.judge_workers < 0:
@@ -190,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.shard[1] > 1 and args.out is None:
         ap.error("--shard needs --out (merge the shards' files with --merge)")
 
-    if args.vae_ceiling:
+    if args.vae_ceiling or args.static_first_frame:
         args.ground_truth = True
     model_dir = args.model
     if (args.merge is None and not args.ground_truth or args.vae_psnr or args.vae_ceiling) and model_dir is None:
@@ -269,10 +288,14 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
         bar = stack.enter_context(tqdm(total=len(jobs), desc="adherence", unit="video", mininterval=5,
                                        disable=False))
 
+        first_psnr: dict[tuple, float] = {}  # --first-frame: (id, lang, seed) -> frame 0 vs the given frame
+
         def record(p: dict, seed: int, res) -> None:
             rows.append({"id": p["id"], "objects": p["objects"], "lang": p["lang"], "seed": seed,
                          "prompt": p["prompt"], "passed": bool(res.passed), "score": float(res.score),
                          "attributes": res.by_type()})
+            if (p["id"], p["lang"], seed) in first_psnr:
+                rows[-1]["first_frame_psnr"] = round(first_psnr.pop((p["id"], p["lang"], seed)), 3)
             if out is not None:
                 out.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
                 out.flush()
@@ -300,13 +323,18 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
             t_gen = time.time()
             if pipe is None:
                 videos = [render_video(p["spec"], h, w, f) for p, _ in batch]
+                if args.static_first_frame:
+                    videos = [np.repeat(v[:1], f, axis=0) for v in videos]
                 if vae is not None:
                     videos = [vae.reconstruct(v) for v in videos]
             else:
+                images = [render_video(p["spec"], h, w, f)[0] for p, _ in batch] if args.first_frame else None
                 videos = pipe.generate_batch([p["prompt"] for p, _ in batch], [s for _, s in batch],
                                              num_frames=f, height=h, width=w, steps=args.steps, cfg=args.cfg,
                                              shift=args.shift, prompt_rewrite=args.prompt_rewrite,
-                                             decode_batch_size=args.decode_batch)
+                                             decode_batch_size=args.decode_batch, images=images)
+                for (p, seed), frames, image in zip(batch, videos, images or []):
+                    first_psnr[(p["id"], p["lang"], seed)] = frame_psnr(frames[0], image)
             gen_s += time.time() - t_gen
             for (p, seed), frames in zip(batch, videos):
                 # Natural prompts are judged against the request they were written from, templates by parsing.
@@ -321,7 +349,9 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
         collect(limit=0)
 
     what = (f"VAE reconstructions of ground truth ({model_dir / 'vae'})" if args.vae_ceiling
-            else "ground truth renders" if args.ground_truth else str(model_dir))
+            else "first frames held still" if args.static_first_frame
+            else "ground truth renders" if args.ground_truth
+            else f"{model_dir}, first frame given" if args.first_frame else str(model_dir))
     part = f"shard {shard}/{nshards}, " if nshards > 1 else ""
     resumed = f"{len(done)} resumed + " if done else ""
     took = f"{time.time() - t0:.0f} s ({gen_s:.0f} s {'rendering' if args.ground_truth else 'generating'})"

@@ -32,7 +32,9 @@ numbers, instead of an out-of-memory crash minutes or hours in. The estimate
 Where it must fit: on the CPU everything (weights, the larger of DiT and VAE activations, the output) must
 fit in the available RAM; on CUDA the device must hold the resident weights plus the largest stage
 (``--offload text``: DiT + VAE resident, the text encoder joins them while encoding; ``model``: one component
-at a time) in its free memory, and the host the offloaded weights plus the output. The estimate is a
+at a time; ``blocks``: as ``model``, but the DiT stage holds only the DiT's non-block weights, two block
+buffers (and an fp8 workspace) from :func:`stepvid.models.streaming.streaming_footprint`, its blocks packed in
+host memory) in its free memory, and the host the offloaded weights plus the output. The estimate is a
 planning number, not a guarantee: allocator fragmentation and other processes can still take memory.
 """
 
@@ -45,6 +47,7 @@ from dataclasses import dataclass
 import torch
 
 from stepvid.model_folder import ModelPlan
+from stepvid.models.streaming import streaming_footprint
 
 __all__ = [
     "DIT_ACTIVATION_FACTOR",
@@ -70,6 +73,8 @@ class MemoryEstimate:
     dit_activations: int
     vae_activations: int
     output: int  # host bytes for the decoded video and its post-processing
+    stream_device: int = 0  # --offload blocks: the DiT's device bytes (resident parts + block buffers)
+    stream_host: int = 0  # --offload blocks: the packed blocks in (pinned) host memory
 
     def device_peak(self, device_type: str, offload: str) -> int:
         """Peak bytes on the compute device (on the CPU: everything, output included)."""
@@ -83,6 +88,9 @@ class MemoryEstimate:
             return sum(w.values()) + max(stages.values()) + self.output
         if offload == "model":
             return max(w.get(role, 0) + act for role, act in stages.items())
+        if offload == "blocks":
+            return max(w.get("text_encoder", 0) + self.text_activations,
+                       self.stream_device + self.dit_activations, w.get("vae", 0) + self.vae_activations)
         if offload == "text":
             resident = w.get("transformer", 0) + w.get("vae", 0)
             return resident + max(
@@ -94,6 +102,8 @@ class MemoryEstimate:
         """Peak host bytes beyond the device (CUDA: offloaded weights and the output); 0 on the CPU."""
         if device_type == "cpu":
             return 0
+        if offload == "blocks":
+            return sum(v for r, v in self.weights.items() if r != "transformer") + self.stream_host + self.output
         offloaded = {"none": (), "text": ("text_encoder",), "model": tuple(self.weights)}[offload]
         return sum(self.weights.get(r, 0) for r in offloaded) + self.output
 
@@ -122,9 +132,13 @@ def estimate_generation_memory(
     vae_tile: int | None = None,
     text_encoder_bytes: int | None = None,
     cfg_split: bool = False,
+    sp: int = 1,
+    stream_weights: str = "model",
 ) -> MemoryEstimate:
     """Bytes a generation needs (module docstring). ``text_encoder_bytes``: the size of a text encoder the
-    caller supplies instead of the folder's. ``cfg_split``: the guided batch runs as two one-row DiT calls."""
+    caller supplies instead of the folder's. ``cfg_split``: the guided batch runs as two one-row DiT calls.
+    ``sp``: one rank of a sequence-parallel group of that size (it holds 1/sp of the tokens, padded up).
+    ``stream_weights``: how ``--offload blocks`` stores the blocks ("model" dtype or "fp8")."""
     b = _dtype_bytes(dtype)
     weights = {}
     for role, comp in plan.components.items():
@@ -136,15 +150,17 @@ def estimate_generation_memory(
     rows = 2 if guided and not cfg_split else 1
     f_lat = 1 if num_frames == 1 else num_frames // vae.frames_per_chunk * vae.latents_per_chunk
     p, r = dit.patch_size, vae.spatial_ratio
-    tokens = f_lat * (height // r // p) * (width // r // p)
+    all_tokens = f_lat * (height // r // p) * (width // r // p)
+    tokens = -(-all_tokens // sp)  # this rank's slice
     dit_act = DIT_ACTIVATION_FACTOR * rows * tokens * dit.hidden_size * b
-    if os.environ.get("STEPVID_ATTN_BACKEND", "auto") == "math":
-        dit_act += 2 * rows * dit.num_attention_heads * tokens * tokens * 4
+    if os.environ.get("STEPVID_ATTN_BACKEND", "auto") == "math":  # this rank's heads over all tokens
+        dit_act += 2 * rows * -(-dit.num_attention_heads // sp) * all_tokens * all_tokens * 4
     vae_act = VAE_ACTIVATION_FACTOR * _vae_widest(vae, num_frames, height, width, vae_tile) * b
     text_act = 0  # two prompts of <= 397 tokens: megabytes, even for Step-LLM
     elements = num_frames * 3 * height * width
     output = elements * (b + 3 * 4 + 1)
-    return MemoryEstimate(weights, text_act, dit_act, vae_act, output)
+    stream_device, stream_host = streaming_footprint(dit, dtype, weights=stream_weights)
+    return MemoryEstimate(weights, text_act, dit_act, vae_act, output, stream_device, stream_host)
 
 
 def available_memory(device: torch.device) -> tuple[int, str]:
@@ -187,9 +203,14 @@ def check_generation_memory(
     offload: str = "none",
     vae_tile: int | None = None,
     cfg_split: bool = False,
+    sp: int = 1,
+    stream_weights: str = "model",
 ) -> MemoryEstimate:
     """Raise ValueError with the numbers when the estimated peak does not fit; returns the estimate."""
-    est = estimate_generation_memory(plan, num_frames, height, width, guided, dtype, vae_tile, cfg_split=cfg_split)
+    est = estimate_generation_memory(
+        plan, num_frames, height, width, guided, dtype, vae_tile, cfg_split=cfg_split, sp=sp,
+        stream_weights=stream_weights,
+    )
     need = est.device_peak(device.type, offload)
     have, where = available_memory(device)
     size, fmt = f"{num_frames} frames at {width}x{height}", format_bytes
@@ -202,8 +223,10 @@ def check_generation_memory(
         hint = "fewer frames or a smaller size"
         if est.vae_activations >= est.dit_activations and not vae_tile:
             hint += ", or --vae-tile 256"
-        if device.type == "cuda" and offload != "model":
+        if device.type == "cuda" and offload not in ("model", "blocks"):
             hint += ", or --offload model"
+        if device.type == "cuda" and offload != "blocks" and est.device_peak("cuda", "blocks") <= have:
+            hint += ", or --offload blocks (the DiT's blocks streamed from host memory)"
         if device.type == "cuda" and guided and not cfg_split:
             hint += ", or --cfg-split on"
         raise ValueError(f"{size} needs about {fmt(need)} ({parts}) but {where}; try {hint}")

@@ -24,7 +24,7 @@ import math
 import os
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -73,10 +73,14 @@ class GenerationDefaults:
     positive_suffix: str = POSITIVE_SUFFIX
     negative_prompt: str = NEGATIVE_PROMPT
     prompt_rewrite: str = "none"  # a stepvid.prompt_rewrite.REWRITERS name
+    motion_score: float = 5.0  # image-to-video DiTs with a motion-score input (official TI2V default 5)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], source: str = "defaults") -> GenerationDefaults:
-        """Build from a JSON object; unknown keys and values of the wrong type are refused, naming them."""
+    def from_dict(
+        cls, d: dict[str, Any], source: str = "defaults", base: GenerationDefaults | None = None
+    ) -> GenerationDefaults:
+        """Build from a JSON object; unknown keys and values of the wrong type are refused, naming them.
+        ``base``: the values unset keys take (default: the official T2V ones)."""
         if not isinstance(d, dict):
             raise ValueError(f"{source}: expected a JSON object, got {type(d).__name__}")  # noqa: TRY004
         known = {f.name: f for f in fields(cls)}
@@ -102,7 +106,7 @@ class GenerationDefaults:
             from stepvid.prompt_rewrite import check_rewriter
 
             check_rewriter(d["prompt_rewrite"], f"{source}: prompt_rewrite")
-        return cls(**d)
+        return cls(**d) if base is None else replace(base, **d)
 
 
 def _is_int(v: Any) -> bool:
@@ -426,10 +430,12 @@ class ModelPlan:
 def check_fit(
     dit_in: int, dit_out: int, caption: tuple[int, int], z_channels: int, text_dims: tuple[int, int] | None
 ) -> None:
-    """Raise ValueError naming the mismatch when DiT, VAE and text encoder do not fit together."""
-    if dit_in != z_channels or dit_out != z_channels:
+    """Raise ValueError naming the mismatch when DiT, VAE and text encoder do not fit together. An
+    image-to-video DiT reads latents and first-frame condition latents: ``dit_in`` is twice the latent channels."""
+    if dit_in not in (z_channels, 2 * z_channels) or dit_out != z_channels:
         raise ValueError(
-            f"DiT in/out channels {dit_in}/{dit_out} do not match the VAE's {z_channels} latent channels"
+            f"DiT in/out channels {dit_in}/{dit_out} do not match the VAE's {z_channels} latent channels "
+            f"(in: {z_channels}, or {2 * z_channels} for image-to-video; out: {z_channels})"
         )
     if text_dims is not None and tuple(text_dims) != tuple(caption):
         raise ValueError(
@@ -536,6 +542,13 @@ def plan_model(
     # Everything above is cheap; now every weight header and config, still without tensor data.
     for comp in components.values():
         comp.info = comp.cls.inspect(comp.path, comp.options)
+    dit = components["transformer"].info.config
+    # An image-to-video DiT with a motion-score input (Step-Video-TI2V): unset defaults take the TI2V release's.
+    if dit.in_channels == 2 * dit.out_channels and dit.motion_score_embedder:
+        from stepvid.ti2v import TI2V_DEFAULTS
+
+        base = GenerationDefaults(**TI2V_DEFAULTS)
+        defaults = GenerationDefaults.from_dict(desc.get("defaults", {}), f"{desc_file}: defaults", base)
     plan = ModelPlan(root, components, defaults, desc.get("name"))
     dit, vae = plan.dit_config, plan.vae_config
     text = components.get("text_encoder")

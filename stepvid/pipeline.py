@@ -41,9 +41,18 @@ from stepvid.model_folder import (
     load_transformer,
     plan_model,
 )
+from stepvid.models.streaming import stream_blocks
 from stepvid.models.text.base import TextEmbeddings, TextEncoder
 from stepvid.models.vae import nearest_multiples, to_uint8
-from stepvid.prompt_rewrite import Rewrite, rewrite_prompt
+from stepvid.prompt_rewrite import PromptExpander, Rewrite, rewrite_prompt
+from stepvid.ti2v import (
+    ImageInput,
+    condition_generator,
+    condition_latents,
+    encode_first_frame,
+    first_frame,
+    is_image_conditioned,
+)
 
 log = logging.getLogger("stepvid.pipeline")
 
@@ -54,6 +63,7 @@ __all__ = [
     "check_generation_args",
     "crop_540x960",
     "cut_message",
+    "cut_streams",
     "dit_config_from_json",
     "load_transformer",
     "postprocess_video",
@@ -62,7 +72,8 @@ __all__ = [
 
 FRAMES_PER_CHUNK = 17  # VAE: 17 pixel frames <-> 3 latent frames per independent chunk (spec §3.7)
 LATENTS_PER_CHUNK = 3
-Offload = Literal["none", "text", "model"]
+Offload = Literal["none", "text", "model", "blocks"]
+OFFLOAD_MODES = ("none", "text", "model", "blocks")
 
 
 # ------------------------------------------------------------------------------------------------ checks
@@ -154,6 +165,11 @@ def crop_540x960(frames: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------------ loading
 
+def _check_offload(offload: Any) -> None:
+    if offload not in OFFLOAD_MODES:
+        raise ValueError(f"offload must be one of {', '.join(map(repr, OFFLOAD_MODES))}; got {offload!r}")
+
+
 def _move(obj: Any, device: torch.device) -> None:
     if hasattr(obj, "to"):
         obj.to(device)
@@ -220,21 +236,25 @@ def resolve_device(spec: torch.device | str | None) -> torch.device:
 # ------------------------------------------------------------------------------------------- prompt length
 
 
+def cut_streams(encoder: Any, text: str) -> str | None:
+    """What the encoder would cut of ``text`` ("llm stream keeps 48 of 60 tokens, ..."), or None when it
+    would cut nothing or cannot tell (see :func:`cut_message`)."""
+    overflow = getattr(encoder, "overflow", None)
+    cut = overflow(text) if overflow is not None else None
+    if not cut:
+        return None
+    return ", ".join(f"{name} stream keeps {kept:,} of {total:,} tokens" for name, (total, kept) in cut.items())
+
+
 def cut_message(encoder: Any, prompt: str, what: str = "prompt") -> str | None:
     """One warning line saying how much of ``prompt`` the encoder's streams would cut, or None.
 
     Text encoders may define ``overflow(prompt) -> {stream: (tokens_in_prompt, tokens_kept)}`` listing only
     the streams that would cut the prompt (an empty dict when nothing is cut); encoders without it are
     never reported."""
-    overflow = getattr(encoder, "overflow", None)
-    if overflow is None:
+    streams = cut_streams(encoder, prompt)
+    if streams is None:
         return None
-    cut = overflow(prompt)
-    if not cut:
-        return None
-    streams = ", ".join(
-        f"{name} stream keeps {kept:,} of {total:,} tokens" for name, (total, kept) in cut.items()
-    )
     return f"warning: {what} cut to fit the text encoder: {streams}"
 
 
@@ -261,7 +281,10 @@ class TextToVideoPipeline:
 
     offload: "none" keeps everything on ``device``; "text" keeps the text encoder on the CPU except while
     encoding; "model" does that for every component (each is on ``device`` only while it runs) — slower,
-    but the 39 GB Step-LLM and the 58 GB DiT never share the accelerator.
+    but the 39 GB Step-LLM and the 58 GB DiT never share the accelerator; "blocks" is "model" with the DiT's
+    transformer blocks streamed from host memory through two device buffers while the rest of the DiT stays
+    on ``device`` (:mod:`stepvid.models.streaming`: same output, for 24-48 GB cards). A transformer that is
+    already streamed (``stream_blocks(dit, device, weights="fp8")``) is used as it is.
     """
 
     def __init__(
@@ -274,12 +297,15 @@ class TextToVideoPipeline:
         defaults: GenerationDefaults | None = None,
         offload: Offload = "none",
     ) -> None:
-        if offload not in ("none", "text", "model"):
-            raise ValueError(f"offload must be 'none', 'text' or 'model'; got {offload!r}")
+        _check_offload(offload)
         self.transformer, self.vae, self.text_encoder = transformer, vae, text_encoder
         self.device, self.dtype = torch.device(device), dtype
         self.defaults = defaults or GenerationDefaults()
         self.offload = offload
+        if offload == "blocks" and getattr(transformer, "block_streamer", None) is None:
+            stream_blocks(transformer, self.device)
+        # Optional LLM stage before the model's rewriter (stepvid.llm_rewrite.LLMRewriter); off by default.
+        self.llm_rewriter: PromptExpander | None = None
         # Run the CFG batch's two halves as two DiT calls: identical maths (each sample is independent), half
         # the DiT's activation memory (~9.6 vs ~19 GiB per layer at 544x992x204), about the same time.
         self.cfg_split = False
@@ -298,6 +324,7 @@ class TextToVideoPipeline:
         offload: Offload = "none",
         text_encoder: TextEncoder | None = None,
         transformer_path: str | os.PathLike | None = None,
+        stream_weights: str = "model",
     ) -> TextToVideoPipeline:
         """Load a checkpoint folder (official layout, or one described by ``stepvid.json``).
 
@@ -307,9 +334,12 @@ class TextToVideoPipeline:
         e.g. the Turbo release, which ships only a DiT and reuses the base model's VAE and text encoders.
         The folder is checked first (:func:`stepvid.model_folder.plan_model`: allow-listed classes, every
         weight header, configs that fit together), so a bad folder fails before any weights are read.
+        stream_weights: with ``offload="blocks"``, "fp8" stores the streamed blocks' linear weights as e4m3 with
+        per-channel scales (half the bytes; :mod:`stepvid.models.streaming` states the error).
         """
         plan = plan_model(path, transformer_path, with_text_encoder=text_encoder is None)
-        return cls.from_plan(plan, device=device, dtype=dtype, offload=offload, text_encoder=text_encoder)
+        return cls.from_plan(plan, device=device, dtype=dtype, offload=offload, text_encoder=text_encoder,
+                             stream_weights=stream_weights)
 
     @classmethod
     def from_plan(
@@ -319,17 +349,22 @@ class TextToVideoPipeline:
         dtype: torch.dtype | str | None = None,
         offload: Offload = "none",
         text_encoder: TextEncoder | None = None,
+        stream_weights: str = "model",
     ) -> TextToVideoPipeline:
         """Load the components of a checked model folder (see :meth:`from_pretrained`)."""
-        if offload not in ("none", "text", "model"):
-            raise ValueError(f"offload must be 'none', 'text' or 'model'; got {offload!r}")
+        _check_offload(offload)
+        if stream_weights != "model" and offload != "blocks":
+            raise ValueError(f"stream_weights={stream_weights!r} needs offload='blocks' (it is how the streamed "
+                             f"blocks are stored); got offload={offload!r}")
         device = resolve_device(device)
         dtype = parse_dtype(dtype, device)
-        load_device = torch.device("cpu") if offload == "model" else device
+        load_device = torch.device("cpu") if offload in ("model", "blocks") else device
         transformer = plan.components["transformer"].load(load_device, dtype)
+        if offload == "blocks":  # packed into host memory now, before the other components load
+            stream_blocks(transformer, device, weights=stream_weights)
         vae = plan.components["vae"].load(load_device, dtype)
         if text_encoder is None:
-            text_device = torch.device("cpu") if offload in ("text", "model") else device
+            text_device = torch.device("cpu") if offload in ("text", "model", "blocks") else device
             text_encoder = plan.components["text_encoder"].load(text_device, dtype)
         if not isinstance(text_encoder, TextEncoder):
             raise TypeError(f"{type(text_encoder).__name__} does not implement the TextEncoder protocol")
@@ -354,6 +389,17 @@ class TextToVideoPipeline:
                   None if None in dims else dims)
 
     @property
+    def image_conditioned(self) -> bool:
+        """Whether the DiT takes first-frame condition latents (image-to-video, e.g. Step-Video-TI2V)."""
+        cfg = getattr(self.transformer, "config", None)
+        return cfg is not None and is_image_conditioned(cfg)
+
+    @property
+    def motion_scored(self) -> bool:
+        """Whether the DiT takes a motion score (the official TI2V's ``motion_score_embedder``)."""
+        return bool(getattr(self.transformer.config, "motion_score_embedder", False))
+
+    @property
     def spatial_factor(self) -> int:
         return int(getattr(getattr(self.vae, "config", None), "spatial_ratio", 16))
 
@@ -364,7 +410,7 @@ class TextToVideoPipeline:
 
     @property
     def latent_channels(self) -> int:
-        return int(self.transformer.config.in_channels)
+        return int(self.transformer.config.out_channels)  # TI2V: in_channels also holds the condition latents
 
     @contextmanager
     def _on_device(self, component: Any, offloaded: bool) -> Iterator[None]:
@@ -379,10 +425,20 @@ class TextToVideoPipeline:
                     torch.cuda.empty_cache()
 
     # -- stages -----------------------------------------------------------------------------------------
-    def rewrite(self, prompt: str, rewriter: str | None = None) -> Rewrite:
-        """The text the encoder gets for ``prompt``: rewritten by ``rewriter`` (default: the model's,
-        ``defaults.prompt_rewrite``; see :mod:`stepvid.prompt_rewrite`). What happened is logged at INFO."""
-        rw = rewrite_prompt(prompt, self.defaults.prompt_rewrite if rewriter is None else rewriter)
+    def rewrite(self, prompt: str, rewriter: str | None = None, llm: PromptExpander | None = None) -> Rewrite:
+        """The text the encoder gets for ``prompt``: expanded by ``llm`` (default: ``self.llm_rewriter``; None =
+        no LLM stage), then rewritten by ``rewriter`` (default: the model's, ``defaults.prompt_rewrite``; see
+        :mod:`stepvid.prompt_rewrite`). What happened is logged at INFO; an LLM answer that was not used (failed
+        request, too long for the encoder with the model's positive suffix, ...) at WARNING, saying why."""
+        suffix = self.defaults.positive_suffix
+        rw = rewrite_prompt(
+            prompt,
+            self.defaults.prompt_rewrite if rewriter is None else rewriter,
+            llm=self.llm_rewriter if llm is None else llm,
+            fits=lambda text: cut_streams(self.text_encoder, text + suffix),
+        )
+        if rw.warning:
+            log.warning(rw.warning)
         msg = rw.message()
         if msg:
             log.info(msg)
@@ -412,7 +468,7 @@ class TextToVideoPipeline:
         rows, then all unconditional ones), or ``[p_1..p_B]`` when unguided. One encoder call; the negative
         prompt is encoded once and repeated."""
         texts = list(prompts) + ([negative_prompt if negative_prompt is not None else ""] if guided else [])
-        with self._on_device(self.text_encoder, self.offload in ("text", "model")):
+        with self._on_device(self.text_encoder, self.offload in ("text", "model", "blocks")):
             emb = self.text_encoder.encode(texts, device=self.device)
         if guided and len(prompts) > 1:
             b = len(prompts)
@@ -432,6 +488,37 @@ class TextToVideoPipeline:
         shape = (1, num_latent_frames(num_frames), self.latent_channels, height // f, width // f)
         return initial_noise(shape, seed=seed, device=self.device, official_unseeded=official_noise)
 
+    def prepare_condition(
+        self, image: ImageInput, num_frames: int, height: int, width: int, seed: int | None
+    ) -> torch.Tensor:
+        """First-frame condition latents [1, F_lat, C, H/16, W/16] (fp32, on ``device``) of an image-to-video
+        model: ``image`` resized to cover ``height x width`` and centre-cropped, encoded by the VAE as a one-frame
+        clip (a posterior sample, eps drawn from ``seed``), then zeros for the later latent frames
+        (:mod:`stepvid.ti2v`, docs/ti2v.md)."""
+        frame = first_frame(image, height, width)
+        with self._on_device(self.vae, self.offload in ("model", "blocks")):
+            first = encode_first_frame(self.vae, frame, condition_generator(seed))
+        return condition_latents(first.float(), num_latent_frames(num_frames)).to(self.device)
+
+    def check_image_args(self, image: Any, motion_score: float | None) -> float | None:
+        """The motion score the DiT gets (None when it takes none); ValueError for an image on a text-to-video
+        model, no image on an image-to-video one, or a motion score the model has no input for / not >= 0."""
+        if image is None and self.image_conditioned:
+            raise ValueError("this model is image-to-video (its DiT takes first-frame condition latents): "
+                             "pass image= (stepvid generate --image FIRST_FRAME.png)")
+        if image is not None and not self.image_conditioned:
+            raise ValueError("this model is text-to-video only (its DiT has no condition channels); an image "
+                             "needs an image-to-video model such as Step-Video-TI2V")
+        if not self.motion_scored:
+            if motion_score is not None:
+                raise ValueError("this model has no motion-score input (no motion_score_embedder); drop the "
+                                 "motion score (its motion comes from the prompt)")
+            return None
+        score = self.defaults.motion_score if motion_score is None else motion_score
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score) or score < 0:
+            raise ValueError(f"motion score must be a finite number >= 0; got {score!r}")
+        return float(score)
+
     def denoise(
         self,
         latents: torch.Tensor,
@@ -443,17 +530,37 @@ class TextToVideoPipeline:
         official_numerics: bool = False,
         callback: Callable[[int, float, torch.Tensor], None] | None = None,
         progress: bool = True,
+        condition: torch.Tensor | None = None,
+        motion_score: float | None = None,
     ) -> torch.Tensor:
-        """Run the flow sampler with the DiT; ``emb`` has batch 2 (guided) or 1 (``cfg`` None)."""
+        """Run the flow sampler with the DiT; ``emb`` has batch 2 (guided) or 1 (``cfg`` None).
+
+        Image-to-video: ``condition`` [B, F, C, h, w] first-frame condition latents (:meth:`prepare_condition`),
+        the same for both CFG branches as in the official code; ``motion_score`` for a DiT with a motion-score
+        embedder. ``official_numerics`` also rounds the condition to bf16 (the official code hard-codes it)."""
         mask = emb.cross_attention_mask()
+        extra: dict[str, Any] = {}
+        if motion_score is not None:
+            extra["motion_score"] = motion_score
+        cond = None
+        if condition is not None:
+            cond = condition.to(self.device)
+            if official_numerics:
+                cond = cond.to(torch.bfloat16)
+            cond = cond.to(self.transformer_dtype)
+            if cfg is not None:  # the guided batch: all conditional rows, then all unconditional ones
+                cond = torch.cat([cond, cond])
 
         def forward(x: torch.Tensor, tau: torch.Tensor, rows: slice) -> torch.Tensor:
+            if cond is not None:
+                extra["condition_hidden_states"] = cond[rows]
             return self.transformer(
                 hidden_states=x,
                 timestep=tau,
                 encoder_hidden_states=emb.llm[rows],
                 encoder_hidden_states_2=emb.clip[rows],
                 encoder_attention_mask=mask[rows],
+                **extra,
             )
 
         def velocity(x: torch.Tensor, tau: torch.Tensor) -> torch.Tensor:
@@ -499,7 +606,7 @@ class TextToVideoPipeline:
         step = latents.shape[0] if batch_size is None else int(batch_size)
         if step < 1:
             raise ValueError(f"decode batch_size must be >= 1; got {batch_size}")
-        with self._on_device(self.vae, self.offload == "model"), torch.no_grad():
+        with self._on_device(self.vae, self.offload in ("model", "blocks")), torch.no_grad():
             p = next(self.vae.parameters())
             return torch.cat(
                 [self.vae.decode(z.to(device=p.device, dtype=p.dtype), **kw) for z in latents.split(step)]
@@ -527,6 +634,8 @@ class TextToVideoPipeline:
         vae_tile_size: int | None = None,
         callback: Callable[[int, float, torch.Tensor], None] | None = None,
         progress: bool = True,
+        image: ImageInput | None = None,
+        motion_score: float | None = None,
     ) -> np.ndarray:
         """Generate one video; returns uint8 frames [T, H, W, 3].
 
@@ -536,7 +645,13 @@ class TextToVideoPipeline:
         device. ``prompt_rewrite`` names a :mod:`stepvid.prompt_rewrite` rewriter (default: the model's).
         Parity-only switches: ``official_noise`` (the official unseeded bf16 noise, same for every seed) and
         ``official_numerics`` (bf16 CFG combine and bf16 post-processing).
+
+        Image-to-video models (:attr:`image_conditioned`) need ``image``, the first frame: a file path, a PIL
+        image or an [H, W, 3] uint8 / float (0-1) array, resized to cover the video and centre-cropped like the
+        official TI2V code (:mod:`stepvid.ti2v`); ``motion_score`` (default: the model's) for models with a
+        motion-score input.
         """
+        motion_score = self.check_image_args(image, motion_score)
         prompt = self.rewrite(prompt, prompt_rewrite).text
         r = self._settings([prompt], num_frames, height, width, steps, cfg, shift, cfg_decay,
                            positive_suffix, negative_prompt)
@@ -544,6 +659,9 @@ class TextToVideoPipeline:
             raise ValueError(
                 f"--crop-540x960 needs frames at least 540 pixels on the short side; got {r.height}x{r.width}"
             )
+        condition = None
+        if image is not None:  # before the text encoder runs: a bad image fails fast
+            condition = self.prepare_condition(image, r.num_frames, r.height, r.width, seed)
         self.warn_if_cut([prompt + r.suffix], r.negative if r.guided else None)
         emb = self.encode_prompt(prompt + r.suffix, r.negative, r.guided)
         latents = self.prepare_latents(r.num_frames, r.height, r.width, seed, official_noise)
@@ -557,6 +675,8 @@ class TextToVideoPipeline:
             official_numerics=official_numerics,
             callback=callback,
             progress=progress,
+            condition=condition,
+            motion_score=motion_score,
         )
         video = self.decode(latents, tile_size=vae_tile_size, progress=progress)
         if not official_numerics:
@@ -581,17 +701,20 @@ class TextToVideoPipeline:
         vae_tile_size: int | None = None,
         decode_batch_size: int | None = 1,
         progress: bool = False,
+        images: Sequence[ImageInput] | None = None,
+        motion_score: float | None = None,
     ) -> list[np.ndarray]:
         """Generate one video per ``(prompt, seed)`` pair in a single DiT batch (2B rows with guidance);
         returns uint8 frames [T, H, W, 3] per pair — the videos ``self(prompt, seed=seed, ...)`` makes, up
         to the floating-point effects of batching. Each sample's noise is drawn from its own seed exactly as
         in ``__call__``; the VAE decodes ``decode_batch_size`` videos at a time (default 1: ``__call__``'s
         peak memory; None: all at once).
-        The parity-only switches of ``__call__`` (official noise/numerics, crop) are single-video only."""
+        The parity-only switches of ``__call__`` (official noise/numerics, crop) are single-video only.
+        Image-to-video models take one first frame per prompt (``images``) and ``motion_score``."""
         latents = self.sample_latents(
             prompts, seeds, negative_prompt, num_frames=num_frames, height=height, width=width, steps=steps,
             cfg=cfg, shift=shift, cfg_decay=cfg_decay, positive_suffix=positive_suffix,
-            prompt_rewrite=prompt_rewrite, progress=progress,
+            prompt_rewrite=prompt_rewrite, progress=progress, images=images, motion_score=motion_score,
         )
         video = self.decode_batch(
             latents, tile_size=vae_tile_size, progress=progress, batch_size=decode_batch_size
@@ -614,20 +737,29 @@ class TextToVideoPipeline:
         positive_suffix: str | None = None,
         prompt_rewrite: str | None = None,
         progress: bool = False,
+        images: Sequence[ImageInput] | None = None,
+        motion_score: float | None = None,
     ) -> torch.Tensor:
         """The denoised latents [B, F_lat, C, h, w] (fp32, on ``device``) of :meth:`generate_batch`'s videos,
         before the VAE: what preference data (Video-DPO pairs) and latent caches store."""
         prompts, seeds = [self.rewrite(p, prompt_rewrite).text for p in prompts], list(seeds)
         if not prompts or len(prompts) != len(seeds):
             raise ValueError(f"need one seed per prompt; got {len(prompts)} prompts and {len(seeds)} seeds")
+        if images is not None and len(images) != len(prompts):
+            raise ValueError(f"need one image per prompt; got {len(prompts)} prompts and {len(images)} images")
+        motion_score = self.check_image_args(images, motion_score)
         r = self._settings(prompts, num_frames, height, width, steps, cfg, shift, cfg_decay,
                            positive_suffix, negative_prompt)
+        condition = None
+        if images is not None:
+            condition = torch.cat([self.prepare_condition(im, r.num_frames, r.height, r.width, s)
+                                   for im, s in zip(images, seeds)])
         self.warn_if_cut([p + r.suffix for p in prompts], r.negative if r.guided else None)
         emb = self.encode_prompts([p + r.suffix for p in prompts], r.negative, r.guided)
         latents = torch.cat([self.prepare_latents(r.num_frames, r.height, r.width, s) for s in seeds])
         return self.denoise(
             latents, emb, r.steps, r.cfg if r.guided else None, r.shift, cfg_decay=cfg_decay,
-            progress=progress,
+            progress=progress, condition=condition, motion_score=motion_score,
         )
 
     def _settings(

@@ -17,9 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from stepvid.llm_rewrite import DEFAULT_URL as LLM_DEFAULT_URL
+from stepvid.llm_rewrite import ENV_KEY_ENV as LLM_ENV_KEY_ENV
+from stepvid.llm_rewrite import ENV_MODEL as LLM_ENV_MODEL
+from stepvid.llm_rewrite import ENV_TIMEOUT as LLM_ENV_TIMEOUT
+from stepvid.llm_rewrite import ENV_URL as LLM_ENV_URL
 from stepvid.prompt_rewrite import REWRITERS
 
-__all__ = ["bundled_model_dir", "check_output_path", "inspect_preset", "register"]
+__all__ = ["bundled_model_dir", "bundled_ti2v_dir", "check_output_path", "inspect_preset", "register"]
 
 _RANDOM_TINY_DEFAULTS = {"num_frames": 17, "height": 64, "width": 64, "steps": 10, "cfg": 5.0, "shift": 7.0}
 
@@ -38,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--model",
         metavar="DIR",
         default=None,
-        help="checkpoint folder; default: the bundled model, else a random tiny model (noise output)",
+        help="checkpoint folder; default: the bundled model (with --image: its image-to-video variant), else a "
+        "random tiny model (noise output)",
     )
     g.add_argument(
         "--transformer",
@@ -87,6 +93,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--negative", default=None, help="negative prompt (default: the model's; official: §4.1's)"
     )
     g.add_argument(
+        "--image", metavar="FILE", default=None,
+        help="image-to-video: the first frame (PNG, JPEG, ...), resized to cover the video and centre-cropped "
+        "as in Step-Video-TI2V; needs an image-to-video model (docs/ti2v.md)",
+    )
+    g.add_argument(
+        "--motion-score", type=float, default=None, metavar="S",
+        help="image-to-video models with a motion-score input: how much the video moves (official TI2V: 2 "
+        "steady, 5 default, 10-20 more motion; default: the model's)",
+    )
+    g.add_argument(
         "--positive-suffix",
         default=None,
         help="text appended to the prompt (default: the model's; official: the magic words; '' for none)",
@@ -100,7 +116,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "written (default: the model's; the bundled model: world, released models: none)",
     )
     g.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="before --prompt-rewrite, have an LLM (an OpenAI-compatible endpoint) expand the prompt into the "
+        "caption style the model was trained on; a failed request or an unusable answer leaves the prompt as "
+        "typed, with a warning saying why (docs/generate.md#llm-prompt-rewriting)",
+    )
+    g.add_argument(
+        "--rewrite-url", metavar="URL", default=None,
+        help=f"the endpoint's base URL (default: ${LLM_ENV_URL}, else {LLM_DEFAULT_URL})",
+    )
+    g.add_argument(
+        "--rewrite-model", metavar="NAME", default=None,
+        help=f"the model name the endpoint serves (default: ${LLM_ENV_MODEL}; one of the two is needed)",
+    )
+    g.add_argument(
+        "--rewrite-key-env", metavar="VAR", default=None,
+        help=f"environment variable holding the API key (default: ${LLM_ENV_KEY_ENV}, else OPENAI_API_KEY)",
+    )
+    g.add_argument(
+        "--rewrite-timeout", type=float, metavar="SECONDS", default=None,
+        help=f"seconds to wait for the endpoint (default: ${LLM_ENV_TIMEOUT}, else 30)",
+    )
+    g.add_argument(
         "--device", default=None, help="cpu, cuda or cuda:N (default: cuda if available, else cpu)"
+    )
+    g.add_argument(
+        "--gpus", type=int, default=None, metavar="N",
+        help="generate on N GPUs, one process each (relaunched under torchrun): the two CFG halves on two GPU "
+        "groups when N is even, the video tokens split inside a group; rank 0 writes the file "
+        "(docs/multigpu.md). With --device cpu: N CPU processes (for tests)",
     )
     g.add_argument(
         "--dtype",
@@ -111,8 +156,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     g.add_argument(
         "--offload",
         default="none",
-        choices=["none", "text", "model"],
-        help="keep the text encoder (text) or every component (model) on the CPU while idle (default: none)",
+        choices=["none", "text", "model", "blocks"],
+        help="keep the text encoder (text) or every component (model) on the CPU while idle; blocks: as model, "
+        "but the DiT's transformer blocks stay in host memory and stream through two GPU buffers while the "
+        "rest of the DiT stays on the GPU (same video, for 24-48 GB cards) (default: none)",
+    )
+    g.add_argument(
+        "--stream-weights",
+        default="model",
+        choices=["model", "fp8"],
+        help="with --offload blocks: store the streamed blocks' linear weights in the model dtype, or as fp8 "
+        "(e4m3, one scale per output channel: half the host memory and transfer, the matmuls stay in the "
+        "model dtype; adds quantisation error) (default: model)",
     )
     g.add_argument(
         "--cfg-split",
@@ -180,6 +235,14 @@ def bundled_model_dir() -> Path | None:
     return None
 
 
+def bundled_ti2v_dir() -> Path | None:
+    """The bundled model's image-to-video variant (``stepvid/bundled/ti2v/``), if this install has it: what
+    ``stepvid generate --image`` uses when no ``--model`` is given."""
+    base = bundled_model_dir()
+    cand = base / "ti2v" if base is not None else None
+    return cand if cand is not None and (cand / "stepvid.json").is_file() else None
+
+
 def _random_tiny_model(tmp: Path) -> Path:
     """An untrained tiny model that needs only the core dependencies (see write_tiny_small_model)."""
     from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
@@ -234,6 +297,32 @@ def _check_flags(args: argparse.Namespace) -> None:
         raise CLIError(f"--fps must be a number > 0; got {args.fps}")
     if args.vae_tile is not None and (args.vae_tile < 16 or args.vae_tile % 16):
         raise CLIError(f"--vae-tile must be a positive multiple of 16 pixels; got {args.vae_tile}")
+    if args.stream_weights != "model" and args.offload != "blocks":
+        raise CLIError(f"--stream-weights {args.stream_weights} needs --offload blocks (it is how the streamed "
+                       "blocks are stored)")
+    if args.offload == "blocks" and (getattr(args, "gpus", None) or 1) > 1:
+        raise CLIError("--offload blocks is for one GPU (every worker would hold the whole DiT in host memory); "
+                       "with --gpus use --offload model or none")
+
+
+def _llm_rewriter(args: argparse.Namespace):
+    """The ``--rewrite`` LLM stage (:class:`stepvid.llm_rewrite.LLMRewriter`) with its options checked, or None
+    without ``--rewrite``; nothing is contacted here."""
+    from stepvid.cli import CLIError
+
+    options = {"--rewrite-url": args.rewrite_url, "--rewrite-model": args.rewrite_model,
+               "--rewrite-key-env": args.rewrite_key_env, "--rewrite-timeout": args.rewrite_timeout}
+    if not args.rewrite:
+        given = [flag for flag, value in options.items() if value is not None]
+        if given:
+            raise CLIError(f"{given[0]} has no effect without --rewrite")
+        return None
+    if (getattr(args, "gpus", None) or 1) > 1:
+        raise CLIError("--rewrite runs in one process only: with --gpus every worker would ask the LLM on its "
+                       "own; rewrite the prompt first (stepvid.llm_rewrite) or drop --gpus")
+    from stepvid.llm_rewrite import LLMRewriter
+
+    return LLMRewriter.from_env(args.rewrite_url, args.rewrite_model, args.rewrite_key_env, args.rewrite_timeout)
 
 
 @dataclass
@@ -288,11 +377,23 @@ def _generate(args: argparse.Namespace) -> int:
         shift=args.shift,
     )
     _check_flags(args)
+    _llm_rewriter(args)  # its options, before anything is loaded
     out = Path(args.output or f"stepvid-{args.seed}.mp4")
     replacing = check_output_path(out)
     device = resolve_device(args.device)
+    from stepvid.parallel.launch import check_gpus, launch, worker_session
+    from stepvid.parallel.mesh import torchrun_world
+
+    if args.gpus is not None and torchrun_world() == 1:  # not yet a torchrun worker: relaunch as N of them
+        check_gpus(args.gpus, args.device)
+        if args.gpus > 1:
+            return launch(args, args.gpus)
     with contextlib.ExitStack() as stack:
+        session = stack.enter_context(worker_session(args, device)) if torchrun_world() > 1 else None
+        device = session.device if session else device
         model_dir = Path(args.model) if args.model else bundled_model_dir()
+        if args.model is None and args.image is not None and bundled_ti2v_dir() is not None:
+            model_dir = bundled_ti2v_dir()  # the bundled model's image-to-video variant
         if args.model is None and model_dir is None:
             _warn(
                 "WARNING: no --model given and this install has no bundled model.\n"
@@ -303,11 +404,37 @@ def _generate(args: argparse.Namespace) -> int:
                 Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="stepvid-")))
             )
         return _run_generation(args, model_dir, out, replacing, device,
-                               sampler_preset(args.preset) if args.preset else None)
+                               sampler_preset(args.preset) if args.preset else None, session=session)
+
+
+def _check_image_flags(args: argparse.Namespace, plan, model_dir: Path, run: _Run) -> str:
+    """Image-to-video flags against the model (before any weights are read): --image only for a DiT with
+    condition channels and required by one, --motion-score only for one with a motion-score input; the image
+    is read and size-checked here. Returns a note for the summary line."""
+    from stepvid.cli import CLIError
+    from stepvid.ti2v import first_frame, is_image_conditioned
+
+    dit = plan.dit_config
+    if args.image is not None and not is_image_conditioned(dit):
+        raise CLIError(f"--image: model folder {model_dir} is text-to-video only (its DiT has no condition "
+                       "channels); use an image-to-video model such as Step-Video-TI2V")
+    if args.image is None and is_image_conditioned(dit):
+        raise CLIError(f"model folder {model_dir} is image-to-video: give the first frame with --image FILE")
+    if args.motion_score is not None:
+        if not dit.motion_score_embedder:
+            raise CLIError(f"--motion-score: model folder {model_dir} has no motion-score input (its motion "
+                           "comes from the prompt)")
+        if not (math.isfinite(args.motion_score) and args.motion_score >= 0):
+            raise CLIError(f"--motion-score must be a finite number >= 0; got {args.motion_score}")
+    if args.image is None:
+        return ""
+    first_frame(args.image, run.height, run.width)  # missing, unreadable, transparent, aspect far off: fail now
+    score = args.motion_score if args.motion_score is not None else plan.defaults.motion_score
+    return f", first frame {args.image}" + (f", motion score {score:g}" if dit.motion_score_embedder else "")
 
 
 def _run_generation(
-    args: argparse.Namespace, model_dir: Path, out: Path, replacing: bool, device, preset
+    args: argparse.Namespace, model_dir: Path, out: Path, replacing: bool, device, preset, session=None
 ) -> int:
     from stepvid.cli import CLIError
     from stepvid.generation_memory import check_generation_memory, format_bytes
@@ -330,34 +457,49 @@ def _run_generation(
     r = plan.vae_config.spatial_ratio
     if args.vae_tile is not None and args.vae_tile % r:
         raise CLIError(f"--vae-tile must be a multiple of this VAE's {r} pixels; got {args.vae_tile}")
+    cond_note = _check_image_flags(args, plan, model_dir, run)  # reads the image now, before any weights
     dtype = parse_dtype(None if args.dtype == "auto" else args.dtype, device)
     guided = run.guided(args.cfg_decay)
     split = args.cfg_split == "on"
+    mesh = session.mesh(guided, args.cfg_split) if session else None  # torchrun worker: cfg x sp groups
+    cfg_groups, sp = (mesh.cfg, mesh.sp) if mesh else (1, 1)
 
     def check(split: bool):
         return check_generation_memory(plan, run.frames, run.height, run.width, guided, device, dtype,
-                                       args.offload, args.vae_tile, cfg_split=split)
+                                       args.offload, args.vae_tile, cfg_split=split or cfg_groups > 1, sp=sp,
+                                       stream_weights=args.stream_weights)
 
     try:
         est = check(split)
     except ValueError:
-        if not (args.cfg_split == "auto" and guided and device.type == "cuda"):
+        if not (args.cfg_split == "auto" and guided and device.type == "cuda" and cfg_groups == 1):
             raise
         est, split = check(True), True  # still too large: that error names the numbers
         print("stepvid generate: batch-2 guidance would not fit; running the two CFG halves one after the "
               "other (--cfg-split)", file=sys.stderr)
     need = est.device_peak(device.type, args.offload)
-    pipe = TextToVideoPipeline.from_plan(plan, device=device, dtype=dtype, offload=args.offload)
+    if mesh is None:
+        pipe = TextToVideoPipeline.from_plan(plan, device=device, dtype=dtype, offload=args.offload,
+                                             stream_weights=args.stream_weights)
+    else:
+        from stepvid.parallel import parallel_pipeline_from_plan
+
+        pipe = parallel_pipeline_from_plan(plan, mesh, dtype=dtype, offload=args.offload)
     pipe.cfg_split = split
     t_load = time.perf_counter() - t0
     print(
-        f"stepvid generate: {model_dir} on {pipe.device} ({str(pipe.dtype).removeprefix('torch.')}), "
+        f"stepvid generate: {model_dir} on {mesh.describe() if mesh else pipe.device} "
+        f"({str(pipe.dtype).removeprefix('torch.')}), "
         f"{run.frames} frames {run.width}x{run.height}, {run.steps} steps, cfg {run.cfg:g}"
-        f"{' (decaying)' if args.cfg_decay else ''}, shift {run.shift:g}, seed {args.seed}; "
+        f"{' (decaying)' if args.cfg_decay else ''}, shift {run.shift:g}, seed {args.seed}{cond_note}; "
         f"estimated peak memory {format_bytes(need)}",
         file=sys.stderr,
     )
-    rewrite = pipe.rewrite(args.prompt, args.prompt_rewrite)
+    llm = _llm_rewriter(args) if mesh is None or mesh.is_main else None  # only rank 0's prompt is encoded
+    if llm is not None:
+        print(f"stepvid generate: asking {llm.describe()} to rewrite the prompt (timeout {llm.timeout:g} s)",
+              file=sys.stderr)
+    rewrite = pipe.rewrite(args.prompt, args.prompt_rewrite, llm=llm)  # a failed LLM rewrite: one warning
     said = rewrite.message()
     if said:
         print(said, file=sys.stderr)
@@ -380,8 +522,12 @@ def _run_generation(
         official_numerics=args.official_numerics,
         vae_tile_size=args.vae_tile,
         progress=True,
+        image=args.image,
+        motion_score=args.motion_score,
     )
     t_gen = time.perf_counter() - t1
+    if mesh is not None and not mesh.is_main:
+        return 0  # rank 0 has the frames and writes the one file
     (write_gif if out.suffix.lower() == ".gif" else write_video)(out, frames, fps=run.fps)
     size = out.stat().st_size
     print(

@@ -15,14 +15,34 @@ systems put a prompt rewriter in front of the text encoder. A model folder names
   shape open is passed on as written, with the reason.
 
 A rewriter never invents: it only restates what the parser read, and every rewrite is reported.
+
+Optionally (off by default) an LLM expands the prompt first (``llm=``, :class:`stepvid.llm_rewrite.LLMRewriter`;
+``stepvid generate --rewrite``), and the named rewriter then works on its answer:
+
+* ``none``: the LLM's answer (Step-Video's dense caption style) goes to the encoder;
+* ``world``: the LLM is asked for a caption in the world's vocabulary (it may pick an unstated colour or
+  shape), and the world rewriter restates that answer; if it cannot, it restates the prompt as typed instead.
+
+An LLM answer that is not used — the request failed (connection refused, timeout, HTTP error, malformed or
+empty answer), the answer is too long for the text encoder (``fits``), or the world rewriter cannot read it —
+leaves the prompt as typed for the named rewriter, with one warning saying why (``Rewrite.warning``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 REWRITERS = ("none", "world")
+
+
+class PromptExpander(Protocol):
+    """An optional first stage (an LLM): ``(answer, None)`` or ``(None, why it gave no usable answer)``."""
+
+    def expand(self, prompt: str, style: str = "dense") -> tuple[str | None, str | None]: ...
+
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -36,6 +56,7 @@ class Rewrite:
     text: str
     rewriter: str
     reason: str | None = None
+    warning: str | None = None  # an LLM answer that was not used, and why
 
     @property
     def changed(self) -> bool:
@@ -64,10 +85,43 @@ def prompt_language(text: str) -> str:
     return "zh" if _CJK.search(text) else "en"
 
 
-def rewrite_prompt(prompt: str, rewriter: str = "none") -> Rewrite:
-    """Rewrite ``prompt`` with the named rewriter (see the module docstring); never raises for a prompt the
-    rewriter cannot read — it keeps the prompt and says why."""
+def rewrite_prompt(
+    prompt: str,
+    rewriter: str = "none",
+    llm: PromptExpander | None = None,
+    fits: Callable[[str], str | None] | None = None,
+) -> Rewrite:
+    """Rewrite ``prompt`` with the named rewriter, after ``llm`` if given (see the module docstring); never
+    raises for a prompt the rewriter cannot read or an LLM that gave no usable answer — it keeps the prompt
+    and says why. ``fits(text)`` returns None, or why the text encoder would cut ``text``."""
     check_rewriter(rewriter)
+    if llm is None:
+        return _restate(prompt, rewriter)
+    answer, why = llm.expand(prompt, "world" if rewriter == "world" else "dense")
+    if answer is None:
+        return _without_llm(prompt, rewriter, f"no usable answer from {why}")
+    text = answer
+    if rewriter == "world":
+        world = _restate(answer, rewriter)
+        if world.reason is not None:
+            return _without_llm(
+                prompt, rewriter, f"the world rewriter cannot restate its answer {answer!r} ({world.reason})"
+            )
+        text = world.text
+    cut = fits(text) if fits is not None else None
+    if cut:
+        return _without_llm(prompt, rewriter, f"its answer is too long for the text encoder ({cut})")
+    return Rewrite(prompt, text, "llm" if rewriter == "none" else f"llm+{rewriter}")
+
+
+def _without_llm(prompt: str, rewriter: str, why: str) -> Rewrite:
+    return replace(
+        _restate(prompt, rewriter),
+        warning=f"warning: LLM prompt rewrite not used: {why}; going on with the prompt as typed",
+    )
+
+
+def _restate(prompt: str, rewriter: str) -> Rewrite:
     if rewriter == "none":
         return Rewrite(prompt, prompt, rewriter)
     from stepvid.world.captions import caption_request

@@ -22,7 +22,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -43,9 +43,22 @@ class StageData:
     llm_len: torch.Tensor  # [N, K] int32
     clip_ids: torch.Tensor  # [N, K, 77] int32
     clip_len: torch.Tensor  # [N, K] int32
+    # Image-to-video (recipes/bundled/ti2v.py): each clip's first frame encoded alone (a one-frame clip), its
+    # posterior mean and std [N, 1, C, h, w]; a step conditions on a fresh sample of it (see first_frame_condition).
+    cond_mean: torch.Tensor | None = field(default=None, kw_only=True)  # keyword-only: subclasses add positional
+    cond_std: torch.Tensor | None = field(default=None, kw_only=True)  # fields (distill_loop.DistillData)
 
     def __len__(self) -> int:
         return self.latents.shape[0]
+
+
+def first_frame_condition(data: StageData, idx: torch.Tensor, frames: int, gen: torch.Generator) -> torch.Tensor:
+    """The DiT's condition latents for samples ``idx``: a posterior sample of each first frame at latent frame 0,
+    zeros after it — what the pipeline builds from an image at generation time (stepvid.ti2v)."""
+    from stepvid.ti2v import condition_latents
+
+    mean, std = data.cond_mean[idx].float(), data.cond_std[idx].float()
+    return condition_latents(mean + std * torch.randn(mean.shape, generator=gen, device=mean.device), frames)
 
 
 def tokenize_captions(tokenizer, captions: list[list[str]], llm_len: int) -> tuple[torch.Tensor, ...]:
@@ -117,8 +130,11 @@ class FastDiTLoop:
         noise = torch.randn(x1.shape, generator=self.gen, device=self.device)
         tau = self.density.sample(batch, generator=self.gen, device=self.device)
         x = interpolate(noise, x1, tau)
+        kw = {}
+        if data.cond_mean is not None:  # image-to-video: the same first-frame condition with or without text
+            kw["condition_hidden_states"] = first_frame_condition(data, idx, x1.shape[1], self.gen)
         with self.amp:
-            v = fwd(x, tau, text.llm, text.clip, text.cross_attention_mask())
+            v = fwd(x, tau, text.llm, text.clip, text.cross_attention_mask(), **kw)
         loss = flow_matching_loss(v, noise, x1) * weight
         for g in self.opt.param_groups:
             g["lr"] = lr

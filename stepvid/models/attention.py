@@ -12,7 +12,9 @@ layout projections produce) and returns the same layout. It
 * implements Ulysses sequence parallelism: with a process group of size P, each rank holds S/P query/key
   tokens of all H heads; an all-to-all turns that into all S tokens of H/P heads, attention runs locally,
   and the inverse all-to-all restores the token split. The collectives are autograd functions, so the
-  same code trains.
+  same code trains. When P does not divide H, zero q/k/v heads are appended up to the next multiple of P
+  and their outputs dropped: the real heads are computed exactly as without padding (a zero head's
+  output is zero and never leaves the call), at the cost of the padded heads' attention.
 """
 
 from __future__ import annotations
@@ -144,6 +146,12 @@ def _heads_to_seq(x: torch.Tensor, group) -> torch.Tensor:
     return x.permute(1, 2, 0, 3, 4).reshape(b, s // p, p * h, d)
 
 
+def _from_heads(x: torch.Tensor, group, heads: int) -> torch.Tensor:
+    """:func:`_heads_to_seq`, then drop the zero heads padding added for a group that does not divide ``heads``."""
+    x = _heads_to_seq(x, group)
+    return x if x.shape[2] == heads else x[:, :, :heads]
+
+
 # --------------------------------------------------------------------------------------------------------
 # Dispatch
 # --------------------------------------------------------------------------------------------------------
@@ -174,10 +182,9 @@ def _dense_mask(q, k, lens, causal, bias):
 
 
 def _key_padding_attention(q, k, v, lens: list[int], scale):
-    n_kv = k.shape[1]
-    if all(n == n_kv for n in lens):
-        return _sdpa(q, k, v, scale=scale)
     groups = sorted(set(lens))
+    if len(groups) == 1:  # one length (e.g. Ulysses token padding): a truncated key range, no copies
+        return _sdpa(q, k[:, : groups[0]], v[:, : groups[0]], scale=scale)
     if len(groups) <= _MAX_LENGTH_GROUPS:
         out = q.new_empty(q.shape[:-1] + (v.shape[-1],))
         for n in groups:
@@ -211,7 +218,9 @@ def attention(
         causal: query i sees keys j <= i (top-left aligned, like SDPA's ``is_causal``).
         attn_bias: additive logit bias broadcastable to [B, H, Nq, Nkv] (e.g. ALiBi); with ``sp_group`` its
             head axis must be 1 or H (this rank's heads are selected).
-        sp_group: process group for Ulysses sequence parallelism (None or size 1 = local attention).
+        sp_group: process group for Ulysses sequence parallelism (None or size 1 = local attention); any
+            head count works (padded with zero heads to a multiple of the group size). ``kv_lens`` then
+            counts keys of the whole gathered sequence (e.g. ``[S_real] * B`` to hide token padding).
         backend: force an SDPA backend (auto, flash, efficient, cudnn, math); default: the global setting.
         scale: softmax scale, default 1/sqrt(D).
     Returns: [B, Nq, H, D] (with ``sp_group``: this rank's query slice).
@@ -224,13 +233,19 @@ def attention(
     if backend not in _BACKENDS:
         raise ValueError(f"unknown attention backend {backend!r}; choose from {_BACKENDS}")
     p = sp_world_size(sp_group)
+    heads = q.shape[2]
+    pad = -heads % p  # zero heads appended so that the group divides the head count
     if p > 1:
-        if q.shape[2] % p:
-            raise ValueError(
-                f"{q.shape[2]} attention heads are not divisible by the sequence-parallel size {p}"
-            )
+        if k.shape[2] != heads or v.shape[2] != heads:
+            raise ValueError(f"q, k, v head counts differ: {heads}, {k.shape[2]}, {v.shape[2]}")
+        if pad:
+            q, k, v = (F.pad(t, (0, 0, 0, pad)) for t in (q, k, v))
         q, k, v = (_seq_to_heads(t, sp_group) for t in (q, k, v))
         if attn_bias is not None and attn_bias.ndim == 4 and attn_bias.shape[1] > 1:
+            if attn_bias.shape[1] != heads:
+                raise ValueError(f"attn_bias has {attn_bias.shape[1]} heads for {heads} attention heads")
+            if pad:
+                attn_bias = F.pad(attn_bias, (0, 0, 0, 0, 0, pad))
             attn_bias = attn_bias.chunk(p, dim=1)[dist.get_rank(sp_group)]
     lens = None
     if isinstance(kv_lens, torch.Tensor) and kv_lens.dtype == torch.bool:
@@ -240,7 +255,7 @@ def attention(
             raise ValueError("a boolean key mask cannot be combined with causal or attn_bias")
         with _sdpa_context(backend, q.device):
             out = _sdpa(q, k, v, mask=kv_lens[:, None, None, :], scale=scale)
-        return _heads_to_seq(out, sp_group) if p > 1 else out
+        return _from_heads(out, sp_group, heads) if p > 1 else out
     if kv_lens is not None:
         lens = kv_lens.tolist() if isinstance(kv_lens, torch.Tensor) else [int(n) for n in kv_lens]
         if len(lens) != q.shape[0]:
@@ -254,4 +269,4 @@ def attention(
             out = _key_padding_attention(q, k, v, lens, scale)
         else:
             out = _sdpa(q, k, v, mask=_dense_mask(q, k, lens, causal, attn_bias), scale=scale)
-    return _heads_to_seq(out, sp_group) if p > 1 else out
+    return _from_heads(out, sp_group, heads) if p > 1 else out

@@ -201,12 +201,16 @@ class SelfAttention(nn.Module):
         self.q_norm = RMSNorm(self.head_dim, cfg.qk_norm_eps)
         self.k_norm = RMSNorm(self.head_dim, cfg.qk_norm_eps)
 
-    def forward(self, x, rope: tuple[torch.Tensor, torch.Tensor], sp_group=None) -> torch.Tensor:
+    def forward(
+        self, x, rope: tuple[torch.Tensor, torch.Tensor], sp_group=None, self_lens: list[int] | None = None
+    ) -> torch.Tensor:
+        """``self_lens``: visible keys per sample over the whole (gathered) sequence; hides the zero tokens
+        that pad a sequence the sequence-parallel group does not divide."""
         b, n, _ = x.shape
         q, k, v = self.wqkv(x).view(b, n, self.heads, 3, self.head_dim).unbind(3)
         q = apply_rope(self.q_norm(q), *rope, self.split)
         k = apply_rope(self.k_norm(k), *rope, self.split)
-        return self.wo(attention(q, k, v, sp_group=sp_group).flatten(2))
+        return self.wo(attention(q, k, v, kv_lens=self_lens, sp_group=sp_group).flatten(2))
 
 
 class CrossAttention(nn.Module):
@@ -261,11 +265,13 @@ class DiTBlock(nn.Module):
         self.ff = FeedForward(d, cfg.ff_mult)
         self.scale_shift_table = nn.Parameter(torch.randn(6, d) / d**0.5)
 
-    def forward(self, x, context, mod, rope, kv_lens=None, sp_group=None) -> torch.Tensor:
+    def forward(self, x, context, mod, rope, kv_lens=None, sp_group=None, self_lens=None) -> torch.Tensor:
         shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = (
             self.scale_shift_table[None] + mod.view(mod.shape[0], 6, -1)
         ).chunk(6, dim=1)
-        x = x + gate_msa * self.attn1(modulate(self.norm1(x), shift_msa, scale_msa), rope, sp_group)
+        x = x + gate_msa * self.attn1(
+            modulate(self.norm1(x), shift_msa, scale_msa), rope, sp_group, self_lens
+        )
         x = x + self.attn2(x, context, kv_lens)
         return x + gate_mlp * self.ff(modulate(self.norm2(x), shift_mlp, scale_mlp))
 
@@ -278,8 +284,10 @@ class StepVideoDiT(nn.Module):
 
     Sequence parallelism: ``set_sequence_parallel(group)`` makes every rank keep its ``torch.chunk`` slice of
     the video tokens through the blocks (Ulysses all-to-all in self-attention, cross-attention local); the
-    output is gathered, so every rank returns the full tensor. Gradients are partial per rank and average
-    to the single-process gradient (see ``attention._GatherSeq``).
+    output is gathered, so every rank returns the full tensor. Any group size works: a token count it does
+    not divide is padded with zero tokens at the end (masked as self-attention keys, cropped from the
+    output) and a head count it does not divide with zero heads (``attention``). Gradients are partial per
+    rank and average to the single-process gradient (see ``attention._GatherSeq``).
 
     ``capture_safe = True`` makes the forward free of host syncs (for CUDA graphs and ``torch.compile``
     without recompiles): the text mask is applied as a dense boolean key mask, not validated, not turned
@@ -303,6 +311,7 @@ class StepVideoDiT(nn.Module):
         self.gradient_checkpointing = cfg.gradient_checkpointing
         self.capture_safe = False
         self.sp_group = None
+        self.block_streamer = None  # streaming.BlockStreamer: blocks come from host memory (stream_blocks)
         if self.pos_embed.proj.weight.device.type != "meta":  # meta: shapes only (checkpoint loading)
             self.initialize_weights()
 
@@ -311,13 +320,7 @@ class StepVideoDiT(nn.Module):
         return cls(dit_config(name, **overrides))
 
     def set_sequence_parallel(self, group) -> None:
-        """Split video tokens over ``group`` (a torch.distributed process group; None disables)."""
-        p = sp_world_size(group)
-        if self.config.num_attention_heads % p:
-            raise ValueError(
-                f"{self.config.num_attention_heads} attention heads are not divisible by the "
-                f"sequence-parallel size {p}"
-            )
+        """Split video tokens over ``group`` (a torch.distributed process group of any size; None disables)."""
         self.sp_group = group
 
     def initialize_weights(self, all_parameters: bool = False) -> None:
@@ -441,10 +444,7 @@ class StepVideoDiT(nn.Module):
             motion_score = torch.as_tensor(motion_score, device=x.device).to(dtype).reshape(-1).expand(b)
         sp = self.sp_group
         n = f * h * w
-        if n % sp_world_size(sp):
-            raise ValueError(
-                f"{n} video tokens are not divisible by the sequence-parallel size {sp_world_size(sp)}"
-            )
+        pad = -n % sp_world_size(sp)  # zero tokens so that every rank holds as many
 
         # 1. tokens: frame, row, column order
         x = self.pos_embed(x.flatten(0, 1)).reshape(b, n, -1)
@@ -459,21 +459,26 @@ class StepVideoDiT(nn.Module):
             kv_lens = self.text_lengths(encoder_attention_mask, b, context.shape[1])
             context = context[:, : max(kv_lens)]
             kv_lens = None if min(kv_lens) == context.shape[1] else kv_lens
-        # 4. blocks on this rank's token slice
-        pos = sp_scatter(rope_positions(f, h, w, device=x.device), sp, dim=0)
+        # 4. blocks on this rank's token slice (padding tokens: position 0, hidden from every key range)
+        pos = rope_positions(f, h, w, device=x.device)
+        self_lens = None
+        if pad:
+            pos, x, self_lens = F.pad(pos, (0, 0, 0, pad)), F.pad(x, (0, 0, 0, pad)), [n] * b
+        pos = sp_scatter(pos, sp, dim=0)
         rope = rope_cos_sin(
             pos, cfg.rope_split, cfg.rope_theta, dtype=dtype, bf16_angles=cfg.rope_bf16_angles
         )
         x = sp_scatter(x, sp, dim=1)
-        for block in self.transformer_blocks:
+        streamer = self.block_streamer
+        for block in self.transformer_blocks if streamer is None else streamer.blocks():
             if self.gradient_checkpointing and torch.is_grad_enabled():
-                x = checkpoint(block, x, context, mod, rope, kv_lens, sp, use_reentrant=False)
+                x = checkpoint(block, x, context, mod, rope, kv_lens, sp, self_lens, use_reentrant=False)
             else:
-                x = block(x, context, mod, rope, kv_lens, sp)
-        # 5. final layer (from e, not SiLU(e) nor mod), then gather the token slices
+                x = block(x, context, mod, rope, kv_lens, sp, self_lens)
+        # 5. final layer (from e, not SiLU(e) nor mod), then gather the token slices (and drop the padding)
         shift, scale = (self.scale_shift_table[None] + e[:, None]).chunk(2, dim=1)
         x = self.proj_out(modulate(self.norm_out(x), shift, scale))
-        x = sp_gather(x, sp, dim=1)
+        x = sp_gather(x, sp, dim=1)[:, :n]
         # 6. unpatchify -> [B, F, C_out, H, W]
         x = x.reshape(b * f, h, w, p, p, cfg.out_channels).permute(0, 5, 1, 3, 2, 4)
         return x.reshape(b, f, cfg.out_channels, hh, ww)

@@ -75,8 +75,9 @@ def _random_dit_state(config: dict, gen: torch.Generator) -> dict[str, torch.Ten
     return state
 
 
-def write_tiny_checkpoint(root: str | os.PathLike, seed: int = 0) -> TinyCheckpoint:
-    """Write the tiny checkpoint folder under ``root`` (created if missing); see the module docstring."""
+def write_tiny_checkpoint(root: str | os.PathLike, seed: int = 0, ti2v: bool = False) -> TinyCheckpoint:
+    """Write the tiny checkpoint folder under ``root`` (created if missing); see the module docstring.
+    ``ti2v``: the Step-Video-TI2V layout (``use_additional_conditions``: condition channels, motion score)."""
     from stepvid.models.vae import VideoVAE
     from stepvid.testing.text_fixtures import write_tiny_text_encoders
 
@@ -84,10 +85,11 @@ def write_tiny_checkpoint(root: str | os.PathLike, seed: int = 0) -> TinyCheckpo
     root.mkdir(parents=True, exist_ok=True)
     gen = torch.Generator().manual_seed(seed)
 
+    config = {**TINY_DIT_CONFIG, "use_additional_conditions": ti2v}
     tdir = root / "transformer"
     tdir.mkdir(exist_ok=True)
-    (tdir / "config.json").write_text(json.dumps(TINY_DIT_CONFIG, indent=2) + "\n")
-    state = _random_dit_state(TINY_DIT_CONFIG, gen)
+    (tdir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    state = _random_dit_state(config, gen)
     total = sum(t.numel() * t.element_size() for t in state.values())
     written = save_sharded_safetensors(
         state,
@@ -105,20 +107,24 @@ def write_tiny_checkpoint(root: str | os.PathLike, seed: int = 0) -> TinyCheckpo
 
     write_tiny_text_encoders(root, seed=seed)
     (root / "model_index.json").write_text(json.dumps(MODEL_INDEX, indent=2) + "\n")
-    return TinyCheckpoint(root, dict(TINY_DIT_CONFIG))
+    return TinyCheckpoint(root, config)
 
 
 SMALL_TEXT_DIMS = (32, 24)  # (llm_dim, clip_dim) of the tiny small-encoder folder
 
 
 def write_tiny_small_model(
-    root: str | os.PathLike, seed: int = 0, defaults: dict | None = None, corpus: list[str] | None = None
+    root: str | os.PathLike, seed: int = 0, defaults: dict | None = None, corpus: list[str] | None = None,
+    image_conditioned: bool = False, motion_score: bool = False,
 ) -> Path:
     """A tiny random model folder described by ``stepvid.json`` that needs only the core dependencies: the
     small bilingual text encoder instead of Step-LLM + Hunyuan-CLIP (no SentencePiece, no transformers).
 
     Used by ``stepvid generate`` when no trained model is available, and by tests of the stepvid.json layout.
     Its tokenizer is open-vocabulary like the shipped model's (the corpus's words, then 32 byte-level merges).
+    ``image_conditioned``: an image-to-video DiT (first-frame condition channels); ``motion_score``: with a
+    motion-score embedder; its output layers are then random too (a fresh DiT predicts zero), so the image and
+    the motion score reach the video.
     """
     from stepvid.models.dit import StepVideoDiT, dit_config
     from stepvid.models.text.small import ByteBPETokenizer, SmallBilingualEncoder, SmallTextConfig, WordCharTokenizer
@@ -136,8 +142,14 @@ def write_tiny_small_model(
             clip_dim=clip_dim, clip_layers=1, clip_heads=2,
         )
         SmallBilingualEncoder(cfg, tok).save_pretrained(root / "text_encoder")
-        dit_kw = {"in_channels": 4, "out_channels": 4, "caption_channels": [llm_dim, clip_dim]}
+        dit_kw = {"in_channels": 8 if image_conditioned else 4, "out_channels": 4,
+                  "caption_channels": [llm_dim, clip_dim], "motion_score_embedder": motion_score}
         dit = StepVideoDiT(dit_config("tiny", **dit_kw))
+        if image_conditioned:
+            with torch.no_grad():  # non-zero output layers: the condition must reach the video
+                for name in ("proj_out.weight", "scale_shift_table"):
+                    t = dit.get_parameter(name)
+                    t.copy_(torch.randn(t.shape) * 0.05)
         vae = VideoVAE.from_preset("tiny")
     tdir = root / "transformer"
     tdir.mkdir(exist_ok=True)

@@ -6,9 +6,9 @@
   producing the report's three kinds: ``short`` (subject + action, like a user prompt), ``dense`` (subject,
   events, environment, style, shot type and camera movement) and ``title`` (a video title, standing in
   for original titles when the source has none). The 8 sampled frames go as base64 JPEG data URLs.
-  Concurrency ``batch_size`` requests at a time, a global rate limit (requests/second), retries with
-  exponential backoff on 429/5xx/network errors (honouring Retry-After). The API key is read from the
-  environment variable named by ``api_key_env`` — never from a flag or a file.
+  Concurrency ``batch_size`` requests at a time; the HTTP side (rate limit, retries with exponential backoff
+  on 429/5xx/network errors honouring Retry-After, the API key from the environment variable named by
+  ``api_key_env`` — never from a flag or a file) is :class:`stepvid.openai_client.ChatClient`.
 """
 
 from __future__ import annotations
@@ -18,16 +18,14 @@ import hashlib
 import io
 import json
 import os
-import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+from stepvid.openai_client import ChatClient, ChatError
 
 PROMPTS = {
     "short": "Describe this video in one short sentence: the main subject and what it does, like a prompt a user "
@@ -92,25 +90,7 @@ def frames_to_jpeg_b64(frames: np.ndarray, max_side: int = 512, quality: int = 8
     return out
 
 
-class _RateLimiter:
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self.next = 0.0
-        self.lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self.lock:
-            now = time.monotonic()
-            delay = max(0.0, self.next - now)
-            self.next = max(now, self.next) + self.interval
-        if delay:
-            time.sleep(delay)
-
-
-class CaptionError(RuntimeError):
-    pass
+CaptionError = ChatError  # a failed caption request (the shared client's error)
 
 
 class OpenAICaptioner:
@@ -133,16 +113,22 @@ class OpenAICaptioner:
         unknown = set(kinds) - set(PROMPTS)
         if unknown:
             raise ValueError(f"unknown caption kinds {sorted(unknown)}; known: {sorted(PROMPTS)}")
-        self.url = base_url.rstrip("/") + "/chat/completions"
-        self.model, self.kinds, self.batch_size = model, tuple(kinds), max(1, batch_size)
-        self.api_key = os.environ.get(api_key_env, "")
-        self.max_retries, self.backoff, self.timeout, self.max_tokens = (
-            max_retries,
-            backoff,
-            timeout,
-            max_tokens,
+        self.client = ChatClient(
+            base_url,
+            model,
+            api_key_env,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff=backoff,
+            requests_per_second=requests_per_second,
         )
-        self.limiter = _RateLimiter(requests_per_second)
+        self.url, self.model, self.kinds, self.batch_size = (
+            self.client.url,
+            model,
+            tuple(kinds),
+            max(1, batch_size),
+        )
+        self.max_tokens = max_tokens
         self.frames_fn = frames_fn or _default_frames
         prompts = {k: PROMPTS[k] for k in self.kinds}
         self.signature = json.dumps(["openai", self.url, model, prompts, max_tokens], sort_keys=True)
@@ -151,38 +137,7 @@ class OpenAICaptioner:
         content = [{"type": "text", "text": prompt}] + [
             {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{b}"}} for b in images_b64
         ]
-        body = json.dumps(
-            {
-                "model": self.model,
-                "messages": [{"role": "user", "content": content}],
-                "max_tokens": self.max_tokens,
-                "temperature": 0.2,
-            }
-        ).encode()
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        last = ""
-        for attempt in range(self.max_retries + 1):
-            self.limiter.wait()
-            req = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
-            try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                    data = json.loads(resp.read())
-                return str(data["choices"][0]["message"]["content"]).strip()
-            except urllib.error.HTTPError as exc:
-                last = f"HTTP {exc.code}: {exc.read()[:200]!r}"
-                if exc.code not in (408, 409, 429) and exc.code < 500:
-                    raise CaptionError(f"{self.url}: {last}") from exc
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                delay = float(retry_after) if retry_after and retry_after.replace(".", "").isdigit() else None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                last, delay = f"{type(exc).__name__}: {exc}", None
-            except (KeyError, IndexError, json.JSONDecodeError) as exc:
-                raise CaptionError(f"{self.url}: malformed response ({exc})") from exc
-            if attempt < self.max_retries:
-                time.sleep(delay if delay is not None else self.backoff * 2**attempt)
-        raise CaptionError(f"{self.url}: giving up after {self.max_retries + 1} attempts ({last})")
+        return self.client.complete([{"role": "user", "content": content}], self.max_tokens, temperature=0.2)
 
     def _one(self, row: dict) -> dict[str, str]:
         images = frames_to_jpeg_b64(self.frames_fn(row))

@@ -32,6 +32,7 @@ import numpy as np
 import torch
 
 from stepvid.diffusion.sampler import flow_schedule, initial_noise, sample_euler
+from stepvid.diffusion.step_cache import StepCache, StepCacheConfig, step_cache_config
 from stepvid.model_folder import (
     DESCRIPTION_FILE,
     GenerationDefaults,
@@ -312,6 +313,8 @@ class TextToVideoPipeline:
         # On CUDA the VAE decodes its upsampling levels this many mid-level frames at a time (exact; bounds the
         # decode's activations: 10.4 vs 26.9 GiB at 544x992, no slower); None runs each chunk in one pass.
         self.vae_time_slice: int | None = 1
+        # The step cache of the last denoise call with step caching (its decisions: summary(), computed), or None.
+        self.last_step_cache: StepCache | None = None
         self._check_compatible()
 
     # -- construction -----------------------------------------------------------------------------------
@@ -532,13 +535,21 @@ class TextToVideoPipeline:
         progress: bool = True,
         condition: torch.Tensor | None = None,
         motion_score: float | None = None,
+        step_cache: float | StepCacheConfig | None = None,
     ) -> torch.Tensor:
         """Run the flow sampler with the DiT; ``emb`` has batch 2 (guided) or 1 (``cfg`` None).
+
+        ``step_cache``: a threshold > 0 or a :class:`StepCacheConfig` lets rows reuse the DiT's blocks 1..N-1
+        from their last full step while the first block's residual barely changes (an approximation:
+        :mod:`stepvid.diffusion.step_cache`); None or 0 (default): the exact path. The run's cache is kept in
+        ``self.last_step_cache``.
 
         Image-to-video: ``condition`` [B, F, C, h, w] first-frame condition latents (:meth:`prepare_condition`),
         the same for both CFG branches as in the official code; ``motion_score`` for a DiT with a motion-score
         embedder. ``official_numerics`` also rounds the condition to bf16 (the official code hard-codes it)."""
         mask = emb.cross_attention_mask()
+        cache_config = step_cache_config(step_cache)
+        cache = None if cache_config is None else StepCache(cache_config, steps)
         extra: dict[str, Any] = {}
         if motion_score is not None:
             extra["motion_score"] = motion_score
@@ -554,6 +565,8 @@ class TextToVideoPipeline:
         def forward(x: torch.Tensor, tau: torch.Tensor, rows: slice) -> torch.Tensor:
             if cond is not None:
                 extra["condition_hidden_states"] = cond[rows]
+            if cache is not None:  # each row keeps its own cache: the sampler-batch index goes along
+                extra["step_cache"], extra["step_cache_rows"] = cache, torch.arange(mask.shape[0])[rows]
             return self.transformer(
                 hidden_states=x,
                 timestep=tau,
@@ -564,14 +577,17 @@ class TextToVideoPipeline:
             )
 
         def velocity(x: torch.Tensor, tau: torch.Tensor) -> torch.Tensor:
+            if cache is not None:
+                cache.next_step()
             if not self.cfg_split or x.shape[0] == 1:
                 return forward(x, tau, slice(None))
             # One sample per DiT call: the same maths, half the activation memory (see ``cfg_split``).
             return torch.cat([forward(x[i:i + 1], tau[i:i + 1] if tau.ndim else tau, slice(i, i + 1))
                               for i in range(x.shape[0])])
 
+        self.last_step_cache = cache
         with self._on_device(self.transformer, self.offload == "model"), torch.no_grad():
-            return sample_euler(
+            out = sample_euler(
                 velocity,
                 latents,
                 flow_schedule(steps, shift),
@@ -582,6 +598,9 @@ class TextToVideoPipeline:
                 callback=callback,
                 progress=progress,
             )
+        if cache is not None:
+            log.info(cache.summary())
+        return out
 
     def decode(
         self, latents: torch.Tensor, tile_size: int | None = None, progress: bool = False
@@ -636,6 +655,7 @@ class TextToVideoPipeline:
         progress: bool = True,
         image: ImageInput | None = None,
         motion_score: float | None = None,
+        step_cache: float | StepCacheConfig | None = None,
     ) -> np.ndarray:
         """Generate one video; returns uint8 frames [T, H, W, 3].
 
@@ -650,7 +670,11 @@ class TextToVideoPipeline:
         image or an [H, W, 3] uint8 / float (0-1) array, resized to cover the video and centre-cropped like the
         official TI2V code (:mod:`stepvid.ti2v`); ``motion_score`` (default: the model's) for models with a
         motion-score input.
+
+        ``step_cache``: a threshold > 0 (or a :class:`StepCacheConfig`) for the approximate step-caching fast
+        mode (:meth:`denoise`); None or 0: exact.
         """
+        step_cache_config(step_cache)  # a bad value fails before the text encoder runs
         motion_score = self.check_image_args(image, motion_score)
         prompt = self.rewrite(prompt, prompt_rewrite).text
         r = self._settings([prompt], num_frames, height, width, steps, cfg, shift, cfg_decay,
@@ -677,6 +701,7 @@ class TextToVideoPipeline:
             progress=progress,
             condition=condition,
             motion_score=motion_score,
+            step_cache=step_cache,
         )
         video = self.decode(latents, tile_size=vae_tile_size, progress=progress)
         if not official_numerics:
@@ -703,6 +728,7 @@ class TextToVideoPipeline:
         progress: bool = False,
         images: Sequence[ImageInput] | None = None,
         motion_score: float | None = None,
+        step_cache: float | StepCacheConfig | None = None,
     ) -> list[np.ndarray]:
         """Generate one video per ``(prompt, seed)`` pair in a single DiT batch (2B rows with guidance);
         returns uint8 frames [T, H, W, 3] per pair — the videos ``self(prompt, seed=seed, ...)`` makes, up
@@ -710,11 +736,13 @@ class TextToVideoPipeline:
         in ``__call__``; the VAE decodes ``decode_batch_size`` videos at a time (default 1: ``__call__``'s
         peak memory; None: all at once).
         The parity-only switches of ``__call__`` (official noise/numerics, crop) are single-video only.
-        Image-to-video models take one first frame per prompt (``images``) and ``motion_score``."""
+        Image-to-video models take one first frame per prompt (``images``) and ``motion_score``; ``step_cache``
+        as in ``__call__`` (each sample and CFG branch caches on its own)."""
         latents = self.sample_latents(
             prompts, seeds, negative_prompt, num_frames=num_frames, height=height, width=width, steps=steps,
             cfg=cfg, shift=shift, cfg_decay=cfg_decay, positive_suffix=positive_suffix,
             prompt_rewrite=prompt_rewrite, progress=progress, images=images, motion_score=motion_score,
+            step_cache=step_cache,
         )
         video = self.decode_batch(
             latents, tile_size=vae_tile_size, progress=progress, batch_size=decode_batch_size
@@ -739,9 +767,11 @@ class TextToVideoPipeline:
         progress: bool = False,
         images: Sequence[ImageInput] | None = None,
         motion_score: float | None = None,
+        step_cache: float | StepCacheConfig | None = None,
     ) -> torch.Tensor:
         """The denoised latents [B, F_lat, C, h, w] (fp32, on ``device``) of :meth:`generate_batch`'s videos,
         before the VAE: what preference data (Video-DPO pairs) and latent caches store."""
+        step_cache_config(step_cache)  # a bad value fails before the text encoder runs
         prompts, seeds = [self.rewrite(p, prompt_rewrite).text for p in prompts], list(seeds)
         if not prompts or len(prompts) != len(seeds):
             raise ValueError(f"need one seed per prompt; got {len(prompts)} prompts and {len(seeds)} seeds")
@@ -759,7 +789,7 @@ class TextToVideoPipeline:
         latents = torch.cat([self.prepare_latents(r.num_frames, r.height, r.width, s) for s in seeds])
         return self.denoise(
             latents, emb, r.steps, r.cfg if r.guided else None, r.shift, cfg_decay=cfg_decay,
-            progress=progress, condition=condition, motion_score=motion_score,
+            progress=progress, condition=condition, motion_score=motion_score, step_cache=step_cache,
         )
 
     def _settings(

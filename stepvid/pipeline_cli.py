@@ -177,6 +177,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the same time at full size; auto: only on CUDA when batch 2 would not fit (default: auto)",
     )
     g.add_argument(
+        "--step-cache",
+        type=float,
+        default=0.0,
+        metavar="THRESHOLD",
+        help="fast mode, approximate: at a step where the first DiT block's residual changed by less than this "
+        "(relative L1) since the last full step, reuse the other blocks' cached residual; 0 = off, exact "
+        "(default: 0; quality cost and speed: docs/generate.md#step-caching)",
+    )
+    g.add_argument(
         "--vae-tile",
         type=int,
         default=None,
@@ -451,6 +460,8 @@ def _run_generation(
                           cfg=run.cfg, shift=run.shift)
     if not (math.isfinite(run.fps) and run.fps > 0):
         raise CLIError(f"fps must be > 0; got {run.fps}")
+    if not (math.isfinite(args.step_cache) and args.step_cache >= 0):
+        raise CLIError(f"--step-cache must be a finite threshold >= 0 (0 = off); got {args.step_cache}")
     if args.crop_540x960 and min(run.height, run.width) < 540:
         raise CLIError(f"--crop-540x960 needs frames at least 540 pixels on the short side; got "
                        f"{run.height}x{run.width}")
@@ -524,6 +535,7 @@ def _run_generation(
         progress=True,
         image=args.image,
         motion_score=args.motion_score,
+        step_cache=args.step_cache,
     )
     t_gen = time.perf_counter() - t1
     if mesh is not None and not mesh.is_main:
@@ -534,6 +546,7 @@ def _run_generation(
         f"wrote {out}{' (replaced the existing file)' if replacing else ''} — {frames.shape[0]} frames, "
         f"{frames.shape[2]}x{frames.shape[1]} @ {run.fps:g} fps, {size / 1024:.1f} KiB; load {t_load:.1f} s, "
         f"generation {t_gen:.1f} s"
+        + (f"; {pipe.last_step_cache.summary()}" if pipe.last_step_cache is not None else "")
     )
     return 0
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, fields, replace
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -21,6 +22,9 @@ from torch.utils.checkpoint import checkpoint
 
 from .attention import attention, sp_gather, sp_scatter, sp_world_size
 from .rope import apply_rope, rope_cos_sin, rope_positions
+
+if TYPE_CHECKING:
+    from stepvid.diffusion.step_cache import StepCache
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -276,6 +280,21 @@ class DiTBlock(nn.Module):
         return x + gate_mlp * self.ff(modulate(self.norm2(x), shift_mlp, scale_mlp))
 
 
+def _row_runner(context, mod, rope, kv_lens, sp, self_lens):
+    """``run(block, x, rows)`` for the step cache: a block on the batch rows ``rows`` (None: all) of the
+    forward's conditioning."""
+
+    def run(block: nn.Module, x: torch.Tensor, rows: torch.Tensor | None) -> torch.Tensor:
+        if rows is None:
+            return block(x, context, mod, rope, kv_lens, sp, self_lens)
+        pick = rows.tolist()
+        lens = kv_lens[rows] if torch.is_tensor(kv_lens) else kv_lens and [kv_lens[i] for i in pick]
+        own = None if self_lens is None else [self_lens[i] for i in pick]
+        return block(x, context[rows], mod[rows], rope, lens, sp, own)
+
+    return run
+
+
 # --------------------------------------------------------------------------------------------------------
 # The model
 # --------------------------------------------------------------------------------------------------------
@@ -396,10 +415,14 @@ class StepVideoDiT(nn.Module):
         encoder_attention_mask: torch.Tensor | None = None,
         motion_score: float | torch.Tensor | None = None,
         condition_hidden_states: torch.Tensor | None = None,
+        step_cache: StepCache | None = None,
+        step_cache_rows: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Velocity for latents [B, F, C, H, W] at tau [B]; text [B, L, D_llm] + [B, 77, D_clip]; mask
         [B, 77+L] (None = all valid). TI2V: ``condition_hidden_states`` [B, F, C_cond, H, W] is concatenated
-        on the channel axis and ``motion_score`` (float or [B]) is embedded. Returns [B, F, C_out, H, W]."""
+        on the channel axis and ``motion_score`` (float or [B]) is embedded. Returns [B, F, C_out, H, W].
+        ``step_cache``: the sampler's :class:`~stepvid.diffusion.step_cache.StepCache` (blocks 1..N-1 may be
+        reused), with ``step_cache_rows`` [B] the rows' indices in the sampler's batch (default 0..B-1)."""
         cfg, dtype = self.config, self.dtype
         if hidden_states.ndim != 5:
             raise ValueError(f"hidden_states must be [B, F, C, H, W], got {list(hidden_states.shape)}")
@@ -470,7 +493,11 @@ class StepVideoDiT(nn.Module):
         )
         x = sp_scatter(x, sp, dim=1)
         streamer = self.block_streamer
-        for block in self.transformer_blocks if streamer is None else streamer.blocks():
+        blocks = self.transformer_blocks if streamer is None else streamer.blocks()
+        if step_cache is not None:  # it runs the blocks (or only the first)
+            run = _row_runner(context, mod, rope, kv_lens, sp, self_lens)
+            x, blocks = step_cache.run_blocks(blocks, x, run, step_cache_rows, sp, n), ()
+        for block in blocks:
             if self.gradient_checkpointing and torch.is_grad_enabled():
                 x = checkpoint(block, x, context, mod, rope, kv_lens, sp, self_lens, use_reentrant=False)
             else:

@@ -75,6 +75,10 @@ FRAMES_PER_CHUNK = 17  # VAE: 17 pixel frames <-> 3 latent frames per independen
 LATENTS_PER_CHUNK = 3
 Offload = Literal["none", "text", "model", "blocks"]
 OFFLOAD_MODES = ("none", "text", "model", "blocks")
+# Offload modes that keep the text encoder, or every component (loaded on the CPU, moved to the device only while
+# it runs; "blocks" is "model" with the DiT blocks streamed), off the device.
+TEXT_OFFLOADED = ("text", "model", "blocks")
+COMPONENTS_OFFLOADED = ("model", "blocks")
 
 
 # ------------------------------------------------------------------------------------------------ checks
@@ -361,13 +365,13 @@ class TextToVideoPipeline:
                              f"blocks are stored); got offload={offload!r}")
         device = resolve_device(device)
         dtype = parse_dtype(dtype, device)
-        load_device = torch.device("cpu") if offload in ("model", "blocks") else device
+        load_device = torch.device("cpu") if offload in COMPONENTS_OFFLOADED else device
         transformer = plan.components["transformer"].load(load_device, dtype)
         if offload == "blocks":  # packed into host memory now, before the other components load
             stream_blocks(transformer, device, weights=stream_weights)
         vae = plan.components["vae"].load(load_device, dtype)
         if text_encoder is None:
-            text_device = torch.device("cpu") if offload in ("text", "model", "blocks") else device
+            text_device = torch.device("cpu") if offload in TEXT_OFFLOADED else device
             text_encoder = plan.components["text_encoder"].load(text_device, dtype)
         if not isinstance(text_encoder, TextEncoder):
             raise TypeError(f"{type(text_encoder).__name__} does not implement the TextEncoder protocol")
@@ -471,7 +475,7 @@ class TextToVideoPipeline:
         rows, then all unconditional ones), or ``[p_1..p_B]`` when unguided. One encoder call; the negative
         prompt is encoded once and repeated."""
         texts = list(prompts) + ([negative_prompt if negative_prompt is not None else ""] if guided else [])
-        with self._on_device(self.text_encoder, self.offload in ("text", "model", "blocks")):
+        with self._on_device(self.text_encoder, self.offload in TEXT_OFFLOADED):
             emb = self.text_encoder.encode(texts, device=self.device)
         if guided and len(prompts) > 1:
             b = len(prompts)
@@ -499,7 +503,7 @@ class TextToVideoPipeline:
         clip (a posterior sample, eps drawn from ``seed``), then zeros for the later latent frames
         (:mod:`stepvid.ti2v`, docs/ti2v.md)."""
         frame = first_frame(image, height, width)
-        with self._on_device(self.vae, self.offload in ("model", "blocks")):
+        with self._on_device(self.vae, self.offload in COMPONENTS_OFFLOADED):
             first = encode_first_frame(self.vae, frame, condition_generator(seed))
         return condition_latents(first.float(), num_latent_frames(num_frames)).to(self.device)
 
@@ -625,7 +629,7 @@ class TextToVideoPipeline:
         step = latents.shape[0] if batch_size is None else int(batch_size)
         if step < 1:
             raise ValueError(f"decode batch_size must be >= 1; got {batch_size}")
-        with self._on_device(self.vae, self.offload in ("model", "blocks")), torch.no_grad():
+        with self._on_device(self.vae, self.offload in COMPONENTS_OFFLOADED), torch.no_grad():
             p = next(self.vae.parameters())
             return torch.cat(
                 [self.vae.decode(z.to(device=p.device, dtype=p.dtype), **kw) for z in latents.split(step)]

@@ -102,3 +102,56 @@ def test_train_distill_needs_data(model, tmp_path, capsys):  # noqa: F811
     assert main(["train", "distill", "--run-dir", str(tmp_path / "r"), "--teacher", str(model),
                  "--cache", str(tmp_path)]) == 2
     assert "not a teacher cache" in capsys.readouterr().err
+
+
+def test_slim_decoder_learns_the_teachers_decode_resumes_exactly_and_keeps_the_encoder(model, cache, tmp_path):  # noqa: F811
+    """Decoder distillation: the narrower decoder gets closer to the teacher decoder's pixels on held-out latents
+    than its initialisation; a run killed after a checkpoint resumes to the same bytes; the written VAE keeps the
+    teacher's encoder bit for bit and decodes full latents like the teacher (same frames and size)."""
+    import shutil
+
+    from safetensors.torch import load_file
+
+    from stepvid.distill.decoder import (
+        DecoderDistillConfig,
+        _Chunks,
+        distill_decoder,
+        held_out_psnr,
+        slim_vae,
+    )
+    from stepvid.models.vae import VideoVAE
+
+    def cfg(run: str, **kw) -> DecoderDistillConfig:
+        kw = {"decoder": {"decoder_ch": 8}, **kw}
+        return DecoderDistillConfig(vae=str(model), cache=[str(cache)], run_dir=str(tmp_path / run),
+                                    out=str(tmp_path / f"{run}.safetensors"), steps=10, batch_size=2, lr=5e-3,
+                                    warmup=0, holdout=1, device="cpu", log_every=5, checkpoint_every=5, **kw)
+
+    s = distill_decoder(cfg("a"), progress=False)
+    teacher = VideoVAE.from_pretrained(model, dtype=torch.float32).eval()
+    torch.manual_seed(0)
+    fresh = slim_vae(teacher, {"decoder_ch": 8}).eval()
+    c = read_teacher_cache(cache)
+    held = _Chunks(c, range(len(c) - 1, len(c)), teacher.config.latents_per_chunk, torch.device("cpu")).all()
+    untrained = held_out_psnr(teacher, fresh, held, torch.no_grad)["psnr_to_teacher"]
+    assert s["psnr_to_teacher"] > untrained + 3, (s["psnr_to_teacher"], untrained)
+
+    student = VideoVAE.from_pretrained(tmp_path / "a.safetensors", dtype=torch.float32)
+    assert student.config.decoder_ch == 8 and student.config.z_channels == teacher.config.z_channels
+    t_sd, s_sd = load_file(VideoVAE.weights_file(model)), load_file(tmp_path / "a.safetensors")
+    enc = [k for k in t_sd if k.startswith("encoder.")]
+    assert enc and all(torch.equal(t_sd[k], s_sd[k]) for k in enc)
+    z = c.latent(0)[None]
+    assert student.decode(z).shape == teacher.decode(z).shape
+
+    shutil.copytree(tmp_path / "a", tmp_path / "b")  # "killed" after the step-5 checkpoint
+    from stepvid.train.checkpoint import list_checkpoints
+
+    shutil.rmtree(list_checkpoints(tmp_path / "b")[-1])
+    (tmp_path / "b" / "config.json").write_text((tmp_path / "b" / "config.json").read_text().replace(
+        str(tmp_path / "a.safetensors"), str(tmp_path / "b.safetensors")).replace(str(tmp_path / "a"), str(tmp_path / "b")))
+    r = distill_decoder(cfg("b"), progress=False)
+    assert r["resumed_from"] == str(list_checkpoints(tmp_path / "b")[0])
+    assert (tmp_path / "b.safetensors").read_bytes() == (tmp_path / "a.safetensors").read_bytes()
+    with pytest.raises(ValueError, match="only decoder_\\* fields"):
+        distill_decoder(cfg("c", decoder={"z_channels": 8}), progress=False)

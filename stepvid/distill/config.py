@@ -41,6 +41,7 @@ class DistillConfig:
     log_every: int = 25
     device: str | None = None
     precision: str = "bf16"
+    compile: bool = False                       # torch.compile the student's forward (CUDA; ~3x steps/s)
 
     @property
     def init(self) -> str:

@@ -70,7 +70,7 @@ class DistillTrainer(DPOTrainer):
         dev = self.device
         x1, z, t = torch.stack(lat).to(dev), torch.stack(noise).to(dev), torch.cat(tau).to(dev)
         emb = self._text_states(texts)
-        pred = self._call(self.policy)(interpolate(z, x1, t), t, emb.llm, emb.clip, emb.cross_attention_mask())
+        pred = self._call(self.policy_fwd)(interpolate(z, x1, t), t, emb.llm, emb.clip, emb.cross_attention_mask())
         err = per_sample_mse(pred, velocity_target(z, x1))
         w = distill_weight(t, max_weight=cfg.max_weight) if cfg.weighting == "inv_t2" else torch.ones_like(t)
         loss = (w * err).sum() / w.sum()

@@ -206,6 +206,8 @@ def add_train_dpo(tsub: Any) -> None:
                    help="online loop: rank with this reward model (`stepvid dpo reward`) instead of the judge")
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
     p.add_argument("--precision", choices=["bf16", "fp32"], default=d.precision)
+    p.add_argument("--compile", action="store_true",
+                   help="torch.compile the policy's forward (CUDA: about 3x the steps/s after a one-off compile)")
     p.set_defaults(func=_cmd_train_dpo)
 
 

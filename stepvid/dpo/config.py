@@ -42,6 +42,7 @@ class DPOConfig:
     log_every: int = 10
     device: str | None = None
     precision: str = "bf16"                     # bf16 autocast on CUDA (fp32 master weights); fp32 on the CPU
+    compile: bool = False                       # torch.compile the policy's forward (single process)
     online_prompts: str | None = None           # prompt file of the online loop (None: offline only)
     online_every: int = 100
     online_per_round: int = 64

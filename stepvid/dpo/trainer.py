@@ -63,20 +63,9 @@ class DPOTrainer:
 
     # ---- setup ------------------------------------------------------------------------------------------
     def _check_run_dir(self) -> None:
-        path = self.run_dir / "config.json"
-        mine = asdict(self.cfg)
-        if path.is_file():
-            old = json.loads(path.read_text())
-            for k in self.resume_keys:
-                if old.get(k) != mine.get(k):
-                    raise ValueError(f"{self.run_dir}: this run was started with {k}={old.get(k)!r}, now "
-                                     f"{k}={mine.get(k)!r}; use a new --run-dir or the same settings")
-        if self.info.is_main:
-            from stepvid.video import atomic_path
+        from stepvid.train.common import check_run_config
 
-            self.run_dir.mkdir(parents=True, exist_ok=True)
-            with atomic_path(path) as tmp:
-                tmp.write_text(json.dumps(mine, indent=1) + "\n")
+        check_run_config(self.run_dir, asdict(self.cfg), self.resume_keys, write=self.info.is_main)
 
     def setup(self) -> None:
         from stepvid.diffusion.flow import make_density
@@ -105,6 +94,7 @@ class DPOTrainer:
             if self.autocast:
                 self.reference.to(torch.bfloat16)
         self.policy = policy.train()
+        self.policy_fwd = self.policy  # the policy's forward as the loss calls it (compiled with cfg.compile)
         if self.info.distributed:
             from stepvid.train.distributed import apply_fsdp
 
@@ -113,6 +103,10 @@ class DPOTrainer:
             if self.reference is not None:
                 apply_fsdp(self.reference, self.info, self.reference.transformer_blocks, dt)
             self.autocast = False  # FSDP's mixed-precision policy casts
+        if cfg.compile:
+            # Dense text mask: no per-batch text lengths to guard on, so one graph serves every step.
+            self.policy.capture_safe = True
+            self.policy_fwd = torch.compile(self.policy)
         params = [p for p in self.policy.parameters() if p.requires_grad]
         if not params:
             raise ValueError(f"{self.name}: nothing to train (no trainable parameters)")
@@ -271,7 +265,7 @@ class DPOTrainer:
         pool = self._pool(step)
         win, lose, noise, tau, emb = self._batch(pool, step)
         cond = (emb.llm, emb.clip, emb.cross_attention_mask())
-        loss, m = dpo_step_loss(self._call(self.policy), self._reference(), win, lose, noise, tau, cond, cfg.beta,
+        loss, m = dpo_step_loss(self._call(self.policy_fwd), self._reference(), win, lose, noise, tau, cond, cfg.beta,
                                 cfg.sft_weight)
         return loss, m, {"pairs": len(pool)}
 

@@ -17,6 +17,7 @@ from stepvid.video import atomic_path
 
 __all__ = [
     "RunLogger",
+    "check_run_config",
     "import_factory",
     "lr_at",
     "measure_matmul_tflops",
@@ -89,6 +90,22 @@ def truncate_metrics(path: Path, max_step: int) -> None:
     ]
     with atomic_path(path) as tmp:
         tmp.write_text("".join(ln + "\n" for ln in keep))
+
+
+def check_run_config(run_dir: Path, config: dict[str, Any], resume_keys: tuple[str, ...], write: bool = True) -> None:
+    """Refuse to resume ``run_dir`` with other values of ``resume_keys`` than it was started with; then (on the
+    main process: ``write``) record ``config`` as the run's ``config.json``."""
+    path = Path(run_dir) / "config.json"
+    if path.is_file():
+        old = json.loads(path.read_text())
+        for k in resume_keys:
+            if old.get(k) != config.get(k):
+                raise ValueError(f"{run_dir}: this run was started with {k}={old.get(k)!r}, now "
+                                 f"{k}={config.get(k)!r}; use a new --run-dir or the same settings")
+    if write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(config, indent=1) + "\n")
 
 
 class RunLogger:

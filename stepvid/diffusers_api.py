@@ -20,8 +20,9 @@ own loader (no hub, no code from the folder): a path is a stepvid model folder, 
 :func:`stepvid.model_folder.plan_model`; ``save_pretrained`` writes one (``stepvid.json`` + safetensors),
 which ``stepvid generate --model`` reads as well.
 
-Not mapped: ``enable_sequential_cpu_offload`` (stepvid streams whole components, not layers: it raises,
-naming ``enable_model_cpu_offload``), ``prompt_embeds``, image-to-video models (use TextToVideoPipeline).
+``enable_sequential_cpu_offload`` is stepvid's block streaming (``offload="blocks"``): the DiT's transformer
+blocks are copied to the accelerator one at a time, ahead of use. Not mapped: ``prompt_embeds``, image-to-video
+models (use TextToVideoPipeline).
 """
 
 from __future__ import annotations
@@ -636,6 +637,8 @@ class StepVideoPipeline(*_PIPELINE_BASES):
                 dtype = a
             elif a is not None:
                 device = a
+        if device is not None or dtype is not None:
+            self._check_not_streamed("to()")
         if device is not None:
             self._execution_device_ = resolve_device(device)
             self._offload = "none"
@@ -646,31 +649,54 @@ class StepVideoPipeline(*_PIPELINE_BASES):
                 m.to(dtype)
         return self
 
+    def _offload_device(self, method: str, gpu_id: int | None, device: torch.device | str | None) -> torch.device:
+        """The accelerator an offload mode runs on: ``device``, else ``cuda:{gpu_id or 0}``."""
+        if device is None:
+            if not torch.cuda.is_available():
+                raise ValueError(
+                    f"{method}() moves weights to an accelerator while they run, and this machine has no CUDA "
+                    "device; pass device='cpu' to run the same schedule on the CPU"
+                )
+            device = f"cuda:{gpu_id or 0}"
+        return resolve_device(device)
+
+    def _check_not_streamed(self, what: str) -> None:
+        if getattr(self.transformer.model, "block_streamer", None) is not None:
+            raise ValueError(f"{what}: the DiT's blocks are streamed from host memory "
+                             "(enable_sequential_cpu_offload); load the pipeline again to place it otherwise")
+
     def enable_model_cpu_offload(
         self, gpu_id: int | None = None, device: torch.device | str | None = None
     ) -> None:
         """Keep every component on the CPU and move each to ``device`` only while it runs (stepvid's
         ``offload="model"``): peak accelerator memory is the largest component, not their sum. ``device``
         defaults to ``cuda:{gpu_id or 0}``; ``device="cpu"`` runs the same schedule without an accelerator."""
-        if device is None:
-            if not torch.cuda.is_available():
-                raise ValueError(
-                    "enable_model_cpu_offload() moves components to an accelerator while they run, "
-                    "and this machine has no CUDA device; pass device='cpu' to run the same "
-                    "schedule on the CPU"
-                )
-            device = f"cuda:{gpu_id or 0}"
-        self._execution_device_ = resolve_device(device)
+        self._check_not_streamed("enable_model_cpu_offload()")
+        self._execution_device_ = self._offload_device("enable_model_cpu_offload", gpu_id, device)
         self._offload = "model"
         for m in self._modules():
             m.to("cpu")
 
-    def enable_sequential_cpu_offload(self, *args: Any, **kwargs: Any) -> None:
-        """Not available: stepvid moves whole components (no layer-by-layer streaming yet)."""
-        raise NotImplementedError(
-            "enable_sequential_cpu_offload() needs layer-by-layer streaming, which stepvid does not have; use "
-            "enable_model_cpu_offload() (whole components, each on the accelerator only while it runs)"
-        )
+    def enable_sequential_cpu_offload(
+        self, gpu_id: int | None = None, device: torch.device | str | None = None
+    ) -> None:
+        """stepvid's ``offload="blocks"``: the DiT's transformer blocks wait packed in pinned host memory and each
+        is copied to ``device`` just before it runs (the next one on a side stream while the current computes);
+        the DiT's other weights stay on ``device``, the text encoder and the VAE wait on the CPU and move only
+        while they run. Output is bit-identical to the resident model. Irreversible for this pipeline object:
+        ``to(device)`` afterwards is refused (load the pipeline again)."""
+        from stepvid.models.streaming import stream_blocks
+
+        dev = self._offload_device("enable_sequential_cpu_offload", gpu_id, device)
+        if getattr(self.transformer.model, "block_streamer", None) is None:
+            for m in (self.vae, self.text_encoder):
+                if isinstance(m, torch.nn.Module):
+                    m.to("cpu")
+            stream_blocks(self.transformer.model, dev)
+        elif dev != self._execution_device_:
+            self._check_not_streamed(f"enable_sequential_cpu_offload(device={str(dev)!r})")
+        self._execution_device_ = dev
+        self._offload = "blocks"
 
     # -- generation -----------------------------------------------------------------------------------------
     @property

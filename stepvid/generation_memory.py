@@ -18,6 +18,10 @@ numbers, instead of an out-of-memory crash minutes or hours in. The estimate
   adds only ``O(N)`` with the SDPA flash / memory-efficient kernels PyTorch picks on CUDA and CPU; when the
   math kernel is forced (``STEPVID_ATTN_BACKEND=math``) the ``R · heads · N²`` fp32 scores (twice: logits
   and softmax) are added.
+* **step cache** (``--step-cache``) — per video row (2 with guidance, also under CFG split, where each branch
+  keeps its own), the first block's residual and the other blocks' summed residual at the last full step:
+  ``2 · R · N · D`` elements of the model dtype, held through the DiT stage (3.7 GB for a guided 30B video at
+  544x992x204 in bf16).
 * **VAE decode** — chunks of 3 latent frames are decoded one at a time; the largest activations are in
   the decoder's upsampling levels: per level ``frames × channels × pixels`` (a video chunk: 20 frames at
   full and half resolution, 10 at a quarter, 5 at an eighth; an image: 4, 4, 2, 1; channels the wider of
@@ -134,11 +138,13 @@ def estimate_generation_memory(
     cfg_split: bool = False,
     sp: int = 1,
     stream_weights: str = "model",
+    step_cache: bool = False,
 ) -> MemoryEstimate:
     """Bytes a generation needs (module docstring). ``text_encoder_bytes``: the size of a text encoder the
     caller supplies instead of the folder's. ``cfg_split``: the guided batch runs as two one-row DiT calls.
     ``sp``: one rank of a sequence-parallel group of that size (it holds 1/sp of the tokens, padded up).
-    ``stream_weights``: how ``--offload blocks`` stores the blocks ("model" dtype or "fp8")."""
+    ``stream_weights``: how ``--offload blocks`` stores the blocks ("model" dtype or "fp8"). ``step_cache``:
+    the step cache's residuals are kept beside the DiT's activations (counted for both CFG rows)."""
     b = _dtype_bytes(dtype)
     weights = {}
     for role, comp in plan.components.items():
@@ -153,6 +159,8 @@ def estimate_generation_memory(
     all_tokens = f_lat * (height // r // p) * (width // r // p)
     tokens = -(-all_tokens // sp)  # this rank's slice
     dit_act = DIT_ACTIVATION_FACTOR * rows * tokens * dit.hidden_size * b
+    if step_cache:
+        dit_act += 2 * (2 if guided else 1) * tokens * dit.hidden_size * b
     if os.environ.get("STEPVID_ATTN_BACKEND", "auto") == "math":  # this rank's heads over all tokens
         dit_act += 2 * rows * -(-dit.num_attention_heads // sp) * all_tokens * all_tokens * 4
     vae_act = VAE_ACTIVATION_FACTOR * _vae_widest(vae, num_frames, height, width, vae_tile) * b
@@ -205,11 +213,12 @@ def check_generation_memory(
     cfg_split: bool = False,
     sp: int = 1,
     stream_weights: str = "model",
+    step_cache: bool = False,
 ) -> MemoryEstimate:
     """Raise ValueError with the numbers when the estimated peak does not fit; returns the estimate."""
     est = estimate_generation_memory(
         plan, num_frames, height, width, guided, dtype, vae_tile, cfg_split=cfg_split, sp=sp,
-        stream_weights=stream_weights,
+        stream_weights=stream_weights, step_cache=step_cache,
     )
     need = est.device_peak(device.type, offload)
     have, where = available_memory(device)

@@ -248,11 +248,19 @@ def test_offload_placement_and_loading_errors(tiny, monkeypatch, tmp_path):
     assert np.array_equal(pipe(**{**kw, "generator": torch.Generator().manual_seed(9)}).frames, plain)
     pipe.to("cpu")
     assert pipe._offload == "none"
-    with pytest.raises(NotImplementedError, match="use enable_model_cpu_offload"):
-        pipe.enable_sequential_cpu_offload()
+    streamed = StepVideoPipeline.from_pretrained(folder)  # block streaming changes the DiT for good: a fresh copy
+    streamed.enable_sequential_cpu_offload(device="cpu")
+    assert streamed._offload == "blocks" and streamed.transformer.model.block_streamer is not None
+    assert np.array_equal(streamed(**{**kw, "generator": torch.Generator().manual_seed(9)}).frames, plain)
+    with pytest.raises(ValueError, match=r"to\(\): the DiT's blocks are streamed"):
+        streamed.to("cpu")
+    with pytest.raises(ValueError, match="blocks are streamed"):
+        streamed.enable_model_cpu_offload(device="cpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(ValueError, match="this machine has no CUDA device; pass device='cpu'"):
         pipe.enable_model_cpu_offload()
+    with pytest.raises(ValueError, match=r"enable_sequential_cpu_offload\(\) moves weights .* no CUDA device"):
+        pipe.enable_sequential_cpu_offload()
     with pytest.raises(FileNotFoundError, match="stepvid loads local folders only"):
         StepVideoPipeline.from_pretrained("stepfun-ai/stepvideo-t2v")
     with pytest.raises(ValueError, match="device_map='balanced' is not supported"):

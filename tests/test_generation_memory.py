@@ -39,6 +39,23 @@ def test_parts_match_the_closed_form(plan):
     assert tiled.vae_activations == 7 * (20 * 16 * 16 * 16) * 4  # the tile's pixels, not the frame's
 
 
+def test_step_cache_adds_the_residuals_it_keeps(plan):
+    """The estimate's step-cache term equals the bytes the cache really holds after a guided run."""
+    from stepvid.pipeline import TextToVideoPipeline
+
+    base = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32).dit_activations
+    est = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32, step_cache=True).dit_activations
+    assert est - base == 2 * 2 * (3 * 2 * 3) * 256 * 4  # 2 tensors x 2 CFG rows x tokens x width x fp32
+    pipe = TextToVideoPipeline.from_plan(plan, device="cpu", dtype=torch.float32)
+    emb = pipe.encode_prompt("a red circle moves to the right", "blurry", guided=True)
+    for split in (False, True):
+        pipe.cfg_split = split
+        pipe.denoise(pipe.prepare_latents(17, 32, 48, 3, False), emb, 3, 7.0, 5.0, progress=False, step_cache=0.05)
+        rows = pipe.last_step_cache._rows
+        held = sum(t.numel() * t.element_size() for r in rows.values() for t in (r.first, r.rest))
+        assert len(rows) == 2 and held == est - base
+
+
 def test_math_attention_adds_the_score_matrix(plan, monkeypatch):
     base = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32).dit_activations
     monkeypatch.setenv("STEPVID_ATTN_BACKEND", "math")

@@ -5,6 +5,9 @@ GPU (the released width, bf16, 544x992, 2 chunks = 34 frames):
 CPU (the bundled-size preset at 192x192x34, fp32):
     python benchmarks/vae_decode.py --device cpu --preset small --height 192 --width 192 --dtype fp32 --tiles none \
         --repeats 1
+CPU, the bundled VAE, default layout vs channels-last-3d convs (``cl``, what the CPU pipeline uses):
+    python benchmarks/vae_decode.py --device cpu --model stepvid/bundled --height 192 --width 192 --dtype fp32 \
+        --tiles none,cl,none,cl --repeats 1
 
 Prints one row per setting: seconds per decode, frames/s, and peak device memory (CUDA only; on CPU the
 process's peak RSS growth is shown instead).
@@ -30,6 +33,7 @@ def _peak_rss_mib() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--preset", default="stepvideo-vae-v2")
+    ap.add_argument("--model", default=None, help="a VAE file or model folder (its weights) instead of --preset")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--dtype", default="bf16", choices=sorted(DTYPES))
     ap.add_argument("--height", type=int, default=544)
@@ -37,27 +41,34 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=34, help="pixel frames (multiple of 17)")
     ap.add_argument("--tiles", default="none,s1,256:64,384:128,256:64+s1",
                     help="comma list of settings: 'none', TILE:OVERLAP (spatial tiles, pixels), sN (time_slice=N, "
-                         "exact causal slicing of the upsampling levels), or TILE:OVERLAP+sN")
+                         "exact causal slicing of the upsampling levels), cl (channels-last-3d convs), or "
+                         "combinations joined by + (TILE:OVERLAP+sN)")
     ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
 
     device, dtype = torch.device(args.device), DTYPES[args.dtype]
     torch.manual_seed(0)
-    with torch.device(device):
-        vae = VideoVAE.from_preset(args.preset)
+    if args.model:
+        vae = VideoVAE.from_pretrained(args.model, device=device)
+    else:
+        with torch.device(device):
+            vae = VideoVAE.from_preset(args.preset)
     vae = vae.to(dtype).eval().requires_grad_(False)
     t_lat = vae.num_latent_frames(args.frames)
     z = vae.config.z_channels
     latents = torch.randn(1, t_lat, z, args.height // 16, args.width // 16, device=device, dtype=dtype)
     cuda = device.type == "cuda"
     n_params = sum(p.numel() for p in vae.parameters())
-    print(f"# {args.preset} ({n_params / 1e6:.1f} M params), {args.dtype}, {args.frames}x{args.height}x{args.width}"
+    print(f"# {args.model or args.preset} ({n_params / 1e6:.1f} M params), {args.dtype}, {args.frames}x{args.height}x{args.width}"
           f" ({t_lat} latent frames), device {torch.cuda.get_device_name(device) if cuda else 'cpu'}")
 
     rows = []
     for setting in args.tiles.split(","):
         kw = {}
+        vae.set_channels_last("cl" in setting.split("+"))
         for part in setting.split("+"):
+            if part == "cl":
+                continue
             if part.startswith("s"):
                 kw["time_slice"] = int(part[1:])
             elif part != "none":

@@ -410,3 +410,25 @@ def test_unpatchify_kernel_1_is_the_k3_conv_with_only_its_current_frame_centre_t
                            num_groups=cfg1.num_groups) == cfg1
     with pytest.raises(ValueError, match="unpatchify_kernel must be 1 or 3, got 2"):
         replace(tiny.config, unpatchify_kernel=2)
+
+
+def test_channels_last_convs_are_the_same_maths_and_save_the_same_file(tiny, tmp_path):
+    """The CPU fast layout (``set_channels_last``): decode and encode equal the default layout up to summation
+    order, the weights keep their values, the saved file is byte-identical, and it switches back."""
+    latents = torch.randn(1, 6, 4, 2, 2, generator=gen(5))
+    video = torch.randn(1, 17, 3, 32, 32, generator=gen(6))
+    with torch.no_grad():
+        ref_dec, ref_enc = tiny.decode(latents), tiny.encode(video)
+        a = tiny.save_pretrained(tmp_path / "a.safetensors").read_bytes()
+        tiny.set_channels_last()
+        try:
+            convs = [m for m in tiny.modules() if getattr(m, "channels_last", False)]
+            assert convs and all(m.conv.weight.is_contiguous(memory_format=torch.channels_last_3d) for m in convs)
+            assert all(max(m.conv.kernel_size) == 3 for m in convs)
+            close(tiny.decoder, tiny.decode(latents), ref_dec, TINY_NORM_32)
+            close(tiny.encoder, tiny.encode(video), ref_enc, TINY_NORM_32)
+            assert tiny.save_pretrained(tmp_path / "b.safetensors").read_bytes() == a
+        finally:
+            tiny.set_channels_last(False)
+        assert not any(getattr(m, "channels_last", False) for m in tiny.modules())
+        assert torch.equal(tiny.decode(latents), ref_dec)

@@ -133,10 +133,20 @@ class CausalConv3d(nn.Module):
         self.time_pad = (k - 1) + max(1 - stride[0], 0)
         self.conv = nn.Conv3d(cin, cout, k, stride=stride, padding=(0, k // 2, k // 2))
         self.cache: list[torch.Tensor] | None = None  # a list while streaming (see Decoder.up_path)
+        self.channels_last = False  # see set_channels_last
+
+    def set_channels_last(self, on: bool) -> None:
+        """Run the conv in channels-last-3d layout (weight and input; the result is the same maths, summed in
+        another order): oneDNN's fast layout on the CPU, ~25 % faster for 3x3x3 kernels on 2 AVX2 cores."""
+        fmt = torch.channels_last_3d if on else torch.contiguous_format
+        self.conv.weight.data = self.conv.weight.data.contiguous(memory_format=fmt)
+        self.channels_last = on
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.time_pad:
             x = causal_pad(x, self.time_pad, self.cache)
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last_3d)
         return self.conv(x)
 
 

@@ -48,6 +48,7 @@ from stepvid.models.vae import nearest_multiples, to_uint8
 from stepvid.prompt_rewrite import PromptExpander, Rewrite, rewrite_prompt
 from stepvid.ti2v import (
     ImageInput,
+    check_image_inputs,
     condition_generator,
     condition_latents,
     encode_first_frame,
@@ -309,6 +310,8 @@ class TextToVideoPipeline:
         self.offload = offload
         if offload == "blocks" and getattr(transformer, "block_streamer", None) is None:
             stream_blocks(transformer, self.device)
+        if self.device.type == "cpu" and hasattr(vae, "set_channels_last"):
+            vae.set_channels_last(True)  # oneDNN's fast conv layout: the CPU decode ~13 % faster, same maths
         # Optional LLM stage before the model's rewriter (stepvid.llm_rewrite.LLMRewriter); off by default.
         self.llm_rewriter: PromptExpander | None = None
         # Run the CFG batch's two halves as two DiT calls: identical maths (each sample is independent), half
@@ -510,21 +513,8 @@ class TextToVideoPipeline:
     def check_image_args(self, image: Any, motion_score: float | None) -> float | None:
         """The motion score the DiT gets (None when it takes none); ValueError for an image on a text-to-video
         model, no image on an image-to-video one, or a motion score the model has no input for / not >= 0."""
-        if image is None and self.image_conditioned:
-            raise ValueError("this model is image-to-video (its DiT takes first-frame condition latents): "
-                             "pass image= (stepvid generate --image FIRST_FRAME.png)")
-        if image is not None and not self.image_conditioned:
-            raise ValueError("this model is text-to-video only (its DiT has no condition channels); an image "
-                             "needs an image-to-video model such as Step-Video-TI2V")
-        if not self.motion_scored:
-            if motion_score is not None:
-                raise ValueError("this model has no motion-score input (no motion_score_embedder); drop the "
-                                 "motion score (its motion comes from the prompt)")
-            return None
-        score = self.defaults.motion_score if motion_score is None else motion_score
-        if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score) or score < 0:
-            raise ValueError(f"motion score must be a finite number >= 0; got {score!r}")
-        return float(score)
+        return check_image_inputs(self.image_conditioned, self.motion_scored, image is not None, motion_score,
+                                  self.defaults.motion_score)
 
     def denoise(
         self,

@@ -421,20 +421,14 @@ def _check_image_flags(args: argparse.Namespace, plan, model_dir: Path, run: _Ru
     condition channels and required by one, --motion-score only for one with a motion-score input; the image
     is read and size-checked here. Returns a note for the summary line."""
     from stepvid.cli import CLIError
-    from stepvid.ti2v import first_frame, is_image_conditioned
+    from stepvid.ti2v import check_image_inputs, first_frame, is_image_conditioned
 
     dit = plan.dit_config
-    if args.image is not None and not is_image_conditioned(dit):
-        raise CLIError(f"--image: model folder {model_dir} is text-to-video only (its DiT has no condition "
-                       "channels); use an image-to-video model such as Step-Video-TI2V")
-    if args.image is None and is_image_conditioned(dit):
-        raise CLIError(f"model folder {model_dir} is image-to-video: give the first frame with --image FILE")
-    if args.motion_score is not None:
-        if not dit.motion_score_embedder:
-            raise CLIError(f"--motion-score: model folder {model_dir} has no motion-score input (its motion "
-                           "comes from the prompt)")
-        if not (math.isfinite(args.motion_score) and args.motion_score >= 0):
-            raise CLIError(f"--motion-score must be a finite number >= 0; got {args.motion_score}")
+    try:  # the user-given score only: the model's default is the pipeline's to check
+        check_image_inputs(is_image_conditioned(dit), dit.motion_score_embedder, args.image is not None,
+                           args.motion_score, model_dir=model_dir)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
     if args.image is None:
         return ""
     first_frame(args.image, run.height, run.width)  # missing, unreadable, transparent, aspect far off: fail now
@@ -478,7 +472,7 @@ def _run_generation(
     def check(split: bool):
         return check_generation_memory(plan, run.frames, run.height, run.width, guided, device, dtype,
                                        args.offload, args.vae_tile, cfg_split=split or cfg_groups > 1, sp=sp,
-                                       stream_weights=args.stream_weights)
+                                       stream_weights=args.stream_weights, step_cache=args.step_cache > 0)
 
     try:
         est = check(split)

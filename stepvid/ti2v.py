@@ -34,6 +34,7 @@ __all__ = [
     "TI2V_NEGATIVE_PROMPT",
     "TI2V_POSITIVE_SUFFIX",
     "ImageInput",
+    "check_image_inputs",
     "condition_generator",
     "condition_latents",
     "cover_crop_size",
@@ -78,6 +79,47 @@ def is_image_conditioned(config: Any) -> bool:
     """Whether a DiT config takes first-frame condition latents: its patch embed reads latents + condition
     latents (``in_channels == 2 * out_channels``, the official TI2V layout)."""
     return int(config.in_channels) == 2 * int(config.out_channels)
+
+
+def check_image_inputs(
+    image_conditioned: bool,
+    motion_scored: bool,
+    has_image: bool,
+    motion_score: Any,
+    default_motion_score: float | None = None,
+    model_dir: str | os.PathLike[str] | None = None,
+) -> float | None:
+    """A first frame and motion score against what the DiT takes: ValueError for an image on a text-to-video
+    model, none on an image-to-video one, a motion score it has no input for, or one not a finite number >= 0.
+    Returns the score the DiT gets (``motion_score``, else ``default_motion_score``; None when it takes none
+    or neither is given). ``model_dir``: word the errors for ``stepvid generate`` (its flags, that folder)."""
+    cli = model_dir is not None
+    if has_image and not image_conditioned:
+        raise ValueError(
+            (f"--image: model folder {model_dir} is text-to-video only (its DiT has no condition channels); "
+             "use an image-to-video model such as Step-Video-TI2V") if cli else
+            ("this model is text-to-video only (its DiT has no condition channels); an image needs an "
+             "image-to-video model such as Step-Video-TI2V"))
+    if not has_image and image_conditioned:
+        raise ValueError(
+            f"model folder {model_dir} is image-to-video: give the first frame with --image FILE" if cli else
+            ("this model is image-to-video (its DiT takes first-frame condition latents): pass image= "
+             "(stepvid generate --image FIRST_FRAME.png)"))
+    if not motion_scored:
+        if motion_score is not None:
+            raise ValueError(
+                (f"--motion-score: model folder {model_dir} has no motion-score input (its motion comes from "
+                 "the prompt)") if cli else
+                ("this model has no motion-score input (no motion_score_embedder); drop the motion score "
+                 "(its motion comes from the prompt)"))
+        return None
+    score = default_motion_score if motion_score is None else motion_score
+    if score is None:
+        return None
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score) or score < 0:
+        name = "--motion-score" if cli else "motion score"
+        raise ValueError(f"{name} must be a finite number >= 0; got {score!r}")
+    return float(score)
 
 
 # ------------------------------------------------------------------------------------------------ reading

@@ -93,6 +93,35 @@ def test_student_takes_straighter_paths_and_exports_turbo_defaults(model, pipe, 
     assert {f: f.read_bytes() for f in model.rglob("*") if f.is_file()} == before  # the teacher is untouched
 
 
+def test_progressive_student_does_two_guided_teacher_steps_in_one(model, pipe, cache, tmp_path):  # noqa: F811
+    """Progressive objective, S = 1: the student's single unguided step from a cached sample's noise lands > 3x
+    closer to the teacher's two guided steps (decaying CFG, the teacher's shift) than the teacher's own single
+    guided step and than the student before training (the objective's target equals the pipeline's 2-step result
+    to 2.4e-7, checked while writing it)."""
+    from stepvid.distill.config import DistillConfig
+    from stepvid.distill.trainer import DistillTrainer
+    from stepvid.pipeline import TextToVideoPipeline
+
+    cfg = DistillConfig(teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / "run"),
+                        out=str(tmp_path / "pd"), steps=30, batch_size=6, lr=1e-4, warmup=0, device="cpu",
+                        turbo_steps=1, log_every=10, objective="progressive")
+    DistillTrainer(cfg).fit()
+    student = TextToVideoPipeline.from_pretrained(tmp_path / "pd", device="cpu")
+    assert (student.defaults.steps, student.defaults.cfg) == (1, 1.0)
+    c = read_teacher_cache(cache)
+    wins = []
+    for r in c.rows:
+        two = pipe.sample_latents([r["text"]], [r["seed"]], steps=2, cfg=GEN["cfg"], cfg_decay=True)[0]
+        one = pipe.sample_latents([r["text"]], [r["seed"]], steps=1, cfg=GEN["cfg"], cfg_decay=True)[0]
+        s1 = student.sample_latents([r["text"]], [r["seed"]], steps=1, cfg=1.0)[0]
+        start = pipe.sample_latents([r["text"]], [r["seed"]], steps=1, cfg=1.0)[0]  # the student before training
+        err = (s1 - two).pow(2).mean()
+        wins.append((err < 0.3 * (one - two).pow(2).mean() and err < 0.3 * (start - two).pow(2).mean()).item())
+    assert all(wins), wins
+    with pytest.raises(ValueError, match="progressive objective distils the teacher's guided steps"):
+        DistillConfig(teacher="m", cache=["c"], run_dir="r", objective="progressive", cfg_distill=False).check()
+
+
 def test_train_distill_needs_data(model, tmp_path, capsys):  # noqa: F811
     from stepvid.cli import main
 

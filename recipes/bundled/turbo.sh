@@ -7,7 +7,8 @@
 #
 # Results in OUT: metrics-*.jsonl, logs, the slim VAE, and per LR a student folder (DiT + stepvid.json, the slim
 # VAE in vae/) as student-LR.tar. The folders stay in runs/turbo/ (student-LR, and teacher-slim: the teacher with
-# the slim VAE) for recipes/bundled/turbo_score.sh in the same call. INIT (env): the teacher.
+# the slim VAE) for recipes/bundled/turbo_score.sh in the same call. INIT (env): the teacher. OBJECTIVE (env):
+# reflow (default) or progressive (one student step = two guided teacher steps; stepvid/distill/trainer.py).
 set -euo pipefail
 OUT=$1; N=$2; PER=$3; STEPS=$4; BATCH=$5; DSTEPS=$6; DEC=$7; shift 7
 . recipes/bundled/common.sh
@@ -21,7 +22,7 @@ python -m stepvid.cli distill decoder --vae "$INIT" --cache "$W/cache" --run-dir
 for LR in "$@"; do
   python -m stepvid.cli train distill --teacher "$INIT" --cache "$W/cache" --run-dir "$W/run-$LR" --out "$W/student-$LR" \
     --steps "$STEPS" --batch-size "$BATCH" --lr "$LR" --warmup 100 --log-every 100 --checkpoint-every 100000 \
-    --compile --device "$DEV" > "$OUT/distill-$LR.log" 2>&1 &
+    --objective "${OBJECTIVE:-reflow}" --compile --device "$DEV" > "$OUT/distill-$LR.log" 2>&1 &
 done
 wait
 stamp "students and decoder trained"

@@ -159,6 +159,9 @@ def add_train_distill(tsub: Any) -> None:
         p.add_argument("--" + name.replace("_", "-"), type=typ, default=default,
                        help=hlp if default is None else f"{hlp} (default: {default})")
     p.add_argument("--weighting", choices=["inv_t2", "none"], default=d.weighting, help="loss weight over tau")
+    p.add_argument("--objective", choices=["reflow", "progressive"], default=d.objective,
+                   help="reflow: straight paths to the cached samples (report); progressive: one student step = two "
+                        "guided teacher steps of a 2x finer grid (default: %(default)s)")
     p.add_argument("--timestep", default=json.dumps(d.timestep), help="tau density (default: %(default)s)")
     p.add_argument("--no-cfg-distill", dest="cfg_distill", action="store_false",
                    help="keep CFG in the student (text dropout) instead of distilling it")

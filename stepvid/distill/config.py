@@ -10,7 +10,7 @@ from stepvid.dpo.config import _lora_targets
 __all__ = ["DistillConfig"]
 
 _RESUME_KEYS = ("teacher", "cache", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets", "timestep",
-                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed")
+                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed", "objective", "turbo_steps")
 
 
 @dataclass
@@ -28,6 +28,7 @@ class DistillConfig:
     timestep: Any = field(default_factory=lambda: {"name": "u_shape", "a": 5.0})   # report: e^{5u} + e^{-5u}
     weighting: str = "inv_t2"                   # report: 1/t^2 (t = our tau, clamped); "none": plain mean
     max_weight: float = 100.0                   # cap of the 1/t^2 weight (its mean over the batch normalises it)
+    objective: str = "reflow"                   # "reflow": straight paths (report §5); "progressive": see trainer
     cfg_distill: bool = True                    # the student reads the teacher's guided samples without CFG
     text_dropout: float = 0.1                   # cfg_distill false: empty-prompt rows, so the student keeps CFG
     turbo_steps: int = 8                        # the exported model's default sampler settings
@@ -53,6 +54,10 @@ class DistillConfig:
                 raise ValueError(f"distill: {k} must be >= 1; got {getattr(self, k)}")
         if self.lr <= 0 or self.max_weight <= 0:
             raise ValueError(f"distill: lr and max_weight must be > 0; got {self.lr}, {self.max_weight}")
+        if self.objective not in ("reflow", "progressive"):
+            raise ValueError(f"distill: objective must be reflow or progressive; got {self.objective!r}")
+        if self.objective == "progressive" and not self.cfg_distill:
+            raise ValueError("distill: the progressive objective distils the teacher's guided steps (cfg_distill)")
         if self.weighting not in ("inv_t2", "none"):
             raise ValueError(f"distill: weighting must be inv_t2 or none; got {self.weighting!r}")
         if not 0 <= self.text_dropout < 1:

@@ -9,6 +9,13 @@ weight normalises the loss). With ``cfg_distill`` (default) the teacher's sample
 student reads only the prompt: it is sampled with CFG 1, one DiT forward per step instead of two. Otherwise
 ``text_dropout`` of the rows read the negative prompt, so the student keeps a usable unconditional branch.
 
+``objective="progressive"`` (progressive distillation, Salimans & Ho 2022, on the flow path): the teacher (a frozen
+copy of the starting DiT) takes two guided Euler steps of its 2S-step grid (S = ``turbo_steps``, the teacher's
+shift and decaying CFG) from a point on a cached sample's noise-to-video line, and the student's one step of the
+S-step grid must land where those two did: target velocity (x_b − x_a) / (tau_b − tau_a), student step drawn
+uniformly. It learns the teacher's curved few-step paths instead of assuming straight ones; repeat with the
+student as the next teacher (16 → 8 → 4).
+
 Everything else — model loading, prompt encoding, the resumable loop, FSDP2, LoRA, export — is the Video-DPO
 trainer's (``stepvid.dpo.trainer``); the export also writes the Turbo sampler settings into the student folder's
 ``stepvid.json`` defaults (steps, CFG, shift), so ``stepvid generate --model STUDENT`` uses them.
@@ -31,10 +38,12 @@ __all__ = ["DistillTrainer"]
 class DistillTrainer(DPOTrainer):
     name = "distill"
     resume_keys = _RESUME_KEYS
-    needs_reference = False
-
     def __init__(self, cfg: DistillConfig) -> None:
         super().__init__(cfg)  # type: ignore[arg-type]
+
+    @property
+    def needs_reference(self) -> bool:  # the frozen teacher of the progressive objective
+        return self.cfg.objective == "progressive"
 
     def _load_data(self) -> list[str]:
         self.cache = read_teacher_cache(self.cfg.cache)
@@ -54,11 +63,59 @@ class DistillTrainer(DPOTrainer):
     def _postfix(self, last: dict) -> dict:
         return {"mse": f"{last['mse']:.4f}"}
 
+    def _teacher_grid(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The teacher's 2S-step times (S = turbo_steps; the student's grid is every other one) and its guidance
+        scale per teacher step (the cache's CFG and decay, the student's shift)."""
+        from stepvid.diffusion.sampler import cfg_schedule, flow_schedule
+
+        cfg, d, st = self.cfg, self.plan.defaults, self.cache.settings
+        shift = cfg.turbo_shift if cfg.turbo_shift is not None else d.shift
+        tau = flow_schedule(2 * cfg.turbo_steps, shift)
+        return tau, cfg_schedule(float(st.get("cfg", d.cfg)), tau, decay=bool(st.get("cfg_decay", True)))
+
+    def _progressive(self, x1: torch.Tensor, z: torch.Tensor, texts: list[str], gens: list) -> tuple:
+        """(student input x_a, its time tau_a, target velocity) for the progressive objective."""
+        from stepvid.diffusion.flow import interpolate
+
+        tau, scale = self._teacher_grid()
+        k = torch.cat([torch.randint(self.cfg.turbo_steps, (1,), generator=g) for g in gens]) * 2
+        dev, b = self.device, len(texts)
+        t_a, t_m, t_b = (tau[k + i].to(dev) for i in range(3))
+        s_a, s_m = scale[k].to(dev), scale[k + 1].to(dev)
+        x_a = interpolate(z, x1, t_a)
+        emb = self._text_states(texts + [self._negative] * b)
+        teacher = self._reference()
+
+        def guided(x, t, s):
+            v = teacher(torch.cat([x, x]), torch.cat([t, t]), emb.llm, emb.clip, emb.cross_attention_mask()).float()
+            cond, uncond = v[:b], v[b:]
+            return uncond + s.view(-1, *[1] * (x.dim() - 1)) * (cond - uncond)
+
+        def bc(t):
+            return t.view(-1, *[1] * (x_a.dim() - 1))
+
+        with torch.no_grad():
+            x_m = x_a + bc(t_m - t_a) * guided(x_a, t_a, s_a)
+            x_b = x_m + bc(t_b - t_m) * guided(x_m, t_m, s_m)
+        return x_a, t_a, (x_b - x_a) / bc(t_b - t_a)
+
     def _step(self, step: int, logger) -> tuple[torch.Tensor, dict, dict]:
         from stepvid.diffusion.flow import distill_weight, interpolate, per_sample_mse, velocity_target
         from stepvid.diffusion.sampler import initial_noise
 
         cfg = self.cfg
+        if cfg.objective == "progressive":
+            draws = self._draws(step, len(self.cache))
+            rows = [self.cache.rows[i] for i, _ in draws]
+            x1 = torch.stack([self.cache.latent(i) for i, _ in draws]).to(self.device)
+            z = torch.stack([initial_noise((1, *self.cache.shape), seed=int(r["seed"]))[0] for r in rows])
+            texts = [r["text"] for r in rows]
+            x_a, t_a, target = self._progressive(x1, z.to(self.device), texts, [g for _, g in draws])
+            emb = self._text_states(texts)
+            pred = self._call(self.policy_fwd)(x_a, t_a, emb.llm, emb.clip, emb.cross_attention_mask())
+            err = per_sample_mse(pred, target)
+            loss = err.mean()
+            return loss, {"mse": err.detach().mean(), "weighted_mse": loss.detach()}, {"samples": len(self.cache)}
         lat, noise, tau, texts = [], [], [], []
         for i, g in self._draws(step, len(self.cache)):
             r = self.cache.rows[i]

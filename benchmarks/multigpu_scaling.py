@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from stepvid.parallel.launch import local_env, torchrun_argv
 
 GiB = 2**30
 
@@ -179,35 +180,11 @@ def _worker(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------------------------- driver
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _run(args: argparse.Namespace, n: int, out: Path) -> dict:
     forward = _strip(sys.argv[1:], ("--gpus", "--json"))
-    cmd = [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--nnodes",
-        "1",
-        "--nproc-per-node",
-        str(n),
-        "--master-addr",
-        "127.0.0.1",
-        "--master-port",
-        str(_free_port()),
-        str(Path(__file__).resolve()),
-        *forward,
-        "--worker",
-        str(out),
-    ]
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    )
-    env.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // n)))
+    cmd = [sys.executable, "-m", "torch.distributed.run",
+           *torchrun_argv(n, [str(Path(__file__).resolve()), *forward, "--worker", str(out)])]
+    env = {**os.environ, **local_env(n)}
     t = time.perf_counter()
     code = subprocess.call(cmd, env=env)
     if code:

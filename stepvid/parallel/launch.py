@@ -95,6 +95,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def torchrun_argv(n: int, target: list[str]) -> list[str]:
+    """``torch.distributed.run`` arguments for ``n`` processes on this machine (rendezvous on 127.0.0.1, a free
+    port) running ``target`` (a script and its arguments, or ``-m module ...``)."""
+    return ["--nnodes", "1", "--nproc-per-node", str(n), "--master-addr", "127.0.0.1", "--master-port",
+            str(_free_port()), *target]
+
+
+def local_env(n: int) -> dict[str, str]:
+    """Environment for ``n`` local workers: this checkout on PYTHONPATH, the cores split among them (unless
+    OMP_NUM_THREADS is set), and on Linux the backends' sockets on the loopback interface."""
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding the stepvid package
+    env = {
+        "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS") or str(max(1, (os.cpu_count() or 1) // n)),
+    }
+    if sys.platform.startswith("linux"):
+        env.update({k: os.environ.get(k) or "lo" for k in ("GLOO_SOCKET_IFNAME", "NCCL_SOCKET_IFNAME")})
+    return env
+
+
 def launch(args: argparse.Namespace, n: int) -> int:
     """Run ``generate`` in ``n`` processes through torchrun's launcher (``torch.distributed.run``, in this
     process; rendezvous on 127.0.0.1) and return the exit code: 0, or the first failed rank's (2 for a
@@ -104,26 +124,8 @@ def launch(args: argparse.Namespace, n: int) -> int:
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.run import parse_args, run
 
-    argv = [
-        "--nnodes",
-        "1",
-        "--nproc-per-node",
-        str(n),
-        "--master-addr",
-        "127.0.0.1",
-        "--master-port",
-        str(_free_port()),
-        "-m",
-        "stepvid",
-        *worker_argv(args),
-    ]
-    root = str(Path(__file__).resolve().parents[2])  # the folder holding the stepvid package
-    env = {
-        "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])]),
-        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS") or str(max(1, (os.cpu_count() or 1) // n)),
-    }
-    if sys.platform.startswith("linux"):  # one machine: the backends' sockets on the loopback interface
-        env.update({k: os.environ.get(k) or "lo" for k in ("GLOO_SOCKET_IFNAME", "NCCL_SOCKET_IFNAME")})
+    argv = torchrun_argv(n, ["-m", "stepvid", *worker_argv(args)])
+    env = local_env(n)
     saved = {k: os.environ.get(k) for k in env}
     agent_log = logging.getLogger("torch.distributed.elastic")
     level = agent_log.level

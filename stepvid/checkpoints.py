@@ -33,6 +33,7 @@ __all__ = [
     "read_safetensors_metadata",
     "resolve_checkpoint",
     "save_sharded_safetensors",
+    "stored_float_dtype",
 ]
 
 _DTYPES = {
@@ -231,6 +232,13 @@ def checkpoint_shapes(folder_or_file: str | os.PathLike) -> dict[str, TensorInfo
         if extra:
             raise CheckpointError(f"{index}: shards hold keys the index does not list: {_listing(extra)}")
     return infos
+
+
+def stored_float_dtype(infos: Mapping[str, TensorInfo]) -> torch.dtype:
+    """The dtype a checkpoint's weights are stored in (its first tensor's): bf16 or fp16, else fp32 — what a
+    rewritten copy of it should be saved as."""
+    code = next(iter(infos.values())).dtype
+    return {"BF16": torch.bfloat16, "F16": torch.float16}.get(code, torch.float32)
 
 
 def _listing(keys: list[str], limit: int = 20) -> str:

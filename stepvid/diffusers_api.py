@@ -660,8 +660,13 @@ class StepVideoPipeline(*_PIPELINE_BASES):
             device = f"cuda:{gpu_id or 0}"
         return resolve_device(device)
 
+    @property
+    def _streamed(self) -> bool:
+        """Whether the DiT's blocks are streamed from host memory (the model's own state, not a flag here)."""
+        return getattr(self.transformer.model, "block_streamer", None) is not None
+
     def _check_not_streamed(self, what: str) -> None:
-        if getattr(self.transformer.model, "block_streamer", None) is not None:
+        if self._streamed:
             raise ValueError(f"{what}: the DiT's blocks are streamed from host memory "
                              "(enable_sequential_cpu_offload); load the pipeline again to place it otherwise")
 
@@ -688,12 +693,12 @@ class StepVideoPipeline(*_PIPELINE_BASES):
         from stepvid.models.streaming import stream_blocks
 
         dev = self._offload_device("enable_sequential_cpu_offload", gpu_id, device)
-        if getattr(self.transformer.model, "block_streamer", None) is None:
+        if not self._streamed:
             for m in (self.vae, self.text_encoder):
                 if isinstance(m, torch.nn.Module):
                     m.to("cpu")
             stream_blocks(self.transformer.model, dev)
-        elif dev != self._execution_device_:
+        elif dev != self._execution_device_:  # streamed already: to that device only
             self._check_not_streamed(f"enable_sequential_cpu_offload(device={str(dev)!r})")
         self._execution_device_ = dev
         self._offload = "blocks"

@@ -310,8 +310,8 @@ class TextToVideoPipeline:
         self.offload = offload
         if offload == "blocks" and getattr(transformer, "block_streamer", None) is None:
             stream_blocks(transformer, self.device)
-        if self.device.type == "cpu" and hasattr(vae, "set_channels_last"):
-            vae.set_channels_last(True)  # oneDNN's fast conv layout: the CPU decode ~13 % faster, same maths
+        if hasattr(vae, "set_channels_last"):  # oneDNN's fast conv layout on the CPU (~13 % faster, same maths);
+            vae.set_channels_last(self.device.type == "cpu")  # the default layout where it runs elsewhere
         # Optional LLM stage before the model's rewriter (stepvid.llm_rewrite.LLMRewriter); off by default.
         self.llm_rewriter: PromptExpander | None = None
         # Run the CFG batch's two halves as two DiT calls: identical maths (each sample is independent), half

@@ -105,6 +105,7 @@ def distill_decoder(cfg: DecoderDistillConfig, progress: bool = True) -> dict[st
     """Train (or resume) the slim decoder; write ``cfg.out``. Returns the summary (steps, seconds, PSNR)."""
     from tqdm.auto import tqdm
 
+    from stepvid.checkpoints import read_safetensors_header, stored_float_dtype
     from stepvid.distill.cache import read_teacher_cache
     from stepvid.models.vae import VideoVAE
     from stepvid.pipeline import default_device
@@ -176,7 +177,8 @@ def distill_decoder(cfg: DecoderDistillConfig, progress: bool = True) -> dict[st
     logger.log(cfg.steps, {k: v for k, v in quality.items()})
     logger.close()
     if cfg.out:
-        summary["out"] = str(student.cpu().to(_stored_dtype(cfg.vae)).save_pretrained(cfg.out))
+        stored = stored_float_dtype(read_safetensors_header(VideoVAE.weights_file(cfg.vae)))  # as the teacher's file
+        summary["out"] = str(student.cpu().to(stored).save_pretrained(cfg.out))
     return summary
 
 
@@ -192,14 +194,3 @@ def held_out_psnr(teacher, student, chunks: torch.Tensor, autocast, batch: int =
     v = torch.cat(vals)
     return {"psnr_to_teacher": round(float(v.mean()), 2), "psnr_to_teacher_min": round(float(v.min()), 2),
             "held_out_chunks": int(v.numel())}
-
-
-def _stored_dtype(path: str) -> torch.dtype:
-    """The dtype the teacher VAE file stores (the student is written the same way)."""
-    from safetensors import safe_open
-
-    from stepvid.models.vae import VideoVAE
-
-    with safe_open(str(VideoVAE.weights_file(path)), framework="pt") as f:
-        bf16 = f.get_slice(next(iter(f.keys()))).get_dtype() == "BF16"
-    return torch.bfloat16 if bf16 else torch.float32

@@ -38,6 +38,7 @@ __all__ = ["DistillTrainer"]
 class DistillTrainer(DPOTrainer):
     name = "distill"
     resume_keys = _RESUME_KEYS
+
     def __init__(self, cfg: DistillConfig) -> None:
         super().__init__(cfg)  # type: ignore[arg-type]
 
@@ -63,19 +64,22 @@ class DistillTrainer(DPOTrainer):
     def _postfix(self, last: dict) -> dict:
         return {"mse": f"{last['mse']:.4f}"}
 
+    def _turbo_shift(self) -> float:
+        """The student's sampler shift: ``turbo_shift``, else the teacher's."""
+        return float(self.cfg.turbo_shift if self.cfg.turbo_shift is not None else self.plan.defaults.shift)
+
     def _teacher_grid(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The teacher's 2S-step times (S = turbo_steps; the student's grid is every other one) and its guidance
         scale per teacher step (the cache's CFG and decay, the student's shift)."""
         from stepvid.diffusion.sampler import cfg_schedule, flow_schedule
 
         cfg, d, st = self.cfg, self.plan.defaults, self.cache.settings
-        shift = cfg.turbo_shift if cfg.turbo_shift is not None else d.shift
-        tau = flow_schedule(2 * cfg.turbo_steps, shift)
+        tau = flow_schedule(2 * cfg.turbo_steps, self._turbo_shift())
         return tau, cfg_schedule(float(st.get("cfg", d.cfg)), tau, decay=bool(st.get("cfg_decay", True)))
 
     def _progressive(self, x1: torch.Tensor, z: torch.Tensor, texts: list[str], gens: list) -> tuple:
         """(student input x_a, its time tau_a, target velocity) for the progressive objective."""
-        from stepvid.diffusion.flow import interpolate
+        from stepvid.diffusion.flow import _bcast, interpolate
 
         tau, scale = self._teacher_grid()
         k = torch.cat([torch.randint(self.cfg.turbo_steps, (1,), generator=g) for g in gens]) * 2
@@ -89,47 +93,45 @@ class DistillTrainer(DPOTrainer):
         def guided(x, t, s):
             v = teacher(torch.cat([x, x]), torch.cat([t, t]), emb.llm, emb.clip, emb.cross_attention_mask()).float()
             cond, uncond = v[:b], v[b:]
-            return uncond + s.view(-1, *[1] * (x.dim() - 1)) * (cond - uncond)
-
-        def bc(t):
-            return t.view(-1, *[1] * (x_a.dim() - 1))
+            return uncond + _bcast(s, uncond) * (cond - uncond)
 
         with torch.no_grad():
-            x_m = x_a + bc(t_m - t_a) * guided(x_a, t_a, s_a)
-            x_b = x_m + bc(t_b - t_m) * guided(x_m, t_m, s_m)
-        return x_a, t_a, (x_b - x_a) / bc(t_b - t_a)
+            x_m = x_a + _bcast(t_m - t_a, x_a) * guided(x_a, t_a, s_a)
+            x_b = x_m + _bcast(t_b - t_m, x_a) * guided(x_m, t_m, s_m)
+        return x_a, t_a, (x_b - x_a) / _bcast(t_b - t_a, x_a)
+
+    def _samples(self, step: int) -> tuple[torch.Tensor, torch.Tensor, list[dict], list[torch.Generator]]:
+        """This step's cache draws: the teacher's latents and their own initial noise (redrawn from the seed) on
+        the device, the rows, and each sample's generator."""
+        from stepvid.diffusion.sampler import initial_noise
+
+        draws = self._draws(step, len(self.cache))
+        rows = [self.cache.rows[i] for i, _ in draws]
+        x1 = torch.stack([self.cache.latent(i) for i, _ in draws])
+        z = torch.stack([initial_noise((1, *self.cache.shape), seed=int(r["seed"]))[0] for r in rows])
+        return x1.to(self.device), z.to(self.device), rows, [g for _, g in draws]
 
     def _step(self, step: int, logger) -> tuple[torch.Tensor, dict, dict]:
         from stepvid.diffusion.flow import distill_weight, interpolate, per_sample_mse, velocity_target
-        from stepvid.diffusion.sampler import initial_noise
 
         cfg = self.cfg
+        x1, z, rows, gens = self._samples(step)
         if cfg.objective == "progressive":
-            draws = self._draws(step, len(self.cache))
-            rows = [self.cache.rows[i] for i, _ in draws]
-            x1 = torch.stack([self.cache.latent(i) for i, _ in draws]).to(self.device)
-            z = torch.stack([initial_noise((1, *self.cache.shape), seed=int(r["seed"]))[0] for r in rows])
             texts = [r["text"] for r in rows]
-            x_a, t_a, target = self._progressive(x1, z.to(self.device), texts, [g for _, g in draws])
-            emb = self._text_states(texts)
-            pred = self._call(self.policy_fwd)(x_a, t_a, emb.llm, emb.clip, emb.cross_attention_mask())
-            err = per_sample_mse(pred, target)
-            loss = err.mean()
-            return loss, {"mse": err.detach().mean(), "weighted_mse": loss.detach()}, {"samples": len(self.cache)}
-        lat, noise, tau, texts = [], [], [], []
-        for i, g in self._draws(step, len(self.cache)):
-            r = self.cache.rows[i]
-            lat.append(self.cache.latent(i))
-            noise.append(initial_noise((1, *self.cache.shape), seed=int(r["seed"]))[0])  # the teacher's own noise
-            tau.append(self.density.sample(1, generator=g))
-            drop = not cfg.cfg_distill and float(torch.rand(1, generator=g)) < cfg.text_dropout
-            texts.append(self._negative if drop else r["text"])
-        dev = self.device
-        x1, z, t = torch.stack(lat).to(dev), torch.stack(noise).to(dev), torch.cat(tau).to(dev)
+            x, t, target = self._progressive(x1, z, texts, gens)
+            w = torch.ones_like(t)
+        else:
+            tau, texts = [], []
+            for r, g in zip(rows, gens):
+                tau.append(self.density.sample(1, generator=g))
+                drop = not cfg.cfg_distill and float(torch.rand(1, generator=g)) < cfg.text_dropout
+                texts.append(self._negative if drop else r["text"])
+            t = torch.cat(tau).to(self.device)
+            x, target = interpolate(z, x1, t), velocity_target(z, x1)
+            w = distill_weight(t, max_weight=cfg.max_weight) if cfg.weighting == "inv_t2" else torch.ones_like(t)
         emb = self._text_states(texts)
-        pred = self._call(self.policy_fwd)(interpolate(z, x1, t), t, emb.llm, emb.clip, emb.cross_attention_mask())
-        err = per_sample_mse(pred, velocity_target(z, x1))
-        w = distill_weight(t, max_weight=cfg.max_weight) if cfg.weighting == "inv_t2" else torch.ones_like(t)
+        pred = self._call(self.policy_fwd)(x, t, emb.llm, emb.clip, emb.cross_attention_mask())
+        err = per_sample_mse(pred, target)
         loss = (w * err).sum() / w.sum()
         return loss, {"mse": err.detach().mean(), "weighted_mse": loss.detach()}, {"samples": len(self.cache)}
 
@@ -141,7 +143,7 @@ class DistillTrainer(DPOTrainer):
         cfg, d = self.cfg, self.plan.defaults
         turbo = {"steps": cfg.turbo_steps,
                  "cfg": float(cfg.turbo_cfg if cfg.turbo_cfg is not None else (1.0 if cfg.cfg_distill else d.cfg)),
-                 "shift": float(cfg.turbo_shift if cfg.turbo_shift is not None else d.shift)}
+                 "shift": self._turbo_shift()}
         desc = folder / "stepvid.json"
         if desc.is_file():  # a hard link to the teacher's file: replaced, never written through
             meta = json.loads(desc.read_text())

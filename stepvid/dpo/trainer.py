@@ -333,7 +333,7 @@ class DPOTrainer:
     def export(self, out: Path, summary: dict) -> Path:
         """The starting model folder with the trained DiT (adapters merged, the starting files' dtype and shard
         size), written next to ``out`` and renamed into place; other files are hard links (or copies)."""
-        from stepvid.checkpoints import checkpoint_shapes, save_sharded_safetensors
+        from stepvid.checkpoints import checkpoint_shapes, save_sharded_safetensors, stored_float_dtype
         from stepvid.train.lora import merge_lora
 
         info = self.info
@@ -341,7 +341,7 @@ class DPOTrainer:
         tdir = tcomp.path.resolve()
         tdir = tdir if tdir.is_dir() else tdir.parent
         infos = checkpoint_shapes(tcomp.path)
-        dtype = {"BF16": torch.bfloat16, "F16": torch.float16}.get(next(iter(infos.values())).dtype, torch.float32)
+        dtype = stored_float_dtype(infos)
         old_weights = {i.file.resolve() for i in infos.values()}
         shard_bytes = max(f.stat().st_size for f in old_weights)
         if self.cfg.lora_rank > 0:

@@ -93,33 +93,60 @@ def test_student_takes_straighter_paths_and_exports_turbo_defaults(model, pipe, 
     assert {f: f.read_bytes() for f in model.rglob("*") if f.is_file()} == before  # the teacher is untouched
 
 
-def test_progressive_student_does_two_guided_teacher_steps_in_one(model, pipe, cache, tmp_path):  # noqa: F811
-    """Progressive objective, S = 1: the student's single unguided step from a cached sample's noise lands > 3x
-    closer to the teacher's two guided steps (decaying CFG, the teacher's shift) than the teacher's own single
-    guided step and than the student before training (the objective's target equals the pipeline's 2-step result
-    to 2.4e-7, checked while writing it)."""
+def test_progressive_student_does_three_guided_teacher_steps_in_one(model, pipe, cache, tmp_path):  # noqa: F811
+    """Progressive objective, S = 1, m = 3 teacher substeps: the student's single unguided step from a cached
+    sample's noise lands > 3x closer to the teacher's three guided steps (its 3-step grid: decaying CFG, the
+    teacher's shift) than the teacher's own single guided step and than the student before training (the
+    objective's target equals the pipeline's m-step result to ~2e-7 for m = 2 and 3, checked while writing it)."""
     from stepvid.distill.config import DistillConfig
     from stepvid.distill.trainer import DistillTrainer
     from stepvid.pipeline import TextToVideoPipeline
 
     cfg = DistillConfig(teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / "run"),
                         out=str(tmp_path / "pd"), steps=30, batch_size=6, lr=1e-4, warmup=0, device="cpu",
-                        turbo_steps=1, log_every=10, objective="progressive")
-    DistillTrainer(cfg).fit()
+                        turbo_steps=1, teacher_substeps=3, log_every=10, objective="progressive")
+    trainer = DistillTrainer(cfg)
+    trainer.fit()
     student = TextToVideoPipeline.from_pretrained(tmp_path / "pd", device="cpu")
     assert (student.defaults.steps, student.defaults.cfg) == (1, 1.0)
     c = read_teacher_cache(cache)
+    x1, z, rows, gens = trainer._samples(0)
+    x_a, t_a, v = trainer._progressive(x1, z, [r["text"] for r in rows], gens)  # from the noise: the whole path
+    ref = pipe.sample_latents([r["text"] for r in rows], [r["seed"] for r in rows], steps=3, cfg=GEN["cfg"],
+                              cfg_decay=True)
+    torch.testing.assert_close(x_a + (1 - t_a).view(-1, 1, 1, 1, 1) * v, ref.float(), rtol=0, atol=1e-5)
     wins = []
     for r in c.rows:
-        two = pipe.sample_latents([r["text"]], [r["seed"]], steps=2, cfg=GEN["cfg"], cfg_decay=True)[0]
+        three = pipe.sample_latents([r["text"]], [r["seed"]], steps=3, cfg=GEN["cfg"], cfg_decay=True)[0]
         one = pipe.sample_latents([r["text"]], [r["seed"]], steps=1, cfg=GEN["cfg"], cfg_decay=True)[0]
         s1 = student.sample_latents([r["text"]], [r["seed"]], steps=1, cfg=1.0)[0]
         start = pipe.sample_latents([r["text"]], [r["seed"]], steps=1, cfg=1.0)[0]  # the student before training
-        err = (s1 - two).pow(2).mean()
-        wins.append((err < 0.3 * (one - two).pow(2).mean() and err < 0.3 * (start - two).pow(2).mean()).item())
+        err = (s1 - three).pow(2).mean()
+        wins.append((err < 0.3 * (one - three).pow(2).mean() and err < 0.3 * (start - three).pow(2).mean()).item())
     assert all(wins), wins
     with pytest.raises(ValueError, match="progressive objective distils the teacher's guided steps"):
         DistillConfig(teacher="m", cache=["c"], run_dir="r", objective="progressive", cfg_distill=False).check()
+
+
+def test_time_budget_stops_checkpoints_and_exports(model, cache, tmp_path):  # noqa: F811
+    """--max-minutes: a run whose budget is spent after its first step stops there, leaves that step's checkpoint
+    (so it resumes) and still exports; the budget's schedule step is the spent share of the total, never less
+    than the real step."""
+    from stepvid.distill.config import DistillConfig
+    from stepvid.distill.trainer import DistillTrainer
+    from stepvid.train.checkpoint import list_checkpoints
+    from stepvid.train.common import budget_step
+
+    assert [budget_step(s, 100, e, 10.0) for s, e in ((5, 0.0), (5, 60.0), (50, 60.0), (5, 600.0), (5, 1e4))] == [
+        5, 10, 50, 100, 100]
+    assert budget_step(7, 100, 1e9, None) == 7
+    cfg = DistillConfig(teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / "run"), out=str(tmp_path / "s"),
+                        steps=1000, batch_size=2, warmup=0, device="cpu", max_minutes=1e-6)
+    summary = DistillTrainer(cfg).fit()
+    assert summary["steps"] == 1 and "mse" in summary["last"] and (tmp_path / "s" / "stepvid.json").is_file()
+    assert [p.name for p in list_checkpoints(tmp_path / "run")] == ["step-00000001"]
+    with pytest.raises(ValueError, match="max_minutes must be > 0"):
+        DistillConfig(teacher="m", cache=["c"], run_dir="r", max_minutes=0).check()
 
 
 def test_train_distill_needs_data(model, tmp_path, capsys):  # noqa: F811
@@ -163,6 +190,10 @@ def test_slim_decoder_learns_the_teachers_decode_resumes_exactly_and_keeps_the_e
     c = read_teacher_cache(cache)
     held = _Chunks(c, range(len(c) - 1, len(c)), teacher.config.latents_per_chunk, torch.device("cpu")).all()
     untrained = held_out_psnr(teacher, fresh, held, torch.no_grad)["psnr_to_teacher"]
+    warm = slim_vae(teacher, {"decoder_ch": 8}, warm_start=True).decoder.state_dict()
+    ref = teacher.decoder.state_dict()
+    same = [k for k, v in warm.items() if v.shape == ref[k].shape]
+    assert 0 < len(same) < len(warm) and all(torch.equal(warm[k], ref[k]) for k in same)
     assert s["psnr_to_teacher"] > untrained + 3, (s["psnr_to_teacher"], untrained)
 
     student = VideoVAE.from_pretrained(tmp_path / "a.safetensors", dtype=torch.float32)

@@ -62,9 +62,13 @@ def _add_decoder(dsub: Any) -> None:
                            ("lr", float, "peak learning rate (AdamW, cosine to 10 %%)"), ("warmup", int, "warm-up steps"),
                            ("holdout", int, "last cache rows held out for the PSNR"), ("seed", int, "seed of the draws"),
                            ("checkpoint_every", int, "steps between checkpoints"),
-                           ("log_every", int, "steps between log rows")):
+                           ("log_every", int, "steps between log rows"),
+                           ("max_minutes", float, "wall-time budget (the cosine anneals over it if shorter)")):
         p.add_argument("--" + name.replace("_", "-"), type=typ, default=getattr(d, name),
-                       help=f"{hlp} (default: {getattr(d, name)})")
+                       help=hlp if getattr(d, name) is None else f"{hlp} (default: {getattr(d, name)})")
+    p.add_argument("--no-warm-start", dest="warm_start", action="store_false",
+                   help="initialise the whole decoder afresh (default: copy the teacher's tensors where the shapes "
+                        "match)")
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
     p.add_argument("--precision", choices=["bf16", "fp32"], default=d.precision)
     p.set_defaults(func=_cmd_decoder)
@@ -85,7 +89,8 @@ def _cmd_decoder(args) -> int:
     cfg = DecoderDistillConfig(vae=args.vae or _teacher(None), cache=list(args.cache), run_dir=args.run_dir,
                                decoder=decoder, out=args.out, device=args.device, precision=args.precision,
                                **{k: getattr(args, k) for k in ("steps", "batch_size", "lr", "warmup", "holdout",
-                                                                "seed", "checkpoint_every", "log_every")})
+                                                                "seed", "checkpoint_every", "log_every",
+                                                                "max_minutes", "warm_start")})
     s = distill_decoder(cfg)
     print(f"distill decoder: {s['steps']} steps in {s['seconds']} s on {s['rows']} cache rows; PSNR to the "
           f"teacher decoder {s['psnr_to_teacher']} dB (min {s['psnr_to_teacher_min']}) on {s['held_out_chunks']} "
@@ -154,14 +159,16 @@ def add_train_distill(tsub: Any) -> None:
         ("lora_rank", int, "LoRA rank (0: full fine-tuning)"), ("grad_clip", float, "gradient-norm clip"),
         ("seed", int, "seed of the draws"), ("checkpoint_every", int, "steps between checkpoints"),
         ("log_every", int, "steps between log rows"),
+        ("teacher_substeps", int, "progressive: guided teacher steps per student step"),
+        ("max_minutes", float, "wall-time budget: stop, checkpoint and export once it is spent"),
     ):
         default = getattr(d, name)
         p.add_argument("--" + name.replace("_", "-"), type=typ, default=default,
                        help=hlp if default is None else f"{hlp} (default: {default})")
     p.add_argument("--weighting", choices=["inv_t2", "none"], default=d.weighting, help="loss weight over tau")
     p.add_argument("--objective", choices=["reflow", "progressive"], default=d.objective,
-                   help="reflow: straight paths to the cached samples (report); progressive: one student step = two "
-                        "guided teacher steps of a 2x finer grid (default: %(default)s)")
+                   help="reflow: straight paths to the cached samples (report); progressive: one student step = "
+                        "--teacher-substeps guided teacher steps of a finer grid (default: %(default)s)")
     p.add_argument("--timestep", default=json.dumps(d.timestep), help="tau density (default: %(default)s)")
     p.add_argument("--no-cfg-distill", dest="cfg_distill", action="store_false",
                    help="keep CFG in the student (text dropout) instead of distilling it")

@@ -10,7 +10,7 @@ from stepvid.dpo.config import _lora_targets
 __all__ = ["DistillConfig"]
 
 _RESUME_KEYS = ("teacher", "cache", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets", "timestep",
-                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed", "objective", "turbo_steps")
+                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed", "objective", "turbo_steps", "teacher_substeps")
 
 
 @dataclass
@@ -29,6 +29,7 @@ class DistillConfig:
     weighting: str = "inv_t2"                   # report: 1/t^2 (t = our tau, clamped); "none": plain mean
     max_weight: float = 100.0                   # cap of the 1/t^2 weight (its mean over the batch normalises it)
     objective: str = "reflow"                   # "reflow": straight paths (report §5); "progressive": see trainer
+    teacher_substeps: int = 2                   # progressive: guided teacher Euler steps per student step
     cfg_distill: bool = True                    # the student reads the teacher's guided samples without CFG
     text_dropout: float = 0.1                   # cfg_distill false: empty-prompt rows, so the student keeps CFG
     turbo_steps: int = 8                        # the exported model's default sampler settings
@@ -43,13 +44,14 @@ class DistillConfig:
     device: str | None = None
     precision: str = "bf16"
     compile: bool = False                       # torch.compile the student's forward (CUDA; ~3x steps/s)
+    max_minutes: float | None = None            # wall-time budget: stop (checkpoint, export) once it is spent
 
     @property
     def init(self) -> str:
         return self.teacher
 
     def check(self) -> None:
-        for k in ("steps", "batch_size", "checkpoint_every", "log_every", "turbo_steps"):
+        for k in ("steps", "batch_size", "checkpoint_every", "log_every", "turbo_steps", "teacher_substeps"):
             if int(getattr(self, k)) < 1:
                 raise ValueError(f"distill: {k} must be >= 1; got {getattr(self, k)}")
         if self.lr <= 0 or self.max_weight <= 0:
@@ -62,5 +64,7 @@ class DistillConfig:
             raise ValueError(f"distill: weighting must be inv_t2 or none; got {self.weighting!r}")
         if not 0 <= self.text_dropout < 1:
             raise ValueError(f"distill: text_dropout must be in [0, 1); got {self.text_dropout}")
+        if self.max_minutes is not None and self.max_minutes <= 0:
+            raise ValueError(f"distill: max_minutes must be > 0; got {self.max_minutes}")
         if self.precision not in ("bf16", "fp32"):
             raise ValueError(f"distill: precision must be bf16 or fp32; got {self.precision!r}")

@@ -27,7 +27,7 @@ __all__ = ["DecoderDistillConfig", "distill_decoder", "slim_vae"]
 
 log = logging.getLogger(__name__)
 
-_RESUME_KEYS = ("vae", "cache", "decoder", "batch_size", "lr", "holdout", "seed")
+_RESUME_KEYS = ("vae", "cache", "decoder", "batch_size", "lr", "holdout", "seed", "warm_start")
 
 
 @dataclass
@@ -45,6 +45,8 @@ class DecoderDistillConfig:
     seed: int = 0
     checkpoint_every: int = 500
     log_every: int = 50
+    warm_start: bool = True                     # start from the teacher decoder's tensors where the shapes match
+    max_minutes: float | None = None            # wall-time budget: the cosine anneals over it if it is shorter
     device: str | None = None
     precision: str = "bf16"                     # bf16 autocast on CUDA, fp32 on the CPU
 
@@ -52,6 +54,8 @@ class DecoderDistillConfig:
         for k in ("steps", "batch_size", "checkpoint_every", "log_every"):
             if int(getattr(self, k)) < 1:
                 raise ValueError(f"distill decoder: {k} must be >= 1; got {getattr(self, k)}")
+        if self.max_minutes is not None and self.max_minutes <= 0:
+            raise ValueError(f"distill decoder: max_minutes must be > 0; got {self.max_minutes}")
         if self.lr <= 0 or self.holdout < 1:
             raise ValueError(f"distill decoder: lr must be > 0 and holdout >= 1; got {self.lr}, {self.holdout}")
         bad = [k for k in self.decoder if not k.startswith("decoder_")]
@@ -61,9 +65,11 @@ class DecoderDistillConfig:
             raise ValueError(f"distill decoder: precision must be bf16 or fp32; got {self.precision!r}")
 
 
-def slim_vae(teacher, decoder: dict[str, Any]):
+def slim_vae(teacher, decoder: dict[str, Any], warm_start: bool = False):
     """A VideoVAE with ``teacher``'s config changed by ``decoder`` (decoder_* fields), the teacher's encoder
-    weights copied in and a freshly initialised decoder."""
+    weights copied in and a freshly initialised decoder — with ``warm_start``, every decoder tensor whose name
+    and shape the teacher's decoder shares is copied too (e.g. the latent-resolution levels, where a slimmer
+    top keeps the teacher's widths)."""
     from stepvid.models.vae import VideoVAE
 
     fields = {k: tuple(v) if isinstance(v, list) else v for k, v in decoder.items()}
@@ -73,6 +79,12 @@ def slim_vae(teacher, decoder: dict[str, Any]):
         raise ValueError(f"distill decoder: {e}") from None
     student = VideoVAE(config)
     student.encoder.load_state_dict(teacher.encoder.state_dict())
+    if warm_start:
+        ref = teacher.decoder.state_dict()
+        own = student.decoder.state_dict()
+        shared = {k: v for k, v in ref.items() if k in own and own[k].shape == v.shape}
+        student.decoder.load_state_dict(shared, strict=False)
+        log.info("distill decoder: %d of %d decoder tensors start from the teacher's", len(shared), len(own))
     return student
 
 
@@ -110,7 +122,14 @@ def distill_decoder(cfg: DecoderDistillConfig, progress: bool = True) -> dict[st
     from stepvid.models.vae import VideoVAE
     from stepvid.pipeline import default_device
     from stepvid.train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
-    from stepvid.train.common import RunLogger, check_run_config, lr_at, step_generator, truncate_metrics
+    from stepvid.train.common import (
+        RunLogger,
+        budget_step,
+        check_run_config,
+        lr_at,
+        step_generator,
+        truncate_metrics,
+    )
 
     cfg.check()
     cache = read_teacher_cache(cfg.cache)
@@ -123,7 +142,7 @@ def distill_decoder(cfg: DecoderDistillConfig, progress: bool = True) -> dict[st
     if teacher.config.z_channels != cache.shape[1]:
         raise ValueError(f"distill decoder: cache latents {list(cache.shape)} do not fit the VAE "
                          f"(z_channels {teacher.config.z_channels})")
-    student = slim_vae(teacher, cfg.decoder).to(dev)
+    student = slim_vae(teacher, cfg.decoder, cfg.warm_start).to(dev)
     student.encoder.requires_grad_(False)
     dec = student.decoder.train()
     opt = torch.optim.AdamW(dec.parameters(), lr=cfg.lr, weight_decay=0.0)
@@ -143,9 +162,14 @@ def distill_decoder(cfg: DecoderDistillConfig, progress: bool = True) -> dict[st
     logger = RunLogger(run_dir, True, False)
     t0, last, sums = time.time(), {}, {"loss": 0.0, "l1": 0.0}
     bar = tqdm(total=cfg.steps, initial=start, desc="decoder", unit="step", mininterval=5, disable=not progress)
+    done = saved = start
     for step in range(start, cfg.steps):
+        at = budget_step(step, cfg.steps, time.time() - t0, cfg.max_minutes)
+        if at >= cfg.steps and step > start:
+            log.info("distill decoder: --max-minutes %g reached after %d steps", cfg.max_minutes, step)
+            break
         for group in opt.param_groups:
-            group["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup, "cosine", 0.1)
+            group["lr"] = lr_at(at, cfg.steps, cfg.lr, cfg.warmup, "cosine", 0.1)
         x = train.draw(cfg.batch_size, step_generator(cfg.seed, step))
         with torch.no_grad(), autocast():
             target = _decode_chunks(teacher, x).float()
@@ -168,13 +192,19 @@ def distill_decoder(cfg: DecoderDistillConfig, progress: bool = True) -> dict[st
             sums = dict.fromkeys(sums, 0.0)
         if done % cfg.checkpoint_every == 0 or done == cfg.steps:
             save_checkpoint(run_dir, done, dec, opt, {"kind": "decoder"}, keep_last=2)
+            saved = done
         bar.update(1)
     bar.close()
+    if saved != done:  # stopped by the time budget: its last partial log window, then a checkpoint
+        if done % cfg.log_every:
+            last = {key: v / (done % cfg.log_every) for key, v in sums.items()}
+            logger.log(done, {**last, "lr": opt.param_groups[0]["lr"]})
+        save_checkpoint(run_dir, done, dec, opt, {"kind": "decoder"}, keep_last=2)
     dec.eval()
     quality = held_out_psnr(teacher, student, held.all(), autocast)
-    summary = {"steps": cfg.steps, "resumed_from": str(ck) if ck else None, "seconds": round(time.time() - t0, 1),
+    summary = {"steps": done, "resumed_from": str(ck) if ck else None, "seconds": round(time.time() - t0, 1),
                "rows": n, "last": last, **quality, "config": asdict(student.config)}
-    logger.log(cfg.steps, {k: v for k, v in quality.items()})
+    logger.log(done, {k: v for k, v in quality.items()})
     logger.close()
     if cfg.out:
         stored = stored_float_dtype(read_safetensors_header(VideoVAE.weights_file(cfg.vae)))  # as the teacher's file

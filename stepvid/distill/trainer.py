@@ -10,11 +10,12 @@ student reads only the prompt: it is sampled with CFG 1, one DiT forward per ste
 ``text_dropout`` of the rows read the negative prompt, so the student keeps a usable unconditional branch.
 
 ``objective="progressive"`` (progressive distillation, Salimans & Ho 2022, on the flow path): the teacher (a frozen
-copy of the starting DiT) takes two guided Euler steps of its 2S-step grid (S = ``turbo_steps``, the teacher's
-shift and decaying CFG) from a point on a cached sample's noise-to-video line, and the student's one step of the
-S-step grid must land where those two did: target velocity (x_b − x_a) / (tau_b − tau_a), student step drawn
-uniformly. It learns the teacher's curved few-step paths instead of assuming straight ones; repeat with the
-student as the next teacher (16 → 8 → 4).
+copy of the starting DiT) takes m = ``teacher_substeps`` guided Euler steps of its mS-step grid (S = ``turbo_steps``,
+the teacher's shift and decaying CFG) from a point on a cached sample's noise-to-video line, and the student's one
+step of the S-step grid must land where those m did: target velocity (x_b − x_a) / (tau_b − tau_a), student step
+drawn uniformly. It learns the teacher's curved paths instead of assuming straight ones. m = 2 is the paper's
+halving (repeat with the student as the next teacher: 16 → 8 → 4); a larger m distils many teacher steps in one
+round (TRACT, Berthelot et al. 2023, without its bootstrapping): m = 6 at S = 8 is the teacher's 48-step path.
 
 Everything else — model loading, prompt encoding, the resumable loop, FSDP2, LoRA, export — is the Video-DPO
 trainer's (``stepvid.dpo.trainer``); the export also writes the Turbo sampler settings into the student folder's
@@ -69,36 +70,43 @@ class DistillTrainer(DPOTrainer):
         return float(self.cfg.turbo_shift if self.cfg.turbo_shift is not None else self.plan.defaults.shift)
 
     def _teacher_grid(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """The teacher's 2S-step times (S = turbo_steps; the student's grid is every other one) and its guidance
-        scale per teacher step (the cache's CFG and decay, the student's shift)."""
+        """The teacher's mS-step times (S = turbo_steps, m = teacher_substeps; the student's grid is every m-th)
+        and its guidance scale per teacher step (the cache's CFG and decay, the student's shift)."""
         from stepvid.diffusion.sampler import cfg_schedule, flow_schedule
 
         cfg, d, st = self.cfg, self.plan.defaults, self.cache.settings
-        tau = flow_schedule(2 * cfg.turbo_steps, self._turbo_shift())
+        tau = flow_schedule(cfg.teacher_substeps * cfg.turbo_steps, self._turbo_shift())
         return tau, cfg_schedule(float(st.get("cfg", d.cfg)), tau, decay=bool(st.get("cfg_decay", True)))
 
+    def _teacher(self):
+        """The frozen teacher's velocity (compiled with the student under ``compile``: m forwards per step)."""
+        if not self.cfg.compile or self.reference is None:  # LoRA: the policy with its adapters off
+            return self._reference()
+        if getattr(self, "_teacher_fwd", None) is None:
+            self.reference.capture_safe = True
+            self._teacher_fwd = self._call(torch.compile(self.reference))
+        return self._teacher_fwd
+
     def _progressive(self, x1: torch.Tensor, z: torch.Tensor, texts: list[str], gens: list) -> tuple:
-        """(student input x_a, its time tau_a, target velocity) for the progressive objective."""
+        """(student input x_a, its time tau_a, target velocity) for the progressive objective: m guided teacher
+        Euler steps from x_a (a point of the sample's noise-to-video line at a student grid time)."""
         from stepvid.diffusion.flow import _bcast, interpolate
 
+        m = self.cfg.teacher_substeps
         tau, scale = self._teacher_grid()
-        k = torch.cat([torch.randint(self.cfg.turbo_steps, (1,), generator=g) for g in gens]) * 2
+        k = torch.cat([torch.randint(self.cfg.turbo_steps, (1,), generator=g) for g in gens]) * m
         dev, b = self.device, len(texts)
-        t_a, t_m, t_b = (tau[k + i].to(dev) for i in range(3))
-        s_a, s_m = scale[k].to(dev), scale[k + 1].to(dev)
-        x_a = interpolate(z, x1, t_a)
+        x_a = x = interpolate(z, x1, tau[k].to(dev))
         emb = self._text_states(texts + [self._negative] * b)
-        teacher = self._reference()
-
-        def guided(x, t, s):
-            v = teacher(torch.cat([x, x]), torch.cat([t, t]), emb.llm, emb.clip, emb.cross_attention_mask()).float()
-            cond, uncond = v[:b], v[b:]
-            return uncond + _bcast(s, uncond) * (cond - uncond)
-
+        teacher = self._teacher()
         with torch.no_grad():
-            x_m = x_a + _bcast(t_m - t_a, x_a) * guided(x_a, t_a, s_a)
-            x_b = x_m + _bcast(t_b - t_m, x_a) * guided(x_m, t_m, s_m)
-        return x_a, t_a, (x_b - x_a) / _bcast(t_b - t_a, x_a)
+            for i in range(m):
+                t, s = tau[k + i].to(dev), scale[k + i].to(dev)
+                v = teacher(torch.cat([x, x]), torch.cat([t, t]), emb.llm, emb.clip, emb.cross_attention_mask())
+                cond, uncond = v.float()[:b], v.float()[b:]
+                x = x + _bcast(tau[k + i + 1].to(dev) - t, x) * (uncond + _bcast(s, uncond) * (cond - uncond))
+        t_a, t_b = tau[k].to(dev), tau[k + m].to(dev)
+        return x_a, t_a, (x - x_a) / _bcast(t_b - t_a, x_a)
 
     def _samples(self, step: int) -> tuple[torch.Tensor, torch.Tensor, list[dict], list[torch.Generator]]:
         """This step's cache draws: the teacher's latents and their own initial noise (redrawn from the seed) on

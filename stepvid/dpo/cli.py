@@ -194,6 +194,7 @@ def add_train_dpo(tsub: Any) -> None:
         ("online_per_round", int, "online loop: prompts per round"),
         ("online_candidates", int, "online loop: candidates per prompt"),
         ("judge_workers", int, "online loop: judge processes"),
+        ("max_minutes", float, "wall-time budget: stop, checkpoint and export once it is spent"),
     ):
         default = getattr(d, name)
         p.add_argument("--" + name.replace("_", "-"), type=typ, default=default,

@@ -43,6 +43,7 @@ class DPOConfig:
     device: str | None = None
     precision: str = "bf16"                     # bf16 autocast on CUDA (fp32 master weights); fp32 on the CPU
     compile: bool = False                       # torch.compile the policy's forward (single process)
+    max_minutes: float | None = None            # wall-time budget: stop (checkpoint, export) once it is spent
     online_prompts: str | None = None           # prompt file of the online loop (None: offline only)
     online_every: int = 100
     online_per_round: int = 64
@@ -59,6 +60,8 @@ class DPOConfig:
             raise ValueError(f"dpo: beta and lr must be > 0; got beta={self.beta}, lr={self.lr}")
         if self.lora_rank < 0:
             raise ValueError(f"dpo: lora_rank must be >= 0; got {self.lora_rank}")
+        if self.max_minutes is not None and self.max_minutes <= 0:
+            raise ValueError(f"dpo: max_minutes must be > 0; got {self.max_minutes}")
         if self.precision not in ("bf16", "fp32"):
             raise ValueError(f"dpo: precision must be bf16 or fp32; got {self.precision!r}")
         if self.online_prompts is not None and self.online_candidates < 2:

@@ -275,8 +275,8 @@ class DPOTrainer:
     def fit(self) -> dict:
         from tqdm.auto import tqdm
 
-        from stepvid.train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
-        from stepvid.train.common import RunLogger, lr_at, truncate_metrics
+        from stepvid.train.checkpoint import latest_checkpoint, load_checkpoint
+        from stepvid.train.common import RunLogger, budget_step, lr_at, truncate_metrics
         from stepvid.train.distributed import all_reduce_mean
 
         self.setup()
@@ -292,7 +292,13 @@ class DPOTrainer:
         t0, last = time.time(), {}
         sums: dict[str, float] = {}
         bar = tqdm(total=cfg.steps, initial=start, desc=self.name, unit="step", mininterval=5, disable=not info.is_main)
+        done = saved = start
         for step in range(start, cfg.steps):
+            if cfg.max_minutes and step > start:  # one clock for every rank: their mean
+                elapsed = float(all_reduce_mean(torch.tensor(time.time() - t0, device=self.device)))
+                if budget_step(step, cfg.steps, elapsed, cfg.max_minutes) >= cfg.steps:
+                    log.info("%s: --max-minutes %g reached after %d steps", self.name, cfg.max_minutes, step)
+                    break
             for group in self.optimizer.param_groups:
                 group["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup, "constant", 1.0)
             ctx = torch.autocast("cuda", torch.bfloat16) if self.autocast else _null()
@@ -316,18 +322,30 @@ class DPOTrainer:
                 bar.set_postfix(self._postfix(last))
                 sums = {}
             if done % cfg.checkpoint_every == 0 or done == cfg.steps:
-                save_checkpoint(self.run_dir, done, self.policy, self.optimizer, {"kind": self.name}, info.rank,
-                                info.world_size, keep_last=2, only_trainable=cfg.lora_rank > 0)
+                self._save(done)
+                saved = done
             bar.update(1)
         bar.close()
+        if saved != done:  # stopped by the time budget: its last partial log window, then a checkpoint
+            if sums:
+                last = {k: v / (done % cfg.log_every) for k, v in sums.items()}
+                logger.log(done, {**last, "lr": self.optimizer.param_groups[0]["lr"]})
+            self._save(done)
         if self._scorer is not None:
             self._scorer.close()
-        summary = {"steps": cfg.steps, "resumed_from": resumed, "seconds": round(time.time() - t0, 1),
+        summary = {"steps": done, "resumed_from": resumed, "seconds": round(time.time() - t0, 1),
                    "pairs": self._data_size(), "online_rounds": getattr(self, "_rounds", []), "last": last}
         if cfg.out:
             summary["out"] = str(self.export(Path(cfg.out), summary))
         logger.close()
         return summary
+
+    def _save(self, step: int) -> None:
+        from stepvid.train.checkpoint import save_checkpoint
+
+        info = self.info
+        save_checkpoint(self.run_dir, step, self.policy, self.optimizer, {"kind": self.name}, info.rank,
+                        info.world_size, keep_last=2, only_trainable=self.cfg.lora_rank > 0)
 
     # ---- export -----------------------------------------------------------------------------------------
     def export(self, out: Path, summary: dict) -> Path:

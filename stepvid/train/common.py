@@ -17,6 +17,7 @@ from stepvid.video import atomic_path
 
 __all__ = [
     "RunLogger",
+    "budget_step",
     "check_run_config",
     "import_factory",
     "lr_at",
@@ -46,6 +47,14 @@ def lr_at(step: int, total: int, base: float, warmup: int, schedule: str, min_ra
         p = min(1.0, (step - warmup) / max(1, total - warmup))
         return base * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * p)))
     return base
+
+
+def budget_step(step: int, total: int, elapsed_s: float, max_minutes: float | None) -> int:
+    """The step a schedule reads under a wall-time budget: ``step``, or ``total`` times the spent share of
+    ``max_minutes`` if that is larger (so a cosine still anneals, and the run stops once it reaches ``total``)."""
+    if not max_minutes:
+        return step
+    return max(step, min(total, math.ceil(total * elapsed_s / (60.0 * max_minutes))))
 
 
 def set_determinism(on: bool) -> None:

@@ -12,8 +12,11 @@ Four measurements, each optional but the first:
 * **end to end** — a ``stepvid generate``-equivalent call of a real model folder, split into text encoding,
   denoising and decoding.
 
-Modes: ``exact`` is the default forward (the released model's numerics, eager); ``fast`` is the DiT in
-``capture_safe`` mode with every block ``torch.compile``d (compilation happens in the warm-up, untimed).
+Modes: ``exact`` is the plain forward (the released model's numerics, eager; end to end: the pipeline's own
+settings); ``chunked`` the same maths with every block run in token chunks (``DiTBlock.token_chunk``: only q,
+k, v and the attention output span the sequence, so the activation peak is bounded); ``fast`` is the DiT in
+``capture_safe`` mode with every block ``torch.compile``d (compilation happens in the warm-up, untimed);
+``fast-chunked`` both.
 Every run's output is compared with the first run's, so a fast path that changes results shows it.
 The result is one JSON-able dict (:func:`run_bench`); :func:`format_report` prints it as a table and
 :func:`benchmark_lines` as docs/benchmarks.md lines.
@@ -63,7 +66,7 @@ __all__ = [
 ]
 
 BACKENDS = ("auto", "flash", "cudnn", "efficient", "math")
-MODES = ("exact", "fast")
+MODES = ("exact", "chunked", "fast", "fast-chunked")
 PRESETS = ("stepvideo-t2v", "stepvideo-t2v-turbo", "small", "tiny")
 # Video size (frames, height, width) each preset is benchmarked at unless told otherwise, and its VAE.
 PRESET_SIZES = {"stepvideo-t2v": (204, 544, 992), "stepvideo-t2v-turbo": (204, 544, 992),
@@ -94,6 +97,7 @@ class BenchSettings:
     dtype: str = "auto"  # bf16 on CUDA, fp32 on CPU
     attention: tuple[str, ...] = ("auto",)
     modes: tuple[str, ...] = ("exact",)
+    token_chunk: int = 16384  # tokens per chunk of the chunked modes
     warmup: int = 1
     repeats: int = 3
     matmul_rate: float | None = None  # TFLOP/s given instead of measured
@@ -125,7 +129,7 @@ class BenchSettings:
         check_generation_args("bench", f, h, w, self.steps if self.steps is not None else 1)
         for name, value, low in (("layers", self.layers, 1), ("batch", self.batch, 1),
                                  ("text-len", self.text_len, 1), ("warmup", self.warmup, 0),
-                                 ("repeats", self.repeats, 1)):
+                                 ("repeats", self.repeats, 1), ("token-chunk", self.token_chunk, 1)):
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ValueError(f"--{name} must be an integer >= {low}; got {value!r}")
         for name, chosen, valid in (("attention backend", self.attention, BACKENDS), ("mode", self.modes, MODES)):
@@ -158,7 +162,7 @@ class BenchSettings:
         base = BenchSettings()
         parts = ["stepvid bench"]
         for name in ("preset", "layers", "frames", "height", "width", "batch", "text_len", "device", "dtype",
-                     "attention", "modes", "warmup", "repeats", "matmul_rate", "matmul_size", "vae_preset",
+                     "attention", "modes", "token_chunk", "warmup", "repeats", "matmul_rate", "matmul_size", "vae_preset",
                      "model", "steps", "seed"):
             value = getattr(self, name)
             if value is not None and value != getattr(base, name):
@@ -348,10 +352,19 @@ class _Clocked(torch.nn.Module):
         return out
 
 
-def _set_mode(model: StepVideoDiT, blocks: list[torch.nn.Module], mode: str) -> list[torch.nn.Module]:
-    """The blocks to run in ``mode`` (compiled ones made once) and the model's capture_safe flag set."""
-    model.capture_safe = mode == "fast"
-    if mode == "exact":
+def _set_mode(
+    model: StepVideoDiT, blocks: list[torch.nn.Module], mode: str, token_chunk: int = 16384
+) -> list[torch.nn.Module]:
+    """The blocks to run in ``mode`` (compiled for the fast modes), with the model's capture_safe flag and the
+    blocks' token chunk (the chunked modes) set."""
+    model.capture_safe = mode.startswith("fast")
+    for b in blocks:
+        b.token_chunk = token_chunk if mode.endswith("chunked") else 0
+        b._chunk_fns = None
+    if mode == "fast-chunked":  # the per-chunk functions compiled, the chunk loop and its buffers eager
+        for b in blocks:
+            b.compile_chunks()
+    if mode != "fast":
         return blocks
     return [torch.compile(b) for b in blocks]
 
@@ -377,6 +390,7 @@ def bench_dit(
     repeats: int = 3,
     text_valid: Sequence[int] | None = None,
     progress: bool = False,
+    token_chunk: int = 16384,
 ) -> dict[str, Any]:
     """Time one DiT forward of ``preset`` cut to ``layers`` blocks at ``video`` = (frames, height, width)
     pixels, per attention backend and mode (see the module docstring); returns the JSON-able section.
@@ -399,7 +413,7 @@ def bench_dit(
     marks: dict[str, float] = {}
     previous = attn._default_backend
     order = [m for m in MODES if m in modes]
-    warm = {m: max(warmup, 1) if m == "fast" else warmup for m in order}  # compiling is never timed
+    warm = {m: max(warmup, 1) if m.startswith("fast") else warmup for m in order}  # compiling is never timed
     bar = tqdm(total=len(backends) * sum(warm[m] + repeats for m in order), desc="DiT forward",
                disable=not progress, leave=False)
     runs: list[dict[str, Any]] = []
@@ -407,7 +421,7 @@ def bench_dit(
     reference_run = None
     try:
         for mode in order:
-            blocks = _set_mode(model, eager, mode)
+            blocks = _set_mode(model, eager, mode, token_chunk)
             n = len(blocks)
             model.transformer_blocks = torch.nn.ModuleList(
                 _Clocked(b, device, i == 0, i == n - 1, marks) for i, b in enumerate(blocks)
@@ -570,6 +584,7 @@ def bench_e2e(
     seed: int = 1234,
     modes: Sequence[str] = ("exact",),
     progress: bool = False,
+    token_chunk: int = 16384,
 ) -> dict[str, Any]:
     """One video per mode from the model folder, as ``stepvid generate`` makes it (the model's defaults for
     anything unset, its prompt rewriter, CFG): seconds to load, then text / denoise / decode / total seconds
@@ -592,12 +607,13 @@ def bench_e2e(
                               "cfg": d.cfg, "shift": d.shift, "dtype": _dtype_name(pipe.transformer_dtype),
                               "runs": []}
     exact_frames = None
+    exact_blocks = list(getattr(pipe.transformer, "transformer_blocks", []))
     for mode in [m for m in MODES if m in modes]:
         dit = pipe.transformer
-        if mode == "fast":
+        if mode != "exact":  # exact: the pipeline's own settings
             if not isinstance(dit, StepVideoDiT):
-                raise ValueError(f"mode fast needs a StepVideoDiT transformer; this model has {type(dit).__name__}")
-            dit.transformer_blocks = torch.nn.ModuleList(_set_mode(dit, list(dit.transformer_blocks), mode))
+                raise ValueError(f"mode {mode} needs a StepVideoDiT transformer; this model has {type(dit).__name__}")
+            dit.transformer_blocks = torch.nn.ModuleList(_set_mode(dit, list(exact_blocks), mode, token_chunk))
             pipe(prompt, **{**kw, "steps": 1}, seed=seed, progress=False)  # compile, untimed
         stages: dict[str, dict] = {}
         for name, attr in (("text", "encode_prompt"), ("denoise", "denoise"), ("decode", "decode")):
@@ -656,14 +672,15 @@ def run_bench(settings: BenchSettings, progress: bool = False) -> dict[str, Any]
         result["dit"] = bench_dit(
             settings.preset, settings.layers, video, settings.batch, settings.text_len, device, dtype,
             result["matmul"]["flops_per_s"], settings.attention, settings.modes, settings.warmup,
-            settings.repeats, progress=progress,
+            settings.repeats, progress=progress, token_chunk=settings.token_chunk,
         )
     if settings.vae:
         result["vae"] = bench_vae(settings.vae_preset or PRESET_VAE[settings.preset], video, device, dtype,
                                   settings.warmup, settings.repeats, progress=progress)
     if settings.e2e:
         result["e2e"] = bench_e2e(settings.model, device, dtype, settings.frames, settings.height, settings.width,
-                                  settings.steps, settings.prompt, settings.seed, settings.modes, progress=progress)
+                                  settings.steps, settings.prompt, settings.seed, settings.modes, progress=progress,
+                                  token_chunk=settings.token_chunk)
     return result
 
 
@@ -777,7 +794,8 @@ def settings_from_args(args: argparse.Namespace) -> BenchSettings:
     return BenchSettings(
         preset=args.preset, layers=args.layers, frames=args.frames, height=args.height, width=args.width,
         batch=args.batch, text_len=args.text_len, device=args.device, dtype=args.dtype,
-        attention=_split(args.attention), modes=_split(args.mode), warmup=args.warmup, repeats=args.repeats,
+        attention=_split(args.attention), modes=_split(args.mode), token_chunk=args.token_chunk,
+        warmup=args.warmup, repeats=args.repeats,
         matmul_rate=args.matmul_rate, matmul_size=args.matmul_size, dit=not args.no_dit, vae=args.vae,
         vae_preset=args.vae_preset, model=args.model, e2e=args.e2e, steps=args.steps,
         prompt=DEFAULT_PROMPT if args.prompt is None else args.prompt,

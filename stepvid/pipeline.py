@@ -85,6 +85,7 @@ COMPONENTS_OFFLOADED = ("model", "blocks")
 # ------------------------------------------------------------------------------------------------ checks
 
 
+TOKEN_CHUNK = 16384  # DiT tokens per block chunk for longer videos (stepvid.models.dit.DiTBlock.token_chunk)
 MAX_STEPS = 10_000  # far past where more Euler steps change a flow sample; a typo guard, not a quality limit
 
 
@@ -310,6 +311,12 @@ class TextToVideoPipeline:
         self.offload = offload
         if offload == "blocks" and getattr(transformer, "block_streamer", None) is None:
             stream_blocks(transformer, self.device)
+        blocks = getattr(transformer, "transformer_blocks", None)
+        if hasattr(transformer, "set_token_chunk") and blocks and not blocks[0].token_chunk:
+            # Long videos run each block in token chunks (same maths; at 544x992x204 the activation peak
+            # falls from ~11 to ~5 x B·N·d); short ones (<= the chunk) are untouched.
+            transformer.set_token_chunk(TOKEN_CHUNK)
+        self.set_compile(self.device.type == "cuda")
         if hasattr(vae, "set_channels_last"):  # oneDNN's fast conv layout on the CPU (~13 % faster, same maths);
             vae.set_channels_last(self.device.type == "cpu")  # the default layout where it runs elsewhere
         # Optional LLM stage before the model's rewriter (stepvid.llm_rewrite.LLMRewriter); off by default.
@@ -325,6 +332,19 @@ class TextToVideoPipeline:
         self._check_compatible()
 
     # -- construction -----------------------------------------------------------------------------------
+
+    def set_compile(self, on: bool) -> None:
+        """Compile the DiT blocks' per-chunk pieces (``DiTBlock.compile_chunks``: norms, modulation, RoPE, gates
+        and the FFN fused; the attention calls stay eager). Used by long videos only (those run in token chunks);
+        on by default on CUDA. The first long forward pays the compile (~1 min at the released width, then
+        cached by the compiler on disk); same maths within bf16 rounding."""
+        blocks = getattr(self.transformer, "transformer_blocks", None) or []
+        for blk in blocks:
+            if hasattr(blk, "compile_chunks"):
+                if on:
+                    blk.compile_chunks()
+                else:
+                    blk._chunk_fns = None
     @classmethod
     def from_pretrained(
         cls,

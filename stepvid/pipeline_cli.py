@@ -177,6 +177,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the same time at full size; auto: only on CUDA when batch 2 would not fit (default: auto)",
     )
     g.add_argument(
+        "--compile",
+        default="auto",
+        choices=["auto", "on", "off"],
+        help="torch.compile the DiT blocks' per-chunk pieces of long videos (fused elementwise ops, same maths; "
+        "~1 min compile, cached on disk); auto: on CUDA (default: auto)",
+    )
+    g.add_argument(
         "--step-cache",
         type=float,
         default=0.0,
@@ -491,6 +498,8 @@ def _run_generation(
 
         pipe = parallel_pipeline_from_plan(plan, mesh, dtype=dtype, offload=args.offload)
     pipe.cfg_split = split
+    if args.compile != "auto":
+        pipe.set_compile(args.compile == "on")
     t_load = time.perf_counter() - t0
     print(
         f"stepvid generate: {model_dir} on {mesh.describe() if mesh else pipe.device} "
@@ -625,8 +634,11 @@ def _register_bench(subparsers: argparse._SubParsersAction) -> None:
     b.add_argument("--attention", default="auto", metavar="LIST",
                    help="comma list of SDPA backends to time: auto, flash, cudnn, efficient, math (default: auto)")
     b.add_argument("--mode", default="exact", metavar="LIST",
-                   help="comma list: exact (eager, the default forward), fast (capture-safe DiT, compiled "
-                   "blocks) (default: exact)")
+                   help="comma list: exact (eager, the plain forward; e2e: the pipeline's own settings), chunked "
+                   "(exact maths in token chunks: bounded activations), fast (capture-safe DiT, compiled blocks), "
+                   "fast-chunked (default: exact)")
+    b.add_argument("--token-chunk", type=int, default=16384, metavar="N",
+                   help="tokens per chunk of the chunked modes (default: 16384)")
     b.add_argument("--warmup", type=int, default=1, help="untimed forwards before timing (default: 1)")
     b.add_argument("--repeats", type=int, default=3, help="timed forwards; the median is reported (default: 3)")
     b.add_argument("--matmul-rate", type=float, default=None, metavar="TFLOPS",

@@ -195,6 +195,32 @@ def test_capture_safe_forward_equals_length_path_and_never_syncs(small_cfg, monk
     assert_reorder_close(out, ref, n=SMALL_N, depth=SMALL_DEPTH)
 
 
+@pytest.mark.parametrize("capture_safe", [False, True])
+def test_token_chunked_inference_equals_the_plain_forward(small_cfg, capture_safe):
+    """set_token_chunk: the block in token chunks (uneven: 5 + 5 + 2 of 12 tokens; masked text) gives the plain
+    forward's output in fp64; under autograd the plain forward runs (training is untouched)."""
+    model = _model64(small_cfg)
+    model.capture_safe = capture_safe
+    x = _inputs(small_cfg, b=3, dtype=torch.float64)
+    mask = torch.ones(3, 82, dtype=torch.float64)
+    mask[1, 77 + 2 :] = 0
+    with torch.no_grad():
+        ref = model(**x, encoder_attention_mask=mask)
+        model.set_token_chunk(5)
+        calls = []
+        block = model.transformer_blocks[0]
+        orig = block.forward_chunked
+        block.forward_chunked = lambda *a: calls.append(1) or orig(*a)
+        out = model(**x, encoder_attention_mask=mask)
+    assert calls == [1]
+    assert_reorder_close(out, ref, n=SMALL_N, depth=SMALL_DEPTH)
+    assert rel_err(out, ref) < 1e-12
+    model(**x, encoder_attention_mask=mask)  # grad enabled: the plain forward
+    assert calls == [1]
+    with pytest.raises(ValueError, match="token_chunk must be an integer >= 0"):
+        model.set_token_chunk(-1)
+
+
 def test_text_lengths_bf16_quirk(small_cfg):
     model = StepVideoDiT(small_cfg)
     mask = torch.zeros(3, 397)

@@ -210,11 +210,14 @@ class SelfAttention(nn.Module):
     ) -> torch.Tensor:
         """``self_lens``: visible keys per sample over the whole (gathered) sequence; hides the zero tokens
         that pad a sequence the sequence-parallel group does not divide."""
+        q, k, v = self.project(x, rope)
+        return self.wo(attention(q, k, v, kv_lens=self_lens, sp_group=sp_group).flatten(2))
+
+    def project(self, x, rope: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Normalised, rotated q, k and v [B, N, H, D] of ``x`` [B, N, d] (``rope``: this x's tables)."""
         b, n, _ = x.shape
         q, k, v = self.wqkv(x).view(b, n, self.heads, 3, self.head_dim).unbind(3)
-        q = apply_rope(self.q_norm(q), *rope, self.split)
-        k = apply_rope(self.k_norm(k), *rope, self.split)
-        return self.wo(attention(q, k, v, kv_lens=self_lens, sp_group=sp_group).flatten(2))
+        return apply_rope(self.q_norm(q), *rope, self.split), apply_rope(self.k_norm(k), *rope, self.split), v
 
 
 class CrossAttention(nn.Module):
@@ -230,10 +233,18 @@ class CrossAttention(nn.Module):
         self.k_norm = RMSNorm(self.head_dim, cfg.qk_norm_eps)
 
     def forward(self, x, context, kv_lens=None) -> torch.Tensor:
-        (b, n, _), m = x.shape, context.shape[1]
-        q = self.q_norm(self.wq(x).view(b, n, self.heads, self.head_dim))
+        return self.attend(x, *self.keys(context), kv_lens)
+
+    def keys(self, context) -> tuple[torch.Tensor, torch.Tensor]:
+        """Normalised keys and values [B, M, H, D] of the text ``context`` [B, M, d]."""
+        b, m, _ = context.shape
         k, v = self.wkv(context).view(b, m, self.heads, 2, self.head_dim).unbind(3)
-        return self.wo(attention(q, self.k_norm(k), v, kv_lens=kv_lens).flatten(2))
+        return self.k_norm(k), v
+
+    def attend(self, x, k, v, kv_lens=None) -> torch.Tensor:
+        b, n, _ = x.shape
+        q = self.q_norm(self.wq(x).view(b, n, self.heads, self.head_dim))
+        return self.wo(attention(q, k, v, kv_lens=kv_lens).flatten(2))
 
 
 class GELUProj(nn.Module):
@@ -257,7 +268,13 @@ class FeedForward(nn.Module):
 
 
 class DiTBlock(nn.Module):
-    """x += gate*SelfAttn(mod(norm1 x)); x += CrossAttn(x, text); x += gate*FFN(mod(norm2 x))."""
+    """x += gate*SelfAttn(mod(norm1 x)); x += CrossAttn(x, text); x += gate*FFN(mod(norm2 x)).
+
+    ``token_chunk`` > 0 (inference, sequences longer than it): the same block with only q, k, v and the
+    self-attention output held for the whole sequence; norms, projections, RoPE, cross-attention and the FFN run
+    ``token_chunk`` tokens at a time (:meth:`forward_chunked`)."""
+
+    token_chunk = 0
 
     def __init__(self, cfg: DiTConfig):
         super().__init__()
@@ -270,14 +287,58 @@ class DiTBlock(nn.Module):
         self.scale_shift_table = nn.Parameter(torch.randn(6, d) / d**0.5)
 
     def forward(self, x, context, mod, rope, kv_lens=None, sp_group=None, self_lens=None) -> torch.Tensor:
-        shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = (
-            self.scale_shift_table[None] + mod.view(mod.shape[0], 6, -1)
-        ).chunk(6, dim=1)
+        if 0 < self.token_chunk < x.shape[1] and not torch.is_grad_enabled():
+            return self.forward_chunked(x, context, mod, rope, kv_lens, sp_group, self_lens)
+        shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = self._modulation(mod)
         x = x + gate_msa * self.attn1(
             modulate(self.norm1(x), shift_msa, scale_msa), rope, sp_group, self_lens
         )
         x = x + self.attn2(x, context, kv_lens)
         return x + gate_mlp * self.ff(modulate(self.norm2(x), shift_mlp, scale_mlp))
+
+    def _modulation(self, mod: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        return (self.scale_shift_table[None] + mod.view(mod.shape[0], 6, -1)).chunk(6, dim=1)
+
+    def forward_chunked(self, x, context, mod, rope, kv_lens=None, sp_group=None, self_lens=None) -> torch.Tensor:
+        """:meth:`forward` in token chunks (inference). Whole-sequence tensors: the input, q, k, v, the attention
+        output and the result (at most five of B·N·d at once, against ~11 for the plain forward: the qkv
+        projection, the rotated copies and the FFN's 4x-wide hidden state are only ever chunk-sized)."""
+        shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = self._modulation(mod)
+        a1, c = self.attn1, self.token_chunk
+        pre, post_attn, post_ffn = self._chunk_fns or (self._pre_chunk, self._post_attn_chunk, self._ffn_chunk)
+        (b, n, _), (cos, sin) = x.shape, rope
+        spans = [(s, min(s + c, n)) for s in range(0, n, c)]
+        q, k, v = (x.new_empty(b, n, a1.heads, a1.head_dim) for _ in range(3))
+        for s, e in spans:
+            q[:, s:e], k[:, s:e], v[:, s:e] = pre(x[:, s:e], shift_msa, scale_msa, cos[s:e], sin[s:e])
+        o = attention(q, k, v, kv_lens=self_lens, sp_group=sp_group)
+        del q, k, v
+        k2, v2 = self.attn2.keys(context)
+        out = torch.empty_like(x)
+        for s, e in spans:
+            y = post_attn(x[:, s:e], o[:, s:e], gate_msa)
+            y = y + self.attn2.attend(y, k2, v2, kv_lens)
+            out[:, s:e] = post_ffn(y, shift_mlp, scale_mlp, gate_mlp)
+        return out
+
+    _chunk_fns: tuple | None = None
+
+    def compile_chunks(self, **options) -> None:
+        """``torch.compile`` the per-chunk pieces of :meth:`forward_chunked` (norms, modulation, RoPE, gates and
+        the FFN fused), leaving the whole-sequence buffers, both attention calls and the cross-attention (whose
+        text lengths vary per prompt) eager: the chunked activation bound holds (compiling the whole chunked
+        block lets the compiler materialise copies of the buffers it writes) and no prompt recompiles."""
+        self._chunk_fns = tuple(torch.compile(fn, **options)
+                                for fn in (self._pre_chunk, self._post_attn_chunk, self._ffn_chunk))
+
+    def _pre_chunk(self, x, shift, scale, cos, sin):
+        return self.attn1.project(modulate(self.norm1(x), shift, scale), (cos, sin))
+
+    def _post_attn_chunk(self, x, o, gate):
+        return x + gate * self.attn1.wo(o.flatten(2))
+
+    def _ffn_chunk(self, y, shift, scale, gate):
+        return y + gate * self.ff(modulate(self.norm2(y), shift, scale))
 
 
 def _row_runner(context, mod, rope, kv_lens, sp, self_lens):
@@ -337,6 +398,14 @@ class StepVideoDiT(nn.Module):
     @classmethod
     def from_preset(cls, name: str, **overrides) -> StepVideoDiT:
         return cls(dit_config(name, **overrides))
+
+    def set_token_chunk(self, tokens: int) -> None:
+        """Run every block's inference forward in chunks of ``tokens`` tokens (0: off); see :class:`DiTBlock`.
+        Same maths, a bounded activation peak for long videos."""
+        if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens < 0:
+            raise ValueError(f"token_chunk must be an integer >= 0 (0: off); got {tokens!r}")
+        for block in self.transformer_blocks:
+            block.token_chunk = tokens
 
     def set_sequence_parallel(self, group) -> None:
         """Split video tokens over ``group`` (a torch.distributed process group of any size; None disables)."""

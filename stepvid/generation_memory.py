@@ -14,7 +14,9 @@ numbers, instead of an out-of-memory crash minutes or hours in. The estimate
   rotated q and k, the attention output and its re-layout (≈ 10 widths in self-attention), or in the
   feed-forward the residual, its input and the 4·D hidden layer twice (GELU input and output, ≈ 10).
   Measured (``benchmarks/generation_memory.py``): 11.0-11.3 for the released width (48 x 128) in bf16 on an
-  H200 at 3.5k-44k tokens, 5-9 for small widths in fp32 on the CPU; the factor is 12. Attention itself
+  H200 at 3.5k-44k tokens, 5-9 for small widths in fp32 on the CPU; the factor is 12. Longer videos
+  (> ``TOKEN_CHUNK`` tokens) run each block in token chunks (the pipeline's default): ``(5 · N + 12 · chunk) ·
+  R · D`` (measured 6.2 · R · N · D eager, 5.1 compiled, at 75,888 tokens). Attention itself
   adds only ``O(N)`` with the SDPA flash / memory-efficient kernels PyTorch picks on CUDA and CPU; when the
   math kernel is forced (``STEPVID_ATTN_BACKEND=math``) the ``R · heads · N²`` fp32 scores (twice: logits
   and softmax) are added.
@@ -64,6 +66,11 @@ __all__ = [
 ]
 
 DIT_ACTIVATION_FACTOR = 12
+# Token-chunked blocks (``DiTBlock.token_chunk``, the pipeline's default above TOKEN_CHUNK tokens): the input, q,
+# k, v, the attention output and the result span the sequence; the rest is a plain block over one chunk.
+# Measured at 75,888 tokens (released width, bf16, H200): 6.2 x R·N·D eager, 5.1 compiled; this bound gives 7.6.
+DIT_CHUNKED_FACTOR = 5
+TOKEN_CHUNK = 16384
 VAE_ACTIVATION_FACTOR = 7
 GiB = 1024**3
 
@@ -158,7 +165,10 @@ def estimate_generation_memory(
     p, r = dit.patch_size, vae.spatial_ratio
     all_tokens = f_lat * (height // r // p) * (width // r // p)
     tokens = -(-all_tokens // sp)  # this rank's slice
-    dit_act = DIT_ACTIVATION_FACTOR * rows * tokens * dit.hidden_size * b
+    if tokens > TOKEN_CHUNK:
+        dit_act = (DIT_CHUNKED_FACTOR * tokens + DIT_ACTIVATION_FACTOR * TOKEN_CHUNK) * rows * dit.hidden_size * b
+    else:
+        dit_act = DIT_ACTIVATION_FACTOR * rows * tokens * dit.hidden_size * b
     if step_cache:
         dit_act += 2 * (2 if guided else 1) * tokens * dit.hidden_size * b
     if os.environ.get("STEPVID_ATTN_BACKEND", "auto") == "math":  # this rank's heads over all tokens

@@ -85,7 +85,6 @@ COMPONENTS_OFFLOADED = ("model", "blocks")
 # ------------------------------------------------------------------------------------------------ checks
 
 
-TOKEN_CHUNK = 16384  # DiT tokens per block chunk for longer videos (stepvid.models.dit.DiTBlock.token_chunk)
 MAX_STEPS = 10_000  # far past where more Euler steps change a flow sample; a typo guard, not a quality limit
 
 
@@ -315,6 +314,8 @@ class TextToVideoPipeline:
         if hasattr(transformer, "set_token_chunk") and blocks and not blocks[0].token_chunk:
             # Long videos run each block in token chunks (same maths; at 544x992x204 the activation peak
             # falls from ~11 to ~5 x B·N·d); short ones (<= the chunk) are untouched.
+            from stepvid.generation_memory import TOKEN_CHUNK
+
             transformer.set_token_chunk(TOKEN_CHUNK)
         self.set_compile(self.device.type == "cuda")
         if hasattr(vae, "set_channels_last"):  # oneDNN's fast conv layout on the CPU (~13 % faster, same maths);

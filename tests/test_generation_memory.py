@@ -39,6 +39,17 @@ def test_parts_match_the_closed_form(plan):
     assert tiled.vae_activations == 7 * (20 * 16 * 16 * 16) * 4  # the tile's pixels, not the frame's
 
 
+def test_token_chunked_videos_count_five_widths_plus_one_plain_chunk(plan, monkeypatch):
+    """Above TOKEN_CHUNK tokens the blocks run in chunks (the pipeline sets it): 5 x R·N·D + 12 x R·chunk·D."""
+    from stepvid.pipeline import TextToVideoPipeline
+
+    monkeypatch.setattr(gm, "TOKEN_CHUNK", 7)  # 18 tokens > 7
+    est = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32)
+    assert est.dit_activations == (5 * 18 + 12 * 7) * 2 * 256 * 4 < 12 * 2 * 18 * 256 * 4
+    pipe = TextToVideoPipeline.from_plan(plan, device="cpu", dtype=torch.float32)
+    assert {b.token_chunk for b in pipe.transformer.transformer_blocks} == {7}
+
+
 def test_step_cache_adds_the_residuals_it_keeps(plan):
     """The estimate's step-cache term equals the bytes the cache really holds after a guided run."""
     from stepvid.pipeline import TextToVideoPipeline

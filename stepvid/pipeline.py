@@ -317,7 +317,7 @@ class TextToVideoPipeline:
             from stepvid.generation_memory import TOKEN_CHUNK
 
             transformer.set_token_chunk(TOKEN_CHUNK)
-        self.set_compile(self.device.type == "cuda")
+        self.set_compile(self.device.type == "cuda" and offload != "blocks")  # streamed blocks: left eager
         if hasattr(vae, "set_channels_last"):  # oneDNN's fast conv layout on the CPU (~13 % faster, same maths);
             vae.set_channels_last(self.device.type == "cpu")  # the default layout where it runs elsewhere
         # Optional LLM stage before the model's rewriter (stepvid.llm_rewrite.LLMRewriter); off by default.

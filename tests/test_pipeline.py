@@ -166,6 +166,22 @@ def test_crop_is_opt_in(pipe):
         pipe("a cat", crop_540x960=True, progress=False, **SMALL)
 
 
+def test_long_videos_run_in_token_chunks_and_compile_is_a_switch(tiny_dir, pipe, reference_image):
+    """Every pipeline sets the DiT's token chunk (16,384: the tiny videos here stay plain); chunk compilation
+    is off on the CPU by default, and set_compile toggles it on every block (compiled lazily, not run here).
+    A chunk below the video's token count gives the same frames."""
+    blocks = pipe.transformer.transformer_blocks
+    assert {b.token_chunk for b in blocks} == {16384} and {b._chunk_fns for b in blocks} == {None}
+    pipe.set_compile(True)
+    assert all(len(b._chunk_fns) == 3 for b in blocks)
+    pipe.set_compile(False)
+    assert {b._chunk_fns for b in blocks} == {None}
+    chunked = TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32")
+    chunked.transformer.set_token_chunk(3)  # 4 tokens: chunks of 3 and 1
+    frames = chunked("a cat runs across the green grass", seed=7, progress=False, **IMG)
+    assert np.abs(frames.astype(int) - reference_image.astype(int)).max() <= 1  # fp32 rounding -> uint8
+
+
 def test_offload_model_gives_same_video(tiny_dir, reference_image):
     off = TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32", offload="model")
     assert off.offload == "model"

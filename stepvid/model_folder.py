@@ -74,6 +74,7 @@ class GenerationDefaults:
     negative_prompt: str = NEGATIVE_PROMPT
     prompt_rewrite: str = "none"  # a stepvid.prompt_rewrite.REWRITERS name
     motion_score: float = 5.0  # image-to-video DiTs with a motion-score input (official TI2V default 5)
+    solver: str = "euler"  # stepvid.diffusion.sampler.SOLVERS: "euler" (official) or "ab2" (2nd-order multistep)
 
     @classmethod
     def from_dict(
@@ -102,6 +103,11 @@ class GenerationDefaults:
                     else ("an integer >= 1" if isinstance(default, int) else "a number > 0")
                 )
                 raise ValueError(f"{source}: {key} must be {want}; got {value!r}")
+        if "solver" in d:
+            from stepvid.diffusion.sampler import SOLVERS
+
+            if d["solver"] not in SOLVERS:
+                raise ValueError(f"{source}: solver must be one of {', '.join(SOLVERS)}; got {d['solver']!r}")
         if "prompt_rewrite" in d:
             from stepvid.prompt_rewrite import check_rewriter
 

@@ -612,6 +612,7 @@ class TextToVideoPipeline:
                 official_numerics=official_numerics,
                 callback=callback,
                 progress=progress,
+                solver=self.defaults.solver,
             )
         if cache is not None:
             log.info(cache.summary())

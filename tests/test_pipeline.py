@@ -182,6 +182,19 @@ def test_long_videos_run_in_token_chunks_and_compile_is_a_switch(tiny_dir, pipe,
     assert np.abs(frames.astype(int) - reference_image.astype(int)).max() <= 1  # fp32 rounding -> uint8
 
 
+def test_solver_default_reaches_the_sampler(tiny_dir):
+    """The model default ``solver`` (CLI --solver) is what the pipeline samples with: ab2's first step is Euler's,
+    its later steps differ."""
+    from dataclasses import replace
+
+    p = TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32")
+    kw = {"num_frames": 1, "height": 32, "width": 32, "cfg": 3.0}
+    euler = [p.sample_latents(["a cat"], [7], steps=n, **kw) for n in (1, 3)]
+    p.defaults = replace(p.defaults, solver="ab2")
+    ab2 = [p.sample_latents(["a cat"], [7], steps=n, **kw) for n in (1, 3)]
+    assert torch.equal(ab2[0], euler[0]) and not torch.allclose(ab2[1], euler[1])
+
+
 def test_offload_model_gives_same_video(tiny_dir, reference_image):
     off = TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32", offload="model")
     assert off.offload == "model"

@@ -358,12 +358,9 @@ def _set_mode(
     """The blocks to run in ``mode`` (compiled for the fast modes), with the model's capture_safe flag and the
     blocks' token chunk (the chunked modes) set."""
     model.capture_safe = mode.startswith("fast")
-    for b in blocks:
+    for b in blocks:  # fast-chunked: the per-chunk pieces compiled, the chunk loop and its buffers eager
         b.token_chunk = token_chunk if mode.endswith("chunked") else 0
-        b._chunk_fns = None
-    if mode == "fast-chunked":  # the per-chunk functions compiled, the chunk loop and its buffers eager
-        for b in blocks:
-            b.compile_chunks()
+        b.compile_chunks(mode == "fast-chunked")
     if mode != "fast":
         return blocks
     return [torch.compile(b) for b in blocks]

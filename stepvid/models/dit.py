@@ -323,13 +323,14 @@ class DiTBlock(nn.Module):
 
     _chunk_fns: tuple | None = None
 
-    def compile_chunks(self, **options) -> None:
+    def compile_chunks(self, enable: bool = True, **options) -> None:
         """``torch.compile`` the per-chunk pieces of :meth:`forward_chunked` (norms, modulation, RoPE, gates and
         the FFN fused), leaving the whole-sequence buffers, both attention calls and the cross-attention (whose
         text lengths vary per prompt) eager: the chunked activation bound holds (compiling the whole chunked
-        block lets the compiler materialise copies of the buffers it writes) and no prompt recompiles."""
-        self._chunk_fns = tuple(torch.compile(fn, **options)
-                                for fn in (self._pre_chunk, self._post_attn_chunk, self._ffn_chunk))
+        block lets the compiler materialise copies of the buffers it writes) and no prompt recompiles.
+        ``enable=False``: back to the eager pieces."""
+        fns = (self._pre_chunk, self._post_attn_chunk, self._ffn_chunk)
+        self._chunk_fns = tuple(torch.compile(fn, **options) for fn in fns) if enable else None
 
     def _pre_chunk(self, x, shift, scale, cos, sin):
         return self.attn1.project(modulate(self.norm1(x), shift, scale), (cos, sin))

@@ -30,6 +30,7 @@ from pathlib import Path
 import torch
 
 from stepvid.bench import _set_mode, build_random_dit, latent_grid
+from stepvid.generation_memory import TOKEN_CHUNK
 from stepvid.models import attention as attn
 from stepvid.models.dit import dit_config
 from stepvid.models.rope import rope_cos_sin, rope_positions
@@ -87,7 +88,7 @@ def main() -> None:
     ap.add_argument("--heads", type=int, default=48, help="attention heads of 128 (48: the released width)")
     ap.add_argument("--text-len", type=int, default=397, help="text tokens (77 CLIP + Step-LLM)")
     ap.add_argument("--mode", default=",".join(MODES), help=f"stepvid modes, comma list of {', '.join(MODES)}")
-    ap.add_argument("--token-chunk", type=int, default=16384)
+    ap.add_argument("--token-chunk", type=int, default=TOKEN_CHUNK)
     ap.add_argument("--official-cudnn", action="store_true", help="also the official block with cuDNN SDPA first")
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=3)

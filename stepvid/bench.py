@@ -42,6 +42,7 @@ from typing import Any
 import torch
 from tqdm import tqdm
 
+from stepvid.generation_memory import TOKEN_CHUNK
 from stepvid.models import attention as attn
 from stepvid.models.dit import DiTConfig, StepVideoDiT, dit_config, estimate_flops
 from stepvid.models.vae import VAE_PRESETS
@@ -97,7 +98,7 @@ class BenchSettings:
     dtype: str = "auto"  # bf16 on CUDA, fp32 on CPU
     attention: tuple[str, ...] = ("auto",)
     modes: tuple[str, ...] = ("exact",)
-    token_chunk: int = 16384  # tokens per chunk of the chunked modes
+    token_chunk: int = TOKEN_CHUNK  # tokens per chunk of the chunked modes (the pipeline's own)
     warmup: int = 1
     repeats: int = 3
     matmul_rate: float | None = None  # TFLOP/s given instead of measured
@@ -353,7 +354,7 @@ class _Clocked(torch.nn.Module):
 
 
 def _set_mode(
-    model: StepVideoDiT, blocks: list[torch.nn.Module], mode: str, token_chunk: int = 16384
+    model: StepVideoDiT, blocks: list[torch.nn.Module], mode: str, token_chunk: int = TOKEN_CHUNK
 ) -> list[torch.nn.Module]:
     """The blocks to run in ``mode`` (compiled for the fast modes), with the model's capture_safe flag and the
     blocks' token chunk (the chunked modes) set."""
@@ -387,7 +388,7 @@ def bench_dit(
     repeats: int = 3,
     text_valid: Sequence[int] | None = None,
     progress: bool = False,
-    token_chunk: int = 16384,
+    token_chunk: int = TOKEN_CHUNK,
 ) -> dict[str, Any]:
     """Time one DiT forward of ``preset`` cut to ``layers`` blocks at ``video`` = (frames, height, width)
     pixels, per attention backend and mode (see the module docstring); returns the JSON-able section.
@@ -581,7 +582,7 @@ def bench_e2e(
     seed: int = 1234,
     modes: Sequence[str] = ("exact",),
     progress: bool = False,
-    token_chunk: int = 16384,
+    token_chunk: int = TOKEN_CHUNK,
 ) -> dict[str, Any]:
     """One video per mode from the model folder, as ``stepvid generate`` makes it (the model's defaults for
     anything unset, its prompt rewriter, CFG): seconds to load, then text / denoise / decode / total seconds
@@ -791,7 +792,8 @@ def settings_from_args(args: argparse.Namespace) -> BenchSettings:
     return BenchSettings(
         preset=args.preset, layers=args.layers, frames=args.frames, height=args.height, width=args.width,
         batch=args.batch, text_len=args.text_len, device=args.device, dtype=args.dtype,
-        attention=_split(args.attention), modes=_split(args.mode), token_chunk=args.token_chunk,
+        attention=_split(args.attention), modes=_split(args.mode),
+        token_chunk=TOKEN_CHUNK if args.token_chunk is None else args.token_chunk,
         warmup=args.warmup, repeats=args.repeats,
         matmul_rate=args.matmul_rate, matmul_size=args.matmul_size, dit=not args.no_dit, vae=args.vae,
         vae_preset=args.vae_preset, model=args.model, e2e=args.e2e, steps=args.steps,

@@ -188,7 +188,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="auto",
         choices=["auto", "on", "off"],
         help="torch.compile the DiT blocks' per-chunk pieces of long videos (fused elementwise ops, same maths; "
-        "~1 min compile, cached on disk); auto: on CUDA (default: auto)",
+        "compiled on the first long forward, cached on disk); auto: on CUDA (default: auto)",
     )
     g.add_argument(
         "--step-cache",
@@ -647,8 +647,8 @@ def _register_bench(subparsers: argparse._SubParsersAction) -> None:
                    help="comma list: exact (eager, the plain forward; e2e: the pipeline's own settings), chunked "
                    "(exact maths in token chunks: bounded activations), fast (capture-safe DiT, compiled blocks), "
                    "fast-chunked (default: exact)")
-    b.add_argument("--token-chunk", type=int, default=16384, metavar="N",
-                   help="tokens per chunk of the chunked modes (default: 16384)")
+    b.add_argument("--token-chunk", type=int, default=None, metavar="N",
+                   help="tokens per chunk of the chunked modes (default: the pipeline's, 16384)")
     b.add_argument("--warmup", type=int, default=1, help="untimed forwards before timing (default: 1)")
     b.add_argument("--repeats", type=int, default=3, help="timed forwards; the median is reported (default: 3)")
     b.add_argument("--matmul-rate", type=float, default=None, metavar="TFLOPS",

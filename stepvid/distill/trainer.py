@@ -102,8 +102,8 @@ class DistillTrainer(DPOTrainer):
         with torch.no_grad():
             for i in range(m):
                 t, s = tau[k + i].to(dev), scale[k + i].to(dev)
-                v = teacher(torch.cat([x, x]), torch.cat([t, t]), emb.llm, emb.clip, emb.cross_attention_mask())
-                cond, uncond = v.float()[:b], v.float()[b:]
+                v = teacher(torch.cat([x, x]), torch.cat([t, t]), emb.llm, emb.clip, emb.cross_attention_mask()).float()
+                cond, uncond = v[:b], v[b:]
                 x = x + _bcast(tau[k + i + 1].to(dev) - t, x) * (uncond + _bcast(s, uncond) * (cond - uncond))
         t_a, t_b = tau[k].to(dev), tau[k + m].to(dev)
         return x_a, t_a, (x - x_a) / _bcast(t_b - t_a, x_a)

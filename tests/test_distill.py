@@ -215,3 +215,37 @@ def test_slim_decoder_learns_the_teachers_decode_resumes_exactly_and_keeps_the_e
     assert (tmp_path / "b.safetensors").read_bytes() == (tmp_path / "a.safetensors").read_bytes()
     with pytest.raises(ValueError, match="only decoder_\\* fields"):
         distill_decoder(cfg("c", decoder={"z_channels": 8}), progress=False)
+
+
+def test_progressive_student_start_is_the_students_own_sampling_path(model, pipe, cache, tmp_path):  # noqa: F811
+    """``start="student"``: the teacher's steps start where the student's own first k unguided Euler steps land —
+    with k = S for every row that is the exported student's S-step CFG-1 sample, rows with k = 0 stay at their
+    noise, and a row's state does not depend on the other rows' k."""
+    from stepvid.distill.config import DistillConfig
+    from stepvid.distill.trainer import DistillTrainer
+    from stepvid.pipeline import TextToVideoPipeline
+
+    cfg = DistillConfig(teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / "run"),
+                        out=str(tmp_path / "pd"), steps=4, batch_size=6, lr=1e-4, warmup=0, device="cpu",
+                        turbo_steps=3, teacher_substeps=2, log_every=2, objective="progressive", start="student")
+    trainer = DistillTrainer(cfg)
+    trainer.fit()
+    student = TextToVideoPipeline.from_pretrained(tmp_path / "pd", device="cpu")
+    x1, z, rows, gens = trainer._samples(0)
+    texts = [r["text"] for r in rows]
+    tau, _ = trainer._teacher_grid()
+    emb = trainer._text_states(texts + [trainer._negative] * len(texts))
+    full = trainer._rollout(z, torch.full((len(texts),), 3), tau[::2], emb)
+    ref = student.sample_latents(texts, [r["seed"] for r in rows], steps=3, cfg=1.0)
+    torch.testing.assert_close(full, ref.float(), rtol=0, atol=1e-5)
+    k = torch.tensor([0, 3, 1, 0, 2, 3])
+    mixed = trainer._rollout(z, k, tau[::2], emb)
+    torch.testing.assert_close(mixed[k == 0], z[k == 0], rtol=0, atol=0)
+    torch.testing.assert_close(mixed[k == 3], full[k == 3], rtol=0, atol=1e-5)
+    one = trainer._rollout(z, torch.ones(len(texts), dtype=torch.long), tau[::2], emb)
+    torch.testing.assert_close(mixed[k == 1], one[k == 1], rtol=0, atol=1e-5)
+    x_a, t_a, _ = trainer._progressive(x1, z, texts, gens)  # the training starts: rollouts to each row's step
+    k_a = torch.stack([(tau[::2] - t).abs().argmin() for t in t_a.cpu()])
+    torch.testing.assert_close(x_a, trainer._rollout(z, k_a, tau[::2], emb), rtol=0, atol=1e-6)
+    with pytest.raises(ValueError, match="start must be line or student"):
+        DistillConfig(teacher="m", cache=["c"], run_dir="r", start="teacher").check()

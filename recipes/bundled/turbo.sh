@@ -10,7 +10,8 @@
 # and teacher-slim (the teacher with the slim VAE), for recipes/bundled/turbo_score.sh in the same call; with
 # TAR=1 also OUT/student-NAME.tar. INIT (env): the teacher. OBJECTIVE (env): reflow (default) or progressive
 # (stepvid/distill/trainer.py) for plain LR specs. MAXMIN (env): wall-time budget in minutes of every trainer
-# (students and decoder train at once on the one GPU). COMPILE=0 (env): eager students (CPU smoke runs).
+# (students and decoder train at once on the one GPU). COMPILE=0 (env): eager students (CPU smoke runs). START (env):
+# where progressive students' teacher steps start, line (default) or student (on-policy; stepvid/distill/trainer.py).
 set -euo pipefail
 OUT=$1; N=$2; PER=$3; STEPS=$4; BATCH=$5; DSTEPS=$6; DEC=$7; shift 7
 . recipes/bundled/common.sh
@@ -29,7 +30,7 @@ for spec in "$@"; do
   names+=("$name")
   python -m stepvid.cli train distill --teacher "$INIT" --cache "$W/cache" --run-dir "$W/run-$name" \
     --out "$W/student-$name" --steps "$STEPS" --batch-size "$BATCH" --lr "$LR" --warmup 100 --log-every 100 \
-    --checkpoint-every 100000 --objective "$obj" --teacher-substeps "$M" ${MAXMIN:+--max-minutes "$MAXMIN"} \
+    --checkpoint-every 100000 --objective "$obj" --teacher-substeps "$M" ${START:+--start "$START"} ${MAXMIN:+--max-minutes "$MAXMIN"} \
     $( [ "${COMPILE:-1}" = 1 ] && echo --compile ) --device "$DEV" > "$OUT/distill-$name.log" 2>&1 &
 done
 wait

@@ -169,6 +169,9 @@ def add_train_distill(tsub: Any) -> None:
     p.add_argument("--objective", choices=["reflow", "progressive"], default=d.objective,
                    help="reflow: straight paths to the cached samples (report); progressive: one student step = "
                         "--teacher-substeps guided teacher steps of a finer grid (default: %(default)s)")
+    p.add_argument("--start", choices=["line", "student"], default=d.start,
+                   help="progressive: the teacher's steps start on the cached noise-to-video line, or where the "
+                        "student's own first steps from the noise land (on-policy) (default: %(default)s)")
     p.add_argument("--timestep", default=json.dumps(d.timestep), help="tau density (default: %(default)s)")
     p.add_argument("--no-cfg-distill", dest="cfg_distill", action="store_false",
                    help="keep CFG in the student (text dropout) instead of distilling it")

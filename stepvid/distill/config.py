@@ -10,7 +10,7 @@ from stepvid.dpo.config import _lora_targets
 __all__ = ["DistillConfig"]
 
 _RESUME_KEYS = ("teacher", "cache", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets", "timestep",
-                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed", "objective", "turbo_steps", "teacher_substeps")
+                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed", "objective", "turbo_steps", "teacher_substeps", "start")
 
 
 @dataclass
@@ -30,6 +30,7 @@ class DistillConfig:
     max_weight: float = 100.0                   # cap of the 1/t^2 weight (its mean over the batch normalises it)
     objective: str = "reflow"                   # "reflow": straight paths (report §5); "progressive": see trainer
     teacher_substeps: int = 2                   # progressive: guided teacher Euler steps per student step
+    start: str = "line"                         # progressive: "line" (cached noise-to-video line) or "student"
     cfg_distill: bool = True                    # the student reads the teacher's guided samples without CFG
     text_dropout: float = 0.1                   # cfg_distill false: empty-prompt rows, so the student keeps CFG
     turbo_steps: int = 8                        # the exported model's default sampler settings
@@ -58,6 +59,8 @@ class DistillConfig:
             raise ValueError(f"distill: lr and max_weight must be > 0; got {self.lr}, {self.max_weight}")
         if self.objective not in ("reflow", "progressive"):
             raise ValueError(f"distill: objective must be reflow or progressive; got {self.objective!r}")
+        if self.start not in ("line", "student"):
+            raise ValueError(f"distill: start must be line or student; got {self.start!r}")
         if self.objective == "progressive" and not self.cfg_distill:
             raise ValueError("distill: the progressive objective distils the teacher's guided steps (cfg_distill)")
         if self.weighting not in ("inv_t2", "none"):

@@ -13,7 +13,10 @@ student reads only the prompt: it is sampled with CFG 1, one DiT forward per ste
 copy of the starting DiT) takes m = ``teacher_substeps`` guided Euler steps of its mS-step grid (S = ``turbo_steps``,
 the teacher's shift and decaying CFG) from a point on a cached sample's noise-to-video line, and the student's one
 step of the S-step grid must land where those m did: target velocity (x_b − x_a) / (tau_b − tau_a), student step
-drawn uniformly. It learns the teacher's curved paths instead of assuming straight ones. m = 2 is the paper's
+drawn uniformly. It learns the teacher's curved paths instead of assuming straight ones. With ``start="student"``
+the teacher's steps start where the student's own first k unguided steps from the noise land (on-policy, as in
+DAgger): on the line the student fits the teacher's steps to 3e-4 yet samples no better, because its few-step
+path leaves the line. m = 2 is the paper's
 halving (repeat with the student as the next teacher: 16 → 8 → 4); a larger m distils many teacher steps in one
 round (TRACT, Berthelot et al. 2023, without its bootstrapping): m = 6 at S = 8 is the teacher's 48-step path.
 
@@ -96,8 +99,11 @@ class DistillTrainer(DPOTrainer):
         tau, scale = self._teacher_grid()
         k = torch.cat([torch.randint(self.cfg.turbo_steps, (1,), generator=g) for g in gens]) * m
         dev, b = self.device, len(texts)
-        x_a = x = interpolate(z, x1, tau[k].to(dev))
         emb = self._text_states(texts + [self._negative] * b)
+        if self.cfg.start == "student":
+            x_a = x = self._rollout(z, k // m, tau[::m], emb)
+        else:
+            x_a = x = interpolate(z, x1, tau[k].to(dev))
         teacher = self._teacher()
         with torch.no_grad():
             for i in range(m):
@@ -107,6 +113,22 @@ class DistillTrainer(DPOTrainer):
                 x = x + _bcast(tau[k + i + 1].to(dev) - t, x) * (uncond + _bcast(s, uncond) * (cond - uncond))
         t_a, t_b = tau[k].to(dev), tau[k + m].to(dev)
         return x_a, t_a, (x - x_a) / _bcast(t_b - t_a, x_a)
+
+    def _rollout(self, z: torch.Tensor, k: torch.Tensor, grid: torch.Tensor, emb) -> torch.Tensor:
+        """Row i after the student's own first k[i] unguided Euler steps of its grid from the noise z — the
+        points it meets when it samples (on-policy starts). The whole batch runs every step (one graph shape
+        under compile); rows past their k keep their state."""
+        from stepvid.diffusion.flow import _bcast
+
+        dev, b, x = self.device, z.shape[0], z
+        k = k.to(dev)
+        with torch.no_grad():
+            for j in range(int(k.max())):
+                t = grid[j].to(dev).expand(b)
+                v = self._call(self.policy_fwd)(x, t, emb.llm[:b], emb.clip[:b], emb.cross_attention_mask()[:b])
+                step = _bcast((k > j).to(x.dtype) * (grid[j + 1] - grid[j]).to(dev), x)
+                x = x + step * v.float()
+        return x
 
     def _samples(self, step: int) -> tuple[torch.Tensor, torch.Tensor, list[dict], list[torch.Generator]]:
         """This step's cache draws: the teacher's latents and their own initial noise (redrawn from the seed) on

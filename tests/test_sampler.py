@@ -175,10 +175,9 @@ def test_solver_is_a_model_default_and_bad_values_are_refused():
     with pytest.raises(ValueError, match="stepvid.json: solver must be one of euler, ab2; got 'heun'"):
         GenerationDefaults.from_dict({"solver": "heun"}, source="stepvid.json")
     from stepvid.cli import build_parser
-    from stepvid.diffusion import (
-        sampler,  # the CLI lists the choices without importing torch: keep them in step
-    )
+    from stepvid.diffusion import sampler
 
+    # The CLI lists the choices without importing torch: keep them in step with the sampler's.
     generate = next(a for a in build_parser()._subparsers._group_actions[0].choices["generate"]._actions
                     if "--solver" in a.option_strings)
     assert tuple(generate.choices) == sampler.SOLVERS

@@ -8,6 +8,9 @@ CPU (the bundled-size preset at 192x192x34, fp32):
 CPU, the bundled VAE, default layout vs channels-last-3d convs (``cl``, what the CPU pipeline uses):
     python benchmarks/vae_decode.py --device cpu --model stepvid/bundled --height 192 --width 192 --dtype fp32 \
         --tiles none,cl,none,cl --repeats 1
+CPU, the bundled VAE, sub-pixel upsampling convs (the default) vs interpolate + conv (``nosub``), channels-last:
+    python benchmarks/vae_decode.py --device cpu --model stepvid/bundled --height 192 --width 192 --dtype fp32 \
+        --tiles cl,cl+nosub,cl,cl+nosub --repeats 1
 
 Prints one row per setting: seconds per decode, frames/s, and peak device memory (CUDA only; on CPU the
 process's peak RSS growth is shown instead).
@@ -41,8 +44,10 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=34, help="pixel frames (multiple of 17)")
     ap.add_argument("--tiles", default="none,s1,256:64,384:128,256:64+s1",
                     help="comma list of settings: 'none', TILE:OVERLAP (spatial tiles, pixels), sN (time_slice=N, "
-                         "exact causal slicing of the upsampling levels), cl (channels-last-3d convs), or "
-                         "combinations joined by + (TILE:OVERLAP+sN)")
+                         "exact causal slicing of the upsampling levels), cl (channels-last-3d convs), nosub (the "
+                         "decoder's upsampling convs on the interpolated tensor instead of sub-pixel), bm "
+                         "(torch.backends.cudnn.benchmark: cuDNN times its conv algorithms), or "
+                         "combinations joined by + (TILE:OVERLAP+sN+cl)")
     ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
 
@@ -65,9 +70,11 @@ def main() -> None:
     rows = []
     for setting in args.tiles.split(","):
         kw = {}
-        vae.set_channels_last("cl" in setting.split("+"))
-        for part in setting.split("+"):
-            if part == "cl":
+        parts = setting.split("+")
+        vae.set_channels_last("cl" in parts).set_subpixel_upsample("nosub" not in parts)
+        torch.backends.cudnn.benchmark = "bm" in parts
+        for part in parts:
+            if part in ("cl", "nosub", "bm"):
                 continue
             if part.startswith("s"):
                 kw["time_slice"] = int(part[1:])

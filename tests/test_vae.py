@@ -20,6 +20,8 @@ from stepvid.models import vae_layers
 from stepvid.models.vae import VAEConfig, VideoVAE, _tiled, blend_seams, to_uint8
 from stepvid.models.vae_layers import (
     FrameGroupNorm,
+    Upsample2d,
+    Upsample3d,
     channel_average,
     channel_duplicate,
     pixel_shuffle_3d,
@@ -194,6 +196,63 @@ def test_per_frame_groupnorm_matches_fp64_and_differs_from_3d():
     assert (out - plain_3d).abs().max() > 0.5
 
 
+def _upsample_layers() -> list[torch.nn.Module]:
+    """Upsample3d and Upsample2d in float64 with every parameter random (norm affines too)."""
+    torch.manual_seed(14)
+    layers = [Upsample3d(6, 3, 1e-5).double(), Upsample2d(6).double()]
+    with torch.no_grad():
+        for p in (p for m in layers for p in m.parameters()):
+            p.normal_()
+    return layers
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_subpixel_upsample_is_interpolate_then_conv(channels_last):
+    """The sub-pixel path (phase kernels on the low-resolution input) equals nearest x2 + conv: outputs and
+    the gradients w.r.t. input and weights, odd sizes, batch 2, either conv layout; bf16 runs too."""
+    x = torch.randn(2, 6, 3, 5, 7, generator=gen(15), dtype=torch.float64)
+    if channels_last:  # Upsample2d follows its input's layout
+        x = x.contiguous(memory_format=torch.channels_last_3d)
+    for layer in _upsample_layers():
+        if isinstance(layer, Upsample3d):
+            layer.conv3d.conv1.set_channels_last(channels_last)
+        g = torch.randn(layer(x).shape, generator=gen(16), dtype=torch.float64)
+        results = {}
+        for sub in (True, False):
+            layer.subpixel = sub
+            layer.zero_grad()
+            xi = x.clone().requires_grad_()
+            out = layer(xi)
+            (out * g).sum().backward()
+            results[sub] = [out, xi.grad] + [p.grad for p in layer.parameters()]
+        fan_in, depth = reductions(layer)
+        for a, b in zip(*results.values()):  # backward chains the reductions again
+            assert_reorder_close(a, b, n=max(fan_in, 2 * 10 * 14), depth=2 * depth, msg=type(layer).__name__)
+        layer.subpixel = True
+        with torch.no_grad():
+            low = layer.to(torch.bfloat16)(x.to(torch.bfloat16))
+            assert low.dtype == torch.bfloat16 and rel_err(low, results[True][0]) < 0.05
+
+
+def test_subpixel_upsample3d_streams_with_a_one_frame_cache():
+    """Slice by slice (conv caches as Decoder.up_path sets them) equals the one-shot pass; conv1's cache holds
+    the last low-resolution frame."""
+    up3 = _upsample_layers()[0]
+    x = torch.randn(2, 6, 5, 5, 7, generator=gen(17), dtype=torch.float64)
+    with torch.no_grad():
+        ref = up3(x)
+        convs = (up3.conv3d.conv1, up3.conv3d.conv2)
+        for m in convs:
+            m.cache = []
+        try:
+            out = torch.cat([up3(s) for s in x.split(2, dim=2)], dim=2)
+            assert torch.equal(up3.conv3d.conv1.cache[0], x[:, :, -1:])
+        finally:
+            for m in convs:
+                m.cache = None
+    close(up3, out, ref, 2 * 10 * 14)
+
+
 # ----------------------------------------------------------------------------- chunking, causality, seams
 
 def test_frame_count_rules_and_errors(tiny):
@@ -279,6 +338,17 @@ def test_time_sliced_and_single_tile_decode_are_exact(tiny64):
     assert all(m.cache is None for m in tiny64.modules() if hasattr(m, "cache"))  # caches released
     with pytest.raises(ValueError, match="time_slice must be >= 1"):
         tiny64.decode(latents, time_slice=0)
+
+
+def test_subpixel_decode_equals_interpolate_decode_one_shot_and_streamed(tiny64):
+    latents = torch.randn(1, 3, 4, 2, 3, generator=gen(18), dtype=torch.float64)
+    with torch.no_grad():
+        ref = tiny64.set_subpixel_upsample(False).decode(latents)
+        tiny64.set_subpixel_upsample()
+        assert all(m.subpixel for m in tiny64.modules() if isinstance(m, (Upsample2d, Upsample3d)))
+        for time_slice in (None, 1, 2):
+            close(tiny64.decoder, tiny64.decode(latents, time_slice=time_slice), ref, 2 * 32 * 48,
+                  msg=f"time_slice={time_slice}")
 
 
 def test_uint8_output_and_sampling(tiny):

@@ -46,7 +46,8 @@ def main() -> None:
                     help="comma list of settings: 'none', TILE:OVERLAP (spatial tiles, pixels), sN (time_slice=N, "
                          "exact causal slicing of the upsampling levels), cl (channels-last-3d convs), nosub (the "
                          "decoder's upsampling convs on the interpolated tensor instead of sub-pixel), bm "
-                         "(torch.backends.cudnn.benchmark: cuDNN times its conv algorithms), or "
+                         "(torch.backends.cudnn.benchmark: cuDNN times its conv algorithms), fu (fused compiled GroupNorm + "
+                         "SiLU, VideoVAE.set_fused_norm), or "
                          "combinations joined by + (TILE:OVERLAP+sN+cl)")
     ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
@@ -67,14 +68,17 @@ def main() -> None:
     print(f"# {args.model or args.preset} ({n_params / 1e6:.1f} M params), {args.dtype}, {args.frames}x{args.height}x{args.width}"
           f" ({t_lat} latent frames), device {torch.cuda.get_device_name(device) if cuda else 'cpu'}")
 
-    rows = []
+    mem_col = "peak GPU mem (GiB)" if cuda else "peak RSS growth (GiB)"
+    print(f"| tiling (px) / time slice | s / decode | frames/s | {mem_col} |")
+    print("|---|---|---|---|", flush=True)
     for setting in args.tiles.split(","):
         kw = {}
         parts = setting.split("+")
         vae.set_channels_last("cl" in parts).set_subpixel_upsample("nosub" not in parts)
+        vae.set_fused_norm("fu" in parts)
         torch.backends.cudnn.benchmark = "bm" in parts
         for part in parts:
-            if part in ("cl", "nosub", "bm"):
+            if part in ("cl", "nosub", "bm", "fu"):
                 continue
             if part.startswith("s"):
                 kw["time_slice"] = int(part[1:])
@@ -96,14 +100,8 @@ def main() -> None:
                 times.append(time.perf_counter() - t0)
         sec = min(times)
         peak = (torch.cuda.max_memory_allocated(device) / 2**30 if cuda else (_peak_rss_mib() - rss0) / 1024)
-        rows.append((setting, sec, video.shape[1] / sec, peak))
+        print(f"| {setting} | {sec:.2f} | {video.shape[1] / sec:.2f} | {peak:.2f} |", flush=True)  # as each ends
         del video
-
-    mem_col = "peak GPU mem (GiB)" if cuda else "peak RSS growth (GiB)"
-    print(f"| tiling (px) / time slice | s / decode | frames/s | {mem_col} |")
-    print("|---|---|---|---|")
-    for setting, sec, fps, peak in rows:
-        print(f"| {setting} | {sec:.2f} | {fps:.2f} | {peak:.2f} |")
 
 
 if __name__ == "__main__":

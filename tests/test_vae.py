@@ -194,6 +194,13 @@ def test_per_frame_groupnorm_matches_fp64_and_differs_from_3d():
     assert_reorder_close(out, ref, n=2 * 30, depth=2, dtype=torch.float32)  # mean, variance over 2 x 5 x 6
     plain_3d = torch.nn.functional.group_norm(x, 4, norm.weight, norm.bias, 1e-5)
     assert (out - plain_3d).abs().max() > 0.5
+    # The transpose-free form (what set_fused_norm compiles) is the same maths in either layout, SiLU fused.
+    for xi in (x, x.contiguous(memory_format=torch.channels_last_3d)):
+        flat = vae_layers.frame_group_norm(xi, norm.weight, norm.bias, 4, 1e-5)
+        assert_reorder_close(flat, ref, n=2 * 30, depth=2, dtype=torch.float32)
+        act = vae_layers.frame_group_norm(xi, norm.weight, norm.bias, 4, 1e-5, silu=True)
+        assert_reorder_close(act, torch.nn.functional.silu(ref), n=2 * 30, depth=2, dtype=torch.float32)
+    assert_reorder_close(norm(x, silu=True), torch.nn.functional.silu(ref), n=2 * 30, depth=2, dtype=torch.float32)
 
 
 def _upsample_layers() -> list[torch.nn.Module]:
@@ -403,9 +410,10 @@ def test_tiled_decode_and_encode_close_to_untiled(tiny):
 def test_tiling_error_comes_from_groupnorm_statistics(tiny, monkeypatch):
     latents = torch.randn(1, 1, 4, 8, 8, generator=gen(9))
 
-    def affine_only(self, x):  # GroupNorm without statistics: the network becomes purely local
+    def affine_only(self, x, silu=False):  # GroupNorm without statistics: the network becomes purely local
         shape = (1, -1) + (1,) * (x.dim() - 2)
-        return 0.3 * x * self.weight.view(shape) + self.bias.view(shape)
+        y = 0.3 * x * self.weight.view(shape) + self.bias.view(shape)
+        return torch.nn.functional.silu(y) if silu else y
 
     with torch.no_grad():
         with_stats = rel_err(tiny.decode(latents, tile_size=96, tile_overlap=64), tiny.decode(latents))

@@ -159,16 +159,47 @@ def causal_pad(x: torch.Tensor, frames: int, cache: list[torch.Tensor] | None = 
     return x
 
 
-class FrameGroupNorm(nn.GroupNorm):
-    """GroupNorm whose statistics are taken over (C/groups, H, W) of each frame separately, never over time."""
+def frame_group_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, groups: int, eps: float,
+                     silu: bool = False) -> torch.Tensor:
+    """Per-frame GroupNorm (then SiLU if ``silu``) of [B, C, T, H, W] in place, without the [B·T, C, H, W]
+    transposes: fp32 statistics over (C/groups, H, W) of each frame, then one normalise-scale-shift pass. Eager
+    it is slower than the native kernel; compiled (:data:`_compiled_norm`) it is one reduction and one
+    pointwise kernel in the input's own memory layout, where the eager path copies the tensor twice around
+    ``F.group_norm`` and runs the SiLU as a third pass."""
+    c = x.shape[1]
+    xg = x.float().unflatten(1, (groups, c // groups))  # [B, G, C/G, T, H, W]
+    var, mean = torch.var_mean(xg, dim=(2, 4, 5), keepdim=True, correction=0)
+    y = ((xg - mean) * torch.rsqrt(var + eps)).flatten(1, 2)
+    y = y * weight.float().view(1, c, 1, 1, 1) + bias.float().view(1, c, 1, 1, 1)
+    return (F.silu(y) if silu else y).to(x.dtype)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+
+_compiled_norm = None  # torch.compile(frame_group_norm), built on first use
+
+
+class FrameGroupNorm(nn.GroupNorm):
+    """GroupNorm whose statistics are taken over (C/groups, H, W) of each frame separately, never over time.
+
+    ``forward(x, silu=True)`` applies the SiLU that follows every norm of the VAE but the attention's. With
+    ``fused`` (:meth:`VideoVAE.set_fused_norm`) 5-D inputs take :func:`frame_group_norm` under torch.compile.
+    """
+
+    fused = False
+
+    def forward(self, x: torch.Tensor, silu: bool = False) -> torch.Tensor:
         if x.dim() != 5:
-            return super().forward(x)
-        b, c, t, h, w = x.shape
-        y = x.transpose(1, 2).reshape(b * t, c, h, w)
-        y = F.group_norm(y, self.num_groups, self.weight, self.bias, self.eps)
-        return y.view(b, t, c, h, w).transpose(1, 2)
+            y = super().forward(x)
+        elif self.fused:
+            global _compiled_norm
+            if _compiled_norm is None:
+                _compiled_norm = torch.compile(frame_group_norm)
+            return _compiled_norm(x, self.weight, self.bias, self.num_groups, self.eps, silu)
+        else:
+            b, c, t, h, w = x.shape
+            y = x.transpose(1, 2).reshape(b * t, c, h, w)
+            y = F.group_norm(y, self.num_groups, self.weight, self.bias, self.eps)
+            y = y.view(b, t, c, h, w).transpose(1, 2)
+        return F.silu(y) if silu else y
 
 
 class CausalConv3d(nn.Module):
@@ -215,8 +246,8 @@ class ResBlock3d(nn.Module):
         self.nin_shortcut = CausalConv3d(cin, cout, 1) if cin != cout else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.conv1(F.silu(self.norm1(x)))
-        h = self.conv2(F.silu(self.norm2(h)))
+        h = self.conv1(self.norm1(x, silu=True))
+        h = self.conv2(self.norm2(h, silu=True))
         return h + (x if self.nin_shortcut is None else self.nin_shortcut(x))
 
 
@@ -294,7 +325,7 @@ class _UpsampleResidual(nn.Module):
 
     def forward(self, u: torch.Tensor, conv1_u: torch.Tensor | None = None) -> torch.Tensor:
         """``conv1_u``: conv1(u) when the caller computed it already (sub-pixel)."""
-        h = F.silu(self.norm1(self.conv1(u) if conv1_u is None else conv1_u))
+        h = self.norm1(self.conv1(u) if conv1_u is None else conv1_u, silu=True)
         h = self.norm2(self.conv2(h))
         return F.silu(h + u) + u
 
@@ -409,7 +440,7 @@ class Encoder(_Checkpointed):
         h = self._run(self.mid.block_1, h)
         h = self._run(self.mid.attn_1, h)
         h = self._run(self.mid.block_2, h)
-        h = F.silu(self.norm_out(h))
+        h = self.norm_out(h, silu=True)
         if not self.dual_path:
             return self.conv_out(h)
         # Dual path: learned conv path + parameter-free (un)shuffle/averaging shortcut.
@@ -511,7 +542,7 @@ class Decoder(_Checkpointed):
                 h = self._run(block, h)
             if hasattr(level, "upsample"):
                 h = self._run(level.upsample, h)
-        h = self.conv_out(causal_pad(F.silu(self.norm_out(h)), 2, self._out_cache))
+        h = self.conv_out(causal_pad(self.norm_out(h, silu=True), 2, self._out_cache))
         return h[:, :, self.drop_frames:] if first else h
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:

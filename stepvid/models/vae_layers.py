@@ -161,8 +161,8 @@ def causal_pad(x: torch.Tensor, frames: int, cache: list[torch.Tensor] | None = 
 
 def frame_group_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, groups: int, eps: float,
                      silu: bool = False) -> torch.Tensor:
-    """Per-frame GroupNorm (then SiLU if ``silu``) of [B, C, T, H, W] in place, without the [B·T, C, H, W]
-    transposes: fp32 statistics over (C/groups, H, W) of each frame, then one normalise-scale-shift pass. Eager
+    """Per-frame GroupNorm (then SiLU if ``silu``) of [B, C, T, H, W] in its own layout, without the
+    [B·T, C, H, W] transposes: fp32 statistics over (C/groups, H, W) of each frame, then one normalise-scale-shift pass. Eager
     it is slower than the native kernel; compiled (:data:`_compiled_norm`) it is one reduction and one
     pointwise kernel in the input's own memory layout, where the eager path copies the tensor twice around
     ``F.group_norm`` and runs the SiLU as a third pass."""

@@ -20,6 +20,7 @@ Folder layouts (``TextToVideoPipeline.from_pretrained(DIR)``):
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -548,8 +549,13 @@ class TextToVideoPipeline:
         condition: torch.Tensor | None = None,
         motion_score: float | None = None,
         step_cache: float | StepCacheConfig | None = None,
+        resume: str | os.PathLike | None = None,
     ) -> torch.Tensor:
         """Run the flow sampler with the DiT; ``emb`` has batch 2 (guided) or 1 (``cfg`` None).
+
+        ``resume``: a sampler state file (:mod:`stepvid.diffusion.resume`), written atomically after every step
+        and continued from when it exists — refused, naming the fields, when it was written for other settings
+        or inputs. When sampling is done it holds the final latents, so the same call again only decodes.
 
         ``step_cache``: a threshold > 0 or a :class:`StepCacheConfig` lets rows reuse the DiT's blocks 1..N-1
         from their last full step while the first block's residual barely changes (an approximation:
@@ -561,6 +567,8 @@ class TextToVideoPipeline:
         embedder. ``official_numerics`` also rounds the condition to bf16 (the official code hard-codes it)."""
         mask = emb.cross_attention_mask()
         cache_config = step_cache_config(step_cache)
+        if resume is not None and cache_config is not None:
+            raise ValueError("resume: the step cache's state is not saved; resume the exact path (no step cache)")
         cache = None if cache_config is None else StepCache(cache_config, steps)
         extra: dict[str, Any] = {}
         if motion_score is not None:
@@ -598,11 +606,25 @@ class TextToVideoPipeline:
                               for i in range(x.shape[0])])
 
         self.last_step_cache = cache
+        tau = flow_schedule(steps, shift)
+        state = on_state = None
+        if resume is not None:
+            from stepvid.diffusion.resume import load_state, save_state
+
+            fingerprint = self._sampling_fingerprint(latents, emb, tau, cfg, cfg_decay, official_numerics, cond,
+                                                     motion_score)
+            state = load_state(resume, fingerprint, self.device)
+            if state is not None:
+                log.info("resume: %s has %d of %d steps done", resume, state.step, steps)
+
+            def on_state(st) -> None:
+                save_state(resume, st, fingerprint)
+
         with self._on_device(self.transformer, self.offload == "model"), torch.no_grad():
             out = sample_euler(
                 velocity,
                 latents,
-                flow_schedule(steps, shift),
+                tau,
                 cfg,
                 cfg_decay=cfg_decay,
                 model_dtype=self.transformer_dtype,
@@ -610,10 +632,30 @@ class TextToVideoPipeline:
                 callback=callback,
                 progress=progress,
                 solver=self.defaults.solver,
+                state=state,
+                on_state=on_state,
             )
         if cache is not None:
             log.info(cache.summary())
         return out
+
+    def _sampling_fingerprint(self, latents, emb, tau, cfg, cfg_decay, official_numerics, cond,
+                              motion_score) -> dict[str, str]:
+        """What the remaining sampler steps depend on, as strings (a resume file must match all of them)."""
+        from stepvid.diffusion.resume import digest
+
+        params = list(self.transformer.parameters())
+        return {
+            "schedule": digest(tau), "cfg": json.dumps(cfg if cfg is None or isinstance(cfg, (int, float))
+                                                       else [float(c) for c in cfg]),
+            "cfg_decay": str(bool(cfg_decay)), "solver": self.defaults.solver,
+            "official_numerics": str(bool(official_numerics)), "noise": digest(latents),
+            "text": digest(emb.llm, emb.llm_mask, emb.clip), "condition": digest(cond),
+            "motion_score": repr(motion_score),
+            # The model: its class, dtype, size, and its first and last weights (cheap at any size).
+            "dit": f"{type(self.transformer).__name__} {self.transformer_dtype} {sum(p.numel() for p in params)} "
+                   f"{digest(params[0], params[-1])}",
+        }
 
     def decode(
         self, latents: torch.Tensor, tile_size: int | None = None, progress: bool = False
@@ -669,6 +711,7 @@ class TextToVideoPipeline:
         image: ImageInput | None = None,
         motion_score: float | None = None,
         step_cache: float | StepCacheConfig | None = None,
+        resume: str | os.PathLike | None = None,
     ) -> np.ndarray:
         """Generate one video; returns uint8 frames [T, H, W, 3].
 
@@ -686,6 +729,9 @@ class TextToVideoPipeline:
 
         ``step_cache``: a threshold > 0 (or a :class:`StepCacheConfig`) for the approximate step-caching fast
         mode (:meth:`denoise`); None or 0: exact.
+
+        ``resume``: a sampler state file saved after every step; a killed run called again with it continues
+        where it stopped and ends on the same video (:meth:`denoise`).
         """
         step_cache_config(step_cache)  # a bad value fails before the text encoder runs
         motion_score = self.check_image_args(image, motion_score)
@@ -715,6 +761,7 @@ class TextToVideoPipeline:
             condition=condition,
             motion_score=motion_score,
             step_cache=step_cache,
+            resume=resume,
         )
         video = self.decode(latents, tile_size=vae_tile_size, progress=progress)
         if not official_numerics:

@@ -200,6 +200,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(default: 0; quality cost and speed: docs/generate.md#step-caching)",
     )
     g.add_argument(
+        "--resume",
+        default=None,
+        metavar="FILE",
+        help="sampler state file (safetensors): saved after every step; a killed run started again with the same "
+        "arguments continues from its last step and makes the same video (refused, naming what differs, for "
+        "other settings); single process, exact path (no --step-cache)",
+    )
+    g.add_argument(
         "--vae-tile",
         type=int,
         default=None,
@@ -470,6 +478,8 @@ def _run_generation(
         raise CLIError(f"fps must be > 0; got {run.fps}")
     if not (math.isfinite(args.step_cache) and args.step_cache >= 0):
         raise CLIError(f"--step-cache must be a finite threshold >= 0 (0 = off); got {args.step_cache}")
+    if args.resume is not None and args.step_cache > 0:
+        raise CLIError("--resume needs the exact path: the step cache's state is not saved (drop --step-cache)")
     if args.crop_540x960 and min(run.height, run.width) < 540:
         raise CLIError(f"--crop-540x960 needs frames at least 540 pixels on the short side; got "
                        f"{run.height}x{run.width}")
@@ -482,6 +492,8 @@ def _run_generation(
     split = args.cfg_split == "on"
     mesh = session.mesh(guided, args.cfg_split) if session else None  # torchrun worker: cfg x sp groups
     cfg_groups, sp = (mesh.cfg, mesh.sp) if mesh else (1, 1)
+    if args.resume is not None and session:
+        raise CLIError("--resume is for single-process runs (every torchrun rank would write the same file)")
 
     def check(split: bool):
         return check_generation_memory(plan, run.frames, run.height, run.width, guided, device, dtype,
@@ -549,6 +561,7 @@ def _run_generation(
         image=args.image,
         motion_score=args.motion_score,
         step_cache=args.step_cache,
+        resume=args.resume,
     )
     t_gen = time.perf_counter() - t1
     if mesh is not None and not mesh.is_main:

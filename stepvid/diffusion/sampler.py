@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 
 import torch
 
+from stepvid.diffusion.resume import SamplerState
+
 __all__ = [
     "NEGATIVE_PROMPT",
     "POSITIVE_SUFFIX",
@@ -144,6 +146,8 @@ def sample_euler(
     callback: StepCallback | None = None,
     progress: bool = False,
     solver: str = "euler",
+    state: SamplerState | None = None,
+    on_state: Callable[[SamplerState], None] | None = None,
 ) -> torch.Tensor:
     """Integrate ``dx/dtau = v(x, tau)`` from ``tau[0]`` to ``tau[-1]`` with Euler steps (``solver="ab2"``: the
     second-order multistep rule of the module docstring); returns fp32 x.
@@ -155,6 +159,9 @@ def sample_euler(
     official_numerics: evaluate the CFG combination in the model's output dtype (bf16 in the official
                   code, spec §6.2) instead of fp32. The Euler update is fp32 either way.
     callback:     ``callback(i, tau_i, x)`` after each step, with the updated fp32 state.
+    state:        continue from this :class:`~stepvid.diffusion.resume.SamplerState` (its ``step`` steps done)
+                  instead of ``noise``: the remaining steps are the same operations on the same values.
+    on_state:     ``on_state(SamplerState)`` after each step (:mod:`stepvid.diffusion.resume` saves it).
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose from {', '.join(SOLVERS)}")
@@ -165,15 +172,22 @@ def sample_euler(
     scales = None if cfg is None else cfg_schedule(cfg, tau, decay=cfg_decay)
     model_dtype = model_dtype or noise.dtype
     x = noise.to(torch.float32)
-    batch = x.shape[0]
     v_prev = None  # ab2: the last step's guided velocity
+    first = 0
+    if state is not None:
+        if state.x.shape != x.shape or not 0 <= state.step <= n:
+            raise ValueError(f"sampler state of shape {tuple(state.x.shape)} at step {state.step} does not fit "
+                             f"noise of shape {tuple(x.shape)} and {n} steps")
+        first, x = state.step, state.x.to(device=x.device, dtype=torch.float32)
+        v_prev = None if state.v_prev is None else state.v_prev.to(device=x.device, dtype=torch.float32)
+    batch = x.shape[0]
 
-    steps = range(n)
+    steps = range(first, n)
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=n, desc="sampling", unit="step", leave=False)
+        bar = tqdm(total=n, initial=first, desc="sampling", unit="step", leave=False)
     try:
         for i in steps:
             x_in = x.to(model_dtype)
@@ -201,6 +215,8 @@ def sample_euler(
             else:
                 v_prev = v
             x = x + v * dt.to(x.device)
+            if on_state is not None:
+                on_state(SamplerState(i + 1, x, v_prev if solver == "ab2" else None))
             if callback is not None:
                 callback(i, float(tau[i]), x)
             if bar is not None:

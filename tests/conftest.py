@@ -55,6 +55,15 @@ def golden_dir() -> Path:
     return reference_root() / "golden"
 
 
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory) -> Path:
+    """A tiny random model folder in the official layout (seed 0), shared read-only by the test files: tests
+    that change a model folder copy it first."""
+    from stepvid.testing.checkpoint_fixtures import write_tiny_checkpoint
+
+    return write_tiny_checkpoint(tmp_path_factory.mktemp("tiny"), seed=0).root
+
+
 @pytest.fixture(params=SOURCES)
 def golden_case(request):
     """``golden_case(kind)``: the recorded official DiT ('dit') or VAE ('vae') forward pass, once per source:

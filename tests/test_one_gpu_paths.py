@@ -17,15 +17,9 @@ from stepvid.model_folder import plan_model
 from stepvid.models import attention as A
 from stepvid.pipeline import TextToVideoPipeline
 from stepvid.runtime import configure_cuda_allocator
-from stepvid.testing.checkpoint_fixtures import write_tiny_checkpoint
 from stepvid.testing.spies import dit_batch_sizes
 
 SMALL = {"num_frames": 17, "height": 32, "width": 48, "steps": 2}
-
-
-@pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory):
-    return write_tiny_checkpoint(tmp_path_factory.mktemp("tiny"), seed=0).root
 
 
 @pytest.fixture(scope="module")

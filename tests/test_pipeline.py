@@ -22,16 +22,11 @@ from stepvid.pipeline import (
     postprocess_video,
     resolve_device,
 )
-from stepvid.testing.checkpoint_fixtures import TINY_DIT_CONFIG, write_tiny_checkpoint
+from stepvid.testing.checkpoint_fixtures import TINY_DIT_CONFIG
 from stepvid.testing.spies import dit_batch_sizes
 
 SMALL = {"num_frames": 17, "height": 32, "width": 48, "steps": 2}
 IMG = {"num_frames": 1, "height": 32, "width": 32, "steps": 2}  # one latent frame: the cheapest full pass
-
-
-@pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory):
-    return write_tiny_checkpoint(tmp_path_factory.mktemp("tiny"), seed=0).root
 
 
 @pytest.fixture(scope="module")

@@ -13,19 +13,13 @@ import torch
 from stepvid.diffusion.resume import SamplerState, load_state, save_state
 from stepvid.diffusion.sampler import flow_schedule, sample_euler
 from stepvid.pipeline import TextToVideoPipeline
-from stepvid.testing.checkpoint_fixtures import write_tiny_checkpoint
 
 KW = {"num_frames": 1, "height": 32, "width": 32, "steps": 4, "cfg": 3.0, "seed": 7, "progress": False}
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    return write_tiny_checkpoint(tmp_path_factory.mktemp("tiny"), seed=0).root
-
-
-@pytest.fixture(scope="module")
-def pipe(root):
-    return TextToVideoPipeline.from_pretrained(root, device="cpu", dtype="fp32")
+def pipe(tiny_dir):
+    return TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32")
 
 
 class Killed(RuntimeError):
@@ -119,13 +113,13 @@ def test_state_file_round_trip(tmp_path):
         load_state(tmp_path / "s.safetensors", {"a": "2", "b": "3"})
 
 
-def test_cli_resume_flag(root, tmp_path, capsys):
+def test_cli_resume_flag(tiny_dir, tmp_path, capsys):
     """`stepvid generate --resume FILE`: the state file is written and a second run with it makes the same
     video; combined with --step-cache it is refused before anything runs."""
     from stepvid.cli import main
     from stepvid.video import read_video
 
-    args = ["generate", "a red circle", "--model", str(root), "--frames", "17", "--height", "32", "--width", "48",
+    args = ["generate", "a red circle", "--model", str(tiny_dir), "--frames", "17", "--height", "32", "--width", "48",
             "--steps", "3", "--resume", str(tmp_path / "st.safetensors")]
     assert main([*args, "--output", str(tmp_path / "a.mp4")]) == 0 and _step(tmp_path / "st.safetensors") == 3
     assert main([*args, "--output", str(tmp_path / "b.mp4")]) == 0

@@ -14,7 +14,6 @@ from stepvid.diffusion.step_cache import StepCache, StepCacheConfig, step_cache_
 from stepvid.models.dit import dit_config
 from stepvid.models.streaming import stream_blocks
 from stepvid.pipeline import TextToVideoPipeline
-from stepvid.testing.checkpoint_fixtures import write_tiny_checkpoint
 
 CPU = torch.device("cpu")
 CFG = dit_config("tiny", num_layers=4, num_attention_heads=2, attention_head_dim=64, rope_split=(32, 16, 16))
@@ -167,13 +166,8 @@ def test_streamed_blocks_with_cache_skip_the_copies(model):
 
 
 @pytest.fixture(scope="module")
-def tiny_root(tmp_path_factory):
-    return write_tiny_checkpoint(tmp_path_factory.mktemp("tiny"), seed=0).root
-
-
-@pytest.fixture(scope="module")
-def pipe(tiny_root):
-    return TextToVideoPipeline.from_pretrained(tiny_root, device="cpu", dtype="fp32")
+def pipe(tiny_dir):
+    return TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32")
 
 
 def test_pipeline_off_is_default_and_cfg_split_composes(pipe):
@@ -204,7 +198,7 @@ def test_pipeline_off_is_default_and_cfg_split_composes(pipe):
     assert not torch.equal(runs[False], ref)  # an approximation: reused steps change the result
 
 
-def test_bad_options_refused(model, pipe, tiny_root, tmp_path, capsys):
+def test_bad_options_refused(model, pipe, tiny_dir, tmp_path, capsys):
     for bad in (-0.1, math.nan, math.inf):
         with pytest.raises(ValueError, match="threshold"):
             step_cache_config(bad)
@@ -229,16 +223,16 @@ def test_bad_options_refused(model, pipe, tiny_root, tmp_path, capsys):
 
     from stepvid.cli import main
 
-    rc = main(["generate", "a red circle", "--model", str(tiny_root), "--frames", "17", "--height", "32",
+    rc = main(["generate", "a red circle", "--model", str(tiny_dir), "--frames", "17", "--height", "32",
                "--width", "48", "--steps", "2", "--step-cache", "-1", "--output", str(tmp_path / "x.mp4")])
     assert rc == 2 and not (tmp_path / "x.mp4").exists()
     assert "--step-cache must be a finite threshold >= 0" in capsys.readouterr().err
 
 
-def test_cli_summary_says_how_many_steps_ran_fully(tiny_root, tmp_path, capsys):
+def test_cli_summary_says_how_many_steps_ran_fully(tiny_dir, tmp_path, capsys):
     from stepvid.cli import main
 
-    rc = main(["generate", "a red circle", "--model", str(tiny_root), "--frames", "17", "--height", "32",
+    rc = main(["generate", "a red circle", "--model", str(tiny_dir), "--frames", "17", "--height", "32",
                "--width", "48", "--steps", "6", "--step-cache", "0.6", "--output", str(tmp_path / "x.mp4")])
     assert rc == 0 and (tmp_path / "x.mp4").is_file()
     # Changes stay below 0.5 on this model: only the first and the last step run every block.

@@ -22,10 +22,13 @@ adherence() {
 }
 
 # recipe_init: the post-training recipes' preamble (dpo.sh, turbo.sh): INIT (the starting model, default the
-# bundled one), W (a scratch folder), JW (judge processes beside the GPU work), t0 and stamp (elapsed-time lines).
+# bundled one), W (a scratch folder: WORK when set — then a second call on the same machine resumes the caches and
+# the training runs where the first stopped, e.g. WORK=runs/turbo-work with MAXMIN), JW (judge processes beside
+# the GPU work), t0 and stamp (elapsed-time lines).
 recipe_init() {
   INIT=${INIT:-stepvid/bundled}
-  W=$(mktemp -d)
+  W=${WORK:-$(mktemp -d)}
+  mkdir -p "$W"
   JW=$(( CPUS - 1 ))
   t0=$(date +%s)
 }

@@ -12,6 +12,7 @@
 # (stepvid/distill/trainer.py) for plain LR specs. MAXMIN (env): wall-time budget in minutes of every trainer
 # (students and decoder train at once on the one GPU). COMPILE=0 (env): eager students (CPU smoke runs). START (env):
 # where progressive students' teacher steps start, line (default) or student (on-policy; stepvid/distill/trainer.py).
+# WORK (env, recipes/bundled/common.sh): keep the cache and runs there, so the same command again resumes them.
 set -euo pipefail
 OUT=$1; N=$2; PER=$3; STEPS=$4; BATCH=$5; DSTEPS=$6; DEC=$7; shift 7
 . recipes/bundled/common.sh

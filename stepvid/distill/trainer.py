@@ -16,9 +16,9 @@ step of the S-step grid must land where those m did: target velocity (x_b − x_
 drawn uniformly. It learns the teacher's curved paths instead of assuming straight ones. With ``start="student"``
 the teacher's steps start where the student's own first k unguided steps from the noise land (on-policy, as in
 DAgger): on the line the student fits the teacher's steps to 3e-4 yet samples no better, because its few-step
-path leaves the line. m = 2 is the paper's
-halving (repeat with the student as the next teacher: 16 → 8 → 4); a larger m distils many teacher steps in one
-round (TRACT, Berthelot et al. 2023, without its bootstrapping): m = 6 at S = 8 is the teacher's 48-step path.
+path leaves the line. m = 2 is the paper's halving (repeat with the student as the next teacher: 16 → 8 → 4); a
+larger m distils many teacher steps in one round (TRACT, Berthelot et al. 2023, without its bootstrapping): m = 6
+at S = 8 is the teacher's 48-step path.
 
 Everything else — model loading, prompt encoding, the resumable loop, FSDP2, LoRA, export — is the Video-DPO
 trainer's (``stepvid.dpo.trainer``); the export also writes the Turbo sampler settings into the student folder's
@@ -100,24 +100,27 @@ class DistillTrainer(DPOTrainer):
         k = torch.cat([torch.randint(self.cfg.turbo_steps, (1,), generator=g) for g in gens]) * m
         dev, b = self.device, len(texts)
         emb = self._text_states(texts + [self._negative] * b)
+        mask = emb.cross_attention_mask()
         if self.cfg.start == "student":
-            x_a = x = self._rollout(z, k // m, tau[::m], emb)
+            x_a = x = self._rollout(z, k // m, tau[::m], emb.llm[:b], emb.clip[:b], mask[:b])
         else:
             x_a = x = interpolate(z, x1, tau[k].to(dev))
         teacher = self._teacher()
         with torch.no_grad():
             for i in range(m):
                 t, s = tau[k + i].to(dev), scale[k + i].to(dev)
-                v = teacher(torch.cat([x, x]), torch.cat([t, t]), emb.llm, emb.clip, emb.cross_attention_mask()).float()
+                v = teacher(torch.cat([x, x]), torch.cat([t, t]), emb.llm, emb.clip, mask).float()
                 cond, uncond = v[:b], v[b:]
                 x = x + _bcast(tau[k + i + 1].to(dev) - t, x) * (uncond + _bcast(s, uncond) * (cond - uncond))
         t_a, t_b = tau[k].to(dev), tau[k + m].to(dev)
         return x_a, t_a, (x - x_a) / _bcast(t_b - t_a, x_a)
 
-    def _rollout(self, z: torch.Tensor, k: torch.Tensor, grid: torch.Tensor, emb) -> torch.Tensor:
-        """Row i after the student's own first k[i] unguided Euler steps of its grid from the noise z — the
-        points it meets when it samples (on-policy starts). The whole batch runs every step (one graph shape
-        under compile); rows past their k keep their state."""
+    def _rollout(self, z: torch.Tensor, k: torch.Tensor, grid: torch.Tensor, llm: torch.Tensor, clip: torch.Tensor,
+                 mask: torch.Tensor) -> torch.Tensor:
+        """Row i after the student's own first k[i] unguided Euler steps of its grid from the noise z (prompt
+        states ``llm``, ``clip``, ``mask`` of the same rows) — the points it meets when it samples (on-policy
+        starts). The whole batch runs every step (one graph shape under compile); rows past their k keep their
+        state."""
         from stepvid.diffusion.flow import _bcast
 
         dev, b, x = self.device, z.shape[0], z
@@ -125,7 +128,7 @@ class DistillTrainer(DPOTrainer):
         with torch.no_grad():
             for j in range(int(k.max())):
                 t = grid[j].to(dev).expand(b)
-                v = self._call(self.policy_fwd)(x, t, emb.llm[:b], emb.clip[:b], emb.cross_attention_mask()[:b])
+                v = self._call(self.policy_fwd)(x, t, llm, clip, mask)
                 step = _bcast((k > j).to(x.dtype) * (grid[j + 1] - grid[j]).to(dev), x)
                 x = x + step * v.float()
         return x

@@ -290,11 +290,10 @@ class DiTBlock(nn.Module):
         if 0 < self.token_chunk < x.shape[1] and not torch.is_grad_enabled():
             return self.forward_chunked(x, context, mod, rope, kv_lens, sp_group, self_lens)
         shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = self._modulation(mod)
-        x = x + gate_msa * self.attn1(
-            modulate(self.norm1(x), shift_msa, scale_msa), rope, sp_group, self_lens
-        )
+        q, k, v = self._pre_chunk(x, shift_msa, scale_msa, *rope)  # the chunk pieces over the whole sequence
+        x = self._post_attn_chunk(x, attention(q, k, v, kv_lens=self_lens, sp_group=sp_group), gate_msa)
         x = x + self.attn2(x, context, kv_lens)
-        return x + gate_mlp * self.ff(modulate(self.norm2(x), shift_mlp, scale_mlp))
+        return self._ffn_chunk(x, shift_mlp, scale_mlp, gate_mlp)
 
     def _modulation(self, mod: torch.Tensor) -> tuple[torch.Tensor, ...]:
         return (self.scale_shift_table[None] + mod.view(mod.shape[0], 6, -1)).chunk(6, dim=1)

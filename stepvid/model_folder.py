@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -42,17 +43,19 @@ from stepvid.diffusion.sampler import NEGATIVE_PROMPT, POSITIVE_SUFFIX
 __all__ = [
     "COMPONENT_CLASSES",
     "DESCRIPTION_FILE",
+    "PRESET_FIELDS",
     "ComponentClass",
     "GenerationDefaults",
     "ModelPlan",
     "check_fit",
     "dit_config_from_json",
     "load_transformer",
+    "parse_presets",
     "plan_model",
 ]
 
 DESCRIPTION_FILE = "stepvid.json"
-_SECTIONS = ("transformer", "vae", "text_encoder", "defaults", "format", "name", "notes")
+_SECTIONS = ("transformer", "vae", "text_encoder", "defaults", "presets", "format", "name", "notes")
 _FLOAT_DTYPES = {"F64", "F32", "F16", "BF16", "F8_E4M3", "F8_E5M2"}
 
 
@@ -113,6 +116,33 @@ class GenerationDefaults:
 
             check_rewriter(d["prompt_rewrite"], f"{source}: prompt_rewrite")
         return cls(**d) if base is None else replace(base, **d)
+
+
+# A named preset overrides these sampler fields of the defaults (``stepvid generate --preset NAME``).
+PRESET_FIELDS = ("steps", "cfg", "shift", "solver")
+_PRESET_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+def parse_presets(d: Any, source: str = "presets") -> dict[str, dict[str, Any]]:
+    """``stepvid.json``'s ``presets``: ``{name: {field: value}}`` with fields from :data:`PRESET_FIELDS`, each
+    checked as the same default is (an unknown name, field or bad value is refused, naming it). A model stores
+    the sampler settings it was measured with under a name, e.g. ``{"base": {"steps": 50}}`` beside faster
+    defaults."""
+    if not isinstance(d, dict):
+        raise ValueError(f"{source}: expected a JSON object of named presets, got {type(d).__name__}")  # noqa: TRY004
+    out: dict[str, dict[str, Any]] = {}
+    for name, fields_ in d.items():
+        if not _PRESET_NAME.fullmatch(name):
+            raise ValueError(f"{source}: preset name {name!r} must be 1-32 lowercase letters, digits, '-' or '_'")
+        where = f"{source}: {name}"
+        if not isinstance(fields_, dict) or not fields_:
+            raise ValueError(f"{where}: expected a non-empty JSON object of sampler settings; got {fields_!r}")
+        bad = sorted(set(fields_) - set(PRESET_FIELDS))
+        if bad:
+            raise ValueError(f"{where}: unknown preset field(s) {bad}; valid: {list(PRESET_FIELDS)}")
+        GenerationDefaults.from_dict(fields_, where)  # types and ranges, as for the defaults
+        out[name] = dict(fields_)
+    return out
 
 
 def _is_int(v: Any) -> bool:
@@ -418,6 +448,7 @@ class ModelPlan:
     components: dict[str, Component]
     defaults: GenerationDefaults
     name: str | None = None
+    presets: dict[str, dict[str, Any]] = field(default_factory=dict)  # stepvid.json's named sampler settings
 
     @property
     def dit_config(self):
@@ -555,7 +586,8 @@ def plan_model(
 
         base = GenerationDefaults(**TI2V_DEFAULTS)
         defaults = GenerationDefaults.from_dict(desc.get("defaults", {}), f"{desc_file}: defaults", base)
-    plan = ModelPlan(root, components, defaults, desc.get("name"))
+    presets = parse_presets(desc.get("presets", {}), f"{desc_file}: presets")
+    plan = ModelPlan(root, components, defaults, desc.get("name"), presets)
     dit, vae = plan.dit_config, plan.vae_config
     text = components.get("text_encoder")
     check_fit(

@@ -24,7 +24,7 @@ from stepvid.llm_rewrite import ENV_TIMEOUT as LLM_ENV_TIMEOUT
 from stepvid.llm_rewrite import ENV_URL as LLM_ENV_URL
 from stepvid.prompt_rewrite import REWRITERS
 
-__all__ = ["bundled_model_dir", "bundled_ti2v_dir", "check_output_path", "inspect_preset", "register"]
+__all__ = ["bundled_model_dir", "bundled_ti2v_dir", "check_output_path", "inspect_preset", "register", "resolve_preset"]
 
 _RANDOM_TINY_DEFAULTS = {"num_frames": 17, "height": 64, "width": 64, "steps": 10, "cfg": 5.0, "shift": 7.0}
 
@@ -64,10 +64,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     g.add_argument("--width", type=int, default=None, help="a multiple of 16 (default: the model's)")
     g.add_argument(
         "--preset",
-        choices=["base", "turbo"],
+        metavar="NAME",
         default=None,
-        help="sampler settings: base = 50 steps, CFG 9, shift 13; turbo = 15 steps, CFG 5, shift 17 "
-        "(default: the model's)",
+        help="named sampler settings: the model's own (stepvid.json presets; the bundled model: base = its "
+        "50-step path), else the official releases' base = 50 steps, CFG 9, shift 13 and turbo = 15 steps, "
+        "CFG 5, shift 17 (default: the model's defaults)",
     )
     g.add_argument("--steps", type=int, default=None, help="Euler steps (default: the model's, official 50)")
     g.add_argument(
@@ -369,11 +370,11 @@ class _Run:
     fps: float
 
     @classmethod
-    def resolve(cls, args: argparse.Namespace, defaults, preset) -> _Run:
+    def resolve(cls, args: argparse.Namespace, defaults, preset: dict | None) -> _Run:
         def pick(flag, field, default):  # explicit flag, else the --preset value, else the model's default
             if flag is not None:
                 return flag
-            return getattr(preset, field) if preset is not None else default
+            return (preset or {}).get(field, default)
 
         d = defaults
         return cls(
@@ -391,7 +392,6 @@ class _Run:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from stepvid.diffusion.sampler import sampler_preset
     from stepvid.pipeline import check_generation_args, resolve_device
 
     # Fail on bad flags before reading anything (unset values are checked below against the model defaults).
@@ -434,8 +434,7 @@ def _generate(args: argparse.Namespace) -> int:
             model_dir = _random_tiny_model(
                 Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="stepvid-")))
             )
-        return _run_generation(args, model_dir, out, replacing, device,
-                               sampler_preset(args.preset) if args.preset else None, session=session)
+        return _run_generation(args, model_dir, out, replacing, device, session=session)
 
 
 def _check_image_flags(args: argparse.Namespace, plan, model_dir: Path, run: _Run) -> str:
@@ -458,8 +457,27 @@ def _check_image_flags(args: argparse.Namespace, plan, model_dir: Path, run: _Ru
     return f", first frame {args.image}" + (f", motion score {score:g}" if dit.motion_score_embedder else "")
 
 
+def resolve_preset(name: str | None, plan) -> dict | None:
+    """The sampler fields ``--preset NAME`` sets: the model's own preset of that name (``stepvid.json``
+    ``presets``), else the official releases' (:data:`~stepvid.diffusion.sampler.SAMPLER_PRESETS`); an unknown
+    name is refused, listing both."""
+    from dataclasses import asdict
+
+    from stepvid.cli import CLIError
+    from stepvid.diffusion.sampler import SAMPLER_PRESETS
+
+    if name is None:
+        return None
+    if name in plan.presets:
+        return plan.presets[name]
+    if name in SAMPLER_PRESETS:
+        return {k: v for k, v in asdict(SAMPLER_PRESETS[name]).items() if k != "cfg_decay"}
+    own = f"this model's: {', '.join(sorted(plan.presets))}; " if plan.presets else "this model stores none; "
+    raise CLIError(f"unknown --preset {name!r} ({own}official: {', '.join(sorted(SAMPLER_PRESETS))})")
+
+
 def _run_generation(
-    args: argparse.Namespace, model_dir: Path, out: Path, replacing: bool, device, preset, session=None
+    args: argparse.Namespace, model_dir: Path, out: Path, replacing: bool, device, session=None
 ) -> int:
     from stepvid.cli import CLIError
     from stepvid.generation_memory import check_generation_memory, format_bytes
@@ -471,6 +489,7 @@ def _run_generation(
         raise CLIError(f"model folder not found: {model_dir}")
     t0 = time.perf_counter()
     plan = plan_model(model_dir, args.transformer)  # every header and config, no tensor data
+    preset = resolve_preset(args.preset, plan)
     run = _Run.resolve(args, plan.defaults, preset)
     check_generation_args(args.prompt, run.frames, run.height, run.width, run.steps, plan.size_multiple,
                           cfg=run.cfg, shift=run.shift)
@@ -517,8 +536,9 @@ def _run_generation(
 
         pipe = parallel_pipeline_from_plan(plan, mesh, dtype=dtype, offload=args.offload)
     pipe.cfg_split = split
-    if args.solver is not None:
-        pipe.defaults = replace(pipe.defaults, solver=args.solver)
+    solver = args.solver if args.solver is not None else (preset or {}).get("solver")
+    if solver is not None:
+        pipe.defaults = replace(pipe.defaults, solver=solver)
     if args.compile != "auto":
         pipe.set_compile(args.compile == "on")
     t_load = time.perf_counter() - t0

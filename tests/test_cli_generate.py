@@ -85,6 +85,38 @@ def test_generate_turbo_preset_gif(tiny_dir, tmp_path, capsys):
     assert "1 steps, cfg 5, shift 17" in capsys.readouterr().err
 
 
+def test_model_presets_come_before_the_official_ones(tiny_dir, tmp_path, capsys):
+    """A preset stored in stepvid.json sets only its own fields over the model's defaults and shadows the
+    official preset of the same name; flags still win; other official names still work; an unknown name is
+    refused before any weights are read, listing both kinds."""
+    import shutil
+
+    model = tmp_path / "m"
+    shutil.copytree(tiny_dir, model)
+    assert not (model / "stepvid.json").exists()  # official layout: the description adds only these
+    desc = {"defaults": {"steps": 2, "cfg": 2.0, "shift": 4.0}}
+    desc["presets"] = {"base": {"steps": 3, "solver": "ab2"}, "quick": {"steps": 1, "cfg": 1.0}}
+    (model / "stepvid.json").write_text(json.dumps(desc))
+    common = ["generate", "a cat", "--model", str(model), "--frames", "1", "--height", "32", "--width", "32",
+              "--device", "cpu"]
+
+    def run(*flags):
+        out = tmp_path / f"out{len(list(tmp_path.glob('*.gif')))}.gif"
+        rc = main([*common, *flags, "-o", str(out)])
+        return rc, capsys.readouterr().err
+
+    rc, err = run("--preset", "base")
+    assert rc == 0 and "3 steps, cfg 2, shift 4, ab2" in err, err
+    rc, err = run("--preset", "quick", "--steps", "2")
+    assert rc == 0 and "2 steps, cfg 1, shift 4, euler" in err, err
+    rc, err = run("--preset", "turbo", "--steps", "1")  # the official turbo preset: CFG 5, shift 17
+    assert rc == 0 and "1 steps, cfg 5, shift 17" in err, err
+    rc, err = run()
+    assert rc == 0 and "2 steps, cfg 2, shift 4, euler" in err, err
+    rc, err = run("--preset", "fast")
+    assert rc == 2 and "unknown --preset 'fast' (this model's: base, quick; official: base, turbo)" in err, err
+
+
 @pytest.mark.parametrize(
     "flags, message",
     [

@@ -199,6 +199,12 @@ def test_transformers_trust_remote_code_route_is_refused(small, tmp_path, monkey
         ({"defaults": {"cfg": -1}}, r"defaults: cfg must be a number > 0; got -1"),
         ({"defaults": {"negative_prompt": 3}}, r"defaults: negative_prompt must be a string; got 3"),
         ({"name": ["x"]}, r"name must be a string"),
+        ({"presets": []}, r"presets: expected a JSON object of named presets, got list"),
+        ({"presets": {"Base!": {"steps": 50}}}, r"preset name 'Base!' must be 1-32 lowercase"),
+        ({"presets": {"base": {}}}, r"presets: base: expected a non-empty JSON object"),
+        ({"presets": {"base": {"fps": 8}}}, r"presets: base: unknown preset field\(s\) \['fps'\]"),
+        ({"presets": {"base": {"steps": 0}}}, r"presets: base: steps must be an integer >= 1; got 0"),
+        ({"presets": {"base": {"solver": "rk4"}}}, r"presets: base: solver must be one of euler, ab2; got 'rk4'"),
     ],
 )
 def test_description_is_validated(small, sections, message):

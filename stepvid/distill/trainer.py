@@ -181,5 +181,6 @@ class DistillTrainer(DPOTrainer):
         if desc.is_file():  # a hard link to the teacher's file: replaced, never written through
             meta = json.loads(desc.read_text())
             meta["defaults"] = {**meta.get("defaults", {}), **turbo}
+            meta.pop("presets", None)  # the teacher's named sampler settings; they do not describe the student
             with atomic_path(desc) as tmp:
                 tmp.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")

@@ -3,6 +3,10 @@ text encoding, sampling, VAE decode and the mp4 write all included (the issue's 
 
     python benchmarks/bundled_speed.py                    # 3 runs, pinned to 2 cores when taskset exists
     python benchmarks/bundled_speed.py --runs 5 --cores 0,1 --model DIR
+    python benchmarks/bundled_speed.py --runs 3 --compare "--preset base"   # defaults vs defaults + FLAGS
+
+With ``--compare FLAGS`` the two settings alternate run by run (same box, same load) and the ratio of their median
+wall and CPU times is printed last.
 
 Wall time is what the issue's target is about; on a shared machine also read the CPU time (user + sys of the
 child), which other load barely changes: with ``--threads 1 --cores 0`` it bounds the 2-core wall time.
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -31,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--cores", default="0,1", help="CPU list for taskset (empty: do not pin)")
     ap.add_argument("--threads", type=int, default=2, help="OMP/torch threads in the child")
+    ap.add_argument("--compare", default=None, metavar="FLAGS",
+                    help="also time `stepvid generate` with these extra flags, alternating with the defaults")
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(REPO))
@@ -42,30 +49,42 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads),
                PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     prefix = ["taskset", "-c", args.cores] if args.cores and shutil.which("taskset") else []
-    times, cpus, last = [], [], ""
+    settings = {"defaults": []} | ({args.compare: shlex.split(args.compare)} if args.compare else {})
+    times: dict[str, list[float]] = {k: [] for k in settings}
+    cpus: dict[str, list[float]] = {k: [] for k in settings}
+    last = ""
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):
-            cmd = [*prefix, sys.executable, "-m", "stepvid.cli", "generate", args.prompt, "-o", f"{tmp}/out{i}.mp4",
-                   "--device", "cpu", "--seed", str(i)]
-            if args.model:
-                cmd += ["--model", args.model]
-            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-            t0 = time.perf_counter()
-            res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-            dt = time.perf_counter() - t0
-            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-            if res.returncode != 0:
-                print(res.stderr[-2000:], file=sys.stderr)
-                return res.returncode
-            last = [line for line in res.stderr.splitlines() + res.stdout.splitlines() if line.startswith("wrote")][-1:]
-            times.append(dt)
-            cpus.append(cpu)
-            print(f"run {i}: {dt:.2f} s wall, {cpu:.2f} CPU-s (user + sys)", flush=True)
-    print(f"stepvid generate (fresh process, {'pinned to cores ' + args.cores if prefix else 'unpinned'}, "
-          f"{args.threads} threads): median {statistics.median(times):.2f} s, min {min(times):.2f} s, "
-          f"max {max(times):.2f} s over {len(times)} runs; CPU time median {statistics.median(cpus):.2f} s; "
-          f"{last[0] if last else ''}")
+            for name, extra in settings.items():
+                cmd = [*prefix, sys.executable, "-m", "stepvid.cli", "generate", args.prompt, "-o",
+                       f"{tmp}/out{i}.mp4", "--device", "cpu", "--seed", str(i), *extra]
+                if args.model:
+                    cmd += ["--model", args.model]
+                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t0 = time.perf_counter()
+                res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+                dt = time.perf_counter() - t0
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+                if res.returncode != 0:
+                    print(res.stderr[-2000:], file=sys.stderr)
+                    return res.returncode
+                lines = res.stderr.splitlines() + res.stdout.splitlines()
+                last = ([x for x in lines if x.startswith("wrote")][-1:] or [""])[0]
+                times[name].append(dt)
+                cpus[name].append(cpu)
+                print(f"run {i} [{name}]: {dt:.2f} s wall, {cpu:.2f} CPU-s (user + sys)", flush=True)
+    where = f"{'pinned to cores ' + args.cores if prefix else 'unpinned'}, {args.threads} threads"
+    for name in settings:
+        t, c = times[name], cpus[name]
+        print(f"stepvid generate [{name}] (fresh process, {where}): median {statistics.median(t):.2f} s, "
+              f"min {min(t):.2f} s, max {max(t):.2f} s over {len(t)} runs; CPU time median "
+              f"{statistics.median(c):.2f} s")
+    if args.compare:
+        med = {k: (statistics.median(times[k]), statistics.median(cpus[k])) for k in settings}
+        (tw, tc), (cw, cc) = med["defaults"], med[args.compare]
+        print(f"[{args.compare}] / [defaults]: {cw / tw:.2f}x wall, {cc / tc:.2f}x CPU time")
+    print(last)
     return 0
 
 

@@ -32,7 +32,7 @@ OUT=$1; BUDGET=$2; STATE=$3; N=$4; SEEDS=$5; shift 5
 export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
 G=${GPUS:-$(python -c "import torch; print(torch.cuda.device_count())")}
 CPUS=$(nproc); L=$#; W=$(( CPUS / L - 1 )); (( W >= 1 )) || W=1
-TMP=$(mktemp -d)
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT  # logs: printed in the summary below
 LINES_DIR=${LINES_DIR:-runs/lines}
 KIND=${KIND:-dit} GPU0=${GPU0:-0}
 case $KIND in

@@ -133,7 +133,7 @@ def test_soup_averages_the_dits_of_one_parent_and_refuses_other_parts(tmp_path):
     vae = {"encoder.w": torch.ones(2), "decoder.w": torch.zeros(2)}
     dits = [{"a.weight": torch.randn(4, 4), "b.bias": torch.randn(8)} for _ in range(2)]
     m = [_export(tmp_path / f"m{i}" / "bundled", vae, d) for i, d in enumerate(dits)]
-    cfg = {"generate": {"steps": 50, "cfg": 3.0, "shift": 3.0}, "max_bundle_mb": 40}
+    cfg = {"generate": {"steps": 50, "cfg": 3.0, "shift": 3.0}, "presets": {"base": {"steps": 60}}, "max_bundle_mb": 40}
     out = run.soup(cfg, m, tmp_path / "soup", [1.0, 3.0])
     got = {}
     for f in (out / "transformer").glob("*.safetensors"):
@@ -143,6 +143,7 @@ def test_soup_averages_the_dits_of_one_parent_and_refuses_other_parts(tmp_path):
         assert torch.allclose(v.double(), (dits[0][k].double() + 3 * dits[1][k].double()) / 4, atol=1e-6), k
     desc = json.loads((out / "stepvid.json").read_text())
     assert desc["defaults"] == {"num_frames": 34, "steps": 50, "cfg": 3.0, "shift": 3.0}
+    assert desc["presets"] == {"base": {"steps": 60}}
     assert (out / "vae" / "vae_v2.safetensors").read_bytes() == (m[0] / "vae" / "vae_v2.safetensors").read_bytes()
     assert (out / "MODEL_CARD.md").read_text().startswith("card\nDiT weights: mean of 2")
     assert json.loads((m[0] / "stepvid.json").read_text())["defaults"]["steps"] == 30  # sources untouched

@@ -522,6 +522,8 @@ def phase_export(cfg: dict, work: Path) -> dict:
                          "steps": g["steps"], "cfg": g["cfg"], "shift": g["shift"], "fps": t["fps"],
                          "positive_suffix": g["positive_suffix"], "negative_prompt": g["negative_prompt"],
                          "prompt_rewrite": g.get("prompt_rewrite", "none")}}
+    if cfg.get("presets"):  # named sampler settings beside the defaults (stepvid generate --preset NAME)
+        desc["presets"] = cfg["presets"]
     (out / "stepvid.json").write_text(json.dumps(desc, indent=1, ensure_ascii=False))
     (out / "MODEL_CARD.md").write_text(model_card(cfg, State(work).data["reports"], dit))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
@@ -672,6 +674,8 @@ def soup(cfg: dict, models: list[Path], work: Path, weights: list[float] | None 
     save_sharded_safetensors(state, tmp / desc["transformer"]["path"], max_shard_bytes=PART_BYTES)
     g = cfg["generate"]
     desc["defaults"].update(steps=g["steps"], cfg=g["cfg"], shift=g["shift"])
+    if cfg.get("presets"):
+        desc["presets"] = cfg["presets"]
     (tmp / "stepvid.json").write_text(json.dumps(desc, indent=1, ensure_ascii=False))
     w = weights or [1.0] * len(models)
     with (tmp / "MODEL_CARD.md").open("a") as f:

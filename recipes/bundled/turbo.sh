@@ -18,7 +18,7 @@ OUT=$1; N=$2; PER=$3; STEPS=$4; BATCH=$5; DSTEPS=$6; DEC=$7; shift 7
 . recipes/bundled/common.sh
 recipe_init
 python -m stepvid.cli world prompts --out "$W/prompts.jsonl" --split train --phrasing mixed --objects 1 2 --n "$N" --seed 11
-python -m stepvid.cli distill cache --teacher "$INIT" --prompts "$W/prompts.jsonl" --per-prompt "$PER" --batch 128 \
+python -m stepvid.cli distill cache --teacher "$INIT" --teacher-steps 50 --prompts "$W/prompts.jsonl" --per-prompt "$PER" --batch 128 \
   --out "$W/cache" --device "$DEV" 2>&1 | grep -v "prompt/s\]" | tail -n 2
 stamp "teacher cache"
 python -m stepvid.cli distill decoder --vae "$INIT" --cache "$W/cache" --run-dir "$W/dec" --out "$W/vae.safetensors" \

@@ -393,13 +393,14 @@ def test_rapidocr_reads_rendered_subtitles():
 
     cfg = CurateConfig().update(text_detector="rapidocr")
     for k, (H, W) in enumerate([(360, 640), (540, 960)]):  # 540p also exercises the downscale + box mapping
-        frames = procedural_scene(np.random.default_rng(k), 8, H, W, 24.0).frames
+        # 4 sampled frames (curation samples 8): OCR is ~0.3 s a frame on one core, and each frame is read alone
+        frames = procedural_scene(np.random.default_rng(k), 4, H, W, 24.0).frames
         small = np.stack([cv2.resize(f, (128, 128 * H // W), interpolation=cv2.INTER_AREA) for f in frames])
         latin, cjk = LATIN_LINES[k + 3], CJK_LINES[k]
         clean = clip_tags(frames, small, cfg)
         assert not clean["has_subtitle"] and clean["text_frames"] == 0, clean["ocr_text"]
         t = clip_tags(_burn(frames, latin, False), small, cfg)
-        assert t["has_subtitle"] and t["text_frames"] == 8 and t["text_band"] == "bottom"
+        assert t["has_subtitle"] and t["text_frames"] == len(frames) and t["text_band"] == "bottom"
         read = t["ocr_text"].lower().replace(" ", "")  # OCR sometimes drops the spaces between words
         words = latin.lower().replace(":", "").split()
         assert sum(w in read for w in words) >= 0.6 * len(words), (latin, t["ocr_text"])

@@ -103,7 +103,7 @@ def test_progressive_student_does_three_guided_teacher_steps_in_one(model, pipe,
     from stepvid.pipeline import TextToVideoPipeline
 
     cfg = DistillConfig(teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / "run"),
-                        out=str(tmp_path / "pd"), steps=30, batch_size=6, lr=1e-4, warmup=0, device="cpu",
+                        out=str(tmp_path / "pd"), steps=15, batch_size=6, lr=2e-4, warmup=0, device="cpu",
                         turbo_steps=1, teacher_substeps=3, log_every=10, objective="progressive")
     trainer = DistillTrainer(cfg)
     trainer.fit()
@@ -180,8 +180,8 @@ def test_slim_decoder_learns_the_teachers_decode_resumes_exactly_and_keeps_the_e
     def cfg(run: str, **kw) -> DecoderDistillConfig:
         kw = {"decoder": {"decoder_ch": 8}, **kw}
         return DecoderDistillConfig(vae=str(model), cache=[str(cache)], run_dir=str(tmp_path / run),
-                                    out=str(tmp_path / f"{run}.safetensors"), steps=10, batch_size=2, lr=5e-3,
-                                    warmup=0, holdout=1, device="cpu", log_every=5, checkpoint_every=5, **kw)
+                                    out=str(tmp_path / f"{run}.safetensors"), steps=6, batch_size=2, lr=5e-3,
+                                    warmup=0, holdout=1, device="cpu", log_every=3, checkpoint_every=3, **kw)
 
     s = distill_decoder(cfg("a"), progress=False)
     teacher = VideoVAE.from_pretrained(model, dtype=torch.float32).eval()
@@ -204,7 +204,7 @@ def test_slim_decoder_learns_the_teachers_decode_resumes_exactly_and_keeps_the_e
     z = c.latent(0)[None]
     assert student.decode(z).shape == teacher.decode(z).shape
 
-    shutil.copytree(tmp_path / "a", tmp_path / "b")  # "killed" after the step-5 checkpoint
+    shutil.copytree(tmp_path / "a", tmp_path / "b")  # "killed" after the step-3 checkpoint
     from stepvid.train.checkpoint import list_checkpoints
 
     shutil.rmtree(list_checkpoints(tmp_path / "b")[-1])

@@ -17,6 +17,7 @@ import pytest
 import torch
 
 from stepvid.dpo.pairs import PromptRow, Score, load_prompts, make_pairs, read_pairs, select_pairs
+from stepvid.testing.scripts import run_cli_one_thread
 
 GEN = {"num_frames": 17, "height": 64, "width": 64, "steps": 3, "cfg": 3.0, "shift": 3.0,
        "positive_suffix": "", "negative_prompt": ""}
@@ -268,11 +269,15 @@ def _train_cmd(model, pairs, run, out, steps):
             "--warmup", "0", "--beta", "100", "--checkpoint-every", "1", "--log-every", "1", "--device", "cpu"]
 
 
+def _train_here(cmd: list[str]) -> None:
+    """A `_train_cmd` in this process (no interpreter and torch start-up), on one thread like the subprocess."""
+    run_cli_one_thread(cmd[3:])
+
+
 def test_resume_after_sigkill_matches_an_uninterrupted_run(model, pairset, tmp_path):
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # one thread, as `_train_here`
     steps = 6
-    subprocess.run(_train_cmd(model, pairset, tmp_path / "a", tmp_path / "ma", steps), check=True, env=env,
-                   capture_output=True)
+    _train_here(_train_cmd(model, pairset, tmp_path / "a", tmp_path / "ma", steps))  # the uninterrupted run
     cmd = _train_cmd(model, pairset, tmp_path / "b", tmp_path / "mb", steps)
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
@@ -281,7 +286,7 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(model, pairset, tmp_p
     p.send_signal(signal.SIGKILL)
     p.wait()
     assert not (tmp_path / "mb").exists()  # killed before it exported
-    subprocess.run(cmd, check=True, env=env, capture_output=True)
+    _train_here(cmd)  # the resume reads what the SIGKILLed process left on disk
     a, b = _transformer_state(tmp_path / "ma"), _transformer_state(tmp_path / "mb")
     assert a.keys() == b.keys()
     for k in a:

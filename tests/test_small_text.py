@@ -161,7 +161,7 @@ def test_pretraining_learns_attributes_and_aligns_languages(tok, one_thread):
     test = [example(s) for s in rnd.sample(SCENES, 48)]
     torch.manual_seed(0)
     enc = tiny_encoder(tok)
-    hist, heads = pretrain_small_encoder(enc, train, LABELS, steps=150, batch_size=32, lr=3e-3, seed=0)
+    hist, heads = pretrain_small_encoder(enc, train, LABELS, steps=150, batch_size=16, lr=3e-3, seed=0)
     assert hist[0]["attr_acc"] < 0.6 and sum(h["attr_acc"] for h in hist[-10:]) / 10 > 0.85
     assert sum(h["align"] for h in hist[-10:]) / 10 < 0.5 * hist[0]["align"]
     assert not enc.training and not any(p.requires_grad for p in enc.parameters())

@@ -45,12 +45,22 @@ def register(sub: Any) -> None:
     _add_decoder(dsub)
 
 
+def _module_doc(name: str) -> str | None:
+    """A module's docstring, read from its source without importing it (stepvid.distill.decoder imports torch)."""
+    import ast
+    import importlib.util
+    from pathlib import Path
+
+    source = Path(importlib.util.find_spec(name).origin).read_text(encoding="utf-8")
+    return ast.get_docstring(ast.parse(source), clean=False)
+
+
 def _add_decoder(dsub: Any) -> None:
-    from stepvid.distill.decoder import DecoderDistillConfig
+    from stepvid.distill.config import DecoderDistillConfig
 
     d = DecoderDistillConfig(vae="", cache=[], run_dir="")
     p = dsub.add_parser("decoder", help="a lighter VAE decoder for the model's latents (faster decode)",
-                        description=__import__("stepvid.distill.decoder", fromlist=["x"]).__doc__,
+                        description=_module_doc("stepvid.distill.decoder"),
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--vae", default=None, help="teacher VAE file or model folder (default: the bundled model)")
     p.add_argument("--cache", nargs="+", required=True, help="teacher caches (`stepvid distill cache`)")

@@ -16,53 +16,20 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 
+from stepvid.distill.config import DecoderDistillConfig
+
 __all__ = ["DecoderDistillConfig", "distill_decoder", "slim_vae"]
 
 log = logging.getLogger(__name__)
 
 _RESUME_KEYS = ("vae", "cache", "decoder", "batch_size", "lr", "holdout", "seed", "warm_start")
-
-
-@dataclass
-class DecoderDistillConfig:
-    vae: str                                    # the teacher VAE: a file, or a model folder holding one
-    cache: list[str]                            # teacher caches (`stepvid distill cache`): the latents to decode
-    run_dir: str
-    decoder: dict[str, Any] = field(default_factory=lambda: {"decoder_ch": 16, "decoder_ch_mult": [1, 1, 2, 4]})
-    out: str | None = None                      # the student VAE file (atomic write; breaks a hard link)
-    steps: int = 2000
-    batch_size: int = 8                         # latent chunks per step
-    lr: float = 5e-4
-    warmup: int = 100
-    holdout: int = 16                           # the cache's last rows: not trained on, PSNR measured on them
-    seed: int = 0
-    checkpoint_every: int = 500
-    log_every: int = 50
-    warm_start: bool = True                     # start from the teacher decoder's tensors where the shapes match
-    max_minutes: float | None = None            # wall-time budget: the cosine anneals over it if it is shorter
-    device: str | None = None
-    precision: str = "bf16"                     # bf16 autocast on CUDA, fp32 on the CPU
-
-    def check(self) -> None:
-        for k in ("steps", "batch_size", "checkpoint_every", "log_every"):
-            if int(getattr(self, k)) < 1:
-                raise ValueError(f"distill decoder: {k} must be >= 1; got {getattr(self, k)}")
-        if self.max_minutes is not None and self.max_minutes <= 0:
-            raise ValueError(f"distill decoder: max_minutes must be > 0; got {self.max_minutes}")
-        if self.lr <= 0 or self.holdout < 1:
-            raise ValueError(f"distill decoder: lr must be > 0 and holdout >= 1; got {self.lr}, {self.holdout}")
-        bad = [k for k in self.decoder if not k.startswith("decoder_")]
-        if bad:
-            raise ValueError(f"distill decoder: only decoder_* fields of the VAE config may change; got {bad}")
-        if self.precision not in ("bf16", "fp32"):
-            raise ValueError(f"distill decoder: precision must be bf16 or fp32; got {self.precision!r}")
 
 
 def slim_vae(teacher, decoder: dict[str, Any], warm_start: bool = False):

@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, default=None, help="model folder (default: the bundled model)")
     ap.add_argument("--prompts", nargs="+", default=PROMPTS)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
     ap.add_argument("--out", type=Path, required=True, help="output stem: writes STEM.png and STEM.gif")
     ap.add_argument("--gif-frames", type=int, default=17, help="frames in the GIF (evenly spaced)")
     ap.add_argument("--gif-size", type=int, default=128, help="GIF tile size in pixels")
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     clips, caps, rows = [], [], []
     t0 = time.time()
     for p in tqdm(args.prompts, desc="samples", unit="video"):
-        frames = pipe(p, seed=args.seed, progress=False)
+        frames = pipe(p, seed=args.seed, steps=args.steps, progress=False)
         res = judge(frames, prompt=p)
         clips.append(frames)
         caps.append(f"{p}   [{'pass' if res.passed else 'fail'}: {verdict(res)}]")

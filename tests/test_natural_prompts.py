@@ -49,6 +49,22 @@ def test_hand_written_prompts_parse_exactly(bench):
     assert len(refused) <= 0.05 * expected, refused
 
 
+@pytest.mark.parametrize("prompt, expected", [
+    ("画一个红色的圆，让它向右移动", "画一个红色的圆，它向右移动"),  # causative + pronoun = the pronoun alone
+    ("让一个绿色的星星旋转", "一个绿色的星星旋转"),
+    ("请让红色的圆形向右移动", "红色的圆形向右移动"),
+    ("生成一个蓝色的方块，使它慢慢向上移动", "一个蓝色的方块慢慢向上移动"),
+    ("画两个黄色的三角形，令它们向左移动", "两个黄色的三角形向左移动"),
+])
+def test_chinese_causatives_read_as_the_plain_sentence(prompt, expected):
+    """让 / 使 / 令 ("let / make it ...") add nothing to a request: the prompt parses as its plain form, while
+    words that merely start with those characters (使用, 令人) are still refused as unknown."""
+    assert parse_prompt(prompt) == parse_prompt(expected)
+    for refused in ("使用红色的圆形向右移动", "令人愉快的红色圆形向右移动"):
+        with pytest.raises(CannotJudge):
+            parse_prompt(refused)
+
+
 def test_hand_written_rows_are_valid_partial_specs():
     for no, line in enumerate(DATA.read_text(encoding="utf-8").splitlines(), 1):
         row = json.loads(line)

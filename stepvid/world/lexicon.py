@@ -105,7 +105,9 @@ def _motion_en() -> dict[str, str]:
                                                  "turned", "turn around", "turns around", "turning around",
                                                  "a quarter turn", "quarter turn", "a quarter of a turn",
                                                  "ninety degrees", "90 degrees", "by 90 degrees",
-                                                 "by ninety degrees", "a 90 degree turn", "90 degree turn"])
+                                                 "by ninety degrees", "a 90 degree turn", "90 degree turn",
+                                                 "doing a spin", "does a spin", "do a spin", "doing spins",
+                                                 "does spins", "taking a spin", "takes a spin"])
     put("grow", _forms("grow", "grows", "growing", "grew") + ["grown"] + _forms("expand") + _forms("enlarge")
         + _forms("swell") + _forms("inflate") + _forms("balloon")
         + [f"{v} {c}" for v in ("grow", "grows", "growing", "grew", "get", "gets", "getting", "got", "become",
@@ -427,7 +429,7 @@ ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红�
                  "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡紫色 淡蓝色 淡绿色 淡黄色 浅绿色 浅黄色 浅紫色 "
                  "深绿色 深紫色 深灰色 浅灰色 银灰色 铁灰色")
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
-_ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片",
+_ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈",
               "square": "正方形 方形 方块 正方块 四方形 方格",
               "triangle": "三角形 三角 三角块 正三角形",
               "star": "星星 星形 五角星 星 五星 星状",

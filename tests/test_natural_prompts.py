@@ -65,6 +65,22 @@ def test_chinese_causatives_read_as_the_plain_sentence(prompt, expected):
             parse_prompt(refused)
 
 
+def test_an_axis_word_beside_a_direction_on_that_axis_adds_nothing():
+    """"moves horizontally to the right" = "moves to the right" (水平向右, "vertically upwards" likewise); an axis
+    word alone, or against a direction off its axis, is still refused as ambiguous or contradictory."""
+    for prompt, plain in [("a red circle moves horizontally to the right", "a red circle moves to the right"),
+                          ("a red circle moving to the left horizontally", "a red circle moving to the left"),
+                          ("a blue square rises vertically", "a blue square rises"),
+                          ("一个红色的圆水平向右移动", "一个红色的圆向右移动"),
+                          ("一个蓝色方块竖直向上移动", "一个蓝色方块向上移动")]:
+        assert parse_prompt(prompt) == parse_prompt(plain), prompt
+    for prompt in ("a red circle moves horizontally", "a red circle moves vertically to the right",
+                   "a red circle moving horizontally to the upper right", "水平移动的红色圆形",
+                   "a red circle falls vertically to the left"):
+        with pytest.raises(CannotJudge, match="ambiguous direction"):
+            parse_prompt(prompt)
+
+
 def test_hand_written_rows_are_valid_partial_specs():
     for no, line in enumerate(DATA.read_text(encoding="utf-8").splitlines(), 1):
         row = json.loads(line)

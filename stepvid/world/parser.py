@@ -593,6 +593,20 @@ class _Grammar:
                 return t
         return None
 
+    def _axis_of_a_neighbour_direction(self, i: int) -> bool:
+        """Whether axis word ``i`` (horizontal(ly), vertical(ly), 水平…) sits next to a direction along that axis
+        alone ("moves horizontally to the right", "rises vertically", 水平向右), so it adds nothing to it."""
+        axis = 0 if self.toks[i].value == "h" else 1
+        before = next((t for t in reversed(self.toks[:i]) if t.kind not in ("stop", "filler", "definite")), None)
+        along = across = False
+        for t in (before, self._next(i)):
+            if t is not None and t.kind == "vverb":  # rises, falls: vertical by themselves
+                along, across = along or axis == 1, across or axis == 0
+            elif t is not None and t.kind == "dir":
+                on, off = t.value[0][axis] != 0, t.value[0][1 - axis] != 0
+                along, across = along or (on and not off), across or off
+        return along and not across  # "falls vertically to the left": refused, not read as down-left
+
     def _unknown(self, i: int) -> CannotJudge:
         t = self.toks[i]
         w = t.text
@@ -907,6 +921,9 @@ class _Grammar:
                     continue
                 raise _refuse(f"'{t.text}' outside a background phrase")
             if k == "bgaxis":
+                if self._axis_of_a_neighbour_direction(i):  # "horizontally to the right", 水平向右: redundant
+                    self.ignored.append(t.text)
+                    continue
                 raise _refuse(f"ambiguous direction '{t.text}'")
             if k == "cmp":
                 nsig = self._next(i)

@@ -327,7 +327,13 @@ def test_generation_matches_the_pipeline(tmp_path, generator):
     write_video(tmp_path / "ref.mp4", ref, fps=generator.fps)
     got = read_video(mp4)
     assert got.shape == (17, 32, 48, 3)
-    np.testing.assert_array_equal(got, read_video(tmp_path / "ref.mp4"))
+    # Same frames; x264 may encode them differently in another write (seen: 1.7 levels mean, docs/generate.md),
+    # so compare decoded pixels against that and against another seed's video.
+    other = generator.load()(params["prompt"], params["negative_prompt"], num_frames=17, height=32, width=48,
+                             steps=3, cfg=2.5, seed=8, progress=False)
+    near = np.abs(got.astype(int) - read_video(tmp_path / "ref.mp4").astype(int)).mean()
+    far = np.abs(got.astype(int) - other.astype(int)).mean()
+    assert near < 4 and far > 4 * max(near, 1), (near, far)
 
 
 def test_queue_order_limit_and_cancelling_queued_jobs(tmp_path, generator):

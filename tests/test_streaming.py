@@ -288,7 +288,7 @@ def test_generate_cli_offload_blocks(tiny_dir, tmp_path, capsys):
     ]
     outs = []
     for extra in ([], ["--offload", "blocks"], ["--offload", "blocks", "--stream-weights", "fp8"]):
-        out = tmp_path / f"{len(extra)}.mp4"
+        out = tmp_path / f"{len(extra)}.gif"  # GIF: x264 may encode the same frames differently (docs/generate.md)
         assert main([*args, *extra, "--output", str(out)]) == 0
         outs.append(read_video(out).astype(int))
     assert np.array_equal(outs[0], outs[1])

@@ -25,11 +25,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
-import multiprocessing
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,28 +34,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import torch
-from bundled_adherence import default_workers, heldout_prompts, summarize
+from bundled_adherence import heldout_prompts, summarize
+from judged_runs import (
+    JudgedRun,
+    JudgedRunner,
+    add_run_args,
+    finish,
+    print_lines,
+    recorded_command,
+    rel,
+    shrink_for_tiny,
+    sync,
+)
 
 from stepvid.bench import build_random_dit, dit_inputs
 from stepvid.diffusion.sampler import flow_schedule, initial_noise, sample_euler
 from stepvid.diffusion.step_cache import StepCache, StepCacheConfig
 from stepvid.models.dit import dit_config
 from stepvid.models.streaming import stream_blocks
-from stepvid.pipeline import postprocess_video
-from stepvid.world import judge
 
 COMMAND = "PYTHONPATH=. python benchmarks/step_cache.py"
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
-def _rel(a: torch.Tensor, b: torch.Tensor, ref: torch.Tensor | None = None) -> float:
-    """||a - b|| / ||ref|| (ref = b), in fp64."""
-    a, b = a.double(), b.double()
-    return float((a - b).norm() / (b if ref is None else ref.double()).norm())
 
 
 class _LoggedCache(StepCache):
@@ -86,12 +81,10 @@ def bundled_quality(args: argparse.Namespace, device: torch.device) -> dict:
     prompts = [p for k in (1, 2) for p in heldout_prompts(args.n, k, "short", phrasing="natural")]
     kw = {"steps": args.steps, "num_frames": args.frames}
     thresholds = [0.0, *args.thresholds]
-    exact: list[torch.Tensor] = []
     out: dict = {"model": str(model_dir), "prompts": len(prompts), "steps": args.steps or pipe.defaults.steps,
                  "seed": args.seed, "rows": {}}
-    pool = None
-    if args.judge_workers > 0:
-        pool = ProcessPoolExecutor(args.judge_workers, mp_context=multiprocessing.get_context("spawn"))
+    runner = JudgedRunner(pipe, prompts, args.seed, args.batch, args.decode_batch, args.judge_workers)
+    runs: dict[float, JudgedRun] = {}
     try:
         for thr in list(thresholds):
             if args.budget_s is not None and time.time() - args.t_start > args.budget_s:
@@ -99,77 +92,33 @@ def bundled_quality(args: argparse.Namespace, device: torch.device) -> dict:
                       flush=True)
                 del thresholds[thresholds.index(thr):]
                 break
-            rows, pending, full, seen, dist, t_dit = [], {}, 0, 0, [], 0.0
+            counts = [0, 0]  # row-steps computed fully, row-steps seen
 
-            def finish(fut, rows=rows, pending=pending):
-                p = pending.pop(fut)
-                res = fut.result()
-                rows.append({"id": p["id"], "objects": p["objects"], "lang": p["lang"], "passed": bool(res.passed),
-                             "score": float(res.score)})
-
-            for start in range(0, len(prompts), args.batch):
-                batch = prompts[start : start + args.batch]
-                _sync(device)
-                t0 = time.perf_counter()
-                lat = pipe.sample_latents([p["prompt"] for p in batch], [args.seed] * len(batch),
-                                          step_cache=thr, **kw)
-                _sync(device)
-                t_dit += time.perf_counter() - t0
+            def count(counts=counts) -> None:
                 cache = pipe.last_step_cache
                 if cache is not None:
-                    full += sum(sum(v) for v in cache.computed.values())
-                    seen += sum(len(v) for v in cache.computed.values())
-                for i, z in enumerate(lat):
-                    if thr == 0:
-                        exact.append(z.float().cpu())
-                    else:
-                        dist.append(_rel(z.float().cpu(), exact[start + i]))
-                videos = pipe.decode_batch(lat, batch_size=args.decode_batch)
-                for p, v in zip(batch, videos):
-                    frames = postprocess_video(v.float())
-                    if pool is None:
-                        res = judge(frames, request=p["request"])
-                        rows.append({"id": p["id"], "objects": p["objects"], "lang": p["lang"],
-                                     "passed": bool(res.passed), "score": float(res.score)})
-                    else:
-                        pending[pool.submit(judge, frames, request=p["request"])] = p
-                while len(pending) > 4 * args.judge_workers + args.batch:
-                    for fut in wait(pending, return_when=FIRST_COMPLETED).done:
-                        finish(fut)
-            while pending:
-                for fut in wait(pending, return_when=FIRST_COMPLETED).done:
-                    finish(fut)
-            out["rows"][thr] = rows
-            table = summarize(rows)
-            r = {"table": table, "pass": float(np.mean([x["passed"] for x in rows])),
-                 "full_fraction": full / seen if seen else 1.0, "latent_distance": float(np.mean(dist)) if dist else 0.0,
-                 "dit_s_in_run": t_dit}
+                    counts[0] += sum(sum(v) for v in cache.computed.values())
+                    counts[1] += sum(len(v) for v in cache.computed.values())
+
+            run = runs[thr] = runner.run(after_batch=count, step_cache=thr, **kw)
+            out["rows"][thr] = run.rows
+            r = {"table": summarize(run.rows), "pass": run.pass_rate,
+                 "full_fraction": counts[0] / counts[1] if counts[1] else 1.0,
+                 "latent_distance": run.latent_distance(runs[0.0]), "dit_s_in_run": run.dit_s,
+                 "same_verdict": run.same_verdict(runs[0.0])}
             out[thr] = r
             print(f"[bundled] threshold {thr:g}: pass {100 * r['pass']:.1f} %, full steps "
                   f"{100 * r['full_fraction']:.1f} %, latent distance {r['latent_distance']:.3f}, "
-                  f"DiT {t_dit:.1f} s in the judged run", flush=True)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    key = {(p["id"], p["lang"]): None for p in prompts}
-    verdict = {thr: {(r["id"], r["lang"]): r["passed"] for r in out["rows"][thr]} for thr in thresholds}
-    for thr in thresholds:
-        out[thr]["same_verdict"] = float(np.mean([verdict[thr][k] == verdict[0.0][k] for k in key]))
+                  f"DiT {run.dit_s:.1f} s in the judged run", flush=True)
 
-    # Speed, with nothing else running: a batch of --batch prompts and one prompt, best of --repeats.
-    for label, size in (("batch", min(args.batch, len(prompts))), ("one", 1)):
-        texts = [p["prompt"] for p in prompts[:size]]
-        pipe.sample_latents(texts, [args.seed] * size, **kw)  # warm-up
-        for thr in thresholds:
-            times = []
-            for _ in range(args.repeats):
-                _sync(device)
-                t0 = time.perf_counter()
-                pipe.sample_latents(texts, [args.seed] * size, step_cache=thr, **kw)
-                _sync(device)
-                times.append(time.perf_counter() - t0)
-            out[thr][f"dit_s_per_video_{label}"] = min(times) / size
-        out[f"{label}_size"] = size
+        # Speed, with nothing else running: a batch of --batch prompts and one prompt, best of --repeats.
+        for label, size in (("batch", min(args.batch, len(prompts))), ("one", 1)):
+            runner.time_per_video(size, 1, **kw)  # warm-up
+            for thr in thresholds:
+                out[thr][f"dit_s_per_video_{label}"] = runner.time_per_video(size, args.repeats, step_cache=thr, **kw)
+            out[f"{label}_size"] = size
+    finally:
+        runner.close()
     out["rows"] = {str(k): v for k, v in out["rows"].items()}
     return out
 
@@ -205,11 +154,11 @@ def dit_30b(args: argparse.Namespace, device: torch.device) -> dict:
                                     **({"step_cache_rows": torch.tensor([i])} if cache else {}))
                               for i in range(2)])
 
-        _sync(device)
+        sync(device)
         t0 = time.perf_counter()
         with torch.no_grad():
             x = sample_euler(velocity, noise, tau, 9.0, model_dtype=dtype)
-        _sync(device)
+        sync(device)
         return x, time.perf_counter() - t0, cache
 
     run(0.0)  # warm-up (kernels, allocator)
@@ -221,7 +170,7 @@ def dit_30b(args: argparse.Namespace, device: torch.device) -> dict:
            "tokens": grid[0] * grid[1] * grid[2], "steps": args.steps30, "dtype": str(dtype).removeprefix("torch."),
            "exact_s_per_step": t_exact / args.steps30,
            "move_over_output": float(moved.double().norm() / exact.double().norm()),
-           "split_distance_moved": _rel(split, exact, moved), "split_distance_out": _rel(split, exact),
+           "split_distance_moved": rel(split, exact, moved), "split_distance_out": rel(split, exact),
            "changes": sorted(round(c, 4) for c in probe.changes), "runs": {}}
     thresholds = args.thresholds30
     if thresholds is None:  # the given thresholds, plus the median and upper quartile of what these weights show
@@ -231,7 +180,7 @@ def dit_30b(args: argparse.Namespace, device: torch.device) -> dict:
         x, t, cache = run(thr)
         out["runs"][thr] = {"s_per_step": t / args.steps30, "full_fraction": cache.computed_fraction,
                             "computed": {str(r): v for r, v in cache.computed.items()},
-                            "distance_moved": _rel(x, exact, moved), "distance_out": _rel(x, exact)}
+                            "distance_moved": rel(x, exact, moved), "distance_out": rel(x, exact)}
         print(f"[30b] threshold {thr:g}: {cache.summary()}, distance {out['runs'][thr]['distance_moved']:.4f} of "
               f"the move, {t / args.steps30:.3f} s/step (exact {t_exact / args.steps30:.3f})", flush=True)
     # With the block streamer (--offload blocks): the cached run of the threshold that reused most, streamed,
@@ -320,26 +269,14 @@ def report(res: dict, device_name: str, tiny: bool) -> list[str]:
             f"{st['threshold']:g}: {'bit-identical' if st['bit_identical'] else 'NOT identical'} to resident, "
             f"{st['block_loads']} block copies vs {st['exact_block_loads']} exact — `{res['command']}`, {device_name}, "
             f"{date}")
-    print("\ndocs/benchmarks.md lines:" + (" (--tiny: a smoke test, not for the docs)" if tiny else ""))
-    for line in lines:
-        print(line)
+    print_lines(lines, tiny)
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--tiny", action="store_true", help="CPU smoke test: a few prompts, few steps, tiny DiT")
-    ap.add_argument("--device", default=None, help="default: cuda if available, else cpu")
-    ap.add_argument("--model", type=Path, default=None, help="(a): model folder (default: the bundled model)")
-    ap.add_argument("--n", type=int, default=100, help="(a): held-out scenes per object count (x EN, ZH)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--steps", type=int, default=None, help="(a): sampler steps (default: the model's, 50)")
-    ap.add_argument("--frames", type=int, default=34, help="(a) and (b): frames (17 or 34)")
+    add_run_args(ap, "CPU smoke test: a few prompts, few steps, tiny DiT")
     ap.add_argument("--thresholds", type=float, nargs="+", default=[0.05, 0.1, 0.2])
-    ap.add_argument("--batch", type=int, default=64, help="(a): prompts per DiT batch")
-    ap.add_argument("--decode-batch", type=int, default=16)
-    ap.add_argument("--judge-workers", type=int, default=default_workers())
-    ap.add_argument("--repeats", type=int, default=2, help="(a): timed repeats (best is reported)")
     ap.add_argument("--layers", type=int, default=4, help="(b): DiT blocks")
     ap.add_argument("--steps30", type=int, default=10, help="(b): sampler steps")
     ap.add_argument("--height30", type=int, default=544, help="(b): video height (a multiple of 16)")
@@ -359,15 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     if any(t <= 0 for t in args.thresholds):
         ap.error("--thresholds are > 0 (threshold 0, the exact path, is always run)")
     if args.tiny:
-        args.n, args.steps, args.frames, args.batch, args.judge_workers, args.repeats = 1, 4, 17, 4, 0, 1
+        shrink_for_tiny(args)
         args.steps30, args.layers = 3, 3
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
-    given = list(sys.argv[1:] if argv is None else argv)
-    if "--json" in given:  # the output path is not part of what was measured
-        del given[given.index("--json") : given.index("--json") + 2]
     res: dict = {"thresholds": args.thresholds, "frames": args.frames, "device": name,
-                 "command": " ".join([COMMAND, *given]),
+                 "command": recorded_command(COMMAND, argv),
                  "size30": f"{args.height30}x{args.width30}"}
     t0 = args.t_start = time.time()
     if "dit30b" not in args.skip:
@@ -375,11 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         torch.cuda.empty_cache() if device.type == "cuda" else None
     if "bundled" not in args.skip:
         res["bundled"] = bundled_quality(args, device)
-    lines = report(res, name, args.tiny)
-    print(f"total {time.time() - t0:.0f} s")
-    if args.json is not None:
-        res["lines"] = lines
-        args.json.write_text(json.dumps(res, indent=1, default=str) + "\n")
+    finish(res, report(res, name, args.tiny), args.json, t0)
     return 0
 
 

@@ -22,6 +22,7 @@ from torch.utils.checkpoint import checkpoint
 
 from .attention import attention, sp_gather, sp_scatter, sp_world_size
 from .rope import apply_rope, rope_cos_sin, rope_positions
+from .sparse_attention import SparseAttentionConfig, active_plan, use_plan
 
 if TYPE_CHECKING:
     from stepvid.diffusion.step_cache import StepCache
@@ -211,7 +212,7 @@ class SelfAttention(nn.Module):
         """``self_lens``: visible keys per sample over the whole (gathered) sequence; hides the zero tokens
         that pad a sequence the sequence-parallel group does not divide."""
         q, k, v = self.project(x, rope)
-        return self.wo(attention(q, k, v, kv_lens=self_lens, sp_group=sp_group).flatten(2))
+        return self.wo(self_attention(q, k, v, self_lens, sp_group).flatten(2))
 
     def project(self, x, rope: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Normalised, rotated q, k and v [B, N, H, D] of ``x`` [B, N, d] (``rope``: this x's tables)."""
@@ -291,7 +292,7 @@ class DiTBlock(nn.Module):
             return self.forward_chunked(x, context, mod, rope, kv_lens, sp_group, self_lens)
         shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = self._modulation(mod)
         q, k, v = self._pre_chunk(x, shift_msa, scale_msa, *rope)  # the chunk pieces over the whole sequence
-        x = self._post_attn_chunk(x, attention(q, k, v, kv_lens=self_lens, sp_group=sp_group), gate_msa)
+        x = self._post_attn_chunk(x, self_attention(q, k, v, self_lens, sp_group), gate_msa)
         x = x + self.attn2(x, context, kv_lens)
         return self._ffn_chunk(x, shift_mlp, scale_mlp, gate_mlp)
 
@@ -310,7 +311,7 @@ class DiTBlock(nn.Module):
         q, k, v = (x.new_empty(b, n, a1.heads, a1.head_dim) for _ in range(3))
         for s, e in spans:
             q[:, s:e], k[:, s:e], v[:, s:e] = pre(x[:, s:e], shift_msa, scale_msa, cos[s:e], sin[s:e])
-        o = attention(q, k, v, kv_lens=self_lens, sp_group=sp_group)
+        o = self_attention(q, k, v, self_lens, sp_group)
         del q, k, v
         k2, v2 = self.attn2.keys(context)
         out = torch.empty_like(x)
@@ -339,6 +340,13 @@ class DiTBlock(nn.Module):
 
     def _ffn_chunk(self, y, shift, scale, gate):
         return y + gate * self.ff(modulate(self.norm2(y), shift, scale))
+
+
+def self_attention(q, k, v, self_lens=None, sp_group=None) -> torch.Tensor:
+    """The blocks' video self-attention: the active sliding-tile plan (``StepVideoDiT.set_sparse_attention``,
+    set per forward) or dense attention."""
+    plan = active_plan()
+    return attention(q, k, v, kv_lens=self_lens, sp_group=sp_group) if plan is None else plan(q, k, v)
 
 
 def _row_runner(context, mod, rope, kv_lens, sp, self_lens):
@@ -392,6 +400,7 @@ class StepVideoDiT(nn.Module):
         self.capture_safe = False
         self.sp_group = None
         self.block_streamer = None  # streaming.BlockStreamer: blocks come from host memory (stream_blocks)
+        self.sparse_attention: SparseAttentionConfig | None = None  # set_sparse_attention
         if self.pos_embed.proj.weight.device.type != "meta":  # meta: shapes only (checkpoint loading)
             self.initialize_weights()
 
@@ -406,6 +415,26 @@ class StepVideoDiT(nn.Module):
             raise ValueError(f"token_chunk must be an integer >= 0 (0: off); got {tokens!r}")
         for block in self.transformer_blocks:
             block.token_chunk = tokens
+
+    def set_sparse_attention(self, config: SparseAttentionConfig | None) -> None:
+        """Fast mode, approximate: sliding-tile self-attention (:mod:`stepvid.models.sparse_attention`) in the
+        forwards whose timesteps are all at or below ``config.dense_above``; None: dense (exact, the default).
+        Inference, or training without gradient checkpointing; not with sequence parallelism."""
+        if config is not None and not isinstance(config, SparseAttentionConfig):
+            raise TypeError(f"set_sparse_attention takes a SparseAttentionConfig or None; got {type(config).__name__}")
+        self.sparse_attention = config
+
+    def _sparse_plan(self, timestep: torch.Tensor, grid: tuple[int, int, int], device: torch.device):
+        """This forward's sliding-tile plan, or None (dense). Reads the timestep on the host."""
+        cfg = self.sparse_attention
+        if cfg is None or float(timestep.max()) > cfg.dense_above:
+            return None
+        if sp_world_size(self.sp_group) > 1:
+            raise ValueError("sparse attention does not combine with sequence parallelism (drop one of them)")
+        if self.gradient_checkpointing and torch.is_grad_enabled():
+            raise ValueError("sparse attention with gradient checkpointing is not supported: the recomputation "
+                             "would run dense")
+        return cfg.plan(grid, device)
 
     def set_sequence_parallel(self, group) -> None:
         """Split video tokens over ``group`` (a torch.distributed process group of any size; None disables)."""
@@ -563,14 +592,15 @@ class StepVideoDiT(nn.Module):
         x = sp_scatter(x, sp, dim=1)
         streamer = self.block_streamer
         blocks = self.transformer_blocks if streamer is None else streamer.blocks()
-        if step_cache is not None:  # it runs the blocks (or only the first)
-            run = _row_runner(context, mod, rope, kv_lens, sp, self_lens)
-            x, blocks = step_cache.run_blocks(blocks, x, run, step_cache_rows, sp, n), ()
-        for block in blocks:
-            if self.gradient_checkpointing and torch.is_grad_enabled():
-                x = checkpoint(block, x, context, mod, rope, kv_lens, sp, self_lens, use_reentrant=False)
-            else:
-                x = block(x, context, mod, rope, kv_lens, sp, self_lens)
+        with use_plan(self._sparse_plan(timestep, (f, h, w), x.device)):
+            if step_cache is not None:  # it runs the blocks (or only the first)
+                run = _row_runner(context, mod, rope, kv_lens, sp, self_lens)
+                x, blocks = step_cache.run_blocks(blocks, x, run, step_cache_rows, sp, n), ()
+            for block in blocks:
+                if self.gradient_checkpointing and torch.is_grad_enabled():
+                    x = checkpoint(block, x, context, mod, rope, kv_lens, sp, self_lens, use_reentrant=False)
+                else:
+                    x = block(x, context, mod, rope, kv_lens, sp, self_lens)
         # 5. final layer (from e, not SiLU(e) nor mod), then gather the token slices (and drop the padding)
         shift, scale = (self.scale_shift_table[None] + e[:, None]).chunk(2, dim=1)
         x = self.proj_out(modulate(self.norm_out(x), shift, scale))

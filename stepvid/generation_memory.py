@@ -24,6 +24,9 @@ numbers, instead of an out-of-memory crash minutes or hours in. The estimate
   keeps its own), the first block's residual and the other blocks' summed residual at the last full step:
   ``2 · R · N · D`` elements of the model dtype, held through the DiT stage (3.7 GB for a guided 30B video at
   544x992x204 in bf16).
+* **sparse attention** (``--sparse-attention``) — the gather kernel holds one chunk's gathered keys and
+  values beside q, k, v (about one more ``R · N · D``); the flex kernel tile-major copies of q, k, v and its
+  output (``4 · R · N · D``).
 * **VAE decode** — chunks of 3 latent frames are decoded one at a time; the largest activations are in
   the decoder's upsampling levels: per level ``frames × channels × pixels`` (a video chunk: 20 frames at
   full and half resolution, 10 at a quarter, 5 at an eighth; an image: 4, 4, 2, 1; channels the wider of
@@ -53,6 +56,7 @@ from dataclasses import dataclass
 import torch
 
 from stepvid.model_folder import ModelPlan
+from stepvid.models.fp8 import fp8_block_linear_params
 from stepvid.models.streaming import streaming_footprint
 
 __all__ = [
@@ -146,12 +150,16 @@ def estimate_generation_memory(
     sp: int = 1,
     stream_weights: str = "model",
     step_cache: bool = False,
+    sparse_attention: str | None = None,
+    fp8_matmul: bool = False,
 ) -> MemoryEstimate:
     """Bytes a generation needs (module docstring). ``text_encoder_bytes``: the size of a text encoder the
     caller supplies instead of the folder's. ``cfg_split``: the guided batch runs as two one-row DiT calls.
     ``sp``: one rank of a sequence-parallel group of that size (it holds 1/sp of the tokens, padded up).
     ``stream_weights``: how ``--offload blocks`` stores the blocks ("model" dtype or "fp8"). ``step_cache``:
-    the step cache's residuals are kept beside the DiT's activations (counted for both CFG rows)."""
+    the step cache's residuals are kept beside the DiT's activations (counted for both CFG rows).
+    ``sparse_attention``: the sparse kernel's backend ("gather" or "flex"; None: dense). ``fp8_matmul``: the
+    blocks' linear weights are held in fp8 (one byte each, plus fp32 row scales)."""
     b = _dtype_bytes(dtype)
     weights = {}
     for role, comp in plan.components.items():
@@ -159,6 +167,10 @@ def estimate_generation_memory(
     if text_encoder_bytes is not None:
         weights["text_encoder"] = text_encoder_bytes
     dit = plan.dit_config
+    if fp8_matmul and "transformer" in weights:
+        n = fp8_block_linear_params(dit.hidden_size, dit.ff_mult, dit.num_layers)
+        rows = dit.num_layers * (9 + dit.ff_mult) * dit.hidden_size  # output rows of those linears: one scale each
+        weights["transformer"] -= n * (b - 1) - rows * 4
     vae = plan.vae_config
     rows = 2 if guided and not cfg_split else 1
     f_lat = 1 if num_frames == 1 else num_frames // vae.frames_per_chunk * vae.latents_per_chunk
@@ -171,6 +183,8 @@ def estimate_generation_memory(
         dit_act = DIT_ACTIVATION_FACTOR * rows * tokens * dit.hidden_size * b
     if step_cache:
         dit_act += 2 * (2 if guided else 1) * tokens * dit.hidden_size * b
+    if sparse_attention is not None:
+        dit_act += (4 if sparse_attention == "flex" else 1) * rows * tokens * dit.hidden_size * b
     if os.environ.get("STEPVID_ATTN_BACKEND", "auto") == "math":  # this rank's heads over all tokens
         dit_act += 2 * rows * -(-dit.num_attention_heads // sp) * all_tokens * all_tokens * 4
     vae_act = VAE_ACTIVATION_FACTOR * _vae_widest(vae, num_frames, height, width, vae_tile) * b
@@ -224,11 +238,14 @@ def check_generation_memory(
     sp: int = 1,
     stream_weights: str = "model",
     step_cache: bool = False,
+    sparse_attention: str | None = None,
+    fp8_matmul: bool = False,
 ) -> MemoryEstimate:
     """Raise ValueError with the numbers when the estimated peak does not fit; returns the estimate."""
     est = estimate_generation_memory(
         plan, num_frames, height, width, guided, dtype, vae_tile, cfg_split=cfg_split, sp=sp,
-        stream_weights=stream_weights, step_cache=step_cache,
+        stream_weights=stream_weights, step_cache=step_cache, sparse_attention=sparse_attention,
+        fp8_matmul=fp8_matmul,
     )
     need = est.device_peak(device.type, offload)
     have, where = available_memory(device)

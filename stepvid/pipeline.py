@@ -333,6 +333,22 @@ class TextToVideoPipeline:
         self.last_step_cache: StepCache | None = None
         self._check_compatible()
 
+    def set_sparse_attention(self, config) -> None:
+        """Sliding-tile sparse self-attention in the DiT (a ``SparseAttentionConfig``; None: dense, exact). An
+        approximate fast mode: see :mod:`stepvid.models.sparse_attention`."""
+        setter = getattr(self.transformer, "set_sparse_attention", None)
+        if setter is None:
+            raise ValueError(f"{type(self.transformer).__name__} has no sparse attention mode")
+        setter(config)
+
+    def use_fp8_matmuls(self) -> int:
+        """fp8 matmuls in the DiT blocks (:mod:`stepvid.models.fp8`; approximate, irreversible on this pipeline):
+        the blocks' linear weights are kept in fp8 (half of bf16) and multiplied in fp8. Returns the number of
+        layers converted."""
+        from stepvid.models.fp8 import use_fp8_matmuls
+
+        return use_fp8_matmuls(self.transformer)
+
     def set_compile(self, on: bool) -> None:
         """Compile the DiT blocks' per-chunk pieces (``DiTBlock.compile_chunks``: norms, modulation, RoPE, gates
         and the FFN fused; the attention calls stay eager). Used by long videos only (those run in token chunks);

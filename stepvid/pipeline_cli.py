@@ -201,6 +201,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(default: 0; quality cost and speed: docs/generate.md#step-caching)",
     )
     g.add_argument(
+        "--sparse-attention",
+        default=None,
+        metavar="SPEC",
+        help="fast mode, approximate: sliding-tile self-attention; each tile of video tokens attends to a window of "
+        "tiles around it. SPEC: a window in tiles (3x3x3) or window=FxHxW,tile=FxHxW,dense-above=TAU,"
+        "backend=gather|flex (tile default 4x8x8 = 256 tokens, dense-above 1: sparse at every step; quality "
+        "cost and speed: docs/generate.md#sparse-attention)",
+    )
+    g.add_argument(
+        "--fp8-matmul",
+        action="store_true",
+        help="fast mode, approximate: the DiT blocks' linear layers store their weights in fp8 (half the bf16 "
+        "bytes) and multiply in fp8 with per-row scales (fp8 tensor cores on sm89+ GPUs; slow on the CPU); "
+        "not with --offload blocks (quality cost: docs/generate.md#fp8-matmuls)",
+    )
+    g.add_argument(
         "--resume",
         default=None,
         metavar="FILE",
@@ -335,6 +351,12 @@ def _check_flags(args: argparse.Namespace) -> None:
     if args.offload == "blocks" and (getattr(args, "gpus", None) or 1) > 1:
         raise CLIError("--offload blocks is for one GPU (every worker would hold the whole DiT in host memory); "
                        "with --gpus use --offload model or none")
+    _sparse_attention(args)
+    if args.fp8_matmul and args.offload == "blocks":
+        raise CLIError("--fp8-matmul does not combine with --offload blocks (use --stream-weights fp8 there for "
+                       "fp8 storage)")
+    if args.fp8_matmul and args.resume is not None:
+        raise CLIError("--resume needs the exact path (drop --fp8-matmul)")
 
 
 def _llm_rewriter(args: argparse.Namespace):
@@ -488,6 +510,7 @@ def _run_generation(
     if not model_dir.is_dir():
         raise CLIError(f"model folder not found: {model_dir}")
     t0 = time.perf_counter()
+    sparse = _sparse_attention(args)
     plan = plan_model(model_dir, args.transformer)  # every header and config, no tensor data
     preset = resolve_preset(args.preset, plan)
     run = _Run.resolve(args, plan.defaults, preset)
@@ -513,11 +536,16 @@ def _run_generation(
     cfg_groups, sp = (mesh.cfg, mesh.sp) if mesh else (1, 1)
     if args.resume is not None and session:
         raise CLIError("--resume is for single-process runs (every torchrun rank would write the same file)")
+    if sparse is not None and sp > 1:
+        raise CLIError("--sparse-attention does not combine with sequence parallelism (run with one process per "
+                       "CFG branch, or drop --sparse-attention)")
 
     def check(split: bool):
         return check_generation_memory(plan, run.frames, run.height, run.width, guided, device, dtype,
                                        args.offload, args.vae_tile, cfg_split=split or cfg_groups > 1, sp=sp,
-                                       stream_weights=args.stream_weights, step_cache=args.step_cache > 0)
+                                       stream_weights=args.stream_weights, step_cache=args.step_cache > 0,
+                                       sparse_attention=None if sparse is None else sparse.backend,
+                                       fp8_matmul=args.fp8_matmul)
 
     try:
         est = check(split)
@@ -541,13 +569,18 @@ def _run_generation(
         pipe.defaults = replace(pipe.defaults, solver=solver)
     if args.compile != "auto":
         pipe.set_compile(args.compile == "on")
+    if sparse is not None:
+        pipe.set_sparse_attention(sparse)
+    if args.fp8_matmul:
+        pipe.use_fp8_matmuls()
     t_load = time.perf_counter() - t0
     print(
         f"stepvid generate: {model_dir} on {mesh.describe() if mesh else pipe.device} "
         f"({str(pipe.dtype).removeprefix('torch.')}), "
         f"{run.frames} frames {run.width}x{run.height}, {run.steps} steps, cfg {run.cfg:g}"
         f"{' (decaying)' if args.cfg_decay else ''}, shift {run.shift:g}, {pipe.defaults.solver}, seed {args.seed}"
-        f"{cond_note}; "
+        f"{cond_note}{'' if sparse is None else '; sparse attention: ' + sparse.describe()}"
+        f"{'; fp8 matmuls in the DiT blocks' if args.fp8_matmul else ''}; "
         f"estimated peak memory {format_bytes(need)}",
         file=sys.stderr,
     )
@@ -595,6 +628,22 @@ def _run_generation(
         + (f"; {pipe.last_step_cache.summary()}" if pipe.last_step_cache is not None else "")
     )
     return 0
+
+
+def _sparse_attention(args):
+    """``--sparse-attention`` read into a config (None: off); a bad spec or an unsupported pairing is refused."""
+    if args.sparse_attention is None:
+        return None
+    from stepvid.cli import CLIError
+    from stepvid.models.sparse_attention import parse_sparse_attention
+
+    try:
+        sparse = parse_sparse_attention(args.sparse_attention)
+    except ValueError as e:
+        raise CLIError(str(e)) from None
+    if args.resume is not None:
+        raise CLIError("--resume needs the exact path (drop --sparse-attention)")
+    return sparse
 
 
 # ------------------------------------------------------------------------------------------------ inspect

@@ -67,6 +67,34 @@ def test_step_cache_adds_the_residuals_it_keeps(plan):
         assert len(rows) == 2 and held == est - base
 
 
+def test_sparse_attention_term_covers_what_the_gather_kernel_holds(monkeypatch):
+    """The gather kernel's gathered keys and values (largest chunk) fit in the estimate's one R·N·D; the flex
+    kernel is counted at four (tile-major q, k, v and output)."""
+    import stepvid.models.sparse_attention as sa
+
+    held, real = [], torch.nn.functional.scaled_dot_product_attention
+
+    def sdpa(q, k, v, attn_mask=None):
+        held.append(k.numel() + v.numel())
+        return real(q, k, v, attn_mask=attn_mask)
+
+    monkeypatch.setattr(sa.F, "scaled_dot_product_attention", sdpa)
+    for grid, tile, window in [((3, 2, 3), (1, 1, 1), (1, 2, 1)), ((6, 12, 12), (2, 4, 4), (2, 2, 2)),
+                               ((5, 7, 9), (2, 3, 4), (3, 1, 2))]:
+        plan = sa.SparseAttentionConfig(window, tile).plan(grid, "cpu")
+        q, k, v = (torch.randn(2, plan.tokens, 2, 8) for _ in range(3))
+        held.clear()
+        plan(q, k, v)
+        assert max(held) <= k.numel(), (grid, max(held), k.numel())  # R·N·D with R = 2 rows
+
+
+def test_sparse_attention_adds_its_kernels_buffers(plan):
+    base = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32).dit_activations
+    for backend, widths in (("gather", 1), ("flex", 4)):
+        est = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32, sparse_attention=backend)
+        assert est.dit_activations - base == widths * 2 * 18 * 256 * 4  # x 2 rows x 18 tokens x width x fp32
+
+
 def test_math_attention_adds_the_score_matrix(plan, monkeypatch):
     base = estimate_generation_memory(plan, 17, 32, 48, guided=True, dtype=F32).dit_activations
     monkeypatch.setenv("STEPVID_ATTN_BACKEND", "math")

@@ -74,11 +74,11 @@ def test_sparse_attention_term_covers_what_the_gather_kernel_holds(monkeypatch):
 
     held, real = [], torch.nn.functional.scaled_dot_product_attention
 
-    def sdpa(q, k, v, attn_mask=None):
+    def sdpa(q, k, v, **kw):
         held.append(k.numel() + v.numel())
-        return real(q, k, v, attn_mask=attn_mask)
+        return real(q, k, v, **kw)
 
-    monkeypatch.setattr(sa.F, "scaled_dot_product_attention", sdpa)
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention", sdpa)
     for grid, tile, window in [((3, 2, 3), (1, 1, 1), (1, 2, 1)), ((6, 12, 12), (2, 4, 4), (2, 2, 2)),
                                ((5, 7, 9), (2, 3, 4), (3, 1, 2))]:
         plan = sa.SparseAttentionConfig(window, tile).plan(grid, "cpu")

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import torch
-import torch.nn.functional as F
+
+from .attention import attention
 
 BACKENDS = ("gather", "flex")
 _active: contextvars.ContextVar[SparsePlan | None] = contextvars.ContextVar("stepvid_sparse_plan", default=None)
@@ -193,12 +194,10 @@ class SparsePlan:
             vg = v[:, src[pos]].reshape(b * c, wn * L, h, v.shape[-1])
             qpos = slice(t0 * L, t1 * L)
             qg = q[:, src[qpos]].reshape(b * c, L, h, d)
-            mask = None
+            keys = None  # the SDPA entry point's key mask [B', keys] where the window reaches into padding
             if self.valid is not None:
-                mask = self.valid[pos].view(1, c, 1, 1, wn * L).expand(b, c, 1, 1, wn * L).reshape(b * c, 1, 1, -1)
-            o = F.scaled_dot_product_attention(qg.transpose(1, 2), kg.transpose(1, 2), vg.transpose(1, 2),
-                                               attn_mask=mask)
-            o = o.transpose(1, 2).reshape(b, c * L, h, -1)
+                keys = self.valid[pos].expand(b, c, wn * L).reshape(b * c, wn * L)
+            o = attention(qg, kg, vg, kv_lens=keys).reshape(b, c * L, h, -1)  # its backend order (cuDNN first)
             if self.valid is None:
                 out[:, src[qpos]] = o
             else:

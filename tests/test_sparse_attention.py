@@ -111,7 +111,7 @@ def test_wrong_token_count_is_refused():
     "spec,expected",
     [
         ("3x3x3", SparseAttentionConfig((3, 3, 3))),
-        ("window=1x3x5, tile=1x2x2 ,dense-above=0.9", SparseAttentionConfig((1, 3, 5), (1, 2, 2), 0.9)),
+        ("window=1x3x5, tile=1x2x2 ,dense-until=0.3", SparseAttentionConfig((1, 3, 5), (1, 2, 2), 0.3)),
         ("2x2x2,backend=flex", SparseAttentionConfig((2, 2, 2), backend="flex")),
     ],
 )
@@ -128,8 +128,8 @@ def test_parse_spec(spec, expected):
         ("axbxc", "FxHxW positive integers"),
         ("tile=2x2x2", "names no window"),
         ("3x3x3,speed=9", "cannot read 'speed=9'"),
-        ("3x3x3,dense-above=1.5", r"timestep in \[0, 1\]"),
-        ("3x3x3,dense-above=high", "dense-above must be a number"),
+        ("3x3x3,dense-until=1.5", r"model time in \[0, 1\]"),
+        ("3x3x3,dense-until=high", "dense-until must be a number"),
         ("3x3x3,backend=cuda", "backend must be one of"),
     ],
 )
@@ -180,11 +180,15 @@ def test_dit_sparse_equals_a_dit_whose_attention_is_masked(tiny_dit, monkeypatch
     assert (got - _forward(model, inputs, None, 0.5)).abs().max() > 0  # and the window mattered
 
 
-def test_dit_runs_dense_above_the_timestep_threshold(tiny_dit):
+def test_dit_runs_dense_until_the_model_time_threshold(tiny_dit):
+    """τ is the sampler's model time (0 = noise, as flow_schedule starts): dense below dense_until, sparse from it."""
+    from stepvid.diffusion.sampler import flow_schedule
+
+    assert flow_schedule(4, 3.0)[0] == 0  # the first, noisiest step is at τ = 0
     model, _, inputs = tiny_dit
-    config = SparseAttentionConfig((1, 1, 1), (1, 2, 2), dense_above=0.8)
-    assert torch.equal(_forward(model, inputs, config, 0.9), _forward(model, inputs, None, 0.9))
-    assert not torch.equal(_forward(model, inputs, config, 0.7), _forward(model, inputs, None, 0.7))
+    config = SparseAttentionConfig((1, 1, 1), (1, 2, 2), dense_until=0.3)
+    assert torch.equal(_forward(model, inputs, config, 0.2), _forward(model, inputs, None, 0.2))
+    assert not torch.equal(_forward(model, inputs, config, 0.3), _forward(model, inputs, None, 0.3))
 
 
 def test_dit_sparse_in_token_chunks_equals_unchunked(tiny_dit):

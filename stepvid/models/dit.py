@@ -418,7 +418,7 @@ class StepVideoDiT(nn.Module):
 
     def set_sparse_attention(self, config: SparseAttentionConfig | None) -> None:
         """Fast mode, approximate: sliding-tile self-attention (:mod:`stepvid.models.sparse_attention`) in the
-        forwards whose timesteps are all at or below ``config.dense_above``; None: dense (exact, the default).
+        forwards whose timesteps are all at or above ``config.dense_until``; None: dense (exact, the default).
         Inference, or training without gradient checkpointing; not with sequence parallelism."""
         if config is not None and not isinstance(config, SparseAttentionConfig):
             raise TypeError(f"set_sparse_attention takes a SparseAttentionConfig or None; got {type(config).__name__}")
@@ -427,7 +427,7 @@ class StepVideoDiT(nn.Module):
     def _sparse_plan(self, timestep: torch.Tensor, grid: tuple[int, int, int], device: torch.device):
         """This forward's sliding-tile plan, or None (dense). Reads the timestep on the host."""
         cfg = self.sparse_attention
-        if cfg is None or float(timestep.max()) > cfg.dense_above:
+        if cfg is None or float(timestep.min()) < cfg.dense_until:
             return None
         if sp_world_size(self.sp_group) > 1:
             raise ValueError("sparse attention does not combine with sequence parallelism (drop one of them)")

@@ -8,8 +8,8 @@ same number of key tiles and the cost falls from N² to N·wf·wh·ww·tile toke
 the grid on every axis is exact (dense attention). This is the sliding-tile scheme (STA, Zhang et al. 2025):
 tile-granular windows keep the kept blocks dense, unlike a per-token sliding window.
 
-Early, high-noise steps lay out the video's global structure, so ``dense_above`` keeps the dense path while the
-timestep τ (1 = noise) is above it; only later steps run sparse.
+Early, high-noise steps lay out the video's global structure, so ``dense_until`` keeps the dense path while the
+model time τ (the DiT's timestep: 0 = noise, 1 = data) is below it; only later steps run sparse.
 
 Two kernels, same maths:
 
@@ -61,19 +61,19 @@ def _triple(value, name: str) -> tuple[int, int, int]:
 @dataclass(frozen=True)
 class SparseAttentionConfig:
     """``window``: key tiles per axis around a query tile; ``tile``: tokens per tile per axis (clipped to the
-    grid); ``dense_above``: forwards whose largest timestep τ exceeds this run dense (1.0: sparse at every
-    step); ``backend``: ``gather`` or ``flex``."""
+    grid); ``dense_until``: forwards at a model time τ below this run dense (τ: 0 = noise, 1 = data; 0.0:
+    sparse at every step); ``backend``: ``gather`` or ``flex``."""
 
     window: tuple[int, int, int]
     tile: tuple[int, int, int] = (4, 8, 8)
-    dense_above: float = 1.0
+    dense_until: float = 0.0
     backend: str = "gather"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "window", _triple(self.window, "window"))
         object.__setattr__(self, "tile", _triple(self.tile, "tile"))
-        if not (isinstance(self.dense_above, (int, float)) and 0.0 <= self.dense_above <= 1.0):
-            raise ValueError(f"sparse attention dense_above must be a timestep in [0, 1]; got {self.dense_above!r}")
+        if not (isinstance(self.dense_until, (int, float)) and 0.0 <= self.dense_until <= 1.0):
+            raise ValueError(f"sparse attention dense_until must be a model time in [0, 1]; got {self.dense_until!r}")
         if self.backend not in BACKENDS:
             raise ValueError(f"sparse attention backend must be one of {BACKENDS}; got {self.backend!r}")
 
@@ -83,12 +83,13 @@ class SparseAttentionConfig:
 
     def describe(self) -> str:
         t, w = ("x".join(map(str, v)) for v in (self.tile, self.window))
-        return f"window {w} tiles of {t}, dense above τ {self.dense_above:g}, {self.backend}"
+        until = f", dense until τ {self.dense_until:g}" if self.dense_until > 0 else ""
+        return f"window {w} tiles of {t}{until}, {self.backend}"
 
 
 def parse_sparse_attention(spec: str) -> SparseAttentionConfig:
     """``--sparse-attention`` text: a window ('3x3x3') or comma-separated keys
-    ('window=3x3x3,tile=2x4x4,dense-above=0.9,backend=flex')."""
+    ('window=3x3x3,tile=2x4x4,dense-until=0.3,backend=flex')."""
     spec = spec.strip()
     if not spec:
         raise ValueError("--sparse-attention needs a window, e.g. 3x3x3 or window=3x3x3,tile=2x4x4")
@@ -98,14 +99,14 @@ def parse_sparse_attention(spec: str) -> SparseAttentionConfig:
         if not eq and i == 0:
             key, value = "window", part
         key = key.strip().replace("-", "_")
-        if key not in ("window", "tile", "dense_above", "backend") or not value:
+        if key not in ("window", "tile", "dense_until", "backend") or not value:
             raise ValueError(f"--sparse-attention: cannot read {part!r} in {spec!r} "
-                             "(keys: window, tile, dense-above, backend)")
-        if key == "dense_above":
+                             "(keys: window, tile, dense-until, backend)")
+        if key == "dense_until":
             try:
                 kw[key] = float(value)
             except ValueError:
-                raise ValueError(f"--sparse-attention: dense-above must be a number in [0, 1]; got {value!r}")
+                raise ValueError(f"--sparse-attention: dense-until must be a number in [0, 1]; got {value!r}")
         else:
             kw[key] = value.strip()
     if "window" not in kw:

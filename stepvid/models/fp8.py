@@ -20,16 +20,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .streaming import FP8, FP8_MAX, quantize_fp8
+from .streaming import quantize_fp8
 
 
 def quantize_rows(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-row e4m3 quantisation of a 2-D activation: ``(q, scale)`` with ``scale`` fp32 [rows, 1] = amax / 448
-    (1 for an all-zero row), so ``q * scale ~ x``."""
-    xf = x.float()
-    amax = xf.abs().amax(dim=1, keepdim=True)
-    scale = torch.where(amax > 0, amax / FP8_MAX, torch.ones_like(amax))
-    return (xf / scale).clamp_(-FP8_MAX, FP8_MAX).to(FP8), scale
+    (1 for an all-zero row), so ``q * scale ~ x``: the weights' per-row quantiser, scales as a column."""
+    q, scale = quantize_fp8(x)
+    return q, scale[:, None]
 
 
 class Fp8Linear(nn.Module):

@@ -150,14 +150,16 @@ class SparsePlan:
         """Fraction of the dense (query, key) pairs computed, padding included."""
         return self.window_tiles.shape[1] / self.window_tiles.shape[0]
 
+    def allowed_tiles(self) -> torch.Tensor:
+        """[T, T] bool: which key tiles each query tile sees."""
+        n_tiles = self.window_tiles.shape[0]
+        allowed = torch.zeros(n_tiles, n_tiles, dtype=torch.bool, device=self.order.device)
+        return allowed.scatter_(1, self.window_tiles, True)
+
     def keep_mask(self) -> torch.Tensor:
         """[N, N] bool in raster order: which keys each query sees (the reference the kernels must equal)."""
-        tile_of = torch.arange(self.order.numel(), device=self.order.device) // self.tile_tokens
-        allowed = torch.zeros(self.window_tiles.shape[0], self.window_tiles.shape[0], dtype=torch.bool,
-                              device=self.order.device)
-        allowed.scatter_(1, self.window_tiles, True)
-        t = tile_of[self.inverse]
-        return allowed[t[:, None], t[None, :]]
+        t = self.inverse // self.tile_tokens  # each raster token's tile
+        return self.allowed_tiles()[t[:, None], t[None, :]]
 
     # ---- kernels -------------------------------------------------------------------------------------
     def __call__(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -191,8 +193,9 @@ class SparsePlan:
             t1 = min(t0 + chunk, n_tiles)
             c = t1 - t0
             pos = (self.window_tiles[t0:t1, :, None] * L + offs).reshape(c, wn * L)  # tile-major key positions
-            kg = k[:, src[pos]].reshape(b * c, wn * L, h, d)
-            vg = v[:, src[pos]].reshape(b * c, wn * L, h, v.shape[-1])
+            rows = src[pos]
+            kg = k[:, rows].reshape(b * c, wn * L, h, d)
+            vg = v[:, rows].reshape(b * c, wn * L, h, v.shape[-1])
             qpos = slice(t0 * L, t1 * L)
             qg = q[:, src[qpos]].reshape(b * c, L, h, d)
             keys = None  # the SDPA entry point's key mask [B', keys] where the window reaches into padding
@@ -220,9 +223,7 @@ class SparsePlan:
             from torch.nn.attention.flex_attention import create_block_mask
 
             n_pad = self.order.numel()
-            n_tiles = self.window_tiles.shape[0]
-            allowed = torch.zeros(n_tiles, n_tiles, dtype=torch.bool, device=self.order.device)
-            allowed.scatter_(1, self.window_tiles, True)
+            allowed = self.allowed_tiles()
             valid = self.valid if self.valid is not None else torch.ones(n_pad, dtype=torch.bool,
                                                                          device=self.order.device)
             L = self.tile_tokens

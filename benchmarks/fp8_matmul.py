@@ -31,14 +31,15 @@ from bundled_adherence import heldout_prompts, summarize
 from judged_runs import (
     JudgedRunner,
     add_run_args,
+    best_time,
     finish,
+    grid_arg,
     print_lines,
     recorded_command,
     rel,
     shrink_for_tiny,
     sync,
 )
-from sparse_attention import _grid, _time
 
 from stepvid.bench import build_random_dit, dit_inputs
 from stepvid.models.dit import dit_config
@@ -91,8 +92,8 @@ def linears(args: argparse.Namespace, device: torch.device, dtype: torch.dtype) 
             lin.weight.copy_(torch.randn(o, i, generator=g) * 0.02)
             f8 = Fp8Linear(lin)
             x = torch.randn(x_rows, i, generator=g).to(device, dtype)
-            r = {"model_s": _time(lambda lin=lin, x=x: lin(x), device, args.repeats),
-                 "fp8_s": _time(lambda f8=f8, x=x: f8(x), device, args.repeats),
+            r = {"model_s": best_time(lambda lin=lin, x=x: lin(x), device, args.repeats),
+                 "fp8_s": best_time(lambda f8=f8, x=x: f8(x), device, args.repeats),
                  "distance": rel(f8(x), lin(x))}
             out["layers"][name] = r
             print(f"[linear] {name} {i}->{o}: {r['model_s']:.4f} s vs fp8 {r['fp8_s']:.4f} s "
@@ -115,10 +116,10 @@ def dit_30b(args: argparse.Namespace, device: torch.device, dtype: torch.dtype) 
                  "grid": list(args.grid30), "tokens": int(np.prod(args.grid30)), "dtype": str(dtype).removeprefix("torch.")}
     with torch.no_grad():
         ref = model(**inputs)
-        out["exact_s"], out["exact_block_bytes"] = _time(lambda: model(**inputs), device, args.repeats), block_bytes()
+        out["exact_s"], out["exact_block_bytes"] = best_time(lambda: model(**inputs), device, args.repeats), block_bytes()
         use_fp8_matmuls(model)
         out["distance"] = rel(model(**inputs), ref)
-        out["fp8_s"], out["fp8_block_bytes"] = _time(lambda: model(**inputs), device, args.repeats), block_bytes()
+        out["fp8_s"], out["fp8_block_bytes"] = best_time(lambda: model(**inputs), device, args.repeats), block_bytes()
     print(f"[30b] {out}", flush=True)
     return out
 
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     add_run_args(ap, "CPU smoke test")
     ap.add_argument("--tokens", type=int, default=75888, help="(b): video tokens (x 2 CFG rows)")
     ap.add_argument("--layers", type=int, default=2, help="(c): DiT blocks")
-    ap.add_argument("--grid30", type=_grid, default=(36, 34, 62), help="(c): latent grid FxHxW")
+    ap.add_argument("--grid30", type=grid_arg, default=(36, 34, 62), help="(c): latent grid FxHxW")
     ap.add_argument("--skip", choices=["bundled", "linears", "dit30b"], nargs="*", default=[])
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)

@@ -27,6 +27,31 @@ def sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
+def best_time(fn: Callable[[], object], device: torch.device, repeats: int, warmup: bool = True) -> float:
+    """Fastest of ``repeats`` timed calls of ``fn`` (device-synchronised), after one untimed call if ``warmup``
+    (compilation, allocator)."""
+    if warmup:
+        fn()
+    times = []
+    for _ in range(repeats):
+        sync(device)
+        t0 = time.perf_counter()
+        fn()
+        sync(device)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def grid_arg(text: str) -> tuple[int, int, int]:
+    """argparse type of a latent grid FxHxW."""
+    import argparse
+
+    parts = [int(v) for v in text.lower().split("x")]
+    if len(parts) != 3 or min(parts) < 1:
+        raise argparse.ArgumentTypeError(f"a grid is FxHxW positive integers; got {text!r}")
+    return tuple(parts)  # type: ignore[return-value]
+
+
 def rel(a: torch.Tensor, b: torch.Tensor, ref: torch.Tensor | None = None) -> float:
     """||a - b|| / ||ref|| (ref = b), in fp64."""
     a, b = a.double(), b.double()
@@ -110,14 +135,8 @@ class JudgedRunner:
     def time_per_video(self, size: int, repeats: int, **sample_kwargs) -> float:
         """Best-of-``repeats`` sampling seconds per video for the first ``size`` prompts as one batch."""
         texts = [p["prompt"] for p in self.prompts[:size]]
-        times = []
-        for _ in range(repeats):
-            sync(self.pipe.device)
-            t0 = time.perf_counter()
-            self.pipe.sample_latents(texts, [self.seed] * size, **sample_kwargs)
-            sync(self.pipe.device)
-            times.append(time.perf_counter() - t0)
-        return min(times) / size
+        run = lambda: self.pipe.sample_latents(texts, [self.seed] * size, **sample_kwargs)
+        return best_time(run, self.pipe.device, repeats, warmup=False) / size
 
     def close(self) -> None:
         if self.pool is not None:

@@ -38,12 +38,13 @@ from bundled_adherence import heldout_prompts, summarize
 from judged_runs import (
     JudgedRunner,
     add_run_args,
+    best_time,
     finish,
+    grid_arg,
     print_lines,
     recorded_command,
     rel,
     shrink_for_tiny,
-    sync,
 )
 
 from stepvid.bench import build_random_dit, dit_inputs
@@ -54,13 +55,6 @@ COMMAND = "PYTHONPATH=. python benchmarks/sparse_attention.py"
 BUNDLED_SPECS = ["window=1x3x3,tile=1x4x4", "window=2x2x2,tile=2x4x4", "window=3x2x2,tile=2x4x4",
                  "window=2x2x2,tile=2x4x4,dense-until=0.5"]
 KERNEL_SPECS = ["window=3x3x3,tile=4x8x8", "window=3x3x3,tile=4x8x8,backend=flex"]
-
-
-def _grid(text: str) -> tuple[int, int, int]:
-    parts = [int(v) for v in text.lower().split("x")]
-    if len(parts) != 3 or min(parts) < 1:
-        raise argparse.ArgumentTypeError(f"a grid is FxHxW positive integers; got {text!r}")
-    return tuple(parts)  # type: ignore[return-value]
 
 
 # ------------------------------------------------------------------------------------------- (a) bundled
@@ -104,18 +98,6 @@ def bundled_quality(args: argparse.Namespace, device: torch.device) -> dict:
 # --------------------------------------------------------------------------------------------- (b) kernel
 
 
-def _time(fn, device: torch.device, repeats: int) -> float:
-    fn()  # warm-up (compilation, allocator)
-    times = []
-    for _ in range(repeats):
-        sync(device)
-        t0 = time.perf_counter()
-        fn()
-        sync(device)
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def kernel(args: argparse.Namespace, device: torch.device, dtype: torch.dtype) -> dict:
     from stepvid.models.attention import attention
 
@@ -125,14 +107,14 @@ def kernel(args: argparse.Namespace, device: torch.device, dtype: torch.dtype) -
     n = int(np.prod(args.grid))
     q, k, v = (torch.randn(1, n, args.heads, args.head_dim, generator=g).to(device, dtype) for _ in range(3))
     with torch.no_grad():
-        out["dense_s"] = _time(lambda: attention(q, k, v), device, args.repeats)
+        out["dense_s"] = best_time(lambda: attention(q, k, v), device, args.repeats)
         print(f"[kernel] dense {out['dense_s']:.4f} s at {args.grid} ({n:,} tokens)", flush=True)
         small = [torch.randn(2, int(np.prod(args.check_grid)), 2, args.head_dim, generator=g).to(device, dtype)
                  for _ in range(3)]
         for spec in args.kernel_specs:
             config = parse_sparse_attention(spec)
             plan = config.plan(args.grid, device)
-            r = {"density": plan.density, "s": _time(lambda plan=plan: plan(q, k, v), device, args.repeats)}
+            r = {"density": plan.density, "s": best_time(lambda plan=plan: plan(q, k, v), device, args.repeats)}
             check = config.plan(args.check_grid, device)
             ref = F.scaled_dot_product_attention(*(t.transpose(1, 2).float() for t in small),
                                                  attn_mask=check.keep_mask()).transpose(1, 2)
@@ -157,13 +139,13 @@ def dit_30b(args: argparse.Namespace, device: torch.device, dtype: torch.dtype) 
     with torch.no_grad():
         model.set_sparse_attention(None)
         ref = model(**inputs)
-        out["exact_s"] = _time(lambda: model(**inputs), device, args.repeats)
+        out["exact_s"] = best_time(lambda: model(**inputs), device, args.repeats)
         for spec in args.kernel_specs:
             config = parse_sparse_attention(spec)
             model.set_sparse_attention(config)
             got = model(**inputs)
             out["specs"][spec] = {"density": config.plan(args.grid30, "cpu").density, "distance": rel(got, ref),
-                                  "s": _time(lambda: model(**inputs), device, args.repeats)}
+                                  "s": best_time(lambda: model(**inputs), device, args.repeats)}
             print(f"[30b] {spec}: {out['specs'][spec]}", flush=True)
         model.set_sparse_attention(None)
     return out
@@ -227,13 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_run_args(ap, "CPU smoke test: few prompts and steps, small grids")
     ap.add_argument("--specs", nargs="+", default=BUNDLED_SPECS, help="(a): --sparse-attention settings")
-    ap.add_argument("--grid", type=_grid, default=(36, 34, 62), help="(b): latent grid FxHxW")
-    ap.add_argument("--check-grid", type=_grid, default=(8, 12, 20), help="(b): grid of the exactness check")
+    ap.add_argument("--grid", type=grid_arg, default=(36, 34, 62), help="(b): latent grid FxHxW")
+    ap.add_argument("--check-grid", type=grid_arg, default=(8, 12, 20), help="(b): grid of the exactness check")
     ap.add_argument("--heads", type=int, default=48, help="(b)")
     ap.add_argument("--head-dim", type=int, default=128, help="(b)")
     ap.add_argument("--kernel-specs", nargs="+", default=KERNEL_SPECS, help="(b) and (c): settings")
     ap.add_argument("--layers", type=int, default=2, help="(c): DiT blocks")
-    ap.add_argument("--grid30", type=_grid, default=(36, 34, 62), help="(c): latent grid FxHxW")
+    ap.add_argument("--grid30", type=grid_arg, default=(36, 34, 62), help="(c): latent grid FxHxW")
     ap.add_argument("--skip", choices=["bundled", "kernel", "dit30b"], nargs="*", default=[])
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 import torch
 
 from stepvid.model_folder import ModelPlan
-from stepvid.models.fp8 import fp8_block_linear_params
+from stepvid.models.fp8 import fp8_block_linear_params, fp8_block_linear_rows
 from stepvid.models.streaming import streaming_footprint
 
 __all__ = [
@@ -169,7 +169,7 @@ def estimate_generation_memory(
     dit = plan.dit_config
     if fp8_matmul and "transformer" in weights:
         n = fp8_block_linear_params(dit.hidden_size, dit.ff_mult, dit.num_layers)
-        rows = dit.num_layers * (9 + dit.ff_mult) * dit.hidden_size  # output rows of those linears: one scale each
+        rows = fp8_block_linear_rows(dit.hidden_size, dit.ff_mult, dit.num_layers)
         weights["transformer"] -= n * (b - 1) - rows * 4
     vae = plan.vae_config
     rows = 2 if guided and not cfg_split else 1

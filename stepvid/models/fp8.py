@@ -84,4 +84,10 @@ def fp8_block_linear_params(hidden_size: int, ff_mult: int, num_layers: int) -> 
     return num_layers * (8 + 2 * ff_mult) * hidden_size * hidden_size
 
 
-__all__ = ["Fp8Linear", "fp8_block_linear_params", "quantize_rows", "use_fp8_matmuls"]
+def fp8_block_linear_rows(hidden_size: int, ff_mult: int, num_layers: int) -> int:
+    """Output rows of those linears (one fp32 weight scale each): q|k|v 3d, output d, cross q d, k|v 2d, output
+    d, feed-forward mult·d and d."""
+    return num_layers * (9 + ff_mult) * hidden_size
+
+
+__all__ = ["Fp8Linear", "fp8_block_linear_params", "fp8_block_linear_rows", "quantize_rows", "use_fp8_matmuls"]

@@ -11,7 +11,8 @@ runs it.
 
 Rows: the official block as released (PyTorch's own SDPA choice, the dense cross-attention mask its model
 builds), the same with SDPA's cuDNN kernel first (``--official-cudnn``), and stepvid's blocks in the bench's modes
-(exact, chunked, fast, fast-chunked: ``stepvid bench --help``). Per row: seconds per layer (median of
+(exact, chunked, fast, fast-chunked: ``stepvid bench --help``), then the approximate fast modes on one of those
+(``--fast-modes``: sliding-tile sparse self-attention per ``--sparse`` spec, fp8 block matmuls, or both). Per row: seconds per layer (median of
 ``--repeats``), the activation peak (CUDA bytes allocated beyond weights and inputs) and the output's largest
 difference to the official output relative to its largest value. The last lines are docs/benchmarks.md lines.
 """
@@ -77,6 +78,42 @@ def timed(fn, device: torch.device, warmup: int, repeats: int) -> tuple[torch.Te
     return out, statistics.median(times), peak
 
 
+def fast_rows(args, model, blocks, run_ours, grid, device, diff) -> list[tuple[str, float, int, float]]:
+    """Rows of the approximate fast modes on ``--fast-base``: sparse per spec, then fp8 matmuls (which replace the
+    blocks' linears, so they come last), alone and with each sparse spec. A row that fails says why and the
+    others still run."""
+    from stepvid.models.fp8 import use_fp8_matmuls
+    from stepvid.models.sparse_attention import parse_sparse_attention, use_plan
+
+    wanted = [m for m in args.fast_modes.split(",") if m]
+    unknown = set(wanted) - {"sparse", "fp8", "fp8+sparse"}
+    if unknown:
+        raise SystemExit(f"--fast-modes: unknown {sorted(unknown)}; use sparse, fp8, fp8+sparse")
+    plans = {spec: parse_sparse_attention(spec).plan(grid, device) for spec in args.sparse}
+    todo = [("sparse", spec) for spec in args.sparse if "sparse" in wanted]
+    todo += [("fp8", None)] if "fp8" in wanted else []
+    todo += [("fp8+sparse", spec) for spec in args.sparse if "fp8+sparse" in wanted]
+    rows, fp8_on = [], False
+    for kind, spec in todo:
+        label = f"stepvid {args.fast_base} + {kind}" + (f" {spec} (density {plans[spec].density:.3f})" if spec else "")
+        try:
+            if kind.startswith("fp8") and not fp8_on:
+                use_fp8_matmuls(model)
+                fp8_on = True
+            run = run_ours(_set_mode(model, blocks, args.fast_base, args.token_chunk))
+
+            def fwd(run=run, plan=plans.get(spec)):
+                with use_plan(plan):
+                    return run()
+
+            out, s, peak = timed(fwd, device, max(args.warmup, 1), args.repeats)
+            rows.append((label, s, peak, diff(out)))
+            del out
+        except Exception as e:  # a failed fast row is reported, not fatal to the others
+            print(f"{label}: failed: {type(e).__name__}: {str(e)[:300]}", flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--official", required=True, type=Path, help="local copy of the official repository")
@@ -88,6 +125,11 @@ def main() -> None:
     ap.add_argument("--heads", type=int, default=48, help="attention heads of 128 (48: the released width)")
     ap.add_argument("--text-len", type=int, default=397, help="text tokens (77 CLIP + Step-LLM)")
     ap.add_argument("--mode", default=",".join(MODES), help=f"stepvid modes, comma list of {', '.join(MODES)}")
+    ap.add_argument("--fast-modes", default="",
+                    help="approximate rows, comma list of sparse, fp8, fp8+sparse (run on --fast-base)")
+    ap.add_argument("--fast-base", default="fast-chunked", choices=MODES, help="the exact mode the fast rows extend")
+    ap.add_argument("--sparse", nargs="+", default=["window=3x3x3,tile=4x8x8"],
+                    help="--sparse-attention specs of the sparse rows")
     ap.add_argument("--token-chunk", type=int, default=TOKEN_CHUNK)
     ap.add_argument("--official-cudnn", action="store_true", help="also the official block with cuDNN SDPA first")
     ap.add_argument("--warmup", type=int, default=1)
@@ -160,6 +202,7 @@ def main() -> None:
                              args.repeats)
         rows.append((f"stepvid {mode}", s, peak, diff(out)))
         del out
+    rows += fast_rows(args, ours, mine, run_ours, (f, h, w), device, diff)
 
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     print(f"{args.layers} layers, {args.frames}x{args.height}x{args.width} = {n:,} tokens + {args.text_len} text, "

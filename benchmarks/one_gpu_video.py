@@ -10,6 +10,7 @@ image has no ``transformers``.
 Runs ``--steps`` sampler steps (50 takes ~30 min per video at B=2) and reports each stage's time and the
 peak allocated / reserved memory per stage; ``--projected-steps`` extrapolates the end-to-end time from the
 measured per-step time. ``--cfg-split`` runs the CFG halves as two DiT calls (half the activations).
+``--fp8-matmul`` and ``--sparse-attention SPEC`` run the approximate fast modes (as ``stepvid generate``'s flags).
 
     python benchmarks/one_gpu_video.py --steps 2 --cap-gib 78.5
 """
@@ -30,6 +31,8 @@ configure_cuda_allocator()
 import torch
 
 from stepvid.models.dit import StepVideoDiT, dit_config
+from stepvid.models.fp8 import use_fp8_matmuls
+from stepvid.models.sparse_attention import parse_sparse_attention
 from stepvid.models.text.base import TextEmbeddings
 from stepvid.models.text.step_llm import StepLLM, StepLLMConfig
 from stepvid.models.vae import VideoVAE
@@ -83,6 +86,8 @@ def main() -> None:
     ap.add_argument("--split-steps", type=int, default=0,
                     help="after the main run, this many more steps with --cfg-split (same process, compared)")
     ap.add_argument("--dit-layers", type=int, default=48)
+    ap.add_argument("--fp8-matmul", action="store_true", help="fp8 matmuls in the DiT blocks (fast mode)")
+    ap.add_argument("--sparse-attention", default=None, metavar="SPEC", help="sliding-tile attention (fast mode)")
     ap.add_argument("--tiny", action="store_true", help="tiny presets on the CPU: a smoke test of this script")
     args = ap.parse_args()
     dev = "cpu" if args.tiny else "cuda"
@@ -100,6 +105,10 @@ def main() -> None:
     llm = _random_on_gpu(llm.to(torch.bfloat16), dev)
     dit = dit.to(torch.bfloat16).to_empty(device=dev)
     dit.initialize_weights(all_parameters=True)
+    if args.fp8_matmul:
+        use_fp8_matmuls(dit)  # on the device: quantising 29 B weights on the host would take minutes
+    if args.sparse_attention:
+        dit.set_sparse_attention(parse_sparse_attention(args.sparse_attention))
     dit = dit.to("cpu")
     with torch.device(dev):
         vae = VideoVAE.from_preset("tiny" if args.tiny else "stepvideo-vae-v2")
@@ -162,8 +171,10 @@ def main() -> None:
     assert tuple(video.shape) == (args.frames, 3, args.height, args.width), video.shape
 
     name = torch.cuda.get_device_name(0) if cuda else "cpu (tiny presets)"
+    fast = (" fp8 matmuls" if args.fp8_matmul else "") + (f" sparse {args.sparse_attention}" if args.sparse_attention
+                                                          else "")
     print(f"# {name}, cap {args.cap_gib} GiB, {args.frames}x{args.height}x{args.width}, cfg {args.cfg}"
-          f"{' split' if args.cfg_split else ' batch 2'}, DiT {args.dit_layers} layers, init {t_init:.0f} s")
+          f"{' split' if args.cfg_split else ' batch 2'}, DiT {args.dit_layers} layers{fast}, init {t_init:.0f} s")
     print(f"{'stage':40s} {'s':>8s} {'peak alloc GiB':>15s} {'peak reserved GiB':>18s}")
     for k, (s, a, r) in stages.items():
         print(f"{k:40s} {s:8.1f} {a:15.2f} {r:18.2f}")

@@ -747,6 +747,11 @@ def _register_bench(subparsers: argparse._SubParsersAction) -> None:
     b.add_argument("--steps", type=int, default=None, help="sampler steps for --e2e (default: the model's)")
     b.add_argument("--prompt", default=None, help="prompt for --e2e (default: a red circle moving right)")
     b.add_argument("--seed", type=int, default=1234, help="noise seed for --e2e (default: 1234)")
+    b.add_argument("--sparse-attention", metavar="SPEC", default=None,
+                   help="also time every mode with sliding-tile sparse attention (as `stepvid generate`'s flag)")
+    b.add_argument("--fp8-matmul", action="store_true", help="also time every mode with fp8 block matmuls")
+    b.add_argument("--step-cache", type=float, default=None, metavar="T",
+                   help="--e2e only: also generate with step caching at threshold T")
     b.add_argument("--json", metavar="OUT", default=None, help="write every number here (atomic)")
     b.set_defaults(func=_bench)
 

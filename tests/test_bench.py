@@ -217,3 +217,62 @@ def test_fast_mode_matches_exact():
     exact, fast = d["runs"]
     assert (exact["mode"], fast["mode"]) == ("exact", "fast") and fast["ok"]
     assert fast["max_rel_diff"] < 1e-5
+
+
+def test_fast_modes_order_fp8_last_and_all_together():
+    from stepvid.models.sparse_attention import parse_sparse_attention
+
+    sparse = parse_sparse_attention("1x1x1")
+    assert [m.label for m in bench.fast_modes(None, False, None)] == [""]
+    modes = bench.fast_modes(sparse, True, 0.1)
+    assert [m.label for m in modes] == ["", "+sparse", "+step-cache 0.1", "+fp8", "+sparse+step-cache 0.1+fp8"]
+    assert [m.fp8 for m in modes] == [False, False, False, True, True]  # fp8 cannot be undone: last
+    assert modes[-1] == bench.FastMode(modes[-1].label, sparse, True, 0.1)
+
+
+def test_dit_fast_modes_distance_to_exact():
+    """Sparse rows: a window covering the whole grid is the exact forward (fp32 rounding), a one-tile window is
+    not; fp8 matmuls land a few per cent away (e4m3 has a 3-bit mantissa), not further."""
+    from stepvid.models.sparse_attention import parse_sparse_attention
+
+    def run(spec: str, fp8: bool) -> list[dict]:
+        fast = bench.fast_modes(parse_sparse_attention(spec), fp8, None)
+        d = bench.bench_dit("tiny", 2, (34, 64, 64), 2, 8, torch.device("cpu"), torch.float32, 1e10, ["auto"],
+                            ["exact"], warmup=0, repeats=1, fast=fast)
+        return d["runs"]
+
+    covering = run("window=6x4x4,tile=1x1x1", False)
+    assert [r["mode"] for r in covering] == ["exact", "exact+sparse"] and all(r["ok"] for r in covering)
+    assert covering[1]["max_rel_diff"] < 1e-5
+    narrow = run("window=1x1x1,tile=1x2x2", True)
+    assert [r["mode"] for r in narrow] == ["exact", "exact+sparse", "exact+fp8", "exact+sparse+fp8"]
+    assert narrow[1]["max_rel_diff"] > 1e-3
+    assert 1e-3 < narrow[2]["max_rel_diff"] < 0.2
+
+
+def test_e2e_fast_modes_are_timed_beside_exact(tiny_dir, tmp_path, capsys):
+    out = tmp_path / "e2e.json"
+    rc = main(["bench", *TINY, "--no-dit", "--e2e", "--model", str(tiny_dir), "--frames", "17", "--height", "32",
+               "--width", "48", "--steps", "3", "--seed", "7", "--sparse-attention", "window=3x2x3,tile=1x1x1",
+               "--step-cache", "1e9", "--json", str(out)])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "end to end (exact+sparse)" in text and "--sparse-attention window=3x2x3,tile=1x1x1" in text
+    runs = {r["mode"]: r for r in json.loads(out.read_text())["e2e"]["runs"]}
+    assert list(runs) == ["exact", "exact+sparse", "exact+step-cache 1e+09", "exact+sparse+step-cache 1e+09"]
+    assert runs["exact+sparse"]["mean_abs_diff_vs_exact"] < 0.05  # a covering window: the exact video
+    # a threshold no change reaches reuses the blocks at every step but the warm-up and the last: another video
+    assert runs["exact+step-cache 1e+09"]["mean_abs_diff_vs_exact"] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--sparse-attention", "window=0x1x1"], "window"),
+        (["--step-cache", "0.1"], "--step-cache 0.1 is only used by the end-to-end run"),
+    ],
+)
+def test_bad_fast_mode_flags(argv, named, capsys):
+    assert main(["bench", *TINY, *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("stepvid bench: error:") and "\n" not in err and named in err, err

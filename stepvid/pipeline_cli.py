@@ -545,7 +545,7 @@ def _run_generation(
         return check_generation_memory(plan, run.frames, run.height, run.width, guided, device, dtype,
                                        args.offload, args.vae_tile, cfg_split=split or cfg_groups > 1, sp=sp,
                                        stream_weights=args.stream_weights, step_cache=args.step_cache > 0,
-                                       sparse_attention=None if sparse is None else sparse.backend,
+                                       sparse_attention=None if sparse is None else sparse.kernel(device),
                                        fp8_matmul=args.fp8_matmul)
 
     try:
@@ -580,7 +580,7 @@ def _run_generation(
         f"({str(pipe.dtype).removeprefix('torch.')}), "
         f"{run.frames} frames {run.width}x{run.height}, {run.steps} steps, cfg {run.cfg:g}"
         f"{' (decaying)' if args.cfg_decay else ''}, shift {run.shift:g}, {pipe.defaults.solver}, seed {args.seed}"
-        f"{cond_note}{'' if sparse is None else '; sparse attention: ' + sparse.describe()}"
+        f"{cond_note}{'' if sparse is None else '; sparse attention: ' + sparse.describe(pipe.device)}"
         f"{'; fp8 matmuls in the DiT blocks' if args.fp8_matmul else ''}; "
         f"estimated peak memory {format_bytes(need)}",
         file=sys.stderr,

@@ -12,7 +12,12 @@ import torch.nn.functional as F
 
 from stepvid.bench import build_random_dit, dit_inputs
 from stepvid.models.dit import dit_config
-from stepvid.models.sparse_attention import SparseAttentionConfig, parse_sparse_attention, window_starts
+from stepvid.models.sparse_attention import (
+    SparseAttentionConfig,
+    parse_sparse_attention,
+    tile_block_lists,
+    window_starts,
+)
 
 CASES = [  # grid, tile, window (in tiles)
     ((6, 12, 12), (2, 4, 4), (2, 2, 2)),  # the bundled model's grid, dividing tiles
@@ -71,6 +76,45 @@ def test_kernels_equal_dense_attention_under_the_mask_fp64(grid, tile, window, b
     q, k, v = qkv(plan.tokens)
     ref = dense(q, k, v, brute_force_mask(grid, tile, window))
     torch.testing.assert_close(plan(q, k, v), ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("block", [4, 16, 128])
+@pytest.mark.parametrize("grid,tile,window", CASES)
+def test_flex_block_lists_cover_exactly_the_mask(grid, tile, window, block):
+    """Blocks listed full hold only kept pairs; every kept pair lies in a listed block; unlisted blocks hold none
+    (the tile-major keep mask, from the brute-force rule, is the reference)."""
+    plan = SparseAttentionConfig(window, tile).plan(grid, "cpu")
+    n_pad = plan.order.numel()
+    valid = plan.valid if plan.valid is not None else torch.ones(n_pad, dtype=torch.bool)
+    real = torch.nonzero(valid).squeeze(1)
+    keep = torch.zeros(n_pad, n_pad, dtype=torch.bool)  # tile-major; padding keys and queries dropped
+    raster = plan.order[real]
+    keep[real[:, None], real[None, :]] = brute_force_mask(grid, tile, window)[raster[:, None], raster[None, :]]
+    (pn, pi), (fn, fi) = tile_block_lists(plan.allowed_tiles(), valid, plan.tile_tokens, block)
+    nb = -(-n_pad // block)
+    assert pn.shape == fn.shape == (1, 1, nb) and pi.shape == fi.shape == (1, 1, nb, nb)
+    padded = torch.zeros(nb * block, nb * block, dtype=torch.bool)
+    padded[:n_pad, :n_pad] = keep
+    per_block = padded.view(nb, block, nb, block).permute(0, 2, 1, 3)  # [Qb, Kb, block, block]
+    listed = torch.zeros(nb, nb, dtype=torch.bool)
+    for qb in range(nb):
+        full = fi[0, 0, qb, : fn[0, 0, qb]].tolist()
+        part = pi[0, 0, qb, : pn[0, 0, qb]].tolist()
+        assert full == sorted(full) and part == sorted(part) and not set(full) & set(part)
+        listed[qb, full + part] = True
+        for kb in full:  # every key real and every pair kept, for the real queries of the block
+            rows = valid[qb * block: (qb + 1) * block] if qb * block < n_pad else torch.zeros(0, dtype=torch.bool)
+            assert valid[kb * block: (kb + 1) * block].all() and per_block[qb, kb][: len(rows)][rows].all()
+    assert not per_block[~listed].any()  # nothing kept outside the listed blocks
+    if block == 4:  # blocks smaller than the windows: some are skipped
+        assert (pn + fn).sum() < nb * nb
+
+
+def test_auto_backend_is_flex_on_cuda_only():
+    cfg = parse_sparse_attention("3x3x3")
+    assert cfg.backend == "auto" and cfg.kernel("cpu") == "gather" and cfg.kernel("cuda") == "flex"
+    assert parse_sparse_attention("3x3x3,backend=gather").kernel("cuda") == "gather"
+    assert cfg.plan((6, 12, 12), "cpu").backend == "gather"
 
 
 def test_a_window_covering_the_grid_is_dense_attention():

@@ -13,13 +13,15 @@ model time τ (the DiT's timestep: 0 = noise, 1 = data) is below it; only later 
 
 Two kernels, same maths:
 
-* ``gather`` (any device): per chunk of query tiles, the window's keys and values are gathered from the
+* ``gather`` (any device; ``auto``'s choice off CUDA): per chunk of query tiles, the window's keys and values are gathered from the
   raster-order tensors and one SDPA call runs (fused kernels where there is no padding; a key mask where the
   grid does not divide into tiles). Chunks are sized so the gathered keys stay about half the size of ``k``:
   the extra memory is about one more k-sized tensor.
-* ``flex`` (``torch.nn.attention.flex_attention`` with a block mask over the tile-major order; compiled on
-  CUDA, the first call pays the compilation): no gathered windows, but tile-major copies of q, k, v and the
-  output; tiles of a multiple of 128 tokens fill whole blocks.
+* ``flex`` (``auto``'s choice on CUDA; ``torch.nn.attention.flex_attention`` with a block mask over the
+  tile-major order, built from the tile windows; compiled on CUDA, the first call pays the compilation): no
+  gathered windows and no key mask outside partial blocks, but tile-major copies of q, k, v and the output;
+  tiles of a multiple of 128 tokens fill whole blocks. On CUDA the gather kernel's key mask (a grid that does
+  not divide into tiles) moves SDPA off its fused cuDNN kernel, which is why ``auto`` takes flex there.
 
 The DiT reads the active plan from :func:`active_plan` (a context variable the model sets per forward), so
 the blocks' signatures, block streaming and the step cache are unchanged. Inference only.
@@ -37,7 +39,7 @@ import torch
 
 from .attention import attention
 
-BACKENDS = ("gather", "flex")
+BACKENDS = ("auto", "gather", "flex")
 _active: contextvars.ContextVar[SparsePlan | None] = contextvars.ContextVar("stepvid_sparse_plan", default=None)
 
 
@@ -62,12 +64,12 @@ def _triple(value, name: str) -> tuple[int, int, int]:
 class SparseAttentionConfig:
     """``window``: key tiles per axis around a query tile; ``tile``: tokens per tile per axis (clipped to the
     grid); ``dense_until``: forwards at a model time τ below this run dense (τ: 0 = noise, 1 = data; 0.0:
-    sparse at every step); ``backend``: ``gather`` or ``flex``."""
+    sparse at every step); ``backend``: ``gather``, ``flex`` or ``auto`` (flex on CUDA, gather elsewhere)."""
 
     window: tuple[int, int, int]
     tile: tuple[int, int, int] = (4, 8, 8)
     dense_until: float = 0.0
-    backend: str = "gather"
+    backend: str = "auto"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "window", _triple(self.window, "window"))
@@ -77,14 +79,22 @@ class SparseAttentionConfig:
         if self.backend not in BACKENDS:
             raise ValueError(f"sparse attention backend must be one of {BACKENDS}; got {self.backend!r}")
 
+    def kernel(self, device: torch.device | str) -> str:
+        """The kernel this config runs on ``device``: ``auto`` is flex on CUDA (one fused kernel over the block
+        mask) and gather elsewhere."""
+        if self.backend != "auto":
+            return self.backend
+        return "flex" if torch.device(device).type == "cuda" else "gather"
+
     def plan(self, grid: tuple[int, int, int], device: torch.device | str) -> SparsePlan:
         """The (cached) plan of this config for latent grid (F, H, W) on ``device``."""
         return _plan(self, tuple(grid), torch.device(device))
 
-    def describe(self) -> str:
+    def describe(self, device: torch.device | str | None = None) -> str:
+        """One line for logs; with ``device``, the kernel that runs there (``auto`` resolved)."""
         t, w = ("x".join(map(str, v)) for v in (self.tile, self.window))
         until = f", dense until τ {self.dense_until:g}" if self.dense_until > 0 else ""
-        return f"window {w} tiles of {t}{until}, {self.backend}"
+        return f"window {w} tiles of {t}{until}, {self.backend if device is None else self.kernel(device)}"
 
 
 def parse_sparse_attention(spec: str) -> SparseAttentionConfig:
@@ -146,6 +156,11 @@ class SparsePlan:
         return math.prod(self.tile)
 
     @property
+    def backend(self) -> str:
+        """The kernel this plan runs (:meth:`SparseAttentionConfig.kernel` on its device)."""
+        return self.config.kernel(self.order.device)
+
+    @property
     def density(self) -> float:
         """Fraction of the dense (query, key) pairs computed, padding included."""
         return self.window_tiles.shape[1] / self.window_tiles.shape[0]
@@ -167,7 +182,7 @@ class SparsePlan:
         if q.shape[1] != self.tokens or k.shape[1] != self.tokens or v.shape[1] != self.tokens:
             raise ValueError(f"sparse attention planned for grid {self.grid} ({self.tokens} tokens); got q, k, v "
                              f"with {q.shape[1]}, {k.shape[1]}, {v.shape[1]} tokens")
-        if self.config.backend == "flex":
+        if self.backend == "flex":
             qt, kt, vt = (self._to_tiles(t) for t in (q, k, v))
             return self._flex(qt, kt, vt)[:, self.inverse]
         return self._gather(q, k, v)
@@ -218,21 +233,50 @@ class SparsePlan:
         return o.transpose(1, 2)
 
     def block_mask(self):
-        """flex_attention's BlockMask of this plan (built once)."""
+        """flex_attention's BlockMask of this plan (built once), straight from the tile windows: never an N x N
+        evaluation of the mask (at 75,888 tokens that alone would need tens of GiB)."""
         if self._block_mask is None:
-            from torch.nn.attention.flex_attention import create_block_mask
+            from torch.nn.attention.flex_attention import BlockMask
 
-            n_pad = self.order.numel()
+            n_pad, L = self.order.numel(), self.tile_tokens
             allowed = self.allowed_tiles()
             valid = self.valid if self.valid is not None else torch.ones(n_pad, dtype=torch.bool,
                                                                          device=self.order.device)
-            L = self.tile_tokens
 
             def mask_mod(b, h, qi, ki):
                 return allowed[qi // L, ki // L] & valid[ki]
 
-            self._block_mask = create_block_mask(mask_mod, None, None, n_pad, n_pad, device=self.order.device)
+            partial, full = tile_block_lists(allowed, valid, L, FLEX_BLOCK)
+            self._block_mask = BlockMask.from_kv_blocks(*partial, *full, BLOCK_SIZE=FLEX_BLOCK, mask_mod=mask_mod,
+                                                        seq_lengths=(n_pad, n_pad))
         return self._block_mask
+
+
+FLEX_BLOCK = 128  # flex_attention's block size (tokens per side of a mask block)
+
+
+def tile_block_lists(allowed: torch.Tensor, valid: torch.Tensor, tile_tokens: int, block: int):
+    """flex_attention block lists of a tile-level window matrix: ``((kv_num, kv_idx), (full_num, full_idx))``
+    over blocks of ``block`` tile-major tokens, shaped [1, 1, Qb] and [1, 1, Qb, Kb] (int32, each row's listed
+    key blocks first, ascending). A key block is *full* when every (query tile, key tile) pair the two blocks
+    span is allowed and all its keys are real tokens (no mask is evaluated there); *partial* when some pair is
+    allowed (the mask decides per token); absent otherwise. ``allowed`` [T, T] bool, ``valid`` [T·L] bool."""
+    n_tiles, n = allowed.shape[0], valid.numel()
+    nb = -(-n // block)
+    pos = torch.arange(nb * block, device=allowed.device)
+    tile_of = (pos.clamp(max=n - 1) // tile_tokens).view(nb, block)  # positions past the end: the last tile
+    touch = torch.zeros(nb, n_tiles, device=allowed.device).scatter_(1, tile_of, 1.0)  # block spans tile
+    some = (touch @ allowed.float() @ touch.T) > 0
+    every = (touch @ (~allowed).float() @ touch.T) == 0
+    real = torch.cat([valid, valid.new_zeros(nb * block - n)]).view(nb, block).all(1)
+    full = some & every & real[None, :]
+    partial = some & ~full
+
+    def lists(m: torch.Tensor):
+        idx = torch.sort((~m).to(torch.int8), dim=1, stable=True).indices  # listed blocks first, ascending
+        return m.sum(1).to(torch.int32)[None, None], idx.to(torch.int32)[None, None]
+
+    return lists(partial), lists(full)
 
 
 @contextlib.contextmanager

@@ -100,16 +100,16 @@ def fast_rows(args, model, blocks, run_ours, grid, device, diff) -> list[tuple[s
             if kind.startswith("fp8") and not fp8_on:
                 use_fp8_matmuls(model)
                 fp8_on = True
-            run = run_ours(_set_mode(model, blocks, args.fast_base, args.token_chunk))
+            run, plan = run_ours(_set_mode(model, blocks, args.fast_base, args.token_chunk)), plans.get(spec)
 
-            def fwd(run=run, plan=plans.get(spec)):
+            def fwd(run=run, plan=plan):
                 with use_plan(plan):
                     return run()
 
             out, s, peak = timed(fwd, device, max(args.warmup, 1), args.repeats)
             rows.append((label, s, peak, diff(out)))
             del out
-        except Exception as e:  # a failed fast row is reported, not fatal to the others
+        except (RuntimeError, ValueError) as e:  # OOM, compiler failure: reported, not fatal to the other rows
             print(f"{label}: failed: {type(e).__name__}: {str(e)[:300]}", flush=True)
     return rows
 

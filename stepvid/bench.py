@@ -42,6 +42,7 @@ from typing import Any
 import torch
 from tqdm import tqdm
 
+from stepvid.diffusion.step_cache import step_cache_config
 from stepvid.generation_memory import TOKEN_CHUNK
 from stepvid.models import attention as attn
 from stepvid.models.dit import DiTConfig, StepVideoDiT, dit_config, estimate_flops
@@ -120,10 +121,11 @@ class BenchSettings:
     fp8_matmul: bool = False
     step_cache: float | None = None  # end to end only
 
-    def fast_modes(self) -> list[FastMode]:
-        """The fast-mode variants this run times (:func:`fast_modes`)."""
+    def fast_modes(self, end_to_end: bool) -> list[FastMode]:
+        """The fast-mode variants the DiT forward (``end_to_end=False``: no step cache, a sampling-loop mode) or
+        the end-to-end run times (:func:`fast_modes`)."""
         sparse = None if self.sparse_attention is None else parse_sparse_attention(self.sparse_attention)
-        return fast_modes(sparse, self.fp8_matmul, self.step_cache if self.e2e else None)
+        return fast_modes(sparse, self.fp8_matmul, self.step_cache if end_to_end else None)
 
     def video_size(self, defaults: tuple[int, int, int]) -> tuple[int, int, int]:
         f, h, w = defaults
@@ -172,7 +174,7 @@ class BenchSettings:
         if self.step_cache is not None:
             if not self.e2e:
                 raise ValueError(f"--step-cache {self.step_cache} is only used by the end-to-end run; add --e2e")
-            if not (math.isfinite(self.step_cache) and self.step_cache > 0):
+            if step_cache_config(self.step_cache) is None:  # it refuses negative and non-finite thresholds
                 raise ValueError(f"--step-cache must be a threshold > 0; got {self.step_cache}")
         if self.json is not None:
             _check_json_path(Path(self.json))
@@ -742,7 +744,7 @@ def run_bench(settings: BenchSettings, progress: bool = False) -> dict[str, Any]
             settings.preset, settings.layers, video, settings.batch, settings.text_len, device, dtype,
             result["matmul"]["flops_per_s"], settings.attention, settings.modes, settings.warmup,
             settings.repeats, progress=progress, token_chunk=settings.token_chunk,
-            fast=[m for m in settings.fast_modes() if m.step_cache is None],
+            fast=settings.fast_modes(end_to_end=False),
         )
     if settings.vae:
         result["vae"] = bench_vae(settings.vae_preset or PRESET_VAE[settings.preset], video, device, dtype,
@@ -750,7 +752,7 @@ def run_bench(settings: BenchSettings, progress: bool = False) -> dict[str, Any]
     if settings.e2e:
         result["e2e"] = bench_e2e(settings.model, device, dtype, settings.frames, settings.height, settings.width,
                                   settings.steps, settings.prompt, settings.seed, settings.modes, progress=progress,
-                                  token_chunk=settings.token_chunk, fast=settings.fast_modes())
+                                  token_chunk=settings.token_chunk, fast=settings.fast_modes(end_to_end=True))
     return result
 
 

@@ -206,7 +206,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="SPEC",
         help="fast mode, approximate: sliding-tile self-attention; each tile of video tokens attends to a window of "
         "tiles around it. SPEC: a window in tiles (3x3x3) or window=FxHxW,tile=FxHxW,dense-until=TAU,"
-        "backend=gather|flex (tile default 4x8x8 = 256 tokens; dense-until: dense attention while the model time "
+        "backend=auto|gather|flex (auto: flex on CUDA, gather elsewhere; tile default 4x8x8 = 256 tokens; dense-until: dense attention while the model time "
         "is below TAU, 0 = noise, default 0: sparse at every step; quality cost and speed: "
         "docs/generate.md#sparse-attention)",
     )

@@ -228,6 +228,10 @@ def test_fast_modes_order_fp8_last_and_all_together():
     assert [m.label for m in modes] == ["", "+sparse", "+step-cache 0.1", "+fp8", "+sparse+step-cache 0.1+fp8"]
     assert [m.fp8 for m in modes] == [False, False, False, True, True]  # fp8 cannot be undone: last
     assert modes[-1] == bench.FastMode(modes[-1].label, sparse, True, 0.1)
+    settings = bench.BenchSettings(sparse_attention="1x1x1", fp8_matmul=True, step_cache=0.1, e2e=True)
+    # the DiT forward has no sampling loop: its variants leave the step cache out, not the sparse+fp8 pairing
+    assert [m.label for m in settings.fast_modes(end_to_end=False)] == ["", "+sparse", "+fp8", "+sparse+fp8"]
+    assert [m.label for m in settings.fast_modes(end_to_end=True)] == [m.label for m in modes]
 
 
 def test_dit_fast_modes_distance_to_exact():

@@ -47,9 +47,12 @@ def main() -> None:
                          "exact causal slicing of the upsampling levels), cl (channels-last-3d convs), nosub (the "
                          "decoder's upsampling convs on the interpolated tensor instead of sub-pixel), bm "
                          "(torch.backends.cudnn.benchmark: cuDNN times its conv algorithms), fu (fused compiled GroupNorm + "
-                         "SiLU, VideoVAE.set_fused_norm), or "
+                         "SiLU, VideoVAE.set_fused_norm), c2 (each causal conv as one 2-D conv over its output frames, "
+                         "VideoVAE.set_conv_by_frames), or "
                          "combinations joined by + (TILE:OVERLAP+sN+cl)")
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--profile", type=int, default=0,
+                    help="after the timings, profile one decode of the last setting and print its N costliest ops")
     args = ap.parse_args()
 
     device, dtype = torch.device(args.device), DTYPES[args.dtype]
@@ -75,10 +78,10 @@ def main() -> None:
         kw = {}
         parts = setting.split("+")
         vae.set_channels_last("cl" in parts).set_subpixel_upsample("nosub" not in parts)
-        vae.set_fused_norm("fu" in parts)
+        vae.set_fused_norm("fu" in parts).set_conv_by_frames("c2" in parts)
         torch.backends.cudnn.benchmark = "bm" in parts
         for part in parts:
-            if part in ("cl", "nosub", "bm", "fu"):
+            if part in ("cl", "nosub", "bm", "fu", "c2"):
                 continue
             if part.startswith("s"):
                 kw["time_slice"] = int(part[1:])
@@ -102,6 +105,21 @@ def main() -> None:
         peak = (torch.cuda.max_memory_allocated(device) / 2**30 if cuda else (_peak_rss_mib() - rss0) / 1024)
         print(f"| {setting} | {sec:.2f} | {video.shape[1] / sec:.2f} | {peak:.2f} |", flush=True)  # as each ends
         del video
+    if args.profile:
+        _profile(vae, latents, kw, args.profile, cuda)
+
+
+def _profile(vae: VideoVAE, latents: torch.Tensor, kw: dict, rows: int, cuda: bool) -> None:
+    """One decode under torch.profiler (the last setting's options): its costliest ops by device time."""
+    from torch.profiler import ProfilerActivity, profile
+
+    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
+    with torch.inference_mode(), profile(activities=acts) as prof:
+        vae.decode(latents, **kw)
+        if cuda:
+            torch.cuda.synchronize()
+    key = "self_cuda_time_total" if cuda else "self_cpu_time_total"
+    print(prof.key_averages(group_by_input_shape=False).table(sort_by=key, row_limit=rows, max_name_column_width=60))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from stepvid.models.vae_layers import (
     Upsample3d,
     channel_average,
     channel_duplicate,
+    conv3d_by_frames,
     pixel_shuffle_3d,
     pixel_unshuffle_3d,
 )
@@ -356,6 +357,47 @@ def test_subpixel_decode_equals_interpolate_decode_one_shot_and_streamed(tiny64)
         for time_slice in (None, 1, 2):
             close(tiny64.decoder, tiny64.decode(latents, time_slice=time_slice), ref, 2 * 32 * 48,
                   msg=f"time_slice={time_slice}")
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+@pytest.mark.parametrize("kernel,stride,padding", [((3, 3, 3), (1, 1, 1), (0, 1, 1)), ((1, 1, 1), (1, 1, 1), (0, 0, 0)),
+                                                   ((3, 3, 3), (2, 2, 2), (0, 1, 1)), ((2, 2, 2), (1, 1, 1), (0, 0, 0)),
+                                                   ((1, 3, 3), (2, 1, 1), (0, 1, 1))])
+def test_conv3d_by_frames_is_conv3d(kernel, stride, padding, channels_last):
+    """One 2-D conv over output frames, the time taps stacked into channels, equals F.conv3d (float64, batch 2,
+    odd sizes, strided); its result is frame-major (or channels-last-3d) memory."""
+    x = torch.randn(2, 5, 7, 9, 11, generator=gen(30), dtype=torch.float64)
+    w = torch.randn(4, 5, *kernel, generator=gen(31), dtype=torch.float64)
+    b = torch.randn(4, generator=gen(32), dtype=torch.float64)
+    ref = torch.nn.functional.conv3d(x, w, b, stride, padding)
+    out = conv3d_by_frames(x, w, b, stride, padding, channels_last=channels_last)
+    assert_reorder_close(out, ref, n=w[0].numel())
+    if channels_last:
+        assert out.is_contiguous(memory_format=torch.channels_last_3d)
+    else:
+        assert out.transpose(1, 2).is_contiguous()
+    with pytest.raises(ValueError, match="time padding"):
+        conv3d_by_frames(x, w, b, stride, (1, 1, 1))
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_conv_by_frames_decode_and_encode_equal_conv3d(tiny64, channels_last):
+    """``set_conv_by_frames``: decode (one shot and streamed) and encode equal the conv3d path up to summation
+    order, in either layout, and it switches back."""
+    latents = torch.randn(1, 3, 4, 2, 3, generator=gen(33), dtype=torch.float64)
+    video = torch.randn(1, 17, 3, 32, 32, generator=gen(34), dtype=torch.float64)
+    with torch.no_grad():
+        ref_dec, ref_enc = tiny64.decode(latents), tiny64.encode(video)
+        tiny64.set_conv_by_frames().set_channels_last(channels_last)
+        try:
+            for time_slice in (None, 1, 2):
+                close(tiny64.decoder, tiny64.decode(latents, time_slice=time_slice), ref_dec, 2 * 32 * 48,
+                      msg=f"time_slice={time_slice}")
+            close(tiny64.encoder, tiny64.encode(video), ref_enc, TINY_NORM_32)
+        finally:
+            tiny64.set_conv_by_frames(False).set_channels_last(False)
+        assert not any(getattr(m, "by_frames", False) for m in tiny64.modules())
+        assert torch.equal(tiny64.decode(latents), ref_dec)
 
 
 def test_uint8_output_and_sampling(tiny):

@@ -490,6 +490,17 @@ class VideoVAE(nn.Module):
                 m.fused = on
         return self
 
+    def set_conv_by_frames(self, on: bool = True) -> VideoVAE:
+        """Run every causal conv (and the sub-pixel upsampling convs) as one 2-D conv over its output frames, the
+        time taps stacked into the channels (:func:`~stepvid.models.vae_layers.conv3d_by_frames`): same maths in
+        another summation order, for backends whose 2-D kernels beat their 3-D ones."""
+        from stepvid.models.vae_layers import CausalConv3d, Upsample2d
+
+        for m in self.modules():
+            if isinstance(m, (CausalConv3d, Upsample2d)):
+                m.by_frames = on
+        return self
+
     def set_subpixel_upsample(self, on: bool = True) -> VideoVAE:
         """Compute the decoder's nearest-x2 + conv on the low-resolution input (default; exact up to summation
         order, 64/216 of Upsample3d's conv1 and 16/36 of Upsample2d's conv MACs: the bundled VAE decodes 1.10x

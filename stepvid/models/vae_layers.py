@@ -37,6 +37,7 @@ __all__ = [
     "causal_pad",
     "channel_average",
     "channel_duplicate",
+    "conv3d_by_frames",
     "pixel_shuffle_3d",
     "pixel_unshuffle_3d",
     "upsample_conv",
@@ -115,8 +116,37 @@ def _subpixel_weight(weight: torch.Tensor) -> torch.Tensor:
     return torch.einsum("apk,bql,crm,oiklm->bcaoipqr", t, s, s, weight).flatten(2, 3)
 
 
+def conv3d_by_frames(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                     stride: tuple[int, int, int] = (1, 1, 1),
+                     padding: tuple[int, int, int] = (0, 1, 1), channels_last: bool = False) -> torch.Tensor:
+    """``F.conv3d`` without time padding, computed as ONE 2-D conv over all output frames: the k_t input frames
+    an output frame reads are stacked tap-major into the channels ([B·T_out, k_t·C, H, W]) against the weight
+    reordered to [O, k_t·C, kh, kw]. Same products, summed in another order; the GPU's 2-D implicit-GEMM
+    kernels instead of its 3-D ones. The result is a [B, O, T_out, H', W'] view of frame-major memory
+    ([B, T_out, O, H', W'] contiguous, the layout the per-frame GroupNorm reads without a copy), or with
+    ``channels_last`` of [B, T_out, H', W', O] memory (channels-last-3d; the 2-D conv runs NHWC)."""
+    if padding[0] != 0:
+        raise ValueError(f"conv3d_by_frames: time padding must be applied to the input, got padding {padding}")
+    o, c, kt, kh, kw = weight.shape
+    b, t_in = x.shape[0], x.shape[2]
+    st = stride[0]
+    t = (t_in - kt) // st + 1
+    xf = x.transpose(1, 2)  # [B, T_in, C, H, W]
+    xs = xf[:, : (t - 1) * st + 1 : st].unsqueeze(2) if kt == 1 else xf.unfold(1, kt, st).movedim(-1, 2)
+    h, w = x.shape[-2:]  # xs: [B, T, k_t, C, H, W]
+    if channels_last:
+        xs = xs.permute(0, 1, 4, 5, 2, 3).reshape(b * t, h, w, kt * c).permute(0, 3, 1, 2)
+    else:
+        xs = xs.reshape(b * t, kt * c, h, w)
+    wt = weight.transpose(1, 2).reshape(o, kt * c, kh, kw)
+    if channels_last:
+        wt = wt.contiguous(memory_format=torch.channels_last)
+    y = F.conv2d(xs, wt, bias, stride[1:], padding[1:])
+    return y.unflatten(0, (b, t)).transpose(1, 2)
+
+
 def upsample_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
-                  channels_last: bool = False) -> torch.Tensor:
+                  channels_last: bool = False, by_frames: bool = False) -> torch.Tensor:
     """conv(nearest_x2(x)) for a 3x3 (2-D weight, per frame) or causal 3x3x3 kernel with spatial padding 1,
     computed on x: per spatial phase one conv with 2x2(x2) kernels, then the phases interleaved. Exact; 64
     instead of 216 MACs per input voxel and channel pair in 3-D, 16 instead of 36 in 2-D.
@@ -135,8 +165,14 @@ def upsample_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | No
     out = None
     for i, j in itertools.product((0, 1), (0, 1)):  # the odd spatial phases read one position further on
         kij = k[i, j].contiguous(memory_format=torch.channels_last_3d) if channels_last else k[i, j]
-        y = F.conv3d(x[:, :, :, i:i + h + 1, j:j + w + 1], kij, bias)
-        if out is None:
+        xij = x[:, :, :, i:i + h + 1, j:j + w + 1]
+        if by_frames:
+            y = conv3d_by_frames(xij, k[i, j], bias, padding=(0, 0, 0), channels_last=channels_last)
+        else:
+            y = F.conv3d(xij, kij, bias)
+        if out is None and by_frames and not channels_last:  # keep conv3d_by_frames' frame-major layout
+            out = y.new_empty(b, ft * t, o, 2 * h, 2 * w).transpose(1, 2)
+        elif out is None:
             cl = y.is_contiguous(memory_format=torch.channels_last_3d)
             fmt = torch.channels_last_3d if cl else torch.contiguous_format
             out = torch.empty(b, o, ft * t, 2 * h, 2 * w, dtype=y.dtype, device=y.device, memory_format=fmt)
@@ -218,6 +254,7 @@ class CausalConv3d(nn.Module):
         self.conv = nn.Conv3d(cin, cout, k, stride=stride, padding=(0, k // 2, k // 2))
         self.cache: list[torch.Tensor] | None = None  # a list while streaming (see Decoder.up_path)
         self.channels_last = False  # see set_channels_last
+        self.by_frames = False  # see VideoVAE.set_conv_by_frames
 
     def set_channels_last(self, on: bool) -> None:
         """Run the conv in channels-last-3d layout (weight and input; the result is the same maths, summed in
@@ -229,6 +266,9 @@ class CausalConv3d(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.time_pad:
             x = causal_pad(x, self.time_pad, self.cache)
+        if self.by_frames:
+            c = self.conv
+            return conv3d_by_frames(x, c.weight, c.bias, c.stride, c.padding, self.channels_last)
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last_3d)
         return self.conv(x)
@@ -305,10 +345,11 @@ class Upsample2d(nn.Module):
         super().__init__()
         self.conv = nn.Conv2d(channels, channels, 3, padding=1)
         self.subpixel = True
+        self.by_frames = False
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.subpixel:
-            return upsample_conv(x, self.conv.weight, self.conv.bias)
+            return upsample_conv(x, self.conv.weight, self.conv.bias, by_frames=self.by_frames)
         x = F.interpolate(x, scale_factor=(1.0, 2.0, 2.0), mode="nearest")
         return F.conv3d(x, self.conv.weight.unsqueeze(2), self.conv.bias, padding=(0, 1, 1))
 
@@ -347,7 +388,8 @@ class Upsample3d(nn.Module):
         if not self.subpixel:
             return self.conv3d(u)
         c = self.conv3d.conv1
-        return self.conv3d(u, upsample_conv(causal_pad(x, 1, c.cache), c.conv.weight, c.conv.bias, c.channels_last))
+        return self.conv3d(u, upsample_conv(causal_pad(x, 1, c.cache), c.conv.weight, c.conv.bias, c.channels_last,
+                                                 c.by_frames))
 
 
 class ConvUnshuffle(nn.Module):

@@ -114,6 +114,8 @@ def test_every_template_caption_parses_to_its_request():
     ("a descending red circle and a white star keeping still",  # 'still' is no plural verb
      R(G(1, "red", "circle", motion="down"), G(1, "white", "star", motion="still"))),
     ("two purple squares coming slowly together", R(G(2, "purple", "square", motion="towards", speed="slow"))),
+    ("4K, HD, masterpiece: a blue square moves up", R(G(1, "blue", "square", motion="up"))),
+    ("a red ball shoots to the right, cinematic", R(G(1, "red", "circle", motion="right", speed="fast"))),
 ])
 def test_natural_prompts(prompt, want):
     assert parse_prompt(prompt) == want
@@ -233,6 +235,9 @@ def test_typos_are_corrected_and_reported():
     ("一个蓝色的正方形静止在画面中央", ["在画面中央"]),
     ("只见一个红色的圆快速地向右移动", ["只见"]),
     ("一颗黄色的星星缓缓向上移动", []),
+    # quality boilerplate: read past and reported, "4K" is no count of four, "shot" as a verb still says fast
+    ("Cinematic 4K shot: a small red ball glides to the right", ["cinematic", "4 k shot", "glides"]),
+    ("电影感，超清4K画质，一个蓝色的三角形向上移动", ["电影感", "超清", "4 k", "画质"]),
 ])
 def test_ignored_words_are_reported(prompt, ignored):
     assert parse_prompt_verbose(prompt).ignored == ignored

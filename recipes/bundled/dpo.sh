@@ -12,13 +12,14 @@
 # shuffled so a cut keeps the mix). Results in OUT: rows.tar (prompts, candidates/pair rows, metrics, adherence
 # rows), and each variant's DiT shards (transformer-NAME.tar.NN parts). INIT (env): the starting model
 # (default stepvid/bundled). BASE=0 skips scoring the starting model (scored last). ONLINE_FRAC: the share of
-# the prompts kept for the online loop (default 0.25).
+# the prompts kept for the online loop (default 0.25). PHRASING (natural, template, mixed; default mixed) and
+# OBJECTS (default "1 2") choose the train prompts.
 set -euo pipefail
 OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
 recipe_init
 
-python -m stepvid.cli world prompts --out "$W/all.jsonl" --split train --phrasing mixed --objects 1 2 --n "$N" --seed 7
+python -m stepvid.cli world prompts --out "$W/all.jsonl" --split train --phrasing "${PHRASING:-mixed}" --objects ${OBJECTS:-1 2} --n "$N" --seed 7
 python - "$W/all.jsonl" "$W/prompts.jsonl" "$W/online.jsonl" "${ONLINE_FRAC:-0.25}" <<'EOF'
 import random, sys
 rows = open(sys.argv[1], encoding="utf-8").read().splitlines()

@@ -210,6 +210,11 @@ _EN_FILLER = (
     "in the clip|in the animation|the screen|the frame|the canvas|the view|the scene|the image|the picture|"
     "the video|the clip|on the screen|on screen|in frame|direction|same|just like|the same way|similarly|"
     "likewise|alike|in the same direction|the same direction|each one|every one|"
+    # quality / style boilerplate people put in front of any prompt: "Cinematic 4K shot: a red ball ..."
+    "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|hd|uhd|full hd|ultra hd|1080 p|"
+    "4 k shot|8 k shot|hd shot|wide shot|establishing shot|high quality|best quality|top quality|masterpiece|"
+    "high resolution|high definition|hi res|highly detailed|ultra detailed|detailed|sharp focus|professional|"
+    "beautiful|stunning|aesthetic|epic|award winning|trending on artstation|footage|"
     # chat register: "can u make a red ball go left pls"
     "pls|plz|plez|gimme|give me|u|ya|yo|hey|hi|hello|lol|haha|thx|thanks|thank you|ty|ok|okay|kinda|sorta|btw")
 _EN_STOP = (
@@ -502,7 +507,8 @@ _ZH_REFUSE = {
     "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
 }
-_ZH_FILLER = ("视频中 视频里 视频里面 视频内 画面中 画面里 画面里面 画面上 画面内 画面之中 图片中 图片里 图中 图里 图像中 "
+_ZH_FILLER = ("电影感 电影级 电影质感 电影画面 高清 超清 超高清 高画质 高质量 画质 精美 唯美 细节丰富 大片 "
+              "视频中 视频里 视频里面 视频内 画面中 画面里 画面里面 画面上 画面内 画面之中 图片中 图片里 图中 图里 图像中 "
               "镜头中 镜头里 镜头下 屏幕上 屏幕中 屏幕里 场景中 场景里 可以看到 能看到 看到 可见 看见 我们看到 我们可以看到 "
               "只见 出现 出现了 出现在 展示 展示了 展现 显示 显示了 呈现 呈现出 描绘 描绘了 请 请生成 生成 绘制 制作 "
               "一段 这段 该段 这是 这里 那里 此处 正在 不停地 不停 不断 不断地 持续 持续地 始终 一直 一路 径直 直直 "

@@ -310,6 +310,9 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("红色的圆在蓝色的方块左边", "cannot judge: relative position '左边' is not judged"),
     ("a red circle moves left while spinning",
      "cannot judge: conflicting motions 'left' and 'spinning' for 'a red circle'"),
+    ("Two yellow triangles moving apart", "cannot judge: unknown motion 'moving apart'"),  # not 'unknown word'
+    ("a red circle and a green square swap places", "cannot judge: unknown motion 'swap places'"),
+    ("两个圆相互远离", "cannot judge: unknown motion '相互远离'"),
 ])
 def test_refusals_name_the_word(prompt, message):
     with pytest.raises(CannotJudge) as exc:

@@ -156,7 +156,11 @@ _EN_REFUSE = {
     "dance|dances|dancing|wiggle|wiggles|wiggling|sway|sways|swaying|swing|swings|swinging|wander|wanders|"
     "wandering|meander|meanders|meandering|tumble|tumbles|tumbling|flip|flips|flipping|"
     "teleport|teleports|teleporting|morph|morphs|morphing|collide|collides|colliding|meet|meets|meeting|"
-    "oscillate|oscillates|oscillating": "unknown motion '{w}'",
+    "oscillate|oscillates|oscillating|apart|move apart|moves apart|moving apart|moved apart|drift apart|"
+    "drifts apart|drifting apart|away from each other|away from one another|diverge|diverges|diverging|"
+    "separate|separates|separating|spread out|spreads out|spreading out|swap|swaps|swapping|swap places|"
+    "swaps places|swapping places|switch places|switches places|switching places|trade places|trades places|"
+    "trading places|chase|chases|chasing": "unknown motion '{w}'",
     "accelerate|accelerates|accelerating|decelerate|decelerates|decelerating|speeds up|speed up|speeding up|"
     "slows down|slow down|slowing down|faster and faster|slower and slower|faster|slower":
         "a change of speed ('{w}') is not judged",
@@ -493,7 +497,8 @@ _ZH_REFUSE = {
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
     "绕圈 画圈 兜圈 打圈 绕圈圈 摇晃 晃动 抖动 振动 震动 摆动 跳动 跳舞 跳 跳跃 闪烁 闪 渐隐 消失 淡出 "
     "淡入 变色 变形 翻转 翻滚 翻 摇摆 颤动 蹦 蹦蹦跳跳 绕 盘旋 环绕 打滚 碰撞 相撞 撞在一起 相遇 会合 交汇 "
-    "擦肩而过 穿插 旋绕 波动 起伏 蛇行 之字形 曲折": "unknown motion '{w}'",
+    "擦肩而过 穿插 旋绕 波动 起伏 蛇行 之字形 曲折 分开 分离 散开 远离 相互远离 彼此远离 互相远离 背向而行 "
+    "交换位置 互换位置 对调位置 追逐 追赶 追": "unknown motion '{w}'",
     "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 忽快忽慢 时快时慢 更快 更慢": "a change of speed ('{w}') is not judged",
     "不 没 没有 未 别 非 无 并非 不是 不会": "negation '{w}' is not judged",
     "然后 接着 随后 之后 以后 再 又 先 最后 后来 随即 紧接着 后 之前 以前 停下 停止 停下来 返回 回来 折返 往返 回到 "

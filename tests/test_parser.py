@@ -115,6 +115,15 @@ def test_every_template_caption_parses_to_its_request():
      R(G(1, "red", "circle", motion="down"), G(1, "white", "star", motion="still"))),
     ("two purple squares coming slowly together", R(G(2, "purple", "square", motion="towards", speed="slow"))),
     ("4K, HD, masterpiece: a blue square moves up", R(G(1, "blue", "square", motion="up"))),
+    ("a red circle travels from left to right at a steady pace", R(G(1, "red", "circle", motion="right"))),
+    ("把一个橙色的菱形往上移", R(G(1, "orange", "diamond", motion="up"))),
+    ("- red circle\n- moves right", R(G(1, "red", "circle", motion="right"))),  # a bullet list
+    ("A red circle ➡️", R(G(1, "red", "circle", motion="right"))),  # a trailing arrow is a direction
+    ("a red circle ⬆️ and a blue square ↙", R(G(1, "red", "circle", motion="up"), G(1, "blue", "square", motion="down-left"))),
+    ("🔴 moving left", R(G(1, "red", "circle", motion="left"))),  # object emoji when the words name none
+    ("🟦🟦 ⬇️", R(G(2, "blue", "square", motion="down"))),
+    ("⭐️ and 🔷 move towards each other", R(G(1, "yellow", "star", motion="towards"), G(1, "blue", "diamond", motion="towards"))),
+    ("a red ball going left 🔵", R(G(1, "red", "circle", motion="left"))),  # ...and decoration when they do
     ("a red ball shoots to the right, cinematic", R(G(1, "red", "circle", motion="right", speed="fast"))),
 ])
 def test_natural_prompts(prompt, want):
@@ -313,6 +322,7 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("Two yellow triangles moving apart", "cannot judge: unknown motion 'moving apart'"),  # not 'unknown word'
     ("a red circle and a green square swap places", "cannot judge: unknown motion 'swap places'"),
     ("两个圆相互远离", "cannot judge: unknown motion '相互远离'"),
+    ("🟤 moving left", "cannot judge: the emoji 🟤 read as objects: unknown colour 'brown'"),
 ])
 def test_refusals_name_the_word(prompt, message):
     with pytest.raises(CannotJudge) as exc:

@@ -214,6 +214,10 @@ _EN_FILLER = (
     "in the clip|in the animation|the screen|the frame|the canvas|the view|the scene|the image|the picture|"
     "the video|the clip|on the screen|on screen|in frame|direction|same|just like|the same way|similarly|"
     "likewise|alike|in the same direction|the same direction|each one|every one|"
+    # a pace that states no speed: the world's normal speed is the one asked
+    "at a steady pace|at a constant pace|at an even pace|at a moderate pace|at a normal pace|at a regular pace|"
+    "at a steady speed|at a constant speed|at an even speed|at a moderate speed|at a normal speed|"
+    "at normal speed|at constant speed|at moderate speed|at a medium pace|at a medium speed|at medium speed|"
     # quality / style boilerplate people put in front of any prompt: "Cinematic 4K shot: a red ball ..."
     "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|hd|uhd|full hd|ultra hd|1080 p|"
     "4 k shot|8 k shot|hd shot|wide shot|establishing shot|high quality|best quality|top quality|masterpiece|"
@@ -528,7 +532,8 @@ _ZH_FILLER = ("电影感 电影级 电影质感 电影画面 高清 超清 超�
                "细微的 细微 淡淡的 淡淡 轻微的 轻微 看 就 便 一直在 还在 在不停地 完全 丝毫 始终都 一样地 视频内容 画面内容 "
                "一段距离 一小段距离 一段路 "
                "让 使 使得 令 要让 请让 就让")  # causatives: 画一个红色的圆，让它向右移动 = draw it, and it moves right
-_ZH_STOP = "的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边"
+_ZH_STOP = ("的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边 "
+            "把 将")  # 把/将 + object + verb: "把一个橙色的菱形往上移"
 
 
 def zh_lexicon() -> dict[str, Entry]:

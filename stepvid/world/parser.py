@@ -78,6 +78,22 @@ _ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十�
 
 
 _ARROW = re.compile(r"\s*(?:[-–—]+>|=+>|[→⟶➔➜➡])\s*")  # "red circle -> left": moves to
+# An arrow that points a direction by itself: anywhere for the plain directions, and for the "to" arrows when
+# nothing follows them ("a red circle ➡️"); "red circle -> left" stays "moves to left".
+_DIRECTION_ARROWS = {"⬅←": "to the left", "⬆↑": "upwards", "⬇↓": "downwards", "↗": "up and to the right",
+                     "↖": "up and to the left", "↘": "down and to the right", "↙": "down and to the left"}
+_DIRECTION_ARROW = {c: d for cs, d in _DIRECTION_ARROWS.items() for c in cs}
+_ARROW_DIR = re.compile(r"([⬅←⬆↑⬇↓↗↖↘↙])\ufe0f?|[→⟶➔➜➡]\ufe0f?(?=\s*(?:$|[.,;:!?，。；！？]))")
+_BULLET = re.compile(r"(?m)^\s*[-*•·‣▪◦]\s+")  # "- red circle\n- moves right": list items, read as commas
+# Coloured-shape emoji, read as the object they draw only when the words name none ("🔴 moving left"); where
+# the words name an object an emoji is decoration ("a red ball going left 🔴").
+_EMOJI_OBJECTS = {"🔴": "red circle", "🟠": "orange circle", "🟡": "yellow circle", "🟢": "green circle",
+                  "🔵": "blue circle", "🟣": "purple circle", "⚫": "black circle", "⚪": "white circle",
+                  "🟤": "brown circle", "🟥": "red square", "🟧": "orange square", "🟨": "yellow square",
+                  "🟩": "green square", "🟦": "blue square", "🟪": "purple square", "⬛": "black square",
+                  "⬜": "white square", "🟫": "brown square", "🔶": "orange diamond", "🔷": "blue diamond",
+                  "🔸": "small orange diamond", "🔹": "small blue diamond", "🔺": "red triangle",
+                  "🔻": "red triangle", "⭐": "yellow star"}
 _EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d\u20e3")
 
 
@@ -96,7 +112,8 @@ def _invisible(c: str) -> str:
 
 
 def _normalise(text: str, ignored: list[str]) -> str:
-    text = "".join(_invisible(c) for c in text)
+    text = "".join(_invisible(c) for c in _BULLET.sub(", ", text))
+    text = _ARROW_DIR.sub(lambda m: f" moves {_DIRECTION_ARROW.get(m.group(1) or '', 'to the right')} ", text)
     text = _ARROW.sub(" moves to ", text.replace("°", " degrees "))
     deco = "".join(c for c in text if _decoration(c))
     if deco:
@@ -1226,6 +1243,33 @@ def parse_prompt_verbose(text: str) -> Parse:
     """Parse a prompt; also return the words read past without changing the request (in order)."""
     if not isinstance(text, str) or not text.strip():
         raise _refuse("empty prompt")
+    try:
+        return _parse(text)
+    except CannotJudge:
+        emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
+        if not emoji:
+            raise
+        drawn = _EMOJI_RUN.sub(_emoji_objects, text)
+        try:
+            parse = _parse(drawn)
+        except CannotJudge as exc:
+            why = str(exc).removeprefix("cannot judge: ")
+            raise _refuse(f"the emoji {''.join(emoji)} read as objects: {why}") from None
+        parse.ignored[:0] = [f"{c} -> {_EMOJI_OBJECTS[c]}" for c in emoji]
+        return parse
+
+
+_EMOJI_RUN = re.compile("(" + "|".join(map(re.escape, _EMOJI_OBJECTS)) + r")(?:\ufe0f?\s*\1)*\ufe0f?")
+
+
+def _emoji_objects(m: re.Match) -> str:
+    """A run of one object emoji -> its object, counted: 🔴🔴 -> 'two red circles'."""
+    n = m.group().count(m.group(1))
+    obj = _EMOJI_OBJECTS[m.group(1)]
+    return f" {obj} " if n == 1 else f" {['two', 'three'][n - 2] if n <= 3 else n} {obj}s "
+
+
+def _parse(text: str) -> Parse:
     ignored: list[str] = []
     toks = _places(_tokens(text, ignored))
     toks, bg_color, bg_kind = _background(toks)

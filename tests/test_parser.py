@@ -124,6 +124,11 @@ def test_every_template_caption_parses_to_its_request():
     ("🟦🟦 ⬇️", R(G(2, "blue", "square", motion="down"))),
     ("⭐️ and 🔷 move towards each other", R(G(1, "yellow", "star", motion="towards"), G(1, "blue", "diamond", motion="towards"))),
     ("a red ball going left 🔵", R(G(1, "red", "circle", motion="left"))),  # ...and decoration when they do
+    # a counted shape split by "the red one ..." / 红色的… after it
+    ("Two circles: the red one moves left and the blue one moves right",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="right"))),
+    ("两个圆，红色的向左移动，蓝色的向右移动", R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="right"))),
+    ("一个红圆和一个蓝方块，红的向左，蓝的向上", R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="up"))),
     ("a red ball shoots to the right, cinematic", R(G(1, "red", "circle", motion="right", speed="fast"))),
 ])
 def test_natural_prompts(prompt, want):
@@ -323,6 +328,8 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("a red circle and a green square swap places", "cannot judge: unknown motion 'swap places'"),
     ("两个圆相互远离", "cannot judge: unknown motion '相互远离'"),
     ("🟤 moving left", "cannot judge: the emoji 🟤 read as objects: unknown colour 'brown'"),
+    ("两个圆，红色的向左移动", ("cannot judge: 'two circles' and 'a red circle' could be the same object; give each a "
+                       "colour and a shape")),  # one of two described: not a split
 ])
 def test_refusals_name_the_word(prompt, message):
     with pytest.raises(CannotJudge) as exc:

@@ -793,6 +793,18 @@ class _Grammar:
         self.bound = any(g.vps for g in new)
         return True
 
+    def _de_nominal(self) -> None:
+        """An open Chinese noun phrase of colour/size + 的 that a verb follows (两个圆，红色的向左，蓝色的向右)
+        means "the red one": its shape is the one object named before that it can be."""
+        np = self.np
+        if np is None or np.shape_set or np.count is not None or not (np.color or np.size):
+            return
+        shapes = {g.shape for g in self.groups if g.shape and g.color in (None, np.color) and g.size in (None, np.size)}
+        if len(shapes) != 1:
+            return
+        np.shape, np.shape_set, np.plural, np.definite = shapes.pop(), True, False, True
+        self._close()
+
     def _finish_np_at_break(self) -> None:
         if not self._postposed() and not self._split_header() and not self._drop_np():
             raise _refuse(f"'{self.np.text()}' names no shape")
@@ -964,6 +976,8 @@ class _Grammar:
                 self._end_vp(before_noun=True)
                 self._noun(i, t)
             elif k in _VP_KINDS:
+                if not self.vp and t.zh and i and toks[i - 1].text.endswith("的"):
+                    self._de_nominal()  # 两个圆，红色的向左移动: "the red one" moves left
                 if not self.vp:
                     self.vp_in_np = self.np is not None
                     lt = self.last
@@ -1037,10 +1051,20 @@ class _Grammar:
                 g.vps.extend(self.floating)
         return self._drop_headers()
 
+    @staticmethod
+    def _split_later(g: _Group, later: list[_Group]) -> bool:
+        """'Two circles: the red one moves left, the blue one right', 两个圆，红色的…，蓝色的…: a counted shape with
+        nothing else, whose count the objects of its shape named after it (each with a colour or size) make up."""
+        if g.count < 2 or g.shape is None or g.color or g.size or g.vps:
+            return False
+        parts = [x for x in later if x.shape == g.shape]
+        return bool(parts) and sum(x.count for x in parts) == g.count and all(x.color or x.size for x in parts)
+
     def _drop_headers(self) -> list[_Group]:
         """'Three shapes: a red circle, ...', '画面中有两个物体，…': a count of the objects named next."""
         if not self.groups:
             raise _refuse("the prompt names no object")
+        self.groups = [g for i, g in enumerate(self.groups) if not self._split_later(g, self.groups[i + 1:])]
         named = [g for g in self.groups if g.color or g.shape or g.size or g.vps]
         for g in self.groups:
             if g in named or not named:

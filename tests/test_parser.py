@@ -129,6 +129,9 @@ def test_every_template_caption_parses_to_its_request():
      R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="right"))),
     ("两个圆，红色的向左移动，蓝色的向右移动", R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="right"))),
     ("一个红圆和一个蓝方块，红的向左，蓝的向上", R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="up"))),
+    ("a red circle moving left and another blue circle moving right",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="right"))),
+    ("一个红色的圆向左移动，另一个蓝色的方块向右移动", R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="right"))),
     ("a red ball shoots to the right, cinematic", R(G(1, "red", "circle", motion="right", speed="fast"))),
 ])
 def test_natural_prompts(prompt, want):

@@ -310,7 +310,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("filler", None, _EN_FILLER)
     for w, n in {"a": 1, "an": 1, "one": 1, "a single": 1, "one single": 1, "a lone": 1, "lone": 1, "two": 2,
                  "a pair of": 2, "pair of": 2, "a duo of": 2, "three": 3, "a trio of": 3, "trio of": 3,
-                 "a triplet of": 3}.items():
+                 "a triplet of": 3, "another": 1}.items():
         lex[w] = (("count", n),)
     lex["one"] = (("one", False),)
     lex["ones"] = (("one", True),)
@@ -555,6 +555,8 @@ def zh_lexicon() -> dict[str, Entry]:
     for c, n in (("一", 1), ("两", 2), ("三", 3)):  # 一个头很大的 = 一个 + (个)头很大的: big
         lex[c + "个头"] = (("count", n),)
     lex["单个"] = (("count", 1),)
+    for m in "个只颗枚块粒条片团座":  # 另一个红色的圆: another (one more object)
+        lex["另一" + m] = lex["另外一" + m] = (("count", 1),)
     for c in "四五六七八九十百千万零":
         lex[c] = (("bigcount", None),)
         for m in "个只颗枚块粒条片团座":

@@ -214,6 +214,8 @@ _EN_FILLER = (
     "in the clip|in the animation|the screen|the frame|the canvas|the view|the scene|the image|the picture|"
     "the video|the clip|on the screen|on screen|in frame|direction|same|just like|the same way|similarly|"
     "likewise|alike|in the same direction|the same direction|each one|every one|"
+    # what a shrink ends in, and a background's place: they add nothing
+    "into nothing|to nothing|down to nothing|into a dot|to a dot|into a point|to a point|behind it|behind them|"
     # a pace that states no speed: the world's normal speed is the one asked
     "at a steady pace|at a constant pace|at an even pace|at a moderate pace|at a normal pace|at a regular pace|"
     "at a steady speed|at a constant speed|at an even speed|at a moderate speed|at a normal speed|"
@@ -392,6 +394,12 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                     for verb in ("fades", "fading", "goes", "going", "changes", "changing", "shading"):
                         lex[f"{lead}{verb} from {light} {prep} the {a} to {dark} {prep} the {b}"] = grad
                 lex[f"from {light} {prep} the {a} to {dark} {prep} the {b}"] = grad
+        # "a blue background that fades from top to bottom": the gradient's axis alone
+        for lead in ("", "that ", "which "):
+            for verb in ("fades", "fading", "shading", "shades", "graded", "grading", "blending", "blends"):
+                for the in ("", "the "):
+                    for x, y in ((a, b), (b, a)):
+                        lex[f"{lead}{verb} from {the}{x} to {the}{y}"] = grad
     put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly")
     for phrases, reason in _EN_REFUSE.items():
         put("refuse", reason, phrases)

@@ -775,16 +775,19 @@ class _Grammar:
         piece describes them all. False (nothing done) if the open noun phrase does not end such a list."""
         np, h = self.np, self.groups[-1] if self.groups else None
         pieces = [*self.elided, np]
-        if np is None or h is None or len(pieces) < 2 or any(p.shape_set or p.count is None for p in pieces) \
+        counts = [p.count for p in pieces] if np is not None else []
+        if h is not None and counts and all(c is None for c in counts) and h.count == len(pieces):
+            counts = [1] * len(pieces)  # "two squares, blue and green": one each
+        if np is None or h is None or len(pieces) < 2 or any(p.shape_set for p in pieces) or None in counts \
                 or h.shape is None or h.color is not None or h.size is not None or h.vps \
-                or h.count != sum(p.count for p in pieces) or len({(p.color, p.size) for p in pieces}) < len(pieces):
+                or h.count != sum(counts) or len({(p.color, p.size) for p in pieces}) < len(pieces):
             return False
         self.np, self.elided = None, []
         self.groups.pop()
         shared = pieces[-1].vps if not any(p.vps for p in pieces[:-1]) else []
         new = []
-        for p in pieces:
-            g = _Group(p.count, p.color, h.shape, p.size, f"{p.text()} {h.text}")
+        for p, n in zip(pieces, counts):
+            g = _Group(n, p.color, h.shape, p.size, f"{p.text()} {h.text}")
             g.vps.extend(shared or p.vps)
             new.append(g)
         self.groups.extend(new)
@@ -892,6 +895,11 @@ class _Grammar:
                 self._attach(k, t.value, t, self.focus)
                 self.bound = True
                 return
+            if self.np is not None and getattr(self.np, k) is not None and not self.np.shape_set \
+                    and self.np.count is None and last is not None and last.kind in ("conj", "sep") \
+                    and self.groups and self.groups[-1].count > 1 and self.groups[-1].color is None:
+                self.elided.append(self.np)  # "two squares, blue and green": a list of pieces
+                self.np = None
             if self.np is None:
                 self.np = _NP()
                 if last is not None and last.kind == "sep" and not last.value and self.last_targets \

@@ -133,6 +133,8 @@ def test_every_template_caption_parses_to_its_request():
     ("A purple circle shrinking into nothing", R(G(1, "purple", "circle", motion="shrink"))),
     ("A red circle moves right on a blue background that fades from top to bottom",
      R(G(1, "red", "circle", motion="right"), bg=("blue", "vgradient"))),
+    ("两个方块互相靠近，一个红色一个蓝色", R(G(1, "red", "square", motion="towards"), G(1, "blue", "square", motion="towards"))),
+    ("一个黄色三角形沿着水平方向向右移动", R(G(1, "yellow", "triangle", motion="right"))),
     ("a red circle moving left and another blue circle moving right",
      R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="right"))),
     ("一个红色的圆向左移动，另一个蓝色的方块向右移动", R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="right"))),
@@ -334,6 +336,8 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("Two yellow triangles moving apart", "cannot judge: unknown motion 'moving apart'"),  # not 'unknown word'
     ("a red circle and a green square swap places", "cannot judge: unknown motion 'swap places'"),
     ("两个圆相互远离", "cannot judge: unknown motion '相互远离'"),
+    ("紫色星星越转越快", "cannot judge: a change of speed ('越转越快') is not judged"),
+    ("一个黄色三角形沿着水平方向向上移动", "cannot judge: ambiguous direction '沿着水平方向'"),
     ("🟤 moving left", "cannot judge: the emoji 🟤 read as objects: unknown colour 'brown'"),
     ("两个圆，红色的向左移动", ("cannot judge: 'two circles' and 'a red circle' could be the same object; give each a "
                        "colour and a shape")),  # one of two described: not a split

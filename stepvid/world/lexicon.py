@@ -511,7 +511,8 @@ _ZH_REFUSE = {
     "淡入 变色 变形 翻转 翻滚 翻 摇摆 颤动 蹦 蹦蹦跳跳 绕 盘旋 环绕 打滚 碰撞 相撞 撞在一起 相遇 会合 交汇 "
     "擦肩而过 穿插 旋绕 波动 起伏 蛇行 之字形 曲折 分开 分离 散开 远离 相互远离 彼此远离 互相远离 背向而行 "
     "交换位置 互换位置 对调位置 追逐 追赶 追": "unknown motion '{w}'",
-    "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 忽快忽慢 时快时慢 更快 更慢": "a change of speed ('{w}') is not judged",
+    "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 越转越快 越转越慢 越跑越快 越跑越慢 越飞越快 越飞越慢 "
+    "忽快忽慢 时快时慢 更快 更慢": "a change of speed ('{w}') is not judged",
     "不 没 没有 未 别 非 无 并非 不是 不会": "negation '{w}' is not judged",
     "然后 接着 随后 之后 以后 再 又 先 最后 后来 随即 紧接着 后 之前 以前 停下 停止 停下来 返回 回来 折返 往返 回到 "
     "直到": "a sequence of motions ('{w}') is not judged",
@@ -636,8 +637,8 @@ def zh_lexicon() -> dict[str, Entry]:
                  "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",
                  "渐变": None, "渐变色": None, "纹理": "texture", "纹路": "texture"}.items():
         lex[w] = (("bgkind", (k, True)),)
-    put("bgaxis", "v", "竖直 垂直 纵向 竖向 上下方向")
-    put("bgaxis", "h", "水平 横向 左右方向")
+    put("bgaxis", "v", "竖直 垂直 纵向 竖向 上下方向 沿着竖直方向 沿竖直方向 沿着垂直方向 沿垂直方向 沿着纵向 沿纵向")
+    put("bgaxis", "h", "水平 横向 左右方向 沿着水平方向 沿水平方向 沿着水平线 沿水平线 沿着横向 沿横向")
     put("conj", None, "和 与 跟 同 及 以及 并且 而且 加上 并")
     put("cconj", None, "还有 而 另外 另有 此外 同时 与此同时 另一方面 旁边还有 另外还有 还有一个")
     put("together", None, "一起 一同 一块儿 一道")

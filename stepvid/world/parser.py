@@ -779,12 +779,12 @@ class _Grammar:
         if h is not None and counts and all(c is None for c in counts) and h.count == len(pieces):
             counts = [1] * len(pieces)  # "two squares, blue and green": one each
         if np is None or h is None or len(pieces) < 2 or any(p.shape_set for p in pieces) or None in counts \
-                or h.shape is None or h.color is not None or h.size is not None or h.vps \
+                or h.shape is None or h.color is not None or h.size is not None or h.vps and any(p.vps for p in pieces) \
                 or h.count != sum(counts) or len({(p.color, p.size) for p in pieces}) < len(pieces):
             return False
         self.np, self.elided = None, []
         self.groups.pop()
-        shared = pieces[-1].vps if not any(p.vps for p in pieces[:-1]) else []
+        shared = h.vps or (pieces[-1].vps if not any(p.vps for p in pieces[:-1]) else [])  # 两个方块互相靠近，一个红色…
         new = []
         for p, n in zip(pieces, counts):
             g = _Group(n, p.color, h.shape, p.size, f"{p.text()} {h.text}")

@@ -161,6 +161,8 @@ _EN_REFUSE = {
     "separate|separates|separating|spread out|spreads out|spreading out|swap|swaps|swapping|swap places|"
     "swaps places|swapping places|switch places|switches places|switching places|trade places|trades places|"
     "trading places|chase|chases|chasing": "unknown motion '{w}'",
+    "in opposite directions|opposite directions|in different directions|different directions|opposite ways|"
+    "opposite": "'{w}' does not say which way each object moves",
     "accelerate|accelerates|accelerating|decelerate|decelerates|decelerating|speeds up|speed up|speeding up|"
     "slows down|slow down|slowing down|faster and faster|slower and slower|faster|slower":
         "a change of speed ('{w}') is not judged",

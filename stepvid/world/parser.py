@@ -85,6 +85,7 @@ _DIRECTION_ARROWS = {"⬅←": "to the left", "⬆↑": "upwards", "⬇↓": "do
 _DIRECTION_ARROW = {c: d for cs, d in _DIRECTION_ARROWS.items() for c in cs}
 _ARROW_DIR = re.compile(r"([⬅←⬆↑⬇↓↗↖↘↙])\ufe0f?|[→⟶➔➜➡]\ufe0f?(?=\s*(?:$|[.,;:!?，。；！？]))")
 _BULLET = re.compile(r"(?m)^\s*[-*•·‣▪◦]\s+")  # "- red circle\n- moves right": list items, read as commas
+_DASH = re.compile(r"\s+(?:--?|[–—])\s+")  # "Two shapes - a red circle and a green square - both moving up"
 # Coloured-shape emoji, read as the object they draw only when the words name none ("🔴 moving left"); where
 # the words name an object an emoji is decoration ("a red ball going left 🔴").
 _EMOJI_OBJECTS = {"🔴": "red circle", "🟠": "orange circle", "🟡": "yellow circle", "🟢": "green circle",
@@ -112,7 +113,7 @@ def _invisible(c: str) -> str:
 
 
 def _normalise(text: str, ignored: list[str]) -> str:
-    text = "".join(_invisible(c) for c in _BULLET.sub(", ", text))
+    text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     text = _ARROW_DIR.sub(lambda m: f" moves {_DIRECTION_ARROW.get(m.group(1) or '', 'to the right')} ", text)
     text = _ARROW.sub(" moves to ", text.replace("°", " degrees "))
     deco = "".join(c for c in text if _decoration(c))
@@ -838,11 +839,13 @@ class _Grammar:
                 raise _refuse(f"'{np.text()}' could mean more than one object")
             elif matches:
                 targets = matches
+        referred = bool(targets)  # "the circle": objects named before, not new ones
+        pieces = len(self.elided)  # "a red, a green and a blue square": one noun, several objects
         if not targets:
             if count is None:
-                if np.plural:
+                if np.plural and not (self.elided and all(e.count is None for e in self.elided)):
                     raise _refuse(f"'{np.text()}' has no count (say two or three)")
-                count = 1
+                count = 1  # "red and blue circles": one of each colour
             for e in self.elided:
                 g = _Group(e.count or 1, e.color, np.shape, e.size, e.text() + " " + np.text())
                 g.vps.extend(e.vps)
@@ -856,11 +859,11 @@ class _Grammar:
             t.vps.extend(np.vps)
             t.vps.extend(self.floating)
         self.floating = []
-        if self.bound or self.fresh or not self.focus:
+        if self.bound or self.fresh or not self.focus or referred:  # "A and B, the circle moving left and ..."
             self.focus, self.joins, self.bound, self.fresh, self.widened = [], [], False, False, False
-        for t in targets:
+        for j, t in enumerate(targets):
             if t not in self.focus:
-                self.joins.append(self.join if self.focus else None)
+                self.joins.append(("and" if 0 < j <= pieces and not referred else self.join) if self.focus else None)
                 self.focus.append(t)
         self.join = None
         self.unbound.extend(t for t in targets if t not in self.unbound)
@@ -895,10 +898,13 @@ class _Grammar:
                 self._attach(k, t.value, t, self.focus)
                 self.bound = True
                 return
+            nxt = next((x for x in self.toks[i + 1:] if x.kind not in ("stop", "filler", "definite", "color", "conj")
+                        and not (x.kind == "sep" and not x.value)), None)  # past the rest of a colour list
             if self.np is not None and getattr(self.np, k) is not None and not self.np.shape_set \
                     and self.np.count is None and last is not None and last.kind in ("conj", "sep") \
-                    and self.groups and self.groups[-1].count > 1 and self.groups[-1].color is None:
-                self.elided.append(self.np)  # "two squares, blue and green": a list of pieces
+                    and (self.groups and self.groups[-1].count > 1 and self.groups[-1].color is None
+                         or nxt is not None and nxt.kind == "shape" and nxt.value[1]):
+                self.elided.append(self.np)  # "two squares, blue and green", "red and blue circles": one each
                 self.np = None
             if self.np is None:
                 self.np = _NP()
@@ -1063,17 +1069,24 @@ class _Grammar:
     def _split_later(g: _Group, later: list[_Group]) -> bool:
         """'Two circles: the red one moves left, the blue one right', 两个圆，红色的…，蓝色的…: a counted shape with
         nothing else, whose count the objects of its shape named after it (each with a colour or size) make up."""
-        if g.count < 2 or g.shape is None or g.color or g.size or g.vps:
+        if g.count < 2 or g.shape is None or g.color or g.size:
             return False
         parts = [x for x in later if x.shape == g.shape]
-        return bool(parts) and sum(x.count for x in parts) == g.count and all(x.color or x.size for x in parts)
+        return bool(parts) and sum(x.count for x in parts) == g.count and all(x.color or x.size for x in parts) \
+            and all(vp in x.vps for vp in g.vps for x in parts)  # a verb phrase the header has, its parts share
 
     def _drop_headers(self) -> list[_Group]:
         """'Three shapes: a red circle, ...', '画面中有两个物体，…': a count of the objects named next."""
         if not self.groups:
             raise _refuse("the prompt names no object")
         self.groups = [g for i, g in enumerate(self.groups) if not self._split_later(g, self.groups[i + 1:])]
-        named = [g for g in self.groups if g.color or g.shape or g.size or g.vps]
+
+        def described(i: int, g: _Group) -> bool:  # a header's verb phrase is its objects' ("Two shapes - A and B - both moving up")
+            later = [x for x in self.groups[i + 1:] if x.color or x.shape or x.size]
+            return bool(g.color or g.shape or g.size) or bool(g.vps) and not (
+                later and all(vp in x.vps for vp in g.vps for x in later))
+
+        named = [g for i, g in enumerate(self.groups) if described(i, g)]
         for g in self.groups:
             if g in named or not named:
                 continue

@@ -12,7 +12,9 @@ systems put a prompt rewriter in front of the text encoder. A model folder names
   captions' words, in the prompt's language (Chinese if it has any Chinese character). The world has nothing
   a request cannot hold (positions are never captioned), so nothing the model could draw is lost. A prompt the
   parser refuses (unknown word, ambiguity, something outside the world) or that leaves an object's colour or
-  shape open is passed on as written, with the reason.
+  shape open is passed on as written, with the reason. A colour the world lacks is drawn as the nearest one it
+  has (crimson -> red, "light green" -> green, 深红色 -> 红色; shade words dropped; brown and the like have no
+  fair stand-in and are refused), and each such swap is reported — the world judge still refuses them.
 
 A rewriter never invents: it only restates what the parser read, and every rewrite is reported.
 
@@ -57,6 +59,7 @@ class Rewrite:
     rewriter: str
     reason: str | None = None
     warning: str | None = None  # an LLM answer that was not used, and why
+    substitutions: tuple[str, ...] = ()  # colours the world lacks, drawn as its nearest: "crimson -> red"
 
     @property
     def changed(self) -> bool:
@@ -70,7 +73,8 @@ class Rewrite:
             return f"prompt kept as written (the {self.rewriter} rewriter cannot restate it: {self.reason})"
         if not self.changed:
             return None
-        return f"prompt rewritten for this model ({self.rewriter} rewriter): {self.text!r}"
+        near = f"; nearest colours it knows: {', '.join(self.substitutions)}" if self.substitutions else ""
+        return f"prompt rewritten for this model ({self.rewriter} rewriter{near}): {self.text!r}"
 
 
 def check_rewriter(name: str, source: str = "prompt_rewrite") -> str:
@@ -111,7 +115,8 @@ def rewrite_prompt(
     cut = fits(text) if fits is not None else None
     if cut:
         return _without_llm(prompt, rewriter, f"its answer is too long for the text encoder ({cut})")
-    return Rewrite(prompt, text, "llm" if rewriter == "none" else f"llm+{rewriter}")
+    subs = world.substitutions if rewriter == "world" else ()
+    return Rewrite(prompt, text, "llm" if rewriter == "none" else f"llm+{rewriter}", substitutions=subs)
 
 
 def _without_llm(prompt: str, rewriter: str, why: str) -> Rewrite:
@@ -121,6 +126,47 @@ def _without_llm(prompt: str, rewriter: str, why: str) -> Rewrite:
     )
 
 
+# Colour names the world does not have, and the world colour a person asking for them would rather get than an
+# unread prompt (the judge still refuses them: it scores what was asked). Shade words (light, 深, 浅…) are dropped.
+_NEAREST_COLOUR = {
+    "red": "crimson scarlet ruby maroon burgundy cherry 深红色 浅红色 酒红色 朱红色 猩红色 橘红色",
+    "blue": "navy azure cobalt sapphire cerulean 天蓝色 深蓝色 浅蓝色 湖蓝色 藏青色 淡蓝色",
+    "cyan": "teal",
+    "green": "lime emerald jade mint olive 墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色 橄榄色",
+    "yellow": "gold golden amber 金色 金黄色 淡黄色 浅黄色",
+    "purple": "lavender lilac mauve indigo 淡紫色 深紫色 浅紫色",
+    "pink": "magenta fuchsia rose 品红色 洋红色 玫红色 玫瑰色 桃红色",
+    "orange": "coral salmon peach",
+    "gray": "silver charcoal 银色 深灰色 浅灰色 银灰色 铁灰色",
+    "white": "ivory cream 乳白色 米白色",
+}
+_NEAREST = {w: c for c, words in _NEAREST_COLOUR.items() for w in words.split()}
+_ZH_WORLD = {"red": "红色", "blue": "蓝色", "cyan": "青色", "green": "绿色", "yellow": "黄色", "purple": "紫色",
+             "pink": "粉色", "orange": "橙色", "gray": "灰色", "white": "白色"}
+_SHADE = re.compile(r"^(?:light|dark|pale|bright|deep|neon|pastel|vivid|dull|faded)\s+|^[深浅淡亮暗鲜艳]")
+_UNKNOWN_COLOUR = re.compile(r"unknown colour '([^']+)'")
+
+
+def _nearest_colour(phrase: str) -> str | None:
+    """A colour phrase the world lacks -> the world colour to draw ('light green' -> green, 'crimson' -> red,
+    '深红色' -> 红色), or None (brown, beige, rainbow, ...: no fair stand-in)."""
+    word = phrase.lower().strip()
+    if _SHADE.sub("", word + " ").strip() == "":  # a shade alone ("the background is dark blue"): dropped
+        return ""
+    if word in _NEAREST:
+        c = _NEAREST[word]
+        return _ZH_WORLD[c] if _CJK.search(word) else c
+    bare = _SHADE.sub("", word)
+    if bare != word and bare:
+        from stepvid.world.lexicon import EN_COLORS
+
+        if bare in EN_COLORS or bare in _NEAREST:
+            return EN_COLORS.get(bare) or _NEAREST[bare]
+        if bare in _ZH_WORLD.values() or bare + "色" in _ZH_WORLD.values():
+            return bare if bare.endswith("色") else bare + "色"
+    return None
+
+
 def _restate(prompt: str, rewriter: str) -> Rewrite:
     if rewriter == "none":
         return Rewrite(prompt, prompt, rewriter)
@@ -128,12 +174,24 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
     from stepvid.world.parser import parse_prompt
     from stepvid.world.request import CannotJudge
 
-    try:
-        request = parse_prompt(prompt)
-    except CannotJudge as exc:
-        return Rewrite(prompt, prompt, rewriter, str(exc).removeprefix("cannot judge: "))
+    text, subs = prompt, []
+    for _ in range(4):  # each pass swaps one colour the world lacks for its nearest
+        try:
+            request = parse_prompt(text)
+            break
+        except CannotJudge as exc:
+            why = str(exc).removeprefix("cannot judge: ")
+            m = _UNKNOWN_COLOUR.fullmatch(why)
+            near = _nearest_colour(m.group(1)) if m else None
+            swapped = text if near is None else re.sub(re.escape(m.group(1)), near, text, count=1, flags=re.IGNORECASE)
+            if swapped == text:
+                return Rewrite(prompt, prompt, rewriter, why if not subs else f"{why} (after {', '.join(subs)})")
+            text = swapped
+            subs.append(f"{m.group(1)} -> {near}" if near else f"'{m.group(1)}' dropped")
+    else:
+        return Rewrite(prompt, prompt, rewriter, "too many colours this world lacks")
     for g in request.groups:
         if g.color is None or g.shape is None:
             what = "colour" if g.color is None else "shape"
             return Rewrite(prompt, prompt, rewriter, f"an object's {what} is not stated")
-    return Rewrite(prompt, caption_request(request, prompt_language(prompt)), rewriter)
+    return Rewrite(prompt, caption_request(request, prompt_language(prompt)), rewriter, substitutions=tuple(subs))

@@ -10,7 +10,7 @@ import pytest
 
 from stepvid.model_folder import GenerationDefaults
 from stepvid.prompt_rewrite import REWRITERS, prompt_language, rewrite_prompt
-from stepvid.world.parser import parse_prompt
+from stepvid.world.parser import CannotJudge, parse_prompt
 from stepvid.world.phrasing import natural_caption
 from stepvid.world.scene import sample_scene
 
@@ -58,11 +58,30 @@ def test_rewrite_states_exactly_the_request_the_grammar_wrote(split):
     ("a red thing moves right", "an object's shape is not stated"),
     ("a red circle at the top", "position 'at the top' is not judged"),
     ("🚀 a purple rocket", "unknown shape 'rocket'"),
+    ("a brown circle moving left", "unknown colour 'brown'"),  # no fair stand-in among the world's colours
+    ("a crimson thing moves right", "an object's shape is not stated"),
 ])
 def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     rw = rewrite_prompt(prompt, "world")
     assert rw.text == prompt and not rw.changed
     assert reason in rw.reason and reason in rw.message()
+
+
+@pytest.mark.parametrize(("prompt", "expected", "subs"), [
+    ("a crimson circle moving right", "A red circle moves to the right.", ("crimson -> red",)),
+    ("a pale pink circle and a dark green square moving left",
+     "A pink circle moves to the left and a green square moves to the left.", ("pale pink -> pink", "dark green -> green")),
+    ("A red circle moves right. The background is dark blue.", "A red circle moves to the right on a blue background.",
+     ("'dark' dropped",)),
+    ("一个深红色的圆向右移动", "一个红色的圆形向右移动。", ("深红色 -> 红色",)),
+])
+def test_colours_the_world_lacks_become_the_nearest_and_say_so(prompt, expected, subs):
+    """Generation only: the rewriter draws crimson as red and reports it; the judge still refuses crimson."""
+    rw = rewrite_prompt(prompt, "world")
+    assert (rw.text, rw.substitutions, rw.reason) == (expected, subs, None)
+    assert all(s in rw.message() for s in subs)
+    with pytest.raises(CannotJudge, match="unknown colour"):
+        parse_prompt(prompt)
 
 
 def test_none_rewriter_and_unknown_names():

@@ -135,6 +135,9 @@ def test_every_template_caption_parses_to_its_request():
      R(G(1, "red", "circle", motion="right"), bg=("blue", "vgradient"))),
     ("两个方块互相靠近，一个红色一个蓝色", R(G(1, "red", "square", motion="towards"), G(1, "blue", "square", motion="towards"))),
     ("一个黄色三角形沿着水平方向向右移动", R(G(1, "yellow", "triangle", motion="right"))),
+    ("a circle in red moving left", R(G(1, "red", "circle", motion="left"))),
+    ("A square of red color moving up", R(G(1, "red", "square", motion="up"))),
+    ("A purple triangle is doing a full rotation", R(G(1, "purple", "triangle", motion="rotate"))),
     ("Red and blue circles move left", R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="left"))),
     ("a red, a green and a blue square moving up",  # one noun, three objects: the verb is all of theirs
      R(G(1, "red", "square", motion="up"), G(1, "green", "square", motion="up"), G(1, "blue", "square", motion="up"))),

@@ -107,7 +107,11 @@ def _motion_en() -> dict[str, str]:
                                                  "ninety degrees", "90 degrees", "by 90 degrees",
                                                  "by ninety degrees", "a 90 degree turn", "90 degree turn",
                                                  "doing a spin", "does a spin", "do a spin", "doing spins",
-                                                 "does spins", "taking a spin", "takes a spin"])
+                                                 "does spins", "taking a spin", "takes a spin", "a full rotation",
+                                                 "full rotation", "a full turn", "full turn", "a complete rotation",
+                                                 "complete rotation", "a complete turn", "doing a rotation",
+                                                 "does a rotation", "a rotation", "rotations", "full rotations",
+                                                 "doing a turn", "does a turn"])
     put("grow", _forms("grow", "grows", "growing", "grew") + ["grown"] + _forms("expand") + _forms("enlarge")
         + _forms("swell") + _forms("inflate") + _forms("balloon")
         + [f"{v} {c}" for v in ("grow", "grows", "growing", "grew", "get", "gets", "getting", "got", "become",
@@ -435,6 +439,9 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("definite", None, "the|this|that|these|those|which|who")
     put("link", None, "is|are|was|were|colored|coloured|which is|that is|which are|that are|"
                       "painted|in the colour|in the color|with the colour|with the color")
+    for w, c in EN_COLORS.items():  # "a circle in red", "a square of red colour"
+        for phrase in (f"in {w}", f"of {w} color", f"of {w} colour", f"of a {w} color", f"of a {w} colour"):
+            lex[phrase] = (("link", None), ("color", c))
     put("media", None, "video|clip|footage|scene|picture|image|frame|shot|movie|film|gif|animation|sequence|"
                        "rendering|photo|illustration|drawing|cartoon|snapshot|graphic|still image|still picture|"
                        "still frame|still photo|still shot|a still of|a still from|still of|gif of|vid|vids|pic|"

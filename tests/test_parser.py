@@ -138,6 +138,9 @@ def test_every_template_caption_parses_to_its_request():
     ("a circle in red moving left", R(G(1, "red", "circle", motion="left"))),
     ("A square of red color moving up", R(G(1, "red", "square", motion="up"))),
     ("A purple triangle is doing a full rotation", R(G(1, "purple", "triangle", motion="rotate"))),
+    ("Prompt: a red circle moving right, 5 seconds, 12 fps, 192x192, static camera, nothing else",
+     R(G(1, "red", "circle", motion="right"))),
+    ("5秒的视频，一个红色的圆向右移动", R(G(1, "red", "circle", motion="right"))),
     ("Red and blue circles move left", R(G(1, "red", "circle", motion="left"), G(1, "blue", "circle", motion="left"))),
     ("a red, a green and a blue square moving up",  # one noun, three objects: the verb is all of theirs
      R(G(1, "red", "square", motion="up"), G(1, "green", "square", motion="up"), G(1, "blue", "square", motion="up"))),
@@ -350,6 +353,8 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("两个圆相互远离", "cannot judge: unknown motion '相互远离'"),
     ("A red circle and a blue square move in opposite directions",
      "cannot judge: 'in opposite directions' does not say which way each object moves"),
+    ("a red circle moves right, the camera pans left",
+     "cannot judge: camera motion 'the camera pans': this world's camera never moves"),
     ("紫色星星越转越快", "cannot judge: a change of speed ('越转越快') is not judged"),
     ("一个黄色三角形沿着水平方向向上移动", "cannot judge: ambiguous direction '沿着水平方向'"),
     ("🟤 moving left", "cannot judge: the emoji 🟤 read as objects: unknown colour 'brown'"),

@@ -165,6 +165,10 @@ _EN_REFUSE = {
     "separate|separates|separating|spread out|spreads out|spreading out|swap|swaps|swapping|swap places|"
     "swaps places|swapping places|switch places|switches places|switching places|trade places|trades places|"
     "trading places|chase|chases|chasing": "unknown motion '{w}'",
+    "camera pans|camera moves|camera zooms|camera rotates|camera follows|camera tracks|camera shakes|"
+    "the camera pans|the camera moves|the camera zooms|zoom in|zooms in|zooming in|zoom out|zooms out|"
+    "zooming out|pan left|pan right|pans left|pans right|panning|tracking shot|handheld|dolly":
+        "camera motion '{w}': this world's camera never moves",
     "in opposite directions|opposite directions|in different directions|different directions|opposite ways|"
     "opposite": "'{w}' does not say which way each object moves",
     "accelerate|accelerates|accelerating|decelerate|decelerates|decelerating|speeds up|speed up|speeding up|"
@@ -222,6 +226,12 @@ _EN_FILLER = (
     "likewise|alike|in the same direction|the same direction|each one|every one|"
     # what a shrink ends in, and a background's place: they add nothing
     "into nothing|to nothing|down to nothing|into a dot|to a dot|into a point|to a point|behind it|behind them|"
+    # what the prompt is, the camera this world always has, and "nothing else" (the request lists every object)
+    "prompt|the prompt|prompt is|caption|description|static camera|fixed camera|still camera|locked camera|"
+    "locked off camera|stationary camera|tripod shot|static shot|no camera movement|no camera motion|"
+    "without camera movement|camera is static|the camera is static|the camera stays still|camera does not move|"
+    "the camera does not move|with no other objects|no other objects|with nothing else|nothing else|"
+    "and nothing else|no other shapes|with no other shapes|and no other objects|no distractions|"
     # a pace that states no speed: the world's normal speed is the one asked
     "at a steady pace|at a constant pace|at an even pace|at a moderate pace|at a normal pace|at a regular pace|"
     "at a steady speed|at a constant speed|at an even speed|at a moderate speed|at a normal speed|"

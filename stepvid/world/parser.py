@@ -85,6 +85,15 @@ _DIRECTION_ARROWS = {"⬅←": "to the left", "⬆↑": "upwards", "⬇↓": "do
 _DIRECTION_ARROW = {c: d for cs, d in _DIRECTION_ARROWS.items() for c in cs}
 _ARROW_DIR = re.compile(r"([⬅←⬆↑⬇↓↗↖↘↙])\ufe0f?|[→⟶➔➜➡]\ufe0f?(?=\s*(?:$|[.,;:!?，。；！？]))")
 _BULLET = re.compile(r"(?m)^\s*[-*•·‣▪◦]\s+")  # "- red circle\n- moves right": list items, read as commas
+# Clip settings typed into the prompt (length, frame rate, resolution): `stepvid generate` has flags for them
+# and they change nothing the prompt asks for; read past and reported.
+_NUM_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)"
+_CLIP_SETTING = re.compile(
+    r"(?:\b(?:for|lasting|of|about|around|at|in|with)\s+)?(?:\ba\s+)?\b(?:"
+    rf"{_NUM_WORD}\s*-?\s*(?:seconds?|secs?)\b(?:\s+long\b)?|\d+s\b|\d+\s*fps\b|"
+    r"\d+\s*frames?\s+per\s+second\b|\d{2,4}\s*[x×*]\s*\d{2,4}\b(?:\s+(?:resolution|pixels)\b)?|"
+    r"\d{3,4}\s*p\b)|(?:时长|持续)?\s*\d+(?:\.\d+)?\s*(?:秒钟|秒)(?:的|钟的)?",
+    re.IGNORECASE)
 _DASH = re.compile(r"\s+(?:--?|[–—])\s+")  # "Two shapes - a red circle and a green square - both moving up"
 # Coloured-shape emoji, read as the object they draw only when the words name none ("🔴 moving left"); where
 # the words name an object an emoji is decoration ("a red ball going left 🔴").
@@ -114,6 +123,9 @@ def _invisible(c: str) -> str:
 
 def _normalise(text: str, ignored: list[str]) -> str:
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
+    for m in _CLIP_SETTING.finditer(text):
+        ignored.append(m.group().strip())
+    text = _CLIP_SETTING.sub(" ", text)
     text = _ARROW_DIR.sub(lambda m: f" moves {_DIRECTION_ARROW.get(m.group(1) or '', 'to the right')} ", text)
     text = _ARROW.sub(" moves to ", text.replace("°", " degrees "))
     deco = "".join(c for c in text if _decoration(c))

@@ -136,6 +136,8 @@ def test_every_template_caption_parses_to_its_request():
     ("两个方块互相靠近，一个红色一个蓝色", R(G(1, "red", "square", motion="towards"), G(1, "blue", "square", motion="towards"))),
     ("一个黄色三角形沿着水平方向向右移动", R(G(1, "yellow", "triangle", motion="right"))),
     ("a circle in red moving left", R(G(1, "red", "circle", motion="left"))),
+    ("a pnik circle moves to teh right", R(G(1, "pink", "circle", motion="right"))),  # short typos before a noun
+    ("a gry squre and a blu box go up", R(G(1, "gray", "square", motion="up"), G(1, "blue", "square", motion="up"))),
     ("A square of red color moving up", R(G(1, "red", "square", motion="up"))),
     ("A purple triangle is doing a full rotation", R(G(1, "purple", "triangle", motion="rotate"))),
     ("Prompt: a red circle moving right, 5 seconds, 12 fps, 192x192, static camera, nothing else",
@@ -238,6 +240,14 @@ def test_code_switched(prompt, want):
 ])
 def test_invisible_characters_are_read_past(prompt):
     assert parse_prompt(prompt) == R(G(1, "red", "circle", motion="left"))
+
+
+def test_short_words_are_corrected_to_a_colour_only_before_a_noun():
+    assert parse_prompt_verbose("a redd circle").ignored == ["redd -> red"]
+    with pytest.raises(CannotJudge, match="'old'"):
+        parse_prompt("an old circle")  # no colour one edit away
+    with pytest.raises(CannotJudge, match="'redd'"):
+        parse_prompt("a circle moves redd")  # not before a noun: not read as a colour
 
 
 def test_typos_are_corrected_and_reported():

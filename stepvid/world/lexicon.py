@@ -446,7 +446,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("conj", None, "and|along with|as well as|together with|alongside|accompanied by")
     put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
                          "both objects|both shapes|everything")
-    put("definite", None, "the|this|that|these|those|which|who")
+    put("definite", None, "the|this|that|these|those|which|who|teh|hte")  # teh, hte: the, typed fast
     put("link", None, "is|are|was|were|colored|coloured|which is|that is|which are|that are|"
                       "painted|in the colour|in the color|with the colour|with the color")
     for w, c in EN_COLORS.items():  # "a circle in red", "a square of red colour"

@@ -221,15 +221,34 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     return None
 
 
+def _short_colour_typo(words: list[str], i: int, after: Tok | None) -> str | None:
+    """A 3-4 letter word right before a noun, one edit from exactly one colour ("a pnik circle", "a redd
+    square", "a blu box"): that colour. Short words are corrected only there, where a colour is what fits."""
+    from stepvid.world.lexicon import EN_COLORS
+
+    lex = _lexicons()[0]
+    nxt = lex.get((words[i + 1],), ()) if i + 1 < len(words) else () if after is None else ((after.kind, after.value),)
+    if not any(k in ("shape", "head") for k, _ in nxt):
+        return None
+    colours = {EN_COLORS[c] for c in _edits1(words[i]) if c in EN_COLORS}  # gry: gray or grey, one colour
+    return colours.pop() if len(colours) == 1 else None
+
+
 def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[Tok]:
     """English words -> tokens (typos corrected and reported); ``after``: the first token of the text that
     follows (a Chinese noun can tell a typo before it apart)."""
     lex, maxlen, _, _, vocab = _lexicons()
     words = [w for w in _EN_WORD.findall(seg) if w not in _SKIP]
-    for i, w in enumerate(words):
-        if w.isalpha() and len(w) >= 4 and w not in vocab and (fix := _typo_fix(words, i, after)) is not None:
-            ignored.append(f"{w} -> {fix}")
-            words[i] = fix
+    fixes: dict[int, str] = {}
+    for short in (False, True):  # long words first: "a gry squre" needs 'square' to know 'gry' is a colour
+        for i, w in enumerate(words):
+            if not w.isalpha() or w in vocab or i in fixes:
+                continue
+            fix = _short_colour_typo(words, i, after) if short else _typo_fix(words, i, after) if len(w) >= 4 else None
+            if fix is not None and (not short or 3 <= len(w) <= 4):
+                fixes[i] = f"{w} -> {fix}"
+                words[i] = fix
+    ignored.extend(fixes[i] for i in sorted(fixes))
     out, i = [], 0
     while i < len(words):
         w = words[i]

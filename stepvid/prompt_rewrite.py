@@ -14,7 +14,8 @@ systems put a prompt rewriter in front of the text encoder. A model folder names
   parser refuses (unknown word, ambiguity, something outside the world) or that leaves an object's colour or
   shape open is passed on as written, with the reason. A colour the world lacks is drawn as the nearest one it
   has (crimson -> red, "light green" -> green, 深红色 -> 红色; shade words dropped; brown and the like have no
-  fair stand-in and are refused), and each such swap is reported — the world judge still refuses them.
+  fair stand-in and are refused), a shape likewise (rectangle -> square, oval -> circle, pyramid -> triangle,
+  an X -> cross; a heart or a car has none), and each such swap is reported — the world judge still refuses them.
 
 A rewriter never invents: it only restates what the parser read, and every rewrite is reported.
 
@@ -59,7 +60,7 @@ class Rewrite:
     rewriter: str
     reason: str | None = None
     warning: str | None = None  # an LLM answer that was not used, and why
-    substitutions: tuple[str, ...] = ()  # colours the world lacks, drawn as its nearest: "crimson -> red"
+    substitutions: tuple[str, ...] = ()  # colours/shapes the world lacks, drawn as its nearest: "crimson -> red"
 
     @property
     def changed(self) -> bool:
@@ -73,7 +74,7 @@ class Rewrite:
             return f"prompt kept as written (the {self.rewriter} rewriter cannot restate it: {self.reason})"
         if not self.changed:
             return None
-        near = f"; nearest colours it knows: {', '.join(self.substitutions)}" if self.substitutions else ""
+        near = f"; nearest it knows: {', '.join(self.substitutions)}" if self.substitutions else ""
         return f"prompt rewritten for this model ({self.rewriter} rewriter{near}): {self.text!r}"
 
 
@@ -141,6 +142,13 @@ _NEAREST_COLOUR = {
     "white": "ivory cream 乳白色 米白色",
 }
 _NEAREST = {w: c for c, words in _NEAREST_COLOUR.items() for w in words.split()}
+# Shapes likewise: only those with a plain stand-in among the world's (a heart or a car has none).
+_NEAREST_SHAPE = {"rectangle": "square", "rectangles": "squares", "oblong": "square", "oval": "circle",
+                  "ovals": "circles", "ellipse": "circle", "ellipses": "circles", "ring": "circle",
+                  "rings": "circles", "pyramid": "triangle", "pyramids": "triangles", "cone": "triangle",
+                  "x": "cross", "长方形": "正方形", "矩形": "正方形", "椭圆": "圆", "椭圆形": "圆形", "圆环": "圆",
+                  "金字塔": "三角形"}
+_UNKNOWN_SHAPE = re.compile(r"unknown shape '([^']+)'")
 _ZH_WORLD = {"red": "红色", "blue": "蓝色", "cyan": "青色", "green": "绿色", "yellow": "黄色", "purple": "紫色",
              "pink": "粉色", "orange": "橙色", "gray": "灰色", "white": "白色"}
 _SHADE = re.compile(r"^(?:light|dark|pale|bright|deep|neon|pastel|vivid|dull|faded)\s+|^[深浅淡亮暗鲜艳]")
@@ -175,7 +183,7 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
     from stepvid.world.request import CannotJudge
 
     text, subs = prompt, []
-    for _ in range(4):  # each pass swaps one colour the world lacks for its nearest
+    for _ in range(4):  # each pass swaps one colour or shape the world lacks for its nearest
         try:
             request = parse_prompt(text)
             break
@@ -183,13 +191,16 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
             why = str(exc).removeprefix("cannot judge: ")
             m = _UNKNOWN_COLOUR.fullmatch(why)
             near = _nearest_colour(m.group(1)) if m else None
-            swapped = text if near is None else re.sub(re.escape(m.group(1)), near, text, count=1, flags=re.IGNORECASE)
+            if m is None and (m := _UNKNOWN_SHAPE.fullmatch(why)):
+                near = _NEAREST_SHAPE.get(m.group(1).lower())
+            word = re.escape(m.group(1)) if _CJK.search(m.group(1)) else rf"(?<![^\W\d_]){re.escape(m.group(1))}(?![^\W\d_])"
+            swapped = text if near is None else re.sub(word, near, text, count=1, flags=re.IGNORECASE)
             if swapped == text:
                 return Rewrite(prompt, prompt, rewriter, why if not subs else f"{why} (after {', '.join(subs)})")
             text = swapped
             subs.append(f"{m.group(1)} -> {near}" if near else f"'{m.group(1)}' dropped")
     else:
-        return Rewrite(prompt, prompt, rewriter, "too many colours this world lacks")
+        return Rewrite(prompt, prompt, rewriter, "too many colours or shapes this world lacks")
     for g in request.groups:
         if g.color is None or g.shape is None:
             what = "colour" if g.color is None else "shape"

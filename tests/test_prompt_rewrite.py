@@ -59,6 +59,7 @@ def test_rewrite_states_exactly_the_request_the_grammar_wrote(split):
     ("a red circle at the top", "position 'at the top' is not judged"),
     ("🚀 a purple rocket", "unknown shape 'rocket'"),
     ("a brown circle moving left", "unknown colour 'brown'"),  # no fair stand-in among the world's colours
+    ("a red heart moving left", "unknown shape 'heart'"),
     ("a crimson thing moves right", "an object's shape is not stated"),
 ])
 def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
@@ -74,13 +75,17 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     ("A red circle moves right. The background is dark blue.", "A red circle moves to the right on a blue background.",
      ("'dark' dropped",)),
     ("一个深红色的圆向右移动", "一个红色的圆形向右移动。", ("深红色 -> 红色",)),
+    ("a red box and a black X moving right", "A red square moves to the right and a black cross moves to the right.",
+     ("x -> cross",)),  # the letter as a word, never the x in 'box'
+    ("a crimson oval moving right", "A red circle moves to the right.", ("crimson -> red", "oval -> circle")),
+    ("一个蓝色的长方形向上移动", "一个蓝色的正方形向上移动。", ("长方形 -> 正方形",)),
 ])
-def test_colours_the_world_lacks_become_the_nearest_and_say_so(prompt, expected, subs):
+def test_colours_and_shapes_the_world_lacks_become_the_nearest_and_say_so(prompt, expected, subs):
     """Generation only: the rewriter draws crimson as red and reports it; the judge still refuses crimson."""
     rw = rewrite_prompt(prompt, "world")
     assert (rw.text, rw.substitutions, rw.reason) == (expected, subs, None)
     assert all(s in rw.message() for s in subs)
-    with pytest.raises(CannotJudge, match="unknown colour"):
+    with pytest.raises(CannotJudge, match="unknown (colour|shape)"):
         parse_prompt(prompt)
 
 

@@ -175,6 +175,12 @@ def _nearest_colour(phrase: str) -> str | None:
     return None
 
 
+def _swap_word(text: str, word: str, new: str) -> str:
+    """``text`` with its first ``word`` (case-insensitive; a whole word unless Chinese) replaced by ``new``."""
+    pattern = re.escape(word) if _CJK.search(word) else rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])"
+    return re.sub(pattern, new, text, count=1, flags=re.IGNORECASE)
+
+
 def _restate(prompt: str, rewriter: str) -> Rewrite:
     if rewriter == "none":
         return Rewrite(prompt, prompt, rewriter)
@@ -193,8 +199,7 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
             near = _nearest_colour(m.group(1)) if m else None
             if m is None and (m := _UNKNOWN_SHAPE.fullmatch(why)):
                 near = _NEAREST_SHAPE.get(m.group(1).lower())
-            word = re.escape(m.group(1)) if _CJK.search(m.group(1)) else rf"(?<![^\W\d_]){re.escape(m.group(1))}(?![^\W\d_])"
-            swapped = text if near is None else re.sub(word, near, text, count=1, flags=re.IGNORECASE)
+            swapped = text if near is None else _swap_word(text, m.group(1), near)
             if swapped == text:
                 return Rewrite(prompt, prompt, rewriter, why if not subs else f"{why} (after {', '.join(subs)})")
             text = swapped

@@ -136,6 +136,8 @@ def test_every_template_caption_parses_to_its_request():
     ("两个方块互相靠近，一个红色一个蓝色", R(G(1, "red", "square", motion="towards"), G(1, "blue", "square", motion="towards"))),
     ("一个黄色三角形沿着水平方向向右移动", R(G(1, "yellow", "triangle", motion="right"))),
     ("a circle in red moving left", R(G(1, "red", "circle", motion="left"))),
+    ("a red circle hanging in the middle of the frame", R(G(1, "red", "circle", motion="still"))),  # not 'changing'
+    ("a purple diamond pirouetting", R(G(1, "purple", "diamond", motion="rotate"))),
     ("整两个红色的圆向右", R(G(2, "red", "circle", motion="right"))),  # colloquial 整: make
     ("一个粉色的圆在画面中来回弹", R(G(1, "pink", "circle", motion="bounce"))),
     ("a pnik circle moves to teh right", R(G(1, "pink", "circle", motion="right"))),  # short typos before a noun

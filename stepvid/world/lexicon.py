@@ -95,8 +95,10 @@ def _motion_en() -> dict[str, str]:
                   "keeps its position", "stays", "stay", "staying", "remains", "remain", "remaining", "sits",
                   "sit", "sitting", "rests", "rest", "resting", "stands", "stand", "standing", "not move",
                   "doesn't move", "don't move", "stays motionless", "remains motionless", "remains still",
-                  "remain still", "stay still", "stays still", "staying still", "remains stationary"])
+                  "remain still", "stay still", "stays still", "staying still", "remains stationary",
+                  "hangs", "hang", "hanging", "hung", "hangs in the air", "hanging in the air"])
     put("rotate", _forms("rotate") + _forms("spin", "spins", "spinning", "spun") + _forms("twirl")
+        + _forms("pirouette")
         + _forms("whirl") + _forms("pivot") + ["turns in place", "turn in place", "turning in place",
                                                  "turns around in place", "rotation", "spinning around",
                                                  "spins around", "spin around", "rotates around its centre",

@@ -137,6 +137,10 @@ def test_every_template_caption_parses_to_its_request():
     ("一个黄色三角形沿着水平方向向右移动", R(G(1, "yellow", "triangle", motion="right"))),
     ("a circle in red moving left", R(G(1, "red", "circle", motion="left"))),
     ("a red circle hanging in the middle of the frame", R(G(1, "red", "circle", motion="still"))),  # not 'changing'
+    ("The circle should be red and move left.", R(G(1, "red", "circle", motion="left"))),
+    ("Put a yellow star on a blue background and have it drift right", R(G(1, "yellow", "star", motion="right"), bg=("blue", None))),
+    ("Create a red square, then make it move down", R(G(1, "red", "square", motion="down"))),
+    ("could u make a green triangle that falls down pls", R(G(1, "green", "triangle", motion="down"))),
     ("a purple diamond pirouetting", R(G(1, "purple", "diamond", motion="rotate"))),
     ("整两个红色的圆向右", R(G(2, "red", "circle", motion="right"))),  # colloquial 整: make
     ("一个粉色的圆在画面中来回弹", R(G(1, "pink", "circle", motion="bounce"))),

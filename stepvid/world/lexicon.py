@@ -215,7 +215,8 @@ _EN_FILLER = (
     "filled|solid colored|solid coloured|flat colored|flat coloured|single|alone|by itself|on its own|"
     "keeps|keep|keeping|kept|continues|continue|continuing|continued|continues to|continue to|starts to|"
     "start to|begins to|begin to|seems to|seem to|appears to|appear to|is seen to|can|will|would|should|"
-    "must|may|might|slowly but surely|colored|coloured|in color|in colour|of the frame|of the screen|"
+    "must|may|might|could|could u|can u|would u|need|needs|want|wants|put|place|then make|and then make|"
+    "then have|then let|slowly but surely|colored|coloured|in color|in colour|of the frame|of the screen|"
     "of the image|of the picture|of the canvas|of the video|of the view|of the scene|of the clip|"
     "around the screen|around|about|together|in unison|at the same time|simultaneously|meanwhile|"
     "at once|both at once|overall|short|minimal|basic|2 d|flat 2 d|i want|i would like|i like|i need|i wish|"
@@ -449,7 +450,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
                          "both objects|both shapes|everything")
     put("definite", None, "the|this|that|these|those|which|who|teh|hte")  # teh, hte: the, typed fast
-    put("link", None, "is|are|was|were|colored|coloured|which is|that is|which are|that are|"
+    put("link", None, "is|are|was|were|be|should be|must be|will be|has to be|colored|coloured|which is|that is|"
+                      "which are|that are|"
                       "painted|in the colour|in the color|with the colour|with the color")
     for w, c in EN_COLORS.items():  # "a circle in red", "a square of red colour"
         for phrase in (f"in {w}", f"of {w} color", f"of {w} colour", f"of a {w} color", f"of a {w} colour"):

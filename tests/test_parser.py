@@ -142,6 +142,9 @@ def test_every_template_caption_parses_to_its_request():
     ("Create a red square, then make it move down", R(G(1, "red", "square", motion="down"))),
     ("could u make a green triangle that falls down pls", R(G(1, "green", "triangle", motion="down"))),
     ("a purple diamond pirouetting", R(G(1, "purple", "diamond", motion="rotate"))),
+    ("先画一个红色方块，然后让它向下移动", R(G(1, "red", "square", motion="down"))),
+    ("在蓝色背景上放一个黄色星星，让它向右飘", R(G(1, "yellow", "star", motion="right"), bg=("blue", None))),
+    ("能不能做一个绿色三角形往下掉的动画", R(G(1, "green", "triangle", motion="down"))),
     ("整两个红色的圆向右", R(G(2, "red", "circle", motion="right"))),  # colloquial 整: make
     ("一个粉色的圆在画面中来回弹", R(G(1, "pink", "circle", motion="bounce"))),
     ("a pnik circle moves to teh right", R(G(1, "pink", "circle", motion="right"))),  # short typos before a noun
@@ -373,6 +376,7 @@ def test_ignored_words_are_reported(prompt, ignored):
      "cannot judge: 'in opposite directions' does not say which way each object moves"),
     ("a red circle moves right, the camera pans left",
      "cannot judge: camera motion 'the camera pans': this world's camera never moves"),
+    ("一个红色的圆先向左再向右", "cannot judge: a sequence of motions ('先') is not judged"),
     ("紫色星星越转越快", "cannot judge: a change of speed ('越转越快') is not judged"),
     ("一个黄色三角形沿着水平方向向上移动", "cannot judge: ambiguous direction '沿着水平方向'"),
     ("🟤 moving left", "cannot judge: the emoji 🟤 read as objects: unknown colour 'brown'"),

@@ -142,6 +142,11 @@ def test_every_template_caption_parses_to_its_request():
     ("Create a red square, then make it move down", R(G(1, "red", "square", motion="down"))),
     ("could u make a green triangle that falls down pls", R(G(1, "green", "triangle", motion="down"))),
     ("a purple diamond pirouetting", R(G(1, "purple", "diamond", motion="rotate"))),
+    # structured prompts: fields written out, then parsed
+    ("color: red, shape: circle, motion: left", R(G(1, "red", "circle", motion="left"))),
+    ("shape=square color=blue motion=up background=white", R(G(1, "blue", "square", motion="up"), bg=("white", None))),
+    ('{"shape": "star", "color": "yellow", "motion": "rotate", "speed": "slow"}', R(G(1, "yellow", "star", motion="rotate"))),
+    ("颜色：红色，形状：圆，方向：向右", R(G(1, "red", "circle", motion="right"))),
     ("先画一个红色方块，然后让它向下移动", R(G(1, "red", "square", motion="down"))),
     ("在蓝色背景上放一个黄色星星，让它向右飘", R(G(1, "yellow", "star", motion="right"), bg=("blue", None))),
     ("能不能做一个绿色三角形往下掉的动画", R(G(1, "green", "triangle", motion="down"))),

@@ -121,6 +121,41 @@ def _invisible(c: str) -> str:
     return "" if cat == "Cf" and c not in _EMOJI_JOINERS else c
 
 
+# Structured prompts ("color: red, shape: circle, motion: left", "shape=circle color=red", JSON): the fields,
+# written out as a phrase in the prompt's language, then parsed like any prompt.
+_FIELD_KEYS = {
+    "count": "count|number|num|数量|个数", "size": "size|大小|尺寸", "color": "colou?r|颜色|色彩",
+    "shape": "shape|object|type|形状|物体|对象", "motion": "motion|movement|direction|action|move|运动|动作|方向",
+    "speed": "speed|速度", "bg": "background(?: colou?r)?|backdrop|bg|背景(?:颜色|色)?",
+}
+_ANY_KEY = "|".join(_FIELD_KEYS.values())
+_FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FIELD_KEYS.items())
+                    + r")\s*[\"']?\s*[:=：]\s*[\"']?([^,;，；\n\"'{}\[\]=:：]+?)\s*[\"'}\])]*\s*"
+                    + rf"(?:[,;，；.。\n]|$|(?=\s*(?:{_ANY_KEY})\s*[:=：]))", re.IGNORECASE)
+
+
+def _structured(text: str) -> str | None:
+    """The phrase a prompt made only of known ``key: value`` fields states, or None if it is not one."""
+    fields, end = {}, 0
+    for m in _FIELD.finditer(text):
+        if text[end:m.start()].strip(" \t\n,;，；{}[]()\"'"):
+            return None
+        key = next(k for k in _FIELD_KEYS if m.group(k))
+        fields[key], end = m.group(len(_FIELD_KEYS) + 2).strip(), m.end()
+    if len(fields) < 2 or text[end:].strip(" \t\n,;，；.。{}[]()\"'") or "shape" not in fields:
+        return None
+    f = {k: fields.get(k, "") for k in _FIELD_KEYS}
+    if _CJK.search(" ".join(fields.values())):
+        bg = f"，背景是{f['bg']}" if f["bg"] else ""
+        return f"{f['count'] or '一个'}{f['size']}{f['color']}的{f['shape']}{f['speed']}{f['motion']}{bg}"
+    motion = f["motion"]
+    if re.fullmatch(r"(?:up|down|left|right)(?:[- ](?:left|right))?|upwards?|downwards?|leftwards?|rightwards?",
+                    motion, re.IGNORECASE):
+        motion = f"moving {motion}"
+    bg = f" on a {f['bg']} background" if f["bg"] else ""
+    return " ".join(w for w in (f["count"] or "a", f["size"], f["color"], f["shape"], motion, f["speed"]) if w) + bg
+
+
 def _normalise(text: str, ignored: list[str]) -> str:
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     for m in _CLIP_SETTING.finditer(text):
@@ -1319,6 +1354,7 @@ def parse_prompt_verbose(text: str) -> Parse:
     """Parse a prompt; also return the words read past without changing the request (in order)."""
     if not isinstance(text, str) or not text.strip():
         raise _refuse("empty prompt")
+    text = _structured(text) or text
     try:
         return _parse(text)
     except CannotJudge:

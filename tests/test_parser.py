@@ -142,6 +142,15 @@ def test_every_template_caption_parses_to_its_request():
     ("Create a red square, then make it move down", R(G(1, "red", "square", motion="down"))),
     ("could u make a green triangle that falls down pls", R(G(1, "green", "triangle", motion="down"))),
     ("a purple diamond pirouetting", R(G(1, "purple", "diamond", motion="rotate"))),
+    # dense-caption style (Step-Video's captions, an LLM's expansions)
+    (("In a minimalist scene with a pure white background, a vibrant red circle glides smoothly from the left edge "
+     "of the frame to the right edge."), R(G(1, "red", "circle", motion="right"), bg=("white", None))),
+    ("The video opens on a plain black canvas where a blue square slowly rises toward the top of the frame.",
+     R(G(1, "blue", "square", motion="up", speed="slow"), bg=("black", "solid"))),
+    ("This short clip features a purple diamond bouncing energetically off the edges of the frame.",
+     R(G(1, "purple", "diamond", motion="bounce"))),
+    ("The camera remains fixed as a pink circle moves diagonally from the bottom left to the top right.",
+     R(G(1, "pink", "circle", motion="up-right"))),
     # structured prompts: fields written out, then parsed
     ("color: red, shape: circle, motion: left", R(G(1, "red", "circle", motion="left"))),
     ("shape=square color=blue motion=up background=white", R(G(1, "blue", "square", motion="up"), bg=("white", None))),

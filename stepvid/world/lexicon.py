@@ -239,6 +239,14 @@ _EN_FILLER = (
     "at a steady pace|at a constant pace|at an even pace|at a moderate pace|at a normal pace|at a regular pace|"
     "at a steady speed|at a constant speed|at an even speed|at a moderate speed|at a normal speed|"
     "at normal speed|at constant speed|at moderate speed|at a medium pace|at a medium speed|at medium speed|"
+    # dense-caption style (Step-Video's captions, an LLM's expansions): adjectives and openers of no request
+    "minimalist|minimalistic|minimal scene|a minimalist scene|a minimal scene|in a minimalist scene|"
+    "in a minimal scene|in a minimalist setting|in a minimal setting|minimalist setting|"
+    "perfectly round|geometric|simple geometric|energetically|playfully|elegantly|effortlessly|"
+    "dynamically|purposefully|deliberately|the video opens on|the video opens with|the clip opens on|"
+    "the clip opens with|opens on|opens with|the scene is minimal|the camera remains fixed as|"
+    "the camera remains fixed|camera remains fixed|the camera remains static|the camera stays fixed|"
+    "the camera is fixed|the camera is static and|in a scene with|in a setting with|set against|"
     # quality / style boilerplate people put in front of any prompt: "Cinematic 4K shot: a red ball ..."
     "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|hd|uhd|full hd|ultra hd|1080 p|"
     "4 k shot|8 k shot|hd shot|wide shot|establishing shot|high quality|best quality|top quality|masterpiece|"
@@ -419,7 +427,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                 for the in ("", "the "):
                     for x, y in ((a, b), (b, a)):
                         lex[f"{lead}{verb} from {the}{x} to {the}{y}"] = grad
-    put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly")
+    # ... and adjectives that may sit inside a background phrase too ("a pure white background", "a vibrant red circle")
+    put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly")
     for phrases, reason in _EN_REFUSE.items():
         put("refuse", reason, phrases)
     # direction-of-motion phrases that end in a place but read as one unit
@@ -431,7 +440,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
             for prep in ("to", "toward", "towards"):
                 lex[f"{prep} the {side} of the {frame}"] = (("dir", v),)
     # background
-    put("bgword", None, "background|backdrop|bg|background colour|background color|backgrounds")
+    put("bgword", None, "background|backdrop|bg|background colour|background color|backgrounds|canvas")
     for w, k in {"plain": "solid", "solid": "solid", "uniform": "solid", "flat": "solid", "single colour": "solid",
                  "single color": "solid", "single coloured": "solid", "single colored": "solid",
                  "solid colour": "solid", "solid color": "solid", "monochrome": "solid", "unpatterned": "solid",

@@ -247,6 +247,15 @@ _EN_FILLER = (
     "the clip opens with|opens on|opens with|the scene is minimal|the camera remains fixed as|"
     "the camera remains fixed|camera remains fixed|the camera remains static|the camera stays fixed|"
     "the camera is fixed|the camera is static and|in a scene with|in a setting with|set against|"
+    "solitary|occupies the frame|occupies the scene|fills the frame|share the scene|shares the scene|"
+    "share the frame|shares the frame|its edges sharp|its edges crisp|with sharp edges|with crisp edges|"
+    "sharp edged|centered|centred|centered in the frame|centred in the frame|remaining centered|"
+    "remaining centred|staying centered|staying centred|remains centered|remains centred|each wall it encounters|"
+    "every wall it encounters|each wall it hits|every wall it hits|each wall|every wall|each edge|every edge|"
+    "completely|entirely|totally|fully|absolutely|for the entire duration|for the whole duration|"
+    "the entire time|for the entire clip|for the entire video|throughout the entire clip|"
+    "throughout the entire video|from opposite sides of the frame|from opposite sides of the screen|"
+    "from opposite sides|from opposite ends|from either side|from both sides|"
     # quality / style boilerplate people put in front of any prompt: "Cinematic 4K shot: a red ball ..."
     "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|hd|uhd|full hd|ultra hd|1080 p|"
     "4 k shot|8 k shot|hd shot|wide shot|establishing shot|high quality|best quality|top quality|masterpiece|"
@@ -428,7 +437,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                     for x, y in ((a, b), (b, a)):
                         lex[f"{lead}{verb} from {the}{x} to {the}{y}"] = grad
     # ... and adjectives that may sit inside a background phrase too ("a pure white background", "a vibrant red circle")
-    put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly")
+    put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly|"
+                       "stark")
     for phrases, reason in _EN_REFUSE.items():
         put("refuse", reason, phrases)
     # direction-of-motion phrases that end in a place but read as one unit

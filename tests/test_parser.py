@@ -159,6 +159,12 @@ def test_every_template_caption_parses_to_its_request():
      R(G(1, "red", "circle", motion="towards"), G(1, "blue", "circle", motion="towards"))),
     ("A pink diamond ricochets around the frame, bouncing off each wall it encounters.",
      R(G(1, "pink", "diamond", motion="bounce"))),
+    ("一个绿色的三角形以悠闲的速度从画面上方下落，背景为纯灰色。", R(G(1, "green", "triangle", motion="down", speed="slow"),
+                                              bg=("gray", "solid"))),
+    ("一个大的青色圆形在灰色背景的中央保持完全静止，持续整个视频。", R(G(1, "cyan", "circle", "large", motion="still"),
+                                              bg=("gray", None))),
+    ("红色和蓝色的圆从画面两侧相向而行。", R(G(1, "red", "circle", motion="towards"), G(1, "blue", "circle", motion="towards"))),
+    ("镜头固定不动，一个粉色的圆从左下角沿对角线移动到右上角。", R(G(1, "pink", "circle", motion="up-right"))),
     # structured prompts: fields written out, then parsed
     ("color: red, shape: circle, motion: left", R(G(1, "red", "circle", motion="left"))),
     ("shape=square color=blue motion=up background=white", R(G(1, "blue", "square", motion="up"), bg=("white", None))),

@@ -969,8 +969,8 @@ class _Grammar:
             if self.np is not None and getattr(self.np, k) is not None and not self.np.shape_set \
                     and self.np.count is None and last is not None and last.kind in ("conj", "sep") \
                     and (self.groups and self.groups[-1].count > 1 and self.groups[-1].color is None
-                         or nxt is not None and nxt.kind == "shape" and nxt.value[1]):
-                self.elided.append(self.np)  # "two squares, blue and green", "red and blue circles": one each
+                         or nxt is not None and nxt.kind == "shape" and (nxt.value[1] or t.zh and last.kind == "conj")):
+                self.elided.append(self.np)  # "two squares, blue and green", "red and blue circles", 红色和蓝色的圆
                 self.np = None
             if self.np is None:
                 self.np = _NP()

@@ -57,7 +57,7 @@ _MOVE_VERBS = [
     _forms("shift"), _forms("roll"), ["run", "runs", "running", "ran"], ["fly", "flies", "flying", "flew"],
     _forms("sail"), _forms("cruise"), _forms("coast"), _forms("journey"), _forms("proceed"), _forms("advance"),
     _forms("march"), _forms("walk"), ["swim", "swims", "swimming", "swam"], _forms("skate"), ["skid", "skids", "skidding", "skidded"], ["slip", "slips", "slipping", "slipped"],
-    _forms("migrate"), ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
+    _forms("migrate"), _forms("follow"), ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
     _forms("scuttle"), _forms("pass"), _forms("traverse"), _forms("translate"), _forms("slither"),
     _forms("trundle"), _forms("waft"), _forms("hover"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
@@ -247,6 +247,12 @@ _EN_FILLER = (
     "the clip opens with|opens on|opens with|the scene is minimal|the camera remains fixed as|"
     "the camera remains fixed|camera remains fixed|the camera remains static|the camera stays fixed|"
     "the camera is fixed|the camera is static and|in a scene with|in a setting with|set against|"
+    "in a straight|along a straight|on a straight|in a straight linear path|in a linear path|linear path|in a straight path|"
+    "the frame is otherwise empty|otherwise empty|the background remains unchanged|the background stays unchanged|"
+    "while the background remains unchanged|at a constant velocity|at constant velocity|maintaining a constant speed|"
+    "maintaining a steady speed|around its own axis|about its own axis|around its axis|about its axis|"
+    "with each passing second|with every passing second|with no movement whatsoever|with no movement|"
+    "no movement whatsoever|whatsoever|throughout|"
     "solitary|occupies the frame|occupies the scene|fills the frame|share the scene|shares the scene|"
     "share the frame|shares the frame|its edges sharp|its edges crisp|with sharp edges|with crisp edges|"
     "sharp edged|centered|centred|centered in the frame|centred in the frame|remaining centered|"
@@ -409,6 +415,9 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     for size in ("small", "medium", "large"):
         for pre in ("of", "of a", "of the"):
             lex[f"{pre} {size} size"] = (("postsize", size),)
+    for size, words in (("small", "small|tiny|little"), ("medium", "medium|moderate"), ("large", "large|big|huge")):
+        for w in words.split("|"):  # "A pink square, small in size, drifts ..."
+            lex[f"{w} in size"] = (("size", size),)
     lex["of big size"] = lex["of a big size"] = (("postsize", "large"),)
     lex["of tiny size"] = lex["of a tiny size"] = (("postsize", "small"),)
     for shape, words in _EN_SHAPED.items():
@@ -438,7 +447,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                         lex[f"{lead}{verb} from {the}{x} to {the}{y}"] = grad
     # ... and adjectives that may sit inside a background phrase too ("a pure white background", "a vibrant red circle")
     put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly|"
-                       "stark")
+                       "stark|bold|striking|sleek|contrasting")
     for phrases, reason in _EN_REFUSE.items():
         put("refuse", reason, phrases)
     # direction-of-motion phrases that end in a place but read as one unit
@@ -480,6 +489,9 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                        "still frame|still photo|still shot|a still of|a still from|still of|gif of|vid|vids|pic|"
                        "pics|video clip|short video|short clip")
     lex["a video of"] = lex["an animation of"] = (("filler", None),)
+    for w in [w for w in lex if w.endswith(("ward", "wards")) and lex[w][0][0] == "dir"]:
+        for noun in ("trajectory", "path", "course"):  # "follows a downward trajectory"
+            lex[f"a {w} {noun}"] = lex[f"on a {w} {noun}"] = lex[w]
     return {tuple(k.split()): v for k, v in lex.items()}
 
 

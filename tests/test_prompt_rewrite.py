@@ -4,6 +4,7 @@ prompts the parser cannot read pass through with the reason; the model folder na
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from stepvid.model_folder import GenerationDefaults
 from stepvid.prompt_rewrite import REWRITERS, prompt_language, rewrite_prompt
 from stepvid.world.parser import CannotJudge, parse_prompt
 from stepvid.world.phrasing import natural_caption
+from stepvid.world.request import request_to_spec
 from stepvid.world.scene import sample_scene
 
 # Natural prompt -> the template caption a person can check by reading both (written out by hand).
@@ -130,3 +132,15 @@ def test_pipeline_rewrites_before_encoding(tmp_path, monkeypatch):
     pipe.generate_batch([prompt, "a red thing moves right"], [3, 4])
     assert seen == [[template, ""], [prompt, ""], [template, "a red thing moves right", ""]]  # + the negative
     assert np.array_equal(video, pipe(template, seed=3, prompt_rewrite="none", progress=False))
+
+
+def test_the_recorded_natural_probe_is_rewritten_to_its_hand_checked_requests():
+    """benchmarks/data/natural_probe_2026-12-05.jsonl (85 prompts the old rewriter refused; docs/benchmarks.md
+    scores the bundled model on them): each is rewritten, and the rewrite states the request written down for it."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "natural_probe_2026-12-05.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 85
+    for row in rows:
+        rw = rewrite_prompt(row["prompt"], "world")
+        assert rw.reason is None, (row["prompt"], rw.reason)
+        assert request_to_spec(parse_prompt(rw.text)) == row["request"], row["prompt"]

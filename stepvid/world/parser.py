@@ -277,10 +277,10 @@ def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[T
     fixes: dict[int, str] = {}
     for short in (False, True):  # long words first: "a gry squre" needs 'square' to know 'gry' is a colour
         for i, w in enumerate(words):
-            if not w.isalpha() or w in vocab or i in fixes:
+            if not w.isalpha() or w in vocab or i in fixes or len(w) < (3 if short else 4) or short and len(w) > 4:
                 continue
-            fix = _short_colour_typo(words, i, after) if short else _typo_fix(words, i, after) if len(w) >= 4 else None
-            if fix is not None and (not short or 3 <= len(w) <= 4):
+            fix = _short_colour_typo(words, i, after) if short else _typo_fix(words, i, after)
+            if fix is not None:
                 fixes[i] = f"{w} -> {fix}"
                 words[i] = fix
     ignored.extend(fixes[i] for i in sorted(fixes))

@@ -173,6 +173,9 @@ def test_every_template_caption_parses_to_its_request():
      R(G(1, "green", "triangle", motion="down"))),
     ("A bold red circle moves in a straight, linear path from left to right; the frame is otherwise empty.",
      R(G(1, "red", "circle", motion="right"))),
+    ("2x red circle moving left", R(G(2, "red", "circle", motion="left"))),
+    ("a red circle moving up, plus a blue square moving right",  # 'plus' alone is a cross
+     R(G(1, "red", "circle", motion="up"), G(1, "blue", "square", motion="right"))),
     # structured prompts: fields written out, then parsed
     ("color: red, shape: circle, motion: left", R(G(1, "red", "circle", motion="left"))),
     ("shape=square color=blue motion=up background=white", R(G(1, "blue", "square", motion="up"), bg=("white", None))),

@@ -475,6 +475,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("bgaxis", "v", "vertical|vertically")
     put("bgaxis", "h", "horizontal|horizontally")
     put("conj", None, "and|along with|as well as|together with|alongside|accompanied by")
+    for w, n in (("a", 1), ("an", 1), ("one", 1), ("two", 2), ("three", 3)):  # "plus a blue square" ('plus' alone: a cross)
+        lex[f"plus {w}"] = (("conj", None), ("count", n))
     put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
                          "both objects|both shapes|everything")
     put("definite", None, "the|this|that|these|those|which|who|teh|hte")  # teh, hte: the, typed fast

@@ -94,6 +94,7 @@ _CLIP_SETTING = re.compile(
     r"\d+\s*frames?\s+per\s+second\b|\d{2,4}\s*[x×*]\s*\d{2,4}\b(?:\s+(?:resolution|pixels)\b)?|"
     r"\d{3,4}\s*p\b)|(?:时长|持续)?\s*\d+(?:\.\d+)?\s*(?:秒钟|秒)(?:的|钟的)?",
     re.IGNORECASE)
+_TIMES = re.compile(r"\b([1-3])\s*[x×](?=\s+[a-z])", re.IGNORECASE)  # "2x red circle": a count
 _DASH = re.compile(r"\s+(?:--?|[–—])\s+")  # "Two shapes - a red circle and a green square - both moving up"
 # Coloured-shape emoji, read as the object they draw only when the words name none ("🔴 moving left"); where
 # the words name an object an emoji is decoration ("a red ball going left 🔴").
@@ -158,6 +159,7 @@ def _structured(text: str) -> str | None:
 
 def _normalise(text: str, ignored: list[str]) -> str:
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
+    text = _TIMES.sub(r"\1 ", text)
     for m in _CLIP_SETTING.finditer(text):
         ignored.append(m.group().strip())
     text = _CLIP_SETTING.sub(" ", text)

@@ -173,6 +173,8 @@ def test_every_template_caption_parses_to_its_request():
      R(G(1, "green", "triangle", motion="down"))),
     ("A bold red circle moves in a straight, linear path from left to right; the frame is otherwise empty.",
      R(G(1, "red", "circle", motion="right"))),
+    ("一红一蓝两个圆相向而行", R(G(1, "red", "circle", motion="towards"), G(1, "blue", "circle", motion="towards"))),
+    ("一个红圆加一个蓝方块，都向右", R(G(1, "red", "circle", motion="right"), G(1, "blue", "square", motion="right"))),
     ("2x red circle moving left", R(G(2, "red", "circle", motion="left"))),
     ("a red circle moving up, plus a blue square moving right",  # 'plus' alone is a cross
      R(G(1, "red", "circle", motion="up"), G(1, "blue", "square", motion="right"))),

@@ -703,7 +703,7 @@ def zh_lexicon() -> dict[str, Entry]:
         lex[w] = (("bgkind", (k, True)),)
     put("bgaxis", "v", "竖直 垂直 纵向 竖向 上下方向 沿着竖直方向 沿竖直方向 沿着垂直方向 沿垂直方向 沿着纵向 沿纵向")
     put("bgaxis", "h", "水平 横向 左右方向 沿着水平方向 沿水平方向 沿着水平线 沿水平线 沿着横向 沿横向")
-    put("conj", None, "和 与 跟 同 及 以及 并且 而且 加上 并")
+    put("conj", None, "和 与 跟 同 及 以及 并且 而且 加上 并 加 外加 再加上")
     put("cconj", None, "还有 而 另外 另有 此外 同时 与此同时 另一方面 旁边还有 另外还有 还有一个")
     put("together", None, "一起 一同 一块儿 一道")
     for w in _ZH_FAST_VERBS.split():

@@ -919,9 +919,12 @@ class _Grammar:
                 g.vps.extend(e.vps)
                 self.groups.append(g)
                 targets.append(g)
-            g = _Group(count, np.color, np.shape, np.size, np.text())
-            self.groups.append(g)
-            targets.append(g)
+            header = bool(self.elided) and np.color is None and np.size is None \
+                and count == sum(e.count or 1 for e in self.elided)  # 一红一蓝两个圆: the pieces are the two
+            if not header:
+                g = _Group(count, np.color, np.shape, np.size, np.text())
+                self.groups.append(g)
+                targets.append(g)
         self.elided = []
         for t in targets:
             t.vps.extend(np.vps)

@@ -15,7 +15,8 @@ systems put a prompt rewriter in front of the text encoder. A model folder names
   shape open is passed on as written, with the reason. A colour the world lacks is drawn as the nearest one it
   has (crimson -> red, "light green" -> green, 深红色 -> 红色; shade words dropped; brown and the like have no
   fair stand-in and are refused), a shape likewise (rectangle -> square, oval -> circle, pyramid -> triangle,
-  an X -> cross; a heart or a car has none), and each such swap is reported — the world judge still refuses them.
+  an X -> cross; a heart or a car has none); a look or timing it cannot draw (anime style, watercolor, pixel art,
+  a loop, time lapse; 水彩, 像素风) is dropped. Each such change is reported; the world judge still refuses them.
 
 A rewriter never invents: it only restates what the parser read, and every rewrite is reported.
 
@@ -60,7 +61,7 @@ class Rewrite:
     rewriter: str
     reason: str | None = None
     warning: str | None = None  # an LLM answer that was not used, and why
-    substitutions: tuple[str, ...] = ()  # colours/shapes the world lacks, drawn as its nearest: "crimson -> red"
+    substitutions: tuple[str, ...] = ()  # what the world lacks, adapted: "crimson -> red", "'anime style' dropped"
 
     @property
     def changed(self) -> bool:
@@ -74,7 +75,7 @@ class Rewrite:
             return f"prompt kept as written (the {self.rewriter} rewriter cannot restate it: {self.reason})"
         if not self.changed:
             return None
-        near = f"; nearest it knows: {', '.join(self.substitutions)}" if self.substitutions else ""
+        near = f"; adapted to what it draws: {', '.join(self.substitutions)}" if self.substitutions else ""
         return f"prompt rewritten for this model ({self.rewriter} rewriter{near}): {self.text!r}"
 
 
@@ -149,6 +150,7 @@ _NEAREST_SHAPE = {"rectangle": "square", "rectangles": "squares", "oblong": "squ
                   "x": "cross", "长方形": "正方形", "矩形": "正方形", "椭圆": "圆", "椭圆形": "圆形", "圆环": "圆",
                   "金字塔": "三角形"}
 _UNKNOWN_SHAPE = re.compile(r"unknown shape '([^']+)'")
+_LOOK = re.compile(r"look or timing '([^']+)' is not judged")  # anime style, watercolor, loop: dropped
 _ZH_WORLD = {"red": "红色", "blue": "蓝色", "cyan": "青色", "green": "绿色", "yellow": "黄色", "purple": "紫色",
              "pink": "粉色", "orange": "橙色", "gray": "灰色", "white": "白色"}
 _SHADE = re.compile(r"^(?:light|dark|pale|bright|deep|neon|pastel|vivid|dull|faded)\s+|^[深浅淡亮暗鲜艳]")
@@ -199,6 +201,8 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
             near = _nearest_colour(m.group(1)) if m else None
             if m is None and (m := _UNKNOWN_SHAPE.fullmatch(why)):
                 near = _NEAREST_SHAPE.get(m.group(1).lower())
+            elif m is None and (m := _LOOK.fullmatch(why)):
+                near = ""  # the model draws one flat style in real time
             swapped = text if near is None else _swap_word(text, m.group(1), near)
             if swapped == text:
                 return Rewrite(prompt, prompt, rewriter, why if not subs else f"{why} (after {', '.join(subs)})")

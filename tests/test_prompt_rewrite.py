@@ -81,13 +81,16 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
      ("x -> cross",)),  # the letter as a word, never the x in 'box'
     ("a crimson oval moving right", "A red circle moves to the right.", ("crimson -> red", "oval -> circle")),
     ("一个蓝色的长方形向上移动", "一个蓝色的正方形向上移动。", ("长方形 -> 正方形",)),
+    ("a red circle moving right, pixel art, loop", "A red circle moves to the right.",
+     ("'pixel art' dropped", "'loop' dropped")),  # a look or timing the model cannot draw
+    ("一个红色的圆向右移动，水彩风格", "一个红色的圆形向右移动。", ("'水彩风格' dropped",)),
 ])
 def test_colours_and_shapes_the_world_lacks_become_the_nearest_and_say_so(prompt, expected, subs):
     """Generation only: the rewriter draws crimson as red and reports it; the judge still refuses crimson."""
     rw = rewrite_prompt(prompt, "world")
     assert (rw.text, rw.substitutions, rw.reason) == (expected, subs, None)
     assert all(s in rw.message() for s in subs)
-    with pytest.raises(CannotJudge, match="unknown (colour|shape)"):
+    with pytest.raises(CannotJudge, match="unknown (colour|shape)|look or timing"):
         parse_prompt(prompt)
 
 

@@ -167,6 +167,10 @@ _EN_REFUSE = {
     "separate|separates|separating|spread out|spreads out|spreading out|swap|swaps|swapping|swap places|"
     "swaps places|swapping places|switch places|switches places|switching places|trade places|trades places|"
     "trading places|chase|chases|chasing": "unknown motion '{w}'",
+    "anime|anime style|pixel art|pixel art style|pixelated|watercolor|watercolour|watercolor style|"
+    "watercolour style|oil painting|realistic|photorealistic|photo realistic|hyperrealistic|hyper realistic|"
+    "claymation|clay style|pencil sketch|sketch style|hand drawn|cyberpunk|vaporwave|low poly|time lapse|timelapse|"
+    "loop|looping|loopable|seamless loop|a seamless loop of|a loop of": "look or timing '{w}' is not judged",
     "camera pans|camera moves|camera zooms|camera rotates|camera follows|camera tracks|camera shakes|"
     "the camera pans|the camera moves|the camera zooms|zoom in|zooms in|zooming in|zoom out|zooms out|"
     "zooming out|pan left|pan right|pans left|pans right|panning|tracking shot|handheld|dolly":
@@ -262,6 +266,10 @@ _EN_FILLER = (
     "the entire time|for the entire clip|for the entire video|throughout the entire clip|"
     "throughout the entire video|from opposite sides of the frame|from opposite sides of the screen|"
     "from opposite sides|from opposite ends|from either side|from both sides|"
+    # styles this world draws in anyway (flat 2-D shapes), and real time
+    "cartoon|cartoon style|cartoonish|in cartoon style|in a cartoon style|flat design|flat style|"
+    "in the style of a flat illustration|vector art|vector style|vector graphics|vector|motion graphics|"
+    "illustration style|graphic style|clean design|in real time|real time|realtime|2 d style|2 d|"
     # quality / style boilerplate people put in front of any prompt: "Cinematic 4K shot: a red ball ..."
     "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|hd|uhd|full hd|ultra hd|1080 p|"
     "4 k shot|8 k shot|hd shot|wide shot|establishing shot|high quality|best quality|top quality|masterpiece|"
@@ -307,7 +315,7 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
                       "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized"}
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
-_EN_SPEEDS = {"slow": "slowly|slow|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
+_EN_SPEEDS = {"slow": "slowly|slow|slow motion|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
                       "at a leisurely pace|at a gentle pace|gradually and slowly|slow paced",
                "fast": "quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
@@ -567,6 +575,8 @@ _ZH_REFUSE = {
     "淡入 变色 变形 翻转 翻滚 翻 摇摆 颤动 蹦 蹦蹦跳跳 绕 盘旋 环绕 打滚 碰撞 相撞 撞在一起 相遇 会合 交汇 "
     "擦肩而过 穿插 旋绕 波动 起伏 蛇行 之字形 曲折 分开 分离 散开 远离 相互远离 彼此远离 互相远离 背向而行 "
     "交换位置 互换位置 对调位置 追逐 追赶 追": "unknown motion '{w}'",
+    "像素风 像素风格 水彩 水彩风格 油画 油画风格 写实 写实风格 真实感 动漫风格 二次元 素描 手绘 赛博朋克 延时摄影 "
+    "循环 无缝循环 循环播放": "look or timing '{w}' is not judged",
     "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 越转越快 越转越慢 越跑越快 越跑越慢 越飞越快 越飞越慢 "
     "忽快忽慢 时快时慢 更快 更慢": "a change of speed ('{w}') is not judged",
     "不 没 没有 未 别 非 无 并非 不是 不会": "negation '{w}' is not judged",
@@ -585,6 +595,7 @@ _ZH_FILLER = ("整 来个 "  # 整一个…的, 来个…: colloquial "make (me)
               "我需要 需要 能不能 能否 可不可以 可以 麻烦 麻烦你 劳驾 要 应该 会 放 放置 摆放 摆 使 "  # asking, placing
               "先画 先生成 先做 先来 然后让 接着让 再让 "  # 先画一个红色方块，然后让它向下移动: one motion
               # dense captions (Step-Video's own prompt style): style, edges, the whole clip, a fixed camera
+              "卡通风格 卡通风格的 卡通 扁平插画风格 扁平插画 插画风格 动画风格 矢量风格 矢量图 动效 简单动画 风格 风格的 "
               "简约风格 简约风格的 简约 极简 极简风格 扁平风格 扁平 边缘清晰锐利 边缘清晰 清晰锐利 锐利 鲜艳 鲜艳的 "
               "完全 彻底 保持 始终保持在画面中央 保持在画面中央 始终位于画面中央 位于画面中央 在视频过程中 视频过程中 "
               "在整个视频中 整个视频中 在整个过程中 整个过程中 持续整个视频 整个视频 从画面两侧 从两侧 画面两侧 "

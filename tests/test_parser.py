@@ -178,6 +178,9 @@ def test_every_template_caption_parses_to_its_request():
     ("a red circle moving right, cartoon style, motion graphics, slow motion",
      R(G(1, "red", "circle", motion="right", speed="slow"))),  # the world's own look
     ("卡通风格的红色圆形向右移动", R(G(1, "red", "circle", motion="right"))),
+    ("A blue square rises like a balloon.", R(G(1, "blue", "square", motion="up"))),  # a simile: manner, read past
+    ("A red circle moves right as if pushed, and a blue square spins like a top.",
+     R(G(1, "red", "circle", motion="right"), G(1, "blue", "square", motion="rotate"))),
     ("2x red circle moving left", R(G(2, "red", "circle", motion="left"))),
     ("a red circle moving up, plus a blue square moving right",  # 'plus' alone is a cross
      R(G(1, "red", "circle", motion="up"), G(1, "blue", "square", motion="right"))),
@@ -421,6 +424,8 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("a red circle moves right, the camera pans left",
      "cannot judge: camera motion 'the camera pans': this world's camera never moves"),
     ("一个红色的圆先向左再向右", "cannot judge: a sequence of motions ('先') is not judged"),
+    ("a red circle like a blue square", "cannot judge: unknown word 'like'"),  # a simile naming world things stays
+    ("a red circle moves like a rocket to the left", "cannot judge: unknown word 'like'"),
     ("a red circle moving right, anime style", "cannot judge: look or timing 'anime style' is not judged"),
     ("紫色星星越转越快", "cannot judge: a change of speed ('越转越快') is not judged"),
     ("一个黄色三角形沿着水平方向向上移动", "cannot judge: ambiguous direction '沿着水平方向'"),

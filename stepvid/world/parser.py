@@ -1362,7 +1362,10 @@ def parse_prompt_verbose(text: str) -> Parse:
     text = _structured(text) or text
     try:
         return _parse(text)
-    except CannotJudge:
+    except CannotJudge as exc:
+        simile = _SIMILE.search(text)
+        if simile and ("'like'" in str(exc) or "'if'" in str(exc)) and _says_nothing(simile.group()):
+            return _without_simile(text, simile)
         emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
         if not emoji:
             raise
@@ -1374,6 +1377,28 @@ def parse_prompt_verbose(text: str) -> Parse:
             raise _refuse(f"the emoji {''.join(emoji)} read as objects: {why}") from None
         parse.ignored[:0] = [f"{c} -> {_EMOJI_OBJECTS[c]}" for c in emoji]
         return parse
+
+
+# A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past
+# when the prompt cannot be read with it (and only then), reported.
+_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+(?:an?|the|some)\s|as\s+if\s|as\s+though\s)[^.,;!?]*", re.IGNORECASE)
+
+
+_WORLD_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "dir", "path", "bgword", "bgkind"})
+
+
+def _says_nothing(phrase: str) -> bool:
+    """Does ``phrase`` name no object, colour, direction or background of this world? (Its verbs are manner:
+    "like a balloon", "as if pushed".)"""
+    toks = _places(_tokens(phrase, []))
+    return not any(t.kind in _WORLD_KINDS and not (t.kind == "dir" and i and toks[i - 1].text in ("a", "an", "the"))
+                   for i, t in enumerate(toks))  # "like a top": a noun, not a direction
+
+
+def _without_simile(text: str, simile: re.Match) -> Parse:
+    parse = parse_prompt_verbose(text[:simile.start()] + text[simile.end():])
+    parse.ignored.append(simile.group().strip(" ,"))
+    return parse
 
 
 _EMOJI_RUN = re.compile("(" + "|".join(map(re.escape, _EMOJI_OBJECTS)) + r")(?:\ufe0f?\s*\1)*\ufe0f?")

@@ -181,6 +181,7 @@ def test_every_template_caption_parses_to_its_request():
     ("A blue square rises like a balloon.", R(G(1, "blue", "square", motion="up"))),  # a simile: manner, read past
     ("A red circle moves right as if pushed, and a blue square spins like a top.",
      R(G(1, "red", "circle", motion="right"), G(1, "blue", "square", motion="rotate"))),
+    ("A red circle exits to the left", R(G(1, "red", "circle", motion="left"))),
     ("2x red circle moving left", R(G(2, "red", "circle", motion="left"))),
     ("a red circle moving up, plus a blue square moving right",  # 'plus' alone is a cross
      R(G(1, "red", "circle", motion="up"), G(1, "blue", "square", motion="right"))),

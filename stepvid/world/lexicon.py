@@ -57,7 +57,7 @@ _MOVE_VERBS = [
     _forms("shift"), _forms("roll"), ["run", "runs", "running", "ran"], ["fly", "flies", "flying", "flew"],
     _forms("sail"), _forms("cruise"), _forms("coast"), _forms("journey"), _forms("proceed"), _forms("advance"),
     _forms("march"), _forms("walk"), ["swim", "swims", "swimming", "swam"], _forms("skate"), ["skid", "skids", "skidding", "skidded"], ["slip", "slips", "slipping", "slipped"],
-    _forms("migrate"), _forms("follow"), ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
+    _forms("migrate"), _forms("follow"), _forms("exit"), ["heads off", "head off", "heading off", "headed off"], ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
     _forms("scuttle"), _forms("pass"), _forms("traverse"), _forms("translate"), _forms("slither"),
     _forms("trundle"), _forms("waft"), _forms("hover"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",

@@ -181,6 +181,8 @@ def test_every_template_caption_parses_to_its_request():
     ("A blue square rises like a balloon.", R(G(1, "blue", "square", motion="up"))),  # a simile: manner, read past
     ("A red circle moves right as if pushed, and a blue square spins like a top.",
      R(G(1, "red", "circle", motion="right"), G(1, "blue", "square", motion="rotate"))),
+    ("一个黄色的星星像陀螺一样旋转", R(G(1, "yellow", "star", motion="rotate"))),
+    ("一个红色的圆好像被推了一下，向右移动", R(G(1, "red", "circle", motion="right"))),
     ("A red circle exits to the left", R(G(1, "red", "circle", motion="left"))),
     ("2x red circle moving left", R(G(2, "red", "circle", motion="left"))),
     ("a red circle moving up, plus a blue square moving right",  # 'plus' alone is a cross
@@ -427,6 +429,7 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("一个红色的圆先向左再向右", "cannot judge: a sequence of motions ('先') is not judged"),
     ("a red circle like a blue square", "cannot judge: unknown word 'like'"),  # a simile naming world things stays
     ("a red circle moves like a rocket to the left", "cannot judge: unknown word 'like'"),
+    ("一个红色的圆像一个蓝色的方块一样向右", "cannot judge: unknown motion '像'"),
     ("a red circle moving right, anime style", "cannot judge: look or timing 'anime style' is not judged"),
     ("紫色星星越转越快", "cannot judge: a change of speed ('越转越快') is not judged"),
     ("一个黄色三角形沿着水平方向向上移动", "cannot judge: ambiguous direction '沿着水平方向'"),

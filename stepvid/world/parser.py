@@ -1362,9 +1362,9 @@ def parse_prompt_verbose(text: str) -> Parse:
     text = _structured(text) or text
     try:
         return _parse(text)
-    except CannotJudge as exc:
+    except CannotJudge:
         simile = _SIMILE.search(text)
-        if simile and ("'like'" in str(exc) or "'if'" in str(exc)) and _says_nothing(simile.group()):
+        if simile and _says_nothing(simile.group()):
             return _without_simile(text, simile)
         emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
         if not emoji:
@@ -1381,7 +1381,9 @@ def parse_prompt_verbose(text: str) -> Parse:
 
 # A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past
 # when the prompt cannot be read with it (and only then), reported.
-_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+(?:an?|the|some)\s|as\s+if\s|as\s+though\s)[^.,;!?]*", re.IGNORECASE)
+_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+(?:an?|the|some)\s|as\s+if\s|as\s+though\s)[^.,;!?]*"
+                     r"|(?:像|如同|犹如|好似)[^，。,.；;！!？?]{1,8}?(?:一样|一般|似的|般)地?"
+                     r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*", re.IGNORECASE)
 
 
 _WORLD_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "dir", "path", "bgword", "bgkind"})

@@ -151,8 +151,6 @@ _NEAREST_SHAPE = {"rectangle": "square", "rectangles": "squares", "oblong": "squ
                   "金字塔": "三角形"}
 _UNKNOWN_SHAPE = re.compile(r"unknown shape '([^']+)'")
 _LOOK = re.compile(r"look or timing '([^']+)' is not judged")  # anime style, watercolor, loop: dropped
-_ZH_WORLD = {"red": "红色", "blue": "蓝色", "cyan": "青色", "green": "绿色", "yellow": "黄色", "purple": "紫色",
-             "pink": "粉色", "orange": "橙色", "gray": "灰色", "white": "白色"}
 _SHADE = re.compile(r"^(?:light|dark|pale|bright|deep|neon|pastel|vivid|dull|faded)\s+|^[深浅淡亮暗鲜艳]")
 _UNKNOWN_COLOUR = re.compile(r"unknown colour '([^']+)'")
 
@@ -160,20 +158,34 @@ _UNKNOWN_COLOUR = re.compile(r"unknown colour '([^']+)'")
 def _nearest_colour(phrase: str) -> str | None:
     """A colour phrase the world lacks -> the world colour to draw ('light green' -> green, 'crimson' -> red,
     '深红色' -> 红色), or None (brown, beige, rainbow, ...: no fair stand-in)."""
+    from stepvid.world.lexicon import EN_COLORS
+    from stepvid.world.scene import COLOR_ZH
+
+    zh_world = {c: COLOR_ZH[c] for c in _NEAREST_COLOUR}  # the Chinese names of the colours stood in for
     word = phrase.lower().strip()
     if _SHADE.sub("", word + " ").strip() == "":  # a shade alone ("the background is dark blue"): dropped
         return ""
     if word in _NEAREST:
         c = _NEAREST[word]
-        return _ZH_WORLD[c] if _CJK.search(word) else c
+        return zh_world[c] if _CJK.search(word) else c
     bare = _SHADE.sub("", word)
     if bare != word and bare:
-        from stepvid.world.lexicon import EN_COLORS
-
         if bare in EN_COLORS or bare in _NEAREST:
             return EN_COLORS.get(bare) or _NEAREST[bare]
-        if bare in _ZH_WORLD.values() or bare + "色" in _ZH_WORLD.values():
+        if bare in zh_world.values() or bare + "色" in zh_world.values():
             return bare if bare.endswith("色") else bare + "色"
+    return None
+
+
+def _adaptation(why: str) -> tuple[str, str | None] | None:
+    """For a refusal generation can work around: (the refused words, what to draw instead: a stand-in, '' to drop
+    them, None when there is no fair one); None for any other refusal."""
+    if m := _UNKNOWN_COLOUR.fullmatch(why):
+        return m.group(1), _nearest_colour(m.group(1))
+    if m := _UNKNOWN_SHAPE.fullmatch(why):
+        return m.group(1), _NEAREST_SHAPE.get(m.group(1).lower())
+    if m := _LOOK.fullmatch(why):
+        return m.group(1), ""  # the model draws one flat style in real time
     return None
 
 
@@ -197,17 +209,12 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
             break
         except CannotJudge as exc:
             why = str(exc).removeprefix("cannot judge: ")
-            m = _UNKNOWN_COLOUR.fullmatch(why)
-            near = _nearest_colour(m.group(1)) if m else None
-            if m is None and (m := _UNKNOWN_SHAPE.fullmatch(why)):
-                near = _NEAREST_SHAPE.get(m.group(1).lower())
-            elif m is None and (m := _LOOK.fullmatch(why)):
-                near = ""  # the model draws one flat style in real time
-            swapped = text if near is None else _swap_word(text, m.group(1), near)
+            word, near = _adaptation(why) or ("", None)
+            swapped = text if near is None else _swap_word(text, word, near)
             if swapped == text:
                 return Rewrite(prompt, prompt, rewriter, why if not subs else f"{why} (after {', '.join(subs)})")
             text = swapped
-            subs.append(f"{m.group(1)} -> {near}" if near else f"'{m.group(1)}' dropped")
+            subs.append(f"{word} -> {near}" if near else f"'{word}' dropped")
     else:
         return Rewrite(prompt, prompt, rewriter, "too many colours or shapes this world lacks")
     for g in request.groups:

@@ -1137,14 +1137,19 @@ class _Grammar:
         return self._drop_headers()
 
     @staticmethod
-    def _split_later(g: _Group, later: list[_Group]) -> bool:
+    def _shared_by(header: _Group, parts: list[_Group]) -> bool:
+        """Is every verb phrase of a header also each of its parts'? (Then it describes them, not another object.)"""
+        return all(vp in x.vps for vp in header.vps for x in parts)
+
+    @classmethod
+    def _split_later(cls, g: _Group, later: list[_Group]) -> bool:
         """'Two circles: the red one moves left, the blue one right', 两个圆，红色的…，蓝色的…: a counted shape with
         nothing else, whose count the objects of its shape named after it (each with a colour or size) make up."""
         if g.count < 2 or g.shape is None or g.color or g.size:
             return False
         parts = [x for x in later if x.shape == g.shape]
         return bool(parts) and sum(x.count for x in parts) == g.count and all(x.color or x.size for x in parts) \
-            and all(vp in x.vps for vp in g.vps for x in parts)  # a verb phrase the header has, its parts share
+            and cls._shared_by(g, parts)
 
     def _drop_headers(self) -> list[_Group]:
         """'Three shapes: a red circle, ...', '画面中有两个物体，…': a count of the objects named next."""
@@ -1154,8 +1159,7 @@ class _Grammar:
 
         def described(i: int, g: _Group) -> bool:  # a header's verb phrase is its objects' ("Two shapes - A and B - both moving up")
             later = [x for x in self.groups[i + 1:] if x.color or x.shape or x.size]
-            return bool(g.color or g.shape or g.size) or bool(g.vps) and not (
-                later and all(vp in x.vps for vp in g.vps for x in later))
+            return bool(g.color or g.shape or g.size) or bool(g.vps) and not (later and self._shared_by(g, later))
 
         named = [g for i, g in enumerate(self.groups) if described(i, g)]
         for g in self.groups:

@@ -134,13 +134,12 @@ def conv3d_by_frames(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor |
     xf = x.transpose(1, 2)  # [B, T_in, C, H, W]
     xs = xf[:, : (t - 1) * st + 1 : st].unsqueeze(2) if kt == 1 else xf.unfold(1, kt, st).movedim(-1, 2)
     h, w = x.shape[-2:]  # xs: [B, T, k_t, C, H, W]
-    if channels_last:
-        xs = xs.permute(0, 1, 4, 5, 2, 3).reshape(b * t, h, w, kt * c).permute(0, 3, 1, 2)
-    else:
-        xs = xs.reshape(b * t, kt * c, h, w)
     wt = weight.transpose(1, 2).reshape(o, kt * c, kh, kw)
     if channels_last:
+        xs = xs.permute(0, 1, 4, 5, 2, 3).reshape(b * t, h, w, kt * c).permute(0, 3, 1, 2)
         wt = wt.contiguous(memory_format=torch.channels_last)
+    else:
+        xs = xs.reshape(b * t, kt * c, h, w)
     y = F.conv2d(xs, wt, bias, stride[1:], padding[1:])
     return y.unflatten(0, (b, t)).transpose(1, 2)
 
@@ -164,11 +163,11 @@ def upsample_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | No
     t, h, w = t - ft + 1, h - 2, w - 2
     out = None
     for i, j in itertools.product((0, 1), (0, 1)):  # the odd spatial phases read one position further on
-        kij = k[i, j].contiguous(memory_format=torch.channels_last_3d) if channels_last else k[i, j]
         xij = x[:, :, :, i:i + h + 1, j:j + w + 1]
         if by_frames:
             y = conv3d_by_frames(xij, k[i, j], bias, padding=(0, 0, 0), channels_last=channels_last)
         else:
+            kij = k[i, j].contiguous(memory_format=torch.channels_last_3d) if channels_last else k[i, j]
             y = F.conv3d(xij, kij, bias)
         if out is None and by_frames and not channels_last:  # keep conv3d_by_frames' frame-major layout
             out = y.new_empty(b, ft * t, o, 2 * h, 2 * w).transpose(1, 2)

@@ -151,6 +151,10 @@ _NEAREST_SHAPE = {"rectangle": "square", "rectangles": "squares", "oblong": "squ
                   "金字塔": "三角形"}
 _UNKNOWN_SHAPE = re.compile(r"unknown shape '([^']+)'")
 _LOOK = re.compile(r"look or timing '([^']+)' is not judged")  # anime style, watercolor, loop: dropped
+_POSITION = re.compile(r"(relative )?position '([^']+)' is not judged")  # the model does not place objects
+_BETWEEN_OBJECTS = re.compile(r"(?:.* )?(?:of|above|below|beneath|under|underneath|next to|beside|besides|behind|"
+                              r"between|among|near|close to|far from|inside|within)")  # "A next to B": A and B
+_AMBIGUOUS = {"大红": "红"}  # '大红' (scarlet, or large + red): red either way
 _SHADE = re.compile(r"^(?:light|dark|pale|bright|deep|neon|pastel|vivid|dull|faded)\s+|^[深浅淡亮暗鲜艳]")
 _UNKNOWN_COLOUR = re.compile(r"unknown colour '([^']+)'")
 
@@ -161,18 +165,20 @@ def _nearest_colour(phrase: str) -> str | None:
     from stepvid.world.lexicon import EN_COLORS
     from stepvid.world.scene import COLOR_ZH
 
-    zh_world = {c: COLOR_ZH[c] for c in _NEAREST_COLOUR}  # the Chinese names of the colours stood in for
     word = phrase.lower().strip()
+    if word.endswith("的") and len(word) > 1:  # '深黑色的' as the parser quotes it: the colour, then 的 again
+        inner = _nearest_colour(word[:-1])
+        return inner + "的" if inner else inner
     if _SHADE.sub("", word + " ").strip() == "":  # a shade alone ("the background is dark blue"): dropped
         return ""
     if word in _NEAREST:
         c = _NEAREST[word]
-        return zh_world[c] if _CJK.search(word) else c
+        return COLOR_ZH[c] if _CJK.search(word) else c
     bare = _SHADE.sub("", word)
     if bare != word and bare:
         if bare in EN_COLORS or bare in _NEAREST:
             return EN_COLORS.get(bare) or _NEAREST[bare]
-        if bare in zh_world.values() or bare + "色" in zh_world.values():
+        if bare in COLOR_ZH.values() or bare + "色" in COLOR_ZH.values():
             return bare if bare.endswith("色") else bare + "色"
     return None
 
@@ -186,6 +192,12 @@ def _adaptation(why: str) -> tuple[str, str | None] | None:
         return m.group(1), _NEAREST_SHAPE.get(m.group(1).lower())
     if m := _LOOK.fullmatch(why):
         return m.group(1), ""  # the model draws one flat style in real time
+    if m := _POSITION.fullmatch(why):
+        words = m.group(2)
+        between = m.group(1) and not _CJK.search(words) and _BETWEEN_OBJECTS.fullmatch(words)
+        return words, "and" if between else ""
+    if (m := re.fullmatch(r"'([^']+)' is ambiguous .*", why)) and m.group(1) in _AMBIGUOUS:
+        return m.group(1), _AMBIGUOUS[m.group(1)]
     return None
 
 

@@ -257,6 +257,78 @@ def test_several_objects(prompt, want):
     assert parse_prompt(prompt) == want
 
 
+_RL = R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="right"))
+
+
+@pytest.mark.parametrize("prompt,want", [
+    # one ... the other, the former / the latter, the first / the second, 一个…一个…, 前者…后者…
+    ("a red circle and a blue square, one moving left and the other right", _RL),
+    ("a red circle and a blue square; the former moves left and the latter moves right", _RL),
+    ("a red circle and a blue square, the first moves left, the second moves right", _RL),
+    ("A red circle and a blue square. One moves left, the other one rotates.",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="rotate"))),
+    ("一个红圆和一个蓝方块，一个向左一个向右", _RL),
+    ("一个红圆和一个蓝方块，一个向左，另一个向右", _RL),
+    ("一个红圆和一个蓝方块，前者向左，后者向右", _RL),
+    # respectively / 分别: the i-th motion is the i-th object's (in one phrase, after a comma, or split by 、)
+    ("a red circle and a blue square moving left and right respectively", _RL),
+    ("a red circle and a blue square moving left and right, respectively", _RL),
+    ("A red circle and a blue square move respectively left and right", _RL),
+    ("a red circle, a blue square and a yellow star move left, up, and right, respectively",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="up"), G(1, "yellow", "star", motion="right"))),
+    ("一个红圆、一个蓝方块和一个黄色三角形，分别向左、向上、向右移动",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="up"), G(1, "yellow", "triangle", motion="right"))),
+    ("一个红圆和一个蓝方块分别向左和向右移动", _RL),
+    # a bare 一个 with a verb phrase before its own noun is not a reference
+    ("一个红色的圆和一个向右移动的蓝色方块", R(G(1, "red", "circle"), G(1, "blue", "square", motion="right"))),
+])
+def test_motions_distributed_over_a_list(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,message", [
+    ("a red circle and a blue square, one moving left and another moving up and one moving right",
+     "cannot judge: 'one' but all 2 objects are taken"),
+    ("a red circle, a blue square and a green star, one moving left and the other right",
+     "cannot judge: 'the other' could mean more than one object"),
+    ("a red circle, a blue square and a yellow star move left and right respectively",
+     "cannot judge: 'respectively' with 2 motions for 3 objects"),
+    ("a red circle moves left and right respectively", "cannot judge: 'respectively' needs two or more objects listed before it"),
+    ("two red circles, one moving left and one moving right", "cannot judge: 'one' names no shape"),  # one group: no list
+])
+def test_distributing_refuses_what_does_not_add_up(prompt, message):
+    with pytest.raises(CannotJudge) as exc:
+        parse_prompt(prompt)
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("prompt,want", [
+    # a phrase that only names a place, before its object, pairs with the object's motion
+    ("From the top left corner, a red circle moves to the bottom right", R(G(1, "red", "circle", motion="down-right"))),
+    ("starting at the top left, a red circle moves to the bottom right corner", R(G(1, "red", "circle", motion="down-right"))),
+    ("画面中间一个红色的圆在原地转动", R(G(1, "red", "circle", motion="rotate"))),
+    # '背景黄色' / 'background blue' after a comma: the background, not the object's colour
+    ("紫色加号往下走，背景黄色", R(G(1, "purple", "cross", motion="down"), bg=("yellow", None))),
+    ("两个white的方块 bounce，背景black", R(G(2, "white", "square", motion="bounce"), bg=("black", None))),
+    ("a red circle moving left, background blue", R(G(1, "red", "circle", motion="left"), bg=("blue", None))),
+    # words people use: traditional characters, 飘起来, 乱弹, 就行, sq, 'something red', camera and lighting talk
+    ("紅色方塊緩慢向下", R(G(1, "red", "square", motion="down", speed="slow"))),
+    ("一个白色的三角形飘起来", R(G(1, "white", "triangle", motion="up"))),
+    ("橙色的球在画面里到处乱弹", R(G(1, "orange", "circle", motion="bounce"))),
+    ("一个橙色的圆在弹，另一个青色的方块不动", R(G(1, "orange", "circle", motion="bounce"), G(1, "cyan", "square", motion="still"))),
+    ("我要一个大号的红色五角星，静止的就行", R(G(1, "red", "star", "large", "still"))),
+    ("blue sq, up, fast", R(G(1, "blue", "square", motion="up", speed="fast"))),
+    ("a yelow triangel moving left slowly", R(G(1, "yellow", "triangle", motion="left", speed="slow"))),
+    ("something red moving right", R(G(1, "red", None, motion="right"))),
+    (("An ultra-minimal motion graphic: a large cyan star glides up. The camera remains completely locked off for "
+      "the entire shot."), R(G(1, "cyan", "star", "large", "up"))),
+    ("A green circle moves right. There are no other elements, no motion blur, and the lighting is soft and even.",
+     R(G(1, "green", "circle", motion="right"))),
+])
+def test_places_backgrounds_and_words_people_use(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
 @pytest.mark.parametrize("prompt,want", [
     ("a red circle moving left on a white background", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
     ("A red circle on white.", R(G(1, "red", "circle"), bg=("white", None))),
@@ -434,6 +506,8 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("紫色星星越转越快", "cannot judge: a change of speed ('越转越快') is not judged"),
     ("一个黄色三角形沿着水平方向向上移动", "cannot judge: ambiguous direction '沿着水平方向'"),
     ("🟤 moving left", "cannot judge: the emoji 🟤 read as objects: unknown colour 'brown'"),
+    ("the circle turns into a square", "cannot judge: unknown motion 'turns into'"),  # not a turn (rotate)
+    ("a red square changes colour", "cannot judge: unknown motion 'changes colour'"),
     ("两个圆，红色的向左移动", ("cannot judge: 'two circles' and 'a red circle' could be the same object; give each a "
                        "colour and a shape")),  # one of two described: not a split
 ])

@@ -58,7 +58,7 @@ def test_rewrite_states_exactly_the_request_the_grammar_wrote(split):
 
 @pytest.mark.parametrize(("prompt", "reason"), [
     ("a red thing moves right", "an object's shape is not stated"),
-    ("a red circle at the top", "position 'at the top' is not judged"),
+    ("方块的左边有一个红色的圆", "an object's colour is not stated"),  # without the position, 方块 has no colour
     ("🚀 a purple rocket", "unknown shape 'rocket'"),
     ("a brown circle moving left", "unknown colour 'brown'"),  # no fair stand-in among the world's colours
     ("a red heart moving left", "unknown shape 'heart'"),
@@ -77,6 +77,7 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     ("A red circle moves right. The background is dark blue.", "A red circle moves to the right on a blue background.",
      ("'dark' dropped",)),
     ("一个深红色的圆向右移动", "一个红色的圆形向右移动。", ("深红色 -> 红色",)),
+    ("一个深黑色的方块向上移动", "一个黑色的正方形向上移动。", ("深黑色的 -> 黑色的",)),  # any world colour, not only stood-in ones
     ("a red box and a black X moving right", "A red square moves to the right and a black cross moves to the right.",
      ("x -> cross",)),  # the letter as a word, never the x in 'box'
     ("a crimson oval moving right", "A red circle moves to the right.", ("crimson -> red", "oval -> circle")),
@@ -84,13 +85,20 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     ("a red circle moving right, pixel art, loop", "A red circle moves to the right.",
      ("'pixel art' dropped", "'loop' dropped")),  # a look or timing the model cannot draw
     ("一个红色的圆向右移动，水彩风格", "一个红色的圆形向右移动。", ("'水彩风格' dropped",)),
+    # positions: the model does not place objects, so they are dropped (a relation between two becomes 'and')
+    ("a red circle at the top moving right", "A red circle moves to the right.", ("'at the top' dropped",)),
+    ("pink square growing next to a green star that stays still",
+     "A pink square grows larger and a green star stays still.", ("next to -> and",)),
+    ("two red circles side by side moving left", "Two red circles move to the left.", ("'side by side' dropped",)),
+    ("紫色五角星变大，旁边有个橙色圆形往左下移动", "一个紫色的星形逐渐变大，一个橙色的圆形向左下方移动。", ("'旁边' dropped",)),
+    ("一个大红方块静止，一个小黄圆往右移动", "一个红色的正方形静止不动，一个小的黄色的圆形向右移动。", ("大红 -> 红",)),
 ])
 def test_colours_and_shapes_the_world_lacks_become_the_nearest_and_say_so(prompt, expected, subs):
     """Generation only: the rewriter draws crimson as red and reports it; the judge still refuses crimson."""
     rw = rewrite_prompt(prompt, "world")
     assert (rw.text, rw.substitutions, rw.reason) == (expected, subs, None)
     assert all(s in rw.message() for s in subs)
-    with pytest.raises(CannotJudge, match="unknown (colour|shape)|look or timing"):
+    with pytest.raises(CannotJudge, match="unknown (colour|shape)|look or timing|position|ambiguous"):
         parse_prompt(prompt)
 
 

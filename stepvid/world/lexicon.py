@@ -166,7 +166,11 @@ _EN_REFUSE = {
     "drifts apart|drifting apart|away from each other|away from one another|diverge|diverges|diverging|"
     "separate|separates|separating|spread out|spreads out|spreading out|swap|swaps|swapping|swap places|"
     "swaps places|swapping places|switch places|switches places|switching places|trade places|trades places|"
-    "trading places|chase|chases|chasing": "unknown motion '{w}'",
+    "trading places|chase|chases|chasing|turns into|turn into|turning into|turned into|changes into|change into|"
+    "changing into|transforms into|transform into|transforming into|transforms|transform|transforming|"
+    "morphs into|morph into|morphing into|becomes a|becomes an|become a|become an|becoming a|becoming an|"
+    "changes color|changes colour|change color|change colour|changing color|changing colour|changes shape|"
+    "change shape|changing shape": "unknown motion '{w}'",
     "anime|anime style|pixel art|pixel art style|pixelated|watercolor|watercolour|watercolor style|"
     "watercolour style|oil painting|realistic|photorealistic|photo realistic|hyperrealistic|hyper realistic|"
     "claymation|clay style|pencil sketch|sketch style|hand drawn|cyberpunk|vaporwave|low poly|time lapse|timelapse|"
@@ -185,7 +189,6 @@ _EN_REFUSE = {
     "until|stops|stop|stopping|stopped|returns|return|returning|comes back|reverses|reverse":
         "a sequence of motions ('{w}') is not judged",
     "or|either": "alternatives ('{w}') are not judged",
-    "respectively": "'{w}' is not supported; give each object its own verb",
     "couple|a couple of|a couple": "ambiguous count '{w}'",
     "several|some|many|few|a few|multiple|various|numerous|a number of|lots of|a lot of|a bunch of|"
     "a group of|a handful of|plenty of|dozens of|a dozen|dozen|hundreds of":
@@ -239,6 +242,13 @@ _EN_FILLER = (
     "without camera movement|camera is static|the camera is static|the camera stays still|camera does not move|"
     "the camera does not move|with no other objects|no other objects|with nothing else|nothing else|"
     "and nothing else|no other shapes|with no other shapes|and no other objects|no distractions|"
+    "no other elements|with no other elements|and no other elements|no other objects in the scene|"
+    "no other elements in the scene|no motion blur|without motion blur|no blur|"
+    # lighting: this world has one flat, even light
+    "the lighting is soft and even|the lighting is soft|the lighting is even|the lighting is flat|"
+    "lighting is soft|soft lighting|even lighting|flat lighting|soft even lighting|flat even lighting|"
+    "the lighting is soft and flat|with soft lighting|with even lighting|lighting|"
+    "equilateral|isosceles|ultra minimal|ultra minimalist|ultra simple|motion graphic|a motion graphic|"
     # a pace that states no speed: the world's normal speed is the one asked
     "at a steady pace|at a constant pace|at an even pace|at a moderate pace|at a normal pace|at a regular pace|"
     "at a steady speed|at a constant speed|at an even speed|at a moderate speed|at a normal speed|"
@@ -289,7 +299,7 @@ _EN_STOP = (
 _EN_SHAPES = {
     "circle": "circle circles|ball balls|dot dots|disc discs|disk disks|sphere spheres|orb orbs|round -|"
               "circular -|roundel roundels",
-    "square": "square squares|box boxes|block blocks|cube cubes|tile tiles|square shaped -",
+    "square": "square squares|box boxes|block blocks|cube cubes|tile tiles|square shaped -|sq sqs|sqr sqrs",
     "triangle": "triangle triangles|triangular -",
     "star": "star stars|five pointed star five pointed stars|5 pointed star 5 pointed stars|pentagram pentagrams|"
             "star shaped -",
@@ -360,6 +370,14 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
 
     put("stop", None, _EN_STOP)
     put("filler", None, _EN_FILLER)
+    # "the camera remains completely locked off", "the shot is static": the world's camera never moves
+    put("filler", None, [f"{who} {verb} {how}{state}"
+                         for who in ("the camera", "camera", "the shot", "the view", "the frame")
+                         for verb in ("is", "remains", "stays", "is kept", "is held", "holds", "keeps")
+                         for how in ("", "completely ", "perfectly ", "totally ", "entirely ", "fully ")
+                         for state in ("static", "still", "fixed", "locked", "locked off", "locked down",
+                                       "stationary", "steady", "motionless", "unmoving")])
+    put("filler", None, "for the entire shot|for the whole shot|throughout the shot|during the shot")
     for w, n in {"a": 1, "an": 1, "one": 1, "a single": 1, "one single": 1, "a lone": 1, "lone": 1, "two": 2,
                  "a pair of": 2, "pair of": 2, "a duo of": 2, "three": 3, "a trio of": 3, "trio of": 3,
                  "a triplet of": 3, "another": 1}.items():
@@ -370,6 +388,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
         lex[w] = (("bigcount", None),)
     for w, c in EN_COLORS.items():
         lex[w] = (("color", c),)
+        lex[f"something {w}"] = (("count", 1), ("color", c), ("head", False))  # "something red moving right"
     put("badcolor", None, EN_BAD_COLORS.split())
     put("shade", None, EN_SHADES.split())
     for shape, spec in _EN_SHAPES.items():
@@ -455,9 +474,17 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                         lex[f"{lead}{verb} from {the}{x} to {the}{y}"] = grad
     # ... and adjectives that may sit inside a background phrase too ("a pure white background", "a vibrant red circle")
     put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly|"
-                       "stark|bold|striking|sleek|contrasting")
+                       "stark|bold|striking|sleek|contrasting|smooth|smoothly|gentle|even|uniform")
     for phrases, reason in _EN_REFUSE.items():
         put("refuse", reason, phrases)
+    # distributing motions over the objects just listed: "A and B move left and right respectively",
+    # "A and B, one moving left and the other right", "the former ... the latter ..."
+    put("respectively", None, "respectively|in that order|each respectively")
+    for idx, phrases in ((0, "the first|the first one|the former|the first of them"),
+                         (1, "the second|the second one|the second of them"), (2, "the third|the third one"),
+                         (-1, "the last|the last one|the latter|the last of them"),
+                         ("other", "the other|the other one|the remaining one|the other of them")):
+        put("nth", idx, phrases)
     # direction-of-motion phrases that end in a place but read as one unit
     for w, v in {"left to right": (1, 0), "right to left": (-1, 0), "top to bottom": (0, 1),
                  "bottom to top": (0, -1)}.items():
@@ -542,8 +569,10 @@ _ZH_DIR_VERBS = {"自上而下": (0, 1), "自下而上": (0, -1), "由上而下"
                  "自左而右": (1, 0), "自右而左": (-1, 0), "左右": None, "上下": None}
 _ZH_PLACE_VERBS = {"左移": (-1, 0), "右移": (1, 0), "上移": (0, -1), "下移": (0, 1), "左行": (-1, 0),
                    "右行": (1, 0)}  # 右移 = 右 + 移, so 向右移 and 从上移动到下 split the same way
-_ZH_UP = "上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 飞升 腾空 升空"
-_ZH_DOWN = "下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向"
+_ZH_UP = ("上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 飞升 腾空 升空 "
+          "飘起来 飞起来 升起来 浮起来 飘上去 飞上去 浮上去 升上去 飘上来 浮上来 升上来")
+_ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向 "
+            "掉下来 落下来 掉下去 落下去 沉下去 坠下来 坠下去")
 _ZH_MOVE = ("移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
             "奔 奔跑 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
             "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
@@ -561,6 +590,7 @@ _ZH_MOTIONS = {
     "shrink": "变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
     "bounce": "弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
+              "弹 弹着 乱弹 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
     "towards": "相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
@@ -583,7 +613,6 @@ _ZH_REFUSE = {
     "然后 接着 随后 之后 以后 再 又 先 最后 后来 随即 紧接着 后 之前 以前 停下 停止 停下来 返回 回来 折返 往返 回到 "
     "直到": "a sequence of motions ('{w}') is not judged",
     "或 或者 还是 要么": "alternatives ('{w}') are not judged",
-    "分别 各自地": "'{w}' is not supported; give each object its own verb",
     "几个 多个 许多 很多 一些 若干 数个 一群 一堆 好几个 一排 一列 无数 一组 一串 一批 部分": "vague count '{w}' (say one, two or three)",
     "旁边 附近 里面 内部 之间 后面 前面 背后 周围 之上 之下 并排 "
     "叠在 重叠 相邻 挨着 紧挨 靠着": "relative position '{w}' is not judged",
@@ -591,7 +620,9 @@ _ZH_REFUSE = {
     "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
 }
-_ZH_FILLER = ("整 来个 "  # 整一个…的, 来个…: colloquial "make (me) one"
+_ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 "  # 静止的就行: "(it) will do"
+              "简洁 画面简洁 简洁的 画面简单 干净 画面干净 "
+              "镜头保持固定 镜头保持不动 镜头保持静止 机位保持固定 相机保持固定 相机固定 "  # 整一个…的, 来个…: colloquial "make (me) one"
               "我需要 需要 能不能 能否 可不可以 可以 麻烦 麻烦你 劳驾 要 应该 会 放 放置 摆放 摆 使 "  # asking, placing
               "先画 先生成 先做 先来 然后让 接着让 再让 "  # 先画一个红色方块，然后让它向下移动: one motion
               # dense captions (Step-Video's own prompt style): style, edges, the whole clip, a fixed camera
@@ -694,6 +725,10 @@ def zh_lexicon() -> dict[str, Entry]:
     put("diag", None, "斜 斜着 斜向 斜线 对角 对角线 沿对角线 斜斜地 斜角")
     for words, reason in _ZH_REFUSE.items():
         put("refuse", reason, words)
+    put("respectively", None, "分别 各自 各自地 分别地 依次")  # 分别向左、向上、向右移动
+    for idx, words in ((0, "前者 第一个 第一只 第一颗"), (1, "第二个 第二只 第二颗"), (2, "第三个 第三只 第三颗"),
+                       (-1, "后者 最后一个 最后一只")):
+        put("nth", idx, words)
     for w, roles in {"向": ("dir",), "往": ("dir",), "朝": ("dir",), "朝着": ("dir",), "向着": ("dir",),
                      "往着": ("dir",), "冲着": ("dir",), "到": ("dest",), "至": ("dest",), "到达": ("dest",),
                      "移到": ("dest",), "移至": ("dest",), "直到": ("dest",), "从": ("src",), "自": ("src",),

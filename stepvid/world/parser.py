@@ -63,7 +63,9 @@ _TRAD_PAIRS = (
     "達达 攏拢 聚聚 擺摆 處处 該该 當当 幾几 許许 輕轻 場场 鏡镜 頭头 螢萤 間间 換换 緊紧 隨随 後后 銀银 淺浅 號号 "
     "與与 單单 純纯 淨净 質质 離离 開开 綫线 線线 閃闪 爍烁 漲涨 擴扩 寬宽 側侧 邊边 斜斜 靠靠 覺觉 現现 會会 "
     "樣样 種种 隨随 將将 沒没 無无 還还 數数 較较 灰灰 橙橙 紫紫 粉粉 黑黑 白白 青青 層层 漂漂 升升 降降 墜坠 沉沉 "
-    "轉转 圍围 鐘钟 針针 順顺 逆逆 時时 緩缓 慢慢 飛飞 速速 徐徐 彼彼 此此 相相 互互 畫画 面面 幕幕 節节 紀纪")
+    "轉转 圍围 鐘钟 針针 順顺 逆逆 時时 緩缓 慢慢 飛飞 速速 徐徐 彼彼 此此 相相 互互 畫画 面面 幕幕 節节 紀纪 "
+    "塊块 亂乱 幫帮 給给 請请 讓让 說说 麼么 鮮鲜 豔艳 艷艳 滿满 衝冲 減减 環环 繞绕 簡简 潔洁 風风 調调 躍跃 稜棱 "
+    "雙双 齊齐 並并 著着 嗎吗 專专 屬属 異异 蕩荡 盪荡 適适 應应 產产 際际 錐锥 邊边 個个 愛爱 誰谁 麵面 憑凭")
 _TRAD = str.maketrans(dict(p for p in _TRAD_PAIRS.split()))
 _CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
 # Chinese runs (with a number glued to them: 1个) and the rest
@@ -277,7 +279,9 @@ def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[T
     lex, maxlen, _, _, vocab = _lexicons()
     words = [w for w in _EN_WORD.findall(seg) if w not in _SKIP]
     fixes: dict[int, str] = {}
-    for short in (False, True):  # long words first: "a gry squre" needs 'square' to know 'gry' is a colour
+    # long words first, twice ("a yelow triangel": 'triangle' tells 'yelow' is a colour), then short ones ("a gry
+    # squre" needs 'square' to know 'gry' is a colour)
+    for short in (False, False, True):
         for i, w in enumerate(words):
             if not w.isalpha() or w in vocab or i in fixes or len(w) < (3 if short else 4) or short and len(w) > 4:
                 continue
@@ -500,7 +504,9 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
         b = head + 1
         nxt = toks[b] if b < len(toks) else None
         linked = nxt is not None and (nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with")
-                                      or nxt.kind == "sep" and not nxt.value)
+                                      or nxt.kind == "sep" and not nxt.value
+                                      or nxt.kind in ("color", "badcolor", "shade") and toks[head].kind == "bgword"
+                                      and (head == 0 or toks[head - 1].kind in ("sep", "conj", "cconj")))  # "…，背景黄色"
         if linked:
             grad = _is_gradient(toks[head]) or gradient_near(b, 1)
             seen_attr = False
@@ -588,7 +594,7 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
 # ------------------------------------------------------------------------------------------ 4. grammar
 _NP_KINDS = {"count", "size", "color", "shape", "head", "one"}
 _VP_KINDS = {"dir", "verb", "vverb", "motion", "approach", "mutual", "backforth", "speed", "diag", "tocentre",
-             "together"}
+             "together", "respectively"}
 _PLURAL_PRONOUNS = {"they", "them", "both", "all", "both of them", "all of them", "each of them", "both objects",
                     "both shapes", "everything", "它们", "他们", "她们", "两者", "二者", "三者", "都", "均", "全都",
                     "全部", "各自", "两个都", "三个都", "这两个", "这三个", "二者都", "两者都", "它俩"}
@@ -671,6 +677,9 @@ class _Grammar:
         self.vp_de = False  # Chinese "...移动的" + noun: the verb phrase describes the noun that follows
         self.floating: list[list[Tok]] = []  # verb phrases before their noun ("Slowly, a red circle ...")
         self.last: Tok | None = None  # last significant token
+        self.pool: list[_Group] | None = None  # the objects "one ... the other", 前者…后者 pick from
+        self.picked: set[int] = set()  # which of them have been picked
+        self.spread: tuple[list[_Group], int] | None = None  # 分别向左、向上…: the objects, the next one's index
 
     # ---------------------------------------------------------------- helpers
     def _next(self, i: int) -> Tok | None:
@@ -758,11 +767,108 @@ class _Grammar:
     def _bind(self, vp: list[Tok]) -> None:
         if any(t.kind == "together" for t in vp):
             self._widen()
+        if self.spread is not None or any(t.kind == "respectively" for t in vp):
+            self._spread(vp)
+            return
         targets = self._targets(vp)
         for g in targets:
             g.vps.append(vp)
         self.unbound = [g for g in self.unbound if g not in targets]
         self.bound = True
+
+    def _spread(self, vp: list[Tok]) -> None:
+        """'A and B move left and right respectively', 'A、B和C分别向左、向上、向右移动': the i-th motion is the i-th
+        object's. The motions may come in one verb phrase or, split by 、, in one phrase each."""
+        items = [t for t in vp if t.kind in ("dir", "vverb", "motion", "approach")]
+        if self.spread is not None:  # the next piece of a 、 list
+            targets, j = self.spread
+            if any(t.kind == "respectively" for t in vp) or len(items) != 1:
+                raise _refuse(f"'{_join(vp)}' after a list of motions")
+            targets[j].vps.append(vp)
+            self.spread = (targets, j + 1) if j + 1 < len(targets) else None
+            self.bound = True
+            return
+        word = next(t for t in vp if t.kind == "respectively")
+        self._widen()
+        targets = self.focus
+        if len(targets) < 2:
+            raise _refuse(f"'{word.text}' needs two or more objects listed before it")
+        shared = [t for t in vp if t not in items and t.kind != "respectively"]
+        if len(items) == len(targets):
+            for g, it in zip(targets, items):
+                g.vps.append([*shared, it])
+        elif len(items) == 1:
+            targets[0].vps.append([*shared, *items])
+            self.spread = (targets, 1)
+        else:
+            raise _refuse(f"'{word.text}' with {len(items)} motions for {len(targets)} objects")
+        self.unbound = [g for g in self.unbound if g not in targets]
+        self.bound = True
+
+    def _listing_motions(self, i: int) -> bool:
+        """Does the comma at ``i`` sit inside a list of motions that a later 'respectively' distributes (a motion
+        word next, and 'respectively' before the sentence ends)? Chinese 、 lists are read one phrase at a time."""
+        nsig = self._next(i)
+        if nsig is not None and nsig.kind == "conj":  # "left, up, and right"
+            nsig = self._next(self.toks.index(nsig, i + 1))
+        if self.toks[i].zh or nsig is None or nsig.kind not in ("dir", "vverb", "motion"):
+            return False
+        for x in self.toks[i + 1:]:
+            if x.kind == "respectively":
+                return True
+            if x.kind in ("cconj", "count", "one", "nth") or x.kind == "sep" and x.value:
+                return False
+        return False
+
+    def _is_reference(self, i: int, t: Tok) -> bool:
+        """Is a bare 'one' / 一个 / 另一个 (no colour, shape or size of its own, a verb phrase next) one of the objects
+        just listed ('A and B, one moving left and the other right', 一个红圆和一个蓝方块，一个向左一个向右)?"""
+        if t.kind == "nth":
+            return True
+        bare = t.kind == "one" or t.kind == "count" and t.value == 1 and (
+            t.text in ("one", "another") or t.zh and t.text[:1] in "一另" and len(t.text) > 1)
+        if not bare or self.np is not None:
+            return False
+        if t.text == "another" or t.text.startswith("另"):
+            if self.pool is None:
+                return False
+        elif self.pool is None and len(self.unbound) < 2:
+            return False
+        nsig = self._next(i)
+        if nsig is None or nsig.kind not in _VP_KINDS - {"together", "mutual", "respectively"}:
+            return False
+        for x in self.toks[i + 1:]:  # 一个向左移动的红色圆形: a verb phrase before its own noun, not a reference
+            if x.kind in ("sep", "cconj", "conj", "count", "one", "nth"):
+                break
+            if x.kind in ("color", "shape", "size", "head"):
+                return False
+        return True
+
+    def _refer(self, t: Tok) -> None:
+        """Focus on the object a reference picks from the list just named (see :meth:`_is_reference`)."""
+        self._end_vp()
+        self._drop_np()
+        if self.pool is None:
+            if len(self.unbound) < 2:
+                raise _refuse(f"'{t.text}' refers to no list of objects named before")
+            self.pool, self.picked = list(self.unbound), set()
+        pool = self.pool
+        free = [j for j in range(len(pool)) if j not in self.picked]
+        if t.kind == "nth" and t.value != "other":
+            j = t.value if t.value >= 0 else len(pool) - 1
+        elif t.kind == "nth" or t.text == "another" or t.text.startswith("另"):  # the other: the one left
+            if len(free) != 1:
+                raise _refuse(f"'{t.text}' could mean more than one object")
+            j = free[0]
+        else:  # one ... one ...: the next in the list
+            if not free:
+                raise _refuse(f"'{t.text}' but all {len(pool)} objects are taken")
+            j = free[0]
+        if j >= len(pool):
+            raise _refuse(f"'{t.text}' but only {len(pool)} objects are named")
+        self.picked.add(j)
+        self.focus, self.joins, self.bound, self.fresh, self.widened = [pool[j]], [None], False, False, False
+        self.last_targets = [pool[j]]
 
     def _end_vp(self, before_noun: bool = False) -> None:
         if not self.vp:
@@ -939,6 +1045,8 @@ class _Grammar:
         self.join = None
         self.unbound.extend(t for t in targets if t not in self.unbound)
         self.last_targets = targets
+        if not referred:
+            self.pool = None  # new objects: "one"/"the other" pick from the next list
 
     def _noun(self, i: int, t: Tok) -> None:
         k = t.kind
@@ -1009,7 +1117,9 @@ class _Grammar:
 
     # ---------------------------------------------------------------- main loop
     def run(self) -> list[_Group]:
-        toks = self.toks
+        # "..., respectively": the comma does not end the verb phrase the word distributes
+        self.toks = toks = [t for i, t in enumerate(self.toks) if not (
+            t.kind == "sep" and not t.value and i + 1 < len(self.toks) and self.toks[i + 1].kind == "respectively")]
         for i, t in enumerate(toks):
             k = t.kind
             if k == "refuse":
@@ -1053,6 +1163,10 @@ class _Grammar:
                     self._end_vp(before_noun=True)
                     self._noun(i, Tok("count", 1, "a", t.zh))
                 t, k = Tok("size", t.value, t.text, t.zh), "size"
+            if k in ("nth", "one", "count") and self._is_reference(i, t):
+                self._refer(t)
+                self.last = t
+                continue
             if k == "postsize":  # "a red circle of medium size"
                 if not self.last_targets:
                     raise _refuse(f"'{t.text}' follows no object")
@@ -1080,6 +1194,8 @@ class _Grammar:
                     self._end_vp()
                     self.fresh = True
             elif k == "sep":
+                if not t.value and self.vp and self._listing_motions(i):
+                    continue  # "move left, up and right respectively": one list of motions
                 self._end_vp()
                 if not t.value and not t.zh:
                     self.join = "comma"
@@ -1117,6 +1233,10 @@ class _Grammar:
             elif k == "link":
                 if t.text in (":", "："):  # "three shapes: a red circle, ..."
                     self._end_vp()
+                    np = self.np
+                    if np is not None and np.count is not None and not np.shape_set and np.color is None \
+                            and np.size is None and not np.vps:
+                        self.np = None  # "An ultra-minimal motion graphic: ...": the article of a filler noun
                     self.fresh = True
                     self.unbound = []
             elif k == "filler":
@@ -1331,10 +1451,22 @@ def _resolve(vp: list[Tok], ignored: list[str]) -> _Motion:
     return _Motion(m, m_tok, sp.value if sp else None, sp, verbs[0] if verbs and m is None else None)
 
 
+def _place_merged(vps: list[list[Tok]]) -> list[list[Tok]]:
+    """A phrase that only names a place ('From the top left corner, a red circle moves to the bottom right',
+    画面中间一个红色的圆在原地转动) belongs to the object's one motion phrase: a start pairs with its destination."""
+    def place(vp: list[Tok]) -> bool:
+        return bool(vp) and all(t.kind == "tocentre" or t.kind == "dir" and t.value[1] == "src" for t in vp)
+
+    rest = [vp for vp in vps if not place(vp)]
+    if len(rest) != 1 or len(rest) == len(vps):
+        return vps
+    return [[t for vp in vps if place(vp) for t in vp] + rest[0]]
+
+
 def _group_request(g: _Group, ignored: list[str]) -> GroupRequest:
     motion = speed = None
     m_tok = s_tok = needs = None
-    for vp in g.vps:
+    for vp in _place_merged(g.vps):
         r = _resolve(vp, ignored)
         if r.motion is not None:
             if motion is not None and motion != r.motion:

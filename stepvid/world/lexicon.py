@@ -62,6 +62,8 @@ _MOVE_VERBS = [
     _forms("trundle"), _forms("waft"), _forms("hover"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
      "making their way", "made their way", "in motion"],
+    [f"{v} the {w}" for v in ("leaves", "leave", "leaving", "exits", "exit", "exiting", "exited") for w in
+     ("screen", "frame", "canvas", "scene", "view", "picture")] + ["scoot", "scoots", "scooting", "scooted"],
 ]
 # verbs that say the speed: "zips left" is fast, "creeps left" slow
 _FAST_VERBS = [["zip", "zips", "zipping", "zipped"], _forms("dart"), _forms("race"), _forms("zoom"), _forms("rush"),
@@ -73,7 +75,7 @@ _SLOW_VERBS = [["creep", "creeps", "creeping", "crept"], _forms("crawl"), _forms
 _UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar")]
 _DOWN_VERBS = [["fall", "falls", "falling", "fell", "fallen"], ["drop", "drops", "dropping", "dropped"],
                ["sink", "sinks", "sinking", "sank", "sunk"], _forms("descend"), _forms("plunge"),
-               _forms("plummet")]
+               _forms("plummet"), ["dive", "dives", "diving", "dived", "dove"], _forms("swoop")]
 
 
 def _motion_en() -> dict[str, str]:
@@ -133,7 +135,8 @@ def _motion_en() -> dict[str, str]:
            "shrinks in size", "shrinking in size", "shrink in size", "scales down", "scale down", "scaling down", "shrinks down",
            "shrink down", "shrinking down", "loses size", "losing size"])
     put("bounce", _forms("bounce") + _forms("ricochet") + _forms("rebound") + ["ping pongs", "ping pong",
-                                                                                "ping ponging"])
+                                                                                "ping ponging"]
+        + [f"{v} off" for v in ("reflects", "reflect", "reflecting", "reflected", "deflects", "deflecting")])
     put("towards", [f"{p} {o}" for p in ("towards", "toward") for o in ("each other", "one another")]
         + ["closer together", "closer to each other", "closer to one another", "closer and closer",
            "nearer and nearer", "nearer to each other"]
@@ -189,6 +192,8 @@ _EN_REFUSE = {
     "until|stops|stop|stopping|stopped|returns|return|returning|comes back|reverses|reverse":
         "a sequence of motions ('{w}') is not judged",
     "or|either": "alternatives ('{w}') are not judged",
+    "one of them|one of the shapes|one of the objects|one of the two|one of the three|either one|either of them|"
+    "one of those": "'{w}' does not say which object",
     "couple|a couple of|a couple": "ambiguous count '{w}'",
     "several|some|many|few|a few|multiple|various|numerous|a number of|lots of|a lot of|a bunch of|"
     "a group of|a handful of|plenty of|dozens of|a dozen|dozen|hundreds of":
@@ -231,8 +236,15 @@ _EN_FILLER = (
     "we watch as|we watch|we|contains|contain|containing|identical|at all|little by little|as the clip plays|"
     "as the video plays|as the video goes on|as the animation runs|as the clip goes on|as the animation plays|"
     "throughout the clip|throughout the video|throughout the animation|there|also there|"
-    "in the clip|in the animation|the screen|the frame|the canvas|the view|the scene|the image|the picture|"
+    "in the clip|in the animation|the screen|the frame|the view|the scene|the image|the picture|"
     "the video|the clip|on the screen|on screen|in frame|direction|same|just like|the same way|similarly|"
+    "in one place|in a single place|in the same place|in the same spot|in one spot|that is it|that is all|"
+    "steady|test prompt|test|sample prompt|example prompt|markdown|for my slideshow|for my presentation|"
+    "for my project|for my video|for my class|for my demo|for my website|for my app|for my game|"
+    "for a slideshow|for a presentation|for a project|for a demo|for a class|my|our|"
+    "hitting the walls|hitting the wall|hitting the edges|hitting the sides|hitting walls|hits the walls|"
+    "hitting every wall|hitting each wall|hits every wall|between the walls|between the edges|between the sides|"
+    "between the walls of the frame|between the edges of the frame|between the walls of the screen|"
     "likewise|alike|in the same direction|the same direction|each one|every one|"
     # what a shrink ends in, and a background's place: they add nothing
     "into nothing|to nothing|down to nothing|into a dot|to a dot|into a point|to a point|behind it|behind them|"
@@ -327,10 +339,17 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
 _EN_SPEEDS = {"slow": "slowly|slow|slow motion|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
-                      "at a leisurely pace|at a gentle pace|gradually and slowly|slow paced",
+                      "at a leisurely pace|at a gentle pace|gradually and slowly|slow paced|at a snail s pace|at a snails pace|"
+                      "at a snail pace|at snail pace|snail paced|takes its time|taking its time|take its time|"
+                      "takes it is time|taking it is time|took its time|in no rush|no rush|with no rush|in no hurry|"
+                      "no hurry|without hurrying|without any hurry|slow and steady|slowly and steadily|"
+                      "at a crawl|at a creep",
                "fast": "quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
-                       "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy"}
+                       "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
+                       "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
+                       "like lightning|as fast as lightning|super fast|superfast|very fast|hurriedly|in a rush|"
+                       "in a flash|at lightning speed|at warp speed"}
 # places: frame positions (dx, dy), y grows downwards; a direction word is a place reached by moving
 _EN_PLACES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "upper": (0, -1), "bottom": (0, 1),
               "lower": (0, 1), "centre": (0, 0), "center": (0, 0), "middle": (0, 0), "left hand": (-1, 0),
@@ -354,7 +373,12 @@ _EN_PREPS = {"to": ("dest",), "into": ("dest",), "over to": ("dest",), "all the 
              "begins at": ("src",), "begins in": ("src",), "beginning at": ("src",), "out of": ("src",),
              "at": ("loc",), "in": ("loc", "link"), "on": ("loc", "bg"), "by": ("loc",), "along": ("loc",),
              "against": ("bg",), "over": ("bg",), "atop": ("bg",), "on top of": ("bg",), "set against": ("bg",),
-             "in front of": ("bg",), "with": ("bg", "conj"), "upon": ("bg",)}
+             "in front of": ("bg",), "with": ("bg", "conj"), "upon": ("bg",),
+             # where the motion ends: "ends up in the top-right corner", "comes to rest at the bottom"
+             **{f"{v} {p}": ("dest",) for v in ("ends up", "end up", "ending up", "ended up", "ends", "end",
+                                                 "ending", "finishes", "finishing", "arrives", "arriving")
+                for p in ("in", "at", "on", "near")},
+             "through": ("dir",), "out through": ("dir",), "off": ("dir",), "out the": ("dir",)}
 
 
 _BIG_COUNTS = "zero four five six seven eight nine ten eleven twelve twenty hundred thousand million"
@@ -389,6 +413,9 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     for w, c in EN_COLORS.items():
         lex[w] = (("color", c),)
         lex[f"something {w}"] = (("count", 1), ("color", c), ("head", False))  # "something red moving right"
+        lex[f"{w} colour"] = lex[f"{w} color"] = (("color", c),)  # "background white colour"
+        for frame in ("screen", "frame"):  # "in the centre of a yellow screen": the background
+            lex[f"{w} {frame}"] = (("color", c), ("bgword", None))
     put("badcolor", None, EN_BAD_COLORS.split())
     put("shade", None, EN_SHADES.split())
     for shape, spec in _EN_SHAPES.items():
@@ -414,6 +441,12 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
         lex[w] = (("place", v),)
     for w, v in _EN_DIRS.items():
         lex[w] = (("dir", v),)
+    for w in ("to the sky", "into the sky", "toward the sky", "towards the sky", "up to the sky", "heavenward",
+              "heavenwards"):
+        lex[w] = (("dir", (0, -1)),)
+    for w in ("to the ground", "toward the ground", "towards the ground", "to the floor", "toward the floor",
+              "towards the floor"):
+        lex[w] = (("dir", (0, 1)),)
     for w, roles in _EN_PREPS.items():
         lex[w] = (("prep", roles),)
     for forms in _MOVE_VERBS:
@@ -468,10 +501,12 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                 lex[f"from {light} {prep} the {a} to {dark} {prep} the {b}"] = grad
         # "a blue background that fades from top to bottom": the gradient's axis alone
         for lead in ("", "that ", "which "):
-            for verb in ("fades", "fading", "shading", "shades", "graded", "grading", "blending", "blends"):
+            for verb in ("fades", "fading", "shading", "shades", "graded", "grading", "blending", "blends", "goes",
+                         "going", "runs", "running", "changes", "changing", "transitions", "transitioning"):
                 for the in ("", "the "):
                     for x, y in ((a, b), (b, a)):
                         lex[f"{lead}{verb} from {the}{x} to {the}{y}"] = grad
+                        lex[f"{lead}{verb} {the}{x} to {the}{y}"] = grad  # "running top to bottom"
     # ... and adjectives that may sit inside a background phrase too ("a pure white background", "a vibrant red circle")
     put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly|"
                        "stark|bold|striking|sleek|contrasting|smooth|smoothly|gentle|even|uniform")
@@ -558,7 +593,8 @@ _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更
 _ZH_SPEEDS = {"slow": "缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
               "fast": "快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 "
-                       "以很快的速度 以较快的速度 以极快的速度 以快速 飞一般"}
+                       "以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
+                       "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
               "左上": (-1, -1), "右上": (1, -1), "左下": (-1, 1), "右下": (1, 1), "上左": (-1, -1),
               "上右": (1, -1), "下左": (-1, 1), "下右": (1, 1), "中央": (0, 0), "中间": (0, 0), "中心": (0, 0),
@@ -590,7 +626,7 @@ _ZH_MOTIONS = {
     "shrink": "变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
     "bounce": "弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
-              "弹 弹着 乱弹 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
+              "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
     "towards": "相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
@@ -613,6 +649,7 @@ _ZH_REFUSE = {
     "然后 接着 随后 之后 以后 再 又 先 最后 后来 随即 紧接着 后 之前 以前 停下 停止 停下来 返回 回来 折返 往返 回到 "
     "直到": "a sequence of motions ('{w}') is not judged",
     "或 或者 还是 要么": "alternatives ('{w}') are not judged",
+    "其中一个 其中之一 其中的一个 其中一只 其中一颗 其中某个 某一个 之一": "'{w}' does not say which object",
     "几个 多个 许多 很多 一些 若干 数个 一群 一堆 好几个 一排 一列 无数 一组 一串 一批 部分": "vague count '{w}' (say one, two or three)",
     "旁边 附近 里面 内部 之间 后面 前面 背后 周围 之上 之下 并排 "
     "叠在 重叠 相邻 挨着 紧挨 靠着": "relative position '{w}' is not judged",
@@ -620,7 +657,7 @@ _ZH_REFUSE = {
     "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
 }
-_ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 "  # 静止的就行: "(it) will do"
+_ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 一下子 "  # 静止的就行: "(it) will do"
               "简洁 画面简洁 简洁的 画面简单 干净 画面干净 "
               "镜头保持固定 镜头保持不动 镜头保持静止 机位保持固定 相机保持固定 相机固定 "  # 整一个…的, 来个…: colloquial "make (me) one"
               "我需要 需要 能不能 能否 可不可以 可以 麻烦 麻烦你 劳驾 要 应该 会 放 放置 摆放 摆 使 "  # asking, placing
@@ -731,7 +768,10 @@ def zh_lexicon() -> dict[str, Entry]:
         put("nth", idx, words)
     for w, roles in {"向": ("dir",), "往": ("dir",), "朝": ("dir",), "朝着": ("dir",), "向着": ("dir",),
                      "往着": ("dir",), "冲着": ("dir",), "到": ("dest",), "至": ("dest",), "到达": ("dest",),
-                     "移到": ("dest",), "移至": ("dest",), "直到": ("dest",), "从": ("src",), "自": ("src",),
+                     "移到": ("dest",), "移至": ("dest",), "直到": ("dest",),
+                     **dict.fromkeys(("最后停在", "最终停在", "最后到达", "最终到达", "最后落在", "最终落在", "最后停到",
+                                      "最终来到", "最后来到", "最后到了", "最后到"), ("dest",)),  # (停在 alone: still)
+                     "从": ("src",), "自": ("src",),
                      "由": ("src",), "在": ("loc", "bg"), "于": ("loc",), "位于": ("loc",), "处于": ("loc",),
                      "以": ("bg",)}.items():
         lex[w] = (("prep", roles),)
@@ -741,7 +781,9 @@ def zh_lexicon() -> dict[str, Entry]:
                  "素色": "solid", "均匀": "solid", "均匀的": "solid", "纯净": "solid", "带纹理的": "texture",
                  "有纹理的": "texture", "带纹理": "texture", "有纹理": "texture", "带有纹理的": "texture",
                  "纹理状": "texture", "带有纹理": "texture", "有质感的": "texture", "斑驳": "texture",
-                 "斑驳的": "texture", "带噪点的": "texture"}.items():
+                 "斑驳的": "texture", "带噪点的": "texture", "带颗粒纹理的": "texture", "带噪点纹理的": "texture",
+                 "带颗粒纹理": "texture", "带噪点纹理": "texture", "颗粒纹理": "texture", "噪点纹理": "texture",
+                 "带颗粒的": "texture", "带颗粒感的": "texture", "颗粒感": "texture", "有颗粒感的": "texture"}.items():
         lex[w] = (("bgkind", (k, False)),)
     for w, k in {"竖直渐变": "vgradient", "垂直渐变": "vgradient", "上下渐变": "vgradient", "纵向渐变": "vgradient",
                  "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",

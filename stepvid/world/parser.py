@@ -140,6 +140,7 @@ _FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FI
 def _structured(text: str) -> str | None:
     """The phrase a prompt made only of known ``key: value`` fields states, or None if it is not one."""
     fields, end = {}, 0
+    text = re.sub(r"[*`]+", " ", text)  # markdown: "**Shape:** cross **Color:** blue"
     for m in _FIELD.finditer(text):
         if text[end:m.start()].strip(" \t\n,;，；{}[]()\"'"):
             return None
@@ -159,7 +160,12 @@ def _structured(text: str) -> str | None:
     return " ".join(w for w in (f["count"] or "a", f["size"], f["color"], f["shape"], motion, f["speed"]) if w) + bg
 
 
+_HASHTAG = re.compile(r"(?<![\w&])#\w+")  # "#shapes #animation", "prompt #3": tags and numbering, not requests
+
+
 def _normalise(text: str, ignored: list[str]) -> str:
+    ignored.extend(_HASHTAG.findall(text))
+    text = _HASHTAG.sub(" ", text)
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     text = _TIMES.sub(r"\1 ", text)
     for m in _CLIP_SETTING.finditer(text):
@@ -520,7 +526,8 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                 elif t.kind == "sep" and not t.value:  # "a blue background, lighter at the top and ..."
                     if not (b + 1 < len(toks) and toks[b + 1].kind in ("bgaxis", "bgkind", "bgmod")):
                         break
-                elif not (t.kind == "link" or t.text == "的" or t.text in ("of", "with", "in") and not seen_attr):
+                elif not (t.kind == "link" or t.text == "的" or t.text in ("of", "with", "in") and (
+                        not seen_attr or b + 1 < len(toks) and toks[b + 1].kind == "color")):  # "a gradient of purple"
                     break
                 b += 1
             while b > head + 1 and toks[b - 1].kind in ("sep", "link", "definite", "count", "stop", "prep"):
@@ -620,6 +627,7 @@ class _NP:
     definite: bool = False
     vps: list[list[Tok]] = field(default_factory=list)
     after: list[_Group] | None = None  # set when it opened right after a comma that followed these groups
+    clause_start: bool = False  # it opened a clause ("Red goes left, green goes right"; 红色的向左)
 
     def content(self) -> bool:
         return self.count is not None or self.color is not None or self.size is not None
@@ -679,6 +687,7 @@ class _Grammar:
         self.last: Tok | None = None  # last significant token
         self.pool: list[_Group] | None = None  # the objects "one ... the other", 前者…后者 pick from
         self.picked: set[int] = set()  # which of them have been picked
+        self.counted: Tok | None = None  # a bare 'one' / 一个 picked the next: every one must then be picked
         self.spread: tuple[list[_Group], int] | None = None  # 分别向左、向上…: the objects, the next one's index
 
     # ---------------------------------------------------------------- helpers
@@ -820,6 +829,11 @@ class _Grammar:
                 return False
         return False
 
+    def _check_counted(self) -> None:
+        """'A and B, one moves left' says not which: a bare 'one' is only clear once every object is picked."""
+        if self.counted is not None and self.pool is not None and len(self.picked) < len(self.pool):
+            raise _refuse(f"'{self.counted.text}' does not say which object")
+
     def _is_reference(self, i: int, t: Tok) -> bool:
         """Is a bare 'one' / 一个 / 另一个 (no colour, shape or size of its own, a verb phrase next) one of the objects
         just listed ('A and B, one moving left and the other right', 一个红圆和一个蓝方块，一个向左一个向右)?"""
@@ -849,9 +863,10 @@ class _Grammar:
         self._end_vp()
         self._drop_np()
         if self.pool is None:
-            if len(self.unbound) < 2:
+            fresh = self.unbound if len(self.unbound) >= 2 else [g for g in self.groups if not g.vps]
+            if len(fresh) < 2:  # "A, B and C: the first ...": the objects no verb phrase has described yet
                 raise _refuse(f"'{t.text}' refers to no list of objects named before")
-            self.pool, self.picked = list(self.unbound), set()
+            self.pool, self.picked, self.counted = list(fresh), set(), None
         pool = self.pool
         free = [j for j in range(len(pool)) if j not in self.picked]
         if t.kind == "nth" and t.value != "other":
@@ -863,7 +878,7 @@ class _Grammar:
         else:  # one ... one ...: the next in the list
             if not free:
                 raise _refuse(f"'{t.text}' but all {len(pool)} objects are taken")
-            j = free[0]
+            j, self.counted = free[0], self.counted or t
         if j >= len(pool):
             raise _refuse(f"'{t.text}' but only {len(pool)} objects are named")
         self.picked.add(j)
@@ -928,6 +943,13 @@ class _Grammar:
                 self._bind(vp)
         return True
 
+    def _postposable(self) -> bool:
+        """Can the open colour/size phrase describe the objects just named ('a triangle, green, rotating'), rather
+        than refer to one named before ('Red circle and green circle. Red goes left, green goes right')?"""
+        np = self.np
+        return np is not None and np.after is not None and all(
+            getattr(g, k) in (None, getattr(np, k)) for g in np.after for k in ("color", "size"))
+
     def _postposed(self) -> bool:
         """'a triangle, green, rotating', 'Circle, red, moves left.': a colour or size after a comma, with no
         count or shape of its own, describes the object just named. Applies it; False if the open noun phrase
@@ -954,7 +976,7 @@ class _Grammar:
         if h is not None and counts and all(c is None for c in counts) and h.count == len(pieces):
             counts = [1] * len(pieces)  # "two squares, blue and green": one each
         if np is None or h is None or len(pieces) < 2 or any(p.shape_set for p in pieces) or None in counts \
-                or h.shape is None or h.color is not None or h.size is not None or h.vps and any(p.vps for p in pieces) \
+                or h.shape is None or h.color is not None or h.vps and any(p.vps for p in pieces) \
                 or h.count != sum(counts) or len({(p.color, p.size) for p in pieces}) < len(pieces):
             return False
         self.np, self.elided = None, []
@@ -962,7 +984,7 @@ class _Grammar:
         shared = h.vps or (pieces[-1].vps if not any(p.vps for p in pieces[:-1]) else [])  # 两个方块互相靠近，一个红色…
         new = []
         for p, n in zip(pieces, counts):
-            g = _Group(n, p.color, h.shape, p.size, f"{p.text()} {h.text}")
+            g = _Group(n, p.color, h.shape, p.size or h.size, f"{p.text()} {h.text}")
             g.vps.extend(shared or p.vps)
             new.append(g)
         self.groups.extend(new)
@@ -977,7 +999,8 @@ class _Grammar:
         np = self.np
         if np is None or np.shape_set or np.count is not None or not (np.color or np.size):
             return
-        shapes = {g.shape for g in self.groups if g.shape and g.color in (None, np.color) and g.size in (None, np.size)}
+        shapes = {g.shape for g in self.groups if g.shape and g.color in (None, np.color)
+                  and (np.size is None or g.size in (None, np.size))}
         if len(shapes) != 1:
             return
         np.shape, np.shape_set, np.plural, np.definite = shapes.pop(), True, False, True
@@ -1046,6 +1069,7 @@ class _Grammar:
         self.unbound.extend(t for t in targets if t not in self.unbound)
         self.last_targets = targets
         if not referred:
+            self._check_counted()
             self.pool = None  # new objects: "one"/"the other" pick from the next list
 
     def _noun(self, i: int, t: Tok) -> None:
@@ -1086,7 +1110,7 @@ class _Grammar:
                 self.elided.append(self.np)  # "two squares, blue and green", "red and blue circles", 红色和蓝色的圆
                 self.np = None
             if self.np is None:
-                self.np = _NP()
+                self.np = _NP(clause_start=self.groups != [] and (last is None or last.kind in ("sep", "link", "cconj")))
                 if last is not None and last.kind == "sep" and not last.value and self.last_targets \
                         and self.last_targets == self.groups[-len(self.last_targets):]:
                     self.np.after = list(self.last_targets)
@@ -1175,8 +1199,10 @@ class _Grammar:
                 self._end_vp(before_noun=True)
                 self._noun(i, t)
             elif k in _VP_KINDS:
-                if not self.vp and t.zh and i and toks[i - 1].text.endswith("的"):
-                    self._de_nominal()  # 两个圆，红色的向左移动: "the red one" moves left
+                prev = next((x for x in reversed(toks[:i]) if x.kind not in ("prep", "stop", "filler")), None)
+                if not self.vp and (t.zh and prev is not None and prev.text.endswith("的")
+                                    or self.np is not None and self.np.clause_start and not self._postposable()):
+                    self._de_nominal()  # 两个圆，红色的向左移动: "the red one" moves left; "Red goes left"
                 if not self.vp:
                     self.vp_in_np = self.np is not None
                     lt = self.last
@@ -1247,6 +1273,7 @@ class _Grammar:
                 self.last = t
         self._end_vp()
         self._finish_np_at_break()
+        self._check_counted()
         if self.elided:
             raise _refuse(f"'{self.elided[0].text()}' names no shape")
         if self.floating:
@@ -1265,11 +1292,15 @@ class _Grammar:
     def _split_later(cls, g: _Group, later: list[_Group]) -> bool:
         """'Two circles: the red one moves left, the blue one right', 两个圆，红色的…，蓝色的…: a counted shape with
         nothing else, whose count the objects of its shape named after it (each with a colour or size) make up."""
-        if g.count < 2 or g.shape is None or g.color or g.size:
+        if g.count < 2 or g.shape is None or g.color:
             return False
-        parts = [x for x in later if x.shape == g.shape]
-        return bool(parts) and sum(x.count for x in parts) == g.count and all(x.color or x.size for x in parts) \
-            and cls._shared_by(g, parts)
+        parts = [x for x in later if x.shape == g.shape and (g.size is None or x.size in (None, g.size))]
+        if not (parts and sum(x.count for x in parts) == g.count and all(x.color or x.size for x in parts)
+                and cls._shared_by(g, parts)):
+            return False
+        for x in parts:  # "three small stars: a red one ...": each is small
+            x.size = x.size or g.size
+        return True
 
     def _drop_headers(self) -> list[_Group]:
         """'Three shapes: a red circle, ...', '画面中有两个物体，…': a count of the objects named next."""

@@ -201,10 +201,19 @@ def _adaptation(why: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _swap_word(text: str, word: str, new: str) -> str:
-    """``text`` with its first ``word`` (case-insensitive; a whole word unless Chinese) replaced by ``new``."""
-    pattern = re.escape(word) if _CJK.search(word) else rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])"
-    return re.sub(pattern, new, text, count=1, flags=re.IGNORECASE)
+def _swap_word(text: str, word: str, new: str) -> tuple[str, str]:
+    """``text`` with its first ``word`` (case-insensitive; a whole word unless Chinese) replaced by ``new``, and
+    what changed ("crimson -> red", "'loop' dropped"). A relation to a pronoun goes whole: "spins between them"
+    and "and, beside it, a triangle" drop "between them" / "beside it" rather than read "spins and them"."""
+    said = f"{word} -> {new}" if new else f"'{word}' dropped"
+    if _CJK.search(word):
+        return re.sub(re.escape(word), new, text, count=1), said
+    pattern = rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])"
+    if new == "and":
+        pronoun = re.compile(pattern + r"\s+(?:it|them|this|that|each other)\b", re.IGNORECASE)
+        if m := pronoun.search(text):
+            return text[:m.start()] + text[m.end():], f"'{m.group()}' dropped"
+    return re.sub(pattern, new, text, count=1, flags=re.IGNORECASE), said
 
 
 def _restate(prompt: str, rewriter: str) -> Rewrite:
@@ -222,11 +231,11 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
         except CannotJudge as exc:
             why = str(exc).removeprefix("cannot judge: ")
             word, near = _adaptation(why) or ("", None)
-            swapped = text if near is None else _swap_word(text, word, near)
+            swapped, said = (text, "") if near is None else _swap_word(text, word, near)
             if swapped == text:
                 return Rewrite(prompt, prompt, rewriter, why if not subs else f"{why} (after {', '.join(subs)})")
             text = swapped
-            subs.append(f"{word} -> {near}" if near else f"'{word}' dropped")
+            subs.append(said)
     else:
         return Rewrite(prompt, prompt, rewriter, "too many colours or shapes this world lacks")
     for g in request.groups:

@@ -329,6 +329,65 @@ def test_places_backgrounds_and_words_people_use(prompt, want):
     assert parse_prompt(prompt) == want
 
 
+_SMALL3 = R(G(1, "red", "star", "small", "left"), G(1, "yellow", "star", "small", "right"),
+            G(1, "blue", "star", "small", "rotate"))
+
+
+@pytest.mark.parametrize("prompt,want", [
+    # where a motion ends or how it leaves the frame
+    ("Generate: green triangle ends up in the top-right corner", R(G(1, "green", "triangle", motion="up-right"))),
+    ("the purple square starts in the bottom-right corner and ends in the top-left corner",
+     R(G(1, "purple", "square", motion="up-left"))),
+    ("a purple diamond goes off the left side of the screen in a hurry", R(G(1, "purple", "diamond", motion="left", speed="fast"))),
+    ("gray ball leaves the screen through the top", R(G(1, "gray", "circle", motion="up"))),
+    ("黄色五角星最后停在右下角", R(G(1, "yellow", "star", motion="down-right"))),
+    ("一个cyan star一直停在原地", R(G(1, "cyan", "star", motion="still"))),  # 停在 alone: still
+    # speeds said indirectly
+    ("cyan dot crawls to the left at a snail's pace", R(G(1, "cyan", "circle", motion="left", speed="slow"))),
+    ("a pink triangle makes its way up to the top, no rush", R(G(1, "pink", "triangle", motion="up", speed="slow"))),
+    ("purple ball zooming to the right at top speed", R(G(1, "purple", "circle", motion="right", speed="fast"))),
+    ("紫色菱形嗖的一下冲向上方", R(G(1, "purple", "diamond", motion="up", speed="fast"))),
+    # backgrounds, tags, labels, numbered lists
+    ("A yellow circle rising, over a blue gradient that goes from top to bottom",
+     R(G(1, "yellow", "circle", motion="up"), bg=("blue", "vgradient"))),
+    ("an orange star twirls, background is a horizontal gradient of purple",
+     R(G(1, "orange", "star", motion="rotate"), bg=("purple", "hgradient"))),
+    ("The canvas is pink. A white cross spins in the middle.", R(G(1, "white", "cross", motion="rotate"), bg=("pink", None))),
+    ("#shapes #animation tiny pink star rising up 🌟", R(G(1, "pink", "star", "small", "up"))),
+    ("test prompt #3: tiny yellow star falls down fast, black backdrop",
+     R(G(1, "yellow", "star", "small", "down", "fast"), bg=("black", None))),
+    ("**Shape:** cross **Color:** blue **Motion:** shrinking", R(G(1, "blue", "cross", motion="shrink"))),
+    ("Scene: white background, textured. Objects: one blue star that shrinks, one red diamond that bounces.",
+     R(G(1, "blue", "star", motion="shrink"), G(1, "red", "diamond", motion="bounce"), bg=("white", "texture"))),
+    ("1. green star, moves down-left\n2. yellow square, moves up-right",
+     R(G(1, "green", "star", motion="down-left"), G(1, "yellow", "square", motion="up-right"))),
+    ("Picture a calm scene on a green background: a white diamond sinking and a black circle that grows.",
+     R(G(1, "white", "diamond", motion="down"), G(1, "black", "circle", motion="grow"), bg=("green", None))),
+    # several objects
+    ("三个小的五角星：红色的向左，黄色的向右，蓝色的在旋转。", _SMALL3),
+    ("three small stars: a red one going left, a yellow one going right, and a blue one spinning", _SMALL3),
+    ("two small squares, one blue and one pink, both spinning",
+     R(G(1, "blue", "square", "small", "rotate"), G(1, "pink", "square", "small", "rotate"))),
+    ("Red circle and green circle. Red goes left, green goes right. Both fast.",
+     R(G(1, "red", "circle", motion="left", speed="fast"), G(1, "green", "circle", motion="right", speed="fast"))),
+    ("All three shapes move left: a yellow square, a pink circle and a black diamond.",
+     R(G(1, "yellow", "square", motion="left"), G(1, "pink", "circle", motion="left"), G(1, "black", "diamond", motion="left"))),
+    ("The first object is a big orange diamond moving up; the second is a small gray circle moving down.",
+     R(G(1, "orange", "diamond", "large", "up"), G(1, "gray", "circle", "small", "down"))),
+    ("First draw a big black triangle that just sits there. Then add a small white circle that moves down slowly.",
+     R(G(1, "black", "triangle", "large", "still"), G(1, "white", "circle", "small", "down", "slow"))),
+    ("画一个青色的十字，让它变小；再画一个灰色的方块，让它快速地弹跳。",
+     R(G(1, "cyan", "cross", motion="shrink"), G(1, "gray", "square", motion="bounce", speed="fast"))),
+    ("屏幕上有两个蓝色三角形和一个红色圆形，三角形都向左移动，圆形保持不动。",
+     R(G(2, "blue", "triangle", motion="left"), G(1, "red", "circle", motion="still"))),
+    ("Have the black square and the yellow circle meet in the middle, slowly.",
+     R(G(1, "black", "square", motion="towards", speed="slow"), G(1, "yellow", "circle", motion="towards", speed="slow"))),
+])
+def test_second_probe_round(prompt, want):
+    """Phrasings from the second round of independently written probe prompts (tests/data/natural_prompts.jsonl)."""
+    assert parse_prompt(prompt) == want
+
+
 @pytest.mark.parametrize("prompt,want", [
     ("a red circle moving left on a white background", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
     ("A red circle on white.", R(G(1, "red", "circle"), bg=("white", None))),
@@ -507,6 +566,9 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("一个黄色三角形沿着水平方向向上移动", "cannot judge: ambiguous direction '沿着水平方向'"),
     ("🟤 moving left", "cannot judge: the emoji 🟤 read as objects: unknown colour 'brown'"),
     ("the circle turns into a square", "cannot judge: unknown motion 'turns into'"),  # not a turn (rotate)
+    ("一个红色方块和一个蓝色圆形，其中一个向左移动。", "cannot judge: '其中一个' does not say which object"),
+    ("a red square and a blue circle, one moves left", "cannot judge: 'one' does not say which object"),
+    ("a red circle moves left and stops at the edge", "cannot judge: a sequence of motions ('stops') is not judged"),
     ("a red square changes colour", "cannot judge: unknown motion 'changes colour'"),
     ("两个圆，红色的向左移动", ("cannot judge: 'two circles' and 'a red circle' could be the same object; give each a "
                        "colour and a shape")),  # one of two described: not a split

@@ -90,6 +90,10 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     ("pink square growing next to a green star that stays still",
      "A pink square grows larger and a green star stays still.", ("next to -> and",)),
     ("two red circles side by side moving left", "Two red circles move to the left.", ("'side by side' dropped",)),
+    ("Two orange circles sit still while a black cross spins between them.",
+     "Two orange circles stay still and a black cross rotates in place.", ("'between them' dropped",)),
+    ("There's a blue circle that grows and, beside it, a yellow triangle that shrinks.",
+     "A blue circle grows larger and a yellow triangle shrinks.", ("'beside it' dropped",)),
     ("紫色五角星变大，旁边有个橙色圆形往左下移动", "一个紫色的星形逐渐变大，一个橙色的圆形向左下方移动。", ("'旁边' dropped",)),
     ("一个大红方块静止，一个小黄圆往右移动", "一个红色的正方形静止不动，一个小的黄色的圆形向右移动。", ("大红 -> 红",)),
 ])

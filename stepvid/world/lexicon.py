@@ -147,7 +147,9 @@ def _motion_en() -> dict[str, str]:
 
 
 _APPROACH = (_forms("approach") + _forms("converge")
-             + ["come together", "comes together", "coming together", "came together", "draw together",
+             + [f"{v} in the {m}" for v in ("meet", "meets", "meeting", "converge", "converges", "converging")
+                for m in ("middle", "center", "centre")]
+             + ["their paths converging", "their paths converge", "paths converging", "come together", "comes together", "coming together", "came together", "draw together",
                 "draws together", "drawing together", "move closer", "moves closer", "moving closer",
                 "get closer", "gets closer", "getting closer", "draw closer", "draws closer", "drawing closer",
                 "close in", "closes in", "closing in", "close the gap", "closes the gap", "closing the gap",
@@ -202,7 +204,8 @@ _EN_REFUSE = {
     "within|above|below|beneath|under|underneath|next to|beside|besides|behind|between|among|around it|"
     "around them|near|nearby|close to|far from|away from|away|to the left of|to the right of|"
     "on the left of|on the right of|at the left of|at the right of|on its left|on its right|to its left|"
-    "to its right": "relative position '{w}' is not judged",
+    "to its right|on either side|on both sides|on each side|on either side of it|on both sides of it|"
+    "either side of it|flanking it|on the left and right": "relative position '{w}' is not judged",
     "outline|outlined|hollow|striped|stripes|dotted|spotted|gradient filled|shiny|glowing|glossy|metallic|"
     "3 d|three dimensional|shadow|shadows|shaded|blurry|blurred": "object appearance '{w}' is not judged",
 }
@@ -279,7 +282,7 @@ _EN_FILLER = (
     "maintaining a steady speed|around its own axis|about its own axis|around its axis|about its axis|"
     "with each passing second|with every passing second|with no movement whatsoever|with no movement|"
     "no movement whatsoever|whatsoever|throughout|"
-    "solitary|occupies the frame|occupies the scene|fills the frame|share the scene|shares the scene|"
+    "solitary|occupies the frame|occupies the scene|occupy the frame|occupy the scene|occupying the scene|fills the frame|share the scene|shares the scene|"
     "share the frame|shares the frame|its edges sharp|its edges crisp|with sharp edges|with crisp edges|"
     "sharp edged|centered|centred|centered in the frame|centred in the frame|remaining centered|"
     "remaining centred|staying centered|staying centred|remains centered|remains centred|each wall it encounters|"
@@ -287,6 +290,14 @@ _EN_FILLER = (
     "completely|entirely|totally|fully|absolutely|for the entire duration|for the whole duration|"
     "the entire time|for the entire clip|for the entire video|throughout the entire clip|"
     "throughout the entire video|from opposite sides of the frame|from opposite sides of the screen|"
+    "from opposite corners|from opposite corners of the frame|from opposite corners of the screen|"
+    "until they meet|until they touch|until they almost touch|until they nearly touch|until they almost meet|"
+    "until they nearly meet|until they meet in the middle|until they meet in the center|at the center of the frame|"
+    "then add|and then add|then draw|and then draw|then put|then place|then create|then also add|first draw|"
+    "first add|first put|first create|first make|first place|add|also add|use|using|"
+    "what would it look like if|what would it look like|what if|imagine|picture|a calm scene|calm|"
+    "here is what i want|what i want is|this is what i want|write me|write|write me a video|"
+    "the shapes are|the objects are|the items are|the elements are|scene|objects|"
     "from opposite sides|from opposite ends|from either side|from both sides|"
     # styles this world draws in anyway (flat 2-D shapes), and real time
     "cartoon|cartoon style|cartoonish|in cartoon style|in a cartoon style|flat design|flat style|"
@@ -407,6 +418,10 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                  "a triplet of": 3, "another": 1}.items():
         lex[w] = (("count", n),)
     lex["one"] = (("one", False),)
+    for nth in ("first", "second", "third"):  # "The first object is a big orange diamond …; the second is a …"
+        for noun in ("", " object", " shape", " one", " item"):
+            for art in ("a", "an", "one"):
+                lex[f"the {nth}{noun} is {art}"] = (("count", 1),)
     lex["ones"] = (("one", True),)
     for w in _BIG_COUNTS.split():
         lex[w] = (("bigcount", None),)
@@ -501,15 +516,16 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                 lex[f"from {light} {prep} the {a} to {dark} {prep} the {b}"] = grad
         # "a blue background that fades from top to bottom": the gradient's axis alone
         for lead in ("", "that ", "which "):
-            for verb in ("fades", "fading", "shading", "shades", "graded", "grading", "blending", "blends", "goes",
-                         "going", "runs", "running", "changes", "changing", "transitions", "transitioning"):
+            for verb in ("fades", "fading", "shading", "shades", "graded", "grading", "blending", "blends", "changes",
+                         "changing", "transitions", "transitioning", "goes", "runs"):
+                if verb in ("goes", "runs") and not lead:
+                    continue  # "a square goes from right to left" moves; "a gradient that goes from …" is shading
                 for the in ("", "the "):
                     for x, y in ((a, b), (b, a)):
                         lex[f"{lead}{verb} from {the}{x} to {the}{y}"] = grad
-                        lex[f"{lead}{verb} {the}{x} to {the}{y}"] = grad  # "running top to bottom"
     # ... and adjectives that may sit inside a background phrase too ("a pure white background", "a vibrant red circle")
     put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly|"
-                       "stark|bold|striking|sleek|contrasting|smooth|smoothly|gentle|even|uniform")
+                       "stark|bold|striking|sleek|contrasting|smooth|smoothly|gentle|even|uniform|soft|muted")
     for phrases, reason in _EN_REFUSE.items():
         put("refuse", reason, phrases)
     # distributing motions over the objects just listed: "A and B move left and right respectively",
@@ -652,12 +668,13 @@ _ZH_REFUSE = {
     "其中一个 其中之一 其中的一个 其中一只 其中一颗 其中某个 某一个 之一": "'{w}' does not say which object",
     "几个 多个 许多 很多 一些 若干 数个 一群 一堆 好几个 一排 一列 无数 一组 一串 一批 部分": "vague count '{w}' (say one, two or three)",
     "旁边 附近 里面 内部 之间 后面 前面 背后 周围 之上 之下 并排 "
-    "叠在 重叠 相邻 挨着 紧挨 靠着": "relative position '{w}' is not judged",
+    "叠在 重叠 相邻 挨着 紧挨 靠着 下面一个 下面有 下面还有 下方有 下方还有 两侧 两边": "relative position '{w}' is not judged",
     "空心 描边 轮廓 条纹 斑点 发光 闪亮 金属 立体 阴影 模糊 透明的": "object appearance '{w}' is not judged",
     "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
 }
-_ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 一下子 "  # 静止的就行: "(it) will do"
+_ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 一下子 则 分别是 分别为 "
+              "首先画 首先 再画 再加 再加一个 再放 再来 再来一个 然后再画 然后画 然后加 再生成 再添加 然后添加 添加 加一个 "  # 静止的就行: "(it) will do"
               "简洁 画面简洁 简洁的 画面简单 干净 画面干净 "
               "镜头保持固定 镜头保持不动 镜头保持静止 机位保持固定 相机保持固定 相机固定 "  # 整一个…的, 来个…: colloquial "make (me) one"
               "我需要 需要 能不能 能否 可不可以 可以 麻烦 麻烦你 劳驾 要 应该 会 放 放置 摆放 摆 使 "  # asking, placing
@@ -775,7 +792,7 @@ def zh_lexicon() -> dict[str, Entry]:
                      "由": ("src",), "在": ("loc", "bg"), "于": ("loc",), "位于": ("loc",), "处于": ("loc",),
                      "以": ("bg",)}.items():
         lex[w] = (("prep", roles),)
-    put("bgword", None, "背景 背景色 背景颜色 底色 背景上 背景中 背景里 背景下 背景前 背景之上 背景之中 背景上面 "
+    put("bgword", None, "背景用 背景使用 背景选用 背景 背景色 背景颜色 底色 背景上 背景中 背景里 背景下 背景前 背景之上 背景之中 背景上面 "
                         "背景里面 背景前面 背景当中 衬底 底板 背景板 画布")
     for w, k in {"纯": "solid", "纯色": "solid", "单色": "solid", "单一": "solid", "单一的": "solid",
                  "素色": "solid", "均匀": "solid", "均匀的": "solid", "纯净": "solid", "带纹理的": "texture",
@@ -789,10 +806,11 @@ def zh_lexicon() -> dict[str, Entry]:
                  "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",
                  "渐变": None, "渐变色": None, "纹理": "texture", "纹路": "texture"}.items():
         lex[w] = (("bgkind", (k, True)),)
-    put("bgaxis", "v", "竖直 垂直 纵向 竖向 上下方向 沿着竖直方向 沿竖直方向 沿着垂直方向 沿垂直方向 沿着纵向 沿纵向")
-    put("bgaxis", "h", "水平 横向 左右方向 沿着水平方向 沿水平方向 沿着水平线 沿水平线 沿着横向 沿横向")
+    put("bgaxis", "v", "竖直方向的 垂直方向的 竖直方向 垂直方向 纵向的 竖直 垂直 纵向 竖向 上下方向 沿着竖直方向 沿竖直方向 沿着垂直方向 沿垂直方向 沿着纵向 沿纵向")
+    put("bgaxis", "h", "水平方向的 水平方向 横向的 水平 横向 左右方向 沿着水平方向 沿水平方向 沿着水平线 沿水平线 沿着横向 沿横向")
     put("conj", None, "和 与 跟 同 及 以及 并且 而且 加上 并 加 外加 再加上")
-    put("cconj", None, "还有 而 另外 另有 此外 同时 与此同时 另一方面 旁边还有 另外还有 还有一个")
+    put("cconj", None, "还有 而 另外 另有 此外 同时 与此同时 另一方面 旁边还有 另外还有 还有一个 中间还有 中间有 中央还有 "
+                       "中央有 正中间有 正中间还有")
     put("together", None, "一起 一同 一块儿 一道")
     for w in _ZH_FAST_VERBS.split():
         lex[w] = (("verb", "fast"),)

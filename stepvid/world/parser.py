@@ -86,7 +86,7 @@ _DIRECTION_ARROWS = {"⬅←": "to the left", "⬆↑": "upwards", "⬇↓": "do
                      "↖": "up and to the left", "↘": "down and to the right", "↙": "down and to the left"}
 _DIRECTION_ARROW = {c: d for cs, d in _DIRECTION_ARROWS.items() for c in cs}
 _ARROW_DIR = re.compile(r"([⬅←⬆↑⬇↓↗↖↘↙])\ufe0f?|[→⟶➔➜➡]\ufe0f?(?=\s*(?:$|[.,;:!?，。；！？]))")
-_BULLET = re.compile(r"(?m)^\s*[-*•·‣▪◦]\s+")  # "- red circle\n- moves right": list items, read as commas
+_BULLET = re.compile(r"(?m)^\s*(?:[-*•·‣▪◦]|\d{1,2}[.)、])\s*(?=\D)")  # "- red circle\n- moves right": list items, read as commas
 # Clip settings typed into the prompt (length, frame rate, resolution): `stepvid generate` has flags for them
 # and they change nothing the prompt asks for; read past and reported.
 _NUM_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)"
@@ -161,11 +161,14 @@ def _structured(text: str) -> str | None:
 
 
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")  # "#shapes #animation", "prompt #3": tags and numbering, not requests
+# "Scene: …. Objects: one blue star …": a label opening a clause (a counted "Two shapes: …" stays a header)
+_LABEL = re.compile(r"(?:^|(?<=[.;!?\n。；]))\s*(?:scene|setting|objects?|shapes?|elements?|items?|description)\s*[:：]",
+                    re.IGNORECASE)
 
 
 def _normalise(text: str, ignored: list[str]) -> str:
     ignored.extend(_HASHTAG.findall(text))
-    text = _HASHTAG.sub(" ", text)
+    text = _LABEL.sub(", ", _HASHTAG.sub(" ", text))
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     text = _TIMES.sub(r"\1 ", text)
     for m in _CLIP_SETTING.finditer(text):
@@ -509,7 +512,9 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
             a -= 1
         b = head + 1
         nxt = toks[b] if b < len(toks) else None
-        linked = nxt is not None and (nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with")
+        coloured = any(toks[k].kind == "color" for k in range(a + 1, head))  # "on a green background: a white …"
+        linked = nxt is not None and not (coloured and nxt.text in (":", "：")) and (
+            nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with")
                                       or nxt.kind == "sep" and not nxt.value
                                       or nxt.kind in ("color", "badcolor", "shade") and toks[head].kind == "bgword"
                                       and (head == 0 or toks[head - 1].kind in ("sep", "conj", "cconj")))  # "…，背景黄色"
@@ -1032,6 +1037,8 @@ class _Grammar:
             if matches and (np.plural or (count or 1) > 1):
                 if count is None or sum(g.count for g in matches) == count:
                     targets = matches
+            elif len(matches) == 1 and np.plural is None and count is None:
+                targets = matches  # 三角形都向左移动: a Chinese noun has no number; the one group of triangles
             elif matches and (len(matches) > 1 or matches[0].count > 1):
                 raise _refuse(f"'{np.text()}' could mean more than one object")
             elif matches:
@@ -1066,7 +1073,10 @@ class _Grammar:
                 self.joins.append(("and" if 0 < j <= pieces and not referred else self.join) if self.focus else None)
                 self.focus.append(t)
         self.join = None
-        self.unbound.extend(t for t in targets if t not in self.unbound)
+        if referred:  # "…，三角形都向左": 都 means the triangles, not every object named
+            self.unbound = list(targets)
+        else:
+            self.unbound.extend(t for t in targets if t not in self.unbound)
         self.last_targets = targets
         if not referred:
             self._check_counted()
@@ -1307,6 +1317,12 @@ class _Grammar:
         if not self.groups:
             raise _refuse("the prompt names no object")
         self.groups = [g for i, g in enumerate(self.groups) if not self._split_later(g, self.groups[i + 1:])]
+        for i, g in enumerate(self.groups):  # "All three shapes move left: A, B and C": the verb is theirs
+            later = self.groups[i + 1:]
+            if not (g.color or g.shape or g.size) and g.vps and later and not any(x.vps for x in later) \
+                    and sum(x.count for x in later) == g.count:
+                for x in later:
+                    x.vps.extend(g.vps)
 
         def described(i: int, g: _Group) -> bool:  # a header's verb phrase is its objects' ("Two shapes - A and B - both moving up")
             later = [x for x in self.groups[i + 1:] if x.color or x.shape or x.size]

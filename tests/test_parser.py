@@ -389,6 +389,52 @@ def test_second_probe_round(prompt, want):
 
 
 @pytest.mark.parametrize("prompt,want", [
+    # LLM-expanded captions: look, lighting and camera sentences carry nothing to judge
+    (("In a clean, minimalist composition, a bright pink square bounces quickly around the frame, ricocheting off each "
+     "edge it hits. The background is a solid black. The animation is flat and vivid, with no shadows and a fixed camera."),
+     R(G(1, "pink", "square", motion="bounce", speed="fast"), bg=("black", "solid"))),
+    (("In a minimalist 2D animation, a large black star shrinks steadily over the course of the clip, getting smaller and "
+     "smaller. The background is a solid yellow, bright and evenly lit. The camera stays fixed and there are no shadows."),
+     R(G(1, "black", "star", "large", "shrink"), bg=("yellow", "solid"))),
+    (("Throughout the video, a large blue diamond drifts slowly down and to the left, travelling diagonally across the "
+     "frame. The backdrop is a solid orange. The camera is locked off and the diamond is rendered flat, with no shading "
+     "or shadows."), R(G(1, "blue", "diamond", "large", "down-left", "slow"), bg=("orange", "solid"))),
+    (("Two medium white stars shrink steadily as the seconds pass. The background is a vibrant red vertical gradient. "
+     "Rendered in a flat, crisp style with no shadows, the scene is captured with a locked-off camera."),
+     R(G(2, "white", "star", "medium", "shrink"), bg=("red", "vgradient"))),
+    ("画面开始时，白色纯色背景上出现一个大号的红色圆形。随着时间推移，红色圆形缓缓地向画面右侧平移。镜头固定不动，整体风格为扁平化二维动画，边缘清晰，色彩鲜明。",
+     R(G(1, "red", "circle", "large", "right", "slow"), bg=("white", "solid"))),
+    ("画面开始时，一个小号灰色菱形平稳地向下移动。背景为明亮的黄色，带有细微的纹理。镜头固定，整体风格为二维动态图形，没有阴影。",
+     R(G(1, "gray", "diamond", "small", "down"), bg=("yellow", "texture"))),
+    ("A large red circle and a small blue square slowly close the distance between them.",
+     R(G(1, "red", "circle", "large", "towards", "slow"), G(1, "blue", "square", "small", "towards", "slow"))),
+    # chat style: corrections, emoji that say a motion or a shape, txt-speak, 儿化, particles, colour runs
+    ("a blue square moving up — no wait, down", R(G(1, "blue", "square", motion="down"))),
+    ("yellow circle going up, actually make it down", R(G(1, "yellow", "circle", motion="down"))),
+    ("绿色圆往左 不对 往右", R(G(1, "green", "circle", motion="right"))),
+    ("橙色圆往上 不对 是橙色方块往上", R(G(1, "orange", "square", motion="up"))),
+    ("a red circle moves left and a blue square, no wait, a green star moves right",
+     R(G(1, "red", "circle", motion="left"), G(1, "green", "star", motion="right"))),
+    ("white 十字 🔄 black 十字 still", R(G(1, "white", "cross", motion="rotate"), G(1, "black", "cross", motion="still"))),
+    ("red ➕ ➡️ fast", R(G(1, "red", "cross", motion="right", speed="fast"))),
+    ("orange box shrinking n a white dot growing", R(G(1, "orange", "square", motion="shrink"), G(1, "white", "circle", motion="grow"))),
+    ("来颗黑球儿往右上 快点 再来颗白球儿往左下 也快点",
+     R(G(1, "black", "circle", motion="up-right", speed="fast"), G(1, "white", "circle", motion="down-left", speed="fast"))),
+    ("蓝色方块儿往右走呗", R(G(1, "blue", "square", motion="right"))),
+    ("黑色背景 红黄蓝三个圆 都往上",
+     R(G(1, "red", "circle", motion="up"), G(1, "yellow", "circle", motion="up"), G(1, "blue", "circle", motion="up"),
+       bg=("black", None))),
+    ("俩红圆对着跑", R(G(2, "red", "circle", motion="towards"))),
+    ("绿色星星和粉色菱形往一块儿走", R(G(1, "green", "star", motion="towards"), G(1, "pink", "diamond", motion="towards"))),
+    ("黄色十字 中等大小 往左", R(G(1, "yellow", "cross", "medium", "left"))),
+    ("a textured green bg with a yellow star growing", R(G(1, "yellow", "star", motion="grow"), bg=("green", "texture"))),
+])
+def test_third_probe_round(prompt, want):
+    """Long LLM-style captions and short chat-style prompts from the third probe round."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", [
     ("a red circle moving left on a white background", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
     ("A red circle on white.", R(G(1, "red", "circle"), bg=("white", None))),
     ("a blue square against a black vertical gradient", R(G(1, "blue", "square"), bg=("black", "vgradient"))),

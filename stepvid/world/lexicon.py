@@ -35,7 +35,7 @@ EN_BAD_COLORS = ("magenta fuchsia brown beige tan gold golden silver maroon navy
                  "burgundy azure cerulean cobalt emerald jade mint ruby rose sapphire charcoal multicolored "
                  "multicoloured rainbow colorful colourful transparent translucent reddish bluish greenish "
                  "yellowish pinkish purplish orangish grayish greyish blackish whitish")
-EN_SHADES = "light dark pale bright deep neon pastel vivid dull faded"
+EN_SHADES = "light dark pale neon pastel dull faded"  # (bright, deep, vivid: intensifiers, read past)
 
 _SEN = {True: ("sep", True), False: ("sep", False)}
 
@@ -147,6 +147,9 @@ def _motion_en() -> dict[str, str]:
 
 
 _APPROACH = (_forms("approach") + _forms("converge")
+             + [f"{v} the distance{b}" for v in ("close", "closes", "closing", "closed", "shrink", "shrinks",
+                                                  "shrinking", "narrow", "narrows", "narrowing")
+                for b in ("", " between them", " between each other")]
              + [f"{v} in the {m}" for v in ("meet", "meets", "meeting", "converge", "converges", "converging")
                 for m in ("middle", "center", "centre")]
              + ["their paths converging", "their paths converge", "paths converging", "come together", "comes together", "coming together", "came together", "draw together",
@@ -264,6 +267,37 @@ _EN_FILLER = (
     "lighting is soft|soft lighting|even lighting|flat lighting|soft even lighting|flat even lighting|"
     "the lighting is soft and flat|with soft lighting|with even lighting|lighting|"
     "equilateral|isosceles|ultra minimal|ultra minimalist|ultra simple|motion graphic|a motion graphic|"
+    # the look of an LLM-expanded caption: this world has one flat, crisp, evenly lit look and a fixed camera
+    "style|styles|styled|look|looks|feel|feels|vibe|aesthetic|composition|compositions|framing|fixed framing|"
+    "colours|colors|colour|color|flat colours|flat colors|solid colours|solid colors|colour palette|"
+    "color palette|palette|lit|evenly lit|brightly lit|softly lit|uniformly lit|well lit|lighting is even|"
+    "camera|camera is locked off|locked off|locked down|locked|sharp|sharp edges|sharp outlines|outlines|crisp|"
+    "clean|cleanly|edges|edge|crisp edges|clean edges|sharp lines|clean lines|high contrast|contrast|"
+    "no shadows|no shadow|without shadows|with no shadows|shadowless|no shading|without shading|flat shading|"
+    "no gradients on the shapes|no texture on the shapes|no outlines|no noise|no grain|no motion blur at all|"
+    "captured|captured in|captured with|rendered|rendered in|is rendered in|are rendered in|give|gives|giving|"
+    "keep|keeps the look simple|keep the look simple|keeping the look simple|graphic|graphics|2 d animation|"
+    "animation|animated graphic|uncluttered|matte|matte finish|finish|surface|smooth motion|fluid motion|"
+    "continuous motion|steady motion|motion|whole|the whole clip|the whole video|halfway|"
+    "like a pinwheel|like a propeller|like a top|like a wheel|like a spinning top|like a fan|"
+    "under even lighting|under soft lighting|under flat lighting|under uniform lighting|"
+    "holds the same framing|holds the framing|holds its framing|hold throughout the video|hold throughout|"
+    "pace|unhurried pace|no shading or shadows|no shadows or shading|no shading or shadow|continuous|"
+    "its motion is smooth and continuous|its motion is smooth|its motion is steady|smooth and continuous|"
+    "remain crisp|remains crisp|stay crisp|stays crisp|remain sharp|remains sharp|stay sharp|stays sharp|"
+    "remain clean|remains clean|no motion at all|with no motion at all|with no motion|no motion|"
+    "around its own centre|around its own center|about its own centre|about its own center|around its centre|"
+    "around its center|like pinwheels|like propellers|like tops|like fans|like wheels|nothing else moves|"
+    "nothing else happens|a static , locked off camera|static , locked off camera|a fixed , locked off camera|"
+    "fixed , locked off camera|a static , fixed camera|"
+    + "|".join(f"{the}{adj}camera never moves" for the in ("", "the ", "and the ") for adj in ("", "static ", "fixed ",
+                                                                                              "locked off ", "still "))
+    + "|as the seconds pass|as the seconds go by|as seconds pass|as the seconds tick by|as time goes by|"
+    "with each second|seconds|second|in size|the camera never moves|camera never moves|the camera never moved|"
+    "shot|shot with|shot from|shot on|filmed|filmed with|filmed from|no texture on the shape|"
+    "no texture on the shapes|no texture|nothing else in the scene|there is nothing else in the scene|"
+    "each edge it hits|every edge it hits|whenever it hits an edge|when it hits an edge|each edge it touches|"
+    "every edge it touches|each side it hits|every side it hits|off each edge it hits|off every edge it hits|"
     # a pace that states no speed: the world's normal speed is the one asked
     "at a steady pace|at a constant pace|at an even pace|at a moderate pace|at a normal pace|at a regular pace|"
     "at a steady speed|at a constant speed|at an even speed|at a moderate speed|at a normal speed|"
@@ -354,12 +388,14 @@ _EN_SPEEDS = {"slow": "slowly|slow|slow motion|gently|leisurely|lazily|unhurried
                       "at a snail pace|at snail pace|snail paced|takes its time|taking its time|take its time|"
                       "takes it is time|taking it is time|took its time|in no rush|no rush|with no rush|in no hurry|"
                       "no hurry|without hurrying|without any hurry|slow and steady|slowly and steadily|"
-                      "at a crawl|at a creep",
+                      "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
+                      + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
                "fast": "quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
-                       "like lightning|as fast as lightning|super fast|superfast|very fast|hurriedly|in a rush|"
+                       + "|".join(f"at a {f} , {a} pace" for f in ("fast", "quick", "rapid") for a in ("steady", "even"))
+                       + "|like lightning|as fast as lightning|super fast|superfast|very fast|hurriedly|in a rush|"
                        "in a flash|at lightning speed|at warp speed"}
 # places: frame positions (dx, dy), y grows downwards; a direction word is a place reached by moving
 _EN_PLACES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "upper": (0, -1), "bottom": (0, 1),
@@ -384,7 +420,8 @@ _EN_PREPS = {"to": ("dest",), "into": ("dest",), "over to": ("dest",), "all the 
              "begins at": ("src",), "begins in": ("src",), "beginning at": ("src",), "out of": ("src",),
              "at": ("loc",), "in": ("loc", "link"), "on": ("loc", "bg"), "by": ("loc",), "along": ("loc",),
              "against": ("bg",), "over": ("bg",), "atop": ("bg",), "on top of": ("bg",), "set against": ("bg",),
-             "in front of": ("bg",), "with": ("bg", "conj"), "upon": ("bg",),
+             "in front of": ("bg",), "with": ("bg", "conj"), "upon": ("bg",), "set on": ("bg",),
+             "is set on": ("bg",), "are set on": ("bg",), "placed on": ("bg",),
              # where the motion ends: "ends up in the top-right corner", "comes to rest at the bottom"
              **{f"{v} {p}": ("dest",) for v in ("ends up", "end up", "ending up", "ended up", "ends", "end",
                                                  "ending", "finishes", "finishing", "arrives", "arriving")
@@ -525,9 +562,14 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                         lex[f"{lead}{verb} from {the}{x} to {the}{y}"] = grad
     # ... and adjectives that may sit inside a background phrase too ("a pure white background", "a vibrant red circle")
     put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly|"
-                       "stark|bold|striking|sleek|contrasting|smooth|smoothly|gentle|even|uniform|soft|muted")
+                       "stark|bold|striking|sleek|contrasting|smooth|smoothly|gentle|even|uniform|soft|muted|bright|deep|vivid|fixed|"
+                       "rich|saturated|strong|brilliant|vividly|brightly")
     for phrases, reason in _EN_REFUSE.items():
         put("refuse", reason, phrases)
+    # a correction: what follows replaces the verb phrase (or the object) just said ("moving up, no wait, down")
+    put("correction", None, "no wait|wait no|no , wait|wait , no|actually|actually make it|actually , make it|"
+                            "i mean|sorry , i mean|sorry i mean|scratch that|correction|make that|or rather|"
+                            "oops|oops , i mean|no sorry|sorry , no")
     # distributing motions over the objects just listed: "A and B move left and right respectively",
     # "A and B, one moving left and the other right", "the former ... the latter ..."
     put("respectively", None, "respectively|in that order|each respectively")
@@ -560,7 +602,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
         lex[w] = (("bgkind", (k, True)),)
     put("bgaxis", "v", "vertical|vertically")
     put("bgaxis", "h", "horizontal|horizontally")
-    put("conj", None, "and|along with|as well as|together with|alongside|accompanied by")
+    put("conj", None, "and|along with|as well as|together with|alongside|accompanied by|n")
     for w, n in (("a", 1), ("an", 1), ("one", 1), ("two", 2), ("three", 3)):  # "plus a blue square" ('plus' alone: a cross)
         lex[f"plus {w}"] = (("conj", None), ("count", n))
     put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
@@ -606,9 +648,9 @@ _ZH_SIZES = {"small": "小 小小 很小 微小 迷你 细小 小号 小型 极�
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
              "large": "大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
-_ZH_SPEEDS = {"slow": "缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 "
+_ZH_SPEEDS = {"slow": "缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
-              "fast": "快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 "
+              "fast": "快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
@@ -633,6 +675,7 @@ _ZH_FAST_VERBS = "冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
     "still": "静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+             "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
     "rotate": "旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
@@ -649,14 +692,14 @@ _ZH_MOTIONS = {
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
-_ZH_APPROACH = "靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_APPROACH = "对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
 _ZH_REFUSE = {
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
     "绕圈 画圈 兜圈 打圈 绕圈圈 摇晃 晃动 抖动 振动 震动 摆动 跳动 跳舞 跳 跳跃 闪烁 闪 渐隐 消失 淡出 "
     "淡入 变色 变形 翻转 翻滚 翻 摇摆 颤动 蹦 蹦蹦跳跳 绕 盘旋 环绕 打滚 碰撞 相撞 撞在一起 相遇 会合 交汇 "
     "擦肩而过 穿插 旋绕 波动 起伏 蛇行 之字形 曲折 分开 分离 散开 远离 相互远离 彼此远离 互相远离 背向而行 "
-    "交换位置 互换位置 对调位置 追逐 追赶 追": "unknown motion '{w}'",
+    "交换位置 互换位置 对调位置 追逐 追赶 追 拉开距离 越来越远 距离越来越远 渐行渐远": "unknown motion '{w}'",
     "像素风 像素风格 水彩 水彩风格 油画 油画风格 写实 写实风格 真实感 动漫风格 二次元 素描 手绘 赛博朋克 延时摄影 "
     "循环 无缝循环 循环播放": "look or timing '{w}' is not judged",
     "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 越转越快 越转越慢 越跑越快 越跑越慢 越飞越快 越飞越慢 "
@@ -673,10 +716,18 @@ _ZH_REFUSE = {
     "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
 }
-_ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 一下子 则 分别是 分别为 "
+_ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 一下子 则 分别是 分别为 呗 吧 啦 呀 嘛 哈 哦 喔 咯 也 点 "
               "首先画 首先 再画 再加 再加一个 再放 再来 再来一个 然后再画 然后画 然后加 再生成 再添加 然后添加 添加 加一个 "  # 静止的就行: "(it) will do"
               "简洁 画面简洁 简洁的 画面简单 干净 画面干净 "
-              "镜头保持固定 镜头保持不动 镜头保持静止 机位保持固定 相机保持固定 相机固定 "  # 整一个…的, 来个…: colloquial "make (me) one"
+              "镜头保持固定 镜头保持不动 镜头保持静止 机位保持固定 相机保持固定 相机固定 "
+              "画面开始时 开始时 一开始 画面一开始 视频开始时 随着时间推移 随着时间的推移 随时间推移 随着时间流逝 "
+              "镜头锁定 镜头锁定不动 机位锁定 光照均匀 光线均匀 光照柔和 光线柔和 光线明亮 光照明亮 光线充足 "
+              "二维 二维动画 二维的 扁平化 扁平化二维动画 扁平化设计 扁平化的 矢量 矢量风格 矢量动画 动态图形 "
+              "二维动态图形 动态图形风格 色彩鲜明 色彩明亮 色彩纯净 色彩鲜艳 色彩饱满 颜色鲜明 颜色鲜艳 颜色饱满 "
+              "高对比度 对比度高 对比鲜明 边缘锐利 线条清晰 线条简洁 轮廓清晰 清爽 干净简洁 简洁明快 整体风格为 "
+              "整体风格 风格为 风格是 整体为 整体 没有阴影 无阴影 没有任何阴影 不带阴影 画面干净 构图简洁 构图 "
+              "鲜明 明亮 饱满 清晰的 像风车一样 像风车 像螺旋桨一样 像陀螺 干净利落 利落 扁平设计 设计 简约的 "
+              "撞击画面的四周边缘 撞击画面边缘 撞击边缘 撞击四周边缘 撞击画面的边缘 撞到边缘 碰到边缘 四周边缘 "  # 整一个…的, 来个…: colloquial "make (me) one"
               "我需要 需要 能不能 能否 可不可以 可以 麻烦 麻烦你 劳驾 要 应该 会 放 放置 摆放 摆 使 "  # asking, placing
               "先画 先生成 先做 先来 然后让 接着让 再让 "  # 先画一个红色方块，然后让它向下移动: one motion
               # dense captions (Step-Video's own prompt style): style, edges, the whole clip, a fixed camera
@@ -779,7 +830,8 @@ def zh_lexicon() -> dict[str, Entry]:
     put("diag", None, "斜 斜着 斜向 斜线 对角 对角线 沿对角线 斜斜地 斜角")
     for words, reason in _ZH_REFUSE.items():
         put("refuse", reason, words)
-    put("respectively", None, "分别 各自 各自地 分别地 依次")  # 分别向左、向上、向右移动
+    put("respectively", None, "分别 各自 各自地 分别地 依次")
+    put("correction", None, "不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了")  # 分别向左、向上、向右移动
     for idx, words in ((0, "前者 第一个 第一只 第一颗"), (1, "第二个 第二只 第二颗"), (2, "第三个 第三只 第三颗"),
                        (-1, "后者 最后一个 最后一只")):
         put("nth", idx, words)
@@ -819,7 +871,8 @@ def zh_lexicon() -> dict[str, Entry]:
     for w, axis in {"上浅下深": "v", "上深下浅": "v", "上亮下暗": "v", "上暗下亮": "v", "左浅右深": "h",
                     "左深右浅": "h", "左亮右暗": "h", "左暗右亮": "h"}.items():
         lex[w] = (("bgkind", (axis + "gradient", False)),)
-    put("bgmod", None, "细微 细微的 淡淡 淡淡的 轻微 轻微的 带有细微 有淡淡 干净 干净的 纯净 纯净的")
+    put("bgmod", None, "细微 细微的 淡淡 淡淡的 轻微 轻微的 带有细微 有淡淡 干净 干净的 纯净 纯净的 鲜艳 鲜艳的 明亮 "
+                       "明亮的 鲜明的 亮丽的 饱满的 带有 带 有着")  # 背景为鲜艳的红色，带有轻微的纹理
     put("pronoun", None, "它 它们 他们 她们 两者 二者 三者 都 均 全都 全部 各自 两个都 三个都 这两个 这三个 二者都 "
                          "两者都 它俩")
     put("definite", None, "这个 那个 该 这 那 这些 那些 此 这颗 那颗 这只 那只 这枚 这块 那块")

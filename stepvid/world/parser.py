@@ -82,10 +82,16 @@ _ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十�
 _ARROW = re.compile(r"\s*(?:[-–—]+>|=+>|[→⟶➔➜➡])\s*")  # "red circle -> left": moves to
 # An arrow that points a direction by itself: anywhere for the plain directions, and for the "to" arrows when
 # nothing follows them ("a red circle ➡️"); "red circle -> left" stays "moves to left".
-_DIRECTION_ARROWS = {"⬅←": "to the left", "⬆↑": "upwards", "⬇↓": "downwards", "↗": "up and to the right",
+_DIRECTION_ARROWS = {"⬅←": "to the left", "➡": "to the right", "⬆↑": "upwards", "⬇↓": "downwards", "↗": "up and to the right",
                      "↖": "up and to the left", "↘": "down and to the right", "↙": "down and to the left"}
 _DIRECTION_ARROW = {c: d for cs, d in _DIRECTION_ARROWS.items() for c in cs}
-_ARROW_DIR = re.compile(r"([⬅←⬆↑⬇↓↗↖↘↙])\ufe0f?|[→⟶➔➜➡]\ufe0f?(?=\s*(?:$|[.,;:!?，。；！？]))")
+_ARROW_DIR = re.compile(r"([⬅←⬆↑⬇↓↗↖↘↙➡])\ufe0f?|[→⟶➔➜]\ufe0f?(?=\s*(?:$|[.,;:!?，。；！？]))")
+# pictographs that say a motion, and shape symbols a colour word names the colour of ("red ➕", "green triangle 🔄")
+_MOTION_EMOJI = re.compile(r"[🔄🔁🔃🌀↻↺⟳⟲]\ufe0f?")
+_SHAPE_SYMBOL = {"➕": "cross", "✚": "cross", "★": "star", "☆": "star", "⭐": "star", "▲": "triangle", "△": "triangle",
+                 "■": "square", "□": "square", "●": "circle", "○": "circle", "◆": "diamond", "◇": "diamond"}
+_COLOURED_SYMBOL = re.compile(r"([a-z]+|[\u4e00-\u9fff]{1,2}色?的?)\s*([" + "".join(_SHAPE_SYMBOL) + r"])\ufe0f?",
+                              re.IGNORECASE)
 _BULLET = re.compile(r"(?m)^\s*(?:[-*•·‣▪◦]|\d{1,2}[.)、])\s*(?=\D)")  # "- red circle\n- moves right": list items, read as commas
 # Clip settings typed into the prompt (length, frame rate, resolution): `stepvid generate` has flags for them
 # and they change nothing the prompt asks for; read past and reported.
@@ -108,6 +114,14 @@ _EMOJI_OBJECTS = {"🔴": "red circle", "🟠": "orange circle", "🟡": "yellow
                   "🔸": "small orange diamond", "🔹": "small blue diamond", "🔺": "red triangle",
                   "🔻": "red triangle", "⭐": "yellow star"}
 _EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d\u20e3")
+
+
+def _is_colour_word(w: str) -> bool:
+    from stepvid.world.lexicon import EN_COLORS
+    from stepvid.world.scene import COLOR_ZH
+
+    w = w.lower().removesuffix("的")
+    return w in EN_COLORS or w in COLOR_ZH.values() or w + "色" in COLOR_ZH.values()
 
 
 def _decoration(c: str) -> bool:
@@ -176,6 +190,9 @@ def _normalise(text: str, ignored: list[str]) -> str:
     text = _CLIP_SETTING.sub(" ", text)
     text = _ARROW_DIR.sub(lambda m: f" moves {_DIRECTION_ARROW.get(m.group(1) or '', 'to the right')} ", text)
     text = _ARROW.sub(" moves to ", text.replace("°", " degrees "))
+    text = _MOTION_EMOJI.sub(" spinning ", text)
+    text = _COLOURED_SYMBOL.sub(lambda m: f"{m.group(1)} {_SHAPE_SYMBOL[m.group(2)]} "
+                                if _is_colour_word(m.group(1)) else m.group(), text)
     deco = "".join(c for c in text if _decoration(c))
     if deco:
         ignored.append(deco)
@@ -187,6 +204,8 @@ def _normalise(text: str, ignored: list[str]) -> str:
         for m in pat.finditer(t):
             ignored.append(f"{m.group()} -> {m.expand(fix)}")
         t = pat.sub(fix, t)
+    t = re.sub(r"(?<!一块)(?<=[圈球块点星角形])儿", "", t)  # 圆圈儿, 小球儿 (but 一块儿: together)
+    t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
     t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")
     t = re.sub(r"(?<=\w)\s*\+\s*(?=\w)", " and ", t)  # "2 black diamonds + 1 white star"
     t = re.sub(r"\b(can)'t\b", r"\1 not", t)
@@ -514,7 +533,7 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
         nxt = toks[b] if b < len(toks) else None
         coloured = any(toks[k].kind == "color" for k in range(a + 1, head))  # "on a green background: a white …"
         linked = nxt is not None and not (coloured and nxt.text in (":", "：")) and (
-            nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with")
+            nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with") and not coloured
                                       or nxt.kind == "sep" and not nxt.value
                                       or nxt.kind in ("color", "badcolor", "shade") and toks[head].kind == "bgword"
                                       and (head == 0 or toks[head - 1].kind in ("sep", "conj", "cconj")))  # "…，背景黄色"
@@ -694,6 +713,8 @@ class _Grammar:
         self.picked: set[int] = set()  # which of them have been picked
         self.counted: Tok | None = None  # a bare 'one' / 一个 picked the next: every one must then be picked
         self.spread: tuple[list[_Group], int] | None = None  # 分别向左、向上…: the objects, the next one's index
+        self.last_bound: tuple[list[Tok], list[_Group]] | None = None  # the last verb phrase and its objects
+        self.corrected: list[_Group] | None = None  # "no wait" / 不对 before any new verb phrase: what it corrects
 
     # ---------------------------------------------------------------- helpers
     def _next(self, i: int) -> Tok | None:
@@ -787,6 +808,7 @@ class _Grammar:
         targets = self._targets(vp)
         for g in targets:
             g.vps.append(vp)
+        self.last_bound, self.corrected = (vp, targets), None
         self.unbound = [g for g in self.unbound if g not in targets]
         self.bound = True
 
@@ -818,6 +840,30 @@ class _Grammar:
             raise _refuse(f"'{word.text}' with {len(items)} motions for {len(targets)} objects")
         self.unbound = [g for g in self.unbound if g not in targets]
         self.bound = True
+
+    def _correct(self, noun: bool) -> None:
+        """'a blue square moving up, no wait, down', 绿色圆往左 不对 往右: drop the verb phrase just said (what follows
+        is the object's instead); 橙色圆往上 不对 是橙色方块往上: a new object next replaces the one just named."""
+        if self.vp:
+            self.vp = []
+        elif self.last_bound is not None and not noun:  # (after a noun: the noun is what is corrected)
+            vp, targets = self.last_bound
+            for g in targets:
+                g.vps = [x for x in g.vps if x is not vp]
+            self.focus, self.joins, self.bound = list(targets), [None] * len(targets), False
+        self.last_bound = None
+        self.corrected = list(self.last_targets)
+
+    def _counted_run(self, i: int) -> bool:
+        """Is colour ``i`` in a run of bare colours that a count of their number follows (红黄蓝三个圆)?"""
+        a = i
+        while a > 0 and self.toks[a - 1].kind == "color":
+            a -= 1
+        b = i
+        while b + 1 < len(self.toks) and self.toks[b + 1].kind == "color":
+            b += 1
+        nxt = self.toks[b + 1] if b + 1 < len(self.toks) else None
+        return nxt is not None and nxt.kind == "count" and nxt.value == b - a + 1 > 1
 
     def _listing_motions(self, i: int) -> bool:
         """Does the comma at ``i`` sit inside a list of motions that a later 'respectively' distributes (a motion
@@ -1012,6 +1058,10 @@ class _Grammar:
         self._close()
 
     def _finish_np_at_break(self) -> None:
+        np = self.np
+        if np is not None and len(np.toks) == 1 and np.toks[0].text in ("a", "an") and not np.vps:
+            self.np = None  # "rendered in a flat, 2D style": the article of a noun read past
+            return
         if not self._postposed() and not self._split_header() and not self._drop_np():
             raise _refuse(f"'{self.np.text()}' names no shape")
 
@@ -1045,6 +1095,12 @@ class _Grammar:
                 targets = matches
         referred = bool(targets)  # "the circle": objects named before, not new ones
         pieces = len(self.elided)  # "a red, a green and a blue square": one noun, several objects
+        if not targets and self.corrected:  # 橙色圆往上 不对 是橙色方块往上: the object is replaced
+            self.groups = [g for g in self.groups if g not in self.corrected]
+            self.unbound = [g for g in self.unbound if g not in self.corrected]
+            self.focus = [g for g in self.focus if g not in self.corrected]
+            self.joins = self.joins[-len(self.focus):] if self.focus else []
+        self.corrected = None
         if not targets:
             if count is None:
                 if np.plural and not (self.elided and all(e.count is None for e in self.elided)):
@@ -1091,9 +1147,17 @@ class _Grammar:
             t, k = Tok("count", 1, t.text, t.zh), "count"  # "one red and one blue": a count, not "a blue one"
         if k == "count":
             self._postposed()  # "a circle, red, a square ...": red was the circle's
+            if self.np is not None and len(self.np.toks) == 1 and self.np.toks[0].text in ("a", "an") \
+                    and not self.np.vps:
+                self.np = None  # "In a minimalist 2D animation, a large star ...": an article of words read past
             if self.np is not None and self.np.count is not None and last is not None and last.kind == "count" \
                     and self.np.color is None and self.np.size is None:
                 self.np = None  # 一个[一个白色圆形...的动画]: the first count belongs to a later noun
+            if self.elided and self.np is not None and self.np.color and self.np.count is None \
+                    and last is not None and last.kind == "color" and all(e.count is None for e in self.elided) \
+                    and t.value == len(self.elided) + 1:
+                self.elided.append(self.np)  # 红黄蓝三个圆: one of each colour
+                self.np = None
             if self.np is not None and self.np.content() and not self.np.shape_set:
                 if last is not None and last.kind in ("conj", "sep") or self.np.count is not None \
                         and (self.np.color or self.np.size) and last is not None and last.kind in ("color", "size"):
@@ -1106,13 +1170,18 @@ class _Grammar:
             self._set(self.np, "count", t.value, t)
             return
         if k in ("color", "size"):
-            if self.np is None and last is not None and last.kind == "link" and last.text != ":" and self.focus:
+            if self.np is None and last is not None and last.kind == "link" and last.text != ":" and self.focus \
+                    and self.corrected is None:
                 # "the circle is red"
                 self._attach(k, t.value, t, self.focus)
                 self.bound = True
                 return
             nxt = next((x for x in self.toks[i + 1:] if x.kind not in ("stop", "filler", "definite", "color", "conj")
                         and not (x.kind == "sep" and not x.value)), None)  # past the rest of a colour list
+            if k == "color" and t.zh and self.np is not None and self.np.color is not None and not self.np.shape_set \
+                    and self.np.count is None and last is not None and last.kind == "color" and self._counted_run(i):
+                self.elided.append(self.np)  # 红黄蓝三个圆: a run of colours its count adds up
+                self.np = None
             if self.np is not None and getattr(self.np, k) is not None and not self.np.shape_set \
                     and self.np.count is None and last is not None and last.kind in ("conj", "sep") \
                     and (self.groups and self.groups[-1].count > 1 and self.groups[-1].color is None
@@ -1121,7 +1190,8 @@ class _Grammar:
                 self.np = None
             if self.np is None:
                 self.np = _NP(clause_start=self.groups != [] and (last is None or last.kind in ("sep", "link", "cconj")))
-                if last is not None and last.kind == "sep" and not last.value and self.last_targets \
+                if last is not None and (last.kind == "sep" and not last.value or t.zh and last.kind == "shape") \
+                        and self.last_targets \
                         and self.last_targets == self.groups[-len(self.last_targets):]:
                     self.np.after = list(self.last_targets)
             self._set(self.np, k, t.value, t)
@@ -1192,6 +1262,11 @@ class _Grammar:
                     and self.last is not None and self.last.kind not in ("conj", "cconj", "sep", "link"):
                 t, k = Tok("verb", False, t.text), "verb"  # "a red circle crosses the frame"
             nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if k == "correction":
+                said = next((x for x in reversed(toks[:i]) if x.kind not in ("sep", "stop", "filler")), None)
+                self._correct(noun=said is not None and said.kind in _NP_KINDS)
+                self.last = t
+                continue
             if k == "postsize" and nxt is not None and nxt.kind in ("color", "shape", "head", "size"):
                 if " a " in f" {t.text} ":  # "of a medium size blue triangle": the size of the next noun
                     self._end_vp(before_noun=True)
@@ -1499,10 +1574,12 @@ def _resolve(vp: list[Tok], ignored: list[str]) -> _Motion:
 
 
 def _place_merged(vps: list[list[Tok]]) -> list[list[Tok]]:
-    """A phrase that only names a place ('From the top left corner, a red circle moves to the bottom right',
-    画面中间一个红色的圆在原地转动) belongs to the object's one motion phrase: a start pairs with its destination."""
+    """A phrase that only names a place or a manner ('From the top left corner, a red circle moves to the bottom
+    right', 画面中间一个红色的圆在原地转动, "moves down and to the right, travelling diagonally across the frame")
+    belongs to the object's one motion phrase: a start pairs with its destination, 'diagonally' with its diagonal."""
     def place(vp: list[Tok]) -> bool:
-        return bool(vp) and all(t.kind == "tocentre" or t.kind == "dir" and t.value[1] == "src" for t in vp)
+        return any(t.kind in ("tocentre", "diag") or t.kind == "dir" and t.value[1] == "src" for t in vp) and all(
+            t.kind in ("tocentre", "diag", "verb") or t.kind == "dir" and t.value[1] == "src" for t in vp)
 
     rest = [vp for vp in vps if not place(vp)]
     if len(rest) != 1 or len(rest) == len(vps):

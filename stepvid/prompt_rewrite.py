@@ -238,8 +238,40 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
             subs.append(said)
     else:
         return Rewrite(prompt, prompt, rewriter, "too many colours or shapes this world lacks")
+    request, filled = _fill_open(request)
+    return Rewrite(prompt, caption_request(request, prompt_language(prompt)), rewriter,
+                   substitutions=tuple(subs + filled))
+
+
+_OPEN_COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "cyan", "pink", "white", "black", "gray")
+_OPEN_SHAPES = ("circle", "square", "triangle", "star", "diamond", "cross")
+
+
+def _fill_open(request):
+    """Generation only: an object whose colour or shape the prompt leaves open ("make the circle go up", "something
+    red moving right") is drawn in the first colour (shape) not yet in the scene that stands out from the background.
+    Any would do — the judge checks only what was asked — and the model learned from captions that state both."""
+    from dataclasses import replace
+
+    from stepvid.world.scene import COLORS
+
+    def contrasts(c: str) -> bool:
+        bg = request.bg_color
+        return bg is None or sum((a - b) ** 2 for a, b in zip(COLORS[c], COLORS[bg])) ** 0.5 >= 110
+
+    groups, said = [], []
+    colours = {g.color for g in request.groups if g.color}
+    pairs = {(g.color, g.shape) for g in request.groups if g.color and g.shape}
     for g in request.groups:
-        if g.color is None or g.shape is None:
-            what = "colour" if g.color is None else "shape"
-            return Rewrite(prompt, prompt, rewriter, f"an object's {what} is not stated")
-    return Rewrite(prompt, caption_request(request, prompt_language(prompt)), rewriter, substitutions=tuple(subs))
+        color, shape = g.color, g.shape
+        if color is None:
+            color = next(c for c in _OPEN_COLOURS if c not in colours and contrasts(c) and (c, shape) not in pairs)
+            colours.add(color)
+        if shape is None:
+            shape = next(x for x in _OPEN_SHAPES if (color, x) not in pairs)
+        if (color, shape) != (g.color, g.shape):
+            pairs.add((color, shape))
+            what = " and ".join(w for w, open_ in (("colour", g.color is None), ("shape", g.shape is None)) if open_)
+            said.append(f"{what} not stated -> {color} {shape}")
+        groups.append(replace(g, color=color, shape=shape))
+    return replace(request, groups=groups), said

@@ -316,8 +316,8 @@ def test_prompt_rewrite_is_reported_and_can_be_switched_off(small_dir, tmp_path,
     natural, template = "watch as a green triangle slowly slides left", "A green triangle moves slowly to the left."
     for prompt, flags, said, encoded in [
         (natural, [], f"prompt rewritten for this model (world rewriter): {template!r}", template),
-        ("a red thing moves right", [], "prompt kept as written (the world rewriter cannot restate it: an object's shape is not stated)",
-         "a red thing moves right"),
+        ("a red heart moves right", [], "prompt kept as written (the world rewriter cannot restate it: unknown shape 'heart')",
+         "a red heart moves right"),
         (natural, ["--prompt-rewrite", "none"], None, natural),
     ]:
         with pytest.raises(Encoded) as got:

@@ -148,7 +148,7 @@ def test_world_models_restate_the_llm_answer_or_else_the_prompt(llm_server):
     assert expected.reason is None and expected.text != answer  # the world's own words, not the LLM's
     assert (rw.text, rw.rewriter, rw.warning) == (expected.text, "llm+world", None)
     assert llm_server.calls[-1][2]["messages"][0]["content"] == system_prompt("world")
-    assert rewrite_prompt("a circle going right", "world").reason == "an object's colour is not stated"
+    assert rewrite_prompt("a circle going right", "world").substitutions == ("colour not stated -> red circle",)
 
     llm_server.behaviour = (
         "answer",

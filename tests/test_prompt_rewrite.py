@@ -57,12 +57,9 @@ def test_rewrite_states_exactly_the_request_the_grammar_wrote(split):
 
 
 @pytest.mark.parametrize(("prompt", "reason"), [
-    ("a red thing moves right", "an object's shape is not stated"),
-    ("方块的左边有一个红色的圆", "an object's colour is not stated"),  # without the position, 方块 has no colour
     ("🚀 a purple rocket", "unknown shape 'rocket'"),
     ("a brown circle moving left", "unknown colour 'brown'"),  # no fair stand-in among the world's colours
     ("a red heart moving left", "unknown shape 'heart'"),
-    ("a crimson thing moves right", "an object's shape is not stated"),
 ])
 def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     rw = rewrite_prompt(prompt, "world")
@@ -106,6 +103,24 @@ def test_colours_and_shapes_the_world_lacks_become_the_nearest_and_say_so(prompt
         parse_prompt(prompt)
 
 
+@pytest.mark.parametrize(("prompt", "expected", "subs"), [
+    ("make the circle go up", "A red circle moves upwards.", ("colour not stated -> red circle",)),
+    ("a red thing moves right", "A red circle moves to the right.", ("shape not stated -> red circle",)),
+    ("a red circle and a square moving left", "A red circle moves to the left and a blue square moves to the left.",
+     ("colour not stated -> blue square",)),  # a colour the scene does not use yet
+    ("a circle moving up on a red background", "A blue circle moves upwards on a red background.",
+     ("colour not stated -> blue circle",)),  # ... that stands out from the background
+    ("两个方块相向移动", "两个红色的正方形相互靠近。", ("colour not stated -> red square",)),
+])
+def test_what_a_prompt_leaves_open_is_drawn_in_a_colour_or_shape_the_scene_lacks(prompt, expected, subs):
+    """Generation only: any colour would do (the judge checks only what was asked), and the model learned from captions
+    that always state one; the judge still reads the prompt as asking for no colour."""
+    rw = rewrite_prompt(prompt, "world")
+    assert (rw.text, rw.substitutions, rw.reason) == (expected, subs, None)
+    asked = parse_prompt(prompt)
+    assert any(g.color is None or g.shape is None for g in asked.groups)
+
+
 def test_none_rewriter_and_unknown_names():
     assert REWRITERS == ("none", "world")
     rw = rewrite_prompt("watch as a green triangle slides left", "none")
@@ -144,8 +159,8 @@ def test_pipeline_rewrites_before_encoding(tmp_path, monkeypatch):
     prompt, template = "watch as a green triangle slowly slides to the left", "A green triangle moves slowly to the left."
     video = pipe(prompt, seed=3, progress=False)
     pipe(prompt, seed=3, prompt_rewrite="none", progress=False)
-    pipe.generate_batch([prompt, "a red thing moves right"], [3, 4])
-    assert seen == [[template, ""], [prompt, ""], [template, "a red thing moves right", ""]]  # + the negative
+    pipe.generate_batch([prompt, "a red heart moves right"], [3, 4])
+    assert seen == [[template, ""], [prompt, ""], [template, "a red heart moves right", ""]]  # + the negative
     assert np.array_equal(video, pipe(template, seed=3, prompt_rewrite="none", progress=False))
 
 

@@ -435,6 +435,61 @@ def test_third_probe_round(prompt, want):
 
 
 @pytest.mark.parametrize("prompt,want", [
+    # other generators' syntax: tag lists, weights, BREAK, negative prompts, --flags, fields inside a phrase, data
+    ("((large white star)), rotating, red background, masterpiece, BREAK, small black circle, moving up, fast",
+     R(G(1, "white", "star", "large", "rotate"), G(1, "black", "circle", "small", "up", "fast"), bg=("red", None))),
+    ("(purple square:1.3), (yellow triangle:1.1), both bouncing, fast, black background, 2d",
+     R(G(1, "purple", "square", motion="bounce", speed="fast"), G(1, "yellow", "triangle", motion="bounce", speed="fast"),
+       bg=("black", None))),
+    ("orange cross, (large:1.2), growing, black background, Negative prompt: 3d, shadows, red circle",
+     R(G(1, "orange", "cross", "large", "grow"), bg=("black", None))),  # the negative prompt adds no object
+    ("gray diamond, moving up-left, fast, pink background, --no shadows --ar 1:1 --seed 42",
+     R(G(1, "gray", "diamond", motion="up-left", speed="fast"), bg=("pink", None))),
+    ("red star, spin 360°, size: S, bg=blue, duration 3s", R(G(1, "red", "star", "small", "rotate"), bg=("blue", None))),
+    ("purple square, move 100px to the right, bg=white, t=0..5s", R(G(1, "purple", "square", motion="right"), bg=("white", None))),
+    ("cyan star; direction: SE; speed=slow; size: L; bg=black", R(G(1, "cyan", "star", "large", "down-right", "slow"), bg=("black", None))),
+    ("obj1: white circle; motion: bounce; speed=slow. obj2: yellow cross; motion: rotate. bg=red",
+     R(G(1, "white", "circle", motion="bounce", speed="slow"), G(1, "yellow", "cross", motion="rotate"), bg=("red", None))),
+    ("green star, scale: 1.0 -> 2.0, bg=white", R(G(1, "green", "star", motion="grow"), bg=("white", None))),
+    ("white circle, moving left, bg=#0000ff", R(G(1, "white", "circle", motion="left"), bg=("blue", None))),
+    (('{"objects": [{"shape": "triangle", "color": "orange", "motion": "towards", "speed": "fast"}, '
+     '{"shape": "star", "color": "gray", "motion": "towards", "speed": "fast"}], "background": "black"}'),
+     R(G(1, "orange", "triangle", motion="towards", speed="fast"), G(1, "gray", "star", motion="towards", speed="fast"),
+       bg=("black", None))),
+    (("objects:\n  - shape: square\n    color: green\n    motion: down\n  - shape: circle\n    color: white\n"
+     "    motion: still\nbackground:\n  color: blue\n  type: solid"),
+     R(G(1, "green", "square", motion="down"), G(1, "white", "circle", motion="still"), bg=("blue", "solid"))),
+    ("青色三角形；方向：左下；速度：慢；尺寸：小；背景：紫色", R(G(1, "cyan", "triangle", "small", "down-left", "slow"), bg=("purple", None))),
+    # non-native English, Singlish, Cantonese, social media
+    ("two balls red colour come close each other", R(G(2, "red", "circle", motion="towards"))),
+    ("Green color square become small small", R(G(1, "green", "square", motion="shrink"))),
+    ("white triangle turning round and round at its place", R(G(1, "white", "triangle", motion="rotate"))),
+    ("can make red circle go left or not", R(G(1, "red", "circle", motion="left"))),
+    ("two black triangle go up-left lah, fast one", R(G(2, "black", "triangle", motion="up-left", speed="fast"))),
+    ("兩個藍色方塊向上郁", R(G(2, "blue", "square", motion="up"))),
+    ("一個橙色圓形同一個藍色方塊行埋一齊，快啲",
+     R(G(1, "orange", "circle", motion="towards", speed="fast"), G(1, "blue", "square", motion="towards", speed="fast"))),
+    ("整個白色背景，一個黑色圓形唔郁", R(G(1, "black", "circle", motion="still"), bg=("white", None))),
+    ("【求一个视频】红色圆形向左移动～", R(G(1, "red", "circle", motion="left"))),
+    ("有没有大佬能做两个黄色十字往下走 一个蓝色圆形往上走", R(G(2, "yellow", "cross", motion="down"), G(1, "blue", "circle", motion="up"))),
+    ("家人们 三个黄色圆形在弹来弹去 超快的那种！！", R(G(3, "yellow", "circle", motion="bounce", speed="fast"))),
+])
+def test_fourth_probe_round(prompt, want):
+    """Power-user syntax, non-native and regional English, Cantonese and social-media Chinese (fourth probe round)."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,message", [
+    ("red circle, moving left, bg=#7a3fe2", "cannot judge: unknown colour '#7a3fe2'"),  # not one of this world's
+    ("red circle go left or right also can lah", "cannot judge: alternatives ('or') are not judged"),
+])
+def test_fourth_probe_round_refusals(prompt, message):
+    with pytest.raises(CannotJudge) as exc:
+        parse_prompt(prompt)
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("prompt,want", [
     ("a red circle moving left on a white background", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
     ("A red circle on white.", R(G(1, "red", "circle"), bg=("white", None))),
     ("a blue square against a black vertical gradient", R(G(1, "blue", "square"), bg=("black", "vgradient"))),

@@ -134,6 +134,15 @@ def _motion_en() -> dict[str, str]:
         + ["smaller and smaller", "decreases in size", "decrease in size", "decreasing in size",
            "shrinks in size", "shrinking in size", "shrink in size", "scales down", "scale down", "scaling down", "shrinks down",
            "shrink down", "shrinking down", "loses size", "losing size"])
+    put("rotate", ["360 degrees", "360 degree", "a 360", "a full 360", "full 360", "a 360 degree spin",
+                   "360 degree rotation", "a 360 degree rotation", "round and round", "around and around", "turning round and round", "going round and round",
+                   "spinning round and round", "turning round", "turns round", "turn round", "spins round",
+                   "spinning round", "spin round", "turning around and around"])
+    put("grow", [f"{v} {a}" for v in ("become", "becomes", "becoming", "became") for a in
+                 ("big", "bigger", "more big", "big big", "large", "larger")]
+        + ["grow up", "grows up", "growing up", "grow up bigger", "grows up bigger", "growing up bigger"])
+    put("shrink", [f"{v} {a}" for v in ("become", "becomes", "becoming", "became") for a in
+                   ("small", "more small", "small small", "tiny", "little")])
     put("bounce", _forms("bounce") + _forms("ricochet") + _forms("rebound") + ["ping pongs", "ping pong",
                                                                                 "ping ponging"]
         + [f"{v} off" for v in ("reflects", "reflect", "reflecting", "reflected", "deflects", "deflecting")])
@@ -147,6 +156,10 @@ def _motion_en() -> dict[str, str]:
 
 
 _APPROACH = (_forms("approach") + _forms("converge")
+             + [f"{v} {a} {o}" for v in ("come", "comes", "coming", "are coming", "is coming", "move", "moves",
+                                            "moving", "get", "gets", "getting", "go", "goes", "going")
+                for a in ("close", "closer", "near", "nearer", "close to", "closer to", "near to", "nearer to")
+                for o in ("each other", "one another")]
              + [f"{v} the distance{b}" for v in ("close", "closes", "closing", "closed", "shrink", "shrinks",
                                                   "shrinking", "narrow", "narrows", "narrowing")
                 for b in ("", " between them", " between each other")]
@@ -266,6 +279,7 @@ _EN_FILLER = (
     "the lighting is soft and even|the lighting is soft|the lighting is even|the lighting is flat|"
     "lighting is soft|soft lighting|even lighting|flat lighting|soft even lighting|flat even lighting|"
     "the lighting is soft and flat|with soft lighting|with even lighting|lighting|"
+    "speed|mood|night mood|calm mood|lineless|symmetrical|symmetric|simple shapes|clean shapes|geometric shapes|2 d shapes|"
     "equilateral|isosceles|ultra minimal|ultra minimalist|ultra simple|motion graphic|a motion graphic|"
     # the look of an LLM-expanded caption: this world has one flat, crisp, evenly lit look and a fixed camera
     "style|styles|styled|look|looks|feel|feels|vibe|aesthetic|composition|compositions|framing|fixed framing|"
@@ -280,6 +294,10 @@ _EN_FILLER = (
     "animation|animated graphic|uncluttered|matte|matte finish|finish|surface|smooth motion|fluid motion|"
     "continuous motion|steady motion|motion|whole|the whole clip|the whole video|halfway|"
     "like a pinwheel|like a propeller|like a top|like a wheel|like a spinning top|like a fan|"
+    "kindly|kindly generate|kindly make|kindly do the needful|do the needful|please to make|please to|"
+    "lah|la|lor|leh|meh|hor|ah|wah|aiyo|aiyah|alamak|sia|or not|can or not|can anot|"
+    "all same time|same time|at same time|at the same time also|everywhere|all over|all over the place|"
+    "at its place|at his place|at its own place|in its place|at the place|piece|pieces|pcs|pc|"
     "under even lighting|under soft lighting|under flat lighting|under uniform lighting|"
     "holds the same framing|holds the framing|holds its framing|hold throughout the video|hold throughout|"
     "pace|unhurried pace|no shading or shadows|no shadows or shading|no shading or shadow|continuous|"
@@ -343,7 +361,8 @@ _EN_FILLER = (
     "high resolution|high definition|hi res|highly detailed|ultra detailed|detailed|sharp focus|professional|"
     "beautiful|stunning|aesthetic|epic|award winning|trending on artstation|footage|"
     # chat register: "can u make a red ball go left pls"
-    "pls|plz|plez|gimme|give me|u|ya|yo|hey|hi|hello|lol|haha|thx|thanks|thank you|ty|ok|okay|kinda|sorta|btw")
+    "pls|plz|plez|gimme|give me|u|ya|yo|hey|hi|hello|lol|haha|thx|thanks|thank you|ty|ok|okay|kinda|sorta|btw|"
+    "yyds|emmm|emm|emmmm|hhh|hhhh|hh|xswl|awsl")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
     "to|from|in|on|at|by|for|into|onto|with|its|their|his|her|this|these|those|off the walls|"
@@ -388,6 +407,7 @@ _EN_SPEEDS = {"slow": "slowly|slow|slow motion|gently|leisurely|lazily|unhurried
                       "at a snail pace|at snail pace|snail paced|takes its time|taking its time|take its time|"
                       "takes it is time|taking it is time|took its time|in no rush|no rush|with no rush|in no hurry|"
                       "no hurry|without hurrying|without any hurry|slow and steady|slowly and steadily|"
+                      "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
                "fast": "quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
@@ -395,7 +415,8 @@ _EN_SPEEDS = {"slow": "slowly|slow|slow motion|gently|leisurely|lazily|unhurried
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
                        + "|".join(f"at a {f} , {a} pace" for f in ("fast", "quick", "rapid") for a in ("steady", "even"))
-                       + "|like lightning|as fast as lightning|super fast|superfast|very fast|hurriedly|in a rush|"
+                       + "|with fast speed|fast speed|with high speed|high speed|quick quick|fast fast|"
+                       "like lightning|as fast as lightning|super fast|superfast|very fast|hurriedly|in a rush|"
                        "in a flash|at lightning speed|at warp speed"}
 # places: frame positions (dx, dy), y grows downwards; a direction word is a place reached by moving
 _EN_PLACES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "upper": (0, -1), "bottom": (0, 1),
@@ -409,7 +430,7 @@ _EN_PLACES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "upper": (0, -1)
 _EN_DIRS = {"up": (0, -1), "upward": (0, -1), "upwards": (0, -1), "skyward": (0, -1), "skywards": (0, -1),
             "down": (0, 1), "downward": (0, 1), "downwards": (0, 1), "leftward": (-1, 0), "leftwards": (-1, 0),
             "rightward": (1, 0), "rightwards": (1, 0), "north": (0, -1), "south": (0, 1), "east": (1, 0),
-            "west": (-1, 0), "northeast": (1, -1), "north east": (1, -1), "northwest": (-1, -1),
+            "west": (-1, 0), "ne": (1, -1), "nw": (-1, -1), "se": (1, 1), "sw": (-1, 1), "northeast": (1, -1), "north east": (1, -1), "northwest": (-1, -1),
             "north west": (-1, -1), "southeast": (1, 1), "south east": (1, 1), "southwest": (-1, 1),
             "south west": (-1, 1), "uphill": (0, -1), "downhill": (0, 1), "heavenward": (0, -1)}
 _EN_PREPS = {"to": ("dest",), "into": ("dest",), "over to": ("dest",), "all the way to": ("dest",),
@@ -465,7 +486,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     for w, c in EN_COLORS.items():
         lex[w] = (("color", c),)
         lex[f"something {w}"] = (("count", 1), ("color", c), ("head", False))  # "something red moving right"
-        lex[f"{w} colour"] = lex[f"{w} color"] = (("color", c),)  # "background white colour"
+        # "two balls red colour": a colour after its noun (like "the balls are red"); before one, "red colour circle"
+        lex[f"{w} colour"] = lex[f"{w} color"] = (("link", None), ("color", c))
         for frame in ("screen", "frame"):  # "in the centre of a yellow screen": the background
             lex[f"{w} {frame}"] = (("color", c), ("bgword", None))
     put("badcolor", None, EN_BAD_COLORS.split())
@@ -528,8 +550,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
         for pre in ("of", "of a", "of the"):
             lex[f"{pre} {size} size"] = (("postsize", size),)
     for size, words in (("small", "small|tiny|little"), ("medium", "medium|moderate"), ("large", "large|big|huge")):
-        for w in words.split("|"):  # "A pink square, small in size, drifts ..."
-            lex[f"{w} in size"] = (("size", size),)
+        for w in words.split("|"):  # "A pink square, small in size, drifts ...", "small size", "small small"
+            lex[f"{w} in size"] = lex[f"{w} size"] = lex[f"{w} sized"] = lex[f"{w} {w}"] = (("size", size),)
     lex["of big size"] = lex["of a big size"] = (("postsize", "large"),)
     lex["of tiny size"] = lex["of a tiny size"] = (("postsize", "small"),)
     for shape, words in _EN_SHAPED.items():
@@ -593,7 +615,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                  "solid colour": "solid", "solid color": "solid", "monochrome": "solid", "unpatterned": "solid",
                  "textured": "texture", "mottled": "texture", "noisy": "texture", "grainy": "texture",
                  "solid colored": "solid", "solid coloured": "solid"}.items():
-        lex[w] = (("bgkind", (k, False)),)
+        lex[w] = lex[f"and it is {w}"] = (("bgkind", (k, False)),)  # "background colour white and it is solid"
     for w, k in {"vertical gradient": "vgradient", "horizontal gradient": "hgradient", "gradient": None,
                  "gradients": None, "texture": "texture", "light texture": "texture", "subtle texture": "texture",
                  "faint texture": "texture", "slight texture": "texture", "soft texture": "texture",
@@ -634,7 +656,7 @@ ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红�
                  "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡紫色 淡蓝色 淡绿色 淡黄色 浅绿色 浅黄色 浅紫色 "
                  "深绿色 深紫色 深灰色 浅灰色 银灰色 铁灰色")
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
-_ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈",
+_ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波",
               "square": "正方形 方形 方块 正方块 四方形 方格",
               "triangle": "三角形 三角 三角块 正三角形",
               "star": "星星 星形 五角星 星 五星 星状",
@@ -644,14 +666,14 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体"
-_ZH_SIZES = {"small": "小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小",
+_ZH_SIZES = {"small": "小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
              "large": "大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
-_ZH_SPEEDS = {"slow": "缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
+_ZH_SPEEDS = {"slow": "好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
               "fast": "快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
-                       "以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
+                       "以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
               "左上": (-1, -1), "右上": (1, -1), "左下": (-1, 1), "右下": (1, 1), "上左": (-1, -1),
@@ -667,24 +689,25 @@ _ZH_UP = ("上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 �
           "飘起来 飞起来 升起来 浮起来 飘上去 飞上去 浮上去 升上去 飘上来 浮上来 升上来")
 _ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向 "
             "掉下来 落下来 掉下去 落下去 沉下去 坠下来 坠下去")
-_ZH_MOVE = ("移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
+_ZH_MOVE = ("郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
             "奔 奔跑 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
             "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
             "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去")
 _ZH_FAST_VERBS = "冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
-    "rotate": "旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
-              "转个不停 转起来 转圈 转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
+    "rotate": "转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
+              "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
     "grow": "变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
+            "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 大个 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
-    "shrink": "变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
+    "shrink": "缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
-    "bounce": "弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
+    "bounce": "弹嚟弹去 弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
@@ -692,7 +715,7 @@ _ZH_MOTIONS = {
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
-_ZH_APPROACH = "对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_APPROACH = "行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
 _ZH_REFUSE = {
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
@@ -717,6 +740,16 @@ _ZH_REFUSE = {
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
 }
 _ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 一下子 则 分别是 分别为 呗 吧 啦 呀 嘛 哈 哦 喔 咯 也 点 "
+              # social-media framing: asking, thanking, exclaiming (求一个…的视频, 家人们, 救命, 绝了, yyds)
+              "求 求一个 求个 求做 求做个 求大佬 求同款 求原视频 求助 求！ 有没有大佬能做 有没有大佬 有没有人能做 有没有人会做 "
+              "有没有能做 有没有人 有人会吗 有人能做吗 大佬 家人们 家人们谁懂啊 谁懂啊 家人们帮帮忙 帮帮忙 救命 绝了 "
+              "太可爱了吧 太可爱了 好可爱 好治愈 治愈 好魔性 魔性 太好看了吧 太好看了 好看 好解压 解压 看一天都不腻 "
+              "这个 这个氛围感 氛围感 就这么简单 简单就好 的那种 那种 谢谢 谢谢啦 感谢 拜托 拜托了 "
+              "哈哈 哈哈哈 哈哈哈哈 嘿嘿 嘻嘻 呜呜 啊啊啊 啊 吗 呢 有没有 版 yyds 弹幕 弹幕护体 小红书同款 同款 抖音同款 动图 做个壁纸 壁纸 "
+              "对比动图 做个对比 打字太快了 繁体打字见谅 简繁混用不要在意 见谅 不要在意 三个放一起 两个放一起 三个一起动 "
+              "两个一起动 三个一起 两个一起 "
+              # Cantonese: 郁 (move) is a verb below; particles and fillers
+              "吖 喇 嘞 囉 啰 咩 噃 嘛 喺度 在度 喺 紧 咗 啲 埋 一齐 想要 整个 想 emmm emm hhh hhhh "
               "首先画 首先 再画 再加 再加一个 再放 再来 再来一个 然后再画 然后画 然后加 再生成 再添加 然后添加 添加 加一个 "  # 静止的就行: "(it) will do"
               "简洁 画面简洁 简洁的 画面简单 干净 画面干净 "
               "镜头保持固定 镜头保持不动 镜头保持静止 机位保持固定 相机保持固定 相机固定 "
@@ -743,7 +776,7 @@ _ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 一下子 则 �
               "一段 这段 该段 这是 这里 那里 此处 正在 不停地 不停 不断 不断地 持续 持续地 始终 一直 一路 径直 直直 "
               "笔直 平稳 稳稳 稳定 匀速 平缓 平滑 顺滑 流畅 轻轻 静静地 逐渐 渐渐 逐步 慢慢地就 缓缓地就 自己 自身 "
               "它自己 一起 一同 共同 同时 整个 全程 始终如一 仅 只 只有 仅有 就 刚好 恰好 正好 单独 孤零零 "
-              "在原地 原地 墙壁之间 墙壁 边缘之间 边缘 边框 四壁 墙 四周 四处 碰到 撞到 撞上 碰到墙壁 "
+              "墙壁间 墙间 边框间 四壁间 在原地 原地 墙壁之间 墙壁 边缘之间 边缘 边框 四壁 墙 四周 四处 碰到 撞到 撞上 碰到墙壁 "
               "撞到墙壁 整体 一下 一点 起来 下去 向前移动着 很 非常 十分 特别 相当 比较 有点 稍微 "
               "颜色 颜色为 颜色是 的颜色 色彩 纯粹 简单的 简单 清晰 清楚 明显 明亮的 画 出 来 过来 速度 得 速度是 移动速度 "
                "内容 内容是 帮我 给我 为我 我想要 我要 我想 想要 做 做一段 一张 一幅 一部 一则 这张 这幅 插图 简笔画 插画 "
@@ -844,7 +877,7 @@ def zh_lexicon() -> dict[str, Entry]:
                      "由": ("src",), "在": ("loc", "bg"), "于": ("loc",), "位于": ("loc",), "处于": ("loc",),
                      "以": ("bg",)}.items():
         lex[w] = (("prep", roles),)
-    put("bgword", None, "背景用 背景使用 背景选用 背景 背景色 背景颜色 底色 背景上 背景中 背景里 背景下 背景前 背景之上 背景之中 背景上面 "
+    put("bgword", None, "背景要 背景要是 背景度 背景用 背景使用 背景选用 背景 背景色 背景颜色 底色 背景上 背景中 背景里 背景下 背景前 背景之上 背景之中 背景上面 "
                         "背景里面 背景前面 背景当中 衬底 底板 背景板 画布")
     for w, k in {"纯": "solid", "纯色": "solid", "单色": "solid", "单一": "solid", "单一的": "solid",
                  "素色": "solid", "均匀": "solid", "均匀的": "solid", "纯净": "solid", "带纹理的": "texture",

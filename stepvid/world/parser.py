@@ -24,6 +24,7 @@ raises :class:`CannotJudge` with one line naming the word: a wrong parse is wors
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -65,14 +66,15 @@ _TRAD_PAIRS = (
     "樣样 種种 隨随 將将 沒没 無无 還还 數数 較较 灰灰 橙橙 紫紫 粉粉 黑黑 白白 青青 層层 漂漂 升升 降降 墜坠 沉沉 "
     "轉转 圍围 鐘钟 針针 順顺 逆逆 時时 緩缓 慢慢 飛飞 速速 徐徐 彼彼 此此 相相 互互 畫画 面面 幕幕 節节 紀纪 "
     "塊块 亂乱 幫帮 給给 請请 讓让 說说 麼么 鮮鲜 豔艳 艷艳 滿满 衝冲 減减 環环 繞绕 簡简 潔洁 風风 調调 躍跃 稜棱 "
-    "雙双 齊齐 並并 著着 嗎吗 專专 屬属 異异 蕩荡 盪荡 適适 應应 產产 際际 錐锥 邊边 個个 愛爱 誰谁 麵面 憑凭")
+    "雙双 齊齐 並并 著着 嗎吗 專专 屬属 異异 蕩荡 盪荡 適适 應应 產产 際际 錐锥 邊边 個个 愛爱 誰谁 麵面 憑凭 "
+    "嘅的 嚟来 佢它 咗了 啲点 冇没 細细 見见 諒谅 請请 謝谢 們们")  # Cantonese: 嘅 = 的, 嚟 = 来, 佢 = 它, 咗 = 了, 啲 = 点
 _TRAD = str.maketrans(dict(p for p in _TRAD_PAIRS.split()))
 _CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
 # Chinese runs (with a number glued to them: 1个) and the rest
 _SEGMENT = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]+|(?:(?!\d+[\u3400-\u9fff\uf900-\ufaff])[^\u3400-\u9fff\uf900-\ufaff。、…，])+")
 _EN_WORD = re.compile(r"[a-z]+|\d+|[.,;:!?]|\S")
 _SKIP = set("\"'`{}<>«»“”‘’*_~#|/\\")
-_ASIDE = set("()[]")  # "a cross (purple) moving up": read like commas
+_ASIDE = set("()[]【】〔〕〖〗「」『』")  # "a cross (purple) moving up": read like commas
 
 
 _ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
@@ -143,7 +145,7 @@ def _invisible(c: str) -> str:
 _FIELD_KEYS = {
     "count": "count|number|num|数量|个数", "size": "size|大小|尺寸", "color": "colou?r|颜色|色彩",
     "shape": "shape|object|type|形状|物体|对象", "motion": "motion|movement|direction|action|move|运动|动作|方向",
-    "speed": "speed|速度", "bg": "background(?: colou?r)?|backdrop|bg|背景(?:颜色|色)?",
+    "speed": "speed|velocity|速度", "bg": "background(?: colou?r)?|backdrop|bg|背景(?:颜色|色)?",
 }
 _ANY_KEY = "|".join(_FIELD_KEYS.values())
 _FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FIELD_KEYS.items())
@@ -157,32 +159,167 @@ def _structured(text: str) -> str | None:
     text = re.sub(r"[*`]+", " ", text)  # markdown: "**Shape:** cross **Color:** blue"
     for m in _FIELD.finditer(text):
         if text[end:m.start()].strip(" \t\n,;，；{}[]()\"'"):
-            return None
+            return _object_list(text)
         key = next(k for k in _FIELD_KEYS if m.group(k))
         fields[key], end = m.group(len(_FIELD_KEYS) + 2).strip(), m.end()
     if len(fields) < 2 or text[end:].strip(" \t\n,;，；.。{}[]()\"'") or "shape" not in fields:
-        return None
-    f = {k: fields.get(k, "") for k in _FIELD_KEYS}
-    if _CJK.search(" ".join(fields.values())):
-        bg = f"，背景是{f['bg']}" if f["bg"] else ""
-        return f"{f['count'] or '一个'}{f['size']}{f['color']}的{f['shape']}{f['speed']}{f['motion']}{bg}"
+        return _object_list(text)
+    return _fields_phrase(fields)
+
+
+def _fields_phrase(fields: dict[str, str], bg: bool = True) -> str:
+    """One object's fields (keys of ``_FIELD_KEYS``) written out as a phrase in their language."""
+    f = {k: str(fields.get(k, "") or "") for k in _FIELD_KEYS}
+    f["size"] = {"s": "small", "m": "medium", "l": "large", "xl": "large"}.get(f["size"].lower(), f["size"])
+    f["speed"] = {"low": "slow", "high": "fast"}.get(f["speed"].lower(), f["speed"])
+    if _CJK.search(" ".join(f.values())):
+        back = f"，背景是{f['bg']}" if f["bg"] and bg else ""
+        return f"{f['count'] or '一个'}{f['size']}{f['color']}的{f['shape']}{f['speed']}{f['motion']}{back}"
     motion = f["motion"]
     if re.fullmatch(r"(?:up|down|left|right)(?:[- ](?:left|right))?|upwards?|downwards?|leftwards?|rightwards?",
                     motion, re.IGNORECASE):
         motion = f"moving {motion}"
-    bg = f" on a {f['bg']} background" if f["bg"] else ""
-    return " ".join(w for w in (f["count"] or "a", f["size"], f["color"], f["shape"], motion, f["speed"]) if w) + bg
+    elif motion.lower() in ("towards", "toward", "approach"):
+        motion = "moving towards each other"
+    back = f" on a {f['bg']} background" if f["bg"] and bg else ""
+    return " ".join(w for w in (f["count"] or "a", f["size"], f["color"], f["shape"], motion, f["speed"]) if w) + back
+
+
+_KV = re.compile(r"[\"']?([a-z_]+)[\"']?\s*[:=]\s*[\"']?([^,\"'{}\[\]\n:=]+?)[\"']?\s*(?=[,}\]\n]|$)", re.IGNORECASE)
+_BG_KINDS = {"solid": "solid", "plain": "solid", "texture": "textured", "textured": "textured",
+             "vgradient": "vertical gradient", "hgradient": "horizontal gradient", "vertical gradient": "vertical gradient",
+             "horizontal gradient": "horizontal gradient"}
+
+
+def _fields(chunk: str) -> dict[str, str]:
+    """``key: value`` pairs of one chunk, keyed by ``_FIELD_KEYS`` (unknown keys are kept under their own name)."""
+    out = {}
+    for k, v in _KV.findall(chunk):
+        key = next((name for name, pat in _FIELD_KEYS.items() if re.fullmatch(pat, k, re.IGNORECASE)), k.lower())
+        out[key] = v.strip()
+    return out
+
+
+def _object_list(text: str) -> str | None:
+    """A list of objects written as data — JSON ({"objects": [{...}, ...], "bg": ...}), flow-style {k: v} blocks or
+    YAML "- k: v" items, with an optional background field — as one phrase per object, or None if it is not one."""
+    t = text.strip()
+    try:
+        data = json.loads(t)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("objects"), list):
+        objs = [{next((n for n, p in _FIELD_KEYS.items() if re.fullmatch(p, str(k), re.IGNORECASE)), str(k)): v
+                 for k, v in o.items()} for o in data["objects"] if isinstance(o, dict)]
+        back = data.get("bg", data.get("background"))
+        back = {str(k): str(v) for k, v in back.items()} if isinstance(back, dict) else {"color": str(back or "")}
+    else:
+        back = {}
+        m = re.search(r"(?is)\b(?:bg|background|backdrop)[ \t]*[:=][ \t]*(\{[^{}]*\}|(?:\n[ \t]+\w+[ \t]*:[^\n]*)+|[^\n,;{}]+)", t)
+        if m:
+            val = m.group(1)
+            back = {k.lower(): v.strip() for k, v in _KV.findall(val)} if ":" in val else {"color": val.strip()}
+            t = t[:m.start()] + t[m.end():]
+        blocks = re.findall(r"\{([^{}]*)\}", t) or re.split(r"(?m)^\s*-\s+", t)[1:]
+        objs = [_fields(b) for b in blocks]
+    objs = [o for o in objs if o.get("shape") and o.get("color")]
+    if not objs:
+        return None
+    phrases = [_fields_phrase(o, bg=False) for o in objs]
+    zh = any(_CJK.search(p) for p in phrases)
+    out = ("，" if zh else ", and ").join(phrases)
+    colour = back.get("color") or back.get("colour") or ""
+    kind = _BG_KINDS.get(str(back.get("kind") or back.get("type") or "").lower(), "")
+    if colour or kind:
+        out += f"，背景是{colour}" if zh else f". The background is {kind} {colour}".replace("  ", " ")
+    return out
 
 
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")  # "#shapes #animation", "prompt #3": tags and numbering, not requests
+_PIECES = re.compile(r"\b(one|two|three|[123])\s+(?:pieces?|pcs?)\b(?:\s+of\b)?", re.IGNORECASE)  # "three pieces orange triangle"
 # "Scene: …. Objects: one blue star …": a label opening a clause (a counted "Two shapes: …" stays a header)
-_LABEL = re.compile(r"(?:^|(?<=[.;!?\n。；]))\s*(?:scene|setting|objects?|shapes?|elements?|items?|description)\s*[:：]",
-                    re.IGNORECASE)
+_LABEL = re.compile(r"(?:^|(?<=[.;!?\n。；,]))\s*(?:scene|setting|objects?|shapes?|elements?|items?|description|tags?|"
+                    r"keywords|style|标签|关键词|风格)\s*[:：]", re.IGNORECASE)
+
+
+# Other generators' prompt syntax (Stable Diffusion / ComfyUI / Midjourney): a negative prompt and --flags say
+# nothing the clip must show; (word:1.3) weights and BREAK only group words; hex colours name a colour.
+_NEGATIVE = re.compile(r"(?is)(?:\bnegative(?:\s+prompt)?|\bneg|负面提示词|反向提示词|负向提示词|负面)\s*[:：=].*?(?=\s--[a-z]|$)")
+_NO_FLAG = re.compile(r"(?is)(?<![\w-])--no\s+.*?(?=\s--[a-z]|$)")
+_FLAG = re.compile(r"(?i)(?<![\w-])--[a-z][\w-]*(?:\s+(?!--)[^\s,;，；]+)?")
+_WEIGHT = re.compile(r"\(([^():]*?)\s*:\s*\d+(?:\.\d+)?\s*\)")
+_BREAK = re.compile(r"\bBREAK\b")
+_OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*\d\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]")
+_AMOUNT = re.compile(r"(?i)(?<![\d.])\d+(?:\.\d+)?\s*(?:px|pixels?|%|percent|像素)(?![a-z])|\b\d+(?:\.\d+)?\s*x\b(?!\s*[a-z])")
+_SCALE = re.compile(r"(?i)\bscale\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\s*%?")  # 1.0 -> 2.0
+_SIZE_WORD = re.compile(r"(?i)\(?\bsize\s+(xl|[sml]|small|medium|large)\b\)?")  # "size M", "(size S)"
+_HEX = re.compile(r"(?i)#([0-9a-f]{6}|[0-9a-f]{3})\b")
+_HEX_NAMES = {"ff0000": "red", "f00": "red", "00ff00": "green", "0f0": "green", "008000": "green", "0000ff": "blue",
+              "00f": "blue", "ffffff": "white", "fff": "white", "000000": "black", "000": "black", "ffff00": "yellow",
+              "ff0": "yellow", "00ffff": "cyan", "0ff": "cyan", "808080": "gray", "ffa500": "orange",
+              "800080": "purple", "ffc0cb": "pink"}  # the CSS names of this world's colours
+
+
+# Clip settings written as fields ("duration 3s", "t=0..5s", "fps: 24", "loop: no") and fields of one object
+# inside a phrase ("red star, spin 360°, size: S, bg=blue"; 青色三角形；方向：左下；速度：慢): the fields are
+# written out as words where they stand, so the object they follow takes them.
+_SETTING_FIELD = re.compile(r"(?i)\bt\s*=\s*\d+(?:\.\d+)?\s*(?:\.\.|-|to)\s*\d+(?:\.\d+)?\s*s\b|"
+                            r"\b(?:duration|length)\s*[:=]?\s*\d+(?:\.\d+)?\s*s(?:ec(?:ond)?s?)?\b|"
+                            r"\b(?:fps|frames?)\s*[:=]\s*\d+\b|\bloop\s*[:=]\s*(?:no|false|off|none)\b")
+_INLINE_KEYS = {"size": r"size|尺寸|大小", "motion": r"motion|movement|action|运动|动作", "dir": r"direction|heading|方向",
+                "speed": r"speed|velocity|速度", "bg": r"bg|background|backdrop|背景(?:颜色|色)?",
+                "rotation": r"rotation|旋转"}
+_INLINE = re.compile(r"(?i)(?<![\w\u4e00-\u9fff])(" + "|".join(f"(?P<{k}>{v})" for k, v in _INLINE_KEYS.items())
+                     + r")\s*[:=：]\s*([^,;|\n，；。:=：.(){}\[\]]+?)\s*(?=[,;|\n，；。.(){}\[\]]|$|\s\w+\s*[:=：])")
+_COMPASS = {"n": "up", "s": "down", "e": "right", "w": "left", "ne": "up-right", "nw": "up-left", "se": "down-right",
+            "sw": "down-left"}
+
+
+def _inline_field(m: re.Match) -> str:
+    key = next(k for k in _INLINE_KEYS if m.group(k))
+    v = m.group(len(_INLINE_KEYS) + 2).strip()
+    low = v.lower()
+    if _CJK.search(v + m.group(key)):
+        return {"size": f"，{v}的，", "motion": f"，{v}，", "dir": f"，向{v}，", "speed": f"，{v.removesuffix('速')}速，",
+                "bg": f"，背景{v}，", "rotation": f"，旋转{v}，"}[key]
+    if key == "size":
+        return f", {({'s': 'small', 'm': 'medium', 'l': 'large', 'xl': 'large'}).get(low, v)},"
+    if key == "speed":
+        return f", {({'low': 'slowly', 'slow': 'slowly', 'high': 'quickly', 'fast': 'quickly'}).get(low, 'at ' + v + ' speed')},"
+    if key in ("dir", "motion") and (low in _COMPASS or re.fullmatch(r"(?:up|down)?-?(?:left|right)?|up|down", low)):
+        return f", moving {_COMPASS.get(low, low)},"
+    if key == "motion" and low in ("towards", "toward", "approach", "converge"):
+        return ", moving towards each other,"
+    if key == "bg":
+        return f", background {v},"
+    return f", {'rotating ' if key == 'rotation' else ''}{v},"
+
+
+def _generator_syntax(text: str, ignored: list[str]) -> str:
+    for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD):
+        ignored.extend(m.group().strip() for m in pat.finditer(text))
+        text = pat.sub(" ", text)
+    for m in _HEX.finditer(text):
+        if m.group(1).lower() not in _HEX_NAMES:
+            raise _refuse(f"unknown colour '{m.group()}'")
+    text = _HEX.sub(lambda m: f" {_HEX_NAMES[m.group(1).lower()]} ", text)
+    text = _WEIGHT.sub(r"(\1)", text).replace(" | ", "; ")
+    text = _OBJ_LABEL.sub(", ", _BREAK.sub(". ", text))
+    text = re.sub(r"(?<=\w)\s*:\s*\{", ", ", text)  # "orange circle: {size: S, motion: up}"
+    text = re.sub(r"(?i)\b(\d+)\s*deg(?:rees?|s)?\b", r"\1 degrees", text)
+    text = _SCALE.sub(lambda m: " growing " if float(m.group(2)) > float(m.group(1)) else " shrinking ", text)
+    text = _SIZE_WORD.sub(lambda m: f", {({'s': 'small', 'm': 'medium', 'l': 'large', 'xl': 'large'}).get(m.group(1).lower(), m.group(1))},", text)
+    ignored.extend(m.group() for m in _AMOUNT.finditer(text))
+    text = _INLINE.sub(_inline_field, _AMOUNT.sub(" ", text))
+    # the fields leave runs of separators: keep the strongest of each run (";" ends a clause, "," lists)
+    return re.sub(r"(?:\s*[,;，；](?:\s*[,;，；])+)", lambda m: ";" if re.search("[;；]", m.group()) else ",", text)
 
 
 def _normalise(text: str, ignored: list[str]) -> str:
+    text = _generator_syntax(text, ignored)
     ignored.extend(_HASHTAG.findall(text))
     text = _LABEL.sub(", ", _HASHTAG.sub(" ", text))
+    text = _PIECES.sub(r"\1", text)
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     text = _TIMES.sub(r"\1 ", text)
     for m in _CLIP_SETTING.finditer(text):
@@ -254,16 +391,17 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     if len(fixes) <= 1:
         return fixes[0] if fixes else None
 
-    def phrase(f: str) -> int:
+    def phrase(f: str) -> tuple[int, object]:
         ws = [*words[:i], f, *words[i + 1:]]
-        return max((n for a in range(max(0, i - maxlen + 1), i + 1) for n in range(max(i - a + 1, 2), maxlen + 1)
-                    if a + n <= len(ws) and tuple(ws[a:a + n]) in lex), default=0)
+        return max(((n, lex[tuple(ws[a:a + n])]) for a in range(max(0, i - maxlen + 1), i + 1)
+                    for n in range(max(i - a + 1, 2), maxlen + 1)
+                    if a + n <= len(ws) and tuple(ws[a:a + n]) in lex), default=(0, None), key=lambda x: x[0])
 
     longest = {f: phrase(f) for f in fixes}
-    top = max(longest.values())
+    top = max(n for n, _ in longest.values())
     if top:
-        fixes = [f for f in fixes if longest[f] == top]
-        if len(fixes) == 1:
+        fixes = [f for f in fixes if longest[f][0] == top]
+        if len(fixes) == 1 or len({longest[f][1] for f in fixes}) == 1:  # "becomes smallr": small or smaller, one meaning
             return fixes[0]
     fixes = [f for f in fixes if (f,) in lex] or fixes  # prefer words that mean something alone
     meanings = {lex.get((f,)) for f in fixes}
@@ -536,7 +674,8 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
             nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with") and not coloured
                                       or nxt.kind == "sep" and not nxt.value
                                       or nxt.kind in ("color", "badcolor", "shade") and toks[head].kind == "bgword"
-                                      and (head == 0 or toks[head - 1].kind in ("sep", "conj", "cconj")))  # "…，背景黄色"
+                                      and (head == 0 or toks[head - 1].kind in ("sep", "conj", "cconj")
+                                           or toks[head - 1].zh and toks[head - 1].kind in _VP_KINDS | {"motion", "verb"}))  # "…，背景黄色", "…往左 背景黄色"
         if linked:
             grad = _is_gradient(toks[head]) or gradient_near(b, 1)
             seen_attr = False
@@ -547,8 +686,10 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                 elif t.kind == "count" and t.text in _ARTICLES or t.kind == "definite":
                     if seen_attr:
                         break
-                elif t.kind == "sep" and not t.value:  # "a blue background, lighter at the top and ..."
-                    if not (b + 1 < len(toks) and toks[b + 1].kind in ("bgaxis", "bgkind", "bgmod")):
+                elif t.kind == "sep" and not t.value:  # "a blue background, lighter at the top and ...", 渐变（从上到下）
+                    nb = toks[b + 1] if b + 1 < len(toks) else None
+                    if nb is None or nb.text in ("flat", "plain") \
+                            or not (nb.kind in ("bgaxis", "bgkind", "bgmod") or grad and nb.kind == "dir"):
                         break
                 elif not (t.kind == "link" or t.text == "的" or t.text in ("of", "with", "in") and (
                         not seen_attr or b + 1 < len(toks) and toks[b + 1].kind == "color")):  # "a gradient of purple"
@@ -999,7 +1140,7 @@ class _Grammar:
         than refer to one named before ('Red circle and green circle. Red goes left, green goes right')?"""
         np = self.np
         return np is not None and np.after is not None and all(
-            getattr(g, k) in (None, getattr(np, k)) for g in np.after for k in ("color", "size"))
+            getattr(g, k) in (None, getattr(np, k)) for g in np.after for k in ("color", "size") if getattr(np, k))
 
     def _postposed(self) -> bool:
         """'a triangle, green, rotating', 'Circle, red, moves left.': a colour or size after a comma, with no
@@ -1141,6 +1282,10 @@ class _Grammar:
     def _noun(self, i: int, t: Tok) -> None:
         k = t.kind
         last = self.last
+        if k in ("color", "shape", "head") and self.np is not None and self.np.after is not None \
+                and (self.np.vps or self.np.color is None and last is not None and last.kind == "sep") \
+                and not self.np.shape_set and self.np.count is None and self._postposable():
+            self._postposed()  # "white circle, small, moving right, slow, orange star": small was the circle's
         if self.np is not None and self.np.pronoun_like() and self.np.vps:
             self._drop_np()  # "... that moves right and a purple circle": 'that' ended its clause
         if k == "one" and self.np is not None and last is not None and last.kind in ("conj", "sep"):
@@ -1272,6 +1417,10 @@ class _Grammar:
                     self._end_vp(before_noun=True)
                     self._noun(i, Tok("count", 1, "a", t.zh))
                 t, k = Tok("size", t.value, t.text, t.zh), "size"
+            if k == "one" and not t.zh and self.last is not None and self.last.kind not in _NP_KINDS | {"conj", "sep"} \
+                    and (self._next(i) is None or self._next(i).kind == "sep"):
+                self.ignored.append(t.text)  # Singlish "go left slowly one", "both still one": a sentence particle
+                continue
             if k in ("nth", "one", "count") and self._is_reference(i, t):
                 self._refer(t)
                 self.last = t
@@ -1311,8 +1460,16 @@ class _Grammar:
                 if not t.value and not t.zh:
                     self.join = "comma"
                 if t.value:
+                    np = self.np
+                    if np is not None and not np.shape_set and np.count is None and (np.color or np.size) \
+                            and np.after is None and not self.focus and self.prev_focus:
+                        np.after = list(self.prev_focus)  # "cyan star; direction: SE; size: L;": the star's size
                     self._finish_np_at_break()
                     self.elided = []
+                    if self.floating and not self.focus and self.prev_focus and not self.np:
+                        for g in self.prev_focus:  # "red circle; translate left; velocity: high.": a clause naming
+                            g.vps.extend(self.floating)  # no object says more of the one before
+                        self.floating = []
                     if self.focus:
                         self.prev_focus = self.focus
                     self.focus, self.bound = [], False

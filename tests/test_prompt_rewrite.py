@@ -174,3 +174,27 @@ def test_the_recorded_natural_probe_is_rewritten_to_its_hand_checked_requests():
         rw = rewrite_prompt(row["prompt"], "world")
         assert rw.reason is None, (row["prompt"], rw.reason)
         assert request_to_spec(parse_prompt(rw.text)) == row["request"], row["prompt"]
+
+
+def test_every_readable_hand_written_prompt_is_rewritten_to_the_same_request():
+    """tests/data/natural_prompts.jsonl (independently written prompts): each prompt the parser reads is rewritten,
+    and the caption the model gets states the same request (what the prompt left open filled in, nothing else)."""
+    path = Path(__file__).resolve().parent / "data" / "natural_prompts.jsonl"
+    keys = ("count", "color", "shape", "size", "motion", "speed")
+    read = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        prompt = json.loads(line)["prompt"]
+        try:
+            asked = parse_prompt(prompt)
+        except CannotJudge:
+            continue
+        read += 1
+        rw = rewrite_prompt(prompt, "world")
+        assert rw.reason is None, (prompt, rw.reason)
+        drawn = parse_prompt(rw.text)
+        assert len(drawn.groups) == len(asked.groups), (prompt, rw.text)
+        for a, d in zip(asked.groups, drawn.groups):
+            assert all(getattr(a, k) in (None, getattr(d, k)) for k in keys), (prompt, rw.text)
+            assert d.color is not None and d.shape is not None, (prompt, rw.text)
+        assert asked.bg_color in (None, drawn.bg_color) and asked.bg_kind in (None, drawn.bg_kind), (prompt, rw.text)
+    assert read >= 1800

@@ -10,6 +10,7 @@ video against something the prompt did not ask for). Refusals are counted by the
     python benchmarks/natural_parse.py --split train --n 500
     python benchmarks/natural_parse.py --prompts tests/data/natural_prompts.jsonl   # prompts + expected requests
     python benchmarks/natural_parse.py --prompts my_prompts.txt   # one prompt per line: parse rate only
+    python benchmarks/natural_parse.py --prompts benchmarks/data/natural_probe_writers_2026-12-05.jsonl --by round
     python benchmarks/natural_parse.py --roundtrip 600      # grammar vs parser: 600 scenes x 54 settings
 
 ``--roundtrip N`` reads back the grammar's own captions: N scenes (train/held-out/any attribute splits in turn),
@@ -84,8 +85,9 @@ def script_lang(text: str) -> str:
     return "mix" if zh and en else "zh" if zh else "en"
 
 
-def read_prompts(path: Path) -> list[dict]:
-    """Prompts from a file: ``.jsonl`` rows with expected requests, else one prompt per line.
+def read_prompts(path: Path, by: str | None = None) -> list[dict]:
+    """Prompts from a file: ``.jsonl`` rows with expected requests, else one prompt per line. Rows are grouped by
+    script, or by the row field ``by`` (e.g. ``round`` in benchmarks/data/natural_probe_writers_2026-12-05.jsonl).
 
     Raises ValueError naming the file, line and problem.
     """
@@ -112,7 +114,8 @@ def read_prompts(path: Path) -> list[dict]:
             want = None if row["request"] is None else request_from_dict(row["request"])
         except ValueError as e:
             raise ValueError(f"{where}: {e}") from None
-        out.append({"lang": script_lang(row["prompt"]), "prompt": row["prompt"], "request": want, "line": no})
+        group = script_lang(row["prompt"]) if by is None else str(row.get(by, "?"))
+        out.append({"lang": group, "prompt": row["prompt"], "request": want, "line": no})
     return out
 
 
@@ -161,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=["heldout", "train"], default="heldout", help="phrasing families")
     ap.add_argument("--prompts", type=Path, default=None,
                     help="a UTF-8 file: .jsonl rows {prompt, request|null, note} or one prompt per line")
+    ap.add_argument("--by", default=None, metavar="FIELD", help="--prompts .jsonl: group rows by this field, not script")
     ap.add_argument("--roundtrip", type=int, default=None, metavar="N",
                     help="read back the grammar's captions of N scenes in 54 settings each (see above)")
     ap.add_argument("--seed", type=int, default=0, help="--roundtrip: scene and caption seed")
@@ -174,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         source = f"grammar round trip, {args.roundtrip} scenes x {len(ROUNDTRIP)} settings, seed {args.seed}"
     elif args.prompts is not None:
         try:
-            prompts = read_prompts(args.prompts)
+            prompts = read_prompts(args.prompts, args.by)
         except ValueError as e:
             print(e, file=sys.stderr)
             return 2

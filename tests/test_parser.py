@@ -479,6 +479,39 @@ def test_fourth_probe_round(prompt, want):
     assert parse_prompt(prompt) == want
 
 
+@pytest.mark.parametrize("prompt,want", [
+    # contrasts name the motion; passive and topic-comment Chinese; 'higher and higher'
+    ("A black cross moves not left but right.", R(G(1, "black", "cross", motion="right"))),
+    ("Not up, but down, moves the cyan circle.", R(G(1, "cyan", "circle", motion="down"))),
+    ("It's downward, not upward, that the white cross travels.", R(G(1, "white", "cross", motion="down"))),
+    ("不是往上，而是往下，灰色的圆慢慢地走。", R(G(1, "gray", "circle", motion="down", speed="slow"))),
+    ("The purple diamond 不是向上，而是向下。", R(G(1, "purple", "diamond", motion="down"))),
+    ("红色的圆被移到左边。", R(G(1, "red", "circle", motion="left"))),
+    ("紫色十字被往上移，蓝色圆被往下移。", R(G(1, "purple", "cross", motion="up"), G(1, "blue", "circle", motion="down"))),
+    ("Higher and higher climbs the red triangle.", R(G(1, "red", "triangle", motion="up"))),
+    ("A pink square is neither moving nor spinning; it just sits there.", R(G(1, "pink", "square", motion="still"))),
+    ("A yellow triangle and a green circle, each heading for the other, slowly.",
+     R(G(1, "yellow", "triangle", motion="towards", speed="slow"), G(1, "green", "circle", motion="towards", speed="slow"))),
+    ("Background: vertical gradient, white. Object: a red star moving left.",
+     R(G(1, "red", "star", motion="left"), bg=("white", "vgradient"))),
+])
+def test_fifth_probe_round(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,message", [
+    # near misses: world words with something the world cannot show
+    ("A red circle and a blue circle follow each other around the screen.",
+     "cannot judge: unknown motion 'follow each other'"),
+    ("镜头跟着一个蓝色的圆向右移动。", "cannot judge: camera motion '镜头跟着': this world's camera never moves"),
+    ("A black cross moves not left but in a circle.", "cannot judge: unknown motion 'in a circle'"),
+])
+def test_fifth_probe_round_refusals(prompt, message):
+    with pytest.raises(CannotJudge) as exc:
+        parse_prompt(prompt)
+    assert str(exc.value) == message
+
+
 @pytest.mark.parametrize("prompt,message", [
     ("red circle, moving left, bg=#7a3fe2", "cannot judge: unknown colour '#7a3fe2'"),  # not one of this world's
     ("red circle go left or right also can lah", "cannot judge: alternatives ('or') are not judged"),

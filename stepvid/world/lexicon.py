@@ -72,8 +72,9 @@ _FAST_VERBS = [["zip", "zips", "zipping", "zipped"], _forms("dart"), _forms("rac
                ["shoot", "shoots", "shooting", "shot"], ["speed", "speeds", "speeding", "sped"]]
 _SLOW_VERBS = [["creep", "creeps", "creeping", "crept"], _forms("crawl"), _forms("inch"), _forms("amble"),
                _forms("stroll")]
-_UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar")]
-_DOWN_VERBS = [["fall", "falls", "falling", "fell", "fallen"], ["drop", "drops", "dropping", "dropped"],
+_UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar"),
+             ["higher and higher"]]
+_DOWN_VERBS = [["lower and lower"], ["fall", "falls", "falling", "fell", "fallen"], ["drop", "drops", "dropping", "dropped"],
                ["sink", "sinks", "sinking", "sank", "sunk"], _forms("descend"), _forms("plunge"),
                _forms("plummet"), ["dive", "dives", "diving", "dived", "dove"], _forms("swoop")]
 
@@ -85,7 +86,8 @@ def _motion_en() -> dict[str, str]:
         for p in phrases:
             m[p] = motion
 
-    put("still", ["still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
+    put("still", ["neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
+                  "going nowhere", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "is not moving", "are not moving", "does not move", "do not move", "did not move",
                   "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
@@ -160,6 +162,8 @@ _APPROACH = (_forms("approach") + _forms("converge")
                                             "moving", "get", "gets", "getting", "go", "goes", "going")
                 for a in ("close", "closer", "near", "nearer", "close to", "closer to", "near to", "nearer to")
                 for o in ("each other", "one another")]
+             + [f"{h} the other" for h in ("heading for", "heads for", "head for", "heading toward", "heading towards",
+                                            "moving toward", "moving towards", "each heading for", "each moving towards")]
              + [f"{v} the distance{b}" for v in ("close", "closes", "closing", "closed", "shrink", "shrinks",
                                                   "shrinking", "narrow", "narrows", "narrowing")
                 for b in ("", " between them", " between each other")]
@@ -187,7 +191,8 @@ _EN_REFUSE = {
     "drifts apart|drifting apart|away from each other|away from one another|diverge|diverges|diverging|"
     "separate|separates|separating|spread out|spreads out|spreading out|swap|swaps|swapping|swap places|"
     "swaps places|swapping places|switch places|switches places|switching places|trade places|trades places|"
-    "trading places|chase|chases|chasing|turns into|turn into|turning into|turned into|changes into|change into|"
+    "trading places|chase|chases|chasing|follow each other|follows each other|following each other|"
+    "follow one another|follows one another|following one another|one after the other|turns into|turn into|turning into|turned into|changes into|change into|"
     "changing into|transforms into|transform into|transforming into|transforms|transform|transforming|"
     "morphs into|morph into|morphing into|becomes a|becomes an|become a|become an|becoming a|becoming an|"
     "changes color|changes colour|change color|change colour|changing color|changing colour|changes shape|"
@@ -298,6 +303,7 @@ _EN_FILLER = (
     "lah|la|lor|leh|meh|hor|ah|wah|aiyo|aiyah|alamak|sia|or not|can or not|can anot|"
     "all same time|same time|at same time|at the same time also|everywhere|all over|all over the place|"
     "at its place|at his place|at its own place|in its place|at the place|piece|pieces|pcs|pc|"
+    "further and further|farther and farther|more and more|"
     "under even lighting|under soft lighting|under flat lighting|under uniform lighting|"
     "holds the same framing|holds the framing|holds its framing|hold throughout the video|hold throughout|"
     "pace|unhurried pace|no shading or shadows|no shadows or shading|no shading or shadow|continuous|"
@@ -715,14 +721,14 @@ _ZH_MOTIONS = {
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
-_ZH_APPROACH = "行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_APPROACH = "靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
 _ZH_REFUSE = {
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
     "绕圈 画圈 兜圈 打圈 绕圈圈 摇晃 晃动 抖动 振动 震动 摆动 跳动 跳舞 跳 跳跃 闪烁 闪 渐隐 消失 淡出 "
     "淡入 变色 变形 翻转 翻滚 翻 摇摆 颤动 蹦 蹦蹦跳跳 绕 盘旋 环绕 打滚 碰撞 相撞 撞在一起 相遇 会合 交汇 "
     "擦肩而过 穿插 旋绕 波动 起伏 蛇行 之字形 曲折 分开 分离 散开 远离 相互远离 彼此远离 互相远离 背向而行 "
-    "交换位置 互换位置 对调位置 追逐 追赶 追 拉开距离 越来越远 距离越来越远 渐行渐远": "unknown motion '{w}'",
+    "跟着 跟随 追随 一前一后 交换位置 互换位置 对调位置 追逐 追赶 追 拉开距离 越来越远 距离越来越远 渐行渐远": "unknown motion '{w}'",
     "像素风 像素风格 水彩 水彩风格 油画 油画风格 写实 写实风格 真实感 动漫风格 二次元 素描 手绘 赛博朋克 延时摄影 "
     "循环 无缝循环 循环播放": "look or timing '{w}' is not judged",
     "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 越转越快 越转越慢 越跑越快 越跑越慢 越飞越快 越飞越慢 "
@@ -738,8 +744,11 @@ _ZH_REFUSE = {
     "空心 描边 轮廓 条纹 斑点 发光 闪亮 金属 立体 阴影 模糊 透明的": "object appearance '{w}' is not judged",
     "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
+    "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
+    "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("整 来个 就行 就好 就可以 即可 就成 一下子 则 分别是 分别为 呗 吧 啦 呀 嘛 哈 哦 喔 咯 也 点 "
+_ZH_FILLER = ("被 被设置成 被设定为 被设置为 被设为 就那么 那么 这么 "  # 被 (passive): 红色的圆被移到左边
+              "整 来个 就行 就好 就可以 即可 就成 一下子 则 分别是 分别为 呗 吧 啦 呀 嘛 哈 哦 喔 咯 也 点 "
               # social-media framing: asking, thanking, exclaiming (求一个…的视频, 家人们, 救命, 绝了, yyds)
               "求 求一个 求个 求做 求做个 求大佬 求同款 求原视频 求助 求！ 有没有大佬能做 有没有大佬 有没有人能做 有没有人会做 "
               "有没有能做 有没有人 有人会吗 有人能做吗 大佬 家人们 家人们谁懂啊 谁懂啊 家人们帮帮忙 帮帮忙 救命 绝了 "

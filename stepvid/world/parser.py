@@ -295,6 +295,22 @@ def _inline_field(m: re.Match) -> str:
     return f", {'rotating ' if key == 'rotation' else ''}{v},"
 
 
+# "not left but right", "moves down, not up", 不是向左，而是向右: the contrast names the motion; the negated
+# motion (a direction or a motion word, nothing else) is read past
+_MOTION_WORD = (r"(?:up|down|left|right|upwards?|downwards?|leftwards?|rightwards?|to the (?:left|right)|"
+                r"(?:up|down)[- ]?(?:left|right)|still|static|spinning|rotating|growing|shrinking|bouncing)")
+_NOT_BUT = re.compile(rf"(?i)\b(?:moves?\s+|moving\s+|goes\s+|going\s+)?not\s+{_MOTION_WORD}\s*,?\s*but\s+")
+_BUT_NOT = re.compile(rf"(?i),?\s*(?:and\s+)?not\s+{_MOTION_WORD}(?=\s*[,.;!]|\s*$)")
+_BUSHI = re.compile(r"不是\s*[^，,。；;不而]{1,8}?\s*[，,]?\s*而是")
+
+
+def _contrasts(text: str, ignored: list[str]) -> str:
+    for pat in (_NOT_BUT, _BUT_NOT, _BUSHI):
+        ignored.extend(m.group().strip(" ,") for m in pat.finditer(text))
+        text = pat.sub(" ", text)
+    return text
+
+
 def _generator_syntax(text: str, ignored: list[str]) -> str:
     for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD):
         ignored.extend(m.group().strip() for m in pat.finditer(text))
@@ -316,7 +332,7 @@ def _generator_syntax(text: str, ignored: list[str]) -> str:
 
 
 def _normalise(text: str, ignored: list[str]) -> str:
-    text = _generator_syntax(text, ignored)
+    text = _contrasts(_generator_syntax(text, ignored), ignored)
     ignored.extend(_HASHTAG.findall(text))
     text = _LABEL.sub(", ", _HASHTAG.sub(" ", text))
     text = _PIECES.sub(r"\1", text)
@@ -688,8 +704,11 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                         break
                 elif t.kind == "sep" and not t.value:  # "a blue background, lighter at the top and ...", 渐变（从上到下）
                     nb = toks[b + 1] if b + 1 < len(toks) else None
-                    if nb is None or nb.text in ("flat", "plain") \
-                            or not (nb.kind in ("bgaxis", "bgkind", "bgmod") or grad and nb.kind == "dir"):
+                    after = toks[b + 2] if b + 2 < len(toks) else None  # a colour alone: "Background: vertical gradient, white."
+                    nb_colour = nb is not None and nb.kind == "color" and (after is None or after.kind == "sep") \
+                        and not any(toks[x].kind == "color" for x in range(a + 1, b))
+                    if nb is None or nb.text in ("flat", "plain") or not (
+                            nb.kind in ("bgaxis", "bgkind", "bgmod") or grad and nb.kind == "dir" or nb_colour):
                         break
                 elif not (t.kind == "link" or t.text == "的" or t.text in ("of", "with", "in") and (
                         not seen_attr or b + 1 < len(toks) and toks[b + 1].kind == "color")):  # "a gradient of purple"

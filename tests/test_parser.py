@@ -499,6 +499,35 @@ def test_fifth_probe_round(prompt, want):
     assert parse_prompt(prompt) == want
 
 
+@pytest.mark.parametrize("prompt,want", [
+    # what a prompt is for, and labels, name nothing of the world: read past
+    ("A large red circle moving slowly to the right on a white background, for my class slides.",
+     R(G(1, "red", "circle", "large", "right", "slow"), bg=("white", None))),
+    ("Green square moving slowly to the right so my baby can follow it", R(G(1, "green", "square", motion="right", speed="slow"))),
+    ("Stimulus: a single medium green circle moving leftward at a fast speed on a solid gray background.",
+     R(G(1, "green", "circle", "medium", "left", "fast"), bg=("gray", "solid"))),
+    ("edge case: 3 small white circles bouncing off the walls", R(G(3, "white", "circle", "small", "bounce"))),
+    ("做一个红色五角星原地旋转的动画，给学生上课用。", R(G(1, "red", "star", motion="rotate"))),
+    ("测试：粉色三角形 旋转", R(G(1, "pink", "triangle", motion="rotate"))),
+    ("两个绿色菱形向左移动，用作开场。", R(G(2, "green", "diamond", motion="left"))),
+    # words ordinary people use
+    ("cyan star moving diagonally up to the left fast", R(G(1, "cyan", "star", motion="up-left", speed="fast"))),
+    ("Large black diamond, slow upward movement, gray textured backdrop.",
+     R(G(1, "black", "diamond", "large", "up", "slow"), bg=("gray", "texture"))),
+    ("a white diamond getting bigger on a black background period", R(G(1, "white", "diamond", motion="grow"), bg=("black", None))),
+    ("purple square just chilling, not moving", R(G(1, "purple", "square", motion="still"))),
+    ("Generate a video wherein an orange cross diminishes in size.", R(G(1, "orange", "cross", motion="shrink"))),
+    ("白十字 左 快", R(G(1, "white", "cross", motion="left", speed="fast"))),
+    ("蓝色的圆在缩小 要小号的", R(G(1, "blue", "circle", "small", "shrink"))),
+    ("请生成一段视频，其中一个黄色三角形逐渐缩小。", R(G(1, "yellow", "triangle", motion="shrink"))),
+    ("一个紫色三角形往下走，别太快，慢一点。", R(G(1, "purple", "triangle", motion="down", speed="slow"))),
+    ("A leftward movement is made by the red circle.", R(G(1, "red", "circle", motion="left"))),  # its verb phrase waits
+])
+def test_sixth_probe_round(prompt, want):
+    """One-object prompts thirty imagined people wrote (sixth probe round, measured before any fix: 74.7 % read)."""
+    assert parse_prompt(prompt) == want
+
+
 @pytest.mark.parametrize("prompt,message", [
     # near misses: world words with something the world cannot show
     ("A red circle and a blue circle follow each other around the screen.",
@@ -610,7 +639,7 @@ def test_typos_are_corrected_and_reported():
     ("只见一个红色的圆快速地向右移动", ["只见"]),
     ("一颗黄色的星星缓缓向上移动", []),
     # quality boilerplate: read past and reported, "4K" is no count of four, "shot" as a verb still says fast
-    ("Cinematic 4K shot: a small red ball glides to the right", ["cinematic", "4 k shot", "glides"]),
+    ("Cinematic 4K shot: a small red ball glides to the right", ["Cinematic 4K shot:", "glides"]),
     ("电影感，超清4K画质，一个蓝色的三角形向上移动", ["电影感", "超清", "4 k", "画质"]),
 ])
 def test_ignored_words_are_reported(prompt, ignored):

@@ -86,7 +86,8 @@ def _motion_en() -> dict[str, str]:
         for p in phrases:
             m[p] = motion
 
-    put("still", ["neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
+    put("still", ["no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
+                  "not going anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
                   "going nowhere", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "is not moving", "are not moving", "does not move", "do not move", "did not move",
                   "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
@@ -143,6 +144,10 @@ def _motion_en() -> dict[str, str]:
     put("grow", [f"{v} {a}" for v in ("become", "becomes", "becoming", "became") for a in
                  ("big", "bigger", "more big", "big big", "large", "larger")]
         + ["grow up", "grows up", "growing up", "grow up bigger", "grows up bigger", "growing up bigger"])
+    put("shrink", ["shrinking away", "shrinks away", "shrink away", "diminish", "diminishes", "diminishing",
+                   "diminishes in size", "diminishing in size"])
+    put("bounce", ["jumping and hit the walls", "jumping and hitting the walls", "jumps and hits the walls",
+                   "hit the walls", "hits the walls", "hitting the walls", "jump around", "jumps around", "jumping around", "hop around", "hops around", "hopping around"])
     put("shrink", [f"{v} {a}" for v in ("become", "becomes", "becoming", "became") for a in
                    ("small", "more small", "small small", "tiny", "little")])
     put("bounce", _forms("bounce") + _forms("ricochet") + _forms("rebound") + ["ping pongs", "ping pong",
@@ -303,7 +308,12 @@ _EN_FILLER = (
     "lah|la|lor|leh|meh|hor|ah|wah|aiyo|aiyah|alamak|sia|or not|can or not|can anot|"
     "all same time|same time|at same time|at the same time also|everywhere|all over|all over the place|"
     "at its place|at his place|at its own place|in its place|at the place|piece|pieces|pcs|pc|"
-    "further and further|farther and farther|more and more|"
+    "further and further|farther and farther|more and more|nothing else happening|nothing else is happening|"
+    "something like|energetic|energetic vibe|vibe|vibes|aesthetic vibes|make it pop|pop|friendly|cute|happy|"
+    "cheerful|fun|funny|playful|um|uh|erm|hmm|yeah|yep|i would be grateful for|i would be grateful|grateful|"
+    "in which|wherein|whereby|i request|request|i should like to see|should like to see|i would like to see|"
+    "i would love|i would love to see|boundaries|boundary|display boundaries|the boundaries of the frame|"
+    "pickup|sprite|icon|asset|depict|kindly depict|edge case|test case|case|"
     "under even lighting|under soft lighting|under flat lighting|under uniform lighting|"
     "holds the same framing|holds the framing|holds its framing|hold throughout the video|hold throughout|"
     "pace|unhurried pace|no shading or shadows|no shadows or shading|no shading or shadow|continuous|"
@@ -421,7 +431,8 @@ _EN_SPEEDS = {"slow": "slowly|slow|slow motion|gently|leisurely|lazily|unhurried
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
                        + "|".join(f"at a {f} , {a} pace" for f in ("fast", "quick", "rapid") for a in ("steady", "even"))
-                       + "|with fast speed|fast speed|with high speed|high speed|quick quick|fast fast|"
+                       + "|with fast speed|fast speed|at a fast speed|at fast speed|at considerable speed|"
+                       "at a considerable speed|at great pace|with high speed|high speed|quick quick|fast fast|"
                        "like lightning|as fast as lightning|super fast|superfast|very fast|hurriedly|in a rush|"
                        "in a flash|at lightning speed|at warp speed"}
 # places: frame positions (dx, dy), y grows downwards; a direction word is a place reached by moving
@@ -436,7 +447,8 @@ _EN_PLACES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "upper": (0, -1)
 _EN_DIRS = {"up": (0, -1), "upward": (0, -1), "upwards": (0, -1), "skyward": (0, -1), "skywards": (0, -1),
             "down": (0, 1), "downward": (0, 1), "downwards": (0, 1), "leftward": (-1, 0), "leftwards": (-1, 0),
             "rightward": (1, 0), "rightwards": (1, 0), "north": (0, -1), "south": (0, 1), "east": (1, 0),
-            "west": (-1, 0), "ne": (1, -1), "nw": (-1, -1), "se": (1, 1), "sw": (-1, 1), "northeast": (1, -1), "north east": (1, -1), "northwest": (-1, -1),
+            "up to the left": (-1, -1), "up to the right": (1, -1), "down to the left": (-1, 1),
+            "down to the right": (1, 1), "west": (-1, 0), "ne": (1, -1), "nw": (-1, -1), "se": (1, 1), "sw": (-1, 1), "northeast": (1, -1), "north east": (1, -1), "northwest": (-1, -1),
             "north west": (-1, -1), "southeast": (1, 1), "south east": (1, 1), "southwest": (-1, 1),
             "south west": (-1, 1), "uphill": (0, -1), "downhill": (0, 1), "heavenward": (0, -1)}
 _EN_PREPS = {"to": ("dest",), "into": ("dest",), "over to": ("dest",), "all the way to": ("dest",),
@@ -469,6 +481,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
 
     put("stop", None, _EN_STOP)
     put("filler", None, _EN_FILLER)
+    lex["period"] = lex["full stop"] = (_SEN[True],)  # dictated punctuation
+    lex["comma"] = (_SEN[False],)
     # "the camera remains completely locked off", "the shot is static": the world's camera never moves
     put("filler", None, [f"{who} {verb} {how}{state}"
                          for who in ("the camera", "camera", "the shot", "the view", "the frame")
@@ -550,6 +564,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                       "in a diagonal direction|in the diagonal direction|on a diagonal path")
     for w, v in {"left": (-1, 0), "leftward": (-1, 0), "right": (1, 0), "rightward": (1, 0), "up": (0, -1),
                  "upward": (0, -1), "down": (0, 1), "downward": (0, 1)}.items():
+        lex[f"{w} movement"] = lex[f"{w} motion"] = (("dir", v),)  # "slow upward movement"
         for art in ("a", "an", "the"):
             lex[f"in {art} {w} direction"] = (("dir", v),)
     for size in ("small", "medium", "large"):
@@ -672,11 +687,11 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体"
-_ZH_SIZES = {"small": "小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
+_ZH_SIZES = {"small": "超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
-             "large": "大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
+             "large": "超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
-_ZH_SPEEDS = {"slow": "好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
+_ZH_SPEEDS = {"slow": "别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
               "fast": "快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
@@ -702,16 +717,16 @@ _ZH_MOVE = ("郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 �
 _ZH_FAST_VERBS = "冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
-    "rotate": "转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
+    "rotate": "绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
               "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
     "grow": "变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
             "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 大个 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
-    "shrink": "缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
+    "shrink": "缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
     "bounce": "弹嚟弹去 弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
@@ -747,7 +762,10 @@ _ZH_REFUSE = {
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("被 被设置成 被设定为 被设置为 被设为 就那么 那么 这么 "  # 被 (passive): 红色的圆被移到左边
+_ZH_FILLER = ("跟着看 眼睛跟着看 宝宝眼睛跟着看 短视频 一段短视频 小视频 框框 框框里 碰到边 碰到边就 碰墙壁 碰墙 碰壁 你好 您好 帮忙 帮忙生成 急需 急需一段 高级感 干净高级感 要干净高级感 "
+              "活力 要有活力 有活力 嗯 嗯嗯 那儿 这儿 在那儿 在这儿 烦请 渲染 请渲染 道具 简约风 极简风 扁平风 无其他物体 "
+              "没有其他物体 无其他元素 在同一个地方 同一个地方 在原处 原处 边界间 边界 边界之间 屏幕边界间 画面边界间 "
+              "被 被设置成 被设定为 被设置为 被设为 就那么 那么 这么 "  # 被 (passive): 红色的圆被移到左边
               "整 来个 就行 就好 就可以 即可 就成 一下子 则 分别是 分别为 呗 吧 啦 呀 嘛 哈 哦 喔 咯 也 点 "
               # social-media framing: asking, thanking, exclaiming (求一个…的视频, 家人们, 救命, 绝了, yyds)
               "求 求一个 求个 求做 求做个 求大佬 求同款 求原视频 求助 求！ 有没有大佬能做 有没有大佬 有没有人能做 有没有人会做 "

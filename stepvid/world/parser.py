@@ -331,8 +331,46 @@ def _generator_syntax(text: str, ignored: list[str]) -> str:
     return re.sub(r"(?:\s*[,;，；](?:\s*[,;，；])+)", lambda m: ";" if re.search("[;；]", m.group()) else ",", text)
 
 
+# What a prompt is for and who it is for ("for my class slides", "so my baby can follow it", 给学生上课用, 用作开场)
+# and a label before it ("Stimulus:", "Placeholder sprite:", 测试：, 边界用例：) are read past when they name
+# nothing of the world (no colour, shape, size, motion, direction, speed, place or background).
+_PURPOSE = re.compile(
+    r"(?i)\bfor\s+(?:my|our|your|his|her|their|the|a|an|this|some|kids|children|students|people)\b[^.,;:!?()\n]*"
+    r"|\bso\s+(?:that\s+)?(?:my|our|your|the|people|kids|children|viewers|students|he|she|they|we|i|it)\b[^.,;:!?()\n]*"
+    r"|(?:给|为|帮)(?:学生|宝宝|孩子|小朋友|大家|观众|客户|老师|孙子|孙女|女儿|儿子|我妈|我爸|老板|同事|朋友)[^，。,；;！!：:]*"
+    r"|(?:用作|用于|用来做|当作|做宣传用|上课用|宣传用|开场用)[^，。,；;！!：:]*"
+    r"|让(?:宝宝|孩子|小朋友|学生|大家|观众)[^，。,；;！!：:]*")
+_LEAD_LABEL = re.compile(r"^\s*([^\s:：,，.。!！?？]{1,14}(?:\s+[^\s:：,，.。!！?？]{1,14}){0,2})\s*[:：]")
+_NAMING_KINDS = {"color", "shape", "head", "size", "postsize", "motion", "dir", "vverb", "speed", "approach", "backforth",
+                "diag", "bgword", "bgkind", "place", "badcolor", "badshape", "shade", "cmp", "mutual", "refuse", "loc",
+                "bigcount", "tocentre", "nth", "one"}
+
+
+def _names_world(span: str) -> bool:
+    """Does ``span`` name anything of the world (or anything the judge must refuse)?"""
+    for seg in _SEGMENT.findall(span.lower().translate(_TRAD)):
+        toks = _zh_tokens(seg) if _CJK.match(seg) else _en_tokens(seg, [])
+        if any(t.kind in _NAMING_KINDS and not (t.zh and t.kind == "place" and len(t.text) == 1) for t in toks):
+            return True
+    return False
+
+
+def _asides(text: str, ignored: list[str]) -> str:
+    m = _LEAD_LABEL.match(text)
+    if m and not _FIELD.match(text) and not _names_world(m.group(1)):
+        ignored.append(m.group().strip())
+        text = text[m.end():]
+
+    def drop(m: re.Match) -> str:
+        if _names_world(m.group()):
+            return m.group()
+        ignored.append(m.group().strip())
+        return " "
+    return _PURPOSE.sub(drop, text)
+
+
 def _normalise(text: str, ignored: list[str]) -> str:
-    text = _contrasts(_generator_syntax(text, ignored), ignored)
+    text = _asides(_contrasts(_generator_syntax(text, ignored), ignored), ignored)
     ignored.extend(_HASHTAG.findall(text))
     text = _LABEL.sub(", ", _HASHTAG.sub(" ", text))
     text = _PIECES.sub(r"\1", text)
@@ -554,6 +592,9 @@ def _sign(v: float) -> int:
     return (v > 0) - (v < 0)
 
 
+_BARE_ZH_DIRS = frozenset(["左", "右", "上", "下", "左上", "右上", "左下", "右下"])
+
+
 def _places(toks: list[Tok]) -> list[Tok]:
     """Prepositions + positions -> ``dir`` tokens (value (vector, role)), ``loc`` or ``tocentre`` tokens."""
     out: list[Tok] = []
@@ -613,6 +654,10 @@ def _places(toks: list[Tok]) -> list[Tok]:
             prev = [x for x in out[-2:] if x.text != "的"]
             if t.zh and prev and prev[-1].kind in ("shape", "head") and not (nxt < len(toks) and toks[nxt].kind == "verb"
                                                                        and toks[nxt].text == t.text):
+                if t.text in _BARE_ZH_DIRS and (nxt >= len(toks) or toks[nxt].kind in ("speed", "sep")):
+                    out.append(Tok("dir", (t.value, "dir"), t.text, True))  # terse "白十字 左 快": a direction
+                    i += 1
+                    continue
                 raise _refuse(f"relative position '{t.text}' is not judged")  # 方块的左边, 圆形上方
             if nxt < len(toks) and toks[nxt].kind == "prep" and "dest" in toks[nxt].value \
                     and (k := place_after(nxt)) is not None and toks[k].kind == "place":  # "left to right"
@@ -1150,6 +1195,9 @@ class _Grammar:
                 self.focus, self.joins, self.bound = self.last_targets[-1:], [None], False  # "..., B which rises"
             else:
                 self._pronoun(np.count is not None and np.count > 1)
+            if not self.focus:  # nothing named yet: the verb phrases wait for the noun ("A leftward movement is made by the red circle")
+                self.floating.extend(np.vps)
+                return True
             for vp in np.vps:
                 self._bind(vp)
         return True
@@ -1390,6 +1438,9 @@ class _Grammar:
             t.kind == "sep" and not t.value and i + 1 < len(self.toks) and self.toks[i + 1].kind == "respectively")]
         for i, t in enumerate(toks):
             k = t.kind
+            if k == "refuse" and t.text.startswith("其中") and t.text[2:3] == "一" and (nxt := self._next(i)) is not None \
+                    and nxt.kind in ("color", "shape", "size", "head"):  # 请生成一段视频，其中一个黄色三角形…: "in it, a"
+                t, k = Tok("count", 1, t.text, True), "count"
             if k == "refuse":
                 if t.text in ("里面", "里边", "里头") and (self.last is None or self.last.kind in ("sep", "media")):
                     self.ignored.append(t.text)  # "生成一个视频，里面有…": in it (there is), not inside an object
@@ -1533,6 +1584,10 @@ class _Grammar:
             if k not in ("stop", "filler"):
                 self.last = t
         self._end_vp()
+        np = self.np
+        if np is not None and not np.shape_set and np.count is None and (np.color or np.size) and np.after is None \
+                and len(self.groups) == 1 and not self.elided:
+            np.after = list(self.groups)  # "蓝色的圆在缩小 要小号的": the one object's size
         self._finish_np_at_break()
         self._check_counted()
         if self.elided:

@@ -154,7 +154,10 @@ _LOOK = re.compile(r"look or timing '([^']+)' is not judged")  # anime style, wa
 _POSITION = re.compile(r"(relative )?position '([^']+)' is not judged")  # the model does not place objects
 _BETWEEN_OBJECTS = re.compile(r"(?:.* )?(?:of|above|below|beneath|under|underneath|next to|beside|besides|behind|"
                               r"between|among|near|close to|far from|inside|within)")  # "A next to B": A and B
-_AMBIGUOUS = {"大红": "红"}  # '大红' (scarlet, or large + red): red either way
+_AMBIGUOUS = {"大红": "红"}
+# a word the parser does not know and that names no colour, shape or motion ("My grandson likes …", "placeholder"):
+# most are chatter; generation reads on without it (and says so), the judge still refuses the prompt
+_UNKNOWN_WORD = re.compile(r"unknown (?:word|attribute) '([^']+)'(?: \(not a colour or size this world has\))?")  # '大红' (scarlet, or large + red): red either way
 _SHADE = re.compile(r"^(?:light|dark|pale|bright|deep|neon|pastel|vivid|dull|faded)\s+|^[深浅淡亮暗鲜艳]")
 _UNKNOWN_COLOUR = re.compile(r"unknown colour '([^']+)'")
 
@@ -198,6 +201,8 @@ def _adaptation(why: str) -> tuple[str, str | None] | None:
         return words, "and" if between else ""
     if (m := re.fullmatch(r"'([^']+)' is ambiguous .*", why)) and m.group(1) in _AMBIGUOUS:
         return m.group(1), _AMBIGUOUS[m.group(1)]
+    if m := _UNKNOWN_WORD.fullmatch(why):
+        return m.group(1), ""
     return None
 
 
@@ -224,7 +229,7 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
     from stepvid.world.request import CannotJudge
 
     text, subs = prompt, []
-    for _ in range(4):  # each pass swaps one colour or shape the world lacks for its nearest
+    for _ in range(6):  # each pass adapts one word: a colour or shape the world lacks, a look, a position, chatter
         try:
             request = parse_prompt(text)
             break

@@ -152,7 +152,7 @@ def test_world_models_restate_the_llm_answer_or_else_the_prompt(llm_server):
 
     llm_server.behaviour = (
         "answer",
-        "A cinematic shot of a red circle drifting right, soft camera movement.",
+        "A cinematic shot of a red circle drifting right as the camera pans.",
     )
     prompt = "watch as a green triangle slowly slides left"
     rw = rewrite_prompt(prompt, "world", llm=llm)

@@ -93,13 +93,17 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
      "A blue circle grows larger and a yellow triangle shrinks.", ("'beside it' dropped",)),
     ("紫色五角星变大，旁边有个橙色圆形往左下移动", "一个紫色的星形逐渐变大，一个橙色的圆形向左下方移动。", ("'旁边' dropped",)),
     ("一个大红方块静止，一个小黄圆往右移动", "一个红色的正方形静止不动，一个小的黄色的圆形向右移动。", ("大红 -> 红",)),
+    # words it does not know and that name nothing of the world: generation reads on without them
+    ("a red circle moving left, my grandson will love it", "A red circle moves to the left.",
+     ("'grandson' dropped", "'love' dropped")),
+    ("孙女喜欢，做个粉色菱形到处弹", "一个粉色的菱形在墙壁之间来回弹跳。", ("'孙女喜欢' dropped",)),
 ])
 def test_colours_and_shapes_the_world_lacks_become_the_nearest_and_say_so(prompt, expected, subs):
     """Generation only: the rewriter draws crimson as red and reports it; the judge still refuses crimson."""
     rw = rewrite_prompt(prompt, "world")
     assert (rw.text, rw.substitutions, rw.reason) == (expected, subs, None)
     assert all(s in rw.message() for s in subs)
-    with pytest.raises(CannotJudge, match="unknown (colour|shape)|look or timing|position|ambiguous"):
+    with pytest.raises(CannotJudge, match="unknown (colour|shape|word)|look or timing|position|ambiguous"):
         parse_prompt(prompt)
 
 

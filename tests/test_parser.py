@@ -260,7 +260,7 @@ def test_several_objects(prompt, want):
 _RL = R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="right"))
 
 
-@pytest.mark.parametrize("prompt,want", [
+_DISTRIBUTED = [  # motions distributed over a list
     # one ... the other, the former / the latter, the first / the second, 一个…一个…, 前者…后者…
     ("a red circle and a blue square, one moving left and the other right", _RL),
     ("a red circle and a blue square; the former moves left and the latter moves right", _RL),
@@ -281,28 +281,10 @@ _RL = R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="rig
     ("一个红圆和一个蓝方块分别向左和向右移动", _RL),
     # a bare 一个 with a verb phrase before its own noun is not a reference
     ("一个红色的圆和一个向右移动的蓝色方块", R(G(1, "red", "circle"), G(1, "blue", "square", motion="right"))),
-])
-def test_motions_distributed_over_a_list(prompt, want):
-    assert parse_prompt(prompt) == want
+]
 
 
-@pytest.mark.parametrize("prompt,message", [
-    ("a red circle and a blue square, one moving left and another moving up and one moving right",
-     "cannot judge: 'one' but all 2 objects are taken"),
-    ("a red circle, a blue square and a green star, one moving left and the other right",
-     "cannot judge: 'the other' could mean more than one object"),
-    ("a red circle, a blue square and a yellow star move left and right respectively",
-     "cannot judge: 'respectively' with 2 motions for 3 objects"),
-    ("a red circle moves left and right respectively", "cannot judge: 'respectively' needs two or more objects listed before it"),
-    ("two red circles, one moving left and one moving right", "cannot judge: 'one' names no shape"),  # one group: no list
-])
-def test_distributing_refuses_what_does_not_add_up(prompt, message):
-    with pytest.raises(CannotJudge) as exc:
-        parse_prompt(prompt)
-    assert str(exc.value) == message
-
-
-@pytest.mark.parametrize("prompt,want", [
+_PLACES_WORDS = [  # places backgrounds and words people use
     # a phrase that only names a place, before its object, pairs with the object's motion
     ("From the top left corner, a red circle moves to the bottom right", R(G(1, "red", "circle", motion="down-right"))),
     ("starting at the top left, a red circle moves to the bottom right corner", R(G(1, "red", "circle", motion="down-right"))),
@@ -324,16 +306,14 @@ def test_distributing_refuses_what_does_not_add_up(prompt, message):
       "the entire shot."), R(G(1, "cyan", "star", "large", "up"))),
     ("A green circle moves right. There are no other elements, no motion blur, and the lighting is soft and even.",
      R(G(1, "green", "circle", motion="right"))),
-])
-def test_places_backgrounds_and_words_people_use(prompt, want):
-    assert parse_prompt(prompt) == want
+]
 
 
 _SMALL3 = R(G(1, "red", "star", "small", "left"), G(1, "yellow", "star", "small", "right"),
             G(1, "blue", "star", "small", "rotate"))
 
 
-@pytest.mark.parametrize("prompt,want", [
+_ROUND2 = [  # second probe round
     # where a motion ends or how it leaves the frame
     ("Generate: green triangle ends up in the top-right corner", R(G(1, "green", "triangle", motion="up-right"))),
     ("the purple square starts in the bottom-right corner and ends in the top-left corner",
@@ -382,13 +362,10 @@ _SMALL3 = R(G(1, "red", "star", "small", "left"), G(1, "yellow", "star", "small"
      R(G(2, "blue", "triangle", motion="left"), G(1, "red", "circle", motion="still"))),
     ("Have the black square and the yellow circle meet in the middle, slowly.",
      R(G(1, "black", "square", motion="towards", speed="slow"), G(1, "yellow", "circle", motion="towards", speed="slow"))),
-])
-def test_second_probe_round(prompt, want):
-    """Phrasings from the second round of independently written probe prompts (tests/data/natural_prompts.jsonl)."""
-    assert parse_prompt(prompt) == want
+]
 
 
-@pytest.mark.parametrize("prompt,want", [
+_ROUND3 = [  # third probe round
     # LLM-expanded captions: look, lighting and camera sentences carry nothing to judge
     (("In a clean, minimalist composition, a bright pink square bounces quickly around the frame, ricocheting off each "
      "edge it hits. The background is a solid black. The animation is flat and vivid, with no shadows and a fixed camera."),
@@ -428,13 +405,10 @@ def test_second_probe_round(prompt, want):
     ("绿色星星和粉色菱形往一块儿走", R(G(1, "green", "star", motion="towards"), G(1, "pink", "diamond", motion="towards"))),
     ("黄色十字 中等大小 往左", R(G(1, "yellow", "cross", "medium", "left"))),
     ("a textured green bg with a yellow star growing", R(G(1, "yellow", "star", motion="grow"), bg=("green", "texture"))),
-])
-def test_third_probe_round(prompt, want):
-    """Long LLM-style captions and short chat-style prompts from the third probe round."""
-    assert parse_prompt(prompt) == want
+]
 
 
-@pytest.mark.parametrize("prompt,want", [
+_ROUND4 = [  # fourth probe round
     # other generators' syntax: tag lists, weights, BREAK, negative prompts, --flags, fields inside a phrase, data
     ("((large white star)), rotating, red background, masterpiece, BREAK, small black circle, moving up, fast",
      R(G(1, "white", "star", "large", "rotate"), G(1, "black", "circle", "small", "up", "fast"), bg=("red", None))),
@@ -473,13 +447,10 @@ def test_third_probe_round(prompt, want):
     ("【求一个视频】红色圆形向左移动～", R(G(1, "red", "circle", motion="left"))),
     ("有没有大佬能做两个黄色十字往下走 一个蓝色圆形往上走", R(G(2, "yellow", "cross", motion="down"), G(1, "blue", "circle", motion="up"))),
     ("家人们 三个黄色圆形在弹来弹去 超快的那种！！", R(G(3, "yellow", "circle", motion="bounce", speed="fast"))),
-])
-def test_fourth_probe_round(prompt, want):
-    """Power-user syntax, non-native and regional English, Cantonese and social-media Chinese (fourth probe round)."""
-    assert parse_prompt(prompt) == want
+]
 
 
-@pytest.mark.parametrize("prompt,want", [
+_ROUND5 = [  # fifth probe round
     # contrasts name the motion; passive and topic-comment Chinese; 'higher and higher'
     ("A black cross moves not left but right.", R(G(1, "black", "cross", motion="right"))),
     ("Not up, but down, moves the cyan circle.", R(G(1, "cyan", "circle", motion="down"))),
@@ -494,12 +465,10 @@ def test_fourth_probe_round(prompt, want):
      R(G(1, "yellow", "triangle", motion="towards", speed="slow"), G(1, "green", "circle", motion="towards", speed="slow"))),
     ("Background: vertical gradient, white. Object: a red star moving left.",
      R(G(1, "red", "star", motion="left"), bg=("white", "vgradient"))),
-])
-def test_fifth_probe_round(prompt, want):
-    assert parse_prompt(prompt) == want
+]
 
 
-@pytest.mark.parametrize("prompt,want", [
+_ROUND6 = [  # sixth probe round
     # what a prompt is for, and labels, name nothing of the world: read past
     ("A large red circle moving slowly to the right on a white background, for my class slides.",
      R(G(1, "red", "circle", "large", "right", "slow"), bg=("white", None))),
@@ -522,33 +491,7 @@ def test_fifth_probe_round(prompt, want):
     ("请生成一段视频，其中一个黄色三角形逐渐缩小。", R(G(1, "yellow", "triangle", motion="shrink"))),
     ("一个紫色三角形往下走，别太快，慢一点。", R(G(1, "purple", "triangle", motion="down", speed="slow"))),
     ("A leftward movement is made by the red circle.", R(G(1, "red", "circle", motion="left"))),  # its verb phrase waits
-])
-def test_sixth_probe_round(prompt, want):
-    """One-object prompts thirty imagined people wrote (sixth probe round, measured before any fix: 74.7 % read)."""
-    assert parse_prompt(prompt) == want
-
-
-@pytest.mark.parametrize("prompt,message", [
-    # near misses: world words with something the world cannot show
-    ("A red circle and a blue circle follow each other around the screen.",
-     "cannot judge: unknown motion 'follow each other'"),
-    ("镜头跟着一个蓝色的圆向右移动。", "cannot judge: camera motion '镜头跟着': this world's camera never moves"),
-    ("A black cross moves not left but in a circle.", "cannot judge: unknown motion 'in a circle'"),
-])
-def test_fifth_probe_round_refusals(prompt, message):
-    with pytest.raises(CannotJudge) as exc:
-        parse_prompt(prompt)
-    assert str(exc.value) == message
-
-
-@pytest.mark.parametrize("prompt,message", [
-    ("red circle, moving left, bg=#7a3fe2", "cannot judge: unknown colour '#7a3fe2'"),  # not one of this world's
-    ("red circle go left or right also can lah", "cannot judge: alternatives ('or') are not judged"),
-])
-def test_fourth_probe_round_refusals(prompt, message):
-    with pytest.raises(CannotJudge) as exc:
-        parse_prompt(prompt)
-    assert str(exc.value) == message
+]
 
 
 @pytest.mark.parametrize("prompt,want", [
@@ -735,6 +678,22 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("a red square changes colour", "cannot judge: unknown motion 'changes colour'"),
     ("两个圆，红色的向左移动", ("cannot judge: 'two circles' and 'a red circle' could be the same object; give each a "
                        "colour and a shape")),  # one of two described: not a split
+    # from the probe rounds of 2026-12-05
+    # near misses: world words with something the world cannot show
+    ("A red circle and a blue circle follow each other around the screen.",
+     "cannot judge: unknown motion 'follow each other'"),
+    ("镜头跟着一个蓝色的圆向右移动。", "cannot judge: camera motion '镜头跟着': this world's camera never moves"),
+    ("A black cross moves not left but in a circle.", "cannot judge: unknown motion 'in a circle'"),
+    ("red circle, moving left, bg=#7a3fe2", "cannot judge: unknown colour '#7a3fe2'"),  # not one of this world's
+    ("red circle go left or right also can lah", "cannot judge: alternatives ('or') are not judged"),
+    ("a red circle and a blue square, one moving left and another moving up and one moving right",
+     "cannot judge: 'one' but all 2 objects are taken"),
+    ("a red circle, a blue square and a green star, one moving left and the other right",
+     "cannot judge: 'the other' could mean more than one object"),
+    ("a red circle, a blue square and a yellow star move left and right respectively",
+     "cannot judge: 'respectively' with 2 motions for 3 objects"),
+    ("a red circle moves left and right respectively", "cannot judge: 'respectively' needs two or more objects listed before it"),
+    ("two red circles, one moving left and one moving right", "cannot judge: 'one' names no shape"),  # one group: no list
 ])
 def test_refusals_name_the_word(prompt, message):
     with pytest.raises(CannotJudge) as exc:
@@ -751,3 +710,10 @@ def test_cannot_judge_is_importable_from_the_old_places():
 
     assert A is B is C is CannotJudge
     assert old_parse is parse_prompt
+
+
+@pytest.mark.parametrize("prompt,want", _DISTRIBUTED + _PLACES_WORDS + _ROUND2 + _ROUND3 + _ROUND4 + _ROUND5 + _ROUND6)
+def test_probe_rounds(prompt, want):
+    """Phrasings from the probe rounds of 2026-12-05: prompts written by people who never saw the parser
+    (benchmarks/data/natural_probe_writers_2026-12-05.jsonl) and the grammar they needed."""
+    assert parse_prompt(prompt) == want

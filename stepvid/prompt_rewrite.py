@@ -157,7 +157,7 @@ _BETWEEN_OBJECTS = re.compile(r"(?:.* )?(?:of|above|below|beneath|under|undernea
 _AMBIGUOUS = {"大红": "红"}
 # a word the parser does not know and that names no colour, shape or motion ("My grandson likes …", "placeholder"):
 # most are chatter; generation reads on without it (and says so), the judge still refuses the prompt
-_UNKNOWN_WORD = re.compile(r"unknown (?:word|attribute) '([^']+)'(?: \(not a colour or size this world has\))?")  # '大红' (scarlet, or large + red): red either way
+_UNKNOWN_WORD = re.compile(r"unknown (word|attribute|motion|shape) '([^']+)'(?: \(not a colour or size this world has\))?")  # '大红' (scarlet, or large + red): red either way
 _SHADE = re.compile(r"^(?:light|dark|pale|bright|deep|neon|pastel|vivid|dull|faded)\s+|^[深浅淡亮暗鲜艳]")
 _UNKNOWN_COLOUR = re.compile(r"unknown colour '([^']+)'")
 
@@ -202,7 +202,7 @@ def _adaptation(why: str) -> tuple[str, str | None] | None:
     if (m := re.fullmatch(r"'([^']+)' is ambiguous .*", why)) and m.group(1) in _AMBIGUOUS:
         return m.group(1), _AMBIGUOUS[m.group(1)]
     if m := _UNKNOWN_WORD.fullmatch(why):
-        return m.group(1), ""
+        return m.group(2), ""
     return None
 
 

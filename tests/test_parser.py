@@ -494,6 +494,24 @@ _ROUND6 = [  # sixth probe round
 ]
 
 
+_ROUND7 = [  # stylised voices: commentators, poets, lawyers, gamers, chefs (seventh probe round)
+    ("green triangle n purple circle coming at each other slowww",
+     R(G(1, "green", "triangle", motion="towards", speed="slow"), G(1, "purple", "circle", motion="towards", speed="slow"))),
+    ("smol orange diamond getting bigger", R(G(1, "orange", "diamond", "small", "grow"))),
+    ("purple star vs orange diamond, both rushing at each other fast",
+     R(G(1, "purple", "star", motion="towards", speed="fast"), G(1, "orange", "diamond", motion="towards", speed="fast"))),
+    ("Two orange circles floated up, up, up, slowly, like balloons.", R(G(2, "orange", "circle", motion="up", speed="slow"))),
+    ("The sleepy gray square didn't move at all, not one bit.", R(G(1, "gray", "square", motion="still"))),
+    ("Trial 9: one white square shrinking, on a vertical gradient green background.",
+     R(G(1, "white", "square", motion="shrink"), bg=("green", "vgradient"))),
+    ("大个儿的红色五角星往左下方冲，快着呢；蓝色圆站着不动。黑色背景！",
+     R(G(1, "red", "star", "large", "down-left", "fast"), G(1, "blue", "circle", motion="still"), bg=("black", None))),
+    ("黄色的五角星飞快地向上升起，如同一支离弦的箭。", R(G(1, "yellow", "star", motion="up", speed="fast"))),
+    ("这橙色菱形，跟发面似的，越长越大！", R(G(1, "orange", "diamond", motion="grow"))),
+    ("接下来是一个黄色五角星，它在原地旋转。", R(G(1, "yellow", "star", motion="rotate"))),
+]
+
+
 @pytest.mark.parametrize("prompt,want", [
     ("a red circle moving left on a white background", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
     ("A red circle on white.", R(G(1, "red", "circle"), bg=("white", None))),
@@ -712,7 +730,7 @@ def test_cannot_judge_is_importable_from_the_old_places():
     assert old_parse is parse_prompt
 
 
-@pytest.mark.parametrize("prompt,want", _DISTRIBUTED + _PLACES_WORDS + _ROUND2 + _ROUND3 + _ROUND4 + _ROUND5 + _ROUND6)
+@pytest.mark.parametrize("prompt,want", _DISTRIBUTED + _PLACES_WORDS + _ROUND2 + _ROUND3 + _ROUND4 + _ROUND5 + _ROUND6 + _ROUND7)
 def test_probe_rounds(prompt, want):
     """Phrasings from the probe rounds of 2026-12-05: prompts written by people who never saw the parser
     (benchmarks/data/natural_probe_writers_2026-12-05.jsonl) and the grammar they needed."""

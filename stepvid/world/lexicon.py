@@ -62,6 +62,7 @@ _MOVE_VERBS = [
     _forms("trundle"), _forms("waft"), _forms("hover"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
      "making their way", "made their way", "in motion"],
+    ["yeet", "yeets", "yeeting", "yeeted"],
     [f"{v} the {w}" for v in ("leaves", "leave", "leaving", "exits", "exit", "exiting", "exited") for w in
      ("screen", "frame", "canvas", "scene", "view", "picture")] + ["scoot", "scoots", "scooting", "scooted"],
 ]
@@ -86,7 +87,7 @@ def _motion_en() -> dict[str, str]:
         for p in phrases:
             m[p] = motion
 
-    put("still", ["no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
+    put("still", ["not moving an inch", "not moving a bit", "no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
                   "not going anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
                   "going nowhere", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "is not moving", "are not moving", "does not move", "do not move", "did not move",
@@ -304,12 +305,16 @@ _EN_FILLER = (
     "animation|animated graphic|uncluttered|matte|matte finish|finish|surface|smooth motion|fluid motion|"
     "continuous motion|steady motion|motion|whole|the whole clip|the whole video|halfway|"
     "like a pinwheel|like a propeller|like a top|like a wheel|like a spinning top|like a fan|"
+    "not one bit|not a bit|not at all|does nothing further|does nothing else|nothing further|no translation|"
+    "without translation|with no translation|folks|what a performance|what a matchup|this is the showdown|"
+    "the showdown|here comes|and here comes|by the second|by the minute|1 v 1 energy|energy|in identical fashion|"
+    "in perpetuity|follow up|filling more and more of the frame|filling the frame|trial|exhibit a|exhibit|"
     "kindly|kindly generate|kindly make|kindly do the needful|do the needful|please to make|please to|"
     "lah|la|lor|leh|meh|hor|ah|wah|aiyo|aiyah|alamak|sia|or not|can or not|can anot|"
     "all same time|same time|at same time|at the same time also|everywhere|all over|all over the place|"
     "at its place|at his place|at its own place|in its place|at the place|piece|pieces|pcs|pc|"
     "further and further|farther and farther|more and more|nothing else happening|nothing else is happening|"
-    "something like|energetic|energetic vibe|vibe|vibes|aesthetic vibes|make it pop|pop|friendly|cute|happy|"
+    "sleepy|grumpy|brave|shy|proud|lonely|something like|energetic|energetic vibe|vibe|vibes|aesthetic vibes|make it pop|pop|friendly|cute|happy|"
     "cheerful|fun|funny|playful|um|uh|erm|hmm|yeah|yep|i would be grateful for|i would be grateful|grateful|"
     "in which|wherein|whereby|i request|request|i should like to see|should like to see|i would like to see|"
     "i would love|i would love to see|boundaries|boundary|display boundaries|the boundaries of the frame|"
@@ -411,6 +416,7 @@ _EN_BAD_SHAPES = ("hexagon|hexagons|pentagon|pentagons|octagon|octagons|heptagon
 _EN_HEADS = "shape shapes|object objects|thing things|figure figures|item items|element elements|sprite sprites|" \
             "body bodies|form forms|entity entities|icon icons|symbol symbols|piece pieces"
 _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|teeny|very small|very tiny|small sized|"
+                      "smol|teeny tiny|itty bitty|garnish sized|"
                       "tiny sized|little sized",
              "medium": "medium|medium sized|medium size|mid sized|mid size|midsize|midsized|average sized|"
                        "average size|moderate sized|moderately sized|normal sized|regular sized|moderate size",
@@ -645,7 +651,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
         lex[w] = (("bgkind", (k, True)),)
     put("bgaxis", "v", "vertical|vertically")
     put("bgaxis", "h", "horizontal|horizontally")
-    put("conj", None, "and|along with|as well as|together with|alongside|accompanied by|n")
+    put("conj", None, "and|along with|as well as|together with|alongside|accompanied by|n|vs|versus")
     for w, n in (("a", 1), ("an", 1), ("one", 1), ("two", 2), ("three", 3)):  # "plus a blue square" ('plus' alone: a cross)
         lex[f"plus {w}"] = (("conj", None), ("count", n))
     put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
@@ -687,9 +693,9 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体"
-_ZH_SIZES = {"small": "超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
+_ZH_SIZES = {"small": "小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
-             "large": "超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
+             "large": "大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
 _ZH_SPEEDS = {"slow": "别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
@@ -706,7 +712,7 @@ _ZH_DIR_VERBS = {"自上而下": (0, 1), "自下而上": (0, -1), "由上而下"
                  "自左而右": (1, 0), "自右而左": (-1, 0), "左右": None, "上下": None}
 _ZH_PLACE_VERBS = {"左移": (-1, 0), "右移": (1, 0), "上移": (0, -1), "下移": (0, 1), "左行": (-1, 0),
                    "右行": (1, 0)}  # 右移 = 右 + 移, so 向右移 and 从上移动到下 split the same way
-_ZH_UP = ("上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 飞升 腾空 升空 "
+_ZH_UP = ("向上升起 上升起 上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 飞升 腾空 升空 "
           "飘起来 飞起来 升起来 浮起来 飘上去 飞上去 浮上去 升上去 飘上来 浮上来 升上来")
 _ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向 "
             "掉下来 落下来 掉下去 落下去 沉下去 坠下来 坠下去")
@@ -717,14 +723,14 @@ _ZH_MOVE = ("郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 �
 _ZH_FAST_VERBS = "冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
-    "rotate": "绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
+    "rotate": "三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
               "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
     "grow": "变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
-            "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 大个 "
+            "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 越长越大 越长越大了 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
     "shrink": "缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
@@ -762,7 +768,9 @@ _ZH_REFUSE = {
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("跟着看 眼睛跟着看 宝宝眼睛跟着看 短视频 一段短视频 小视频 框框 框框里 碰到边 碰到边就 碰墙壁 碰墙 碰壁 你好 您好 帮忙 帮忙生成 急需 急需一段 高级感 干净高级感 要干净高级感 "
+_ZH_FILLER = ("四边 四面 碰到四边 俩人 两人 大家 大伙儿 大家注意 大家跟上 接下来 接下来是 下面是 下一个是 撞向四壁 撞向四周 "
+              "撞向墙壁 撞向边缘 背景选 背景选一个 全方位展示 展示 开大招 招 给您推荐 推荐 稳稳当当 "
+              "跟着看 眼睛跟着看 宝宝眼睛跟着看 短视频 一段短视频 小视频 框框 框框里 碰到边 碰到边就 碰墙壁 碰墙 碰壁 你好 您好 帮忙 帮忙生成 急需 急需一段 高级感 干净高级感 要干净高级感 "
               "活力 要有活力 有活力 嗯 嗯嗯 那儿 这儿 在那儿 在这儿 烦请 渲染 请渲染 道具 简约风 极简风 扁平风 无其他物体 "
               "没有其他物体 无其他元素 在同一个地方 同一个地方 在原处 原处 边界间 边界 边界之间 屏幕边界间 画面边界间 "
               "被 被设置成 被设定为 被设置为 被设为 就那么 那么 这么 "  # 被 (passive): 红色的圆被移到左边

@@ -357,7 +357,7 @@ def _names_world(span: str) -> bool:
 
 def _asides(text: str, ignored: list[str]) -> str:
     m = _LEAD_LABEL.match(text)
-    if m and not _FIELD.match(text) and not _names_world(m.group(1)):
+    if m and not _FIELD.match(text) and not _names_world(re.sub(r"\d+", " ", m.group(1))):
         ignored.append(m.group().strip())
         text = text[m.end():]
 
@@ -367,6 +367,16 @@ def _asides(text: str, ignored: list[str]) -> str:
         ignored.append(m.group().strip())
         return " "
     return _PURPOSE.sub(drop, text)
+
+
+def _unstretched(m: re.Match) -> str:
+    """A word with a letter held ("slowww", "sooo fast") as the lexicon word it stretches, else as written."""
+    vocab = _lexicons()[4]
+    for keep in (r"\1", r"\1\1"):
+        w = re.sub(r"([a-z])\1{2,}", keep, m.group())
+        if w in vocab:
+            return w
+    return m.group()
 
 
 def _normalise(text: str, ignored: list[str]) -> str:
@@ -395,8 +405,9 @@ def _normalise(text: str, ignored: list[str]) -> str:
         for m in pat.finditer(t):
             ignored.append(f"{m.group()} -> {m.expand(fix)}")
         t = pat.sub(fix, t)
-    t = re.sub(r"(?<!一块)(?<=[圈球块点星角形])儿", "", t)  # 圆圈儿, 小球儿 (but 一块儿: together)
+    t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个])儿", "", t)  # 圆圈儿, 小球儿, 大个儿 (but 一块儿: together)
     t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
+    t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)  # "slowww", "fasttt": chat elongation
     t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")
     t = re.sub(r"(?<=\w)\s*\+\s*(?=\w)", " and ", t)  # "2 black diamonds + 1 white star"
     t = re.sub(r"\b(can)'t\b", r"\1 not", t)
@@ -1872,8 +1883,9 @@ def parse_prompt_verbose(text: str) -> Parse:
 
 # A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past
 # when the prompt cannot be read with it (and only then), reported.
-_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+(?:an?|the|some)\s|as\s+if\s|as\s+though\s)[^.,;!?]*"
-                     r"|(?:像|如同|犹如|好似)[^，。,.；;！!？?]{1,8}?(?:一样|一般|似的|般)地?"
+_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+|as\s+if\s|as\s+though\s|as\s+an?\s)[^.,;!?]*"
+                     r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,8}?(?:一样|一般|似的|般)地?"
+                     r"|(?:像|如同|犹如|好似|宛如)[^，。,.；;！!？?]{1,12}(?=[，。,.；;！!？?]|$)"
                      r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*", re.IGNORECASE)
 
 

@@ -11,6 +11,7 @@ video against something the prompt did not ask for). Refusals are counted by the
     python benchmarks/natural_parse.py --prompts tests/data/natural_prompts.jsonl   # prompts + expected requests
     python benchmarks/natural_parse.py --prompts my_prompts.txt   # one prompt per line: parse rate only
     python benchmarks/natural_parse.py --prompts benchmarks/data/natural_probe_writers_2026-12-05.jsonl --by round
+    python benchmarks/natural_parse.py --prompts benchmarks/data/natural_probe_writers_2026-12-05.jsonl --by round --rewrite
     python benchmarks/natural_parse.py --roundtrip 600      # grammar vs parser: 600 scenes x 54 settings
 
 ``--roundtrip N`` reads back the grammar's own captions: N scenes (train/held-out/any attribute splits in turn),
@@ -156,6 +157,35 @@ def evaluate(prompts: list[dict], progress: bool = False) -> dict:
     return out
 
 
+def drawn_as_asked(asked, drawn) -> bool:
+    """Does the request the model is given (``drawn``) state everything ``asked`` states (open attributes may be
+    filled in, nothing stated may change)?"""
+    keys = ("count", "color", "shape", "size", "motion", "speed")
+    return len(asked.groups) == len(drawn.groups) and all(
+        getattr(a, k) in (None, getattr(d, k)) for a, d in zip(asked.groups, drawn.groups) for k in keys) \
+        and asked.bg_color in (None, drawn.bg_color) and asked.bg_kind in (None, drawn.bg_kind)
+
+
+def evaluate_rewrite(prompts: list[dict]) -> dict:
+    """Per group, for the prompts that state a request: what ``stepvid generate``'s world rewriter hands the model —
+    a caption stating the request (``asked``), one stating something else (``other``), or the prompt as typed."""
+    from stepvid.prompt_rewrite import rewrite_prompt
+    from stepvid.world.parser import parse_prompt
+
+    out: dict[str, Counter] = {}
+    for p in prompts:
+        if p.get("request") is None:
+            continue
+        r = out.setdefault(p["lang"], Counter())
+        r["n"] += 1
+        rw = rewrite_prompt(p["prompt"], "world")
+        if rw.reason is not None:
+            r["typed"] += 1
+        else:
+            r["asked" if drawn_as_asked(p["request"], parse_prompt(rw.text)) else "other"] += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=200, help="scenes per object count")
@@ -165,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--prompts", type=Path, default=None,
                     help="a UTF-8 file: .jsonl rows {prompt, request|null, note} or one prompt per line")
     ap.add_argument("--by", default=None, metavar="FIELD", help="--prompts .jsonl: group rows by this field, not script")
+    ap.add_argument("--rewrite", action="store_true",
+                    help="--prompts .jsonl: what the world rewriter hands the model, not what the judge reads")
     ap.add_argument("--roundtrip", type=int, default=None, metavar="N",
                     help="read back the grammar's captions of N scenes in 54 settings each (see above)")
     ap.add_argument("--seed", type=int, default=0, help="--roundtrip: scene and caption seed")
@@ -187,6 +219,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     else:
         prompts = benchmark_prompts(args.n, args.objects, tuple(args.langs), args.split)
+    if args.rewrite:
+        groups = evaluate_rewrite(prompts)
+        total = sum(groups.values(), Counter())
+        print(f"world rewriter on {total['n']} prompts that state a request ({source})")
+        print("| group | n | drawn as asked | something else | as typed |\n|---|---|---|---|---|")
+        for name, r in [*groups.items(), ("all", total)] if len(groups) > 1 else groups.items():
+            print(f"| {name} | {r['n']} | {100 * r['asked'] / max(r['n'], 1):.1f} % ({r['asked']}) | {r['other']} "
+                  f"| {r['typed']} |")
+        return 0
     res = evaluate(prompts, progress=len(prompts) > 4000)
     total = {k: sum(r[k] for r in res.values()) for k in ("n", "right", "wrong", "refused", "should_refuse",
                                                           "refusals_right", "accepted")}

@@ -196,3 +196,12 @@ def test_natural_parse_bad_jsonl_is_one_line_exit_2(tmp_path, bench, capsys, lin
     assert bench.main(["--prompts", str(f)]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err
+
+
+def test_rewrite_report_counts_what_the_model_is_given(bench):
+    """natural_parse.py --rewrite: a caption stating the request, something else, or the prompt as typed."""
+    rows = [{"lang": "a", "prompt": "make the circle go up", "request": request_from_dict({"objects": [{"shape": "circle", "motion": "up"}]})},
+            {"lang": "a", "prompt": "a red circle moving left", "request": request_from_dict({"objects": [{"color": "red", "shape": "circle", "motion": "right"}]})},
+            {"lang": "a", "prompt": "a red heart moving left", "request": request_from_dict({"objects": [{"color": "red", "shape": "circle"}]})},
+            {"lang": "a", "prompt": "a dog", "request": None}]
+    assert bench.evaluate_rewrite(rows)["a"] == {"n": 3, "asked": 1, "other": 1, "typed": 1}

@@ -237,6 +237,8 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
             why = str(exc).removeprefix("cannot judge: ")
             word, near = _adaptation(why) or ("", None)
             swapped, said = (text, "") if near is None else _swap_word(text, word, near)
+            if swapped == text:  # a sentence or clause that names nothing of the world: chatter around the request
+                swapped, said = _without_chatter(text)
             if swapped == text:
                 return Rewrite(prompt, prompt, rewriter, why if not subs else f"{why} (after {', '.join(subs)})")
             text = swapped
@@ -246,6 +248,23 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
     request, filled = _fill_open(request)
     return Rewrite(prompt, caption_request(request, prompt_language(prompt)), rewriter,
                    substitutions=tuple(subs + filled))
+
+
+_CLAUSE = re.compile(r"[^.!?;:。！？；：—]+[.!?;:。！？；：—]*")
+
+
+def _without_chatter(text: str) -> tuple[str, str]:
+    """``text`` without its sentences and clauses that name nothing of the world ("Let's GO!", "Lot twelve:",
+    "It was late when I first saw her:", 三二一，开抢！), and what was dropped; ``text`` itself if there are none or
+    nothing else would be left."""
+    from stepvid.world.parser import _names_world
+
+    pieces = _CLAUSE.findall(text)
+    keep = [p for p in pieces if _names_world(p, strict=False)]
+    if len(keep) == len(pieces) or not keep:
+        return text, ""
+    dropped = " ".join(p.strip() for p in pieces if p not in keep)
+    return " ".join(p.strip() for p in keep), f"'{dropped}' dropped"
 
 
 _OPEN_COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "cyan", "pink", "white", "black", "gray")

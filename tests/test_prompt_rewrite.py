@@ -97,6 +97,9 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     ("a red circle moving left, my grandson will love it", "A red circle moves to the left.",
      ("'grandson' dropped", "'love' dropped")),
     ("孙女喜欢，做个粉色菱形到处弹", "一个粉色的菱形在墙壁之间来回弹跳。", ("'孙女喜欢' dropped",)),
+    ("Lot twelve: a medium purple circle, shrinking, start the bidding!", "A medium-sized purple circle shrinks.",
+     ("'lot' dropped", "'twelve:' dropped", "'start' dropped", "'bidding' dropped")),  # chatter, word by word
+    ("三二一，开抢！一个红色圆形快速向右移动！", "一个红色的圆形快速地向右移动。", ("'三二一，开抢！' dropped",)),
     ("Green square, still as stone; pink circle, drifting slowly left.",
      "A green square stays still and a pink circle moves slowly to the left.", ("'stone' dropped",)),
 ])

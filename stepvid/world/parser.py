@@ -346,11 +346,17 @@ _NAMING_KINDS = {"color", "shape", "head", "size", "postsize", "motion", "dir", 
                 "bigcount", "tocentre", "nth", "one"}
 
 
-def _names_world(span: str) -> bool:
-    """Does ``span`` name anything of the world (or anything the judge must refuse)?"""
+def _names_world(span: str, strict: bool = True) -> bool:
+    """Does ``span`` name anything of the world (or anything the judge must refuse)? ``strict=False``: numbers,
+    negations and sequence words alone do not ("Lot twelve:", "No breaks!", "After the break:")."""
+    def names(t: Tok) -> bool:
+        if t.kind not in _NAMING_KINDS or t.zh and t.kind == "place" and len(t.text) == 1:
+            return False
+        return strict or not (t.kind == "bigcount" or t.kind == "refuse" and str(t.value).startswith(("negation", "a sequence")))
+
     for seg in _SEGMENT.findall(span.lower().translate(_TRAD)):
         toks = _zh_tokens(seg) if _CJK.match(seg) else _en_tokens(seg, [])
-        if any(t.kind in _NAMING_KINDS and not (t.zh and t.kind == "place" and len(t.text) == 1) for t in toks):
+        if any(names(t) for t in toks):
             return True
     return False
 

@@ -1,0 +1,208 @@
+"""Prompt syntax read before the words: structured prompts (``key: value`` fields, JSON / YAML / flow-style object
+lists) written out as phrases, and other generators' syntax (Stable Diffusion / ComfyUI / Midjourney tag lists,
+weights, negative prompts, flags, fields inside a phrase, hex colours) and contrasts ("not left but right") reduced
+to plain words. Text in, text out; :mod:`stepvid.world.parser` tokenises what this leaves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from stepvid.world.request import CannotJudge
+
+__all__ = ["FIELD", "contrasts", "generator_syntax", "structured"]
+
+_CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
+
+
+def _refuse(reason: str) -> CannotJudge:
+    return CannotJudge(f"cannot judge: {reason}")
+
+
+# Structured prompts ("color: red, shape: circle, motion: left", "shape=circle color=red", JSON): the fields,
+# written out as a phrase in the prompt's language, then parsed like any prompt.
+_FIELD_KEYS = {
+    "count": "count|number|num|数量|个数", "size": "size|大小|尺寸", "color": "colou?r|颜色|色彩",
+    "shape": "shape|object|type|形状|物体|对象", "motion": "motion|movement|direction|action|move|运动|动作|方向",
+    "speed": "speed|velocity|速度", "bg": "background(?: colou?r)?|backdrop|bg|背景(?:颜色|色)?",
+}
+_ANY_KEY = "|".join(_FIELD_KEYS.values())
+_FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FIELD_KEYS.items())
+                    + r")\s*[\"']?\s*[:=：]\s*[\"']?([^,;，；\n\"'{}\[\]=:：]+?)\s*[\"'}\])]*\s*"
+                    + rf"(?:[,;，；.。\n]|$|(?=\s*(?:{_ANY_KEY})\s*[:=：]))", re.IGNORECASE)
+
+
+def structured(text: str) -> str | None:
+    """The phrase a prompt made only of known ``key: value`` fields states, or None if it is not one."""
+    fields, end = {}, 0
+    text = re.sub(r"[*`]+", " ", text)  # markdown: "**Shape:** cross **Color:** blue"
+    for m in _FIELD.finditer(text):
+        if text[end:m.start()].strip(" \t\n,;，；{}[]()\"'"):
+            return _object_list(text)
+        key = next(k for k in _FIELD_KEYS if m.group(k))
+        fields[key], end = m.group(len(_FIELD_KEYS) + 2).strip(), m.end()
+    if len(fields) < 2 or text[end:].strip(" \t\n,;，；.。{}[]()\"'") or "shape" not in fields:
+        return _object_list(text)
+    return _fields_phrase(fields)
+
+
+def _fields_phrase(fields: dict[str, str], bg: bool = True) -> str:
+    """One object's fields (keys of ``_FIELD_KEYS``) written out as a phrase in their language."""
+    f = {k: str(fields.get(k, "") or "") for k in _FIELD_KEYS}
+    f["size"] = {"s": "small", "m": "medium", "l": "large", "xl": "large"}.get(f["size"].lower(), f["size"])
+    f["speed"] = {"low": "slow", "high": "fast"}.get(f["speed"].lower(), f["speed"])
+    if _CJK.search(" ".join(f.values())):
+        back = f"，背景是{f['bg']}" if f["bg"] and bg else ""
+        return f"{f['count'] or '一个'}{f['size']}{f['color']}的{f['shape']}{f['speed']}{f['motion']}{back}"
+    motion = f["motion"]
+    if re.fullmatch(r"(?:up|down|left|right)(?:[- ](?:left|right))?|upwards?|downwards?|leftwards?|rightwards?",
+                    motion, re.IGNORECASE):
+        motion = f"moving {motion}"
+    elif motion.lower() in ("towards", "toward", "approach"):
+        motion = "moving towards each other"
+    back = f" on a {f['bg']} background" if f["bg"] and bg else ""
+    return " ".join(w for w in (f["count"] or "a", f["size"], f["color"], f["shape"], motion, f["speed"]) if w) + back
+
+
+_KV = re.compile(r"[\"']?([a-z_]+)[\"']?\s*[:=]\s*[\"']?([^,\"'{}\[\]\n:=]+?)[\"']?\s*(?=[,}\]\n]|$)", re.IGNORECASE)
+_BG_KINDS = {"solid": "solid", "plain": "solid", "texture": "textured", "textured": "textured",
+             "vgradient": "vertical gradient", "hgradient": "horizontal gradient", "vertical gradient": "vertical gradient",
+             "horizontal gradient": "horizontal gradient"}
+
+
+def _fields(chunk: str) -> dict[str, str]:
+    """``key: value`` pairs of one chunk, keyed by ``_FIELD_KEYS`` (unknown keys are kept under their own name)."""
+    out = {}
+    for k, v in _KV.findall(chunk):
+        key = next((name for name, pat in _FIELD_KEYS.items() if re.fullmatch(pat, k, re.IGNORECASE)), k.lower())
+        out[key] = v.strip()
+    return out
+
+
+def _object_list(text: str) -> str | None:
+    """A list of objects written as data — JSON ({"objects": [{...}, ...], "bg": ...}), flow-style {k: v} blocks or
+    YAML "- k: v" items, with an optional background field — as one phrase per object, or None if it is not one."""
+    t = text.strip()
+    try:
+        data = json.loads(t)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("objects"), list):
+        objs = [{next((n for n, p in _FIELD_KEYS.items() if re.fullmatch(p, str(k), re.IGNORECASE)), str(k)): v
+                 for k, v in o.items()} for o in data["objects"] if isinstance(o, dict)]
+        back = data.get("bg", data.get("background"))
+        back = {str(k): str(v) for k, v in back.items()} if isinstance(back, dict) else {"color": str(back or "")}
+    else:
+        back = {}
+        m = re.search(r"(?is)\b(?:bg|background|backdrop)[ \t]*[:=][ \t]*(\{[^{}]*\}|(?:\n[ \t]+\w+[ \t]*:[^\n]*)+|[^\n,;{}]+)", t)
+        if m:
+            val = m.group(1)
+            back = {k.lower(): v.strip() for k, v in _KV.findall(val)} if ":" in val else {"color": val.strip()}
+            t = t[:m.start()] + t[m.end():]
+        blocks = re.findall(r"\{([^{}]*)\}", t) or re.split(r"(?m)^\s*-\s+", t)[1:]
+        objs = [_fields(b) for b in blocks]
+    objs = [o for o in objs if o.get("shape") and o.get("color")]
+    if not objs:
+        return None
+    phrases = [_fields_phrase(o, bg=False) for o in objs]
+    zh = any(_CJK.search(p) for p in phrases)
+    out = ("，" if zh else ", and ").join(phrases)
+    colour = back.get("color") or back.get("colour") or ""
+    kind = _BG_KINDS.get(str(back.get("kind") or back.get("type") or "").lower(), "")
+    if colour or kind:
+        out += f"，背景是{colour}" if zh else f". The background is {kind} {colour}".replace("  ", " ")
+    return out
+
+
+
+# Other generators' prompt syntax (Stable Diffusion / ComfyUI / Midjourney): a negative prompt and --flags say
+# nothing the clip must show; (word:1.3) weights and BREAK only group words; hex colours name a colour.
+_NEGATIVE = re.compile(r"(?is)(?:\bnegative(?:\s+prompt)?|\bneg|负面提示词|反向提示词|负向提示词|负面)\s*[:：=].*?(?=\s--[a-z]|$)")
+_NO_FLAG = re.compile(r"(?is)(?<![\w-])--no\s+.*?(?=\s--[a-z]|$)")
+_FLAG = re.compile(r"(?i)(?<![\w-])--[a-z][\w-]*(?:\s+(?!--)[^\s,;，；]+)?")
+_WEIGHT = re.compile(r"\(([^():]*?)\s*:\s*\d+(?:\.\d+)?\s*\)")
+_BREAK = re.compile(r"\bBREAK\b")
+_OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*\d\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]")
+_AMOUNT = re.compile(r"(?i)(?<![\d.])\d+(?:\.\d+)?\s*(?:px|pixels?|%|percent|像素)(?![a-z])|\b\d+(?:\.\d+)?\s*x\b(?!\s*[a-z])")
+_SCALE = re.compile(r"(?i)\bscale\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\s*%?")  # 1.0 -> 2.0
+_SIZE_WORD = re.compile(r"(?i)\(?\bsize\s+(xl|[sml]|small|medium|large)\b\)?")  # "size M", "(size S)"
+_HEX = re.compile(r"(?i)#([0-9a-f]{6}|[0-9a-f]{3})\b")
+_HEX_NAMES = {"ff0000": "red", "f00": "red", "00ff00": "green", "0f0": "green", "008000": "green", "0000ff": "blue",
+              "00f": "blue", "ffffff": "white", "fff": "white", "000000": "black", "000": "black", "ffff00": "yellow",
+              "ff0": "yellow", "00ffff": "cyan", "0ff": "cyan", "808080": "gray", "ffa500": "orange",
+              "800080": "purple", "ffc0cb": "pink"}  # the CSS names of this world's colours
+
+
+# Clip settings written as fields ("duration 3s", "t=0..5s", "fps: 24", "loop: no") and fields of one object
+# inside a phrase ("red star, spin 360°, size: S, bg=blue"; 青色三角形；方向：左下；速度：慢): the fields are
+# written out as words where they stand, so the object they follow takes them.
+_SETTING_FIELD = re.compile(r"(?i)\bt\s*=\s*\d+(?:\.\d+)?\s*(?:\.\.|-|to)\s*\d+(?:\.\d+)?\s*s\b|"
+                            r"\b(?:duration|length)\s*[:=]?\s*\d+(?:\.\d+)?\s*s(?:ec(?:ond)?s?)?\b|"
+                            r"\b(?:fps|frames?)\s*[:=]\s*\d+\b|\bloop\s*[:=]\s*(?:no|false|off|none)\b")
+_INLINE_KEYS = {"size": r"size|尺寸|大小", "motion": r"motion|movement|action|运动|动作", "dir": r"direction|heading|方向",
+                "speed": r"speed|velocity|速度", "bg": r"bg|background|backdrop|背景(?:颜色|色)?",
+                "rotation": r"rotation|旋转"}
+_INLINE = re.compile(r"(?i)(?<![\w\u4e00-\u9fff])(" + "|".join(f"(?P<{k}>{v})" for k, v in _INLINE_KEYS.items())
+                     + r")\s*[:=：]\s*([^,;|\n，；。:=：.(){}\[\]]+?)\s*(?=[,;|\n，；。.(){}\[\]]|$|\s\w+\s*[:=：])")
+_COMPASS = {"n": "up", "s": "down", "e": "right", "w": "left", "ne": "up-right", "nw": "up-left", "se": "down-right",
+            "sw": "down-left"}
+
+
+def _inline_field(m: re.Match) -> str:
+    key = next(k for k in _INLINE_KEYS if m.group(k))
+    v = m.group(len(_INLINE_KEYS) + 2).strip()
+    low = v.lower()
+    if _CJK.search(v + m.group(key)):
+        return {"size": f"，{v}的，", "motion": f"，{v}，", "dir": f"，向{v}，", "speed": f"，{v.removesuffix('速')}速，",
+                "bg": f"，背景{v}，", "rotation": f"，旋转{v}，"}[key]
+    if key == "size":
+        return f", {({'s': 'small', 'm': 'medium', 'l': 'large', 'xl': 'large'}).get(low, v)},"
+    if key == "speed":
+        return f", {({'low': 'slowly', 'slow': 'slowly', 'high': 'quickly', 'fast': 'quickly'}).get(low, 'at ' + v + ' speed')},"
+    if key in ("dir", "motion") and (low in _COMPASS or re.fullmatch(r"(?:up|down)?-?(?:left|right)?|up|down", low)):
+        return f", moving {_COMPASS.get(low, low)},"
+    if key == "motion" and low in ("towards", "toward", "approach", "converge"):
+        return ", moving towards each other,"
+    if key == "bg":
+        return f", background {v},"
+    return f", {'rotating ' if key == 'rotation' else ''}{v},"
+
+
+# "not left but right", "moves down, not up", 不是向左，而是向右: the contrast names the motion; the negated
+# motion (a direction or a motion word, nothing else) is read past
+_MOTION_WORD = (r"(?:up|down|left|right|upwards?|downwards?|leftwards?|rightwards?|to the (?:left|right)|"
+                r"(?:up|down)[- ]?(?:left|right)|still|static|spinning|rotating|growing|shrinking|bouncing)")
+_NOT_BUT = re.compile(rf"(?i)\b(?:moves?\s+|moving\s+|goes\s+|going\s+)?not\s+{_MOTION_WORD}\s*,?\s*but\s+")
+_BUT_NOT = re.compile(rf"(?i),?\s*(?:and\s+)?not\s+{_MOTION_WORD}(?=\s*[,.;!]|\s*$)")
+_BUSHI = re.compile(r"不是\s*[^，,。；;不而]{1,8}?\s*[，,]?\s*而是")
+
+
+def contrasts(text: str, ignored: list[str]) -> str:
+    for pat in (_NOT_BUT, _BUT_NOT, _BUSHI):
+        ignored.extend(m.group().strip(" ,") for m in pat.finditer(text))
+        text = pat.sub(" ", text)
+    return text
+
+
+def generator_syntax(text: str, ignored: list[str]) -> str:
+    for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD):
+        ignored.extend(m.group().strip() for m in pat.finditer(text))
+        text = pat.sub(" ", text)
+    for m in _HEX.finditer(text):
+        if m.group(1).lower() not in _HEX_NAMES:
+            raise _refuse(f"unknown colour '{m.group()}'")
+    text = _HEX.sub(lambda m: f" {_HEX_NAMES[m.group(1).lower()]} ", text)
+    text = _WEIGHT.sub(r"(\1)", text).replace(" | ", "; ")
+    text = _OBJ_LABEL.sub(", ", _BREAK.sub(". ", text))
+    text = re.sub(r"(?<=\w)\s*:\s*\{", ", ", text)  # "orange circle: {size: S, motion: up}"
+    text = re.sub(r"(?i)\b(\d+)\s*deg(?:rees?|s)?\b", r"\1 degrees", text)
+    text = _SCALE.sub(lambda m: " growing " if float(m.group(2)) > float(m.group(1)) else " shrinking ", text)
+    text = _SIZE_WORD.sub(lambda m: f", {({'s': 'small', 'm': 'medium', 'l': 'large', 'xl': 'large'}).get(m.group(1).lower(), m.group(1))},", text)
+    ignored.extend(m.group() for m in _AMOUNT.finditer(text))
+    text = _INLINE.sub(_inline_field, _AMOUNT.sub(" ", text))
+    # the fields leave runs of separators: keep the strongest of each run (";" ends a clause, "," lists)
+    return re.sub(r"(?:\s*[,;，；](?:\s*[,;，；])+)", lambda m: ";" if re.search("[;；]", m.group()) else ",", text)
+
+
+FIELD = _FIELD

@@ -509,6 +509,12 @@ _ROUND7 = [  # stylised voices: commentators, poets, lawyers, gamers, chefs (sev
     ("黄色的五角星飞快地向上升起，如同一支离弦的箭。", R(G(1, "yellow", "star", motion="up", speed="fast"))),
     ("这橙色菱形，跟发面似的，越长越大！", R(G(1, "orange", "diamond", motion="grow"))),
     ("接下来是一个黄色五角星，它在原地旋转。", R(G(1, "yellow", "star", motion="rotate"))),
+    # public-demo prompts (ninth round): IME slips and politeness
+    ("红色的正方型快速像左移动", R(G(1, "red", "square", motion="left", speed="fast"))),
+    ("灰色的球快速向右下方移东", R(G(1, "gray", "circle", motion="down-right", speed="fast"))),
+    ("能帮我做一个黑色星星缩小的视频吗", R(G(1, "black", "star", motion="shrink"))),
+    ("帮我生成一段短视频：背景是纯白色的，一颗大大的红色五角星慢慢地往左边移动，就这样，谢谢～",
+     R(G(1, "red", "star", "large", "left", "slow"), bg=("white", "solid"))),
 ]
 
 

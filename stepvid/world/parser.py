@@ -83,7 +83,8 @@ _ASIDE = set("()[]【】〔〕〖〗「」『』")  # "a cross (purple) moving u
 
 
 _ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
-             (re.compile(r"90\s*度"), "九十度")]
+             (re.compile(r"90\s*度"), "九十度"), (re.compile(r"像(?=左|右|上|下)"), "向"),  # 像左: the IME's 向左
+             (re.compile(r"移东"), "移动")]
 
 
 _ARROW = re.compile(r"\s*(?:[-–—]+>|=+>|[→⟶➔➜➡])\s*")  # "red circle -> left": moves to

@@ -703,6 +703,14 @@ class _NP:
     def content(self) -> bool:
         return self.count is not None or self.color is not None or self.size is not None
 
+    def modifiers_only(self) -> bool:
+        """A colour and/or size and nothing else (no count, no shape): 'red', 小号的 — its noun is elsewhere."""
+        return not self.shape_set and self.count is None and (self.color is not None or self.size is not None)
+
+    def bare_article(self) -> bool:
+        """'a' / 'an' alone, with no verb phrase: the article of a noun that was read past."""
+        return len(self.toks) == 1 and self.toks[0].text in ("a", "an") and not self.vps
+
     def pronoun_like(self) -> bool:
         """'the', 'that', 'the two': no colour, size or shape, so it refers back rather than describes."""
         return self.color is None and self.size is None and not self.shape_set and (self.definite or self.count is None)
@@ -1098,7 +1106,7 @@ class _Grammar:
         """An open Chinese noun phrase of colour/size + 的 that a verb follows (两个圆，红色的向左，蓝色的向右)
         means "the red one": its shape is the one object named before that it can be."""
         np = self.np
-        if np is None or np.shape_set or np.count is not None or not (np.color or np.size):
+        if np is None or not np.modifiers_only():
             return
         shapes = {g.shape for g in self.groups if g.shape and g.color in (None, np.color)
                   and (np.size is None or g.size in (None, np.size))}
@@ -1109,7 +1117,7 @@ class _Grammar:
 
     def _finish_np_at_break(self) -> None:
         np = self.np
-        if np is not None and len(np.toks) == 1 and np.toks[0].text in ("a", "an") and not np.vps:
+        if np is not None and np.bare_article():
             self.np = None  # "rendered in a flat, 2D style": the article of a noun read past
             return
         if not self._postposed() and not self._split_header() and not self._drop_np():
@@ -1201,8 +1209,7 @@ class _Grammar:
             t, k = Tok("count", 1, t.text, t.zh), "count"  # "one red and one blue": a count, not "a blue one"
         if k == "count":
             self._postposed()  # "a circle, red, a square ...": red was the circle's
-            if self.np is not None and len(self.np.toks) == 1 and self.np.toks[0].text in ("a", "an") \
-                    and not self.np.vps:
+            if self.np is not None and self.np.bare_article():
                 self.np = None  # "In a minimalist 2D animation, a large star ...": an article of words read past
             if self.np is not None and self.np.count is not None and last is not None and last.kind == "count" \
                     and self.np.color is None and self.np.size is None:
@@ -1373,8 +1380,8 @@ class _Grammar:
                     self.join = "comma"
                 if t.value:
                     np = self.np
-                    if np is not None and not np.shape_set and np.count is None and (np.color or np.size) \
-                            and np.after is None and not self.focus and self.prev_focus:
+                    if np is not None and np.modifiers_only() and np.after is None and not self.focus \
+                            and self.prev_focus:
                         np.after = list(self.prev_focus)  # "cyan star; direction: SE; size: L;": the star's size
                     self._finish_np_at_break()
                     self.elided = []
@@ -1427,8 +1434,7 @@ class _Grammar:
                 self.last = t
         self._end_vp()
         np = self.np
-        if np is not None and not np.shape_set and np.count is None and (np.color or np.size) and np.after is None \
-                and len(self.groups) == 1 and not self.elided:
+        if np is not None and np.modifiers_only() and np.after is None and len(self.groups) == 1 and not self.elided:
             np.after = list(self.groups)  # "蓝色的圆在缩小 要小号的": the one object's size
         self._finish_np_at_break()
         self._check_counted()

@@ -28,6 +28,7 @@ _FIELD_KEYS = {
     "speed": "speed|velocity|速度", "bg": "background(?: colou?r)?|backdrop|bg|背景(?:颜色|色)?",
 }
 _ANY_KEY = "|".join(_FIELD_KEYS.values())
+_SIZE_LETTERS = {"s": "small", "m": "medium", "l": "large", "xl": "large"}  # "size: L", "size M"
 _FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FIELD_KEYS.items())
                     + r")\s*[\"']?\s*[:=：]\s*[\"']?([^,;，；\n\"'{}\[\]=:：]+?)\s*[\"'}\])]*\s*"
                     + rf"(?:[,;，；.。\n]|$|(?=\s*(?:{_ANY_KEY})\s*[:=：]))", re.IGNORECASE)
@@ -50,7 +51,7 @@ def structured(text: str) -> str | None:
 def _fields_phrase(fields: dict[str, str], bg: bool = True) -> str:
     """One object's fields (keys of ``_FIELD_KEYS``) written out as a phrase in their language."""
     f = {k: str(fields.get(k, "") or "") for k in _FIELD_KEYS}
-    f["size"] = {"s": "small", "m": "medium", "l": "large", "xl": "large"}.get(f["size"].lower(), f["size"])
+    f["size"] = _SIZE_LETTERS.get(f["size"].lower(), f["size"])
     f["speed"] = {"low": "slow", "high": "fast"}.get(f["speed"].lower(), f["speed"])
     if _CJK.search(" ".join(f.values())):
         back = f"，背景是{f['bg']}" if f["bg"] and bg else ""
@@ -71,13 +72,14 @@ _BG_KINDS = {"solid": "solid", "plain": "solid", "texture": "textured", "texture
              "horizontal gradient": "horizontal gradient"}
 
 
+def _field_name(key: str) -> str:
+    """The ``_FIELD_KEYS`` name a field key stands for ("colour" -> color, "type" -> shape), else the key itself."""
+    return next((name for name, pat in _FIELD_KEYS.items() if re.fullmatch(pat, key, re.IGNORECASE)), key.lower())
+
+
 def _fields(chunk: str) -> dict[str, str]:
     """``key: value`` pairs of one chunk, keyed by ``_FIELD_KEYS`` (unknown keys are kept under their own name)."""
-    out = {}
-    for k, v in _KV.findall(chunk):
-        key = next((name for name, pat in _FIELD_KEYS.items() if re.fullmatch(pat, k, re.IGNORECASE)), k.lower())
-        out[key] = v.strip()
-    return out
+    return {_field_name(k): v.strip() for k, v in _KV.findall(chunk)}
 
 
 def _object_list(text: str) -> str | None:
@@ -89,8 +91,7 @@ def _object_list(text: str) -> str | None:
     except ValueError:
         data = None
     if isinstance(data, dict) and isinstance(data.get("objects"), list):
-        objs = [{next((n for n, p in _FIELD_KEYS.items() if re.fullmatch(p, str(k), re.IGNORECASE)), str(k)): v
-                 for k, v in o.items()} for o in data["objects"] if isinstance(o, dict)]
+        objs = [{_field_name(str(k)): v for k, v in o.items()} for o in data["objects"] if isinstance(o, dict)]
         back = data.get("bg", data.get("background"))
         back = {str(k): str(v) for k, v in back.items()} if isinstance(back, dict) else {"color": str(back or "")}
     else:
@@ -157,7 +158,7 @@ def _inline_field(m: re.Match) -> str:
         return {"size": f"，{v}的，", "motion": f"，{v}，", "dir": f"，向{v}，", "speed": f"，{v.removesuffix('速')}速，",
                 "bg": f"，背景{v}，", "rotation": f"，旋转{v}，"}[key]
     if key == "size":
-        return f", {({'s': 'small', 'm': 'medium', 'l': 'large', 'xl': 'large'}).get(low, v)},"
+        return f", {_SIZE_LETTERS.get(low, v)},"
     if key == "speed":
         return f", {({'low': 'slowly', 'slow': 'slowly', 'high': 'quickly', 'fast': 'quickly'}).get(low, 'at ' + v + ' speed')},"
     if key in ("dir", "motion") and (low in _COMPASS or re.fullmatch(r"(?:up|down)?-?(?:left|right)?|up|down", low)):
@@ -198,7 +199,7 @@ def generator_syntax(text: str, ignored: list[str]) -> str:
     text = re.sub(r"(?<=\w)\s*:\s*\{", ", ", text)  # "orange circle: {size: S, motion: up}"
     text = re.sub(r"(?i)\b(\d+)\s*deg(?:rees?|s)?\b", r"\1 degrees", text)
     text = _SCALE.sub(lambda m: " growing " if float(m.group(2)) > float(m.group(1)) else " shrinking ", text)
-    text = _SIZE_WORD.sub(lambda m: f", {({'s': 'small', 'm': 'medium', 'l': 'large', 'xl': 'large'}).get(m.group(1).lower(), m.group(1))},", text)
+    text = _SIZE_WORD.sub(lambda m: f", {_SIZE_LETTERS.get(m.group(1).lower(), m.group(1))},", text)
     ignored.extend(m.group() for m in _AMOUNT.finditer(text))
     text = _INLINE.sub(_inline_field, _AMOUNT.sub(" ", text))
     # the fields leave runs of separators: keep the strongest of each run (";" ends a clause, "," lists)

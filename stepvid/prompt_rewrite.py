@@ -10,15 +10,18 @@ systems put a prompt rewriter in front of the text encoder. A model folder names
   into the request it states — every object's count, colour, shape, size, motion and speed, and the
   background — and :func:`stepvid.world.captions.caption_request` writes exactly that request in the training
   captions' words, in the prompt's language (Chinese if it has any Chinese character). The world has nothing
-  a request cannot hold (positions are never captioned), so nothing the model could draw is lost. A prompt the
-  parser refuses (unknown word, ambiguity, something outside the world) or that leaves an object's colour or
-  shape open is passed on as written, with the reason. A colour the world lacks is drawn as the nearest one it
-  has (crimson -> red, "light green" -> green, 深红色 -> 红色; shade words dropped; brown and the like have no
-  fair stand-in and are refused), a shape likewise (rectangle -> square, oval -> circle, pyramid -> triangle,
-  an X -> cross; a heart or a car has none); a look or timing it cannot draw (anime style, watercolor, pixel art,
-  a loop, time lapse; 水彩, 像素风) is dropped. Each such change is reported; the world judge still refuses them.
+  a request cannot hold, so nothing the model could draw is lost. What the parser refuses but generation can work
+  around is adapted, one word at a time: a colour the world lacks is drawn as the nearest one it has (crimson ->
+  red, "light green" -> green, 深红色 -> 红色; shade words dropped; brown and the like have no fair stand-in), a
+  shape likewise (rectangle -> square, oval -> circle, pyramid -> triangle, an X -> cross; a heart or a car has
+  none); a look or timing it cannot draw (anime style, watercolor, pixel art, a loop; 水彩, 像素风) and a position
+  are dropped ("A next to B" -> "A and B"); 大红 is drawn red; a word the parser does not know, and a sentence or
+  clause that names nothing of the world, are dropped. An object whose colour or shape the prompt leaves open is
+  drawn in one the scene does not use yet. A prompt still unreadable after that is passed on as written, with the
+  reason.
 
-A rewriter never invents: it only restates what the parser read, and every rewrite is reported.
+Every change is reported (``Rewrite.substitutions``, printed by ``stepvid generate``); the world judge still
+refuses such prompts and asks only for what they state.
 
 Optionally (off by default) an LLM expands the prompt first (``llm=``, :class:`stepvid.llm_rewrite.LLMRewriter`;
 ``stepvid generate --rewrite``), and the named rewriter then works on its answer:
@@ -154,10 +157,11 @@ _LOOK = re.compile(r"look or timing '([^']+)' is not judged")  # anime style, wa
 _POSITION = re.compile(r"(relative )?position '([^']+)' is not judged")  # the model does not place objects
 _BETWEEN_OBJECTS = re.compile(r"(?:.* )?(?:of|above|below|beneath|under|underneath|next to|beside|besides|behind|"
                               r"between|among|near|close to|far from|inside|within)")  # "A next to B": A and B
-_AMBIGUOUS = {"大红": "红"}
-# a word the parser does not know and that names no colour, shape or motion ("My grandson likes …", "placeholder"):
-# most are chatter; generation reads on without it (and says so), the judge still refuses the prompt
-_UNKNOWN_WORD = re.compile(r"unknown (word|attribute|motion|shape) '([^']+)'(?: \(not a colour or size this world has\))?")  # '大红' (scarlet, or large + red): red either way
+_AMBIGUOUS = {"大红": "红"}  # '大红' (scarlet, or large + red): red either way
+# a word the parser does not know ("My grandson likes …", "placeholder", an unknown verb): most are chatter;
+# generation reads on without it (and says so), the judge still refuses the prompt. (An unknown shape is
+# _UNKNOWN_SHAPE's: a stand-in or nothing.)
+_UNKNOWN_WORD = re.compile(r"unknown (?:word|attribute|motion) '([^']+)'(?: \(not a colour or size this world has\))?")
 _SHADE = re.compile(r"^(?:light|dark|pale|bright|deep|neon|pastel|vivid|dull|faded)\s+|^[深浅淡亮暗鲜艳]")
 _UNKNOWN_COLOUR = re.compile(r"unknown colour '([^']+)'")
 
@@ -202,7 +206,7 @@ def _adaptation(why: str) -> tuple[str, str | None] | None:
     if (m := re.fullmatch(r"'([^']+)' is ambiguous .*", why)) and m.group(1) in _AMBIGUOUS:
         return m.group(1), _AMBIGUOUS[m.group(1)]
     if m := _UNKNOWN_WORD.fullmatch(why):
-        return m.group(2), ""
+        return m.group(1), ""
     return None
 
 
@@ -268,7 +272,6 @@ def _without_chatter(text: str) -> tuple[str, str]:
 
 
 _OPEN_COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "cyan", "pink", "white", "black", "gray")
-_OPEN_SHAPES = ("circle", "square", "triangle", "star", "diamond", "cross")
 
 
 def _fill_open(request):
@@ -277,22 +280,20 @@ def _fill_open(request):
     Any would do — the judge checks only what was asked — and the model learned from captions that state both."""
     from dataclasses import replace
 
-    from stepvid.world.scene import COLORS
+    from stepvid.world.scene import SHAPES, compatible_colors
 
-    def contrasts(c: str) -> bool:
-        bg = request.bg_color
-        return bg is None or sum((a - b) ** 2 for a, b in zip(COLORS[c], COLORS[bg])) ** 0.5 >= 110
-
+    allowed = set(_OPEN_COLOURS) if request.bg_color is None else \
+        set(compatible_colors(request.bg_color, request.bg_kind or "solid"))
     groups, said = [], []
     colours = {g.color for g in request.groups if g.color}
     pairs = {(g.color, g.shape) for g in request.groups if g.color and g.shape}
     for g in request.groups:
         color, shape = g.color, g.shape
         if color is None:
-            color = next(c for c in _OPEN_COLOURS if c not in colours and contrasts(c) and (c, shape) not in pairs)
+            color = next(c for c in _OPEN_COLOURS if c not in colours and c in allowed and (c, shape) not in pairs)
             colours.add(color)
         if shape is None:
-            shape = next(x for x in _OPEN_SHAPES if (color, x) not in pairs)
+            shape = next(x for x in SHAPES if (color, x) not in pairs)
         if (color, shape) != (g.color, g.shape):
             pairs.add((color, shape))
             what = " and ".join(w for w, open_ in (("colour", g.color is None), ("shape", g.shape is None)) if open_)

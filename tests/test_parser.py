@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -73,7 +75,7 @@ def test_every_template_caption_parses_to_its_request():
     ("a red circle and a blue square converge slowly",
      R(G(1, "red", "circle", motion="towards", speed="slow"), G(1, "blue", "square", motion="towards", speed="slow"))),
     ("two circles drift together", R(G(2, None, "circle", motion="towards"))),
-    ("一只红色的小球快速向左滚动", R(G(1, "red", "circle", "small", "left", "fast"))),
+    ("一只红色的小球快速向左滚动", R(G(1, "red", "circle", None, "left", "fast"))),  # 小球: a ball, no size
     ("两颗蓝色的星星往右上方飘去", R(G(2, "blue", "star", motion="up-right"))),
     ("三个绿色的方块从左到右移动", R(G(3, "green", "square", motion="right"))),
     ("一个红色的圆从画面左侧移动到右侧", R(G(1, "red", "circle", motion="right"))),
@@ -517,6 +519,61 @@ _ROUND7 = [  # stylised voices: commentators, poets, lawyers, gamers, chefs (sev
      R(G(1, "red", "star", "large", "left", "slow"), bg=("white", "solid"))),
 ]
 
+_ROUND10 = [  # everyday EN / ZH users and one-object descriptions (rounds 10-12, 2026-12-05 (d))
+    # courtesy sentences around the request
+    (("Good afternoon! I hope you're well. If it isn't too much trouble, could you please create a short clip showing "
+     "a single small green circle slowly drifting upward and to the left? Thank you so very much in advance."),
+     R(G(1, "green", "circle", "small", "up-left", "slow"))),
+    ("您好，打扰了，非常感谢您抽出宝贵时间。我想麻烦您帮我生成一段小动画：画面里有一个红色的正方形，请让它慢慢地向左边移动就可以了，万分感谢！",
+     R(G(1, "red", "square", motion="left", speed="slow"))),
+    ("blue star go up. thats it", R(G(1, "blue", "star", motion="up"))),
+    ("亲，需要一个黄色的五角星，静止不动的哈", R(G(1, "yellow", "star", motion="still"))),
+    # a colour after its noun; named shades and shade + colour
+    ("I want a ball green that go to the left side.", R(G(1, "green", "circle", motion="left"))),
+    ("a square red and a square blue, they go one in direction of the other",
+     R(G(1, "red", "square", motion="towards"), G(1, "blue", "square", motion="towards"))),
+    ("triangle orange is turning around itself, on background green",
+     R(G(1, "orange", "triangle", motion="rotate"), bg=("green", None))),
+    ("One circle of color red that rotates", R(G(1, "red", "circle", motion="rotate"))),
+    ("tri blue down-left; sq white still", R(G(1, "blue", "triangle", motion="down-left"), G(1, "white", "square", motion="still"))),
+    ("a blue square red background", R(G(1, "blue", "square"), bg=("red", None))),  # not "a red square"
+    ("A crimson circle drifting leftward", R(G(1, "red", "circle", motion="left"))),
+    ("a light green circle moving left", R(G(1, "green", "circle", motion="left"))),
+    ("一颗淡紫色的星慢慢向上漂浮", R(G(1, "purple", "star", motion="up", speed="slow"))),
+    ("深橙色的圆向左", R(G(1, "orange", "circle", motion="left"))),
+    # a trailing speed after a shared verb is every object's
+    ("a red circle and a blue square move right, fast",
+     R(G(1, "red", "circle", motion="right", speed="fast"), G(1, "blue", "square", motion="right", speed="fast"))),
+    ("橙色的方块和紫色的圆蹦来蹦去，快一点的",
+     R(G(1, "orange", "square", motion="bounce", speed="fast"), G(1, "purple", "circle", motion="bounce", speed="fast"))),
+    ("a red circle moves left and a blue square moves right, fast",
+     R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="right", speed="fast"))),
+    # verbs, typos, dialects
+    ("a yelow sqaure moveing rite", R(G(1, "yellow", "square", motion="right"))),
+    ("to red stars going towrds eachother on a blak backround", R(G(2, "red", "star", motion="towards"), bg=("black", None))),
+    ("I'd like a blue star that turns round and round.", R(G(1, "blue", "star", motion="rotate"))),
+    ("The clip shall depict a purple circle moving in a leftward direction.", R(G(1, "purple", "circle", motion="left"))),
+    ("quick one: blue diamond going up right", R(G(1, "blue", "diamond", motion="up-right"))),
+    ("The video shows a black triangle being pushed to the right.", R(G(1, "black", "triangle", motion="right"))),
+    ("Two yellow squares sweeping in to meet each other", R(G(2, "yellow", "square", motion="towards"))),
+    ("A small yellow square which wanders slowly to the bottom right.", R(G(1, "yellow", "square", "small", "down-right", "slow"))),
+    ("Please render one (1) black diamond, which shall remain stationary.", R(G(1, "black", "diamond", motion="still"))),
+    ("给我整个老大的蓝方块搁那儿别动", R(G(1, "blue", "square", "large", "still"))),
+    ("一个灰色的菱形，慢慢儿往下头滑", R(G(1, "gray", "diamond", motion="down", speed="slow"))),
+    ("黄色的三脚形慢慢的往上飘还有一个蓝色的方快不动",
+     R(G(1, "yellow", "triangle", motion="up", speed="slow"), G(1, "blue", "square", motion="still"))),
+    ("黑色十字在灰色噪点纹理背景上向右下方快速移动", R(G(1, "black", "cross", motion="down-right", speed="fast"), bg=("gray", "texture"))),
+    ("一粒黃色星星慢慢咁向上飄", R(G(1, "yellow", "star", motion="up", speed="slow"))),
+    ("蓝色小球球在屏幕里弹来弹去嘛😆 so cute", R(G(1, "blue", "circle", motion="bounce"))),
+    ("两个圆，一个红一个蓝，面对面往一块撞", R(G(1, "red", "circle", motion="towards"), G(1, "blue", "circle", motion="towards"))),
+]
+_ROUND10_REFUSED = [
+    ("A red circle. It teeters.", "unknown motion 'teeters'"),  # a sentence about the object is never dropped
+    ("a light blue circle moving left", "unknown colour 'light blue'"),  # blue or cyan?
+    ("浅蓝色的圆向左", "unknown colour '浅蓝色'"),
+    ("a magenta circle moving left", "unknown colour 'magenta'"),
+]
+
 
 @pytest.mark.parametrize("prompt,want", [
     ("a red circle moving left on a white background", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
@@ -671,7 +728,7 @@ def test_ignored_words_are_reported(prompt, ignored):
      "cannot judge: 'the circle' could mean more than one object"),
     ("a circle and a red circle", ("cannot judge: 'a circle' and 'a red circle' could be the same object; "
                                   "give each a colour and a shape")),
-    ("一个深红色的圆", "cannot judge: unknown colour '深红色'"),
+    ("一个浅红色的圆", "cannot judge: unknown colour '浅红色'"),  # light red: red or pink?
     ("方块里面有一个圆", "cannot judge: relative position '里面' is not judged"),
     ("two circles, one red and one red", "cannot judge: 'one red' names no shape"),
     ("一个大红圆", "cannot judge: '大红' is ambiguous (scarlet, or large + red)"),
@@ -736,8 +793,15 @@ def test_cannot_judge_is_importable_from_the_old_places():
     assert old_parse is parse_prompt
 
 
-@pytest.mark.parametrize("prompt,want", _DISTRIBUTED + _PLACES_WORDS + _ROUND2 + _ROUND3 + _ROUND4 + _ROUND5 + _ROUND6 + _ROUND7)
+@pytest.mark.parametrize("prompt,want", _DISTRIBUTED + _PLACES_WORDS + _ROUND2 + _ROUND3 + _ROUND4 + _ROUND5 + _ROUND6 + _ROUND7
+                         + _ROUND10)
 def test_probe_rounds(prompt, want):
     """Phrasings from the probe rounds of 2026-12-05: prompts written by people who never saw the parser
     (benchmarks/data/natural_probe_writers_2026-12-05.jsonl) and the grammar they needed."""
     assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", _ROUND10_REFUSED)
+def test_probe_round_refusals(prompt, why):
+    with pytest.raises(CannotJudge, match=re.escape(why)):
+        parse_prompt(prompt)

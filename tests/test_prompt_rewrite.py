@@ -68,16 +68,16 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
 
 
 @pytest.mark.parametrize(("prompt", "expected", "subs"), [
-    ("a crimson circle moving right", "A red circle moves to the right.", ("crimson -> red",)),
-    ("a pale pink circle and a dark green square moving left",
-     "A pink circle moves to the left and a green square moves to the left.", ("pale pink -> pink", "dark green -> green")),
-    ("A red circle moves right. The background is dark blue.", "A red circle moves to the right on a blue background.",
-     ("'dark' dropped",)),
-    ("一个深红色的圆向右移动", "一个红色的圆形向右移动。", ("深红色 -> 红色",)),
-    ("一个深黑色的方块向上移动", "一个黑色的正方形向上移动。", ("深黑色的 -> 黑色的",)),  # any world colour, not only stood-in ones
+    ("a maroon circle moving right", "A red circle moves to the right.", ("maroon -> red",)),
+    ("a light blue circle and a dark gray square moving left",
+     "A blue circle moves to the left and a gray square moves to the left.", ("light blue -> blue", "dark gray -> gray")),
+    ("A red circle moves right. The background is light blue.", "A red circle moves to the right on a blue background.",
+     ("'light' dropped",)),
+    ("一个浅红色的圆向右移动", "一个红色的圆形向右移动。", ("浅红色 -> 红色",)),
+    ("一个亮灰色的方块向上移动", "一个灰色的正方形向上移动。", ("亮灰色的 -> 灰色的",)),  # any world colour, not only stood-in ones
     ("a red box and a black X moving right", "A red square moves to the right and a black cross moves to the right.",
      ("x -> cross",)),  # the letter as a word, never the x in 'box'
-    ("a crimson oval moving right", "A red circle moves to the right.", ("crimson -> red", "oval -> circle")),
+    ("a maroon oval moving right", "A red circle moves to the right.", ("maroon -> red", "oval -> circle")),
     ("一个蓝色的长方形向上移动", "一个蓝色的正方形向上移动。", ("长方形 -> 正方形",)),
     ("a red circle moving right, pixel art, loop", "A red circle moves to the right.",
      ("'pixel art' dropped", "'loop' dropped")),  # a look or timing the model cannot draw
@@ -99,12 +99,11 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     ("孙女喜欢，做个粉色菱形到处弹", "一个粉色的菱形在墙壁之间来回弹跳。", ("'孙女喜欢' dropped",)),
     ("Lot twelve: a medium purple circle, shrinking, start the bidding!", "A medium-sized purple circle shrinks.",
      ("'lot' dropped", "'twelve:' dropped", "'start' dropped", "'bidding' dropped")),  # chatter, word by word
-    ("三二一，开抢！一个红色圆形快速向右移动！", "一个红色的圆形快速地向右移动。", ("'三二一，开抢！' dropped",)),
     ("Green square, still as stone; pink circle, drifting slowly left.",
      "A green square stays still and a pink circle moves slowly to the left.", ("'stone' dropped",)),
 ])
 def test_colours_and_shapes_the_world_lacks_become_the_nearest_and_say_so(prompt, expected, subs):
-    """Generation only: the rewriter draws crimson as red and reports it; the judge still refuses crimson."""
+    """Generation only: the rewriter draws maroon as red and reports it; the judge still refuses maroon."""
     rw = rewrite_prompt(prompt, "world")
     assert (rw.text, rw.substitutions, rw.reason) == (expected, subs, None)
     assert all(s in rw.message() for s in subs)

@@ -29,14 +29,26 @@ Entry = tuple[tuple[str, object], ...]
 # ------------------------------------------------------------------------------------------------ shared
 EN_COLORS = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "green", "cyan": "cyan",
              "aqua": "cyan", "turquoise": "cyan", "blue": "blue", "purple": "purple", "violet": "purple", "pink": "pink",
-             "white": "white", "black": "black", "gray": "gray", "grey": "gray"}
-EN_BAD_COLORS = ("magenta fuchsia brown beige tan gold golden silver maroon navy teal lime indigo crimson "
-                 "scarlet olive lavender lilac mauve peach coral salmon khaki ivory cream amber bronze copper ochre "
-                 "burgundy azure cerulean cobalt emerald jade mint ruby rose sapphire charcoal multicolored "
+             "white": "white", "black": "black", "gray": "gray", "grey": "gray",
+             # named shades a reader maps to one world colour and to no other (people type them: "a crimson
+             # circle", "navy background"); magenta, teal, lime, gold, maroon, indigo... sit between two and stay
+             # refused
+             "crimson": "red", "scarlet": "red", "ruby": "red", "cherry": "red", "navy": "blue", "cobalt": "blue",
+             "sapphire": "blue", "emerald": "green", "jade": "green", "lavender": "purple", "lilac": "purple",
+             "ivory": "white", "charcoal": "gray", "lime green": "green", "forest green": "green",
+             "navy blue": "blue", "royal blue": "blue", "hot pink": "pink", "blood red": "red"}
+# A shade word before a world colour reads as that colour ("light green", "dark blue", 深红色), except where the shade
+# moves it towards another world colour: light blue (cyan?), light/dark gray (white? black?), light red (pink?).
+EN_SHADES = "light dark pale neon pastel dull faded"  # (bright, deep, vivid: intensifiers, read past)
+SHADE_AMBIGUOUS = frozenset({("light", "blue"), ("pale", "blue"), ("pastel", "blue"), ("light", "gray"),
+                             ("pale", "gray"), ("dark", "gray"), ("light", "red"), ("pale", "red"), ("pastel", "red"),
+                             ("浅", "blue"), ("淡", "blue"), ("浅", "gray"), ("淡", "gray"), ("深", "gray"),
+                             ("浅", "red"), ("淡", "red"), ("亮", "gray"), ("暗", "gray")})
+EN_BAD_COLORS = ("magenta fuchsia brown beige tan gold golden silver maroon teal lime indigo "
+                 "olive mauve peach coral salmon khaki cream amber bronze copper ochre "
+                 "burgundy azure cerulean mint rose multicolored "
                  "multicoloured rainbow colorful colourful transparent translucent reddish bluish greenish "
                  "yellowish pinkish purplish orangish grayish greyish blackish whitish")
-EN_SHADES = "light dark pale neon pastel dull faded"  # (bright, deep, vivid: intensifiers, read past)
-
 _SEN = {True: ("sep", True), False: ("sep", False)}
 
 
@@ -59,7 +71,8 @@ _MOVE_VERBS = [
     _forms("march"), _forms("walk"), ["swim", "swims", "swimming", "swam"], _forms("skate"), ["skid", "skids", "skidding", "skidded"], ["slip", "slips", "slipping", "slipped"],
     _forms("migrate"), _forms("follow"), _forms("exit"), ["heads off", "head off", "heading off", "headed off"], ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
     _forms("scuttle"), _forms("pass"), _forms("traverse"), _forms("translate"), _forms("slither"),
-    _forms("trundle"), _forms("waft"), _forms("hover"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
+    _forms("trundle"), _forms("waft"), _forms("hover"), _forms("wander"), _forms("drive", past="drove") + ["driven"],
+    _forms("push"), _forms("pull"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
      "making their way", "made their way", "in motion"],
     ["yeet", "yeets", "yeeting", "yeeted"],
@@ -70,10 +83,11 @@ _MOVE_VERBS = [
 _FAST_VERBS = [["zip", "zips", "zipping", "zipped"], _forms("dart"), _forms("race"), _forms("zoom"), _forms("rush"),
                _forms("dash"), ["hurry", "hurries", "hurrying", "hurried"], _forms("streak"), _forms("hurtle"),
                _forms("bolt"), ["whiz", "whizzes", "whizzing", "whizzed", "whizz", "whizzs"], _forms("scoot"),
-               ["shoot", "shoots", "shooting", "shot"], ["speed", "speeds", "speeding", "sped"]]
+               ["shoot", "shoots", "shooting", "shot"], ["speed", "speeds", "speeding", "sped"], _forms("sprint")]
 _SLOW_VERBS = [["creep", "creeps", "creeping", "crept"], _forms("crawl"), _forms("inch"), _forms("amble"),
                _forms("stroll")]
-_UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar"),
+_UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar"), _forms("lift"),
+             _forms("raise"),
              ["higher and higher"]]
 _DOWN_VERBS = [["lower and lower"], ["fall", "falls", "falling", "fell", "fallen"], ["drop", "drops", "dropping", "dropped"],
                ["sink", "sinks", "sinking", "sank", "sunk"], _forms("descend"), _forms("plunge"),
@@ -141,7 +155,13 @@ def _motion_en() -> dict[str, str]:
     put("rotate", ["360 degrees", "360 degree", "a 360", "a full 360", "full 360", "a 360 degree spin",
                    "360 degree rotation", "a 360 degree rotation", "round and round", "around and around", "turning round and round", "going round and round",
                    "spinning round and round", "turning round", "turns round", "turn round", "spins round",
-                   "spinning round", "spin round", "turning around and around"])
+                   "spinning round", "spin round", "turning around and around", "turns round and round",
+                   "turn round and round", "spins round and round", "spin round and round", "turns around and around",
+                   "spins around and around", "turning around itself", "turns around itself", "turn around itself",
+                   "is turning around itself", "turning upon itself", "turns upon itself", "turning on itself",
+                   "turns on itself"])
+    put("grow", ["making bigger", "make bigger", "makes bigger", "making larger", "make it bigger", "making it bigger"])
+    put("shrink", ["making smaller", "make smaller", "makes smaller", "make it smaller", "making it smaller"])
     put("grow", [f"{v} {a}" for v in ("become", "becomes", "becoming", "became") for a in
                  ("big", "bigger", "more big", "big big", "large", "larger")]
         + ["grow up", "grows up", "growing up", "grow up bigger", "grows up bigger", "growing up bigger"])
@@ -175,6 +195,13 @@ _APPROACH = (_forms("approach") + _forms("converge")
                 for b in ("", " between them", " between each other")]
              + [f"{v} in the {m}" for v in ("meet", "meets", "meeting", "converge", "converges", "converging")
                 for m in ("middle", "center", "centre")]
+             + [f"{v} {o}" for v in ("meet", "meets", "meeting", "to meet", "in to meet", "fly at", "flies at",
+                                         "flying at", "run at", "runs at", "running at", "rush at", "rushing at",
+                                         "head at", "heading at", "smash into", "smashing into", "crash into",
+                                         "crashing into", "bump into", "bumping into", "go smash into")
+                for o in ("each other", "one another")]
+             + [f"{a}{d} the other" for a in ("one ", "") for d in ("in direction of", "in the direction of")]
+             + ["in each other s direction", "in each other's direction"]
              + ["their paths converging", "their paths converge", "paths converging", "come together", "comes together", "coming together", "came together", "draw together",
                 "draws together", "drawing together", "move closer", "moves closer", "moving closer",
                 "get closer", "gets closer", "getting closer", "draw closer", "draws closer", "drawing closer",
@@ -190,8 +217,8 @@ _EN_REFUSE = {
     "orbit|orbits|orbiting|wobble|wobbles|wobbling|shake|shakes|shaking|vibrate|vibrates|vibrating|"
     "jiggle|jiggles|jiggling|pulse|pulses|pulsing|pulsate|pulsates|pulsating|flicker|flickers|flickering|"
     "blink|blinks|blinking|fade|fades|fading|hop|hops|hopping|jump|jumps|jumping|leap|leaps|leaping|"
-    "dance|dances|dancing|wiggle|wiggles|wiggling|sway|sways|swaying|swing|swings|swinging|wander|wanders|"
-    "wandering|meander|meanders|meandering|tumble|tumbles|tumbling|flip|flips|flipping|"
+    "dance|dances|dancing|wiggle|wiggles|wiggling|sway|sways|swaying|swing|swings|swinging|"
+    "meander|meanders|meandering|tumble|tumbles|tumbling|flip|flips|flipping|"
     "teleport|teleports|teleporting|morph|morphs|morphing|collide|collides|colliding|meet|meets|meeting|"
     "oscillate|oscillates|oscillating|apart|move apart|moves apart|moving apart|moved apart|drift apart|"
     "drifts apart|drifting apart|away from each other|away from one another|diverge|diverges|diverging|"
@@ -384,6 +411,33 @@ _EN_FILLER = (
     # chat register: "can u make a red ball go left pls"
     "pls|plz|plez|gimme|give me|u|ya|yo|hey|hi|hello|lol|haha|thx|thanks|thank you|ty|ok|okay|kinda|sorta|btw|"
     "yyds|emmm|emm|emmmm|hhh|hhhh|hh|xswl|awsl")
+# Courtesy around a request (greetings, thanks, apologies, hedges) and remarks that leave a field open: read past
+_EN_COURTESY = (
+    "good morning|good afternoon|good evening|good day|hello there|hi there|hey there|dear|dear assistant|"
+    "dear ai|dear model|greetings|sorry|so sorry|sorry to bother you|sorry to bother you again|i hope you are well|"
+    "hope you are well|hope you are doing well|i hope you are doing well|if it is not too much trouble|"
+    "if it is no trouble|if you do not mind|if you could|if you can|if possible|if at all possible|"
+    "would you be so kind as to|be so kind as to|would you mind|i would be most grateful if you could|"
+    "i would be most grateful if|i would be grateful if you could|i would be grateful if|i would be very grateful|"
+    "i would appreciate it|i would really appreciate it|i appreciate it|i appreciate your help|appreciate it|"
+    "much appreciated|appreciated|i appreciate your help enormously|enormously|thank you so much|"
+    "thank you so very much|thank you very much|thanks so much|thanks a lot|thanks a bunch|many thanks|"
+    "thanks ever so much|thank you in advance|thanks in advance|in advance|cheers|best regards|regards|"
+    "you have been wonderful|you are wonderful|you are the best|you rock|whatever|thats it|thats all|"
+    "that is it|that is all|nothing more|nothing fancy|nothing special|chill|chill vibe|calm vibe|tempo|"
+    "how do i make|how do i get|how do i|how to make|how can i make|demonstrate|"
+    "demonstrating|demo|for a demo|brand colour|brand color|brand colored|brand coloured|placeholder|"
+    "is what i would like to see|is what i would like|is what i want|is what i need|is all i need|"
+    "is all i want|no colour preference|no color preference|any colour|any color|any colour is fine|"
+    "any color is fine|any colour will do|any color will do|no colour specified|no color specified|"
+    "colour does not matter|color does not matter|the colour does not matter|the color does not matter|"
+    "colour is up to you|color is up to you|up to you|shall|forever|upon itself|around itself|round itself|"
+    "on itself|on its axis|round its axis|vlog|vlog style|easing|punchy|snappy|ideally|my kid wants it|"
+    "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
+    "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
+    "no background is specified|no background specified|background not specified|any background|"
+    "any background is fine|constant|here|fills more of the screen|fills more and more of the screen|"
+    "filling more of the screen|filling more and more of the screen")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
     "to|from|in|on|at|by|for|into|onto|with|its|their|his|her|this|these|those|off the walls|"
@@ -397,7 +451,7 @@ _EN_SHAPES = {
     "circle": "circle circles|ball balls|dot dots|disc discs|disk disks|sphere spheres|orb orbs|round -|"
               "circular -|roundel roundels",
     "square": "square squares|box boxes|block blocks|cube cubes|tile tiles|square shaped -|sq sqs|sqr sqrs",
-    "triangle": "triangle triangles|triangular -",
+    "triangle": "triangle triangles|triangular -|tri tris",
     "star": "star stars|five pointed star five pointed stars|5 pointed star 5 pointed stars|pentagram pentagrams|"
             "star shaped -",
     "diamond": "diamond diamonds|rhombus rhombuses|rhombi -|lozenge lozenges|diamond shaped -|rhomboid rhomboids",
@@ -423,7 +477,8 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
                       "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized"}
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
-_EN_SPEEDS = {"slow": "slowly|slow|slow motion|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
+_EN_SPEEDS = {"slow": "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
+                      "low speed|at low speed|at a low speed|slowly|slow|slow motion|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
                       "at a leisurely pace|at a gentle pace|gradually and slowly|slow paced|at a snail s pace|at a snails pace|"
                       "at a snail pace|at snail pace|snail paced|takes its time|taking its time|take its time|"
@@ -432,7 +487,7 @@ _EN_SPEEDS = {"slow": "slowly|slow|slow motion|gently|leisurely|lazily|unhurried
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -487,6 +542,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
 
     put("stop", None, _EN_STOP)
     put("filler", None, _EN_FILLER)
+    put("filler", None, _EN_COURTESY)
     lex["period"] = lex["full stop"] = (_SEN[True],)  # dictated punctuation
     lex["comma"] = (_SEN[False],)
     # "the camera remains completely locked off", "the shot is static": the world's camera never moves
@@ -647,7 +703,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                  "gradients": None, "texture": "texture", "light texture": "texture", "subtle texture": "texture",
                  "faint texture": "texture", "slight texture": "texture", "soft texture": "texture",
                  "vertically graded": "vgradient", "horizontally graded": "hgradient",
-                 "colour gradient": None, "color gradient": None}.items():
+                 "colour gradient": None, "color gradient": None, "hgradient": "hgradient", "vgradient": "vgradient",
+                 "h gradient": "hgradient", "v gradient": "vgradient"}.items():
         lex[w] = (("bgkind", (k, True)),)
     put("bgaxis", "v", "vertical|vertically")
     put("bgaxis", "h", "horizontal|horizontally")
@@ -677,14 +734,16 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
 # ------------------------------------------------------------------------------------------------ Chinese
 _ZH_COLOR_CHARS = {"red": "红", "orange": "橙", "yellow": "黄", "green": "绿", "cyan": "青", "blue": "蓝",
                    "purple": "紫", "pink": "粉", "white": "白", "black": "黑", "gray": "灰"}
-ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红色 洋红色 紫红色 天蓝色 深蓝色 浅蓝色 湖蓝色 藏青色 "
-                 "墨绿色 草绿色 翠绿色 橄榄色 土黄色 卡其色 肉色 肤色 玫红色 玫瑰色 桃红色 橘红色 朱红色 猩红色 "
-                 "酒红色 深红色 浅红色 彩色 七彩 五彩 透明 半透明 金黄色 银白色 乳白色 米白色 灰白色 "
-                 "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡紫色 淡蓝色 淡绿色 淡黄色 浅绿色 浅黄色 浅紫色 "
-                 "深绿色 深紫色 深灰色 浅灰色 银灰色 铁灰色")
+ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红色 洋红色 紫红色 天蓝色 浅蓝色 湖蓝色 "
+                 "橄榄色 土黄色 卡其色 肉色 肤色 玫红色 玫瑰色 桃红色 橘红色 "
+                 "酒红色 浅红色 彩色 七彩 五彩 透明 半透明 银白色 米白色 灰白色 "
+                 "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 深灰色 浅灰色 银灰色")
+# Chinese named shades that read as one world colour (see SHADE_AMBIGUOUS for the shade + colour pairs that do not)
+ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色", "blue": "深蓝色 藏青色", "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色",
+                   "purple": "淡紫色 浅紫色 深紫色", "yellow": "淡黄色 浅黄色 金黄色", "white": "乳白色", "gray": "铁灰色"}
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
-_ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波",
-              "square": "正方形 方形 方块 正方块 四方形 方格",
+_ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波 圆圆 球球 波 小球 小球球",
+              "square": "正方形 方形 方块 正方块 四方形 方格 方块块",
               "triangle": "三角形 三角 三角块 正三角形",
               "star": "星星 星形 五角星 星 五星 星状",
               "diamond": "菱形 钻石 钻石形 菱形块",
@@ -695,12 +754,12 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体"
 _ZH_SIZES = {"small": "小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
-             "large": "大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
+             "large": "老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
-_ZH_SPEEDS = {"slow": "别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
+_ZH_SPEEDS = {"slow": "稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
-              "fast": "快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
-                       "以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
+              "fast": "越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
+                       "稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
               "左上": (-1, -1), "右上": (1, -1), "左下": (-1, 1), "右下": (1, 1), "上左": (-1, -1),
@@ -712,33 +771,33 @@ _ZH_DIR_VERBS = {"自上而下": (0, 1), "自下而上": (0, -1), "由上而下"
                  "自左而右": (1, 0), "自右而左": (-1, 0), "左右": None, "上下": None}
 _ZH_PLACE_VERBS = {"左移": (-1, 0), "右移": (1, 0), "上移": (0, -1), "下移": (0, 1), "左行": (-1, 0),
                    "右行": (1, 0)}  # 右移 = 右 + 移, so 向右移 and 从上移动到下 split the same way
-_ZH_UP = ("向上升起 上升起 上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 飞升 腾空 升空 "
+_ZH_UP = ("托起 向上升起 上升起 上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 飞升 腾空 升空 "
           "飘起来 飞起来 升起来 浮起来 飘上去 飞上去 浮上去 升上去 飘上来 浮上来 升上来")
 _ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向 "
             "掉下来 落下来 掉下去 落下去 沉下去 坠下来 坠下去")
-_ZH_MOVE = ("郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
+_ZH_MOVE = ("梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
             "奔 奔跑 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
             "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
             "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去")
 _ZH_FAST_VERBS = "冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
-    "rotate": "三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
+    "rotate": "滴溜溜转 滴溜溜地转 滴溜溜 使劲转 转起走 转起 绕自身中心旋转 绕自身中心转 绕着自己转 绕自己转 绕着中心转 三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
               "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
-    "grow": "变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
+    "grow": "被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
             "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 越长越大 越长越大了 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
-    "shrink": "缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
+    "shrink": "越缩越小 弄得越来越小 半径逐渐减小 半径减小 半径变小 缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
-    "bounce": "弹嚟弹去 弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
+    "bounce": "来回撞 撞墙就弹回来 撞墙就弹回 在框里头来回撞 到处撞来撞去 到处撞 乱弹 到处弹 弹嚟弹去 弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
-    "towards": "相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+    "towards": "往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
@@ -821,6 +880,19 @@ _ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 �
                "细微的 细微 淡淡的 淡淡 轻微的 轻微 看 就 便 一直在 还在 在不停地 完全 丝毫 始终都 一样地 视频内容 画面内容 "
                "一段距离 一小段距离 一段路 "
                "让 使 使得 令 要让 请让 就让")  # causatives: 画一个红色的圆，让它向右移动 = draw it, and it moves right
+# courtesy, who it is for, and dialect fillers around a request (read past)
+_ZH_COURTESY = ("您好 你好呀 打扰了 打扰一下 打扰您了 不好意思 不好意思又来麻烦您了 又来麻烦您了 麻烦您了 麻烦您 辛苦您了 辛苦了 "
+                "非常感谢 万分感谢 非常感谢您 感谢您 谢谢您 多谢 谢啦 抽出宝贵时间 宝贵时间 非常感谢您的耐心 感谢您的耐心 耐心 "
+                "尊敬的 尊敬的开发者您好 开发者 请问 请问能否 如有不便请见谅 如有不便 请见谅 亲 亲亲 亲爱的 家人们 那啥 那个啥 "
+                "赶紧的 赶紧 快点出 随便 随便一个 这个怎么用啊 这个怎么用 怎么用 怎么弄 同学们 同学们看 小朋友们 大家看 看下 看一下 "
+                "效果 的效果 演示用 演示 转场用 转场 作业用 物理作业要的 物理作业 补色对比 vlog风 不用管 就可以了 即可 可以吗 "
+                "好吗 行吗 中不中 妥 再整个 再整一个 再来个 再弄个 再搞个 再弄一个 这次 想请您帮忙做 想请您帮忙 请您帮忙 "
+                "请您 想请您 帮忙做 要有爆发力 爆发力 风 那种 你能让 你能 你可以 你能不能 你帮我 你给我 "
+                "无颜色要求 颜色不限 颜色随意 颜色无所谓 任意颜色 颜色随便 "
+                "我想麻烦您帮我 我想麻烦您 帮我生成 帮我做 给我整 给我弄 给我搞 弄 搞 弄个 搞个 整个 整一个 叫它 叫 "
+                "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
+                "沿同一直线 沿直线 同一直线 像气球一样 像气球似的 像吹气球一样 像弹球一样 像皮球一样 像雕像一样 上面放 上面有 上面是 "
+                "给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子")
 _ZH_STOP = ("的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边 "
             "把 将")  # 把/将 + object + verb: "把一个橙色的菱形往上移"
 
@@ -835,6 +907,7 @@ def zh_lexicon() -> dict[str, Entry]:
 
     put("stop", None, _ZH_STOP)
     put("filler", None, _ZH_FILLER)
+    put("filler", None, _ZH_COURTESY)
     for n, chars in {1: "一 单", 2: "两 二 俩 2", 3: "三 仨 3"}.items():
         for c in chars.split():
             lex[c] = (("count", n),)
@@ -865,6 +938,9 @@ def zh_lexicon() -> dict[str, Entry]:
     lex["青绿色"] = (("badcolor", None),)
     put("badcolor", None, ZH_BAD_COLORS)
     put("shade", None, ZH_SHADES)
+    for c, words in ZH_SHADE_COLORS.items():
+        for w in words.split():
+            lex[w] = lex[w + "的"] = lex[w[:-1]] = (("color", c),)
     for s, words in _ZH_SHAPES.items():
         for w in words.split():
             lex[w] = (("shape", (s, None)),)
@@ -900,7 +976,7 @@ def zh_lexicon() -> dict[str, Entry]:
     for words, reason in _ZH_REFUSE.items():
         put("refuse", reason, words)
     put("respectively", None, "分别 各自 各自地 分别地 依次")
-    put("correction", None, "不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了")  # 分别向左、向上、向右移动
+    put("correction", None, "我是说 我的意思是 我说错了 不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了")  # 分别向左、向上、向右移动
     for idx, words in ((0, "前者 第一个 第一只 第一颗"), (1, "第二个 第二只 第二颗"), (2, "第三个 第三只 第三颗"),
                        (-1, "后者 最后一个 最后一只")):
         put("nth", idx, words)

@@ -82,9 +82,42 @@ _SKIP = set("\"'`{}<>«»“”‘’*_~#|/\\")
 _ASIDE = set("()[]【】〔〕〖〗「」『』")  # "a cross (purple) moving up": read like commas
 
 
-_ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
+_ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"正方行"), "正方形"), (re.compile(r"三脚"), "三角"),
+             (re.compile(r"(?<![上下左右])方快"), "方块"), (re.compile(r"background\s*(?=[上中里])"), "背景"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
              (re.compile(r"90\s*度"), "九十度"), (re.compile(r"像(?=左|右|上|下)"), "向"),  # 像左: the IME's 向左
              (re.compile(r"移东"), "移动")]
+
+
+# Short misspellings the one-edit corrector leaves alone (it reads words of >= 5 letters): "moveing rite",
+# "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren"; and the Chinese IME's homophones.
+_EN_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"), (re.compile(r"\bwals\b"), "walls"),
+             (re.compile(r"\bblak\b"), "black"), (re.compile(r"\bblu\b"), "blue"), (re.compile(r"\bgren\b"), "green"),
+             (re.compile(r"\bpurpel\b"), "purple"), (re.compile(r"\beachother\b"), "each other"),
+             (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
+             (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
+             (re.compile(r"——+"), "，"), (re.compile(r"^\s*(?:a\s+)?quick\s+(?:one|request|question|test|thing)\s*[:,-]"), ""), (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""), (re.compile(r"\bof the walls\b"), "off the walls"),
+             (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
+                         r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two")]
+# A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
+# and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that
+# does not open the next noun phrase ("a square red background" stays as written) and a noun with no colour of
+# its own before it.
+_SHAPE_NOUN = (r"circles?|balls?|dots?|discs?|squares?|box(?:es)?|blocks?|tri|tris|triangles?|stars?|diamonds?|"
+               r"rhombus(?:es)?|cross(?:es)?|sq|shapes?|objects?|background|backdrop|bg")
+_COLOUR_WORD = r"red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y"
+_POSTNOMINAL = re.compile(
+    rf"\b({_SHAPE_NOUN})\s+(?:(?:of|in)\s+(?:the\s+)?colou?r\s+)?({_COLOUR_WORD})\b"
+    rf"(?!\s*(?:-|colou?red\b)?\s*(?:{_SHAPE_NOUN}|and\s+(?:{_COLOUR_WORD})|colou?r|gradient|screen|frame|one|ones)\b)")
+_COLOUR_BEFORE = re.compile(rf"\b(?:{_COLOUR_WORD})(?:\s+colou?red)?\s*$")
+
+
+def _postnominal(t: str, ignored: list[str]) -> str:
+    def swap(m: re.Match) -> str:
+        if _COLOUR_BEFORE.search(t[:m.start()]):  # "a blue square red ...": not this
+            return m.group()
+        ignored.append(f"{m.group()} -> {m.group(2)} {m.group(1)}")
+        return f"{m.group(2)} {m.group(1)}"
+    return _POSTNOMINAL.sub(swap, t)
 
 
 _ARROW = re.compile(r"\s*(?:[-–—]+>|=+>|[→⟶➔➜➡])\s*")  # "red circle -> left": moves to
@@ -232,10 +265,11 @@ def _normalise(text: str, ignored: list[str]) -> str:
     # NFKC per character, except the Chinese comma: it separates clauses, where "," separates list items
     t = "".join(c if c == "，" else unicodedata.normalize("NFKC", c) for c in text).translate(_TRAD).lower()
     t = re.sub(r"(?<=[\u3400-\u9fff]),(?=[\u3400-\u9fff])", "，", t)  # "," typed between Chinese words
-    for pat, fix in _ZH_TYPOS:
+    for pat, fix in _EN_TYPOS + _ZH_TYPOS:
         for m in pat.finditer(t):
             ignored.append(f"{m.group()} -> {m.expand(fix)}")
         t = pat.sub(fix, t)
+    t = _postnominal(t, ignored)
     t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个])儿", "", t)  # 圆圈儿, 小球儿, 大个儿 (but 一块儿: together)
     t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
     t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)  # "slowww", "fasttt": chat elongation
@@ -426,6 +460,21 @@ def _tokens(text: str, ignored: list[str]) -> list[Tok]:
     for toks, fixes in reversed(parts):
         out.extend(toks)
         ignored.extend(fixes)
+    return _shaded(out, ignored)
+
+
+def _shaded(toks: list[Tok], ignored: list[str]) -> list[Tok]:
+    """A shade before a world colour is that colour ("light green", "dark blue", 深橙色), reported; unless the shade
+    moves it towards another world colour (``SHADE_AMBIGUOUS``: light blue, dark gray, 浅红), which stays refused."""
+    from stepvid.world.lexicon import SHADE_AMBIGUOUS
+
+    out: list[Tok] = []
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if t.kind == "shade" and nxt is not None and nxt.kind == "color" and (t.text, nxt.value) not in SHADE_AMBIGUOUS:
+            ignored.append(t.text)
+            continue
+        out.append(t)
     return out
 
 
@@ -840,6 +889,9 @@ class _Grammar:
         """
         if len(self.focus) <= 1 or self.widened:
             return self.focus
+        if vp and all(t.kind == "speed" for t in vp) and self.last_bound is not None \
+                and set(map(id, self.last_bound[1])) <= set(map(id, self.focus)):
+            return self.last_bound[1]  # "A and B move right, fast": the speed of the motion just said, for both
         if _moves(self.focus[-1]):  # "a shrinking square and a cross growing": the cross's own verb
             return self.focus[-1:]
         number = self._number(vp)
@@ -1705,6 +1757,11 @@ def parse_prompt_verbose(text: str) -> Parse:
         simile = _SIMILE.search(text)
         if simile and _says_nothing(simile.group()):
             return _without_simile(text, simile)
+        kept, dropped = _without_chatter_sentences(text)
+        if dropped:
+            parse = parse_prompt_verbose(kept)
+            parse.ignored[:0] = dropped
+            return parse
         emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
         if not emoji:
             raise
@@ -1735,6 +1792,22 @@ def _says_nothing(phrase: str) -> bool:
     toks = _places(_tokens(phrase, []))
     return not any(t.kind in _WORLD_KINDS and not (t.kind == "dir" and i and toks[i - 1].text in ("a", "an", "the"))
                    for i, t in enumerate(toks))  # "like a top": a noun, not a direction
+
+
+# A sentence of chatter around the request: greetings, thanks, apologies, who it is for ("Good afternoon! I hope
+# you're well.", "Thank you so very much in advance.", 您好，打扰了。, 辛苦您了！). Dropped, and reported, only when the
+# prompt cannot be read with it, when it names nothing of the world (no colour, shape, motion, size, speed, place,
+# background, negation or sequence word) and when it points at no object ("It wobbles." stays, and is refused).
+_SENTENCE = re.compile(r"[^.!?。！？~～\n]+(?:[.!?。！？~～\n]+|$)")
+_POINTS = re.compile(r"(?i)\b(?:it|its|they|them|their|this one|that one|the one)\b|它|他|她")
+
+
+def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
+    pieces = [p for p in _SENTENCE.findall(text) if p.strip()]
+    drop = [p for p in pieces if not _names_world(p) and not _POINTS.search(p)]
+    if not drop or len(drop) == len(pieces):
+        return text, []
+    return " ".join(p.strip() for p in pieces if p not in drop), [p.strip() for p in drop]
 
 
 def _without_simile(text: str, simile: re.Match) -> Parse:

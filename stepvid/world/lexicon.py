@@ -477,7 +477,8 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
                       "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized"}
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
-_EN_SPEEDS = {"slow": "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
+_EN_SPEEDS = {"slow": "at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
+                      "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
                       "low speed|at low speed|at a low speed|slowly|slow|slow motion|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
                       "at a leisurely pace|at a gentle pace|gradually and slowly|slow paced|at a snail s pace|at a snails pace|"
@@ -487,7 +488,7 @@ _EN_SPEEDS = {"slow": "slow as molasses|as slow as molasses|slow as a snail|as s
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -714,7 +715,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
                          "both objects|both shapes|everything")
     put("definite", None, "the|this|that|these|those|which|who|teh|hte")  # teh, hte: the, typed fast
-    put("link", None, "is|are|was|were|be|should be|must be|will be|has to be|colored|coloured|which is|that is|"
+    put("link", None, "is|are|was|were|be|should be|shall be|must be|will be|would be|has to be|colored|coloured|which is|that is|"
                       "which are|that are|"
                       "painted|in the colour|in the color|with the colour|with the color")
     for w, c in EN_COLORS.items():  # "a circle in red", "a square of red colour"

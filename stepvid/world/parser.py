@@ -1777,7 +1777,8 @@ def parse_prompt_verbose(text: str) -> Parse:
 
 # A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past
 # when the prompt cannot be read with it (and only then), reported.
-_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+|as\s+if\s|as\s+though\s|as\s+an?\s)[^.,;!?]*"
+_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+|as\s+if\s|as\s+though\s|as\s+an?\s)"
+                     r"(?:(?!\s+(?:and|while|whilst)\s)[^.,;!?])*"  # "spinning like a whisk and a square ...": to the "and"
                      r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,8}?(?:一样|一般|似的|般)地?"
                      r"|(?:像|如同|犹如|好似|宛如)[^，。,.；;！!？?]{1,12}(?=[，。,.；;！!？?]|$)"
                      r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*", re.IGNORECASE)

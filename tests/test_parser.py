@@ -571,7 +571,22 @@ _ROUND10 = [  # everyday EN / ZH users and one-object descriptions (rounds 10-12
     ("蓝色小球球在屏幕里弹来弹去嘛😆 so cute", R(G(1, "blue", "circle", motion="bounce"))),
     ("两个圆，一个红一个蓝，面对面往一块撞", R(G(1, "red", "circle", motion="towards"), G(1, "blue", "circle", motion="towards"))),
 ]
+_ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; Taiwan's 渐层; typos and slang
+    ("Moving up-left: a small white square and a big green circle.",
+     R(G(1, "white", "square", "small", "up-left"), G(1, "green", "circle", "large", "up-left"))),
+    ("Spinning: a purple triangle and a green cross.", R(G(1, "purple", "triangle", motion="rotate"), G(1, "green", "cross", motion="rotate"))),
+    ("both shapes go down-right: an orange diamond and a cyan triangle",
+     R(G(1, "orange", "diamond", motion="down-right"), G(1, "cyan", "triangle", motion="down-right"))),
+    ("一起往上飘：一个青色菱形，一个黄色星星", R(G(1, "cyan", "diamond", motion="up"), G(1, "yellow", "star", motion="up"))),
+    ("Two shapes move up: a red circle and a blue square", R(G(1, "red", "circle", motion="up"), G(1, "blue", "square", motion="up"))),
+    ("一個紫色圓形往下移動，背景是由左到右水平漸層的黃色", R(G(1, "purple", "circle", motion="down"), bg=("yellow", "hgradient"))),
+    ("white ball bouncing around on a light gray background", R(G(1, "white", "circle", motion="bounce"), bg=("gray", None))),
+    ("ok quick one while on break - a red circel moving slowly to the right", R(G(1, "red", "circle", motion="right", speed="slow"))),
+    ("single grey diamond rotating, n=1", R(G(1, "gray", "diamond", motion="rotate"))),
+    ("蓝色十字转一转，再来一个粉色的圆往右走", R(G(1, "blue", "cross", motion="rotate"), G(1, "pink", "circle", motion="right"))),
+]
 _ROUND10_REFUSED = [
+    ("镜头缓缓推进，一个白色的十字往上移动", "camera motion '镜头推进'"),  # an adverb inside the camera move
     ("A red circle. It teeters.", "unknown motion 'teeters'"),  # a sentence about the object is never dropped
     ("a light blue circle moving left", "unknown colour 'light blue'"),  # blue or cyan?
     ("浅蓝色的圆向左", "unknown colour '浅蓝色'"),
@@ -798,7 +813,7 @@ def test_cannot_judge_is_importable_from_the_old_places():
 
 
 @pytest.mark.parametrize("prompt,want", _DISTRIBUTED + _PLACES_WORDS + _ROUND2 + _ROUND3 + _ROUND4 + _ROUND5 + _ROUND6 + _ROUND7
-                         + _ROUND10)
+                         + _ROUND10 + _ROUND13)
 def test_probe_rounds(prompt, want):
     """Phrasings from the probe rounds of 2026-12-05: prompts written by people who never saw the parser
     (benchmarks/data/natural_probe_writers_2026-12-05.jsonl) and the grammar they needed."""

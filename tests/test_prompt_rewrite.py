@@ -69,12 +69,12 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
 
 @pytest.mark.parametrize(("prompt", "expected", "subs"), [
     ("a maroon circle moving right", "A red circle moves to the right.", ("maroon -> red",)),
-    ("a light blue circle and a dark gray square moving left",
-     "A blue circle moves to the left and a gray square moves to the left.", ("light blue -> blue", "dark gray -> gray")),
+    ("a light blue circle and a light red square moving left",
+     "A blue circle moves to the left and a red square moves to the left.", ("light blue -> blue", "light red -> red")),
     ("A red circle moves right. The background is light blue.", "A red circle moves to the right on a blue background.",
      ("'light' dropped",)),
     ("一个浅红色的圆向右移动", "一个红色的圆形向右移动。", ("浅红色 -> 红色",)),
-    ("一个亮灰色的方块向上移动", "一个灰色的正方形向上移动。", ("亮灰色的 -> 灰色的",)),  # any world colour, not only stood-in ones
+    ("一个淡红色的方块向上移动", "一个红色的正方形向上移动。", ("淡红色的 -> 红色的",)),  # any world colour, not only stood-in ones
     ("a red box and a black X moving right", "A red square moves to the right and a black cross moves to the right.",
      ("x -> cross",)),  # the letter as a word, never the x in 'box'
     ("a maroon oval moving right", "A red circle moves to the right.", ("maroon -> red", "oval -> circle")),

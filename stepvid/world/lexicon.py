@@ -38,12 +38,10 @@ EN_COLORS = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "gre
              "ivory": "white", "charcoal": "gray", "lime green": "green", "forest green": "green",
              "navy blue": "blue", "royal blue": "blue", "hot pink": "pink", "blood red": "red"}
 # A shade word before a world colour reads as that colour ("light green", "dark blue", 深红色), except where the shade
-# moves it towards another world colour: light blue (cyan?), light/dark gray (white? black?), light red (pink?).
+# moves it towards another world colour: light blue (cyan?), light red (pink?). (A light or dark gray is still gray.)
 EN_SHADES = "light dark pale neon pastel dull faded"  # (bright, deep, vivid: intensifiers, read past)
-SHADE_AMBIGUOUS = frozenset({("light", "blue"), ("pale", "blue"), ("pastel", "blue"), ("light", "gray"),
-                             ("pale", "gray"), ("dark", "gray"), ("light", "red"), ("pale", "red"), ("pastel", "red"),
-                             ("浅", "blue"), ("淡", "blue"), ("浅", "gray"), ("淡", "gray"), ("深", "gray"),
-                             ("浅", "red"), ("淡", "red"), ("亮", "gray"), ("暗", "gray")})
+SHADE_AMBIGUOUS = frozenset({("light", "blue"), ("pale", "blue"), ("pastel", "blue"), ("light", "red"), ("pale", "red"),
+                             ("pastel", "red"), ("浅", "blue"), ("淡", "blue"), ("浅", "red"), ("淡", "red")})
 EN_BAD_COLORS = ("magenta fuchsia brown beige tan gold golden silver maroon teal lime indigo "
                  "olive mauve peach coral salmon khaki cream amber bronze copper ochre "
                  "burgundy azure cerulean mint rose multicolored "
@@ -160,6 +158,9 @@ def _motion_en() -> dict[str, str]:
                    "spins around and around", "turning around itself", "turns around itself", "turn around itself",
                    "is turning around itself", "turning upon itself", "turns upon itself", "turning on itself",
                    "turns on itself"])
+    put("still", ["stay quiet", "stays quiet", "staying quiet", "without move", "without moving at all"])
+    put("shrink", ["make itself more small", "makes itself more small", "make itself smaller", "makes itself smaller",
+                   "more small", "more and more small"])
     put("grow", ["making bigger", "make bigger", "makes bigger", "making larger", "make it bigger", "making it bigger"])
     put("shrink", ["making smaller", "make smaller", "makes smaller", "make it smaller", "making it smaller"])
     put("grow", [f"{v} {a}" for v in ("become", "becomes", "becoming", "became") for a in
@@ -201,7 +202,8 @@ _APPROACH = (_forms("approach") + _forms("converge")
                                          "crashing into", "bump into", "bumping into", "go smash into")
                 for o in ("each other", "one another")]
              + [f"{a}{d} the other" for a in ("one ", "") for d in ("in direction of", "in the direction of")]
-             + ["in each other s direction", "in each other's direction"]
+             + ["in each other s direction", "in each other's direction", "one to the other", "go one to the other",
+                "lean into each other", "leaning into each other", "leans into each other"]
              + ["their paths converging", "their paths converge", "paths converging", "come together", "comes together", "coming together", "came together", "draw together",
                 "draws together", "drawing together", "move closer", "moves closer", "moving closer",
                 "get closer", "gets closer", "getting closer", "draw closer", "draws closer", "drawing closer",
@@ -436,7 +438,9 @@ _EN_COURTESY = (
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
-    "any background is fine|constant|here|fills more of the screen|fills more and more of the screen|"
+    "any background is fine|constant|here|over the duration of the clip|over the duration of the video|"
+    "for the duration of the clip|for the duration|enough|af|speedrun|powering up|power up|powers up|trending|"
+    "went viral|this one went viral|viral|while on break|on my break|on break|on my lunch|on lunch|fills more of the screen|fills more and more of the screen|"
     "filling more of the screen|filling more and more of the screen")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
@@ -704,7 +708,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                  "gradients": None, "texture": "texture", "light texture": "texture", "subtle texture": "texture",
                  "faint texture": "texture", "slight texture": "texture", "soft texture": "texture",
                  "vertically graded": "vgradient", "horizontally graded": "hgradient",
-                 "colour gradient": None, "color gradient": None, "hgradient": "hgradient", "vgradient": "vgradient",
+                 "colour gradient": None, "color gradient": None, "gradation": None, "hgradient": "hgradient", "vgradient": "vgradient",
                  "h gradient": "hgradient", "v gradient": "vgradient"}.items():
         lex[w] = (("bgkind", (k, True)),)
     put("bgaxis", "v", "vertical|vertically")
@@ -738,10 +742,10 @@ _ZH_COLOR_CHARS = {"red": "红", "orange": "橙", "yellow": "黄", "green": "绿
 ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红色 洋红色 紫红色 天蓝色 浅蓝色 湖蓝色 "
                  "橄榄色 土黄色 卡其色 肉色 肤色 玫红色 玫瑰色 桃红色 橘红色 "
                  "酒红色 浅红色 彩色 七彩 五彩 透明 半透明 银白色 米白色 灰白色 "
-                 "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 深灰色 浅灰色 银灰色")
+                 "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 银灰色")
 # Chinese named shades that read as one world colour (see SHADE_AMBIGUOUS for the shade + colour pairs that do not)
 ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色", "blue": "深蓝色 藏青色", "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色",
-                   "purple": "淡紫色 浅紫色 深紫色", "yellow": "淡黄色 浅黄色 金黄色", "white": "乳白色", "gray": "铁灰色"}
+                   "purple": "淡紫色 浅紫色 深紫色", "yellow": "淡黄色 浅黄色 金黄色", "white": "乳白色", "gray": "铁灰色 深灰色 浅灰色"}
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
 _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波 圆圆 球球 波 小球 小球球",
               "square": "正方形 方形 方块 正方块 四方形 方格 方块块",
@@ -780,16 +784,16 @@ _ZH_MOVE = ("梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 �
             "奔 奔跑 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
             "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
             "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去")
-_ZH_FAST_VERBS = "冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
+_ZH_FAST_VERBS = "猛冲 冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
     "still": "唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
-    "rotate": "滴溜溜转 滴溜溜地转 滴溜溜 使劲转 转起走 转起 绕自身中心旋转 绕自身中心转 绕着自己转 绕自己转 绕着中心转 三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
+    "rotate": "转一转 转转 转一转儿 滴溜溜转 滴溜溜地转 滴溜溜 使劲转 转起走 转起 绕自身中心旋转 绕自身中心转 绕着自己转 绕自己转 绕着中心转 三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
               "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
-    "grow": "被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
+    "grow": "变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
             "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 越长越大 越长越大了 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
     "shrink": "越缩越小 弄得越来越小 半径逐渐减小 半径减小 半径变小 缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
@@ -888,7 +892,8 @@ _ZH_COURTESY = ("您好 你好呀 打扰了 打扰一下 打扰您了 不好意�
                 "赶紧的 赶紧 快点出 随便 随便一个 这个怎么用啊 这个怎么用 怎么用 怎么弄 同学们 同学们看 小朋友们 大家看 看下 看一下 "
                 "效果 的效果 演示用 演示 转场用 转场 作业用 物理作业要的 物理作业 补色对比 vlog风 不用管 就可以了 即可 可以吗 "
                 "好吗 行吗 中不中 妥 再整个 再整一个 再来个 再弄个 再搞个 再弄一个 这次 想请您帮忙做 想请您帮忙 请您帮忙 "
-                "请您 想请您 帮忙做 要有爆发力 爆发力 风 那种 你能让 你能 你可以 你能不能 你帮我 你给我 "
+                "请您 想请您 帮忙做 要有爆发力 爆发力 风 那种 弄成 做成 搞成 整成 背景用 颜色用 用的是 质感 满屏 悄悄 不息 不止 不休 "
+                "拉满 氛围感拉满 爆款 爆款提示词 提示词 超治愈  你能让 你能 你可以 你能不能 你帮我 你给我 "
                 "无颜色要求 颜色不限 颜色随意 颜色无所谓 任意颜色 颜色随便 "
                 "我想麻烦您帮我 我想麻烦您 帮我生成 帮我做 给我整 给我弄 给我搞 弄 搞 弄个 搞个 整个 整一个 叫它 叫 "
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
@@ -1004,6 +1009,8 @@ def zh_lexicon() -> dict[str, Entry]:
                  "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",
                  "渐变": None, "渐变色": None, "纹理": "texture", "纹路": "texture"}.items():
         lex[w] = (("bgkind", (k, True)),)
+        if "渐变" in w:  # 渐层 (Taiwan): a gradient
+            lex[w.replace("渐变", "渐层")] = lex[w]
     put("bgaxis", "v", "竖直方向的 垂直方向的 竖直方向 垂直方向 纵向的 竖直 垂直 纵向 竖向 上下方向 沿着竖直方向 沿竖直方向 沿着垂直方向 沿垂直方向 沿着纵向 沿纵向")
     put("bgaxis", "h", "水平方向的 水平方向 横向的 水平 横向 左右方向 沿着水平方向 沿水平方向 沿着水平线 沿水平线 沿着横向 沿横向")
     put("conj", None, "和 与 跟 同 及 以及 并且 而且 加上 并 加 外加 再加上")

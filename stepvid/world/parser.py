@@ -95,7 +95,9 @@ _EN_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"
              (re.compile(r"\bpurpel\b"), "purple"), (re.compile(r"\beachother\b"), "each other"),
              (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
              (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
-             (re.compile(r"——+"), "，"), (re.compile(r"^\s*(?:a\s+)?quick\s+(?:one|request|question|test|thing)\s*[:,-]"), ""), (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""), (re.compile(r"\bof the walls\b"), "off the walls"),
+             (re.compile(r"——+"), "，"), (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),
+             (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
+             (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""), (re.compile(r"\bof the walls\b"), "off the walls"),
              (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
                          r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two")]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
@@ -243,7 +245,32 @@ def _unstretched(m: re.Match) -> str:
     return m.group()
 
 
+_FRONT_COLON = re.compile(r"^([^:：\n]{1,60})[:：]([^:：]+)$")
+_MOTION_KINDS = frozenset({"motion", "dir", "vverb", "approach", "verb", "place"})
+_OBJECT_KINDS = frozenset({"color", "shape", "badcolor", "badshape", "count", "bigcount", "bgword", "head"})
+
+
+def _fronted_motion(text: str) -> str:
+    """'Moving up-left: a small white square and a big green circle', 'Spinning: A and B', 'both shapes go
+    down-right: A and B', 一起往上飘：A，B — a verb phrase before a colon and the objects after it: the motion is
+    all of theirs. Rewritten as the objects, then "All <verb phrase>" (都<verb phrase>)."""
+    m = _FRONT_COLON.match(text.strip())
+    if not m:
+        return text
+    head, tail = m.group(1).strip(), m.group(2).strip()
+    head_kinds = {t.kind for t in _tokens(head, [])}
+    if head_kinds & _OBJECT_KINDS or not head_kinds & _MOTION_KINDS \
+            or not any(t.kind == "shape" for t in _tokens(tail, [])):
+        return text
+    tail = tail.rstrip(" .。!！")
+    if _CJK.match(head):
+        return f"{tail}，{'' if head.startswith(('都', '全都', '一起')) else '都'}{head}"
+    lead = re.match(r"(?i)(both|all|they)\b", head)
+    return f"{tail}. {head}" if lead else f"{tail}. All {head}"
+
+
 def _normalise(text: str, ignored: list[str]) -> str:
+    text = _fronted_motion(text)
     text = _asides(_contrasts(_generator_syntax(text, ignored), ignored), ignored)
     ignored.extend(_HASHTAG.findall(text))
     text = _LABEL.sub(", ", _HASHTAG.sub(" ", text))
@@ -1795,20 +1822,35 @@ def _says_nothing(phrase: str) -> bool:
                    for i, t in enumerate(toks))  # "like a top": a noun, not a direction
 
 
-# A sentence of chatter around the request: greetings, thanks, apologies, who it is for ("Good afternoon! I hope
-# you're well.", "Thank you so very much in advance.", 您好，打扰了。, 辛苦您了！). Dropped, and reported, only when the
-# prompt cannot be read with it, when it names nothing of the world (no colour, shape, motion, size, speed, place,
-# background, negation or sequence word) and when it points at no object ("It wobbles." stays, and is refused).
+# Chatter around the request: greetings, thanks, apologies, who it is for and why ("Good afternoon! I hope you're
+# well.", "Thank you so very much in advance.", 您好，打扰了。, "he's 6", 我是做餐饮的, 今天同事推荐我试试). Read past,
+# and reported, only when the prompt cannot be read with it, and only a piece that names nothing of the world and
+# points at no object ("It wobbles." stays, and is refused): a whole sentence; or a clause (between commas) that
+# speaks of a person (I, my, you, he, 我, 您, 他...), where a lone negation or sequence word does not count as
+# naming the world ("I'm on my lunch so no rush", 第一次用AI).
 _SENTENCE = re.compile(r"[^.!?。！？~～\n]+(?:[.!?。！？~～\n]+|$)")
-_POINTS = re.compile(r"(?i)\b(?:it|its|they|them|their|this one|that one|the one)\b|它|他|她")
+_CLAUSE = re.compile(r"[^,，;；:：.!?。！？~～\n]+(?:[,，;；:：.!?。！？~～\n]+|$)")
+_POINTS = re.compile(r"(?i)\b(?:it|its|they|them|their|this one|that one|the one)\b|它")
+_PERSON = re.compile(r"(?i)\b(?:i|i'm|im|me|my|mine|we|our|us|you|your|he|he's|she|she's|his|her|him)\b|"
+                     r"我|你|您|他|她|咱|俺|同事|朋友|儿子|女儿|孩子|老婆|老公|妈妈|爸爸")
 
 
 def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
-    pieces = [p for p in _SENTENCE.findall(text) if p.strip()]
-    drop = [p for p in pieces if not _names_world(p) and not _POINTS.search(p)]
-    if not drop or len(drop) == len(pieces):
+    kept: list[str] = []
+    dropped: list[str] = []
+    for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
+        if not _names_world(sentence) and not _POINTS.search(sentence):
+            dropped.append(sentence.strip())
+            continue
+        clauses = [c for c in _CLAUSE.findall(sentence) if c.strip()]
+        drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c) and not _names_world(c, strict=False)]
+        if drop and len(drop) < len(clauses):
+            dropped.extend(c.strip() for c in drop)
+            sentence = " ".join(c.strip() for c in clauses if c not in drop)
+        kept.append(sentence.strip())
+    if not dropped or not kept:
         return text, []
-    return " ".join(p.strip() for p in pieces if p not in drop), [p.strip() for p in drop]
+    return " ".join(kept), dropped
 
 
 def _without_simile(text: str, simile: re.Match) -> Parse:

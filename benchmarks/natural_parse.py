@@ -166,9 +166,21 @@ def drawn_as_asked(asked, drawn) -> bool:
         and asked.bg_color in (None, drawn.bg_color) and asked.bg_kind in (None, drawn.bg_kind)
 
 
+def drawn_in_part(asked, drawn) -> bool:
+    """Does ``drawn`` state part of ``asked`` and nothing against it (a motion or background left out, say)?"""
+    keys = ("count", "color", "shape", "size", "motion", "speed")
+
+    def agree(a, d) -> bool:
+        return a is None or d is None or a == d
+    return len(asked.groups) == len(drawn.groups) and all(
+        agree(getattr(a, k), getattr(d, k)) for a, d in zip(asked.groups, drawn.groups) for k in keys) \
+        and agree(asked.bg_color, drawn.bg_color) and agree(asked.bg_kind, drawn.bg_kind)
+
+
 def evaluate_rewrite(prompts: list[dict]) -> dict:
     """Per group, for the prompts that state a request: what ``stepvid generate``'s world rewriter hands the model —
-    a caption stating the request (``asked``), one stating something else (``other``), or the prompt as typed."""
+    a caption stating the request (``asked``), one stating part of it and nothing against it (``part``), one
+    stating something else (``other``), or the prompt as typed."""
     from stepvid.prompt_rewrite import rewrite_prompt
     from stepvid.world.parser import parse_prompt
 
@@ -182,7 +194,12 @@ def evaluate_rewrite(prompts: list[dict]) -> dict:
         if rw.reason is not None:
             r["typed"] += 1
         else:
-            r["asked" if drawn_as_asked(p["request"], parse_prompt(rw.text)) else "other"] += 1
+            drawn = parse_prompt(rw.text)
+            kind = "asked" if drawn_as_asked(p["request"], drawn) else "part" if drawn_in_part(p["request"], drawn) \
+                else "other"
+            r[kind] += 1
+            if kind == "other":
+                out.setdefault("_other", []).append((p["prompt"], rw.text))
     return out
 
 
@@ -221,12 +238,16 @@ def main(argv: list[str] | None = None) -> int:
         prompts = benchmark_prompts(args.n, args.objects, tuple(args.langs), args.split)
     if args.rewrite:
         groups = evaluate_rewrite(prompts)
+        other = groups.pop("_other", [])
         total = sum(groups.values(), Counter())
         print(f"world rewriter on {total['n']} prompts that state a request ({source})")
-        print("| group | n | drawn as asked | something else | as typed |\n|---|---|---|---|---|")
+        print("| group | n | drawn as asked | in part | something else | as typed |\n|---|---|---|---|---|---|")
         for name, r in [*groups.items(), ("all", total)] if len(groups) > 1 else groups.items():
-            print(f"| {name} | {r['n']} | {100 * r['asked'] / max(r['n'], 1):.1f} % ({r['asked']}) | {r['other']} "
-                  f"| {r['typed']} |")
+            print(f"| {name} | {r['n']} | {100 * r['asked'] / max(r['n'], 1):.1f} % ({r['asked']}) | {r['part']} "
+                  f"| {r['other']} | {r['typed']} |")
+        print("(in part: part of the request and nothing against it, e.g. a background left out)")
+        for prompt, text in other[:10]:
+            print(f"ELSE {prompt!r}\n   drawn {text!r}")
         return 0
     res = evaluate(prompts, progress=len(prompts) > 4000)
     total = {k: sum(r[k] for r in res.values()) for k in ("n", "right", "wrong", "refused", "should_refuse",

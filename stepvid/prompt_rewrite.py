@@ -16,9 +16,12 @@ systems put a prompt rewriter in front of the text encoder. A model folder names
   shape likewise (rectangle -> square, oval -> circle, pyramid -> triangle, an X -> cross; a heart or a car has
   none); a look or timing it cannot draw (anime style, watercolor, pixel art, a loop; 水彩, 像素风) and a position
   are dropped ("A next to B" -> "A and B"); 大红 is drawn red; a word the parser does not know, and a sentence or
-  clause that names nothing of the world, are dropped. An object whose colour or shape the prompt leaves open is
-  drawn in one the scene does not use yet. A prompt still unreadable after that is passed on as written, with the
-  reason.
+  clause that names nothing of the world, are dropped. A long, chatty prompt still unreadable whole is drawn from
+  the run of its clauses that can be read and keeps most of what names the world, when the clauses left out name no
+  shape, no motion and no colour the kept ones leave open ("I have been wondering whether these tools can do
+  simple things, so let's try: a white square on a plain black background" -> the square). An object whose colour
+  or shape the prompt leaves open is drawn in one the scene does not use yet. A prompt still unreadable after that
+  is passed on as written, with the reason.
 
 Every change is reported (``Rewrite.substitutions``, printed by ``stepvid generate``); the world judge still
 refuses such prompts and asks only for what they state.
@@ -141,7 +144,7 @@ _NEAREST_COLOUR = {
     "yellow": "gold golden amber 金色 金黄色 淡黄色 浅黄色",
     "purple": "lavender lilac mauve indigo 淡紫色 深紫色 浅紫色",
     "pink": "magenta fuchsia rose 品红色 洋红色 玫红色 玫瑰色 桃红色",
-    "orange": "coral salmon peach",
+    "orange": "coral salmon peach tangerine",
     "gray": "silver charcoal 银色 深灰色 浅灰色 银灰色 铁灰色",
     "white": "ivory cream 乳白色 米白色",
 }
@@ -205,8 +208,8 @@ def _adaptation(why: str) -> tuple[str, str | None] | None:
         return words, "and" if between else ""
     if (m := re.fullmatch(r"'([^']+)' is ambiguous .*", why)) and m.group(1) in _AMBIGUOUS:
         return m.group(1), _AMBIGUOUS[m.group(1)]
-    if m := _UNKNOWN_WORD.fullmatch(why):
-        return m.group(1), ""
+    if m := _UNKNOWN_WORD.fullmatch(why):  # (a colour name the parser read as some other word: tangerine)
+        return m.group(1), _NEAREST.get(m.group(1).lower(), "")
     return None
 
 
@@ -229,14 +232,27 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
     if rewriter == "none":
         return Rewrite(prompt, prompt, rewriter)
     from stepvid.world.captions import caption_request
+
+    request, subs, why = _adapted(prompt)
+    if request is None:
+        request, subs = _core(prompt)
+    if request is None:
+        return Rewrite(prompt, prompt, rewriter, why)
+    request, filled = _fill_open(request)
+    return Rewrite(prompt, caption_request(request, prompt_language(prompt)), rewriter,
+                   substitutions=tuple(subs + filled))
+
+
+def _adapted(text: str):
+    """(request, what was adapted, None), or (None, [], why not): the parser's reading of ``text`` after adapting
+    what generation can work around, one word at a time."""
     from stepvid.world.parser import parse_prompt
     from stepvid.world.request import CannotJudge
 
-    text, subs = prompt, []
+    subs: list[str] = []
     for _ in range(6):  # each pass adapts one word: a colour or shape the world lacks, a look, a position, chatter
         try:
-            request = parse_prompt(text)
-            break
+            return parse_prompt(text), subs, None
         except CannotJudge as exc:
             why = str(exc).removeprefix("cannot judge: ")
             word, near = _adaptation(why) or ("", None)
@@ -244,14 +260,43 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
             if swapped == text:  # a sentence or clause that names nothing of the world: chatter around the request
                 swapped, said = _without_chatter(text)
             if swapped == text:
-                return Rewrite(prompt, prompt, rewriter, why if not subs else f"{why} (after {', '.join(subs)})")
+                return None, [], why if not subs else f"{why} (after {', '.join(subs)})"
             text = swapped
             subs.append(said)
-    else:
-        return Rewrite(prompt, prompt, rewriter, "too many colours or shapes this world lacks")
-    request, filled = _fill_open(request)
-    return Rewrite(prompt, caption_request(request, prompt_language(prompt)), rewriter,
-                   substitutions=tuple(subs + filled))
+    return None, [], "too many colours or shapes this world lacks"
+
+
+_PIECE = re.compile(r"[^,，;；:：.!?。！？~～—\n]+(?:[,，;；:：.!?。！？~～—\n]+|$)")
+
+
+def _core(prompt: str, max_pieces: int = 12):
+    """A long, chatty prompt the parser cannot read whole ("So I'm testing this for my nephew, he's 6, ... make a red
+    triangle that moves to the left, thank you so much"): the run of its clauses that it can read and that keeps
+    the most clauses naming the world, when every clause left out names no shape. (request, what was dropped) or
+    (None, [])."""
+    from stepvid.world.parser import _names_world, _tokens
+
+    pieces = [p for p in _PIECE.findall(prompt) if p.strip()]
+    if not 2 <= len(pieces) <= max_pieces:
+        return None, []
+    shaped = [any(t.kind in ("shape", "badshape") for t in _tokens(p, [])) for p in pieces]
+    naming = [_names_world(p, strict=False) for p in pieces]
+    spans = [(sum(naming[i:j]), j - i, i, j) for i in range(len(pieces)) for j in range(i + 1, len(pieces) + 1)
+             if (i, j) != (0, len(pieces)) and not any(shaped[:i]) and not any(shaped[j:])]
+    kinds = [{t.kind for t in _tokens(p, [])} for p in pieces]
+    for _, _, i, j in sorted(spans, key=lambda s: (-s[0], -s[1], s[2])):
+        request, subs, _ = _adapted("".join(pieces[i:j]))
+        if request is None:
+            continue
+        left_kinds = set().union(*kinds[:i], *kinds[j:])
+        if "color" in left_kinds and any(g.color is None for g in request.groups) or left_kinds & _MOTION_KINDS:
+            continue  # what is left out may be the colour the kept words leave open, or a motion: not this span
+        left = " ".join(p.strip() for p in pieces[:i] + pieces[j:])
+        return request, [f"'{left}' dropped", *subs]
+    return None, []
+
+
+_MOTION_KINDS = frozenset({"motion", "dir", "vverb", "approach", "place"})
 
 
 _CLAUSE = re.compile(r"[^.!?;:。！？；：—]+[.!?;:。！？；：—]*")

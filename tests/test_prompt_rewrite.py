@@ -129,6 +129,32 @@ def test_what_a_prompt_leaves_open_is_drawn_in_a_colour_or_shape_the_scene_lacks
     assert any(g.color is None or g.shape is None for g in asked.groups)
 
 
+@pytest.mark.parametrize(("prompt", "expected", "dropped"), [
+    (("I have been wondering whether these tools can do simple things, so let's try: a white square on a plain black "
+     "background, not moving at all"), "A white square stays still on a plain black background.",
+     "'I have been wondering whether these tools can do simple things,' dropped"),
+    ("我先说一下哈，我是做餐饮的，平时不怎么用这些东西，今天同事推荐我试试。我想看一个橙色的三角形往右边移动，就这么简单，别的花样都不要",
+     "一个橙色的三角形向右移动。", "'我先说一下哈， 我是做餐饮的， 平时不怎么用这些东西， 别的花样都不要' dropped"),
+])
+def test_a_long_chatty_prompt_is_drawn_from_the_clauses_the_parser_reads(prompt, expected, dropped):
+    """Generation only: the run of clauses that can be read and keeps most of what names the world; the rest
+    (naming no shape) is dropped and reported. The judge refuses the prompt whole."""
+    rw = rewrite_prompt(prompt, "world")
+    assert (rw.text, rw.substitutions[0], rw.reason) == (expected, dropped, None)
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt", [
+    "Okay here goes: a star, a green one, medium sized I suppose, and it spins.",  # left out: the star's colour
+    "a red circle, whatever that means to you, wobbling left and right",  # left out: a motion
+    "my son likes it, a red circle and a zorblax square, he says hi",  # left out would be a shape
+])
+def test_clauses_left_out_never_carry_a_colour_left_open_a_motion_or_a_shape(prompt):
+    rw = rewrite_prompt(prompt, "world")
+    assert rw.text == prompt and rw.reason
+
+
 def test_none_rewriter_and_unknown_names():
     assert REWRITERS == ("none", "world")
     rw = rewrite_prompt("watch as a green triangle slides left", "none")

@@ -84,8 +84,8 @@ _FAST_VERBS = [["zip", "zips", "zipping", "zipped"], _forms("dart"), _forms("rac
                ["shoot", "shoots", "shooting", "shot"], ["speed", "speeds", "speeding", "sped"], _forms("sprint")]
 _SLOW_VERBS = [["creep", "creeps", "creeping", "crept"], _forms("crawl"), _forms("inch"), _forms("amble"),
                _forms("stroll")]
-_UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar"), _forms("lift"),
-             _forms("raise"),
+_UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar"),
+             ["being lifted", "is lifted", "lifted up", "is being lifted"],
              ["higher and higher"]]
 _DOWN_VERBS = [["lower and lower"], ["fall", "falls", "falling", "fell", "fallen"], ["drop", "drops", "dropping", "dropped"],
                ["sink", "sinks", "sinking", "sank", "sunk"], _forms("descend"), _forms("plunge"),
@@ -438,7 +438,7 @@ _EN_COURTESY = (
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
-    "any background is fine|constant|here|over the duration of the clip|over the duration of the video|"
+    "any background is fine|constant|here|gorgeous|lovely|just listed|over the duration of the clip|over the duration of the video|"
     "for the duration of the clip|for the duration|enough|af|speedrun|powering up|power up|powers up|trending|"
     "went viral|this one went viral|viral|while on break|on my break|on break|on my lunch|on lunch|fills more of the screen|fills more and more of the screen|"
     "filling more of the screen|filling more and more of the screen")
@@ -893,7 +893,7 @@ _ZH_COURTESY = ("您好 你好呀 打扰了 打扰一下 打扰您了 不好意�
                 "效果 的效果 演示用 演示 转场用 转场 作业用 物理作业要的 物理作业 补色对比 vlog风 不用管 就可以了 即可 可以吗 "
                 "好吗 行吗 中不中 妥 再整个 再整一个 再来个 再弄个 再搞个 再弄一个 这次 想请您帮忙做 想请您帮忙 请您帮忙 "
                 "请您 想请您 帮忙做 要有爆发力 爆发力 风 那种 弄成 做成 搞成 整成 背景用 颜色用 用的是 质感 满屏 悄悄 不息 不止 不休 "
-                "拉满 氛围感拉满 爆款 爆款提示词 提示词 超治愈  你能让 你能 你可以 你能不能 你帮我 你给我 "
+                "拉满 氛围感拉满 爆款 爆款提示词 提示词 超治愈 吹气球 在吹气球 好像在吹气球 像在吹气球  你能让 你能 你可以 你能不能 你帮我 你给我 "
                 "无颜色要求 颜色不限 颜色随意 颜色无所谓 任意颜色 颜色随便 "
                 "我想麻烦您帮我 我想麻烦您 帮我生成 帮我做 给我整 给我弄 给我搞 弄 搞 弄个 搞个 整个 整一个 叫它 叫 "
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
@@ -937,6 +937,8 @@ def zh_lexicon() -> dict[str, Entry]:
             for at in ("", "上", "中", "里", "下", "前", "之上"):
                 lex[ch + bg + at] = (("color", c), ("bgword", None))
     lex["粉红"] = lex["粉红色"] = lex["粉红色的"] = (("color", "pink"),)
+    for c, ch in _ZH_COLOR_CHARS.items():  # 小黑点, 一个红点: a dot of that colour (a lone 点 is "a bit")
+        lex[ch + "点"] = lex[ch + "点点"] = lex[ch + "色点"] = (("color", c), ("shape", ("circle", None)))
     lex["大红色"] = lex["大红色的"] = (("color", "red"),)  # the colour scarlet; bare 大红 stays ambiguous
     lex["紫罗兰色"] = lex["紫罗兰"] = (("color", "purple"),)
     lex["橘色"] = lex["橘黄色"] = (("color", "orange"),)

@@ -97,6 +97,7 @@ _EN_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"
              (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
              (re.compile(r"——+"), "，"), (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),
              (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
+             (re.compile(r"(?:(?<=[\s.,;:])|^)[1-9]\)\s+"), ", "),  # "Two objects. 1) white diamond … 2) black square …"
              (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""), (re.compile(r"\bof the walls\b"), "off the walls"),
              (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
                          r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two")]

@@ -584,8 +584,17 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
     ("ok quick one while on break - a red circel moving slowly to the right", R(G(1, "red", "circle", motion="right", speed="slow"))),
     ("single grey diamond rotating, n=1", R(G(1, "gray", "diamond", motion="rotate"))),
     ("蓝色十字转一转，再来一个粉色的圆往右走", R(G(1, "blue", "cross", motion="rotate"), G(1, "pink", "circle", motion="right"))),
+    ("first shape: green circle, moving left. second shape: red triangle, rotating.",
+     R(G(1, "green", "circle", motion="left"), G(1, "red", "triangle", motion="rotate"))),
+    ("make a circle and a triangle, both blue, both bouncing", R(G(1, "blue", "circle", motion="bounce"), G(1, "blue", "triangle", motion="bounce"))),
+    ("Two objects. 1) white diamond, translate down, fast. 2) black square, rotate in place.",
+     R(G(1, "white", "diamond", motion="down", speed="fast"), G(1, "black", "square", motion="rotate"))),
+    ("一个小黑点往右跑得很快，一个大白方块慢慢往左",
+     R(G(1, "black", "circle", "small", "right", "fast"), G(1, "white", "square", "large", "left", "slow"))),
+    ("一个紫色的菱形越变越大，好像在吹气球。", R(G(1, "purple", "diamond", motion="grow"))),
 ]
 _ROUND10_REFUSED = [
+    ("a red circle, listed", "unknown motion 'listed'"),  # not typo-fixed to 'lifted' (up)
     ("镜头缓缓推进，一个白色的十字往上移动", "camera motion '镜头推进'"),  # an adverb inside the camera move
     ("A red circle. It teeters.", "unknown motion 'teeters'"),  # a sentence about the object is never dropped
     ("a light blue circle moving left", "unknown colour 'light blue'"),  # blue or cyan?

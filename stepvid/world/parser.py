@@ -97,6 +97,9 @@ _EN_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"
              (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
              (re.compile(r"——+"), "，"), (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),
              (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
+             (re.compile(r"\b(both|all three|all of them)\s+(?=(?:red|orange|yellow|green|cyan|blue|purple|pink|white|"
+                         r"black|gr[ae]y)\b(?!\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|"
+                         r"shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
              (re.compile(r"(?:(?<=[\s.,;:])|^)[1-9]\)\s+"), ", "),  # "Two objects. 1) white diamond … 2) black square …"
              (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""), (re.compile(r"\bof the walls\b"), "off the walls"),
              (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
@@ -187,8 +190,9 @@ def _invisible(c: str) -> str:
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")  # "#shapes #animation", "prompt #3": tags and numbering, not requests
 _PIECES = re.compile(r"\b(one|two|three|[123])\s+(?:pieces?|pcs?)\b(?:\s+of\b)?", re.IGNORECASE)  # "three pieces orange triangle"
 # "Scene: …. Objects: one blue star …": a label opening a clause (a counted "Two shapes: …" stays a header)
-_LABEL = re.compile(r"(?:^|(?<=[.;!?\n。；,]))\s*(?:scene|setting|objects?|shapes?|elements?|items?|description|tags?|"
-                    r"keywords|style|标签|关键词|风格)\s*[:：]", re.IGNORECASE)
+_LABEL = re.compile(r"(?:^|(?<=[.;!?\n。；,]))\s*(?:(?:the\s+)?(?:first|second|third|1st|2nd|3rd|last|other)\s+)?"
+                    r"(?:scene|setting|objects?|shapes?|elements?|items?|description|tags?|keywords|style|标签|关键词|风格)"
+                    r"(?:\s*#?\s*(?:[1-3]|one|two|three|[abc])\b)?\s*[:：]", re.IGNORECASE)
 
 
 

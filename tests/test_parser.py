@@ -592,9 +592,18 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
     ("一个小黑点往右跑得很快，一个大白方块慢慢往左",
      R(G(1, "black", "circle", "small", "right", "fast"), G(1, "white", "square", "large", "left", "slow"))),
     ("一个紫色的菱形越变越大，好像在吹气球。", R(G(1, "purple", "diamond", motion="grow"))),
+    # round 15: a count after its noun (a list's style), an English colour + 色, dialect stillness
+    ("绿色菱形一个，中号，保持静止。", R(G(1, "green", "diamond", "medium", "still"))),
+    ("蓝色三角形一个，逐步放大。黄色五角星一个，逐步缩小。", R(G(1, "blue", "triangle", motion="grow"), G(1, "yellow", "star", motion="shrink"))),
+    ("想要個 cyan 色嘅 triangle，向右上 move，fast 啲", R(G(1, "cyan", "triangle", motion="up-right", speed="fast"))),
+    ("兩個綠色四方格，唔好郁，企喺度就得", R(G(2, "green", "square", motion="still"))),
+    ("Green square descending on a down-left heading, slow rate.", R(G(1, "green", "square", motion="down-left", speed="slow"))),
+    ("pink triangle shrink on gray noise bg", R(G(1, "pink", "triangle", motion="shrink"), bg=("gray", "texture"))),
+    ("a red square sitting there doing nothing", R(G(1, "red", "square", motion="still"))),
 ]
 _ROUND10_REFUSED = [
     ("a red circle, listed", "unknown motion 'listed'"),  # not typo-fixed to 'lifted' (up)
+    ("print a red circle moving left", "unknown word"),  # not typo-fixed to 'sprint' (fast)
     ("镜头缓缓推进，一个白色的十字往上移动", "camera motion '镜头推进'"),  # an adverb inside the camera move
     ("A red circle. It teeters.", "unknown motion 'teeters'"),  # a sentence about the object is never dropped
     ("a light blue circle moving left", "unknown colour 'light blue'"),  # blue or cyan?

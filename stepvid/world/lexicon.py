@@ -81,7 +81,7 @@ _MOVE_VERBS = [
 _FAST_VERBS = [["zip", "zips", "zipping", "zipped"], _forms("dart"), _forms("race"), _forms("zoom"), _forms("rush"),
                _forms("dash"), ["hurry", "hurries", "hurrying", "hurried"], _forms("streak"), _forms("hurtle"),
                _forms("bolt"), ["whiz", "whizzes", "whizzing", "whizzed", "whizz", "whizzs"], _forms("scoot"),
-               ["shoot", "shoots", "shooting", "shot"], ["speed", "speeds", "speeding", "sped"], _forms("sprint")]
+               ["shoot", "shoots", "shooting", "shot"], ["speed", "speeds", "speeding", "sped"]]
 _SLOW_VERBS = [["creep", "creeps", "creeping", "crept"], _forms("crawl"), _forms("inch"), _forms("amble"),
                _forms("stroll")]
 _UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("ascend"), _forms("soar"),
@@ -158,7 +158,8 @@ def _motion_en() -> dict[str, str]:
                    "spins around and around", "turning around itself", "turns around itself", "turn around itself",
                    "is turning around itself", "turning upon itself", "turns upon itself", "turning on itself",
                    "turns on itself"])
-    put("still", ["stay quiet", "stays quiet", "staying quiet", "without move", "without moving at all"])
+    put("still", ["stay quiet", "stays quiet", "staying quiet", "without move", "without moving at all", "doing nothing",
+                  "does nothing", "do nothing", "just sits there doing nothing", "sits there doing nothing"])
     put("shrink", ["make itself more small", "makes itself more small", "make itself smaller", "makes itself smaller",
                    "more small", "more and more small"])
     put("grow", ["making bigger", "make bigger", "makes bigger", "making larger", "make it bigger", "making it bigger"])
@@ -202,8 +203,7 @@ _APPROACH = (_forms("approach") + _forms("converge")
                                          "crashing into", "bump into", "bumping into", "go smash into")
                 for o in ("each other", "one another")]
              + [f"{a}{d} the other" for a in ("one ", "") for d in ("in direction of", "in the direction of")]
-             + ["in each other s direction", "in each other's direction", "one to the other", "go one to the other",
-                "lean into each other", "leaning into each other", "leans into each other"]
+             + ["in each other s direction", "in each other's direction", "one to the other", "go one to the other"]
              + ["their paths converging", "their paths converge", "paths converging", "come together", "comes together", "coming together", "came together", "draw together",
                 "draws together", "drawing together", "move closer", "moves closer", "moving closer",
                 "get closer", "gets closer", "getting closer", "draw closer", "draws closer", "drawing closer",
@@ -438,7 +438,8 @@ _EN_COURTESY = (
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
-    "any background is fine|constant|here|gorgeous|lovely|just listed|over the duration of the clip|over the duration of the video|"
+    "any background is fine|constant|here|gorgeous|lovely|just listed|wonder|i wonder|i wonder if|wondering|"
+    "i was wondering|i was wondering if|learning|we are learning|relatable|ol|big ol|anim|animation|over the duration of the clip|over the duration of the video|"
     "for the duration of the clip|for the duration|enough|af|speedrun|powering up|power up|powers up|trending|"
     "went viral|this one went viral|viral|while on break|on my break|on break|on my lunch|on lunch|fills more of the screen|fills more and more of the screen|"
     "filling more of the screen|filling more and more of the screen")
@@ -481,7 +482,7 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
                       "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized"}
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
-_EN_SPEEDS = {"slow": "at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
+_EN_SPEEDS = {"slow": "slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
                       "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
                       "low speed|at low speed|at a low speed|slowly|slow|slow motion|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
@@ -492,7 +493,7 @@ _EN_SPEEDS = {"slow": "at a constant low speed|at a constant slow speed|at a ste
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -701,7 +702,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     for w, k in {"plain": "solid", "solid": "solid", "uniform": "solid", "flat": "solid", "single colour": "solid",
                  "single color": "solid", "single coloured": "solid", "single colored": "solid",
                  "solid colour": "solid", "solid color": "solid", "monochrome": "solid", "unpatterned": "solid",
-                 "textured": "texture", "mottled": "texture", "noisy": "texture", "grainy": "texture",
+                 "textured": "texture", "mottled": "texture", "noisy": "texture", "noise": "texture", "grainy": "texture",
                  "solid colored": "solid", "solid coloured": "solid"}.items():
         lex[w] = lex[f"and it is {w}"] = (("bgkind", (k, False)),)  # "background colour white and it is solid"
     for w, k in {"vertical gradient": "vgradient", "horizontal gradient": "hgradient", "gradient": None,
@@ -744,13 +745,13 @@ ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红�
                  "酒红色 浅红色 彩色 七彩 五彩 透明 半透明 银白色 米白色 灰白色 "
                  "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 银灰色")
 # Chinese named shades that read as one world colour (see SHADE_AMBIGUOUS for the shade + colour pairs that do not)
-ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色", "blue": "深蓝色 藏青色", "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色",
+ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红色", "blue": "深蓝色 藏青色", "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色",
                    "purple": "淡紫色 浅紫色 深紫色", "yellow": "淡黄色 浅黄色 金黄色", "white": "乳白色", "gray": "铁灰色 深灰色 浅灰色"}
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
 _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波 圆圆 球球 波 小球 小球球",
-              "square": "正方形 方形 方块 正方块 四方形 方格 方块块",
+              "square": "正方形 方形 方块 正方块 四方形 方格 方块块 四方格",
               "triangle": "三角形 三角 三角块 正三角形",
-              "star": "星星 星形 五角星 星 五星 星状",
+              "star": "星星 星形 五角星 星 五星 星状 星辰",
               "diamond": "菱形 钻石 钻石形 菱形块",
               "cross": "十字 十字形 十字架 加号 十字符号 加号形"}
 ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭圆 椭圆形 心形 爱心 梯形 平行四边形 圆环 环形 半圆 半圆形 "
@@ -787,16 +788,16 @@ _ZH_MOVE = ("梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 �
 _ZH_FAST_VERBS = "猛冲 冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
     "rotate": "转一转 转转 转一转儿 滴溜溜转 滴溜溜地转 滴溜溜 使劲转 转起走 转起 绕自身中心旋转 绕自身中心转 绕着自己转 绕自己转 绕着中心转 三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
               "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
-    "grow": "变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
+    "grow": "变大变大再变大 变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
             "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 越长越大 越长越大了 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
-    "shrink": "越缩越小 弄得越来越小 半径逐渐减小 半径减小 半径变小 缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
+    "shrink": "变小变小再变小 越缩越小 弄得越来越小 半径逐渐减小 半径减小 半径变小 缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
     "bounce": "来回撞 撞墙就弹回来 撞墙就弹回 在框里头来回撞 到处撞来撞去 到处撞 乱弹 到处弹 弹嚟弹去 弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
@@ -893,7 +894,7 @@ _ZH_COURTESY = ("您好 你好呀 打扰了 打扰一下 打扰您了 不好意�
                 "效果 的效果 演示用 演示 转场用 转场 作业用 物理作业要的 物理作业 补色对比 vlog风 不用管 就可以了 即可 可以吗 "
                 "好吗 行吗 中不中 妥 再整个 再整一个 再来个 再弄个 再搞个 再弄一个 这次 想请您帮忙做 想请您帮忙 请您帮忙 "
                 "请您 想请您 帮忙做 要有爆发力 爆发力 风 那种 弄成 做成 搞成 整成 背景用 颜色用 用的是 质感 满屏 悄悄 不息 不止 不休 "
-                "拉满 氛围感拉满 爆款 爆款提示词 提示词 超治愈 吹气球 在吹气球 好像在吹气球 像在吹气球  你能让 你能 你可以 你能不能 你帮我 你给我 "
+                "拉满 氛围感拉满 爆款 爆款提示词 提示词 超治愈 就行了 就得 四面墙 四面墙上 墙上 产生 请产生 三原色 原色 吹气球 在吹气球 好像在吹气球 像在吹气球  你能让 你能 你可以 你能不能 你帮我 你给我 "
                 "无颜色要求 颜色不限 颜色随意 颜色无所谓 任意颜色 颜色随便 "
                 "我想麻烦您帮我 我想麻烦您 帮我生成 帮我做 给我整 给我弄 给我搞 弄 搞 弄个 搞个 整个 整一个 叫它 叫 "
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "

@@ -97,6 +97,7 @@ _EN_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"
              (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
              (re.compile(r"——+"), "，"), (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),
              (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
+             (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
              (re.compile(r"\b(both|all three|all of them)\s+(?=(?:red|orange|yellow|green|cyan|blue|purple|pink|white|"
                          r"black|gr[ae]y)\b(?!\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|"
                          r"shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
@@ -115,6 +116,26 @@ _POSTNOMINAL = re.compile(
     rf"\b({_SHAPE_NOUN})\s+(?:(?:of|in)\s+(?:the\s+)?colou?r\s+)?({_COLOUR_WORD})\b"
     rf"(?!\s*(?:-|colou?red\b)?\s*(?:{_SHAPE_NOUN}|and\s+(?:{_COLOUR_WORD})|colou?r|gradient|screen|frame|one|ones)\b)")
 _COLOUR_BEFORE = re.compile(rf"\b(?:{_COLOUR_WORD})(?:\s+colou?red)?\s*$")
+
+
+@lru_cache(maxsize=1)
+def _zh_count_after_pattern() -> re.Pattern:
+    """绿色菱形一个，中号 / 黑色十字一个，向左上方移动: a noun phrase, then its count (a list's style)."""
+    zh = _lexicons()[2]
+    shapes = sorted((w for w, e in zh.items() if e and e[0][0] == "shape" and len(e) == 1), key=len, reverse=True)
+    colours = sorted((w for w, e in zh.items() if len(e) == 1 and e[0][0] == "color"), key=len, reverse=True)
+    return re.compile(rf"((?:{'|'.join(colours)})?(?:大|小|中号|大号|小号|中等)?的?(?:{'|'.join(shapes)}))"
+                      r"([一两二三])(?:个|只|颗|枚)(?=[，,。；;\s]|$)")
+
+
+def _zh_count_after(t: str, ignored: list[str]) -> str:
+    if not _CJK.search(t):
+        return t
+
+    def move(m: re.Match) -> str:
+        ignored.append(f"{m.group()} -> {m.group(2)}个{m.group(1)}")
+        return f"{m.group(2)}个{m.group(1)}"
+    return _zh_count_after_pattern().sub(move, t)
 
 
 def _postnominal(t: str, ignored: list[str]) -> str:
@@ -302,6 +323,8 @@ def _normalise(text: str, ignored: list[str]) -> str:
             ignored.append(f"{m.group()} -> {m.expand(fix)}")
         t = pat.sub(fix, t)
     t = _postnominal(t, ignored)
+    t = re.sub(rf"\b({_COLOUR_WORD})\s*色(?:的|嘅)?", r"\1 ", t)  # "一个 blue 色的 star", "cyan 色嘅 triangle"
+    t = _zh_count_after(t, ignored)
     t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个])儿", "", t)  # 圆圈儿, 小球儿, 大个儿 (but 一块儿: together)
     t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
     t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)  # "slowww", "fasttt": chat elongation

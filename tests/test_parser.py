@@ -600,6 +600,7 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
     ("Green square descending on a down-left heading, slow rate.", R(G(1, "green", "square", motion="down-left", speed="slow"))),
     ("pink triangle shrink on gray noise bg", R(G(1, "pink", "triangle", motion="shrink"), bg=("gray", "texture"))),
     ("a red square sitting there doing nothing", R(G(1, "red", "square", motion="still"))),
+    ("a big ol blue star bouncin all over the place", R(G(1, "blue", "star", "large", "bounce"))),
 ]
 _ROUND10_REFUSED = [
     ("a red circle, listed", "unknown motion 'listed'"),  # not typo-fixed to 'lifted' (up)

@@ -839,6 +839,33 @@ def test_probe_rounds(prompt, want):
     assert parse_prompt(prompt) == want
 
 
+@pytest.mark.parametrize("prompt,want,read_past", [
+    ("孙女喜欢，做个粉色菱形到处弹", R(G(1, "pink", "diamond", motion="bounce")), "孙女喜欢 (unknown word)"),
+    ("Green square, still as stone; pink circle, drifting slowly left.",
+     R(G(1, "green", "square", motion="still"), G(1, "pink", "circle", motion="left", speed="slow")), "stone (unknown word)"),
+    ("Abeg, generate a green circle moving right, make am fast.", R(G(1, "green", "circle", motion="right", speed="fast")),
+     "abeg (unknown word)"),
+])
+def test_a_word_of_no_kind_in_no_slot_is_read_past(prompt, want, read_past):
+    """A prompt refused only for a word the parser does not know, outside any object's colour, shape or motion:
+    read without it (at most two such words), reported."""
+    parse = parse_prompt_verbose(prompt)
+    assert parse.request == want and read_past in parse.ignored
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a red circle moves left swftly", "'swftly'"),  # one edit from swiftly and softly: a typo, not chatter
+    ("a red circle like a blue square", "unknown word 'like'"),  # a comparison
+    ("a red circle moving left at 5 pixels per second", "'per second' is not a speed"),
+    ("Blue diamond with our shop logo printed on it", "cannot judge"),  # (refused at "shop", the first unknown word)
+    ("半个紫色的圆慢慢变大。", "object appearance '半个'"),
+    ("um so honestly like whatever lol ok a red circle moving left and stuff", "unknown word"),  # more than two
+])
+def test_words_that_may_change_the_request_are_never_read_past(prompt, why):
+    with pytest.raises(CannotJudge, match=re.escape(why)):
+        parse_prompt(prompt)
+
+
 @pytest.mark.parametrize("prompt,why", _ROUND10_REFUSED)
 def test_probe_round_refusals(prompt, why):
     with pytest.raises(CannotJudge, match=re.escape(why)):

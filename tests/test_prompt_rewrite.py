@@ -96,11 +96,8 @@ def test_unreadable_prompt_is_kept_with_its_reason(prompt, reason):
     # words it does not know and that name nothing of the world: generation reads on without them
     ("a red circle moving left, my grandson will love it", "A red circle moves to the left.",
      ("'grandson' dropped", "'love' dropped")),
-    ("孙女喜欢，做个粉色菱形到处弹", "一个粉色的菱形在墙壁之间来回弹跳。", ("'孙女喜欢' dropped",)),
     ("Lot twelve: a medium purple circle, shrinking, start the bidding!", "A medium-sized purple circle shrinks.",
      ("'lot' dropped", "'twelve:' dropped", "'start' dropped", "'bidding' dropped")),  # chatter, word by word
-    ("Green square, still as stone; pink circle, drifting slowly left.",
-     "A green square stays still and a pink circle moves slowly to the left.", ("'stone' dropped",)),
 ])
 def test_colours_and_shapes_the_world_lacks_become_the_nearest_and_say_so(prompt, expected, subs):
     """Generation only: the rewriter draws maroon as red and reports it; the judge still refuses maroon."""

@@ -242,6 +242,8 @@ _EN_REFUSE = {
         "camera motion '{w}': this world's camera never moves",
     "in opposite directions|opposite directions|in different directions|different directions|opposite ways|"
     "opposite": "'{w}' does not say which way each object moves",
+    "small small|pixels per second|pixel per second|px per second|pixels a second|per second|per frame|mph|meters per second|"
+    "metres per second": "'{w}' is not a speed or size this world can check (say slow or fast)",
     "accelerate|accelerates|accelerating|decelerate|decelerates|decelerating|speeds up|speed up|speeding up|"
     "slows down|slow down|slowing down|faster and faster|slower and slower|faster|slower":
         "a change of speed ('{w}') is not judged",
@@ -263,6 +265,7 @@ _EN_REFUSE = {
     "to its right|on either side|on both sides|on each side|on either side of it|on both sides of it|"
     "either side of it|flanking it|on the left and right": "relative position '{w}' is not judged",
     "outline|outlined|hollow|striped|stripes|dotted|spotted|gradient filled|shiny|glowing|glossy|metallic|"
+    "logo|logos|printed|written|lettering|letters|text on it|a face|emblem|sticker|half|half of|"
     "3 d|three dimensional|shadow|shadows|shaded|blurry|blurred": "object appearance '{w}' is not judged",
 }
 _EN_FILLER = (
@@ -827,7 +830,8 @@ _ZH_REFUSE = {
     "几个 多个 许多 很多 一些 若干 数个 一群 一堆 好几个 一排 一列 无数 一组 一串 一批 部分": "vague count '{w}' (say one, two or three)",
     "旁边 附近 里面 内部 之间 后面 前面 背后 周围 之上 之下 并排 "
     "叠在 重叠 相邻 挨着 紧挨 靠着 下面一个 下面有 下面还有 下方有 下方还有 两侧 两边": "relative position '{w}' is not judged",
-    "空心 描边 轮廓 条纹 斑点 发光 闪亮 金属 立体 阴影 模糊 透明的": "object appearance '{w}' is not judged",
+    "空心 描边 轮廓 条纹 斑点 发光 闪亮 金属 立体 阴影 模糊 透明的 半个 一半 标志 图标 文字 写着 印着": "object appearance '{w}' is not judged",
+    "像素每秒 每秒": "'{w}' is not a speed this world can check (say 慢 or 快)",
     "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "

@@ -1819,7 +1819,7 @@ def parse_prompt_verbose(text: str) -> Parse:
             return parse
         emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
         if not emoji:
-            raise
+            return _without_unknown_words(text)
         drawn = _EMOJI_RUN.sub(_emoji_objects, text)
         try:
             parse = _parse(drawn)
@@ -1879,6 +1879,43 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     if not dropped or not kept:
         return text, []
     return " ".join(kept), dropped
+
+
+_UNKNOWN_WORD = re.compile(r"cannot judge: unknown word '([^']+)'")
+_NEVER_READ_PAST = frozenset({"like", "unlike", "than", "except", "but", "instead", "versus", "again", "twice", "thrice",
+                              "half", "quarter", "double", "triple", "each", "every", "partly", "mostly", "barely",
+                              "almost", "nearly"})
+
+
+def _without_unknown_words(text: str, most: int = 2) -> Parse:
+    """A prompt refused for a word of no kind the parser knows, in no place an object's colour, shape or motion
+    goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁): read without it (at most ``most`` such words),
+    reported; refused as before if it still cannot be read."""
+    first: CannotJudge | None = None
+    words: list[str] = []
+    for _ in range(most + 1):
+        try:
+            parse = _parse(text)
+            parse.ignored[:0] = [f"{w} (unknown word)" for w in words]
+            return parse
+        except CannotJudge as exc:
+            first = first or exc
+            m = _UNKNOWN_WORD.fullmatch(str(exc))
+            if m is None or len(words) == most:
+                raise first from None
+            w = m.group(1)
+            if not _CJK.search(w) and (w.lower() in _NEVER_READ_PAST or _edits1(w.lower()) & _lexicons()[4]):
+                raise first from None  # a comparison or a repeat, or one edit from a word the parser knows (a typo?)
+            # a Chinese run is cut into words by the lexicon: only a word that ends its clause goes ("老铁，…"), so
+            # no piece of an unknown run is left behind to be read (令人愉快的: 快 is "fast")
+            pat = re.escape(w) + r"(?=\s*(?:[，,。.！!？?；;：:、~～]|$))" if _CJK.search(w) \
+                else rf"(?<![^\W\d_]){re.escape(w)}(?![^\W\d_])"
+            new = re.sub(pat, " ", text, count=1, flags=re.IGNORECASE)
+            if new == text:
+                raise first from None
+            text = new
+            words.append(w)
+    raise first
 
 
 def _without_simile(text: str, simile: re.Match) -> Parse:

@@ -601,9 +601,17 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
     ("pink triangle shrink on gray noise bg", R(G(1, "pink", "triangle", motion="shrink"), bg=("gray", "texture"))),
     ("a red square sitting there doing nothing", R(G(1, "red", "square", motion="still"))),
     ("a big ol blue star bouncin all over the place", R(G(1, "blue", "star", "large", "bounce"))),
+    # round 16: directions as 'in X direction' / X方向, fields without colons, a gradient 'going top to bottom'
+    ("I would like to see one green triangle moving in left direction, on a black background.",
+     R(G(1, "green", "triangle", motion="left"), bg=("black", None))),
+    ("Testing: small red cross, motion right, speed slow", R(G(1, "red", "cross", "small", "right", "slow"))),
+    ("黑色菱形 right 方向移动", R(G(1, "black", "diamond", motion="right"))),
+    ("藍色正方形往左上角方向移動", R(G(1, "blue", "square", motion="up-left"))),
+    ("橙色三角形像DVD屏保那样弹 哈哈", R(G(1, "orange", "triangle", motion="bounce"))),  # the verb is not the simile's
 ]
 _ROUND10_REFUSED = [
     ("a red circle, listed", "unknown motion 'listed'"),  # not typo-fixed to 'lifted' (up)
+    ("橙色三角形像屏保弹", "unknown motion"),  # a simile with no closing word does not take the verb (弹) with it
     ("print a red circle moving left", "unknown word"),  # not typo-fixed to 'sprint' (fast)
     ("镜头缓缓推进，一个白色的十字往上移动", "camera motion '镜头推进'"),  # an adverb inside the camera move
     ("A red circle. It teeters.", "unknown motion 'teeters'"),  # a sentence about the object is never dropped

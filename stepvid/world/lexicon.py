@@ -441,7 +441,7 @@ _EN_COURTESY = (
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
-    "any background is fine|constant|here|gorgeous|lovely|just listed|wonder|i wonder|i wonder if|wondering|"
+    "any background is fine|constant|here|gorgeous|lovely|just listed|i love|my kid wants|my kid|kid|kids|testing|just testing|wonder|i wonder|i wonder if|wondering|"
     "i was wondering|i was wondering if|learning|we are learning|relatable|ol|anim|animation|over the duration of the clip|over the duration of the video|"
     "for the duration of the clip|for the duration|enough|af|speedrun|powering up|power up|powers up|trending|"
     "went viral|this one went viral|viral|while on break|on my break|on break|on my lunch|on lunch|fills more of the screen|fills more and more of the screen|"

@@ -97,6 +97,12 @@ _EN_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"
              (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
              (re.compile(r"——+"), "，"), (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),
              (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
+             (re.compile(r"\bin\s+(?:the\s+|a\s+)?((?:up|down|upper|lower)(?:[- ]?(?:left|right))?|left|right)\s+direction\b"),
+              r"\1"),  # "moving in left direction", "in the up-left direction"
+             (re.compile(r"\bspeed\s+(slow|fast|quick|low|high)\b"), r"\1"),  # "motion right, speed slow"
+             (re.compile(r"\b(going|running|fading|fades|goes|runs)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?"
+                         r"(top|bottom|left|right)\b"), r"\1 from \2 to \3"),  # "a gray gradient going top to bottom"
+             (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
              (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
              (re.compile(r"\b(both|all three|all of them)\s+(?=(?:red|orange|yellow|green|cyan|blue|purple|pink|white|"
                          r"black|gr[ae]y)\b(?!\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|"
@@ -1810,7 +1816,7 @@ def parse_prompt_verbose(text: str) -> Parse:
         return _parse(text)
     except CannotJudge:
         simile = _SIMILE.search(text)
-        if simile and _says_nothing(simile.group()):
+        if simile and _says_nothing(simile.group()) and not _ends_in_verb(simile.group()):
             return _without_simile(text, simile)
         kept, dropped = _without_chatter_sentences(text)
         if dropped:
@@ -1834,7 +1840,7 @@ def parse_prompt_verbose(text: str) -> Parse:
 # when the prompt cannot be read with it (and only then), reported.
 _SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+|as\s+if\s|as\s+though\s|as\s+an?\s)"
                      r"(?:(?!\s+(?:and|while|whilst)\s)[^.,;!?])*"  # "spinning like a whisk and a square ...": to the "and"
-                     r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,8}?(?:一样|一般|似的|般)地?"
+                     r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,8}?(?:一样|一般|似的|般|那样|那般)地?"
                      r"|(?:像|如同|犹如|好似|宛如)[^，。,.；;！!？?]{1,12}(?=[，。,.；;！!？?]|$)"
                      r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*", re.IGNORECASE)
 
@@ -1916,6 +1922,17 @@ def _without_unknown_words(text: str, most: int = 2) -> Parse:
             text = new
             words.append(w)
     raise first
+
+
+def _ends_in_verb(simile: str) -> bool:
+    """A Chinese simile with no closing word (一样, 似的…) runs to the clause's end and may hold the verb itself:
+    橙色三角形像屏保弹 — 弹 (bounce) is the motion, not part of the likeness."""
+    simile = simile.strip(" ,，")
+    if not _CJK.match(simile) or simile.startswith(("好像", "仿佛", "似乎")) \
+            or re.search(r"(?:一样|一般|似的|般|那样|那般)地?$", simile):
+        return False  # (仿佛被时光收走: an "as if" clause is a verb phrase by nature)
+    toks = [t for t in _tokens(simile, []) if t.kind not in ("filler", "stop")]
+    return bool(toks) and toks[-1].kind in ("motion", "vverb", "verb", "approach", "speed")
 
 
 def _without_simile(text: str, simile: re.Match) -> Parse:

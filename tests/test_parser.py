@@ -550,6 +550,8 @@ _ROUND10 = [  # everyday EN / ZH users and one-object descriptions (rounds 10-12
      R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="right", speed="fast"))),
     # verbs, typos, dialects
     ("a yelow sqaure moveing rite", R(G(1, "yellow", "square", motion="right"))),
+    ("blu cirlce bouncin of the wals fast", R(G(1, "blue", "circle", motion="bounce", speed="fast"))),
+    ("亲，背景要纯白色，上面一个红色的菱形旋转", R(G(1, "red", "diamond", motion="rotate"), bg=("white", "solid"))),
     ("to red stars going towrds eachother on a blak backround", R(G(2, "red", "star", motion="towards"), bg=("black", None))),
     ("I'd like a blue star that turns round and round.", R(G(1, "blue", "star", motion="rotate"))),
     ("The clip shall depict a purple circle moving in a leftward direction.", R(G(1, "purple", "circle", motion="left"))),

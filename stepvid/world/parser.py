@@ -89,28 +89,34 @@ _ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"正方行"), "正方形"
 
 
 # Short misspellings the one-edit corrector leaves alone (it reads words of >= 5 letters): "moveing rite",
-# "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren"; and the Chinese IME's homophones.
-_EN_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"), (re.compile(r"\bwals\b"), "walls"),
-             (re.compile(r"\bblak\b"), "black"), (re.compile(r"\bblu\b"), "blue"), (re.compile(r"\bgren\b"), "green"),
-             (re.compile(r"\bpurpel\b"), "purple"), (re.compile(r"\beachother\b"), "each other"),
-             (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
-             (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
-             (re.compile(r"——+"), "，"), (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),
-             (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
-             (re.compile(r"\bin\s+(?:the\s+|a\s+)?((?:up|down|upper|lower)(?:[- ]?(?:left|right))?|left|right)\s+direction\b"),
-              r"\1"),  # "moving in left direction", "in the up-left direction"
-             (re.compile(r"\bspeed\s+(slow|fast|quick|low|high)\b"), r"\1"),  # "motion right, speed slow"
-             (re.compile(r"\b(going|running|fading|fades|goes|runs)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?"
-                         r"(top|bottom|left|right)\b"), r"\1 from \2 to \3"),  # "a gray gradient going top to bottom"
-             (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
-             (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
-             (re.compile(r"\b(both|all three|all of them)\s+(?=(?:red|orange|yellow|green|cyan|blue|purple|pink|white|"
-                         r"black|gr[ae]y)\b(?!\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|"
-                         r"shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
-             (re.compile(r"(?:(?<=[\s.,;:])|^)[1-9]\)\s+"), ", "),  # "Two objects. 1) white diamond … 2) black square …"
-             (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""), (re.compile(r"\bof the walls\b"), "off the walls"),
-             (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
-                         r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two")]
+# "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren".
+_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"), (re.compile(r"\bwals\b"), "walls"),
+          (re.compile(r"\bblak\b"), "black"), (re.compile(r"\bblu\b"), "blue"), (re.compile(r"\bgren\b"), "green"),
+          (re.compile(r"\bpurpel\b"), "purple"), (re.compile(r"\beachother\b"), "each other"),
+          (re.compile(r"\bof the walls\b"), "off the walls"),
+          (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
+                      r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two")]
+# Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
+_PHRASINGS = [
+    (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
+    (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
+    (re.compile(r"(?:(?<=[\s.,;:])|^)[1-9]\)\s+"), ", "),  # "Two objects. 1) white diamond … 2) black square …"
+    (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),  # not "fast"
+    (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
+    (re.compile(r"\bin\s+(?:the\s+|a\s+)?((?:up|down|upper|lower)(?:[- ]?(?:left|right))?|left|right)\s+direction\b"),
+     r"\1"),  # "moving in left direction", "in the up-left direction"
+    (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
+    (re.compile(r"\bspeed\s+(slow|fast|quick|low|high)\b"), r"\1"),  # "motion right, speed slow"
+    (re.compile(r"\b(going|running|fading|fades|goes|runs)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?"
+                r"(top|bottom|left|right)\b"), r"\1 from \2 to \3"),  # "a gray gradient going top to bottom"
+    (re.compile(r"\b(both|all three|all of them)\s+(?=(?:red|orange|yellow|green|cyan|blue|purple|pink|white|"
+                r"black|gr[ae]y)\b(?!\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|"
+                r"shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
+    (re.compile(r"——+"), "，"),
+    (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
+    (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
+    (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move
+]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that
 # does not open the next noun phrase ("a square red background" stays as written) and a noun with no colour of
@@ -324,7 +330,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     # NFKC per character, except the Chinese comma: it separates clauses, where "," separates list items
     t = "".join(c if c == "，" else unicodedata.normalize("NFKC", c) for c in text).translate(_TRAD).lower()
     t = re.sub(r"(?<=[\u3400-\u9fff]),(?=[\u3400-\u9fff])", "，", t)  # "," typed between Chinese words
-    for pat, fix in _EN_TYPOS + _ZH_TYPOS:
+    for pat, fix in _TYPOS + _PHRASINGS + _ZH_TYPOS:
         for m in pat.finditer(t):
             ignored.append(f"{m.group()} -> {m.expand(fix)}")
         t = pat.sub(fix, t)

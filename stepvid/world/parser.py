@@ -37,6 +37,7 @@ from stepvid.world.scene import DIRECTIONS
 from stepvid.world.syntax import FIELD as _FIELD
 from stepvid.world.syntax import contrasts as _contrasts
 from stepvid.world.syntax import generator_syntax as _generator_syntax
+from stepvid.world.syntax import rewritten as _rewritten
 from stepvid.world.syntax import structured as _structured
 
 __all__ = ["CannotJudge", "Parse", "parse_prompt", "parse_prompt_verbose"]
@@ -82,81 +83,6 @@ _SKIP = set("\"'`{}<>«»“”‘’*_~#|/\\")
 _ASIDE = set("()[]【】〔〕〖〗「」『』")  # "a cross (purple) moving up": read like commas
 
 
-_ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"正方行"), "正方形"), (re.compile(r"三脚"), "三角"),
-             (re.compile(r"(?<![上下左右])方快"), "方块"), (re.compile(r"background\s*(?=[上中里])"), "背景"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
-             (re.compile(r"90\s*度"), "九十度"), (re.compile(r"像(?=左|右|上|下)"), "向"),  # 像左: the IME's 向左
-             (re.compile(r"移东"), "移动")]
-
-
-# Short misspellings the one-edit corrector leaves alone (it reads words of >= 5 letters): "moveing rite",
-# "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren".
-_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"), (re.compile(r"\bwals\b"), "walls"),
-          (re.compile(r"\bblak\b"), "black"), (re.compile(r"\bblu\b"), "blue"), (re.compile(r"\bgren\b"), "green"),
-          (re.compile(r"\bpurpel\b"), "purple"), (re.compile(r"\beachother\b"), "each other"),
-          (re.compile(r"\bof the walls\b"), "off the walls"),
-          (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
-                      r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two")]
-# Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
-_PHRASINGS = [
-    (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
-    (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
-    (re.compile(r"(?:(?<=[\s.,;:])|^)[1-9]\)\s+"), ", "),  # "Two objects. 1) white diamond … 2) black square …"
-    (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),  # not "fast"
-    (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
-    (re.compile(r"\bin\s+(?:the\s+|a\s+)?((?:up|down|upper|lower)(?:[- ]?(?:left|right))?|left|right)\s+direction\b"),
-     r"\1"),  # "moving in left direction", "in the up-left direction"
-    (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
-    (re.compile(r"\bspeed\s+(slow|fast|quick|low|high)\b"), r"\1"),  # "motion right, speed slow"
-    (re.compile(r"\b(going|running|fading|fades|goes|runs)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?"
-                r"(top|bottom|left|right)\b"), r"\1 from \2 to \3"),  # "a gray gradient going top to bottom"
-    (re.compile(r"\b(both|all three|all of them)\s+(?=(?:red|orange|yellow|green|cyan|blue|purple|pink|white|"
-                r"black|gr[ae]y)\b(?!\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|"
-                r"shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
-    (re.compile(r"——+"), "，"),
-    (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
-    (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
-    (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move
-]
-# A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
-# and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that
-# does not open the next noun phrase ("a square red background" stays as written) and a noun with no colour of
-# its own before it.
-_SHAPE_NOUN = (r"circles?|balls?|dots?|discs?|squares?|box(?:es)?|blocks?|tri|tris|triangles?|stars?|diamonds?|"
-               r"rhombus(?:es)?|cross(?:es)?|sq|shapes?|objects?|background|backdrop|bg")
-_COLOUR_WORD = r"red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y"
-_POSTNOMINAL = re.compile(
-    rf"\b({_SHAPE_NOUN})\s+(?:(?:of|in)\s+(?:the\s+)?colou?r\s+)?({_COLOUR_WORD})\b"
-    rf"(?!\s*(?:-|colou?red\b)?\s*(?:{_SHAPE_NOUN}|and\s+(?:{_COLOUR_WORD})|colou?r|gradient|screen|frame|one|ones)\b)")
-_COLOUR_BEFORE = re.compile(rf"\b(?:{_COLOUR_WORD})(?:\s+colou?red)?\s*$")
-
-
-@lru_cache(maxsize=1)
-def _zh_count_after_pattern() -> re.Pattern:
-    """绿色菱形一个，中号 / 黑色十字一个，向左上方移动: a noun phrase, then its count (a list's style)."""
-    zh = _lexicons()[2]
-    shapes = sorted((w for w, e in zh.items() if e and e[0][0] == "shape" and len(e) == 1), key=len, reverse=True)
-    colours = sorted((w for w, e in zh.items() if len(e) == 1 and e[0][0] == "color"), key=len, reverse=True)
-    return re.compile(rf"((?:{'|'.join(colours)})?(?:大|小|中号|大号|小号|中等)?的?(?:{'|'.join(shapes)}))"
-                      r"([一两二三])(?:个|只|颗|枚)(?=[，,。；;\s]|$)")
-
-
-def _zh_count_after(t: str, ignored: list[str]) -> str:
-    if not _CJK.search(t):
-        return t
-
-    def move(m: re.Match) -> str:
-        ignored.append(f"{m.group()} -> {m.group(2)}个{m.group(1)}")
-        return f"{m.group(2)}个{m.group(1)}"
-    return _zh_count_after_pattern().sub(move, t)
-
-
-def _postnominal(t: str, ignored: list[str]) -> str:
-    def swap(m: re.Match) -> str:
-        if _COLOUR_BEFORE.search(t[:m.start()]):  # "a blue square red ...": not this
-            return m.group()
-        ignored.append(f"{m.group()} -> {m.group(2)} {m.group(1)}")
-        return f"{m.group(2)} {m.group(1)}"
-    return _POSTNOMINAL.sub(swap, t)
 
 
 _ARROW = re.compile(r"\s*(?:[-–—]+>|=+>|[→⟶➔➜➡])\s*")  # "red circle -> left": moves to
@@ -330,13 +256,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     # NFKC per character, except the Chinese comma: it separates clauses, where "," separates list items
     t = "".join(c if c == "，" else unicodedata.normalize("NFKC", c) for c in text).translate(_TRAD).lower()
     t = re.sub(r"(?<=[\u3400-\u9fff]),(?=[\u3400-\u9fff])", "，", t)  # "," typed between Chinese words
-    for pat, fix in _TYPOS + _PHRASINGS + _ZH_TYPOS:
-        for m in pat.finditer(t):
-            ignored.append(f"{m.group()} -> {m.expand(fix)}")
-        t = pat.sub(fix, t)
-    t = _postnominal(t, ignored)
-    t = re.sub(rf"\b({_COLOUR_WORD})\s*色(?:的|嘅)?", r"\1 ", t)  # "一个 blue 色的 star", "cyan 色嘅 triangle"
-    t = _zh_count_after(t, ignored)
+    t = _rewritten(t, ignored)
     t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个])儿", "", t)  # 圆圈儿, 小球儿, 大个儿 (but 一块儿: together)
     t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
     t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)  # "slowww", "fasttt": chat elongation

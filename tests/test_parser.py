@@ -610,6 +610,19 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
     ("黑色菱形 right 方向移动", R(G(1, "black", "diamond", motion="right"))),
     ("藍色正方形往左上角方向移動", R(G(1, "blue", "square", motion="up-left"))),
     ("橙色三角形像DVD屏保那样弹 哈哈", R(G(1, "orange", "triangle", motion="bounce"))),  # the verb is not the simile's
+    # round 17
+    (("Two shapes: a pink circle moving right and a purple square moving left, both slow. Background a pink gradient "
+     "going left to right."), R(G(1, "pink", "circle", motion="right", speed="slow"), G(1, "purple", "square", motion="left",
+                                                                                           speed="slow"), bg=("pink", "hgradient"))),
+    ("Small cyan square moving up and to the left, quickly. Background a blue gradient, top to bottom.",
+     R(G(1, "cyan", "square", "small", "up-left", "fast"), bg=("blue", "vgradient"))),
+    ("A green circle, a red triangle, and a blue square, all three remaining stationary on a gray background.",
+     R(G(1, "green", "circle", motion="still"), G(1, "red", "triangle", motion="still"), G(1, "blue", "square", motion="still"),
+       bg=("gray", None))),
+    ("那个啥给我弄一个红色的圆球儿往右边儿跑 快点儿的", R(G(1, "red", "circle", motion="right", speed="fast"))),
+    ("一个灰色十字保持不动，background 用白色 solid。", R(G(1, "gray", "cross", motion="still"), bg=("white", "solid"))),
+    ("一个正三角形，红色，向右上方45度匀速移动。", R(G(1, "red", "triangle", motion="up-right"))),
+    ("红色的圆，贼快地往下掉", R(G(1, "red", "circle", motion="down", speed="fast"))),
 ]
 _ROUND10_REFUSED = [
     ("a red circle, listed", "unknown motion 'listed'"),  # not typo-fixed to 'lifted' (up)

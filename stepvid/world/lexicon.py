@@ -70,7 +70,7 @@ _MOVE_VERBS = [
     _forms("migrate"), _forms("follow"), _forms("exit"), ["heads off", "head off", "heading off", "headed off"], ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
     _forms("scuttle"), _forms("pass"), _forms("traverse"), _forms("translate"), _forms("slither"),
     _forms("trundle"), _forms("waft"), _forms("hover"), _forms("wander"), _forms("drive", past="drove") + ["driven"],
-    _forms("push"), _forms("pull"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
+    _forms("push"), _forms("pull"), _forms("trot", ing="trotting", past="trotted"), _forms("steam"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
      "making their way", "made their way", "in motion"],
     ["yeet", "yeets", "yeeting", "yeeted"],
@@ -203,7 +203,8 @@ _APPROACH = (_forms("approach") + _forms("converge")
                                          "crashing into", "bump into", "bumping into", "go smash into")
                 for o in ("each other", "one another")]
              + [f"{a}{d} the other" for a in ("one ", "") for d in ("in direction of", "in the direction of")]
-             + ["in each other s direction", "in each other's direction", "one to the other", "go one to the other"]
+             + ["in each other s direction", "in each other's direction", "one to the other", "go one to the other",
+                "one towards the other", "one toward the other", "go one towards the other"]
              + ["their paths converging", "their paths converge", "paths converging", "come together", "comes together", "coming together", "came together", "draw together",
                 "draws together", "drawing together", "move closer", "moves closer", "moving closer",
                 "get closer", "gets closer", "getting closer", "draw closer", "draws closer", "drawing closer",
@@ -441,7 +442,8 @@ _EN_COURTESY = (
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
-    "any background is fine|constant|here|gorgeous|lovely|just listed|i love|my kid wants|my kid|kid|kids|testing|just testing|wonder|i wonder|i wonder if|wondering|"
+    "any background is fine|constant|here|gorgeous|lovely|just listed|ppt|visual|drop visual|real|quiet|quiet please|"
+    "size|become|which become|i love|my kid wants|my kid|kid|kids|testing|just testing|wonder|i wonder|i wonder if|wondering|"
     "i was wondering|i was wondering if|learning|we are learning|relatable|ol|anim|animation|over the duration of the clip|over the duration of the video|"
     "for the duration of the clip|for the duration|enough|af|speedrun|powering up|power up|powers up|trending|"
     "went viral|this one went viral|viral|while on break|on my break|on break|on my lunch|on lunch|fills more of the screen|fills more and more of the screen|"
@@ -496,7 +498,7 @@ _EN_SPEEDS = {"slow": "slow rate|at a slow rate|at a constant low speed|at a con
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -763,11 +765,11 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体"
 _ZH_SIZES = {"small": "小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
-             "large": "老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
+             "large": "贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
-_ZH_SPEEDS = {"slow": "稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
+_ZH_SPEEDS = {"slow": "贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
-              "fast": "越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
+              "fast": "贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
@@ -797,7 +799,7 @@ _ZH_MOTIONS = {
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
     "rotate": "转一转 转转 转一转儿 滴溜溜转 滴溜溜地转 滴溜溜 使劲转 转起走 转起 绕自身中心旋转 绕自身中心转 绕着自己转 绕自己转 绕着中心转 三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
               "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
-    "grow": "变大变大再变大 变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
+    "grow": "变得好大好大 变得好大 好大好大 变大变大再变大 变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
             "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 越长越大 越长越大了 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
     "shrink": "变小变小再变小 越缩越小 弄得越来越小 半径逐渐减小 半径减小 半径变小 缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
@@ -897,6 +899,7 @@ _ZH_COURTESY = ("您好 你好呀 打扰了 打扰一下 打扰您了 不好意�
                 "赶紧的 赶紧 快点出 随便 随便一个 这个怎么用啊 这个怎么用 怎么用 怎么弄 同学们 同学们看 小朋友们 大家看 看下 看一下 "
                 "效果 的效果 演示用 演示 转场用 转场 作业用 物理作业要的 物理作业 补色对比 vlog风 不用管 就可以了 即可 可以吗 "
                 "好吗 行吗 中不中 妥 再整个 再整一个 再来个 再弄个 再搞个 再弄一个 这次 想请您帮忙做 想请您帮忙 请您帮忙 "
+                "唔该 面对面 杵那儿 杵那 杵着 全等 小朋友看的 变得好大好大 "
                 "请您 想请您 帮忙做 要有爆发力 爆发力 风 那种 弄成 做成 搞成 整成 背景用 颜色用 用的是 质感 满屏 悄悄 不息 不止 不休 "
                 "拉满 氛围感拉满 爆款 爆款提示词 提示词 超治愈 就行了 就得 四面墙 四面墙上 墙上 产生 请产生 三原色 原色 吹气球 在吹气球 好像在吹气球 像在吹气球  你能让 你能 你可以 你能不能 你帮我 你给我 "
                 "无颜色要求 颜色不限 颜色随意 颜色无所谓 任意颜色 颜色随便 "
@@ -1014,7 +1017,7 @@ def zh_lexicon() -> dict[str, Entry]:
         lex[w] = (("bgkind", (k, False)),)
     for w, k in {"竖直渐变": "vgradient", "垂直渐变": "vgradient", "上下渐变": "vgradient", "纵向渐变": "vgradient",
                  "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",
-                 "渐变": None, "渐变色": None, "纹理": "texture", "纹路": "texture"}.items():
+                 "渐变": None, "渐变色": None, "纹理": "texture", "纹路": "texture", "纹理感": "texture", "纹理感的": "texture"}.items():
         lex[w] = (("bgkind", (k, True)),)
         if "渐变" in w:  # 渐层 (Taiwan): a gradient
             lex[w.replace("渐变", "渐层")] = lex[w]

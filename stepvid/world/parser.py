@@ -257,7 +257,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     t = "".join(c if c == "，" else unicodedata.normalize("NFKC", c) for c in text).translate(_TRAD).lower()
     t = re.sub(r"(?<=[\u3400-\u9fff]),(?=[\u3400-\u9fff])", "，", t)  # "," typed between Chinese words
     t = _rewritten(t, ignored)
-    t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个])儿", "", t)  # 圆圈儿, 小球儿, 大个儿 (but 一块儿: together)
+    t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个边面头字底])儿", "", t)  # 圆圈儿, 右边儿, 十字儿, 白底儿 (but 一块儿: together)
     t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
     t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)  # "slowww", "fasttt": chat elongation
     t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")

@@ -238,12 +238,20 @@ _PHRASINGS = [
      r"\1"),  # "moving in left direction", "in the up-left direction"
     (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
     (re.compile(r"\bspeed\s+(slow|fast|quick|low|high)\b"), r"\1"),  # "motion right, speed slow"
-    (re.compile(r"\b(going|running|fading|fades|goes|runs)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?"
-                r"(top|bottom|left|right)\b"), r"\1 from \2 to \3"),  # "a gray gradient going top to bottom"
+    # "a gray gradient going top to bottom", "a blue gradient, top to bottom": the gradient's axis
+    (re.compile(r"\bgradient\s*,?\s+(?:(?:going|running|goes|runs|that goes|that runs)\s+)?(?:from\s+)?"
+                r"(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"), r"gradient that goes from \1 to \2"),
+    (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
+     r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"
     (re.compile(r"\b(both|all three|all of them)\s+(?=(?:red|orange|yellow|green|cyan|blue|purple|pink|white|"
                 r"black|gr[ae]y)\b(?!\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|"
                 r"shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
     (re.compile(r"——+"), "，"),
+    (re.compile(r"\ball (?:three|two|3|2)\s+(?=(?:are\s+|is\s+)?(?:remaining|staying|moving|going|spinning|rotating|"
+                r"growing|shrinking|bouncing|sitting|standing|heading|drifting|sliding|floating|stay|move|spin|grow|"
+                r"shrink|bounce|remain|sit|go)\b)"), "all "),  # "A, B and C, all three remaining stationary"
+    (re.compile(r"(?:(?<=background)|(?<=背景)|(?<=[\s，,])|^)用(?=(?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰)色)"), ""),  # background 用白色
+    (re.compile(r"(右上|左上|右下|左下)方?\s*(?:45|四十五)\s*度"), r"\1方"),  # 向右上方45度: the diagonal
     (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
     (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
     (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move

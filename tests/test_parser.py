@@ -623,6 +623,19 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
     ("一个灰色十字保持不动，background 用白色 solid。", R(G(1, "gray", "cross", motion="still"), bg=("white", "solid"))),
     ("一个正三角形，红色，向右上方45度匀速移动。", R(G(1, "red", "triangle", motion="up-right"))),
     ("红色的圆，贼快地往下掉", R(G(1, "red", "circle", motion="down", speed="fast"))),
+    # round 18 (everyday Chinese): 背景整成/弄成/要 + colour, IME homophones, dialect speeds and nouns
+    ("老大一个黄色的方块子搁那儿一动不动背景整成黑的", R(G(1, "yellow", "square", "large", "still"), bg=("black", None))),
+    ("把背景弄成白的，绿色三角形变大", R(G(1, "green", "triangle", motion="grow"), bg=("white", None))),
+    ("一个红色的圆向左移动，背景要白色", R(G(1, "red", "circle", motion="left"), bg=("white", None))),
+    ("红色放块不动 黄色园往上 背景灰色", R(G(1, "red", "square", motion="still"), G(1, "yellow", "circle", motion="up"), bg=("gray", None))),
+    ("兰色圆往下", R(G(1, "blue", "circle", motion="down"))),
+    ("一个紫罗兰色的圆向左", R(G(1, "purple", "circle", motion="left"))),  # 紫罗兰 (violet) is not 兰色 (蓝色)
+    ("绿色星星便小", R(G(1, "green", "star", motion="shrink"))),
+    ("黄色三角型往右上块点", R(G(1, "yellow", "triangle", motion="up-right", speed="fast"))),
+    ("一个橙色的圆和一个紫色的方块，圆往右，方块忘下", R(G(1, "orange", "circle", motion="right"), G(1, "purple", "square", motion="down"))),
+    ("蓝色三角往下掉贼拉快", R(G(1, "blue", "triangle", motion="down", speed="fast"))),
+    ("粉色圆圆和蓝色方方在屏幕里乱弹 速度拉满",
+     R(G(1, "pink", "circle", motion="bounce", speed="fast"), G(1, "blue", "square", motion="bounce", speed="fast"))),
 ]
 _ROUND10_REFUSED = [
     ("a red circle, listed", "unknown motion 'listed'"),  # not typo-fixed to 'lifted' (up)

@@ -214,7 +214,9 @@ FIELD = _FIELD
 
 # ------------------------------------------------------------------------------- typos and phrasings, word order
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"正方行"), "正方形"), (re.compile(r"三脚"), "三角"),
+_ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(?<!罗)兰色"), "蓝色"), (re.compile(r"放块"), "方块"), (re.compile(r"十子架?"), "十字"),
+             (re.compile(r"(?<=[的色星形圆块角字])便(?=[大小])"), "变"), (re.compile(r"(?<=[上下左右])块点"), "快点"),
+             (re.compile(r"(?<=[圆块角形])忘(?=[上下左右])"), "往"), (re.compile(r"(?<=[圆块角形星字])交关快个"), "交关快"), (re.compile(r"正方行"), "正方形"), (re.compile(r"三脚"), "三角"),
              (re.compile(r"(?<![上下左右])方快"), "方块"), (re.compile(r"background\s*(?=[上中里])"), "背景"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
              (re.compile(r"90\s*度"), "九十度"), (re.compile(r"像(?=左|右|上|下)"), "向"),  # 像左: the IME's 向左
              (re.compile(r"移东"), "移动")]
@@ -254,6 +256,7 @@ _PHRASINGS = [
     (re.compile(r"(右上|左上|右下|左下)方?\s*(?:45|四十五)\s*度"), r"\1方"),  # 向右上方45度: the diagonal
     (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
     (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
+    (re.compile(r"背景(?:就用|要用|选用|要|用|选|整个)"), "背景是"),  # 背景要绿色的, 背景用灰色, 背景整个橙色的
     (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move
 ]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red

@@ -630,6 +630,15 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
     ("红色放块不动 黄色园往上 背景灰色", R(G(1, "red", "square", motion="still"), G(1, "yellow", "circle", motion="up"), bg=("gray", None))),
     ("兰色圆往下", R(G(1, "blue", "circle", motion="down"))),
     ("一个紫罗兰色的圆向左", R(G(1, "purple", "circle", motion="left"))),  # 紫罗兰 (violet) is not 兰色 (蓝色)
+    # round 19 (regional English): dialect spellings, 'up to right', 'round' as an adverb, chat fillers
+    ("Orange diamond goin' up to de right", R(G(1, "orange", "diamond", motion="up-right"))),
+    ("Mek a yellow star bounce round di place, irie vibes", R(G(1, "yellow", "star", motion="bounce"))),
+    ("A yellow star twirling round on a blue background, there's lush.", R(G(1, "yellow", "star", motion="rotate"), bg=("blue", None))),
+    ("Little white cross shootin' off up to t'right, quick", R(G(1, "white", "cross", "small", "up-right", "fast"))),
+    ("Big black diamond gannin' doon to the right", R(G(1, "black", "diamond", "large", "down-right"))),
+    ("Please I need a red cross moving to the left sharply sharply.", R(G(1, "red", "cross", motion="left", speed="fast"))),
+    ("Kindly render an orange star proceeding downward and to the left; speed is immaterial.",
+     R(G(1, "orange", "star", motion="down-left"))),  # 'speed' is not the fast verb here
     ("绿色星星便小", R(G(1, "green", "star", motion="shrink"))),
     ("黄色三角型往右上块点", R(G(1, "yellow", "triangle", motion="up-right", speed="fast"))),
     ("一个橙色的圆和一个紫色的方块，圆往右，方块忘下", R(G(1, "orange", "circle", motion="right"), G(1, "purple", "square", motion="down"))),
@@ -639,6 +648,7 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
 ]
 _ROUND10_REFUSED = [
     ("a red circle, listed", "unknown motion 'listed'"),  # not typo-fixed to 'lifted' (up)
+    ("Can ye make a big blue circle that just sits there, dinnae move it.", "dinnae"),  # a negation is never read past
     ("橙色三角形像屏保弹", "unknown motion"),  # a simile with no closing word does not take the verb (弹) with it
     ("print a red circle moving left", "unknown word"),  # not typo-fixed to 'sprint' (fast)
     ("镜头缓缓推进，一个白色的十字往上移动", "camera motion '镜头推进'"),  # an adverb inside the camera move

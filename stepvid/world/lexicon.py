@@ -157,7 +157,8 @@ def _motion_en() -> dict[str, str]:
                    "turn round and round", "spins round and round", "spin round and round", "turns around and around",
                    "spins around and around", "turning around itself", "turns around itself", "turn around itself",
                    "is turning around itself", "turning upon itself", "turns upon itself", "turning on itself",
-                   "turns on itself"])
+                   "turns on itself", "twirling round", "twirls round", "twirl round", "whirling round", "whirls round",
+                   "twirling around", "twirls around"])
     put("still", ["stay quiet", "stays quiet", "staying quiet", "without move", "without moving at all", "doing nothing",
                   "does nothing", "do nothing", "just sits there doing nothing", "sits there doing nothing"])
     put("shrink", ["make itself more small", "makes itself more small", "make itself smaller", "makes itself smaller",
@@ -173,6 +174,8 @@ def _motion_en() -> dict[str, str]:
                    "hit the walls", "hits the walls", "hitting the walls", "jump around", "jumps around", "jumping around", "hop around", "hops around", "hopping around"])
     put("shrink", [f"{v} {a}" for v in ("become", "becomes", "becoming", "became") for a in
                    ("small", "more small", "small small", "tiny", "little")])
+    put("bounce", ["bouncing round", "bounces round", "bounce round", "bouncing round the place",
+                   "bounces round the place", "bouncing all round"])
     put("bounce", _forms("bounce") + _forms("ricochet") + _forms("rebound") + ["ping pongs", "ping pong",
                                                                                 "ping ponging"]
         + [f"{v} off" for v in ("reflects", "reflect", "reflecting", "reflected", "deflects", "deflecting")])
@@ -442,7 +445,12 @@ _EN_COURTESY = (
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
-    "any background is fine|constant|here|gorgeous|lovely|just listed|ppt|visual|drop visual|real|quiet|quiet please|"
+    "bro|mate|oi|pal|cheers pal|eh|chur|cher|guv|pet|howay|howay man|ey up|nah|rn|omg|lowkey|sure|grand|tidy|"
+    "god bless|thank you god bless|alright|would you ever|c mon|come on|for your reference|po|lang po|ja|just now|"
+    "gonnae gie us|gie us|chuck us|give us|y all|ye|stoked|speed is immaterial|speed does not matter|any speed|"
+    "speed is up to you|no rush|nae rush|no hurry|in no rush|"
+    "any background is fine|constant|here|gorgeous|lovely|round the place|round about|all round|irie|irie vibes|lush|"
+    "there is lush|mek|gannin|ganning|just listed|ppt|visual|drop visual|real|quiet|quiet please|"
     "size|become|which become|i love|my kid wants|my kid|kid|kids|testing|just testing|wonder|i wonder|i wonder if|wondering|"
     "i was wondering|i was wondering if|learning|we are learning|relatable|ol|anim|animation|over the duration of the clip|over the duration of the video|"
     "for the duration of the clip|for the duration|enough|af|speedrun|powering up|power up|powers up|trending|"
@@ -498,7 +506,7 @@ _EN_SPEEDS = {"slow": "slow rate|at a slow rate|at a constant low speed|at a con
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -520,6 +528,7 @@ _EN_DIRS = {"up": (0, -1), "upward": (0, -1), "upwards": (0, -1), "skyward": (0,
             "down": (0, 1), "downward": (0, 1), "downwards": (0, 1), "leftward": (-1, 0), "leftwards": (-1, 0),
             "rightward": (1, 0), "rightwards": (1, 0), "north": (0, -1), "south": (0, 1), "east": (1, 0),
             "up to the left": (-1, -1), "up to the right": (1, -1), "down to the left": (-1, 1),
+            "up to left": (-1, -1), "up to right": (1, -1), "down to left": (-1, 1), "down to right": (1, 1), "doon": (0, 1),
             "down to the right": (1, 1), "west": (-1, 0), "ne": (1, -1), "nw": (-1, -1), "se": (1, 1), "sw": (-1, 1), "northeast": (1, -1), "north east": (1, -1), "northwest": (-1, -1),
             "north west": (-1, -1), "southeast": (1, 1), "south east": (1, 1), "southwest": (-1, 1),
             "south west": (-1, 1), "uphill": (0, -1), "downhill": (0, 1), "heavenward": (0, -1)}

@@ -1816,7 +1816,7 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
 _UNKNOWN_WORD = re.compile(r"cannot judge: unknown word '([^']+)'")
 _NEVER_READ_PAST = frozenset({"like", "unlike", "than", "except", "but", "instead", "versus", "again", "twice", "thrice",
                               "half", "quarter", "double", "triple", "each", "every", "partly", "mostly", "barely",
-                              "almost", "nearly"})
+                              "almost", "nearly", "nae", "dinnae", "cannae", "didnae", "isnae", "ain", "aint", "nope"})
 
 
 def _without_unknown_words(text: str, most: int = 2) -> Parse:

@@ -226,7 +226,11 @@ _ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(?<!罗)兰色"), "蓝�
 _TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"), (re.compile(r"\bwals\b"), "walls"),
           (re.compile(r"\bblak\b"), "black"), (re.compile(r"\bblu\b"), "blue"), (re.compile(r"\bgren\b"), "green"),
           (re.compile(r"\bpurpel\b"), "purple"), (re.compile(r"\beachother\b"), "each other"),
-          (re.compile(r"\bof the walls\b"), "off the walls"),
+          (re.compile(r"\bof the walls\b"), "off the walls"), (re.compile(r"\broond\b"), "round"),
+          (re.compile(r"\bdoun\b"), "down"), (re.compile(r"\baff\b"), "off"), (re.compile(r"\btae\b"), "to"),
+          (re.compile(r"\baal\b"), "all"), (re.compile(r"\buvver\b"), "other"), (re.compile(r"\ban'(?=\s)"), "and"), (re.compile(r"\bt'(?=[a-z])"), "the "),  # up to t'right
+          (re.compile(r"\b(?:de|di|da)\b(?=\s+(?:left|right|top|bottom|place|screen|walls?|middle|centre|center|edges?)\b)"),
+           "the"),  # "goin' up to de right", "round di place"
           (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
                       r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two")]
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).

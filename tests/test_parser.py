@@ -639,6 +639,15 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
     ("Please I need a red cross moving to the left sharply sharply.", R(G(1, "red", "cross", motion="left", speed="fast"))),
     ("Kindly render an orange star proceeding downward and to the left; speed is immaterial.",
      R(G(1, "orange", "star", motion="down-left"))),  # 'speed' is not the fast verb here
+    # round 20 (two and three objects)
+    ("Three shapes in total — a red circle, a green square and a blue triangle — each of which expands in size over the clip.",
+     R(G(1, "red", "circle", motion="grow"), G(1, "green", "square", motion="grow"), G(1, "blue", "triangle", motion="grow"))),
+    ("黄色十字、绿色十字、白色十字，仨都变大",
+     R(G(1, "yellow", "cross", motion="grow"), G(1, "green", "cross", motion="grow"), G(1, "white", "cross", motion="grow"))),
+    ("一个 purple 菱形 spin，一个 cyan 圆 bounce，background 给我整成黑色",
+     R(G(1, "purple", "diamond", motion="rotate"), G(1, "cyan", "circle", motion="bounce"), bg=("black", None))),
+    ("一个白色方块和一个黑色方块对着开过来，慢慢的",
+     R(G(1, "white", "square", motion="towards", speed="slow"), G(1, "black", "square", motion="towards", speed="slow"))),
     ("绿色星星便小", R(G(1, "green", "star", motion="shrink"))),
     ("黄色三角型往右上块点", R(G(1, "yellow", "triangle", motion="up-right", speed="fast"))),
     ("一个橙色的圆和一个紫色的方块，圆往右，方块忘下", R(G(1, "orange", "circle", motion="right"), G(1, "purple", "square", motion="down"))),

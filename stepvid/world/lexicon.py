@@ -70,7 +70,7 @@ _MOVE_VERBS = [
     _forms("migrate"), _forms("follow"), _forms("exit"), ["heads off", "head off", "heading off", "headed off"], ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
     _forms("scuttle"), _forms("pass"), _forms("traverse"), _forms("translate"), _forms("slither"),
     _forms("trundle"), _forms("waft"), _forms("hover"), _forms("wander"), _forms("drive", past="drove") + ["driven"],
-    _forms("push"), _forms("pull"), _forms("trot", ing="trotting", past="trotted"), _forms("steam"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
+    _forms("push"), _forms("pull"), _forms("jog", ing="jogging", past="jogged"), _forms("trot", ing="trotting", past="trotted"), _forms("steam"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
      "making their way", "made their way", "in motion"],
     ["yeet", "yeets", "yeeting", "yeeted"],
@@ -159,7 +159,7 @@ def _motion_en() -> dict[str, str]:
                    "is turning around itself", "turning upon itself", "turns upon itself", "turning on itself",
                    "turns on itself", "twirling round", "twirls round", "twirl round", "whirling round", "whirls round",
                    "twirling around", "twirls around"])
-    put("still", ["stay quiet", "stays quiet", "staying quiet", "without move", "without moving at all", "doing nothing",
+    put("still", ["holding position", "holds position", "holding its position", "stay quiet", "stays quiet", "staying quiet", "without move", "without moving at all", "doing nothing",
                   "does nothing", "do nothing", "just sits there doing nothing", "sits there doing nothing"])
     put("shrink", ["make itself more small", "makes itself more small", "make itself smaller", "makes itself smaller",
                    "more small", "more and more small"])
@@ -732,7 +732,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     for w, n in (("a", 1), ("an", 1), ("one", 1), ("two", 2), ("three", 3)):  # "plus a blue square" ('plus' alone: a cross)
         lex[f"plus {w}"] = (("conj", None), ("count", n))
     put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
-                         "both objects|both shapes|everything")
+                         "both objects|both shapes|everything|each of which|all of which|both of which")
     put("definite", None, "the|this|that|these|those|which|who|teh|hte")  # teh, hte: the, typed fast
     put("link", None, "is|are|was|were|be|should be|shall be|must be|will be|would be|has to be|colored|coloured|which is|that is|"
                       "which are|that are|"
@@ -779,7 +779,7 @@ _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更
 _ZH_SPEEDS = {"slow": "贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
               "fast": "速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
-                       "稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
+                       "快一些 稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
               "左上": (-1, -1), "右上": (1, -1), "左下": (-1, 1), "右下": (1, 1), "上左": (-1, -1),
@@ -821,7 +821,7 @@ _ZH_MOTIONS = {
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
-_ZH_APPROACH = "靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_APPROACH = "对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
 _ZH_REFUSE = {
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
@@ -1048,9 +1048,10 @@ def zh_lexicon() -> dict[str, Entry]:
     put("bgmod", None, "细微 细微的 淡淡 淡淡的 轻微 轻微的 带有细微 有淡淡 干净 干净的 纯净 纯净的 鲜艳 鲜艳的 明亮 "
                        "明亮的 鲜明的 亮丽的 饱满的 带有 带 有着")  # 背景为鲜艳的红色，带有轻微的纹理
     put("pronoun", None, "它 它们 他们 她们 两者 二者 三者 都 均 全都 全部 各自 两个都 三个都 这两个 这三个 二者都 "
-                         "两者都 它俩")
+                         "两者都 它俩 仨都 俩都")
     put("definite", None, "这个 那个 该 这 那 这些 那些 此 这颗 那颗 这只 那只 这枚 这块 那块")
-    put("link", None, "是 为 呈 呈现为 颜色是 颜色为 显示为 染成 涂成 整成 弄成 做成 搞成 换成 改成 设成 设为 设置为 设置成")
+    put("link", None, "是 为 呈 呈现为 颜色是 颜色为 显示为 染成 涂成 整成 弄成 做成 搞成 换成 改成 设成 设为 设置为 设置成 "
+                      "给我整成 给我弄成 给我做成")
     put("media", None, "视频 画面 图片 图像 动画 影片 镜头 场景 屏幕 短片 片段 影像 照片 图")
     lex["有"] = (("stop", None),)
     for p in "，,":

@@ -710,6 +710,7 @@ _NP_KINDS = {"count", "size", "color", "shape", "head", "one"}
 _VP_KINDS = {"dir", "verb", "vverb", "motion", "approach", "mutual", "backforth", "speed", "diag", "tocentre",
              "together", "respectively"}
 _PLURAL_PRONOUNS = {"they", "them", "both", "all", "both of them", "all of them", "each of them", "both objects",
+                    "each of which", "all of which", "both of which", "仨都", "俩都",
                     "both shapes", "everything", "它们", "他们", "她们", "两者", "二者", "三者", "都", "均", "全都",
                     "全部", "各自", "两个都", "三个都", "这两个", "这三个", "二者都", "两者都", "它俩"}
 _DIR_NAMES = {v: k for k, v in DIRECTIONS.items()}

@@ -731,7 +731,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("conj", None, "and|along with|as well as|together with|alongside|accompanied by|n|vs|versus")
     for w, n in (("a", 1), ("an", 1), ("one", 1), ("two", 2), ("three", 3)):  # "plus a blue square" ('plus' alone: a cross)
         lex[f"plus {w}"] = (("conj", None), ("count", n))
-    put("pronoun", None, "it|they|them|both|all|both of them|all of them|each of them|"
+    put("pronoun", False, "it")  # the value: plural
+    put("pronoun", True, "they|them|both|all|both of them|all of them|each of them|"
                          "both objects|both shapes|everything|each of which|all of which|both of which")
     put("definite", None, "the|this|that|these|those|which|who|teh|hte")  # teh, hte: the, typed fast
     put("link", None, "is|are|was|were|be|should be|shall be|must be|will be|would be|has to be|colored|coloured|which is|that is|"
@@ -1047,7 +1048,8 @@ def zh_lexicon() -> dict[str, Entry]:
         lex[w] = (("bgkind", (axis + "gradient", False)),)
     put("bgmod", None, "细微 细微的 淡淡 淡淡的 轻微 轻微的 带有细微 有淡淡 干净 干净的 纯净 纯净的 鲜艳 鲜艳的 明亮 "
                        "明亮的 鲜明的 亮丽的 饱满的 带有 带 有着")  # 背景为鲜艳的红色，带有轻微的纹理
-    put("pronoun", None, "它 它们 他们 她们 两者 二者 三者 都 均 全都 全部 各自 两个都 三个都 这两个 这三个 二者都 "
+    put("pronoun", False, "它")  # the value: plural
+    put("pronoun", True, "它们 他们 她们 两者 二者 三者 都 均 全都 全部 各自 两个都 三个都 这两个 这三个 二者都 "
                          "两者都 它俩 仨都 俩都")
     put("definite", None, "这个 那个 该 这 那 这些 那些 此 这颗 那颗 这只 那只 这枚 这块 那块")
     put("link", None, "是 为 呈 呈现为 颜色是 颜色为 显示为 染成 涂成 整成 弄成 做成 搞成 换成 改成 设成 设为 设置为 设置成 "

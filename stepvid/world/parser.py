@@ -709,10 +709,6 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
 _NP_KINDS = {"count", "size", "color", "shape", "head", "one"}
 _VP_KINDS = {"dir", "verb", "vverb", "motion", "approach", "mutual", "backforth", "speed", "diag", "tocentre",
              "together", "respectively"}
-_PLURAL_PRONOUNS = {"they", "them", "both", "all", "both of them", "all of them", "each of them", "both objects",
-                    "each of which", "all of which", "both of which", "仨都", "俩都",
-                    "both shapes", "everything", "它们", "他们", "她们", "两者", "二者", "三者", "都", "均", "全都",
-                    "全部", "各自", "两个都", "三个都", "这两个", "这三个", "二者都", "两者都", "它俩"}
 _DIR_NAMES = {v: k for k, v in DIRECTIONS.items()}
 
 
@@ -1448,7 +1444,7 @@ class _Grammar:
                 self._end_vp()
                 self._drop_np()
                 if self.np is None:
-                    self._pronoun(t.text in _PLURAL_PRONOUNS)
+                    self._pronoun(bool(t.value))  # the lexicon says which pronouns are plural
             elif k == "definite":
                 if self.np is None:
                     self._end_vp()

@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from stepvid.world.lexicon import en_lexicon, zh_lexicon
+from stepvid.world.lexicon import SHADE_AMBIGUOUS, en_lexicon, zh_lexicon
 from stepvid.world.request import CannotJudge, GroupRequest, Request, normalize_groups
 from stepvid.world.scene import DIRECTIONS
 from stepvid.world.syntax import FIELD as _FIELD
@@ -452,9 +452,7 @@ def _tokens(text: str, ignored: list[str]) -> list[Tok]:
 
 def _shaded(toks: list[Tok], ignored: list[str]) -> list[Tok]:
     """A shade before a world colour is that colour ("light green", "dark blue", 深橙色), reported; unless the shade
-    moves it towards another world colour (``SHADE_AMBIGUOUS``: light blue, dark gray, 浅红), which stays refused."""
-    from stepvid.world.lexicon import SHADE_AMBIGUOUS
-
+    moves it towards another world colour (``SHADE_AMBIGUOUS``: light blue, light red, 浅红), which stays refused."""
     out: list[Tok] = []
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else None

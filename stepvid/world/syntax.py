@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from stepvid.world.request import CannotJudge
+from stepvid.world.scene import COLORS
 
 __all__ = ["FIELD", "contrasts", "generator_syntax", "rewritten", "structured"]
 
@@ -213,26 +214,54 @@ FIELD = _FIELD
 
 
 # ------------------------------------------------------------------------------- typos and phrasings, word order
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ZH_TYPOS = [(re.compile(r"园"), "圆"), (re.compile(r"(?<!罗)兰色"), "蓝色"), (re.compile(r"放块"), "方块"), (re.compile(r"十子架?"), "十字"),
-             (re.compile(r"(?<=[的色星形圆块角字])便(?=[大小])"), "变"), (re.compile(r"(?<=[上下左右])块点"), "快点"),
-             (re.compile(r"(?<=[圆块角形])忘(?=[上下左右])"), "往"), (re.compile(r"(?<=[圆块角形星字])交关快个"), "交关快"), (re.compile(r"正方行"), "正方形"), (re.compile(r"三脚"), "三角"),
-             (re.compile(r"(?<![上下左右])方快"), "方块"), (re.compile(r"background\s*(?=[上中里])"), "背景"), (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
-             (re.compile(r"90\s*度"), "九十度"), (re.compile(r"像(?=左|右|上|下)"), "向"),  # 像左: the IME's 向左
-             (re.compile(r"移东"), "移动")]
-
+# The Chinese IME's homophones and slips: 园 for 圆, 兰色 for 蓝色 (but 紫罗兰), 放块/方快 for 方块, 便小 for 变小, …
+_ZH_TYPOS = [
+    (re.compile(r"园"), "圆"),
+    (re.compile(r"(?<!罗)兰色"), "蓝色"),
+    (re.compile(r"放块"), "方块"),
+    (re.compile(r"十子架?"), "十字"),
+    (re.compile(r"(?<=[的色星形圆块角字])便(?=[大小])"), "变"),
+    (re.compile(r"(?<=[上下左右])块点"), "快点"),
+    (re.compile(r"(?<=[圆块角形])忘(?=[上下左右])"), "往"),
+    (re.compile(r"(?<=[圆块角形星字])交关快个"), "交关快"),
+    (re.compile(r"正方行"), "正方形"),
+    (re.compile(r"三脚"), "三角"),
+    (re.compile(r"(?<![上下左右])方快"), "方块"),
+    (re.compile(r"background\s*(?=[上中里])"), "背景"),
+    (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
+    (re.compile(r"90\s*度"), "九十度"),
+    (re.compile(r"像(?=左|右|上|下)"), "向"),  # 像左: the IME's 向左
+    (re.compile(r"移东"), "移动"),
+]
 # Short misspellings the one-edit corrector leaves alone (it reads words of >= 5 letters): "moveing rite",
-# "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren".
-_TYPOS = [(re.compile(r"\brite\b"), "right"), (re.compile(r"\blft\b"), "left"), (re.compile(r"\bwals\b"), "walls"),
-          (re.compile(r"\bblak\b"), "black"), (re.compile(r"\bblu\b"), "blue"), (re.compile(r"\bgren\b"), "green"),
-          (re.compile(r"\bpurpel\b"), "purple"), (re.compile(r"\beachother\b"), "each other"),
-          (re.compile(r"\bof the walls\b"), "off the walls"), (re.compile(r"\broond\b"), "round"),
-          (re.compile(r"\bdoun\b"), "down"), (re.compile(r"\baff\b"), "off"), (re.compile(r"\btae\b"), "to"),
-          (re.compile(r"\baal\b"), "all"), (re.compile(r"\buvver\b"), "other"), (re.compile(r"\ban'(?=\s)"), "and"), (re.compile(r"\bt'(?=[a-z])"), "the "),  # up to t'right
-          (re.compile(r"\b(?:de|di|da)\b(?=\s+(?:left|right|top|bottom|place|screen|walls?|middle|centre|center|edges?)\b)"),
-           "the"),  # "goin' up to de right", "round di place"
-          (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
-                      r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two")]
+# "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren"; and dialect spellings.
+_TYPOS = [
+    (re.compile(r"\brite\b"), "right"),
+    (re.compile(r"\blft\b"), "left"),
+    (re.compile(r"\bwals\b"), "walls"),
+    (re.compile(r"\bblak\b"), "black"),
+    (re.compile(r"\bblu\b"), "blue"),
+    (re.compile(r"\bgren\b"), "green"),
+    (re.compile(r"\bpurpel\b"), "purple"),
+    (re.compile(r"\beachother\b"), "each other"),
+    (re.compile(r"\bof the walls\b"), "off the walls"),
+    (re.compile(r"\broond\b"), "round"),
+    (re.compile(r"\bdoun\b"), "down"),
+    (re.compile(r"\baff\b"), "off"),
+    (re.compile(r"\btae\b"), "to"),
+    (re.compile(r"\baal\b"), "all"),
+    (re.compile(r"\buvver\b"), "other"),
+    (re.compile(r"\ban'(?=\s)"), "and"),
+    (re.compile(r"\bt'(?=[a-z])"), "the "),  # up to t'right
+    (re.compile(r"\b(?:de|di|da)\b(?=\s+(?:left|right|top|bottom|place|screen|walls?|middle|centre|center|edges?)\b)"),
+     "the"),  # "goin' up to de right", "round di place"
+    (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
+                r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two"),
+]
+# The world's colour words and the English nouns a colour may follow ("a ball green", "both blue")
+_COLOUR_WORD = "|".join(c for c in COLORS if c != "gray") + "|gr[ae]y"
+_SHAPE_NOUN = (r"circles?|balls?|dots?|discs?|squares?|box(?:es)?|blocks?|tri|tris|triangles?|stars?|diamonds?|"
+               r"rhombus(?:es)?|cross(?:es)?|sq|shapes?|objects?|background|backdrop|bg")
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
 _PHRASINGS = [
     (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
@@ -249,9 +278,8 @@ _PHRASINGS = [
                 r"(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"), r"gradient that goes from \1 to \2"),
     (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
      r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"
-    (re.compile(r"\b(both|all three|all of them)\s+(?=(?:red|orange|yellow|green|cyan|blue|purple|pink|white|"
-                r"black|gr[ae]y)\b(?!\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|"
-                r"shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
+    (re.compile(rf"\b(both|all three|all of them)\s+(?=(?:{_COLOUR_WORD})\b(?!\s+(?:circles?|squares?|triangles?|"
+                r"stars?|diamonds?|crosses|balls?|shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
     (re.compile(r"——+"), "，"),
     (re.compile(r"\ball (?:three|two|3|2)\s+(?=(?:are\s+|is\s+)?(?:remaining|staying|moving|going|spinning|rotating|"
                 r"growing|shrinking|bouncing|sitting|standing|heading|drifting|sliding|floating|stay|move|spin|grow|"
@@ -267,9 +295,6 @@ _PHRASINGS = [
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that
 # does not open the next noun phrase ("a square red background" stays as written) and a noun with no colour of
 # its own before it.
-_SHAPE_NOUN = (r"circles?|balls?|dots?|discs?|squares?|box(?:es)?|blocks?|tri|tris|triangles?|stars?|diamonds?|"
-               r"rhombus(?:es)?|cross(?:es)?|sq|shapes?|objects?|background|backdrop|bg")
-_COLOUR_WORD = r"red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y"
 _POSTNOMINAL = re.compile(
     rf"\b({_SHAPE_NOUN})\s+(?:(?:of|in)\s+(?:the\s+)?colou?r\s+)?({_COLOUR_WORD})\b"
     rf"(?!\s*(?:-|colou?red\b)?\s*(?:{_SHAPE_NOUN}|and\s+(?:{_COLOUR_WORD})|colou?r|gradient|screen|frame|one|ones)\b)")
@@ -289,7 +314,7 @@ def _zh_count_after_pattern() -> re.Pattern:
 
 
 def _zh_count_after(t: str, ignored: list[str]) -> str:
-    if not _HAN.search(t):
+    if not _CJK.search(t):
         return t
 
     def move(m: re.Match) -> str:
@@ -311,10 +336,13 @@ def rewritten(t: str, ignored: list[str]) -> str:
     """The normalised (lower-case, simplified-character) prompt with short typos fixed, phrasings the grammar does
     not read rewritten to ones it does, a colour after its noun moved before it ("a ball green"), an English
     colour + 色 made plain, and a Chinese count after its noun moved before it (绿色菱形一个); each change reported."""
+    def fixed(m: re.Match, fix: str) -> str:
+        new = m.expand(fix)
+        ignored.append(f"{m.group()} -> {new}")
+        return new
+
     for pat, fix in _TYPOS + _PHRASINGS + _ZH_TYPOS:
-        for m in pat.finditer(t):
-            ignored.append(f"{m.group()} -> {m.expand(fix)}")
-        t = pat.sub(fix, t)
+        t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
     t = _postnominal(t, ignored)
     t = re.sub(rf"\b({_COLOUR_WORD})\s*色(?:的|嘅)?", r"\1 ", t)  # "一个 blue 色的 star", "cyan 色嘅 triangle"
     return _zh_count_after(t, ignored)

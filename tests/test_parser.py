@@ -665,6 +665,7 @@ _ROUND10_REFUSED = [
     ("a light blue circle moving left", "unknown colour 'light blue'"),  # blue or cyan?
     ("浅蓝色的圆向左", "unknown colour '浅蓝色'"),
     ("a magenta circle moving left", "unknown colour 'magenta'"),
+    ("一个朱色的圆向左", "unknown colour '朱色'"),  # 朱红 is red; a lone 朱 is not a colour word here
 ]
 
 

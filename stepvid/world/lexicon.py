@@ -760,7 +760,7 @@ ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红�
                  "酒红色 浅红色 彩色 七彩 五彩 透明 半透明 银白色 米白色 灰白色 "
                  "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 银灰色")
 # Chinese named shades that read as one world colour (see SHADE_AMBIGUOUS for the shade + colour pairs that do not)
-ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红色 红彤彤 红彤彤的 朱红", "blue": "深蓝色 藏青色", "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色",
+ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红色 红彤彤 朱红", "blue": "深蓝色 藏青色", "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色",
                    "purple": "淡紫色 浅紫色 深紫色", "yellow": "淡黄色 浅黄色 金黄色", "white": "乳白色", "gray": "铁灰色 深灰色 浅灰色"}
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
 _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波 圆圆 球球 波 小球 小球球 圆球子 球子 圆轮",
@@ -968,7 +968,8 @@ def zh_lexicon() -> dict[str, Entry]:
     put("shade", None, ZH_SHADES)
     for c, words in ZH_SHADE_COLORS.items():
         for w in words.split():
-            lex[w] = lex[w + "的"] = lex[w[:-1]] = (("color", c),)
+            for form in (w, w + "的", w.removesuffix("色")):  # 深红色, 深红色的, 深红
+                lex[form] = (("color", c),)
     for s, words in _ZH_SHAPES.items():
         for w in words.split():
             lex[w] = (("shape", (s, None)),)

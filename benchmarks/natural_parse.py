@@ -157,24 +157,25 @@ def evaluate(prompts: list[dict], progress: bool = False) -> dict:
     return out
 
 
+_GROUP_KEYS = ("count", "color", "shape", "size", "motion", "speed")
+
+
+def _compare(asked, drawn, agree) -> bool:
+    """Same objects in the same order, and ``agree(asked value, drawn value)`` for every attribute and the background."""
+    return len(asked.groups) == len(drawn.groups) and all(
+        agree(getattr(a, k), getattr(d, k)) for a, d in zip(asked.groups, drawn.groups) for k in _GROUP_KEYS) \
+        and agree(asked.bg_color, drawn.bg_color) and agree(asked.bg_kind, drawn.bg_kind)
+
+
 def drawn_as_asked(asked, drawn) -> bool:
     """Does the request the model is given (``drawn``) state everything ``asked`` states (open attributes may be
     filled in, nothing stated may change)?"""
-    keys = ("count", "color", "shape", "size", "motion", "speed")
-    return len(asked.groups) == len(drawn.groups) and all(
-        getattr(a, k) in (None, getattr(d, k)) for a, d in zip(asked.groups, drawn.groups) for k in keys) \
-        and asked.bg_color in (None, drawn.bg_color) and asked.bg_kind in (None, drawn.bg_kind)
+    return _compare(asked, drawn, lambda a, d: a in (None, d))
 
 
 def drawn_in_part(asked, drawn) -> bool:
     """Does ``drawn`` state part of ``asked`` and nothing against it (a motion or background left out, say)?"""
-    keys = ("count", "color", "shape", "size", "motion", "speed")
-
-    def agree(a, d) -> bool:
-        return a is None or d is None or a == d
-    return len(asked.groups) == len(drawn.groups) and all(
-        agree(getattr(a, k), getattr(d, k)) for a, d in zip(asked.groups, drawn.groups) for k in keys) \
-        and agree(asked.bg_color, drawn.bg_color) and agree(asked.bg_kind, drawn.bg_kind)
+    return _compare(asked, drawn, lambda a, d: a is None or d is None or a == d)
 
 
 def evaluate_rewrite(prompts: list[dict]) -> dict:

@@ -279,11 +279,11 @@ def _core(prompt: str, max_pieces: int = 12):
     pieces = [p for p in _PIECE.findall(prompt) if p.strip()]
     if not 2 <= len(pieces) <= max_pieces:
         return None, []
-    shaped = [any(t.kind in ("shape", "badshape") for t in _tokens(p, [])) for p in pieces]
+    kinds = [{t.kind for t in _tokens(p, [])} for p in pieces]
+    shaped = [bool(k & {"shape", "badshape"}) for k in kinds]
     naming = [_names_world(p, strict=False) for p in pieces]
     spans = [(sum(naming[i:j]), j - i, i, j) for i in range(len(pieces)) for j in range(i + 1, len(pieces) + 1)
              if (i, j) != (0, len(pieces)) and not any(shaped[:i]) and not any(shaped[j:])]
-    kinds = [{t.kind for t in _tokens(p, [])} for p in pieces]
     for _, _, i, j in sorted(spans, key=lambda s: (-s[0], -s[1], s[2])):
         request, subs, _ = _adapted("".join(pieces[i:j]))
         if request is None:

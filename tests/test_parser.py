@@ -887,8 +887,53 @@ def test_cannot_judge_is_importable_from_the_old_places():
     assert old_parse is parse_prompt
 
 
+# Probe rounds 21-23 (2026-12-05, second session): non-native English, Chinese registers (voice input, Cantonese,
+# shop talk), phone typing and code-switching.
+_ROUND21 = [
+    ("cyan triangle bouncing fastly", R(G(1, "cyan", "triangle", motion="bounce", speed="fast"))),
+    ("kawaii pink star, it is getting big big", R(G(1, "pink", "star", motion="grow"))),
+    ("Please one star yellow that gets more little, in a background of green with texture",
+     R(G(1, "yellow", "star", motion="shrink"), bg=("green", "texture"))),
+    ("Red ball jumps from walls quickly", R(G(1, "red", "circle", motion="bounce", speed="fast"))),
+    ("red square and yellow square, the two are coming to each other fastly",
+     R(G(1, "red", "square", motion="towards", speed="fast"), G(1, "yellow", "square", motion="towards", speed="fast"))),
+    ("Hi! Can you do a cyan losango rotating? 😊", R(G(1, "cyan", "diamond", motion="rotate"))),
+    ("I would like a small green quadrat that becomes bigger.", R(G(1, "green", "square", size="small", motion="grow"))),
+    ("two green squares going one against other", R(G(2, "green", "square", motion="towards"))),
+    ("Black cross which is not move, background is orange gradation from up to down",
+     R(G(1, "black", "cross", motion="still"), bg=("orange", "vgradient"))),
+    ("White triangle standing on place, background is gray with gradient from above to below",
+     R(G(1, "white", "triangle", motion="still"), bg=("gray", "vgradient"))),
+    ("Orange circle growing, bg with degradê from top to bottom in purple",
+     R(G(1, "orange", "circle", motion="grow"), bg=("purple", "vgradient"))),
+    ("Red colour square, blue colour circle and green colour triangle, all three are rotating, background should be "
+     "of white colour", R(G(1, "red", "square", motion="rotate"), G(1, "blue", "circle", motion="rotate"),
+                         G(1, "green", "triangle", motion="rotate"), bg=("white", None))),
+    ("white triangle wey no dey move at all, background green texture",
+     R(G(1, "white", "triangle", motion="still"), bg=("green", "texture"))),
+    ("Help me generate a green diamond moving right side, speed is fast",
+     R(G(1, "green", "diamond", motion="right", speed="fast"))),
+    ("2 yellow dots movin rite slow", R(G(2, "yellow", "circle", motion="right", speed="slow"))),
+    ("tiny orange no wait pink star moving up fast", R(G(1, "pink", "star", size="small", motion="up", speed="fast"))),
+    ("red traingle n blue triangle heading twds each other",
+     R(G(1, "red", "triangle", motion="towards"), G(1, "blue", "triangle", motion="towards"))),
+    ("please show me a large blue circle moving to the write period", R(G(1, "blue", "circle", size="large", motion="right"))),
+    ("white sq rotate med size actually large", R(G(1, "white", "square", size="large", motion="rotate"))),
+    ("grn triangle upleft", R(G(1, "green", "triangle", motion="up-left"))),
+    ("blu circle goin dwn", R(G(1, "blue", "circle", motion="down"))),
+    ("一个绿色的三角形逗号慢慢地往左边移动", R(G(1, "green", "triangle", motion="left", speed="slow"))),
+    ("red triangle 和 blue circle 往 each other 走 快一点",
+     R(G(1, "red", "triangle", motion="towards", speed="fast"), G(1, "blue", "circle", motion="towards", speed="fast"))),
+    ("Background 要 purple，由上至下 gradient，加個白色 circle 唔郁",
+     R(G(1, "white", "circle", motion="still"), bg=("purple", "vgradient"))),
+    ("那个那个 你给我弄一个洪色的原 往左边走 嗯 走慢一点", R(G(1, "red", "circle", motion="left", speed="slow"))),
+    ("给我整一个黄色的十字 往又边走 快一点", R(G(1, "yellow", "cross", motion="right", speed="fast"))),
+    ("背景要綠色，有個白色正方形企定定唔郁", R(G(1, "white", "square", motion="still"), bg=("green", None))),
+]
+
+
 @pytest.mark.parametrize("prompt,want", _DISTRIBUTED + _PLACES_WORDS + _ROUND2 + _ROUND3 + _ROUND4 + _ROUND5 + _ROUND6 + _ROUND7
-                         + _ROUND10 + _ROUND13)
+                         + _ROUND10 + _ROUND13 + _ROUND21)
 def test_probe_rounds(prompt, want):
     """Phrasings from the probe rounds of 2026-12-05: prompts written by people who never saw the parser
     (benchmarks/data/natural_probe_writers_2026-12-05.jsonl) and the grammar they needed."""
@@ -899,14 +944,22 @@ def test_probe_rounds(prompt, want):
     ("孙女喜欢，做个粉色菱形到处弹", R(G(1, "pink", "diamond", motion="bounce")), "孙女喜欢 (unknown word)"),
     ("Green square, still as stone; pink circle, drifting slowly left.",
      R(G(1, "green", "square", motion="still"), G(1, "pink", "circle", motion="left", speed="slow")), "stone (unknown word)"),
-    ("Abeg, generate a green circle moving right, make am fast.", R(G(1, "green", "circle", motion="right", speed="fast")),
-     "abeg (unknown word)"),
+    ("Yolo, generate a green circle moving right, make am fast.", R(G(1, "green", "circle", motion="right", speed="fast")),
+     "yolo (unknown word)"),
 ])
 def test_a_word_of_no_kind_in_no_slot_is_read_past(prompt, want, read_past):
     """A prompt refused only for a word the parser does not know, outside any object's colour, shape or motion:
     read without it (at most two such words), reported."""
     parse = parse_prompt_verbose(prompt)
     assert parse.request == want and read_past in parse.ignored
+
+
+@pytest.mark.parametrize("prompt", ["yellow ball zqurando on the borders", "a green triangle flurbs", "一个红色的圆 zorping"])
+def test_an_unknown_word_is_not_read_past_when_an_object_is_left_without_a_motion(prompt):
+    """The unknown word may be the object's verb (Portuguese 'quicando' = bouncing): reading past it would leave
+    the object with no motion, a wrong reading rather than a refusal."""
+    with pytest.raises(CannotJudge, match="unknown"):
+        parse_prompt(prompt)
 
 
 @pytest.mark.parametrize("prompt,why", [

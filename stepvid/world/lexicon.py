@@ -179,6 +179,23 @@ def _motion_en() -> dict[str, str]:
     put("bounce", _forms("bounce") + _forms("ricochet") + _forms("rebound") + ["ping pongs", "ping pong",
                                                                                 "ping ponging"]
         + [f"{v} off" for v in ("reflects", "reflect", "reflecting", "reflected", "deflects", "deflecting")])
+    # Non-native English (probe round 21): "getting big", "gets more little", "stay same place", "jumping off the
+    # walls", "coming to each other", "one against the other".
+    put("grow", [f"{v} {a}" for v in ("get", "gets", "getting", "got") for a in ("big", "more big", "big big", "more large")]
+        + ["more and more big", "always more big", "always bigger"])
+    put("shrink", [f"{v} {a}" for v in ("get", "gets", "getting", "got", "become", "becomes", "becoming", "became")
+                   for a in ("small", "more small", "small small", "more little", "little little")] + ["more little"])
+    put("still", ["no moving", "not moving at all", "is not move", "are not move", "which is not move",
+                  "is stop", "are stop", "is stopped", "are stopped", "all stopped"]
+        + [f"{v} {p} place" for v in ("stay", "stays", "staying", "stand", "stands", "standing", "remain", "remains")
+           for p in ("same", "the same", "on", "in same", "at same", "at the same", "in the same", "on the same")])
+    put("bounce", [f"{v} {p} {w}" for v in ("jump", "jumps", "jumping", "jumped") for p in ("off", "from", "on", "against")
+                   for w in ("the walls", "walls", "the wall", "the borders", "the edges", "the sides")]
+        + ["quicando", "quicando on the borders", "quicando on the walls"])
+    put("towards", [f"{v} to {o}" for v in ("come", "comes", "coming", "move", "moves", "moving", "go", "goes",
+                                             "going", "run", "runs", "running") for o in ("each other", "one another")]
+        + ["one against the other", "one against other", "find each other", "to find each other",
+           "go to find each other", "one to another", "go near together", "come near together", "near together"])
     put("towards", [f"{p} {o}" for p in ("towards", "toward") for o in ("each other", "one another")]
         + ["closer together", "closer to each other", "closer to one another", "closer and closer",
            "nearer and nearer", "nearer to each other"]
@@ -455,7 +472,9 @@ _EN_COURTESY = (
     "i was wondering|i was wondering if|learning|we are learning|relatable|ol|anim|animation|over the duration of the clip|over the duration of the video|"
     "for the duration of the clip|for the duration|enough|af|speedrun|powering up|power up|powers up|trending|"
     "went viral|this one went viral|viral|while on break|on my break|on break|on my lunch|on lunch|fills more of the screen|fills more and more of the screen|"
-    "filling more of the screen|filling more and more of the screen")
+    "filling more of the screen|filling more and more of the screen|"
+    "can help me|can you help me|help me|please help me|pls help|bhai|lang|naman|na ka|na|ka|che|kkkk|kkk|"
+    "kkkkk|h|for my son|for my daughter|for my kid|abeg|abeg o|k|onegai|onegaishimasu|yaar|ji|desu")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
     "to|from|in|on|at|by|for|into|onto|with|its|their|his|her|this|these|those|off the walls|"
@@ -468,11 +487,12 @@ _EN_STOP = (
 _EN_SHAPES = {
     "circle": "circle circles|ball balls|dot dots|disc discs|disk disks|sphere spheres|orb orbs|round -|"
               "circular -|roundel roundels",
-    "square": "square squares|box boxes|block blocks|cube cubes|tile tiles|square shaped -|sq sqs|sqr sqrs",
+    "square": "square squares|box boxes|block blocks|cube cubes|tile tiles|square shaped -|sq sqs|sqr sqrs|quadrat quadrats",
     "triangle": "triangle triangles|triangular -|tri tris",
     "star": "star stars|five pointed star five pointed stars|5 pointed star 5 pointed stars|pentagram pentagrams|"
             "star shaped -",
-    "diamond": "diamond diamonds|rhombus rhombuses|rhombi -|lozenge lozenges|diamond shaped -|rhomboid rhomboids",
+    "diamond": "diamond diamonds|rhombus rhombuses|rhombi -|lozenge lozenges|diamond shaped -|rhomboid rhomboids|"
+               "rhomb rhombs|losango losangos|losange losanges",
     "cross": "cross crosses|plus sign plus signs|plus symbol plus symbols|plus pluses|cross shaped -|"
              "plus shaped -|plus shape plus shapes",
 }
@@ -491,9 +511,10 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
                       "smol|teeny tiny|itty bitty|garnish sized|"
                       "tiny sized|little sized",
              "medium": "medium|medium sized|medium size|mid sized|mid size|midsize|midsized|average sized|"
-                       "average size|moderate sized|moderately sized|normal sized|regular sized|moderate size",
+                       "average size|moderate sized|moderately sized|normal sized|regular sized|moderate size|middle sized|"
+                       "middle size",
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
-                      "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized"}
+                      "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized|big big"}
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
 _EN_SPEEDS = {"slow": "slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
                       "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
@@ -506,7 +527,7 @@ _EN_SPEEDS = {"slow": "slow rate|at a slow rate|at a constant low speed|at a con
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "fastly|sharp sharp|quick quick|sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -803,7 +824,7 @@ _ZH_MOVE = ("跌 挪挪 梭 梭过去 郁 郁动 行 移动 运动 移 动 滑�
 _ZH_FAST_VERBS = "猛冲 冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "乖乖待着不动 乖乖待着 冇得动 静置不动 企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "企定定 企定定唔郁 乖乖待着不动 乖乖待着 冇得动 静置不动 企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
@@ -850,6 +871,9 @@ _ZH_REFUSE = {
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
 _ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 "
+              # probe round 22: particles, fan and shop talk, slang, programmers' words
+              "欸 齁 蹲 宝子们 谢谢宝子们 家人们 姐妹们 有没有姐妹会 老哥们 老铁们 亲 您 这边 那个那个 就是说 就是那个 "
+              "hhh hh xswl u1s1 yysy zs 就这 巴适得板 要得 挺好看的 美哭了 状态 特效 主体 做主图用 主图 啲 "
               "四边 四面 碰到四边 俩人 两人 大家 大伙儿 大家注意 大家跟上 接下来 接下来是 下面是 下一个是 撞向四壁 撞向四周 "
               "撞向墙壁 撞向边缘 背景选 背景选一个 全方位展示 展示 开大招 招 给您推荐 推荐 稳稳当当 "
               "跟着看 眼睛跟着看 宝宝眼睛跟着看 短视频 一段短视频 小视频 框框 框框里 碰到边 碰到边就 碰墙壁 碰墙 碰壁 你好 您好 帮忙 帮忙生成 急需 急需一段 高级感 干净高级感 要干净高级感 "

@@ -293,6 +293,11 @@ def _edits1(w: str) -> set[str]:
 _NP_HEAD_KINDS = {"shape", "head", "color", "size", "shade", "bgword"}  # a word before these modifies a noun
 
 
+# Words a typo is never corrected into: "round" is a shape ("a round thing") and a preposition, so "bound around"
+# (bounce's near miss) would gain a circle.
+_NO_TYPO_TARGET = frozenset({"round"})
+
+
 def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     """The one lexicon word ``words[i]`` is a typo of, or None when there is none or it is not clear.
 
@@ -304,7 +309,7 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     and one shape in the number its count says ("one crosss" -> cross).
     """
     lex, maxlen, _, _, vocab = _lexicons()
-    fixes = sorted(f for f in _edits1(words[i]) & vocab if len(f) >= 5)
+    fixes = sorted(f for f in _edits1(words[i]) & vocab if len(f) >= 5 and f not in _NO_TYPO_TARGET)
     if len(fixes) <= 1:
         return fixes[0] if fixes else None
 
@@ -1823,6 +1828,8 @@ def _without_unknown_words(text: str, most: int = 2) -> Parse:
     for _ in range(most + 1):
         try:
             parse = _parse(text)
+            if words and any(g.motion is None for g in parse.request.groups):
+                raise first  # an object left with no motion: the word read past may have been its verb (quicando)
             parse.ignored[:0] = [f"{w} (unknown word)" for w in words]
             return parse
         except CannotJudge as exc:

@@ -232,11 +232,23 @@ _ZH_TYPOS = [
     (re.compile(r"90\s*度"), "九十度"),
     (re.compile(r"像(?=左|右|上|下)"), "向"),  # 像左: the IME's 向左
     (re.compile(r"移东"), "移动"),
+    (re.compile(r"选转"), "旋转"),
+    # voice input's homophones (probe round 22): 洪色的原, 篮色的正放形, 猩猩, 被景, 往又边; classical 玄色 (black)
+    (re.compile(r"洪色"), "红色"), (re.compile(r"篮色"), "蓝色"), (re.compile(r"正放形"), "正方形"),
+    (re.compile(r"猩猩"), "星星"), (re.compile(r"被景"), "背景"), (re.compile(r"(?<=[往向朝])又(?=边|面|方|$|[\s，,])"), "右"),
+    (re.compile(r"(?<=的)原(?![地来本因位处样先始点])"), "圆"), (re.compile(r"玄色"), "黑色"),
+    (re.compile(r"(左上|右上|左下|右下)那个方向"), r"\1方向"), (re.compile(r"由上至下"), "从上到下"),
+    (re.compile(r"由左至右"), "从左到右"),
+    (re.compile(r"\bbg\s*(?=[上中里])"), "背景"),
+    (re.compile(r"\s*句号\s*"), "。"), (re.compile(r"\s*逗号\s*"), "，"),  # voice input spells the punctuation out
+    (re.compile(r"往\s*each other\s*(?:走|移动|动|跑|靠|靠近)?"), " towards each other "),
+    (re.compile(r"互相\s*(move|moving|moves|go|going)\s+towards?(?!\s*each)"), r" \1 towards each other "),
 ]
 # Short misspellings the one-edit corrector leaves alone (it reads words of >= 5 letters): "moveing rite",
 # "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren"; and dialect spellings.
 _TYPOS = [
     (re.compile(r"\brite\b"), "right"),
+    (re.compile(r"\b(?:background|bg)\s*(?=要|是|用|为|选|換|换)"), "背景"),  # Background 要 purple
     (re.compile(r"\blft\b"), "left"),
     (re.compile(r"\bwals\b"), "walls"),
     (re.compile(r"\bblak\b"), "black"),
@@ -255,6 +267,25 @@ _TYPOS = [
     (re.compile(r"\bt'(?=[a-z])"), "the "),  # up to t'right
     (re.compile(r"\b(?:de|di|da)\b(?=\s+(?:left|right|top|bottom|place|screen|walls?|middle|centre|center|edges?)\b)"),
      "the"),  # "goin' up to de right", "round di place"
+    # phone typing and dictation (probe round 23): dropped g's, short forms, doubled letters, homophones,
+    # "period"/"comma" spoken, "w/", a correction mid-message ("orange no wait pink", "med size actually large")
+    (re.compile(r"\b(mov|go|bounc|spinn|rotat|grow|shrink|slid|float|sitt|head|drift|fall|ris|com|runn|turn|glid|"
+                r"zoom|tumbl|hover|sink|climb|stay|sitt)in'?(?=\s|$|[,.!?;:])"), r"\1ing"),
+    (re.compile(r"\b(?:twds|twd|twrds|twards)\b"), "towards"),
+    (re.compile(r"\b(?:dwn|downn)\b"), "down"), (re.compile(r"\b(?:upp|uo)\b"), "up"),
+    (re.compile(r"\bgrn\b"), "green"), (re.compile(r"\bcirc\b"), "circle"),
+    (re.compile(r"\bsqaure(s?)\b"), r"square\1"), (re.compile(r"\btraingle(s?)\b"), r"triangle\1"),
+    (re.compile(r"\bcirlce(s?)\b"), r"circle\1"),
+    (re.compile(r"\bmed(?=[\s-]+siz(?:e|ed)\b)"), "medium"), (re.compile(r"(?<![a-z])obj(s?)\b"), r"object\1"),
+    (re.compile(r"\b(up|down)(left|right)\b"), r"\1-\2"),
+    (re.compile(r"\bthats\b"), "that is"), (re.compile(r"\bw/\s*"), "with "),
+    (re.compile(r"\bblew(?=\s+(?:circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|balls?|dots?|"
+                r"background|bg)\b)"), "blue"),
+    (re.compile(r"\b(to the|to) write\b"), r"\1 right"),
+    (re.compile(r"[\s,]*\b(?:period|full stop)\s*$"), "."), (re.compile(r"\s*\bcomma\b"), ","),
+    (re.compile(r"\b(?:red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y|small|medium|large|big|tiny)"
+                r"(?:[\s-]+siz(?:e|ed))?\s*,?\s*(?:no wait|no sorry|sorry|i mean|actually)\s*,?\s+(?=(?:red|orange|yellow|green|cyan|blue|"
+                r"purple|pink|white|black|gr[ae]y|small|medium|large|big|tiny)\b)"), ""),
     (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
                 r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two"),
 ]
@@ -272,7 +303,7 @@ _PHRASINGS = [
     (re.compile(r"\bin\s+(?:the\s+|a\s+)?((?:up|down|upper|lower)(?:[- ]?(?:left|right))?|left|right)\s+direction\b"),
      r"\1"),  # "moving in left direction", "in the up-left direction"
     (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
-    (re.compile(r"\bspeed\s+(slow|fast|quick|low|high)\b"), r"\1"),  # "motion right, speed slow"
+    (re.compile(r"\bspeed\s+(?:is\s+|should be\s+|=\s*|:\s*)?(slow|fast|quick|low|high)\b"), r"\1"),  # "speed slow", "speed is slow"
     # "a gray gradient going top to bottom", "a blue gradient, top to bottom": the gradient's axis
     (re.compile(r"\bgradient\s*,?\s+(?:(?:going|running|goes|runs|that goes|that runs)\s+)?(?:from\s+)?"
                 r"(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"), r"gradient that goes from \1 to \2"),
@@ -290,6 +321,18 @@ _PHRASINGS = [
     (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
     (re.compile(r"背景(?:就用|要用|选用|要|用|选|整个)"), "背景是"),  # 背景要绿色的, 背景用灰色, 背景整个橙色的
     (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move
+    # Non-native English (probe round 21): a gradient called degradê / dégradé / gradation, its axis as "from up to
+    # down", "from above to below"; "red colour square", "of white colour"; Nigerian Pidgin's "wey (no) dey".
+    (re.compile(r"\b(?:d[eé]grad[eéê]s?|degraded|gradation|gradiant)\b"), "gradient"),
+    (re.compile(r"\bfrom (?:the )?(?:up|above|high|top side|upper side|top) (?:to|go|till|until|towards) (?:the )?"
+                r"(?:down|below|under|low|bottom side|lower side)\b"), "from top to bottom"),
+    (re.compile(r"\bfrom (?:the )?(?:up|above|high) (?:to|go|till|until|towards) (?:the )?bottom\b"), "from top to bottom"),
+    (re.compile(r"\bfrom (?:the )?(?:down|below|under|low) (?:to|go|till|until|towards) (?:the )?(?:up|above|high|top)\b"),
+     "from bottom to top"),
+    (re.compile(r"\bfrom (?:the )?top go (?:the )?bottom\b"), "from top to bottom"),
+    (re.compile(rf"\b({_COLOUR_WORD})\s+colou?r\s+(?=(?:{_SHAPE_NOUN})\b)"), r"\1 "),
+    (re.compile(rf"\b(?:of|in)\s+({_COLOUR_WORD})\s+colou?r\b"), r"\1"),
+    (re.compile(r"\bwey\s+no\s+dey\b"), "that does not"), (re.compile(r"\bwey\s+dey\b"), "that is"),
 ]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that

@@ -906,8 +906,8 @@ _ROUND21 = [
      R(G(1, "white", "triangle", motion="still"), bg=("gray", "vgradient"))),
     ("Orange circle growing, bg with degradê from top to bottom in purple",
      R(G(1, "orange", "circle", motion="grow"), bg=("purple", "vgradient"))),
-    ("Red colour square, blue colour circle and green colour triangle, all three are rotating, background should be "
-     "of white colour", R(G(1, "red", "square", motion="rotate"), G(1, "blue", "circle", motion="rotate"),
+    (("Red colour square, blue colour circle and green colour triangle, all three are rotating, background should be "
+      "of white colour"), R(G(1, "red", "square", motion="rotate"), G(1, "blue", "circle", motion="rotate"),
                          G(1, "green", "triangle", motion="rotate"), bg=("white", None))),
     ("white triangle wey no dey move at all, background green texture",
      R(G(1, "white", "triangle", motion="still"), bg=("green", "texture"))),

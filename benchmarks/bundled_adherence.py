@@ -37,6 +37,7 @@ import sys
 import time
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -170,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
     ap.add_argument("--cfg", type=float, default=None, help="guidance scale (default: the model's)")
     ap.add_argument("--shift", type=float, default=None, help="sampler time shift (default: the model's)")
+    ap.add_argument("--solver", choices=["euler", "ab2"], default=None, help="sampler solver (default: the model's)")
+    ap.add_argument("--cfg-decay", action="store_true", help="the Turbo report's linearly decaying guidance")
+    ap.add_argument("--dtype", choices=["auto", "bf16", "fp32"], default="auto",
+                    help="model dtype (auto: bf16 on CUDA, the pipeline's CPU default elsewhere)")
     ap.add_argument("--frames", type=int, default=None,
                     help="clip length in frames (default: the model's; e.g. 17 to check shorter clips)")
     ap.add_argument("--height", type=int, default=None, help="clip height (default: the model's; a multiple of 16)")
@@ -272,9 +277,14 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
 
             vae = VideoVAE.from_pretrained(model_dir / "vae", device=args.device, dtype=torch.float32).eval()
         if not args.ground_truth:
+            import torch
+
             from stepvid.pipeline import TextToVideoPipeline
 
-            pipe = TextToVideoPipeline.from_pretrained(model_dir, device=args.device)
+            dtype = {"auto": None, "bf16": torch.bfloat16, "fp32": torch.float32}[args.dtype]
+            pipe = TextToVideoPipeline.from_pretrained(model_dir, device=args.device, dtype=dtype)
+            if args.solver is not None:
+                pipe.defaults = replace(pipe.defaults, solver=args.solver)
         d = pipe.defaults if pipe is not None else None
         h, w, f = (d.height, d.width, d.num_frames) if d else (192, 192, 34)
         h, w, f = args.height or h, args.width or w, args.frames or f
@@ -331,7 +341,8 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
                 images = [render_video(p["spec"], h, w, f)[0] for p, _ in batch] if args.first_frame else None
                 videos = pipe.generate_batch([p["prompt"] for p, _ in batch], [s for _, s in batch],
                                              num_frames=f, height=h, width=w, steps=args.steps, cfg=args.cfg,
-                                             shift=args.shift, prompt_rewrite=args.prompt_rewrite,
+                                             shift=args.shift, cfg_decay=args.cfg_decay,
+                                             prompt_rewrite=args.prompt_rewrite,
                                              decode_batch_size=args.decode_batch, images=images)
                 for (p, seed), frames, image in zip(batch, videos, images or []):
                     first_psnr[(p["id"], p["lang"], seed)] = frame_psnr(frames[0], image)

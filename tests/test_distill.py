@@ -128,6 +128,37 @@ def test_progressive_student_does_three_guided_teacher_steps_in_one(model, pipe,
         DistillConfig(teacher="m", cache=["c"], run_dir="r", objective="progressive", cfg_distill=False).check()
 
 
+def test_trajectory_student_unrolls_its_own_sampler_and_lands_on_the_teachers_samples(model, pipe, cache, tmp_path):  # noqa: F811
+    """Trajectory objective, S = 2 guided steps: the trainer's unrolled rollout from a cached sample's noise is the
+    exported student's own 2-step sample (the pipeline's sampler, the cache's constant CFG), and after training
+    every cached sample's 2-step student rollout lands closer to the teacher's many-step sample than the teacher's
+    own 2-step sample does."""
+    from stepvid.diffusion.flow import per_sample_mse
+    from stepvid.distill.config import DistillConfig
+    from stepvid.distill.trainer import DistillTrainer
+    from stepvid.pipeline import TextToVideoPipeline
+
+    cfg = DistillConfig(teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / "run"),
+                        out=str(tmp_path / "tj"), steps=30, batch_size=6, lr=1e-3, warmup=0, device="cpu",
+                        turbo_steps=2, log_every=10, objective="trajectory", cfg_distill=False)
+    trainer = DistillTrainer(cfg)
+    trainer.fit()
+    student = TextToVideoPipeline.from_pretrained(tmp_path / "tj", device="cpu")
+    assert (student.defaults.steps, student.defaults.cfg, student.defaults.shift) == (2, GEN["cfg"], GEN["shift"])
+    x1, z, rows, _ = trainer._samples(0)
+    texts, seeds = [r["text"] for r in rows], [r["seed"] for r in rows]
+    with torch.no_grad():
+        err = trainer._trajectory(x1, z, texts)
+    mine = student.sample_latents(texts, seeds, steps=2, cfg=GEN["cfg"]).float()
+    torch.testing.assert_close(err, per_sample_mse(mine, x1), rtol=1e-4, atol=1e-7)
+    c = read_teacher_cache(cache)
+    for i, r in enumerate(c.rows):
+        s2 = student.sample_latents([r["text"]], [r["seed"]], steps=2, cfg=GEN["cfg"])[0].float()
+        t2 = pipe.sample_latents([r["text"]], [r["seed"]], steps=2, cfg=GEN["cfg"])[0].float()
+        x = c.latent(i)
+        assert (s2 - x).pow(2).mean() < 0.8 * (t2 - x).pow(2).mean(), i
+
+
 def test_time_budget_stops_checkpoints_and_exports(model, cache, tmp_path):  # noqa: F811
     """--max-minutes: a run whose budget is spent after its first step stops there, leaves that step's checkpoint
     (so it resumes) and still exports; the budget's schedule step is the spent share of the total, never less

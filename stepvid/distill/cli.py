@@ -176,9 +176,11 @@ def add_train_distill(tsub: Any) -> None:
         p.add_argument("--" + name.replace("_", "-"), type=typ, default=default,
                        help=hlp if default is None else f"{hlp} (default: {default})")
     p.add_argument("--weighting", choices=["inv_t2", "none"], default=d.weighting, help="loss weight over tau")
-    p.add_argument("--objective", choices=["reflow", "progressive"], default=d.objective,
+    p.add_argument("--objective", choices=["reflow", "progressive", "trajectory"], default=d.objective,
                    help="reflow: straight paths to the cached samples (report); progressive: one student step = "
-                        "--teacher-substeps guided teacher steps of a finer grid (default: %(default)s)")
+                        "--teacher-substeps guided teacher steps of a finer grid; trajectory: the student's whole "
+                        "--turbo-steps sampler, unrolled from the cached noise, ends on the teacher's sample "
+                        "(default: %(default)s)")
     p.add_argument("--start", choices=["line", "student"], default=d.start,
                    help="progressive: the teacher's steps start on the cached noise-to-video line, or where the "
                         "student's own first steps from the noise land (on-policy) (default: %(default)s)")

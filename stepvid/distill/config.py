@@ -29,7 +29,7 @@ class DistillConfig:
     timestep: Any = field(default_factory=lambda: {"name": "u_shape", "a": 5.0})   # report: e^{5u} + e^{-5u}
     weighting: str = "inv_t2"                   # report: 1/t^2 (t = our tau, clamped); "none": plain mean
     max_weight: float = 100.0                   # cap of the 1/t^2 weight (its mean over the batch normalises it)
-    objective: str = "reflow"                   # "reflow": straight paths (report §5); "progressive": see trainer
+    objective: str = "reflow"                   # "reflow": straight paths (report §5); "progressive", "trajectory": see trainer
     teacher_substeps: int = 2                   # progressive: guided teacher Euler steps per student step
     start: str = "line"                         # progressive: "line" (cached noise-to-video line) or "student"
     cfg_distill: bool = True                    # the student reads the teacher's guided samples without CFG
@@ -58,8 +58,8 @@ class DistillConfig:
                 raise ValueError(f"distill: {k} must be >= 1; got {getattr(self, k)}")
         if self.lr <= 0 or self.max_weight <= 0:
             raise ValueError(f"distill: lr and max_weight must be > 0; got {self.lr}, {self.max_weight}")
-        if self.objective not in ("reflow", "progressive"):
-            raise ValueError(f"distill: objective must be reflow or progressive; got {self.objective!r}")
+        if self.objective not in ("reflow", "progressive", "trajectory"):
+            raise ValueError(f"distill: objective must be reflow, progressive or trajectory; got {self.objective!r}")
         if self.start not in ("line", "student"):
             raise ValueError(f"distill: start must be line or student; got {self.start!r}")
         if self.objective == "progressive" and not self.cfg_distill:

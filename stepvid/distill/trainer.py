@@ -20,6 +20,13 @@ path leaves the line. m = 2 is the paper's halving (repeat with the student as t
 larger m distils many teacher steps in one round (TRACT, Berthelot et al. 2023, without its bootstrapping): m = 6
 at S = 8 is the teacher's 48-step path.
 
+``objective="trajectory"`` (trajectory matching): the student's own S-step Euler sampler is unrolled from a
+cached sample's noise — with the teacher's guidance (constant ``turbo_cfg``, default the cache's CFG; CFG 1 under
+``cfg_distill``) — and its end point regresses the teacher's 50-step video from the same noise; the gradient runs
+back through every step (each step's forward recomputed in the backward pass). It fits what sampling does, so
+the few-step path cannot leave the points it was trained on (the failure of the line-start objectives above), and
+it starts from the teacher, whose own S-step samples are already close.
+
 Everything else — model loading, prompt encoding, the resumable loop, FSDP2, LoRA, export — is the Video-DPO
 trainer's (``stepvid.dpo.trainer``); the export also writes the Turbo sampler settings into the student folder's
 ``stepvid.json`` defaults (steps, CFG, shift), so ``stepvid generate --model STUDENT`` uses them.
@@ -133,6 +140,45 @@ class DistillTrainer(DPOTrainer):
                 x = x + step * v.float()
         return x
 
+    def _trajectory(self, x1: torch.Tensor, z: torch.Tensor, texts: list[str]) -> torch.Tensor:
+        """Per-sample MSE between the end of the student's unrolled S-step sampler from the noise z and the teacher's
+        latent x1 (the trajectory objective); guided with a constant scale unless ``cfg_distill``."""
+        from torch.utils.checkpoint import checkpoint
+
+        from stepvid.diffusion.flow import _bcast, per_sample_mse
+        from stepvid.diffusion.sampler import flow_schedule
+
+        cfg, b, dev = self.cfg, len(texts), self.device
+        guided = not cfg.cfg_distill
+        scale = self._turbo_cfg()
+        emb = self._text_states(texts + [self._negative] * b if guided else texts)
+        llm, clip, mask = emb.llm, emb.clip, emb.cross_attention_mask()
+        fwd = self._call(self.policy_fwd)
+
+        def velocity(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+            if not guided:
+                return fwd(x, t, llm, clip, mask).float()
+            v = fwd(torch.cat([x, x]), torch.cat([t, t]), llm, clip, mask).float()
+            return v[b:] + scale * (v[:b] - v[b:])
+
+        tau = flow_schedule(cfg.turbo_steps, self._turbo_shift()).to(dev)
+        x = z
+        for j in range(cfg.turbo_steps):
+            t = tau[j].expand(b)
+            v = checkpoint(velocity, x, t, use_reentrant=False) if torch.is_grad_enabled() else velocity(x, t)
+            x = x + _bcast((tau[j + 1] - tau[j]).expand(b), x) * v
+        return per_sample_mse(x, x1)
+
+    def _turbo_cfg(self) -> float:
+        """The student's guidance scale: ``turbo_cfg``, else 1 under ``cfg_distill``, else the teacher cache's CFG
+        (the model's default when the cache does not say)."""
+        cfg = self.cfg
+        if cfg.turbo_cfg is not None:
+            return float(cfg.turbo_cfg)
+        if cfg.cfg_distill:
+            return 1.0
+        return float(self.cache.settings.get("cfg", self.plan.defaults.cfg))
+
     def _samples(self, step: int) -> tuple[torch.Tensor, torch.Tensor, list[dict], list[torch.Generator]]:
         """This step's cache draws: the teacher's latents and their own initial noise (redrawn from the seed) on
         the device, the rows, and each sample's generator."""
@@ -149,6 +195,10 @@ class DistillTrainer(DPOTrainer):
 
         cfg = self.cfg
         x1, z, rows, gens = self._samples(step)
+        if cfg.objective == "trajectory":
+            err = self._trajectory(x1, z, [r["text"] for r in rows])
+            loss = err.mean()
+            return loss, {"mse": err.detach().mean(), "weighted_mse": loss.detach()}, {"samples": len(self.cache)}
         if cfg.objective == "progressive":
             texts = [r["text"] for r in rows]
             x, t, target = self._progressive(x1, z, texts, gens)
@@ -173,10 +223,8 @@ class DistillTrainer(DPOTrainer):
         from stepvid.video import atomic_path
 
         super()._write_extra(folder, summary)
-        cfg, d = self.cfg, self.plan.defaults
-        turbo = {"steps": cfg.turbo_steps,
-                 "cfg": float(cfg.turbo_cfg if cfg.turbo_cfg is not None else (1.0 if cfg.cfg_distill else d.cfg)),
-                 "shift": self._turbo_shift()}
+        cfg = self.cfg
+        turbo = {"steps": cfg.turbo_steps, "cfg": self._turbo_cfg(), "shift": self._turbo_shift()}
         desc = folder / "stepvid.json"
         if desc.is_file():  # a hard link to the teacher's file: replaced, never written through
             meta = json.loads(desc.read_text())

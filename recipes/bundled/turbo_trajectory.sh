@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Turbo on the bundled model (issue 20), trajectory objective: the teacher (the shipped model at its own settings:
+# 50 steps, constant CFG 3) samples train-split prompts into a cache; one trajectory student per learning rate
+# (`stepvid train distill --objective trajectory --no-cfg-distill`: its own 8-step guided sampler, unrolled from the
+# cached noise, ends on the teacher's sample), all sharing the GPU for MINUTES; with SWEEP=1 the untouched model's
+# sampler settings are scored meanwhile (50 / 25 / 8 steps, 8 steps ab2, 8 steps shift 6); then each student at its
+# 8 steps. Held-out adherence, seed 1: natural phrasings (100 prompts) and templates (50) per object count and
+# language, prompts as written (recipes/bundled/common.sh `adherence`).
+#
+#   bash recipes/bundled/turbo_trajectory.sh OUT MINUTES LR [LR...]
+#
+# OUT gets res.tar (adherence rows, training logs and metrics) and each student's folder as split tar parts
+# (student-LR.tar.part*; `cat student-LR.tar.part* | tar x` restores transformer/, stepvid.json, distill.json).
+set -uo pipefail
+OUT=$1; MIN=$2; shift 2
+export PYTHONUNBUFFERED=1
+. recipes/bundled/common.sh
+recipe_init
+JW=$(( CPUS > 4 ? CPUS - 2 : 1 ))
+R=$W/res; mkdir -p "$R" "$W/rows"
+python -m stepvid.cli world prompts --out "$W/prompts.jsonl" --split train --phrasing mixed --objects 1 2 --n 256 --seed 11
+python -m stepvid.cli distill cache --teacher "$INIT" --teacher-steps 50 --no-cfg-decay --prompts "$W/prompts.jsonl" \
+  --per-prompt 2 --batch 128 --out "$W/cache" --device "$DEV" 2>&1 | grep -v "prompt/s\]" | tail -n 2
+stamp "teacher cache"
+for LR in "$@"; do
+  python -m stepvid.cli train distill --teacher "$INIT" --cache "$W/cache" --run-dir "$W/run-$LR" --out "$W/student-$LR" \
+    --steps 100000 --batch-size 32 --lr "$LR" --warmup 30 --log-every 10 --checkpoint-every 100000 \
+    --objective trajectory --no-cfg-distill --turbo-steps 8 --max-minutes "$MIN" --device "$DEV" > "$R/tj-$LR.log" 2>&1 &
+done
+score() { local model=$1 tag=$2; shift 2
+  adherence "$model" "$tag-nat" 100 1 "$R" "$W/rows" "$JW" --phrasing natural "$@"
+  adherence "$model" "$tag-tpl" 50 1 "$R" "$W/rows" "$JW" "$@"; stamp "scored $tag"; }
+if [ "${SWEEP:-0}" = 1 ]; then
+  score "$INIT" t50 --steps 50; score "$INIT" t8 --steps 8; score "$INIT" t8ab2 --steps 8 --solver ab2
+  score "$INIT" t8s6 --steps 8 --shift 6; score "$INIT" t25 --steps 25
+fi
+wait
+stamp "students trained"
+for LR in "$@"; do tail -n 1 "$R/tj-$LR.log"; cp "$W/run-$LR/metrics.jsonl" "$R/metrics-$LR.jsonl"
+  (cd "$W/student-$LR" && tar cf - transformer stepvid.json distill.json | split -b 15M - "$OUT/student-$LR.tar.part"); done
+(cd "$W" && tar cf "$OUT/res.tar" res)
+for LR in "$@"; do score "$W/student-$LR" "s$LR-8"; (cd "$W" && tar cf "$OUT/res.tar" res); done

@@ -929,7 +929,35 @@ _ROUND21 = [
     ("那个那个 你给我弄一个洪色的原 往左边走 嗯 走慢一点", R(G(1, "red", "circle", motion="left", speed="slow"))),
     ("给我整一个黄色的十字 往又边走 快一点", R(G(1, "yellow", "cross", motion="right", speed="fast"))),
     ("背景要綠色，有個白色正方形企定定唔郁", R(G(1, "white", "square", motion="still"), bg=("green", None))),
+    ("兩個 red cross 喺 screen 度 bounce 嚟 bounce 去，fast 啲", R(G(2, "red", "cross", motion="bounce", speed="fast"))),
+    ("一個小的粉紅色正方形，不斷變大。", R(G(1, "pink", "square", size="small", motion="grow"))),
+    ("亲，您要的是一个蓝色的圆形往右移动哦～背景白色的呢～", R(G(1, "blue", "circle", motion="right"), bg=("white", None))),
+    ("生成一个 red circle，direction 往右，speed 调快一点", R(G(1, "red", "circle", motion="right", speed="fast"))),
+    ("白色三角形和粉色三角形 慢慢儿走拢",
+     R(G(1, "white", "triangle", motion="towards", speed="slow"), G(1, "pink", "triangle", motion="towards", speed="slow"))),
+    ("now a big purple ball bouncing", R(G(1, "purple", "circle", size="large", motion="bounce"))),
+    ("AND HERE COMES the red ball, flying to the right at blistering speed!",
+     R(G(1, "red", "circle", motion="right", speed="fast"))),
+    ("Blue square versus orange square, charging at each other, head to head, FAST!",
+     R(G(1, "blue", "square", motion="towards", speed="fast"), G(1, "orange", "square", motion="towards", speed="fast"))),
+    ("Pink diamond moving up quickly, gradient background top to bottom in purple",
+     R(G(1, "pink", "diamond", motion="up", speed="fast"), bg=("purple", "vgradient"))),
+    ("需求：一个小号青色圆形，运动方向向右，速度慢，背景纯黑。",
+     R(G(1, "cyan", "circle", size="small", motion="right", speed="slow"), bg=("black", "solid"))),
 ]
+
+
+def test_making_circles_is_an_orbit_not_a_circle():
+    with pytest.raises(CannotJudge, match="make circles"):
+        parse_prompt("I want a ball orange that make circles around a star white.")  # was: two objects, no motion
+
+
+def test_a_typo_is_corrected_into_round_only_before_a_noun():
+    """'round' is a shape before a noun ("a rond shape") and a preposition elsewhere: "bound around" must not
+    gain a circle."""
+    assert parse_prompt("One Pink Rond Shape") == R(G(1, "pink", "circle"))
+    with pytest.raises(CannotJudge, match="'bound'"):
+        parse_prompt("pink diamond bound around")  # was: a pink diamond and a circle
 
 
 @pytest.mark.parametrize("prompt,want", _DISTRIBUTED + _PLACES_WORDS + _ROUND2 + _ROUND3 + _ROUND4 + _ROUND5 + _ROUND6 + _ROUND7

@@ -102,7 +102,7 @@ def _motion_en() -> dict[str, str]:
     put("still", ["not moving an inch", "not moving a bit", "no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
                   "not going anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
                   "going nowhere", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
-                  "not moving", "is not moving", "are not moving", "does not move", "do not move", "did not move",
+                  "not moving", "idles", "is not moving", "are not moving", "does not move", "do not move", "did not move",
                   "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
                   "hold still", "holds still", "holding still", "stays fixed", "stay fixed", "fixed in place",
@@ -219,6 +219,7 @@ _APPROACH = (_forms("approach") + _forms("converge")
                 for m in ("middle", "center", "centre")]
              + [f"{v} {o}" for v in ("meet", "meets", "meeting", "to meet", "in to meet", "fly at", "flies at",
                                          "flying at", "run at", "runs at", "running at", "rush at", "rushing at",
+                                         "charge at", "charges at", "charging at",
                                          "head at", "heading at", "smash into", "smashing into", "crash into",
                                          "crashing into", "bump into", "bumping into", "go smash into")
                 for o in ("each other", "one another")]
@@ -236,7 +237,8 @@ _EN_REFUSE = {
     "clockwise|counterclockwise|counter clockwise|anticlockwise|anti clockwise":
         "rotation sense '{w}' is not judged",
     "sideways|sideway|forward|forwards|backward|backwards|back|ahead|onward|onwards": "ambiguous direction '{w}'",
-    "in a circle|in circles|around in circles|in a loop|in loops|zigzag|zigzags|zigzagging|in a zigzag|"
+    "in a circle|in circles|around in circles|make circles|makes circles|making circles|made circles|do circles|"
+    "does circles|doing circles|in a loop|in loops|zigzag|zigzags|zigzagging|in a zigzag|"
     "orbit|orbits|orbiting|wobble|wobbles|wobbling|shake|shakes|shaking|vibrate|vibrates|vibrating|"
     "jiggle|jiggles|jiggling|pulse|pulses|pulsing|pulsate|pulsates|pulsating|flicker|flickers|flickering|"
     "blink|blinks|blinking|fade|fades|fading|hop|hops|hopping|jump|jumps|jumping|leap|leaps|leaping|"
@@ -474,7 +476,9 @@ _EN_COURTESY = (
     "went viral|this one went viral|viral|while on break|on my break|on break|on my lunch|on lunch|fills more of the screen|fills more and more of the screen|"
     "filling more of the screen|filling more and more of the screen|"
     "can help me|can you help me|help me|please help me|pls help|bhai|lang|naman|na ka|na|ka|che|kkkk|kkk|"
-    "kkkkk|h|for my son|for my daughter|for my kid|abeg|abeg o|k|onegai|onegaishimasu|yaar|ji|desu")
+    "kkkkk|h|for my son|for my daughter|for my kid|abeg|abeg o|k|dey|now|now could i|now can i|last one|last one i promise|"
+    "one more|okay one more|ok one more|one last|first time trying this|first time trying|first time|so excited|"
+    "this was fun|that was lovely|oh that was lovely|onegai|onegaishimasu|yaar|ji|desu")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
     "to|from|in|on|at|by|for|into|onto|with|its|their|his|her|this|these|those|off the walls|"
@@ -527,7 +531,7 @@ _EN_SPEEDS = {"slow": "slow rate|at a slow rate|at a constant low speed|at a con
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "fastly|sharp sharp|quick quick|sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "at blistering speed|blistering speed|fastly|sharp sharp|quick quick|sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -800,7 +804,7 @@ _ZH_SIZES = {"small": "小个 小个的 小个子 超级小 超级小的 超小 
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
 _ZH_SPEEDS = {"slow": "贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
-              "fast": "速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
+              "fast": "调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "快一些 稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
@@ -817,7 +821,7 @@ _ZH_UP = ("托起 向上升起 上升起 上升 升起 升高 爬升 飘升 攀�
           "飘起来 飞起来 升起来 浮起来 飘上去 飞上去 浮上去 升上去 飘上来 浮上来 升上来")
 _ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向 "
             "掉下来 落下来 掉下去 落下去 沉下去 坠下来 坠下去")
-_ZH_MOVE = ("跌 挪挪 梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
+_ZH_MOVE = ("砸 跌 挪挪 梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
             "奔 奔跑 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
             "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
             "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去")
@@ -843,7 +847,7 @@ _ZH_MOTIONS = {
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
-_ZH_APPROACH = "对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_APPROACH = "走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
 _ZH_REFUSE = {
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
@@ -873,7 +877,9 @@ _ZH_REFUSE = {
 _ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 "
               # probe round 22: particles, fan and shop talk, slang, programmers' words
               "欸 齁 蹲 宝子们 谢谢宝子们 家人们 姐妹们 有没有姐妹会 老哥们 老铁们 亲 您 这边 那个那个 就是说 就是那个 "
-              "hhh hh xswl u1s1 yysy zs 就这 巴适得板 要得 挺好看的 美哭了 状态 特效 主体 做主图用 主图 啲 "
+              "hhh hh xswl u1s1 yysy zs 就这 巴适得板 要得 挺好看的 美哭了 状态 特效 主体 做主图用 主图 啲 少少 没了 "
+              "在里头 里头 砍一刀 请确认 麻烦处理一下 处理一下 客户要求 为您生成 您要的是 视频中应包含 应包含 沿水平方向 "
+              "水平方向 沿竖直方向 匀速 匀速地 不发生平移 不平移 绘 谢谢你啊 谢谢你 谢谢啊 emo了 一模一样的 一模一样 "
               "四边 四面 碰到四边 俩人 两人 大家 大伙儿 大家注意 大家跟上 接下来 接下来是 下面是 下一个是 撞向四壁 撞向四周 "
               "撞向墙壁 撞向边缘 背景选 背景选一个 全方位展示 展示 开大招 招 给您推荐 推荐 稳稳当当 "
               "跟着看 眼睛跟着看 宝宝眼睛跟着看 短视频 一段短视频 小视频 框框 框框里 碰到边 碰到边就 碰墙壁 碰墙 碰壁 你好 您好 帮忙 帮忙生成 急需 急需一段 高级感 干净高级感 要干净高级感 "

@@ -73,7 +73,8 @@ _TRAD_PAIRS = (
     "轉转 圍围 鐘钟 針针 順顺 逆逆 時时 緩缓 慢慢 飛飞 速速 徐徐 彼彼 此此 相相 互互 畫画 面面 幕幕 節节 紀纪 "
     "塊块 亂乱 幫帮 給给 請请 讓让 說说 麼么 鮮鲜 豔艳 艷艳 滿满 衝冲 減减 環环 繞绕 簡简 潔洁 風风 調调 躍跃 稜棱 "
     "雙双 齊齐 並并 著着 嗎吗 專专 屬属 異异 蕩荡 盪荡 適适 應应 產产 際际 錐锥 邊边 個个 愛爱 誰谁 麵面 憑凭 "
-    "嘅的 嚟来 佢它 咗了 啲点 冇没 細细 見见 諒谅 請请 謝谢 們们")  # Cantonese: 嘅 = 的, 嚟 = 来, 佢 = 它, 咗 = 了, 啲 = 点
+    "嘅的 嚟来 佢它 咗了 啲点 冇没 細细 見见 諒谅 請请 謝谢 們们 斷断 續续 繼继 發发 條条 張张 級级 組组 標标 "
+    "題题 記记 實实 內内 燈灯 陽阳 鐵铁 裏里 輪轮 豎竖 壓压 擊击 傳传 讀读 寫写 網网")  # Cantonese: 嘅 = 的, 嚟 = 来, 佢 = 它, 咗 = 了, 啲 = 点
 _TRAD = str.maketrans(dict(p for p in _TRAD_PAIRS.split()))
 _CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
 # Chinese runs (with a number glued to them: 1个) and the rest
@@ -293,9 +294,9 @@ def _edits1(w: str) -> set[str]:
 _NP_HEAD_KINDS = {"shape", "head", "color", "size", "shade", "bgword"}  # a word before these modifies a noun
 
 
-# Words a typo is never corrected into: "round" is a shape ("a round thing") and a preposition, so "bound around"
-# (bounce's near miss) would gain a circle.
-_NO_TYPO_TARGET = frozenset({"round"})
+# Words a typo is corrected into only right before a noun: "round" is a shape there ("a rond shape") and a
+# preposition elsewhere, so "bound around" (bounce's near miss) would gain a circle.
+_NOUN_ONLY_TYPO_TARGET = frozenset({"round"})
 
 
 def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
@@ -309,7 +310,10 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     and one shape in the number its count says ("one crosss" -> cross).
     """
     lex, maxlen, _, _, vocab = _lexicons()
-    fixes = sorted(f for f in _edits1(words[i]) & vocab if len(f) >= 5 and f not in _NO_TYPO_TARGET)
+    nxt = lex.get((words[i + 1],), ()) if i + 1 < len(words) else () if after is None else ((after.kind, after.value),)
+    before_noun = any(k in ("shape", "head") for k, _ in nxt)
+    fixes = sorted(f for f in _edits1(words[i]) & vocab if len(f) >= 5
+                   and (before_noun or f not in _NOUN_ONLY_TYPO_TARGET))
     if len(fixes) <= 1:
         return fixes[0] if fixes else None
 
@@ -340,7 +344,6 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     if i + 1 < len(words) and words[i + 1] in ("colored", "coloured"):  # "whie-coloured": white, not while
         colors = [f for f in fixes if lex.get((f,), (("",),))[0][0] == "color"]
         return colors[0] if len(colors) == 1 else None
-    nxt = lex.get((words[i + 1],), ()) if i + 1 < len(words) else () if after is None else ((after.kind, after.value),)
     if any(k in _NP_HEAD_KINDS for k, _ in nxt):
         mods = [f for f in fixes if lex.get((f,), (("",),))[0][0] in ("color", "size", "count")]
         if len(mods) == 1:

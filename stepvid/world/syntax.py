@@ -239,6 +239,10 @@ _ZH_TYPOS = [
     (re.compile(r"(?<=的)原(?![地来本因位处样先始点])"), "圆"), (re.compile(r"玄色"), "黑色"),
     (re.compile(r"(左上|右上|左下|右下)那个方向"), r"\1方向"), (re.compile(r"由上至下"), "从上到下"),
     (re.compile(r"由左至右"), "从左到右"),
+    (re.compile(r"(?<=帮我)生(?=一|个|两|三)"), "生成"), (re.compile(r"原位置"), "原地"), (re.compile(r"(?<=[\u4e00-\u9fff])\s*[～~]+"), "，"),
+    (re.compile(r"(?<=screen)\s*度|(?<=background)\s*度|(?<=画面)度"), ""),
+    (re.compile(r"(?<=[a-z])\s*紧(?=\s|$|[，,。])"), ""), (re.compile(r"运动方向(?=向|往|朝)"), ""), (re.compile(r"([a-z]+)\s*来\s*\1\s*去"), r"\1"),
+    (re.compile(r"(?:(?<=\s)|^)对(?=\s|$)"), ""),  # 往上飞 对 往上: "yes", not 对着 (towards)
     (re.compile(r"\bbg\s*(?=[上中里])"), "背景"),
     (re.compile(r"\s*句号\s*"), "。"), (re.compile(r"\s*逗号\s*"), "，"),  # voice input spells the punctuation out
     (re.compile(r"往\s*each other\s*(?:走|移动|动|跑|靠|靠近)?"), " towards each other "),
@@ -305,7 +309,7 @@ _PHRASINGS = [
     (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
     (re.compile(r"\bspeed\s+(?:is\s+|should be\s+|=\s*|:\s*)?(slow|fast|quick|low|high)\b"), r"\1"),  # "speed slow", "speed is slow"
     # "a gray gradient going top to bottom", "a blue gradient, top to bottom": the gradient's axis
-    (re.compile(r"\bgradient\s*,?\s+(?:(?:going|running|goes|runs|that goes|that runs)\s+)?(?:from\s+)?"
+    (re.compile(r"\bgradient\s*,?\s+(?:(?:background|backdrop|bg)\s+)?(?:(?:going|running|goes|runs|that goes|that runs)\s+)?(?:from\s+)?"
                 r"(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"), r"gradient that goes from \1 to \2"),
     (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
      r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"

@@ -1303,7 +1303,13 @@ class _Grammar:
             if self.np is not None and self.np.content() and not self.np.shape_set:
                 if not self.groups:
                     raise _refuse(f"'{t.text}' refers to no shape named before")
-                self.np.shape, self.np.shape_set, self.np.plural = self.groups[-1].shape, True, t.value
+                np = self.np
+                # "a red circle and a blue square, the red one …", "purple star + cyan diamond, purple one …": the
+                # one object named before in this colour; else "a red circle and a blue one": the last shape
+                named = {g.shape for g in self.groups if np.color is not None and g.color == np.color
+                         and (np.size is None or g.size in (None, np.size))}
+                own = named.pop() if len(named) == 1 and (np.definite or np.count is None) else None
+                self.np.shape, self.np.shape_set, self.np.plural = own or self.groups[-1].shape, True, t.value
                 self.np.toks.append(t)
                 self._close()
                 return

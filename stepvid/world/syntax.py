@@ -239,6 +239,12 @@ _ZH_TYPOS = [
     (re.compile(r"(?<=的)原(?![地来本因位处样先始点])"), "圆"), (re.compile(r"玄色"), "黑色"),
     (re.compile(r"(左上|右上|左下|右下)那个方向"), r"\1方向"), (re.compile(r"由上至下"), "从上到下"),
     (re.compile(r"由左至右"), "从左到右"),
+    (re.compile(r"\(\s*中\s*\)"), "(中号)"),
+    # everyday Chinese (probe round 26): 棱形, 带花纹的 / 有质感的 background, "A和B，两个/俩互相靠近", 然后 before the
+    # next object after a background clause (not a second motion)
+    (re.compile(r"棱形"), "菱形"), (re.compile(r"(?:带|有)(?:花纹|纹理|质感)的?"), "纹理"),
+    (re.compile(r"(?<=[，,])\s*(?:两个|俩|两)(?=\s*(?:互相|相互|一起|都))"), "它们"),
+    (re.compile(r"(背景[^。；;!?！？]*?)[，,]\s*然后\s*(?=(?:放|加|再来|来|画|再放|再加)?\s*一[个只颗枚])"), r"\1，"),  # 蓝色圆形（中）: sizes given as 大 / 中 / 小 in brackets
     (re.compile(r"(?<=帮我)生(?=一|个|两|三)"), "生成"), (re.compile(r"原位置"), "原地"), (re.compile(r"(?<=[\u4e00-\u9fff])\s*[～~]+"), "，"),
     (re.compile(r"(?<=screen)\s*度|(?<=background)\s*度|(?<=画面)度"), ""),
     (re.compile(r"(?<=[a-z])\s*紧(?=\s|$|[，,。])"), ""), (re.compile(r"运动方向(?=向|往|朝)"), ""), (re.compile(r"([a-z]+)\s*来\s*\1\s*去"), r"\1"),
@@ -323,7 +329,7 @@ _PHRASINGS = [
     (re.compile(r"(右上|左上|右下|左下)方?\s*(?:45|四十五)\s*度"), r"\1方"),  # 向右上方45度: the diagonal
     (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
     (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
-    (re.compile(r"背景(?:就用|要用|选用|要|用|选|整个)"), "背景是"),  # 背景要绿色的, 背景用灰色, 背景整个橙色的
+    (re.compile(r"背景(?:就用|要用|选用|想要|想用|要|用|选|整个)"), "背景是"),  # 背景要绿色的, 背景用灰色, 背景整个橙色的
     (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move
     # Non-native English (probe round 21): a gradient called degradê / dégradé / gradation, its axis as "from up to
     # down", "from above to below"; "red colour square", "of white colour"; Nigerian Pidgin's "wey (no) dey".
@@ -391,5 +397,5 @@ def rewritten(t: str, ignored: list[str]) -> str:
     for pat, fix in _TYPOS + _PHRASINGS + _ZH_TYPOS:
         t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
     t = _postnominal(t, ignored)
-    t = re.sub(rf"\b({_COLOUR_WORD})\s*色(?:的|嘅)?", r"\1 ", t)  # "一个 blue 色的 star", "cyan 色嘅 triangle"
+    t = re.sub(rf"(?<![a-z])({_COLOUR_WORD})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"
     return _zh_count_after(t, ignored)

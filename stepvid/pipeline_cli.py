@@ -159,7 +159,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--dtype",
         default="auto",
         choices=["auto", "bf16", "fp16", "fp32"],
-        help="model dtype; auto = bf16 on CUDA, fp32 on CPU (default: auto)",
+        help="model dtype; auto = bf16 on CUDA and on CPUs with native bf16 (AVX512-BF16 / AMX), fp32 on other CPUs "
+        "(default: auto)",
     )
     g.add_argument(
         "--offload",
@@ -506,6 +507,7 @@ def _run_generation(
     from stepvid.generation_memory import check_generation_memory, format_bytes
     from stepvid.model_folder import plan_model
     from stepvid.pipeline import TextToVideoPipeline, check_generation_args, parse_dtype
+    from stepvid.runtime import cpu_has_native_bf16
     from stepvid.video import write_gif, write_video
 
     if not model_dir.is_dir():
@@ -531,6 +533,8 @@ def _run_generation(
         raise CLIError(f"--vae-tile must be a multiple of this VAE's {r} pixels; got {args.vae_tile}")
     cond_note = _check_image_flags(args, plan, model_dir, run)  # reads the image now, before any weights
     dtype = parse_dtype(None if args.dtype == "auto" else args.dtype, device)
+    if args.dtype == "auto" and device.type == "cpu" and cpu_has_native_bf16():
+        dtype = parse_dtype("bf16", device)  # ~1.4x the fp32 speed on such CPUs, same judge pass rate (docs/generate.md)
     guided = run.guided(args.cfg_decay)
     split = args.cfg_split == "on"
     mesh = session.mesh(guided, args.cfg_split) if session else None  # torchrun worker: cfg x sp groups

@@ -6,6 +6,8 @@ the key-manifest and sampler-schedule parity tests run from a plain clone. The g
 passes come from both sources (``golden_case`` fixture, tests/golden.py): the shared recordings where ../shared is
 present (skipped otherwise, saying so) and the smaller in-repo recordings always.
 
+CPU bf16: ``STEPVID_CPU_BF16=0`` unless set (see pytest_configure).
+
 Threads: the session runs torch with ``STEPVID_TEST_THREADS`` intra-op threads, else ``OMP_NUM_THREADS``, else
 1, and exports that count as OMP_NUM_THREADS / MKL_NUM_THREADS to the subprocesses tests start (CLI runs,
 torchrun). One thread is the default because the test tensors are small and CI runs on two shared cores, where
@@ -37,6 +39,9 @@ def reference_root() -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     torch.set_num_threads(THREADS)
     os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(THREADS)
+    # `stepvid generate` runs bf16 on CPUs with native bf16: the suite pins fp32 so its numbers (and the CLI runs
+    # it compares with in-process pipelines) do not depend on the machine; tests of the switch set it themselves.
+    os.environ.setdefault("STEPVID_CPU_BF16", "0")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

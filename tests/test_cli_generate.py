@@ -404,3 +404,30 @@ def test_sparse_attention_flag_changes_the_video_only_when_the_window_is_narrow(
     narrow, _ = make("narrow", "--sparse-attention", "window=1x2x3,tile=1x1x1")
     far = np.abs(narrow.astype(int) - exact.astype(int))
     assert near.mean() < 0.01 and far.mean() > 1  # (a GIF palette may flip a pixel: seen 0.0003 vs 6.5 levels)
+
+
+def test_cpu_bf16_is_read_from_the_cpu_flags_and_can_be_forced(monkeypatch):
+    from stepvid.runtime import cpu_has_native_bf16
+
+    monkeypatch.delenv("STEPVID_CPU_BF16", raising=False)
+    head = "processor\t: 0\nmodel name\t: x\n"
+    assert cpu_has_native_bf16(head + "flags\t\t: fpu sse2 avx2 avx512f avx512_bf16 avx512_vnni\n")
+    assert cpu_has_native_bf16(head + "flags\t\t: fpu avx2 amx_tile amx_bf16\n")
+    assert not cpu_has_native_bf16(head + "flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n")  # AVX-512 alone: emulated
+    assert not cpu_has_native_bf16(head + "Features\t: fp asimd bf16\n")  # no x86 flags line
+    monkeypatch.setenv("STEPVID_CPU_BF16", "1")
+    assert cpu_has_native_bf16(head + "flags\t\t: fpu\n")
+    monkeypatch.setenv("STEPVID_CPU_BF16", "0")
+    assert not cpu_has_native_bf16(head + "flags\t\t: avx512_bf16\n")
+
+
+@pytest.mark.parametrize("forced,flag,want", [("1", [], "bfloat16"), ("0", [], "float32"),
+                                             ("1", ["--dtype", "fp32"], "float32")])
+def test_generate_on_a_cpu_with_native_bf16_runs_bf16_unless_told(tiny_dir, tmp_path, capsys, monkeypatch, forced,
+                                                                  flag, want):
+    monkeypatch.setenv("STEPVID_CPU_BF16", forced)
+    rc = main(["generate", "a red circle", "--model", str(tiny_dir), "--frames", "1", "--height", "32", "--width", "32",
+               "--steps", "1", "--device", "cpu", "-o", str(tmp_path / "x.gif"), *flag])
+    out = capsys.readouterr()
+    assert rc == 0, out.err
+    assert f"on cpu ({want})" in out.out + out.err

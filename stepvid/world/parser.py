@@ -1837,10 +1837,6 @@ def _without_unknown_words(text: str, most: int = 2) -> Parse:
     for _ in range(most + 1):
         try:
             parse = _parse(text)
-            if words and any(g.motion is None for g in parse.request.groups):
-                raise first  # an object left with no motion: the word read past may have been its verb (quicando)
-            parse.ignored[:0] = [f"{w} (unknown word)" for w in words]
-            return parse
         except CannotJudge as exc:
             first = first or exc
             m = _UNKNOWN_WORD.fullmatch(str(exc))
@@ -1858,6 +1854,11 @@ def _without_unknown_words(text: str, most: int = 2) -> Parse:
                 raise first from None
             text = new
             words.append(w)
+            continue
+        if words and any(g.motion is None for g in parse.request.groups):
+            raise first from None  # an object left with no motion: the word read past may be its verb (quicando)
+        parse.ignored[:0] = [f"{w} (unknown word)" for w in words]
+        return parse
     raise first
 
 

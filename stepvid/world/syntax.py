@@ -280,7 +280,7 @@ _TYPOS = [
     # phone typing and dictation (probe round 23): dropped g's, short forms, doubled letters, homophones,
     # "period"/"comma" spoken, "w/", a correction mid-message ("orange no wait pink", "med size actually large")
     (re.compile(r"\b(mov|go|bounc|spinn|rotat|grow|shrink|slid|float|sitt|head|drift|fall|ris|com|runn|turn|glid|"
-                r"zoom|tumbl|hover|sink|climb|stay|sitt)in'?(?=\s|$|[,.!?;:])"), r"\1ing"),
+                r"zoom|tumbl|hover|sink|climb|stay)in'?(?=\s|$|[,.!?;:])"), r"\1ing"),
     (re.compile(r"\b(?:twds|twd|twrds|twards)\b"), "towards"),
     (re.compile(r"\b(?:dwn|downn)\b"), "down"), (re.compile(r"\b(?:upp|uo)\b"), "up"),
     (re.compile(r"\bgrn\b"), "green"), (re.compile(r"\bcirc\b"), "circle"),

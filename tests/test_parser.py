@@ -954,9 +954,26 @@ _ROUND21 = [
     ("能不能弄个红色的方块和蓝色的方块，两个互相靠近呀", R(G(1, "red", "square", motion="towards"), G(1, "blue", "square", motion="towards"))),
     ("背景想要黑色，然後一個白色星星往上飄，慢慢的", R(G(1, "white", "star", motion="up", speed="slow"), bg=("black", None))),
     ("做一个orange色的三角形往左跑，快一点啦", R(G(1, "orange", "triangle", motion="left", speed="fast"))),
+    ("Black circle like a puck sliding right super fast on a white background, eh",
+     R(G(1, "black", "circle", motion="right", speed="fast"), bg=("white", None))),
+    ("blue sq still. blk bg.", R(G(1, "blue", "square", motion="still"), bg=("black", None))),
+    ("sm green tri down-right slow + yellow star grow",
+     R(G(1, "green", "triangle", size="small", motion="down-right", speed="slow"), G(1, "yellow", "star", motion="grow"))),
+    ("俩白三角互相往对方那儿冲，嘎嘎快", R(G(2, "white", "triangle", motion="towards", speed="fast"))),
+    ("Black background with a yellow star heading up and to the left, full speed ahead.",
+     R(G(1, "yellow", "star", motion="up-left", speed="fast"), bg=("black", None))),
     ("需求：一个小号青色圆形，运动方向向右，速度慢，背景纯黑。",
      R(G(1, "cyan", "circle", size="small", motion="right", speed="slow"), bg=("black", "solid"))),
 ]
+
+
+def test_a_short_simile_is_read_past_unless_it_says_a_speed():
+    """"like a puck" names nothing of the world and is read past (reported); "like a rocket" says how fast, so the
+    prompt stays refused rather than lose the speed."""
+    parse = parse_prompt_verbose("a red ball like a puck sliding left")
+    assert parse.request == R(G(1, "red", "circle", motion="left")) and "like a puck" in parse.ignored
+    with pytest.raises(CannotJudge, match="'like'"):
+        parse_prompt("a red circle moves like a rocket to the left")
 
 
 def test_making_circles_is_an_orbit_not_a_circle():

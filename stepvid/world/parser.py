@@ -1753,6 +1753,9 @@ def parse_prompt_verbose(text: str) -> Parse:
         simile = _SIMILE.search(text)
         if simile and _says_nothing(simile.group()) and not _ends_in_verb(simile.group()):
             return _without_simile(text, simile)
+        short = _short_simile(text)
+        if short is not None:
+            return short
         kept, dropped = _without_chatter_sentences(text)
         if dropped:
             parse = parse_prompt_verbose(kept)
@@ -1871,6 +1874,30 @@ def _ends_in_verb(simile: str) -> bool:
         return False  # (仿佛被时光收走: an "as if" clause is a verb phrase by nature)
     toks = [t for t in _tokens(simile, []) if t.kind not in ("filler", "stop")]
     return bool(toks) and toks[-1].kind in ("motion", "vverb", "verb", "approach", "speed")
+
+
+# "a white triangle like a sail moving right", "like the rising sun, slowly moving up": the simile's noun alone
+# (an article, then one or two words no lexicon knows), when the rest of its clause does name the world.
+_SHORT_SIMILE = re.compile(r"\s*,?\s*\blike\s+(?:an?\s+|the\s+)?([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
+# Nouns whose simile says a speed ("moves like a rocket to the left"): kept, so the prompt stays refused
+_SPEED_NOUNS = frozenset("rocket rockets bullet bullets snail snails turtle turtles tortoise sloth lightning flash jet "
+                         "jets cheetah glacier racecar missile hare rabbit bolt".split())
+
+
+def _short_simile(text: str) -> Parse | None:
+    """The prompt read without the first short English simile it holds (see ``_SHORT_SIMILE``), or None."""
+    vocab = _lexicons()[4]
+    for m in _SHORT_SIMILE.finditer(text):
+        for end, words in ((m.end(), m.groups()), (m.end(1), m.groups()[:1])):
+            if any(w is None or w.lower() in vocab or w.lower() in _SPEED_NOUNS for w in words):
+                continue
+            try:
+                parse = parse_prompt_verbose(text[:m.start()] + " " + text[end:])
+            except CannotJudge:
+                continue
+            parse.ignored.append(text[m.start():end].strip(" ,"))
+            return parse
+    return None
 
 
 def _without_simile(text: str, simile: re.Match) -> Parse:

@@ -283,7 +283,12 @@ _TYPOS = [
                 r"zoom|tumbl|hover|sink|climb|stay)in'?(?=\s|$|[,.!?;:])"), r"\1ing"),
     (re.compile(r"\b(?:twds|twd|twrds|twards)\b"), "towards"),
     (re.compile(r"\b(?:dwn|downn)\b"), "down"), (re.compile(r"\b(?:upp|uo)\b"), "up"),
-    (re.compile(r"\bgrn\b"), "green"), (re.compile(r"\bcirc\b"), "circle"),
+    (re.compile(r"\bgrn\b"), "green"), (re.compile(r"\bcirc\b"), "circle"), (re.compile(r"\bblk\b"), "black"),
+    (re.compile(r"\b(?:lg|lrg)(?=\s+(?:red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y|circ|circle|sq|"
+                r"square|tri|triangle|star|diamond|cross)\b)"), "large"),
+    (re.compile(r"\bsm(?=\s+(?:red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y|circ|circle|sq|square|"
+                r"tri|triangle|star|diamond|cross)\b)"), "small"),
+    (re.compile(r"\btexture[- ]patterned\b"), "textured"),
     (re.compile(r"\bsqaure(s?)\b"), r"square\1"), (re.compile(r"\btraingle(s?)\b"), r"triangle\1"),
     (re.compile(r"\bcirlce(s?)\b"), r"circle\1"),
     (re.compile(r"\bmed(?=[\s-]+siz(?:e|ed)\b)"), "medium"), (re.compile(r"(?<![a-z])obj(s?)\b"), r"object\1"),

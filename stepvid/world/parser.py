@@ -1880,7 +1880,9 @@ def _ends_in_verb(simile: str) -> bool:
 # (an article, then one or two words no lexicon knows), when the rest of its clause does name the world.
 _SHORT_SIMILE = re.compile(r"\s*,?\s*\blike\s+(?:an?\s+|the\s+)?([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
 # Nouns whose simile says a speed ("moves like a rocket to the left"): kept, so the prompt stays refused
-_SPEED_NOUNS = frozenset(["rocket", "rockets", "bullet", "bullets", "snail", "snails", "turtle", "turtles", "tortoise", "sloth", "lightning", "flash", "jet", "jets", "cheetah", "glacier", "racecar", "missile", "hare", "rabbit", "bolt"])
+_SPEED_NOUNS = frozenset(["rocket", "rockets", "bullet", "bullets", "snail", "snails", "turtle", "turtles", "tortoise",
+                          "sloth", "lightning", "flash", "jet", "jets", "cheetah", "glacier", "racecar", "missile", "hare",
+                          "rabbit", "bolt"])
 
 
 def _short_simile(text: str) -> Parse | None:

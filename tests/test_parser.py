@@ -962,6 +962,10 @@ _ROUND21 = [
     ("俩白三角互相往对方那儿冲，嘎嘎快", R(G(2, "white", "triangle", motion="towards", speed="fast"))),
     ("Black background with a yellow star heading up and to the left, full speed ahead.",
      R(G(1, "yellow", "star", motion="up-left", speed="fast"), bg=("black", None))),
+    ("红色十字 右下方向 移动 慢", R(G(1, "red", "cross", motion="down-right", speed="slow"))),
+    ("A blue diamond that shrinks away on a yellow gradient background, top to bottom",
+     R(G(1, "blue", "diamond", motion="shrink"), bg=("yellow", "vgradient"))),
+    ("He also asked for a blue ball rolling left really fast", R(G(1, "blue", "circle", motion="left", speed="fast"))),
     ("需求：一个小号青色圆形，运动方向向右，速度慢，背景纯黑。",
      R(G(1, "cyan", "circle", size="small", motion="right", speed="slow"), bg=("black", "solid"))),
 ]
@@ -974,6 +978,26 @@ def test_a_short_simile_is_read_past_unless_it_says_a_speed():
     assert parse.request == R(G(1, "red", "circle", motion="left")) and "like a puck" in parse.ignored
     with pytest.raises(CannotJudge, match="'like'"):
         parse_prompt("a red circle moves like a rocket to the left")
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("three balls red blue green all bouncing",
+     R(G(1, "red", "circle", motion="bounce"), G(1, "blue", "circle", motion="bounce"), G(1, "green", "circle", motion="bounce"))),
+    ("two squares red green moving left", R(G(1, "red", "square", motion="left"), G(1, "green", "square", motion="left"))),
+    ("三个圆，红黄绿，都往右",
+     R(G(1, "red", "circle", motion="right"), G(1, "yellow", "circle", motion="right"), G(1, "green", "circle", motion="right"))),
+    ("红色、黄色、绿色三个圆，都往右上方走", R(G(1, "red", "circle", motion="up-right"), G(1, "yellow", "circle", motion="up-right"),
+                                    G(1, "green", "circle", motion="up-right"))),
+    ("三颗星星 粉色黄色蓝色 一起往上飘",
+     R(G(1, "pink", "star", motion="up"), G(1, "yellow", "star", motion="up"), G(1, "blue", "star", motion="up"))),
+])
+def test_a_counted_noun_then_as_many_colours_is_one_object_of_each(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+def test_a_colour_list_that_does_not_add_up_stays_refused():
+    with pytest.raises(CannotJudge, match="conflicting colours"):
+        parse_prompt("three balls red blue moving up")  # two colours for three balls: which has two?
 
 
 def test_making_circles_is_an_orbit_not_a_circle():

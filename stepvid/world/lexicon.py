@@ -478,7 +478,8 @@ _EN_COURTESY = (
     "can help me|can you help me|help me|please help me|pls help|bhai|lang|naman|na ka|na|ka|che|kkkk|kkk|"
     "kkkkk|h|for my son|for my daughter|for my kid|abeg|abeg o|k|dey|now|now could i|now can i|last one|last one i promise|"
     "one more|okay one more|ok one more|one last|first time trying this|first time trying|first time|so excited|"
-    "this was fun|that was lovely|oh that was lovely|good man|good woman|i should be grateful if you would|"
+    "this was fun|that was lovely|oh that was lovely|good man|good woman|how about|what about|my son wants|my daughter wants|"
+    "my kid wants|he also asked for|she also asked for|he asked for|she asked for|he wants|she wants|cool|i should be grateful if you would|"
     "i should be grateful if|i would be grateful if you would|onegai|onegaishimasu|yaar|ji|desu")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"

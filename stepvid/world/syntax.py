@@ -245,7 +245,8 @@ _ZH_TYPOS = [
     (re.compile(r"棱形"), "菱形"), (re.compile(r"(?:带|有)(?:花纹|纹理|质感)的?"), "纹理"),
     (re.compile(r"(?<=[，,])\s*(?:两个|俩|两)(?=\s*(?:互相|相互|一起|都))"), "它们"),
     (re.compile(r"(背景[^。；;!?！？]*?)[，,]\s*然后\s*(?=(?:放|加|再来|来|画|再放|再加)?\s*一[个只颗枚])"), r"\1，"),  # 蓝色圆形（中）: sizes given as 大 / 中 / 小 in brackets
-    (re.compile(r"(?<=帮我)生(?=一|个|两|三)"), "生成"), (re.compile(r"原位置"), "原地"), (re.compile(r"(?<=[\u4e00-\u9fff])\s*[～~]+"), "，"),
+    (re.compile(r"(?<=帮我)生(?=一|个|两|三)"), "生成"), (re.compile(r"原位置"), "原地"),
+    (re.compile(r"(?:(?<=\s)|^)(左上|右上|左下|右下)方向(?=\s*(?:移动|运动|走|跑|飘|飞|滑|慢|快|$))"), r"往\1方"), (re.compile(r"(?<=[\u4e00-\u9fff])\s*[～~]+"), "，"),
     (re.compile(r"(?<=screen)\s*度|(?<=background)\s*度|(?<=画面)度"), ""),
     (re.compile(r"(?<=[a-z])\s*紧(?=\s|$|[，,。])"), ""), (re.compile(r"运动方向(?=向|往|朝)"), ""), (re.compile(r"([a-z]+)\s*来\s*\1\s*去"), r"\1"),
     (re.compile(r"(?:(?<=\s)|^)对(?=\s|$)"), ""),  # 往上飞 对 往上: "yes", not 对着 (towards)
@@ -283,6 +284,7 @@ _TYPOS = [
                 r"zoom|tumbl|hover|sink|climb|stay)in'?(?=\s|$|[,.!?;:])"), r"\1ing"),
     (re.compile(r"\b(?:twds|twd|twrds|twards)\b"), "towards"),
     (re.compile(r"\b(?:dwn|downn)\b"), "down"), (re.compile(r"\b(?:upp|uo)\b"), "up"),
+    (re.compile(r"\bstarr(s?)\b"), r"star\1"),
     (re.compile(r"\bgrn\b"), "green"), (re.compile(r"\bcirc\b"), "circle"), (re.compile(r"\bblk\b"), "black"),
     (re.compile(r"\b(?:lg|lrg)(?=\s+(?:red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y|circ|circle|sq|"
                 r"square|tri|triangle|star|diamond|cross)\b)"), "large"),
@@ -320,7 +322,7 @@ _PHRASINGS = [
     (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
     (re.compile(r"\bspeed\s+(?:is\s+|should be\s+|=\s*|:\s*)?(slow|fast|quick|low|high)\b"), r"\1"),  # "speed slow", "speed is slow"
     # "a gray gradient going top to bottom", "a blue gradient, top to bottom": the gradient's axis
-    (re.compile(r"\bgradient\s*,?\s+(?:(?:background|backdrop|bg)\s+)?(?:(?:going|running|goes|runs|that goes|that runs)\s+)?(?:from\s+)?"
+    (re.compile(r"\bgradient\s*,?\s+(?:(?:background|backdrop|bg)\s*,?\s+)?(?:(?:going|running|goes|runs|that goes|that runs)\s+)?(?:from\s+)?"
                 r"(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"), r"gradient that goes from \1 to \2"),
     (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
      r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"
@@ -390,6 +392,57 @@ def _postnominal(t: str, ignored: list[str]) -> str:
     return _POSTNOMINAL.sub(swap, t)
 
 
+# A counted noun, then exactly that many colours with no "and" (a list's style): "3 balls red blue green",
+# "three squares: red, green, blue", 三个球 红的绿的蓝的, 三个圆，红黄绿, 红色、黄色、绿色三个圆 -> the form the grammar
+# reads ("three balls, red, blue and green"; 三个圆，红色、黄色和绿色). Any other number of colours is left alone.
+_EN_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
+_ZH_COUNTS = {"两": 2, "二": 2, "2": 2, "三": 3, "3": 3}
+_ZH_COLOUR_CHAR = {"红": "红色", "橙": "橙色", "黄": "黄色", "绿": "绿色", "青": "青色", "蓝": "蓝色", "紫": "紫色",
+                   "粉": "粉色", "白": "白色", "黑": "黑色", "灰": "灰色"}
+_ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
+_EN_COLOUR_LIST = re.compile(rf"\b(two|three|2|3)\s+({_SHAPE_NOUN})\s*[:,]?\s+((?:(?:{_COLOUR_WORD})[\s,]+){{1,2}}(?:{_COLOUR_WORD}))\b"
+                             r"(?!\s*(?:and|or|,\s*and)\b)")
+_ZH_NOUN = r"(?:个|颗|只|枚)\s*(?:[a-z]+|[\u4e00-\u9fff]{1,3}?)"
+_ZH_COLOUR_AFTER = re.compile(rf"([两二三23]){_ZH_NOUN}\s*[：:，,\s]\s*((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})"
+                              r"(?=[，,\s]|$)")
+_ZH_COLOUR_BEFORE = re.compile(rf"^((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})([两二三23])((?:个|颗|只|枚)\s*[\u4e00-\u9fffa-z]{{1,3}}?)(?=[，,\s]|$)")
+
+
+def _colour_list(t: str, ignored: list[str]) -> str:
+    def en(m: re.Match) -> str:
+        colours = re.split(r"[\s,]+", m.group(3).strip(" ,"))
+        if len(colours) != _EN_COUNTS[m.group(1)]:
+            return m.group()
+        new = f"{m.group(1)} {m.group(2)}, {', '.join(colours[:-1])} and {colours[-1]}"
+        ignored.append(f"{m.group()} -> {new}")
+        return new
+
+    def zh_colours(run: str) -> list[str]:
+        return [_ZH_COLOUR_CHAR[c] for c in re.findall(_ZH_C, run)]
+
+    def zh_after(m: re.Match) -> str:
+        colours = zh_colours(m.group(2))
+        if len(colours) != _ZH_COUNTS[m.group(1)]:
+            return m.group()
+        head = m.group()[:m.start(2) - m.start()].rstrip("：:，, ")
+        new = f"{head}，{'、'.join(colours[:-1])}和{colours[-1]}"
+        ignored.append(f"{m.group()} -> {new}")
+        return new
+
+    def zh_before(m: re.Match) -> str:
+        colours = zh_colours(m.group(1))
+        if len(colours) != _ZH_COUNTS[m.group(2)]:
+            return m.group()
+        new = f"{m.group(2)}{m.group(3)}，{'、'.join(colours[:-1])}和{colours[-1]}"
+        ignored.append(f"{m.group()} -> {new}")
+        return new
+
+    t = _EN_COLOUR_LIST.sub(en, t)
+    if _CJK.search(t):
+        t = _ZH_COLOUR_BEFORE.sub(zh_before, _ZH_COLOUR_AFTER.sub(zh_after, t))
+    return t
+
+
 def rewritten(t: str, ignored: list[str]) -> str:
     """The normalised (lower-case, simplified-character) prompt with short typos fixed, phrasings the grammar does
     not read rewritten to ones it does, a colour after its noun moved before it ("a ball green"), an English
@@ -401,6 +454,6 @@ def rewritten(t: str, ignored: list[str]) -> str:
 
     for pat, fix in _TYPOS + _PHRASINGS + _ZH_TYPOS:
         t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
-    t = _postnominal(t, ignored)
+    t = _postnominal(_colour_list(t, ignored), ignored)
     t = re.sub(rf"(?<![a-z])({_COLOUR_WORD})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"
     return _zh_count_after(t, ignored)

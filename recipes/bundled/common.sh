@@ -21,6 +21,14 @@ adherence() {
   python benchmarks/bundled_adherence.py --merge "$dir/$tag.jsonl" | tail -n 7
 }
 
+# adherence_pair MODEL TAG N "SEEDS" DIR SHARDS JUDGE_WORKERS [args...]: the Turbo recipes' held-out score — TAG-nat
+# (N natural-phrasing prompts) and TAG-tpl (N / 2 template prompts) per object count and language, same args.
+adherence_pair() {
+  local model=$1 tag=$2 n=$3 seeds=$4 dir=$5 shards=$6 jw=$7; shift 7
+  adherence "$model" "$tag-nat" "$n" "$seeds" "$dir" "$shards" "$jw" --phrasing natural "$@"
+  adherence "$model" "$tag-tpl" "$(( n / 2 ))" "$seeds" "$dir" "$shards" "$jw" "$@"
+}
+
 # recipe_init: the post-training recipes' preamble (dpo.sh, turbo.sh): INIT (the starting model, default the
 # bundled one), W (a scratch folder: WORK when set — then a second call on the same machine resumes the caches and
 # the training runs where the first stopped, e.g. WORK=runs/turbo-work with MAXMIN), JW (judge processes beside

@@ -12,7 +12,6 @@ recipe_init
 mkdir -p "$W/rows"
 for spec in "$@"; do
   IFS=: read -r model tag steps cfg <<< "$spec"
-  adherence "$model" "$tag-nat" "$QN" "$QSEED" "$OUT" "$W/rows" "$JW" --phrasing natural --steps "$steps" --cfg "$cfg"
-  adherence "$model" "$tag-tpl" "$(( QN / 2 ))" "$QSEED" "$OUT" "$W/rows" "$JW" --steps "$steps" --cfg "$cfg"
+  adherence_pair "$model" "$tag" "$QN" "$QSEED" "$OUT" "$W/rows" "$JW" --steps "$steps" --cfg "$cfg"
   stamp "scored $tag"
 done

@@ -27,9 +27,7 @@ for LR in "$@"; do
     --steps 100000 --batch-size 32 --lr "$LR" --warmup 30 --log-every 10 --checkpoint-every 100000 \
     --objective trajectory --no-cfg-distill --turbo-steps 8 --max-minutes "$MIN" --device "$DEV" > "$R/tj-$LR.log" 2>&1 &
 done
-score() { local model=$1 tag=$2; shift 2
-  adherence "$model" "$tag-nat" 100 1 "$R" "$W/rows" "$JW" --phrasing natural "$@"
-  adherence "$model" "$tag-tpl" 50 1 "$R" "$W/rows" "$JW" "$@"; stamp "scored $tag"; }
+score() { local model=$1 tag=$2; shift 2; adherence_pair "$model" "$tag" 100 1 "$R" "$W/rows" "$JW" "$@"; stamp "scored $tag"; }
 if [ "${SWEEP:-0}" = 1 ]; then
   score "$INIT" t50 --steps 50; score "$INIT" t8 --steps 8; score "$INIT" t8ab2 --steps 8 --solver ab2
   score "$INIT" t8s6 --steps 8 --shift 6; score "$INIT" t25 --steps 25

@@ -1309,8 +1309,8 @@ class _Grammar:
                 named = {g.shape for g in self.groups if np.color is not None and g.color == np.color
                          and (np.size is None or g.size in (None, np.size))}
                 own = named.pop() if len(named) == 1 and (np.definite or np.count is None) else None
-                self.np.shape, self.np.shape_set, self.np.plural = own or self.groups[-1].shape, True, t.value
-                self.np.toks.append(t)
+                np.shape, np.shape_set, np.plural = own or self.groups[-1].shape, True, t.value
+                np.toks.append(t)
                 self._close()
                 return
             if self.np is None:
@@ -1752,7 +1752,7 @@ def parse_prompt_verbose(text: str) -> Parse:
     except CannotJudge:
         simile = _SIMILE.search(text)
         if simile and _says_nothing(simile.group()) and not _ends_in_verb(simile.group()):
-            return _without_simile(text, simile)
+            return _without_span(text, simile.start(), simile.end())
         short = _short_simile(text)
         if short is not None:
             return short
@@ -1886,24 +1886,24 @@ _SPEED_NOUNS = frozenset(["rocket", "rockets", "bullet", "bullets", "snail", "sn
 
 
 def _short_simile(text: str) -> Parse | None:
-    """The prompt read without the first short English simile it holds (see ``_SHORT_SIMILE``), or None."""
+    """The prompt read without a short English simile it holds (see ``_SHORT_SIMILE``; the first whose removal
+    leaves a prompt the judge reads), or None."""
     vocab = _lexicons()[4]
     for m in _SHORT_SIMILE.finditer(text):
         for end, words in ((m.end(), m.groups()), (m.end(1), m.groups()[:1])):
             if any(w is None or w.lower() in vocab or w.lower() in _SPEED_NOUNS for w in words):
                 continue
             try:
-                parse = parse_prompt_verbose(text[:m.start()] + " " + text[end:])
+                return _without_span(text, m.start(), end)
             except CannotJudge:
                 continue
-            parse.ignored.append(text[m.start():end].strip(" ,"))
-            return parse
     return None
 
 
-def _without_simile(text: str, simile: re.Match) -> Parse:
-    parse = parse_prompt_verbose(text[:simile.start()] + text[simile.end():])
-    parse.ignored.append(simile.group().strip(" ,"))
+def _without_span(text: str, start: int, end: int) -> Parse:
+    """The prompt read without ``text[start:end]`` (a simile), which is reported as read past."""
+    parse = parse_prompt_verbose(text[:start] + text[end:])
+    parse.ignored.append(text[start:end].strip(" ,"))
     return parse
 
 

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from stepvid.world.request import CannotJudge
-from stepvid.world.scene import COLORS
+from stepvid.world.scene import COLOR_ZH, COLORS
 
 __all__ = ["FIELD", "contrasts", "generator_syntax", "rewritten", "structured"]
 
@@ -239,12 +239,12 @@ _ZH_TYPOS = [
     (re.compile(r"(?<=的)原(?![地来本因位处样先始点])"), "圆"), (re.compile(r"玄色"), "黑色"),
     (re.compile(r"(左上|右上|左下|右下)那个方向"), r"\1方向"), (re.compile(r"由上至下"), "从上到下"),
     (re.compile(r"由左至右"), "从左到右"),
-    (re.compile(r"\(\s*中\s*\)"), "(中号)"),
+    (re.compile(r"\(\s*中\s*\)"), "(中号)"),  # 蓝色圆形（中）: sizes given as 大 / 中 / 小 in brackets
     # everyday Chinese (probe round 26): 棱形, 带花纹的 / 有质感的 background, "A和B，两个/俩互相靠近", 然后 before the
     # next object after a background clause (not a second motion)
     (re.compile(r"棱形"), "菱形"), (re.compile(r"(?:带|有)(?:花纹|纹理|质感)的?"), "纹理"),
     (re.compile(r"(?<=[，,])\s*(?:两个|俩|两)(?=\s*(?:互相|相互|一起|都))"), "它们"),
-    (re.compile(r"(背景[^。；;!?！？]*?)[，,]\s*然后\s*(?=(?:放|加|再来|来|画|再放|再加)?\s*一[个只颗枚])"), r"\1，"),  # 蓝色圆形（中）: sizes given as 大 / 中 / 小 in brackets
+    (re.compile(r"(背景[^。；;!?！？]*?)[，,]\s*然后\s*(?=(?:放|加|再来|来|画|再放|再加)?\s*一[个只颗枚])"), r"\1，"),
     (re.compile(r"(?<=帮我)生(?=一|个|两|三)"), "生成"), (re.compile(r"原位置"), "原地"),
     (re.compile(r"(?:(?<=\s)|^)(左上|右上|左下|右下)方向(?=\s*(?:移动|运动|走|跑|飘|飞|滑|慢|快|$))"), r"往\1方"), (re.compile(r"(?<=[\u4e00-\u9fff])\s*[～~]+"), "，"),
     (re.compile(r"(?<=screen)\s*度|(?<=background)\s*度|(?<=画面)度"), ""),
@@ -255,6 +255,13 @@ _ZH_TYPOS = [
     (re.compile(r"往\s*each other\s*(?:走|移动|动|跑|靠|靠近)?"), " towards each other "),
     (re.compile(r"互相\s*(move|moving|moves|go|going)\s+towards?(?!\s*each)"), r" \1 towards each other "),
 ]
+# The world's colour words and the English nouns a colour may follow ("a ball green", "both blue"); the short nouns
+# a phone typist's size or colour abbreviation comes before ("lg red circ", "sm green tri")
+_COLOUR_WORD = "|".join(c for c in COLORS if c != "gray") + "|gr[ae]y"
+_SHAPE_NOUN = (r"circles?|balls?|dots?|discs?|squares?|box(?:es)?|blocks?|tri|tris|triangles?|stars?|diamonds?|"
+               r"rhombus(?:es)?|cross(?:es)?|sq|shapes?|objects?|background|backdrop|bg")
+_SHORT_NOUN = "circ|circle|sq|square|tri|triangle|star|diamond|cross"
+_SIZE_NAME = "small|medium|large|big|tiny"
 # Short misspellings the one-edit corrector leaves alone (it reads words of >= 5 letters): "moveing rite",
 # "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren"; and dialect spellings.
 _TYPOS = [
@@ -286,10 +293,8 @@ _TYPOS = [
     (re.compile(r"\b(?:dwn|downn)\b"), "down"), (re.compile(r"\b(?:upp|uo)\b"), "up"),
     (re.compile(r"\bstarr(s?)\b"), r"star\1"),
     (re.compile(r"\bgrn\b"), "green"), (re.compile(r"\bcirc\b"), "circle"), (re.compile(r"\bblk\b"), "black"),
-    (re.compile(r"\b(?:lg|lrg)(?=\s+(?:red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y|circ|circle|sq|"
-                r"square|tri|triangle|star|diamond|cross)\b)"), "large"),
-    (re.compile(r"\bsm(?=\s+(?:red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y|circ|circle|sq|square|"
-                r"tri|triangle|star|diamond|cross)\b)"), "small"),
+    (re.compile(rf"\b(?:lg|lrg)(?=\s+(?:{_COLOUR_WORD}|{_SHORT_NOUN})\b)"), "large"),
+    (re.compile(rf"\bsm(?=\s+(?:{_COLOUR_WORD}|{_SHORT_NOUN})\b)"), "small"),
     (re.compile(r"\btexture[- ]patterned\b"), "textured"),
     (re.compile(r"\bsqaure(s?)\b"), r"square\1"), (re.compile(r"\btraingle(s?)\b"), r"triangle\1"),
     (re.compile(r"\bcirlce(s?)\b"), r"circle\1"),
@@ -300,16 +305,11 @@ _TYPOS = [
                 r"background|bg)\b)"), "blue"),
     (re.compile(r"\b(to the|to) write\b"), r"\1 right"),
     (re.compile(r"[\s,]*\b(?:period|full stop)\s*$"), "."), (re.compile(r"\s*\bcomma\b"), ","),
-    (re.compile(r"\b(?:red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y|small|medium|large|big|tiny)"
-                r"(?:[\s-]+siz(?:e|ed))?\s*,?\s*(?:no wait|no sorry|sorry|i mean|actually)\s*,?\s+(?=(?:red|orange|yellow|green|cyan|blue|"
-                r"purple|pink|white|black|gr[ae]y|small|medium|large|big|tiny)\b)"), ""),
+    (re.compile(rf"\b(?:{_COLOUR_WORD}|{_SIZE_NAME})(?:[\s-]+siz(?:e|ed))?\s*,?\s*(?:no wait|no sorry|sorry|i mean|actually)"
+                rf"\s*,?\s+(?=(?:{_COLOUR_WORD}|{_SIZE_NAME})\b)"), ""),
     (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
                 r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two"),
 ]
-# The world's colour words and the English nouns a colour may follow ("a ball green", "both blue")
-_COLOUR_WORD = "|".join(c for c in COLORS if c != "gray") + "|gr[ae]y"
-_SHAPE_NOUN = (r"circles?|balls?|dots?|discs?|squares?|box(?:es)?|blocks?|tri|tris|triangles?|stars?|diamonds?|"
-               r"rhombus(?:es)?|cross(?:es)?|sq|shapes?|objects?|background|backdrop|bg")
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
 _PHRASINGS = [
     (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
@@ -397,8 +397,7 @@ def _postnominal(t: str, ignored: list[str]) -> str:
 # reads ("three balls, red, blue and green"; 三个圆，红色、黄色和绿色). Any other number of colours is left alone.
 _EN_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
 _ZH_COUNTS = {"两": 2, "二": 2, "2": 2, "三": 3, "3": 3}
-_ZH_COLOUR_CHAR = {"红": "红色", "橙": "橙色", "黄": "黄色", "绿": "绿色", "青": "青色", "蓝": "蓝色", "紫": "紫色",
-                   "粉": "粉色", "白": "白色", "黑": "黑色", "灰": "灰色"}
+_ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
 _ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
 _EN_COLOUR_LIST = re.compile(rf"\b(two|three|2|3)\s+({_SHAPE_NOUN})\s*[:,]?\s+((?:(?:{_COLOUR_WORD})[\s,]+){{1,2}}(?:{_COLOUR_WORD}))\b"
                              r"(?!\s*(?:and|or|,\s*and)\b)")

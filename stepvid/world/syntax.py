@@ -248,7 +248,7 @@ _ZH_TYPOS = [
     (re.compile(r"(?<=帮我)生(?=一|个|两|三)"), "生成"), (re.compile(r"原位置"), "原地"),
     (re.compile(r"(?:(?<=\s)|^)(左上|右上|左下|右下)方向(?=\s*(?:移动|运动|走|跑|飘|飞|滑|慢|快|$))"), r"往\1方"), (re.compile(r"(?<=[\u4e00-\u9fff])\s*[～~]+"), "，"),
     (re.compile(r"(?<=screen)\s*度|(?<=background)\s*度|(?<=画面)度"), ""),
-    (re.compile(r"(?<=[a-z])\s*紧(?=\s|$|[，,。])"), ""), (re.compile(r"运动方向(?=向|往|朝)"), ""), (re.compile(r"([a-z]+)\s*来\s*\1\s*去"), r"\1"),
+    (re.compile(r"运动方向(?=向|往|朝)"), ""), (re.compile(r"([a-z]+)\s*来\s*\1\s*去"), r"\1"),
     (re.compile(r"(?:(?<=\s)|^)对(?=\s|$)"), ""),  # 往上飞 对 往上: "yes", not 对着 (towards)
     (re.compile(r"\bbg\s*(?=[上中里])"), "背景"),
     (re.compile(r"\s*句号\s*"), "。"), (re.compile(r"\s*逗号\s*"), "，"),  # voice input spells the punctuation out

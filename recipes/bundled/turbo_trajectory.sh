@@ -9,6 +9,9 @@
 #
 #   bash recipes/bundled/turbo_trajectory.sh OUT MINUTES LR [LR...]
 #
+# TJ_ARGS adds trainer options (e.g. --compile); SCORE_STEPS lists the students' scored step counts (default 8).
+# With WORK set, a second call on the same machine reuses the cache and resumes each student where it stopped.
+#
 # OUT gets res.tar (adherence rows, training logs and metrics) and each student's folder as split tar parts
 # (student-LR.tar.part*; `cat student-LR.tar.part* | tar x` restores transformer/, stepvid.json, distill.json).
 set -uo pipefail
@@ -25,7 +28,8 @@ stamp "teacher cache"
 for LR in "$@"; do
   python -m stepvid.cli train distill --teacher "$INIT" --cache "$W/cache" --run-dir "$W/run-$LR" --out "$W/student-$LR" \
     --steps 100000 --batch-size 32 --lr "$LR" --warmup 30 --log-every 10 --checkpoint-every 100000 \
-    --objective trajectory --no-cfg-distill --turbo-steps 8 --max-minutes "$MIN" --device "$DEV" > "$R/tj-$LR.log" 2>&1 &
+    --objective trajectory --no-cfg-distill --turbo-steps 8 --max-minutes "$MIN" --device "$DEV" ${TJ_ARGS:-} \
+    >> "$R/tj-$LR.log" 2>&1 &
 done
 score() { local model=$1 tag=$2; shift 2; adherence_pair "$model" "$tag" 100 1 "$R" "$W/rows" "$JW" "$@"; stamp "scored $tag"; }
 if [ "${SWEEP:-0}" = 1 ]; then
@@ -37,4 +41,6 @@ stamp "students trained"
 for LR in "$@"; do tail -n 1 "$R/tj-$LR.log"; cp "$W/run-$LR/metrics.jsonl" "$R/metrics-$LR.jsonl"
   (cd "$W/student-$LR" && tar cf - transformer stepvid.json distill.json | split -b 15M - "$OUT/student-$LR.tar.part"); done
 (cd "$W" && tar cf "$OUT/res.tar" res)
-for LR in "$@"; do score "$W/student-$LR" "s$LR-8"; (cd "$W" && tar cf "$OUT/res.tar" res); done
+for S in ${SCORE_STEPS:-8}; do
+  for LR in "$@"; do score "$W/student-$LR" "s$LR-$S" --steps "$S"; (cd "$W" && tar cf "$OUT/res.tar" res); done
+done

@@ -1023,8 +1023,9 @@ def test_probe_rounds(prompt, want):
 
 @pytest.mark.parametrize("prompt,want,read_past", [
     ("孙女喜欢，做个粉色菱形到处弹", R(G(1, "pink", "diamond", motion="bounce")), "孙女喜欢 (unknown word)"),
-    ("Green square, still as stone; pink circle, drifting slowly left.",
-     R(G(1, "green", "square", motion="still"), G(1, "pink", "circle", motion="left", speed="slow")), "stone (unknown word)"),
+    ("Green square, still, innit; pink circle, drifting slowly left.",
+     R(G(1, "green", "square", motion="still"), G(1, "pink", "circle", motion="left", speed="slow")),
+     "innit (unknown word)"),
     ("Yolo, generate a green circle moving right, make am fast.", R(G(1, "green", "circle", motion="right", speed="fast")),
      "yolo (unknown word)"),
 ])
@@ -1059,4 +1060,92 @@ def test_words_that_may_change_the_request_are_never_read_past(prompt, why):
 @pytest.mark.parametrize("prompt,why", _ROUND10_REFUSED)
 def test_probe_round_refusals(prompt, why):
     with pytest.raises(CannotJudge, match=re.escape(why)):
+        parse_prompt(prompt)
+
+
+# Prompt-tool habits (probe rounds 29 and 31: Midjourney / Stable Diffusion / Runway / 可灵 users) and everyday
+# comparisons (rounds 30 and 32): the request behind tags, headings, JSON, settings and similes.
+_TOOL_HABITS = [
+    (("Subject: a large yellow triangle\nAction: moves to the upper right, fast\nBackground: solid cyan\n"
+     "Style: flat 2D, vector, minimal\nCamera: static, wide shot"),
+     R(G(1, "yellow", "triangle", "large", "up-right", "fast"), bg=("cyan", "solid"))),
+    (("**Scene**\n- Shape: triangle\n- Color: purple\n- Size: small\n- Motion: moving down, slow\n"
+     "- Background: solid green\n- Style: flat, minimalist\n- Format: 16:9, 5s"),
+     R(G(1, "purple", "triangle", "small", "down", "slow"), bg=("green", "solid"))),
+    ("【主体】两颗白色星星\n【动作】朝彼此快速靠近\n【背景】黑色，带一点纹理\n【画质】大师级作品，4K",
+     R(G(2, "white", "star", motion="towards", speed="fast"), bg=("black", "texture"))),
+    ("主体：一个大的黄色菱形\n动作：快速向下移动\n背景：紫色从上到下渐变\n镜头：固定机位，全景\n时长：5秒",
+     R(G(1, "yellow", "diamond", "large", "down", "fast"), bg=("purple", "vgradient"))),
+    (("- shape: triangle\n- color: yellow\n- motion: going up\n- speed: fast\n- background: blue, vertical gradient\n"
+     "- 1080p, 25fps"), R(G(1, "yellow", "triangle", motion="up", speed="fast"), bg=("blue", "vgradient"))),
+    (('{"subject": "purple circle", "size": "large", "motion": "grow", "background": "orange, solid", '
+     '"style": "flat, minimal", "seed": 42, "steps": 30, "cfg": 7}'),
+     R(G(1, "purple", "circle", "large", "grow"), bg=("orange", "solid"))),
+    (('{"objects": [{"shape": "square", "color": "black", "motion": "towards"}, {"shape": "triangle", "color": "black", '
+     '"motion": "towards"}], "speed": "slow", "bg": "yellow gradient left to right", "fps": 24}'),
+     R(G(1, "black", "square", motion="towards", speed="slow"), G(1, "black", "triangle", motion="towards", speed="slow"),
+       bg=("yellow", "hgradient"))),
+    (("social media loop, 1:1, a pink diamond spinning, solid white bg, brand-clean, flat vector, no text, no logo, "
+     "4s seamless loop"), R(G(1, "pink", "diamond", motion="rotate"), bg=("white", "solid"))),
+    ("Runway gen-3 style, 一个小的蓝色三角形 moving up-right slowly, 白色背景, 固定镜头, 4k",
+     R(G(1, "blue", "triangle", "small", "up-right", "slow"), bg=("white", None))),
+    (("positive: 粉色圆形, bouncing around, fast, 黄色渐变背景 top to bottom, flat, best quality\n"
+     "negative: blurry, 文字, 水印, 3d\nseed: 1234, steps: 25"),
+     R(G(1, "pink", "circle", motion="bounce", speed="fast"), bg=("yellow", "vgradient"))),
+    ("动效风格, 一个中等大小的灰色三角形逐渐放大, 蓝色横向渐变背景（从左到右）, 固定镜头, 24帧, 循环",
+     R(G(1, "gray", "triangle", "medium", "grow"), bg=("blue", "hgradient"))),
+    ("一个中等大小的黑色十字和一个小的白色三角形，快速朝对方冲过去，背景为橙色从左到右渐变，帧率30，时长3秒",
+     R(G(1, "black", "cross", "medium", "towards", "fast"), G(1, "white", "triangle", "small", "towards", "fast"),
+       bg=("orange", "hgradient"))),
+    ("masterpiece, best quality, 橘色三角形, rotating, 藍色背景, flat 2D, 簡約, loop",
+     R(G(1, "orange", "triangle", motion="rotate"), bg=("blue", None))),
+]
+_COMPARISONS = [
+    ("one big red ball, the colour of a fire truck, just sitting still on a plain white background",
+     R(G(1, "red", "circle", "large", "still"), bg=("white", "solid"))),
+    ("a black circle the size of a coin, dropping down like a coin into a tip jar, on an orange background",
+     R(G(1, "black", "circle", "small", "down"), bg=("orange", None))),
+    ("a tomato-red triangle moving up", R(G(1, "red", "triangle", motion="up"))),
+    ("给小朋友讲颜色：一个橘子颜色的圆，慢慢往左边走，背景是从左到右渐变的绿色",
+     R(G(1, "orange", "circle", motion="left", speed="slow"), bg=("green", "hgradient"))),
+    ("一个煤炭一样黑的菱形，在灰色的背景上不动", R(G(1, "black", "diamond", motion="still"), bg=("gray", None))),
+    ("幫我做一個像硬幣一樣大的橘色星星，像電梯一樣往上，很快", R(G(1, "orange", "star", "small", "up", "fast"))),
+    ("一颗像豌豆那么小的绿星星，和一个南瓜色的大圆，都不动",
+     R(G(1, "green", "star", "small", "still"), G(1, "orange", "circle", "large", "still"))),
+    (("a white plus sign shrinking like a pill dissolving in water, and a pink circle bouncing around like a ping-pong "
+     "ball"), R(G(1, "white", "cross", motion="shrink"), G(1, "pink", "circle", motion="bounce"))),
+    ("I'd like a ball that goes bouncing around the screen like that old DVD screensaver logo. Make it blue please.",
+     R(G(1, "blue", "circle", motion="bounce"))),
+    ("Can you make two stars, one yellow like the sun and one white like the moon, coming together like they're magnets",
+     R(G(1, "yellow", "star", motion="towards"), G(1, "white", "star", motion="towards"))),
+    ("Two balls sliding toward each other like hockey pucks on ice, one red and one blue, pretty fast",
+     R(G(1, "red", "circle", motion="towards", speed="fast"), G(1, "blue", "circle", motion="towards", speed="fast"))),
+    ("PPT开场用的：一个紫色的菱形，像气球被吹起来那样变大，背景是从上到下渐变的蓝色",
+     R(G(1, "purple", "diamond", motion="grow"), bg=("blue", "vgradient"))),
+    ("a big orange circle, about the size of a dinner plate, rising like dough in a warm oven",
+     R(G(1, "orange", "circle", "large", "grow"))),
+    ("two small gray squares, both still as books on a shelf, against a plain white background",
+     R(G(2, "gray", "square", "small", "still"), bg=("white", "solid"))),
+    ("a red ball as fast as lightning moving left", R(G(1, "red", "circle", motion="left", speed="fast"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _TOOL_HABITS + _COMPARISONS)
+def test_tool_habits_and_comparisons(prompt, want):
+    """Probe rounds 29-32 (benchmarks/data/natural_probe_writers_2026-12-05f.jsonl): headings, fields, JSON, tool
+    settings and tags read past; a colour, size or speed named by a thing; similes (several, or naming a ball) read
+    past."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("Subject: red ball\nCamera: slow pan left", "camera motion"),  # a heading does not hide a camera move
+    ("Subject: red ball moving left\nStyle: watercolor", "look or timing 'watercolor'"),
+    ("a red ball moving left on a sky-blue background", "sky"),  # blue or cyan: no reader agrees
+    ("a red circle moving right, photorealistic, octane render", "photorealistic"),
+    ("a red ball moving like a rocket to the left", "like"),  # a speed by comparison without its word
+    ("Next: a red ball moving left", "sequence"),
+])
+def test_tool_habits_and_comparisons_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)

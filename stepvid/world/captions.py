@@ -253,7 +253,7 @@ def caption_request(r: Request, lang: str, variant: int = 0) -> str:
         if r.bg_color is None and r.bg_kind is None:
             return text + "."
         bg = _en_bg(r) if r.bg_kind and r.bg_color else r.bg_color or _BG_EN[r.bg_kind].format(c="").strip()
-        return text + f" on a {bg} background."
+        return text + f" on {'an' if bg[:1] in 'aeiou' else 'a'} {bg} background."  # an orange background
     text = _zh_objects(r, variant, True)
     if r.bg_color is None and r.bg_kind is None:
         return text + "。"

@@ -202,6 +202,17 @@ def _motion_en() -> dict[str, str]:
         + [f"{v} closer and closer" for v in ("get", "gets", "getting", "got", "move", "moves", "moving", "draw",
                                               "draws", "drawing", "come", "comes", "coming", "drift", "drifts",
                                               "drifting")])
+    # Comparisons (probe rounds 30-32): a balloon blown up grows, one losing air shrinks, magnets pull together
+    put("grow", ["being blown up", "blown up", "blowing up", "inflating", "inflates", "inflate", "inflated",
+                 "being inflated"])
+    put("bounce", ["pinballing", "pinballing around", "pinballs around", "pinball around", "pinballed around"])
+    put("shrink", ["being deflated", "losing air", "loses air", "leaking air", "leaks air", "going flat"])
+    put("towards", [f"{v} {o}" for v in ("attract", "attracts", "attracting", "snap into", "snaps into", "snapping into",
+                                         "pull toward", "pulls toward", "pulling toward", "pull towards", "pulls towards",
+                                         "pulling towards", "are pulled towards", "are drawn towards", "are drawn to")
+                    for o in ("each other", "one another")]
+        + ["snap together", "snaps together", "snapping together", "pull together", "pulled together",
+           "drawn together", "draw together", "are drawn together"])
     return m
 
 
@@ -257,8 +268,8 @@ _EN_REFUSE = {
     "change shape|changing shape": "unknown motion '{w}'",
     "anime|anime style|pixel art|pixel art style|pixelated|watercolor|watercolour|watercolor style|"
     "watercolour style|oil painting|realistic|photorealistic|photo realistic|hyperrealistic|hyper realistic|"
-    "claymation|clay style|pencil sketch|sketch style|hand drawn|cyberpunk|vaporwave|low poly|time lapse|timelapse|"
-    "loop|looping|loopable|seamless loop|a seamless loop of|a loop of": "look or timing '{w}' is not judged",
+    "claymation|clay style|pencil sketch|sketch style|hand drawn|cyberpunk|vaporwave|low poly|"
+    "time lapse|timelapse": "look or timing '{w}' is not judged",
     "camera pans|camera moves|camera zooms|camera rotates|camera follows|camera tracks|camera shakes|"
     "the camera pans|the camera moves|the camera zooms|zoom in|zooms in|zooming in|zoom out|zooms out|"
     "zooming out|pan left|pan right|pans left|pans right|panning|tracking shot|handheld|dolly":
@@ -437,6 +448,21 @@ _EN_FILLER = (
     "high resolution|high definition|hi res|highly detailed|ultra detailed|detailed|sharp focus|professional|"
     "beautiful|stunning|aesthetic|epic|award winning|trending on artstation|footage|"
     # chat register: "can u make a red ball go left pls"
+    # prompt-tool habits (Midjourney / Stable Diffusion / Runway users, probe rounds 29-31): the clip's playback,
+    # the tool, the channel and the look of flat shapes, and things this world never draws said to be absent
+    "loop|looping|loopable|seamless loop|seamlessly looping|a seamless loop of|a loop of|perfect loop|"
+    "runway|sora|pika|kling|midjourney|stable diffusion|sdxl|"
+    "comfyui|veo|luma|hailuo|style raw|social media|for social media|instagram|tiktok|reels|youtube|thumbnail|"
+    "generative art|generative|educational|educational animation|explainer|explainer video|game sprite|"
+    "game sprite style|sprite style|2 d game|prototype|prototype vibe|vibe|vibes|placeholder art|mood board|"
+    "moodboard|bauhaus|bauhaus inspired|swiss style|brand clean|on brand|clean edges|crisp edges|sharp edges|"
+    "pixel clean edges|smooth motion|smooth animation|flat colors|flat colours|flat color|flat colour|"
+    "bright colors|bright colours|vibrant colors|vibrant colours|motion graphics shot|mg|brand colors|brand colours|"
+    "octane render|unreal engine|unreal engine 5|rendered in octane|trending|retro|glossy|"
+    "no text|no letters|no typography|no logo|no logos|no watermark|no watermarks|no caption|"
+    "no captions|no subtitles|no title|no signature|no motion blur|no blur|no people|no humans|no characters|"
+    "no shadows|no shadow|no 3 d|no artifacts|no distortion|no lens flare|without text|without a watermark|"
+    "without watermarks|without motion blur|"
     "pls|plz|plez|gimme|give me|u|ya|yo|hey|hi|hello|lol|haha|thx|thanks|thank you|ty|ok|okay|kinda|sorta|btw|"
     "yyds|emmm|emm|emmmm|hhh|hhhh|hh|xswl|awsl")
 # Courtesy around a request (greetings, thanks, apologies, hedges) and remarks that leave a field open: read past
@@ -524,7 +550,7 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
 _EN_SPEEDS = {"slow": "nice and slow|nice and slowly|nice and easy|slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
                       "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
-                      "low speed|at low speed|at a low speed|slowly|slow|slow motion|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
+                      "low speed|at low speed|at a low speed|slowly|slow|slow motion|slow mo|slowmo|slo mo|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
                       "at a leisurely pace|at a gentle pace|gradually and slowly|slow paced|at a snail s pace|at a snails pace|"
                       "at a snail pace|at snail pace|snail paced|takes its time|taking its time|take its time|"
@@ -823,7 +849,7 @@ _ZH_UP = ("托起 向上升起 上升起 上升 升起 升高 爬升 飘升 攀�
           "飘起来 飞起来 升起来 浮起来 飘上去 飞上去 浮上去 升上去 飘上来 浮上来 升上来")
 _ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向 "
             "掉下来 落下来 掉下去 落下去 沉下去 坠下来 坠下去")
-_ZH_MOVE = ("冒 砸 跌 挪挪 梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
+_ZH_MOVE = ("开 开走 开过去 冒 砸 跌 挪挪 梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
             "奔 奔跑 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
             "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
             "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去")
@@ -836,20 +862,22 @@ _ZH_MOTIONS = {
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
     "rotate": "转一转 转转 转一转儿 滴溜溜转 滴溜溜地转 滴溜溜 使劲转 转起走 转起 绕自身中心旋转 绕自身中心转 绕着自己转 绕自己转 绕着中心转 三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
               "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
-    "grow": "变得好大好大 变得好大 好大好大 变大变大再变大 变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
+    "grow": "被吹起来 吹起来 吹鼓 鼓起来 被吹大 吹大 "
+            "变得好大好大 变得好大 好大好大 变大变大再变大 变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
             "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 越长越大 越长越大了 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
-    "shrink": "变小变小再变小 越缩越小 弄得越来越小 半径逐渐减小 半径减小 半径变小 缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
+    "shrink": "漏气 泄气 漏了气 泄了气 瘪下去 瘪了下去 "
+              "变小变小再变小 越缩越小 弄得越来越小 半径逐渐减小 半径减小 半径变小 缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
     "bounce": "到处反弹 到处乱弹 来回撞 撞墙就弹回来 撞墙就弹回 在框里头来回撞 到处撞来撞去 到处撞 乱弹 到处弹 弹嚟弹去 弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
-    "towards": "往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+    "towards": "互相吸过去 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
-_ZH_APPROACH = "往对方那儿冲 往对方冲 朝对方冲 往对方那儿跑 往对方跑 朝对方跑 往一起靠 往一起凑 往一块靠 往一块儿靠 走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_APPROACH = "吸引 吸到一起 吸在一起 吸过去 吸过来 往对方那儿冲 往对方冲 朝对方冲 往对方那儿跑 往对方跑 朝对方跑 往一起靠 往一起凑 往一块靠 往一块儿靠 走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
 _ZH_REFUSE = {
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
@@ -857,8 +885,8 @@ _ZH_REFUSE = {
     "淡入 变色 变形 翻转 翻滚 翻 摇摆 颤动 蹦 蹦蹦跳跳 绕 盘旋 环绕 打滚 碰撞 相撞 撞在一起 相遇 会合 交汇 "
     "擦肩而过 穿插 旋绕 波动 起伏 蛇行 之字形 曲折 分开 分离 散开 远离 相互远离 彼此远离 互相远离 背向而行 "
     "跟着 跟随 追随 一前一后 交换位置 互换位置 对调位置 追逐 追赶 追 拉开距离 越来越远 距离越来越远 渐行渐远": "unknown motion '{w}'",
-    "像素风 像素风格 水彩 水彩风格 油画 油画风格 写实 写实风格 真实感 动漫风格 二次元 素描 手绘 赛博朋克 延时摄影 "
-    "循环 无缝循环 循环播放": "look or timing '{w}' is not judged",
+    "像素风 像素风格 水彩 水彩风格 油画 油画风格 写实 写实风格 真实感 动漫风格 二次元 素描 手绘 赛博朋克 延时摄影":
+        "look or timing '{w}' is not judged",
     "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 越转越快 越转越慢 越跑越快 越跑越慢 越飞越快 越飞越慢 "
     "忽快忽慢 时快时慢 更快 更慢": "a change of speed ('{w}') is not judged",
     "不 没 没有 未 别 非 无 并非 不是 不会": "negation '{w}' is not judged",
@@ -935,6 +963,13 @@ _ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 �
                "图上 画上 上面有 上面是 四壁之间 边框之间 墙之间 小动画 一个小动画 简单动画 一段动画 一段简单的动画 "
                "细微的 细微 淡淡的 淡淡 轻微的 轻微 看 就 便 一直在 还在 在不停地 完全 丝毫 始终都 一样地 视频内容 画面内容 "
                "一段距离 一小段距离 一段路 "
+               # prompt-tool habits (probe rounds 29-31): playback, the tool and the channel, quality boosters
+               "开个 开一个 开了个 "  # 开 moves (往左开: drives left); 开个方子 makes one
+               "挂着 挂在那里 挂在那 悬着 悬在那里 悬在空中 杵着 杵在那 "  # 像灯笼一样挂着不动: hanging there, (not moving)
+               "循环 无缝循环 循环播放 杰作 最高画质 最佳画质 最佳质量 超清细节 细节 大师级 大师作品 竖屏 横屏 抖音竖屏 "
+               "抖音 快手 可灵 即梦 通义万相 海螺 固定机位 机位 全景 中景 远景 帧率 帧 无文字 无字幕 无水印 不要文字 "
+               "光影 电影感光影 超清画质 高清画质 画质超清 大师级作品 作品 "
+               "不要水印 没有文字 没有水印 不要字幕 动效风格 "
                "让 使 使得 令 要让 请让 就让")  # causatives: 画一个红色的圆，让它向右移动 = draw it, and it moves right
 # courtesy, who it is for, and dialect fillers around a request (read past)
 _ZH_COURTESY = ("您好 你好呀 打扰了 打扰一下 打扰您了 不好意思 不好意思又来麻烦您了 又来麻烦您了 麻烦您了 麻烦您 辛苦您了 辛苦了 "

@@ -31,12 +31,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from stepvid.world.analogies import SIMILE_NOUNS as _SIMILE_NOUNS
 from stepvid.world.lexicon import SHADE_AMBIGUOUS, en_lexicon, zh_lexicon
 from stepvid.world.request import CannotJudge, GroupRequest, Request, normalize_groups
 from stepvid.world.scene import DIRECTIONS
 from stepvid.world.syntax import FIELD as _FIELD
 from stepvid.world.syntax import contrasts as _contrasts
 from stepvid.world.syntax import generator_syntax as _generator_syntax
+from stepvid.world.syntax import headed_lines as _headed_lines
 from stepvid.world.syntax import rewritten as _rewritten
 from stepvid.world.syntax import structured as _structured
 
@@ -74,7 +76,10 @@ _TRAD_PAIRS = (
     "塊块 亂乱 幫帮 給给 請请 讓让 說说 麼么 鮮鲜 豔艳 艷艳 滿满 衝冲 減减 環环 繞绕 簡简 潔洁 風风 調调 躍跃 稜棱 "
     "雙双 齊齐 並并 著着 嗎吗 專专 屬属 異异 蕩荡 盪荡 適适 應应 產产 際际 錐锥 邊边 個个 愛爱 誰谁 麵面 憑凭 "
     "嘅的 嚟来 佢它 咗了 啲点 冇没 細细 見见 諒谅 請请 謝谢 們们 斷断 續续 繼继 發发 條条 張张 級级 組组 標标 "
-    "題题 記记 實实 內内 燈灯 陽阳 鐵铁 裏里 輪轮 豎竖 壓压 擊击 傳传 讀读 寫写 網网")  # Cantonese: 嘅 = 的, 嚟 = 来, 佢 = 它, 咗 = 了, 啲 = 点
+    "題题 記记 實实 內内 燈灯 陽阳 鐵铁 裏里 輪轮 豎竖 壓压 擊击 傳传 讀读 寫写 網网 "
+    "約约 氣气 葉叶 雲云 紙纸 檸柠 蘋苹 藥药 錢钱 幣币 懸悬 掛挂 習习 學学 課课 認认 識识 區区 態态 極极 廣广 電电 腦脑 軟软 錄录 製制 設设 計计 聽听 龍龙 鳥鸟 馬马 魚鱼 貓猫 車车 機机 門门 "
+    "問问 雜杂 樂乐 歡欢 關关 歲岁 師师 媽妈 爺爷 孫孙 寶宝 貝贝 錯错 誤误 強强 盤盘 緣缘 統统 洩泄 漏漏 麗丽 鬆松 緻致 亞亚 乾干 漿浆 燒烧 燭烛 韆千 鞦秋 億亿 優优 儘尽 趨趋 勢势 擠挤 擋挡 "
+    "撐撑 邁迈 遲迟 遠远 近近 鄰邻 闊阔 陣阵 隊队 雞鸡 鴨鸭 響响 頁页 頂顶 項项 須须 預预 領领 頗颇 顫颤 餅饼 館馆 驗验 髮发 鬧闹 麥麦 黨党 齒齿")  # Cantonese: 嘅 = 的, 嚟 = 来, 佢 = 它, 咗 = 了, 啲 = 点
 _TRAD = str.maketrans(dict(p for p in _TRAD_PAIRS.split()))
 _CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
 # Chinese runs (with a number glued to them: 1个) and the rest
@@ -188,7 +193,7 @@ def _names_world(span: str, strict: bool = True) -> bool:
 
 def _asides(text: str, ignored: list[str]) -> str:
     m = _LEAD_LABEL.match(text)
-    if m and not _FIELD.match(text) and not _names_world(re.sub(r"\d+", " ", m.group(1))):
+    if m and not _FIELD.match(text) and not _names_world(re.sub(r"\d+", " ", m.group(1)), strict=" " not in m.group(1)):
         ignored.append(m.group().strip())
         text = text[m.end():]
 
@@ -224,7 +229,7 @@ def _fronted_motion(text: str) -> str:
         return text
     head, tail = m.group(1).strip(), m.group(2).strip()
     head_kinds = {t.kind for t in _tokens(head, [])}
-    if head_kinds & _OBJECT_KINDS or not head_kinds & _MOTION_KINDS \
+    if head_kinds & _OBJECT_KINDS or not head_kinds & _MOTION_KINDS or "refuse" in head_kinds \
             or not any(t.kind == "shape" for t in _tokens(tail, [])):
         return text
     tail = tail.rstrip(" .。!！")
@@ -1126,13 +1131,15 @@ class _Grammar:
         counts = [p.count for p in pieces] if np is not None else []
         if h is not None and counts and all(c is None for c in counts) and h.count == len(pieces):
             counts = [1] * len(pieces)  # "two squares, blue and green": one each
+        last = pieces[-1].vps if np is not None and not any(p.vps for p in pieces[:-1]) else []
+        speed = bool(last) and all(t.kind == "speed" for vp in last for t in vp)  # "…, one red and one blue, fast"
         if np is None or h is None or len(pieces) < 2 or any(p.shape_set for p in pieces) or None in counts \
-                or h.shape is None or h.color is not None or h.vps and any(p.vps for p in pieces) \
+                or h.shape is None or h.color is not None or h.vps and any(p.vps for p in pieces) and not speed \
                 or h.count != sum(counts) or len({(p.color, p.size) for p in pieces}) < len(pieces):
             return False
         self.np, self.elided = None, []
         self.groups.pop()
-        shared = h.vps or (pieces[-1].vps if not any(p.vps for p in pieces[:-1]) else [])  # 两个方块互相靠近，一个红色…
+        shared = h.vps + (last if speed else []) if h.vps else last  # 两个方块互相靠近，一个红色…
         new = []
         for p, n in zip(pieces, counts):
             g = _Group(n, p.color, h.shape, p.size or h.size, f"{p.text()} {h.text}")
@@ -1746,39 +1753,57 @@ def parse_prompt_verbose(text: str) -> Parse:
     """Parse a prompt; also return the words read past without changing the request (in order)."""
     if not isinstance(text, str) or not text.strip():
         raise _refuse("empty prompt")
-    text = _structured(text) or text
+    text, headed = _headed_lines(text, _names_world)
+    parse = _parse_verbose(_structured(text) or text)
+    parse.ignored[:0] = headed
+    return parse
+
+
+def _parse_verbose(text: str) -> Parse:
+    """``parse_prompt_verbose`` after the headings: the prompt as written, else the fallbacks below."""
     try:
         return _parse(text)
     except CannotJudge:
-        simile = _SIMILE.search(text)
-        if simile and _says_nothing(simile.group()) and not _ends_in_verb(simile.group()):
-            return _without_span(text, simile.start(), simile.end())
-        short = _short_simile(text)
-        if short is not None:
-            return short
-        kept, dropped = _without_chatter_sentences(text)
-        if dropped:
-            parse = parse_prompt_verbose(kept)
-            parse.ignored[:0] = dropped
-            return parse
-        emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
-        if not emoji:
-            return _without_unknown_words(text)
-        drawn = _EMOJI_RUN.sub(_emoji_objects, text)
+        pass
+    for simile in _SIMILE.finditer(text):  # each simile in turn ("I'd like a ball … like that old DVD logo")
+        phrase = simile.group()
+        if _ends_in_verb(phrase) or not _says_nothing(phrase, shapes=False) \
+                or _CJK.match(phrase.strip()) and re.match(r"\s*(?:大|小)", text[simile.end():]):
+            continue  # (像硬币一样大的: a size by comparison, read by the analogies)
         try:
-            parse = _parse(drawn)
-        except CannotJudge as exc:
-            why = str(exc).removeprefix("cannot judge: ")
-            raise _refuse(f"the emoji {''.join(emoji)} read as objects: {why}") from None
-        parse.ignored[:0] = [f"{c} -> {_EMOJI_OBJECTS[c]}" for c in emoji]
+            parse = _without_span(text, simile.start(), simile.end())
+        except CannotJudge:
+            continue
+        if _says_nothing(phrase) or all(g.shape for g in parse.request.groups):
+            return parse  # a shape in a simile ("like two players going for the same ball") names no object
+    short = _short_simile(text)
+    if short is not None:
+        return short
+    kept, dropped = _without_chatter_sentences(text)
+    if dropped:
+        parse = parse_prompt_verbose(kept)
+        parse.ignored[:0] = dropped
         return parse
+    emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
+    if not emoji:
+        return _without_unknown_words(text)
+    drawn = _EMOJI_RUN.sub(_emoji_objects, text)
+    try:
+        parse = _parse(drawn)
+    except CannotJudge as exc:
+        why = str(exc).removeprefix("cannot judge: ")
+        raise _refuse(f"the emoji {''.join(emoji)} read as objects: {why}") from None
+    parse.ignored[:0] = [f"{c} -> {_EMOJI_OBJECTS[c]}" for c in emoji]
+    return parse
 
 
 # A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past
 # when the prompt cannot be read with it (and only then), reported.
-_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+|as\s+if\s|as\s+though\s|as\s+an?\s)"
-                     r"(?:(?!\s+(?:and|while|whilst)\s)[^.,;!?])*"  # "spinning like a whisk and a square ...": to the "and"
-                     r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,8}?(?:一样|一般|似的|般|那样|那般)地?"
+_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:(?:act|acts|acting|behave|behaves|behaving)\s+)?"
+                     r"(?:(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+|"  # not "I'd like a …"
+                     r"as\s+if\s|as\s+though\s|as\s+an?\s)"
+                     r"(?:(?!\s+(?:and|while|whilst|like)\s)[^.,;!?—–\u3000-\u303f\u3400-\u9fff\uff00-\uffef])*"  # to "and", a dash, Chinese
+                     r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,20}?(?:一样|一樣|一般|似的|般|那样|那樣|那般)地?"
                      r"|(?:像|如同|犹如|好似|宛如)[^，。,.；;！!？?]{1,12}(?=[，。,.；;！!？?]|$)"
                      r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*", re.IGNORECASE)
 
@@ -1786,11 +1811,12 @@ _SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:like\s+|as\s+if\s|as\s+though\s|
 _WORLD_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "dir", "path", "bgword", "bgkind"})
 
 
-def _says_nothing(phrase: str) -> bool:
+def _says_nothing(phrase: str, shapes: bool = True) -> bool:
     """Does ``phrase`` name no object, colour, direction or background of this world? (Its verbs are manner:
-    "like a balloon", "as if pushed".)"""
-    toks = _places(_tokens(phrase, []))
-    return not any(t.kind in _WORLD_KINDS and not (t.kind == "dir" and i and toks[i - 1].text in ("a", "an", "the"))
+    "like a balloon", "as if pushed".) ``shapes=False``: shape nouns do not count."""
+    kinds = _WORLD_KINDS if shapes else _WORLD_KINDS - {"shape", "badshape", "head"}
+    toks = _places(_tokens(_SIMILE_NOUNS.sub(" ", phrase), []))  # "like a ping-pong ball": no circle of the scene
+    return not any(t.kind in kinds and not (t.kind == "dir" and i and toks[i - 1].text in ("a", "an", "the"))
                    for i, t in enumerate(toks))  # "like a top": a noun, not a direction
 
 
@@ -1870,7 +1896,7 @@ def _ends_in_verb(simile: str) -> bool:
     橙色三角形像屏保弹 — 弹 (bounce) is the motion, not part of the likeness."""
     simile = simile.strip(" ,，")
     if not _CJK.match(simile) or simile.startswith(("好像", "仿佛", "似乎")) \
-            or re.search(r"(?:一样|一般|似的|般|那样|那般)地?$", simile):
+            or re.search(r"(?:一样|一樣|一般|似的|般|那样|那樣|那般)地?$", simile):
         return False  # (仿佛被时光收走: an "as if" clause is a verb phrase by nature)
     toks = [t for t in _tokens(simile, []) if t.kind not in ("filler", "stop")]
     return bool(toks) and toks[-1].kind in ("motion", "vverb", "verb", "approach", "speed")
@@ -1878,7 +1904,8 @@ def _ends_in_verb(simile: str) -> bool:
 
 # "a white triangle like a sail moving right", "like the rising sun, slowly moving up": the simile's noun alone
 # (an article, then one or two words no lexicon knows), when the rest of its clause does name the world.
-_SHORT_SIMILE = re.compile(r"\s*,?\s*\blike\s+(?:an?\s+|the\s+)?([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
+_SHORT_SIMILE = re.compile(r"\s*,?\s*\b(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+"
+                           r"(?:an?\s+|the\s+)?([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
 # Nouns whose simile says a speed ("moves like a rocket to the left"): kept, so the prompt stays refused
 _SPEED_NOUNS = frozenset(["rocket", "rockets", "bullet", "bullets", "snail", "snails", "turtle", "turtles", "tortoise",
                           "sloth", "lightning", "flash", "jet", "jets", "cheetah", "glacier", "racecar", "missile", "hare",
@@ -1902,7 +1929,10 @@ def _short_simile(text: str) -> Parse | None:
 
 def _without_span(text: str, start: int, end: int) -> Parse:
     """The prompt read without ``text[start:end]`` (a simile), which is reported as read past."""
-    parse = parse_prompt_verbose(text[:start] + text[end:])
+    head, tail = text[:start], text[end:]
+    if head.strip() and not _CJK.search(head[-1:] + tail[:1]):
+        head, tail = head.rstrip() + " ", tail.lstrip()  # "flat like balloons — shrinking": "flat — shrinking"
+    parse = parse_prompt_verbose(head + tail if head.strip() else re.sub(r"^\s*[—–-]+", "", tail))
     parse.ignored.append(text[start:end].strip(" ,"))
     return parse
 

@@ -12,10 +12,11 @@ import json
 import re
 from functools import lru_cache
 
+from stepvid.world.analogies import rewrites as _analogy_rewrites
 from stepvid.world.request import CannotJudge
 from stepvid.world.scene import COLOR_ZH, COLORS
 
-__all__ = ["FIELD", "contrasts", "generator_syntax", "rewritten", "structured"]
+__all__ = ["FIELD", "contrasts", "generator_syntax", "headed_lines", "rewritten", "structured"]
 
 _CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
 
@@ -40,6 +41,9 @@ _FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FI
 
 def structured(text: str) -> str | None:
     """The phrase a prompt made only of known ``key: value`` fields states, or None if it is not one."""
+    lined = _line_fields(text)
+    if lined is not None:
+        return lined
     fields, end = {}, 0
     text = re.sub(r"[*`]+", " ", text)  # markdown: "**Shape:** cross **Color:** blue"
     for m in _FIELD.finditer(text):
@@ -50,6 +54,95 @@ def structured(text: str) -> str | None:
     if len(fields) < 2 or text[end:].strip(" \t\n,;，；.。{}[]()\"'") or "shape" not in fields:
         return _object_list(text)
     return _fields_phrase(fields)
+
+
+# Prompts written as headed lines, the way prompt tools teach ("Subject: a red ball\nAction: rolls left\nStyle:
+# flat\nCamera: static", 主体：…\n动作：…\n镜头：固定机位, "**Scene**\n- Shape: …"): a subject's and an action's
+# heading go (the two lines read as one sentence); a line under a heading of the clip's look or settings (style,
+# camera, format, 风格, 镜头, 时长…) is read past when it names nothing of the world (a still camera and a flat
+# style do not count), else kept for the parser to read or refuse ("Camera: slow pan left"); a bare heading line
+# ("**Scene**") that names nothing goes too.
+_HEADED = re.compile(r"^\s*(?:[-*•·]\s*)?(?:#+\s*)?(?:【\s*([^】\n]{1,24}?)\s*】\s*[:：]?|\[\s*([^\]\n]{1,24}?)\s*\]\s*[:：]?|"
+                     r"\**\s*([^:：\n*#【】\[\]]{1,24}?)\s*\**\s*[:：])\s*\**\s*(.*?)\s*$")  # "Key:", 【Key】, [Key]
+_SUBJECT_KEYS = re.compile(r"(?i)(?:main\s+)?subjects?|主体|画面主体|主角|画面主角")
+_ACTION_KEYS = re.compile(r"(?i)actions?|motion|movement|animation|运动|动作|动态|运动方式")
+_CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?|画面|场景|画面描述|描述|提示词|"
+                           r"正向提示词|正面提示词|内容|画面内容")
+_META_KEYS = re.compile(r"(?i)(?:art\s+|visual\s+)?style|camera(?:\s+angle|\s+movement)?|shot(?:\s+type)?|framing|lens|"
+                        r"format|notes?|duration|length|fps|frame\s*rate|aspect(?:\s+ratio)?|ratio|resolution|quality|"
+                        r"lighting|light|mood|vibe|tone|composition|render(?:ing)?|tags|seed|steps|cfg|sampler|model|"
+                        r"tool|look|palette\s+notes|风格|画风|镜头|机位|景别|时长|帧率|比例|画幅|分辨率|画质|光线|"
+                        r"光影|氛围|构图|备注|格式|参数|模型|质量|渲染|风格化|画面风格")
+_FIELD_KEY = re.compile(_ANY_KEY, re.IGNORECASE)
+_NEGATIVE_KEYS = re.compile(r"(?i)neg(?:ative)?(?:\s+prompt)?|avoid|反向提示词|负面提示词|负向提示词|负面词|反向词|不要")
+_META_NEUTRAL = re.compile(r"(?i)\b(?:static|fixed|locked(?:[- ]off)?|still|stationary|steady|tripod|no\s+movement|"
+                           r"not\s+moving|does\s*n[o']t\s+move|flat)\b|固定不动|固定|不动|静止|锁定|扁平")
+_BARE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)([^*#:：\n]{1,30})\**\s*$")
+
+
+def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
+    """``text`` with tool-style headings resolved (see ``_HEADED``) and the lines read past; ``names_world(span,
+    strict)`` says whether a span names anything of the world (the parser's ``_names_world``)."""
+    lines = text.split("\n")
+    if len(lines) < 2 and not _HEADED.match(text):
+        return text, []
+    fields = [(_HEADED.match(ln), ln) for ln in lines]
+    keys = [(m.group(1) or m.group(2) or m.group(3)).strip() if m else None for m, _ in fields]
+    known = (_SUBJECT_KEYS, _META_KEYS, _CONTENT_KEYS, _NEGATIVE_KEYS, _FIELD_KEY)
+    if not any(k and any(p.fullmatch(k) for p in known) for k in keys) and not any(map(_BARE_HEADING.match, lines)):
+        return text, []
+    plain = any(k and _SUBJECT_KEYS.fullmatch(k) for k in keys) and not any(
+        k and re.fullmatch(r"(?i)shape|colou?r|形状|颜色", k) for k in keys)  # a field list stays for `structured`
+    out: list[tuple[str, str]] = []  # (role, line)
+    dropped: list[str] = []
+    for (m, ln), key in zip(fields, keys):
+        bare = _BARE_HEADING.match(ln)
+        if bare and not names_world(bare.group(1), strict=False):
+            dropped.append(ln.strip())
+        elif m is None or key is None:  # a line of settings alone ("- 1080p, 25fps") goes, anything else stays
+            (out.append(("", ln)) if names_world(_META_NEUTRAL.sub(" ", ln), strict=False) or not ln.strip()
+             else dropped.append(ln.strip()))
+        elif _NEGATIVE_KEYS.fullmatch(key):  # a negative prompt: what the clip must not show
+            dropped.append(ln.strip())
+        elif _META_KEYS.fullmatch(key):
+            if names_world(_META_NEUTRAL.sub(" ", m.group(4)), strict=False):  # numbers say settings here
+                out.append(("", ln))
+            else:
+                dropped.append(ln.strip())
+        elif plain and _SUBJECT_KEYS.fullmatch(key):
+            out.append(("subject", m.group(4)))
+        elif (plain and _ACTION_KEYS.fullmatch(key)) or _CONTENT_KEYS.fullmatch(key):
+            out.append(("action" if _ACTION_KEYS.fullmatch(key) else "", m.group(4)))
+        else:
+            out.append(("", ln))
+    if not dropped and [ln for _, ln in out] == lines:
+        return text, []
+    joined = ""
+    for i, (role, ln) in enumerate(out):
+        if i:
+            zh = _CJK.search(out[i - 1][1] + ln)
+            glue = ("。" if zh else ". ") if plain else "\n"  # a line is a sentence; a field list stays lines
+            if role == "action" and out[i - 1][0] == "subject":
+                glue = "" if _CJK.search(out[i - 1][1][-1:]) else " "
+            joined += glue
+        joined += ln
+    return joined, dropped
+
+
+_LINE_FIELD = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])?\s*\**\s*(" + _ANY_KEY + r")\s*\**\s*[:=：]\s*\**\s*(.+?)[\s,;，；.。]*$",
+                         re.IGNORECASE)
+
+
+def _line_fields(text: str) -> str | None:
+    """One object written as a list of ``key: value`` lines ("- Shape: triangle\n- Motion: moving down, slow"),
+    each value the whole line, as a phrase; else None."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    ms = [_LINE_FIELD.match(ln) for ln in lines]
+    if len(lines) < 2 or not all(ms):
+        return None
+    fields = {next(k for k, pat in _FIELD_KEYS.items() if re.fullmatch(pat, m.group(1), re.IGNORECASE)): m.group(2)
+              for m in ms}
+    return _fields_phrase(fields) if "shape" in fields and len(fields) == len(lines) else None
 
 
 def _fields_phrase(fields: dict[str, str], bg: bool = True) -> str:
@@ -94,8 +187,11 @@ def _object_list(text: str) -> str | None:
         data = json.loads(t)
     except ValueError:
         data = None
-    if isinstance(data, dict) and isinstance(data.get("objects"), list):
-        objs = [{_field_name(str(k)): v for k, v in o.items()} for o in data["objects"] if isinstance(o, dict)]
+    if isinstance(data, dict) and not isinstance(data.get("objects"), list):
+        return _json_object(data)
+    if isinstance(data, dict):
+        shared = {_field_name(str(k)): str(v) for k, v in data.items() if _field_name(str(k)) in ("speed", "size", "motion")}
+        objs = [{**shared, **{_field_name(str(k)): v for k, v in o.items()}} for o in data["objects"] if isinstance(o, dict)]
         back = data.get("bg", data.get("background"))
         back = {str(k): str(v) for k, v in back.items()} if isinstance(back, dict) else {"color": str(back or "")}
     else:
@@ -121,6 +217,40 @@ def _object_list(text: str) -> str | None:
 
 
 
+# One object as a JSON object of a prompt tool ({"subject": "purple circle", "motion": "grow", "background": "orange,
+# solid", "style": "flat", "seed": 42}): the subject (or shape) with its fields; numbers and negative prompts are
+# the tool's settings; a look ("style", "camera", "mood") is kept as a sentence for the parser to read or refuse.
+_JSON_SUBJECT = re.compile(r"(?i)subject|main_subject|description|prompt|content")
+_JSON_SETTING = re.compile(r"(?i)seed|steps|cfg|cfg_scale|guidance(?:_scale)?|fps|frame_rate|duration|seconds|length|"
+                           r"width|height|resolution|num_frames|frames|aspect(?:_ratio)?|ar|model|sampler|scheduler|"
+                           r"neg(?:ative)?(?:_prompt)?|loop")
+_JSON_LOOK = re.compile(r"(?i)style|camera|shot|quality|mood|lighting|look|tags")
+
+
+def _json_object(data: dict) -> str | None:
+    fields: dict[str, str] = {}
+    looks: list[str] = []
+    for k, v in data.items():
+        k = str(k)
+        if isinstance(v, (dict, list)):
+            return None
+        name = _field_name(k)
+        if _JSON_SUBJECT.fullmatch(k):
+            fields.setdefault("shape", str(v))
+        elif name in _FIELD_KEYS:
+            fields[name] = str(v)
+        elif _JSON_LOOK.fullmatch(k):
+            looks.append(str(v))
+        elif not _JSON_SETTING.fullmatch(k):
+            return None  # a key of no known meaning: the prompt is not this kind of data
+    if "shape" not in fields:
+        return None
+    if fields.get("bg"):  # "orange, solid" -> "solid orange"
+        words = re.split(r"[\s,，]+", fields["bg"].strip())
+        fields["bg"] = " ".join(sorted(words, key=lambda w: w.lower() not in _BG_KINDS))
+    return ". ".join([_fields_phrase(fields)] + looks)
+
+
 # Other generators' prompt syntax (Stable Diffusion / ComfyUI / Midjourney): a negative prompt and --flags say
 # nothing the clip must show; (word:1.3) weights and BREAK only group words; hex colours name a colour.
 _NEGATIVE = re.compile(r"(?is)(?:\bnegative(?:\s+prompt)?|\bneg|负面提示词|反向提示词|负向提示词|负面)\s*[:：=].*?(?=\s--[a-z]|$)")
@@ -142,6 +272,13 @@ _HEX_NAMES = {"ff0000": "red", "f00": "red", "00ff00": "green", "0f0": "green", 
 # Clip settings written as fields ("duration 3s", "t=0..5s", "fps: 24", "loop: no") and fields of one object
 # inside a phrase ("red star, spin 360°, size: S, bg=blue"; 青色三角形；方向：左下；速度：慢): the fields are
 # written out as words where they stand, so the object they follow takes them.
+# A tool's model version ("Runway gen-3 style"): not words of the lexicon, where "gen" would catch typos of "green"
+_MODEL_VERSION = re.compile(r"(?i)\bgen[- ]?[1-4](?:\.\d)?(?:\s+(?:alpha|turbo))?\b")
+# Aspect ratios and frame rates typed as tags ("1:1", "9:16", "ar 16:9", 画幅 4:5, 24帧, 每秒30帧)
+_FRAME_SETTING = re.compile(r"(?i)(?:\b(?:aspect\s+ratio|aspect|ratio|ar|vertical|portrait|landscape|horizontal)\s*[:=]?\s*|"
+                            r"(?:画幅|比例|画面比例|竖屏|横屏|竖版|横版)\s*[:：]?\s*)?"
+                            r"(?<![\d:.])(?:1|2|3|4|5|9|16|21|2\.35|2\.39)\s*[:：]\s*(?:1|2|3|4|5|9|16)(?![\d:])|"
+                            r"(?:帧率\s*[:：]?\s*)?\d+\s*(?:帧每秒|帧/秒|帧)|每秒\s*\d+\s*帧|帧率\s*[:：]?\s*\d+")
 _SETTING_FIELD = re.compile(r"(?i)\bt\s*=\s*\d+(?:\.\d+)?\s*(?:\.\.|-|to)\s*\d+(?:\.\d+)?\s*s\b|"
                             r"\b(?:duration|length)\s*[:=]?\s*\d+(?:\.\d+)?\s*s(?:ec(?:ond)?s?)?\b|"
                             r"\b(?:fps|frames?)\s*[:=]\s*\d+\b|\bloop\s*[:=]\s*(?:no|false|off|none)\b")
@@ -191,7 +328,7 @@ def contrasts(text: str, ignored: list[str]) -> str:
 
 
 def generator_syntax(text: str, ignored: list[str]) -> str:
-    for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD):
+    for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD, _FRAME_SETTING, _MODEL_VERSION):
         ignored.extend(m.group().strip() for m in pat.finditer(text))
         text = pat.sub(" ", text)
     for m in _HEX.finditer(text):
@@ -242,7 +379,7 @@ _ZH_TYPOS = [
     (re.compile(r"\(\s*中\s*\)"), "(中号)"),  # 蓝色圆形（中）: sizes given as 大 / 中 / 小 in brackets
     # everyday Chinese (probe round 26): 棱形, 带花纹的 / 有质感的 background, "A和B，两个/俩互相靠近", 然后 before the
     # next object after a background clause (not a second motion)
-    (re.compile(r"棱形"), "菱形"), (re.compile(r"(?:带|有)(?:花纹|纹理|质感)的?"), "纹理"),
+    (re.compile(r"棱形"), "菱形"), (re.compile(r"(?:带|有)(?:点|些|一点|一些|点儿)?(?:花纹|纹理|质感)的?"), "纹理"),
     (re.compile(r"(?<=[，,])\s*(?:两个|俩|两)(?=\s*(?:互相|相互|一起|都))"), "它们"),
     (re.compile(r"(背景[^。；;!?！？]*?)[，,]\s*然后\s*(?=(?:放|加|再来|来|画|再放|再加)?\s*一[个只颗枚])"), r"\1，"),
     (re.compile(r"(?<=帮我)生(?=一|个|两|三)"), "生成"), (re.compile(r"原位置"), "原地"),
@@ -322,12 +459,29 @@ _PHRASINGS = [
     (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
     (re.compile(r"\bspeed\s+(?:is\s+|should be\s+|=\s*|:\s*)?(slow|fast|quick|low|high)\b"), r"\1"),  # "speed slow", "speed is slow"
     # "a gray gradient going top to bottom", "a blue gradient, top to bottom": the gradient's axis
-    (re.compile(r"\bgradient\s*,?\s+(?:(?:background|backdrop|bg)\s*,?\s+)?(?:(?:going|running|goes|runs|that goes|that runs)\s+)?(?:from\s+)?"
-                r"(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"), r"gradient that goes from \1 to \2"),
+    (re.compile(r"\bgradient\s*,?\s*(?:(?:background|backdrop|bg)\s*,?\s*)?\(?\s*(?:(?:going|running|goes|runs|that goes|that runs)\s+)?"
+                r"(?:from\s+)?(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b(?:\s*\))?"),
+     r"gradient that goes from \1 to \2"),  # "(left to right)" too
+    # 渐变背景（从左到右）, 渐变背景 top to bottom: the axis after the gradient, in brackets or in English
+    (re.compile(r"渐变(的)?(背景)?\s*[（(]\s*((?:从|由)?[左右上下][边侧方]?\s*(?:到|至|往|向|->|→)\s*[左右上下][边侧方]?)\s*[)）]"),
+     r"\3渐变\1\2"),
+    *((re.compile(rf"渐变(的)?(背景)?\s*,?\s*(?:from\s+)?{a}\s+to\s+(?:the\s+)?{b}\b"), rf"从{za}到{zb}渐变\1\2")
+      for a, b, za, zb in (("top", "bottom", "上", "下"), ("bottom", "top", "下", "上"), ("left", "right", "左", "右"),
+                           ("right", "left", "右", "左"))),
     (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
      r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"
     (re.compile(rf"\b(both|all three|all of them)\s+(?=(?:{_COLOUR_WORD})\b(?!\s+(?:circles?|squares?|triangles?|"
                 r"stars?|diamonds?|crosses|balls?|shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
+    # "… a ball that bounces around. Make it blue please.": the object named before takes the colour or size
+    (re.compile(rf"\bmake\s+(?:it|that)\s+(?=(?:{_COLOUR_WORD}|small|medium|large|big|tiny)\b(?!\s+(?:circles?|squares?|"
+                r"triangles?|stars?|diamonds?|cross(?:es)?|balls?|ones?|shapes?)\b))"), "it is "),
+    (re.compile(rf"\bmake\s+them\s+(?=(?:{_COLOUR_WORD}|small|medium|large|big|tiny)\b(?!\s+(?:circles?|squares?|"
+                r"triangles?|stars?|diamonds?|cross(?:es)?|balls?|ones?|shapes?)\b))"), "they are "),
+    (re.compile(r"\b(background|backdrop|bg)\s+with\s+(?:that\s+|some\s+|a\s+bit\s+of\s+|a\s+little\s+|a\s+|an\s+)?"
+                r"(?:old\s+)?(?:tv\s+|television\s+)?(?:static\s+noise|static|noise|film\s+grain|grain|texture|"
+                r"noise\s+texture)\b"), r"textured \1"),  # "a black background with that static noise": a texture
+    (re.compile(r"\b(?:pastel|muted|soft)(?:\s+(?:colou?rs|tones|palette|vibes?))?(?=\s*(?:[,.;\n]|$))"), ""),  # a tag
+    (re.compile(r"\bins\s*风格?"), ""),  # ins风: Instagram's look
     (re.compile(r"——+"), "，"),
     (re.compile(r"\ball (?:three|two|3|2)\s+(?=(?:are\s+|is\s+)?(?:remaining|staying|moving|going|spinning|rotating|"
                 r"growing|shrinking|bouncing|sitting|standing|heading|drifting|sliding|floating|stay|move|spin|grow|"
@@ -442,6 +596,9 @@ def _colour_list(t: str, ignored: list[str]) -> str:
     return t
 
 
+_ANALOGIES = _analogy_rewrites()  # 'the colour of grass' -> green, 'coin-sized' -> small, 柠檬色 -> 黄色
+
+
 def rewritten(t: str, ignored: list[str]) -> str:
     """The normalised (lower-case, simplified-character) prompt with short typos fixed, phrasings the grammar does
     not read rewritten to ones it does, a colour after its noun moved before it ("a ball green"), an English
@@ -451,7 +608,7 @@ def rewritten(t: str, ignored: list[str]) -> str:
         ignored.append(f"{m.group()} -> {new}")
         return new
 
-    for pat, fix in _TYPOS + _PHRASINGS + _ZH_TYPOS:
+    for pat, fix in _TYPOS + _PHRASINGS + _ANALOGIES + _ZH_TYPOS:
         t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
     t = _postnominal(_colour_list(t, ignored), ignored)
     t = re.sub(rf"(?<![a-z])({_COLOUR_WORD})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"

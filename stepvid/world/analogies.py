@@ -1,0 +1,113 @@
+"""Everyday comparisons people use instead of the world's words: a colour named by a thing ("the colour of grass",
+"tomato-red", 柠檬色, 草一样颜色的), a size named by a thing ("the size of a coin", 乒乓球大小) and the things similes
+compare with ("bouncing like a ping-pong ball", 像气球被吹起来那样变大); a speed said by a comparison with its word
+("as fast as lightning") and a stillness stressed by one ("still as a statue").
+
+Only things of one colour (or one size against the frame) that any reader agrees on are listed: "the colour of the
+sky" may be blue or cyan, "sun-coloured" yellow or orange, an apple red or green — those stay unknown and the
+prompt stays refused. ``rewrites`` turns the comparisons into the world's words (``syntax.rewritten`` applies and
+reports them); ``SIMILE_NOUNS`` lets a simile whose compared thing holds a world word (ball, 球) be read past.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SIMILE_NOUNS", "rewrites"]
+
+# colour -> things of that colour (English; a space may be written as a hyphen or left out: fire-truck, firetruck)
+_EN_COLOUR_THINGS = {
+    "red": "fire truck|fire engine|tomato|tomatoes|strawberry|strawberries|blood|stop sign|ladybug|ladybird",
+    "orange": "carrot|carrots|pumpkin|tangerine|traffic cone|orange peel",
+    "yellow": "lemon|lemons|banana|bananas|sunflower|sunflowers|egg yolk|canary|school bus|rubber duck",
+    "green": "grass|frog|broccoli|leaf|leaves|pine tree|christmas tree|cucumber",
+    "blue": "ocean|the sea|sea|blueberry|blueberries|denim|jeans",
+    "purple": "grape|grapes|eggplant|aubergine|amethyst|plum",
+    "pink": "flamingo|bubblegum|bubble gum|piglet|cherry blossom",
+    "white": "snow|milk|cloud|clouds|chalk|cotton|paper|a swan|swan|polar bear",
+    "black": "coal|ink|soot|tar|a crow|crow|raven|night",
+    "gray": "ash|concrete|cement|elephant|slate|pebble|rain cloud|storm cloud",
+}
+_EN_SPEED_THINGS = {
+    "fast": "lightning|a rocket|rocket|a bullet|bullet|a cheetah|cheetah|a race car|race car|a jet|jet",
+    "slow": "a snail|snail|snails|a turtle|turtle|a tortoise|tortoise|a sloth|sloth|molasses|a glacier|glacier",
+}
+_STILL_THINGS = ("statue|statues|stone|stones|a stone|rock|rocks|a rock|mountain|a mountain|post|a post|book|books|"
+                 "picture|a picture|photo|photograph|painting|wall|a wall|tree|furniture|brick|bricks|a brick|"
+                 "a mouse|mouse|death|the grave|a grave|ice|a pond|pond")
+_ZH_COLOUR_THINGS = {
+    "红": "消防车 番茄 西红柿 草莓 樱桃 鲜血 血", "橙": "橘子 橙子 桔子 胡萝卜 南瓜 橘", "黄": "柠檬 香蕉 向日葵 蛋黄 小黄鸭",
+    "绿": "青草 草地 草坪 小草 草 树叶 叶子 青蛙 黄瓜 西兰花", "蓝": "大海 海水 海洋 海 蓝莓 牛仔裤", "紫": "葡萄 茄子 薰衣草",
+    "粉": "火烈鸟 桃花 樱花 小猪", "白": "白雪 雪花 雪 牛奶 白云 云朵 棉花 白纸 纸", "黑": "煤炭 煤球 煤 墨水 墨汁 乌鸦 黑夜",
+    "灰": "水泥 大象 烟灰 灰烬",
+}
+# size -> things of that size against the frame
+_EN_SIZE_THINGS = {
+    "small": "coin|pea|peas|marble|button|pill|grape|bead|ping pong ball|golf ball|dime|penny|thumbnail|fingernail|"
+             "sesame seed|grain of rice|ladybug|ant|mouse",
+    "large": "dinner plate|plate|pizza|watermelon|beach ball|basketball|football|soccer ball|car tyre|car tire|"
+             "house|elephant|truck",
+}
+_ZH_SIZE_THINGS = {
+    "小": "硬币 药片 小药片 黄豆 豆子 豌豆 弹珠 纽扣 扣子 乒乓球 芝麻 米粒 蚂蚁 指甲盖 指甲 一元硬币",
+    "大": "盘子 餐盘 脸盆 西瓜 篮球 足球 披萨 锅盖",
+}
+
+# Things a simile compares with whose name holds a world word ("like a ping-pong ball": not a circle of the scene)
+SIMILE_NOUNS = re.compile(
+    r"(?i)(?:ping[- ]?pong|beach|bouncy|rubber|bowling|soccer|tennis|golf|disco|crystal|snow|pin|foot|basket|base|"
+    r"cannon|wrecking)[- ]?balls?|balloons?|traffic[- ]lights?|(?:the\s+)?(?:dvd|screensaver|screen[- ]?saver)\s+(?:logo|icon)|"
+    r"(?:电梯)?[上下]楼|电梯|红绿灯|信号灯|气球|乒乓球|弹力球|皮球|篮球|足球|雪球|台球|弹珠|保龄球|溜溜球|悠悠球|灯笼|太阳|月亮|车轮|轮子|风车|陀螺|电风扇|风扇|钟摆|"
+    r"屏保|待机画面|logo")
+
+
+def _alt(words: str, sep: str = "|") -> str:
+    """A regex alternation of the phrases, longest first; a space may be a hyphen or nothing in English."""
+    phrases = sorted(words.split(sep), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"[- ]?") for p in phrases)
+
+
+def rewrites() -> list[tuple[re.Pattern, str]]:
+    """(pattern, replacement) pairs for ``syntax.rewritten`` (lower-case, simplified Chinese)."""
+    out: list[tuple[re.Pattern, str]] = []
+    art = r"(?:a\s+|an\s+|the\s+|fresh\s+|ripe\s+|new\s+|fallen\s+)?"
+    for colour, things in _EN_COLOUR_THINGS.items():
+        t = _alt(things)
+        out += [
+            (re.compile(rf"\b(?:the\s+)?colou?r\s+of\s+{art}(?:{t})\b"), colour),  # the colour of grass
+            (re.compile(rf"\b(?:{t})[- ]?colou?red\b"), colour),  # lemon-coloured
+            (re.compile(rf"\b(?:{t})[- ]?(?:{colour}|colou?r)\b"), colour),  # tomato-red, grass green, fire truck colour
+            (re.compile(rf"\b(?:as\s+)?{colour}\s+as\s+{art}(?:{t})\b"), colour),  # (as) white as snow
+        ]
+    for size, things in _EN_SIZE_THINGS.items():
+        t = _alt(things)
+        word = {"small": r"small|tiny|little", "large": r"big|large|huge"}[size]
+        out += [
+            (re.compile(rf"\b(?:about\s+|roughly\s+|around\s+|only\s+)?(?:the\s+)?size\s+of\s+{art}(?:{t})\b"), size),
+            (re.compile(rf"\b(?:{t})[- ]?sized?\b"), size),  # coin-sized
+            (re.compile(rf"\b(?:as\s+)?(?:{word})\s+as\s+{art}(?:{t})\b"), size),  # as small as a pea
+        ]
+    for speed, things in _EN_SPEED_THINGS.items():
+        t = _alt(things)
+        word = {"fast": r"fast|quick|speedy", "slow": r"slow"}[speed]
+        out.append((re.compile(rf"\b(?:as\s+)?(?:{word})\s+as\s+{art}(?:{t})\b"), speed))  # (as) fast as lightning
+    # "rising like dough in a warm oven", "puffs up like bread rising": dough rises by growing
+    out.append((re.compile(r"\b(?:rising|rises|rise|puffing up|puffs up|puff up|swelling|swells)\s+like\s+(?:the\s+|a\s+)?"
+                           r"(?:bread\s+dough|dough|bread|a\s+loaf|loaf|cake|souffle|yeast)\b(?:\s+(?:rising|in\s+(?:a\s+|the\s+)?"
+                           r"(?:warm\s+)?oven))*"), "growing"))
+    # "still as a statue", "still as books on a shelf": the comparison only stresses the word before it
+    out.append((re.compile(rf"\b(?:as\s+)?(still|motionless|steady|stationary)\s+as\s+{art}(?:{_alt(_STILL_THINGS)})"
+                           r"(?:\s+(?:on|in)\s+(?:a|an|the)\s+[a-z]+)?\b"), r"\1"))
+    for zh, things in _ZH_COLOUR_THINGS.items():
+        t = _alt(things, " ")
+        out += [  # 柠檬色的, 草一样颜色的, 和橘子一样的颜色, 像雪一样白的
+            (re.compile(rf"(?:和|跟|像|如)?(?:{t})(?:一样|一般|那样|似的|般)?的?(?:颜色|色)(?:的)?"), f"{zh}色的"),
+            (re.compile(rf"(?:和|跟|像|如)?(?:{t})(?:一样|一般|那样|似的|般)(?={zh})"), ""),  # 煤炭一样黑的
+            (re.compile(rf"(?:{t})(?={zh}(?:色|的))"), ""),  # 海蓝色, 柠檬黄的, 雪白的
+        ]
+    for zh, things in _ZH_SIZE_THINGS.items():
+        t = _alt(things, " ")  # 乒乓球大小的, 和硬币差不多大的, 小药片那么大的
+        out.append((re.compile(rf"(?:和|跟|像|有)?(?:{t})(?:差不多|那么|这么|一样|一般|左右)?(?:大(?:小)?|{zh})(?:左右)?的?"),
+                    f"{zh}的"))  # 乒乓球大小的, 像豌豆那么小的
+    return out
+

@@ -1099,6 +1099,31 @@ _TOOL_HABITS = [
        bg=("orange", "hgradient"))),
     ("masterpiece, best quality, 橘色三角形, rotating, 藍色背景, flat 2D, 簡約, loop",
      R(G(1, "orange", "triangle", motion="rotate"), bg=("blue", None))),
+    # probe rounds 33-34
+    ("【主体】一个粉色的五角星 【动作】像陀螺一样原地旋转 【背景】紫色纯色背景 【时长】5秒 【画质】高清 8K",
+     R(G(1, "pink", "star", motion="rotate"), bg=("purple", "solid"))),
+    (("Subject: one small black circle. Action: moves slowly to the left. Environment: plain yellow background. "
+     "Camera: static. Style: minimalist flat 2D. Format: 5 seconds, 16:9."),
+     R(G(1, "black", "circle", "small", "left", "slow"), bg=("yellow", "solid"))),
+    (("[Product placeholder] = purple diamond\n[Action] = shrinking\n[Background] = pink, solid\n"
+     "[Vibe] = premium, luxury, cinematic lighting"), R(G(1, "purple", "diamond", motion="shrink"), bg=("pink", "solid"))),
+    (("Shot: locked-off, 4s @ 24fps. Subject: a large cyan square rotating in place, smooth like a spinning top. "
+     "BG: flat black. Style: clean vector, minimal, 4k."), R(G(1, "cyan", "square", "large", "rotate"), bg=("black", "solid"))),
+    (("scene:\n  duration: 6s\n  fps: 30\n  background: {color: navy blue, type: solid}\n  layers:\n    - shape: diamond\n"
+     "      color: orange\n      size: medium\n      anim: move up\n      speed: slow"),
+     R(G(1, "orange", "diamond", "medium", "up", "slow"), bg=("blue", "solid"))),
+    ('{"shape": "diamond", "颜色": "green", "animation": "变大", "bg": "粉色", "bg_style": "noise texture"}',
+     R(G(1, "green", "diamond", motion="grow"), bg=("pink", "texture"))),
+    (('{"objects":[{"shape":"方块","color":"蓝色","size":"small","motion":"向右","speed":"fast"},{"shape":"circle",'
+     '"color":"yellow","size":"大","motion":"静止"}],"background":{"color":"white","style":"纯色"}}'),
+     R(G(1, "blue", "square", "small", "right", "fast"), G(1, "yellow", "circle", "large", "still"), bg=("white", "solid"))),
+    ("ins风 极简：一个小小的黑色正方形，静止，背景是绿色的渐变，从上往下由深到浅",
+     R(G(1, "black", "square", "small", "still"), bg=("green", "vgradient"))),
+    ("想要一个很治愈的画面～一个淡粉色的圆在画面里变大，背景是奶白色，温柔氛围感", R(G(1, "pink", "circle", motion="grow"), bg=("white", None))),
+    ("一个 blue cross 和一个 orange triangle 往对方那边走 slowly",
+     R(G(1, "blue", "cross", motion="towards", speed="slow"), G(1, "orange", "triangle", motion="towards", speed="slow"))),
+    (("motion test v3 — two small orange triangles slowly sliding towards each other, pure white solid background, "
+     "ease in/out, no motion blur"), R(G(2, "orange", "triangle", "small", "towards", "slow"), bg=("white", "solid"))),
 ]
 _COMPARISONS = [
     ("one big red ball, the colour of a fire truck, just sitting still on a plain white background",

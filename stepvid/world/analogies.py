@@ -17,7 +17,7 @@ __all__ = ["SIMILE_NOUNS", "rewrites"]
 
 # colour -> things of that colour (English; a space may be written as a hyphen or left out: fire-truck, firetruck)
 _EN_COLOUR_THINGS = {
-    "red": "fire truck|fire engine|tomato|tomatoes|strawberry|strawberries|blood|stop sign|ladybug|ladybird",
+    "red": "fire truck|fire engine|tomato|tomatoes|strawberry|strawberries|blood|stop sign|ladybug|ladybird|red apple",
     "orange": "carrot|carrots|pumpkin|tangerine|traffic cone|orange peel",
     "yellow": "lemon|lemons|banana|bananas|sunflower|sunflowers|egg yolk|canary|school bus|rubber duck",
     "green": "grass|frog|broccoli|leaf|leaves|pine tree|christmas tree|cucumber",
@@ -36,9 +36,9 @@ _STILL_THINGS = ("statue|statues|stone|stones|a stone|rock|rocks|a rock|mountain
                  "picture|a picture|photo|photograph|painting|wall|a wall|tree|furniture|brick|bricks|a brick|"
                  "a mouse|mouse|death|the grave|a grave|ice|a pond|pond")
 _ZH_COLOUR_THINGS = {
-    "红": "消防车 番茄 西红柿 草莓 樱桃 鲜血 血", "橙": "橘子 橙子 桔子 胡萝卜 南瓜 橘", "黄": "柠檬 香蕉 向日葵 蛋黄 小黄鸭",
+    "红": "消防车 番茄 西红柿 草莓 樱桃 鲜血 血 红苹果", "橙": "橘子 橙子 桔子 胡萝卜 南瓜 橘", "黄": "柠檬 香蕉 向日葵 蛋黄 小黄鸭",
     "绿": "青草 草地 草坪 小草 草 树叶 叶子 青蛙 黄瓜 西兰花", "蓝": "大海 海水 海洋 海 蓝莓 牛仔裤", "紫": "葡萄 茄子 薰衣草",
-    "粉": "火烈鸟 桃花 樱花 小猪", "白": "白雪 雪花 雪 牛奶 白云 云朵 棉花 白纸 纸", "黑": "煤炭 煤球 煤 墨水 墨汁 乌鸦 黑夜",
+    "粉": "火烈鸟 桃花 樱花 小猪", "白": "白雪 雪花 雪 牛奶 奶 乳 白云 云朵 棉花 白纸 纸", "黑": "煤炭 煤球 煤 墨水 墨汁 乌鸦 黑夜",
     "灰": "水泥 大象 烟灰 灰烬",
 }
 # size -> things of that size against the frame

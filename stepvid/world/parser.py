@@ -1753,8 +1753,11 @@ def parse_prompt_verbose(text: str) -> Parse:
     """Parse a prompt; also return the words read past without changing the request (in order)."""
     if not isinstance(text, str) or not text.strip():
         raise _refuse("empty prompt")
-    text, headed = _headed_lines(text, _names_world)
-    parse = _parse_verbose(_structured(text) or text)
+    fields, headed = _structured(text), []  # data first (nested YAML, JSON), then tool-style headings
+    if fields is None:
+        text, headed = _headed_lines(text, _names_world)
+        fields = _structured(text)
+    parse = _parse_verbose(fields or text)
     parse.ignored[:0] = headed
     return parse
 

@@ -29,7 +29,8 @@ def _refuse(reason: str) -> CannotJudge:
 # written out as a phrase in the prompt's language, then parsed like any prompt.
 _FIELD_KEYS = {
     "count": "count|number|num|数量|个数", "size": "size|大小|尺寸", "color": "colou?r|颜色|色彩",
-    "shape": "shape|object|type|形状|物体|对象", "motion": "motion|movement|direction|action|move|运动|动作|方向",
+    "shape": "shape|object|type|形状|物体|对象",
+    "motion": "motion|movement|direction|action|move|anim|animation|运动|动作|方向|动画",
     "speed": "speed|velocity|速度", "bg": "background(?: colou?r)?|backdrop|bg|背景(?:颜色|色)?",
 }
 _ANY_KEY = "|".join(_FIELD_KEYS.values())
@@ -62,12 +63,14 @@ def structured(text: str) -> str | None:
 # camera, format, 风格, 镜头, 时长…) is read past when it names nothing of the world (a still camera and a flat
 # style do not count), else kept for the parser to read or refuse ("Camera: slow pan left"); a bare heading line
 # ("**Scene**") that names nothing goes too.
-_HEADED = re.compile(r"^\s*(?:[-*•·]\s*)?(?:#+\s*)?(?:【\s*([^】\n]{1,24}?)\s*】\s*[:：]?|\[\s*([^\]\n]{1,24}?)\s*\]\s*[:：]?|"
+_HEADED = re.compile(r"^\s*(?:[-*•·]\s*)?(?:#+\s*)?(?:【\s*([^】\n]{1,24}?)\s*】\s*[:：=]?|\[\s*([^\]\n]{1,24}?)\s*\]\s*[:：=]?|"
                      r"\**\s*([^:：\n*#【】\[\]]{1,24}?)\s*\**\s*[:：])\s*\**\s*(.*?)\s*$")  # "Key:", 【Key】, [Key]
-_SUBJECT_KEYS = re.compile(r"(?i)(?:main\s+)?subjects?|主体|画面主体|主角|画面主角")
+_SUBJECT_KEYS = re.compile(r"(?i)(?:main\s+)?subjects?|product(?:\s+placeholder)?|hero(?:\s+object)?|main\s+object|主体|画面主体|"
+                           r"主角|画面主角|主物体")
+_BG_KEYS = re.compile(r"(?i)environment|setting|ground|backdrop|环境|场景背景")  # written out as "background: …"
 _ACTION_KEYS = re.compile(r"(?i)actions?|motion|movement|animation|运动|动作|动态|运动方式")
-_CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?|画面|场景|画面描述|描述|提示词|"
-                           r"正向提示词|正面提示词|内容|画面内容")
+_CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?|keywords|画面|场景|画面描述|描述|提示词|"
+                           r"正向提示词|正面提示词|内容|画面内容|关键词")
 _META_KEYS = re.compile(r"(?i)(?:art\s+|visual\s+)?style|camera(?:\s+angle|\s+movement)?|shot(?:\s+type)?|framing|lens|"
                         r"format|notes?|duration|length|fps|frame\s*rate|aspect(?:\s+ratio)?|ratio|resolution|quality|"
                         r"lighting|light|mood|vibe|tone|composition|render(?:ing)?|tags|seed|steps|cfg|sampler|model|"
@@ -77,18 +80,25 @@ _FIELD_KEY = re.compile(_ANY_KEY, re.IGNORECASE)
 _NEGATIVE_KEYS = re.compile(r"(?i)neg(?:ative)?(?:\s+prompt)?|avoid|反向提示词|负面提示词|负向提示词|负面词|反向词|不要")
 _META_NEUTRAL = re.compile(r"(?i)\b(?:static|fixed|locked(?:[- ]off)?|still|stationary|steady|tripod|no\s+movement|"
                            r"not\s+moving|does\s*n[o']t\s+move|flat)\b|固定不动|固定|不动|静止|锁定|扁平")
+_SENTENCE_HEADING = re.compile(r"(?<=[.。;；])\s+(?=(?:" + "|".join(
+    k.pattern.removeprefix("(?i)") for k in (_SUBJECT_KEYS, _BG_KEYS, _ACTION_KEYS, _CONTENT_KEYS, _META_KEYS, _NEGATIVE_KEYS))
+    + r")\s*[:：])", re.IGNORECASE)
 _BARE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)([^*#:：\n]{1,30})\**\s*$")
 
 
 def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
     """``text`` with tool-style headings resolved (see ``_HEADED``) and the lines read past; ``names_world(span,
     strict)`` says whether a span names anything of the world (the parser's ``_names_world``)."""
+    if len(re.findall(r"【[^】\n]{1,24}】", text)) >= 2:  # 【主体】… 【动作】… on one line
+        text = re.sub(r"\s*(?=【[^】\n]{1,24}】)", "\n", text).strip()
+    if len(_SENTENCE_HEADING.findall(text)) >= 2:  # "Subject: a circle. Action: moves left. Camera: static."
+        text = _SENTENCE_HEADING.sub("\n", text)
     lines = text.split("\n")
     if len(lines) < 2 and not _HEADED.match(text):
         return text, []
     fields = [(_HEADED.match(ln), ln) for ln in lines]
     keys = [(m.group(1) or m.group(2) or m.group(3)).strip() if m else None for m, _ in fields]
-    known = (_SUBJECT_KEYS, _META_KEYS, _CONTENT_KEYS, _NEGATIVE_KEYS, _FIELD_KEY)
+    known = (_SUBJECT_KEYS, _META_KEYS, _CONTENT_KEYS, _NEGATIVE_KEYS, _FIELD_KEY, _BG_KEYS)
     if not any(k and any(p.fullmatch(k) for p in known) for k in keys) and not any(map(_BARE_HEADING.match, lines)):
         return text, []
     plain = any(k and _SUBJECT_KEYS.fullmatch(k) for k in keys) and not any(
@@ -104,15 +114,19 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
              else dropped.append(ln.strip()))
         elif _NEGATIVE_KEYS.fullmatch(key):  # a negative prompt: what the clip must not show
             dropped.append(ln.strip())
-        elif _META_KEYS.fullmatch(key):
+        elif _META_KEYS.fullmatch(key):  # its value is read ("Composition: a red cross", "Camera: slow pan left")
             if names_world(_META_NEUTRAL.sub(" ", m.group(4)), strict=False):  # numbers say settings here
-                out.append(("", ln))
+                out.append(("", m.group(4)))
             else:
                 dropped.append(ln.strip())
+        elif _BG_KEYS.fullmatch(key):
+            out.append(("", f"背景：{m.group(4)}" if _CJK.search(m.group(4)) else f"background: {m.group(4)}"))
         elif plain and _SUBJECT_KEYS.fullmatch(key):
             out.append(("subject", m.group(4)))
         elif (plain and _ACTION_KEYS.fullmatch(key)) or _CONTENT_KEYS.fullmatch(key):
             out.append(("action" if _ACTION_KEYS.fullmatch(key) else "", m.group(4)))
+        elif _FIELD_KEY.fullmatch(key) and not m.group(3):  # "[Background] = pink, solid" as a field line
+            out.append(("", f"{key}: {m.group(4)}"))
         else:
             out.append(("", ln))
     if not dropped and [ln for _, ln in out] == lines:
@@ -210,9 +224,12 @@ def _object_list(text: str) -> str | None:
     zh = any(_CJK.search(p) for p in phrases)
     out = ("，" if zh else ", and ").join(phrases)
     colour = back.get("color") or back.get("colour") or ""
-    kind = _BG_KINDS.get(str(back.get("kind") or back.get("type") or "").lower(), "")
+    kind = str(back.get("kind") or back.get("type") or back.get("style") or "")
+    kind = _BG_KINDS.get(kind.lower(), "纯色" if kind in ("纯色", "纯") else "")
     if colour or kind:
-        out += f"，背景是{colour}" if zh else f". The background is {kind} {colour}".replace("  ", " ")
+        kind_zh = {"solid": "纯", "textured": "带纹理的", "vertical gradient": "竖直渐变的", "horizontal gradient": "水平渐变的",
+                   "纯色": "纯"}.get(kind, "")
+        out += f"，背景是{kind_zh}{colour}" if zh else f". The background is {kind} {colour}".replace("  ", " ")
     return out
 
 
@@ -225,11 +242,13 @@ _JSON_SETTING = re.compile(r"(?i)seed|steps|cfg|cfg_scale|guidance(?:_scale)?|fp
                            r"width|height|resolution|num_frames|frames|aspect(?:_ratio)?|ar|model|sampler|scheduler|"
                            r"neg(?:ative)?(?:_prompt)?|loop")
 _JSON_LOOK = re.compile(r"(?i)style|camera|shot|quality|mood|lighting|look|tags")
+_JSON_BG_KIND = re.compile(r"(?i)(?:bg|background)_(?:style|type|kind)")
 
 
 def _json_object(data: dict) -> str | None:
     fields: dict[str, str] = {}
     looks: list[str] = []
+    kind = ""
     for k, v in data.items():
         k = str(k)
         if isinstance(v, (dict, list)):
@@ -237,6 +256,8 @@ def _json_object(data: dict) -> str | None:
         name = _field_name(k)
         if _JSON_SUBJECT.fullmatch(k):
             fields.setdefault("shape", str(v))
+        elif _JSON_BG_KIND.fullmatch(k):
+            kind = str(v)
         elif name in _FIELD_KEYS:
             fields[name] = str(v)
         elif _JSON_LOOK.fullmatch(k):
@@ -245,8 +266,8 @@ def _json_object(data: dict) -> str | None:
             return None  # a key of no known meaning: the prompt is not this kind of data
     if "shape" not in fields:
         return None
-    if fields.get("bg"):  # "orange, solid" -> "solid orange"
-        words = re.split(r"[\s,，]+", fields["bg"].strip())
+    if fields.get("bg") or kind:  # "orange, solid" -> "solid orange"
+        words = re.split(r"[\s,，]+", f"{kind} {fields.get('bg', '')}".strip())
         fields["bg"] = " ".join(sorted(words, key=lambda w: w.lower() not in _BG_KINDS))
     return ". ".join([_fields_phrase(fields)] + looks)
 
@@ -273,7 +294,8 @@ _HEX_NAMES = {"ff0000": "red", "f00": "red", "00ff00": "green", "0f0": "green", 
 # inside a phrase ("red star, spin 360°, size: S, bg=blue"; 青色三角形；方向：左下；速度：慢): the fields are
 # written out as words where they stand, so the object they follow takes them.
 # A tool's model version ("Runway gen-3 style"): not words of the lexicon, where "gen" would catch typos of "green"
-_MODEL_VERSION = re.compile(r"(?i)\bgen[- ]?[1-4](?:\.\d)?(?:\s+(?:alpha|turbo))?\b")
+_MODEL_VERSION = re.compile(r"(?i)\bgen[- ]?[1-4](?:\.\d)?(?:\s+(?:alpha|turbo))?\b|\bv\d{1,2}(?:\.\d)?\b|@\s*(?=\d+\s*fps)|"
+                            r"\b\d+\s*bpm\b")  # and "test v3", "@ 24fps", "120bpm"
 # Aspect ratios and frame rates typed as tags ("1:1", "9:16", "ar 16:9", 画幅 4:5, 24帧, 每秒30帧)
 _FRAME_SETTING = re.compile(r"(?i)(?:\b(?:aspect\s+ratio|aspect|ratio|ar|vertical|portrait|landscape|horizontal)\s*[:=]?\s*|"
                             r"(?:画幅|比例|画面比例|竖屏|横屏|竖版|横版)\s*[:：]?\s*)?"
@@ -482,6 +504,11 @@ _PHRASINGS = [
                 r"noise\s+texture)\b"), r"textured \1"),  # "a black background with that static noise": a texture
     (re.compile(r"\b(?:pastel|muted|soft)(?:\s+(?:colou?rs|tones|palette|vibes?))?(?=\s*(?:[,.;\n]|$))"), ""),  # a tag
     (re.compile(r"\bins\s*风格?"), ""),  # ins风: Instagram's look
+    (re.compile(r"\bspeed\s*[:：=]?\s*(?=慢|快)"), ""),  # "speed 慢"
+    (re.compile(r"\b(?:with\s+)?eas(?:e|ing)(?:[- ](?:in|out))?(?:\s*(?:/|and|-)\s*(?:ease[- ])?(?:in|out))?\b"), ""),  # ease in/out
+    (re.compile(r"((?:从|由)[上下左右]\s*(?:往|到|至|向)\s*[上下左右])\s*[，,]?\s*(?:由|从)[深浅亮暗](?:到|至|往)[深浅亮暗]"), r"\1"),
+    (re.compile(r"(?:由|从)[深浅亮暗](?:到|至|往)[深浅亮暗]\s*[，,]?\s*(?=(?:从|由)[上下左右]\s*(?:往|到|至|向)\s*[上下左右])"), ""),
+    (re.compile(r"纸张?(?:纹理|质感)|纸质(?:纹理|质感)?"), "纹理"),  # 纸张纹理: a paper texture
     (re.compile(r"——+"), "，"),
     (re.compile(r"\ball (?:three|two|3|2)\s+(?=(?:are\s+|is\s+)?(?:remaining|staying|moving|going|spinning|rotating|"
                 r"growing|shrinking|bouncing|sitting|standing|heading|drifting|sliding|floating|stay|move|spin|grow|"

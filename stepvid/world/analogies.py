@@ -21,20 +21,19 @@ _EN_COLOUR_THINGS = {
     "orange": "carrot|carrots|pumpkin|tangerine|traffic cone|orange peel",
     "yellow": "lemon|lemons|banana|bananas|sunflower|sunflowers|egg yolk|canary|school bus|rubber duck",
     "green": "grass|frog|broccoli|leaf|leaves|pine tree|christmas tree|cucumber",
-    "blue": "ocean|the sea|sea|blueberry|blueberries|denim|jeans",
+    "blue": "ocean|sea|blueberry|blueberries|denim|jeans",
     "purple": "grape|grapes|eggplant|aubergine|amethyst|plum",
     "pink": "flamingo|bubblegum|bubble gum|piglet|cherry blossom",
-    "white": "snow|milk|cloud|clouds|chalk|cotton|paper|a swan|swan|polar bear",
-    "black": "coal|ink|soot|tar|a crow|crow|raven|night",
+    "white": "snow|milk|cloud|clouds|chalk|cotton|paper|swan|polar bear",
+    "black": "coal|ink|soot|tar|crow|raven|night",
     "gray": "ash|concrete|cement|elephant|slate|pebble|rain cloud|storm cloud",
 }
 _EN_SPEED_THINGS = {
-    "fast": "lightning|a rocket|rocket|a bullet|bullet|a cheetah|cheetah|a race car|race car|a jet|jet",
-    "slow": "a snail|snail|snails|a turtle|turtle|a tortoise|tortoise|a sloth|sloth|molasses|a glacier|glacier",
+    "fast": "lightning|rocket|bullet|cheetah|race car|jet",
+    "slow": "snail|snails|turtle|tortoise|sloth|molasses|glacier",
 }
-_STILL_THINGS = ("statue|statues|stone|stones|a stone|rock|rocks|a rock|mountain|a mountain|post|a post|book|books|"
-                 "picture|a picture|photo|photograph|painting|wall|a wall|tree|furniture|brick|bricks|a brick|"
-                 "a mouse|mouse|death|the grave|a grave|ice|a pond|pond")
+_STILL_THINGS = ("statue|statues|stone|stones|rock|rocks|mountain|post|book|books|picture|photo|photograph|painting|"
+                 "wall|tree|furniture|brick|bricks|mouse|death|grave|ice|pond")  # (the article is the pattern's)
 _ZH_COLOUR_THINGS = {
     "红": "消防车 番茄 西红柿 草莓 樱桃 鲜血 血 红苹果", "橙": "橘子 橙子 桔子 胡萝卜 南瓜 橘", "黄": "柠檬 香蕉 向日葵 蛋黄 小黄鸭",
     "绿": "青草 草地 草坪 小草 草 树叶 叶子 青蛙 黄瓜 西兰花", "蓝": "大海 海水 海洋 海 蓝莓 牛仔裤", "紫": "葡萄 茄子 薰衣草",
@@ -70,7 +69,7 @@ def _alt(words: str, sep: str = "|") -> str:
 def rewrites() -> list[tuple[re.Pattern, str]]:
     """(pattern, replacement) pairs for ``syntax.rewritten`` (lower-case, simplified Chinese)."""
     out: list[tuple[re.Pattern, str]] = []
-    art = r"(?:a\s+|an\s+|the\s+|fresh\s+|ripe\s+|new\s+|fallen\s+)?"
+    art = r"(?:a\s+|an\s+|the\s+|fresh\s+|ripe\s+|new\s+|fallen\s+)?"  # before a thing
     for colour, things in _EN_COLOUR_THINGS.items():
         t = _alt(things)
         out += [

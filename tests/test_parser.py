@@ -1155,6 +1155,46 @@ _COMPARISONS = [
 ]
 
 
+# Probe rounds 35-36: a prompt pasted from a chatbot between the user's own words, and Chinese tutorial templates
+_PASTED = [
+    (("ok this is what chatgpt gave me:\n\nHere's a prompt you can use:\n\n**Visual:** A large red circle on a plain white "
+     "background.\n**Motion:** The circle bounces around the frame, hitting the edges and rebounding.\n**Speed:** Slow "
+     "and gentle, easy for kids to follow.\n**Style notes:** Flat 2D, clean edges, no extra elements.\n\n"
+     "This keeps the composition simple and focused."),
+     R(G(1, "red", "circle", "large", "bounce", "slow"), bg=("white", "solid"))),
+    (("需求方要两个元素，Kimi给的：\n\n【画面】一个蓝色的圆形和一个红色的十字，背景为黄色纯色。\n【运动】蓝色圆形向上移动，红色十字保持静止。"
+     "\n【风格】扁平、简约。\n\n注意事项：两个元素颜色对比要明显。"),
+     R(G(1, "blue", "circle", motion="up"), G(1, "red", "cross", motion="still"), bg=("yellow", "solid"))),
+    (("This is what the AI wrote for circle time:\n\n**Visual:** One big yellow circle, like the sun.\n**Motion:** It "
+     "stays still.\n**Background:** A blue gradient, darker at the top and lighter at the bottom.\n**Style notes:** "
+     "Bright, friendly, simple.\n\nPerfect for little ones!"),
+     R(G(1, "yellow", "circle", "large", "still"), bg=("blue", "vgradient"))),
+    ("主体：一个红色正方形，运动：向右移动，速度：快，背景：黑色纯色背景，风格：扁平，镜头：固定，时长：5s",
+     R(G(1, "red", "square", motion="right", speed="fast"), bg=("black", "solid"))),
+    ("主体：等边三角形，颜色：葡萄紫，尺寸：中等，运动：原地旋转，背景：白色横向渐变（从左到右），风格：包豪斯，镜头：固定",
+     R(G(1, "purple", "triangle", "medium", "rotate"), bg=("white", "hgradient"))),
+    ("畫面描述：一個大大的綠色圓形，像洩了氣的氣球一樣縮小，背景：綠色由左到右漸層，風格：日系簡約，鏡頭：固定",
+     R(G(1, "green", "circle", "large", "shrink"), bg=("green", "hgradient"))),
+    ("畫面：一個粉紅色菱形，好似乒乓波咁彈嚟彈去，背景白色，8K", R(G(1, "pink", "diamond", motion="bounce"), bg=("white", None))),
+    ("两个方块互相靠近，一个红色一个蓝色，速度慢，背景：深灰纯色，game UI风格，no camera movement",
+     R(G(1, "red", "square", motion="towards", speed="slow"), G(1, "blue", "square", motion="towards", speed="slow"),
+       bg=("gray", "solid"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _PASTED)
+def test_pasted_prompts_and_tutorial_templates(prompt, want):
+    """Of a chatbot's answer pasted between the user's words, the one paragraph that is a request (when the others
+    name no colour, size or motion); headings after commas; a heading's field keys read as prose."""
+    assert parse_prompt(prompt) == want
+
+
+def test_a_paragraph_beside_the_request_that_names_a_colour_keeps_it_refused():
+    """'Make it blue.' in a paragraph of its own is a request too: the prompt is not read without it."""
+    with pytest.raises(CannotJudge):
+        parse_prompt("here you go:\n\nA ball bouncing around fast.\n\nMake it blue, and a small one.")
+
+
 @pytest.mark.parametrize("prompt,want", _TOOL_HABITS + _COMPARISONS)
 def test_tool_habits_and_comparisons(prompt, want):
     """Probe rounds 29-32 (benchmarks/data/natural_probe_writers_2026-12-05f.jsonl): headings, fields, JSON, tool

@@ -35,7 +35,7 @@ _EN_SPEED_THINGS = {
 _STILL_THINGS = ("statue|statues|stone|stones|rock|rocks|mountain|post|book|books|picture|photo|photograph|painting|"
                  "wall|tree|furniture|brick|bricks|mouse|death|grave|ice|pond")  # (the article is the pattern's)
 _ZH_COLOUR_THINGS = {
-    "红": "消防车 番茄 西红柿 草莓 樱桃 鲜血 血 红苹果", "橙": "橘子 橙子 桔子 胡萝卜 南瓜 橘", "黄": "柠檬 香蕉 向日葵 蛋黄 小黄鸭",
+    "红": "消防车 番茄 西红柿 草莓 樱桃 鲜血 血 红苹果 中国", "橙": "橘子 橙子 桔子 胡萝卜 南瓜 橘", "黄": "柠檬 香蕉 向日葵 蛋黄 小黄鸭",
     "绿": "青草 草地 草坪 小草 草 树叶 叶子 青蛙 黄瓜 西兰花", "蓝": "大海 海水 海洋 海 蓝莓 牛仔裤", "紫": "葡萄 茄子 薰衣草",
     "粉": "火烈鸟 桃花 樱花 小猪", "白": "白雪 雪花 雪 牛奶 奶 乳 白云 云朵 棉花 白纸 纸", "黑": "煤炭 煤球 煤 墨水 墨汁 乌鸦 黑夜",
     "灰": "水泥 大象 烟灰 灰烬",
@@ -56,7 +56,7 @@ _ZH_SIZE_THINGS = {
 SIMILE_NOUNS = re.compile(
     r"(?i)(?:ping[- ]?pong|beach|bouncy|rubber|bowling|soccer|tennis|golf|disco|crystal|snow|pin|foot|basket|base|"
     r"cannon|wrecking)[- ]?balls?|balloons?|traffic[- ]lights?|(?:the\s+)?(?:dvd|screensaver|screen[- ]?saver)\s+(?:logo|icon)|"
-    r"(?:电梯)?[上下]楼|电梯|红绿灯|信号灯|气球|乒乓球|弹力球|皮球|篮球|足球|雪球|台球|弹珠|保龄球|溜溜球|悠悠球|灯笼|太阳|月亮|车轮|轮子|风车|陀螺|电风扇|风扇|钟摆|"
+    r"(?:电梯)?[上下]楼|电梯|红绿灯|信号灯|气球|乒乓球|乒乓波|弹力球|皮球|篮球|足球|雪球|台球|弹珠|保龄球|溜溜球|悠悠球|灯笼|太阳|月亮|车轮|轮子|风车|陀螺|电风扇|风扇|钟摆|"
     r"屏保|待机画面|logo")
 
 
@@ -102,7 +102,7 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
         out += [  # 柠檬色的, 草一样颜色的, 和橘子一样的颜色, 像雪一样白的
             (re.compile(rf"(?:和|跟|像|如)?(?:{t})(?:一样|一般|那样|似的|般)?的?(?:颜色|色)(?:的)?"), f"{zh}色的"),
             (re.compile(rf"(?:和|跟|像|如)?(?:{t})(?:一样|一般|那样|似的|般)(?={zh})"), ""),  # 煤炭一样黑的
-            (re.compile(rf"(?:{t})(?={zh}(?:色|的))"), ""),  # 海蓝色, 柠檬黄的, 雪白的
+            (re.compile(rf"(?:{t})(?={zh})"), ""),  # 海蓝色, 柠檬黄纯色, 雪白的, 葡萄紫
         ]
     for zh, things in _ZH_SIZE_THINGS.items():
         t = _alt(things, " ")  # 乒乓球大小的, 和硬币差不多大的, 小药片那么大的

@@ -460,6 +460,9 @@ _EN_FILLER = (
     "bright colors|bright colours|vibrant colors|vibrant colours|motion graphics shot|mg|brand colors|brand colours|"
     "octane render|unreal engine|unreal engine 5|rendered in octane|trending|retro|glossy|pixel perfect|absurdres|"
     "highres|lowres|worst quality|low quality|normal quality|jpeg artifacts|extra shapes|extra objects|"
+    "no camera movement|no camera move|no camera motion|chatgpt|gpt|kimi|deepseek|doubao|gemini|easy|gentle|"
+    "came up with|come up with|comes up with|coming up with|little ones|the little ones|for little ones|"
+    "no extra elements|no extra shapes|no effects|no outlines|ui style|flat ui|flat ui style|app ui|game ui|game ui style|"
     "she also wants|he also wants|she wants|he wants|she would like|he would like|they also want|"
     "no text|no letters|no typography|no logo|no logos|no watermark|no watermarks|no caption|"
     "no captions|no subtitles|no title|no signature|no motion blur|no blur|no people|no humans|no characters|"
@@ -820,7 +823,7 @@ ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
 _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波 圆圆 球球 波 小球 小球球 圆球子 球子 圆轮",
               "square": "正方形 方形 方块 正方块 四方形 方格 方块块 四方格 方块子 方方",
-              "triangle": "三角形 三角 三角块 正三角形",
+              "triangle": "三角形 三角 三角块 正三角形 等边三角形",
               "star": "星星 星形 五角星 星 五星 星状 星辰",
               "diamond": "菱形 钻石 钻石形 菱形块",
               "cross": "十字 十字形 十字架 加号 十字符号 加号形"}
@@ -879,7 +882,7 @@ _ZH_MOTIONS = {
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
-_ZH_APPROACH = "往对方那边走 往对方那边跑 往对方那边移动 往对方那边 朝对方那边走 朝对方那边 向对方那边 吸引 吸到一起 吸在一起 吸过去 吸过来 往对方那儿冲 往对方冲 朝对方冲 往对方那儿跑 往对方跑 朝对方跑 往一起靠 往一起凑 往一块靠 往一块儿靠 走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_APPROACH = "往彼此的方向移动 往彼此的方向 朝彼此的方向 向彼此的方向 往对方那边走 往对方那边跑 往对方那边移动 往对方那边 朝对方那边走 朝对方那边 向对方那边 吸引 吸到一起 吸在一起 吸过去 吸过来 往对方那儿冲 往对方冲 朝对方冲 往对方那儿跑 往对方跑 朝对方跑 往一起靠 往一起凑 往一块靠 往一块儿靠 走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
 _ZH_REFUSE = {
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
@@ -970,6 +973,8 @@ _ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 �
                "挂着 挂在那里 挂在那 悬着 悬在那里 悬在空中 杵着 杵在那 "  # 像灯笼一样挂着不动: hanging there, (not moving)
                "循环 无缝循环 循环播放 杰作 最高画质 最佳画质 最佳质量 超清细节 细节 大师级 大师作品 竖屏 横屏 抖音竖屏 "
                "抖音 快手 可灵 即梦 通义万相 海螺 固定机位 机位 全景 中景 远景 帧率 帧 无文字 无字幕 无水印 不要文字 "
+               "留白感 留白 日系简约 日系风 日系 小清新 清新风 清新 时长 唔好郁个镜头 唔好郁镜头 唔郁镜头 不要任何文字 无多余元素 无多余物体 没有多余元素 不要添加其他元素 "
+               "避免出现文字 豆包 文心一言 通义千问 "
                "小朋友 小朋友们 小朋友喜欢的 小朋友喜欢 小孩子 小孩 小宝宝 小宝贝 "
                "光影 电影感光影 超清画质 高清画质 画质超清 大师级作品 作品 高饱和度 高饱和 饱和度拉满 质感拉满 拉满 温柔氛围感 "
                "不要水印 没有文字 没有水印 不要字幕 动效风格 "

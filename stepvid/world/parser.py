@@ -77,7 +77,7 @@ _TRAD_PAIRS = (
     "雙双 齊齐 並并 著着 嗎吗 專专 屬属 異异 蕩荡 盪荡 適适 應应 產产 際际 錐锥 邊边 個个 愛爱 誰谁 麵面 憑凭 "
     "嘅的 嚟来 佢它 咗了 啲点 冇没 細细 見见 諒谅 請请 謝谢 們们 斷断 續续 繼继 發发 條条 張张 級级 組组 標标 "
     "題题 記记 實实 內内 燈灯 陽阳 鐵铁 裏里 輪轮 豎竖 壓压 擊击 傳传 讀读 寫写 網网 "
-    "約约 氣气 葉叶 雲云 紙纸 檸柠 蘋苹 藥药 錢钱 幣币 懸悬 掛挂 習习 學学 課课 認认 識识 區区 態态 極极 廣广 電电 腦脑 軟软 錄录 製制 設设 計计 聽听 龍龙 鳥鸟 馬马 魚鱼 貓猫 車车 機机 門门 "
+    "層层 約约 氣气 葉叶 雲云 紙纸 檸柠 蘋苹 藥药 錢钱 幣币 懸悬 掛挂 習习 學学 課课 認认 識识 區区 態态 極极 廣广 電电 腦脑 軟软 錄录 製制 設设 計计 聽听 龍龙 鳥鸟 馬马 魚鱼 貓猫 車车 機机 門门 "
     "問问 雜杂 樂乐 歡欢 關关 歲岁 師师 媽妈 爺爷 孫孙 寶宝 貝贝 錯错 誤误 強强 盤盘 緣缘 統统 洩泄 漏漏 麗丽 鬆松 緻致 亞亚 乾干 漿浆 燒烧 燭烛 韆千 鞦秋 億亿 優优 儘尽 趨趋 勢势 擠挤 擋挡 "
     "撐撑 邁迈 遲迟 遠远 近近 鄰邻 闊阔 陣阵 隊队 雞鸡 鴨鸭 響响 頁页 頂顶 項项 須须 預预 領领 頗颇 顫颤 餅饼 館馆 驗验 髮发 鬧闹 麥麦 黨党 齒齿")  # Cantonese: 嘅 = 的, 嚟 = 来, 佢 = 它, 咗 = 了, 啲 = 点
 _TRAD = str.maketrans(dict(p for p in _TRAD_PAIRS.split()))
@@ -112,7 +112,7 @@ _CLIP_SETTING = re.compile(
     r"(?:\b(?:for|lasting|of|about|around|at|in|with)\s+)?(?:\ba\s+)?\b(?:"
     rf"{_NUM_WORD}\s*-?\s*(?:seconds?|secs?)\b(?:\s+long\b)?|\d+s\b|\d+\s*fps\b|"
     r"\d+\s*frames?\s+per\s+second\b|\d{2,4}\s*[x×*]\s*\d{2,4}\b(?:\s+(?:resolution|pixels)\b)?|"
-    r"\d{3,4}\s*p\b)|(?:时长|持续)?\s*\d+(?:\.\d+)?\s*(?:秒钟|秒)(?:的|钟的)?",
+    r"\d{3,4}\s*p\b)|(?:时长|持续)?\s*[:：]?\s*\d+(?:\.\d+)?\s*(?:秒钟|秒)(?:的|钟的)?|(?:时长|持续)\s*[:：]?\s*\d+(?:\.\d+)?\s*s\b",
     re.IGNORECASE)
 _TIMES = re.compile(r"\b([1-3])\s*[x×](?=\s+[a-z])", re.IGNORECASE)  # "2x red circle": a count
 _DASH = re.compile(r"\s+(?:--?|[–—])\s+")  # "Two shapes - a red circle and a green square - both moving up"
@@ -169,7 +169,8 @@ _PURPOSE = re.compile(
     r"|\bso\s+(?:that\s+)?(?:my|our|your|the|people|kids|children|viewers|students|he|she|they|we|i|it)\b[^.,;:!?()\n]*"
     r"|(?:给|为|帮)(?:学生|宝宝|孩子|小朋友|大家|观众|客户|老师|孙子|孙女|女儿|儿子|我妈|我爸|老板|同事|朋友)[^，。,；;！!：:]*"
     r"|(?:用作|用于|用来做|当作|做宣传用|上课用|宣传用|开场用)[^，。,；;！!：:]*"
-    r"|让(?:宝宝|孩子|小朋友|学生|大家|观众)[^，。,；;！!：:]*")
+    r"|让(?:宝宝|孩子|小朋友|学生|大家|观众)[^，。,；;！!：:]*"
+    r"|(?<![^\s，,、。；;：:])[^，,、。；;：:\n]{1,12}?(?:风格|风|感|调性)(?=\s*(?:[，,、。；;\n]|$))")  # 电商风, 留白感
 _LEAD_LABEL = re.compile(r"^\s*([^\s:：,，.。!！?？]{1,14}(?:\s+[^\s:：,，.。!！?？]{1,14}){0,2})\s*[:：]")
 _NAMING_KINDS = {"color", "shape", "head", "size", "postsize", "motion", "dir", "vverb", "speed", "approach", "backforth",
                 "diag", "bgword", "bgkind", "place", "badcolor", "badshape", "shade", "cmp", "mutual", "refuse", "loc",
@@ -1753,11 +1754,17 @@ def parse_prompt_verbose(text: str) -> Parse:
     """Parse a prompt; also return the words read past without changing the request (in order)."""
     if not isinstance(text, str) or not text.strip():
         raise _refuse("empty prompt")
-    fields, headed = _structured(text), []  # data first (nested YAML, JSON), then tool-style headings
+    fields, headed, whole = _structured(text), [], text  # data first (nested YAML, JSON), then tool-style headings
     if fields is None:
-        text, headed = _headed_lines(text, _names_world)
+        text, headed = _headed_lines(text.translate(_TRAD), _names_world)  # (traditional headings: 畫面, 鏡頭)
         fields = _structured(text)
-    parse = _parse_verbose(fields or text)
+    try:
+        parse = _parse_verbose(fields or text)
+    except CannotJudge:
+        pasted = _pasted(whole)
+        if pasted is None:
+            raise
+        return pasted
     parse.ignored[:0] = headed
     return parse
 
@@ -1800,12 +1807,38 @@ def _parse_verbose(text: str) -> Parse:
     return parse
 
 
+# A prompt pasted from a chatbot between the user's words ("ok this is what chatgpt gave me:\n\n**Visual:** …\n\n
+# This keeps the composition simple."): of its paragraphs, the one that reads as a request, when every other one
+# fails to and names no colour, size, motion or background (a remark on "the shape" may stay).
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_ATTRIBUTE_KINDS = frozenset({"color", "badcolor", "size", "postsize", "motion", "dir", "vverb", "speed", "approach",
+                              "diag", "backforth", "bgkind", "shade"})
+
+
+def _pasted(text: str) -> Parse | None:
+    paras = [p for p in _PARAGRAPH.split(text) if p.strip()]
+    if len(paras) < 2:
+        return None
+    read, rest = [], []
+    for p in paras:
+        try:
+            read.append(parse_prompt_verbose(p))
+        except CannotJudge:
+            rest.append(p.strip())
+    if len(read) != 1 or any(g.shape is None for g in read[0].request.groups) \
+            or any(t.kind in _ATTRIBUTE_KINDS for p in rest for t in _tokens(p, [])):
+        return None
+    read[0].ignored[:0] = rest
+    return read[0]
+
+
 # A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past
 # when the prompt cannot be read with it (and only then), reported.
 _SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:(?:act|acts|acting|behave|behaves|behaving)\s+)?"
                      r"(?:(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+|"  # not "I'd like a …"
                      r"as\s+if\s|as\s+though\s|as\s+an?\s)"
                      r"(?:(?!\s+(?:and|while|whilst|like)\s)[^.,;!?—–\u3000-\u303f\u3400-\u9fff\uff00-\uffef])*"  # to "and", a dash, Chinese
+                     r"|好似[^，。,.；;！!？?]{1,12}?咁"  # 好似…咁: Cantonese
                      r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,20}?(?:一样|一樣|一般|似的|般|那样|那樣|那般)地?"
                      r"|(?:像|如同|犹如|好似|宛如)[^，。,.；;！!？?]{1,12}(?=[，。,.；;！!？?]|$)"
                      r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*", re.IGNORECASE)
@@ -1818,7 +1851,7 @@ def _says_nothing(phrase: str, shapes: bool = True) -> bool:
     """Does ``phrase`` name no object, colour, direction or background of this world? (Its verbs are manner:
     "like a balloon", "as if pushed".) ``shapes=False``: shape nouns do not count."""
     kinds = _WORLD_KINDS if shapes else _WORLD_KINDS - {"shape", "badshape", "head"}
-    toks = _places(_tokens(_SIMILE_NOUNS.sub(" ", phrase), []))  # "like a ping-pong ball": no circle of the scene
+    toks = _places(_tokens(_SIMILE_NOUNS.sub(" ", phrase.translate(_TRAD)), []))  # "like a ping-pong ball": no circle
     return not any(t.kind in kinds and not (t.kind == "dir" and i and toks[i - 1].text in ("a", "an", "the"))
                    for i, t in enumerate(toks))  # "like a top": a noun, not a direction
 

@@ -69,20 +69,23 @@ _SUBJECT_KEYS = re.compile(r"(?i)(?:main\s+)?subjects?|product(?:\s+placeholder)
                            r"主角|画面主角|主物体")
 _BG_KEYS = re.compile(r"(?i)environment|setting|ground|backdrop|环境|场景背景")  # written out as "background: …"
 _ACTION_KEYS = re.compile(r"(?i)actions?|motion|movement|animation|运动|动作|动态|运动方式")
-_CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?|keywords|画面|场景|画面描述|描述|提示词|"
+_CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?|keywords|visuals?|objects?|elements?|"
+                           r"画面|场景|画面描述|描述|提示词|"
                            r"正向提示词|正面提示词|内容|画面内容|关键词")
 _META_KEYS = re.compile(r"(?i)(?:art\s+|visual\s+)?style|camera(?:\s+angle|\s+movement)?|shot(?:\s+type)?|framing|lens|"
                         r"format|notes?|duration|length|fps|frame\s*rate|aspect(?:\s+ratio)?|ratio|resolution|quality|"
                         r"lighting|light|mood|vibe|tone|composition|render(?:ing)?|tags|seed|steps|cfg|sampler|model|"
-                        r"tool|look|palette\s+notes|风格|画风|镜头|机位|景别|时长|帧率|比例|画幅|分辨率|画质|光线|"
+                        r"tool|look|palette\s+notes|style\s+notes|visual\s+notes|风格|画风|镜头|机位|景别|时长|帧率|比例|画幅|"
+                        r"分辨率|画质|光线|注意事项|说明|"
                         r"光影|氛围|构图|备注|格式|参数|模型|质量|渲染|风格化|画面风格")
 _FIELD_KEY = re.compile(_ANY_KEY, re.IGNORECASE)
 _NEGATIVE_KEYS = re.compile(r"(?i)neg(?:ative)?(?:\s+prompt)?|avoid|反向提示词|负面提示词|负向提示词|负面词|反向词|不要")
 _META_NEUTRAL = re.compile(r"(?i)\b(?:static|fixed|locked(?:[- ]off)?|still|stationary|steady|tripod|no\s+movement|"
                            r"not\s+moving|does\s*n[o']t\s+move|flat)\b|固定不动|固定|不动|静止|锁定|扁平")
-_SENTENCE_HEADING = re.compile(r"(?<=[.。;；])\s+(?=(?:" + "|".join(
-    k.pattern.removeprefix("(?i)") for k in (_SUBJECT_KEYS, _BG_KEYS, _ACTION_KEYS, _CONTENT_KEYS, _META_KEYS, _NEGATIVE_KEYS))
-    + r")\s*[:：])", re.IGNORECASE)
+_SENTENCE_HEADING = re.compile(r"(?<=[.。;；，,、])\s*(?=(?:" + "|".join(
+    k.pattern.removeprefix("(?i)") for k in (_SUBJECT_KEYS, _BG_KEYS, _ACTION_KEYS, _CONTENT_KEYS, _META_KEYS, _NEGATIVE_KEYS,
+                                             _FIELD_KEY))
+    + r")\s*[:：])", re.IGNORECASE)  # "…. Action: …", "…，运动：…"
 _BARE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)([^*#:：\n]{1,30})\**\s*$")
 
 
@@ -90,7 +93,7 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
     """``text`` with tool-style headings resolved (see ``_HEADED``) and the lines read past; ``names_world(span,
     strict)`` says whether a span names anything of the world (the parser's ``_names_world``)."""
     if len(re.findall(r"【[^】\n]{1,24}】", text)) >= 2:  # 【主体】… 【动作】… on one line
-        text = re.sub(r"\s*(?=【[^】\n]{1,24}】)", "\n", text).strip()
+        text = re.sub(r"\s*(【[^】\n]{1,24}】)", r"\n\1", text).strip()
     if len(_SENTENCE_HEADING.findall(text)) >= 2:  # "Subject: a circle. Action: moves left. Camera: static."
         text = _SENTENCE_HEADING.sub("\n", text)
     lines = text.split("\n")
@@ -101,17 +104,19 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
     known = (_SUBJECT_KEYS, _META_KEYS, _CONTENT_KEYS, _NEGATIVE_KEYS, _FIELD_KEY, _BG_KEYS)
     if not any(k and any(p.fullmatch(k) for p in known) for k in keys) and not any(map(_BARE_HEADING.match, lines)):
         return text, []
-    plain = any(k and _SUBJECT_KEYS.fullmatch(k) for k in keys) and not any(
-        k and re.fullmatch(r"(?i)shape|colou?r|形状|颜色", k) for k in keys)  # a field list stays for `structured`
+    fieldlist = any(k and re.fullmatch(r"(?i)shape|colou?r|形状|颜色", k) for k in keys)  # stays for `structured`
+    plain = any(k and _SUBJECT_KEYS.fullmatch(k) for k in keys) and not fieldlist
+    prose = not fieldlist and any(k and (_SUBJECT_KEYS.fullmatch(k) or _CONTENT_KEYS.fullmatch(k)) for k in keys)
     out: list[tuple[str, str]] = []  # (role, line)
     dropped: list[str] = []
     for (m, ln), key in zip(fields, keys):
+        if not ln.strip():
+            continue
         bare = _BARE_HEADING.match(ln)
         if bare and not names_world(bare.group(1), strict=False):
             dropped.append(ln.strip())
         elif m is None or key is None:  # a line of settings alone ("- 1080p, 25fps") goes, anything else stays
-            (out.append(("", ln)) if names_world(_META_NEUTRAL.sub(" ", ln), strict=False) or not ln.strip()
-             else dropped.append(ln.strip()))
+            (out.append(("", ln)) if names_world(_META_NEUTRAL.sub(" ", ln), strict=False) else dropped.append(ln.strip()))
         elif _NEGATIVE_KEYS.fullmatch(key):  # a negative prompt: what the clip must not show
             dropped.append(ln.strip())
         elif _META_KEYS.fullmatch(key):  # its value is read ("Composition: a red cross", "Camera: slow pan left")
@@ -121,10 +126,16 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
                 dropped.append(ln.strip())
         elif _BG_KEYS.fullmatch(key):
             out.append(("", f"背景：{m.group(4)}" if _CJK.search(m.group(4)) else f"background: {m.group(4)}"))
+        elif fieldlist and _SUBJECT_KEYS.fullmatch(key):  # 主体：三角形，颜色：紫色: the subject is the shape field
+            out.append(("", f"{'形状' if _CJK.search(m.group(4)) else 'shape'}: {m.group(4)}"))
         elif plain and _SUBJECT_KEYS.fullmatch(key):
             out.append(("subject", m.group(4)))
-        elif (plain and _ACTION_KEYS.fullmatch(key)) or _CONTENT_KEYS.fullmatch(key):
+        elif ((prose and _ACTION_KEYS.fullmatch(key)) or _CONTENT_KEYS.fullmatch(key)) and m.group(4).strip():
             out.append(("action" if _ACTION_KEYS.fullmatch(key) else "", m.group(4)))
+        elif _FIELD_KEY.fullmatch(key) and prose:  # "**Speed:** slow" among prose lines: its value, a background as one
+            bg = re.fullmatch(_FIELD_KEYS["bg"], key, re.IGNORECASE)
+            zh = _CJK.search(m.group(4))
+            out.append(("", (f"背景：{m.group(4)}" if zh else f"background: {m.group(4)}") if bg else m.group(4)))
         elif _FIELD_KEY.fullmatch(key) and not m.group(3):  # "[Background] = pink, solid" as a field line
             out.append(("", f"{key}: {m.group(4)}"))
         else:
@@ -135,7 +146,9 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
     for i, (role, ln) in enumerate(out):
         if i:
             zh = _CJK.search(out[i - 1][1] + ln)
-            glue = ("。" if zh else ". ") if plain else "\n"  # a line is a sentence; a field list stays lines
+            glue = ("。" if zh else ". ") if prose else "\n"  # a line is a sentence; a field list stays lines
+            if prose and re.search(r"[.!?。！？]\s*$", out[i - 1][1]):
+                glue = "" if zh else " "
             if role == "action" and out[i - 1][0] == "subject":
                 glue = "" if _CJK.search(out[i - 1][1][-1:]) else " "
             joined += glue
@@ -299,7 +312,7 @@ _MODEL_VERSION = re.compile(r"(?i)\bgen[- ]?[1-4](?:\.\d)?(?:\s+(?:alpha|turbo))
 # Aspect ratios and frame rates typed as tags ("1:1", "9:16", "ar 16:9", 画幅 4:5, 24帧, 每秒30帧)
 _FRAME_SETTING = re.compile(r"(?i)(?:\b(?:aspect\s+ratio|aspect|ratio|ar|vertical|portrait|landscape|horizontal)\s*[:=]?\s*|"
                             r"(?:画幅|比例|画面比例|竖屏|横屏|竖版|横版)\s*[:：]?\s*)?"
-                            r"(?<![\d:.])(?:1|2|3|4|5|9|16|21|2\.35|2\.39)\s*[:：]\s*(?:1|2|3|4|5|9|16)(?![\d:])|"
+                            r"(?<![\d:.])(?:1|2|3|4|5|9|16|21|2\.35|2\.39)\s*[:：]\s*(?:1|2|3|4|5|9|16)(?![\d:])(?:\s*比例)?|"
                             r"(?:帧率\s*[:：]?\s*)?\d+\s*(?:帧每秒|帧/秒|帧)|每秒\s*\d+\s*帧|帧率\s*[:：]?\s*\d+")
 _SETTING_FIELD = re.compile(r"(?i)\bt\s*=\s*\d+(?:\.\d+)?\s*(?:\.\.|-|to)\s*\d+(?:\.\d+)?\s*s\b|"
                             r"\b(?:duration|length)\s*[:=]?\s*\d+(?:\.\d+)?\s*s(?:ec(?:ond)?s?)?\b|"
@@ -492,6 +505,8 @@ _PHRASINGS = [
                            ("right", "left", "右", "左"))),
     (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
      r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"
+    (re.compile(r"\b(both|all three|all of them)\s+(small|medium|large|big|tiny)(?:\s+size[d]?)?\b(?!\s+(?:circles?|"
+                r"squares?|triangles?|stars?|diamonds?|crosses|balls?|shapes?|ones?)\b)"), r"\1 are \2"),  # "both medium size"
     (re.compile(rf"\b(both|all three|all of them)\s+(?=(?:{_COLOUR_WORD})\b(?!\s+(?:circles?|squares?|triangles?|"
                 r"stars?|diamonds?|crosses|balls?|shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
     # "… a ball that bounces around. Make it blue please.": the object named before takes the colour or size
@@ -500,15 +515,26 @@ _PHRASINGS = [
     (re.compile(rf"\bmake\s+them\s+(?=(?:{_COLOUR_WORD}|small|medium|large|big|tiny)\b(?!\s+(?:circles?|squares?|"
                 r"triangles?|stars?|diamonds?|cross(?:es)?|balls?|ones?|shapes?)\b))"), "they are "),
     (re.compile(r"\b(background|backdrop|bg)\s+with\s+(?:that\s+|some\s+|a\s+bit\s+of\s+|a\s+little\s+|a\s+|an\s+)?"
+                r"(?:subtle\s+|fine\s+|light\s+|soft\s+|slight\s+)?"
                 r"(?:old\s+)?(?:tv\s+|television\s+)?(?:static\s+noise|static|noise|film\s+grain|grain|texture|"
                 r"noise\s+texture)\b"), r"textured \1"),  # "a black background with that static noise": a texture
-    (re.compile(r"\b(?:pastel|muted|soft)(?:\s+(?:colou?rs|tones|palette|vibes?))?(?=\s*(?:[,.;\n]|$))"), ""),  # a tag
+    (re.compile(r"\b(?:soft\s+)?(?:pastel|muted|soft)(?:\s+(?:colou?rs|tones?|palette|vibes?))?(?=\s*(?:[,.;\n]|$))"), ""),  # a tag
+    # "a blue gradient, darker at the top and lighter at the bottom": the gradient's axis
+    (re.compile(r"\bgradient\s*,?\s+(?:darker|lighter|brighter|deeper|paler)\s+(?:at|on)\s+the\s+(?:top|bottom)\s+and\s+"
+                r"(?:darker|lighter|brighter|deeper|paler)\s+(?:at|on)\s+the\s+(?:top|bottom)\b"), "vertical gradient"),
+    (re.compile(r"\bgradient\s*,?\s+(?:darker|lighter|brighter|deeper|paler)\s+(?:at|on)\s+the\s+(?:left|right)\s+and\s+"
+                r"(?:darker|lighter|brighter|deeper|paler)\s+(?:at|on)\s+the\s+(?:left|right)\b"), "horizontal gradient"),
+    (re.compile(rf"\b((?:(?:light|dark|pale|deep|bright)\s+)?(?:{_COLOUR_WORD}))\s+with\s+(?:a\s+)?(?:subtle\s+|fine\s+|light\s+|soft\s+|slight\s+)?"
+                r"(?:grain|grainy|noise|noisy|paper|film\s+grain)?\s*(?:texture|grain|noise)\b"), r"textured \1"),
     (re.compile(r"\bins\s*风格?"), ""),  # ins风: Instagram's look
     (re.compile(r"\bspeed\s*[:：=]?\s*(?=慢|快)"), ""),  # "speed 慢"
     (re.compile(r"\b(?:with\s+)?eas(?:e|ing)(?:[- ](?:in|out))?(?:\s*(?:/|and|-)\s*(?:ease[- ])?(?:in|out))?\b"), ""),  # ease in/out
     (re.compile(r"((?:从|由)[上下左右]\s*(?:往|到|至|向)\s*[上下左右])\s*[，,]?\s*(?:由|从)[深浅亮暗](?:到|至|往)[深浅亮暗]"), r"\1"),
     (re.compile(r"(?:由|从)[深浅亮暗](?:到|至|往)[深浅亮暗]\s*[，,]?\s*(?=(?:从|由)[上下左右]\s*(?:往|到|至|向)\s*[上下左右])"), ""),
     (re.compile(r"纸张?(?:纹理|质感)|纸质(?:纹理|质感)?"), "纹理"),  # 纸张纹理: a paper texture
+    (re.compile(r"(?:上下|左右)(?=\s*(?:从|由)[上下左右]\s*(?:到|至|往|向)\s*[上下左右]\s*渐变)"), ""),  # 上下渐变（从上到下）
+    (re.compile(r"(?<=[：:，,])\s*两个(?=相向|互相|相互|彼此|一起|同时|都)"), ""),  # 运动：两个相向而行 (the two)
+    (re.compile(r"渐层"), "渐变"),  # 漸層: Taiwan's word
     (re.compile(r"——+"), "，"),
     (re.compile(r"\ball (?:three|two|3|2)\s+(?=(?:are\s+|is\s+)?(?:remaining|staying|moving|going|spinning|rotating|"
                 r"growing|shrinking|bouncing|sitting|standing|heading|drifting|sliding|floating|stay|move|spin|grow|"

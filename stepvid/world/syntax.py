@@ -89,6 +89,11 @@ _SENTENCE_HEADING = re.compile(r"(?<=[.。;；，,、])\s*(?=(?:" + "|".join(
 _BARE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)([^*#:：\n]{1,30})\**\s*$")
 
 
+def _background_line(value: str) -> str:
+    """A background's value written as the parser reads one, in its language."""
+    return f"背景：{value}" if _CJK.search(value) else f"background: {value}"
+
+
 def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
     """``text`` with tool-style headings resolved (see ``_HEADED``) and the lines read past; ``names_world(span,
     strict)`` says whether a span names anything of the world (the parser's ``_names_world``)."""
@@ -125,7 +130,7 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
             else:
                 dropped.append(ln.strip())
         elif _BG_KEYS.fullmatch(key):
-            out.append(("", f"背景：{m.group(4)}" if _CJK.search(m.group(4)) else f"background: {m.group(4)}"))
+            out.append(("", _background_line(m.group(4))))
         elif fieldlist and _SUBJECT_KEYS.fullmatch(key):  # 主体：三角形，颜色：紫色: the subject is the shape field
             out.append(("", f"{'形状' if _CJK.search(m.group(4)) else 'shape'}: {m.group(4)}"))
         elif plain and _SUBJECT_KEYS.fullmatch(key):
@@ -134,8 +139,7 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
             out.append(("action" if _ACTION_KEYS.fullmatch(key) else "", m.group(4)))
         elif _FIELD_KEY.fullmatch(key) and prose:  # "**Speed:** slow" among prose lines: its value, a background as one
             bg = re.fullmatch(_FIELD_KEYS["bg"], key, re.IGNORECASE)
-            zh = _CJK.search(m.group(4))
-            out.append(("", (f"背景：{m.group(4)}" if zh else f"background: {m.group(4)}") if bg else m.group(4)))
+            out.append(("", _background_line(m.group(4)) if bg else m.group(4)))
         elif _FIELD_KEY.fullmatch(key) and not m.group(3):  # "[Background] = pink, solid" as a field line
             out.append(("", f"{key}: {m.group(4)}"))
         else:

@@ -1182,6 +1182,59 @@ _PASTED = [
 ]
 
 
+# Probe rounds 37-38: English dictation (speech-to-text homophones, fillers, corrections) and multi-object habits
+_DICTATED_AND_LISTED = [
+    ("okay so make a read sir cull moving to the write slowly on a blew background",
+     R(G(1, "red", "circle", motion="right", speed="slow"), bg=("blue", None))),
+    ("I would like to see a small blew scare going up and to the left please slowly thank you",
+     R(G(1, "blue", "square", "small", "up-left", "slow"))),
+    ("show me a white start that stays still on a read background", R(G(1, "white", "star", motion="still"), bg=("red", None))),
+    ("please make won cyan colour circle which is rotating only background should be black",
+     R(G(1, "cyan", "circle", motion="rotate"), bg=("black", None))),
+    ("make a violet no purple square that is rotating in a yellow background",
+     R(G(1, "purple", "square", motion="rotate"), bg=("yellow", None))),
+    ("a bluesquare and a yellow square heading towards each other fast on a orange background",
+     R(G(1, "blue", "square", motion="towards", speed="fast"), G(1, "yellow", "square", motion="towards", speed="fast"),
+       bg=("orange", None))),
+    ("ok so like a purple triangle going up right like diagonal like super fast lol",
+     R(G(1, "purple", "triangle", motion="up-right", speed="fast"))),
+    ("Create a large green square. It should bounce around fast. Background grey. Solid.",
+     R(G(1, "green", "square", "large", "bounce", "fast"), bg=("gray", "solid"))),
+    ("1. yellow star spinning 2. green triangle bouncing slowly 3. purple diamond shrinking. all on a black background",
+     R(G(1, "yellow", "star", motion="rotate"), G(1, "green", "triangle", motion="bounce", speed="slow"),
+       G(1, "purple", "diamond", motion="shrink"), bg=("black", None))),
+    ("A: medium green square, moving down-right, slow. B: medium yellow circle, stationary. Background solid gray.",
+     R(G(1, "green", "square", "medium", "down-right", "slow"), G(1, "yellow", "circle", "medium", "still"),
+       bg=("gray", "solid"))),
+    (("| # | color | shape | size | motion | | 1 | cyan | star | large | rotating | | 2 | black | cross | small | down, fast "
+     "| bg: gray texture"), R(G(1, "cyan", "star", "large", "rotate"), G(1, "black", "cross", "small", "down", "fast"),
+                              bg=("gray", "texture"))),
+    ("red square size=large speed=fast dir=right; blue circle size=small speed=slow dir=left",
+     R(G(1, "red", "square", "large", "right", "fast"), G(1, "blue", "circle", "small", "left", "slow"))),
+    ("a red star, an orange star and a yellow star, all three small and all three moving down slowly",
+     R(G(1, "red", "star", "small", "down", "slow"), G(1, "orange", "star", "small", "down", "slow"),
+       G(1, "yellow", "star", "small", "down", "slow"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _DICTATED_AND_LISTED)
+def test_dictated_prompts_and_object_lists(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["A yellow square spins in place, and a circle of the same colour drifts down-left.",
+                                    "一个紫色的方块向右快速移动，还有一个圆，颜色和速度跟它一样，也向右移动"])
+def test_an_attribute_by_reference_is_refused_not_dropped(prompt):
+    """'a circle of the same colour' once read as a circle of no colour (a wrong request): now refused."""
+    with pytest.raises(CannotJudge, match="another object's attribute"):
+        parse_prompt(prompt)
+
+
+def test_a_homophone_corrected_into_a_shape_word_never_crashes():
+    """A typo whose fixes include a word of no single meaning once raised ValueError inside the typo corrector."""
+    assert parse_prompt("I would like to see a small blew scare going up please") == R(G(1, "blue", "square", "small", "up"))
+
+
 @pytest.mark.parametrize("prompt,want", _PASTED)
 def test_pasted_prompts_and_tutorial_templates(prompt, want):
     """Of a chatbot's answer pasted between the user's words, the one paragraph that is a request (when the others

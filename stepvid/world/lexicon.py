@@ -270,6 +270,9 @@ _EN_REFUSE = {
     "watercolour style|oil painting|realistic|photorealistic|photo realistic|hyperrealistic|hyper realistic|"
     "claymation|clay style|pencil sketch|sketch style|hand drawn|cyberpunk|vaporwave|low poly|"
     "time lapse|timelapse": "look or timing '{w}' is not judged",
+    "of the same colour|of the same color|the same colour|the same color|same colour|same color|of the same size|"
+    "the same size|same size|at the same speed|the same speed|same speed":
+        "'{w}' refers to another object's attribute; name it",
     "camera pans|camera moves|camera zooms|camera rotates|camera follows|camera tracks|camera shakes|"
     "the camera pans|the camera moves|the camera zooms|zoom in|zooms in|zooming in|zoom out|zooms out|"
     "zooming out|pan left|pan right|pans left|pans right|panning|tracking shot|handheld|dolly":
@@ -462,6 +465,7 @@ _EN_FILLER = (
     "highres|lowres|worst quality|low quality|normal quality|jpeg artifacts|extra shapes|extra objects|"
     "no camera movement|no camera move|no camera motion|chatgpt|gpt|kimi|deepseek|doubao|gemini|easy|gentle|"
     "came up with|come up with|comes up with|coming up with|little ones|the little ones|for little ones|"
+    "mm|mmm|umm|uhm|uhh|you know|ya know|ever so|aye|yall|howzit|shared|a shared|"
     "no extra elements|no extra shapes|no effects|no outlines|ui style|flat ui|flat ui style|app ui|game ui|game ui style|"
     "she also wants|he also wants|she wants|he wants|she would like|he would like|they also want|"
     "no text|no letters|no typography|no logo|no logos|no watermark|no watermarks|no caption|"
@@ -837,7 +841,7 @@ _ZH_SIZES = {"small": "小个 小个的 小个子 超级小 超级小的 超小 
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
 _ZH_SPEEDS = {"slow": "慢一些 速度慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
-              "fast": "嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
+              "fast": "挺快的 挺快 都挺快的 嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "快一些 稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
@@ -884,6 +888,8 @@ _ZH_MOTIONS = {
 }
 _ZH_APPROACH = "往彼此的方向移动 往彼此的方向 朝彼此的方向 向彼此的方向 往对方那边走 往对方那边跑 往对方那边移动 往对方那边 朝对方那边走 朝对方那边 向对方那边 吸引 吸到一起 吸在一起 吸过去 吸过来 往对方那儿冲 往对方冲 朝对方冲 往对方那儿跑 往对方跑 朝对方跑 往一起靠 往一起凑 往一块靠 往一块儿靠 走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
 _ZH_REFUSE = {
+    "颜色和速度跟它一样 颜色和速度和它一样 颜色跟它一样 颜色和它一样 颜色跟它相同 同样的颜色 一样的颜色 相同的颜色 相同颜色 同样颜色 同色":
+        "'{w}' refers to another object's attribute; name it",
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",
     "绕圈 画圈 兜圈 打圈 绕圈圈 摇晃 晃动 抖动 振动 震动 摆动 跳动 跳舞 跳 跳跃 闪烁 闪 渐隐 消失 淡出 "

@@ -339,7 +339,7 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     meanings = {lex.get((f,)) for f in fixes}
     if len(fixes) == 1 or len(meanings) == 1 and None not in meanings:
         return fixes[0]
-    shapes = {lex.get((f,), (("",),))[0] for f in fixes}
+    shapes = {lex.get((f,), (("", None),))[0] for f in fixes}  # (kind, value) of each fix's first token
     if all(k == "shape" for k, _ in shapes) and len({v[0] for _, v in shapes}) == 1:
         before = [lex.get((w,), ((None, None),))[0] for w in words[max(0, i - 3):i]]
         counts = [v if k == "count" else 1 for k, v in before if k in ("count", "one")]
@@ -1777,7 +1777,7 @@ def _parse_verbose(text: str) -> Parse:
         pass
     for simile in _SIMILE.finditer(text):  # each simile in turn ("I'd like a ball … like that old DVD logo")
         phrase = simile.group()
-        if _ends_in_verb(phrase) or not _says_nothing(phrase, shapes=False) \
+        if _ends_in_verb(phrase) or not _says_nothing(phrase, shapes=False) or _LIKE_ANOTHER.search(phrase) \
                 or _CJK.match(phrase.strip()) and re.match(r"\s*(?:大|小)", text[simile.end():]):
             continue  # (像硬币一样大的: a size by comparison, read by the analogies)
         try:
@@ -1830,6 +1830,12 @@ def _pasted(text: str) -> Parse | None:
         return None
     read[0].ignored[:0] = rest
     return read[0]
+
+
+# A comparison with another object of the scene ("跟它一样", "like the first one") is no simile: it copies that one's
+# attributes, which the judge does not do
+_LIKE_ANOTHER = re.compile(r"(?i)[它他她]|前者|后者|\blike\s+(?:it|them|the other(?: one)?|the first(?: one)?|"
+                           r"the second(?: one)?|that one|this one)\s*(?:[,.;!]|$)")
 
 
 # A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past

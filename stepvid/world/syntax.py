@@ -42,7 +42,7 @@ _FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FI
 
 def structured(text: str) -> str | None:
     """The phrase a prompt made only of known ``key: value`` fields states, or None if it is not one."""
-    lined = _line_fields(text)
+    lined = _line_fields(text) or _table(text)
     if lined is not None:
         return lined
     fields, end = {}, 0
@@ -176,6 +176,28 @@ def _line_fields(text: str) -> str | None:
     return _fields_phrase(fields) if "shape" in fields and len(fields) == len(lines) else None
 
 
+def _table(text: str) -> str | None:
+    """Objects written as a pipe table — a header of field names ("| shape | color | motion |"), one row per object,
+    rows on their own lines or run together ("| … | | … |"), then anything after the last pipe (a background) —
+    as one phrase per object; else None."""
+    m = re.fullmatch(r"\s*(\|.*\|)\s*([^|]*)", text, re.DOTALL)
+    if m is None:
+        return None
+    body = m.group(1).strip()
+    rows = [r for r in (body.split("\n") if "\n" in body else re.split(r"\|\s*\|", body))]
+    rows = [[c.strip() for c in r.strip().strip("|").split("|")] for r in rows]
+    rows = [r for r in rows if any(c and not re.fullmatch(r":?-{2,}:?", c) for c in r)]  # no "|---|" rules
+    if len(rows) < 2:
+        return None
+    head = [_field_name(c) if c not in ("#", "no", "id") else "#" for c in rows[0]]
+    if "shape" not in head or any(len(r) != len(head) for r in rows[1:]):
+        return None
+    objs = [{k: v for k, v in zip(head, r) if k != "#" and v not in ("", "-", "—")} for r in rows[1:]]
+    out = ", and ".join(_fields_phrase(o, bg=False) for o in objs)
+    rest = m.group(2).strip()
+    return f"{out}. {rest}" if rest else out
+
+
 def _fields_phrase(fields: dict[str, str], bg: bool = True) -> str:
     """One object's fields (keys of ``_FIELD_KEYS``) written out as a phrase in their language."""
     f = {k: str(fields.get(k, "") or "") for k in _FIELD_KEYS}
@@ -296,7 +318,8 @@ _NO_FLAG = re.compile(r"(?is)(?<![\w-])--no\s+.*?(?=\s--[a-z]|$)")
 _FLAG = re.compile(r"(?i)(?<![\w-])--[a-z][\w-]*(?:\s+(?!--)[^\s,;，；]+)?")
 _WEIGHT = re.compile(r"\(([^():]*?)\s*:\s*\d+(?:\.\d+)?\s*\)")
 _BREAK = re.compile(r"\bBREAK\b")
-_OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*\d\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]")
+_OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*\d\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]|"
+                        r"(?-i:(?:(?<=[\s.;；。])|^)[ABC]\s*[:：](?=\s))")  # "A: green square … B: yellow circle"
 _AMOUNT = re.compile(r"(?i)(?<![\d.])\d+(?:\.\d+)?\s*(?:px|pixels?|%|percent|像素)(?![a-z])|\b\d+(?:\.\d+)?\s*x\b(?!\s*[a-z])")
 _SCALE = re.compile(r"(?i)\bscale\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\s*%?")  # 1.0 -> 2.0
 _SIZE_WORD = re.compile(r"(?i)\(?\bsize\s+(xl|[sml]|small|medium|large)\b\)?")  # "size M", "(size S)"
@@ -321,7 +344,7 @@ _FRAME_SETTING = re.compile(r"(?i)(?:\b(?:aspect\s+ratio|aspect|ratio|ar|vertica
 _SETTING_FIELD = re.compile(r"(?i)\bt\s*=\s*\d+(?:\.\d+)?\s*(?:\.\.|-|to)\s*\d+(?:\.\d+)?\s*s\b|"
                             r"\b(?:duration|length)\s*[:=]?\s*\d+(?:\.\d+)?\s*s(?:ec(?:ond)?s?)?\b|"
                             r"\b(?:fps|frames?)\s*[:=]\s*\d+\b|\bloop\s*[:=]\s*(?:no|false|off|none)\b")
-_INLINE_KEYS = {"size": r"size|尺寸|大小", "motion": r"motion|movement|action|运动|动作", "dir": r"direction|heading|方向",
+_INLINE_KEYS = {"size": r"size|尺寸|大小", "motion": r"motion|movement|action|运动|动作", "dir": r"direction|heading|dir|方向",
                 "speed": r"speed|velocity|速度", "bg": r"bg|background|backdrop|背景(?:颜色|色)?",
                 "rotation": r"rotation|旋转"}
 _INLINE = re.compile(r"(?i)(?<![\w\u4e00-\u9fff])(" + "|".join(f"(?P<{k}>{v})" for k, v in _INLINE_KEYS.items())
@@ -483,6 +506,35 @@ _TYPOS = [
     (re.compile(r"[\s,]*\b(?:period|full stop)\s*$"), "."), (re.compile(r"\s*\bcomma\b"), ","),
     (re.compile(rf"\b(?:{_COLOUR_WORD}|{_SIZE_NAME})(?:[\s-]+siz(?:e|ed))?\s*,?\s*(?:no wait|no sorry|sorry|i mean|actually)"
                 rf"\s*,?\s+(?=(?:{_COLOUR_WORD}|{_SIZE_NAME})\b)"), ""),
+    # English dictation (probe round 37): what speech-to-text writes for the world's words, spoken fillers and
+    # corrections ("a read sir cull moving to the write", "a blew scare", "a white start", "won cyan circle",
+    # "violet no purple", "so like a …", "new line")
+    (re.compile(r"\bblew(?=\s+(?:diamonds?|dimonds?|squares?|scares?|stars?|starts?)\b)"), "blue"),
+    (re.compile(r"\bs[iu]r\s*c[aeiou]ll?(?=s?\b)"), "circle"),
+    (re.compile(r"\bdimond(?=s?\b)"), "diamond"),
+    (re.compile(rf"\b((?:{_COLOUR_WORD}|{_SIZE_NAME}|old)\s+)scare(?=s?\b)"), r"\1square"),
+    (re.compile(rf"\b((?:{_COLOUR_WORD}|{_SIZE_NAME}|old)\s+)start(?=s?\b)"), r"\1star"),
+    (re.compile(rf"\b((?:{_COLOUR_WORD})\s+)crossed\b"), r"\1cross"),
+    (re.compile(rf"\b({_COLOUR_WORD})(circle|square|triangle|star|diamond|cross|ball|dot)(?=s?\b)"), r"\1 \2"),
+    (re.compile(r"\b(a|an|the|one|won|two|three|on a|and a)\s+read\b"), r"\1 red"),
+    (re.compile(r"\bread(?=\s+(?:circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|balls?|dots?|background|bg|"
+                r"colou?r)\b)"), "red"),
+    (re.compile(r"\b(going|moving|heading|drifting|sliding|floating|and|left to|towards the|toward the)\s+write\b"),
+     r"\1 right"),
+    (re.compile(rf"\bwon(?=\s+(?:{_COLOUR_WORD}|{_SIZE_NAME}|{_SHORT_NOUN})\b)"), "one"),
+    (re.compile(rf"\b(?:to|too)(?=\s+(?:{_COLOUR_WORD}|{_SIZE_NAME})\s+(?:circles|squares|triangles|stars|diamonds|"
+                r"crosses|balls|dots)\b)"), "two"),
+    (re.compile(rf"\b(?:{_COLOUR_WORD}|violet|crimson|scarlet|navy|aqua|turquoise|lavender|magenta|teal|gold|brown)"
+                r"\s*,?\s*(?:no|nope|no no|scratch that|no scratch that|wait no)\s*,?\s+"
+                rf"(?=(?:{_COLOUR_WORD})\b)"), ""),  # "violet no purple": the colour said last
+    (re.compile(r"\b(?:so\s+)?like\s+(?=(?:super|really|totally|diagonal(?:ly)?|grows?|spins?|both)\b)|"
+                r"\b(?:ok(?:ay)?\s+)?so\s+like\s+(?=an?\b)"), ""),  # spoken "like" (not a simile's)
+    (re.compile(r"\b(?:new\s*line|next line|new paragraph)\b"), ","), (re.compile(r"\bbig old\b"), "big"),
+    (re.compile(r"\bdoon\b"), "down"), (re.compile(r"\bfae\b"), "from"),
+    (re.compile(rf"\b(background|backdrop|bg)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))\s*[.,;]\s*(solid|plain|textured)\b"),
+     r"\3 \2 \1"),  # "Background grey. Solid."
+    (re.compile(r"\bstraf(?:e|es|ing|ed)\b"), "moving"),
+    (re.compile(r"\b((?:shrink|grow)(?:s|ing)?)\s+small\s+small\b"), r"\1"),
     (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
                 r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two"),
 ]
@@ -491,6 +543,7 @@ _PHRASINGS = [
     (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
     (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
     (re.compile(r"(?:(?<=[\s.,;:])|^)[1-9]\)\s+"), ", "),  # "Two objects. 1) white diamond … 2) black square …"
+    (re.compile(r"(?:(?<=[\s.,;:，。；：])|^)[1-3](?:\.|、)\s*(?=[^\d\s])"), ", "),  # "1. red circle … 2. blue square", 1、…2、…
     (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),  # not "fast"
     (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
     (re.compile(r"\bin\s+(?:the\s+|a\s+)?((?:up|down|upper|lower)(?:[- ]?(?:left|right))?|left|right)\s+direction\b"),
@@ -509,8 +562,8 @@ _PHRASINGS = [
                            ("right", "left", "右", "左"))),
     (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
      r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"
-    (re.compile(r"\b(both|all three|all of them)\s+(small|medium|large|big|tiny)(?:\s+size[d]?)?\b(?!\s+(?:circles?|"
-                r"squares?|triangles?|stars?|diamonds?|crosses|balls?|shapes?|ones?)\b)"), r"\1 are \2"),  # "both medium size"
+    (re.compile(r"\b(?:both|all three|all of them)\s+(?:are\s+)?(small|medium|large|big|tiny)(?:\s+size[d]?)?\b(?!\s+(?:circles?|"
+                r"squares?|triangles?|stars?|diamonds?|crosses|balls?|shapes?|ones?)\b)"), r"all are \1"),  # "both medium size"
     (re.compile(rf"\b(both|all three|all of them)\s+(?=(?:{_COLOUR_WORD})\b(?!\s+(?:circles?|squares?|triangles?|"
                 r"stars?|diamonds?|crosses|balls?|shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"
     # "… a ball that bounces around. Make it blue please.": the object named before takes the colour or size

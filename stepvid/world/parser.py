@@ -1141,13 +1141,17 @@ class _Grammar:
         self.np, self.elided = None, []
         self.groups.pop()
         shared = h.vps + (last if speed else []) if h.vps else last  # 两个方块互相靠近，一个红色…
+        spread = [vp for vp in shared if any(t.kind == "respectively" for t in vp)  # 红黄绿，分别往左、往上、往右
+                  and sum(t.kind in ("dir", "vverb", "motion", "approach") for t in vp) > 1]  # (not "red and orange respectively")
         new = []
         for p, n in zip(pieces, counts):
             g = _Group(n, p.color, h.shape, p.size or h.size, f"{p.text()} {h.text}")
-            g.vps.extend(shared or p.vps)
+            g.vps.extend([vp for vp in shared if vp not in spread] if shared else p.vps)
             new.append(g)
         self.groups.extend(new)
         self.focus, self.joins, self.last_targets = list(new), [None] * len(new), list(new)
+        for vp in spread:
+            self._spread(vp)
         self.unbound = [g for g in self.unbound if g is not h] + [g for g in new if not g.vps]
         self.bound = any(g.vps for g in new)
         return True

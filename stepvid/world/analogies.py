@@ -37,12 +37,13 @@ _STILL_THINGS = ("statue|statues|stone|stones|rock|rocks|mountain|post|book|book
 _ZH_COLOUR_THINGS = {
     "红": "消防车 番茄 西红柿 草莓 樱桃 鲜血 血 红苹果 中国", "橙": "橘子 橙子 桔子 胡萝卜 南瓜 橘", "黄": "柠檬 香蕉 向日葵 蛋黄 小黄鸭",
     "绿": "青草 草地 草坪 小草 草 树叶 叶子 青蛙 黄瓜 西兰花", "蓝": "大海 海水 海洋 海 蓝莓 牛仔裤", "紫": "葡萄 茄子 薰衣草",
-    "粉": "火烈鸟 桃花 樱花 小猪", "白": "白雪 雪花 雪 牛奶 奶 乳 白云 云朵 棉花 白纸 纸", "黑": "煤炭 煤球 煤 墨水 墨汁 乌鸦 黑夜",
+    "粉": "火烈鸟 桃花 樱花 小猪", "白": "白雪 雪花 雪 牛奶 奶 乳 白云 云朵 棉花 白纸 纸", "黑": "煤炭 煤球 煤 墨水 墨汁 墨 乌鸦 黑夜",
     "灰": "水泥 大象 烟灰 灰烬",
 }
 # size -> things of that size against the frame
 _EN_SIZE_THINGS = {
     "small": "coin|pea|peas|marble|button|pill|grape|bead|ping pong ball|golf ball|dime|penny|thumbnail|fingernail|"
+             "postage stamp|stamp|"
              "sesame seed|grain of rice|ladybug|ant|mouse",
     "large": "dinner plate|plate|pizza|watermelon|beach ball|basketball|football|soccer ball|car tyre|car tire|"
              "house|elephant|truck",
@@ -69,7 +70,7 @@ def _alt(words: str, sep: str = "|") -> str:
 def rewrites() -> list[tuple[re.Pattern, str]]:
     """(pattern, replacement) pairs for ``syntax.rewritten`` (lower-case, simplified Chinese)."""
     out: list[tuple[re.Pattern, str]] = []
-    art = r"(?:a\s+|an\s+|the\s+|fresh\s+|ripe\s+|new\s+|fallen\s+)?"  # before a thing
+    art = r"(?:(?:a|an|the|fresh|ripe|new|fallen)\s+){0,2}"  # before a thing ("a ripe plum")
     for colour, things in _EN_COLOUR_THINGS.items():
         t = _alt(things)
         out += [

@@ -465,7 +465,7 @@ _EN_FILLER = (
     "highres|lowres|worst quality|low quality|normal quality|jpeg artifacts|extra shapes|extra objects|"
     "no camera movement|no camera move|no camera motion|chatgpt|gpt|kimi|deepseek|doubao|gemini|easy|gentle|"
     "came up with|come up with|comes up with|coming up with|little ones|the little ones|for little ones|"
-    "mm|mmm|umm|uhm|uhh|you know|ya know|ever so|aye|yall|howzit|shared|a shared|"
+    "mm|mmm|umm|uhm|uhh|you know|ya know|ever so|aye|yall|howzit|shared|a shared|lets see|"
     "no extra elements|no extra shapes|no effects|no outlines|ui style|flat ui|flat ui style|app ui|game ui|game ui style|"
     "she also wants|he also wants|she wants|he wants|she would like|he would like|they also want|"
     "no text|no letters|no typography|no logo|no logos|no watermark|no watermarks|no caption|"
@@ -979,7 +979,7 @@ _ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 �
                "挂着 挂在那里 挂在那 悬着 悬在那里 悬在空中 杵着 杵在那 "  # 像灯笼一样挂着不动: hanging there, (not moving)
                "循环 无缝循环 循环播放 杰作 最高画质 最佳画质 最佳质量 超清细节 细节 大师级 大师作品 竖屏 横屏 抖音竖屏 "
                "抖音 快手 可灵 即梦 通义万相 海螺 固定机位 机位 全景 中景 远景 帧率 帧 无文字 无字幕 无水印 不要文字 "
-               "留白感 留白 日系简约 日系风 日系 小清新 清新风 清新 时长 唔好郁个镜头 唔好郁镜头 唔郁镜头 不要任何文字 无多余元素 无多余物体 没有多余元素 不要添加其他元素 "
+               "不要别的东西 不要其他东西 不要别的 留白感 留白 日系简约 日系风 日系 小清新 清新风 清新 时长 唔好郁个镜头 唔好郁镜头 唔郁镜头 不要任何文字 无多余元素 无多余物体 没有多余元素 不要添加其他元素 "
                "避免出现文字 豆包 文心一言 通义千问 "
                "小朋友 小朋友们 小朋友喜欢的 小朋友喜欢 小孩子 小孩 小宝宝 小宝贝 "
                "光影 电影感光影 超清画质 高清画质 画质超清 大师级作品 作品 高饱和度 高饱和 饱和度拉满 质感拉满 拉满 温柔氛围感 "

@@ -1815,12 +1815,15 @@ def _parse_verbose(text: str) -> Parse:
 # This keeps the composition simple."): of its paragraphs, the one that reads as a request, when every other one
 # fails to and names no colour, size, motion or background (a remark on "the shape" may stay).
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_QUOTE = re.compile(r'["“”「」『』]')
 _ATTRIBUTE_KINDS = frozenset({"color", "badcolor", "size", "postsize", "motion", "dir", "vverb", "speed", "approach",
                               "diag", "backforth", "bgkind", "shade"})
 
 
 def _pasted(text: str) -> Parse | None:
     paras = [p for p in _PARAGRAPH.split(text) if p.strip()]
+    if len(paras) < 2:  # one line: a quoted answer between remarks ('ok gpt gave me this: "A small white star …"')
+        paras = [p for p in _QUOTE.split(text) if p.strip(" \t\n,.:：，。")]
     if len(paras) < 2:
         return None
     read, rest = [], []

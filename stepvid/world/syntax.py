@@ -86,6 +86,9 @@ _SENTENCE_HEADING = re.compile(r"(?<=[.。;；，,、])\s*(?=(?:" + "|".join(
     k.pattern.removeprefix("(?i)") for k in (_SUBJECT_KEYS, _BG_KEYS, _ACTION_KEYS, _CONTENT_KEYS, _META_KEYS, _NEGATIVE_KEYS,
                                              _FIELD_KEY))
     + r")\s*[:：])", re.IGNORECASE)  # "…. Action: …", "…，运动：…"
+_LEADING_HEADING = re.compile(r"^\s*(?:" + "|".join(  # a heading that opens the prompt (not a field: "Shape: …")
+    k.pattern.removeprefix("(?i)") for k in (_SUBJECT_KEYS, _BG_KEYS, _CONTENT_KEYS, _META_KEYS, _NEGATIVE_KEYS))
+    + r")\s*[:：]", re.IGNORECASE)
 _BARE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)([^*#:：\n]{1,30})\**\s*$")
 
 
@@ -99,7 +102,7 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
     strict)`` says whether a span names anything of the world (the parser's ``_names_world``)."""
     if len(re.findall(r"【[^】\n]{1,24}】", text)) >= 2:  # 【主体】… 【动作】… on one line
         text = re.sub(r"\s*(【[^】\n]{1,24}】)", r"\n\1", text).strip()
-    if len(_SENTENCE_HEADING.findall(text)) >= 2:  # "Subject: a circle. Action: moves left. Camera: static."
+    if len(_SENTENCE_HEADING.findall(text)) + bool(_LEADING_HEADING.match(text)) >= 2:  # "Subject: …. Action: …."
         text = _SENTENCE_HEADING.sub("\n", text)
     lines = text.split("\n")
     if len(lines) < 2 and not _HEADED.match(text):
@@ -318,7 +321,7 @@ _NO_FLAG = re.compile(r"(?is)(?<![\w-])--no\s+.*?(?=\s--[a-z]|$)")
 _FLAG = re.compile(r"(?i)(?<![\w-])--[a-z][\w-]*(?:\s+(?!--)[^\s,;，；]+)?")
 _WEIGHT = re.compile(r"\(([^():]*?)\s*:\s*\d+(?:\.\d+)?\s*\)")
 _BREAK = re.compile(r"\bBREAK\b")
-_OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*\d\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]|"
+_OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*(?:\d|[a-c](?=\s*[:=：]))\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]|"
                         r"(?-i:(?:(?<=[\s.;；。])|^)[ABC]\s*[:：](?=\s))")  # "A: green square … B: yellow circle"
 _AMOUNT = re.compile(r"(?i)(?<![\d.])\d+(?:\.\d+)?\s*(?:px|pixels?|%|percent|像素)(?![a-z])|\b\d+(?:\.\d+)?\s*x\b(?!\s*[a-z])")
 _SCALE = re.compile(r"(?i)\bscale\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\s*%?")  # 1.0 -> 2.0
@@ -585,6 +588,7 @@ _PHRASINGS = [
                 r"(?:grain|grainy|noise|noisy|paper|film\s+grain)?\s*(?:texture|grain|noise)\b"), r"textured \1"),
     (re.compile(r"\bins\s*风格?"), ""),  # ins风: Instagram's look
     (re.compile(r"\bspeed\s*[:：=]?\s*(?=慢|快)"), ""),  # "speed 慢"
+    (re.compile(r"然后\s*(?=(?:background|bg|背景))"), ""),  # …往右上方快速移动然后背景是白色的: the background, no sequence
     (re.compile(r"\b(?:with\s+)?eas(?:e|ing)(?:[- ](?:in|out))?(?:\s*(?:/|and|-)\s*(?:ease[- ])?(?:in|out))?\b"), ""),  # ease in/out
     (re.compile(r"((?:从|由)[上下左右]\s*(?:往|到|至|向)\s*[上下左右])\s*[，,]?\s*(?:由|从)[深浅亮暗](?:到|至|往)[深浅亮暗]"), r"\1"),
     (re.compile(r"(?:由|从)[深浅亮暗](?:到|至|往)[深浅亮暗]\s*[，,]?\s*(?=(?:从|由)[上下左右]\s*(?:往|到|至|向)\s*[上下左右])"), ""),

@@ -1847,9 +1847,9 @@ _LIKE_ANOTHER = re.compile(r"(?i)[它他她]|前者|后者|\blike\s+(?:it|them|t
 
 # A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past
 # when the prompt cannot be read with it (and only then), reported.
+_LIKE = r"(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+"  # a simile's "like", not "I'd like a …"
 _SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:(?:act|acts|acting|behave|behaves|behaving)\s+)?"
-                     r"(?:(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+|"  # not "I'd like a …"
-                     r"as\s+if\s|as\s+though\s|as\s+an?\s)"
+                     rf"(?:{_LIKE}|as\s+if\s|as\s+though\s|as\s+an?\s)"
                      r"(?:(?!\s+(?:and|while|whilst|like)\s)[^.,;!?—–\u3000-\u303f\u3400-\u9fff\uff00-\uffef])*"  # to "and", a dash, Chinese
                      r"|好似[^，。,.；;！!？?]{1,12}?咁"  # 好似…咁: Cantonese
                      r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,20}?(?:一样|一樣|一般|似的|般|那样|那樣|那般)地?"
@@ -1953,8 +1953,7 @@ def _ends_in_verb(simile: str) -> bool:
 
 # "a white triangle like a sail moving right", "like the rising sun, slowly moving up": the simile's noun alone
 # (an article, then one or two words no lexicon knows), when the rest of its clause does name the world.
-_SHORT_SIMILE = re.compile(r"\s*,?\s*\b(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+"
-                           r"(?:an?\s+|the\s+)?([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
+_SHORT_SIMILE = re.compile(rf"\s*,?\s*\b{_LIKE}(?:an?\s+|the\s+)?([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
 # Nouns whose simile says a speed ("moves like a rocket to the left"): kept, so the prompt stays refused
 _SPEED_NOUNS = frozenset(["rocket", "rockets", "bullet", "bullets", "snail", "snails", "turtle", "turtles", "tortoise",
                           "sloth", "lightning", "flash", "jet", "jets", "cheetah", "glacier", "racecar", "missile", "hare",

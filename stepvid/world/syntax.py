@@ -82,13 +82,18 @@ _FIELD_KEY = re.compile(_ANY_KEY, re.IGNORECASE)
 _NEGATIVE_KEYS = re.compile(r"(?i)neg(?:ative)?(?:\s+prompt)?|avoid|反向提示词|负面提示词|负向提示词|负面词|反向词|不要")
 _META_NEUTRAL = re.compile(r"(?i)\b(?:static|fixed|locked(?:[- ]off)?|still|stationary|steady|tripod|no\s+movement|"
                            r"not\s+moving|does\s*n[o']t\s+move|flat)\b|固定不动|固定|不动|静止|锁定|扁平")
-_SENTENCE_HEADING = re.compile(r"(?<=[.。;；，,、])\s*(?=(?:" + "|".join(
-    k.pattern.removeprefix("(?i)") for k in (_SUBJECT_KEYS, _BG_KEYS, _ACTION_KEYS, _CONTENT_KEYS, _META_KEYS, _NEGATIVE_KEYS,
-                                             _FIELD_KEY))
-    + r")\s*[:：])", re.IGNORECASE)  # "…. Action: …", "…，运动：…"
-_LEADING_HEADING = re.compile(r"^\s*(?:" + "|".join(  # a heading that opens the prompt (not a field: "Shape: …")
-    k.pattern.removeprefix("(?i)") for k in (_SUBJECT_KEYS, _BG_KEYS, _CONTENT_KEYS, _META_KEYS, _NEGATIVE_KEYS))
-    + r")\s*[:：]", re.IGNORECASE)
+
+
+def _keys(*keys: re.Pattern) -> str:
+    """One alternation of the heading keys' patterns."""
+    return "|".join(k.pattern.removeprefix("(?i)") for k in keys)
+
+
+_HEADING_KEYS = (_SUBJECT_KEYS, _BG_KEYS, _CONTENT_KEYS, _META_KEYS, _NEGATIVE_KEYS)  # (action and field keys aside)
+_SENTENCE_HEADING = re.compile(rf"(?<=[.。;；，,、])\s*(?=(?:{_keys(*_HEADING_KEYS, _ACTION_KEYS, _FIELD_KEY)})\s*[:：])",
+                               re.IGNORECASE)  # "…. Action: …", "…，运动：…"
+# a heading that opens the prompt (not a field: "Shape: …")
+_LEADING_HEADING = re.compile(rf"^\s*(?:{_keys(*_HEADING_KEYS)})\s*[:：]", re.IGNORECASE)
 _BARE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)([^*#:：\n]{1,30})\**\s*$")
 
 
@@ -109,7 +114,7 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
         return text, []
     fields = [(_HEADED.match(ln), ln) for ln in lines]
     keys = [(m.group(1) or m.group(2) or m.group(3)).strip() if m else None for m, _ in fields]
-    known = (_SUBJECT_KEYS, _META_KEYS, _CONTENT_KEYS, _NEGATIVE_KEYS, _FIELD_KEY, _BG_KEYS)
+    known = (*_HEADING_KEYS, _FIELD_KEY)
     if not any(k and any(p.fullmatch(k) for p in known) for k in keys) and not any(map(_BARE_HEADING.match, lines)):
         return text, []
     fieldlist = any(k and re.fullmatch(r"(?i)shape|colou?r|形状|颜色", k) for k in keys)  # stays for `structured`
@@ -117,6 +122,10 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
     prose = not fieldlist and any(k and (_SUBJECT_KEYS.fullmatch(k) or _CONTENT_KEYS.fullmatch(k)) for k in keys)
     out: list[tuple[str, str]] = []  # (role, line)
     dropped: list[str] = []
+
+    def says(span: str) -> bool:  # names the world beyond a still camera, a flat style and numbers (settings)
+        return names_world(_META_NEUTRAL.sub(" ", span), strict=False)
+
     for (m, ln), key in zip(fields, keys):
         if not ln.strip():
             continue
@@ -124,11 +133,11 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
         if bare and not names_world(bare.group(1), strict=False):
             dropped.append(ln.strip())
         elif m is None or key is None:  # a line of settings alone ("- 1080p, 25fps") goes, anything else stays
-            (out.append(("", ln)) if names_world(_META_NEUTRAL.sub(" ", ln), strict=False) else dropped.append(ln.strip()))
+            (out.append(("", ln)) if says(ln) else dropped.append(ln.strip()))
         elif _NEGATIVE_KEYS.fullmatch(key):  # a negative prompt: what the clip must not show
             dropped.append(ln.strip())
         elif _META_KEYS.fullmatch(key):  # its value is read ("Composition: a red cross", "Camera: slow pan left")
-            if names_world(_META_NEUTRAL.sub(" ", m.group(4)), strict=False):  # numbers say settings here
+            if says(m.group(4)):
                 out.append(("", m.group(4)))
             else:
                 dropped.append(ln.strip())
@@ -141,8 +150,7 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
         elif ((prose and _ACTION_KEYS.fullmatch(key)) or _CONTENT_KEYS.fullmatch(key)) and m.group(4).strip():
             out.append(("action" if _ACTION_KEYS.fullmatch(key) else "", m.group(4)))
         elif _FIELD_KEY.fullmatch(key) and prose:  # "**Speed:** slow" among prose lines: its value, a background as one
-            bg = re.fullmatch(_FIELD_KEYS["bg"], key, re.IGNORECASE)
-            out.append(("", _background_line(m.group(4)) if bg else m.group(4)))
+            out.append(("", _background_line(m.group(4)) if _field_name(key) == "bg" else m.group(4)))
         elif _FIELD_KEY.fullmatch(key) and not m.group(3):  # "[Background] = pink, solid" as a field line
             out.append(("", f"{key}: {m.group(4)}"))
         else:
@@ -174,8 +182,7 @@ def _line_fields(text: str) -> str | None:
     ms = [_LINE_FIELD.match(ln) for ln in lines]
     if len(lines) < 2 or not all(ms):
         return None
-    fields = {next(k for k, pat in _FIELD_KEYS.items() if re.fullmatch(pat, m.group(1), re.IGNORECASE)): m.group(2)
-              for m in ms}
+    fields = {_field_name(m.group(1)): m.group(2) for m in ms}
     return _fields_phrase(fields) if "shape" in fields and len(fields) == len(lines) else None
 
 
@@ -333,9 +340,6 @@ _HEX_NAMES = {"ff0000": "red", "f00": "red", "00ff00": "green", "0f0": "green", 
               "800080": "purple", "ffc0cb": "pink"}  # the CSS names of this world's colours
 
 
-# Clip settings written as fields ("duration 3s", "t=0..5s", "fps: 24", "loop: no") and fields of one object
-# inside a phrase ("red star, spin 360°, size: S, bg=blue"; 青色三角形；方向：左下；速度：慢): the fields are
-# written out as words where they stand, so the object they follow takes them.
 # A tool's model version ("Runway gen-3 style"): not words of the lexicon, where "gen" would catch typos of "green"
 _MODEL_VERSION = re.compile(r"(?i)\bgen[- ]?[1-4](?:\.\d)?(?:\s+(?:alpha|turbo))?\b|\bv\d{1,2}(?:\.\d)?\b|@\s*(?=\d+\s*fps)|"
                             r"\b\d+\s*bpm\b")  # and "test v3", "@ 24fps", "120bpm"
@@ -344,6 +348,9 @@ _FRAME_SETTING = re.compile(r"(?i)(?:\b(?:aspect\s+ratio|aspect|ratio|ar|vertica
                             r"(?:画幅|比例|画面比例|竖屏|横屏|竖版|横版)\s*[:：]?\s*)?"
                             r"(?<![\d:.])(?:1|2|3|4|5|9|16|21|2\.35|2\.39)\s*[:：]\s*(?:1|2|3|4|5|9|16)(?![\d:])(?:\s*比例)?|"
                             r"(?:帧率\s*[:：]?\s*)?\d+\s*(?:帧每秒|帧/秒|帧)|每秒\s*\d+\s*帧|帧率\s*[:：]?\s*\d+")
+# Clip settings written as fields ("duration 3s", "t=0..5s", "fps: 24", "loop: no") and fields of one object
+# inside a phrase ("red star, spin 360°, size: S, bg=blue"; 青色三角形；方向：左下；速度：慢): the fields are
+# written out as words where they stand, so the object they follow takes them.
 _SETTING_FIELD = re.compile(r"(?i)\bt\s*=\s*\d+(?:\.\d+)?\s*(?:\.\.|-|to)\s*\d+(?:\.\d+)?\s*s\b|"
                             r"\b(?:duration|length)\s*[:=]?\s*\d+(?:\.\d+)?\s*s(?:ec(?:ond)?s?)?\b|"
                             r"\b(?:fps|frames?)\s*[:=]\s*\d+\b|\bloop\s*[:=]\s*(?:no|false|off|none)\b")

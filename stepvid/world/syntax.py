@@ -511,7 +511,7 @@ _TYPOS = [
     (re.compile(r"\b(up|down)(left|right)\b"), r"\1-\2"),
     (re.compile(r"\bthats\b"), "that is"), (re.compile(r"\bw/\s*"), "with "),
     (re.compile(r"\bblew(?=\s+(?:circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|balls?|dots?|"
-                r"background|bg)\b)"), "blue"),
+                r"background|bg|dimonds?|scares?|starts?)\b)"), "blue"),  # (dictation's "blew scare": round 37)
     (re.compile(r"\b(to the|to) write\b"), r"\1 right"),
     (re.compile(r"[\s,]*\b(?:period|full stop)\s*$"), "."), (re.compile(r"\s*\bcomma\b"), ","),
     (re.compile(rf"\b(?:{_COLOUR_WORD}|{_SIZE_NAME})(?:[\s-]+siz(?:e|ed))?\s*,?\s*(?:no wait|no sorry|sorry|i mean|actually)"
@@ -519,7 +519,6 @@ _TYPOS = [
     # English dictation (probe round 37): what speech-to-text writes for the world's words, spoken fillers and
     # corrections ("a read sir cull moving to the write", "a blew scare", "a white start", "won cyan circle",
     # "violet no purple", "so like a …", "new line")
-    (re.compile(r"\bblew(?=\s+(?:diamonds?|dimonds?|squares?|scares?|stars?|starts?)\b)"), "blue"),
     (re.compile(r"\bs[iu]r\s*c[aeiou]ll?(?=s?\b)"), "circle"),
     (re.compile(r"\bdimond(?=s?\b)"), "diamond"),
     (re.compile(rf"\b((?:{_COLOUR_WORD}|{_SIZE_NAME}|old)\s+)scare(?=s?\b)"), r"\1square"),
@@ -530,7 +529,7 @@ _TYPOS = [
     (re.compile(r"\bread(?=\s+(?:circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|balls?|dots?|background|bg|"
                 r"colou?r)\b)"), "red"),
     (re.compile(r"\b(going|moving|heading|drifting|sliding|floating|and|left to|towards the|toward the)\s+write\b"),
-     r"\1 right"),
+     r"\1 right"),  # (the typed "to (the) write" is read above)
     (re.compile(rf"\bwon(?=\s+(?:{_COLOUR_WORD}|{_SIZE_NAME}|{_SHORT_NOUN})\b)"), "one"),
     (re.compile(rf"\b(?:to|too)(?=\s+(?:{_COLOUR_WORD}|{_SIZE_NAME})\s+(?:circles|squares|triangles|stars|diamonds|"
                 r"crosses|balls|dots)\b)"), "two"),

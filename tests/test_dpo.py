@@ -475,3 +475,45 @@ def test_votes_on_existing_videos_become_a_pair_set(model, pipe, tmp_path, capsy
         err = capsys.readouterr().err
         assert "bad.jsonl:2" in err and message in err and err.count("\n") == 1, err
     assert not (tmp_path / "q").exists()  # refused before anything was written
+
+
+def test_ema_export_is_the_average_of_the_steps_and_survives_a_resume(model, pairset, tmp_path):
+    """``ema_decay`` d: the exported DiT is e_k = d e_{k-1} + (1 - d) w_k over the optimizer steps (e_0 the
+    start), recomputed here in fp64 from the plain run's per-step exports; a run stopped at step 2 and resumed
+    exports the same weights as one run of 3 steps (the average is checkpointed)."""
+    from stepvid.dpo.trainer import DPOTrainer
+
+    d, steps = 0.6, 3
+    w = [_transformer_state(model)]
+    for k in range(1, steps + 1):  # the plain run, resumed one step at a time: its weights after each step
+        DPOTrainer(_cfg(model, pairset, tmp_path / "plain", steps=k, checkpoint_every=1,
+                        out=str(tmp_path / f"w{k}"))).fit()
+        w.append(_transformer_state(tmp_path / f"w{k}"))
+    DPOTrainer(_cfg(model, pairset, tmp_path / "ema", steps=steps, ema_decay=d, out=str(tmp_path / "e"))).fit()
+    for k in (2, 3):
+        DPOTrainer(_cfg(model, pairset, tmp_path / "ema2", steps=k, ema_decay=d, checkpoint_every=1,
+                        out=str(tmp_path / "e2"))).fit()
+    got, resumed = _transformer_state(tmp_path / "e"), _transformer_state(tmp_path / "e2")
+    moved = 0
+    for key, e in w[0].items():
+        e = e.double()
+        for wk in w[1:]:
+            e = d * e + (1 - d) * wk[key].double()
+        assert torch.allclose(got[key].double(), e, rtol=1e-5, atol=1e-7), key
+        assert torch.equal(got[key], resumed[key]), key
+        moved += not torch.equal(w[steps][key], got[key])
+    assert moved > 0  # the average is not the last weights
+
+
+def test_cosine_schedule_anneals_to_zero_at_the_last_step(model, pairset, tmp_path):
+    from stepvid.dpo.trainer import DPOTrainer
+
+    DPOTrainer(_cfg(model, pairset, tmp_path / "run", steps=4, warmup=1, lr_schedule="cosine")).fit()
+    lrs = [r["lr"] for r in _metrics(tmp_path / "run") if "loss" in r]
+    # warm-up step 0 at the peak (1/1), then 1e-4 * (1 + cos(pi * (s - 1) / 3)) / 2 for s = 1, 2, 3
+    want = [1e-4] + [1e-4 * (1 + math.cos(math.pi * (s - 1) / 3)) / 2 for s in (1, 2, 3)]
+    assert lrs == pytest.approx(want, rel=1e-12)
+    with pytest.raises(ValueError, match="lr_schedule must be constant or cosine"):
+        _cfg(model, pairset, tmp_path / "x", lr_schedule="linear").check()
+    with pytest.raises(ValueError, match=r"ema_decay must be in \[0, 1\)"):
+        _cfg(model, pairset, tmp_path / "x", ema_decay=1.0).check()

@@ -9,7 +9,9 @@
 #
 #   bash recipes/bundled/turbo_trajectory.sh OUT MINUTES LR [LR...]
 #
-# TJ_ARGS adds trainer options (e.g. --compile); SCORE_STEPS lists the students' scored step counts (default 8).
+# TJ_ARGS adds trainer options (e.g. "--compile --lr-schedule cosine --steps 1200 --ema-decay 0.995"; a later
+# --steps wins); SCORE_STEPS lists the students' scored step counts (default 8; SCORE_STEPS=none: train only);
+# NPROMPTS train-split prompts per object count and language go to the cache, two samples each (default 256).
 # With WORK set, a second call on the same machine reuses the cache and resumes each student where it stopped.
 #
 # OUT gets res.tar (adherence rows, training logs and metrics) and each student's folder as split tar parts
@@ -21,7 +23,7 @@ export PYTHONUNBUFFERED=1
 recipe_init
 JW=$(( CPUS > 4 ? CPUS - 2 : 1 ))
 R=$W/res; mkdir -p "$R" "$W/rows"
-python -m stepvid.cli world prompts --out "$W/prompts.jsonl" --split train --phrasing mixed --objects 1 2 --n 256 --seed 11
+python -m stepvid.cli world prompts --out "$W/prompts.jsonl" --split train --phrasing mixed --objects 1 2 --n "${NPROMPTS:-256}" --seed 11
 python -m stepvid.cli distill cache --teacher "$INIT" --teacher-steps 50 --no-cfg-decay --prompts "$W/prompts.jsonl" \
   --per-prompt 2 --batch 128 --out "$W/cache" --device "$DEV" 2>&1 | grep -v "prompt/s\]" | tail -n 2
 stamp "teacher cache"
@@ -41,6 +43,7 @@ stamp "students trained"
 for LR in "$@"; do tail -n 1 "$R/tj-$LR.log"; cp "$W/run-$LR/metrics.jsonl" "$R/metrics-$LR.jsonl"
   (cd "$W/student-$LR" && tar cf - transformer stepvid.json distill.json | split -b 15M - "$OUT/student-$LR.tar.part"); done
 (cd "$W" && tar cf "$OUT/res.tar" res)
+[ "${SCORE_STEPS:-8}" = none ] && exit 0
 for S in ${SCORE_STEPS:-8}; do
   for LR in "$@"; do score "$W/student-$LR" "s$LR-$S" --steps "$S"; (cd "$W" && tar cf "$OUT/res.tar" res); done
 done

@@ -147,6 +147,7 @@ def _cmd_cache(args) -> int:
 def add_train_distill(tsub: Any) -> None:
     """``stepvid train distill`` (registered by ``stepvid.train.cli``)."""
     from stepvid.distill.config import DistillConfig
+    from stepvid.dpo.cli import add_schedule_args
 
     d = DistillConfig(teacher="", cache=[], run_dir="")
     p = tsub.add_parser("distill", help="Turbo: distil a model into a few-step student (rectified flow)",
@@ -162,7 +163,7 @@ def add_train_distill(tsub: Any) -> None:
     _cache_args(p, required=False)
     for name, typ, hlp in (
         ("steps", int, "optimizer steps"), ("batch_size", int, "samples per step and process"),
-        ("lr", float, "learning rate (AdamW, constant after warm-up)"), ("warmup", int, "warm-up steps"),
+        ("lr", float, "peak learning rate (AdamW, after warm-up; see --lr-schedule)"), ("warmup", int, "warm-up steps"),
         ("max_weight", float, "cap of the 1/t^2 weight"), ("text_dropout", float, "empty-prompt share without CFG distillation"), ("turbo_steps", int, "the student's default sampler steps"),
         ("turbo_shift", float, "the student's default shift (default: the teacher's)"),
         ("turbo_cfg", float, "the student's default CFG (default: 1 when CFG is distilled)"),
@@ -185,6 +186,7 @@ def add_train_distill(tsub: Any) -> None:
                    help="progressive: the teacher's steps start on the cached noise-to-video line, or where the "
                         "student's own first steps from the noise land (on-policy) (default: %(default)s)")
     p.add_argument("--timestep", default=json.dumps(d.timestep), help="tau density (default: %(default)s)")
+    add_schedule_args(p, d)
     p.add_argument("--no-cfg-distill", dest="cfg_distill", action="store_false",
                    help="keep CFG in the student (text dropout) instead of distilling it")
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stepvid.dpo.config import _lora_targets
+from stepvid.dpo.config import _lora_targets, check_schedule
 
 __all__ = ["DecoderDistillConfig", "DistillConfig"]
 
@@ -24,6 +24,8 @@ class DistillConfig:
     batch_size: int = 32                        # samples per step and process
     lr: float = 1e-4
     warmup: int = 50
+    lr_schedule: str = "constant"               # constant | cosine (to 0 at ``steps``; --max-minutes stops early)
+    ema_decay: float = 0.0                      # > 0: EMA of the student's weights, checkpointed and exported
     weight_decay: float = 0.0
     grad_clip: float = 1.0
     timestep: Any = field(default_factory=lambda: {"name": "u_shape", "a": 5.0})   # report: e^{5u} + e^{-5u}
@@ -72,6 +74,7 @@ class DistillConfig:
             raise ValueError(f"distill: max_minutes must be > 0; got {self.max_minutes}")
         if self.precision not in ("bf16", "fp32"):
             raise ValueError(f"distill: precision must be bf16 or fp32; got {self.precision!r}")
+        check_schedule("distill", self.lr_schedule, self.ema_decay)
 
 
 @dataclass

@@ -184,7 +184,7 @@ def add_train_dpo(tsub: Any) -> None:
     p.add_argument("--out", default=None, help="write the trained model folder here")
     for name, typ, hlp in (
         ("steps", int, "optimizer steps"), ("batch_size", int, "pairs per step and process"),
-        ("lr", float, "learning rate (AdamW, constant after warm-up)"), ("warmup", int, "warm-up steps"),
+        ("lr", float, "peak learning rate (AdamW, after warm-up; see --lr-schedule)"), ("warmup", int, "warm-up steps"),
         ("beta", float, "DPO beta on mean velocity errors"), ("sft_weight", float,
          "weight of the chosen samples' flow-matching loss added to the DPO loss"),
         ("lora_rank", int, "LoRA rank (0: full fine-tuning)"), ("lora_alpha", float, "LoRA alpha (default: rank)"),
@@ -201,6 +201,7 @@ def add_train_dpo(tsub: Any) -> None:
                        help=hlp if default is None else f"{hlp} (default: {default})")
     p.add_argument("--timestep", default=json.dumps(d.timestep),
                    help="tau density, JSON or a name (default: %(default)s)")
+    add_schedule_args(p, d)
     p.add_argument("--online-prompts", default=None,
                    help="prompt file of the online loop: the policy's fresh samples are ranked and paired")
     p.add_argument("--online-reward", default=None,
@@ -210,6 +211,16 @@ def add_train_dpo(tsub: Any) -> None:
     p.add_argument("--compile", action="store_true",
                    help="torch.compile the policy's forward (CUDA: about 3x the steps/s after a one-off compile)")
     p.set_defaults(func=_cmd_train_dpo)
+
+
+def add_schedule_args(p, d) -> None:
+    """``--lr-schedule`` and ``--ema-decay``, shared by ``train dpo`` and ``train distill`` (``d``: the defaults)."""
+    p.add_argument("--lr-schedule", choices=["constant", "cosine"], default=d.lr_schedule,
+                   help="after warm-up: constant, or cosine to 0 at --steps (--max-minutes may stop it earlier) "
+                        "(default: %(default)s)")
+    p.add_argument("--ema-decay", type=float, default=d.ema_decay,
+                   help="EMA of the trained weights (e.g. 0.99), kept in checkpoints and exported instead of the "
+                        "last weights; 0: off (default: %(default)s)")
 
 
 def run_trainer(args, config_cls, trainer_cls, **overrides) -> dict:

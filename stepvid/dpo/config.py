@@ -13,6 +13,14 @@ _RESUME_KEYS = ("init", "pairs", "beta", "lr", "batch_size", "lora_rank", "lora_
                 "online_candidates", "online_reward")
 
 
+def check_schedule(kind: str, lr_schedule: str, ema_decay: float) -> None:
+    """The learning-rate schedule and EMA settings the DPO and distillation trainers share."""
+    if lr_schedule not in ("constant", "cosine"):
+        raise ValueError(f"{kind}: lr_schedule must be constant or cosine; got {lr_schedule!r}")
+    if not 0 <= ema_decay < 1:
+        raise ValueError(f"{kind}: ema_decay must be in [0, 1); got {ema_decay}")
+
+
 def _lora_targets() -> list[str]:
     from stepvid.train.config import LoraConfig
 
@@ -29,6 +37,8 @@ class DPOConfig:
     batch_size: int = 8                         # pairs per step and process
     lr: float = 1e-5
     warmup: int = 20
+    lr_schedule: str = "constant"               # constant | cosine (to 0 at ``steps``; --max-minutes stops early)
+    ema_decay: float = 0.0                      # > 0: EMA of the trained weights, checkpointed and exported
     weight_decay: float = 0.0
     grad_clip: float = 1.0
     beta: float = 500.0
@@ -60,6 +70,7 @@ class DPOConfig:
             raise ValueError(f"dpo: beta and lr must be > 0; got beta={self.beta}, lr={self.lr}")
         if self.lora_rank < 0:
             raise ValueError(f"dpo: lora_rank must be >= 0; got {self.lora_rank}")
+        check_schedule("dpo", self.lr_schedule, self.ema_decay)
         if self.max_minutes is not None and self.max_minutes <= 0:
             raise ValueError(f"dpo: max_minutes must be > 0; got {self.max_minutes}")
         if self.precision not in ("bf16", "fp32"):

@@ -111,6 +111,11 @@ class DPOTrainer:
         if not params:
             raise ValueError(f"{self.name}: nothing to train (no trainable parameters)")
         self.optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        self.ema = None
+        if cfg.ema_decay > 0:
+            from stepvid.train.ema import EMA
+
+            self.ema = EMA(self.policy, cfg.ema_decay)
         self.density = make_density(cfg.timestep)
         self._emb: dict[str, int] = {}
         self._states: TextEmbeddings | None = None
@@ -285,7 +290,8 @@ class DPOTrainer:
         start, resumed = 0, None
         ck = latest_checkpoint(self.run_dir)
         if ck is not None:
-            meta = load_checkpoint(ck, self.policy, self.optimizer, info.rank, info.world_size)
+            meta = load_checkpoint(ck, self.policy, self.optimizer, info.rank, info.world_size,
+                                   self.ema.shadow if self.ema else None)
             start, resumed = int(meta["step"]), str(ck)
             truncate_metrics(self.run_dir / "metrics.jsonl", start)
             log.info("%s: resumed from %s (step %d)", self.name, ck, start)
@@ -300,7 +306,7 @@ class DPOTrainer:
                     log.info("%s: --max-minutes %g reached after %d steps", self.name, cfg.max_minutes, step)
                     break
             for group in self.optimizer.param_groups:
-                group["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup, "constant", 1.0)
+                group["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup, cfg.lr_schedule, 0.0)
             ctx = torch.autocast("cuda", torch.bfloat16) if self.autocast else _null()
             with ctx:
                 loss, m, info_row = self._step(step, logger)
@@ -309,6 +315,8 @@ class DPOTrainer:
             gn = torch.nn.utils.clip_grad_norm_([p for p in self.policy.parameters() if p.requires_grad],
                                                 cfg.grad_clip)
             self.optimizer.step()
+            if self.ema is not None:
+                self.ema.update(self.policy)
             gn = gn.full_tensor() if hasattr(gn, "full_tensor") else gn  # a DTensor under FSDP2
             m = {"loss": loss.detach(), **m, "grad_norm": gn}
             for k, v in m.items():
@@ -345,7 +353,8 @@ class DPOTrainer:
 
         info = self.info
         save_checkpoint(self.run_dir, step, self.policy, self.optimizer, {"kind": self.name}, info.rank,
-                        info.world_size, keep_last=2, only_trainable=self.cfg.lora_rank > 0)
+                        info.world_size, keep_last=2, only_trainable=self.cfg.lora_rank > 0,
+                        ema=self.ema.shadow if self.ema else None)
 
     # ---- export -----------------------------------------------------------------------------------------
     def export(self, out: Path, summary: dict) -> Path:
@@ -362,6 +371,11 @@ class DPOTrainer:
         dtype = stored_float_dtype(infos)
         old_weights = {i.file.resolve() for i in infos.values()}
         shard_bytes = max(f.stat().st_size for f in old_weights)
+        if self.ema is not None:  # the averaged weights are the ones exported (the run's checkpoints keep both)
+            with torch.no_grad():
+                for n, p in self.policy.named_parameters():
+                    if n in self.ema.shadow:
+                        p.copy_(self.ema.shadow[n])
         if self.cfg.lora_rank > 0:
             merge_lora(self.policy)
         full = {}

@@ -868,7 +868,9 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("a red circle, a blue square and a yellow star move left and right respectively",
      "cannot judge: 'respectively' with 2 motions for 3 objects"),
     ("a red circle moves left and right respectively", "cannot judge: 'respectively' needs two or more objects listed before it"),
-    ("two red circles, one moving left and one moving right", "cannot judge: 'one' names no shape"),  # one group: no list
+    ("two red circles, one moving left and one moving right",  # each one apart: the world draws them alike
+     "cannot judge: 'a red circle' and 'a red circle' are described differently; the world gives objects of one "
+     "colour and shape the same attributes"),
 ])
 def test_refusals_name_the_word(prompt, message):
     with pytest.raises(CannotJudge) as exc:
@@ -1278,5 +1280,84 @@ def test_tool_habits_and_comparisons(prompt, want):
     ("Next: a red ball moving left", "sequence"),
 ])
 def test_tool_habits_and_comparisons_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# ------------------------------------------------------------------- probe rounds 40-43 (2026-12-05 g)
+_NEGATIONS = [  # a negated attribute with a replacement, or none (colour, size, speed); corrections
+    ("a square, not red, blue. it spins", R(G(1, "blue", "square", motion="rotate"))),
+    ("a star that doesn't spin, it just goes left", R(G(1, None, "star", motion="left"))),
+    ("A medium-sized blue triangle. It doesn't go left, it goes right.", R(G(1, "blue", "triangle", "medium", "right"))),
+    ("ok so a diamond. make it cyan. it should go down. not fast, slow please",
+     R(G(1, "cyan", "diamond", motion="down", speed="slow"))),
+    ("a red ball. oh wait, not red. make it blue. it bounces around, fast",
+     R(G(1, "blue", "circle", motion="bounce", speed="fast"))),
+    ("make a diamond. red. no spinning, no growing, just bouncing off the walls", R(G(1, "red", "diamond", motion="bounce"))),
+    ("I'd like a triangle that's not spinning and not moving at all. Make it black, on a yellow background.",
+     R(G(1, "black", "triangle", motion="still"), bg=("yellow", None))),
+    ("a big orange circle. it goes right. actually no, it goes left. and make it slow",
+     R(G(1, "orange", "circle", "large", "left", "slow"))),
+    ("A green cross, not too big. It should go down-left.", R(G(1, "green", "cross", motion="down-left"))),
+    ("a red ball no wait blue", R(G(1, "blue", "circle"))),
+    ("a big circle. actually, make it small", R(G(1, None, "circle", "small"))),
+    ("Pink triangle. No background colour, just plain white.", R(G(1, "pink", "triangle"), bg=("white", "solid"))),
+    ("a big red square and a small yellow circle. neither of them moves.",
+     R(G(1, "red", "square", "large", "still"), G(1, "yellow", "circle", "small", "still"))),
+    ("a circle that never stops spinning", R(G(1, None, "circle", motion="rotate"))),
+    ("一个方块，不是往左是往右，慢一点", R(G(1, None, "square", motion="right", speed="slow"))),
+    ("画个菱形，不要太大的，绿色，往上飘", R(G(1, "green", "diamond", motion="up"))),
+    ("一个红色的十字，不要转，就往下走。对了，背景换成白的。", R(G(1, "red", "cross", motion="down"), bg=("white", None))),
+    ("一个星星，不是红的，是橙色的。它在四周弹来弹去，快一点。", R(G(1, "orange", "star", motion="bounce", speed="fast"))),
+    ("来一个三角形，不是紫色……算了，就紫色吧。它缩小。", R(G(1, "purple", "triangle", motion="shrink"))),
+    ("一个蓝色的星星。它不往左也不往右，就往上。", R(G(1, "blue", "star", motion="up"))),
+    ("一个圆，不要红的。让它往左下方走，快点。", R(G(1, None, "circle", motion="down-left", speed="fast"))),
+    ("帮忙做一个橙色方块在背景里弹来弹去 背景橙色不好看 换成白色吧",
+     R(G(1, "orange", "square", motion="bounce"), bg=("white", None))),
+]
+_SAID_OF_IT = [  # attributes said of 'it' or of one of a counted group, across sentences
+    ("There's a square. It's big and green. It doesn't move.", R(G(1, "green", "square", "large", "still"))),
+    ("Two circles. The first one is orange and goes up. The second one is purple and it goes down, slowly.",
+     R(G(1, "orange", "circle", motion="up"), G(1, "purple", "circle", motion="down", speed="slow"))),
+    ("two circles. one is orange, the other purple", R(G(1, "orange", "circle"), G(1, "purple", "circle"))),
+    ("three stars: the first red, the second blue, the third green, all spinning",
+     R(G(1, "red", "star", motion="rotate"), G(1, "blue", "star", motion="rotate"), G(1, "green", "star", motion="rotate"))),
+    ("two circles. the first is big and red, the second small and blue",
+     R(G(1, "red", "circle", "large"), G(1, "blue", "circle", "small"))),
+    (("can u make like a purple triangle and an orange triangle both bouncing around, the purple one big and the orange "
+     "one small"), R(G(1, "purple", "triangle", "large", "bounce"), G(1, "orange", "triangle", "small", "bounce"))),
+    ("i need a star and a cross. star: yellow, medium, grows. cross: red, small, moves up-left quickly",
+     R(G(1, "yellow", "star", "medium", "grow"), G(1, "red", "cross", "small", "up-left", "fast"))),
+    ("红的绿的俩圆球，对着开过来", R(G(1, "red", "circle", motion="towards"), G(1, "green", "circle", motion="towards"))),
+    ("仨星星，红的黄的绿的，都在转",
+     R(G(1, "red", "star", motion="rotate"), G(1, "yellow", "star", motion="rotate"), G(1, "green", "star", motion="rotate"))),
+    ("两个圆，第一个是橙色的往上，第二个是紫色的往下", R(G(1, "orange", "circle", motion="up"), G(1, "purple", "circle", motion="down"))),
+    ("bestie i need 3 tiny stars, one pink one purple one white, all bouncing around fast!! black bg",
+     R(*(G(1, c, "star", "small", "bounce", "fast") for c in ("pink", "purple", "white")), bg=("black", None))),
+    ("Diamond (red, large) heading due west, unhurried.", R(G(1, "red", "diamond", "large", "left", "slow"))),
+    ("A solitary green cross, stationary, on a plain white ground.", R(G(1, "green", "cross", motion="still"), bg=("white", "solid"))),
+    ("white plus sign an a red plus sign headin for each other, dead fast",
+     R(G(1, "white", "cross", motion="towards", speed="fast"), G(1, "red", "cross", motion="towards", speed="fast"))),
+    ("帮我render一个紫色的triangle，往右下走，背景从上到下渐变成蓝色",
+     R(G(1, "purple", "triangle", motion="down-right"), bg=("blue", "vgradient"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _NEGATIONS + _SAID_OF_IT)
+def test_negations_corrections_and_attributes_said_of_it(prompt, want):
+    """Probe rounds 40-43: a negated attribute is read past (its value taken back when another replaces it); a
+    correction word before a colour, size or speed replaces the last one said; 'it is big and green'; one of a
+    counted group picked by 'the first' / 'one … the other'; a shape as the label of its attributes."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a red circle does not spin", "negation 'not'"),  # still, or any other motion?
+    ("A blue square. Don't make it move left.", "negation 'not'"),
+    ("a red circle that isn't red", "negation 'not'"),  # a contradiction
+    ("a circle, not a square", "negation 'not'"),  # a negated shape
+    ("two red circles, the first goes up, the second goes down", "described differently"),
+])
+def test_negations_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)

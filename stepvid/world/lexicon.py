@@ -100,8 +100,8 @@ def _motion_en() -> dict[str, str]:
             m[p] = motion
 
     put("still", ["not moving an inch", "not moving a bit", "no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
-                  "not going anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
-                  "going nowhere", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
+                  "not going anywhere", "not go anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
+                  "going nowhere", "just sat there", "sat there", "sat still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "idles", "is not moving", "are not moving", "does not move", "do not move", "did not move",
                   "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
@@ -306,7 +306,7 @@ _EN_REFUSE = {
     "3 d|three dimensional|shadow|shadows|shaded|blurry|blurred": "object appearance '{w}' is not judged",
 }
 _EN_FILLER = (
-    "watch as|watch|look as|look|see|see as|we see|you can see|you see|we can see|can be seen|is seen|are seen|"
+    "oh|never stops|never stop|does not stop|do not stop|will not stop|watch as|watch|look as|look|see|see as|we see|you can see|you see|we can see|can be seen|is seen|are seen|"
     "is shown|are shown|is visible|are visible|appears|appear|appearing|appeared|is present|are present|"
     "in this clip|in this video|in the video|in the clip|in this animation|in the animation|in this scene|"
     "in the scene|in this shot|in the shot|in this frame|in the frame|in the picture|in the image|"
@@ -499,7 +499,7 @@ _EN_COURTESY = (
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
-    "bro|mate|oi|pal|cheers pal|eh|chur|cher|guv|pet|howay|howay man|ey up|nah|rn|omg|lowkey|sure|grand|tidy|"
+    "bro|bestie|right lads|lads|cud u|cud you|cld u|to ask for|the requested content comprises|requested content|mate|oi|pal|cheers pal|eh|chur|cher|guv|pet|howay|howay man|ey up|nah|rn|omg|lowkey|sure|grand|tidy|"
     "god bless|thank you god bless|alright|would you ever|c mon|come on|for your reference|po|lang po|ja|just now|"
     "gonnae gie us|gie us|chuck us|give us|y all|ye|stoked|speed is immaterial|speed does not matter|any speed|"
     "speed is up to you|no rush|nae rush|no hurry|in no rush|"
@@ -557,7 +557,7 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
                       "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized|big big"}
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
-_EN_SPEEDS = {"slow": "nice and slow|nice and slowly|nice and easy|slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
+_EN_SPEEDS = {"slow": "dead slow|nice and slow|nice and slowly|nice and easy|slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
                       "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
                       "low speed|at low speed|at a low speed|slowly|slow|slow motion|slow mo|slowmo|slo mo|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
@@ -568,7 +568,7 @@ _EN_SPEEDS = {"slow": "nice and slow|nice and slowly|nice and easy|slow rate|at 
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "full speed ahead|at a high velocity|high velocity|at blistering speed|blistering speed|fastly|sharp sharp|quick quick|sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "dead fast|dead quick|full speed ahead|at a high velocity|high velocity|at blistering speed|blistering speed|fastly|sharp sharp|quick quick|sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -756,7 +756,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     # a correction: what follows replaces the verb phrase (or the object) just said ("moving up, no wait, down")
     put("correction", None, "no wait|wait no|no , wait|wait , no|actually|actually make it|actually , make it|"
                             "i mean|sorry , i mean|sorry i mean|scratch that|correction|make that|or rather|"
-                            "oops|oops , i mean|no sorry|sorry , no")
+                            "oops|oops , i mean|no sorry|sorry , no|oh wait|oh , wait|oh no wait|hmm wait|hmm , wait|wait")
     # distributing motions over the objects just listed: "A and B move left and right respectively",
     # "A and B, one moving left and the other right", "the former ... the latter ..."
     put("respectively", None, "respectively|in that order|each respectively")
@@ -841,7 +841,7 @@ _ZH_SIZES = {"small": "小个 小个的 小个子 超级小 超级小的 超小 
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
 _ZH_SPEEDS = {"slow": "慢一些 速度慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
-              "fast": "挺快的 挺快 嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
+              "fast": "快到飞起 挺快的 挺快 嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "快一些 稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
@@ -915,7 +915,7 @@ _ZH_REFUSE = {
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 "
+_ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 对了 哦对了 额 嫽得很 嫽 咧 采用 emo了 yyds 永不停止地 永不停止 永不停歇地 "
               # probe round 22: particles, fan and shop talk, slang, programmers' words
               "欸 齁 蹲 宝子们 谢谢宝子们 家人们 姐妹们 有没有姐妹会 老哥们 老铁们 亲 您 这边 那个那个 就是说 就是那个 "
               "xswl u1s1 yysy zs 就这 巴适得板 要得 挺好看的 美哭了 状态 特效 主体 做主图用 主图 少少 没了 "
@@ -1088,7 +1088,7 @@ def zh_lexicon() -> dict[str, Entry]:
     for words, reason in _ZH_REFUSE.items():
         put("refuse", reason, words)
     put("respectively", None, "分别 各自 各自地 分别地 依次")
-    put("correction", None, "我是说 我的意思是 我说错了 不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了")  # 分别向左、向上、向右移动
+    put("correction", None, "我是说 我的意思是 我说错了 不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了 不好看 不太好看 不喜欢 不行")  # 分别向左、向上、向右移动
     for idx, words in ((0, "前者 第一个 第一只 第一颗"), (1, "第二个 第二只 第二颗"), (2, "第三个 第三只 第三颗"),
                        (-1, "后者 最后一个 最后一只")):
         put("nth", idx, words)
@@ -1109,7 +1109,8 @@ def zh_lexicon() -> dict[str, Entry]:
                  "纹理状": "texture", "带有纹理": "texture", "有质感的": "texture", "斑驳": "texture",
                  "斑驳的": "texture", "带噪点的": "texture", "带颗粒纹理的": "texture", "带噪点纹理的": "texture",
                  "带颗粒纹理": "texture", "带噪点纹理": "texture", "颗粒纹理": "texture", "噪点纹理": "texture",
-                 "带颗粒的": "texture", "带颗粒感的": "texture", "颗粒感": "texture", "有颗粒感的": "texture"}.items():
+                 "带颗粒的": "texture", "带颗粒感的": "texture", "颗粒感": "texture", "有颗粒感的": "texture",
+                 "带噪点": "texture", "噪点": "texture", "有噪点的": "texture"}.items():
         lex[w] = (("bgkind", (k, False)),)
     for w, k in {"竖直渐变": "vgradient", "垂直渐变": "vgradient", "上下渐变": "vgradient", "纵向渐变": "vgradient",
                  "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",

@@ -26,6 +26,7 @@ raises :class:`CannotJudge` with one line naming the word: a wrong parse is wors
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from functools import lru_cache
 
 from stepvid.world.analogies import SIMILE_NOUNS as _SIMILE_NOUNS
 from stepvid.world.lexicon import SHADE_AMBIGUOUS, en_lexicon, zh_lexicon
+from stepvid.world.negation import resolve_negations
 from stepvid.world.request import CannotJudge, GroupRequest, Request, normalize_groups
 from stepvid.world.scene import DIRECTIONS
 from stepvid.world.syntax import FIELD as _FIELD
@@ -1000,9 +1002,14 @@ class _Grammar:
         if t.text == "another" or t.text.startswith("另"):
             if self.pool is None:
                 return False
-        elif self.pool is None and len(self.unbound) < 2:
+        elif self.pool is None and sum(g.count for g in self.unbound) < 2:  # ("two circles, one … the other …")
             return False
         nsig = self._next(i)
+        if nsig is not None and nsig.kind == "link" and not t.zh:  # "two circles: one is orange, the other …"
+            j = self.toks.index(nsig, i + 1)
+            then = self._next(j)
+            return then is not None and then.kind in ("color", "size") and not any(
+                x.kind in ("shape", "head") for x in itertools.takewhile(lambda x: x.kind != "sep", self.toks[j + 1:]))
         if nsig is None or nsig.kind not in _VP_KINDS - {"together", "mutual", "respectively"}:
             return False
         for x in self.toks[i + 1:]:  # 一个向左移动的红色圆形: a verb phrase before its own noun, not a reference
@@ -1018,6 +1025,8 @@ class _Grammar:
         self._drop_np()
         if self.pool is None:
             fresh = self.unbound if len(self.unbound) >= 2 else [g for g in self.groups if not g.vps]
+            if len(fresh) == 1 and fresh[0].count > 1:  # "Two circles. The first one is orange …": each one apart
+                fresh = self._split(fresh[0])
             if len(fresh) < 2:  # "A, B and C: the first ...": the objects no verb phrase has described yet
                 raise _refuse(f"'{t.text}' refers to no list of objects named before")
             self.pool, self.picked, self.counted = list(fresh), set(), None
@@ -1038,6 +1047,16 @@ class _Grammar:
         self.picked.add(j)
         self.focus, self.joins, self.bound, self.fresh, self.widened = [pool[j]], [None], False, False, False
         self.last_targets = [pool[j]]
+
+    def _split(self, g: _Group) -> list[_Group]:
+        """The ``count`` objects of ``g`` as groups of one each, in its place (a reference picks one of them)."""
+        parts = [_Group(1, g.color, g.shape, g.size, g.text) for _ in range(g.count)]
+        for name in ("groups", "unbound", "focus"):
+            xs = getattr(self, name)
+            if g in xs:
+                i = xs.index(g)
+                setattr(self, name, xs[:i] + parts + xs[i + 1:])
+        return parts
 
     def _end_vp(self, before_noun: bool = False) -> None:
         if not self.vp:
@@ -1995,9 +2014,36 @@ def _emoji_objects(m: re.Match) -> str:
     return f" {obj} " if n == 1 else f" {['two', 'three'][n - 2] if n <= 3 else n} {obj}s "
 
 
+def _said_of_it(toks: list[Tok]) -> list[Tok]:
+    """'It's big and green', 'the other purple': after 'is', a colour and a size with no noun after them describe
+    the object before (a size there would open a noun phrase that lacks its noun: read as 'of that size'); a
+    reference ('the other', 'the purple one') with a colour or size next, and no noun in its clause, is 'the
+    other is purple'."""
+    out = list(toks)
+    for i in range(len(out) - 1, 0, -1):
+        t = out[i - 1]
+        named_one = t.kind == "one" and i >= 3 and out[i - 2].kind in ("color", "size") and out[i - 3].kind == "definite"
+        if (t.kind == "nth" or named_one) and not t.zh and out[i].kind in ("color", "size") and not any(
+                x.kind in ("shape", "head") for x in itertools.takewhile(lambda x: x.kind != "sep", out[i:])):
+            out.insert(i, Tok("link", None, "is"))
+    for i, t in enumerate(out):
+        if t.kind != "link":
+            continue
+        run = list(itertools.takewhile(lambda j: out[j].kind in ("color", "size", "conj")
+                                       or out[j].kind == "sep" and not out[j].value, range(i + 1, len(out))))
+        nxt = out[run[-1] + 1] if run and run[-1] + 1 < len(out) else None
+        said = [j for j in run if out[j].kind in ("color", "size")]
+        if len(said) == 2 and {out[j].kind for j in said} == {"color", "size"} \
+                and (nxt is None or nxt.kind not in ("shape", "head")):
+            c, z = sorted(said, key=lambda j: out[j].kind)  # colour first, then the size as 'of that size'
+            size = out[z]
+            out[min(said)], out[max(said)] = out[c], Tok("postsize", size.value, size.text, size.zh)
+    return out
+
+
 def _parse(text: str) -> Parse:
     ignored: list[str] = []
-    toks = _places(_tokens(text, ignored))
+    toks = _places(_said_of_it(resolve_negations(_tokens(text, ignored), ignored)))
     toks, bg_color, bg_kind = _background(toks)
     groups = _Grammar(toks, ignored).run()
     reqs = [_group_request(g, ignored) for g in groups]

@@ -550,11 +550,32 @@ _TYPOS = [
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
 _PHRASINGS = [
     (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
+    (re.compile(r"\bone (\w+),? one (\w+),? one (\w+)\b"), r"one \1, one \2 and one \3"),  # "one pink one purple one white"
     (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
     (re.compile(r"(?:(?<=[\s.,;:])|^)[1-9]\)\s+"), ", "),  # "Two objects. 1) white diamond … 2) black square …"
     (re.compile(r"(?:(?<=[\s.,;:，。；：])|^)[1-3](?:\.|、)\s*(?=[^\d\s])"), ", "),  # "1. red circle … 2. blue square", 1、…2、…
     (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),  # not "fast"
     (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
+    # "No background colour, just plain white": the background is that colour
+    (re.compile(rf"\bno (?:background|bg) colou?r\s*[,;:-]*\s*(?:just |only )?(?:an? )?(plain |solid )?({_COLOUR_WORD})\b"),
+     r"on a \1\2 background"),
+    # "on a plain white ground" (a painter's ground), "heading due west", "I have no preference as to the background"
+    (re.compile(r"\bon an? ((?:[a-z]+ ){0,2})ground\b"), r"on a \1background"),
+    (re.compile(r"\bdue (north|south|east|west)"), r"\1"),
+    (re.compile(r"[,;.]?\s*\b(?:i have |i've got |with )?no (?:particular )?preference (?:as to|for|on|about|regarding) "
+                r"the (?:background|bg|colou?r|size|speed)\b"), "."),
+    (re.compile(r"\b(make|do|want|need|get|draw|gimme|show me|with) like (?=an? |one |two |three )"), r"\1 "),
+    (re.compile(r"\b(slow|slowly|fast|quick|quickly) like\b(?=\s*[,.;!]|\s*$)"), r"\1"),  # "bouncin round slow like,"
+    (re.compile(r"渐变成"), "渐变为"),  # 背景从上到下渐变成蓝色
+    (re.compile(r"(?<=[色黑白红蓝绿黄灰紫粉橙青])底子"), "底"),  # 黑底子
+    # 仨星星，红的黄的绿的，: a run of colours after their noun, each with its 的 (before it: 红的绿的俩圆球)
+    (re.compile(r"(?<=[，,])\s*((?:[红黄蓝绿紫粉橙青黑白灰]色?的){2,3})(?=\s*[，,。]|$)"),
+     lambda m: "、".join(re.findall(r"[红黄蓝绿紫粉橙青黑白灰]色?的", m.group(1)))),
+    # "a star and a cross. star: yellow, medium, grows. cross: red, small": a shape as the label of its attributes
+    (re.compile(r"(^|[.;]\s+|\n\s*)(?:the\s+)?(circles?|balls?|dots?|squares?|box(?:es)?|triangles?|stars?|diamonds?|cross(?:es)?)\s*(?::|\s[-–]\s)\s*(?=[a-z])"), r"\1the \2 is "),
+    # "neither of them moves", "none of them move": every object named is still
+    (re.compile(r"\bneither (?:one |of them |of the two )?(?:moves|move|is moving|are moving)\b"), "both stay still"),
+    (re.compile(r"\bnone of them (?:moves?|is moving|are moving)\b"), "all stay still"),
     (re.compile(r"\bin\s+(?:the\s+|a\s+)?((?:up|down|upper|lower)(?:[- ]?(?:left|right))?|left|right)\s+direction\b"),
      r"\1"),  # "moving in left direction", "in the up-left direction"
     (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
@@ -723,8 +744,8 @@ def rewritten(t: str, ignored: list[str]) -> str:
     """The normalised (lower-case, simplified-character) prompt with short typos fixed, phrasings the grammar does
     not read rewritten to ones it does, a colour after its noun moved before it ("a ball green"), an English
     colour + 色 made plain, and a Chinese count after its noun moved before it (绿色菱形一个); each change reported."""
-    def fixed(m: re.Match, fix: str) -> str:
-        new = m.expand(fix)
+    def fixed(m: re.Match, fix) -> str:
+        new = fix(m) if callable(fix) else m.expand(fix)
         ignored.append(f"{m.group()} -> {new}")
         return new
 

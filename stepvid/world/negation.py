@@ -1,0 +1,132 @@
+"""Negations and corrections that still state a request, resolved on the parser's tokens before the grammar.
+
+People state what they want by saying what they do not want, or take a word back:
+
+- "a square, not red, blue", "not fast, slow please", "It doesn't go left, it goes right", 不是往左是往右,
+  不要往上，往下, "no spinning, no growing, just bouncing": a negated attribute with one of the same kind after it
+  (before the next sentence but one) — the negated words are read past; an earlier mention of the negated value
+  is taken back ("a red ball. oh wait, not red. make it blue");
+- "a circle, not too big", 一个圆，不要红的: a negated colour, size or speed with no replacement — read past, the
+  attribute left unsaid (a careful reader cannot say which other value is meant); a negated motion with none ("a
+  circle that does not spin": still? or any other motion?) keeps its refusal;
+- "a red ball, no wait, blue", "a big circle. actually, make it small", 不是紫色……算了，就紫色吧: a correction
+  word before a colour, size or speed (and no new object) replaces the last one said.
+
+Anything else negated (a shape, a background, a count, "nothing but …") keeps its refusal. The functions work on
+any token objects with ``kind``, ``value`` and ``text`` (``stepvid.world.parser.Tok``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["resolve_negations"]
+
+_MOTION = ("dir", "vverb", "motion", "place", "diag", "approach", "tocentre")
+_CLASS = {"color": "color", "size": "size", "speed": "speed", **{k: "motion" for k in _MOTION}}
+_NEGATORS = {"not", "no", "never", "不", "不是", "别", "没", "没有", "不会"}
+# what may stand between a negation and its attribute ("not too big", "don't make it move left", 不要太大的)
+_BRIDGE = {"verb", "prep", "stop", "pronoun", "definite"}
+_BRIDGE_WORDS = {"too", "so", "very", "that", "make", "want", "let", "be", "is", "要", "是", "太", "那么", "这么"}
+_BEFORE = {"stop", "pronoun", "link", "filler", "definite"}  # "(it does) not go left", "(that is) not spinning"
+
+
+def _negator(t: Any) -> bool:
+    return t.kind == "refuse" and str(t.value).startswith("negation") and t.text in _NEGATORS
+
+
+def _bridge(t: Any) -> bool:
+    return t.kind in _BRIDGE or t.text in _BRIDGE_WORDS
+
+
+def _sentence_end(t: Any) -> bool:
+    return t.kind == "sep" and bool(t.value)
+
+
+def _negated_attribute(toks: list, i: int) -> int | None:
+    """The index of the attribute the negation at ``i`` negates, or None."""
+    j = i + 1
+    while j < len(toks) and _bridge(toks[j]):
+        j += 1
+    return j if j < len(toks) and toks[j].kind in _CLASS else None
+
+
+def _replacement(toks: list, start: int, cls: str, negated: set[int]) -> bool:
+    """Is an attribute of ``cls`` said, not negated, after ``start`` and before the next sentence but one?"""
+    ends = 0
+    for j in range(start, len(toks)):
+        t = toks[j]
+        if _sentence_end(t):
+            ends += 1
+            if ends == 2:
+                return False
+        elif _CLASS.get(t.kind) == cls and j not in negated:
+            return True
+    return False
+
+
+def resolve_negations(toks: list, ignored: list[str]) -> list:
+    """``toks`` with the negations and corrections above resolved (read-past words appended to ``ignored``)."""
+    spans = []
+    for i, t in enumerate(toks):
+        if _negator(t):
+            j = _negated_attribute(toks, i)
+            if j is not None:
+                spans.append((i, j))
+    drop: set[int] = set()
+    negated = {j for _, j in spans}
+    for i, j in spans:
+        a = i
+        while a > 0 and toks[a - 1].kind in _BEFORE and a - 1 not in drop:
+            a -= 1
+        b = j + 1
+        if a < i and b < len(toks) and toks[b].kind in ("sep", "conj") and not _sentence_end(toks[b]) \
+                and (a == 0 or toks[a - 1].kind == "sep" or toks[b].kind == "conj"):
+            b += 1  # "It doesn't go left, it goes right": the clause and its comma; "not spinning and not moving"
+        cls = _CLASS[toks[j].kind]
+        said = [k for k in range(i) if toks[k].kind == toks[j].kind and toks[k].value == toks[j].value
+                and k not in negated]
+        if _replacement(toks, j + 1, cls, negated):
+            drop.update(said)  # "a red ball. oh wait, not red. make it blue": the red is taken back
+        elif said or cls == "motion":
+            continue  # "a red circle that isn't red": a contradiction; "a circle that does not spin": still, or any
+            # other motion? — both left to refuse
+        drop.update(range(a, b))
+    for i, t in enumerate(toks):  # "actually no, it goes left", "no, wait": the 'no' belongs to the correction
+        near = [i - 1, i + 1] + ([i + 2] if i + 1 < len(toks) and toks[i + 1].kind == "sep" else [])
+        if _negator(t) and t.text in ("no", "不") and any(0 <= k < len(toks) and toks[k].kind == "correction"
+                                                          for k in near):
+            drop.add(i)
+    drop |= _corrections(toks, drop)
+    if not drop:
+        return toks
+    ignored.append(" ".join(toks[k].text for k in sorted(drop)))
+    return [t for k, t in enumerate(toks) if k not in drop]
+
+
+def _corrections(toks: list, drop: set[int]) -> set[int]:
+    """A correction word whose clause says a colour, size or speed and names no object: that attribute's last
+    mention before it, and the correction word, go ("a red ball, no wait, blue")."""
+    out: set[int] = set()
+    for i, t in enumerate(toks):
+        if t.kind != "correction" or i in drop:
+            continue
+        clause = []
+        for j in range(i + 1, len(toks)):
+            if _sentence_end(toks[j]) and clause:
+                break
+            if j not in drop:
+                clause.append(j)
+        if all(toks[j].kind == "sep" for j in clause):  # "oh wait, not red.": what it corrected was read past
+            out.add(i)
+            continue
+        kinds = {toks[j].kind for j in clause}
+        said = {_CLASS[k] for k in kinds if k in _CLASS}
+        if not said or said - {"color", "size", "speed"} or kinds & {"shape", "head", "count", "one", "nth"}:
+            continue
+        for cls in said:
+            before = [k for k in range(i) if _CLASS.get(toks[k].kind) == cls and k not in drop and k not in out]
+            if before:
+                out.add(before[-1])
+        out.add(i)
+    return out

@@ -657,7 +657,6 @@ _ROUND13 = [  # rounds 13-14: a motion before a colon is every listed object's; 
 ]
 _ROUND10_REFUSED = [
     ("a red circle, listed", "unknown motion 'listed'"),  # not typo-fixed to 'lifted' (up)
-    ("Can ye make a big blue circle that just sits there, dinnae move it.", "dinnae"),  # a negation is never read past
     ("橙色三角形像屏保弹", "unknown motion"),  # a simile with no closing word does not take the verb (弹) with it
     ("print a red circle moving left", "unknown word"),  # not typo-fixed to 'sprint' (fast)
     ("镜头缓缓推进，一个白色的十字往上移动", "camera motion '镜头推进'"),  # an adverb inside the camera move
@@ -869,8 +868,8 @@ def test_ignored_words_are_reported(prompt, ignored):
      "cannot judge: 'respectively' with 2 motions for 3 objects"),
     ("a red circle moves left and right respectively", "cannot judge: 'respectively' needs two or more objects listed before it"),
     ("two red circles, one moving left and one moving right",  # each one apart: the world draws them alike
-     "cannot judge: 'a red circle' and 'a red circle' are described differently; the world gives objects of one "
-     "colour and shape the same attributes"),
+     ("cannot judge: 'a red circle' and 'a red circle' are described differently; the world gives objects of one "
+     "colour and shape the same attributes")),
 ])
 def test_refusals_name_the_word(prompt, message):
     with pytest.raises(CannotJudge) as exc:
@@ -1341,6 +1340,64 @@ _SAID_OF_IT = [  # attributes said of 'it' or of one of a counted group, across 
     ("帮我render一个紫色的triangle，往右下走，背景从上到下渐变成蓝色",
      R(G(1, "purple", "triangle", motion="down-right"), bg=("blue", "vgradient"))),
 ]
+
+
+_SHARED_AND_REFERRED = [  # probe rounds 44-47: shared sizes, objects referred to by an attribute, 'the rest', dialects
+    ("three stars - white, pink and cyan - all medium sized, all growing",
+     R(*(G(1, c, "star", "medium", "grow") for c in ("white", "pink", "cyan")))),
+    ("三个十字，红、绿、紫，全部中等大小，全都弹来弹去", R(*(G(1, c, "cross", "medium", "bounce") for c in ("red", "green", "purple")))),
+    ("a red circle, a blue circle and a green circle, all small, all moving up",
+     R(*(G(1, c, "circle", "small", "up") for c in ("red", "blue", "green")))),
+    ("three squares, each a different colour: red, white, black. they all spin",
+     R(*(G(1, c, "square", motion="rotate") for c in ("red", "white", "black")))),
+    ("三个圆，颜色分别是红黄蓝，都往右", R(*(G(1, c, "circle", motion="right") for c in ("red", "yellow", "blue")))),
+    ("a pink triangle and a cyan triangle going in opposite directions, left and right respectively",
+     R(G(1, "pink", "triangle", motion="left"), G(1, "cyan", "triangle", motion="right"))),
+    ("three shapes: a red triangle, a yellow triangle and a blue diamond. the red one goes up-left, the rest stay still",
+     R(G(1, "red", "triangle", motion="up-left"), G(1, "yellow", "triangle", motion="still"),
+       G(1, "blue", "diamond", motion="still"))),
+    ("一个红三角，一个蓝菱形，一个黑圆。红三角往左上飘，除了红色的那个，其他都不动",
+     R(G(1, "red", "triangle", motion="up-left"), G(1, "blue", "diamond", motion="still"), G(1, "black", "circle", motion="still"))),
+    ("三个图形：黄色圆、黄色方块、黄色星星，都中等大小，只有星星在转，其他都不动",
+     R(G(1, "yellow", "circle", "medium", "still"), G(1, "yellow", "square", "medium", "still"),
+       G(1, "yellow", "star", "medium", "rotate"))),
+    ("两个方块一个紫一个灰，紫的转，灰的往下掉", R(G(1, "purple", "square", motion="rotate"), G(1, "gray", "square", motion="down"))),
+    ("一个小红点和一个大蓝点，小的弹来弹去，大的不动", R(G(1, "red", "circle", "small", "bounce"), G(1, "blue", "circle", "large", "still"))),
+    ("一个白色的十字和一个黑色的十字，白的大黑的小，都快速往左下",
+     R(G(1, "white", "cross", "large", "down-left", "fast"), G(1, "black", "cross", "small", "down-left", "fast"))),
+    ("一个粉色菱形一个灰色菱形，都很小，粉的转，灰的往左", R(G(1, "pink", "diamond", "small", "rotate"), G(1, "gray", "diamond", "small", "left"))),
+    ("Can ye make a big blue circle that just sits there, dinnae move it.", R(G(1, "blue", "circle", "large", "still"))),
+    ("Two blue circle a move down fass, pon black background", R(G(2, "blue", "circle", motion="down", speed="fast"), bg=("black", None))),
+    ("yellow triangle goin doon tae the right, quick like, wi a cyan gradient fae left tae right",
+     R(G(1, "yellow", "triangle", motion="down-right", speed="fast"), bg=("cyan", "hgradient"))),
+    ("I want a big red diamond moving to the right fast fast o", R(G(1, "red", "diamond", "large", "right", "fast"))),
+    ("幫我做一個紅色ㄉ圓形，慢慢往右邊走啦", R(G(1, "red", "circle", motion="right", speed="slow"))),
+    ("整俩玩意儿，一个黑十字一个白菱形，都搁那儿杵着别动，背景整成贼蓝贼蓝的",
+     R(G(1, "black", "cross", motion="still"), G(1, "white", "diamond", motion="still"), bg=("blue", None))),
+    ("给客户的PPT用：一个中等大小的蓝色方块慢慢往右移动，白色纯色背景。急用！",
+     R(G(1, "blue", "square", "medium", "right", "slow"), bg=("white", "solid"))),
+    ("for my daughter's birthday slideshow — a big pink star spinning on a purple background please!! she loves stars",
+     R(G(1, "pink", "star", "large", "rotate"), bg=("purple", None))),
+    ("一个害羞的小绿三角，静静地待着不动，背景是灰色的", R(G(1, "green", "triangle", "small", "still"), bg=("gray", None))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _SHARED_AND_REFERRED)
+def test_shared_sizes_references_by_attribute_and_regional_words(prompt, want):
+    """A size said of every listed object after the list; 紫的 / 小的 / 'the rest' / 其他 picking objects by what
+    they are; 颜色分别是; regional spellings and particles; who the clip is for and moods read past."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("中等大小的青色方块往左，中等大小的橙色圆往右",  # 中等大小的橙色圆 is a new object, not 'the medium one is orange'
+     R(G(1, "cyan", "square", "medium", "left"), G(1, "orange", "circle", "medium", "right"))),
+    ("黄色的三角形变得好大好大", R(G(1, "yellow", "triangle", motion="grow"))),  # grows (变得好大: no size)
+    ("Spinning: a purple triangle and a green cross.", R(G(1, "purple", "triangle", motion="rotate"),
+                                                         G(1, "green", "cross", motion="rotate"))),
+])
+def test_references_by_attribute_do_not_swallow_new_objects(prompt, want):
+    assert parse_prompt(prompt) == want
 
 
 @pytest.mark.parametrize("prompt,want", _NEGATIONS + _SAID_OF_IT)

@@ -499,7 +499,10 @@ _EN_COURTESY = (
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
-    "bro|bestie|right lads|lads|cud u|cud you|cld u|to ask for|the requested content comprises|requested content|mate|oi|pal|cheers pal|eh|chur|cher|guv|pet|howay|howay man|ey up|nah|rn|omg|lowkey|sure|grand|tidy|"
+    # probe round 46: moods and personalities given to the shapes (read past: the clip shows none)
+    "happy|sad|shy|grumpy|cheerful|sleepy|lonely|proud|curious|cute|brave|lazy|angry|excited|nervous|silly|friendly|"
+    "naughty|playful|cheeky|bored|jolly|gloomy|anxious|adorable|late for school|at night|lol|"
+    "bro|bestie|right lads|lads|lah|leh|lor|reckon|heaps|lekker|aye|gonnae|, ken|ken|mi want|thanks a million|cud u|cud you|cld u|to ask for|the requested content comprises|requested content|mate|oi|pal|cheers pal|eh|chur|cher|guv|pet|howay|howay man|ey up|nah|rn|omg|lowkey|sure|grand|tidy|"
     "god bless|thank you god bless|alright|would you ever|c mon|come on|for your reference|po|lang po|ja|just now|"
     "gonnae gie us|gie us|chuck us|give us|y all|ye|stoked|speed is immaterial|speed does not matter|any speed|"
     "speed is up to you|no rush|nae rush|no hurry|in no rush|"
@@ -557,7 +560,7 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
                       "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized|big big"}
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
-_EN_SPEEDS = {"slow": "dead slow|nice and slow|nice and slowly|nice and easy|slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
+_EN_SPEEDS = {"slow": "dead slow|nice an easy|nice n easy|nice n slow|nice and slow|nice and slowly|nice and easy|slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
                       "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
                       "low speed|at low speed|at a low speed|slowly|slow|slow motion|slow mo|slowmo|slo mo|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
@@ -765,6 +768,9 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                          (-1, "the last|the last one|the latter|the last of them"),
                          ("other", "the other|the other one|the remaining one|the other of them")):
         put("nth", idx, phrases)
+    # the objects no verb phrase has described yet ("the red one goes up-left, the rest stay still")
+    put("rest", None, "the rest|the rest of them|the others|the other ones|all the others|all the rest|everything else|"
+                      "the remaining ones|the remaining two|the other two")
     # direction-of-motion phrases that end in a place but read as one unit
     for w, v in {"left to right": (1, 0), "right to left": (-1, 0), "top to bottom": (0, 1),
                  "bottom to top": (0, -1)}.items():
@@ -830,11 +836,11 @@ _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆�
               "triangle": "三角形 三角 三角块 正三角形 等边三角形",
               "star": "星星 星形 五角星 星 五星 星状 星辰",
               "diamond": "菱形 钻石 钻石形 菱形块",
-              "cross": "十字 十字形 十字架 加号 十字符号 加号形"}
+              "cross": "十字 十字形 十字架 加号 十字符号 加号形 叉叉 小叉叉 叉"}
 ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭圆 椭圆形 心形 爱心 梯形 平行四边形 圆环 环形 半圆 半圆形 "
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
-_ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体"
+_ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体 玩意儿 玩意"
 _ZH_SIZES = {"small": "小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
              "large": "贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
@@ -878,11 +884,11 @@ _ZH_MOTIONS = {
     "shrink": "漏气 泄气 漏了气 泄了气 瘪下去 瘪了下去 "
               "变小变小再变小 越缩越小 弄得越来越小 半径逐渐减小 半径减小 半径变小 缩小消失 缩小到消失 缩小直至消失 缩小到看不见 缩到消失 缩细 变细 越嚟越细 越来越细 变细个 缩细咗 变小 缩小 收缩 缩 越变越小 越来越小 变得越来越小 缩水 减小 变得更小 逐渐变小 慢慢变小 渐渐变小 "
               "不断变小 由大变小 从大变小 缩小了",
-    "bounce": "到处反弹 到处乱弹 来回撞 撞墙就弹回来 撞墙就弹回 在框里头来回撞 到处撞来撞去 到处撞 乱弹 到处弹 弹嚟弹去 弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
+    "bounce": "满屏幕瞎蹦跶 瞎蹦跶 蹦跶 到处反弹 到处乱弹 来回撞 撞墙就弹回来 撞墙就弹回 在框里头来回撞 到处撞来撞去 到处撞 乱弹 到处弹 弹嚟弹去 弹跳 反弹 弹来弹去 蹦来蹦去 跳来跳去 碰壁反弹 撞墙反弹 来回弹跳 来回反弹 弹回 回弹 弹动 弹射 "
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
-    "towards": "互相吸过去 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+    "towards": "相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
@@ -915,7 +921,13 @@ _ZH_REFUSE = {
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 对了 哦对了 额 嫽得很 嫽 咧 采用 emo了 yyds 永不停止地 永不停止 永不停歇地 "
+_ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 对了 哦对了 "
+              "急用 急需 着急用 加油 配上欢快的音乐 配点音乐 配上音乐 配音乐 "
+              "开心的 快乐的 高兴的 伤心的 难过的 害羞的 骄傲的 调皮的 淘气的 顽皮的 可爱的 生气的 孤独的 勇敢的 好奇的 乖巧的 "
+              "兴奋的 紧张的 无聊的 懒洋洋的 "
+              # probe round 45: regional words (Chongqing, Tianjin, Hunan, Min, Xinjiang, Malaysia, Singapore, Taiwan, the north-east)
+              "啥子都不要 巴适得很 巴适 嘛玩意儿都别整 介回 倍儿 出溜 亚克西 看起来好恰的那种 好恰的那种 好恰 嘎哈呢 嘎哈 嘎嘎 "
+              "整个 窜 蹭 在屏幕头 给伊 阿伯要看 阿嬷要看 阿伯 阿嬷 朋友 罢了 酱子 酱 介叫捧哏逗哏 俩人儿 额 嫽得很 嫽 咧 采用 emo了 yyds 永不停止地 永不停止 永不停歇地 "
               # probe round 22: particles, fan and shop talk, slang, programmers' words
               "欸 齁 蹲 宝子们 谢谢宝子们 家人们 姐妹们 有没有姐妹会 老哥们 老铁们 亲 您 这边 那个那个 就是说 就是那个 "
               "xswl u1s1 yysy zs 就这 巴适得板 要得 挺好看的 美哭了 状态 特效 主体 做主图用 主图 少少 没了 "
@@ -1089,6 +1101,7 @@ def zh_lexicon() -> dict[str, Entry]:
         put("refuse", reason, words)
     put("respectively", None, "分别 各自 各自地 分别地 依次")
     put("correction", None, "我是说 我的意思是 我说错了 不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了 不好看 不太好看 不喜欢 不行")  # 分别向左、向上、向右移动
+    put("rest", None, "其他的 其他 其余的 其余 剩下的 剩下两个 另外两个 别的")
     for idx, words in ((0, "前者 第一个 第一只 第一颗"), (1, "第二个 第二只 第二颗"), (2, "第三个 第三只 第三颗"),
                        (-1, "后者 最后一个 最后一只")):
         put("nth", idx, words)

@@ -1048,6 +1048,16 @@ class _Grammar:
         self.focus, self.joins, self.bound, self.fresh, self.widened = [pool[j]], [None], False, False, False
         self.last_targets = [pool[j]]
 
+    def _rest(self, t: Tok) -> None:
+        """'the rest' / 'the others' / 其他: every object no verb phrase has described yet, when some have been."""
+        self._end_vp()
+        self._drop_np()
+        rest = [g for g in self.groups if not _moves(g) and (g.shape or g.color)]  # ("three shapes:" names none)
+        if not rest or len(rest) == len(self.groups):
+            raise _refuse(f"'{t.text}' follows no object described before it")
+        self.focus, self.joins, self.bound, self.fresh, self.widened = rest, [None] * len(rest), False, False, True
+        self.last_targets = list(rest)
+
     def _split(self, g: _Group) -> list[_Group]:
         """The ``count`` objects of ``g`` as groups of one each, in its place (a reference picks one of them)."""
         parts = [_Group(1, g.color, g.shape, g.size, g.text) for _ in range(g.count)]
@@ -1418,6 +1428,10 @@ class _Grammar:
             if k == "one" and not t.zh and self.last is not None and self.last.kind not in _NP_KINDS | {"conj", "sep"} \
                     and (self._next(i) is None or self._next(i).kind == "sep"):
                 self.ignored.append(t.text)  # Singlish "go left slowly one", "both still one": a sentence particle
+                continue
+            if k == "rest":
+                self._rest(t)
+                self.last = t
                 continue
             if k in ("nth", "one", "count") and self._is_reference(i, t):
                 self._refer(t)
@@ -1895,21 +1909,25 @@ def _says_nothing(phrase: str, shapes: bool = True) -> bool:
 # speaks of a person (I, my, you, he, 我, 您, 他...), where a lone negation or sequence word does not count as
 # naming the world ("I'm on my lunch so no rush", 第一次用AI).
 _SENTENCE = re.compile(r"[^.!?。！？~～\n]+(?:[.!?。！？~～\n]+|$)")
-_CLAUSE = re.compile(r"[^,，;；:：.!?。！？~～\n]+(?:[,，;；:：.!?。！？~～\n]+|$)")
+_CLAUSE = re.compile(r"(?:[^,，;；:：.!?。！？~～\n—–-]|(?<=\w)-(?=\w))+(?:(?:[,，;；:：.!?。！？~～\n—–]|\s-\s)+|$)")
 _POINTS = re.compile(r"(?i)\b(?:it|its|they|them|their|this one|that one|the one)\b|它")
 _PERSON = re.compile(r"(?i)\b(?:i|i'm|im|me|my|mine|we|our|us|you|your|he|he's|she|she's|his|her|him)\b|"
-                     r"我|你|您|他|她|咱|俺|同事|朋友|儿子|女儿|孩子|老婆|老公|妈妈|爸爸")
+                     r"我|你|您|他|她|咱|俺|同事|朋友|儿子|女儿|孩子|老婆|老公|妈妈|爸爸|"
+                     # who it is for and the mood it sets ("for a client deck by 5pm:", "rainy day vibes:", 给客户的PPT用：)
+                     r"\b(?:client|boss|prof|class|kids?|daughter|son|grandma|grandpa|mom|mum|dad|team|slideshow|deck|"
+                     r"presentation|birthday|vibes?|mood|atmosphere|day|night|morning|evening|music|sound)\b|"
+                     r"客户|老板|公司|小朋友|幼儿园|同学|老师|学生|年会|课件|PPT|气氛|氛围|感觉|早上|晚上|下雨天|音乐|音效")
 
 
 def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
     for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
-        if not _names_world(sentence) and not _POINTS.search(sentence):
+        if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence) and _a_liking(sentence)):
             dropped.append(sentence.strip())
             continue
         clauses = [c for c in _CLAUSE.findall(sentence) if c.strip()]
-        drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c) and not _names_world(c, strict=False)]
+        drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c) and not _names_an_object(c)]
         if drop and len(drop) < len(clauses):
             dropped.extend(c.strip() for c in drop)
             sentence = " ".join(c.strip() for c in clauses if c not in drop)
@@ -1917,6 +1935,27 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     if not dropped or not kept:
         return text, []
     return " ".join(kept), dropped
+
+
+_CLIP_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "size", "postsize", "motion", "dir", "vverb",
+                         "speed", "approach", "backforth", "diag", "place", "shade", "cmp", "loc", "tocentre", "path"})
+
+
+def _names_an_object(clause: str) -> bool:
+    """Does ``clause`` name an object or what one does (a colour, shape, size, motion or speed) or something the
+    judge must refuse? A count, 'each other' or 'background' alone do not ("two best friends who haven't seen each
+    other in years —", "background music would be something jazzy")."""
+    toks = _tokens(clause.translate(_TRAD), [])
+    return _names_world(clause, strict=False) and any((t.kind in _CLIP_KINDS and not (t.zh and t.kind == "place" and len(t.text) == 1))  # (晚上, 下雨天)
+               or t.kind == "refuse" and not str(t.value).startswith(("negation", "a sequence")) for t in toks)
+
+
+def _a_liking(sentence: str) -> bool:
+    """'she loves stars', 'my son likes balls': shapes in general (no count, no colour, size or motion) — a remark
+    about what a person likes, not an object of the clip."""
+    toks = _tokens(sentence.translate(_TRAD), [])
+    return _says_nothing(sentence, shapes=False) and any(t.kind == "shape" for t in toks) \
+        and not any(t.kind in ("count", "one", "nth") for t in toks)
 
 
 _UNKNOWN_WORD = re.compile(r"cannot judge: unknown word '([^']+)'")
@@ -2026,6 +2065,7 @@ def _said_of_it(toks: list[Tok]) -> list[Tok]:
         if (t.kind == "nth" or named_one) and not t.zh and out[i].kind in ("color", "size") and not any(
                 x.kind in ("shape", "head") for x in itertools.takewhile(lambda x: x.kind != "sep", out[i:])):
             out.insert(i, Tok("link", None, "is"))
+    out = _zh_de_references(out)
     for i, t in enumerate(out):
         if t.kind != "link":
             continue
@@ -2038,6 +2078,46 @@ def _said_of_it(toks: list[Tok]) -> list[Tok]:
             c, z = sorted(said, key=lambda j: out[j].kind)  # colour first, then the size as 'of that size'
             size = out[z]
             out[min(said)], out[max(said)] = out[c], Tok("postsize", size.value, size.text, size.zh)
+    return out
+
+
+def _zh_de_references(toks: list[Tok]) -> list[Tok]:
+    """白的大，黑的小 / 小的弹来弹去，大的不动: at a clause start, a colour or size + 的 (+ 那个) that names exactly one
+    object said before refers to it — its noun is put back (白的十字是大的, 小的圆弹来弹去), so the grammar reads a
+    re-mention of that object instead of a new one of no shape."""
+    out = list(toks)
+    i = 0
+    while i < len(out):
+        t = out[i]
+        de = t.text.endswith("的") or i + 1 < len(out) and out[i + 1].kind == "stop" and out[i + 1].text == "的"
+        after = i > 0 and (out[i - 1].kind == "sep" or i > 1 and out[i - 2].kind == "link" and out[i - 2].zh
+                           and out[i - 1].kind in ("size", "color"))  # (白的大黑的小: after the last one's)
+        if not (t.zh and t.kind in ("color", "size") and de and after):
+            i += 1
+            continue
+        nouns = {}
+        for k in range(i - 1):  # the earlier mentions of this value: the noun each one's phrase names
+            if out[k].kind == t.kind and out[k].value == t.value:
+                noun = next((x for x in out[k + 1:k + 4] if x.kind == "shape"), None)
+                nouns[k] = noun
+        j = i + 1 + (not t.text.endswith("的"))  # past the 的
+        j += j < len(out) and out[j].kind == "definite"  # 那个
+        nxt = out[j] if j < len(out) else None
+        shapes = {n.value[0] for n in nouns.values() if n is not None}
+        rest = itertools.takewhile(lambda x: x.kind != "sep" and not (x.kind in ("color", "size") and x.text.endswith("的")),
+                                   out[j + 1:])  # up to the clause's end or the next 黑的 (白的大黑的小)
+        predicate = nxt is not None and nxt.kind in ("size", "color") and not any(
+            x.kind in ("shape", "head") for x in rest)  # 中等大小的橙色圆: a new object's colour, not 'is orange'
+        if len(nouns) != 1 or len(shapes) != 1 or nxt is None or nxt.kind == t.kind \
+                or not (predicate or nxt.kind in _VP_KINDS):
+            i += 1
+            continue
+        noun = next(iter(nouns.values()))
+        add = [Tok("shape", (noun.value[0], None), noun.text, True)]
+        if nxt.kind in ("size", "color"):
+            add.append(Tok("link", None, "是", True))  # 白的大 = 白的十字是大的
+        out[i + 1:j] = [x for x in out[i + 1:j] if x.kind != "definite"] + add
+        i = j
     return out
 
 

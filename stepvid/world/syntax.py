@@ -426,6 +426,12 @@ FIELD = _FIELD
 # The Chinese IME's homophones and slips: 园 for 圆, 兰色 for 蓝色 (but 紫罗兰), 放块/方快 for 方块, 便小 for 变小, …
 _ZH_TYPOS = [
     (re.compile(r"园"), "圆"),
+    (re.compile(r"ㄉ"), "的"), (re.compile(r"[ㄛㄚㄋㄇㄌ]"), ""),  # Taiwan's bopomofo particles (紅色ㄉ圓形, 快一點ㄛ)
+    (re.compile(r"(?<![得变大小快慢])好(?=[小大快慢](?!点|一点|些))"), "很"),  # 好小的 (Hunan, Cantonese): very (变得好大: grows)
+    (re.compile(r"老(快|慢)(?:老\1)?(?:了|地|的)?"), r"很\1"),  # 老快了, 老慢老慢地 (north-east)
+    (re.compile(r"贼([红黄蓝绿紫粉橙青黑白灰])(?:贼\1)?的?"), r"\1色的"),  # 贼蓝贼蓝的
+    (re.compile(r"在那[边邊]"), ""),
+    (re.compile(r"(?:互相|相互)\s*(?=(?:move|moving|go|going|come|coming|head|heading)?\s*towards? each other)"), ""),
     (re.compile(r"(?<!罗)兰色"), "蓝色"),
     (re.compile(r"放块"), "方块"),
     (re.compile(r"十子架?"), "十字"),
@@ -475,7 +481,19 @@ _SIZE_NAME = "small|medium|large|big|tiny"
 # "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren"; and dialect spellings.
 _TYPOS = [
     (re.compile(r"\brite\b"), "right"),
+    # probe round 44, world Englishes: Scots, Jamaican and Nigerian spellings of words the grammar reads
+    *((re.compile(rf"\b{a}\b"), b) for a, b in (
+        ("disnae", "does not"), ("dinnae", "do not"), ("doon", "down"), ("tae", "to"), ("fae", "from"),
+        ("wi", "with"), ("jist", "just"), ("roon", "round"),
+        ("likkle", "little"), ("fass", "fast"), ("pon", "on"), ("mek", "make"), ("a dem", "of them"))),
+    (re.compile(r"(?<!\ban)(?<!\ba)\s+o(?=\s*[,.!;:]|\s*$)"), ""),  # Nigerian "fast fast o", "slowly o,"
+    (re.compile(r"\b(spin\w*|turn\w*|rotat\w*)\s+roun[d]?\s+an[d]?\s+roun[d]?\b"), r"\1"),  # "spin roun an roun"
+    (re.compile(r"(?<=[a-z]) a (?=(?:go|move|spin|turn|come|bounce|run|fly|drop)\b)"), " "),  # Jamaican "square a go left"
+    (re.compile(r"\b(background|bg|backdrop)\s+(?:may|can|could|should|will|must|might)\s+be\b"), r"\1 is"),
+    (re.compile(r"\bshaded\s+(?=(?:from\s+)?(?:top|bottom|left|right)\s+to\b)"), "gradient "),
+    (re.compile(r"\b(background|bg)\s+(\w+)\s+one\b"), r"\1 \2"),  # Singlish "background grey one"
     (re.compile(r"\b(?:background|bg)\s*(?=要|是|用|为|选|換|换)"), "背景"),  # Background 要 purple
+    (re.compile(r"\b(background|bg)\s*就\s*"), r"\1 "),  # background 就 plain white 吧
     (re.compile(r"\blft\b"), "left"),
     (re.compile(r"\bwals\b"), "walls"),
     (re.compile(r"\bblak\b"), "black"),
@@ -568,6 +586,31 @@ _PHRASINGS = [
     (re.compile(r"\b(slow|slowly|fast|quick|quickly) like\b(?=\s*[,.;!]|\s*$)"), r"\1"),  # "bouncin round slow like,"
     (re.compile(r"渐变成"), "渐变为"),  # 背景从上到下渐变成蓝色
     (re.compile(r"(?<=[色黑白红蓝绿黄灰紫粉橙青])底子"), "底"),  # 黑底子
+    # "three stars, white, pink and cyan, all small", 三个十字，红、绿、紫，全部中等大小: a size every listed colour's
+    # object shares, said after the list, goes before the noun (after it the grammar gives it to the last colour)
+    (re.compile(rf"\b(two|three|2|3)\s+(circles|balls|dots|squares|boxes|blocks|triangles|stars|diamonds|crosses)"
+                rf"(\s*[,:(]?\s*(?:{_COLOUR_WORD})(?:\s*(?:,|and|&)\s*(?:{_COLOUR_WORD})){{1,2}}\s*\)?)"
+                r"\s*[,;]?\s*(?:and\s+)?(?:all|both|each|all of them|they(?: are|'re)(?: all| both)?)\s+(?:are\s+)?"
+                r"(small|medium|large|big|tiny|little)(?:[- ]?sized)?\b"), r"\1 \4 \2\3"),
+    (re.compile(r"([两二三23俩仨](?:个|颗|只|枚)?)([\u4e00-\u9fff]{1,3}?)([，,：:]\s*(?:[红黄蓝绿紫粉橙青黑白灰]色?的?[、，,和\s]*){2,3})"
+                r"[，,]?\s*(?:全部|全都|都是|全是|一律|都)\s*(中等大小|中号|大号|小号|很小|很大|大大|小小|大|小)的?"),
+     r"\1\4的\2\3"),
+    # 两个方块，一个紫色一个灰色 / 两个方块一个紫一个灰: one of each colour, said as the objects themselves
+    (re.compile(r"[两二2俩](?:个|颗|只|枚)?([\u4e00-\u9fff]{1,3}?)[，,：:\s]*一个([红黄蓝绿紫粉橙青黑白灰])色?的?[，,、\s]*"
+                r"一个([红黄蓝绿紫粉橙青黑白灰])色?的?(?=[，,。\s]|$)"), r"一个\2色\1和一个\3色\1"),
+    # "three squares, each a different colour: red, white, black", 三个圆，颜色分别是红黄蓝: the list says the colours
+    (re.compile(r"\b(two|three|2|3) (circles|balls|dots|squares|boxes|triangles|stars|diamonds|crosses),? (?:each|all) "
+                r"(?:in )?(?:a )?different colou?rs?\s*[:,-]?\s*"), r"\1 \2: "),
+    (re.compile(r"[，,]\s*颜色(?:分别是|分别为|分别|各不一样|各不相同|都不一样|不一样)\s*[：:，,]?\s*"), "，"),
+    # "going in opposite directions, left and right respectively", 往相反方向走，青的往上，橙的往下: the directions follow
+    (re.compile(r"\b(?:going |moving |heading )?in opposite directions\s*[,:]?\s*(?=(?:to the )?(?:left|right|up|down)\w*"
+                r"\s+and\s+(?:to the )?(?:left|right|up|down)\w*\s+respectively)"), "going "),
+    (re.compile(r"[，,]\s*(?:往|朝|向)相反(?:的)?方向(?:走|移动|跑|运动|去)?(?=\s*[，,：:]\s*\S{1,4}?(?:往|向|朝))"), ""),
+    # 除了红色的那个，其他都不动 / 只有星星在转，其他都不动: the exception is the one described already
+    (re.compile(r"除了[^，,。；;]{1,10}?(?:那个|那只|那颗|以外|之外)?\s*[，,]\s*(?=其他|其余|剩下|别的)"), ""),
+    # 都中等大小 / 全都很小: every object named is of that size (都是…的)
+    (re.compile(r"(?<=[，,])\s*(?:都|全都|全部|全是)\s*(?:是\s*)?(中等大小|中号|大号|小号|很小|很大|特别小|特别大|大大|小小|大|小)的?"
+                r"(?=\s*[，,。]|\s*$)"), r"都是\1的"),
     # 仨星星，红的黄的绿的，: a run of colours after their noun, each with its 的 (before it: 红的绿的俩圆球)
     (re.compile(r"(?<=[，,])\s*((?:[红黄蓝绿紫粉橙青黑白灰]色?的){2,3})(?=\s*[，,。]|$)"),
      lambda m: "、".join(re.findall(r"[红黄蓝绿紫粉橙青黑白灰]色?的", m.group(1)))),
@@ -592,7 +635,7 @@ _PHRASINGS = [
                            ("right", "left", "右", "左"))),
     (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
      r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"
-    (re.compile(r"\b(?:both|all three|all of them)\s+(?:are\s+)?(small|medium|large|big|tiny)(?:\s+size[d]?)?\b(?!\s+(?:circles?|"
+    (re.compile(r"\b(?:both|all three|all of them|all)\s+(?:are\s+)?(small|medium|large|big|tiny)(?:[\s-]+size[d]?)?\b(?!\s+(?:circles?|"
                 r"squares?|triangles?|stars?|diamonds?|crosses|balls?|shapes?|ones?)\b)"), r"all are \1"),  # "both medium size"
     (re.compile(rf"\b(both|all three|all of them)\s+(?=(?:{_COLOUR_WORD})\b(?!\s+(?:circles?|squares?|triangles?|"
                 r"stars?|diamonds?|crosses|balls?|shapes?|ones?)\b))"), r"\1 are "),  # "a circle and a triangle, both blue"

@@ -1319,6 +1319,8 @@ _SAID_OF_IT = [  # attributes said of 'it' or of one of a counted group, across 
     ("Two circles. The first one is orange and goes up. The second one is purple and it goes down, slowly.",
      R(G(1, "orange", "circle", motion="up"), G(1, "purple", "circle", motion="down", speed="slow"))),
     ("two circles. one is orange, the other purple", R(G(1, "orange", "circle"), G(1, "purple", "circle"))),
+    ("two circles, one orange, the other purple", R(G(1, "orange", "circle"), G(1, "purple", "circle"))),
+    ("two circles, one orange and one purple", R(G(1, "orange", "circle"), G(1, "purple", "circle"))),
     ("three stars: the first red, the second blue, the third green, all spinning",
      R(G(1, "red", "star", motion="rotate"), G(1, "blue", "star", motion="rotate"), G(1, "green", "star", motion="rotate"))),
     ("two circles. the first is big and red, the second small and blue",
@@ -1380,6 +1382,54 @@ _SHARED_AND_REFERRED = [  # probe rounds 44-47: shared sizes, objects referred t
      R(G(1, "pink", "star", "large", "rotate"), bg=("purple", None))),
     ("一个害羞的小绿三角，静静地待着不动，背景是灰色的", R(G(1, "green", "triangle", "small", "still"), bg=("gray", None))),
 ]
+
+
+_DICTATED_TRANSLATED_EXPANDED = [  # probe rounds 48-51: Chinese voice input, machine translation, chatbot expansions
+    ("嗯 那个 帮我做一个洪色的园 往作边慢慢移动", R(G(1, "red", "circle", motion="left", speed="slow"))),
+    ("一个灰色方快变搭 一个黑色的园变小", R(G(1, "gray", "square", motion="grow"), G(1, "black", "circle", motion="shrink"))),
+    ("我要一个绿色的灵形 然后呢 变搭 背境是黑色的", R(G(1, "green", "diamond", motion="grow"), bg=("black", None))),
+    ("白色的三脚形。变小。背景。黑色。", R(G(1, "white", "triangle", motion="shrink"), bg=("black", None))),
+    ("一个橙色的圆形向右上方快速移动", R(G(1, "orange", "circle", motion="up-right", speed="fast"))),  # 方快速: no 方块
+    ("One red color round shape moves toward left side direction.", R(G(1, "red", "circle", motion="left"))),
+    ("Two piece circle shape, one is red color one is blue color, each other close.",
+     R(G(1, "red", "circle", motion="towards"), G(1, "blue", "circle", motion="towards"))),
+    ("Make a Video. In the Video, one Orange Ball is bouncing, hit the wall and come back, hit the wall and come back.",
+     R(G(1, "orange", "circle", motion="bounce"))),
+    ("Red color diamond one piece, left upper side to direction moving. Speed slow.",
+     R(G(1, "red", "diamond", motion="up-left", speed="slow"))),
+    ("A square of color green of size small that turns over itself in the same place.",
+     R(G(1, "green", "square", "small", "rotate"))),
+    ("Green color square become small small", R(G(1, "green", "square", motion="shrink"))),  # shrinks, no size
+    ("green square, static, medium. bg: gray gradient top->bottom", R(G(1, "green", "square", "medium", "still"), bg=("gray", "vgradient"))),
+    ("⭐️紫色星星往右上方飘～ 慢一点哦 背景粉色💕", R(G(1, "purple", "star", motion="up-right", speed="slow"), bg=("pink", None))),
+    ("孩子喜欢转的东西，来个橙色十字架旋转吧，背景弄成那种有花纹的蓝色",
+     R(G(1, "orange", "cross", motion="rotate"), bg=("blue", "texture"))),
+    ("1. 主体：一个中等大小的紫色菱形。2. 运动：菱形快速向左移动，动作干脆利落。3. 背景：纯灰色背景，简洁干净。4. 风格：扁平化，镜头固定，画面清晰。",
+     R(G(1, "purple", "diamond", "medium", "left", "fast"), bg=("gray", "solid"))),
+    ("两个白色的圆形在深蓝色纯色背景上缓慢向上移动，宛如两盏升空的孔明灯，画面柔和梦幻。扁平化风格，4K高清，营造出宁静悠远的氛围。",
+     R(G(2, "white", "circle", motion="up", speed="slow"), bg=("blue", "solid"))),
+    ("一个紫色的小十字在原地持续旋转，像一枚小小的风车。背景为橙色的水平渐变，从左到右由浓转淡，色彩温暖。镜头固定，扁平化风格，整体简洁而富有趣味。",
+     R(G(1, "purple", "cross", "small", "rotate"), bg=("orange", "hgradient"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _DICTATED_TRANSLATED_EXPANDED)
+def test_dictated_translated_and_chatbot_expanded_prompts(prompt, want):
+    """Voice input's homophones (洪色的园, 往作, 变搭, 方快 — not 方快速); machine-translated English (red color round
+    shape, one piece, left upper side, original place, become big); a chatbot's flourishes (营造出…的氛围, 宛如…, 像一枚
+    风车) read past when every colour and motion in them is said elsewhere; an emoji beside the words for its object."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("一个像大海一样蓝的圆，像鱼一样游", "像"),  # the likeness is all that is said of the motion
+    ("两个方块，一个红一个蓝，像磁铁同极一样互相推开", "像"),
+    ("white square stopped, black circle going left", "stopped"),  # a change of motion, not a 'then' joining parts
+    ("a red circle moves up then left", "then"),
+])
+def test_likenesses_and_sequences_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
 
 
 @pytest.mark.parametrize("prompt,want", _SHARED_AND_REFERRED)

@@ -101,7 +101,8 @@ def _motion_en() -> dict[str, str]:
 
     put("still", ["not moving an inch", "not moving a bit", "no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
                   "not going anywhere", "not go anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
-                  "going nowhere", "just sat there", "sat there", "sat still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
+                  "going nowhere", "does not need to move", "do not need to move", "no need to move", "need not move",
+                  "does not have to move", "just sat there", "sat there", "sat still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "idles", "is not moving", "are not moving", "does not move", "do not move", "did not move",
                   "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
@@ -500,7 +501,8 @@ _EN_COURTESY = (
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
     # probe round 46: moods and personalities given to the shapes (read past: the clip shows none)
-    "happy|sad|shy|grumpy|cheerful|sleepy|lonely|proud|curious|cute|brave|lazy|angry|excited|nervous|silly|friendly|"
+    "is it possible to see|is it possible to get|is it possible to have|is it possible to make|hmm maybe like|maybe like|"
+    "maybe|some kind of|happy|sad|shy|grumpy|cheerful|sleepy|lonely|proud|curious|cute|brave|lazy|angry|excited|nervous|silly|friendly|"
     "naughty|playful|cheeky|bored|jolly|gloomy|anxious|adorable|late for school|at night|lol|"
     "bro|bestie|right lads|lads|lah|leh|lor|reckon|heaps|lekker|aye|gonnae|, ken|ken|mi want|thanks a million|cud u|cud you|cld u|to ask for|the requested content comprises|requested content|mate|oi|pal|cheers pal|eh|chur|cher|guv|pet|howay|howay man|ey up|nah|rn|omg|lowkey|sure|grand|tidy|"
     "god bless|thank you god bless|alright|would you ever|c mon|come on|for your reference|po|lang po|ja|just now|"
@@ -789,6 +791,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
         lex[w] = lex[f"and it is {w}"] = (("bgkind", (k, False)),)  # "background colour white and it is solid"
     for w, k in {"vertical gradient": "vgradient", "horizontal gradient": "hgradient", "gradient": None,
                  "gradients": None, "texture": "texture", "light texture": "texture", "subtle texture": "texture",
+                 "noisy pattern": "texture", "noise pattern": "texture",
                  "faint texture": "texture", "slight texture": "texture", "soft texture": "texture",
                  "vertically graded": "vgradient", "horizontally graded": "hgradient",
                  "colour gradient": None, "color gradient": None, "gradation": None, "hgradient": "hgradient", "vgradient": "vgradient",
@@ -841,7 +844,7 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体 玩意儿 玩意"
-_ZH_SIZES = {"small": "小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
+_ZH_SIZES = {"small": "小巧的 小巧 小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
              "large": "贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
@@ -888,7 +891,7 @@ _ZH_MOTIONS = {
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
-    "towards": "相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+    "towards": "互相撞过去 撞过去 相撞 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
@@ -921,8 +924,14 @@ _ZH_REFUSE = {
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 对了 哦对了 "
+_ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 对了 哦对了 对吧 "
               "急用 急需 着急用 加油 配上欢快的音乐 配点音乐 配上音乐 配音乐 "
+              "色彩柔和 柔和温暖 柔和 温暖的 色彩温暖 温暖 宁静悠远 宁静 静谧 平静 极简主义 极简 稳定有力 有力 两者方向相反 "
+              "方向相反 轻松愉快 轻松愉悦 愉悦 愉快 "
+              "节奏舒缓 舒缓的 舒缓 轻快的节奏感 节奏感 富有节奏感 质感温和 温和 清爽利落 营造出 线条干净利落 线条流畅 线条简洁 "
+              "柔和的 呈现 渐变过渡 过渡 由浓转淡 由深到浅 由浅到深 逐渐变浅 逐渐变淡 逐渐变亮 逐渐变暗 颜色逐渐变浅 颜色逐渐变淡 "
+              "上深下浅 上浅下深 左深右浅 左浅右深 此起彼伏 "
+              "细腻的 细腻 深邃的 鲜艳的 充满童趣 轻盈灵动 轻盈优雅 动感十足 干脆利落 "
               "开心的 快乐的 高兴的 伤心的 难过的 害羞的 骄傲的 调皮的 淘气的 顽皮的 可爱的 生气的 孤独的 勇敢的 好奇的 乖巧的 "
               "兴奋的 紧张的 无聊的 懒洋洋的 "
               # probe round 45: regional words (Chongqing, Tianjin, Hunan, Min, Xinjiang, Malaysia, Singapore, Taiwan, the north-east)
@@ -1100,7 +1109,7 @@ def zh_lexicon() -> dict[str, Entry]:
     for words, reason in _ZH_REFUSE.items():
         put("refuse", reason, words)
     put("respectively", None, "分别 各自 各自地 分别地 依次")
-    put("correction", None, "我是说 我的意思是 我说错了 不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了 不好看 不太好看 不喜欢 不行")  # 分别向左、向上、向右移动
+    put("correction", None, "我说的是 不对不对我说的是 我是说 我的意思是 我说错了 不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了 不好看 不太好看 不喜欢 不行")  # 分别向左、向上、向右移动
     put("rest", None, "其他的 其他 其余的 其余 剩下的 剩下两个 另外两个 别的")
     for idx, words in ((0, "前者 第一个 第一只 第一颗"), (1, "第二个 第二只 第二颗"), (2, "第三个 第三只 第三颗"),
                        (-1, "后者 最后一个 最后一只")):
@@ -1115,7 +1124,7 @@ def zh_lexicon() -> dict[str, Entry]:
                      "以": ("bg",)}.items():
         lex[w] = (("prep", roles),)
     put("bgword", None, "背景要 背景要是 背景度 背景用 背景使用 背景选用 背景 背景色 背景颜色 底色 背景上 背景中 背景里 背景下 背景前 背景之上 背景之中 背景上面 "
-                        "背景里面 背景前面 背景当中 衬底 底板 背景板 画布")
+                        "背景里面 背景前面 背景当中 衬底 底板 背景板 画布 底色")
     for w, k in {"纯": "solid", "纯色": "solid", "单色": "solid", "单一": "solid", "单一的": "solid",
                  "素色": "solid", "均匀": "solid", "均匀的": "solid", "纯净": "solid", "带纹理的": "texture",
                  "有纹理的": "texture", "带纹理": "texture", "有纹理": "texture", "带有纹理的": "texture",
@@ -1123,7 +1132,8 @@ def zh_lexicon() -> dict[str, Entry]:
                  "斑驳的": "texture", "带噪点的": "texture", "带颗粒纹理的": "texture", "带噪点纹理的": "texture",
                  "带颗粒纹理": "texture", "带噪点纹理": "texture", "颗粒纹理": "texture", "噪点纹理": "texture",
                  "带颗粒的": "texture", "带颗粒感的": "texture", "颗粒感": "texture", "有颗粒感的": "texture",
-                 "带噪点": "texture", "噪点": "texture", "有噪点的": "texture"}.items():
+                 "带噪点": "texture", "噪点": "texture", "有噪点的": "texture", "有花纹的": "texture",
+                 "带花纹的": "texture", "花纹": "texture"}.items():
         lex[w] = (("bgkind", (k, False)),)
     for w, k in {"竖直渐变": "vgradient", "垂直渐变": "vgradient", "上下渐变": "vgradient", "纵向渐变": "vgradient",
                  "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",

@@ -1834,6 +1834,13 @@ def _parse_verbose(text: str) -> Parse:
     emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
     if not emoji:
         return _without_unknown_words(text)
+    try:  # ⭐️紫色星星往右上方飘: an emoji beside the words that name its object decorates them
+        bare = _parse(_EMOJI_RUN.sub(" ", text))
+        if all(_EMOJI_OBJECTS[c].split()[-1] in {g.shape for g in bare.request.groups} for c in emoji):
+            bare.ignored[:0] = emoji
+            return bare
+    except CannotJudge:
+        pass
     drawn = _EMOJI_RUN.sub(_emoji_objects, text)
     try:
         parse = _parse(drawn)
@@ -1923,11 +1930,14 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
     for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
-        if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence) and _a_liking(sentence)):
+        if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence) and _a_liking(sentence)) \
+                or _flourish(sentence, text.replace(sentence, " ")):
             dropped.append(sentence.strip())
             continue
         clauses = [c for c in _CLAUSE.findall(sentence) if c.strip()]
-        drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c) and not _names_an_object(c)]
+        drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c)
+                and (not _names_an_object(c) or _LIKES.search(c) and _a_liking(c))
+                or _flourish(c, text.replace(c, " "))]
         if drop and len(drop) < len(clauses):
             dropped.extend(c.strip() for c in drop)
             sentence = " ".join(c.strip() for c in clauses if c not in drop)
@@ -1950,12 +1960,45 @@ def _names_an_object(clause: str) -> bool:
                or t.kind == "refuse" and not str(t.value).startswith(("negation", "a sequence")) for t in toks)
 
 
+# A chatbot's flourish around the request (整体营造出轻松愉悦的氛围, 充满活力, 宛如两盏升空的孔明灯, 与鲜艳的橙色形成强烈
+# 对比, "giving a calm, minimal feel"): read past when it names no object, size or background of its own and every
+# colour or motion in it is said elsewhere too — so dropping it loses nothing the request states.
+_FLOURISH = re.compile(r"(?i)氛围|感受|风格|营造|充满|显得|仿佛|彷佛|宛如|如同|好似|犹如|^\s*像|富有|十足|质感|层次|对比|利落|流畅|自然|优雅|"
+                       r"灵动|轻盈|活力|节奏|张力|冲劲|冲击力|趣味|童趣|梦幻|宁静|温馨|浪漫|清新|明亮|舒缓|高清|视觉|"
+                       r"\b(?:feel|feeling|vibe|mood|atmosphere|aesthetic|evoking|evokes|conveying|conveys|giving it)\b")
+_KEEPS = frozenset({"shape", "badshape", "head", "size", "postsize", "bgword", "refuse", "badcolor", "shade", "cmp", "loc",
+                    "bigcount"})
+_SIMILE_START = re.compile(r"^\s*(?:就|好)?(?:像|仿佛|彷佛|宛如|如同|好似|好像|犹如)")  # its shapes and sizes are the likeness's
+
+
+def _flourish(piece: str, rest: str) -> bool:
+    if not _FLOURISH.search(piece):
+        return False
+    said = {(t.kind, str(t.value)) for t in _tokens(rest.translate(_TRAD), [])}
+    moves = any(k in _MOVING for k, _ in said)
+    likeness = _SIMILE_START.match(piece) is not None
+    if likeness and not moves:
+        return False  # (像鱼一样游: the likeness may be all the prompt says of the motion)
+    for t in _tokens(piece.translate(_TRAD), []):
+        if t.kind in _KEEPS and not (likeness and t.kind in ("shape", "head", "size", "postsize")):
+            return False
+        if t.kind in ("color", "speed", "bgkind") and (t.kind, str(t.value)) not in said:
+            return False  # (a colour, speed or background kind said only here is part of the request)
+        if t.kind in _MOVING and not moves and not (t.zh and t.kind == "place" and len(t.text) == 1):
+            return False  # (a motion word is decoration only when the motion is stated elsewhere)
+    return True
+
+
+_LIKES = re.compile(r"(?i)\b(?:likes?|loves?|adores?|is into|are into)\b|喜欢|爱看|最爱")
+
+
 def _a_liking(sentence: str) -> bool:
-    """'she loves stars', 'my son likes balls': shapes in general (no count, no colour, size or motion) — a remark
-    about what a person likes, not an object of the clip."""
+    """'she loves stars', 孩子喜欢转的东西: things in general (no count, colour or size) a person likes — a remark,
+    not an object of the clip."""
     toks = _tokens(sentence.translate(_TRAD), [])
-    return _says_nothing(sentence, shapes=False) and any(t.kind == "shape" for t in toks) \
-        and not any(t.kind in ("count", "one", "nth") for t in toks)
+    general = not any(t.kind in ("count", "one", "nth", "color", "size") for t in toks)
+    return general and (_LIKES.search(sentence) is not None
+                        or _says_nothing(sentence, shapes=False) and any(t.kind == "shape" for t in toks))
 
 
 _UNKNOWN_WORD = re.compile(r"cannot judge: unknown word '([^']+)'")
@@ -2053,6 +2096,25 @@ def _emoji_objects(m: re.Match) -> str:
     return f" {obj} " if n == 1 else f" {['two', 'three'][n - 2] if n <= 3 else n} {obj}s "
 
 
+_MOVING = frozenset({"dir", "vverb", "motion", "place", "diag", "approach", "tocentre", "path", "backforth"})
+
+
+_JOINING_THEN = frozenset({"then", "and then", "然后", "然后呢", "接着"})
+
+
+def _no_sequence_yet(toks: list[Tok], ignored: list[str]) -> list[Tok]:
+    """'then' / 然后(呢) before any motion is said joins two parts of one description (我要一个绿色的菱形 然后呢 变大),
+    not two motions in turn: read past."""
+    out = []
+    for t in toks:
+        if t.kind == "refuse" and str(t.value).startswith("a sequence") and t.text in _JOINING_THEN \
+                and not any(x.kind in _MOVING for x in out):
+            ignored.append(t.text)
+            continue
+        out.append(t)
+    return out
+
+
 def _said_of_it(toks: list[Tok]) -> list[Tok]:
     """'It's big and green', 'the other purple': after 'is', a colour and a size with no noun after them describe
     the object before (a size there would open a noun phrase that lacks its noun: read as 'of that size'); a
@@ -2062,7 +2124,11 @@ def _said_of_it(toks: list[Tok]) -> list[Tok]:
     for i in range(len(out) - 1, 0, -1):
         t = out[i - 1]
         named_one = t.kind == "one" and i >= 3 and out[i - 2].kind in ("color", "size") and out[i - 3].kind == "definite"
-        if (t.kind == "nth" or named_one) and not t.zh and out[i].kind in ("color", "size") and not any(
+        one_of = t.text == "one" and t.kind in ("one", "count") and i >= 2 and out[i - 2].kind == "sep" and any(
+            x.kind == "count" and x.value > 1 for x in out[:i - 1]) and any(
+            x.kind == "nth" and x.value == "other" for x in out[i:]) and not any(
+            x.text == "one" for x in out[i:])  # "two circles, one orange, the other purple" (not "one …, one …")
+        if (t.kind == "nth" or named_one or one_of) and not t.zh and out[i].kind in ("color", "size") and not any(
                 x.kind in ("shape", "head") for x in itertools.takewhile(lambda x: x.kind != "sep", out[i:])):
             out.insert(i, Tok("link", None, "is"))
     out = _zh_de_references(out)
@@ -2073,8 +2139,8 @@ def _said_of_it(toks: list[Tok]) -> list[Tok]:
                                        or out[j].kind == "sep" and not out[j].value, range(i + 1, len(out))))
         nxt = out[run[-1] + 1] if run and run[-1] + 1 < len(out) else None
         said = [j for j in run if out[j].kind in ("color", "size")]
-        if len(said) == 2 and {out[j].kind for j in said} == {"color", "size"} \
-                and (nxt is None or nxt.kind not in ("shape", "head")):
+        if len(said) == 2 and {out[j].kind for j in said} == {"color", "size"} and not any(out[j].zh for j in said) \
+                and t.text != ":" and (nxt is None or nxt.kind not in ("shape", "head", "stop")):
             c, z = sorted(said, key=lambda j: out[j].kind)  # colour first, then the size as 'of that size'
             size = out[z]
             out[min(said)], out[max(said)] = out[c], Tok("postsize", size.value, size.text, size.zh)
@@ -2123,7 +2189,7 @@ def _zh_de_references(toks: list[Tok]) -> list[Tok]:
 
 def _parse(text: str) -> Parse:
     ignored: list[str] = []
-    toks = _places(_said_of_it(resolve_negations(_tokens(text, ignored), ignored)))
+    toks = _places(_said_of_it(_no_sequence_yet(resolve_negations(_tokens(text, ignored), ignored), ignored)))
     toks, bg_color, bg_kind = _background(toks)
     groups = _Grammar(toks, ignored).run()
     reqs = [_group_request(g, ignored) for g in groups]

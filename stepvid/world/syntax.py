@@ -67,8 +67,8 @@ _HEADED = re.compile(r"^\s*(?:[-*•·]\s*)?(?:#+\s*)?(?:【\s*([^】\n]{1,24}?)
                      r"\**\s*([^:：\n*#【】\[\]]{1,24}?)\s*\**\s*[:：])\s*\**\s*(.*?)\s*$")  # "Key:", 【Key】, [Key]
 _SUBJECT_KEYS = re.compile(r"(?i)(?:main\s+)?subjects?|product(?:\s+placeholder)?|hero(?:\s+object)?|main\s+object|主体|画面主体|"
                            r"主角|画面主角|主物体")
-_BG_KEYS = re.compile(r"(?i)environment|setting|ground|backdrop|环境|场景背景")  # written out as "background: …"
-_ACTION_KEYS = re.compile(r"(?i)actions?|motion|movement|animation|运动|动作|动态|运动方式")
+_BG_KEYS = re.compile(r"(?i)environment|setting|ground|backdrop|环境|场景背景|背景设定|背景设置")  # written out as "background: …"
+_ACTION_KEYS = re.compile(r"(?i)actions?|motion|movement|animation|运动|动作|动态|运动方式|动态效果|运动效果|动作描述")
 _CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?|keywords|visuals?|objects?|elements?|"
                            r"画面|场景|画面描述|描述|提示词|"
                            r"正向提示词|正面提示词|内容|画面内容|关键词")
@@ -105,6 +105,7 @@ def _background_line(value: str) -> str:
 def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
     """``text`` with tool-style headings resolved (see ``_HEADED``) and the lines read past; ``names_world(span,
     strict)`` says whether a span names anything of the world (the parser's ``_names_world``)."""
+    text = re.sub(r"(?:(?<=[。；;！!？?\n])|^)\s*[1-9](?:\.|、)\s*(?=[\u4e00-\u9fff【A-Za-z])", "", text)  # "…。4. 风格：…"
     if len(re.findall(r"【[^】\n]{1,24}】", text)) >= 2:  # 【主体】… 【动作】… on one line
         text = re.sub(r"\s*(【[^】\n]{1,24}】)", r"\n\1", text).strip()
     if len(_SENTENCE_HEADING.findall(text)) + bool(_LEADING_HEADING.match(text)) >= 2:  # "Subject: …. Action: …."
@@ -399,7 +400,12 @@ def contrasts(text: str, ignored: list[str]) -> str:
     return text
 
 
+_SIDE_ARROW = re.compile(r"(?i)\b(top|bottom|left|right)\s*(?:->|→|=>|>)\s*(top|bottom|left|right)\b")  # top->bottom
+
+
 def generator_syntax(text: str, ignored: list[str]) -> str:
+    text = _SIDE_ARROW.sub(r"\1 to \2", text)
+    text = re.sub(r"(?i)\bof\s+size\s+(small|medium|large|big)\b", r"of \1 size", text)  # "a square of size small"
     for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD, _FRAME_SETTING, _MODEL_VERSION):
         ignored.extend(m.group().strip() for m in pat.finditer(text))
         text = pat.sub(" ", text)
@@ -427,10 +433,23 @@ FIELD = _FIELD
 _ZH_TYPOS = [
     (re.compile(r"园"), "圆"),
     (re.compile(r"ㄉ"), "的"), (re.compile(r"[ㄛㄚㄋㄇㄌ]"), ""),  # Taiwan's bopomofo particles (紅色ㄉ圓形, 快一點ㄛ)
+    # probe round 48, Chinese voice input: the recogniser's homophones of the world's words
+    *((re.compile(a), b) for a, b in (
+        (r"[洪宏](?=色)", "红"), (r"往作|网左", "往左"), (r"网(?=[左右上下])", "往"), (r"三脚", "三角"), (r"灵形", "菱形"),
+        (r"无脚星", "五角星"), (r"(?<=[色的个])[实是]字", "十字"), (r"选转", "旋转"), (r"背境|被景", "背景"), (r"慢曼", "慢慢"),
+        (r"变搭", "变大"), (r"谈来谈去", "弹来弹去"), (r"(?<![上下左右前后东西南北])方[快筷](?!速|点|些|一点|地|的)", "方块"), (r"(?<=[色的])元(?![素旦宝])", "圆"),
+        (r"背景[。，,\s]+(?=[红黄蓝绿紫粉橙青黑白灰][色的。，,\s]|[红黄蓝绿紫粉橙青黑白灰]$)", "背景"),  # 背景。黑色。
+        (r"然后(?:呢)?[\s，,]*(?=(?:放|来|加|再来|再放|画)?\s*(?:一|两|三|[123])个)", "，"),  # 然后 放一个白色的圆: and
+        (r"然后(?:呢)?[\s，,]*(?=要(?:大|小|中))", "，"))),
     (re.compile(r"(?<![得变大小快慢])好(?=[小大快慢](?!点|一点|些))"), "很"),  # 好小的 (Hunan, Cantonese): very (变得好大: grows)
     (re.compile(r"老(快|慢)(?:老\1)?(?:了|地|的)?"), r"很\1"),  # 老快了, 老慢老慢地 (north-east)
     (re.compile(r"贼([红黄蓝绿紫粉橙青黑白灰])(?:贼\1)?的?"), r"\1色的"),  # 贼蓝贼蓝的
     (re.compile(r"在那[边邊]"), ""),
+    # probe round 51, chatbot-expanded Chinese prompts: a bounce told as hitting the edges and coming back; a speed
+    (re.compile(r"(?:碰到|撞到|撞向|碰|撞)(?:画面|屏幕)?(?:四周)?的?边缘(?:后|就|又)?(?:自然)?(?:地)?(?:反弹|弹)(?:回来|回去|回)?"), "反弹"),
+    (re.compile(r"以(较快|很快|飞快|极快|较慢|很慢|缓慢|慢慢)的速度"), r"\1地"),
+    (re.compile(r"(弄成|换成|变成|整成|搞成|做成|改成|是|为|要)那种"), r"\1"),  # 背景弄成那种有花纹的蓝色
+    (re.compile(r"(?<=[\u4e00-\u9fff][哦呀啦嘛呢吧噢])\s+(?=[\u4e00-\u9fff])"), "，"),  # 慢一点哦 背景粉色: a particle ends the phrase
     (re.compile(r"(?:互相|相互)\s*(?=(?:move|moving|go|going|come|coming|head|heading)?\s*towards? each other)"), ""),
     (re.compile(r"(?<!罗)兰色"), "蓝色"),
     (re.compile(r"放块"), "方块"),
@@ -571,7 +590,7 @@ _PHRASINGS = [
     (re.compile(r"\bone (\w+),? one (\w+),? one (\w+)\b"), r"one \1, one \2 and one \3"),  # "one pink one purple one white"
     (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
     (re.compile(r"(?:(?<=[\s.,;:])|^)[1-9]\)\s+"), ", "),  # "Two objects. 1) white diamond … 2) black square …"
-    (re.compile(r"(?:(?<=[\s.,;:，。；：])|^)[1-3](?:\.|、)\s*(?=[^\d\s])"), ", "),  # "1. red circle … 2. blue square", 1、…2、…
+    (re.compile(r"(?:(?<=[\s.,;:，。；：])|^)[1-9](?:\.|、)\s*(?=[^\d\s])"), ", "),  # "1. red circle … 2. blue square", 1、…2、…
     (re.compile(r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:a\s+)?quick\s+(?:one|request|question|test|thing)\b"), ""),  # not "fast"
     (re.compile(r"[,;]?\s*\bn\s*=\s*1\b"), ""),  # "single grey diamond rotating, n=1"
     # "No background colour, just plain white": the background is that colour
@@ -616,6 +635,39 @@ _PHRASINGS = [
      lambda m: "、".join(re.findall(r"[红黄蓝绿紫粉橙青黑白灰]色?的", m.group(1)))),
     # "a star and a cross. star: yellow, medium, grows. cross: red, small": a shape as the label of its attributes
     (re.compile(r"(^|[.;]\s+|\n\s*)(?:the\s+)?(circles?|balls?|dots?|squares?|box(?:es)?|triangles?|stars?|diamonds?|cross(?:es)?)\s*(?::|\s[-–]\s)\s*(?=[a-z])"), r"\1the \2 is "),
+    # "background fading red from left to right": a gradient; "a purple sky", 灰色的天空: the background
+    (re.compile(rf"\b(background|backdrop|bg)\s+(?:that\s+)?(?:fading|fades|fade)\s+({_COLOUR_WORD})\s+"
+                r"(?=from\s+(?:the\s+)?(?:top|bottom|left|right)\s+to)"), r"\1 \2 gradient "),
+    (re.compile(rf"\b({_COLOUR_WORD})\s+sky\b"), r"\1 background"),
+    (re.compile(r"(色的?)天空"), r"\1背景"),
+    (re.compile(r"^[\u4e00-\u9fff]{1,6}?说(?:要看|想看|想要|要)"), ""),  # 小孙子说要看…
+    # probe round 49, machine-translated English ("One red color round shape moves toward left side direction")
+    *((re.compile(a), b) for a, b in (
+        (r"\bpure\s+colou?r\s+", "solid "),
+        (r"\b(?:the\s+)?two of them\b(?=\s+(?:each other|move|moving|are|go|going|both))", "both"), (r"\binside the (?:screen|frame)\b", ""),
+        (rf"(?<!\bof\s)\b({_COLOUR_WORD})\s+colou?r\b", r"\1"), (rf"(?<![\w-])(?:of\s+)?colou?r\s+({_COLOUR_WORD})\b", r"\1"),
+        (r"\bround\s+shape\b", "circle"), (r"\b(circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?)\s+shapes?\b", r"\1"),
+        (r"\b(circle|square|triangle|star|diamond|cross|ball|dot)\s+one\b(?=\s*[,.;]|\s*$)", r"\1"),  # "circle one piece,"
+        (r"\b(?:stay\s+|stays\s+)?(?:in\s+|at\s+)?(?:the\s+)?(?:original|same)\s+(?:place|position|spot)\b", " in place"),
+        (r"\b(?:each other close|close each other|close to each other|get(?:ting)? close to each other)\b",
+         "move towards each other"),
+        (r"\b(?:its\s+)?(?:size\s+)?(?:become|becomes|becoming)\s+(?:big|large)(?:\s+big)?\b", "grows"),
+        (r"\b(?:its\s+)?(?:size\s+)?(?:become|becomes|becoming)\s+small(?:\s+small)?\b", "shrinks"),
+        (r"\b(?:big|large)\s+becoming\b", "growing"), (r"\bsmall\s+becoming\b", "shrinking"),
+        (r"\b(?:with\s+)?(?:velocity|of\s+form)\s+(fast|slow)\b", r"\1"), (r"\bsize\s+(?:is\s+)?middle\b", "medium"),
+        (r"\b(left|right)\s+(upper|up|lower|down)\s+side\b", r"\2 \1"), (r"\b(upper|lower)\s+(left|right)\s+side\b", r"\1 \2"),
+        (r"\bupper (left|right)\b", r"up \1"), (r"\blower (left|right)\b", r"down \1"),
+        (r"\b(?:to\s+)?the\s+direction\s+of\s+the\s+", "to the "), (r"\btowards?\s+the\s+(up|down)\b", r"\1"),
+        (r"\b((?:up|down)(?:[ -](?:left|right))?|left|right)(?:\s+side)?\s+to\s+(?:direction\s+)?(moving|move|go|going)\b",
+         r"\2 \1"),
+        (r"\b(?:hit|hits|hitting)\s+the\s+(?:four\s+)?walls?(?:\s+edges?)?\s+and\s+(?:come|comes|coming)\s+back\b",
+         "bouncing off the walls"),
+        (r"\bbackground\s+uses?\b", "background is"), (r"\btexture\s+pattern\b", "texture"), (r"\bgradation\b", "gradient"),
+        (r"\bfrom\s+up\s+to\s+down\b", "from top to bottom"), (r"\bfrom\s+down\s+to\s+up\b", "from bottom to top"),
+        (r"\babove has\b", "there is"), (r"\bbackground in\b", "background"), (r"\ba only one\b", "one"), (r"\ba only\b", "a"),
+        (r"\bone is (\w+),? one is (\w+)\b", r"one is \1, the other is \2"),
+        (r"\b(square|circle|triangle|star|diamond|cross) is (rotate|spin|move|go|bounce|grow|shrink)\b", r"\1 \2s"),
+        (r"\b(rotate|spin|bounce)\s+\1\b", r"\1"))),
     # "neither of them moves", "none of them move": every object named is still
     (re.compile(r"\bneither (?:one |of them |of the two )?(?:moves|move|is moving|are moving)\b"), "both stay still"),
     (re.compile(r"\bnone of them (?:moves?|is moving|are moving)\b"), "all stay still"),

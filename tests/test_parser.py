@@ -1413,6 +1413,37 @@ _DICTATED_TRANSLATED_EXPANDED = [  # probe rounds 48-51: Chinese voice input, ma
 ]
 
 
+_PINYIN_KIDS_EXPANDED = [  # probe rounds 52-55: pinyin, children's spelling, code-switching, a chatbot's English
+    ("yi ge hong se de yuan xiang zuo yi dong", R(G(1, "red", "circle", motion="left"))),
+    ("liang ge lv se de ling xing xiang hu kao jin, kuai yi dian",
+     R(G(2, "green", "diamond", motion="towards", speed="fast"))),
+    ("一个hong色的圆 往上飞！！！", R(G(1, "red", "circle", motion="up"))),
+    ("a bloo sqware that gos up!!!", R(G(1, "blue", "square", motion="up"))),
+    ("黄色的圆 变小变小变小 变没了", R(G(1, "yellow", "circle", motion="shrink"))),
+    ("一个红色circle和一个blue triangle 往对方move, slowly 🐢",
+     R(G(1, "red", "circle", motion="towards", speed="slow"), G(1, "blue", "triangle", motion="towards", speed="slow"))),
+    ("粉色的星星在同一个地方转。", R(G(1, "pink", "star", motion="rotate"))),  # 同一个地方: the same place, not "and"
+    ("A green square moving left — no wait, make it moving right. Big one.", R(G(1, "green", "square", "large", "right"))),
+    ("Big purple cross growing and a small orange star shrinking, black bg, plain",
+     R(G(1, "purple", "cross", "large", "grow"), G(1, "orange", "star", "small", "shrink"), bg=("black", "solid"))),
+    (("A sleek, minimalist composition featuring a small emerald-green triangle that ascends swiftly through the frame. "
+     "The background is a smooth vertical gradient fading from deep navy at the top to soft blue below. The overall "
+     "effect is clean and modern."), R(G(1, "green", "triangle", "small", "up", "fast"), bg=("blue", "vgradient"))),
+    ("a red orb drifts left at an unhurried, leisurely pace across a pristine, matte white backdrop",
+     R(G(1, "red", "circle", motion="left", speed="slow"), bg=("white", None))),
+    ("A simple animation: on a white backdrop, a single red circle travels from left to right at a steady pace.",
+     R(G(1, "red", "circle", motion="right"), bg=("white", None))),  # steady: no speed
+]
+
+
+@pytest.mark.parametrize("prompt,want", _PINYIN_KIDS_EXPANDED)
+def test_pinyin_childrens_spelling_and_expanded_english(prompt, want):
+    """Pinyin typed for the world's words (read when it names a colour in pinyin); children's spellings; 往对方 +
+    English; 'black bg, plain'; 'Big one.' after the object; a chatbot's 'at an unhurried pace' and 'gradient fading
+    from deep navy at the top to soft blue below' (one world colour at both ends)."""
+    assert parse_prompt(prompt) == want
+
+
 @pytest.mark.parametrize("prompt,want", _DICTATED_TRANSLATED_EXPANDED)
 def test_dictated_translated_and_chatbot_expanded_prompts(prompt, want):
     """Voice input's homophones (洪色的园, 往作, 变搭, 方快 — not 方快速); machine-translated English (red color round

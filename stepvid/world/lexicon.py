@@ -101,7 +101,7 @@ def _motion_en() -> dict[str, str]:
 
     put("still", ["not moving an inch", "not moving a bit", "no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
                   "not going anywhere", "not go anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
-                  "going nowhere", "does not need to move", "do not need to move", "no need to move", "need not move",
+                  "going nowhere", "holding perfectly still", "holding still", "holds still", "does not need to move", "do not need to move", "no need to move", "need not move",
                   "does not have to move", "just sat there", "sat there", "sat still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "idles", "is not moving", "are not moving", "does not move", "do not move", "did not move",
                   "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
@@ -504,6 +504,14 @@ _EN_COURTESY = (
     "is it possible to see|is it possible to get|is it possible to have|is it possible to make|hmm maybe like|maybe like|"
     "maybe|some kind of|happy|sad|shy|grumpy|cheerful|sleepy|lonely|proud|curious|cute|brave|lazy|angry|excited|nervous|silly|friendly|"
     "naughty|playful|cheeky|bored|jolly|gloomy|anxious|adorable|late for school|at night|lol|"
+    # probe round 53, chatbot-expanded English: the adjectives and adverbs it decorates the request with
+    "crisp lines|clean lines|sharp lines|bold lines|evokes|conveys|"
+    "pristine|radiant|sleek|elegant|elegantly|graceful|tranquil|serene|dreamy|buoyant|spirited|dainty|commanding|"
+    "understated|decisive|deliberate|measured|relaxed|confident|confidently|whimsical|delicate|polished|refined|"
+    "luxurious|striking|electric|jet|obsidian|burnt|midnight|cornflower|matte|seamless|richly|dynamic|joyful|"
+    "joyfully|playful|playfully|energetic|energetically|lively|modern|minimal|minimalist|minimalistic|flat vector|"
+    "vector|two dimensional|razor sharp|4 k resolution|4k resolution|resolution|with quiet elegance|quiet|calm|"
+    "dear sir or madam|dear sir|dear madam|i should like to see|with thanks|whoosh|zoom zoom|"
     "bro|bestie|right lads|lads|lah|leh|lor|reckon|heaps|lekker|aye|gonnae|, ken|ken|mi want|thanks a million|cud u|cud you|cld u|to ask for|the requested content comprises|requested content|mate|oi|pal|cheers pal|eh|chur|cher|guv|pet|howay|howay man|ey up|nah|rn|omg|lowkey|sure|grand|tidy|"
     "god bless|thank you god bless|alright|would you ever|c mon|come on|for your reference|po|lang po|ja|just now|"
     "gonnae gie us|gie us|chuck us|give us|y all|ye|stoked|speed is immaterial|speed does not matter|any speed|"
@@ -556,7 +564,7 @@ _EN_HEADS = "shape shapes|object objects|thing things|figure figures|item items|
 _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|teeny|very small|very tiny|small sized|"
                       "smol|teeny tiny|itty bitty|garnish sized|"
                       "tiny sized|little sized",
-             "medium": "medium|medium sized|medium size|mid sized|mid size|midsize|midsized|average sized|"
+             "medium": "modest sized|modest size|of modest size|modest in size|modest|medium in scale|medium|medium sized|medium size|mid sized|mid size|midsize|midsized|average sized|"
                        "average size|moderate sized|moderately sized|normal sized|regular sized|moderate size|middle sized|"
                        "middle size",
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
@@ -891,7 +899,7 @@ _ZH_MOTIONS = {
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
-    "towards": "互相撞过去 撞过去 相撞 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+    "towards": "互相撞过去 撞过去 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
@@ -926,6 +934,7 @@ _ZH_REFUSE = {
 }
 _ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 对了 哦对了 对吧 "
               "急用 急需 着急用 加油 配上欢快的音乐 配点音乐 配上音乐 配音乐 "
+              "还要 随机 可否 老朽 多谢多谢 变没了 boss话要 砰 "
               "色彩柔和 柔和温暖 柔和 温暖的 色彩温暖 温暖 宁静悠远 宁静 静谧 平静 极简主义 极简 稳定有力 有力 两者方向相反 "
               "方向相反 轻松愉快 轻松愉悦 愉悦 愉快 "
               "节奏舒缓 舒缓的 舒缓 轻快的节奏感 节奏感 富有节奏感 质感温和 温和 清爽利落 营造出 线条干净利落 线条流畅 线条简洁 "

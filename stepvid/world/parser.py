@@ -1965,7 +1965,8 @@ def _names_an_object(clause: str) -> bool:
 # colour or motion in it is said elsewhere too — so dropping it loses nothing the request states.
 _FLOURISH = re.compile(r"(?i)氛围|感受|风格|营造|充满|显得|仿佛|彷佛|宛如|如同|好似|犹如|^\s*像|富有|十足|质感|层次|对比|利落|流畅|自然|优雅|"
                        r"灵动|轻盈|活力|节奏|张力|冲劲|冲击力|趣味|童趣|梦幻|宁静|温馨|浪漫|清新|明亮|舒缓|高清|视觉|"
-                       r"\b(?:feel|feeling|vibe|mood|atmosphere|aesthetic|evoking|evokes|conveying|conveys|giving it)\b")
+                       r"\b(?:feel|feeling|vibe|mood|atmosphere|aesthetic|evoking|evokes|evoke|conveying|conveys|giving it|"
+                       r"overall effect|effect|style|rendered|composition|design|energy|sense of)\b")
 _KEEPS = frozenset({"shape", "badshape", "head", "size", "postsize", "bgword", "refuse", "badcolor", "shade", "cmp", "loc",
                     "bigcount"})
 _SIMILE_START = re.compile(r"^\s*(?:就|好)?(?:像|仿佛|彷佛|宛如|如同|好似|好像|犹如)")  # its shapes and sizes are the likeness's
@@ -2007,10 +2008,17 @@ _NEVER_READ_PAST = frozenset({"like", "unlike", "than", "except", "but", "instea
                               "almost", "nearly", "nae", "dinnae", "cannae", "didnae", "isnae", "ain", "aint", "nope"})
 
 
-def _without_unknown_words(text: str, most: int = 2) -> Parse:
+_UNKNOWN_NOUN = re.compile(r"cannot judge: unknown shape '([a-z]{4,}(?:ed|ing|ly|ous|ful|ive|ity|ness|ant|ent|al|ic|ish|less|"
+                           r"ance|ence|ment|ion))'")  # "poised", "inevitability", "commanding": no shape a reader means
+
+
+def _without_unknown_words(text: str, most: int | None = None) -> Parse:
     """A prompt refused for a word of no kind the parser knows, in no place an object's colour, shape or motion
-    goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁): read without it (at most ``most`` such words),
-    reported; refused as before if it still cannot be read."""
+    goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁), or for an English adjective or abstract noun
+    where a shape would go ("a sense of inevitability"): read without it (at most ``most`` such words: 2, or one in
+    12 words of a long prompt — a chatbot's expansion), reported; refused as before if it still cannot be read."""
+    if most is None:
+        most = max(2, len(re.findall(r"[A-Za-z]+", text)) // 12)
     first: CannotJudge | None = None
     words: list[str] = []
     for _ in range(most + 1):
@@ -2018,7 +2026,7 @@ def _without_unknown_words(text: str, most: int = 2) -> Parse:
             parse = _parse(text)
         except CannotJudge as exc:
             first = first or exc
-            m = _UNKNOWN_WORD.fullmatch(str(exc))
+            m = _UNKNOWN_WORD.fullmatch(str(exc)) or _UNKNOWN_NOUN.fullmatch(str(exc))
             if m is None or len(words) == most:
                 raise first from None
             w = m.group(1)
@@ -2132,6 +2140,11 @@ def _said_of_it(toks: list[Tok]) -> list[Tok]:
                 x.kind in ("shape", "head") for x in itertools.takewhile(lambda x: x.kind != "sep", out[i:])):
             out.insert(i, Tok("link", None, "is"))
     out = _zh_de_references(out)
+    # "a pristine, matte white backdrop", "a large, radiant yellow star": the comma between an article's adjectives
+    out = [t for i, t in enumerate(out) if not (
+        t.kind == "sep" and t.text == "," and 2 <= i < len(out) - 1 and out[i - 1].kind in ("filler", "bgmod", "size", "bgkind")
+        and out[i - 2].kind == "count" and out[i - 2].text in ("a", "an", "the")
+        and out[i + 1].kind in ("filler", "bgmod", "size", "color", "bgkind", "shape"))]
     for i, t in enumerate(out):
         if t.kind != "link":
             continue

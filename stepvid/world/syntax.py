@@ -98,8 +98,15 @@ _BARE_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)([^*#:：\n]{1,30})\**\s*$")
 
 
 def _background_line(value: str) -> str:
-    """A background's value written as the parser reads one, in its language."""
-    return f"背景：{value}" if _CJK.search(value) else f"background: {value}"
+    """A background's value written as the parser reads one, in its language ("a solid, rich crimson" -> "solid rich
+    crimson": the article and the commas between its adjectives go)."""
+    if _CJK.search(value):
+        return f"背景：{value}"
+    value = re.sub(r"(?i)^\s*(?:an?|the)\s+", "", value)
+    parts = value.rstrip(" .!").split(",")
+    if 1 < len(parts) <= 4 and all(len(x.split()) <= 3 for x in parts):
+        value = " ".join(x.strip() for x in parts)
+    return f"background: {value}"
 
 
 def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
@@ -445,6 +452,9 @@ _ZH_TYPOS = [
     (re.compile(r"老(快|慢)(?:老\1)?(?:了|地|的)?"), r"很\1"),  # 老快了, 老慢老慢地 (north-east)
     (re.compile(r"贼([红黄蓝绿紫粉橙青黑白灰])(?:贼\1)?的?"), r"\1色的"),  # 贼蓝贼蓝的
     (re.compile(r"在那[边邊]"), ""),
+    (re.compile(r"(变小|变大)(?:\s*再?\s*\1)+"), r"\1"), (re.compile(r"往对方\s*(?:move|moving|go|going|come|coming)"), "互相靠近"),
+    (re.compile(r"(?<![在于的])同(?=一个\s*(?:[红黄蓝绿紫粉橙青黑白灰]|[a-z]))"), "和"),  # Cantonese 同: and
+    (re.compile(r"[，,]\s*再(?=一个|一個|来一个|来个)"), "，"), (re.compile(r"\bboss\s*话要"), ""),  # ，再一个…: and another
     # probe round 51, chatbot-expanded Chinese prompts: a bounce told as hitting the edges and coming back; a speed
     (re.compile(r"(?:碰到|撞到|撞向|碰|撞)(?:画面|屏幕)?(?:四周)?的?边缘(?:后|就|又)?(?:自然)?(?:地)?(?:反弹|弹)(?:回来|回去|回)?"), "反弹"),
     (re.compile(r"以(较快|很快|飞快|极快|较慢|很慢|缓慢|慢慢)的速度"), r"\1地"),
@@ -500,6 +510,15 @@ _SIZE_NAME = "small|medium|large|big|tiny"
 # "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren"; and dialect spellings.
 _TYPOS = [
     (re.compile(r"\brite\b"), "right"),
+    # probe round 54, children's spelling and run-together negations
+    *((re.compile(rf"\b{a}\b"), b) for a, b in (
+        ("bloo", "blue"), ("sqware", "square"), ("gos", "goes"), ("purpel", "purple"), ("orinj", "orange"),
+        ("uther", "other"), ("pleez", "please"), ("smol", "small"), ("dosnt", "does not"), ("doesnt", "does not"),
+        ("dont", "do not"), ("isnt", "is not"), ("arent", "are not"), ("didnt", "did not"))),
+    (re.compile(r"(?<=[\u4e00-\u9fff\s])(hong|lan|huang|lv|zi|hei|bai|hui|fen|cheng|qing)(?=色)"),
+     lambda m: {"hong": "红", "lan": "蓝", "huang": "黄", "lv": "绿", "zi": "紫", "hei": "黑", "bai": "白", "hui": "灰",
+                "fen": "粉", "cheng": "橙", "qing": "青"}[m.group(1)]),  # 一个hong色的圆
+    (re.compile(r"(?<=[\u4e00-\u9fff\s])ling?(?=形)"), "菱"),  # 紫色的lin形
     # probe round 44, world Englishes: Scots, Jamaican and Nigerian spellings of words the grammar reads
     *((re.compile(rf"\b{a}\b"), b) for a, b in (
         ("disnae", "does not"), ("dinnae", "do not"), ("doon", "down"), ("tae", "to"), ("fae", "from"),
@@ -668,6 +687,10 @@ _PHRASINGS = [
         (r"\bone is (\w+),? one is (\w+)\b", r"one is \1, the other is \2"),
         (r"\b(square|circle|triangle|star|diamond|cross) is (rotate|spin|move|go|bounce|grow|shrink)\b", r"\1 \2s"),
         (r"\b(rotate|spin|bounce)\s+\1\b", r"\1"))),
+    (re.compile(rf"\b({_COLOUR_WORD})\s+(bg|background|backdrop)\s*,\s*(plain|solid)\b"), r"\3 \1 \2"),  # black bg, plain
+    (re.compile(r"(?<=[.!?]\s)(big|small|tiny|large|little)\s+one\s*[.!]?\s*$"), r"it is \1."),  # "… Big one."
+    (re.compile(r"\b(?:til|till|until)\s+(?:it\s+is|its|it's)\s+gone\b"), ""),
+    (re.compile(r"\b[a-z]+-inspired\b"), ""),  # "Swiss-inspired", "arcade-inspired"
     # "neither of them moves", "none of them move": every object named is still
     (re.compile(r"\bneither (?:one |of them |of the two )?(?:moves|move|is moving|are moving)\b"), "both stay still"),
     (re.compile(r"\bnone of them (?:moves?|is moving|are moving)\b"), "all stay still"),
@@ -835,6 +858,68 @@ def _colour_list(t: str, ignored: list[str]) -> str:
 _ANALOGIES = _analogy_rewrites()  # 'the colour of grass' -> green, 'coin-sized' -> small, 柠檬色 -> 黄色
 
 
+# Pinyin typed instead of characters ("yi ge hong se de yuan xiang zuo yi dong"): the world's words, longest first.
+# Read only when the prompt names a colour in pinyin (hong se, lan se...), so English words such as "man" stay.
+_PINYIN = {
+    "hong se": "红色", "lan se": "蓝色", "huang se": "黄色", "lv se": "绿色", "lu se": "绿色", "zi se": "紫色",
+    "hei se": "黑色", "bai se": "白色", "hui se": "灰色", "fen se": "粉色", "cheng se": "橙色", "qing se": "青色",
+    "yuan xing": "圆形", "yuan": "圆", "fang kuai": "方块", "zheng fang xing": "正方形", "san jiao xing": "三角形",
+    "san jiao": "三角", "wu jiao xing": "五角星", "xing xing": "星星", "ling xing": "菱形", "shi zi": "十字",
+    "yi ge": "一个", "liang ge": "两个", "san ge": "三个", "da de": "大的", "xiao de": "小的", "zhong deng": "中等",
+    "xiang zuo": "向左", "xiang you": "向右", "xiang shang": "向上", "xiang xia": "向下", "wang zuo": "往左",
+    "wang you": "往右", "wang shang": "往上", "wang xia": "往下", "yi dong": "移动", "xuan zhuan": "旋转",
+    "zhuan quan": "转圈", "zai yuan di": "在原地", "yuan di": "原地", "bu dong": "不动", "bian da": "变大",
+    "bian xiao": "变小", "tan lai tan qu": "弹来弹去", "xiang hu kao jin": "相互靠近", "hu xiang kao jin": "互相靠近",
+    "kao jin": "靠近", "kuai yi dian": "快一点", "man yi dian": "慢一点", "man man de": "慢慢的", "man man": "慢慢",
+    "kuai su": "快速", "huan man": "缓慢", "bei jing": "背景", "de": "的", "da": "大", "xiao": "小",
+}
+_PINYIN_WORD = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _PINYIN), key=len, reverse=True)) + r")\b")
+_PINYIN_COLOUR = re.compile(r"\b(?:hong|lan|huang|lv|lu|zi|hei|bai|hui|fen|cheng|qing) se\b")
+
+
+def _pinyin(t: str, ignored: list[str]) -> str:
+    if not _PINYIN_COLOUR.search(t):
+        return t
+    new = _PINYIN_WORD.sub(lambda m: _PINYIN[m.group()], t)
+    ignored.append(f"{t} -> {new}")
+    return new
+
+
+# A chatbot's speed and gradient phrases: "at an unhurried, leisurely pace", "at a brisk clip"; "a smooth vertical
+# gradient fading from deep navy at the top to soft blue below" (one world colour at both ends: that colour's gradient)
+_SLOW_WORDS = {"slow", "unhurried", "leisurely", "gentle", "relaxed", "measured", "lazy", "tranquil", "calm", "easy",
+               "dreamy", "buoyant", "languid", "stately", "sedate", "slower"}
+_FAST_WORDS = {"fast", "brisk", "rapid", "high", "swift", "quick", "breakneck", "lively", "energetic", "blistering",
+               "dizzying", "frantic", "furious", "decisive", "faster", "zippy", "snappy"}
+_PACE = re.compile(r"\bat\s+an?\s+((?:[a-z]+(?:\s*,\s*|\s+)){1,3}?)(pace|speed|clip|rate|tempo)\b")
+_SIDES = {"top": "top", "above": "top", "left": "left", "bottom": "bottom", "below": "bottom", "right": "right"}
+_FADE = re.compile(r"\b(?:(?:an?|the)\s+)?(?:(?:smooth|seamless|soft|subtle|gentle|vertical|horizontal)\s+)*gradient\s+"
+                   r"(?:that\s+)?(?:fading|fades|fade|transitions|transitioning|transition|shifts|shifting|shift|"
+                   r"blends|blending|goes|going|runs|running|moving|moves)\s+from\s+([a-z\s-]+?)\s+(?:(?:at|on)\s+the\s+)?"
+                   r"(top|left|bottom|right)\s+to\s+([a-z\s-]+?)\s+(?:(?:at|on)\s+the\s+(top|left|bottom|right)|(below|above))\b")
+
+
+def _pace(m: re.Match) -> str:
+    words = set(re.findall(r"[a-z]+", m.group(1)))
+    slow, fast = words & _SLOW_WORDS, words & _FAST_WORDS
+    return m.group() if bool(slow) == bool(fast) else (" slowly" if slow else " fast")
+
+
+def _world_colour(words: str) -> str | None:
+    from stepvid.world.lexicon import EN_COLORS
+
+    found = [EN_COLORS[w] for w in re.findall(r"[a-z]+", words) if w in EN_COLORS]
+    return found[-1] if found else None
+
+
+def _fade(m: re.Match) -> str:
+    a, b = _world_colour(m.group(1)), _world_colour(m.group(3))
+    end = m.group(4) or m.group(5)
+    if a is None or a != b or end is None:
+        return m.group()
+    return f"a {a} gradient from {_SIDES[m.group(2)]} to {_SIDES[end]}"
+
+
 def rewritten(t: str, ignored: list[str]) -> str:
     """The normalised (lower-case, simplified-character) prompt with short typos fixed, phrasings the grammar does
     not read rewritten to ones it does, a colour after its noun moved before it ("a ball green"), an English
@@ -844,6 +929,9 @@ def rewritten(t: str, ignored: list[str]) -> str:
         ignored.append(f"{m.group()} -> {new}")
         return new
 
+    t = _pinyin(t, ignored)
+    for pat, fix in ((_PACE, _pace), (_FADE, _fade)):
+        t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
     for pat, fix in _TYPOS + _PHRASINGS + _ANALOGIES + _ZH_TYPOS:
         t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
     t = _postnominal(_colour_list(t, ignored), ignored)

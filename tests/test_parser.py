@@ -1431,6 +1431,10 @@ _PINYIN_KIDS_EXPANDED = [  # probe rounds 52-55: pinyin, children's spelling, co
      "effect is clean and modern."), R(G(1, "green", "triangle", "small", "up", "fast"), bg=("blue", "vgradient"))),
     ("a red orb drifts left at an unhurried, leisurely pace across a pristine, matte white backdrop",
      R(G(1, "red", "circle", motion="left", speed="slow"), bg=("white", None))),
+    ("Scene: A single lime-green orb of modest size glides rightward at a slow, measured pace.",
+     R(G(1, "green", "circle", "medium", "right", "slow"))),
+    ("A medium-sized rose-pink circle drifts diagonally toward the upper right",  # rose-pink: not 'rose' (rise)
+     R(G(1, "pink", "circle", "medium", "up-right"))),
     ("A simple animation: on a white backdrop, a single red circle travels from left to right at a steady pace.",
      R(G(1, "red", "circle", motion="right"), bg=("white", None))),  # steady: no speed
 ]

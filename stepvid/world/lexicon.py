@@ -732,6 +732,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
             lex[f"{w} in size"] = lex[f"{w} size"] = lex[f"{w} sized"] = lex[f"{w} {w}"] = (("size", size),)
     lex["of big size"] = lex["of a big size"] = (("postsize", "large"),)
     lex["of tiny size"] = lex["of a tiny size"] = (("postsize", "small"),)
+    lex["of modest size"] = lex["of a modest size"] = lex["modest in size"] = (("postsize", "medium"),)
     for shape, words in _EN_SHAPED.items():
         for w in words.split():
             lex[f"{w} shaped"] = lex[f"{w} shape"] = (("shape", (shape, None)),)

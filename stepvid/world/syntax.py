@@ -691,6 +691,7 @@ _PHRASINGS = [
     (re.compile(r"(?<=[.!?]\s)(big|small|tiny|large|little)\s+one\s*[.!]?\s*$"), r"it is \1."),  # "… Big one."
     (re.compile(r"\b(?:til|till|until)\s+(?:it\s+is|its|it's)\s+gone\b"), ""),
     (re.compile(r"\b[a-z]+-inspired\b"), ""),  # "Swiss-inspired", "arcade-inspired"
+    (re.compile(r"\brose[- ](?=pink\b)"), ""),  # rose-pink (not "rose": rise)
     # "neither of them moves", "none of them move": every object named is still
     (re.compile(r"\bneither (?:one |of them |of the two )?(?:moves|move|is moving|are moving)\b"), "both stay still"),
     (re.compile(r"\bnone of them (?:moves?|is moving|are moving)\b"), "all stay still"),

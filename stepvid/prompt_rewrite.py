@@ -236,6 +236,8 @@ def _restate(prompt: str, rewriter: str) -> Rewrite:
     request, subs, why = _adapted(prompt)
     if request is None:
         request, subs = _core(prompt)
+    if request is None:  # a chatbot's expansion: too many clauses; its sentences instead
+        request, subs = _core(prompt, splitter=_SENTENCE_PIECE)
     if request is None:
         return Rewrite(prompt, prompt, rewriter, why)
     request, filled = _fill_open(request)
@@ -267,16 +269,17 @@ def _adapted(text: str):
 
 
 _PIECE = re.compile(r"[^,，;；:：.!?。！？~～—\n]+(?:[,，;；:：.!?。！？~～—\n]+|$)")
+_SENTENCE_PIECE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？\n]+|$)")
 
 
-def _core(prompt: str, max_pieces: int = 12):
+def _core(prompt: str, max_pieces: int = 12, splitter: re.Pattern = _PIECE):
     """A long, chatty prompt the parser cannot read whole ("So I'm testing this for my nephew, he's 6, ... make a red
-    triangle that moves to the left, thank you so much"): the run of its clauses that it can read and that keeps
-    the most clauses naming the world, when every clause left out names no shape. (request, what was dropped) or
-    (None, [])."""
+    triangle that moves to the left, thank you so much"): the run of its clauses (``splitter``: or its sentences) that
+    it can read and that keeps the most of them naming the world, when every one left out names no shape and no motion.
+    (request, what was dropped) or (None, [])."""
     from stepvid.world.parser import _names_world, _tokens
 
-    pieces = [p for p in _PIECE.findall(prompt) if p.strip()]
+    pieces = [p for p in splitter.findall(prompt) if p.strip()]
     if not 2 <= len(pieces) <= max_pieces:
         return None, []
     kinds = [{t.kind for t in _tokens(p, [])} for p in pieces]

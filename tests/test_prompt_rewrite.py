@@ -236,3 +236,20 @@ def test_every_readable_hand_written_prompt_is_rewritten_to_the_same_request():
             assert d.color is not None and d.shape is not None, (prompt, rw.text)
         assert asked.bg_color in (None, drawn.bg_color) and asked.bg_kind in (None, drawn.bg_kind), (prompt, rw.text)
     assert read >= 1800
+
+
+def test_a_chatbot_expansion_too_long_for_clauses_is_drawn_from_its_sentences():
+    """More than 12 clauses and refused whole: the run of sentences that reads, when those left out name no shape and
+    no motion (here only its background, a style line and a mood line: the object is drawn, nothing against it)."""
+    prompt = ("Scene: A single cobalt-blue square, modest in size, remains perfectly stationary, poised in calm "
+              "stillness. Background: a soft, uniform blush pink. Style: minimalist flat design, static camera, 4K "
+              "resolution. The overall effect is serene and balanced.")
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+    rw = rewrite_prompt(prompt, "world")
+    assert rw.reason is None and parse_prompt(rw.text) == parse_prompt("a medium blue square that stays still")
+    # a sentence naming a motion of the world is never left out (here: a second motion for the square)
+    other = prompt.replace("Background:", "It also slides to the left. Background:")
+    with pytest.raises(CannotJudge):
+        parse_prompt(other)
+    assert rewrite_prompt(other, "world").reason is not None

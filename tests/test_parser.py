@@ -1435,6 +1435,11 @@ _PINYIN_KIDS_EXPANDED = [  # probe rounds 52-55: pinyin, children's spelling, co
      R(G(1, "green", "circle", "medium", "right", "slow"))),
     ("A medium-sized rose-pink circle drifts diagonally toward the upper right",  # rose-pink: not 'rose' (rise)
      R(G(1, "pink", "circle", "medium", "up-right"))),
+    (("Subject: Three small gray crosses. Action: All three swiftly race upward together. Setting: Solid pastel-yellow "
+     "background. Mood: crisp, energetic, purposeful."), R(G(3, "gray", "cross", "small", "up", "fast"), bg=("yellow", "solid"))),
+    ("a large sapphire-blue square gradually expands, set against a warm orange gradient that flows from top to bottom",
+     R(G(1, "blue", "square", "large", "grow"), bg=("orange", "vgradient"))),
+    ("like 3 little squares bouncing everywhere, all black", R(G(3, "black", "square", "small", "bounce"))),
     ("A simple animation: on a white backdrop, a single red circle travels from left to right at a steady pace.",
      R(G(1, "red", "circle", motion="right"), bg=("white", None))),  # steady: no speed
 ]
@@ -1461,6 +1466,8 @@ def test_dictated_translated_and_chatbot_expanded_prompts(prompt, want):
     ("两个方块，一个红一个蓝，像磁铁同极一样互相推开", "像"),
     ("white square stopped, black circle going left", "stopped"),  # a change of motion, not a 'then' joining parts
     ("a red circle moves up then left", "then"),
+    (("A vivid crimson square drifts to the right while the camera slowly pushes in, building a cinematic sense of "
+     "suspense."), "camera motion"),  # a camera move stays refused inside a chatbot's flourish
 ])
 def test_likenesses_and_sequences_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):

@@ -276,7 +276,9 @@ _EN_REFUSE = {
         "'{w}' refers to another object's attribute; name it",
     "camera pans|camera moves|camera zooms|camera rotates|camera follows|camera tracks|camera shakes|"
     "the camera pans|the camera moves|the camera zooms|zoom in|zooms in|zooming in|zoom out|zooms out|"
-    "zooming out|pan left|pan right|pans left|pans right|panning|tracking shot|handheld|dolly":
+    "zooming out|pan left|pan right|pans left|pans right|panning|tracking shot|handheld|dolly|"
+    "camera pushes in|camera pushing in|camera pulls out|camera pulls back|camera tilts|camera orbits|camera dollies|"
+    "camera glides|camera drifts|camera circles":
         "camera motion '{w}': this world's camera never moves",
     "in opposite directions|opposite directions|in different directions|different directions|opposite ways|"
     "opposite": "'{w}' does not say which way each object moves",
@@ -505,7 +507,7 @@ _EN_COURTESY = (
     "maybe|some kind of|happy|sad|shy|grumpy|cheerful|sleepy|lonely|proud|curious|cute|brave|lazy|angry|excited|nervous|silly|friendly|"
     "naughty|playful|cheeky|bored|jolly|gloomy|anxious|adorable|late for school|at night|lol|"
     # probe round 53, chatbot-expanded English: the adjectives and adverbs it decorates the request with
-    "crisp lines|clean lines|sharp lines|bold lines|evokes|conveys|"
+    "warm|into nothingness|into nothing|crisp lines|clean lines|sharp lines|bold lines|evokes|conveys|"
     "pristine|radiant|sleek|elegant|elegantly|graceful|tranquil|serene|dreamy|buoyant|spirited|dainty|commanding|"
     "understated|decisive|deliberate|measured|relaxed|confident|confidently|whimsical|delicate|polished|refined|"
     "luxurious|striking|electric|jet|obsidian|burnt|midnight|cornflower|matte|seamless|richly|dynamic|joyful|"

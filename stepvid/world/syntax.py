@@ -412,6 +412,8 @@ _SIDE_ARROW = re.compile(r"(?i)\b(top|bottom|left|right)\s*(?:->|→|=>|>)\s*(to
 
 def generator_syntax(text: str, ignored: list[str]) -> str:
     text = _SIDE_ARROW.sub(r"\1 to \2", text)
+    text = re.sub(r"(?i)\bcamera\s+(?:slowly|gently|gradually|quickly|smoothly|steadily|subtly|then)\s+(?=(?:push|pull|zoom|pan|"
+                  r"tilt|dolly|dollies|track|orbit|move|rotate|follow|shake|glide|drift|circle)\w*)", "camera ", text)
     text = re.sub(r"(?i)\bof\s+size\s+(small|medium|large|big)\b", r"of \1 size", text)  # "a square of size small"
     for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD, _FRAME_SETTING, _MODEL_VERSION):
         ignored.extend(m.group().strip() for m in pat.finditer(text))
@@ -691,6 +693,10 @@ _PHRASINGS = [
     (re.compile(r"(?<=[.!?]\s)(big|small|tiny|large|little)\s+one\s*[.!]?\s*$"), r"it is \1."),  # "… Big one."
     (re.compile(r"\b(?:til|till|until)\s+(?:it\s+is|its|it's)\s+gone\b"), ""),
     (re.compile(r"\b[a-z]+-inspired\b"), ""),  # "Swiss-inspired", "arcade-inspired"
+    (re.compile(r"\b(?:share|sharing) (?:the|a) (?:stage|frame|screen)\b\s*:?"), ":"),  # "Three elements share the stage:"
+    (re.compile(r"\ball (?:two|three)\b(?!\s+(?:of\b|circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|balls?|"
+                r"dots?|shapes?|objects?))"), "all"),  # "All three swiftly race upward together"
+    (re.compile(r"^\s*(?:like|um+|uh+|so)\s*,?\s+(?=(?:\d|a|an|one|two|three)\b)"), ""),  # "like 3 little squares …"
     (re.compile(r"\brose[- ](?=pink\b)"), ""),  # rose-pink (not "rose": rise)
     # "neither of them moves", "none of them move": every object named is still
     (re.compile(r"\bneither (?:one |of them |of the two )?(?:moves|move|is moving|are moving)\b"), "both stay still"),
@@ -700,7 +706,8 @@ _PHRASINGS = [
     (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
     (re.compile(r"\bspeed\s+(?:is\s+|should be\s+|=\s*|:\s*)?(slow|fast|quick|low|high)\b"), r"\1"),  # "speed slow", "speed is slow"
     # "a gray gradient going top to bottom", "a blue gradient, top to bottom": the gradient's axis
-    (re.compile(r"\bgradient\s*,?\s*(?:(?:background|backdrop|bg)\s*,?\s*)?\(?\s*(?:(?:going|running|goes|runs|that goes|that runs)\s+)?"
+    (re.compile(r"\bgradient\s*,?\s*(?:(?:background|backdrop|bg)\s*,?\s*)?\(?\s*(?:(?:that\s+)?(?:going|running|goes|runs|sweeping|sweeps|flowing|flows|shifting|shifts|moving|moves|"
+                r"fading|fades|transitioning|transitions|blending|blends)\s+)?"
                 r"(?:from\s+)?(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b(?:\s*\))?"),
      r"gradient that goes from \1 to \2"),  # "(left to right)" too
     # 渐变背景（从左到右）, 渐变背景 top to bottom: the axis after the gradient, in brackets or in English

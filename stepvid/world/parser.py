@@ -179,11 +179,16 @@ _NAMING_KINDS = {"color", "shape", "head", "size", "postsize", "motion", "dir", 
                 "bigcount", "tocentre", "nth", "one"}
 
 
+def _bare_zh_place(t: Tok) -> bool:
+    """上 / 下 / 左 alone in Chinese: inside words (晚上, 下雨天) more often than a direction."""
+    return t.zh and t.kind == "place" and len(t.text) == 1
+
+
 def _names_world(span: str, strict: bool = True) -> bool:
     """Does ``span`` name anything of the world (or anything the judge must refuse)? ``strict=False``: numbers,
     negations and sequence words alone do not ("Lot twelve:", "No breaks!", "After the break:")."""
     def names(t: Tok) -> bool:
-        if t.kind not in _NAMING_KINDS or t.zh and t.kind == "place" and len(t.text) == 1:
+        if t.kind not in _NAMING_KINDS or _bare_zh_place(t):
             return False
         return strict or not (t.kind == "bigcount" or t.kind == "refuse" and str(t.value).startswith(("negation", "a sequence")))
 
@@ -1956,8 +1961,9 @@ def _names_an_object(clause: str) -> bool:
     judge must refuse? A count, 'each other' or 'background' alone do not ("two best friends who haven't seen each
     other in years —", "background music would be something jazzy")."""
     toks = _tokens(clause.translate(_TRAD), [])
-    return _names_world(clause, strict=False) and any((t.kind in _CLIP_KINDS and not (t.zh and t.kind == "place" and len(t.text) == 1))  # (晚上, 下雨天)
-               or t.kind == "refuse" and not str(t.value).startswith(("negation", "a sequence")) for t in toks)
+    return _names_world(clause, strict=False) and any(
+        t.kind in _CLIP_KINDS and not _bare_zh_place(t)
+        or t.kind == "refuse" and not str(t.value).startswith(("negation", "a sequence")) for t in toks)
 
 
 # A chatbot's flourish around the request (整体营造出轻松愉悦的氛围, 充满活力, 宛如两盏升空的孔明灯, 与鲜艳的橙色形成强烈
@@ -1985,7 +1991,7 @@ def _flourish(piece: str, rest: str) -> bool:
             return False
         if t.kind in ("color", "speed", "bgkind") and (t.kind, str(t.value)) not in said:
             return False  # (a colour, speed or background kind said only here is part of the request)
-        if t.kind in _MOVING and not moves and not (t.zh and t.kind == "place" and len(t.text) == 1):
+        if t.kind in _MOVING and not moves and not _bare_zh_place(t):
             return False  # (a motion word is decoration only when the motion is stated elsewhere)
     return True
 

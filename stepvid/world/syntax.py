@@ -882,7 +882,7 @@ _PINYIN = {
     "kuai su": "快速", "huan man": "缓慢", "bei jing": "背景", "de": "的", "da": "大", "xiao": "小",
 }
 _PINYIN_WORD = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _PINYIN), key=len, reverse=True)) + r")\b")
-_PINYIN_COLOUR = re.compile(r"\b(?:hong|lan|huang|lv|lu|zi|hei|bai|hui|fen|cheng|qing) se\b")
+_PINYIN_COLOUR = re.compile(r"\b(?:" + "|".join(k for k in _PINYIN if k.endswith(" se")) + r")\b")
 
 
 def _pinyin(t: str, ignored: list[str]) -> str:
@@ -938,9 +938,7 @@ def rewritten(t: str, ignored: list[str]) -> str:
         return new
 
     t = _pinyin(t, ignored)
-    for pat, fix in ((_PACE, _pace), (_FADE, _fade)):
-        t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
-    for pat, fix in _TYPOS + _PHRASINGS + _ANALOGIES + _ZH_TYPOS:
+    for pat, fix in [(_PACE, _pace), (_FADE, _fade)] + _TYPOS + _PHRASINGS + _ANALOGIES + _ZH_TYPOS:
         t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
     t = _postnominal(_colour_list(t, ignored), ignored)
     t = re.sub(rf"(?<![a-z])({_COLOUR_WORD})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"

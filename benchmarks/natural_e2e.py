@@ -13,6 +13,12 @@ commit for the first:
 
 Prints the pass rate per text file (one object / more; per ``round`` when rows have one) and, with two files,
 over the prompts whose texts differ.
+
+``--tries T`` also measures ``stepvid generate``'s world check (:mod:`stepvid.world.verify`): the seeds, in
+consecutive groups of T (``--seeds 0 1 2 3 --tries 4``: one group), stand for one verified generation each — the
+first clip of the group that the world judge passes against the rewritten text, else its best-scoring one — and
+that clip's verdict against the writer's request is counted, with the clips it took (a video that needs no
+second try costs one).
 """
 
 from __future__ import annotations
@@ -56,8 +62,9 @@ def run(rows: list[dict], seeds: list[int], model: str, device: str, batch: int,
     from tqdm.auto import tqdm
 
     from stepvid.pipeline import TextToVideoPipeline
-    from stepvid.world import judge
+    from stepvid.world.judge import judge_requests
     from stepvid.world.request import request_from_dict
+    from stepvid.world.verify import world_request
 
     dtype = torch.bfloat16 if device.startswith("cuda") else None
     pipe = TextToVideoPipeline.from_pretrained(model, device=device, dtype=dtype)
@@ -69,13 +76,42 @@ def run(rows: list[dict], seeds: list[int], model: str, device: str, batch: int,
             videos = pipe.generate_batch([r["text"] for r, _ in part], [s for _, s in part], steps=steps,
                                          prompt_rewrite="none", decode_batch_size=16)
             # (stepvid's own judge: a spawned worker imports it by name, not this script)
-            futures += [(r, s, pool.submit(judge, v, request=request_from_dict(r["request"])))
-                        for (r, s), v in zip(part, videos)]
+            for (r, s), v in zip(part, videos):
+                # the writer's request, and what the world check holds the clip to (None: no check possible)
+                asked = [request_from_dict(r["request"])] + [q for q in [world_request(r["text"])] if q is not None]
+                futures.append((r, s, pool.submit(judge_requests, v, asked)))
         for r, s, fut in futures:
             res = fut.result()
-            out.append({"id": r["id"], "seed": s, "kind": _kind(r["request"]), "round": r.get("round"),
-                        "pass": bool(res.passed), "score": float(res.score)})
+            row = {"id": r["id"], "seed": s, "kind": _kind(r["request"]), "round": r.get("round"),
+                   "pass": bool(res[0].passed), "score": float(res[0].score)}
+            if len(res) > 1:
+                row["check"], row["check_score"] = bool(res[1].passed), float(res[1].score)
+            out.append(row)
     return out
+
+
+def verified(results: list[dict], seeds: list[int], tries: int) -> tuple[list[dict], float]:
+    """One result per prompt and group of ``tries`` consecutive seeds: the clip the world check keeps (the first
+    it passes, else the best-scoring, else — no check possible — the first); and the mean clips made."""
+    by = {(r["id"], r["seed"]): r for r in results}
+    ids = list(dict.fromkeys(r["id"] for r in results))
+    kept, made = [], []
+    for start in range(0, len(seeds) - tries + 1, tries):
+        group = seeds[start:start + tries]
+        for i in ids:
+            clips = [by[(i, s)] for s in group]
+            if "check" not in clips[0]:
+                kept.append(clips[0])
+                made.append(1)
+                continue
+            first = next((k for k, c in enumerate(clips) if c["check"]), None)
+            if first is None:
+                kept.append(max(clips, key=lambda c: c["check_score"]))  # (max keeps the earliest of equals)
+                made.append(len(clips))
+            else:
+                kept.append(clips[first])
+                made.append(first + 1)
+    return kept, sum(made) / max(1, len(made))
 
 
 def _rate(results: list[dict]) -> str:
@@ -105,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=32, help="videos generated together")
     ap.add_argument("--workers", type=int, default=max(1, (multiprocessing.cpu_count() or 2) - 2),
                     help="judge processes")
+    ap.add_argument("--tries", type=int, default=None,
+                    help="also report the world check's pass rate with up to this many clips per prompt")
     ap.add_argument("--out", type=Path, help="per-video results (JSON)")
     args = ap.parse_args(argv)
     if args.prompts and args.dump_texts:
@@ -120,8 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("give --prompts or --texts")
     results = {name: run(rows, args.seeds, args.model, args.device, args.batch, args.workers, args.steps)
                for name, rows in files.items()}
+    if args.tries is not None and not 1 <= args.tries <= len(args.seeds):
+        ap.error(f"--tries must be from 1 to the number of seeds ({len(args.seeds)}); got {args.tries}")
     for name, res in results.items():
         report(name, res)
+        if args.tries is not None:
+            kept, made = verified(res, args.seeds, args.tries)
+            report(f"{name}, world check, up to {args.tries} clips ({made:.2f} made on average)", kept)
     if len(files) == 2:
         (na, rows_a), (nb, rows_b) = list(files.items())
         changed = {x["id"] for x, y in zip(rows_a, rows_b) if x["text"] != y["text"]}

@@ -78,6 +78,7 @@ class GenerationDefaults:
     prompt_rewrite: str = "none"  # a stepvid.prompt_rewrite.REWRITERS name
     motion_score: float = 5.0  # image-to-video DiTs with a motion-score input (official TI2V default 5)
     solver: str = "euler"  # stepvid.diffusion.sampler.SOLVERS: "euler" (official) or "ab2" (2nd-order multistep)
+    tries: int = 1  # world models: clips made (seed, seed + 1, ...) until the world judge passes one (world.verify)
 
     @classmethod
     def from_dict(

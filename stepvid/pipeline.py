@@ -27,7 +27,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import torch
@@ -56,6 +56,9 @@ from stepvid.ti2v import (
     first_frame,
     is_image_conditioned,
 )
+
+if TYPE_CHECKING:
+    from stepvid.world.verify import Attempt
 
 log = logging.getLogger("stepvid.pipeline")
 
@@ -331,6 +334,8 @@ class TextToVideoPipeline:
         self.vae_time_slice: int | None = 1
         # The step cache of the last denoise call with step caching (its decisions: summary(), computed), or None.
         self.last_step_cache: StepCache | None = None
+        # The world check's verdict on each clip the last __call__ made (empty: one try, nothing checked).
+        self.last_attempts: list[Attempt] = []
         self._check_compatible()
 
     def set_sparse_attention(self, config) -> None:
@@ -728,6 +733,8 @@ class TextToVideoPipeline:
         motion_score: float | None = None,
         step_cache: float | StepCacheConfig | None = None,
         resume: str | os.PathLike | None = None,
+        tries: int | None = None,
+        on_attempt: Callable[[Attempt], None] | None = None,
     ) -> np.ndarray:
         """Generate one video; returns uint8 frames [T, H, W, 3].
 
@@ -748,9 +755,20 @@ class TextToVideoPipeline:
 
         ``resume``: a sampler state file saved after every step; a killed run called again with it continues
         where it stopped and ends on the same video (:meth:`denoise`).
+
+        ``tries`` (default: the model's, ``defaults.tries``; 1 = off): for models with the ``world`` rewriter,
+        judge each clip against the (rewritten) prompt and, while it fails, generate again with seed + 1, + 2,
+        ... up to ``tries`` clips; the first that passes is returned, else the best-scoring
+        (:mod:`stepvid.world.verify`). The verdicts are in ``self.last_attempts`` (and passed to ``on_attempt``
+        as they come); ``callback`` sees every attempt's steps. One try with ``resume`` or ``official_noise``.
         """
         step_cache_config(step_cache)  # a bad value fails before the text encoder runs
         motion_score = self.check_image_args(image, motion_score)
+        tries = self.defaults.tries if tries is None else tries
+        if not (_is_integral(tries) and tries >= 1):
+            raise ValueError(f"tries must be an integer >= 1; got {tries!r}")
+        if resume is not None or official_noise:
+            tries = 1  # a resumed run ends on its own video; the official noise is the same for every seed
         prompt = self.rewrite(prompt, prompt_rewrite).text
         r = self._settings([prompt], num_frames, height, width, steps, cfg, shift, cfg_decay,
                            positive_suffix, negative_prompt)
@@ -758,31 +776,44 @@ class TextToVideoPipeline:
             raise ValueError(
                 f"--crop-540x960 needs frames at least 540 pixels on the short side; got {r.height}x{r.width}"
             )
-        condition = None
         if image is not None:  # before the text encoder runs: a bad image fails fast
-            condition = self.prepare_condition(image, r.num_frames, r.height, r.width, seed)
+            self.prepare_condition(image, r.num_frames, r.height, r.width, seed)
         self.warn_if_cut([prompt + r.suffix], r.negative if r.guided else None)
         emb = self.encode_prompt(prompt + r.suffix, r.negative, r.guided)
-        latents = self.prepare_latents(r.num_frames, r.height, r.width, seed, official_noise)
-        latents = self.denoise(
-            latents,
-            emb,
-            r.steps,
-            r.cfg if r.guided else None,
-            r.shift,
-            cfg_decay=cfg_decay,
-            official_numerics=official_numerics,
-            callback=callback,
-            progress=progress,
-            condition=condition,
-            motion_score=motion_score,
-            step_cache=step_cache,
-            resume=resume,
-        )
-        video = self.decode(latents, tile_size=vae_tile_size, progress=progress)
-        if not official_numerics:
-            video = video.float()
-        return postprocess_video(video, crop=crop_540x960)
+
+        def make(seed: int | None) -> np.ndarray:
+            condition = None
+            if image is not None:
+                condition = self.prepare_condition(image, r.num_frames, r.height, r.width, seed)
+            latents = self.prepare_latents(r.num_frames, r.height, r.width, seed, official_noise)
+            latents = self.denoise(
+                latents,
+                emb,
+                r.steps,
+                r.cfg if r.guided else None,
+                r.shift,
+                cfg_decay=cfg_decay,
+                official_numerics=official_numerics,
+                callback=callback,
+                progress=progress,
+                condition=condition,
+                motion_score=motion_score,
+                step_cache=step_cache,
+                resume=resume,
+            )
+            video = self.decode(latents, tile_size=vae_tile_size, progress=progress)
+            if not official_numerics:
+                video = video.float()
+            return postprocess_video(video, crop=crop_540x960)
+
+        from stepvid.world.verify import best_of, world_checker
+
+        check = None
+        if tries > 1 and seed is not None and self.defaults.prompt_rewrite == "world":
+            check = world_checker(prompt)
+        frames, self.last_attempts = best_of(make, check, [seed + k for k in range(tries)] if check else [seed],
+                                             on_attempt)
+        return frames
 
     def generate_batch(
         self,

@@ -98,6 +98,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="initial-noise seed; the same seed gives the same video on any device (default: 1234)",
     )
     g.add_argument(
+        "--tries", type=int, default=None, metavar="N",
+        help="world models (the bundled one): judge the clip against the prompt and, while it fails, generate "
+             "again with the next seed, up to N clips; the first that passes is written, else the best "
+             "(default: the model's, bundled 3; 1 = one clip, no check)",
+    )
+    g.add_argument(
         "--negative", default=None, help="negative prompt (default: the model's; official: §4.1's)"
     )
     g.add_argument(
@@ -523,6 +529,8 @@ def _run_generation(
         raise CLIError(f"fps must be > 0; got {run.fps}")
     if not (math.isfinite(args.step_cache) and args.step_cache >= 0):
         raise CLIError(f"--step-cache must be a finite threshold >= 0 (0 = off); got {args.step_cache}")
+    if args.tries is not None and args.tries < 1:
+        raise CLIError(f"--tries must be >= 1; got {args.tries}")
     if args.resume is not None and args.step_cache > 0:
         raise CLIError("--resume needs the exact path: the step cache's state is not saved (drop --step-cache)")
     if args.crop_540x960 and min(run.height, run.width) < 540:
@@ -597,6 +605,11 @@ def _run_generation(
     said = rewrite.message()
     if said:
         print(said, file=sys.stderr)
+    tries = 1 if mesh is not None or args.resume is not None else args.tries  # torchrun / resume: one clip
+
+    def said_attempt(a) -> None:
+        print(f"stepvid generate: world check: {a.describe()}", file=sys.stderr)
+
     t1 = time.perf_counter()
     frames = pipe(
         rewrite.text,
@@ -620,6 +633,8 @@ def _run_generation(
         motion_score=args.motion_score,
         step_cache=args.step_cache,
         resume=args.resume,
+        tries=tries,
+        on_attempt=said_attempt,
     )
     t_gen = time.perf_counter() - t1
     if mesh is not None and not mesh.is_main:
@@ -631,8 +646,20 @@ def _run_generation(
         f"{frames.shape[2]}x{frames.shape[1]} @ {run.fps:g} fps, {size / 1024:.1f} KiB; load {t_load:.1f} s, "
         f"generation {t_gen:.1f} s"
         + (f"; {pipe.last_step_cache.summary()}" if pipe.last_step_cache is not None else "")
+        + _attempts_summary(pipe.last_attempts, tries if tries is not None else pipe.defaults.tries)
     )
     return 0
+
+
+def _attempts_summary(attempts, tries: int) -> str:
+    """The world check's outcome for the summary line ('' when nothing was checked)."""
+    if not attempts:
+        return ""
+    kept = next((a for a in attempts if a.passed), max(attempts, key=lambda a: a.score))
+    if kept.passed:
+        return f"; world check passed at seed {kept.seed} (try {attempts.index(kept) + 1} of up to {tries})"
+    return (f"; world check: none of {len(attempts)} clips passed, kept seed {kept.seed} "
+            f"(score {kept.score:.2f}, failed: {', '.join(kept.failed)})")
 
 
 def _sparse_attention(args):

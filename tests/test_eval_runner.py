@@ -298,3 +298,29 @@ def test_model_arguments(tmp_path):
         plan_models(["bundled", "bundled"], {})
     with pytest.raises(ValueError, match="model bundled: height 40 is not a positive multiple of 16"):
         plan_models(["bundled"], {"height": 40})
+
+
+def test_each_seed_is_one_clip_unless_tries_is_asked_and_old_folders_resume(base_run, prompt_file, tiny_model,
+                                                                            tmp_path, monkeypatch):
+    """By default a row is its seed's own clip (the model's pass rate, not the world check's best of N, though the
+    bundled model's generate default is 3 tries); ``tries`` runs the check and records every attempt; a folder
+    made before the setting existed resumes as one try."""
+    run = json.loads((base_run / "run.json").read_text())
+    assert [m["settings"]["tries"] for m in run["models"]] == [1, 1]
+    out = tmp_path / "tries"
+    prompts, source = load_prompts(str(prompt_file))
+    overrides = {**TINY, "tries": 2}
+    run_eval(out, prompts[:1], plan_models(["bundled"], overrides), [0], prompts_file=source, overrides=overrides,
+             device="cpu", progress=False, log=lambda s: None)
+    (row,) = read_items(out)
+    seeds = [a["seed"] for a in row["attempts"]]
+    assert seeds in ([0], [0, 1]) and (seeds == [0]) == row["attempts"][0]["passed"]
+    assert json.loads((out / "run.json").read_text())["models"][0]["settings"]["tries"] == 2
+    old = _copy(base_run, tmp_path)
+    legacy = json.loads((old / "run.json").read_text())
+    for m in legacy["models"]:
+        del m["settings"]["tries"]
+    del legacy["settings"]["tries"]
+    (old / "run.json").write_text(json.dumps(legacy))
+    count = Counter(monkeypatch)
+    assert _run(old, prompt_file, tiny_model)["generated"] == 0 and not count.calls

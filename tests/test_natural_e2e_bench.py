@@ -62,3 +62,24 @@ def test_two_text_files_are_generated_judged_and_compared(bench, tmp_path, capsy
         assert {r["kind"] for r in rows} == {"1 object", "2-3 objects"} and {r["round"] for r in rows} == {"r1", "r2"}
         assert all(isinstance(r["pass"], bool) and 0 <= r["score"] <= 1 for r in rows)
     assert "the 2 prompts whose texts differ" in capsys.readouterr().out
+
+
+def test_the_world_check_keeps_the_first_clip_it_passes_else_its_best(bench):
+    """``verified``: groups of ``tries`` consecutive seeds; the first clip the check passes, else the best-scoring
+    (earliest of equals); a prompt the check cannot read keeps its first clip; the mean clips made."""
+    def row(i, s, ok, check=None, score=0.0):
+        r = {"id": i, "seed": s, "kind": "1 object", "round": None, "pass": ok, "score": 0.0}
+        if check is not None:
+            r["check"], r["check_score"] = check, score
+        return r
+
+    results = [row("a", 0, False, False, 0.5), row("a", 1, True, True, 1.0), row("a", 2, False, True, 1.0),
+               row("b", 0, False, False, 0.6), row("b", 1, True, False, 0.8), row("b", 2, False, False, 0.8),
+               row("c", 0, True), row("c", 1, False), row("c", 2, False),
+               row("a", 3, True, True, 1.0), row("b", 3, False, False, 0.1), row("c", 3, False)]
+    kept, made = bench.verified(results, [0, 1, 2], 3)
+    assert [(r["id"], r["seed"]) for r in kept] == [("a", 1), ("b", 1), ("c", 0)]
+    assert made == pytest.approx((2 + 3 + 1) / 3)
+    kept, made = bench.verified(results, [0, 1, 2, 3], 2)  # two groups: seeds 0-1 and 2-3
+    assert [(r["id"], r["seed"]) for r in kept] == [("a", 1), ("b", 1), ("c", 0), ("a", 2), ("b", 2), ("c", 2)]
+    assert made == pytest.approx((2 + 2 + 1 + 1 + 2 + 1) / 6)

@@ -47,6 +47,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--steps", type=int, default=None, help="sampler steps (default: each model's)")
     p.add_argument("--cfg", type=float, default=None, help="guidance scale (default: each model's)")
     p.add_argument("--shift", type=float, default=None, help="time shift (default: each model's)")
+    p.add_argument("--tries", type=int, default=None, metavar="N",
+                   help="world models: up to N clips per seed (seed, seed + 1, ...) until the world judge passes "
+                        "one, as `stepvid generate --tries` (default: 1, each seed's own clip)")
     p.add_argument("--prompt-rewrite", choices=REWRITERS, default=None,
                    help="rewriter before the text encoder (default: each model's; the bundled model: world)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: cuda if available, else cpu)")
@@ -103,6 +106,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         raise CLIError("--prompts is required: 'official', a .jsonl or a text file")
     if args.limit is not None and args.limit < 1:
         raise CLIError(f"--limit must be >= 1; got {args.limit}")
+    if args.tries is not None and args.tries < 1:
+        raise CLIError(f"--tries must be >= 1; got {args.tries}")
     if args.workers < 0:
         raise CLIError(f"--workers must be >= 0; got {args.workers}")
     for s in args.seeds:
@@ -112,7 +117,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         raise CLIError(f"--seeds lists a seed twice: {args.seeds}")
     prompts, source = load_prompts(args.prompts)
     overrides = {"num_frames": args.frames, "height": args.height, "width": args.width, "steps": args.steps,
-                 "cfg": args.cfg, "shift": args.shift, "prompt_rewrite": args.prompt_rewrite}
+                 "cfg": args.cfg, "shift": args.shift, "prompt_rewrite": args.prompt_rewrite,
+                 "tries": args.tries}
     models = plan_models(args.model or ["bundled"], overrides)  # every folder checked before any loads
     from stepvid.optional import require
 

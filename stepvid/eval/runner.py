@@ -40,7 +40,8 @@ __all__ = [
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 RUN_FILE, PROMPTS_FILE, ITEMS_FILE, LOCK_FILE = "run.json", "prompts.jsonl", "items.jsonl", ".lock"
 SHARD_GLOB = "items-*of*.jsonl"
-SETTING_KEYS = ("num_frames", "height", "width", "steps", "cfg", "shift", "prompt_rewrite")
+SETTING_KEYS = ("num_frames", "height", "width", "steps", "cfg", "shift", "prompt_rewrite", "tries")
+_BEFORE_TRIES = {"tries": 1}  # what a folder made before a setting existed ran with
 _FLAGS = {"num_frames": "--frames", "prompt_rewrite": "--prompt-rewrite"}  # others: --<key>
 ROW_KEYS = {"model": str, "prompt_id": str, "seed": int, "video": str, "seconds": (int, float), "metrics": dict}
 
@@ -198,7 +199,8 @@ def plan_models(specs: Sequence[str], overrides: dict) -> list[EvalModel]:
             raise ValueError(f"--model {text}: {e}") from None
         d = plan.defaults
         own = {"num_frames": d.num_frames, "height": d.height, "width": d.width, "steps": d.steps,
-               "cfg": d.cfg, "shift": d.shift, "prompt_rewrite": d.prompt_rewrite}
+               "cfg": d.cfg, "shift": d.shift, "prompt_rewrite": d.prompt_rewrite,
+               "tries": 1}  # one clip per seed: the model's own pass rate, not the world check's best of N
         settings = {k: own[k] if overrides.get(k) is None else overrides[k] for k in SETTING_KEYS}
         try:
             check_generation_args("x", settings["num_frames"], settings["height"], settings["width"],
@@ -276,8 +278,9 @@ def _prepare(out: Path, run: dict, prompts: list[dict]) -> dict:
             raise ValueError(f"model tag {m['tag']!r} is {was['path']} in {out}; this run gives {m['path']} "
                              f"(use another tag)")
         for key in SETTING_KEYS:
-            if was["settings"].get(key) != m["settings"].get(key):
-                raise ValueError(f"model {m['tag']}: {out} was made with {key}={was['settings'].get(key)!r}; "
+            if was["settings"].get(key, _BEFORE_TRIES.get(key)) != m["settings"].get(key):
+                raise ValueError(f"model {m['tag']}: {out} was made with {key}="
+                                 f"{was['settings'].get(key, _BEFORE_TRIES.get(key))!r}; "
                                  f"this run resolves {key}={m['settings'].get(key)!r}{refuse}")
     if len(old["models"]) != len(by_tag):
         _write_text(old_path, json.dumps(old, indent=1, ensure_ascii=False) + "\n")
@@ -490,13 +493,16 @@ def _run_model(m: EvalModel, work, targets, out: Path, mine: Path, device, dtype
             t1 = time.perf_counter()
             frames = pipe(rw.text, num_frames=s["num_frames"], height=s["height"], width=s["width"],
                           steps=s["steps"], cfg=s["cfg"], shift=s["shift"], seed=seed, prompt_rewrite="none",
-                          progress=False)
+                          progress=False, tries=s.get("tries", 1))
             seconds = time.perf_counter() - t1
             video = f"videos/{m.tag}/{p.id}-s{seed}.mp4"
             write_video(out / video, frames, fps=m.fps)
             row = {"model": m.tag, "prompt_id": p.id, "prompt": p.prompt, "category": p.category, "seed": seed,
                    "video": video, "seconds": round(seconds, 4), "metrics": None, "judge": None,
                    "text": rw.text, "shape": list(frames.shape[:3])}
+            if pipe.last_attempts:  # --tries > 1: the world check's verdict on each clip made
+                row["attempts"] = [{"seed": a.seed, "passed": a.passed, "score": round(a.score, 4)}
+                                   for a in pipe.last_attempts]
             request, ignored, source, _ = targets[p.id]
             stats["generated"] += 1
             bar.set_postfix(model=m.tag, last=f"{seconds:.1f}s")

@@ -589,6 +589,12 @@ def judge(frames: np.ndarray, prompt: str | None = None, spec: SceneSpec | dict 
     return res
 
 
+def judge_requests(frames: np.ndarray, requests: list[Request]) -> list[JudgeResult]:
+    """One clip judged against several requests (the clip is analysed once)."""
+    analysis = analyze(frames)
+    return [score(analysis, r) for r in requests]
+
+
 def judge_batch(items, workers: int = 0) -> list[JudgeResult]:
     """Judge many ``(frames, prompt | spec | Request)`` pairs; ``workers > 1`` uses a process pool."""
     items = list(items)

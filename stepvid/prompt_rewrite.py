@@ -140,11 +140,11 @@ _NEAREST_COLOUR = {
     "red": "crimson scarlet ruby maroon burgundy cherry 深红色 浅红色 酒红色 朱红色 猩红色 橘红色",
     "blue": "navy azure cobalt sapphire cerulean 天蓝色 深蓝色 浅蓝色 湖蓝色 藏青色 淡蓝色",
     "cyan": "teal",
-    "green": "lime emerald jade mint olive 墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色 橄榄色",
-    "yellow": "gold golden amber 金色 金黄色 淡黄色 浅黄色",
+    "green": "emerald jade mint olive 墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色 橄榄色",
+    "yellow": "gold golden 金色 金黄色 淡黄色 浅黄色",
     "purple": "lavender lilac mauve indigo 淡紫色 深紫色 浅紫色",
     "pink": "magenta fuchsia rose 品红色 洋红色 玫红色 玫瑰色 桃红色",
-    "orange": "coral salmon peach tangerine",
+    "orange": "coral salmon peach amber",  # (amber: the SAE / ECE signal colour, #FF7E00)
     "gray": "silver charcoal 银色 深灰色 浅灰色 银灰色 铁灰色",
     "white": "ivory cream 乳白色 米白色",
 }

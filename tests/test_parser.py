@@ -1445,6 +1445,114 @@ _PINYIN_KIDS_EXPANDED = [  # probe rounds 52-55: pinyin, children's spelling, co
 ]
 
 
+_EVERYDAY_AND_EXPANDED_4 = [  # probe rounds 58-61: held-out everyday voices, multi-object habits, a chatbot's English
+    ("my daughter loves stars, could you show a large white star shrinking on a dark purple background? she's 4",
+     R(G(1, "white", "star", "large", "shrink"), bg=("purple", None))),  # a person's age on its own
+    ("my son asked for 'a yellow ball and a green box going to the left' so.. that pls",
+     R(G(1, "yellow", "circle", motion="left"), G(1, "green", "square", motion="left"))),  # a single-quoted request
+    ("three circles, red green and blue, all bouncing around",
+     R(G(1, "red", "circle", motion="bounce"), G(1, "green", "circle", motion="bounce"),
+       G(1, "blue", "circle", motion="bounce"))),
+    ("both slow: a green star heading left and a red diamond heading down",
+     R(G(1, "green", "star", motion="left", speed="slow"), G(1, "red", "diamond", motion="down", speed="slow"))),
+    ("宝宝喜欢看球球弹，能不能做个黄色的球在屏幕里弹来弹去", R(G(1, "yellow", "circle", motion="bounce"))),
+    ("灰色方块原地打转，尺寸小一点", R(G(1, "gray", "square", "small", "rotate"))),
+    ("有没有可能做一个黑色十字，在红色背景上往右上方向移动", R(G(1, "black", "cross", motion="up-right"), bg=("red", None))),
+    ("紫色背景从左到右渐变，上面三个小星星，颜色分别是红、黄、蓝，都在旋转",
+     R(G(1, "red", "star", "small", "rotate"), G(1, "yellow", "star", "small", "rotate"),
+       G(1, "blue", "star", "small", "rotate"), bg=("purple", "hgradient"))),  # 上面: on it, not a side
+    (("A small onyx triangle slips diagonally down and to the right at a brisk pace, like a sled racing down a snowy "
+     "slope. Backdrop: a flat, uniform ivory-white. Crisp flat vector style, minimalist, static camera."),
+     R(G(1, "black", "triangle", "small", "down-right", "fast"), bg=("white", "solid"))),  # a likeness with a way
+    (("Create a short clip of a big tangerine square bouncing around the frame, ricocheting off the edges with a "
+     "cheerful, rubbery rhythm — like a toy block tossed around a playroom. Keep it flat, minimalist and vector-clean, "
+     "with a static camera."), R(G(1, "orange", "square", "large", "bounce"))),
+    ("A little orange circle, like a tangerine, rolling down", R(G(1, "orange", "circle", "small", "down"))),
+    (("Scene: A large cobalt square, crisp-edged and geometric.\nMotion: It glides slowly to the right, steady and "
+     "unhurried, like a barge on a calm river.\nBackground: A smooth vertical gradient of midnight blue, darker at the "
+     "top and lighter toward the bottom.\nStyle: Flat vector, minimalist, static camera."),
+     R(G(1, "blue", "square", "large", "right", "slow"), bg=("blue", "vgradient"))),
+    ("A red circle moves right on a midnight-blue gradient, darker at the top and fading lighter near the bottom.",
+     R(G(1, "red", "circle", motion="right"), bg=("blue", "vgradient"))),  # where it is darker: the axis
+    ("A red circle moves right. Background: a flat, solid black.", R(G(1, "red", "circle", motion="right"),
+                                                                      bg=("black", "solid"))),
+    (("A large ivory square shrinks steadily, collapsing inward as if being pulled into a distant point. Behind it "
+     "lies a flat, uniform charcoal background. The overall feel is stark, quiet and minimalist, rendered in crisp flat "
+     "vector style."), R(G(1, "white", "square", "large", "shrink"), bg=("gray", "solid"))),
+    (("A snow-white circle rises gently upward, slow and weightless, like a paper lantern drifting into the night. The "
+     "scene is set against a softly grainy navy texture, reminiscent of a starless sky printed on rough paper. "
+     "Meditative, quiet mood; minimalist flat vector style; static camera."),
+     R(G(1, "white", "circle", motion="up", speed="slow"), bg=("blue", "texture"))),
+    (("Two shapes on a collision course: a scarlet circle and a sapphire square slide toward each other across a flat, "
+     "snow-white background. Their movement is brisk and purposeful, like magnets snapping together. Clean vector "
+     "style, static camera. Negative prompt: blur, text, shadows."),
+     R(G(1, "red", "circle", motion="towards", speed="fast"), G(1, "blue", "square", motion="towards", speed="fast"),
+       bg=("white", "solid"))),
+    (("A turquoise cross darts diagonally down and to the left, quick and sharp, like a shooting star streaking across "
+     "a night sky. The scene is set against a grainy, speckled jet-black texture that feels like old film stock. Flat "
+     "vector shapes, high-energy mood, static camera."),
+     R(G(1, "cyan", "cross", motion="down-left", speed="fast"), bg=("black", "texture"))),
+    (("Motion: A single medium-sized white plus sign pirouettes steadily in place. Background: a deep crimson, "
+     "uniformly solid."), R(G(1, "white", "cross", "medium", "rotate"), bg=("red", "solid"))),
+]
+
+
+_EVERYDAY_AND_EXPANDED_5 = [  # probe rounds 62-65: held-out everyday voices, a chatbot's English and Chinese
+    ("making a little intro for my cooking channel lol, I want a crimson square shrinking on a plain white background",
+     R(G(1, "red", "square", motion="shrink"), bg=("white", "solid"))),
+    ("pls make a triangle bounce around, slow, pink bg with some noisy texture",
+     R(G(1, None, "triangle", motion="bounce", speed="slow"), bg=("pink", "texture"))),
+    ("要一个蓝色的三角，大一点的，不动就行", R(G(1, "blue", "triangle", "large", "still"))),
+    ("一个红圆一个蓝方块，两个朝对方移动", R(G(1, "red", "circle", motion="towards"), G(1, "blue", "square", motion="towards"))),
+    ("三个圆，红黄蓝各一个，都往右移动", R(G(1, "red", "circle", motion="right"), G(1, "yellow", "circle", motion="right"),
+                                     G(1, "blue", "circle", motion="right"))),
+    (("**Scene description** A red star and a green square share a plain black background. The star spins in place "
+     "and the square stays still."), R(G(1, "red", "star", motion="rotate"), G(1, "green", "square", motion="still"),
+                                     bg=("black", "solid"))),
+    ("画面主体：一个嫩绿色的小三角形\n运动：匀速向右平移\n背景：纯白色，无任何图案或渐变\n风格：扁平化、简约\n镜头：固定机位",
+     R(G(1, "green", "triangle", "small", "right"), bg=("white", "solid"))),
+    ("一个大号的红色圆形在画面中快速弹跳，每次碰到边缘都会立刻反弹回来，仿佛一颗充满活力的橡皮球。背景为单一的墨黑色纯色底，扁平风格，线条干净利落。",
+     R(G(1, "red", "circle", "large", "bounce", "fast"), bg=("black", "solid"))),
+    ("一个小巧的粉色圆点缓慢地向左上方飘移，如同一片被微风托起的花瓣，轻盈而柔和。背景为自上而下的渐变，由浅灰逐渐过渡到深灰，整体画面干净、安静。",
+     R(G(1, "pink", "circle", "small", "up-left", "slow"), bg=("gray", "vgradient"))),
+    ("一个粉红色的正方形慢悠悠地向左移动，就像一块软软的糖果在桌面上滑行，可爱又温馨。画面风格简约扁平，适合儿童观看。",
+     R(G(1, "pink", "square", motion="left", speed="slow"))),
+    ("【优化后的提示词】一个灰色的圆形以较快的速度向右滑动，动作流畅干脆。画面风格为扁平插画，色彩简洁，无多余元素。\n镜头：固定机位",
+     R(G(1, "gray", "circle", motion="right", speed="fast"))),
+    ("一个红色的圆向右，背景为纯白色，带有淡淡的网格纹理", R(G(1, "red", "circle", motion="right"), bg=("white", "texture"))),
+    ("一个蓝色的大方块向右上方慢慢移动", R(G(1, "blue", "square", "large", "up-right", "slow"))),  # 大方 is no filler here
+]
+
+
+@pytest.mark.parametrize("prompt,want", _EVERYDAY_AND_EXPANDED_5)
+def test_everyday_voices_and_chinese_chatbot_expansions(prompt, want):
+    """What a clip is for ('a little intro for my cooking channel'), 'some noisy texture', 大一点的, 两个 after the objects,
+    红黄蓝各一个, 'share a plain black background', a heading of the chatbot's; Chinese expansions: 嫩绿色 / 墨黑 / 明黄色,
+    无任何图案或渐变 (solid), a bounce retold (每次碰到边缘都会立刻反弹回来), a gradient between two shades of one colour, a
+    clause-long likeness (就像…滑行) when every object moves without it, 【优化后的提示词】, 纯白色 beside a texture."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", _EVERYDAY_AND_EXPANDED_4)
+def test_everyday_voices_and_chatbot_expanded_english(prompt, want):
+    """A person's age said alone (she's 4), a request in single quotes, 'red green and blue' after a count, 'both
+    slow:' said first, 宝宝喜欢…, 尺寸小一点, 有没有可能, 上面 after a background; a chatbot's English: gems, fruits and
+    birds before what they colour (onyx, tangerine — not 'like a tangerine'), a likeness with a direction of its own
+    when every object has its motion, manner words where a motion would go in a long prompt, a gradient's axis from
+    where it is darker, 'Background: a flat, solid black.', 'Behind it lies', 'reminiscent of', speckled textures."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "a red circle moves right, swirling",  # a manner word in a short prompt may be its motion
+    "a lime",  # a colour thing with nothing to colour
+    "A red circle moves right on a blue horizontal gradient, darker at the top.",  # the two axes disagree
+])
+def test_what_these_readings_still_refuse(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
 @pytest.mark.parametrize("prompt,want", _PINYIN_KIDS_EXPANDED)
 def test_pinyin_childrens_spelling_and_expanded_english(prompt, want):
     """Pinyin typed for the world's words (read when it names a colour in pinyin); children's spellings; 往对方 +

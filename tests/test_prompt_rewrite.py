@@ -242,7 +242,7 @@ def test_a_chatbot_expansion_too_long_for_clauses_is_drawn_from_its_sentences():
     """More than 12 clauses and refused whole: the run of sentences that reads, when those left out name no shape and
     no motion (here only its background, a style line and a mood line: the object is drawn, nothing against it)."""
     prompt = ("Scene: A single cobalt-blue square, modest in size, remains perfectly stationary, poised in calm "
-              "stillness. Background: a soft, uniform blush pink. Style: minimalist flat design, static camera, 4K "
+              "stillness. Background: a soft, uniform beige. Style: minimalist flat design, static camera, 4K "
               "resolution. The overall effect is serene and balanced.")
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)

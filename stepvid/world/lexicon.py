@@ -31,18 +31,24 @@ EN_COLORS = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "gre
              "aqua": "cyan", "turquoise": "cyan", "blue": "blue", "purple": "purple", "violet": "purple", "pink": "pink",
              "white": "white", "black": "black", "gray": "gray", "grey": "gray",
              # named shades a reader maps to one world colour and to no other (people type them: "a crimson
-             # circle", "navy background"); magenta, teal, lime, gold, maroon, indigo... sit between two and stay
+             # circle", "navy background"); magenta, teal, gold, maroon, indigo... sit between two and stay
              # refused
              "crimson": "red", "scarlet": "red", "ruby": "red", "cherry": "red", "navy": "blue", "cobalt": "blue",
              "sapphire": "blue", "emerald": "green", "jade": "green", "lavender": "purple", "lilac": "purple",
              "ivory": "white", "charcoal": "gray", "lime green": "green", "forest green": "green",
-             "navy blue": "blue", "royal blue": "blue", "hot pink": "pink", "blood red": "red"}
+             "navy blue": "blue", "royal blue": "blue", "hot pink": "pink", "blood red": "red",
+             # probe round 61 (chatbot-expanded English): a blush of one colour (amber, teal stay refused: orange or
+             # yellow, cyan or green)
+             "blush": "pink"}
+# ... and things of one colour, read as that colour only before a shape, a colour or a background word ("a tangerine
+# square", "onyx backdrop"; "like a tangerine" is a likeness): syntax rewrites them
+EN_COLOUR_THINGS = {"onyx": "black", "tangerine": "orange", "canary": "yellow", "lime": "green"}
 # A shade word before a world colour reads as that colour ("light green", "dark blue", 深红色), except where the shade
 # moves it towards another world colour: light blue (cyan?), light red (pink?). (A light or dark gray is still gray.)
 EN_SHADES = "light dark pale neon pastel dull faded"  # (bright, deep, vivid: intensifiers, read past)
 SHADE_AMBIGUOUS = frozenset({("light", "blue"), ("pale", "blue"), ("pastel", "blue"), ("light", "red"), ("pale", "red"),
                              ("pastel", "red"), ("浅", "blue"), ("淡", "blue"), ("浅", "red"), ("淡", "red")})
-EN_BAD_COLORS = ("magenta fuchsia brown beige tan gold golden silver maroon teal lime indigo "
+EN_BAD_COLORS = ("magenta fuchsia brown beige tan gold golden silver maroon teal indigo "
                  "olive mauve peach coral salmon khaki cream amber bronze copper ochre "
                  "burgundy azure cerulean mint rose multicolored "
                  "multicoloured rainbow colorful colourful transparent translucent reddish bluish greenish "
@@ -350,6 +356,8 @@ _EN_FILLER = (
     "likewise|alike|in the same direction|the same direction|each one|every one|"
     # what a shrink ends in, and a background's place: they add nothing
     "into nothing|to nothing|down to nothing|into a dot|to a dot|into a point|to a point|behind it|behind them|"
+    "behind it lies|behind them lies|behind it sits|behind them sits|behind it stretches|behind them stretches|"
+    "behind it is|behind them is|behind it there is|behind them there is|"
     # what the prompt is, the camera this world always has, and "nothing else" (the request lists every object)
     "prompt|the prompt|prompt is|caption|description|static camera|fixed camera|still camera|locked camera|"
     "locked off camera|stationary camera|tripod shot|static shot|no camera movement|no camera motion|"
@@ -371,7 +379,7 @@ _EN_FILLER = (
     "camera|camera is locked off|locked off|locked down|locked|sharp|sharp edges|sharp outlines|outlines|"
     "cleanly|edges|edge|crisp edges|clean edges|sharp lines|clean lines|high contrast|contrast|"
     "no shadows|no shadow|without shadows|with no shadows|shadowless|no shading|without shading|flat shading|"
-    "no gradients on the shapes|no texture on the shapes|no outlines|no noise|no grain|no motion blur at all|"
+    "no gradients on the shapes|no texture on the shapes|no outlines|no outline|no noise|no grain|no motion blur at all|"
     "captured|captured in|captured with|rendered|rendered in|is rendered in|are rendered in|give|gives|giving|"
     "keep|keeps the look simple|keep the look simple|keeping the look simple|graphics|2 d animation|"
     "animated graphic|uncluttered|matte|matte finish|finish|surface|smooth motion|fluid motion|"
@@ -530,7 +538,21 @@ _EN_COURTESY = (
     "one more|okay one more|ok one more|one last|first time trying this|first time trying|first time|so excited|"
     "this was fun|that was lovely|oh that was lovely|good man|good woman|how about|what about|my son wants|my daughter wants|"
     "my kid wants|he also asked for|she also asked for|he asked for|she asked for|he wants|she wants|cool|i should be grateful if you would|"
-    "i should be grateful if|i would be grateful if you would|onegai|onegaishimasu|yaar|ji|desu")
+    "i should be grateful if|i would be grateful if you would|onegai|onegaishimasu|yaar|ji|desu|"
+    # probe round 61, chatbot-expanded English: its edges, moods and stage directions ("crisp-edged and geometric",
+    # "shrinks inward", "three bold shapes come to life:", "a quiet still life of pure geometry", "Backdrop first:")
+    "crisp edged|clean edged|hard edged|soft edged|inward|inwards|outward|outwards|backdrop first|background first|"
+    "their movement is|its movement is|the movement is|balanced|rubbery|"
+    "rhythm|a rubbery rhythm|a quiet still life|a still life|still life|of pure geometry|pure geometry|geometry|"
+    "come to life|comes to life|coming to life|into this calm space|into this space|this calm space|contemplative|"
+    "meditative|nostalgic|hopeful|purposeful|tactile|bold shapes|three bold shapes|two bold shapes|"
+    "in a simple , balanced composition|in a simple composition|simple composition|"
+    # probe round 62: what the clip is for ("making a little intro for my cooking channel lol,")
+    "a little intro for|a little intro|a short intro|an intro|intro|outro|for my cooking channel|cooking channel|"
+    "for my channel|my channel|channel|"
+    # probe round 64 (a fourth chatbot's English): its framing words
+    "independently|in a quiet standoff|a quiet standoff|standoff|satisfying|a simple , satisfying|"
+    "simple , satisfying")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
     "to|from|in|on|at|by|for|into|onto|with|its|their|his|her|this|these|those|off the walls|"
@@ -793,11 +815,12 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
             for prep in ("to", "toward", "towards"):
                 lex[f"{prep} the {side} of the {frame}"] = (("dir", v),)
     # background
-    put("bgword", None, "background|backdrop|bg|background colour|background color|backgrounds|canvas")
+    put("bgword", None, "background|backdrop|bg|background colour|background color|backgrounds|canvas|void")
     for w, k in {"plain": "solid", "solid": "solid", "uniform": "solid", "flat": "solid", "single colour": "solid",
                  "single color": "solid", "single coloured": "solid", "single colored": "solid",
                  "solid colour": "solid", "solid color": "solid", "monochrome": "solid", "unpatterned": "solid",
                  "textured": "texture", "mottled": "texture", "noisy": "texture", "noise": "texture", "grainy": "texture",
+                 "speckled": "texture", "flecked": "texture", "stippled": "texture", "dappled": "texture",
                  "solid colored": "solid", "solid coloured": "solid"}.items():
         lex[w] = lex[f"and it is {w}"] = (("bgkind", (k, False)),)  # "background colour white and it is solid"
     for w, k in {"vertical gradient": "vgradient", "horizontal gradient": "hgradient", "gradient": None,
@@ -806,7 +829,11 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                  "faint texture": "texture", "slight texture": "texture", "soft texture": "texture",
                  "vertically graded": "vgradient", "horizontally graded": "hgradient",
                  "colour gradient": None, "color gradient": None, "gradation": None, "hgradient": "hgradient", "vgradient": "vgradient",
-                 "h gradient": "hgradient", "v gradient": "vgradient"}.items():
+                 "h gradient": "hgradient", "v gradient": "vgradient", "paper texture": "texture",
+                 "film texture": "texture", "film grain": "texture", "film like texture": "texture",
+                 "paper like texture": "texture", "film grain texture": "texture", "some texture": "texture",
+                 "some noisy texture": "texture", "some grainy texture": "texture", "some subtle texture": "texture",
+                 "some noise": "texture", "some grain": "texture"}.items():
         lex[w] = (("bgkind", (k, True)),)
     put("bgaxis", "v", "vertical|vertically")
     put("bgaxis", "h", "horizontal|horizontally")
@@ -842,8 +869,11 @@ ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红�
                  "酒红色 浅红色 彩色 七彩 五彩 透明 半透明 银白色 米白色 灰白色 "
                  "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 银灰色")
 # Chinese named shades that read as one world colour (see SHADE_AMBIGUOUS for the shade + colour pairs that do not)
-ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红色 红彤彤 朱红", "blue": "深蓝色 藏青色", "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色",
-                   "purple": "淡紫色 浅紫色 深紫色", "yellow": "淡黄色 浅黄色 金黄色", "white": "乳白色", "gray": "铁灰色 深灰色 浅灰色"}
+ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红色 红彤彤 朱红 正红色", "blue": "深蓝色 藏青色",
+                   "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色 嫩绿色", "purple": "淡紫色 浅紫色 深紫色",
+                   "yellow": "淡黄色 浅黄色 金黄色 明黄色 柠檬黄", "white": "乳白色 雪白色 洁白色",
+                   "gray": "铁灰色 深灰色 浅灰色", "black": "墨黑色 漆黑色 乌黑色",
+                   "orange": "浅橙色 深橙色 亮橙色", "pink": "浅粉色 淡粉色 粉嫩色"}  # (probe round 65: a chatbot's 明黄色, 嫩绿色, 墨黑)
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
 _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波 圆圆 球球 波 小球 小球球 圆球子 球子 圆轮",
               "square": "正方形 方形 方块 正方块 四方形 方格 方块块 四方格 方块子 方方",
@@ -855,9 +885,9 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体 玩意儿 玩意"
-_ZH_SIZES = {"small": "小巧的 小巧 小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
+_ZH_SIZES = {"small": "小一点的 小点的 小一些的 尺寸小一点 尺寸小点 尺寸小一些 尺寸偏小 个头小一点 个头小点 小巧的 小巧 小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
-             "large": "贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
+             "large": "大一点的 大点的 大一些的 尺寸大一点 尺寸大点 尺寸大一些 尺寸偏大 个头大一点 个头大点 贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
 _ZH_SPEEDS = {"slow": "慢一些 速度慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
@@ -935,7 +965,14 @@ _ZH_REFUSE = {
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 对了 哦对了 对吧 "
+_ZH_FILLER = ("可爱又温馨 可爱 安静地 安静 活泼俏皮 活泼 调皮地 调皮 温柔 温馨童趣 温馨 童趣 清新 明亮 浪漫 格外醒目 醒目 简约大方 色彩明快 明快 "
+              "极具张力 张力 意境 内敛 高级 复古 精致 软软的 覆盖一层 覆盖着 覆盖 铺满 带有 细微的 细密的 轻微的 淡淡的 "
+              "左侧较深 右侧较浅 左侧较浅 右侧较深 上方较深 下方较浅 上方较浅 下方较深 由深至浅 由浅至深 由浅入深 由深入浅 "
+              "三原色搭配 三原色 共有 一共有 总共有 一升一降 一涨一缩 一升一落 最后变得非常小巧 最后变得很小 "
+              "动作平稳顺滑 动作流畅干脆 动作流畅自然 动作流畅 动作平稳 动作轻盈 动作干脆 动作自然 动作 低饱和 高饱和 高对比 通透 "
+              "舒展开来 舒展 温柔地 俏皮 适合儿童观看 色块分明 对比鲜明 撞色 简约克制 克制 "
+              "没有任何移动或形变 没有多余的装饰元素 没有多余元素 无多余元素 "
+              "能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 就这样吧 这样 对了 哦对了 对吧 "
               "急用 急需 着急用 加油 配上欢快的音乐 配点音乐 配上音乐 配音乐 "
               "还要 随机 可否 老朽 多谢多谢 变没了 boss话要 砰 "
               "色彩柔和 柔和温暖 柔和 温暖的 色彩温暖 温暖 宁静悠远 宁静 静谧 平静 极简主义 极简 稳定有力 有力 两者方向相反 "
@@ -1019,7 +1056,7 @@ _ZH_FILLER = ("能帮我 能不能帮我 可以帮我 能 嗨 哈喽 就这样 �
                "不要水印 没有文字 没有水印 不要字幕 动效风格 "
                "让 使 使得 令 要让 请让 就让")  # causatives: 画一个红色的圆，让它向右移动 = draw it, and it moves right
 # courtesy, who it is for, and dialect fillers around a request (read past)
-_ZH_COURTESY = ("您好 你好呀 打扰了 打扰一下 打扰您了 不好意思 不好意思又来麻烦您了 又来麻烦您了 麻烦您了 麻烦您 辛苦您了 辛苦了 "
+_ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃想看 儿子想看 女儿想看 有没有可能 有没有办法 您好 你好呀 打扰了 打扰一下 打扰您了 不好意思 不好意思又来麻烦您了 又来麻烦您了 麻烦您了 麻烦您 辛苦您了 辛苦了 "
                 "非常感谢 万分感谢 非常感谢您 感谢您 谢谢您 多谢 谢啦 抽出宝贵时间 宝贵时间 非常感谢您的耐心 感谢您的耐心 耐心 "
                 "尊敬的 尊敬的开发者您好 开发者 请问 请问能否 如有不便请见谅 如有不便 请见谅 亲 亲亲 亲爱的 家人们 那啥 那个啥 "
                 "赶紧的 赶紧 快点出 随便 随便一个 这个怎么用啊 这个怎么用 怎么用 怎么弄 同学们 同学们看 小朋友们 大家看 看下 看一下 "
@@ -1147,6 +1184,11 @@ def zh_lexicon() -> dict[str, Entry]:
                  "带噪点": "texture", "噪点": "texture", "有噪点的": "texture", "有花纹的": "texture",
                  "带花纹的": "texture", "花纹": "texture"}.items():
         lex[w] = (("bgkind", (k, False)),)
+    put("bgkind", ("solid", False), "无任何图案或渐变 无图案或渐变 无任何图案 无任何纹理 无图案 无渐变 无纹理 没有任何纹理 "
+                                    "没有纹理 没有渐变 没有任何图案")  # "纯白色，无任何图案或渐变": a solid background
+    lex["纯色底"] = lex["纯色的底"] = (("bgkind", ("solid", False)), ("bgword", None))  # 墨黑色纯色底: a solid ground
+    for w in ("纸张纹理", "纸张颗粒纹理", "磨砂纹理", "网格纹理", "纸纹", "颗粒质感", "噪点质感", "磨砂质感"):  # (probe round 65)
+        lex[w] = (("bgkind", ("texture", True)),)
     for w, k in {"竖直渐变": "vgradient", "垂直渐变": "vgradient", "上下渐变": "vgradient", "纵向渐变": "vgradient",
                  "竖向渐变": "vgradient", "水平渐变": "hgradient", "左右渐变": "hgradient", "横向渐变": "hgradient",
                  "渐变": None, "渐变色": None, "纹理": "texture", "纹路": "texture", "纹理感": "texture", "纹理感的": "texture"}.items():

@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -591,15 +592,29 @@ def _is_gradient(t: Tok) -> bool:
     return t.kind == "bgkind" and t.value[0] in (None, "vgradient", "hgradient")
 
 
+# Read-past words that only intensify the colour after them ("a grainy jet-black texture", "warm orange")
+_COLOUR_INTENSIFIERS = frozenset({"jet", "midnight", "obsidian", "burnt", "cornflower", "warm", "cool"})
+
+
 def _bg_compatible(t: Tok, gradient: bool) -> bool:
     """Can ``t`` be part of a background phrase? (directions only describe a gradient)"""
     if t.kind in ("color", "badcolor", "shade", "bgkind", "bgaxis", "bgmod", "link", "definite"):
         return True
+    if t.kind == "filler":
+        return t.text in _COLOUR_INTENSIFIERS
     if t.kind == "dir":
         return gradient
     if t.kind == "count":
         return t.text in _ARTICLES
     return t.kind == "stop" and t.text in ("of", "的", "the")
+
+
+def _pure_colour(t: Tok, toks: list[Tok]) -> bool:
+    """Is ``t`` the 纯 ("pure") of 纯白色 — a colour's intensifier rather than a solid kind when another kind is said?"""
+    if not (t.zh and t.text == "纯" and t.kind == "bgkind"):
+        return False
+    i = next((k for k, x in enumerate(toks) if x is t), None)
+    return i is not None and i + 1 < len(toks) and toks[i + 1].kind == "color"
 
 
 def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
@@ -618,6 +633,22 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
             a += step
         return False
 
+    def past_fillers(i: int) -> str | None:
+        """The kind of the first token from ``i`` on that is not a filler word."""
+        while i < len(toks) and toks[i].kind == "filler":
+            i += 1
+        return toks[i].kind if i < len(toks) else None
+
+    def article_bg(i: int) -> bool:
+        """Is ``i`` an article opening a sentence's rest that names a background colour and nothing else ("Background:
+        a flat, solid black.")?"""
+        if not (toks[i].kind == "count" and toks[i].text in _ARTICLES):
+            return False
+        end = next((k for k in range(i + 1, len(toks)) if toks[k].kind == "sep" and toks[k].value), len(toks))
+        rest = toks[i + 1:end]
+        return any(t.kind == "color" for t in rest) and all(
+            t.kind in ("bgkind", "bgmod", "color", "shade", "filler") or t.kind == "sep" and not t.value for t in rest)
+
     def scan(head: int) -> tuple[int, int]:
         grad_back = _is_gradient(toks[head]) or gradient_near(head - 1, -1)
         a = head - 1
@@ -629,6 +660,7 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
         nxt = toks[b] if b < len(toks) else None
         coloured = any(toks[k].kind == "color" for k in range(a + 1, head))  # "on a green background: a white …"
         linked = nxt is not None and not (coloured and nxt.text in (":", "：")) and (
+            article_bg(b) or
             nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with") and not coloured
                                       or nxt.kind == "sep" and not nxt.value
                                       or nxt.kind in ("color", "badcolor", "shade") and toks[head].kind == "bgword"
@@ -645,6 +677,11 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                     if seen_attr:
                         break
                 elif t.kind == "sep" and not t.value:  # "a blue background, lighter at the top and ...", 渐变（从上到下）
+                    k = b + 1
+                    while k < len(toks) and toks[k].kind == "filler" and past_fillers(k) in ("bgkind", "bgaxis"):
+                        k += 1  # "a deep crimson, uniformly solid"
+                    if k > b + 1:
+                        b = k - 1
                     nb = toks[b + 1] if b + 1 < len(toks) else None
                     after = toks[b + 2] if b + 2 < len(toks) else None  # a colour alone: "Background: vertical gradient, white."
                     nb_colour = nb is not None and nb.kind == "color" and (after is None or after.kind == "sep") \
@@ -652,8 +689,10 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                     if nb is None or nb.text in ("flat", "plain") or not (
                             nb.kind in ("bgaxis", "bgkind", "bgmod") or grad and nb.kind == "dir" or nb_colour):
                         break
+                elif t.kind == "filler" and past_fillers(b) in ("color", "shade", "badcolor"):
+                    pass  # "a gradient of midnight blue", "of warm orange"
                 elif not (t.kind == "link" or t.text == "的" or t.text in ("of", "with", "in") and (
-                        not seen_attr or b + 1 < len(toks) and toks[b + 1].kind == "color")):  # "a gradient of purple"
+                        not seen_attr or past_fillers(b + 1) == "color")):  # "a gradient of purple"
                     break
                 b += 1
             while b > head + 1 and toks[b - 1].kind in ("sep", "link", "definite", "count", "stop", "prep"):
@@ -717,6 +756,11 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                         raise _refuse(f"conflicting gradient directions '{t.text}' and '{axis[0][1].text}'")
                     k = want
                 if kind is not None and kind != k:
+                    if _pure_colour(kind_tok, toks):  # 纯白色，带有淡淡的网格纹理: 纯 intensifies the colour here
+                        kind, kind_tok = k, t
+                        continue
+                    if _pure_colour(t, toks):
+                        continue
                     raise _refuse(f"conflicting background kinds '{kind_tok.text}' and '{t.text}'")
                 kind, kind_tok = k, t
         if any(t.kind in ("bgaxis", "dir") for t in span) and not gradient_named:
@@ -1796,6 +1840,12 @@ def parse_prompt_verbose(text: str) -> Parse:
     """Parse a prompt; also return the words read past without changing the request (in order)."""
     if not isinstance(text, str) or not text.strip():
         raise _refuse("empty prompt")
+    if _EXPANSION.get() is None:  # the prompt as the person gave it, not a fallback's piece of it
+        token = _EXPANSION.set(len(re.findall(r"[A-Za-z]+", text)) >= _LONG)
+        try:
+            return parse_prompt_verbose(text)
+        finally:
+            _EXPANSION.reset(token)
     fields, headed, whole = _structured(text), [], text  # data first (nested YAML, JSON), then tool-style headings
     if fields is None:
         text, headed = _headed_lines(text.translate(_TRAD), _names_world)  # (traditional headings: 畫面, 鏡頭)
@@ -1831,6 +1881,16 @@ def _parse_verbose(text: str) -> Parse:
     short = _short_simile(text)
     if short is not None:
         return short
+    for simile in _SIMILE.finditer(text):  # a likeness with a way of its own ("darts left, like a sled racing down
+        phrase = simile.group()             # a slope"): read past when every object has its motion without it
+        if not _says_nothing(phrase, shapes=False, ways=False) or _LIKE_ANOTHER.search(phrase):
+            continue  # (宛如一只轻快跃起的青蛙: its verb is the likeness's when every object moves without it)
+        try:
+            parse = _without_span(text, simile.start(), simile.end())
+        except CannotJudge:
+            continue
+        if all(g.motion for g in parse.request.groups) and all(g.shape for g in parse.request.groups):
+            return parse
     kept, dropped = _without_chatter_sentences(text)
     if dropped:
         parse = parse_prompt_verbose(kept)
@@ -1861,6 +1921,7 @@ def _parse_verbose(text: str) -> Parse:
 # fails to and names no colour, size, motion or background (a remark on "the shape" may stay).
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _QUOTE = re.compile(r'["“”「」『』]')
+_SINGLE_QUOTED = re.compile(r"(?<![\w'])['‘]((?:[^'‘’]|(?<=\w)'(?=\w)){8,}?)['’](?![\w'])")
 _ATTRIBUTE_KINDS = frozenset({"color", "badcolor", "size", "postsize", "motion", "dir", "vverb", "speed", "approach",
                               "diag", "backforth", "bgkind", "shade"})
 
@@ -1869,6 +1930,8 @@ def _pasted(text: str) -> Parse | None:
     paras = [p for p in _PARAGRAPH.split(text) if p.strip()]
     if len(paras) < 2:  # one line: a quoted answer between remarks ('ok gpt gave me this: "A small white star …"')
         paras = [p for p in _QUOTE.split(text) if p.strip(" \t\n,.:：，。")]
+    if len(paras) < 2:  # 'my son asked for \'a yellow ball and a green box\' so.. that' (not an apostrophe: it's)
+        paras = [p for p in _SINGLE_QUOTED.split(text) if p.strip(" \t\n,.:：，。")]
     if len(paras) < 2:
         return None
     read, rest = [], []
@@ -1894,21 +1957,24 @@ _LIKE_ANOTHER = re.compile(r"(?i)[它他她]|前者|后者|\blike\s+(?:it|them|t
 # when the prompt cannot be read with it (and only then), reported.
 _LIKE = r"(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+"  # a simile's "like", not "I'd like a …"
 _SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:(?:act|acts|acting|behave|behaves|behaving)\s+)?"
-                     rf"(?:{_LIKE}|as\s+if\s|as\s+though\s|as\s+an?\s)"
+                     rf"(?:{_LIKE}|as\s+if\s|as\s+though\s|as\s+an?\s|reminiscent\s+of\s)"
                      r"(?:(?!\s+(?:and|while|whilst|like)\s)[^.,;!?—–\u3000-\u303f\u3400-\u9fff\uff00-\uffef])*"  # to "and", a dash, Chinese
                      r"|好似[^，。,.；;！!？?]{1,12}?咁"  # 好似…咁: Cantonese
                      r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,20}?(?:一样|一樣|一般|似的|般|那样|那樣|那般)地?"
                      r"|(?:像|如同|犹如|好似|宛如)[^，。,.；;！!？?]{1,12}(?=[，。,.；;！!？?]|$)"
-                     r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*", re.IGNORECASE)
+                     r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*"
+                     r"|(?<=[，,])\s*(?:就像|宛如|宛若|如同|犹如|好似|恰似)[^，。,.；;！!？?]{1,30}", re.IGNORECASE)  # a clause
 
 
 _WORLD_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "dir", "path", "bgword", "bgkind"})
 
 
-def _says_nothing(phrase: str, shapes: bool = True) -> bool:
+def _says_nothing(phrase: str, shapes: bool = True, ways: bool = True) -> bool:
     """Does ``phrase`` name no object, colour, direction or background of this world? (Its verbs are manner:
-    "like a balloon", "as if pushed".) ``shapes=False``: shape nouns do not count."""
+    "like a balloon", "as if pushed".) ``shapes=False``: shape nouns do not count; ``ways=False``: directions and
+    paths do not either."""
     kinds = _WORLD_KINDS if shapes else _WORLD_KINDS - {"shape", "badshape", "head"}
+    kinds = kinds if ways else kinds - {"dir", "path"}
     toks = _places(_tokens(_SIMILE_NOUNS.sub(" ", phrase.translate(_TRAD)), []))  # "like a ping-pong ball": no circle
     return not any(t.kind in kinds and not (t.kind == "dir" and i and toks[i - 1].text in ("a", "an", "the"))
                    for i, t in enumerate(toks))  # "like a top": a noun, not a direction
@@ -1924,11 +1990,17 @@ _SENTENCE = re.compile(r"[^.!?。！？~～\n]+(?:[.!?。！？~～\n]+|$)")
 _CLAUSE = re.compile(r"(?:[^,，;；:：.!?。！？~～\n—–-]|(?<=\w)-(?=\w))+(?:(?:[,，;；:：.!?。！？~～\n—–]|\s-\s)+|$)")
 _POINTS = re.compile(r"(?i)\b(?:it|its|they|them|their|this one|that one|the one)\b|它")
 _PERSON = re.compile(r"(?i)\b(?:i|i'm|im|me|my|mine|we|our|us|you|your|he|he's|she|she's|his|her|him)\b|"
-                     r"我|你|您|他|她|咱|俺|同事|朋友|儿子|女儿|孩子|老婆|老公|妈妈|爸爸|"
+                     r"我|你|您|他|她|咱|俺|同事|朋友|儿子|女儿|孩子|老婆|老公|妈妈|爸爸|宝宝|宝贝|娃|闺女|小孩|"
                      # who it is for and the mood it sets ("for a client deck by 5pm:", "rainy day vibes:", 给客户的PPT用：)
                      r"\b(?:client|boss|prof|class|kids?|daughter|son|grandma|grandpa|mom|mum|dad|team|slideshow|deck|"
                      r"presentation|birthday|vibes?|mood|atmosphere|day|night|morning|evening|music|sound)\b|"
                      r"客户|老板|公司|小朋友|幼儿园|同学|老师|学生|年会|课件|PPT|气氛|氛围|感觉|早上|晚上|下雨天|音乐|音效")
+
+
+# A person's age said on its own ("she's 4", "he is 3 years old", 她三岁): who the clip is for, not a count
+_AGE = re.compile(r"(?i)(?:(?:and\s+)?(?:she|he|they|my (?:son|daughter|kid|boy|girl)|the kid)(?:'s|\s+is|\s+are|\s+just turned)\s+"
+                  r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s*(?:years?\s*old|yrs?(?:\s*old)?|yo))?"
+                  r"|[他她]?(?:才|今年)?[一二三四五六七八九十两\d]{1,2}岁(?:了|啦)?)\s*[.!。！~～]*")
 
 
 def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
@@ -1936,7 +2008,7 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     dropped: list[str] = []
     for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
         if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence) and _a_liking(sentence)) \
-                or _flourish(sentence, text.replace(sentence, " ")):
+                or _flourish(sentence, text.replace(sentence, " ")) or _AGE.fullmatch(sentence.strip()):
             dropped.append(sentence.strip())
             continue
         clauses = [c for c in _CLAUSE.findall(sentence) if c.strip()]
@@ -2016,6 +2088,12 @@ _NEVER_READ_PAST = frozenset({"like", "unlike", "than", "except", "but", "instea
 
 _UNKNOWN_NOUN = re.compile(r"cannot judge: unknown shape '([a-z]{4,}(?:ed|ing|ly|ous|ful|ive|ity|ness|ant|ent|al|ic|ish|less|"
                            r"ance|ence|ment|ion))'")  # "poised", "inevitability", "commanding": no shape a reader means
+# In a chatbot's expansion (a long prompt), a manner word where a motion would go ("slow and weightless", "caroming
+# off the walls", "blooming outward", "crisp-edged"): the motions this world refuses are named in the lexicon, and an
+# object left with no motion is refused below
+_UNKNOWN_MANNER = re.compile(r"cannot judge: unknown motion '([a-z]{4,}(?:ed|ing|less|ous|ful|ive|ly))'")
+_LONG = 24  # words: a prompt this long is an expansion, not a request typed by hand
+_EXPANSION: ContextVar[bool | None] = ContextVar("expansion", default=None)  # is the prompt being read that long?
 
 
 def _without_unknown_words(text: str, most: int | None = None) -> Parse:
@@ -2023,6 +2101,7 @@ def _without_unknown_words(text: str, most: int | None = None) -> Parse:
     goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁), or for an English adjective or abstract noun
     where a shape would go ("a sense of inevitability"): read without it (at most ``most`` such words: 2, or one in
     12 words of a long prompt — a chatbot's expansion), reported; refused as before if it still cannot be read."""
+    long = bool(_EXPANSION.get()) or len(re.findall(r"[A-Za-z]+", text)) >= _LONG
     if most is None:
         most = max(2, len(re.findall(r"[A-Za-z]+", text)) // 12)
     first: CannotJudge | None = None
@@ -2032,7 +2111,8 @@ def _without_unknown_words(text: str, most: int | None = None) -> Parse:
             parse = _parse(text)
         except CannotJudge as exc:
             first = first or exc
-            m = _UNKNOWN_WORD.fullmatch(str(exc)) or _UNKNOWN_NOUN.fullmatch(str(exc))
+            m = _UNKNOWN_WORD.fullmatch(str(exc)) or _UNKNOWN_NOUN.fullmatch(str(exc)) or (
+                _UNKNOWN_MANNER.fullmatch(str(exc)) if long else None)
             if m is None or len(words) == most:
                 raise first from None
             w = m.group(1)

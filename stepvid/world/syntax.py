@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from stepvid.world.analogies import rewrites as _analogy_rewrites
+from stepvid.world.lexicon import EN_COLOUR_THINGS
 from stepvid.world.request import CannotJudge
 from stepvid.world.scene import COLOR_ZH, COLORS
 
@@ -70,13 +71,15 @@ _SUBJECT_KEYS = re.compile(r"(?i)(?:main\s+)?subjects?|product(?:\s+placeholder)
 _BG_KEYS = re.compile(r"(?i)environment|setting|ground|backdrop|环境|场景背景|背景设定|背景设置")  # written out as "background: …"
 _ACTION_KEYS = re.compile(r"(?i)actions?|motion|movement|animation|运动|动作|动态|运动方式|动态效果|运动效果|动作描述")
 _CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?|keywords|visuals?|objects?|elements?|"
+                           r"(?:improved|enhanced|refined|optimi[sz]ed|final|video)\s+prompt|scene\s+description|concept|"
+                           r"main\s+element|"
                            r"画面|场景|画面描述|描述|提示词|"
                            r"正向提示词|正面提示词|内容|画面内容|关键词")
 _META_KEYS = re.compile(r"(?i)(?:art\s+|visual\s+)?style|camera(?:\s+angle|\s+movement)?|shot(?:\s+type)?|framing|lens|"
                         r"format|notes?|duration|length|fps|frame\s*rate|aspect(?:\s+ratio)?|ratio|resolution|quality|"
                         r"lighting|light|mood|vibe|tone|composition|render(?:ing)?|tags|seed|steps|cfg|sampler|model|"
                         r"tool|look|palette\s+notes|style\s+notes|visual\s+notes|风格|画风|镜头|机位|景别|时长|帧率|比例|画幅|"
-                        r"分辨率|画质|光线|注意事项|说明|"
+                        r"分辨率|画质|光线|注意事项|说明|画面比例|宽高比|画面尺寸|"
                         r"光影|氛围|构图|备注|格式|参数|模型|质量|渲染|风格化|画面风格")
 _FIELD_KEY = re.compile(_ANY_KEY, re.IGNORECASE)
 _NEGATIVE_KEYS = re.compile(r"(?i)neg(?:ative)?(?:\s+prompt)?|avoid|反向提示词|负面提示词|负向提示词|负面词|反向词|不要")
@@ -607,6 +610,36 @@ _TYPOS = [
 ]
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
 _PHRASINGS = [
+    # a gem, a fruit or a bird before what it colours: "a small onyx triangle", "a lime triangle" (lime: CSS's pure
+    # green, and "lime green"), "canary-yellow", "tangerine backdrop" (probe round 61)
+    (re.compile(rf"\b({'|'.join(EN_COLOUR_THINGS)})(?=[\s-]+(?:(?:[a-z]+[\s-]+)?(?:{_SHAPE_NOUN})\b|(?:{_COLOUR_WORD})\b|"
+                r"background|backdrop|gradient|texture|colou?red\b))"), lambda m: EN_COLOUR_THINGS[m.group(1)]),
+    (re.compile(r"\s*\bon an? collision course\b"), ""),
+    (re.compile(r"\b(?:share|shares|sharing)\s+(?=an?\s+(?:[a-z]+\s+){0,3}(?:background|backdrop)\b)"), "on "),  # round 64  # "two shapes on a collision course:" (they move towards)
+    # "both slow: a green star heading left and a red diamond heading down" (probe round 60): what is said of all,
+    # said first, goes after them, where the grammar shares it
+    (re.compile(r"\A\s*(both|all three|all)\s+(slow|fast|slowly|quickly|small|large|big|medium)\s*[:,—–-]\s*(.+?)\s*\Z",
+                re.DOTALL), r"\3, \1 \2"),
+    # 一个红圆一个蓝方块，两个朝对方移动 (probe round 63): "the two" after the objects, as 两个都
+    (re.compile(r"([，,]\s*)(?:这)?(两个|俩|三个)(?=\s*(?:朝|往|向|互相|一起|同时|相向|彼此))"), r"\1\2都"),
+    # 三个圆，红黄蓝各一个: one of each colour said after the colours
+    (re.compile(r"((?:(?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰)色?的?[、，,\s]*){2,3})各(?:有)?(?:一个|一)"), r"\1"),
+    # a Chinese chatbot's expansion (probe round 65): its 【优化后的提示词】 label; a bounce retold ("每次碰到边缘都会立刻
+    # 反弹回来"); a gradient's two ends in shades of one colour ("由浅灰逐渐过渡到深灰": that colour)
+    (re.compile(r"【[^】\n]{0,12}(?:优化|提示词|prompt)[^】\n]{0,12}】"), " "),
+    (re.compile(r"(?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰){2}(?:两色|撞色|对比|分明|配色|搭配)"), " "),  # 黄紫撞色, 黑白分明
+    (re.compile(r"[，,、]?\s*由(?:深|浅|淡)(?:至|到|入|渐|转)(?:深|浅|淡)"), ""),  # 自上而下由深至浅渐变: the axis is said
+    (re.compile(r"[，,]?\s*(?:每次|每当|一旦)?(?:碰到|撞到|触到|触碰到|碰|撞)(?:画面|四周|屏幕)?的?(?:边缘|边框|边界|墙壁|墙|四壁|四周)"
+                r"(?:后|时|时候|的时候)?(?:都会|就会|就|即|便|会)?(?:立刻|立即|马上|迅速|轻轻|温柔|缓缓|快速)?地?(?:反弹|弹回)(?:回来|回去)?"),
+     lambda m: "" if "弹" in re.split(r"[。！？.!?\n]", m.string[:m.start()])[-1] else m.group()),  # (said before it)
+    (re.compile(r"由(?:浅|淡|深|亮|暗)?((?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰))色?(?:逐渐|平滑|慢慢|缓缓|渐渐)?地?过渡(?:到|为|至|成)"
+                r"(?:浅|淡|深|亮|暗)?((?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰))色?"),
+     lambda m: m.group() if m.group(1) != m.group(2) else ("" if m.group(1) in m.string[:m.start()].split("。")[-1]
+                                                           else f"{m.group(1)}色")),
+    # 紫色背景从左到右渐变，上面三个小星星 (probe round 59): 上面 is "on it", not a side of the gradient
+    (re.compile(r"([，,]\s*)上面(?:有|是|放着|摆着)?(?=\s*[一两二三1-3](?:个|颗|只))"), r"\1"),
+    # a star's "five crisp, symmetrical points" (probe round 61): its look, not five objects
+    (re.compile(r"[,;]?\s*\b(?:with\s+|its\s+|their\s+)?(?:five|5)\s+(?:[a-z]+\s*,?\s+){0,3}?(?:points|arms|tips)\b"), " "),
     (re.compile(r"\b(one|two|three)\s*\(\s*[123]\s*\)"), r"\1"),  # "one (1) square"
     (re.compile(r"\bone (\w+),? one (\w+),? one (\w+)\b"), r"one \1, one \2 and one \3"),  # "one pink one purple one white"
     (re.compile(r"\bone (\w+) one (\w+)\b"), r"one \1 and one \2"),  # "two triangles, one green one white"
@@ -703,7 +736,7 @@ _PHRASINGS = [
     (re.compile(r"\bnone of them (?:moves?|is moving|are moving)\b"), "all stay still"),
     (re.compile(r"\bin\s+(?:the\s+|a\s+)?((?:up|down|upper|lower)(?:[- ]?(?:left|right))?|left|right)\s+direction\b"),
      r"\1"),  # "moving in left direction", "in the up-left direction"
-    (re.compile(r"\bon an? ([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
+    (re.compile(r"\bon an? (?!collision\b)([a-z]+(?:[- ][a-z]+)?) (?:heading|bearing|course|trajectory)\b"), r"heading \1"),
     (re.compile(r"\bspeed\s+(?:is\s+|should be\s+|=\s*|:\s*)?(slow|fast|quick|low|high)\b"), r"\1"),  # "speed slow", "speed is slow"
     # "a gray gradient going top to bottom", "a blue gradient, top to bottom": the gradient's axis
     (re.compile(r"\bgradient\s*,?\s*(?:(?:background|backdrop|bg)\s*,?\s*)?\(?\s*(?:(?:that\s+)?(?:going|running|goes|runs|sweeping|sweeps|flowing|flows|shifting|shifts|moving|moves|"
@@ -820,7 +853,8 @@ _EN_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
 _ZH_COUNTS = {"两": 2, "二": 2, "2": 2, "三": 3, "3": 3}
 _ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
 _ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
-_EN_COLOUR_LIST = re.compile(rf"\b(two|three|2|3)\s+({_SHAPE_NOUN})\s*[:,]?\s+((?:(?:{_COLOUR_WORD})[\s,]+){{1,2}}(?:{_COLOUR_WORD}))\b"
+_EN_COLOUR_LIST = re.compile(rf"\b(two|three|2|3)\s+({_SHAPE_NOUN})\s*[:,]?\s+((?:(?:{_COLOUR_WORD})[\s,]+){{1,2}}(?:and\s+)?"
+                             rf"(?:{_COLOUR_WORD}))\b"
                              r"(?!\s*(?:and|or|,\s*and)\b)")
 _ZH_NOUN = r"(?:个|颗|只|枚)\s*(?:[a-z]+|[\u4e00-\u9fff]{1,3}?)"
 _ZH_COLOUR_AFTER = re.compile(rf"([两二三23]){_ZH_NOUN}\s*[：:，,\s]\s*((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})"
@@ -830,7 +864,7 @@ _ZH_COLOUR_BEFORE = re.compile(rf"^((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})([两
 
 def _colour_list(t: str, ignored: list[str]) -> str:
     def en(m: re.Match) -> str:
-        colours = re.split(r"[\s,]+", m.group(3).strip(" ,"))
+        colours = [c for c in re.split(r"[\s,]+", m.group(3).strip(" ,")) if c != "and"]  # "red green and blue"
         if len(colours) != _EN_COUNTS[m.group(1)]:
             return m.group()
         new = f"{m.group(1)} {m.group(2)}, {', '.join(colours[:-1])} and {colours[-1]}"
@@ -907,6 +941,36 @@ _FADE = re.compile(r"\b(?:(?:an?|the)\s+)?(?:(?:smooth|seamless|soft|subtle|gent
                    r"(top|left|bottom|right)\s+to\s+([a-z\s-]+?)\s+(?:(?:at|on)\s+the\s+(top|left|bottom|right)|(below|above))\b")
 
 
+# "a vertical gradient of midnight blue, darker at the top and lighter toward the bottom", "fading from dark on the
+# left to pale on the right" (probe round 61, chatbot-expanded English): where a gradient is darker says its axis
+_SHADE = r"(?:dark|darker|deep|deeper|rich|richer|light|lighter|pale|paler|soft|softer|bright|brighter|faint|fainter)"
+_AT_SIDE = r"(?:at|on|near|toward|towards|along)\s+the\s+(top|bottom|left|right)"
+_SHADE_SIDES = re.compile(
+    rf"\s*,?\s*(?:(?:and|while|that|which)\s+)?(?:(?:fading|fades|fade|paling|pales|shading|shades|going|goes|runs|"
+    rf"running|transitions|transitioning|moves|moving|shifts|shifting)\s+)?(?:from\s+)?{_SHADE}\s+{_AT_SIDE}"
+    rf"(?:\s*(?:,\s*|\s+)(?:and\s+|to\s+)?(?:(?:fading|paling|shading|going|becoming|getting|growing)\s+)?(?:to\s+)?"
+    rf"(?:{_SHADE}\s+)?{_AT_SIDE})?")
+_AXIS_WORDS = {"vertical": "v", "vertically": "v", "horizontal": "h", "horizontally": "h"}
+
+
+def _shade_sides(m: re.Match) -> str:
+    """The shade clause dropped when its gradient names the same axis, made "from top to bottom" (or left to
+    right) when it names none; kept (so the prompt stays refused) when there is no gradient in the sentence before
+    it or the sides disagree."""
+    sides = {x for x in m.groups() if x}
+    axis = "v" if sides <= {"top", "bottom"} else "h" if sides <= {"left", "right"} else None
+    before = re.split(r"[.;!?\n]", m.string[:m.start()])[-1]
+    if axis is None or "gradient" not in before:
+        return m.group()
+    named = {_AXIS_WORDS[w] for w in re.findall(r"[a-z]+", before.split("gradient")[-2][-40:] + " "
+                                                + before.split("gradient")[-1]) if w in _AXIS_WORDS}
+    named |= {"v" for _ in re.finditer(r"top\s*-?\s*to\s*-?\s*bottom|bottom\s*-?\s*to\s*-?\s*top", before)}
+    named |= {"h" for _ in re.finditer(r"left\s*-?\s*to\s*-?\s*right|right\s*-?\s*to\s*-?\s*left", before)}
+    if named == {axis}:
+        return ""
+    return m.group() if named else (" from top to bottom" if axis == "v" else " from left to right")
+
+
 def _pace(m: re.Match) -> str:
     words = set(re.findall(r"[a-z]+", m.group(1)))
     slow, fast = words & _SLOW_WORDS, words & _FAST_WORDS
@@ -938,7 +1002,7 @@ def rewritten(t: str, ignored: list[str]) -> str:
         return new
 
     t = _pinyin(t, ignored)
-    for pat, fix in [(_PACE, _pace), (_FADE, _fade)] + _TYPOS + _PHRASINGS + _ANALOGIES + _ZH_TYPOS:
+    for pat, fix in [(_PACE, _pace), (_FADE, _fade), (_SHADE_SIDES, _shade_sides)] + _TYPOS + _PHRASINGS + _ANALOGIES + _ZH_TYPOS:
         t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
     t = _postnominal(_colour_list(t, ignored), ignored)
     t = re.sub(rf"(?<![a-z])({_COLOUR_WORD})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"

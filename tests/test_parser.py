@@ -1524,6 +1524,37 @@ _EVERYDAY_AND_EXPANDED_5 = [  # probe rounds 62-65: held-out everyday voices, a 
 ]
 
 
+_EVERYDAY_6 = [  # probe rounds 64-69: everyday voices in both languages, a chatbot's English
+    ("a green square going left and a pink diamond going right — wait no, make the diamond purple",
+     R(G(1, "green", "square", motion="left"), G(1, "purple", "diamond", motion="right"))),  # the correction names it
+    ("a diamond going right. actually make the diamond big", R(G(1, None, "diamond", "large", "right"))),
+    (("Sorry if this is a dumb question, but can it make an orange ball that just sits there not moving? Thanks so "
+     "much and sorry again"), R(G(1, "orange", "circle", motion="still"))),
+    ("Please make one cross of color gray, it become more bigger and bigger", R(G(1, "gray", "cross", motion="grow"))),
+    ("I would like a square red what goes to up-left direction, big size", R(G(1, "red", "square", "large", "up-left"))),
+    ("A large yellow sun-like circle and a little black diamond that grows, please",
+     R(G(1, "yellow", "circle", "large"), G(1, "black", "diamond", "small", "grow"))),
+    ("teacher here — need a green circle that grows and a red one that shrinks, for explaining size to 5 year olds",
+     R(G(1, "green", "circle", motion="grow"), G(1, "red", "circle", motion="shrink"))),
+    ("two circles，一个红一个蓝，互相 towards，速度慢",
+     R(G(1, "red", "circle", motion="towards", speed="slow"), G(1, "blue", "circle", motion="towards", speed="slow"))),
+    ("想要一个 red triangle 一直 shrink，背景纯白就行，作业要用", R(G(1, "red", "triangle", motion="shrink"), bg=("white", "solid"))),
+    ("小白球和小黑球是好朋友，它们慢慢地向对方靠近",
+     R(G(1, "white", "circle", "small", "towards", "slow"), G(1, "black", "circle", "small", "towards", "slow"))),
+    ("a slate-gray circle sinks slowly downward through a deep blue background that darkens from top to bottom",
+     R(G(1, "gray", "circle", motion="down", speed="slow"), bg=("blue", "vgradient"))),
+    ("A red circle moves right. Backdrop: solid onyx.", R(G(1, "red", "circle", motion="right"), bg=("black", "solid"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _EVERYDAY_6)
+def test_everyday_voices_6(prompt, want):
+    """A correction naming an object said before ('make the diamond purple': its colour replaced, its motion kept);
+    apologies, musings and who is asking read past; 'more bigger', 'a square red what goes', 'sun-like', 互相 towards,
+    作业要用, 是好朋友; a background that darkens from top to bottom; 'solid onyx'."""
+    assert parse_prompt(prompt) == want
+
+
 @pytest.mark.parametrize("prompt,want", _EVERYDAY_AND_EXPANDED_5)
 def test_everyday_voices_and_chinese_chatbot_expansions(prompt, want):
     """What a clip is for ('a little intro for my cooking channel'), 'some noisy texture', 大一点的, 两个 after the objects,

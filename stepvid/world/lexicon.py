@@ -551,7 +551,15 @@ _EN_COURTESY = (
     "a little intro for|a little intro|a short intro|an intro|intro|outro|for my cooking channel|cooking channel|"
     "for my channel|my channel|channel|"
     # probe round 64 (a fourth chatbot's English): its framing words
-    "independently|in a quiet standoff|a quiet standoff|standoff|satisfying|a simple , satisfying|"
+    "independently|washed with|washed in|"
+    # probe rounds 66-68 (everyday voices): apologies, musings and who is asking
+    "sorry if this is a dumb question|if this is a dumb question|sorry if this is a stupid question|"
+    "if this is a stupid question|a dumb question|dumb question|stupid question|i was picturing|i am picturing|"
+    "picturing|i was imagining|imagining|basically|once upon a time|in my video|so in my video|things i need|"
+    "what i need|stuff i need|teacher here|mom here|mum here|dad here|student here|designer here|"
+    "need something calming at 3 am|need something calming|something calming|at 3 am|at night|"
+    "if that is not too much|if it is not too much|if that is okay|if that is ok|for explaining size to 5 year olds|"
+    "for explaining size to kids|for explaining size|for explaining|in a quiet standoff|a quiet standoff|standoff|satisfying|a simple , satisfying|"
     "simple , satisfying")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
@@ -833,7 +841,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                  "film texture": "texture", "film grain": "texture", "film like texture": "texture",
                  "paper like texture": "texture", "film grain texture": "texture", "some texture": "texture",
                  "some noisy texture": "texture", "some grainy texture": "texture", "some subtle texture": "texture",
-                 "some noise": "texture", "some grain": "texture"}.items():
+                 "some noise": "texture", "some grain": "texture", "paper grain texture": "texture",
+                 "paper grain": "texture"}.items():
         lex[w] = (("bgkind", (k, True)),)
     put("bgaxis", "v", "vertical|vertically")
     put("bgaxis", "h", "horizontal|horizontally")
@@ -965,7 +974,9 @@ _ZH_REFUSE = {
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("可爱又温馨 可爱 安静地 安静 活泼俏皮 活泼 调皮地 调皮 温柔 温馨童趣 温馨 童趣 清新 明亮 浪漫 格外醒目 醒目 简约大方 色彩明快 明快 "
+_ZH_FILLER = ("别整花里胡哨的 别搞花里胡哨的 不要花里胡哨的 花里胡哨的 花里胡哨 作业要用 交作业用 做作业用 上课用 作业用 "
+              "帮我做个直播背景 做个直播背景 直播背景 直播用 喜庆一点嘛 喜庆一点 喜庆 认形状用的 认形状用 认形状 是好朋友 好朋友 "
+              "差不多就这样 差不多这样 可爱又温馨 可爱 安静地 安静 活泼俏皮 活泼 调皮地 调皮 温柔 温馨童趣 温馨 童趣 清新 明亮 浪漫 格外醒目 醒目 简约大方 色彩明快 明快 "
               "极具张力 张力 意境 内敛 高级 复古 精致 软软的 覆盖一层 覆盖着 覆盖 铺满 带有 细微的 细密的 轻微的 淡淡的 "
               "左侧较深 右侧较浅 左侧较浅 右侧较深 上方较深 下方较浅 上方较浅 下方较深 由深至浅 由浅至深 由浅入深 由深入浅 "
               "三原色搭配 三原色 共有 一共有 总共有 一升一降 一涨一缩 一升一落 最后变得非常小巧 最后变得很小 "

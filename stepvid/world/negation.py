@@ -10,7 +10,8 @@ People state what they want by saying what they do not want, or take a word back
   attribute left unsaid (a careful reader cannot say which other value is meant); a negated motion with none ("a
   circle that does not spin": still? or any other motion?) keeps its refusal;
 - "a red ball, no wait, blue", "a big circle. actually, make it small", 不是紫色……算了，就紫色吧: a correction
-  word before a colour, size or speed (and no new object) replaces the last one said.
+  word before a colour, size or speed (and no new object) replaces the last one said; "… and a pink diamond going
+  right — wait no, make the diamond purple": one naming an object said before replaces that object's colour or size.
 
 Anything else negated (a shape, a background, a count, "nothing but …") keeps its refusal. The functions work on
 any token objects with ``kind``, ``value`` and ``text`` (``stepvid.world.parser.Tok``).
@@ -98,10 +99,11 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
                                                           for k in near):
             drop.add(i)
     drop |= _corrections(toks, drop)
+    put = _named_corrections(toks, drop)
     if not drop:
         return toks
     ignored.append(" ".join(toks[k].text for k in sorted(drop)))
-    return [t for k, t in enumerate(toks) if k not in drop]
+    return [x for k, t in enumerate(toks) if k not in drop for x in put.get(k, [t])]
 
 
 def _corrections(toks: list, drop: set[int]) -> set[int]:
@@ -130,3 +132,47 @@ def _corrections(toks: list, drop: set[int]) -> set[int]:
                 out.add(before[-1])
         out.add(i)
     return out
+
+
+_NP = ("color", "size", "count", "stop", "shade")  # what stands before a shape in its noun phrase
+_QUIET = ("sep", "filler", "stop", "verb", "link", "pronoun")  # a correction clause's glue ("make", "it", ",")
+
+
+def _named_corrections(toks: list, drop: set[int]) -> dict[int, list]:
+    """A correction whose clause names an object said before by its shape ("the diamond") and gives it a colour or
+    size: that object's own colour or size is replaced (or added before its shape), the clause goes. Updates
+    ``drop``; returns {token index: the tokens that stand in its place}."""
+    put: dict[int, list] = {}
+    for i, t in enumerate(toks):
+        if t.kind != "correction" or i in drop:
+            continue
+        clause = []
+        for j in range(i + 1, len(toks)):
+            if _sentence_end(toks[j]) and clause:
+                break
+            clause.append(j)
+        words = [j for j in clause if toks[j].kind not in _QUIET]
+        shapes = [j for j in words if toks[j].kind == "shape"]
+        attrs = [j for j in words if toks[j].kind in ("color", "size")]
+        if len(shapes) != 1 or not attrs or {toks[j].kind for j in words} - {"definite", "color", "size", "shape"} \
+                or not any(toks[j].kind == "definite" for j in words if j < shapes[0]):
+            continue
+        shape = toks[shapes[0]].value[0]
+        said = [k for k in range(i) if toks[k].kind == "shape" and toks[k].value[0] == shape and k not in drop]
+        if len(said) != 1:
+            continue  # (no earlier object of that shape, or two: which one?)
+        k = said[0]
+        np = []
+        a = k - 1
+        while a >= 0 and toks[a].kind in _NP:
+            np.append(a)
+            a -= 1
+        for j in attrs:
+            old = [x for x in np if toks[x].kind == toks[j].kind]
+            if old:
+                put[old[0]] = [toks[j]]
+            else:
+                put.setdefault(k, [toks[k]]).insert(-1, toks[j])
+        drop.add(i)
+        drop.update(clause)
+    return put

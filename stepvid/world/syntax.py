@@ -614,7 +614,20 @@ _PHRASINGS = [
     # green, and "lime green"), "canary-yellow", "tangerine backdrop" (probe round 61)
     (re.compile(rf"\b({'|'.join(EN_COLOUR_THINGS)})(?=[\s-]+(?:(?:[a-z]+[\s-]+)?(?:{_SHAPE_NOUN})\b|(?:{_COLOUR_WORD})\b|"
                 r"background|backdrop|gradient|texture|colou?red\b))"), lambda m: EN_COLOUR_THINGS[m.group(1)]),
+    (re.compile(rf"\b(solid|plain|flat|uniform|pure|in|of)\s+({'|'.join(EN_COLOUR_THINGS)})\b"),  # "Backdrop: solid onyx."
+     lambda m: f"{m.group(1)} {EN_COLOUR_THINGS[m.group(2)]}"),
+    # "a deep blue background that darkens from top to bottom" (probe round 64): a gradient told by its verb
+    (re.compile(r"\b(background|backdrop)\s+(?:that\s+|which\s+)?(?:darkens|lightens|deepens|brightens|fades|pales)\s+"
+                r"(from\s+(?:the\s+)?(?:top|bottom|left|right)\s+to\s+(?:the\s+)?(?:top|bottom|left|right))\b"),
+     r"\1 gradient \2"),
     (re.compile(r"\s*\bon an? collision course\b"), ""),
+    # probe rounds 66-68: "it become more bigger and bigger", "a square red what goes to up-left", "a sun-like
+    # circle", "互相 towards"
+    (re.compile(r"\bmore (bigger|smaller|larger|faster|slower)\b"), r"\1"),
+    (re.compile(rf"\b((?:{_SHAPE_NOUN}|{_COLOUR_WORD}))\s+what\s+(?=(?:goes|moves|is|spins|rotates|turns|grows|shrinks|"
+                r"bounces|stays|sits|travels|flies)\b)"), r"\1 that "),
+    (re.compile(rf"\b[a-z]+-like\s+(?=(?:{_SHAPE_NOUN})\b)"), ""),
+    (re.compile(r"互相\s*towards"), "互相靠近"),
     (re.compile(r"\b(?:share|shares|sharing)\s+(?=an?\s+(?:[a-z]+\s+){0,3}(?:background|backdrop)\b)"), "on "),  # round 64  # "two shapes on a collision course:" (they move towards)
     # "both slow: a green star heading left and a red diamond heading down" (probe round 60): what is said of all,
     # said first, goes after them, where the grammar shares it

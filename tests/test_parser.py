@@ -1544,6 +1544,9 @@ _EVERYDAY_6 = [  # probe rounds 64-69: everyday voices in both languages, a chat
     ("a slate-gray circle sinks slowly downward through a deep blue background that darkens from top to bottom",
      R(G(1, "gray", "circle", motion="down", speed="slow"), bg=("blue", "vgradient"))),
     ("A red circle moves right. Backdrop: solid onyx.", R(G(1, "red", "circle", motion="right"), bg=("black", "solid"))),
+    ("a rose-colored diamond rotates", R(G(1, "pink", "diamond", motion="rotate"))),  # not "rose", the motion
+    ("The mood is serene and contemplative. A medium-sized sapphire square rests perfectly still.",
+     R(G(1, "blue", "square", "medium", "still"))),
 ]
 
 

@@ -559,7 +559,10 @@ _EN_COURTESY = (
     "what i need|stuff i need|teacher here|mom here|mum here|dad here|student here|designer here|"
     "need something calming at 3 am|need something calming|something calming|at 3 am|at night|"
     "if that is not too much|if it is not too much|if that is okay|if that is ok|for explaining size to 5 year olds|"
-    "for explaining size to kids|for explaining size|for explaining|in a quiet standoff|a quiet standoff|standoff|satisfying|a simple , satisfying|"
+    "for explaining size to kids|for explaining size|for explaining|"
+    # probe round 69: a chatbot's mood sentences ("The mood is serene and contemplative.", "Quiet and meditative in
+    # tone,", "Bright and cheerful in mood,")
+    "the mood is|the atmosphere is|the tone is|the feeling is|in tone|in mood|wistful|melancholy|peaceful|airy|serene|in a quiet standoff|a quiet standoff|standoff|satisfying|a simple , satisfying|"
     "simple , satisfying")
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
@@ -842,7 +845,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                  "paper like texture": "texture", "film grain texture": "texture", "some texture": "texture",
                  "some noisy texture": "texture", "some grainy texture": "texture", "some subtle texture": "texture",
                  "some noise": "texture", "some grain": "texture", "paper grain texture": "texture",
-                 "paper grain": "texture"}.items():
+                 "paper grain": "texture", "finely textured": "texture"}.items():
         lex[w] = (("bgkind", (k, True)),)
     put("bgaxis", "v", "vertical|vertically")
     put("bgaxis", "h", "horizontal|horizontally")

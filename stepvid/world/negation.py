@@ -106,10 +106,9 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
     return [x for k, t in enumerate(toks) if k not in drop for x in put.get(k, [t])]
 
 
-def _corrections(toks: list, drop: set[int]) -> set[int]:
-    """A correction word whose clause says a colour, size or speed and names no object: that attribute's last
-    mention before it, and the correction word, go ("a red ball, no wait, blue")."""
-    out: set[int] = set()
+def _correction_clauses(toks: list, drop: set[int]):
+    """Each correction word not yet dropped, with the indices of its clause (to the sentence's end, dropped ones left
+    out)."""
     for i, t in enumerate(toks):
         if t.kind != "correction" or i in drop:
             continue
@@ -119,6 +118,14 @@ def _corrections(toks: list, drop: set[int]) -> set[int]:
                 break
             if j not in drop:
                 clause.append(j)
+        yield i, clause
+
+
+def _corrections(toks: list, drop: set[int]) -> set[int]:
+    """A correction word whose clause says a colour, size or speed and names no object: that attribute's last
+    mention before it, and the correction word, go ("a red ball, no wait, blue")."""
+    out: set[int] = set()
+    for i, clause in _correction_clauses(toks, drop):
         if all(toks[j].kind == "sep" for j in clause):  # "oh wait, not red.": what it corrected was read past
             out.add(i)
             continue
@@ -143,14 +150,7 @@ def _named_corrections(toks: list, drop: set[int]) -> dict[int, list]:
     size: that object's own colour or size is replaced (or added before its shape), the clause goes. Updates
     ``drop``; returns {token index: the tokens that stand in its place}."""
     put: dict[int, list] = {}
-    for i, t in enumerate(toks):
-        if t.kind != "correction" or i in drop:
-            continue
-        clause = []
-        for j in range(i + 1, len(toks)):
-            if _sentence_end(toks[j]) and clause:
-                break
-            clause.append(j)
+    for i, clause in _correction_clauses(toks, drop):
         words = [j for j in clause if toks[j].kind not in _QUIET]
         shapes = [j for j in words if toks[j].kind == "shape"]
         attrs = [j for j in words if toks[j].kind in ("color", "size")]

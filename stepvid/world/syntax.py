@@ -612,8 +612,10 @@ _TYPOS = [
 _PHRASINGS = [
     # a gem, a fruit or a bird before what it colours: "a small onyx triangle", "a lime triangle" (lime: CSS's pure
     # green, and "lime green"), "canary-yellow", "tangerine backdrop" (probe round 61)
-    (re.compile(rf"\b({'|'.join(EN_COLOUR_THINGS)})(?=[\s-]+(?:(?:[a-z]+[\s-]+)?(?:{_SHAPE_NOUN})\b|(?:{_COLOUR_WORD})\b|"
+    (re.compile(rf"\b(?:{'|'.join(EN_COLOUR_THINGS)})[\s-]+(?=(?:{_COLOUR_WORD})\b)"), ""),  # "onyx black": black
+    (re.compile(rf"\b({'|'.join(EN_COLOUR_THINGS)})(?=[\s-]+(?:(?:[a-z]+[\s-]+)?(?:{_SHAPE_NOUN}|plus)\b|"
                 r"background|backdrop|gradient|texture|colou?red\b))"), lambda m: EN_COLOUR_THINGS[m.group(1)]),
+    (re.compile(r"\brose[\s-]+colou?red\b"), "pink"),  # (not "rose", the motion)
     (re.compile(rf"\b(solid|plain|flat|uniform|pure|in|of)\s+({'|'.join(EN_COLOUR_THINGS)})\b"),  # "Backdrop: solid onyx."
      lambda m: f"{m.group(1)} {EN_COLOUR_THINGS[m.group(2)]}"),
     # "a deep blue background that darkens from top to bottom" (probe round 64): a gradient told by its verb

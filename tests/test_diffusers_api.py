@@ -65,7 +65,7 @@ def test_bundled_model_loads_diffusers_style_and_matches_text_to_video(bundled):
     )
     assert out[0] is frames and out["frames"] is frames
     ref = TextToVideoPipeline.from_pretrained(bundled_model_dir(), dtype=torch.float32)
-    want = ref(PROMPT, **SMALL, steps=2, cfg=3.0, seed=7, progress=False)
+    want = ref(PROMPT, **SMALL, steps=2, cfg=3.0, seed=7, progress=False, tries=1)  # one clip: no world check
     assert np.array_equal((frames[0] * 255).astype(np.uint8), want)  # diffusers' export_to_video arithmetic
     assert want.std() > 0  # a real video, not a constant
 

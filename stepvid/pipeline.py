@@ -776,16 +776,17 @@ class TextToVideoPipeline:
             raise ValueError(
                 f"--crop-540x960 needs frames at least 540 pixels on the short side; got {r.height}x{r.width}"
             )
+        first = None
         if image is not None:  # before the text encoder runs: a bad image fails fast
-            self.prepare_condition(image, r.num_frames, r.height, r.width, seed)
+            first = self.prepare_condition(image, r.num_frames, r.height, r.width, seed)
         self.warn_if_cut([prompt + r.suffix], r.negative if r.guided else None)
         emb = self.encode_prompt(prompt + r.suffix, r.negative, r.guided)
 
-        def make(seed: int | None) -> np.ndarray:
-            condition = None
-            if image is not None:
-                condition = self.prepare_condition(image, r.num_frames, r.height, r.width, seed)
-            latents = self.prepare_latents(r.num_frames, r.height, r.width, seed, official_noise)
+        def make(each: int | None) -> np.ndarray:
+            condition = first
+            if image is not None and each != seed:  # (its noise is drawn from the seed too)
+                condition = self.prepare_condition(image, r.num_frames, r.height, r.width, each)
+            latents = self.prepare_latents(r.num_frames, r.height, r.width, each, official_noise)
             latents = self.denoise(
                 latents,
                 emb,

@@ -1547,6 +1547,24 @@ _EVERYDAY_6 = [  # probe rounds 64-69: everyday voices in both languages, a chat
     ("a rose-colored diamond rotates", R(G(1, "pink", "diamond", motion="rotate"))),  # not "rose", the motion
     ("The mood is serene and contemplative. A medium-sized sapphire square rests perfectly still.",
      R(G(1, "blue", "square", "medium", "still"))),
+    # probe rounds 70-73: a colour or size said of all the objects listed before it; a chatbot's Chinese colours
+    ("a star a circle and a diamond all yellow all spinning",
+     R(G(1, "yellow", "star", motion="rotate"), G(1, "yellow", "circle", motion="rotate"),
+       G(1, "yellow", "diamond", motion="rotate"))),
+    ("a small square, a medium circle, and a large triangle, all orange, all still",
+     R(G(1, "orange", "square", "small", "still"), G(1, "orange", "circle", "medium", "still"),
+       G(1, "orange", "triangle", "large", "still"))),
+    ("circle, square, triangle. all three are small and cyan, and they all bounce",
+     R(G(1, "cyan", "circle", "small", "bounce"), G(1, "cyan", "square", "small", "bounce"),
+       G(1, "cyan", "triangle", "small", "bounce"))),
+    ("一个红色圆，一个蓝色圆，一个绿色圆，三个都很小，都在转",
+     R(G(1, "red", "circle", "small", "rotate"), G(1, "blue", "circle", "small", "rotate"),
+       G(1, "green", "circle", "small", "rotate"))),
+    ("一个绯红色的方块和一个宝蓝色的圆形快速相向而行，像两颗即将相撞的彗星。背景是象牙白纯色。强烈对比，漫画风格。",
+     R(G(1, "red", "square", motion="towards", speed="fast"), G(1, "blue", "circle", motion="towards", speed="fast"),
+       bg=("white", "solid"))),
+    ("need a loading icon for my presentation: a medium yellow circle that just spins",
+     R(G(1, "yellow", "circle", "medium", "rotate"))),
 ]
 
 
@@ -1581,6 +1599,7 @@ def test_everyday_voices_and_chatbot_expanded_english(prompt, want):
     "a red circle moves right, swirling",  # a manner word in a short prompt may be its motion
     "a lime",  # a colour thing with nothing to colour
     "A red circle moves right on a blue horizontal gradient, darker at the top.",  # the two axes disagree
+    "a red star and a blue circle all red",  # a colour said of all against their own
 ])
 def test_what_these_readings_still_refuse(prompt):
     with pytest.raises(CannotJudge):

@@ -559,7 +559,8 @@ _EN_COURTESY = (
     "what i need|stuff i need|teacher here|mom here|mum here|dad here|student here|designer here|"
     "need something calming at 3 am|need something calming|something calming|at 3 am|at night|"
     "if that is not too much|if it is not too much|if that is okay|if that is ok|for explaining size to 5 year olds|"
-    "for explaining size to kids|for explaining size|for explaining|"
+    "for explaining size to kids|for explaining size|for explaining|cn u|cn you|a loading icon for my presentation|"
+    "a loading icon|loading icon|for my presentation|my grandson said this thing makes cartoons|"
     # probe round 69: a chatbot's mood sentences ("The mood is serene and contemplative.", "Quiet and meditative in
     # tone,", "Bright and cheerful in mood,")
     "the mood is|the atmosphere is|the tone is|the feeling is|in tone|in mood|wistful|melancholy|peaceful|airy|serene|in a quiet standoff|a quiet standoff|standoff|satisfying|a simple , satisfying|"
@@ -881,11 +882,11 @@ ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红�
                  "酒红色 浅红色 彩色 七彩 五彩 透明 半透明 银白色 米白色 灰白色 "
                  "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 银灰色")
 # Chinese named shades that read as one world colour (see SHADE_AMBIGUOUS for the shade + colour pairs that do not)
-ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红色 红彤彤 朱红 正红色", "blue": "深蓝色 藏青色",
+ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红色 红彤彤 朱红 正红色 绯红色", "blue": "深蓝色 藏青色 宝蓝色",
                    "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色 嫩绿色", "purple": "淡紫色 浅紫色 深紫色",
-                   "yellow": "淡黄色 浅黄色 金黄色 明黄色 柠檬黄", "white": "乳白色 雪白色 洁白色",
-                   "gray": "铁灰色 深灰色 浅灰色", "black": "墨黑色 漆黑色 乌黑色",
-                   "orange": "浅橙色 深橙色 亮橙色", "pink": "浅粉色 淡粉色 粉嫩色"}  # (probe round 65: a chatbot's 明黄色, 嫩绿色, 墨黑)
+                   "yellow": "淡黄色 浅黄色 金黄色 明黄色 柠檬黄", "white": "乳白色 雪白色 洁白色 象牙白色",
+                   "gray": "铁灰色 深灰色 浅灰色 炭灰色 石板灰色", "black": "墨黑色 漆黑色 乌黑色",
+                   "orange": "浅橙色 深橙色 亮橙色", "pink": "浅粉色 淡粉色 粉嫩色 玫瑰粉色"}  # (probe round 65: a chatbot's 明黄色, 嫩绿色, 墨黑)
 ZH_SHADES = "深 浅 淡 亮 暗 鲜 艳"
 _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆片 圈圈 圆圈圈 波波 圆圆 球球 波 小球 小球球 圆球子 球子 圆轮",
               "square": "正方形 方形 方块 正方块 四方形 方格 方块块 四方格 方块子 方方",
@@ -977,7 +978,7 @@ _ZH_REFUSE = {
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("别整花里胡哨的 别搞花里胡哨的 不要花里胡哨的 花里胡哨的 花里胡哨 作业要用 交作业用 做作业用 上课用 作业用 "
+_ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十足 海报感 稳重 自信 怀旧 沉思 色调低沉 低沉 伤感 上课演示用的 上课演示用 演示用的 演示用 超可爱那种 超可爱的那种 超可爱 别整花里胡哨的 别搞花里胡哨的 不要花里胡哨的 花里胡哨的 花里胡哨 作业要用 交作业用 做作业用 上课用 作业用 "
               "帮我做个直播背景 做个直播背景 直播背景 直播用 喜庆一点嘛 喜庆一点 喜庆 认形状用的 认形状用 认形状 是好朋友 好朋友 "
               "差不多就这样 差不多这样 可爱又温馨 可爱 安静地 安静 活泼俏皮 活泼 调皮地 调皮 温柔 温馨童趣 温馨 童趣 清新 明亮 浪漫 格外醒目 醒目 简约大方 色彩明快 明快 "
               "极具张力 张力 意境 内敛 高级 复古 精致 软软的 覆盖一层 覆盖着 覆盖 铺满 带有 细微的 细密的 轻微的 淡淡的 "

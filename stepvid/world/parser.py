@@ -1963,7 +1963,7 @@ _SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:(?:act|acts|acting|behave|behave
                      r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,20}?(?:一样|一樣|一般|似的|般|那样|那樣|那般)地?"
                      r"|(?:像|如同|犹如|好似|宛如)[^，。,.；;！!？?]{1,12}(?=[，。,.；;！!？?]|$)"
                      r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*"
-                     r"|(?<=[，,])\s*(?:就像|宛如|宛若|如同|犹如|好似|恰似)[^，。,.；;！!？?]{1,30}", re.IGNORECASE)  # a clause
+                     r"|(?<=[，,])\s*(?:就像|宛如|宛若|如同|犹如|好似|恰似|像)[^，。,.；;！!？?]{1,30}", re.IGNORECASE)  # a clause
 
 
 _WORLD_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "dir", "path", "bgword", "bgkind"})
@@ -1992,7 +1992,8 @@ _POINTS = re.compile(r"(?i)\b(?:it|its|they|them|their|this one|that one|the one
 _PERSON = re.compile(r"(?i)\b(?:i|i'm|im|me|my|mine|we|our|us|you|your|he|he's|she|she's|his|her|him)\b|"
                      r"我|你|您|他|她|咱|俺|同事|朋友|儿子|女儿|孩子|老婆|老公|妈妈|爸爸|宝宝|宝贝|娃|闺女|小孩|"
                      # who it is for and the mood it sets ("for a client deck by 5pm:", "rainy day vibes:", 给客户的PPT用：)
-                     r"\b(?:client|boss|prof|class|kids?|daughter|son|grandma|grandpa|mom|mum|dad|team|slideshow|deck|"
+                     r"\b(?:client|boss|prof|class|kids?|daughter|son|grandma|grandpa|grandson|granddaughter|grandkids?|"
+                     r"nephew|niece|mom|mum|dad|team|slideshow|deck|"
                      r"presentation|birthday|vibes?|mood|atmosphere|day|night|morning|evening|music|sound)\b|"
                      r"客户|老板|公司|小朋友|幼儿园|同学|老师|学生|年会|课件|PPT|气氛|氛围|感觉|早上|晚上|下雨天|音乐|音效")
 

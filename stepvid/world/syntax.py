@@ -877,6 +877,58 @@ _ZH_COLOUR_AFTER = re.compile(rf"([两二三23]){_ZH_NOUN}\s*[：:，,\s]\s*((?:
 _ZH_COLOUR_BEFORE = re.compile(rf"^((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})([两二三23])((?:个|颗|只|枚)\s*[\u4e00-\u9fffa-z]{{1,3}}?)(?=[，,\s]|$)")
 
 
+# "a star a circle and a diamond all yellow all spinning", "a small square, a medium circle, and a large triangle, all
+# orange, all still", 一个红色圆，一个蓝色圆，一个绿色圆，三个都很小 (probe rounds 66-72): a colour or size said of all the
+# objects listed before it goes to each of them, when none has one of its own (else it is left to be refused)
+_ONE_SHAPE = r"circle|ball|dot|disc|square|box|block|triangle|star|diamond|rhombus|cross|plus sign"
+_EN_SIZE_WORD = "small|big|large|medium|tiny|little"
+_EN_SHARED = re.compile(
+    rf"\s*[,.;]?\s*(?:and\s+)?(?:they\s+are\s+|they're\s+)?all(?:\s+(?:three|two|of\s+them))?(?:\s+(?:are|is))?\s+"
+    rf"({_COLOUR_WORD}|{_EN_SIZE_WORD})(?:\s+and\s+({_COLOUR_WORD}|{_EN_SIZE_WORD}))?(?=\s*(?:[,.;!]|$|and\b|all\b))")
+_EN_NP = re.compile(rf"\b(?:({_EN_SIZE_WORD})\s+)?(?:({_COLOUR_WORD})\s+)?({_ONE_SHAPE})\b")
+_ZH_SHAPE_WORD = "圆形|圆点|圆|球|正方形|方块|方形|三角形|三角|五角星|星星|星形|菱形|十字形|十字"
+_ZH_ADJ = "小|大|" + "|".join(f"{z}|{z[0]}" for z in COLOR_ZH.values())
+_ZH_SHARED = re.compile(rf"[，,]\s*(?:这)?(?:三个|两个|它们|他们)?(?:全)?都(?:是)?(?:很|特别|比较|挺)?({_ZH_ADJ})(?:色)?的?"
+                        r"(?=\s*(?:[，,。！!]|$))")
+_ZH_NP = re.compile(rf"((?:{'|'.join(COLOR_ZH.values())}|[红橙黄绿青蓝紫粉白黑灰])(?:色)?(?:的)?)?(小的?|大的?)?({_ZH_SHAPE_WORD})")
+
+
+def _shared_attributes(t: str, ignored: list[str]) -> str:
+    colours = set(re.findall(_COLOUR_WORD, " ".join(COLORS)))
+    m = _EN_SHARED.search(t)
+    if m:
+        head = t[:m.start()]
+        nps = list(_EN_NP.finditer(head))
+        said = [w for w in m.groups() if w]
+        kinds = {"colour" if w in colours or w.startswith("gr") else "size" for w in said}
+        if len(nps) >= 2 and len(kinds) == len(said) and not any(
+                ("size" in kinds and n.group(1)) or ("colour" in kinds and n.group(2)) for n in nps):
+            size = next((w for w in said if w not in colours and not w.startswith("gr")), None)
+            colour = next((w for w in said if w in colours or w.startswith("gr")), None)
+
+            def np(n: re.Match) -> str:
+                return " ".join(w for w in (n.group(1) or size, n.group(2) or colour, n.group(3)) if w)
+
+            new = _EN_NP.sub(np, head) + t[m.end():]
+            ignored.append(f"{m.group().strip()} (said of each)")
+            return new
+    m = _ZH_SHARED.search(t)
+    if m:
+        head = t[:m.start()]
+        nps = list(_ZH_NP.finditer(head))
+        word = m.group(1)
+        size = word if word in ("小", "大") else None
+        if len(nps) >= 2 and not any((size and n.group(2)) or (not size and n.group(1)) for n in nps):
+            colour = None if size else (word if word.endswith("色") else word + "色")
+
+            def zh(n: re.Match) -> str:
+                return f"{n.group(1) or (colour + '的' if colour else '')}{n.group(2) or size or ''}{n.group(3)}"
+
+            ignored.append(f"{m.group().strip('，, ')} (said of each)")
+            return _ZH_NP.sub(zh, head) + t[m.end():]
+    return t
+
+
 def _colour_list(t: str, ignored: list[str]) -> str:
     def en(m: re.Match) -> str:
         colours = [c for c in re.split(r"[\s,]+", m.group(3).strip(" ,")) if c != "and"]  # "red green and blue"
@@ -1019,6 +1071,6 @@ def rewritten(t: str, ignored: list[str]) -> str:
     t = _pinyin(t, ignored)
     for pat, fix in [(_PACE, _pace), (_FADE, _fade), (_SHADE_SIDES, _shade_sides)] + _TYPOS + _PHRASINGS + _ANALOGIES + _ZH_TYPOS:
         t = pat.sub(lambda m, fix=fix: fixed(m, fix), t)
-    t = _postnominal(_colour_list(t, ignored), ignored)
+    t = _postnominal(_colour_list(_shared_attributes(t, ignored), ignored), ignored)
     t = re.sub(rf"(?<![a-z])({_COLOUR_WORD})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"
     return _zh_count_after(t, ignored)

@@ -93,6 +93,9 @@ def run(rows: list[dict], seeds: list[int], model: str, device: str, batch: int,
 def verified(results: list[dict], seeds: list[int], tries: int) -> tuple[list[dict], float]:
     """One result per prompt and group of ``tries`` consecutive seeds: the clip the world check keeps (the first
     it passes, else the best-scoring, else — no check possible — the first); and the mean clips made."""
+    from stepvid.world.verify import Attempt
+    from stepvid.world.verify import kept as keep
+
     by = {(r["id"], r["seed"]): r for r in results}
     ids = list(dict.fromkeys(r["id"] for r in results))
     kept, made = [], []
@@ -104,13 +107,10 @@ def verified(results: list[dict], seeds: list[int], tries: int) -> tuple[list[di
                 kept.append(clips[0])
                 made.append(1)
                 continue
-            first = next((k for k, c in enumerate(clips) if c["check"]), None)
-            if first is None:
-                kept.append(max(clips, key=lambda c: c["check_score"]))  # (max keeps the earliest of equals)
-                made.append(len(clips))
-            else:
-                kept.append(clips[first])
-                made.append(first + 1)
+            attempts = [Attempt(c["seed"], c["check"], c["check_score"]) for c in clips]
+            k = attempts.index(keep(attempts))  # stepvid generate's own rule
+            kept.append(clips[k])
+            made.append(k + 1 if attempts[k].passed else len(clips))
     return kept, sum(made) / max(1, len(made))
 
 

@@ -655,7 +655,9 @@ def _attempts_summary(attempts, tries: int) -> str:
     """The world check's outcome for the summary line ('' when nothing was checked)."""
     if not attempts:
         return ""
-    kept = next((a for a in attempts if a.passed), max(attempts, key=lambda a: a.score))
+    from stepvid.world.verify import kept as kept_attempt
+
+    kept = kept_attempt(attempts)
     if kept.passed:
         return f"; world check passed at seed {kept.seed} (try {attempts.index(kept) + 1} of up to {tries})"
     return (f"; world check: none of {len(attempts)} clips passed, kept seed {kept.seed} "

@@ -493,7 +493,7 @@ def _run_model(m: EvalModel, work, targets, out: Path, mine: Path, device, dtype
             t1 = time.perf_counter()
             frames = pipe(rw.text, num_frames=s["num_frames"], height=s["height"], width=s["width"],
                           steps=s["steps"], cfg=s["cfg"], shift=s["shift"], seed=seed, prompt_rewrite="none",
-                          progress=False, tries=s.get("tries", 1))
+                          progress=False, tries=s["tries"])
             seconds = time.perf_counter() - t1
             video = f"videos/{m.tag}/{p.id}-s{seed}.mp4"
             write_video(out / video, frames, fps=m.fps)

@@ -1841,7 +1841,7 @@ def parse_prompt_verbose(text: str) -> Parse:
     if not isinstance(text, str) or not text.strip():
         raise _refuse("empty prompt")
     if _EXPANSION.get() is None:  # the prompt as the person gave it, not a fallback's piece of it
-        token = _EXPANSION.set(len(re.findall(r"[A-Za-z]+", text)) >= _LONG)
+        token = _EXPANSION.set(_english_words(text) >= _LONG)
         try:
             return parse_prompt_verbose(text)
         finally:
@@ -2097,14 +2097,19 @@ _LONG = 24  # words: a prompt this long is an expansion, not a request typed by 
 _EXPANSION: ContextVar[bool | None] = ContextVar("expansion", default=None)  # is the prompt being read that long?
 
 
+def _english_words(text: str) -> int:
+    return len(re.findall(r"[A-Za-z]+", text))
+
+
 def _without_unknown_words(text: str, most: int | None = None) -> Parse:
     """A prompt refused for a word of no kind the parser knows, in no place an object's colour, shape or motion
     goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁), or for an English adjective or abstract noun
     where a shape would go ("a sense of inevitability"): read without it (at most ``most`` such words: 2, or one in
     12 words of a long prompt — a chatbot's expansion), reported; refused as before if it still cannot be read."""
-    long = bool(_EXPANSION.get()) or len(re.findall(r"[A-Za-z]+", text)) >= _LONG
+    size = _english_words(text)
+    long = bool(_EXPANSION.get()) or size >= _LONG
     if most is None:
-        most = max(2, len(re.findall(r"[A-Za-z]+", text)) // 12)
+        most = max(2, size // 12)
     first: CannotJudge | None = None
     words: list[str] = []
     for _ in range(most + 1):

@@ -609,6 +609,10 @@ _TYPOS = [
                 r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two"),
 ]
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
+_ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
+_ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
+
+
 _PHRASINGS = [
     # a gem, a fruit or a bird before what it colours: "a small onyx triangle", "a lime triangle" (lime: CSS's pure
     # green, and "lime green"), "canary-yellow", "tangerine backdrop" (probe round 61)
@@ -638,17 +642,17 @@ _PHRASINGS = [
     # 一个红圆一个蓝方块，两个朝对方移动 (probe round 63): "the two" after the objects, as 两个都
     (re.compile(r"([，,]\s*)(?:这)?(两个|俩|三个)(?=\s*(?:朝|往|向|互相|一起|同时|相向|彼此))"), r"\1\2都"),
     # 三个圆，红黄蓝各一个: one of each colour said after the colours
-    (re.compile(r"((?:(?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰)色?的?[、，,\s]*){2,3})各(?:有)?(?:一个|一)"), r"\1"),
+    (re.compile(rf"((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})各(?:有)?(?:一个|一)"), r"\1"),
     # a Chinese chatbot's expansion (probe round 65): its 【优化后的提示词】 label; a bounce retold ("每次碰到边缘都会立刻
     # 反弹回来"); a gradient's two ends in shades of one colour ("由浅灰逐渐过渡到深灰": that colour)
     (re.compile(r"【[^】\n]{0,12}(?:优化|提示词|prompt)[^】\n]{0,12}】"), " "),
-    (re.compile(r"(?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰){2}(?:两色|撞色|对比|分明|配色|搭配)"), " "),  # 黄紫撞色, 黑白分明
+    (re.compile(rf"{_ZH_C}{{2}}(?:两色|撞色|对比|分明|配色|搭配)"), " "),  # 黄紫撞色, 黑白分明
     (re.compile(r"[，,、]?\s*由(?:深|浅|淡)(?:至|到|入|渐|转)(?:深|浅|淡)"), ""),  # 自上而下由深至浅渐变: the axis is said
     (re.compile(r"[，,]?\s*(?:每次|每当|一旦)?(?:碰到|撞到|触到|触碰到|碰|撞)(?:画面|四周|屏幕)?的?(?:边缘|边框|边界|墙壁|墙|四壁|四周)"
                 r"(?:后|时|时候|的时候)?(?:都会|就会|就|即|便|会)?(?:立刻|立即|马上|迅速|轻轻|温柔|缓缓|快速)?地?(?:反弹|弹回)(?:回来|回去)?"),
      lambda m: "" if "弹" in re.split(r"[。！？.!?\n]", m.string[:m.start()])[-1] else m.group()),  # (said before it)
-    (re.compile(r"由(?:浅|淡|深|亮|暗)?((?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰))色?(?:逐渐|平滑|慢慢|缓缓|渐渐)?地?过渡(?:到|为|至|成)"
-                r"(?:浅|淡|深|亮|暗)?((?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰))色?"),
+    (re.compile(rf"由(?:浅|淡|深|亮|暗)?({_ZH_C})色?(?:逐渐|平滑|慢慢|缓缓|渐渐)?地?过渡(?:到|为|至|成)"
+                rf"(?:浅|淡|深|亮|暗)?({_ZH_C})色?"),
      lambda m: m.group() if m.group(1) != m.group(2) else ("" if m.group(1) in m.string[:m.start()].split("。")[-1]
                                                            else f"{m.group(1)}色")),
     # 紫色背景从左到右渐变，上面三个小星星 (probe round 59): 上面 is "on it", not a side of the gradient
@@ -801,7 +805,7 @@ _PHRASINGS = [
     (re.compile(r"\ball (?:three|two|3|2)\s+(?=(?:are\s+|is\s+)?(?:remaining|staying|moving|going|spinning|rotating|"
                 r"growing|shrinking|bouncing|sitting|standing|heading|drifting|sliding|floating|stay|move|spin|grow|"
                 r"shrink|bounce|remain|sit|go)\b)"), "all "),  # "A, B and C, all three remaining stationary"
-    (re.compile(r"(?:(?<=background)|(?<=背景)|(?<=[\s，,])|^)用(?=(?:红|橙|黄|绿|青|蓝|紫|粉|白|黑|灰)色)"), ""),  # background 用白色
+    (re.compile(rf"(?:(?<=background)|(?<=背景)|(?<=[\s，,])|^)用(?={_ZH_C}色)"), ""),  # background 用白色
     (re.compile(r"(右上|左上|右下|左下)方?\s*(?:45|四十五)\s*度"), r"\1方"),  # 向右上方45度: the diagonal
     (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
     (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
@@ -866,8 +870,6 @@ def _postnominal(t: str, ignored: list[str]) -> str:
 # reads ("three balls, red, blue and green"; 三个圆，红色、黄色和绿色). Any other number of colours is left alone.
 _EN_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
 _ZH_COUNTS = {"两": 2, "二": 2, "2": 2, "三": 3, "3": 3}
-_ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
-_ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
 _EN_COLOUR_LIST = re.compile(rf"\b(two|three|2|3)\s+({_SHAPE_NOUN})\s*[:,]?\s+((?:(?:{_COLOUR_WORD})[\s,]+){{1,2}}(?:and\s+)?"
                              rf"(?:{_COLOUR_WORD}))\b"
                              r"(?!\s*(?:and|or|,\s*and)\b)")
@@ -890,21 +892,19 @@ _ZH_SHAPE_WORD = "圆形|圆点|圆|球|正方形|方块|方形|三角形|三角
 _ZH_ADJ = "小|大|" + "|".join(f"{z}|{z[0]}" for z in COLOR_ZH.values())
 _ZH_SHARED = re.compile(rf"[，,]\s*(?:这)?(?:三个|两个|它们|他们)?(?:全)?都(?:是)?(?:很|特别|比较|挺)?({_ZH_ADJ})(?:色)?的?"
                         r"(?=\s*(?:[，,。！!]|$))")
-_ZH_NP = re.compile(rf"((?:{'|'.join(COLOR_ZH.values())}|[红橙黄绿青蓝紫粉白黑灰])(?:色)?(?:的)?)?(小的?|大的?)?({_ZH_SHAPE_WORD})")
+_ZH_NP = re.compile(rf"({_ZH_C}色?的?)?(小的?|大的?)?({_ZH_SHAPE_WORD})")
 
 
 def _shared_attributes(t: str, ignored: list[str]) -> str:
-    colours = set(re.findall(_COLOUR_WORD, " ".join(COLORS)))
     m = _EN_SHARED.search(t)
     if m:
         head = t[:m.start()]
         nps = list(_EN_NP.finditer(head))
         said = [w for w in m.groups() if w]
-        kinds = {"colour" if w in colours or w.startswith("gr") else "size" for w in said}
-        if len(nps) >= 2 and len(kinds) == len(said) and not any(
-                ("size" in kinds and n.group(1)) or ("colour" in kinds and n.group(2)) for n in nps):
-            size = next((w for w in said if w not in colours and not w.startswith("gr")), None)
-            colour = next((w for w in said if w in colours or w.startswith("gr")), None)
+        colour = next((w for w in said if re.fullmatch(_COLOUR_WORD, w)), None)
+        size = next((w for w in said if not re.fullmatch(_COLOUR_WORD, w)), None)
+        if len(nps) >= 2 and len(said) == (colour is not None) + (size is not None) and not any(
+                (size and n.group(1)) or (colour and n.group(2)) for n in nps):
 
             def np(n: re.Match) -> str:
                 return " ".join(w for w in (n.group(1) or size, n.group(2) or colour, n.group(3)) if w)
@@ -1029,10 +1029,13 @@ def _shade_sides(m: re.Match) -> str:
     before = re.split(r"[.;!?\n]", m.string[:m.start()])[-1]
     if axis is None or "gradient" not in before:
         return m.group()
-    named = {_AXIS_WORDS[w] for w in re.findall(r"[a-z]+", before.split("gradient")[-2][-40:] + " "
-                                                + before.split("gradient")[-1]) if w in _AXIS_WORDS}
-    named |= {"v" for _ in re.finditer(r"top\s*-?\s*to\s*-?\s*bottom|bottom\s*-?\s*to\s*-?\s*top", before)}
-    named |= {"h" for _ in re.finditer(r"left\s*-?\s*to\s*-?\s*right|right\s*-?\s*to\s*-?\s*left", before)}
+    head, _, tail = before.rpartition("gradient")
+    near = head.rpartition("gradient")[2][-40:] + " " + tail  # (from the gradient before it, if any)
+    named = {_AXIS_WORDS[w] for w in re.findall(r"[a-z]+", near) if w in _AXIS_WORDS}
+    if re.search(r"top\s*-?\s*to\s*-?\s*bottom|bottom\s*-?\s*to\s*-?\s*top", before):
+        named.add("v")
+    if re.search(r"left\s*-?\s*to\s*-?\s*right|right\s*-?\s*to\s*-?\s*left", before):
+        named.add("h")
     if named == {axis}:
         return ""
     return m.group() if named else (" from top to bottom" if axis == "v" else " from left to right")

@@ -51,9 +51,9 @@ def world_request(text: str) -> Request | None:
 
 def check_clip(frames: np.ndarray, request: Request, seed: int = 0) -> Attempt:
     """The world judge's verdict on uint8 frames [T, H, W, 3] made with ``seed`` against ``request``."""
-    from stepvid.world.judge import analyze, score
+    from stepvid.world.judge import judge
 
-    res = score(analyze(frames), request)
+    res = judge(frames, request=request)
     failed = tuple(dict.fromkeys(k.split(".")[-1] for k, ok in res.attributes.items() if not ok))
     return Attempt(seed, res.passed, res.score, failed)
 
@@ -65,10 +65,16 @@ def world_checker(text: str) -> Callable[[np.ndarray, int], Attempt] | None:
     return None if request is None else partial(check_clip, request=request)
 
 
+def kept(attempts: list[Attempt]) -> Attempt:
+    """The attempt whose clip is kept: the first that passed, else the best-scoring (the earliest of equals)."""
+    return next((a for a in attempts if a.passed), None) or max(attempts, key=lambda a: a.score)
+
+
 def best_of(make: Callable[[int], np.ndarray], check: Callable[[np.ndarray, int], Attempt] | None,
             seeds: list[int], on_attempt: Callable[[Attempt], None] | None = None,
             ) -> tuple[np.ndarray, list[Attempt]]:
-    """Make a clip per seed in order until ``check`` passes one; return the kept clip and every attempt.
+    """Make a clip per seed in order until ``check`` passes one; return the kept clip (that of ``kept(attempts)``,
+    tracked as the clips come) and every attempt.
     Without ``check`` only the first seed is made (and no attempt is recorded)."""
     if not seeds:
         raise ValueError("best_of needs at least one seed")

@@ -1671,3 +1671,12 @@ def test_negations_corrections_and_attributes_said_of_it(prompt, want):
 def test_negations_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+def test_circled_numbers_are_list_marks_not_a_crash():
+    """A chatbot's ① ② list (probe round 85) used to raise ValueError from int('①'): a list mark is read as one."""
+    prompt = "画面包含两个元素：\n① 一个红色的大三角形，在原地不停地旋转；\n② 一个小小的蓝色圆形，在画面中快速地四处弹跳。\n背景：灰色纯色背景。"
+    got = parse_prompt(prompt)
+    assert [(g.color, g.shape, g.motion) for g in got.groups] == [("red", "triangle", "rotate"), ("blue", "circle", "bounce")]
+    with pytest.raises(CannotJudge):
+        parse_prompt("① ② ③")

@@ -28,6 +28,19 @@ _EN_COLOUR_THINGS = {
     "black": "coal|ink|soot|tar|crow|raven|night",
     "gray": "ash|concrete|cement|elephant|slate|pebble|rain cloud|storm cloud",
 }
+# words that only ever come before their colour in a paint or crayon name ("sunshine-yellow", "royal purple",
+# "pitch-black"): read as the colour, and only there (probe round 77)
+_EN_COLOUR_MODIFIERS = {
+    "red": "fire|lipstick|fire engine", "yellow": "sunshine|buttercup|mustard", "green": "pine|forest|kelly",
+    "blue": "royal|cobalt|sapphire", "purple": "royal", "pink": "candy|hot", "black": "pitch|jet|inky|ink",
+    "gray": "steel|storm|smoke|gunmetal|dove",
+}
+# the Chinese counterpart: a chatbot's paint names (宝石蓝, 电光青, 鹅黄, 芭比粉, 落日橙, 曜石黑; probe round 80)
+_ZH_COLOUR_MODIFIERS = {
+    "蓝": "宝石 钴 电光 克莱因 海军 午夜 皇家 普鲁士", "青": "电光", "黄": "鹅 向日葵 阳光 芥末", "红": "樱桃 胭脂 中国 火焰 宝石",
+    "绿": "翠 碧 苹果 森林 祖母 翡翠 宝石", "紫": "皇家 宝石 丁香", "粉": "芭比 玫瑰 少女", "橙": "落日 活力 日落 夕阳",
+    "黑": "黑曜石 曜石 午夜 乌木 炭", "白": "珍珠 月光", "灰": "烟 石板 高级 雾",
+}
 _EN_SPEED_THINGS = {
     "fast": "lightning|rocket|bullet|cheetah|race car|jet",
     "slow": "snail|snails|turtle|tortoise|sloth|molasses|glacier",
@@ -79,6 +92,8 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
             (re.compile(rf"\b(?:{t})[- ]?(?:{colour}|colou?r)\b"), colour),  # tomato-red, grass green, fire truck colour
             (re.compile(rf"\b(?:as\s+)?{colour}\s+as\s+{art}(?:{t})\b"), colour),  # (as) white as snow
         ]
+    for colour, words in _EN_COLOUR_MODIFIERS.items():
+        out.append((re.compile(rf"\b(?:{_alt(words)})[- ]+(?={colour}\b)"), ""))  # sunshine-yellow: yellow
     for size, things in _EN_SIZE_THINGS.items():
         t = _alt(things)
         word = {"small": r"small|tiny|little", "large": r"big|large|huge"}[size]
@@ -105,6 +120,8 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
             (re.compile(rf"(?:和|跟|像|如)?(?:{t})(?:一样|一般|那样|似的|般)(?={zh})"), ""),  # 煤炭一样黑的
             (re.compile(rf"(?:{t})(?={zh})"), ""),  # 海蓝色, 柠檬黄纯色, 雪白的, 葡萄紫
         ]
+    for zh, words in _ZH_COLOUR_MODIFIERS.items():
+        out.append((re.compile(rf"(?:{_alt(words, ' ')})(?={zh})"), ""))  # 宝石蓝: 蓝
     for zh, things in _ZH_SIZE_THINGS.items():
         t = _alt(things, " ")  # 乒乓球大小的, 和硬币差不多大的, 小药片那么大的
         out.append((re.compile(rf"(?:和|跟|像|有)?(?:{t})(?:差不多|那么|这么|一样|一般|左右)?(?:大(?:小)?|{zh})(?:左右)?的?"),

@@ -86,7 +86,7 @@ _MOVE_VERBS = [
 # verbs that say the speed: "zips left" is fast, "creeps left" slow
 _FAST_VERBS = [["zip", "zips", "zipping", "zipped"], _forms("dart"), _forms("race"), _forms("zoom"), _forms("rush"),
                _forms("dash"), ["hurry", "hurries", "hurrying", "hurried"], _forms("streak"), _forms("hurtle"),
-               _forms("bolt"), ["whiz", "whizzes", "whizzing", "whizzed", "whizz", "whizzs"], _forms("scoot"),
+               _forms("bolt"), _forms("blast"), ["whiz", "whizzes", "whizzing", "whizzed", "whizz", "whizzs"], _forms("scoot"),
                ["shoot", "shoots", "shooting", "shot"], ["speed", "speeds", "speeding", "sped"]]
 _SLOW_VERBS = [["creep", "creeps", "creeping", "crept"], _forms("crawl"), _forms("inch"), _forms("amble"),
                _forms("stroll")]
@@ -399,6 +399,8 @@ _EN_FILLER = (
     "in which|wherein|whereby|i request|request|i should like to see|should like to see|i would like to see|"
     "i would love|i would love to see|boundaries|boundary|display boundaries|the boundaries of the frame|"
     "pickup|asset|depict|kindly depict|edge case|test case|case|"
+    "what i like is|what i would like is|what i want is|what i need is|what i am after is|"
+    "what i am looking for is|what i have in mind is|what i am picturing is|i am making|i am working on|"
     "under even lighting|under soft lighting|under flat lighting|under uniform lighting|"
     "holds the same framing|holds the framing|holds its framing|hold throughout the video|hold throughout|"
     "pace|unhurried pace|no shading or shadows|no shadows or shading|no shading or shadow|continuous|"
@@ -491,6 +493,7 @@ _EN_COURTESY = (
     "dear ai|dear model|greetings|sorry|so sorry|sorry to bother you|sorry to bother you again|i hope you are well|"
     "hope you are well|hope you are doing well|i hope you are doing well|if it is not too much trouble|"
     "if it is no trouble|if you do not mind|if you could|if you can|if possible|if at all possible|"
+    "if that is possible|if that is ok|if that is okay|if it is possible|if it is ok|if it is okay|"
     "would you be so kind as to|be so kind as to|would you mind|i would be most grateful if you could|"
     "i would be most grateful if|i would be grateful if you could|i would be grateful if|i would be very grateful|"
     "i would appreciate it|i would really appreciate it|i appreciate it|i appreciate your help|appreciate it|"

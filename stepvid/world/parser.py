@@ -281,6 +281,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     t = re.sub(r"\bwon't\b", "will not", t)
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t)
     t = re.sub(r"\b(it|there|here|that|what|who|he|she)'s\b", r"\1 is", t)
+    t = re.sub(r"\bi'm\b", "i am", t)
     t = re.sub(r"'(s|re|ll|ve|d)\b", lambda m: {"re": " are", "ll": " will", "ve": " have"}.get(m.group(1), ""), t)
     return re.sub(r"(?<=[a-z0-9\u3400-\u9fff])[-‐‑–—](?=[a-z0-9\u3400-\u9fff])", " ", t)  # 红色-colored
 
@@ -351,7 +352,7 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     if all(k == "shape" for k, _ in shapes) and len({v[0] for _, v in shapes}) == 1:
         before = [lex.get((w,), ((None, None),))[0] for w in words[max(0, i - 3):i]]
         counts = [v if k == "count" else 1 for k, v in before if k in ("count", "one")]
-        counts += [int(w) for w in words[max(0, i - 3):i] if w.isdigit()]
+        counts += [int(w) for w in words[max(0, i - 3):i] if w.isdecimal()]
         if counts:
             return next(f for f in fixes if lex[(f,)][0][1][1] == (counts[-1] > 1))
         return None
@@ -405,7 +406,7 @@ def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[T
                 i += n
                 break
         else:
-            if w.isdigit():
+            if w.isdecimal():  # (not "①": a digit int() does not read)
                 n = int(w)
                 out.append(Tok("count", n, w) if 1 <= n <= 3 else Tok("bigcount", None, w))
             elif w in ".;!?":
@@ -430,7 +431,7 @@ def _zh_tokens(seg: str) -> list[Tok]:
         if seg[i].isspace():
             i += 1
             continue
-        if seg[i].isdigit():  # 1个, 3颗: a number with its measure word (never 1 + 个体 'individual')
+        if seg[i].isdecimal():  # 1个, 3颗: a number with its measure word (never 1 + 个体 'individual')
             m = re.match(r"\d+", seg[i:])
             n, end = int(m.group()), i + m.end()
             end += end < len(seg) and seg[end] in _ZH_MEASURE
@@ -1841,7 +1842,7 @@ def parse_prompt_verbose(text: str) -> Parse:
     if not isinstance(text, str) or not text.strip():
         raise _refuse("empty prompt")
     if _EXPANSION.get() is None:  # the prompt as the person gave it, not a fallback's piece of it
-        token = _EXPANSION.set(_english_words(text) >= _LONG)
+        token = _EXPANSION.set(_long(text))
         try:
             return parse_prompt_verbose(text)
         finally:
@@ -1896,6 +1897,16 @@ def _parse_verbose(text: str) -> Parse:
         parse = parse_prompt_verbose(kept)
         parse.ignored[:0] = dropped
         return parse
+    if _EXPANSION.get():
+        kept, dropped = _without_decoration(text)
+        if dropped:
+            try:
+                parse = parse_prompt_verbose(kept)
+            except CannotJudge:
+                pass
+            else:
+                parse.ignored[:0] = dropped
+                return parse
     emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
     if not emoji:
         return _without_unknown_words(text)
@@ -2099,6 +2110,34 @@ _EXPANSION: ContextVar[bool | None] = ContextVar("expansion", default=None)  # i
 
 def _english_words(text: str) -> int:
     return len(re.findall(r"[A-Za-z]+", text))
+
+
+def _long(text: str) -> bool:
+    """Is ``text`` a chatbot's expansion rather than a request typed by hand (24 English words, or 60 Chinese
+    characters)?"""
+    return _english_words(text) >= _LONG or len(_CJK_CHAR.findall(text)) >= 60
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
+def _without_decoration(text: str) -> tuple[str, list[str]]:
+    """An expansion's clauses that name nothing of the world and point at no object ("步调从容", "动感十足",
+    "sleek, precise, and mesmerizing"): the prose a chatbot wraps around the request. Returns the text without
+    them and the clauses, or the text and [] when there are none (or nothing would be left)."""
+    clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
+    drop = {i for i, c in enumerate(clauses) if re.search(r"[^\W\d_]", c) and not _POINTS.search(c)
+            and not _names_world(c) and not _names_world(_rewritten(c.lower().translate(_TRAD), []))}  # (带有…布纹质感)
+    if not drop or len(drop) == len(clauses):
+        return text, []
+    kept = []
+    for i, c in enumerate(clauses):  # a dropped clause that ends a sentence leaves its full stop
+        end = re.search(r"[.!?。！？\n]", c) if i in drop else None
+        if i not in drop:
+            kept.append(c.strip())
+        elif end and kept:
+            kept[-1] = kept[-1].rstrip(" ,，;；:：") + end.group()
+    return " ".join(kept), [clauses[i].strip(" ,，;；:：.。!！?？\n") for i in sorted(drop)]
 
 
 def _without_unknown_words(text: str, most: int | None = None) -> Parse:

@@ -503,6 +503,59 @@ _ZH_TYPOS = [
     (re.compile(r"\s*句号\s*"), "。"), (re.compile(r"\s*逗号\s*"), "，"),  # voice input spells the punctuation out
     (re.compile(r"往\s*each other\s*(?:走|移动|动|跑|靠|靠近)?"), " towards each other "),
     (re.compile(r"互相\s*(move|moving|moves|go|going)\s+towards?(?!\s*each)"), r" \1 towards each other "),
+    # probe round 75, everyday Chinese on phones: homophones (成色 橙色, 辉色 灰色, 变打 变大), 方框 for 方块, ABB colour
+    # words (绿油油的背景), 变大大, 宝/亲 addressing the app, 一左一右往中间走 (towards), 左上方向 after its noun
+    (re.compile(r"成色(?=的?\s*(?:菱形|圆|方|三角|五角|星|十字|正方|球|背景))"), "橙色"), (re.compile(r"辉色"), "灰色"),
+    (re.compile(r"变打(?!扮|扰)"), "变大"), (re.compile(r"(?<=[色的])方框"), "方块"),
+    *((re.compile(a), b + "色") for a, b in (
+        (r"红彤彤|红通通|红艳艳", "红"), (r"绿油油|绿莹莹", "绿"), (r"黄澄澄|黄灿灿", "黄"), (r"蓝汪汪|蓝莹莹", "蓝"),
+        (r"黑漆漆|黑乎乎|黑黢黢", "黑"), (r"白花花|白茫茫", "白"), (r"灰蒙蒙|灰扑扑", "灰"), (r"粉嘟嘟|粉扑扑", "粉"))),
+    (re.compile(r"变(大|小)\1(?![的地])"), r"变\1"),
+    (re.compile(r"^(?:宝子|宝宝|宝|亲亲|亲)(?:们)?[\s，,！!]+"), ""),
+    (re.compile(r"[，,]?\s*一左一右[，,]?\s*(?:往|向|朝)中间(?:走|移动|靠|靠拢|跑|去|来|挪)"), "，互相靠近"),
+    (re.compile(r"(?<=[形块星圆球字角])\s*(左上|右上|左下|右下)方向(?=\s*(?:移动|运动|走|跑|飘|飞|滑))"), r"往\1方"),
+    (re.compile(r"简简单单的?|(?:(?<=[，,\s])|^)那个啥\s*"), ""),
+    (re.compile(r"(?:每个|每一个|各自)都"), "都"),  # probe round 76: 每个都在原地转圈
+    # probe round 79: 就原地转那种 背景白色 (那种 ends its clause), 弹球！(a title), 菱行 (形), 可以生一个, 速度偏慢
+    # probe round 80, a Chinese chatbot's rewrite pasted whole: its preamble line (好的，以下是为你优化后的视频提示词：,
+    # 【优化版提示词】, 润色后：) and closing (快去试试吧！), 深邃如夜的, 排列整齐, 夜幕背景, 水泥墙面纹理, 几何元素, 从左到右过渡的…渐变
+    (re.compile(r"^\s*[^\n]{0,40}?(?:优化|润色|扩写|改写|提示词|版本)[^\n:：]{0,30}?(?:[:：]|】|\n)\s*"), ""),
+    (re.compile(r"[\s，,。！!~～]*(?:快去试试吧|有需要再叫我|希望对你有帮助|希望能帮到你|如需调整|如果需要调整|需要的话)[^\n]*$"), ""),
+    (re.compile(r"深邃如夜的?|如夜的?(?=[\u4e00-\u9fff]{0,3}色)"), ""), (re.compile(r"[，,]?\s*排列整齐"), ""),
+    (re.compile(r"的?夜幕(?=背景)"), ""), (re.compile(r"(?:水泥|砖)?墙面纹理|水泥纹理"), "纹理"),
+    (re.compile(r"几何(?=元素|图形|形状)"), ""),
+    (re.compile(r"(?:大面积|大量|适当)?留白"), ""), (re.compile(r"[^，。,；;\n]*(?:星芒|光芒|尖角)[^，。,；;\n]*[，,；;]?"), ""),
+    (re.compile(r"[，,]?\s*(?:没有|无)任何多余的?(?:元素|内容|物体|装饰)"), ""),
+    (re.compile(r"以(?:舒缓|缓慢|徐缓)的(?:节奏|速度|步调)"), "缓慢地"), (re.compile(r"以(?:平稳|均匀|稳定)的(?:节奏|速度|步调)"), ""),
+    (re.compile(r"(?:沉静|静谧|宁静|深沉)的?(?=[^，。,；;\n]{0,8}背景)"), ""), (re.compile(r"安安静静地?"), "静静地"),
+    (re.compile(r"[，,]?[^，。,；;\n]*形成(?:强烈|鲜明)?的?(?:反差|对比|呼应)[^，。,；;\n]*"), ""),
+    (re.compile(r"[，,]?\s*干净不抢戏|[，,]?\s*不抢戏"), ""), (re.compile(r"(?<![朝向往])(?:彼此趋向|相互趋向|互相趋近)"), "互相靠近"),
+    (re.compile(r"(?:从|由)(?:深到浅|浅到深|浅入深|深入浅)的?"), ""),
+    (re.compile(r"[，,]?\s*(?:富有|充满|带有|具有)[^，。,；;\n纹质]{0,12}感(?:和[^，。,；;\n纹质]{0,6}感)?"), ""),
+    (re.compile(r"[，,。]?[^，。,；;\n]*(?:张力|戏剧性)[^，。,；;\n]*"), ""), (re.compile(r"[，,。]?\s*适合[^，。,；;\n]*"), ""),
+    (re.compile(r"(?<=色)的?(?:夜空)?色调"), ""), (re.compile(r"(?:没有|无)(?:任何)?渐变(?:或|和|与)?纹理"), "纯色"),
+    (re.compile(r"[，,]?\s*两者节奏不同"), ""),
+    (re.compile(r"(?:^|(?<=\n))\s*(?:画面|场景|视频)?(?:中|里)?(?:包含|包括|共有|共包含|有)(?:两|三|2|3)个(?:几何)?(?:元素|图形|形状|物体|对象)[：:]"),
+     ""),  # 画面包含两个元素：① …；② …
+    # a chatbot's offer of another version after the prompt ("如果你希望画面更柔和，也可以把速度改为“缓慢”", "If you'd like
+    # it calmer, you could change the speed to slow"): an option, not a correction
+    (re.compile(r"(?:^|(?<=[。！!？?\n]))\s*(?:如果|若|如)(?:你|您)?(?:希望|想要|想|需要|更喜欢)[^\n]*$"), ""),
+    (re.compile(r"(?:^|(?<=[.!?\n]))\s*if you(?:'d| would)? (?:like|want|prefer)\b[^\n]*$"), ""),
+    (re.compile(r"[，,]?\s*(?:你|您)?也可以(?:把|将)[^。！!\n]*?(?:改为|改成|换成|调成|调为|设为)[^。！!\n]*"), ""),
+    (re.compile(r"\s*,?\s*\byou (?:could|can|might) also (?:change|make|switch|set|swap|turn)\b[^.!?\n]*"), ""),
+    (re.compile(r"(?:饱满|圆润|规整|精致|小巧玲珑)(?:而|又)?(?:饱满|圆润|规整|精致)?的(?=[\u4e00-\u9fff]{0,6}(?:圆|球|方|星|菱|三角|十字))"), ""),
+    (re.compile(r"(?<![没无不])(?:带有|带着|带|有)(?!任何)(?:一种|一层)?[^，。,；;\n纹]{0,6}?(?:布纹|纸纹|颗粒|磨砂)?(?:纹理|质感|花纹|纹路)"), "纹理"),
+    (re.compile(r"((?:从|由)[左右上下](?:到|至|往|向)[左右上下])过渡的"), r"\1的"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])那种(?=\s|[，,。！!]|$)"), ""), (re.compile(r"^弹球\s*[！!，,。：:]+\s*"), ""),
+    (re.compile(r"(?<=[菱圆方角星])行(?!走|驶|进|动|程|为)"), "形"),
+    (re.compile(r"(可以|能否|能不能|请|给我|帮忙)生(?=一|个|两|三)"), r"\1生成"), (re.compile(r"偏(慢|快)"), r"较\1"),
+    (re.compile(r"背景(?:的话)?\s*(?:就是|就要|就)(?=\s*(?:纯|深|浅|淡)?[红黄蓝绿紫粉橙青黑白灰]色)"), "背景是"),  # 背景的话就纯黑色吧
+    (re.compile(r"(背景[^。；;!?！？，,]*?)[，,]\s*((?:深|浅|淡)?[红黄蓝绿紫粉橙青黑白灰]色)(?=[，,。])"), r"\1\2"),  # 背景要有纹理，深蓝色，
+    (re.compile(r"^(?:整个|来个|搞个|弄个|给我整个)?\s*(球|圆|方块|三角|星星|五角星|菱形|十字)\s+([红黄蓝绿紫粉橙青黑白灰])的(?=\s)"),
+     r"\2的\1"),  # 球 红的 弹, 整个菱形 黄的 往右上冲
+    # probe round 83: 紫涩 (色), 零形 (菱形), 往做上方 (左), 前景一个… (the foreground)
+    (re.compile(r"(?<=[红黄蓝绿紫粉橙青黑白灰])涩"), "色"), (re.compile(r"(?<=[色的])零形"), "菱形"), (re.compile(r"往做(?=上|下)"), "往左"),
+    (re.compile(r"(?:(?<=[，,。\s])|^)前景(?=\s*(?:是|为|有)?\s*(?:一|两|三|[123]))(?:是|为|有)?"), ""),
 ]
 # The world's colour words and the English nouns a colour may follow ("a ball green", "both blue"); the short nouns
 # a phone typist's size or colour abbreviation comes before ("lg red circ", "sm green tri")
@@ -517,6 +570,7 @@ _TYPOS = [
     (re.compile(r"\brite\b"), "right"),
     # probe round 54, children's spelling and run-together negations
     *((re.compile(rf"\b{a}\b"), b) for a, b in (
+        ("dwon", "down"), ("donw", "down"), ("lfet", "left"), ("letf", "left"),
         ("bloo", "blue"), ("sqware", "square"), ("gos", "goes"), ("purpel", "purple"), ("orinj", "orange"),
         ("uther", "other"), ("pleez", "please"), ("smol", "small"), ("dosnt", "does not"), ("doesnt", "does not"),
         ("dont", "do not"), ("isnt", "is not"), ("arent", "are not"), ("didnt", "did not"))),
@@ -624,6 +678,7 @@ _PHRASINGS = [
      lambda m: f"{m.group(1)} {EN_COLOUR_THINGS[m.group(2)]}"),
     # "a deep blue background that darkens from top to bottom" (probe round 64): a gradient told by its verb
     (re.compile(r"\b(background|backdrop)\s+(?:that\s+|which\s+)?(?:darkens|lightens|deepens|brightens|fades|pales)\s+"
+                r"(?:(?:softly|gently|gradually|smoothly|subtly|slowly)\s+)?"
                 r"(from\s+(?:the\s+)?(?:top|bottom|left|right)\s+to\s+(?:the\s+)?(?:top|bottom|left|right))\b"),
      r"\1 gradient \2"),
     (re.compile(r"\s*\bon an? collision course\b"), ""),
@@ -823,6 +878,115 @@ _PHRASINGS = [
     (re.compile(rf"\b({_COLOUR_WORD})\s+colou?r\s+(?=(?:{_SHAPE_NOUN})\b)"), r"\1 "),
     (re.compile(rf"\b(?:of|in)\s+({_COLOUR_WORD})\s+colou?r\b"), r"\1"),
     (re.compile(r"\bwey\s+no\s+dey\b"), "that does not"), (re.compile(r"\bwey\s+dey\b"), "that is"),
+    # probe round 74: "I'm making an intro for my presentation and what I'd like is a purple cross": the request
+    # starts a clause of its own, so the chatter before it is read past
+    (re.compile(r"\s+(?:and|so)\s+(?=what\s+i\s+(?:like|would like|want|need|am after|have in mind)\s+is\b)"), ", "),
+    # probe round 77, a chatbot's rewrite pasted whole: its one-line preamble ("Here's a snappier version: …"), the
+    # chatter inside ("until it dominates the composition", "adds depth", "in perfect unison", "the sole focus")
+    (re.compile(r"^\s*(?:(?:sure(?: thing)?|ok(?:ay)?|certainly|absolutely|of course|great|love this idea)\s*[!,.—–-]*\s*)*"
+                r"here(?:'s|’s|\s+is|\s+are)\s+(?:(?:an?|the|my|your)\s+)?(?:[a-z]+(?: [a-z]+)?,?\s+){0,4}?"
+                r"(?:version|prompt|take|rewrite|variant|edit|draft)(?:\s+of\s+(?:your|the)\s+prompt)?"
+                r"(?:\s+(?:you can use|for you|with [a-z ]{1,30}))?\s*[:：]\s*"), ""),
+    (re.compile(r"\s*\buntil it (?:dominates|fills|takes over|covers|owns) (?:the |most of the )?"
+                r"(?:composition|frame|screen|scene|canvas|view)\b"), ""),
+    (re.compile(r"\s*,?\s*\b(?:adds?|adding|lends?|lending|brings?|bringing|gives?|giving) (?:a sense of )?"
+                r"(?:depth|warmth|interest|contrast|energy|drama|atmosphere|character|texture)"
+                r"(?:,? and (?:a sense of )?[a-z]+)?(?= *[.,;!]|$)"), ""),
+    (re.compile(r"\bin perfect (unison|sync|synchrony)\b"), r"in unison"),
+    (re.compile(r"\s*,?\s*(?:so )?(?:that )?(?:the [a-z]+ (?:is|are) |it is |they are )?the (?:sole|only|main|clear) focus\b"), ""),
+    (re.compile(r"\bkeep (?:it|everything|the scene) (?:bright(?:,| and)? )?colou?rful\b"), "keep it"),
+    (re.compile(r"\b(?:three|two|3|2) distinct (?=shapes|objects|forms)"), lambda m: m.group().replace("distinct ", "")),
+    (re.compile(r"\bin (?:(?:deep|rich|soft|muted|warm|cool|dark|light)\s+)*((?:[a-z]+[- ])?[a-z]+) (?:tones|hues|shades)\b"),
+     r"in \1"),
+    (re.compile(r"\b(?:with|in) (?:quiet |solemn |hushed )?reverence\b"), ""),
+    (re.compile(r"\b(?:share|shares|sharing)\s+an?\s+((?:[a-z-]+,?\s+){0,4})(?:stage|canvas|space|backdrop|background|"
+                r"void|field)\b"), r"on a \1background"),  # "three shapes share a calm, solid slate-gray stage"
+    (re.compile(r"\s*,?\s*\btheir (?:sharp |pointed )?(?:points|edges|corners|tips) (?:slicing|cutting) through\b"), " on"),
+    (re.compile(r"\b((?:solid|plain|flat|uniform|clean)[, ]+(?:[a-z-]+[, ]+){0,2}?(?:" + _COLOUR_WORD + r"))\s+"
+                r"(?:void|expanse|field|space)\b"), r"\1 background"),  # "a clean, solid jet-black void"
+    (re.compile(r"\b(against|on|over|across|in) an? ((?:[a-z-]+,? ){0,2}?(?:" + _COLOUR_WORD + r"))\s+(?:void|expanse|abyss|emptiness)\b"),
+     r"\1 a \2 background"),  # "against a pitch-black void"
+    (re.compile(r"\s*\b(?:through |in )?(?:the )?still (?:air|water|night|pond)\b"), ""),  # "as if falling through still air"
+    (re.compile(r"\s*[,;]?\s*\bno gradients?\b"), ""),  # "Style: clean vector animation, no gradients"
+    (re.compile(r"(?:^|(?<=\n))\s*(?:an?\s+)?(?:(?:slow|calm|quiet|peaceful|simple|minimal|playful|gentle|serene|bold|"
+                r"dramatic|cheerful|fun|bright|dark|moody|lively|energetic|dynamic|tranquil)[, ]+(?:and\s+)?){1,3}"
+                r"(?:scene|composition|animation|clip|video|moment|shot|sequence)\s*:\s*"), ""),  # "A slow, peaceful scene: …"
+    (re.compile(r"\s*[—–-]*\s*\b(?:perfect|ideal|great|made|built) for (?:an? |the |my |your )?[a-z]+(?: [a-z]+){0,2}"
+                r"(?= *[.!;,]|$)"), ""),  # "— perfect for toddlers!", "ideal for a brand reveal"
+    (re.compile(r"\s*[—–-]*\s*\bthink [a-z-]+(?: [a-z-]+){0,3} meets [a-z-]+(?: [a-z-]+){0,2}(?= *[.!;,]|$)"), ""),  # a style mash-up
+    (re.compile(r"\b(?:it|they|all three|both|all of them|the shapes) (?:rests?|sits?|is set|are set|lies|lie) "
+                r"(?:on|against|over|upon)\s+"
+                r"(?=(?:an?|the)\s+(?:[a-z-]+,?\s+){0,5}(?:background|backdrop)\b)"), "on "),  # "It rests on a … backdrop"
+    (re.compile(r"\b(?:holding|holds|hold)\s+(?:completely\s+|perfectly\s+|totally\s+|absolutely\s+|dead\s+)?still\b"),
+     "staying still"),
+    (re.compile(r"\bgradient (of (?:(?!that\b|which\b)[a-z-]+ ){0,3}?(?!that\b|which\b)[a-z]+) (?:that |which )?"
+                r"(?:flows|flowing|runs|running|goes|going|fades|fading|spreads|"
+                r"transitions|shifts)\s+(?=from (?:the )?(?:top|bottom|left|right) to)"), r"gradient \1 "),
+    (re.compile(r"\b(background|backdrop|setting) (is|was) (an?|the) (?:(?:cheerful|calm|tranquil|warm|cool|soft|rich|bold|"
+                r"clean|crisp|quiet|serene|moody|vivid|vibrant|muted|gentle|striking|dramatic|cozy|playful|peaceful|"
+                r"hushed|velvety|dreamy|sunny|happy|joyful|elegant|simple|minimal|gritty|grainy)\s*,?\s+(?:and\s+)?)+"), r"\1 \2 \3 "),
+    (re.compile(r"\s*,?\s*\b(?:lending|giving) (?:the scene|it|the clip|the video|everything|the whole thing) an? "
+                r"(?:[a-z-]+,?\s+){0,3}(?:quality|feel|feeling|look|mood|vibe|atmosphere|air|tone)\b"), ""),
+    (re.compile(r"\banchored in place\b"), "in place"),
+    (re.compile(r"\s*\b(?:please\s+)?keep the camera (?:completely |perfectly |totally )?(?:still|static|fixed|locked(?: off)?|steady)\b"),
+     ""),
+    (re.compile(r"\s*,?\s*\b(?:and\s+)?the style(?: is| should be)? (?![^.!?\n]*\b(?:" + _COLOUR_WORD + "|" + _SHAPE_NOUN
+                + r")\b)[a-z ,-]+?(?=[.;!?\n]|$)"), ""),  # "… and the style flat and illustrative."
+    (re.compile(r"\s*\bwith (?:urgency|power|purpose|intent|determination|grace|elegance|confidence|force)"
+                r"(?: and (?:urgency|power|purpose|intent|determination|grace|elegance|confidence|force))?\b"), ""),
+    (re.compile(r"(?:^|(?<=[.!?\n]))\s*(?:the\s+)?(?:overall\s+)?(?:mood|feeling|feel|tone|vibe|atmosphere|aesthetic|experience|"
+                r"energy|emotion)\s+(?:is|should be|should feel|feels|remains|stays)\s+"
+                r"(?![^.!?\n]*\b(?:" + _COLOUR_WORD + "|" + _SHAPE_NOUN + r"|slow|slowly|fast|quick|quickly)\b)"
+                r"[a-z ,-]+(?:[.!]+|$)"), " "),  # "The mood is solemn, hopeful and uplifting."
+    (re.compile(r"\b(?:fiery|dazzling|delicate|playful|cheerful|bold|cool|warm|lively|gentle|dreamy|brilliant|"
+                r"striking|lonely|mysterious|majestic|proud|humble|shy|curious|friendly|cute|sleek|joyful|happy|"
+                r"lonesome|solitary)\s*,?\s+(?=(?:[a-z]+[- ])?(?:" + _COLOUR_WORD + r")\b|[a-z]+\s+(?:"
+                + _SHAPE_NOUN + r")\b)"),
+     ""),  # "a fiery scarlet star", "a dazzling electric-cyan diamond"
+    (re.compile(r"\b[a-z]+-like\s+(?=textured?\b)"), ""),  # "a paper-like textured backdrop"
+    (re.compile(r"\s*,?\s*(?:with|in)?\s*\bneon[- ](?:soaked|drenched|lit)\b"), ""),
+    (re.compile(r"^\s*i(?:'ve| have) (?:expanded|rewritten|improved|enhanced|polished|refined|reworked|tweaked|fleshed out) "
+                r"(?:your|the) prompt[^:\n]*[:：]\s*"), ""),
+    (re.compile(r"\bin (?:a )?(?:tight|close|loose|neat|perfect) formation\b"), "together"),
+    (re.compile(r"\b(?:muted|moody|warm|cool|soft|rich|earthy)(?:\s*,\s*(?:muted|moody|warm|cool|soft|rich|earthy))*\s+tones\b"),
+     ""),
+    (re.compile(r"\b(shrinks?|shrinking|dwindles?|dwindling)((?: steadily| slowly| gradually| quickly)?) away\b"), r"\1\2"),
+    (re.compile(r"\s*\b(?:and |keep )?the shapes? (?:flat|simple|clean|crisp|sharp)\b"), ""),
+    (re.compile(r"\s*,?\s*\b(?:conveying|suggesting|evoking|signalling|signaling|symboli[sz]ing|representing|expressing) "
+                r"(?!(?:that|it|they)\b)[a-z ,]+?(?=[.;!]|$)"), ""),
+    # probe round 81, more chatbot rewrites: a star's points catching the light, "Nothing moves.", "a little
+    # nostalgic", a paper texture with a faint grain, "the whole thing charged with … energy", "Light, whimsical, …"
+    (re.compile(r"\s*,?\s*\bits (?:five |four |sharp |pointed )?(?:points|corners|edges|tips|arms)\s+(?:catching|glinting|"
+                r"gleaming|slicing|cutting|tracing|glowing)[^.;!?\n]*"), ""),
+    (re.compile(r"(?:^|(?<=[.!?\n]))\s*nothing (?:else )?moves\s*[.!]"), ""),
+    (re.compile(r"\s*,?\s*\ba (?:little|bit|touch|tad) (?:nostalgic|mysterious|melancholic|melancholy|dreamy|whimsical|eerie|"
+                r"retro|moody|quirky|sad|lonely|wistful|magical|surreal|cinematic)\b"), ""),
+    (re.compile(r"\b(?:paper|canvas|linen|fabric|parchment|concrete|stone|marble|sand|sandy|film[- ]grain|grain|noise)"
+                r"(?:[- ]like)? (texture|textured)\b"), r"\1"),
+    (re.compile(r"\s*,?\s*with an? (?:faint |subtle |fine |soft |light |slight )?(?:tactile |film |visible )?grain\b"), ""),
+    (re.compile(r"\s*,?\s*the whole thing (?:charged|filled|buzzing|humming|bursting) with [a-z -]+? energy\b"), ""),
+    (re.compile(r"(?:^|(?<=[.!?\n]))\s*(?:loud|light|bright|bold|soft|quiet|calm),\s*(?=[a-z]+(?:,|\s+and)\s)"), ""),
+    (re.compile(r"\blike (?:little |tiny |small |big |giant )?(?:disco|crystal|bowling|tennis|golf|beach|ping[- ]?pong) balls?\b"),
+     ""),
+    (re.compile(r"\s*,?\s*leaving the viewer [^.,;!?\n]*"), ""), (re.compile(r"\s*,?\s*nothing extraneous\b"), ""),
+    (re.compile(r"\s*,?\s*(?:like )?two rivals (?:heading|going|moving|racing) in opposite directions\b"), ""),
+    (re.compile(r"\s*,?\s*(?:as )?light as an? [a-z]+(?: [a-z]+){0,3}"), ""),
+    # probe round 78, everyday English: "small small one" (very small), "plss", "Need: 1 cyan star (large) + 1 black
+    # cross", "The kids will love it", "Sir please", Filipino "po", Pidgin "wey go up"
+    (re.compile(rf"\b(small|big|tiny|large|little)\s+\1\b(?=\s+(?:one\b|(?:{_COLOUR_WORD}|{_SHAPE_NOUN})\b))"), r"\1"),
+    (re.compile(r"\bpl+[sz]+e?\b"), "please"), (re.compile(r"\bthank u\b"), "thank you"),
+    (re.compile(r"(?<=[)\w])\s*\+\s*(?=[(\w])"), " and "),
+    (re.compile(rf"\b((?:{_COLOUR_WORD})\s+(?:{_SHAPE_NOUN}))\s*\(\s*(small|large|medium|big|tiny)\s*\)"), r"\2 \1"),
+    (re.compile(r"[.!]?\s*\b(?:the |my |our )?(?:kids?|children|son|daughter|students|class|grandkids|toddlers?|baby|audience|"
+                r"everyone|they|he|she) (?:will|would|is going to|are going to|gonna) (?:love|like|enjoy|adore) (?:it|this|that)\b"),
+     ""),
+    (re.compile(r"^\s*(?:dear\s+)?(?:sir|madam|ma'?am|bro|dude|boss)(?:\s+(?:or|and|/)\s+(?:sir|madam|ma'?am))?\b\s*,?\s*"), ""),
+    (re.compile(r"\bhi po\b"), "hi"), (re.compile(r"\s+po\b(?=\s*(?:[!.,?]|$|[^\w\s]))"), ""),
+    (re.compile(r"\bwey\s+(?=(?:go|goes|move|moves|spin|spins|turn|turns|jump|jumps|bounce|bounces|run|runs)\b)"), "that "),
+    # probe round 76: "…, none of them moving", "neither of them moving" (all still)
+    (re.compile(r"\b(?:none|neither) of them(?: is| are)? (?:moving|in motion|moves|move)\b"), "all of them still"),
+    (re.compile(r"\b(?:a )?(?:little|small|tiny|short|quick) (?=(?:intro|outro|video|clip|animation|project|"
+                r"presentation|slideshow|demo|test|thing|loop|gif|teaser|transition)\b)"), "an "),
 ]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that

@@ -278,11 +278,18 @@ def _core(prompt: str, max_pieces: int = 12, splitter: re.Pattern = _PIECE):
     it can read and that keeps the most of them naming the world, when every one left out names no shape and no motion.
     (request, what was dropped) or (None, [])."""
     from stepvid.world.parser import _names_world, _tokens
+    from stepvid.world.request import CannotJudge
+
+    def kinds_of(piece: str) -> set[str]:
+        try:
+            return {t.kind for t in _tokens(piece, [])}
+        except CannotJudge:  # a piece refused outright ("bg=#7a3fe2"): left out only where the rest reads alone
+            return {"refuse"}
 
     pieces = [p for p in splitter.findall(prompt) if p.strip()]
     if not 2 <= len(pieces) <= max_pieces:
         return None, []
-    kinds = [{t.kind for t in _tokens(p, [])} for p in pieces]
+    kinds = [kinds_of(p) for p in pieces]
     shaped = [bool(k & {"shape", "badshape"}) for k in kinds]
     naming = [_names_world(p, strict=False) for p in pieces]
     spans = [(sum(naming[i:j]), j - i, i, j) for i in range(len(pieces)) for j in range(i + 1, len(pieces) + 1)

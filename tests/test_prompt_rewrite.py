@@ -149,6 +149,16 @@ def test_a_long_chatty_prompt_is_drawn_from_the_clauses_the_parser_reads(prompt,
         parse_prompt(prompt)
 
 
+def test_a_clause_the_parser_refuses_outright_is_left_out_not_raised():
+    """'bg=#7a3fe2' is refused while the prompt is normalised: the rewriter used to raise CannotJudge while sorting
+    the clauses (it never raises); now that clause is left out and reported like any other."""
+    prompt = "red circle, moving left, bg=#7a3fe2, 2d"
+    rw = rewrite_prompt(prompt, "world")
+    assert (rw.text, rw.substitutions, rw.reason) == ("A red circle moves to the left.", ("'bg=#7a3fe2, 2d' dropped",), None)
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
 @pytest.mark.parametrize("prompt", [
     "Okay here goes: a star, a green one, medium sized I suppose, and it spins.",  # left out: the star's colour
     "a red circle, whatever that means to you, wobbling left and right",  # left out: a motion

@@ -2112,13 +2112,13 @@ def _english_words(text: str) -> int:
     return len(re.findall(r"[A-Za-z]+", text))
 
 
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
 def _long(text: str) -> bool:
     """Is ``text`` a chatbot's expansion rather than a request typed by hand (24 English words, or 60 Chinese
     characters)?"""
     return _english_words(text) >= _LONG or len(_CJK_CHAR.findall(text)) >= 60
-
-
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 def _without_decoration(text: str) -> tuple[str, list[str]]:

@@ -441,6 +441,9 @@ FIELD = _FIELD
 
 
 # ------------------------------------------------------------------------------- typos and phrasings, word order
+_ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
+_ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
+
 # The Chinese IME's homophones and slips: 园 for 圆, 兰色 for 蓝色 (but 紫罗兰), 放块/方快 for 方块, 便小 for 变小, …
 _ZH_TYPOS = [
     (re.compile(r"园"), "圆"),
@@ -450,15 +453,15 @@ _ZH_TYPOS = [
         (r"[洪宏](?=色)", "红"), (r"往作|网左", "往左"), (r"网(?=[左右上下])", "往"), (r"三脚", "三角"), (r"灵形", "菱形"),
         (r"无脚星", "五角星"), (r"(?<=[色的个])[实是]字", "十字"), (r"选转", "旋转"), (r"背境|被景", "背景"), (r"慢曼", "慢慢"),
         (r"变搭", "变大"), (r"谈来谈去", "弹来弹去"), (r"(?<![上下左右前后东西南北])方[快筷](?!速|点|些|一点|地|的)", "方块"), (r"(?<=[色的])元(?![素旦宝])", "圆"),
-        (r"背景[。，,\s]+(?=[红黄蓝绿紫粉橙青黑白灰][色的。，,\s]|[红黄蓝绿紫粉橙青黑白灰]$)", "背景"),  # 背景。黑色。
+        (rf"背景[。，,\s]+(?={_ZH_C}[色的。，,\s]|{_ZH_C}$)", "背景"),  # 背景。黑色。
         (r"然后(?:呢)?[\s，,]*(?=(?:放|来|加|再来|再放|画)?\s*(?:一|两|三|[123])个)", "，"),  # 然后 放一个白色的圆: and
         (r"然后(?:呢)?[\s，,]*(?=要(?:大|小|中))", "，"))),
     (re.compile(r"(?<![得变大小快慢])好(?=[小大快慢](?!点|一点|些))"), "很"),  # 好小的 (Hunan, Cantonese): very (变得好大: grows)
     (re.compile(r"老(快|慢)(?:老\1)?(?:了|地|的)?"), r"很\1"),  # 老快了, 老慢老慢地 (north-east)
-    (re.compile(r"贼([红黄蓝绿紫粉橙青黑白灰])(?:贼\1)?的?"), r"\1色的"),  # 贼蓝贼蓝的
+    (re.compile(rf"贼({_ZH_C})(?:贼\1)?的?"), r"\1色的"),  # 贼蓝贼蓝的
     (re.compile(r"在那[边邊]"), ""),
     (re.compile(r"(变小|变大)(?:\s*再?\s*\1)+"), r"\1"), (re.compile(r"往对方\s*(?:move|moving|go|going|come|coming)"), "互相靠近"),
-    (re.compile(r"(?<![在于的])同(?=一个\s*(?:[红黄蓝绿紫粉橙青黑白灰]|[a-z]))"), "和"),  # Cantonese 同: and
+    (re.compile(rf"(?<![在于的])同(?=一个\s*(?:{_ZH_C}|[a-z]))"), "和"),  # Cantonese 同: and
     (re.compile(r"[，,]\s*再(?=一个|一個|来一个|来个)"), "，"), (re.compile(r"\bboss\s*话要"), ""),  # ，再一个…: and another
     # probe round 51, chatbot-expanded Chinese prompts: a bounce told as hitting the edges and coming back; a speed
     (re.compile(r"(?:碰到|撞到|撞向|碰|撞)(?:画面|屏幕)?(?:四周)?的?边缘(?:后|就|又)?(?:自然)?(?:地)?(?:反弹|弹)(?:回来|回去|回)?"), "反弹"),
@@ -537,24 +540,22 @@ _ZH_TYPOS = [
     (re.compile(r"[，,]?\s*两者节奏不同"), ""),
     (re.compile(r"(?:^|(?<=\n))\s*(?:画面|场景|视频)?(?:中|里)?(?:包含|包括|共有|共包含|有)(?:两|三|2|3)个(?:几何)?(?:元素|图形|形状|物体|对象)[：:]"),
      ""),  # 画面包含两个元素：① …；② …
-    # a chatbot's offer of another version after the prompt ("如果你希望画面更柔和，也可以把速度改为“缓慢”", "If you'd like
-    # it calmer, you could change the speed to slow"): an option, not a correction
+    # a chatbot's offer of another version after the prompt ("如果你希望画面更柔和，也可以把速度改为“缓慢”"; English
+    # among the phrasings): an option, not a correction
     (re.compile(r"(?:^|(?<=[。！!？?\n]))\s*(?:如果|若|如)(?:你|您)?(?:希望|想要|想|需要|更喜欢)[^\n]*$"), ""),
-    (re.compile(r"(?:^|(?<=[.!?\n]))\s*if you(?:'d| would)? (?:like|want|prefer)\b[^\n]*$"), ""),
     (re.compile(r"[，,]?\s*(?:你|您)?也可以(?:把|将)[^。！!\n]*?(?:改为|改成|换成|调成|调为|设为)[^。！!\n]*"), ""),
-    (re.compile(r"\s*,?\s*\byou (?:could|can|might) also (?:change|make|switch|set|swap|turn)\b[^.!?\n]*"), ""),
     (re.compile(r"(?:饱满|圆润|规整|精致|小巧玲珑)(?:而|又)?(?:饱满|圆润|规整|精致)?的(?=[\u4e00-\u9fff]{0,6}(?:圆|球|方|星|菱|三角|十字))"), ""),
     (re.compile(r"(?<![没无不])(?:带有|带着|带|有)(?!任何)(?:一种|一层)?[^，。,；;\n纹]{0,6}?(?:布纹|纸纹|颗粒|磨砂)?(?:纹理|质感|花纹|纹路)"), "纹理"),
     (re.compile(r"((?:从|由)[左右上下](?:到|至|往|向)[左右上下])过渡的"), r"\1的"),
     (re.compile(r"(?<=[\u4e00-\u9fff])那种(?=\s|[，,。！!]|$)"), ""), (re.compile(r"^弹球\s*[！!，,。：:]+\s*"), ""),
     (re.compile(r"(?<=[菱圆方角星])行(?!走|驶|进|动|程|为)"), "形"),
     (re.compile(r"(可以|能否|能不能|请|给我|帮忙)生(?=一|个|两|三)"), r"\1生成"), (re.compile(r"偏(慢|快)"), r"较\1"),
-    (re.compile(r"背景(?:的话)?\s*(?:就是|就要|就)(?=\s*(?:纯|深|浅|淡)?[红黄蓝绿紫粉橙青黑白灰]色)"), "背景是"),  # 背景的话就纯黑色吧
-    (re.compile(r"(背景[^。；;!?！？，,]*?)[，,]\s*((?:深|浅|淡)?[红黄蓝绿紫粉橙青黑白灰]色)(?=[，,。])"), r"\1\2"),  # 背景要有纹理，深蓝色，
-    (re.compile(r"^(?:整个|来个|搞个|弄个|给我整个)?\s*(球|圆|方块|三角|星星|五角星|菱形|十字)\s+([红黄蓝绿紫粉橙青黑白灰])的(?=\s)"),
+    (re.compile(rf"背景(?:的话)?\s*(?:就是|就要|就)(?=\s*(?:纯|深|浅|淡)?{_ZH_C}色)"), "背景是"),  # 背景的话就纯黑色吧
+    (re.compile(rf"(背景[^。；;!?！？，,]*?)[，,]\s*((?:深|浅|淡)?{_ZH_C}色)(?=[，,。])"), r"\1\2"),  # 背景要有纹理，深蓝色，
+    (re.compile(rf"^(?:整个|来个|搞个|弄个|给我整个)?\s*(球|圆|方块|三角|星星|五角星|菱形|十字)\s+({_ZH_C})的(?=\s)"),
      r"\2的\1"),  # 球 红的 弹, 整个菱形 黄的 往右上冲
     # probe round 83: 紫涩 (色), 零形 (菱形), 往做上方 (左), 前景一个… (the foreground)
-    (re.compile(r"(?<=[红黄蓝绿紫粉橙青黑白灰])涩"), "色"), (re.compile(r"(?<=[色的])零形"), "菱形"), (re.compile(r"往做(?=上|下)"), "往左"),
+    (re.compile(rf"(?<={_ZH_C})涩"), "色"), (re.compile(r"(?<=[色的])零形"), "菱形"), (re.compile(r"往做(?=上|下)"), "往左"),
     (re.compile(r"(?:(?<=[，,。\s])|^)前景(?=\s*(?:是|为|有)?\s*(?:一|两|三|[123]))(?:是|为|有)?"), ""),
 ]
 # The world's colour words and the English nouns a colour may follow ("a ball green", "both blue"); the short nouns
@@ -663,8 +664,6 @@ _TYPOS = [
                 r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two"),
 ]
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
-_ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
-_ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
 
 
 _PHRASINGS = [
@@ -739,12 +738,12 @@ _PHRASINGS = [
                 rf"(\s*[,:(]?\s*(?:{_COLOUR_WORD})(?:\s*(?:,|and|&)\s*(?:{_COLOUR_WORD})){{1,2}}\s*\)?)"
                 r"\s*[,;]?\s*(?:and\s+)?(?:all|both|each|all of them|they(?: are|'re)(?: all| both)?)\s+(?:are\s+)?"
                 r"(small|medium|large|big|tiny|little)(?:[- ]?sized)?\b"), r"\1 \4 \2\3"),
-    (re.compile(r"([两二三23俩仨](?:个|颗|只|枚)?)([\u4e00-\u9fff]{1,3}?)([，,：:]\s*(?:[红黄蓝绿紫粉橙青黑白灰]色?的?[、，,和\s]*){2,3})"
+    (re.compile(rf"([两二三23俩仨](?:个|颗|只|枚)?)([\u4e00-\u9fff]{{1,3}}?)([，,：:]\s*(?:{_ZH_C}色?的?[、，,和\s]*){{2,3}})"
                 r"[，,]?\s*(?:全部|全都|都是|全是|一律|都)\s*(中等大小|中号|大号|小号|很小|很大|大大|小小|大|小)的?"),
      r"\1\4的\2\3"),
     # 两个方块，一个紫色一个灰色 / 两个方块一个紫一个灰: one of each colour, said as the objects themselves
-    (re.compile(r"[两二2俩](?:个|颗|只|枚)?([\u4e00-\u9fff]{1,3}?)[，,：:\s]*一个([红黄蓝绿紫粉橙青黑白灰])色?的?[，,、\s]*"
-                r"一个([红黄蓝绿紫粉橙青黑白灰])色?的?(?=[，,。\s]|$)"), r"一个\2色\1和一个\3色\1"),
+    (re.compile(rf"[两二2俩](?:个|颗|只|枚)?([\u4e00-\u9fff]{{1,3}}?)[，,：:\s]*一个({_ZH_C})色?的?[，,、\s]*"
+                rf"一个({_ZH_C})色?的?(?=[，,。\s]|$)"), r"一个\2色\1和一个\3色\1"),
     # "three squares, each a different colour: red, white, black", 三个圆，颜色分别是红黄蓝: the list says the colours
     (re.compile(r"\b(two|three|2|3) (circles|balls|dots|squares|boxes|triangles|stars|diamonds|crosses),? (?:each|all) "
                 r"(?:in )?(?:a )?different colou?rs?\s*[:,-]?\s*"), r"\1 \2: "),
@@ -759,8 +758,8 @@ _PHRASINGS = [
     (re.compile(r"(?<=[，,])\s*(?:都|全都|全部|全是)\s*(?:是\s*)?(中等大小|中号|大号|小号|很小|很大|特别小|特别大|大大|小小|大|小)的?"
                 r"(?=\s*[，,。]|\s*$)"), r"都是\1的"),
     # 仨星星，红的黄的绿的，: a run of colours after their noun, each with its 的 (before it: 红的绿的俩圆球)
-    (re.compile(r"(?<=[，,])\s*((?:[红黄蓝绿紫粉橙青黑白灰]色?的){2,3})(?=\s*[，,。]|$)"),
-     lambda m: "、".join(re.findall(r"[红黄蓝绿紫粉橙青黑白灰]色?的", m.group(1)))),
+    (re.compile(rf"(?<=[，,])\s*((?:{_ZH_C}色?的){{2,3}})(?=\s*[，,。]|$)"),
+     lambda m: "、".join(re.findall(rf"{_ZH_C}色?的", m.group(1)))),
     # "a star and a cross. star: yellow, medium, grows. cross: red, small": a shape as the label of its attributes
     (re.compile(r"(^|[.;]\s+|\n\s*)(?:the\s+)?(circles?|balls?|dots?|squares?|box(?:es)?|triangles?|stars?|diamonds?|cross(?:es)?)\s*(?::|\s[-–]\s)\s*(?=[a-z])"), r"\1the \2 is "),
     # "background fading red from left to right": a gradient; "a purple sky", 灰色的天空: the background
@@ -881,6 +880,10 @@ _PHRASINGS = [
     # probe round 74: "I'm making an intro for my presentation and what I'd like is a purple cross": the request
     # starts a clause of its own, so the chatter before it is read past
     (re.compile(r"\s+(?:and|so)\s+(?=what\s+i\s+(?:like|would like|want|need|am after|have in mind)\s+is\b)"), ", "),
+    # a chatbot's offer of another version ("If you'd like it calmer, you could also change the speed to slow"): an
+    # option, not a correction
+    (re.compile(r"(?:^|(?<=[.!?\n]))\s*if you(?:'d| would)? (?:like|want|prefer)\b[^\n]*$"), ""),
+    (re.compile(r"\s*,?\s*\byou (?:could|can|might) also (?:change|make|switch|set|swap|turn)\b[^.!?\n]*"), ""),
     # probe round 77, a chatbot's rewrite pasted whole: its one-line preamble ("Here's a snappier version: …"), the
     # chatter inside ("until it dominates the composition", "adds depth", "in perfect unison", "the sole focus")
     (re.compile(r"^\s*(?:(?:sure(?: thing)?|ok(?:ay)?|certainly|absolutely|of course|great|love this idea)\s*[!,.—–-]*\s*)*"

@@ -1635,6 +1635,54 @@ def test_likenesses_and_sequences_that_stay_refused(prompt, why):
         parse_prompt(prompt)
 
 
+_LOOK_TALK_AND_EVERYDAY_11 = [
+    # a chatbot's talk of the look (科技感十足, 明亮又有活力, 不加阴影, 不要立体感), read past in an expansion; a short one
+    # counts as an expansion when it speaks of its answer (可以这样写, 优化后的提示词)
+    ("**优化后的提示词**：\n一个大号绿色圆形在原地匀速旋转，背景为由上至下的黑色渐变，层次细腻，整体风格简约、科技感十足。",
+     R(G(1, "green", "circle", "large", "rotate"), bg=("black", "vgradient"))),
+    ("可以这样写：“两个绿色正方形快速地朝彼此靠近，背景是纯橙色——扁平、极简、明亮又有活力。”",
+     R(G(2, "green", "square", motion="towards", speed="fast"), bg=("orange", "solid"))),
+    (("这是一个更有氛围感的版本：\n\n一个黑色圆形慢慢向左上方移动，背景是粉色的左右渐变。保持扁平和极简——不要立体感，不要明暗，"
+      "只保留最纯粹的形状与色彩。"), R(G(1, "black", "circle", motion="up-left", speed="slow"), bg=("pink", "hgradient"))),
+    # a list of looks negated, a backdrop that fills the canvas, 'in shades of', 'a dark, textured purple backdrop'
+    (("Improved prompt: A medium-sized white diamond moves swiftly toward the upper left, cutting across a dark gray "
+      "textured background. Keep the look flat and graphic, with no shadows or gradients on the shape itself."),
+     R(G(1, "white", "diamond", "medium", "up-left", "fast"), bg=("gray", "texture"))),
+    (("Enhanced prompt: Three identical orange stars shrink in unison, gradually getting smaller against a dark, "
+      "textured purple backdrop. The look should be flat and graphic, with a calm, hypnotic mood."),
+     R(G(3, "orange", "star", motion="shrink"), bg=("purple", "texture"))),
+    # everyday: a size between commas after its noun, 'gradient background blue top to bottom', colours after the motion,
+    # 那边 after a direction, 一大一小两个…, 'size大一点', 紫色和黄色的两个球
+    ("yellow square, medium, moving left quickly, gradient background blue top to bottom",
+     R(G(1, "yellow", "square", "medium", "left", "fast"), bg=("blue", "vgradient"))),
+    ("two squares heading towards each other, a pink one and a gray one. oh and a textured purple background",
+     R(G(1, "pink", "square", motion="towards"), G(1, "gray", "square", motion="towards"), bg=("purple", "texture"))),
+    ("嗯那个就是一个灰色的方块然后它往左下角那边走 就这样", R(G(1, "gray", "square", motion="down-left"))),
+    ("一大一小两个正方形，大的红色，小的黄色，都在转",
+     R(G(1, "red", "square", "large", "rotate"), G(1, "yellow", "square", "small", "rotate"))),
+    ("灰色的diamond，size大一点，still就好", R(G(1, "gray", "diamond", "large", "still"))),
+    ("紫色和黄色的两个球都在慢慢地弹来弹去", R(G(1, "purple", "circle", motion="bounce", speed="slow"),
+                                            G(1, "yellow", "circle", motion="bounce", speed="slow"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _LOOK_TALK_AND_EVERYDAY_11)
+def test_look_talk_of_expansions_and_everyday_11(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("优化后的提示词：一个红色圆形在原地旋转，背景是纯白色。画面带阴影，立体感十足。", "appearance"),  # a look said, not negated
+    ("一个 blue cross 和一个 orange triangle 往对方那边走 slowly", None),  # 对方那边 (towards each other) is read as before
+])
+def test_look_talk_that_stays(prompt, why):
+    if why is None:
+        assert parse_prompt(prompt).groups[0].motion == "towards"
+    else:
+        with pytest.raises(CannotJudge, match=why):
+            parse_prompt(prompt)
+
+
 @pytest.mark.parametrize("prompt,want", _SHARED_AND_REFERRED)
 def test_shared_sizes_references_by_attribute_and_regional_words(prompt, want):
     """A size said of every listed object after the list; 紫的 / 小的 / 'the rest' / 其他 picking objects by what

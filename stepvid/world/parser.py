@@ -2115,10 +2115,20 @@ def _english_words(text: str) -> int:
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
+# A chatbot's own words about its answer (优化后的提示词, 可以这样写, 润色后的版本, "Here's a more detailed version",
+# "Refined prompt:", an answer's opening 好的～ on a line of its own): a prompt that has them is an expansion when shorter
+_CHATBOT_ANSWER = re.compile(r"(?i)提示词|优化|润色|精修|可以这样写|改写|\b(?:improved|enhanced|refined|optimi[sz]ed|expanded|"
+                             r"rewritten|polished)\s+(?:prompt|version)\b|\bhere(?:'s|\s+is)\b[^\n:]{0,60}\b(?:prompt|version)\b|"
+                             r"^\s*(?:好的|当然|没问题|sure|of course|certainly|absolutely)[^\n]{0,12}\n")  # (好的～\n…)
+
+
 def _long(text: str) -> bool:
     """Is ``text`` a chatbot's expansion rather than a request typed by hand (24 English words, or 60 Chinese
-    characters)?"""
-    return _english_words(text) >= _LONG or len(_CJK_CHAR.findall(text)) >= 60
+    characters; 12 English words or 20 Chinese characters with a chatbot's words about its answer)?"""
+    english, chinese = _english_words(text), len(_CJK_CHAR.findall(text))
+    if english >= _LONG or chinese >= 60:
+        return True
+    return (english >= _LONG // 2 or chinese >= 20) and _CHATBOT_ANSWER.search(text) is not None
 
 
 def _without_decoration(text: str) -> tuple[str, list[str]]:
@@ -2127,7 +2137,8 @@ def _without_decoration(text: str) -> tuple[str, list[str]]:
     them and the clauses, or the text and [] when there are none (or nothing would be left)."""
     clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
     drop = {i for i, c in enumerate(clauses) if re.search(r"[^\W\d_]", c) and not _POINTS.search(c)
-            and not _names_world(c) and not _names_world(_rewritten(c.lower().translate(_TRAD), []))}  # (带有…布纹质感)
+            and (not _names_world(c) and not _names_world(_rewritten(c.lower().translate(_TRAD), []))  # (带有…布纹质感)
+                 or _look_talk(c))}
     if not drop or len(drop) == len(clauses):
         return text, []
     kept = []
@@ -2138,6 +2149,31 @@ def _without_decoration(text: str) -> tuple[str, list[str]]:
         elif end and kept:
             kept[-1] = kept[-1].rstrip(" ,，;；:：") + end.group()
     return " ".join(kept), [clauses[i].strip(" ,，;；:：.。!！?？\n") for i in sorted(drop)]
+
+
+# An expansion's talk of the look (科技感十足, 画面保持扁平图形感, 明亮又有活力, 不要立体感，不要明暗, 不加阴影, 不杂乱,
+# 只保留最纯粹的形状与色彩): a clause that says no colour, shape, size, motion, speed, place or background, whose only
+# words the judge would refuse are a negation, an 'and also' (又) or, negated, a look the world lacks (no 3D, no
+# shadow), and that speaks of no person (chatter has its own reading): read past like the clauses that name nothing. A
+# look said without a negation (带阴影) stays, and refuses.
+_LOOK_TALK_KINDS = frozenset({"filler", "unknown", "conj", "sep", "stop", "media", "bgmod", "head", "bigcount", "shade",
+                              "prep", "link", "definite"})
+
+
+def _look_talk(clause: str) -> bool:
+    if _PERSON.search(clause):
+        return False  # (a person's words, "I have been wondering whether these tools can do simple things": chatter)
+    toks = _tokens(clause.translate(_TRAD), [])
+    negated = False
+    for t in toks:
+        why = str(t.value) if t.kind == "refuse" else ""
+        if why.startswith("negation"):
+            negated = True
+        elif why.startswith("object appearance") and negated or why.startswith("a sequence") and t.text in ("又", "还"):
+            continue
+        elif t.kind not in _LOOK_TALK_KINDS or t.kind == "shade" and not negated:
+            return False
+    return any(t.kind == "unknown" or t.kind == "refuse" for t in toks)
 
 
 def _without_unknown_words(text: str, most: int | None = None) -> Parse:

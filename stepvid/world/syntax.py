@@ -444,6 +444,13 @@ FIELD = _FIELD
 _ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
 _ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
 
+def _gradient_after(m: re.Match) -> str:
+    """'gradient background blue top to bottom' -> 'blue vertical gradient background' (sides of one axis only)."""
+    sides = {m.group(3), m.group(4)}
+    axis = "vertical" if sides == {"top", "bottom"} else "horizontal" if sides == {"left", "right"} else None
+    return f"{m.group(2)} {axis} gradient {m.group(1)}" if axis else m.group()
+
+
 # The Chinese IME's homophones and slips: 园 for 圆, 兰色 for 蓝色 (but 紫罗兰), 放块/方快 for 方块, 便小 for 变小, …
 _ZH_TYPOS = [
     (re.compile(r"园"), "圆"),
@@ -557,6 +564,27 @@ _ZH_TYPOS = [
     # probe round 83: 紫涩 (色), 零形 (菱形), 往做上方 (左), 前景一个… (the foreground)
     (re.compile(rf"(?<={_ZH_C})涩"), "色"), (re.compile(r"(?<=[色的])零形"), "菱形"), (re.compile(r"往做(?=上|下)"), "往左"),
     (re.compile(r"(?:(?<=[，,。\s])|^)前景(?=\s*(?:是|为|有)?\s*(?:一|两|三|[123]))(?:是|为|有)?"), ""),
+    # probe rounds 87 and 88, everyday Chinese: a direction "over there" (往左下角那边走), the hesitation 呃, Cantonese
+    # 慢慢哋 (地), a mixed "size大一点" (a size, not a growth), 一大一小两个正方形 (one big and one small)
+    (re.compile(r"(?<=[左右上下角方边])(?<!对方)那(?:边|边儿|儿|里)(?=\s*(?:走|去|移|飘|滑|跑|飞|动|冲|开|[，,。]|$))"), ""),
+    (re.compile(r"呃+\s*"), ""),
+    (re.compile(r"(?<=[慢快])哋"), "地"),
+    (re.compile(r"\bsize\s*(大|小)(?:一点|一些|点|些)(?:的)?(?=\s*[，,。]|$)"), r"\1一点的"),
+    (re.compile(r"一(大|小|中)一(大|小|中)(?:两|2)(?:个|只|颗)(正方形|方块|方形|圆形|圆|球|三角形|三角|星星|五角星|星形|菱形|十字)"),
+     r"一个\1\3和一个\2\3"),
+    # probe round 89, chatbot rewrites: moving in sync (同步), at a slow rhythm (以缓慢的节奏), a light float (轻飘飘),
+    # hitting the edges and springing off (撞到边缘后弹开), a diagonal said again after its direction (沿着对角线穿过画面),
+    # a palette's name (马卡龙配色), no gradient said beside the background (没有渐变)
+    (re.compile(r"同步(?:地)?(?=\s*[\u4e00-\u9fff])"), "一起"),
+    (re.compile(r"[、，,]?\s*轻飘飘(?:的|地)?(?=\s*(?:节奏|步调|速度|[\u4e00-\u9fff]))"), ""),
+    (re.compile(r"以(较快|很快|飞快|极快|较慢|很慢|缓慢|慢慢|轻快|舒缓|平缓)的?(?:节奏|步调|步伐|速率)"), r"\1地"),
+    (re.compile(r"(?:轻轻地?)?(?:碰到|撞到|撞向|碰|撞)(?:画面|屏幕)?(?:四周)?的?边缘(?:后|就|又)?(?:自然)?(?:地)?弹开"), "反弹"),
+    (re.compile(r"((?:向|往|朝)(?:左上|右上|左下|右下)(?:方|角|方向)?[^。；;！!，,]{0,8}?)[，,]\s*沿(?:着)?(?:画面的?)?对角线"
+                r"(?:方向)?(?:穿过|划过|横穿|移动|滑过|飘过|前进)?(?:整个)?(?:画面|屏幕)?"), r"\1"),
+    (re.compile(r"[、，,]?\s*[\u4e00-\u9fff]{2,3}配色(?=\s*[、，,。；;\n]|$)"), ""),
+    (re.compile(r"从(?:画面|屏幕)?的?(?:左右|两侧|两边|左右两侧|左右两边|两端|两头)+的?(?=\s*(?:相向|相对|朝彼此|朝对方|向彼此|向对方|向中间|向中央|互相|相互))"), ""),
+    (re.compile(r"[、，,]?\s*(?:轻快|明快|欢快)(?:[、和又而且]?(?:可爱|活泼|俏皮|灵动|有趣|温馨|童趣))+"), ""),
+    (re.compile(r"[，,]?\s*(?:也|并且|且)?(?:没有|无|不要|不带|不加)(?:任何)?渐变(?:效果|色)?(?=\s*[，,。；;！!\n]|$)"), ""),
 ]
 # The world's colour words and the English nouns a colour may follow ("a ball green", "both blue"); the short nouns
 # a phone typist's size or colour abbreviation comes before ("lg red circ", "sm green tri")
@@ -910,6 +938,12 @@ _PHRASINGS = [
     (re.compile(r"\b(against|on|over|across|in) an? ((?:[a-z-]+,? ){0,2}?(?:" + _COLOUR_WORD + r"))\s+(?:void|expanse|abyss|emptiness)\b"),
      r"\1 a \2 background"),  # "against a pitch-black void"
     (re.compile(r"\s*\b(?:through |in )?(?:the )?still (?:air|water|night|pond)\b"), ""),  # "as if falling through still air"
+    # (probe round 89: a list of looks negated, "with no shadows or gradients on the shape itself", before the
+    # lone "no gradients" below)
+    (re.compile(r"\s*[,—–]?\s*\b(?:with\s+|and\s+)?(?:no|without)\s+(?:(?:harsh\s+|soft\s+|drop\s+|cast\s+)?(?:shadows?|gradients?|"
+                r"shading|lighting(?:\s+effects?)?|highlights?|3d|textures?|noise|grain|outlines?|reflections?|glows?|blur)"
+                r"(?:\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|and|nor)\s+)?)+?(?:\s*on\s+the\s+(?:shapes?|objects?|balls?|circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?)(?:\s+(?:itself|themselves))?)?"
+                r"(?=\s*[.;!,—–]|\s*$)"), ""),
     (re.compile(r"\s*[,;]?\s*\bno gradients?\b"), ""),  # "Style: clean vector animation, no gradients"
     (re.compile(r"(?:^|(?<=\n))\s*(?:an?\s+)?(?:(?:slow|calm|quiet|peaceful|simple|minimal|playful|gentle|serene|bold|"
                 r"dramatic|cheerful|fun|bright|dark|moody|lively|energetic|dynamic|tranquil)[, ]+(?:and\s+)?){1,3}"
@@ -990,6 +1024,42 @@ _PHRASINGS = [
     (re.compile(r"\b(?:none|neither) of them(?: is| are)? (?:moving|in motion|moves|move)\b"), "all of them still"),
     (re.compile(r"\b(?:a )?(?:little|small|tiny|short|quick) (?=(?:intro|outro|video|clip|animation|project|"
                 r"presentation|slideshow|demo|test|thing|loop|gif|teaser|transition)\b)"), "an "),
+    # probe rounds 86 and 88, everyday English: Jamaican "jus" (just); a list typist's "yellow square, medium, moving
+    # left" (a size of its own between commas after the noun); "gradient background blue top to bottom"; the colours
+    # of a count told after its motion ("two squares heading towards each other, a pink one and a gray one")
+    (re.compile(r"\bjus\b"), "just"),
+    (re.compile(rf"(?:^|(?<=[.;!?\n]))(\s*)((?:(?:{_COLOUR_WORD})\s+)?(?:{_SHAPE_NOUN})(?:\s+(?:{_COLOUR_WORD}))?)\s*,\s*"
+                rf"({_SIZE_NAME})\s*(?=,)"), r"\1\3 \2"),
+    (re.compile(rf"\bgradient (background|backdrop|bg) ({_COLOUR_WORD}) (?:from )?(top|bottom|left|right) to (top|bottom|left|right)\b"),
+     _gradient_after),
+    (re.compile(rf"\b(two|three|2|3) ((?:{_SHAPE_NOUN}))\s+([^.,;!?\n]+?),\s*(an? (?:{_COLOUR_WORD}) one(?:,\s*an? (?:{_COLOUR_WORD}) one)*,?"
+                rf"\s+and\s+an? (?:{_COLOUR_WORD}) one)(?=\s*(?:[.;!?\n]|$))"), r"\1 \2, \4, \3"),
+    # probe round 89, chatbot rewrites: a list of looks negated ("with no shadows or gradients on the shape itself",
+    # "no gradients or lighting effects"), a backdrop "that fills the entire canvas", a growth "expanding to fill more
+    # of the frame", "in shades of blue", a style "vector-like", "Set everything against …", "lending the scene bold,
+    # dramatic contrast", a bounce told again as "bumping off the edges", a diagonal said again after its direction
+    (re.compile(r"\bin (?:deep|dark|rich|vivid|bright|soft|muted|warm|cool)\s+(?=(?:" + _COLOUR_WORD + r")\b)"), "in "),
+    (re.compile(r"\b(an?|the) (dark|deep|rich|light|pale|soft|bright),\s+(textured|solid|plain|flat|grainy|mottled|speckled)\s+"
+                r"(?=(?:" + _COLOUR_WORD + r")\b)"), r"\1 \3 \2 "),  # "a dark, textured purple backdrop": the shade by its colour
+    (re.compile(r"\b(solid|plain|flat|uniform|background|backdrop|bg)(\s*:?\s+)medium[- ](?=(?:" + _COLOUR_WORD + r")\b)"), r"\1\2"),
+    (re.compile(r"\bmedium[- ](?=(?:" + _COLOUR_WORD + r")\s+(?:background|backdrop)\b)"), ""),
+    (re.compile(r"\s*,?\s*\b(?:that|which)\s+(?:fills|covers|spans)\s+(?:the\s+)?(?:entire|whole|full)\s+"
+                r"(?:canvas|frame|screen|scene|view)\b"), ""),
+    (re.compile(r"\b(expanding|growing|swelling|shrinking|contracting)?\s*(?:to|until it|till it)\s+(?:fill|fills|take up|takes up)\s+"
+                r"(?:more|most|less|much|all)\s+of\s+the\s+(?:frame|screen|canvas|scene|view)\b"), r"\1"),
+    (re.compile(r"\b(?:in\s+)?(?:various |different |many |soft |rich |deep )?(?:shades|tones|hues) of ((?:[a-z]+[- ])?[a-z]+)\b"), r"in \1"),
+    (re.compile(r"\b(?:vector|cartoon|poster|sticker|paper|toy|print|graphic|icon|logo|emoji|dream|game|comic|pixel|clay|"
+                r"candy|jelly|glass|screen|app|ui|flat)-like\b"), ""),
+    (re.compile(r"(?:^|(?<=[.!?\n]))\s*set (?:everything|it all|it|them|the scene|the shapes?|both|all three|all of it) "
+                r"(?=(?:against|on|over)\s)"), " all "),
+    (re.compile(r"\s*,?\s*\b(?:adds?|adding|lends?|lending|brings?|bringing|gives?|giving) (?:the scene|the clip|the image|"
+                r"the composition|the frame|it|everything) (?:an? )?(?:[a-z-]+,?\s+){0,3}(?:depth|warmth|interest|contrast|energy|"
+                r"drama|atmosphere|character|tension|balance|weight|presence)(?= *[.,;!]|$)"), ""),
+    (re.compile(r"\b(?:gently |softly |lightly )?(?:bumping|knocking|tapping|glancing) off (?=(?:the |its |each |every )?"
+                r"(?:edges|walls|sides|borders|frame)\b)"), "bouncing off "),
+    (re.compile(r"\b((?:up|down)(?:wards?)?(?:\s+and)?\s+(?:to\s+the\s+)?(?:left|right)|(?:upper|lower)[- ](?:left|right)|"
+                r"(?:up|down)[- ](?:left|right))\b([^.;!?\n]{0,16}?)\s*,?\s*(?:travell?ing|moving|heading|cutting|gliding|sliding)\s+"
+                r"diagonally\b"), r"\1\2"),
 ]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that
@@ -1043,7 +1113,8 @@ _EN_COLOUR_LIST = re.compile(rf"\b(two|three|2|3)\s+({_SHAPE_NOUN})\s*[:,]?\s+((
 _ZH_NOUN = r"(?:个|颗|只|枚)\s*(?:[a-z]+|[\u4e00-\u9fff]{1,3}?)"
 _ZH_COLOUR_AFTER = re.compile(rf"([两二三23]){_ZH_NOUN}\s*[：:，,\s]\s*((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})"
                               r"(?=[，,\s]|$)")
-_ZH_COLOUR_BEFORE = re.compile(rf"^((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})([两二三23])((?:个|颗|只|枚)\s*[\u4e00-\u9fffa-z]{{1,3}}?)(?=[，,\s]|$)")
+_ZH_COLOUR_BEFORE = re.compile(rf"^((?:{_ZH_C}色?的?(?:[、，,\s]|和|跟|与)*){{2,3}})([两二三23])((?:个|颗|只|枚)\s*[\u4e00-\u9fffa-z]{{1,3}}?)"
+                               r"(?=[，,\s]|都|一起|同时|$)")  # (紫色和黄色的两个球都在…: probe round 88)
 
 
 # "a star a circle and a diamond all yellow all spinning", "a small square, a medium circle, and a large triangle, all

@@ -23,6 +23,7 @@ import resource
 import time
 
 import torch
+import torch._dynamo
 
 from stepvid.models.vae import VideoVAE
 
@@ -47,15 +48,28 @@ def main() -> None:
                          "exact causal slicing of the upsampling levels), cl (channels-last-3d convs), nosub (the "
                          "decoder's upsampling convs on the interpolated tensor instead of sub-pixel), bm "
                          "(torch.backends.cudnn.benchmark: cuDNN times its conv algorithms), fu (fused compiled GroupNorm + "
-                         "SiLU, VideoVAE.set_fused_norm), c2 (each causal conv as one 2-D conv over its output frames, "
+                         "SiLU with the conv biases folded in, VideoVAE.set_fused_norm), c2 (each causal conv as one 2-D conv over its output frames, "
                          "VideoVAE.set_conv_by_frames), or "
                          "combinations joined by + (TILE:OVERLAP+sN+cl)")
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--check", action="store_true",
+                    help="compare each setting's video with the first setting's: max |diff| and relative L2")
+    ap.add_argument("--fp32-reference", action="store_true",
+                    help="with --check: compare with an fp32 decode of the same latents (TF32 off, time_slice 1) "
+                         "instead of the first setting, so each setting's own rounding error is shown")
+    ap.add_argument("--cap-gib", type=float, default=None,
+                    help="CUDA: cap this process's GPU memory (torch.cuda.set_per_process_memory_fraction) — what a "
+                         "smaller card leaves; cuDNN then picks algorithms whose workspace fits")
     ap.add_argument("--profile", type=int, default=0,
                     help="after the timings, profile one decode of the last setting and print its N costliest ops")
     args = ap.parse_args()
 
     device, dtype = torch.device(args.device), DTYPES[args.dtype]
+    # fused norms compile per shape family: several settings in one process need room
+    torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 64)
+    if args.cap_gib and device.type == "cuda":
+        total = torch.cuda.get_device_properties(device).total_memory
+        torch.cuda.set_per_process_memory_fraction(args.cap_gib * 2**30 / total, device.index or 0)
     torch.manual_seed(0)
     if args.model:
         vae = VideoVAE.from_pretrained(args.model, device=device)
@@ -69,11 +83,26 @@ def main() -> None:
     cuda = device.type == "cuda"
     n_params = sum(p.numel() for p in vae.parameters())
     print(f"# {args.model or args.preset} ({n_params / 1e6:.1f} M params), {args.dtype}, {args.frames}x{args.height}x{args.width}"
-          f" ({t_lat} latent frames), device {torch.cuda.get_device_name(device) if cuda else 'cpu'}")
+          f" ({t_lat} latent frames), device {torch.cuda.get_device_name(device) if cuda else 'cpu'}"
+          + (f", capped at {args.cap_gib} GiB" if args.cap_gib and cuda else ""))
 
     mem_col = "peak GPU mem (GiB)" if cuda else "peak RSS growth (GiB)"
-    print(f"| tiling (px) / time slice | s / decode | frames/s | {mem_col} |")
-    print("|---|---|---|---|", flush=True)
+    print(f"| tiling (px) / time slice | s / decode | frames/s | {mem_col} |"
+          + ((" vs fp32 |" if args.fp32_reference else " vs first |") if args.check else ""))
+    print("|---|---|---|---|" + ("---|" if args.check else ""), flush=True)
+    first = None
+    if args.check and args.fp32_reference:
+        import copy
+
+        ref = copy.deepcopy(vae).float()
+        tf32 = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+        with torch.inference_mode():
+            first = ref.decode(latents.float(), time_slice=1).float().cpu()
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = tf32
+        del ref
+        if cuda:
+            torch.cuda.empty_cache()
     for setting in args.tiles.split(","):
         kw = {}
         parts = setting.split("+")
@@ -89,7 +118,11 @@ def main() -> None:
                 tile, overlap = (int(v) for v in part.split(":"))
                 kw.update(tile_size=tile, tile_overlap=overlap)
         with torch.inference_mode():
-            vae.decode(latents[:, :1], **kw)  # warm-up (kernels, allocator) on a 1-frame decode
+            t0 = time.perf_counter()
+            vae.decode(latents[:, :3], **kw)  # warm-up on one chunk: kernels, allocator, compiled shapes
+            if cuda:
+                torch.cuda.synchronize(device)
+            warm = time.perf_counter() - t0
             if cuda:
                 torch.cuda.synchronize(device)
                 torch.cuda.reset_peak_memory_stats(device)
@@ -103,7 +136,15 @@ def main() -> None:
                 times.append(time.perf_counter() - t0)
         sec = min(times)
         peak = (torch.cuda.max_memory_allocated(device) / 2**30 if cuda else (_peak_rss_mib() - rss0) / 1024)
-        print(f"| {setting} | {sec:.2f} | {video.shape[1] / sec:.2f} | {peak:.2f} |", flush=True)  # as each ends
+        diff = ""
+        if args.check:
+            if first is None:
+                first = video.float().cpu()
+            else:
+                d = video.float().cpu() - first
+                diff = f" | max {d.abs().max().item():.3g}, rel L2 {(d.norm() / first.norm()).item():.2e}"
+        print(f"| {setting} (first chunk {warm:.1f} s) | {sec:.2f} | {video.shape[1] / sec:.2f} | {peak:.2f}{diff} |",
+              flush=True)  # as each ends; the first chunk's time includes compiles and cuDNN's timing
         del video
     if args.profile:
         _profile(vae, latents, kw, args.profile, cuda)

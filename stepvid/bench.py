@@ -8,7 +8,8 @@ Four measurements, each optional but the first:
   materialised on the target), one forward at a video size: seconds per layer and for the whole forward
   (median of repeats, warm-up excluded), FLOPs from :func:`stepvid.models.dit.estimate_flops`, MFU, the
   activation peak, and the projection to the preset's full depth; once per attention backend and mode;
-* **VAE decode** — one pass against ``time_slice=1`` (seconds, peak, and their difference, which is 0);
+* **VAE decode** — one pass against ``time_slice=1`` in the pipeline's layout for the device (seconds, peak, and
+  their difference, which is 0);
 * **end to end** — a ``stepvid generate``-equivalent call of a real model folder, split into text encoding,
   denoising and decoding.
 
@@ -585,7 +586,7 @@ def bench_vae(
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []), torch.device(device):
         torch.manual_seed(0)
         vae = VideoVAE(cfg)  # its own random init (timing does not depend on the values)
-    vae = vae.to(dtype).eval().requires_grad_(False)
+    vae = vae.to(dtype).eval().requires_grad_(False).set_fast_layout(device)  # as the pipeline runs it
     latents = torch.randn(1, lat_frames, cfg.z_channels, height // r, width // r,
                           generator=torch.Generator().manual_seed(0)).to(device, dtype)
     variants, outputs = [], []

@@ -400,6 +400,46 @@ def test_conv_by_frames_decode_and_encode_equal_conv3d(tiny64, channels_last):
         assert torch.equal(tiny64.decode(latents), ref_dec)
 
 
+def test_fused_norm_decode_equals_the_plain_path(tiny64, monkeypatch):
+    """``set_fused_norm``: each norm (and SiLU) writes the causal pad of the conv after it in one pass (zeros in
+    front of the first slice, the carried frames while streaming); decode one shot and time-sliced equals the
+    plain path up to summation order. The maths is checked eager (``_compiled`` made the identity): compiling
+    it changes the kernels, not the function."""
+    monkeypatch.setattr(vae_layers, "_compiled", lambda fn: fn)
+    latents = torch.randn(1, 6, 4, 2, 3, generator=gen(35), dtype=torch.float64)
+    with torch.no_grad():
+        ref = tiny64.decode(latents)
+        tiny64.set_fused_norm()
+        try:
+            for time_slice in (None, 1, 2):
+                close(tiny64.decoder, tiny64.decode(latents, time_slice=time_slice), ref, 2 * 32 * 48,
+                      msg=f"time_slice={time_slice}")
+        finally:
+            tiny64.set_fused_norm(False)
+        assert torch.equal(tiny64.decode(latents), ref)
+
+
+def test_fast_layout_per_device_and_width(tiny64):
+    """``set_fast_layout``: channels-last convs on the CPU; on CUDA channels-last + fused norms only for a decoder
+    as wide as the released one (a narrow one keeps the default layout, eager norms); cuDNN's timed algorithm
+    choice is switched on only around CUDA convs in channels-last and restored after."""
+    def state(vae):
+        convs = [m for m in vae.modules() if isinstance(m, vae_layers.CausalConv3d) and max(m.conv.kernel_size) > 1]
+        norms = [m for m in vae.modules() if isinstance(m, FrameGroupNorm)]
+        return {m.channels_last for m in convs}, {m.fused for m in norms}
+
+    assert state(tiny64.set_fast_layout("cpu")) == ({True}, {False})
+    assert state(tiny64.set_fast_layout("cuda")) == ({False}, {False})  # narrow: default layout
+    with torch.device("meta"):
+        wide = VideoVAE.from_preset("stepvideo-vae-v2")
+    assert state(wide.set_fast_layout("cuda")) == ({True}, {True})
+    assert state(wide.set_fast_layout("cpu")) == ({True}, {False})
+    before = torch.backends.cudnn.benchmark
+    with tiny64.set_fast_layout("cpu")._conv_autotune():  # CPU parameters: nothing to time
+        assert torch.backends.cudnn.benchmark == before
+    tiny64.set_channels_last(False)
+
+
 def test_uint8_output_and_sampling(tiny):
     assert to_uint8(torch.tensor([-1.5, -1.0, 0.0, 0.999, 1.0, 2.0])).tolist() == [0, 0, 127, 254, 255, 255]
     latents = torch.randn(1, 1, 4, 2, 2, generator=gen(5))

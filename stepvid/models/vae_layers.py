@@ -194,41 +194,76 @@ def causal_pad(x: torch.Tensor, frames: int, cache: list[torch.Tensor] | None = 
     return x
 
 
-def frame_group_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, groups: int, eps: float,
-                     silu: bool = False) -> torch.Tensor:
-    """Per-frame GroupNorm (then SiLU if ``silu``) of [B, C, T, H, W] in its own layout, without the
-    [B·T, C, H, W] transposes: fp32 statistics over (C/groups, H, W) of each frame, then one normalise-scale-shift pass. Eager
-    it is slower than the native kernel; compiled (:data:`_compiled_norm`) it is one reduction and one
-    pointwise kernel in the input's own memory layout, where the eager path copies the tensor twice around
-    ``F.group_norm`` and runs the SiLU as a third pass."""
-    c = x.shape[1]
-    xg = x.float().unflatten(1, (groups, c // groups))  # [B, G, C/G, T, H, W]
-    var, mean = torch.var_mean(xg, dim=(2, 4, 5), keepdim=True, correction=0)
-    y = ((xg - mean) * torch.rsqrt(var + eps)).flatten(1, 2)
-    y = y * weight.float().view(1, c, 1, 1, 1) + bias.float().view(1, c, 1, 1, 1)
+def frame_norm_stats(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, groups: int, eps: float,
+                     x_bias: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-frame GroupNorm of [B, C, T, H, W] as a per-(channel, frame) affine map: ``(scale, shift)`` [B, C, T]
+    in fp32 (fp64 stays fp64) with ``norm(x) = x * scale + shift``. Statistics of each channel's frame (its
+    H x W plane, one contiguous row in the default layout) are combined into each group's (equal counts: the
+    mean of the means; the mean of the variances plus the variance of the means). ``x_bias`` [C]: normalise
+    ``x + x_bias`` instead (a conv's bias left out of its output and folded in here: one pass fewer)."""
+    c, acc = x.shape[1], torch.promote_types(x.dtype, torch.float32)
+    var_c, mean_c = torch.var_mean(x.to(acc), dim=(3, 4), correction=0)  # [B, C, T]
+    if x_bias is not None:
+        mean_c = mean_c + x_bias.to(acc).view(1, c, 1)
+    var_c, mean_c = var_c.unflatten(1, (groups, c // groups)), mean_c.unflatten(1, (groups, c // groups))
+    mean = mean_c.mean(2, keepdim=True)  # [B, G, 1, T]
+    var = var_c.mean(2, keepdim=True) + (mean_c - mean).square().mean(2, keepdim=True)
+    scale = torch.rsqrt(var + eps) * weight.to(acc).view(1, groups, c // groups, 1)  # [B, G, C/G, T]
+    shift = bias.to(acc).view(1, groups, c // groups, 1) - mean * scale
+    if x_bias is not None:
+        shift = shift + x_bias.to(acc).view(1, groups, c // groups, 1) * scale
+    return scale.flatten(1, 2), shift.flatten(1, 2)
+
+
+def frame_affine(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor, silu: bool) -> torch.Tensor:
+    """``x * scale + shift`` per (channel, frame) ([B, C, T] maps), then SiLU if ``silu``; in x's dtype."""
+    y = x.to(scale.dtype) * scale[..., None, None] + shift[..., None, None]
     return (F.silu(y) if silu else y).to(x.dtype)
 
 
-_compiled_norm = None  # torch.compile(frame_group_norm), built on first use
+def frame_group_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, groups: int, eps: float,
+                     silu: bool = False) -> torch.Tensor:
+    """Per-frame GroupNorm (then SiLU if ``silu``) of [B, C, T, H, W] in its own layout, without the
+    [B·T, C, H, W] transposes: :func:`frame_norm_stats`, then one scale-shift (and SiLU) pass."""
+    return frame_affine(x, *frame_norm_stats(x, weight, bias, groups, eps), silu)
+
+
+def add_channel_bias(x: torch.Tensor, bias: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
+    """``x + bias[c] + residual`` in one pass (a conv's output without its bias, then the block's shortcut)."""
+    return x + bias.view(1, -1, 1, 1, 1).to(x.dtype) + residual
+
+
+_COMPILED: dict = {}  # torch.compile'd frame_norm_stats / frame_affine / add_channel_bias, built on first use
+
+
+def _compiled(fn):
+    """``fn`` under torch.compile (built once). The norm's statistics and its pointwise pass are compiled apart
+    so the per-element pass reads a materialised [B, C, T] scale and shift instead of recomputing the group
+    statistics for every element (what one fused graph did: 5x slower than the memory traffic)."""
+    if fn not in _COMPILED:
+        _COMPILED[fn] = torch.compile(fn)
+    return _COMPILED[fn]
 
 
 class FrameGroupNorm(nn.GroupNorm):
     """GroupNorm whose statistics are taken over (C/groups, H, W) of each frame separately, never over time.
 
     ``forward(x, silu=True)`` applies the SiLU that follows every norm of the VAE but the attention's. With
-    ``fused`` (:meth:`VideoVAE.set_fused_norm`) 5-D inputs take :func:`frame_group_norm` under torch.compile.
+    ``fused`` (:meth:`VideoVAE.set_fused_norm`) 5-D inputs take :func:`frame_norm_stats` and
+    :func:`frame_affine` under torch.compile (one row reduction, one pointwise pass), and ``x_bias`` (the bias of
+    the conv before it, left out of that conv's output) is folded in.
     """
 
     fused = False
 
-    def forward(self, x: torch.Tensor, silu: bool = False) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, silu: bool = False, x_bias: torch.Tensor | None = None) -> torch.Tensor:
+        if x.dim() == 5 and self.fused:
+            stats = _compiled(frame_norm_stats)(x, self.weight, self.bias, self.num_groups, self.eps, x_bias)
+            return _compiled(frame_affine)(x, *stats, silu)
+        if x_bias is not None:
+            x = x + x_bias.view(1, -1, *([1] * (x.dim() - 2))).to(x.dtype)
         if x.dim() != 5:
             y = super().forward(x)
-        elif self.fused:
-            global _compiled_norm
-            if _compiled_norm is None:
-                _compiled_norm = torch.compile(frame_group_norm)
-            return _compiled_norm(x, self.weight, self.bias, self.num_groups, self.eps, silu)
         else:
             b, c, t, h, w = x.shape
             y = x.transpose(1, 2).reshape(b * t, c, h, w)
@@ -262,15 +297,18 @@ class CausalConv3d(nn.Module):
         self.conv.weight.data = self.conv.weight.data.contiguous(memory_format=fmt)
         self.channels_last = on
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, with_bias: bool = True) -> torch.Tensor:
+        """``with_bias=False``: the conv's output without its bias, for a caller that folds the bias into the
+        next pass (:class:`FrameGroupNorm`'s ``x_bias``, :func:`add_channel_bias`)."""
         if self.time_pad:
             x = causal_pad(x, self.time_pad, self.cache)
+        c = self.conv
+        bias = c.bias if with_bias else None
         if self.by_frames:
-            c = self.conv
-            return conv3d_by_frames(x, c.weight, c.bias, c.stride, c.padding, self.channels_last)
+            return conv3d_by_frames(x, c.weight, bias, c.stride, c.padding, self.channels_last)
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last_3d)
-        return self.conv(x)
+        return c(x) if with_bias else F.conv3d(x, c.weight, None, c.stride, c.padding)
 
 
 class ResBlock3d(nn.Module):
@@ -285,9 +323,15 @@ class ResBlock3d(nn.Module):
         self.nin_shortcut = CausalConv3d(cin, cout, 1) if cin != cout else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.conv1(self.norm1(x, silu=True))
-        h = self.conv2(self.norm2(h, silu=True))
-        return h + (x if self.nin_shortcut is None else self.nin_shortcut(x))
+        if not self.norm2.fused:
+            h = self.conv2(self.norm2(self.conv1(self.norm1(x, silu=True)), silu=True))
+            return h + (x if self.nin_shortcut is None else self.nin_shortcut(x))
+        # fused (CUDA): conv1's bias goes into norm2's statistics, conv2's into the residual add
+        h = self.conv1(self.norm1(x, silu=True), with_bias=False)
+        h = self.conv2(self.norm2(h, silu=True, x_bias=self.conv1.conv.bias), with_bias=False)
+        shortcut = x if self.nin_shortcut is None else self.nin_shortcut(x)
+        b = self.conv2.conv.bias
+        return h + shortcut if b is None else _compiled(add_channel_bias)(h, b, shortcut)
 
 
 class CausalAttnBlock(nn.Module):
@@ -366,7 +410,10 @@ class _UpsampleResidual(nn.Module):
     def forward(self, u: torch.Tensor, conv1_u: torch.Tensor | None = None) -> torch.Tensor:
         """``conv1_u``: conv1(u) when the caller computed it already (sub-pixel)."""
         h = self.norm1(self.conv1(u) if conv1_u is None else conv1_u, silu=True)
-        h = self.norm2(self.conv2(h))
+        if not self.norm2.fused:
+            h = self.norm2(self.conv2(h))
+        else:  # conv2's bias folded into norm2
+            h = self.norm2(self.conv2(h, with_bias=False), x_bias=self.conv2.conv.bias)
         return F.silu(h + u) + u
 
 

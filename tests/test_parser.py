@@ -1728,3 +1728,55 @@ def test_circled_numbers_are_list_marks_not_a_crash():
     assert [(g.color, g.shape, g.motion) for g in got.groups] == [("red", "triangle", "rotate"), ("blue", "circle", "bounce")]
     with pytest.raises(CannotJudge):
         parse_prompt("① ② ③")
+
+
+# Probe rounds 90-91 (chatbot answers pasted whole): the answer's frame, look headings, a gradient's axis told by a
+# verb, a Chinese manner adverb of 地, a clause of the scene's effect, a growth from its centre or to its end
+_CHATBOT_READ = [
+    (("Sure thing! Here's a more cinematic prompt:\n\nA single gray cross drifts slowly downward on a white background, "
+     "like a snowflake settling at dusk.\n\nWant me to make a faster version? You could also make the cross blue."),
+     R(G(1, "gray", "cross", motion="down", speed="slow"), bg=("white", None))),
+    (("**Subject:** A large blue square\n**Action:** Spins in place\n**Background:** Plain gray\n"
+     "**Style:** Flat vector illustration, rounded lines, geometric shapes\n**Mood:** Calm, like something drifting in a dream"),
+     R(G(1, "blue", "square", "large", "rotate"), bg=("gray", "solid"))),
+    ("主体：一个大的绿色圆形\n动作：原地旋转\n背景：纯白色\n风格：儿童绘本式的扁平插画，线条圆润",
+     R(G(1, "green", "circle", "large", "rotate"), bg=("white", "solid"))),
+    (("A small purple square moves slowly down and to the right. The background is a horizontal gradient in blue, "
+     "shifting from left to right. The overall look is simple and flat."),
+     R(G(1, "purple", "square", "small", "down-right", "slow"), bg=("blue", "hgradient"))),
+    ("一颗小小的紫色五角星，轻盈地朝右上方快速飞去。背景为深灰色，从左往右逐渐变浅的横向渐变。",
+     R(G(1, "purple", "star", "small", "up-right", "fast"), bg=("gray", "hgradient"))),
+    (("A large green circle gradually shrinks as a small yellow square darts quickly to the right on a gray background, "
+     "keeping the focus on their movement. The contrast between the two movements gives the scene a subtle tension."),
+     R(G(1, "green", "circle", "large", "shrink"), G(1, "yellow", "square", "small", "right", "fast"), bg=("gray", None))),
+    ("A large cyan star grows steadily outward from its center on a black background, with a calm, dreamy pace.",
+     R(G(1, "cyan", "star", "large", "grow"), bg=("black", None))),
+    ("A tiny white cross shrinks steadily until it almost disappears, set against a black background.",
+     R(G(1, "white", "cross", "small", "shrink"), bg=("black", None))),
+    ("一个绿色的十字形在画面里四处反弹，速度很快。背景采用白色纯色。",
+     R(G(1, "green", "cross", motion="bounce", speed="fast"), bg=("white", "solid"))),
+]
+_CHATBOT_REFUSED = [
+    (("Here's a polished version of your prompt:\n\nA small red circle glides slowly to the left on a plain white "
+     "background. The camera slowly pans to the right.\n\nWant me to make a faster version?"), "camera"),
+    (("**Subject:** A large blue square\n**Action:** Spins in place\n**Background:** Plain gray\n"
+     "**Style:** Photorealistic 3D render with soft shadows"), "photorealistic"),
+    (("**Subject:** A large blue square\n**Action:** Spins in place\n**Background:** Plain gray\n"
+     "**Mood:** Calm, the square turning red as it spins"), "conflicting colours"),
+    ("A red circle moves up. The background is a blue gradient, the circle drifting from left to right.", "gradient"),
+    ("一个红色的圆形在白色背景上轻盈地向左移动，灵活地转着圈。", "轻盈"),  # a second motion after the adverb
+    ("A tiny white cross shrinks steadily until it turns red, set against a black background.", "until"),
+    (("A large green circle shrinks on a gray background, and the contrast between the circle and the square gives "
+     "tension."), "between"),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _CHATBOT_READ)
+def test_chatbot_answers_read_structurally(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", _CHATBOT_REFUSED)
+def test_chatbot_answers_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

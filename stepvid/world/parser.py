@@ -1849,11 +1849,14 @@ def parse_prompt_verbose(text: str) -> Parse:
             _EXPANSION.reset(token)
     fields, headed, whole = _structured(text), [], text  # data first (nested YAML, JSON), then tool-style headings
     if fields is None:
-        text, headed = _headed_lines(text.translate(_TRAD), _names_world)  # (traditional headings: 畫面, 鏡頭)
+        text, headed = _headed_lines(text.translate(_TRAD), _names_world, _look_value)  # (traditional: 畫面, 鏡頭)
         fields = _structured(text)
     try:
         parse = _parse_verbose(fields or text)
     except CannotJudge:
+        framed = _unframed(whole)
+        if framed is not None:
+            return framed
         pasted = _pasted(whole)
         if pasted is None:
             raise
@@ -1868,6 +1871,24 @@ def _parse_verbose(text: str) -> Parse:
         return _parse(text)
     except CannotJudge:
         pass
+    manner, adverbs = _zh_manner_adverbs(text)
+    if adverbs:
+        try:
+            parse = parse_prompt_verbose(manner)
+        except CannotJudge:
+            pass
+        else:
+            parse.ignored[:0] = adverbs
+            return parse
+    axis, spans = _gradient_spans(text)
+    if spans:
+        try:
+            parse = parse_prompt_verbose(axis)
+        except CannotJudge:
+            pass
+        else:
+            parse.ignored[:0] = spans
+            return parse
     for simile in _SIMILE.finditer(text):  # each simile in turn ("I'd like a ball … like that old DVD logo")
         phrase = simile.group()
         if _ends_in_verb(phrase) or not _says_nothing(phrase, shapes=False) or _LIKE_ANOTHER.search(phrase) \
@@ -1958,6 +1979,118 @@ def _pasted(text: str) -> Parse | None:
     return read[0]
 
 
+# A sentence about the background alone (it names a gradient and no object, and points at none): a span from one side
+# to the other there is the gradient's axis, whatever verb says it ("The background is a horizontal gradient in soft
+# blue, shifting from left to right", "Horizontal gradient in black, darkening from left to right", 背景为深灰色，从左往
+# 右逐渐变浅的横向渐变): the verb goes, the span stays beside the gradient for the grammar to read as its axis.
+_GRADIENT_SENTENCE = re.compile(r"[^.!?。！？;；\n]+[.!?。！？;；\n]*")
+_SIDE_SPAN_VERB = re.compile(r"(?i),?\s*\b(?!from\b)[a-z]+(?:ing|s)\s+(?:(?:gradually|smoothly|gently|softly|subtly|slowly)\s+)?"
+                             r"(?=from\s+(?:the\s+)?(?:top|bottom|left|right)\s+to\s)")
+_ZH_SIDE_SPAN = re.compile(r"[从由]([上下左右])[边侧方]?\s*(?:往|到|向|至)\s*([上下左右])[边侧方]?(?:(?!渐变(?![浅深亮暗淡白黑]))[^，。,.从由色红黄蓝绿紫粉橙青黑白灰]){0,8}?"
+                           r"(?=的?(?:横向|纵向|水平|竖直|垂直)?渐变(?![浅深亮暗淡白黑]))")
+
+
+def _gradient_spans(text: str) -> tuple[str, list[str]]:
+    out, spans = [], []
+    for sentence in _GRADIENT_SENTENCE.findall(text):
+        if re.search(r"(?i)gradient|渐变", sentence) and not _POINTS.search(sentence) and not any(
+                t.kind in ("shape", "badshape", "head") for t in _tokens(sentence.translate(_TRAD), [])):
+            new = _SIDE_SPAN_VERB.sub(" ", sentence)
+            new = _ZH_SIDE_SPAN.sub(r"从\1到\2", new)
+            if new != sentence:
+                spans.append(f"{sentence.strip()} -> {new.strip()}")
+                sentence = new
+        out.append(sentence)
+    return "".join(out), spans
+
+
+# A Chinese manner adverb the lexicon does not know, made by 地 before the verb phrase (轻盈地朝右上方快速飞去, 灵活地四处
+# 反弹, 自由地弹来弹去): how it moves, not what — read past when every piece of the word is unknown, and an object's
+# motion must still be said by the rest
+_ZH_ADVERB_END = re.compile(r"(?<=[\u4e00-\u9fff])地(?=[\u4e00-\u9fff])")
+
+
+def _zh_manner_adverbs(text: str) -> tuple[str, list[str]]:
+    found: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    for m in _ZH_ADVERB_END.finditer(text):
+        for n in (2, 3, 4):  # the shortest run before 地 that is all unknown (背景上轻盈地: 轻盈)
+            start = m.start() - n
+            word = text[max(start, 0):m.start()]
+            if start < 0 or not re.fullmatch(r"[\u4e00-\u9fff]+", word) or text[start - 1:start] in ("的", "地", "得"):
+                break
+            toks = _tokens(word, [])
+            if toks and all(t.kind in ("unknown", "filler") for t in toks) and any(t.kind == "unknown" for t in toks):
+                cuts.append((start, m.end()))
+                found.append(text[start:m.end()])
+                break
+    for start, end in reversed(cuts):
+        text = text[:start] + text[end:]
+    return text, found
+
+
+# A chatbot's answer around the prompt it wrote (in an expansion only): an opening line or paragraph that names no
+# object ("Sure thing! Here's a more cinematic prompt:", "Love this idea! Punched it up a bit:", 以下是扩写后的提示词：,
+# "**Title:** Ascent", ### 优化后的提示词), and a closing paragraph said to the person ("Want me to create a few
+# alternate versions?", "*Tip: shorter prompts …*", 希望对你有帮助！, 注：…) — which may name colours and motions
+# when it offers a change ("you could swap 'slowly' for 'quickly'", 可以把背景换成深蓝色, 比如让星星旋转或弹跳): an
+# offer, not the prompt. Read past, and reported, when the prompt cannot be read with them and their body can.
+_CLOSING = re.compile(r"(?i)^\W*(?:tip|note|one note|p\.?s|小建议|建议|注|备注|说明|提示|设计思路|思路|小贴士)\W*[:：]|"
+                      r"\b(?:let me know|want me|would you like|do you want|shall i|should i|i can|i could|i kept|i made|"
+                      r"i added|i've|if you(?:'d| want| prefer| like)|you (?:could|can|might|may)|feel free|hope this|"
+                      r"happy to)\b|"
+                      r"需要我|要不要|如需|如果(?:你|您)?(?:想|希望|需要|觉得)|你(?:也)?可以|您(?:也)?可以|希望(?:对你|能|这)|"
+                      r"我可以|可以告诉我|告诉我|随时|还可以")
+_OPENING = re.compile(r"(?i)^\W*(?:sure|of course|certainly|absolutely|great|love|here|try|ok|okay|below|"
+                      r"好的|当然|没问题|以下|下面|这是|这里|已为|为你)|^\s*(?:#+|\*\*)|"
+                      r"\b(?:prompt|version|take|rewrite|variation|description)s?\b|提示词|版本|描述|优化|扩写|润色|改写")
+_PARA_OR_RULE = re.compile(r"\n[ \t]*(?:[-*_]{3,}[ \t]*)?\n|\n[ \t]*[-*_]{3,}[ \t]*(?=\n)")
+
+
+def _unframed(text: str) -> Parse | None:
+    if not _EXPANSION.get():
+        return None
+    paras = [p.strip() for p in _PARA_OR_RULE.split(text.strip()) if p.strip()]
+    dropped: list[str] = []
+    if paras:  # an opening on the first line of its paragraph ("好的，为你优化如下：\n一个…", "Try this: A …")
+        first, _, rest = paras[0].partition("\n")
+        head = re.match(r"^([^\n:：]{0,80}[:：])\s*(\S.*)$", first)
+        if rest.strip() and _framing(first):
+            dropped.append(first.strip())
+            paras[0] = rest.strip()
+        elif head and not rest.strip() and _framing(head.group(1)) and not _HEADING_KEY.fullmatch(
+                head.group(1).strip(" *#:：")):
+            dropped.append(head.group(1).strip())
+            paras[0] = head.group(2).strip()
+    while len(paras) > 1 and _framing(paras[0]):
+        dropped.append(paras.pop(0))
+    while len(paras) > 1 and (_framing(paras[-1]) or _CLOSING.search(paras[-1])):
+        dropped.append(paras.pop())
+    if not dropped:
+        return None
+    try:
+        parse = parse_prompt_verbose("\n\n".join(paras))
+    except CannotJudge:
+        return None
+    parse.ignored[:0] = dropped
+    return parse
+
+
+_HEADING_KEY = re.compile(r"(?i)subjects?|actions?|motion|movement|background|setting|style|mood|visuals?|scene|"
+                          r"主体|动作|背景|风格|氛围|画面")
+
+
+_FRAME_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "size", "postsize", "speed", "bgword", "bgkind", "shade"})
+
+
+def _framing(para: str) -> bool:
+    """A chatbot's words about its answer, or a heading, that name no object, size, speed or background (a verb
+    there, "Punched it up a bit:", "**Title:** Ascent", names the answer, not a motion of the clip)."""
+    if len(para) > 160 or any(t.kind in _FRAME_KINDS for t in _tokens(para.translate(_TRAD), [])):
+        return False
+    return bool(_OPENING.search(para) or _CHATBOT_ANSWER.search(para) or para.rstrip().endswith(("?", "？")))
+
+
 # A comparison with another object of the scene ("跟它一样", "like the first one") is no simile: it copies that one's
 # attributes, which the judge does not do
 _LIKE_ANOTHER = re.compile(r"(?i)[它他她]|前者|后者|\blike\s+(?:it|them|the other(?: one)?|the first(?: one)?|"
@@ -1967,7 +2100,7 @@ _LIKE_ANOTHER = re.compile(r"(?i)[它他她]|前者|后者|\blike\s+(?:it|them|t
 # A simile says how, not what: "rises like a balloon", "spins like a top", "moves right as if pushed" — read past
 # when the prompt cannot be read with it (and only then), reported.
 _LIKE = r"(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+"  # a simile's "like", not "I'd like a …"
-_SIMILE = re.compile(r"\s*,?\s*\b(?:just\s+)?(?:(?:act|acts|acting|behave|behaves|behaving)\s+)?"
+_SIMILE = re.compile(r"\s*,?\s*\b(?:(?:just|almost|nearly|much|rather|somewhat|a\s+bit|a\s+little)\s+)?(?:(?:act|acts|acting|behave|behaves|behaving)\s+)?"
                      rf"(?:{_LIKE}|as\s+if\s|as\s+though\s|as\s+an?\s|reminiscent\s+of\s)"
                      r"(?:(?!\s+(?:and|while|whilst|like)\s)[^.,;!?—–\u3000-\u303f\u3400-\u9fff\uff00-\uffef])*"  # to "and", a dash, Chinese
                      r"|好似[^，。,.；;！!？?]{1,12}?咁"  # 好似…咁: Cantonese
@@ -2056,7 +2189,11 @@ def _names_an_object(clause: str) -> bool:
 _FLOURISH = re.compile(r"(?i)氛围|感受|风格|营造|充满|显得|仿佛|彷佛|宛如|如同|好似|犹如|^\s*像|富有|十足|质感|层次|对比|利落|流畅|自然|优雅|"
                        r"灵动|轻盈|活力|节奏|张力|冲劲|冲击力|趣味|童趣|梦幻|宁静|温馨|浪漫|清新|明亮|舒缓|高清|视觉|"
                        r"\b(?:feel|feeling|vibe|mood|atmosphere|aesthetic|evoking|evokes|evoke|conveying|conveys|giving it|"
-                       r"overall effect|effect|style|rendered|composition|design|energy|sense of)\b")
+                       r"overall effect|effect|style|rendered|composition|design|energy|sense of|contrast)\b|"
+                       # a clause of what the scene does to the eye ("keeping the focus entirely on their graceful,
+                       # unhurried movement", "making both shapes pop", "drawing the eye to …")
+                       r"^\W*(?:and\s+)?(?:keeping|making|creating|lending|drawing|"
+                       r"emphasi[sz]ing|highlighting|inviting|building|giving|evoking|suggesting)\b")
 _KEEPS = frozenset({"shape", "badshape", "head", "size", "postsize", "bgword", "refuse", "badcolor", "shade", "cmp", "loc",
                     "bigcount"})
 _SIMILE_START = re.compile(r"^\s*(?:就|好)?(?:像|仿佛|彷佛|宛如|如同|好似|好像|犹如)")  # its shapes and sizes are the likeness's
@@ -2070,7 +2207,11 @@ def _flourish(piece: str, rest: str) -> bool:
     likeness = _SIMILE_START.match(piece) is not None
     if likeness and not moves:
         return False  # (像鱼一样游: the likeness may be all the prompt says of the motion)
-    for t in _tokens(piece.translate(_TRAD), []):
+    toks = _tokens(piece.translate(_TRAD), [])
+    objects = any(t.kind in ("shape", "badshape", "head") for t in toks)
+    for t in toks:
+        if t.kind == "refuse" and str(t.value).startswith("relative position") and not objects:
+            continue  # ("the contrast between calm and chaos": between no two objects)
         if t.kind in _KEEPS and not (likeness and t.kind in ("shape", "head", "size", "postsize")):
             return False
         if t.kind in ("color", "speed", "bgkind") and (t.kind, str(t.value)) not in said:
@@ -2158,6 +2299,28 @@ def _without_decoration(text: str) -> tuple[str, list[str]]:
 # look said without a negation (带阴影) stays, and refuses.
 _LOOK_TALK_KINDS = frozenset({"filler", "unknown", "conj", "sep", "stop", "media", "bgmod", "head", "bigcount", "shade",
                               "prep", "link", "definite"})
+
+
+# A look heading's value (Style:, Mood:, 风格：, 氛围：) that says no colour, size, motion, speed, place or
+# background: its shapes and lines are the drawing's manner (线条圆润, "geometric shapes"), its likenesses a mood
+# ("like something descending with purpose"). A look the world lacks ("3D render", 写实) stays, and refuses.
+_LOOK_VALUE_KINDS = frozenset({"color", "badcolor", "size", "postsize", "motion", "dir", "vverb", "speed", "approach",
+                               "diag", "backforth", "bgword", "bgkind", "tocentre", "path", "place", "loc", "cmp"})
+
+
+def _look_value(value: str) -> bool:
+    negated = False
+    toks = _tokens(re.sub(r"(?i)\bflat\b", " ", _SIMILE.sub(" ", value)).translate(_TRAD), [])  # (a flat look)
+    for i, t in enumerate(toks):
+        why = str(t.value) if t.kind == "refuse" else ""
+        if why.startswith("negation"):
+            negated = True
+            continue
+        word_end = t.zh and len(t.text) == 1 and i and toks[i - 1].kind == "unknown"  # (冷静: 静 ends a word)
+        if t.kind == "refuse" and not (why.startswith("object appearance") and negated) \
+                or t.kind in _LOOK_VALUE_KINDS and not _bare_zh_place(t) and not word_end:
+            return False
+    return True
 
 
 def _look_talk(clause: str) -> bool:

@@ -76,13 +76,20 @@ _CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?
                            r"画面|场景|画面描述|描述|提示词|"
                            r"正向提示词|正面提示词|内容|画面内容|关键词")
 _META_KEYS = re.compile(r"(?i)(?:art\s+|visual\s+)?style|camera(?:\s+angle|\s+movement)?|shot(?:\s+type)?|framing|lens|"
+                        r"design\s+notes?|tips?|"
+                        r"(?:风格|时长|氛围|镜头|设计|构图)(?:建议|说明|思路)|设计思路|"
                         r"format|notes?|duration|length|fps|frame\s*rate|aspect(?:\s+ratio)?|ratio|resolution|quality|"
                         r"lighting|light|mood|vibe|tone|composition|render(?:ing)?|tags|seed|steps|cfg|sampler|model|"
                         r"tool|look|palette\s+notes|style\s+notes|visual\s+notes|风格|画风|镜头|机位|景别|时长|帧率|比例|画幅|"
                         r"分辨率|画质|光线|注意事项|说明|画面比例|宽高比|画面尺寸|"
                         r"光影|氛围|构图|备注|格式|参数|模型|质量|渲染|风格化|画面风格")
 _FIELD_KEY = re.compile(_ANY_KEY, re.IGNORECASE)
-_NEGATIVE_KEYS = re.compile(r"(?i)neg(?:ative)?(?:\s+prompt)?|avoid|反向提示词|负面提示词|负向提示词|负面词|反向词|不要")
+# Headings of the clip's look (style, mood, 风格, 氛围…): a value there that says no colour, size, motion, speed or
+# background ("Flat, minimalist, Bauhaus-inspired geometry with crisp edges", 扁平矢量插画，线条利落, 儿童绘本式的扁平插画，
+# 线条圆润 — its lines and shapes are the drawing's manner, not objects) is read past: see ``headed_lines``'s ``looks``
+_LOOK_KEYS = re.compile(r"(?i)(?:art\s+|visual\s+)?style|mood|vibe|tone|lighting|light|look|composition|aesthetic|"
+                        r"风格|画风|光影|氛围|构图|风格化|画面风格|色调|质感|风格建议|氛围建议")
+_NEGATIVE_KEYS = re.compile(r"(?i)neg(?:ative)?(?:\s+prompt)?|avoid|title|标题|反向提示词|负面提示词|负向提示词|负面词|反向词|不要")
 _META_NEUTRAL = re.compile(r"(?i)\b(?:static|fixed|locked(?:[- ]off)?|still|stationary|steady|tripod|no\s+movement|"
                            r"not\s+moving|does\s*n[o']t\s+move|flat)\b|固定不动|固定|不动|静止|锁定|扁平")
 
@@ -112,9 +119,10 @@ def _background_line(value: str) -> str:
     return f"background: {value}"
 
 
-def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
+def headed_lines(text: str, names_world, looks=None) -> tuple[str, list[str]]:
     """``text`` with tool-style headings resolved (see ``_HEADED``) and the lines read past; ``names_world(span,
-    strict)`` says whether a span names anything of the world (the parser's ``_names_world``)."""
+    strict)`` says whether a span names anything of the world (the parser's ``_names_world``); ``looks(value)``,
+    whether a look heading's value only talks of the look (see ``_LOOK_KEYS``)."""
     text = re.sub(r"(?:(?<=[。；;！!？?\n])|^)\s*[1-9](?:\.|、)\s*(?=[\u4e00-\u9fff【A-Za-z])", "", text)  # "…。4. 风格：…"
     if len(re.findall(r"【[^】\n]{1,24}】", text)) >= 2:  # 【主体】… 【动作】… on one line
         text = re.sub(r"\s*(【[^】\n]{1,24}】)", r"\n\1", text).strip()
@@ -145,10 +153,10 @@ def headed_lines(text: str, names_world) -> tuple[str, list[str]]:
             dropped.append(ln.strip())
         elif m is None or key is None:  # a line of settings alone ("- 1080p, 25fps") goes, anything else stays
             (out.append(("", ln)) if says(ln) else dropped.append(ln.strip()))
-        elif _NEGATIVE_KEYS.fullmatch(key):  # a negative prompt: what the clip must not show
+        elif _NEGATIVE_KEYS.fullmatch(key):  # a negative prompt (what the clip must not show), a title
             dropped.append(ln.strip())
         elif _META_KEYS.fullmatch(key):  # its value is read ("Composition: a red cross", "Camera: slow pan left")
-            if says(m.group(4)):
+            if says(m.group(4)) and not (looks and _LOOK_KEYS.fullmatch(key) and looks(m.group(4))):
                 out.append(("", m.group(4)))
             else:
                 dropped.append(ln.strip())
@@ -485,7 +493,7 @@ _ZH_TYPOS = [
     (re.compile(r"(?<=[圆块角形星字])交关快个"), "交关快"),
     (re.compile(r"正方行"), "正方形"),
     (re.compile(r"三脚"), "三角"),
-    (re.compile(r"(?<![上下左右])方快"), "方块"),
+    (re.compile(r"(?<![上下左右对])方快"), "方块"),
     (re.compile(r"background\s*(?=[上中里])"), "背景"),
     (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
     (re.compile(r"90\s*度"), "九十度"),
@@ -1060,6 +1068,20 @@ _PHRASINGS = [
     (re.compile(r"\b((?:up|down)(?:wards?)?(?:\s+and)?\s+(?:to\s+the\s+)?(?:left|right)|(?:upper|lower)[- ](?:left|right)|"
                 r"(?:up|down)[- ](?:left|right))\b([^.;!?\n]{0,16}?)\s*,?\s*(?:travell?ing|moving|heading|cutting|gliding|sliding)\s+"
                 r"diagonally\b"), r"\1\2"),
+    # probe round 90: a growth or a shrinking told from where it starts, its centre ("grows steadily outward from its
+    # center", "shrinks inward toward its middle"): the world's growth, which is about the centre
+    (re.compile(r"\b((?:grow|grows|growing|expand|expands|expanding|swell|swells|swelling|shrink|shrinks|shrinking|"
+                r"contract|contracts|contracting)\b(?:\s+(?:steadily|slowly|gradually|smoothly|gently|evenly))?)"
+                r"(?:\s+(?:outwards?|inwards?))?\s+(?:from|toward|towards|into|around)\s+(?:its|their)\s+(?:own\s+)?"
+                r"(?:center|centre|middle|core)\b"), r"\1"),
+    # … and told to its end ("shrinks steadily until it almost disappears", "grows until it nearly fills the frame"):
+    # the world's shrinking or growth, not a second motion after it
+    (re.compile(r"\b((?:shrink|shrinks|shrinking|contract|contracts|contracting|grow|grows|growing|expand|expands|expanding)"
+                r"\b(?:\s+(?:steadily|slowly|gradually|smoothly|gently|evenly|quickly))?)\s*,?\s+(?:until|till|untill)\s+(?:it|they)\s+"
+                r"(?:almost\s+|nearly\s+|all\s+but\s+|practically\s+|finally\s+)?(?:disappears?|vanish(?:es)?|fades?\s+(?:away|out)|"
+                r"(?:is|are)\s+(?:gone|a\s+(?:tiny\s+)?(?:dot|speck|point))|fills?\s+(?:the\s+)?(?:frame|screen|canvas))\b"), r"\1"),
+    # probe round 91: a background "taken" in a colour (背景采用白色纯色, 背景选用天蓝色): the background is that colour
+    (re.compile(r"背景\s*(?:采用|使用|选用|选择|用的是)了?"), "背景为"),
 ]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that
@@ -1238,7 +1260,7 @@ _SLOW_WORDS = {"slow", "unhurried", "leisurely", "gentle", "relaxed", "measured"
                "dreamy", "buoyant", "languid", "stately", "sedate", "slower"}
 _FAST_WORDS = {"fast", "brisk", "rapid", "high", "swift", "quick", "breakneck", "lively", "energetic", "blistering",
                "dizzying", "frantic", "furious", "decisive", "faster", "zippy", "snappy"}
-_PACE = re.compile(r"\bat\s+an?\s+((?:[a-z]+(?:\s*,\s*|\s+)){1,3}?)(pace|speed|clip|rate|tempo)\b")
+_PACE = re.compile(r"\b(?:at|with)\s+an?\s+((?:[a-z]+(?:\s*,\s*|\s+)){1,3}?)(pace|speed|clip|rate|tempo)\b")
 _SIDES = {"top": "top", "above": "top", "left": "left", "bottom": "bottom", "below": "bottom", "right": "right"}
 _FADE = re.compile(r"\b(?:(?:an?|the)\s+)?(?:(?:smooth|seamless|soft|subtle|gentle|vertical|horizontal)\s+)*gradient\s+"
                    r"(?:that\s+)?(?:fading|fades|fade|transitions|transitioning|transition|shifts|shifting|shift|"

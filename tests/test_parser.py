@@ -1780,3 +1780,13 @@ def test_chatbot_answers_read_structurally(prompt, want):
 def test_chatbot_answers_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+def test_zheng_before_a_verb_phrase_is_zhengzai():
+    """正 before the verb phrase is 正在 (一个红色的圆正向右移动: ordinary Chinese, probe round 93); 正方形 stays a
+    square, 正上方 a position (refused), 反正 a filler word it is not."""
+    assert parse_prompt("一个红色的圆正向右移动") == R(G(1, "red", "circle", motion="right"))
+    assert parse_prompt("两个灰色五角星正缓慢向右下方移动") == R(G(2, "gray", "star", motion="down-right", speed="slow"))
+    assert parse_prompt("一个正方形正往上走") == R(G(1, None, "square", motion="up"))
+    with pytest.raises(CannotJudge):
+        parse_prompt("正上方有一个红色的圆")

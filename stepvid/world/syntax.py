@@ -462,6 +462,10 @@ def _gradient_after(m: re.Match) -> str:
 # The Chinese IME's homophones and slips: 园 for 圆, 兰色 for 蓝色 (but 紫罗兰), 放块/方快 for 方块, 便小 for 变小, …
 _ZH_TYPOS = [
     (re.compile(r"园"), "圆"),
+    # everyday Chinese: 正 before the verb phrase is 正在 (一个红色的圆正向右移动, 正慢悠悠地向右飘去: probe round 93);
+    # never 正方形, 正中, 正上方, 反正, 真正
+    (re.compile(r"(?<![真公纠端反])正(?=(?:向|往|朝|慢|快|缓|匀|不停|一直|徐徐|悠悠|轻轻|飞快|迅速|飘|滑|移|转|旋|弹|变|缩|放大|"
+                r"上升|下降|下落|落下|上移|下移))"), "正在"),
     (re.compile(r"ㄉ"), "的"), (re.compile(r"[ㄛㄚㄋㄇㄌ]"), ""),  # Taiwan's bopomofo particles (紅色ㄉ圓形, 快一點ㄛ)
     # probe round 48, Chinese voice input: the recogniser's homophones of the world's words
     *((re.compile(a), b) for a, b in (

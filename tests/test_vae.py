@@ -401,19 +401,21 @@ def test_conv_by_frames_decode_and_encode_equal_conv3d(tiny64, channels_last):
 
 
 def test_fused_norm_decode_equals_the_plain_path(tiny64, monkeypatch):
-    """``set_fused_norm``: each norm (and SiLU) writes the causal pad of the conv after it in one pass (zeros in
-    front of the first slice, the carried frames while streaming); decode one shot and time-sliced equals the
-    plain path up to summation order. The maths is checked eager (``_compiled`` made the identity): compiling
-    it changes the kernels, not the function."""
+    """``set_fused_norm``: each per-frame norm (and SiLU) as per-(channel, frame) statistics then one affine pass,
+    the previous conv's bias folded into the norm or the residual add; decode (one shot and time-sliced) and
+    encode equal the plain path up to summation order. The maths is checked eager (``_compiled`` made the
+    identity): compiling it changes the kernels, not the function."""
     monkeypatch.setattr(vae_layers, "_compiled", lambda fn: fn)
     latents = torch.randn(1, 6, 4, 2, 3, generator=gen(35), dtype=torch.float64)
+    video = torch.randn(1, 17, 3, 32, 32, generator=gen(36), dtype=torch.float64)
     with torch.no_grad():
-        ref = tiny64.decode(latents)
+        ref, ref_enc = tiny64.decode(latents), tiny64.encode(video)
         tiny64.set_fused_norm()
         try:
             for time_slice in (None, 1, 2):
                 close(tiny64.decoder, tiny64.decode(latents, time_slice=time_slice), ref, 2 * 32 * 48,
                       msg=f"time_slice={time_slice}")
+            close(tiny64.encoder, tiny64.encode(video), ref_enc, TINY_NORM_32)  # the encoder's blocks too
         finally:
             tiny64.set_fused_norm(False)
         assert torch.equal(tiny64.decode(latents), ref)

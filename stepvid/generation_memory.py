@@ -34,7 +34,13 @@ numbers, instead of an out-of-memory crash minutes or hours in. The estimate
   ``VAE_ACTIVATION_FACTOR = 7`` times the widest such tensor (its input, GroupNorm's copy and output,
   SiLU, the causal pad, the conv output). Measured: 5.2-6.0 for the released VAE in bf16 on an H200
   (26.8 GiB for a 544x992 chunk), 4.4-6.7 for the ``small`` preset and the bundled VAE in fp32 on the CPU;
-  only the test-only ``tiny`` preset goes higher (7.0, and 8.9 for one 256x256 image: 0.14 GiB).
+  only the test-only ``tiny`` preset goes higher (7.0, and 8.9 for one 256x256 image: 0.14 GiB). On CUDA the
+  pipeline decodes a video's upsampling levels ``CUDA_VAE_TIME_SLICE`` mid-level frame(s) at a time: then the
+  widest tensor is one slice's (4, 4, 2, 1 frames per slice frame at full, 1/2, 1/4, 1/8 resolution) times
+  ``VAE_SLICE_FACTOR = 5``, plus every causal conv's carried input frames (2 per 3x3x3 conv at its input's
+  width and resolution, 1 low-resolution frame per sub-pixel temporal upsampling conv). Measured (allocator
+  history, released VAE, bf16, 544x992, H200): 9.0 GiB at the peak = 3.80 GiB carried frames (the formula:
+  3.80) + 5.0 x the 1.03 GiB widest slice tensor.
 * **output** — the decoded video on the host: ``T · 3 · H · W`` elements in the VAE dtype, a float32 copy
   with two float32 temporaries of post-processing, and the uint8 frames.
 
@@ -60,8 +66,10 @@ from stepvid.models.fp8 import fp8_block_linear_params, fp8_block_linear_rows
 from stepvid.models.streaming import streaming_footprint
 
 __all__ = [
+    "CUDA_VAE_TIME_SLICE",
     "DIT_ACTIVATION_FACTOR",
     "VAE_ACTIVATION_FACTOR",
+    "VAE_SLICE_FACTOR",
     "MemoryEstimate",
     "available_memory",
     "check_generation_memory",
@@ -76,6 +84,8 @@ DIT_ACTIVATION_FACTOR = 12
 DIT_CHUNKED_FACTOR = 5
 TOKEN_CHUNK = 16384
 VAE_ACTIVATION_FACTOR = 7
+VAE_SLICE_FACTOR = 5
+CUDA_VAE_TIME_SLICE = 1  # mid-level frames per slice of the pipeline's CUDA decode (TextToVideoPipeline.vae_time_slice)
 GiB = 1024**3
 
 
@@ -137,6 +147,29 @@ def _vae_widest(cfg, num_frames: int, height: int, width: int, tile: int | None)
     return max(f * ch * wd * (h >> i) * (w >> i) for i, (f, wd) in enumerate(zip(frames, widths)))
 
 
+def _vae_slice_widest(cfg, height: int, width: int, time_slice: int) -> int:
+    """Elements of the widest decoder activation of one time slice of a video chunk (module docstring)."""
+    ch, m = cfg.decoder_ch, cfg.decoder_ch_mult
+    frames = [min(f * time_slice, cap) for f, cap in zip((4, 4, 2, 1), (20, 20, 10, 5))]
+    widths = (max(m[0], m[1]), max(m[1], m[2]), max(m[2], m[3]), m[3])
+    return max(f * ch * wd * (height >> i) * (width >> i) for i, (f, wd) in enumerate(zip(frames, widths)))
+
+
+def _vae_carried(cfg, height: int, width: int) -> int:
+    """Elements the streamed decode carries between slices: each causal 3x3x3 conv of the upsampling levels keeps
+    its last 2 input frames (conv_out too), a sub-pixel temporal upsampling conv its last low-resolution frame."""
+    ch, m, n = cfg.decoder_ch, cfg.decoder_ch_mult, cfg.decoder_num_res_blocks
+    total, block_in = 0, ch * m[-1]
+    for i in reversed(range(len(m))):
+        pixels, out = (height >> i) * (width >> i), ch * m[i]
+        for b in range(n):  # conv1 reads the block's input width, conv2 its output width
+            total += 2 * ((block_in if b == 0 else out) + out) * pixels
+        block_in = out
+        if i in cfg.decoder_temporal_up:  # Upsample3d: conv1 (sub-pixel, low resolution) and conv2 (upsampled)
+            total += out * pixels + 2 * out * (height >> (i - 1)) * (width >> (i - 1))
+    return total + 2 * ch * m[0] * height * width  # conv_out
+
+
 def estimate_generation_memory(
     plan: ModelPlan,
     num_frames: int,
@@ -152,6 +185,7 @@ def estimate_generation_memory(
     step_cache: bool = False,
     sparse_attention: str | None = None,
     fp8_matmul: bool = False,
+    vae_time_slice: int | None = None,
 ) -> MemoryEstimate:
     """Bytes a generation needs (module docstring). ``text_encoder_bytes``: the size of a text encoder the
     caller supplies instead of the folder's. ``cfg_split``: the guided batch runs as two one-row DiT calls.
@@ -159,7 +193,8 @@ def estimate_generation_memory(
     ``stream_weights``: how ``--offload blocks`` stores the blocks ("model" dtype or "fp8"). ``step_cache``:
     the step cache's residuals are kept beside the DiT's activations (counted for both CFG rows).
     ``sparse_attention``: the sparse kernel's backend ("gather" or "flex"; None: dense). ``fp8_matmul``: the
-    blocks' linear weights are held in fp8 (one byte each, plus fp32 row scales)."""
+    blocks' linear weights are held in fp8 (one byte each, plus fp32 row scales). ``vae_time_slice``: the VAE
+    decodes a video's upsampling levels that many mid-level frames at a time (the pipeline's CUDA decode)."""
     b = _dtype_bytes(dtype)
     weights = {}
     for role, comp in plan.components.items():
@@ -187,7 +222,11 @@ def estimate_generation_memory(
         dit_act += (4 if sparse_attention == "flex" else 1) * rows * tokens * dit.hidden_size * b
     if os.environ.get("STEPVID_ATTN_BACKEND", "auto") == "math":  # this rank's heads over all tokens
         dit_act += 2 * rows * -(-dit.num_attention_heads // sp) * all_tokens * all_tokens * 4
-    vae_act = VAE_ACTIVATION_FACTOR * _vae_widest(vae, num_frames, height, width, vae_tile) * b
+    if vae_time_slice and num_frames > 1 and vae_tile is None:
+        vae_act = (VAE_SLICE_FACTOR * _vae_slice_widest(vae, height, width, vae_time_slice)
+                   + _vae_carried(vae, height, width)) * b
+    else:
+        vae_act = VAE_ACTIVATION_FACTOR * _vae_widest(vae, num_frames, height, width, vae_tile) * b
     text_act = 0  # two prompts of <= 397 tokens: megabytes, even for Step-LLM
     elements = num_frames * 3 * height * width
     output = elements * (b + 3 * 4 + 1)
@@ -245,7 +284,7 @@ def check_generation_memory(
     est = estimate_generation_memory(
         plan, num_frames, height, width, guided, dtype, vae_tile, cfg_split=cfg_split, sp=sp,
         stream_weights=stream_weights, step_cache=step_cache, sparse_attention=sparse_attention,
-        fp8_matmul=fp8_matmul,
+        fp8_matmul=fp8_matmul, vae_time_slice=CUDA_VAE_TIME_SLICE if device.type == "cuda" else None,
     )
     need = est.device_peak(device.type, offload)
     have, where = available_memory(device)

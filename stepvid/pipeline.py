@@ -331,7 +331,9 @@ class TextToVideoPipeline:
         self.cfg_split = False
         # On CUDA the VAE decodes its upsampling levels this many mid-level frames at a time (exact; bounds the
         # decode's activations: 10.4 vs 26.9 GiB at 544x992, no slower); None runs each chunk in one pass.
-        self.vae_time_slice: int | None = 1
+        from stepvid.generation_memory import CUDA_VAE_TIME_SLICE
+
+        self.vae_time_slice: int | None = CUDA_VAE_TIME_SLICE
         # The step cache of the last denoise call with step caching (its decisions: summary(), computed), or None.
         self.last_step_cache: StepCache | None = None
         # The world check's verdict on each clip the last __call__ made (empty: one try, nothing checked).

@@ -1865,29 +1865,28 @@ def parse_prompt_verbose(text: str) -> Parse:
     return parse
 
 
+def _reread(kept: str, dropped: list[str]) -> Parse | None:
+    """``kept`` — the prompt with the pieces ``dropped`` read past — parsed, those pieces reported first; None when
+    nothing was dropped or ``kept`` cannot be read either."""
+    if not dropped:
+        return None
+    try:
+        parse = parse_prompt_verbose(kept)
+    except CannotJudge:
+        return None
+    parse.ignored[:0] = dropped
+    return parse
+
+
 def _parse_verbose(text: str) -> Parse:
     """``parse_prompt_verbose`` after the headings: the prompt as written, else the fallbacks below."""
     try:
         return _parse(text)
     except CannotJudge:
         pass
-    manner, adverbs = _zh_manner_adverbs(text)
-    if adverbs:
-        try:
-            parse = parse_prompt_verbose(manner)
-        except CannotJudge:
-            pass
-        else:
-            parse.ignored[:0] = adverbs
-            return parse
-    axis, spans = _gradient_spans(text)
-    if spans:
-        try:
-            parse = parse_prompt_verbose(axis)
-        except CannotJudge:
-            pass
-        else:
-            parse.ignored[:0] = spans
+    for read_past in (_zh_manner_adverbs, _gradient_spans):
+        parse = _reread(*read_past(text))
+        if parse is not None:
             return parse
     for simile in _SIMILE.finditer(text):  # each simile in turn ("I'd like a ball … like that old DVD logo")
         phrase = simile.group()
@@ -1919,15 +1918,9 @@ def _parse_verbose(text: str) -> Parse:
         parse.ignored[:0] = dropped
         return parse
     if _EXPANSION.get():
-        kept, dropped = _without_decoration(text)
-        if dropped:
-            try:
-                parse = parse_prompt_verbose(kept)
-            except CannotJudge:
-                pass
-            else:
-                parse.ignored[:0] = dropped
-                return parse
+        parse = _reread(*_without_decoration(text))
+        if parse is not None:
+            return parse
     emoji = [c for c in dict.fromkeys(text) if c in _EMOJI_OBJECTS]
     if not emoji:
         return _without_unknown_words(text)
@@ -2066,14 +2059,7 @@ def _unframed(text: str) -> Parse | None:
         dropped.append(paras.pop(0))
     while len(paras) > 1 and (_framing(paras[-1]) or _CLOSING.search(paras[-1])):
         dropped.append(paras.pop())
-    if not dropped:
-        return None
-    try:
-        parse = parse_prompt_verbose("\n\n".join(paras))
-    except CannotJudge:
-        return None
-    parse.ignored[:0] = dropped
-    return parse
+    return _reread("\n\n".join(paras), dropped)
 
 
 _HEADING_KEY = re.compile(r"(?i)subjects?|actions?|motion|movement|background|setting|style|mood|visuals?|scene|"
@@ -2301,6 +2287,22 @@ _LOOK_TALK_KINDS = frozenset({"filler", "unknown", "conj", "sep", "stop", "media
                               "prep", "link", "definite"})
 
 
+def _look_talk(clause: str) -> bool:
+    if _PERSON.search(clause):
+        return False  # (a person's words, "I have been wondering whether these tools can do simple things": chatter)
+    toks = _tokens(clause.translate(_TRAD), [])
+    negated = False
+    for t in toks:
+        why = str(t.value) if t.kind == "refuse" else ""
+        if why.startswith("negation"):
+            negated = True
+        elif why.startswith("object appearance") and negated or why.startswith("a sequence") and t.text in ("又", "还"):
+            continue
+        elif t.kind not in _LOOK_TALK_KINDS or t.kind == "shade" and not negated:
+            return False
+    return any(t.kind == "unknown" or t.kind == "refuse" for t in toks)
+
+
 # A look heading's value (Style:, Mood:, 风格：, 氛围：) that says no colour, size, motion, speed, place or
 # background: its shapes and lines are the drawing's manner (线条圆润, "geometric shapes"), its likenesses a mood
 # ("like something descending with purpose"). A look the world lacks ("3D render", 写实) stays, and refuses.
@@ -2321,22 +2323,6 @@ def _look_value(value: str) -> bool:
                 or t.kind in _LOOK_VALUE_KINDS and not _bare_zh_place(t) and not word_end:
             return False
     return True
-
-
-def _look_talk(clause: str) -> bool:
-    if _PERSON.search(clause):
-        return False  # (a person's words, "I have been wondering whether these tools can do simple things": chatter)
-    toks = _tokens(clause.translate(_TRAD), [])
-    negated = False
-    for t in toks:
-        why = str(t.value) if t.kind == "refuse" else ""
-        if why.startswith("negation"):
-            negated = True
-        elif why.startswith("object appearance") and negated or why.startswith("a sequence") and t.text in ("又", "还"):
-            continue
-        elif t.kind not in _LOOK_TALK_KINDS or t.kind == "shade" and not negated:
-            return False
-    return any(t.kind == "unknown" or t.kind == "refuse" for t in toks)
 
 
 def _without_unknown_words(text: str, most: int | None = None) -> Parse:

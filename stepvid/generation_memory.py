@@ -137,22 +137,17 @@ def _dtype_bytes(dtype: torch.dtype) -> int:
     return torch.empty((), dtype=dtype).element_size()
 
 
-def _vae_widest(cfg, num_frames: int, height: int, width: int, tile: int | None) -> int:
+def _vae_widest(cfg, num_frames: int, height: int, width: int, tile: int | None, time_slice: int | None = None) -> int:
     """Elements of the widest decoder activation for one chunk: per upsampling level (full, 1/2, 1/4, 1/8
-    resolution) frames x the wider of the widths entering and leaving it x pixels (module docstring)."""
+    resolution) frames x the wider of the widths entering and leaving it x pixels (module docstring); with
+    ``time_slice`` a video's levels hold one slice's frames (4, 4, 2, 1 per mid-level frame) at a time."""
     ch, m = cfg.decoder_ch, cfg.decoder_ch_mult
     h, w = (min(height, tile), min(width, tile)) if tile else (height, width)
     frames = (20, 20, 10, 5) if num_frames > 1 else (4, 4, 2, 1)
+    if time_slice:
+        frames = tuple(min(f * time_slice, cap) for f, cap in zip((4, 4, 2, 1), frames))
     widths = (max(m[0], m[1]), max(m[1], m[2]), max(m[2], m[3]), m[3])
     return max(f * ch * wd * (h >> i) * (w >> i) for i, (f, wd) in enumerate(zip(frames, widths)))
-
-
-def _vae_slice_widest(cfg, height: int, width: int, time_slice: int) -> int:
-    """Elements of the widest decoder activation of one time slice of a video chunk (module docstring)."""
-    ch, m = cfg.decoder_ch, cfg.decoder_ch_mult
-    frames = [min(f * time_slice, cap) for f, cap in zip((4, 4, 2, 1), (20, 20, 10, 5))]
-    widths = (max(m[0], m[1]), max(m[1], m[2]), max(m[2], m[3]), m[3])
-    return max(f * ch * wd * (height >> i) * (width >> i) for i, (f, wd) in enumerate(zip(frames, widths)))
 
 
 def _vae_carried(cfg, height: int, width: int) -> int:
@@ -223,7 +218,7 @@ def estimate_generation_memory(
     if os.environ.get("STEPVID_ATTN_BACKEND", "auto") == "math":  # this rank's heads over all tokens
         dit_act += 2 * rows * -(-dit.num_attention_heads // sp) * all_tokens * all_tokens * 4
     if vae_time_slice and num_frames > 1 and vae_tile is None:
-        vae_act = (VAE_SLICE_FACTOR * _vae_slice_widest(vae, height, width, vae_time_slice)
+        vae_act = (VAE_SLICE_FACTOR * _vae_widest(vae, num_frames, height, width, None, vae_time_slice)
                    + _vae_carried(vae, height, width)) * b
     else:
         vae_act = VAE_ACTIVATION_FACTOR * _vae_widest(vae, num_frames, height, width, vae_tile) * b

@@ -65,7 +65,7 @@ def test_time_sliced_vae_estimate_matches_the_measured_peak():
     from stepvid.models.vae import VAEConfig
 
     cfg = VAEConfig.preset("stepvideo-vae-v2")
-    carried, widest = gm._vae_carried(cfg, 544, 992) * 2 / 2**30, gm._vae_slice_widest(cfg, 544, 992, 1) * 2 / 2**30
+    carried, widest = gm._vae_carried(cfg, 544, 992) * 2 / 2**30, gm._vae_widest(cfg, 204, 544, 992, None, 1) * 2 / 2**30
     assert abs(carried - 3.804) < 0.01 and abs(widest - 1.029) < 0.01
     assert abs(gm.VAE_SLICE_FACTOR * widest + carried - 9.00) < 0.09
     one_pass = gm.VAE_ACTIVATION_FACTOR * gm._vae_widest(cfg, 204, 544, 992, None) * 2 / 2**30

@@ -46,6 +46,7 @@ from stepvid.model_folder import (
 from stepvid.models.streaming import stream_blocks
 from stepvid.models.text.base import TextEmbeddings, TextEncoder
 from stepvid.models.vae import nearest_multiples, to_uint8
+from stepvid.offload import on_device
 from stepvid.prompt_rewrite import PromptExpander, Rewrite, rewrite_prompt
 from stepvid.ti2v import (
     ImageInput,
@@ -178,11 +179,6 @@ def crop_540x960(frames: np.ndarray) -> np.ndarray:
 def _check_offload(offload: Any) -> None:
     if offload not in OFFLOAD_MODES:
         raise ValueError(f"offload must be one of {', '.join(map(repr, OFFLOAD_MODES))}; got {offload!r}")
-
-
-def _move(obj: Any, device: torch.device) -> None:
-    if hasattr(obj, "to"):
-        obj.to(device)
 
 
 _DTYPES = {
@@ -466,15 +462,17 @@ class TextToVideoPipeline:
 
     @contextmanager
     def _on_device(self, component: Any, offloaded: bool) -> Iterator[None]:
-        if offloaded:
-            _move(component, self.device)
-        try:
+        """An offloaded component on the device for one stage; its host weights are kept and put back after
+        (:mod:`stepvid.offload`: no copy back of weights that did not change)."""
+        if not offloaded:
             yield
+            return
+        try:
+            with on_device(component, self.device):
+                yield
         finally:
-            if offloaded:
-                _move(component, torch.device("cpu"))
-                if self.device.type == "cuda":
-                    torch.cuda.empty_cache()
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
 
     # -- stages -----------------------------------------------------------------------------------------
     def rewrite(self, prompt: str, rewriter: str | None = None, llm: PromptExpander | None = None) -> Rewrite:

@@ -421,6 +421,32 @@ def test_fused_norm_decode_equals_the_plain_path(tiny64, monkeypatch):
         assert torch.equal(tiny64.decode(latents), ref)
 
 
+def test_fused_norm_compiles_every_graph_it_meets(monkeypatch):
+    """The fused path's compiled entries (dynamic shapes and parameters, one function per variant, a raised
+    recompile limit) compile each graph a channels-last time-sliced decode meets, across widths, frame counts
+    and layouts — none falls back to eager at Dynamo's recompile limit, which the first version hit (one
+    function with and without x_bias / SiLU at static widths: 23 frames, 22 compiled on this preset; on the
+    GPU a decode whose first run took 51 s). Dynamo's eager backend traces and guards as inductor would,
+    without code generation; its output is the eager function's."""
+    from torch._dynamo.utils import counters
+
+    compile_ = torch.compile
+    monkeypatch.setattr(vae_layers, "_COMPILED", {})
+    monkeypatch.setattr(vae_layers.torch, "compile", lambda fn, **kw: compile_(fn, backend="eager", **kw))
+    torch._dynamo.reset()
+    counters.clear()
+    vae = VideoVAE.from_preset("small").eval().requires_grad_(False).set_channels_last(True)
+    latents = torch.randn(1, 6, vae.config.z_channels, 2, 2, generator=gen(37))
+    with torch.no_grad():
+        ref = vae.decode(latents, time_slice=1)
+        vae.set_fused_norm()
+        got = vae.decode(latents, time_slice=1)
+    frames = dict(counters["frames"])
+    torch._dynamo.reset()
+    assert frames["total"] == frames["ok"] > 0, frames
+    torch.testing.assert_close(got, ref, rtol=1e-4, atol=1e-4)
+
+
 def test_fast_layout_per_device_and_width(tiny64):
     """``set_fast_layout``: channels-last convs on the CPU; on CUDA channels-last + fused norms only for a decoder
     as wide as the released one (a narrow one keeps the default layout, eager norms); cuDNN's timed algorithm

@@ -233,16 +233,37 @@ def add_channel_bias(x: torch.Tensor, bias: torch.Tensor, residual: torch.Tensor
     return x + bias.view(1, -1, 1, 1, 1).to(x.dtype) + residual
 
 
-_COMPILED: dict = {}  # torch.compile'd frame_norm_stats / frame_affine / add_channel_bias, built on first use
+def _frame_affine_silu(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+    return frame_affine(x, scale, shift, True)
+
+
+def _frame_affine_plain(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+    return frame_affine(x, scale, shift, False)
+
+
+_COMPILED: dict = {}  # torch.compile'd frame_norm_stats, the two affine variants above, add_channel_bias
+# A decode meets each entry at a few layouts (channels-last or not) and frame counts (1 or more: a size of 1 is
+# always specialised); with dynamic shapes and parameters that is ~4 graphs an entry, under this limit, where
+# the default 8 was hit by one entry called with and without x_bias / silu at every width (then run eager).
+_RECOMPILE_LIMIT = 32
 
 
 def _compiled(fn):
-    """``fn`` under torch.compile (built once). The norm's statistics and its pointwise pass are compiled apart
-    so the per-element pass reads a materialised [B, C, T] scale and shift instead of recomputing the group
-    statistics for every element (what one fused graph did: 5x slower than the memory traffic)."""
+    """``fn`` under torch.compile with dynamic shapes (built once); call it through :func:`_run_compiled`. The
+    norm's statistics and its pointwise pass are compiled apart so the per-element pass reads a materialised
+    [B, C, T] scale and shift instead of recomputing the group statistics for every element (what one fused
+    graph did: 5x slower than the memory traffic). Each variant (with or without SiLU) is its own function: the
+    compiled graphs are cached per function, and Python-level switches would multiply one function's graphs."""
     if fn not in _COMPILED:
-        _COMPILED[fn] = torch.compile(fn)
+        _COMPILED[fn] = torch.compile(fn, dynamic=True)
     return _COMPILED[fn]
+
+
+def _run_compiled(fn, *args):
+    """Call :func:`_compiled` ``fn`` with parameters treated as dynamic-shaped inputs (one graph for every
+    width) and the recompile limit above: never the silent eager fallback."""
+    with torch._dynamo.config.patch(recompile_limit=_RECOMPILE_LIMIT, force_parameter_static_shapes=False):
+        return _compiled(fn)(*args)
 
 
 class FrameGroupNorm(nn.GroupNorm):
@@ -258,8 +279,10 @@ class FrameGroupNorm(nn.GroupNorm):
 
     def forward(self, x: torch.Tensor, silu: bool = False, x_bias: torch.Tensor | None = None) -> torch.Tensor:
         if x.dim() == 5 and self.fused:
-            stats = _compiled(frame_norm_stats)(x, self.weight, self.bias, self.num_groups, self.eps, x_bias)
-            return _compiled(frame_affine)(x, *stats, silu)
+            # always a plain tensor: a None, or a Parameter here and a Tensor there, is another graph each
+            x_bias = torch.zeros_like(self.bias) if x_bias is None else x_bias.view(-1)
+            stats = _run_compiled(frame_norm_stats, x, self.weight, self.bias, self.num_groups, self.eps, x_bias)
+            return _run_compiled(_frame_affine_silu if silu else _frame_affine_plain, x, *stats)
         if x_bias is not None:
             x = x + x_bias.view(1, -1, *([1] * (x.dim() - 2))).to(x.dtype)
         if x.dim() != 5:
@@ -331,7 +354,7 @@ class ResBlock3d(nn.Module):
         h = self.conv2(self.norm2(h, silu=True, x_bias=self.conv1.conv.bias), with_bias=False)
         shortcut = x if self.nin_shortcut is None else self.nin_shortcut(x)
         b = self.conv2.conv.bias
-        return h + shortcut if b is None else _compiled(add_channel_bias)(h, b, shortcut)
+        return h + shortcut if b is None else _run_compiled(add_channel_bias, h, b, shortcut)
 
 
 class CausalAttnBlock(nn.Module):

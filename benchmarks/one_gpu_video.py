@@ -118,8 +118,11 @@ def main() -> None:
         llm = StepLLM(StepLLMConfig.from_preset("tiny" if args.tiny else "step-llm"))
         tiny = {"in_channels": 4, "out_channels": 4} if args.tiny else {}  # the tiny VAE's z
         dit = StepVideoDiT(dit_config("tiny" if args.tiny else "stepvideo-t2v", num_layers=args.dit_layers, **tiny))
-    llm = _random_on_gpu(llm.to(torch.bfloat16), dev)
+    text_kept = bool(args.state) and (Path(args.state) / "text.safetensors").exists()
+    if not text_kept:  # a later call of a spread generation reads the kept text states: no 39 GB encoder build
+        llm = _random_on_gpu(llm.to(torch.bfloat16), dev)
     dit = dit.to(torch.bfloat16).to_empty(device=dev)
+    torch.manual_seed(1)  # the DiT's weights do not depend on whether this call built the encoder
     dit.initialize_weights(all_parameters=True)
     if args.fp8_matmul:
         use_fp8_matmuls(dit)  # on the device: quantising 29 B weights on the host would take minutes
@@ -132,7 +135,7 @@ def main() -> None:
     if cuda:
         torch.cuda.empty_cache()
     for m in (llm, dit, vae):
-        m.eval().requires_grad_(False)
+        m.eval().requires_grad_(False)  # (an encoder left on the meta device too: it is never run then)
     t_init = time.perf_counter() - t0
 
     if cuda:

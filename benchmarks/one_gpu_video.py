@@ -21,6 +21,7 @@ part of a generation and are not counted). The random weights are seeded, so eve
 (the resume file's fingerprint checks it). Carry DIR between calls (``$OUT`` back, then ``carry``).
 
     python benchmarks/one_gpu_video.py --steps 2 --cap-gib 78.5
+    python benchmarks/one_gpu_video.py --steps 2 --cap-gib 24 --offload blocks --cfg-split   # a 24 GB card
     python benchmarks/one_gpu_video.py --steps 50 --state tmp/video50 --max-minutes 8   # again until it decodes
 """
 
@@ -55,10 +56,11 @@ GiB = 2**30
 class RandomIdsEncoder(torch.nn.Module):
     """The TextEncoder protocol over a full-size Step-LLM fed fixed random token ids (320 per prompt)."""
 
-    def __init__(self, llm: StepLLM, clip_dim: int, length: int = 320):
+    def __init__(self, llm: StepLLM, clip_dim: int, length: int = 320, built: bool = True):
         super().__init__()
-        self.llm, self.length, self.clip_dim = llm, length, clip_dim
+        self.length, self.clip_dim = length, clip_dim
         self.llm_dim = llm.cfg.hidden_size
+        self.llm = llm if built else None  # not built (a later call of a spread generation): never run
 
     @torch.no_grad()
     def encode(self, prompts: list[str], device=None) -> TextEmbeddings:
@@ -94,6 +96,8 @@ def main() -> None:
     ap.add_argument("--width", type=int, default=992)
     ap.add_argument("--cfg", type=float, default=9.0)
     ap.add_argument("--cfg-split", action="store_true")
+    ap.add_argument("--offload", default="model", choices=("model", "blocks"),
+                    help="blocks: the DiT's and Step-LLM's layers streamed from host memory (24-48 GB cards)")
     ap.add_argument("--split-steps", type=int, default=0,
                     help="after the main run, this many more steps with --cfg-split (same process, compared)")
     ap.add_argument("--dit-layers", type=int, default=48)
@@ -141,8 +145,8 @@ def main() -> None:
     if cuda:
         total = torch.cuda.get_device_properties(0).total_memory
         torch.cuda.set_per_process_memory_fraction(min(1.0, args.cap_gib * GiB / total))
-    pipe = TextToVideoPipeline(dit, vae, RandomIdsEncoder(llm, dit.config.caption_channels[1]), device=dev, dtype=torch.bfloat16,
-                               offload="model")
+    pipe = TextToVideoPipeline(dit, vae, RandomIdsEncoder(llm, dit.config.caption_channels[1], built=not text_kept), device=dev, dtype=torch.bfloat16,
+                               offload=args.offload)
     pipe.cfg_split = args.cfg_split
 
     state = Path(args.state) if args.state else None
@@ -216,7 +220,7 @@ def main() -> None:
     name = torch.cuda.get_device_name(0) if cuda else "cpu (tiny presets)"
     fast = (" fp8 matmuls" if args.fp8_matmul else "") + (f" sparse {args.sparse_attention}" if args.sparse_attention
                                                           else "")
-    print(f"# {name}, cap {args.cap_gib} GiB, {args.frames}x{args.height}x{args.width}, cfg {args.cfg}"
+    print(f"# {name}, cap {args.cap_gib} GiB, offload {args.offload}, {args.frames}x{args.height}x{args.width}, cfg {args.cfg}"
           f"{' split' if args.cfg_split else ' batch 2'}, DiT {args.dit_layers} layers{fast}, init {t_init:.0f} s")
     if state is not None:
         _report_spread(record, stages, args)

@@ -49,7 +49,8 @@ fit in the available RAM; on CUDA the device must hold the resident weights plus
 (``--offload text``: DiT + VAE resident, the text encoder joins them while encoding; ``model``: one component
 at a time; ``blocks``: as ``model``, but the DiT stage holds only the DiT's non-block weights, two block
 buffers (and an fp8 workspace) from :func:`stepvid.models.streaming.streaming_footprint`, its blocks packed in
-host memory) in its free memory, and the host the offloaded weights plus the output. The estimate is a
+host memory, and a Step-LLM text encoder streams the same way, its embedding table and two layer buffers held
+through every stage) in its free memory, and the host the offloaded weights plus the output. The estimate is a
 planning number, not a guarantee: allocator fragmentation and other processes can still take memory.
 """
 
@@ -100,6 +101,11 @@ class MemoryEstimate:
     output: int  # host bytes for the decoded video and its post-processing
     stream_device: int = 0  # --offload blocks: the DiT's device bytes (resident parts + block buffers)
     stream_host: int = 0  # --offload blocks: the packed blocks in (pinned) host memory
+    # --offload blocks with a Step-LLM text encoder: its layers stream too. Its weights in the model dtype, its
+    # device bytes (embedding table + two layer buffers, held through every stage) and its packed layers.
+    llm_weights: int = 0
+    llm_stream_device: int = 0
+    llm_stream_host: int = 0
 
     def device_peak(self, device_type: str, offload: str) -> int:
         """Peak bytes on the compute device (on the CPU: everything, output included)."""
@@ -114,8 +120,10 @@ class MemoryEstimate:
         if offload == "model":
             return max(w.get(role, 0) + act for role, act in stages.items())
         if offload == "blocks":
-            return max(w.get("text_encoder", 0) + self.text_activations,
-                       self.stream_device + self.dit_activations, w.get("vae", 0) + self.vae_activations)
+            held = self.llm_stream_device
+            text = w.get("text_encoder", 0) - (self.llm_weights if held else 0)  # what moves in to encode
+            return held + max(text + self.text_activations, self.stream_device + self.dit_activations,
+                              w.get("vae", 0) + self.vae_activations)
         if offload == "text":
             resident = w.get("transformer", 0) + w.get("vae", 0)
             return resident + max(
@@ -128,7 +136,9 @@ class MemoryEstimate:
         if device_type == "cpu":
             return 0
         if offload == "blocks":
-            return sum(v for r, v in self.weights.items() if r != "transformer") + self.stream_host + self.output
+            llm = self.llm_weights - self.llm_stream_host if self.llm_stream_device else 0  # packed instead
+            return (sum(v for r, v in self.weights.items() if r != "transformer") - llm + self.stream_host
+                    + self.output)
         offloaded = {"none": (), "text": ("text_encoder",), "model": tuple(self.weights)}[offload]
         return sum(self.weights.get(r, 0) for r in offloaded) + self.output
 
@@ -226,7 +236,20 @@ def estimate_generation_memory(
     elements = num_frames * 3 * height * width
     output = elements * (b + 3 * 4 + 1)
     stream_device, stream_host = streaming_footprint(dit, dtype, weights=stream_weights)
-    return MemoryEstimate(weights, text_act, dit_act, vae_act, output, stream_device, stream_host)
+    llm = _streamed_llm(plan, dtype) if text_encoder_bytes is None else (0, 0, 0)
+    return MemoryEstimate(weights, text_act, dit_act, vae_act, output, stream_device, stream_host, *llm)
+
+
+def _streamed_llm(plan: ModelPlan, dtype: torch.dtype) -> tuple[int, int, int]:
+    """(weights, device, host) bytes of the folder's Step-LLM as ``--offload blocks`` streams it (model
+    dtype); zeros for a text encoder without one."""
+    from stepvid.models.text.step_llm import StepLLMConfig
+
+    comp = plan.components.get("text_encoder")
+    cfg = getattr(getattr(comp, "info", None), "config", None)
+    if not isinstance(cfg, StepLLMConfig):
+        return 0, 0, 0
+    return (comp.info.params * _dtype_bytes(dtype), *streaming_footprint(cfg, dtype))
 
 
 def available_memory(device: torch.device) -> tuple[int, str]:

@@ -81,12 +81,16 @@ class _Slot:
 
 def move_in(module: torch.nn.Module, to_device: Copy) -> list[_Slot]:
     """Install ``to_device`` copies of the module's host (CPU) parameters and buffers; returns what
-    :func:`move_out` needs. A Parameter keeps its object where the device tensor can back it (CUDA from CPU, as
+    :func:`move_out` needs. Blocks a ``block_streamer`` streams stay where they are. A Parameter keeps its object where the device tensor can back it (CUDA from CPU, as
     ``Module.to`` does), else a new Parameter stands in until :func:`move_out` puts the original back."""
     moved: list[_Slot] = []
     copies: dict[int, torch.Tensor] = {}  # a tensor shared by several modules is copied once
+    streamed = {id(sub) for m in module.modules() if getattr(m, "block_streamer", None) is not None
+                for block in m.block_streamer.streamed for sub in block.modules()}
     with torch.inference_mode(False), torch.no_grad():  # normal tensors: their version counters tell writes
         for m in module.modules():
+            if id(m) in streamed:  # streamed blocks stay in host memory (stepvid.models.streaming)
+                continue
             for table in (m._parameters, m._buffers):
                 for key, t in list(table.items()):
                     if t is None or t.device.type != "cpu":

@@ -44,6 +44,7 @@ from stepvid.model_folder import (
     plan_model,
 )
 from stepvid.models.streaming import stream_blocks
+from stepvid.models.text.step_llm import StepLLM
 from stepvid.models.text.base import TextEmbeddings, TextEncoder
 from stepvid.models.vae import nearest_multiples, to_uint8
 from stepvid.offload import on_device
@@ -289,8 +290,10 @@ class TextToVideoPipeline:
     encoding; "model" does that for every component (each is on ``device`` only while it runs) — slower,
     but the 39 GB Step-LLM and the 58 GB DiT never share the accelerator; "blocks" is "model" with the DiT's
     transformer blocks streamed from host memory through two device buffers while the rest of the DiT stays
-    on ``device`` (:mod:`stepvid.models.streaming`: same output, for 24-48 GB cards). A transformer that is
-    already streamed (``stream_blocks(dit, device, weights="fp8")``) is used as it is.
+    on ``device`` (:mod:`stepvid.models.streaming`: same output, for 24-48 GB cards), and Step-LLM's layers
+    streamed the same way when the text encoder has one (its embedding table and two layer buffers, 2.4 GB,
+    stay on ``device``). A transformer that is already streamed (``stream_blocks(dit, device,
+    weights="fp8")``) is used as it is.
     """
 
     def __init__(
@@ -310,6 +313,9 @@ class TextToVideoPipeline:
         self.offload = offload
         if offload == "blocks" and getattr(transformer, "block_streamer", None) is None:
             stream_blocks(transformer, self.device)
+        llm = getattr(text_encoder, "llm", None)
+        if offload == "blocks" and isinstance(llm, StepLLM) and llm.block_streamer is None:
+            stream_blocks(llm, self.device)  # Step-LLM's 39 GB too: its layers in model dtype (exact states)
         blocks = getattr(transformer, "transformer_blocks", None)
         if hasattr(transformer, "set_token_chunk") and blocks and not blocks[0].token_chunk:
             # Long videos run each block in token chunks (same maths; at 544x992x204 the activation peak

@@ -252,6 +252,8 @@ def test_pipeline_blocks_offload_equals_default(tiny_dir):
     base = TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32")
     streamed = TextToVideoPipeline.from_pretrained(tiny_dir, device="cpu", dtype="fp32", offload="blocks")
     assert streamed.transformer.block_streamer is not None
+    assert streamed.text_encoder.llm.block_streamer is not None  # Step-LLM's layers stream too
+    assert base.text_encoder.llm.block_streamer is None
     a = base("a red circle", **SMALL)
     b = streamed("a red circle", **SMALL)
     streamed.cfg_split = True
@@ -307,11 +309,21 @@ def test_memory_estimate_for_blocks(tiny_dir, monkeypatch):
     est = MemoryEstimate({"transformer": 50, "vae": 5, "text_encoder": 40}, 1, 20, 30, 7, 12, 48)
     assert est.device_peak("cuda", "blocks") == max(40 + 1, 12 + 20, 5 + 30)
     assert est.host_peak("cuda", "blocks") == 40 + 5 + 48 + 7  # packed blocks instead of the DiT
+    # With a streamed Step-LLM (36 of the text encoder's 40): its 3 device bytes are held through every stage,
+    # the other 4 move in to encode; the host holds its 38 packed bytes instead of its 36.
+    llm = MemoryEstimate({"transformer": 50, "vae": 5, "text_encoder": 40}, 1, 20, 30, 7, 12, 48, 36, 3, 38)
+    assert llm.device_peak("cuda", "blocks") == 3 + max(4 + 1, 12 + 20, 5 + 30)
+    assert llm.host_peak("cuda", "blocks") == (4 + 38) + 5 + 48 + 7
     plan = plan_model(tiny_dir, None)
     e = estimate_generation_memory(plan, 17, 32, 48, True, torch.bfloat16, stream_weights="fp8")
     assert (e.stream_device, e.stream_host) == streaming_footprint(
         plan.dit_config, torch.bfloat16, weights="fp8"
     )
+    text = plan.components["text_encoder"].info
+    assert (e.llm_weights, e.llm_stream_device, e.llm_stream_host) == (
+        text.params * 2, *streaming_footprint(text.config, torch.bfloat16))
+    other = estimate_generation_memory(plan, 17, 32, 48, True, torch.bfloat16, text_encoder_bytes=10)
+    assert other.llm_stream_device == 0  # a caller's own encoder: not streamed, counted whole
     # A card that holds the streamed DiT stage (41 bytes) but not the whole DiT (70): the refusal says so.
     monkeypatch.setattr(gm, "estimate_generation_memory", lambda *a, **k: est)
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (45, 80 * 2**30))
@@ -321,3 +333,52 @@ def test_memory_estimate_for_blocks(tiny_dir, monkeypatch):
     ):
         check_generation_memory(plan, 17, 32, 48, True, torch.device("cuda"), torch.bfloat16, offload="model")
     check_generation_memory(plan, 17, 32, 48, True, torch.device("cuda"), torch.bfloat16, offload="blocks")
+
+
+# ------------------------------------------------------------------------------------------------ Step-LLM
+
+
+@torch.no_grad()
+def test_streamed_step_llm_is_bit_identical_and_stays_in_host_memory():
+    """Step-LLM's layers stream like the DiT's blocks (the whole pipeline on a 24 GB card): the same hidden
+    states bit for bit, every forward; a component move (stepvid.offload) leaves the streamed layers where the
+    streamer parked them and moves the rest."""
+    from stepvid.models.text.step_llm import StepLLM, StepLLMConfig
+    from stepvid.offload import on_device
+
+    torch.manual_seed(4)
+    llm = StepLLM(StepLLMConfig.from_preset("tiny")).eval()
+    ids = torch.randint(0, llm.cfg.padded_vocab_size, (2, 9), generator=torch.Generator().manual_seed(5))
+    ref = llm(ids)
+    streamed = copy.deepcopy(llm)
+    st = stream_blocks(streamed, CPU)
+    assert streamed.block_streamer is st and len(st.streamed) == llm.cfg.num_layers
+    for _ in range(2):
+        assert torch.equal(streamed(ids), ref)
+    assert st.loads == 2 * llm.cfg.num_layers + 2  # the next forward's first two layers already on their way
+    parked = [p.data_ptr() for blk in st.streamed for p in blk.parameters()]
+    with on_device(streamed, "meta"):
+        assert streamed.tok_embeddings.word_embeddings.weight.device.type == "meta"
+        assert all(p.device.type == "cpu" for blk in st.streamed for p in blk.parameters())
+    assert [p.data_ptr() for blk in st.streamed for p in blk.parameters()] == parked
+    assert torch.equal(streamed(ids), ref)
+    with torch.enable_grad(), pytest.raises(RuntimeError, match="inference-only"):
+        streamed(ids)
+
+
+def test_step_llm_footprint():
+    """The released Step-LLM streamed in bf16: 48 layers of 0.80 GB packed on the host, the 0.81 GB embedding
+    table (65,536 x 6,144) and two layer buffers on the device; a tiny one against a real streamer."""
+    from stepvid.models.text.step_llm import StepLLM, StepLLMConfig
+
+    cfg = StepLLMConfig.from_preset("step-llm")
+    dev, host = streaming_footprint(cfg, torch.bfloat16)
+    emb = 65536 * 6144 * 2
+    assert 0 <= dev - (emb + 2 * 0.799e9) < 0.002e9
+    assert 48 * 0.799e9 <= host <= 48 * 0.8e9 * 1.12  # pinned 8 GiB chunks of 10 layers: 5 chunks
+    tiny = StepLLM(StepLLMConfig.from_preset("tiny"))
+    st = stream_blocks(tiny, CPU)
+    resident = sum(p.numel() * p.element_size() for n, p in tiny.named_parameters() if ".layers." not in n)
+    dev, host = streaming_footprint(tiny.cfg, torch.float32)
+    assert dev == resident + st.device_bytes
+    assert st.host_bytes == tiny.cfg.num_layers * st.layout.nbytes <= host  # CPU: exact; CUDA: pinned chunks

@@ -1,4 +1,4 @@
-"""Block streaming: run a DiT whose transformer blocks live in host memory, a few at a time on the GPU.
+"""Block streaming: run a DiT (or Step-LLM) whose blocks live in host memory, a few at a time on the GPU.
 
 The 30B DiT's 48 blocks hold 58.0 of its 58.7 GB (bf16). :func:`stream_blocks` keeps the rest (patch embed,
 adaLN-single, caption projections, final layer: 0.7 GB) on the device and packs every block into one flat
@@ -30,11 +30,15 @@ import math
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from .dit import DiTConfig, StepVideoDiT
+
+if TYPE_CHECKING:
+    from .text.step_llm import StepLLMConfig
 
 __all__ = [
     "FP8",
@@ -216,6 +220,11 @@ class BlockStreamer:
 
     # -- sizes ------------------------------------------------------------------------------------------
     @property
+    def streamed(self) -> list[nn.Module]:
+        """The streamed blocks (their idle parameters point at host memory: never move them)."""
+        return self._blocks
+
+    @property
     def buffers(self) -> int:
         return len(self._slots)
 
@@ -308,38 +317,53 @@ class BlockStreamer:
 # ------------------------------------------------------------------------------------------------ model
 
 
+def _block_list(model: nn.Module) -> tuple[nn.Module, str]:
+    """Where a streamable model keeps its blocks: (owner, attribute name). The DiT's 48 transformer blocks
+    (58.0 of its 58.7 GB) or Step-LLM's 48 layers (38.4 of its 39.2 GB)."""
+    from .text.step_llm import StepLLM
+
+    if isinstance(model, StepVideoDiT):
+        return model, "transformer_blocks"
+    if isinstance(model, StepLLM):
+        return model.transformer, "layers"
+    raise TypeError(f"block streaming runs a StepVideoDiT or a StepLLM; got {type(model).__name__}")
+
+
 def stream_blocks(
-    model: StepVideoDiT, device: torch.device | str, buffers: int = 2, weights: str = "model"
+    model: nn.Module, device: torch.device | str, buffers: int = 2, weights: str = "model"
 ) -> BlockStreamer:
-    """Make ``model`` run with its transformer blocks streamed from host memory (module docstring): every
-    other parameter and buffer moves to ``device``; returns the streamer (also ``model.block_streamer``).
-    Do not ``.to()`` the model afterwards."""
-    if not isinstance(model, StepVideoDiT):
-        raise TypeError(f"block streaming runs a StepVideoDiT; got {type(model).__name__}")
+    """Make ``model`` (a :class:`StepVideoDiT` or a :class:`~stepvid.models.text.step_llm.StepLLM`) run with
+    its blocks streamed from host memory (module docstring): every other parameter and buffer moves to
+    ``device``; returns the streamer (also ``model.block_streamer``). Do not ``.to()`` the model afterwards."""
+    owner, name = _block_list(model)
     if model.block_streamer is not None:
         raise ValueError("this model's blocks are already streamed")
-    blocks = model.transformer_blocks
-    model.transformer_blocks = nn.ModuleList()
+    blocks = getattr(owner, name)
+    setattr(owner, name, nn.ModuleList())
     try:
         model.to(device)
     finally:
-        model.transformer_blocks = blocks
+        setattr(owner, name, blocks)
     model.block_streamer = BlockStreamer(blocks, device, buffers, weights)
     return model.block_streamer
 
 
 def streaming_footprint(
-    cfg: DiTConfig, dtype: torch.dtype, buffers: int = 2, weights: str = "model"
+    cfg: DiTConfig | StepLLMConfig, dtype: torch.dtype, buffers: int = 2, weights: str = "model"
 ) -> tuple[int, int]:
-    """(device bytes, host bytes) of a DiT with ``cfg`` streamed in ``dtype`` (shapes only, nothing
+    """(device bytes, host bytes) of a DiT or Step-LLM with ``cfg`` streamed in ``dtype`` (shapes only, nothing
     allocated): device = the resident parts + ``buffers`` block buffers + the fp8 workspace; host = the packed
     blocks as allocated (pinned, in power-of-two chunks)."""
+    from .text.step_llm import StepLLM, StepLLMConfig
+
     if weights not in WEIGHTS:
         raise ValueError(f"weights must be one of {WEIGHTS}; got {weights!r}")
     with torch.device("meta"):
-        one = StepVideoDiT(replace(cfg, num_layers=1)).to(dtype)
-    layout = BlockLayout.of(one.transformer_blocks[0], weights == "fp8")
-    block_params = sum(p.numel() * p.dtype.itemsize for p in one.transformer_blocks.parameters())
+        one = (StepLLM if isinstance(cfg, StepLLMConfig) else StepVideoDiT)(replace(cfg, num_layers=1)).to(dtype)
+    owner, name = _block_list(one)
+    block = getattr(owner, name)[0]
+    layout = BlockLayout.of(block, weights == "fp8")
+    block_params = sum(p.numel() * p.dtype.itemsize for p in block.parameters())
     resident = sum(p.numel() * p.dtype.itemsize for p in one.parameters()) - block_params
     k = min(buffers, cfg.num_layers)
     device = resident + k * layout.nbytes + layout.work_nbytes

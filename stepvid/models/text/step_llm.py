@@ -259,6 +259,7 @@ class StepLLM(nn.Module):
         self.tok_embeddings = _Embedding(cfg)
         self.transformer = _Layers(cfg)
         self._bias_cache: dict[tuple, torch.Tensor | None] = {}
+        self.block_streamer = None  # streaming.BlockStreamer: layers come from host memory (stream_blocks)
 
     def position_bias(self, length: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor | None:
         """Cached [H, L, L] additive bias for the configured scheme (None for "none": SDPA's causal path)."""
@@ -283,6 +284,7 @@ class StepLLM(nn.Module):
             x = x.float()
         attn_dtype = _attention_dtype(self.cfg, self.transformer.layers[0].attention.wqkv.weight.dtype)
         bias = self.position_bias(input_ids.shape[1], x.device, attn_dtype)
-        for layer in self.transformer.layers:
+        streamer = self.block_streamer
+        for layer in self.transformer.layers if streamer is None else streamer.blocks():
             x = layer(x, bias)
         return x

@@ -1790,3 +1790,81 @@ def test_zheng_before_a_verb_phrase_is_zhengzai():
     assert parse_prompt("一个正方形正往上走") == R(G(1, None, "square", motion="up"))
     with pytest.raises(CannotJudge):
         parse_prompt("正上方有一个红色的圆")
+
+
+# Probe rounds 94 (everyday English from non-native speakers) and 97 (two and three objects): each habit's rule, on
+# sentences other than the probe's own
+_NONNATIVE_AND_MULTI = [
+    # Pidgin's "e" (it) before its tense words or after "make"; "sharp sharp" (quickly)
+    ("one green triangle, e dey go left sharp sharp", R(G(1, "green", "triangle", motion="left", speed="fast"))),
+    # Taglish: an affix and its copied syllable on an English verb; the linker "na" before a colour
+    ("a big yellow star na nag-spi-spin, black bg lang", R(G(1, "yellow", "star", "large", "rotate"), bg=("black", None))),
+    ("a square na color navy, going up", R(G(1, "blue", "square", motion="up"))),
+    # Spanish / Portuguese: a greeting, "quiero", the background's word and the colour after it
+    ("Hola! a small green cross going up, fondo blanco", R(G(1, "green", "cross", "small", "up"), bg=("white", None))),
+    ("Quiero two red circles bouncing, fundo cinza", R(G(2, "red", "circle", motion="bounce"), bg=("gray", None))),
+    # "go to near each other", "in direction one of the other": towards each other
+    ("a cyan star and an orange cross coming near to each other",
+     R(G(1, "cyan", "star", motion="towards"), G(1, "orange", "cross", motion="towards"))),
+    ("a red star and a blue star go in direction of one another",
+     R(G(1, "red", "star", motion="towards"), G(1, "blue", "star", motion="towards"))),
+    # a shrinking told to its end with no pronoun
+    ("a big red square becoming smaller until disappear", R(G(1, "red", "square", "large", "shrink"))),
+    # "diagonal" then its direction, with a speed in a phrase of its own
+    ("a green star going diagonal, down and left, slowly", R(G(1, "green", "star", motion="down-left", speed="slow"))),
+    # a gradient's axis after a bracketed colour and a comma
+    ("a white circle spinning. Background: a gradient (blue), horizontal.",
+     R(G(1, "white", "circle", motion="rotate"), bg=("blue", "hgradient"))),
+    # the background's kind with "has" or after "and"
+    ("a pink star, background has texture colour gray", R(G(1, "pink", "star"), bg=("gray", "texture"))),
+    ("a pink star spinning, background should be black and textured",
+     R(G(1, "pink", "star", motion="rotate"), bg=("black", "texture"))),
+    # bouncing "in the box" (the frame); "on top (of) … background"; "stay one place"
+    ("three tiny cyan dots bouncing around in the box", R(G(3, "cyan", "circle", "small", "bounce"))),
+    ("a green square spinning on top of a white background", R(G(1, "green", "square", motion="rotate"), bg=("white", None))),
+    ("a blue cross that stay one place", R(G(1, "blue", "cross", motion="still"))),
+    # a size after its noun before a relative clause
+    ("a circle red very big which is going up", R(G(1, "red", "circle", "large", "up"))),
+    # "then there's also …" names the next object; "First …, second …"; "one red one blue, the blue one …"
+    ("a red square goes up. then there's also a green star, it spins",
+     R(G(1, "red", "square", motion="up"), G(1, "green", "star", motion="rotate"))),
+    ("A cyan cross and a gray cross. First spins, second shrinks.",
+     R(G(1, "cyan", "cross", motion="rotate"), G(1, "gray", "cross", motion="shrink"))),
+    ("make two squares bounce, one red one blue, the blue one slow",
+     R(G(1, "red", "square", motion="bounce"), G(1, "blue", "square", motion="bounce", speed="slow"))),
+    # Chinese: 前一个…后一个…, 两个速度都…, 然后还有一个…, a colour said after a noun named before, 小球 beside 大球,
+    # 大红球 re-said as 红球
+    ("红色三角形和绿色三角形，前一个往左，后一个往右",
+     R(G(1, "red", "triangle", motion="left"), G(1, "green", "triangle", motion="right"))),
+    ("红圆往左，蓝方块往右，两个速度都快一点",
+     R(G(1, "red", "circle", motion="left", speed="fast"), G(1, "blue", "square", motion="right", speed="fast"))),
+    ("一个红色的方块往下走，然后还有一个黄色的星星在旋转",
+     R(G(1, "red", "square", motion="down"), G(1, "yellow", "star", motion="rotate"))),
+    ("圆和星星都在变大 圆红色 星星紫色", R(G(1, "red", "circle", motion="grow"), G(1, "purple", "star", motion="grow"))),
+    ("一个黄色小球和一个绿色大球往左", R(G(1, "yellow", "circle", "small", "left"), G(1, "green", "circle", "large", "left"))),
+    ("一个黄色小球往左", R(G(1, "yellow", "circle", motion="left"))),  # 小球 alone: a ball
+    ("一个大红球，红球往右", R(G(1, "red", "circle", "large", "right"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _NONNATIVE_AND_MULTI)
+def test_nonnative_english_and_multi_object_habits(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a red circle e moving left", "unknown word 'e'"),  # "e" before no Pidgin word: not "it"
+    ("a red circle going up, fondo dorado", "dorado"),  # a colour of no world colour where the background's goes
+    ("a red circle going up, background zorkish", "zorkish"),
+    ("a red circle and a blue circle near each other", "relative position"),  # where they are, not a motion
+    ("a green star going diagonal, slowly", "diagonal"),  # a speed gives no diagonal
+    ("a white circle spinning. Background: a gradient (blue).", "without a direction"),
+    ("a green square on top", "position"),
+    ("a red square goes up, then it spins", "sequence"),  # "then" before a motion, not an object
+    ("a red ball. First goes up, then goes down", "sequence"),  # no "second": one object's two motions
+    ("一个红色的方块往下走，然后旋转", "sequence"),
+    ("一个大红圆往左", "ambiguous"),  # 大红 not re-said: scarlet or large + red
+])
+def test_nonnative_and_multi_object_readings_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

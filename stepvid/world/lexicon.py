@@ -542,6 +542,9 @@ _EN_COURTESY = (
     "this was fun|that was lovely|oh that was lovely|good man|good woman|how about|what about|my son wants|my daughter wants|"
     "my kid wants|he also asked for|she also asked for|he asked for|she asked for|he wants|she wants|cool|i should be grateful if you would|"
     "i should be grateful if|i would be grateful if you would|onegai|onegaishimasu|yaar|ji|desu|"
+    # probe round 94: a greeting, a please, a thanks or an "I want" in Spanish or Portuguese among English words
+    "hola|buenas|buenos dias|bom dia|boa tarde|por favor|gracias|muchas gracias|obrigado|obrigada|quiero|yo quiero|"
+    "quero|eu quero|"
     # probe round 61, chatbot-expanded English: its edges, moods and stage directions ("crisp-edged and geometric",
     # "shrinks inward", "three bold shapes come to life:", "a quiet still life of pure geometry", "Backdrop first:")
     "crisp edged|clean edged|hard edged|soft edged|inward|inwards|outward|outwards|backdrop first|background first|"

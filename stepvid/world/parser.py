@@ -678,6 +678,9 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                     if seen_attr:
                         break
                 elif t.kind == "sep" and not t.value:  # "a blue background, lighter at the top and ...", 渐变（从上到下）
+                    if b + 1 < len(toks) and toks[b + 1].kind == "sep" and not toks[b + 1].value:
+                        b += 1  # "a gradient (yellow), vertical": a run of commas and brackets is one break
+                        continue
                     k = b + 1
                     while k < len(toks) and toks[k].kind == "filler" and past_fillers(k) in ("bgkind", "bgaxis"):
                         k += 1  # "a deep crimson, uniformly solid"
@@ -1553,6 +1556,9 @@ class _Grammar:
                 if self.np is None:
                     self._pronoun(bool(t.value))  # the lexicon says which pronouns are plural
             elif k == "definite":
+                if self.np is not None and not self.np.shape_set and self.np.content() and not t.zh \
+                        and self.last is not None and self.last.kind == "sep":
+                    self._finish_np_at_break()  # "one pink and one cyan, the pink one …": the comma ended the noun
                 if self.np is None:
                     self._end_vp()
                     self.np = _NP(toks=[t], definite=True)
@@ -1804,9 +1810,13 @@ def _place_merged(vps: list[list[Tok]]) -> list[list[Tok]]:
             t.kind in ("tocentre", "diag", "verb") or t.kind == "dir" and t.value[1] == "src" for t in vp)
 
     rest = [vp for vp in vps if not place(vp)]
-    if len(rest) != 1 or len(rest) == len(vps):
+    # a phrase of a speed alone says how fast, not where ("going to diagonal, to the up and right, very fast"): the
+    # place still joins the one phrase that moves
+    moving = [vp for vp in rest if not all(t.kind == "speed" for t in vp)]
+    if len(moving) != 1 or len(rest) == len(vps):
         return vps
-    return [[t for vp in vps if place(vp) for t in vp] + rest[0]]
+    merged = [t for vp in vps if place(vp) for t in vp] + moving[0]
+    return [merged if vp is moving[0] else vp for vp in rest]
 
 
 def _group_request(g: _Group, ignored: list[str]) -> GroupRequest:
@@ -2325,9 +2335,17 @@ def _look_value(value: str) -> bool:
     return True
 
 
+def _bg_slot(w: str) -> re.Pattern:
+    """Right after a background word as typed ("background dorado", "bg: zorkish", Spanish "fondo dorado") or right
+    before one ("a dorado backdrop"): the place of the background's colour."""
+    bg = r"(?:background|backdrop|bg|fondo|fundo)"
+    return re.compile(rf"(?i)\b{bg}\s*(?:is\s+|:\s*|=\s*|should\s+be\s+|colou?r\s+)?(?:an?\s+|the\s+)?{re.escape(w)}\b|"
+                      rf"\b{re.escape(w)}\s+{bg}\b")
+
+
 def _without_unknown_words(text: str, most: int | None = None) -> Parse:
-    """A prompt refused for a word of no kind the parser knows, in no place an object's colour, shape or motion
-    goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁), or for an English adjective or abstract noun
+    """A prompt refused for a word of no kind the parser knows, in no place an object's colour, shape or motion (or
+    the background's colour) goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁), or for an English adjective or abstract noun
     where a shape would go ("a sense of inevitability"): read without it (at most ``most`` such words: 2, or one in
     12 words of a long prompt — a chatbot's expansion), reported; refused as before if it still cannot be read."""
     size = _english_words(text)
@@ -2348,6 +2366,8 @@ def _without_unknown_words(text: str, most: int | None = None) -> Parse:
             w = m.group(1)
             if not _CJK.search(w) and (w.lower() in _NEVER_READ_PAST or _edits1(w.lower()) & _lexicons()[4]):
                 raise first from None  # a comparison or a repeat, or one edit from a word the parser knows (a typo?)
+            if not _CJK.search(w) and _bg_slot(w).search(text):
+                raise first from None  # "background dorado", "fondo dorado": where the background's colour goes
             # a Chinese run is cut into words by the lexicon: only a word that ends its clause goes ("老铁，…"), so
             # no piece of an unknown run is left behind to be read (令人愉快的: 快 is "fast")
             pat = re.escape(w) + r"(?=\s*(?:[，,。.！!？?；;：:、~～]|$))" if _CJK.search(w) \

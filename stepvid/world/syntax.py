@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from stepvid.world.analogies import rewrites as _analogy_rewrites
-from stepvid.world.lexicon import EN_COLOUR_THINGS
+from stepvid.world.lexicon import EN_COLORS, EN_COLOUR_THINGS
 from stepvid.world.request import CannotJudge
 from stepvid.world.scene import COLOR_ZH, COLORS
 
@@ -451,6 +451,7 @@ FIELD = _FIELD
 # ------------------------------------------------------------------------------- typos and phrasings, word order
 _ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
 _ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
+_ZH_SHAPE_WORD = "圆形|圆圈|圆点|圆|球|正方形|方块|方形|三角形|三角|五角星|星星|星形|菱形|十字形|十字"
 
 def _gradient_after(m: re.Match) -> str:
     """'gradient background blue top to bottom' -> 'blue vertical gradient background' (sides of one axis only)."""
@@ -473,7 +474,7 @@ _ZH_TYPOS = [
         (r"无脚星", "五角星"), (r"(?<=[色的个])[实是]字", "十字"), (r"选转", "旋转"), (r"背境|被景", "背景"), (r"慢曼", "慢慢"),
         (r"变搭", "变大"), (r"谈来谈去", "弹来弹去"), (r"(?<![上下左右前后东西南北])方[快筷](?!速|点|些|一点|地|的)", "方块"), (r"(?<=[色的])元(?![素旦宝])", "圆"),
         (rf"背景[。，,\s]+(?={_ZH_C}[色的。，,\s]|{_ZH_C}$)", "背景"),  # 背景。黑色。
-        (r"然后(?:呢)?[\s，,]*(?=(?:放|来|加|再来|再放|画)?\s*(?:一|两|三|[123])个)", "，"),  # 然后 放一个白色的圆: and
+        (r"然后(?:呢)?[\s，,]*(?=(?:放|来|加|再来|再放|画|还要有|还有|还要|再有|要有)?\s*(?:一|两|三|[123])个)", "，"),  # 然后 放一个白色的圆, 然后还要有一个…: and
         (r"然后(?:呢)?[\s，,]*(?=要(?:大|小|中))", "，"))),
     (re.compile(r"(?<![得变大小快慢])好(?=[小大快慢](?!点|一点|些))"), "很"),  # 好小的 (Hunan, Cantonese): very (变得好大: grows)
     (re.compile(r"老(快|慢)(?:老\1)?(?:了|地|的)?"), r"很\1"),  # 老快了, 老慢老慢地 (north-east)
@@ -597,6 +598,16 @@ _ZH_TYPOS = [
     (re.compile(r"从(?:画面|屏幕)?的?(?:左右|两侧|两边|左右两侧|左右两边|两端|两头)+的?(?=\s*(?:相向|相对|朝彼此|朝对方|向彼此|向对方|向中间|向中央|互相|相互))"), ""),
     (re.compile(r"[、，,]?\s*(?:轻快|明快|欢快)(?:[、和又而且]?(?:可爱|活泼|俏皮|灵动|有趣|温馨|童趣))+"), ""),
     (re.compile(r"[，,]?\s*(?:也|并且|且)?(?:没有|无|不要|不带|不加)(?:任何)?渐变(?:效果|色)?(?=\s*[，,。；;！!\n]|$)"), ""),
+    # probe round 97, two and three objects in Chinese: 前一个…后一个… (the former, the latter); "两个速度都慢一点" (the
+    # speed of both); a colour said after a noun named before, as its own clause (方块和圆圈都在原地转 方块橙色 圆圈灰色:
+    # the square is orange); 小球 beside a 大球 (a small ball, not just "ball"); 大红圆 re-said as 红圆 (large and red)
+    (re.compile(r"前(一个|面那个|面的那个)([^。！!？?]*?[，,；;]\s*)后\1"), r"前者\2后者"),
+    (re.compile(r"(?<=[，,])\s*(?:(?:两个|俩|两者|三个|它们|他们)的?)?速度(?=\s*(?:都|全都|全部))"), ""),
+    (re.compile(rf"(?:(?<=[\s，,。；;])|^)({_ZH_SHAPE_WORD})\s*((?:{_ZH_C})色)(?=\s*[，,。；;！!]|\s|$)"),
+     lambda m: f"{m.group(1)}是{m.group(2)}的" if m.group(1) in m.string[:m.start()] else m.group()),
+    (re.compile(r"小球(?!球)"), lambda m: "小的球" if re.search(r"大的?球", m.string) else m.group()),
+    (re.compile(rf"大红(?!色)({_ZH_SHAPE_WORD})"),
+     lambda m: f"大的红色{m.group(1)}" if re.search(rf"(?<!大)红色?的?{m.group(1)}", m.string[m.end():]) else m.group()),
 ]
 # The world's colour words and the English nouns a colour may follow ("a ball green", "both blue"); the short nouns
 # a phone typist's size or colour abbreviation comes before ("lg red circ", "sm green tri")
@@ -625,6 +636,12 @@ _TYPOS = [
         ("wi", "with"), ("jist", "just"), ("roon", "round"),
         ("likkle", "little"), ("fass", "fast"), ("pon", "on"), ("mek", "make"), ("a dem", "of them"))),
     (re.compile(r"(?<!\ban)(?<!\ba)\s+o(?=\s*[,.!;:]|\s*$)"), ""),  # Nigerian "fast fast o", "slowly o,"
+    # probe round 94: Pidgin's "e" is "it" ("e dey hit the walls", "e go dey move go left", "make e fast"): only
+    # before Pidgin's tense words or a verb, or after "make" (a lone "e" is no English word)
+    (re.compile(r"\be(?=\s+(?:dey|go|don|no|fit|never|come|hit|move|bounce|spin|turn|stay)\b)|(?<=\bmake )e\b"), "it"),
+    # Taglish verbs: a Tagalog affix, with its copied first syllable, on an English verb ("nag-sho-shrink" is
+    # shrinking, "mag-spin", "pa-request"): the English verb
+    (re.compile(r"\b(?:nag|mag|pag|nakaka|naka|maka|pa)-(?:([a-z])[a-z]{0,2}-(?=\1))?(?=[a-z]{3,})"), ""),
     (re.compile(r"\b(spin\w*|turn\w*|rotat\w*)\s+roun[d]?\s+an[d]?\s+roun[d]?\b"), r"\1"),  # "spin roun an roun"
     (re.compile(r"(?<=[a-z]) a (?=(?:go|move|spin|turn|come|bounce|run|fly|drop)\b)"), " "),  # Jamaican "square a go left"
     (re.compile(r"\b(background|bg|backdrop)\s+(?:may|can|could|should|will|must|might)\s+be\b"), r"\1 is"),
@@ -703,6 +720,12 @@ _TYPOS = [
     (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
                 r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two"),
 ]
+_ANY_COLOUR = "|".join(sorted(EN_COLORS, key=len, reverse=True))  # the lexicon's colour words ("violet", "navy")
+# the world's colours in Spanish and Portuguese, read only after the background's word in those languages
+_ROMANCE_COLOURS = {"rojo": "red", "vermelho": "red", "naranja": "orange", "laranja": "orange", "amarillo": "yellow",
+                    "amarelo": "yellow", "verde": "green", "azul": "blue", "morado": "purple", "roxo": "purple",
+                    "rosa": "pink", "blanco": "white", "branco": "white", "negro": "black", "preto": "black",
+                    "gris": "gray", "cinza": "gray"}
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
 
 
@@ -1078,14 +1101,56 @@ _PHRASINGS = [
                 r"contract|contracts|contracting)\b(?:\s+(?:steadily|slowly|gradually|smoothly|gently|evenly))?)"
                 r"(?:\s+(?:outwards?|inwards?))?\s+(?:from|toward|towards|into|around)\s+(?:its|their)\s+(?:own\s+)?"
                 r"(?:center|centre|middle|core)\b"), r"\1"),
-    # … and told to its end ("shrinks steadily until it almost disappears", "grows until it nearly fills the frame"):
-    # the world's shrinking or growth, not a second motion after it
-    (re.compile(r"\b((?:shrink|shrinks|shrinking|contract|contracts|contracting|grow|grows|growing|expand|expands|expanding)"
-                r"\b(?:\s+(?:steadily|slowly|gradually|smoothly|gently|evenly|quickly))?)\s*,?\s+(?:until|till|untill)\s+(?:it|they)\s+"
+    # … and told to its end ("shrinks steadily until it almost disappears", "grows until it nearly fills the frame";
+    # probe round 94, with no pronoun: "become smaller until disappear"): the world's shrinking or growth, not a
+    # second motion after it
+    (re.compile(r"\b((?:shrink|shrinks|shrinking|contract|contracts|contracting|grow|grows|growing|expand|expands|expanding|"
+                r"(?:become|becomes|becoming|get|gets|getting)\s+(?:smaller|bigger|larger))"
+                r"\b(?:\s+(?:steadily|slowly|gradually|smoothly|gently|evenly|quickly))?)\s*,?\s+(?:until|till|untill)\s+(?:(?:it|they)\s+)?"
                 r"(?:almost\s+|nearly\s+|all\s+but\s+|practically\s+|finally\s+)?(?:disappears?|vanish(?:es)?|fades?\s+(?:away|out)|"
                 r"(?:is|are)\s+(?:gone|a\s+(?:tiny\s+)?(?:dot|speck|point))|fills?\s+(?:the\s+)?(?:frame|screen|canvas))\b"), r"\1"),
     # probe round 91: a background "taken" in a colour (背景采用白色纯色, 背景选用天蓝色): the background is that colour
     (re.compile(r"背景\s*(?:采用|使用|选用|选择|用的是)了?"), "背景为"),
+    # probe round 94, everyday English from non-native speakers. A word of Spanish or Portuguese: the background's
+    # word (fondo, fundo) and the colour said after it in that language ("fundo preto", "a black fondo")
+    (re.compile(rf"\b(?:el\s+|o\s+)?(?:fondo|fundo)\s+(?:de\s+)?(?:colou?r\s+|cor\s+)?({'|'.join(_ROMANCE_COLOURS)})\b"),
+     lambda m: f"{_ROMANCE_COLOURS[m.group(1)]} background"),
+    (re.compile(r"\b(?:el\s+|o\s+)?(?:fondo|fundo)\b"), "background"),
+    # Taglish's linker "na" between a noun and its colour ("a diamond na color violet"): the colour before the noun
+    (re.compile(rf"\b({_SHAPE_NOUN})\s+na\s+(?:colou?r\s+)?({_ANY_COLOUR})\b(?!\s+(?:{_SHAPE_NOUN})\b)"), r"\2 \1"),
+    # "go to near each other", "coming nearer to each other": moving towards each other (a verb of motion first;
+    # "near each other" alone is where they are, and stays refused)
+    (re.compile(r"\b(go|goes|going|move|moves|moving|come|comes|coming|get|gets|getting)\s+(?:to\s+)?near(?:er)?\s+"
+                r"(?:to\s+)?each\s+other\b"),
+     lambda m: ("moving" if m.group(1).endswith("ing") else "moves" if m.group(1).endswith("s") else "move")
+     + " towards each other"),
+    # a calque of "em direção um do outro" ("they go in direction one of the other"): towards each other
+    (re.compile(r"\b(?:in|into|to)\s+(?:the\s+)?direction\s+(?:of\s+)?(?:one\s+(?:of|to)\s+(?:the\s+)?(?:other|another)|"
+                r"one\s+another|each\s+other)\b"), "towards each other"),
+    # "background have texture color blue", "background is white and plain": the kind said with a verb or an "and"
+    (re.compile(r"\b(background|backdrop|bg)\s+(?:have|has|having|got)\s+(?:a\s+|some\s+)?textures?\b"), r"\1 is textured"),
+    (re.compile(rf"\b(background|backdrop|bg)\s+(is|should be|must be|=)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))\s+and\s+"
+                r"(plain|solid|textured)\b"), r"\1 \2 \4 \3"),
+    # "a small pink circle bouncing in the box": the frame it bounces in (when no box was named as an object)
+    (re.compile(r"\b(bounc(?:e|es|ing))((?:\s+(?:around|about|fast|quickly|slowly|slow))*)\s+(?:in|inside|within)\s+the\s+box\b"),
+     lambda m: m.group() if re.search(r"\bbox", m.string[:m.start()]) else f"{m.group(1)}{m.group(2)} off the walls"),
+    # "a circle … on top yellow background", "on top of a blue backdrop": on the background
+    (re.compile(r"\bon\s+top(?:\s+of)?\s+(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}?(?:background|backdrop|bg)\b)"), "on "),
+    # "stay one place" (a dropped "in"): stays in place
+    (re.compile(r"\b(stay|stays|staying|remain|remains|remaining)\s+(?:in\s+|at\s+)?one\s+(?:place|spot|position)\b"),
+     r"\1 in place"),
+    # probe round 97, two and three objects: "then there's also a pink triangle" (then names the next object, not a
+    # next motion); "First goes up, second goes down" (the first and the second one, when both are said)
+    (re.compile(r"\btheres\b"), "there is"),
+    (re.compile(r"(?:(?<=[.,;!?])|^)\s*(?:and\s+)?then\s+(?=(?:there(?:'s|\s+is|\s+are)|we\s+have)\s+(?:also\s+)?"
+                r"(?:an?|one|two|three|another|[123])\b)"), " "),
+    (re.compile(r"(?:(?<=[.,;:!?])|^)\s*(first|second|third)(?:\s+one)?\s+(?=[a-z]+s\b)"),
+     lambda m: f" the {m.group(1)} one " if all(re.search(rf"(?:^|[.,;:!?])\s*{w}\b", m.string) for w in ("first", "second"))
+     else m.group()),
+    # a size after its noun before a relative clause ("a triangle yellow very small that is going …"): before the noun
+    (re.compile(rf"\b(an?|one|two|three|[123])\s+((?:(?:{_COLOUR_WORD})\s+)?(?!background|backdrop|bg\b)(?:{_SHAPE_NOUN})"
+                rf"(?:\s+(?:{_COLOUR_WORD}))?)\s+"
+                rf"((?:very\s+|really\s+|quite\s+|super\s+)?(?:{_SIZE_NAME}))\s+(?=(?:that|which|who)\b)"), r"\1 \3 \2 "),
 ]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that
@@ -1152,7 +1217,6 @@ _EN_SHARED = re.compile(
     rf"\s*[,.;]?\s*(?:and\s+)?(?:they\s+are\s+|they're\s+)?all(?:\s+(?:three|two|of\s+them))?(?:\s+(?:are|is))?\s+"
     rf"({_COLOUR_WORD}|{_EN_SIZE_WORD})(?:\s+and\s+({_COLOUR_WORD}|{_EN_SIZE_WORD}))?(?=\s*(?:[,.;!]|$|and\b|all\b))")
 _EN_NP = re.compile(rf"\b(?:({_EN_SIZE_WORD})\s+)?(?:({_COLOUR_WORD})\s+)?({_ONE_SHAPE})\b")
-_ZH_SHAPE_WORD = "圆形|圆点|圆|球|正方形|方块|方形|三角形|三角|五角星|星星|星形|菱形|十字形|十字"
 _ZH_ADJ = "小|大|" + "|".join(f"{z}|{z[0]}" for z in COLOR_ZH.values())
 _ZH_SHARED = re.compile(rf"[，,]\s*(?:这)?(?:三个|两个|它们|他们)?(?:全)?都(?:是)?(?:很|特别|比较|挺)?({_ZH_ADJ})(?:色)?的?"
                         r"(?=\s*(?:[，,。！!]|$))")

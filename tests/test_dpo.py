@@ -31,11 +31,14 @@ class Brightness:
     name = "brightness"
     needs_video = True
 
+    def __init__(self, passes_above: float = 127.0):
+        self.passes_above = passes_above  # a clip "passes" when brighter than this
+
     def check(self, rows):
         pass
 
     def submit(self, videos, rows, latents=None):
-        out = [Score(float(v.mean()) / 255.0, float(v.mean()) > 127) for v in videos]
+        out = [Score(float(v.mean()) / 255.0, float(v.mean()) > self.passes_above) for v in videos]
         return lambda: out
 
     def close(self):
@@ -93,6 +96,16 @@ def test_select_pairs_best_with_worst_while_scores_differ():
     assert select_pairs([0.5, 0.5, 0.4, 0.4], max_pairs=2) == [(0, 3), (1, 2)]
     assert select_pairs([0.3, 0.31], min_margin=0.05) == []
     assert select_pairs([1.0, 0.0, 1.0, 0.0, 0.5], max_pairs=3) == [(0, 3), (2, 1)]  # never a candidate twice
+
+
+def test_select_pairs_pass_fail_rule():
+    """``pair_rule="pass-fail"``: a pair only of a candidate that passed with one that failed."""
+    scores, passed = [0.9, 0.8, 0.5, 0.1], [True, True, False, False]
+    assert select_pairs(scores, max_pairs=2, passed=passed) == [(0, 3), (1, 2)]
+    assert select_pairs(scores, max_pairs=2, passed=[True, False, False, False]) == [(0, 3)]  # 0.8 failed too
+    assert select_pairs([0.9, 0.2], passed=[False, False]) == []  # both failed: scores alone apart
+    assert select_pairs([0.9, 0.2], passed=[True, True]) == []
+    assert select_pairs([0.9, 0.2]) == [(0, 1)]  # the score rule pairs them
 
 
 @pytest.mark.parametrize("line, message", [
@@ -171,6 +184,28 @@ def test_shards_and_a_crash_resume_give_the_same_pair_set(pipe, pairset, tmp_pat
 
     with pytest.raises(ValueError, match="made with num_candidates=3, this run has num_candidates=4"):
         make_pairs(pipe, _rows(), crash, Brightness(), num_candidates=4, batch=4, progress=False)
+
+
+def test_pass_fail_pairs_are_the_score_pairs_across_the_check(pipe, pairset, tmp_path):
+    """The same candidates (seeds) paired by the pass-fail rule: exactly the score rule's pairs whose chosen
+    video passed and rejected one failed; the rule is part of the set's settings."""
+    ref = _pair_rows(pairset)  # the score rule's pairs do not depend on where passing starts
+    best = sorted(r["chosen"]["score"] for r in ref.values())
+    cut = (best[1] + best[2]) / 2  # between two prompts' best clips: some prompts have a passing clip, some not
+    out = tmp_path / "pf"
+    make_pairs(pipe, _rows(), out, Brightness(cut * 255), num_candidates=3, batch=6, pair_rule="pass-fail",
+               progress=False)
+    got = _pair_rows(out)
+    want = {k for k, r in ref.items() if r["chosen"]["score"] > cut > r["rejected"]["score"]}
+    assert got.keys() == want and 0 < len(want) < len(ref)
+    for k in want:
+        assert (got[k]["chosen"]["seed"], got[k]["rejected"]["seed"]) == (ref[k]["chosen"]["seed"],
+                                                                          ref[k]["rejected"]["seed"])
+        assert got[k]["chosen"]["passed"] and not got[k]["rejected"]["passed"]
+    with pytest.raises(ValueError, match="pair_rule"):
+        make_pairs(pipe, _rows(), out, Brightness(cut * 255), num_candidates=3, batch=6, progress=False)
+    with pytest.raises(ValueError, match="pair_rule must be one of"):
+        make_pairs(pipe, _rows(), tmp_path / "x", Brightness(), pair_rule="margin", progress=False)
 
 
 def _rewrite_row(folder: Path, change) -> None:

@@ -11,7 +11,8 @@
 # on the student, DPO_ARGS), score (the student and its DPO result at 8 steps; SCORE_EXTRA="t50 d4 d16" adds the
 # teacher at 50 steps and the DPO student at 4 / 16 steps). Default: all of them, in that order; a stage whose
 # result is in WORK is skipped, so calls on the same warm machine continue where the last one stopped (each phase
-# leaves its rows in OUT/res.tar, the trained students as split tar parts).
+# leaves its rows in OUT/res.tar, the trained students as split tar parts). PAIR_RULE=pass-fail pairs only a passing
+# clip with a failing one, offline and online (default: score).
 set -uo pipefail
 OUT=$1; SMIN=$2; DMIN=$3; shift 3
 STAGES=${*:-student pairs dpo score}
@@ -42,7 +43,8 @@ open(sys.argv[2], "w", encoding="utf-8").write("\n".join(rows[:half]) + "\n")
 open(sys.argv[3], "w", encoding="utf-8").write("\n".join(rows[half:]) + "\n")
 EOF
   python -m stepvid.cli dpo pairs --model "$S" --prompts "$W/offline.jsonl" --out "$W/pairs" --seeds 4 --batch 64 \
-    --decode-batch 16 --judge-workers "$JW" --device "$DEV" > "$R/pairs.log" 2>&1 && touch "$W/pairs.done"
+    --decode-batch 16 --judge-workers "$JW" --device "$DEV" --pair-rule "${PAIR_RULE:-score}" > "$R/pairs.log" 2>&1 \
+    && touch "$W/pairs.done"
   grep -v "it/s\]" "$R/pairs.log" | tail -n 2
   cp "$W"/pairs/pairs-*.jsonl "$R/"; save
   stamp "pairs: $(cat "$W"/pairs/pairs-*.jsonl | wc -l) from $(cat "$W"/pairs/candidates-*.jsonl | wc -l) prompts"
@@ -50,7 +52,7 @@ fi
 if has dpo && [[ -f $W/pairs.done && ! -f $D/stepvid.json ]]; then
   python -m stepvid.cli train dpo --init "$S" --pairs "$W/pairs" --run-dir "$W/run-dpo" --out "$D" --batch-size 32 \
     --log-every 25 --checkpoint-every 100 --judge-workers "$JW" $COMPILE --max-minutes "$DMIN" \
-    --online-prompts "$W/online.jsonl" ${DPO_ARGS:---beta 2000 --lr 3e-5 --steps 600 --online-every 100 --online-per-round 96} \
+    --online-prompts "$W/online.jsonl" --online-pair-rule "${PAIR_RULE:-score}" ${DPO_ARGS:---beta 2000 --lr 3e-5 --steps 600 --online-every 100 --online-per-round 96} \
     > "$R/dpo.log" 2>&1
   grep -v "step/s\]" "$R/dpo.log" | tail -n 4
   cp "$W/run-dpo/metrics.jsonl" "$R/metrics-dpo.jsonl"; save

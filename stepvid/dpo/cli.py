@@ -39,6 +39,9 @@ def register(sub: Any) -> None:
                    help="best/worst, then second best/second worst, ... (default: 1)")
     q.add_argument("--min-margin", type=float, default=1e-6,
                    help="smallest score difference that is a preference (default: any)")
+    q.add_argument("--pair-rule", choices=["score", "pass-fail"], default="score",
+                   help="score: best with worst by score; pass-fail: only a candidate that passed with one that "
+                        "failed (default: score)")
     q.add_argument("--scorer", choices=["judge", "reward"], default="judge",
                    help="ranks candidates: the world judge, or a learned reward model (--reward)")
     q.add_argument("--reward", default=None, help="reward-model folder (`stepvid dpo reward`) for --scorer reward")
@@ -115,7 +118,7 @@ def _cmd_pairs(args) -> int:
         stats = make_pairs(pipe, prompts, args.out, scorer, num_candidates=args.seeds, seed=args.seed,
                            shard=args.shard, batch=args.batch, decode_batch=args.decode_batch,
                            min_margin=args.min_margin, pairs_per_prompt=args.pairs_per_prompt,
-                           latent_dtype=args.latent_dtype, generation=gen)
+                           pair_rule=args.pair_rule, latent_dtype=args.latent_dtype, generation=gen)
     finally:
         scorer.close()
     print(f"dpo pairs {args.out} (shard {args.shard[0]}/{args.shard[1]}): {stats['prompts']} prompts "
@@ -204,6 +207,8 @@ def add_train_dpo(tsub: Any) -> None:
     add_schedule_args(p, d)
     p.add_argument("--online-prompts", default=None,
                    help="prompt file of the online loop: the policy's fresh samples are ranked and paired")
+    p.add_argument("--online-pair-rule", choices=["score", "pass-fail"], default=d.online_pair_rule,
+                   help="online loop: how candidates pair (as `dpo pairs --pair-rule`) (default: %(default)s)")
     p.add_argument("--online-reward", default=None,
                    help="online loop: rank with this reward model (`stepvid dpo reward`) instead of the judge")
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")

@@ -18,7 +18,8 @@ A batch is committed in this order: latents file (temp + rename), pair rows, can
 of prompts without one (a crash between the two appends) are dropped first, so nothing is duplicated or lost.
 Candidates share nothing but the prompt: seed ``k`` of prompt ``i`` is ``sample_seed(seed, i, k)``. The
 chosen/rejected pair is the best/worst candidate (ties are no preference); ``pairs_per_prompt`` > 1 also pairs
-the second best with the second worst, and so on, while the scores differ by at least ``min_margin``.
+the second best with the second worst, and so on, while the scores differ by at least ``min_margin``;
+``pair_rule="pass-fail"`` keeps only pairs of a candidate that passed the scorer's check and one that failed.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 SETTINGS = "settings.json"
+PAIR_RULES = ("score", "pass-fail")
 
 
 @dataclass
@@ -141,14 +143,18 @@ def candidate_seeds(seed: int, index: int, k: int) -> list[int]:
     return [sample_seed(seed, index, j) & 0x7FFFFFFF for j in range(k)]
 
 
-def select_pairs(scores: Sequence[float], min_margin: float = 1e-6, max_pairs: int = 1) -> list[tuple[int, int]]:
+def select_pairs(scores: Sequence[float], min_margin: float = 1e-6, max_pairs: int = 1,
+                 passed: Sequence[bool] | None = None) -> list[tuple[int, int]]:
     """(chosen, rejected) candidate indices: best with worst, second best with second worst, ... while the
-    scores differ by at least ``min_margin``. Ties in the ranking keep the candidates' order."""
+    scores differ by at least ``min_margin`` and, given ``passed`` (the ``pass-fail`` rule), the chosen one
+    passed and the rejected one did not. Ties in the ranking keep the candidates' order."""
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     out = []
     for j in range(max_pairs):
         hi, lo = order[j], order[len(order) - 1 - j]
         if j >= len(order) - 1 - j or scores[hi] - scores[lo] < min_margin:
+            break
+        if passed is not None and not (passed[hi] and not passed[lo]):
             break
         out.append((hi, lo))
     return out
@@ -288,6 +294,7 @@ def make_pairs(
     decode_batch: int = 8,
     min_margin: float = 1e-6,
     pairs_per_prompt: int = 1,
+    pair_rule: str = "score",
     latent_dtype: str = "bf16",
     generation: dict | None = None,
     progress: bool = True,
@@ -295,6 +302,8 @@ def make_pairs(
     """Generate ``num_candidates`` videos per prompt of this shard with ``pipe`` (a TextToVideoPipeline), score
     them, and append the pairs to the pair set ``out`` (resumable; see the module docstring).
 
+    ``pair_rule``: ``score`` pairs by score alone; ``pass-fail`` only a candidate that passed the scorer's check
+    with one that failed (no pair from two failing or two passing videos that merely score apart).
     ``batch``: videos per DiT batch (whole prompts; at least one prompt's candidates). ``generation``: keyword
     arguments of :meth:`TextToVideoPipeline.sample_latents` (frames, size, steps, cfg, shift, prompt_rewrite).
     Returns a summary: prompts done, candidates, pairs, pass rate of the candidates, seconds.
@@ -313,6 +322,8 @@ def make_pairs(
     if pairs_per_prompt < 1 or 2 * pairs_per_prompt > num_candidates:
         raise ValueError(f"pairs_per_prompt must be 1..{num_candidates // 2} for {num_candidates} candidates; "
                          f"got {pairs_per_prompt}")
+    if pair_rule not in PAIR_RULES:
+        raise ValueError(f"pair_rule must be one of {PAIR_RULES}; got {pair_rule!r}")
     if latent_dtype not in ("bf16", "fp32"):
         raise ValueError(f"latent_dtype must be bf16 or fp32; got {latent_dtype!r}")
     i, n = shard
@@ -325,6 +336,7 @@ def make_pairs(
     rewrite = gen.get("prompt_rewrite")
     settings = {"num_candidates": num_candidates, "seed": seed, "scorer": scorer.name, "min_margin": min_margin,
                 "pairs_per_prompt": pairs_per_prompt, "latent_dtype": latent_dtype,
+                **({"pair_rule": pair_rule} if pair_rule != "score" else {}),  # sets made before it: "score"
                 **{k: v for k, v in sorted(gen.items())}}
     _check_settings(out, settings)
     tag = _shard_tag(shard)
@@ -342,7 +354,8 @@ def make_pairs(
         for g, (p, text) in enumerate(zip(group, texts)):
             sc = scores[g * num_candidates : (g + 1) * num_candidates]
             sd = seeds[g * num_candidates : (g + 1) * num_candidates]
-            chosen = select_pairs([s.score for s in sc], min_margin, pairs_per_prompt)
+            chosen = select_pairs([s.score for s in sc], min_margin, pairs_per_prompt,
+                                  [s.passed for s in sc] if pair_rule == "pass-fail" else None)
             for j, (a, b) in enumerate(chosen):
                 key = f"p{p.index:07d}-{j}"
                 tensors[f"{key}.chosen"] = lat[g * num_candidates + a].contiguous()

@@ -188,6 +188,7 @@ class DPOTrainer:
         with ctx:
             stats = make_pairs(self.pipe, prompts, self.run_dir / "online", self._scorer,
                                num_candidates=cfg.online_candidates, seed=cfg.seed + 1000,
+                               pair_rule=cfg.online_pair_rule,
                                batch=cfg.online_batch, generation={"prompt_rewrite": "none"}, progress=False)
         self.policy.train()
         return {"round": r, **stats}

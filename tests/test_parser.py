@@ -1868,3 +1868,45 @@ def test_nonnative_english_and_multi_object_habits(prompt, want):
 def test_nonnative_and_multi_object_readings_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# Probe rounds 95 and 96: everyday Chinese from Taiwan, Hong Kong and voice input (Cantonese A唔A requests, 係 / 畀,
+# 撞埋一齊 / 碰到一起 as moving towards each other, 原型 for 圆形 after a colour, a prompt cut by spaces into an
+# adjective piece); tag-style prompts (quality and style tags, "textured paper background", "no background details")
+_TAGS_AND_CANTONESE = [
+    ("能唔能畫兩個藍色方塊，慢慢向上移", R(G(2, "blue", "square", motion="up", speed="slow"))),
+    ("係咪可以整一個綠色星星喺度轉", R(G(1, "green", "star", motion="rotate"))),
+    ("畀我一個白色三角形向左移，背景係黑色", R(G(1, "white", "triangle", motion="left"), bg=("black", None))),
+    ("整個粉紅色菱形向下移得唔得", R(G(1, "pink", "diamond", motion="down"))),
+    ("一個紅色方塊同一個黃色方塊碰埋一齊", R(G(1, "red", "square", motion="towards"), G(1, "yellow", "square", motion="towards"))),
+    ("两个绿色的球碰到一起", R(G(2, "green", "circle", motion="towards"))),
+    ("一个紫色原型往左边飞", R(G(1, "purple", "circle", motion="left"))),
+    ("大星星 紫色的 转圈圈", R(G(1, "purple", "star", "large", "rotate"))),
+    ("方块 小的 绿色的 往下走", R(G(1, "green", "square", "small", "down"))),
+    ("small cyan cross, spinning, soft pastel look, high-res", R(G(1, "cyan", "cross", "small", "rotate"))),
+    ("red star bouncing, white textured canvas background", R(G(1, "red", "star", motion="bounce"), bg=("white", "texture"))),
+    ("blue circle moving right, no background details, solid yellow",
+     R(G(1, "blue", "circle", motion="right"), bg=("yellow", "solid"))),
+    ("orange diamond shrinking, no background clutter", R(G(1, "orange", "diamond", motion="shrink"), bg=(None, "solid"))),
+    ("绿色十字，向左移动，白色背景，高分辨率，最高品质", R(G(1, "green", "cross", motion="left"), bg=("white", None))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _TAGS_AND_CANTONESE)
+def test_tag_prompts_and_cantonese_habits(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("三個綠色波波撞埋一齊", "exactly two"),  # bumping together is "towards": two objects only
+    ("两个橙色的球撞在一起", "unknown motion"),  # (a crash, as before)
+    ("这是一个原型", "原型"),  # 原型 with no colour before it: a prototype, not a shape
+    ("小三角形 红色的 蓝色的 往上飞", "conflicting colours"),  # two colour pieces for one noun
+    ("red circle, moving left, 3d render, high res", "3 d"),  # a look the world lacks stays refused
+    ("黄色五角星，旋转，写实，高品质", "写实"),
+    ("黄色五角星，旋转，C4D，高品质", "unknown word"),
+    ("red circle, moving left, no background", "negation"),  # no background at all: nothing to check
+])
+def test_tag_prompts_and_cantonese_readings_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

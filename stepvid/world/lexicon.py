@@ -461,7 +461,8 @@ _EN_FILLER = (
     # quality / style boilerplate people put in front of any prompt: "Cinematic 4K shot: a red ball ..."
     "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|hd|uhd|full hd|ultra hd|1080 p|"
     "4 k shot|8 k shot|hd shot|wide shot|establishing shot|high quality|best quality|top quality|masterpiece|"
-    "high resolution|high definition|hi res|highly detailed|ultra detailed|detailed|sharp focus|professional|"
+    "high resolution|high definition|hi res|high res|ultra high res|intricate details|digital art|digital illustration|"
+    "highly detailed|ultra detailed|detailed|sharp focus|professional|"
     "beautiful|stunning|aesthetic|epic|award winning|trending on artstation|footage|"
     # chat register: "can u make a red ball go left pls"
     # prompt-tool habits (Midjourney / Stable Diffusion / Runway users, probe rounds 29-31): the clip's playback,
@@ -1075,6 +1076,9 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
                "小朋友 小朋友们 小朋友喜欢的 小朋友喜欢 小孩子 小孩 小宝宝 小宝贝 "
                "光影 电影感光影 超清画质 高清画质 画质超清 大师级作品 作品 高饱和度 高饱和 饱和度拉满 质感拉满 拉满 温柔氛围感 "
                "不要水印 没有文字 没有水印 不要字幕 动效风格 "
+               # probe round 96: quality and style tags in Chinese (高品质, 高分辨率, 平面设计); 3D渲染, C4D, OC渲染, 写实
+               # and 虚幻引擎 ask for a look the world lacks and stay refused
+               "高品质 最高品质 顶级品质 最佳品质 品质 高分辨率 超高分辨率 分辨率 精品 极致细节 高细节 平面设计 商业插画 "
                "让 使 使得 令 要让 请让 就让")  # causatives: 画一个红色的圆，让它向右移动 = draw it, and it moves right
 # courtesy, who it is for, and dialect fillers around a request (read past)
 _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃想看 儿子想看 女儿想看 有没有可能 有没有办法 您好 你好呀 打扰了 打扰一下 打扰您了 不好意思 不好意思又来麻烦您了 又来麻烦您了 麻烦您了 麻烦您 辛苦您了 辛苦了 "

@@ -608,6 +608,25 @@ _ZH_TYPOS = [
     (re.compile(r"小球(?!球)"), lambda m: "小的球" if re.search(r"大的?球", m.string) else m.group()),
     (re.compile(rf"大红(?!色)({_ZH_SHAPE_WORD})"),
      lambda m: f"大的红色{m.group(1)}" if re.search(rf"(?<!大)红色?的?{m.group(1)}", m.string[m.end():]) else m.group()),
+    # probe round 95, everyday Chinese (Taiwan, Hong Kong, voice input):
+    # voice input's 原型 (prototype) for 圆形 right after a colour: a shape there, never a prototype (的原 -> 圆 above
+    # leaves 圆型 after the 型 rule has run)
+    (re.compile(r"(?<=[色的])[原圆]型"), "圆形"),
+    # Cantonese A唔A questions asking for the clip (可唔可以整…, 能唔能…, 係咪可以…): Mandarin's 可不可以 / 能不能, or
+    # nothing; a closing 得唔得 / 好唔好 ("OK?") is Mandarin's 行不行
+    (re.compile(r"可唔可以"), "可不可以"), (re.compile(r"能唔能(?:够)?"), "能不能"),
+    (re.compile(r"(?:係咪|係唔係|是不是)(?=\s*(?:可以|能|帮|幫|给|畀))"), ""),
+    (re.compile(r"[，,]?\s*(?:得唔得|好唔好)(?=\s*[呀啊吖？?！!。]*\s*$)"), "行不行"),
+    (re.compile(r"(?<![关關联聯])係"), "是"), (re.compile(r"畀"), "给"),  # Cantonese 係 (is), 畀 (give)
+    # two objects bumping together (Cantonese 撞埋一齊 / 碰埋一齊, 撞到一齐, 碰到一起): 撞到一起, moving towards each
+    # other (一齐 alone reads as "together" and 碰到 / 撞到 as hitting a wall, which would drop the motion)
+    (re.compile(r"(?:撞|碰)(?:埋|到)\s*一(?:齐|起)"), "撞到一起"),
+    # a Chinese prompt cut by spaces into pieces (小三角形 红色的 往上飞): a piece that is only a colour or a size with
+    # 的, right after a shape word, describes that noun, as between commas (else 红色的 + verb reads as a second
+    # object, "the red one"); one before a noun or another attribute (跑的 灰色的 个头很大的正方形) stays its own
+    (re.compile(rf"(?<=[形圈点圆球块角星字])((?:\s+(?:(?:深|浅|淡)?{_ZH_C}色?的|(?:很|超)?(?:大|小|大大|小小)的))+)"
+                rf"(?=\s+[\u4e00-\u9fff]|\s*$)(?!\s+(?:[一两三123]\s*[个只颗])?(?:{_ZH_SHAPE_WORD}|个头))"),
+     lambda m: "，" + "，".join(m.group(1).split()) + "，"),
 ]
 # The world's colour words and the English nouns a colour may follow ("a ball green", "both blue"); the short nouns
 # a phone typist's size or colour abbreviation comes before ("lg red circ", "sm green tri")
@@ -900,7 +919,8 @@ _PHRASINGS = [
                 r"(?:subtle\s+|fine\s+|light\s+|soft\s+|slight\s+)?"
                 r"(?:old\s+)?(?:tv\s+|television\s+)?(?:static\s+noise|static|noise|film\s+grain|grain|texture|"
                 r"noise\s+texture)\b"), r"textured \1"),  # "a black background with that static noise": a texture
-    (re.compile(r"\b(?:soft\s+)?(?:pastel|muted|soft)(?:\s+(?:colou?rs|tones?|palette|vibes?))?(?=\s*(?:[,.;\n]|$))"), ""),  # a tag
+    (re.compile(r"\b(?:soft\s+)?(?:pastel|muted|soft)(?:\s+(?:colou?rs|tones?|palette|vibes?|aesthetic|look|style|theme))?"
+                r"(?=\s*(?:[,.;\n]|$))"), ""),  # a tag ("pastel aesthetic": probe round 96)
     # "a blue gradient, darker at the top and lighter at the bottom": the gradient's axis
     (re.compile(r"\bgradient\s*,?\s+(?:darker|lighter|brighter|deeper|paler)\s+(?:at|on)\s+the\s+(?:top|bottom)\s+and\s+"
                 r"(?:darker|lighter|brighter|deeper|paler)\s+(?:at|on)\s+the\s+(?:top|bottom)\b"), "vertical gradient"),
@@ -1151,6 +1171,14 @@ _PHRASINGS = [
     (re.compile(rf"\b(an?|one|two|three|[123])\s+((?:(?:{_COLOUR_WORD})\s+)?(?!background|backdrop|bg\b)(?:{_SHAPE_NOUN})"
                 rf"(?:\s+(?:{_COLOUR_WORD}))?)\s+"
                 rf"((?:very\s+|really\s+|quite\s+|super\s+)?(?:{_SIZE_NAME}))\s+(?=(?:that|which|who)\b)"), r"\1 \3 \2 "),
+    # probe round 96, tag-style prompts (Midjourney / Stable Diffusion): a background of "textured paper" (a texture,
+    # the material named between: "paper texture" is read above); "no background details" asks for a plain background,
+    # and a colour typed as the next tag on its own ("no background details, plain black") is that background's
+    (re.compile(r"\btextured\s+(?:paper|canvas|linen|fabric|parchment|concrete|stone|marble|sand|cardboard|kraft paper)\s+"
+                r"(?=(?:background|backdrop|bg)\b)"), "textured "),
+    (re.compile(rf"\b(?:with\s+)?(?:no|without)\s+(?:background|backdrop|bg)\s+(?:details?|elements?|clutter|objects?|"
+                rf"decorations?|patterns?|distractions?)\b(?:\s*,\s*(?:plain|solid|flat)?\s*({_COLOUR_WORD})(?=\s*(?:[,.;!]|$)))?"),
+     lambda m: f"plain {m.group(1)} background" if m.group(1) else "plain background"),
 ]
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that

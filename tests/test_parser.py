@@ -1023,7 +1023,8 @@ def test_probe_rounds(prompt, want):
 
 
 @pytest.mark.parametrize("prompt,want,read_past", [
-    ("孙女喜欢，做个粉色菱形到处弹", R(G(1, "pink", "diamond", motion="bounce")), "孙女喜欢 (unknown word)"),
+    # (before a request verb, 做个…, the clause is read past as context: see test_roundabout_requests_and_context_clauses)
+    ("孙女喜欢，一个粉色菱形到处弹", R(G(1, "pink", "diamond", motion="bounce")), "孙女喜欢 (unknown word)"),
     ("Green square, still, innit; pink circle, drifting slowly left.",
      R(G(1, "green", "square", motion="still"), G(1, "pink", "circle", motion="left", speed="slow")),
      "innit (unknown word)"),
@@ -1908,5 +1909,55 @@ def test_tag_prompts_and_cantonese_habits(prompt, want):
     ("red circle, moving left, no background", "negation"),  # no background at all: nothing to check
 ])
 def test_tag_prompts_and_cantonese_readings_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe rounds 98 and 99: everyday English request frames ("im looking for …", "can i get somethin where …", "I was
+# hoping for …"), a field left open ("background doesn't matter"), a lesson's topic ("a slide about shapes"), a vague
+# "thing" in a purpose clause, a count after its plural noun ("triangles, two of them"); everyday Chinese context
+# before a colon or a request verb (上课要用：…, 下班了 做个…), colloquial degree words (蛮 / 挺 / 巨 / 超), 一丢丢大 /
+# 一点点大 (tiny), a likeness to a small thing as a size, 纹里 for 纹理, 大红X beside another 大 + colour + X
+_ROUNDABOUT_AND_CONTEXT = [
+    ("im trying to find a clip of a cyan star bouncing", R(G(1, "cyan", "star", motion="bounce"))),
+    ("I was hoping for two white squares moving up", R(G(2, "white", "square", motion="up"))),
+    ("i'm after a blue cross that shrinks", R(G(1, "blue", "cross", motion="shrink"))),
+    ("could i get somethin showing a red diamond spinning", R(G(1, "red", "diamond", motion="rotate"))),
+    ("a green star moving left, the speed doesn't matter", R(G(1, "green", "star", motion="left"))),
+    ("a pink ball bouncing, any background is fine", R(G(1, "pink", "circle", motion="bounce"))),
+    ("We're doing a unit on colors. A blue star that spins please", R(G(1, "blue", "star", motion="rotate"))),
+    ("a red square moving right, it's for a school thing", R(G(1, "red", "square", motion="right"))),
+    ("big blue stars (three of them) moving left", R(G(3, "blue", "star", "large", "left"))),
+    ("red squares, 2 of them, bouncing", R(G(2, "red", "square", motion="bounce"))),
+    ("a white cross moving majestically to the left", R(G(1, "white", "cross", motion="left"))),  # no direction's near miss
+    ("做课件用：一个黄色的三角形往左走", R(G(1, "yellow", "triangle", motion="left"))),
+    ("下班了 做个红色方块往右", R(G(1, "red", "square", motion="right"))),
+    ("周一早上没精神，来个蓝色的球往上飘", R(G(1, "blue", "circle", motion="up"))),
+    ("一个挺小的白色星星往右跑，巨快", R(G(1, "white", "star", "small", "right", "fast"))),
+    ("一个一点点大的红色圆形向左移动", R(G(1, "red", "circle", "small", "left"))),
+    ("像纽扣似的红点往左移动", R(G(1, "red", "circle", "small", "left"))),
+    ("一个紫色的圆在原地转，背景要有纹里", R(G(1, "purple", "circle", motion="rotate"), bg=(None, "texture"))),
+    ("一个大红方块和一个大绿方块互相靠近", R(G(1, "red", "square", "large", "towards"), G(1, "green", "square", "large", "towards"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _ROUNDABOUT_AND_CONTEXT)
+def test_roundabout_requests_and_context_clauses(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a red ball moves dowb left", "unknown word 'dowb'"),  # a direction's near miss inside a motion phrase
+    ("an orange star going zorp to the top", "unknown word 'zorp'"),
+    ("three circles, two of them spinning", "names no shape"),  # a subset of a counted group, not a count
+    ("red squares, two of them bouncing and one still", "names no shape"),
+    ("a red circle moving left, the direction doesn't matter", "negation"),  # contradicts the direction asked
+    ("一个大红球往左", "ambiguous"),  # bare 大红 before a shape, nothing resolves it
+    ("像篮球一样的橙色球往左移动", None),  # a big thing's likeness is its look: no size guessed (read, not refused)
+])
+def test_roundabout_readings_that_stay_refused(prompt, why):
+    if why is None:
+        assert parse_prompt(prompt).groups[0].size is None
+        return
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)

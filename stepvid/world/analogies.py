@@ -62,7 +62,7 @@ _EN_SIZE_THINGS = {
              "house|elephant|truck",
 }
 _ZH_SIZE_THINGS = {
-    "小": "硬币 药片 小药片 黄豆 豆子 豌豆 弹珠 纽扣 扣子 乒乓球 芝麻 米粒 蚂蚁 指甲盖 指甲 一元硬币",
+    "小": "硬币 药片 小药片 黄豆 绿豆 红豆 豆子 豌豆 弹珠 纽扣 扣子 乒乓球 芝麻 米粒 蚂蚁 指甲盖 指甲 一元硬币",
     "大": "盘子 餐盘 脸盆 西瓜 篮球 足球 披萨 锅盖",
 }
 
@@ -126,5 +126,9 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
         t = _alt(things, " ")  # 乒乓球大小的, 和硬币差不多大的, 小药片那么大的
         out.append((re.compile(rf"(?:和|跟|像|有)?(?:{t})(?:差不多|那么|这么|一样|一般|左右)?(?:大(?:小)?|{zh})(?:左右)?的?"),
                     f"{zh}的"))  # 乒乓球大小的, 像豌豆那么小的
+    # a likeness to a small thing, said of the object with no size word (一粒小绿豆一样的绿色小圆点, 像纽扣似的红点):
+    # its size (a big thing's likeness may be its look: 像篮球一样的橙色球)
+    out.append((re.compile(rf"(?:和|跟|像)?(?:一粒|一颗|一个|一枚|一只)?小?(?:{_alt(_ZH_SIZE_THINGS['小'], ' ')})"
+                           r"(?:(?:一样|一般|那样)的|似的)(?=[\u4e00-\u9fff])(?![大小])"), "小的"))
     return out
 

@@ -571,7 +571,18 @@ _EN_COURTESY = (
     # probe round 69: a chatbot's mood sentences ("The mood is serene and contemplative.", "Quiet and meditative in
     # tone,", "Bright and cheerful in mood,")
     "the mood is|the atmosphere is|the tone is|the feeling is|in tone|in mood|wistful|melancholy|peaceful|airy|serene|in a quiet standoff|a quiet standoff|standoff|satisfying|a simple , satisfying|"
-    "simple , satisfying")
+    "simple , satisfying|"
+    # probe round 98 (everyday English): roundabout request frames ("im looking for a clip of …", "can i get
+    # somethin where a …", "I was hoping for …") and a field left open in any words ("background doesn't matter",
+    # "the size is up to you"): the request is what follows, the open field is simply not asked
+    "i am looking for|i was looking for|looking for|i am after|i am hoping for|i was hoping for|hoping for|"
+    "i am searching for|searching for|i am trying to find|trying to find|i am trying to get|"
+    "something where|something in which|something showing|something that shows|"
+    + "|".join(f"{the}{field} {says}" for the in ("", "the ") for field in ("background", "backdrop", "bg", "colour",
+                                                                           "color", "size", "speed")
+               for says in ("does not matter", "do not matter", "is not important", "is up to you", "can be anything"))
+    + "|" + "|".join(f"any {field} {says}" for field in ("background", "backdrop", "size", "speed")
+                     for says in ("is fine", "will do", "is ok", "is okay")))
 _EN_STOP = (
     "the|of|is|are|was|were|be|been|being|am|has|have|had|that|which|who|whose|where|when|as|while|so|"
     "to|from|in|on|at|by|for|into|onto|with|its|their|his|her|this|these|those|off the walls|"
@@ -905,7 +916,7 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体 玩意儿 玩意"
-_ZH_SIZES = {"small": "小一点的 小点的 小一些的 尺寸小一点 尺寸小点 尺寸小一些 尺寸偏小 个头小一点 个头小点 小巧的 小巧 小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
+_ZH_SIZES = {"small": "一点点大 一丢丢大 一丁点大 一点儿大 丁点大 小一点的 小点的 小一些的 尺寸小一点 尺寸小点 尺寸小一些 尺寸偏小 个头小一点 个头小点 小巧的 小巧 小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
              "large": "大一点的 大点的 大一些的 尺寸大一点 尺寸大点 尺寸大一些 尺寸偏大 个头大一点 个头大点 贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}

@@ -174,7 +174,18 @@ _PURPOSE = re.compile(
     r"|(?:用作|用于|用来做|当作|做宣传用|上课用|宣传用|开场用)[^，。,；;！!：:]*"
     r"|让(?:宝宝|孩子|小朋友|学生|大家|观众)[^，。,；;！!：:]*"
     r"|(?<![^\s，,、。；;：:])[^，,、。；;：:\n]{1,12}?(?:风格|风|感|调性)(?=\s*(?:[，,、。；;\n]|$))")  # 电商风, 留白感
+# What a lesson or a clip is about, said in general words ("I'm making a slide about shapes for my 2nd graders", "a
+# lesson on colours and shapes", 讲形状的课件): the topic names no object to draw, so it goes like a purpose
+_TOPIC = re.compile(r"(?i)\b(?:slides?|lessons?|class|unit|lecture|talk|deck|worksheets?|presentation|video|clip|post|"
+                    r"project|book|story)\s+(?:about|on)\s+(?:(?:basic|simple|2d|geometric)\s+)?"
+                    r"(?:shapes|colou?rs|geometry|motion|movement|directions|sizes)"
+                    r"(?:\s+and\s+(?:shapes|colou?rs|geometry|motion|movement|directions|sizes))?\b"
+                    r"|(?:讲|教|认识|学)(?:形状|颜色|图形|几何|方向|大小)(?:和(?:形状|颜色|图形|方向|大小))?的")
 _LEAD_LABEL = re.compile(r"^\s*([^\s:：,，.。!！?？]{1,14}(?:\s+[^\s:：,，.。!！?？]{1,14}){0,2})\s*[:：]")
+# Why, said before a Chinese request verb (上班摸鱼想看点解压的 搞个…, 周一早上没精神，来个…, 孩子闹着要看 整一个…): the
+# context goes when it names nothing of the world, like the purpose clauses above
+_ZH_CONTEXT = re.compile(r"^\s*([\u4e00-\u9fff][^:：\n]{0,29}?)[\s，,。！!；;~～]+"
+                         r"(?=(?:帮我|给我|麻烦|那就|就)?(?:搞|来|做|整|弄|画|生成)(?:一)?个)")
 _NAMING_KINDS = {"color", "shape", "head", "size", "postsize", "motion", "dir", "vverb", "speed", "approach", "backforth",
                 "diag", "bgword", "bgkind", "place", "badcolor", "badshape", "shade", "cmp", "mutual", "refuse", "loc",
                 "bigcount", "tocentre", "nth", "one"}
@@ -193,7 +204,7 @@ def _names_world(span: str, strict: bool = True) -> bool:
             return False
         return strict or not (t.kind == "bigcount" or t.kind == "refuse" and str(t.value).startswith(("negation", "a sequence")))
 
-    for seg in _SEGMENT.findall(span.lower().translate(_TRAD)):
+    for seg in _SEGMENT.findall(_TOPIC.sub(" ", span).lower().translate(_TRAD)):  # (a topic names nothing drawn)
         toks = _zh_tokens(seg) if _CJK.match(seg) else _en_tokens(seg, [])
         if any(names(t) for t in toks):
             return True
@@ -205,9 +216,14 @@ def _asides(text: str, ignored: list[str]) -> str:
     if m and not _FIELD.match(text) and not _names_world(re.sub(r"\d+", " ", m.group(1)), strict=" " not in m.group(1)):
         ignored.append(m.group().strip())
         text = text[m.end():]
+    text = _TOPIC.sub(lambda m: ignored.append(m.group()) or (m.group().split()[0] if " " in m.group() else ""), text)
+    m = _ZH_CONTEXT.match(text)
+    if m and not _names_world(m.group(1)):
+        ignored.append(m.group(1).strip())
+        text = text[m.end():]
 
-    def drop(m: re.Match) -> str:
-        if _names_world(m.group()):
+    def drop(m: re.Match) -> str:  # ("for a valentine's card thing": the vague "thing" is no object of the clip)
+        if _names_world(re.sub(r"(?i)\b(?:thing|things|stuff)\b", " ", m.group())):
             return m.group()
         ignored.append(m.group().strip())
         return " "
@@ -237,8 +253,12 @@ def _fronted_motion(text: str) -> str:
     if not m:
         return text
     head, tail = m.group(1).strip(), m.group(2).strip()
-    head_kinds = {t.kind for t in _tokens(head, [])}
-    if head_kinds & _OBJECT_KINDS or not head_kinds & _MOTION_KINDS or "refuse" in head_kinds \
+    head_toks = _tokens(head, [])
+    head_kinds = {t.kind for t in head_toks}
+    # a head with a word the lexicon does not know is no verb phrase, and a bare 上 / 开 inside one is a piece of
+    # another word: what the clip is for (上课要用：…, 想做个开场：…), read past by ``_asides``
+    moving = {t.kind for t in head_toks if not _bare_zh_place(t)} & _MOTION_KINDS
+    if head_kinds & _OBJECT_KINDS or not moving or head_kinds & {"refuse", "unknown"} \
             or not any(t.kind == "shape" for t in _tokens(tail, [])):
         return text
     tail = tail.rstrip(" .。!！")
@@ -281,7 +301,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     t = re.sub(r"\bwon't\b", "will not", t)
     t = re.sub(r"\b(\w+)n't\b", r"\1 not", t)
     t = re.sub(r"\b(it|there|here|that|what|who|he|she)'s\b", r"\1 is", t)
-    t = re.sub(r"\bi'm\b", "i am", t)
+    t = re.sub(r"\bi'?m\b", "i am", t)  # "im looking for…": chat drops the apostrophe
     t = re.sub(r"'(s|re|ll|ve|d)\b", lambda m: {"re": " are", "ll": " will", "ve": " have"}.get(m.group(1), ""), t)
     return re.sub(r"(?<=[a-z0-9\u3400-\u9fff])[-‐‑–—](?=[a-z0-9\u3400-\u9fff])", " ", t)  # 红色-colored
 
@@ -2343,6 +2363,31 @@ def _bg_slot(w: str) -> re.Pattern:
                       rf"\b{re.escape(w)}\s+{bg}\b")
 
 
+_DIRECTION_KINDS = frozenset({"place", "dir", "diag"})
+_DIRECTION_WORDS = frozenset({"up", "down", "left", "right", "upward", "upwards", "downward", "downwards", "leftward",
+                              "leftwards", "rightward", "rightwards", "diagonal", "diagonally", "top", "bottom"})
+
+
+def _in_motion_phrase(text: str, w: str) -> bool:
+    """Is the unknown word ``w`` inside a motion phrase — after a motion verb and before its direction ("moving dien
+    to the right") — and within two edits of a direction word (a misspelt "down" makes it down-right)? Reading it
+    past could give a wrong motion: the prompt is refused instead. A manner word or a sound there ("glides serenely
+    to the right", "go brrr to the right") is far from every direction, and is read past as before."""
+    near = {e2 for e1 in _edits1(w.lower()) for e2 in _edits1(e1)}
+    if not near & _DIRECTION_WORDS:
+        return False
+    toks = [t for t in _tokens(text, []) if t.kind != "filler"]
+    for i, t in enumerate(toks):
+        if t.kind != "unknown" or t.text != w.lower() or not i:
+            continue
+        j = i + 1
+        while j < len(toks) and toks[j].kind in ("prep", "definite", "stop"):  # "to the", "towards the"
+            j += 1
+        if toks[i - 1].kind in ("verb", "motion", "vverb") and j < len(toks) and toks[j].kind in _DIRECTION_KINDS:
+            return True
+    return False
+
+
 def _without_unknown_words(text: str, most: int | None = None) -> Parse:
     """A prompt refused for a word of no kind the parser knows, in no place an object's colour, shape or motion (or
     the background's colour) goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁), or for an English adjective or abstract noun
@@ -2368,6 +2413,8 @@ def _without_unknown_words(text: str, most: int | None = None) -> Parse:
                 raise first from None  # a comparison or a repeat, or one edit from a word the parser knows (a typo?)
             if not _CJK.search(w) and _bg_slot(w).search(text):
                 raise first from None  # "background dorado", "fondo dorado": where the background's colour goes
+            if not _CJK.search(w) and _in_motion_phrase(text, w):
+                raise first from None  # "moving dien to the right": a direction's own word (down-right?), not chatter
             # a Chinese run is cut into words by the lexicon: only a word that ends its clause goes ("老铁，…"), so
             # no piece of an unknown run is left behind to be read (令人愉快的: 快 is "fast")
             pat = re.escape(w) + r"(?=\s*(?:[，,。.！!？?；;：:、~～]|$))" if _CJK.search(w) \

@@ -471,13 +471,15 @@ _ZH_TYPOS = [
     # probe round 48, Chinese voice input: the recogniser's homophones of the world's words
     *((re.compile(a), b) for a, b in (
         (r"[洪宏](?=色)", "红"), (r"往作|网左", "往左"), (r"网(?=[左右上下])", "往"), (r"三脚", "三角"), (r"灵形", "菱形"),
-        (r"无脚星", "五角星"), (r"(?<=[色的个])[实是]字", "十字"), (r"选转", "旋转"), (r"背境|被景", "背景"), (r"慢曼", "慢慢"),
+        (r"无脚星", "五角星"), (r"(?<=[色的个])[实是]字", "十字"), (r"选转", "旋转"), (r"(?<![花条波斑])纹里", "纹理"), (r"背境|被景", "背景"), (r"慢曼", "慢慢"),
         (r"变搭", "变大"), (r"谈来谈去", "弹来弹去"), (r"(?<![上下左右前后东西南北])方[快筷](?!速|点|些|一点|地|的)", "方块"), (r"(?<=[色的])元(?![素旦宝])", "圆"),
         (rf"背景[。，,\s]+(?={_ZH_C}[色的。，,\s]|{_ZH_C}$)", "背景"),  # 背景。黑色。
         (r"然后(?:呢)?[\s，,]*(?=(?:放|来|加|再来|再放|画|还要有|还有|还要|再有|要有)?\s*(?:一|两|三|[123])个)", "，"),  # 然后 放一个白色的圆, 然后还要有一个…: and
         (r"然后(?:呢)?[\s，,]*(?=要(?:大|小|中))", "，"))),
     (re.compile(r"(?<![得变大小快慢])好(?=[小大快慢](?!点|一点|些))"), "很"),  # 好小的 (Hunan, Cantonese): very (变得好大: grows)
     (re.compile(r"老(快|慢)(?:老\1)?(?:了|地|的)?"), r"很\1"),  # 老快了, 老慢老慢地 (north-east)
+    # colloquial degree words before a size or a speed (蛮大的, 挺小, 巨快, 超慢, 忒快, 怪慢的): "very"
+    (re.compile(r"(?:蛮|挺|巨|超|颇|忒|怪)(?=[大小快慢])"), "很"),
     (re.compile(rf"贼({_ZH_C})(?:贼\1)?的?"), r"\1色的"),  # 贼蓝贼蓝的
     (re.compile(r"在那[边邊]"), ""),
     (re.compile(r"(变小|变大)(?:\s*再?\s*\1)+"), r"\1"), (re.compile(r"往对方\s*(?:move|moving|go|going|come|coming)"), "互相靠近"),
@@ -607,7 +609,9 @@ _ZH_TYPOS = [
      lambda m: f"{m.group(1)}是{m.group(2)}的" if m.group(1) in m.string[:m.start()] else m.group()),
     (re.compile(r"小球(?!球)"), lambda m: "小的球" if re.search(r"大的?球", m.string) else m.group()),
     (re.compile(rf"大红(?!色)({_ZH_SHAPE_WORD})"),
-     lambda m: f"大的红色{m.group(1)}" if re.search(rf"(?<!大)红色?的?{m.group(1)}", m.string[m.end():]) else m.group()),
+     lambda m: f"大的红色{m.group(1)}" if re.search(rf"(?<!大)红色?的?{m.group(1)}", m.string[m.end():])
+     or re.search(rf"大的?(?!红){_ZH_C}色?的?(?:{_ZH_SHAPE_WORD})", m.string) else m.group()),
+    # (or beside another 大 + colour + shape: 一个大红球一个大蓝球 — both large, 大 a size there)
     # probe round 95, everyday Chinese (Taiwan, Hong Kong, voice input):
     # voice input's 原型 (prototype) for 圆形 right after a colour: a shape there, never a prototype (的原 -> 圆 above
     # leaves 圆型 after the 型 rule has run)
@@ -690,6 +694,7 @@ _TYPOS = [
     # "period"/"comma" spoken, "w/", a correction mid-message ("orange no wait pink", "med size actually large")
     (re.compile(r"\b(mov|go|bounc|spinn|rotat|grow|shrink|slid|float|sitt|head|drift|fall|ris|com|runn|turn|glid|"
                 r"zoom|tumbl|hover|sink|climb|stay)in'?(?=\s|$|[,.!?;:])"), r"\1ing"),
+    (re.compile(r"\b(some|no|any|every)thin'?(?=\s|$|[,.!?;:])"), r"\1thing"),  # "can i get somethin where…"
     (re.compile(r"\b(?:twds|twd|twrds|twards)\b"), "towards"),
     (re.compile(r"\b(?:dwn|downn)\b"), "down"), (re.compile(r"\b(?:upp|uo)\b"), "up"),
     (re.compile(r"\bstarr(s?)\b"), r"star\1"),
@@ -820,6 +825,14 @@ _PHRASINGS = [
                 rf"(\s*[,:(]?\s*(?:{_COLOUR_WORD})(?:\s*(?:,|and|&)\s*(?:{_COLOUR_WORD})){{1,2}}\s*\)?)"
                 r"\s*[,;]?\s*(?:and\s+)?(?:all|both|each|all of them|they(?: are|'re)(?: all| both)?)\s+(?:are\s+)?"
                 r"(small|medium|large|big|tiny|little)(?:[- ]?sized)?\b"), r"\1 \4 \2\3"),
+    # probe round 98: a count said after its plural noun ("orange triangles, two of them, spinning", "big blue stars
+    # (three of them)"): before it, as the grammar reads it; not a part of a group counted or pointed at before
+    # ("three circles, two of them spinning", "the stars, two of them …": a subset, left to be refused)
+    (re.compile(rf"\b((?:(?:{_SIZE_NAME}|{_COLOUR_WORD})\s+){{0,3}}(?:circles|balls|dots|squares|boxes|blocks|"
+                rf"triangles|stars|diamonds|crosses|shapes))\s*[,(]\s*(two|three|2|3)\s+of\s+(?:them|those|these|em)\b"
+                r"\s*[,)]?"),
+     lambda m: m.group() if re.search(r"(?:\b(?:one|two|three|four|five|some|many|several|the|these|those|of|all|a|an)"
+                                      r"|\d)\s*$", m.string[:m.start()]) else f"{m.group(2)} {m.group(1)},"),
     (re.compile(rf"([两二三23俩仨](?:个|颗|只|枚)?)([\u4e00-\u9fff]{{1,3}}?)([，,：:]\s*(?:{_ZH_C}色?的?[、，,和\s]*){{2,3}})"
                 r"[，,]?\s*(?:全部|全都|都是|全是|一律|都)\s*(中等大小|中号|大号|小号|很小|很大|大大|小小|大|小)的?"),
      r"\1\4的\2\3"),

@@ -1961,3 +1961,68 @@ def test_roundabout_readings_that_stay_refused(prompt, why):
         return
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# probe rounds 100-101: self-corrections, orbits, "grow big", purpose sentences, shaded gradient sides, textures,
+# "toward X, and X toward it too", colours before a counted noun, pinyin homophones
+_CORRECTIONS_AND_CONTEXT = [
+    # a correction that restates a count replaces the count of the one object said before it
+    ("two green stars spinning, oops I meant three", R(G(3, "green", "star", motion="rotate"))),
+    ("一个红色方块往右，不对，是三个", R(G(3, "red", "square", motion="right"))),
+    # "X, not Y" after a correction: the earlier Y is taken back
+    ("a small pink circle going up. actually large, not small", R(G(1, "pink", "circle", "large", "up"))),
+    # a colour or size right before the correction and one of the same kind right after it
+    ("一个红色的，不对，蓝色的方块往左", R(G(1, "blue", "square", motion="left"))),
+    # a correction naming the background replaces the background's colour, wherever it stood
+    ("a black background with a white star going up, no wait, make the background gray",
+     R(G(1, "white", "star", motion="up"), bg=("gray", None))),
+    ("a green dot bouncing on a yellow background, no, make the background pink",
+     R(G(1, "green", "circle", motion="bounce"), bg=("pink", None))),
+    # "grow big" / "shrinks small": the end of the change (like "gets big"), not a size
+    ("a red square that grows big", R(G(1, "red", "square", motion="grow"))),
+    ("blue circle shrinking small", R(G(1, "blue", "circle", motion="shrink"))),
+    # purpose and topic before the request
+    ("for our colours class we need a yellow star moving right", R(G(1, "yellow", "star", motion="right"))),
+    ("Today we are learning about shapes. Please show a green square spinning.", R(G(1, "green", "square", motion="rotate"))),
+    ("我是幼儿园老师，做个开场。一个红色的圆往右走", R(G(1, "red", "circle", motion="right"))),
+    ("同事让我做个封面…来个蓝色的星星往上飘", R(G(1, "blue", "star", motion="up"))),
+    ("给我儿子的，他喜欢绿色。一个绿色的三角形在转", R(G(1, "green", "triangle", motion="rotate"))),
+    ("第一次用 不太会 要一个白色的方块往下走", R(G(1, "white", "square", motion="down"))),
+    # shaded sides of a gradient; a frosted texture; a "rough" texture
+    ("一个白色圆往右，背景灰色，下边浅上边深", R(G(1, "white", "circle", motion="right"), bg=("gray", "vgradient"))),
+    ("背景绿色，从左到右由浅变深，一个红色方块往上", R(G(1, "red", "square", motion="up"), bg=("green", "hgradient"))),
+    ("背景搞个磨砂的白色，一个黑色的圆不动", R(G(1, "black", "circle", motion="still"), bg=("white", "texture"))),
+    ("a red star on a black backdrop with a coarse, gritty texture", R(G(1, "red", "star"), bg=("black", "texture"))),
+    # each moving toward the other
+    ("a white star heads toward a black square while the square heads toward it as well",
+     R(G(1, "white", "star", motion="towards"), G(1, "black", "square", motion="towards"))),
+    # colours listed before a counted shape word, its verb phrase right after it
+    ("红色和绿色两个三角形往右", R(G(1, "red", "triangle", motion="right"), G(1, "green", "triangle", motion="right"))),
+    # pinyin homophones: 园 after a colour before 形, 懂 after a verb of moving
+    ("一个蓝色园形往左运懂", R(G(1, "blue", "circle", motion="left"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _CORRECTIONS_AND_CONTEXT)
+def test_corrections_and_context_of_probe_rounds_100_101(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a blue circle spinning around the red star", "orbit"),  # round an object: an orbit
+    ("a green dot going round and round two white squares", "orbit"),
+    ("a red circle and a blue square moving up, sorry I meant two", None),  # which one's count?
+    ("a purple star spinning, actually three, no two", None),
+    ("two yellow stars, she loves pink", None),  # a liked colour said nowhere else: which object?
+    ("一个红圆往左，背景灰色，左边深上边浅", None),  # sides of two axes: no gradient
+    ("一个花园形状的东西往左", None),  # 园 of 花园 is no 圆
+    ("a red square moving toward a green star, and the star moving left", None),
+])
+def test_corrections_and_context_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+def test_spinning_round_with_nothing_after_it_stays_a_spin():
+    assert parse_prompt("a red circle spinning around, a blue square sits still") == R(
+        G(1, "red", "circle", motion="rotate"), G(1, "blue", "square", motion="still"))

@@ -192,7 +192,8 @@ def _motion_en() -> dict[str, str]:
         + ["more and more big", "always more big", "always bigger"])
     put("shrink", [f"{v} {a}" for v in ("get", "gets", "getting", "got", "become", "becomes", "becoming", "became")
                    for a in ("small", "more small", "small small", "more little", "little little")] + ["more little"])
-    put("still", ["no moving", "not moving at all", "is not move", "are not move", "which is not move",
+    put("still", ["nothing moving", "nothing moves", "nothing is moving", "with nothing moving",  # (probe round 100)
+                  "no moving", "not moving at all", "is not move", "are not move", "which is not move",
                   "is stop", "are stop", "is stopped", "are stopped", "all stopped"]
         + [f"{v} {p} place" for v in ("stay", "stays", "staying", "stand", "stands", "standing", "remain", "remains")
            for p in ("same", "the same", "on", "in same", "at same", "at the same", "in the same", "on the same")])
@@ -818,13 +819,18 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     # ... and adjectives that may sit inside a background phrase too ("a pure white background", "a vibrant red circle")
     put("bgmod", None, "softly|faintly|faint|subtle|subtly|slight|slightly|lightly|pure|vibrant|clean|crisp|perfectly|"
                        "stark|bold|striking|sleek|contrasting|smooth|smoothly|gentle|even|uniform|soft|muted|bright|deep|vivid|fixed|"
-                       "rich|saturated|strong|brilliant|vividly|brightly")
+                       "rich|saturated|strong|brilliant|vividly|brightly|"
+                       "rough|coarse|gritty")  # (a "rough, grainy texture": probe round 100)
     for phrases, reason in _EN_REFUSE.items():
         put("refuse", reason, phrases)
     # a correction: what follows replaces the verb phrase (or the object) just said ("moving up, no wait, down")
     put("correction", None, "no wait|wait no|no , wait|wait , no|actually|actually make it|actually , make it|"
                             "i mean|sorry , i mean|sorry i mean|scratch that|correction|make that|or rather|"
-                            "oops|oops , i mean|no sorry|sorry , no|oh wait|oh , wait|oh no wait|hmm wait|hmm , wait|wait")
+                            "oops|oops , i mean|no sorry|sorry , no|oh wait|oh , wait|oh no wait|hmm wait|hmm , wait|wait|"
+                            # the past tense of "i mean" ("sorry I meant two"), and a bare "no," that goes on to
+                            # restate ("— no, make the background purple")
+                            "i meant|sorry i meant|sorry , i meant|oops i meant|oops , i meant|i meant to say|"
+                            "no , make|no make|no , make it|no make it|no , it is|no it is")  # ("make it" reads "it is")
     # distributing motions over the objects just listed: "A and B move left and right respectively",
     # "A and B, one moving left and the other right", "the former ... the latter ..."
     put("respectively", None, "respectively|in that order|each respectively")
@@ -1085,6 +1091,7 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
                "不要别的东西 不要其他东西 不要别的 留白感 留白 日系简约 日系风 日系 小清新 清新风 清新 时长 唔好郁个镜头 唔好郁镜头 唔郁镜头 不要任何文字 无多余元素 无多余物体 没有多余元素 不要添加其他元素 "
                "避免出现文字 豆包 文心一言 通义千问 "
                "小朋友 小朋友们 小朋友喜欢的 小朋友喜欢 小孩子 小孩 小宝宝 小宝贝 "
+               "小学 小学生 中学 大学 大学生 小学老师 大班 小班 "  # (我是小学老师: a school, no size; probe round 101)
                "光影 电影感光影 超清画质 高清画质 画质超清 大师级作品 作品 高饱和度 高饱和 饱和度拉满 质感拉满 拉满 温柔氛围感 "
                "不要水印 没有文字 没有水印 不要字幕 动效风格 "
                # probe round 96: quality and style tags in Chinese (高品质, 高分辨率, 平面设计); 3D渲染, C4D, OC渲染, 写实
@@ -1218,7 +1225,10 @@ def zh_lexicon() -> dict[str, Entry]:
                  "带颗粒纹理": "texture", "带噪点纹理": "texture", "颗粒纹理": "texture", "噪点纹理": "texture",
                  "带颗粒的": "texture", "带颗粒感的": "texture", "颗粒感": "texture", "有颗粒感的": "texture",
                  "带噪点": "texture", "噪点": "texture", "有噪点的": "texture", "有花纹的": "texture",
-                 "带花纹的": "texture", "花纹": "texture"}.items():
+                 "带花纹的": "texture", "花纹": "texture",
+                 # a frosted (磨砂) finish is a texture (probe round 101: 磨砂的黑色)
+                 "磨砂": "texture", "磨砂的": "texture", "磨砂感": "texture", "磨砂感的": "texture",
+                 "有颗粒感": "texture", "带颗粒感": "texture"}.items():
         lex[w] = (("bgkind", (k, False)),)
     put("bgkind", ("solid", False), "无任何图案或渐变 无图案或渐变 无任何图案 无任何纹理 无图案 无渐变 无纹理 没有任何纹理 "
                                     "没有纹理 没有渐变 没有任何图案")  # "纯白色，无任何图案或渐变": a solid background

@@ -89,6 +89,8 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
                 and k not in negated]
         if _replacement(toks, j + 1, cls, negated):
             drop.update(said)  # "a red ball. oh wait, not red. make it blue": the red is taken back
+        elif said and _replaced_just_before(toks, i, toks[j]):
+            drop.update(said)  # "a big diamond… actually make it medium, not big": the contrast takes the big back
         elif said or cls == "motion":
             continue  # "a red circle that isn't red": a contradiction; "a circle that does not spin": still, or any
             # other motion? — both left to refuse
@@ -104,6 +106,15 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
         return toks
     ignored.append(" ".join(toks[k].text for k in sorted(drop)))
     return [x for k, t in enumerate(toks) if k not in drop for x in put.get(k, [t])]
+
+
+def _replaced_just_before(toks: list, i: int, negated: Any) -> bool:
+    """"medium, not big": is another value of the negated attribute's kind said right before the negation at ``i``
+    (a comma between them at most)?"""
+    k = i - 1
+    while k >= 0 and toks[k].kind == "sep" and not toks[k].value:
+        k -= 1
+    return k >= 0 and toks[k].kind == negated.kind and toks[k].value != negated.value
 
 
 def _correction_clauses(toks: list, drop: set[int]):
@@ -129,6 +140,17 @@ def _corrections(toks: list, drop: set[int]) -> set[int]:
         if all(toks[j].kind == "sep" for j in clause):  # "oh wait, not red.": what it corrected was read past
             out.add(i)
             continue
+        # 一个大的，哦不，小的橙色三角形, "a big, no wait, small circle": a colour or size right before the correction
+        # and one of the same kind right after it, inside one noun phrase: the earlier one (and the commas) go
+        prev = [k for k in range(i - 1, -1, -1) if toks[k].kind != "stop" and (toks[k].kind != "sep" or toks[k].value)]
+        nxt = [j for j in clause if toks[j].kind != "sep"]
+        if prev and nxt and toks[prev[0]].kind in ("color", "size") and toks[prev[0]].kind == toks[nxt[0]].kind \
+                and not any(_sentence_end(toks[k]) for k in range(prev[0], nxt[0])):
+            out.update(k for k in range(prev[0], nxt[0]) if k not in drop and toks[k].kind in (
+                "sep", "stop", "correction", toks[nxt[0]].kind))
+            continue
+        if any(toks[j].kind == "bgword" for j in clause):
+            continue  # "… on a blue background, no wait, make the background purple": see _named_corrections
         kinds = {toks[j].kind for j in clause}
         said = {_CLASS[k] for k in kinds if k in _CLASS}
         if not said or said - {"color", "size", "speed"} or kinds & {"shape", "head", "count", "one", "nth"}:
@@ -152,6 +174,8 @@ def _named_corrections(toks: list, drop: set[int]) -> dict[int, list]:
     put: dict[int, list] = {}
     for i, clause in _correction_clauses(toks, drop):
         words = [j for j in clause if toks[j].kind not in _QUIET]
+        if _count_or_background(toks, i, clause, words, drop, put):
+            continue
         shapes = [j for j in words if toks[j].kind == "shape"]
         attrs = [j for j in words if toks[j].kind in ("color", "size")]
         if len(shapes) != 1 or not attrs or {toks[j].kind for j in words} - {"definite", "color", "size", "shape"} \
@@ -176,3 +200,43 @@ def _named_corrections(toks: list, drop: set[int]) -> dict[int, list]:
         drop.add(i)
         drop.update(clause)
     return put
+
+
+_BG_NEAR = ("bgmod", "bgkind", "filler", "shade", "link", "stop")  # between a background word and its colour
+
+
+def _count_or_background(toks: list, i: int, clause: list, words: list, drop: set[int], put: dict) -> bool:
+    """The correction at ``i`` when its clause is a count alone ("three triangles going up, sorry I meant two",
+    三个三角形往上，不对，是两个) and one object was named before it: that object's count is replaced; or when it
+    names the background and gives it a colour ("on a blue background — no, make the background purple"): the
+    background said before (one) takes the colour. Updates ``drop`` and ``put``; False when neither fits."""
+    kinds = [toks[j].kind for j in words]
+    shapes = [k for k in range(i) if toks[k].kind == "shape" and k not in drop]
+    if kinds == ["count"] and isinstance(toks[words[0]].value, int) and len(shapes) == 1:
+        a = shapes[0] - 1
+        while a >= 0 and toks[a].kind in _NP and toks[a].kind != "count":
+            a -= 1
+        if a >= 0 and toks[a].kind == "count":
+            put[a] = [toks[words[0]]]
+        else:
+            put.setdefault(shapes[0], [toks[shapes[0]]]).insert(0, toks[words[0]])
+    elif kinds.count("bgword") == 1 and kinds.count("color") == 1 and set(kinds) <= {"definite", "bgword", "color",
+                                                                                        "bgmod"}:
+        said = [k for k in range(i) if toks[k].kind == "bgword" and k not in drop]
+        if len(said) != 1:
+            return False  # (no background said before, or two)
+        k = said[0]
+        near = [x for x in range(k - 1, -1, -1) if toks[x].kind not in _BG_NEAR[:4]][:1] \
+            + [x for x in range(k + 1, i) if toks[x].kind not in _BG_NEAR and not (toks[x].kind == "sep"
+                                                                                   and not toks[x].value)][:1]
+        old = [x for x in near if toks[x].kind == "color"]
+        new = toks[words[kinds.index("color")]]
+        if old:
+            put[old[0]] = [new]
+        else:
+            put.setdefault(k, [toks[k]]).insert(-1, new)
+    else:
+        return False
+    drop.add(i)
+    drop.update(clause)
+    return True

@@ -168,7 +168,8 @@ _LABEL = re.compile(r"(?:^|(?<=[.;!?\n。；,]))\s*(?:(?:the\s+)?(?:first|second
 # and a label before it ("Stimulus:", "Placeholder sprite:", 测试：, 边界用例：) are read past when they name
 # nothing of the world (no colour, shape, size, motion, direction, speed, place or background).
 _PURPOSE = re.compile(
-    r"(?i)\bfor\s+(?:my|our|your|his|her|their|the|a|an|this|some|kids|children|students|people)\b[^.,;:!?()\n]*"
+    r"(?i)\bfor\s+(?:my|our|your|his|her|their|the|a|an|this|some|kids|children|students|people)\b"
+    r"(?:(?!\b(?:i|we)(?:\s+(?:need|want|would like)|'d like)\b|\b(?:can|could|would) you\b|\bplease\b)[^.,;:!?()\n])*"
     r"|\bso\s+(?:that\s+)?(?:my|our|your|the|people|kids|children|viewers|students|he|she|they|we|i|it)\b[^.,;:!?()\n]*"
     r"|(?:给|为|帮)(?:学生|宝宝|孩子|小朋友|大家|观众|客户|老师|孙子|孙女|女儿|儿子|我妈|我爸|老板|同事|朋友)[^，。,；;！!：:]*"
     r"|(?:用作|用于|用来做|当作|做宣传用|上课用|宣传用|开场用)[^，。,；;！!：:]*"
@@ -180,7 +181,13 @@ _TOPIC = re.compile(r"(?i)\b(?:slides?|lessons?|class|unit|lecture|talk|deck|wor
                     r"project|book|story)\s+(?:about|on)\s+(?:(?:basic|simple|2d|geometric)\s+)?"
                     r"(?:shapes|colou?rs|geometry|motion|movement|directions|sizes)"
                     r"(?:\s+and\s+(?:shapes|colou?rs|geometry|motion|movement|directions|sizes))?\b"
-                    r"|(?:讲|教|认识|学)(?:形状|颜色|图形|几何|方向|大小)(?:和(?:形状|颜色|图形|方向|大小))?的")
+                    r"|(?:讲|教|认识|学)(?:形状|颜色|图形|几何|方向|大小)(?:和(?:形状|颜色|图形|方向|大小))?的"
+                    # "a shapes lesson", "We're learning shapes today" (probe round 100): the topic before the lesson,
+                    # and what is learnt
+                    r"|\b(?:shapes|colou?rs)(?=\s+(?:lessons?|class|unit|lecture|worksheets?|homework|week|song|game|quiz)\b)"
+                    r"|\b(?:learning|learn|teaching|teach|studying|study|practi[sc]ing|reviewing)\s+(?:about\s+)?"
+                    r"(?:(?:basic|simple|2d|geometric|our|the)\s+)?(?:shapes|colou?rs|geometry|directions|sizes)"
+                    r"(?:\s+and\s+(?:shapes|colou?rs|directions|sizes))?\b")
 _LEAD_LABEL = re.compile(r"^\s*([^\s:：,，.。!！?？]{1,14}(?:\s+[^\s:：,，.。!！?？]{1,14}){0,2})\s*[:：]")
 # Why, said before a Chinese request verb (上班摸鱼想看点解压的 搞个…, 周一早上没精神，来个…, 孩子闹着要看 整一个…): the
 # context goes when it names nothing of the world, like the purpose clauses above
@@ -2147,7 +2154,8 @@ def _says_nothing(phrase: str, shapes: bool = True, ways: bool = True) -> bool:
 # speaks of a person (I, my, you, he, 我, 您, 他...), where a lone negation or sequence word does not count as
 # naming the world ("I'm on my lunch so no rush", 第一次用AI).
 _SENTENCE = re.compile(r"[^.!?。！？~～\n]+(?:[.!?。！？~～\n]+|$)")
-_CLAUSE = re.compile(r"(?:[^,，;；:：.!?。！？~～\n—–-]|(?<=\w)-(?=\w))+(?:(?:[,，;；:：.!?。！？~～\n—–]|\s-\s)+|$)")
+_CLAUSE = re.compile(r"(?:[^,，;；:：.!?。！？~～\n—–…-]|(?<=\w)-(?=\w))+(?:(?:[,，;；:：.!?。！？~～\n—–…]|\s-\s)+|$)")
+_ZH_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")  # 不好意思第一次用 不太会写 就是想要…: a space is a comma
 _POINTS = re.compile(r"(?i)\b(?:it|its|they|them|their|this one|that one|the one)\b|它")
 _PERSON = re.compile(r"(?i)\b(?:i|i'm|im|me|my|mine|we|our|us|you|your|he|he's|she|she's|his|her|him)\b|"
                      r"我|你|您|他|她|咱|俺|同事|朋友|儿子|女儿|孩子|老婆|老公|妈妈|爸爸|宝宝|宝贝|娃|闺女|小孩|"
@@ -2155,7 +2163,9 @@ _PERSON = re.compile(r"(?i)\b(?:i|i'm|im|me|my|mine|we|our|us|you|your|he|he's|s
                      r"\b(?:client|boss|prof|class|kids?|daughter|son|grandma|grandpa|grandson|granddaughter|grandkids?|"
                      r"nephew|niece|mom|mum|dad|team|slideshow|deck|"
                      r"presentation|birthday|vibes?|mood|atmosphere|day|night|morning|evening|music|sound)\b|"
-                     r"客户|老板|公司|小朋友|幼儿园|同学|老师|学生|年会|课件|PPT|气氛|氛围|感觉|早上|晚上|下雨天|音乐|音效")
+                     r"客户|老板|公司|小朋友|幼儿园|同学|老师|学生|年会|课件|PPT|气氛|氛围|感觉|早上|晚上|下雨天|音乐|音效|"
+                     # a first-timer's apology (不好意思第一次用 不太会写, "sorry first time using this")
+                     r"不好意思|第一次用|第一次玩|第一次|不太会|不会写|新手|\b(?:first time|new to this|sorry)\b")
 
 
 # A person's age said on its own ("she's 4", "he is 3 years old", 她三岁): who the clip is for, not a count
@@ -2168,12 +2178,14 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
     for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
-        if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence) and _a_liking(sentence)) \
+        rest = text.replace(sentence, " ")
+        if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence)
+                                             and (_a_liking(sentence) or _liked_colour(sentence, rest))) \
                 or _flourish(sentence, text.replace(sentence, " ")) or _AGE.fullmatch(sentence.strip()):
             dropped.append(sentence.strip())
             continue
-        clauses = [c for c in _CLAUSE.findall(sentence) if c.strip()]
-        drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c)
+        clauses = [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", sentence)) if c.strip()]
+        drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
                 and (not _names_an_object(c) or _LIKES.search(c) and _a_liking(c))
                 or _flourish(c, text.replace(c, " "))]
         if drop and len(drop) < len(clauses):
@@ -2187,6 +2199,13 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
 
 _CLIP_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "size", "postsize", "motion", "dir", "vverb",
                          "speed", "approach", "backforth", "diag", "place", "shade", "cmp", "loc", "tocentre", "path"})
+
+
+def _corrects(clause: str) -> bool:
+    """'sorry I meant two', 我说错了，是两个: a correction that restates a count, colour, size or speed is part of the
+    request (left to the grammar, refused when it cannot say what it corrects), never chatter."""
+    kinds = {t.kind for t in _tokens(clause.translate(_TRAD), [])}
+    return "correction" in kinds and bool(kinds & {"count", "color", "size", "speed"})
 
 
 def _names_an_object(clause: str) -> bool:
@@ -2247,6 +2266,16 @@ def _a_liking(sentence: str) -> bool:
     general = not any(t.kind in ("count", "one", "nth", "color", "size") for t in toks)
     return general and (_LIKES.search(sentence) is not None
                         or _says_nothing(sentence, shapes=False) and any(t.kind == "shape" for t in toks))
+
+
+def _liked_colour(sentence: str, rest: str) -> bool:
+    """'she loves pink.', 她喜欢粉色。: a person's liking of a colour that the request says anyway (给我女儿做的，她喜欢
+    粉色。一个粉色的大星星…) — a remark; a colour said only there stays (which object would it be?)."""
+    toks = _tokens(sentence.translate(_TRAD), [])
+    colours = {t.value for t in toks if t.kind == "color"}
+    said = {t.value for t in _tokens(rest.translate(_TRAD), []) if t.kind == "color"}
+    return bool(_LIKES.search(sentence) and colours and colours <= said
+                and not any(t.kind in ("count", "one", "nth", "size", "shape", "head") for t in toks))
 
 
 _UNKNOWN_WORD = re.compile(r"cannot judge: unknown word '([^']+)'")
@@ -2495,14 +2524,29 @@ _JOINING_THEN = frozenset({"then", "and then", "然后", "然后呢", "接着"})
 
 def _no_sequence_yet(toks: list[Tok], ignored: list[str]) -> list[Tok]:
     """'then' / 然后(呢) before any motion is said joins two parts of one description (我要一个绿色的菱形 然后呢 变大),
-    not two motions in turn: read past."""
+    not two motions in turn: read past. The sides of a gradient's clause (蓝色背景，从上到下渐变，然后有三个星星…) are
+    no motion."""
     out = []
     for t in toks:
         if t.kind == "refuse" and str(t.value).startswith("a sequence") and t.text in _JOINING_THEN \
-                and not any(x.kind in _MOVING for x in out):
+                and not any(x.kind in _MOVING for x in _outside_gradient_clauses(out)):
             ignored.append(t.text)
             continue
         out.append(t)
+    return out
+
+
+def _outside_gradient_clauses(toks: list[Tok]) -> list[Tok]:
+    """``toks`` less the places and prepositions of each clause (between commas) that names a background kind."""
+    out: list[Tok] = []
+    clause: list[Tok] = []
+    for t in toks + [Tok("sep", False, ",")]:
+        if t.kind != "sep":
+            clause.append(t)
+            continue
+        bg = any(x.kind == "bgkind" for x in clause)
+        out.extend(x for x in clause if not (bg and x.kind in ("place", "prep", "path")))
+        clause = []
     return out
 
 
@@ -2583,9 +2627,25 @@ def _zh_de_references(toks: list[Tok]) -> list[Tok]:
     return out
 
 
+def _no_orbit(toks: list[Tok]) -> list[Tok]:
+    """'going round and round a blue square', 'spinning around the star': a spin word ending in round / around with
+    an object right after it goes round that object — an orbit, a path this world does not have: refused (with
+    nothing after it, or a comma, it spins in place)."""
+    for i, t in enumerate(toks):
+        if t.kind == "motion" and t.value == "rotate" and not t.zh and t.text.endswith("round"):
+            j = i + 1
+            while j < len(toks) and (toks[j].kind in ("count", "definite", "color", "size", "shade")
+                                     or toks[j].kind == "filler" and toks[j].text in ("other", "another")):
+                j += 1
+            if j > i + 1 and j < len(toks) and toks[j].kind == "shape":
+                raise _refuse(f"'{t.text} {_join(toks[i + 1:j + 1])}' is an orbit, a path this world does not have")
+    return toks
+
+
 def _parse(text: str) -> Parse:
     ignored: list[str] = []
     toks = _places(_said_of_it(_no_sequence_yet(resolve_negations(_tokens(text, ignored), ignored), ignored)))
+    toks = _no_orbit(toks)
     toks, bg_color, bg_kind = _background(toks)
     groups = _Grammar(toks, ignored).run()
     reqs = [_group_request(g, ignored) for g in groups]

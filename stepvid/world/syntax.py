@@ -472,7 +472,10 @@ _ZH_TYPOS = [
     *((re.compile(a), b) for a, b in (
         (r"[洪宏](?=色)", "红"), (r"往作|网左", "往左"), (r"网(?=[左右上下])", "往"), (r"三脚", "三角"), (r"灵形", "菱形"),
         (r"无脚星", "五角星"), (r"(?<=[色的个])[实是]字", "十字"), (r"选转", "旋转"), (r"(?<![花条波斑])纹里", "纹理"), (r"背境|被景", "背景"), (r"慢曼", "慢慢"),
-        (r"变搭", "变大"), (r"谈来谈去", "弹来弹去"), (r"(?<![上下左右前后东西南北])方[快筷](?!速|点|些|一点|地|的)", "方块"), (r"(?<=[色的])元(?![素旦宝])", "圆"),
+        (r"变搭", "变大"), (r"谈来谈去", "弹来弹去"),
+        # pinyin input's homophones (probe round 101: 紫色的园形往下移懂): 园/源 before 形 or 圈 is 圆; 懂 after a
+        # verb of moving is 动 (not 不懂: "does not understand" or 不动?); 园 only after a colour, 的 or 个 (not 花园形状)
+        (r"(?<=[色的个])(?:园|源|员)(?=形|圈)", "圆"), (r"(?<=[移运挪滑晃摆转])懂", "动"), (r"(?<![上下左右前后东西南北])方[快筷](?!速|点|些|一点|地|的)", "方块"), (r"(?<=[色的])元(?![素旦宝])", "圆"),
         (rf"背景[。，,\s]+(?={_ZH_C}[色的。，,\s]|{_ZH_C}$)", "背景"),  # 背景。黑色。
         (r"然后(?:呢)?[\s，,]*(?=(?:放|来|加|再来|再放|画|还要有|还有|还要|再有|要有)?\s*(?:一|两|三|[123])个)", "，"),  # 然后 放一个白色的圆, 然后还要有一个…: and
         (r"然后(?:呢)?[\s，,]*(?=要(?:大|小|中))", "，"))),
@@ -639,6 +642,7 @@ _SHAPE_NOUN = (r"circles?|balls?|dots?|discs?|squares?|box(?:es)?|blocks?|tri|tr
                r"rhombus(?:es)?|cross(?:es)?|sq|shapes?|objects?|background|backdrop|bg")
 _SHORT_NOUN = "circ|circle|sq|square|tri|triangle|star|diamond|cross"
 _SIZE_NAME = "small|medium|large|big|tiny"
+_TOWARD_VERB = "moving|moves|move|heading|heads|going|goes|drifting|drifts|sliding|slides|coming|comes|gliding|glides"
 # Short misspellings the one-edit corrector leaves alone (it reads words of >= 5 letters): "moveing rite",
 # "blu cirlce bouncin of the wals", "to red stars" at the start (two), "gren"; and dialect spellings.
 _TYPOS = [
@@ -788,7 +792,15 @@ _PHRASINGS = [
     # 反弹回来"); a gradient's two ends in shades of one colour ("由浅灰逐渐过渡到深灰": that colour)
     (re.compile(r"【[^】\n]{0,12}(?:优化|提示词|prompt)[^】\n]{0,12}】"), " "),
     (re.compile(rf"{_ZH_C}{{2}}(?:两色|撞色|对比|分明|配色|搭配)"), " "),  # 黄紫撞色, 黑白分明
-    (re.compile(r"[，,、]?\s*由(?:深|浅|淡)(?:至|到|入|渐|转)(?:深|浅|淡)"), ""),  # 自上而下由深至浅渐变: the axis is said
+    # 蓝色背景，从上到下由深变浅 (probe round 101): a span of sides shading from dark to light is a gradient on that axis
+    (re.compile(r"((?:从|由|自)[上下左右][边侧方面]?\s*(?:到|至|往|向|而)\s*[上下左右][边侧方面]?)\s*[，,]?\s*(?:颜色)?"
+                r"(?:逐渐|慢慢|渐渐)?(?:由|从)?(?:深|浅|淡|亮|暗)色?(?:逐渐|慢慢|渐渐)?(?:变|到|至|转|入)(?:为|成|得)?"
+                r"(?:深|浅|淡|亮|暗)色?(?!\s*的?(?:渐变|色))"), r"\1渐变"),
+    # 左边深右边浅, 下面浅上面深, 左侧较深、右侧较浅: the two sides' shades, as the lexicon's 左深右浅 / 上浅下深
+    (re.compile(r"(?!(?:上[深浅亮暗]下|左[深浅亮暗]右)[深浅亮暗])([上下左右])(?:边|侧|面|方|半部?|部)?(?:较|更|偏|是)?"
+                r"(深|浅|淡|亮|暗)(?:一些|一点|些)?[，,、\s]*([上下左右])(?:边|侧|面|方|半部?|部)?(?:较|更|偏|是)?"
+                r"(深|浅|淡|亮|暗)(?:一些|一点|些)?"), lambda m: _zh_shade_sides(m)),
+    (re.compile(r"[，,、]?\s*由(?:深|浅|淡)(?:至|到|入|渐|转|变)(?:深|浅|淡)"), ""),  # 自上而下由深至浅渐变: the axis is said
     (re.compile(r"[，,]?\s*(?:每次|每当|一旦)?(?:碰到|撞到|触到|触碰到|碰|撞)(?:画面|四周|屏幕)?的?(?:边缘|边框|边界|墙壁|墙|四壁|四周)"
                 r"(?:后|时|时候|的时候)?(?:都会|就会|就|即|便|会)?(?:立刻|立即|马上|迅速|轻轻|温柔|缓缓|快速)?地?(?:反弹|弹回)(?:回来|回去)?"),
      lambda m: "" if "弹" in re.split(r"[。！？.!?\n]", m.string[:m.start()])[-1] else m.group()),  # (said before it)
@@ -817,6 +829,18 @@ _PHRASINGS = [
                 r"the (?:background|bg|colou?r|size|speed)\b"), "."),
     (re.compile(r"\b(make|do|want|need|get|draw|gimme|show me|with) like (?=an? |one |two |three )"), r"\1 "),
     (re.compile(r"\b(slow|slowly|fast|quick|quickly) like\b(?=\s*[,.;!]|\s*$)"), r"\1"),  # "bouncin round slow like,"
+    # "a small orange circle moving toward a large blue triangle, and the triangle moving toward it too" (probe round
+    # 100): each moves toward the other — towards each other, the second object joined to the first
+    (re.compile(rf"\b({_TOWARD_VERB})\s+(?:straight\s+|right\s+)?towards?\s+((?:an?|one|the)\s+(?:[a-z]+\s+){{0,3}}?"
+                rf"({_SHAPE_NOUN}))\s*,?\s*(?:and|while|as)\s+(?:the\s+|that\s+)?(?:\3|one|it|that one)\s+(?:is\s+)?"
+                rf"(?:also\s+)?(?:{_TOWARD_VERB})\s+(?:straight\s+|right\s+|back\s+)?towards?\s+(?:it|the\s+(?:{_SHAPE_NOUN})|"
+                r"the\s+first\s+one)(?:\s+(?:too|as\s+well|also|in\s+return))?\b"), r"and \2 \1 towards each other"),
+    # "a star that grows big", "shrinking small" (probe round 100): the end of the change, like "gets big", not the
+    # object's size — where the phrase ends there ("a growing large-sized triangle", "a shrinking small star": sizes)
+    (re.compile(r"\b(grow|grows|growing|grew|shrink|shrinks|shrinking|shrank)\s+(?:really\s+|very\s+|so\s+)?"
+                r"(big|large|huge|small|tiny|little)\b(?=\s*(?:$|[,.;!?)]|(?:and|then|on|in|against|over|while|as|"
+                r"slowly|quickly|fast|slow|gradually|steadily)\b))"),
+     lambda m: m.group(1) if (m.group(1)[0] == "g") == (m.group(2) in ("big", "large", "huge")) else m.group()),
     (re.compile(r"渐变成"), "渐变为"),  # 背景从上到下渐变成蓝色
     (re.compile(r"(?<=[色黑白红蓝绿黄灰紫粉橙青])底子"), "底"),  # 黑底子
     # "three stars, white, pink and cyan, all small", 三个十字，红、绿、紫，全部中等大小: a size every listed colour's
@@ -959,7 +983,7 @@ _PHRASINGS = [
     (re.compile(r"(右上|左上|右下|左下)方?\s*(?:45|四十五)\s*度"), r"\1方"),  # 向右上方45度: the diagonal
     (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
     (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
-    (re.compile(r"背景(?:就用|要用|选用|想要|想用|要|用|选|整个)"), "背景是"),  # 背景要绿色的, 背景用灰色, 背景整个橙色的
+    (re.compile(r"背景(?:就用|要用|选用|想要|想用|要|用|选|整个|来个|来一个|搞个|弄个|整一个)"), "背景是"),  # 背景要绿色的, 背景用灰色, 背景整个橙色的, 背景来个磨砂的黑色
     (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move
     # Non-native English (probe round 21): a gradient called degradê / dégradé / gradation, its axis as "from up to
     # down", "from above to below"; "red colour square", "of white colour"; Nigerian Pidgin's "wey (no) dey".
@@ -1245,8 +1269,10 @@ _EN_COLOUR_LIST = re.compile(rf"\b(two|three|2|3)\s+({_SHAPE_NOUN})\s*[:,]?\s+((
 _ZH_NOUN = r"(?:个|颗|只|枚)\s*(?:[a-z]+|[\u4e00-\u9fff]{1,3}?)"
 _ZH_COLOUR_AFTER = re.compile(rf"([两二三23]){_ZH_NOUN}\s*[：:，,\s]\s*((?:{_ZH_C}色?的?[、，,\s]*){{2,3}})"
                               r"(?=[，,\s]|$)")
-_ZH_COLOUR_BEFORE = re.compile(rf"^((?:{_ZH_C}色?的?(?:[、，,\s]|和|跟|与)*){{2,3}})([两二三23])((?:个|颗|只|枚)\s*[\u4e00-\u9fffa-z]{{1,3}}?)"
-                               r"(?=[，,\s]|都|一起|同时|$)")  # (紫色和黄色的两个球都在…: probe round 88)
+_ZH_COLOUR_BEFORE = re.compile(rf"^((?:{_ZH_C}色?的?(?:[、，,\s]|和|跟|与)*){{2,3}})([两二三23])((?:个|颗|只|枚)\s*"
+                               rf"(?:[\u4e00-\u9fffa-z]{{1,3}}?(?=[，,\s]|都|一起|同时|$)|(?:{_ZH_SHAPE_WORD})(?![形圈点块角星])))")
+# (紫色和黄色的两个球都在…: probe round 88; 青色和紫色两个圆形面对面靠拢, a shape word with the verb phrase right after
+# it: probe round 101)
 
 
 # "a star a circle and a diamond all yellow all spinning", "a small square, a medium circle, and a large triangle, all
@@ -1408,6 +1434,20 @@ def _shade_sides(m: re.Match) -> str:
     if named == {axis}:
         return ""
     return m.group() if named else (" from top to bottom" if axis == "v" else " from left to right")
+
+
+_ZH_DARK = {"深": "深", "暗": "深", "浅": "浅", "淡": "浅", "亮": "浅"}
+
+
+def _zh_shade_sides(m: re.Match) -> str:
+    """左边深右边浅 -> 左深右浅 (top or left first), when the sides are opposite ends of one axis and the shades differ;
+    else as written (and refused)."""
+    a, sa, b, sb = m.groups()
+    if {a, b} not in ({"上", "下"}, {"左", "右"}) or _ZH_DARK[sa] == _ZH_DARK[sb]:
+        return m.group()
+    if a in "下右":
+        a, sa, b, sb = b, sb, a, sa
+    return f"{a}{_ZH_DARK[sa]}{b}{_ZH_DARK[sb]}"
 
 
 def _pace(m: re.Match) -> str:

@@ -53,7 +53,7 @@ def _version(t: torch.Tensor) -> int | None:
 class _Slot:
     """One moved parameter or buffer: its owner's table and key, the host object and data, what was installed."""
 
-    __slots__ = ("table", "key", "original", "host", "installed", "version")
+    __slots__ = ("host", "installed", "key", "original", "table", "version")
 
     def __init__(self, table: dict, key: str, original: torch.Tensor, host: torch.Tensor, installed: torch.Tensor):
         self.table, self.key, self.original, self.host, self.installed = table, key, original, host, installed
@@ -88,26 +88,32 @@ def move_in(module: torch.nn.Module, to_device: Copy) -> list[_Slot]:
     streamed = {id(sub) for m in module.modules() if getattr(m, "block_streamer", None) is not None
                 for block in m.block_streamer.streamed for sub in block.modules()}
     with torch.inference_mode(False), torch.no_grad():  # normal tensors: their version counters tell writes
-        for m in module.modules():
-            if id(m) in streamed:  # streamed blocks stay in host memory (stepvid.models.streaming)
-                continue
-            for table in (m._parameters, m._buffers):
-                for key, t in list(table.items()):
-                    if t is None or t.device.type != "cpu":
-                        continue
-                    if id(t) not in copies:
-                        copies[id(t)] = to_device(t.data if isinstance(t, torch.nn.Parameter) else t)
-                    dev, host = copies[id(t)], (t.data if isinstance(t, torch.nn.Parameter) else t)
-                    if not isinstance(t, torch.nn.Parameter):
-                        table[key] = dev
-                    elif torch._has_compatible_shallow_copy_type(t, dev):
-                        t.data = dev
-                    else:
-                        table[key] = torch.nn.Parameter(dev, requires_grad=t.requires_grad)
-                    slot = _Slot(table, key, t, host, dev)
-                    if table is m._buffers and m.training:  # a training-mode norm writes its running
-                        slot.version = None  # statistics without a version bump: copied back always
-                    moved.append(slot)
+        try:
+            for m in module.modules():
+                if id(m) in streamed:  # streamed blocks stay in host memory (stepvid.models.streaming)
+                    continue
+                for table in (m._parameters, m._buffers):
+                    for key, t in list(table.items()):
+                        if t is None or t.device.type != "cpu":
+                            continue
+                        if id(t) not in copies:
+                            copies[id(t)] = to_device(t.data if isinstance(t, torch.nn.Parameter) else t)
+                        dev, host = copies[id(t)], (t.data if isinstance(t, torch.nn.Parameter) else t)
+                        if not isinstance(t, torch.nn.Parameter):
+                            table[key] = dev
+                        elif torch._has_compatible_shallow_copy_type(t, dev):
+                            t.data = dev
+                        else:
+                            table[key] = torch.nn.Parameter(dev, requires_grad=t.requires_grad)
+                        slot = _Slot(table, key, t, host, dev)
+                        if table is m._buffers and m.training:  # a training-mode norm writes its running
+                            slot.version = None  # statistics without a version bump: copied back always
+                        moved.append(slot)
+        except BaseException:  # e.g. out of device memory half way: the module is whole on the host again
+            for slot in moved:
+                slot.version = _version(slot.table[slot.key])  # nothing ran: each is as installed
+                slot.restore(lambda t: t.to("cpu"))
+            raise
     return moved
 
 

@@ -100,3 +100,22 @@ def test_a_non_module_component_moves_with_to():
     with on_device(Holder(), "meta"):
         assert seen == ["meta"]
     assert seen == ["meta", "cpu"]
+
+
+def test_a_failed_move_in_leaves_the_module_on_the_host():
+    """Out of device memory half way through: what was moved goes back (no copy), nothing stays on the device."""
+    m = _model().eval()
+    before, ptrs = _state(m), {k: v.data_ptr() for k, v in m.state_dict().items()}
+    calls = []
+
+    def flaky(t):
+        if len(calls) == 3:
+            raise torch.OutOfMemoryError("device full")
+        calls.append(1)
+        return t.clone()
+
+    with pytest.raises(torch.OutOfMemoryError):
+        move_in(m, flaky)
+    assert {k: v.data_ptr() for k, v in m.state_dict().items()} == ptrs
+    for k, v in m.state_dict().items():
+        assert torch.equal(v, before[k]), k

@@ -329,7 +329,9 @@ def test_cli_gpus_three_processes_write_one_file(model_dir, tmp_path):
     # Same video up to the sums' order: the three processes' partial results meet in whichever order gloo delivers
     # them, so most runs are identical and some differ in a few pixels, which H.264 spreads (measured on the 2-core
     # box under load, 10 runs: identical in 7; mean 0.15 levels, max 24, 2.3 % of values off by more than 2 in 3; a
-    # CI run 0.21 mean). Bound: under one level on average and under 10 % of values off by more than 2 — the next
-    # seed's video is 40.9 levels off on average, 95.7 % of values by more than 2.
+    # CI run 0.21 mean; the widest seen, a clean-clone CI run of 2026-12-06 with the slow set beside the default
+    # suite: 0.72 mean, 10.7 % by more than 2). Bound: under 3 levels on average and under 30 % of values off by
+    # more than 2 — about 3x the widest difference seen, and the next seed's video is 40.9 levels off on average,
+    # 95.7 % of values by more than 2 (a wrong video fails by as wide a margin again).
     d = np.abs(a - b)
-    assert d.mean() < 1.0 and (d > 2).mean() < 0.1, (d.mean(), (d > 2).mean())
+    assert d.mean() < 3.0 and (d > 2).mean() < 0.3, (d.mean(), (d > 2).mean())

@@ -9,6 +9,7 @@ import os
 from typing import Any
 
 from stepvid.cli import parse_shard
+from stepvid.dpo.config import PAIR_RULES
 
 __all__ = ["add_train_dpo", "register", "run_trainer"]
 
@@ -39,7 +40,7 @@ def register(sub: Any) -> None:
                    help="best/worst, then second best/second worst, ... (default: 1)")
     q.add_argument("--min-margin", type=float, default=1e-6,
                    help="smallest score difference that is a preference (default: any)")
-    q.add_argument("--pair-rule", choices=["score", "pass-fail"], default="score",
+    q.add_argument("--pair-rule", choices=PAIR_RULES, default="score",
                    help="score: best with worst by score; pass-fail: only a candidate that passed with one that "
                         "failed (default: score)")
     q.add_argument("--scorer", choices=["judge", "reward"], default="judge",
@@ -207,7 +208,7 @@ def add_train_dpo(tsub: Any) -> None:
     add_schedule_args(p, d)
     p.add_argument("--online-prompts", default=None,
                    help="prompt file of the online loop: the policy's fresh samples are ranked and paired")
-    p.add_argument("--online-pair-rule", choices=["score", "pass-fail"], default=d.online_pair_rule,
+    p.add_argument("--online-pair-rule", choices=PAIR_RULES, default=d.online_pair_rule,
                    help="online loop: how candidates pair (as `dpo pairs --pair-rule`) (default: %(default)s)")
     p.add_argument("--online-reward", default=None,
                    help="online loop: rank with this reward model (`stepvid dpo reward`) instead of the judge")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DPOConfig"]
+__all__ = ["PAIR_RULES", "DPOConfig"]
+
+PAIR_RULES = ("score", "pass-fail")  # how ranked candidates pair (stepvid.dpo.pairs.select_pairs)
 
 # Fields a resumed run must share with the run it continues (the rest, e.g. steps, may change).
 _RESUME_KEYS = ("init", "pairs", "beta", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets",
@@ -61,7 +63,7 @@ class DPOConfig:
     online_batch: int = 32                      # videos per DiT batch while generating
     judge_workers: int = 0
     online_reward: str | None = None            # rank online candidates with this reward model (default: judge)
-    online_pair_rule: str = "score"             # how online candidates pair (pairs.PAIR_RULES)
+    online_pair_rule: str = "score"             # how online candidates pair (PAIR_RULES)
 
     def check(self) -> None:
         for k in ("steps", "batch_size", "checkpoint_every", "log_every", "online_every", "online_per_round"):
@@ -76,7 +78,7 @@ class DPOConfig:
             raise ValueError(f"dpo: max_minutes must be > 0; got {self.max_minutes}")
         if self.precision not in ("bf16", "fp32"):
             raise ValueError(f"dpo: precision must be bf16 or fp32; got {self.precision!r}")
-        if self.online_pair_rule not in ("score", "pass-fail"):
-            raise ValueError(f"dpo: online_pair_rule must be score or pass-fail; got {self.online_pair_rule!r}")
+        if self.online_pair_rule not in PAIR_RULES:
+            raise ValueError(f"dpo: online_pair_rule must be one of {PAIR_RULES}; got {self.online_pair_rule!r}")
         if self.online_prompts is not None and self.online_candidates < 2:
             raise ValueError(f"dpo: online_candidates must be >= 2; got {self.online_candidates}")

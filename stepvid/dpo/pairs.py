@@ -34,6 +34,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from stepvid.dpo.config import PAIR_RULES
+
 __all__ = [
     "JudgeScorer",
     "PairSet",
@@ -48,7 +50,6 @@ __all__ = [
 ]
 
 SETTINGS = "settings.json"
-PAIR_RULES = ("score", "pass-fail")
 
 
 @dataclass

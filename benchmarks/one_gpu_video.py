@@ -122,7 +122,8 @@ def main() -> None:
         llm = StepLLM(StepLLMConfig.from_preset("tiny" if args.tiny else "step-llm"))
         tiny = {"in_channels": 4, "out_channels": 4} if args.tiny else {}  # the tiny VAE's z
         dit = StepVideoDiT(dit_config("tiny" if args.tiny else "stepvideo-t2v", num_layers=args.dit_layers, **tiny))
-    text_kept = bool(args.state) and (Path(args.state) / "text.safetensors").exists()
+    text_file = Path(args.state) / "text.safetensors" if args.state else None  # a spread generation's text states
+    text_kept = text_file is not None and text_file.exists()
     if not text_kept:  # a later call of a spread generation reads the kept text states: no 39 GB encoder build
         llm = _random_on_gpu(llm.to(torch.bfloat16), dev)
     dit = dit.to(torch.bfloat16).to_empty(device=dev)
@@ -180,8 +181,7 @@ def main() -> None:
             raise _Pause(i + 1)  # after the sampler saved this step's state
 
     guided = args.cfg > 1
-    text_file = state / "text.safetensors" if state else None
-    if text_file is not None and text_file.exists():
+    if text_kept:
         emb = _load_text(text_file, pipe.device)
     else:
         emb = stage(TEXT, lambda: pipe.encode_prompt("a prompt", "", guided))

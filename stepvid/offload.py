@@ -71,7 +71,10 @@ class _Slot:
     def restore(self, to_host: Copy) -> None:
         if self._current() is None:  # the module dropped it meanwhile
             return
-        host = self.host if self._unchanged() else to_host(self._current())
+        self.put_back(self.host if self._unchanged() else to_host(self._current()))
+
+    def put_back(self, host: torch.Tensor) -> None:
+        """The original object back in its place, holding ``host``."""
         if isinstance(self.original, torch.nn.Parameter):
             self.original.data = host
             self.table[self.key] = self.original
@@ -81,8 +84,9 @@ class _Slot:
 
 def move_in(module: torch.nn.Module, to_device: Copy) -> list[_Slot]:
     """Install ``to_device`` copies of the module's host (CPU) parameters and buffers; returns what
-    :func:`move_out` needs. Blocks a ``block_streamer`` streams stay where they are. A Parameter keeps its object where the device tensor can back it (CUDA from CPU, as
-    ``Module.to`` does), else a new Parameter stands in until :func:`move_out` puts the original back."""
+    :func:`move_out` needs. Blocks a ``block_streamer`` streams stay where they are. A Parameter keeps its
+    object where the device tensor can back it (CUDA from CPU, as ``Module.to`` does), else a new Parameter
+    stands in until :func:`move_out` puts the original back."""
     moved: list[_Slot] = []
     copies: dict[int, torch.Tensor] = {}  # a tensor shared by several modules is copied once
     streamed = {id(sub) for m in module.modules() if getattr(m, "block_streamer", None) is not None
@@ -96,9 +100,10 @@ def move_in(module: torch.nn.Module, to_device: Copy) -> list[_Slot]:
                     for key, t in list(table.items()):
                         if t is None or t.device.type != "cpu":
                             continue
+                        host = t.data if isinstance(t, torch.nn.Parameter) else t
                         if id(t) not in copies:
-                            copies[id(t)] = to_device(t.data if isinstance(t, torch.nn.Parameter) else t)
-                        dev, host = copies[id(t)], (t.data if isinstance(t, torch.nn.Parameter) else t)
+                            copies[id(t)] = to_device(host)
+                        dev = copies[id(t)]
                         if not isinstance(t, torch.nn.Parameter):
                             table[key] = dev
                         elif torch._has_compatible_shallow_copy_type(t, dev):
@@ -111,8 +116,7 @@ def move_in(module: torch.nn.Module, to_device: Copy) -> list[_Slot]:
                         moved.append(slot)
         except BaseException:  # e.g. out of device memory half way: the module is whole on the host again
             for slot in moved:
-                slot.version = _version(slot.table[slot.key])  # nothing ran: each is as installed
-                slot.restore(lambda t: t.to("cpu"))
+                slot.put_back(slot.host)  # nothing ran on the device: the host tensors are current
             raise
     return moved
 

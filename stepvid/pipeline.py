@@ -44,8 +44,8 @@ from stepvid.model_folder import (
     plan_model,
 )
 from stepvid.models.streaming import stream_blocks
-from stepvid.models.text.step_llm import StepLLM
 from stepvid.models.text.base import TextEmbeddings, TextEncoder
+from stepvid.models.text.step_llm import StepLLM
 from stepvid.models.vae import nearest_multiples, to_uint8
 from stepvid.offload import on_device
 from stepvid.prompt_rewrite import PromptExpander, Rewrite, rewrite_prompt

@@ -30,10 +30,10 @@ from pathlib import Path
 
 import torch
 
-from stepvid.bench import _set_mode, build_random_dit, latent_grid
+from stepvid.bench import _set_mode, build_random_dit, latent_grid, profile_table
 from stepvid.generation_memory import TOKEN_CHUNK
 from stepvid.models import attention as attn
-from stepvid.models.dit import dit_config
+from stepvid.models.dit import GELUProj, dit_config
 from stepvid.models.rope import rope_cos_sin, rope_positions
 
 MODES = ("exact", "chunked", "fast", "fast-chunked")
@@ -134,9 +134,17 @@ def main() -> None:
     ap.add_argument("--official-cudnn", action="store_true", help="also the official block with cuDNN SDPA first")
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--gelu", default="epilogue", choices=("epilogue", "pass"),
+                    help="the FFN's GELU in cuBLASLt's matmul epilogue (the CUDA default) or as its own pass")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="time the official block and the stepvid modes this many times, interleaved, and report "
+                         "the medians (run-to-run drift of the clocks cancels)")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="profile one forward of the last --mode and print its N costliest ops")
     ap.add_argument("--device", default="cuda", help="cuda (timings, peaks); cpu only checks the outputs, in fp32")
     args = ap.parse_args()
     device = torch.device(args.device)
+    GELUProj.cublas_epilogue = args.gelu == "epilogue"
     dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
     blocks_mod = load_official_blocks(args.official)
 
@@ -192,16 +200,33 @@ def main() -> None:
             out, s, peak = timed(run_official, device, args.warmup, args.repeats)
         rows.append(("official (cuDNN SDPA first)", s, peak, diff(out)))
         del out
-    official.clear()  # frees its weights
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
+    modes = [m for m in MODES if m in args.mode.split(",")]
+    if args.rounds == 1:
+        official.clear()  # frees its weights
+        if device.type == "cuda":
+            torch.cuda.empty_cache()
     attn.set_attention_backend("auto")
-    for mode in [m for m in MODES if m in args.mode.split(",")]:
+    for mode in modes:
         blocks = _set_mode(ours, mine, mode, args.token_chunk)
         out, s, peak = timed(run_ours(blocks), device, max(args.warmup, 1 if mode.startswith("fast") else 0),
                              args.repeats)
         rows.append((f"stepvid {mode}", s, peak, diff(out)))
         del out
+    if args.rounds > 1:  # official and each mode again, interleaved: the medians over rounds cancel clock drift
+        times = {0: [rows[0][1]], **{i: [rows[i][1]] for i in range(len(rows) - len(modes), len(rows))}}
+        for _ in range(args.rounds - 1):
+            times[0].append(timed(run_official, device, 0, args.repeats)[1])
+            for i, mode in zip(range(len(rows) - len(modes), len(rows)), modes):
+                times[i].append(timed(run_ours(_set_mode(ours, mine, mode, args.token_chunk)), device, 0,
+                                      args.repeats)[1])
+        for i, ts in times.items():
+            rows[i] = (rows[i][0], statistics.median(ts), *rows[i][2:])
+        print("per round, s per layer: " + "; ".join(
+            f"{rows[i][0]}: " + " ".join(f"{t / args.layers:.4f}" for t in ts) for i, ts in times.items()))
+        official.clear()
+    if args.profile:  # the last stepvid mode, before the fast rows change the blocks
+        print(f"profile of one forward, stepvid {mode}, {args.layers} layers:")
+        print(profile_table(run_ours(blocks), args.profile, device), flush=True)
     rows += fast_rows(args, ours, mine, run_ours, (f, h, w), device, diff)
 
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"

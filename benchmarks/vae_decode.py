@@ -25,6 +25,7 @@ import time
 import torch
 import torch._dynamo
 
+from stepvid.bench import profile_table
 from stepvid.models.vae import VideoVAE
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}
@@ -147,20 +148,7 @@ def main() -> None:
               flush=True)  # as each ends; the first chunk's time includes compiles and cuDNN's timing
         del video
     if args.profile:
-        _profile(vae, latents, kw, args.profile, cuda)
-
-
-def _profile(vae: VideoVAE, latents: torch.Tensor, kw: dict, rows: int, cuda: bool) -> None:
-    """One decode under torch.profiler (the last setting's options): its costliest ops by device time."""
-    from torch.profiler import ProfilerActivity, profile
-
-    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
-    with torch.inference_mode(), profile(activities=acts) as prof:
-        vae.decode(latents, **kw)
-        if cuda:
-            torch.cuda.synchronize()
-    key = "self_cuda_time_total" if cuda else "self_cpu_time_total"
-    print(prof.key_averages(group_by_input_shape=False).table(sort_by=key, row_limit=rows, max_name_column_width=60))
+        print(profile_table(lambda: vae.decode(latents, **kw), args.profile, device))
 
 
 if __name__ == "__main__":

@@ -295,6 +295,25 @@ class PeakMemory:
             self.peak = (_proc_status_kib("VmHWM") or 0) * 1024
 
 
+def profile_table(fn: Callable[[], Any], rows: int, device: torch.device) -> str:
+    """One call of ``fn`` under torch.profiler, after one unprofiled call (compiles, autotuning and cuDNN's
+    algorithm timing stay out of the table): its ``rows`` costliest ops by device time (CPU time on the CPU), as
+    the profiler's table. Runs under ``no_grad``, the grad mode the benchmarks time (``inference_mode`` would
+    recompile compiled code)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    cuda = device.type == "cuda"
+    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
+    with torch.no_grad():
+        fn()
+        _sync(device)
+        with profile(activities=acts) as prof:
+            fn()
+            _sync(device)
+    key = "self_cuda_time_total" if cuda else "self_cpu_time_total"
+    return prof.key_averages().table(sort_by=key, row_limit=rows, max_name_column_width=60)
+
+
 def measure_matmul_rate(device: torch.device, dtype: torch.dtype, n: int | None = None) -> dict[str, Any]:
     """The dense matmul rate of this device in ``dtype`` (FLOP/s): the MFU denominator.
 

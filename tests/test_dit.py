@@ -221,6 +221,31 @@ def test_token_chunked_inference_equals_the_plain_forward(small_cfg, capture_saf
         model.set_token_chunk(-1)
 
 
+def _gelu_tanh64(y: torch.Tensor) -> torch.Tensor:
+    return 0.5 * y * (1 + torch.tanh((2 / torch.pi) ** 0.5 * (y + 0.044715 * y**3)))
+
+
+def test_gelu_proj_epilogue_only_on_cuda():
+    """``_addmm_activation``'s GELU is tanh on CUDA (cuBLASLt's epilogue) but erf on the CPU: GELUProj takes the
+    fused path only on CUDA, so on the CPU it stays GELU-tanh(x W^T) with the flag on (fp64)."""
+    g = torch.Generator().manual_seed(0)
+    proj = dit_mod.GELUProj(8, 12).double()
+    x = torch.randn(2, 5, 8, generator=g, dtype=torch.float64)
+    assert dit_mod.GELUProj.cublas_epilogue
+    with torch.no_grad():
+        ref = _gelu_tanh64(x @ proj.proj.weight.T)
+        assert rel_err(proj(x), ref) < 1e-14
+        assert rel_err(dit_mod.gelu_matmul(x, proj.proj.weight), ref) > 1e-6  # the CPU op is erf-GELU
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="cuBLASLt's GELU epilogue needs CUDA")
+def test_gelu_matmul_on_cuda_is_gelu_tanh():
+    g = torch.Generator().manual_seed(0)
+    x, w = torch.randn(2, 5, 8, generator=g), torch.randn(12, 8, generator=g)
+    out = dit_mod.gelu_matmul(x.cuda(), w.cuda()).cpu().double()
+    assert rel_err(out, _gelu_tanh64(x.double() @ w.double().T)) < 1e-5  # fp32 (TF32 off by default)
+
+
 def test_text_lengths_bf16_quirk(small_cfg):
     model = StepVideoDiT(small_cfg)
     mask = torch.zeros(3, 397)

@@ -306,9 +306,9 @@ class DiTBlock(nn.Module):
             return self.forward_chunked(x, context, mod, rope, kv_lens, sp_group, self_lens)
         shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = self._modulation(mod)
         q, k, v = self._pre_chunk(x, shift_msa, scale_msa, *rope)  # the chunk pieces over the whole sequence
-        x, q2 = self._post_attn_chunk(x, self_attention(q, k, v, self_lens, sp_group), gate_msa)
-        o2 = attention(q2, *self.attn2.keys(context), kv_lens=kv_lens)
-        return self._ffn_chunk(x, o2, shift_mlp, scale_mlp, gate_mlp)
+        x = self._attn_residual(x, self_attention(q, k, v, self_lens, sp_group), gate_msa)
+        x = x + self.attn2(x, context, kv_lens)  # a module call: forward hooks on attn2 see it (recipes use them)
+        return self._ffn_residual(x, shift_mlp, scale_mlp, gate_mlp)
 
     def _modulation(self, mod: torch.Tensor) -> tuple[torch.Tensor, ...]:
         return (self.scale_shift_table[None] + mod.view(mod.shape[0], 6, -1)).chunk(6, dim=1)
@@ -356,15 +356,20 @@ class DiTBlock(nn.Module):
         for buf, t in zip((q, k, v), self._pre_chunk(x, shift, scale, cos, sin)):
             buf.copy_(t)
 
+    def _attn_residual(self, x, o, gate):
+        return x + gate * self.attn1.wo(o.flatten(2))
+
+    def _ffn_residual(self, y, shift, scale, gate):
+        return y + gate * self.ff(modulate(self.norm2(y), shift, scale))
+
     def _post_attn_chunk(self, x, o, gate):
         """The residual after self-attention and the cross-attention's normalised queries of it."""
-        y = x + gate * self.attn1.wo(o.flatten(2))
+        y = self._attn_residual(x, o, gate)
         return y, self.attn2.queries(y)
 
     def _ffn_chunk(self, y, o2, shift, scale, gate):
         """The residual after the cross-attention (output ``o2``), then after the FFN."""
-        y = y + self.attn2.wo(o2.flatten(2))
-        return y + gate * self.ff(modulate(self.norm2(y), shift, scale))
+        return self._ffn_residual(y + self.attn2.wo(o2.flatten(2)), shift, scale, gate)
 
     def _ffn_chunk_into(self, y, o2, shift, scale, gate, out) -> None:
         """:meth:`_ffn_chunk` written into ``out`` (a slice of the block's output)."""

@@ -2026,3 +2026,128 @@ def test_corrections_and_context_that_stay_refused(prompt, why):
 def test_spinning_round_with_nothing_after_it_stays_a_spin():
     assert parse_prompt("a red circle spinning around, a blue square sits still") == R(
         G(1, "red", "circle", motion="rotate"), G(1, "blue", "square", motion="still"))
+
+
+# probe rounds 102 (English voice dictation) and 104 (spec-style requests)
+_DICTATION_AND_SPECS = [
+    # "write" after up / down is the diagonal's side; "write" as the verb stays a verb
+    ("okay so like a big orange cross going down write fast",
+     R(G(1, "orange", "cross", size="large", motion="down-right", speed="fast"))),
+    ("write me an orange cross going down", R(G(1, "orange", "cross", motion="down"))),
+    # "sirkle"; a word split in two; a word spelled out after it
+    ("black sirkle moving up period background yellow solid period",
+     R(G(1, "black", "circle", motion="up"), bg=("yellow", "solid"))),
+    ("a black dia mond moving up left on a white back ground",
+     R(G(1, "black", "diamond", motion="up-left"), bg=("white", None))),
+    ("a cyan C Y A N triangle bouncing slowly", R(G(1, "cyan", "triangle", motion="bounce", speed="slow"))),
+    # a gradient of one colour that darkens; a spoken count corrected; a voice assistant's name
+    ("an orange square not moving with a background that fades from blue at the top to uh darker at the bottom",
+     R(G(1, "orange", "square", motion="still"), bg=("blue", "vgradient"))),
+    ("two, no three, red triangles moving left", R(G(3, "red", "triangle", motion="left"))),
+    ("Siri new video red star moving left fast", R(G(1, "red", "star", motion="left", speed="fast"))),
+    # a field left open; the rest left open
+    ("Shape: any\nColour: red\nMovement: bounce, fast\nBackground: any",
+     R(G(1, "red", None, motion="bounce", speed="fast"))),
+    ("形状:圆 颜色:粉色 大小:大 运动:变小 背景:白色 (其余随便)",
+     R(G(1, "pink", "circle", size="large", motion="shrink"), bg=("white", None))),
+    ("示意动画需求：\n1. 红色十字 ×1，往左上方向移动，快速\n2. 背景：橙色纹理\n备注：大小随便",
+     R(G(1, "red", "cross", motion="up-left", speed="fast"), bg=("orange", "texture"))),
+    # bullets, circled numbers and numbered fields inside a line; a slide number; a NOTE label
+    ("Could you make: • 1x pink cross, rotating • background: cyan, textured. That's all.",
+     R(G(1, "pink", "cross", motion="rotate"), bg=("cyan", "texture"))),
+    ("要求：①两个绿色五角星 ②互相靠近 ③背景：黄色的纯色背景",
+     R(G(2, "green", "star", motion="towards"), bg=("yellow", "solid"))),
+    ("Requirements:\n1. Shape: diamond\n2. Colour: purple\n3. Size: small\n4. Movement: bounces around the screen, fast",
+     R(G(1, "purple", "diamond", size="small", motion="bounce", speed="fast"))),
+    ("• 形状：五角星 • 颜色：白色 • 大小：中等 • 运动：不动 • 背景：灰色，有纹理",
+     R(G(1, "white", "star", size="medium", motion="still"), bg=("gray", "texture"))),
+    ("（第5页PPT用）一个大的蓝色菱形，逐渐变大。背景：N/A", R(G(1, "blue", "diamond", size="large", motion="grow"))),
+    ("Two (2) squares, one (1) red and one (1) yellow, moving towards each other. NOTE: slowly!! Background: white.",
+     R(G(1, "red", "square", motion="towards", speed="slow"), G(1, "yellow", "square", motion="towards", speed="slow"),
+       bg=("white", None))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _DICTATION_AND_SPECS)
+def test_dictation_and_specs_of_probe_rounds_102_104(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a red circle moving back round and round", None),  # no article or colour before "back round": no background
+    ("a red C A T moving left", None),  # letters that spell no word said before them
+    ("a square on a background that fades from blue at the top to red at the bottom", None),  # two colours
+    ("red triangles moving left, two, no three", None),  # no noun after the corrected count
+    ("Hey Siri make a video of a dog chasing a ball", "dog"),
+    ("Background: any\nColour: red\nMovement: up", "names no shape"),  # an open background is no shape
+    ("Shape: any\nColour: teal\nMovement: up", "teal"),
+    ("1. a red circle 2. it moves in a circle", "in a circle"),
+    ("slide 5: five red circles moving up", "five"),  # the slide's number goes, the count stays
+    ("a red circle moving up. NOTE: make it a dog", "dog"),
+    ("Requirements:\n1. Shape: arrow\n2. Colour: red\n3. Movement: up", "arrow"),
+])
+def test_dictation_and_specs_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe rounds 103 (Douyin / Bilibili / Xiaohongshu comment style) and 105 (hedged and indirect requests)
+_SLANG_AND_HEDGES = [
+    # net slang, pinyin initials and what the clip is for, read past; a kaomoji is decoration
+    ("xs 给我整一个青色的小方块往左下角飞 飞得贼快", R(G(1, "cyan", "square", size="small", motion="down-left", speed="fast"))),
+    ("一个中号的紫色十字 不停变小 灰底 ( •̀ ω •́ )✧", R(G(1, "purple", "cross", size="medium", motion="shrink"), bg=("gray", None))),
+    ("求一个黄色五角星转转转的小动画 黑底 xswl 我要拿来做鬼畜开头(〃'▽'〃)",
+     R(G(1, "yellow", "star", motion="rotate"), bg=("black", None))),
+    ("awsl 粉粉的小菱形 慢慢往左上飘 背景粉色的 少女心爆棚💕💕💕",
+     R(G(1, "pink", "diamond", size="small", motion="up-left", speed="slow"), bg=("pink", None))),
+    ("做表情包用 一个紫色菱形原地不动就行 背景灰的 别整花里胡哨的谢谢", R(G(1, "purple", "diamond", motion="still"), bg=("gray", None))),
+    ("来了来了 一个蓝色大菱形 一个红色小星星 俩互相靠近 速度正常就行",
+     R(G(1, "blue", "diamond", size="large", motion="towards"), G(1, "red", "star", size="small", motion="towards"))),
+    ("弹幕护体！！一个橙色三角往左下角慢慢溜达 背景蓝色 感谢up主(ﾉ>ω<)ﾉ",
+     R(G(1, "orange", "triangle", motion="down-left", speed="slow"), bg=("blue", None))),
+    ("救命这个好难描述…就是一个灰色的正方形慢慢变小 直到看不见那种 黑色背景 有没有大佬",
+     R(G(1, "gray", "square", motion="shrink"), bg=("black", None))),
+    ("a cross (purple) moving up", R(G(1, "purple", "cross", motion="up"))),  # words in brackets: no kaomoji
+    # hedges, wishes and self-corrections whose final choice is plain
+    ("what would a blue star spinning look like? just curious lol", R(G(1, "blue", "star", motion="rotate"))),
+    ("if possible make it a green triangle going up, fast-ish. black bg would be nice",
+     R(G(1, "green", "triangle", motion="up", speed="fast"), bg=("black", None))),
+    ("I'd really appreciate a video of three small green stars bouncing around. Doesn't matter how fast.",
+     R(G(3, "green", "star", size="small", motion="bounce"))),
+    ("a square, or actually a diamond — white, shrinking, on a blue background",
+     R(G(1, "white", "diamond", motion="shrink"), bg=("blue", None))),
+    ("嗯…一个正方形，不对，还是菱形吧，黄色的，在屏幕里弹来弹去", R(G(1, "yellow", "diamond", motion="bounce"))),
+    ("一个圆，呃，还是换成正方形吧，紫色的，一直变大", R(G(1, "purple", "square", motion="grow"))),
+    ("大概就是一个黄色的方块和一个绿色的圆吧，方块往左，圆往右，谢谢～",
+     R(G(1, "yellow", "square", motion="left"), G(1, "green", "circle", motion="right"))),
+    ("如果可以的话，背景弄成灰色的纹理，上面放一个橙色的方块在变小",
+     R(G(1, "orange", "square", motion="shrink"), bg=("gray", "texture"))),
+    ("能不能给我看看一个青色的菱形往右下方移动？不用太快，慢的就好", R(G(1, "cyan", "diamond", motion="down-right", speed="slow"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _SLANG_AND_HEDGES)
+def test_slang_and_hedges_of_probe_rounds_103_105(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("救命 想要一只柴犬在屏幕上蹦迪的表情包 哈哈哈哈哈哈 求求了", None),  # a dog: slang read past, the dog not
+    ("一个紫色菱形原地不动就行 背景金色的", "金色"),  # a filler before 背景: the background's colour still checked
+    ("一个灰色的正方形慢慢往左 直到看不见", None),  # only a shrink runs until it cannot be seen
+    ("an orange-ish circle bouncing around", None),  # a hedged colour stays refused
+    ("a square or a diamond, white, shrinking", "alternatives"),  # no "actually": no choice made
+    ("一个正方形还是菱形，黄色的，弹来弹去", "alternatives"),  # 还是 with no correction before it: "or"
+    ("what would a dog chasing a ball look like", "dog"),
+    ("a fast red square, I guess", None),  # "I guess" read past; no motion for the speed
+    ("大概是红色或者蓝色吧，形状随便，我也说不好，你看着办", None),
+])
+def test_slang_and_hedges_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+def test_reduplicated_size_is_no_colour():
+    assert parse_prompt("一个小小的菱形往左") == R(G(1, None, "diamond", size="small", motion="left"))
+    assert parse_prompt("俩圆往左") == R(G(2, None, "circle", motion="left"))
+    assert parse_prompt("一个橙色三角 感谢up主") == R(G(1, "orange", "triangle"))  # the uploader is no "up"

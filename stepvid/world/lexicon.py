@@ -488,7 +488,10 @@ _EN_FILLER = (
     "no 3 d|no artifacts|no distortion|no lens flare|without text|without a watermark|"
     "without watermarks|"
     "pls|plz|plez|gimme|give me|u|ya|yo|hey|hi|hello|lol|haha|thx|thanks|thank you|ty|ok|okay|kinda|sorta|btw|"
-    "yyds|emmm|emm|emmmm|hhh|hhhh|hh|xswl|awsl")
+    "yyds|emmm|emm|emmmm|hhh|hhhh|hh|xswl|awsl|"
+    "wsl|dd|dddd|pyq|u 1 s 1|yysy|bgm|ins|"  # pinyin initials of Chinese net slang (probe round 103)
+    # probe round 102 (voice dictation): a voice assistant's name and a spoken "yes" before the request
+    "siri|hey siri|alexa|hey alexa|google|hey google|ok google|okay google|new video|yes|yeah|yep")
 # Courtesy around a request (greetings, thanks, apologies, hedges) and remarks that leave a field open: read past
 _EN_COURTESY = (
     "good morning|good afternoon|good evening|good day|hello there|hi there|hey there|dear|dear assistant|"
@@ -531,6 +534,13 @@ _EN_COURTESY = (
     "god bless|thank you god bless|alright|would you ever|c mon|come on|for your reference|po|lang po|ja|just now|"
     "gonnae gie us|gie us|chuck us|give us|y all|ye|stoked|speed is immaterial|speed does not matter|any speed|"
     "speed is up to you|no rush|nae rush|no hurry|in no rush|"
+    # probe round 105: hedged and indirect English ("I think fast would look best?", "if that's a thing", "I guess",
+    # "I'd really appreciate a video of …", "doesn't matter how fast": that leaves the speed open)
+    "would look best|would look good|would look nice|would be best|i guess|if that is a thing|"
+    "if that is even a thing|just curious|i really appreciate|i would really appreciate|really appreciate|"
+    "does not matter how fast|it does not matter how fast|does not matter how slow|no matter how fast|"
+    "i love it if there was|i love it if there were|i would love it if there was|i would love it if there were|"
+    "simple is the best|simple is best|concretely|"
     "any background is fine|constant|here|gorgeous|lovely|round the place|round about|all round|irie|irie vibes|lush|"
     "there is lush|mek|gannin|ganning|just listed|ppt|visual|drop visual|real|quiet|quiet please|"
     "size|become|which become|i love|my kid wants|my kid|kid|kids|testing|just testing|wonder|i wonder|i wonder if|wondering|"
@@ -625,7 +635,7 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
                       "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized|big big"}
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
-_EN_SPEEDS = {"slow": "dead slow|nice an easy|nice n easy|nice n slow|nice and slow|nice and slowly|nice and easy|slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
+_EN_SPEEDS = {"slow": "slow ish|slowish|dead slow|nice an easy|nice n easy|nice n slow|nice and slow|nice and slowly|nice and easy|slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
                       "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
                       "low speed|at low speed|at a low speed|slowly|slow|slow motion|slow mo|slowmo|slo mo|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
@@ -636,7 +646,7 @@ _EN_SPEEDS = {"slow": "dead slow|nice an easy|nice n easy|nice n slow|nice and s
                       "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
-               "fast": "dead fast|dead quick|full speed ahead|at a high velocity|high velocity|at blistering speed|blistering speed|fastly|sharp sharp|quick quick|sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
+               "fast": "fast ish|fastish|quick ish|quickish|dead fast|dead quick|full speed ahead|at a high velocity|high velocity|at blistering speed|blistering speed|fastly|sharp sharp|quick quick|sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
                        "at high speed|at a high speed|at a fast pace|at a quick pace|at a rapid pace|"
                        "at full speed|at great speed|fast moving|quickly moving|fast paced|in a hurry|speedy|at top speed|"
                        "top speed|full speed|at full tilt|full tilt|at breakneck speed|breakneck|lightning fast|"
@@ -829,6 +839,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                             "oops|oops , i mean|no sorry|sorry , no|oh wait|oh , wait|oh no wait|hmm wait|hmm , wait|wait|"
                             # the past tense of "i mean" ("sorry I meant two"), and a bare "no," that goes on to
                             # restate ("— no, make the background purple")
+                            "or actually|or , actually|or no , actually|"  # "a square, or actually a diamond" (probe round 105)
                             "i meant|sorry i meant|sorry , i meant|oops i meant|oops , i meant|i meant to say|"
                             "no , make|no make|no , make it|no make it|no , it is|no it is")  # ("make it" reads "it is")
     # distributing motions over the objects just listed: "A and B move left and right respectively",
@@ -926,7 +937,7 @@ _ZH_SIZES = {"small": "一点点大 一丢丢大 一丁点大 一点儿大 丁�
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
              "large": "大一点的 大点的 大一些的 尺寸大一点 尺寸大点 尺寸大一些 尺寸偏大 个头大一点 个头大点 贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
-_ZH_SPEEDS = {"slow": "慢一些 速度慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
+_ZH_SPEEDS = {"slow": "越慢越好 不用太快 不用那么快 不必太快 慢一些 速度慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
               "fast": "快到飞起 挺快的 挺快 嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "快一些 稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
@@ -946,13 +957,13 @@ _ZH_UP = ("托起 向上升起 上升起 上升 升起 升高 爬升 飘升 攀�
 _ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向 "
             "掉下来 落下来 掉下去 落下去 沉下去 坠下来 坠下去")
 _ZH_MOVE = ("开 开走 开过去 冒 砸 跌 挪挪 梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
-            "奔 奔跑 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
+            "奔 奔跑 溜达 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
             "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
             "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去")
 _ZH_FAST_VERBS = "猛冲 冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "定喺度 定系度 企定定 企定定唔郁 乖乖待着不动 乖乖待着 冇得动 静置不动 企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "啥也不干就在那 啥也不干就待在那 啥也不干 定喺度 定系度 企定定 企定定唔郁 乖乖待着不动 乖乖待着 冇得动 静置不动 企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
@@ -969,7 +980,7 @@ _ZH_MOTIONS = {
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
-    "towards": "互相撞过去 撞过去 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+    "towards": "对撞 对撞那种 互相撞过去 撞过去 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
@@ -1047,6 +1058,17 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               "哈哈 哈哈哈 哈哈哈哈 嘿嘿 嘻嘻 呜呜 啊啊啊 啊 吗 呢 有没有 版 yyds 弹幕 弹幕护体 小红书同款 同款 抖音同款 动图 做个壁纸 壁纸 "
               "对比动图 做个对比 打字太快了 繁体打字见谅 简繁混用不要在意 见谅 不要在意 三个放一起 两个放一起 三个一起动 "
               "两个一起动 三个一起 两个一起 "
+              # probe round 103 (Douyin, Bilibili, Xiaohongshu comments): cheers, asks, laughs and what the clip is for
+              "素材 的素材 梗图 做梗图用的 做梗图用 鬼畜用 鬼畜开头 鬼畜 做表情包用 表情包用 表情包 蹲一个 蹲个 蹲蹲蹲 "
+              "冲鸭 冲冲冲 来了来了 前方高能 绝绝子那种 绝绝子 少女心爆棚 少女心 怼脸那种 怼脸 治愈感 要那种治愈感 "
+              "这个好难描述 好难描述 救救孩子 作业要 有无大佬做个 有无大佬 最好 谢谢宝 宝 这个必须安排 必须安排 好好看救命 "
+              "好好看 感谢up主 up主 做壁纸 做头像框 头像框 我自己配 绝对笑死 笑死 但我就要 我就要 有点中二 中二 别问 问就是 "
+              "就要这个效果 这个效果 谁家的 我就想要 就想要 速度正常就行 速度正常 正常速度 背景随便 小红书 小红书封面 封面 "
+              "要发的 发朋友圈 朋友圈 音乐可视化 可视化 我要拿来做 要拿来做 拿来做 小红书封面用 封面用 配个 配一个 的感觉 "
+              # probe round 105: hedges and wishes around a request (大概就是…吧, 可能要…, 类似那种…的感觉, 如果可以的话,
+              # 要是…就太好了, 具体就是, 能不能给我看看)
+              "大概是 大概就是 可能要 可能是 类似那种 类似于 类似 如果可以的话 可以的话 如果可以 如果能的话 要是可以的话 "
+              "那就太好了 就太好了 太好了 具体就是 具体来说 具体是 具体地说 给我看看 看看 "
               # Cantonese: 郁 (move) is a verb below; particles and fillers
               "吖 喇 嘞 囉 啰 咩 噃 嘛 喺度 在度 喺 紧 咗 啲 埋 一齐 想要 整个 想 emmm emm hhh hhhh "
               "首先画 首先 再画 再加 再加一个 再放 再来 再来一个 然后再画 然后画 然后加 再生成 再添加 然后添加 添加 加一个 "  # 静止的就行: "(it) will do"
@@ -1201,7 +1223,7 @@ def zh_lexicon() -> dict[str, Entry]:
     for words, reason in _ZH_REFUSE.items():
         put("refuse", reason, words)
     put("respectively", None, "分别 各自 各自地 分别地 依次")
-    put("correction", None, "我说的是 不对不对我说的是 我是说 我的意思是 我说错了 不对 不对不对 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了 不好看 不太好看 不喜欢 不行")  # 分别向左、向上、向右移动
+    put("correction", None, "我说的是 不对不对我说的是 我是说 我的意思是 我说错了 不对 不对不对 还是换成 还是改成 算了换成 算了还是 算了 哦不 哦不对 改成 改为 应该是 更正 说错了 不好看 不太好看 不喜欢 不行")  # 分别向左、向上、向右移动
     put("rest", None, "其他的 其他 其余的 其余 剩下的 剩下两个 另外两个 别的")
     for idx, words in ((0, "前者 第一个 第一只 第一颗"), (1, "第二个 第二只 第二颗"), (2, "第三个 第三只 第三颗"),
                        (-1, "后者 最后一个 最后一只")):
@@ -1258,7 +1280,7 @@ def zh_lexicon() -> dict[str, Entry]:
                        "明亮的 鲜明的 亮丽的 饱满的 带有 带 有着")  # 背景为鲜艳的红色，带有轻微的纹理
     put("pronoun", False, "它")  # the value: plural
     put("pronoun", True, "它们 他们 她们 两者 二者 三者 都 均 全都 全部 各自 两个都 三个都 这两个 这三个 二者都 "
-                         "两者都 它俩 仨都 俩都")
+                         "两者都 它俩 仨都 俩都 三个全都 两个全都")
     put("definite", None, "这个 那个 该 这 那 这些 那些 此 这颗 那颗 这只 那只 这枚 这块 那块")
     put("link", None, "是 为 呈 呈现为 颜色是 颜色为 显示为 染成 涂成 整成 弄成 做成 搞成 换成 改成 设成 设为 设置为 设置成 "
                       "给我整成 给我弄成 给我做成")

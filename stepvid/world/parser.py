@@ -42,6 +42,7 @@ from stepvid.world.syntax import FIELD as _FIELD
 from stepvid.world.syntax import contrasts as _contrasts
 from stepvid.world.syntax import generator_syntax as _generator_syntax
 from stepvid.world.syntax import headed_lines as _headed_lines
+from stepvid.world.syntax import open_fields as _open_fields
 from stepvid.world.syntax import rewritten as _rewritten
 from stepvid.world.syntax import structured as _structured
 
@@ -118,6 +119,17 @@ _CLIP_SETTING = re.compile(
     r"\d{3,4}\s*p\b)|(?:时长|持续)?\s*[:：]?\s*\d+(?:\.\d+)?\s*(?:秒钟|秒)(?:的|钟的)?|(?:时长|持续)\s*[:：]?\s*\d+(?:\.\d+)?\s*s\b",
     re.IGNORECASE)
 _TIMES = re.compile(r"\b([1-3])\s*[x×](?=\s+[a-z])", re.IGNORECASE)  # "2x red circle": a count
+# Spec habits (probe round 104): bullets and circled numbers inside a line ("• 1x pink cross, rotating • background:
+# cyan", ①两个绿色五角星 ②互相靠近), items numbered inline ("Requirements: 1. One red circle 2. It moves …"; only where
+# a "1." and a "2." item both stand), "×1" after a noun (红色十字 ×1: one, as "a" says), and where the clip goes
+# ("Slide 5 –", "for slide 3", 第5页PPT用, 第三课《东南西北》用): list marks read as commas, the rest read past
+_INLINE_BULLET = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[:：，,。]))[•·‣▪◦](?=\s|[\u4e00-\u9fff])|[①②③④⑤⑥⑦⑧⑨⑩]")
+_INLINE_ITEM = re.compile(r"(?:(?<=[\s:：])|(?<=^))[1-9][.)、](?=\s*[^\d\s])")
+_TIMES_ONE = re.compile(r"(?<=\S)\s*[x×]\s*1(?![\d.])(?=\s*[,，。.;；\n]|\s*$)", re.IGNORECASE)
+_SLIDE_NO = re.compile(r"(?i)\b(?:(?:for|on)\s+)?(?:slide|page|p\.)\s*#?\d{1,3}\b(?:\s+of\s+(?:my|the|our|this)\s+(?:lesson|deck|"
+                       r"presentation|talk|class)\b)?(?:\s*[-–—:]\s*(?:'[^'\n]{1,30}'|\"[^\"\n]{1,30}\")?)?"
+                       r"|第\s*[\d一二三四五六七八九十]{1,3}\s*(?:页|张|课|节|讲|单元|章)(?:幻灯片|ppt)?(?:《[^》\n]{1,20}》)?"
+                       r"(?:一课|一节|的?ppt)?(?:用的?|要用)?")
 _DASH = re.compile(r"\s+(?:--?|[–—])\s+")  # "Two shapes - a red circle and a green square - both moving up"
 # Coloured-shape emoji, read as the object they draw only when the words name none ("🔴 moving left"); where
 # the words name an object an emoji is decoration ("a red ball going left 🔴").
@@ -129,6 +141,26 @@ _EMOJI_OBJECTS = {"🔴": "red circle", "🟠": "orange circle", "🟡": "yellow
                   "🔸": "small orange diamond", "🔹": "small blue diamond", "🔺": "red triangle",
                   "🔻": "red triangle", "⭐": "yellow star"}
 _EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d\u20e3")
+
+
+# A kaomoji ((｀・ω・´), (˶˃ ᵕ ˂˶), (ﾉ>ω<)ﾉ, (ง •_•)ง, (o゜▽゜)o☆): brackets round a face drawn in symbols, its arms
+# beside them — decoration, read past (probe round 103). Inside: no Chinese, no two letters in a row, and at least
+# one symbol that is neither ASCII nor an arrow or a shape (which name a motion or an object)
+_KAOMOJI = re.compile(r"[ﾉノヽ٩ᕦ\\/]?[(（]([^()（）\u3400-\u9fff\n]{1,16})[)）][ﾉノﾞงو۶ᕤo☆✧*⌒彡ミ/\\]{0,3}(?![a-z])",
+                      re.IGNORECASE)
+
+
+def _kaomoji(text: str, ignored: list[str]) -> str:
+    def face(m: re.Match) -> str:
+        inner = m.group(1)
+        if re.search(r"[a-z]{2}", inner, re.IGNORECASE) or not any(
+                ord(c) > 0x7f and not 0x2190 <= ord(c) <= 0x21ff and not 0x2b00 <= ord(c) <= 0x2bff
+                and c not in _SHAPE_SYMBOL and c not in _EMOJI_OBJECTS and c not in _DIRECTION_ARROW
+                and not unicodedata.category(c).startswith(("L", "N")) or c in "ω" for c in inner):
+            return m.group()
+        ignored.append(m.group())
+        return " "
+    return _KAOMOJI.sub(face, text)
 
 
 def _is_colour_word(w: str) -> bool:
@@ -159,7 +191,8 @@ _HASHTAG = re.compile(r"(?<![\w&])#\w+")  # "#shapes #animation", "prompt #3": t
 _PIECES = re.compile(r"\b(one|two|three|[123])\s+(?:pieces?|pcs?)\b(?:\s+of\b)?", re.IGNORECASE)  # "three pieces orange triangle"
 # "Scene: …. Objects: one blue star …": a label opening a clause (a counted "Two shapes: …" stays a header)
 _LABEL = re.compile(r"(?:^|(?<=[.;!?\n。；,]))\s*(?:(?:the\s+)?(?:first|second|third|1st|2nd|3rd|last|other)\s+)?"
-                    r"(?:scene|setting|objects?|shapes?|elements?|items?|description|tags?|keywords|style|标签|关键词|风格)"
+                    r"(?:scene|setting|objects?|shapes?|elements?|items?|description|tags?|keywords|style|标签|关键词|风格|"
+                    r"notes?|nb|p\.?s|备注|注意|注)"
                     r"(?:\s*#?\s*(?:[1-3]|one|two|three|[abc])\b)?\s*[:：]", re.IGNORECASE)
 
 
@@ -224,6 +257,7 @@ def _asides(text: str, ignored: list[str]) -> str:
         ignored.append(m.group().strip())
         text = text[m.end():]
     text = _TOPIC.sub(lambda m: ignored.append(m.group()) or (m.group().split()[0] if " " in m.group() else ""), text)
+    text = _SLIDE_NO.sub(lambda m: ignored.append(m.group().strip()) or " ", text)
     m = _ZH_CONTEXT.match(text)
     if m and not _names_world(m.group(1)):
         ignored.append(m.group(1).strip())
@@ -240,6 +274,8 @@ def _asides(text: str, ignored: list[str]) -> str:
 def _unstretched(m: re.Match) -> str:
     """A word with a letter held ("slowww", "sooo fast") as the lexicon word it stretches, else as written."""
     vocab = _lexicons()[4]
+    if m.group() in vocab:  # (dddd: a word of its own)
+        return m.group()
     for keep in (r"\1", r"\1\1"):
         w = re.sub(r"([a-z])\1{2,}", keep, m.group())
         if w in vocab:
@@ -276,11 +312,14 @@ def _fronted_motion(text: str) -> str:
 
 
 def _normalise(text: str, ignored: list[str]) -> str:
-    text = _fronted_motion(text)
+    text = _fronted_motion(_kaomoji(text, ignored))
     text = _asides(_contrasts(_generator_syntax(text, ignored), ignored), ignored)
     ignored.extend(_HASHTAG.findall(text))
     text = _LABEL.sub(", ", _HASHTAG.sub(" ", text))
     text = _PIECES.sub(r"\1", text)
+    text = _INLINE_BULLET.sub(", ", _TIMES_ONE.sub("", text))
+    if re.search(r"(?:^|[\s:：])1[.)、]", text) and re.search(r"(?:^|[\s:：])2[.)、]", text):
+        text = _INLINE_ITEM.sub(", ", text)
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     text = _TIMES.sub(r"\1 ", text)
     for m in _CLIP_SETTING.finditer(text):
@@ -1884,6 +1923,7 @@ def parse_prompt_verbose(text: str) -> Parse:
             return parse_prompt_verbose(text)
         finally:
             _EXPANSION.reset(token)
+    text, opened = _open_fields(text)  # "Background: any", 大小：随便: a field left open is not asked
     fields, headed, whole = _structured(text), [], text  # data first (nested YAML, JSON), then tool-style headings
     if fields is None:
         text, headed = _headed_lines(text.translate(_TRAD), _names_world, _look_value)  # (traditional: 畫面, 鏡頭)
@@ -1898,7 +1938,7 @@ def parse_prompt_verbose(text: str) -> Parse:
         if pasted is None:
             raise
         return pasted
-    parse.ignored[:0] = headed
+    parse.ignored[:0] = opened + headed
     return parse
 
 

@@ -41,8 +41,36 @@ _FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FI
                     + rf"(?:[,;，；.。\n]|$|(?=\s*(?:{_ANY_KEY})\s*[:=：]))", re.IGNORECASE)
 
 
+# A spec's fields under a heading that names nothing ("Requirements:", 需求如下：, "… with these specs -"), numbered or
+# bulleted ("1. Shape: diamond", "• 形状：五角星 • 颜色：白色", "- 形状：菱形") or split by pipes ("Colour: black | Shape: …",
+# 形状：圆形｜颜色：青色): the fields, one a line (probe round 104)
+_SPEC_NAMES = re.compile(r"(?i)\d|\b(?:one|two|three|red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y|"
+                         r"circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|left|right|up|down|big|small|large|"
+                         r"fast|slow\w*|spin\w*|rotat\w*|bounc\w*|grow\w*|shrink\w*|mov\w*|still)\b|"
+                         r"[一两二三红橙黄绿青蓝紫粉白黑灰圆方角星菱十左右上下旋转弹变动快慢大小]")
+_SPEC_HEAD = re.compile(rf"^\s*([^\n]{{1,60}}?)(?:[:：。.!！]|\s[-–—])\s*(?=\n|(?:[-*•·]|\d{{1,2}}[.)、])?\s*(?:{_ANY_KEY})\s*[:：=])",
+                        re.IGNORECASE)
+_SPEC_MARK = re.compile(rf"(?:^|(?<=[\s|｜/]))(?:[-*•·]|\d{{1,2}}[.)、])\s*(?=(?:{_ANY_KEY})\s*[:=：])", re.IGNORECASE)
+_SPEC_SEP = re.compile(rf"\s*[|｜•·]\s*(?=(?:{_ANY_KEY})\s*[:=：])", re.IGNORECASE)
+
+
+def _spec_body(text: str) -> str:
+    m = _SPEC_HEAD.match(text)
+    if m and not _FIELD_KEY.fullmatch(m.group(1).strip()) and not _SPEC_NAMES.search(m.group(1)):
+        text = text[m.end():]
+    return re.sub(r"\n\s*\n", "\n", _SPEC_SEP.sub("\n", _SPEC_MARK.sub("\n", text))).strip()
+
+
 def structured(text: str) -> str | None:
     """The phrase a prompt made only of known ``key: value`` fields states, or None if it is not one."""
+    found = _structured(text)
+    if found is None and not re.search(r"(?m)^[ \t]+\S|[{}]", text):  # (not indented data: YAML, JSON)
+        spec = _spec_body(text)
+        found = _structured(spec) if spec != text.strip() else None
+    return found
+
+
+def _structured(text: str) -> str | None:
     lined = _line_fields(text) or _table(text)
     if lined is not None:
         return lined
@@ -56,6 +84,43 @@ def structured(text: str) -> str | None:
     if len(fields) < 2 or text[end:].strip(" \t\n,;，；.。{}[]()\"'") or "shape" not in fields:
         return _object_list(text)
     return _fields_phrase(fields)
+
+
+# A spec's field left open ("Background: any", "Size: N/A", "Speed – N/A", "Colour: any colour is fine", 背景：随便,
+# 大小:无所谓, 备注：大小随便) and "the rest" left open ((其余随便), 其它都随便): the field is not asked, so the field goes
+# (an open shape stays as the bare noun "shape" / 图形: an object of no stated shape). Probe round 104.
+_OPEN_VALUE = (r"(?:any(?:thing)?(?:\s+(?:colou?r|size|speed|shape|background|one))?(?:\s+(?:is|will)\s+(?:fine|do|ok|okay))?"
+               r"|n\s*/\s*a|whatever|not specified|unspecified|no preference|(?:it\s+)?does\s?n[o']t\s+matter"
+               r"|(?:is\s+)?up\s+to\s+you|your\s+choice"
+               r"|随便|随意|无所谓|不限|任意|都行|都可以|没要求|无要求|不作要求|不做要求)")
+_OPEN_FIELD = re.compile(
+    r"(?i)(?:(?<=^)|(?<=[\s,;，；.。|｜/•·(（:：!！]))"
+    r"(?:(?P<count>count|number|数量|个数)|(?P<size>size|大小|尺寸)|(?P<color>colou?r(?:\s+for\s+(?:both|all))?|颜色)"
+    r"|(?P<shape>shape|形状)|(?P<motion>motion|movement|运动|动作)|(?P<speed>speed|速度)"
+    r"|(?P<bg>background(?:\s+colou?r)?|backdrop|bg|背景(?:颜色|色)?))"
+    rf"\s*(?:[:：=]|\s[-–—]\s)?\s*(?P<open>{_OPEN_VALUE})\s*(?=[,;，；.。|｜/\n)）(（!！•·]|$)")
+_OPEN_REST = re.compile(r"(?i)[（(]?\s*(?:其余|其他|其它|别的|剩下的)(?:的)?(?:都|全都|全)?(?:随便|随意|无所谓|不限|都行)\s*[)）]?"
+                        r"|\b(?:everything|anything)\s+else\s+(?:is\s+up\s+to\s+you|does\s?n[o']t\s+matter|is\s+fine)\b")
+_EMPTY_NOTE = re.compile(r"(?i)(?:^|(?<=[\n。.;；!！]))\s*(?:备注|注意|注|note|notes|p\.?s\.?)\s*[:：]\s*[。.;；!！]?\s*(?=\n|$)"
+                         r"|[（(]\s*[)）]")
+
+
+def open_fields(text: str) -> tuple[str, list[str]]:
+    """``text`` with its open fields (see ``_OPEN_FIELD``) read past, and what was read past."""
+    dropped: list[str] = []
+
+    def drop(m: re.Match) -> str:
+        dropped.append(m.group().strip())
+        if m.re is _OPEN_FIELD and m.group("shape"):
+            return f"{m.group('shape')}: {'图形' if _CJK.match(m.group('shape')) else 'shape'}"
+        return ""
+    new = _OPEN_REST.sub(drop, _OPEN_FIELD.sub(drop, text))
+    if not dropped:
+        return text, []
+    new = _EMPTY_NOTE.sub("", new)
+    new = re.sub(r"(?m)^[ \t]*(?:[-*•·]|\d{1,2}[.)、])?[ \t]*[,;，；.。|/]?[ \t]*(?:\n|\Z)", "", new)  # a line left empty
+    new = re.sub(r"[ \t]*[|｜/•·][ \t]*(?=[|｜/•·]|$)", "", new)  # "… | Background: N/A"
+    return new.strip(), dropped
 
 
 # Prompts written as headed lines, the way prompt tools teach ("Subject: a red ball\nAction: rolls left\nStyle:
@@ -496,6 +561,20 @@ _ZH_TYPOS = [
     (re.compile(r"(?:互相|相互)\s*(?=(?:move|moving|go|going|come|coming|head|heading)?\s*towards? each other)"), ""),
     (re.compile(r"(?<!罗)兰色"), "蓝色"),
     (re.compile(r"放块"), "方块"),
+    # probe round 103 (Douyin, Bilibili, Xiaohongshu comments): a verb said three times over (转转转, 弹弹弹, 快快快), a
+    # colour said twice (粉粉的), 俩 as "the two" (俩互相靠近), a space before 背景 that ends the object's clause, the
+    # uploader thanked (感谢up主: not "up"), "texture 感", xs (吓死) before Chinese, and shrinking "till it can't be seen"
+    (re.compile(r"([转弹快慢])\1{2,}"), r"\1"), (re.compile(r"(飞快|放大|变大|变小)\1+"), r"\1"),
+    (re.compile(r"([红橙黄绿蓝紫粉白黑灰])\1的"), r"\1色的"),
+    (re.compile(r"(?<![一两三二])俩(?=互相|相互|一起|都)"), "它俩"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])(?<![色的纯红橙黄绿青蓝紫粉白黑灰])\s+(?=背景|底色)"), "，"),
+    (re.compile(r"(?:感谢|谢谢)?\s*up\s*主们?"), " "), (re.compile(r"(?<=[a-z])\s*感(?![\u4e00-\u9fff])"), " "),
+    (re.compile(r"(?<![a-z])xs(?=\s*[\u4e00-\u9fff])"), " "),
+    (re.compile(r"(变小|缩小)\s*直到(?:完全)?(?:看不见|看不到|消失)(?:那种|为止)?"), r"\1"),
+    # probe round 105: a self-correction's "rather" (一个正方形，不对，还是菱形吧; 呃，还是换成正方形吧): 还是 after 不对
+    # or 呃 opens the correction, not an alternative
+    (re.compile(r"(不对|呃|额|嗯)([，,\s]*)还是(?!换成|改成)"), r"\1\2"),
+    (re.compile(r"(?:呃|额|嗯)([，,\s]*)(?=还是换成|还是改成)"), r"\1"),
     (re.compile(r"十子架?"), "十字"),
     (re.compile(r"(?<=[的色星形圆块角字])便(?=[大小])"), "变"),
     (re.compile(r"(?<=[上下左右])块点"), "快点"),
@@ -735,8 +814,10 @@ _TYPOS = [
     (re.compile(rf"\b(?:to|too)(?=\s+(?:{_COLOUR_WORD}|{_SIZE_NAME})\s+(?:circles|squares|triangles|stars|diamonds|"
                 r"crosses|balls|dots)\b)"), "two"),
     (re.compile(rf"\b(?:{_COLOUR_WORD}|violet|crimson|scarlet|navy|aqua|turquoise|lavender|magenta|teal|gold|brown)"
-                r"\s*,?\s*(?:no|nope|no no|scratch that|no scratch that|wait no)\s*,?\s+"
+                r"\s*,?\s*(?:no|nope|no no|no sorry|scratch that|no scratch that|wait no)\s*,?\s+"
                 rf"(?=(?:{_COLOUR_WORD})\b)"), ""),  # "violet no purple": the colour said last
+    (re.compile(r"\b(?:one|two|three|won|to|too)\s*,?\s*(?:no|no wait|nope|sorry|no sorry|i mean)\s*,?\s+"
+                r"(?=(?:one|two|three)\s*,?\s+[a-z])"), ""),  # "two, no three, red triangles": the count said last
     (re.compile(r"\b(?:so\s+)?like\s+(?=(?:super|really|totally|diagonal(?:ly)?|grows?|spins?|both)\b)|"
                 r"\b(?:ok(?:ay)?\s+)?so\s+like\s+(?=an?\b)"), ""),  # spoken "like" (not a simile's)
     (re.compile(r"\b(?:new\s*line|next line|new paragraph)\b"), ","), (re.compile(r"\bbig old\b"), "big"),
@@ -747,6 +828,16 @@ _TYPOS = [
     (re.compile(r"\b((?:shrink|grow)(?:s|ing)?)\s+small\s+small\b"), r"\1"),
     (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
                 r"white|black|gr[ae]y|circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), r"\1two"),
+    # English dictation (probe round 102): "write" after up / down is the diagonal's side ("going down write fast",
+    # "Moving Up Write"; never the verb there), "sirkle", a word split in two by speech-to-text ("dia mond", "an
+    # orange back round"), a word spelled out after it ("cyan C Y A N"), "you know like a gradient"
+    (re.compile(r"\b(up|down)(\s+(?:and\s+)?(?:to\s+the\s+)?)write\b"), r"\1\2right"),
+    (re.compile(r"\b(?:s[iu]r\s*k(?:[aeiou]ll?|le)|c[iu]rkle)(?=s?\b)"), "circle"),
+    (re.compile(r"\b(?:dia|dai)\s+mond(?=s?\b)|\btri\s+angle(?=s?\b)"), lambda m: m.group().replace(" ", "")),
+    (re.compile(rf"\b(a|an|the|{_COLOUR_WORD})\s+back\s+(?:ground|round)\b"), r"\1 background"),
+    (re.compile(r"\b([a-z]{3,})((?:\s+[a-z]){3,})\b"),
+     lambda m: m.group(1) if m.group(2).replace(" ", "") == m.group(1) else m.group()),
+    (re.compile(r"\byou know,?\s+like\b"), "you know"),
 ]
 _ANY_COLOUR = "|".join(sorted(EN_COLORS, key=len, reverse=True))  # the lexicon's colour words ("violet", "navy")
 # the world's colours in Spanish and Portuguese, read only after the background's word in those languages
@@ -758,6 +849,10 @@ _ROMANCE_COLOURS = {"rojo": "red", "vermelho": "red", "naranja": "orange", "lara
 
 
 _PHRASINGS = [
+    # a request asked as a question of how it would look (probe round 105: "what would a blue star spinning look
+    # like?", "show me what a cyan circle moving down-right would look like"): the object phrase is the request
+    (re.compile(r"\bwhat\s+(?:would\s+)?((?:a|an|one|two|three)\s[^.!?;:]{3,80}?)\s+(?:would\s+|will\s+|might\s+)?"
+                r"look\s+like\b(?!\s+(?:a|an|the|if|when)\b)"), r"\1"),
     # a gem, a fruit or a bird before what it colours: "a small onyx triangle", "a lime triangle" (lime: CSS's pure
     # green, and "lime green"), "canary-yellow", "tangerine backdrop" (probe round 61)
     (re.compile(rf"\b(?:{'|'.join(EN_COLOUR_THINGS)})[\s-]+(?=(?:{_COLOUR_WORD})\b)"), ""),  # "onyx black": black
@@ -1397,8 +1492,8 @@ _FAST_WORDS = {"fast", "brisk", "rapid", "high", "swift", "quick", "breakneck", 
                "dizzying", "frantic", "furious", "decisive", "faster", "zippy", "snappy"}
 _PACE = re.compile(r"\b(?:at|with)\s+an?\s+((?:[a-z]+(?:\s*,\s*|\s+)){1,3}?)(pace|speed|clip|rate|tempo)\b")
 _SIDES = {"top": "top", "above": "top", "left": "left", "bottom": "bottom", "below": "bottom", "right": "right"}
-_FADE = re.compile(r"\b(?:(?:an?|the)\s+)?(?:(?:smooth|seamless|soft|subtle|gentle|vertical|horizontal)\s+)*gradient\s+"
-                   r"(?:that\s+)?(?:fading|fades|fade|transitions|transitioning|transition|shifts|shifting|shift|"
+_FADE = re.compile(r"\b(?:(?:an?|the)\s+)?(?:(?:smooth|seamless|soft|subtle|gentle|vertical|horizontal)\s+)*(?:gradient|background|backdrop)\s+"
+                   r"(?:that\s+|which\s+)?(?:fading|fades|fade|transitions|transitioning|transition|shifts|shifting|shift|"
                    r"blends|blending|goes|going|runs|running|moving|moves)\s+from\s+([a-z\s-]+?)\s+(?:(?:at|on)\s+the\s+)?"
                    r"(top|left|bottom|right)\s+to\s+([a-z\s-]+?)\s+(?:(?:at|on)\s+the\s+(top|left|bottom|right)|(below|above))\b")
 
@@ -1465,6 +1560,8 @@ def _world_colour(words: str) -> str | None:
 
 def _fade(m: re.Match) -> str:
     a, b = _world_colour(m.group(1)), _world_colour(m.group(3))
+    if b is None and re.fullmatch(rf"(?:(?:uh|um|a|an)\s+)*{_SHADE}(?:\s+{a})?", m.group(3).strip()):
+        b = a  # "fades from blue at the top to (uh) darker at the bottom" (probe round 102): one colour's gradient
     end = m.group(4) or m.group(5)
     if a is None or a != b or end is None:
         return m.group()

@@ -1349,6 +1349,11 @@ _SHARED_AND_REFERRED = [  # probe rounds 44-47: shared sizes, objects referred t
     ("three stars - white, pink and cyan - all medium sized, all growing",
      R(*(G(1, c, "star", "medium", "grow") for c in ("white", "pink", "cyan")))),
     ("三个十字，红、绿、紫，全部中等大小，全都弹来弹去", R(*(G(1, c, "cross", "medium", "bounce") for c in ("red", "green", "purple")))),
+    # held-out round 107 (read with the motion on the last object only): 三个一起 / 两个一起 share it like 全都
+    ("紫色小圆 绿色小圆 红色小圆 三个一起弹来弹去 背景白色纯色",
+     R(*(G(1, c, "circle", "small", "bounce") for c in ("purple", "green", "red")), bg=("white", "solid"))),
+    ("红色圆和蓝色方块两个一起往右移动", R(G(1, "red", "circle", motion="right"), G(1, "blue", "square", motion="right"))),
+    ("红色圆往左 蓝色方块往右 两个一起", R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="right"))),
     ("a red circle, a blue circle and a green circle, all small, all moving up",
      R(*(G(1, c, "circle", "small", "up") for c in ("red", "blue", "green")))),
     ("three squares, each a different colour: red, white, black. they all spin",

@@ -2156,3 +2156,56 @@ def test_reduplicated_size_is_no_colour():
     assert parse_prompt("一个小小的菱形往左") == R(G(1, None, "diamond", size="small", motion="left"))
     assert parse_prompt("俩圆往左") == R(G(2, None, "circle", motion="left"))
     assert parse_prompt("一个橙色三角 感谢up主") == R(G(1, "orange", "triangle"))  # the uploader is no "up"
+
+
+# Probe rounds 106 (English voice dictation) and 107 (short-video / social-media comments in Chinese)
+_DICTATION_AND_COMMENTS = [
+    ("smallwhite star movingup fast", R(G(1, "white", "star", size="small", motion="up", speed="fast"))),
+    ("Alexa ask video maker for a big green square going down right quickly",
+     R(G(1, "green", "square", size="large", motion="down-right", speed="fast"))),
+    ("the triangle should be read and it should shrink", R(G(1, "red", "triangle", motion="shrink"))),
+    ("make a large red no sorry a large orange diamond that shrinks",
+     R(G(1, "orange", "diamond", size="large", motion="shrink"))),
+    ("Grey square shrinking question mark can the background be a red gradient left to right",
+     R(G(1, "gray", "square", motion="shrink"), bg=("red", "hgradient"))),
+    ("Crimson star going down on a gradient orange background top to bottom",
+     R(G(1, "red", "star", motion="down"), bg=("orange", "vgradient"))),
+    ("um can you do a gray triangle that gets bigger like grows on a blue background thats like textured",
+     R(G(1, "gray", "triangle", motion="grow"), bg=("blue", "texture"))),
+    ("老铁们整一个绿色大方块弹来弹去 背景整成黄的 666666",
+     R(G(1, "green", "square", size="large", motion="bounce"), bg=("yellow", None))),
+    ("来了来了 灰色小方块×3 往左冲 快!!!!", R(G(3, "gray", "square", size="small", motion="left", speed="fast"))),
+    ("求一个视频背景！！黑色纹理底 上面一个灰色的大方块一动不动 我拿来垫字幕",
+     R(G(1, "gray", "square", size="large", motion="still"), bg=("black", "texture"))),
+    ("集美们 想要一个灰色十字在粉色渐变底上转 是左右渐变哦 不是上下",
+     R(G(1, "gray", "cross", motion="rotate"), bg=("pink", "hgradient"))),
+    ("俺要一个橘色三角和一个橘色方块 相向而行 龟速 QAQ",
+     R(G(1, "orange", "triangle", motion="towards", speed="slow"), G(1, "orange", "square", motion="towards", speed="slow"))),
+    ("做表情包用！！俩黑色圆对着冲 撞一起那种 快快快", R(G(2, "black", "circle", motion="towards", speed="fast"))),
+    ("紫色菱形缩小缩小缩小hhhhh 背景灰色的 xswl", R(G(1, "purple", "diamond", motion="shrink"), bg=("gray", None))),
+    ("#求动画# 一个黑色十字往上走 一个白色十字往下走 背景红色 转发抽奖(不是",
+     R(G(1, "black", "cross", motion="up"), G(1, "white", "cross", motion="down"), bg=("red", None))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _DICTATION_AND_COMMENTS)
+def test_dictation_and_comments_of_probe_rounds_106_107(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a large red no sorry a large orange", "conflicting colours"),  # no noun after the restart: no object restarted
+    ("the triangle should be read aloud", "read"),  # "read" is red only where a colour ends the clause
+    ("a star on a gradient orange background", "without a direction"),
+    ("a circle that is like a red ball", "like"),  # a likeness, not a spoken filler
+    ("666个红色圆", "outside"),  # 666 counting objects is a count, not a cheer
+    ("666 red circles", "outside"),
+    ("灰色小方块×5 往左冲", "×"),  # only 2 or 3 after the noun
+    ("原地转圈×3", "×"),  # a repeat of a motion, not a count of objects
+    ("红色圆往左（不是）", "negation"),  # taking back a request, not a joke
+    ("一个灰色十字在粉色渐变底上转 不是上下", "without a direction"),  # one axis denied, none said
+    ("一个红色圆撞一起", "towards"),
+])
+def test_dictation_and_comments_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

@@ -490,6 +490,7 @@ _EN_FILLER = (
     "pls|plz|plez|gimme|give me|u|ya|yo|hey|hi|hello|lol|haha|thx|thanks|thank you|ty|ok|okay|kinda|sorta|btw|"
     "yyds|emmm|emm|emmmm|hhh|hhhh|hh|xswl|awsl|"
     "wsl|dd|dddd|pyq|u 1 s 1|yysy|bgm|ins|"  # pinyin initials of Chinese net slang (probe round 103)
+    "emo|dy|qaq|"  # (probe round 107: 深夜emo了, dy = 抖音, QAQ a crying face)
     # probe round 102 (voice dictation): a voice assistant's name and a spoken "yes" before the request
     "siri|hey siri|alexa|hey alexa|google|hey google|ok google|okay google|new video|yes|yeah|yep")
 # Courtesy around a request (greetings, thanks, apologies, hedges) and remarks that leave a field open: read past
@@ -938,7 +939,7 @@ _ZH_SIZES = {"small": "一点点大 一丢丢大 一丁点大 一点儿大 丁�
              "large": "大一点的 大点的 大一些的 尺寸大一点 尺寸大点 尺寸大一些 尺寸偏大 个头大一点 个头大点 贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
 _ZH_SPEEDS = {"slow": "越慢越好 不用太快 不用那么快 不必太快 慢一些 速度慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
-                       "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速",
+                       "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速 龟速 龟速地 超级无敌慢 无敌慢",
               "fast": "快到飞起 挺快的 挺快 嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "快一些 稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
@@ -980,7 +981,7 @@ _ZH_MOTIONS = {
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
-    "towards": "对撞 对撞那种 互相撞过去 撞过去 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+    "towards": "对撞 对撞那种 互相撞过去 撞过去 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 撞一起 撞在一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
@@ -1058,6 +1059,13 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               "哈哈 哈哈哈 哈哈哈哈 嘿嘿 嘻嘻 呜呜 啊啊啊 啊 吗 呢 有没有 版 yyds 弹幕 弹幕护体 小红书同款 同款 抖音同款 动图 做个壁纸 壁纸 "
               "对比动图 做个对比 打字太快了 繁体打字见谅 简繁混用不要在意 见谅 不要在意 三个放一起 两个放一起 三个一起动 "
               "两个一起动 三个一起 两个一起 "
+              # probe round 107 (short-video comments): hails to the streamer and the fans, laughs, cheers, what the
+              # clip is for (手机壁纸, 片头, 垫字幕), the moment it is typed (深夜emo了) and asks to be messaged
+              "主播主播 谢谢主播 主播 集美们 集美 前排 芜湖 绷不住了 绷不住 笑不活了 老铁没毛病 没毛病 这么难吗 这个配色绝了 配色绝了 "
+              "这个需求很简单吧 这个需求很简单 需求很简单 很简单吧 做手机壁纸 手机壁纸 开黑视频片头 视频片头 片头 开黑 "
+              "我拿来垫字幕 拿来垫字幕 垫字幕 求私信 私信 急急急 太治愈了叭 太治愈了 叭 深夜emo了 深夜 转发抽奖 抽奖 转发 "
+              "求动画 求视频背景 求一个视频背景 视频背景 别整太花哨 太花哨 家主子 主子 加个小装饰 小装饰 ins风 头像背景 头像 "
+              "上刷到的那种解压视频 上刷到的 刷到的 解压视频 就一个 别的都不要 nice qaq "
               # probe round 103 (Douyin, Bilibili, Xiaohongshu comments): cheers, asks, laughs and what the clip is for
               "素材 的素材 梗图 做梗图用的 做梗图用 鬼畜用 鬼畜开头 鬼畜 做表情包用 表情包用 表情包 蹲一个 蹲个 蹲蹲蹲 "
               "冲鸭 冲冲冲 来了来了 前方高能 绝绝子那种 绝绝子 少女心爆棚 少女心 怼脸那种 怼脸 治愈感 要那种治愈感 "
@@ -1255,6 +1263,9 @@ def zh_lexicon() -> dict[str, Entry]:
     put("bgkind", ("solid", False), "无任何图案或渐变 无图案或渐变 无任何图案 无任何纹理 无图案 无渐变 无纹理 没有任何纹理 "
                                     "没有纹理 没有渐变 没有任何图案")  # "纯白色，无任何图案或渐变": a solid background
     lex["纯色底"] = lex["纯色的底"] = (("bgkind", ("solid", False)), ("bgword", None))  # 墨黑色纯色底: a solid ground
+    for at in ("", "上", "里", "之上"):  # 黑色纹理底, 粉色渐变底上 (probe round 107): a textured or gradient ground
+        lex["纹理底" + at] = (("bgkind", ("texture", True)), ("bgword", None))
+        lex["渐变底" + at] = (("bgkind", (None, True)), ("bgword", None))
     for w in ("纸张纹理", "纸张颗粒纹理", "磨砂纹理", "网格纹理", "纸纹", "颗粒质感", "噪点质感", "磨砂质感"):  # (probe round 65)
         lex[w] = (("bgkind", ("texture", True)),)
     for w, k in {"竖直渐变": "vgradient", "垂直渐变": "vgradient", "上下渐变": "vgradient", "纵向渐变": "vgradient",

@@ -838,6 +838,21 @@ _TYPOS = [
     (re.compile(r"\b([a-z]{3,})((?:\s+[a-z]){3,})\b"),
      lambda m: m.group(1) if m.group(2).replace(" ", "") == m.group(1) else m.group()),
     (re.compile(r"\byou know,?\s+like\b"), "you know"),
+    # English dictation (probe round 106): spoken "question mark"; a voice assistant asked to ask an app ("Alexa ask
+    # video maker for a …"); words run together ("smallwhite star movingup"); "should be read" (red); an object
+    # phrase restarted after "no sorry" ("a large red no sorry a large orange diamond": the second one); "gradient
+    # orange background"; a spoken "like" before what it is ("that is like textured", "so like um I want")
+    (re.compile(r"\s*\b(?:question mark|exclamation (?:mark|point))\b"), "?"),
+    (re.compile(r"^\s*(?:hey\s+|ok(?:ay)?\s+)?(?:alexa|siri|google)\s*,?\s+(?:ask|tell)\s+(?:[a-z]+\s+){1,3}?(?:for|to)\s+"),
+     ""),
+    (re.compile(rf"\b({_SIZE_NAME})({_COLOUR_WORD})\b"), r"\1 \2"),
+    (re.compile(r"\b(moving|going|heading|drifting|sliding|floating|moves|goes|heads)(up|down|left|right)\b"), r"\1 \2"),
+    (re.compile(r"\b(be|is|are|colou?red|painted)\s+read\b(?=\s*(?:$|[,.!?;]|and\b|with\b|on\b))"), r"\1 red"),
+    (re.compile(rf"\b(?:a|an|the)\s+(?:(?:{_SIZE_NAME})\s+)?(?:{_COLOUR_WORD})\s*,?\s*(?:no sorry|no wait|sorry|no|i mean)"
+                rf"\s*,?\s+(?=(?:a|an|the)\s+(?:(?:{_SIZE_NAME})\s+)?(?:{_COLOUR_WORD})\s+(?:{_SHORT_NOUN})\b)"), ""),
+    (re.compile(rf"\bgradient\s+({_COLOUR_WORD})\s+(background|backdrop|bg)\b"), r"\1 gradient \2"),
+    (re.compile(rf"\b(is|are)\s+like\s+(?=(?:textured|solid|plain|{_COLOUR_WORD}|{_SIZE_NAME})\b)"), r"\1 "),
+    (re.compile(r"^\s*(?:so\s+)?like\s+(?:um+\s+|uh+\s+)*(?=i\s+(?:want|need|would)\b)"), ""),
 ]
 _ANY_COLOUR = "|".join(sorted(EN_COLORS, key=len, reverse=True))  # the lexicon's colour words ("violet", "navy")
 # the world's colours in Spanish and Portuguese, read only after the background's word in those languages
@@ -938,6 +953,16 @@ _PHRASINGS = [
      lambda m: m.group(1) if (m.group(1)[0] == "g") == (m.group(2) in ("big", "large", "huge")) else m.group()),
     (re.compile(r"渐变成"), "渐变为"),  # 背景从上到下渐变成蓝色
     (re.compile(r"(?<=[色黑白红蓝绿黄灰紫粉橙青])底子"), "底"),  # 黑底子
+    # short-video comments (probe round 107): a cheer of sixes (666666, 双击666), a laugh of h's stuck to the text
+    # (缩小缩小hhhhh), a count after the noun (灰色小方块×3: three of them), a joke taken back (转发抽奖(不是), a
+    # gradient's axis said and the other one denied (是左右渐变哦 不是上下: the one said)
+    (re.compile(r"(?:双击)?(?<![\d.])6{3,}(?![\d.]|\s*[个只颗枚块粒条片团座x×*]|\s*[a-z])"), " "),
+    (re.compile(r"(?<![a-z])h{3,}(?![a-z])"), " "),
+    (re.compile(r"(^|[\s，,。！!：:])([\u4e00-\u9fff]{1,10}?(?:圆形?|圆圈|球|方块|方形|三角形?|星星|星形|五角星|菱形|十字形?))"
+                r"\s*[×x]\s*([23])(?![\d.])"), lambda m: f"{m.group(1)}{'两' if m.group(3) == '2' else '三'}个{m.group(2)}"),
+    (re.compile(r"((?:转发)?抽奖|转发|开玩笑的?)\s*[（(]\s*不是\s*[)）]?"), r"\1"),
+    (re.compile(r"((?:左右|横向|水平)渐变)[哦哈啊呀的噢]*\s*[，,\s]\s*不是(?:上下|竖向|纵向|竖直|垂直)(?:的|渐变)*"), r"\1"),
+    (re.compile(r"((?:上下|竖向|纵向|竖直|垂直)渐变)[哦哈啊呀的噢]*\s*[，,\s]\s*不是(?:左右|横向|水平)(?:的|渐变)*"), r"\1"),
     # "three stars, white, pink and cyan, all small", 三个十字，红、绿、紫，全部中等大小: a size every listed colour's
     # object shares, said after the list, goes before the noun (after it the grammar gives it to the last colour)
     (re.compile(rf"\b(two|three|2|3)\s+(circles|balls|dots|squares|boxes|blocks|triangles|stars|diamonds|crosses)"

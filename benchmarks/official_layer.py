@@ -213,10 +213,11 @@ def main() -> None:
         rows.append((f"stepvid {mode}", s, peak, diff(out)))
         del out
     if args.rounds > 1:  # official and each mode again, interleaved: the medians over rounds cancel clock drift
-        times = {0: [rows[0][1]], **{i: [rows[i][1]] for i in range(len(rows) - len(modes), len(rows))}}
+        mode_rows = range(len(rows) - len(modes), len(rows))
+        times = {0: [rows[0][1]], **{i: [rows[i][1]] for i in mode_rows}}
         for _ in range(args.rounds - 1):
             times[0].append(timed(run_official, device, 0, args.repeats)[1])
-            for i, mode in zip(range(len(rows) - len(modes), len(rows)), modes):
+            for i, mode in zip(mode_rows, modes):
                 times[i].append(timed(run_ours(_set_mode(ours, mine, mode, args.token_chunk)), device, 0,
                                       args.repeats)[1])
         for i, ts in times.items():

@@ -367,13 +367,10 @@ class DiTBlock(nn.Module):
         y = self._attn_residual(x, o, gate)
         return y, self.attn2.queries(y)
 
-    def _ffn_chunk(self, y, o2, shift, scale, gate):
-        """The residual after the cross-attention (output ``o2``), then after the FFN."""
-        return self._ffn_residual(y + self.attn2.wo(o2.flatten(2)), shift, scale, gate)
-
     def _ffn_chunk_into(self, y, o2, shift, scale, gate, out) -> None:
-        """:meth:`_ffn_chunk` written into ``out`` (a slice of the block's output)."""
-        out.copy_(self._ffn_chunk(y, o2, shift, scale, gate))
+        """The residual after the cross-attention (output ``o2``), then after the FFN, written into ``out`` (a
+        slice of the block's output)."""
+        out.copy_(self._ffn_residual(y + self.attn2.wo(o2.flatten(2)), shift, scale, gate))
 
 
 def self_attention(q, k, v, self_lens=None, sp_group=None) -> torch.Tensor:

@@ -238,6 +238,20 @@ def test_gelu_proj_epilogue_only_on_cuda():
         assert rel_err(dit_mod.gelu_matmul(x, proj.proj.weight), ref) > 1e-6  # the CPU op is erf-GELU
 
 
+def test_gelu_matmul_follows_autocast_like_linear():
+    """Under autocast an fp32 activation meets a bf16 weight (a bf16 reference model in DPO's online sampling):
+    both take autocast's dtype, as nn.Linear's do; the op itself has no autocast rule. (CPU: erf-GELU, fp64 ref.)"""
+    g = torch.Generator().manual_seed(0)
+    x, w = torch.randn(3, 16, generator=g), torch.randn(24, 16, generator=g).bfloat16()
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        out = dit_mod.gelu_matmul(x, w)
+    assert out.dtype == torch.bfloat16 and out.shape == (3, 24)
+    y = x.bfloat16().double() @ w.double().T
+    assert rel_err(out.double(), torch.nn.functional.gelu(y)) < 1e-2  # bf16 output rounding (2^-8)
+    with pytest.raises(RuntimeError, match="same dtype"):  # no autocast: mixed dtypes stay an error, as in F.linear
+        dit_mod.gelu_matmul(x, w)
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="cuBLASLt's GELU epilogue needs CUDA")
 def test_gelu_matmul_on_cuda_is_gelu_tanh():
     g = torch.Generator().manual_seed(0)

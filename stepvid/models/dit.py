@@ -266,7 +266,11 @@ class GELUProj(nn.Module):
 
 
 def gelu_matmul(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """GELU-tanh(x W^T) as one ``_addmm_activation`` (zero bias): on CUDA cuBLASLt's GELU epilogue."""
+    """GELU-tanh(x W^T) as one ``_addmm_activation`` (zero bias): on CUDA cuBLASLt's GELU epilogue. Under autocast
+    both operands take its dtype, as ``nn.Linear`` would (autocast has no rule for this op)."""
+    if torch.is_autocast_enabled(x.device.type):
+        dt = torch.get_autocast_dtype(x.device.type)
+        x, w = x.to(dt), w.to(dt)
     y = torch._addmm_activation(w.new_zeros(w.shape[0]), x.reshape(-1, x.shape[-1]), w.t(), use_gelu=True)
     return y.view(*x.shape[:-1], w.shape[0])
 

@@ -49,7 +49,7 @@ def main() -> None:
                          "exact causal slicing of the upsampling levels), cl (channels-last-3d convs), nosub (the "
                          "decoder's upsampling convs on the interpolated tensor instead of sub-pixel), bm "
                          "(torch.backends.cudnn.benchmark: cuDNN times its conv algorithms), fu (fused compiled GroupNorm + "
-                         "SiLU with the conv biases folded in, VideoVAE.set_fused_norm), c2 (each causal conv as one 2-D conv over its output frames, "
+                         "SiLU with the conv biases folded in, VideoVAE.set_fused_norm; st: compiled per shape), c2 (each causal conv as one 2-D conv over its output frames, "
                          "VideoVAE.set_conv_by_frames), or "
                          "combinations joined by + (TILE:OVERLAP+sN+cl)")
     ap.add_argument("--repeats", type=int, default=2)
@@ -108,10 +108,10 @@ def main() -> None:
         kw = {}
         parts = setting.split("+")
         vae.set_channels_last("cl" in parts).set_subpixel_upsample("nosub" not in parts)
-        vae.set_fused_norm("fu" in parts).set_conv_by_frames("c2" in parts)
+        vae.set_fused_norm("fu" in parts, static="st" in parts).set_conv_by_frames("c2" in parts)
         torch.backends.cudnn.benchmark = "bm" in parts
         for part in parts:
-            if part in ("cl", "nosub", "bm", "fu", "c2"):
+            if part in ("cl", "nosub", "bm", "fu", "st", "c2"):
                 continue
             if part.startswith("s"):
                 kw["time_slice"] = int(part[1:])

@@ -405,7 +405,7 @@ def test_fused_norm_decode_equals_the_plain_path(tiny64, monkeypatch):
     the previous conv's bias folded into the norm or the residual add; decode (one shot and time-sliced) and
     encode equal the plain path up to summation order. The maths is checked eager (``_compiled`` made the
     identity): compiling it changes the kernels, not the function."""
-    monkeypatch.setattr(vae_layers, "_compiled", lambda fn: fn)
+    monkeypatch.setattr(vae_layers, "_compiled", lambda fn, dynamic=True: fn)
     latents = torch.randn(1, 6, 4, 2, 3, generator=gen(35), dtype=torch.float64)
     video = torch.randn(1, 17, 3, 32, 32, generator=gen(36), dtype=torch.float64)
     with torch.no_grad():
@@ -421,7 +421,8 @@ def test_fused_norm_decode_equals_the_plain_path(tiny64, monkeypatch):
         assert torch.equal(tiny64.decode(latents), ref)
 
 
-def test_fused_norm_compiles_every_graph_it_meets(monkeypatch):
+@pytest.mark.parametrize("static", [False, True])
+def test_fused_norm_compiles_every_graph_it_meets(monkeypatch, static):
     """The fused path's compiled entries (dynamic shapes and parameters, one function per variant, a raised
     recompile limit) compile each graph a channels-last time-sliced decode meets, across widths, frame counts
     and layouts — none falls back to eager at Dynamo's recompile limit, which the first version hit (one
@@ -439,7 +440,7 @@ def test_fused_norm_compiles_every_graph_it_meets(monkeypatch):
     latents = torch.randn(1, 6, vae.config.z_channels, 2, 2, generator=gen(37))
     with torch.no_grad():
         ref = vae.decode(latents, time_slice=1)
-        vae.set_fused_norm()
+        vae.set_fused_norm(static=static)
         got = vae.decode(latents, time_slice=1)
     frames = dict(counters["frames"])
     torch._dynamo.reset()
@@ -454,14 +455,14 @@ def test_fast_layout_per_device_and_width(tiny64):
     def state(vae):
         convs = [m for m in vae.modules() if isinstance(m, vae_layers.CausalConv3d) and max(m.conv.kernel_size) > 1]
         norms = [m for m in vae.modules() if isinstance(m, FrameGroupNorm)]
-        return {m.channels_last for m in convs}, {m.fused for m in norms}
+        return {m.channels_last for m in convs}, {(m.fused, m.static) for m in norms}
 
-    assert state(tiny64.set_fast_layout("cpu")) == ({True}, {False})
-    assert state(tiny64.set_fast_layout("cuda")) == ({False}, {False})  # narrow: default layout
+    assert state(tiny64.set_fast_layout("cpu")) == ({True}, {(False, False)})
+    assert state(tiny64.set_fast_layout("cuda")) == ({False}, {(False, False)})  # narrow: default layout
     with torch.device("meta"):
         wide = VideoVAE.from_preset("stepvideo-vae-v2")
-    assert state(wide.set_fast_layout("cuda")) == ({True}, {True})
-    assert state(wide.set_fast_layout("cpu")) == ({True}, {False})
+    assert state(wide.set_fast_layout("cuda")) == ({True}, {(True, True)})  # fused, compiled per shape
+    assert state(wide.set_fast_layout("cpu")) == ({True}, {(False, False)})
     before = torch.backends.cudnn.benchmark
     with tiny64.set_fast_layout("cpu")._conv_autotune():  # CPU parameters: nothing to time
         assert torch.backends.cudnn.benchmark == before

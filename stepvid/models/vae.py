@@ -499,12 +499,12 @@ class VideoVAE(nn.Module):
     def set_fast_layout(self, device: torch.device | str) -> VideoVAE:
         """The fastest exact settings measured for ``device``: on the CPU channels-last convs (oneDNN); on CUDA,
         for a decoder as wide as the released one (128+ channels at full resolution), channels-last convs with
-        fused compiled norms (:meth:`set_fused_norm`; 204 frames at 544x992 in 8.0 s instead of 11.8 s on an
-        H100, the compile paid once per shape family), else the default layout (a narrow decoder decodes in
-        less time than the compile takes)."""
+        fused norms compiled per shape (:meth:`set_fused_norm` with ``static``; 204 frames at 544x992 in 7.1 s
+        instead of 8.2 s with dynamic shapes and 11.8 s eager on an H100, the compiles paid once per resolution),
+        else the default layout (a narrow decoder decodes in less time than the compile takes)."""
         kind = torch.device(device).type
         wide = kind == "cuda" and self.config.decoder_ch >= 128
-        return self.set_channels_last(kind == "cpu" or wide).set_fused_norm(wide)
+        return self.set_channels_last(kind == "cpu" or wide).set_fused_norm(wide, static=wide)
 
     @contextmanager
     def _conv_autotune(self) -> Iterator[None]:
@@ -521,15 +521,16 @@ class VideoVAE(nn.Module):
         finally:
             torch.backends.cudnn.benchmark = before
 
-    def set_fused_norm(self, on: bool = True) -> VideoVAE:
+    def set_fused_norm(self, on: bool = True, static: bool = False) -> VideoVAE:
         """Run every per-frame GroupNorm (and the SiLU after it) as one torch.compile'd reduction + pointwise
         pass in the tensor's own layout instead of transpose, ``F.group_norm``, transpose back and SiLU (GPU
-        decode: GroupNorm and its copies are ~30 % of the time). Same maths; a one-off compile per shape family."""
+        decode: GroupNorm and its copies are ~30 % of the time). Same maths; a one-off compile per shape family.
+        ``static``: compiled per shape instead (more compiles; index arithmetic on constants)."""
         from stepvid.models.vae_layers import FrameGroupNorm
 
         for m in self.modules():
             if isinstance(m, FrameGroupNorm):
-                m.fused = on
+                m.fused, m.static = on, on and static
         return self
 
     def set_conv_by_frames(self, on: bool = True) -> VideoVAE:

@@ -246,24 +246,29 @@ _COMPILED: dict = {}  # torch.compile'd frame_norm_stats, the two affine variant
 # always specialised); with dynamic shapes and parameters that is ~4 graphs an entry, under this limit, where
 # the default 8 was hit by one entry called with and without x_bias / silu at every width (then run eager).
 _RECOMPILE_LIMIT = 32
+# Static shapes (``FrameGroupNorm.static``): one graph per shape a decode meets (a few dozen per resolution).
+_RECOMPILE_LIMIT_STATIC = 256
 
 
-def _compiled(fn):
+def _compiled(fn, dynamic: bool = True):
     """``fn`` under torch.compile with dynamic shapes (built once); call it through :func:`_run_compiled`. The
     norm's statistics and its pointwise pass are compiled apart so the per-element pass reads a materialised
     [B, C, T] scale and shift instead of recomputing the group statistics for every element (what one fused
     graph did: 5x slower than the memory traffic). Each variant (with or without SiLU) is its own function: the
-    compiled graphs are cached per function, and Python-level switches would multiply one function's graphs."""
-    if fn not in _COMPILED:
-        _COMPILED[fn] = torch.compile(fn, dynamic=True)
-    return _COMPILED[fn]
+    compiled graphs are cached per function, and Python-level switches would multiply one function's graphs.
+    ``dynamic=False``: a graph per shape, its index arithmetic on constants instead of runtime sizes."""
+    if (fn, dynamic) not in _COMPILED:
+        _COMPILED[(fn, dynamic)] = torch.compile(fn, dynamic=dynamic)
+    return _COMPILED[(fn, dynamic)]
 
 
-def _run_compiled(fn, *args):
+def _run_compiled(fn, *args, static: bool = False):
     """Call :func:`_compiled` ``fn`` with parameters treated as dynamic-shaped inputs (one graph for every
-    width) and the recompile limit above: never the silent eager fallback."""
-    with torch._dynamo.config.patch(recompile_limit=_RECOMPILE_LIMIT, force_parameter_static_shapes=False):
-        return _compiled(fn)(*args)
+    width) and the recompile limit above: never the silent eager fallback. ``static``: one graph per shape."""
+    limit = _RECOMPILE_LIMIT_STATIC if static else _RECOMPILE_LIMIT
+    with torch._dynamo.config.patch(recompile_limit=limit, force_parameter_static_shapes=static,
+                                    automatic_dynamic_shapes=not static):
+        return _compiled(fn, not static)(*args)
 
 
 class FrameGroupNorm(nn.GroupNorm):
@@ -276,13 +281,15 @@ class FrameGroupNorm(nn.GroupNorm):
     """
 
     fused = False
+    static = False  # fused passes compiled per shape (VideoVAE.set_fused_norm(static=True))
 
     def forward(self, x: torch.Tensor, silu: bool = False, x_bias: torch.Tensor | None = None) -> torch.Tensor:
         if x.dim() == 5 and self.fused:
             # always a plain tensor: a None, or a Parameter here and a Tensor there, is another graph each
             x_bias = torch.zeros_like(self.bias) if x_bias is None else x_bias.view(-1)
-            stats = _run_compiled(frame_norm_stats, x, self.weight, self.bias, self.num_groups, self.eps, x_bias)
-            return _run_compiled(_frame_affine_silu if silu else _frame_affine_plain, x, *stats)
+            stats = _run_compiled(frame_norm_stats, x, self.weight, self.bias, self.num_groups, self.eps, x_bias,
+                                  static=self.static)
+            return _run_compiled(_frame_affine_silu if silu else _frame_affine_plain, x, *stats, static=self.static)
         if x_bias is not None:
             x = x + x_bias.view(1, -1, *([1] * (x.dim() - 2))).to(x.dtype)
         if x.dim() != 5:

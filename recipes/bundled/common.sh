@@ -37,6 +37,7 @@ recipe_init() {
   INIT=${INIT:-stepvid/bundled}
   W=${WORK:-$(mktemp -d)}
   mkdir -p "$W"
+  W=$(cd "$W" && pwd)  # absolute: steps cd elsewhere
   JW=$(( CPUS - 1 ))
   t0=$(date +%s)
 }

@@ -13,13 +13,21 @@
 # rows), and each variant's DiT shards (transformer-NAME.tar.NN parts). INIT (env): the starting model
 # (default stepvid/bundled). BASE=0 skips scoring the starting model (scored last). ONLINE_FRAC: the share of
 # the prompts kept for the online loop (default 0.25). PHRASING (natural, template, mixed; default mixed) and
-# OBJECTS (default "1 2") choose the train prompts.
+# OBJECTS (default "1 2"; an entry K:M takes M scenes of K objects instead of N_SCENES, e.g. "1:120 2:360")
+# choose the train prompts. PAIR_RULE=pass-fail pairs only a passing clip with a failing one, offline and online
+# (default: score); PAIRS_PER_PROMPT (default 1). WORK on a warm machine: a second call skips the variants
+# already trained and the runs already scored (SCORE=0 trains without scoring).
 set -euo pipefail
 OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
 recipe_init
 
-python -m stepvid.cli world prompts --out "$W/all.jsonl" --split train --phrasing "${PHRASING:-mixed}" --objects ${OBJECTS:-1 2} --n "$N" --seed 7
+: > "$W/all.jsonl"
+for E in ${OBJECTS:-1 2}; do  # K or K:M
+  k=${E%%:*}; m=$N; [[ $E == *:* ]] && m=${E#*:}
+  python -m stepvid.cli world prompts --out "$W/all-$k.jsonl" --split train --phrasing "${PHRASING:-mixed}" --objects "$k" --n "$m" --seed 7
+  cat "$W/all-$k.jsonl" >> "$W/all.jsonl"
+done
 python - "$W/all.jsonl" "$W/prompts.jsonl" "$W/online.jsonl" "${ONLINE_FRAC:-0.25}" <<'EOF'
 import random, sys
 rows = open(sys.argv[1], encoding="utf-8").read().splitlines()
@@ -30,33 +38,47 @@ open(sys.argv[3], "w", encoding="utf-8").write("\n".join(rows[cut:]) + "\n")
 EOF
 stamp "prompts: $(wc -l < "$W/prompts.jsonl") offline, $(wc -l < "$W/online.jsonl") online"
 timeout "$PAIR_S" python -m stepvid.cli dpo pairs --model "$INIT" --prompts "$W/prompts.jsonl" --out "$W/pairs" \
-  --seeds "$K" --batch 64 --decode-batch 16 --judge-workers "$JW" --device "$DEV" 2>&1 | grep -v "it/s\]" \
+  --seeds "$K" --batch 64 --decode-batch 16 --judge-workers "$JW" --device "$DEV" --pair-rule "${PAIR_RULE:-score}" \
+  --pairs-per-prompt "${PAIRS_PER_PROMPT:-1}" 2>&1 | grep -v "it/s\]" \
   || stamp "pair generation stopped at its ${PAIR_S} s limit (the finished prompts are kept)"
 stamp "pairs: $(cat "$W"/pairs/pairs-*.jsonl | wc -l) from $(cat "$W"/pairs/candidates-*.jsonl | wc -l) prompts"
 mkdir -p "$W/rows"
 cp "$W"/pairs/*.jsonl "$W"/pairs/settings.json "$W/prompts.jsonl" "$W/online.jsonl" "$W/rows/"
 save() { tar cf "$OUT/rows.tar" -C "$W" rows; }  # after every phase: a call cut short still returns its rows
 save
-python -m stepvid.cli dpo reward --model "$INIT" --pairs "$W/pairs" --out "$W/reward" --device "$DEV" 2>&1 | tail -n 1
-cp "$W/reward/reward.json" "$W/rows/"
-save
+if [[ "$*" == *REWARD* && ! -f $W/reward/reward.json ]]; then  # only for a variant that uses it
+  python -m stepvid.cli dpo reward --model "$INIT" --pairs "$W/pairs" --out "$W/reward" --device "$DEV" 2>&1 | tail -n 1
+  cp "$W/reward/reward.json" "$W/rows/"
+  save
+fi
 
 score() {  # MODEL TAG: natural (held-out phrasing families) and template prompts, held-out scenes, seed QSEED
+  [[ ${SCORE:-1} == 1 && ! -f $W/rows/tpl-$2.jsonl ]] || return 0
   adherence "$1" "nat-$2" "$QN" "$QSEED" "$W/rows" "$W" "$JW" --phrasing natural | tail -n 6
   adherence "$1" "tpl-$2" "$(( QN / 2 ))" "$QSEED" "$W/rows" "$W" "$JW" | tail -n 6
 }
 for V in "$@"; do
   name=${V%%:*}; args=${V#*:}; args=${args//ONLINE/$W/online.jsonl}; args=${args//REWARD/$W/reward}
   stamp "variant $name: $args"
+  if [[ ! -f $W/m-$name/dpo.json ]]; then
   python -m stepvid.cli train dpo --init "$INIT" --pairs "$W/pairs" --run-dir "$W/run-$name" --out "$W/m-$name" \
-    --batch-size 32 --log-every 25 --checkpoint-every 1000 --judge-workers "$JW" $args 2>&1 | grep -v "step/s\]" | tail -n 4
+    --batch-size 32 --log-every 25 --checkpoint-every 1000 --judge-workers "$JW" --online-pair-rule "${PAIR_RULE:-score}" \
+    $args 2>&1 | grep -v "step/s\]" | tail -n 4
+  fi
+  (cd "$W/m-$name" && tar cf "$W/t-$name.tar" transformer dpo.json && split -b 15m -d "$W/t-$name.tar" "$OUT/transformer-$name.tar.")
   cp "$W/run-$name/metrics.jsonl" "$W/rows/metrics-$name.jsonl"
   for f in "$W/run-$name"/online/*.jsonl; do if [[ -f $f ]]; then cp "$f" "$W/rows/online-$name-$(basename "$f")"; fi; done
   save
   score "$W/m-$name" "$name"
   save
-  (cd "$W/m-$name" && tar cf "$W/t-$name.tar" transformer dpo.json && split -b 15m -d "$W/t-$name.tar" "$OUT/transformer-$name.tar.")
 done
 # The starting model last (a call cut short keeps the variants' scores); BASE=0 skips it.
 if [[ ${BASE:-1} == 1 ]]; then stamp "scoring the starting model"; score "$INIT" base; save; fi
+for V in "$@"; do  # each variant against the starting model: same prompts and seed
+  name=${V%%:*}
+  for P in nat tpl; do
+    [[ -f $W/rows/$P-base.jsonl && -f $W/rows/$P-$name.jsonl ]] || continue
+    echo "$name vs the start, $P:"; python benchmarks/adherence_compare.py "$W/rows/$P-base.jsonl" "$W/rows/$P-$name.jsonl" --label "$P"
+  done
+done
 stamp "done"

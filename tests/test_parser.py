@@ -2209,3 +2209,131 @@ def test_dictation_and_comments_of_probe_rounds_106_107(prompt, want):
 def test_dictation_and_comments_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# Probe rounds 110 (Chinese typed in a hurry with a pinyin IME: homophones, unconverted pinyin, doubled characters) and
+# 108 (ML engineers pasting prompts with CLI flags, code and test labels)
+_PINYIN_IME_AND_CODE = [
+    ("帮我做个红色的园 象右移动 快一点 被景白色", R(G(1, "red", "circle", motion="right", speed="fast"), bg=("white", None))),
+    ("三个绿色三角行往上飞 块点", R(G(3, "green", "triangle", motion="up", speed="fast"))),
+    ("灰色的三角形 所小 背景粉色", R(G(1, "gray", "triangle", motion="shrink"), bg=("pink", None))),
+    ("两个红色的园 胡相靠近 慢一点", R(G(2, "red", "circle", motion="towards", speed="slow"))),
+    ("一个粉色的园 不要懂 就放着", R(G(1, "pink", "circle", motion="still"))),
+    ("请帮我做一个紫色的星星转全全，背景用白色，谢谢", R(G(1, "purple", "star", motion="rotate"), bg=("white", None))),
+    ("我想要一个白色的大园圈，慢慢往夏降，被景是黑色的。谢谢！",
+     R(G(1, "white", "circle", size="large", motion="down", speed="slow"), bg=("black", None))),
+    ("您好，麻烦做一个粉色的三角行，一点点变小，背景是百色。", R(G(1, "pink", "triangle", motion="shrink"), bg=("white", None))),
+    ("一个会色的星星静止 背景粉色纹理", R(G(1, "gray", "star", motion="still"), bg=("pink", "texture"))),
+    ("一个分色十字 象左上 慢慢移 背景灰色", R(G(1, "pink", "cross", motion="up-left", speed="slow"), bg=("gray", None))),
+    ("一个黑十字 变达 一个白色十字 变晓 背景灰色",
+     R(G(1, "black", "cross", motion="grow"), G(1, "white", "cross", motion="shrink"), bg=("gray", None))),
+    ("青色小方块 象右 曼慢的 , 一个紫色大园 不动",
+     R(G(1, "cyan", "square", size="small", motion="right", speed="slow"), G(1, "purple", "circle", size="large", motion="still"))),
+    ("白色色圆圈 和 红色星星 都在旋传 背景 hei se",
+     R(G(1, "white", "circle", motion="rotate"), G(1, "red", "star", motion="rotate"), bg=("black", None))),
+    ("xiao de hongse yuanxing xiang youshang yidong kuai", R(G(1, "red", "circle", size="small", motion="up-right", speed="fast"))),
+    ("黑色方快 xiang zuo 跑 快点 背景黄色", R(G(1, "black", "square", motion="left", speed="fast"), bg=("yellow", None))),
+    ("整个紫色棱形 往 shang 飘 慢慢的", R(G(1, "purple", "diamond", motion="up", speed="slow"))),
+    ("橙色圆 和 绿色方块 xiang xiang yun dong 速度慢",
+     R(G(1, "orange", "circle", motion="towards", speed="slow"), G(1, "green", "square", motion="towards", speed="slow"))),
+    ("一个黑色的大三角行，站着不动，被景是黄色的，从上到下颜色慢慢变浅",
+     R(G(1, "black", "triangle", size="large", motion="still"), bg=("yellow", "vgradient"))),
+    ("--prompt 'navy star sliding down slowly on a pink left-to-right gradient background' --seed 12",
+     R(G(1, "blue", "star", motion="down", speed="slow"), bg=("pink", "hgradient"))),
+    ("test_11_two_objects: a yellow triangle moving up and a purple circle staying still, black bg",
+     R(G(1, "yellow", "triangle", motion="up"), G(1, "purple", "circle", motion="still"), bg=("black", None))),
+    ("prompt='an orange diamond bouncing slowly'  # was way too fast in v0.3",
+     R(G(1, "orange", "diamond", motion="bounce", speed="slow"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _PINYIN_IME_AND_CODE)
+def test_pinyin_ime_and_code_of_probe_rounds_110_108(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("一只大象上下跳", "象"),  # 大象 (an elephant), not 向
+    ("一个红色块往右移动", "names no shape"),  # 块 after a colour is a block, not 快
+    ("一个红色圆往左走 漫漫长路", "漫漫"),  # 漫漫 before no verb stays
+    ("一个蓝色的园先象右走再象上走", "sequence"),  # the homophone read, the sequence still refused
+    ("一个黄色的方块 往 shang 还是 xia 来着 反正动起来就行", "alternatives"),
+    ("一个轻色的球 在屏幕里谈来谈去", "轻色"),  # 轻色: 青色 or a light colour? not guessed
+    ("做个大红园 像太阳一样 从下往上升 曼一点", "大红"),
+    ("一个黑色的三角形从上到下颜色慢慢变浅", "变"),  # lightening with no background before it: no gradient read
+    ("一个三角形，背景是黄色的，从上到左颜色慢慢变浅", "变"),  # sides of two axes
+    ('prompt = f"a {color} square moving right"', "placeholder"),
+    ("{{ shape }} moving left on a red background", "placeholder"),
+])
+def test_pinyin_ime_and_code_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe rounds 111 (physics and geometry words: signed axes, hex and RGB colours, "elastic collisions with the
+# boundaries", 等比例放大) and 109 (English typed fast on a phone: letters doubled or moved, words split by a space)
+_PHYSICS_AND_PHONE_TYPING = [
+    ("Single red circle, medium size, translating along the +x axis at constant velocity. Solid white background.",
+     R(G(1, "red", "circle", "medium", "right"), bg=("white", "solid"))),
+    ("sprite test: one green equilateral triangle moving in -y. screen space coords, so y grows downward",
+     R(G(1, "green", "triangle", motion="up"))),
+    (("Large yellow circle, stationary. The only thing moving should be a small red rhombus translating in the +y "
+      "direction (y up, maths convention)."),
+     R(G(1, "yellow", "circle", "large", "still"), G(1, "red", "diamond", "small", "up"))),
+    ("正方形，颜色 #0000FF，沿 x 轴负方向匀速移动，背景 #FFFF00", R(G(1, "blue", "square", motion="left"), bg=("yellow", None))),
+    ("equilateral triangle，黄色，large，沿 -y 方向移动（y 轴朝上）", R(G(1, "yellow", "triangle", "large", "down"))),
+    ("RGB (0, 255, 0) square, large, moving diagonally toward the upper-right at a slow constant rate.",
+     R(G(1, "green", "square", "large", "up-right", "slow"))),
+    ("A regular pentagram, #FFFF00, rotates about its centre. Background #000000, flat.",
+     R(G(1, "yellow", "star", motion="rotate"), bg=("black", "solid"))),
+    ("blue Greek cross scaling down uniformly, white bg", R(G(1, "blue", "cross", motion="shrink"), bg=("white", None))),
+    (("One orange square, completely stationary: zero velocity, zero angular velocity. Background: gray, vertical "
+      "gradient top to bottom."), R(G(1, "orange", "square", motion="still"), bg=("gray", "vgradient"))),
+    ("Need a hitbox test: 3 small white circles, elastic collisions with the frame boundaries, high speed, on solid black.",
+     R(G(3, "white", "circle", "small", "bounce", "fast"), bg=("black", "solid"))),
+    ("一个粉色圆球在画面内运动，与边界发生弹性碰撞，速度快一点", R(G(1, "pink", "circle", motion="bounce", speed="fast"))),
+    ("大号橙色正方形等比例缩小，背景 RGB(0,0,0)", R(G(1, "orange", "square", "large", "shrink"), bg=("black", None))),
+    ("演示匀速直线运动：绿色圆形沿竖直方向向下运动，慢速，灰色背景。",
+     R(G(1, "green", "circle", motion="down", speed="slow"), bg=("gray", None))),
+    ("讲动量守恒用：两个物体相向运动，一个绿色正三角形和一个橙色菱形，速度都慢一些",
+     R(G(1, "green", "triangle", motion="towards", speed="slow"), G(1, "orange", "diamond", motion="towards", speed="slow"))),
+    ("菱形 x2，橙色，相互靠近，low velocity", R(G(2, "orange", "diamond", motion="towards", speed="slow"))),
+    ("can u make a yellow trinagle movign to the ritgh slowly", R(G(1, "yellow", "triangle", motion="right", speed="slow"))),
+    ("2 cyan squares mov ing down", R(G(2, "cyan", "square", motion="down"))),
+    ("whit e diamond bouncing slowly on a gray textured bg",
+     R(G(1, "white", "diamond", motion="bounce", speed="slow"), bg=("gray", "texture"))),
+    ("a pinkk cross not moving at all pink bg too", R(G(1, "pink", "cross", motion="still"), bg=("pink", None))),
+    ("black star going dowwn and left", R(G(1, "black", "star", motion="down-left"))),
+    ("cyan sqaures x2 bouncing", R(G(2, "cyan", "square", motion="bounce"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _PHYSICS_AND_PHONE_TYPING)
+def test_physics_words_and_phone_typing_of_probe_rounds_111_109(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("yellow rhombus moving in the negative y direction, fast", "negative"),  # which way y points is not said
+    ("a red square moving in +y, y up, or screen coords?", "y"),  # both conventions named: not guessed
+    ("Square, fill #4B0082, translating along +x at constant speed", "#4B0082"),  # indigo: no colour of the world
+    ("a rgb(75, 0, 130) circle", "rgb"),
+    ("a red circle spinning, zero angular velocity", "zero"),  # a contradiction, not read as "not rotating"
+    ("一个黄色五角星绕中心顺时针旋转，黑色纯色背景", "cannot judge"),  # the sense of a spin is not judged
+    ("原地转圈×3", "×"),  # three turns, not three objects
+    ("a red circle bounces x2", "x"),  # twice, not two objects
+    ("a red circle and a lager", "lager"),  # English words are not typos of the world's ("large")
+    ("a red circle moving to the girth", "girth"),
+    ("a red circle moving left, tinny", "tinny"),
+    ("a red star t", "start"),  # a split word joined is read only where it is a word of the world
+    ("a bounty purple ball w/ white bg", "bounty"),  # autocorrect's English word: "bouncy" is a guess
+])
+def test_physics_words_and_phone_typing_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+def test_trailing_flat_after_a_coloured_background_stays_the_look():
+    # "Background black, flat." is a solid background; "black background, flat" a style tag (rounds 4 and 31)
+    assert parse_prompt("A small cyan triangle bounces slowly. black background, flat") == \
+        R(G(1, "cyan", "triangle", "small", "bounce", "slow"), bg=("black", None))

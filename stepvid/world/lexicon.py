@@ -372,7 +372,7 @@ _EN_FILLER = (
     "lighting is soft|soft lighting|even lighting|flat lighting|soft even lighting|flat even lighting|"
     "the lighting is soft and flat|with soft lighting|with even lighting|lighting|"
     "mood|night mood|calm mood|lineless|symmetrical|symmetric|simple shapes|clean shapes|geometric shapes|2 d shapes|"
-    "equilateral|isosceles|ultra minimal|ultra minimalist|ultra simple|motion graphic|a motion graphic|"
+    "equilateral|isosceles|equal arms|with equal arms|equal armed|ultra minimal|ultra minimalist|ultra simple|motion graphic|a motion graphic|"
     # the look of an LLM-expanded caption: this world has one flat, crisp, evenly lit look and a fixed camera
     "style|styles|styled|look|looks|feel|feels|vibe|aesthetic|composition|compositions|framing|fixed framing|"
     "colours|colors|colour|color|flat colours|flat colors|solid colours|solid colors|colour palette|"
@@ -610,11 +610,11 @@ _EN_SHAPES = {
     "square": "square squares|box boxes|block blocks|cube cubes|tile tiles|square shaped -|sq sqs|sqr sqrs|quadrat quadrats",
     "triangle": "triangle triangles|triangular -|tri tris",
     "star": "star stars|five pointed star five pointed stars|5 pointed star 5 pointed stars|pentagram pentagrams|"
-            "star shaped -",
+            "star shaped -|regular pentagram regular pentagrams",  # (probe round 111: geometry's names)
     "diamond": "diamond diamonds|rhombus rhombuses|rhombi -|lozenge lozenges|diamond shaped -|rhomboid rhomboids|"
                "rhomb rhombs|losango losangos|losange losanges",
     "cross": "cross crosses|plus sign plus signs|plus symbol plus symbols|plus pluses|cross shaped -|"
-             "plus shaped -|plus shape plus shapes",
+             "plus shaped -|plus shape plus shapes|greek cross greek crosses",  # (a Greek cross: equal arms)
 }
 _EN_SHAPED = {"circle": "circle ball disc disk dot round", "square": "square box block", "triangle": "triangle",
               "star": "star", "diamond": "diamond rhombus lozenge", "cross": "cross plus x"}
@@ -638,6 +638,7 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
 _EN_CMP = {"grow": "bigger|larger|biggest|largest", "shrink": "smaller|tinier|smallest|tiniest"}
 _EN_SPEEDS = {"slow": "slow ish|slowish|dead slow|nice an easy|nice n easy|nice n slow|nice and slow|nice and slowly|nice and easy|slow rate|at a slow rate|at a constant low speed|at a constant slow speed|at a steady low speed|at a steady slow speed|"
                       "slow as molasses|as slow as molasses|slow as a snail|as slow as a snail|at a snail s pace|snail pace|"
+                      "low velocity|at low velocity|at a low velocity|"  # (probe round 111: physics' word)
                       "low speed|at low speed|at a low speed|slowly|slow|slow motion|slow mo|slowmo|slo mo|gently|leisurely|lazily|unhurriedly|sluggishly|at a slow pace|at a slow speed|"
                       "at low speed|at a low speed|at slow speed|in slow motion|slowly moving|slow moving|"
                       "at a leisurely pace|at a gentle pace|gradually and slowly|slow paced|at a snail s pace|at a snails pace|"
@@ -1222,6 +1223,8 @@ def zh_lexicon() -> dict[str, Entry]:
     put("vverb", 1, _ZH_DOWN)
     for w in _ZH_MOVE.split():
         lex[w] = (("verb", w in ("移动", "运动", "移", "动", "在动")),)
+    for w in ("直线运动", "直线移动", "直线平移"):  # 匀速直线运动: physics' uniform linear motion (probe round 111)
+        lex[w] = (("verb", True),)
     for m, words in _ZH_MOTIONS.items():
         put("motion", m, words)
     put("approach", None, _ZH_APPROACH)

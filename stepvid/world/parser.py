@@ -39,6 +39,7 @@ from stepvid.world.negation import resolve_negations
 from stepvid.world.request import CannotJudge, GroupRequest, Request, normalize_groups
 from stepvid.world.scene import DIRECTIONS
 from stepvid.world.syntax import FIELD as _FIELD
+from stepvid.world.syntax import code_comments as _code_comments
 from stepvid.world.syntax import contrasts as _contrasts
 from stepvid.world.syntax import generator_syntax as _generator_syntax
 from stepvid.world.syntax import headed_lines as _headed_lines
@@ -126,6 +127,32 @@ _TIMES = re.compile(r"\b([1-3])\s*[x×](?=\s+[a-z])", re.IGNORECASE)  # "2x red 
 _INLINE_BULLET = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[:：，,。]))[•·‣▪◦](?=\s|[\u4e00-\u9fff])|[①②③④⑤⑥⑦⑧⑨⑩]")
 _INLINE_ITEM = re.compile(r"(?:(?<=[\s:：])|(?<=^))[1-9][.)、](?=\s*[^\d\s])")
 _TIMES_ONE = re.compile(r"(?<=\S)\s*[x×]\s*1(?![\d.])(?=\s*[,，。.;；\n]|\s*$)", re.IGNORECASE)
+# "cyan sqaures x2 bouncing", 菱形 x2 (probe rounds 109, 111): two or three after a plural noun (a shape's, or a word the
+# lexicon does not know: a typo of one) or a Chinese noun, said as the grammar reads a count there (", two of them", 两个)
+_TIMES_AFTER = re.compile(r"(?:(?<=[\u4e00-\u9fff])\s*|(?<=[a-z])\s+)[x×]\s*([23])(?![\d.])"
+                          r"(?=\s*[,，。.;；!\n]|\s*$|\s+[a-z\u4e00-\u9fff])", re.IGNORECASE)
+
+
+_ZH_SHAPE_END = re.compile(r"(?:圆形|圆圈|圆点|圆|球|正方形|方块|方形|三角形|三角|五角星|星星|星形|星|菱形|十字形|十字|物体|图形)\s*$")
+
+
+def _counted_after(text: str, ignored: list[str]) -> str:
+    def count(m: re.Match) -> str:
+        n = int(m.group(1))
+        if _CJK.match(text[m.start() - 1]):
+            if not _ZH_SHAPE_END.search(text[:m.start()]):
+                return m.group()  # (转圈×3: three turns)
+            new = "两个" if n == 2 else "三个"
+        else:
+            word = re.search(r"([a-z]+)$", text[:m.start()].lower()).group(1)
+            lex, _, _, _, vocab = _lexicons()
+            kinds = {k for k, _ in lex.get((word,), ())}
+            if not (word.endswith("s") and (kinds & {"shape", "head"} or word not in vocab)):
+                return m.group()
+            new = f", {'two' if n == 2 else 'three'} of them,"
+        ignored.append(f"{m.group().strip()} -> {new.strip(' ,')}")
+        return new
+    return _TIMES_AFTER.sub(count, text)
 _SLIDE_NO = re.compile(r"(?i)\b(?:(?:for|on)\s+)?(?:slide|page|p\.)\s*#?\d{1,3}\b(?:\s+of\s+(?:my|the|our|this)\s+(?:lesson|deck|"
                        r"presentation|talk|class)\b)?(?:\s*[-–—:]\s*(?:'[^'\n]{1,30}'|\"[^\"\n]{1,30}\")?)?"
                        r"|第\s*[\d一二三四五六七八九十]{1,3}\s*(?:页|张|课|节|讲|单元|章)(?:幻灯片|ppt)?(?:《[^》\n]{1,20}》)?"
@@ -221,7 +248,9 @@ _TOPIC = re.compile(r"(?i)\b(?:slides?|lessons?|class|unit|lecture|talk|deck|wor
                     r"|\b(?:learning|learn|teaching|teach|studying|study|practi[sc]ing|reviewing)\s+(?:about\s+)?"
                     r"(?:(?:basic|simple|2d|geometric|our|the)\s+)?(?:shapes|colou?rs|geometry|directions|sizes)"
                     r"(?:\s+and\s+(?:shapes|colou?rs|directions|sizes))?\b")
-_LEAD_LABEL = re.compile(r"^\s*([^\s:：,，.。!！?？]{1,14}(?:\s+[^\s:：,，.。!！?？]{1,14}){0,2})\s*[:：]")
+# a test case's name in code (test_11_two_objects:, case_3_bg:): an identifier with a number, whatever words it joins
+_CASE_ID = re.compile(r"(?i)^\s*[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d+(?:_[a-z0-9]+)*\s*[:：]")
+_LEAD_LABEL = re.compile(r"^\s*([^\s:：,，.。!！?？]{1,14}(?:\s+[^\s:：,，.。!！?？]{1,14}){0,3})\s*[:：]")  # ("Need a hitbox test:")
 # Why, said before a Chinese request verb (上班摸鱼想看点解压的 搞个…, 周一早上没精神，来个…, 孩子闹着要看 整一个…): the
 # context goes when it names nothing of the world, like the purpose clauses above
 _ZH_CONTEXT = re.compile(r"^\s*([\u4e00-\u9fff][^:：\n]{0,29}?)[\s，,。！!；;~～]+"
@@ -252,8 +281,9 @@ def _names_world(span: str, strict: bool = True) -> bool:
 
 
 def _asides(text: str, ignored: list[str]) -> str:
-    m = _LEAD_LABEL.match(text)
-    if m and not _FIELD.match(text) and not _names_world(re.sub(r"\d+", " ", m.group(1)), strict=" " not in m.group(1)):
+    m = _CASE_ID.match(text) or _LEAD_LABEL.match(text)
+    if m and not _FIELD.match(text) and (m.re is _CASE_ID
+                                         or not _names_world(re.sub(r"\d+", " ", m.group(1)), strict=" " not in m.group(1))):
         ignored.append(m.group().strip())
         text = text[m.end():]
     text = _TOPIC.sub(lambda m: ignored.append(m.group()) or (m.group().split()[0] if " " in m.group() else ""), text)
@@ -317,7 +347,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     ignored.extend(_HASHTAG.findall(text))
     text = _LABEL.sub(", ", _HASHTAG.sub(" ", text))
     text = _PIECES.sub(r"\1", text)
-    text = _INLINE_BULLET.sub(", ", _TIMES_ONE.sub("", text))
+    text = _INLINE_BULLET.sub(", ", _counted_after(_TIMES_ONE.sub("", text), ignored))
     if re.search(r"(?:^|[\s:：])1[.)、]", text) and re.search(r"(?:^|[\s:：])2[.)、]", text):
         text = _INLINE_ITEM.sub(", ", text)
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
@@ -395,6 +425,8 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     before_noun = any(k in ("shape", "head") for k, _ in nxt)
     fixes = sorted(f for f in _edits1(words[i]) & vocab if len(f) >= 5
                    and (before_noun or f not in _NOUN_ONLY_TYPO_TARGET))
+    if not fixes:
+        return _far_typo_fix(words, i, nxt)
     if len(fixes) <= 1:
         return fixes[0] if fixes else None
 
@@ -432,6 +464,48 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     return None
 
 
+# Phone typing's slips a step further than one edit (probe round 109), read only into the world's own words: a
+# doubled letter in a 4-letter word ("pinkk", "dowwn", "sloww"; no English word is one of these with a letter
+# doubled, where "booth" or "stoop" would be of "both" or "stop"), and one letter typed two or more places early or
+# late in a longer word ("ritgh"), where the words around ask for that word's kind (a colour or a size before a noun,
+# a direction after "to the" or a verb): "lager" or "withe" elsewhere are English, not "large" or "white".
+_DOUBLED_TYPO_TARGET = frozenset(
+    {"pink", "blue", "gray", "grey", "cyan", "star", "left", "down", "fast", "slow", "spin", "grow"})
+_MOVED_TYPO_KINDS = {"color": "noun", "size": "noun", "dir": "path", "place": "path"}
+
+
+def _moved1(w: str) -> set[str]:
+    """Words with one letter of ``w`` moved two or more places (the first letter stays: slips keep it)."""
+    out = set()
+    for a in range(1, len(w)):
+        rest = w[:a] + w[a + 1:]
+        for b in range(1, len(w)):
+            if abs(a - b) >= 2:
+                out.add(rest[:b] + w[a] + rest[b:])
+    out.discard(w)
+    return out
+
+
+def _far_typo_fix(words: list[str], i: int, nxt: tuple) -> str | None:
+    lex, _, _, _, vocab = _lexicons()
+    w = words[i]
+    doubled = {w[:k] + w[k + 1:] for k in range(1, len(w)) if w[k] == w[k - 1]} & _DOUBLED_TYPO_TARGET
+    if len(w) == 5 and len(doubled) == 1:
+        return doubled.pop()
+    if len(w) < 5:
+        return None
+    moved = {f for f in _moved1(w) & vocab if lex[(f,)][0][0] in _MOVED_TYPO_KINDS}
+    if len(moved) != 1:
+        return None
+    f = moved.pop()
+    if _MOVED_TYPO_KINDS[lex[(f,)][0][0]] == "noun":
+        fits = any(k in ("shape", "head", "color", "size") for k, _ in nxt)
+    else:
+        before = lex.get((words[i - 1],), ((None, None),))[0][0] if i else None
+        fits = before in ("definite", "prep", "verb", "vverb", "motion")
+    return f if fits else None
+
+
 def _short_colour_typo(words: list[str], i: int, after: Tok | None) -> str | None:
     """A 3-4 letter word right before a noun, one edit from exactly one colour ("a pnik circle", "a redd
     square", "a blu box"): that colour. Short words are corrected only there, where a colour is what fits."""
@@ -450,6 +524,15 @@ def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[T
     follows (a Chinese noun can tell a typo before it apart)."""
     lex, maxlen, _, _, vocab = _lexicons()
     words = [w for w in _EN_WORD.findall(seg) if w not in _SKIP]
+    # a word split in two by a slipped space ("mov ing", "squar e", "whit e", "roll ing": probe round 109): joined
+    # where one piece is no word of the lexicon and the two make one of >= 5 letters
+    k = 0
+    while k + 1 < len(words):
+        a, b = words[k], words[k + 1]
+        if a.isalpha() and b.isalpha() and (a not in vocab or b not in vocab) and len(a + b) >= 5 and a + b in vocab:
+            ignored.append(f"{a} {b} -> {a + b}")
+            words[k:k + 2] = [a + b]
+        k += 1
     fixes: dict[int, str] = {}
     # long words first, twice ("a yelow triangel": 'triangle' tells 'yelow' is a colour), then short ones ("a gry
     # squre" needs 'square' to know 'gry' is a colour)
@@ -1687,9 +1770,9 @@ class _Grammar:
             raise _refuse("the prompt names no object")
         self.groups = [g for i, g in enumerate(self.groups) if not self._split_later(g, self.groups[i + 1:])]
         for i, g in enumerate(self.groups):  # "All three shapes move left: A, B and C": the verb is theirs
-            later = self.groups[i + 1:]
-            if not (g.color or g.shape or g.size) and g.vps and later and not any(x.vps for x in later) \
-                    and sum(x.count for x in later) == g.count:
+            later = self.groups[i + 1:]  # (and theirs too where they say only how fast: "…：A和B，速度都慢一些")
+            if not (g.color or g.shape or g.size) and g.vps and later and not any(_moves(x) for x in later) \
+                    and (_moves(g) or not any(x.vps for x in later)) and sum(x.count for x in later) == g.count:
                 for x in later:
                     x.vps.extend(g.vps)
 
@@ -1924,6 +2007,8 @@ def parse_prompt_verbose(text: str) -> Parse:
         finally:
             _EXPANSION.reset(token)
     text, opened = _open_fields(text)  # "Background: any", 大小：随便: a field left open is not asked
+    text, comments = _code_comments(text)  # prompt='…'  # was too fast in v0.3: a note beside the code
+    opened += comments
     fields, headed, whole = _structured(text), [], text  # data first (nested YAML, JSON), then tool-style headings
     if fields is None:
         text, headed = _headed_lines(text.translate(_TRAD), _names_world, _look_value)  # (traditional: 畫面, 鏡頭)

@@ -409,7 +409,8 @@ def _json_object(data: dict) -> str | None:
 # nothing the clip must show; (word:1.3) weights and BREAK only group words; hex colours name a colour.
 _NEGATIVE = re.compile(r"(?is)(?:\bnegative(?:\s+prompt)?|\bneg|负面提示词|反向提示词|负向提示词|负面)\s*[:：=].*?(?=\s--[a-z]|$)")
 _NO_FLAG = re.compile(r"(?is)(?<![\w-])--no\s+.*?(?=\s--[a-z]|$)")
-_FLAG = re.compile(r"(?i)(?<![\w-])--[a-z][\w-]*(?:\s+(?!--)[^\s,;，；]+)?")
+# (a prompt flag's quoted value is the prompt itself, not a value to drop: --prompt 'navy star …' keeps its navy)
+_FLAG = re.compile(r"(?i)(?<![\w-])--(?:(?:prompt|text|caption)(?=\s+['\"‘“])|[a-z][\w-]*(?:\s+(?!--)[^\s,;，；]+)?)")
 _WEIGHT = re.compile(r"\(([^():]*?)\s*:\s*\d+(?:\.\d+)?\s*\)")
 _BREAK = re.compile(r"\bBREAK\b")
 _OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*(?:\d|[a-c](?=\s*[:=：]))\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]|"
@@ -422,6 +423,80 @@ _HEX_NAMES = {"ff0000": "red", "f00": "red", "00ff00": "green", "0f0": "green", 
               "00f": "blue", "ffffff": "white", "fff": "white", "000000": "black", "000": "black", "ffff00": "yellow",
               "ff0": "yellow", "00ffff": "cyan", "0ff": "cyan", "808080": "gray", "ffa500": "orange",
               "800080": "purple", "ffc0cb": "pink"}  # the CSS names of this world's colours
+# an RGB triple ("RGB (0, 255, 0)", 背景 RGB(0,0,0)): the colour of its hex value, where that is one of the names above
+_RGB = re.compile(r"(?i)\brgb\s*[(\[]\s*(\d{1,3})\s*[,，\s]\s*(\d{1,3})\s*[,，\s]\s*(\d{1,3})\s*[)\]]")
+
+
+def _rgb_name(m: re.Match) -> str:
+    rgb = [int(v) for v in m.groups()]
+    name = _HEX_NAMES.get("".join(f"{v:02x}" for v in rgb)) if max(rgb) <= 255 else None
+    if name is None:
+        raise _refuse(f"unknown colour '{m.group()}'")
+    return f" {name} "
+
+
+# Directions along a signed axis (probe round 111, physics and graphics prompts): "along the +x axis", "in the negative
+# y direction", "moving in -y", 沿 x 轴负方向, 沿 +x 方向. +x is to the right on a screen and on a graph alike; a y
+# direction is read only where the prompt says which way y points ("y up, maths convention", "Take y as pointing up",
+# "screen space coords, so y grows downward", y 轴朝上), and that statement is then read past. Else left to refuse.
+_AXIS_EN = re.compile(r"(?i)(?:\b(?:along|in|toward|towards|into)\s+)?(?:the\s+)?(?:(?<![\w+\-−])([+\-−])\s*|\b(positive|negative)\s+)"
+                      r"([xy])\b(?:[\s-]*axis)?(?:\s+direction)?")
+_AXIS_ZH = re.compile(r"(?i)(?:沿着?|朝着?|向着?|往)?\s*(?:([+\-−])\s*)?(?<![a-z])([xy])\s*轴?\s*的?\s*(正|负)?\s*方向")
+_Y_UP = re.compile(r"(?i)\by[\s-]*(?:axis\s+)?(?:as\s+|is\s+)?(?:pointing\s+|points\s+|going\s+|grows\s+|growing\s+|increases\s+|"
+                   r"increasing\s+)?(?:up|upwards?)\b|\bmath(?:s|ematical)?\s+convention\b|y\s*轴\s*(?:正方向\s*)?(?:朝|向|指向)\s*上")
+_Y_DOWN = re.compile(r"(?i)\by[\s-]*(?:axis\s+)?(?:as\s+|is\s+)?(?:pointing\s+|points\s+|going\s+|grows\s+|growing\s+|increases\s+|"
+                     r"increasing\s+)?(?:down|downwards?)\b|\bscreen[\s-]*(?:space\s+)?(?:coords?|coordinates)\b|"
+                     r"y\s*轴\s*(?:正方向\s*)?(?:朝|向|指向)\s*下")
+_AXIS_CONVENTION = [  # what says the convention: read past once a direction has been read with it
+    re.compile(r"(?i)[(（][^()（）]*(?:convention|\by[\s-]*(?:up|down)\b|y\s*轴)[^()（）]*[)）]"),
+    re.compile(r"(?i)(?:\b(?:take|taking|treat|treating|assume|assuming|with)\s+)?\by[\s-]*(?:axis\s+)?(?:as\s+|is\s+)?"
+               r"(?:pointing|points|going|grows|growing|increases|increasing)\s+(?:up|upwards?|down|downwards?)\b"
+               r"(?:\s*,?\s*like\s+(?:on|in)\s+an?\s+(?:normal|regular|standard|usual|maths?)\s+graph\b)?"),
+    re.compile(r"(?i)\b(?:(?:in|using|with)\s+)?screen[\s-]*(?:space\s+)?(?:coords?|coordinates)\b(?:\s*,?\s*so\b)?"),
+]
+
+
+# physics' "zero velocity, zero angular velocity" (probe round 111): neither moving nor turning
+_ZERO_VELOCITY = [(re.compile(r"(?i)\bzero\s+(?:angular\s+velocity|angular\s+speed|rotation|spin)\b"), "not rotating"),
+                  (re.compile(r"(?i)\bzero\s+(?:linear\s+|translational\s+)?(?:velocity|speed|motion|movement)\b"), "not moving")]
+_TURN_WORD = re.compile(r"(?i)spin|rotat|turn|twirl|whirl|旋|转")
+
+
+def _axis_directions(text: str, ignored: list[str]) -> str:
+    y_up, y_down = bool(_Y_UP.search(text)), bool(_Y_DOWN.search(text))
+    y_sign = 1 if y_up and not y_down else -1 if y_down and not y_up else 0  # +1: +y is up on screen
+    read = []
+
+    def way(axis: str, negative: bool) -> str | None:
+        if axis == "x":
+            return "left" if negative else "right"
+        if not y_sign:
+            return None
+        return "down" if negative == (y_sign > 0) else "up"
+
+    def en(m: re.Match) -> str:
+        w = way(m.group(3).lower(), (m.group(1) or m.group(2).lower()) in ("-", "−", "negative"))
+        if w is None:
+            return m.group()
+        read.append(f"{m.group().strip()} -> {w}")
+        return {"left": " to the left ", "right": " to the right ", "up": " upwards ", "down": " downwards "}[w]
+
+    def zh(m: re.Match) -> str:
+        if bool(m.group(1)) == bool(m.group(3)):  # no sign, or two
+            return m.group()
+        w = way(m.group(2).lower(), (m.group(1) or m.group(3)) in ("-", "−", "负"))
+        if w is None:
+            return m.group()
+        read.append(f"{m.group().strip()} -> {w}")
+        return {"left": "向左", "right": "向右", "up": "向上", "down": "向下"}[w]
+
+    text = _AXIS_EN.sub(en, _AXIS_ZH.sub(zh, text))
+    if read and y_sign:
+        for pat in _AXIS_CONVENTION:
+            ignored.extend(m.group().strip() for m in pat.finditer(text))
+            text = pat.sub(" ", text)
+    ignored.extend(read)
+    return text
 
 
 # A tool's model version ("Runway gen-3 style"): not words of the lexicon, where "gen" would catch typos of "green"
@@ -486,7 +561,22 @@ def contrasts(text: str, ignored: list[str]) -> str:
 _SIDE_ARROW = re.compile(r"(?i)\b(top|bottom|left|right)\s*(?:->|→|=>|>)\s*(top|bottom|left|right)\b")  # top->bottom
 
 
+# A code template's placeholder (f"a {color} square", "{{ shape }}"): the value is filled in elsewhere, so the prompt
+# does not say it; and a code comment after a quoted prompt (prompt='…'  # was too fast in v0.3): a note to the
+# engineer, not part of the prompt
+_PLACEHOLDER = re.compile(r"(?i)\{\{?\s*[a-z_][\w.]*\s*\}\}?")
+_CODE_COMMENT = re.compile(r"(?m)(?<=['\"’”])[ \t]+#(?=\s)[^\n]*$")
+
+
+def code_comments(text: str) -> tuple[str, list[str]]:
+    """``text`` without the code comments after a quoted prompt (see ``_CODE_COMMENT``), and those comments."""
+    return _CODE_COMMENT.sub("", text), [m.group().strip() for m in _CODE_COMMENT.finditer(text)]
+
+
 def generator_syntax(text: str, ignored: list[str]) -> str:
+    m = _PLACEHOLDER.search(text)
+    if m:
+        raise _refuse(f"the template placeholder '{m.group()}' says no value")
     text = _SIDE_ARROW.sub(r"\1 to \2", text)
     text = re.sub(r"(?i)\bcamera\s+(?:slowly|gently|gradually|quickly|smoothly|steadily|subtly|then)\s+(?=(?:push|pull|zoom|pan|"
                   r"tilt|dolly|dollies|track|orbit|move|rotate|follow|shake|glide|drift|circle)\w*)", "camera ", text)
@@ -498,6 +588,10 @@ def generator_syntax(text: str, ignored: list[str]) -> str:
         if m.group(1).lower() not in _HEX_NAMES:
             raise _refuse(f"unknown colour '{m.group()}'")
     text = _HEX.sub(lambda m: f" {_HEX_NAMES[m.group(1).lower()]} ", text)
+    text = _axis_directions(_RGB.sub(_rgb_name, text), ignored)
+    for pat, words in _ZERO_VELOCITY:
+        if not (words == "not rotating" and _TURN_WORD.search(text)):  # (a spin said too: a contradiction, refused)
+            text = pat.sub(words, text)
     text = _WEIGHT.sub(r"(\1)", text).replace(" | ", "; ")
     text = _OBJ_LABEL.sub(", ", _BREAK.sub(". ", text))
     text = re.sub(r"(?<=\w)\s*:\s*\{", ", ", text)  # "orange circle: {size: S, motion: up}"
@@ -528,6 +622,32 @@ def _gradient_after(m: re.Match) -> str:
 # The Chinese IME's homophones and slips: 园 for 圆, 兰色 for 蓝色 (but 紫罗兰), 放块/方快 for 方块, 便小 for 变小, …
 _ZH_TYPOS = [
     (re.compile(r"园"), "圆"),
+    # probe round 110, Chinese typed in a hurry with a pinyin IME: a homophone that only one world word fits where it
+    # stands — 象/像 before a direction (not 大象, 对象, 形象…: 向), 变达 / 变晓 (变大 / 变小), 旋传 (旋转), 转全全
+    # (转圈圈), 块 as a speed (块点, 超级块, 贼块, 往上 块!: 快; never 方块, 一块, 红色块), 不要懂 (不要动), 胡相靠近
+    # (互相), 所小 (缩小), 往夏 (往下), 漫漫 / 曼 before a verb or 一点 (慢慢 / 慢), a colour's 百色 / 会色 / 分色
+    # (白色 / 灰色 / 粉色), 背竟 (背景), a doubled 色 (白色色圆圈)
+    (re.compile(r"(?<![大对形现印景气想抽万具表迹假物])象(?=左|右|上|下)"), "向"),
+    (re.compile(r"变达"), "变大"), (re.compile(r"变晓"), "变小"), (re.compile(r"[旋选悬玄]传|悬转|玄转"), "旋转"),
+    (re.compile(r"转(?:全全|拳拳)"), "转圈圈"), (re.compile(r"转全(?=\s*[，,。！!~～]|\s*$)"), "转圈"),
+    (re.compile(r"(?<=[\s，,。！!；;上下左右飞跑走移冲飘滑动去来转])块(?=点|一点|些|速)"), "快"),
+    (re.compile(r"(超级|非常|特别|贼|很|超|巨|太|挺|蛮)块(?=[的地了点些!！。，,~～\s]|一点|$)"), r"\1快"),
+    (re.compile(r"(?<=[上下左右飞跑走冲飘滑])(\s+)块(?=\s*[!！。，,~～]|\s*$)"), r"\1快"),
+    (re.compile(r"(不要|别|不许|一动不)懂"), r"\1动"),
+    (re.compile(r"[胡户护]相(?=\s*(?:靠近|接近|靠拢|冲|撞|走|移|飞|跑|靠))"), "互相"),
+    (re.compile(r"(?<![研究诊派厕场住])[所锁索]小"), "缩小"),
+    (re.compile(r"(?<=[往向朝])([左右]?)夏"), r"\1下"),
+    (re.compile(r"漫漫(?=地|的|[往向朝移走飘飞滑变转升降落])"), "慢慢"), (re.compile(r"曼(?=慢|一点|一些|点|些)"), "慢"),
+    (re.compile(r"(?<![一二三四五六七八九十几数千万两\d])百色"), "白色"),
+    (re.compile(r"(?<![学不都也就能才])会色(?!彩)|[挥恢徽]色"), "灰色"),
+    (re.compile(rf"(?<=[个的是])分色(?=的?\s*(?:{_ZH_SHAPE_WORD}))|(?<=背景)([是为用]?)分色"), r"\1粉色"),
+    (re.compile(r"背竟"), "背景"),
+    (re.compile(r"(?<=[红橙黄绿青蓝紫粉白黑灰])色色"), "色"),
+    # (the gradient said as its colour lightening from one side to the other, after the background: 背景是黄色的，从上到
+    # 下颜色慢慢变浅 — that side's gradient; sides of two axes stay as written)
+    (re.compile(r"((?:背景|被景|背境)[^。；;！!？?\n]{0,12}?[，,]\s*)[从由](?:(上)(?:到|往|向|至)(下)|(下)(?:到|往|向|至)(上)|(左)(?:到|往|向|至)(右)|"
+                r"(右)(?:到|往|向|至)(左))的?(?:颜色)?(?:慢慢|逐渐|渐渐)?地?变(?:浅|深|淡|暗|亮)"),
+     lambda m: m.group(1) + "从" + "到".join(g for g in m.groups()[1:] if g) + "渐变"),
     # everyday Chinese: 正 before the verb phrase is 正在 (一个红色的圆正向右移动, 正慢悠悠地向右飘去: probe round 93);
     # never 正方形, 正中, 正上方, 反正, 真正
     (re.compile(r"(?<![真公纠端反])正(?=(?:向|往|朝|慢|快|缓|匀|不停|一直|徐徐|悠悠|轻轻|飞快|迅速|飘|滑|移|转|旋|弹|变|缩|放大|"
@@ -554,6 +674,11 @@ _ZH_TYPOS = [
     (re.compile(rf"(?<![在于的])同(?=一个\s*(?:{_ZH_C}|[a-z]))"), "和"),  # Cantonese 同: and
     (re.compile(r"[，,]\s*再(?=一个|一個|来一个|来个)"), "，"), (re.compile(r"\bboss\s*话要"), ""),  # ，再一个…: and another
     # probe round 51, chatbot-expanded Chinese prompts: a bounce told as hitting the edges and coming back; a speed
+    # probe round 111, physics teachers: 与边界发生弹性碰撞 (elastic collisions with the boundaries) is a bounce; 等比例放大
+    # (scaled uniformly) is growing
+    (re.compile(r"(?:并且?|并)?(?:与|和|跟|同)(?:画面|屏幕|画布)?的?(?:四周)?的?(?:边界|边缘|边框|墙壁|四壁)\s*(?:发生|产生|进行|做)?\s*"
+                r"(?:完全)?(?:弹性)?碰撞(?:后?(?:反弹|弹回))?"), "反弹"),
+    (re.compile(r"(?:等比例|等比|按比例|成比例|均匀)地?\s*(?=放大|缩小|变大|变小|扩大)"), ""),
     (re.compile(r"(?:碰到|撞到|撞向|碰|撞)(?:画面|屏幕)?(?:四周)?的?边缘(?:后|就|又)?(?:自然)?(?:地)?(?:反弹|弹)(?:回来|回去|回)?"), "反弹"),
     (re.compile(r"以(较快|很快|飞快|极快|较慢|很慢|缓慢|慢慢)的速度"), r"\1地"),
     (re.compile(r"(弄成|换成|变成|整成|搞成|做成|改成|是|为|要)那种"), r"\1"),  # 背景弄成那种有花纹的蓝色
@@ -822,8 +947,9 @@ _TYPOS = [
                 r"\b(?:ok(?:ay)?\s+)?so\s+like\s+(?=an?\b)"), ""),  # spoken "like" (not a simile's)
     (re.compile(r"\b(?:new\s*line|next line|new paragraph)\b"), ","), (re.compile(r"\bbig old\b"), "big"),
     (re.compile(r"\bdoon\b"), "down"), (re.compile(r"\bfae\b"), "from"),
-    (re.compile(rf"\b(background|backdrop|bg)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))\s*[.,;]\s*(solid|plain|textured)\b"),
-     r"\3 \2 \1"),  # "Background grey. Solid."
+    (re.compile(rf"\b(background|backdrop|bg)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))\s*[.,;]\s*(solid|plain|textured|"
+                r"flat(?=\s*(?:[.;!]|$)))\b"),
+     r"\3 \2 \1"),  # "Background grey. Solid.", "Background #000000, flat." (probe round 111; "grey background, flat": the look)
     (re.compile(r"\bstraf(?:e|es|ing|ed)\b"), "moving"),
     (re.compile(r"\b((?:shrink|grow)(?:s|ing)?)\s+small\s+small\b"), r"\1"),
     (re.compile(r"^(\s*)to(?=\s+(?:big|small|little|large|tiny|red|orange|yellow|green|cyan|blue|purple|pink|"
@@ -864,6 +990,12 @@ _ROMANCE_COLOURS = {"rojo": "red", "vermelho": "red", "naranja": "orange", "lara
 
 
 _PHRASINGS = [
+    # physics' words for the world's motions (probe round 111): "elastic collisions with the frame boundaries" is a
+    # bounce
+    (re.compile(r"\b(?:(?:undergoing|with|making|having|in)\s+)?(?:perfectly\s+)?elastic(?:ally)?\s+(?:collisions?|colliding|"
+                r"collides?|bounces?|bouncing|reflections?)\s+(?:with|off|against|at)\s+(?:the\s+|its\s+)?(?:frame\s+|screen\s+|"
+                r"canvas\s+|box\s+)?(?:boundaries|boundary|walls|edges|borders|sides|bounds)(?:\s+of\s+the\s+(?:frame|screen|"
+                r"canvas|box))?"), "bouncing off the walls"),
     # a request asked as a question of how it would look (probe round 105: "what would a blue star spinning look
     # like?", "show me what a cyan circle moving down-right would look like"): the object phrase is the request
     (re.compile(r"\bwhat\s+(?:would\s+)?((?:a|an|one|two|three)\s[^.!?;:]{3,80}?)\s+(?:would\s+|will\s+|might\s+)?"
@@ -954,12 +1086,10 @@ _PHRASINGS = [
     (re.compile(r"渐变成"), "渐变为"),  # 背景从上到下渐变成蓝色
     (re.compile(r"(?<=[色黑白红蓝绿黄灰紫粉橙青])底子"), "底"),  # 黑底子
     # short-video comments (probe round 107): a cheer of sixes (666666, 双击666), a laugh of h's stuck to the text
-    # (缩小缩小hhhhh), a count after the noun (灰色小方块×3: three of them), a joke taken back (转发抽奖(不是), a
+    # (缩小缩小hhhhh; a count after the noun, 灰色小方块×3, is parser._counted_after's), a joke taken back (转发抽奖(不是), a
     # gradient's axis said and the other one denied (是左右渐变哦 不是上下: the one said)
     (re.compile(r"(?:双击)?(?<![\d.])6{3,}(?![\d.]|\s*[个只颗枚块粒条片团座x×*]|\s*[a-z])"), " "),
     (re.compile(r"(?<![a-z])h{3,}(?![a-z])"), " "),
-    (re.compile(r"(^|[\s，,。！!：:])([\u4e00-\u9fff]{1,10}?(?:圆形?|圆圈|球|方块|方形|三角形?|星星|星形|五角星|菱形|十字形?))"
-                r"\s*[×x]\s*([23])(?![\d.])"), lambda m: f"{m.group(1)}{'两' if m.group(3) == '2' else '三'}个{m.group(2)}"),
     (re.compile(r"((?:转发)?抽奖|转发|开玩笑的?)\s*[（(]\s*不是\s*[)）]?"), r"\1"),
     (re.compile(r"((?:左右|横向|水平)渐变)[哦哈啊呀的噢]*\s*[，,\s]\s*不是(?:上下|竖向|纵向|竖直|垂直)(?:的|渐变)*"), r"\1"),
     (re.compile(r"((?:上下|竖向|纵向|竖直|垂直)渐变)[哦哈啊呀的噢]*\s*[，,\s]\s*不是(?:左右|横向|水平)(?:的|渐变)*"), r"\1"),
@@ -1497,15 +1627,41 @@ _PINYIN = {
     "kao jin": "靠近", "kuai yi dian": "快一点", "man yi dian": "慢一点", "man man de": "慢慢的", "man man": "慢慢",
     "kuai su": "快速", "huan man": "缓慢", "bei jing": "背景", "de": "的", "da": "大", "xiao": "小",
 }
-_PINYIN_WORD = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _PINYIN), key=len, reverse=True)) + r")\b")
-_PINYIN_COLOUR = re.compile(r"\b(?:" + "|".join(k for k in _PINYIN if k.endswith(" se")) + r")\b")
+# probe round 110 (a pinyin IME left unconverted): syllables typed together (hongse, yuanxing, xuanzhuan, youshang,
+# tanlaitanqu), a direction after xiang / wang / chao, 相向运动, kuai (快)
+_PINYIN.update({"kuai": "快", "xiang xiang yun dong": "相向运动", "xiang xiang er xing": "相向而行",
+                "zuo shang": "左上", "you shang": "右上", "zuo xia": "左下", "you xia": "右下"})
+_PINYIN.update({f"{a} {b}": x + y for a, x in (("xiang", "向"), ("wang", "往"), ("chao", "朝"))
+                for b, y in (("zuo", "左"), ("you", "右"), ("shang", "上"), ("xia", "下"), ("zuo shang", "左上"),
+                             ("you shang", "右上"), ("zuo xia", "左下"), ("you xia", "右下"))})
+_PINYIN_KEY = {re.sub(r"\s+", "", k): k for k in _PINYIN}  # (one word's syllables, spaced or not, name one key)
+
+
+def _pinyin_words(keys) -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(re.escape(k).replace(r"\ ", r"\s*") for k in sorted(keys, key=len, reverse=True))
+                      + r")\b")
+
+
+_PINYIN_WORD = _pinyin_words(_PINYIN)
+_PINYIN_COLOUR = _pinyin_words(k for k in _PINYIN if k.endswith(" se"))
+# In a Chinese prompt that names no colour in pinyin, a word of several syllables (xiang zuo, xuanzhuan) is pinyin too
+# (no English word), and shang / xia / zuo right after 往 / 向 / 朝 (never "you": 朝 you is towards the viewer)
+_PINYIN_LONG_WORD = _pinyin_words(k for k in _PINYIN if " " in k)
+_PINYIN_SIDE = re.compile(r"(?<=[往向朝])\s*(shang|xia|zuo)\b")
 
 
 def _pinyin(t: str, ignored: list[str]) -> str:
-    if not _PINYIN_COLOUR.search(t):
+    def word(m: re.Match) -> str:
+        return _PINYIN[_PINYIN_KEY[re.sub(r"\s+", "", m.group())]]
+
+    if _PINYIN_COLOUR.search(t):
+        new = _PINYIN_WORD.sub(word, t)
+    elif _CJK.search(t):
+        new = _PINYIN_SIDE.sub(lambda m: {"shang": "上", "xia": "下", "zuo": "左"}[m.group(1)], _PINYIN_LONG_WORD.sub(word, t))
+    else:
         return t
-    new = _PINYIN_WORD.sub(lambda m: _PINYIN[m.group()], t)
-    ignored.append(f"{t} -> {new}")
+    if new != t:
+        ignored.append(f"{t} -> {new}")
     return new
 
 

@@ -1952,7 +1952,8 @@ def test_roundabout_requests_and_context_clauses(prompt, want):
 
 
 @pytest.mark.parametrize("prompt,why", [
-    ("a red ball moves dowb left", "unknown word 'dowb'"),  # a direction's near miss inside a motion phrase
+    ("a red ball moves dien left", "unknown word 'dien'"),  # a direction's near miss inside a motion phrase
+    # ("dowb" is a key slip of "down", read by the QWERTY rule of probe round 112: see test_key_slips)
     ("an orange star going zorp to the top", "unknown word 'zorp'"),
     ("three circles, two of them spinning", "names no shape"),  # a subset of a counted group, not a count
     ("red squares, two of them bouncing and one still", "names no shape"),
@@ -2337,3 +2338,195 @@ def test_trailing_flat_after_a_coloured_background_stays_the_look():
     # "Background black, flat." is a solid background; "black background, flat" a style tag (rounds 4 and 31)
     assert parse_prompt("A small cyan triangle bounces slowly. black background, flat") == \
         R(G(1, "cyan", "triangle", "small", "bounce", "slow"), bg=("black", None))
+
+
+# Probe round 113 (Chinese typed in a hurry with pinyin and wubi IMEs by farmers, drivers, shop owners, retirees and
+# kids): homophones read where one world word fits, pinyin typed against Chinese, the typist's situation as chatter
+_HURRIED_IME = [
+    ("整个拦色正房形往右跑 快点 背景嘿色", R(G(1, "blue", "square", motion="right", speed="fast"), bg=("black", None))),
+    ("老伴要一个皇色的圆 慢慢边大 被景要白色", R(G(1, "yellow", "circle", motion="grow"), bg=("white", None))),
+    ("我要一个分色的五脚星 原地转圈圈", R(G(1, "pink", "star", motion="rotate"))),
+    ("程色的球往做边跑 快点 背景是青色的", R(G(1, "orange", "circle", motion="left", speed="fast"), bg=("cyan", None))),
+    ("请做一个清色的菱形，慢慢所小。", R(G(1, "cyan", "diamond", motion="shrink"))),
+    ("要个子色灵形 往右尚飞 快", R(G(1, "purple", "diamond", motion="up-right", speed="fast"))),
+    ("要一个黑色的原 往左下脚走", R(G(1, "black", "circle", motion="down-left"))),
+    ("一个绿色的小三叫形 慢慢变笑", R(G(1, "green", "triangle", "small", "shrink"))),
+    ("一个蓝色大凌形 碰到边就弹回来 到处弹", R(G(1, "blue", "diamond", "large", "bounce"))),
+    ("做个蓝色的另形和绿色的星星 另形往左 星星往有",
+     R(G(1, "blue", "diamond", motion="left"), G(1, "green", "star", motion="right"))),
+    ("俩黑色石字往左上跑 快快快", R(G(2, "black", "cross", motion="up-left", speed="fast"))),
+    ("一个紫色的员和一个黄色三角行 对装 快点",
+     R(G(1, "purple", "circle", motion="towards", speed="fast"), G(1, "yellow", "triangle", motion="towards", speed="fast"))),
+    ("一个黄色的大元 一动不动 背景白的", R(G(1, "yellow", "circle", "large", "still"), bg=("white", None))),
+    ("嘿色背景 一个红秋一个蓝秋对着冲过来 快",
+     R(G(1, "red", "circle", motion="towards", speed="fast"), G(1, "blue", "circle", motion="towards", speed="fast"),
+       bg=("black", None))),
+    ("帮我做一个绿色的达方块慢慢的往下走 写写你啊", R(G(1, "green", "square", "large", "down", "slow"))),
+    ("我要俩个篮色的星星 对者走 走到一快 慢慢地", R(G(2, "blue", "star", motion="towards", speed="slow"))),
+    ("篮色背景上一个白色的圆圈往又下角慢慢移", R(G(1, "white", "circle", motion="down-right", speed="slow"), bg=("blue", None))),
+    ("一个橙色的十字往上非快点", R(G(1, "orange", "cross", motion="up", speed="fast"))),
+    ("一个橙色三角形原在转 背景绿色从上往下减变", R(G(1, "orange", "triangle", motion="rotate"), bg=("green", "vgradient"))),
+    ("粉红得大星星 曼曼往上飘 背景紫色从上到下见变的",
+     R(G(1, "pink", "star", "large", "up", "slow"), bg=("purple", "vgradient"))),
+    ("两个百色的菱形 对着跑 漫点 背景蓝色的问理",
+     R(G(2, "white", "diamond", motion="towards", speed="slow"), bg=("blue", "texture"))),
+    ("两各小粉色三角 往下调 背景白的存色的", R(G(2, "pink", "triangle", "small", "down"), bg=("white", "solid"))),
+    ("一个黑色小菱型往左下走 快一电", R(G(1, "black", "diamond", "small", "down-left", "fast"))),
+    ("绿色的十字在原地一直转 背景黄的 从左道右渐变", R(G(1, "green", "cross", motion="rotate"), bg=("yellow", "hgradient"))),
+    ("俺要个灰色的星 网下坠 再来个黑色的方 往上生",
+     R(G(1, "gray", "star", motion="down"), G(1, "black", "square", motion="up"))),
+    ("做一个灰色地正方 中等大小 往左移 慢些", R(G(1, "gray", "square", "medium", "left", "slow"))),
+    ("两个红色的小圆全往上漂 慢", R(G(2, "red", "circle", "small", "up", "slow"))),
+    ("一个皇色五角星一个洪色五角星一起专",
+     R(G(1, "yellow", "star", motion="rotate"), G(1, "red", "star", motion="rotate"))),
+    ("给孙子弄个视平 一个洪色的大球在里面蹦来蹦去的", R(G(1, "red", "circle", "large", "bounce"))),
+    ("三个小百圆点在屏幕里谈来谈去 背景粉红的", R(G(3, "white", "circle", "small", "bounce"), bg=("pink", None))),
+    ("一个大得红方块 一个小得绿圆 都在原地不懂",
+     R(G(1, "red", "square", "large", "still"), G(1, "green", "circle", "small", "still"))),
+    # pinyin typed against Chinese characters (no space between: \b sees no edge there), kuai before 点
+    ("我要一个黄色的xingxing 往下掉 慢一点", R(G(1, "yellow", "star", motion="down", speed="slow"))),
+    ("lvse的方块往下走 慢慢的就行", R(G(1, "green", "square", motion="down", speed="slow"))),
+    ("黄色sanjiao往右下 kuai点", R(G(1, "yellow", "triangle", motion="down-right", speed="fast"))),
+    # where the typist is and why, read past
+    ("服务区歇脚无聊 整个紫色方块往右跑", R(G(1, "purple", "square", motion="right"))),
+    ("卖菜空了玩玩 要个红色的球 往上飞", R(G(1, "red", "circle", motion="up"))),
+    ("跑长途闲的 一个灰色的三角形原地转", R(G(1, "gray", "triangle", motion="rotate"))),
+    ("店里电视放 两个小粉色三角 往下掉", R(G(2, "pink", "triangle", "small", "down"))),
+    ("店门口屏幕想放个东西 绿色的十字在原地一直转", R(G(1, "green", "cross", motion="rotate"))),
+    ("给我们跳舞的大屏做个 粉红色的大星星 往上飘", R(G(1, "pink", "star", "large", "up"))),
+    # the guards leave these as they were
+    ("悠闲的红色圆往右飘", R(G(1, "red", "circle", motion="right", speed="slow"))),  # 悠闲的: no chatter
+    ("一个红色圆往上非常快", R(G(1, "red", "circle", motion="up", speed="fast"))),  # 非常, not 飞
+    ("一个红色的圆往左 浪漫一点", R(G(1, "red", "circle", motion="left"))),  # 浪漫, not 慢
+]
+
+
+@pytest.mark.parametrize("prompt,want", _HURRIED_IME)
+def test_hurried_ime_typing_of_probe_round_113(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("一个蓝色的大方块，一个红色的小球在里面弹来弹去", "里面"),  # inside the square? (two shapes: not the clip)
+    ("我要一个紫色的shizi在转圈", "shizi"),  # 十字, 狮子 (a lion), 柿子: not guessed
+    ("一个笑笑的紫色正方形往右上角飞快的冲", "笑笑"),  # 小小, or a smiling square?
+    ("一个红色的圆往右走 速度往下调", "调"),  # the speed turned down: not 掉
+    ("一个蓝色的圆 边大一点", "边"),  # a side bigger? (边大 only after 慢慢 is 变大)
+    ("红色的大元帅往左走", "元帅"),
+    ("红色的员工往左走", "员工"),
+    ("一个橙色三角形原在左边 往右走", "原"),  # 原在 before a place: "was at first", not 原地
+    ("一个冷清色调的圆往左", "冷清色调"),  # 冷清, not 青色
+    ("一个红色的圆 另形成一个蓝色的方块", "另形成"),  # 另 + 形成, not 菱形
+    ("一个红色圆 视平线上往右走", "视平线"),  # the eye line, not 视频
+    ("红色的圆往上生长", "生长"),  # growing upwards, not 升
+])
+def test_hurried_ime_typing_that_stays_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# ------------------------------------------------------------------------------------------- probe rounds 114 and 112
+# web, canvas and physics prompts (114): CSS / SVG / canvas / p5 code read where it maps to one world colour or motion,
+# physics' and game developers' words; fast typing (112): QWERTY key slips and swaps in short world words, a doubled
+# letter, texting shorthand, a purpose run into the request
+_WEB_CODE_AND_KEY_SLIPS = [
+    (("need a quick clip: one circle, fill: #00f, translating along +x (so left to right) on a #fff background. "
+     "nothing fancy"), R(G(1, "blue", "circle", motion="right"), bg=("white", None))),
+    (("<circle> element, fill=\"red\", animate cx from a low value to a high one so it slides to the right. keep it "
+     "slow, ~8s dur. background black"), R(G(1, "red", "circle", motion="right", speed="slow"), bg=("black", None))),
+    (("A square div with background-color: #ff0 and a keyframe animation going transform: rotate(0deg) -> "
+     "rotate(360deg), infinite, linear timing. Page background plain gray (#808080)."),
+     R(G(1, "yellow", "square", motion="rotate"), bg=("gray", "solid"))),
+    (("@keyframes pulse { from { transform: scale(1) } to { transform: scale(1.5) } } applied to a green star. "
+     "that's literally it"), R(G(1, "green", "star", motion="grow"))),
+    (("canvas 2d ctx, fillStyle = 'purple', draw one triangle and do x -= 4 each frame so it drifts left. I clear "
+     "with a black fillRect behind it every frame"), R(G(1, "purple", "triangle", motion="left"), bg=("black", None))),
+    ("一个 div 做成正方形，background: #f00，加个 transform: rotate 的无限循环动画，父容器背景 #fff",
+     R(G(1, "red", "square", motion="rotate"), bg=("white", None))),
+    (("three small circles (border-radius: 50%), all background #000, each with translateY(-100vh) over 3s so they "
+     "float up. body bg white"), R(G(3, "black", "circle", "small", "up"), bg=("white", None))),
+    (("diamond via clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%), fill #800080, shrinking with a scale(0.3) "
+     "keyframe. bg: #ffc0cb"), R(G(1, "purple", "diamond", motion="shrink"), bg=("pink", None))),
+    (("p5 vibe: fill(255, 0, 0); circle; x += speed in draw() with speed cranked high so it zips to the right. "
+     "background(255)"), R(G(1, "red", "circle", motion="right", speed="fast"), bg=("white", None))),
+    (("requestAnimationFrame loop, one gray circle, vy = +3 px per frame (canvas coords, y points down) so it moves "
+     "downward. white background"), R(G(1, "gray", "circle", motion="down"), bg=("white", None))),
+    (("<rect> with width == height (so a square), fill navy, animateTransform type=\"rotate\" around its own center. "
+     "bg pink"), R(G(1, "blue", "square", motion="rotate"), bg=("pink", None))),
+    (("medium-sized yellow triangle (border trick), keyframes translateX(0) -> translateX(-100vw) so it moves left. "
+     "bg: linear-gradient(to bottom, #808080, #808080)"),
+     R(G(1, "yellow", "triangle", "medium", "left"), bg=("gray", "vgradient"))),
+    ("ctx.arc a big pink circle and just leave it there. no animation, static frame. bg #000",
+     R(G(1, "pink", "circle", "large", "still"), bg=("black", None))),
+    # physics and game words
+    (("For my kinematics lesson: a small ball in uniform motion, velocity vector pointing right, constant magnitude "
+     "throughout. White background please."), R(G(1, None, "circle", "small", "right"), bg=("white", None))),
+    (("Could you show a rigid body (an orange triangle) rotating about its centroid, with no translation at all? "
+     "Background colour doesn't matter."), R(G(1, "orange", "triangle", motion="rotate"))),
+    ("刚体转动的例子：一个绿色正方形绕质心转动，不平移，背景黑色", R(G(1, "green", "square", motion="rotate"), bg=("black", None))),
+    ("做一个匀速直线运动的演示：一个蓝色小球水平向右匀速运动，背景白色，上课投影用",
+     R(G(1, "blue", "circle", motion="right"), bg=("white", None))),
+    (("Demonstrating elastic reflection at the walls — one large cyan square bouncing around the box, slow enough "
+     "that students can follow each reflection."), R(G(1, "cyan", "square", "large", "bounce", "slow"))),
+    (("vector demo: small green triangle translating with its velocity pointing up and to the left, i.e. direction "
+     "(-1, 1) in standard maths axes"), R(G(1, "green", "triangle", "small", "up-left"))),
+    ("rigid body rotation demo — large black star spinning about its centre of mass, on a yellow background",
+     R(G(1, "black", "star", "large", "rotate"), bg=("yellow", None))),
+    ("enemy placeholder: small red triangle, heads bottom-right (+x, +y in screen space where y is down), fast",
+     R(G(1, "red", "triangle", "small", "down-right", "fast"))),
+    ("just a yellow star sprite moving screen-space up, fast, over a dark blue vertical gradient",
+     R(G(1, "yellow", "star", motion="up", speed="fast"), bg=("blue", "vgradient"))),
+    ("精灵是一个黑色的十字，在屏幕空间里往下走，慢速，背景白色", R(G(1, "black", "cross", motion="down", speed="slow"), bg=("white", None))),
+    ("画一个紫色的菱形，沿着指向右上方的向量做匀速平移，背景白色", R(G(1, "purple", "diamond", motion="up-right"), bg=("white", None))),
+    ("dilation about the centre: a blue triangle scaling up by a factor of 2 while its centre stays fixed",
+     R(G(1, "blue", "triangle", motion="grow"))),
+    ("a particle, drawn as a blue square, moving left slow enough for the kids to see it",
+     R(G(1, "blue", "square", motion="left", speed="slow"))),
+    # fast typing: key slips and swaps, a doubled letter, shorthand, a purpose run on
+    ("whte cross mvoing lefy fast on black", R(G(1, "white", "cross", motion="left", speed="fast"), bg=("black", None))),
+    ("red star going doen textured white bg", R(G(1, "red", "star", motion="down"), bg=("white", "texture"))),
+    ("cyan stsr spinning on purple bg w texture", R(G(1, "cyan", "star", motion="rotate"), bg=("purple", "texture"))),
+    ("a red ball moves dowb left", R(G(1, "red", "circle", motion="down-left"))),
+    ("gg ok quick one purpel triangle bouncin off the walls fsat blk bg",
+     R(G(1, "purple", "triangle", motion="bounce", speed="fast"), bg=("black", None))),
+    ("a biig red sqaure just sitting stil", R(G(1, "red", "square", "large", "still"))),
+    ("big pimk circle that gorws pls baby loves it", R(G(1, "pink", "circle", "large", "grow"))),
+    ("brb 1 sec pink cirlce bouncign fast on a gray backgrund",
+     R(G(1, "pink", "circle", motion="bounce", speed="fast"), bg=("gray", None))),
+    ("purple cirlce grow kthx", R(G(1, "purple", "circle", motion="grow"))),
+    ("need a quick vid for the peds ward yelow star spinnign on a blue backgroud thx",
+     R(G(1, "yellow", "star", motion="rotate"), bg=("blue", None))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _WEB_CODE_AND_KEY_SLIPS)
+def test_web_code_physics_and_key_slips_of_probe_rounds_114_112(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a blue circle, fill: #0000aa, moving left", "#0000aa"),  # not exactly one of the world's colours
+    ("a pink star, fill: hotpink, growing", "hotpink"),
+    ("a red square, transform: rotate(45deg), white background", "transform"),  # a tilt, no spin
+    ("a red square, transform: rotateY(360deg) keyframes", "transform"),  # a 3D flip
+    ("a red star, keyframes from scale(1) to scale(1)", "scale"),  # no change of size
+    ("a green star with translateX(100px), black bg", "translate"),  # an offset, no animation said
+    ("a square div with background-color: #ff0, rotating, background gray", "conflicting background"),  # no page named
+    ("a green circle, x += 2, y += 2 per frame", "unknown word 'y'"),  # which way y points is not said
+    ("vector demo: a small green triangle, direction (1, 2) in standard maths axes", "standard"),  # no world direction
+    ("enemy placeholder: small red triangle, heads bottom-right (+x, +y), fast", r"\+"),  # y's way not said
+    ("rotation demo — a large black star moving left", "conflicting motions"),  # the demo's motion is said nowhere else
+    ("a blue circle on a plain gray (#ff0000) background", "conflicting colours"),  # a hex that is not the word's colour
+    ("a red circle moving right while its centre stays fixed", "conflicting motions"),
+    ("画一个紫色的菱形，沿着向量做匀速平移", "沿"),  # a vector of no direction
+    ("two particles, both drawn as red circles, moving towards each other along the x-axis", "unknown word 'x'"),
+    ("a red circle spinning in a vast field", "vast"),  # an English word one slip from "fast"
+    ("a lefy red circle", "lefy"),  # "left" does not fit before a noun
+    ("a red circle that is doen", "dozen"),  # "down" fits no place after "is"
+    ("a red circle heading w fast", "unknown word 'w'"),  # "w" before no background or article: west?
+    ("for my kid who loves red a blue circle spinning", "loves"),  # a purpose that names a colour is no run-on
+    ("a red circle moving left, no animation on the background", "conflicting motions"),
+])
+def test_web_code_physics_and_key_slips_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

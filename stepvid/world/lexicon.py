@@ -108,7 +108,7 @@ def _motion_en() -> dict[str, str]:
     put("still", ["not moving an inch", "not moving a bit", "no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
                   "not going anywhere", "not go anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
                   "going nowhere", "holding perfectly still", "holding still", "holds still", "does not need to move", "do not need to move", "no need to move", "need not move",
-                  "does not have to move", "just sat there", "sat there", "sat still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
+                  "does not have to move", "just sat there", "sat there", "just leave it there", "leave it there", "no animation", "static frame", "sat still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "idles", "is not moving", "are not moving", "does not move", "do not move", "did not move",
                   "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
@@ -436,6 +436,14 @@ _EN_FILLER = (
     "the frame is otherwise empty|otherwise empty|the background remains unchanged|the background stays unchanged|"
     "while the background remains unchanged|at a constant velocity|at constant velocity|maintaining a constant speed|"
     "maintaining a steady speed|around its own axis|about its own axis|around its axis|about its axis|"
+    # probe round 114 (physics and geometry teachers): a turn about its own centre (in place), a speed said to be
+    # uniform or equal (no slow or fast: "at equal speed" is not "at speed"), a dilation's factor
+    "about its centroid|around its centroid|about the centroid|around the centroid|about its centre of mass|"
+    "about its center of mass|around its centre of mass|around its center of mass|around its own centre|"
+    "around its own center|about its own centre|about its own center|around its centre|around its center|"
+    "about its centre|about its center|in uniform motion|uniform motion|at uniform speed|at a uniform speed|"
+    "with uniform speed|at uniform velocity|with uniform velocity|uniform velocity|at equal speed|at equal speeds|"
+    "at an equal speed|with equal speed|with equal speeds|constant magnitude|with constant magnitude|"
     "with each passing second|with every passing second|with no movement whatsoever|with no movement|"
     "no movement whatsoever|whatsoever|throughout|"
     "solitary|occupies the frame|occupies the scene|occupy the frame|occupy the scene|occupying the scene|fills the frame|share the scene|shares the scene|"
@@ -491,6 +499,7 @@ _EN_FILLER = (
     "yyds|emmm|emm|emmmm|hhh|hhhh|hh|xswl|awsl|"
     "wsl|dd|dddd|pyq|u 1 s 1|yysy|bgm|ins|"  # pinyin initials of Chinese net slang (probe round 103)
     "emo|dy|qaq|"  # (probe round 107: 深夜emo了, dy = 抖音, QAQ a crying face)
+    "gg|brb|brb 1 sec|brb one sec|kthx|kthxbye|k thx|ttyl|tysm|"  # (probe round 112: texting shorthand)
     # probe round 102 (voice dictation): a voice assistant's name and a spoken "yes" before the request
     "siri|hey siri|alexa|hey alexa|google|hey google|ok google|okay google|new video|yes|yeah|yep")
 # Courtesy around a request (greetings, thanks, apologies, hedges) and remarks that leave a field open: read past
@@ -516,6 +525,7 @@ _EN_COURTESY = (
     "colour does not matter|color does not matter|the colour does not matter|the color does not matter|"
     "colour is up to you|color is up to you|up to you|shall|forever|upon itself|around itself|round itself|"
     "on itself|on its axis|round its axis|vlog|vlog style|easing|punchy|snappy|ideally|my kid wants it|"
+    "baby loves it|my baby loves it|the baby loves it|baby will love it|my baby will love it|"
     "my kid loves it|my kid will love it|my kids want it|my son wants it|my daughter wants it|until it is tiny|"
     "until it is very small|until it is small|until it is huge|until it is very big|until it is big|"
     "no background is specified|no background specified|background not specified|any background|"
@@ -626,7 +636,8 @@ _EN_BAD_SHAPES = ("hexagon|hexagons|pentagon|pentagons|octagon|octagons|heptagon
                   "six pointed star|six pointed stars|half circle|half circles|quarter circle|rectangular|"
                   "oval shaped|hexagonal|octagonal|pentagonal|elliptical|ring shaped|heart shaped|square ring")
 _EN_HEADS = "shape shapes|object objects|thing things|figure figures|item items|element elements|sprite sprites|" \
-            "body bodies|form forms|entity entities|icon icons|symbol symbols|piece pieces"
+            "body bodies|form forms|entity entities|icon icons|symbol symbols|piece pieces|" \
+            "div divs|particle particles|rigid body rigid bodies"  # (probe round 114: a web page's and a physics lesson's)
 _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|teeny|very small|very tiny|small sized|"
                       "smol|teeny tiny|itty bitty|garnish sized|"
                       "tiny sized|little sized",
@@ -747,7 +758,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
             lex[" ".join(words[n:])] = (("shape", (shape, True)),)
     put("badshape", None, _EN_BAD_SHAPES)
     for pair in _EN_HEADS.split("|"):
-        s, p = pair.split()
+        words = pair.split()
+        s, p = " ".join(words[:len(words) // 2]), " ".join(words[len(words) // 2:])
         lex[s], lex[p] = (("head", False),), (("head", True),)
     for s, phrases in _EN_SIZES.items():
         put("size", s, phrases)
@@ -934,7 +946,7 @@ _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆�
 ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭圆 椭圆形 心形 爱心 梯形 平行四边形 圆环 环形 半圆 半圆形 "
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
-_ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体 玩意儿 玩意"
+_ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体 玩意儿 玩意 精灵 刚体 质点 粒子"
 _ZH_SIZES = {"small": "一点点大 一丢丢大 一丁点大 一点儿大 丁点大 小一点的 小点的 小一些的 尺寸小一点 尺寸小点 尺寸小一些 尺寸偏小 个头小一点 个头小点 小巧的 小巧 小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
              "large": "大一点的 大点的 大一些的 尺寸大一点 尺寸大点 尺寸大一些 尺寸偏大 个头大一点 个头大点 贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
@@ -986,7 +998,8 @@ _ZH_MOTIONS = {
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
-_ZH_APPROACH = "往彼此的方向移动 往彼此的方向 朝彼此的方向 向彼此的方向 往对方那边走 往对方那边跑 往对方那边移动 往对方那边 朝对方那边走 朝对方那边 向对方那边 吸引 吸到一起 吸在一起 吸过去 吸过来 往对方那儿冲 往对方冲 朝对方冲 往对方那儿跑 往对方跑 朝对方跑 往一起靠 往一起凑 往一块靠 往一块儿靠 走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近"
+_ZH_APPROACH = ("往彼此的方向移动 往彼此的方向 朝彼此的方向 向彼此的方向 往对方那边走 往对方那边跑 往对方那边移动 往对方那边 朝对方那边走 朝对方那边 向对方那边 吸引 吸到一起 吸在一起 吸过去 吸过来 往对方那儿冲 往对方冲 朝对方冲 往对方那儿跑 往对方跑 朝对方跑 往一起靠 往一起凑 往一块靠 往一块儿靠 走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近 "
+                 "走到一块 走到一块儿 走到一起 凑到一起 凑到一块")  # (probe round 113: 对着走 走到一块)
 _ZH_REFUSE = {
     "颜色和速度跟它一样 颜色和速度和它一样 颜色跟它一样 颜色和它一样 颜色跟它相同 同样的颜色 一样的颜色 相同的颜色 相同颜色 同样颜色 同色":
         "'{w}' refers to another object's attribute; name it",
@@ -1043,6 +1056,7 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               "xswl u1s1 yysy zs 就这 巴适得板 要得 挺好看的 美哭了 状态 特效 主体 做主图用 主图 少少 没了 "
               "在里头 里头 砍一刀 请确认 麻烦处理一下 处理一下 客户要求 为您生成 您要的是 视频中应包含 应包含 沿水平方向 "
               "水平方向 沿竖直方向 匀速 匀速地 不发生平移 不平移 绘 谢谢你啊 谢谢你 谢谢啊 emo了 一模一样的 一模一样 "
+              "在屏幕空间里 在屏幕空间中 在屏幕空间内 屏幕空间里 屏幕空间中 屏幕空间 绕质心 绕着质心 绕其质心 绕它的质心 "  # (round 114)
               "俺 给俺 给孩子 给小朋友 给我家孩子 给 谢谢侬 侬 超级 要得不 噻 撒 好了 老妹儿 我想睇 睇 就得喇 一个劲儿 谢谢好人 恁 "
               "赶时间 安静地 "
               "四边 四面 碰到四边 俩人 两人 大家 大伙儿 大家注意 大家跟上 接下来 接下来是 下面是 下一个是 撞向四壁 撞向四周 "
@@ -1145,7 +1159,11 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 "我想麻烦您帮我 我想麻烦您 帮我生成 帮我做 给我整 给我弄 给我搞 弄 搞 弄个 搞个 整个 整一个 叫它 叫 "
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
                 "沿同一直线 沿直线 同一直线 像气球一样 像气球似的 像吹气球一样 像弹球一样 像皮球一样 像雕像一样 上面放 上面有 上面是 "
-                "给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子")
+                "给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 "
+                # probe round 113 (retirees, shop owners): who asks and where it plays (老伴要…, 给我们跳舞的大屏做个),
+                # a blessing for the helper (好人一生平安)
+                "老伴 老伴要 我老伴 给老伴 给我们 跳舞的大屏 跳广场舞的大屏 好人一生平安 一生平安 想放个东西 放个东西 想放点东西 "
+                "放点东西")
 _ZH_STOP = ("的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边 "
             "把 将")  # 把/将 + object + verb: "把一个橙色的菱形往上移"
 

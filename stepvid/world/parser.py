@@ -232,7 +232,7 @@ _PURPOSE = re.compile(
     r"(?:(?!\b(?:i|we)(?:\s+(?:need|want|would like)|'d like)\b|\b(?:can|could|would) you\b|\bplease\b)[^.,;:!?()\n])*"
     r"|\bso\s+(?:that\s+)?(?:my|our|your|the|people|kids|children|viewers|students|he|she|they|we|i|it)\b[^.,;:!?()\n]*"
     r"|(?:给|为|帮)(?:学生|宝宝|孩子|小朋友|大家|观众|客户|老师|孙子|孙女|女儿|儿子|我妈|我爸|老板|同事|朋友)[^，。,；;！!：:]*"
-    r"|(?:用作|用于|用来做|当作|做宣传用|上课用|宣传用|开场用)[^，。,；;！!：:]*"
+    r"|(?:用作|用于|用来做|当作|做宣传用|(?:上课|课堂|教学|讲课)(?:投影|演示|展示|播放)?用|宣传用|开场用)[^，。,；;！!：:]*"
     r"|让(?:宝宝|孩子|小朋友|学生|大家|观众)[^，。,；;！!：:]*"
     r"|(?<![^\s，,、。；;：:])[^，,、。；;：:\n]{1,12}?(?:风格|风|感|调性)(?=\s*(?:[，,、。；;\n]|$))")  # 电商风, 留白感
 # What a lesson or a clip is about, said in general words ("I'm making a slide about shapes for my 2nd graders", "a
@@ -280,7 +280,54 @@ def _names_world(span: str, strict: bool = True) -> bool:
     return False
 
 
+# A demo's topic before its request ("rigid body rotation demo — a large black star spinning …", 刚体转动的例子：…,
+# "Demonstrating elastic reflection at the walls — one large cyan square bouncing …"; probe round 114): read past when
+# it names no object, colour, size or background and each motion it names is said again after it
+_DEMO_LABEL = re.compile(r"(?i)^\s*(?:(?:an?\s+)?(?:demo(?:nstration)?|demonstrating|example|illustrating)\s+(?:of\s+)?"
+                         r"([^:：\n—–]{1,40}?)|([^:：\n—–]{1,40}?)\s*的?(?:例子|演示|示例|示范|\bdemo|\bexample|\bdemonstration))"
+                         r"\s*(?:[:：]|\s[—–]\s)")
+_DEMO_OBJECT_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "size", "postsize", "count", "bigcount",
+                                "bgword", "bgkind", "refuse"})
+
+
+def _demo_label(text: str) -> re.Match | None:
+    m = _DEMO_LABEL.match(text)
+    if m is None:
+        return None
+    toks = _tokens(m.group(1) or m.group(2), [])
+    rest = {(t.kind, str(t.value)) for t in _tokens(text[m.end():], [])}
+    if any(t.kind in _DEMO_OBJECT_KINDS for t in toks) or any(
+            t.kind in _MOVING and (t.kind, str(t.value)) not in rest for t in toks):
+        return None
+    return m
+
+
+def _purpose_run_on(span: str) -> int | None:
+    """'for the peds ward yelow star spinnign …' (probe round 112, typed without a comma): a "for …" purpose of two to
+    four words that name nothing, run into an object's noun phrase (a colour or a size, then a shape): where the
+    noun phrase starts, else None."""
+    words = list(re.finditer(r"\S+", span))
+    if not words or words[0].group().lower() != "for":
+        return None
+    for k in range(3, min(5, len(words))):  # ("for a blue ball": no purpose, the object itself)
+        if _names_world(span[:words[k - 1].end()]):
+            return None
+        if words[k - 1].group().lower() in ("a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "some"):
+            continue
+        rest = span[words[k].start():]
+        if _CJK.search(rest):
+            return None
+        toks = [t for t in _en_tokens(rest.lower(), []) if t.kind != "filler"]
+        if toks and toks[0].kind in ("color", "size") and any(t.kind == "shape" for t in toks[:4]):
+            return words[k].start()
+    return None
+
+
 def _asides(text: str, ignored: list[str]) -> str:
+    m = _demo_label(text)
+    if m:
+        ignored.append(m.group().strip())
+        text = text[m.end():]
     m = _CASE_ID.match(text) or _LEAD_LABEL.match(text)
     if m and not _FIELD.match(text) and (m.re is _CASE_ID
                                          or not _names_world(re.sub(r"\d+", " ", m.group(1)), strict=" " not in m.group(1))):
@@ -295,7 +342,11 @@ def _asides(text: str, ignored: list[str]) -> str:
 
     def drop(m: re.Match) -> str:  # ("for a valentine's card thing": the vague "thing" is no object of the clip)
         if _names_world(re.sub(r"(?i)\b(?:thing|things|stuff)\b", " ", m.group())):
-            return m.group()
+            cut = _purpose_run_on(m.group())
+            if cut is None:
+                return m.group()
+            ignored.append(m.group()[:cut].strip())
+            return " " + m.group()[cut:]
         ignored.append(m.group().strip())
         return " "
     return _PURPOSE.sub(drop, text)
@@ -421,6 +472,9 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     and one shape in the number its count says ("one crosss" -> cross).
     """
     lex, maxlen, _, _, vocab = _lexicons()
+    slip = _key_slip_fix(words, i, after) if len(words[i]) == 4 else None
+    if slip is not None:  # ("doen" after "going": down, not dozen)
+        return slip
     nxt = lex.get((words[i + 1],), ()) if i + 1 < len(words) else () if after is None else ((after.kind, after.value),)
     before_noun = any(k in ("shape", "head") for k, _ in nxt)
     fixes = sorted(f for f in _edits1(words[i]) & vocab if len(f) >= 5
@@ -465,12 +519,12 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
 
 
 # Phone typing's slips a step further than one edit (probe round 109), read only into the world's own words: a
-# doubled letter in a 4-letter word ("pinkk", "dowwn", "sloww"; no English word is one of these with a letter
+# doubled letter in a 3-4-letter word ("pinkk", "dowwn", "sloww", "biig"; no English word is one of these with a letter
 # doubled, where "booth" or "stoop" would be of "both" or "stop"), and one letter typed two or more places early or
 # late in a longer word ("ritgh"), where the words around ask for that word's kind (a colour or a size before a noun,
 # a direction after "to the" or a verb): "lager" or "withe" elsewhere are English, not "large" or "white".
 _DOUBLED_TYPO_TARGET = frozenset(
-    {"pink", "blue", "gray", "grey", "cyan", "star", "left", "down", "fast", "slow", "spin", "grow"})
+    {"pink", "blue", "gray", "grey", "cyan", "star", "left", "down", "fast", "slow", "spin", "grow", "big"})
 _MOVED_TYPO_KINDS = {"color": "noun", "size": "noun", "dir": "path", "place": "path"}
 
 
@@ -490,7 +544,7 @@ def _far_typo_fix(words: list[str], i: int, nxt: tuple) -> str | None:
     lex, _, _, _, vocab = _lexicons()
     w = words[i]
     doubled = {w[:k] + w[k + 1:] for k in range(1, len(w)) if w[k] == w[k - 1]} & _DOUBLED_TYPO_TARGET
-    if len(w) == 5 and len(doubled) == 1:
+    if len(w) in (4, 5) and len(doubled) == 1:  # ("biig": big)
         return doubled.pop()
     if len(w) < 5:
         return None
@@ -504,6 +558,58 @@ def _far_typo_fix(words: list[str], i: int, nxt: tuple) -> str | None:
         before = lex.get((words[i - 1],), ((None, None),))[0][0] if i else None
         fits = before in ("definite", "prep", "verb", "vverb", "motion")
     return f if fits else None
+
+
+# A key slip in a short world word (probe round 112, fast typing): one letter typed with a QWERTY neighbour of its key
+# ("lefy", "doen", "stsr", "tont") or two neighbouring letters swapped ("fsat", "spni"), the word's length kept. The
+# one-edit corrector reads words of >= 5 letters only, and a colour before a noun has ``_short_colour_typo``; a 3-4
+# letter slip is read into the one world word it fits, where the words around ask for that word's kind (as
+# ``_far_typo_fix``): a size before a noun, a shape after a colour, size, count or article, a direction after a verb,
+# "to" or "the", a speed after a motion said just before, a motion after its object. English words one slip from a
+# world word ("vast", "bit", "sown", "tsar") are never read as one.
+_QWERTY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_QWERTY_AT = {c: (r, k) for r, row in enumerate(_QWERTY_ROWS) for k, c in enumerate(row)}
+_SLIP_TARGETS = frozenset({"big", "tiny", "star", "left", "down", "fast", "slow", "spin", "grow"})
+_SLIP_ENGLISH = frozenset({"bib", "bit", "bog", "bug", "gig", "nig", "ting", "tint", "tony", "stat", "tsar", "sown",
+                           "cast", "vast", "fats", "gast", "sloe", "alow", "brow", "trow", "gros"})
+_MOTION_BEFORE = frozenset({"motion", "verb", "vverb", "dir", "place", "approach", "mutual", "backforth", "diag"})
+
+
+def _qwerty_neighbours(c: str) -> str:
+    if c not in _QWERTY_AT:
+        return ""
+    r, k = _QWERTY_AT[c]
+    near = [(r, k - 1), (r, k + 1), (r - 1, k), (r - 1, k + 1), (r + 1, k - 1), (r + 1, k)]
+    return "".join(_QWERTY_ROWS[a][b] for a, b in near if 0 <= a < 3 and 0 <= b < len(_QWERTY_ROWS[a]))
+
+
+def _key_slip_fix(words: list[str], i: int, after: Tok | None) -> str | None:
+    w = words[i]
+    if w in _SLIP_ENGLISH or not 3 <= len(w) <= 4:
+        return None
+    slips = {w[:k] + c + w[k + 1:] for k in range(len(w)) for c in _qwerty_neighbours(w[k])}
+    slips |= {w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1)}
+    fits = slips & _SLIP_TARGETS
+    if len(fits) != 1:
+        return None
+    f = fits.pop()
+    lex = _lexicons()[0]
+    kind = lex[(f,)][0][0]
+
+    def kind_at(j: int) -> str | None:
+        return lex.get((words[j],), ((None, None),))[0][0] if 0 <= j < len(words) else None
+
+    nxt = lex.get((words[i + 1],), ()) if i + 1 < len(words) else () if after is None else ((after.kind, after.value),)
+    before = kind_at(i - 1)
+    if kind == "size":
+        return f if any(k in ("shape", "head", "color", "size") for k, _ in nxt) else None
+    if kind == "shape":
+        return f if before in ("color", "size", "count", "one", "shade") else None
+    if kind in ("dir", "place"):
+        return f if before in ("definite", "prep", "verb", "vverb", "motion") else None
+    if kind == "speed":
+        return f if any(kind_at(j) in _MOTION_BEFORE for j in range(max(0, i - 4), i)) else None
+    return f if before in ("shape", "head", "pronoun", "definite") else None  # (spin, grow)
 
 
 def _short_colour_typo(words: list[str], i: int, after: Tok | None) -> str | None:
@@ -540,7 +646,8 @@ def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[T
         for i, w in enumerate(words):
             if not w.isalpha() or w in vocab or i in fixes or len(w) < (3 if short else 4) or short and len(w) > 4:
                 continue
-            fix = _short_colour_typo(words, i, after) if short else _typo_fix(words, i, after)
+            fix = (_short_colour_typo(words, i, after) or _key_slip_fix(words, i, after)) if short \
+                else _typo_fix(words, i, after)
             if fix is not None:
                 fixes[i] = f"{w} -> {fix}"
                 words[i] = fix
@@ -2290,7 +2397,9 @@ _PERSON = re.compile(r"(?i)\b(?:i|i'm|im|me|my|mine|we|our|us|you|your|he|he's|s
                      r"presentation|birthday|vibes?|mood|atmosphere|day|night|morning|evening|music|sound)\b|"
                      r"客户|老板|公司|小朋友|幼儿园|同学|老师|学生|年会|课件|PPT|气氛|氛围|感觉|早上|晚上|下雨天|音乐|音效|"
                      # a first-timer's apology (不好意思第一次用 不太会写, "sorry first time using this")
-                     r"不好意思|第一次用|第一次玩|第一次|不太会|不会写|新手|\b(?:first time|new to this|sorry)\b")
+                     r"不好意思|第一次用|第一次玩|第一次|不太会|不会写|新手|\b(?:first time|new to this|sorry)\b|"
+                     # where the typist is and why (probe round 113: 服务区歇脚无聊, 卖菜空了玩玩, 跑长途闲的, 店里电视放)
+                     r"服务区|歇脚|无聊|卖菜|跑长途|(?<!悠)闲的|闲着|玩玩|店里|店门口|电视|老伴|重孙")
 
 
 # A person's age said on its own ("she's 4", "he is 3 years old", 她三岁): who the clip is for, not a count

@@ -443,17 +443,26 @@ _AXIS_EN = re.compile(r"(?i)(?:\b(?:along|in|toward|towards|into)\s+)?(?:the\s+)
                       r"([xy])\b(?:[\s-]*axis)?(?:\s+direction)?")
 _AXIS_ZH = re.compile(r"(?i)(?:沿着?|朝着?|向着?|往)?\s*(?:([+\-−])\s*)?(?<![a-z])([xy])\s*轴?\s*的?\s*(正|负)?\s*方向")
 _Y_UP = re.compile(r"(?i)\by[\s-]*(?:axis\s+)?(?:as\s+|is\s+)?(?:pointing\s+|points\s+|going\s+|grows\s+|growing\s+|increases\s+|"
-                   r"increasing\s+)?(?:up|upwards?)\b|\bmath(?:s|ematical)?\s+convention\b|y\s*轴\s*(?:正方向\s*)?(?:朝|向|指向)\s*上")
+                   r"increasing\s+)?(?:up|upwards?)\b|\bmath(?:s|ematical)?\s+(?:convention|axes|coordinates)\b|"
+                   r"y\s*轴\s*(?:正方向\s*)?(?:朝|向|指向)\s*上")
 _Y_DOWN = re.compile(r"(?i)\by[\s-]*(?:axis\s+)?(?:as\s+|is\s+)?(?:pointing\s+|points\s+|going\s+|grows\s+|growing\s+|increases\s+|"
-                     r"increasing\s+)?(?:down|downwards?)\b|\bscreen[\s-]*(?:space\s+)?(?:coords?|coordinates)\b|"
+                     r"increasing\s+)?(?:down|downwards?)\b|\b(?:screen|canvas)[\s-]*(?:space\s+)?(?:coords?|coordinates)\b|"
                      r"y\s*轴\s*(?:正方向\s*)?(?:朝|向|指向)\s*下")
 _AXIS_CONVENTION = [  # what says the convention: read past once a direction has been read with it
-    re.compile(r"(?i)[(（][^()（）]*(?:convention|\by[\s-]*(?:up|down)\b|y\s*轴)[^()（）]*[)）]"),
+    re.compile(r"(?i)[(（][^()（）]*(?:convention|\by[\s-]*(?:axis\s+)?(?:is\s+|points\s+|pointing\s+)?(?:up|down)\b|y\s*轴)"
+               r"[^()（）]*[)）]"),
     re.compile(r"(?i)(?:\b(?:take|taking|treat|treating|assume|assuming|with)\s+)?\by[\s-]*(?:axis\s+)?(?:as\s+|is\s+)?"
                r"(?:pointing|points|going|grows|growing|increases|increasing)\s+(?:up|upwards?|down|downwards?)\b"
                r"(?:\s*,?\s*like\s+(?:on|in)\s+an?\s+(?:normal|regular|standard|usual|maths?)\s+graph\b)?"),
-    re.compile(r"(?i)\b(?:(?:in|using|with)\s+)?screen[\s-]*(?:space\s+)?(?:coords?|coordinates)\b(?:\s*,?\s*so\b)?"),
+    re.compile(r"(?i)\b(?:(?:in|using|with)\s+)?(?:screen|canvas)[\s-]*(?:space\s+)?(?:coords?|coordinates)\b(?:\s*,?\s*so\b)?"),
+    re.compile(r"(?i)\b(?:in\s+)?screen[\s-]*space\s+(?:where|with)\s+y\s+(?:is\s+|points\s+|pointing\s+)?(?:up|down)(?:wards?)?\b"),
+    re.compile(r"(?i)\b(?:in\s+)?(?:the\s+)?(?:standard\s+)?math(?:s|ematical)?\s+(?:axes|coordinates)\b"),
 ]
+# two signed axes together ("+x, +y", "-x/+y": probe round 114) are a diagonal, and a direction vector ("direction (-1, 1)")
+# one of the world's eight directions where its parts are equal in size or one is zero
+_AXIS_PAIR = re.compile(r"(?i)(?<![\w+\-−])([+\-−])\s*([xy])\s*(?:,|/|and|&)?\s*([+\-−])\s*([xy])\b")
+_VECTOR = re.compile(r"(?i)\b(?:direction|vector|velocity|heading)\s*(?:of\s+|=\s*)?\(\s*([+\-−]?)\s*(\d+(?:\.\d+)?)\s*,\s*"
+                     r"([+\-−]?)\s*(\d+(?:\.\d+)?)\s*\)")
 
 
 # physics' "zero velocity, zero angular velocity" (probe round 111): neither moving nor turning
@@ -490,7 +499,28 @@ def _axis_directions(text: str, ignored: list[str]) -> str:
         read.append(f"{m.group().strip()} -> {w}")
         return {"left": "向左", "right": "向右", "up": "向上", "down": "向下"}[w]
 
-    text = _AXIS_EN.sub(en, _AXIS_ZH.sub(zh, text))
+    def pair(m: re.Match) -> str:
+        if m.group(2).lower() == m.group(4).lower():
+            return m.group()
+        ways = [way(m.group(k + 1).lower(), m.group(k) in ("-", "−")) for k in (1, 3)]
+        if None in ways:
+            return m.group()
+        w = "-".join(sorted(ways, key=lambda d: d in ("left", "right")))
+        read.append(f"{m.group().strip()} -> {w}")
+        return f" {w} "
+
+    def vector(m: re.Match) -> str:
+        x, y = (float(m.group(k)) * (-1 if m.group(k - 1) in ("-", "−") else 1) for k in (2, 4))
+        if x and y and abs(x) != abs(y) or not x and not y:
+            return m.group()
+        ways = [w for w in (way("x", x < 0) if x else "", way("y", y < 0) if y else "") if w != ""]
+        if None in ways:
+            return m.group()
+        w = "-".join(sorted(ways, key=lambda d: d in ("left", "right")))
+        read.append(f"{m.group().strip()} -> {w}")
+        return f" moving {w} "
+
+    text = _AXIS_EN.sub(en, _AXIS_PAIR.sub(pair, _VECTOR.sub(vector, _AXIS_ZH.sub(zh, text))))
     if read and y_sign:
         for pat in _AXIS_CONVENTION:
             ignored.extend(m.group().strip() for m in pat.finditer(text))
@@ -573,10 +603,196 @@ def code_comments(text: str) -> tuple[str, list[str]]:
     return _CODE_COMMENT.sub("", text), [m.group().strip() for m in _CODE_COMMENT.finditer(text)]
 
 
+# Web and canvas code in a prompt (probe round 114: CSS, SVG, canvas and p5 snippets), written out as words: an SVG
+# element's tag (<circle> is a circle; <rect>, <polygon>, <g> say no shape of their own: the words say it), a fill
+# (fill: #00f, fill="red", fillStyle = 'purple', p5's fill(255, 0, 0), 填充色 #000), an element's own
+# background-color where the page's background is named apart (body bg, page background, 父容器背景), keyframes and
+# transforms that map to one world motion (rotate(0deg) -> rotate(360deg), transform: rotate, animateTransform
+# type="rotate", scale(1) -> scale(1.5), translateX(0) -> translateX(-100vw), a single scale(0.3) or translateY(-100vh)
+# keyframe from rest; CSS's y points down), a position stepped each frame (x -= 4, vy = +3: a signed axis, its y read
+# by the prompt's convention), a same-colour linear-gradient, and the animation's timing (infinite, linear, ~8s dur,
+# animation-fill-mode) read past. A value that is not exactly one of the world's colours (#0000aa, hotpink) and a
+# transform of no one world motion (rotate(45deg), rotateY, scale(1) -> scale(1), a motion path) are left as written,
+# and refused.
+_WEB_CODE = re.compile(r"(?i)<\s*/?\s*[a-z]+[^<>]*>|\b(?:fill|fillstyle|background-color|transform|border-radius|clip-path|"
+                       r"animation-[a-z-]+)\s*[:=]|\b(?:translate[xy]?|scale|rotate[xyz]?|fill|background)\s*\(|\bfill\s+#|"
+                       r"@keyframes|\bkeyframes?\b|\banimatetransform\b|\bctx\b|\brequestanimationframe\b|\bfillrect\b|"
+                       r"(?<![\w.])[xy]\s*(?:\+=|-=|\+\+|--)|(?<![\w.])v[xy]\s*=|填充色|关键帧")
+_CSS_COLOUR_WORD = "|".join(sorted(EN_COLORS, key=len, reverse=True))
+_NUM = r"(-?\d+(?:\.\d+)?)"
+_UNIT = r"\s*(?:px|%|vw|vh|em|rem|deg|turns?)?\s*"
+_SVG_TAG = re.compile(r"(?i)<\s*(circle|rect|polygon|polyline|ellipse|path|g|svg|div|span)\b([^<>]*?)/?\s*>(s?)")
+_SVG_FILL = re.compile(r"(?i)\bfill\s*=\s*[\"']?([^\"'\s>]+)")
+_CSS_VALUE = r"[\"'“”‘’]?(#[0-9a-f]{3,6}\b|rgb\s*\([^)]*\)|[a-z]+)[\"'“”‘’]?"
+_CSS_FILL = re.compile(rf"(?i)(?:\bwith\s+(?:an?\s+)?)?\bfill(?:style|-colou?r)?\s*(?:[:=]\s*|\s+(?=[#\"'“‘]|rgb\s*\(|(?:{_CSS_COLOUR_WORD})\b)){_CSS_VALUE}")
+_P5_COLOUR = re.compile(r"(?i)\b(fill|background)\s*\(\s*(\d{1,3})\s*(?:,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*)?\)\s*;?\s*")
+_ZH_FILL = re.compile(r"填充(?:色|颜色)?\s*(?:是|为|用|[:：])?\s*(?=#[0-9a-fA-F]{3,6}\b|[a-z]+|[\u4e00-\u9fff]{1,2}色)")
+_PAGE_BG = re.compile(r"(?i)\b(?:page|body|html|parent|container|document|viewport|stage)(?:'s)?\s+(?:bg|background)\b|"
+                      r"(?:父容器|父元素|容器|页面|画布|body|canvas)\s*的?\s*背景")
+_PAGE_WORD = re.compile(r"(?i)(?:\b(?:page|body|html|parent|container|document|viewport|stage|canvas)(?:'s)?|"
+                        r"父容器|父元素|容器|页面|画布)\s*的?\s*$")
+_ELEMENT_BG = re.compile(rf"(?i)(?:\bwith\s+(?:an?\s+)?)?(?<![\w-])(?:background|bg)(?:-colou?r)?\s*(?:[:=]\s*|\s+(?=#|rgb\s*\()){_CSS_VALUE}")
+_ROTATE_PAIR = re.compile(rf"(?i)(?:transform\s*:\s*)?rotate(?:z)?\(\s*{_NUM}{_UNIT}\)\s*(?:->|→|=>|to)\s*"
+                          rf"(?:transform\s*:\s*)?rotate(?:z)?\(\s*{_NUM}{_UNIT}\)")
+_ROTATE_BARE = re.compile(r"(?i)\btransform\s*:\s*rotate\b(?![\w(])|\banimatetransform\s+type\s*=\s*[\"']?rotate[\"']?")
+_SCALE_PAIR = re.compile(rf"(?i)(?:\bfrom\s*\{{?\s*)?(?:transform\s*:?\s*)?scale\(\s*{_NUM}\s*\)\s*;?\s*\}}?\s*(?:->|→|=>|to)\s*"
+                         rf"\{{?\s*(?:transform\s*:?\s*)?scale\(\s*{_NUM}\s*\)\s*;?\s*\}}?")
+_SCALE_ONE = re.compile(rf"(?i)(?:\b(?:with|using|via)\s+(?:an?\s+)?)?(?:transform\s*:?\s*)?scale\(\s*{_NUM}\s*\)"
+                        r"(?:\s*(?:keyframes?|animation)\b|(?=\s*的?\s*(?:关键帧|动画)))")
+_TRANSLATE_PAIR = re.compile(rf"(?i)translate([xy])(?:\(\s*{_NUM}{_UNIT}\)\s*(?:->|→|=>|to)\s*translate\1\(\s*{_NUM}{_UNIT}\)|"
+                             rf"\s+from\s+{_NUM}{_UNIT}to\s+{_NUM}{_UNIT}(?![\w(]))")
+_TRANSLATE_ONE = re.compile(rf"(?i)(?:\b(?:with|using|via)\s+(?:an?\s+)?)?translate([xy])\(\s*{_NUM}{_UNIT}\)"
+                            r"(?:\s*(?:keyframes?|animation)\b|(?=\s*(?:over\s+\d|的?\s*(?:关键帧|动画))))")
+_KEYFRAMES = re.compile(r"(?i)@keyframes\s+[\w-]+\s*\{\s*(growing|shrinking|rotating|moving (?:left|right|up|down))\s*\}"
+                        r"(?:\s+(?:applied|attached|added)\s+to\s+([^.,;!\n]+))?")
+_STEP = re.compile(r"(?i)(?<![\w.])([xy])\s*(\+=|-=|\+\+|--)\s*(?:[\w.]+(?:\s*(?:px|pixels?))?)?(?:\s+(?:each|every|per)\s+frame)?"
+                   r"(?:\s+in\s+draw\s*\(\s*\))?")
+_VELOCITY = re.compile(r"(?i)(?<![\w.])v([xy])\s*=\s*([+\-−]?)\s*(\d+(?:\.\d+)?)(?:\s*(?:px|pixels?))?(?:\s+(?:each|every|per)\s+frame)?")
+_CSS_GRADIENT = re.compile(rf"(?i)linear-gradient\(\s*(?:to\s+(left|right|top|bottom)|{_NUM}deg)\s*,\s*{_CSS_VALUE}\s*,\s*"
+                           rf"{_CSS_VALUE}\s*\)")
+_PAGE_OF_BG = re.compile(r"(?i)\b(?:page|body|html|parent|container|document|viewport|stage)(?:'s)?\s+(?=(?:bg|background)\b)|"
+                         r"(?:父容器|父元素|容器|页面)\s*的?\s*(?=背景)")
+# SVG's <animate> of a centre coordinate told in words ("animate cx from a low value to a high one"; SVG's y points down)
+_SVG_ANIMATE = re.compile(r"(?i)\banimat(?:e|es|ing)\s+(?:the\s+|its\s+)?(c?[xy])\s+from\s+(?:an?\s+)?(low|small|high|large|big|"
+                          r"-?\d+(?:\.\d+)?)(?:\s+value)?\s+to\s+(?:an?\s+)?(low|small|high|large|big|-?\d+(?:\.\d+)?)"
+                          r"(?:\s+(?:one|value))?")
+_CANVAS_CLEAR = re.compile(r"(?i)(?:\bi\s+)?\b(?:clear|clears|clearing|cleared|wipe|wipes|wiping|paint|paints|fill|fills)\s+"
+                           r"(?:it\s+|the\s+(?:canvas|screen|frame)\s+)?with\s+an?\s+([a-z]+)\s+fillrect\b"
+                           r"(?:\s+behind\s+(?:it|them|everything))?(?:\s+(?:each|every)\s+frame)?")
+_CODE_NOISE = re.compile(r"(?i)\bcanvas\s*2d(?:\s+ctx)?\b|(?<![\w.])ctx(?:\.\w+(?:\(\))?)?|\brequestanimationframe(?:\s+loop)?\b|"
+                         r"\bp5(?:\.js)?(?:\s+vibe)?\b|\binfinite(?:\s+loop)?\b|\blinear(?:\s+timing)?\b(?![\s-]*gradient)|"
+                         r"\bease(?:-in-out|-in|-out)?\b|\banimation-[\w-]+\s*:\s*[\w-]+|\brepeatcount\s*[=:]?\s*[\"']?\w+[\"']?|"
+                         r"~?\s*\b\d+(?:\.\d+)?\s*s\s+dur\b|\bdur\s*=\s*[\"']?\d+(?:\.\d+)?s[\"']?|\bover\s+\d+(?:\.\d+)?\s*s\b|"
+                         r"\(?\s*border-radius\s*:\s*50%\s*\)?|\(\s*border\s+trick\s*\)|"
+                         r"(?:\b(?:and\s+)?(?:with\s+)?an?\s+)?\b(?:css\s+)?keyframes?\s+animation(?:\s+(?:going|doing|of|that\s+goes))?\b|"
+                         r"\b(?:via|using|with)?\s*clip-path\s*:\s*polygon\([^()]*\)|\b(?:with\s+)?width\s*==?\s*height\b|"
+                         r"\bdiv\s*(?=做成|弄成|变成|设成)[做弄变设]成|\b(?:with\s+)?(?:an?\s+)?keyframes?\b|"
+                         r"无限循环|无限|的?关键帧(?=\s*(?:放大|缩小|旋转))")
+
+
+_HEX_RESTATED = re.compile(rf"(?i)\b({_CSS_COLOUR_WORD})\s*\(\s*#([0-9a-f]{{6}}|[0-9a-f]{{3}})\s*\)")  # "gray (#808080)"
+
+
+def _css_colour(value: str) -> str | None:
+    """A CSS colour value as a world colour: a hex or rgb() value of one (see ``_HEX_NAMES``), or a colour word."""
+    v = value.strip().lower()
+    if v.startswith("#"):
+        return _HEX_NAMES.get(v[1:])
+    m = _RGB.fullmatch(v)
+    if m:
+        rgb = [int(x) for x in m.groups()]
+        return _HEX_NAMES.get("".join(f"{x:02x}" for x in rgb)) if max(rgb) <= 255 else None
+    return v if re.fullmatch(r"[a-z]+", v) else None
+
+
+def _web_code(text: str, ignored: list[str]) -> str:
+    if not _WEB_CODE.search(text):
+        return text
+
+    def note(m: re.Match, words: str) -> str:
+        ignored.append(f"{m.group().strip()} -> {words.strip() or '(read past)'}")
+        return f" {words} "
+
+    def tag(m: re.Match) -> str:
+        fill = _SVG_FILL.search(m.group(2))
+        name = m.group(1).lower()
+        words = ("circle" + m.group(3) if name == "circle" else "") + (f", fill {fill.group(1)}," if fill else "")
+        return note(m, words)
+
+    def fill(m: re.Match) -> str:
+        return note(m, f", filled {m.group(1)},")
+
+    def p5(m: re.Match) -> str:
+        vals = [int(v) for v in m.groups()[1:] if v is not None]
+        if len(vals) == 1:
+            vals *= 3
+        name = _HEX_NAMES.get("".join(f"{v:02x}" for v in vals)) if max(vals) <= 255 else None
+        if name is None:
+            raise _refuse(f"unknown colour '{m.group().strip()}'")
+        return note(m, f"background {name}," if m.group(1).lower() == "background" else f"{name} ")
+
+    def scale(a: str, b: str) -> str | None:
+        return None if float(a) == float(b) else "growing" if float(b) > float(a) else "shrinking"
+
+    def rotate_pair(m: re.Match) -> str:
+        return note(m, "rotating") if float(m.group(1)) != float(m.group(2)) else m.group()
+
+    def scale_pair(m: re.Match) -> str:
+        w = scale(m.group(1), m.group(2))
+        return note(m, w) if w else m.group()
+
+    def scale_one(m: re.Match) -> str:
+        w = scale("1", m.group(1))
+        return note(m, w) if w else m.group()
+
+    def way(axis: str, a: str, b: str) -> str | None:  # (CSS's y points down)
+        d = float(b) - float(a)
+        if not d:
+            return None
+        return ("moving right" if d > 0 else "moving left") if axis.lower() == "x" else ("moving down" if d > 0 else "moving up")
+
+    def translate_pair(m: re.Match) -> str:
+        a, b = (m.group(2), m.group(3)) if m.group(2) is not None else (m.group(4), m.group(5))
+        w = way(m.group(1), a, b)
+        return note(m, w) if w else m.group()
+
+    def translate_one(m: re.Match) -> str:
+        w = way(m.group(1), "0", m.group(2))
+        return note(m, w) if w else m.group()
+
+    def keyframes(m: re.Match) -> str:
+        return note(m, f"{m.group(2)}, {m.group(1)}" if m.group(2) else m.group(1))
+
+    def step(m: re.Match) -> str:
+        return note(m, f"along {'+' if m.group(2) in ('+=', '++') else '-'}{m.group(1).lower()}")
+
+    def velocity(m: re.Match) -> str:
+        if not float(m.group(3)):
+            return m.group()
+        return note(m, f"along {'-' if m.group(2) in ('-', '−') else '+'}{m.group(1).lower()}")
+
+    def gradient(m: re.Match) -> str:
+        a, b = _css_colour(m.group(3)), _css_colour(m.group(4))
+        side = (m.group(1) or "").lower()
+        axis = "from left to right" if side in ("left", "right") else "from top to bottom" if side in ("top", "bottom") \
+            else None
+        if a is None or a != b or axis is None:
+            return m.group()
+        return note(m, f"{a} gradient {axis}")
+
+    def animate(m: re.Match) -> str:
+        low, high = ("low", "small"), ("high", "large", "big")
+        a, b = (0 if v in low else 1 if v in high else float(v) for v in (m.group(2).lower(), m.group(3).lower()))
+        w = way(m.group(1)[-1], str(a), str(b))
+        return note(m, w) if w else m.group()
+
+    text = _SVG_TAG.sub(tag, text)
+    if _PAGE_BG.search(text):
+        text = _ELEMENT_BG.sub(lambda m: m.group() if _PAGE_WORD.search(m.string[:m.start()]) else fill(m), text)
+        text = _PAGE_OF_BG.sub(lambda m: note(m, ""), text)
+    text = _SVG_ANIMATE.sub(animate, text)
+    text = _P5_COLOUR.sub(p5, text)
+    text = _CSS_FILL.sub(fill, text)
+    text = _ZH_FILL.sub(lambda m: note(m, ""), text)
+    text = _CANVAS_CLEAR.sub(lambda m: note(m, f"on a {m.group(1)} background"), text)
+    text = _CSS_GRADIENT.sub(gradient, text)
+    text = _ROTATE_PAIR.sub(rotate_pair, text)
+    text = _ROTATE_BARE.sub(lambda m: note(m, "rotating"), text)
+    text = _SCALE_PAIR.sub(scale_pair, text)
+    text = _SCALE_ONE.sub(scale_one, text)
+    text = _TRANSLATE_PAIR.sub(translate_pair, text)
+    text = _TRANSLATE_ONE.sub(translate_one, text)
+    text = _KEYFRAMES.sub(keyframes, text)
+    text = _STEP.sub(step, text)
+    text = _VELOCITY.sub(velocity, text)
+    return _CODE_NOISE.sub(lambda m: note(m, ""), text)
+
+
 def generator_syntax(text: str, ignored: list[str]) -> str:
     m = _PLACEHOLDER.search(text)
     if m:
         raise _refuse(f"the template placeholder '{m.group()}' says no value")
+    text = _web_code(text, ignored)
     text = _SIDE_ARROW.sub(r"\1 to \2", text)
     text = re.sub(r"(?i)\bcamera\s+(?:slowly|gently|gradually|quickly|smoothly|steadily|subtly|then)\s+(?=(?:push|pull|zoom|pan|"
                   r"tilt|dolly|dollies|track|orbit|move|rotate|follow|shake|glide|drift|circle)\w*)", "camera ", text)
@@ -584,6 +800,8 @@ def generator_syntax(text: str, ignored: list[str]) -> str:
     for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD, _FRAME_SETTING, _MODEL_VERSION):
         ignored.extend(m.group().strip() for m in pat.finditer(text))
         text = pat.sub(" ", text)
+    text = _HEX_RESTATED.sub(lambda m: m.group(1) if _HEX_NAMES.get(m.group(2).lower()) == EN_COLORS[m.group(1).lower()]
+                             else m.group(), text)
     for m in _HEX.finditer(text):
         if m.group(1).lower() not in _HEX_NAMES:
             raise _refuse(f"unknown colour '{m.group()}'")
@@ -622,6 +840,43 @@ def _gradient_after(m: re.Match) -> str:
 # The Chinese IME's homophones and slips: 园 for 圆, 兰色 for 蓝色 (but 紫罗兰), 放块/方快 for 方块, 便小 for 变小, …
 _ZH_TYPOS = [
     (re.compile(r"园"), "圆"),
+    # probe round 113, Chinese typed in a hurry (pinyin and wubi IMEs) by farmers, drivers, shop owners, retirees and
+    # kids: a homophone read only where one world word fits where it stands — a colour's 拦色 / 嘿色 / 皇色 / 程色 /
+    # 清色 / 子色 (蓝 黑 黄 橙 青 紫: no colour words; 清一色, 过程色彩, 个子 aside), 角 typed 脚 / 叫 in 五角星 /
+    # 三角形 / 左下角 (never a foot there), 正房形 (正方形), 凌形 / 另形 (菱形; 另形成 aside), 石字 after a colour (十字),
+    # 员 / 元 after a colour (圆; 员工 aside), 秋 after 个 + a colour or 色 (球; 秋天 aside), 达 between 的 and a shape
+    # (大), 边大 / 变笑 after 慢慢 (变大 / 变小; 一边 aside), 对者 / 对装 before a verb or a clause's end (对着 / 对撞),
+    # 到一快 (到一块), 往…尚 / 往有 / 往又上 / 往做边 (上 / 右 / 右上 / 左边), 非 between a direction and 快 (飞; 非常
+    # aside), 见变 / 减变 after a side (渐变; 不见变化 aside), 问理 (纹理), 存色 (纯色), 快一电 (快一点), 从左道右 (到), 往上生 (升;
+    # 生长 aside), 往下调 at a clause's end after a shape (掉; 速度往下调 aside), 一起专 (转), 两各 before an attribute
+    # (两个; 各自 aside), 原在转 (原地转), 视平 (视频; 视平线 aside), 写写你 (谢谢你), 方 / 正方 ending a clause after
+    # a colour (方块 / 正方形), 全 before 往 after a shape (全都)
+    *((re.compile(a), b) for a, b in (
+        (r"拦(?=色)", "蓝"), (r"嘿(?=色)", "黑"), (r"[皇凰](?=色)", "黄"), (r"(?:(?<=[个的是为要])|(?<![\u4e00-\u9fff]))程色(?!彩)", "橙色"),
+        (r"(?<![一澄冷凄])清色(?![彩调])", "青色"), (r"(?:(?<=[个的是为要])|(?<=背景))子色(?!彩)", "紫色"),
+        (r"(?<=[三五])[脚叫](?=形|星)", "角"), (r"(?<=[往向朝][左右][上下])[脚叫]", "角"), (r"正[房放]形", "正方形"),
+        (r"[凌另](?=形(?![成式态状象容体]))", "菱"), (r"(?<=[色的个])石字", "十字"),
+        (r"(?<=[色的])员(?![工警])", "圆"), (r"(?<=[色的][大小])元(?![素旦宝帅])", "圆"),
+        (r"(?<=[个的色][红橙黄绿青蓝紫粉白黑灰])秋(?![天季日风叶收])", "球"),
+        (r"(?<=[的色个])达(?=[方圆球三五星菱十正])", "大"),
+        (r"(?:(?<=慢慢)|(?<=渐渐)|(?<=逐渐))边(?=[大小](?![大小边]))", "变"), (r"变笑(?![脸容])", "变小"),
+        (r"对者(?=[走跑冲飞移来过靠])", "对着"), (r"对装(?=\s|[，,。！!]|$|快|慢)", "对撞"),
+        (r"(?<=[走凑靠碰撞]到)一快", "一块"), (r"(?<=[往向朝])([左右]?)尚", r"\1上"),
+        (r"(?<=[往向朝])有(?=边|面|$|[\s，,。！!])", "右"), (r"(?<=[往向朝])又(?=[上下])", "右"),
+        (r"往做(?=边|面|$|[\s，,。！!])", "往左"), (r"(?<=[上下左右])非(?=快(?:点|一点|些|地|的|$|[\s，,。！!]))", "飞"),
+        (r"(?<=[上下左右])[见减间]变(?![化成得为])", "渐变"), (r"(?<=[的色带有])问理(?!由)", "纹理"),
+        (r"(?<![保储库封])存色(?=的|背景|$|[\s，,。])", "纯色"), (r"(?<=[快慢])一电", "一点"), (r"(?<=[从由][左右上下])道(?=[左右上下])", "到"),
+        (r"(?<=[往向朝]上)生(?![长成气命活])", "升"),
+        (r"([形圆块角星字球点])([\s，,]*)往下调(?=$|[\s，,。！!])", r"\1\2往下掉"),
+        (r"(?<=[起地在])专(?=$|[\s，,。！!~～]|圈)", "转"),
+        (r"(?<=[一两三俩])各(?=[大小中红橙黄绿青蓝紫粉白黑灰圆球方三五星菱十正])", "个"), (r"原在(?=转|旋)", "原地"),
+        (r"视平(?![线面角])", "视频"), (r"写写(?=你啊|你呀|你了|您|你(?:$|[\s，,。！!~]))", "谢谢"),
+        (r"(?<=色的)方(?=\s|[，,。；;！!]|$)", "方块"), (r"(?<=色[的地])正方(?![形块体向面行型])", "正方形"),
+        (r"(?<=[形圆块角星字球点])全(?=[往向朝])", "全都"))),
+    # (在里面 right after the prompt's only shape, before a bounce: inside the clip — 弄个视频 一个红色的大球在里面蹦来蹦去;
+    # beside a second shape it may be inside that one, and stays refused)
+    (re.compile(r"(?<=[圆球块形星角字点])在里面(?=\s*(?:蹦来蹦去|弹来弹去|到处|来回|乱))"),
+     lambda m: "" if len(re.findall(_ZH_SHAPE_WORD, m.string)) == 1 else m.group()),
     # probe round 110, Chinese typed in a hurry with a pinyin IME: a homophone that only one world word fits where it
     # stands — 象/像 before a direction (not 大象, 对象, 形象…: 向), 变达 / 变晓 (变大 / 变小), 旋传 (旋转), 转全全
     # (转圈圈), 块 as a speed (块点, 超级块, 贼块, 往上 块!: 快; never 方块, 一块, 红色块), 不要懂 (不要动), 胡相靠近
@@ -633,12 +888,14 @@ _ZH_TYPOS = [
     (re.compile(r"(?<=[\s，,。！!；;上下左右飞跑走移冲飘滑动去来转])块(?=点|一点|些|速)"), "快"),
     (re.compile(r"(超级|非常|特别|贼|很|超|巨|太|挺|蛮)块(?=[的地了点些!！。，,~～\s]|一点|$)"), r"\1快"),
     (re.compile(r"(?<=[上下左右飞跑走冲飘滑])(\s+)块(?=\s*[!！。，,~～]|\s*$)"), r"\1快"),
-    (re.compile(r"(不要|别|不许|一动不)懂"), r"\1动"),
+    (re.compile(r"(不要|别|不许|一动不|原地不)懂"), r"\1动"),
     (re.compile(r"[胡户护]相(?=\s*(?:靠近|接近|靠拢|冲|撞|走|移|飞|跑|靠))"), "互相"),
     (re.compile(r"(?<![研究诊派厕场住])[所锁索]小"), "缩小"),
     (re.compile(r"(?<=[往向朝])([左右]?)夏"), r"\1下"),
-    (re.compile(r"漫漫(?=地|的|[往向朝移走飘飞滑变转升降落])"), "慢慢"), (re.compile(r"曼(?=慢|一点|一些|点|些)"), "慢"),
+    (re.compile(r"(?:漫漫|曼曼)(?=地|的|[往向朝移走飘飞滑变转升降落])"), "慢慢"), (re.compile(r"曼(?=慢|一点|一些|点|些)"), "慢"),
+    (re.compile(r"(?<![浪散烂弥])漫(?=一点|一些|点|些)"), "慢"),  # (probe round 113: 漫点; 浪漫一点 aside)
     (re.compile(r"(?<![一二三四五六七八九十几数千万两\d])百色"), "白色"),
+    (re.compile(r"(?<=[小大])百(?=[圆球方三五星菱十正])"), "白"),  # (probe round 113: 小百圆点; never a number there)
     (re.compile(r"(?<![学不都也就能才])会色(?!彩)|[挥恢徽]色"), "灰色"),
     (re.compile(rf"(?<=[个的是])分色(?=的?\s*(?:{_ZH_SHAPE_WORD}))|(?<=背景)([是为用]?)分色"), r"\1粉色"),
     (re.compile(r"背竟"), "背景"),
@@ -915,6 +1172,7 @@ _TYPOS = [
     (re.compile(r"\bmed(?=[\s-]+siz(?:e|ed)\b)"), "medium"), (re.compile(r"(?<![a-z])obj(s?)\b"), r"object\1"),
     (re.compile(r"\b(up|down)(left|right)\b"), r"\1-\2"),
     (re.compile(r"\bthats\b"), "that is"), (re.compile(r"\bw/\s*"), "with "),
+    (re.compile(r"(?<=[a-z] )w(?=\s+(?:an?|the|some|texture|textured|gradient|noise|grain)\b)"), "with"),  # "bg w texture"
     (re.compile(r"\bblew(?=\s+(?:circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|balls?|dots?|"
                 r"background|bg|dimonds?|scares?|starts?)\b)"), "blue"),  # (dictation's "blew scare": round 37)
     (re.compile(r"\b(to the|to) write\b"), r"\1 right"),
@@ -996,6 +1254,27 @@ _PHRASINGS = [
                 r"collides?|bounces?|bouncing|reflections?)\s+(?:with|off|against|at)\s+(?:the\s+|its\s+)?(?:frame\s+|screen\s+|"
                 r"canvas\s+|box\s+)?(?:boundaries|boundary|walls|edges|borders|sides|bounds)(?:\s+of\s+the\s+(?:frame|screen|"
                 r"canvas|box))?"), "bouncing off the walls"),
+    # probe round 114, physics and geometry teachers and game developers: a velocity's direction ("velocity vector
+    # pointing right", "with its velocity pointing up and to the left") is the motion's; things "drawn as" a shape are
+    # that shape; "slow enough that students can follow" is slow; a turn or a dilation "about the centre" is in place,
+    # and its factor or its centre staying fixed says no more; "screen-space up" is up; a speed "cranked high" is fast
+    (re.compile(r"\b(?:with\s+)?(?:its\s+|a\s+|the\s+)?velocity(?:\s+vector)?\s+(?:is\s+)?(?:pointing|points|directed|aimed)\s+"
+                r"(?:in\s+)?(?=(?:the\s+)?(?:up|down|left|right|upwards?|downwards?|to\s+the)\b)"), "moving "),
+    (re.compile(r"\b(?:particles?|bodies|objects?|sprites?|masses|points?|things?)\s*,?\s*(?:(?:both|all|each)\s+)?"
+                r"(?:drawn|shown|rendered|represented|depicted|displayed)\s+as\s+(?:an?\s+)?"), ""),
+    (re.compile(r"\b(slow|fast|slowly|quickly)\s+enough\s+(?:that|so\s+that|so|for)\b[^.;!?\n]*"), r"\1"),
+    (re.compile(r"\b(dilation|dilating|dilates|scaling(?:\s+up|\s+down)?|scales(?:\s+up|\s+down)?|enlargement|enlarging|"
+                r"rotation|rotating|rotates|spinning|spins|turning|turns)\s+(?:about|around)\s+(?:the|its)\s+(?:own\s+)?"
+                r"(?:centre|center|centroid|midpoint)(?:\s+of\s+mass|\s+point)?\b"), r"\1"),
+    (re.compile(r"\b((?:grow|grew|shrink|shrank|scal|dilat|rotat|spin|spun|turn|enlarg)[a-z]*\b[^.;!?\n]{0,60}?)\s*,?\s*"
+                r"\b(?:while|with)\s+(?:its|the)\s+(?:centre|center|centroid)\s+(?:stays|staying|remains|remaining|kept|held)\s+"
+                r"(?:fixed|put|in\s+place|still|where\s+it\s+is)\b"), r"\1"),
+    (re.compile(r"\s*\bby\s+a\s+(?:scale\s+)?factor\s+of\s+\d+(?:\.\d+)?\b"), ""),
+    (re.compile(r"\b(?:in\s+)?screen[\s-]*space\s+(?=(?:up|down|left|right|upwards?|downwards?|leftwards?|rightwards?)\b)"), ""),
+    (re.compile(r"\b(?:with\s+)?(?:the\s+|its\s+)?speed\s+(?:cranked|turned|dialed|dialled|bumped|pushed|set)\s+(?:way\s+)?"
+                r"(?:up\s+)?(high|up|low|down)\b"), lambda m: " fast" if m.group(1) in ("high", "up") else " slowly"),
+    (re.compile(r"沿着?(?:一个)?指向((?:左上|右上|左下|右下|左|右|上|下)(?:方|边|侧)?)的?(?:方向)?向量(?:方向)?(?:做|作|进行)?"),
+     r"向\1"),
     # a request asked as a question of how it would look (probe round 105: "what would a blue star spinning look
     # like?", "show me what a cyan circle moving down-right would look like"): the object phrase is the request
     (re.compile(r"\bwhat\s+(?:would\s+)?((?:a|an|one|two|three)\s[^.!?;:]{3,80}?)\s+(?:would\s+|will\s+|might\s+)?"
@@ -1638,16 +1917,21 @@ _PINYIN_KEY = {re.sub(r"\s+", "", k): k for k in _PINYIN}  # (one word's syllabl
 
 
 def _pinyin_words(keys) -> re.Pattern:
-    return re.compile(r"\b(" + "|".join(re.escape(k).replace(r"\ ", r"\s*") for k in sorted(keys, key=len, reverse=True))
-                      + r")\b")
+    # (a word ends at any letter that is not a-z or a digit: pinyin typed against Chinese, 黄色的xingxing, lvse的方块,
+    # probe round 113 — where \b sees no edge, a Chinese character being a word character too)
+    return re.compile(r"(?<![a-z0-9_])(" + "|".join(re.escape(k).replace(r"\ ", r"\s*")
+                                                   for k in sorted(keys, key=len, reverse=True)) + r")(?![a-z0-9_])")
 
 
 _PINYIN_WORD = _pinyin_words(_PINYIN)
 _PINYIN_COLOUR = _pinyin_words(k for k in _PINYIN if k.endswith(" se"))
 # In a Chinese prompt that names no colour in pinyin, a word of several syllables (xiang zuo, xuanzhuan) is pinyin too
 # (no English word), and shang / xia / zuo right after 往 / 向 / 朝 (never "you": 朝 you is towards the viewer)
-_PINYIN_LONG_WORD = _pinyin_words(k for k in _PINYIN if " " in k)
-_PINYIN_SIDE = re.compile(r"(?<=[往向朝])\s*(shang|xia|zuo)\b")
+# (shi zi, beside no pinyin colour, stays: 狮子 (a lion), 柿子 and 石子 sound the same — probe round 113)
+_PINYIN_LONG_WORD = _pinyin_words(k for k in _PINYIN if " " in k and k != "shi zi")
+_PINYIN_SIDE = re.compile(r"(?<=[往向朝])\s*(shang|xia|zuo)(?![a-z0-9_])")
+# kuai / man right before 点, 一点 or 些 (kuai点: 快点, never 块点) — probe round 113
+_PINYIN_PACE = re.compile(r"(?<![a-z0-9_])(kuai|man)(?=\s*(?:点|一点|些))")
 
 
 def _pinyin(t: str, ignored: list[str]) -> str:
@@ -1658,6 +1942,7 @@ def _pinyin(t: str, ignored: list[str]) -> str:
         new = _PINYIN_WORD.sub(word, t)
     elif _CJK.search(t):
         new = _PINYIN_SIDE.sub(lambda m: {"shang": "上", "xia": "下", "zuo": "左"}[m.group(1)], _PINYIN_LONG_WORD.sub(word, t))
+        new = _PINYIN_PACE.sub(lambda m: {"kuai": "快", "man": "慢"}[m.group(1)], new)
     else:
         return t
     if new != t:

@@ -2212,6 +2212,34 @@ def test_dictation_and_comments_that_stay_refused(prompt, why):
         parse_prompt(prompt)
 
 
+@pytest.mark.parametrize("prompt,want", [
+    # an object phrase broken off before its shape and said again whole after a take-back: the second one only (these
+    # read as two objects before negation._restarted_objects, e.g. a large red circle and a small blue one)
+    ("a big red, actually, a small blue circle moving left", R(G(1, "blue", "circle", size="small", motion="left"))),
+    ("one red, sorry, one blue square going up", R(G(1, "blue", "square", motion="up"))),
+    ("a small green, correction, a small pink star spinning", R(G(1, "pink", "star", size="small", motion="rotate"))),
+    ("a large red or rather a large orange diamond moving left",
+     R(G(1, "orange", "diamond", size="large", motion="left"))),
+    ("a red no a blue square going up", R(G(1, "blue", "square", motion="up"))),
+    ("一个红的，不对，一个蓝色的圆向左移动", R(G(1, "blue", "circle", motion="left"))),
+    # no take-back between them: two objects sharing the shape, as before
+    ("one red, one blue square going up", R(G(1, "red", "square", motion="up"), G(1, "blue", "square", motion="up"))),
+    ("a red, no, a blue circle and a green star moving left",
+     R(G(1, "blue", "circle", motion="left"), G(1, "green", "star", motion="left"))),
+])
+def test_object_phrase_restarted_after_a_take_back(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a red, no wait, make it a blue circle moving left", "conflicting colours"),  # not a whole phrase after it
+    ("a green uh i mean a pink star spinning", "conflicting colours"),
+])
+def test_object_phrase_restarts_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
 # Probe rounds 110 (Chinese typed in a hurry with a pinyin IME: homophones, unconverted pinyin, doubled characters) and
 # 108 (ML engineers pasting prompts with CLI flags, code and test labels)
 _PINYIN_IME_AND_CODE = [

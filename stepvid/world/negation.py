@@ -11,7 +11,10 @@ People state what they want by saying what they do not want, or take a word back
   circle that does not spin": still? or any other motion?) keeps its refusal;
 - "a red ball, no wait, blue", "a big circle. actually, make it small", 不是紫色……算了，就紫色吧: a correction
   word before a colour, size or speed (and no new object) replaces the last one said; "… and a pink diamond going
-  right — wait no, make the diamond purple": one naming an object said before replaces that object's colour or size.
+  right — wait no, make the diamond purple": one naming an object said before replaces that object's colour or size;
+- "a big red, actually, a small blue circle", "a large red no sorry a large orange diamond", 一个红的，不对，一个蓝色的圆:
+  an object phrase broken off before its shape and said again whole after a correction (or a bare "no" / "sorry")
+  — the broken-off phrase goes, never read as a second object.
 
 Anything else negated (a shape, a background, a count, "nothing but …") keeps its refusal. The functions work on
 any token objects with ``kind``, ``value`` and ``text`` (``stepvid.world.parser.Tok``).
@@ -100,12 +103,49 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
         if _negator(t) and t.text in ("no", "不") and any(0 <= k < len(toks) and toks[k].kind == "correction"
                                                           for k in near):
             drop.add(i)
+    drop |= _restarted_objects(toks, drop)
     drop |= _corrections(toks, drop)
     put = _named_corrections(toks, drop)
     if not drop:
         return toks
     ignored.append(" ".join(toks[k].text for k in sorted(drop)))
     return [x for k, t in enumerate(toks) if k not in drop for x in put.get(k, [t])]
+
+
+_NP_START = ("count", "one", "definite")  # what opens an object phrase: a, one, two, the, 一个
+_NP_ATTR = ("color", "size", "shade", "stop")  # what may follow it before the shape
+_RESTART_WORDS = {"no", "nope", "sorry", "不", "不对", "不是"}  # a bare take-back between the two phrases
+
+
+def _restarted_objects(toks: list, drop: set[int]) -> set[int]:
+    """An object phrase broken off before its shape ("a big red"), then a correction word, a bare "no" / "sorry" and
+    commas only, then a whole object phrase opened the same way ("a small blue circle"): the broken-off phrase and
+    the words after it go (a whole first phrase is not touched here). Returns the indices to drop."""
+    out: set[int] = set()
+    for i, t in enumerate(toks):
+        if t.kind != "correction" and t.text not in _RESTART_WORDS or i in drop:
+            continue
+        a = i  # back over the take-back words and commas to the broken-off phrase's last word
+        while a > 0 and (toks[a - 1].kind in ("sep", "correction") and not _sentence_end(toks[a - 1])
+                         or toks[a - 1].text in _RESTART_WORDS):
+            a -= 1
+        s = a
+        while s > 0 and toks[s - 1].kind in _NP_ATTR:
+            s -= 1
+        if s == a or s == 0 or toks[s - 1].kind not in _NP_START or not any(
+                toks[k].kind in ("color", "size") for k in range(s, a)):
+            continue
+        s -= 1
+        b = i + 1  # on over the take-back words and commas to the new phrase
+        while b < len(toks) and (toks[b].kind in ("sep", "correction") and not _sentence_end(toks[b])
+                                 or toks[b].text in _RESTART_WORDS):
+            b += 1
+        e = b + 1
+        while e < len(toks) and toks[e].kind in _NP_ATTR:
+            e += 1
+        if b < len(toks) and toks[b].kind in _NP_START and e < len(toks) and toks[e].kind == "shape":
+            out.update(range(s, b))
+    return out
 
 
 def _replaced_just_before(toks: list, i: int, negated: Any) -> bool:

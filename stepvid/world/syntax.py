@@ -1223,8 +1223,8 @@ _TYPOS = [
      lambda m: m.group(1) if m.group(2).replace(" ", "") == m.group(1) else m.group()),
     (re.compile(r"\byou know,?\s+like\b"), "you know"),
     # English dictation (probe round 106): spoken "question mark"; a voice assistant asked to ask an app ("Alexa ask
-    # video maker for a …"); words run together ("smallwhite star movingup"); "should be read" (red); an object
-    # phrase restarted after "no sorry" ("a large red no sorry a large orange diamond": the second one); "gradient
+    # video maker for a …"); words run together ("smallwhite star movingup"); "should be read" (red); (an object
+    # phrase restarted after "no sorry": negation._restarted_objects); "gradient
     # orange background"; a spoken "like" before what it is ("that is like textured", "so like um I want")
     (re.compile(r"\s*\b(?:question mark|exclamation (?:mark|point))\b"), "?"),
     (re.compile(r"^\s*(?:hey\s+|ok(?:ay)?\s+)?(?:alexa|siri|google)\s*,?\s+(?:ask|tell)\s+(?:[a-z]+\s+){1,3}?(?:for|to)\s+"),
@@ -1232,8 +1232,6 @@ _TYPOS = [
     (re.compile(rf"\b({_SIZE_NAME})({_COLOUR_WORD})\b"), r"\1 \2"),
     (re.compile(r"\b(moving|going|heading|drifting|sliding|floating|moves|goes|heads)(up|down|left|right)\b"), r"\1 \2"),
     (re.compile(r"\b(be|is|are|colou?red|painted)\s+read\b(?=\s*(?:$|[,.!?;]|and\b|with\b|on\b))"), r"\1 red"),
-    (re.compile(rf"\b(?:a|an|the)\s+(?:(?:{_SIZE_NAME})\s+)?(?:{_COLOUR_WORD})\s*,?\s*(?:no sorry|no wait|sorry|no|i mean)"
-                rf"\s*,?\s+(?=(?:a|an|the)\s+(?:(?:{_SIZE_NAME})\s+)?(?:{_COLOUR_WORD})\s+(?:{_SHORT_NOUN})\b)"), ""),
     (re.compile(rf"\bgradient\s+({_COLOUR_WORD})\s+(background|backdrop|bg)\b"), r"\1 gradient \2"),
     (re.compile(rf"\b(is|are)\s+like\s+(?=(?:textured|solid|plain|{_COLOUR_WORD}|{_SIZE_NAME})\b)"), r"\1 "),
     (re.compile(r"^\s*(?:so\s+)?like\s+(?:um+\s+|uh+\s+)*(?=i\s+(?:want|need|would)\b)"), ""),

@@ -2234,6 +2234,8 @@ def test_object_phrase_restarted_after_a_take_back(prompt, want):
 @pytest.mark.parametrize("prompt,why", [
     ("a red, no wait, make it a blue circle moving left", "conflicting colours"),  # not a whole phrase after it
     ("a green uh i mean a pink star spinning", "conflicting colours"),
+    # a correction word whose phrase ends in "too": an addition or a replacement? (read as one blue circle before)
+    ("a red circle, actually a blue circle too, moving left", "a correction or an addition"),
 ])
 def test_object_phrase_restarts_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):

@@ -126,6 +126,7 @@ _TIMES = re.compile(r"\b([1-3])\s*[x×](?=\s+[a-z])", re.IGNORECASE)  # "2x red 
 # ("Slide 5 –", "for slide 3", 第5页PPT用, 第三课《东南西北》用): list marks read as commas, the rest read past
 _INLINE_BULLET = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[:：，,。]))[•·‣▪◦](?=\s|[\u4e00-\u9fff])|[①②③④⑤⑥⑦⑧⑨⑩]")
 _INLINE_ITEM = re.compile(r"(?:(?<=[\s:：])|(?<=^))[1-9][.)、](?=\s*[^\d\s])")
+_ADDING = frozenset({"too", "also", "as well"})  # after a correction word: "… actually a blue circle too"
 _TIMES_ONE = re.compile(r"(?<=\S)\s*[x×]\s*1(?![\d.])(?=\s*[,，。.;；\n]|\s*$)", re.IGNORECASE)
 # "cyan sqaures x2 bouncing", 菱形 x2 (probe rounds 109, 111): two or three after a plural noun (a shape's, or a word the
 # lexicon does not know: a typo of one) or a Chinese noun, said as the grammar reads a count there (", two of them", 两个)
@@ -1725,6 +1726,12 @@ class _Grammar:
                 t, k = Tok("verb", False, t.text), "verb"  # "a red circle crosses the frame"
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if k == "correction":
+                # "a red circle, actually a blue circle too": an addition or a replacement? not guessed
+                j = i + 1
+                while j < len(toks) and toks[j].kind not in ("sep", "conj", "cconj"):
+                    if toks[j].text in _ADDING:
+                        raise _refuse(f"'{t.text}' followed by '{toks[j].text}' (a correction or an addition?)")
+                    j += 1
                 said = next((x for x in reversed(toks[:i]) if x.kind not in ("sep", "stop", "filler")), None)
                 self._correct(noun=said is not None and said.kind in _NP_KINDS)
                 self.last = t

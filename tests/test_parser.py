@@ -2231,6 +2231,15 @@ def test_object_phrase_restarted_after_a_take_back(prompt, want):
     assert parse_prompt(prompt) == want
 
 
+def test_correction_clause_ends_at_a_new_object():
+    """The value a correction gives stays with the object it corrects: its clause ends at an "and" that opens a new
+    object (read as a blue star and a green star before: the "blue" reached the next noun)."""
+    assert parse_prompt("a red ball, actually make it blue, and a green star too") == R(
+        G(1, "blue", "circle"), G(1, "green", "star"))
+    assert parse_prompt("a red ball, actually make it blue and a green star spinning") == R(
+        G(1, "blue", "circle"), G(1, "green", "star", motion="rotate"))
+
+
 @pytest.mark.parametrize("prompt,why", [
     ("a red, no wait, make it a blue circle moving left", "conflicting colours"),  # not a whole phrase after it
     ("a green uh i mean a pink star spinning", "conflicting colours"),

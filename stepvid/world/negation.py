@@ -158,14 +158,15 @@ def _replaced_just_before(toks: list, i: int, negated: Any) -> bool:
 
 
 def _correction_clauses(toks: list, drop: set[int]):
-    """Each correction word not yet dropped, with the indices of its clause (to the sentence's end, dropped ones left
-    out)."""
+    """Each correction word not yet dropped, with the indices of its clause (to the sentence's end or to an "and" that
+    opens a new object — "actually make it blue, and a green star" — dropped ones left out)."""
     for i, t in enumerate(toks):
         if t.kind != "correction" or i in drop:
             continue
         clause = []
         for j in range(i + 1, len(toks)):
-            if _sentence_end(toks[j]) and clause:
+            if _sentence_end(toks[j]) and clause or toks[j].kind == "conj" and clause \
+                    and j + 1 < len(toks) and toks[j + 1].kind in ("count", "one"):
                 break
             if j not in drop:
                 clause.append(j)

@@ -627,10 +627,10 @@ _CSS_VALUE = r"[\"'“”‘’]?(#[0-9a-f]{3,6}\b|rgb\s*\([^)]*\)|[a-z]+)[\"'�
 _CSS_FILL = re.compile(rf"(?i)(?:\bwith\s+(?:an?\s+)?)?\bfill(?:style|-colou?r)?\s*(?:[:=]\s*|\s+(?=[#\"'“‘]|rgb\s*\(|(?:{_CSS_COLOUR_WORD})\b)){_CSS_VALUE}")
 _P5_COLOUR = re.compile(r"(?i)\b(fill|background)\s*\(\s*(\d{1,3})\s*(?:,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*)?\)\s*;?\s*")
 _ZH_FILL = re.compile(r"填充(?:色|颜色)?\s*(?:是|为|用|[:：])?\s*(?=#[0-9a-fA-F]{3,6}\b|[a-z]+|[\u4e00-\u9fff]{1,2}色)")
-_PAGE_BG = re.compile(r"(?i)\b(?:page|body|html|parent|container|document|viewport|stage)(?:'s)?\s+(?:bg|background)\b|"
-                      r"(?:父容器|父元素|容器|页面|画布|body|canvas)\s*的?\s*背景")
-_PAGE_WORD = re.compile(r"(?i)(?:\b(?:page|body|html|parent|container|document|viewport|stage|canvas)(?:'s)?|"
-                        r"父容器|父元素|容器|页面|画布)\s*的?\s*$")
+_PAGE_EN = "page|body|html|parent|container|document|viewport|stage"  # what holds an element: its background is the bg
+_PAGE_ZH = "父容器|父元素|容器|页面"
+_PAGE_BG = re.compile(rf"(?i)\b(?:{_PAGE_EN})(?:'s)?\s+(?:bg|background)\b|(?:{_PAGE_ZH}|画布|body|canvas)\s*的?\s*背景")
+_PAGE_WORD = re.compile(rf"(?i)(?:\b(?:{_PAGE_EN}|canvas)(?:'s)?|{_PAGE_ZH}|画布)\s*的?\s*$")
 _ELEMENT_BG = re.compile(rf"(?i)(?:\bwith\s+(?:an?\s+)?)?(?<![\w-])(?:background|bg)(?:-colou?r)?\s*(?:[:=]\s*|\s+(?=#|rgb\s*\()){_CSS_VALUE}")
 _ROTATE_PAIR = re.compile(rf"(?i)(?:transform\s*:\s*)?rotate(?:z)?\(\s*{_NUM}{_UNIT}\)\s*(?:->|→|=>|to)\s*"
                           rf"(?:transform\s*:\s*)?rotate(?:z)?\(\s*{_NUM}{_UNIT}\)")
@@ -650,8 +650,7 @@ _STEP = re.compile(r"(?i)(?<![\w.])([xy])\s*(\+=|-=|\+\+|--)\s*(?:[\w.]+(?:\s*(?
 _VELOCITY = re.compile(r"(?i)(?<![\w.])v([xy])\s*=\s*([+\-−]?)\s*(\d+(?:\.\d+)?)(?:\s*(?:px|pixels?))?(?:\s+(?:each|every|per)\s+frame)?")
 _CSS_GRADIENT = re.compile(rf"(?i)linear-gradient\(\s*(?:to\s+(left|right|top|bottom)|{_NUM}deg)\s*,\s*{_CSS_VALUE}\s*,\s*"
                            rf"{_CSS_VALUE}\s*\)")
-_PAGE_OF_BG = re.compile(r"(?i)\b(?:page|body|html|parent|container|document|viewport|stage)(?:'s)?\s+(?=(?:bg|background)\b)|"
-                         r"(?:父容器|父元素|容器|页面)\s*的?\s*(?=背景)")
+_PAGE_OF_BG = re.compile(rf"(?i)\b(?:{_PAGE_EN})(?:'s)?\s+(?=(?:bg|background)\b)|(?:{_PAGE_ZH})\s*的?\s*(?=背景)")
 # SVG's <animate> of a centre coordinate told in words ("animate cx from a low value to a high one"; SVG's y points down)
 _SVG_ANIMATE = re.compile(r"(?i)\banimat(?:e|es|ing)\s+(?:the\s+|its\s+)?(c?[xy])\s+from\s+(?:an?\s+)?(low|small|high|large|big|"
                           r"-?\d+(?:\.\d+)?)(?:\s+value)?\s+to\s+(?:an?\s+)?(low|small|high|large|big|-?\d+(?:\.\d+)?)"

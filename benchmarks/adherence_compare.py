@@ -4,7 +4,8 @@ rate — what issue 19 asks a post-trained model to show against its start.
 
     python benchmarks/adherence_compare.py BASE.jsonl NEW.jsonl [--label natural]
 
-Rows pair on (id, lang, seed); a row present in only one run is an error (the runs were not made alike). Win rate
+Rows pair on (id, lang, seed); a row present in only one run is an error (the runs were not made alike); ``--seed``
+keeps one seed's rows (default: every seed, pooled). Win rate
 = rows where NEW's judge score is higher / rows where the scores differ (ties are reported apart).
 """
 
@@ -62,9 +63,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("base", type=Path)
     ap.add_argument("new", type=Path)
     ap.add_argument("--label", default="objects", help="first column's header")
+    ap.add_argument("--seed", type=int, help="only the rows of this seed (default: all, pooled)")
     args = ap.parse_args(argv)
+
+    def rows(path: Path) -> list[dict]:
+        return [r for r in read_rows([path]) if args.seed is None or r["seed"] == args.seed]
     try:
-        res = compare(read_rows([args.base]), read_rows([args.new]))
+        res = compare(rows(args.base), rows(args.new))
     except ValueError as e:
         raise SystemExit(f"{args.base} vs {args.new}: {e}") from None
     print_table(res, args.label)

@@ -51,3 +51,15 @@ def test_table_prints_each_group(cmp, capsys):
     cmp.print_table(cmp.compare([row(0, 1, False, 0.2)], [row(0, 1, True, 1.0)]), "natural")
     out = capsys.readouterr().out
     assert "| 1 obj | 1 | 0.0 % | 100.0 % | +100.0 ± 0.0 | 1 / 0 | 1.00 (1/0/0) |" in out and "| all |" in out
+
+
+def test_seed_option_compares_one_seeds_rows(cmp, tmp_path, capsys):
+    """Two seeds: seed 1 flips to pass, seed 2 to fail; --seed shows each, no option pools them (change 0, paired SE sqrt(2 / 2) = 100 points)."""
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(json.dumps(r) + "\n" for r in [row(0, 1, False, 0.2), row(0, 1, True, 1.0, seed=2)]))
+    b.write_text("".join(json.dumps(r) + "\n" for r in [row(0, 1, True, 1.0), row(0, 1, False, 0.3, seed=2)]))
+    for args, line in ((["--seed", "1"], "| 1 obj | 1 | 0.0 % | 100.0 % | +100.0 ± 0.0 | 1 / 0 |"),
+                       (["--seed", "2"], "| 1 obj | 1 | 100.0 % | 0.0 % | -100.0 ± 0.0 | 0 / 1 |"),
+                       ([], "| 1 obj | 2 | 50.0 % | 50.0 % | +0.0 ± 100.0 | 1 / 1 |")):
+        cmp.main([str(a), str(b), *args])
+        assert line in capsys.readouterr().out

@@ -3,7 +3,7 @@
 # 1 and 2 objects, EN/ZH) -> K candidates each from the shipped model, ranked by the world judge -> pairs ->
 # one DPO run per VARIANT -> held-out adherence of each result (and of the starting model) on the quick seed.
 #
-#   bash recipes/bundled/dpo.sh OUT N_SCENES CANDIDATES PAIR_SECONDS QUICK_N QUICK_SEED VARIANT...
+#   bash recipes/bundled/dpo.sh OUT N_SCENES CANDIDATES PAIR_SECONDS QUICK_N QUICK_SEEDS VARIANT...
 #
 # VARIANT = name:arguments of `stepvid train dpo`, e.g. "b1k:--beta 1000 --lr 3e-5 --steps 300"; an ONLINE
 # placeholder in the arguments becomes the online prompt file (train scenes the offline pairs do not use), REWARD
@@ -16,7 +16,8 @@
 # OBJECTS (default "1 2"; an entry K:M takes M scenes of K objects instead of N_SCENES, e.g. "1:120 2:360")
 # choose the train prompts. PAIR_RULE=pass-fail pairs only a passing clip with a failing one, offline and online
 # (default: score); PAIRS_PER_PROMPT (default 1). WORK on a warm machine: a second call skips the variants
-# already trained and the runs already scored (SCORE=0 trains without scoring).
+# already trained and the runs already scored (SCORE=0 trains without scoring). QUICK_SEEDS "1 2": each model is
+# scored on both seeds, compared per seed and pooled.
 set -euo pipefail
 OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
@@ -78,7 +79,11 @@ for V in "$@"; do  # each variant against the starting model: same prompts and s
   name=${V%%:*}
   for P in nat tpl; do
     [[ -f $W/rows/$P-base.jsonl && -f $W/rows/$P-$name.jsonl ]] || continue
-    echo "$name vs the start, $P:"; python benchmarks/adherence_compare.py "$W/rows/$P-base.jsonl" "$W/rows/$P-$name.jsonl" --label "$P"
+    for S in $( [[ $QSEED == *" "* ]] && echo "$QSEED" ) all; do  # each seed apart when there are several, then pooled
+      echo "$name vs the start, $P, seed $S:"
+      python benchmarks/adherence_compare.py "$W/rows/$P-base.jsonl" "$W/rows/$P-$name.jsonl" --label "$P" \
+        $( [[ $S == all ]] || echo "--seed $S" )
+    done
   done
 done
 stamp "done"

@@ -2569,3 +2569,16 @@ def test_web_code_physics_and_key_slips_of_probe_rounds_114_112(prompt, want):
 def test_web_code_physics_and_key_slips_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    # a bare apology between a whole object phrase and a new one takes the first back, as "no wait" does
+    ("a red circle, sorry, a blue circle moving left", R(G(1, "blue", "circle", motion="left"))),
+    ("two red squares. So sorry, a blue star spinning", R(G(1, "blue", "star", motion="rotate"))),
+    # elsewhere it stays chatter: after "and" (an addition), after the background, before a request
+    ("a red circle and sorry a blue square", R(G(1, "red", "circle"), G(1, "blue", "square"))),
+    ("a green star on a red background, sorry, a blue circle", R(G(1, "green", "star"), G(1, "blue", "circle"))),
+    ("sorry, can you make a red circle moving left", R(G(1, "red", "circle", motion="left"))),
+])
+def test_an_apology_between_two_object_phrases_is_a_correction(prompt, want):
+    assert parse_prompt(prompt) == want

@@ -1177,6 +1177,11 @@ _TYPOS = [
                 r"background|bg|dimonds?|scares?|starts?)\b)"), "blue"),  # (dictation's "blew scare": round 37)
     (re.compile(r"\b(to the|to) write\b"), r"\1 right"),
     (re.compile(r"[\s,]*\b(?:period|full stop)\s*$"), "."), (re.compile(r"\s*\bcomma\b"), ","),
+    # "a red circle, sorry, a blue circle moving left": a bare apology between a whole object phrase and a new one
+    # takes the first back, as "no wait" does (else both were drawn); an apology anywhere else stays chatter
+    (re.compile(r"\b((?:circle|ball|dot|disc|square|box|block|triangle|star|diamond|cross|rhombus|shape|object)(?:e?s)?)"
+                r"\s*[,;.!—-]?\s*(?:so\s+sorry|sorry\s+sorry|oops\s+sorry|sorry)\s*[,;.!—-]?\s+(?=(?:a|an|one|two|three)\s)"),
+     r"\1, no wait, "),
     (re.compile(rf"\b(?:{_COLOUR_WORD}|{_SIZE_NAME})(?:[\s-]+siz(?:e|ed))?\s*,?\s*(?:no wait|no sorry|sorry|i mean|actually)"
                 rf"\s*,?\s+(?=(?:{_COLOUR_WORD}|{_SIZE_NAME})\b)"), ""),
     # English dictation (probe round 37): what speech-to-text writes for the world's words, spoken fillers and

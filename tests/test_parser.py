@@ -2577,7 +2577,8 @@ def test_web_code_physics_and_key_slips_that_stay_refused(prompt, why):
     ("two red squares. So sorry, a blue star spinning", R(G(1, "blue", "star", motion="rotate"))),
     # elsewhere it stays chatter: after "and" (an addition), after the background, before a request
     ("a red circle and sorry a blue square", R(G(1, "red", "circle"), G(1, "blue", "square"))),
-    ("a green star on a red background, sorry, a blue circle", R(G(1, "green", "star"), G(1, "blue", "circle"))),
+    ("a green star on a red background, sorry, a blue circle",
+     R(G(1, "green", "star"), G(1, "blue", "circle"), bg=("red", None))),
     ("sorry, can you make a red circle moving left", R(G(1, "red", "circle", motion="left"))),
 ])
 def test_an_apology_between_two_object_phrases_is_a_correction(prompt, want):

@@ -2583,3 +2583,126 @@ def test_web_code_physics_and_key_slips_that_stay_refused(prompt, why):
 ])
 def test_an_apology_between_two_object_phrases_is_a_correction(prompt, want):
     assert parse_prompt(prompt) == want
+
+
+_FIRST_LANGUAGE_GRAMMAR = [  # probe round 115: non-native English carrying its first language's grammar
+    ("I want the circle the yellow big, it go to the up right side with speed, quickly",
+     R(G(1, "yellow", "circle", "large", "up-right", "fast"))),
+    ("please make the diamond the cyan go to the down left slowly slowly", R(G(1, "cyan", "diamond", motion="down-left", speed="slow"))),
+    ("a red circle moves left, the background the purple", R(G(1, "red", "circle", motion="left"), bg=("purple", None))),
+    ("I want two circles, the white and the black, they bounce in the screen slowly slowly",
+     R(G(1, "white", "circle", motion="bounce", speed="slow"), G(1, "black", "circle", motion="bounce", speed="slow"))),
+    ("yellow triangle one piece spinning round round. background white",
+     R(G(1, "yellow", "triangle", motion="rotate"), bg=("white", None))),
+    ("a yellow triangle that goes up and a blue triangle that goes down, slow the two, with background black",
+     R(G(1, "yellow", "triangle", motion="up", speed="slow"), G(1, "blue", "triangle", motion="down", speed="slow"),
+       bg=("black", None))),
+    ("hey make a square black that jumps from all the walls super fast", R(G(1, "black", "square", motion="bounce", speed="fast"))),
+    ("a pink ball and a cyan ball jumping in the walls of the screen",
+     R(G(1, "pink", "circle", motion="bounce"), G(1, "cyan", "circle", motion="bounce"))),
+    ("Two yellow stars are required which are bouncing on the walls here and there, background black",
+     R(G(2, "yellow", "star", motion="bounce"), bg=("black", None))),
+    ("Background should be yellow and on that one red square is there which is going to rotate itself",
+     R(G(1, "red", "square", motion="rotate"), bg=("yellow", None))),
+    ("a blue ball that goes increasing, increasing", R(G(1, "blue", "circle", motion="grow"))),
+    ("a red star that goes decreasing", R(G(1, "red", "star", motion="shrink"))),
+    ("a star yellow that makes itself big little by little", R(G(1, "yellow", "star", motion="grow"))),
+    ("I would like to become a video with a black square that goes down in snail tempo.",
+     R(G(1, "black", "square", motion="down", speed="slow"))),
+    ("a purple star running to the left at a thousand per hour", R(G(1, "purple", "star", motion="left", speed="fast"))),
+    ("Good afternoon. I pretend a white cross that goes to below slowly", R(G(1, "white", "cross", motion="down", speed="slow"))),
+    ("a red circle that goes to above", R(G(1, "red", "circle", motion="up"))),
+    ("make one small small green triangle going upside, fast fast please",
+     R(G(1, "green", "triangle", "small", "up", "fast"))),
+    ("Make green cross which moves on left. Fast. Background gray.",
+     R(G(1, "green", "cross", motion="left", speed="fast"), bg=("gray", None))),
+    ("I need a square white that not moves and a ball black that gives turns around itself",
+     R(G(1, "white", "square", motion="still"), G(1, "black", "circle", motion="rotate"))),
+    ("Orange cross and green cross. Orange is rotate and green is big become.",
+     R(G(1, "orange", "cross", motion="rotate"), G(1, "green", "cross", motion="grow"))),
+    ("a red circle and a blue square, red moves left", R(G(1, "red", "circle", motion="left"), G(1, "blue", "square"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _FIRST_LANGUAGE_GRAMMAR)
+def test_first_language_grammar_of_probe_round_115(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("the background the blue big", "names no shape"),  # a size for the background
+    ("a red triangle one piece of cake", "cake"),  # "one piece of" a thing
+    ("a red circle and a blue square moving left, slow both down", "conflicting motions"),  # no "both" after the speed
+    ("a red ball jumping", "jumping"),  # a jump with no walls: a hop
+    ("two yellow stars are required", "required"),  # no object clause after it
+    ("a red circle with increasing speed", "increasing"),  # a speed-up, not a growth
+    ("a snail moving left", "snail"),  # a snail itself, not its pace
+    ("a thousand stars moving left", "thousand"),  # a count, not a speed
+    ("a red circle that becomes a square", "becomes a"),  # a change of shape, not German "bekommen"
+    ("let's pretend it is a red circle", "pretend"),  # no object right after "I pretend"
+    ("a red circle that goes to below the square", "below"),  # a place relative to another object
+    ("a red star going upside down", "upside down"),  # a flip, not a way down
+    ("a red circle moving on left side", "on left"),  # a side named: a position
+    ("a green cross which moves on the left", "on the left"),  # with the article: a position
+    ("a red circle that not moves left", "two motions"),  # a negated move with its direction
+    ("a red circle and a red square. red is spinning", "names no shape"),  # two objects of that colour
+    ("Two squares, red and blue. Red moves left and blue moves right.", "names no shape"),  # no "red square" named
+    ("A red circle on a white background. White is calm.", "conflicting colours"),  # the background's colour
+])
+def test_first_language_grammar_that_stays_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+def test_first_language_grammar_keeps_a_second_noun_phrase():
+    # "the circle the red square": the colour opens the next noun phrase, not the first one's
+    assert parse_prompt("I want the circle the red square") == R(G(1, None, "circle"), G(1, "red", "square"))
+    assert parse_prompt("a red circle spinning round") == R(G(1, "red", "circle", motion="rotate"))
+
+
+# probe rounds 116 (slides and teaching materials in formal Chinese) and 117 (gamers and streamers)
+_SLIDES_AND_GAMERS = [
+    ("ngl i just want a big purple star spinning on a black bg. thats it. no cap",
+     R(G(1, "purple", "star", "large", motion="rotate"), bg=("black", None))),  # gaming slang read past
+    ("要一个紫色方块丝滑地往右下方滑 慢速", R(G(1, "purple", "square", motion="down-right", speed="slow"))),  # 丝滑: smooth
+    ("来个 red square bounce 起来 yyds 🔥 背景 white textured",
+     R(G(1, "red", "square", motion="bounce"), bg=("white", "texture"))),  # 背景 after a chat filler
+    ("Lesson 5的PPT需要一个purple triangle慢慢变大，背景pink。",
+     R(G(1, "purple", "triangle", motion="grow"), bg=("pink", None))),  # a lesson's number, what it needs
+    ("制作《认识图形》教学课件，拟展示一个小型的青色正方形，缓缓地向左移动，背景色为黄色。",
+     R(G(1, "cyan", "square", "small", motion="left", speed="slow"), bg=("yellow", None))),  # a title in 《》
+    ("kick-off会议PPT开场需要一个小的青色菱形，在画面中匀速向右移动，背景采用从左到右的蓝色渐变。",
+     R(G(1, "cyan", "diamond", "small", motion="right"), bg=("blue", "hgradient"))),  # context before 需要
+    ("请制作一段用于讲解“平移”概念的演示动画：绿色三角形沿左上方向平移，速度较慢，背景为白色。",
+     R(G(1, "green", "triangle", motion="up-left", speed="slow"), bg=("white", None))),  # 沿…方向
+    ("讲授图形变换一节时使用，要求呈现一个橙色菱形以自身中心为轴进行旋转，背景为纯黑色。",
+     R(G(1, "orange", "diamond", motion="rotate"), bg=("black", "solid"))),  # a lesson's topic, a turn on its axis
+    ("要求：\n1. 图形为五角星；\n2. 颜色为紫色；\n3. 动画效果为逐渐缩小；\n4. 背景为黑色。",
+     R(G(1, "purple", "star", motion="shrink"), bg=("black", None))),  # a requirement list's fields with 为
+    ("制作儿歌教学课件，要求画面中有一个绿色的小圆形在四周来回弹跳，速度缓慢一些。",
+     R(G(1, "green", "circle", "small", motion="bounce", speed="slow"))),  # 缓慢一些: slow
+    ("红色背景中需要一个蓝色方块向左移动", R(G(1, "blue", "square", motion="left"), bg=("red", None))),  # kept: names the bg
+    ("给我 yellow diamond 和 green cross, diamond 往上 cross 往下, 背景 gray",
+     R(G(1, "yellow", "diamond", motion="up"), G(1, "green", "cross", motion="down"), bg=("gray", None))),  # bare-noun run
+]
+
+
+@pytest.mark.parametrize("prompt,want", _SLIDES_AND_GAMERS)
+def test_slides_and_gamers_of_probe_rounds_116_117(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a red circle with a cap", "cap"),  # "no cap" is slang only as the phrase
+    ("一个红色圆形燃烧", "燃烧"),  # 好燃 (hype) is read past, burning is not
+    ("lesson 2 red circles moving left", "no count"),  # the number after "lesson" is the lesson's, not a count
+    ("《红色圆形》", "names no object"),  # a title names no object
+    ("讲授三角形一节时使用，一个圆形旋转", "讲授"),  # a topic naming a shape is not read past
+    ("一个红色圆形沿左右方向移动", "沿"),  # along an axis: no direction
+    ("颜色为紫色，图形为猫", "猫"),  # a field's value outside the world
+    ("一个红色的图形为圆形", "could be the same object"),  # 为 inside a clause is no field
+    ("a red circle moving up and down", "contradictory directions"),  # no bare noun between: one object, two ways
+])
+def test_slides_and_gamers_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

@@ -262,7 +262,7 @@ _EN_REFUSE = {
     "jiggle|jiggles|jiggling|pulse|pulses|pulsing|pulsate|pulsates|pulsating|flicker|flickers|flickering|"
     "blink|blinks|blinking|fade|fades|fading|hop|hops|hopping|jump|jumps|jumping|leap|leaps|leaping|"
     "dance|dances|dancing|wiggle|wiggles|wiggling|sway|sways|swaying|swing|swings|swinging|"
-    "meander|meanders|meandering|tumble|tumbles|tumbling|flip|flips|flipping|"
+    "meander|meanders|meandering|tumble|tumbles|tumbling|flip|flips|flipping|upside down|"
     "teleport|teleports|teleporting|morph|morphs|morphing|collide|collides|colliding|meet|meets|meeting|"
     "oscillate|oscillates|oscillating|apart|move apart|moves apart|moving apart|moved apart|drift apart|"
     "drifts apart|drifting apart|away from each other|away from one another|diverge|diverges|diverging|"
@@ -500,6 +500,11 @@ _EN_FILLER = (
     "wsl|dd|dddd|pyq|u 1 s 1|yysy|bgm|ins|"  # pinyin initials of Chinese net slang (probe round 103)
     "emo|dy|qaq|"  # (probe round 107: 深夜emo了, dy = 抖音, QAQ a crying face)
     "gg|brb|brb 1 sec|brb one sec|kthx|kthxbye|k thx|ttyl|tysm|"  # (probe round 112: texting shorthand)
+    # probe round 117 (gamers, streamers): gaming and internet slang around a request
+    "fr|fr fr|fr tho|for real|no cap|no cap fr|ngl|ez|gg ez|rly|rlly|pov|pov you are|hear me out|any %|speedrun any %|"
+    "the whole meme|that is the whole meme|"
+    # probe round 116 (slides and teaching materials, English terms among Chinese): the deck and its part
+    "presentation|warm up|kick off|kickoff|"
     # probe round 102 (voice dictation): a voice assistant's name and a spoken "yes" before the request
     "siri|hey siri|alexa|hey alexa|google|hey google|ok google|okay google|new video|yes|yeah|yep")
 # Courtesy around a request (greetings, thanks, apologies, hedges) and remarks that leave a field open: read past
@@ -951,7 +956,7 @@ _ZH_SIZES = {"small": "一点点大 一丢丢大 一丁点大 一点儿大 丁�
              "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
              "large": "大一点的 大点的 大一些的 尺寸大一点 尺寸大点 尺寸大一些 尺寸偏大 个头大一点 个头大点 贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
-_ZH_SPEEDS = {"slow": "越慢越好 不用太快 不用那么快 不必太快 慢一些 速度慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
+_ZH_SPEEDS = {"slow": "越慢越好 不用太快 不用那么快 不必太快 慢一些 速度慢一些 缓慢一些 速度缓慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速 龟速 龟速地 超级无敌慢 无敌慢",
               "fast": "快到飞起 挺快的 挺快 嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "快一些 稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
@@ -1081,6 +1086,10 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               "我拿来垫字幕 拿来垫字幕 垫字幕 求私信 私信 急急急 太治愈了叭 太治愈了 叭 深夜emo了 深夜 转发抽奖 抽奖 转发 "
               "求动画 求视频背景 求一个视频背景 视频背景 别整太花哨 太花哨 家主子 主子 加个小装饰 小装饰 ins风 头像背景 头像 "
               "上刷到的那种解压视频 上刷到的 刷到的 解压视频 就一个 别的都不要 nice qaq "
+              # probe round 117 (gamers, streamers): smooth (丝滑), the stream it opens, a hail to the bros, hype
+              "丝滑 丝滑地 丝滑的 丝滑一点 直播间 直播间开场 兄弟 兄弟们 好燃 燃起来 整活 整活用 "
+              # probe round 116 (slides and teaching materials): the courseware, its part, playback, a planned showing
+              "课件 教学课件 课件配图 配图 演示文稿 幻灯片 环节 的环节 小组 播放 示意动画 示意图 拟展示 拟呈现 屏幕内 在屏幕内 作品集 展示页 开场 会议 儿歌 时使用 以自身中心为轴 以自身为轴 以中心为轴 以其中心为轴 进行 "
               # probe round 103 (Douyin, Bilibili, Xiaohongshu comments): cheers, asks, laughs and what the clip is for
               "素材 的素材 梗图 做梗图用的 做梗图用 鬼畜用 鬼畜开头 鬼畜 做表情包用 表情包用 表情包 蹲一个 蹲个 蹲蹲蹲 "
               "冲鸭 冲冲冲 来了来了 前方高能 绝绝子那种 绝绝子 少女心爆棚 少女心 怼脸那种 怼脸 治愈感 要那种治愈感 "

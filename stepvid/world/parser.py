@@ -154,10 +154,12 @@ def _counted_after(text: str, ignored: list[str]) -> str:
         ignored.append(f"{m.group().strip()} -> {new.strip(' ,')}")
         return new
     return _TIMES_AFTER.sub(count, text)
-_SLIDE_NO = re.compile(r"(?i)\b(?:(?:for|on)\s+)?(?:slide|page|p\.)\s*#?\d{1,3}\b(?:\s+of\s+(?:my|the|our|this)\s+(?:lesson|deck|"
+_SLIDE_NO = re.compile(r"(?i)\b(?:(?:for|on)\s+)?(?:slide|page|p\.|unit|lesson|chapter|module|week)\s*#?\d{1,3}(?![0-9a-z])(?:\s+of\s+(?:my|the|our|this)\s+(?:lesson|deck|"
                        r"presentation|talk|class)\b)?(?:\s*[-–—:]\s*(?:'[^'\n]{1,30}'|\"[^\"\n]{1,30}\")?)?"
                        r"|第\s*[\d一二三四五六七八九十]{1,3}\s*(?:页|张|课|节|讲|单元|章)(?:幻灯片|ppt)?(?:《[^》\n]{1,20}》)?"
-                       r"(?:一课|一节|的?ppt)?(?:用的?|要用)?")
+                       r"(?:一课|一节|的?ppt)?(?:用的?|要用)?"
+                       # a work's title in book-title marks (制作《认识图形》教学课件, 古诗《登鹳雀楼》课件): it names no object
+                       r"|《[^》\n]{1,20}》")
 _DASH = re.compile(r"\s+(?:--?|[–—])\s+")  # "Two shapes - a red circle and a green square - both moving up"
 # Coloured-shape emoji, read as the object they draw only when the words name none ("🔴 moving left"); where
 # the words name an object an emoji is decoration ("a red ball going left 🔴").
@@ -217,6 +219,9 @@ def _invisible(c: str) -> str:
 
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")  # "#shapes #animation", "prompt #3": tags and numbering, not requests
 _PIECES = re.compile(r"\b(one|two|three|[123])\s+(?:pieces?|pcs?)\b(?:\s+of\b)?", re.IGNORECASE)  # "three pieces orange triangle"
+# a single count after its noun, "yellow triangle one piece" (Chinese 一个, Russian одна штука; probe round 115): the noun
+_PIECE_AFTER = re.compile(r"\b(circle|ball|dot|disc|square|box|block|triangle|star|diamond|cross)\s+(?:one|1)\s+(?:piece|pc)\b"
+                          r"(?!\s+of\b)", re.IGNORECASE)
 # "Scene: …. Objects: one blue star …": a label opening a clause (a counted "Two shapes: …" stays a header)
 _LABEL = re.compile(r"(?:^|(?<=[.;!?\n。；,]))\s*(?:(?:the\s+)?(?:first|second|third|1st|2nd|3rd|last|other)\s+)?"
                     r"(?:scene|setting|objects?|shapes?|elements?|items?|description|tags?|keywords|style|标签|关键词|风格|"
@@ -242,7 +247,8 @@ _TOPIC = re.compile(r"(?i)\b(?:slides?|lessons?|class|unit|lecture|talk|deck|wor
                     r"project|book|story)\s+(?:about|on)\s+(?:(?:basic|simple|2d|geometric)\s+)?"
                     r"(?:shapes|colou?rs|geometry|motion|movement|directions|sizes)"
                     r"(?:\s+and\s+(?:shapes|colou?rs|geometry|motion|movement|directions|sizes))?\b"
-                    r"|(?:讲|教|认识|学)(?:形状|颜色|图形|几何|方向|大小)(?:和(?:形状|颜色|图形|方向|大小))?的"
+                    r"|(?:讲授|讲解|讲|教|认识|学习|学)(?:形状|颜色|图形|几何|方向|大小)(?:变换)?(?:和(?:形状|颜色|图形|方向|大小))?"
+                    r"(?:的|一节|一课)"  # (讲授图形变换一节时使用: probe round 116)
                     # "a shapes lesson", "We're learning shapes today" (probe round 100): the topic before the lesson,
                     # and what is learnt
                     r"|\b(?:shapes|colou?rs)(?=\s+(?:lessons?|class|unit|lecture|worksheets?|homework|week|song|game|quiz)\b)"
@@ -256,6 +262,10 @@ _LEAD_LABEL = re.compile(r"^\s*([^\s:：,，.。!！?？]{1,14}(?:\s+[^\s:：,�
 # context goes when it names nothing of the world, like the purpose clauses above
 _ZH_CONTEXT = re.compile(r"^\s*([\u4e00-\u9fff][^:：\n]{0,29}?)[\s，,。！!；;~～]+"
                          r"(?=(?:帮我|给我|麻烦|那就|就)?(?:搞|来|做|整|弄|画|生成)(?:一)?个)")
+# What the clip is for, said before a Chinese "needs / hopes for" (kick-off会议PPT开场需要一个…, 课件中需展示一个…,
+# 客户提案PPT的首页，希望加入一个…, Lesson 5的PPT需要一个…; probe round 116): read past when it names nothing of the world
+_ZH_NEED = re.compile(r"^\s*([^:：\n。！!；;？?]{1,30}?)\s*(?:中|里)?\s*(?:需要|需|希望|要求|拟)\s*"
+                      r"(?:加入|展示|呈现|制作|出现|有)?\s*(?=(?:一|两|三|[123])\s*(?:个|段|只|颗|枚))")
 _NAMING_KINDS = {"color", "shape", "head", "size", "postsize", "motion", "dir", "vverb", "speed", "approach", "backforth",
                 "diag", "bgword", "bgkind", "place", "badcolor", "badshape", "shade", "cmp", "mutual", "refuse", "loc",
                 "bigcount", "tocentre", "nth", "one"}
@@ -340,6 +350,10 @@ def _asides(text: str, ignored: list[str]) -> str:
     if m and not _names_world(m.group(1)):
         ignored.append(m.group(1).strip())
         text = text[m.end():]
+    m = _ZH_NEED.match(text)
+    if m and _CJK.search(m.group()) and not _names_world(m.group(1)):
+        ignored.append(m.group().strip())
+        text = text[m.end():]
 
     def drop(m: re.Match) -> str:  # ("for a valentine's card thing": the vague "thing" is no object of the clip)
         if _names_world(re.sub(r"(?i)\b(?:thing|things|stuff)\b", " ", m.group())):
@@ -398,7 +412,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     text = _asides(_contrasts(_generator_syntax(text, ignored), ignored), ignored)
     ignored.extend(_HASHTAG.findall(text))
     text = _LABEL.sub(", ", _HASHTAG.sub(" ", text))
-    text = _PIECES.sub(r"\1", text)
+    text = _PIECES.sub(r"\1", _PIECE_AFTER.sub(r"\1", text))
     text = _INLINE_BULLET.sub(", ", _counted_after(_TIMES_ONE.sub("", text), ignored))
     if re.search(r"(?:^|[\s:：])1[.)、]", text) and re.search(r"(?:^|[\s:：])2[.)、]", text):
         text = _INLINE_ITEM.sub(", ", text)
@@ -932,13 +946,18 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
         b = head + 1
         nxt = toks[b] if b < len(toks) else None
         coloured = any(toks[k].kind == "color" for k in range(a + 1, head))  # "on a green background: a white …"
+        # the word before 背景, past chat fillers ("red square bounce yyds 背景 white": probe round 117, mixed zh/en)
+        before = head - 1
+        while before >= 0 and toks[before].kind == "filler":
+            before -= 1
         linked = nxt is not None and not (coloured and nxt.text in (":", "：")) and (
             article_bg(b) or
             nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with") and not coloured
                                       or nxt.kind == "sep" and not nxt.value
                                       or nxt.kind in ("color", "badcolor", "shade") and toks[head].kind == "bgword"
-                                      and (head == 0 or toks[head - 1].kind in ("sep", "conj", "cconj")
-                                           or toks[head - 1].zh and toks[head - 1].kind in _VP_KINDS | {"motion", "verb"}))  # "…，背景黄色", "…往左 背景黄色"
+                                      and (before < 0 or toks[before].kind in ("sep", "conj", "cconj")
+                                           or (toks[before].zh or toks[head].zh)
+                                           and toks[before].kind in _VP_KINDS | {"motion", "verb"}))  # "…，背景黄色", "…往左 背景黄色"
         if linked:
             grad = _is_gradient(toks[head]) or gradient_near(b, 1)
             seen_attr = False

@@ -31,15 +31,17 @@ def _refuse(reason: str) -> CannotJudge:
 # written out as a phrase in the prompt's language, then parsed like any prompt.
 _FIELD_KEYS = {
     "count": "count|number|num|数量|个数", "size": "size|大小|尺寸", "color": "colou?r|颜色|色彩",
-    "shape": "shape|object|type|形状|物体|对象",
-    "motion": "motion|movement|direction|action|move|anim|animation|运动|动作|方向|动画",
+    "shape": "shape|object|type|形状|物体|对象|图形",
+    "motion": "motion|movement|direction|action|move|anim|animation|动画效果|运动方式|运动|动作|方向|动画",
     "speed": "speed|velocity|速度", "bg": "background(?: colou?r)?|backdrop|bg|背景(?:颜色|色)?",
 }
 _ANY_KEY = "|".join(_FIELD_KEYS.values())
+# a key's colon, or a Chinese key's 为 / 是 (要求：1. 图形为五角星；2. 颜色为紫色；3. 动画效果为逐渐缩小: probe round 116)
+_KEY_SEP = r"(?:[:=：]|(?<=[\u4e00-\u9fff])\s*(?:为|是)(?=\s*[\u4e00-\u9fff]))"
 _SIZE_LETTERS = {"s": "small", "m": "medium", "l": "large", "xl": "large"}  # "size: L", "size M"
 _FIELD = re.compile(r"[\"'{\[(]*\s*(" + "|".join(f"(?P<{k}>{v})" for k, v in _FIELD_KEYS.items())
-                    + r")\s*[\"']?\s*[:=：]\s*[\"']?([^,;，；\n\"'{}\[\]=:：]+?)\s*[\"'}\])]*\s*"
-                    + rf"(?:[,;，；.。\n]|$|(?=\s*(?:{_ANY_KEY})\s*[:=：]))", re.IGNORECASE)
+                    + r")\s*[\"']?\s*" + _KEY_SEP + r"\s*[\"']?([^,;，；\n\"'{}\[\]=:：]+?)\s*[\"'}\])]*\s*"
+                    + rf"(?:[,;，；.。\n]|$|(?=\s*(?:{_ANY_KEY})\s*{_KEY_SEP}))", re.IGNORECASE)
 
 
 # A spec's fields under a heading that names nothing ("Requirements:", 需求如下：, "… with these specs -"), numbered or
@@ -49,10 +51,10 @@ _SPEC_NAMES = re.compile(r"(?i)\d|\b(?:one|two|three|red|orange|yellow|green|cya
                          r"circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|left|right|up|down|big|small|large|"
                          r"fast|slow\w*|spin\w*|rotat\w*|bounc\w*|grow\w*|shrink\w*|mov\w*|still)\b|"
                          r"[一两二三红橙黄绿青蓝紫粉白黑灰圆方角星菱十左右上下旋转弹变动快慢大小]")
-_SPEC_HEAD = re.compile(rf"^\s*([^\n]{{1,60}}?)(?:[:：。.!！]|\s[-–—])\s*(?=\n|(?:[-*•·]|\d{{1,2}}[.)、])?\s*(?:{_ANY_KEY})\s*[:：=])",
+_SPEC_HEAD = re.compile(rf"^\s*([^\n]{{1,60}}?)(?:[:：。.!！]|\s[-–—])\s*(?=\n|(?:[-*•·]|\d{{1,2}}[.)、])?\s*(?:{_ANY_KEY})\s*{_KEY_SEP})",
                         re.IGNORECASE)
-_SPEC_MARK = re.compile(rf"(?:^|(?<=[\s|｜/]))(?:[-*•·]|\d{{1,2}}[.)、])\s*(?=(?:{_ANY_KEY})\s*[:=：])", re.IGNORECASE)
-_SPEC_SEP = re.compile(rf"\s*[|｜•·]\s*(?=(?:{_ANY_KEY})\s*[:=：])", re.IGNORECASE)
+_SPEC_MARK = re.compile(rf"(?:^|(?<=[\s|｜/]))(?:[-*•·]|\d{{1,2}}[.)、])\s*(?=(?:{_ANY_KEY})\s*{_KEY_SEP})", re.IGNORECASE)
+_SPEC_SEP = re.compile(rf"\s*[|｜•·]\s*(?=(?:{_ANY_KEY})\s*{_KEY_SEP})", re.IGNORECASE)
 
 
 def _spec_body(text: str) -> str:
@@ -1700,6 +1702,13 @@ _PHRASINGS = [
                 r"(?:is|are)\s+(?:gone|a\s+(?:tiny\s+)?(?:dot|speck|point))|fills?\s+(?:the\s+)?(?:frame|screen|canvas))\b"), r"\1"),
     # probe round 91: a background "taken" in a colour (背景采用白色纯色, 背景选用天蓝色): the background is that colour
     (re.compile(r"背景\s*(?:采用|使用|选用|选择|用的是)了?"), "背景为"),
+    # probe round 116: a move "along the upper-left direction" (沿左上方向平移, 沿着向右的方向移动): towards that side
+    (re.compile(r"沿着?\s*(?:向|往|朝)?\s*(左上|右上|左下|右下|上|下|左|右)\s*(?:方|的方)?\s*向(?!上|下|左|右)"), r"向\1"),
+    # probe round 117: bare nouns given their directions in a run, no comma ("diamond 往上 cross 往下", "diamond up cross
+    # down"): a direction, then a bare shape noun with a direction of its own, opens a new clause
+    (re.compile(r"(\b(?:up|down|left|right)\b|(?:往|向|朝)(?:左上|右上|左下|右下|上|下|左|右)方?)\s+"
+                r"(?=(?:circles?|balls?|squares?|triangles?|stars?|diamonds?|cross(?:es)?|圆形|圆|正方形|方块|三角形|五角星|"
+                r"星星|菱形|十字)\s*(?:\b(?:up|down|left|right)\b|(?:往|向|朝)(?:上|下|左|右)))"), r"\1, "),
     # probe round 94, everyday English from non-native speakers. A word of Spanish or Portuguese: the background's
     # word (fondo, fundo) and the colour said after it in that language ("fundo preto", "a black fondo")
     (re.compile(rf"\b(?:el\s+|o\s+)?(?:fondo|fundo)\s+(?:de\s+)?(?:colou?r\s+|cor\s+)?({'|'.join(_ROMANCE_COLOURS)})\b"),
@@ -1748,7 +1757,81 @@ _PHRASINGS = [
     (re.compile(rf"\b(?:with\s+)?(?:no|without)\s+(?:background|backdrop|bg)\s+(?:details?|elements?|clutter|objects?|"
                 rf"decorations?|patterns?|distractions?)\b(?:\s*,\s*(?:plain|solid|flat)?\s*({_COLOUR_WORD})(?=\s*(?:[,.;!]|$)))?"),
      lambda m: f"plain {m.group(1)} background" if m.group(1) else "plain background"),
+    # probe round 115, non-native English carrying its first language's grammar. Spanish and Portuguese article
+    # before a postposed colour ("the circle the yellow big", "the diamond the cyan": el círculo amarillo): the
+    # colour (and a size after it) before the noun, "the background the blue" the background's colour; a colour that
+    # opens the next noun phrase stays as written
+    (re.compile(rf"\bthe\s+({_SHAPE_NOUN})\s+the\s+({_COLOUR_WORD})((?:\s+(?:{_SIZE_NAME}))?)\b"
+                rf"(?!\s*(?:-|colou?red\b)?\s*(?:{_SHAPE_NOUN}|one|ones|colou?r)\b)"),
+     lambda m: (m.group() if m.group(3) else f"the {m.group(1)} {m.group(2)}") if m.group(1) in ("background", "backdrop", "bg")
+     else f"the {m.group(2)}{m.group(3)} {m.group(1)}"),
+    # … and a count's colours told the same way ("two circles, the white and the black, …"): one of each
+    (re.compile(rf"\b(two|2)\s+((?:{_SHAPE_NOUN})),\s*the\s+({_COLOUR_WORD})\s+and\s+the\s+({_COLOUR_WORD})\s*,"),
+     r"\1 \2, a \3 one and a \4 one,"),
+    # a spin said twice, "spinning round round" (round and round: "round" is no ball there)
+    (re.compile(r"\b((?:spin|spins|spinning|turn|turns|turning|rotate|rotates|rotating|go|goes|going)\s+)round\s+round\b"),
+     r"\1round and round"),
+    # the speed of both, said after them ("…, slow the two", "fast both"): both slow
+    (re.compile(r"\b(slow|slowly|fast|quick|quickly)\s+(?:the\s+two|the\s+both|both|the\s+two\s+of\s+them)"
+                r"(?=\s*(?:[,.;!]|$))"), r"both \1"),
+    # Spanish and Portuguese "saltar de / en las paredes" (jump from / in the walls): bouncing off the walls
+    (re.compile(r"\b(?:jump|jumps|jumping|jumped)\s+(?:from|in|on|off|against|at)\s+(?:all\s+)?the\s+(?:walls|edges|borders)\b"),
+     "bouncing off the walls"),
+    # Hindi English "two stars are required which are bouncing": the stars asked for
+    (re.compile(r"\b(?:is|are)\s+(?:required|needed|wanted)\s+(?=(?:which|that|who)\s)"), ""),
+    # a future with "going to" before a world verb ("which is going to rotate itself"): the verb
+    (re.compile(r"\b(?:is|are|am)\s+going\s+to\s+(?=(?:rotate|spin|turn|grow|shrink|bounce|move|go|rise|fall|slide|float|"
+                r"fly|stay|remain)\b)"), "will "),
+    # Spanish "va aumentando / creciendo" ("a ball that goes increasing, increasing"): keeps growing, shrinking
+    (re.compile(r"\b(?:goes|go|going|keeps|keep)\s+(increasing|growing|enlarging|decreasing|diminishing|shrinking|reducing)"
+                r"(?:\s*,?\s*\1)*\b"),
+     lambda m: "keeps growing" if m.group(1) in ("increasing", "growing", "enlarging") else "keeps shrinking"),
+    # Spanish "se hace grande" ("a star that makes itself big little by little"): becomes big
+    (re.compile(r"\b(?:make|makes|making)\s+(?:itself|themselves)\s+(?=(?:big|bigger|large|larger|small|smaller|tiny|"
+                r"tinier)\b)"), "becomes "),
+    # German "im Schneckentempo" ("goes down in snail tempo"): at a snail's pace
+    (re.compile(r"\b(?:in|with|at)\s+(?:a\s+)?snail(?:'s|s)?\s+(?:tempo|speed|velocity|rhythm)\b"), "at snail pace"),
+    # Brazilian "a mil por hora" ("running at a thousand per hour"): fast
+    (re.compile(r"\b(?:at|with)\s+(?:a\s+)?(?:thousand|1000|mil)\s+(?:per|an|a|by|for)\s+hour\b"), "super fast"),
+    # German "bekommen" ("I would like to become a video with …"): to get one
+    (re.compile(r"\b(i\s+would\s+like|i'd\s+like|i\s+want|can\s+i|could\s+i|may\s+i)\s+(?:to\s+)?become\s+"
+                r"(?=(?:an?|one)\s+(?:video|clip|animation|gif)\b)"), r"\1 "),
+    # Spanish and Portuguese "pretender" (to intend): "I pretend a white cross" is one wanted
+    (re.compile(r"\bi\s+pretend\s+(?=(?:an?|one|two|three|[123])\s)"), "i want "),
+    # a direction named by a place word after "to" ("goes to below", "moves to above"): down, up (no place after)
+    (re.compile(r"\b(go|goes|going|move|moves|moving|fly|flies|flying|slide|slides|sliding)\s+to\s+(below|above)\b"
+                r"(?!\s+(?:the|an?|it|them|its|their|each)\b)"),
+     lambda m: f"{m.group(1)} {'down' if m.group(2) == 'below' else 'up'}"),
+    # Indian English "going upside" (upwards; "upside down" is another thing): up, and "downside" down
+    (re.compile(r"\b(go|goes|going|move|moves|moving)\s+(upside|downside)\b(?!\s*-?\s*(?:down|up)\b)"),
+     lambda m: f"{m.group(1)} {'up' if m.group(2) == 'upside' else 'down'}"),
+    # a verb of travel with "on" and a bare side (Russian "на", Hindi "par": "moves on left", "fly on right"): to that
+    # side; "on the left", "on left side" and a side with no such verb stay a position (refused)
+    (re.compile(r"\b((?:move|moves|moving|go|goes|going|fly|flies|flying|run|runs|running|slide|slides|sliding|drift|drifts|"
+                r"drifting|travel|travels|travelling|traveling)(?:\s+(?:slowly|slow|fast|quickly))?)\s+on\s+(left|right)\b"
+                r"(?!\s*-?\s*(?:side|half|edge|corner|part|area|of|up|down|top|bottom)\b)"), r"\1 to the \2"),
+    # a negation without "do" ("a square white that not moves"): does not move
+    (re.compile(r"\b(that|which|who|it)\s+not\s+(?:moves|move|moving)\b"), r"\1 does not move"),
+    # Spanish "da vueltas" ("a ball that gives turns around itself"): turns
+    (re.compile(r"\b(give|gives|giving)\s+(?:turns|spins|laps|rounds)\b"),
+     lambda m: {"give": "turn", "gives": "turns", "giving": "turning"}[m.group(1)]),
+    # the verb last (Japanese, Korean, German: "green is big become"): becomes big
+    (re.compile(r"\b(?:is|are)\s+(big|bigger|large|larger|small|smaller|tiny)\s+(?:become|becomes|becoming)\b"),
+     r"becomes \1"),
+    # a colour alone as a clause's subject ("Orange cross and green cross. Orange is rotate and green …", el naranja
+    # gira): the one object of that colour named before ("the orange one"); none or several named: as written
+    (re.compile(rf"(?:(?<=[.;!?,]\s)|(?<=\band\s)|(?<=\bwhile\s)|^)(?:the\s+)?({_COLOUR_WORD})\s+"
+                r"(?=(?:is|are|rotates|spins|turns|grows|shrinks|bounces|moves|goes|stays|becomes|keeps)\b)"),
+     lambda m: _colour_subject(m)),
 ]
+
+
+def _colour_subject(m: re.Match) -> str:
+    """"Orange is rotate" -> "the orange one is rotate" when exactly one object of that colour (not the background) was
+    named before it ("orange cross"); else as written (probe round 115)."""
+    before = m.string[:m.start()]
+    named = re.findall(rf"\b{m.group(1)}\s+(?:(?:{_SIZE_NAME})\s+)?(?!background|backdrop|bg\b)(?:{_SHAPE_NOUN})\b", before)
+    return f"the {m.group(1)} one " if len(named) == 1 else m.group()
 # A colour after its noun, as Romance-language speakers write it: "a ball green", "one star yellow", "a square red
 # and a square blue", "on background green", "a circle of colour red" -> the English order. Only a colour that
 # does not open the next noun phrase ("a square red background" stays as written) and a noun with no colour of

@@ -2706,3 +2706,114 @@ def test_slides_and_gamers_of_probe_rounds_116_117(prompt, want):
 def test_slides_and_gamers_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# probe round 119 (Hong Kong, Taiwan, Macau, Malaysia / Singapore: Traditional Chinese with local words)
+_LOCAL_CHINESE = [
+    ("一個biru色的正方形 bounce 來 bounce 去, 背景 putih",
+     R(G(1, "blue", "square", motion="bounce"), bg=("white", None))),  # Malay colours
+    ("兩個粉紅色的圓形 往對方那邊移動 cepat sikit",
+     R(G(2, "pink", "circle", motion="towards", speed="fast"))),  # a Malay speed, not dropped
+    ("我想要一個粉紅色的星星在原地一直轉的說，背景黑色",
+     R(G(1, "pink", "star", motion="rotate"), bg=("black", None))),  # Taiwanese 的說 (a particle)
+    ("兩粒紫色嘅星同一粒橙色嘅波，全部喺畫面入面彈嚟彈去",
+     R(G(2, "purple", "star", motion="bounce"), G(1, "orange", "circle", motion="bounce"))),  # 入面: inside the frame
+    ("我要一個大的黃色圓形 好像太陽咁 慢慢升上去",
+     R(G(1, "yellow", "circle", "large", motion="up", speed="slow"))),  # 好像…咁: a likeness to its 咁 only
+    ("上課要用的，一個黃色三角形往右邊移動，速度慢一點，背景用灰色",
+     R(G(1, "yellow", "triangle", motion="right", speed="slow"), bg=("gray", None))),  # a purpose with 要
+    ("can or not 一個紫色菱形 一直變大 then 背景黑色",
+     R(G(1, "purple", "diamond", motion="grow"), bg=("black", None))),  # 'then' + only a background
+    ("啲灰色正方形，三個，向左下方移動，慢慢地",
+     R(G(3, "gray", "square", motion="down-left", speed="slow"))),  # a count after its noun, between commas
+    ("兩個細細粒嘅黃色星星向上飄，俾個仔睇", R(G(2, "yellow", "star", "small", motion="up"))),  # who it is for
+    ("個女話要睇粉紅色嘅圓形變大，背景白色，唔該", R(G(1, "pink", "circle", motion="grow"), bg=("white", None))),
+    ("背景要粉紅色，左至右漸變，加一粒白色星星，唔使郁",
+     R(G(1, "white", "star", motion="still"), bg=("pink", "hgradient"))),  # 唔使郁: no need to move
+    ("好悶呀 求整個紫色三角形慢慢縮細 背景要有紋理嗰種",
+     R(G(1, "purple", "triangle", motion="shrink"), bg=(None, "texture"))),  # 好悶, 嗰種 (那种)
+]
+
+
+@pytest.mark.parametrize("prompt,want", _LOCAL_CHINESE)
+def test_local_chinese_of_probe_round_119(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("一個 biru 色的貓", "猫"),  # a Malay colour names no shape
+    ("a red circle and a bird", "bird"),  # biru is no typo target: a bird stays a bird
+    ("一个红色圆形 cepat sikit", "without a direction or motion"),  # a Malay speed alone
+    ("一个红色圆形喺正方形入面", "入面"),  # inside another object: a position
+    ("上課要用三角形，一個紅色圓形向左", "课"),  # a purpose naming a shape is not read past
+    ("一个紫色菱形变大 then 背景变红", "sequence"),  # then + a change of the background
+    ("a purple diamond growing then the background is blue", "sequence"),  # then + a state that may come later
+    ("一個灰色正方形，三個，向左下方移動", "names no shape"),  # counted twice: 一個 … 三個
+    ("一个红色圆形在原地转，唔使郁", "conflicting motions"),  # a turn and no motion
+])
+def test_local_chinese_that_stays_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+def test_local_chinese_likeness_adds_nothing():
+    # 好像太陽咁 alone is a likeness: no motion read from it
+    assert parse_prompt("一个黄色圆形，好像太阳咁") == R(G(1, "yellow", "circle"))
+
+
+# probe rounds 118 (parents typing for a toddler) and 120 (motion designers' trade words)
+_TRADE_AND_NURSERY = [
+    ("red circle, translate X to the right, slow", R(G(1, "red", "circle", motion="right", speed="slow"))),  # an axis
+    ("red triangle translate Y up, gray bg", R(G(1, "red", "triangle", motion="up"), bg=("gray", None))),
+    ("一个蓝色正方形沿X轴往右位移", R(G(1, "blue", "square", motion="right"))),
+    ("yellow star, rotate 360, loop forever. Black artboard.", R(G(1, "yellow", "star", motion="rotate"), bg=("black", None))),
+    ("small gray cross, 360 spin looped", R(G(1, "gray", "cross", "small", motion="rotate"))),  # a turn's bare 360
+    ("一个红色三角形，原地旋转360度", R(G(1, "red", "triangle", motion="rotate"))),
+    ("quick favor please: a big orange triangle, bouncing", R(G(1, "orange", "triangle", "large", motion="bounce"))),
+    ("green cross bouncing around the comp, slow, on a cyan bg",
+     R(G(1, "green", "cross", motion="bounce", speed="slow"), bg=("cyan", None))),  # the comp is the frame
+    ("关键帧就两个，蓝色正方形往右位移，合成背景黑色", R(G(1, "blue", "square", motion="right"), bg=("black", None))),
+    ("缩小动画：一个绿色的圆，缩放从100%到0", R(G(1, "green", "circle", motion="shrink"))),  # a scale's percentages
+    ("绿色菱形缩放动画，从小放大", R(G(1, "green", "diamond", motion="grow"))),  # 从小放大: no size
+    ("Little cross, red, going down slow. Background blue top to bottom fade.",
+     R(G(1, "red", "cross", "small", motion="down", speed="slow"), bg=("blue", "vgradient"))),  # a side-to-side fade
+    ("my widdle man wants a purple diamond that gets bigger and bigger", R(G(1, "purple", "diamond", motion="grow"))),
+    ("can u make the plus sign thing spin, he calls it the 'plus plus'. make it black on a yellow background",
+     R(G(1, "black", "cross", motion="rotate"), bg=("yellow", None))),  # a remark on what the child calls it
+    ("Make the purple ball go up to the left please. She says 'wheee' every time it flies. Nice and slow.",
+     R(G(1, "purple", "circle", motion="up-left", speed="slow"))),
+    ("a green square and a pink triangle racing to the right. fast fast fast he says",
+     R(G(1, "green", "square", motion="right", speed="fast"), G(1, "pink", "triangle", motion="right", speed="fast"))),
+]
+
+
+@pytest.mark.parametrize("prompt,want", _TRADE_AND_NURSERY)
+def test_trade_words_and_nursery_talk_of_probe_rounds_118_and_120(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("red circle, translate X up", "'x'"),  # an axis that disagrees with its direction
+    ("一个蓝色正方形沿Y轴往右位移", "cannot judge"),
+    ("a red square that fades in from 0 to 100% opacity while it slides right", "cannot judge"),  # a fade with no sides
+    ("the red one wants a blue circle moving left", "cannot judge"),  # a lead-in naming an object is not read past
+    ("a pink circle moving left, she loves it when it turns red", "cannot judge"),  # a remark asking for a colour change
+    ("my son likes it, a red circle and a zorblax square", "cannot judge"),  # an 'it' before any object points at nothing
+])
+def test_trade_words_and_nursery_talk_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+def test_trade_words_and_nursery_talk_that_do_not_change():
+    assert parse_prompt("a quick red circle moving left").groups[0].speed == "fast"  # quick of an object: a speed
+    # a correction with nothing after it ("could you please make that") changes nothing it follows
+    assert parse_prompt("a red circle moving left, could you please make that") == R(G(1, "red", "circle", motion="left"))
+
+
+def test_a_count_after_a_comma_opens_the_next_object_when_a_noun_phrase_follows():
+    """灰色正方形，三個， is a count after its noun (round 119); "…十字形，一个 orange 的星形" is the next object (the grammar's
+    round trip had read it as a count of the cross, then refused the two crosses)."""
+    assert parse_prompt("灰色正方形，三個，向左移動") == R(G(3, "gray", "square", motion="left"))
+    assert parse_prompt("一个 red 的中等的十字形，一个 orange 的中号的星形") == R(
+        G(1, "red", "cross", size="medium"), G(1, "orange", "star", size="medium"))

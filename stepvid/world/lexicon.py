@@ -40,6 +40,10 @@ EN_COLORS = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "gre
              # probe round 61 (chatbot-expanded English): a blush of one colour (amber, teal stay refused: orange or
              # yellow, cyan or green)
              "blush": "pink"}
+# probe round 119 (Malaysia, Singapore): the world's colours in Malay, mixed into English or Chinese (一個biru色的正方形,
+# 背景 putih); read as colours only, never as typo targets (biru is not "bird")
+MALAY_COLORS = {"merah": "red", "oren": "orange", "jingga": "orange", "kuning": "yellow", "hijau": "green", "biru": "blue",
+                "ungu": "purple", "merah jambu": "pink", "putih": "white", "hitam": "black", "kelabu": "gray"}
 # ... and things of one colour, read as that colour only before a shape, a colour or a background word ("a tangerine
 # square", "onyx backdrop"; "like a tangerine" is a likeness): syntax rewrites them
 EN_COLOUR_THINGS = {"onyx": "black", "tangerine": "orange", "canary": "yellow", "lime": "green"}
@@ -477,6 +481,9 @@ _EN_FILLER = (
     # prompt-tool habits (Midjourney / Stable Diffusion / Runway users, probe rounds 29-31): the clip's playback,
     # the tool, the channel and the look of flat shapes, and things this world never draws said to be absent
     "loop|looping|loopable|seamless loop|seamlessly looping|a seamless loop of|a loop of|perfect loop|"
+    # probe round 120 (motion designers): the looping of the clip ("360 spin looped") and the tween, the animator's
+    # in-between frames ("tween an orange circle …", "slow tween"), and an after-effects tool: no motion of their own
+    "looped|loops|looped forever|tween|tweens|tweened|tweening|after effects|lottie|lottie export|for a lottie export|"
     "runway|sora|pika|kling|midjourney|stable diffusion|sdxl|"
     "comfyui|veo|luma|hailuo|style raw|social media|for social media|instagram|tiktok|reels|youtube|thumbnail|"
     "generative art|generative|educational|educational animation|explainer|explainer video|game sprite|"
@@ -673,6 +680,10 @@ _EN_SPEEDS = {"slow": "slow ish|slowish|dead slow|nice an easy|nice n easy|nice 
                        "at a considerable speed|at great pace|with high speed|high speed|quick quick|fast fast|"
                        "like lightning|as fast as lightning|super fast|superfast|very fast|hurriedly|in a rush|"
                        "in a flash|at lightning speed|at warp speed"}
+# probe round 119 (Malaysia, Singapore): Malay speed words mixed into English or Chinese (cepat sikit "a bit fast",
+# perlahan-perlahan "slowly")
+_EN_SPEEDS["slow"] += "|perlahan|perlahan perlahan|perlahan sikit|pelan pelan|slow sikit"
+_EN_SPEEDS["fast"] += "|cepat|cepat sikit|cepat cepat|laju|laju sikit|laju laju|fast sikit"
 # places: frame positions (dx, dy), y grows downwards; a direction word is a place reached by moving
 _EN_PLACES = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "upper": (0, -1), "bottom": (0, 1),
               "lower": (0, 1), "centre": (0, 0), "center": (0, 0), "middle": (0, 0), "left hand": (-1, 0),
@@ -750,6 +761,8 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
         lex[f"{w} colour"] = lex[f"{w} color"] = (("link", None), ("color", c))
         for frame in ("screen", "frame"):  # "in the centre of a yellow screen": the background
             lex[f"{w} {frame}"] = (("color", c), ("bgword", None))
+    for w, c in MALAY_COLORS.items():
+        lex[w] = (("color", c),)
     put("badcolor", None, EN_BAD_COLORS.split())
     put("shade", None, EN_SHADES.split())
     for shape, spec in _EN_SHAPES.items():
@@ -982,7 +995,7 @@ _ZH_MOVE = ("开 开走 开过去 冒 砸 跌 挪挪 梭 梭过去 郁 郁动 �
 _ZH_FAST_VERBS = "猛冲 冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "啥也不干就在那 啥也不干就待在那 啥也不干 定喺度 定系度 企定定 企定定唔郁 乖乖待着不动 乖乖待着 冇得动 静置不动 企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "啥也不干就在那 啥也不干就待在那 啥也不干 定喺度 定系度 企定定 企定定唔郁 乖乖待着不动 乖乖待着 冇得动 静置不动 企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 唔使郁 唔使动 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
@@ -1172,7 +1185,11 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 # probe round 113 (retirees, shop owners): who asks and where it plays (老伴要…, 给我们跳舞的大屏做个),
                 # a blessing for the helper (好人一生平安)
                 "老伴 老伴要 我老伴 给老伴 给我们 跳舞的大屏 跳广场舞的大屏 好人一生平安 一生平安 想放个东西 放个东西 想放点东西 "
-                "放点东西")
+                "放点东西 "
+                # probe round 119 (Hong Kong, Taiwan, Malaysia): who it is for in Cantonese (俾个仔睇 / 给个女睇, 个女话要睇:
+                # my son / daughter is to watch it, says she wants it), a thanks' 晒 (唔该晒, 多谢晒), boredom (好闷呀)
+                "给个仔睇 给个女睇 给个仔看 给个女看 给仔仔睇 给囡囡睇 个女话要 个仔话要 我个女话要 我个仔话要 个女话 个仔话 "
+                "唔该晒 多谢晒 好闷 好闷呀")
 _ZH_STOP = ("的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边 "
             "把 将")  # 把/将 + object + verb: "把一个橙色的菱形往上移"
 

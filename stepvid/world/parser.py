@@ -84,7 +84,8 @@ _TRAD_PAIRS = (
     "題题 記记 實实 內内 燈灯 陽阳 鐵铁 裏里 輪轮 豎竖 壓压 擊击 傳传 讀读 寫写 網网 "
     "層层 約约 氣气 葉叶 雲云 紙纸 檸柠 蘋苹 藥药 錢钱 幣币 懸悬 掛挂 習习 學学 課课 認认 識识 區区 態态 極极 廣广 電电 腦脑 軟软 錄录 製制 設设 計计 聽听 龍龙 鳥鸟 馬马 魚鱼 貓猫 車车 機机 門门 "
     "問问 雜杂 樂乐 歡欢 關关 歲岁 師师 媽妈 爺爷 孫孙 寶宝 貝贝 錯错 誤误 強强 盤盘 緣缘 統统 洩泄 漏漏 麗丽 鬆松 緻致 亞亚 乾干 漿浆 燒烧 燭烛 韆千 鞦秋 億亿 優优 儘尽 趨趋 勢势 擠挤 擋挡 "
-    "撐撑 邁迈 遲迟 遠远 近近 鄰邻 闊阔 陣阵 隊队 雞鸡 鴨鸭 響响 頁页 頂顶 項项 須须 預预 領领 頗颇 顫颤 餅饼 館馆 驗验 髮发 鬧闹 麥麦 黨党 齒齿")  # Cantonese: 嘅 = 的, 嚟 = 来, 佢 = 它, 咗 = 了, 啲 = 点
+    "撐撑 邁迈 遲迟 遠远 近近 鄰邻 闊阔 陣阵 隊队 雞鸡 鴨鸭 響响 頁页 頂顶 項项 須须 預预 領领 頗颇 顫颤 餅饼 館馆 驗验 髮发 鬧闹 麥麦 黨党 齒齿 "
+    "話话 悶闷 嬤嬷 嗰那")  # Cantonese: 嘅 = 的, 嚟 = 来, 佢 = 它, 咗 = 了, 啲 = 点
 _TRAD = str.maketrans(dict(p for p in _TRAD_PAIRS.split()))
 _CJK = re.compile(r"\d*[\u3400-\u9fff\uf900-\ufaff。、…，]")
 # Chinese runs (with a number glued to them: 1个) and the rest
@@ -238,7 +239,8 @@ _PURPOSE = re.compile(
     r"(?:(?!\b(?:i|we)(?:\s+(?:need|want|would like)|'d like)\b|\b(?:can|could|would) you\b|\bplease\b)[^.,;:!?()\n])*"
     r"|\bso\s+(?:that\s+)?(?:my|our|your|the|people|kids|children|viewers|students|he|she|they|we|i|it)\b[^.,;:!?()\n]*"
     r"|(?:给|为|帮)(?:学生|宝宝|孩子|小朋友|大家|观众|客户|老师|孙子|孙女|女儿|儿子|我妈|我爸|老板|同事|朋友)[^，。,；;！!：:]*"
-    r"|(?:用作|用于|用来做|当作|做宣传用|(?:上课|课堂|教学|讲课)(?:投影|演示|展示|播放)?用|宣传用|开场用)[^，。,；;！!：:]*"
+    r"|(?:用作|用于|用来做|当作|做宣传用|(?:上[课課]|[课課]堂|教[学學]|[讲講][课課])(?:要|會|会)?(?:投影|演示|展示|播放)?用|宣传用|开场用)"
+    r"[^，。,；;！!：:]*"  # (上課要用的: probe round 119)
     r"|让(?:宝宝|孩子|小朋友|学生|大家|观众)[^，。,；;！!：:]*"
     r"|(?<![^\s，,、。；;：:])[^，,、。；;：:\n]{1,12}?(?:风格|风|感|调性)(?=\s*(?:[，,、。；;\n]|$))")  # 电商风, 留白感
 # What a lesson or a clip is about, said in general words ("I'm making a slide about shapes for my 2nd graders", "a
@@ -1766,6 +1768,8 @@ class _Grammar:
                     if toks[j].text in _ADDING:
                         raise _refuse(f"'{t.text}' followed by '{toks[j].text}' (a correction or an addition?)")
                     j += 1
+                if all(x.kind in ("filler", "stop", "definite", "sep") for x in toks[i + 1:]):
+                    raise _refuse(f"'{t.text}' corrects with nothing after it")  # ("could you please make that.")
                 said = next((x for x in reversed(toks[:i]) if x.kind not in ("sep", "stop", "filler")), None)
                 self._correct(noun=said is not None and said.kind in _NP_KINDS)
                 self.last = t
@@ -2399,7 +2403,7 @@ _LIKE = r"(?<!\bi\s)(?<!'d\s)(?<!would\s)(?<!\bwe\s)(?<!you\s)(?<!they\s)like\s+
 _SIMILE = re.compile(r"\s*,?\s*\b(?:(?:just|almost|nearly|much|rather|somewhat|a\s+bit|a\s+little)\s+)?(?:(?:act|acts|acting|behave|behaves|behaving)\s+)?"
                      rf"(?:{_LIKE}|as\s+if\s|as\s+though\s|as\s+an?\s|reminiscent\s+of\s)"
                      r"(?:(?!\s+(?:and|while|whilst|like)\s)[^.,;!?—–\u3000-\u303f\u3400-\u9fff\uff00-\uffef])*"  # to "and", a dash, Chinese
-                     r"|好似[^，。,.；;！!？?]{1,12}?咁"  # 好似…咁: Cantonese
+                     r"|好[似像][^，。,.；;！!？?\s]{1,12}?咁"  # 好似…咁: Cantonese (好像太阳咁: probe round 119)
                      r"|(?:像|如同|犹如|好似|跟|宛如)[^，。,.；;！!？?]{1,20}?(?:一样|一樣|一般|似的|般|那样|那樣|那般)地?"
                      r"|(?:像|如同|犹如|好似|宛如)[^，。,.；;！!？?]{1,12}(?=[，。,.；;！!？?]|$)"
                      r"|(?:好像|仿佛|似乎)[^，。,.；;！!？?]*"
@@ -2456,13 +2460,14 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
         rest = text.replace(sentence, " ")
         if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence)
                                              and (_a_liking(sentence) or _liked_colour(sentence, rest))) \
-                or _flourish(sentence, text.replace(sentence, " ")) or _AGE.fullmatch(sentence.strip()):
+                or _flourish(sentence, text.replace(sentence, " ")) or _AGE.fullmatch(sentence.strip()) \
+                or _remark(sentence, text):
             dropped.append(sentence.strip())
             continue
         clauses = [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", sentence)) if c.strip()]
         drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
                 and (not _names_an_object(c) or _LIKES.search(c) and _a_liking(c))
-                or _flourish(c, text.replace(c, " "))]
+                or _flourish(c, text.replace(c, " ")) or _remark(c, text)]
         if drop and len(drop) < len(clauses):
             dropped.extend(c.strip() for c in drop)
             sentence = " ".join(c.strip() for c in clauses if c not in drop)
@@ -2471,6 +2476,43 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
         return text, []
     return " ".join(kept), dropped
 
+
+
+# A remark on what the child does or says with the clip (probe round 118: "he calls it the 'plus plus'", "She says
+# 'wheee' every time it flies.", "she watches it every night before bed", "My granddaughter calls it 'bye bye
+# circle'"): a person's verb of speaking, liking or watching, which may point at the object ("it") — read past when
+# every colour, size, count, speed, shape and motion in it is said elsewhere too, and it asks for nothing the judge
+# refuses ("she loves it when it goes red then blue" stays, and is refused).
+_REMARK = re.compile(r"(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:she|he|they|(?:my|our|his|her|the)\s+(?:[a-z]+\s+){0,2}?"
+                     r"(?:son|daughter|grandson|granddaughter|kid|kids|boy|girl|toddler|baby|grandbabies|grandkids|nephew|niece|"
+                     r"little one|client|boss))\s+(?:calls?|says?|likes?|loves?|watches|laughs|giggles|shouts|screams|points|"
+                     r"pokes|thinks|keeps\s+saying)\b")
+_REMARK_KEEPS = frozenset({"color", "badcolor", "size", "postsize", "count", "bigcount", "one", "nth", "speed", "bgkind",
+                           "bgword", "badshape", "refuse", "cmp", "loc"})
+
+
+def _remark(piece: str, text: str) -> bool:
+    m = _REMARK.match(piece)
+    if m is None:
+        return False
+    at = text.find(piece)
+    before = _tokens(text[:max(at, 0)].translate(_TRAD), [])
+    if _POINTS.search(piece) and not any(t.kind == "shape" for t in before):
+        return False  # ("my son likes it, a red circle …": an "it" with no object named before it points at nothing)
+    said = _tokens(text.replace(piece, " ").translate(_TRAD), [])
+    values = {(t.kind, str(t.value)) for t in said}
+    shapes = {t.value[0] for t in said if t.kind == "shape"}
+    moves = any(t.kind in _MOVING for t in said)
+    toks = _tokens(piece[m.end():].translate(_TRAD), [])  # (the person and the verb: "she likes" is no typo of "lines")
+    still = not any(t.kind in _MOVING for t in toks)  # ("every night before bed": a sequence in her day, not the clip's)
+    for t in toks:
+        if t.kind == "refuse" and still and str(t.value).startswith(("a sequence", "negation")):
+            continue
+        if t.kind in _REMARK_KEEPS and (t.kind, str(t.value)) not in values or t.kind == "refuse":
+            return False  # (a colour, size or count said only here, or a word the judge refuses)
+        if t.kind == "shape" and t.value[0] not in shapes or t.kind == "head" or t.kind in _MOVING and not moves:
+            return False
+    return True
 
 _CLIP_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "size", "postsize", "motion", "dir", "vverb",
                          "speed", "approach", "backforth", "diag", "place", "shade", "cmp", "loc", "tocentre", "path"})
@@ -2815,13 +2857,24 @@ def _no_sequence_yet(toks: list[Tok], ignored: list[str]) -> list[Tok]:
     not two motions in turn: read past. The sides of a gradient's clause (蓝色背景，从上到下渐变，然后有三个星星…) are
     no motion."""
     out = []
-    for t in toks:
+    for i, t in enumerate(toks):
         if t.kind == "refuse" and str(t.value).startswith("a sequence") and t.text in _JOINING_THEN \
-                and not any(x.kind in _MOVING for x in _outside_gradient_clauses(out)):
+                and (not any(x.kind in _MOVING for x in _outside_gradient_clauses(out)) or _then_background(toks[i + 1:])):
             ignored.append(t.text)
             continue
         out.append(t)
     return out
+
+
+def _then_background(rest: list[Tok]) -> bool:
+    """'… 一直变大 then 背景黑色' (probe round 119): a 'then' right before the background's word, with no motion, verb or
+    change said after it, adds the background to the description — no second motion in turn ('then the background
+    turns red' names a change, and 'then the background is blue' a state that may come later: both stay refused)."""
+    return any(x.kind == "bgword" for x in rest) and rest[0].kind in ("bgword", "color", "shade") and all(
+        x.kind in _THEN_BACKGROUND for x in rest)
+
+
+_THEN_BACKGROUND = frozenset({"bgword", "color", "shade", "bgkind", "bgaxis", "bgmod", "sep", "filler", "stop"})
 
 
 def _outside_gradient_clauses(toks: list[Tok]) -> list[Tok]:

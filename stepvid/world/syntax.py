@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from stepvid.world.analogies import rewrites as _analogy_rewrites
-from stepvid.world.lexicon import EN_COLORS, EN_COLOUR_THINGS
+from stepvid.world.lexicon import EN_COLORS, EN_COLOUR_THINGS, MALAY_COLORS
 from stepvid.world.prefilter import required_literals
 from stepvid.world.request import CannotJudge
 from stepvid.world.scene import COLOR_ZH, COLORS
@@ -419,7 +419,8 @@ _BREAK = re.compile(r"\bBREAK\b")
 _OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*(?:\d|[a-c](?=\s*[:=：]))\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]|"
                         r"(?-i:(?:(?<=[\s.;；。])|^)[ABC]\s*[:：](?=\s))")  # "A: green square … B: yellow circle"
 _AMOUNT = re.compile(r"(?i)(?<![\d.])\d+(?:\.\d+)?\s*(?:px|pixels?|%|percent|像素)(?![a-z])|\b\d+(?:\.\d+)?\s*x\b(?!\s*[a-z])")
-_SCALE = re.compile(r"(?i)\bscale\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\s*%?")  # 1.0 -> 2.0
+_SCALE = re.compile(r"(?i)(?:\bscale|缩放)\s*[:=]?\s*(?:from\s+|从|由)?\s*(\d+(?:\.\d+)?)\s*%?\s*(?:->|→|to|到|至)\s*"
+                    r"(\d+(?:\.\d+)?)\s*%?")  # 1.0 -> 2.0, "scale from 0 to 100%", 缩放从100%到0 (probe round 120)
 _SIZE_WORD = re.compile(r"(?i)\(?\bsize\s+(xl|[sml]|small|medium|large)\b\)?")  # "size M", "(size S)"
 _HEX = re.compile(r"(?i)#([0-9a-f]{6}|[0-9a-f]{3})\b")
 _HEX_NAMES = {"ff0000": "red", "f00": "red", "00ff00": "green", "0f0": "green", "008000": "green", "0000ff": "blue",
@@ -1087,7 +1088,11 @@ _ZH_TYPOS = [
     (re.compile(r"可唔可以"), "可不可以"), (re.compile(r"能唔能(?:够)?"), "能不能"),
     (re.compile(r"(?:係咪|係唔係|是不是)(?=\s*(?:可以|能|帮|幫|给|畀))"), ""),
     (re.compile(r"[，,]?\s*(?:得唔得|好唔好)(?=\s*[呀啊吖？?！!。]*\s*$)"), "行不行"),
-    (re.compile(r"(?<![关關联聯])係"), "是"), (re.compile(r"畀"), "给"),  # Cantonese 係 (is), 畀 (give)
+    (re.compile(r"(?<![关關联聯])係"), "是"), (re.compile(r"[畀俾]"), "给"),  # Cantonese 係 (is), 畀 / 俾 (give)
+    # probe round 119 (Taiwan, Hong Kong): Taiwanese 的说 closing a clause (一直转的说, 很快很快的说: a particle, not "say"),
+    # Cantonese 入面 (inside) after the frame's word (喺画面入面弹嚟弹去: 画面里面)
+    (re.compile(r"(?<=[\u4e00-\u9fff])的说(?=\s*(?:[，,。.!！~～…]|$))"), ""),
+    (re.compile(r"(?<=画面|屏幕|视频)入面"), "里面"),
     # two objects bumping together (Cantonese 撞埋一齊 / 碰埋一齊, 撞到一齐, 碰到一起): 撞到一起, moving towards each
     # other (一齐 alone reads as "together" and 碰到 / 撞到 as hitting a wall, which would drop the motion)
     (re.compile(r"(?:撞|碰)(?:埋|到)\s*一(?:齐|起)"), "撞到一起"),
@@ -1802,6 +1807,73 @@ _PHRASINGS = [
     (re.compile(r"\b(go|goes|going|move|moves|moving|fly|flies|flying|slide|slides|sliding)\s+to\s+(below|above)\b"
                 r"(?!\s+(?:the|an?|it|them|its|their|each)\b)"),
      lambda m: f"{m.group(1)} {'down' if m.group(2) == 'below' else 'up'}"),
+    # probe round 120 (motion designers' trade words): an axis named beside the direction it agrees with ("translate
+    # X to the right", "translate Y up", "up on Y", 沿X轴往右位移, Y轴向下位移) restates that direction and goes; an axis
+    # that disagrees with its direction ("translate X up") or has none stays, and is refused
+    (re.compile(r"\b((?:translat|mov|nudg|shift|slid)[a-z]*)\s+(?:on\s+|along\s+|in\s+)?(?:the\s+)?([xy])(?:\s*[- ]?axis)?\s+"
+                r"(?=(?:to(?:wards?)?\s+the\s+)?(left|right|up|down)\b)"),
+     lambda m: m.group() if _axis_disagrees(m.group(2), m.group(3)) else f"{m.group(1)} "),
+    (re.compile(r"\b(left|right|up|down)(wards?)?\s+(?:on|along|in)\s+(?:the\s+)?([xy])(?:\s*[- ]?axis)?\b"),
+     lambda m: m.group() if _axis_disagrees(m.group(3), m.group(1)) else m.group(1) + (m.group(2) or "")),
+    (re.compile(r"(?:沿着?|在)?\s*([xy])\s*轴(?:方向)?上?\s*(?=(?:往|向|朝)?\s*([左右上下]))"),
+     lambda m: m.group() if _axis_disagrees(m.group(1), m.group(2)) else ""),
+    # a turn's "360" with no unit ("rotate 360", "360 spin", "rotation loop, 360 every cycle", 旋转360度): a full turn,
+    # not 360 objects
+    (re.compile(r"\b((?:rotat|spin|turn|twirl)[a-z]*)\s+(?:a\s+)?(?:full\s+)?360\b(?!\s*(?:°|deg|degrees?)\b)"), r"\1"),
+    (re.compile(r"\b(?:a\s+)?(?:full\s+)?360\s+(?=(?:spin|spins|spinning|rotation|rotate|rotating|turn|turns)\b)"), ""),
+    (re.compile(r"[,;]?\s*\b360\s+(?:every|each|per|a)\s+(?:cycle|loop|time)\b"),
+     lambda m: "" if re.search(r"\b(?:rotat|spin|turn)", m.string) else m.group()),
+    (re.compile(r"360\s*度"), "三百六十度"),
+    # "quick favor please:", "quick question" anywhere: the request is quick to ask, not the motion fast
+    (re.compile(r"\b(?:a\s+)?quick\s+(?:favou?r|question|ask)\b"), ""),
+    # the compositor's words for the frame and the canvas ("bouncing around the comp", "that's the whole comp", "can
+    # you comp a big pink circle", "Black artboard.", "3 layers in the comp:", 画板背景白色, 合成里两个图层)
+    (re.compile(r"\bthat is the whole comp(?:osition)?\b"), "that is all"),
+    (re.compile(r"\b(?:over|for|during)\s+the\s+(?:whole\s+)?comp(?:osition)?\s+duration\b"), "over the duration of the clip"),
+    (re.compile(r"\b(?:the|this|whole)\s+(?:whole\s+)?comp\b"), "the frame"),
+    (re.compile(r"\bcomp\s+(?=(?:an?|one|two|three|[123])\s)"), "make "),
+    (re.compile(r"\bartboard\s*#?\d{1,2}\s*:"), ":"),
+    (re.compile(r"\bartboard\b"), "background"),
+    (re.compile(r"\b(one|two|three|[123])\s+(?:shape\s+)?layers\b"), r"\1 shapes"),
+    (re.compile(r"(?:^|(?<=[.;!?\n]))\s*shape\s+layer\s*:"), " "),
+    (re.compile(r"(?:画板|合成)(?=背景)"), ""),
+    (re.compile(r"(?:画板|合成)(?:上|里|中|里面)"), "画面里"),
+    (re.compile(r"(?<=[色的\s])画板"), "背景"),
+    (re.compile(r"(?<=[一两二三1-3]个)图层"), "物体"),
+    # probe round 118 (parents typing for a toddler): who the clip is for, as the lead-in of a request ("my widdle man
+    # wants a purple diamond", "my 4yo wants …", "sooo my toddler has decided the white triangle must go UP", "the
+    # client wants …"): read past when the words for that person name no colour or object
+    (re.compile(r"(?:^|(?<=[.!?;:,]\s))\s*(?:(?:ok(?:ay)?|so+|hi+|hey|hello|dear)\s*,?\s*)*(?:my|our|the)\s+((?:[a-z0-9']+\s+){0,3}?)"
+                r"(?:wants|would like(?:\s+to\s+see)?|keeps\s+asking\s+for|is\s+asking\s+for|asked\s+for|has\s+decided(?:\s+that)?|"
+                r"says)\s+"),
+     lambda m: m.group() if _LEAD_IN_WORLD.search(m.group(1)) else " "),
+    # a speech tag after what the child says ("fast fast fast he says"), a speed said to be fine ("slow is good") and a
+    # parent's signature ("thank u from a very tired mama"): no more than the request around them
+    (re.compile(r"[,;]?\s*\b(?:he|she|they)\s+(?:says|said|keeps\s+saying)\s*(?=[.!?;]|$)"), " "),
+    (re.compile(r"\b(slow|slowly|fast|quick|quickly)\s+is\s+(?:good|fine|great|perfect|best|ok|okay|better)\b"), r"\1"),
+    (re.compile(r"\b(?:(?:thank\s+(?:you|u)|thanks|thx|love)\s+)?from\s+(?:a|your|one|the)\s+(?:(?:very|super|really|so)\s+)?"
+                r"(?:[a-z]+\s+)?(?:mama|mom|mum|mommy|mummy|dad|daddy|papa|nana|grandma|grandpa|granny|parent)\b"), " "),
+    # a clause about the keyframes ("position keyframes only on X", "no keys", 关键帧就两个, 不用打关键帧): how the
+    # animator sets it up, not what is drawn — read past when it names no colour, shape, side, speed or motion
+    (re.compile(r"(?:^|(?<=[,，;；.。:：!?]))[^,，;；.。:：!?]*?(?:关键帧|\bkey\s?frames?\b|\bno\s+keys\b)[^,，;；.。:：!?]*"),
+     lambda m: m.group() if _KEYFRAME_WORLD.search(m.group()) else " "),
+    # a bare "缩放" (scale) beside the way it goes (缩放动画，从小放大): the way it goes; and "从小放大", "从大缩小" (from
+    # small to big): the motion, not a size
+    (re.compile(r"缩放(?:动画)?(?=[^。；;！!？?]*(?:放大|变大|缩小|变小))"), ""),
+    (re.compile(r"从小(?:到大)?\s*(?=放大|变大|长大)|从大(?:到小)?\s*(?=缩小|变小)"), ""),
+    # "nothing else in the comp" (合成里别的什么都不要) and a frame rate left open ("fps whatever", fps 随便)
+    (re.compile(r"(?:画面里|画面中)?\s*别的(?:什么|东西)?(?:都|也)?不要了?"), " "),
+    (re.compile(r"\bfps\s*[:=]?\s*(?:whatever|any|随便|无所谓|都行|不限)"), " "),
+    # two objects coming towards each other "and collide in the center", "bumping": where they meet, no motion of its own
+    (re.compile(r"[,;]?\s*(?:and\s+)?(?:(?:they|both)\s+(?:should|will|then)\s+)?(?:collide|colliding|bump|bumping|bump into each other|go\s+(?:bonk|boop|boom|bang|crash|smash|thud)(?:\s+\w+)?)"
+                r"(?:\s+in\s+the\s+(?:center|centre|middle))?\b"),
+     lambda m: " " if re.search(r"\b(?:towards?|at)\s+each\s+other\b", m.string[:m.start()]) else m.group()),
+    # a background "fade" between two sides ("Background blue top to bottom fade", "a white background that's a sort
+    # of fade from left to right" (probe round 118)): a gradient; a fade with no sides (fading in, opacity) stays
+    (re.compile(r"\b(top to bottom|bottom to top|left to right|right to left)\s+fade\b|"
+                r"\bfade\s+((?:going\s+)?from\s+(?:the\s+)?(?:left|right|top|bottom)\s+to\s+(?:the\s+)?(?:left|right|top|bottom))\b"),
+     lambda m: m.group() if not re.search(r"\b(?:background|backdrop|bg)\b[^.;!?]*$", m.string[:m.start()])
+     else f"{m.group(1)} gradient" if m.group(1) else f"gradient {m.group(2)}"),
     # Indian English "going upside" (upwards; "upside down" is another thing): up, and "downside" down
     (re.compile(r"\b(go|goes|going|move|moves|moving)\s+(upside|downside)\b(?!\s*-?\s*(?:down|up)\b)"),
      lambda m: f"{m.group(1)} {'up' if m.group(2) == 'upside' else 'down'}"),
@@ -1824,6 +1896,18 @@ _PHRASINGS = [
                 r"(?=(?:is|are|rotates|spins|turns|grows|shrinks|bounces|moves|goes|stays|becomes|keeps)\b)"),
      lambda m: _colour_subject(m)),
 ]
+
+
+_LEAD_IN_WORLD = re.compile(rf"\b(?:{_COLOUR_WORD}|{_SHAPE_NOUN}|ones?|things?|shapes?|objects?|it|they|them)\b")  # ("the red one wants")
+
+
+_KEYFRAME_WORLD = re.compile(rf"\b(?:{_COLOUR_WORD}|{_SHAPE_NOUN}|left|right|up|down|fast|slow|quick|spin|rotate|bounce)\b|"
+                             r"[色圆方星角菱十左右上下快慢转弹大小]")  # (a keyframe clause that names the world stays)
+
+
+def _axis_disagrees(axis: str, way: str) -> bool:
+    """Does the axis ``axis`` (x or y) name another line than the direction ``way`` ("translate X up")?"""
+    return (axis.lower() == "x") != (way in ("left", "right", "左", "右"))
 
 
 def _colour_subject(m: re.Match) -> str:
@@ -1851,7 +1935,10 @@ def _zh_count_after_pattern() -> re.Pattern:
     shapes = sorted((w for w, e in zh.items() if e and e[0][0] == "shape" and len(e) == 1), key=len, reverse=True)
     colours = sorted((w for w, e in zh.items() if len(e) == 1 and e[0][0] == "color"), key=len, reverse=True)
     return re.compile(rf"((?:{'|'.join(colours)})?(?:大|小|中号|大号|小号|中等)?的?(?:{'|'.join(shapes)}))"
-                      r"([一两二三])(?:个|只|颗|枚)(?=[，,。；;\s]|$)")
+                      r"(?:([一两二三])(?:个|只|颗|枚)(?=[，,。；;\s]|$)"
+                      # a count alone between commas (灰色正方形，三个，向左: round 119); "…十字形，一个 orange 的星形" opens
+                      # the next object, not a count of this one
+                      r"|[，,]\s*([一两二三])(?:个|只|颗|枚)(?=\s*(?:[，,。；;]|$)))")
 
 
 def _zh_count_after(t: str, ignored: list[str]) -> str:
@@ -1859,8 +1946,11 @@ def _zh_count_after(t: str, ignored: list[str]) -> str:
         return t
 
     def move(m: re.Match) -> str:
-        ignored.append(f"{m.group()} -> {m.group(2)}个{m.group(1)}")
-        return f"{m.group(2)}个{m.group(1)}"
+        count = m.group(2) or m.group(3)
+        if m.group(3) and re.search(r"(?:[一两二三123]\s*(?:个|只|颗|枚|粒)|[两俩])[^，,。；;]*$", t[:m.start()]):
+            return m.group()  # (一个灰色正方形，三个: counted twice, left to refuse)
+        ignored.append(f"{m.group()} -> {count}个{m.group(1)}")
+        return f"{count}个{m.group(1)}"
     return _zh_count_after_pattern().sub(move, t)
 
 
@@ -2141,11 +2231,14 @@ def _apply_rewrites(t: str, ignored: list[str], prefilter: bool = True) -> str:
     return t
 
 
+_MALAY_COLOUR = "|".join(sorted(MALAY_COLORS, key=len, reverse=True))  # 一個biru色的正方形 (probe round 119)
+
+
 def rewritten(t: str, ignored: list[str]) -> str:
     """The normalised (lower-case, simplified-character) prompt with short typos fixed, phrasings the grammar does
     not read rewritten to ones it does, a colour after its noun moved before it ("a ball green"), an English
     colour + 色 made plain, and a Chinese count after its noun moved before it (绿色菱形一个); each change reported."""
     t = _apply_rewrites(_pinyin(t, ignored), ignored)
     t = _postnominal(_colour_list(_shared_attributes(t, ignored), ignored), ignored)
-    t = re.sub(rf"(?<![a-z])({_COLOUR_WORD})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"
+    t = re.sub(rf"(?<![a-z])({_COLOUR_WORD}|{_MALAY_COLOUR})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"
     return _zh_count_after(t, ignored)

@@ -2811,6 +2811,80 @@ def test_trade_words_and_nursery_talk_that_do_not_change():
     assert parse_prompt("a red circle moving left, could you please make that") == R(G(1, "red", "circle", motion="left"))
 
 
+# probe rounds 118 and 120, the harder rest: family lead-ins, a pet name defined for a shape, a shape said twice, more
+# trade words
+_FAMILY_AND_TRADE = [
+    ("my son is OBSESSED with balls rn so can you make a big red ball going boing boing boing all over the screen",
+     R(G(1, "red", "circle", size="large", motion="bounce"))),  # a taste in the plural; "going boing": bouncing
+    ("Grandpa here. The little fella likes triangles. Please make a yellow triangle go up and to the right, fast",
+     R(G(1, "yellow", "triangle", motion="up-right", speed="fast"))),
+    ("She wants a green star going left", R(G(1, "green", "star", motion="left"))),  # she as a lead-in's subject
+    ("She calls stars 'twinkles'. One white twinkle please on a black background, spinning round",
+     R(G(1, "white", "star", motion="rotate"), bg=("black", None))),  # a pet name defined for a shape
+    ("my daughter calls triangles 'pizzas' so can you do a yellow pizza going to the left please",
+     R(G(1, "yellow", "triangle", motion="left"))),
+    ('She calls it "the windy ball" bc it goes whoosh — blue circle going up, slow',
+     R(G(1, "blue", "circle", motion="up", speed="slow"))),  # a name for "it": read past
+    ("Dear, my grandson would like to see a red star. Just a red star that stays still.",
+     R(G(1, "red", "star", motion="still"))),  # a shape said twice, the second time "just a …"
+    ("can you make the square get bigger? just a black square growing on a gray background, my son gets so excited",
+     R(G(1, "black", "square", motion="grow"), bg=("gray", None))),
+    ("two lil balls that go towards each other and go BONK 😂 one red one blue",
+     R(G(1, "red", "circle", size="small", motion="towards"), G(1, "blue", "circle", size="small", motion="towards"))),
+    ("a purple cross. no keys, no animation, just hold it static for the duration. pink background",
+     R(G(1, "purple", "cross", motion="still"), bg=("pink", None))),
+    ("give me a large white cross, totally static, basically a hold frame, on a red horizontal gradient",
+     R(G(1, "white", "cross", size="large", motion="still"), bg=("red", "hgradient"))),
+    ("tiny yellow dot, animate X and Y together so it travels diagonally down and to the left, fast",
+     R(G(1, "yellow", "circle", size="small", motion="down-left", speed="fast"))),
+    ("large green square, slow pan up? no wait not the camera, the square itself translates up. slow.",
+     R(G(1, "green", "square", size="large", motion="up", speed="slow"))),
+    ("Need 3 purple stars, same layer duplicated, all scaling up together. white bg",
+     R(G(3, "purple", "star", motion="grow"), bg=("white", None))),
+    ("duplicate the red square layer once so there are two, both translate down, fast",
+     R(G(2, "red", "square", motion="down", speed="fast"))),
+    ("Shape layer: orange triangle, position keyframes only on X, moving it left, slow",
+     R(G(1, "orange", "triangle", motion="left", speed="slow"))),
+    ("a blue square scaling up from the center? like scale 0 to 100 type thing. bg gray",
+     R(G(1, "blue", "square", motion="grow"), bg=("gray", None))),
+    ("AE 里做的那种，灰色 triangle，scale up，背景 purple", R(G(1, "gray", "triangle", motion="grow"), bg=("purple", None))),
+    ("Could you make a circle shrink? A white one on a pink background that gets smaller.",
+     R(G(1, "white", "circle", motion="shrink"), bg=("pink", None))),  # "a white one" after the question: its shape
+    ("she keeps asking for 'the shrinky star' lol so a orange star that gets smaller and smaller till its teeny",
+     R(G(1, "orange", "star", motion="shrink"))),  # a quoted name read past; the size it shrinks to is no size
+]
+
+
+@pytest.mark.parametrize("prompt,want", _FAMILY_AND_TRADE)
+def test_family_lead_ins_pet_names_and_trade_words_of_probe_rounds_118_and_120(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "my son loves balls so can you make a big red square going left",  # the taste's shape is named nowhere after
+    "my daughter calls them 'pizzas' so can you do a yellow pizza going to the left",  # a name tied to no shape
+    "she calls circles 'stars' so a red star going left",  # a name that is already a shape of the world
+    "a red star going left. Just a red star that stays still.",  # the restatement disagrees
+    "a big red star. Just a red star that spins.",  # "big" said only in the sentence read past
+    "a red ball going left, boing boing",  # the sound with no verb of travel before it
+    "a blue circle, animate X and Y together so it moves left",  # both axes, no diagonal
+    "green square, slow pan up? no wait not the camera, the square itself translates down",  # directions disagree
+    "a purple star, same layer duplicated, scaling up",  # no count said
+    "orange triangle, position keyframes only on Y, moving it left",  # the axis disagrees
+    "Could you make a circle go left? A white one going right.",  # the restatement disagrees
+    "Could you make a circle shrink? A white one that gets smaller too.",  # "too": another one
+])
+def test_family_lead_ins_pet_names_and_trade_words_that_stay_refused(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+def test_family_lead_ins_and_pet_names_that_do_not_change():
+    # a size said of the object stays beside the size a shrinking ends at; a taste with no request after it is no lead-in
+    assert parse_prompt("a big star that gets smaller till it is tiny") == R(G(1, None, "star", size="large", motion="shrink"))
+    assert parse_prompt("a small orange star that shrinks") == R(G(1, "orange", "star", size="small", motion="shrink"))
+
+
 def test_a_count_after_a_comma_opens_the_next_object_when_a_noun_phrase_follows():
     """灰色正方形，三個， is a count after its noun (round 119); "…十字形，一个 orange 的星形" is the next object (the grammar's
     round trip had read it as a count of the cross, then refused the two crosses)."""

@@ -207,6 +207,11 @@ def _decoration(c: str) -> bool:
     return unicodedata.category(c) in ("So", "Sk", "Cs") or c in _EMOJI_JOINERS or 0x1F3FB <= ord(c) <= 0x1F3FF
 
 
+# a face emoji between two words (probe round 118: "… and go BONK 😂 one red one blue"): where one clause ends and the
+# next begins (a face draws no object; other decoration is read past as a space)
+_FACE_BETWEEN = re.compile(r"(?<=[A-Za-z])\s*[\U0001F600-\U0001F64F\U0001F910-\U0001F92F\U0001F970-\U0001F97F]+\s*(?=[A-Za-z])")
+
+
 def _invisible(c: str) -> str:
     """Control and format characters pasted along with text (bell, BOM, zero-width space, soft hyphen,
     direction marks): controls and the zero-width space separate words, other format characters vanish."""
@@ -428,6 +433,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     text = _MOTION_EMOJI.sub(" spinning ", text)
     text = _COLOURED_SYMBOL.sub(lambda m: f"{m.group(1)} {_SHAPE_SYMBOL[m.group(2)]} "
                                 if _is_colour_word(m.group(1)) else m.group(), text)
+    text = _FACE_BETWEEN.sub(", ", text)
     deco = "".join(c for c in text if _decoration(c))
     if deco:
         ignored.append(deco)
@@ -2226,6 +2232,9 @@ def _parse_verbose(text: str) -> Parse:
             continue
         if all(g.motion for g in parse.request.groups) and all(g.shape for g in parse.request.groups):
             return parse
+    restated = _restated(text)
+    if restated is not None:
+        return restated
     kept, dropped = _without_chatter_sentences(text)
     if dropped:
         parse = parse_prompt_verbose(kept)
@@ -2252,6 +2261,44 @@ def _parse_verbose(text: str) -> Parse:
         why = str(exc).removeprefix("cannot judge: ")
         raise _refuse(f"the emoji {''.join(emoji)} read as objects: {why}") from None
     parse.ignored[:0] = [f"{c} -> {_EMOJI_OBJECTS[c]}" for c in emoji]
+    return parse
+
+
+# A shape said twice, the second time as "just a …" (probe round 118: "would like to see a red star. Just a red star
+# that stays still.", "can you make the square get bigger? just a black square growing on a gray background"): one
+# object told again — the earlier sentence read past where, read alone, it is one object of a shape the rest names
+# once and every attribute it gives is given alike there (dropping it loses nothing); "a big red star. Just a red
+# star spinning" (big said only once) and "a red star. Just a blue star" stay refused.
+# The same after a question, as "a <colour> one" ("Could you make a circle shrink? A white one on a pink background
+# that gets smaller."): the one is the question's shape; "… A white one too" (another) stays refused.
+_RESTATED = re.compile(r"(?i)(?<=[.?!])\s+(?:just|only|simply)\s+(?:an?|one)\s+|(?<=\?)\s+an?\s+(?:[a-z]+\s+){1,2}?(one)\b"
+                       r"(?![^.?!]*\b(?:too|also|another|second|other|as\s+well)\b)")
+
+
+def _restated(text: str) -> Parse | None:
+    m = _RESTATED.search(text)
+    if m is None:
+        return None
+    start = max(text.rfind(c, 0, m.start() - 1) for c in ".?!") + 1
+    first = text[start:m.start()]
+    try:
+        one = _parse(first).request
+        later = text[m.start():]
+        if m.group(1) and one.groups and one.groups[0].shape:  # ("a white one": the question's shape)
+            at = m.start(1) - m.start()
+            later = later[:at] + one.groups[0].shape + later[at + 3:]
+        rest = text[:start] + later
+        parse = parse_prompt_verbose(rest)
+    except CannotJudge:
+        return None
+    same = [g for g in parse.request.groups if one.groups and g.shape == one.groups[0].shape]
+    if len(one.groups) != 1 or one.groups[0].shape is None or one.bg_color or one.bg_kind or len(same) != 1:
+        return None
+    g, h = one.groups[0], same[0]
+    if g.count != h.count or any(a is not None and a != b for a, b in
+                                 ((g.color, h.color), (g.size, h.size), (g.motion, h.motion), (g.speed, h.speed))):
+        return None
+    parse.ignored[:0] = [first.strip()]
     return parse
 
 
@@ -2482,11 +2529,12 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
 # 'wheee' every time it flies.", "she watches it every night before bed", "My granddaughter calls it 'bye bye
 # circle'"): a person's verb of speaking, liking or watching, which may point at the object ("it") — read past when
 # every colour, size, count, speed, shape and motion in it is said elsewhere too, and it asks for nothing the judge
-# refuses ("she loves it when it goes red then blue" stays, and is refused).
+# refuses ("she loves it when it goes red then blue" stays, and is refused); and how it makes the child feel (probe
+# round 118: "my son gets so excited when it gets big").
 _REMARK = re.compile(r"(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:she|he|they|(?:my|our|his|her|the)\s+(?:[a-z]+\s+){0,2}?"
                      r"(?:son|daughter|grandson|granddaughter|kid|kids|boy|girl|toddler|baby|grandbabies|grandkids|nephew|niece|"
                      r"little one|client|boss))\s+(?:calls?|says?|likes?|loves?|watches|laughs|giggles|shouts|screams|points|"
-                     r"pokes|thinks|keeps\s+saying)\b")
+                     r"pokes|thinks|keeps\s+saying|gets\s+(?:so\s+|really\s+|super\s+)?(?:excited|happy|giddy))\b")
 _REMARK_KEEPS = frozenset({"color", "badcolor", "size", "postsize", "count", "bigcount", "one", "nth", "speed", "bgkind",
                            "bgword", "badshape", "refuse", "cmp", "loc"})
 

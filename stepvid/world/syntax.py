@@ -1257,6 +1257,10 @@ _ROMANCE_COLOURS = {"rojo": "red", "vermelho": "red", "naranja": "orange", "lara
 # Phrasings rewritten to the ones the grammar reads (each is reported like a typo fix).
 
 
+# plural shape nouns and their singulars: a taste said in the plural ("likes triangles"), a pet name given to a shape
+# ("she calls stars 'twinkles'") (probe round 118)
+_TASTE_PLURAL = {"circles": "circle", "balls": "ball", "dots": "dot", "squares": "square", "boxes": "box",
+                 "blocks": "block", "triangles": "triangle", "stars": "star", "diamonds": "diamond", "crosses": "cross"}
 _PHRASINGS = [
     # physics' words for the world's motions (probe round 111): "elastic collisions with the frame boundaries" is a
     # bounce
@@ -1694,8 +1698,8 @@ _PHRASINGS = [
     # probe round 90: a growth or a shrinking told from where it starts, its centre ("grows steadily outward from its
     # center", "shrinks inward toward its middle"): the world's growth, which is about the centre
     (re.compile(r"\b((?:grow|grows|growing|expand|expands|expanding|swell|swells|swelling|shrink|shrinks|shrinking|"
-                r"contract|contracts|contracting)\b(?:\s+(?:steadily|slowly|gradually|smoothly|gently|evenly))?)"
-                r"(?:\s+(?:outwards?|inwards?))?\s+(?:from|toward|towards|into|around)\s+(?:its|their)\s+(?:own\s+)?"
+                r"contract|contracts|contracting|(?:scale|scales|scaling)\s+(?:up|down))\b(?:\s+(?:steadily|slowly|gradually|smoothly|gently|evenly))?)"
+                r"(?:\s+(?:outwards?|inwards?))?\s+(?:from|toward|towards|into|around)\s+(?:its|their|the)\s+(?:own\s+)?"
                 r"(?:center|centre|middle|core)\b"), r"\1"),
     # … and told to its end ("shrinks steadily until it almost disappears", "grows until it nearly fills the frame";
     # probe round 94, with no pronoun: "become smaller until disappear"): the world's shrinking or growth, not a
@@ -1705,6 +1709,14 @@ _PHRASINGS = [
                 r"\b(?:\s+(?:steadily|slowly|gradually|smoothly|gently|evenly|quickly))?)\s*,?\s+(?:until|till|untill)\s+(?:(?:it|they)\s+)?"
                 r"(?:almost\s+|nearly\s+|all\s+but\s+|practically\s+|finally\s+)?(?:disappears?|vanish(?:es)?|fades?\s+(?:away|out)|"
                 r"(?:is|are)\s+(?:gone|a\s+(?:tiny\s+)?(?:dot|speck|point))|fills?\s+(?:the\s+)?(?:frame|screen|canvas))\b"), r"\1"),
+    # probe round 118: … told to the size it ends at ("an orange star that gets smaller and smaller till its teeny",
+    # "grows till it's huge"): the shrinking or growth, no size of the object (a size that disagrees stays)
+    (re.compile(r"\b((?:shrink|shrinks|shrinking|(?:get|gets|getting|become|becomes|becoming)\s+smaller)(?:\s+and\s+smaller)?)"
+                r"\s*,?\s+(?:until|till|untill|til)\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:(?:really|super|very|so|all)\s+)?"
+                r"(?:teeny(?:[- ]tiny)?|tiny|small|little|wee|itty[- ]bitty)\b"), r"\1"),
+    (re.compile(r"\b((?:grow|grows|growing|(?:get|gets|getting|become|becomes|becoming)\s+(?:bigger|larger))(?:\s+and\s+(?:bigger|larger))?)"
+                r"\s*,?\s+(?:until|till|untill|til)\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:(?:really|super|very|so)\s+)?"
+                r"(?:huge|big|giant|massive|enormous|large)\b"), r"\1"),
     # probe round 91: a background "taken" in a colour (背景采用白色纯色, 背景选用天蓝色): the background is that colour
     (re.compile(r"背景\s*(?:采用|使用|选用|选择|用的是)了?"), "背景为"),
     # probe round 116: a move "along the upper-left direction" (沿左上方向平移, 沿着向右的方向移动): towards that side
@@ -1840,13 +1852,62 @@ _PHRASINGS = [
     (re.compile(r"(?:画板|合成)(?:上|里|中|里面)"), "画面里"),
     (re.compile(r"(?<=[色的\s])画板"), "背景"),
     (re.compile(r"(?<=[一两二三1-3]个)图层"), "物体"),
+    # probe round 120, more of the trade's words: a held frame ("just hold it static for the duration", "basically a
+    # hold frame"): still; both axes animated together "so it travels diagonally …": that diagonal (an axis pair with
+    # no diagonal after it stays, refused); a pan taken back for the shape's own move ("slow pan up? no wait not the
+    # camera, the square itself translates up"): the shape's move, where both name one direction; "AE 里做的那种" (the
+    # kind made in After Effects) and "We're stripping it right back" (a simpler brief): read past
+    (re.compile(r"\bhold\s+(it|them)\s+(?:static|still|steady)\b"), r"keep \1 still"),
+    (re.compile(r"\b(?:basically\s+|just\s+|like\s+)?an?\s+hold\s+frame\b"), "still"),
+    (re.compile(r"\banimat(?:e|es|ing)\s+(?:the\s+)?x\s+and\s+y\s+(?:together|at\s+once|both)?\s*(?:so\s+(?:that\s+)?)?"
+                r"(?=(?:it|they)\s+(?:travels?|moves?|goes?|go)\s+(?:diagonally\s+)?(?:up|down)(?:wards?)?\s+(?:and\s+)?"
+                r"(?:to\s+the\s+)?(?:left|right)\b)"), ""),
+    (re.compile(r"\b((?:slow|fast|quick)\s+)?pan\s+(up|down|left|right)\b\s*[?,.!]*\s*(?:no\s+wait|wait\s+no|no|actually)\s*,?\s*"
+                r"not\s+the\s+camera\s*[,.;:]?\s*(?:the\s+(?:square|circle|ball|dot|triangle|star|diamond|cross|shape|object)\s+"
+                r"itself|it(?:self)?)\s+((?:translates?|moves?|goes?|slides?|travels?)\s+(up|down|left|right))\b"),
+     lambda m: f"{m.group(1) or ''}{m.group(3)}" if m.group(2) == m.group(4) else m.group()),
+    (re.compile(r"(?<![a-z])(?:ae|after\s+effects)\s*(?:里|里面|中)做的那种\s*[，,]?"), ""),
+    (re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:we're|we\s+are|i'm|i\s+am|let's)\s+(?:stripping|paring|dialing|dialling|toning)\s+it\s+"
+                r"(?:right\s+|all\s+the\s+way\s+)?(?:back|down)\s*[.!]"), " "),
+    # copies of one layer where the count is said ("Need 3 purple stars, same layer duplicated", "duplicate the red
+    # square layer once so there are two"): that many alike; a duplicated layer with no count stays (refused)
+    (re.compile(r"[,;]?\s*\b(?:the\s+)?same\s+layer\s+(?:duplicated|copied|repeated)\b"),
+     lambda m: " " if re.search(r"\b(?:two|three|[23])\b", m.string[:m.start()]) else m.group()),
+    (re.compile(rf"\bduplicate\s+(?:the\s+)?((?:(?:{_COLOUR_WORD})\s+)?)({'|'.join(_TASTE_PLURAL.values())})\s+layer\s+"
+                r"(?:(once)|(twice))\s+so\s+(?:that\s+)?there\s+are\s+(?:(two|2)|(three|3))\b"),
+     lambda m: (f"{'two' if m.group(5) else 'three'} {m.group(1)}{next(p for p, s in _TASTE_PLURAL.items() if s == m.group(2))}"
+                if bool(m.group(3)) == bool(m.group(5)) else m.group())),
+    # the keyframes on one axis only ("position keyframes only on X, moving it left"): read past where every direction
+    # the prompt names lies on that axis (the keyframe word itself went with the code words)
+    (re.compile(r"(?:^|(?<=[,;.]))\s*position\s+(?:keyframes?\s+)?only\s+on\s+(?:the\s+)?([xy])(?:[- ]?axis)?\s*(?=[,;.]|$)"),
+     lambda m: " " if (ways := re.findall(r"\b(left|right|up|down)\b", m.string)) and not any(
+         _axis_disagrees(m.group(1), w) for w in ways) else m.group()),
+    # "like scale 0 to 100 type thing", "a spin kind of thing": what the "like … type thing" holds
+    (re.compile(r"\blike\s+([^.,;!?]{1,30}?)\s+(?:type|kind|sort)\s+(?:of\s+)?thing\b"), r"\1"),
     # probe round 118 (parents typing for a toddler): who the clip is for, as the lead-in of a request ("my widdle man
     # wants a purple diamond", "my 4yo wants …", "sooo my toddler has decided the white triangle must go UP", "the
     # client wants …"): read past when the words for that person name no colour or object
-    (re.compile(r"(?:^|(?<=[.!?;:,]\s))\s*(?:(?:ok(?:ay)?|so+|hi+|hey|hello|dear)\s*,?\s*)*(?:my|our|the)\s+((?:[a-z0-9']+\s+){0,3}?)"
+    (re.compile(r"(?:^|(?<=[.!?;:,]\s))\s*(?:(?:ok(?:ay)?|so+|hi+|hey|hello|dear)\s*,?\s*)*(?:(?:my|our|the)\s+((?:[a-z0-9']+\s+){0,3}?)|"
+                r"(?:she|he)\s+)"
                 r"(?:wants|would like(?:\s+to\s+see)?|keeps\s+asking\s+for|is\s+asking\s+for|asked\s+for|has\s+decided(?:\s+that)?|"
                 r"says)\s+"),
-     lambda m: m.group() if _LEAD_IN_WORLD.search(m.group(1)) else " "),
+     lambda m: m.group() if _LEAD_IN_WORLD.search(m.group(1) or "") else " "),
+    # probe round 118 (family lead-ins): who is typing, as a sentence of its own ("Grandpa here.", "Nana here!",
+    # "Grandma typing for Lily."), and what the child likes in general, a bare plural ("my son is OBSESSED with balls rn
+    # so …", "The little fella likes triangles."): read past — the taste only where the request names that shape again
+    (re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:(?:it'?s|this\s+is)\s+)?(?:grandpa|grandma|granny|gran|nana|nanna|mom|mum|mommy|"
+                r"mummy|mama|dad|daddy|papa|auntie|aunt|uncle)\s+(?:here|typing(?:\s+(?:this\s+)?for\s+[a-z]+)?)\s*[.!]+"), " "),
+    (re.compile(rf"(?:^|(?<=[.!?;]\s))\s*(?:(?:my|our|the)\s+((?:[a-z0-9']+\s+){{0,3}}?[a-z0-9']+)|she|he)\s+(?:really\s+|just\s+)?"
+                r"(?:likes|loves|adores|is\s+(?:obsessed|crazy|mad|nuts)\s+(?:with|about)|is\s+(?:really\s+)?into)\s+"
+                rf"({'|'.join(_TASTE_PLURAL)})(?:\s+(?:rn|right\s+now|lately|atm|at\s+the\s+moment))?\s*(?:[.!]+|,?\s+so\b|$)"),
+     lambda m: m.group() if _LEAD_IN_WORLD.search(m.group(1) or "")
+     or not re.search(rf"\b{_TASTE_PLURAL[m.group(2)]}\b", m.string[m.end():]) else " "),
+    # the child's name for the object, quoted where the lead-in was, then told plainly ("she keeps asking for 'the
+    # shrinky star' lol so a orange star that …", "… wants 'the boxy' - a blue square - spinning"): the name read past
+    (re.compile(r"(?:^|(?<=[.!?]\s))\s*['\"‘“]the\s+[a-z ]{1,25}['\"’”]\s*(?:(?:lol|haha|lmao)\s*)?(?:,?\s+so\b|\s[-–—]\s)"), " "),
+    # a child's word for a bounce, the sound of it ("a big red ball going boing boing boing all over the screen"):
+    # bouncing
+    (re.compile(r"\b(?:go|goes|going)\s+boing(?:[\s,!-]+boing)*\b"), "bouncing"),
     # a speech tag after what the child says ("fast fast fast he says"), a speed said to be fine ("slow is good") and a
     # parent's signature ("thank u from a very tired mama"): no more than the request around them
     (re.compile(r"[,;]?\s*\b(?:he|she|they)\s+(?:says|said|keeps\s+saying)\s*(?=[.!?;]|$)"), " "),
@@ -2234,11 +2295,43 @@ def _apply_rewrites(t: str, ignored: list[str], prefilter: bool = True) -> str:
 _MALAY_COLOUR = "|".join(sorted(MALAY_COLORS, key=len, reverse=True))  # 一個biru色的正方形 (probe round 119)
 
 
+# probe round 118 (family lead-ins): a pet name the prompt gives a shape ("She calls stars 'twinkles'. One white twinkle
+# please", "my daughter calls triangles 'pizzas' 🍕 so can you do a yellow pizza"): the definition goes and the name
+# later reads as that shape; a name that is already a word of the world ("calls circles 'stars'") or a name for "it"
+# that carries more than a sound ("calls it 'the windy ball' bc it goes whoosh", "calls it 'bye bye circle'") — a
+# name only, read past
+_PET_SUBJECT = r"(?:(?:my|our)\s+(?:[a-z']+\s+){0,2}?[a-z']+|she|he|they)"
+_PET_NAME = re.compile(rf"(?:^|(?<=[.!?;,]\s))\s*{_PET_SUBJECT}\s+(?:calls|call|names|name)\s+({'|'.join(_TASTE_PLURAL)})\s+"
+                       r"['\"‘“]([a-z]+?)(s?)['\"’”](?:\s*[^\w\s.,!?;'\"]+)*\s*(?:[.!]+|,?\s+so\b|$)")
+_PET_IT = re.compile(rf"(?:^|(?<=[.!?;,]\s))\s*{_PET_SUBJECT}\s+(?:calls|call)\s+(?:it|him|her)\s+['\"‘“][a-z' ]{{1,30}}['\"’”]"
+                     r"(?:\s+(?:bc|because|cuz|cos|since)\s+it\s+(?:goes|says|makes)\s+(?:whoosh|woosh|zoom|vroom|boing|wheee*|"
+                     r"pew|pop|swoosh|zoop)(?:\s+(?:whoosh|woosh|zoom|vroom|boing|wheee*|pew|pop|swoosh|zoop))*)?"
+                     r"\s*(?:[.!—–,]+|\s-\s|$)")
+_WORLD_WORD = re.compile(rf"^(?:{_COLOUR_WORD}|{_SHAPE_NOUN}|{_SIZE_NAME}|{_ANY_COLOUR}|one|ones|it|them|thing|things)$")
+
+
+def _pet_names(t: str, ignored: list[str]) -> str:
+    """A pet name defined for a shape read as that shape (see _PET_NAME); a name for "it" read past."""
+    m = _PET_NAME.search(t)
+    if m and not _WORLD_WORD.match(m.group(2)) and not _WORLD_WORD.match(m.group(2) + m.group(3)):
+        rest = t[m.end():]
+        name, shape = m.group(2), _TASTE_PLURAL[m.group(1)]
+        if re.search(rf"\b{name}s?\b", rest) and not re.search(rf"\b{name}s?\b", t[:m.start()]):
+            new = t[:m.start()] + " " + re.sub(rf"\b{name}(s?)\b", lambda n: shape + ("s" if n.group(1) else ""), rest)
+            ignored.append(f"{m.group().strip()} ({name} -> {shape})")
+            t = new
+    m = _PET_IT.search(t)
+    if m:
+        ignored.append(m.group().strip())
+        t = t[:m.start()] + " " + t[m.end():]
+    return t
+
+
 def rewritten(t: str, ignored: list[str]) -> str:
     """The normalised (lower-case, simplified-character) prompt with short typos fixed, phrasings the grammar does
     not read rewritten to ones it does, a colour after its noun moved before it ("a ball green"), an English
     colour + 色 made plain, and a Chinese count after its noun moved before it (绿色菱形一个); each change reported."""
-    t = _apply_rewrites(_pinyin(t, ignored), ignored)
+    t = _apply_rewrites(_pet_names(_pinyin(t, ignored), ignored), ignored)
     t = _postnominal(_colour_list(_shared_attributes(t, ignored), ignored), ignored)
     t = re.sub(rf"(?<![a-z])({_COLOUR_WORD}|{_MALAY_COLOUR})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"
     return _zh_count_after(t, ignored)

@@ -2891,3 +2891,26 @@ def test_a_count_after_a_comma_opens_the_next_object_when_a_noun_phrase_follows(
     assert parse_prompt("灰色正方形，三個，向左移動") == R(G(3, "gray", "square", motion="left"))
     assert parse_prompt("一个 red 的中等的十字形，一个 orange 的中号的星形") == R(
         G(1, "red", "cross", size="medium"), G(1, "orange", "star", size="medium"))
+
+
+# Probe rounds 121-122 (plain everyday requests, EN and ZH; benchmarks/data/natural_probe_writers_2026-12-06i.jsonl)
+@pytest.mark.parametrize("prompt,want", [
+    ("Would love a little white star moving down to the right, slow as you like, on a navy background.",
+     R(G(1, "white", "star", size="small", motion="down-right", speed="slow"), bg=("blue", None))),
+    ("a red square going up, fast as you can", R(G(1, "red", "square", motion="up", speed="fast"))),
+    ("Just a blue triangle moving slowly to the right. White background is fine.",
+     R(G(1, "blue", "triangle", motion="right", speed="slow"), bg=("white", None))),
+    ("给我家娃弄个红色的大球，在屏幕里蹦来蹦去的", R(G(1, "red", "circle", size="large", motion="bounce"))),
+    ("一个黑色的圆在白色背景上慢慢往上走，别太花哨", R(G(1, "black", "circle", motion="up", speed="slow"), bg=("white", None))),
+])
+def test_plain_requests_of_probe_rounds_121_122(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a fine red line", "fine"),                  # "fine" is read past only as "is fine"
+    ("一个红色的圆，别往左", "negation"),          # 别 stays a negation outside 别太花哨
+])
+def test_plain_requests_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

@@ -402,7 +402,7 @@ _EN_FILLER = (
     "sleepy|grumpy|brave|shy|proud|lonely|something like|energetic|energetic vibe|vibe|vibes|aesthetic vibes|make it pop|pop|friendly|cute|happy|"
     "cheerful|fun|funny|playful|um|uh|erm|hmm|yeah|yep|i would be grateful for|i would be grateful|grateful|"
     "in which|wherein|whereby|i request|request|i should like to see|should like to see|i would like to see|"
-    "i would love|i would love to see|boundaries|boundary|display boundaries|the boundaries of the frame|"
+    "i would love|i would love to see|would love|would love to see|boundaries|boundary|display boundaries|the boundaries of the frame|"
     "pickup|asset|depict|kindly depict|edge case|test case|case|"
     "what i like is|what i would like is|what i want is|what i need is|what i am after is|"
     "what i am looking for is|what i have in mind is|what i am picturing is|i am making|i am working on|"
@@ -564,7 +564,7 @@ _EN_COURTESY = (
     "does not matter how fast|it does not matter how fast|does not matter how slow|no matter how fast|"
     "i love it if there was|i love it if there were|i would love it if there was|i would love it if there were|"
     "simple is the best|simple is best|concretely|"
-    "any background is fine|constant|here|gorgeous|lovely|round the place|round about|all round|irie|irie vibes|lush|"
+    "any background is fine|is fine|is fine too|is fine by me|would be fine|constant|here|gorgeous|lovely|round the place|round about|all round|irie|irie vibes|lush|"
     "there is lush|mek|gannin|ganning|just listed|ppt|visual|drop visual|real|quiet|quiet please|"
     "size|become|which become|i love|my kid wants|my kid|kid|kids|testing|just testing|wonder|i wonder|i wonder if|wondering|"
     "i was wondering|i was wondering if|learning|we are learning|relatable|ol|anim|animation|over the duration of the clip|over the duration of the video|"
@@ -1097,7 +1097,7 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               "主播主播 谢谢主播 主播 集美们 集美 前排 芜湖 绷不住了 绷不住 笑不活了 老铁没毛病 没毛病 这么难吗 这个配色绝了 配色绝了 "
               "这个需求很简单吧 这个需求很简单 需求很简单 很简单吧 做手机壁纸 手机壁纸 开黑视频片头 视频片头 片头 开黑 "
               "我拿来垫字幕 拿来垫字幕 垫字幕 求私信 私信 急急急 太治愈了叭 太治愈了 叭 深夜emo了 深夜 转发抽奖 抽奖 转发 "
-              "求动画 求视频背景 求一个视频背景 视频背景 别整太花哨 太花哨 家主子 主子 加个小装饰 小装饰 ins风 头像背景 头像 "
+              "求动画 求视频背景 求一个视频背景 视频背景 别整太花哨 别太花哨 不要太花哨 不用太花哨 太花哨 家主子 主子 加个小装饰 小装饰 ins风 头像背景 头像 "
               "上刷到的那种解压视频 上刷到的 刷到的 解压视频 就一个 别的都不要 nice qaq "
               # probe round 117 (gamers, streamers): smooth (丝滑), the stream it opens, a hail to the bros, hype
               "丝滑 丝滑地 丝滑的 丝滑一点 直播间 直播间开场 兄弟 兄弟们 好燃 燃起来 整活 整活用 "
@@ -1181,7 +1181,7 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 "我想麻烦您帮我 我想麻烦您 帮我生成 帮我做 给我整 给我弄 给我搞 弄 搞 弄个 搞个 整个 整一个 叫它 叫 "
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
                 "沿同一直线 沿直线 同一直线 像气球一样 像气球似的 像吹气球一样 像弹球一样 像皮球一样 像雕像一样 上面放 上面有 上面是 "
-                "给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 "
+                "我家娃 家娃 给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 "
                 # probe round 113 (retirees, shop owners): who asks and where it plays (老伴要…, 给我们跳舞的大屏做个),
                 # a blessing for the helper (好人一生平安)
                 "老伴 老伴要 我老伴 给老伴 给我们 跳舞的大屏 跳广场舞的大屏 好人一生平安 一生平安 想放个东西 放个东西 想放点东西 "

@@ -1806,6 +1806,8 @@ _PHRASINGS = [
     # Spanish "se hace grande" ("a star that makes itself big little by little"): becomes big
     (re.compile(r"\b(?:make|makes|making)\s+(?:itself|themselves)\s+(?=(?:big|bigger|large|larger|small|smaller|tiny|"
                 r"tinier)\b)"), "becomes "),
+    # "slow as you like", "fast as you can" (probe round 121): that speed (a simile's "as …" would take the speed with it)
+    (re.compile(r"\b(slow|slowly|fast|quick|quickly)\s+as\s+(?:you|u)\s+(?:like|want|please|can|dare)\b"), r"\1"),
     # German "im Schneckentempo" ("goes down in snail tempo"): at a snail's pace
     (re.compile(r"\b(?:in|with|at)\s+(?:a\s+)?snail(?:'s|s)?\s+(?:tempo|speed|velocity|rhythm)\b"), "at snail pace"),
     # Brazilian "a mil por hora" ("running at a thousand per hour"): fast

@@ -108,6 +108,70 @@ def test_select_pairs_pass_fail_rule():
     assert select_pairs([0.9, 0.2]) == [(0, 1)]  # the score rule pairs them
 
 
+def test_select_pairs_guided_candidates_are_chosen_never_rejected():
+    """``rejectable`` marks the model's own candidates (0-2 here); the guided one (3) may only be chosen."""
+    own = [True, True, True, False]
+    assert select_pairs([0.2, 0.1, 0.3, 0.9], rejectable=own) == [(3, 1)]
+    assert select_pairs([0.2, 0.1, 0.3, 0.9], max_pairs=2, rejectable=own) == [(3, 1), (2, 0)]
+    assert select_pairs([0.9, 0.9, 0.9, 0.1], rejectable=own) == []  # worst is guided; the own ones tie
+    assert select_pairs([0.5, 0.6, 0.4, 1.0], max_pairs=2, passed=[False, False, False, True],
+                        rejectable=own) == [(3, 2)]  # second pair: two failing own clips, no pair
+    for scores in ([0.2, 0.9, 0.5, 0.1], [1.0, 0.0, 1.0, 0.0, 0.5], [0.5, 0.5, 0.4, 0.4]):
+        assert (select_pairs(scores, max_pairs=3, rejectable=[True] * len(scores))
+                == select_pairs(scores, max_pairs=3))
+
+
+class GuidedPass:
+    """Passes a prompt's last ``guided`` candidates only (make_pairs scores the own ones first, then the guided)."""
+
+    name = "guided-pass"
+    needs_video = True
+
+    def __init__(self, own: int, guided: int):
+        self.own, self.per = own, own + guided
+
+    def check(self, rows):
+        pass
+
+    def submit(self, videos, rows, latents=None):
+        out = [Score(1.0 if i % self.per >= self.own else 0.1 * (i % self.per), i % self.per >= self.own)
+               for i in range(len(videos))]
+        return lambda: out
+
+    def close(self):
+        pass
+
+
+def test_guided_candidates_are_sampled_from_the_rewritten_prompt(pipe, tmp_path):
+    """With a guide, the chosen clip is sampled from the rewriter's text (the same latents come back when that
+    text is sampled with the chosen seed alone) while the pair keeps the prompt as written for training."""
+    prompts = [PromptRow(0, "a", "hey could you make a red circle go to the right please"),
+               PromptRow(1, "b", "a green triangle moves up")]
+    stats = make_pairs(pipe, prompts, tmp_path / "g", GuidedPass(2, 1), num_candidates=2, batch=6,
+                       pair_rule="pass-fail", guide="world", guide_candidates=1, progress=False,
+                       generation={"prompt_rewrite": "none"})
+    assert stats["pairs"] == stats["guided_pairs"] == 2 and stats["guided_pass_rate"] == 1.0
+    assert stats["pass_rate"] == 0.0 and stats["candidates"] == 4
+    ps = read_pairs(tmp_path / "g")
+    for i, r in enumerate(ps.rows):
+        assert r["text"] == r["prompt"] and r["chosen"]["guided"] and "guided" not in r["rejected"]
+        assert r["chosen"]["text"] == pipe.rewrite(r["prompt"], "world").text
+        assert r["rejected"]["score"] == 0.0  # the worst own candidate
+        w, lose = ps.get(i)
+        alone_w = pipe.sample_latents([r["chosen"]["text"]], [r["chosen"]["seed"]])[0].float()
+        alone_l = pipe.sample_latents([r["text"]], [r["rejected"]["seed"]])[0].float()
+        # bf16 storage: relative error ~2^-8
+        assert torch.allclose(w, alone_w, atol=2e-2 * float(alone_w.abs().max()))
+        assert torch.allclose(lose, alone_l, atol=2e-2 * float(alone_l.abs().max()))
+        assert not torch.allclose(w, lose, atol=2e-2 * float(alone_w.abs().max()))
+    assert ps.rows[0]["chosen"]["text"] == "A red circle moves to the right."
+    with pytest.raises(ValueError, match="go together"):
+        make_pairs(pipe, prompts, tmp_path / "h", GuidedPass(2, 1), num_candidates=2, guide="world")
+    with pytest.raises(ValueError, match="guide_candidates=1"):  # a set made another way is not extended
+        make_pairs(pipe, prompts, tmp_path / "g", GuidedPass(2, 2), num_candidates=2, guide="world",
+                   guide_candidates=2, progress=False, generation={"prompt_rewrite": "none"})
+
+
 @pytest.mark.parametrize("line, message", [
     ('{"prompt": ', "not JSON"),
     ('["a red circle"]', "expected a JSON object"),
@@ -330,6 +394,43 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(model, pairset, tmp_p
     assert steps_logged == list(range(1, steps + 1))  # rows after the checkpoint were rewritten, not doubled
 
 
+def test_text_encoder_trains_beside_the_policy_resumes_and_is_exported(model, pairset, tmp_path):
+    """``text_lr`` > 0: the first step is still log 2 (the live encoder reads the prompts as the reference's cached
+    states do), the encoder's weights move, the reference keeps the starting encoder's states, a run stopped and
+    resumed ends where an uninterrupted one does, and the export holds the trained encoder."""
+    from stepvid.dpo.trainer import DPOTrainer
+    from stepvid.models.text.small import SmallBilingualEncoder
+
+    torch.set_num_threads(1)  # bit-for-bit comparison of two runs
+    kw = {"text_lr": 1e-3, "checkpoint_every": 1}
+    whole = DPOTrainer(_cfg(model, pairset, tmp_path / "a", steps=3, out=str(tmp_path / "ma"), **kw))
+    whole.fit()
+    assert _metrics(tmp_path / "a")[0]["dpo_loss"] == pytest.approx(math.log(2), abs=1e-7)
+    start = SmallBilingualEncoder.from_pretrained(model / "text_encoder")
+    ref_states = start.encode(whole.pairs.texts)
+    assert torch.equal(whole._text_states(whole.pairs.texts).llm, ref_states.llm)  # the reference's conditioning
+    DPOTrainer(_cfg(model, pairset, tmp_path / "b", steps=1, **kw)).fit()            # stopped after one step
+    DPOTrainer(_cfg(model, pairset, tmp_path / "b", steps=3, out=str(tmp_path / "mb"), **kw)).fit()  # resumed
+    a = SmallBilingualEncoder.from_pretrained(tmp_path / "ma" / "text_encoder").state_dict()
+    b = SmallBilingualEncoder.from_pretrained(tmp_path / "mb" / "text_encoder").state_dict()
+    s0 = start.state_dict()
+    assert max(float((a[k] - s0[k]).abs().max()) for k in s0) > 1e-4  # it trained
+    for k in s0:
+        assert torch.equal(a[k], b[k]), k
+    ta, tb = _transformer_state(tmp_path / "ma"), _transformer_state(tmp_path / "mb")
+    assert all(torch.equal(ta[k], tb[k]) for k in ta)
+    with pytest.raises(ValueError, match="text_lr must be >= 0"):
+        _cfg(model, pairset, tmp_path / "x", text_lr=-1.0).check()
+
+
+def test_frozen_text_encoder_is_exported_unchanged(model, pairset, tmp_path):
+    from stepvid.dpo.trainer import DPOTrainer
+
+    DPOTrainer(_cfg(model, pairset, tmp_path / "r", steps=1, out=str(tmp_path / "m"))).fit()
+    for f in (model / "text_encoder").iterdir():
+        assert (tmp_path / "m" / "text_encoder" / f.name).read_bytes() == f.read_bytes()
+
+
 def test_lora_reference_is_the_base_model_and_export_merges(model, pairset, tmp_path):
     from stepvid.dpo.trainer import DPOTrainer
     from stepvid.pipeline import TextToVideoPipeline
@@ -375,6 +476,22 @@ def test_online_loop_adds_the_policys_ranked_samples(model, pairset, tmp_path):
     assert {r["prompt"] for r in online.rows} <= set(f.read_text().splitlines())
     pool = [r["pairs"] for r in _metrics(tmp_path / "run") if "pairs" in r]
     assert pool[0] == offline and pool[-1] == offline + len(online) > offline
+
+
+def test_online_loop_with_guided_candidates(model, pairset, tmp_path):
+    from stepvid.dpo.trainer import DPOTrainer
+
+    f = tmp_path / "online.txt"
+    f.write_text("please make a purple circle bounce around\na grey square moves down\n")
+    cfg = _cfg(model, pairset, tmp_path / "run", steps=3, online_prompts=str(f), online_every=2,
+               online_per_round=2, online_candidates=2, online_guide="world", online_guide_candidates=1,
+               online_pair_rule="pass-fail")
+    DPOTrainer(cfg, scorer=GuidedPass(2, 1)).fit()
+    online = read_pairs(tmp_path / "run" / "online")
+    assert len(online) == 2 and all(r["chosen"]["guided"] and r["text"] == r["prompt"] for r in online.rows)
+    assert online.rows[0]["chosen"]["text"] == "A purple circle bounces off the walls."
+    with pytest.raises(ValueError, match="online_guide and online_guide_candidates"):
+        _cfg(model, pairset, tmp_path / "x", online_guide="world").check()
 
 
 def test_cli_refuses_bad_inputs_in_one_line(tmp_path, capsys, pairset):

@@ -17,7 +17,9 @@
 # choose the train prompts. PAIR_RULE=pass-fail pairs only a passing clip with a failing one, offline and online
 # (default: score); PAIRS_PER_PROMPT (default 1). WORK on a warm machine: a second call skips the variants
 # already trained and the runs already scored (SCORE=0 trains without scoring). QUICK_SEEDS "1 2": each model is
-# scored on both seeds, compared per seed and pooled.
+# scored on both seeds, compared per seed and pooled. GUIDE=N: N more candidates per prompt sampled from the world
+# rewriter's restatement (`dpo pairs --guide world`): chosen, never rejected; a variant's online rounds take them
+# with "--online-guide world --online-guide-candidates N".
 set -euo pipefail
 OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
@@ -40,7 +42,8 @@ EOF
 stamp "prompts: $(wc -l < "$W/prompts.jsonl") offline, $(wc -l < "$W/online.jsonl") online"
 timeout "$PAIR_S" python -m stepvid.cli dpo pairs --model "$INIT" --prompts "$W/prompts.jsonl" --out "$W/pairs" \
   --seeds "$K" --batch 64 --decode-batch 16 --judge-workers "$JW" --device "$DEV" --pair-rule "${PAIR_RULE:-score}" \
-  --pairs-per-prompt "${PAIRS_PER_PROMPT:-1}" 2>&1 | grep -v "it/s\]" \
+  --pairs-per-prompt "${PAIRS_PER_PROMPT:-1}" $( [[ ${GUIDE:-0} == 0 ]] || echo "--guide world --guide-seeds $GUIDE" ) \
+  2>&1 | grep -v "it/s\]" \
   || stamp "pair generation stopped at its ${PAIR_S} s limit (the finished prompts are kept)"
 stamp "pairs: $(cat "$W"/pairs/pairs-*.jsonl | wc -l) from $(cat "$W"/pairs/candidates-*.jsonl | wc -l) prompts"
 mkdir -p "$W/rows"

@@ -64,6 +64,10 @@ def register(sub: Any) -> None:
     q.add_argument("--prompt-rewrite", choices=REWRITERS, default="none",
                    help="rewriter before the text encoder (default: none — the model learns the prompts as "
                         "written)")
+    q.add_argument("--guide", choices=[r for r in REWRITERS if r != "none"], default=None,
+                   help="also sample --guide-seeds candidates from this rewriter's restatement of each prompt; "
+                        "they may be chosen (never rejected) and the pair keeps the prompt as written")
+    q.add_argument("--guide-seeds", type=int, default=0, help="guided candidates per prompt (with --guide)")
     q.set_defaults(func=_cmd_pairs)
 
     v = dsub.add_parser("import", help="pairs from votes on existing videos (encoded by the model's VAE)",
@@ -99,6 +103,9 @@ def _cmd_pairs(args) -> int:
             raise ValueError(f"--{name.replace('_', '-')} must be >= 1; got {getattr(args, name)}")
     if args.limit is not None and args.limit < 1:
         raise ValueError(f"--limit must be >= 1; got {args.limit}")
+    if (args.guide is None) != (args.guide_seeds == 0) or args.guide_seeds < 0:
+        raise ValueError(f"--guide and --guide-seeds >= 1 go together; got --guide {args.guide} "
+                         f"--guide-seeds {args.guide_seeds}")
     prompts = load_prompts(args.prompts)[: args.limit]
     if (args.scorer == "reward") != (args.reward is not None):
         raise ValueError("--scorer reward needs --reward DIR, and --reward goes with --scorer reward")
@@ -119,12 +126,15 @@ def _cmd_pairs(args) -> int:
         stats = make_pairs(pipe, prompts, args.out, scorer, num_candidates=args.seeds, seed=args.seed,
                            shard=args.shard, batch=args.batch, decode_batch=args.decode_batch,
                            min_margin=args.min_margin, pairs_per_prompt=args.pairs_per_prompt,
-                           pair_rule=args.pair_rule, latent_dtype=args.latent_dtype, generation=gen)
+                           pair_rule=args.pair_rule, latent_dtype=args.latent_dtype, generation=gen,
+                           guide=args.guide, guide_candidates=args.guide_seeds)
     finally:
         scorer.close()
     print(f"dpo pairs {args.out} (shard {args.shard[0]}/{args.shard[1]}): {stats['prompts']} prompts "
           f"({stats['already_done']} done before), {stats['candidates']} candidates, "
-          f"{100 * stats['pass_rate']:.1f} % passed, {stats['pairs']} pairs, {stats['seconds']} s")
+          f"{100 * stats['pass_rate']:.1f} % passed, {stats['pairs']} pairs, {stats['seconds']} s"
+          + (f"; guided: {100 * stats['guided_pass_rate']:.1f} % passed, chosen in {stats['guided_pairs']} pairs"
+             if args.guide else ""))
     return 0
 
 
@@ -175,6 +185,7 @@ def _cmd_reward(args) -> int:
 def add_train_dpo(tsub: Any) -> None:
     """``stepvid train dpo`` (registered by ``stepvid.train.cli``)."""
     from stepvid.dpo.config import DPOConfig
+    from stepvid.prompt_rewrite import REWRITERS
 
     d = DPOConfig(init="", pairs=[], run_dir="")
     p = tsub.add_parser("dpo", help="Video-DPO on preference pairs (full or LoRA; resumable; torchrun: FSDP2)",
@@ -212,6 +223,13 @@ def add_train_dpo(tsub: Any) -> None:
                    help="online loop: how candidates pair (as `dpo pairs --pair-rule`) (default: %(default)s)")
     p.add_argument("--online-reward", default=None,
                    help="online loop: rank with this reward model (`stepvid dpo reward`) instead of the judge")
+    p.add_argument("--online-guide", choices=[r for r in REWRITERS if r != "none"], default=None,
+                   help="online loop: guided candidates from this rewriter (as `dpo pairs --guide`)")
+    p.add_argument("--online-guide-candidates", type=int, default=0,
+                   help="online loop: guided candidates per prompt (with --online-guide)")
+    p.add_argument("--text-lr", type=float, default=0.0,
+                   help="> 0: train the text encoder too, at this peak rate (the small bilingual encoder; one "
+                        "process; the reference keeps the starting encoder) (default: 0, frozen)")
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")
     p.add_argument("--precision", choices=["bf16", "fp32"], default=d.precision)
     p.add_argument("--compile", action="store_true",

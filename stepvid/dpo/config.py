@@ -12,7 +12,7 @@ PAIR_RULES = ("score", "pass-fail")  # how ranked candidates pair (stepvid.dpo.p
 # Fields a resumed run must share with the run it continues (the rest, e.g. steps, may change).
 _RESUME_KEYS = ("init", "pairs", "beta", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets",
                 "sft_weight", "timestep", "seed", "online_prompts", "online_every", "online_per_round",
-                "online_candidates", "online_reward")  # online_pair_rule: the online pair set's settings check it
+                "online_candidates", "online_reward", "text_lr", "online_guide", "online_guide_candidates")  # online_pair_rule: the online pair set's settings check it
 
 
 def check_schedule(kind: str, lr_schedule: str, ema_decay: float) -> None:
@@ -64,6 +64,9 @@ class DPOConfig:
     judge_workers: int = 0
     online_reward: str | None = None            # rank online candidates with this reward model (default: judge)
     online_pair_rule: str = "score"             # how online candidates pair (PAIR_RULES)
+    online_guide: str | None = None             # online loop: rewriter of the guided candidates (`dpo pairs --guide`)
+    online_guide_candidates: int = 0            # online loop: guided candidates per prompt
+    text_lr: float = 0.0                        # > 0: the text encoder trains too, at this rate (one process)
 
     def check(self) -> None:
         for k in ("steps", "batch_size", "checkpoint_every", "log_every", "online_every", "online_per_round"):
@@ -80,5 +83,10 @@ class DPOConfig:
             raise ValueError(f"dpo: precision must be bf16 or fp32; got {self.precision!r}")
         if self.online_pair_rule not in PAIR_RULES:
             raise ValueError(f"dpo: online_pair_rule must be one of {PAIR_RULES}; got {self.online_pair_rule!r}")
+        if self.text_lr < 0:
+            raise ValueError(f"dpo: text_lr must be >= 0; got {self.text_lr}")
+        if self.online_guide_candidates < 0 or (self.online_guide_candidates > 0) != (self.online_guide is not None):
+            raise ValueError(f"dpo: online_guide and online_guide_candidates > 0 go together; got "
+                             f"{self.online_guide!r}, {self.online_guide_candidates}")
         if self.online_prompts is not None and self.online_candidates < 2:
             raise ValueError(f"dpo: online_candidates must be >= 2; got {self.online_candidates}")

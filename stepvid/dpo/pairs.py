@@ -145,15 +145,19 @@ def candidate_seeds(seed: int, index: int, k: int) -> list[int]:
 
 
 def select_pairs(scores: Sequence[float], min_margin: float = 1e-6, max_pairs: int = 1,
-                 passed: Sequence[bool] | None = None) -> list[tuple[int, int]]:
+                 passed: Sequence[bool] | None = None,
+                 rejectable: Sequence[bool] | None = None) -> list[tuple[int, int]]:
     """(chosen, rejected) candidate indices: best with worst, second best with second worst, ... while the
     scores differ by at least ``min_margin`` and, given ``passed`` (the ``pass-fail`` rule), the chosen one
-    passed and the rejected one did not. Ties in the ranking keep the candidates' order."""
+    passed and the rejected one did not. ``rejectable`` (default: all) marks the candidates that may be
+    rejected — the model's own samples when guided ones join the ranking. Ties keep the candidates' order."""
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    rank = {c: r for r, c in enumerate(order)}
+    worst = [c for c in reversed(order) if rejectable is None or rejectable[c]]
     out = []
-    for j in range(max_pairs):
-        hi, lo = order[j], order[len(order) - 1 - j]
-        if j >= len(order) - 1 - j or scores[hi] - scores[lo] < min_margin:
+    for j in range(min(max_pairs, len(worst))):
+        hi, lo = order[j], worst[j]
+        if rank[hi] >= rank[lo] or scores[hi] - scores[lo] < min_margin:
             break
         if passed is not None and not (passed[hi] and not passed[lo]):
             break
@@ -299,6 +303,8 @@ def make_pairs(
     latent_dtype: str = "bf16",
     generation: dict | None = None,
     progress: bool = True,
+    guide: str | None = None,
+    guide_candidates: int = 0,
 ) -> dict:
     """Generate ``num_candidates`` videos per prompt of this shard with ``pipe`` (a TextToVideoPipeline), score
     them, and append the pairs to the pair set ``out`` (resumable; see the module docstring).
@@ -307,6 +313,12 @@ def make_pairs(
     with one that failed (no pair from two failing or two passing videos that merely score apart).
     ``batch``: videos per DiT batch (whole prompts; at least one prompt's candidates). ``generation``: keyword
     arguments of :meth:`TextToVideoPipeline.sample_latents` (frames, size, steps, cfg, shift, prompt_rewrite).
+
+    ``guide`` (a rewriter, e.g. ``world``) with ``guide_candidates`` G > 0: G more candidates per prompt are
+    sampled from the guide's restatement of the prompt (the words the model reads best) and ranked with the
+    model's own; a pair's chosen clip may be one of them, its rejected clip is always one of the model's own, and
+    the pair keeps the prompt's own text — so prompts the model misreads every time (all own candidates fail
+    alike: no pair without a guide) still teach it what the prompt asks for.
     Returns a summary: prompts done, candidates, pairs, pass rate of the candidates, seconds.
     """
     import time
@@ -327,6 +339,9 @@ def make_pairs(
         raise ValueError(f"pair_rule must be one of {PAIR_RULES}; got {pair_rule!r}")
     if latent_dtype not in ("bf16", "fp32"):
         raise ValueError(f"latent_dtype must be bf16 or fp32; got {latent_dtype!r}")
+    if guide_candidates < 0 or (guide_candidates > 0) != (guide is not None):
+        raise ValueError(f"a guide rewriter and guide_candidates > 0 go together; got guide={guide!r}, "
+                         f"guide_candidates={guide_candidates}")
     i, n = shard
     if not 0 <= i < n:
         raise ValueError(f"shard {i}/{n}: need 0 <= I < N")
@@ -338,43 +353,57 @@ def make_pairs(
     settings = {"num_candidates": num_candidates, "seed": seed, "scorer": scorer.name, "min_margin": min_margin,
                 "pairs_per_prompt": pairs_per_prompt, "latent_dtype": latent_dtype,
                 **({"pair_rule": pair_rule} if pair_rule != "score" else {}),  # sets made before it: "score"
+                **({"guide": guide, "guide_candidates": guide_candidates} if guide_candidates else {}),
                 **{k: v for k, v in sorted(gen.items())}}
     _check_settings(out, settings)
     tag = _shard_tag(shard)
     done = _resume(out, tag)
     todo = [p for p in prompts if p.index % n == i and p.index not in done]
-    per = max(1, batch // num_candidates)
+    per_prompt = num_candidates + guide_candidates
+    per = max(1, batch // per_prompt)
     store = torch.bfloat16 if latent_dtype == "bf16" else torch.float32
     t0 = time.time()
     stats = {"prompts": 0, "candidates": 0, "pairs": 0, "passed": 0}
+    if guide_candidates:
+        stats.update(guided_passed=0, guided_pairs=0)
+    own = [True] * num_candidates + [False] * guide_candidates
     bar = tqdm(total=len(todo), desc=f"dpo pairs {i}/{n}", unit="prompt", mininterval=5, disable=not progress)
-    def commit(group: list[PromptRow], texts: list[str], seeds: list[int], lat: Any, wait: Callable) -> None:
+    def commit(group: list[PromptRow], texts: list[tuple[str, str]], seeds: list[int], lat: Any,
+               wait: Callable) -> None:
         scores = wait()
         tensors, prow, crow = {}, [], []
         fname = f"latents/{tag}-{group[0].index:07d}.safetensors"
-        for g, (p, text) in enumerate(zip(group, texts)):
-            sc = scores[g * num_candidates : (g + 1) * num_candidates]
-            sd = seeds[g * num_candidates : (g + 1) * num_candidates]
+        for g, (p, (text, gtext)) in enumerate(zip(group, texts)):
+            sc = scores[g * per_prompt : (g + 1) * per_prompt]
+            sd = seeds[g * per_prompt : (g + 1) * per_prompt]
             chosen = select_pairs([s.score for s in sc], min_margin, pairs_per_prompt,
-                                  [s.passed for s in sc] if pair_rule == "pass-fail" else None)
+                                  [s.passed for s in sc] if pair_rule == "pass-fail" else None,
+                                  own if guide_candidates else None)
+
+            sides = [{"seed": sd[c], "score": sc[c].score, "passed": sc[c].passed,
+                      **({} if own[c] else {"guided": True, "text": gtext})} for c in range(per_prompt)]
             for j, (a, b) in enumerate(chosen):
                 key = f"p{p.index:07d}-{j}"
-                tensors[f"{key}.chosen"] = lat[g * num_candidates + a].contiguous()
-                tensors[f"{key}.rejected"] = lat[g * num_candidates + b].contiguous()
+                tensors[f"{key}.chosen"] = lat[g * per_prompt + a].contiguous()
+                tensors[f"{key}.rejected"] = lat[g * per_prompt + b].contiguous()
                 prow.append({"index": p.index, "id": p.id, "prompt": p.prompt, "text": text,
                              "request": p.request, "latents": fname, "key": key, "shape": list(lat.shape[1:]),
-                             "chosen": {"seed": sd[a], "score": sc[a].score, "passed": sc[a].passed},
-                             "rejected": {"seed": sd[b], "score": sc[b].score, "passed": sc[b].passed}})
+                             "chosen": sides[a], "rejected": sides[b]})
+                if not own[a]:
+                    stats["guided_pairs"] += 1
             crow.append({"index": p.index, "id": p.id, "prompt": p.prompt, "text": text, "seeds": sd,
-                         "scores": [s.score for s in sc], "passed": [s.passed for s in sc], "pairs": len(chosen)})
-            stats["passed"] += sum(s.passed for s in sc)
+                         "scores": [s.score for s in sc], "passed": [s.passed for s in sc], "pairs": len(chosen),
+                         **({"guide_text": gtext} if guide_candidates else {})})
+            stats["passed"] += sum(s.passed for s, o in zip(sc, own) if o)
+            if guide_candidates:
+                stats["guided_passed"] += sum(s.passed for s, o in zip(sc, own) if not o)
         if tensors:
             with atomic_path(out / fname, keep_suffix=False) as tmp:
                 save_file(tensors, str(tmp))
         _append(out / f"pairs-{tag}.jsonl", prow)
         _append(out / f"candidates-{tag}.jsonl", crow)
         stats["prompts"] += len(group)
-        stats["candidates"] += len(scores)
+        stats["candidates"] += len(group) * num_candidates
         stats["pairs"] += len(prow)
         bar.update(len(group))
 
@@ -382,15 +411,18 @@ def make_pairs(
     try:
         for start in range(0, len(todo), per):
             group = todo[start : start + per]
-            seeds = [s for p in group for s in candidate_seeds(seed, p.index, num_candidates)]
-            texts = [pipe.rewrite(p.prompt, rewrite).text for p in group]
-            lat = pipe.sample_latents([t for t in texts for _ in range(num_candidates)], seeds,
+            seeds = [s for p in group for s in candidate_seeds(seed, p.index, per_prompt)]
+            texts = [(pipe.rewrite(p.prompt, rewrite).text,
+                      pipe.rewrite(p.prompt, guide).text if guide_candidates else "") for p in group]
+            inputs = [t for own_text, gtext in texts
+                      for t in [own_text] * num_candidates + [gtext] * guide_candidates]
+            lat = pipe.sample_latents(inputs, seeds,
                                       **{k: v for k, v in gen.items() if k != "prompt_rewrite"},
                                       prompt_rewrite="none")
             videos = None
             if getattr(scorer, "needs_video", True):
                 videos = [postprocess_video(v.float()) for v in pipe.decode_batch(lat, batch_size=decode_batch)]
-            wait = scorer.submit(videos, [p for p in group for _ in range(num_candidates)], lat)
+            wait = scorer.submit(videos, [p for p in group for _ in range(per_prompt)], lat)
             if pending is not None:
                 commit(*pending)
             pending = (group, texts, seeds, lat.to("cpu", store), wait)
@@ -399,6 +431,8 @@ def make_pairs(
     finally:
         bar.close()
     stats["pass_rate"] = stats["passed"] / max(1, stats["candidates"])
+    if guide_candidates:
+        stats["guided_pass_rate"] = stats["guided_passed"] / max(1, stats["prompts"] * guide_candidates)
     stats["seconds"] = round(time.time() - t0, 1)
     stats["already_done"] = len(done)
     return stats

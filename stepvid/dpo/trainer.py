@@ -95,6 +95,10 @@ class DPOTrainer:
                 self.reference.to(torch.bfloat16)
         self.policy = policy.train()
         self.policy_fwd = self.policy  # the policy's forward as the loss calls it (compiled with cfg.compile)
+        self.text_encoder = self._trainable_text_encoder()
+        # What checkpoints hold: the DiT, and the text encoder when it trains too.
+        self.trained = self.policy if self.text_encoder is None else torch.nn.ModuleDict(
+            {"dit": self.policy, "text": self.text_encoder})
         if self.info.distributed:
             from stepvid.train.distributed import apply_fsdp
 
@@ -110,7 +114,10 @@ class DPOTrainer:
         params = [p for p in self.policy.parameters() if p.requires_grad]
         if not params:
             raise ValueError(f"{self.name}: nothing to train (no trainable parameters)")
-        self.optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        groups = [{"params": params, "base_lr": cfg.lr}]
+        if self.text_encoder is not None:
+            groups.append({"params": list(self.text_encoder.parameters()), "base_lr": cfg.text_lr})
+        self.optimizer = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.ema = None
         if cfg.ema_decay > 0:
             from stepvid.train.ema import EMA
@@ -123,6 +130,19 @@ class DPOTrainer:
         if self.info.is_main:
             log.info("%s: %s, %s, %d trainable parameters", self.name, self._describe_data(),
                      "LoRA" if cfg.lora_rank else "full", sum(p.numel() for p in params))
+
+    def _trainable_text_encoder(self) -> torch.nn.Module | None:
+        """The pipeline's text encoder, set to train (``text_lr`` > 0), or None (frozen). The prompts' states
+        encoded once up front stay the reference's conditioning; the policy reads the encoder as it trains."""
+        if getattr(self.cfg, "text_lr", 0.0) <= 0:
+            return None
+        enc = self.pipe.text_encoder
+        if self.info.distributed:
+            raise ValueError(f"{self.name}: --text-lr (a trainable text encoder) runs in one process")
+        if not all(hasattr(enc, a) for a in ("tokenize", "save_pretrained")):
+            raise ValueError(f"{self.name}: --text-lr needs a text encoder that can train and be saved (the small "
+                             f"bilingual one); {type(enc).__name__} cannot")
+        return enc.float().requires_grad_(True).train()
 
     def _load_data(self) -> list[str]:
         """Read the training data; return the texts to encode."""
@@ -183,14 +203,15 @@ class DPOTrainer:
                                         self.device)
         elif self._scorer is None:
             self._scorer = JudgeScorer(cfg.judge_workers)
-        self.policy.eval()
+        self.trained.eval()
         ctx = torch.autocast("cuda", torch.bfloat16) if self.autocast else _null()
         with ctx:
             stats = make_pairs(self.pipe, prompts, self.run_dir / "online", self._scorer,
                                num_candidates=cfg.online_candidates, seed=cfg.seed + 1000,
-                               pair_rule=cfg.online_pair_rule,
+                               pair_rule=cfg.online_pair_rule, guide=cfg.online_guide,
+                               guide_candidates=cfg.online_guide_candidates,
                                batch=cfg.online_batch, generation={"prompt_rewrite": "none"}, progress=False)
-        self.policy.train()
+        self.trained.train()
         return {"round": r, **stats}
 
     def _pool(self, step: int) -> PairSet:
@@ -238,6 +259,7 @@ class DPOTrainer:
             win.append(w)
             lose.append(l)
             texts.append(pool.rows[i]["text"])
+        self._batch_texts = texts
         dev = self.device
         return (torch.stack(win).to(dev), torch.stack(lose).to(dev), torch.stack(noise).to(dev),
                 torch.cat(tau).to(dev), self._text_states(texts))
@@ -270,9 +292,12 @@ class DPOTrainer:
             logger.log(step, {f"online_{k}": v for k, v in self._rounds[-1].items() if isinstance(v, (int, float))})
         pool = self._pool(step)
         win, lose, noise, tau, emb = self._batch(pool, step)
-        cond = (emb.llm, emb.clip, emb.cross_attention_mask())
+        cond = ref_cond = (emb.llm, emb.clip, emb.cross_attention_mask())
+        if self.text_encoder is not None:  # the policy reads the training encoder, the reference the cached states
+            live = self.text_encoder(**self.text_encoder.tokenize(self._batch_texts, self.device))
+            cond = (live.llm, live.clip, live.cross_attention_mask())
         loss, m = dpo_step_loss(self._call(self.policy_fwd), self._reference(), win, lose, noise, tau, cond, cfg.beta,
-                                cfg.sft_weight)
+                                cfg.sft_weight, ref_cond=ref_cond)
         return loss, m, {"pairs": len(pool)}
 
     def _postfix(self, last: dict) -> dict:
@@ -291,7 +316,7 @@ class DPOTrainer:
         start, resumed = 0, None
         ck = latest_checkpoint(self.run_dir)
         if ck is not None:
-            meta = load_checkpoint(ck, self.policy, self.optimizer, info.rank, info.world_size,
+            meta = load_checkpoint(ck, self.trained, self.optimizer, info.rank, info.world_size,
                                    self.ema.shadow if self.ema else None)
             start, resumed = int(meta["step"]), str(ck)
             truncate_metrics(self.run_dir / "metrics.jsonl", start)
@@ -307,13 +332,13 @@ class DPOTrainer:
                     log.info("%s: --max-minutes %g reached after %d steps", self.name, cfg.max_minutes, step)
                     break
             for group in self.optimizer.param_groups:
-                group["lr"] = lr_at(step, cfg.steps, cfg.lr, cfg.warmup, cfg.lr_schedule, 0.0)
+                group["lr"] = lr_at(step, cfg.steps, group.get("base_lr", cfg.lr), cfg.warmup, cfg.lr_schedule, 0.0)
             ctx = torch.autocast("cuda", torch.bfloat16) if self.autocast else _null()
             with ctx:
                 loss, m, info_row = self._step(step, logger)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            gn = torch.nn.utils.clip_grad_norm_([p for p in self.policy.parameters() if p.requires_grad],
+            gn = torch.nn.utils.clip_grad_norm_([p for p in self.trained.parameters() if p.requires_grad],
                                                 cfg.grad_clip)
             self.optimizer.step()
             if self.ema is not None:
@@ -353,7 +378,7 @@ class DPOTrainer:
         from stepvid.train.checkpoint import save_checkpoint
 
         info = self.info
-        save_checkpoint(self.run_dir, step, self.policy, self.optimizer, {"kind": self.name}, info.rank,
+        save_checkpoint(self.run_dir, step, self.trained, self.optimizer, {"kind": self.name}, info.rank,
                         info.world_size, keep_last=2, only_trainable=self.cfg.lora_rank > 0,
                         ema=self.ema.shadow if self.ema else None)
 
@@ -372,6 +397,10 @@ class DPOTrainer:
         dtype = stored_float_dtype(infos)
         old_weights = {i.file.resolve() for i in infos.values()}
         shard_bytes = max(f.stat().st_size for f in old_weights)
+        text_dir = None
+        if self.text_encoder is not None:  # its folder is written anew below
+            text_dir = self.plan.components["text_encoder"].path.resolve()
+            old_weights |= {f.resolve() for f in text_dir.rglob("*") if f.is_file()}
         if self.ema is not None:  # the averaged weights are the ones exported (the run's checkpoints keep both)
             with torch.no_grad():
                 for n, p in self.policy.named_parameters():
@@ -403,6 +432,8 @@ class DPOTrainer:
             except OSError:
                 shutil.copy2(r, dst)
         save_sharded_safetensors(full, tmp / tdir.relative_to(root), max_shard_bytes=shard_bytes + (1 << 20))
+        if text_dir is not None:
+            self.text_encoder.save_pretrained(tmp / text_dir.relative_to(root))
         self._write_extra(tmp, summary)
         if out.exists():
             shutil.rmtree(out)

@@ -60,6 +60,18 @@ def test_masked_path_used_for_many_lengths(monkeypatch):
     assert len(calls) == 2 and all(m is None for m in calls)  # grouped, unmasked (flash-eligible)
 
 
+def test_grouped_path_under_autocast_takes_the_kernels_dtype():
+    """fp32 inputs under bf16 autocast: each group's kernel returns bf16, and so does the whole (the output buffer
+    once took q's fp32 and the grouped write failed); the values are the fp64 reference to bf16 rounding."""
+    q, k, v = _qkv()
+    lens = [4, 11, 4, 4, 11]
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = attention(q, k, v, kv_lens=lens)
+    assert out.dtype == torch.bfloat16
+    # inputs rounded to bf16, then the same three chained reductions in bf16
+    assert_reorder_close(out, naive_fp64(q, k, v, lens), n=N, depth=DEPTH + 1, dtype=torch.bfloat16)
+
+
 def test_all_valid_lengths_equal_no_mask():
     q, k, v = _qkv()
     torch.testing.assert_close(attention(q, k, v, kv_lens=[11] * 5), attention(q, k, v), rtol=0, atol=0)

@@ -186,11 +186,14 @@ def _key_padding_attention(q, k, v, lens: list[int], scale):
     if len(groups) == 1:  # one length (e.g. Ulysses token padding): a truncated key range, no copies
         return _sdpa(q, k[:, : groups[0]], v[:, : groups[0]], scale=scale)
     if len(groups) <= _MAX_LENGTH_GROUPS:
-        out = q.new_empty(q.shape[:-1] + (v.shape[-1],))
+        out = None
         for n in groups:
             idx = [i for i, m in enumerate(lens) if m == n]
             sel = slice(idx[0], idx[0] + 1) if len(idx) == 1 else torch.tensor(idx, device=q.device)
-            out[sel] = _sdpa(q[sel], k[sel, :n], v[sel, :n], scale=scale)
+            part = _sdpa(q[sel], k[sel, :n], v[sel, :n], scale=scale)
+            if out is None:  # the kernel's dtype, which autocast may have lowered from q's
+                out = part.new_empty(q.shape[:-1] + (v.shape[-1],))
+            out[sel] = part
         return out
     return _sdpa(q, k, v, mask=_dense_mask(q, k, lens, False, None), scale=scale)  # [B, 1, 1, Nkv]
 

@@ -2914,3 +2914,120 @@ def test_plain_requests_of_probe_rounds_121_122(prompt, want):
 def test_plain_requests_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# Probe round 125 (a request asked as a question, wish or condition, EN and ZH)
+@pytest.mark.parametrize("prompt,want", [
+    ("Would it be hard to make a white diamond shrink on a vertical black gradient (top to bottom)?",
+     R(G(1, "white", "diamond", motion="shrink"), bg=("black", "vgradient"))),
+    ("is there any way to have a tiny green circle and a big green square both moving right?",
+     R(G(1, "green", "circle", size="small", motion="right"), G(1, "green", "square", size="large", motion="right"))),
+    ("would be great if I could get a black cross, just sitting still, on an orange background",
+     R(G(1, "black", "cross", motion="still"), bg=("orange", None))),
+    ("could we try a small cyan triangle going down-right at a slow pace, hgradient pink bg",
+     R(G(1, "cyan", "triangle", size="small", motion="down-right", speed="slow"), bg=("pink", "hgradient"))),
+    ("Can you render a medium cyan square that stays completely still? Textured gray background if that's supported.",
+     R(G(1, "cyan", "square", size="medium", motion="still"), bg=("gray", "texture"))),
+    ("cna you make an orange triangel going up pls, slow", R(G(1, "orange", "triangle", motion="up", speed="slow"))),
+    ("想问下可以做一个白色方块和一个黑色圆形都在转的视频吗，背景灰色",
+     R(G(1, "white", "square", motion="rotate"), G(1, "black", "circle", motion="rotate"), bg=("gray", None))),
+])
+def test_requests_asked_as_questions_or_wishes_of_probe_round_125(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("would it be hard to make a red circle move left or right?", "alternatives"),  # the hedge keeps no choice open
+    ("is there any way to have a red circle move left and then stop", "sequence"),
+    ("would be great if the red circle turned blue", "colours"),                      # a wish for a colour change
+    ("is there any way to have a circle move in any direction", "any"),              # "any" alone stays unknown
+    ("我想问一下可以做两个绿色方块往左或往右吗", "alternatives"),
+])
+def test_requests_asked_as_questions_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe rounds 123 (EN) and 124 (ZH): two or three objects in everyday relational phrasing
+@pytest.mark.parametrize("prompt,want", [
+    # "all (of them)" after each object's own verb phrase: all three, not the pair said last
+    ("one cyan circle moving right and a pair of cyan squares moving left, all of them fast",
+     R(G(1, "cyan", "circle", motion="right", speed="fast"), G(2, "cyan", "square", motion="left", speed="fast"))),
+    # a speed in a sentence (a Chinese clause) of its own after every object's own motion: the whole clip's
+    ("green circle going diagonally up to the right, also a purple diamond going diagonally down to the left. fast pls",
+     R(G(1, "green", "circle", motion="up-right", speed="fast"), G(1, "purple", "diamond", motion="down-left", speed="fast"))),
+    ("一个红色的圆往左，一个蓝色的方块往右。快一点",
+     R(G(1, "red", "circle", motion="left", speed="fast"), G(1, "blue", "square", motion="right", speed="fast"))),
+    # a colour every object shares, said first ("both blue:", 两个都要青色：)
+    ("both blue: a star heading left and a diamond heading down",
+     R(G(1, "blue", "star", motion="left"), G(1, "blue", "diamond", motion="down"))),
+    ("两个都要青色：一个星星一个菱形，星星变大，菱形变小",
+     R(G(1, "cyan", "star", motion="grow"), G(1, "cyan", "diamond", motion="shrink"))),
+    # 都要 + a colour after the objects; a space before 背景 and its colour; 同时 after a list of objects
+    ("一个方块一个三角 同时变大 两个都要黑色 背景白",
+     R(G(1, "black", "square", motion="grow"), G(1, "black", "triangle", motion="grow"), bg=("white", None))),
+    ("一个红方块，一个蓝三角，同时往左", R(G(1, "red", "square", motion="left"), G(1, "blue", "triangle", motion="left"))),
+    # a pair of opposites as what a child is learning; a vague "… kind of thing:" and "this time" before the request
+    ("Make a green ball grow bigger and meanwhile a red ball shrinks, for my toddler learning big and small 😊",
+     R(G(1, "green", "circle", motion="grow"), G(1, "red", "circle", motion="shrink"))),
+    ("Looking for a loading-screen kind of thing: two small white squares, both rotating, on a navy background.",
+     R(G(2, "white", "square", size="small", motion="rotate"), bg=("blue", None))),
+    ("only need one thing this time: a small black diamond going down fast",
+     R(G(1, "black", "diamond", size="small", motion="down", speed="fast"))),
+    # "in opposite directions" where the sentence then gives the two opposite directions
+    ("pls make a circle and a square go in opposite directions, circle goes up-left, square goes down-right, both orange",
+     R(G(1, "orange", "circle", motion="up-left"), G(1, "orange", "square", motion="down-right"))),
+    ("A pair of black crosses on a white background, neither one moving.",
+     R(G(2, "black", "cross", motion="still"), bg=("white", None))),
+    # "the other one should be a …" after one object: the second object
+    ("my son wants a crimson diamond bouncing around, and the other one should be a purple cross that doesn't move",
+     R(G(1, "red", "diamond", motion="bounce"), G(1, "purple", "cross", motion="still"))),
+    ("just one ball please, a big orange one, bouncing. my son gets confused when there's two",
+     R(G(1, "orange", "circle", size="large", motion="bounce"))),
+    ("宝宝睡前看的，蓝底上面两个小星星，一颗黄的一颗白的，一起慢慢往上飘～",
+     R(G(1, "yellow", "star", size="small", motion="up", speed="slow"),
+       G(1, "white", "star", size="small", motion="up", speed="slow"), bg=("blue", None))),
+    ("就一个中等大小的橙色方块往右上方移动就好，别加其他东西", R(G(1, "orange", "square", size="medium", motion="up-right"))),
+    ("我只要一个蓝色的大三角形往左跑 快快快", R(G(1, "blue", "triangle", size="large", motion="left", speed="fast"))),
+    ("紫色星星往左飘，绿色星星往右飘，一左一右的，快一点",
+     R(G(1, "purple", "star", motion="left", speed="fast"), G(1, "green", "star", motion="right", speed="fast"))),
+    ("做一个灰色的十字，在原地一圈一圈地转，背景是白的", R(G(1, "gray", "cross", motion="rotate"), bg=("white", None))),
+])
+def test_relational_phrasing_of_probe_rounds_123_and_124(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", [
+    # "all of them" of a pair not yet described is the pair
+    ("a red circle moving up. two blue squares, all of them moving left",
+     R(G(1, "red", "circle", motion="up"), G(2, "blue", "square", motion="left"))),
+    # a speed after a comma (the grammar's 一个…，还有一个…，速度很慢 too), or where an object has its own speed, stays
+    # the last object's
+    ("a red circle moving up and a blue square moving left, fast",
+     R(G(1, "red", "circle", motion="up"), G(1, "blue", "square", motion="left", speed="fast"))),
+    ("一个绿色的圆形蹦来蹦去，还有一个橙色的菱形平移到右下方，速度很慢",
+     R(G(1, "green", "circle", motion="bounce"), G(1, "orange", "diamond", motion="down-right", speed="slow"))),
+    ("青色的是字。快速。往下。还有个黄色的星星。往上。慢慢的。",
+     R(G(1, "cyan", "cross", motion="down", speed="fast"), G(1, "yellow", "star", motion="up", speed="slow"))),
+    ("一个红方块往右，一个蓝三角 同时往左", R(G(1, "red", "square", motion="right"), G(1, "blue", "triangle", motion="left"))),
+    ("a big red ball and a small blue ball, for my toddler learning big and small",
+     R(G(1, "red", "circle", size="large"), G(1, "blue", "circle", size="small"))),
+    ("一个红色圆形 黑色 背景", R(G(1, "red", "circle"), bg=("black", None))),
+])
+def test_relational_phrasing_that_keeps_its_reading(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("both blue: a green star heading left and a red diamond heading down", "conflicting colours"),
+    ("a red circle and a blue square moving in opposite directions, circle goes up, square goes left", "opposite"),
+    ("a red circle moving left and a blue square, neither one moving", "conflicting motions"),
+    ("a red circle moving left and the other one is blue", "refers to no list"),
+    ("a ball, a big orange one, bouncing", "same object"),
+    ("紫色星星往左上飘，绿色星星往右飘，一左一右的", "conflicting counts"),
+    ("一个红圆往左，别加蓝色的方块", "negation"),
+    ("一个红圆一圈一圈地往右滚", "圈"),
+])
+def test_relational_phrasing_that_stays_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

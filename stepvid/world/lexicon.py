@@ -564,6 +564,16 @@ _EN_COURTESY = (
     "does not matter how fast|it does not matter how fast|does not matter how slow|no matter how fast|"
     "i love it if there was|i love it if there were|i would love it if there was|i would love it if there were|"
     "simple is the best|simple is best|concretely|"
+    # probe round 125: a request asked as a question, wish or condition ("would it be hard to make …", "is there any
+    # way to have …", "would be great if I could get …", "could we try …", "… if that's supported", "cna you …")
+    "would it be hard to|would it be too hard to|would it be difficult to|would it be too difficult to|"
+    "would it be tricky to|is it hard to|is it difficult to|how hard would it be to|how hard is it to|"
+    "is there any way to|is there a way to|is there any way you could|is there a way you could|any way you could|"
+    "is there any chance you could|any chance you could|any chance|"
+    "it would be great if|would be great if|it would be nice if|would be nice if|it would be awesome if|"
+    "would be awesome if|it would be cool if|would be cool if|that would be great|would be great|would be awesome|"
+    "if that is supported|if it is supported|if supported|if that is an option|if it is an option|"
+    "if that is available|if available|try|try out|let us try|lets try|cna|cna you|cna u|"
     "any background is fine|is fine|is fine too|is fine by me|would be fine|constant|here|gorgeous|lovely|round the place|round about|all round|irie|irie vibes|lush|"
     "there is lush|mek|gannin|ganning|just listed|ppt|visual|drop visual|real|quiet|quiet please|"
     "size|become|which become|i love|my kid wants|my kid|kid|kids|testing|just testing|wonder|i wonder|i wonder if|wondering|"
@@ -602,6 +612,9 @@ _EN_COURTESY = (
     "if that is not too much|if it is not too much|if that is okay|if that is ok|for explaining size to 5 year olds|"
     "for explaining size to kids|for explaining size|for explaining|cn u|cn you|a loading icon for my presentation|"
     "a loading icon|loading icon|for my presentation|my grandson said this thing makes cartoons|"
+    # probe round 123: what the clip is like, vaguely ("Looking for a loading-screen kind of thing:"), and that the
+    # request is for this once ("only need one thing this time:")
+    "kind of thing|sort of thing|type of thing|this time|"
     # probe round 69: a chatbot's mood sentences ("The mood is serene and contemplative.", "Quiet and meditative in
     # tone,", "Bright and cheerful in mood,")
     "the mood is|the atmosphere is|the tone is|the feeling is|in tone|in mood|wistful|melancholy|peaceful|airy|serene|in a quiet standoff|a quiet standoff|standoff|satisfying|a simple , satisfying|"
@@ -1000,7 +1013,8 @@ _ZH_MOTIONS = {
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
     "rotate": "转一转 转转 转一转儿 滴溜溜转 滴溜溜地转 滴溜溜 使劲转 转起走 转起 绕自身中心旋转 绕自身中心转 绕着自己转 绕自己转 绕着中心转 三百六十度 三百六十度全方位 360度 绕其中心旋转 绕其中心 转吓转吓 转下转下 转吓 旋转 转动 自转 打转 转 旋转着 原地旋转 原地转动 原地转圈 转来转去 绕自身旋转 绕中心旋转 自旋 旋 "
-              "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度",
+              "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度 "
+              "一圈一圈地转 一圈一圈的转 一圈一圈转 一圈又一圈地转 一圈又一圈的转 一圈一圈地旋转 一圈一圈的旋转",  # (probe round 124)
     "grow": "被吹起来 吹起来 吹鼓 鼓起来 被吹大 吹大 "
             "变得好大好大 变得好大 好大好大 变大变大再变大 变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
             "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 越长越大 越长越大了 "
@@ -1099,6 +1113,9 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               "我拿来垫字幕 拿来垫字幕 垫字幕 求私信 私信 急急急 太治愈了叭 太治愈了 叭 深夜emo了 深夜 转发抽奖 抽奖 转发 "
               "求动画 求视频背景 求一个视频背景 视频背景 别整太花哨 别太花哨 不要太花哨 不用太花哨 太花哨 家主子 主子 加个小装饰 小装饰 ins风 头像背景 头像 "
               "上刷到的那种解压视频 上刷到的 刷到的 解压视频 就一个 别的都不要 nice qaq "
+              # probe round 124: nothing else in the clip (别加其他东西), and only this asked (我只要一个…)
+              "别加其他东西 别加其它东西 别加别的东西 别加别的 别加东西 不要加别的 不用加别的 不要加其他东西 别的不要 其他的不要 "
+              "我只要 我只想要 只想要 "
               # probe round 117 (gamers, streamers): smooth (丝滑), the stream it opens, a hail to the bros, hype
               "丝滑 丝滑地 丝滑的 丝滑一点 直播间 直播间开场 兄弟 兄弟们 好燃 燃起来 整活 整活用 "
               # probe round 116 (slides and teaching materials): the courseware, its part, playback, a planned showing
@@ -1189,7 +1206,9 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 # probe round 119 (Hong Kong, Taiwan, Malaysia): who it is for in Cantonese (俾个仔睇 / 给个女睇, 个女话要睇:
                 # my son / daughter is to watch it, says she wants it), a thanks' 晒 (唔该晒, 多谢晒), boredom (好闷呀)
                 "给个仔睇 给个女睇 给个仔看 给个女看 给仔仔睇 给囡囡睇 个女话要 个仔话要 我个女话要 我个仔话要 个女话 个仔话 "
-                "唔该晒 多谢晒 好闷 好闷呀")
+                "唔该晒 多谢晒 好闷 好闷呀 "
+                # probe round 125: a question asked first (想问下可以做…吗, 我想问一下…)
+                "想问下 想问一下 想问问 我想问下 我想问一下 问下 问一下")
 _ZH_STOP = ("的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边 "
             "把 将")  # 把/将 + object + verb: "把一个橙色的菱形往上移"
 

@@ -261,9 +261,15 @@ _TOPIC = re.compile(r"(?i)\b(?:slides?|lessons?|class|unit|lecture|talk|deck|wor
                     r"|\b(?:shapes|colou?rs)(?=\s+(?:lessons?|class|unit|lecture|worksheets?|homework|week|song|game|quiz)\b)"
                     r"|\b(?:learning|learn|teaching|teach|studying|study|practi[sc]ing|reviewing)\s+(?:about\s+)?"
                     r"(?:(?:basic|simple|2d|geometric|our|the)\s+)?(?:shapes|colou?rs|geometry|directions|sizes)"
-                    r"(?:\s+and\s+(?:shapes|colou?rs|directions|sizes))?\b")
+                    r"(?:\s+and\s+(?:shapes|colou?rs|directions|sizes))?\b"
+                    # "for my toddler learning big and small" (probe round 123): a pair of opposites as the topic
+                    r"|\b(?:learning|learn|teaching|teach|studying|study|practi[sc]ing|reviewing)\s+(?:about\s+)?(?:big\s+and\s+small|"
+                    r"small\s+and\s+big|up\s+and\s+down|left\s+and\s+right|fast\s+and\s+slow|slow\s+and\s+fast|opposites)\b")
 # a test case's name in code (test_11_two_objects:, case_3_bg:): an identifier with a number, whatever words it joins
 _CASE_ID = re.compile(r"(?i)^\s*[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d+(?:_[a-z0-9]+)*\s*[:：]")
+# "Looking for a loading-screen kind of thing:" (probe round 123): what the clip is like, vaguely, before its request
+_KIND_OF_THING = re.compile(r"(?i)^\s*(?:(?:i'?m|i\s+am|we'?re|just)\s+)?(?:looking\s+for|hoping\s+for|after|want|need)\s+"
+                            r"(?:an?\s+|some\s+)?([^:：\n.!?]{1,40}?)\s+(?:kind|sort|type)\s+of\s+(?:thing|deal|look)\s*[:：]")
 _LEAD_LABEL = re.compile(r"^\s*([^\s:：,，.。!！?？]{1,14}(?:\s+[^\s:：,，.。!！?？]{1,14}){0,3})\s*[:：]")  # ("Need a hitbox test:")
 # Why, said before a Chinese request verb (上班摸鱼想看点解压的 搞个…, 周一早上没精神，来个…, 孩子闹着要看 整一个…): the
 # context goes when it names nothing of the world, like the purpose clauses above
@@ -344,6 +350,10 @@ def _purpose_run_on(span: str) -> int | None:
 def _asides(text: str, ignored: list[str]) -> str:
     m = _demo_label(text)
     if m:
+        ignored.append(m.group().strip())
+        text = text[m.end():]
+    m = _KIND_OF_THING.match(text)
+    if m and not _names_world(m.group(1), strict=False):
         ignored.append(m.group().strip())
         text = text[m.end():]
     m = _CASE_ID.match(text) or _LEAD_LABEL.match(text)
@@ -1073,6 +1083,8 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
 
 # ------------------------------------------------------------------------------------------ 4. grammar
 _NP_KINDS = {"count", "size", "color", "shape", "head", "one"}
+_EVERY = frozenset({"all", "all of them", "everything", "all of which", "全都", "全部", "三个都", "三者", "仨都", "三个全都",
+                    "这三个"})  # plural pronouns that say every object, not just two
 _VP_KINDS = {"dir", "verb", "vverb", "motion", "approach", "mutual", "backforth", "speed", "diag", "tocentre",
              "together", "respectively"}
 _DIR_NAMES = {v: k for k, v in DIRECTIONS.items()}
@@ -1169,6 +1181,8 @@ class _Grammar:
         self.spread: tuple[list[_Group], int] | None = None  # 分别向左、向上…: the objects, the next one's index
         self.last_bound: tuple[list[Tok], list[_Group]] | None = None  # the last verb phrase and its objects
         self.corrected: list[_Group] | None = None  # "no wait" / 不对 before any new verb phrase: what it corrects
+        self.vp_at = 0  # where the verb phrase being read began
+        self.clip_speeds: list[tuple[list[Tok], int]] = []  # speeds said in a clause of their own, and the groups before
 
     # ---------------------------------------------------------------- helpers
     def _next(self, i: int) -> Tok | None:
@@ -1379,6 +1393,9 @@ class _Grammar:
             fresh = self.unbound if len(self.unbound) >= 2 else [g for g in self.groups if not g.vps]
             if len(fresh) == 1 and fresh[0].count > 1:  # "Two circles. The first one is orange …": each one apart
                 fresh = self._split(fresh[0])
+            if len(fresh) < 2 and self._second_named(t):
+                self.focus, self.joins, self.bound, self.fresh = [], [], False, True
+                return
             if len(fresh) < 2:  # "A, B and C: the first ...": the objects no verb phrase has described yet
                 raise _refuse(f"'{t.text}' refers to no list of objects named before")
             self.pool, self.picked, self.counted = list(fresh), set(), None
@@ -1399,6 +1416,19 @@ class _Grammar:
         self.picked.add(j)
         self.focus, self.joins, self.bound, self.fresh, self.widened = [pool[j]], [None], False, False, False
         self.last_targets = [pool[j]]
+
+    def _second_named(self, t: Tok) -> bool:
+        """'a crimson diamond bouncing around, and the other one should be a purple cross' (probe round 123): where one
+        object has been named, 'the other (one) is / should be a <shape>' names the second one."""
+        if not (t.kind == "nth" and t.value == "other" and len(self.groups) == 1 and self.groups[0].count == 1):
+            return False
+        i = next(k for k, x in enumerate(self.toks) if x is t)
+        rest = [x for x in self.toks[i + 1:] if x.kind not in ("stop", "filler")]
+        if len(rest) < 3 or rest[0].kind != "link" or rest[0].text in (":", "：") or rest[1].kind != "count" \
+                or rest[1].text not in ("a", "an"):
+            return False
+        noun = list(itertools.takewhile(lambda x: x.kind in ("color", "size", "shape"), rest[2:]))
+        return bool(noun) and noun[-1].kind == "shape"
 
     def _rest(self, t: Tok) -> None:
         """'the rest' / 'the others' / 其他: every object no verb phrase has described yet, when some have been."""
@@ -1424,6 +1454,10 @@ class _Grammar:
         if not self.vp:
             return
         vp, self.vp = self.vp, []
+        if all(t.kind == "speed" for t in vp):
+            before = next((t for t in reversed(self.toks[:self.vp_at]) if t.kind not in ("stop", "filler")), None)
+            if before is not None and before.kind == "sep" and before.value:
+                self.clip_speeds.append((vp, len(self.groups)))  # "A going up, B going down. fast pls"
         if self.vp_in_np and self.np is not None:
             self.np.vps.append(vp)
         elif before_noun and self.vp_de:
@@ -1441,12 +1475,17 @@ class _Grammar:
             self.joins = [None] * len(self.focus)
         self.widened = True
 
-    def _pronoun(self, plural: bool) -> None:
+    def _pronoun(self, plural: bool, every: bool = False) -> None:
         if plural:
             self._widen()
             if sum(g.count for g in self.focus) < 2:
                 cand = self.unbound if sum(g.count for g in self.unbound) >= 2 else self.groups
                 self.focus = list(cand)
+                self.joins = [None] * len(self.focus)
+            elif every and self.bound and sum(g.count for g in self.focus) < 3 and sum(g.count for g in self.groups) == 3:
+                # "a circle moving right and a pair of squares moving left, all of them fast" (probe round 123):
+                # "all" after the objects' own verb phrases is every one of the three, not the pair said last
+                self.focus = list(self.groups)
                 self.joins = [None] * len(self.focus)
         elif not self.focus:
             self.focus = (self.prev_focus or self.groups)[-1:]
@@ -1810,6 +1849,7 @@ class _Grammar:
                                     or self.np is not None and self.np.clause_start and not self._postposable()):
                     self._de_nominal()  # 两个圆，红色的向左移动: "the red one" moves left; "Red goes left"
                 if not self.vp:
+                    self.vp_at = i
                     self.vp_in_np = self.np is not None
                     lt = self.last
                     self.vp_number = ({"is": "sg", "was": "sg", "are": "pl", "were": "pl"}.get(lt.text.split()[-1])
@@ -1847,6 +1887,12 @@ class _Grammar:
                     self.focus, self.bound = [], False
                 elif t.zh:  # a Chinese comma separates clauses
                     self.fresh = True
+            elif k == "cconj" and t.text == "同时" and not self.vp and self.np is None and not self.bound \
+                    and len(self.unbound) >= 2 and self.last is not None and (self.last.zh or self.last.kind != "sep") \
+                    and not (self.last.kind == "sep" and self.last.value) \
+                    and next((x for x in reversed(toks[:i]) if x.kind not in ("stop", "filler", "sep")), t).kind in ("shape", "head") \
+                    and (nsig := self._next(i)) is not None and nsig.kind in _VP_KINDS:
+                self._widen()  # 一个方块一个三角 同时变大 (probe round 124): the objects just listed, at the same time
             elif k == "cconj":
                 self._end_vp()
                 self._drop_np()
@@ -1861,7 +1907,7 @@ class _Grammar:
                 self._end_vp()
                 self._drop_np()
                 if self.np is None:
-                    self._pronoun(bool(t.value))  # the lexicon says which pronouns are plural
+                    self._pronoun(bool(t.value), t.text in _EVERY)  # the lexicon says which pronouns are plural
             elif k == "definite":
                 if self.np is not None and not self.np.shape_set and self.np.content() and not t.zh \
                         and self.last is not None and self.last.kind == "sep":
@@ -1901,7 +1947,22 @@ class _Grammar:
                 raise _refuse("the prompt names no object")
             for g in self.focus or self.prev_focus or self.groups[-1:]:
                 g.vps.extend(self.floating)
+        self._clip_speed()
         return self._drop_headers()
+
+    def _clip_speed(self) -> None:
+        """'A green circle going up-right, also a purple diamond going down-left. fast pls' (probe round 123): a speed said
+        in a sentence of its own after the last object, where every object has its own motion and none a speed or a
+        stay, is the whole clip's, not the last object's. (After a comma, 一个…，还有一个…，速度很慢 included, it stays the
+        last object's, as the grammar's captions mean it.)"""
+        for vp, named in self.clip_speeds:
+            others = [[x for x in g.vps if x is not vp] for g in self.groups]
+            if named != len(self.groups) or len(self.groups) < 2 or not all(others) or any(
+                    t.kind == "speed" or t.kind == "verb" and t.value in ("fast", "slow") or t.kind == "motion"
+                    and t.value == "still" for vps in others for x in vps for t in x):
+                continue
+            for g, vps in zip(self.groups, others):
+                g.vps = [*vps, vp]
 
     @staticmethod
     def _shared_by(header: _Group, parts: list[_Group]) -> bool:

@@ -833,6 +833,19 @@ _ZH_COLOUR_CHAR = {name[0]: name for name in COLOR_ZH.values()}  # 红 -> 红色
 _ZH_C = "(?:" + "|".join(_ZH_COLOUR_CHAR) + ")"
 _ZH_SHAPE_WORD = "圆形|圆圈|圆点|圆|球|正方形|方块|方形|三角形|三角|五角星|星星|星形|菱形|十字形|十字"
 
+_DIRECTION_VECTOR = {"up": (0, 1), "down": (0, -1), "left": (-1, 0), "right": (1, 0)}
+_SAID_DIRECTION = re.compile(r"\b(?:(up|down)(?:wards?)?(?:\s*-\s*|\s+and\s+(?:to\s+the\s+)?|\s+(?:to\s+the\s+)?)?(left|right)"
+                             r"|(up|down|left|right))(?:wards?)?\b")
+
+
+def _opposites_said(m: re.Match) -> str:
+    """'… in opposite directions, A goes up-left, B goes down-right': the phrase goes where the rest of its sentence
+    says exactly two directions that are opposite (else it stays, to be refused)."""
+    said = [tuple(map(sum, zip(*(_DIRECTION_VECTOR[w] for w in d.groups() if w))))
+            for d in _SAID_DIRECTION.finditer(re.split(r"[.!?;\n]", m.string[m.end():], maxsplit=1)[0])]
+    return ", " if len(said) == 2 and said[0] == tuple(-v for v in said[1]) else m.group()
+
+
 def _gradient_after(m: re.Match) -> str:
     """'gradient background blue top to bottom' -> 'blue vertical gradient background' (sides of one axis only)."""
     sides = {m.group(3), m.group(4)}
@@ -1317,8 +1330,17 @@ _PHRASINGS = [
     (re.compile(r"\b(?:share|shares|sharing)\s+(?=an?\s+(?:[a-z]+\s+){0,3}(?:background|backdrop)\b)"), "on "),  # round 64  # "two shapes on a collision course:" (they move towards)
     # "both slow: a green star heading left and a red diamond heading down" (probe round 60): what is said of all,
     # said first, goes after them, where the grammar shares it
-    (re.compile(r"\A\s*(both|all three|all)\s+(slow|fast|slowly|quickly|small|large|big|medium)\s*[:,—–-]\s*(.+?)\s*\Z",
-                re.DOTALL), r"\3, \1 \2"),
+    (re.compile(rf"\A\s*(both|all three|all)\s+(slow|fast|slowly|quickly|small|large|big|medium|{_COLOUR_WORD})\s*[:,—–-]\s*"
+                r"(.+?)\s*\Z", re.DOTALL), r"\3, \1 \2"),
+    # "just one ball please, a big orange one, bouncing" (probe round 123): the one object, told again with its looks
+    (re.compile(r"\b(just|only)\s+(?:one|a|a single)\s+(circle|ball|dot|square|box|block|triangle|star|diamond|cross)"
+                r"((?:\s+(?:please|pls|plz))?)\s*,\s*an?\s+((?:[a-z]+\s+){1,3}?)one\b"), r"\1 one \4\2\3"),
+    # 两个都要青色：一个星星一个菱形… (probe round 124): the same, in Chinese, for a colour; 都要 + a colour is 都是
+    (re.compile(rf"\A\s*(两个|俩|三个|仨)(?:都|全都|全)(?:要|是|用)?({_ZH_C}色?)的?\s*[：:，,]\s*(.+?)\s*\Z", re.DOTALL),
+     r"\3，\1都是\2"),
+    (re.compile(rf"((?:两个|俩|三个|仨)(?:都|全都))要(?={_ZH_C}色?(?:的)?(?:\s|[，,。！!；;]|$))"), r"\1是"),
+    # 两个都要黑色 背景白: a space before 背景 and the colour it is given ends the clause before it
+    (re.compile(rf"(?<=[\u4e00-\u9fff])\s+(?=背景\s*(?:是|为|要|用)?\s*{_ZH_C})"), "，"),
     # 一个红圆一个蓝方块，两个朝对方移动 (probe round 63): "the two" after the objects, as 两个都
     (re.compile(r"([，,]\s*)(?:这)?(两个|俩|三个)(?=\s*(?:朝|往|向|互相|一起|同时|相向|彼此))"), r"\1\2都"),
     # 三个圆，红黄蓝各一个: one of each colour said after the colours
@@ -1378,6 +1400,7 @@ _PHRASINGS = [
      lambda m: m.group(1) if (m.group(1)[0] == "g") == (m.group(2) in ("big", "large", "huge")) else m.group()),
     (re.compile(r"渐变成"), "渐变为"),  # 背景从上到下渐变成蓝色
     (re.compile(r"(?<=[色黑白红蓝绿黄灰紫粉橙青])底子"), "底"),  # 黑底子
+    (re.compile(r"(?<=[底景])\s*上面(?=\s*(?:一|两|三|俩|仨|[123]))"), "上"),  # 蓝底上面两个小星星 (probe round 124): on it
     # short-video comments (probe round 107): a cheer of sixes (666666, 双击666), a laugh of h's stuck to the text
     # (缩小缩小hhhhh; a count after the noun, 灰色小方块×3, is parser._counted_after's), a joke taken back (转发抽奖(不是), a
     # gradient's axis said and the other one denied (是左右渐变哦 不是上下: the one said)
@@ -1414,6 +1437,15 @@ _PHRASINGS = [
     (re.compile(r"\b(?:going |moving |heading )?in opposite directions\s*[,:]?\s*(?=(?:to the )?(?:left|right|up|down)\w*"
                 r"\s+and\s+(?:to the )?(?:left|right|up|down)\w*\s+respectively)"), "going "),
     (re.compile(r"[，,]\s*(?:往|朝|向)相反(?:的)?方向(?:走|移动|跑|运动|去)?(?=\s*[，,：:]\s*\S{1,4}?(?:往|向|朝))"), ""),
+    # 紫色星星往左飘，绿色星星往右飘，一左一右的，快一点 (probe round 124): "one left, one right" said again after both
+    # directions: the two of them (俩都), whom what follows describes
+    (re.compile(r"一(左|上)一(右|下)(?:的|地)?(?=\s*[，,。！!~～]|\s*$)"),
+     lambda m: "俩都" if all(re.search(rf"(?:往|向|朝)\s*{d}(?![上下左右])", re.split(r"[。！!？?；;\n]", m.string[:m.start()])[-1])
+                         for d in m.groups()) else m.group()),
+    # "a circle and a square go in opposite directions, circle goes up-left, square goes down-right" (probe round
+    # 123): read past where the rest of the sentence gives exactly two directions and they are opposite
+    (re.compile(r"\s*\b(?:(?:go|goes|going|move|moves|moving|head|heads|heading|travel|travels|travelling|traveling)\s+)?"
+                r"(?:off\s+)?in opposite directions\s*[,:;]\s*"), lambda m: _opposites_said(m)),
     # 除了红色的那个，其他都不动 / 只有星星在转，其他都不动: the exception is the one described already
     (re.compile(r"除了[^，,。；;]{1,10}?(?:那个|那只|那颗|以外|之外)?\s*[，,]\s*(?=其他|其余|剩下|别的)"), ""),
     # 都中等大小 / 全都很小: every object named is of that size (都是…的)
@@ -1656,7 +1688,8 @@ _PHRASINGS = [
     (re.compile(r"\bhi po\b"), "hi"), (re.compile(r"\s+po\b(?=\s*(?:[!.,?]|$|[^\w\s]))"), ""),
     (re.compile(r"\bwey\s+(?=(?:go|goes|move|moves|spin|spins|turn|turns|jump|jumps|bounce|bounces|run|runs)\b)"), "that "),
     # probe round 76: "…, none of them moving", "neither of them moving" (all still)
-    (re.compile(r"\b(?:none|neither) of them(?: is| are)? (?:moving|in motion|moves|move)\b"), "all of them still"),
+    (re.compile(r"\b(?:none|neither) (?:of them|one|of the two|of the three)(?: is| are)? (?:moving|in motion|moves|move)\b"),
+     "all of them still"),  # ("A pair of black crosses on a white background, neither one moving.": probe round 123)
     (re.compile(r"\b(?:a )?(?:little|small|tiny|short|quick) (?=(?:intro|outro|video|clip|animation|project|"
                 r"presentation|slideshow|demo|test|thing|loop|gif|teaser|transition)\b)"), "an "),
     # probe rounds 86 and 88, everyday English: Jamaican "jus" (just); a list typist's "yellow square, medium, moving

@@ -3031,3 +3031,166 @@ def test_relational_phrasing_that_keeps_its_reading(prompt, want):
 def test_relational_phrasing_that_stays_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    # named shades of one world colour ("baby pink", "steel grey"); a bulk word beside a size word ("big chunky")
+    ("soft baby pink diamond gently growing, off-white bg, super minimal",
+     R(G(1, "pink", "diamond", motion="grow"), bg=("white", None))),
+    ("a steel grey triangle going down", R(G(1, "gray", "triangle", motion="down"))),
+    ("make a big chunky jet black cross zip across to the right, super quick, on light grey",
+     R(G(1, "black", "cross", size="large", motion="right", speed="fast"), bg=("gray", None))),
+    ("a tiny chubby pink star spinning", R(G(1, "pink", "star", size="small", motion="rotate"))),
+    # a purpose lead-in by a till (a shop's, not "until"), a look tag with a courtesy after it
+    ("something cute for the screen by my till: a pastel pink circle that slowly gets bigger. soft pastel look if poss",
+     R(G(1, "pink", "circle", motion="grow"))),
+    # a liking said as a state ("obsessed with", "crazy about", 迷上了) of a colour or shape the request says anyway
+    ("make a vivid purple triangle glide across to the left, kids are obsessed with purple rn",
+     R(G(1, "purple", "triangle", motion="left"))),
+    ("a red star spinning, she's crazy about stars", R(G(1, "red", "star", motion="rotate"))),
+    ("two neon green squares whizzing towards each other, the boys are crazy about green",
+     R(G(2, "green", "square", motion="towards", speed="fast"))),
+    ("一个紫色三角形往左滑，孩子最近迷上了紫色", R(G(1, "purple", "triangle", motion="left"))),
+])
+def test_colour_shades_and_look_words_of_probe_round_126(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("sky blue diamond floatin up lol", "sky blue"),  # a light blue: blue, cyan or white?
+    ("a baby blue circle drifting down", "baby blue"),
+    ("a red circle moving left on a powder blue background", "powder blue"),
+    ("一个宝宝蓝的圆形往下飘", "宝宝蓝"),
+    ("a chunky black cross moving right", "chunky"),  # no size word: is chunky large?
+    ("a small thick cross spinning", "thick"),  # a cross's thick arms: a look, not its size
+    ("a red ball rolling left till it hits the wall", "till"),
+    ("a blue star spinning, she's obsessed with red", "she"),  # a colour said only in the liking
+    ("我女儿喜欢紫色，一个三角形往左滑", "喜欢"),
+])
+def test_colour_shades_and_look_words_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe round 127 (vivid everyday Chinese): reduplicated and descriptive colours, sounds, a speed by its effect
+@pytest.mark.parametrize("prompt,want", [
+    # a colour's ABB, A不溜秋 and AABB forms (紫莹莹, 紫不溜秋, 白白净净, 粉粉嫩嫩)
+    ("一个紫莹莹的菱形 嗖的一下往右飞走了", R(G(1, "purple", "diamond", motion="right", speed="fast"))),
+    ("整个紫不溜秋的十字，原地不动就搁那儿杵着，背景黄色的", R(G(1, "purple", "cross", motion="still"), bg=("yellow", None))),
+    ("想要一个蓝蓝的小方块，慢吞吞地往右边挪呀挪，背景白白净净的就好",
+     R(G(1, "blue", "square", size="small", motion="right", speed="slow"), bg=("white", None))),
+    # 蹦蹦跳跳 about the frame or beside a bounce's own word is a bounce; two bumping together (撞一块儿); swelling
+    # bigger and bigger (越鼓越大)
+    ("三个绿绿的小圆圆 在屏幕里蹦蹦跳跳 背景是白色的哈",
+     R(G(3, "green", "circle", size="small", motion="bounce"), bg=("white", None))),
+    ("一个紫色的圆圈蹦蹦跳跳，在四面墙上弹来弹去", R(G(1, "purple", "circle", motion="bounce"))),
+    ("整俩白花花的三角，面对面嗖嗖地冲过去撞一块儿", R(G(2, "white", "triangle", motion="towards", speed="fast"))),
+    ("一个不大不小的紫色圆圆，慢慢地鼓起来，越鼓越大", R(G(1, "purple", "circle", size="medium", motion="grow"))),
+    # who it is for (给孙女), how cute it is (可爱死了), a child's good manners (乖乖), "to begin with" (开头要)
+    ("给孙女弄个粉粉嫩嫩的圆圈，一点一点变大，底色白白的", R(G(1, "pink", "circle", motion="grow"), bg=("white", None))),
+    ("白白的小方块块在粉粉的背景上转呀转 可爱死了", R(G(1, "white", "square", size="small", motion="rotate"), bg=("pink", None))),
+    ("给我弄个绿绿的星星，乖乖待在那儿别动，背景红彤彤的喜庆点", R(G(1, "green", "star", motion="still"), bg=("red", None))),
+    ("开头要一个灰不溜秋的星星 慢吞吞往右上方爬 背景黄黄的 从上到下渐变",
+     R(G(1, "gray", "star", motion="up-right", speed="slow"), bg=("yellow", "vgradient"))),
+    # a rolling sound (咕噜咕噜), a round bulk word (圆滚滚), the whole screen a bounce fills (满屏幕乱撞)
+    ("一个黑乎乎的圆圆的东西咕噜咕噜往下滚 背景灰灰的", R(G(1, "black", "circle", motion="down"), bg=("gray", None))),
+    ("弄一个圆滚滚的橙色球球咕噜咕噜往左边滚，慢一点哦，宝宝要看得清", R(G(1, "orange", "circle", motion="left", speed="slow"))),
+    ("黑乎乎的方块 满屏幕乱撞 speed拉满 背景白花花的", R(G(1, "black", "square", motion="bounce", speed="fast"), bg=("white", None))),
+    # shrinking inwards down to a speck (no size: the shrink's end), a speed by its effect, not stopping
+    ("灰灰的圆慢慢往里缩，缩到小小的一点点", R(G(1, "gray", "circle", motion="shrink"))),
+    ("灰扑扑的方块块缩呀缩 缩成一丢丢", R(G(1, "gray", "square", motion="shrink"))),
+    ("大大的红三角 嗖地一下往上冲 快到看不清那种", R(G(1, "red", "triangle", size="large", motion="up", speed="fast"))),
+    ("一个青色的十字 原地转圈圈 转呀转呀停不下来的那种", R(G(1, "cyan", "cross", motion="rotate"))),
+    # the gradient's colour after it; 俩 (the two just listed) before a meeting; a likeness that says the object again
+    ("黄黄的方块转呀转 背景从上往下渐变 渐变色用紫色", R(G(1, "yellow", "square", motion="rotate"), bg=("purple", "vgradient"))),
+    ("一个黑黑的大方块，一个白白的小圆球，俩慢慢往中间靠拢",
+     R(G(1, "black", "square", size="large", motion="towards", speed="slow"),
+       G(1, "white", "circle", size="small", motion="towards", speed="slow"))),
+    ("弄一个红彤彤的十字，就是医院门口那种红十字，一动不动的就行", R(G(1, "red", "cross", motion="still"))),
+])
+def test_vivid_everyday_chinese_of_probe_round_127(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("红红绿绿的圆往右", "colours"),                            # AABB with a second colour: many colours
+    ("一个粉嘟嘟的星星在蹦蹦跳跳", "蹦蹦跳跳"),                  # hopping alone: in place, or around the frame?
+    ("一个红色的圆蹦一下", "蹦"),                                # 蹦 alone stays a hop
+    ("一个红色的圆撞一块儿", "two objects"),                     # a meeting needs two
+    ("一个红色的圆越鼓越大，然后越缩越小", "sequence"),
+    ("给孙女弄个小狗往右跑", "狗"),
+    ("满屏幕的红色星星往右", "幕"),                              # a screen full of stars: not one star
+    ("一个方块往右，渐变色用紫色", "渐变"),                      # no background said: the square's gradient?
+    ("一个十字，就是医院门口那种红十字，一动不动", "医院"),       # the colour said only in the likeness
+    ("一个红色的十字，就是医院门口那种蓝十字", "医院"),           # a likeness of another colour
+    ("一个黑色的大方块，一个白色的小圆球，俩慢慢往左", "俩"),     # no meeting: 俩 stays unread
+    ("一个红色的圆往里走", "往"),                                # 往里 only before shrinking
+    ("一个红色的圆快到看不清，然后变慢", "speed"),
+])
+def test_vivid_everyday_chinese_that_stays_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe round 128 (video specs around a plain request, EN and ZH): the clip's length, size, frame count, file, sound
+# and orientation are read past; what they could be mistaken for keeps its reading or its refusal
+@pytest.mark.parametrize("prompt,want", [
+    ("hi i need a short video like 5 seconds maybe 720p of 2 black squares moving towards each other, fast",
+     R(G(2, "black", "square", motion="towards", speed="fast"))),
+    ("Spec: 256x256, 16 frames @ 8fps. Content: red triangle moving down-right, blue circle moving up. Black solid background.",
+     R(G(1, "red", "triangle", motion="down-right"), G(1, "blue", "circle", motion="up"), bg=("black", "solid"))),
+    ("测试用视频：分辨率1280x720，帧率30，时长3秒，内容是一个红色正方形向左移动", R(G(1, "red", "square", motion="left"))),
+    ("孙子说要做个高清视频，五秒钟，一个红色的大方块在原地打转", R(G(1, "red", "square", size="large", motion="rotate"))),
+    ("一个红色方块向上移动，大约5秒钟，1080P高清，无声音", R(G(1, "red", "square", motion="up"))),
+    ("横屏高清就行，一个小的黑色菱形往左上方慢慢飘，背景白色，时长6秒左右",
+     R(G(1, "black", "diamond", size="small", motion="up-left", speed="slow"), bg=("white", None))),
+    ("need a 9:16 vertical clip, 5 sec, just a pink circle bouncing around, no watermark pls", R(G(1, "pink", "circle", motion="bounce"))),
+    ("1:1 square format, 4K, a red diamond that grows. loopable gif if possible", R(G(1, "red", "diamond", motion="grow"))),
+    ("Seamless loop, 1080p, 24fps: a white star rotating in place on a black background. Export as mp4, no audio.",
+     R(G(1, "white", "star", motion="rotate"), bg=("black", None))),
+    ("Two circles, one green and one white, moving toward each other slowly. 1080p, 25fps, 4 seconds, H.264 mp4.",
+     R(G(1, "green", "circle", motion="towards", speed="slow"), G(1, "white", "circle", motion="towards", speed="slow"))),
+    (("For our banner ad: HD, 6 seconds, no sound. A cyan star slides to the right slowly. White background. "
+      "Please don't add any watermark or logo."), R(G(1, "cyan", "star", motion="right", speed="slow"), bg=("white", None))),
+    ("make me a 1:1 loop of a pink square rotating on a cyan background, as a gif under 5mb",
+     R(G(1, "pink", "square", motion="rotate"), bg=("cyan", None))),
+    ("导出gif，循环播放，一个灰色的方块原地不动，背景橙色纹理，尺寸1:1",
+     R(G(1, "gray", "square", motion="still"), bg=("orange", "texture"))),
+    ("做个横屏16:9的，时长10秒，一颗粉色的菱形往右边慢慢移动，背景是从上到下的灰色渐变，不要水印不要配乐",
+     R(G(1, "pink", "diamond", motion="right", speed="slow"), bg=("gray", "vgradient"))),
+    ("要一个3秒的样本，分辨率256×256，蓝色十字变大，纯黑背景，不要任何文字水印",
+     R(G(1, "blue", "cross", motion="grow"), bg=("black", "solid"))),
+    ("生成视频：菱形，中等大小，绿色，向上移动。参数：24fps，4秒，2K，横屏", R(G(1, "green", "diamond", size="medium", motion="up"))),
+    # the orientation alone among the clip's settings, before any object; "some" of a clip
+    ("splash screen anim, vertical, 3 seconds: a white diamond growing, navy background with a left-to-right gradient",
+     R(G(1, "white", "diamond", motion="grow"), bg=("blue", "hgradient"))),
+    ("Shorts format (vertical), 7 seconds, no watermark. One medium red star drifting up-right at a slow pace.",
+     R(G(1, "red", "star", size="medium", motion="up-right", speed="slow"))),
+    ("need some b-roll filler, 1080p 30fps, 8s: gray circle, medium size, sitting still on a textured white backdrop",
+     R(G(1, "gray", "circle", size="medium", motion="still"), bg=("white", "texture"))),
+])
+def test_video_specs_of_probe_round_128(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("16:9 square moving left", R(G(1, None, "square", motion="left"))),  # "square" after a ratio other than 1:1: a shape
+    ("9:16 vertical gradient background blue, a red circle moving left",   # "vertical" before "gradient": the gradient's
+     R(G(1, "red", "circle", motion="left"), bg=("blue", "vgradient"))),
+    ("gif of a red circle moving left", R(G(1, "red", "circle", motion="left"))),
+    ("2 cyan squares mov ing down", R(G(2, "cyan", "square", motion="down"))),  # "mov" alone is no file format
+])
+def test_video_specs_that_do_not_change(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("一个红色的圆5秒左右移动", "ambiguous direction"),          # 左右 moving after a length: not "about"
+    ("5 seconds, red square, vertical", "ambiguous direction"),   # "vertical" after the object: its motion?
+    ("a red circle, please don't add any stars", "negation"),     # only a watermark, logo or sound is never drawn
+    ("a red circle, no music, maybe left or right", "alternatives"),
+    ("some red circles moving left", "vague count"),             # "some" of shapes stays a vague count
+])
+def test_video_specs_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

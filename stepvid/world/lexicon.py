@@ -36,7 +36,7 @@ EN_COLORS = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "gre
              "crimson": "red", "scarlet": "red", "ruby": "red", "cherry": "red", "navy": "blue", "cobalt": "blue",
              "sapphire": "blue", "emerald": "green", "jade": "green", "lavender": "purple", "lilac": "purple",
              "ivory": "white", "charcoal": "gray", "lime green": "green", "forest green": "green",
-             "navy blue": "blue", "royal blue": "blue", "hot pink": "pink", "blood red": "red",
+             "navy blue": "blue", "royal blue": "blue", "hot pink": "pink", "blood red": "red", "baby pink": "pink", "steel gray": "gray", "steel grey": "gray",
              # probe round 61 (chatbot-expanded English): a blush of one colour (amber, teal stay refused: orange or
              # yellow, cyan or green)
              "blush": "pink"}
@@ -52,6 +52,9 @@ EN_COLOUR_THINGS = {"onyx": "black", "tangerine": "orange", "canary": "yellow", 
 EN_SHADES = "light dark pale neon pastel dull faded"  # (bright, deep, vivid: intensifiers, read past)
 SHADE_AMBIGUOUS = frozenset({("light", "blue"), ("pale", "blue"), ("pastel", "blue"), ("light", "red"), ("pale", "red"),
                              ("pastel", "red"), ("浅", "blue"), ("淡", "blue"), ("浅", "red"), ("淡", "red")})
+# probe round 126 (colour shades): the named light blues lie between blue, cyan and white like "light blue" (天蓝色 is a
+# ZH_BAD_COLORS word) and stay refused, where a baby pink is plainly pink
+EN_BAD_SHADES = "sky blue|baby blue|powder blue|ice blue|icy blue"
 EN_BAD_COLORS = ("magenta fuchsia brown beige tan gold golden silver maroon teal indigo "
                  "olive mauve peach coral salmon khaki cream amber bronze copper ochre "
                  "burgundy azure cerulean mint rose multicolored "
@@ -300,7 +303,7 @@ _EN_REFUSE = {
         "a change of speed ('{w}') is not judged",
     "not|no|never|without|none|nothing|neither|nor|isn't|aren't|doesn't|don't": "negation '{w}' is not judged",
     "then|and then|after|afterwards|afterward|before|later|finally|first|next|followed by|eventually|"
-    "until|stops|stop|stopping|stopped|returns|return|returning|comes back|reverses|reverse":
+    "until|till|stops|stop|stopping|stopped|returns|return|returning|comes back|reverses|reverse":
         "a sequence of motions ('{w}') is not judged",
     "or|either": "alternatives ('{w}') are not judged",
     "one of them|one of the shapes|one of the objects|one of the two|one of the three|either one|either of them|"
@@ -472,7 +475,7 @@ _EN_FILLER = (
     "in the style of a flat illustration|vector art|vector style|vector graphics|vector|motion graphics|"
     "illustration style|graphic style|clean design|in real time|real time|realtime|2 d style|2 d|"
     # quality / style boilerplate people put in front of any prompt: "Cinematic 4K shot: a red ball ..."
-    "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|hd|uhd|full hd|ultra hd|1080 p|"
+    "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|2 k|5 k|6 k|hd|uhd|full hd|ultra hd|1080 p|"
     "4 k shot|8 k shot|hd shot|wide shot|establishing shot|high quality|best quality|top quality|masterpiece|"
     "high resolution|high definition|hi res|high res|ultra high res|intricate details|digital art|digital illustration|"
     "highly detailed|ultra detailed|detailed|sharp focus|professional|"
@@ -521,6 +524,7 @@ _EN_COURTESY = (
     "hope you are well|hope you are doing well|i hope you are doing well|if it is not too much trouble|"
     "if it is no trouble|if you do not mind|if you could|if you can|if possible|if at all possible|"
     "if that is possible|if that is ok|if that is okay|if it is possible|if it is ok|if it is okay|"
+    "if poss|if at all poss|"  # (probe round 126: "soft pastel look if poss")
     "would you be so kind as to|be so kind as to|would you mind|i would be most grateful if you could|"
     "i would be most grateful if|i would be grateful if you could|i would be grateful if|i would be very grateful|"
     "i would appreciate it|i would really appreciate it|i appreciate it|i appreciate your help|appreciate it|"
@@ -601,6 +605,11 @@ _EN_COURTESY = (
     # probe round 62: what the clip is for ("making a little intro for my cooking channel lol,")
     "a little intro for|a little intro|a short intro|an intro|intro|outro|for my cooking channel|cooking channel|"
     "for my channel|my channel|channel|"
+    # probe round 128 (video specs around the request): the kind of clip and where it plays ("splash screen anim",
+    # "b-roll filler", "Shorts format", "going into a PowerPoint") and a delivery wish no flat clip misses
+    "splash screen|splash screen anim|splash screen animation|loading screen|title card|b roll|b roll filler|"
+    "b roll footage|filler footage|shorts|youtube shorts|shorts format|powerpoint|power point|keynote|"
+    "no compression artifacts|no compression|no banding|no flicker|no flickering|keep it crisp|"
     # probe round 64 (a fourth chatbot's English): its framing words
     "independently|washed with|washed in|"
     # probe rounds 66-68 (everyday voices): apologies, musings and who is asking
@@ -777,6 +786,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     for w, c in MALAY_COLORS.items():
         lex[w] = (("color", c),)
     put("badcolor", None, EN_BAD_COLORS.split())
+    put("badcolor", None, EN_BAD_SHADES)
     put("shade", None, EN_SHADES.split())
     for shape, spec in _EN_SHAPES.items():
         for pair in spec.split("|"):
@@ -960,7 +970,8 @@ _ZH_COLOR_CHARS = {"red": "红", "orange": "橙", "yellow": "黄", "green": "绿
 ZH_BAD_COLORS = ("金色 银色 棕色 褐色 咖啡色 米色 米黄色 品红色 洋红色 紫红色 天蓝色 浅蓝色 湖蓝色 "
                  "橄榄色 土黄色 卡其色 肉色 肤色 玫红色 玫瑰色 桃红色 橘红色 "
                  "酒红色 浅红色 彩色 七彩 五彩 透明 半透明 银白色 米白色 灰白色 "
-                 "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 银灰色")
+                 "蓝绿色 黄绿色 青绿色 橙红色 橙黄色 紫罗兰红 淡蓝色 银灰色 "
+                 "宝宝蓝色 宝宝蓝 婴儿蓝色 婴儿蓝 天空蓝色 天空蓝")  # (probe round 126: the named light blues, as EN_BAD_SHADES)
 # Chinese named shades that read as one world colour (see SHADE_AMBIGUOUS for the shade + colour pairs that do not)
 ZH_SHADE_COLORS = {"red": "深红色 猩红色 朱红色 血红色 赤色 赤红色 红彤彤 朱红 正红色 绯红色", "blue": "深蓝色 藏青色 宝蓝色",
                    "green": "墨绿色 草绿色 翠绿色 深绿色 浅绿色 淡绿色 嫩绿色", "purple": "淡紫色 浅紫色 深紫色",
@@ -1016,7 +1027,7 @@ _ZH_MOTIONS = {
               "转个不停 转起来 转圈 转圈圈 原地转圈圈 原地打转 打转转 九十度 四分之一圈 转了四分之一圈 转了九十度 转九十度 "
               "一圈一圈地转 一圈一圈的转 一圈一圈转 一圈又一圈地转 一圈又一圈的转 一圈一圈地旋转 一圈一圈的旋转",  # (probe round 124)
     "grow": "被吹起来 吹起来 吹鼓 鼓起来 被吹大 吹大 "
-            "变得好大好大 变得好大 好大好大 变大变大再变大 变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
+            "变得好大好大 变得好大 好大好大 变大变大再变大 变得超级超级大 变得超级大 变得很大 变得非常大 被吹得越来越大 吹得越来越大 越吹越大 半径逐渐增大 半径增大 半径变大 变大 长大 增大 放大 膨胀 扩大 胀大 越变越大 越鼓越大 越胀越大 越涨越大 越撑越大 越来越大 变得越来越大 扩张 涨大 变得更大 逐渐变大 "
             "放大放大再放大 放大再放大 放大放大 越放越大 越来越大个 越嚟越大 变大个 越长越大 越长越大了 "
             "慢慢变大 渐渐变大 不断变大 由小变大 从小变大",
     "shrink": "漏气 泄气 漏了气 泄了气 瘪下去 瘪了下去 "
@@ -1026,7 +1037,7 @@ _ZH_MOTIONS = {
               "弹 弹着 乱弹 弹开 就弹开 到处乱弹 四处乱弹 到处乱撞 到处乱蹦 到处弹跳 "
               "四处弹跳 弹跳着 反弹着 蹦跳 四处碰撞 来回碰撞 撞来撞去 四处乱撞 乱撞 四处乱蹦 来回蹦跳 乱蹦 后反弹 "
               "后弹回 就弹回来 就反弹 弹回来 反弹回来 来回弹 来回地弹 到处弹 四处弹",
-    "towards": "对撞 对撞那种 互相撞过去 撞过去 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 撞一起 撞在一起 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
+    "towards": "对撞 对撞那种 互相撞过去 撞过去 相互往拢走 互相往拢走 往拢走 往拢凑 往一块儿凑 往一块凑 打对脸儿往一块儿凑 面对面走过来 面对面走 面对面过来 相互吸过去 彼此吸过去 互相吸引 相互吸引 往对方那儿凑 往对方那凑 往对方凑 朝到对方走 朝到对方 面对面往一块撞 往一块撞 往一块儿撞 撞到一起 撞一起 撞在一起 撞一块儿 撞一块 撞到一块儿 撞到一块 相互靠近 彼此靠近 互相靠近 相向 相向而行 相向移动 相向运动 越来越近 越靠越近 渐渐靠近 朝彼此 向彼此 "
                "朝对方 向对方 朝着彼此 向着彼此 朝着对方 向着对方 相互接近 彼此接近 互相接近 相互靠拢 彼此靠拢 "
                "互相靠拢 对向移动 对向运动 面对面移动 迎面移动 相互趋近 彼此趋近 相对而行 相对移动 相对运动",
 }
@@ -1181,6 +1192,7 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
                # probe round 96: quality and style tags in Chinese (高品质, 高分辨率, 平面设计); 3D渲染, C4D, OC渲染, 写实
                # and 虚幻引擎 ask for a look the world lacks and stay refused
                "高品质 最高品质 顶级品质 最佳品质 品质 高分辨率 超高分辨率 分辨率 精品 极致细节 高细节 平面设计 商业插画 "
+               "参数 视频参数 技术参数 规格 视频规格 "  # (probe round 128: 参数：24fps，4秒，2K，横屏)
                "让 使 使得 令 要让 请让 就让")  # causatives: 画一个红色的圆，让它向右移动 = draw it, and it moves right
 # courtesy, who it is for, and dialect fillers around a request (read past)
 _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃想看 儿子想看 女儿想看 有没有可能 有没有办法 您好 你好呀 打扰了 打扰一下 打扰您了 不好意思 不好意思又来麻烦您了 又来麻烦您了 麻烦您了 麻烦您 辛苦您了 辛苦了 "
@@ -1198,7 +1210,7 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 "我想麻烦您帮我 我想麻烦您 帮我生成 帮我做 给我整 给我弄 给我搞 弄 搞 弄个 搞个 整个 整一个 叫它 叫 "
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
                 "沿同一直线 沿直线 同一直线 像气球一样 像气球似的 像吹气球一样 像弹球一样 像皮球一样 像雕像一样 上面放 上面有 上面是 "
-                "我家娃 家娃 给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 "
+                "我家娃 家娃 给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 我孙女 给我孙女 给孙女 给外孙女 给外孙 "
                 # probe round 113 (retirees, shop owners): who asks and where it plays (老伴要…, 给我们跳舞的大屏做个),
                 # a blessing for the helper (好人一生平安)
                 "老伴 老伴要 我老伴 给老伴 给我们 跳舞的大屏 跳广场舞的大屏 好人一生平安 一生平安 想放个东西 放个东西 想放点东西 "
@@ -1208,7 +1220,10 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 "给个仔睇 给个女睇 给个仔看 给个女看 给仔仔睇 给囡囡睇 个女话要 个仔话要 我个女话要 我个仔话要 个女话 个仔话 "
                 "唔该晒 多谢晒 好闷 好闷呀 "
                 # probe round 125: a question asked first (想问下可以做…吗, 我想问一下…)
-                "想问下 想问一下 想问问 我想问下 我想问一下 问下 问一下")
+                "想问下 想问一下 想问问 我想问下 我想问一下 问下 问一下 "
+                # probe round 127 (vivid everyday Chinese): how cute or sleepy it is (可爱死了, 看着犯困), a child's
+                # good manners (乖乖待着别动), "to begin with" (开头要…)
+                "可爱死了 可爱死啦 萌死了 看着犯困 看着就犯困 犯困 乖乖地 乖乖 开头要 开头就要")
 _ZH_STOP = ("的 地 着 了 过 在 是 为 和 与 有 里 中 之 所 其 个 只 颗 枚 块 粒 条 张 片 团 形状的 样子 一样 似的 般 一边 "
             "把 将")  # 把/将 + object + verb: "把一个橙色的菱形往上移"
 
@@ -1361,7 +1376,8 @@ def zh_lexicon() -> dict[str, Entry]:
     put("definite", None, "这个 那个 该 这 那 这些 那些 此 这颗 那颗 这只 那只 这枚 这块 那块")
     put("link", None, "是 为 呈 呈现为 颜色是 颜色为 显示为 染成 涂成 整成 弄成 做成 搞成 换成 改成 设成 设为 设置为 设置成 "
                       "给我整成 给我弄成 给我做成")
-    put("media", None, "视频 画面 图片 图像 动画 影片 镜头 场景 屏幕 短片 片段 影像 照片 图")
+    put("media", None, "视频 画面 图片 图像 动画 影片 镜头 场景 屏幕 短片 片段 影像 照片 图 "
+                       "样本 样片 小样")  # (probe round 128: 要一个3秒的样本)
     lex["有"] = (("stop", None),)
     for p in "，,":
         lex[p] = (("sep", False),)

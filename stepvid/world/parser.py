@@ -114,12 +114,34 @@ _BULLET = re.compile(r"(?m)^\s*(?:[-*•·‣▪◦]|\d{1,2}[.)、])\s*(?=\D)") 
 # Clip settings typed into the prompt (length, frame rate, resolution): `stepvid generate` has flags for them
 # and they change nothing the prompt asks for; read past and reported.
 _NUM_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)"
+# (probe round 128: a hedge before a setting, "like 5 seconds", "maybe 720p"; a frame count "16 frames @ 8fps"; a file
+# size "under 5mb"; a resolution typed against Chinese, 分辨率1280x720, 高清1080p; a length in Chinese numerals,
+# 十秒钟, and about it, 大约5秒钟, 6秒左右 / 8秒上下 — not 左右 moving)
 _CLIP_SETTING = re.compile(
-    r"(?:\b(?:for|lasting|of|about|around|at|in|with)\s+)?(?:\ba\s+)?\b(?:"
+    r"(?:\b(?:for|lasting|of|about|around|at|in|with|like|maybe|roughly|approx(?:imately)?|under|max)\s+)?(?:\ba\s+)?\b(?:"
     rf"{_NUM_WORD}\s*-?\s*(?:seconds?|secs?)\b(?:\s+long\b)?|\d+s\b|\d+\s*fps\b|"
     r"\d+\s*frames?\s+per\s+second\b|\d{2,4}\s*[x×*]\s*\d{2,4}\b(?:\s+(?:resolution|pixels)\b)?|"
-    r"\d{3,4}\s*p\b)|(?:时长|持续)?\s*[:：]?\s*\d+(?:\.\d+)?\s*(?:秒钟|秒)(?:的|钟的)?|(?:时长|持续)\s*[:：]?\s*\d+(?:\.\d+)?\s*s\b",
+    r"\d{3,4}\s*p\b|\d{1,3}\s*frames\b(?!\s+per\b)|\d+(?:\.\d+)?\s*(?:mb|kb|gb)\b)"
+    r"|(?<![a-z0-9.])(?:\d{2,4}\s*[x×*]\s*\d{2,4}|\d{3,4}\s*p)(?![a-z0-9])"
+    r"|(?:时长|持续)?\s*[:：]?\s*(?:大约|大概|约莫|约|差不多)?\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半]{1,3})\s*(?:秒钟|秒)(?:(?:左右|上下)(?![移动摆晃跑飘走滑来去弹运飞摇往地着]))?(?:的|钟的)?"
+    r"|(?:时长|持续)\s*[:：]?\s*\d+(?:\.\d+)?\s*s\b",
     re.IGNORECASE)
+# The clip's orientation said alone among its settings (probe round 128: "splash screen anim, vertical, 3 seconds: a
+# white diamond …", "Shorts format (vertical), 7 seconds"): a clause of its own, before anything of the world is named
+# and beside a setting of the clip, or in brackets after "format" / "video" / "clip"; else it stays (a vertical
+# gradient, a vertical motion: ambiguous)
+_LONE_ORIENTATION = re.compile(r"(?i)(?:^|(?<=[,;，；(（]))\s*(?:vertical|portrait|landscape|horizontal|widescreen)"
+                               r"(?:\s+(?:format|video|clip|orientation|mode|version))?\s*(?=[,;:，；：)）]|$)"
+                               r"|(?:(?<=format)|(?<=video)|(?<=clip))\s*[(（]\s*(vertical|portrait|landscape|horizontal)\s*[)）]")
+
+
+def _clip_orientation(m: re.Match, settings: bool, ignored: list[str]) -> str:
+    if m.group(1) is None and not (settings and not _names_world(m.string[:m.start()])):
+        return m.group()
+    ignored.append(m.group().strip())
+    return " "
+
+
 _TIMES = re.compile(r"\b([1-3])\s*[x×](?=\s+[a-z])", re.IGNORECASE)  # "2x red circle": a count
 # Spec habits (probe round 104): bullets and circled numbers inside a line ("• 1x pink cross, rotating • background:
 # cyan", ①两个绿色五角星 ②互相靠近), items numbered inline ("Requirements: 1. One red circle 2. It moves …"; only where
@@ -435,9 +457,11 @@ def _normalise(text: str, ignored: list[str]) -> str:
         text = _INLINE_ITEM.sub(", ", text)
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     text = _TIMES.sub(r"\1 ", text)
+    settings = _CLIP_SETTING.search(text) is not None
     for m in _CLIP_SETTING.finditer(text):
         ignored.append(m.group().strip())
     text = _CLIP_SETTING.sub(" ", text)
+    text = _LONE_ORIENTATION.sub(lambda m: _clip_orientation(m, settings, ignored), text)
     text = _ARROW_DIR.sub(lambda m: f" moves {_DIRECTION_ARROW.get(m.group(1) or '', 'to the right')} ", text)
     text = _ARROW.sub(" moves to ", text.replace("°", " degrees "))
     text = _MOTION_EMOJI.sub(" spinning ", text)
@@ -2574,7 +2598,7 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
             continue
         clauses = [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", sentence)) if c.strip()]
         drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
-                and (not _names_an_object(c) or _LIKES.search(c) and _a_liking(c))
+                and (not _names_an_object(c) or _LIKES.search(c) and (_a_liking(c) or _liked_colour(c, text.replace(c, " "))))
                 or _flourish(c, text.replace(c, " ")) or _remark(c, text)]
         if drop and len(drop) < len(clauses):
             dropped.extend(c.strip() for c in drop)
@@ -2593,9 +2617,12 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
 # refuses ("she loves it when it goes red then blue" stays, and is refused); and how it makes the child feel (probe
 # round 118: "my son gets so excited when it gets big").
 _REMARK = re.compile(r"(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:she|he|they|(?:my|our|his|her|the)\s+(?:[a-z]+\s+){0,2}?"
-                     r"(?:son|daughter|grandson|granddaughter|kid|kids|boy|girl|toddler|baby|grandbabies|grandkids|nephew|niece|"
-                     r"little one|client|boss))\s+(?:calls?|says?|likes?|loves?|watches|laughs|giggles|shouts|screams|points|"
-                     r"pokes|thinks|keeps\s+saying|gets\s+(?:so\s+|really\s+|super\s+)?(?:excited|happy|giddy))\b")
+                     r"(?:son|daughter|grandson|granddaughter|kid|kids|boy|girl|boys|girls|children|toddler|baby|grandbabies|grandkids|"
+                     r"nephew|niece|little one|client|boss)|kids|children)(?:\s+(?:calls?|says?|likes?|loves?|watches|laughs|giggles|shouts|"
+                     r"screams|points|pokes|thinks|keeps\s+saying|gets\s+(?:so\s+|really\s+|super\s+)?(?:excited|happy|giddy))|"
+                     # probe round 126: a liking said as a state ("kids are obsessed with purple rn", "she's crazy about stars")
+                     r"(?:\s+is|\s+are|['’]s|['’]re)\s+(?:so\s+|really\s+|super\s+|totally\s+|completely\s+)?"
+                     r"(?:obsessed\s+with|crazy\s+about|mad\s+about|nuts\s+about|into))\b")
 _REMARK_KEEPS = frozenset({"color", "badcolor", "size", "postsize", "count", "bigcount", "one", "nth", "speed", "bgkind",
                            "bgword", "badshape", "refuse", "cmp", "loc"})
 
@@ -2682,7 +2709,8 @@ def _flourish(piece: str, rest: str) -> bool:
     return True
 
 
-_LIKES = re.compile(r"(?i)\b(?:likes?|loves?|adores?|is into|are into)\b|喜欢|爱看|最爱")
+_LIKES = re.compile(r"(?i)\b(?:likes?|loves?|adores?|is into|are into|(?:is|are) obsessed with|(?:is|are) crazy about)\b|"
+                    r"喜欢|爱看|最爱|迷上|超迷|很迷|好迷|着迷|迷恋")
 
 
 def _a_liking(sentence: str) -> bool:

@@ -539,8 +539,30 @@ _MODEL_VERSION = re.compile(r"(?i)\bgen[- ]?[1-4](?:\.\d)?(?:\s+(?:alpha|turbo))
 # Aspect ratios and frame rates typed as tags ("1:1", "9:16", "ar 16:9", 画幅 4:5, 24帧, 每秒30帧)
 _FRAME_SETTING = re.compile(r"(?i)(?:\b(?:aspect\s+ratio|aspect|ratio|ar|vertical|portrait|landscape|horizontal)\s*[:=]?\s*|"
                             r"(?:画幅|比例|画面比例|竖屏|横屏|竖版|横版)\s*[:：]?\s*)?"
-                            r"(?<![\d:.])(?:1|2|3|4|5|9|16|21|2\.35|2\.39)\s*[:：]\s*(?:1|2|3|4|5|9|16)(?![\d:])(?:\s*比例)?|"
+                            r"(?<![\d:.])(?:1|2|3|4|5|9|16|21|2\.35|2\.39)\s*[:：]\s*(?:1|2|3|4|5|9|16)(?![\d:])(?:\s*比例)?"
+                            # (probe round 128: the orientation after the ratio, "9:16 vertical clip", "1:1 square format")
+                            r"(?:\s*\(?\s*(?:vertical|portrait|landscape|horizontal|widescreen)\b\s*\)?"
+                            r"(?!\s*(?:gradient|stripes?|lines?|split|axis|direction|motion|movement))"
+                            r"|(?<=1)\s+square(?=\s*(?:format|frame|video|clip|canvas|crop|aspect|ratio)\b))?"
+                            r"(?:\s*(?:format|aspect(?:\s+ratio)?|ratio|crop|frame)\b)?|"
                             r"(?:帧率\s*[:：]?\s*)?\d+\s*(?:帧每秒|帧/秒|帧)|每秒\s*\d+\s*帧|帧率\s*[:：]?\s*\d+")
+# How the clip is delivered (probe round 128): its file format and codec ("export as mp4", "H.264 mp4", "as a gif",
+# gif格式, 导出gif), no sound ("no audio track", "no music no sound", "audio-free", 无声, 无音频, 不要配乐) and no
+# watermark said as a sentence ("Please don't add any watermark or logo", 不要有水印, 不要任何文字水印): the clip
+# this world renders is such a file, silent and unmarked, so they ask for nothing it could lack
+_DELIVERY = re.compile(
+    r"(?i)(?:\b(?:export(?:ed)?|render(?:ed)?|output|save(?:d)?|deliver(?:ed)?)\s+(?:it\s+)?(?:as|to|in)\s+(?:an?\s+)?"
+    r"|\b(?:as|in)\s+(?:an?\s+)?(?=(?:mp4|webm|gif)\b)|(?:导出|输出|保存|存)(?:为|成)?\s*)?"
+    r"(?:\bh\.?\s?26[45]\s*|\b(?:hevc|prores)\s+)?"
+    r"(?:(?:(?<![a-z0-9])(?:mp4|webm)|\.(?:mp4|webm|mov|avi|mkv|m4v))(?![a-z0-9])(?:\s*(?:format|file|export|格式|文件)\b)?"
+    r"|(?<![a-z0-9])gif\s*(?:format\b|file\b|格式|文件))"
+    r"|(?:(?:导出|输出|保存|存)(?:为|成)?\s*|\bexport(?:ed)?\s+(?:it\s+)?(?:as|to)\s+(?:an?\s+)?)gif(?![a-z0-9])"
+    r"|\b(?:no|without(?:\s+any)?|zero)\s+(?:audio(?:\s+track)?|sound(?:track|\s+effects)?|music|sfx|voice\s*-?\s*over|"
+    r"narration|bgm)\b|\b(?:audio|sound)\s*-\s*free\b"
+    r"|\b(?:please\s+)?(?:do\s*n[o'’]?t|never)\s+(?:add|include|put|use|show)\s+(?:on\s+)?(?:any\s+|a\s+)?"
+    r"(?:watermarks?|logos?|audio|sound|music)(?:\s*(?:or|and|/|,)\s*(?:any\s+|a\s+)?(?:watermarks?|logos?|audio|sound|music))*\b"
+    r"|(?:不要|不需要|不用|别|无|没有|去掉)(?:有|加|带|添加|任何|加任何)?\s*(?:文字|字幕)?\s*"
+    r"(?:水印|声音|音频|配乐|背景音乐|音乐|音效|bgm)|无声(?:音)?|静音")
 # Clip settings written as fields ("duration 3s", "t=0..5s", "fps: 24", "loop: no") and fields of one object
 # inside a phrase ("red star, spin 360°, size: S, bg=blue"; 青色三角形；方向：左下；速度：慢): the fields are
 # written out as words where they stand, so the object they follow takes them.
@@ -800,7 +822,7 @@ def generator_syntax(text: str, ignored: list[str]) -> str:
     text = re.sub(r"(?i)\bcamera\s+(?:slowly|gently|gradually|quickly|smoothly|steadily|subtly|then)\s+(?=(?:push|pull|zoom|pan|"
                   r"tilt|dolly|dollies|track|orbit|move|rotate|follow|shake|glide|drift|circle)\w*)", "camera ", text)
     text = re.sub(r"(?i)\bof\s+size\s+(small|medium|large|big)\b", r"of \1 size", text)  # "a square of size small"
-    for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD, _FRAME_SETTING, _MODEL_VERSION):
+    for pat in (_NEGATIVE, _NO_FLAG, _FLAG, _SETTING_FIELD, _FRAME_SETTING, _MODEL_VERSION, _DELIVERY):
         ignored.extend(m.group().strip() for m in pat.finditer(text))
         text = pat.sub(" ", text)
     text = _HEX_RESTATED.sub(lambda m: m.group(1) if _HEX_NAMES.get(m.group(2).lower()) == EN_COLORS[m.group(1).lower()]
@@ -1015,6 +1037,11 @@ _ZH_TYPOS = [
     *((re.compile(a), b + "色") for a, b in (
         (r"红彤彤|红通通|红艳艳", "红"), (r"绿油油|绿莹莹", "绿"), (r"黄澄澄|黄灿灿", "黄"), (r"蓝汪汪|蓝莹莹", "蓝"),
         (r"黑漆漆|黑乎乎|黑黢黢", "黑"), (r"白花花|白茫茫", "白"), (r"灰蒙蒙|灰扑扑", "灰"), (r"粉嘟嘟|粉扑扑", "粉"))),
+    # probe round 127 (vivid everyday Chinese): a colour's other descriptive forms — ABB (紫莹莹, 红扑扑, 蓝盈盈), A不溜秋
+    # (紫不溜秋, 灰不溜秋) and AABB (白白净净, 粉粉嫩嫩) — are that colour; not AABB with a second colour (红红绿绿: many
+    # colours) or a shape's word (红红圆圆的: red and round)
+    (re.compile(rf"({_ZH_C})(?:莹莹|盈盈|扑扑|艳艳|亮亮|晶晶|湛湛|幽幽|森森|不溜秋|不溜丢|不拉几|了吧唧|"
+                rf"\1(?!{_ZH_C}|[圆方尖])([\u4e00-\u9fff])\2)"), r"\1色"),
     (re.compile(r"变(大|小)\1(?![的地])"), r"变\1"),
     (re.compile(r"^(?:宝子|宝宝|宝|亲亲|亲)(?:们)?[\s，,！!]+"), ""),
     (re.compile(r"[，,]?\s*一左一右[，,]?\s*(?:往|向|朝)中间(?:走|移动|靠|靠拢|跑|去|来|挪)"), "，互相靠近"),
@@ -1046,7 +1073,7 @@ _ZH_TYPOS = [
     # among the phrasings): an option, not a correction
     (re.compile(r"(?:^|(?<=[。！!？?\n]))\s*(?:如果|若|如)(?:你|您)?(?:希望|想要|想|需要|更喜欢)[^\n]*$"), ""),
     (re.compile(r"[，,]?\s*(?:你|您)?也可以(?:把|将)[^。！!\n]*?(?:改为|改成|换成|调成|调为|设为)[^。！!\n]*"), ""),
-    (re.compile(r"(?:饱满|圆润|规整|精致|小巧玲珑)(?:而|又)?(?:饱满|圆润|规整|精致)?的(?=[\u4e00-\u9fff]{0,6}(?:圆|球|方|星|菱|三角|十字))"), ""),
+    (re.compile(r"(?:饱满|圆润|规整|精致|小巧玲珑|圆滚滚|圆溜溜|圆鼓鼓|圆乎乎|胖乎乎|胖嘟嘟)(?:而|又)?(?:饱满|圆润|规整|精致)?的(?=[\u4e00-\u9fff]{0,6}(?:圆|球|方|星|菱|三角|十字))"), ""),
     (re.compile(r"(?<![没无不])(?:带有|带着|带|有)(?!任何)(?:一种|一层)?[^，。,；;\n纹]{0,6}?(?:布纹|纸纹|颗粒|磨砂)?(?:纹理|质感|花纹|纹路)"), "纹理"),
     (re.compile(r"((?:从|由)[左右上下](?:到|至|往|向)[左右上下])过渡的"), r"\1的"),
     (re.compile(r"(?<=[\u4e00-\u9fff])那种(?=\s|[，,。！!]|$)"), ""), (re.compile(r"^弹球\s*[！!，,。：:]+\s*"), ""),
@@ -1109,6 +1136,30 @@ _ZH_TYPOS = [
     # two objects bumping together (Cantonese 撞埋一齊 / 碰埋一齊, 撞到一齐, 碰到一起): 撞到一起, moving towards each
     # other (一齐 alone reads as "together" and 碰到 / 撞到 as hitting a wall, which would drop the motion)
     (re.compile(r"(?:撞|碰)(?:埋|到)\s*一(?:齐|起)"), "撞到一起"),
+    # probe round 127 (vivid everyday Chinese): a rolling ball's sound (咕噜咕噜往下滚: no speed); shrinking inwards
+    # (往里缩) and down to a speck (缩成一丢丢, 缩到小小的一点点: the shrink's end, not a size); a speed by its effect
+    # (快到看不清: very fast); the whole screen a bounce fills (满屏幕乱撞); not stopping (停不下来: 不停); the gradient's colour said after it (背景从上往下渐变
+    # 渐变色用紫色: the background's colour); "俩" before a meeting (…，俩慢慢往中间靠拢: the two just listed); a
+    # likeness that says the object again (红色的十字，就是医院门口那种红十字: read past where its colour and
+    # shape are the object's, said before)
+    (re.compile(r"咕噜(?:咕噜|噜)|骨碌(?:骨碌|碌)|轱辘轱辘|咕咚咕咚"), ""),
+    (re.compile(r"满(?:屏幕|画面)(?=\s*(?:乱|到处|四处|瞎)(?:撞|弹|蹦))"), ""),  # 满屏幕乱撞 (not 满屏幕的星星: many)
+    # 蹦蹦跳跳 (hopping: in place, or around?) is a bounce only about the frame (在屏幕里蹦蹦跳跳, 到处) or beside a
+    # bounce's own word (蹦蹦跳跳，在四面墙上弹来弹去); alone (一个星星蹦蹦跳跳) it stays refused
+    (re.compile(r"((?:在|满)(?:屏幕|画面|视频|框)(?:里面|里|上|中|内)?|到处|四处)\s*蹦蹦跳跳"), r"\1蹦来蹦去"),
+    (re.compile(r"蹦蹦跳跳(?:的|地)?(?=\s*[，,]?\s*(?:在[^，,。；;]{0,8}?)?(?:弹来弹去|到处弹|四处弹|来回弹|反弹|乱弹))"), ""),
+    (re.compile(r"(?:往|向)(?:里|内)(?=\s*(?:缩|收))"), ""),
+    (re.compile(r"(?<=缩)\s*(?:成|到)\s*(?:小小的|很小的|小小)?\s*(?:一丢丢|一点点|一丁点儿?|一小点|一个小点|一个点|小点点?)"),
+     "小"),
+    (re.compile(r"(快|慢)(?:到|得)(?:让人)?(?:都)?(?:看不清楚?|看不见|看不到|眼睛都跟不上|眼睛跟不上)了?"), r"很\1"),
+    (re.compile(r"停不下来|停不下"), "不停"),
+    (re.compile(rf"渐变(?:色|的颜色)(?:就|要)?(?:用|是|为|选|选用|取)\s*(?=(?:深|浅|淡)?{_ZH_C}色)"),
+     lambda m: "背景是" if re.search(r"背景[^。；;!?！？]*渐变", m.string[:m.start()]) else m.group()),
+    (re.compile(r"(?<=[，,])\s*(?<![一两三二])俩(?=\s*(?:慢慢|缓缓|快快|慢悠悠|慢吞吞|飞快)?地?\s*(?:往|向|朝)(?:中间|一块|一起|对方|彼此))"),
+     "它俩"),
+    (re.compile(rf"[，,]\s*就是[^，,。；;！!？?]{{1,12}}?那种的?\s*(?:({_ZH_C})色?的?)?({_ZH_SHAPE_WORD})(?=\s*[，,。；;！!]|$)"),
+     lambda m: "" if m.group(2) in m.string[:m.start()] and (m.group(1) is None or f"{m.group(1)}色" in m.string[:m.start()])
+     else m.group()),
     # a Chinese prompt cut by spaces into pieces (小三角形 红色的 往上飞): a piece that is only a colour or a size with
     # 的, right after a shape word, describes that noun, as between commas (else 红色的 + verb reads as a second
     # object, "the red one"); one before a noun or another attribute (跑的 灰色的 个头很大的正方形) stays its own
@@ -1532,7 +1583,8 @@ _PHRASINGS = [
                 r"(?:old\s+)?(?:tv\s+|television\s+)?(?:static\s+noise|static|noise|film\s+grain|grain|texture|"
                 r"noise\s+texture)\b"), r"textured \1"),  # "a black background with that static noise": a texture
     (re.compile(r"\b(?:soft\s+)?(?:pastel|muted|soft)(?:\s+(?:colou?rs|tones?|palette|vibes?|aesthetic|look|style|theme))?"
-                r"(?=\s*(?:[,.;\n]|$))"), ""),  # a tag ("pastel aesthetic": probe round 96)
+                r"(?=\s*(?:(?:if\s+(?:at\s+all\s+)?poss(?:ible)?|please|pls|plz)\s*)?(?:[,.;!\n]|$))"), ""),
+    # a tag ("pastel aesthetic": probe round 96), a courtesy after it ("soft pastel look if poss": probe round 126)
     # "a blue gradient, darker at the top and lighter at the bottom": the gradient's axis
     (re.compile(r"\bgradient\s*,?\s+(?:darker|lighter|brighter|deeper|paler)\s+(?:at|on)\s+the\s+(?:top|bottom)\s+and\s+"
                 r"(?:darker|lighter|brighter|deeper|paler)\s+(?:at|on)\s+the\s+(?:top|bottom)\b"), "vertical gradient"),
@@ -1678,6 +1730,10 @@ _PHRASINGS = [
     # probe round 78, everyday English: "small small one" (very small), "plss", "Need: 1 cyan star (large) + 1 black
     # cross", "The kids will love it", "Sir please", Filipino "po", Pidgin "wey go up"
     (re.compile(rf"\b(small|big|tiny|large|little)\s+\1\b(?=\s+(?:one\b|(?:{_COLOUR_WORD}|{_SHAPE_NOUN})\b))"), r"\1"),
+    # probe round 126: a bulk word beside the size that says it ("a big chunky jet black cross", "tiny chubby star"):
+    # the size word is the size; alone ("a chunky cross") it is no size of this world and stays refused
+    (re.compile(rf"\b(small|big|tiny|large|little|huge|giant|medium)\s*,?\s+(?:chunky|chubby|fat|beefy|plump)"
+                rf"\b(?=\s+(?:[a-z]+[- ]){{0,2}}(?:{_COLOUR_WORD}|{_SHAPE_NOUN})\b)"), r"\1"),
     (re.compile(r"\bpl+[sz]+e?\b"), "please"), (re.compile(r"\bthank u\b"), "thank you"),
     (re.compile(r"(?<=[)\w])\s*\+\s*(?=[(\w])"), " and "),
     (re.compile(rf"\b((?:{_COLOUR_WORD})\s+(?:{_SHAPE_NOUN}))\s*\(\s*(small|large|medium|big|tiny)\s*\)"), r"\2 \1"),
@@ -1692,6 +1748,8 @@ _PHRASINGS = [
      "all of them still"),  # ("A pair of black crosses on a white background, neither one moving.": probe round 123)
     (re.compile(r"\b(?:a )?(?:little|small|tiny|short|quick) (?=(?:intro|outro|video|clip|animation|project|"
                 r"presentation|slideshow|demo|test|thing|loop|gif|teaser|transition)\b)"), "an "),
+    # probe round 128: "need some b-roll filler", "some stock footage": "some" of a clip, not a count of shapes
+    (re.compile(r"\bsome (?=(?:b[- ]?roll|stock footage|footage|video|videos|clip|clips|animation|loop|filler)\b)"), "a "),
     # probe rounds 86 and 88, everyday English: Jamaican "jus" (just); a list typist's "yellow square, medium, moving
     # left" (a size of its own between commas after the noun); "gradient background blue top to bottom"; the colours
     # of a count told after its motion ("two squares heading towards each other, a pink one and a gray one")

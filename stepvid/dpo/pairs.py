@@ -20,6 +20,8 @@ Candidates share nothing but the prompt: seed ``k`` of prompt ``i`` is ``sample_
 chosen/rejected pair is the best/worst candidate (ties are no preference); ``pairs_per_prompt`` > 1 also pairs
 the second best with the second worst, and so on, while the scores differ by at least ``min_margin``;
 ``pair_rule="pass-fail"`` keeps only pairs of a candidate that passed the scorer's check and one that failed.
+With a guide rewriter (``--guide world --guide-seeds G``) G more candidates per prompt come from the rewriter's
+restatement; they may be chosen, never rejected, and the pair keeps the prompt as written.
 """
 
 from __future__ import annotations

@@ -3194,3 +3194,135 @@ def test_video_specs_that_do_not_change(prompt, want):
 def test_video_specs_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# Probe round 130 (everyday Chinese, motion by the screen and reference points): coming in from a side, the top
+# (顶上) and the bottom (底下), the frame's inside (屏幕里头), a bounce said again (慢慢蹦), a meeting as the end of an
+# approach (最后碰到一起), "no need to run about" beside a spin (不用跑), doing nothing (啥也不用干)
+@pytest.mark.parametrize("prompt,want", [
+    ("橙色正方形 从右边进来 往左走 速度快", R(G(1, "orange", "square", motion="left", speed="fast"))),
+    ("来个绿色三角从屏幕右边钻进来，快一点", R(G(1, "green", "triangle", motion="left", speed="fast"))),
+    ("一个红色圆形从左边飞入画面", R(G(1, "red", "circle", motion="right"))),
+    ("a red circle enters the frame from the right, fast", R(G(1, "red", "circle", motion="left", speed="fast"))),
+    ("一个青色的三角 从屏幕顶上往下飘 慢点", R(G(1, "cyan", "triangle", motion="down", speed="slow"))),
+    ("蓝方块沉到底下", R(G(1, "blue", "square", motion="down"))),
+    ("弄个绿色大球 在屏幕里头蹦来蹦去的 慢慢蹦", R(G(1, "green", "circle", size="large", motion="bounce", speed="slow"))),
+    ("一个绿色圆形和一个橙色正方形，朝对方移动，最后碰到一起",
+     R(G(1, "green", "circle", motion="towards"), G(1, "orange", "square", motion="towards"))),
+    ("我要一个绿色的星星，在那儿转圈圈，原地打转就行，不用跑", R(G(1, "green", "star", motion="rotate"))),
+    ("一个红圆慢慢变大，哪儿也不去", R(G(1, "red", "circle", motion="grow"))),
+    ("背景灰色，放一个黑色的方块，就待着不动，啥也不用干", R(G(1, "black", "square", motion="still"), bg=("gray", None))),
+])
+def test_screen_and_reference_points_of_probe_round_130(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("红球进来了", "gives no direction"),                         # coming in, from no side
+    ("a red circle enters the screen", "gives no direction"),
+    ("一个红色圆形从左边进来往左走", "contradictory directions"),
+    ("蓝方块在底下", "position"),                                 # at the bottom: a place, not a way
+    ("一个红圆，上方一个蓝方块往左", "position"),                 # where the next object is, not the circle's way
+    ("一个红圆往左，底下一个蓝方块往右", "position"),
+    ("一个红球慢慢蹦", "蹦"),                                    # 蹦 alone stays a hop
+    ("红球蹦来蹦去，蓝球慢慢蹦", "蹦"),                          # a second object's 蹦: hopping?
+    ("红圆和蓝圆往右走，最后撞到一起", "conflicting motions"),    # a meeting after another motion
+    ("一个红圆往右，不用跑", "conflicting motions"),              # no running about beside a move
+    ("一个红色星星原地旋转，不移动", "conflicting motions"),      # a plain "not moving" still conflicts
+])
+def test_screen_and_reference_points_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe round 131 (the background in users' own words): a likeness that restates the texture or the gradient's sides
+# just said ("like film grain", "kind of like canvas", "a vertical fade, like top to botom"), a "vertical fade" after
+# a background word, a "…感" phrase that names a texture (稍微带点纸的质感), a background left open but its kind said
+# (背景随便，纯色就行), the background's colour said after its clause (背景左右渐变，要黄色的), a degree before the kind
+# (有点颗粒感), a colour "as well" after a colourless gradient, a colour that lightens from one side (从左往右慢慢变淡的蓝)
+@pytest.mark.parametrize("prompt,want", [
+    ("orange cross rotating. grainy gray background, like film grain",
+     R(G(1, "orange", "cross", motion="rotate"), bg=("gray", "texture"))),
+    ("background: textured, kind of like canvas. object: orange square, moving right",
+     R(G(1, "orange", "square", motion="right"), bg=(None, "texture"))),
+    ("blue diamon moving up. for the bg i want a vertical fade, like top to botom, cyan",
+     R(G(1, "blue", "diamond", motion="up"), bg=("cyan", "vgradient"))),
+    ("a red square spinning, the background is a horizontal fade in green",
+     R(G(1, "red", "square", motion="rotate"), bg=("green", "hgradient"))),
+    ("橙色五角星往左边跑，背景白的，稍微带点纸的质感", R(G(1, "orange", "star", motion="left"), bg=("white", "texture"))),
+    ("红色的小星星往右慢慢移，背景随便，纯色就行",
+     R(G(1, "red", "star", size="small", motion="right", speed="slow"), bg=(None, "solid"))),
+    ("a red star moving right, background: any, solid is fine", R(G(1, "red", "star", motion="right"), bg=(None, "solid"))),
+    ("粉色的圆在屏幕里弹来弹去～背景左右渐变，要黄色的", R(G(1, "pink", "circle", motion="bounce"), bg=("yellow", "hgradient"))),
+    ("背景是有点颗粒感的紫色，一个黄色三角形在缩小", R(G(1, "yellow", "triangle", motion="shrink"), bg=("purple", "texture"))),
+    ("背景有点颗粒感，一个黄色三角形在缩小", R(G(1, "yellow", "triangle", motion="shrink"), bg=(None, "texture"))),
+    (("I'd like something simple: a pink square that grows, on a soft gradient that goes from left to right. Pink as "
+      "well, if possible. Thank you."), R(G(1, "pink", "square", motion="grow"), bg=("pink", "hgradient"))),
+    ("蓝色方块旋转，背景要那种从左往右慢慢变淡的蓝", R(G(1, "blue", "square", motion="rotate"), bg=("blue", "hgradient"))),
+])
+def test_backgrounds_of_probe_round_131(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("orange cross rotating on a gray background, like film grain", "like"),  # the likeness alone says the texture
+    ("blue diamond moving up. for the bg i want a vertical fade, like left to right, cyan", "like"),  # sides disagree
+    ("a red square with a vertical fade", "vertical"),                        # no background word: a fading square?
+    ("红色的小星星往右慢慢移，背景随便，渐变就行", "without a direction"),
+    ("一个蓝色的圆在背景上弹，红色的", "conflicting colours"),
+    ("有点颗粒感，一个黄色三角形在缩小", "outside a background phrase"),
+    ("a pink square that grows on a vertical gradient. Blue as well.", "conflicting colours"),  # as well as what?
+    ("蓝色方块旋转，背景要那种从左往上慢慢变淡的蓝", "变"),                  # sides of two axes
+])
+def test_backgrounds_of_probe_round_131_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+def test_open_background_and_an_aside_of_probe_round_131_stay_unasked():
+    assert parse_prompt("红色的小星星往右慢慢移，背景随便").bg_kind is None
+    assert parse_prompt("橙色五角星往左边跑，背景白的，很有电商感").bg_kind is None
+
+
+# Probe round 129 (everyday EN, motion told by the screen and its sides): "heading off / leaves on the <side>", a spin
+# or size change that "doesn't go anywhere", "towards the corner" beside a diagonal, two "coming at each other from
+# the left and right sides", "hitting all the edges", "Light gray background, solid."
+@pytest.mark.parametrize("prompt,want", [
+    ("Diamond, cyan, heading off the right hand side of the screen quite slowly.",
+     R(G(1, "cyan", "diamond", motion="right", speed="slow"))),
+    (("For my lesson on directions: a yellow square enters from the left side of the screen and leaves on the right "
+      "side. Keep it slow so the children can follow."), R(G(1, "yellow", "square", motion="right", speed="slow"))),
+    ("a green circle exits at the top", R(G(1, "green", "circle", motion="up"))),
+    ("big red cross spinning on the spot, doesn't go anywhere, yellow background mate",
+     R(G(1, "red", "cross", size="large", motion="rotate"), bg=("yellow", None))),
+    (("Please I want an orange cross that is spinning on one spot, it should not go anywhere, just turning round and "
+      "round. Gray background."), R(G(1, "orange", "cross", motion="rotate"), bg=("gray", None))),
+    ("a triangle that goes round and round like a wheel but it stays in the same place", R(G(1, None, "triangle", motion="rotate"))),
+    ("green star growin bigger n bigger, dont want it movin anywhere else", R(G(1, "green", "star", motion="grow"))),
+    ("yellow triangle drifting down and to the left, towards the corner, nice and slow",
+     R(G(1, "yellow", "triangle", motion="down-left", speed="slow"))),
+    ("Two squares, one red and one green, coming at each other from the left and right sides fast",
+     R(G(1, "red", "square", motion="towards", speed="fast"), G(1, "green", "square", motion="towards", speed="fast"))),
+    ("My grandson wants a big black circle bouncing around the screen hitting all the edges, like that old DVD screensaver",
+     R(G(1, "black", "circle", size="large", motion="bounce"))),
+    (("One black triangle, medium size, travelling diagonally up toward the top left corner of the frame. Light gray "
+      "background, solid."), R(G(1, "black", "triangle", size="medium", motion="up-left"), bg=("gray", "solid"))),
+])
+def test_screen_sides_of_probe_round_129(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a cyan diamond heading off the middle", "gives no direction"),                  # the middle is no way out
+    ("a yellow square enters from the left and leaves on the left", "contradictory"),
+    ("a red cross spinning, not moving", "conflicting motions"),                     # no motion at all, not a place
+    ("a red circle moving left, not going anywhere", "conflicting motions"),        # only a spin or size change stays
+    ("a red square moving left towards the corner", "which diagonal"),              # the corner of a diagonal only
+    ("a red square moving towards the corner", "gives no direction"),
+    ("two circles spinning, from the left and right sides", "position"),             # both sides: only for "towards"
+    ("a black circle moving left hitting all the edges", "bounce"),
+    ("a red circle, light blue background, solid", "light"),                         # light blue: blue or cyan?
+])
+def test_screen_sides_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

@@ -80,7 +80,7 @@ _MOVE_VERBS = [
     _forms("shift"), _forms("roll"), ["run", "runs", "running", "ran"], ["fly", "flies", "flying", "flew"],
     _forms("sail"), _forms("cruise"), _forms("coast"), _forms("journey"), _forms("proceed"), _forms("advance"),
     _forms("march"), _forms("walk"), ["swim", "swims", "swimming", "swam"], _forms("skate"), ["skid", "skids", "skidding", "skidded"], ["slip", "slips", "slipping", "slipped"],
-    _forms("migrate"), _forms("follow"), _forms("exit"), ["heads off", "head off", "heading off", "headed off"], ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
+    _forms("migrate"), _forms("follow"), _forms("exit"), _forms("enter"), ["heads off", "head off", "heading off", "headed off"], ["sweep", "sweeps", "sweeping", "swept"], ["scurry", "scurries", "scurrying", "scurried"],
     _forms("scuttle"), _forms("pass"), _forms("traverse"), _forms("translate"), _forms("slither"),
     _forms("trundle"), _forms("waft"), _forms("hover"), _forms("wander"), _forms("drive", past="drove") + ["driven"],
     _forms("push"), _forms("pull"), _forms("jog", ing="jogging", past="jogged"), _forms("trot", ing="trotting", past="trotted"), _forms("steam"), ["crossing", "crossed"], ["come", "comes", "coming", "came"],
@@ -103,6 +103,27 @@ _UP_VERBS = [_forms("rise", past="rose") + ["risen"], _forms("climb"), _forms("a
 _DOWN_VERBS = [["lower and lower"], ["fall", "falls", "falling", "fell", "fallen"], ["drop", "drops", "dropping", "dropped"],
                ["sink", "sinks", "sinking", "sank", "sunk"], _forms("descend"), _forms("plunge"),
                _forms("plummet"), ["dive", "dives", "diving", "dived", "dove"], _forms("swoop")]
+
+
+# probe round 129: "still" phrases that say only that the object goes nowhere ("spinning on the spot, doesn't go
+# anywhere", "growing, dont want it moving anywhere else", "goes round and round … but it stays in the same place"):
+# beside a spin or a size change said in another phrase of the object they tell where it does it, not that it stays
+# still (a plain "not moving" / "still" / 唔使郁 there still conflicts: no motion at all)
+STILL_IN_PLACE = frozenset(
+    ["not going anywhere", "not go anywhere", "does not go anywhere", "do not go anywhere", "goes nowhere",
+     "going nowhere", "stays in place", "stay in place", "stays where it is", "stay where they are",
+     "remains in place", "remain in place", "stay put", "stays put", "staying put", "holds its position",
+     "hold their position", "keeps its position"]
+    + [f"{v} {p}" for v in ("stays", "stay", "staying", "remains", "remain", "remaining")
+       for p in ("in the same place", "in the same spot", "in one place", "in one spot", "on the spot",
+                 "on one spot", "where it is")]
+    + [f"{n} {v} anywhere{e}" for n in ("not", "does not", "do not", "not want it", "do not want it",
+                                        "does not want it")
+       for v in ("moving", "move", "to move", "going", "go", "to go") for e in ("", " else")]
+    # probe round 130: the Chinese — 原地打转就行，不用跑 / 别乱跑 / 哪儿也不去 (no need to run about: it spins there)
+    + ["不用跑", "不要跑", "不用乱跑", "不要乱跑", "别乱跑", "不乱跑", "不用到处跑", "不要到处跑", "别到处跑", "不用跑来跑去",
+       "别跑来跑去", "哪儿也不去", "哪也不去", "哪儿都不去", "哪都不去", "不挪窝", "不用挪窝", "不挪地方", "不用挪地方",
+       "不挪位置", "位置不变"])
 
 
 def _motion_en() -> dict[str, str]:
@@ -166,13 +187,14 @@ def _motion_en() -> dict[str, str]:
            "shrink down", "shrinking down", "loses size", "losing size"])
     put("rotate", ["360 degrees", "360 degree", "a 360", "a full 360", "full 360", "a 360 degree spin",
                    "360 degree rotation", "a 360 degree rotation", "round and round", "around and around", "turning round and round", "going round and round",
-                   "spinning round and round", "turning round", "turns round", "turn round", "spins round",
+                   "spinning round and round", "goes round and round", "go round and round", "turning round", "turns round", "turn round", "spins round",
                    "spinning round", "spin round", "turning around and around", "turns round and round",
                    "turn round and round", "spins round and round", "spin round and round", "turns around and around",
                    "spins around and around", "turning around itself", "turns around itself", "turn around itself",
                    "is turning around itself", "turning upon itself", "turns upon itself", "turning on itself",
                    "turns on itself", "twirling round", "twirls round", "twirl round", "whirling round", "whirls round",
                    "twirling around", "twirls around"])
+    put("still", sorted(STILL_IN_PLACE))
     put("still", ["holding position", "holds position", "holding its position", "stay quiet", "stays quiet", "staying quiet", "without move", "without moving at all", "doing nothing",
                   "does nothing", "do nothing", "just sits there doing nothing", "sits there doing nothing"])
     put("shrink", ["make itself more small", "makes itself more small", "make itself smaller", "makes itself smaller",
@@ -184,6 +206,9 @@ def _motion_en() -> dict[str, str]:
         + ["grow up", "grows up", "growing up", "grow up bigger", "grows up bigger", "growing up bigger"])
     put("shrink", ["shrinking away", "shrinks away", "shrink away", "diminish", "diminishes", "diminishing",
                    "diminishes in size", "diminishing in size"])
+    # probe round 129: "bouncing around the screen hitting all the edges" (all of them: a bounce, as "hits the walls")
+    put("bounce", [f"{v} {q} {n}" for v in ("hitting", "hits", "hit") for q in ("all the", "all four", "all of the")
+                   for n in ("walls", "edges", "sides")])
     put("bounce", ["jumping and hit the walls", "jumping and hitting the walls", "jumps and hits the walls",
                    "hit the walls", "hits the walls", "hitting the walls", "jump around", "jumps around", "jumping around", "hop around", "hops around", "hopping around"])
     put("shrink", [f"{v} {a}" for v in ("become", "becomes", "becoming", "became") for a in
@@ -355,6 +380,7 @@ _EN_FILLER = (
     "in the clip|in the animation|the screen|the frame|the view|the scene|the image|the picture|"
     "the video|the clip|on the screen|on screen|in frame|direction|same|just like|the same way|similarly|"
     "in one place|in a single place|in the same place|in the same spot|in one spot|that is it|that is all|"
+    "on one spot|on a single spot|on the same spot|on just one spot|"
     "steady|test prompt|test|sample prompt|example prompt|markdown|for my slideshow|for my presentation|"
     "for my project|for my video|for my class|for my demo|for my website|for my app|for my game|"
     "for a slideshow|for a presentation|for a project|for a demo|for a class|my|our|"
@@ -823,6 +849,16 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     for forms in _MOVE_VERBS:
         for f in forms:
             lex[f] = (("verb", f in ("move", "moves", "moving", "moved")),)
+    # probe round 129: "heading off the right hand side of the screen" — the verb's "off" is the way out past a
+    # named side (as "drifting off the right side"), not swallowed by the verb and the side left a bare position
+    # ... and "enters from the left side and leaves on the right side", "exits at the top": the side it leaves by is
+    # where it goes
+    exits = [f"{v} {q}" for v in ("leaves", "leave", "leaving", "exits", "exit", "exiting", "exited", "goes out",
+                                  "go out", "going out", "went out") for q in ("on", "at", "through", "by", "via")]
+    for f in ["heads off", "head off", "heading off", "headed off"] + exits:
+        for p, v in _EN_PLACES.items():
+            if v != (0, 0):  # (off the middle: no way out)
+                lex[f"{f} the {p}"] = (("verb", False), ("prep", ("dir",)), ("definite", None), ("place", v))
     for forms, sp in ((_FAST_VERBS, "fast"), (_SLOW_VERBS, "slow")):
         for group in forms:
             for f in group:
@@ -839,6 +875,10 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
                            "back and forth across|side to side|from side to side|all around|around the walls")
     put("diag", None, "diagonally|diagonal|in a diagonal line|on a diagonal|at an angle|obliquely|"
                       "in a diagonal direction|in the diagonal direction|on a diagonal path")
+    # probe round 129: "drifting down and to the left, towards the corner": a corner not named is the goal of a
+    # diagonal said beside it (like "diagonally": with only "left", or alone, it stays refused — which corner?)
+    put("diag", None, "|".join(f"{p} {a} corner" for p in ("towards", "toward", "to", "into", "for", "heading for")
+                               for a in ("the", "a")))
     for w, v in {"left": (-1, 0), "leftward": (-1, 0), "right": (1, 0), "rightward": (1, 0), "up": (0, -1),
                  "upward": (0, -1), "down": (0, 1), "downward": (0, 1)}.items():
         lex[f"{w} movement"] = lex[f"{w} motion"] = (("dir", v),)  # "slow upward movement"
@@ -1001,7 +1041,8 @@ _ZH_SPEEDS = {"slow": "越慢越好 不用太快 不用那么快 不必太快 �
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
               "左上": (-1, -1), "右上": (1, -1), "左下": (-1, 1), "右下": (1, 1), "上左": (-1, -1),
               "上右": (1, -1), "下左": (-1, 1), "下右": (1, 1), "中央": (0, 0), "中间": (0, 0), "中心": (0, 0),
-              "正中": (0, 0), "正中央": (0, 0), "正中间": (0, 0), "正中心": (0, 0)}
+              "正中": (0, 0), "正中央": (0, 0), "正中间": (0, 0), "正中心": (0, 0),
+              "顶上": (0, -1), "底下": (0, 1)}  # 从屏幕顶上往下飘, 沉到底下 (probe round 130): the top, the bottom
 _ZH_PLACE_SUFFIX = ("", "方", "边", "侧", "面", "部", "角", "端", "半部", "方向", "边缘", "边界", "角落", "半边",
                     "部分", "头")
 _ZH_DIR_VERBS = {"自上而下": (0, 1), "自下而上": (0, -1), "由上而下": (0, 1), "由下而上": (0, -1),
@@ -1015,11 +1056,14 @@ _ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑�
 _ZH_MOVE = ("开 开走 开过去 冒 砸 跌 挪挪 梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
             "奔 奔跑 溜达 溜 挪 挪动 平移 滚动 滚 游动 游 穿过 穿越 划过 掠过 经过 驶 驶去 去 前行 行走 "
             "移去 漂去 飘去 滑去 跑去 行 移过 飞过 飘过 滑过 行进着 游走 挪移 位移 跑动 滑移 推进 "
-            "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去")
+            "移向 走向 飞向 滑向 飘向 奔向 驶向 跑向 漂向 移往 平移到 运行 在动 动起来 移过去 滚去 过去 "
+            # probe round 130: coming in (从右边进来, 从屏幕右边钻进来, 从左边飞入) — with its side, a move away from it;
+            # alone (红球进来了) it gives no direction and is refused, like "flies in from the left" / "flies in"
+            "进来 进入 钻进 钻进来 钻入 飞入 滑入 驶入 移入")
 _ZH_FAST_VERBS = "猛冲 冲 冲向 冲去 冲过去 飞驰 疾驰 飞奔 狂奔 飞冲 急冲 窜 蹿 疾冲"
 _ZH_SLOW_VERBS = "爬 爬行 蠕动 挪着 慢行 缓行 徐行"
 _ZH_MOTIONS = {
-    "still": "啥也不干就在那 啥也不干就待在那 啥也不干 定喺度 定系度 企定定 企定定唔郁 乖乖待着不动 乖乖待着 冇得动 静置不动 企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 唔使郁 唔使动 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
+    "still": "啥也不干就在那 啥也不干就待在那 啥也不干 啥也不用干 啥都不用干 什么也不用干 什么都不用干 啥也不用做 什么也不用做 什么都不用做 定喺度 定系度 企定定 企定定唔郁 乖乖待着不动 乖乖待着 冇得动 静置不动 企喺度 企系度 企住 啥子都不做 什么都不做 啥都不做 静到起 唔好郁 唔好动 莫动 莫要动 勿要动 勿动 甭动 立着不动 立着 搁那儿待着 搁那待着 搁那儿别动 搁那别动 保持住 保持住不动 站着不动 站着 站住 不用动 不要动 别动 待机 无运动 没有动作 唔郁 唔使郁 唔使动 冇郁 唔动 静止 静止不动 保持静止 保持不动 不动 一动不动 纹丝不动 静静 停着 停住 停留 停在 待在原地 待着 呆着 定在原地 定在 "
              "没有任何运动 没有任何移动 没有任何动作 没有运动 没有移动 "
              "留在原地 原地不动 固定不动 固定 没有移动 没有动 没动 不移动 不运动 静置 定住 保持原位 静止地 "
              "安静地待着 停驻 驻留 静立 待在 留在 位于原地 静止着 一直不动 不会动 不曾移动 静",
@@ -1097,7 +1141,7 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               # probe round 22: particles, fan and shop talk, slang, programmers' words
               "欸 齁 蹲 宝子们 谢谢宝子们 家人们 姐妹们 有没有姐妹会 老哥们 老铁们 亲 您 这边 那个那个 就是说 就是那个 "
               "xswl u1s1 yysy zs 就这 巴适得板 要得 挺好看的 美哭了 状态 特效 主体 做主图用 主图 少少 没了 "
-              "在里头 里头 砍一刀 请确认 麻烦处理一下 处理一下 客户要求 为您生成 您要的是 视频中应包含 应包含 沿水平方向 "
+              "在里头 里头 屏幕里头 画面里头 视频里头 屏幕里边 画面里边 视频里边 砍一刀 请确认 麻烦处理一下 处理一下 客户要求 为您生成 您要的是 视频中应包含 应包含 沿水平方向 "
               "水平方向 沿竖直方向 匀速 匀速地 不发生平移 不平移 绘 谢谢你啊 谢谢你 谢谢啊 emo了 一模一样的 一模一样 "
               "在屏幕空间里 在屏幕空间中 在屏幕空间内 屏幕空间里 屏幕空间中 屏幕空间 绕质心 绕着质心 绕其质心 绕它的质心 "  # (round 114)
               "俺 给俺 给孩子 给小朋友 给我家孩子 给 谢谢侬 侬 超级 要得不 噻 撒 好了 老妹儿 我想睇 睇 就得喇 一个劲儿 谢谢好人 恁 "
@@ -1305,6 +1349,9 @@ def zh_lexicon() -> dict[str, Entry]:
         lex[w] = (("verb", True),)
     for m, words in _ZH_MOTIONS.items():
         put("motion", m, words)
+    for w in STILL_IN_PLACE:  # 不用跑 (probe round 130)
+        if not w.isascii():
+            lex[w] = (("motion", "still"),)
     put("approach", None, _ZH_APPROACH)
     put("mutual", None, "彼此 相互 互相 对方 互相之间 彼此之间")
     put("backforth", None, "来回 来来回回 来回地 往复")

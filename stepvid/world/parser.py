@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from stepvid.world.analogies import SIMILE_NOUNS as _SIMILE_NOUNS
-from stepvid.world.lexicon import SHADE_AMBIGUOUS, en_lexicon, zh_lexicon
+from stepvid.world.lexicon import SHADE_AMBIGUOUS, STILL_IN_PLACE, en_lexicon, zh_lexicon
 from stepvid.world.negation import resolve_negations
 from stepvid.world.request import CannotJudge, GroupRequest, Request, normalize_groups
 from stepvid.world.scene import DIRECTIONS
@@ -395,7 +395,8 @@ def _asides(text: str, ignored: list[str]) -> str:
         text = text[m.end():]
 
     def drop(m: re.Match) -> str:  # ("for a valentine's card thing": the vague "thing" is no object of the clip)
-        if _names_world(re.sub(r"(?i)\b(?:thing|things|stuff)\b", " ", m.group())):
+        if _names_world(re.sub(r"(?i)\b(?:thing|things|stuff)\b", " ", m.group())) or _CJK.search(m.group()) \
+                and _names_world(_rewritten(m.group().lower().translate(_TRAD), [])):  # (稍微带点纸的质感: a texture)
             cut = _purpose_run_on(m.group())
             if cut is None:
                 return m.group()
@@ -822,6 +823,10 @@ def _sign(v: float) -> int:
 _BARE_ZH_DIRS = frozenset(["左", "右", "上", "下", "左上", "右上", "左下", "右下"])
 
 
+# a start on both opposite sides ("from the left and right sides", probe round 129): read only beside "towards"
+_SIDES = {(-1, 0): (1, 0), (1, 0): (-1, 0), (0, -1): (0, 1), (0, 1): (0, -1)}
+
+
 def _places(toks: list[Tok]) -> list[Tok]:
     """Prepositions + positions -> ``dir`` tokens (value (vector, role)), ``loc`` or ``tocentre`` tokens."""
     out: list[Tok] = []
@@ -860,6 +865,13 @@ def _places(toks: list[Tok]) -> list[Tok]:
             if "src" in roles:
                 k = i + 1
                 nxt = j + 1
+                if p.kind == "place" and p.value in _SIDES and nxt + 1 < len(toks) and toks[nxt].kind == "conj" \
+                        and toks[nxt + 1].kind == "place" and toks[nxt + 1].value == _SIDES[p.value]:
+                    k = nxt + 2 + (nxt + 2 < len(toks) and toks[nxt + 2].text in ("sides", "side", "edges", "ends"))
+                    sep = "" if t.zh else " "  # "coming at each other from the left and right sides": where the
+                    out.append(Tok("tocentre", "sides", sep.join(x.text for x in toks[i:k]), t.zh))  # two start
+                    i = k
+                    continue
                 if nxt < len(toks) and toks[nxt].kind == "prep" and "dest" in toks[nxt].value \
                         and (k := place_after(nxt)) is not None and toks[k].kind == "place":
                     path = tuple(_sign(a - b) for a, b in zip(toks[k].value, p.value))
@@ -886,6 +898,11 @@ def _places(toks: list[Tok]) -> list[Tok]:
                     i += 1
                     continue
                 raise _refuse(f"relative position '{t.text}' is not judged")  # 方块的左边, 圆形上方
+            if t.zh and t.value != (0, 0) and any(
+                    k + 1 < len(toks) and toks[k].kind == "count" and toks[k + 1].kind != "place"
+                    and all(x.text in ("有", "是", "还有") for x in toks[nxt:k]) for k in (nxt, nxt + 1)):
+                # 上方一个蓝方块, 底下有一个蓝方块 (probe round 130): where the next object is, not the last one's way
+                raise _refuse(f"position '{t.text}' is not judged")
             if nxt < len(toks) and toks[nxt].kind == "prep" and "dest" in toks[nxt].value \
                     and (k := place_after(nxt)) is not None and toks[k].kind == "place":  # "left to right"
                 path = tuple(_sign(a - b) for a, b in zip(toks[k].value, t.value))
@@ -923,6 +940,10 @@ def _is_gradient(t: Tok) -> bool:
 
 # Read-past words that only intensify the colour after them ("a grainy jet-black texture", "warm orange")
 _COLOUR_INTENSIFIERS = frozenset({"jet", "midnight", "obsidian", "burnt", "cornflower", "warm", "cool"})
+
+
+# Fillers that only grade the background kind after them ("有点颗粒感", "somewhat textured")
+_DEGREE_FILLERS = frozenset({"有点", "有一点", "有些", "稍微", "一点", "somewhat", "kinda"})
 
 
 def _bg_compatible(t: Tok, gradient: bool) -> bool:
@@ -993,7 +1014,7 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
         while before >= 0 and toks[before].kind == "filler":
             before -= 1
         linked = nxt is not None and not (coloured and nxt.text in (":", "：")) and (
-            article_bg(b) or
+            article_bg(b) or nxt.text in _DEGREE_FILLERS and past_fillers(b) == "bgkind" or  # 背景有点颗粒感
             nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with") and not coloured
                                       or nxt.kind == "sep" and not nxt.value
                                       or nxt.kind in ("color", "badcolor", "shade") and toks[head].kind == "bgword"
@@ -1028,6 +1049,8 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                         break
                 elif t.kind == "filler" and past_fillers(b) in ("color", "shade", "badcolor"):
                     pass  # "a gradient of midnight blue", "of warm orange"
+                elif t.kind == "filler" and t.text in _DEGREE_FILLERS and past_fillers(b) in ("bgkind", "bgaxis"):
+                    pass  # 背景是有点颗粒感的紫色 (probe round 131): a degree before the background's kind
                 elif not (t.kind == "link" or t.text == "的" or t.text in ("of", "with", "in") and (
                         not seen_attr or past_fillers(b + 1) == "color")):  # "a gradient of purple"
                     break
@@ -1047,6 +1070,18 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
         spans.append((a, b))
         for k in range(a, b):
             used[k] = True
+    for a, b in list(spans):  # "on a soft gradient that goes from left to right. Pink as well, if possible." (probe
+        e = b + 2             # round 131): a colour said "as well" / "too" alone just after a colourless background
+        if b + 1 >= len(toks) or toks[b].kind != "sep" or toks[b + 1].kind != "color" or used[b + 1] \
+                or any(toks[k].kind == "color" for k in range(a, b)) or not any(toks[k].kind == "bgkind" for k in range(a, b)):
+            continue
+        while e < len(toks) and (toks[e].kind == "filler" or toks[e].kind == "sep" and not toks[e].value):
+            e += 1
+        if (e == len(toks) or toks[e].kind == "sep") and any(toks[k].text in ("as well", "too") for k in range(b + 2, e)) \
+                and any(x.kind == "color" and x.value == toks[b + 1].value for x in toks[:a]):  # (as an object's colour)
+            spans.append((b + 1, e))
+            for k in range(b + 1, e):
+                used[k] = True
     for i, t in enumerate(toks):  # "on white", "against a plain black."
         if used[i] or not is_bg_prep(t):
             continue
@@ -2180,6 +2215,8 @@ def _resolve(vp: list[Tok], ignored: list[str]) -> _Motion:
         elif m is None and together is not None and verbs:  # "drift together": towards each other
             m, m_tok = "towards", together
     if tocentre is not None:
+        if tocentre.value == "sides" and m != "towards":
+            raise _refuse(f"position '{tocentre.text}' is not judged")
         if m not in ("towards", "still", "rotate", "grow", "shrink"):
             raise _refuse(f"'{tocentre.text}' is not a direction this world has")
         ignored.append(tocentre.text)
@@ -2217,9 +2254,16 @@ def _group_request(g: _Group, ignored: list[str]) -> GroupRequest:
     for vp in _place_merged(g.vps):
         r = _resolve(vp, ignored)
         if r.motion is not None:
-            if motion is not None and motion != r.motion:
+            place = m_tok if motion == "still" else r.motion_tok  # "spins on the spot, doesn't go anywhere":
+            if {motion, r.motion} >= {"still"} and {motion, r.motion} & {"rotate", "grow", "shrink"} \
+                    and place.text in STILL_IN_PLACE:  # where it spins (lexicon.STILL_IN_PLACE), not a stop
+                ignored.append(place.text)
+                if motion == "still":
+                    motion, m_tok = r.motion, r.motion_tok
+            elif motion is not None and motion != r.motion:
                 raise _refuse(f"conflicting motions '{m_tok.text}' and '{r.motion_tok.text}' for '{g.text}'")
-            motion, m_tok = r.motion, m_tok or r.motion_tok
+            else:
+                motion, m_tok = r.motion, m_tok or r.motion_tok
         if r.speed is not None:
             if speed is not None and speed != r.speed:
                 raise _refuse(f"conflicting speeds '{s_tok.text}' and '{r.speed_tok.text}' for '{g.text}'")
@@ -2295,6 +2339,15 @@ def _parse_verbose(text: str) -> Parse:
             return parse
     for simile in _SIMILE.finditer(text):  # each simile in turn ("I'd like a ball … like that old DVD logo")
         phrase = simile.group()
+        restates = _background_likeness(phrase, text[:simile.start()])
+        if restates:
+            try:
+                parse = _without_span(text, simile.start(), simile.end())
+            except CannotJudge:
+                continue
+            if parse.request.bg_kind == restates and all(g.motion for g in parse.request.groups):
+                return parse
+            continue
         if _ends_in_verb(phrase) or not _says_nothing(phrase, shapes=False) or _LIKE_ANOTHER.search(phrase) \
                 or _CJK.match(phrase.strip()) and re.match(r"\s*(?:大|小)", text[simile.end():]):
             continue  # (像硬币一样大的: a size by comparison, read by the analogies)
@@ -2309,7 +2362,8 @@ def _parse_verbose(text: str) -> Parse:
         return short
     for simile in _SIMILE.finditer(text):  # a likeness with a way of its own ("darts left, like a sled racing down
         phrase = simile.group()             # a slope"): read past when every object has its motion without it
-        if not _says_nothing(phrase, shapes=False, ways=False) or _LIKE_ANOTHER.search(phrase):
+        if not _says_nothing(phrase, shapes=False, ways=False) or _LIKE_ANOTHER.search(phrase) \
+                or _background_likeness(phrase, text[:simile.start()]):  # (tried above: "a vertical fade, like left to right")
             continue  # (宛如一只轻快跃起的青蛙: its verb is the likeness's when every object moves without it)
         try:
             parse = _without_span(text, simile.start(), simile.end())
@@ -2543,6 +2597,20 @@ _SIMILE = re.compile(r"\s*,?\s*\b(?:(?:just|almost|nearly|much|rather|somewhat|a
 
 
 _WORLD_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "dir", "path", "bgword", "bgkind"})
+
+
+def _background_likeness(phrase: str, before: str) -> str | None:
+    """The background kind the likeness ``phrase`` restates, or None: a texture or a ground alone ("grainy gray
+    background, like film grain", "textured, kind of like canvas"), or the sides of the gradient just named ("a
+    vertical fade, like top to botom"; probe round 131). Read past only when the background is of that kind
+    without it (and every object has its motion); a likeness that alone says it, or names a colour or shape, is kept."""
+    toks = _tokens(_SIMILE_NOUNS.sub(" ", phrase.translate(_TRAD)), [])
+    world = [t for t in toks if t.kind in _WORLD_KINDS | {"refuse", "motion", "size", "place", "verb", "vverb"}]
+    if world and all(t.kind == "bgword" or t.kind == "bgkind" and t.value[0] == "texture" for t in world):
+        return "texture"
+    if len(world) == 1 and world[0].kind == "path" and re.search(r"(?i)\b(?:gradient|fade)\s*,?\s*$", before):
+        return "hgradient" if world[0].value[0] else "vgradient"
+    return None
 
 
 def _says_nothing(phrase: str, shapes: bool = True, ways: bool = True) -> bool:
@@ -3048,6 +3116,7 @@ def _said_of_it(toks: list[Tok]) -> list[Tok]:
     # "a pristine, matte white backdrop", "a large, radiant yellow star": the comma between an article's adjectives
     out = [t for i, t in enumerate(out) if not (
         t.kind == "sep" and t.text == "," and 2 <= i < len(out) - 1 and out[i - 1].kind in ("filler", "bgmod", "size", "bgkind")
+        and not (out[i - 1].kind == "bgkind" and out[i - 1].value[1])  # ("a vertical gradient, cyan": a noun, then its colour)
         and out[i - 2].kind == "count" and out[i - 2].text in ("a", "an", "the")
         and out[i + 1].kind in ("filler", "bgmod", "size", "color", "bgkind", "shape"))]
     for i, t in enumerate(out):

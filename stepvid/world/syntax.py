@@ -104,6 +104,10 @@ _OPEN_FIELD = re.compile(
     rf"\s*(?:[:：=]|\s[-–—]\s)?\s*(?P<open>{_OPEN_VALUE})\s*(?=[,;，；.。|｜/\n)）(（!！•·]|$)")
 _OPEN_REST = re.compile(r"(?i)[（(]?\s*(?:其余|其他|其它|别的|剩下的)(?:的)?(?:都|全都|全)?(?:随便|随意|无所谓|不限|都行)\s*[)）]?"
                         r"|\b(?:everything|anything)\s+else\s+(?:is\s+up\s+to\s+you|does\s?n[o']t\s+matter|is\s+fine)\b")
+# ... but a background left open, then its kind ("背景随便，纯色就行", "background: any, just solid"; probe round 131): the
+# colour is open, the kind still asked — the background word stays for the kind after it
+_OPEN_BG_KIND = re.compile(r"(?i)\s*[,，;；]?\s*(?:但|但是|只要|要|就|but|just|only)?\s*(?:是|要)?\s*"
+                           r"(?:纯色|单色|素色|渐变|上下渐变|左右渐变|(?:带|有)?纹理|磨砂|solid|plain|textured|grainy)")
 _EMPTY_NOTE = re.compile(r"(?i)(?:^|(?<=[\n。.;；!！]))\s*(?:备注|注意|注|note|notes|p\.?s\.?)\s*[:：]\s*[。.;；!！]?\s*(?=\n|$)"
                          r"|[（(]\s*[)）]")
 
@@ -113,6 +117,9 @@ def open_fields(text: str) -> tuple[str, list[str]]:
     dropped: list[str] = []
 
     def drop(m: re.Match) -> str:
+        if m.re is _OPEN_FIELD and m.group("bg") and _OPEN_BG_KIND.match(m.string, m.end()):
+            dropped.append(m.group("open").strip())
+            return m.group("bg")  # 背景随便，纯色就行: the colour is open, the kind said after it still holds
         dropped.append(m.group().strip())
         if m.re is _OPEN_FIELD and m.group("shape"):
             return f"{m.group('shape')}: {'图形' if _CJK.match(m.group('shape')) else 'shape'}"
@@ -943,6 +950,10 @@ _ZH_TYPOS = [
     (re.compile(r"((?:背景|被景|背境)[^。；;！!？?\n]{0,12}?[，,]\s*)[从由](?:(上)(?:到|往|向|至)(下)|(下)(?:到|往|向|至)(上)|(左)(?:到|往|向|至)(右)|"
                 r"(右)(?:到|往|向|至)(左))的?(?:颜色)?(?:慢慢|逐渐|渐渐)?地?变(?:浅|深|淡|暗|亮)"),
      lambda m: m.group(1) + "从" + "到".join(g for g in m.groups()[1:] if g) + "渐变"),
+    # ... and said of the background's colour itself: 背景要那种从左往右慢慢变淡的蓝 (probe round 131)
+    (re.compile(rf"((?:背景|被景|背境)(?:是|为|用|要)?(?:那种|这种)?\s*)[从由](?:(上)(?:到|往|向|至)(下)|(下)(?:到|往|向|至)(上)|"
+                rf"(左)(?:到|往|向|至)(右)|(右)(?:到|往|向|至)(左))(?:颜色)?(?:慢慢|逐渐|渐渐)?地?变(?:浅|深|淡|暗|亮)的\s*({_ZH_C})色?"),
+     lambda m: m.group(1) + "从" + "到".join(g for g in m.groups()[1:9] if g) + "渐变的" + m.group(10) + "色"),
     # everyday Chinese: 正 before the verb phrase is 正在 (一个红色的圆正向右移动, 正慢悠悠地向右飘去: probe round 93);
     # never 正方形, 正中, 正上方, 反正, 真正
     (re.compile(r"(?<![真公纠端反])正(?=(?:向|往|朝|慢|快|缓|匀|不停|一直|徐徐|悠悠|轻轻|飞快|迅速|飘|滑|移|转|旋|弹|变|缩|放大|"
@@ -1080,7 +1091,8 @@ _ZH_TYPOS = [
     (re.compile(r"(?<=[菱圆方角星])行(?!走|驶|进|动|程|为)"), "形"),
     (re.compile(r"(可以|能否|能不能|请|给我|帮忙)生(?=一|个|两|三)"), r"\1生成"), (re.compile(r"偏(慢|快)"), r"较\1"),
     (re.compile(rf"背景(?:的话)?\s*(?:就是|就要|就)(?=\s*(?:纯|深|浅|淡)?{_ZH_C}色)"), "背景是"),  # 背景的话就纯黑色吧
-    (re.compile(rf"(背景[^。；;!?！？，,]*?)[，,]\s*((?:深|浅|淡)?{_ZH_C}色)(?=[，,。])"), r"\1\2"),  # 背景要有纹理，深蓝色，
+    (re.compile(rf"(背景[^。；;!?！？，,]*?)[，,]\s*(?:要|要是|是|用)?((?:深|浅|淡)?{_ZH_C}色)(?:的)?(?=[，,。；;！!]|$)"),
+     r"\1\2"),  # 背景要有纹理，深蓝色，; 背景左右渐变，要黄色的 (probe round 131)
     (re.compile(rf"^(?:整个|来个|搞个|弄个|给我整个)?\s*(球|圆|方块|三角|星星|五角星|菱形|十字)\s+({_ZH_C})的(?=\s)"),
      r"\2的\1"),  # 球 红的 弹, 整个菱形 黄的 往右上冲
     # probe round 83: 紫涩 (色), 零形 (菱形), 往做上方 (左), 前景一个… (the foreground)
@@ -1136,6 +1148,9 @@ _ZH_TYPOS = [
     # two objects bumping together (Cantonese 撞埋一齊 / 碰埋一齊, 撞到一齐, 碰到一起): 撞到一起, moving towards each
     # other (一齐 alone reads as "together" and 碰到 / 撞到 as hitting a wall, which would drop the motion)
     (re.compile(r"(?:撞|碰)(?:埋|到)\s*一(?:齐|起)"), "撞到一起"),
+    # probe round 130: 朝对方移动，最后碰到一起 — the meeting as the approach's end (直到撞到一起), not a second motion
+    # after it; after any other motion it conflicts and is refused
+    (re.compile(r"(?:最后|最终)(?:就|会|都)?(?=\s*撞到一起)"), "直到"),
     # probe round 127 (vivid everyday Chinese): a rolling ball's sound (咕噜咕噜往下滚: no speed); shrinking inwards
     # (往里缩) and down to a speck (缩成一丢丢, 缩到小小的一点点: the shrink's end, not a size); a speed by its effect
     # (快到看不清: very fast); the whole screen a bounce fills (满屏幕乱撞); not stopping (停不下来: 不停); the gradient's colour said after it (背景从上往下渐变
@@ -1146,8 +1161,13 @@ _ZH_TYPOS = [
     (re.compile(r"满(?:屏幕|画面)(?=\s*(?:乱|到处|四处|瞎)(?:撞|弹|蹦))"), ""),  # 满屏幕乱撞 (not 满屏幕的星星: many)
     # 蹦蹦跳跳 (hopping: in place, or around?) is a bounce only about the frame (在屏幕里蹦蹦跳跳, 到处) or beside a
     # bounce's own word (蹦蹦跳跳，在四面墙上弹来弹去); alone (一个星星蹦蹦跳跳) it stays refused
-    (re.compile(r"((?:在|满)(?:屏幕|画面|视频|框)(?:里面|里|上|中|内)?|到处|四处)\s*蹦蹦跳跳"), r"\1蹦来蹦去"),
+    (re.compile(r"((?:在|满)(?:屏幕|画面|视频|框)(?:里面|里头|里|上|中|内)?|到处|四处)\s*蹦蹦跳跳"), r"\1蹦来蹦去"),
     (re.compile(r"蹦蹦跳跳(?:的|地)?(?=\s*[，,]?\s*(?:在[^，,。；;]{0,8}?)?(?:弹来弹去|到处弹|四处弹|来回弹|反弹|乱弹))"), ""),
+    # probe round 130: a lone 蹦 after a speed (…蹦来蹦去的 慢慢蹦) says that bounce again, in a prompt of one object
+    # that has said it; alone (一个红球慢慢蹦: hopping?) or beside a second object it stays refused
+    (re.compile(r"(慢慢|快快|缓缓|慢点|快点|慢一点|快一点)(地|的)?蹦(?![来蹦跳跶去着])"),
+     lambda m: m.group(1) + "蹦来蹦去" if re.search(r"蹦来蹦去|乱蹦|蹦跶", m.string)
+     and len(re.findall(_ZH_SHAPE_WORD, m.string)) == 1 else m.group()),
     (re.compile(r"(?:往|向)(?:里|内)(?=\s*(?:缩|收))"), ""),
     (re.compile(r"(?<=缩)\s*(?:成|到)\s*(?:小小的|很小的|小小)?\s*(?:一丢丢|一点点|一丁点儿?|一小点|一个小点|一个点|小点点?)"),
      "小"),
@@ -1540,7 +1560,8 @@ _PHRASINGS = [
         (r"\bone is (\w+),? one is (\w+)\b", r"one is \1, the other is \2"),
         (r"\b(square|circle|triangle|star|diamond|cross) is (rotate|spin|move|go|bounce|grow|shrink)\b", r"\1 \2s"),
         (r"\b(rotate|spin|bounce)\s+\1\b", r"\1"))),
-    (re.compile(rf"\b({_COLOUR_WORD})\s+(bg|background|backdrop)\s*,\s*(plain|solid)\b"), r"\3 \1 \2"),  # black bg, plain
+    (re.compile(rf"\b((?:light\s+|dark\s+|pale\s+)?(?:{_COLOUR_WORD}))\s+(bg|background|backdrop)\s*,\s*(plain|solid)\b"),
+     r"\3 \1 \2"),  # black bg, plain; "Light gray background, solid." (probe round 129: the shade goes with its colour)
     (re.compile(r"(?<=[.!?]\s)(big|small|tiny|large|little)\s+one\s*[.!]?\s*$"), r"it is \1."),  # "… Big one."
     (re.compile(r"\b(?:til|till|until)\s+(?:it\s+is|its|it's)\s+gone\b"), ""),
     (re.compile(r"\b[a-z]+-inspired\b"), ""),  # "Swiss-inspired", "arcade-inspired"
@@ -1879,6 +1900,8 @@ _PHRASINGS = [
     # a spin said twice, "spinning round round" (round and round: "round" is no ball there)
     (re.compile(r"\b((?:spin|spins|spinning|turn|turns|turning|rotate|rotates|rotating|go|goes|going)\s+)round\s+round\b"),
      r"\1round and round"),
+    # ... and said three times ("a big big pink star that goes round and round and round", probe round 129): once
+    (re.compile(r"\b(a?round)\s+and\s+\1(?:\s+and\s+\1)+\b"), r"\1 and \1"),
     # the speed of both, said after them ("…, slow the two", "fast both"): both slow
     (re.compile(r"\b(slow|slowly|fast|quick|quickly)\s+(?:the\s+two|the\s+both|both|the\s+two\s+of\s+them)"
                 r"(?=\s*(?:[,.;!]|$))"), r"both \1"),
@@ -2028,6 +2051,10 @@ _PHRASINGS = [
                 r"\bfade\s+((?:going\s+)?from\s+(?:the\s+)?(?:left|right|top|bottom)\s+to\s+(?:the\s+)?(?:left|right|top|bottom))\b"),
      lambda m: m.group() if not re.search(r"\b(?:background|backdrop|bg)\b[^.;!?]*$", m.string[:m.start()])
      else f"{m.group(1)} gradient" if m.group(1) else f"gradient {m.group(2)}"),
+    # ... and a "vertical fade" / "horizontal fade" there ("for the bg i want a vertical fade": probe round 131)
+    (re.compile(r"\b(vertical|horizontal)\s+fade\b"),
+     lambda m: m.group() if not re.search(r"\b(?:background|backdrop|bg)\b[^.;!?]*$", m.string[:m.start()])
+     else f"{m.group(1)} gradient"),
     # Indian English "going upside" (upwards; "upside down" is another thing): up, and "downside" down
     (re.compile(r"\b(go|goes|going|move|moves|moving)\s+(upside|downside)\b(?!\s*-?\s*(?:down|up)\b)"),
      lambda m: f"{m.group(1)} {'up' if m.group(2) == 'upside' else 'down'}"),

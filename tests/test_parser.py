@@ -3326,3 +3326,142 @@ def test_screen_sides_of_probe_round_129(prompt, want):
 def test_screen_sides_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# Probe round 134 (counts said every day): a count after a singular shape noun ("orange square x2", "cyan cross ×3",
+# "blue circle x2 (bounce, fast)"), "twin" before a plural, 成双的 / 一对儿, "identical" after a count (一对相同的) or a
+# likeness to twins before one (双胞胎似的两个), and "- think of it as a simple collision demo"
+@pytest.mark.parametrize("prompt,want", [
+    ("orange square x2 moving right pls", R(G(2, "orange", "square", motion="right"))),
+    ("cyan cross ×3, small, rotating. background: pink vertical gradient",
+     R(G(3, "cyan", "cross", size="small", motion="rotate"), bg=("pink", "vgradient"))),
+    ("objs: blue circle x2 (bounce, fast) + red square x1 (still). bg=white, solid",
+     R(G(2, "blue", "circle", motion="bounce", speed="fast"), G(1, "red", "square", motion="still"), bg=("white", "solid"))),
+    ("I need twin blue squares that slide slowly to the left for my slides",
+     R(G(2, "blue", "square", motion="left", speed="slow"))),
+    ("成双的绿色十字一起缩小，灰色纹理背景", R(G(2, "green", "cross", motion="shrink"), bg=("gray", "texture"))),
+    ("一对儿黄色的圆圈往下慢慢落，背景绿色", R(G(2, "yellow", "circle", motion="down", speed="slow"), bg=("green", None))),
+    ("请生成一对相同的蓝色菱形，中等大小，原地旋转，背景为纯黄色。",
+     R(G(2, "blue", "diamond", size="medium", motion="rotate"), bg=("yellow", "solid"))),
+    ("三个同样的白色星星，一动不动", R(G(3, "white", "star", motion="still"))),
+    ("双胞胎似的两个青色正方形往上走，背景蓝色，从左到右渐变", R(G(2, "cyan", "square", motion="up"), bg=("blue", "hgradient"))),
+    ("Two identical gray circles moving towards each other quickly - think of it as a simple collision demo.",
+     R(G(2, "gray", "circle", motion="towards", speed="fast"))),
+    ("Two pink diamonds heading toward each other, slowly. Both small, same size.",
+     R(G(2, "pink", "diamond", size="small", motion="towards", speed="slow"))),
+])
+def test_counts_of_probe_round_134(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("两三个黄色方块往下掉", "vague count"),                       # two or three: a rough count
+    ("two three yellow squares moving down", "vague count"),
+    ("a pair of three yellow triangles", "vague count"),
+    ("a red square x2 moving right", "plural"),                   # one, or two?
+    ("red square rotating x2", "unknown word 'x'"),               # twice round: not a count of squares
+    ("a twin yellow triangle spinning", "ambiguous count"),       # one twin, or a pair?
+    ("ok so: a green circle and another green circle lol, basically twins. bouncing fast", "twins"),
+    ("双胞胎似的青色正方形往上走", "双胞胎"),                      # no count said after it
+    ("成对的三个红圆", "成对"),                                    # a pair of three?
+    ("一个相同的蓝色菱形", "相"),                                  # identical to what?
+    ("a red circle and a blue square, same size", "same size"),   # no size named
+    ("two circles, both small, same colour", "same colour"),      # a size said, not the colour
+])
+def test_counts_of_probe_round_134_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe round 132 (everyday things as shapes): a thing the prompt resolves to a named shape ("a toy block (the square
+# kind)", "a kite shape, the diamond sort", "a traffic cone but flat so its just a triangle"), a thing said right before
+# its own shape ("nacho chip triangle", "first aid cross"), a coin, polka dots, geometry's descriptions, an age as the
+# child ("my 2 yr old is obsessed with balls") and an emoji newer than Python's tables (🩷)
+@pytest.mark.parametrize("prompt,want", [
+    ("a red toy block (the square kind) going right, nice and slow for the little ones",
+     R(G(1, "red", "square", motion="right", speed="slow"))),
+    ("Could I have a cyan kite shape, the diamond sort, flying up and to the right?", R(G(1, "cyan", "diamond", motion="up-right"))),
+    ("an orange traffic cone but flat so its just a triangle and it goes left", R(G(1, "orange", "triangle", motion="left"))),
+    ("purple gem shape (like the diamond on playing cards) spinning, black bg", R(G(1, "purple", "diamond", motion="rotate"), bg=("black", None))),
+    ("2 orange pizza slices (triangles) bouncing around, blue textured background",
+     R(G(2, "orange", "triangle", motion="bounce"), bg=("blue", "texture"))),
+    ("orange nacho chip triangle flying right super fast", R(G(1, "orange", "triangle", motion="right", speed="fast"))),
+    ("green first aid cross on a white background that stays put", R(G(1, "green", "cross", motion="still"), bg=("white", None))),
+    ("Two yellow coins rolling slowly toward each other.", R(G(2, "yellow", "circle", motion="towards", speed="slow"))),
+    ("Please show a blue polygon with three sides that gets bigger.", R(G(1, "blue", "triangle", motion="grow"))),
+    ("shape with four equal sides and four right angles, in orange, moving left quickly",
+     R(G(1, "orange", "square", motion="left", speed="fast"))),
+    ("can u make a video of a red ball bouncing all over the screen?? my 2 yr old is obsessed with balls lol",
+     R(G(1, "red", "circle", motion="bounce"))),
+    ("two pink polka dots moving towards each other on a white background \U0001fa77",
+     R(G(2, "pink", "circle", motion="towards"), bg=("white", None))),
+])
+def test_everyday_things_of_probe_round_132(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a green box, basically a flat triangle, sitting still", "alternatives"),       # two shapes for one thing
+    ("a red circle (the square kind) moving left", "alternatives"),
+    ("a blue door shape, the rectangle kind, going left", "door"),                   # no world shape named
+    ("little pink gem heading down-left, quick", "gem"),                             # a gem alone: not surely a diamond
+    ("a cyan kite shape going up", "kite"),
+    ("a nacho chip going right", "nacho"),
+    ("a yellow coin flip", "coin"),                                                  # a flip is no motion of this world
+    ("A blue circle covered in polka dots grows.", "polka"),                          # a pattern on it, not objects
+    ("a purple bubble growing", "bubble"),                                           # (a speech bubble is no circle)
+    ("a big red X just spinning", "x"),                                              # an X is no upright cross
+    ("a red ball bouncing. my 2 yr old loves it when it goes red then blue", "yr"),  # the remark asks for more
+])
+def test_everyday_things_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# probe round 133 (shapes named by everyday flat things, in Chinese): 三角尺 / 三角板 / 圆饼 / 方格子 / 等边三角形 as
+# their shapes; a shape as the form of a vague noun (三角尺形状的白色图形); a likeness aside after the shape that names
+# only where such things are seen (，就医院门口那种，); a lesson or a slide's opening as purpose (上几何课用, PPT开头);
+# 底色用 + colour; pinyin "de" for 的; 跳跳跳 beside a bounce's word
+@pytest.mark.parametrize("prompt,want", [
+    ("一个黑色的三角尺在原地打转 背景黄的", R(G(1, "black", "triangle", motion="rotate"), bg=("yellow", None))),
+    ("帮我做个三角板 蓝色de 往右下方划过去 快点", R(G(1, "blue", "triangle", motion="down-right", speed="fast"))),
+    ("开场动画：一个白色的大圆饼慢慢变小，背景黑色从上到下渐变",
+     R(G(1, "white", "circle", "large", "shrink"), bg=("black", "vgradient"))),
+    ("请做一个粉红色的小方格子，往左上方移动，谢谢您", R(G(1, "pink", "square", "small", "up-left"))),
+    ("一个等边三角形和一个正方形往中间靠拢，都是黑色的，背景白色",
+     R(G(1, "black", "triangle", motion="towards"), G(1, "black", "square", motion="towards"), bg=("white", None))),
+    ("三角尺形状的白色图形，往右快速移动，背景要black的texture",
+     R(G(1, "white", "triangle", motion="right", speed="fast"), bg=("black", "texture"))),
+    ("来个钻石形状的青色的玩意儿，贼快往左下冲", R(G(1, "cyan", "diamond", motion="down-left", speed="fast"))),
+    ("弄个红十字，就医院门口那种，原地不动，白底", R(G(1, "red", "cross", motion="still"), bg=("white", None))),
+    ("PPT开头想要个粉色的五角星，就贴纸上那种，一点点变大，背景是粉色从左到右渐变",
+     R(G(1, "pink", "star", motion="grow"), bg=("pink", "hgradient"))),
+    ("上几何课用，要一个等边三角形，黄色的，在原地一直转", R(G(1, "yellow", "triangle", motion="rotate"))),
+    ("想要一颗粉色的小钻石，就是♦这种菱形，在紫色背景上慢慢变大～", R(G(1, "pink", "diamond", "small", "grow"), bg=("purple", None))),
+    ("您好，请做一个橘色的圆点，不动，就静静待在那里，底色用深蓝色的。谢谢", R(G(1, "orange", "circle", motion="still"), bg=("blue", None))),
+    ("我要小黄球跳跳跳 在屏幕里弹来弹去", R(G(1, "yellow", "circle", "small", "bounce"))),
+    # (an aside that says a motion keeps it: 就是会转那种)
+    ("一个红球，就是会转那种", R(G(1, "red", "circle", motion="rotate"))),
+    ("我要一个绿色的积木方块往左边跑 要很慢很慢", R(G(1, "green", "square", motion="left", speed="slow"))),
+    ("积木里那种三角形的块，红色，往上走，快点", R(G(1, "red", "triangle", motion="up", speed="fast"))),
+    # (三角 + 尺寸, "its size", is no 三角尺)
+    ("一个 black 的三角尺寸逐渐增大", R(G(1, "black", "triangle", motion="grow"))),
+])
+def test_everyday_flat_things_of_probe_round_133(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("一个黑色的盒子在原地打转", "盒子"),                               # a box: not surely a flat square
+    ("一个红色的积木往右", "积木"),                                     # a toy block alone names no shape
+    ("一个钻石的红色东西往右", "same object"),                           # 钻石 read as a form only with 形状
+    ("想要一颗粉色的小钻石，就是这种圆形，在紫色背景上慢慢变大", "种"),  # the aside names another shape
+    ("一个绿球，就是红色那种，往左", "conflicting colours"),             # an aside with a colour is read
+    ("一个红球，就是左边那种，往右", "conflicting motions"),
+    ("我要小黄球跳跳跳", "跳"),                                          # 跳跳跳 alone: hopping, not a bounce
+    ("PPT开头往右移的红球", "头"),
+    ("来个钻石形状的（就扑克牌方块那种）青色的玩意儿，贼快往左下冲", "状"),
+])
+def test_everyday_flat_things_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

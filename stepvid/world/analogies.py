@@ -66,6 +66,28 @@ _ZH_SIZE_THINGS = {
     "大": "盘子 餐盘 脸盆 西瓜 篮球 足球 披萨 锅盖",
 }
 
+# shape -> flat things whose outline is exactly that world shape, named instead of the shape (probe round 133: 三角尺,
+# 三角板, 圆饼, 方格子, 等边三角形); things with a doubtful outline (盒子, 钻石, 积木, 硬币: a size thing) are not listed
+_ZH_SHAPE_THINGS = {"三角形": "三角尺 三角板 等边三角形", "圆": "圆饼", "方格": "方格子"}
+# things said right before the shape's own word (积木方块, 积木里那种三角形的块): read past, the named shape stays
+_ZH_SHAPE_BEFORE = "积木 积木块"
+
+# shape -> things whose flat outline is that shape, said right before the shape's own word ("nacho chip triangle", "a
+# baseball diamond shape", "a first aid cross", "a bathroom tile"): the thing is read past, the named shape stays (probe
+# round 132); alone, a thing names a shape only where no reader doubts it ("a coin": a circle; a kite, a gem or a door
+# may not be — those stay unknown)
+_EN_SHAPE_THINGS = {
+    "circle": ("coin|coins|penny|pennies", "circles?|balls?|dots?|discs?|disks?"),
+    "triangle": (("nacho chip|nacho chips|nacho|nachos|dorito|doritos|tortilla chip|tortilla chips|pizza slice|"
+                  "pizza slices|yield sign|warning sign"), "triangles?"),
+    "square": ("bathroom|kitchen|floor|ice cube|ice cubes|toy|rubiks cube|rubik s cube|checkers|chess|checkerboard",
+               "squares?|tiles?|blocks?"),
+    "diamond": ("baseball|kite|gem|gemstone|playing card|road sign|warning sign", "diamonds?|rhombus(?:es)?"),
+    "cross": ("first aid|hospital|medical|swiss|red cross|pharmacy", "cross(?:es)?|plus signs?|plus symbols?|plus"),
+}
+_EN_SHAPE_ALONE = {"circle": "coin|coins"}  # (the size rewrites read "coin-sized", "the size of a coin" first)
+
+
 # Things a simile compares with whose name holds a world word ("like a ping-pong ball": not a circle of the scene)
 SIMILE_NOUNS = re.compile(
     r"(?i)(?:ping[- ]?pong|beach|bouncy|rubber|bowling|soccer|tennis|golf|disco|crystal|snow|pin|foot|basket|base|"
@@ -102,6 +124,11 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
             (re.compile(rf"\b(?:{t})[- ]?sized?\b"), size),  # coin-sized
             (re.compile(rf"\b(?:as\s+)?(?:{word})\s+as\s+{art}(?:{t})\b"), size),  # as small as a pea
         ]
+    for shape, (things, words) in _EN_SHAPE_THINGS.items():  # "nacho chip triangle": triangle
+        out.append((re.compile(rf"\b(?:{_alt(things)})[- ]+(?=(?:shape[- ]+|shaped[- ]+)?(?:{words})\b)"), ""))
+    for shape, things in _EN_SHAPE_ALONE.items():  # "two yellow coins": two yellow circles; "a coin shape": a circle
+        out.append((re.compile(rf"\b(?:{_alt(things)})(?:[- ]shaped?)?\b(?![- ](?:toss|flip|sized?|purse|slot|op)\b)"),
+                    lambda m, shape=shape: shape + ("s" if m.group().startswith("coins") else "")))
     for speed, things in _EN_SPEED_THINGS.items():
         t = _alt(things)
         word = {"fast": r"fast|quick|speedy", "slow": r"slow"}[speed]
@@ -126,6 +153,10 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
         t = _alt(things, " ")  # 乒乓球大小的, 和硬币差不多大的, 小药片那么大的
         out.append((re.compile(rf"(?:和|跟|像|有)?(?:{t})(?:差不多|那么|这么|一样|一般|左右)?(?:大(?:小)?|{zh})(?:左右)?的?"),
                     f"{zh}的"))  # 乒乓球大小的, 像豌豆那么小的
+    for shape, things in _ZH_SHAPE_THINGS.items():  # 三角尺形状的 / 三角板: 三角形 (not 三角尺寸: a size; 三角板蓝根)
+        out.append((re.compile(rf"(?:{_alt(things, ' ')})(?!蓝根|寸)"), shape))
+    out.append((re.compile(rf"(?:{_alt(_ZH_SHAPE_BEFORE, ' ')})(?:里面|里|中)?的?(?:那种|这种)?的?"
+                           r"(?=(?:正方形|方块|方形|方格|三角形|三角块|三角|圆形|圆片|五角星|星形|菱形|十字形|十字))"), ""))
     # a likeness to a small thing, said of the object with no size word (一粒小绿豆一样的绿色小圆点, 像纽扣似的红点):
     # its size (a big thing's likeness may be its look: 像篮球一样的橙色球)
     out.append((re.compile(rf"(?:和|跟|像)?(?:一粒|一颗|一个|一枚|一只)?小?(?:{_alt(_ZH_SIZE_THINGS['小'], ' ')})"

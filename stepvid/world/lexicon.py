@@ -333,7 +333,7 @@ _EN_REFUSE = {
     "or|either": "alternatives ('{w}') are not judged",
     "one of them|one of the shapes|one of the objects|one of the two|one of the three|either one|either of them|"
     "one of those": "'{w}' does not say which object",
-    "couple|a couple of|a couple": "ambiguous count '{w}'",
+    "couple|a couple of|a couple|a twin|one twin|the twin|twin of": "ambiguous count '{w}'",  # (a twin: one, or two?)
     "several|some|many|few|a few|multiple|various|numerous|a number of|lots of|a lot of|a bunch of|"
     "a group of|a handful of|plenty of|dozens of|a dozen|dozen|hundreds of":
         "vague count '{w}' (say one, two or three)",
@@ -634,7 +634,7 @@ _EN_COURTESY = (
     # probe round 128 (video specs around the request): the kind of clip and where it plays ("splash screen anim",
     # "b-roll filler", "Shorts format", "going into a PowerPoint") and a delivery wish no flat clip misses
     "splash screen|splash screen anim|splash screen animation|loading screen|title card|b roll|b roll filler|"
-    "b roll footage|filler footage|shorts|youtube shorts|shorts format|powerpoint|power point|keynote|"
+    "b roll footage|filler footage|filler clip|filler clips|filler shot|shorts|youtube shorts|shorts format|powerpoint|power point|keynote|"
     "no compression artifacts|no compression|no banding|no flicker|no flickering|keep it crisp|"
     # probe round 64 (a fourth chatbot's English): its framing words
     "independently|washed with|washed in|"
@@ -792,7 +792,7 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("filler", None, "for the entire shot|for the whole shot|throughout the shot|during the shot")
     for w, n in {"a": 1, "an": 1, "one": 1, "a single": 1, "one single": 1, "a lone": 1, "lone": 1, "two": 2,
                  "a pair of": 2, "pair of": 2, "a duo of": 2, "three": 3, "a trio of": 3, "trio of": 3,
-                 "a triplet of": 3, "another": 1}.items():
+                 "a triplet of": 3, "another": 1, "twin": 2}.items():  # ("twin blue squares", probe round 134)
         lex[w] = (("count", n),)
     lex["one"] = (("one", False),)
     for nth in ("first", "second", "third"):  # "The first object is a big orange diamond …; the second is a …"
@@ -1374,7 +1374,7 @@ def zh_lexicon() -> dict[str, Entry]:
                      "以": ("bg",)}.items():
         lex[w] = (("prep", roles),)
     put("bgword", None, "背景要 背景要是 背景度 背景用 背景使用 背景选用 背景 背景色 背景颜色 底色 背景上 背景中 背景里 背景下 背景前 背景之上 背景之中 背景上面 "
-                        "背景里面 背景前面 背景当中 衬底 底板 背景板 画布 底色")
+                        "背景里面 背景前面 背景当中 衬底 底板 背景板 画布 底色 底色用 底色要 底色选用")  # 底色用深蓝色的 (round 133)
     for w, k in {"纯": "solid", "纯色": "solid", "单色": "solid", "单一": "solid", "单一的": "solid",
                  "素色": "solid", "均匀": "solid", "均匀的": "solid", "纯净": "solid", "带纹理的": "texture",
                  "有纹理的": "texture", "带纹理": "texture", "有纹理": "texture", "带有纹理的": "texture",

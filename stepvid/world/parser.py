@@ -150,17 +150,38 @@ _TIMES = re.compile(r"\b([1-3])\s*[x×](?=\s+[a-z])", re.IGNORECASE)  # "2x red 
 _INLINE_BULLET = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[:：，,。]))[•·‣▪◦](?=\s|[\u4e00-\u9fff])|[①②③④⑤⑥⑦⑧⑨⑩]")
 _INLINE_ITEM = re.compile(r"(?:(?<=[\s:：])|(?<=^))[1-9][.)、](?=\s*[^\d\s])")
 _ADDING = frozenset({"too", "also", "as well"})  # after a correction word: "… actually a blue circle too"
-_TIMES_ONE = re.compile(r"(?<=\S)\s*[x×]\s*1(?![\d.])(?=\s*[,，。.;；\n]|\s*$)", re.IGNORECASE)
+_TIMES_ONE = re.compile(r"(?<=\S)\s*[x×]\s*1(?![\d.])(?=\s*[,，。.;；\n(（]|\s*$)", re.IGNORECASE)  # (… x1 (still))
 # "cyan sqaures x2 bouncing", 菱形 x2 (probe rounds 109, 111): two or three after a plural noun (a shape's, or a word the
 # lexicon does not know: a typo of one) or a Chinese noun, said as the grammar reads a count there (", two of them", 两个)
+# (probe round 134: a bracket after the count ends it too, "blue circles x2 (bounce, fast)"; after a shape's singular,
+# "orange square x2", "cyan cross ×3", _SINGULAR_TIMES first reads that noun's plural)
 _TIMES_AFTER = re.compile(r"(?:(?<=[\u4e00-\u9fff])\s*|(?<=[a-z])\s+)[x×]\s*([23])(?![\d.])"
-                          r"(?=\s*[,，。.;；!\n]|\s*$|\s+[a-z\u4e00-\u9fff])", re.IGNORECASE)
+                          r"(?=\s*[,，。.;；!\n(（]|\s*$|\s+[a-z\u4e00-\u9fff])", re.IGNORECASE)
 
 
 _ZH_SHAPE_END = re.compile(r"(?:圆形|圆圈|圆点|圆|球|正方形|方块|方形|三角形|三角|五角星|星星|星形|星|菱形|十字形|十字|物体|图形)\s*$")
 
 
+_SINGULAR_TIMES = re.compile(r"\b([a-z]+)(?=\s+[x×]\s*[23](?![\d.]))", re.IGNORECASE)
+
+
+def _shape_plural(word: str) -> str | None:
+    """The plural of a one-word shape noun said in the singular ("square" -> "squares"), else None."""
+    from stepvid.world.lexicon import _EN_SHAPES
+
+    for spec in _EN_SHAPES.values():
+        for pair in spec.split("|"):
+            words = pair.split()
+            if len(words) == 2 and words[0] == word.lower() and words[1] != "-":
+                return words[1]
+    return None
+
+
 def _counted_after(text: str, ignored: list[str]) -> str:
+    def plural(m: re.Match) -> str:
+        return _shape_plural(m.group(1)) or m.group()
+
+    text = _SINGULAR_TIMES.sub(plural, text)
     def count(m: re.Match) -> str:
         n = int(m.group(1))
         if _CJK.match(text[m.start() - 1]):
@@ -226,7 +247,8 @@ def _is_colour_word(w: str) -> bool:
 
 def _decoration(c: str) -> bool:
     """Emoji and pictographs: read past ("a red ball going left 🔴"), reported as ignored."""
-    return unicodedata.category(c) in ("So", "Sk", "Cs") or c in _EMOJI_JOINERS or 0x1F3FB <= ord(c) <= 0x1F3FF
+    return (unicodedata.category(c) in ("So", "Sk", "Cs") or c in _EMOJI_JOINERS or 0x1F3FB <= ord(c) <= 0x1F3FF
+            or 0x1F300 <= ord(c) <= 0x1FAFF)  # (emoji newer than this Python's Unicode tables: 🩷, probe round 132)
 
 
 # a face emoji between two words (probe round 118: "… and go BONK 😂 one red one blue"): where one clause ends and the
@@ -266,8 +288,9 @@ _PURPOSE = re.compile(
     r"(?:(?!\b(?:i|we)(?:\s+(?:need|want|would like)|'d like)\b|\b(?:can|could|would) you\b|\bplease\b)[^.,;:!?()\n])*"
     r"|\bso\s+(?:that\s+)?(?:my|our|your|the|people|kids|children|viewers|students|he|she|they|we|i|it)\b[^.,;:!?()\n]*"
     r"|(?:给|为|帮)(?:学生|宝宝|孩子|小朋友|大家|观众|客户|老师|孙子|孙女|女儿|儿子|我妈|我爸|老板|同事|朋友)[^，。,；;！!：:]*"
-    r"|(?:用作|用于|用来做|当作|做宣传用|(?:上[课課]|[课課]堂|教[学學]|[讲講][课課])(?:要|會|会)?(?:投影|演示|展示|播放)?用|宣传用|开场用)"
-    r"[^，。,；;！!：:]*"  # (上課要用的: probe round 119)
+    r"|(?:用作|用于|用来做|当作|做宣传用|(?:上(?:几何|数学|美术|科学|物理)?[课課]|[课課]堂|教[学學]|[讲講][课課])(?:要|會|会)?(?:投影|演示|展示|播放)?用|宣传用|开场用)"
+    r"[^，。,；;！!：:]*"  # (上課要用的: probe round 119; 上几何课用: probe round 133)
+    r"|(?:ppt|课件|视频|片子)的?(?:开头|开场|片头|结尾|封面)(?:用)?(?=\s*(?:想要|要|来|需要|做|[，,：:]))"  # PPT开头想要个… (round 133)
     r"|让(?:宝宝|孩子|小朋友|学生|大家|观众)[^，。,；;！!：:]*"
     r"|(?<![^\s，,、。；;：:])[^，,、。；;：:\n]{1,12}?(?:风格|风|感|调性)(?=\s*(?:[，,、。；;\n]|$))")  # 电商风, 留白感
 # What a lesson or a clip is about, said in general words ("I'm making a slide about shapes for my 2nd graders", "a
@@ -1746,6 +1769,8 @@ class _Grammar:
                 self.np = None  # "In a minimalist 2D animation, a large star ...": an article of words read past
             if self.np is not None and self.np.count is not None and last is not None and last.kind == "count" \
                     and self.np.color is None and self.np.size is None:
+                if last.value > 1 and t.value > 1 and last.value != t.value:  # 两三个, "two three": a rough count
+                    raise _refuse(f"vague count '{last.text}{'' if t.zh else ' '}{t.text}' (say one, two or three)")
                 self.np = None  # 一个[一个白色圆形...的动画]: the first count belongs to a later noun
             if self.elided and self.np is not None and self.np.color and self.np.count is None \
                     and last is not None and last.kind == "color" and all(e.count is None for e in self.elided) \
@@ -2686,7 +2711,8 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
 # round 118: "my son gets so excited when it gets big").
 _REMARK = re.compile(r"(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:she|he|they|(?:my|our|his|her|the)\s+(?:[a-z]+\s+){0,2}?"
                      r"(?:son|daughter|grandson|granddaughter|kid|kids|boy|girl|boys|girls|children|toddler|baby|grandbabies|grandkids|"
-                     r"nephew|niece|little one|client|boss)|kids|children)(?:\s+(?:calls?|says?|likes?|loves?|watches|laughs|giggles|shouts|"
+                     r"nephew|niece|little one|client|boss|(?:\d{1,2}|one|two|three|four|five|six)\s*(?:yrs?|years?)\s+old|"
+                     r"\d{1,2}\s*yo)|kids|children)(?:\s+(?:calls?|says?|likes?|loves?|watches|laughs|giggles|shouts|"
                      r"screams|points|pokes|thinks|keeps\s+saying|gets\s+(?:so\s+|really\s+|super\s+)?(?:excited|happy|giddy))|"
                      # probe round 126: a liking said as a state ("kids are obsessed with purple rn", "she's crazy about stars")
                      r"(?:\s+is|\s+are|['’]s|['’]re)\s+(?:so\s+|really\s+|super\s+|totally\s+|completely\s+)?"

@@ -1059,6 +1059,14 @@ _ZH_TYPOS = [
     (re.compile(r"(?<=[形块星圆球字角])\s*(左上|右上|左下|右下)方向(?=\s*(?:移动|运动|走|跑|飘|飞|滑))"), r"往\1方"),
     (re.compile(r"简简单单的?|(?:(?<=[，,\s])|^)那个啥\s*"), ""),
     (re.compile(r"(?:每个|每一个|各自)都"), "都"),  # probe round 76: 每个都在原地转圈
+    # probe round 133: a likeness set off after the shape, naming only where such a thing is seen (弄个红十字，就医院门口那种，
+    # 粉色的五角星，就贴纸上那种，): read past; one that says a motion, colour, size, shape or count (就是会转那种) stays
+    (re.compile(rf"({_ZH_SHAPE_WORD})\s*[，,]\s*就(?:是|像)?([^，,。；;！!？?（）()\s]{{1,8}}?)(?:上面|里面|上|里)?的?那种的?"
+                r"(?=\s*[，,。；;！!]|\s*$)"),
+     lambda m: m.group(1) if not re.search(r"[动转弹移飘飞跑走滚跳蹦变大小快慢左右上下中红橙黄绿青蓝紫粉白黑灰色彩圆方角星菱十叉形两三个只颗不]",
+                                           m.group(2)) else m.group()),
+    # probe round 133: pinyin "de" typed for 的 after a colour or shape (三角板 蓝色de 往右下方划过去)
+    (re.compile(r"(?<=[色形球块星])de(?![a-z])"), "的"),
     # probe round 79: 就原地转那种 背景白色 (那种 ends its clause), 弹球！(a title), 菱行 (形), 可以生一个, 速度偏慢
     # probe round 80, a Chinese chatbot's rewrite pasted whole: its preamble line (好的，以下是为你优化后的视频提示词：,
     # 【优化版提示词】, 润色后：) and closing (快去试试吧！), 深邃如夜的, 排列整齐, 夜幕背景, 水泥墙面纹理, 几何元素, 从左到右过渡的…渐变
@@ -1162,7 +1170,8 @@ _ZH_TYPOS = [
     # 蹦蹦跳跳 (hopping: in place, or around?) is a bounce only about the frame (在屏幕里蹦蹦跳跳, 到处) or beside a
     # bounce's own word (蹦蹦跳跳，在四面墙上弹来弹去); alone (一个星星蹦蹦跳跳) it stays refused
     (re.compile(r"((?:在|满)(?:屏幕|画面|视频|框)(?:里面|里头|里|上|中|内)?|到处|四处)\s*蹦蹦跳跳"), r"\1蹦来蹦去"),
-    (re.compile(r"蹦蹦跳跳(?:的|地)?(?=\s*[，,]?\s*(?:在[^，,。；;]{0,8}?)?(?:弹来弹去|到处弹|四处弹|来回弹|反弹|乱弹))"), ""),
+    (re.compile(r"(?:蹦蹦跳跳|跳跳跳|蹦蹦蹦)(?:的|地)?(?=\s*[，,]?\s*(?:在[^，,。；;]{0,8}?)?(?:弹来弹去|到处弹|四处弹|来回弹|反弹|乱弹))"), ""),
+    # (跳跳跳 / 蹦蹦蹦 the same, beside a bounce's word: 小黄球跳跳跳 在里面弹来弹去, probe round 133)
     # probe round 130: a lone 蹦 after a speed (…蹦来蹦去的 慢慢蹦) says that bounce again, in a prompt of one object
     # that has said it; alone (一个红球慢慢蹦: hopping?) or beside a second object it stays refused
     (re.compile(r"(慢慢|快快|缓缓|慢点|快点|慢一点|快一点)(地|的)?蹦(?![来蹦跳跶去着])"),
@@ -1177,8 +1186,8 @@ _ZH_TYPOS = [
      lambda m: "背景是" if re.search(r"背景[^。；;!?！？]*渐变", m.string[:m.start()]) else m.group()),
     (re.compile(r"(?<=[，,])\s*(?<![一两三二])俩(?=\s*(?:慢慢|缓缓|快快|慢悠悠|慢吞吞|飞快)?地?\s*(?:往|向|朝)(?:中间|一块|一起|对方|彼此))"),
      "它俩"),
-    (re.compile(rf"[，,]\s*就是[^，,。；;！!？?]{{1,12}}?那种的?\s*(?:({_ZH_C})色?的?)?({_ZH_SHAPE_WORD})(?=\s*[，,。；;！!]|$)"),
-     lambda m: "" if m.group(2) in m.string[:m.start()] and (m.group(1) is None or f"{m.group(1)}色" in m.string[:m.start()])
+    (re.compile(rf"[，,]\s*就是[^，,。；;！!？?]{{1,12}}?[那这]种的?\s*(?:({_ZH_C})色?的?)?({_ZH_SHAPE_WORD})(?=\s*[，,。；;！!～~]|$)"),
+     lambda m: "" if (m.group(2) in m.string[:m.start()] or m.group(2) == "菱形" and "钻石" in m.string[:m.start()]) and (m.group(1) is None or f"{m.group(1)}色" in m.string[:m.start()])
      else m.group()),
     # a Chinese prompt cut by spaces into pieces (小三角形 红色的 往上飞): a piece that is only a colour or a size with
     # 的, right after a shape word, describes that noun, as between commas (else 红色的 + verb reads as a second
@@ -1186,6 +1195,19 @@ _ZH_TYPOS = [
     (re.compile(rf"(?<=[形圈点圆球块角星字])((?:\s+(?:(?:深|浅|淡)?{_ZH_C}色?的|(?:很|超)?(?:大|小|大大|小小)的))+)"
                 rf"(?=\s+[\u4e00-\u9fff]|\s*$)(?!\s+(?:[一两三123]\s*[个只颗])?(?:{_ZH_SHAPE_WORD}|个头))"),
      lambda m: "，" + "，".join(m.group(1).split()) + "，"),
+    # probe round 133: a shape said as the form of a vague noun (三角尺形状的白色图形, 钻石形状的青色的玩意儿): that
+    # noun is the shape, its colour the shape's (else two objects, "a triangle" and "a white object"); 钻石 only with 形状
+    (re.compile(rf"({_ZH_SHAPE_WORD}|钻石(?=形状))(?:形状|形)的\s*((?:(?:深|浅|淡)?{_ZH_C}色的?)?)\s*"
+                r"(?:几何图形|平面图形|图形|东西|玩意儿|玩意|物体|图案)"),
+     lambda m: m.group(2) + ("菱形" if m.group(1) == "钻石" else m.group(1))),
+    # probe round 134 (counts said every day): a pair said as 成双的 / 成对的 (一对), 一对儿 (一对); "identical" after a
+    # count of two or three (一对相同的, 三个同样的) or a likeness to twins before one (双胞胎似的两个): the group's
+    # objects are alike anyway; with no count after it, 双胞胎似的 stays (unknown: refused)
+    (re.compile(r"(?:成双成对|成双|成对)的?(?=\s*(?:[两二俩2]|{_ZH_C}|[大小中](?![间心])))".replace("{_ZH_C}", _ZH_C)),
+     lambda m: "" if re.match(r"\s*[两二俩2]", m.string[m.end():]) else "一对"),
+    (re.compile(r"(?<=一[对双])儿"), ""),
+    (re.compile(r"((?:一对|一双|[两三二俩仨23](?:个|只|颗|枚|块)?))\s*(?:完全|长得|长的)?(?:相同|同样|一样)的"), r"\1"),
+    (re.compile(r"(?:像|跟|和)?双胞胎(?:一样|似|般|那样)的?\s*(?=(?:一对|一双|[两二俩2](?:个|只|颗|枚|块)?))"), ""),
 ]
 # The world's colour words and the English nouns a colour may follow ("a ball green", "both blue"); the short nouns
 # a phone typist's size or colour abbreviation comes before ("lg red circ", "sm green tri")
@@ -1345,6 +1367,38 @@ _ROMANCE_COLOURS = {"rojo": "red", "vermelho": "red", "naranja": "orange", "lara
 # ("she calls stars 'twinkles'") (probe round 118)
 _TASTE_PLURAL = {"circles": "circle", "balls": "ball", "dots": "dot", "squares": "square", "boxes": "box",
                  "blocks": "block", "triangles": "triangle", "stars": "star", "diamonds": "diamond", "crosses": "cross"}
+_SHAPE_WORD = r"(circle|square|triangle|star|diamond|cross|rhombus)(s|es)?"
+_THING_WORD = (rf"(?!(?:{_COLOUR_WORD}|{_ANY_COLOUR}|{_SIZE_NAME}|a|an|the|one|two|three|and|or|with|of|in|on|to|is|it|"
+               r"shape|shapes|that|which|like|but|so|just|[a-z]+ing|[a-z]+ly)\b)[a-z]+")
+_THING_AS_SHAPE = re.compile(
+    rf"\b((?:{_THING_WORD}\s+){{0,2}}{_THING_WORD})(\s+shapes?)?(?:"
+    rf"\s*\(\s*(?:the\s+)?{_SHAPE_WORD}(?:\s+(?:kind|sort|type|one|variety))?\s*\)"  # (the square kind), (triangles)
+    rf"|\s*,\s*the\s+{_SHAPE_WORD}\s+(?:kind|sort|type|variety)\b"  # , the diamond sort
+    rf"|\s+but\s+flat\s*,?\s*so\s+(?:it'?s|it\s+is)\s+(?:just\s+)?an?\s+{_SHAPE_WORD}\b"  # but flat so its just a triangle
+    rf"|\s+seen\s+from\s+(?:above|the\s+top|overhead)\s*,?\s*so\s+(?:just\s+)?an?\s+{_SHAPE_WORD}\b"
+    rf"|\s*,\s*basically\s+an?\s+(?:flat\s+)?{_SHAPE_WORD}\b"  # , basically a flat square
+    rf"|(?<=shape)\s*\(\s*like\s+(?:the|a)\s+{_SHAPE_WORD}\s+(?:on|in|from)\s+[a-z' ]{{1,40}}\)"  # (like the diamond on ...)
+    rf"|(?<=shape)\s*(?:[—–-]+|,)\s*think\s+(?:of\s+)?(?:the\s+|a\s+)?(?:classic\s+)?{_SHAPE_WORD}"
+    rf"(?:\s+(?:outline|shape))?\s*(?:[—–-]+|,))")  # , think the classic diamond outline, (a dash read as a comma)
+
+
+_THING_SHAPES = {"circle": "circle", "ball": "circle", "dot": "circle", "disc": "circle", "disk": "circle",
+                 "square": "square", "box": "square", "boxe": "square", "block": "square", "cube": "square",
+                 "tile": "square", "triangle": "triangle", "star": "star", "diamond": "diamond", "rhombu": "diamond",
+                 "cros": "cross", "cross": "cross", "plu": "cross"}
+
+
+def _thing_as_shape(m: re.Match) -> str:
+    """The world shape a thing is resolved to by the words after it (see _THING_AS_SHAPE)."""
+    shape, plural = next((m.group(i), m.group(i + 1)) for i in range(3, 17, 2) if m.group(i))
+    if shape == "rhombus":
+        shape = "diamond"
+    named = {_THING_SHAPES.get(w.rstrip("s"), shape) for w in m.group(1).split()}
+    if named != {shape}:  # "a green box, basically a flat triangle": two shapes for one thing — alternatives, refused
+        return f"{m.group(1)} or {shape}"
+    return shape + ("es" if plural and shape == "cross" else "s" if plural else "")
+
+
 _PHRASINGS = [
     # physics' words for the world's motions (probe round 111): "elastic collisions with the frame boundaries" is a
     # bounce
@@ -1397,6 +1451,19 @@ _PHRASINGS = [
     (re.compile(rf"\b((?:{_SHAPE_NOUN}|{_COLOUR_WORD}))\s+what\s+(?=(?:goes|moves|is|spins|rotates|turns|grows|shrinks|"
                 r"bounces|stays|sits|travels|flies)\b)"), r"\1 that "),
     (re.compile(rf"\b[a-z]+-like\s+(?=(?:{_SHAPE_NOUN})\b)"), ""),
+    # probe round 132 (everyday things as shapes): a thing the prompt itself resolves to a world shape — "a toy block
+    # (the square kind)", "pizza slices (triangles)", "a kite shape, the diamond sort", "a gem shape (like the diamond on
+    # playing cards)", "a gemstone shape — think the classic diamond outline —", "a traffic cone but flat so its just a
+    # triangle", "an ice cube seen from above, so a square", "a box, basically a flat square": the named shape is read
+    (_THING_AS_SHAPE, _thing_as_shape),
+    # "two pink polka dots" — polka dots as the objects themselves (not "a circle covered in polka dots": a pattern)
+    (re.compile(rf"(?<!\bin\s)(?<!\bwith\s)(?<!\bof\s)\b(a|one|two|three|[123]|{_COLOUR_WORD}|{_ANY_COLOUR})\s+polka\s+"
+                r"(?=dots?\b)"), lambda m: m.group() if re.search(r"\b(?:in|with|of|has|have|having|wearing)\s+(?:[a-z]+\s+)?$",
+                                                                  m.string[:m.start()]) else m.group(1) + " "),
+    # geometry's descriptions: "a polygon with three sides", "a shape with four equal sides and four right angles"
+    (re.compile(r"\b(?:polygon|shape|figure)\s+with\s+(?:three|3)\s+(?:equal\s+|straight\s+)?sides\b"), "triangle"),
+    (re.compile(r"\b(?:polygon|shape|figure|quadrilateral)\s+with\s+(?:four|4)\s+equal\s+sides\s+and\s+(?:four|4)\s+"
+                r"right\s+angles\b"), "square"),
     (re.compile(r"互相\s*towards"), "互相靠近"),
     (re.compile(r"\b(?:share|shares|sharing)\s+(?=an?\s+(?:[a-z]+\s+){0,3}(?:background|backdrop)\b)"), "on "),  # round 64  # "two shapes on a collision course:" (they move towards)
     # "both slow: a green star heading left and a red diamond heading down" (probe round 60): what is said of all,
@@ -1691,6 +1758,18 @@ _PHRASINGS = [
     (re.compile(r"\s*[—–-]*\s*\b(?:perfect|ideal|great|made|built) for (?:an? |the |my |your )?[a-z]+(?: [a-z]+){0,2}"
                 r"(?= *[.!;,]|$)"), ""),  # "— perfect for toddlers!", "ideal for a brand reveal"
     (re.compile(r"\s*[—–-]*\s*\bthink [a-z-]+(?: [a-z-]+){0,3} meets [a-z-]+(?: [a-z-]+){0,2}(?= *[.!;,]|$)"), ""),  # a style mash-up
+    # "Both small, same size." (probe round 134): a size or colour said of both / all three, then "same size" / "same
+    # colour" restating it (alone, "same size" names no size: refused)
+    (re.compile(r"(?i)\b((?:both|all three|all of them|all|they)(?:\s+(?:are|both|all))*\s+(?:small|large|big|medium|tiny))\s*(?:,|and|,\s*and)?\s*"
+                r"(?:the\s+|of\s+the\s+)?same\s+size\b"), r"\1"),
+    (re.compile(rf"(?i)\b((?:both|all three|all of them|all|they)(?:\s+(?:are|both|all))*\s+(?:{_COLOUR_WORD}))\s*(?:,|and|,\s*and)?\s*"
+                r"(?:the\s+|of\s+the\s+)?same\s+colou?r\b"), r"\1"),
+    # "- think of it as a simple collision demo" (probe round 134): what the clip is, in words naming nothing drawn
+    (re.compile(rf"\s*[—–-]*\s*\bthink of (?:it|this) (?:as|like) (?:an? |the |some )?(?:(?!(?:{_COLOUR_WORD}|ball|box|dot|"
+                rf"block|small|big|large|tiny|medium|fast|slow|circle|square|triangle|star|diamond|cross|rhomb)"
+                r")[a-z-]+ ){0,3}"
+                r"(?:demo|test|example|illustration|simulation|experiment|diagram|placeholder|loop|mockup|prototype)"
+                r"(?= *[.!;,]|$)"), ""),
     (re.compile(r"\b(?:it|they|all three|both|all of them|the shapes) (?:rests?|sits?|is set|are set|lies|lie) "
                 r"(?:on|against|over|upon)\s+"
                 r"(?=(?:an?|the)\s+(?:[a-z-]+,?\s+){0,5}(?:background|backdrop)\b)"), "on "),  # "It rests on a … backdrop"

@@ -224,6 +224,7 @@ def test_the_recorded_natural_probe_is_rewritten_to_its_hand_checked_requests():
         assert request_to_spec(parse_prompt(rw.text)) == row["request"], row["prompt"]
 
 
+@pytest.mark.slow  # ~40 s on 2 busy cores (every hand-written prompt parsed, rewritten, parsed again): CI's slow set
 def test_every_readable_hand_written_prompt_is_rewritten_to_the_same_request():
     """tests/data/natural_prompts.jsonl (independently written prompts): each prompt the parser reads is rewritten,
     and the caption the model gets states the same request (what the prompt left open filled in, nothing else)."""

@@ -334,7 +334,7 @@ def test_first_step_is_log2_and_the_step_prefers_the_chosen_sample(model, pairse
     tr.fit()
     first = _metrics(tmp_path / "run")[0]
     assert first["dpo_loss"] == pytest.approx(math.log(2), abs=1e-7) and first["dpo_margin"] == 0.0
-    win, lose, noise, tau, emb = tr._batch(tr.pairs, 0)
+    win, lose, noise, tau, emb, _ = tr._batch(tr.pairs, 0)
     with torch.no_grad():
         _, m = dpo_step_loss(tr._call(tr.policy), tr._reference(), win, lose, noise, tau,
                              (emb.llm, emb.clip, emb.cross_attention_mask()), 100.0)
@@ -441,7 +441,7 @@ def test_lora_reference_is_the_base_model_and_export_merges(model, pairset, tmp_
     tr.fit()
     base = TextToVideoPipeline.from_pretrained(model, device="cpu").transformer
     new = TextToVideoPipeline.from_pretrained(tmp_path / "out", device="cpu").transformer
-    _, _, noise, tau, emb = tr._batch(tr.pairs, 0)
+    _, _, noise, tau, emb, _ = tr._batch(tr.pairs, 0)
     args = (noise, tau, emb.llm, emb.clip, emb.cross_attention_mask())
     with torch.no_grad():
         from stepvid.train.lora import unmerge_lora

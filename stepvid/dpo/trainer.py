@@ -250,7 +250,8 @@ class DPOTrainer:
         ti = torch.tensor([self._emb[t] for t in texts], device=self.device)
         return TextEmbeddings(st.llm[ti], st.llm_mask[ti], st.clip[ti])
 
-    def _batch(self, pool: PairSet, step: int) -> tuple[torch.Tensor, ...]:
+    def _batch(self, pool: PairSet, step: int) -> tuple:
+        """The step's chosen, rejected, noise and tau tensors, the cached text states, and the texts."""
         win, lose, noise, tau, texts = [], [], [], [], []
         for i, g in self._draws(step, len(pool)):
             w, l = pool.get(i)
@@ -259,10 +260,9 @@ class DPOTrainer:
             win.append(w)
             lose.append(l)
             texts.append(pool.rows[i]["text"])
-        self._batch_texts = texts
         dev = self.device
         return (torch.stack(win).to(dev), torch.stack(lose).to(dev), torch.stack(noise).to(dev),
-                torch.cat(tau).to(dev), self._text_states(texts))
+                torch.cat(tau).to(dev), self._text_states(texts), texts)
 
     def _call(self, model: torch.nn.Module):
         def velocity(x, t, llm, clip, mask):
@@ -291,10 +291,10 @@ class DPOTrainer:
             self._rounds.append(self._online_round(step // cfg.online_every))
             logger.log(step, {f"online_{k}": v for k, v in self._rounds[-1].items() if isinstance(v, (int, float))})
         pool = self._pool(step)
-        win, lose, noise, tau, emb = self._batch(pool, step)
+        win, lose, noise, tau, emb, texts = self._batch(pool, step)
         cond = ref_cond = (emb.llm, emb.clip, emb.cross_attention_mask())
         if self.text_encoder is not None:  # the policy reads the training encoder, the reference the cached states
-            live = self.text_encoder(**self.text_encoder.tokenize(self._batch_texts, self.device))
+            live = self.text_encoder(**self.text_encoder.tokenize(texts, self.device))
             cond = (live.llm, live.clip, live.cross_attention_mask())
         loss, m = dpo_step_loss(self._call(self.policy_fwd), self._reference(), win, lose, noise, tau, cond, cfg.beta,
                                 cfg.sft_weight, ref_cond=ref_cond)

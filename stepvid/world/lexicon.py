@@ -686,6 +686,33 @@ _EN_SHAPES = {
     "cross": "cross crosses|plus sign plus signs|plus symbol plus symbols|plus pluses|cross shaped -|"
              "plus shaped -|plus shape plus shapes|greek cross greek crosses",  # (a Greek cross: equal arms)
 }
+
+
+def _en_shape_forms() -> list[tuple[str, str, str | None]]:
+    """(shape, singular, plural) for every ``_EN_SHAPES`` entry ("word words" pairs; plural None for an adjective,
+    "round -")."""
+    out = []
+    for shape, spec in _EN_SHAPES.items():
+        for pair in spec.split("|"):
+            words = pair.split()
+            if words[-1] == "-":
+                out.append((shape, " ".join(words[:-1]), None))
+            else:
+                n = len(words) // 2
+                out.append((shape, " ".join(words[:n]), " ".join(words[n:])))
+    return out
+
+
+# one-word shape nouns -> their plural ("square" -> "squares"), and every one-word form -> its shape ("boxes" ->
+# "square"); the first entry of a word wins
+EN_SHAPE_PLURALS: dict[str, str] = {}
+EN_SHAPE_OF: dict[str, str] = {}
+for _shape, _one, _many in _en_shape_forms():
+    if _many is not None and " " not in _one and " " not in _many:
+        EN_SHAPE_PLURALS.setdefault(_one, _many)
+    for _word in (_one, _many):
+        if _word is not None and " " not in _word:
+            EN_SHAPE_OF.setdefault(_word, _shape)
 _EN_SHAPED = {"circle": "circle ball disc disk dot round", "square": "square box block", "triangle": "triangle",
               "star": "star", "diamond": "diamond rhombus lozenge", "cross": "cross plus x"}
 _EN_BAD_SHAPES = ("hexagon|hexagons|pentagon|pentagons|octagon|octagons|heptagon|heptagons|rectangle|rectangles|"
@@ -814,15 +841,12 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
     put("badcolor", None, EN_BAD_COLORS.split())
     put("badcolor", None, EN_BAD_SHADES)
     put("shade", None, EN_SHADES.split())
-    for shape, spec in _EN_SHAPES.items():
-        for pair in spec.split("|"):
-            words = pair.split()
-            if words[-1] == "-":  # adjective: no plural
-                lex[" ".join(words[:-1])] = (("shape", (shape, None)),)
-                continue
-            n = len(words) // 2
-            lex[" ".join(words[:n])] = (("shape", (shape, False)),)
-            lex[" ".join(words[n:])] = (("shape", (shape, True)),)
+    for shape, one, many in _en_shape_forms():
+        if many is None:  # adjective: no plural
+            lex[one] = (("shape", (shape, None)),)
+            continue
+        lex[one] = (("shape", (shape, False)),)
+        lex[many] = (("shape", (shape, True)),)
     put("badshape", None, _EN_BAD_SHAPES)
     for pair in _EN_HEADS.split("|"):
         words = pair.split()

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from stepvid.world.analogies import SIMILE_NOUNS as _SIMILE_NOUNS
-from stepvid.world.lexicon import SHADE_AMBIGUOUS, STILL_IN_PLACE, en_lexicon, zh_lexicon
+from stepvid.world.lexicon import EN_SHAPE_PLURALS, SHADE_AMBIGUOUS, STILL_IN_PLACE, en_lexicon, zh_lexicon
 from stepvid.world.negation import resolve_negations
 from stepvid.world.request import CannotJudge, GroupRequest, Request, normalize_groups
 from stepvid.world.scene import DIRECTIONS
@@ -165,23 +165,9 @@ _ZH_SHAPE_END = re.compile(r"(?:圆形|圆圈|圆点|圆|球|正方形|方块|�
 _SINGULAR_TIMES = re.compile(r"\b([a-z]+)(?=\s+[x×]\s*[23](?![\d.]))", re.IGNORECASE)
 
 
-def _shape_plural(word: str) -> str | None:
-    """The plural of a one-word shape noun said in the singular ("square" -> "squares"), else None."""
-    from stepvid.world.lexicon import _EN_SHAPES
-
-    for spec in _EN_SHAPES.values():
-        for pair in spec.split("|"):
-            words = pair.split()
-            if len(words) == 2 and words[0] == word.lower() and words[1] != "-":
-                return words[1]
-    return None
-
-
 def _counted_after(text: str, ignored: list[str]) -> str:
-    def plural(m: re.Match) -> str:
-        return _shape_plural(m.group(1)) or m.group()
+    text = _SINGULAR_TIMES.sub(lambda m: EN_SHAPE_PLURALS.get(m.group(1).lower(), m.group()), text)
 
-    text = _SINGULAR_TIMES.sub(plural, text)
     def count(m: re.Match) -> str:
         n = int(m.group(1))
         if _CJK.match(text[m.start() - 1]):
@@ -481,11 +467,10 @@ def _normalise(text: str, ignored: list[str]) -> str:
         text = _INLINE_ITEM.sub(", ", text)
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     text = _TIMES.sub(r"\1 ", text)
-    settings = _CLIP_SETTING.search(text) is not None
-    for m in _CLIP_SETTING.finditer(text):
-        ignored.append(m.group().strip())
+    settings = [m.group().strip() for m in _CLIP_SETTING.finditer(text)]
+    ignored.extend(settings)
     text = _CLIP_SETTING.sub(" ", text)
-    text = _LONE_ORIENTATION.sub(lambda m: _clip_orientation(m, settings, ignored), text)
+    text = _LONE_ORIENTATION.sub(lambda m: _clip_orientation(m, bool(settings), ignored), text)
     text = _ARROW_DIR.sub(lambda m: f" moves {_DIRECTION_ARROW.get(m.group(1) or '', 'to the right')} ", text)
     text = _ARROW.sub(" moves to ", text.replace("°", " degrees "))
     text = _MOTION_EMOJI.sub(" spinning ", text)
@@ -2681,18 +2666,22 @@ _AGE = re.compile(r"(?i)(?:(?:and\s+)?(?:she|he|they|my (?:son|daughter|kid|boy|
 def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
+
+    def chatter_clause(c: str) -> bool:
+        rest = text.replace(c, " ")
+        return (_PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
+                and (not _names_an_object(c) or _LIKES.search(c) and (_a_liking(c) or _liked_colour(c, rest)))
+                or _flourish(c, rest) or _remark(c, text))
+
     for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
         rest = text.replace(sentence, " ")
         if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence)
                                              and (_a_liking(sentence) or _liked_colour(sentence, rest))) \
-                or _flourish(sentence, text.replace(sentence, " ")) or _AGE.fullmatch(sentence.strip()) \
-                or _remark(sentence, text):
+                or _flourish(sentence, rest) or _AGE.fullmatch(sentence.strip()) or _remark(sentence, text):
             dropped.append(sentence.strip())
             continue
         clauses = [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", sentence)) if c.strip()]
-        drop = [c for c in clauses if _PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
-                and (not _names_an_object(c) or _LIKES.search(c) and (_a_liking(c) or _liked_colour(c, text.replace(c, " "))))
-                or _flourish(c, text.replace(c, " ")) or _remark(c, text)]
+        drop = [c for c in clauses if chatter_clause(c)]
         if drop and len(drop) < len(clauses):
             dropped.extend(c.strip() for c in drop)
             sentence = " ".join(c.strip() for c in clauses if c not in drop)
@@ -2700,7 +2689,6 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     if not dropped or not kept:
         return text, []
     return " ".join(kept), dropped
-
 
 
 # A remark on what the child does or says with the clip (probe round 118: "he calls it the 'plus plus'", "She says
@@ -2743,6 +2731,7 @@ def _remark(piece: str, text: str) -> bool:
         if t.kind == "shape" and t.value[0] not in shapes or t.kind == "head" or t.kind in _MOVING and not moves:
             return False
     return True
+
 
 _CLIP_KINDS = frozenset({"color", "badcolor", "shape", "badshape", "head", "size", "postsize", "motion", "dir", "vverb",
                          "speed", "approach", "backforth", "diag", "place", "shade", "cmp", "loc", "tocentre", "path"})

@@ -3403,6 +3403,8 @@ def test_everyday_things_of_probe_round_132(prompt, want):
 @pytest.mark.parametrize("prompt,why", [
     ("a green box, basically a flat triangle, sitting still", "alternatives"),       # two shapes for one thing
     ("a red circle (the square kind) moving left", "alternatives"),
+    ("a red cross, basically a flat square moving left", "alternatives"),           # (had read a square)
+    ("two red pluses (the square kind) spinning", "alternatives"),
     ("a blue door shape, the rectangle kind, going left", "door"),                   # no world shape named
     ("little pink gem heading down-left, quick", "gem"),                             # a gem alone: not surely a diamond
     ("a cyan kite shape going up", "kite"),

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from stepvid.world.analogies import rewrites as _analogy_rewrites
-from stepvid.world.lexicon import EN_COLORS, EN_COLOUR_THINGS, MALAY_COLORS
+from stepvid.world.lexicon import EN_COLORS, EN_COLOUR_THINGS, EN_SHAPE_OF, MALAY_COLORS
 from stepvid.world.prefilter import required_literals
 from stepvid.world.request import CannotJudge
 from stepvid.world.scene import COLOR_ZH, COLORS
@@ -1382,18 +1382,12 @@ _THING_AS_SHAPE = re.compile(
     rf"(?:\s+(?:outline|shape))?\s*(?:[—–-]+|,))")  # , think the classic diamond outline, (a dash read as a comma)
 
 
-_THING_SHAPES = {"circle": "circle", "ball": "circle", "dot": "circle", "disc": "circle", "disk": "circle",
-                 "square": "square", "box": "square", "boxe": "square", "block": "square", "cube": "square",
-                 "tile": "square", "triangle": "triangle", "star": "star", "diamond": "diamond", "rhombu": "diamond",
-                 "cros": "cross", "cross": "cross", "plu": "cross"}
-
-
 def _thing_as_shape(m: re.Match) -> str:
     """The world shape a thing is resolved to by the words after it (see _THING_AS_SHAPE)."""
     shape, plural = next((m.group(i), m.group(i + 1)) for i in range(3, 17, 2) if m.group(i))
     if shape == "rhombus":
         shape = "diamond"
-    named = {_THING_SHAPES.get(w.rstrip("s"), shape) for w in m.group(1).split()}
+    named = {EN_SHAPE_OF.get(w, shape) for w in m.group(1).split()}  # (a word that names no shape: the thing)
     if named != {shape}:  # "a green box, basically a flat triangle": two shapes for one thing — alternatives, refused
         return f"{m.group(1)} or {shape}"
     return shape + ("es" if plural and shape == "cross" else "s" if plural else "")

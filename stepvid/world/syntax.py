@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from stepvid.world.analogies import rewrites as _analogy_rewrites
-from stepvid.world.lexicon import EN_COLORS, EN_COLOUR_THINGS, EN_SHAPE_OF, MALAY_COLORS
+from stepvid.world.lexicon import EN_COLORS, EN_COLOUR_THINGS, EN_SHAPE_OF, EN_SHAPE_PLURALS, MALAY_COLORS
 from stepvid.world.prefilter import required_literals
 from stepvid.world.request import CannotJudge
 from stepvid.world.scene import COLOR_ZH, COLORS
@@ -2064,7 +2064,7 @@ _PHRASINGS = [
      lambda m: " " if re.search(r"\b(?:two|three|[23])\b", m.string[:m.start()]) else m.group()),
     (re.compile(rf"\bduplicate\s+(?:the\s+)?((?:(?:{_COLOUR_WORD})\s+)?)({'|'.join(_TASTE_PLURAL.values())})\s+layer\s+"
                 r"(?:(once)|(twice))\s+so\s+(?:that\s+)?there\s+are\s+(?:(two|2)|(three|3))\b"),
-     lambda m: (f"{'two' if m.group(5) else 'three'} {m.group(1)}{next(p for p, s in _TASTE_PLURAL.items() if s == m.group(2))}"
+     lambda m: (f"{'two' if m.group(5) else 'three'} {m.group(1)}{EN_SHAPE_PLURALS[m.group(2)]}"
                 if bool(m.group(3)) == bool(m.group(5)) else m.group())),
     # the keyframes on one axis only ("position keyframes only on X, moving it left"): read past where every direction
     # the prompt names lies on that axis (the keyframe word itself went with the code words)

@@ -544,6 +544,20 @@ class TextToVideoPipeline:
         shape = (1, num_latent_frames(num_frames), self.latent_channels, height // f, width // f)
         return initial_noise(shape, seed=seed, device=self.device, official_unseeded=official_noise)
 
+    def encode_video(self, frames: np.ndarray) -> torch.Tensor:
+        """A clip's latents [1, F_lat, C, H/16, W/16] (fp32, on ``device``): uint8 RGB frames [T, H, W, 3]
+        encoded by the VAE to its posterior mean — the latents a generated clip of that size would have, e.g. a
+        real clip as the chosen side of a preference pair."""
+        if not (isinstance(frames, np.ndarray) and frames.dtype == np.uint8 and frames.ndim == 4
+                and frames.shape[-1] == 3):
+            raise ValueError(f"encode_video: expected uint8 RGB frames [T, H, W, 3]; got "
+                             f"{getattr(frames, 'dtype', type(frames).__name__)} {list(np.shape(frames))}")
+        with self._on_device(self.vae, self.offload in COMPONENTS_OFFLOADED), torch.no_grad():
+            p = next(self.vae.parameters())
+            video = torch.from_numpy(frames).permute(0, 3, 1, 2)[None].to(device=p.device, dtype=torch.float32)
+            mean, _ = self.vae.encode_moments((video / 127.5 - 1.0).to(p.dtype))
+        return mean.float().to(self.device)
+
     def prepare_condition(
         self, image: ImageInput, num_frames: int, height: int, width: int, seed: int | None
     ) -> torch.Tensor:

@@ -119,6 +119,82 @@ def test_select_pairs_guided_candidates_are_chosen_never_rejected():
     for scores in ([0.2, 0.9, 0.5, 0.1], [1.0, 0.0, 1.0, 0.0, 0.5], [0.5, 0.5, 0.4, 0.4]):
         assert (select_pairs(scores, max_pairs=3, rejectable=[True] * len(scores))
                 == select_pairs(scores, max_pairs=3))
+    assert select_pairs([0.9, 0.1, 0.9], rejectable=[True, True, False]) == [(2, 1)]  # a tie: the guided one
+
+
+def _clip(frames: int, level: int, size: int = 64) -> np.ndarray:
+    """A clip whose brightness (the test scorer) is ``level``, with a moving bar so the VAE sees structure."""
+    v = np.full((frames, size, size, 3), level, np.uint8)
+    for t in range(frames):
+        v[t, :, (3 * t) % size : (3 * t) % size + 6] = 255 - level
+    return v
+
+
+def _reference_prompts(tmp_path: Path, frames: int = 17) -> Path:
+    from stepvid.video import write_video
+
+    (tmp_path / "clips").mkdir()
+    rows = []
+    for i, p in enumerate(PROMPTS[:3]):
+        write_video(tmp_path / "clips" / f"{i}.mp4", _clip(frames if i != 2 else 17, 200), fps=12, crf=4)
+        rows.append({"id": f"r{i}", "prompt": p, "video": f"clips/{i}.mp4"})
+    f = tmp_path / "p.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return f
+
+
+def test_reference_clips_are_chosen_as_the_vae_encodes_them_never_rejected(pipe, tmp_path):
+    """``reference=True``: each row's clip joins the ranking; the brightest (the clip) is chosen, and its latents
+    are the VAE posterior mean of the clip as read back (``vae.encode``, bf16 storage); the rejected side is the
+    model's own worst sample, the pair keeps the prompt, and the clip's side names it."""
+    from stepvid.video import read_video
+
+    rows = load_prompts(_reference_prompts(tmp_path))
+    assert rows[0].video == str((tmp_path / "clips" / "0.mp4").resolve())
+    stats = make_pairs(pipe, rows, tmp_path / "set", Brightness(), num_candidates=2, batch=4, reference=True,
+                       progress=False)
+    assert stats["reference_pairs"] == stats["pairs"] == 3 and stats["candidates"] == 6
+    ps = read_pairs(tmp_path / "set")
+    for i, r in enumerate(ps.rows):
+        assert r["chosen"]["reference"] and r["chosen"]["seed"] is None and "reference" not in r["rejected"]
+        assert r["chosen"]["video"] == rows[r["index"]].video and r["text"] == r["prompt"]
+        frames = torch.from_numpy(read_video(r["chosen"]["video"])).permute(0, 3, 1, 2)[None].float() / 127.5 - 1
+        with torch.no_grad():
+            want = pipe.vae.encode(frames.to(next(pipe.vae.parameters()).dtype)).float()[0]
+        chosen, rejected = ps.get(i)
+        assert torch.allclose(chosen, want, atol=1e-2 * float(want.abs().max()))
+        alone = pipe.sample_latents([r["text"]], [r["rejected"]["seed"]])[0].float()
+        assert torch.allclose(rejected, alone, atol=2e-2 * float(alone.abs().max()))
+    with pytest.raises(ValueError, match="reference=True"):  # a set made another way is not extended
+        make_pairs(pipe, rows, tmp_path / "set", Brightness(), num_candidates=2, progress=False)
+    # A clip tied with the model's best sample takes the chosen side (the scorer: own #0 and the clip score 1).
+    tie = GuidedPass(2, 1)
+    tie.submit = lambda videos, rows, latents=None: (
+        lambda: [Score(float(i % 3 != 1), i % 3 != 1) for i in range(len(videos))])
+    make_pairs(pipe, rows, tmp_path / "tie", tie, num_candidates=2, batch=4, reference=True, progress=False)
+    assert all(r["chosen"].get("reference") for r in read_pairs(tmp_path / "tie").rows)
+
+
+def test_reference_clips_of_another_size_or_missing_are_refused_naming_the_row(pipe, tmp_path):
+    from stepvid.video import write_video
+
+    f = _reference_prompts(tmp_path, frames=16)  # rows r0, r1: 16 frames; the model makes 17
+    with pytest.raises(ValueError, match=r"prompt 'r0': reference video .*0\.mp4 is 16x64x64 .* are 17x64x64"):
+        make_pairs(pipe, load_prompts(f), tmp_path / "a", Brightness(), num_candidates=2, reference=True,
+                   progress=False)
+    (tmp_path / "clips" / "1.mp4").write_bytes(b"not a video")
+    with pytest.raises(ValueError, match=r"prompt 'r1': reference video unreadable: .*1\.mp4"):
+        make_pairs(pipe, load_prompts(f)[1:], tmp_path / "b", Brightness(), num_candidates=2, reference=True,
+                   progress=False)
+    with pytest.raises(ValueError, match=r"prompt 'p0' .* has no 'video'"):
+        make_pairs(pipe, _rows(2), tmp_path / "c", Brightness(), num_candidates=2, reference=True, progress=False)
+    write_video(tmp_path / "ok.mp4", _clip(17, 200), fps=12)
+    for line, err, message in [('{"prompt": "x", "video": "gone.mp4"}', FileNotFoundError, "video 'gone.mp4' not found"),
+                               ('{"prompt": "x", "video": 3}', ValueError, "'video' must be a non-empty path")]:
+        g = tmp_path / "q.jsonl"
+        g.write_text('{"prompt": "a red circle", "video": "ok.mp4"}\n' + line + "\n")
+        with pytest.raises(err, match=rf"q.jsonl:2: {message}"):
+            load_prompts(g)
 
 
 class GuidedPass:
@@ -492,6 +568,16 @@ def test_online_loop_with_guided_candidates(model, pairset, tmp_path):
     assert online.rows[0]["chosen"]["text"] == "A purple circle bounces off the walls."
     with pytest.raises(ValueError, match="online_guide and online_guide_candidates"):
         _cfg(model, pairset, tmp_path / "x", online_guide="world").check()
+
+
+def test_online_loop_with_reference_clips(model, pairset, tmp_path):
+    from stepvid.dpo.trainer import DPOTrainer
+
+    cfg = _cfg(model, pairset, tmp_path / "run", steps=3, online_prompts=str(_reference_prompts(tmp_path)),
+               online_every=2, online_per_round=2, online_candidates=2, online_reference=True)
+    DPOTrainer(cfg, scorer=Brightness()).fit()
+    online = read_pairs(tmp_path / "run" / "online")
+    assert len(online) == 2 and all(r["chosen"]["reference"] for r in online.rows)
 
 
 def test_cli_refuses_bad_inputs_in_one_line(tmp_path, capsys, pairset):

@@ -114,3 +114,29 @@ def test_cli_writes_prompts_and_refuses_bad_arguments(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and what in err and err.startswith("stepvid world: error:")
     assert not (tmp_path / "bad.jsonl").exists()
+
+
+def test_cli_videos_are_each_rows_scene_once_per_scene_and_resume(tmp_path, capsys):
+    """``--videos DIR``: one clip per scene (both languages name it, relative to the prompt file), decoding to the
+    scene's render within H.264 error, passing the judge on the row's request; a second run keeps the files."""
+    from stepvid.cli import main
+    from stepvid.dpo.pairs import load_prompts
+    from stepvid.video import read_video
+
+    out = tmp_path / "sets" / "p.jsonl"
+    args = ["world", "prompts", "--out", str(out), "--n", "2", "--objects", "1", "2", "--seed", "3",
+            "--videos", str(tmp_path / "sets" / "clips"), "--frames", "17", "--height", "64", "--width", "64"]
+    assert main(args) == 0 and "scene clips in" in capsys.readouterr().out
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [{k: v for k, v in r.items() if k != "video"} for r in rows] == world_prompts(2, [1, 2], seed=3)
+    assert [r["video"] for r in rows] == [f"clips/{k}obj-0000{i}.mp4" for k in (1, 2) for i in (0, 1) for _ in "ez"]
+    clips = sorted((tmp_path / "sets" / "clips").iterdir())
+    assert len(clips) == 4
+    stamp = {c.name: c.stat().st_mtime_ns for c in clips}
+    for r, row in zip(rows, load_prompts(out)):
+        frames = read_video(row.video)
+        want = render_video(prompt_scene(3, r["objects"], int(r["id"].split("-")[1])), 64, 64, 17)
+        assert frames.shape == want.shape and np.abs(frames.astype(int) - want).mean() < 4.0
+        assert judge(frames, spec=r["request"]).passed
+    assert main(args) == 0
+    assert {c.name: c.stat().st_mtime_ns for c in (tmp_path / "sets" / "clips").iterdir()} == stamp

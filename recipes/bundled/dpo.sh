@@ -19,16 +19,23 @@
 # already trained and the runs already scored (SCORE=0 trains without scoring). QUICK_SEEDS "1 2": each model is
 # scored on both seeds, compared per seed and pooled. GUIDE=N: N more candidates per prompt sampled from the world
 # rewriter's restatement (`dpo pairs --guide world`): chosen, never rejected; a variant's online rounds take them
-# with "--online-guide world --online-guide-candidates N".
+# with "--online-guide world --online-guide-candidates N". REFERENCE=1: each train prompt's scene is rendered
+# (`world prompts --videos`, the model's frames and size) and joins the ranking as real data (`dpo pairs
+# --reference`): chosen, never rejected; a variant's online rounds take them with "--online-reference".
 set -euo pipefail
 OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
 recipe_init
+VIDEOS=()
+if [[ ${REFERENCE:-0} == 1 ]]; then  # the scenes' clips at the model's own frames and size
+  read -r F H WD < <(python -c "import json,sys; d=json.load(open(sys.argv[1]+'/stepvid.json'))['defaults']; print(d['num_frames'], d['height'], d['width'])" "$INIT")
+  VIDEOS=(--videos "$W/clips" --frames "$F" --height "$H" --width "$WD")
+fi
 
 : > "$W/all.jsonl"
 for E in ${OBJECTS:-1 2}; do  # K or K:M
   k=${E%%:*}; m=$N; [[ $E == *:* ]] && m=${E#*:}
-  python -m stepvid.cli world prompts --out "$W/all-$k.jsonl" --split train --phrasing "${PHRASING:-mixed}" --objects "$k" --n "$m" --seed 7
+  python -m stepvid.cli world prompts --out "$W/all-$k.jsonl" --split train --phrasing "${PHRASING:-mixed}" --objects "$k" --n "$m" --seed 7 "${VIDEOS[@]}"
   cat "$W/all-$k.jsonl" >> "$W/all.jsonl"
 done
 python - "$W/all.jsonl" "$W/prompts.jsonl" "$W/online.jsonl" "${ONLINE_FRAC:-0.25}" <<'EOF'
@@ -43,6 +50,7 @@ stamp "prompts: $(wc -l < "$W/prompts.jsonl") offline, $(wc -l < "$W/online.json
 timeout "$PAIR_S" python -m stepvid.cli dpo pairs --model "$INIT" --prompts "$W/prompts.jsonl" --out "$W/pairs" \
   --seeds "$K" --batch 64 --decode-batch 16 --judge-workers "$JW" --device "$DEV" --pair-rule "${PAIR_RULE:-score}" \
   --pairs-per-prompt "${PAIRS_PER_PROMPT:-1}" $( [[ ${GUIDE:-0} == 0 ]] || echo "--guide world --guide-seeds $GUIDE" ) \
+  $( [[ ${REFERENCE:-0} == 1 ]] && echo --reference ) \
   2>&1 | grep -v "it/s\]" \
   || stamp "pair generation stopped at its ${PAIR_S} s limit (the finished prompts are kept)"
 stamp "pairs: $(cat "$W"/pairs/pairs-*.jsonl | wc -l) from $(cat "$W"/pairs/candidates-*.jsonl | wc -l) prompts"

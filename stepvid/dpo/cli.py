@@ -68,6 +68,10 @@ def register(sub: Any) -> None:
                    help="also sample --guide-seeds candidates from this rewriter's restatement of each prompt; "
                         "they may be chosen (never rejected) and the pair keeps the prompt as written")
     q.add_argument("--guide-seeds", type=int, default=0, help="guided candidates per prompt (with --guide)")
+    q.add_argument("--reference", action="store_true",
+                   help="each prompt row's 'video' (a clip of the generated size, e.g. `stepvid world prompts "
+                        "--videos DIR`) joins the ranking: chosen, never rejected — real data against the model's "
+                        "own samples")
     q.set_defaults(func=_cmd_pairs)
 
     v = dsub.add_parser("import", help="pairs from votes on existing videos (encoded by the model's VAE)",
@@ -127,14 +131,16 @@ def _cmd_pairs(args) -> int:
                            shard=args.shard, batch=args.batch, decode_batch=args.decode_batch,
                            min_margin=args.min_margin, pairs_per_prompt=args.pairs_per_prompt,
                            pair_rule=args.pair_rule, latent_dtype=args.latent_dtype, generation=gen,
-                           guide=args.guide, guide_candidates=args.guide_seeds)
+                           guide=args.guide, guide_candidates=args.guide_seeds, reference=args.reference)
     finally:
         scorer.close()
     print(f"dpo pairs {args.out} (shard {args.shard[0]}/{args.shard[1]}): {stats['prompts']} prompts "
           f"({stats['already_done']} done before), {stats['candidates']} candidates, "
           f"{100 * stats['pass_rate']:.1f} % passed, {stats['pairs']} pairs, {stats['seconds']} s"
           + (f"; guided: {100 * stats['guided_pass_rate']:.1f} % passed, chosen in {stats['guided_pairs']} pairs"
-             if args.guide else ""))
+             if args.guide else "")
+          + (f"; reference clips: {100 * stats['reference_pass_rate']:.1f} % passed, chosen in "
+             f"{stats['reference_pairs']} pairs" if args.reference else ""))
     return 0
 
 
@@ -227,6 +233,8 @@ def add_train_dpo(tsub: Any) -> None:
                    help="online loop: guided candidates from this rewriter (as `dpo pairs --guide`)")
     p.add_argument("--online-guide-candidates", type=int, default=0,
                    help="online loop: guided candidates per prompt (with --online-guide)")
+    p.add_argument("--online-reference", action="store_true",
+                   help="online loop: each prompt row's 'video' joins the ranking (as `dpo pairs --reference`)")
     p.add_argument("--text-lr", type=float, default=0.0,
                    help="> 0: train the text encoder too, at this peak rate (the small bilingual encoder; one "
                         "process; the reference keeps the starting encoder) (default: 0, frozen)")

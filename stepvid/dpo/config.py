@@ -12,7 +12,8 @@ PAIR_RULES = ("score", "pass-fail")  # how ranked candidates pair (stepvid.dpo.p
 # Fields a resumed run must share with the run it continues (the rest, e.g. steps, may change).
 _RESUME_KEYS = ("init", "pairs", "beta", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets",
                 "sft_weight", "timestep", "seed", "online_prompts", "online_every", "online_per_round",
-                "online_candidates", "online_reward", "text_lr", "online_guide", "online_guide_candidates")  # online_pair_rule: the online pair set's settings check it
+                "online_candidates", "online_reward", "text_lr", "online_guide", "online_guide_candidates",
+                "online_reference")  # online_pair_rule: the online pair set's settings check it
 
 
 def check_schedule(kind: str, lr_schedule: str, ema_decay: float) -> None:
@@ -66,6 +67,7 @@ class DPOConfig:
     online_pair_rule: str = "score"             # how online candidates pair (PAIR_RULES)
     online_guide: str | None = None             # online loop: rewriter of the guided candidates (`dpo pairs --guide`)
     online_guide_candidates: int = 0            # online loop: guided candidates per prompt
+    online_reference: bool = False              # online loop: the rows' clips join the ranking (`--reference`)
     text_lr: float = 0.0                        # > 0: the text encoder trains too, at this rate (one process)
 
     def check(self) -> None:

@@ -21,7 +21,9 @@ chosen/rejected pair is the best/worst candidate (ties are no preference); ``pai
 the second best with the second worst, and so on, while the scores differ by at least ``min_margin``;
 ``pair_rule="pass-fail"`` keeps only pairs of a candidate that passed the scorer's check and one that failed.
 With a guide rewriter (``--guide world --guide-seeds G``) G more candidates per prompt come from the rewriter's
-restatement; they may be chosen, never rejected, and the pair keeps the prompt as written.
+restatement; they may be chosen, never rejected, and the pair keeps the prompt as written. With ``--reference``
+each prompt row's own clip (``"video"``: real footage, or a world render) joins the ranking the same way: the
+chosen side may be real data and the rejected one the model's own sample (as in self-play fine-tuning).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class PromptRow:
     id: str
     prompt: str
     request: dict | None = None
+    video: str | None = None  # a reference clip of the prompt (absolute path), for ``make_pairs(reference=True)``
 
 
 @dataclass
@@ -110,8 +113,9 @@ def json_object(line: str, where: str, hint: str = "") -> dict:
 
 
 def load_prompts(path: str | os.PathLike) -> list[PromptRow]:
-    """A prompt file: ``.jsonl`` rows ``{"prompt": str, "id"?: str, "request"?: spec dict}`` (e.g. from
-    ``stepvid world prompts``), or text with one prompt per line. Errors name the file and line."""
+    """A prompt file: ``.jsonl`` rows ``{"prompt": str, "id"?: str, "request"?: spec dict, "video"?: path}`` (e.g.
+    from ``stepvid world prompts [--videos DIR]``; a relative ``video`` is relative to the prompt file's folder and
+    must exist), or text with one prompt per line. Errors name the file and line."""
     from stepvid.world.request import check_request
 
     path = Path(path)
@@ -125,18 +129,31 @@ def load_prompts(path: str | os.PathLike) -> list[PromptRow]:
             prompt, rid, req = d.get("prompt"), d.get("id", f"line{n}"), d.get("request")
             if req is not None:
                 check_request(req, where)
+            video = _video_path(d.get("video"), path, where)
         else:
-            prompt, rid, req = line.strip(), f"line{n}", None
+            prompt, rid, req, video = line.strip(), f"line{n}", None, None
         if not isinstance(prompt, str) or not prompt.strip():
             raise ValueError(f"{where}: 'prompt' must be a non-empty string; got {prompt!r}")
         rid = str(rid)
         if rid in seen:
             raise ValueError(f"{where}: id {rid!r} already used on line {seen[rid]}")
         seen[rid] = n
-        rows.append(PromptRow(len(rows), rid, prompt, req))
+        rows.append(PromptRow(len(rows), rid, prompt, req, video))
     if not rows:
         raise ValueError(f"{path}: no prompts")
     return rows
+
+
+def _video_path(value: object, prompt_file: Path, where: str) -> str | None:
+    """A row's ``video``: None, or an existing file (relative paths from the prompt file's folder)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}: 'video' must be a non-empty path string; got {value!r}")
+    p = Path(value) if os.path.isabs(value) else prompt_file.parent / value
+    if not p.is_file():
+        raise FileNotFoundError(f"{where}: video {value!r} not found ({p})")
+    return str(p.resolve())
 
 
 def candidate_seeds(seed: int, index: int, k: int) -> list[int]:
@@ -152,10 +169,12 @@ def select_pairs(scores: Sequence[float], min_margin: float = 1e-6, max_pairs: i
     """(chosen, rejected) candidate indices: best with worst, second best with second worst, ... while the
     scores differ by at least ``min_margin`` and, given ``passed`` (the ``pass-fail`` rule), the chosen one
     passed and the rejected one did not. ``rejectable`` (default: all) marks the candidates that may be
-    rejected — the model's own samples when guided ones join the ranking. Ties keep the candidates' order."""
-    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    rejected — the model's own samples when guided or reference clips join the ranking; on a tie those win
+    the chosen side. Otherwise ties keep the candidates' order."""
+    own = rejectable or [True] * len(scores)
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], bool(own[i]), i))
     rank = {c: r for r, c in enumerate(order)}
-    worst = [c for c in reversed(order) if rejectable is None or rejectable[c]]
+    worst = [c for c in reversed(order) if own[c]]
     out = []
     for j in range(min(max_pairs, len(worst))):
         hi, lo = order[j], worst[j]
@@ -307,6 +326,7 @@ def make_pairs(
     progress: bool = True,
     guide: str | None = None,
     guide_candidates: int = 0,
+    reference: bool = False,
 ) -> dict:
     """Generate ``num_candidates`` videos per prompt of this shard with ``pipe`` (a TextToVideoPipeline), score
     them, and append the pairs to the pair set ``out`` (resumable; see the module docstring).
@@ -321,6 +341,11 @@ def make_pairs(
     model's own; a pair's chosen clip may be one of them, its rejected clip is always one of the model's own, and
     the pair keeps the prompt's own text — so prompts the model misreads every time (all own candidates fail
     alike: no pair without a guide) still teach it what the prompt asks for.
+
+    ``reference``: every prompt row has a ``video`` (a clip of exactly the generated frames and size) whose VAE
+    latents (:meth:`TextToVideoPipeline.encode_video`) join the ranking as one more candidate, scored like the
+    others (on its VAE round trip) and, like a guided one, chosen, never rejected: real data against the model's
+    own sample (with ``--sft-weight`` in training the chosen side is then a supervised target, not the model's own).
     Returns a summary: prompts done, candidates, pairs, pass rate of the candidates, seconds.
     """
     import time
@@ -347,6 +372,8 @@ def make_pairs(
     i, n = shard
     if not 0 <= i < n:
         raise ValueError(f"shard {i}/{n}: need 0 <= I < N")
+    if reference and (bad := next((p for p in prompts if p.video is None), None)) is not None:
+        raise ValueError(f"prompt {bad.id!r} ({bad.prompt!r}) has no 'video': reference pairs need a clip per prompt")
     gen = dict(generation or {})
     out = Path(out)
     (out / "latents").mkdir(parents=True, exist_ok=True)
@@ -356,19 +383,24 @@ def make_pairs(
                 "pairs_per_prompt": pairs_per_prompt, "latent_dtype": latent_dtype,
                 **({"pair_rule": pair_rule} if pair_rule != "score" else {}),  # sets made before it: "score"
                 **({"guide": guide, "guide_candidates": guide_candidates} if guide_candidates else {}),
+                **({"reference": True} if reference else {}),
                 **{k: v for k, v in sorted(gen.items())}}
     _check_settings(out, settings)
     tag = _shard_tag(shard)
     done = _resume(out, tag)
     todo = [p for p in prompts if p.index % n == i and p.index not in done]
-    per_prompt = num_candidates + guide_candidates
-    per = max(1, batch // per_prompt)
+    sampled = num_candidates + guide_candidates
+    per_prompt = sampled + int(reference)
+    per = max(1, batch // sampled)
     store = torch.bfloat16 if latent_dtype == "bf16" else torch.float32
     t0 = time.time()
     stats = {"prompts": 0, "candidates": 0, "pairs": 0, "passed": 0}
     if guide_candidates:
         stats.update(guided_passed=0, guided_pairs=0)
-    own = [True] * num_candidates + [False] * guide_candidates
+    if reference:
+        stats.update(reference_passed=0, reference_pairs=0)
+    own = [True] * num_candidates + [False] * (per_prompt - num_candidates)
+    kind = [{}] * num_candidates + [{"guided": True}] * guide_candidates + [{"reference": True}] * int(reference)
     bar = tqdm(total=len(todo), desc=f"dpo pairs {i}/{n}", unit="prompt", mininterval=5, disable=not progress)
     def commit(group: list[PromptRow], texts: list[tuple[str, str]], seeds: list[int], lat: Any,
                wait: Callable) -> None:
@@ -380,10 +412,11 @@ def make_pairs(
             sd = seeds[g * per_prompt : (g + 1) * per_prompt]
             chosen = select_pairs([s.score for s in sc], min_margin, pairs_per_prompt,
                                   [s.passed for s in sc] if pair_rule == "pass-fail" else None,
-                                  own if guide_candidates else None)
+                                  own if per_prompt > num_candidates else None)
 
-            sides = [{"seed": sd[c], "score": sc[c].score, "passed": sc[c].passed,
-                      **({} if own[c] else {"guided": True, "text": gtext})} for c in range(per_prompt)]
+            sides = [{"seed": sd[c], "score": sc[c].score, "passed": sc[c].passed, **kind[c],
+                      **({"text": gtext} if "guided" in kind[c] else {}),
+                      **({"video": p.video} if "reference" in kind[c] else {})} for c in range(per_prompt)]
             for j, (a, b) in enumerate(chosen):
                 key = f"p{p.index:07d}-{j}"
                 tensors[f"{key}.chosen"] = lat[g * per_prompt + a].contiguous()
@@ -392,13 +425,14 @@ def make_pairs(
                              "request": p.request, "latents": fname, "key": key, "shape": list(lat.shape[1:]),
                              "chosen": sides[a], "rejected": sides[b]})
                 if not own[a]:
-                    stats["guided_pairs"] += 1
+                    stats["reference_pairs" if "reference" in kind[a] else "guided_pairs"] += 1
             crow.append({"index": p.index, "id": p.id, "prompt": p.prompt, "text": text, "seeds": sd,
                          "scores": [s.score for s in sc], "passed": [s.passed for s in sc], "pairs": len(chosen),
                          **({"guide_text": gtext} if guide_candidates else {})})
             stats["passed"] += sum(s.passed for s, o in zip(sc, own) if o)
-            if guide_candidates:
-                stats["guided_passed"] += sum(s.passed for s, o in zip(sc, own) if not o)
+            for what in ("guided", "reference"):
+                if f"{what}_passed" in stats:
+                    stats[f"{what}_passed"] += sum(s.passed for s, k in zip(sc, kind) if what in k)
         if tensors:
             with atomic_path(out / fname, keep_suffix=False) as tmp:
                 save_file(tensors, str(tmp))
@@ -413,7 +447,7 @@ def make_pairs(
     try:
         for start in range(0, len(todo), per):
             group = todo[start : start + per]
-            seeds = [s for p in group for s in candidate_seeds(seed, p.index, per_prompt)]
+            seeds = [s for p in group for s in candidate_seeds(seed, p.index, sampled)]
             texts = [(pipe.rewrite(p.prompt, rewrite).text,
                       pipe.rewrite(p.prompt, guide).text if guide_candidates else "") for p in group]
             inputs = [t for own_text, gtext in texts
@@ -421,6 +455,10 @@ def make_pairs(
             lat = pipe.sample_latents(inputs, seeds,
                                       **{k: v for k, v in gen.items() if k != "prompt_rewrite"},
                                       prompt_rewrite="none")
+            if reference:  # each prompt's clip after its sampled candidates
+                refs = [_reference_latents(pipe, p, gen, lat.shape[1:]) for p in group]
+                lat = torch.cat([t for g, r in enumerate(refs) for t in (lat[g * sampled:(g + 1) * sampled], r)])
+                seeds = [s for g in range(len(group)) for s in [*seeds[g * sampled:(g + 1) * sampled], None]]
             videos = None
             if getattr(scorer, "needs_video", True):
                 videos = [postprocess_video(v.float()) for v in pipe.decode_batch(lat, batch_size=decode_batch)]
@@ -435,9 +473,31 @@ def make_pairs(
     stats["pass_rate"] = stats["passed"] / max(1, stats["candidates"])
     if guide_candidates:
         stats["guided_pass_rate"] = stats["guided_passed"] / max(1, stats["prompts"] * guide_candidates)
+    if reference:
+        stats["reference_pass_rate"] = stats["reference_passed"] / max(1, stats["prompts"])
     stats["seconds"] = round(time.time() - t0, 1)
     stats["already_done"] = len(done)
     return stats
+
+
+def _reference_latents(pipe: Any, row: PromptRow, gen: dict, shape: Sequence[int]) -> Any:
+    """The VAE latents [1, F, C, h, w] of ``row``'s clip, which must have the generated frames and size."""
+    from stepvid.video import read_video
+
+    d = pipe.defaults
+    want = tuple(int(gen.get(k) or getattr(d, k)) for k in ("num_frames", "height", "width"))
+    try:
+        frames = read_video(row.video)
+    except (OSError, ValueError) as e:
+        raise ValueError(f"prompt {row.id!r}: reference video unreadable: {e}") from None
+    if frames.shape[:3] != want:
+        raise ValueError(f"prompt {row.id!r}: reference video {row.video} is {'x'.join(map(str, frames.shape[:3]))} "
+                         f"(frames x height x width); the candidates are {'x'.join(map(str, want))}")
+    lat = pipe.encode_video(frames)
+    if tuple(lat.shape[1:]) != tuple(shape):  # a VAE whose frame grouping differs from the sampler's
+        raise ValueError(f"prompt {row.id!r}: reference latents {list(lat.shape[1:])} differ from the "
+                         f"candidates' {list(shape)}")
+    return lat.float()
 
 
 # ------------------------------------------------------------------------------------------ reading pairs

@@ -209,7 +209,7 @@ class DPOTrainer:
             stats = make_pairs(self.pipe, prompts, self.run_dir / "online", self._scorer,
                                num_candidates=cfg.online_candidates, seed=cfg.seed + 1000,
                                pair_rule=cfg.online_pair_rule, guide=cfg.online_guide,
-                               guide_candidates=cfg.online_guide_candidates,
+                               guide_candidates=cfg.online_guide_candidates, reference=cfg.online_reference,
                                batch=cfg.online_batch, generation={"prompt_rewrite": "none"}, progress=False)
         self.trained.train()
         return {"round": r, **stats}

@@ -87,6 +87,13 @@ def register(subparsers) -> None:
     pr.add_argument("--langs", nargs="+", default=["en", "zh"], metavar="LANG", help="en, zh (mix: natural only)")
     pr.add_argument("--seed", type=int, default=0)
     pr.add_argument("--style", choices=("short", "dense"), default="short", help="template caption style")
+    pr.add_argument("--videos", default=None, metavar="DIR",
+                    help="also render each scene (the prompt's ground truth) to DIR/<scene>.mp4 and add its path "
+                         "as \"video\" (reference clips for `stepvid dpo pairs --reference`)")
+    pr.add_argument("--frames", type=int, default=34, help="frames of the --videos clips (default: 34)")
+    pr.add_argument("--height", type=int, default=192, help="height of the --videos clips (default: 192)")
+    pr.add_argument("--width", type=int, default=192, help="width of the --videos clips (default: 192)")
+    pr.add_argument("--fps", type=float, default=12.0, help="frame rate of the --videos clips (default: 12)")
     pr.set_defaults(func=_prompts)
 
     try:  # `stepvid world raw` (raw found-footage mode) lives in its own module
@@ -266,8 +273,17 @@ def _prompts(a: argparse.Namespace) -> int:
     from stepvid.world.prompts import world_prompts
 
     rows = world_prompts(a.n, a.objects, a.split, a.phrasing, a.langs, a.seed, a.style)  # ValueError: exit 2
+    if a.videos is not None:
+        from stepvid.world.prompts import scene_videos
+
+        for name in ("frames", "height", "width"):
+            if getattr(a, name) < 1:
+                raise ValueError(f"--{name} must be >= 1; got {getattr(a, name)}")
+        rows = scene_videos(rows, a.videos, a.seed, a.split, a.frames, a.height, a.width, a.fps,
+                            relative_to=os.path.dirname(os.path.abspath(a.out)))
     with atomic_path(a.out) as tmp:
         tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"world prompts: {len(rows)} rows ({a.split}, {a.phrasing}), languages {', '.join(a.langs)}, "
-          f"objects {', '.join(map(str, a.objects))} -> {a.out}")
+          f"objects {', '.join(map(str, a.objects))} -> {a.out}"
+          + (f"; scene clips in {a.videos}" if a.videos is not None else ""))
     return 0

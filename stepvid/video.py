@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["VideoInfo", "atomic_path", "probe", "read_image", "read_video", "write_gif", "write_png", "write_video"]
+__all__ = ["VideoInfo", "atomic_path", "probe", "read_clip", "read_image", "read_video", "write_gif", "write_png", "write_video"]
 
 
 def _file_mode() -> int:
@@ -191,6 +191,22 @@ def read_video(
     if not out:
         raise ValueError(f"{path}: no frames decoded (start={start})")
     return np.stack(out)
+
+
+def read_clip(path: str | os.PathLike) -> np.ndarray:
+    """A whole clip as RGB uint8 [T, H, W, 3]: a video file (:func:`read_video`), or a ``.npy`` array of that
+    dtype and layout (lossless, and readable without FFmpeg; loaded without pickle)."""
+    if str(path).endswith(".npy"):
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"clip not found: {path}")
+        try:
+            arr = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{path}: not a .npy array ({exc})") from None
+        if arr.dtype != np.uint8 or arr.ndim != 4 or arr.shape[-1] != 3 or arr.shape[0] < 1:
+            raise ValueError(f"{path}: expected uint8 [T, H, W, 3]; got {arr.dtype} {list(arr.shape)}")
+        return arr
+    return read_video(path)
 
 
 def read_image(path: str | os.PathLike) -> np.ndarray:

@@ -140,3 +140,21 @@ def test_cli_videos_are_each_rows_scene_once_per_scene_and_resume(tmp_path, caps
         assert judge(frames, spec=r["request"]).passed
     assert main(args) == 0
     assert {c.name: c.stat().st_mtime_ns for c in (tmp_path / "sets" / "clips").iterdir()} == stamp
+
+
+def test_npy_clips_are_the_exact_renders_and_feed_reference_pairs(tmp_path):
+    """``--video-format npy``: each clip is the scene's render exactly (lossless, no FFmpeg), read back by
+    ``read_clip`` (which refuses an array of another layout, naming the file)."""
+    from stepvid.cli import main
+    from stepvid.dpo.pairs import load_prompts
+    from stepvid.video import read_clip
+
+    out = tmp_path / "p.jsonl"
+    assert main(["world", "prompts", "--out", str(out), "--n", "2", "--objects", "2", "--seed", "4", "--videos",
+                 str(tmp_path / "c"), "--video-format", "npy", "--frames", "9", "--height", "32", "--width", "48"]) == 0
+    for row in load_prompts(out):
+        i = int(row.id.split("-")[1])
+        assert np.array_equal(read_clip(row.video), render_video(prompt_scene(4, 2, i), 32, 48, 9))
+    np.save(tmp_path / "bad.npy", np.zeros((9, 32, 48), np.uint8))
+    with pytest.raises(ValueError, match=r"bad\.npy: expected uint8 \[T, H, W, 3\]"):
+        read_clip(tmp_path / "bad.npy")

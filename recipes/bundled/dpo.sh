@@ -29,7 +29,7 @@ recipe_init
 VIDEOS=()
 if [[ ${REFERENCE:-0} == 1 ]]; then  # the scenes' clips at the model's own frames and size
   read -r F H WD < <(python -c "import json,sys; d=json.load(open(sys.argv[1]+'/stepvid.json'))['defaults']; print(d['num_frames'], d['height'], d['width'])" "$INIT")
-  VIDEOS=(--videos "$W/clips" --frames "$F" --height "$H" --width "$WD")
+  VIDEOS=(--videos "$W/clips" --frames "$F" --height "$H" --width "$WD" --video-format npy)  # the device has no PyAV
 fi
 
 : > "$W/all.jsonl"

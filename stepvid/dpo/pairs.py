@@ -482,12 +482,12 @@ def make_pairs(
 
 def _reference_latents(pipe: Any, row: PromptRow, gen: dict, shape: Sequence[int]) -> Any:
     """The VAE latents [1, F, C, h, w] of ``row``'s clip, which must have the generated frames and size."""
-    from stepvid.video import read_video
+    from stepvid.video import read_clip
 
     d = pipe.defaults
     want = tuple(int(gen.get(k) or getattr(d, k)) for k in ("num_frames", "height", "width"))
     try:
-        frames = read_video(row.video)
+        frames = read_clip(row.video)
     except (OSError, ValueError) as e:
         raise ValueError(f"prompt {row.id!r}: reference video unreadable: {e}") from None
     if frames.shape[:3] != want:

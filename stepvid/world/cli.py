@@ -94,6 +94,8 @@ def register(subparsers) -> None:
     pr.add_argument("--height", type=int, default=192, help="height of the --videos clips (default: 192)")
     pr.add_argument("--width", type=int, default=192, help="width of the --videos clips (default: 192)")
     pr.add_argument("--fps", type=float, default=12.0, help="frame rate of the --videos clips (default: 12)")
+    pr.add_argument("--video-format", choices=("mp4", "npy"), default="mp4",
+                    help="--videos clips as H.264 mp4, or exact uint8 .npy arrays (no FFmpeg needed)")
     pr.set_defaults(func=_prompts)
 
     try:  # `stepvid world raw` (raw found-footage mode) lives in its own module
@@ -280,7 +282,7 @@ def _prompts(a: argparse.Namespace) -> int:
             if getattr(a, name) < 1:
                 raise ValueError(f"--{name} must be >= 1; got {getattr(a, name)}")
         rows = scene_videos(rows, a.videos, a.seed, a.split, a.frames, a.height, a.width, a.fps,
-                            relative_to=os.path.dirname(os.path.abspath(a.out)))
+                            relative_to=os.path.dirname(os.path.abspath(a.out)), fmt=a.video_format)
     with atomic_path(a.out) as tmp:
         tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"world prompts: {len(rows)} rows ({a.split}, {a.phrasing}), languages {', '.join(a.langs)}, "

@@ -118,24 +118,30 @@ def world_prompts(n: int, objects: Sequence[int], split: str = "train", phrasing
 
 
 def _scene_video(job: tuple[str, int, int, int, str, int, int, int, float]) -> None:
-    from stepvid.video import write_video
+    from stepvid.video import atomic_path, write_video
     from stepvid.world.render import render_video
 
     path, seed, k, i, split, frames, height, width, fps = job
-    spec = prompt_scene(seed, k, i, split)
-    write_video(path, render_video(spec, height, width, frames, fps), fps=fps, crf=4, preset="veryfast")
+    clip = render_video(prompt_scene(seed, k, i, split), height, width, frames, fps)
+    if path.endswith(".npy"):
+        with atomic_path(path, keep_suffix=True) as tmp, open(tmp, "wb") as f:
+            np.save(f, clip, allow_pickle=False)
+    else:
+        write_video(path, clip, fps=fps, crf=4, preset="veryfast")
 
 
 def scene_videos(rows: Sequence[dict], folder: str | os.PathLike, seed: int, split: str, frames: int, height: int,
                  width: int, fps: float = 12.0, relative_to: str | os.PathLike | None = None,
-                 workers: int | None = None) -> list[dict]:
+                 workers: int | None = None, fmt: str = "mp4") -> list[dict]:
     """The rows of :func:`world_prompts` (same ``seed`` and ``split``) with ``"video"``: the scene each row states,
-    rendered once per scene (every language of a scene shares it) to ``folder/{k}obj-{i:05d}.mp4`` (H.264, crf 4:
-    mean error ~1.5 / 255 from yuv420), as a path relative to ``relative_to`` (the prompt file's folder) when
-    given. Files already there are kept (writes are atomic, so a killed run resumes). Reference clips for
+    rendered once per scene (every language of a scene shares it) to ``folder/{k}obj-{i:05d}.{fmt}`` — ``mp4``
+    (H.264, crf 4: mean error ~1.5 / 255 from yuv420) or ``npy`` (the exact uint8 frames; no FFmpeg needed) — as a
+    path relative to ``relative_to`` (the prompt file's folder) when given. Files already there are kept (writes are atomic, so a killed run resumes). Reference clips for
     ``stepvid dpo pairs --reference``: the ground truth of each prompt."""
     import re
 
+    if fmt not in ("mp4", "npy"):
+        raise ValueError(f"clip format must be mp4 or npy; got {fmt!r}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     jobs, out = {}, []
@@ -143,7 +149,7 @@ def scene_videos(rows: Sequence[dict], folder: str | os.PathLike, seed: int, spl
         m = re.fullmatch(r"(\d)obj-(\d{5})-\w+", str(r.get("id", "")))
         if m is None:
             raise ValueError(f"row id {r.get('id')!r} is not a world prompt id ('{{k}}obj-{{i:05d}}-{{lang}}')")
-        path = folder / f"{m[1]}obj-{m[2]}.mp4"
+        path = folder / f"{m[1]}obj-{m[2]}.{fmt}"
         if not path.is_file():
             jobs[str(path)] = (str(path), seed, int(m[1]), int(m[2]), split, frames, height, width, fps)
         rel = os.path.relpath(path, relative_to) if relative_to is not None else str(path)

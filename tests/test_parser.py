@@ -3467,3 +3467,112 @@ def test_everyday_flat_things_of_probe_round_133(prompt, want):
 def test_everyday_flat_things_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# probe round 137 (terse users, symbols for words): a "to" arrow or "->" before only "+" / a lone speed word points
+# right; a count "x3" before an arrow; the sides as an opposite pair of letters ("L to R", "T→B") and 左→右 / 上→下;
+# consonant-skeleton colours before a shape's word or after "bg" (wht, ylw, orng), "circs", "slw", "med", "grad";
+# 背景黑 + space + 白圆 (the space ends the background)
+@pytest.mark.parametrize("prompt,want", [
+    ("red circ ->", R(G(1, "red", "circle", motion="right"))),
+    ("red circ → + blue sq ←", R(G(1, "red", "circle", motion="right"), G(1, "blue", "square", motion="left"))),
+    ("cyan circs x3 → fast", R(G(3, "cyan", "circle", motion="right", speed="fast"))),
+    ("blk star x3 ↘ bg white", R(G(3, "black", "star", motion="down-right"), bg=("white", None))),
+    ("grn tri L to R, fast", R(G(1, "green", "triangle", motion="right", speed="fast"))),
+    ("blue sq r->l slw", R(G(1, "blue", "square", motion="left", speed="slow"))),
+    ("2 white squares bounce. bg: purple grad L→R", R(G(2, "white", "square", motion="bounce"), bg=("purple", "hgradient"))),
+    ("med purple circ ↑   bg: blue grad top→bottom", R(G(1, "purple", "circle", "medium", "up"), bg=("blue", "vgradient"))),
+    ("wht circ bounce, bg blk", R(G(1, "white", "circle", motion="bounce"), bg=("black", None))),
+    ("bg: ylw grad T→B, orng diamond still", R(G(1, "orange", "diamond", motion="still"), bg=("yellow", "vgradient"))),
+    ("蓝圆 左→右 慢 背景紫渐变 上→下", R(G(1, "blue", "circle", motion="right", speed="slow"), bg=("purple", "vgradient"))),
+    ("红圆 → 快", R(G(1, "red", "circle", motion="right", speed="fast"))),
+    ("背景黑 白圆 弹来弹去", R(G(1, "white", "circle", motion="bounce"), bg=("black", None))),
+])
+def test_terse_symbols_of_probe_round_137(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("red circle → blue square", "no direction"),          # an arrow before another object: a change, not right
+    ("grn tri L", "'l'"),                                  # a lone letter side
+    ("blue sq L→T", "'l'"),                                # not an opposite pair
+    ("bl tri ↓", "'bl'"),                                  # blue or black
+    ("wht is this red circle", "wht"),                     # "wht" only before a shape's word or after bg
+    ("背景黑白圆 弹跳", "conflicting background colours"),  # unspaced: no break read
+    ("大红圆+小蓝圆 都⟳", "ambiguous"),                     # 大红 stays scarlet-or-large, even beside a 小
+    ("black cross, opacity 0% -> 100%", "opacity"),         # an arrow between amounts points nowhere
+    ("蓝圆 左→上", "左"),
+    ("red circle, bg: purple grad", "without a direction"),
+])
+def test_terse_symbols_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# probe round 135 (image-generator tag lists): a weight typed without brackets ("green triangle:1.2", 红色圆形:1.3) is
+# the tag's words alone; a "--ar 9:16" flag and a "--no …" list stay inside their clause when a style clause ("minimalist
+# poster style") is read past; "flat vector art" and 超精细 are look and quality tags
+@pytest.mark.parametrize("prompt,want", [
+    ("green triangle:1.2, moving up slowly, simple, flat illustration, 4k --ar 1:1\nNegative prompt: fast, blurry, text",
+     R(G(1, "green", "triangle", motion="up", speed="slow"))),
+    ("红色圆形:1.3，向左移动", R(G(1, "red", "circle", motion="left"))),
+    ("orange circle, grows, on a white background, minimalist poster style, best quality --ar 9:16 --no text, people, green",
+     R(G(1, "orange", "circle", motion="grow"), bg=("white", None))),
+    ("circle, grows, poster style --no text, green", R(G(1, None, "circle", motion="grow"))),
+    ("big pink square, moving right, (slow:1.4), blue horizontal gradient background left to right, flat vector art, 8k",
+     R(G(1, "pink", "square", "large", "right", "slow"), bg=("blue", "hgradient"))),
+    ("小的白色十字，向左上方移动，紫色背景，扁平设计，最佳质量，超精细", R(G(1, "white", "cross", "small", "up-left"), bg=("purple", None))),
+])
+def test_generator_tags_of_probe_round_135(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("red circle moving left, speed:1.5", "names no shape"),       # a number after a field's key is its value
+    ("red circle, size: 1.5, moving left", "names no shape"),
+    ("orange circle, grows, minimalist poster style --ar 9:16, rotating or shrinking", "alternatives"),
+    ("big pink square, flat vector art, moving right or left", "alternatives"),
+    ("小的白色十字，超精细，向左上方或者右上方移动", "alternatives"),
+])
+def test_generator_tags_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# probe round 136 (fast typists, phone users): a missed space ("asmall", "squaremoving"), a chat correction with a star
+# ("rotting … (rotating* ugh)"), a colour without its vowels ("orng one"), "Background yelow." (yellow, not below);
+# Chinese IME slips: 往像右 / 相右下 (向), 五角心, 渐便, 缩笑, 文理 after a colour, 纯涩, 静止不东, zi色 at the start, pinyin zhuan
+@pytest.mark.parametrize("prompt,want", [
+    ("asmall pink squaremoving upwrads", R(G(1, "pink", "square", "small", "up"))),
+    ("black cross rotting in place on a yellow bg (rotating* ugh)", R(G(1, "black", "cross", motion="rotate"), bg=("yellow", None))),
+    ("a tiny whte cross moving down-left and a big orng one moving up",
+     R(G(1, "white", "cross", "small", "down-left"), G(1, "orange", "cross", "large", "up"))),
+    ("a prpl star", R(G(1, "purple", "star"))),
+    ("Hello. I would like a pink circle going up. Slowly please.Background yelow.",
+     R(G(1, "pink", "circle", motion="up", speed="slow"), bg=("yellow", None))),
+    ("来个园形的红色东西 往像右走 快点", R(G(1, "red", "circle", motion="right", speed="fast"))),
+    ("绿色五角心 相右下 移动 manman的", R(G(1, "green", "star", motion="down-right", speed="slow"))),
+    ("大号的橙色方快 往下掉 背景是蓝色从上到下的渐便", R(G(1, "orange", "square", "large", "down"), bg=("blue", "vgradient"))),
+    ("一个红色星星 缩笑 背景灰色文理", R(G(1, "red", "star", motion="shrink"), bg=("gray", "texture"))),
+    ("蓝色园 静止不东 背景粉色的", R(G(1, "blue", "circle", motion="still"), bg=("pink", None))),
+    ("两个绿色正放形互相靠近 快一点 背景黑色纯涩", R(G(2, "green", "square", motion="towards", speed="fast"), bg=("black", "solid"))),
+    ("zi色的圆 变大", R(G(1, "purple", "circle", motion="grow"))),
+    ("yige hongse de fangkuai zai yuandi zhuan", R(G(1, "red", "square", motion="rotate"))),
+])
+def test_typing_slips_of_probe_round_136(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("can u do a Ryan triangle bouncing off the walls", "ryan"),           # autocorrect's name: cyan? not guessed
+    ("a red circle moving left (right* sorry)", "conflicting motions"),    # a star on no close word takes nothing back
+    ("a red circle (blue*)", "conflicting colours"),
+    ("a redhead square", "head"),                                          # red + head: no colour, size or shape cut
+    ("a big orng one", "refers to no shape"),
+    ("a rd circle", "'rd'"),                                               # two letters: no vowel-less colour
+    ("意见相左", "意见相"),                                                 # 相左 (disagree): no verb after it
+    ("像右边那个一样移动", "names no object"),
+])
+def test_typing_slips_of_probe_round_136_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

@@ -498,7 +498,7 @@ _EN_FILLER = (
     "from opposite sides|from opposite ends|from either side|from both sides|"
     # styles this world draws in anyway (flat 2-D shapes), and real time
     "cartoon style|cartoonish|in cartoon style|in a cartoon style|flat design|flat style|"
-    "in the style of a flat illustration|vector art|vector style|vector graphics|vector|motion graphics|"
+    "in the style of a flat illustration|flat vector art|flat vector illustration|flat vector style|vector art|vector style|vector graphics|vector|motion graphics|"
     "illustration style|graphic style|clean design|in real time|real time|realtime|2 d style|2 d|"
     # quality / style boilerplate people put in front of any prompt: "Cinematic 4K shot: a red ball ..."
     "cinematic|cinematic shot|cinematic footage|cinematic video|4 k|8 k|2 k|5 k|6 k|hd|uhd|full hd|ultra hd|1080 p|"
@@ -1249,7 +1249,7 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
                # prompt-tool habits (probe rounds 29-31): playback, the tool and the channel, quality boosters
                "开个 开一个 开了个 "  # 开 moves (往左开: drives left); 开个方子 makes one
                "挂着 挂在那里 挂在那 悬着 悬在那里 悬在空中 杵着 杵在那 "  # 像灯笼一样挂着不动: hanging there, (not moving)
-               "循环 无缝循环 循环播放 杰作 最高画质 最佳画质 最佳质量 超清细节 细节 大师级 大师作品 竖屏 横屏 抖音竖屏 "
+               "循环 无缝循环 循环播放 杰作 最高画质 最佳画质 最佳质量 超清细节 细节 超精细 超级精细 精细 大师级 大师作品 竖屏 横屏 抖音竖屏 "
                "抖音 快手 可灵 即梦 通义万相 海螺 固定机位 机位 全景 中景 远景 帧率 帧 无文字 无字幕 无水印 不要文字 "
                "不要别的东西 不要其他东西 不要别的 留白感 留白 日系简约 日系风 日系 小清新 清新风 清新 时长 唔好郁个镜头 唔好郁镜头 唔郁镜头 不要任何文字 无多余元素 无多余物体 没有多余元素 不要添加其他元素 "
                "避免出现文字 豆包 文心一言 通义千问 "

@@ -99,11 +99,16 @@ _ASIDE = set("()[]【】〔〕〖〗「」『』")  # "a cross (purple) moving u
 
 _ARROW = re.compile(r"\s*(?:[-–—]+>|=+>|[→⟶➔➜➡])\s*")  # "red circle -> left": moves to
 # An arrow that points a direction by itself: anywhere for the plain directions, and for the "to" arrows when
-# nothing follows them ("a red circle ➡️"); "red circle -> left" stays "moves to left".
+# nothing follows them ("a red circle ➡️"); "red circle -> left" stays "moves to left". (probe round 137, terse
+# users: a "to" arrow, ASCII "->" too, before only a "+" and the next object or a lone speed word — "red circ → + blue
+# sq ←", "cyan circs x3 → fast", "red circ ->": the arrow points right; before any other word it stays "moves to")
 _DIRECTION_ARROWS = {"⬅←": "to the left", "➡": "to the right", "⬆↑": "upwards", "⬇↓": "downwards", "↗": "up and to the right",
                      "↖": "up and to the left", "↘": "down and to the right", "↙": "down and to the left"}
 _DIRECTION_ARROW = {c: d for cs, d in _DIRECTION_ARROWS.items() for c in cs}
 _ARROW_DIR = re.compile(r"([⬅←⬆↑⬇↓↗↖↘↙➡])\ufe0f?|[→⟶➔➜]\ufe0f?(?=\s*(?:$|[.,;:!?，。；！？]))")
+_ARROW_END = r"(?:$|[.,;:!?，。；！？+＋])"  # (read on the typed text, right after a word: "0% -> 100%" stays)
+_TO_ARROW_RIGHT = re.compile(r"(?i)([a-z0-9\u4e00-\u9fff★☆▲△■□●○◆◇➕✚])(\s*)(?:[→⟶➔➜]\ufe0f?|(?<![-–—=<])[-–—]{1,2}>)"
+                             rf"(?=\s*(?:{_ARROW_END}|(?:fast|slow|quick)[a-z]*\s*{_ARROW_END}|[快慢]\s*{_ARROW_END}))")
 # pictographs that say a motion, and shape symbols a colour word names the colour of ("red ➕", "green triangle 🔄")
 _MOTION_EMOJI = re.compile(r"[🔄🔁🔃🌀↻↺⟳⟲]\ufe0f?")
 _SHAPE_SYMBOL = {"➕": "cross", "✚": "cross", "★": "star", "☆": "star", "⭐": "star", "▲": "triangle", "△": "triangle",
@@ -156,7 +161,8 @@ _TIMES_ONE = re.compile(r"(?<=\S)\s*[x×]\s*1(?![\d.])(?=\s*[,，。.;；\n(（]
 # (probe round 134: a bracket after the count ends it too, "blue circles x2 (bounce, fast)"; after a shape's singular,
 # "orange square x2", "cyan cross ×3", _SINGULAR_TIMES first reads that noun's plural)
 _TIMES_AFTER = re.compile(r"(?:(?<=[\u4e00-\u9fff])\s*|(?<=[a-z])\s+)[x×]\s*([23])(?![\d.])"
-                          r"(?=\s*[,，。.;；!\n(（]|\s*$|\s+[a-z\u4e00-\u9fff])", re.IGNORECASE)
+                          r"(?=\s*[,，。.;；!\n(（]|\s*$|\s+[a-z\u4e00-\u9fff]|\s*[⬅←⬆↑⬇↓↗↖↘↙➡→⟶➔➜🔄🔁🔃🌀↻↺⟳⟲]|\s*-+>)",
+                          re.IGNORECASE)  # (probe round 137: or an arrow, "blk star x3 ↘")
 
 
 _ZH_SHAPE_END = re.compile(r"(?:圆形|圆圈|圆点|圆|球|正方形|方块|方形|三角形|三角|五角星|星星|星形|星|菱形|十字形|十字|物体|图形)\s*$")
@@ -457,6 +463,7 @@ def _fronted_motion(text: str) -> str:
 
 
 def _normalise(text: str, ignored: list[str]) -> str:
+    text = _TO_ARROW_RIGHT.sub(r"\1\2➡", text)
     text = _fronted_motion(_kaomoji(text, ignored))
     text = _asides(_contrasts(_generator_syntax(text, ignored), ignored), ignored)
     ignored.extend(_HASHTAG.findall(text))
@@ -581,6 +588,11 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
         mods = [f for f in fixes if lex.get((f,), (("",),))[0][0] in ("color", "size", "count")]
         if len(mods) == 1:
             return mods[0]
+    # right after the background's word ("Background yelow.", "bg is yelow"): its colour, not "below" (round 136)
+    said = [w for w in words[max(0, i - 2):i] if w not in ("is", "be")]
+    if said and i and lex.get((said[-1],), (("",),))[0][0] == "bgword" and words[i - 1] in (said[-1], "is", "be"):
+        colors = [f for f in fixes if lex.get((f,), (("",),))[0][0] == "color"]
+        return colors[0] if len(colors) == 1 else None
     return None
 
 
@@ -685,10 +697,19 @@ def _short_colour_typo(words: list[str], i: int, after: Tok | None) -> str | Non
 
     lex = _lexicons()[0]
     nxt = lex.get((words[i + 1],), ()) if i + 1 < len(words) else () if after is None else ((after.kind, after.value),)
-    if not any(k in ("shape", "head") for k, _ in nxt):
+    one = i and words[i + 1:i + 2] == ["one"] and lex.get((words[i - 1],), (("",),))[0][0] in ("size", "count", "definite")
+    if not one and not any(k in ("shape", "head") for k, _ in nxt) or words[i] in _COLOUR_TYPO_ENGLISH:
         return None
     colours = {EN_COLORS[c] for c in _edits1(words[i]) if c in EN_COLORS}  # gry: gray or grey, one colour
+    # (a colour typed without its vowels, the first letter kept: "orng", "prpl", "blck" — probe round 136)
+    colours |= {EN_COLORS[c] for c in EN_COLORS if len(words[i]) >= 3 and c[0] + re.sub("[aeiou]", "", c[1:]) == words[i]}
     return colours.pop() if len(colours) == 1 else None
+
+
+# Words and names a phone's autocorrect puts where a colour was typed ("a Ryan triangle": cyan?): English, so never
+# read as a colour's typo (probe round 136)
+_COLOUR_TYPO_ENGLISH = frozenset({"ryan", "bed", "led", "fed", "ted", "rod", "rex", "pine", "pint", "punk", "wink",
+                                  "link", "glue", "clue", "blur", "gran", "pray", "tray", "fray", "grab", "wine"})
 
 
 def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[Tok]:
@@ -705,6 +726,22 @@ def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[T
             ignored.append(f"{a} {b} -> {a + b}")
             words[k:k + 2] = [a + b]
         k += 1
+    # ... and a space missed ("asmall pink squaremoving upwrads": probe round 136): a word the lexicon does not know,
+    # cut where exactly one cut makes an article, colour or size + a colour, size or shape, or a shape + its verb, each
+    # of >= 3 letters but the article ("asmall"); "hitbox", "redhead" stay; a word one edit from a lexicon word is a typo
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k]
+        if not w.isalpha() or len(w) < 4 or w in vocab:
+            continue
+        cuts = [(w[:c], w[c:]) for c in range(1, len(w)) if w[:c] in vocab and w[c:] in vocab
+                and (c >= 3 or w[:c] in ("a", "an")) and len(w) - c >= 3]
+        kind = {x: lex.get((x,), (("",),))[0][0] for cut in cuts for x in cut}
+        cuts = [(a, b) for a, b in cuts if (kind[a] in ("count", "color", "size") and kind[b] in ("color", "size", "shape")
+                                            or kind[a] == "shape" and kind[b] in ("verb", "motion"))
+                and (a in ("a", "an") or not _edits1(w) & vocab)]
+        if len(cuts) == 1:
+            ignored.append(f"{w} -> {' '.join(cuts[0])}")
+            words[k:k + 1] = list(cuts[0])
     fixes: dict[int, str] = {}
     # long words first, twice ("a yelow triangel": 'triangle' tells 'yelow' is a colour), then short ones ("a gry
     # squre" needs 'square' to know 'gry' is a colour)
@@ -2641,7 +2678,11 @@ def _says_nothing(phrase: str, shapes: bool = True, ways: bool = True) -> bool:
 # speaks of a person (I, my, you, he, 我, 您, 他...), where a lone negation or sequence word does not count as
 # naming the world ("I'm on my lunch so no rush", 第一次用AI).
 _SENTENCE = re.compile(r"[^.!?。！？~～\n]+(?:[.!?。！？~～\n]+|$)")
-_CLAUSE = re.compile(r"(?:[^,，;；:：.!?。！？~～\n—–…-]|(?<=\w)-(?=\w))+(?:(?:[,，;；:：.!?。！？~～\n—–…]|\s-\s)+|$)")
+# (a generator's flag and its ratio, "--ar 9:16", stay inside their clause, and "--no" with all it lists to the line's
+# end: what the clip must not show is never read as a clause of its own; probe round 135)
+_CLAUSE = re.compile(r"(?:(?<![\w-])--no\s.*|[^,，;；:：.!?。！？~～\n—–…-]|(?<=\w)-(?=\w)|(?<![\w-])--(?=[a-z])|"
+                     r"(?<=\d)[:：](?=\d))+"
+                     r"(?:(?:[,，;；:：.!?。！？~～\n—–…]|\s-\s)+|$)")
 _ZH_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")  # 不好意思第一次用 不太会写 就是想要…: a space is a comma
 _POINTS = re.compile(r"(?i)\b(?:it|its|they|them|their|this one|that one|the one)\b|它")
 _PERSON = re.compile(r"(?i)\b(?:i|i'm|im|me|my|mine|we|our|us|you|your|he|he's|she|she's|his|her|him)\b|"

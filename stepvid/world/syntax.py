@@ -422,6 +422,21 @@ _NO_FLAG = re.compile(r"(?is)(?<![\w-])--no\s+.*?(?=\s--[a-z]|$)")
 # (a prompt flag's quoted value is the prompt itself, not a value to drop: --prompt 'navy star …' keeps its navy)
 _FLAG = re.compile(r"(?i)(?<![\w-])--(?:(?:prompt|text|caption)(?=\s+['\"‘“])|[a-z][\w-]*(?:\s+(?!--)[^\s,;，；]+)?)")
 _WEIGHT = re.compile(r"\(([^():]*?)\s*:\s*\d+(?:\.\d+)?\s*\)")
+# a weight typed without its brackets ("green triangle:1.2, moving up", 红色圆形:1.3): the tag's words alone; not after a
+# field's key ("speed: 1.5", "size:0.8" stay, and are refused: a number there is a value of the field; probe round 135)
+_BARE_WEIGHT = re.compile(r"(?i)(?<=[a-z\u4e00-\u9fff])([a-z]*)\s?[:：]\s?(?:[0-1]\.\d{1,2}|2\.0)(?![\d.:])(?=\s*(?:[,，;；]|$))")
+_WEIGHT_NOT_AFTER = re.compile(r"(?i)speed|size|scale|velocity|opacity|alpha|weight|strength|cfg|denoise|duration|zoom|"
+                               r"rate|ratio|aspect|ar|count|x|y|t|速度|尺寸|大小|缩放|比例|透明度")
+
+
+def _bare_weight(m: re.Match) -> str:
+    before = re.search(r"(?i)([a-z]+|[\u4e00-\u9fff]{1,3})\s*$", m.string[:m.start()] + m.group(1))
+    word = before.group(1) if before else ""
+    if any(_WEIGHT_NOT_AFTER.fullmatch(word[-k:]) for k in ((2, 3) if _CJK.match(word) else (len(word),))):
+        return m.group()
+    return m.group(1)
+
+
 _BREAK = re.compile(r"\bBREAK\b")
 _OBJ_LABEL = re.compile(r"(?i)(?:\bobj(?:ect)?|物体|对象|图形)\s*#?\s*(?:\d|[a-c](?=\s*[:=：]))\s*[:=：]|第\s*[1-3一二三]\s*个(?:物体|对象|图形)\s*[:：]|"
                         r"(?-i:(?:(?<=[\s.;；。])|^)[ABC]\s*[:：](?=\s))")  # "A: green square … B: yellow circle"
@@ -622,6 +637,13 @@ def contrasts(text: str, ignored: list[str]) -> str:
 
 
 _SIDE_ARROW = re.compile(r"(?i)\b(top|bottom|left|right)\s*(?:->|→|=>|>)\s*(top|bottom|left|right)\b")  # top->bottom
+# probe round 137 (terse users): the sides as letters, only as an opposite pair — "L to R", "L→R", "r->l", "T→B" (T / B
+# with an arrow only) — and in Chinese, 左→右 / 上→下 (从左到右); a lone "L" or a pair like "L→T" stays (refused)
+_SIDE_LETTERS = re.compile(r"(?i)(?<![a-z0-9])(?:(l)\s*(?:->|→|=>|>|\s+to\s+)\s*(r)|(r)\s*(?:->|→|=>|>|\s+to\s+)\s*(l)|"
+                           r"(t)\s*(?:->|→|=>)\s*(b)|(b)\s*(?:->|→|=>)\s*(t))(?![a-z0-9])")
+_SIDE_LETTER = {"l": "left", "r": "right", "t": "top", "b": "bottom"}
+_ZH_SIDE_ARROW = re.compile(r"(?<![从由])(?:(左)\s*(?:->|→|=>|⟶)\s*(右)|(右)\s*(?:->|→|=>|⟶)\s*(左)|"
+                            r"(上)\s*(?:->|→|=>|⟶)\s*(下)|(下)\s*(?:->|→|=>|⟶)\s*(上))")
 
 
 # A code template's placeholder (f"a {color} square", "{{ shape }}"): the value is filled in elsewhere, so the prompt
@@ -826,6 +848,8 @@ def generator_syntax(text: str, ignored: list[str]) -> str:
         raise _refuse(f"the template placeholder '{m.group()}' says no value")
     text = _web_code(text, ignored)
     text = _SIDE_ARROW.sub(r"\1 to \2", text)
+    text = _SIDE_LETTERS.sub(lambda m: " to ".join(_SIDE_LETTER[g.lower()] for g in m.groups() if g), text)
+    text = _ZH_SIDE_ARROW.sub(lambda m: "从{}到{}".format(*(g for g in m.groups() if g)), text)
     text = re.sub(r"(?i)\bcamera\s+(?:slowly|gently|gradually|quickly|smoothly|steadily|subtly|then)\s+(?=(?:push|pull|zoom|pan|"
                   r"tilt|dolly|dollies|track|orbit|move|rotate|follow|shake|glide|drift|circle)\w*)", "camera ", text)
     text = re.sub(r"(?i)\bof\s+size\s+(small|medium|large|big)\b", r"of \1 size", text)  # "a square of size small"
@@ -842,7 +866,7 @@ def generator_syntax(text: str, ignored: list[str]) -> str:
     for pat, words in _ZERO_VELOCITY:
         if not (words == "not rotating" and _TURN_WORD.search(text)):  # (a spin said too: a contradiction, refused)
             text = pat.sub(words, text)
-    text = _WEIGHT.sub(r"(\1)", text).replace(" | ", "; ")
+    text = _BARE_WEIGHT.sub(_bare_weight, _WEIGHT.sub(r"(\1)", text)).replace(" | ", "; ")
     text = _OBJ_LABEL.sub(", ", _BREAK.sub(". ", text))
     text = re.sub(r"(?<=\w)\s*:\s*\{", ", ", text)  # "orange circle: {size: S, motion: up}"
     text = re.sub(r"(?i)\b(\d+)\s*deg(?:rees?|s)?\b", r"\1 degrees", text)
@@ -918,6 +942,14 @@ _ZH_TYPOS = [
         (r"视平(?![线面角])", "视频"), (r"写写(?=你啊|你呀|你了|您|你(?:$|[\s，,。！!~]))", "谢谢"),
         (r"(?<=色的)方(?=\s|[，,。；;！!]|$)", "方块"), (r"(?<=色[的地])正方(?![形块体向面行型])", "正方形"),
         (r"(?<=[形圆块角星字球点])全(?=[往向朝])", "全都"))),
+    # probe round 136, phone typists' pinyin slips: 像 / 相 / 象 typed for 向 between 往 / 朝 / 向 and a side (往像右: read
+    # past) or before a side and a verb (相右下 移动; 意见相左, 像右边那个 aside), 五角心 (五角星), 渐便 / 渐遍 (渐变), 缩笑
+    # (缩小), 文理 after a colour (纹理; 文理科 aside), 纯涩 (纯色), 静止不东 / 一动不东 (不动; 不要东西 aside)
+    *((re.compile(a), b) for a, b in (
+        (r"(?<=[往朝向])[像相象](?=[左右上下])", ""),
+        (r"(?:(?<=[\s，,。])|^)[像相](?=[左右][上下]?\s*(?:移|走|飘|飞|滑|跑|去|冲|动))", "向"),
+        (r"五角心", "五角星"), (r"渐[便遍辩辨](?![化成])", "渐变"), (r"缩笑(?![脸容])", "缩小"),
+        (r"(?<=[色的带有])文理(?![科由])", "纹理"), (r"纯[涩瑟]", "纯色"), (r"(?<=静止|一动|原地)不[东冬]", "不动"))),
     # (在里面 right after the prompt's only shape, before a bounce: inside the clip — 弄个视频 一个红色的大球在里面蹦来蹦去;
     # beside a second shape it may be inside that one, and stays refused)
     (re.compile(r"(?<=[圆球块形星角字点])在里面(?=\s*(?:蹦来蹦去|弹来弹去|到处|来回|乱))"),
@@ -1195,6 +1227,10 @@ _ZH_TYPOS = [
     (re.compile(rf"(?<=[形圈点圆球块角星字])((?:\s+(?:(?:深|浅|淡)?{_ZH_C}色?的|(?:很|超)?(?:大|小|大大|小小)的))+)"
                 rf"(?=\s+[\u4e00-\u9fff]|\s*$)(?!\s+(?:[一两三123]\s*[个只颗])?(?:{_ZH_SHAPE_WORD}|个头))"),
      lambda m: "，" + "，".join(m.group(1).split()) + "，"),
+    # probe round 137 (telegraphic Chinese): a background said first, ended by a space before the object's colour
+    # and shape (背景黑 白圆 弹来弹去): the space ends the background, as a comma (unspaced 背景黑白圆 stays refused)
+    (re.compile(rf"(背景(?:是|为|用)?\s*(?:深|浅|淡)?{_ZH_C}色?)\s+(?=(?:[一两三123]\s*[个只颗])?(?:[大小中](?:号)?)?"
+                rf"(?:深|浅|淡)?{_ZH_C}色?的?\s*(?:{_ZH_SHAPE_WORD}))"), r"\1，"),
     # probe round 133: a shape said as the form of a vague noun (三角尺形状的白色图形, 钻石形状的青色的玩意儿): that
     # noun is the shape, its colour the shape's (else two objects, "a triangle" and "a white object"); 钻石 only with 形状
     (re.compile(rf"({_ZH_SHAPE_WORD}|钻石(?=形状))(?:形状|形)的\s*((?:(?:深|浅|淡)?{_ZH_C}色的?)?)\s*"
@@ -1227,9 +1263,9 @@ _TYPOS = [
         ("bloo", "blue"), ("sqware", "square"), ("gos", "goes"), ("purpel", "purple"), ("orinj", "orange"),
         ("uther", "other"), ("pleez", "please"), ("smol", "small"), ("dosnt", "does not"), ("doesnt", "does not"),
         ("dont", "do not"), ("isnt", "is not"), ("arent", "are not"), ("didnt", "did not"))),
-    (re.compile(r"(?<=[\u4e00-\u9fff\s])(hong|lan|huang|lv|zi|hei|bai|hui|fen|cheng|qing)(?=色)"),
+    (re.compile(r"(?<![a-z0-9_])(hong|lan|huang|lv|zi|hei|bai|hui|fen|cheng|qing)(?=色)"),
      lambda m: {"hong": "红", "lan": "蓝", "huang": "黄", "lv": "绿", "zi": "紫", "hei": "黑", "bai": "白", "hui": "灰",
-                "fen": "粉", "cheng": "橙", "qing": "青"}[m.group(1)]),  # 一个hong色的圆
+                "fen": "粉", "cheng": "橙", "qing": "青"}[m.group(1)]),  # 一个hong色的圆, zi色的圆 (round 136: at the start too)
     (re.compile(r"(?<=[\u4e00-\u9fff\s])ling?(?=形)"), "菱"),  # 紫色的lin形
     # probe round 44, world Englishes: Scots, Jamaican and Nigerian spellings of words the grammar reads
     *((re.compile(rf"\b{a}\b"), b) for a, b in (
@@ -1277,8 +1313,18 @@ _TYPOS = [
     (re.compile(r"\b(?:dwn|downn)\b"), "down"), (re.compile(r"\b(?:upp|uo)\b"), "up"),
     (re.compile(r"\bstarr(s?)\b"), r"star\1"),
     (re.compile(r"\bgrn\b"), "green"), (re.compile(r"\bcirc\b"), "circle"), (re.compile(r"\bblk\b"), "black"),
+    # probe round 137 (terse users): more consonant-skeleton colours, "circs", "slw" — a colour only right before a
+    # shape's word or after "bg" ("wht circ", "bg wht"; "wht" alone may be chat's "what"); "bl" (blue or black) stays
+    (re.compile(r"\bcircs\b"), "circles"), (re.compile(r"\bslw\b"), "slow"),
+    (re.compile(rf"\b((?:bg|background)\s*:?\s*)?(wht|whte|ylw|yllw|orng|prpl|pnk|gry)\b"
+                rf"(?(1)|(?=\s+(?:{_SHAPE_NOUN}|{_SHORT_NOUN})\b))"),
+     lambda m: (m.group(1) or "") + {"wht": "white", "whte": "white", "ylw": "yellow", "yllw": "yellow", "orng": "orange",
+                                     "prpl": "purple", "pnk": "pink", "gry": "gray"}[m.group(2)]),
     (re.compile(rf"\b(?:lg|lrg)(?=\s+(?:{_COLOUR_WORD}|{_SHORT_NOUN})\b)"), "large"),
     (re.compile(rf"\bsm(?=\s+(?:{_COLOUR_WORD}|{_SHORT_NOUN})\b)"), "small"),
+    (re.compile(rf"\bmed(?=\s+(?:{_COLOUR_WORD}|{_SHORT_NOUN})\b)"), "medium"),  # (probe round 137: "med purple circ")
+    # probe round 137: "grad" for gradient, right after a colour or "bg" ("bg: purple grad L→R")
+    (re.compile(rf"\b({_COLOUR_WORD}|bg|background)(\s*:?\s*)grad\b"), r"\1\2gradient"),
     (re.compile(r"\btexture[- ]patterned\b"), "textured"),
     (re.compile(r"\bsqaure(s?)\b"), r"square\1"), (re.compile(r"\btraingle(s?)\b"), r"triangle\1"),
     (re.compile(r"\bcirlce(s?)\b"), r"circle\1"),
@@ -2343,6 +2389,7 @@ _PINYIN.update({"kuai": "快", "xiang xiang yun dong": "相向运动", "xiang xi
 _PINYIN.update({f"{a} {b}": x + y for a, x in (("xiang", "向"), ("wang", "往"), ("chao", "朝"))
                 for b, y in (("zuo", "左"), ("you", "右"), ("shang", "上"), ("xia", "下"), ("zuo shang", "左上"),
                              ("you shang", "右上"), ("zuo xia", "左下"), ("you xia", "右下"))})
+_PINYIN.update({"zhuan": "转", "suo xiao": "缩小"})  # (probe round 136: zai yuandi zhuan)
 _PINYIN_KEY = {re.sub(r"\s+", "", k): k for k in _PINYIN}  # (one word's syllables, spaced or not, name one key)
 
 
@@ -2520,11 +2567,37 @@ def _pet_names(t: str, ignored: list[str]) -> str:
     return t
 
 
+# A word corrected in chat's way, a star on the right spelling after the slip ("black cross rotting in place (rotating*
+# ugh)", "*rotating", probe round 136): the nearest word before it that is close to it (its first letter, most of its
+# letters) becomes it and the correction goes, with a sigh after it; a correction close to no word before it stays
+# (and is read as written: "left (right* sorry)" takes nothing back). Markdown's *emphasis* and bullets never match.
+_STARRED = re.compile(r"\s*(\()?\s*(?:(?<![*\w])\*([a-z]{3,})(?![*\w])|(?<![*\w])([a-z]{3,})\*(?![*\w]))"
+                      r"(?:\s*,?\s*(?:ugh+|oops|whoops|lol|sorry|smh|argh+|autocorrect|stupid autocorrect|damn autocorrect|"
+                      r"i mean))*\s*[!.]*\s*(\))?")
+
+
+def _starred_fix(t: str, ignored: list[str]) -> str:
+    from difflib import SequenceMatcher
+
+    m = _STARRED.search(t) if "*" in t else None
+    if m is None or bool(m.group(1)) != bool(m.group(4)):
+        return t
+    fix = m.group(2) or m.group(3)
+    slips = [w for w in re.finditer(r"[a-z]+", t[:m.start()]) if w.group() != fix and w.group()[0] == fix[0]
+             and SequenceMatcher(None, w.group(), fix).ratio() >= 0.75]
+    if not slips:
+        return t
+    w = slips[-1]
+    new = t[:w.start()] + fix + t[w.end():m.start()] + (" " if m.end() < len(t) else "") + t[m.end():]
+    ignored.append(f"{w.group()} … {m.group().strip()} -> {fix}")
+    return new
+
+
 def rewritten(t: str, ignored: list[str]) -> str:
     """The normalised (lower-case, simplified-character) prompt with short typos fixed, phrasings the grammar does
     not read rewritten to ones it does, a colour after its noun moved before it ("a ball green"), an English
     colour + 色 made plain, and a Chinese count after its noun moved before it (绿色菱形一个); each change reported."""
-    t = _apply_rewrites(_pet_names(_pinyin(t, ignored), ignored), ignored)
+    t = _apply_rewrites(_pet_names(_pinyin(_starred_fix(t, ignored), ignored), ignored), ignored)
     t = _postnominal(_colour_list(_shared_attributes(t, ignored), ignored), ignored)
     t = re.sub(rf"(?<![a-z])({_COLOUR_WORD}|{_MALAY_COLOUR})\s*色(?:的|嘅)?", r" \1 ", t)  # "一个 blue 色的 star", "做一个orange色的三角形"
     return _zh_count_after(t, ignored)

@@ -11,7 +11,7 @@
 # PAIR_SECONDS bounds pair generation (it is resumable: a cut run keeps every finished prompt; prompts are
 # shuffled so a cut keeps the mix). Results in OUT: rows.tar (prompts, candidates/pair rows, metrics, adherence
 # rows), and each variant's DiT shards (transformer-NAME.tar.NN parts). INIT (env): the starting model
-# (default stepvid/bundled). BASE=0 skips scoring the starting model (scored last). ONLINE_FRAC: the share of
+# (default stepvid/bundled). BASE=0 skips scoring the starting model (scored last; BASE=first: before the variants). ONLINE_FRAC: the share of
 # the prompts kept for the online loop (default 0.25). PHRASING (natural, template, mixed; default mixed) and
 # OBJECTS (default "1 2"; an entry K:M takes M scenes of K objects instead of N_SCENES, e.g. "1:120 2:360")
 # choose the train prompts. PAIR_RULE=pass-fail pairs only a passing clip with a failing one, offline and online
@@ -69,6 +69,7 @@ score() {  # MODEL TAG: natural (held-out phrasing families) and template prompt
   adherence "$1" "nat-$2" "$QN" "$QSEED" "$W/rows" "$W" "$JW" --phrasing natural | tail -n 6
   adherence "$1" "tpl-$2" "$(( QN / 2 ))" "$QSEED" "$W/rows" "$W" "$JW" | tail -n 6
 }
+if [[ ${BASE:-1} == first ]]; then stamp "scoring the starting model"; score "$INIT" base; save; fi
 for V in "$@"; do
   name=${V%%:*}; args=${V#*:}; args=${args//ONLINE/$W/online.jsonl}; args=${args//REWARD/$W/reward}
   stamp "variant $name: $args"

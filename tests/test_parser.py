@@ -3576,3 +3576,104 @@ def test_typing_slips_of_probe_round_136(prompt, want):
 def test_typing_slips_of_probe_round_136_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    # chat elongation undone before the rewrites: "like reallyyy slow" is "like really slow"
+    ("itty bitty green triangle going up, like reallyyy slow", R(G(1, "green", "triangle", "small", "up", speed="slow"))),
+    # the ordinary size is the middle one: normal size, 正常大小, a field's 大小：中
+    ("Please make one black triangle, it is normal size, it go to right fast.",
+     R(G(1, "black", "triangle", "medium", "right", speed="fast"))),
+    ("一个红色三角形 正常大小 往下走 慢一点", R(G(1, "red", "triangle", "medium", "down", speed="slow"))),
+    ("形状：菱形；颜色：紫；大小：中；动作：缩小", R(G(1, "purple", "diamond", "medium", "shrink"))),
+    # "charging" is a move (its speed said apart: "charging toward each other" has none)
+    ("giant purple diamond charging down-right full speed, grey bg",
+     R(G(1, "purple", "diamond", "large", "down-right", speed="fast"), bg=("gray", None))),
+    ("a charming pink circle", R(G(1, "pink", "circle"))),  # an adjective, never a typo of "charging"
+    # "for a mid-sized …": a hyphenated size is the object's, no purpose
+    ("Looking for a mid-sized white cross rotating in place.", R(G(1, "white", "cross", "medium", "rotate"))),
+])
+def test_sizes_of_probe_round_140(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("a red ball going up like a slow snail", "like"),                  # a likeness saying a speed is never read past
+    ("a red square charging with energy", "no direction"),            # charging is a move: it needs its way
+    ("one black triangle, it is weird size, going right", "weird"),    # a size word unknown before "size": not read past
+])
+def test_sizes_of_probe_round_140_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# probe round 138 (voice input): "too" before a plural shape, "<colour> ones" after the plural, "one blew", a direction
+# taken back by a bare "no" / "sorry", "no wait make it purple a purple square", "for um for the background make it",
+# a background "going from left to right like a gradient"; a spoken "like" before a path ("like it's orbiting");
+# Chinese: 向有移动, 量个, 相对着走, 对就是
+@pytest.mark.parametrize("prompt,want", [
+    ("okay so too squares green ones going left", R(G(2, "green", "square", motion="left"))),
+    ("two diamonds one read one blew spinning", R(G(1, "red", "diamond", motion="rotate"), G(1, "blue", "diamond", motion="rotate"))),
+    ("a white star moving up left no sorry up right", R(G(1, "white", "star", motion="up-right"))),
+    ("a yellow no wait make it green a green circle shrinking", R(G(1, "green", "circle", motion="shrink"))),
+    ("three pink dots for uh for the background make it gray", R(G(3, "pink", "circle"), bg=("gray", None))),
+    ("a blue square bouncing background white going from top to bottom like a gradient",
+     R(G(1, "blue", "square", motion="bounce"), bg=("white", "vgradient"))),
+    ("嗯 一个蓝色的方块 往有走 快点", R(G(1, "blue", "square", motion="right", speed="fast"))),
+    ("量个绿色的三角形 相对着跑", R(G(2, "green", "triangle", motion="towards"))),
+    ("白色的圆 往下 对就是往下", R(G(1, "white", "circle", motion="down"))),
+])
+def test_voice_input_of_probe_round_138(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("um can you make a square that like goes around in a circle", "'like'"),  # a path, not a likeness
+    ("a red ball like it's orbiting", "'like'"),
+    ("a green circle going up no left or right", "alternatives"),            # the taken-back side's "or": not guessed
+    ("a blue square and one blew up", "blew"),                               # "blew up": no colour
+    ("a pink no wait make it purple a blue square", "conflicting colours"),  # restated with another colour
+    ("量个尺寸 红色的圆", "量"),                                              # 量 (measure) before no colour
+    ("往有风的地方走", "往"),
+])
+def test_voice_input_of_probe_round_138_that_stays_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# probe round 139 (vivid verbs and similes): a likeness to a thing of one speed says it ("like a bullet", "slow as two
+# snails", 像蜗牛一样, 快如闪电, 像一阵风一样, 慢得像蜗牛); "rockets" a fast verb; 高处 / 低处 places; 冲上天 (up);
+# "dead still"; "shriveling up" (shrink)
+@pytest.mark.parametrize("prompt,want", [
+    ("two pink stars inching towards each other, slow as two snails",
+     R(G(2, "pink", "star", motion="towards", speed="slow"))),
+    ("青色菱形像蜗牛一样往右挪，背景纯黑", R(G(1, "cyan", "diamond", motion="right", speed="slow"), bg=("black", "solid"))),
+    ("搞个红色三角形嗖的一下往上窜 快如闪电", R(G(1, "red", "triangle", motion="up", speed="fast"))),
+    ("一个黄色三角形像一阵风一样往左冲！！", R(G(1, "yellow", "triangle", motion="left", speed="fast"))),
+    ("紫色星星慢得像蜗牛 往左挪", R(G(1, "purple", "star", motion="left", speed="slow"))),
+    ("placeholder anim pls: blue square rockets upward, black bg", R(G(1, "blue", "square", motion="up", speed="fast"),
+                                                                     bg=("black", None))),
+    ("一个黑色的大圆从高处掉下来，背景白色", R(G(1, "black", "circle", size="large", motion="down"), bg=("white", None))),
+    ("一个黑色的星星像火箭一样冲上天", R(G(1, "black", "star", motion="up", speed="fast"))),
+    ("black circle sitting dead still, pink background", R(G(1, "black", "circle", motion="still"), bg=("pink", None))),
+    ("a big square shriveling up like a raisin in the sun", R(G(1, None, "square", size="large", motion="shrink"))),
+    ("红球像风车一样旋转", R(G(1, "red", "circle", motion="rotate"))),  # a windmill is no speed: read past as before
+])
+def test_similes_of_probe_round_139(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("红球像火箭一样", "without a direction or motion"),                 # a speed, and no motion
+    ("一个像火箭一样的白色三角形往上飞", "火箭"),                         # its look, not its speed: not read
+    ("红球像蜗牛一样快速往左移动", "conflicting speeds"),
+    ("a triangle that looks like a rocket moves up", "'like'"),         # its look, not its speed
+    ("a blue square rockets upward slowly", "conflicting speeds"),
+    ("红球从高处往右移动", "start position"),
+    ("红球飞上天蓝色背景", "天蓝色"),                                    # 天蓝色 is a colour, not 上天
+    ("the dead circle moves left", "dead"),
+    ("a square shrivels up and moves up", "two motions"),
+])
+def test_similes_of_probe_round_139_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

@@ -45,6 +45,8 @@ _EN_SPEED_THINGS = {
     "fast": "lightning|rocket|bullet|cheetah|race car|jet",
     "slow": "snail|snails|turtle|tortoise|sloth|molasses|glacier",
 }
+# the Chinese counterpart: 像蜗牛一样往右挪, 像火箭一样冲上天, 快如闪电, 慢得像乌龟 (probe round 139)
+_ZH_SPEED_THINGS = {"fast": "闪电 火箭 子弹 猎豹 赛车 流星 离弦之箭 离弦的箭 风 疾风 旋风 一阵风", "slow": "蜗牛 乌龟 树懒"}
 _STILL_THINGS = ("statue|statues|stone|stones|rock|rocks|mountain|post|book|books|picture|photo|photograph|painting|"
                  "wall|tree|furniture|brick|bricks|mouse|death|grave|ice|pond")  # (the article is the pattern's)
 _ZH_COLOUR_THINGS = {
@@ -132,7 +134,7 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
     for speed, things in _EN_SPEED_THINGS.items():
         t = _alt(things)
         word = {"fast": r"fast|quick|speedy", "slow": r"slow"}[speed]
-        out.append((re.compile(rf"\b(?:as\s+)?(?:{word})\s+as\s+{art}(?:{t})\b"), speed))  # (as) fast as lightning
+        out.append((re.compile(rf"\b(?:as\s+)?(?:{word})\s+as\s+(?:two\s+|three\s+)?{art}(?:{t})\b"), speed))  # (as) fast as lightning
     # "rising like dough in a warm oven", "puffs up like bread rising": dough rises by growing
     out.append((re.compile(r"\b(?:rising|rises|rise|puffing up|puffs up|puff up|swelling|swells)\s+like\s+(?:the\s+|a\s+)?"
                            r"(?:bread\s+dough|dough|bread|a\s+loaf|loaf|cake|souffle|yeast)\b(?:\s+(?:rising|in\s+(?:a\s+|the\s+)?"
@@ -146,6 +148,17 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
             (re.compile(rf"(?:和|跟|像|如)?(?:{t})(?:一样|一般|那样|似的|般)?的?(?:颜色|色)(?:的)?"), f"{zh}色的"),
             (re.compile(rf"(?:和|跟|像|如)?(?:{t})(?:一样|一般|那样|似的|般)(?={zh})"), ""),  # 煤炭一样黑的
             (re.compile(rf"(?:{t})(?={zh})"), ""),  # 海蓝色, 柠檬黄纯色, 雪白的, 葡萄紫
+        ]
+    for speed, things in _ZH_SPEED_THINGS.items():  # 快如闪电, 慢得像蜗牛, 像火箭一样, 蜗牛般地, 像乌龟一样慢
+        t, zh = _alt(things, " "), {"fast": "快", "slow": "慢"}[speed]
+        adv = {"fast": "飞快地", "slow": "慢慢地"}[speed]
+        one = r"(?:一只|一颗|一道|一枚|一支|一辆|一头|一阵|只|颗|道|枚|支|辆|阵)?"
+        out += [
+            (re.compile(rf"(?:{zh}|疾|迅)(?:得)?(?:如|似|若|像|跟|赛过){one}(?:{t})(?:一样|一般|似的|般|那样)?(?:地|的)?"), adv),
+            (re.compile(rf"(?:和|跟|像|如同|犹如|好似|宛如|好像)?{one}(?:{t})(?:一样|一般|似的|般|那样|那么)(?:地|的)?{zh}(?![速捷])(?:地|的)?"), adv),
+            (re.compile(rf"(?:和|跟|像|如同|犹如|好似|宛如|好像){one}(?:{t})(?:一样|一般|似的|般|那样)(?:地|的速度|地速度)?"
+                        r"(?![的地])"), adv),  # (not 像火箭一样的三角形: its look)
+            (re.compile(rf"(?:以)?(?:{t})(?:一样|一般|似的|般)(?:地|的速度)"), adv),
         ]
     for zh, words in _ZH_COLOUR_MODIFIERS.items():
         out.append((re.compile(rf"(?:{_alt(words, ' ')})(?={zh})"), ""))  # 宝石蓝: 蓝

@@ -87,6 +87,8 @@ _MOVE_VERBS = [
     ["make its way", "makes its way", "making its way", "made its way", "make their way", "makes their way",
      "making their way", "made their way", "in motion"],
     ["yeet", "yeets", "yeeting", "yeeted"],
+    ["charge", "charges", "charging"],  # ("charging down-right full speed", "charging toward each other": probe
+    # round 140; no speed of its own; not "charged": "charged up with energy")
     [f"{v} the {w}" for v in ("leaves", "leave", "leaving", "exits", "exit", "exiting", "exited") for w in
      ("screen", "frame", "canvas", "scene", "view", "picture")] + ["scoot", "scoots", "scooting", "scooted"],
 ]
@@ -136,7 +138,7 @@ def _motion_en() -> dict[str, str]:
     put("still", ["not moving an inch", "not moving a bit", "no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
                   "not going anywhere", "not go anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
                   "going nowhere", "holding perfectly still", "holding still", "holds still", "does not need to move", "do not need to move", "no need to move", "need not move",
-                  "does not have to move", "just sat there", "sat there", "just leave it there", "leave it there", "no animation", "static frame", "sat still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
+                  "does not have to move", "just sat there", "sat there", "just leave it there", "leave it there", "no animation", "static frame", "sat still", "dead still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "idles", "is not moving", "are not moving", "does not move", "do not move", "did not move",
                   "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
@@ -184,7 +186,10 @@ def _motion_en() -> dict[str, str]:
            for c in ("smaller", "tinier")]
         + ["smaller and smaller", "decreases in size", "decrease in size", "decreasing in size",
            "shrinks in size", "shrinking in size", "shrink in size", "scales down", "scale down", "scaling down", "shrinks down",
-           "shrink down", "shrinking down", "loses size", "losing size"])
+           "shrink down", "shrinking down", "loses size", "losing size"]
+        # probe round 139: "shriveling up like a raisin" (up: the verb's particle, no direction)
+        + ["shrivelling", "shrivelled"] + [f"{v} up" for v in ("shrivel", "shrivels", "shriveling", "shrivelling",
+                                                               "shriveled", "shrivelled")])
     put("rotate", ["360 degrees", "360 degree", "a 360", "a full 360", "full 360", "a 360 degree spin",
                    "360 degree rotation", "a 360 degree rotation", "round and round", "around and around", "turning round and round", "going round and round",
                    "spinning round and round", "goes round and round", "go round and round", "turning round", "turns round", "turn round", "spins round",
@@ -604,7 +609,7 @@ _EN_COURTESY = (
     "would be awesome if|it would be cool if|would be cool if|that would be great|would be great|would be awesome|"
     "if that is supported|if it is supported|if supported|if that is an option|if it is an option|"
     "if that is available|if available|try|try out|let us try|lets try|cna|cna you|cna u|"
-    "any background is fine|is fine|is fine too|is fine by me|would be fine|constant|here|gorgeous|lovely|round the place|round about|all round|irie|irie vibes|lush|"
+    "any background is fine|is fine|is fine too|is fine by me|would be fine|constant|here|gorgeous|lovely|charming|round the place|round about|all round|irie|irie vibes|lush|"
     "there is lush|mek|gannin|ganning|just listed|ppt|visual|drop visual|real|quiet|quiet please|"
     "size|become|which become|i love|my kid wants|my kid|kid|kids|testing|just testing|wonder|i wonder|i wonder if|wondering|"
     "i was wondering|i was wondering if|learning|we are learning|relatable|ol|anim|animation|over the duration of the clip|over the duration of the video|"
@@ -730,6 +735,7 @@ _EN_SIZES = {"small": "small|tiny|little|lil|smallish|mini|miniature|wee|petite|
                       "tiny sized|little sized",
              "medium": "modest sized|modest size|of modest size|modest in size|modest|medium in scale|medium|medium sized|medium size|mid sized|mid size|midsize|midsized|average sized|"
                        "average size|moderate sized|moderately sized|normal sized|regular sized|moderate size|middle sized|"
+                       "normal size|regular size|standard size|standard sized|"  # (probe round 140)
                        "middle size",
              "large": "large|big|huge|giant|enormous|massive|largish|biggish|very large|very big|oversized|"
                       "sizable|sizeable|great big|gigantic|large sized|big sized|huge sized|big big"}
@@ -1054,7 +1060,8 @@ ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭�
                  "弧形 云朵 水滴 圆环形")
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体 玩意儿 玩意 精灵 刚体 质点 粒子"
 _ZH_SIZES = {"small": "一点点大 一丢丢大 一丁点大 一点儿大 丁点大 小一点的 小点的 小一些的 尺寸小一点 尺寸小点 尺寸小一些 尺寸偏小 个头小一点 个头小点 小巧的 小巧 小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
-             "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中",
+             "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中 "
+                       "正常大小 正常尺寸 普通大小 标准大小",  # (probe round 140: the ordinary size is the middle one)
              "large": "大一点的 大点的 大一些的 尺寸大一点 尺寸大点 尺寸大一些 尺寸偏大 个头大一点 个头大点 贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
 _ZH_SPEEDS = {"slow": "越慢越好 不用太快 不用那么快 不必太快 慢一些 速度慢一些 缓慢一些 速度缓慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
@@ -1066,7 +1073,8 @@ _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶
               "左上": (-1, -1), "右上": (1, -1), "左下": (-1, 1), "右下": (1, 1), "上左": (-1, -1),
               "上右": (1, -1), "下左": (-1, 1), "下右": (1, 1), "中央": (0, 0), "中间": (0, 0), "中心": (0, 0),
               "正中": (0, 0), "正中央": (0, 0), "正中间": (0, 0), "正中心": (0, 0),
-              "顶上": (0, -1), "底下": (0, 1)}  # 从屏幕顶上往下飘, 沉到底下 (probe round 130): the top, the bottom
+              "顶上": (0, -1), "底下": (0, 1),  # 从屏幕顶上往下飘, 沉到底下 (probe round 130): the top, the bottom
+              "高处": (0, -1), "低处": (0, 1)}  # 从高处掉下来 (probe round 139): from up high
 _ZH_PLACE_SUFFIX = ("", "方", "边", "侧", "面", "部", "角", "端", "半部", "方向", "边缘", "边界", "角落", "半边",
                     "部分", "头")
 _ZH_DIR_VERBS = {"自上而下": (0, 1), "自下而上": (0, -1), "由上而下": (0, 1), "由下而上": (0, -1),

@@ -371,8 +371,9 @@ def _purpose_run_on(span: str) -> int | None:
     if not words or words[0].group().lower() != "for":
         return None
     for k in range(3, min(5, len(words))):  # ("for a blue ball": no purpose, the object itself)
-        if _names_world(span[:words[k - 1].end()]):
-            return None
+        head = re.sub(r"(?i)(?<=[a-z])-(?=[a-z])", " ", span[:words[k - 1].end()])
+        if _names_world(head):
+            return None  # ("looking for a mid-sized white cross": a size, hyphenated; probe round 140)
         if words[k - 1].group().lower() in ("a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "some"):
             continue
         rest = span[words[k].start():]
@@ -491,10 +492,11 @@ def _normalise(text: str, ignored: list[str]) -> str:
     # NFKC per character, except the Chinese comma: it separates clauses, where "," separates list items
     t = "".join(c if c == "，" else unicodedata.normalize("NFKC", c) for c in text).translate(_TRAD).lower()
     t = re.sub(r"(?<=[\u3400-\u9fff]),(?=[\u3400-\u9fff])", "，", t)  # "," typed between Chinese words
+    # "slowww", "fasttt": chat elongation, undone before the rewrites ("like reallyyy slow": probe round 140)
+    t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)
     t = _rewritten(t, ignored)
     t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个边面头字底])儿", "", t)  # 圆圈儿, 右边儿, 十字儿, 白底儿 (but 一块儿: together)
     t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
-    t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)  # "slowww", "fasttt": chat elongation
     t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")
     t = re.sub(r"(?<=\w)\s*\+\s*(?=\w)", " and ", t)  # "2 black diamonds + 1 white star"
     t = re.sub(r"\b(can)'t\b", r"\1 not", t)
@@ -2402,6 +2404,10 @@ def _parse_verbose(text: str) -> Parse:
             parse = _without_span(text, simile.start(), simile.end())
         except CannotJudge:
             continue
+        if _speed_lost(phrase, parse):
+            continue
+        if _own_motion_said(phrase) and not all(g.motion for g in parse.request.groups):
+            continue  # ("a circle that like goes around in a circle": the motion, not a likeness)
         if _says_nothing(phrase) or all(g.shape for g in parse.request.groups):
             return parse  # a shape in a simile ("like two players going for the same ball") names no object
     short = _short_simile(text)
@@ -2416,7 +2422,8 @@ def _parse_verbose(text: str) -> Parse:
             parse = _without_span(text, simile.start(), simile.end())
         except CannotJudge:
             continue
-        if all(g.motion for g in parse.request.groups) and all(g.shape for g in parse.request.groups):
+        if all(g.motion for g in parse.request.groups) and all(g.shape for g in parse.request.groups) \
+                and not _speed_lost(phrase, parse):
             return parse
     restated = _restated(text)
     if restated is not None:
@@ -2658,6 +2665,14 @@ def _background_likeness(phrase: str, before: str) -> str | None:
     if len(world) == 1 and world[0].kind == "path" and re.search(r"(?i)\b(?:gradient|fade)\s*,?\s*$", before):
         return "hgradient" if world[0].value[0] else "vgradient"
     return None
+
+
+def _speed_lost(phrase: str, parse: Parse) -> bool:
+    """Would reading past the likeness ``phrase`` lose the speed it says ("going up like a slow snail"; probe round
+    140)? It says one, and an object read without it has no speed or another one (the prompt stays refused)."""
+    said = {t.value for t in _tokens(_SIMILE_NOUNS.sub(" ", phrase.translate(_TRAD)), []) if t.kind == "speed"}
+    return bool(said) and any(g.speed not in said for g in parse.request.groups if g.motion not in ("still", "rotate",
+                                                                                                      "grow", "shrink"))
 
 
 def _says_nothing(phrase: str, shapes: bool = True, ways: bool = True) -> bool:
@@ -3033,6 +3048,8 @@ def _without_unknown_words(text: str, most: int | None = None) -> Parse:
                 raise first from None  # a comparison or a repeat, or one edit from a word the parser knows (a typo?)
             if not _CJK.search(w) and _bg_slot(w).search(text):
                 raise first from None  # "background dorado", "fondo dorado": where the background's colour goes
+            if not _CJK.search(w) and re.search(rf"(?i)(?<![^\W\d_]){re.escape(w)}[\s-]+sized?\b", text):
+                raise first from None  # "it is normal size": a size the parser does not know (probe round 140)
             if not _CJK.search(w) and _in_motion_phrase(text, w):
                 raise first from None  # "moving dien to the right": a direction's own word (down-right?), not chatter
             # a Chinese run is cut into words by the lexicon: only a word that ends its clause goes ("老铁，…"), so
@@ -3070,6 +3087,22 @@ _SHORT_SIMILE = re.compile(rf"\s*,?\s*\b{_LIKE}(?:an?\s+|the\s+)?([a-z]+)(?:\s+(
 _SPEED_NOUNS = frozenset(["rocket", "rockets", "bullet", "bullets", "snail", "snails", "turtle", "turtles", "tortoise",
                           "sloth", "lightning", "flash", "jet", "jets", "cheetah", "glacier", "racecar", "missile", "hare",
                           "rabbit", "bolt"])
+
+
+def _own_motion_said(phrase: str) -> bool:
+    """A spoken "like" before the object's own verb phrase, not a likeness (probe round 138, voice input: "a circle
+    that like goes around in a circle like it's orbiting"): "like" then a verb, or a pronoun and its verb, with a
+    motion this world does not have ('in a circle', 'orbiting') — never read past, so the prompt is refused."""
+    toks = _places(_tokens(phrase.strip(" ,").translate(_TRAD), []))
+    if not toks or toks[0].text != "like":
+        return False
+    rest = toks[1:]
+    if rest and rest[0].kind == "pronoun":
+        rest = rest[1:]
+        rest = rest[1:] if rest and rest[0].kind == "link" else rest
+    elif not rest or rest[0].kind != "verb":
+        return False  # ("like dancers closing in", "like watercolor paper": a likeness)
+    return bool(rest) and rest[0].kind in ("verb", "refuse") and any(t.kind == "refuse" for t in rest)
 
 
 def _short_simile(text: str) -> Parse | None:

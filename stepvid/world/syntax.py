@@ -306,6 +306,7 @@ def _fields_phrase(fields: dict[str, str], bg: bool = True) -> str:
     """One object's fields (keys of ``_FIELD_KEYS``) written out as a phrase in their language."""
     f = {k: str(fields.get(k, "") or "") for k in _FIELD_KEYS}
     f["size"] = _SIZE_LETTERS.get(f["size"].lower(), f["size"])
+    f["size"] = "中等" if f["size"] in ("中", "适中") else f["size"]  # 大小：中 (probe round 140): the middle size
     f["speed"] = {"low": "slow", "high": "fast"}.get(f["speed"].lower(), f["speed"])
     if _CJK.search(" ".join(f.values())):
         back = f"，背景是{f['bg']}" if f["bg"] and bg else ""
@@ -605,6 +606,7 @@ def _inline_field(m: re.Match) -> str:
     v = m.group(len(_INLINE_KEYS) + 2).strip()
     low = v.lower()
     if _CJK.search(v + m.group(key)):
+        v = "中等" if key == "size" and v in ("中", "适中") else v  # 大小：中 (probe round 140): the middle size
         return {"size": f"，{v}的，", "motion": f"，{v}，", "dir": f"，向{v}，", "speed": f"，{v.removesuffix('速')}速，",
                 "bg": f"，背景{v}，", "rotation": f"，旋转{v}，"}[key]
     if key == "size":
@@ -950,6 +952,13 @@ _ZH_TYPOS = [
         (r"(?:(?<=[\s，,。])|^)[像相](?=[左右][上下]?\s*(?:移|走|飘|飞|滑|跑|去|冲|动))", "向"),
         (r"五角心", "五角星"), (r"渐[便遍辩辨](?![化成])", "渐变"), (r"缩笑(?![脸容])", "缩小"),
         (r"(?<=[色的带有])文理(?![科由])", "纹理"), (r"纯[涩瑟]", "纯色"), (r"(?<=静止|一动|原地)不[东冬]", "不动"))),
+    # probe round 138, Chinese voice input: 向有 / 往有 before a verb of moving (向右; 有 never stands there), 量个
+    # before a colour (两个; 量个尺寸 aside), 相对着 before a verb (互相对着: towards), a spoken 对 ("yes") before 就是
+    *((re.compile(a), b) for a, b in (
+        (r"(?<=[往向朝])有(?=\s*(?:移动|移|走|飘|飞|滑|跑|冲|去))", "右"),
+        (r"(?:(?<=[\s，,。！!来要做画弄])|^)量个(?=[大小]?的?[红橙黄绿青蓝紫粉白黑灰]色?)", "两个"),
+        (r"(?<![互])相对着(?=走|跑|移|飞|冲|靠|来|滑|飘)", "互相对着"),
+        (r"(?:(?<=\s)|^)对(?=就是)", ""))),
     # (在里面 right after the prompt's only shape, before a bounce: inside the clip — 弄个视频 一个红色的大球在里面蹦来蹦去;
     # beside a second shape it may be inside that one, and stays refused)
     (re.compile(r"(?<=[圆球块形星角字点])在里面(?=\s*(?:蹦来蹦去|弹来弹去|到处|来回|乱))"),
@@ -1050,6 +1059,8 @@ _ZH_TYPOS = [
     (re.compile(r"(圆|三角|星|菱|十字|方|正方)型"), r"\1形"),
     (re.compile(r"90\s*度"), "九十度"),
     (re.compile(r"像(?=左|右|上|下)"), "向"),  # 像左: the IME's 向左
+    # 冲上天, 飞上天, 窜上天 (probe round 139): to the sky, up (not 上天蓝色: a colour follows; 上天空 is a place)
+    (re.compile(r"(?<=[冲窜蹿飞升飘浮])上天(?![蓝空])"), "上去"),
     (re.compile(r"移东"), "移动"),
     (re.compile(r"选转"), "旋转"),
     # voice input's homophones (probe round 22): 洪色的原, 篮色的正放形, 猩猩, 被景, 往又边; classical 玄色 (black)
@@ -1293,6 +1304,10 @@ _TYPOS = [
     (re.compile(r"\bgren\b"), "green"),
     (re.compile(r"\bpurpel\b"), "purple"),
     (re.compile(r"\beachother\b"), "each other"),
+    # "rockets upward", "rocketing off to the left" (probe round 139): shoots — the verb only before its way ("a purple
+    # rocket" is a thing, left unknown)
+    (re.compile(r"\brocket(s|ing|ed)(?=\s+(?:straight\s+|off\s+|away\s+)?(?:up|down|left|right|upwards?|downwards?|to\s+the|"
+                r"towards?|across|diagonally|into)\b)"), lambda m: {"s": "shoots", "ing": "shooting", "ed": "shot"}[m.group(1)]),
     (re.compile(r"\bof the walls\b"), "off the walls"),
     (re.compile(r"\broond\b"), "round"),
     (re.compile(r"\bdoun\b"), "down"),
@@ -1399,6 +1414,27 @@ _TYPOS = [
     (re.compile(rf"\bgradient\s+({_COLOUR_WORD})\s+(background|backdrop|bg)\b"), r"\1 gradient \2"),
     (re.compile(rf"\b(is|are)\s+like\s+(?=(?:textured|solid|plain|{_COLOUR_WORD}|{_SIZE_NAME})\b)"), r"\1 "),
     (re.compile(r"^\s*(?:so\s+)?like\s+(?:um+\s+|uh+\s+)*(?=i\s+(?:want|need|would)\b)"), ""),
+    # English voice input (probe round 138): "too" right before a plural shape ("too stars"; "too" never stands
+    # there); the colour said after the plural as "<colour> ones" ("two stars yellow ones"); "blew" after an article
+    # or "one" ("one read one blew"; "blew up" / "blew away" aside); a direction taken back by a bare "no" / "sorry"
+    # before another ("down left no down write sorry down right": the one said last; not "up no left or right"); a
+    # colour corrected by "make it <colour>" and then restated in the whole phrase ("a pink no wait make it purple a
+    # purple square"); a restarted "for um for the background make it orange" (the background's colour, not the
+    # shape's); a background "going from left to right like a gradient" (that side's gradient)
+    (re.compile(r"\btoo(?=\s+(?:circles|squares|triangles|stars|diamonds|crosses|balls|dots)\b)"), "two"),
+    (re.compile(rf"\b(two|three)\s+(circles|squares|triangles|stars|diamonds|crosses|balls|dots)\s*,?\s+({_COLOUR_WORD})"
+                r"\s+ones\b"), r"\1 \3 \2"),
+    (re.compile(r"\b(a|the|one|won|and a)\s+blew\b(?!\s+(?:up|away|out|off|it|over|them|past)\b)"), r"\1 blue"),
+    (re.compile(r"\b(?:(?:up|down)[\s-]+(?:left|right)|left|right|up|down)\s*,?\s*(?:no|nope|sorry|no sorry|wait no)\s*,?\s+"
+                r"(?=(?:up|down)[\s-]+(?:left|right)\b(?!\s*,?\s*(?:or|nor)\b)|(?:left|right|up|down)\b"
+                r"(?![\s-]+(?:left|right)\b)(?!\s*,?\s*(?:or|nor)\b))"), ""),
+    (re.compile(rf"\b(no wait|wait no|no sorry|sorry|i mean|actually)\s*,?\s*make it\s+({_COLOUR_WORD})\s*,?\s+"
+                rf"(?=an?\s+(?:(?:{_SIZE_NAME})\s+)?\2\b)"), r"\1 "),
+    (re.compile(r"\bfor\s+(?:(?:um+|uh+|er+|erm)\s+)+for\s+the\b"), "for the"),
+    (re.compile(r"\s*,?\s+for\s+the\s+(background|backdrop|bg)\s*,?\s+make\s+it\b"), r", make the \1"),
+    (re.compile(rf"\b((?:background|backdrop|bg)\s+(?:is\s+)?(?:{_COLOUR_WORD})\s*,?\s+)(?:going|goes|fading|that goes|"
+                r"which goes)\s+from\s+(?:the\s+)?(left|right|top|bottom)\s+to\s+(?:the\s+)?(left|right|top|bottom)\s*,?\s+"
+                r"(?:like|as)\s+an?\s+gradient\b"), r"\1gradient from \2 to \3"),
 ]
 _ANY_COLOUR = "|".join(sorted(EN_COLORS, key=len, reverse=True))  # the lexicon's colour words ("violet", "navy")
 # the world's colours in Spanish and Portuguese, read only after the background's word in those languages

@@ -22,12 +22,14 @@
 # with "--online-guide world --online-guide-candidates N". REFERENCE=1: each train prompt's scene is rendered
 # (`world prompts --videos`, the model's frames and size) and joins the ranking as real data (`dpo pairs
 # --reference`): chosen, never rejected; a variant's online rounds take them with "--online-reference".
+# CLIPS=1 renders them without reference pairs; a CLIPS placeholder in a variant's arguments becomes the prompt
+# file with every train prompt's clip, for "--sft-data CLIPS --sft-data-weight W" (supervised steps on real clips).
 set -euo pipefail
 OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
 recipe_init
 VIDEOS=()
-if [[ ${REFERENCE:-0} == 1 ]]; then  # the scenes' clips at the model's own frames and size
+if [[ ${REFERENCE:-0} == 1 || ${CLIPS:-0} == 1 ]]; then  # the scenes' clips at the model's own frames and size
   read -r F H WD < <(python -c "import json,sys; d=json.load(open(sys.argv[1]+'/stepvid.json'))['defaults']; print(d['num_frames'], d['height'], d['width'])" "$INIT")
   VIDEOS=(--videos "$W/clips" --frames "$F" --height "$H" --width "$WD" --video-format npy)  # the device has no PyAV
 fi
@@ -71,7 +73,7 @@ score() {  # MODEL TAG: natural (held-out phrasing families) and template prompt
 }
 if [[ ${BASE:-1} == first ]]; then stamp "scoring the starting model"; score "$INIT" base; save; fi
 for V in "$@"; do
-  name=${V%%:*}; args=${V#*:}; args=${args//ONLINE/$W/online.jsonl}; args=${args//REWARD/$W/reward}
+  name=${V%%:*}; args=${V#*:}; args=${args//ONLINE/$W/online.jsonl}; args=${args//REWARD/$W/reward}; args=${args//CLIPS/$W/all.jsonl}
   stamp "variant $name: $args"
   if [[ ! -f $W/m-$name/dpo.json ]]; then
   python -m stepvid.cli train dpo --init "$INIT" --pairs "$W/pairs" --run-dir "$W/run-$name" --out "$W/m-$name" \

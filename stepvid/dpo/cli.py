@@ -233,6 +233,11 @@ def add_train_dpo(tsub: Any) -> None:
                    help="online loop: guided candidates from this rewriter (as `dpo pairs --guide`)")
     p.add_argument("--online-guide-candidates", type=int, default=0,
                    help="online loop: guided candidates per prompt (with --online-guide)")
+    p.add_argument("--sft-data", default=None,
+                   help="prompt file whose rows carry a clip (\"video\", e.g. `stepvid world prompts --videos`): each "
+                        "step also regresses the policy on a batch of these real clips (supervised flow matching)")
+    p.add_argument("--sft-data-weight", type=float, default=0.0,
+                   help="weight of the --sft-data loss beside the DPO loss (default: 0)")
     p.add_argument("--online-reference", action="store_true",
                    help="online loop: each prompt row's 'video' joins the ranking (as `dpo pairs --reference`)")
     p.add_argument("--text-lr", type=float, default=0.0,

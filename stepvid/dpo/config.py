@@ -13,7 +13,7 @@ PAIR_RULES = ("score", "pass-fail")  # how ranked candidates pair (stepvid.dpo.p
 _RESUME_KEYS = ("init", "pairs", "beta", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets",
                 "sft_weight", "timestep", "seed", "online_prompts", "online_every", "online_per_round",
                 "online_candidates", "online_reward", "text_lr", "online_guide", "online_guide_candidates",
-                "online_reference")  # online_pair_rule: the online pair set's settings check it
+                "online_reference", "sft_data", "sft_data_weight")  # online_pair_rule: the online pair set's settings check it
 
 
 def check_schedule(kind: str, lr_schedule: str, ema_decay: float) -> None:
@@ -69,6 +69,8 @@ class DPOConfig:
     online_guide_candidates: int = 0            # online loop: guided candidates per prompt
     online_reference: bool = False              # online loop: the rows' clips join the ranking (`--reference`)
     text_lr: float = 0.0                        # > 0: the text encoder trains too, at this rate (one process)
+    sft_data: str | None = None                 # prompt file with a clip per row ("video"): supervised steps on it
+    sft_data_weight: float = 0.0                # weight of that flow-matching loss beside the DPO loss
 
     def check(self) -> None:
         for k in ("steps", "batch_size", "checkpoint_every", "log_every", "online_every", "online_per_round"):
@@ -85,6 +87,9 @@ class DPOConfig:
             raise ValueError(f"dpo: precision must be bf16 or fp32; got {self.precision!r}")
         if self.online_pair_rule not in PAIR_RULES:
             raise ValueError(f"dpo: online_pair_rule must be one of {PAIR_RULES}; got {self.online_pair_rule!r}")
+        if self.sft_data_weight < 0 or (self.sft_data is None) != (self.sft_data_weight == 0):
+            raise ValueError(f"dpo: sft_data and sft_data_weight > 0 go together; got {self.sft_data!r}, "
+                             f"{self.sft_data_weight}")
         if self.text_lr < 0:
             raise ValueError(f"dpo: text_lr must be >= 0; got {self.text_lr}")
         if self.online_guide_candidates < 0 or (self.online_guide_candidates > 0) != (self.online_guide is not None):

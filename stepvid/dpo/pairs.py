@@ -50,6 +50,7 @@ __all__ = [
     "load_prompts",
     "make_pairs",
     "read_pairs",
+    "reference_latents",
     "select_pairs",
 ]
 
@@ -456,7 +457,7 @@ def make_pairs(
                                       **{k: v for k, v in gen.items() if k != "prompt_rewrite"},
                                       prompt_rewrite="none")
             if reference:  # each prompt's clip after its sampled candidates
-                refs = [_reference_latents(pipe, p, gen, lat.shape[1:]) for p in group]
+                refs = [reference_latents(pipe, p, gen, lat.shape[1:]) for p in group]
                 lat = torch.cat([t for g, r in enumerate(refs) for t in (lat[g * sampled:(g + 1) * sampled], r)])
                 seeds = [s for g in range(len(group)) for s in [*seeds[g * sampled:(g + 1) * sampled], None]]
             videos = None
@@ -480,7 +481,7 @@ def make_pairs(
     return stats
 
 
-def _reference_latents(pipe: Any, row: PromptRow, gen: dict, shape: Sequence[int]) -> Any:
+def reference_latents(pipe: Any, row: PromptRow, gen: dict, shape: Sequence[int]) -> Any:
     """The VAE latents [1, F, C, h, w] of ``row``'s clip, which must have the generated frames and size."""
     from stepvid.video import read_clip
 

@@ -127,6 +127,7 @@ class DPOTrainer:
         self._emb: dict[str, int] = {}
         self._states: TextEmbeddings | None = None
         self._encode(texts)
+        self._sft_latents = self._encode_clips()
         if self.info.is_main:
             log.info("%s: %s, %s, %d trainable parameters", self.name, self._describe_data(),
                      "LoRA" if cfg.lora_rank else "full", sum(p.numel() for p in params))
@@ -150,7 +151,27 @@ class DPOTrainer:
         self.pairs.preload()
         self.online = load_prompts(self.cfg.online_prompts) if self.cfg.online_prompts else []
         self._rounds: list[dict] = []
-        return self.pairs.texts
+        self.sft = self._sft_rows()
+        return self.pairs.texts + [r.prompt for r in self.sft]
+
+    def _sft_rows(self) -> list:
+        """The rows of ``--sft-data`` (each with a clip), or [] (also for trainers without the option)."""
+        path = getattr(self.cfg, "sft_data", None)
+        if not path:
+            return []
+        rows = load_prompts(path)
+        bad = next((r for r in rows if r.video is None), None)
+        if bad is not None:
+            raise ValueError(f"{path}: row {bad.id!r} has no 'video': --sft-data needs a clip per prompt")
+        return rows
+
+    def _encode_clips(self) -> torch.Tensor | None:
+        """The ``--sft-data`` clips' VAE latents (fp32, on the device), each checked against the pairs' shape."""
+        if not getattr(self, "sft", None):  # (trainers built on this one read other data)
+            return None
+        from stepvid.dpo.pairs import reference_latents
+
+        return torch.cat([reference_latents(self.pipe, r, {}, self.pairs.shape).to(self.device) for r in self.sft])
 
     def _model_texts(self) -> list[str]:
         """Texts to encode that come from the model folder (``self.plan``) rather than the data."""
@@ -298,7 +319,34 @@ class DPOTrainer:
             cond = (live.llm, live.clip, live.cross_attention_mask())
         loss, m = dpo_step_loss(self._call(self.policy_fwd), self._reference(), win, lose, noise, tau, cond, cfg.beta,
                                 cfg.sft_weight, ref_cond=ref_cond)
+        if self.sft:
+            err = self._sft_loss(step)
+            loss = loss + cfg.sft_data_weight * err
+            m["sft_data_err"] = err.detach()
         return loss, m, {"pairs": len(pool)}
+
+    def _sft_loss(self, step: int) -> torch.Tensor:
+        """The policy's flow-matching error on this step's batch of ``--sft-data`` clips (their own captions; the
+        training text encoder when it trains). Draws seeded by (seed, step, -1 - sample): apart from the pairs'."""
+        from stepvid.diffusion.flow import interpolate, per_sample_mse, velocity_target
+        from stepvid.train.common import step_generator
+
+        cfg, info, dev = self.cfg, self.info, self.device
+        n = cfg.batch_size
+        idx = torch.randint(len(self.sft), (n * info.world_size,), generator=step_generator(cfg.seed, step, -1))
+        mine = range(info.rank * n, (info.rank + 1) * n)
+        gens = [step_generator(cfg.seed, step, -2 - j) for j in mine]
+        idx = idx[info.rank * n:(info.rank + 1) * n]
+        data = self._sft_latents[idx.to(dev)]
+        noise = torch.stack([torch.randn(data.shape[1:], generator=g) for g in gens]).to(dev)
+        tau = torch.cat([self.density.sample(1, generator=g) for g in gens]).to(dev)
+        texts = [self.sft[i].prompt for i in idx.tolist()]
+        if self.text_encoder is not None:
+            e = self.text_encoder(**self.text_encoder.tokenize(texts, dev))
+        else:
+            e = self._text_states(texts)
+        v = self._call(self.policy_fwd)(interpolate(noise, data, tau), tau, e.llm, e.clip, e.cross_attention_mask())
+        return per_sample_mse(v, velocity_target(noise, data)).mean()
 
     def _postfix(self, last: dict) -> dict:
         return {"acc": f"{last['dpo_acc']:.2f}", "margin": f"{last['dpo_margin']:.3f}"}

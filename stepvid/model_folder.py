@@ -8,7 +8,10 @@ configs (JSON) and tokenizer files from DIR, and nothing in DIR is imported or r
 * a component may set only the options its class lists there (``kwargs``; the VAE's ``config`` preset),
   each checked for type and range — an unknown key is refused, naming it. ``trust_remote_code`` is never
   passed to anything;
-* paths are relative to DIR and may not climb out of it (``..`` or absolute paths are refused);
+* paths are relative to DIR and may not climb out of it (``..`` or absolute paths are refused); the one other
+  form, ``bundled:REL``, names a file of the model shipped inside the package (``stepvid/bundled/REL``, checked
+  the same way) — package data, never an arbitrary path — so a variant of the bundled model can share its VAE and
+  text encoder instead of carrying copies;
 * weights are safetensors, except the released Hunyuan-CLIP tower's ``pytorch_model.bin``, which is read
   with torch's weights-only unpickler (tensors and containers only; anything else is refused).
 
@@ -526,8 +529,22 @@ def _component(role: str, raw: Any, root: Path, source: str, path_override: Path
     if path_override is not None:
         path = path_override
     else:
-        path = root / _relative_path(raw.get("path", cls.default_path), f"{where}.path")
+        path = _component_path(root, raw.get("path", cls.default_path), f"{where}.path")
     return Component(cls, path, options)
+
+
+BUNDLED_PREFIX = "bundled:"
+
+
+def _component_path(root: Path, value: Any, where: str) -> Path:
+    """``root / value`` for a path inside the model folder, or the package's bundled model folder's file for
+    ``bundled:REL`` (the same containment rule on REL)."""
+    if isinstance(value, str) and value.startswith(BUNDLED_PREFIX):
+        base = Path(__file__).resolve().parent / "bundled"
+        if not (base / DESCRIPTION_FILE).is_file():
+            raise FileNotFoundError(f"{where}: {value!r} names the bundled model, which this install does not have")
+        return base / _relative_path(value[len(BUNDLED_PREFIX):], where)
+    return root / _relative_path(value, where)
 
 
 def _transformer_folder(path: str | os.PathLike) -> Path:

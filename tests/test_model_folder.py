@@ -193,6 +193,8 @@ def test_transformers_trust_remote_code_route_is_refused(small, tmp_path, monkey
             r"vae.path: path '/etc/vae.safetensors' must stay inside",
         ),
         ({"vae": {"path": ""}}, r"vae.path: path must be a non-empty string"),
+        ({"vae": {"path": "bundled:../vae/vae_v2.safetensors"}}, r"vae.path: path '\.\./vae/vae_v2.safetensors' must stay"),
+        ({"vae": {"path": "bundled:/etc/vae.safetensors"}}, r"vae.path: path '/etc/vae.safetensors' must stay inside"),
         ({"vae": "vae.safetensors"}, r"vae must be a JSON object; got str"),
         ({"scheduler": {}}, r"unknown section\(s\) \['scheduler'\]"),
         ({"defaults": {"steps": "50"}}, r"defaults: steps must be an integer >= 1; got '50'"),

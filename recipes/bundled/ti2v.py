@@ -100,7 +100,9 @@ def build_data(
 
 
 def export(dit, init: Path, dest: Path, report: dict) -> int:
-    """A complete model folder: the init's VAE, text encoder and defaults with this DiT (bf16 shards)."""
+    """A complete model folder: the init's VAE, text encoder and defaults with this DiT (bf16 shards). Installed
+    as stepvid/bundled/ti2v/ it keeps only transformer/, stepvid.json and MODEL_CARD.md, with ``bundled:`` paths
+    for the VAE and the text encoder when they are the bundled model's own (tests/test_bundled.py checks them)."""
     from stepvid.checkpoints import save_sharded_safetensors
     from stepvid.models.dit import config_dict
 

@@ -3677,3 +3677,127 @@ def test_similes_of_probe_round_139(prompt, want):
 def test_similes_of_probe_round_139_that_stay_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# probe round 143 (two objects contrasted in one sentence): a counted header's motion is each of its parts' where they
+# say only how fast ("Two squares, both sliding right - the yellow one fast, the green one slow", 两个菱形都往左跑，红的快，
+# 蓝的慢); 前者/后者 and the former/latter pick from two objects already described; "the large one" / "the bigger one"
+# pick the object of that size; 第N个是 + a noun names the Nth object; "The first, a green square, ..." (an
+# appositive); "a slide on opposite forces" is a topic
+@pytest.mark.parametrize("prompt,want", [
+    ("Two squares, both sliding right - the yellow one fast, the green one slow. Black bg.",
+     R(G(1, "yellow", "square", motion="right", speed="fast"), G(1, "green", "square", motion="right", speed="slow"),
+       bg=("black", None))),
+    ("两个菱形都往左跑，红的快，蓝的慢",
+     R(G(1, "red", "diamond", motion="left", speed="fast"), G(1, "blue", "diamond", motion="left", speed="slow"))),
+    ("蓝色圆圈往左下，黄色星星往右上，前者快后者慢",
+     R(G(1, "blue", "circle", motion="down-left", speed="fast"), G(1, "yellow", "star", motion="up-right", speed="slow"))),
+    ("a blue circle going left and a red star going right, the former fast, the latter slow",
+     R(G(1, "blue", "circle", motion="left", speed="fast"), G(1, "red", "star", motion="right", speed="slow"))),
+    ("a large yellow circle and a small black square. The large one stays still, the small one bounces around",
+     R(G(1, "yellow", "circle", size="large", motion="still"), G(1, "black", "square", size="small", motion="bounce"))),
+    ("a big orange triangle and a small purple triangle. the bigger one shrinks, the smaller one grows",
+     R(G(1, "orange", "triangle", size="large", motion="shrink"), G(1, "purple", "triangle", size="small", motion="grow"))),
+    ("第一个是黑色三角往下，第二个是红色菱形往上，背景用黄色的",
+     R(G(1, "black", "triangle", motion="down"), G(1, "red", "diamond", motion="up"), bg=("yellow", None))),
+    ("Two shapes. The first, a green square, moves left. The second, a small white triangle, moves right fast.",
+     R(G(1, "green", "square", motion="left"), G(1, "white", "triangle", size="small", motion="right", speed="fast"))),
+    ("For a slide on opposite forces: one red circle going up while a blue circle goes down.",
+     R(G(1, "red", "circle", motion="up"), G(1, "blue", "circle", motion="down"))),
+    ("红的转，蓝的不动，都是三角形", R(G(1, "red", "triangle", motion="rotate"), G(1, "blue", "triangle", motion="still"))),
+])
+def test_contrasts_of_probe_round_143(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("两个菱形往左跑，红的快，蓝的往右", "without a direction or motion"),     # one part moves: the header's is not shared
+    ("蓝色圆圈往左下，黄色星星往右上，红色方块往上，前者快后者慢", "refers to no list"),  # three objects: no former / latter
+    ("a large yellow circle and a large black square. the large one stays still", "could mean more than one"),
+    ("a big orange triangle and a purple triangle. the bigger one shrinks", "relative size"),  # one size said
+    ("第一个是黑色三角往下，第三个是红色菱形往上", "refers to no list"),     # no second object named
+    ("第一个是黑色往下，第二个是红色菱形往上", "refers to no list"),          # no shape for the first
+    ("a red circle and a blue circle moving in opposite forces", "opposite"),
+    ("红的转，蓝的不动", "conflicting colours"),                             # no shape said for them
+    ("红的转，蓝的三角不动，都是三角形", "conflicting colours"),              # a shape said in a clause: not rewritten
+])
+def test_contrasts_of_probe_round_143_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("white ball on black bouncing!!!", R(G(1, "white", "circle", motion="bounce"), bg=("black", None))),
+    ("two black circles on white heading towards each other", R(G(2, "black", "circle", motion="towards"), bg=("white", None))),
+    ("black on white please. just a small black cross going up",
+     R(G(1, "black", "cross", size="small", motion="up"), bg=("white", None))),
+    ("cyan on black!! a cyan square bouncing around, fast",
+     R(G(1, "cyan", "square", motion="bounce", speed="fast"), bg=("black", None))),
+    ("both the background and the diamond should be red. diamond spins",
+     R(G(1, "red", "diamond", motion="rotate"), bg=("red", None))),
+    ("the background and the circle and the square are blue",
+     R(G(1, "blue", "circle"), G(1, "blue", "square"), bg=("blue", None))),
+    ("测试用：背景和星星都是紫色，星星静止", R(G(1, "purple", "star", motion="still"), bg=("purple", None))),
+    ("一个橙色圆形，背景也是橙色的，但要有纹理，慢慢往上",
+     R(G(1, "orange", "circle", motion="up", speed="slow"), bg=("orange", "texture"))),
+    ("粉色背景配白色五角星 宝宝喜欢 让星星转起来", R(G(1, "white", "star", motion="rotate"), bg=("pink", None))),
+    ("我要一个黑色的大方块在白色上面往右跑 跑快点",
+     R(G(1, "black", "square", size="large", motion="right", speed="fast"), bg=("white", None))),
+])
+def test_grounds_of_probe_round_142(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("black on white. a red cross going up", "names no shape"),          # the lone colour is not the object's
+    ("white ball on black and red bouncing", "conflicting colours"),     # two colours after "on": not one ground
+    ("the background and the circle is blue", "is the background blue too"),  # singular: which one is blue?
+    ("一个橙色圆形，背景也是橙色的，但要有渐变，慢慢往上", "without a direction"),
+    ("粉色背景配白色 宝宝喜欢", "names no shape"),                         # 配 a colour alone: no object
+    ("红圆在蓝方块上面往左", "relative position"),                         # on a square, not on a colour
+])
+def test_grounds_of_probe_round_142_that_stay_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+# Probe round 141: long, rambling prompts around one request. A past attempt ("Last time I tried …", 之前用…试了),
+# a sentence about the typist and the clip's use whose world words are no part of the request (a number, a size of
+# something that is no shape, an age, a colour said anyway), and a pointing sentence about the typist that names
+# nothing of the world ("I know it's a bit abstract") are read past.
+@pytest.mark.parametrize("prompt,want", [
+    (("Could you make a red circle moving slowly to the right on a white background? Last time I tried another tool "
+      "it gave me some 3D sphere with shadows which was way too much. Thanks!"),
+     R(G(1, "red", "circle", motion="right", speed="slow"), bg=("white", None))),
+    ("之前用剪映试了半天，导出来全是糊的。就要一个蓝色的正方形从右往左慢慢移过去，背景白色就行。",
+     R(G(1, "blue", "square", motion="left", speed="slow"), bg=("white", None))),
+    ("晚上直播要用的等待画面，之前那个被粉丝吐槽像十年前的屏保。这次想要三颗白色的小星星往左上方飘，背景黑色的纹理那种。",
+     R(G(3, "white", "star", size="small", motion="up-left"), bg=("black", "texture"))),
+    (("I run a small channel about productivity and I need a quick intro bumper. A white circle shrinking on a black "
+      "background."), R(G(1, "white", "circle", motion="shrink"), bg=("black", None))),
+    (("My daughter turns 6 on Saturday, so I'm making her a little digital card. What I'd love is a big pink star "
+      "spinning in place on a purple background."),
+     R(G(1, "pink", "star", size="large", motion="rotate"), bg=("purple", None))),
+    ("明天公开课讲图形，校长也来听，压力好大。想要一个红色三角形和一个黄色圆形，都在原地转圈，背景灰色。",
+     R(G(1, "red", "triangle", motion="rotate"), G(1, "yellow", "circle", motion="rotate"), bg=("gray", None))),
+    (("I'm making a little animation for my thesis defense. Three small cyan circles drifting down and to the right, "
+      "slowly, would be perfect. I know it's a bit abstract."),
+     R(G(3, "cyan", "circle", size="small", motion="down-right", speed="slow"))),
+])
+def test_rambling_context_of_probe_round_141(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,why", [
+    ("A red circle moving right on a blue background. Last time I tried it, it was way too fast.", "last"),  # a speed
+    ("A red circle moving right on a blue background. Last time I tried this the circle was too big.", "last"),
+    ("Last time I tried this the circle came out blue, so this time make it green. A circle moving right.", "last"),
+    ("一个红色的圆往右移动，背景蓝色。上次用别的工具做的太快了。", "unknown motion"),       # how this one should differ
+    ("I tried a couple of apps but they were too slow. A red circle moving right.", "tried"),
+    ("I run a small channel and my logo is orange. A white circle shrinking on a black background.", "logo"),
+    ("It is for my church group's slideshow, make it green. I would like a large circle going up slowly.", "names no shape"),
+    ("A red circle spins first. Before that, I used to make it move left.", "sequence"),
+])
+def test_rambling_context_of_probe_round_141_that_stays_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)

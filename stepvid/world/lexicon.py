@@ -438,7 +438,7 @@ _EN_FILLER = (
     "in which|wherein|whereby|i request|request|i should like to see|should like to see|i would like to see|"
     "i would love|i would love to see|would love|would love to see|boundaries|boundary|display boundaries|the boundaries of the frame|"
     "pickup|asset|depict|kindly depict|edge case|test case|case|"
-    "what i like is|what i would like is|what i want is|what i need is|what i am after is|"
+    "what i like is|what i would like is|what i want is|what i need is|what i am after is|what i would love is|what i love is|"
     "what i am looking for is|what i have in mind is|what i am picturing is|i am making|i am working on|"
     "under even lighting|under soft lighting|under flat lighting|under uniform lighting|"
     "holds the same framing|holds the framing|holds its framing|hold throughout the video|hold throughout|"
@@ -607,6 +607,7 @@ _EN_COURTESY = (
     "is there any chance you could|any chance you could|any chance|"
     "it would be great if|would be great if|it would be nice if|would be nice if|it would be awesome if|"
     "would be awesome if|it would be cool if|would be cool if|that would be great|would be great|would be awesome|"
+    "would be perfect|that would be perfect|"  # probe round 141: "… slowly, would be perfect."
     "if that is supported|if it is supported|if supported|if that is an option|if it is an option|"
     "if that is available|if available|try|try out|let us try|lets try|cna|cna you|cna u|"
     "any background is fine|is fine|is fine too|is fine by me|would be fine|constant|here|gorgeous|lovely|charming|round the place|round about|all round|irie|irie vibes|lush|"
@@ -832,6 +833,9 @@ def en_lexicon() -> dict[tuple[str, ...], Entry]:
         for noun in ("", " object", " shape", " one", " item"):
             for art in ("a", "an", "one"):
                 lex[f"the {nth}{noun} is {art}"] = (("count", 1),)
+                # "The first, a medium-sized green square, should move ... The second, a small white triangle, ..."
+                # (probe round 143): an appositive names the object as "is" does
+                lex[f"the {nth}{noun} , {art}"] = (("count", 1),)
     lex["ones"] = (("one", True),)
     for w in _BIG_COUNTS.split():
         lex[w] = (("bigcount", None),)
@@ -1286,7 +1290,7 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 "我想麻烦您帮我 我想麻烦您 帮我生成 帮我做 给我整 给我弄 给我搞 弄 搞 弄个 搞个 整个 整一个 叫它 叫 "
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
                 "沿同一直线 沿直线 同一直线 像气球一样 像气球似的 像吹气球一样 像弹球一样 像皮球一样 像雕像一样 上面放 上面有 上面是 "
-                "我家娃 家娃 给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 我孙女 给我孙女 给孙女 给外孙女 给外孙 "
+                "我家娃 家娃 给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 宝宝喜欢 宝宝爱看 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 我孙女 给我孙女 给孙女 给外孙女 给外孙 "
                 # probe round 113 (retirees, shop owners): who asks and where it plays (老伴要…, 给我们跳舞的大屏做个),
                 # a blessing for the helper (好人一生平安)
                 "老伴 老伴要 我老伴 给老伴 给我们 跳舞的大屏 跳广场舞的大屏 好人一生平安 一生平安 想放个东西 放个东西 想放点东西 "
@@ -1436,9 +1440,9 @@ def zh_lexicon() -> dict[str, Entry]:
             lex[w.replace("渐变", "渐层")] = lex[w]
     put("bgaxis", "v", "竖直方向的 垂直方向的 竖直方向 垂直方向 纵向的 竖直 垂直 纵向 竖向 上下方向 沿着竖直方向 沿竖直方向 沿着垂直方向 沿垂直方向 沿着纵向 沿纵向")
     put("bgaxis", "h", "水平方向的 水平方向 横向的 水平 横向 左右方向 沿着水平方向 沿水平方向 沿着水平线 沿水平线 沿着横向 沿横向")
-    put("conj", None, "和 与 跟 同 及 以及 并且 而且 加上 并 加 外加 再加上")
+    put("conj", None, "和 与 跟 同 及 以及 并且 而且 加上 并 加 外加 再加上 配 配上")  # 粉色背景配白色五角星 (probe round 142)
     put("cconj", None, "还有 而 另外 另有 此外 同时 与此同时 另一方面 旁边还有 另外还有 还有一个 中间还有 中间有 中央还有 "
-                       "中央有 正中间有 正中间还有")
+                       "中央有 正中间有 正中间还有 但 但是")  # 背景也是橙色的，但要有纹理 (probe round 142): "but", as in English
     put("together", None, "一起 一同 一块儿 一道")
     for w in _ZH_FAST_VERBS.split():
         lex[w] = (("verb", "fast"),)

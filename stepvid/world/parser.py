@@ -289,7 +289,8 @@ _PURPOSE = re.compile(
 # lesson on colours and shapes", 讲形状的课件): the topic names no object to draw, so it goes like a purpose
 _TOPIC = re.compile(r"(?i)\b(?:slides?|lessons?|class|unit|lecture|talk|deck|worksheets?|presentation|video|clip|post|"
                     r"project|book|story)\s+(?:about|on)\s+(?:(?:basic|simple|2d|geometric)\s+)?"
-                    r"(?:shapes|colou?rs|geometry|motion|movement|directions|sizes)"
+                    # ("For a slide on opposite forces: one red circle going up while ...", probe round 143)
+                    r"(?:shapes|colou?rs|geometry|motion|movement|directions|sizes|opposites|(?:opposite\s+)?forces)"
                     r"(?:\s+and\s+(?:shapes|colou?rs|geometry|motion|movement|directions|sizes))?\b"
                     r"|(?:讲授|讲解|讲|教|认识|学习|学)(?:形状|颜色|图形|几何|方向|大小)(?:变换)?(?:和(?:形状|颜色|图形|方向|大小))?"
                     r"(?:的|一节|一课)"  # (讲授图形变换一节时使用: probe round 116)
@@ -991,6 +992,7 @@ _COLOUR_INTENSIFIERS = frozenset({"jet", "midnight", "obsidian", "burnt", "cornf
 
 # Fillers that only grade the background kind after them ("有点颗粒感", "somewhat textured")
 _DEGREE_FILLERS = frozenset({"有点", "有一点", "有些", "稍微", "一点", "somewhat", "kinda"})
+_ALSO_FILLERS = frozenset({"也", "同样", "也同样"})  # 背景也是橙色的 (probe round 142): "the background is orange too"
 
 
 def _bg_compatible(t: Tok, gradient: bool) -> bool:
@@ -1004,6 +1006,27 @@ def _bg_compatible(t: Tok, gradient: bool) -> bool:
     if t.kind == "count":
         return t.text in _ARTICLES
     return t.kind == "stop" and t.text in ("of", "的", "the")
+
+
+def _colour_lead(toks: list[Tok], i: int, b: int, used: list[bool]) -> list[int]:
+    """"black on white please. just a small black cross going up", "cyan on black!! a cyan square …" (probe round
+    142): the indices of a colour alone before the "on <colour>" at ``i:b`` that opens the prompt or a sentence, when the
+    next sentence names an object of just that colour (the object's colour, said first); else []."""
+    if i != 1 and not (i > 1 and toks[i - 2].kind == "sep" and toks[i - 2].value) or toks[i - 1].kind != "color" \
+            or used[i - 1]:
+        return []
+    e = b
+    while e < len(toks) and toks[e].kind == "filler":
+        e += 1  # "please"
+    if e == len(toks) or toks[e].kind != "sep":
+        return []
+    while e < len(toks) and (toks[e].kind == "sep" or toks[e].kind == "filler"):
+        e += 1
+    while e < len(toks) and toks[e].kind in ("count", "size"):
+        e += 1
+    if e + 1 < len(toks) and toks[e].kind == "color" and toks[e].value == toks[i - 1].value and toks[e + 1].kind == "shape":
+        return [i - 1]
+    return []
 
 
 def _pure_colour(t: Tok, toks: list[Tok]) -> bool:
@@ -1062,6 +1085,7 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
             before -= 1
         linked = nxt is not None and not (coloured and nxt.text in (":", "：")) and (
             article_bg(b) or nxt.text in _DEGREE_FILLERS and past_fillers(b) == "bgkind" or  # 背景有点颗粒感
+            nxt.zh and nxt.text in _ALSO_FILLERS and past_fillers(b) == "link" or  # 背景也是橙色的
             nxt.kind in ("link", "bgaxis", "bgkind", "bgmod", "dir") or nxt.text in ("of", "in", "with") and not coloured
                                       or nxt.kind == "sep" and not nxt.value
                                       or nxt.kind in ("color", "badcolor", "shade") and toks[head].kind == "bgword"
@@ -1098,6 +1122,8 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                     pass  # "a gradient of midnight blue", "of warm orange"
                 elif t.kind == "filler" and t.text in _DEGREE_FILLERS and past_fillers(b) in ("bgkind", "bgaxis"):
                     pass  # 背景是有点颗粒感的紫色 (probe round 131): a degree before the background's kind
+                elif t.kind == "filler" and t.zh and t.text in _ALSO_FILLERS and past_fillers(b) == "link" and b == head + 1:
+                    pass  # 背景也是橙色的 (probe round 142): 也 right after 背景, before its 是
                 elif not (t.kind == "link" or t.text == "的" or t.text in ("of", "with", "in") and (
                         not seen_attr or past_fillers(b + 1) == "color")):  # "a gradient of purple"
                     break
@@ -1117,6 +1143,29 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
         spans.append((a, b))
         for k in range(a, b):
             used[k] = True
+    shared = None  # "both the background and the diamond should be red", 背景和星星都是紫色 (probe round 142): one
+    for a, b in spans:  # colour said of the background and of one object together, with both / 都
+        h = b - 1
+        if toks[h].kind != "bgword" or any(toks[k].kind not in ("definite", "bgword") for k in range(a, b)) \
+                or b >= len(toks) or toks[b].kind != "conj" or toks[b].text not in ("and", "和", "跟", "与", "同"):
+            continue
+        k = b + 1
+        while k < len(toks) and (toks[k].kind in ("definite", "count", "size", "shape")
+                                 or toks[k].kind == "conj" and toks[k - 1].kind == "shape") and not used[k]:
+            k += 1  # (… and the circle and the square are blue: every object named)
+        p = k
+        while p < len(toks) and (toks[p].kind == "link" or toks[p].text in ("both", "都")):
+            p += 1
+        both = [x for x in range(k, p) if toks[x].text in ("both", "都")] + [x for x in (a - 1,) if x >= 0 and toks[x].text == "both"]
+        if toks[k - 1].kind == "shape" and len(both) <= 1 \
+                and any(toks[x].kind == "link" for x in range(k, p)) and p < len(toks) and toks[p].kind == "color" \
+                and (p + 1 == len(toks) or toks[p + 1].kind == "sep"):
+            if not both and any(toks[x].text in ("is", "was") for x in range(k, p)):
+                raise _refuse(f"'{toks[h].text} {toks[b].text} …' {toks[p].text}: is the background {toks[p].text} too?")
+            shared = toks[p]
+            used[b] = True
+            for x in both:
+                used[x] = True
     for a, b in list(spans):  # "on a soft gradient that goes from left to right. Pink as well, if possible." (probe
         e = b + 2             # round 131): a colour said "as well" / "too" alone just after a colourless background
         if b + 1 >= len(toks) or toks[b].kind != "sep" or toks[b + 1].kind != "color" or used[b + 1] \
@@ -1135,10 +1184,24 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
         b = i + 1
         while b < len(toks) and not used[b] and _bg_compatible(toks[b], False) and toks[b].kind != "link":
             b += 1
-        if b > i + 1 and (b == len(toks) or toks[b].kind == "sep") and any(toks[k].kind == "color" for k in range(i, b)):
+        # "white ball on black bouncing!!!", "two black circles on white heading towards each other" (probe round 142):
+        # right after a shape, the object's motion may follow its ground with no comma
+        verb_next = b < len(toks) and i > 0 and toks[i - 1].kind == "shape" and not toks[b].zh \
+            and toks[b].kind in ("motion", "verb", "vverb", "approach", "mutual", "speed")
+        lead = _colour_lead(toks, i, b, used) if b > i + 1 else []
+        if b > i + 1 and (b == len(toks) or toks[b].kind == "sep" or verb_next or lead) \
+                and any(toks[k].kind == "color" for k in range(i, b)):
             spans.append((i, b))
-            for k in range(i, b):
+            for k in lead + list(range(i, b)):
                 used[k] = True
+    for i in range(1, len(toks) - 2):  # 一个黑色的大方块在白色上面往右跑 (probe round 142): 在 + a colour + 上面 right after
+        t, c, on = toks[i], toks[i + 1], toks[i + 2]  # a shape is a ground of that colour, as 在白色背景上 is
+        nxt = toks[i + 3] if i + 3 < len(toks) else None
+        if t.zh and t.text == "在" and toks[i - 1].kind == "shape" and c.kind == "color" and on.kind == "dir" \
+                and on.text in ("上", "上面", "之上") and not any(used[i:i + 3]) \
+                and (nxt is None or nxt.kind in ("sep", "dir", "verb", "vverb", "motion", "speed", "prep")):
+            spans.append((i, i + 2))  # (上面 says where, not a gradient's way)
+            used[i] = used[i + 1] = used[i + 2] = True
     color = kind = None
     color_tok = kind_tok = None
     # The axis of a gradient may sit in another phrase of the one background: "以紫色渐变，左浅右深为背景"
@@ -1155,6 +1218,8 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                 axis.append(("h" if vec[0] else "v", t))
     if len({v for v, _ in axis}) > 1:
         raise _refuse(f"conflicting gradient directions '{axis[0][1].text}' and '{axis[-1][1].text}'")
+    if shared is not None:
+        color, color_tok = shared.value, shared
     gradient_named = any(_is_gradient(t) for a, b in spans for t in toks[a:b])
     for a, b in spans:
         span = toks[a:b]
@@ -1244,6 +1309,10 @@ class _Group:
     size: str | None
     text: str
     vps: list[list[Tok]] = field(default_factory=list)
+
+
+# words that can only pick one of exactly two objects named before, all said already or not (see ``_Grammar._refer``)
+_PAIR_REFERENCES = frozenset(("前者", "后者", "the former", "the latter"))
 
 
 def _moves(g: _Group) -> bool:
@@ -1491,6 +1560,23 @@ class _Grammar:
                 return False
         return True
 
+    def _compared_size(self, i: int, t: Tok) -> str | None:
+        """'a big orange triangle and a small purple triangle. the bigger one shrinks, the smaller one grows' (probe
+        round 143): 'the' + a comparative + 'one' picks, of the objects named, each in a size of its own, the one
+        of the biggest (smallest) size: its size. Comparatives ('bigger') pick from two objects, superlatives from
+        any; else None."""
+        before = self.toks[i - 1] if i else None
+        after = self.toks[i + 1] if i + 1 < len(self.toks) else None
+        if t.zh or before is None or before.kind != "definite" or after is None or after.kind != "one" \
+                or self.np is None or self.np.content() or self.np.shape_set:
+            return None
+        sizes = [g.size for g in self.groups]
+        order = ("small", "medium", "large")
+        if len(sizes) < 2 or None in sizes or len(set(sizes)) != len(sizes) \
+                or len(sizes) > 2 and not t.text.endswith("est"):
+            return None
+        return (max if t.value == "grow" else min)(sizes, key=order.index)
+
     def _refer(self, t: Tok) -> None:
         """Focus on the object a reference picks from the list just named (see :meth:`_is_reference`)."""
         self._end_vp()
@@ -1499,7 +1585,10 @@ class _Grammar:
             fresh = self.unbound if len(self.unbound) >= 2 else [g for g in self.groups if not g.vps]
             if len(fresh) == 1 and fresh[0].count > 1:  # "Two circles. The first one is orange …": each one apart
                 fresh = self._split(fresh[0])
-            if len(fresh) < 2 and self._second_named(t):
+            if len(fresh) < 2 and t.text in _PAIR_REFERENCES and len(self.groups) == 2 \
+                    and all(g.count == 1 for g in self.groups):  # "A goes left, B goes right, 前者快后者慢"
+                fresh = list(self.groups)  # (probe round 143): former / latter pick from the two objects named
+            if len(fresh) < 2 and (self._second_named(t) or self._nth_named(t)):
                 self.focus, self.joins, self.bound, self.fresh = [], [], False, True
                 return
             if len(fresh) < 2:  # "A, B and C: the first ...": the objects no verb phrase has described yet
@@ -1535,6 +1624,19 @@ class _Grammar:
             return False
         noun = list(itertools.takewhile(lambda x: x.kind in ("color", "size", "shape"), rest[2:]))
         return bool(noun) and noun[-1].kind == "shape"
+
+    def _nth_named(self, t: Tok) -> bool:
+        """第一个是黑色三角往下，第二个是红色菱形往上 (probe round 143): with no list named before, 第N个是 + a noun that
+        names a shape names the Nth object, where N-1 objects (one each) have been named before it."""
+        if not (t.zh and t.kind == "nth" and isinstance(t.value, int) and t.value == len(self.groups) >= 0
+                and all(g.count == 1 for g in self.groups)):
+            return False
+        i = next(k for k, x in enumerate(self.toks) if x is t)
+        rest = [x for x in self.toks[i + 1:] if x.kind not in ("stop", "filler")]
+        if len(rest) < 2 or rest[0].kind != "link" or rest[0].text != "是":
+            return False
+        noun = list(itertools.takewhile(lambda x: x.kind in ("color", "size", "shape", "count"), rest[1:]))
+        return any(x.kind == "shape" for x in noun) and all(x.kind != "count" or x.value == 1 for x in noun)
 
     def _rest(self, t: Tok) -> None:
         """'the rest' / 'the others' / 其他: every object no verb phrase has described yet, when some have been."""
@@ -1847,7 +1949,12 @@ class _Grammar:
                 # "a red circle and a blue square, the red one …", "purple star + cyan diamond, purple one …": the
                 # one object named before in this colour; else "a red circle and a blue one": the last shape
                 named = {g.shape for g in self.groups if np.color is not None and g.color == np.color
-                         and (np.size is None or g.size in (None, np.size))}
+                         and (np.size is None or g.size in (None, np.size))
+                         # "a large yellow circle and a small black square. The large one stays still" (probe
+                         # round 143): 'the' + a size alone is the one shape named before in that size
+                         or np.color is None and np.definite and g.size is not None and g.size == np.size}
+                if len(named) > 1 and np.color is None and np.definite:  # (two shapes named in that size)
+                    raise _refuse(f"'{np.text()} {t.text}' could mean more than one object")
                 own = named.pop() if len(named) == 1 and (np.definite or np.count is None) else None
                 np.shape, np.shape_set, np.plural = own or self.groups[-1].shape, True, t.value
                 np.toks.append(t)
@@ -1905,6 +2012,8 @@ class _Grammar:
                     self.ignored.append(t.text)
                     continue
                 raise _refuse(f"ambiguous direction '{t.text}'")
+            if k == "cmp" and (ref := self._compared_size(i, t)) is not None:
+                t, k = Tok("size", ref, t.text, t.zh), "size"  # "the bigger one shrinks, the smaller one grows"
             if k == "cmp":
                 nsig = self._next(i)
                 if (self.np is not None and self.np.content()) or (nsig is not None and nsig.kind in _NP_KINDS):
@@ -2084,11 +2193,17 @@ class _Grammar:
         if g.count < 2 or g.shape is None or g.color:
             return False
         parts = [x for x in later if x.shape == g.shape and (g.size is None or x.size in (None, g.size))]
-        if not (parts and sum(x.count for x in parts) == g.count and all(x.color or x.size for x in parts)
-                and cls._shared_by(g, parts)):
+        if not (parts and sum(x.count for x in parts) == g.count and all(x.color or x.size for x in parts)):
+            return False
+        # "Two squares, both sliding right - the yellow one fast, the green one slow", 两个菱形都往左跑，红的快，蓝的慢
+        # (probe round 143): the header's motion is each part's where no part says a motion of its own
+        given = _moves(g) and not any(_moves(x) for x in parts)
+        if not (given or cls._shared_by(g, parts)):
             return False
         for x in parts:  # "three small stars: a red one ...": each is small
             x.size = x.size or g.size
+            if given:
+                x.vps.extend(vp for vp in g.vps if vp not in x.vps)
         return True
 
     def _drop_headers(self) -> list[_Group]:
@@ -2719,6 +2834,74 @@ _AGE = re.compile(r"(?i)(?:(?:and\s+)?(?:she|he|they|my (?:son|daughter|kid|boy|
                   r"|[他她]?(?:才|今年)?[一二三四五六七八九十两\d]{1,2}岁(?:了|啦)?)\s*[.!。！~～]*")
 
 
+# What went wrong with an earlier attempt (probe round 141: "Last time I tried another tool it gave me some 3D sphere
+# with shadows", "My previous attempt in PowerPoint … the shapes flew right off the slide", "tried animating it myself
+# in aseprite but it looked choppy", 之前用剪映试了半天，导出来全是糊的, 上次用网上下载的动画，结果里面还有个卡通人物乱跑,
+# 之前那个被粉丝吐槽像十年前的屏保): a past attempt, opened by a word of before and told with a verb of trying or making,
+# names the old clip, not this one — read past (to its sentence's end) when the rest states the request. Kept: one
+# that says a speed, or a size of the object ("last time it was too big": how this one should differ is not said),
+# and one that turns to this time ("…, so this time make it blue") with a word of the world after the turn.
+_PAST_ATTEMPT = re.compile(
+    r"(?i)^\W*(?:(?:and|but|also|oh|ok|so|honestly)\s+)?(?:(?:last\s+(?:time|year|week|month|one|version)|before\s+(?:i|we)|previously|"
+    r"earlier|(?:my|our)\s+(?:previous|last|own|first|old)|(?:i|we|my\s+[a-z]+)\s+(?:already\s+|also\s+)?tried|tried)\b|"
+    r"(?:我们?)?(?:自己)?(?:之前|上次|上回|上一版|上一次|上个版本|去年|以前|此前|试过|用过))")
+_ATTEMPT = re.compile(r"(?i)\b(?:tried|try|trying|used?|using|made|making|found|gave|had|attempt|downloaded|rendered|drew|"
+                      r"came\s+out|turned\s+out|looked|export(?:ed)?)\b|用|试|做|找|画|生成|渲染|下载|放|版|那个")
+_PAST_TURN = re.compile(r"(?i)\b(?:so|this\s+time|now|instead|but\s+(?:this|now))\b|这次|这回|所以|现在|改成")
+
+
+def _past_attempt(piece: str) -> bool:
+    m = _PAST_ATTEMPT.match(piece)
+    if m is None or not _ATTEMPT.search(piece):
+        return False
+    turn = _PAST_TURN.search(piece, m.end())
+    if turn and _names_world(piece[turn.end():]):
+        return False
+    toks = _tokens(piece.translate(_TRAD), [])
+    objects = any(t.kind in ("shape", "head") for t in toks) or _POINTS.search(piece) is not None
+    return not any(t.kind == "speed" or t.kind in ("size", "postsize") and objects for t in toks)
+
+
+# A sentence about the typist and the clip's use (probe round 141: "I'm putting together slides for my 7th graders",
+# "I run a small channel about productivity and I need a quick intro bumper", "so I run a D&D group on discord and I
+# like to have little ambient clips", 想给我们队做个开场视频放在大屏上): what it names of the world is no part of the
+# request — a number, a negation, a vague count or a relative position with no object, a size or
+# speed of something that is no shape (the next word unknown, or a clip), a colour the request says anyway — read past
+# when it speaks of a person. A shape, a motion, a background, a colour said only there, or a look keep it.
+_CONTEXT_REFUSALS = ("negation", "vague count", "ambiguous count", "relative position")
+
+
+_CLIP_USE = re.compile(r"课|校长|学长|汇报|作业|直播|投资人|婚礼|招新|\b(?:lesson|class|session|deadline|game jam)\b", re.IGNORECASE)
+
+
+def _context_only(sentence: str, rest: str) -> bool:
+    if not (_PERSON.search(sentence) or _CLIP_USE.search(sentence)) or _POINTS.search(sentence):
+        return False
+    said = {(t.kind, str(t.value)) for t in _tokens(rest.translate(_TRAD), [])}
+    toks = [t for t in _tokens(sentence.translate(_TRAD), []) if t.kind != "filler"]
+    for i, t in enumerate(toks):
+        if t.kind == "count" and t.value not in (1, None):
+            return False  # ("… make three": how many)
+        if t.kind not in _NAMING_KINDS or _bare_zh_place(t) or t.kind == "bigcount":
+            continue
+        after = toks[i + 1].kind if i + 1 < len(toks) else None
+        if t.kind == "motion" and re.fullmatch(r"(?i)turn(?:s|ed)?", t.text) and after in ("bigcount", "count"):
+            continue  # ("my daughter turns 6 on Saturday": an age)
+        if t.kind in ("size", "speed") and t.zh and i and toks[i - 1].kind == "unknown" and after in (None, "sep", "stop"):
+            continue  # (压力好大, 打字慢: said of something that is no shape)
+        if t.kind == "refuse" and str(t.value).startswith(_CONTEXT_REFUSALS):
+            continue
+        if t.kind in ("size", "speed") and after in ("unknown", "media") or t.kind == "nth" and after in ("unknown", "stop"):
+            continue  # ("a little digital card", "a quick intro bumper", 大屏, "the first screen")
+        if t.kind == "head" and i and toks[i - 1].kind == "unknown" and not any(
+                u.kind in ("color", "motion", "dir", "vverb") or u.kind == "count" and u.value != 1 for u in toks):
+            continue  # ("prototyping a little arcade thing in godot", 公开课讲图形: a thing of another kind)
+        if t.kind == "color" and (t.kind, str(t.value)) in said:
+            continue  # ("our palette is basically just black and white")
+        return False
+    return True
+
+
 def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
@@ -2733,11 +2916,19 @@ def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
         rest = text.replace(sentence, " ")
         if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence)
                                              and (_a_liking(sentence) or _liked_colour(sentence, rest))) \
-                or _flourish(sentence, rest) or _AGE.fullmatch(sentence.strip()) or _remark(sentence, text):
+                or _PERSON.search(sentence) and not _names_world(sentence) and _names_world(rest) \
+                or _flourish(sentence, rest) or _AGE.fullmatch(sentence.strip()) or _remark(sentence, text) \
+                or _past_attempt(sentence) or _context_only(sentence, rest):
             dropped.append(sentence.strip())
             continue
         clauses = [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", sentence)) if c.strip()]
         drop = [c for c in clauses if chatter_clause(c)]
+        past = next((i for i, c in enumerate(clauses) if _past_attempt("".join(clauses[i:]))), None)
+        if past is not None:  # (晚上直播要用的等待画面，之前那个被粉丝吐槽像十年前的屏保: the past told to the sentence's end)
+            drop = list(dict.fromkeys(drop + clauses[past:]))
+            if len(drop) == len(clauses):
+                dropped.append(sentence.strip())
+                continue
         if drop and len(drop) < len(clauses):
             dropped.extend(c.strip() for c in drop)
             sentence = " ".join(c.strip() for c in clauses if c not in drop)

@@ -1174,6 +1174,12 @@ _ZH_TYPOS = [
     # speed of both); a colour said after a noun named before, as its own clause (方块和圆圈都在原地转 方块橙色 圆圈灰色:
     # the square is orange); 小球 beside a 大球 (a small ball, not just "ball"); 大红圆 re-said as 红圆 (large and red)
     (re.compile(r"前(一个|面那个|面的那个)([^。！!？?]*?[，,；;]\s*)后\1"), r"前者\2后者"),
+    # probe round 143: 红的转，蓝的不动，都是三角形 — clauses opened by a colour + 的 alone, then 都是 + a shape: each one's
+    # shape (红的三角形转，蓝的三角形不动)
+    (re.compile(rf"^((?:\s*{_ZH_C}色?的(?:(?!{_ZH_SHAPE_WORD})[^，,。；;！!])+[，,；;]){{2,3}})\s*(?:两个|俩|三个|它们)?都是"
+                rf"({_ZH_SHAPE_WORD})(?=\s*(?:[。！!；;]|$))"),
+     lambda m: re.sub(rf"(^|[，,；;])(\s*{_ZH_C}色?的)", lambda c: c.group(1) + c.group(2) + m.group(2),
+                      m.group(1)).rstrip("，,；; ")),
     (re.compile(r"(?<=[，,])\s*(?:(?:两个|俩|两者|三个|它们|他们)的?)?速度(?=\s*(?:都|全都|全部))"), ""),
     (re.compile(rf"(?:(?<=[\s，,。；;])|^)({_ZH_SHAPE_WORD})\s*((?:{_ZH_C})色)(?=\s*[，,。；;！!]|\s|$)"),
      lambda m: f"{m.group(1)}是{m.group(2)}的" if m.group(1) in m.string[:m.start()] else m.group()),

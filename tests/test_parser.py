@@ -3801,3 +3801,31 @@ def test_rambling_context_of_probe_round_141(prompt, want):
 def test_rambling_context_of_probe_round_141_that_stays_refused(prompt, why):
     with pytest.raises(CannotJudge, match=why):
         parse_prompt(prompt)
+
+
+# A count or speed asked for bare in a piece read past as context ("I want three for my class.", 我要三个，给班上用。),
+# or a speed said of a word read past ("I need something fast for my channel."): how many or how fast of what the rest
+# draws is not said — refused, never read past silently. A count of another thing ("I have 3 kids"), an age
+# (我儿子三岁了), a purpose with neither ("I need something for my channel."), a word read past away from the speed are
+# read as before.
+@pytest.mark.parametrize("prompt,why", [
+    ("I want three for my class. A white circle shrinking slowly on a black background.", "'three' said in a sentence"),
+    ("我要三个，给班上用。一个白色的圆慢慢变小", "'三个' said in a sentence"),
+    ("I need something fast for my channel. A white circle moving right on a black background.", "unknown word"),
+])
+def test_bare_count_or_speed_in_context_is_refused(prompt, why):
+    with pytest.raises(CannotJudge, match=why):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("I have 3 kids. A white circle shrinking on a black background.",
+     R(G(1, "white", "circle", motion="shrink"), bg=("black", None))),
+    ("我儿子三岁了。一个白色的圆慢慢变小", R(G(1, "white", "circle", motion="shrink"))),
+    ("I need something for my channel. A white circle moving right fast on a black background.",
+     R(G(1, "white", "circle", motion="right", speed="fast"), bg=("black", None))),
+    ("Honestly I need a white circle moving right fast on a black background.",
+     R(G(1, "white", "circle", motion="right", speed="fast"), bg=("black", None))),
+])
+def test_count_or_speed_of_another_thing_in_context_is_read_past(prompt, want):
+    assert parse_prompt(prompt) == want

@@ -2902,7 +2902,50 @@ def _context_only(sentence: str, rest: str) -> bool:
     return True
 
 
+# A count or a speed asked for bare in a piece read past as context (probe: "I want three for my class. A white circle
+# shrinking …", 我要三个，给班上用。…): how many, or how fast, of what the rest draws, maybe — never read past silently,
+# the prompt is refused. Only where the piece asks (want, need, make…, 要, 来, 做…: a count or speed told of the
+# typist's day — "she's only 2", "at hour 40", "when there's two", 显得悠闲 — is no request), and not: a count or speed
+# of another thing, the next word (for a speed, also the one before) of no kind ("I need 3 copies", 打字慢, "a quick
+# intro bumper"), an age ("turns 6"), a number past the world's (a bigcount, "three hundred"); a past attempt keeps its
+# own rule.
+_BARE_AFTER = frozenset({"for", "of", "to", "please", "pls", "plz", "thanks", "ones", "too", "and", "but", "so",
+                         "then", "now", "again", "today", "asap", "in", "on", "with", "at"})
+_ASKS = re.compile(r"(?i)\b(?:want|wanna|need|needs|like|love|make|give|get|create|draw|show|render|generate|do)\b|"
+                   r"要|来|做|整|弄|生成|画")
+
+
+def _bare_count_or_speed(piece: str) -> str | None:
+    if not _ASKS.search(piece) or _AGE.fullmatch(piece.strip()) or _past_attempt(piece):
+        return None
+    toks = _tokens(piece.translate(_TRAD), [])
+    for i, t in enumerate(toks):
+        if t.kind not in ("count", "speed") or t.kind == "count" and t.value in (1, None):
+            continue
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        before = toks[i - 1] if i else None
+        if t.kind == "count" and before is not None and (before.kind in ("count", "bigcount") or before.kind == "motion"
+                                                         and re.fullmatch(r"(?i)turn(?:s|ed)?", before.text)):
+            continue  # ("my daughter turns 6 on Saturday": an age)
+        if after is not None and (after.kind in ("count", "bigcount") or after.kind not in ("sep", "stop", "prep", "link")
+                                  and after.text.lower() not in _BARE_AFTER):
+            continue  # ("I need 3 copies", 三岁: a count of something else; "three hundred": a number past the world's)
+        if t.kind == "speed" and before is not None and before.kind in ("unknown", "media"):
+            continue  # (打字慢: said of something that is no shape)
+        return t.text
+    return None
+
+
 def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
+    kept, dropped = _chatter_sentences(text)
+    for piece in dropped:
+        said = _bare_count_or_speed(piece)
+        if said is not None:
+            raise _refuse(f"{said!r} said in a sentence read past as context ({piece!r}): how many, or how fast, of what?")
+    return kept, dropped
+
+
+def _chatter_sentences(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
 
@@ -3214,12 +3257,27 @@ def _in_motion_phrase(text: str, w: str) -> bool:
     return False
 
 
+def _speed_of_another(sentence: str, words: list[str]) -> bool:
+    """Does ``sentence`` say a speed right beside a word read past (``words``: "I need something fast for my
+    channel.": the something's) and name no object, no motion and nothing pointing at one? Its speed is of the thing the
+    word names (the clip?), not clearly of an object another sentence draws."""
+    if _POINTS.search(sentence):
+        return False
+    toks = _tokens(sentence.translate(_TRAD), [])
+    lowered = {w.lower() for w in words}
+    return any(t.kind == "speed" and any(u.text.lower() in lowered for u in toks[max(i - 1, 0):i + 2] if u is not t)
+               for i, t in enumerate(toks)) and not any(
+        t.kind in ("shape", "head", "badshape", "one", "motion", "dir", "vverb", "approach", "backforth", "diag", "path")
+        for t in toks)
+
+
 def _without_unknown_words(text: str, most: int | None = None) -> Parse:
     """A prompt refused for a word of no kind the parser knows, in no place an object's colour, shape or motion (or
     the background's colour) goes ("Um, is it okay to ask for …", "honestly", "Abeg", 老铁), or for an English adjective or abstract noun
     where a shape would go ("a sense of inevitability"): read without it (at most ``most`` such words: 2, or one in
     12 words of a long prompt — a chatbot's expansion), reported; refused as before if it still cannot be read."""
     size = _english_words(text)
+    text0 = text
     long = bool(_EXPANSION.get()) or size >= _LONG
     if most is None:
         most = max(2, size // 12)
@@ -3255,6 +3313,11 @@ def _without_unknown_words(text: str, most: int | None = None) -> Parse:
             continue
         if words and any(g.motion is None for g in parse.request.groups):
             raise first from None  # an object left with no motion: the word read past may be its verb (quicando)
+        if words and any(g.speed for g in parse.request.groups) and any(
+                _speed_of_another(s, words) and not any(t.kind == "speed" for t in _tokens(
+                    text0.replace(s, " ").translate(_TRAD), [])) for s in _SENTENCE.findall(text0)):
+            raise first from None  # ("I need something fast for my channel. A white circle moving right": the speed,
+            #                        said nowhere else, is the something's, which the judge cannot tell from the circle's)
         parse.ignored[:0] = [f"{w} (unknown word)" for w in words]
         return parse
     raise first

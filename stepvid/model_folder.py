@@ -540,8 +540,10 @@ def _component_path(root: Path, value: Any, where: str) -> Path:
     """``root / value`` for a path inside the model folder, or the package's bundled model folder's file for
     ``bundled:REL`` (the same containment rule on REL)."""
     if isinstance(value, str) and value.startswith(BUNDLED_PREFIX):
-        base = Path(__file__).resolve().parent / "bundled"
-        if not (base / DESCRIPTION_FILE).is_file():
+        from stepvid.pipeline_cli import bundled_model_dir
+
+        base = bundled_model_dir()
+        if base is None:
             raise FileNotFoundError(f"{where}: {value!r} names the bundled model, which this install does not have")
         return base / _relative_path(value[len(BUNDLED_PREFIX):], where)
     return root / _relative_path(value, where)

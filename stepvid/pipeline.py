@@ -552,11 +552,8 @@ class TextToVideoPipeline:
                 and frames.shape[-1] == 3):
             raise ValueError(f"encode_video: expected uint8 RGB frames [T, H, W, 3]; got "
                              f"{getattr(frames, 'dtype', type(frames).__name__)} {list(np.shape(frames))}")
-        with self._on_device(self.vae, self.offload in COMPONENTS_OFFLOADED), torch.no_grad():
-            p = next(self.vae.parameters())
-            video = torch.from_numpy(frames).permute(0, 3, 1, 2)[None].to(device=p.device, dtype=torch.float32)
-            mean, _ = self.vae.encode_moments((video / 127.5 - 1.0).to(p.dtype))
-        return mean.float().to(self.device)
+        with self._on_device(self.vae, self.offload in COMPONENTS_OFFLOADED):
+            return self.vae.encode_frames(frames).float().to(self.device)
 
     def prepare_condition(
         self, image: ImageInput, num_frames: int, height: int, width: int, seed: int | None

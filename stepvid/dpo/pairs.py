@@ -400,8 +400,8 @@ def make_pairs(
         stats.update(guided_passed=0, guided_pairs=0)
     if reference:
         stats.update(reference_passed=0, reference_pairs=0)
-    own = [True] * num_candidates + [False] * (per_prompt - num_candidates)
     kind = [{}] * num_candidates + [{"guided": True}] * guide_candidates + [{"reference": True}] * int(reference)
+    own = [not k for k in kind]  # the model's own samples: the only ones that may be rejected
     bar = tqdm(total=len(todo), desc=f"dpo pairs {i}/{n}", unit="prompt", mininterval=5, disable=not progress)
     def commit(group: list[PromptRow], texts: list[tuple[str, str]], seeds: list[int], lat: Any,
                wait: Callable) -> None:

@@ -254,15 +254,17 @@ class DPOTrainer:
         return self._merged
 
     # ---- training ---------------------------------------------------------------------------------------
-    def _draws(self, step: int, size: int) -> list[tuple[int, torch.Generator]]:
+    def _draws(self, step: int, size: int, sft: bool = False) -> list[tuple[int, torch.Generator]]:
         """This process's share of the step's global batch: (data index, the sample's own generator) per sample.
         Indices (with replacement) and generators are seeded by (seed, step[, global sample]), so every process
-        layout and every resume draws the same."""
+        layout and every resume draws the same; ``sft``: the ``--sft-data`` batch's draws, seeded by (seed, step,
+        -1[ - 1 - sample]) — apart from the pairs'."""
         from stepvid.train.common import step_generator
 
         cfg, info = self.cfg, self.info
-        idx = torch.randint(size, (cfg.batch_size * info.world_size,), generator=step_generator(cfg.seed, step))
-        return [(int(idx[j]), step_generator(cfg.seed, step, j))
+        idx = torch.randint(size, (cfg.batch_size * info.world_size,),
+                            generator=step_generator(cfg.seed, step, -1) if sft else step_generator(cfg.seed, step))
+        return [(int(idx[j]), step_generator(cfg.seed, step, -2 - j) if sft else step_generator(cfg.seed, step, j))
                 for j in range(info.rank * cfg.batch_size, (info.rank + 1) * cfg.batch_size)]
 
     def _text_states(self, texts: list[str]) -> TextEmbeddings:
@@ -270,6 +272,13 @@ class DPOTrainer:
         st = self._states
         ti = torch.tensor([self._emb[t] for t in texts], device=self.device)
         return TextEmbeddings(st.llm[ti], st.llm_mask[ti], st.clip[ti])
+
+    def _policy_states(self, texts: list[str], cached: TextEmbeddings | None = None) -> TextEmbeddings:
+        """What the policy reads for ``texts``: the training text encoder's output when it trains, else the cached
+        states (``cached``, when the caller has them already)."""
+        if self.text_encoder is not None:
+            return self.text_encoder(**self.text_encoder.tokenize(texts, self.device))
+        return cached if cached is not None else self._text_states(texts)
 
     def _batch(self, pool: PairSet, step: int) -> tuple:
         """The step's chosen, rejected, noise and tau tensors, the cached text states, and the texts."""
@@ -313,10 +322,9 @@ class DPOTrainer:
             logger.log(step, {f"online_{k}": v for k, v in self._rounds[-1].items() if isinstance(v, (int, float))})
         pool = self._pool(step)
         win, lose, noise, tau, emb, texts = self._batch(pool, step)
-        cond = ref_cond = (emb.llm, emb.clip, emb.cross_attention_mask())
-        if self.text_encoder is not None:  # the policy reads the training encoder, the reference the cached states
-            live = self.text_encoder(**self.text_encoder.tokenize(texts, self.device))
-            cond = (live.llm, live.clip, live.cross_attention_mask())
+        ref_cond = (emb.llm, emb.clip, emb.cross_attention_mask())  # the reference reads the cached states
+        pe = self._policy_states(texts, emb)
+        cond = (pe.llm, pe.clip, pe.cross_attention_mask())
         loss, m = dpo_step_loss(self._call(self.policy_fwd), self._reference(), win, lose, noise, tau, cond, cfg.beta,
                                 cfg.sft_weight, ref_cond=ref_cond)
         if self.sft:
@@ -327,24 +335,16 @@ class DPOTrainer:
 
     def _sft_loss(self, step: int) -> torch.Tensor:
         """The policy's flow-matching error on this step's batch of ``--sft-data`` clips (their own captions; the
-        training text encoder when it trains). Draws seeded by (seed, step, -1 - sample): apart from the pairs'."""
+        training text encoder when it trains), drawn by ``_draws(sft=True)``: apart from the pairs'."""
         from stepvid.diffusion.flow import interpolate, per_sample_mse, velocity_target
-        from stepvid.train.common import step_generator
 
-        cfg, info, dev = self.cfg, self.info, self.device
-        n = cfg.batch_size
-        idx = torch.randint(len(self.sft), (n * info.world_size,), generator=step_generator(cfg.seed, step, -1))
-        mine = range(info.rank * n, (info.rank + 1) * n)
-        gens = [step_generator(cfg.seed, step, -2 - j) for j in mine]
-        idx = idx[info.rank * n:(info.rank + 1) * n]
-        data = self._sft_latents[idx.to(dev)]
-        noise = torch.stack([torch.randn(data.shape[1:], generator=g) for g in gens]).to(dev)
-        tau = torch.cat([self.density.sample(1, generator=g) for g in gens]).to(dev)
-        texts = [self.sft[i].prompt for i in idx.tolist()]
-        if self.text_encoder is not None:
-            e = self.text_encoder(**self.text_encoder.tokenize(texts, dev))
-        else:
-            e = self._text_states(texts)
+        dev = self.device
+        draws = self._draws(step, len(self.sft), sft=True)
+        idx = [i for i, _ in draws]
+        data = self._sft_latents[torch.tensor(idx, device=dev)]
+        noise = torch.stack([torch.randn(data.shape[1:], generator=g) for _, g in draws]).to(dev)
+        tau = torch.cat([self.density.sample(1, generator=g) for _, g in draws]).to(dev)
+        e = self._policy_states([self.sft[i].prompt for i in idx])
         v = self._call(self.policy_fwd)(interpolate(noise, data, tau), tau, e.llm, e.clip, e.cross_attention_mask())
         return per_sample_mse(v, velocity_target(noise, data)).mean()
 

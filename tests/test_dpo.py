@@ -580,6 +580,26 @@ def test_online_loop_with_reference_clips(model, pairset, tmp_path):
     assert len(online) == 2 and all(r["chosen"]["reference"] for r in online.rows)
 
 
+def test_trained_text_encoder_is_exported_in_its_stored_dtype(model, pairset, tmp_path):
+    """A text encoder stored in bf16 (the bundled model's) comes back in bf16 after ``text_lr`` training, not as
+    the fp32 it trained in (which doubled the bundle's encoder file)."""
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    from stepvid.dpo.trainer import DPOTrainer
+
+    m = tmp_path / "m16"
+    shutil.copytree(model, m)
+    f = m / "text_encoder" / "model.safetensors"
+    save_file({k: v.to(torch.bfloat16) for k, v in load_file(str(f)).items()}, str(f))
+    DPOTrainer(_cfg(m, pairset, tmp_path / "run", steps=1, out=str(tmp_path / "out"), text_lr=1e-3)).fit()
+    out = load_file(str(tmp_path / "out" / "text_encoder" / "model.safetensors"))
+    assert {v.dtype for v in out.values()} == {torch.bfloat16}
+    start = load_file(str(f))
+    assert any(not torch.equal(out[k], start[k]) for k in start)  # the trained weights, not a copy
+
+
 def test_sft_data_adds_supervised_steps_on_real_clips(model, pairset, tmp_path):
     """``--sft-data``: each step adds weight x the policy's flow-matching error on a batch of the clips (logged as
     ``sft_data_err``: loss = DPO loss + weight x it, beta tiny so DPO barely moves the policy), and a few steps at

@@ -10,7 +10,7 @@
 # the reward model trained on the offline pairs (`stepvid dpo reward`, its validation accuracy in reward.json).
 # PAIR_SECONDS bounds pair generation (it is resumable: a cut run keeps every finished prompt; prompts are
 # shuffled so a cut keeps the mix). Results in OUT: rows.tar (prompts, candidates/pair rows, metrics, adherence
-# rows), and each variant's DiT shards (transformer-NAME.tar.NN parts). INIT (env): the starting model
+# rows), and each variant's DiT and text encoder (transformer-NAME.tar.NN parts; the encoder changes with --text-lr). INIT (env): the starting model
 # (default stepvid/bundled). BASE=0 skips scoring the starting model (scored last; BASE=first: before the variants). ONLINE_FRAC: the share of
 # the prompts kept for the online loop (default 0.25). PHRASING (natural, template, mixed; default mixed) and
 # OBJECTS (default "1 2"; an entry K:M takes M scenes of K objects instead of N_SCENES, e.g. "1:120 2:360")
@@ -24,14 +24,28 @@
 # --reference`): chosen, never rejected; a variant's online rounds take them with "--online-reference".
 # CLIPS=1 renders them without reference pairs; a CLIPS placeholder in a variant's arguments becomes the prompt
 # file with every train prompt's clip, for "--sft-data CLIPS --sft-data-weight W" (supervised steps on real clips).
+# SFT_SCENES="1:M 2:M" (K:M as in OBJECTS): CLIPS becomes a separate, larger supervised set instead — M train scenes
+# of K objects (another seed than the pairs', phrasing SFT_PHRASING, default mixed), rendered in the background
+# while the pairs are made.
 set -euo pipefail
 OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
 recipe_init
 VIDEOS=()
-if [[ ${REFERENCE:-0} == 1 || ${CLIPS:-0} == 1 ]]; then  # the scenes' clips at the model's own frames and size
-  read -r F H WD < <(python -c "import json,sys; d=json.load(open(sys.argv[1]+'/stepvid.json'))['defaults']; print(d['num_frames'], d['height'], d['width'])" "$INIT")
-  VIDEOS=(--videos "$W/clips" --frames "$F" --height "$H" --width "$WD" --video-format npy)  # the device has no PyAV
+read -r F H WD < <(python -c "import json,sys; d=json.load(open(sys.argv[1]+'/stepvid.json'))['defaults']; print(d['num_frames'], d['height'], d['width'])" "$INIT")
+CLIP_ARGS=(--frames "$F" --height "$H" --width "$WD" --video-format npy)  # the model's frames and size; no PyAV there
+if [[ ${REFERENCE:-0} == 1 || ${CLIPS:-0} == 1 ]]; then VIDEOS=(--videos "$W/clips" "${CLIP_ARGS[@]}"); fi
+CLIPS_FILE=$W/all.jsonl SFT_PID=
+if [[ -n ${SFT_SCENES:-} ]]; then
+  CLIPS_FILE=$W/sft.jsonl
+  if [[ ! -s $CLIPS_FILE ]]; then
+    ( for E in $SFT_SCENES; do
+        python -m stepvid.cli world prompts --out "$W/sft-${E%%:*}.jsonl" --split train --phrasing "${SFT_PHRASING:-mixed}" \
+          --objects "${E%%:*}" --n "${E#*:}" --seed 11 --videos "$W/sftclips" "${CLIP_ARGS[@]}" | tail -n 1
+      done
+      cat "$W"/sft-*.jsonl > "$CLIPS_FILE.tmp" && mv "$CLIPS_FILE.tmp" "$CLIPS_FILE" ) &
+    SFT_PID=$!
+  fi
 fi
 
 : > "$W/all.jsonl"
@@ -72,15 +86,16 @@ score() {  # MODEL TAG: natural (held-out phrasing families) and template prompt
   adherence "$1" "tpl-$2" "$(( QN / 2 ))" "$QSEED" "$W/rows" "$W" "$JW" | tail -n 6
 }
 if [[ ${BASE:-1} == first ]]; then stamp "scoring the starting model"; score "$INIT" base; save; fi
+if [[ -n $SFT_PID ]]; then wait "$SFT_PID"; stamp "supervised clips: $(wc -l < "$CLIPS_FILE") rows"; fi
 for V in "$@"; do
-  name=${V%%:*}; args=${V#*:}; args=${args//ONLINE/$W/online.jsonl}; args=${args//REWARD/$W/reward}; args=${args//CLIPS/$W/all.jsonl}
+  name=${V%%:*}; args=${V#*:}; args=${args//ONLINE/$W/online.jsonl}; args=${args//REWARD/$W/reward}; args=${args//CLIPS/$CLIPS_FILE}
   stamp "variant $name: $args"
   if [[ ! -f $W/m-$name/dpo.json ]]; then
   python -m stepvid.cli train dpo --init "$INIT" --pairs "$W/pairs" --run-dir "$W/run-$name" --out "$W/m-$name" \
     --batch-size 32 --log-every 25 --checkpoint-every 1000 --judge-workers "$JW" --online-pair-rule "${PAIR_RULE:-score}" \
     $args 2>&1 | grep -v "step/s\]" | tail -n 4
   fi
-  (cd "$W/m-$name" && tar cf "$W/t-$name.tar" transformer dpo.json && split -b 15m -d "$W/t-$name.tar" "$OUT/transformer-$name.tar.")
+  (cd "$W/m-$name" && tar cf "$W/t-$name.tar" transformer text_encoder dpo.json && split -b 15m -d "$W/t-$name.tar" "$OUT/transformer-$name.tar.")
   cp "$W/run-$name/metrics.jsonl" "$W/rows/metrics-$name.jsonl"
   for f in "$W/run-$name"/online/*.jsonl; do if [[ -f $f ]]; then cp "$f" "$W/rows/online-$name-$(basename "$f")"; fi; done
   save

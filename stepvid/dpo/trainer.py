@@ -166,12 +166,19 @@ class DPOTrainer:
         return rows
 
     def _encode_clips(self) -> torch.Tensor | None:
-        """The ``--sft-data`` clips' VAE latents (fp32, on the device), each checked against the pairs' shape."""
+        """The ``--sft-data`` clips' VAE latents (fp32, on the device), each checked against the pairs' shape;
+        one encode per distinct clip (a scene's EN and ZH rows share theirs)."""
         if not getattr(self, "sft", None):  # (trainers built on this one read other data)
             return None
+        from tqdm.auto import tqdm
+
         from stepvid.dpo.pairs import reference_latents
 
-        return torch.cat([reference_latents(self.pipe, r, {}, self.pairs.shape).to(self.device) for r in self.sft])
+        done: dict[str, torch.Tensor] = {}
+        for r in tqdm(self.sft, desc="encoding --sft-data clips", disable=not self.info.is_main):
+            if r.video not in done:
+                done[r.video] = reference_latents(self.pipe, r, {}, self.pairs.shape).to(self.device)
+        return torch.cat([done[r.video] for r in self.sft])
 
     def _model_texts(self) -> list[str]:
         """Texts to encode that come from the model folder (``self.plan``) rather than the data."""
@@ -449,6 +456,7 @@ class DPOTrainer:
         if self.text_encoder is not None:  # its folder is written anew below
             text_dir = self.plan.components["text_encoder"].path.resolve()
             old_weights |= {f.resolve() for f in text_dir.rglob("*") if f.is_file()}
+            text_dtype = stored_float_dtype(checkpoint_shapes(text_dir / "model.safetensors"))  # as it was stored
         if self.ema is not None:  # the averaged weights are the ones exported (the run's checkpoints keep both)
             with torch.no_grad():
                 for n, p in self.policy.named_parameters():
@@ -481,7 +489,7 @@ class DPOTrainer:
                 shutil.copy2(r, dst)
         save_sharded_safetensors(full, tmp / tdir.relative_to(root), max_shard_bytes=shard_bytes + (1 << 20))
         if text_dir is not None:
-            self.text_encoder.save_pretrained(tmp / text_dir.relative_to(root))
+            self.text_encoder.save_pretrained(tmp / text_dir.relative_to(root), dtype=text_dtype)
         self._write_extra(tmp, summary)
         if out.exists():
             shutil.rmtree(out)

@@ -3829,3 +3829,93 @@ def test_bare_count_or_speed_in_context_is_refused(prompt, why):
 ])
 def test_count_or_speed_of_another_thing_in_context_is_read_past(prompt, want):
     assert parse_prompt(prompt) == want
+
+
+# A long message with its request among sentences of context (probe rounds 144-145): the sentences (and a sentence's
+# lead-in before a colon, and its leading clauses) that state nothing of the drawn objects are read past, the rest is
+# read as the request. A context sentence that says a speed, count, colour, size, motion, background or a sequence
+# ("Then it stops.") is never dropped: it stays with the request, which is refused when it cannot be read.
+@pytest.mark.parametrize("prompt,want", [
+    ("Hi Tomasz, Could you put together a short clip for our robotics club newsletter? We'd like a gray cross spinning "
+     "in place and a blue square moving right fast. Black background with some grain to it. Thanks in advance, Rosa",
+     R(G(1, "gray", "cross", motion="rotate"), G(1, "blue", "square", motion="right", speed="fast"),
+       bg=("black", "texture"))),
+    ("Memo for the intern. Make a clip: violet triangle, tiny, rotating. Background: white, textured like paper. "
+     "Send it to the shared folder when done.",
+     R(G(1, "purple", "triangle", size="small", motion="rotate"), bg=("white", "texture"))),
+    ("Hope you had a good weekend. A red circle. It spins.", R(G(1, "red", "circle", motion="rotate"))),
+    ("求助！！毕业答辩PPT想加一个转场小动画。一个蓝色的正方形从左往右快速划过去就行，背景黑色。有没有姐妹懂的😭",
+     R(G(1, "blue", "square", motion="right", speed="fast"), bg=("black", None))),
+    ("我是开奶茶店的，生意一般般。一个红色的圆往右移动，背景蓝色。之前找人做的太花哨了，顾客说看着头晕。谢谢老板！",
+     R(G(1, "red", "circle", motion="right"), bg=("blue", None))),
+])
+def test_request_among_context_sentences_is_read(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "Hope you had a good weekend. A red circle moving right. Then it stops.",
+    "Hope you had a good weekend. A red circle moving right. Last time it was way too fast.",
+    "Hope you had a good weekend. A red circle moving right. It should be green.",
+    "Hope you had a good weekend. A red circle moving right. Add another one going left.",
+    "Hope you had a good weekend. A red circle moving right. Twice as big as usual please.",
+    "Hi Sam, hope the move went well. A red circle moving right on a blue background. Make it three this time.",
+    "我是开奶茶店的，生意一般般。一个红色的圆往右移动，背景蓝色。上次的太快了。",
+    "我是开奶茶店的，生意一般般。一个红色的圆往右移动，背景蓝色。然后停下来。",
+    "我是开奶茶店的，生意一般般。一个红色的圆往右移动，背景蓝色。要三个。",
+    "Hope you had a good weekend. A red circle moving right. Last time I tried it, it was way too fast.",
+    "Hi Amy，关于新品视频的开头：请做一个小的黑色圆点，向左下方缓慢移动，背景为粉色纯色。上次的版本客户觉得节奏太快，所以这次速度一定要慢。感谢！",
+])
+def test_context_sentence_that_states_something_is_never_dropped(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+# "we'd like" / "we would like" opens a request like "I'd like" (probe round 145)
+def test_we_would_like_opens_a_request():
+    want = R(G(1, "green", "diamond", motion="rotate"))
+    assert parse_prompt("we'd like a green diamond spinning") == want
+    assert parse_prompt("We would like a green diamond spinning.") == want
+
+
+# A colour taken back right after its object's noun (probe round 146: "a green ball, no wait, make it yellow, moving to
+# the left"): the corrected colour; not when another object or the background follows the correction
+@pytest.mark.parametrize("prompt,want", [
+    ("a green ball, no wait, make it yellow, moving to the left", R(G(1, "yellow", "circle", motion="left"))),
+    ("a green ball, no wait, yellow, moving to the left", R(G(1, "yellow", "circle", motion="left"))),
+    ("two red squares, actually make them blue, going up", R(G(2, "blue", "square", motion="up"))),
+])
+def test_colour_corrected_after_its_noun(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+def test_colour_correction_with_two_colours_is_refused():
+    with pytest.raises(CannotJudge):
+        parse_prompt("a green ball, no wait, yellow and red, moving left")
+
+
+# Inside such a message: a letter's sign-off with a name ends it ("Warmly, Ines": no shape one edit from "lines"), the
+# writer's own verb ("I run a small yoga studio") is no motion, and a name before "is" / 是 that states nothing
+# ("My idea is a …", 设想是一个…) goes, the counted object stays; a pronoun said of the objects ("It should wobble.",
+# "make it glow") keeps its sentence with the request
+@pytest.mark.parametrize("prompt,want", [
+    ("Dear Sam, I run a small yoga studio. My idea is a big white circle moving slowly upward. The background should "
+     "be blue. Warmly, Ines", R(G(1, "white", "circle", size="large", motion="up", speed="slow"), bg=("blue", None))),
+    ("Hi, I run a bakery. A pink star spinning on a white background. Thanks, Mei",
+     R(G(1, "pink", "star", motion="rotate"), bg=("white", None))),
+    ("您好，我是一名心理咨询师。设想是一个小小的青色圆点，在白色背景上缓慢地弹来弹去。麻烦您了。",
+     R(G(1, "cyan", "circle", size="small", motion="bounce", speed="slow"), bg=("white", None))),
+])
+def test_sign_off_writer_verb_and_named_object_in_a_message(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "Hope you had a good weekend. My idea is two blue squares going left. It should wobble.",
+    "Hope you had a good weekend. A red star. Make it glow.",
+    "Hope you had a good weekend. A red star. It changes.",
+    "您好，我是一名心理咨询师。设想是一个小小的青色圆点，在白色背景上弹来弹去。让它发光。",
+])
+def test_pronoun_sentence_stays_with_the_request(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)

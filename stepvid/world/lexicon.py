@@ -377,7 +377,7 @@ _EN_FILLER = (
     "then have|then let|slowly but surely|colored|coloured|in color|in colour|of the frame|of the screen|"
     "of the image|of the picture|of the canvas|of the video|of the view|of the scene|of the clip|"
     "around the screen|around|about|together|in unison|at the same time|simultaneously|meanwhile|"
-    "at once|both at once|overall|short|minimal|basic|2 d|flat 2 d|i want|i would like|i like|i need|i wish|"
+    "at once|both at once|overall|short|minimal|basic|2 d|flat 2 d|i want|i would like|i like|i need|i wish|we like|we would like|we would love|we would like to see|"
     "can you|could you|would you|will you|you|i|me|let us see|let us|let|draw|draws|drawn|here we have|we have|"
     "we watch as|we watch|we|contains|contain|containing|identical|at all|little by little|as the clip plays|"
     "as the video plays|as the video goes on|as the animation runs|as the clip goes on|as the animation plays|"

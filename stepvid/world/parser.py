@@ -2457,6 +2457,17 @@ def parse_prompt_verbose(text: str) -> Parse:
             return parse_prompt_verbose(text)
         finally:
             _EXPANSION.reset(token)
+    depth = _DEPTH.set(_DEPTH.get() + 1)  # (a request among context is looked for in the prompt as given only)
+    try:
+        return _parse_prompt_verbose(text)
+    finally:
+        _DEPTH.reset(depth)
+
+
+_DEPTH: ContextVar[int] = ContextVar("depth", default=0)  # parse_prompt_verbose calls open (1: the prompt as given)
+
+
+def _parse_prompt_verbose(text: str) -> Parse:
     text, opened = _open_fields(text)  # "Background: any", 大小：随便: a field left open is not asked
     text, comments = _code_comments(text)  # prompt='…'  # was too fast in v0.3: a note beside the code
     opened += comments
@@ -2472,7 +2483,10 @@ def parse_prompt_verbose(text: str) -> Parse:
             return framed
         pasted = _pasted(whole)
         if pasted is None:
-            raise
+            among = _request_among_context(whole) if _DEPTH.get() == 1 else None
+            if among is None:
+                raise
+            return among
         return pasted
     parse.ignored[:0] = opened + headed
     return parse
@@ -3555,3 +3569,108 @@ def parse_prompt(text: str) -> Request:
     cannot check or is unclear.
     """
     return parse_prompt_verbose(text).request
+
+
+# A long message with its request among sentences of context (probe rounds 144-145: who writes, what the clip is for,
+# a past attempt, thanks — 我是开奶茶店的，…。要三个粉色的圆点从下往上飘…。之前找人做的太花哨了…, "Hello Priya, Thanks
+# for the last batch … Let me know your rate for this one."): where the prompt cannot be read otherwise, the sentences
+# that state nothing of the drawn objects are read past and the others read as the request. A sentence is context only
+# when none of its words is a colour, shape, size, count, speed, motion, direction, place or background of this world
+# (nor a word the judge refuses, other than a negation or a word of before — 之前, 不 — of the context's own story);
+# only a size or speed said of a thing of another kind ("a tiny arcade game", 小屏幕, 打字慢), a count of one, and a
+# bare Chinese side (上次, 下周) are let pass. A sentence that names any of these stays with the request, which is then
+# refused when it cannot be read ("last time it was too fast, so make it slow" is never dropped silently).
+# words of another time that the judge refuses inside a request (a sequence) but that, in a sentence naming nothing of
+# the world, tell the story around the clip (之前用过…, "I'll send more next week"); "then", 然后, "stops" never pass
+_TIMES_BEFORE = frozenset({"之前", "以前", "此前", "先前", "早前", "before", "previously", "earlier", "next", "later", "afterwards"})
+# a sentence's lead-in before a colon is a piece of its own (李设计师您好：…, "Steps to reproduce: …"); a clock time
+# (5:30) is no lead-in
+_LEAD_IN = re.compile(r"(?:[^:：]|(?<=\d)[:：](?=\d))+(?:[:：]+|$)")
+
+
+# a letter's sign-off that ends the message: a closing word and a name ("Thanks, Mei", "Warmly, Ines", "Thanks in
+# advance, Rosa")
+_SIGN_OFF = re.compile(r"\s*(?i:(?:many\s+)?thanks(?:\s+(?:again|in\s+advance|so\s+much))?|thank\s+you(?:\s+so\s+much)?|"
+                       r"cheers|best(?:\s+wishes)?|(?:kind\s+|best\s+|warm\s+)?regards|warmly|sincerely|love|"
+                       r"all\s+the\s+best|talk\s+soon)\s*[,!.]?\s+[A-Z][a-z]+\s*[.!]?\s*")
+
+
+# what the object is, named before it with "is" / 是 ("My idea is a big white circle …", 设想是一个小小的青色圆点…,
+# 刺激是一个黑色小菱形…): the name goes when it states nothing, the counted object stays
+_NAMED_AS = re.compile(r"(?i)\s*((?:[a-z']+\s+){1,3}?|[\u4e00-\u9fff]{1,6}?)(?:is|是)\s*"
+                       r"(?=(?:an?|one|two|three|just\s+one)\s|[一两二三][个只颗枚])")
+
+
+_OTHER_TIME = re.compile(r"(?i)\b(?:last|before|previous(?:ly)?|earlier|next|yesterday|ago|used\s+to)\b|"
+                         r"之前|以前|此前|上次|上回|上一|上个|上周|上学期|去年|昨天|下次|下回")
+
+
+def _states_nothing(sentence: str) -> bool:
+    if "它" in sentence:
+        return False
+    every = _tokens(sentence.translate(_TRAD), [])
+    toks = [t for t in every if t.kind != "filler"]
+    for i, t in enumerate(toks):
+        if _POINTS.fullmatch(t.text):  # ("Could you look into it?", "Send it to the folder"; not "It moves.", "It's
+            nxt = next((u for u in toks[i + 1:] if u.kind != "link"), None)  # wobbly.", "make it glow": said of it)
+            if nxt is not None and nxt.kind not in ("prep", "sep"):
+                return False
+            continue
+        if t.kind == "count":
+            if t.value in (1, None):
+                continue
+            return False
+        if t.kind not in _NAMING_KINDS and t.kind not in ("correction", "verb") or _bare_zh_place(t):
+            continue
+        after = toks[i + 1].kind if i + 1 < len(toks) else None
+        at = every.index(t)
+        if t.kind == "verb" and at and every[at - 1].text.lower() in ("i", "we", "you"):
+            continue  # ("I run a small yoga studio": the writer's verb)
+        if t.kind == "refuse" and (str(t.value).startswith("negation")
+                                   or str(t.value).startswith("a sequence") and t.text.lower() in _TIMES_BEFORE
+                                   or str(t.value).startswith("vague count") and after == "unknown"):
+            continue  # (不; 之前, "next week"; 好几个软件: a vague count of another thing)
+        if t.kind == "size" and after in ("unknown", "media"):
+            continue  # ("a tiny arcade game", 小屏幕: a thing of another kind; a speed never: 慢镜头)
+        if t.kind == "one" or t.kind == "nth" and after in ("unknown", "stop", None):
+            continue  # ("this one", "first post")
+        return False
+    return True
+
+
+def _request_among_context(text: str) -> Parse | None:
+    whole = [s for s in _SENTENCE.findall(text) if s.strip()]
+    sentences = [p for s in whole for p in _LEAD_IN.findall(s) if p.strip()]
+    if len(whole) < 2:  # (a message of sentences; one line with a label, "hover 效果：…", is read as before)
+        return None
+    context, request = [], []
+    if _SIGN_OFF.fullmatch(sentences[-1]):  # ("Warmly, Ines": a name, whatever word it is one edit from)
+        context.append(sentences.pop())
+    for s in sentences:
+        if _states_nothing(s):
+            context.append(s)
+            continue
+        clauses = [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", s)) if c.strip()]
+        while len(clauses) > 1 and _states_nothing(clauses[0]) and not _PAST_ATTEMPT.match(s) \
+                and not _OTHER_TIME.search(clauses[0]):  # (我们健身房新开业，…: a lead-in clause; not "Last time I
+            context.append(clauses.pop(0))              # tried it, it was way too fast": the rest is of that time)
+        piece = "".join(clauses)
+        named = _NAMED_AS.match(piece)
+        if named and _states_nothing(named.group(1)):
+            context.append(named.group().strip())
+            piece = piece[named.end():]
+        request.append(piece)
+    if not context or not request:
+        return None
+    joined = " ".join(s.strip() for s in request)
+    token = _EXPANSION.set(_long(joined))  # (the request is read as long as it is, not as the whole message)
+    try:
+        parse = parse_prompt_verbose(joined)
+    except CannotJudge:
+        return None
+    finally:
+        _EXPANSION.reset(token)
+    if not parse.request.groups or any(g.shape is None for g in parse.request.groups):
+        return None
+    parse.ignored[:0] = [s.strip() for s in context]
+    return parse

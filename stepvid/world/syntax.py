@@ -1436,6 +1436,13 @@ _TYPOS = [
                 r"(?![\s-]+(?:left|right)\b)(?!\s*,?\s*(?:or|nor)\b))"), ""),
     (re.compile(rf"\b(no wait|wait no|no sorry|sorry|i mean|actually)\s*,?\s*make it\s+({_COLOUR_WORD})\s*,?\s+"
                 rf"(?=an?\s+(?:(?:{_SIZE_NAME})\s+)?\2\b)"), r"\1 "),
+    # a colour taken back right after its object's noun ("a green ball, no wait, make it yellow, moving to the left";
+    # probe round 146): the corrected colour on that noun — not where another object or the background follows
+    # ("a green ball, no wait, a yellow one" is read by the grammar; "…, no wait, yellow background" is left alone)
+    (re.compile(rf"\b({_COLOUR_WORD})\s+((?:circle|square|triangle|star|diamond|cross|ball|dot|rhombus)(?:e?s)?)\s*,?\s*"
+                rf"(?:no wait|wait no|no sorry|actually)\s*,?\s*(?:make it|make them|i mean)?\s*({_COLOUR_WORD})\b"
+                r"(?!\s*(?:one|ones|circle|square|triangle|star|diamond|cross|ball|dot|background|backdrop|bg|and|or)\b)"),
+     r"\3 \2"),
     (re.compile(r"\bfor\s+(?:(?:um+|uh+|er+|erm)\s+)+for\s+the\b"), "for the"),
     (re.compile(r"\s*,?\s+for\s+the\s+(background|backdrop|bg)\s*,?\s+make\s+it\b"), r", make the \1"),
     (re.compile(rf"\b((?:background|backdrop|bg)\s+(?:is\s+)?(?:{_COLOUR_WORD})\s*,?\s+)(?:going|goes|fading|that goes|"

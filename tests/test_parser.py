@@ -3919,3 +3919,123 @@ def test_sign_off_writer_verb_and_named_object_in_a_message(prompt, want):
 def test_pronoun_sentence_stays_with_the_request(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)
+
+
+# Story sentences of a long message whose words only look like the world's (probe rounds 147-148): a number of time or
+# of other units ("3am", "at 3.", "5 min", "10th", 三十多年, 两岁, 三点前, 初二), a verb's particle ("setting up the
+# TV", "the kids who come in"), a typo's fix of no world value ("teach" -> peach), a relative position between things
+# of another kind ("a screen above the reception desk", "between songs"), a quoted phrase that names nothing ('two
+# becoming one'), "they" before any object is drawn, a noun after "the" that is a motion verb elsewhere ("before the
+# slides start"), "computer things", an extra not wanted ("No names or text", 别加任何文字标注), "it's a WIP"; a
+# sentence that only says colours the request gives its objects ("Her favourite colour is orange."); a request
+# sentence's trailing clause of why (背景白色就行，投影仪上看得清楚); polite lead-ins ("What I would like to see is", "I
+# was hoping you could make", 我想要的是)
+_RED_LEFT = R(G(1, "red", "circle", size="small", motion="left"), bg=("white", None))
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("What I would like to see is a single gray square moving slowly to the right on a white background.",
+     R(G(1, "gray", "square", motion="right", speed="slow"), bg=("white", None))),
+    ("I was hoping you could make a red circle spinning on a black background.",
+     R(G(1, "red", "circle", motion="rotate"), bg=("black", None))),
+    ("我想要的是一个红色的圆在原地旋转，背景黑色。", R(G(1, "red", "circle", motion="rotate"), bg=("black", None))),
+    ("I work nights and the show starts at 3am. I'd like one big blue star spinning on a yellow background.",
+     R(G(1, "blue", "star", size="large", motion="rotate"), bg=("yellow", None))),
+    ("Need this in 5 min, pitch is at 3. A small red circle moving left on a white background.", _RED_LEFT),
+    ("我是初二的老师，教了三十多年书。一个蓝色的三角形快速往右移动。背景白色。",
+     R(G(1, "blue", "triangle", motion="right", speed="fast"), bg=("white", None))),
+    ("宝宝两岁了，下午三点前要看。一个绿色的大星星慢慢地转。背景粉色。",
+     R(G(1, "green", "star", size="large", motion="rotate"), bg=("pink", None))),
+    ("I'm setting up the TV and the kids who come in look up at it. A small red circle moving left on a white "
+     "background.", _RED_LEFT),
+    ("We have a screen above the reception desk. A small red circle moving left on a white background.", _RED_LEFT),
+    ("Between songs we show a loop. A small red circle moving left on a white background.", _RED_LEFT),
+    ("They love the idea of 'two becoming one'. A pink circle and a purple circle moving towards each other.",
+     R(G(1, "pink", "circle", motion="towards"), G(1, "purple", "circle", motion="towards"))),
+    ("They're a bit nerdy, honestly. A small red circle moving left on a white background.", _RED_LEFT),
+    ("Last month it was candles. A small red circle moving left on a white background.", _RED_LEFT),
+    ("Before the slides start, I want a moment of calm. A small gray square, perfectly still, on a white background.",
+     R(G(1, "gray", "square", size="small", motion="still"), bg=("white", None))),
+    ("My wife says I should learn these computer things. A small red circle moving left on a white background.",
+     _RED_LEFT),
+    ("Her favourite colour is orange. Could you make a little orange triangle that spins?",
+     R(G(1, "orange", "triangle", size="small", motion="rotate"))),
+    ("我是高中老师。她最喜欢橙色。一个橙色的小三角形在原地旋转。", R(G(1, "orange", "triangle", size="small", motion="rotate"))),
+    ("No names or text, we'll handle that on the slides after. A small red circle moving left on a white background.",
+     _RED_LEFT),
+    ("我要做个示意动画。一个白色的小圆往右移动。背景灰色。别加任何文字标注。",
+     R(G(1, "white", "circle", size="small", motion="right"), bg=("gray", None))),
+    ("Doesn't have to be pretty, it's a WIP. A small red circle moving left on a white background.", _RED_LEFT),
+    ("我在做一个演示。一个蓝色的三角形快速往右移动。背景白色就行，投影仪上看得清楚。",
+     R(G(1, "blue", "triangle", motion="right", speed="fast"), bg=("white", None))),
+    ("I teach physics. Two red squares moving down slowly? Background plain white, same as the signs.",
+     R(G(2, "red", "square", motion="down", speed="slow"), bg=("white", "solid"))),
+])
+def test_story_words_that_look_like_the_worlds_are_read_past(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "Her favourite colour is green. Could you make a little orange triangle that spins?",  # a colour not drawn
+    "她最喜欢绿色。一个橙色的小三角形在原地旋转。",
+    "I need 3 by tomorrow. A white circle moving right.",                  # a bare count, no unit
+    "It's a wobbly one. A white circle moving right.",                     # "it" before the object: said of it
+    "The kids love 'three red stars'. A white circle moving right.",       # a quote that names the world
+    "Put it next to the square. A white circle moving right.",             # a relative position of the world's
+    "One sits above the other. A white circle and a red circle moving right.",
+    "a green circle and another green circle lol, basically twins. bouncing fast",  # a bare word after the object
+    "我在做一个演示。一个蓝色的三角形快速往右移动，有点发光。背景白色。",          # a look said of the object
+    "I teach at 3pm and it spins. A white circle moving right.",           # a motion said of "it"
+    "I can't sleep and someone said watching slow motion helps. A gray circle drifting down on black.",  # a speed
+])
+def test_story_sentence_that_states_something_still_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+# A background's look said in a mixed or roundabout way (probe round 149): "背景 paper 质感" and 有一点纸张那样的质感 are
+# a texture (they had been read past: wrong reads), 背景给我来个紫色的 is the background's colour; a word of no kind
+# right after 背景 is where its colour goes, never read past
+@pytest.mark.parametrize("prompt,want", [
+    ("蓝色的 plus sign 慢慢 shrink, 背景 paper 质感", R(G(1, "blue", "cross", motion="shrink"), bg=(None, "texture"))),
+    ("一个白色的小圆点静止不动。背景是紫色，有一点纸张那样的质感。",
+     R(G(1, "white", "circle", size="small", motion="still"), bg=("purple", "texture"))),
+    ("要三个粉色的小星星，在原地转。背景给我来个紫色的，从上到下渐变那种。",
+     R(G(3, "pink", "star", size="small", motion="rotate"), bg=("purple", "vgradient"))),
+    ("下一期想要两个灰色的小三角形，全都在画面里弹来弹去，要快。",
+     R(G(2, "gray", "triangle", size="small", motion="bounce", speed="fast"))),
+])
+def test_background_look_in_mixed_words(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["蓝色的圆 shrink, 背景 banana 质感", "蓝色的圆 shrink, 背景是 banana",
+                                    "蓝色的 plus sign shrink, 背景 paper"])
+def test_unknown_word_after_background_is_refused(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, kind", [
+    ("Next week we're doing opposites. A red circle moving right. Keep the background black, nothing fancy — solid.",
+     "solid"),
+    ("a red circle moving right, black background, nothing fancy, solid", "solid"),
+    ("a red circle moving right. Background black, keep it simple - plain.", "solid"),
+    ("a red circle moving right, black background, nothing fancy", None),
+])
+def test_background_kind_after_an_aside_is_the_backgrounds(prompt, kind):
+    """A background's kind said after "nothing fancy" (probe round 152) is the background's, not read past with the
+    aside (that had dropped "solid" silently)."""
+    req = parse_prompt(prompt)
+    assert (req.bg_color, req.bg_kind) == ("black", kind)
+
+
+@pytest.mark.parametrize("prompt", [
+    "孩子要做手工课的视频参考。一个灰色的大三角形。它向上移动，慢一点。背景用红色，平涂的那种。",
+    "一个灰色的大三角形向上移动。背景用红色，水彩的那种。",
+])
+def test_trailing_clause_saying_how_the_background_looks_is_not_read_past(prompt):
+    """A trailing clause that says what kind of thing the one before it is (…的那种, probe round 152) describes its
+    look: the prompt is refused, never read without it."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)

@@ -138,7 +138,8 @@ def test_what_a_prompt_leaves_open_is_drawn_in_a_colour_or_shape_the_scene_lacks
      "background, not moving at all"), "A white square stays still on a plain black background.",
      "'I have been wondering whether these tools can do simple things,' dropped"),
     ("我先说一下哈，我是做餐饮的，平时不怎么用这些东西，今天同事推荐我试试。我想看一个橙色的三角形往右边移动，就这么简单，别的花样都不要",
-     "一个橙色的三角形向右移动。", "'我先说一下哈， 我是做餐饮的， 平时不怎么用这些东西， 别的花样都不要' dropped"),
+     "一个橙色的三角形向右移动。", "'我先说一下哈， 我是做餐饮的， 平时不怎么用这些东西，' dropped"),  # (别的花样都不要: a
+    # trailing clause of why that the parser reads past with its request since probe round 147, so not dropped here)
 ])
 def test_a_long_chatty_prompt_is_drawn_from_the_clauses_the_parser_reads(prompt, expected, dropped):
     """Generation only: the run of clauses that can be read and keeps most of what names the world; the rest

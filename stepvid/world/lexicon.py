@@ -664,6 +664,13 @@ _EN_COURTESY = (
     # somethin where a …", "I was hoping for …") and a field left open in any words ("background doesn't matter",
     # "the size is up to you"): the request is what follows, the open field is simply not asked
     "i am looking for|i was looking for|looking for|i am after|i am hoping for|i was hoping for|hoping for|"
+    # probe round 148: a request said past a lead-in of its own ("What I would like to see is a single gray square …",
+    # "I was hoping you could make …"): the request is what follows
+    "what i would like to see is|what i would love to see is|what i want to see is|what i would like is|"
+    "what i would love is|what i want is|what i need is|what we would like is|what we need is|"
+    "i was hoping you could make|i was hoping you could do|i was hoping you could create|i was hoping you could|"
+    "i am hoping you can make|i am hoping you could make|i was wondering if you could make|"
+    "i was wondering if you could|"
     "i am searching for|searching for|i am trying to find|trying to find|i am trying to get|"
     "something where|something in which|something showing|something that shows|"
     + "|".join(f"{the}{field} {says}" for the in ("", "the ") for field in ("background", "backdrop", "bg", "colour",
@@ -1253,11 +1260,11 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               "墙壁间 墙间 边框间 四壁间 在原地 原地 墙壁之间 墙壁 边缘之间 边缘 边框 四壁 墙 四周 四处 碰到 撞到 撞上 碰到墙壁 "
               "撞到墙壁 整体 一下 一点 起来 下去 向前移动着 很 非常 十分 特别 相当 比较 有点 稍微 "
               "颜色 颜色为 颜色是 的颜色 色彩 纯粹 简单的 简单 清晰 清楚 明显 画 出 来 过来 速度 得 速度是 移动速度 "
-               "内容 内容是 帮我 给我 为我 我想要 我要 我想 想要 做 做一段 一张 一幅 一部 一则 这张 这幅 插图 简笔画 插画 "
+               "内容 内容是 帮我 给我 为我 我想要的是 我想看到的是 我要的是 我需要的是 我想要 我要 我想 想要 做 做一段 一张 一幅 一部 一则 这张 这幅 插图 简笔画 插画 "
                "随着视频播放 随着画面推进 随着动画播放 视频播放时 动画播放时 随着 个头 尺寸 体积 大小 照片上 图片上 图像上 "
                "图上 画上 上面有 上面是 四壁之间 边框之间 墙之间 小动画 一个小动画 简单动画 一段动画 一段简单的动画 "
                "细微的 细微 淡淡的 淡淡 轻微的 轻微 看 就 便 一直在 还在 在不停地 完全 丝毫 始终都 一样地 视频内容 画面内容 "
-               "一段距离 一小段距离 一段路 "
+               "一段距离 一小段距离 一段路 下一期 下期 下一集 "
                # prompt-tool habits (probe rounds 29-31): playback, the tool and the channel, quality boosters
                "开个 开一个 开了个 "  # 开 moves (往左开: drives left); 开个方子 makes one
                "挂着 挂在那里 挂在那 悬着 悬在那里 悬在空中 杵着 杵在那 "  # 像灯笼一样挂着不动: hanging there, (not moving)

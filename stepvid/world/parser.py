@@ -37,7 +37,7 @@ from stepvid.world.analogies import SIMILE_NOUNS as _SIMILE_NOUNS
 from stepvid.world.lexicon import EN_SHAPE_PLURALS, SHADE_AMBIGUOUS, STILL_IN_PLACE, en_lexicon, zh_lexicon
 from stepvid.world.negation import resolve_negations
 from stepvid.world.request import CannotJudge, GroupRequest, Request, normalize_groups
-from stepvid.world.scene import DIRECTIONS
+from stepvid.world.scene import COLORS, DIRECTIONS
 from stepvid.world.syntax import FIELD as _FIELD
 from stepvid.world.syntax import code_comments as _code_comments
 from stepvid.world.syntax import contrasts as _contrasts
@@ -3228,8 +3228,8 @@ def _look_value(value: str) -> bool:
 def _bg_slot(w: str) -> re.Pattern:
     """Right after a background word as typed ("background dorado", "bg: zorkish", Spanish "fondo dorado") or right
     before one ("a dorado backdrop"): the place of the background's colour."""
-    bg = r"(?:background|backdrop|bg|fondo|fundo)"
-    return re.compile(rf"(?i)\b{bg}\s*(?:is\s+|:\s*|=\s*|should\s+be\s+|colou?r\s+)?(?:an?\s+|the\s+)?{re.escape(w)}\b|"
+    bg = r"(?:\b(?:background|backdrop|bg|fondo|fundo)|背景)"  # (背景 paper: round 149)
+    return re.compile(rf"(?i){bg}\s*(?:is\s+|:\s*|=\s*|should\s+be\s+|colou?r\s+|[是为用要：]\s*)?(?:an?\s+|the\s+)?{re.escape(w)}\b|"
                       rf"\b{re.escape(w)}\s+{bg}\b")
 
 
@@ -3582,7 +3582,7 @@ def parse_prompt(text: str) -> Request:
 # refused when it cannot be read ("last time it was too fast, so make it slow" is never dropped silently).
 # words of another time that the judge refuses inside a request (a sequence) but that, in a sentence naming nothing of
 # the world, tell the story around the clip (之前用过…, "I'll send more next week"); "then", 然后, "stops" never pass
-_TIMES_BEFORE = frozenset({"之前", "以前", "此前", "先前", "早前", "before", "previously", "earlier", "next", "later", "afterwards"})
+_TIMES_BEFORE = frozenset({"之前", "以前", "此前", "先前", "早前", "before", "previously", "earlier", "next", "later", "afterwards", "after", "最后"})
 # a sentence's lead-in before a colon is a piece of its own (李设计师您好：…, "Steps to reproduce: …"); a clock time
 # (5:30) is no lead-in
 _LEAD_IN = re.compile(r"(?:[^:：]|(?<=\d)[:：](?=\d))+(?:[:：]+|$)")
@@ -3605,14 +3605,78 @@ _OTHER_TIME = re.compile(r"(?i)\b(?:last|before|previous(?:ly)?|earlier|next|yes
                          r"之前|以前|此前|上次|上回|上一|上个|上周|上学期|去年|昨天|下次|下回")
 
 
-def _states_nothing(sentence: str) -> bool:
+# Words of a story sentence that only look like the world's (probe rounds 147-148), read as a word of another thing
+# when a sentence is weighed as context (never in a request): a number of time or of other units ("3am", "at 3.",
+# "in 5 min", "forty years", "10th grade", "~4k members", 三十多年, 两岁, 三点前, 初二), and a verb with its particle
+# ("setting up the TV", "people look up", "the kids who come in", "we hang out", "report back").
+_EN_NUMBER = (r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+              r"forty|fifty|sixty|hundred|a\s+couple\s+of)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?")
+_OTHER_NUMBER = re.compile(
+    r"(?i)\b\d+(?:st|nd|rd|th)\b|\b\d+k\b|"
+    r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)(?![a-z])|"
+    r"\b(?:at|by|until|till|before|after)\s+\d{1,2}(?::\d{2})?(?=\s*(?:[.!?,;]|$))|"
+    rf"\b{_EN_NUMBER}[-\s]?(?:secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|nights?|weeks?|months?|years?|yrs?|"
+    r"decades?|percent|%)(?![a-z])|"
+    r"[初高][一二三](?![个只颗枚])|"
+    r"[一二两三四五六七八九十百千几\d]+多?(?:[岁年遍次]|个?(?:小时|星期|礼拜|月|学期|钟头)|分钟|秒钟?|天(?!空)|周(?![围边])|"
+    r"点(?=[前后半钟多左右整]|\d|[一二三四五六七八九十]+分))")
+_PARTICLE = re.compile(
+    r"(?i)\b(?:set|sets|setting|put|puts|putting|look|looks|looking|looked|show|shows|showing|showed|pick|picks|picking|"
+    r"sign|signs|signing|signed|hang|hangs|hanging|hung|come|comes|coming|came|walk|walks|walking|drop|drops|dropping|"
+    r"stop|stops|stopping|check|checks|checking|log|logs|logging|report|reports|reporting|call|calls|calling|"
+    r"write|writes|writing|get|gets|getting|got|warm|warms|warming|figure|figures|figuring|cheer|cheers|cheering)"
+    r"\s+(?:up|out|in|back|by|over)\b")
+# a trailing clause that may say how the thing before it looks (有一点纸张那样的质感, "like handmade paper") is no
+# clause of why: it stays with the request
+_LOOKS = re.compile(r"(?i)质感|纹|颗粒|磨砂|感觉|风格|氛围|那样|那种|这种|一样|似的|般|像|平涂|\blike\b|\blook|\bfeel|\bstyle|"
+                    r"\btexture|\bfinish|\bkind\b|\bsort\b|\btype\b")  # (背景用红色，平涂的那种: how the background looks)
+def _has_grammar(clause: str) -> bool:
+    """A clause with words of grammar besides words of no kind (投影仪上看得清楚, "same as the signs"), not a bare
+    word or two of no kind the parser knows ("basically twins", "kinda wobbly": may be said of the object)."""
+    toks = [t for t in _tokens(clause.translate(_TRAD), []) if t.kind not in ("filler", "sep")]
+    return len(toks) >= 2 and any(t.kind != "unknown" for t in toks)
+
+
+_NOUN_MARKERS = frozenset({"the", "our", "my", "your", "their", "these", "those", "his", "her"})
+# a typo's fix into a word the world has no value for ("teach" -> peach, "loud" -> cloud, "setting" -> wafting,
+# "cases" -> chases): in a sentence weighed as context, the word the writer typed, of another thing
+_NO_VALUE_KINDS = frozenset({"badcolor", "badshape", "verb", "refuse", "media"})
+
+
+# a quoted name or phrase ('two becoming one', 'Snowfall', '解压视频') that names nothing of the world on its own: a
+# title or someone's words, read as one word of another thing when a sentence is weighed as context
+_QUOTED = re.compile(r"(?<![\w'])'([^'\n]{1,40})'(?![\w'])|\"([^\"\n]{1,40})\"|‘([^’\n]{1,40})’|“([^”\n]{1,40})”|「([^」\n]{1,40})」")
+
+
+def _unquoted(sentence: str) -> str:
+    return _QUOTED.sub(lambda m: m.group() if _names_world(next(g for g in m.groups() if g is not None), strict=False)
+                       else ("某" if _CJK.search(m.group()) else " xq "), sentence)
+
+
+def _states_nothing(sentence: str, colours: set | None = None, before_objects: bool = False) -> bool:
+    """Does ``sentence`` state nothing of the drawn objects (see above)? With ``colours`` given, a world colour said
+    alone ("Her favourite colour is orange.", "Our colour is red, it's on all our yard signs.") is let pass and
+    collected there: the caller reads the sentence past only when the request gives each to a drawn object."""
     if "它" in sentence:
         return False
-    every = _tokens(sentence.translate(_TRAD), [])
+    notes: list[str] = []
+    every = _tokens(_PARTICLE.sub(" xq ", _OTHER_NUMBER.sub(
+        lambda m: "某" if _CJK.match(m.group()) else " xq ", _unquoted(sentence.translate(_TRAD)))), notes)
+    fixed = {m.group(1) for m in map(re.compile(r"^[a-z]+ -> ([a-z]+)$").match, notes) if m}
     toks = [t for t in every if t.kind != "filler"]
     for i, t in enumerate(toks):
         if _POINTS.fullmatch(t.text):  # ("Could you look into it?", "Send it to the folder"; not "It moves.", "It's
             nxt = next((u for u in toks[i + 1:] if u.kind != "link"), None)  # wobbly.", "make it glow": said of it)
+            if before_objects and (t.text.lower() in ("they", "them", "their") or _OTHER_TIME.search(sentence)) \
+                    and nxt is not None \
+                    and nxt.kind not in _NAMING_KINDS and nxt.kind != "verb" and not any(u.kind == "one" for u in toks):
+                continue  # (before any object is drawn: "They're a bit nerdy", the people of the story, "Last month
+                #          it was candles", another time's; not "They're wobbly ones")
+            k = toks.index(nxt) if nxt is not None else 0
+            if nxt is not None and nxt.kind == "count" and nxt.value == 1 and k > i + 1 and toks[k - 1].kind == "link" \
+                    and k + 1 < len(toks) and toks[k + 1].kind == "unknown" \
+                    and (k + 2 == len(toks) or toks[k + 2].kind == "sep"):
+                continue  # ("it's a WIP.": the clip is a thing of another kind; not "it's a wobbly one")
             if nxt is not None and nxt.kind not in ("prep", "sep"):
                 return False
             continue
@@ -3624,8 +3688,33 @@ def _states_nothing(sentence: str) -> bool:
             continue
         after = toks[i + 1].kind if i + 1 < len(toks) else None
         at = every.index(t)
-        if t.kind == "verb" and at and every[at - 1].text.lower() in ("i", "we", "you"):
+        if t.text in fixed and not t.zh and (t.kind in _NO_VALUE_KINDS or t.kind == "motion" and after == "unknown"):
+            continue  # (a typo's fix of no world value, or a motion before a noun of another thing: "pilot study")
+        if t.kind == "verb" and at and every[at - 1].text.lower() in ("i", "we", "you", "he", "she", "who"):
             continue  # ("I run a small yoga studio": the writer's verb)
+        if t.kind == "verb" and not t.zh and at and every[at - 1].text.lower() in _NOUN_MARKERS and after != "prep":
+            continue  # ("before the slides start", "the title slide": a noun, not a motion)
+        if t.kind == "head" and not t.zh and i and toks[i - 1].kind in ("unknown", "media") \
+                and not any(u.kind in ("count", "one", "color", "size") and u.value != 1 for u in toks[:i]):
+            continue  # ("these computer things", "the AI video thing": things of another kind)
+        if t.kind == "color" and colours is not None and t.value in COLORS \
+                and not any(u.kind in ("shape", "head", "bgword", "bgkind", "one") for u in toks):
+            colours.add(t.value)
+            continue
+        if t.kind == "refuse" and str(t.value).startswith("alternatives") and i > 1 and after in ("unknown", "media") \
+                and toks[i - 1].kind == "unknown" and str(toks[i - 2].value).startswith("negation"):
+            continue  # ("no names or text": what is not wanted, no choice of the request's)
+        if t.kind == "refuse" and not str(t.value).startswith(("negation", "relative position", "a sequence")) \
+                and any(str(u.value).startswith("negation") for u in itertools.takewhile(
+                    lambda u: u.kind != "sep", reversed(toks[:i]))):
+            continue  # ("no text", 别加任何文字标注: an extra not wanted, which the world never draws)
+        if t.kind == "refuse" and str(t.value).startswith("relative position"):
+            thing = next((u for u in toks[i + 1:] if u.kind not in ("definite", "count", "stop")), None)
+            if thing is not None and thing.kind in ("unknown", "media"):
+                continue  # ("a screen above the reception desk", "between songs", "behind the singers")
+        if t.kind == "refuse" and str(t.value).startswith("ambiguous count") and i and toks[i - 1].text == "the" \
+                and after != "stop":
+            continue  # ("the couple wants …": people; not "the couple of circles")
         if t.kind == "refuse" and (str(t.value).startswith("negation")
                                    or str(t.value).startswith("a sequence") and t.text.lower() in _TIMES_BEFORE
                                    or str(t.value).startswith("vague count") and after == "unknown"):
@@ -3646,22 +3735,57 @@ def _request_among_context(text: str) -> Parse | None:
     context, request = [], []
     if _SIGN_OFF.fullmatch(sentences[-1]):  # ("Warmly, Ines": a name, whatever word it is one edit from)
         context.append(sentences.pop())
-    for s in sentences:
-        if _states_nothing(s):
+    restating: dict[str, set] = {}  # a sentence that only says colours, and the colours it says
+    every: list[str] = []  # the request's pieces and those sentences, in order
+    drawn = [any(t.kind == "shape" for t in _tokens(s.translate(_TRAD), [])) for s in sentences]
+    for n, s in enumerate(sentences):
+        if _states_nothing(s, before_objects=not any(drawn[:n + 1])):
             context.append(s)
+            continue
+        said: set = set()
+        if _states_nothing(s, said) and said:
+            restating[s] = said
+            every.append(s)
             continue
         clauses = [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", s)) if c.strip()]
         while len(clauses) > 1 and _states_nothing(clauses[0]) and not _PAST_ATTEMPT.match(s) \
                 and not _OTHER_TIME.search(clauses[0]):  # (我们健身房新开业，…: a lead-in clause; not "Last time I
             context.append(clauses.pop(0))              # tried it, it was way too fast": the rest is of that time)
+        while len(clauses) > 1 and _states_nothing(clauses[-1]) and not _OTHER_TIME.search(clauses[-1]) \
+                and not _SIMILE.search(clauses[-1]) and not _LOOKS.search(clauses[-1]) \
+                and _has_grammar(clauses[-1]) and any(t.kind in ("shape", "bgword") for t in _tokens(
+                    "".join(clauses[:-1]).translate(_TRAD), [])):  # (after an object's or the background's clause)
+            context.append(clauses.pop())  # (背景白色就行，投影仪上看得清楚。: a trailing clause of why)
         piece = "".join(clauses)
         named = _NAMED_AS.match(piece)
         if named and _states_nothing(named.group(1)):
             context.append(named.group().strip())
             piece = piece[named.end():]
         request.append(piece)
+        every.append(piece)
+    if restating:  # read past only when the request gives each colour to a drawn object (else read with it)
+        kept = _request_among_sentences(context, request, restating)
+        if kept is not None:
+            return kept
+        request = every
     if not context or not request:
         return None
+    return _read_request(context, request)
+
+
+def _request_among_sentences(context: list[str], request: list[str], restating: dict[str, set]) -> Parse | None:
+    if not request:
+        return None
+    parse = _read_request(context + list(restating), request)
+    if parse is None:
+        return None
+    drawn = {g.color for g in parse.request.groups}
+    if any(not said <= drawn for said in restating.values()):
+        return None
+    return parse
+
+
+def _read_request(context: list[str], request: list[str]) -> Parse | None:
     joined = " ".join(s.strip() for s in request)
     token = _EXPANSION.set(_long(joined))  # (the request is read as long as it is, not as the whole message)
     try:

@@ -1136,7 +1136,7 @@ _ZH_TYPOS = [
     (re.compile(r"(?:^|(?<=[。！!？?\n]))\s*(?:如果|若|如)(?:你|您)?(?:希望|想要|想|需要|更喜欢)[^\n]*$"), ""),
     (re.compile(r"[，,]?\s*(?:你|您)?也可以(?:把|将)[^。！!\n]*?(?:改为|改成|换成|调成|调为|设为)[^。！!\n]*"), ""),
     (re.compile(r"(?:饱满|圆润|规整|精致|小巧玲珑|圆滚滚|圆溜溜|圆鼓鼓|圆乎乎|胖乎乎|胖嘟嘟)(?:而|又)?(?:饱满|圆润|规整|精致)?的(?=[\u4e00-\u9fff]{0,6}(?:圆|球|方|星|菱|三角|十字))"), ""),
-    (re.compile(r"(?<![没无不])(?:带有|带着|带|有)(?!任何)(?:一种|一层)?[^，。,；;\n纹]{0,6}?(?:布纹|纸纹|颗粒|磨砂)?(?:纹理|质感|花纹|纹路)"), "纹理"),
+    (re.compile(r"(?<![没无不])(?:带有|带着|带|有)(?!任何)(?:一种|一层)?[^，。,；;\n纹]{0,6}?(?:那样的|一样的|似的|般的)?(?:布纹|纸纹|颗粒|磨砂)?(?:纹理|质感|花纹|纹路)"), "纹理"),
     (re.compile(r"((?:从|由)[左右上下](?:到|至|往|向)[左右上下])过渡的"), r"\1的"),
     (re.compile(r"(?<=[\u4e00-\u9fff])那种(?=\s|[，,。！!]|$)"), ""), (re.compile(r"^弹球\s*[！!，,。：:]+\s*"), ""),
     (re.compile(r"(?<=[菱圆方角星])行(?!走|驶|进|动|程|为)"), "形"),
@@ -1390,7 +1390,8 @@ _TYPOS = [
                 r"\b(?:ok(?:ay)?\s+)?so\s+like\s+(?=an?\b)"), ""),  # spoken "like" (not a simile's)
     (re.compile(r"\b(?:new\s*line|next line|new paragraph)\b"), ","), (re.compile(r"\bbig old\b"), "big"),
     (re.compile(r"\bdoon\b"), "down"), (re.compile(r"\bfae\b"), "from"),
-    (re.compile(rf"\b(background|backdrop|bg)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))\s*[.,;]\s*(solid|plain|textured|"
+    (re.compile(rf"\b(background|backdrop|bg)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))\s*[.,;]\s*"
+                r"(?:(?:nothing fancy|nothing special|keep it simple)\s*[,\u2014\u2013-]+\s*)?(solid|plain|textured|"
                 r"flat(?=\s*(?:[.;!]|$)))\b"),
      r"\3 \2 \1"),  # "Background grey. Solid.", "Background #000000, flat." (probe round 111; "grey background, flat": the look)
     (re.compile(r"\bstraf(?:e|es|ing|ed)\b"), "moving"),
@@ -1716,8 +1717,10 @@ _PHRASINGS = [
         (r"\bone is (\w+),? one is (\w+)\b", r"one is \1, the other is \2"),
         (r"\b(square|circle|triangle|star|diamond|cross) is (rotate|spin|move|go|bounce|grow|shrink)\b", r"\1 \2s"),
         (r"\b(rotate|spin|bounce)\s+\1\b", r"\1"))),
-    (re.compile(rf"\b((?:light\s+|dark\s+|pale\s+)?(?:{_COLOUR_WORD}))\s+(bg|background|backdrop)\s*,\s*(plain|solid)\b"),
-     r"\3 \1 \2"),  # black bg, plain; "Light gray background, solid." (probe round 129: the shade goes with its colour)
+    (re.compile(rf"\b((?:light\s+|dark\s+|pale\s+)?(?:{_COLOUR_WORD}))\s+(bg|background|backdrop)\s*,\s*"
+                r"(?:(?:nothing fancy|nothing special|keep it simple)\s*[,\u2014\u2013-]+\s*)?(plain|solid)\b"),
+     r"\3 \1 \2"),  # black bg, plain; "Light gray background, solid." (probe round 129: the shade goes with its colour);
+    # "Keep the background black, nothing fancy — solid." (probe round 152: the kind was read past with the aside)
     (re.compile(r"(?<=[.!?]\s)(big|small|tiny|large|little)\s+one\s*[.!]?\s*$"), r"it is \1."),  # "… Big one."
     (re.compile(r"\b(?:til|till|until)\s+(?:it\s+is|its|it's)\s+gone\b"), ""),
     (re.compile(r"\b[a-z]+-inspired\b"), ""),  # "Swiss-inspired", "arcade-inspired"
@@ -1775,7 +1778,8 @@ _PHRASINGS = [
     (re.compile(r"\b(?:with\s+)?eas(?:e|ing)(?:[- ](?:in|out))?(?:\s*(?:/|and|-)\s*(?:ease[- ])?(?:in|out))?\b"), ""),  # ease in/out
     (re.compile(r"((?:从|由)[上下左右]\s*(?:往|到|至|向)\s*[上下左右])\s*[，,]?\s*(?:由|从)[深浅亮暗](?:到|至|往)[深浅亮暗]"), r"\1"),
     (re.compile(r"(?:由|从)[深浅亮暗](?:到|至|往)[深浅亮暗]\s*[，,]?\s*(?=(?:从|由)[上下左右]\s*(?:往|到|至|向)\s*[上下左右])"), ""),
-    (re.compile(r"纸张?(?:纹理|质感)|纸质(?:纹理|质感)?"), "纹理"),  # 纸张纹理: a paper texture
+    (re.compile(r"纸张?(?:纹理|质感)|纸质(?:纹理|质感)?|\bpaper(?:[- ]?like|y)?\s*(?:纹理|质感)"), "纹理"),  # 纸张纹理,
+    # paper 质感 (probe round 149): a paper texture
     (re.compile(r"(?:上下|左右)(?=\s*(?:从|由)[上下左右]\s*(?:到|至|往|向)\s*[上下左右]\s*渐变)"), ""),  # 上下渐变（从上到下）
     (re.compile(r"(?<=[：:，,])\s*两个(?=相向|互相|相互|彼此|一起|同时|都)"), ""),  # 运动：两个相向而行 (the two)
     (re.compile(r"渐层"), "渐变"),  # 漸層: Taiwan's word
@@ -1787,7 +1791,8 @@ _PHRASINGS = [
     (re.compile(r"(右上|左上|右下|左下)方?\s*(?:45|四十五)\s*度"), r"\1方"),  # 向右上方45度: the diagonal
     (re.compile(r"\b(left|right|up|down)\s*方向"), r"\1"), (re.compile(r"(左上|右上|左下|右下)角方向"), r"\1方向"),
     (re.compile(r"(?<![\u4e00-\u9fff])上面(?=一[个只颗枚块])"), ""),  # 背景要纯白色，上面一个红色的菱形: on it, a …
-    (re.compile(r"背景(?:就用|要用|选用|想要|想用|要|用|选|整个|来个|来一个|搞个|弄个|整一个)"), "背景是"),  # 背景要绿色的, 背景用灰色, 背景整个橙色的, 背景来个磨砂的黑色
+    (re.compile(r"背景(?:给我|帮我)?(?:就用|要用|选用|想要|想用|要|用|选|整个|来个|来一个|搞个|弄个|整一个)"), "背景是"),  # (背景给我来个紫色的: round 147)
+     # 背景要绿色的, 背景用灰色, 背景整个橙色的, 背景来个磨砂的黑色
     (re.compile(r"镜头(?:缓缓|慢慢|慢慢地|缓缓地|快速|迅速|逐渐|渐渐|轻轻|稍微)"), "镜头"),  # 镜头缓缓推进: a camera move
     # Non-native English (probe round 21): a gradient called degradê / dégradé / gradation, its axis as "from up to
     # down", "from above to below"; "red colour square", "of white colour"; Nigerian Pidgin's "wey (no) dey".

@@ -3836,12 +3836,12 @@ def test_count_or_speed_of_another_thing_in_context_is_read_past(prompt, want):
 # read as the request. A context sentence that says a speed, count, colour, size, motion, background or a sequence
 # ("Then it stops.") is never dropped: it stays with the request, which is refused when it cannot be read.
 @pytest.mark.parametrize("prompt,want", [
-    ("Hi Tomasz, Could you put together a short clip for our robotics club newsletter? We'd like a gray cross spinning "
-     "in place and a blue square moving right fast. Black background with some grain to it. Thanks in advance, Rosa",
+    (("Hi Tomasz, Could you put together a short clip for our robotics club newsletter? We'd like a gray cross spinning "
+     "in place and a blue square moving right fast. Black background with some grain to it. Thanks in advance, Rosa"),
      R(G(1, "gray", "cross", motion="rotate"), G(1, "blue", "square", motion="right", speed="fast"),
        bg=("black", "texture"))),
-    ("Memo for the intern. Make a clip: violet triangle, tiny, rotating. Background: white, textured like paper. "
-     "Send it to the shared folder when done.",
+    (("Memo for the intern. Make a clip: violet triangle, tiny, rotating. Background: white, textured like paper. "
+     "Send it to the shared folder when done."),
      R(G(1, "purple", "triangle", size="small", motion="rotate"), bg=("white", "texture"))),
     ("Hope you had a good weekend. A red circle. It spins.", R(G(1, "red", "circle", motion="rotate"))),
     ("求助！！毕业答辩PPT想加一个转场小动画。一个蓝色的正方形从左往右快速划过去就行，背景黑色。有没有姐妹懂的😭",
@@ -3899,8 +3899,8 @@ def test_colour_correction_with_two_colours_is_refused():
 # ("My idea is a …", 设想是一个…) goes, the counted object stays; a pronoun said of the objects ("It should wobble.",
 # "make it glow") keeps its sentence with the request
 @pytest.mark.parametrize("prompt,want", [
-    ("Dear Sam, I run a small yoga studio. My idea is a big white circle moving slowly upward. The background should "
-     "be blue. Warmly, Ines", R(G(1, "white", "circle", size="large", motion="up", speed="slow"), bg=("blue", None))),
+    (("Dear Sam, I run a small yoga studio. My idea is a big white circle moving slowly upward. The background should "
+     "be blue. Warmly, Ines"), R(G(1, "white", "circle", size="large", motion="up", speed="slow"), bg=("blue", None))),
     ("Hi, I run a bakery. A pink star spinning on a white background. Thanks, Mei",
      R(G(1, "pink", "star", motion="rotate"), bg=("white", None))),
     ("您好，我是一名心理咨询师。设想是一个小小的青色圆点，在白色背景上缓慢地弹来弹去。麻烦您了。",
@@ -3946,8 +3946,8 @@ _RED_LEFT = R(G(1, "red", "circle", size="small", motion="left"), bg=("white", N
      R(G(1, "blue", "triangle", motion="right", speed="fast"), bg=("white", None))),
     ("宝宝两岁了，下午三点前要看。一个绿色的大星星慢慢地转。背景粉色。",
      R(G(1, "green", "star", size="large", motion="rotate"), bg=("pink", None))),
-    ("I'm setting up the TV and the kids who come in look up at it. A small red circle moving left on a white "
-     "background.", _RED_LEFT),
+    (("I'm setting up the TV and the kids who come in look up at it. A small red circle moving left on a white "
+     "background."), _RED_LEFT),
     ("We have a screen above the reception desk. A small red circle moving left on a white background.", _RED_LEFT),
     ("Between songs we show a loop. A small red circle moving left on a white background.", _RED_LEFT),
     ("They love the idea of 'two becoming one'. A pink circle and a purple circle moving towards each other.",
@@ -4037,5 +4037,119 @@ def test_background_kind_after_an_aside_is_the_backgrounds(prompt, kind):
 def test_trailing_clause_saying_how_the_background_looks_is_not_read_past(prompt):
     """A trailing clause that says what kind of thing the one before it is (…的那种, probe round 152) describes its
     look: the prompt is refused, never read without it."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+# ------------------------------------------------------------------------ writer rounds 150-152 (held out)
+@pytest.mark.parametrize("prompt, colour, kind", [
+    ("Could you make one big orange star spinning on a dark gray background? Solid, no gradient please. Thanks!",
+     "gray", "solid"),
+    ("a red circle on a blue background. Plain.", "blue", "solid"),
+    ("a red circle on a blue background. Textured, please.", "blue", "texture"),
+    ("Please show a red diamond. It should shrink. Oh, and for the background use yellow, plain.", "yellow", "solid"),
+    ("a red circle. The background is blue, textured.", "blue", "texture"),
+])
+def test_background_kind_said_alone_after_the_background(prompt, colour, kind):
+    """A background's kind said alone in the next clause or sentence, right after the background's colour (writer
+    rounds 150, 152), is that background's kind — never read past (that was a silent partial read)."""
+    req = parse_prompt(prompt)
+    assert (req.bg_color, req.bg_kind) == (colour, kind)
+
+
+@pytest.mark.parametrize("prompt", [
+    "a red circle on a gray background. Plain circles look best.",
+    "a red circle on a gray background. Plain, wobbly circles.",
+])
+def test_kind_word_that_opens_more_than_a_kind_is_not_the_backgrounds(prompt):
+    """The kind is taken only when it is all its clause says; a sentence that goes on is not read as the kind."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("画面里放一个星星就行。它是黄色的，中等大小。让它慢慢往右边移动。背景的话，用深蓝色的纯色背景。",
+     R(G(1, "yellow", "star", "medium", "right", "slow"), bg=("blue", "solid"))),
+    ("一个大的粉色正方形。让它慢慢缩小。背景呢，我想要橙色，从左到右的渐变。",
+     R(G(1, "pink", "square", "large", "shrink"), bg=("orange", "hgradient"))),
+    ("两个钻石，菱形那种。它们是粉色的。让它们互相靠近，速度快点。背景嘛，黑色就行，要有点颗粒感的纹理。",
+     R(G(2, "pink", "diamond", None, "towards", "fast"), bg=("black", "texture"))),
+    ("我想要一个灰色的正方形和一个橙色的三角形。正方形的话，让它往左上方走。三角形呢，让它原地不动。背景用紫色纯色。",
+     R(G(1, "gray", "square", None, "up-left"), G(1, "orange", "triangle", None, "still"), bg=("purple", "solid"))),
+])
+def test_zh_topic_marker_opens_a_sentence_about_the_background_or_an_object(prompt, want):
+    """背景的话／背景嘛／背景呢，(我想要)… and 正方形的话，让它… (writer round 152): a topic marker, not a condition."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "一个红色圆形往右移动。背景的话会看不见。",
+    "正方形的话会太大。一个红色圆形往右移动。",
+])
+def test_zh_topic_marker_without_a_request_after_it_still_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("Two purple triangles, please. I want them still. Just sitting there. The background — make it orange and plain.",
+     R(G(2, "purple", "triangle", None, "still"), bg=("orange", "solid"))),
+    ("a red circle. The background, make it blue.", R(G(1, "red", "circle"), bg=("blue", None))),
+    ("a large cross. The background, if possible, should be green.", R(G(1, None, "cross", "large"), bg=("green", None))),
+    ("a small gray circle moving right. Background doesn't matter much, but let's say gray.",
+     R(G(1, "gray", "circle", "small", "right"), bg=("gray", None))),
+    ("a gray star. It moves left. Set the background to cyan, textured.",
+     R(G(1, "gray", "star", None, "left"), bg=("cyan", "texture"))),
+])
+def test_background_as_the_topic_of_its_sentence(prompt, want):
+    """The background named first in its sentence, then "make it …", an aside, "let's say …" or "set … to" (writer
+    round 152): what follows is the background's — never the object's before it (the aside had given the object the
+    background's colour)."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "a red circle, the background, it is blue.",
+    "a red circle on the background, it is blue.",
+])
+def test_it_after_a_background_not_opening_its_sentence_is_not_the_background(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("lol ok hear me out. two stars. big ones. they're orange. they spin. background pink.",
+     R(G(2, "orange", "star", "large", "rotate"), bg=("pink", None))),
+    ("purple stars x2 spinning. big ones. bg black grainy texture pls.",
+     R(G(2, "purple", "star", "large", "rotate"), bg=("black", "texture"))),
+])
+def test_size_of_ones_said_of_the_plural_objects(prompt, want):
+    """"two stars. big ones." (writer rounds 150, 152): a size said of "ones" alone is the plural objects' own."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["two stars and a circle. big ones.", "two stars. a circle. big ones.",
+                                    "a star. big ones."])
+def test_size_of_ones_with_no_single_plural_object_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("需求如下：加载页动画，一个中等大小的白色圆，缩小。背景色黑色，纯色。尽快出一版给我看看，谢谢。",
+     R(G(1, "white", "circle", "medium", "shrink"), bg=("black", "solid"))),
+    ("麻烦帮我弄个白色的星星在黑色背景上慢慢往下掉，做屏保用",
+     R(G(1, "white", "star", None, "down", "slow"), bg=("black", None))),
+    ("情人节用的，帮忙做个粉红色的圆点在原地转动，谢谢～", R(G(1, "pink", "circle", None, "rotate"))),
+    ("两个白色的菱形，一起慢慢往上飘。大小就普通的吧。", R(G(2, "white", "diamond", "medium", "up", "slow"))),
+])
+def test_zh_purpose_delivery_and_ordinary_size(prompt, want):
+    """做屏保用／情人节用的 (what the clip is used for), 尽快出一版 (when it is wanted, no speed) are read past;
+    大小就普通的吧 is the middle size (writer rounds 150-151) — never read past as context."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["一个白色圆往右移动。尽快往左。", "一个白色的星星，做往左用"])
+def test_zh_soon_or_purpose_with_a_world_word_still_refuses(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)

@@ -282,6 +282,9 @@ _PURPOSE = re.compile(
     r"|(?:给|为|帮)(?:学生|宝宝|孩子|小朋友|大家|观众|客户|老师|孙子|孙女|女儿|儿子|我妈|我爸|老板|同事|朋友)[^，。,；;！!：:]*"
     r"|(?:用作|用于|用来做|当作|做宣传用|(?:上(?:几何|数学|美术|科学|物理)?[课課]|[课課]堂|教[学學]|[讲講][课課])(?:要|會|会)?(?:投影|演示|展示|播放)?用|宣传用|开场用)"
     r"[^，。,；;！!：:]*"  # (上課要用的: probe round 119; 上几何课用: probe round 133)
+    # 做屏保用, 当壁纸用 after the request; 情人节用的，… before it (writer round 151): what the clip is used as or for
+    r"|(?<![\u4e00-\u9fff])(?:做|当|作)(?:(?![往向朝左右上下转弹飘移快慢大小色])[\u4e00-\u9fff]){1,4}?用(?:的)?(?=\s*(?:[。！!～~]|$))"
+    r"|^\s*(?:(?![往向朝左右上下转弹飘移快慢大小色背])[\u4e00-\u9fff]){1,5}?用的(?=\s*[，,])"
     r"|(?:ppt|课件|视频|片子)的?(?:开头|开场|片头|结尾|封面)(?:用)?(?=\s*(?:想要|要|来|需要|做|[，,：:]))"  # PPT开头想要个… (round 133)
     r"|让(?:宝宝|孩子|小朋友|学生|大家|观众)[^，。,；;！!：:]*"
     r"|(?<![^\s，,、。；;：:])[^，,、。；;：:\n]{1,12}?(?:风格|风|感|调性)(?=\s*(?:[，,、。；;\n]|$))")  # 电商风, 留白感
@@ -3626,6 +3629,9 @@ _PARTICLE = re.compile(
     r"stop|stops|stopping|check|checks|checking|log|logs|logging|report|reports|reporting|call|calls|calling|"
     r"write|writes|writing|get|gets|getting|got|warm|warms|warming|figure|figures|figuring|cheer|cheers|cheering)"
     r"\s+(?:up|out|in|back|by|over)\b")
+# "as soon as possible" (尽快出一版给我看看, 越快越好, "ASAP" — writer round 150): when the writer wants the clip, no
+# speed of a drawn object; read so only in a sentence weighed as context, before a verb of delivery (not 尽快往左)
+_SOON = re.compile(r"(?i)(?:尽快|尽早)(?=给|发|出|交|做|弄|安排|回复|完成)(?![^。！!？?]*[往向朝左右])|\basap\b(?=[\s,]*(?:please|pls|thanks?|thank\s+you)?[\s.!]*$)")
 # a trailing clause that may say how the thing before it looks (有一点纸张那样的质感, "like handmade paper") is no
 # clause of why: it stays with the request
 _LOOKS = re.compile(r"(?i)质感|纹|颗粒|磨砂|感觉|风格|氛围|那样|那种|这种|一样|似的|般|像|平涂|\blike\b|\blook|\bfeel|\bstyle|"
@@ -3653,15 +3659,19 @@ def _unquoted(sentence: str) -> str:
                        else ("某" if _CJK.search(m.group()) else " xq "), sentence)
 
 
+_ATTRIBUTE_NAMED = re.compile(r"大小|尺寸|颜色|顏色|速度")
+_BACKGROUND_WORD = re.compile(r"(?i)\b(?:background|backdrop|bg)\b|背景|底色")
+
+
 def _states_nothing(sentence: str, colours: set | None = None, before_objects: bool = False) -> bool:
     """Does ``sentence`` state nothing of the drawn objects (see above)? With ``colours`` given, a world colour said
     alone ("Her favourite colour is orange.", "Our colour is red, it's on all our yard signs.") is let pass and
     collected there: the caller reads the sentence past only when the request gives each to a drawn object."""
-    if "它" in sentence:
-        return False
+    if "它" in sentence or _ATTRIBUTE_NAMED.search(sentence):
+        return False  # (大小就普通的吧: a sentence that names an attribute of the request says something of it)
     notes: list[str] = []
-    every = _tokens(_PARTICLE.sub(" xq ", _OTHER_NUMBER.sub(
-        lambda m: "某" if _CJK.match(m.group()) else " xq ", _unquoted(sentence.translate(_TRAD)))), notes)
+    every = _tokens(_PARTICLE.sub(" xq ", _SOON.sub(lambda m: "某" if _CJK.match(m.group()) else " xq ", _OTHER_NUMBER.sub(
+        lambda m: "某" if _CJK.match(m.group()) else " xq ", _unquoted(sentence.translate(_TRAD))))), notes)
     fixed = {m.group(1) for m in map(re.compile(r"^[a-z]+ -> ([a-z]+)$").match, notes) if m}
     toks = [t for t in every if t.kind != "filler"]
     for i, t in enumerate(toks):
@@ -3698,7 +3708,8 @@ def _states_nothing(sentence: str, colours: set | None = None, before_objects: b
                 and not any(u.kind in ("count", "one", "color", "size") and u.value != 1 for u in toks[:i]):
             continue  # ("these computer things", "the AI video thing": things of another kind)
         if t.kind == "color" and colours is not None and t.value in COLORS \
-                and not any(u.kind in ("shape", "head", "bgword", "bgkind", "one") for u in toks):
+                and not any(u.kind in ("shape", "head", "bgword", "bgkind", "one") for u in toks) \
+                and not _BACKGROUND_WORD.search(sentence):  # ("Background doesn't matter, but let's say gray.")
             colours.add(t.value)
             continue
         if t.kind == "refuse" and str(t.value).startswith("alternatives") and i > 1 and after in ("unknown", "media") \

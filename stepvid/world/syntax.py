@@ -1489,6 +1489,15 @@ def _thing_as_shape(m: re.Match) -> str:
     return shape + ("es" if plural and shape == "cross" else "s" if plural else "")
 
 
+def _size_of_ones(m: re.Match) -> str:
+    shapes = re.findall(r"\b(circle|square|triangle|star|diamond|cross|ball|dot)(e?s)?\b", m.string[:m.start()])
+    if len({name for name, _ in shapes}) == 1 and shapes[-1][1]:
+        return f"{m.group(1)}they are {m.group(2)}"
+    return m.group()
+
+
+# the end of a clause that says a background's kind alone ("Solid.", "Solid, no gradient please.", "plain.")
+_KIND_ALONE = r"(?=(?:\s*,?\s*(?:no\s+gradients?|please|pls|thanks?(?:\s+you)?))*\s*(?:[.;!?]|$))"
 _PHRASINGS = [
     # physics' words for the world's motions (probe round 111): "elastic collisions with the frame boundaries" is a
     # bounce
@@ -1722,6 +1731,17 @@ _PHRASINGS = [
      r"\3 \1 \2"),  # black bg, plain; "Light gray background, solid." (probe round 129: the shade goes with its colour);
     # "Keep the background black, nothing fancy — solid." (probe round 152: the kind was read past with the aside)
     (re.compile(r"(?<=[.!?]\s)(big|small|tiny|large|little)\s+one\s*[.!]?\s*$"), r"it is \1."),  # "… Big one."
+    # "two stars. big ones. they're orange." (writer round 152), "purple stars x2 spinning. big ones." (round 150): a
+    # sentence of a size and "ones" alone says it of the plural objects before it — only where one kind of shape was
+    # named before it, and named in the plural (else "ones" could be another; left to refuse)
+    (re.compile(r"(?<=[.!?])(\s*)(big|large|huge|small|little|tiny)\s+ones\s*(?=[.!?]|$)"), _size_of_ones),
+    # "Background doesn't matter much, but let's say gray." (writer round 152): the colour then chosen is the background's
+    (re.compile(r"\b(background|backdrop|bg)\s+(?:does\s*n[o'’]?t|don[’']?t|do\s+not)\s+(?:really\s+)?matter"
+                r"(?:\s+(?:much|too\s+much|a\s+lot|that\s+much))?\s*[,;]?\s*(?:but|so)\s+"
+                r"(?:let[’']?s|lets|let\s+us|i[’']?d|i\s+would)\s+(?:say|go\s+with|pick|use|do)\s+"
+                rf"(?=(?:light\s+|dark\s+)?(?:{_COLOUR_WORD})\s*(?:[.!;]|$))"), r"\1 is "),
+    # "Set the background to cyan, textured." (writer round 152): the background is that
+    (re.compile(r"\b(?:set|change|switch)\s+the\s+(background|backdrop|bg)(?:\s+colou?r)?\s+to\b"), r"the \1 is"),
     (re.compile(r"\b(?:til|till|until)\s+(?:it\s+is|its|it's)\s+gone\b"), ""),
     (re.compile(r"\b[a-z]+-inspired\b"), ""),  # "Swiss-inspired", "arcade-inspired"
     (re.compile(r"\b(?:share|sharing) (?:the|a) (?:stage|frame|screen)\b\s*:?"), ":"),  # "Three elements share the stage:"
@@ -2002,6 +2022,16 @@ _PHRASINGS = [
     (re.compile(r"\b((?:grow|grows|growing|(?:get|gets|getting|become|becomes|becoming)\s+(?:bigger|larger))(?:\s+and\s+(?:bigger|larger))?)"
                 r"\s*,?\s+(?:until|till|untill|til)\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:(?:really|super|very|so)\s+)?"
                 r"(?:huge|big|giant|massive|enormous|large)\b"), r"\1"),
+    # 背景的话，…／背景嘛，…／背景呢，我想要… (writer round 152): a topic marker and the wish after it, at the start
+    # of a clause, say what the background is (背景的话 is no condition there)
+    (re.compile(r"(?:(?<=^)|(?<=[。！？!?，,；;：:\s]))背景(?:的话|嘛|呢|吧)\s*[，,：:]?\s*(?:我|我们)?(?:想要|想用|要|用|就用)?"
+                r"\s*(?=(?:用|要)?\s*[\u4e00-\u9fff])"), "背景"),
+    # 大小就普通的吧, 尺寸正常 (writer round 150): the ordinary size is the middle one, as 普通大小 is
+    (re.compile(r"(?:大小|尺寸)\s*(?:就|要|用|是|的话)?\s*[，,]?\s*(?:普通|正常|标准)(?:的)?(?=\s*(?:就行|就好|就可以|吧|即可)?\s*(?:[。！!，,；;～~]|$))"),
+     "中等大小"),
+    # 正方形的话，让它…／三角形呢，让它… (writer round 152): an object named again as the topic of its own sentence
+    (re.compile(r"(?:(?<=^)|(?<=[。！？!?；;\s]))((?:大|小)?(?:圆形|圆圈|圆点|正方形|方形|方块|三角形|星星|星形|五角星|菱形|"
+                r"十字形?))(?:的话|呢|嘛)\s*[，,]\s*(?=让|它|就|要)"), r"\1，"),
     # probe round 91: a background "taken" in a colour (背景采用白色纯色, 背景选用天蓝色): the background is that colour
     (re.compile(r"背景\s*(?:采用|使用|选用|选择|用的是)了?"), "背景为"),
     # probe round 116: a move "along the upper-left direction" (沿左上方向平移, 沿着向右的方向移动): towards that side
@@ -2027,10 +2057,24 @@ _PHRASINGS = [
     # a calque of "em direção um do outro" ("they go in direction one of the other"): towards each other
     (re.compile(r"\b(?:in|into|to)\s+(?:the\s+)?direction\s+(?:of\s+)?(?:one\s+(?:of|to)\s+(?:the\s+)?(?:other|another)|"
                 r"one\s+another|each\s+other)\b"), "towards each other"),
+    # the background named as the topic, then an aside or "make it …" (writer round 152: "The background — make it orange
+    # and plain.", "The background, if possible, should be green …"): what follows is said of the background, not of an
+    # object before it (only where the background opens its sentence)
+    (re.compile(r"((?:^|[.!?;])\s*(?:the\s+)?)(background|backdrop|bg)\s*[,\u2014\u2013:-]+\s*(?:if\s+possible|if\s+you\s+can|ideally|please)\s*"
+                r"[,\u2014\u2013]+\s*(?=(?:is|should|must|can|could|would|will)\b)"), r"\1\2 "),
+    (re.compile(r"((?:^|[.!?;])\s*(?:the\s+)?)(background|backdrop|bg)\s*[,\u2014\u2013:-]+\s*(?:(?:just|please|and)\s+)*(?:(?:make|keep|have)\s+it|it\s+is)\s+"
+                rf"(?=(?:plain\s+|solid\s+|textured\s+|light\s+|dark\s+)?(?:{_COLOUR_WORD})\b)"), r"\1\2 is "),
     # "background have texture color blue", "background is white and plain": the kind said with a verb or an "and"
     (re.compile(r"\b(background|backdrop|bg)\s+(?:have|has|having|got)\s+(?:a\s+|some\s+)?textures?\b"), r"\1 is textured"),
     (re.compile(rf"\b(background|backdrop|bg)\s+(is|should be|must be|=)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))\s+and\s+"
                 r"(plain|solid|textured)\b"), r"\1 \2 \4 \3"),
+    # the background's kind said alone in the next clause or sentence, right after the background's colour ("on a dark
+    # gray background? Solid, no gradient please.", "for the background use yellow, plain." — writer rounds 150, 152):
+    # the kind of that background; only when the kind word is all its clause says (not "… background. Plain circles")
+    (re.compile(rf"\b(background|backdrop|bg)\s+(is|should be|must be|=)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))"
+                r"\s*[,.;!?]\s*(plain|solid|textured|grainy)" + _KIND_ALONE), r"\1 \2 \4 \3"),
+    (re.compile(rf"\b((?:light\s+|dark\s+|pale\s+)?(?:{_COLOUR_WORD}))\s+(background|backdrop|bg)\s*[.;!?]\s*"
+                r"(plain|solid|textured|grainy)" + _KIND_ALONE), r"\3 \1 \2"),
     # "a small pink circle bouncing in the box": the frame it bounces in (when no box was named as an object)
     (re.compile(r"\b(bounc(?:e|es|ing))((?:\s+(?:around|about|fast|quickly|slowly|slow))*)\s+(?:in|inside|within)\s+the\s+box\b"),
      lambda m: m.group() if re.search(r"\bbox", m.string[:m.start()]) else f"{m.group(1)}{m.group(2)} off the walls"),

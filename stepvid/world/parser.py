@@ -3659,6 +3659,11 @@ def _unquoted(sentence: str) -> str:
                        else ("某" if _CJK.search(m.group()) else " xq "), sentence)
 
 
+def _other_thing(m: re.Match) -> str:
+    """A match that names another thing (a time, a unit, a delivery), as a word of no kind: 某 in Chinese, xq else."""
+    return "某" if _CJK.match(m.group()) else " xq "
+
+
 _ATTRIBUTE_NAMED = re.compile(r"大小|尺寸|颜色|顏色|速度")
 _BACKGROUND_WORD = re.compile(r"(?i)\b(?:background|backdrop|bg)\b|背景|底色")
 
@@ -3670,8 +3675,8 @@ def _states_nothing(sentence: str, colours: set | None = None, before_objects: b
     if "它" in sentence or _ATTRIBUTE_NAMED.search(sentence):
         return False  # (大小就普通的吧: a sentence that names an attribute of the request says something of it)
     notes: list[str] = []
-    every = _tokens(_PARTICLE.sub(" xq ", _SOON.sub(lambda m: "某" if _CJK.match(m.group()) else " xq ", _OTHER_NUMBER.sub(
-        lambda m: "某" if _CJK.match(m.group()) else " xq ", _unquoted(sentence.translate(_TRAD))))), notes)
+    masked = _OTHER_NUMBER.sub(_other_thing, _unquoted(sentence.translate(_TRAD)))
+    every = _tokens(_PARTICLE.sub(" xq ", _SOON.sub(_other_thing, masked)), notes)
     fixed = {m.group(1) for m in map(re.compile(r"^[a-z]+ -> ([a-z]+)$").match, notes) if m}
     toks = [t for t in every if t.kind != "filler"]
     for i, t in enumerate(toks):

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from stepvid.prompt_rewrite import rewrite_prompt
 from stepvid.testing.scripts import load_script
 from stepvid.world import phrasing
 from stepvid.world.parser import CannotJudge, parse_prompt
@@ -26,13 +27,16 @@ def bench():
 
 
 # ------------------------------------------------------------------------------------- hand-written prompts
-def test_hand_written_prompts_parse_exactly(bench):
+@pytest.mark.slow  # ~100 s on one busy core (every prompt parsed, and each one read rewritten and parsed again)
+def test_hand_written_prompts_parse_exactly_and_rewrite_to_the_same_request(bench):
     """Written from scene.py's vocabulary alone (not from phrasing.py): every request exact, every refusal
-    row refused, >= 95 % of the others parsed (a refusal where a request is expected counts against it)."""
+    row refused, >= 95 % of the others parsed (a refusal where a request is expected counts against it); and each
+    prompt the parser reads is rewritten by the world rewriter into a caption that states the same request (what
+    the prompt left open filled in, nothing else). One pass over the corpus for both: the parse is shared."""
     rows = bench.read_prompts(DATA)
     langs = [r["lang"] for r in rows]
     assert len(rows) >= 150 and langs.count("en") >= 70 and langs.count("zh") >= 60 and langs.count("mix") >= 20
-    wrong, accepted, refused = [], [], []
+    wrong, accepted, refused, unfaithful = [], [], [], []
     for r in rows:
         try:
             got = parse_prompt(r["prompt"])
@@ -44,9 +48,33 @@ def test_hand_written_prompts_parse_exactly(bench):
             accepted.append((r["prompt"], got))
         elif got != r["request"]:
             wrong.append((r["prompt"], got, r["request"]))
+        problem = _rewrite_problem(r["prompt"], got)
+        if problem:
+            unfaithful.append((r["prompt"], problem))
     expected = sum(r["request"] is not None for r in rows)
     assert not wrong and not accepted, (wrong, accepted)
     assert len(refused) <= 0.05 * expected, refused
+    assert not unfaithful, unfaithful[:20]
+    assert len(rows) - sum(r["request"] is None for r in rows) - len(refused) >= 1800  # prompts read and rewritten
+
+
+def _rewrite_problem(prompt: str, asked) -> str | None:
+    """What the world rewriter's caption for a read prompt gets wrong (None: it states the same request)."""
+    rw = rewrite_prompt(prompt, "world")
+    if rw.reason is not None:
+        return f"not rewritten: {rw.reason}"
+    drawn = parse_prompt(rw.text)
+    if len(drawn.groups) != len(asked.groups):
+        return f"{len(drawn.groups)} groups drawn: {rw.text}"
+    for a, d in zip(asked.groups, drawn.groups):
+        if not all(getattr(a, k) in (None, getattr(d, k)) for k in REWRITE_KEYS) or d.color is None or d.shape is None:
+            return f"drawn differently: {rw.text}"
+    if asked.bg_color not in (None, drawn.bg_color) or asked.bg_kind not in (None, drawn.bg_kind):
+        return f"background drawn differently: {rw.text}"
+    return None
+
+
+REWRITE_KEYS = ("count", "color", "shape", "size", "motion", "speed")
 
 
 @pytest.mark.parametrize("prompt, expected", [

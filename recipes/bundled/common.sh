@@ -42,3 +42,39 @@ recipe_init() {
   t0=$(date +%s)
 }
 stamp() { echo "[$(( $(date +%s) - t0 )) s] $*"; }
+
+# clip_args MODEL: CLIP_ARGS = `world prompts --videos` options for the model's own frames and size, as .npy (the
+# device has no PyAV).
+clip_args() {
+  local f h w
+  read -r f h w < <(python -c "import json,sys; d=json.load(open(sys.argv[1]+'/stepvid.json'))['defaults']; print(d['num_frames'], d['height'], d['width'])" "$1")
+  CLIP_ARGS=(--frames "$f" --height "$h" --width "$w" --video-format npy)
+}
+
+# scene_prompts OUT N SEED [args...]: train-split prompts, for each OBJECTS entry (default "1 2"; K, or K:M for M
+# scenes of K objects instead of N) in phrasing PHRASING (default mixed), concatenated into OUT.
+scene_prompts() {
+  local out=$1 n=$2 seed=$3 e k m; shift 3
+  : > "$out"
+  for e in ${OBJECTS:-1 2}; do
+    k=${e%%:*}; m=$n; [[ $e == *:* ]] && m=${e#*:}
+    python -m stepvid.cli world prompts --out "${out%.jsonl}-$k.jsonl" --split train --phrasing "${PHRASING:-mixed}" \
+      --objects "$k" --n "$m" --seed "$seed" "$@"
+    cat "${out%.jsonl}-$k.jsonl" >> "$out"
+  done
+}
+
+# sft_clips DIR: with SFT_SCENES="1:M 2:M" (K:M: M train scenes of K objects, seed 11, phrasing SFT_PHRASING,
+# default mixed), renders them in the background as DIR/sft.jsonl (prompt rows naming their clips, for
+# `train dpo --sft-data`; the CLIP_ARGS of clip_args) unless it exists; SFT_PID is the job to wait for.
+sft_clips() {
+  local dir=$1
+  SFT_PID=
+  [[ -n ${SFT_SCENES:-} && ! -s $dir/sft.jsonl ]] || return 0
+  ( for e in $SFT_SCENES; do
+      python -m stepvid.cli world prompts --out "$dir/sft-${e%%:*}.jsonl" --split train --phrasing "${SFT_PHRASING:-mixed}" \
+        --objects "${e%%:*}" --n "${e#*:}" --seed 11 --videos "$dir/sftclips" "${CLIP_ARGS[@]}" | tail -n 1
+    done
+    cat "$dir"/sft-*.jsonl > "$dir/sft.jsonl.tmp" && mv "$dir/sft.jsonl.tmp" "$dir/sft.jsonl" ) &
+  SFT_PID=$!
+}

@@ -32,28 +32,13 @@ OUT=$1; N=$2; K=$3; PAIR_S=$4; QN=$5; QSEED=$6; shift 6
 . recipes/bundled/common.sh
 recipe_init
 VIDEOS=()
-read -r F H WD < <(python -c "import json,sys; d=json.load(open(sys.argv[1]+'/stepvid.json'))['defaults']; print(d['num_frames'], d['height'], d['width'])" "$INIT")
-CLIP_ARGS=(--frames "$F" --height "$H" --width "$WD" --video-format npy)  # the model's frames and size; no PyAV there
+clip_args "$INIT"  # the model's frames and size; no PyAV there
 if [[ ${REFERENCE:-0} == 1 || ${CLIPS:-0} == 1 ]]; then VIDEOS=(--videos "$W/clips" "${CLIP_ARGS[@]}"); fi
-CLIPS_FILE=$W/all.jsonl SFT_PID=
-if [[ -n ${SFT_SCENES:-} ]]; then
-  CLIPS_FILE=$W/sft.jsonl
-  if [[ ! -s $CLIPS_FILE ]]; then
-    ( for E in $SFT_SCENES; do
-        python -m stepvid.cli world prompts --out "$W/sft-${E%%:*}.jsonl" --split train --phrasing "${SFT_PHRASING:-mixed}" \
-          --objects "${E%%:*}" --n "${E#*:}" --seed 11 --videos "$W/sftclips" "${CLIP_ARGS[@]}" | tail -n 1
-      done
-      cat "$W"/sft-*.jsonl > "$CLIPS_FILE.tmp" && mv "$CLIPS_FILE.tmp" "$CLIPS_FILE" ) &
-    SFT_PID=$!
-  fi
-fi
+CLIPS_FILE=$W/all.jsonl
+if [[ -n ${SFT_SCENES:-} ]]; then CLIPS_FILE=$W/sft.jsonl; fi
+sft_clips "$W"
 
-: > "$W/all.jsonl"
-for E in ${OBJECTS:-1 2}; do  # K or K:M
-  k=${E%%:*}; m=$N; [[ $E == *:* ]] && m=${E#*:}
-  python -m stepvid.cli world prompts --out "$W/all-$k.jsonl" --split train --phrasing "${PHRASING:-mixed}" --objects "$k" --n "$m" --seed 7 "${VIDEOS[@]}"
-  cat "$W/all-$k.jsonl" >> "$W/all.jsonl"
-done
+scene_prompts "$W/all.jsonl" "$N" 7 "${VIDEOS[@]}"
 python - "$W/all.jsonl" "$W/prompts.jsonl" "$W/online.jsonl" "${ONLINE_FRAC:-0.25}" <<'EOF'
 import random, sys
 rows = open(sys.argv[1], encoding="utf-8").read().splitlines()

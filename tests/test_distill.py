@@ -93,6 +93,7 @@ def test_student_takes_straighter_paths_and_exports_turbo_defaults(model, pipe, 
     assert {f: f.read_bytes() for f in model.rglob("*") if f.is_file()} == before  # the teacher is untouched
 
 
+@pytest.mark.slow  # ~9 s of training on one core: CI's slow set, beside the default suite
 def test_progressive_student_does_three_guided_teacher_steps_in_one(model, pipe, cache, tmp_path):  # noqa: F811
     """Progressive objective, S = 1, m = 3 teacher substeps: the student's single unguided step from a cached
     sample's noise lands > 3x closer to the teacher's three guided steps (its 3-step grid: decaying CFG, the
@@ -128,6 +129,7 @@ def test_progressive_student_does_three_guided_teacher_steps_in_one(model, pipe,
         DistillConfig(teacher="m", cache=["c"], run_dir="r", objective="progressive", cfg_distill=False).check()
 
 
+@pytest.mark.slow  # ~26 s of training on one core: CI's slow set, beside the default suite
 def test_trajectory_student_unrolls_its_own_sampler_and_lands_on_the_teachers_samples(model, pipe, cache, tmp_path):  # noqa: F811
     """Trajectory objective, S = 2 guided steps: the trainer's unrolled rollout from a cached sample's noise is the
     exported student's own 2-step sample (the pipeline's sampler, the cache's constant CFG), and after training
@@ -191,6 +193,7 @@ def test_train_distill_needs_data(model, tmp_path, capsys):  # noqa: F811
     assert "not a teacher cache" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # ~11 s of training on one core: CI's slow set, beside the default suite
 def test_slim_decoder_learns_the_teachers_decode_resumes_exactly_and_keeps_the_encoder(model, cache, tmp_path):  # noqa: F811
     """Decoder distillation: the narrower decoder gets closer to the teacher decoder's pixels on held-out latents
     than its initialisation; a run killed after a checkpoint resumes to the same bytes; the written VAE keeps the

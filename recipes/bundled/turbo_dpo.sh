@@ -31,8 +31,8 @@ save() { (cd "$W" && tar cf "$OUT/res.tar" res); }
 pack() { (cd "$1" && tar cf - transformer text_encoder stepvid.json | split -b 15M - "$OUT/$(basename "$1").tar.part"); }
 has() { [[ " $STAGES " == *" $1 "* ]]; }
 
-clip_args "$INIT"
-sft_clips "$W"  # beside the student's training (CPU)
+SFT_PID=
+if has dpo; then clip_args "$INIT"; sft_clips "$W"; fi  # rendered beside the student's training and the pairs (CPU)
 if has student && [[ ! -f $S/stepvid.json ]]; then
   WORK=$W SCORE_STEPS=none TJ_ARGS="$COMPILE ${TJ_ARGS:-}" bash recipes/bundled/turbo_trajectory.sh "$OUT" "$SMIN" "$LR"
   stamp "student trained"

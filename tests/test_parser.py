@@ -4153,3 +4153,93 @@ def test_zh_purpose_delivery_and_ordinary_size(prompt, want):
 def test_zh_soon_or_purpose_with_a_world_word_still_refuses(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("Could you make a yellow square shrink? Sorry, I meant a yellow triangle.", R(G(1, "yellow", "triangle", None, "shrink"))),
+    ("a red circle moving left fast, no wait, a blue square", R(G(1, "blue", "square", None, "left", "fast"))),
+    ("两个黄色的圆相向而行…哦不，一个黄圆一个紫色方块吧",
+     R(G(1, "yellow", "circle", None, "towards"), G(1, "purple", "square", None, "towards"))),
+    ("橙色圆往上 不对 是橙色方块往上", R(G(1, "orange", "square", None, "up"))),
+])
+def test_correction_of_the_object_keeps_its_motion(prompt, want):
+    """Writer round 155: a correction that names the object again whole, with no motion of its own, replaces the
+    object only — the motion and speed said of the old one stay (before: dropped, a wrong read)."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["two green balls bouncing. make them fast. actually no, just one ball",
+                                    "a red circle moving left, no wait, a square",
+                                    "一个红色的大圆往左移动，不对，一个圆",
+                                    "a red circle and a blue square moving left, no wait, a green triangle",
+                                    "一个红色的圆和一个红色的方块往左，哦不，三角形改成绿色"])
+def test_correction_of_the_object_saying_less_refuses(prompt):
+    """The new object drops a colour or size the old one had (kept or taken back?), or replaces one of several objects
+    the motion was said of (do the others keep it?): not guessed."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt", ["两个橙色的菱形，慢慢往下。等等，改成三个", "一个红色的圆往左。改成两个"])
+def test_zh_count_changed_in_a_sentence_of_its_own_is_not_chatter(prompt):
+    """Writer round 155: 改成三个 changes the count; never read past as context (before: read as two, wrong)."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("3 small yellow stars going up-left... no, up-right, sorry", R(G(3, "yellow", "star", "small", "up-right"))),
+    ("orange triangle moving down fast — no, down-left. keep it fast though",
+     R(G(1, "orange", "triangle", None, "down-left", "fast"))),
+    ("a red circle, no, blue", R(G(1, "blue", "circle"))),
+    ("两个蓝色的正方形一起往左，不不不，往右", R(G(2, "blue", "square", None, "right"))),
+    ("一个红色的圆往左，不，往右", R(G(1, "red", "circle", None, "right"))),
+])
+def test_bare_no_between_pauses_is_a_correction(prompt, want):
+    """Writer round 155: a bare "no" / 不 (不不不) with a pause on both sides, before a colour, size, speed or motion of a
+    kind said before it, takes that back like "no wait"."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["a red circle. no, it does not spin", "a circle, no, spinning",
+                                    "a red ball moving left, no, a blue square", "a circle that is red, no spinning",
+                                    "一个圆，不，往右"])
+def test_bare_no_without_a_replacement_of_its_kind_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("purple star spinning. no wait, make it grow instead of spinning", R(G(1, "purple", "star", None, "grow"))),
+    ("a yellow ball moving right. hmm, make it bounce around instead", R(G(1, "yellow", "circle", None, "bounce"))),
+])
+def test_make_it_instead_is_a_correction(prompt, want):
+    """Writer round 155: "make it … instead" in a sentence of its own after one object replaces what was said."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["a red circle spinning and a blue square moving left. make it grow instead",
+                                    "a red circle spinning. make it grow instead of shrinking"])
+def test_make_it_instead_with_two_objects_or_another_thing_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("粉色的圆和绿色的方块相向而行，哦不，方块改成白色的",
+     R(G(1, "pink", "circle", None, "towards"), G(1, "white", "square", None, "towards"))),
+    ("一个红色的圆和一个蓝色的方块往左，哦不，圆改成绿色",
+     R(G(1, "green", "circle", None, "left"), G(1, "blue", "square", None, "left"))),
+    ("红色星星往右走……改成往左吧，再加个黑色背景", R(G(1, "red", "star", None, "left"), bg=("black", None))),
+    ("一个红色的圆往左，改成往右", R(G(1, "red", "circle", None, "right"))),
+])
+def test_zh_correction_naming_the_object_or_changing_the_motion(prompt, want):
+    """Writer round 155: after 哦不, a bare Chinese shape (no article) names the object said before whose colour is
+    changed; 改成 right after a pause, before a motion when one was said, corrects that motion."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["一个红圆和一个红圆往左，哦不，圆改成绿色", "一个红色的圆往左，一个蓝色的圆往右，哦不，圆改成绿色"])
+def test_zh_correction_of_an_unclear_object_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)

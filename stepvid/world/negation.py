@@ -69,8 +69,56 @@ def _replacement(toks: list, start: int, cls: str, negated: set[int]) -> bool:
     return False
 
 
+_TAKE_BACK = {"no", "nope", "不"}
+_CHANGE_TO = {"改成", "换成", "改为", "换为"}  # 红色星星往右走……改成往左吧: after a pause, before a motion, a correction
+
+
+def _bare_take_backs(toks: list, ignored: list[str]) -> list:
+    """Probe round 155: "3 small yellow stars going up-left... no, up-right, sorry", "moving down fast — no, down-left",
+    两个蓝色的正方形一起往左，不不不，往右: a bare "no" (不, 不不不) set off by a pause on both sides, then a colour, size,
+    speed or motion of a kind said before it, is a correction word ("no wait"); read as one. A "no" with no pause
+    after it ("no spinning"), or one before a kind not said before, stays a negation. 改成／换成 right after a pause,
+    before a motion when one was said before (红色星星往右走……改成往左吧), is one too."""
+    out = list(toks)
+    i = 0
+    while i < len(out):
+        t = out[i]
+        if t.kind == "link" and t.text in _CHANGE_TO and i > 0 and out[i - 1].kind == "sep":
+            k = i + 1
+            while k < len(out) and out[k].kind == "prep":
+                k += 1
+            if k < len(out) and _CLASS.get(out[k].kind) == "motion" \
+                    and any(_CLASS.get(x.kind) == "motion" for x in out[:i]):
+                out[i] = type(t)("correction", None, t.text, *([t.zh] if hasattr(t, "zh") else []))
+            i += 1
+            continue
+        if not (_negator(t) and t.text in _TAKE_BACK and i > 0 and out[i - 1].kind == "sep"):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(out) and _negator(out[j + 1]) and out[j + 1].text == t.text:
+            j += 1
+        k = j + 1
+        if not (k < len(out) and out[k].kind == "sep" and not _sentence_end(out[k])):
+            i = j + 1
+            continue
+        k += 1
+        while k < len(out) and out[k].kind == "prep":  # 往右
+            k += 1
+        cls = _CLASS.get(out[k].kind) if k < len(out) else None
+        if cls is None or not any(_CLASS.get(x.kind) == cls for x in out[:i]):
+            i = j + 1
+            continue
+        if j > i:
+            ignored.append(" ".join(x.text for x in out[i + 1:j + 1]))
+        out[i:j + 1] = [type(t)("correction", None, t.text, *([t.zh] if hasattr(t, "zh") else []))]
+        i += 1
+    return out
+
+
 def resolve_negations(toks: list, ignored: list[str]) -> list:
     """``toks`` with the negations and corrections above resolved (read-past words appended to ``ignored``)."""
+    toks = _bare_take_backs(toks, ignored)
     spans = []
     for i, t in enumerate(toks):
         if _negator(t):
@@ -220,8 +268,9 @@ def _named_corrections(toks: list, drop: set[int]) -> dict[int, list]:
         shapes = [j for j in words if toks[j].kind == "shape"]
         attrs = [j for j in words if toks[j].kind in ("color", "size")]
         if len(shapes) != 1 or not attrs or {toks[j].kind for j in words} - {"definite", "color", "size", "shape"} \
-                or not any(toks[j].kind == "definite" for j in words if j < shapes[0]):
-            continue
+                or not any(toks[j].kind == "definite" for j in words if j < shapes[0]) \
+                and not (toks[shapes[0]].zh and words[0] == shapes[0]):  # (probe round 155: 哦不，方块改成白色的 —
+            continue                                                  # Chinese names it without an article)
         shape = toks[shapes[0]].value[0]
         said = [k for k in range(i) if toks[k].kind == "shape" and toks[k].value[0] == shape and k not in drop]
         if len(said) != 1:

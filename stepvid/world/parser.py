@@ -467,6 +467,23 @@ def _fronted_motion(text: str) -> str:
     return f"{tail}. {head}" if lead else f"{tail}. All {head}"
 
 
+# Probe round 155: a second thought said as "make it … instead" in a sentence of its own ("a yellow ball moving right.
+# hmm, make it bounce around instead", "purple star spinning. no wait, make it grow instead of spinning"): a
+# correction ("actually make it …"), so what it says replaces what the sentence before said of the object. "instead
+# of <x>" must name something said before ("… make it grow instead of shrinking" after a spin stays refused).
+_INSTEAD = re.compile(r"(?<=[.!?,;])(\s*)(?:(?:hmm+|oh|ok|okay|no\s+wait)\s*,?\s*)?(make\s+it|have\s+it)\b([^.!?;,]*?)"
+                      r"\s+instead(?:\s+of\s+([a-z]+))?\s*(?=[.!?]|$)")
+
+
+def _instead(m: re.Match, text: str, ignored: list[str]) -> str:
+    if m.group(4) and not re.search(rf"\b{re.escape(m.group(4))}\b", text[:m.start()]):
+        return m.group()
+    if sum(t.kind == "shape" for t in _tokens(text[:m.start()], [])) != 1:
+        return m.group()  # ("a red circle spinning and a blue square moving left. make it grow instead": which?)
+    ignored.append("instead" + (f" of {m.group(4)}" if m.group(4) else ""))
+    return f"{m.group(1)}actually {m.group(2)}{m.group(3)}"
+
+
 def _normalise(text: str, ignored: list[str]) -> str:
     text = _TO_ARROW_RIGHT.sub(r"\1\2➡", text)
     text = _fronted_motion(_kaomoji(text, ignored))
@@ -499,6 +516,7 @@ def _normalise(text: str, ignored: list[str]) -> str:
     # "slowww", "fasttt": chat elongation, undone before the rewrites ("like reallyyy slow": probe round 140)
     t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)
     t = _rewritten(t, ignored)
+    t = _INSTEAD.sub(lambda m: _instead(m, t, ignored), t)
     t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个边面头字底])儿", "", t)  # 圆圈儿, 右边儿, 十字儿, 白底儿 (but 一块儿: together)
     t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
     t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")
@@ -1359,6 +1377,9 @@ class _Grammar:
         self.spread: tuple[list[_Group], int] | None = None  # 分别向左、向上…: the objects, the next one's index
         self.last_bound: tuple[list[Tok], list[_Group]] | None = None  # the last verb phrase and its objects
         self.corrected: list[_Group] | None = None  # "no wait" / 不对 before any new verb phrase: what it corrects
+        self.corrected_vps: list[list[Tok]] = []  # the verb phrases the correction took back or its objects had
+        self.replaced: list[tuple[list[_Group], list[_Group], list[list[Tok]]]] = []  # (old, new, their lost vps)
+        self.stripped: list[_Group] = []  # the objects a correction took a verb phrase from
         self.vp_at = 0  # where the verb phrase being read began
         self.clip_speeds: list[tuple[list[Tok], int]] = []  # speeds said in a clause of their own, and the groups before
 
@@ -1493,15 +1514,20 @@ class _Grammar:
     def _correct(self, noun: bool) -> None:
         """'a blue square moving up, no wait, down', 绿色圆往左 不对 往右: drop the verb phrase just said (what follows
         is the object's instead); 橙色圆往上 不对 是橙色方块往上: a new object next replaces the one just named."""
+        dropped: list[list[Tok]] = []
         if self.vp:
+            dropped.append(self.vp)
             self.vp = []
         elif self.last_bound is not None and not noun:  # (after a noun: the noun is what is corrected)
             vp, targets = self.last_bound
             for g in targets:
                 g.vps = [x for x in g.vps if x is not vp]
+            dropped.append(vp)
+            self.stripped.extend(targets)
             self.focus, self.joins, self.bound = list(targets), [None] * len(targets), False
         self.last_bound = None
         self.corrected = list(self.last_targets)
+        self.corrected_vps = dropped + [vp for g in self.corrected for vp in g.vps if vp not in dropped]
 
     def _counted_run(self, i: int) -> bool:
         """Is colour ``i`` in a run of bare colours that a count of their number follows (红黄蓝三个圆)?"""
@@ -1838,6 +1864,8 @@ class _Grammar:
                 targets = matches
         referred = bool(targets)  # "the circle": objects named before, not new ones
         pieces = len(self.elided)  # "a red, a green and a blue square": one noun, several objects
+        replacing = not targets and bool(self.corrected)
+        old_groups = list(self.corrected or [])
         if not targets and self.corrected:  # 橙色圆往上 不对 是橙色方块往上: the object is replaced
             self.groups = [g for g in self.groups if g not in self.corrected]
             self.unbound = [g for g in self.unbound if g not in self.corrected]
@@ -1861,6 +1889,9 @@ class _Grammar:
                 self.groups.append(g)
                 targets.append(g)
         self.elided = []
+        if replacing and self.corrected_vps:
+            self.replaced.append((old_groups, list(targets), list(self.corrected_vps)))
+        self.corrected_vps = []
         for t in targets:
             t.vps.extend(np.vps)
             t.vps.extend(self.floating)
@@ -2168,7 +2199,25 @@ class _Grammar:
             for g in self.focus or self.prev_focus or self.groups[-1:]:
                 g.vps.extend(self.floating)
         self._clip_speed()
+        self._keep_corrected_motion()
         return self._drop_headers()
+
+    def _keep_corrected_motion(self) -> None:
+        """Probe round 155: "Could you make a yellow square shrink? Sorry, I meant a yellow triangle.", 两个黄色的圆相向
+        而行…哦不，一个黄圆一个紫色方块吧: a correction that names the object again, whole, and no motion or speed of its own
+        replaces the object only — the motion and speed said of the old one stay. Whole: every colour and size the old
+        object had is said of the new one too; "two green balls bouncing. actually no, just one ball" (green kept or
+        dropped?) is refused, as is a new object that says only part of the motion again."""
+        for old, new, lost in self.replaced:
+            if any(g.vps for g in new):
+                continue  # (橙色圆往上 不对 是橙色方块往上: the correction says its own motion)
+            if any(g in self.groups and g not in new and not g.vps for g in self.stripped):
+                raise _refuse("a correction replaces one of the objects a motion was said of: do the others keep it?")
+            for g in new:
+                if any(o.color is not None and g.color is None or o.size is not None and g.size is None for o in old):
+                    raise _refuse(f"a correction names '{g.text}' without what it said of the object it replaces")
+            for g in new:
+                g.vps.extend(lost)
 
     def _clip_speed(self) -> None:
         """'A green circle going up-right, also a purple diamond going down-left. fast pls' (probe round 123): a speed said
@@ -2929,7 +2978,8 @@ def _context_only(sentence: str, rest: str) -> bool:
 _BARE_AFTER = frozenset({"for", "of", "to", "please", "pls", "plz", "thanks", "ones", "too", "and", "but", "so",
                          "then", "now", "again", "today", "asap", "in", "on", "with", "at"})
 _ASKS = re.compile(r"(?i)\b(?:want|wanna|need|needs|like|love|make|give|get|create|draw|show|render|generate|do)\b|"
-                   r"要|来|做|整|弄|生成|画")
+                   r"要|来|做|整|弄|生成|画|"
+                   r"改成|换成|改为|换为")  # probe round 155: 两个橙色的菱形，慢慢往下。等等，改成三个 — a count changed, not chatter
 
 
 def _bare_count_or_speed(piece: str) -> str | None:

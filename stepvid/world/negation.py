@@ -17,11 +17,13 @@ People state what they want by saying what they do not want, or take a word back
   — the broken-off phrase goes, never read as a second object.
 
 Anything else negated (a shape, a background, a count, "nothing but …") keeps its refusal. The functions work on
-any token objects with ``kind``, ``value`` and ``text`` (``stepvid.world.parser.Tok``).
+dataclass tokens with ``kind``, ``value`` and ``text`` (``stepvid.world.parser.Tok``; a word read as a
+correction is a ``dataclasses.replace`` copy).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 __all__ = ["resolve_negations"]
@@ -73,6 +75,20 @@ _TAKE_BACK = {"no", "nope", "不"}
 _CHANGE_TO = {"改成", "换成", "改为", "换为"}  # 红色星星往右走……改成往左吧: after a pause, before a motion, a correction
 
 
+def _as_correction(t: Any) -> Any:
+    """The token read as a correction word ("no wait")."""
+    return replace(t, kind="correction", value=None)
+
+
+def _said_kind_after(toks: list, k: int, before: int) -> str | None:
+    """The attribute kind (colour, size, speed, motion) of the token at ``k``, past prepositions (往右), when one of
+    that kind was said before ``before``; else None."""
+    while k < len(toks) and toks[k].kind == "prep":
+        k += 1
+    cls = _CLASS.get(toks[k].kind) if k < len(toks) else None
+    return cls if cls and any(_CLASS.get(x.kind) == cls for x in toks[:before]) else None
+
+
 def _bare_take_backs(toks: list, ignored: list[str]) -> list:
     """Probe round 155: "3 small yellow stars going up-left... no, up-right, sorry", "moving down fast — no, down-left",
     两个蓝色的正方形一起往左，不不不，往右: a bare "no" (不, 不不不) set off by a pause on both sides, then a colour, size,
@@ -84,12 +100,8 @@ def _bare_take_backs(toks: list, ignored: list[str]) -> list:
     while i < len(out):
         t = out[i]
         if t.kind == "link" and t.text in _CHANGE_TO and i > 0 and out[i - 1].kind == "sep":
-            k = i + 1
-            while k < len(out) and out[k].kind == "prep":
-                k += 1
-            if k < len(out) and _CLASS.get(out[k].kind) == "motion" \
-                    and any(_CLASS.get(x.kind) == "motion" for x in out[:i]):
-                out[i] = type(t)("correction", None, t.text, *([t.zh] if hasattr(t, "zh") else []))
+            if _said_kind_after(out, i + 1, i) == "motion":
+                out[i] = _as_correction(t)
             i += 1
             continue
         if not (_negator(t) and t.text in _TAKE_BACK and i > 0 and out[i - 1].kind == "sep"):
@@ -99,19 +111,13 @@ def _bare_take_backs(toks: list, ignored: list[str]) -> list:
         while j + 1 < len(out) and _negator(out[j + 1]) and out[j + 1].text == t.text:
             j += 1
         k = j + 1
-        if not (k < len(out) and out[k].kind == "sep" and not _sentence_end(out[k])):
-            i = j + 1
-            continue
-        k += 1
-        while k < len(out) and out[k].kind == "prep":  # 往右
-            k += 1
-        cls = _CLASS.get(out[k].kind) if k < len(out) else None
-        if cls is None or not any(_CLASS.get(x.kind) == cls for x in out[:i]):
+        if not (k < len(out) and out[k].kind == "sep" and not _sentence_end(out[k])) \
+                or _said_kind_after(out, k + 1, i) is None:
             i = j + 1
             continue
         if j > i:
             ignored.append(" ".join(x.text for x in out[i + 1:j + 1]))
-        out[i:j + 1] = [type(t)("correction", None, t.text, *([t.zh] if hasattr(t, "zh") else []))]
+        out[i:j + 1] = [_as_correction(t)]
         i += 1
     return out
 

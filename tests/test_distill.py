@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_dpo import GEN, PROMPTS, model, pipe  # noqa: F401  (module fixtures: a tiny random model)
+from test_dpo import GEN, PROMPTS, Brightness, model, pipe  # noqa: F401  (module fixtures: a tiny random model)
 
 from stepvid.distill.cache import make_teacher_cache, read_teacher_cache
 from stepvid.dpo.pairs import PromptRow
@@ -56,6 +56,45 @@ def test_cache_resume_after_a_torn_write_has_no_duplicates_or_losses(pipe, cache
     assert {r["key"]: r["seed"] for r in read_teacher_cache(sharded).rows} == ref
     with pytest.raises(ValueError, match="made with per_prompt=2, this run has per_prompt=3"):
         make_teacher_cache(pipe, _rows(3), sharded, per_prompt=3, progress=False)
+
+
+def test_judged_cache_keeps_each_samples_verdict_and_the_student_learns_the_passing_ones(model, pipe, cache,  # noqa: F811
+                                                                                       tmp_path):
+    """A cache made with a scorer: each row's score is the scorer's on that sample's own decode (recomputed here one
+    sample at a time), its verdict follows it, a resume after a torn write keeps them; ``passed_only`` (the
+    trainer's ``passed_only``) keeps exactly the passing samples, and an unjudged cache says how to make one."""
+    from stepvid.distill.config import DistillConfig
+    from stepvid.distill.trainer import DistillTrainer
+    from stepvid.pipeline import postprocess_video
+
+    plain = read_teacher_cache(cache)
+    bright = [float(postprocess_video(pipe.decode_batch(plain.latent(i)[None])[0].float()).mean()) / 255.0
+              for i in range(len(plain))]
+    lo, hi = max(zip(*[sorted(bright)[k:] for k in (0, 1)]), key=lambda ab: ab[1] - ab[0])
+    out = tmp_path / "judged"
+    summary = make_teacher_cache(pipe, _rows(3), out, per_prompt=2, batch=4, progress=False,
+                                 scorer=Brightness(255 * (lo + hi) / 2), decode_batch=3)
+    judged = read_teacher_cache(out)
+    assert summary["samples"] == 6 and 0 < summary["passed"] < 6 and judged.settings["scorer"] == "brightness"
+    want = dict(zip((r["key"] for r in plain.rows), bright))
+    for r in judged.rows:
+        assert r["score"] == pytest.approx(want[r["key"]], abs=2e-3) and r["passed"] == (r["score"] > (lo + hi) / 2)
+    passing = sorted(r["key"] for r in judged.rows if r["passed"])
+    path = out / "samples-0of1.jsonl"  # killed while appending the last prompt's rows, before its done mark
+    path.write_text(path.read_text()[:-20])
+    marks = out / "done-0of1.jsonl"
+    marks.write_text("".join(x + "\n" for x in marks.read_text().splitlines()[:-1]))
+    make_teacher_cache(pipe, _rows(3), out, per_prompt=2, batch=4, progress=False,
+                       scorer=Brightness(255 * (lo + hi) / 2), decode_batch=3)
+    again = read_teacher_cache(out)
+    assert len(again) == 6 and sorted(r["key"] for r in again.passed_only().rows) == passing
+    with pytest.raises(ValueError, match="no verdict; make the cache with a scorer"):
+        plain.passed_only()
+    with pytest.raises(ValueError, match="made with .*scorer"):  # one cache folder, one way of making it
+        make_teacher_cache(pipe, _rows(3), out, per_prompt=2, batch=4, progress=False)
+    cfg = DistillConfig(teacher=str(model), cache=[str(out)], run_dir=str(tmp_path / "run"), steps=1, batch_size=2,
+                        warmup=0, device="cpu", passed_only=True)
+    assert DistillTrainer(cfg).fit()["pairs"] == len(passing)
 
 
 def test_student_takes_straighter_paths_and_exports_turbo_defaults(model, pipe, cache, tmp_path):  # noqa: F811

@@ -11,7 +11,9 @@
 #
 # TJ_ARGS adds trainer options (e.g. "--compile --lr-schedule cosine --steps 1200 --ema-decay 0.995"; a later
 # --steps wins); SCORE_STEPS lists the students' scored step counts (default 8; SCORE_STEPS=none: train only);
-# NPROMPTS train-split prompts per object count and language go to the cache, two samples each (default 256).
+# NPROMPTS train-split prompts per object count and language go to the cache, PER_PROMPT samples each (default 256
+# and 2). JUDGE=1 judges every teacher sample as it is made (`distill cache --judge`; cache folder cache-judged), and
+# an LR written LR-pass (e.g. 3e-5-pass) trains that student on the passing samples only (`--passed-only`).
 # With WORK set, a second call on the same machine reuses the cache and resumes each student where it stopped.
 #
 # OUT gets res.tar (adherence rows, training logs and metrics) and each student's folder as split tar parts
@@ -24,16 +26,21 @@ recipe_init
 JW=$(( CPUS > 4 ? CPUS - 2 : 1 ))
 R=$W/res; mkdir -p "$R" "$W/rows"
 python -m stepvid.cli world prompts --out "$W/prompts.jsonl" --split train --phrasing mixed --objects 1 2 --n "${NPROMPTS:-256}" --seed 11
+C=$W/cache; JUDGE_ARGS=()
+[[ ${JUDGE:-0} = 1 ]] && { C=$W/cache-judged; JUDGE_ARGS=(--judge --judge-workers "$JW"); }
 python -m stepvid.cli distill cache --teacher "$INIT" --teacher-steps 50 --no-cfg-decay --prompts "$W/prompts.jsonl" \
-  --per-prompt 2 --batch 128 --out "$W/cache" --device "$DEV" 2>&1 | grep -v "prompt/s\]" | tail -n 2
-stamp "teacher cache"
+  --per-prompt "${PER_PROMPT:-2}" --batch 128 --out "$C" --device "$DEV" "${JUDGE_ARGS[@]}" 2>&1 \
+  | grep -v "prompt/s\]" | tail -n 2
+cat "$C"/samples-*.jsonl > "$R/cache-samples.jsonl"; stamp "teacher cache"
 for LR in "$@"; do
-  python -m stepvid.cli train distill --teacher "$INIT" --cache "$W/cache" --run-dir "$W/run-$LR" --out "$W/student-$LR" \
-    --steps 100000 --batch-size 32 --lr "$LR" --warmup 30 --log-every 10 --checkpoint-every 100000 \
-    --objective trajectory --no-cfg-distill --turbo-steps 8 --max-minutes "$MIN" --device "$DEV" ${TJ_ARGS:-} \
-    >> "$R/tj-$LR.log" 2>&1 &
+  PASS=(); [[ $LR == *-pass ]] && PASS=(--passed-only)
+  python -m stepvid.cli train distill --teacher "$INIT" --cache "$C" --run-dir "$W/run-$LR" --out "$W/student-$LR" \
+    --steps 100000 --batch-size 32 --lr "${LR%-pass}" --warmup 30 --log-every 10 --checkpoint-every 100000 \
+    --objective trajectory --no-cfg-distill --turbo-steps 8 --max-minutes "$MIN" --device "$DEV" "${PASS[@]}" \
+    ${TJ_ARGS:-} >> "$R/tj-$LR.log" 2>&1 &
 done
-score() { local model=$1 tag=$2; shift 2; adherence_pair "$model" "$tag" 100 1 "$R" "$W/rows" "$JW" "$@"; stamp "scored $tag"; }
+score() { local model=$1 tag=$2; shift 2; adherence_pair "$model" "$tag" "${SCORE_N:-100}" "${SCORE_SEEDS:-1}" "$R" "$W/rows" "$JW" "$@"; stamp "scored $tag"; }
+for X in ${TEACHER_SCORES:-}; do score "$INIT" "t$X" --steps "$X"; done  # beside the students' training
 if [ "${SWEEP:-0}" = 1 ]; then
   score "$INIT" t50 --steps 50; score "$INIT" t8 --steps 8; score "$INIT" t8ab2 --steps 8 --solver ab2
   score "$INIT" t8s6 --steps 8 --shift 6; score "$INIT" t25 --steps 25

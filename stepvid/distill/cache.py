@@ -11,7 +11,8 @@ is a shardable, resumable cache with the commit order of a DPO pair set (``stepv
 sample rows of prompts without a done mark, torn last lines and latents files no row names, and redoes exactly
 those prompts — no duplicates, nothing lost after SIGKILL.
 
-    settings.json  samples-IofN.jsonl (index, id, prompt, text, seed, key, latents, shape)  done-IofN.jsonl
+    settings.json  samples-IofN.jsonl (index, id, prompt, text, seed, key, latents, shape[, score, passed])
+    done-IofN.jsonl
     latents/IofN-*.safetensors
 """
 
@@ -27,6 +28,7 @@ from typing import Any
 
 from stepvid.dpo.pairs import (
     PromptRow,
+    Scorer,
     _append,
     _check_settings,
     _read_jsonl,
@@ -48,12 +50,19 @@ def make_teacher_cache(
     batch: int = 32,
     generation: dict | None = None,
     progress: bool = True,
+    scorer: Scorer | None = None,
+    decode_batch: int = 16,
 ) -> dict:
-    """Sample ``per_prompt`` teacher videos per prompt of this shard into the cache ``out``; returns a summary."""
+    """Sample ``per_prompt`` teacher videos per prompt of this shard into the cache ``out``; returns a summary.
+
+    ``scorer`` (e.g. the world judge): each sample is also decoded and scored, its row keeps ``score`` and
+    ``passed`` (the next batch is sampled while one is scored), so a student can learn from the passing ones only
+    (:meth:`TeacherCache.passed_only`)."""
     import torch
     from safetensors.torch import save_file
     from tqdm.auto import tqdm
 
+    from stepvid.pipeline import postprocess_video
     from stepvid.video import atomic_path
 
     if per_prompt < 1:
@@ -64,14 +73,40 @@ def make_teacher_cache(
     gen = {"cfg_decay": True, **(generation or {})}
     out = Path(out)
     (out / "latents").mkdir(parents=True, exist_ok=True)
-    _check_settings(out, {"per_prompt": per_prompt, "seed": seed, **dict(sorted(gen.items()))})
+    _check_settings(out, {"per_prompt": per_prompt, "seed": seed, **dict(sorted(gen.items())),
+                          **({"scorer": scorer.name} if scorer is not None else {})})
+    if scorer is not None:
+        scorer.check(prompts)
     tag = _shard_tag(shard)
     done = _resume(out, tag, rows="samples", done="done")
     todo = [p for p in prompts if p.index % n == i and p.index not in done]
     per = max(1, batch // per_prompt)
     rewrite = gen.pop("prompt_rewrite", "none")
-    t0, count = time.time(), 0
+    t0, count, passed = time.time(), 0, 0
     bar = tqdm(total=len(todo), desc=f"teacher {i}/{n}", unit="prompt", mininterval=5, disable=not progress)
+
+    def commit(group: list[PromptRow], texts: list[str], seeds: list[int], lat: Any, wait: Any) -> None:
+        nonlocal count, passed
+        scores = wait() if wait is not None else None
+        fname = f"latents/{tag}-{group[0].index:07d}.safetensors"
+        tensors, rows = {}, []
+        for g, (p, text) in enumerate(zip(group, texts)):
+            for k in range(per_prompt):
+                j = g * per_prompt + k
+                key = f"p{p.index:07d}-{k}"
+                tensors[key] = lat[j].contiguous()
+                rows.append({"index": p.index, "id": p.id, "prompt": p.prompt, "text": text, "seed": seeds[j],
+                             "key": key, "latents": fname, "shape": list(lat.shape[1:]),
+                             **({"score": scores[j].score, "passed": scores[j].passed} if scores else {})})
+        with atomic_path(out / fname, keep_suffix=False) as tmp:
+            save_file(tensors, str(tmp))
+        _append(out / f"samples-{tag}.jsonl", rows)
+        _append(out / f"done-{tag}.jsonl", [{"index": p.index} for p in group])
+        count += len(rows)
+        passed += sum(bool(r.get("passed")) for r in rows)
+        bar.update(len(group))
+
+    pending = None  # the batch being scored while the next one is sampled
     try:
         for start in range(0, len(todo), per):
             group = todo[start : start + per]
@@ -79,24 +114,23 @@ def make_teacher_cache(
             seeds = [s for p in group for s in candidate_seeds(seed, p.index, per_prompt)]
             lat = pipe.sample_latents([t for t in texts for _ in range(per_prompt)], seeds, prompt_rewrite="none",
                                       **gen)
-            fname = f"latents/{tag}-{group[0].index:07d}.safetensors"
-            tensors, rows = {}, []
-            for g, (p, text) in enumerate(zip(group, texts)):
-                for k in range(per_prompt):
-                    j = g * per_prompt + k
-                    key = f"p{p.index:07d}-{k}"
-                    tensors[key] = lat[j].to("cpu", torch.float32).contiguous()
-                    rows.append({"index": p.index, "id": p.id, "prompt": p.prompt, "text": text, "seed": seeds[j],
-                                 "key": key, "latents": fname, "shape": list(lat.shape[1:])})
-            with atomic_path(out / fname, keep_suffix=False) as tmp:
-                save_file(tensors, str(tmp))
-            _append(out / f"samples-{tag}.jsonl", rows)
-            _append(out / f"done-{tag}.jsonl", [{"index": p.index} for p in group])
-            count += len(rows)
-            bar.update(len(group))
+            wait = None
+            if scorer is not None:
+                videos = None
+                if getattr(scorer, "needs_video", True):
+                    videos = [postprocess_video(v.float()) for v in pipe.decode_batch(lat, batch_size=decode_batch)]
+                wait = scorer.submit(videos, [p for p in group for _ in range(per_prompt)], lat)
+            if pending is not None:
+                commit(*pending)
+            pending = (group, texts, seeds, lat.to("cpu", torch.float32), wait)
+        if pending is not None:
+            commit(*pending)
     finally:
         bar.close()
-    return {"prompts": len(todo), "samples": count, "already_done": len(done), "seconds": round(time.time() - t0, 1)}
+    summary = {"prompts": len(todo), "samples": count, "already_done": len(done), "seconds": round(time.time() - t0, 1)}
+    if scorer is not None:
+        summary["passed"] = passed
+    return summary
 
 
 @dataclass
@@ -114,6 +148,18 @@ class TeacherCache:
     @property
     def texts(self) -> list[str]:
         return [r["text"] for r in self.rows]
+
+    def passed_only(self) -> TeacherCache:
+        """The samples the cache's scorer passed (a cache made with ``scorer``, e.g. `distill cache --judge`): a
+        student then learns the teacher's paths to right videos only, and its own noise-to-video map is left where
+        it was for the noises the teacher got wrong."""
+        if (bad := next((r for r in self.rows if "passed" not in r), None)) is not None:
+            raise ValueError(f"{bad['_file'].parent.parent}: sample {bad['key']!r} has no verdict; make the cache "
+                             f"with a scorer (`stepvid distill cache --judge`) to keep the passing samples only")
+        rows = [r for r in self.rows if r["passed"]]
+        if not rows:
+            raise ValueError(f"none of the {len(self.rows)} teacher samples passed its scorer")
+        return TeacherCache(rows, self.shape, self.settings)
 
     def latent(self, i: int):
         from safetensors import safe_open

@@ -24,6 +24,11 @@ def _cache_args(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--no-cfg-decay", action="store_true",
                    help="constant teacher guidance instead of the report's linear decay")
     p.add_argument("--limit", type=int, default=None, help="only the first N prompts")
+    p.add_argument("--judge", action="store_true",
+                   help="also decode and judge each sample (world judge; the prompts need world requests, e.g. "
+                        "`stepvid world prompts`): rows keep score and passed, for `train distill --passed-only`")
+    p.add_argument("--judge-workers", type=int, default=0, help="judge processes beside the GPU (default: 0)")
+    p.add_argument("--decode-batch", type=int, default=16, help="latents per VAE decode with --judge (default: 16)")
 
 
 def register(sub: Any) -> None:
@@ -110,10 +115,10 @@ def _cmd_decoder(args) -> int:
 
 def _cache(args, teacher: str, out: str, shard=(0, 1)) -> dict:
     from stepvid.distill.cache import make_teacher_cache
-    from stepvid.dpo.pairs import load_prompts
+    from stepvid.dpo.pairs import JudgeScorer, load_prompts
     from stepvid.pipeline import TextToVideoPipeline
 
-    for k in ("per_prompt", "batch"):
+    for k in ("per_prompt", "batch", "decode_batch"):
         if getattr(args, k) < 1:
             raise ValueError(f"--{k.replace('_', '-')} must be >= 1; got {getattr(args, k)}")
     prompts = load_prompts(args.prompts)[: args.limit]
@@ -122,11 +127,17 @@ def _cache(args, teacher: str, out: str, shard=(0, 1)) -> dict:
         gen["steps"] = args.teacher_steps
     if args.teacher_cfg is not None:
         gen["cfg"] = args.teacher_cfg
+    scorer = JudgeScorer(args.judge_workers) if args.judge else None
     pipe = TextToVideoPipeline.from_pretrained(teacher, device=getattr(args, "device", None))
-    s = make_teacher_cache(pipe, prompts, out, per_prompt=args.per_prompt, seed=args.cache_seed, shard=shard,
-                           batch=args.batch, generation=gen)
+    try:
+        s = make_teacher_cache(pipe, prompts, out, per_prompt=args.per_prompt, seed=args.cache_seed, shard=shard,
+                               batch=args.batch, generation=gen, scorer=scorer, decode_batch=args.decode_batch)
+    finally:
+        if scorer is not None:
+            scorer.close()
     print(f"teacher cache {out} (shard {shard[0]}/{shard[1]}): {s['prompts']} prompts ({s['already_done']} done "
-          f"before), {s['samples']} samples, {s['seconds']} s")
+          f"before), {s['samples']} samples" + (f" ({s['passed']} passed the judge)" if "passed" in s else "")
+          + f", {s['seconds']} s")
     return s
 
 
@@ -187,6 +198,8 @@ def add_train_distill(tsub: Any) -> None:
                         "student's own first steps from the noise land (on-policy) (default: %(default)s)")
     p.add_argument("--timestep", default=json.dumps(d.timestep), help="tau density (default: %(default)s)")
     add_schedule_args(p, d)
+    p.add_argument("--passed-only", action="store_true",
+                   help="learn only the teacher samples its judge passed (a cache made with --judge)")
     p.add_argument("--no-cfg-distill", dest="cfg_distill", action="store_false",
                    help="keep CFG in the student (text dropout) instead of distilling it")
     p.add_argument("--device", default=None, help="cuda / cpu (default: cuda if available)")

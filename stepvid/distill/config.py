@@ -11,7 +11,8 @@ from stepvid.dpo.config import _lora_targets, check_schedule
 __all__ = ["DecoderDistillConfig", "DistillConfig"]
 
 _RESUME_KEYS = ("teacher", "cache", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets", "timestep",
-                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed", "objective", "turbo_steps", "teacher_substeps", "start")
+                "weighting", "max_weight", "cfg_distill", "text_dropout", "seed", "objective", "turbo_steps", "teacher_substeps", "start",
+                "passed_only")
 
 
 @dataclass
@@ -20,6 +21,7 @@ class DistillConfig:
     cache: list[str]                            # teacher caches (`stepvid distill cache`)
     run_dir: str
     out: str | None = None                      # exported student model folder
+    passed_only: bool = False                   # learn only the samples the cache's scorer passed (`--judge`)
     steps: int = 2000
     batch_size: int = 32                        # samples per step and process
     lr: float = 1e-4

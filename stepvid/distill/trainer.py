@@ -59,6 +59,8 @@ class DistillTrainer(DPOTrainer):
 
     def _load_data(self) -> list[str]:
         self.cache = read_teacher_cache(self.cfg.cache)
+        if self.cfg.passed_only:
+            self.cache = self.cache.passed_only()
         self.online = []
         return self.cache.texts
 

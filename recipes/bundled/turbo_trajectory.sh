@@ -13,7 +13,8 @@
 # --steps wins); SCORE_STEPS lists the students' scored step counts (default 8; SCORE_STEPS=none: train only);
 # NPROMPTS train-split prompts per object count and language go to the cache, PER_PROMPT samples each (default 256
 # and 2). JUDGE=1 judges every teacher sample as it is made (`distill cache --judge`; cache folder cache-judged), and
-# an LR written LR-pass (e.g. 3e-5-pass) trains that student on the passing samples only (`--passed-only`).
+# an LR written LR-pass (e.g. 3e-5-pass) trains that student on the passing samples only (`--passed-only`);
+# LR-cfg1 (e.g. 3e-5-pass-cfg1) distils the guidance too (one unguided DiT forward per step instead of two).
 # With WORK set, a second call on the same machine reuses the cache and resumes each student where it stopped.
 #
 # OUT gets res.tar (adherence rows, training logs and metrics) and each student's folder as split tar parts
@@ -33,10 +34,12 @@ python -m stepvid.cli distill cache --teacher "$INIT" --teacher-steps 50 --no-cf
   | grep -v "prompt/s\]" | tail -n 2
 cat "$C"/samples-*.jsonl > "$R/cache-samples.jsonl"; stamp "teacher cache"
 for LR in "$@"; do
-  PASS=(); [[ $LR == *-pass ]] && PASS=(--passed-only)
+  OPT=(--no-cfg-distill); lr=${LR//-pass/}; lr=${lr//-cfg1/}
+  [[ $LR == *-pass* ]] && OPT+=(--passed-only)
+  [[ $LR == *-cfg1* ]] && OPT=("${OPT[@]:1}")  # CFG distilled: the student's own steps run unguided (CFG 1)
   python -m stepvid.cli train distill --teacher "$INIT" --cache "$C" --run-dir "$W/run-$LR" --out "$W/student-$LR" \
-    --steps 100000 --batch-size 32 --lr "${LR%-pass}" --warmup 30 --log-every 10 --checkpoint-every 100000 \
-    --objective trajectory --no-cfg-distill --turbo-steps 8 --max-minutes "$MIN" --device "$DEV" "${PASS[@]}" \
+    --steps 100000 --batch-size 32 --lr "$lr" --warmup 30 --log-every 10 --checkpoint-every 100000 \
+    --objective trajectory --turbo-steps 8 --max-minutes "$MIN" --device "$DEV" "${OPT[@]}" \
     ${TJ_ARGS:-} >> "$R/tj-$LR.log" 2>&1 &
 done
 score() { local model=$1 tag=$2; shift 2; adherence_pair "$model" "$tag" "${SCORE_N:-100}" "${SCORE_SEEDS:-1}" "$R" "$W/rows" "$JW" "$@"; stamp "scored $tag"; }

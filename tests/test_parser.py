@@ -4243,3 +4243,139 @@ def test_zh_correction_naming_the_object_or_changing_the_motion(prompt, want):
 def test_zh_correction_of_an_unclear_object_refuses(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("一个蓝…不对，紫色的三角形，往右移动", R(G(1, "purple", "triangle", None, "right"))),
+    ("一个红色的…不对不对，是青色的圆，在画面里弹来弹去", R(G(1, "cyan", "circle", None, "bounce"))),
+    ("一个小…啊不，中号的绿色三角形，往左", R(G(1, "green", "triangle", "medium", "left"))),
+    ("嗯…那个，一个大的，啊不是，小的黄色正方形，原地旋转", R(G(1, "yellow", "square", "small", "rotate"))),
+    ("gimme a yellow star and a, um, purple... no, pink circle, moving toward each other, fast",
+     R(G(1, "yellow", "star", None, "towards", "fast"), G(1, "pink", "circle", None, "towards", "fast"))),
+])
+def test_restart_after_a_trailing_off_pause(prompt, want):
+    """Writer round 158: an ellipsis in speech is a pause (the phrase trails off), not a sentence's end; a Chinese
+    phrase broken off before its shape is said again from its colour or size after 不对 / 啊不 / 不是."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["一个蓝…紫色的三角形，往右移动", "一个蓝色的…紫色的三角形，往右移动"])
+def test_trailing_off_without_a_take_back_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("一个黑…黑色的，大的圆，不动", R(G(1, "black", "circle", "large", "still"))),
+    ("三个小的…嗯…小的白色菱形，往上移动", R(G(3, "white", "diamond", "small", "up"))),
+    ("两个粉色的正方形，往，往，往左边移动，嗯，很快", R(G(2, "pink", "square", None, "left", "fast"))),
+    ("red square red square on a on a grainy grey background, not moving",
+     R(G(1, "red", "square", None, "still"), bg=("gray", "texture"))),
+])
+def test_stutter_says_the_words_once(prompt, want):
+    """Writer round 158: one to three words said twice in a row (a pause or a hesitation between) are said once."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["a red circle and a red circle, one moving left and one moving right",
+                                    "一个黑…白色的，大的圆，不动"])
+def test_not_a_stutter_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("green triangle that goes left, I mean right, sorry. slowly", R(G(1, "green", "triangle", None, "right", "slow"))),
+    ("a red circle moving up, um, down", R(G(1, "red", "circle", None, "down"))),
+    ("一个大红色的圆，呃，往左上，不是，往右上方移动，快", R(G(1, "red", "circle", None, "up-right", "fast"))),
+])
+def test_motion_repaired_in_speech(prompt, want):
+    """Writer round 158: a relative clause's motion corrected ("that goes left, I mean right"); a direction, a
+    hesitation alone between pauses, then another direction (the repair); 不是 set off by pauses as a take-back."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["a circle moving up, um, down and left", "two, uh, three small pink stars moving up"])
+def test_hesitation_before_a_list_or_a_count_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("那个…背景要有纹理的，嗯，灰色的，上面一个橙色的十字往下走", R(G(1, "orange", "cross", None, "down"), bg=("gray", "texture"))),
+    ("a textured background, um, grey, and an orange cross moving down", R(G(1, "orange", "cross", None, "down"), bg=("gray", "texture"))),
+])
+def test_background_colour_after_a_hesitation(prompt, want):
+    """Writer round 158: a colour alone after a colourless background and a hesitation goes on describing it."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["灰色的，一个橙色的十字往下走", "grey, an orange cross moving down"])
+def test_bare_colour_before_a_counted_object_refuses(prompt):
+    """Writer round 158 (was a wrong read: a grey cross and an orange cross): a bare colour is no piece of a list
+    whose next piece opens with its own count."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("Honestly my star pupils have been going in circles all week. Could you show a red diamond sliding to the left, "
+     "slowly? Orange background.", R(G(1, "red", "diamond", None, "left", "slow"), bg=("orange", None))),
+    ("I haven't had a square meal since Tuesday and I'm feeling a bit blue. I want one large blue square that spins.",
+     R(G(1, "blue", "square", "large", "rotate"))),
+    ("My truck's wheels spin in the mud. I need a gray cross spinning fast on a red background.",
+     R(G(1, "gray", "cross", None, "rotate"), bg=("red", None))),
+    ("老同事们聚会很圆满，谢谢老李张罗。想做一个：白底，一个紫色的五角星，慢慢往左上角移动。",
+     R(G(1, "purple", "star", None, "up-left", "slow"), bg=("white", None))),
+])
+def test_set_phrases_in_context_sentences(prompt, want):
+    """Writer rounds 156-157: a context sentence whose world words are only set phrases of another sense (star pupil,
+    square meal, feeling blue, going in circles, wheels spin, 圆满, 红包, 方案, 星期) is read past as chatter."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["a star pupil", "I keep going in circles. It should be blue.",
+                                    "My kid is feeling blue. Make the star blue and a circle red, one spinning"])
+def test_set_phrases_alone_or_with_a_pointer_refuse(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("下周三（15号）社区活动需要一个小视频，内容是：一个绿色的十字在灰色背景上慢慢变大。请各楼栋长周四前反馈意见，谢谢配合。",
+     R(G(1, "green", "cross", None, "grow"), bg=("gray", None))),
+    ("导师说组会下周二改到周三了，我的第2页PPT要放个示意图。想要一个紫色的圆慢慢变大，背景纯白。",
+     R(G(1, "purple", "circle", None, "grow"), bg=("white", "solid"))),
+    ("明天早上8点交班，3床的病人记得测血压。科室宣传屏要换内容，护士长说要一个绿色的十字在白色背景上静止。",
+     R(G(1, "green", "cross", None, "still"), bg=("white", None))),
+    ("The lights in the office keep cutting out at 6pm. Prompt for the lobby screen: two white stars moving slowly "
+     "to the right, on a navy background.", R(G(2, "white", "star", None, "right", "slow"), bg=("blue", None))),
+])
+def test_dates_times_and_amounts_in_context(prompt, want):
+    """Writer round 157: a date, a time of day or an amount with its unit (周三, 15号, 下午3点, 第2页, 47天, 6pm) counts
+    no object and gives no direction."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["红色的圆转一周", "三点钟方向一个红色的圆往右", "3个红色的圆和5个蓝色的方块"])
+def test_numbers_that_are_not_dates_still_refuse(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("橙色的背景，哦不，还是紫色背景吧，一个黄色的圆往右移动，快一点",
+     R(G(1, "yellow", "circle", None, "right", "fast"), bg=("purple", None))),
+    ("橙色的背景，哦不，紫色背景，一个黄色的圆往右移动", R(G(1, "yellow", "circle", None, "right"), bg=("purple", None))),
+    ("一个红色的圆，哦不，还是蓝色吧", R(G(1, "blue", "circle"))),
+])
+def test_background_said_again_after_a_take_back(prompt, want):
+    """Writer round 157: a correction that names the background whole, then a comma and the rest of the request; 还是
+    right after a take-back is "rather", not a choice."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", ["一个红色的圆，还是蓝色吧", "橙色的背景，哦不，紫色背景和紫色的圆，一个黄色的圆往右移动"])
+def test_background_or_choice_without_a_clear_take_back_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)

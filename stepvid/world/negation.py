@@ -49,6 +49,18 @@ def _sentence_end(t: Any) -> bool:
     return t.kind == "sep" and bool(t.value)
 
 
+def _ellipsis(toks: list, k: int) -> bool:
+    """Is the stop at ``k`` one dot of an ellipsis ("...", "…", read as dots): in speech a trailing-off pause (一个蓝…
+    不对，紫色的三角形), not a sentence's end (probe round 158)?"""
+    return toks[k].kind == "sep" and toks[k].text == "." and any(
+        0 <= x < len(toks) and toks[x].kind == "sep" and toks[x].text == "." for x in (k - 1, k + 1))
+
+
+def _pause(toks: list, k: int) -> bool:
+    """A break inside a sentence at ``k``: a comma, a dash, an ellipsis."""
+    return toks[k].kind == "sep" and (not toks[k].value or _ellipsis(toks, k))
+
+
 def _negated_attribute(toks: list, i: int) -> int | None:
     """The index of the attribute the negation at ``i`` negates, or None."""
     j = i + 1
@@ -71,7 +83,7 @@ def _replacement(toks: list, start: int, cls: str, negated: set[int]) -> bool:
     return False
 
 
-_TAKE_BACK = {"no", "nope", "不"}
+_TAKE_BACK = {"no", "nope", "不", "不是"}  # (不是 only set off by pauses on both sides: 往左上，不是，往右上方)
 _CHANGE_TO = {"改成", "换成", "改为", "换为"}  # 红色星星往右走……改成往左吧: after a pause, before a motion, a correction
 
 
@@ -89,6 +101,37 @@ def _said_kind_after(toks: list, k: int, before: int) -> str | None:
     return cls if cls and any(_CLASS.get(x.kind) == cls for x in toks[:before]) else None
 
 
+_HESITATIONS = {"uh", "um", "umm", "uhh", "呃", "嗯", "啊", "额", "er", "erm"}
+
+
+def _hesitation_repairs(toks: list) -> list:
+    """Probe round 158: 往上，呃，往下移动的红色圆, "a red, um, blue circle": a colour, size or direction, a pause,
+    a hesitation word alone, a pause, then another value of that same kind (past 往 / to) that no list goes on
+    from: the speaker repaired the word, so the hesitation is read as a correction word ("no wait"). Counts are not
+    (two, uh, three: a rough count?)."""
+    out = list(toks)
+    for i, t in enumerate(out):
+        if not (t.kind == "filler" and t.text in _HESITATIONS and 0 < i < len(out) - 1 and _pause(out, i - 1)
+                and _pause(out, i + 1)):
+            continue
+        a = i - 2
+        while a >= 0 and out[a].kind == "stop":
+            a -= 1
+        b = i + 2
+        while b < len(out) and out[b].kind == "prep":
+            b += 1
+        if a < 0 or b >= len(out) or _CLASS.get(out[a].kind) not in ("color", "size", "motion") \
+                or _CLASS.get(out[a].kind) != _CLASS.get(out[b].kind) or out[a].value == out[b].value:
+            continue
+        e = b + 1
+        while e < len(out) and out[e].kind in ("stop", "verb") or e < len(out) and out[e].kind == out[b].kind:
+            e += 1
+        if e < len(out) and (out[e].kind == "conj" or out[e].text in ("、", "or", "或", "或者")):
+            continue  # (a list, or a choice)
+        out[i] = _as_correction(t)
+    return out
+
+
 def _bare_take_backs(toks: list, ignored: list[str]) -> list:
     """Probe round 155: "3 small yellow stars going up-left... no, up-right, sorry", "moving down fast — no, down-left",
     两个蓝色的正方形一起往左，不不不，往右: a bare "no" (不, 不不不) set off by a pause on both sides, then a colour, size,
@@ -104,14 +147,17 @@ def _bare_take_backs(toks: list, ignored: list[str]) -> list:
                 out[i] = _as_correction(t)
             i += 1
             continue
-        if not (_negator(t) and t.text in _TAKE_BACK and i > 0 and out[i - 1].kind == "sep"):
+        h = i - 1  # 一个小…啊不，中号的 (probe round 158): a hesitation word between the pause and the no
+        while h > 0 and out[h].kind == "filler" and out[h].zh:
+            h -= 1
+        if not (_negator(t) and t.text in _TAKE_BACK and h >= 0 and out[h].kind == "sep"):
             i += 1
             continue
         j = i
         while j + 1 < len(out) and _negator(out[j + 1]) and out[j + 1].text == t.text:
             j += 1
         k = j + 1
-        if not (k < len(out) and out[k].kind == "sep" and not _sentence_end(out[k])) \
+        if not (k < len(out) and _pause(out, k)) \
                 or _said_kind_after(out, k + 1, i) is None:
             i = j + 1
             continue
@@ -124,7 +170,7 @@ def _bare_take_backs(toks: list, ignored: list[str]) -> list:
 
 def resolve_negations(toks: list, ignored: list[str]) -> list:
     """``toks`` with the negations and corrections above resolved (read-past words appended to ``ignored``)."""
-    toks = _bare_take_backs(toks, ignored)
+    toks = _bare_take_backs(_hesitation_repairs(toks), ignored)
     spans = []
     for i, t in enumerate(toks):
         if _negator(t):
@@ -157,6 +203,13 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
         if _negator(t) and t.text in ("no", "不") and any(0 <= k < len(toks) and toks[k].kind == "correction"
                                                           for k in near):
             drop.add(i)
+    for i, t in enumerate(toks):  # 哦不，还是紫色背景吧 (writer round 157): after a take-back, 还是 is "rather", no choice
+        k = i + 1
+        while k < len(toks) and _pause(toks, k):
+            k += 1
+        if t.kind == "correction" and k < len(toks) and toks[k].zh and toks[k].text == "还是":
+            drop.add(k)
+    drop |= _stutters(toks, drop)
     drop |= _restarted_objects(toks, drop)
     drop |= _corrections(toks, drop)
     put = _named_corrections(toks, drop)
@@ -164,6 +217,36 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
         return toks
     ignored.append(" ".join(toks[k].text for k in sorted(drop)))
     return [x for k, t in enumerate(toks) if k not in drop for x in put.get(k, [t])]
+
+
+_STUTTER = ("color", "size", "count", "prep", "shape", "definite")
+
+
+def _stutters(toks: list, drop: set[int]) -> set[int]:
+    """Probe round 158: one to three words said twice in a row, the same words with nothing but a pause or a
+    hesitation between ("red square red square on a on a grainy …", 一个黑…黑色的，大的圆, 三个小的…嗯…小的白色菱形,
+    往，往，往左边): a speaker's stutter or restart, so the first saying goes. Not when the first follows a shape
+    ("a circle, red, red background": the circle's colour, then the background's)."""
+    out: set[int] = set()
+    c = [k for k in range(len(toks)) if k not in drop and toks[k].kind not in ("stop", "filler") and not _pause(toks, k)]
+    p = 0
+    while p < len(c):
+        for n in (3, 2, 1):
+            one, two = c[p:p + n], c[p + n:p + 2 * n]
+            if len(two) < n or any(toks[k].kind not in _STUTTER for k in one) \
+                    or [(toks[k].kind, toks[k].value) for k in one] != [(toks[k].kind, toks[k].value) for k in two] \
+                    or any(_sentence_end(toks[k]) and not _ellipsis(toks, k) for k in range(one[0], two[-1])) \
+                    or p > 0 and toks[c[p - 1]].kind == "shape" and toks[one[0]].kind in ("color", "size") \
+                    or any(not (_pause(toks, k) or toks[k].kind == "stop" or toks[k].text in _HESITATIONS)
+                           for k in range(one[0], two[-1]) if k not in one and k not in two) \
+                    or {"count", "shape"} <= {toks[k].kind for k in one}:
+                continue  # (only a pause or a hesitation between; "一个蓝色的圆，还有一个蓝色的圆", "a red circle, a
+                # red circle": two objects?)
+            out.update(range(one[0], two[0]))
+            p += n - 1
+            break
+        p += 1
+    return out
 
 
 _NP_START = ("count", "one", "definite")  # what opens an object phrase: a, one, two, the, 一个
@@ -180,7 +263,8 @@ def _restarted_objects(toks: list, drop: set[int]) -> set[int]:
         if t.kind != "correction" and t.text not in _RESTART_WORDS or i in drop:
             continue
         a = i  # back over the take-back words and commas to the broken-off phrase's last word
-        while a > 0 and (toks[a - 1].kind in ("sep", "correction") and not _sentence_end(toks[a - 1])
+        while a > 0 and (toks[a - 1].kind in ("sep", "correction") and _pause(toks, a - 1)
+                         or toks[a - 1].kind == "correction" or toks[a - 1].kind == "filler" and toks[a - 1].zh
                          or toks[a - 1].text in _RESTART_WORDS):
             a -= 1
         s = a
@@ -191,7 +275,8 @@ def _restarted_objects(toks: list, drop: set[int]) -> set[int]:
             continue
         s -= 1
         b = i + 1  # on over the take-back words and commas to the new phrase
-        while b < len(toks) and (toks[b].kind in ("sep", "correction") and not _sentence_end(toks[b])
+        while b < len(toks) and (toks[b].kind == "sep" and _pause(toks, b) or toks[b].kind == "correction"
+                                 or toks[b].kind == "filler" and toks[b].zh
                                  or toks[b].text in _RESTART_WORDS):
             b += 1
         e = b + 1
@@ -199,6 +284,18 @@ def _restarted_objects(toks: list, drop: set[int]) -> set[int]:
             e += 1
         if b < len(toks) and toks[b].kind in _NP_START and e < len(toks) and toks[e].kind == "shape":
             out.update(range(s, b))
+            continue
+        # 一个蓝…不对，紫色的三角形, 一个红色的…不对不对，是青色的圆 (probe round 158): after a correction word, the
+        # phrase said again from its colour or size on (是 before it at most): the count is kept, the rest goes
+        if b < len(toks) and toks[b].zh and toks[b].kind == "link" and toks[b].text == "是":
+            b += 1
+        e = b
+        while e < len(toks) and toks[e].kind in _NP_ATTR:
+            e += 1
+        if any(toks[k].kind == "correction" or toks[k].text in ("不对", "不是") for k in range(a, b)) \
+                and b < e < len(toks) and toks[b].kind in ("color", "size") and toks[e].kind == "shape" \
+                and toks[s].zh and toks[s].kind == "count":
+            out.update(range(s + 1, b))
     return out
 
 
@@ -237,10 +334,10 @@ def _corrections(toks: list, drop: set[int]) -> set[int]:
             continue
         # 一个大的，哦不，小的橙色三角形, "a big, no wait, small circle": a colour or size right before the correction
         # and one of the same kind right after it, inside one noun phrase: the earlier one (and the commas) go
-        prev = [k for k in range(i - 1, -1, -1) if toks[k].kind != "stop" and (toks[k].kind != "sep" or toks[k].value)]
+        prev = [k for k in range(i - 1, -1, -1) if toks[k].kind != "stop" and not _pause(toks, k)]
         nxt = [j for j in clause if toks[j].kind != "sep"]
         if prev and nxt and toks[prev[0]].kind in ("color", "size") and toks[prev[0]].kind == toks[nxt[0]].kind \
-                and not any(_sentence_end(toks[k]) for k in range(prev[0], nxt[0])):
+                and not any(_sentence_end(toks[k]) and not _ellipsis(toks, k) for k in range(prev[0], nxt[0])):
             out.update(k for k in range(prev[0], nxt[0]) if k not in drop and toks[k].kind in (
                 "sep", "stop", "correction", toks[nxt[0]].kind))
             continue
@@ -271,6 +368,15 @@ def _named_corrections(toks: list, drop: set[int]) -> dict[int, list]:
         words = [j for j in clause if toks[j].kind not in _QUIET]
         if _count_or_background(toks, i, clause, words, drop, put):
             continue
+        # 橙色的背景，哦不，紫色背景，一个黄色的圆往右移动 (writer round 157): a background said again whole, then a
+        # comma and the rest of the request — the piece before the comma is the correction's clause
+        cut = next((n for n, j in enumerate(clause) if n and toks[j].kind == "sep" and not toks[j].value
+                    and any(toks[x].kind not in _QUIET for x in clause[:n])), None)
+        if cut is not None:
+            head = clause[:cut]
+            hw = [j for j in head if toks[j].kind not in _QUIET]
+            if any(toks[j].kind == "bgword" for j in hw) and _count_or_background(toks, i, head, hw, drop, put):
+                continue
         shapes = [j for j in words if toks[j].kind == "shape"]
         attrs = [j for j in words if toks[j].kind in ("color", "size")]
         if len(shapes) != 1 or not attrs or {toks[j].kind for j in words} - {"definite", "color", "size", "shape"} \

@@ -330,6 +330,25 @@ def _bare_zh_place(t: Tok) -> bool:
     return t.zh and t.kind == "place" and len(t.text) == 1
 
 
+# Set phrases whose world word has another sense (writer round 156: "a dark day here", "the lights in the office went
+# out", "my star pupil", "a square meal", "feeling a bit blue", "going in circles", "wheels spin"; writer round 157:
+# 红包, 红榜, 绿码, 圆满, 方案, 星期): a context sentence that names the world only through them names nothing drawn,
+# so it can be read past as chatter. Only ever used to judge whether a sentence is context; the request is read whole.
+_IDIOMS = re.compile(
+    r"(?i)\b(?:dark\s+days?|in\s+the\s+dark|darkness|(?:the|office|these|those)\s+lights|lights\s+(?:in|of)\s+the\s+\w+|"
+    r"star\s+(?:pupils?|students?|players?|employees?)|square\s+meals?|"
+    r"(?:feel(?:s|ing)?|felt)\s+(?:a\s+(?:bit|little)\s+|so\s+|kind\s+of\s+|pretty\s+|really\s+)?blue|"
+    r"(?:go(?:es|ing)?|went|gone|run(?:s|ning)?|talk(?:s|ing)?)\s+(?:round\s+|around\s+)?in\s+circles|"
+    r"wheels?\s+(?:that\s+|which\s+)?(?:don'?t\s+|won'?t\s+)?(?:spin(?:s|ning)?|turn(?:s|ing)?)(?:\s+and\s+spin)?|"
+    r"jigsaw\s+puzzles?|\d+-piece)\b"
+    r"|红包雨?|红榜|红利|红人|绿码|健康码|圆满|方案|星期[一二三四五六日天]?|周[一二三四五六日末]"
+    # dates, times and amounts in context (writer round 157: 周五前, 第2页, 下午3点, 12月10号, 47天, 288万, 8折; "at
+    # 6pm", "since 5am"): a number with its unit counts no object
+    r"|第?[0-9一二三四五六七八九十两百千]+(?:\.\d+)?\s*(?:点半|点钟|点(?!点)|号|月|日|天|年|页|题|公里|单|岁|套|道|床|"
+    r"楼|层|分钟|秒|小时|周年|元|块钱|折|期|届|次|遍|万|千|百|w\+?|k\b|%|斤|公斤|kg|cm|室|厅|名|位|杯|缺)"
+    r"|(?i:\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b)")
+
+
 def _names_world(span: str, strict: bool = True) -> bool:
     """Does ``span`` name anything of the world (or anything the judge must refuse)? ``strict=False``: numbers,
     negations and sequence words alone do not ("Lot twelve:", "No breaks!", "After the break:")."""
@@ -338,7 +357,8 @@ def _names_world(span: str, strict: bool = True) -> bool:
             return False
         return strict or not (t.kind == "bigcount" or t.kind == "refuse" and str(t.value).startswith(("negation", "a sequence")))
 
-    for seg in _SEGMENT.findall(_TOPIC.sub(" ", span).lower().translate(_TRAD)):  # (a topic names nothing drawn)
+    for seg in _SEGMENT.findall(_IDIOMS.sub(" ", _TOPIC.sub(" ", span)).lower().translate(_TRAD)):  # (a topic names
+        # nothing drawn, nor does a set phrase)
         toks = _zh_tokens(seg) if _CJK.match(seg) else _en_tokens(seg, [])
         if any(names(t) for t in toks):
             return True
@@ -484,6 +504,15 @@ def _instead(m: re.Match, text: str, ignored: list[str]) -> str:
     return f"{m.group(1)}actually {m.group(2)}{m.group(3)}"
 
 
+# A Chinese date or time of day in context (writer round 157: 下周三（15号）社区活动…, 请各楼栋长周四前反馈, 3号晚上7点,
+# 下午2点到5点, 12月10号, 今天星期六): says when, never what is drawn — read past (its 下 / 上 is no direction)
+_ZH_WHEN = re.compile(
+    r"[（(]?(?:(?:(?:上|下|这|本)(?:个)?)?(?:周|星期|礼拜)[一二三四五六日天末]|\d{1,2}月\d{1,2}[日号]|\d{1,2}月|\d{1,2}号"
+    r"|(?:今天|明天|昨天|后天|今晚|明晚|明早|今早)?(?:上午|下午|晚上|早上|凌晨|中午|傍晚)?\d{1,2}点(?:半|整|钟)?)"
+    r"(?:(?:[到至~～-]|之间)\d{1,2}点(?:半|整)?)?[）)]?(?:之前|以前|之后|以后|前(?![进面方])|后(?![退面方]))?"
+    r"|(?:今天|明天|昨天|后天|今晚|明晚|明早|今早)(?=[\u4e00-\u9fff\d])")
+
+
 def _normalise(text: str, ignored: list[str]) -> str:
     text = _TO_ARROW_RIGHT.sub(r"\1\2➡", text)
     text = _fronted_motion(_kaomoji(text, ignored))
@@ -515,6 +544,9 @@ def _normalise(text: str, ignored: list[str]) -> str:
     t = re.sub(r"(?<=[\u3400-\u9fff]),(?=[\u3400-\u9fff])", "，", t)  # "," typed between Chinese words
     # "slowww", "fasttt": chat elongation, undone before the rewrites ("like reallyyy slow": probe round 140)
     t = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", _unstretched, t)
+    if _CJK.search(t):
+        ignored.extend(m.group() for m in _ZH_WHEN.finditer(t))
+        t = _ZH_WHEN.sub("", t)
     t = _rewritten(t, ignored)
     t = _INSTEAD.sub(lambda m: _instead(m, t, ignored), t)
     t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个边面头字底])儿", "", t)  # 圆圈儿, 右边儿, 十字儿, 白底儿 (but 一块儿: together)
@@ -1132,6 +1164,13 @@ def _background(toks: list[Tok]) -> tuple[list[Tok], str | None, str | None]:
                         k += 1  # "a deep crimson, uniformly solid"
                     if k > b + 1:
                         b = k - 1
+                    k = b + 1  # 背景要有纹理的，嗯，灰色的，… (probe round 158): a spoken filler and its commas before
+                    while k < len(toks) and (toks[k].kind == "filler" or toks[k].kind == "sep" and not toks[k].value):
+                        k += 1  # a colour alone that goes on describing a colourless background
+                    if any(toks[x].kind == "filler" for x in range(b + 1, k)) and k < len(toks) \
+                            and toks[k].kind == "color" and (k + 1 == len(toks) or toks[k + 1].kind == "sep") \
+                            and not any(toks[x].kind == "color" for x in range(a + 1, b)):
+                        b = k - 1
                     nb = toks[b + 1] if b + 1 < len(toks) else None
                     after = toks[b + 2] if b + 2 < len(toks) else None  # a colour alone: "Background: vertical gradient, white."
                     nb_colour = nb is not None and nb.kind == "color" and (after is None or after.kind == "sep") \
@@ -1518,6 +1557,9 @@ class _Grammar:
         if self.vp:
             dropped.append(self.vp)
             self.vp = []
+        elif self.vp_in_np and not noun and self.np is not None and self.np.vps and self.last_bound is None:
+            dropped.append(self.np.vps.pop())  # "green triangle that goes left, I mean right" (probe round 158): the
+            # verb phrase of a relative clause
         elif self.last_bound is not None and not noun:  # (after a noun: the noun is what is corrected)
             vp, targets = self.last_bound
             for g in targets:
@@ -1938,6 +1980,11 @@ class _Grammar:
                 self.elided.append(self.np)  # 红黄蓝三个圆: one of each colour
                 self.np = None
             if self.np is not None and self.np.content() and not self.np.shape_set:
+                if self.np.count is None and not self.elided and last is not None and last.kind == "sep" \
+                        and self.np.color and not self.np.size and t.text.lower() in ("a", "an", "一个"):
+                    raise _refuse(f"'{self.np.text()}' names no shape (is it '{t.text} …'s colour too, or another "
+                                  "thing's?)")  # "grey, an orange cross" (probe round 158): a bare colour is no
+                    # piece of a counted noun's list ("a red, a green and a blue square" counts each piece)
                 if last is not None and last.kind in ("conj", "sep") or self.np.count is not None \
                         and (self.np.color or self.np.size) and last is not None and last.kind in ("color", "size"):
                     self.elided.append(self.np)  # "a red and a blue circle", "一个红色一个蓝色"
@@ -3024,7 +3071,9 @@ def _chatter_sentences(text: str) -> tuple[str, list[str]]:
 
     for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
         rest = text.replace(sentence, " ")
-        if not _POINTS.search(sentence) and (not _names_world(sentence) or _PERSON.search(sentence)
+        person = bool(_PERSON.search(sentence))  # (writer round 156: "… went out twice before lunch", "She's seven,
+        # so nothing complicated please!": a person's sentence with a number, negation or time word alone names nothing)
+        if not _POINTS.search(sentence) and (not _names_world(sentence, strict=not person) or _PERSON.search(sentence)
                                              and (_a_liking(sentence) or _liked_colour(sentence, rest))) \
                 or _PERSON.search(sentence) and not _names_world(sentence) and _names_world(rest) \
                 or _flourish(sentence, rest) or _AGE.fullmatch(sentence.strip()) or _remark(sentence, text) \

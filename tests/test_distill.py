@@ -92,9 +92,10 @@ def test_judged_cache_keeps_each_samples_verdict_and_the_student_learns_the_pass
         plain.passed_only()
     with pytest.raises(ValueError, match="made with .*scorer"):  # one cache folder, one way of making it
         make_teacher_cache(pipe, _rows(3), out, per_prompt=2, batch=4, progress=False)
-    cfg = DistillConfig(teacher=str(model), cache=[str(out)], run_dir=str(tmp_path / "run"), steps=1, batch_size=2,
-                        warmup=0, device="cpu", passed_only=True)
-    assert DistillTrainer(cfg).fit()["pairs"] == len(passing)
+    trainer = DistillTrainer(DistillConfig(teacher=str(model), cache=[str(out)], run_dir=str(tmp_path / "run"),
+                                           device="cpu", passed_only=True))
+    trainer._load_data()  # what setup() reads before the model
+    assert sorted(r["key"] for r in trainer.cache.rows) == passing and trainer._data_size() == len(passing)
 
 
 def test_student_takes_straighter_paths_and_exports_turbo_defaults(model, pipe, cache, tmp_path):  # noqa: F811

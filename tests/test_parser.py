@@ -4379,3 +4379,73 @@ def test_background_said_again_after_a_take_back(prompt, want):
 def test_background_or_choice_without_a_clear_take_back_refuses(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("We're replacing the loading spinner in our internal dashboard because the old one is a GIF from 2012 and it shows it. I tried to build one in CSS but couldn't get the easing right, so I gave up on that. Just give me a small cyan square rotating on a black background. I'll convert it to whatever format we need. Cheers.",
+     R(G(1, "cyan", "square", "small", "rotate"), bg=("black", None))),
+    ("My fourth graders are learning about symmetry and they keep getting stuck on it. I've tried paper folding but they just end up making airplanes out of the sheets. Could you make a medium red diamond spinning in place on a yellow background? I'll pause it at different points to talk it through with them.",
+     R(G(1, "red", "diamond", "medium", "rotate"), bg=("yellow", None))),
+    ("I'm prepping a client presentation and they're really into the physical-model look. We built the actual model last week and it looks great, but I still need an intro clip to open with. Can you make a white square turning slowly on a gray background? I'll match the fonts to it afterwards.",
+     R(G(1, "white", "square", None, "rotate"), bg=("gray", None))),
+    ("The grandkids are coming over on Sunday and I want to surprise them with something on the big TV. My wife says they'd rather play outside, and she's probably right. But just in case, make a pink square and a green triangle, both small, bouncing around slowly on a purple background. I'll set it up Saturday night.",
+     R(G(1, "pink", "square", "small", "bounce", "slow"), G(1, "green", "triangle", "small", "bounce", "slow"), bg=("purple", None))),
+])
+def test_pronouns_and_phrasal_verbs_of_the_story_around_the_request(prompt, want):
+    """Writer round 159: it / they / them in a sentence of the writer's story (a person does something with it: "put
+    it in the slides", "turned them off", "set it up", "they won't believe it") is read past as context."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("sentence", [
+    "I hope it sparkles.", "It should look glowy.", "My kids will love it if it leaves a trail.", "Make it glow.",
+    "I think it should be bigger.", "It vanishes and I love it.", "They sparkle.", "I still want it to spin.",
+    "It still sits there.", "The circle has been sitting still.", "It turns six times.", "It moves right.",
+    "Take it down.",
+])
+def test_pronoun_said_of_the_drawn_object_is_no_context(sentence):
+    """What is said of it (a verb of its own the world has no value for, a wish or a should) is never read past."""
+    from stepvid.world.parser import _states_nothing
+    assert not _states_nothing(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "If it looks good I'll put it in the slides.", "I'll show it to my bridge club, they won't believe it.",
+    "They can tweak it later if they hate it.", "I still need an intro clip to open with.",
+    "My daughter turns six on Saturday.", "I got the colours right this time.", "I'll take it down after the show.",
+    "My toddler won't sit still during dinner.", "My shop banner has been the same since 2020.",
+    "我白天上班晚上回家", "老大说快点交", "天也快黑了", "老板说双十一要红火一点",
+])
+def test_story_sentences_state_nothing(sentence):
+    from stepvid.world.parser import _states_nothing
+    assert _states_nothing(sentence)
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("哎我跟你说今天老大又不肯先吃饭，我说行行行你先吃完再说，我就想干脆自己做个视频，就要一个黄色的星星在那转圈，背景蓝色的",
+     R(G(1, "yellow", "star", None, "rotate"), bg=("blue", None))),
+    ("晚会快开始了 大家先把签到弄好 别到天黑了还乱哄哄的 然后大屏幕要放个动画 一个红色的星星转圈 背景黑色",
+     R(G(1, "red", "star", None, "rotate"), bg=("black", None))),
+    ("今天白天排练到五点 小朋友们都先回家了 晚上我做个演出背景 一个粉色的大星星一直在转 背景紫色从上到下渐变",
+     R(G(1, "pink", "star", "large", "rotate"), bg=("purple", "vgradient"))),
+])
+def test_chinese_run_on_message_with_story_words(prompt, want):
+    """Writer round 160: a Chinese message run on with commas or spaces; its story's words whose characters are the
+    world's (老大, 先, 白天, 天黑, 红火, 快点交, 开会) are read as words of another thing in the clauses of context."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "我白天上班晚上回家，就想做个视频，要白天天空那种颜色，一个红色的圆往右走",
+    "我白天上班晚上回家，就想做个视频，先往左，一个红色的圆往右走，背景白色",
+    "背景白天的感觉，一个红色的圆往右走，快点",
+])
+def test_chinese_run_on_message_keeps_what_names_the_world(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("sentence", ["背景白天的感觉", "快点往左", "天黑了还在转", "一个往上"])
+def test_chinese_story_words_never_hide_the_world(sentence):
+    from stepvid.world.parser import _states_nothing
+    assert not _states_nothing(sentence)

@@ -3684,7 +3684,8 @@ def parse_prompt(text: str) -> Request:
 # refused when it cannot be read ("last time it was too fast, so make it slow" is never dropped silently).
 # words of another time that the judge refuses inside a request (a sequence) but that, in a sentence naming nothing of
 # the world, tell the story around the clip (之前用过…, "I'll send more next week"); "then", 然后, "stops" never pass
-_TIMES_BEFORE = frozenset({"之前", "以前", "此前", "先前", "早前", "before", "previously", "earlier", "next", "later", "afterwards", "after", "最后"})
+_TIMES_BEFORE = frozenset({"之前", "以前", "此前", "先前", "早前", "before", "previously", "earlier", "next", "later", "afterwards", "after", "最后",
+                           "先", "再", "又", "finally"})  # (writer round 160: 老大又不肯先吃饭, 先写完作业再玩: the order of the day's chores)
 # a sentence's lead-in before a colon is a piece of its own (李设计师您好：…, "Steps to reproduce: …"); a clock time
 # (5:30) is no lead-in
 _LEAD_IN = re.compile(r"(?:[^:：]|(?<=\d)[:：](?=\d))+(?:[:：]+|$)")
@@ -3723,11 +3724,14 @@ _OTHER_NUMBER = re.compile(
     r"[一二两三四五六七八九十百千几\d]+多?(?:[岁年遍次]|个?(?:小时|星期|礼拜|月|学期|钟头)|分钟|秒钟?|天(?!空)|周(?![围边])|"
     r"点(?=[前后半钟多左右整]|\d|[一二三四五六七八九十]+分))")
 _PARTICLE = re.compile(
-    r"(?i)\b(?:set|sets|setting|put|puts|putting|look|looks|looking|looked|show|shows|showing|showed|pick|picks|picking|"
+    r"(?i)\bturn(?:s|ed|ing)?\s+(?:(?:it|them|this|that)\s+(?:off|on)|out)\b|"  # (writer round 159: "so I turned them off")
+    r"\b(?:liven(?:s|ed|ing)?|give|gives|gave|giving|cut(?:s|ting)?|end(?:s|ed|ing)?|mix(?:es|ed|ing)?|tune(?:s|d)?|think(?:s|ing)?|thought|"
+    r"slow(?:s|ed|ing)?(?=\s+(?:them|him|her|us|everyone|people|folks|the\s+kids)\s+down)|settle(?:s|d)?|picked|"
+    r"set|sets|setting|put|puts|putting|look|looks|looking|looked|show|shows|showing|showed|pick|picks|picking|"
     r"sign|signs|signing|signed|hang|hangs|hanging|hung|come|comes|coming|came|walk|walks|walking|drop|drops|dropping|"
     r"stop|stops|stopping|check|checks|checking|log|logs|logging|report|reports|reporting|call|calls|calling|"
     r"write|writes|writing|get|gets|getting|got|warm|warms|warming|figure|figures|figuring|cheer|cheers|cheering)"
-    r"\s+(?:up|out|in|back|by|over)\b")
+    r"(?:\s+(?:it|them|him|her|us|everyone|people|folks|the\s+kids|this|that))?\s+(?:up|out|in|back|by|over|down|through|off)\b")
 # "as soon as possible" (尽快出一版给我看看, 越快越好, "ASAP" — writer round 150): when the writer wants the clip, no
 # speed of a drawn object; read so only in a sentence weighed as context, before a verb of delivery (not 尽快往左)
 _SOON = re.compile(r"(?i)(?:尽快|尽早)(?=给|发|出|交|做|弄|安排|回复|完成)(?![^。！!？?]*[往向朝左右])|\basap\b(?=[\s,]*(?:please|pls|thanks?|thank\s+you)?[\s.!]*$)")
@@ -3764,7 +3768,64 @@ def _other_thing(m: re.Match) -> str:
 
 
 _ATTRIBUTE_NAMED = re.compile(r"大小|尺寸|颜色|顏色|速度")
+# Chinese words of the day's story whose single characters are the world's (writer round 160, run-on messages: 老大
+# the eldest child or the boss, 白天 / 天黑 / 黑灯瞎火 / 天不亮 times of day, 红火 thriving, 快点交 hurry to hand in,
+# 快开始了 soon, 开会 / 开业 / 公开课, 行吧 / 行政, 白班, 白板, 黑板): read as a word of another thing, only when a piece
+# is weighed as context — never in a request (快点往左, 白色, 黑色背景 stay the world's)
+_ZH_OTHER_SENSE = re.compile(
+    r"老大|白天|白班|白板|黑板报?|天[一都也快还没]{0,3}黑(?![色底])|黑灯瞎火|天不亮|红红火火|红火|"
+    r"快(?:点|些)?的?(?=交|把|改|报名|来接|练|上线|写完|开始|到了|弄完|跟上)"
+    r"(?![^，,。！!？?\s]{0,4}(?:[往向朝][左右上下]|[左右上下]移|移动|走|飞|转|跑|漂|落))|快点快点|快递|快乐|别急|着急|"
+    r"开(?=会|业|播|学|车|门|始)|公开课|行吧|行行行|行政|双十一|去(?:跳|歇|吃|睡|玩|买|上班|上学)|小声|"
+    r"[一二两三四五六七八九十\d]+点(?=[，,。！!\s]|$)")
 _BACKGROUND_WORD = re.compile(r"(?i)\b(?:background|backdrop|bg)\b|背景|底色")
+# English story phrases whose words are the world's (writer round 159), read as a word of another thing only when a
+# sentence is weighed as context: getting a thing right ("get the breathing part right", "she's probably right"), a
+# person who still does a thing ("I still need an intro clip", "she'll probably still find something"), a thing that
+# has been sitting unused, a child who won't sit still, an age ("turns six", "'s turning 3"), a year ("since 2020").
+_EN_STORY = re.compile(
+    r"(?i)\b(?:get|gets|got|getting|gotten)\s+(?:[a-z'-]+\s+){1,3}right\b|"
+    r"\b(?:'s|is|are|was|were)\s+(?:probably\s+|totally\s+|absolutely\s+|so\s+)?right\b(?=\s*(?:[.!,;]|$))|"
+    r"\b(?:i|we|you|he|she)(?:'ll|'d|\s+will|\s+would)?(?:\s+probably)?\s+still\b(?=\s+(?:need|needs|haven't|hasn't|"
+    r"don't|doesn't|can't|find|finds|want|wants|think|thinks|have|has|like|likes|use|love|loves)\b)|"
+    r"\b(?:has|have|'s|had)\s+(?:just\s+)?been\s+(?:just\s+)?sitting\b(?=\s+(?:there|around|in|on|unused|idle|on))|"
+    r"\b(?:won't|can't|cannot|couldn't|doesn't|don't|never|wouldn't)\s+sit\s+still\b|"
+    r"\bturn(?:s|ed|ing)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b(?!\s+(?:times|degrees))|"
+    r"\b(?:since|from|in|back\s+in)\s+(?:19|20)\d\d\b")
+
+
+# it / they / them in a sentence of the writer's story around the one request (writer round 159: "If it looks good
+# I'll put it in the slides.", "My buddy tested it last night", "I'll show it to my bridge club, they won't believe
+# it.", "I've tried paper folding but they just end up making airplanes"): a person of the story (I, we, my, he…)
+# does something with it, or they do. Never where the sentence asks of it ("make it glow", "I want it to glow", "it
+# should look glowy", "they need to be bigger") or the word after it is a verb of its own the world has no value for
+# ("I hope it sparkles", "it vanishes": maybe said of the drawn object).
+_STORY_PERSON = re.compile(r"(?i)\b(?:i|i'm|i've|i'll|i'd|me|my|we|we're|we've|we'll|our|us|he|she|his|him|nobody)\b|"
+                           r"\bthey(?:'ll|'d|'re|'ve)?\s+(?:[a-z]+\s+){0,2}(?:it|them)\b")  # (they do a thing to it)
+_ASKED_OF_IT = re.compile(
+    r"(?i)\b(?:make|makes|made|making|want|wants|wanted|need|needs|like|(?:'d|would)\s+love|have|has|let|lets|keep|keeps|see|get|"
+    r"wish|hope|imagine|picture)\s+(?:it|them|they)\b|"
+    r"\b(?:it|they|them)(?:'ll|'d|'s\s+going\s+to|\s+(?:should|must|will|would|could|can|might|may|needs?\s+to|has\s+to|"
+    r"have\s+to|is\s+going\s+to|are\s+going\s+to|ought\s+to))\s+(?:not\s+)?(?:be|look|have|feel|seem|appear|stay|keep|"
+    r"move|go|get|turn)\b")
+_PARTICLE_OF_IT = re.compile(
+    r"(?i)\b(?:clean(?:s|ed|ing)?|chang(?:e|es|ed|ing)|take|takes|took|taking|swap(?:s|ped|ping)?|fix(?:es|ed|ing)?|"
+    r"tidy|tidied|hook(?:s|ed)?|mess(?:es|ed)?|screw(?:s|ed)?|wrap(?:s|ped)?)\s+(?:it|them)\s+(?:up|out|down|over|back)\b")
+_STORY_VERB_AFTER = frozenset({"looks", "look", "came", "comes", "shows", "feels", "works", "worked", "was", "were",
+                               "is", "are", "has", "had", "keep", "just", "still", "skip", "sent", "can", "won't",
+                               "will", "asked", "want", "wanted", "said", "says", "took", "takes", "got"})
+
+
+def _story_pronoun(sentence: str, t: Tok, nxt: Tok | None) -> bool:
+    if _CJK.search(t.text) or not _STORY_PERSON.search(sentence) or _ASKED_OF_IT.search(sentence):
+        return False
+    if nxt is None or nxt.kind in ("prep", "sep", "conj", "cconj", "stop"):
+        return True
+    # the next word: one of the story's (no kind the world has, and no verb of its own said of it), or a particle
+    return nxt.kind != "unknown" or (  # (a word of a kind is weighed on its own below: "set it up" is no direction)
+        t.text.lower() != "it" or not re.fullmatch(r"[a-z]+s", nxt.text.lower()) or nxt.text.lower() in _STORY_VERB_AFTER
+        or not re.search(rf"(?i)\bit(?:\s+(?:just|really|kind\s+of|sort\s+of))?\s+{re.escape(nxt.text)}\b", sentence)) \
+        or nxt.kind == "count" and nxt.value == 1
 
 
 def _states_nothing(sentence: str, colours: set | None = None, before_objects: bool = False) -> bool:
@@ -3774,7 +3835,12 @@ def _states_nothing(sentence: str, colours: set | None = None, before_objects: b
     if "它" in sentence or _ATTRIBUTE_NAMED.search(sentence):
         return False  # (大小就普通的吧: a sentence that names an attribute of the request says something of it)
     notes: list[str] = []
-    masked = _OTHER_NUMBER.sub(_other_thing, _unquoted(sentence.translate(_TRAD)))
+    masked = _ZH_OTHER_SENSE.sub("某", _OTHER_NUMBER.sub(_other_thing, _unquoted(sentence.translate(_TRAD))))
+    if re.search(r"[往向朝][上下左右]", masked):
+        return False  # (…绿色的，一个往左，一个往右，一个往上: a direction, though 上 alone is mostly 晚上's)
+    if _STORY_PERSON.search(masked) and not _ASKED_OF_IT.search(masked):  # ("I'll take it down", "if they cleaned
+        masked = _PARTICLE_OF_IT.sub(" xq ", masked)                        # it up": a person's doing with it)
+    masked = _EN_STORY.sub(" xq ", masked)
     every = _tokens(_PARTICLE.sub(" xq ", _SOON.sub(_other_thing, masked)), notes)
     fixed = {m.group(1) for m in map(re.compile(r"^[a-z]+ -> ([a-z]+)$").match, notes) if m}
     toks = [t for t in every if t.kind != "filler"]
@@ -3786,6 +3852,8 @@ def _states_nothing(sentence: str, colours: set | None = None, before_objects: b
                     and nxt.kind not in _NAMING_KINDS and nxt.kind != "verb" and not any(u.kind == "one" for u in toks):
                 continue  # (before any object is drawn: "They're a bit nerdy", the people of the story, "Last month
                 #          it was candles", another time's; not "They're wobbly ones")
+            if _story_pronoun(sentence, t, nxt):
+                continue
             k = toks.index(nxt) if nxt is not None else 0
             if nxt is not None and nxt.kind == "count" and nxt.value == 1 and k > i + 1 and toks[k - 1].kind == "link" \
                     and k + 1 < len(toks) and toks[k + 1].kind == "unknown" \
@@ -3834,6 +3902,14 @@ def _states_nothing(sentence: str, colours: set | None = None, before_objects: b
                                    or str(t.value).startswith("a sequence") and t.text.lower() in _TIMES_BEFORE
                                    or str(t.value).startswith("vague count") and after == "unknown"):
             continue  # (不; 之前, "next week"; 好几个软件: a vague count of another thing)
+        if t.kind == "bigcount" and after in ("unknown", "media") and not t.zh:
+            continue  # ("they're about 80 pages long", "twelve new hires": a number of other things)
+        if t.kind == "head" and t.text in fixed and at and every[at - 1].text.lower() in ("i", "we", "you"):
+            continue  # ("She'll love it, I think.": a typo's fix that the writer did not mean)
+        if t.kind == "head" and not t.zh and i and toks[i - 1].text.lower() in ("this", "that") \
+                and not any(u.kind in ("count", "color", "size", "motion", "dir", "vverb", "speed") and u.value != 1
+                            for u in toks):
+            continue  # ("how to use this thing on my tablet": the app, a thing of another kind)
         if t.kind == "size" and after in ("unknown", "media"):
             continue  # ("a tiny arcade game", 小屏幕: a thing of another kind; a speed never: 慢镜头)
         if t.kind == "one" or t.kind == "nth" and after in ("unknown", "stop", None):
@@ -3842,11 +3918,18 @@ def _states_nothing(sentence: str, colours: set | None = None, before_objects: b
     return True
 
 
+def _zh_run_on(text: str) -> bool:
+    """A Chinese message run on with commas or spaces only (writer round 160: 哎我跟你说今天老大又不肯先吃饭…，就要一个
+    黄色的星星在那转圈就行，背景弄个蓝色的): read like a message of sentences, its clauses of context read past in front."""
+    return len(_CJK.findall(text)) >= 24 and len(
+        [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", text)) if c.strip()]) >= 4
+
+
 def _request_among_context(text: str) -> Parse | None:
     whole = [s for s in _SENTENCE.findall(text) if s.strip()]
     sentences = [p for s in whole for p in _LEAD_IN.findall(s) if p.strip()]
-    if len(whole) < 2:  # (a message of sentences; one line with a label, "hover 效果：…", is read as before)
-        return None
+    if len(whole) < 2 and not _zh_run_on(text):  # (a message of sentences; one line with a label, "hover 效果：…",
+        return None                               # is read as before)
     context, request = [], []
     if _SIGN_OFF.fullmatch(sentences[-1]):  # ("Warmly, Ines": a name, whatever word it is one edit from)
         context.append(sentences.pop())

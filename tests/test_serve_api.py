@@ -28,10 +28,11 @@ SECRET = b"TOP-SECRET-outside-the-served-roots"
 
 @pytest.fixture(scope="module")
 def generator():
-    """The bundled model on the CPU, loaded once for every server of this module."""
+    """The bundled model on the CPU, loaded once for every server of this module; one clip per job (the world
+    check's retries would triple the jobs' time here; test_generation_matches_the_pipeline covers them)."""
     from stepvid.model_folder import plan_model
 
-    return Generator(plan_model(BUNDLED), "cpu")
+    return Generator(plan_model(BUNDLED), "cpu", tries=1)
 
 
 @contextmanager
@@ -307,6 +308,10 @@ def test_pages_carry_a_strict_content_security_policy(tmp_path, generator):
 
 
 def test_generation_matches_the_pipeline(tmp_path, generator):
+    """A job's video is the pipeline's at the model's defaults, the world check's retries included (a server
+    without --tries)."""
+    generator = Generator(generator.plan, "cpu")  # the model's tries
+    assert generator.tries is None and generator.plan.defaults.tries > 1
     params = {"prompt": "a red ball rolls to the left", "negative_prompt": "blurry", "num_frames": 17, "height": 32,
               "width": 48, "steps": 3, "cfg": 2.5, "seed": 7}
     with running(tmp_path / "out", generator) as (_app, url):
@@ -330,7 +335,7 @@ def test_generation_matches_the_pipeline(tmp_path, generator):
     # Same frames; x264 may encode them differently in another write (seen: 1.7 levels mean, docs/generate.md),
     # so compare decoded pixels against that and against another seed's video.
     other = generator.load()(params["prompt"], params["negative_prompt"], num_frames=17, height=32, width=48,
-                             steps=3, cfg=2.5, seed=8, progress=False)
+                             steps=3, cfg=2.5, seed=20, progress=False, tries=1)  # no seed the check may keep
     near = np.abs(got.astype(int) - read_video(tmp_path / "ref.mp4").astype(int)).mean()
     far = np.abs(got.astype(int) - other.astype(int)).mean()
     assert near < 4 and far > 4 * max(near, 1), (near, far)
@@ -392,7 +397,8 @@ def cli_server(out):
     """`stepvid serve` in a subprocess on a free port; yields (process, url)."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "stepvid", "serve", "--out", str(out), "--port", "0",
-                             "--device", "cpu"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+                             "--device", "cpu", "--tries", "1"],  # one clip per job: the signals land mid-job
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     try:
         line = proc.stdout.readline()
         assert line.startswith("stepvid serve: http://127.0.0.1:"), line
@@ -464,3 +470,7 @@ def test_serve_refuses_bad_flags(tmp_path, capsys):
     assert "model folder not found" in capsys.readouterr().err
     assert main(["serve", "--out", str(tmp_path), "--eval", str(tmp_path / "none"), "--port", "0"]) == 2
     assert "eval run folder not found" in capsys.readouterr().err
+    assert main(["serve", "--out", str(tmp_path), "--tries", "0", "--port", "0"]) == 2
+    assert "--tries must be >= 1; got 0" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="tries must be an integer >= 1; got 0"):
+        Generator(None, "cpu", tries=0)

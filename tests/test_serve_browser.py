@@ -90,7 +90,7 @@ def site(tmp_path_factory):
     ev = write_eval_run(base / "eval", ["alpha", "beta"], [("p1", "a red ball", "Sports"),
                                                             ("p2", "a blue cube", "Food"),
                                                             ("p3", "two green stars", None)], [0], size=64)
-    app = ServeApp(base / "out", generators=[Generator(plan_model(bundled_model_dir()), "cpu")], eval_dirs=[ev])
+    app = ServeApp(base / "out", generators=[Generator(plan_model(bundled_model_dir()), "cpu", tries=1)], eval_dirs=[ev])
     server = Server(app, "127.0.0.1", 0)
     server.start_thread()
     app.start()

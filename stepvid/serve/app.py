@@ -85,7 +85,7 @@ class ServeApp:
     def __init__(self, out: str | os.PathLike, model_dir: str | os.PathLike | None = None, *,
                  eval_dirs: list[str | os.PathLike] = (), devices: list[str | None] = (None,),
                  generators: list[Generator] | None = None, queue_limit: int = 100,
-                 max_body: int = MAX_BODY, seed: int | None = None) -> None:
+                 max_body: int = MAX_BODY, seed: int | None = None, tries: int | None = None) -> None:
         self.out = Path(os.path.realpath(out))
         (self.out / "jobs").mkdir(parents=True, exist_ok=True)
         if generators:
@@ -105,7 +105,7 @@ class ServeApp:
         self.votes = VoteStore(self.out / "votes.sqlite", seed=seed)
         self.n_pairs = self.votes.offer(items)
         self.wake = threading.Event()
-        gens = generators or [Generator(self.plan, d) for d in devices]
+        gens = generators or [Generator(self.plan, d, tries) for d in devices]
         self.workers = [Worker(self.jobs, g, self.out, self.wake, name=str(g.device or "auto")) for g in gens]
 
     def start(self) -> None:

@@ -36,6 +36,9 @@ def register(sub: Any) -> None:
                    help="cpu, cuda or cuda:N; repeat for one worker per device (default: cuda if available, "
                         "else cpu)")
     p.add_argument("--queue-limit", type=int, default=100, help="most queued jobs before 429 (default: 100)")
+    p.add_argument("--tries", type=int, default=None, metavar="N",
+                   help="world check: clips a job may make until one passes (default: the model's; 1 = off, so a "
+                        "job takes what its steps say)")
     p.add_argument("--verbose", action="store_true", help="log every request")
     p.set_defaults(func=_serve)
     ex = p.add_subparsers(dest="serve_command", metavar="EXPORT")
@@ -101,11 +104,13 @@ def _serve(args: argparse.Namespace) -> int:
         raise CLIError(f"--port must be from 0 to 65535; got {args.port}")
     if args.queue_limit < 1:
         raise CLIError(f"--queue-limit must be >= 1; got {args.queue_limit}")
+    if args.tries is not None and args.tries < 1:
+        raise CLIError(f"--tries must be >= 1; got {args.tries}")
     logging.basicConfig(format="stepvid serve: %(message)s", stream=sys.stderr)
     logging.getLogger("stepvid.serve").setLevel(logging.DEBUG if args.verbose else logging.INFO)
     devices = [str(resolve_device(d)) for d in (args.device or [None])]
     app = ServeApp(args.out, model_folder(args.model), eval_dirs=args.eval, devices=devices,
-                   queue_limit=args.queue_limit)
+                   queue_limit=args.queue_limit, tries=args.tries)
     try:
         server = Server(app, args.host, args.port)
     except OSError as e:

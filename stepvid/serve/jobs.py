@@ -315,8 +315,12 @@ def _public(row: sqlite3.Row, ahead: int | None) -> dict:
 class Generator:
     """One device's model, loaded on first use and kept (a lock keeps it to one load and one job at a time)."""
 
-    def __init__(self, plan: Any, device: str | None = None) -> None:
-        self.plan, self.device = plan, device
+    def __init__(self, plan: Any, device: str | None = None, tries: int | None = None) -> None:
+        """``tries``: clips a job may make until the world check passes one (default: the model's; 1 = off, so a
+        job's time is what its steps say)."""
+        if tries is not None and (not isinstance(tries, int) or tries < 1):
+            raise ValueError(f"tries must be an integer >= 1; got {tries!r}")
+        self.plan, self.device, self.tries = plan, device, tries
         self._pipe = None
         self._lock = threading.Lock()
 
@@ -344,7 +348,7 @@ class Generator:
             return pipe(
                 params["prompt"], params["negative_prompt"], num_frames=params["num_frames"],
                 height=params["height"], width=params["width"], steps=params["steps"], cfg=params["cfg"],
-                seed=params["seed"], callback=callback, progress=False,
+                seed=params["seed"], callback=callback, progress=False, tries=self.tries,
             )
 
 

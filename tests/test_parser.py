@@ -4319,8 +4319,8 @@ def test_bare_colour_before_a_counted_object_refuses(prompt):
 
 
 @pytest.mark.parametrize("prompt, want", [
-    ("Honestly my star pupils have been going in circles all week. Could you show a red diamond sliding to the left, "
-     "slowly? Orange background.", R(G(1, "red", "diamond", None, "left", "slow"), bg=("orange", None))),
+    (("Honestly my star pupils have been going in circles all week. Could you show a red diamond sliding to the left, "
+     "slowly? Orange background."), R(G(1, "red", "diamond", None, "left", "slow"), bg=("orange", None))),
     ("I haven't had a square meal since Tuesday and I'm feeling a bit blue. I want one large blue square that spins.",
      R(G(1, "blue", "square", "large", "rotate"))),
     ("My truck's wheels spin in the mud. I need a gray cross spinning fast on a red background.",
@@ -4348,8 +4348,8 @@ def test_set_phrases_alone_or_with_a_pointer_refuse(prompt):
      R(G(1, "purple", "circle", None, "grow"), bg=("white", "solid"))),
     ("明天早上8点交班，3床的病人记得测血压。科室宣传屏要换内容，护士长说要一个绿色的十字在白色背景上静止。",
      R(G(1, "green", "cross", None, "still"), bg=("white", None))),
-    ("The lights in the office keep cutting out at 6pm. Prompt for the lobby screen: two white stars moving slowly "
-     "to the right, on a navy background.", R(G(2, "white", "star", None, "right", "slow"), bg=("blue", None))),
+    (("The lights in the office keep cutting out at 6pm. Prompt for the lobby screen: two white stars moving slowly "
+     "to the right, on a navy background."), R(G(2, "white", "star", None, "right", "slow"), bg=("blue", None))),
 ])
 def test_dates_times_and_amounts_in_context(prompt, want):
     """Writer round 157: a date, a time of day or an amount with its unit (周三, 15号, 下午3点, 第2页, 47天, 6pm) counts

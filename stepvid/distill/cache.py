@@ -35,6 +35,7 @@ from stepvid.dpo.pairs import (
     _resume,
     _shard_tag,
     candidate_seeds,
+    submit_scores,
 )
 
 __all__ = ["TeacherCache", "make_teacher_cache", "read_teacher_cache"]
@@ -62,7 +63,6 @@ def make_teacher_cache(
     from safetensors.torch import save_file
     from tqdm.auto import tqdm
 
-    from stepvid.pipeline import postprocess_video
     from stepvid.video import atomic_path
 
     if per_prompt < 1:
@@ -116,10 +116,7 @@ def make_teacher_cache(
                                       **gen)
             wait = None
             if scorer is not None:
-                videos = None
-                if getattr(scorer, "needs_video", True):
-                    videos = [postprocess_video(v.float()) for v in pipe.decode_batch(lat, batch_size=decode_batch)]
-                wait = scorer.submit(videos, [p for p in group for _ in range(per_prompt)], lat)
+                wait = submit_scores(scorer, pipe, lat, [p for p in group for _ in range(per_prompt)], decode_batch)
             if pending is not None:
                 commit(*pending)
             pending = (group, texts, seeds, lat.to("cpu", torch.float32), wait)

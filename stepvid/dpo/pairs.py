@@ -52,6 +52,7 @@ __all__ = [
     "read_pairs",
     "reference_latents",
     "select_pairs",
+    "submit_scores",
 ]
 
 SETTINGS = "settings.json"
@@ -235,6 +236,17 @@ class JudgeScorer:
             self._pool = None
 
 
+def submit_scores(scorer: Scorer, pipe: Any, lat: Any, rows: Sequence[PromptRow], decode_batch: int) -> Callable:
+    """Start scoring a batch of sampled latents (one prompt row each): decoded to uint8 frames first when the
+    scorer looks at videos; returns the scorer's wait function."""
+    from stepvid.pipeline import postprocess_video
+
+    videos = None
+    if getattr(scorer, "needs_video", True):
+        videos = [postprocess_video(v.float()) for v in pipe.decode_batch(lat, batch_size=decode_batch)]
+    return scorer.submit(videos, rows, lat)
+
+
 # ------------------------------------------------------------------------------------------ writing pairs
 def _shard_tag(shard: tuple[int, int]) -> str:
     return f"{shard[0]}of{shard[1]}"
@@ -355,7 +367,6 @@ def make_pairs(
     from safetensors.torch import save_file
     from tqdm.auto import tqdm
 
-    from stepvid.pipeline import postprocess_video
     from stepvid.video import atomic_path
 
     if num_candidates < 2:
@@ -460,10 +471,7 @@ def make_pairs(
                 refs = [reference_latents(pipe, p, gen, lat.shape[1:]) for p in group]
                 lat = torch.cat([t for g, r in enumerate(refs) for t in (lat[g * sampled:(g + 1) * sampled], r)])
                 seeds = [s for g in range(len(group)) for s in [*seeds[g * sampled:(g + 1) * sampled], None]]
-            videos = None
-            if getattr(scorer, "needs_video", True):
-                videos = [postprocess_video(v.float()) for v in pipe.decode_batch(lat, batch_size=decode_batch)]
-            wait = scorer.submit(videos, [p for p in group for _ in range(per_prompt)], lat)
+            wait = submit_scores(scorer, pipe, lat, [p for p in group for _ in range(per_prompt)], decode_batch)
             if pending is not None:
                 commit(*pending)
             pending = (group, texts, seeds, lat.to("cpu", store), wait)

@@ -43,7 +43,20 @@ def _why_skip() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_why_skip() is not None, reason=_why_skip() or "")
+# CI (.ci/run) installs Chromium in the background while the suites run and touches this file when it is done.
+BROWSER_READY = os.environ.get("STEPVID_BROWSER_READY")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _needs_a_browser():
+    """Skip, saying why, without a browser — decided when this module's first test runs, not at collection, so
+    the rest of the suite need not wait for CI's browser install (at most 15 minutes here)."""
+    if BROWSER_READY:
+        end = time.monotonic() + 900
+        while not os.path.exists(BROWSER_READY) and time.monotonic() < end:
+            time.sleep(1)
+    if (why := _why_skip()) is not None:
+        pytest.skip(why)
 
 
 @pytest.fixture(scope="module")

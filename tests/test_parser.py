@@ -4449,3 +4449,46 @@ def test_chinese_run_on_message_keeps_what_names_the_world(prompt):
 def test_chinese_story_words_never_hide_the_world(sentence):
     from stepvid.world.parser import _states_nothing
     assert not _states_nothing(sentence)
+
+
+# fx7: a sentence that wishes, asks or says something of the drawn object ("I want it to glow", "it should sparkle",
+# 希望它发光) is read with the request, not past as context: what the world cannot show refuses, what it can is read
+@pytest.mark.parametrize("prompt", [
+    "a red circle moves to the right. I want it to glow.",
+    "a red circle moves to the right. it should sparkle.",
+    "a red circle moves to the right. My kids will love it if it leaves a trail.",
+    "a red circle moves to the right. I want it to leave a trail.",
+    "a red circle moves to the right. it should cast a shadow.",
+    "a red circle moves to the right. I'd like it to blink.",
+    "a red circle moves to the right. I hope it glows.",
+    "一个红色的圆向右移动。希望它发光。",
+    "一个红色的圆向右移动。希望它闪烁。",
+    "一个红色的圆向右移动。希望它有影子。",
+    "一个红色的圆向右移动。让它发光。",
+    "一个红色的圆向右移动。它要闪烁。",
+])
+def test_wish_of_the_object_outside_the_world_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("a red circle moves to the right. I want it to be big.",
+     Request(groups=[G(count=1, color="red", shape="circle", size="large", motion="right")])),
+    ("a red circle. I'd like it to go to the left fast.",
+     Request(groups=[G(count=1, color="red", shape="circle", motion="left", speed="fast")])),
+    ("two red circles. make them spin.", Request(groups=[G(count=2, color="red", shape="circle", motion="rotate")])),
+    ("two red circles. I want them to spin.", Request(groups=[G(count=2, color="red", shape="circle", motion="rotate")])),
+    ("一个红色的圆。希望它变大。", Request(groups=[G(count=1, color="red", shape="circle", motion="grow")])),
+    ("一个红色的圆。让它往左。", Request(groups=[G(count=1, color="red", shape="circle", motion="left")])),
+    ("一个红色的圆。最好它往左。", Request(groups=[G(count=1, color="red", shape="circle", motion="left")])),
+])
+def test_wish_of_the_object_inside_the_world_is_read(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("after", ["my class will love it.", "hope it works.", "I hope it works.", "she'll love it.",
+                                   "thanks, it's for my class.", "I'll show it to my students.", "if it's possible."])
+def test_story_about_the_clip_stays_context(after):
+    assert parse_prompt(f"a red circle moves to the right. {after}") == Request(
+        groups=[G(count=1, color="red", shape="circle", motion="right")])

@@ -551,6 +551,8 @@ def _normalise(text: str, ignored: list[str]) -> str:
     t = _INSTEAD.sub(lambda m: _instead(m, t, ignored), t)
     t = re.sub(r"(?<!一块)(?<=[圈球块点星角形个边面头字底])儿", "", t)  # 圆圈儿, 右边儿, 十字儿, 白底儿 (but 一块儿: together)
     t = re.sub(r"背景\s+(?=[上中里])", "背景", t)  # "蓝色背景 上 一个…"
+    # a wish said of the drawn object (希望它变大, 最好它往左, 要它们转起来): the causative 让它 — what follows is read
+    t = re.sub(r"(?:^|(?<=[，,。.！!？?；;\s]))(?:我?(?:希望|想要|想让|希望能)|最好(?:是)?|要)(?=它)", "让", t)
     t = t.replace("’", "'").replace("‘", "'").replace("&", " and ")
     t = re.sub(r"(?<=\w)\s*\+\s*(?=\w)", " and ", t)  # "2 black diamonds + 1 white star"
     t = re.sub(r"\b(can)'t\b", r"\1 not", t)
@@ -2988,6 +2990,8 @@ _CLIP_USE = re.compile(r"课|校长|学长|汇报|作业|直播|投资人|婚礼
 
 
 def _context_only(sentence: str, rest: str) -> bool:
+    if _WISH_OF_IT.search(sentence):
+        return False  # asked of the drawn object (fx7)
     if not (_PERSON.search(sentence) or _CLIP_USE.search(sentence)) or _POINTS.search(sentence):
         return False
     said = {(t.kind, str(t.value)) for t in _tokens(rest.translate(_TRAD), [])}
@@ -3065,7 +3069,7 @@ def _chatter_sentences(text: str) -> tuple[str, list[str]]:
 
     def chatter_clause(c: str) -> bool:
         rest = text.replace(c, " ")
-        return (_PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
+        return not _WISH_OF_IT.search(c) and (_PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
                 and (not _names_an_object(c) or _LIKES.search(c) and (_a_liking(c) or _liked_colour(c, rest)))
                 or _flourish(c, rest) or _remark(c, text))
 
@@ -3073,6 +3077,9 @@ def _chatter_sentences(text: str) -> tuple[str, list[str]]:
         rest = text.replace(sentence, " ")
         person = bool(_PERSON.search(sentence))  # (writer round 156: "… went out twice before lunch", "She's seven,
         # so nothing complicated please!": a person's sentence with a number, negation or time word alone names nothing)
+        if _WISH_OF_IT.search(sentence):  # ("I want it to glow.": asked of the drawn object, read with it — fx7)
+            kept.append(sentence.strip())
+            continue
         if not _POINTS.search(sentence) and (not _names_world(sentence, strict=not person) or _PERSON.search(sentence)
                                              and (_a_liking(sentence) or _liked_colour(sentence, rest))) \
                 or _PERSON.search(sentence) and not _names_world(sentence) and _names_world(rest) \
@@ -3116,6 +3123,8 @@ _REMARK_KEEPS = frozenset({"color", "badcolor", "size", "postsize", "count", "bi
 
 
 def _remark(piece: str, text: str) -> bool:
+    if _WISH_OF_IT.search(piece):
+        return False  # asked of the drawn object (fx7)
     m = _REMARK.match(piece)
     if m is None:
         return False
@@ -3177,6 +3186,8 @@ _SIMILE_START = re.compile(r"^\s*(?:就|好)?(?:像|仿佛|彷佛|宛如|如同|
 
 
 def _flourish(piece: str, rest: str) -> bool:
+    if _WISH_OF_IT.search(piece):
+        return False  # asked of the drawn object (fx7)
     if not _FLOURISH.search(piece):
         return False
     said = {(t.kind, str(t.value)) for t in _tokens(rest.translate(_TRAD), [])}
@@ -3415,6 +3426,12 @@ def _without_unknown_words(text: str, most: int | None = None) -> Parse:
                 raise first from None  # "background dorado", "fondo dorado": where the background's colour goes
             if not _CJK.search(w) and re.search(rf"(?i)(?<![^\W\d_]){re.escape(w)}[\s-]+sized?\b", text):
                 raise first from None  # "it is normal size": a size the parser does not know (probe round 140)
+            if not _CJK.search(w) and re.search(
+                    r"(?i)\b(?:it|they|them|the\s+(?:circles?|squares?|triangles?|stars?|diamonds?|crosses|balls?|dots?|"
+                    r"shapes?))(?:\s+(?:should|must|shall|will|would|could|can|might|may|needs?\s+to|has\s+to|have\s+to|"
+                    r"ought\s+to|to|is\s+going\s+to|are\s+going\s+to))+(?:\s+(?:also|really|just|definitely|maybe|not))?"
+                    rf"\s+{re.escape(w)}\b", text):
+                raise first from None  # "it should sparkle", "I want it to glow": asked of the drawn object (fx7)
             if not _CJK.search(w) and _in_motion_phrase(text, w):
                 raise first from None  # "moving dien to the right": a direction's own word (down-right?), not chatter
             # a Chinese run is cut into words by the lexicon: only a word that ends its clause goes ("老铁，…"), so
@@ -3804,7 +3821,7 @@ _STORY_PERSON = re.compile(r"(?i)\b(?:i|i'm|i've|i'll|i'd|me|my|we|we're|we've|w
                            r"\bthey(?:'ll|'d|'re|'ve)?\s+(?:[a-z]+\s+){0,2}(?:it|them)\b")  # (they do a thing to it)
 _ASKED_OF_IT = re.compile(
     r"(?i)\b(?:make|makes|made|making|want|wants|wanted|need|needs|like|(?:'d|would)\s+love|have|has|let|lets|keep|keeps|see|get|"
-    r"wish|hope|imagine|picture)\s+(?:it|them|they)\b|"
+    r"wish|imagine|picture)\s+(?:it|them|they)\b|"
     r"\b(?:it|they|them)(?:'ll|'d|'s\s+going\s+to|\s+(?:should|must|will|would|could|can|might|may|needs?\s+to|has\s+to|"
     r"have\s+to|is\s+going\s+to|are\s+going\s+to|ought\s+to))\s+(?:not\s+)?(?:be|look|have|feel|seem|appear|stay|keep|"
     r"move|go|get|turn)\b")
@@ -3816,8 +3833,33 @@ _STORY_VERB_AFTER = frozenset({"looks", "look", "came", "comes", "shows", "feels
                                "will", "asked", "want", "wanted", "said", "says", "took", "takes", "got"})
 
 
+# a wish, ask or condition said of the drawn object(s) in a sentence of its own (fx7): "I want it to glow", "I'd like
+# them to spin", "it should sparkle", "they must be big", "I hope it glows", "(they'll love it) if it leaves a trail"
+# — read with the request, so that a thing the world cannot show refuses; never a thing done with the clip ("hope it
+# works", "if it's possible", "if they hate it", "I want it to be ready by Friday", "I want it to feel energetic", "it
+# will run all day", "they'll cut it together": a future told, no ask)
+_STORY_AFTER_IT = (r"(?:is|'s|was|are|'re|were|isn't|aren't|wasn't|not|works?|worked|helps?|helped|makes?\s+sense|can|"
+                   r"could|would|will|'ll|won't|does|doesn't|did|didn't|turns?\s+out|turned\s+out|comes?\s+out|came\s+out|"
+                   r"goes|went|looks?|feels?|fits?|plays?|loads?|renders?|gets?|has|had|all|both|like|likes|love|loves|"
+                   r"enjoy|enjoys|want|wants|need|needs|ask|asks|see|sees|say|says|think|thinks|know|knows|do|don't|hate|hates|"
+                   r"hated|dislike|dislikes|mind|care|cares|notice|use|uses|watch|watches|share|agree|complain|decide|choose|"
+                   r"have|get|got|saw|said|liked|loved|matters?|counts?|ends?|starts?|happens?|takes?|costs?|"
+                   r"come|came|arrive|arrives|ready|possible|okay|ok|fine|alright|right|too|also|just|really|still)\b")
+_WISH_OF_IT = re.compile(
+    r"(?i)\b(?:want|wants|wanted|need|needs|needed|(?:'d|would)\s+(?:like|love|prefer)|prefer|wish|expect)\s+(?:it|them)"
+    r"\s+to\s+(?!(?:be\s+)?(?:ready|done|finished|over|sent|delivered|work|help|fit|last|load|play|loop|run|feel|seem|"
+    r"be\s+(?:fun|easy|"
+    r"simple|short|long|perfect|good|nice|great|ok|okay|useful|clear|seconds?|minutes?))\b)|"
+    r"\b(?:it|they)(?:\s+(?:should|must|needs?\s+to|has\s+to|have\s+to|ought\s+to|(?:'d|would|had)\s+better))"
+    r"\s+(?!(?:be\s+)?(?:fine|ok|okay|work|works|help|do|love|like|enjoy|know|see|be\s+(?:fine|ok|okay|enough|ready|"
+    r"done|easy|possible|fun|simple|short|great|perfect|good|nice|useful|able|happy|thrilled|excited|amazed|"
+    r"impressed|surprised|there|here|in|on|for|a|an|the|my|our|used|shown)))\b[a-z]|"
+    r"\b(?:hope|hoping|if|wish)\s+(?:it|they)\s+(?!" + _STORY_AFTER_IT + r")[a-z]")
+
+
 def _story_pronoun(sentence: str, t: Tok, nxt: Tok | None) -> bool:
-    if _CJK.search(t.text) or not _STORY_PERSON.search(sentence) or _ASKED_OF_IT.search(sentence):
+    if _CJK.search(t.text) or not (_STORY_PERSON.search(sentence) or re.match(r"(?i)\W*(?:hope|hoping)\b", sentence)) \
+            or _ASKED_OF_IT.search(sentence):
         return False
     if nxt is None or nxt.kind in ("prep", "sep", "conj", "cconj", "stop"):
         return True
@@ -3832,6 +3874,8 @@ def _states_nothing(sentence: str, colours: set | None = None, before_objects: b
     """Does ``sentence`` state nothing of the drawn objects (see above)? With ``colours`` given, a world colour said
     alone ("Her favourite colour is orange.", "Our colour is red, it's on all our yard signs.") is let pass and
     collected there: the caller reads the sentence past only when the request gives each to a drawn object."""
+    if _WISH_OF_IT.search(sentence):
+        return False  # ("I want it to glow.", "it should sparkle", "if it leaves a trail": asked of the drawn object)
     if "它" in sentence or _ATTRIBUTE_NAMED.search(sentence):
         return False  # (大小就普通的吧: a sentence that names an attribute of the request says something of it)
     notes: list[str] = []

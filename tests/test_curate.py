@@ -306,6 +306,7 @@ def _cli(inputs, out, *extra):
     ]
 
 
+@pytest.mark.slow  # ~12 s of worker processes killed and restarted: CI's slow set, beside the default suite
 def test_kill9_then_resume_gives_identical_manifest(tiny_videos, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     full = subprocess.run(

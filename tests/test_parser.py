@@ -4492,3 +4492,12 @@ def test_wish_of_the_object_inside_the_world_is_read(prompt, want):
 def test_story_about_the_clip_stays_context(after):
     assert parse_prompt(f"a red circle moves to the right. {after}") == Request(
         groups=[G(count=1, color="red", shape="circle", motion="right")])
+
+
+@pytest.mark.parametrize("prompt", ["a green cross that glows", "a green cross that glows, medium size, on white"])
+def test_a_look_the_world_cannot_show_is_not_a_typo_of_a_motion(prompt):
+    """"glows" is one edit from "grows": asked as written, it is a look the world has no value for — refused,
+    never read as growing (probe round 162)."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+    assert parse_prompt("a green cross that grows").groups[0].motion == "grow"

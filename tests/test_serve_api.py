@@ -410,6 +410,7 @@ def cli_server(out):
         proc.stdout.close()
 
 
+@pytest.mark.slow  # ~16 s of three `stepvid serve` processes: CI's slow set, beside the default suite
 def test_cli_server_stops_cleanly_on_ctrl_c_and_its_jobs_survive_a_kill(tmp_path, generator):
     """Ctrl-C puts the running job back in the queue; the next server runs it, and is SIGKILLed mid-job; a third
     server on the same folder finishes it."""

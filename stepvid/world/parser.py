@@ -592,6 +592,11 @@ _NP_HEAD_KINDS = {"shape", "head", "color", "size", "shade", "bgword"}  # a word
 _NOUN_ONLY_TYPO_TARGET = frozenset({"round"})
 
 
+# English words for looks this world cannot show, one edit from a world word: what was asked, never a typo of it
+# ("a green cross that glows" is not one that grows — probe round 162)
+_EFFECTS_NOT_TYPOS = frozenset({"glows", "glowed", "glowy", "glower", "blinks", "blinked"})
+
+
 def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     """The one lexicon word ``words[i]`` is a typo of, or None when there is none or it is not clear.
 
@@ -603,6 +608,8 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     and one shape in the number its count says ("one crosss" -> cross).
     """
     lex, maxlen, _, _, vocab = _lexicons()
+    if words[i] in _EFFECTS_NOT_TYPOS:
+        return None
     slip = _key_slip_fix(words, i, after) if len(words[i]) == 4 else None
     if slip is not None:  # ("doen" after "going": down, not dozen)
         return slip

@@ -97,7 +97,7 @@ def make_teacher_cache(
                 tensors[key] = lat[j].contiguous()
                 rows.append({"index": p.index, "id": p.id, "prompt": p.prompt, "text": text, "seed": seeds[j],
                              "key": key, "latents": fname, "shape": list(lat.shape[1:]),
-                             **({"score": scores[j].score, "passed": scores[j].passed} if scores else {})})
+                             **({"score": scores[j].score, "passed": scores[j].passed} if scores is not None else {})})
         with atomic_path(out / fname, keep_suffix=False) as tmp:
             save_file(tensors, str(tmp))
         _append(out / f"samples-{tag}.jsonl", rows)

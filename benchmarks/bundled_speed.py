@@ -4,6 +4,7 @@ text encoding, sampling, VAE decode and the mp4 write all included (the issue's 
     python benchmarks/bundled_speed.py                    # 3 runs, pinned to 2 cores when taskset exists
     python benchmarks/bundled_speed.py --runs 5 --cores 0,1 --model DIR
     python benchmarks/bundled_speed.py --runs 3 --compare "--preset base"   # defaults vs defaults + FLAGS
+    python benchmarks/bundled_speed.py --flags "--tries 1" --compare "--preset base"   # one clip each, no retries
 
 With ``--compare FLAGS`` the two settings alternate run by run (same box, same load) and the ratio of their median
 wall and CPU times is printed last.
@@ -38,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2, help="OMP/torch threads in the child")
     ap.add_argument("--compare", default=None, metavar="FLAGS",
                     help="also time `stepvid generate` with these extra flags, alternating with the defaults")
+    ap.add_argument("--flags", default="", help="extra `stepvid generate` flags for every run (e.g. '--tries 1': the "
+                    "world check's retries make a run's time depend on whether its first clip passed)")
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(REPO))
@@ -57,9 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.runs):
             for name, extra in settings.items():
                 cmd = [*prefix, sys.executable, "-m", "stepvid.cli", "generate", args.prompt, "-o",
-                       f"{tmp}/out{i}.mp4", "--device", "cpu", "--seed", str(i), *extra]
+                       f"{tmp}/out{i}.mp4", "--device", "cpu", "--seed", str(i)]
                 if args.model:
                     cmd += ["--model", args.model]
+                cmd += [*shlex.split(args.flags), *extra]  # after --model, so compared flags may replace it
                 r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
                 res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
@@ -73,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                 last = ([x for x in lines if x.startswith("wrote")][-1:] or [""])[0]
                 times[name].append(dt)
                 cpus[name].append(cpu)
-                print(f"run {i} [{name}]: {dt:.2f} s wall, {cpu:.2f} CPU-s (user + sys)", flush=True)
+                split = last[last.find("load "):] if "load " in last else ""
+                print(f"run {i} [{name}]: {dt:.2f} s wall, {cpu:.2f} CPU-s (user + sys); {split}", flush=True)
     where = f"{'pinned to cores ' + args.cores if prefix else 'unpinned'}, {args.threads} threads"
     for name in settings:
         t, c = times[name], cpus[name]

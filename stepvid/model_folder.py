@@ -55,10 +55,11 @@ __all__ = [
     "load_transformer",
     "parse_presets",
     "plan_model",
+    "with_preset",
 ]
 
 DESCRIPTION_FILE = "stepvid.json"
-_SECTIONS = ("transformer", "vae", "text_encoder", "defaults", "presets", "format", "name", "notes")
+_SECTIONS = ("transformer", "vae", "text_encoder", "defaults", "presets", "default_preset", "format", "name", "notes")
 _FLOAT_DTYPES = {"F64", "F32", "F16", "BF16", "F8_E4M3", "F8_E5M2"}
 
 
@@ -122,8 +123,9 @@ class GenerationDefaults:
         return cls(**d) if base is None else replace(base, **d)
 
 
-# A named preset overrides these sampler fields of the defaults (``stepvid generate --preset NAME``).
-PRESET_FIELDS = ("steps", "cfg", "shift", "solver")
+# A named preset overrides these sampler fields of the defaults (``stepvid generate --preset NAME``), and may
+# name another DiT folder inside the model folder (``transformer``: e.g. a Turbo student beside its base model).
+PRESET_FIELDS = ("steps", "cfg", "shift", "solver", "transformer")
 _PRESET_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
 
@@ -144,7 +146,9 @@ def parse_presets(d: Any, source: str = "presets") -> dict[str, dict[str, Any]]:
         bad = sorted(set(fields_) - set(PRESET_FIELDS))
         if bad:
             raise ValueError(f"{where}: unknown preset field(s) {bad}; valid: {list(PRESET_FIELDS)}")
-        GenerationDefaults.from_dict(fields_, where)  # types and ranges, as for the defaults
+        GenerationDefaults.from_dict({k: v for k, v in fields_.items() if k != "transformer"}, where)
+        if "transformer" in fields_:
+            _relative_path(fields_["transformer"], f"{where}: transformer")  # inside the folder, never above it
         out[name] = dict(fields_)
     return out
 
@@ -453,6 +457,7 @@ class ModelPlan:
     defaults: GenerationDefaults
     name: str | None = None
     presets: dict[str, dict[str, Any]] = field(default_factory=dict)  # stepvid.json's named sampler settings
+    default_preset: str | None = None  # the preset `stepvid generate` / `serve` use when none is asked for
 
     @property
     def dit_config(self):
@@ -549,6 +554,20 @@ def _component_path(root: Path, value: Any, where: str) -> Path:
     return root / _relative_path(value, where)
 
 
+def with_preset(plan: ModelPlan, name: str) -> ModelPlan:
+    """``plan`` as its stepvid.json preset ``name`` sets it: the preset's sampler fields replace the defaults, and
+    its ``transformer`` (a DiT folder inside the model folder) replaces the DiT, checked like the folder's own."""
+    fields_ = plan.presets[name]
+    if "transformer" in fields_:
+        where = f"{plan.root / DESCRIPTION_FILE}: presets: {name}: transformer"
+        folder = plan.root / _relative_path(fields_["transformer"], where)
+        if not (folder / "config.json").is_file():
+            raise FileNotFoundError(f"{where}: {folder} is not a DiT folder (no config.json)")
+        plan = plan_model(plan.root, folder, with_text_encoder="text_encoder" in plan.components)
+    sampler = {k: v for k, v in fields_.items() if k != "transformer"}
+    return replace(plan, defaults=replace(plan.defaults, **sampler))
+
+
 def _transformer_folder(path: str | os.PathLike) -> Path:
     """A DiT folder given on its own (e.g. the Turbo release): the folder, or its ``transformer/``."""
     tp = Path(path)
@@ -607,7 +626,11 @@ def plan_model(
         base = GenerationDefaults(**TI2V_DEFAULTS)
         defaults = GenerationDefaults.from_dict(desc.get("defaults", {}), f"{desc_file}: defaults", base)
     presets = parse_presets(desc.get("presets", {}), f"{desc_file}: presets")
-    plan = ModelPlan(root, components, defaults, desc.get("name"), presets)
+    default_preset = desc.get("default_preset")
+    if default_preset is not None and default_preset not in presets:
+        raise ValueError(f"{desc_file}: default_preset {default_preset!r} is not one of its presets "
+                         f"({', '.join(sorted(presets)) or 'none'})")
+    plan = ModelPlan(root, components, defaults, desc.get("name"), presets, default_preset)
     dit, vae = plan.dit_config, plan.vae_config
     text = components.get("text_encoder")
     check_fit(

@@ -24,7 +24,8 @@ from stepvid.llm_rewrite import ENV_TIMEOUT as LLM_ENV_TIMEOUT
 from stepvid.llm_rewrite import ENV_URL as LLM_ENV_URL
 from stepvid.prompt_rewrite import REWRITERS
 
-__all__ = ["bundled_model_dir", "bundled_ti2v_dir", "check_output_path", "inspect_preset", "register", "resolve_preset"]
+__all__ = ["bundled_model_dir", "bundled_ti2v_dir", "check_output_path", "generation_plan", "inspect_preset", "register",
+           "resolve_preset"]
 
 _RANDOM_TINY_DEFAULTS = {"num_frames": 17, "height": 64, "width": 64, "steps": 10, "cfg": 5.0, "shift": 7.0}
 
@@ -66,9 +67,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--preset",
         metavar="NAME",
         default=None,
-        help="named sampler settings: the model's own (stepvid.json presets; the bundled model: base = its "
+        help="named sampler settings: the model's own (stepvid.json presets, which may also pick another DiT of "
+        "the folder; the bundled model: turbo = its distilled 8-step DiT, the default, and base = the base DiT's "
         "50-step path), else the official releases' base = 50 steps, CFG 9, shift 13 and turbo = 15 steps, "
-        "CFG 5, shift 17 (default: the model's defaults)",
+        "CFG 5, shift 17 (default: the model's default preset, else its defaults)",
     )
     g.add_argument("--steps", type=int, default=None, help="Euler steps (default: the model's, official 50)")
     g.add_argument(
@@ -506,12 +508,25 @@ def resolve_preset(name: str | None, plan) -> dict | None:
     raise CLIError(f"unknown --preset {name!r} ({own}official: {', '.join(sorted(SAMPLER_PRESETS))})")
 
 
+def generation_plan(model_dir: Path, transformer: str | None, preset_name: str | None) -> tuple:
+    """(model plan, preset fields) that ``stepvid generate`` runs: ``--preset`` NAME, else the folder's
+    ``default_preset``; a model preset that names its own DiT (the bundled Turbo student) plans that DiT, unless
+    ``--transformer`` gave one."""
+    from stepvid.model_folder import plan_model, with_preset
+
+    plan = plan_model(model_dir, transformer)
+    name = preset_name if preset_name is not None else plan.default_preset
+    preset = resolve_preset(name, plan)
+    if preset and "transformer" in preset and transformer is None:
+        plan = with_preset(plan, name)
+    return plan, preset
+
+
 def _run_generation(
     args: argparse.Namespace, model_dir: Path, out: Path, replacing: bool, device, session=None
 ) -> int:
     from stepvid.cli import CLIError
     from stepvid.generation_memory import check_generation_memory, format_bytes
-    from stepvid.model_folder import plan_model
     from stepvid.pipeline import TextToVideoPipeline, check_generation_args, parse_dtype
     from stepvid.runtime import cpu_has_native_bf16
     from stepvid.video import write_gif, write_video
@@ -520,8 +535,7 @@ def _run_generation(
         raise CLIError(f"model folder not found: {model_dir}")
     t0 = time.perf_counter()
     sparse = _sparse_attention(args)
-    plan = plan_model(model_dir, args.transformer)  # every header and config, no tensor data
-    preset = resolve_preset(args.preset, plan)
+    plan, preset = generation_plan(model_dir, args.transformer, args.preset)  # headers and configs, no tensors
     run = _Run.resolve(args, plan.defaults, preset)
     check_generation_args(args.prompt, run.frames, run.height, run.width, run.steps, plan.size_multiple,
                           cfg=run.cfg, shift=run.shift)

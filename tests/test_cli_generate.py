@@ -117,6 +117,48 @@ def test_model_presets_come_before_the_official_ones(tiny_dir, tmp_path, capsys)
     assert rc == 2 and "unknown --preset 'fast' (this model's: base, quick; official: base, turbo)" in err, err
 
 
+def test_default_preset_runs_its_own_dit_folder_and_bad_presets_are_refused(tiny_dir, tmp_path, capsys):
+    """A stepvid.json preset may name a second DiT folder of the model (the bundled Turbo student): with it as
+    ``default_preset``, a plain `generate` makes exactly what `--transformer FOLDER` with the preset's sampler
+    flags makes, and `--preset base` runs the folder's own DiT (a different video). A preset path that climbs out
+    of the folder, a folder without a DiT, and a default that is not a preset are refused, naming them."""
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    model = tmp_path / "m"
+    shutil.copytree(tiny_dir, model)
+    shutil.copytree(model / "transformer", model / "fast")
+    for f in (model / "fast").glob("*.safetensors"):  # a different DiT of the same architecture
+        save_file({k: v * 1.5 if v.is_floating_point() else v for k, v in load_file(str(f)).items()}, str(f))
+    desc = {"defaults": {"steps": 2, "cfg": 2.0}, "default_preset": "fast",
+            "presets": {"fast": {"transformer": "fast", "steps": 1, "cfg": 1.0}, "base": {"steps": 2}}}
+    (model / "stepvid.json").write_text(json.dumps(desc))
+    common = ["generate", "a cat", "--model", str(model), "--frames", "1", "--height", "32", "--width", "32",
+              "--device", "cpu", "--seed", "3"]
+
+    def run(*flags):
+        out = tmp_path / f"out{len(list(tmp_path.glob('*.gif')))}.gif"
+        rc = main([*common, *flags, "-o", str(out)])
+        err = capsys.readouterr().err
+        return (read_video(out) if rc == 0 else None), rc, err
+
+    default, rc, err = run()
+    assert rc == 0 and "1 steps, cfg 1" in err, err
+    explicit, rc, _ = run("--transformer", str(model / "fast"), "--preset", "base", "--steps", "1", "--cfg", "1")
+    assert rc == 0 and (default == explicit).all()
+    base, rc, err = run("--preset", "base")
+    assert rc == 0 and "2 steps, cfg 2" in err and (base != default).any()
+    for preset, message in (({"transformer": "../m"}, "must stay inside the model folder"),
+                            ({"transformer": "vae"}, "is not a DiT folder (no config.json)")):
+        (model / "stepvid.json").write_text(json.dumps({**desc, "presets": {**desc["presets"], "fast": preset}}))
+        _, rc, err = run()
+        assert rc == 2 and "presets: fast" in err and message in err, err
+    (model / "stepvid.json").write_text(json.dumps({**desc, "default_preset": "quick"}))
+    _, rc, err = run()
+    assert rc == 2 and "default_preset 'quick' is not one of its presets (base, fast)" in err, err
+
+
 @pytest.mark.parametrize(
     "flags, message",
     [

@@ -324,3 +324,93 @@ def test_progressive_student_start_is_the_students_own_sampling_path(model, pipe
     torch.testing.assert_close(x_a, trainer._rollout(z, k_a, tau[::2], *prompt), rtol=0, atol=1e-6)
     with pytest.raises(ValueError, match="start must be line or student"):
         DistillConfig(teacher="m", cache=["c"], run_dir="r", start="teacher").check()
+
+
+def test_distribution_matching_moves_end_points_by_the_closed_form_and_keeps_the_two_losses_apart(model, cache,  # noqa: F811
+                                                                                                   tmp_path):
+    """DMD: the loss's gradient in the student's end point x is (x̂_fake − x̂_real) / mean|x − x̂_real| per
+    element over the element count (x̂ = x_t + (1 − t) v; real: the teacher's guided velocity, its conditional and
+    unconditional rows run apart here; fake: the fake score's), recomputed in fp64; the DMD loss leaves the fake
+    score untouched, and the fake's flow-matching loss leaves x untouched but trains the fake."""
+    from stepvid.diffusion.flow import interpolate
+    from stepvid.distill.config import DistillConfig
+    from stepvid.distill.trainer import DistillTrainer
+
+    cfg = DistillConfig(teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / "run"), batch_size=3,
+                        device="cpu", turbo_steps=2, objective="trajectory", cfg_distill=False, dmd_weight=1.0,
+                        dmd_cfg=2.5, precision="fp32")
+    tr = DistillTrainer(cfg)
+    tr.setup()
+    g = torch.Generator().manual_seed(0)
+    with torch.no_grad():  # the fake score apart from the teacher (a copy at the start)
+        for p in tr.fake.parameters():
+            p.add_(0.05 * torch.randn(p.shape, generator=g))
+    x1, _, rows, gens = tr._samples(0)
+    texts = [r["text"] for r in rows]
+    x = (x1 + 0.3 * torch.randn(x1.shape, generator=g)).requires_grad_(True)
+    dmd, fake_err = tr._distribution_matching(x, texts, gens)
+    dmd.mean().backward(retain_graph=True)
+    assert all(p.grad is None for p in tr.fake.parameters())
+    got = x.grad.clone()
+    fake_err.mean().backward()
+    torch.testing.assert_close(x.grad, got, rtol=0, atol=0)
+    assert sum(float(p.grad.abs().sum()) for p in tr.fake.parameters() if p.grad is not None) > 0
+
+    _, _, _, gens = tr._samples(0)  # the same draws again: t ~ U[0.02, 0.98], then the fresh noise
+    t = torch.cat([torch.rand(1, generator=g) for g in gens]) * 0.96 + 0.02
+    noise = torch.stack([torch.randn(x1.shape[1:], generator=g) for g in gens])
+    xt = interpolate(noise, x.detach(), t)
+    e, neg = tr._text_states(texts), tr._text_states([tr._negative] * len(texts))
+
+    def v(m, emb):
+        with torch.no_grad():
+            return m(hidden_states=xt, timestep=t, encoder_hidden_states=emb.llm, encoder_hidden_states_2=emb.clip,
+                     encoder_attention_mask=emb.cross_attention_mask()).double()
+
+    cond, uncond, fake = v(tr.reference, e), v(tr.reference, neg), v(tr.fake, e)
+    real = uncond + 2.5 * (cond - uncond)
+    s = (1 - t.double()).view(-1, 1, 1, 1, 1)
+    x_real, x_fake = xt.double() + s * real, xt.double() + s * fake
+    norm = (x.detach().double() - x_real).abs().flatten(1).mean(1).view(-1, 1, 1, 1, 1)
+    want = (x_fake - x_real) / norm / x[0].numel() / len(texts)
+    # fp32 forwards (the trainer batches the teacher's two rows, here they run apart): rounding of ~1e-7 of the
+    # velocities' size, which a near-cancelling x̂_fake − x̂_real element turns into a large relative error.
+    torch.testing.assert_close(got.double(), want, rtol=1e-4, atol=1e-4 * float(want.abs().max()))
+    assert float(want.abs().max()) > 0
+
+
+@pytest.mark.slow  # ~12 s of training on one core: CI's slow set
+def test_distribution_matching_run_resumes_the_fake_score_and_its_optimizer_exactly(model, cache, tmp_path):  # noqa: F811
+    """A DMD run stopped after 2 steps and resumed to 4 ends with the same student and fake score, bit for bit,
+    as one run of 4 (the fake and its Adam state are in the checkpoints); the fake has moved off the teacher, and
+    the student's export is the student, not the fake."""
+    from safetensors.torch import load_file
+
+    from stepvid.distill.config import DistillConfig
+    from stepvid.distill.trainer import DistillTrainer
+    from stepvid.train.checkpoint import latest_checkpoint
+
+    def run(name: str, steps: int) -> None:
+        DistillTrainer(DistillConfig(
+            teacher=str(model), cache=[str(cache)], run_dir=str(tmp_path / name), out=str(tmp_path / f"{name}-out"),
+            steps=steps, batch_size=2, lr=1e-4, fake_lr=3e-4, warmup=0, device="cpu", turbo_steps=2,
+            checkpoint_every=2, objective="trajectory", cfg_distill=False, dmd_weight=1.0, precision="fp32")).fit()
+
+    def state(name: str) -> tuple[dict, dict]:
+        ck = load_file(str(latest_checkpoint(tmp_path / name) / "model-rank00000.safetensors"))
+        out = load_file(str(tmp_path / f"{name}-out" / "transformer" / "diffusion_pytorch_model.safetensors"))
+        return ck, out
+
+    run("once", 4)
+    run("twice", 2)
+    run("twice", 4)
+    (ck1, out1), (ck2, out2) = state("once"), state("twice")
+    assert ck1.keys() == ck2.keys() and any(k.startswith("fake.") for k in ck1)
+    for k in ck1:
+        torch.testing.assert_close(ck1[k], ck2[k], rtol=0, atol=0, msg=k)
+    teacher = load_file(str(model / "transformer" / "diffusion_pytorch_model.safetensors"))
+    moved = [k for k in teacher if not torch.equal(ck1[f"fake.{k}"], teacher[k].float())]
+    assert moved, "the fake score did not train"
+    for k, v in out1.items():
+        torch.testing.assert_close(v.float(), ck1[f"dit.{k}"].to(v.dtype).float(), rtol=0, atol=0, msg=k)
+        torch.testing.assert_close(v, out2[k], rtol=0, atol=0, msg=k)

@@ -14,7 +14,9 @@
 # NPROMPTS train-split prompts per object count and language go to the cache, PER_PROMPT samples each (default 256
 # and 2). JUDGE=1 judges every teacher sample as it is made (`distill cache --judge`; cache folder cache-judged), and
 # an LR written LR-pass (e.g. 3e-5-pass) trains that student on the passing samples only (`--passed-only`);
-# LR-cfg1 (e.g. 3e-5-pass-cfg1) distils the guidance too (one unguided DiT forward per step instead of two).
+# LR-cfg1 (e.g. 3e-5-pass-cfg1) distils the guidance too (one unguided DiT forward per step instead of two);
+# LR-dmd (e.g. 3e-5-dmd-cfg1) adds distribution matching to the regression (DMD_ARGS, default "--dmd-weight 1
+# --fake-lr 1e-4": the fake score's rate).
 # With WORK set, a second call on the same machine reuses the cache and resumes each student where it stopped.
 #
 # OUT gets res.tar (adherence rows, training logs and metrics) and each student's folder as split tar parts
@@ -34,8 +36,9 @@ python -m stepvid.cli distill cache --teacher "$INIT" --teacher-steps 50 --no-cf
   | grep -v "prompt/s\]" | tail -n 2
 cat "$C"/samples-*.jsonl > "$R/cache-samples.jsonl"; stamp "teacher cache"
 for LR in "$@"; do
-  OPT=(--no-cfg-distill); lr=${LR//-pass/}; lr=${lr//-cfg1/}
+  OPT=(--no-cfg-distill); lr=${LR//-pass/}; lr=${lr//-cfg1/}; lr=${lr//-dmd/}
   [[ $LR == *-pass* ]] && OPT+=(--passed-only)
+  [[ $LR == *-dmd* ]] && OPT+=(${DMD_ARGS:---dmd-weight 1 --fake-lr 1e-4})
   [[ $LR == *-cfg1* ]] && OPT=("${OPT[@]:1}")  # CFG distilled: the student's own steps run unguided (CFG 1)
   python -m stepvid.cli train distill --teacher "$INIT" --cache "$C" --run-dir "$W/run-$LR" --out "$W/student-$LR" \
     --steps 100000 --batch-size 32 --lr "$lr" --warmup 30 --log-every 10 --checkpoint-every 100000 \

@@ -183,6 +183,10 @@ def add_train_distill(tsub: Any) -> None:
         ("log_every", int, "steps between log rows"),
         ("teacher_substeps", int, "progressive: guided teacher steps per student step"),
         ("max_minutes", float, "wall-time budget: stop, checkpoint and export once it is spent"),
+        ("dmd_weight", float, "trajectory: weight of distribution matching (DMD) on the student's end points"),
+        ("reg_weight", float, "trajectory: weight of the end point's regression to the teacher's sample"),
+        ("dmd_cfg", float, "DMD: the real (teacher) score's guidance (default: the cache's CFG)"),
+        ("fake_lr", float, "DMD: the fake score's learning rate (default: --lr)"),
     ):
         default = getattr(d, name)
         p.add_argument("--" + name.replace("_", "-"), type=typ, default=default,

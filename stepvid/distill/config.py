@@ -12,7 +12,7 @@ __all__ = ["DecoderDistillConfig", "DistillConfig"]
 
 _RESUME_KEYS = ("teacher", "cache", "lr", "batch_size", "lora_rank", "lora_alpha", "lora_targets", "timestep",
                 "weighting", "max_weight", "cfg_distill", "text_dropout", "seed", "objective", "turbo_steps", "teacher_substeps", "start",
-                "passed_only")
+                "passed_only", "dmd_weight", "reg_weight", "dmd_cfg", "fake_lr")
 
 
 @dataclass
@@ -36,6 +36,10 @@ class DistillConfig:
     objective: str = "reflow"                   # "reflow": straight paths (report §5); "progressive", "trajectory": see trainer
     teacher_substeps: int = 2                   # progressive: guided teacher Euler steps per student step
     start: str = "line"                         # progressive: "line" (cached noise-to-video line) or "student"
+    dmd_weight: float = 0.0                     # trajectory: > 0 adds distribution matching (DMD) of its end points
+    reg_weight: float = 1.0                     # trajectory: weight of the end point's regression to the teacher's
+    dmd_cfg: float | None = None                # DMD: the real score's guidance (default: the cache's CFG)
+    fake_lr: float | None = None                # DMD: the fake score's learning rate (default: lr)
     cfg_distill: bool = True                    # the student reads the teacher's guided samples without CFG
     text_dropout: float = 0.1                   # cfg_distill false: empty-prompt rows, so the student keeps CFG
     turbo_steps: int = 8                        # the exported model's default sampler settings
@@ -64,6 +68,14 @@ class DistillConfig:
             raise ValueError(f"distill: lr and max_weight must be > 0; got {self.lr}, {self.max_weight}")
         if self.objective not in ("reflow", "progressive", "trajectory"):
             raise ValueError(f"distill: objective must be reflow, progressive or trajectory; got {self.objective!r}")
+        if self.dmd_weight < 0 or self.reg_weight < 0 or (self.fake_lr is not None and self.fake_lr <= 0):
+            raise ValueError(f"distill: dmd_weight and reg_weight must be >= 0 and fake_lr > 0; got "
+                             f"{self.dmd_weight}, {self.reg_weight}, {self.fake_lr}")
+        if self.dmd_weight > 0 and (self.objective != "trajectory" or self.lora_rank > 0):
+            raise ValueError("distill: distribution matching (dmd_weight > 0) needs the trajectory objective and "
+                             f"full fine-tuning; got objective {self.objective!r}, lora_rank {self.lora_rank}")
+        if self.dmd_weight == 0 and self.reg_weight == 0:
+            raise ValueError("distill: reg_weight 0 needs dmd_weight > 0 (nothing to learn)")
         if self.start not in ("line", "student"):
             raise ValueError(f"distill: start must be line or student; got {self.start!r}")
         if self.objective == "progressive" and not self.cfg_distill:

@@ -27,6 +27,15 @@ back through every step (each step's forward recomputed in the backward pass). I
 the few-step path cannot leave the points it was trained on (the failure of the line-start objectives above), and
 it starts from the teacher, whose own S-step samples are already close.
 
+With ``dmd_weight`` > 0 the trajectory objective also matches distributions (DMD, Yin et al. 2024; DMD2's
+simultaneous fake-score updates): the student's end point x is noised to x_t at t ~ U[0.02, 0.98] with fresh
+noise, the frozen teacher's guided velocity (``dmd_cfg``) and a trained "fake" score's unguided one (a copy of the
+teacher that keeps learning flow matching on the student's own end points) each give a clean estimate
+x̂ = x_t + (1 − t) v, and x moves along x̂_fake − x̂_real, normalised by the mean |x − x̂_real| of its sample:
+toward where the teacher's samples are dense and away from where the student's own are. Per-sample regression
+pulls each noise to the teacher's one video (an average when the student cannot follow); this pulls the student's
+samples, as a set, to the teacher's. ``reg_weight`` keeps (or with 0 drops) the regression beside it.
+
 Everything else — model loading, prompt encoding, the resumable loop, FSDP2, LoRA, export — is the Video-DPO
 trainer's (``stepvid.dpo.trainer``); the export also writes the Turbo sampler settings into the student folder's
 ``stepvid.json`` defaults (steps, CFG, shift), so ``stepvid generate --model STUDENT`` uses them.
@@ -34,6 +43,7 @@ trainer's (``stepvid.dpo.trainer``); the export also writes the Turbo sampler se
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -54,8 +64,35 @@ class DistillTrainer(DPOTrainer):
         super().__init__(cfg)  # type: ignore[arg-type]
 
     @property
-    def needs_reference(self) -> bool:  # the frozen teacher of the progressive objective
-        return self.cfg.objective == "progressive"
+    def needs_reference(self) -> bool:  # the frozen teacher of the progressive objective and of DMD's real score
+        return self.cfg.objective == "progressive" or self.cfg.dmd_weight > 0
+
+    def _extra_trained(self, policy: torch.nn.Module) -> dict[str, tuple[torch.nn.Module, float]]:
+        """DMD's fake score: a copy of the starting DiT that learns the student's end points."""
+        self.fake = self._fake_fwd = None
+        if self.cfg.dmd_weight <= 0:
+            return {}
+        self.fake = copy.deepcopy(policy).requires_grad_(True).train()
+        return {"fake": (self.fake, float(self.cfg.fake_lr or self.cfg.lr))}
+
+    def _clip_grads(self) -> torch.Tensor:
+        """The student's and the fake score's gradients clipped apart (one must not scale the other's); the
+        student's norm is the one logged."""
+        if self.fake is None:
+            return super()._clip_grads()
+        clip = torch.nn.utils.clip_grad_norm_
+        clip(list(self.fake.parameters()), self.cfg.grad_clip)
+        return clip([p for p in self.policy.parameters() if p.requires_grad], self.cfg.grad_clip)
+
+    def _fake(self):
+        """The fake score's velocity (compiled under ``compile``)."""
+        if self._fake_fwd is None:
+            fake = self.fake
+            if self.cfg.compile:
+                fake.capture_safe = True
+                fake = torch.compile(fake)
+            self._fake_fwd = self._call(fake)
+        return self._fake_fwd
 
     def _load_data(self) -> list[str]:
         self.cache = read_teacher_cache(self.cfg.cache)
@@ -75,7 +112,7 @@ class DistillTrainer(DPOTrainer):
         return len(self.cache)
 
     def _postfix(self, last: dict) -> dict:
-        return {"mse": f"{last['mse']:.4f}"}
+        return {"mse": f"{last['mse']:.4f}", **({"dmd": f"{last['dmd']:.4f}"} if "dmd" in last else {})}
 
     def _turbo_shift(self) -> float:
         """The student's sampler shift: ``turbo_shift``, else the teacher's."""
@@ -144,10 +181,17 @@ class DistillTrainer(DPOTrainer):
 
     def _trajectory(self, x1: torch.Tensor, z: torch.Tensor, texts: list[str]) -> torch.Tensor:
         """Per-sample MSE between the end of the student's unrolled S-step sampler from the noise z and the teacher's
-        latent x1 (the trajectory objective); guided with a constant scale unless ``cfg_distill``."""
+        latent x1 (the trajectory objective)."""
+        from stepvid.diffusion.flow import per_sample_mse
+
+        return per_sample_mse(self._unroll(z, texts), x1)
+
+    def _unroll(self, z: torch.Tensor, texts: list[str]) -> torch.Tensor:
+        """The end of the student's S-step Euler sampler from the noise z, differentiable through every step (each
+        step's forward recomputed in the backward pass); guided with a constant scale unless ``cfg_distill``."""
         from torch.utils.checkpoint import checkpoint
 
-        from stepvid.diffusion.flow import _bcast, per_sample_mse
+        from stepvid.diffusion.flow import _bcast
         from stepvid.diffusion.sampler import flow_schedule
 
         cfg, b, dev = self.cfg, len(texts), self.device
@@ -169,7 +213,38 @@ class DistillTrainer(DPOTrainer):
             t = tau[j].expand(b)
             v = checkpoint(velocity, x, t, use_reentrant=False) if torch.is_grad_enabled() else velocity(x, t)
             x = x + _bcast((tau[j + 1] - tau[j]).expand(b), x) * v
-        return per_sample_mse(x, x1)
+        return x
+
+    def _distribution_matching(self, x: torch.Tensor, texts: list[str], gens: list) -> tuple:
+        """(DMD loss per sample, fake score's flow-matching error per sample) for the student's end points x.
+        The loss's gradient in x is (x̂_fake − x̂_real) / mean|x − x̂_real| per element (over its count); the fake
+        learns x detached, so neither loss reaches the other model."""
+        from stepvid.diffusion.flow import _bcast, interpolate, per_sample_mse, velocity_target
+
+        b, dev = len(texts), self.device
+        x0 = x.detach()
+
+        def draw() -> tuple[torch.Tensor, torch.Tensor]:  # (t ~ U[0.02, 0.98], fresh noise) per sample
+            t = torch.cat([torch.rand(1, generator=g) for g in gens]) * 0.96 + 0.02
+            return t.to(dev), torch.stack([torch.randn(x0.shape[1:], generator=g) for g in gens]).to(dev)
+
+        emb = self._text_states(texts + [self._negative] * b)
+        llm, clip, mask = emb.llm, emb.clip, emb.cross_attention_mask()
+        scale = float(self.cfg.dmd_cfg if self.cfg.dmd_cfg is not None
+                      else self.cache.settings.get("cfg", self.plan.defaults.cfg))
+        t, noise = draw()
+        xt = interpolate(noise, x0, t)
+        with torch.no_grad():
+            v = self._teacher()(torch.cat([xt, xt]), torch.cat([t, t]), llm, clip, mask).float()
+            real = v[b:] + scale * (v[:b] - v[b:])
+            fake = self._fake()(xt, t, llm[:b], clip[:b], mask[:b]).float()
+            one_minus = _bcast(1 - t, x0)
+            norm = (x0 - (xt + one_minus * real)).abs().flatten(1).mean(1).clamp_min(1e-4)
+            target = x0 - one_minus * (fake - real) / _bcast(norm, x0)
+        dmd = 0.5 * per_sample_mse(x, target)
+        t2, noise2 = draw()
+        v2 = self._fake()(interpolate(noise2, x0, t2), t2, llm[:b], clip[:b], mask[:b])
+        return dmd, per_sample_mse(v2, velocity_target(noise2, x0))
 
     def _turbo_cfg(self) -> float:
         """The student's guidance scale: ``turbo_cfg``, else 1 under ``cfg_distill``, else the teacher cache's CFG
@@ -198,9 +273,16 @@ class DistillTrainer(DPOTrainer):
         cfg = self.cfg
         x1, z, rows, gens = self._samples(step)
         if cfg.objective == "trajectory":
-            err = self._trajectory(x1, z, [r["text"] for r in rows])
-            loss = err.mean()
-            return loss, {"mse": err.detach().mean(), "weighted_mse": loss.detach()}, {"samples": len(self.cache)}
+            texts = [r["text"] for r in rows]
+            end = self._unroll(z, texts)
+            err = per_sample_mse(end, x1)
+            loss = cfg.reg_weight * err.mean()
+            m = {"mse": err.detach().mean(), "weighted_mse": loss.detach()}
+            if self.fake is not None:
+                dmd, fake_err = self._distribution_matching(end, texts, gens)
+                loss = loss + cfg.dmd_weight * dmd.mean() + fake_err.mean()
+                m.update(dmd=dmd.detach().mean(), fake_mse=fake_err.detach().mean())
+            return loss, m, {"samples": len(self.cache)}
         if cfg.objective == "progressive":
             texts = [r["text"] for r in rows]
             x, t, target = self._progressive(x1, z, texts, gens)

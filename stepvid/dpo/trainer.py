@@ -96,16 +96,18 @@ class DPOTrainer:
         self.policy = policy.train()
         self.policy_fwd = self.policy  # the policy's forward as the loss calls it (compiled with cfg.compile)
         self.text_encoder = self._trainable_text_encoder()
-        # What checkpoints hold: the DiT, and the text encoder when it trains too.
-        self.trained = self.policy if self.text_encoder is None else torch.nn.ModuleDict(
-            {"dit": self.policy, "text": self.text_encoder})
+        extra = self._extra_trained(policy)  # other DiTs trained beside the policy: name -> (module, base lr)
+        # What checkpoints hold: the DiT, and the text encoder or other models when they train too.
+        more = {"text": self.text_encoder} if self.text_encoder is not None else {}
+        more.update({k: m for k, (m, _) in extra.items()})
+        self.trained = torch.nn.ModuleDict({"dit": self.policy, **more}) if more else self.policy
         if self.info.distributed:
             from stepvid.train.distributed import apply_fsdp
 
             dt = torch.bfloat16 if self.autocast else None
-            apply_fsdp(self.policy, self.info, self.policy.transformer_blocks, dt)
-            if self.reference is not None:
-                apply_fsdp(self.reference, self.info, self.reference.transformer_blocks, dt)
+            for m in [self.policy, self.reference, *(m for m, _ in extra.values())]:
+                if m is not None:
+                    apply_fsdp(m, self.info, m.transformer_blocks, dt)
             self.autocast = False  # FSDP's mixed-precision policy casts
         if cfg.compile:
             # Dense text mask: no per-batch text lengths to guard on, so one graph serves every step.
@@ -117,6 +119,7 @@ class DPOTrainer:
         groups = [{"params": params, "base_lr": cfg.lr}]
         if self.text_encoder is not None:
             groups.append({"params": list(self.text_encoder.parameters()), "base_lr": cfg.text_lr})
+        groups += [{"params": list(m.parameters()), "base_lr": lr} for m, lr in extra.values()]
         self.optimizer = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.ema = None
         if cfg.ema_decay > 0:
@@ -144,6 +147,16 @@ class DPOTrainer:
             raise ValueError(f"{self.name}: --text-lr needs a text encoder that can train and be saved (the small "
                              f"bilingual one); {type(enc).__name__} cannot")
         return enc.float().requires_grad_(True).train()
+
+    def _extra_trained(self, policy: torch.nn.Module) -> dict[str, tuple[torch.nn.Module, float]]:
+        """Models trained beside the policy (checkpointed with it, their own learning rate), made from the
+        starting DiT before it is sharded or compiled; none here."""
+        return {}
+
+    def _clip_grads(self) -> torch.Tensor:
+        """Clip the gradient norm of everything trained; return the norm before clipping."""
+        return torch.nn.utils.clip_grad_norm_([p for p in self.trained.parameters() if p.requires_grad],
+                                              self.cfg.grad_clip)
 
     def _load_data(self) -> list[str]:
         """Read the training data; return the texts to encode."""
@@ -393,8 +406,7 @@ class DPOTrainer:
                 loss, m, info_row = self._step(step, logger)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            gn = torch.nn.utils.clip_grad_norm_([p for p in self.trained.parameters() if p.requires_grad],
-                                                cfg.grad_clip)
+            gn = self._clip_grads()
             self.optimizer.step()
             if self.ema is not None:
                 self.ema.update(self.policy)

@@ -55,6 +55,7 @@ __all__ = [
     "load_transformer",
     "parse_presets",
     "plan_model",
+    "with_default_preset",
     "with_preset",
 ]
 
@@ -566,6 +567,12 @@ def with_preset(plan: ModelPlan, name: str) -> ModelPlan:
         plan = plan_model(plan.root, folder, with_text_encoder="text_encoder" in plan.components)
     sampler = {k: v for k, v in fields_.items() if k != "transformer"}
     return replace(plan, defaults=replace(plan.defaults, **sampler))
+
+
+def with_default_preset(plan: ModelPlan) -> ModelPlan:
+    """``plan`` as its ``default_preset`` sets it (what `stepvid generate`, `serve` and `eval` run when no preset
+    is asked for); unchanged without one."""
+    return plan if plan.default_preset is None else with_preset(plan, plan.default_preset)
 
 
 def _transformer_folder(path: str | os.PathLike) -> Path:

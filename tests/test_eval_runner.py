@@ -88,7 +88,7 @@ def test_folder_follows_the_contract(base_run, tiny_model):
     assert run["models"][0]["path"] == str(bundled_model_dir().resolve())
     assert run["models"][1]["path"] == str(tiny_model.resolve())
     assert {k: run["settings"][k] for k in TINY} == TINY and run["settings"]["cfg"] is None  # None: model's own
-    assert run["models"][0]["settings"]["cfg"] == 3.0 and run["models"][0]["domain"] == "world"
+    assert run["models"][0]["settings"]["cfg"] == 1.0 and run["models"][0]["domain"] == "world"  # the bundled default preset: Turbo, CFG 1
     rows = [json.loads(s) for s in (base_run / "items.jsonl").read_text().splitlines()]
     assert len(rows) == 12
     assert [(r["model"], r["prompt_id"], r["seed"]) for r in rows] == [

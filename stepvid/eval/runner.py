@@ -185,7 +185,7 @@ def parse_model_arg(text: str) -> tuple[str, Path]:
 
 def plan_models(specs: Sequence[str], overrides: dict) -> list[EvalModel]:
     """Check every ``--model`` (folder, weights' headers, settings it can generate) before any is loaded."""
-    from stepvid.model_folder import plan_model
+    from stepvid.model_folder import plan_model, with_default_preset
     from stepvid.pipeline import check_generation_args
 
     models: list[EvalModel] = []
@@ -194,7 +194,7 @@ def plan_models(specs: Sequence[str], overrides: dict) -> list[EvalModel]:
         if any(m.tag == tag for m in models):
             raise ValueError(f"two models have the tag {tag!r}; name them with TAG=PATH")
         try:
-            plan = plan_model(path)
+            plan = with_default_preset(plan_model(path))  # what `stepvid generate` makes (bundled: Turbo)
         except (ValueError, FileNotFoundError) as e:
             raise ValueError(f"--model {text}: {e}") from None
         d = plan.defaults

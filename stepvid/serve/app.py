@@ -91,13 +91,11 @@ class ServeApp:
         if generators:
             self.plan = generators[0].plan
         else:
-            from stepvid.model_folder import plan_model, with_preset
+            from stepvid.model_folder import plan_model, with_default_preset
 
             if model_dir is None:
                 raise ValueError("no model folder given")
-            self.plan = plan_model(model_dir)
-            if self.plan.default_preset is not None:  # what `stepvid generate` makes (the bundled model: Turbo)
-                self.plan = with_preset(self.plan, self.plan.default_preset)
+            self.plan = with_default_preset(plan_model(model_dir))  # what `stepvid generate` makes
         self.limits = Limits.for_model(self.plan.defaults, self.plan.size_multiple)
         self.max_body = int(max_body)
         self.jobs = JobStore(self.out / "jobs.sqlite", queue_limit)

@@ -4501,3 +4501,59 @@ def test_a_look_the_world_cannot_show_is_not_a_typo_of_a_motion(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)
     assert parse_prompt("a green cross that grows").groups[0].motion == "grow"
+
+
+# fx8: a clause that describes the drawn object(s) is never read past as context (held-out writer rounds 162-163)
+_PHARMACY = ("I manage a neighbourhood pharmacy and we want something on the screen by the pickup counter. Could you do "
+             "a green cross, like the pharmacy sign, that {}? Medium size, on white. Thanks, from the team at Riverside "
+             "Pharmacy.")
+_GUESTHOUSE = "我在大理开民宿，8间房这周末全订满了，客人下午3点以后入住。想给民宿公众号做个小动画。两个绿色的三角形，{}。背景黄色。谢谢您！"
+
+
+@pytest.mark.parametrize("prompt", [
+    _PHARMACY.format("glows"),
+    _GUESTHOUSE.format("一个往左走，一个往右走"),
+    "We run a bakery downtown. Could you make a large orange star, which sparkles? Black background please. Thanks!",
+    ("I run a shop and we need a clip for the window display this week. Could you do a blue square, like our logo, "
+     "that shimmers? Small, on black. Thanks, from the team at Blue Box."),
+    "我在大理开民宿，8间房这周末全订满了。两个绿色的三角形，其中一个会发光。背景黄色。谢谢您！",
+    ("I run a shop and we need a clip. Two green triangles, one goes left and the other goes right. Yellow background. "
+     "Thanks!"),
+])
+def test_a_clause_describing_the_object_is_never_context(prompt):
+    """A relative clause on the object ("that glows"), or a clause whose subject is one of the objects (一个往左走，
+    一个往右走), describes what is drawn: read with the request, which refuses when the world cannot show it — never
+    dropped as context so that the rest reads without it."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    (_PHARMACY.format("spins"),
+     Request(groups=[G(count=1, color="green", shape="cross", size="medium", motion="rotate")], bg_color="white")),
+    ("Could you do a green cross, like the pharmacy sign, that spins? Medium size, on white. Thanks, from the team.",
+     Request(groups=[G(count=1, color="green", shape="cross", size="medium", motion="rotate")], bg_color="white")),
+    (_GUESTHOUSE.format("一起往左走"),
+     Request(groups=[G(count=2, color="green", shape="triangle", motion="left")], bg_color="yellow")),
+])
+def test_a_clause_describing_the_object_in_the_world_is_read_with_it(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,want", [
+    (("We run a bakery downtown and open at 6am every day. Could you make a large orange star that spins? Black "
+      "background please. Thanks so much, from the whole team at Rosie's."),
+     Request(groups=[G(count=1, color="orange", shape="star", size="large", motion="rotate")], bg_color="black")),
+    (("My shop opened in 2019 and business has been good. Could you make a small red circle, bouncing around, on a "
+      "gray background? Thanks, from the team at Lucky Noodle."),
+     Request(groups=[G(count=1, color="red", shape="circle", size="small", motion="bounce")], bg_color="gray")),
+    ("我在杭州开了一家奶茶店，开了三年了，每天早上9点开门。想做个店里电视放的小动画。一个红色的圆，慢慢往右移动。背景白色。谢谢！",
+     Request(groups=[G(count=1, color="red", shape="circle", motion="right", speed="slow")], bg_color="white")),
+    ("下周三是我们公司十周年庆典，同事们都很忙。麻烦做一个黄色的星星，在原地转圈。背景黑色。辛苦了，谢谢您！",
+     Request(groups=[G(count=1, color="yellow", shape="star", motion="rotate")], bg_color="black")),
+    ("我是小学老师，教了二十年书了。给孩子们上课用。三个蓝色的菱形往下落，背景纯白。非常感谢！",
+     Request(groups=[G(count=3, color="blue", shape="diamond", motion="down")], bg_color="white", bg_kind="solid")),
+])
+def test_context_around_a_request_still_goes(prompt, want):
+    """The writer's own sentences — business, dates, schedule, thanks — name no object and are still read past."""
+    assert parse_prompt(prompt) == want

@@ -3061,6 +3061,42 @@ def _bare_count_or_speed(piece: str) -> str | None:
     return None
 
 
+# A clause that describes the drawn object(s) is never read past — not as context, chatter or an expansion's
+# decoration (fx8, writer rounds 162-163: "Could you do a green cross, like the pharmacy sign, that glows?" read as a
+# green cross; 两个绿色的三角形，一个往左走，一个往右走 read as two triangles standing still): a relative clause after the
+# object ("that glows", "which sparkles"), a clause whose subject is one of the objects (一个…，一个…, 另一个…, 其中一个…,
+# 它…, "the other …", "one of them …"), or one that says a direction of travel (往左, 向上). The request is read with it,
+# and refuses when the world cannot show it; the writer's own sentences (dates, business, thanks) name no object and go.
+_RELATIVE = re.compile(r"(?i)^\W*(?:and\s+|but\s+)?(?:that|which|who)\s+(?!(?:'s|'d|'ll|would|will|should|sounds?|"
+                       r"works?|way|said|means?|might|may|helps?|is\s+(?:all|it|fine|ok|okay|great)|was|were|i|we|you|"
+                       r"he|she|they|my|our|your|the|a|an|this|these|those)\b)[a-z]")
+_REFERS_BACK = re.compile(r"(?i)^\W*(?:and\s+|but\s+|while\s+)?(?:the\s+other|one\s+of\s+them|each\s+of\s+them|"
+                          r"both\s+of\s+them|the\s+(?:first|second|third)\s+one)\b|"
+                          r"^\s*(?:而|然后|并且|同时)?(?:另外?一?[个只颗枚]|其中一?[个只颗枚]?|其余|剩下|它们?)")
+_ONE_OF_THEM = re.compile(r"^\s*(?:而|然后|并且|同时)?[一1][个只颗枚](?![^，,。！!？?；;]*[\u4e00-\u9fff]*?(?:的|朋友|客户|同事|人|学生|孩子))")
+
+
+def _sentence_before(clauses: list[str], i: int) -> str:
+    """The clauses of clause ``i``'s sentence before it."""
+    start = i
+    while start and not re.search(r"[.!?。！？\n]\s*$", clauses[start - 1]):
+        start -= 1
+    return "".join(clauses[start:i])
+
+
+def _describes_drawn(clause: str, before: str) -> bool:
+    """Does ``clause``, said after ``before`` in its sentence, describe the drawn object(s) (see above)?"""
+    if re.search(r"[往向朝][上下左右](?![\u4e00-\u9fff]{0,3}的)", clause):
+        return True  # (a direction of travel; not one inside a 的-phrase of another thing: 象征着向上生长的希望)
+    if not (any(t.kind in ("shape", "head") for t in _tokens(before.translate(_TRAD), [])) or _POINTS.search(before)):
+        return False  # (no object before it in its sentence: nothing for it to describe)
+    if _RELATIVE.match(clause) or _REFERS_BACK.match(clause):
+        return True
+    # 一个…，一个…: a clause led by "one" whose sentence has another such clause, each of the objects before
+    return bool(_ONE_OF_THEM.match(clause)) and len(re.findall(r"(?:^|[，,；;])\s*(?:而|然后|并且|同时)?(?:另外?)?[一1][个只颗枚]",
+                                                                 before + "，" + clause)) >= 2
+
+
 def _without_chatter_sentences(text: str) -> tuple[str, list[str]]:
     kept, dropped = _chatter_sentences(text)
     for piece in dropped:
@@ -3095,7 +3131,8 @@ def _chatter_sentences(text: str) -> tuple[str, list[str]]:
             dropped.append(sentence.strip())
             continue
         clauses = [c for c in _CLAUSE.findall(_ZH_SPACE.sub("，", sentence)) if c.strip()]
-        drop = [c for c in clauses if chatter_clause(c)]
+        drop = [c for i, c in enumerate(clauses) if chatter_clause(c)
+                and not _describes_drawn(c, "".join(clauses[:i]))]  # (fx8: "…, that glows", 一个往左走)
         past = next((i for i, c in enumerate(clauses) if _past_attempt("".join(clauses[i:]))), None)
         if past is not None:  # (晚上直播要用的等待画面，之前那个被粉丝吐槽像十年前的屏保: the past told to the sentence's end)
             drop = list(dict.fromkeys(drop + clauses[past:]))
@@ -3284,6 +3321,7 @@ def _without_decoration(text: str) -> tuple[str, list[str]]:
     them and the clauses, or the text and [] when there are none (or nothing would be left)."""
     clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
     drop = {i for i, c in enumerate(clauses) if re.search(r"[^\W\d_]", c) and not _POINTS.search(c)
+            and not _describes_drawn(c, _sentence_before(clauses, i))
             and (not _names_world(c) and not _names_world(_rewritten(c.lower().translate(_TRAD), []))  # (带有…布纹质感)
                  or _look_talk(c))}
     if not drop or len(drop) == len(clauses):
@@ -4001,6 +4039,7 @@ def _request_among_context(text: str) -> Parse | None:
                 and not _OTHER_TIME.search(clauses[0]):  # (我们健身房新开业，…: a lead-in clause; not "Last time I
             context.append(clauses.pop(0))              # tried it, it was way too fast": the rest is of that time)
         while len(clauses) > 1 and _states_nothing(clauses[-1]) and not _OTHER_TIME.search(clauses[-1]) \
+                and not _describes_drawn(clauses[-1], "".join(clauses[:-1])) \
                 and not _SIMILE.search(clauses[-1]) and not _LOOKS.search(clauses[-1]) \
                 and _has_grammar(clauses[-1]) and any(t.kind in ("shape", "bgword") for t in _tokens(
                     "".join(clauses[:-1]).translate(_TRAD), [])):  # (after an object's or the background's clause)

@@ -168,11 +168,14 @@ def test_reference_clips_are_chosen_as_the_vae_encodes_them_never_rejected(pipe,
     with pytest.raises(ValueError, match="reference=True"):  # a set made another way is not extended
         make_pairs(pipe, rows, tmp_path / "set", Brightness(), num_candidates=2, progress=False)
     # A clip tied with the model's best sample takes the chosen side (the scorer: own #0 and the clip score 1).
+    # (It ranks latents alone, needing no decode, and one prompt shows the rule.)
     tie = GuidedPass(2, 1)
+    tie.needs_video = False
     tie.submit = lambda videos, rows, latents=None: (
-        lambda: [Score(float(i % 3 != 1), i % 3 != 1) for i in range(len(videos))])
-    make_pairs(pipe, rows, tmp_path / "tie", tie, num_candidates=2, batch=4, reference=True, progress=False)
-    assert all(r["chosen"].get("reference") for r in read_pairs(tmp_path / "tie").rows)
+        lambda: [Score(float(i % 3 != 1), i % 3 != 1) for i in range(len(latents))])
+    make_pairs(pipe, rows[:1], tmp_path / "tie", tie, num_candidates=2, batch=4, reference=True, progress=False)
+    tied = read_pairs(tmp_path / "tie").rows
+    assert len(tied) == 1 and all(r["chosen"].get("reference") for r in tied)
 
 
 def test_reference_clips_of_another_size_or_missing_are_refused_naming_the_row(pipe, tmp_path):
@@ -296,6 +299,8 @@ def test_sample_latents_are_what_generate_batch_decodes(pipe):
 
 
 def test_shards_and_a_crash_resume_give_the_same_pair_set(pipe, pairset, tmp_path):
+    import shutil
+
     ref = _pair_rows(pairset)
     sharded = tmp_path / "sharded"
     for s in range(2):
@@ -309,12 +314,13 @@ def test_shards_and_a_crash_resume_give_the_same_pair_set(pipe, pairset, tmp_pat
 
     # A crash after a batch's pair rows were appended but before its "done" marks: resume must redo that
     # prompt once, not duplicate its pair.
+    # (The module's set, made in batches of 2 prompts, stands for the crashed run: its last batch is prompt 4.)
     crash = tmp_path / "crash"
-    make_pairs(pipe, _rows(), crash, Brightness(), num_candidates=3, batch=3, progress=False)
+    shutil.copytree(pairset, crash)
     cpath = crash / "candidates-0of1.jsonl"
     lines = cpath.read_text().splitlines()
     cpath.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:10])  # the last mark torn mid-write
-    stats = make_pairs(pipe, _rows(), crash, Brightness(), num_candidates=3, batch=3, progress=False)
+    stats = make_pairs(pipe, _rows(), crash, Brightness(), num_candidates=3, batch=6, progress=False)
     assert stats["prompts"] == 1 and stats["already_done"] == len(PROMPTS) - 1
     rows = [json.loads(x) for x in (crash / "pairs-0of1.jsonl").read_text().splitlines()]
     assert sorted(r["index"] for r in rows) == sorted(ref)

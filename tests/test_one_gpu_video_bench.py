@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 from stepvid.testing.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--tiny", "--frames", "17", "--height", "32", "--width", "32", "--steps", "3", "--dit-layers", "2"]
+ARGS = ["--tiny", "--frames", "17", "--height", "16", "--width", "16", "--steps", "3", "--dit-layers", "2"]
 
 
 def _run(bench, monkeypatch, capsys, *extra: str) -> str:

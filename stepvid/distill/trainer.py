@@ -240,7 +240,9 @@ class DistillTrainer(DPOTrainer):
             fake = self._fake()(xt, t, llm[:b], clip[:b], mask[:b]).float()
             one_minus = _bcast(1 - t, x0)
             norm = (x0 - (xt + one_minus * real)).abs().flatten(1).mean(1).clamp_min(1e-4)
-            target = x0 - one_minus * (fake - real) / _bcast(norm, x0)
+            # contiguous: the gradient that reaches the compiled rollout takes the target's strides, and inductor's
+            # backward of the guided rollout asserts the layout it compiled for (the twelfth run's guided student)
+            target = (x0 - one_minus * (fake - real) / _bcast(norm, x0)).contiguous()
         dmd = 0.5 * per_sample_mse(x, target)
         t2, noise2 = draw()
         v2 = self._fake()(interpolate(noise2, x0, t2), t2, llm[:b], clip[:b], mask[:b])

@@ -207,7 +207,8 @@ def model_dir(tmp_path_factory) -> Path:
     return write_model(tmp_path_factory.mktemp("multigpu") / "model")
 
 
-@pytest.mark.parametrize("world", [2, pytest.param(3, marks=pytest.mark.slow)])
+# Both world sizes in CI's slow set (2 processes ~16 s, 3 ~11 s on one busy core), beside the default suite.
+@pytest.mark.parametrize("world", [pytest.param(2, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow)])
 def test_distributed_generation_matches_one_process(world, model_dir, tmp_path):
     mp.spawn(_worker, args=(world, str(tmp_path / "rendezvous"), str(model_dir)), nprocs=world, join=True)
 

@@ -4557,3 +4557,153 @@ def test_a_clause_describing_the_object_in_the_world_is_read_with_it(prompt, wan
 def test_context_around_a_request_still_goes(prompt, want):
     """The writer's own sentences — business, dates, schedule, thanks — name no object and are still read past."""
     assert parse_prompt(prompt) == want
+
+
+# --- writer rounds 165-167 -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("prompt", [
+    "orange ball going round and round the edge of the screen",
+    "a red square spinning around the edges",
+    "a red square spinning round and round the border",
+    "a blue star spinning along the border of the frame",
+    "a pink diamond spinning round the corners",
+    "a green circle spinning around the screen",
+    "橙色的球绕着边转",
+    "一个红色方块沿着屏幕边转",
+])
+def test_a_spin_round_the_frame_is_a_path_and_refuses(prompt):
+    """Round (or along) a part of the frame is a path along it, which the world has no motion for — never a spin."""
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("orange ball going round and round", Request(groups=[G(count=1, color="orange", shape="circle", motion="rotate")])),
+    ("a red square spinning round and round, on a black screen",
+     Request(groups=[G(count=1, color="red", shape="square", motion="rotate")], bg_color="black")),
+    ("a red square spinning around, black background",
+     Request(groups=[G(count=1, color="red", shape="square", motion="rotate")], bg_color="black")),
+    ("one yellow star spinning round and round without moving anywhere",
+     Request(groups=[G(count=1, color="yellow", shape="star", motion="rotate")])),
+    ("a red square spinning in place on the screen", Request(groups=[G(count=1, color="red", shape="square", motion="rotate")])),
+])
+def test_a_spin_in_place_still_reads(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt,size", [
+    ("Could I get a single white diamond, quite small, maybe a tenth of the frame, gently rotating on the spot?", "small"),
+    ("one yellow star, big enough to fill about half the screen, spinning in place", "large"),
+    ("A black diamond, roughly half the screen tall, slowly shrinking", "large"),
+    ("a red circle taking up half the screen, moving left", "large"),
+    ("一个红色的圆，占屏幕的一半，往左走", "large"),
+    ("一个红色的圆，半个屏幕那么大，往左走", "large"),
+    ("一个红色的圆，大概屏幕的十分之一大小，往左走", "small"),
+])
+def test_size_said_as_a_share_of_the_frame(prompt, size):
+    assert [g.size for g in parse_prompt(prompt).groups] == [size]
+
+
+@pytest.mark.parametrize("prompt", [
+    "a red circle taking up a third of the screen, moving left",
+    "a red circle, a quarter of the frame wide, moving left",
+    "a red circle moving left across half the screen",
+    "a red circle in the left half of the screen",
+    "一个红色的圆，占屏幕的三分之一，往左走",
+    "一个红色的圆往左走到屏幕的一半",
+])
+def test_share_of_the_frame_between_sizes_or_a_place_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("帮我做个绿色的园形，慢慢便大，我外孙女一岁半，就喜欢看东西变大",
+     Request(groups=[G(count=1, color="green", shape="circle", motion="grow")])),
+    ("要一个粉色的星星，哎呀不对，孙女说要紫色的，紫色的星星在那转呀转",
+     Request(groups=[G(count=1, color="purple", shape="star", motion="rotate")])),
+    ("一个圆圆的绿球球不动，就在那待着，背景黄色",
+     Request(groups=[G(count=1, color="green", shape="circle", motion="still")], bg_color="yellow")),
+    ("黄色的星星往右边走慢一点孩子眼睛跟得上",
+     Request(groups=[G(count=1, color="yellow", shape="star", motion="right", speed="slow")])),
+    ("黄色的星星往右边走慢一点，让宝宝看得清",
+     Request(groups=[G(count=1, color="yellow", shape="star", motion="right", speed="slow")])),
+    ("要一个大大的绿色正方形呀，慢慢缩小啦，缩到小小的",
+     Request(groups=[G(count=1, color="green", shape="square", size="large", motion="shrink")])),
+    ("一个绿色正方形缩到小小的", Request(groups=[G(count=1, color="green", shape="square", motion="shrink")])),
+    ("纸的那种质感的背景 白色 一个橙色星星往左上飞",
+     Request(groups=[G(count=1, color="orange", shape="star", motion="up-left")], bg_color="white", bg_kind="texture")),
+    ("想要左边到右边渐变的背景，粉色的，上面一个白色圆点往右走",
+     Request(groups=[G(count=1, color="white", shape="circle", motion="right")], bg_color="pink", bg_kind="hgradient")),
+    ("就两个粉红色的圆，从两边慢慢走到一起",
+     Request(groups=[G(count=2, color="pink", shape="circle", motion="towards", speed="slow")])),
+    ("一个紫色菱形慢慢缩小掉", Request(groups=[G(count=1, color="purple", shape="diamond", motion="shrink")])),
+])
+def test_chinese_spoken_style(prompt, want):
+    """语气词, 叠词, self-repairs, phone homophones (便大), a reason after the request, a size change's end said again."""
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "黄色的星星往右边走快一点孩子眼睛跟得上",  # (the reason follows no slowness: stays unread)
+    "帮我做个绿色的园形，往右走，我外孙女一岁半，就喜欢看东西变大",  # (a liking for a motion the request lacks)
+    "一个红色方块方便大家看",
+    "一个红圆和一个蓝方块从两边往中间走",
+])
+def test_chinese_spoken_style_guards(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("small pink dot 不动, on a gray gradient background 从上到下",
+     Request(groups=[G(count=1, color="pink", shape="circle", size="small", motion="still")], bg_color="gray", bg_kind="vgradient")),
+    ("can u do a 星星 that's cyan, 旋转 in place, on a 渐变 background — gray, left to right",
+     Request(groups=[G(count=1, color="cyan", shape="star", motion="rotate")], bg_color="gray", bg_kind="hgradient")),
+    ("a cyan star spinning in place, on a gradient background, gray, left to right",
+     Request(groups=[G(count=1, color="cyan", shape="star", motion="rotate")], bg_color="gray", bg_kind="hgradient")),
+    ("一个 diamond, 颜色 violet, 慢慢 shrink 掉", Request(groups=[G(count=1, color="purple", shape="diamond", motion="shrink")])),
+])
+def test_code_switched_gradient_sides_and_shrink_away(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "small pink dot 不动, on a gray gradient background 从上到左",
+    "a cyan star spinning in place, on a gradient background, gray, left to right side",
+])
+def test_code_switched_gradient_without_one_axis_refuses(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    (("Hey, quick one for a screensaver idea - two red squares, medium size, bouncing around the frame pretty quickly. "
+      "Background doesn't matter much but let's say dark gray, solid."),
+     Request(groups=[G(count=2, color="red", shape="square", size="medium", motion="bounce", speed="fast")],
+             bg_color="gray", bg_kind="solid")),
+    ("Hey, quick one: two red squares bouncing", Request(groups=[G(count=2, color="red", shape="square", motion="bounce")])),
+    ("a tiny pink star spinning in place. background should be a textured grey, kind of grainy.",
+     Request(groups=[G(count=1, color="pink", shape="star", size="small", motion="rotate")], bg_color="gray", bg_kind="texture")),
+    ("Start with a vertical orange gradient background. On it, one medium white triangle moving up-left at a fast clip.",
+     Request(groups=[G(count=1, color="white", shape="triangle", size="medium", motion="up-left", speed="fast")],
+             bg_color="orange", bg_kind="vgradient")),
+    ("So I need a pink diamond on screen that just hangs there, not moving at all, for a product mock-up.",
+     Request(groups=[G(count=1, color="pink", shape="diamond", motion="still")])),
+    (("Three different things: a tiny red triangle spinning, a huge blue circle shrinking, and one medium white cross "
+      "moving down fast."),
+     Request(groups=[G(count=1, color="red", shape="triangle", size="small", motion="rotate"),
+                     G(count=1, color="blue", shape="circle", size="large", motion="shrink"),
+                     G(count=1, color="white", shape="cross", size="medium", motion="down", speed="fast")])),
+])
+def test_english_lead_ins_and_hedges_of_round_165(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "Start with a small red circle on the left, then move it right",
+    "a quick one moving right",
+])
+def test_english_lead_ins_guards(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)

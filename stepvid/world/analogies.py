@@ -126,6 +126,23 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
             (re.compile(rf"\b(?:{t})[- ]?sized?\b"), size),  # coin-sized
             (re.compile(rf"\b(?:as\s+)?(?:{word})\s+as\s+{art}(?:{t})\b"), size),  # as small as a pea
         ]
+    # a size said as a share of the frame (writer round 165: "maybe a tenth of the frame", "big enough to fill about
+    # half the screen", "roughly half the screen tall"): half of it or more is large, a tenth or less small (the
+    # world's sizes span 0.14-0.3 of the short side); a third, a quarter, a fifth lie between and stay unknown words
+    frame = r"(?:the\s+)?(?:whole\s+|entire\s+)?(?:frame|screen|canvas|picture|image|video|shot|view)(?:'s)?"
+    about = r"(?:(?:about|roughly|around|approximately|approx|nearly|almost|at\s+least|more\s+than|over|like|maybe|just|only|some)\s+)?"
+    fill = r"(?:fill|fills|filling|filled|take\s+up|takes\s+up|taking\s+up|cover|covers|covering|occupy|occupies|occupying)"
+    big = r"(?:half|most|the\s+bulk|two\s+thirds|three\s+quarters|(?:5\d|[6-9]\d)\s*(?:%|percent))"
+    small = r"(?:(?:a|one)\s+(?:tenth|twelfth|fifteenth|twentieth|fiftieth|hundredth)|(?:[1-9]|10)\s*(?:%|percent))"
+    extent = r"(?:\s+(?:tall|wide|high|across|in\s+size|in\s+width|in\s+height|in\s+diameter))?"
+    out += [
+        (re.compile(rf"\b(?:(?:big|large)\s+enough\s+to\s+|so\s+(?:that\s+)?it\s+|that\s+)?{fill}\s+{about}{big}"
+                    rf"(?:\s+of)?\s+{frame}{extent}"), "large"),  # fills about half the screen
+        (re.compile(rf"\b{about}(?:half|two\s+thirds|three\s+quarters)(?:\s+of)?\s+{frame}\s+"
+                    r"(?:tall|wide|high|across|in\s+size|in\s+width|in\s+height|in\s+diameter)\b"), "large"),  # half the screen tall
+        (re.compile(rf"\b{about}{small}\s+(?:of|the\s+size\s+of)\s+{frame}{extent}"), "small"),  # a tenth of the frame
+        (re.compile(rf"\b(?:{fill}\s+)?{about}{small}\s+of\s+{frame}"), "small"),  # takes up a tenth of the frame
+    ]
     for shape, (things, words) in _EN_SHAPE_THINGS.items():  # "nacho chip triangle": triangle
         out.append((re.compile(rf"\b(?:{_alt(things)})[- ]+(?=(?:shape[- ]+|shaped[- ]+)?(?:{words})\b)"), ""))
     for shape, things in _EN_SHAPE_ALONE.items():  # "two yellow coins": two yellow circles; "a coin shape": a circle
@@ -166,6 +183,18 @@ def rewrites() -> list[tuple[re.Pattern, str]]:
         t = _alt(things, " ")  # 乒乓球大小的, 和硬币差不多大的, 小药片那么大的
         out.append((re.compile(rf"(?:和|跟|像|有)?(?:{t})(?:差不多|那么|这么|一样|一般|左右)?(?:大(?:小)?|{zh})(?:左右)?的?"),
                     f"{zh}的"))  # 乒乓球大小的, 像豌豆那么小的
+    # the Chinese counterpart: 占屏幕的一半, 占了大半个画面, 半个屏幕那么大, 屏幕的十分之一大小 (a share said with 占 or with
+    # 大/大小 after it; 走到屏幕的一半 is a place on a path and stays unread)
+    zf = r"(?:整个)?(?:屏幕|画面|画布|视频)"
+    zabout = r"(?:大概|大约|差不多|将近|接近|至少|超过|快|约)?"
+    zbig = r"(?:一半|一大半|大半|大部分|二分之一|三分之二|四分之三|半)"
+    zsmall = r"(?:十分之一|二十分之一|十几分之一|百分之[一二三四五六七八九十])"
+    out += [
+        (re.compile(rf"(?:占|占了|占到|占据|占满|铺满|盖住|盖满){zabout}(?:{zf}的?{zbig}个?|{zbig}个?{zf})(?:那么大|这么大|大小|左右)?的?"), "大的"),
+        (re.compile(rf"{zabout}(?:{zf}的?{zbig}|{zbig}个{zf})(?:那么大|这么大|大小|大)的?"), "大的"),
+        (re.compile(rf"(?:占|占了|占到|占据){zabout}{zf}的?{zsmall}(?:那么大|这么大|大小|左右)?的?"), "小的"),
+        (re.compile(rf"{zabout}{zf}的?{zsmall}(?:那么大|这么大|大小|大)的?"), "小的"),
+    ]
     for shape, things in _ZH_SHAPE_THINGS.items():  # 三角尺形状的 / 三角板: 三角形 (not 三角尺寸: a size; 三角板蓝根)
         out.append((re.compile(rf"(?:{_alt(things, ' ')})(?!蓝根|寸)"), shape))
     out.append((re.compile(rf"(?:{_alt(_ZH_SHAPE_BEFORE, ' ')})(?:里面|里|中)?的?(?:那种|这种)?的?"

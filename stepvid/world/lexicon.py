@@ -122,6 +122,8 @@ STILL_IN_PLACE = frozenset(
     + [f"{n} {v} anywhere{e}" for n in ("not", "does not", "do not", "not want it", "do not want it",
                                         "does not want it")
        for v in ("moving", "move", "to move", "going", "go", "to go") for e in ("", " else")]
+    # writer round 165: "spinning round and round without moving anywhere"
+    + [f"without {v} anywhere{e}" for v in ("moving", "going", "travelling", "traveling") for e in ("", " else")]
     # probe round 130: the Chinese — 原地打转就行，不用跑 / 别乱跑 / 哪儿也不去 (no need to run about: it spins there)
     + ["不用跑", "不要跑", "不用乱跑", "不要乱跑", "别乱跑", "不乱跑", "不用到处跑", "不要到处跑", "别到处跑", "不用跑来跑去",
        "别跑来跑去", "哪儿也不去", "哪也不去", "哪儿都不去", "哪都不去", "不挪窝", "不用挪窝", "不挪地方", "不用挪地方",
@@ -135,6 +137,7 @@ def _motion_en() -> dict[str, str]:
         for p in phrases:
             m[p] = motion
 
+    put("still", [p for p in STILL_IN_PLACE if p.startswith("without ")])
     put("still", ["not moving an inch", "not moving a bit", "no movement", "no motion", "idle", "idling", "just chilling", "chilling", "resting", "at rest",
                   "not going anywhere", "not go anywhere", "neither moving nor spinning", "neither moves nor spins", "does not go anywhere", "goes nowhere",
                   "going nowhere", "holding perfectly still", "holding still", "holds still", "does not need to move", "do not need to move", "no need to move", "need not move",
@@ -639,6 +642,10 @@ _EN_COURTESY = (
     "for my channel|my channel|channel|"
     # probe round 128 (video specs around the request): the kind of clip and where it plays ("splash screen anim",
     # "b-roll filler", "Shorts format", "going into a PowerPoint") and a delivery wish no flat clip misses
+    # writer round 165: "for a screensaver (idea)", "for a product mock-up" (syntax writes "screen saver", "idea" and
+    # "mock-up" into these: as words here "ideal", "safer", "rock" would look like their typos)
+    "for a screensaver|a screensaver|screensaver|for a mockup|"
+    "a mockup|mockup|"
     "splash screen|splash screen anim|splash screen animation|loading screen|title card|b roll|b roll filler|"
     "b roll footage|filler footage|filler clip|filler clips|filler shot|shorts|youtube shorts|shorts format|powerpoint|power point|keynote|"
     "no compression artifacts|no compression|no banding|no flicker|no flickering|keep it crisp|"
@@ -1196,6 +1203,7 @@ _ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十�
               "没有其他物体 无其他元素 在同一个地方 同一个地方 在原处 原处 边界间 边界 边界之间 屏幕边界间 画面边界间 "
               "被 被设置成 被设定为 被设置为 被设为 就那么 那么 这么 "  # 被 (passive): 红色的圆被移到左边
               "整 来个 就行 就好 就可以 即可 就成 一下子 则 分别是 分别为 呗 吧 啦 呀 嘛 哈 哦 喔 咯 也 点 "
+              "哎呀 哎哟 哎 唉 诶 欸 啊呀 哎呦 "  # (writer round 166: 哎呀不对 before a correction)
               # social-media framing: asking, thanking, exclaiming (求一个…的视频, 家人们, 救命, 绝了, yyds)
               "求 求一个 求个 求做 求做个 求大佬 求同款 求原视频 求助 求！ 有没有大佬能做 有没有大佬 有没有人能做 有没有人会做 "
               "有没有能做 有没有人 有人会吗 有人能做吗 大佬 家人们 家人们谁懂啊 谁懂啊 家人们帮帮忙 帮帮忙 救命 绝了 "
@@ -1298,6 +1306,8 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
                 "沿同一直线 沿直线 同一直线 像气球一样 像气球似的 像吹气球一样 像弹球一样 像皮球一样 像雕像一样 上面放 上面有 上面是 "
                 "我家娃 家娃 给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 宝宝喜欢 宝宝爱看 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 我孙女 给我孙女 给孙女 给外孙女 给外孙 "
+                # writer round 166: who asked for it (孙女说要紫色的: the purple is still the request)
+                "孙女说 孙女说要 孙子说 孙子说要 外孙女说 外孙女说要 女儿说 女儿说要 儿子说 闺女说 闺女说要 孩子说 孩子说要 宝宝说 宝宝说要 "
                 # probe round 113 (retirees, shop owners): who asks and where it plays (老伴要…, 给我们跳舞的大屏做个),
                 # a blessing for the helper (好人一生平安)
                 "老伴 老伴要 我老伴 给老伴 给我们 跳舞的大屏 跳广场舞的大屏 好人一生平安 一生平安 想放个东西 放个东西 想放点东西 "

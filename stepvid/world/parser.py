@@ -3166,10 +3166,23 @@ _REMARK_KEEPS = frozenset({"color", "badcolor", "size", "postsize", "count", "bi
                            "bgword", "badshape", "refuse", "cmp", "loc"})
 
 
+# ... and the Chinese: a child's liking for what the clip shows, said after the request (writer round 166: 我外孙女一岁半，
+# 就喜欢看东西变大 — things in general, 东西, growing): read past only when each motion in it is the request's own
+_ZH_REMARK = re.compile(r"^\W*(?:(?:我(?:家|的)?)?(?:外?孙女|外?孙子|女儿|儿子|孩子|宝宝|娃|闺女|小孩)|[她他])?"
+                        r"(?:就|最|特别|很|可|都|老)?(?:喜欢|爱)看(?:东西|那种|这种)?")
+
+
 def _remark(piece: str, text: str) -> bool:
     if _WISH_OF_IT.search(piece):
         return False  # asked of the drawn object (fx7)
     m = _REMARK.match(piece)
+    zm = _ZH_REMARK.match(piece.strip()) if m is None else None
+    if zm is not None:
+        said = _tokens(text.replace(piece, " ").translate(_TRAD), [])
+        values = {(t.kind, str(t.value)) for t in said}
+        toks = _tokens(piece.strip()[zm.end():].strip(" ，,。！!~～").translate(_TRAD), [])
+        return bool(toks) and all(t.kind in _MOVING and (t.kind, str(t.value)) in values or t.kind in ("filler", "stop", "sep")
+                                  for t in toks) and any(t.kind in _MOVING for t in toks)
     if m is None:
         return False
     at = text.find(piece)
@@ -3707,7 +3720,24 @@ def _no_orbit(toks: list[Tok]) -> list[Tok]:
                 j += 1
             if j > i + 1 and j < len(toks) and toks[j].kind == "shape":
                 raise _refuse(f"'{t.text} {_join(toks[i + 1:j + 1])}' is an orbit, a path this world does not have")
+        # writer round 165: "going round and round the edge of the screen", "spinning around the screen", "spinning
+        # along the border": a spin word, then (round / along) a part of the frame is a path along it, not a spin in place
+        if t.kind == "motion" and t.value == "rotate" and not t.zh:
+            j = i + 1
+            if j < len(toks) and toks[j].kind == "prep" and toks[j].text.lower() in ("along", "round", "around"):
+                j += 1
+            k = j
+            while j < len(toks) and (toks[j].kind == "definite" or toks[j].text.lower() in ("all", "its")):
+                j += 1
+            if (j > k or t.text.endswith("round")) and j < len(toks) and _FRAME_PART.fullmatch(toks[j].text):
+                raise _refuse(f"'{t.text} {_join(toks[i + 1:j + 1])}' is a path around the frame, which this world "
+                              "does not have")
     return toks
+
+
+# the parts of the frame a path can go round (writer round 165)
+_FRAME_PART = re.compile(r"(?i)(?:(?:the|its|all|whole|entire|outer)\s+)*(?:edges?|borders?|sides?|corners?|rims?|"
+                         r"perimeter|outside|frame|screen|canvas|walls?|margins?|boundary|boundaries)\b")
 
 
 def _parse(text: str) -> Parse:

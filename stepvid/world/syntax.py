@@ -930,7 +930,7 @@ _ZH_TYPOS = [
         (r"(?<=[色的])员(?![工警])", "圆"), (r"(?<=[色的][大小])元(?![素旦宝帅])", "圆"),
         (r"(?<=[个的色][红橙黄绿青蓝紫粉白黑灰])秋(?![天季日风叶收])", "球"),
         (r"(?<=[的色个])达(?=[方圆球三五星菱十正])", "大"),
-        (r"(?:(?<=慢慢)|(?<=渐渐)|(?<=逐渐))边(?=[大小](?![大小边]))", "变"), (r"变笑(?![脸容])", "变小"),
+        (r"(?:(?<=慢慢)|(?<=渐渐)|(?<=逐渐))[边便](?=[大小](?![大小边便]))", "变"), (r"变笑(?![脸容])", "变小"),
         (r"对者(?=[走跑冲飞移来过靠])", "对着"), (r"对装(?=\s|[，,。！!]|$|快|慢)", "对撞"),
         (r"(?<=[走凑靠碰撞]到)一快", "一块"), (r"(?<=[往向朝])([左右]?)尚", r"\1上"),
         (r"(?<=[往向朝])有(?=边|面|$|[\s，,。！!])", "右"), (r"(?<=[往向朝])又(?=[上下])", "右"),
@@ -944,6 +944,35 @@ _ZH_TYPOS = [
         (r"视平(?![线面角])", "视频"), (r"写写(?=你啊|你呀|你了|您|你(?:$|[\s，,。！!~]))", "谢谢"),
         (r"(?<=色的)方(?=\s|[，,。；;！!]|$)", "方块"), (r"(?<=色[的地])正方(?![形块体向面行型])", "正方形"),
         (r"(?<=[形圆块角星字球点])全(?=[往向朝])", "全都"))),
+    # writer round 166: the background's colour said after it with 的, in a clause of its own (渐变的背景，粉色的，上面一个
+    # 白色圆点): the background is that colour (an object's colour would need its shape)
+    (re.compile(rf"(?<=背景)[，,]\s*({_ZH_C}色)的(?=\s*[，,。；;！!])"), r"\1"),
+    # ... and after a background of a kind (左边到右边渐变的背景，粉色的): that kind of background in that colour
+    (re.compile(rf"((?:渐变|纯色|纹理|质感)的?)背景[，,]?\s*({_ZH_C}色)(?=\s|[，,。；;！!]|$)"), r"\1\2背景"),
+    # writer round 166: the end of a size change said again after it (慢慢缩小啦，缩到小小的; 变大，长到大大的): where
+    # the change goes, not the object's size
+    (re.compile(r"((?:缩小|变小)(?:了|啦|呀|吧|哦)?)[，,]?\s*(?:缩|变)(?:到|成)(?:很|特别|超级|好)?小小?的?(?=$|[\s，,。！!~～])"), r"\1"),
+    (re.compile(r"((?:变大|长大|放大)(?:了|啦|呀|吧|哦)?)[，,]?\s*(?:变|长|涨)(?:到|成)(?:很|特别|超级|好)?大大?的?(?=$|[\s，,。！!~～])"), r"\1"),
+    # ... and said alone (一个绿色正方形缩到小小的, as round 127's 缩到小小的一点点): the change, with no size of the object
+    (re.compile(r"缩(?:到|成)(?:很|特别|超级|好)?小小?的?(?=$|[\s，,。！!~～])"), "缩小"),
+    (re.compile(r"(?<![成生])长(?:到|成)(?:很|特别|超级|好)?大大?的?(?=$|[\s，,。！!~～])"), "变大"),
+    # writer round 166-167: 掉 after a shrink ("慢慢 shrink 掉", 缩小掉): shrinking away, the same shrink
+    (re.compile(r"(\bshrink(?:s|ing)?|缩小|变小)\s*掉(?:了|啦)?(?=$|[\s，,。！!~～.])"), r"\1"),
+    # writer round 166: a paper-like background (纸的那种质感的背景): a textured one
+    (re.compile(rf"(?:像|跟)?纸(?:张)?(?:一样|那样|似的)?的?(?:那种|这种)?的?(?:质感|纹理|材质)的?(?=\s*(?:{_ZH_C}色的?)?背景)"), "纹理的"),
+    # writer round 166: where two start from before they come together (两个粉红色的圆，从两边慢慢走到一起; the English
+    # "from opposite sides of the frame" is read past the same way): only before a coming together
+    (re.compile(r"[从由](?:左右|两|两个|两侧的?|对面的?)?(?:两边|两侧|两头|两端)(?:分别)?(?=\s*(?:慢慢|缓缓|渐渐|快速|飞快|很快|慢悠悠)?地?"
+                r"(?:走到一起|走到了一起|凑到一起|聚到一起|靠到一起|互相靠近|相互靠近|靠近|靠拢))"), ""),
+    # writer round 166: why it should be slow, said right after the slowness (慢一点孩子眼睛跟得上, 慢点，让宝宝看得清):
+    # who watches and that they keep up names nothing drawn
+    (re.compile(r"(?<=慢)(一点|一些|点儿|点|些)[，,]?\s*(?:好让|让|这样|以便|方便|好)?(?:我家|我们家)?"
+                r"(?:孩子|小孩|宝宝|娃|小朋友|老人家|老人|我妈|我爸|奶奶|爷爷|外婆|外公|姥姥|姥爷)?的?(?:眼睛|眼神)?"
+                r"(?:能|才能|可以|也能)?(?:跟得上|看得清楚|看得清|看得过来|看清楚|看清|反应得过来)(?=$|[\s，,。！!~～])"), r"\1"),
+    # writer round 166, a grandparent's spoken Chinese: the 叠词 圆圆的 before a round noun (一个圆圆的绿球球: round is
+    # what a ball is, it names no other shape); 便大 after 慢慢 (变大) is above
+    (re.compile(r"圆圆(?:的|滴)(?=\s*(?:[大小]{1,2}的?)?(?:[红橙黄绿青蓝紫粉白黑灰]色?的?)?小?(?:球球|球|圆点|圆球|圆圈|圆形|圆片|点点)"
+                r"(?![形状体]))"), ""),
     # probe round 136, phone typists' pinyin slips: 像 / 相 / 象 typed for 向 between 往 / 朝 / 向 and a side (往像右: read
     # past) or before a side and a verb (相右下 移动; 意见相左, 像右边那个 aside), 五角心 (五角星), 渐便 / 渐遍 (渐变), 缩笑
     # (缩小), 文理 after a colour (纹理; 文理科 aside), 纯涩 (纯色), 静止不东 / 一动不东 (不动; 不要东西 aside)
@@ -1972,6 +2001,14 @@ _PHRASINGS = [
                 rf"({_SIZE_NAME})\s*(?=,)"), r"\1\3 \2"),
     (re.compile(rf"\bgradient (background|backdrop|bg) ({_COLOUR_WORD}) (?:from )?(top|bottom|left|right) to (top|bottom|left|right)\b"),
      _gradient_after),
+    # writer round 167, English-Chinese code-switching: the gradient's colour and its sides said after the background
+    # ("on a 渐变 background — gray, left to right", "a gray gradient background 从上到下": the sides in Chinese)
+    (re.compile(rf"\b(?:gradient|渐变)\s*(background|backdrop|bg)\s*(?:[,，:：]|\s[—–-])\s*(?:[—–-]\s*)?({_COLOUR_WORD})\s*[,，]\s*"
+                r"(?:from\s+)?(top|bottom|left|right)\s+to\s+(top|bottom|left|right)\b(?!\s*(?:side|edge|corner|of))"),
+     _gradient_after),
+    (re.compile(r"\b(gradient\s*(?:background|backdrop|bg))\s*[,，]?\s*[从由]?(?:(上)(?:到|往|向|至)(下)|(下)(?:到|往|向|至)(上)|"
+                r"(左)(?:到|往|向|至)(右)|(右)(?:到|往|向|至)(左))(?:渐变)?(?=$|[\s，,。.!！;；])"),
+     lambda m: ("vertical " if m.group(2) or m.group(4) else "horizontal ") + m.group(1)),
     (re.compile(rf"\b(two|three|2|3) ((?:{_SHAPE_NOUN}))\s+([^.,;!?\n]+?),\s*(an? (?:{_COLOUR_WORD}) one(?:,\s*an? (?:{_COLOUR_WORD}) one)*,?"
                 rf"\s+and\s+an? (?:{_COLOUR_WORD}) one)(?=\s*(?:[.;!?\n]|$))"), r"\1 \2, \4, \3"),
     # probe round 89, chatbot rewrites: a list of looks negated ("with no shadows or gradients on the shape itself",
@@ -2171,6 +2208,26 @@ _PHRASINGS = [
     (re.compile(r"360\s*度"), "三百六十度"),
     # "quick favor please:", "quick question" anywhere: the request is quick to ask, not the motion fast
     (re.compile(r"\b(?:a\s+)?quick\s+(?:favou?r|question|ask)\b"), ""),
+    # ... and "quick one" said of the request itself (writer round 165: "Hey, quick one for a screensaver idea - two red
+    # squares …", "quick one:"): a quick ask, not one object nor a fast one
+    (re.compile(r"\b(?:(?:just|here'?s|here\s+is)\s+)?(?:a\s+)?quick\s+one(?=\s*(?:[:—–,!]|\s-\s|\s+for\s+(?:a|an|my|the|our)\b))"),
+     ""),
+    # writer round 165: a hedge before the background's texture ("a textured grey, kind of grainy"), a decision said as
+    # a hedge ("let's say dark gray"), a mock-up (the product's, no shape), a set said to be of different things
+    # ("Three different things: …")
+    (re.compile(r"(?<!\bsome\s)(?<!\ba\s)(?<!\bone\s)(?<!\bthe\s)(?<!\bany\s)\b(?:kind\s+of|sort\s+of|kinda|sorta)\s+"
+                r"(?=(?:grainy|noisy|textured|speckled)\b)"), ""),
+    (re.compile(r"\b(?:let'?s|let\s+us|we(?:'ll|\s+will)|i'?ll)\s+say\b\s*,?"), ""),
+    (re.compile(r"\bmock[- ]ups?\b"), "mockup"),
+    (re.compile(r"\bscreen\s*saver(?:\s+idea)?\b"), "screensaver"),
+    # "Background doesn't matter much but let's say dark gray, solid": what it is said to be after all
+    (re.compile(r"\b(background|backdrop|bg)\s+(?:does\s*n[o'’]?t|doesnt|does\s+not)\s+(?:really\s+)?matter(?:\s+(?:much|too\s+much|that\s+much|a\s+lot))?"
+                r"\s*,?\s*but\s+"), r"\1 "),
+    (re.compile(r"\b(two|three|2|3)\s+different\s+(things|objects|shapes)\s*(?=:)"), r"\1 \2"),
+    # a first sentence that only sets the background, opened with "start with" ("Start with a vertical orange gradient
+    # background. On it, …"): the background
+    (re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:let'?s\s+|let\s+us\s+|we'?ll\s+)?start\s+with\s+(?=(?:a|an|the)\s+(?:[a-z-]+\s+){0,4}"
+                r"(?:background|backdrop|bg)\s*[.!;])"), ""),
     # the compositor's words for the frame and the canvas ("bouncing around the comp", "that's the whole comp", "can
     # you comp a big pink circle", "Black artboard.", "3 layers in the comp:", 画板背景白色, 合成里两个图层)
     (re.compile(r"\bthat is the whole comp(?:osition)?\b"), "that is all"),

@@ -634,7 +634,7 @@ def plan_model(
         defaults = GenerationDefaults.from_dict(desc.get("defaults", {}), f"{desc_file}: defaults", base)
     presets = parse_presets(desc.get("presets", {}), f"{desc_file}: presets")
     default_preset = desc.get("default_preset")
-    if default_preset is not None and default_preset not in presets:
+    if default_preset is not None and (not isinstance(default_preset, str) or default_preset not in presets):
         raise ValueError(f"{desc_file}: default_preset {default_preset!r} is not one of its presets "
                          f"({', '.join(sorted(presets)) or 'none'})")
     plan = ModelPlan(root, components, defaults, desc.get("name"), presets, default_preset)

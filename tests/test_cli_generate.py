@@ -154,9 +154,10 @@ def test_default_preset_runs_its_own_dit_folder_and_bad_presets_are_refused(tiny
         (model / "stepvid.json").write_text(json.dumps({**desc, "presets": {**desc["presets"], "fast": preset}}))
         _, rc, err = run()
         assert rc == 2 and "presets: fast" in err and message in err, err
-    (model / "stepvid.json").write_text(json.dumps({**desc, "default_preset": "quick"}))
-    _, rc, err = run()
-    assert rc == 2 and "default_preset 'quick' is not one of its presets (base, fast)" in err, err
+    for bad in ("quick", ["fast"]):
+        (model / "stepvid.json").write_text(json.dumps({**desc, "default_preset": bad}))
+        _, rc, err = run()
+        assert rc == 2 and f"default_preset {bad!r} is not one of its presets (base, fast)" in err, err
 
 
 @pytest.mark.parametrize(

@@ -522,6 +522,16 @@ def generation_plan(model_dir: Path, transformer: str | None, preset_name: str |
     return plan, preset
 
 
+def _preset_note(asked: str | None, plan, transformer: str | None) -> str:
+    """' (preset NAME: DiT FOLDER)' when the model's own preset picked the DiT (the bundled Turbo student), so the
+    summary says which weights ran; else '' (also when --transformer gave them)."""
+    if transformer is not None:
+        return ""
+    name = asked if asked is not None else plan.default_preset
+    dit = plan.presets.get(name, {}).get("transformer") if name else None
+    return f" (preset {name}: {dit}/)" if dit else ""
+
+
 def _run_generation(
     args: argparse.Namespace, model_dir: Path, out: Path, replacing: bool, device, session=None
 ) -> int:
@@ -602,7 +612,7 @@ def _run_generation(
         pipe.use_fp8_matmuls()
     t_load = time.perf_counter() - t0
     print(
-        f"stepvid generate: {model_dir} on {mesh.describe() if mesh else pipe.device} "
+        f"stepvid generate: {model_dir}{_preset_note(args.preset, plan, args.transformer)} on {mesh.describe() if mesh else pipe.device} "
         f"({str(pipe.dtype).removeprefix('torch.')}), "
         f"{run.frames} frames {run.width}x{run.height}, {run.steps} steps, cfg {run.cfg:g}"
         f"{' (decaying)' if args.cfg_decay else ''}, shift {run.shift:g}, {pipe.defaults.solver}, seed {args.seed}"

@@ -144,9 +144,9 @@ def test_default_preset_runs_its_own_dit_folder_and_bad_presets_are_refused(tiny
         return (read_video(out) if rc == 0 else None), rc, err
 
     default, rc, err = run()
-    assert rc == 0 and "1 steps, cfg 1" in err, err
-    explicit, rc, _ = run("--transformer", str(model / "fast"), "--preset", "base", "--steps", "1", "--cfg", "1")
-    assert rc == 0 and (default == explicit).all()
+    assert rc == 0 and "1 steps, cfg 1" in err and "(preset fast: fast/)" in err, err
+    explicit, rc, err = run("--transformer", str(model / "fast"), "--preset", "base", "--steps", "1", "--cfg", "1")
+    assert rc == 0 and (default == explicit).all() and "(preset" not in err
     base, rc, err = run("--preset", "base")
     assert rc == 0 and "2 steps, cfg 2" in err and (base != default).any()
     for preset, message in (({"transformer": "../m"}, "must stay inside the model folder"),

@@ -4707,3 +4707,140 @@ def test_english_lead_ins_and_hedges_of_round_165(prompt, want):
 def test_english_lead_ins_guards(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("黄色星星 慢慢往上飘 [微笑]", Request(groups=[G(count=1, color="yellow", shape="star", motion="up", speed="slow")])),
+    ("[呲牙] 绿色颗粒感背景，两个紫色圆 弹弹弹",
+     Request(groups=[G(count=2, color="purple", shape="circle", motion="bounce")], bg_color="green", bg_kind="texture")),
+    ("白底 黑色圆点 变大 [坏笑]", Request(groups=[G(count=1, color="black", shape="circle", motion="grow")], bg_color="white")),
+    ("小 红 方 块 往 左 走", Request(groups=[G(count=1, color="red", shape="square", size="small", motion="left")])),
+    ("大 大 的 黄 色 方 块 不 要 动", Request(groups=[G(count=1, color="yellow", shape="square", size="large", motion="still")])),
+])
+def test_chat_emoticon_tags_and_spaced_chinese(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "红球往左 [蓝色]",  # a bracketed word that names the world is no emoticon
+    "红球往左 [往右]",  # (kept: two motions)
+    "小 红 方 块 往 左 走 再 往 右",  # spaced typing keeps its sequence
+    "[微笑]",  # a tag alone asks for nothing
+])
+def test_chat_emoticon_tags_and_spaced_chinese_guards(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("SHOT 01 — orange diamond, medium, bounce fast. BG: solid black. Cam: static.",
+     Request(groups=[G(count=1, color="orange", shape="diamond", size="medium", motion="bounce", speed="fast")],
+             bg_color="black", bg_kind="solid")),
+    (("• Two red crosses\n• Black background w/ vertical gradient (top to bottom)\n• They spin in place\n"
+      "• Static cam, 5 sec, 1080p"),
+     Request(groups=[G(count=2, color="red", shape="cross", motion="rotate")], bg_color="black", bg_kind="vgradient")),
+    ("SHOT LIST\n01 | BG: cyan, left-to-right gradient\n01 | SUBJECT: large orange square\n01 | ACTION: grows\n01 | CAM: static",
+     Request(groups=[G(count=1, color="orange", shape="square", size="large", motion="grow")],
+             bg_color="cyan", bg_kind="hgradient")),
+])
+def test_shot_list_cam_is_the_camera(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "SHOT 01 — orange diamond, medium, bounce fast. BG: solid black. Cam: slow pan left.",
+    "orange diamond bouncing fast. Cam: zoom in",
+    "01 | red circle going left\n02 | blue star going right",
+    "SHOT LIST\n01 | BG: cyan\n01 | SUBJECT: large orange square\n01 | ACTION: grows\n01 | CAM: slow zoom in",
+])
+def test_shot_list_moving_cam_refuses(prompt):  # (and numbered rows of two shots are not one shot's column)
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("橙色的大星星变大！再大！！", Request(groups=[G(count=1, color="orange", shape="star", size="large", motion="grow")])),
+    ("蓝又蓝的小方块往下滑", Request(groups=[G(count=1, color="blue", shape="square", size="small", motion="down")])),
+    ("紫色菱形大又大，慢慢缩小", Request(groups=[G(count=1, color="purple", shape="diamond", size="large", motion="shrink")])),
+])
+def test_zh_emphasis_you_and_zai(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "橙色星星变大！再变小",
+    "橙色星星变大，再大，再往左",
+    "红球往左又往右",
+    "红球往左，再往右",
+])
+def test_zh_emphasis_guards_keep_sequences(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Two circles, one red one blue, they go one to other",
+     Request(groups=[G(count=1, color="red", shape="circle", motion="towards"),
+                     G(count=1, color="blue", shape="circle", motion="towards")])),
+    ("three star, colour red, all is staying without motion",
+     Request(groups=[G(count=3, color="red", shape="star", motion="still")])),
+    ("Star cyan go from top left corner until bottom right corner, quick",
+     Request(groups=[G(count=1, color="cyan", shape="star", motion="down-right", speed="fast")])),
+    ("Please generate: diamond (green) + star (purple). Diamond going right fast, star going left slow",
+     Request(groups=[G(count=1, color="green", shape="diamond", motion="right", speed="fast"),
+                     G(count=1, color="purple", shape="star", motion="left", speed="slow")])),
+    ("Make 2 green crosses bouncing slow inside of frame",
+     Request(groups=[G(count=2, color="green", shape="cross", motion="bounce", speed="slow")])),
+    ("ball of pink color jumping everywhere in the screen very fast",
+     Request(groups=[G(count=1, color="pink", shape="circle", motion="bounce", speed="fast")])),
+    ("Small purple triangles x2 moving to downside",
+     Request(groups=[G(count=2, color="purple", shape="triangle", size="small", motion="down")])),
+    ("yo, black square, medium size,\nslidin' to the right, no lies,\nreal slow on a cyan background, that's the vibe",
+     Request(groups=[G(count=1, color="black", shape="square", size="medium", motion="right", speed="slow")],
+             bg_color="cyan")),
+    ("blue triangle up, orange diamond down, both normal size",
+     Request(groups=[G(count=1, color="blue", shape="triangle", size="medium", motion="up"),
+                     G(count=1, color="orange", shape="diamond", size="medium", motion="down")])),
+])
+def test_non_native_english_of_round_168(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "a red circle goes from one to other corner",
+    "a red star moving without motion to the left",
+    "a red star going right until the bottom right corner",
+    "diamond (green or purple) going right",
+    "a red circle inside of the square",
+    "a red square upside down",
+    "a red ball, no lies, it does not spin",
+    "a red ball jumping over the blue square",
+])
+def test_non_native_english_of_round_168_guards(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("红圈 往下掉 快 [捂脸]", Request(groups=[G(count=1, color="red", shape="circle", motion="down", speed="fast")])),
+    ("粉粉的星星⭐️ 一颗 往右下滑～", Request(groups=[G(count=1, color="pink", shape="star", motion="down-right")])),
+    ("红星一颗转不停", Request(groups=[G(count=1, color="red", shape="star", motion="rotate")])),
+    ("紫色方块和白色星星 一个往上一个往下 😎", Request(groups=[G(count=1, color="purple", shape="square", motion="up"),
+                                                  G(count=1, color="white", shape="star", motion="down")])),
+    ("红星一个，蓝圆一个，都往左", Request(groups=[G(count=1, color="red", shape="star", motion="left"),
+                                         G(count=1, color="blue", shape="circle", motion="left")])),
+    ("两个方块一个紫一个灰，紫的转，灰的往下掉", Request(groups=[G(count=1, color="purple", shape="square", motion="rotate"),
+                                                    G(count=1, color="gray", shape="square", motion="down")])),
+])
+def test_zh_colour_ring_and_count_after_noun(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "红星一颗蓝星一颗，一起往左又往右",
+    "红球绕圈",
+    "紫色方块和白色星星 一个往上",  # (which one?)
+])
+def test_zh_colour_ring_and_count_after_noun_guards(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)

@@ -143,7 +143,7 @@ def _motion_en() -> dict[str, str]:
                   "going nowhere", "holding perfectly still", "holding still", "holds still", "does not need to move", "do not need to move", "no need to move", "need not move",
                   "does not have to move", "just sat there", "sat there", "just leave it there", "leave it there", "no animation", "static frame", "sat still", "dead still", "just sits there", "sits there", "just sit there", "still", "motionless", "stationary", "static", "unmoving", "immobile", "at rest", "frozen",
                   "not moving", "idles", "is not moving", "are not moving", "does not move", "do not move", "did not move",
-                  "never moves", "never move", "without moving", "not in motion", "stay put", "stays put",
+                  "never moves", "never move", "without moving", "without motion", "without any motion", "not in motion", "stay put", "stays put",
                   "staying put", "stand still", "stands still", "standing still", "keep still", "keeps still",
                   "hold still", "holds still", "holding still", "stays fixed", "stay fixed", "fixed in place",
                   "stays where it is", "stay where they are", "stays in place", "stay in place",
@@ -239,11 +239,12 @@ def _motion_en() -> dict[str, str]:
            for p in ("same", "the same", "on", "in same", "at same", "at the same", "in the same", "on the same")])
     put("bounce", [f"{v} {p} {w}" for v in ("jump", "jumps", "jumping", "jumped") for p in ("off", "from", "on", "against")
                    for w in ("the walls", "walls", "the wall", "the borders", "the edges", "the sides")]
-        + ["quicando", "quicando on the borders", "quicando on the walls"])
+        + ["quicando", "quicando on the borders", "quicando on the walls"]
+        + [f"{v} {w}" for v in ("jump", "jumps", "jumping") for w in ("everywhere", "all over", "all over the place")])
     put("towards", [f"{v} to {o}" for v in ("come", "comes", "coming", "move", "moves", "moving", "go", "goes",
                                              "going", "run", "runs", "running") for o in ("each other", "one another")]
         + ["one against the other", "one against other", "find each other", "to find each other",
-           "go to find each other", "one to another", "go near together", "come near together", "near together"])
+           "go to find each other", "one to another", "one to other", "one to the other", "go near together", "come near together", "near together"])
     put("towards", [f"{p} {o}" for p in ("towards", "toward") for o in ("each other", "one another")]
         + ["closer together", "closer to each other", "closer to one another", "closer and closer",
            "nearer and nearer", "nearer to each other"]
@@ -360,6 +361,8 @@ _EN_FILLER = (
     "is shown|are shown|is visible|are visible|appears|appear|appearing|appeared|is present|are present|"
     "in this clip|in this video|in the video|in the clip|in this animation|in the animation|in this scene|"
     "in the scene|in this shot|in the shot|in this frame|in the frame|in the picture|in the image|"
+    "inside of frame|inside of the frame|inside frame|"  # (non-native English, probe round 168)
+    "no lies|no lie|no cap|"  # (chat slang for "truly", probe round 170)
     "in this image|in this picture|in view|on screen|on the screen|onscreen|on camera|on the canvas|"
     "across the screen|across the frame|across the canvas|across the image|across the scene|across the view|"
     "across the picture|across the video|across the clip|through the frame|through the scene|across|"

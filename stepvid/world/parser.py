@@ -2575,8 +2575,70 @@ def parse_prompt_verbose(text: str) -> Parse:
 _DEPTH: ContextVar[int] = ContextVar("depth", default=0)  # parse_prompt_verbose calls open (1: the prompt as given)
 
 
+# Chat-app writing (probe round 169): an emoticon tag in square brackets ([微笑], [呲牙], [捂脸]: a face the app
+# draws) is decoration when the bracketed word names nothing of the world and is no heading ("[主体] …");
+# Chinese typed with a space between every character (小 红 方 块 往 左 走) reads as the words run together.
+# Shot lists (probe round 170): "Cam:" / "static cam" is the camera.
+_EMOTICON_TAG = re.compile(r"\[([\u4e00-\u9fff]{1,4})\](?!\s*[:：=])")
+_WORLD_CHARS = re.compile(r"[红橙黄绿青蓝紫粉白黑灰色圆方球点星角菱十字块形左右上下前后转旋弹跳大小快慢动停静背景底渐变纹]")
+_EMOJI_SPAN = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]+")
+_SPACED_ZH = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff](?:[ \t\u3000]+[\u3400-\u9fff]){3,}(?![\u3400-\u9fff])")
+# Verse and chat emphasis (probe rounds 169-170): 又 between a word and itself (蓝又蓝, 大又大) says it twice, and
+# 再 repeating a growth just asked for, with nothing after it (变大！再大！！), cheers it on — neither is a sequence
+_AGAIN_SAME = re.compile(r"([红橙黄绿青蓝紫粉白黑灰大小快慢])又\1")
+_MORE_SAME = re.compile(r"(变([大小])[！!～~。，,\s]*)再\2(?=[！!～~。\s]*(?:$|\n))")
+# Non-native English (probe round 168): "from the top left corner until the bottom right corner" — until for to,
+# between two corners; "diamond (green) + star (purple)" — a shape's colour in brackets after it
+_CORNER = r"(?:the\s+)?(?:top|bottom|upper|lower)[\s-]+(?:left|right)"
+_UNTIL_CORNER = re.compile(rf"(?i)(\bfrom\s+{_CORNER}(?:\s+corner)?\s+)until(?=\s+{_CORNER}\b)")
+_SHAPE_PAREN_COLOUR = re.compile(r"(?i)\b(circles?|squares?|triangles?|stars?|diamonds?|crosses|cross)\s*\(\s*"
+                                 r"(red|orange|yellow|green|cyan|blue|purple|pink|white|black|gr[ae]y)\s*\)")
+# Chinese chat and verse (probe rounds 169-170): 红圈 — a colour's 圈 is the circle (圆圈); 星星一颗, 红星一颗 — the
+# count 一 with its measure word after the noun it counts (one is the default count: it goes)
+_COLOUR_RING = re.compile(r"(?<=[红橙黄绿青蓝紫粉白黑灰])(色的?|色)?圈(?![圈子])")
+_ONE_AFTER = re.compile(r"[ \t\u3000]*一[ \t\u3000]*[颗个只枚](?=[ \t\u3000]*(?:[往向朝转变弹慢快缓原]|一直|不停|[，,。！!～~]|$))")
+# A shot list's number column ("01 | BG: …" on every line): the shot's number, not a count
+_SHOT_COLUMN = re.compile(r"(?m)^[ \t]*\d{1,2}[ \t]*[|｜][ \t]*")
+_CAM = re.compile(r"(?i)\b(?:(static|fixed|locked|still)\s+)?cam\b(?(1)|(?=\s*[:：]))")
+
+
+def _chat_forms(text: str) -> tuple[str, list[str]]:
+    """``text`` with the chat, verse, shot-list and non-native forms above rewritten as the parser reads them, and
+    the emoticon tags it dropped."""
+    from stepvid.world.syntax import _ACTION_KEYS, _FIELD_KEY, _HEADING_KEYS
+
+    dropped: list[str] = []
+
+    def tag(m: re.Match) -> str:
+        inner = m.group(1)
+        if _names_world(inner) or _WORLD_CHARS.search(inner) or any(k.fullmatch(inner) for k in (*_HEADING_KEYS, _ACTION_KEYS, _FIELD_KEY)):
+            return m.group()
+        dropped.append(m.group())
+        return " "
+    text = _EMOTICON_TAG.sub(tag, text)
+    text = _SPACED_ZH.sub(lambda m: re.sub(r"[ \t\u3000]+", "", m.group()), text)
+    text = re.sub(r"(?i)\b(to\s+(?:the\s+)?)(down|up)(side)\b", r"\1\2 \3", text)  # "moving to downside" (round 168)
+    text = _SHAPE_PAREN_COLOUR.sub(r"\2 \1", _UNTIL_CORNER.sub(r"\1to", text))
+    if len(_SHOT_COLUMN.findall(text)) >= 2 and len(set(re.findall(r"(?m)^[ \t]*(\d{1,2})[ \t]*[|｜]", text))) == 1:
+        text = _SHOT_COLUMN.sub("", text)
+    text = _COLOUR_RING.sub(lambda m: f"{m.group(1) or ''}圆圈", text)
+    def one_after(m: re.Match) -> str:  # (not "A和B 一个往上(一个往下)": one of two, one each)
+        before = _EMOJI_SPAN.sub("", text[:m.start()])
+        clause = re.split(r"[，,。；;！!\n]", before)[-1]
+        if not _ZH_SHAPE_END.search(before) or re.search(r"[和与跟及、+]|还有", clause) \
+                or re.match(r"[^，,。；;\n]*一\s*[颗个只枚]", text[m.end():]):
+            return m.group()
+        return ""
+    text = _ONE_AFTER.sub(one_after, text)
+    text = _MORE_SAME.sub(r"\1", _AGAIN_SAME.sub(r"\1", text))
+    text = _CAM.sub(lambda m: f"{m.group(1)} camera" if m.group(1) else "camera", text)
+    return text, dropped
+
+
 def _parse_prompt_verbose(text: str) -> Parse:
+    text, chat = _chat_forms(text)  # [微笑], 小 红 方 块, "Cam: static", 蓝又蓝 (see ``_chat_forms``)
     text, opened = _open_fields(text)  # "Background: any", 大小：随便: a field left open is not asked
+    opened[:0] = chat
     text, comments = _code_comments(text)  # prompt='…'  # was too fast in v0.3: a note beside the code
     opened += comments
     fields, headed, whole = _structured(text), [], text  # data first (nested YAML, JSON), then tool-style headings

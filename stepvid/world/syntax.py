@@ -1798,6 +1798,8 @@ _PHRASINGS = [
                            ("right", "left", "右", "左"))),
     (re.compile(r"\b(fading|fades)\s+(top|bottom|left|right)\s+to\s+(?:the\s+)?(top|bottom|left|right)\b"),
      r"\1 from \2 to \3"),  # "a backdrop that fades top to bottom"
+    (re.compile(r"\b(?:both|all three|all of them|all)\s+(?:are\s+)?(?:of\s+)?(?:normal|regular)[\s-]+size[d]?\b"),
+     "all are medium"),  # "both normal size" (probe round 168)
     (re.compile(r"\b(?:both|all three|all of them|all)\s+(?:are\s+)?(small|medium|large|big|tiny)(?:[\s-]+size[d]?)?\b(?!\s+(?:circles?|"
                 r"squares?|triangles?|stars?|diamonds?|crosses|balls?|shapes?|ones?)\b)"), r"all are \1"),  # "both medium size"
     (re.compile(rf"\b(both|all three|all of them)\s+(?=(?:{_COLOUR_WORD})\b(?!\s+(?:circles?|squares?|triangles?|"

@@ -123,9 +123,13 @@ class DistillTrainer(DPOTrainer):
         and its guidance scale per teacher step (the cache's CFG and decay, the student's shift)."""
         from stepvid.diffusion.sampler import cfg_schedule, flow_schedule
 
-        cfg, d, st = self.cfg, self.plan.defaults, self.cache.settings
+        cfg = self.cfg
         tau = flow_schedule(cfg.teacher_substeps * cfg.turbo_steps, self._turbo_shift())
-        return tau, cfg_schedule(float(st.get("cfg", d.cfg)), tau, decay=bool(st.get("cfg_decay", True)))
+        return tau, cfg_schedule(self._cache_cfg(), tau, decay=bool(self.cache.settings.get("cfg_decay", True)))
+
+    def _cache_cfg(self) -> float:
+        """The guidance the teacher cache was sampled with (the model's default when the cache does not say)."""
+        return float(self.cache.settings.get("cfg", self.plan.defaults.cfg))
 
     def _teacher(self):
         """The frozen teacher's velocity (compiled with the student under ``compile``: m forwards per step)."""
@@ -179,13 +183,6 @@ class DistillTrainer(DPOTrainer):
                 x = x + step * v.float()
         return x
 
-    def _trajectory(self, x1: torch.Tensor, z: torch.Tensor, texts: list[str]) -> torch.Tensor:
-        """Per-sample MSE between the end of the student's unrolled S-step sampler from the noise z and the teacher's
-        latent x1 (the trajectory objective)."""
-        from stepvid.diffusion.flow import per_sample_mse
-
-        return per_sample_mse(self._unroll(z, texts), x1)
-
     def _unroll(self, z: torch.Tensor, texts: list[str]) -> torch.Tensor:
         """The end of the student's S-step Euler sampler from the noise z, differentiable through every step (each
         step's forward recomputed in the backward pass); guided with a constant scale unless ``cfg_distill``."""
@@ -230,8 +227,7 @@ class DistillTrainer(DPOTrainer):
 
         emb = self._text_states(texts + [self._negative] * b)
         llm, clip, mask = emb.llm, emb.clip, emb.cross_attention_mask()
-        scale = float(self.cfg.dmd_cfg if self.cfg.dmd_cfg is not None
-                      else self.cache.settings.get("cfg", self.plan.defaults.cfg))
+        scale = float(self.cfg.dmd_cfg) if self.cfg.dmd_cfg is not None else self._cache_cfg()
         t, noise = draw()
         xt = interpolate(noise, x0, t)
         with torch.no_grad():
@@ -256,7 +252,7 @@ class DistillTrainer(DPOTrainer):
             return float(cfg.turbo_cfg)
         if cfg.cfg_distill:
             return 1.0
-        return float(self.cache.settings.get("cfg", self.plan.defaults.cfg))
+        return self._cache_cfg()
 
     def _samples(self, step: int) -> tuple[torch.Tensor, torch.Tensor, list[dict], list[torch.Generator]]:
         """This step's cache draws: the teacher's latents and their own initial noise (redrawn from the seed) on

@@ -4844,3 +4844,78 @@ def test_zh_colour_ring_and_count_after_noun(prompt, want):
 def test_zh_colour_ring_and_count_after_noun_guards(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)
+
+
+# writer rounds 171-173: negation and exclusion inside the request, dialect and social-media chatter, goal verbs
+@pytest.mark.parametrize("prompt,want", [
+    # "not too fast" / 不要太快 alone is no speed (like "not too big": no size); with 慢 / slow beside it, slow
+    ("两个紫色菱形，不要太快，往左下走", Request(groups=[G(count=2, color="purple", shape="diamond", motion="down-left")])),
+    ("三个白色的星星往左边走，不用太快，背景纯黑色", Request(groups=[G(count=3, color="white", shape="star", motion="left")],
+                                               bg_color="black", bg_kind="solid")),
+    ("a red circle going left, not too fast", Request(groups=[G(count=1, color="red", shape="circle", motion="left")])),
+    ("一个红色圆往右，别那么快", Request(groups=[G(count=1, color="red", shape="circle", motion="right")])),
+    ("a red circle going left, not too fast, slowly", Request(groups=[G(count=1, color="red", shape="circle", motion="left",
+                                                                        speed="slow")])),
+    ("一个红色圆往右，不用那么快，慢慢的", Request(groups=[G(count=1, color="red", shape="circle", motion="right", speed="slow")])),
+    # a negated shape or bare count with another said after it
+    ("not a circle — a square. orange, big, bouncing around fast",
+     Request(groups=[G(count=1, color="orange", shape="square", size="large", motion="bounce", speed="fast")])),
+    ("不是三角形，是菱形！青色的，中等大小，原地转圈",
+     Request(groups=[G(count=1, color="cyan", shape="diamond", size="medium", motion="rotate")])),
+    ("我不要星星，也不要圆，就要一个绿色的菱形放大", Request(groups=[G(count=1, color="green", shape="diamond", motion="grow")])),
+    ("Not three. Two. Two grey triangles shrinking, black bg",
+     Request(groups=[G(count=2, color="gray", shape="triangle", motion="shrink")], bg_color="black")),
+    ("不是圆，是红色的方块往左", Request(groups=[G(count=1, color="red", shape="square", motion="left")])),
+    # the one object named, then a sentence of its colour / size and motion
+    ("a square. orange, bouncing around", Request(groups=[G(count=1, color="orange", shape="square", motion="bounce")])),
+    # a negated background kind or shade; a negated motion beside the object's own motion
+    ("Don't want gradient, don't want texture. Flat yellow background. A blue triangle shrinking.",
+     Request(groups=[G(count=1, color="blue", shape="triangle", motion="shrink")], bg_color="yellow", bg_kind="solid")),
+    ("一个中等大小的橙色十字，背景别用纯色，用从左到右的渐变，绿色",
+     Request(groups=[G(count=1, color="orange", shape="cross", size="medium")], bg_color="green", bg_kind="hgradient")),
+    ("灰色背景，别太亮。一个绿色星星，慢慢缩小，别转", Request(groups=[G(count=1, color="green", shape="star", motion="shrink")],
+                                                bg_color="gray")),
+    ("a red circle moving left, not spinning", Request(groups=[G(count=1, color="red", shape="circle", motion="left")])),
+    ("cyan star, don't rotate it, move it left instead. textured black bg",
+     Request(groups=[G(count=1, color="cyan", shape="star", motion="left")], bg_color="black", bg_kind="texture")),
+    ("blue star, rotate. no gradient bg, plain gray please",
+     Request(groups=[G(count=1, color="blue", shape="star", motion="rotate")], bg_color="gray", bg_kind="solid")),
+    # -ish, goal verbs, dialect and social-media words
+    ("make a balloon-ish pink circle that puffs up bigger and bigger",
+     Request(groups=[G(count=1, color="pink", shape="circle", motion="grow")])),
+    ("maybe a medium-ish purple cross? slowly drifting left i guess. no rush",
+     Request(groups=[G(count=1, color="purple", shape="cross", size="medium", motion="left", speed="slow")])),
+    ("a red circle that gets pumped up", Request(groups=[G(count=1, color="red", shape="circle", motion="grow")])),
+    ("整一个贼快的绿三角往下掉，背景整成纯黑色的，咋整啊老铁们",
+     Request(groups=[G(count=1, color="green", shape="triangle", motion="down", speed="fast")], bg_color="black",
+             bg_kind="solid")),
+    ("中不中？弄个黑色的三角，中不溜的大小，往上走，白底儿就中",
+     Request(groups=[G(count=1, color="black", shape="triangle", size="medium", motion="up")], bg_color="white")),
+    ("搞个蓝色三角形嘞，就往左边走咯，快一滴滴", Request(groups=[G(count=1, color="blue", shape="triangle", motion="left",
+                                                         speed="fast")])),
+    ("弹幕护体 求up做个：两个蓝色圆 慢慢往右下移动 背景上下渐变的紫色",
+     Request(groups=[G(count=2, color="blue", shape="circle", motion="down-right", speed="slow")], bg_color="purple",
+             bg_kind="vgradient")),
+])
+def test_writer_rounds_171_173(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "有无大佬 做个青色的叉叉❌在那转 急用",  # 叉叉 is an X, not the world's cross
+    "一个红色的大叉叉",
+    "an orange triangle that goes round and round in a big circle",  # a circular path, not a second object
+    "an orange triangle going around in a small circle",
+    "a red circle. not a circle, a square",  # a contradiction
+    "not a circle moving left, a square",  # the negated shape goes on into a phrase
+    "一个红色的，不要圆",  # nothing in its place
+    "not a red circle, a blue square",
+    "一个红色圆，别转",  # a negated motion with nothing in its place
+    "a red circle that does not spin",
+    "a red square. blue, bouncing around",  # the sentence contradicts the object
+    "a star-ish pink circle",  # -ish after a world shape
+    "a reddish circle",
+])
+def test_writer_rounds_171_173_guards(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)

@@ -181,7 +181,8 @@ def _motion_en() -> dict[str, str]:
            "increasing in size", "grows in size", "growing in size", "grow in size", "scales up", "scale up",
            "scaling up", "gains size", "gaining size", "balloons out", "expands outward", "expanding outward",
            "swell up", "swells up", "swelling up", "swelled up", "puff up", "puffs up", "puffing up", "blow up",
-           "blows up"])
+           "blows up", "puffed up", "pump up", "pumps up", "pumping up", "pumped up"])  # (writer round 171: "gets
+    # pumped up bigger, like someone's inflating it": a goal verb of growing)
     put("shrink", _forms("shrink", "shrinks", "shrinking", "shrank") + ["shrunk"] + _forms("contract")
         + _forms("deflate") + _forms("shrivel") + _forms("dwindle")
         + [f"{v} {c}" for v in ("get", "gets", "getting", "got", "become", "becomes", "becoming", "became",
@@ -297,6 +298,11 @@ _EN_REFUSE = {
     "clockwise|counterclockwise|counter clockwise|anticlockwise|anti clockwise":
         "rotation sense '{w}' is not judged",
     "sideways|sideway|forward|forwards|backward|backwards|back|ahead|onward|onwards": "ambiguous direction '{w}'",
+    # "goes round and round in a big circle" (writer round 171): a circular path with a size word, never a second object
+    "in a big circle|in a large circle|in a small circle|in a little circle|in a huge circle|in a giant circle|"
+    "in a wide circle|in a tight circle|in a slow circle|in a fast circle|in a round circle|in a full circle|"
+    "in a perfect circle|in a circular circle|in big circles|in large circles|in small circles|in little circles|"
+    "in huge circles|in wide circles|in tight circles|in slow circles|in fast circles|"
     "in a circle|in circles|around in circles|make circles|makes circles|making circles|made circles|do circles|"
     "does circles|doing circles|in a loop|in loops|zigzag|zigzags|zigzagging|in a zigzag|"
     "orbit|orbits|orbiting|wobble|wobbles|wobbling|shake|shakes|shaking|vibrate|vibrates|vibrating|"
@@ -767,7 +773,7 @@ _EN_SPEEDS = {"slow": "slow ish|slowish|dead slow|nice an easy|nice n easy|nice 
                       "at a snail pace|at snail pace|snail paced|takes its time|taking its time|take its time|"
                       "takes it is time|taking it is time|took its time|in no rush|no rush|with no rush|in no hurry|"
                       "no hurry|without hurrying|without any hurry|slow and steady|slowly and steadily|"
-                      "with slow speed|slow speed|with low speed|low speed|slow slow|not so fast|not too fast|"
+                      "with slow speed|slow speed|with low speed|low speed|slow slow|"
                       "at a crawl|at a creep|at an unhurried pace|unhurried|in an unhurried way|"
                       + "|".join(f"at a slow , {a} pace" for a in ("unhurried", "steady", "leisurely", "gentle", "even")),
                "fast": "fast ish|fastish|quick ish|quickish|dead fast|dead quick|full speed ahead|at a high velocity|high velocity|at blistering speed|blistering speed|fastly|sharp sharp|quick quick|sharply|sharpish|at full steam|full steam|full speed|at full speed|at top speed|top speed|flat out|brisk|fast rate|at a fast rate|at a constant high speed|at a constant fast speed|at a steady high speed|at a steady fast speed|high speed|at high speed|at a high speed|quickly|quick|fast|rapidly|rapid|swiftly|swift|speedily|briskly|hastily|at speed|"
@@ -1075,19 +1081,19 @@ _ZH_SHAPES = {"circle": "圆 圆形 圆圈 圆球 球 球体 圆点 圆盘 圆�
               "triangle": "三角形 三角 三角块 正三角形 等边三角形",
               "star": "星星 星形 五角星 星 五星 星状 星辰",
               "diamond": "菱形 钻石 钻石形 菱形块",
-              "cross": "十字 十字形 十字架 加号 十字符号 加号形 叉叉 小叉叉 叉"}
+              "cross": "十字 十字形 十字架 加号 十字符号 加号形 叉"}
 ZH_BAD_SHAPES = ("六边形 五边形 八边形 多边形 长方形 矩形 椭圆 椭圆形 心形 爱心 梯形 平行四边形 圆环 环形 半圆 半圆形 "
                  "月牙 月亮 箭头 线条 直线 立方体 正方体 长方体 圆柱 圆柱体 圆锥 金字塔 五角形 六角星 六角形 扇形 "
                  "弧形 云朵 水滴 圆环形")
 _ZH_HEADS = "物体 图形 形状 东西 对象 物件 几何体 图案 元素 几何图形 形体 个体 玩意儿 玩意 精灵 刚体 质点 粒子"
 _ZH_SIZES = {"small": "一点点大 一丢丢大 一丁点大 一点儿大 丁点大 小一点的 小点的 小一些的 尺寸小一点 尺寸小点 尺寸小一些 尺寸偏小 个头小一点 个头小点 小巧的 小巧 小个 小个的 小个子 超级小 超级小的 超小 小 小小 很小 微小 迷你 细小 小号 小型 极小 非常小 有点小 细细粒 细粒 细细 细个 细",
-             "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中 "
+             "medium": "中等大小 中等尺寸 中号 中型 中等 不大不小 大小适中 中不溜 中不溜的 中不溜儿 中不溜儿的 "
                        "正常大小 正常尺寸 普通大小 标准大小",  # (probe round 140: the ordinary size is the middle one)
              "large": "大一点的 大点的 大一些的 尺寸大一点 尺寸大点 尺寸大一些 尺寸偏大 个头大一点 个头大点 贼大 贼大的 老大老大 老大的 老大 大个 大个的 大个子 超级大 超级大的 大 大大 很大 巨大 硕大 大号 大型 庞大 非常大 超大"}
 _ZH_CMP = {"grow": "更大 较大 比较大 大一些 大一点", "shrink": "更小 较小 比较小 小一些 小一点"}
-_ZH_SPEEDS = {"slow": "越慢越好 不用太快 不用那么快 不必太快 慢一些 速度慢一些 缓慢一些 速度缓慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 别太快 不要太快 别那么快 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
+_ZH_SPEEDS = {"slow": "慢一点点 慢一滴滴 慢一滴 越慢越好 慢一些 速度慢一些 缓慢一些 速度缓慢一些 贼慢 贼慢地 稍慢 稍慢一些 稍慢一点 稍微慢一点 慢慢叫 慢慢儿 慢慢咁 好慢 慢速版 缓缓 慢慢 缓慢 慢速 慢吞吞 徐徐 慢悠悠 悠悠 慢 缓 低速 很慢 缓步 慢腾腾 不紧不慢 比较慢 较慢 悠闲 慢点 慢一点 慢些 "
                        "以很慢的速度 以缓慢的速度 以较慢的速度 以慢速 龟速 龟速地 超级无敌慢 无敌慢",
-              "fast": "快到飞起 挺快的 挺快 嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
+              "fast": "快一点点 快一滴滴 快一滴 快滴滴 快到飞起 挺快的 挺快 嘎嘎快 调快一点 调快点 调快 速度拉满 拉满 节奏要快 节奏快 贼拉快 嘎嘎快 倍儿快 交关快 交关快个 光速 蛮快 蛮快的 蛮快的那种 贼快 贼快地 越快越好 快速 飞快 迅速 快快 快 急速 高速 疾速 飞速 很快 极快 迅捷 快捷 火速 急 比较快 较快 非常快 快点 快一点 快些 "
                        "快一些 稍快 稍快一些 稍快一点 稍微快一点 稍微快一些 以很快的速度 以较快的速度 以极快的速度 以快速 飞一般 超快 超快的那种 超级快 好快 快速版 嗖的一下 嗖地一下 嗖的 嗖地 嗖 一溜烟 风一样 "
                        "闪电般 像闪电一样"}
 _ZH_PLACES = {"左": (-1, 0), "右": (1, 0), "上": (0, -1), "下": (0, 1), "顶": (0, -1), "底": (0, 1),
@@ -1153,7 +1159,7 @@ _ZH_REFUSE = {
         "look or timing '{w}' is not judged",
     "加速 减速 越来越快 越来越慢 变快 变慢 越走越快 越走越慢 越转越快 越转越慢 越跑越快 越跑越慢 越飞越快 越飞越慢 "
     "忽快忽慢 时快时慢 更快 更慢": "a change of speed ('{w}') is not judged",
-    "不 没 没有 未 别 非 无 并非 不是 不会": "negation '{w}' is not judged",
+    "不 没 没有 未 别 非 无 并非 不是 不会 不用 不必": "negation '{w}' is not judged",
     "然后 接着 随后 之后 以后 再 又 先 最后 后来 随即 紧接着 后 之前 以前 停下 停止 停下来 返回 回来 折返 往返 回到 "
     "直到": "a sequence of motions ('{w}') is not judged",
     "或 或者 还是 要么": "alternatives ('{w}') are not judged",
@@ -1162,13 +1168,16 @@ _ZH_REFUSE = {
     "旁边 附近 里面 内部 之间 后面 前面 背后 周围 之上 之下 并排 "
     "叠在 重叠 相邻 挨着 紧挨 靠着 下面一个 下面有 下面还有 下方有 下方还有 两侧 两边": "relative position '{w}' is not judged",
     "空心 描边 轮廓 条纹 斑点 发光 闪亮 金属 立体 阴影 模糊 透明的 半个 一半 标志 图标 文字 写着 印着": "object appearance '{w}' is not judged",
+    # 叉叉 (a doubled 叉, the mark for a wrong answer) is an X, not the world's upright cross (probe round 147;
+    # round 172: 青色的叉叉❌); a lone 叉 stays the cross (round 97: 紫色的叉在自转)
+    "叉叉 小叉叉 大叉叉 打叉叉": "'{w}' is an X, not the world's cross",
     "像素每秒 每秒": "'{w}' is not a speed this world can check (say 慢 or 快)",
     "由浅到深 由深到浅 从浅到深 从深到浅 由亮到暗 由暗到亮": "gradient shading '{w}' is not judged; say 竖直渐变 or 水平渐变",
     "大红": "'{w}' is ambiguous (scarlet, or large + red)",
     "镜头跟着 镜头跟随 镜头追随 镜头追着 跟拍 镜头移动 镜头推进 镜头拉远 镜头推近 镜头拉近 镜头平移 镜头旋转 镜头晃动 镜头摇动 "
     "镜头缩放 镜头放大 镜头缩小 推镜头 拉镜头 摇镜头 运镜": "camera motion '{w}': this world's camera never moves",
 }
-_ZH_FILLER = ("强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十足 海报感 稳重 自信 怀旧 沉思 色调低沉 低沉 伤感 上课演示用的 上课演示用 演示用的 演示用 超可爱那种 超可爱的那种 超可爱 别整花里胡哨的 别搞花里胡哨的 不要花里胡哨的 花里胡哨的 花里胡哨 作业要用 交作业用 做作业用 上课用 作业用 "
+_ZH_FILLER = ("咋整啊 咋整 咋弄 咋搞 咋做的啊 咋做的 咋做 咋办 完事儿 完事 好靓嘅 好靓 唔该晒 唔该 谢谢侬 中不中 弹幕护体 介嘛玩意儿 介是嘛 嘛玩意儿 求教程 求素材 强烈的 强烈 粗糙的 粗糙 欢快的 欢快 海报感十足 海报感 稳重 自信 怀旧 沉思 色调低沉 低沉 伤感 上课演示用的 上课演示用 演示用的 演示用 超可爱那种 超可爱的那种 超可爱 别整花里胡哨的 别搞花里胡哨的 不要花里胡哨的 花里胡哨的 花里胡哨 作业要用 交作业用 做作业用 上课用 作业用 "
               "帮我做个直播背景 做个直播背景 直播背景 直播用 喜庆一点嘛 喜庆一点 喜庆 认形状用的 认形状用 认形状 是好朋友 好朋友 "
               "差不多就这样 差不多这样 可爱又温馨 可爱 安静地 安静 活泼俏皮 活泼 调皮地 调皮 温柔 温馨童趣 温馨 童趣 清新 明亮 浪漫 格外醒目 醒目 简约大方 色彩明快 明快 "
               "极具张力 张力 意境 内敛 高级 复古 精致 软软的 覆盖一层 覆盖着 覆盖 铺满 带有 细微的 细密的 轻微的 淡淡的 "

@@ -29,11 +29,13 @@ from typing import Any
 __all__ = ["resolve_negations"]
 
 _MOTION = ("dir", "vverb", "motion", "place", "diag", "approach", "tocentre")
-_CLASS = {"color": "color", "size": "size", "speed": "speed", **{k: "motion" for k in _MOTION}}
-_NEGATORS = {"not", "no", "never", "不", "不是", "别", "没", "没有", "不会"}
+_CLASS = {"color": "color", "size": "size", "speed": "speed", **{k: "motion" for k in _MOTION},
+          "bgkind": "bgkind", "shade": "shade"}  # (writer round 173: "don't want gradient … Flat yellow background",
+# 背景别用纯色，用从左到右的渐变; 灰色背景，别太亮: a shade negated, "not too bright", says nothing)
+_NEGATORS = {"not", "no", "never", "不", "不是", "别", "没", "没有", "不会", "不用", "不必"}
 # what may stand between a negation and its attribute ("not too big", "don't make it move left", 不要太大的)
-_BRIDGE = {"verb", "prep", "stop", "pronoun", "definite"}
-_BRIDGE_WORDS = {"too", "so", "very", "that", "make", "want", "let", "be", "is", "要", "是", "太", "那么", "这么"}
+_BRIDGE = {"verb", "prep", "stop", "pronoun", "definite", "link"}  # (别弄成蓝色: "don't make it blue")
+_BRIDGE_WORDS = {"too", "so", "very", "that", "make", "want", "let", "be", "is", "要", "是", "太", "那么", "这么", "用"}
 _BEFORE = {"stop", "pronoun", "link", "filler", "definite"}  # "(it does) not go left", "(that is) not spinning"
 
 
@@ -69,17 +71,42 @@ def _negated_attribute(toks: list, i: int) -> int | None:
     return j if j < len(toks) and toks[j].kind in _CLASS else None
 
 
-def _replacement(toks: list, start: int, cls: str, negated: set[int]) -> bool:
-    """Is an attribute of ``cls`` said, not negated, after ``start`` and before the next sentence but one?"""
+def _replacement(toks: list, start: int, cls: str, negated: set[int]) -> int | None:
+    """The index of an attribute of ``cls`` said, not negated, after ``start`` and before the next sentence but one,
+    or None."""
     ends = 0
     for j in range(start, len(toks)):
         t = toks[j]
         if _sentence_end(t):
             ends += 1
             if ends == 2:
-                return False
+                return None
         elif _CLASS.get(t.kind) == cls and j not in negated:
-            return True
+            return j
+    return None
+
+
+def _instead_after(toks: list, j: int) -> int | None:
+    """"don't rotate it, move it left instead": the index of an "instead" closing the clause of the replacement at
+    ``j`` (before the next pause), or None."""
+    for k in range(j + 1, len(toks)):
+        if toks[k].kind == "sep":
+            return None
+        if toks[k].text == "instead":
+            return k if k + 1 == len(toks) or toks[k + 1].kind == "sep" else None
+    return None
+
+
+def _motion_said_before(toks: list, i: int, negated: Any, skip: set[int]) -> bool:
+    """一个绿色星星，慢慢缩小，别转 (writer round 173): is another motion said, not negated, earlier in the sentence of the
+    negation at ``i``, with no shape between it and the negation (the same object's motion; the negated one only
+    excludes)?"""
+    for k in range(i - 1, -1, -1):
+        t = toks[k]
+        if _sentence_end(t) or t.kind in ("shape", "conj", "cconj", "bgword"):
+            return False
+        if _CLASS.get(t.kind) == "motion" and k not in skip:
+            return t.value != negated.value and t.kind == negated.kind
     return False
 
 
@@ -177,7 +204,7 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
             j = _negated_attribute(toks, i)
             if j is not None:
                 spans.append((i, j))
-    drop: set[int] = set()
+    drop: set[int] = _replaced_shapes_and_counts(toks)
     negated = {j for _, j in spans}
     for i, j in spans:
         a = i
@@ -190,8 +217,14 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
         cls = _CLASS[toks[j].kind]
         said = [k for k in range(i) if toks[k].kind == toks[j].kind and toks[k].value == toks[j].value
                 and k not in negated]
-        if _replacement(toks, j + 1, cls, negated):
+        r = _replacement(toks, j + 1, cls, negated)
+        if r is not None:
             drop.update(said)  # "a red ball. oh wait, not red. make it blue": the red is taken back
+            k = _instead_after(toks, r)
+            if k is not None:
+                drop.add(k)
+        elif cls == "motion" and not said and _motion_said_before(toks, i, toks[j], negated):
+            pass  # 慢慢缩小，别转: the object's motion is said; the negated one is read past
         elif said and _replaced_just_before(toks, i, toks[j]):
             drop.update(said)  # "a big diamond… actually make it medium, not big": the contrast takes the big back
         elif said or cls == "motion":
@@ -217,6 +250,56 @@ def resolve_negations(toks: list, ignored: list[str]) -> list:
         return toks
     ignored.append(" ".join(toks[k].text for k in sorted(drop)))
     return [x for k, t in enumerate(toks) if k not in drop for x in put.get(k, [t])]
+
+
+def _replaced_shapes_and_counts(toks: list) -> set[int]:
+    """Writer round 173: "not a circle — a square. orange, big, …", 不是三角形，是菱形！, 我不要星星，也不要圆，就要一个绿色的
+    菱形, "Not three. Two. Two grey triangles …": a negation, then a shape (an article or 一个 before it at most, and
+    nothing after it but a pause) or a bare count (a pause after it), with another shape (count) said after it, not
+    negated, before the next sentence but one — the speaker says what the object is by saying what it is not: the
+    negated words go (and the pause after them). Refused still: a negated shape said before it too ("a circle … not a
+    circle": a contradiction), one with nothing in its place (一个红色的，不要圆: which shape then?), and a negated
+    shape that goes on into a phrase ("not a circle moving left")."""
+    out: set[int] = set()
+    negs = [i for i, t in enumerate(toks) if _negator(t)]
+    found = []
+    for i in negs:
+        j = i + 1
+        while j < len(toks) and (_bridge(toks[j]) or toks[j].text == "用") and toks[j].kind != "pronoun":
+            j += 1
+        if j < len(toks) and toks[j].kind == "count" and toks[j].value == 1 and j + 1 < len(toks) \
+                and toks[j + 1].kind == "shape":
+            j += 1  # "not a circle", 不要一个圆
+        if not (j + 1 < len(toks) and toks[j].kind in ("shape", "count") and _pause(toks, j + 1)
+                or j + 1 < len(toks) and toks[j].kind in ("shape", "count") and _sentence_end(toks[j + 1])):
+            continue
+        if toks[j].kind == "count" and (j > i + 1 or toks[j].value == 1):
+            continue  # (a bare count right after the negation, "not three": "not a" is no count)
+        found.append((i, j))
+    negated = {j for _, j in found}
+    for i, j in found:
+        kind, value = toks[j].kind, toks[j].value
+        key = (lambda v: v[0]) if kind == "shape" else (lambda v: v)
+        if any(toks[k].kind == kind and key(toks[k].value) == key(value) for k in range(i)):
+            continue
+        ends, repl = 0, False
+        for k in range(j + 1, len(toks)):
+            if _sentence_end(toks[k]) and not _ellipsis(toks, k):
+                ends += 1
+                if ends == 2:
+                    break
+            elif toks[k].kind == kind and k not in negated:
+                repl = key(toks[k].value) != key(value)
+                break
+        if not repl:
+            continue
+        a = i
+        while a > 0 and toks[a - 1].zh and (toks[a - 1].kind == "filler" or toks[a - 1].text == "我"):
+            a -= 1  # 也不要圆, 我不要星星 (I don't want …)
+        out.update(range(a, j + 1))
+        if _pause(toks, j + 1):
+            out.add(j + 1)
+    return out
 
 
 _STUTTER = ("color", "size", "count", "prep", "shape", "definite")

@@ -2152,6 +2152,12 @@ class _Grammar:
                 self._noun(i, t)
             elif k in _VP_KINDS:
                 prev = next((x for x in reversed(toks[:i]) if x.kind not in ("prep", "stop", "filler")), None)
+                np = self.np
+                if not self.vp and np is not None and np.modifiers_only() and np.after is None and not self.focus \
+                        and len(self.groups) == 1 and self.prev_focus == self.groups and not self.elided:
+                    np.after = list(self.groups)  # writer round 173: "not a circle — a square. orange, big, bouncing
+                    # around fast", 是菱形！青色的，中等大小，原地转圈: the one object named, then a sentence of its
+                    # colour / size and its motion (as "A circle. Red, big. Moving left.") — not a second object
                 if not self.vp and (t.zh and prev is not None and prev.text.endswith("的")
                                     or self.np is not None and self.np.clause_start and not self._postposable()):
                     self._de_nominal()  # 两个圆，红色的向左移动: "the red one" moves left; "Red goes left"

@@ -1069,7 +1069,12 @@ _ZH_TYPOS = [
     (re.compile(r"([红橙黄绿蓝紫粉白黑灰])\1的"), r"\1色的"),
     (re.compile(r"(?<![一两三二])俩(?=互相|相互|一起|都)"), "它俩"),
     (re.compile(r"(?<=[\u4e00-\u9fff])(?<![色的纯红橙黄绿青蓝紫粉白黑灰])\s+(?=背景|底色)"), "，"),
-    (re.compile(r"(?:感谢|谢谢)?\s*up\s*主们?"), " "), (re.compile(r"(?<=[a-z])\s*感(?![\u4e00-\u9fff])"), " "),
+    (re.compile(r"(?:感谢|谢谢)?\s*up\s*主们?"), " "),
+    # writer round 173: 背景别用纯色，用从左到右的渐变 — "use" a gradient said by its direction, after a pause
+    (re.compile(r"(?<=[，,])\s*用(?=\s*(?:从|由)[左右上下].{0,6}?渐变)"), ""),
+    # writer round 172: the uploader asked for something (求up做个, 请up帮忙): the Bilibili "up" (主), no direction
+    (re.compile(r"(?<=[求请让])\s*up\s*(?=(?:帮忙|帮我|帮|做|整|出|来|给)(?![上下左右]))"), " "),
+    (re.compile(r"(?<=[a-z])\s*感(?![\u4e00-\u9fff])"), " "),
     (re.compile(r"(?<![a-z])xs(?=\s*[\u4e00-\u9fff])"), " "),
     (re.compile(r"(变小|缩小)\s*直到(?:完全)?(?:看不见|看不到|消失)(?:那种|为止)?"), r"\1"),
     # probe round 105: a self-correction's "rather" (一个正方形，不对，还是菱形吧; 呃，还是换成正方形吧): 还是 after 不对
@@ -1896,6 +1901,19 @@ _PHRASINGS = [
                 r"shading|lighting(?:\s+effects?)?|highlights?|3d|textures?|noise|grain|outlines?|reflections?|glows?|blur)"
                 r"(?:\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|and|nor)\s+)?)+?(?:\s*on\s+the\s+(?:shapes?|objects?|balls?|circles?|squares?|triangles?|stars?|diamonds?|cross(?:es)?)(?:\s+(?:itself|themselves))?)?"
                 r"(?=\s*[.;!,—–]|\s*$)"), ""),
+    # writer rounds 171, 173: "-ish" after a size ("a medium-ish purple cross", "big-ish") is that size, as "smallish"
+    # and "fast ish" are; "-ish" after a thing's name before a colour and the shape ("a balloon-ish pink circle") is a
+    # likeness of the stated shape, read past (not after a colour, "reddish" stays refused, nor a world shape)
+    (re.compile(r"\b(small|little|tiny|medium|big|large|huge)[- ]ish\b"), r"\1"),
+    (re.compile(r"\b(?!(?:" + _COLOUR_WORD + r"|circle|square|triangle|star|diamond|cross|plus|ball|dot|disc|"
+                r"rhombus|box|heart)-)[a-z]{3,}-ish\s+(?=(?:" + _COLOUR_WORD + r")\s+(?:circle|square|triangle|star|"
+                r"diamond|cross|plus sign|ball|dot|disc|rhombus)s?\b)"), ""),
+    # writer round 173: "no gradient bg, plain gray please", "no texture background — flat white": the background
+    # said by what it is not, then a comma or dash and what it is — the background's heading ("bg: plain gray")
+    (re.compile(r"\b(?:no|not a|not an)\s+(?:gradients?|gradient-y|textured?|textures?|patterns?|patterned)\s+"
+                r"(bg|background|backdrop)\s*[,—–:-]\s*(?=(?:(?:plain|solid|flat|just|a|an|only)\s+)?(?:" + _COLOUR_WORD + r")"
+                r"(?:\s+(?:one|bg|background|backdrop|instead))?(?:\s+please)?\s*(?:[.,;!]|$))"),
+     r"\1: "),
     (re.compile(r"\s*[,;]?\s*\bno gradients?\b"), ""),  # "Style: clean vector animation, no gradients"
     (re.compile(r"(?:^|(?<=\n))\s*(?:an?\s+)?(?:(?:slow|calm|quiet|peaceful|simple|minimal|playful|gentle|serene|bold|"
                 r"dramatic|cheerful|fun|bright|dark|moody|lively|energetic|dynamic|tranquil)[, ]+(?:and\s+)?){1,3}"

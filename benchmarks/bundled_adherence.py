@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="natural: prompts of the held-out phrasing families (stepvid.world.phrasing), judged "
                          "against the request each states")
     ap.add_argument("--langs", nargs="+", choices=["en", "zh", "mix"], default=["en", "zh"])
+    ap.add_argument("--preset", default=None,
+                    help="score the model as this stepvid.json preset runs it (its DiT and sampler settings; e.g. the "
+                         "bundled 'turbo' or 'base'); default: the folder's own DiT and defaults, as training reads it")
     ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
     ap.add_argument("--cfg", type=float, default=None, help="guidance scale (default: the model's)")
     ap.add_argument("--shift", type=float, default=None, help="sampler time shift (default: the model's)")
@@ -279,10 +282,16 @@ def run(args: argparse.Namespace, model_dir: Path | None) -> tuple[list[dict], t
         if not args.ground_truth:
             import torch
 
+            from stepvid.model_folder import plan_model, with_preset
             from stepvid.pipeline import TextToVideoPipeline
 
             dtype = {"auto": None, "bf16": torch.bfloat16, "fp32": torch.float32}[args.dtype]
-            pipe = TextToVideoPipeline.from_pretrained(model_dir, device=args.device, dtype=dtype)
+            plan = plan_model(model_dir)
+            if args.preset is not None:
+                if args.preset not in plan.presets:
+                    raise SystemExit(f"--preset {args.preset!r}: {model_dir} has presets {sorted(plan.presets)}")
+                plan = with_preset(plan, args.preset)
+            pipe = TextToVideoPipeline.from_plan(plan, device=args.device, dtype=dtype)
             if args.solver is not None:
                 pipe.defaults = replace(pipe.defaults, solver=args.solver)
         d = pipe.defaults if pipe is not None else None

@@ -5,6 +5,7 @@ text encoding, sampling, VAE decode and the mp4 write all included (the issue's 
     python benchmarks/bundled_speed.py --runs 5 --cores 0,1 --model DIR
     python benchmarks/bundled_speed.py --runs 3 --compare "--preset base"   # defaults vs defaults + FLAGS
     python benchmarks/bundled_speed.py --flags "--tries 1" --compare "--preset base"   # one clip each, no retries
+    python benchmarks/bundled_speed.py --flags "--tries 1" --compare-env STEPVID_MALLOC_TUNE=0   # same flags, env
 
 With ``--compare FLAGS`` the two settings alternate run by run (same box, same load) and the ratio of their median
 wall and CPU times is printed last.
@@ -39,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2, help="OMP/torch threads in the child")
     ap.add_argument("--compare", default=None, metavar="FLAGS",
                     help="also time `stepvid generate` with these extra flags, alternating with the defaults")
+    ap.add_argument("--compare-env", default=None, metavar="KEY=VALUE[,...]",
+                    help="environment for the compared runs (e.g. STEPVID_MALLOC_TUNE=0: the CLI's malloc setting off); "
+                         "alone it compares the same flags under two environments")
     ap.add_argument("--flags", default="", help="extra `stepvid generate` flags for every run (e.g. '--tries 1': the "
                     "world check's retries make a run's time depend on whether its first clip passed)")
     args = ap.parse_args(argv)
@@ -52,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads),
                PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     prefix = ["taskset", "-c", args.cores] if args.cores and shutil.which("taskset") else []
-    settings = {"defaults": []} | ({args.compare: shlex.split(args.compare)} if args.compare else {})
+    compare_env = dict(kv.split("=", 1) for kv in args.compare_env.split(",")) if args.compare_env else {}
+    other = " ".join(filter(None, [args.compare, args.compare_env]))  # the compared setting's name ("": none)
+    settings = {"defaults": []} | ({other: shlex.split(args.compare or "")} if other else {})
     times: dict[str, list[float]] = {k: [] for k in settings}
     cpus: dict[str, list[float]] = {k: [] for k in settings}
     last = ""
@@ -66,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                 cmd += [*shlex.split(args.flags), *extra]  # after --model, so compared flags may replace it
                 r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
-                res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+                run_env = env | compare_env if name == other else env
+                res = subprocess.run(cmd, env=run_env, capture_output=True, text=True, check=False)
                 dt = time.perf_counter() - t0
                 r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
@@ -85,10 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"stepvid generate [{name}] (fresh process, {where}): median {statistics.median(t):.2f} s, "
               f"min {min(t):.2f} s, max {max(t):.2f} s over {len(t)} runs; CPU time median "
               f"{statistics.median(c):.2f} s")
-    if args.compare:
+    if other:
         med = {k: (statistics.median(times[k]), statistics.median(cpus[k])) for k in settings}
-        (tw, tc), (cw, cc) = med["defaults"], med[args.compare]
-        print(f"[{args.compare}] / [defaults]: {cw / tw:.2f}x wall, {cc / tc:.2f}x CPU time")
+        (tw, tc), (cw, cc) = med["defaults"], med[other]
+        print(f"[{other}] / [defaults]: {cw / tw:.2f}x wall, {cc / tc:.2f}x CPU time")
     print(last)
     return 0
 

@@ -59,9 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from stepvid.runtime import configure_cuda_allocator
+    from stepvid.runtime import configure_cpu_allocator, configure_cuda_allocator
 
     configure_cuda_allocator()  # every command: before anything touches CUDA (stepvid/runtime.py says why)
+    if argv is None:  # the process's own command line (not a caller's in-process call): CPU malloc for big tensors
+        configure_cpu_allocator()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

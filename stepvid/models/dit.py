@@ -286,6 +286,13 @@ class FeedForward(nn.Module):
         return self.net(x)
 
 
+def _adaln_table(rows: int, d: int) -> torch.Tensor:
+    """An adaLN scale-shift table drawn N(0, 1/d); on the meta device only its shape (a meta ``randn`` and
+    division load sympy and torch._dynamo, ~2 s of a CPU ``stepvid generate``'s memory estimate)."""
+    t = torch.empty(rows, d)
+    return t if t.device.type == "meta" else torch.randn(rows, d) / d**0.5
+
+
 class DiTBlock(nn.Module):
     """x += gate*SelfAttn(mod(norm1 x)); x += CrossAttn(x, text); x += gate*FFN(mod(norm2 x)).
 
@@ -303,7 +310,7 @@ class DiTBlock(nn.Module):
         self.norm2 = nn.LayerNorm(d, eps=cfg.block_norm_eps)
         self.attn2 = CrossAttention(cfg)
         self.ff = FeedForward(d, cfg.ff_mult)
-        self.scale_shift_table = nn.Parameter(torch.randn(6, d) / d**0.5)
+        self.scale_shift_table = nn.Parameter(_adaln_table(6, d))
 
     def forward(self, x, context, mod, rope, kv_lens=None, sp_group=None, self_lens=None) -> torch.Tensor:
         if 0 < self.token_chunk < x.shape[1] and not torch.is_grad_enabled():
@@ -429,7 +436,7 @@ class StepVideoDiT(nn.Module):
         self.clip_projection = nn.Linear(clip_dim, d)
         self.transformer_blocks = nn.ModuleList(DiTBlock(cfg) for _ in range(cfg.num_layers))
         self.norm_out = nn.LayerNorm(d, eps=cfg.norm_eps, elementwise_affine=False)
-        self.scale_shift_table = nn.Parameter(torch.randn(2, d) / d**0.5)
+        self.scale_shift_table = nn.Parameter(_adaln_table(2, d))
         self.proj_out = nn.Linear(d, cfg.patch_size**2 * cfg.out_channels)
         self.gradient_checkpointing = cfg.gradient_checkpointing
         self.capture_safe = False

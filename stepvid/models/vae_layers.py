@@ -187,8 +187,14 @@ def causal_pad(x: torch.Tensor, frames: int, cache: list[torch.Tensor] | None = 
     """
     if cache:
         x = torch.cat([cache[0], x], dim=2)
-    else:
-        x = F.pad(x, (0, 0, 0, 0, frames, 0))
+    else:  # F.pad's zero fill of the whole output, then the copy: only the new frames are zeroed here
+        b, c, t, h, w = x.shape
+        last = x.is_contiguous(memory_format=torch.channels_last_3d) and not x.is_contiguous()
+        fmt = torch.channels_last_3d if last else torch.contiguous_format
+        out = torch.empty((b, c, frames + t, h, w), dtype=x.dtype, device=x.device, memory_format=fmt)
+        out[:, :, :frames].zero_()
+        out[:, :, frames:].copy_(x)
+        x = out
     if cache is not None:
         cache[:] = [x[:, :, -frames:].clone()]
     return x
@@ -299,7 +305,7 @@ class FrameGroupNorm(nn.GroupNorm):
             y = x.transpose(1, 2).reshape(b * t, c, h, w)
             y = F.group_norm(y, self.num_groups, self.weight, self.bias, self.eps)
             y = y.view(b, t, c, h, w).transpose(1, 2)
-        return F.silu(y) if silu else y
+        return F.silu(y, inplace=not torch.is_grad_enabled()) if silu else y  # y: this call's own tensor
 
 
 class CausalConv3d(nn.Module):

@@ -47,13 +47,17 @@ class Brightness:
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> Path:
+    return random_tiny_model(tmp_path_factory.mktemp("m") / "m", GEN)
+
+
+def random_tiny_model(folder: Path, defaults: dict) -> Path:
     """The tiny model folder with every DiT weight random (its zero-initialised gates would hide gradients)."""
     from safetensors.torch import load_file
 
     from stepvid.checkpoints import save_sharded_safetensors
     from stepvid.testing.checkpoint_fixtures import write_tiny_small_model
 
-    root = write_tiny_small_model(tmp_path_factory.mktemp("m") / "m", seed=0, defaults=GEN, corpus=PROMPTS)
+    root = write_tiny_small_model(folder, seed=0, defaults=defaults, corpus=PROMPTS)
     f = root / "transformer" / "diffusion_pytorch_model.safetensors"
     g = torch.Generator().manual_seed(0)
     sd = {k: (torch.randn(v.shape, generator=g) * 0.05 if v.is_floating_point() else v)

@@ -264,11 +264,8 @@ _RL = R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="rig
 
 _DISTRIBUTED = [  # motions distributed over a list
     # one ... the other, the former / the latter, the first / the second, 一个…一个…, 前者…后者…
-    ("a red circle and a blue square, one moving left and the other right", _RL),
     ("a red circle and a blue square; the former moves left and the latter moves right", _RL),
     ("a red circle and a blue square, the first moves left, the second moves right", _RL),
-    ("A red circle and a blue square. One moves left, the other one rotates.",
-     R(G(1, "red", "circle", motion="left"), G(1, "blue", "square", motion="rotate"))),
     ("一个红圆和一个蓝方块，一个向左一个向右", _RL),
     ("一个红圆和一个蓝方块，一个向左，另一个向右", _RL),
     ("一个红圆和一个蓝方块，前者向左，后者向右", _RL),
@@ -861,9 +858,14 @@ def test_ignored_words_are_reported(prompt, ignored):
     ("red circle, moving left, bg=#7a3fe2", "cannot judge: unknown colour '#7a3fe2'"),  # not one of this world's
     ("red circle go left or right also can lah", "cannot judge: alternatives ('or') are not judged"),
     ("a red circle and a blue square, one moving left and another moving up and one moving right",
-     "cannot judge: 'one' but all 2 objects are taken"),
+     "cannot judge: 'one' does not say which object"),
     ("a red circle, a blue square and a green star, one moving left and the other right",
-     "cannot judge: 'the other' could mean more than one object"),
+     "cannot judge: 'one' does not say which object"),
+    # writer round 176: in English a bare 'one … the other' over objects named apart does not say which is which
+    # (the corpus's "one of them … the other" rows are null alike); 一个…一个… after a list reads in its order
+    ("a red circle and a blue square, one moving left and the other right", "cannot judge: 'one' does not say which object"),
+    ("A red circle and a blue square. One moves left, the other one rotates.",
+     "cannot judge: 'one' does not say which object"),
     ("a red circle, a blue square and a yellow star move left and right respectively",
      "cannot judge: 'respectively' with 2 motions for 3 objects"),
     ("a red circle moves left and right respectively", "cannot judge: 'respectively' needs two or more objects listed before it"),
@@ -4917,5 +4919,97 @@ def test_writer_rounds_171_173(prompt, want):
     "a reddish circle",
 ])
 def test_writer_rounds_171_173_guards(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)
+
+
+# writer rounds 174-176: the background set first (screen / canvas / wall as the background, "Start with …, then …",
+# "Canvas: green. Plain."), idioms with colour or shape words read past as context, phone-typed Chinese lists (a count
+# after its noun and a space, 向又, a bare 方), a shared motion before the colon (两个都往右：A，B), "(1) … (2) …" items
+_GREEN_PINK_SHRINK = Request(groups=[G(count=1, color="pink", shape="diamond", motion="shrink")], bg_color="green",
+                             bg_kind="solid")
+
+
+@pytest.mark.parametrize("prompt,want", [
+    ("Canvas: green. Plain. Objects: a pink rhombus that shrinks.", _GREEN_PINK_SHRINK),
+    ("Background: green. Plain. Objects: a pink rhombus that shrinks.", _GREEN_PINK_SHRINK),
+    ("green canvas. plain. a pink rhombus that shrinks", _GREEN_PINK_SHRINK),
+    ("the screen is dark blue. three little pink dots bounce around fast",
+     Request(groups=[G(count=3, color="pink", shape="circle", size="small", motion="bounce", speed="fast")],
+             bg_color="blue")),
+    ("screen: black. objects: 3 blue squares sliding down-left, quick",
+     Request(groups=[G(count=3, color="blue", shape="square", motion="down-left", speed="fast")], bg_color="black")),
+    ("Make the screen yellow. Put a small blue cross on it moving down-right slowly.",
+     Request(groups=[G(count=1, color="blue", shape="cross", size="small", motion="down-right", speed="slow")],
+             bg_color="yellow")),
+    ("against a grey wall, a white circle moving left",  # (was a grey circle and a white one)
+     Request(groups=[G(count=1, color="white", shape="circle", motion="left")], bg_color="gray")),
+    ("Against a grey wall: red square, orange triangle, yellow star, all still.",
+     Request(groups=[G(count=1, color="red", shape="square", motion="still"),
+                     G(count=1, color="orange", shape="triangle", motion="still"),
+                     G(count=1, color="yellow", shape="star", motion="still")], bg_color="gray")),
+    ("Start with a black canvas, then a white circle and a yellow star heading towards each other",
+     Request(groups=[G(count=1, color="white", shape="circle", motion="towards"),
+                     G(count=1, color="yellow", shape="star", motion="towards")], bg_color="black")),
+    ("Canvas first: white, gradient left to right. Then add a small black star going down.",
+     Request(groups=[G(count=1, color="black", shape="star", size="small", motion="down")], bg_color="white",
+             bg_kind="hgradient")),
+    ("background first pls: turquoise, solid. then one medium gray circle that bounces around slowly",
+     Request(groups=[G(count=1, color="gray", shape="circle", size="medium", motion="bounce", speed="slow")],
+             bg_color="cyan", bg_kind="solid")),
+    ("back to square one. plain black background, a single red triangle moving up-right fast",
+     Request(groups=[G(count=1, color="red", shape="triangle", motion="up-right", speed="fast")], bg_color="black",
+             bg_kind="solid")),
+    ("got the green light from my boss to make a test clip: solid purple backdrop, a cyan cross rotating in place",
+     Request(groups=[G(count=1, color="cyan", shape="cross", motion="rotate")], bg_color="purple", bg_kind="solid")),
+    ("feeling kinda blue today lol. make me a plain yellow background with a big white circle that just sits still",
+     Request(groups=[G(count=1, color="white", shape="circle", size="large", motion="still")], bg_color="yellow",
+             bg_kind="solid")),
+    ("粉色园 2个 往右上 慢", Request(groups=[G(count=2, color="pink", shape="circle", motion="up-right", speed="slow")])),
+    ("白色背景,黑色星星3颗,往下 慢慢的",
+     Request(groups=[G(count=3, color="black", shape="star", motion="down", speed="slow")], bg_color="white")),
+    ("红色圆 两个 蓝色方块",  # a count before another noun is that noun's
+     Request(groups=[G(count=1, color="red", shape="circle"), G(count=2, color="blue", shape="square")])),
+    ("绿色三角形向又移动。。。", Request(groups=[G(count=1, color="green", shape="triangle", motion="right")])),
+    ("蓝圆 红方 互相靠近", Request(groups=[G(count=1, color="blue", shape="circle", motion="towards"),
+                                    G(count=1, color="red", shape="square", motion="towards")])),
+    ("绿 方 左 慢 ；黑 圆 右 快", Request(groups=[G(count=1, color="green", shape="square", motion="left", speed="slow"),
+                                         G(count=1, color="black", shape="circle", motion="right", speed="fast")])),
+    ("两个都往右：一个灰色的圆，一个粉色的五角星", Request(groups=[G(count=1, color="gray", shape="circle", motion="right"),
+                                                  G(count=1, color="pink", shape="star", motion="right")])),
+    ("Two objects: (1) medium red triangle moving right fast, (2) medium green diamond moving left fast.",
+     Request(groups=[G(count=1, color="red", shape="triangle", size="medium", motion="right", speed="fast"),
+                     G(count=1, color="green", shape="diamond", size="medium", motion="left", speed="fast")])),
+    ("一个绿色菱形和一个橙色加号，一个往左一个往右",  # 一个…一个… after a list: in its order
+     Request(groups=[G(count=1, color="green", shape="diamond", motion="left"),
+                     G(count=1, color="orange", shape="cross", motion="right")])),
+    ("Two circles. One is red and goes up, the other is green and goes down.",  # one counted noun, split
+     Request(groups=[G(count=1, color="red", shape="circle", motion="up"), G(count=1, color="green", shape="circle",
+                                                                             motion="down")])),
+    ("orange background, gradient from top down. a red circle",
+     Request(groups=[G(count=1, color="red", shape="circle")], bg_color="orange", bg_kind="vgradient")),
+    ("a small pink diamond and a large cyan cross — the bigger one shrinks, the other one just sits there",
+     Request(groups=[G(count=1, color="pink", shape="diamond", size="small", motion="still"),
+                     G(count=1, color="cyan", shape="cross", size="large", motion="shrink")])),
+])
+def test_writer_rounds_174_176(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "a red and a blue circle and square spinning",  # which colour goes with which shape
+    "红色和蓝色的圆和方块",
+    "a blue square and a red circle, one goes left and the other goes right",  # which one goes where
+    "a small red square, a medium red circle, and a big orange triangle. only the biggest one moves, it goes down slowly.",
+    "三个图形：黄色圆、黄色方块、黄色星星，只有星星在转",  # the others' motion unsaid
+    "给我来个绿色三角形和一个一样颜色的菱形，两个都缩小",  # a colour by reference to another object
+    "一个红色圆和一个颜色一样的方块",
+    "a red circle and a same-colored square",
+    "两个都往右：一个灰色的圆，一个粉色的五角星，一个蓝色方块",  # 两个 but three objects
+    "一个红色圆 两个 往下",  # counted twice
+    "红色方向左",  # 方向 is no square
+    "a red circle and a blue square both move left, the other one spins",  # no object left for 'the other'
+])
+def test_writer_rounds_174_176_guards(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)

@@ -326,7 +326,7 @@ _EN_REFUSE = {
     "claymation|clay style|pencil sketch|sketch style|hand drawn|cyberpunk|vaporwave|low poly|"
     "time lapse|timelapse": "look or timing '{w}' is not judged",
     "of the same colour|of the same color|the same colour|the same color|same colour|same color|of the same size|"
-    "the same size|same size|at the same speed|the same speed|same speed":
+    "the same size|same size|at the same speed|the same speed|same speed|same colored|same coloured|same sized":
         "'{w}' refers to another object's attribute; name it",
     "camera pans|camera moves|camera zooms|camera rotates|camera follows|camera tracks|camera shakes|"
     "the camera pans|the camera moves|the camera zooms|zoom in|zooms in|zooming in|zoom out|zooms out|"
@@ -1147,7 +1147,7 @@ _ZH_MOTIONS = {
 _ZH_APPROACH = ("往彼此的方向移动 往彼此的方向 朝彼此的方向 向彼此的方向 往对方那边走 往对方那边跑 往对方那边移动 往对方那边 朝对方那边走 朝对方那边 向对方那边 吸引 吸到一起 吸在一起 吸过去 吸过来 往对方那儿冲 往对方冲 朝对方冲 往对方那儿跑 往对方跑 朝对方跑 往一起靠 往一起凑 往一块靠 往一块儿靠 走拢 互相奔赴 双向奔赴 奔赴 对着开过来 对着开 开过来 靠过去 凑过去 朝对方靠过去 行埋一齐 行埋 埋一齐 行近 对着跑 对着冲 对着走 对着移动 对着飞 对冲 往一块儿走 往一块走 往一起走 往一块儿凑 凑到一块儿 凑一块 往中间靠拢 往中间靠近 往中间凑 往中间靠 距离越来越小 距离逐渐缩小 距离缩小 距离不断缩小 靠近 接近 靠拢 聚拢 汇聚 会聚 汇合 聚合 趋近 靠过来 凑近 拉近距离 缩短距离 距离缩短 距离越来越近 "
                  "走到一块 走到一块儿 走到一起 凑到一起 凑到一块")  # (probe round 113: 对着走 走到一块)
 _ZH_REFUSE = {
-    "颜色和速度跟它一样 颜色和速度和它一样 颜色跟它一样 颜色和它一样 颜色跟它相同 同样的颜色 一样的颜色 相同的颜色 相同颜色 同样颜色 同色":
+    "颜色和速度跟它一样 颜色和速度和它一样 颜色跟它一样 颜色和它一样 颜色跟它相同 同样的颜色 一样的颜色 相同的颜色 相同颜色 同样颜色 同色 一样颜色 颜色一样":
         "'{w}' refers to another object's attribute; name it",
     "顺时针 逆时针 反时针": "rotation sense '{w}' is not judged",
     "向前 往前 朝前 向后 往后 朝后 横向移动 侧向 侧移 前后": "ambiguous direction '{w}'",

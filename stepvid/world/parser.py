@@ -154,6 +154,7 @@ _TIMES = re.compile(r"\b([1-3])\s*[x×](?=\s+[a-z])", re.IGNORECASE)  # "2x red 
 # ("Slide 5 –", "for slide 3", 第5页PPT用, 第三课《东南西北》用): list marks read as commas, the rest read past
 _INLINE_BULLET = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[:：，,。]))[•·‣▪◦](?=\s|[\u4e00-\u9fff])|[①②③④⑤⑥⑦⑧⑨⑩]")
 _INLINE_ITEM = re.compile(r"(?:(?<=[\s:：])|(?<=^))[1-9][.)、](?=\s*[^\d\s])")
+_PAREN_ITEM = re.compile(r"(?:(?<=[\s:：,，])|(?<=^))[(（][1-9][)）](?=\s*[^\d\s])")
 _ADDING = frozenset({"too", "also", "as well"})  # after a correction word: "… actually a blue circle too"
 _TIMES_ONE = re.compile(r"(?<=\S)\s*[x×]\s*1(?![\d.])(?=\s*[,，。.;；\n(（]|\s*$)", re.IGNORECASE)  # (… x1 (still))
 # "cyan sqaures x2 bouncing", 菱形 x2 (probe rounds 109, 111): two or three after a plural noun (a shape's, or a word the
@@ -337,7 +338,11 @@ def _bare_zh_place(t: Tok) -> bool:
 _IDIOMS = re.compile(
     r"(?i)\b(?:dark\s+days?|in\s+the\s+dark|darkness|(?:the|office|these|those)\s+lights|lights\s+(?:in|of)\s+the\s+\w+|"
     r"star\s+(?:pupils?|students?|players?|employees?)|square\s+meals?|"
-    r"(?:feel(?:s|ing)?|felt)\s+(?:a\s+(?:bit|little)\s+|so\s+|kind\s+of\s+|pretty\s+|really\s+)?blue|"
+    r"(?:feel(?:s|ing)?|felt)\s+(?:a\s+(?:bit|little)\s+|so\s+|kind\s+of\s+|kinda\s+|sorta\s+|pretty\s+|really\s+)?blue|"
+    # (writer round 174: "got the green light", "back to square one", "come full circle", "green with envy", "a grey area")
+    r"(?:the\s+|a\s+)?green\s+light|(?:back\s+to\s+)?square\s+one|(?:come|comes|came|coming)\s+full\s+circle|"
+    r"green\s+with\s+envy|(?:a\s+)?gr[ae]y\s+areas?|out\s+of\s+the\s+blue|once\s+in\s+a\s+blue\s+moon|red\s+tape|"
+    r"white\s+lies?|black\s+sheep|red[\s-]handed|tickled\s+pink|"
     r"(?:go(?:es|ing)?|went|gone|run(?:s|ning)?|talk(?:s|ing)?)\s+(?:round\s+|around\s+)?in\s+circles|"
     r"wheels?\s+(?:that\s+|which\s+)?(?:don'?t\s+|won'?t\s+)?(?:spin(?:s|ning)?|turn(?:s|ing)?)(?:\s+and\s+spin)?|"
     r"jigsaw\s+puzzles?|\d+-piece)\b"
@@ -476,13 +481,20 @@ def _fronted_motion(text: str) -> str:
     head_kinds = {t.kind for t in head_toks}
     # a head with a word the lexicon does not know is no verb phrase, and a bare 上 / 开 inside one is a piece of
     # another word: what the clip is for (上课要用：…, 想做个开场：…), read past by ``_asides``
-    moving = {t.kind for t in head_toks if not _bare_zh_place(t)} & _MOTION_KINDS
+    # (a bare side right after 往 / 向 is a direction: 两个都往右：A，B — writer round 176)
+    moving = {t.kind for k, t in enumerate(head_toks) if not _bare_zh_place(t)
+              or k and head_toks[k - 1].kind == "prep" and head_toks[k - 1].text in ("往", "向", "朝")} & _MOTION_KINDS
     if head_kinds & _OBJECT_KINDS or not moving or head_kinds & {"refuse", "unknown"} \
             or not any(t.kind == "shape" for t in _tokens(tail, [])):
         return text
     tail = tail.rstrip(" .。!！")
+    if head_toks[0].kind == "pronoun" and head_toks[0].text[:1] in "两俩三仨":  # 两个都…: as many objects, one each
+        tail_toks = _tokens(tail, [])
+        if any(t.kind == "count" and t.value != 1 for t in tail_toks) \
+                or sum(t.kind == "shape" for t in tail_toks) != (2 if head_toks[0].text[:1] in "两俩" else 3):
+            raise _refuse(f"'{head_toks[0].text}' before the colon, but not as many objects after it")
     if _CJK.match(head):
-        return f"{tail}，{'' if head.startswith(('都', '全都', '一起')) else '都'}{head}"
+        return f"{tail}，{'' if head.startswith(('都', '全都', '一起')) or head_toks[0].kind == 'pronoun' else '都'}{head}"
     lead = re.match(r"(?i)(both|all|they)\b", head)
     return f"{tail}. {head}" if lead else f"{tail}. All {head}"
 
@@ -523,6 +535,8 @@ def _normalise(text: str, ignored: list[str]) -> str:
     text = _INLINE_BULLET.sub(", ", _counted_after(_TIMES_ONE.sub("", text), ignored))
     if re.search(r"(?:^|[\s:：])1[.)、]", text) and re.search(r"(?:^|[\s:：])2[.)、]", text):
         text = _INLINE_ITEM.sub(", ", text)
+    if re.search(r"(?:^|[\s:：,，])[(（]1[)）]", text) and re.search(r"(?:^|[\s:：,，])[(（]2[)）]", text):
+        text = _PAREN_ITEM.sub(", ", text)  # "Two objects: (1) medium red triangle …, (2) …" (writer round 176)
     text = _DASH.sub(", ", "".join(_invisible(c) for c in _BULLET.sub(", ", text)))
     text = _TIMES.sub(r"\1 ", text)
     settings = [m.group().strip() for m in _CLIP_SETTING.finditer(text)]
@@ -608,8 +622,8 @@ def _typo_fix(words: list[str], i: int, after: Tok | None = None) -> str | None:
     and one shape in the number its count says ("one crosss" -> cross).
     """
     lex, maxlen, _, _, vocab = _lexicons()
-    if words[i] in _EFFECTS_NOT_TYPOS:
-        return None
+    if words[i] in _EFFECTS_NOT_TYPOS or words[i] in _COLOUR_TYPO_ENGLISH:
+        return None  # (writer round 174: "I teach a kids' colour class" is no typo of peach)
     slip = _key_slip_fix(words, i, after) if len(words[i]) == 4 else None
     if slip is not None:  # ("doen" after "going": down, not dozen)
         return slip
@@ -774,7 +788,8 @@ def _short_colour_typo(words: list[str], i: int, after: Tok | None) -> str | Non
 # Words and names a phone's autocorrect puts where a colour was typed ("a Ryan triangle": cyan?): English, so never
 # read as a colour's typo (probe round 136)
 _COLOUR_TYPO_ENGLISH = frozenset({"ryan", "bed", "led", "fed", "ted", "rod", "rex", "pine", "pint", "punk", "wink",
-                                  "link", "glue", "clue", "blur", "gran", "pray", "tray", "fray", "grab", "wine"})
+                                  "link", "glue", "clue", "blur", "gran", "pray", "tray", "fray", "grab", "wine",
+                                  "teach", "reach", "beach", "bread", "breed", "greed"})  # (writer round 174: "I teach …")
 
 
 def _en_tokens(seg: str, ignored: list[str], after: Tok | None = None) -> list[Tok]:
@@ -1404,6 +1419,7 @@ class _Grammar:
         self.groups: list[_Group] = []
         self.np: _NP | None = None
         self.elided: list[_NP] = []  # "a red [circle] and a blue circle"
+        self.elided_batch: list[_Group] | None = None  # the objects the last noun made of such pieces
         self.focus: list[_Group] = []
         self.joins: list[str | None] = []  # how each focus group joined the list: "and", "comma", "oxford", None
         self.join: str | None = None  # the join word seen since the last noun
@@ -1663,11 +1679,27 @@ class _Grammar:
         self._drop_np()
         if self.pool is None:
             fresh = self.unbound if len(self.unbound) >= 2 else [g for g in self.groups if not g.vps]
-            if len(fresh) == 1 and fresh[0].count > 1:  # "Two circles. The first one is orange …": each one apart
+            split = len(fresh) == 1 and fresh[0].count > 1
+            if split:  # "Two circles. The first one is orange …": each one apart
                 fresh = self._split(fresh[0])
+            elif not t.zh and t.kind != "nth" and t.text not in _PAIR_REFERENCES and len(fresh) >= 2:
+                # "a blue square and a red circle, one goes left and the other goes right" (writer round 176; probe
+                # rounds 14, 21: "… one of them should go up and the other stay still"): in English a bare 'one' over
+                # objects each named apart does not say which of them (一个…一个… after a list reads in its order)
+                raise _refuse(f"'{t.text}' does not say which object")
             if len(fresh) < 2 and t.text in _PAIR_REFERENCES and len(self.groups) == 2 \
                     and all(g.count == 1 for g in self.groups):  # "A goes left, B goes right, 前者快后者慢"
                 fresh = list(self.groups)  # (probe round 143): former / latter pick from the two objects named
+            if len(fresh) < 2 and t.kind == "nth" and t.value == "other" and len(self.groups) == 2 \
+                    and all(g.count == 1 for g in self.groups) and len(self.last_targets) == 1 \
+                    and self.last_targets[0] in self.groups and self.last_targets[0].vps:
+                rest = [g for g in self.groups if g is not self.last_targets[0]]
+                if not rest[0].vps:  # "A and B — the bigger one shrinks, the other one just sits there" (writer
+                    self._end_vp()   # round 176): of two objects, the one the last verb phrase did not describe
+                    self._drop_np()
+                    self.focus, self.joins, self.bound, self.fresh, self.widened = rest, [None], False, False, False
+                    self.last_targets = rest
+                    return
             if len(fresh) < 2 and (self._second_named(t) or self._nth_named(t)):
                 self.focus, self.joins, self.bound, self.fresh = [], [], False, True
                 return
@@ -1923,6 +1955,13 @@ class _Grammar:
             self.focus = [g for g in self.focus if g not in self.corrected]
             self.joins = self.joins[-len(self.focus):] if self.focus else []
         self.corrected = None
+        if not targets and self.elided_batch and not pieces and count is None and np.color is None \
+                and np.size is None and not np.definite and np.toks and self.last_targets == self.elided_batch:
+            at = next((k for k, x in enumerate(self.toks) if x is np.toks[0]), 0)
+            if at and self.toks[at - 1].kind == "conj":
+                # "a red and a blue circle and square" (writer round 176): the bare shape could take either colour
+                # (a red circle and a blue square?) or none (two circles and a square)
+                raise _refuse(f"'{np.text()}' after '{self.elided_batch[-1].text}': which colour goes with which shape")
         if not targets:
             if count is None:
                 if np.plural and not (self.elided and all(e.count is None for e in self.elided)):
@@ -1959,6 +1998,7 @@ class _Grammar:
         else:
             self.unbound.extend(t for t in targets if t not in self.unbound)
         self.last_targets = targets
+        self.elided_batch = list(targets) if pieces and not referred else None
         if not referred:
             self._check_counted()
             self.pool = None  # new objects: "one"/"the other" pick from the next list
@@ -2641,7 +2681,13 @@ def _chat_forms(text: str) -> tuple[str, list[str]]:
     return text, dropped
 
 
+# the background's heading said as a first step (writer round 174: "background first pls: turquoise, solid. then …",
+# "Canvas first: white, …"): the heading
+_FIRST_HEADING = re.compile(r"(?i)\b(background|backdrop|canvas|screen|bg)\s+first\s*,?\s*(?:pls|please|plz)?\s*:")
+
+
 def _parse_prompt_verbose(text: str) -> Parse:
+    text = _FIRST_HEADING.sub(r"\1:", text)
     text, chat = _chat_forms(text)  # [微笑], 小 红 方 块, "Cam: static", 蓝又蓝 (see ``_chat_forms``)
     text, opened = _open_fields(text)  # "Background: any", 大小：随便: a field left open is not asked
     opened[:0] = chat
@@ -3808,6 +3854,12 @@ _FRAME_PART = re.compile(r"(?i)(?:(?:the|its|all|whole|entire|outer)\s+)*(?:edge
                          r"perimeter|outside|frame|screen|canvas|walls?|margins?|boundary|boundaries)\b")
 
 
+# "only the biggest one moves" (writer round 176), 只有星星在转: the others then do not move — said by no word of
+# theirs, so a reading that leaves an object's motion open is refused (still is not guessed); "…, 其他都不动" reads
+_ONLY_MOVER = re.compile(r"(?i)\bonly\s+(?:the\s+|one\b|1\b)(?:[\s-]*[a-z]+){0,3}?\s+(?:moves?|moving|is\s+moving|spins?|"
+                         r"spinning|rotates?|goes|travels|bounces|grows|shrinks|drifts|slides)\b|只有[^，,。.；;！!]{1,10}?(?:在)?(?:动|转|移动)")
+
+
 def _parse(text: str) -> Parse:
     ignored: list[str] = []
     toks = _places(_said_of_it(_no_sequence_yet(resolve_negations(_tokens(text, ignored), ignored), ignored)))
@@ -3819,6 +3871,10 @@ def _parse(text: str) -> Parse:
         reqs = normalize_groups(reqs)
     except ValueError as exc:
         raise _refuse(str(exc)) from None
+    if len(reqs) > 1 and any(g.motion is None for g in reqs):
+        only = _ONLY_MOVER.search(text)
+        if only:
+            raise _refuse(f"'{only.group()}' leaves the others' motion unsaid (still?)")
     seen: set[str] = set()
     ignored = [w for w in ignored if not (w in seen or seen.add(w))]
     return Parse(Request(reqs, bg_color, bg_kind), ignored)

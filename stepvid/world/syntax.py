@@ -143,7 +143,7 @@ _HEADED = re.compile(r"^\s*(?:[-*•·]\s*)?(?:#+\s*)?(?:【\s*([^】\n]{1,24}?)
                      r"\**\s*([^:：\n*#【】\[\]]{1,24}?)\s*\**\s*[:：])\s*\**\s*(.*?)\s*$")  # "Key:", 【Key】, [Key]
 _SUBJECT_KEYS = re.compile(r"(?i)(?:main\s+)?subjects?|product(?:\s+placeholder)?|hero(?:\s+object)?|main\s+object|主体|画面主体|"
                            r"主角|画面主角|主物体")
-_BG_KEYS = re.compile(r"(?i)environment|setting|ground|backdrop|环境|场景背景|背景设定|背景设置")  # written out as "background: …"
+_BG_KEYS = re.compile(r"(?i)environment|setting|ground|backdrop|screen|wall|环境|场景背景|背景设定|背景设置")  # written out as "background: …"
 _ACTION_KEYS = re.compile(r"(?i)actions?|motion|movement|animation|运动|动作|动态|运动方式|动态效果|运动效果|动作描述")
 _CONTENT_KEYS = re.compile(r"(?i)scene|description|prompt|positive(?:\s+prompt)?|keywords|visuals?|objects?|elements?|"
                            r"(?:improved|enhanced|refined|optimi[sz]ed|final|video)\s+prompt|scene\s+description|concept|"
@@ -1034,6 +1034,11 @@ _ZH_TYPOS = [
         (r"[洪宏](?=色)", "红"), (r"往作|网左", "往左"), (r"网(?=[左右上下])", "往"), (r"三脚", "三角"), (r"灵形", "菱形"),
         (r"无脚星", "五角星"), (r"(?<=[色的个])[实是]字", "十字"), (r"选转", "旋转"), (r"(?<![花条波斑])纹里", "纹理"), (r"背境|被景", "背景"), (r"慢曼", "慢慢"),
         (r"变搭", "变大"), (r"谈来谈去", "弹来弹去"),
+        # writer round 175 (phone typing): 又 for 右 right after 向 / 往 / 朝, where a verb of moving or the clause's end
+        # follows (绿色三角形向又移动); a bare 方 for 方块 in a terse keyword list, after a colour and before a space,
+        # a separator or the end (蓝圆 红方 互相靠近, 绿 方 左 慢) — not 方向, 方式, 地方
+        (r"(?<=[向往朝])又(?=[移走飘滑跑动边，,。.!！~～；;\s]|$)", "右"),
+        (r"(?<=[红橙黄绿青蓝紫粉白黑灰])[ \t\u3000]?方(?=[ \t\u3000，,。；;、左右]|$)", "方块"),
         # pinyin input's homophones (probe round 101: 紫色的园形往下移懂): 园/源 before 形 or 圈 is 圆; 懂 after a
         # verb of moving is 动 (not 不懂: "does not understand" or 不动?); 园 only after a colour, 的 or 个 (not 花园形状)
         (r"(?<=[色的个])(?:园|源|员)(?=形|圈)", "圆"), (r"(?<=[移运挪滑晃摆转])懂", "动"), (r"(?<![上下左右前后东西南北])方[快筷](?!速|点|些|一点|地|的)", "方块"), (r"(?<=[色的])元(?![素旦宝])", "圆"),
@@ -1532,7 +1537,18 @@ def _size_of_ones(m: re.Match) -> str:
 
 # the end of a clause that says a background's kind alone ("Solid.", "Solid, no gradient please.", "plain.")
 _KIND_ALONE = r"(?=(?:\s*,?\s*(?:no\s+gradients?|please|pls|thanks?(?:\s+you)?))*\s*(?:[.;!?]|$))"
+def _background_only(before: str) -> bool:
+    """Does the sentence (or clause) before ``before``'s end set the background and name no object (see the
+    "then" rewrite: "Start with a black canvas, then a white circle …")?"""
+    last = re.split(r"(?<=[.!?;])\s+", before.strip())[-1] if before.strip() else ""
+    return bool(re.search(r"\b(?:wall|canvas|screen|backdrop|background|bg)\b", last)) \
+        and not re.search(rf"\b(?:{_SHAPE_NOUN})s?\b|\b(?:moves?|moving|spins?|spinning|grows?|shrinks?|bounces?)\b", last)
+
+
 _PHRASINGS = [
+    # "gradient from top down", "fading from the bottom up" (writer round 174): from one side to the other
+    (re.compile(r"\bfrom\s+(?:the\s+)?top\s+down(?:wards?)?\b"), "from top to bottom"),
+    (re.compile(r"\bfrom\s+(?:the\s+)?bottom\s+up(?:wards?)?\b"), "from bottom to top"),
     # physics' words for the world's motions (probe round 111): "elastic collisions with the frame boundaries" is a
     # bounce
     (re.compile(r"\b(?:(?:undergoing|with|making|having|in)\s+)?(?:perfectly\s+)?elastic(?:ally)?\s+(?:collisions?|colliding|"
@@ -2130,8 +2146,31 @@ _PHRASINGS = [
     # the kind of that background; only when the kind word is all its clause says (not "… background. Plain circles")
     (re.compile(rf"\b(background|backdrop|bg)\s+(is|should be|must be|=)\s+((?:light\s+|dark\s+)?(?:{_COLOUR_WORD}))"
                 r"\s*[,.;!?]\s*(plain|solid|textured|grainy)" + _KIND_ALONE), r"\1 \2 \4 \3"),
-    (re.compile(rf"\b((?:light\s+|dark\s+|pale\s+)?(?:{_COLOUR_WORD}))\s+(background|backdrop|bg)\s*[.;!?]\s*"
+    (re.compile(rf"\b((?:light\s+|dark\s+|pale\s+)?(?:{_COLOUR_WORD}))\s+(background|backdrop|bg|canvas)\s*[.;!?]\s*"
                 r"(plain|solid|textured|grainy)" + _KIND_ALONE), r"\3 \1 \2"),
+    # the background set first, as a step (writer round 174: "Start with a grey wall, …. Then a big red square …",
+    # "Starting with a red wall — …", "Let's begin with the backdrop — orange, …", "Canvas first: white, …. Then add
+    # a small black star …", "background first pls: turquoise, solid. then one …"): the lead-in goes where the
+    # background is what it starts with; the "then" that brings in the objects after it is no sequence of motions
+    (re.compile(r"(?:^|(?<=[.!?;]\s))\s*(?:(?:ok(?:ay)?\s+)?so\s+)?(?:let'?s\s+|let\s+us\s+|we\s+)?(?:start|begin)(?:ning|ing|s)?\s+"
+                r"(?:off\s+)?with\s+(?=(?:(?:an?|the)\s+)?(?:[a-z-]+\s+){0,2}?(?:wall|canvas|screen|backdrop|background|bg)\b)"), ""),
+    (re.compile(r"\b(background|backdrop|canvas|screen|bg)\s+first\s*(?:,\s*)?(?:pls|please|plz)?\s*:"), r"\1:"),
+    (re.compile(r"(?<=[.,;])\s*then\s+(?:add\s+|put\s+|place\s+|draw\s+|we\s+(?:add|put|have)\s+|there\s+is\s+|comes\s+)?"
+                r"(?=(?:an?|one|two|three|[123])\s)"),
+     lambda m: " " if _background_only(m.string[:m.start()]) else m.group()),
+    # the screen, the canvas or a wall as the background, set first (writer round 174: "the screen is dark blue. three
+    # little pink dots …", "screen: black, …", "Make the screen yellow", "Against a grey wall: red square, …", "the wall
+    # behind everything is violet"): only where it opens its clause or carries a world colour (a bare "the screen" or
+    # "bounces off the wall" says no background)
+    (re.compile(r"((?:^|[.!?;:,(\u2014\u2013]|\b(?:make|paint|turn|set|and)\b)\s*)(?:the\s+)?(?:whole\s+)?(?:screen|canvas|wall)"
+                r"(?:\s+behind\s+(?:everything|it\s+all|them|it))?\s*(?=(?:is|should\s+be|must\s+be|=|:)\s*(?:(?:totally|all|just|a|an|plain|"
+                rf"solid|flat|textured|light|dark|deep|pale|bright)\s+)*(?:{_COLOUR_WORD}|{_ANY_COLOUR})\b|(?:{_COLOUR_WORD}|{_ANY_COLOUR})\b)"),
+     r"\1the background "),
+    (re.compile(rf"\b((?:{_COLOUR_WORD}))\s+wall\b(?!s)"), r"\1 background"),
+    # the same after a heading (writer round 174: "Canvas: green. Plain. Objects: …"): the background's heading, its
+    # colour, then the kind alone in its own sentence
+    (re.compile(rf"\b(background|backdrop|bg|canvas)\s*:?\s*((?:light\s+|dark\s+|pale\s+)?(?:{_COLOUR_WORD}))\s*,?\s*[.;!?]\s*"
+                r"(plain|solid|textured|grainy)" + _KIND_ALONE), r"\3 \2 \1"),
     # "a small pink circle bouncing in the box": the frame it bounces in (when no box was named as an object)
     (re.compile(r"\b(bounc(?:e|es|ing))((?:\s+(?:around|about|fast|quickly|slowly|slow))*)\s+(?:in|inside|within)\s+the\s+box\b"),
      lambda m: m.group() if re.search(r"\bbox", m.string[:m.start()]) else f"{m.group(1)}{m.group(2)} off the walls"),
@@ -2410,7 +2449,10 @@ def _zh_count_after_pattern() -> re.Pattern:
     shapes = sorted((w for w, e in zh.items() if e and e[0][0] == "shape" and len(e) == 1), key=len, reverse=True)
     colours = sorted((w for w, e in zh.items() if len(e) == 1 and e[0][0] == "color"), key=len, reverse=True)
     return re.compile(rf"((?:{'|'.join(colours)})?(?:大|小|中号|大号|小号|中等)?的?(?:{'|'.join(shapes)}))"
-                      r"(?:([一两二三])(?:个|只|颗|枚)(?=[，,。；;\s]|$)"
+                      r"(?:([一两二三123])(?:个|只|颗|枚|粒|团)(?=[，,。；;\s]|$)"
+                      # a phone list's count after a space (writer round 175: 粉色园 2个 往右上 慢, 紫色菱形 2个 弹来弹去):
+                      # only where no other noun's colour, size or shape comes next
+                      r"|[ \t\u3000]+([一两二三123])(?:个|只|颗|枚|粒|团)(?=\s*(?:[，,。；;]|$)|[ \t\u3000]+(?![红橙黄绿青蓝紫粉白黑灰大小中圆方三星菱十]))"
                       # a count alone between commas (灰色正方形，三个，向左: round 119); "…十字形，一个 orange 的星形" opens
                       # the next object, not a count of this one
                       r"|[，,]\s*([一两二三])(?:个|只|颗|枚)(?=\s*(?:[，,。；;]|$)))")
@@ -2421,8 +2463,8 @@ def _zh_count_after(t: str, ignored: list[str]) -> str:
         return t
 
     def move(m: re.Match) -> str:
-        count = m.group(2) or m.group(3)
-        if m.group(3) and re.search(r"(?:[一两二三123]\s*(?:个|只|颗|枚|粒)|[两俩])[^，,。；;]*$", t[:m.start()]):
+        count = m.group(2) or m.group(3) or m.group(4)
+        if (m.group(3) or m.group(4)) and re.search(r"(?:[一两二三123]\s*(?:个|只|颗|枚|粒)|[两俩])[^，,。；;]*$", t[:m.start()]):
             return m.group()  # (一个灰色正方形，三个: counted twice, left to refuse)
         ignored.append(f"{m.group()} -> {count}个{m.group(1)}")
         return f"{count}个{m.group(1)}"

@@ -32,7 +32,8 @@ def configure_cuda_allocator() -> bool:
 # mapping and unmaps it on free, so every one of the CPU VAE decoder's ~100 MB activations is page-faulted in again:
 # the bundled model's 34-frame 192x192 decode took 3.3 M faults and ~6 CPU-s in the kernel. With the thresholds
 # raised, freed memory stays in the heap for the next tensor: that decode 7.0 -> 6.4 s on 2 cores (kernel time
-# 6 -> 0.5 CPU-s). The process then keeps its peak heap until it exits (the peak itself does not grow).
+# 6 -> 0.5 CPU-s). The process then keeps its peak heap until it exits (a long-lived `serve` too), and a block
+# freed a little too small for the next request (alignment slack) can leave the heap somewhat above the old peak.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameter numbers
 _MALLOC_LIMIT = 2**31 - 1
 

@@ -288,7 +288,7 @@ class FeedForward(nn.Module):
 
 def _adaln_table(rows: int, d: int) -> torch.Tensor:
     """An adaLN scale-shift table drawn N(0, 1/d); on the meta device only its shape (a meta ``randn`` and
-    division load sympy and torch._dynamo, ~2 s of a CPU ``stepvid generate``'s memory estimate)."""
+    division load sympy and torch._dynamo, ~1.6 s of a CPU ``stepvid generate``'s memory estimate)."""
     t = torch.empty(rows, d)
     return t if t.device.type == "meta" else torch.randn(rows, d) / d**0.5
 

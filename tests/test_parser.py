@@ -5013,3 +5013,64 @@ def test_writer_rounds_174_176(prompt, want):
 def test_writer_rounds_174_176_guards(prompt):
     with pytest.raises(CannotJudge):
         parse_prompt(prompt)
+
+
+# writer rounds 177-179 (hedged English, children's Chinese, structured formats)
+@pytest.mark.parametrize("prompt,want", [
+    ('[\n {"shape":"square","color":"red","motion":"still"},\n {"shape":"triangle","color":"blue","motion":"rotate"},\n'
+     ' {"shape":"star","color":"green","motion":"bounce","speed":"slow"}\n]\nbackground = black',  # every object of a list
+     R(G(1, "red", "square", motion="still"), G(1, "blue", "triangle", motion="rotate"),
+       G(1, "green", "star", motion="bounce", speed="slow"), bg=("black", None))),
+    ('[{"shape":"square","color":"red"},{"shape":"circle","motion":"up"}]',  # an object of no colour is kept
+     R(G(1, "red", "square"), G(1, None, "circle", motion="up"))),
+    ("size: regular\nshape: cross\ncolor: blue\nmotion: left\nbg: white, plain",  # regular = medium
+     R(G(1, "blue", "cross", "medium", "left"), bg=("white", "solid"))),
+    ("shape=circle size=normal color=red motion=up", R(G(1, "red", "circle", "medium", "up"))),
+    ("shape=square color=green size=small motion=bounce speed=slow bg=gray bg_type=solid",  # the bg kind's own key
+     R(G(1, "green", "square", "small", "bounce", "slow"), bg=("gray", "solid"))),
+    ("形状=圆;颜色=黑;数量=2;动作=向下;背景=白;背景类型=纹理", R(G(2, "black", "circle", motion="down"), bg=("white", "texture"))),
+    ("bg=白 bg_kind=横向渐变 obj=三角 color=黑 motion=下", R(G(1, "black", "triangle", motion="down"), bg=("white", "hgradient"))),
+    ("形状=十字 颜色=红 大小=大 动作=原地旋转 背景=黄",  # 大小=大 颜色=红: large and red, no 大红
+     R(G(1, "red", "cross", "large", "rotate"), bg=("yellow", None))),
+    ("// test case 12\nshape: triangle   // any orientation is fine\ncolor: purple\nmotion: still\n# bg\n"
+     "background: cyan, gradient left to right",  # a spec's comments that name nothing
+     R(G(1, "purple", "triangle", motion="still"), bg=("cyan", "hgradient"))),
+    ('{"subject": "triangle", "color": "white", "size": "small", "motion": "up-left", "speed": "slow", '
+     '"lighting": "none", "background": {"color": "red", "type": "solid"}}',  # a background object; no lighting
+     R(G(1, "white", "triangle", "small", "up-left", "slow"), bg=("red", "solid"))),
+    ("a green ball spinning like my son says", R(G(1, "green", "circle", motion="rotate"))),  # a quotative "like"
+    ("my son likes balls, make a red ball spin", R(G(1, "red", "circle", motion="rotate"))),  # a liking still a remark
+    ("星星在中间转圈圈", R(G(1, None, "star", motion="rotate"))),  # one object spinning in the middle
+    ("我想要三个小星星往右边跑", R(G(3, None, "star", "small", "right"))),  # 小星星: a small star (corpus)
+    ("maybe three small red squares moving up-left? slowish is fine", R(G(3, "red", "square", "small", "up-left", "slow"))),
+    ("Would it be possible for a big blue diamond to bounce around, on a grainy green background?",  # polite hedges
+     R(G(1, "blue", "diamond", "large", "bounce"), bg=("green", "texture"))),
+    ("sorry if this is a weird ask but could the red star just sit still? regular size, on a blue background",
+     R(G(1, "red", "star", "medium", "still"), bg=("blue", None))),
+    ("I'd appreciate a pretty big orange triangle that grows, if that makes sense, on a plain cyan background.",
+     R(G(1, "orange", "triangle", "large", "grow"), bg=("cyan", "solid"))),
+    ("Would it be possible for a big blue diamond to bounce around", R(G(1, "blue", "diamond", "large", "bounce"))),
+    ("能不能让三颗黄色的星星飞高高呀？宝宝说要飞到天上去", R(G(3, "yellow", "star", motion="up"))),  # 飞高高: up
+    ("星星星星飞高高，飞得慢慢的", R(G(1, None, "star", motion="up", speed="slow"))),
+    ("孙女要看紫色的大星星转圈，背景黑的", R(G(1, "purple", "star", "large", "rotate"), bg=("black", None))),
+])
+def test_writer_rounds_177_179(prompt, want):
+    assert parse_prompt(prompt) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    '[{"shape":"square","color":"red"},{"color":"blue","motion":"left"}]',  # an object of no shape: not dropped
+    "Could you make an X shape, pretty small, spinning on a white background?",  # an X is no cross
+    "a red x shaped thing spinning",
+    "can u make the ball spin 转圈圈 like my son says, green ball, huge, on a black background",  # the spin not lost
+    "shape: star\ncolor: red // no wait make it orange\nmotion: bounce",  # a comment that names the world stays
+    "形状=十字 颜色=红 大小=大红 动作=原地旋转",
+    "shape=square color=green bg_type=solid",  # a background kind of no background
+    "a regular blue cross moving left",  # a bare "regular" before a noun is no size
+    "would it be possible to get a few blue squares bouncing",  # the hedge goes, a vague count stays refused
+    "一个高高的红色星星",  # 高高 alone is no motion
+    "红色的星星飞高高然后停下",  # a sequence stays refused
+])
+def test_writer_rounds_177_179_guards(prompt):
+    with pytest.raises(CannotJudge):
+        parse_prompt(prompt)

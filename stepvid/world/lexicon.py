@@ -613,6 +613,12 @@ _EN_COURTESY = (
     "simple is the best|simple is best|concretely|"
     # probe round 125: a request asked as a question, wish or condition ("would it be hard to make …", "is there any
     # way to have …", "would be great if I could get …", "could we try …", "… if that's supported", "cna you …")
+    # writer round 177: polite hedged asks ("would it be possible to get …", "could I possibly get …", "if that's doable")
+    "would it be possible to|would it be possible for|would it be alright to|would it be ok to|"
+    "would it be okay to|if that is doable|if it is doable|"
+    "if that makes sense|if it is not too much trouble|if it is not too much hassle|if you do not mind|"
+    "sorry if this is a weird ask but|sorry if this is a weird ask|sorry to bother|i would appreciate|i appreciate|"
+    "i would be grateful for|"
     "would it be hard to|would it be too hard to|would it be difficult to|would it be too difficult to|"
     "would it be tricky to|is it hard to|is it difficult to|how hard would it be to|how hard is it to|"
     "is there any way to|is there a way to|is there any way you could|is there a way you could|any way you could|"
@@ -743,12 +749,12 @@ for _shape, _one, _many in _en_shape_forms():
         if _word is not None and " " not in _word:
             EN_SHAPE_OF.setdefault(_word, _shape)
 _EN_SHAPED = {"circle": "circle ball disc disk dot round", "square": "square box block", "triangle": "triangle",
-              "star": "star", "diamond": "diamond rhombus lozenge", "cross": "cross plus x"}
+              "star": "star", "diamond": "diamond rhombus lozenge", "cross": "cross plus"}  # (an "x shape" is no cross: writer round 177)
 _EN_BAD_SHAPES = ("hexagon|hexagons|pentagon|pentagons|octagon|octagons|heptagon|heptagons|rectangle|rectangles|"
                   "oval|ovals|ellipse|ellipses|heart|hearts|ring|rings|crescent|crescents|arrow|arrows|line|lines|"
                   "trapezoid|trapezoids|trapezium|parallelogram|parallelograms|polygon|polygons|cylinder|cylinders|"
                   "cone|cones|pyramid|pyramids|cloud|clouds|moon|moons|semicircle|semicircles|donut|donuts|torus|"
-                  "spiral|spirals|blob|blobs|oblong|oblongs|cuboid|cuboids|letter|letters|x shape|x shapes|"
+                  "spiral|spirals|blob|blobs|oblong|oblongs|cuboid|cuboids|letter|letters|x shape|x shapes|x shaped|"
                   "six pointed star|six pointed stars|half circle|half circles|quarter circle|rectangular|"
                   "oval shaped|hexagonal|octagonal|pentagonal|elliptical|ring shaped|heart shaped|square ring")
 _EN_HEADS = "shape shapes|object objects|thing things|figure figures|item items|element elements|sprite sprites|" \
@@ -1109,7 +1115,8 @@ _ZH_DIR_VERBS = {"自上而下": (0, 1), "自下而上": (0, -1), "由上而下"
 _ZH_PLACE_VERBS = {"左移": (-1, 0), "右移": (1, 0), "上移": (0, -1), "下移": (0, 1), "左行": (-1, 0),
                    "右行": (1, 0)}  # 右移 = 右 + 移, so 向右移 and 从上移动到下 split the same way
 _ZH_UP = ("托起 向上升起 上升起 上升 升起 升高 爬升 飘升 攀升 上浮 升 浮起 浮上 飞升 腾空 升空 "
-          "飘起来 飞起来 升起来 浮起来 飘上去 飞上去 浮上去 升上去 飘上来 浮上来 升上来")
+          "飘起来 飞起来 升起来 浮起来 飘上去 飞上去 浮上去 升上去 飘上来 浮上来 升上来 "
+          "飞高高 飞得高高 飞到天上去 飞到天上")  # (children's 飞高高: fly up high — writer round 178)
 _ZH_DOWN = ("下降 下落 落下 坠落 掉落 下沉 下坠 降落 沉降 滑落 落 掉 沉 坠 降 掉下 沉下 跌落 落向 "
             "掉下来 落下来 掉下去 落下去 沉下去 坠下来 坠下去")
 _ZH_MOVE = ("开 开走 开过去 冒 砸 跌 挪挪 梭 梭过去 郁 郁动 行 移动 运动 移 动 滑动 滑行 滑 漂移 漂 飘 飘动 飘移 漂浮 飘浮 飞 飞行 飞去 前进 行进 行驶 走 走动 跑 "
@@ -1318,6 +1325,7 @@ _ZH_COURTESY = ("孩子想看 我家孩子想看 宝宝想看 小孩想看 娃�
                 "被推着 被拖着 推着 拖着 使劲 疯狂 坚持 咁 地咁 搁那儿 搁那 框里 在框里 在框里头 "
                 "沿同一直线 沿直线 同一直线 像气球一样 像气球似的 像吹气球一样 像弹球一样 像皮球一样 像雕像一样 上面放 上面有 上面是 "
                 "我家娃 家娃 给娃 给娃做个动画 做个动画 娃喜欢看这个 娃喜欢 宝宝喜欢 宝宝爱看 我儿子说要 儿子说要 儿子要 女儿要 他说要 她说要 我孙子 给我孙子 孙子 我孙女 给我孙女 给孙女 给外孙女 给外孙 "
+                "孙女要看 孙子要看 外孙女要看 外孙要看 宝宝要看 孩子要看 "  # (writer round 178: 孙女要看紫色的大星星转圈)
                 # writer round 166: who asked for it (孙女说要紫色的: the purple is still the request)
                 "孙女说 孙女说要 孙子说 孙子说要 外孙女说 外孙女说要 女儿说 女儿说要 儿子说 闺女说 闺女说要 孩子说 孩子说要 宝宝说 宝宝说要 "
                 # probe round 113 (retirees, shop owners): who asks and where it plays (老伴要…, 给我们跳舞的大屏做个),

@@ -2686,6 +2686,30 @@ def _chat_forms(text: str) -> tuple[str, list[str]]:
 _FIRST_HEADING = re.compile(r"(?i)\b(background|backdrop|canvas|screen|bg)\s+first\s*,?\s*(?:pls|please|plz)?\s*:")
 
 
+# A spec's comments (writer round 179): a line of its own opened by # or //, or one after a field's value behind a
+# space ("shape: triangle   // any orientation is fine", "background: white  # keep it high contrast") — a note to
+# the reader, read past when it names nothing of the world and the spec reads as fields without it. A comment that
+# names the world ("动作: 向下  # 慢一点", "color: red // no wait make it orange") stays, and is refused.
+_SPEC_COMMENT = re.compile(r"(?m)^[ \t]*(?:#+|//)[ \t]*([^\n]*)\n?|[ \t]+(?://|#(?=[ \t]))[ \t]*([^\n]*)$")
+
+
+def _spec_comments(text: str) -> tuple[str, list[str]]:
+    from stepvid.world.syntax import _FIELD_KEY
+
+    notes: list[str] = []
+
+    def drop(m: re.Match) -> str:
+        note = (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+        if m.group(1) is not None:  # a line of its own: a case's number ("test case 12", 实验 3), a field's name ("# bg")
+            note = "" if _FIELD_KEY.fullmatch(note) else re.sub(r"\d+", " ", note).strip()
+        if note and (_names_world(note) or _WORLD_CHARS.search(note)):
+            return m.group()
+        notes.append(m.group().strip())
+        return ""
+    bare = _SPEC_COMMENT.sub(drop, text)
+    return (bare, notes) if notes else (text, [])
+
+
 def _parse_prompt_verbose(text: str) -> Parse:
     text = _FIRST_HEADING.sub(r"\1:", text)
     text, chat = _chat_forms(text)  # [微笑], 小 红 方 块, "Cam: static", 蓝又蓝 (see ``_chat_forms``)
@@ -2693,6 +2717,9 @@ def _parse_prompt_verbose(text: str) -> Parse:
     opened[:0] = chat
     text, comments = _code_comments(text)  # prompt='…'  # was too fast in v0.3: a note beside the code
     opened += comments
+    bare, notes = _spec_comments(text)  # "// test case 12", "shape: triangle   // any orientation is fine", "# 实验 3"
+    if notes and _structured(bare) is not None:
+        text, opened = bare, opened + notes
     fields, headed, whole = _structured(text), [], text  # data first (nested YAML, JSON), then tool-style headings
     if fields is None:
         text, headed = _headed_lines(text.translate(_TRAD), _names_world, _look_value)  # (traditional: 畫面, 鏡頭)
@@ -3227,7 +3254,7 @@ def _chatter_sentences(text: str) -> tuple[str, list[str]]:
     def chatter_clause(c: str) -> bool:
         rest = text.replace(c, " ")
         return not _WISH_OF_IT.search(c) and (_PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
-                and (not _names_an_object(c) or _LIKES.search(c) and (_a_liking(c) or _liked_colour(c, rest)))
+                and (not _names_an_object(c) or _LIKES.search(_AS_SAYS.sub(" ", c)) and (_a_liking(c) or _liked_colour(c, rest)))
                 or _flourish(c, rest) or _remark(c, text))
 
     for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
@@ -3384,12 +3411,18 @@ _LIKES = re.compile(r"(?i)\b(?:likes?|loves?|adores?|is into|are into|(?:is|are)
                     r"喜欢|爱看|最爱|迷上|超迷|很迷|好迷|着迷|迷恋")
 
 
+# "like my son says", "as she calls it": whose words these are — a quotative "like", no liking (writer round 178: "can
+# u make the ball spin 转圈圈 like my son says, …" is no remark on what the son likes)
+_AS_SAYS = re.compile(r"(?i)\b(?:like|as)\s+(?:(?:my|our|his|her|the)\s+(?:[a-z]+\s+){0,2}?[a-z]+|she|he|they|i|we|you)\s+"
+                      r"(?:says?|said|calls?\s+it|called\s+it|puts?\s+it|likes?\s+to\s+(?:say|call\s+it))\b")
+
+
 def _a_liking(sentence: str) -> bool:
     """'she loves stars', 孩子喜欢转的东西: things in general (no count, colour or size) a person likes — a remark,
     not an object of the clip."""
     toks = _tokens(sentence.translate(_TRAD), [])
     general = not any(t.kind in ("count", "one", "nth", "color", "size") for t in toks)
-    return general and (_LIKES.search(sentence) is not None
+    return general and (_LIKES.search(_AS_SAYS.sub(" ", sentence)) is not None
                         or _says_nothing(sentence, shapes=False) and any(t.kind == "shape" for t in toks))
 
 
@@ -3399,7 +3432,7 @@ def _liked_colour(sentence: str, rest: str) -> bool:
     toks = _tokens(sentence.translate(_TRAD), [])
     colours = {t.value for t in toks if t.kind == "color"}
     said = {t.value for t in _tokens(rest.translate(_TRAD), []) if t.kind == "color"}
-    return bool(_LIKES.search(sentence) and colours and colours <= said
+    return bool(_LIKES.search(_AS_SAYS.sub(" ", sentence)) and colours and colours <= said
                 and not any(t.kind in ("count", "one", "nth", "size", "shape", "head") for t in toks))
 
 

@@ -31,9 +31,11 @@ def _refuse(reason: str) -> CannotJudge:
 # written out as a phrase in the prompt's language, then parsed like any prompt.
 _FIELD_KEYS = {
     "count": "count|number|num|数量|个数", "size": "size|大小|尺寸", "color": "colou?r|颜色|色彩",
-    "shape": "shape|object|type|形状|物体|对象|图形",
+    "shape": r"shape|object|obj(?=\s*=)|type|形状|物体|对象|图形",  # (obj=三角: writer round 179)
     "motion": "motion|movement|direction|action|move|anim|animation|动画效果|运动方式|运动|动作|方向|动画",
     "speed": "speed|velocity|速度", "bg": "background(?: colou?r)?|backdrop|bg|背景(?:颜色|色)?",
+    # the background's kind as a key of its own ("bg_type=solid", "bg_kind=横向渐变", 背景类型=纹理: writer round 179)
+    "bgkind": "(?:bg|background)_(?:type|kind|style)|背景(?:类型|种类|样式)",
 }
 _ANY_KEY = "|".join(_FIELD_KEYS.values())
 # a key's colon, or a Chinese key's 为 / 是 (要求：1. 图形为五角星；2. 颜色为紫色；3. 动画效果为逐渐缩小: probe round 116)
@@ -83,6 +85,8 @@ def _structured(text: str) -> str | None:
         if text[end:m.start()].strip(" \t\n,;，；{}[]()\"'"):
             return _object_list(text)
         key = next(k for k in _FIELD_KEYS if m.group(k))
+        if key in fields and "{" in text[m.start():m.start(1)]:  # a key again, opening a new {...}: a
+            return _object_list(text)  # list of objects ([{…}, {…}, {…}]), every one of them or none (probe round 179)
         fields[key], end = m.group(len(_FIELD_KEYS) + 2).strip(), m.end()
     if len(fields) < 2 or text[end:].strip(" \t\n,;，；.。{}[]()\"'") or "shape" not in fields:
         return _object_list(text)
@@ -307,10 +311,18 @@ def _fields_phrase(fields: dict[str, str], bg: bool = True) -> str:
     f = {k: str(fields.get(k, "") or "") for k in _FIELD_KEYS}
     f["size"] = _SIZE_LETTERS.get(f["size"].lower(), f["size"])
     f["size"] = "中等" if f["size"] in ("中", "适中") else f["size"]  # 大小：中 (probe round 140): the middle size
+    if f["size"].lower() in ("regular", "normal", "standard", "average"):  # "size: regular" (writer round 179): medium,
+        f["size"] = "medium"  # as "regular size" is (a bare "regular" before a noun says nothing of its size)
     f["speed"] = {"low": "slow", "high": "fast"}.get(f["speed"].lower(), f["speed"])
+    kind = f.pop("bgkind")
+    if kind and (not f["bg"] or not bg):
+        return "?"  # (a kind of no background: read as nothing, refused)
+    if kind:  # ("solid gray", 白色纹理)
+        f["bg"] = f"{f['bg']}{kind}" if _CJK.search(kind + f["bg"]) else f"{_BG_KINDS.get(kind.lower(), kind)} {f['bg']}"
     if _CJK.search(" ".join(f.values())):
         back = f"，背景是{f['bg']}" if f["bg"] and bg else ""
-        return f"{f['count'] or '一个'}{f['size']}{f['color']}的{f['shape']}{f['speed']}{f['motion']}{back}"
+        size = f"{f['size']}的" if f["size"] and f["color"] and not f["size"].endswith("的") else f["size"]  # (大小=大
+        return f"{f['count'] or '一个'}{size}{f['color']}的{f['shape']}{f['speed']}{f['motion']}{back}"  # 颜色=红: no 大红)
     motion = f["motion"]
     if re.fullmatch(r"(?:up|down|left|right)(?:[- ](?:left|right))?|upwards?|downwards?|leftwards?|rightwards?",
                     motion, re.IGNORECASE):
@@ -361,7 +373,9 @@ def _object_list(text: str) -> str | None:
             t = t[:m.start()] + t[m.end():]
         blocks = re.findall(r"\{([^{}]*)\}", t) or re.split(r"(?m)^\s*-\s+", t)[1:]
         objs = [_fields(b) for b in blocks]
-    objs = [o for o in objs if o.get("shape") and o.get("color")]
+    if any(not o.get("shape") and set(o) & {"color", "size", "count", "motion", "speed"} for o in objs):
+        return None  # an object of no shape: every object or none (never drop one: probe round 179)
+    objs = [o for o in objs if o.get("shape")]
     if not objs:
         return None
     phrases = [_fields_phrase(o, bg=False) for o in objs]
@@ -395,9 +409,12 @@ def _json_object(data: dict) -> str | None:
     kind = ""
     for k, v in data.items():
         k = str(k)
+        name = _field_name(k)
+        if name == "bg" and isinstance(v, dict) and set(map(str, v)) <= {"color", "colour", "type", "kind", "style"}:
+            kind = str(v.get("type") or v.get("kind") or v.get("style") or "")  # "background": {"color": "red",
+            v = v.get("color") or v.get("colour") or ""  # "type": "solid"} (writer round 179)
         if isinstance(v, (dict, list)):
             return None
-        name = _field_name(k)
         if _JSON_SUBJECT.fullmatch(k):
             fields.setdefault("shape", str(v))
         elif _JSON_BG_KIND.fullmatch(k):
@@ -405,7 +422,8 @@ def _json_object(data: dict) -> str | None:
         elif name in _FIELD_KEYS:
             fields[name] = str(v)
         elif _JSON_LOOK.fullmatch(k):
-            looks.append(str(v))
+            if str(v).strip().lower() not in ("none", "n/a", "na", "null", ""):  # ("lighting": "none": no look asked)
+                looks.append(str(v))
         elif not _JSON_SETTING.fullmatch(k):
             return None  # a key of no known meaning: the prompt is not this kind of data
     if "shape" not in fields:

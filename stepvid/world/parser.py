@@ -2718,9 +2718,12 @@ def _parse_prompt_verbose(text: str) -> Parse:
     text, comments = _code_comments(text)  # prompt='…'  # was too fast in v0.3: a note beside the code
     opened += comments
     bare, notes = _spec_comments(text)  # "// test case 12", "shape: triangle   // any orientation is fine", "# 实验 3"
-    if notes and _structured(bare) is not None:
+    fields = _structured(bare) if notes else None
+    if fields is not None:
         text, opened = bare, opened + notes
-    fields, headed, whole = _structured(text), [], text  # data first (nested YAML, JSON), then tool-style headings
+    else:
+        fields = _structured(text)
+    headed, whole = [], text  # data first (nested YAML, JSON), then tool-style headings
     if fields is None:
         text, headed = _headed_lines(text.translate(_TRAD), _names_world, _look_value)  # (traditional: 畫面, 鏡頭)
         fields = _structured(text)
@@ -3254,7 +3257,7 @@ def _chatter_sentences(text: str) -> tuple[str, list[str]]:
     def chatter_clause(c: str) -> bool:
         rest = text.replace(c, " ")
         return not _WISH_OF_IT.search(c) and (_PERSON.search(c) and not _POINTS.search(c) and not _corrects(c)
-                and (not _names_an_object(c) or _LIKES.search(_AS_SAYS.sub(" ", c)) and (_a_liking(c) or _liked_colour(c, rest)))
+                and (not _names_an_object(c) or _liking_word(c) and (_a_liking(c) or _liked_colour(c, rest)))
                 or _flourish(c, rest) or _remark(c, text))
 
     for sentence in (p for p in _SENTENCE.findall(text) if p.strip()):
@@ -3417,12 +3420,17 @@ _AS_SAYS = re.compile(r"(?i)\b(?:like|as)\s+(?:(?:my|our|his|her|the)\s+(?:[a-z]
                       r"(?:says?|said|calls?\s+it|called\s+it|puts?\s+it|likes?\s+to\s+(?:say|call\s+it))\b")
 
 
+def _liking_word(text: str) -> re.Match | None:
+    """A word of liking in ``text``, a quotative "like my son says" (``_AS_SAYS``) not counted."""
+    return _LIKES.search(_AS_SAYS.sub(" ", text))
+
+
 def _a_liking(sentence: str) -> bool:
     """'she loves stars', 孩子喜欢转的东西: things in general (no count, colour or size) a person likes — a remark,
     not an object of the clip."""
     toks = _tokens(sentence.translate(_TRAD), [])
     general = not any(t.kind in ("count", "one", "nth", "color", "size") for t in toks)
-    return general and (_LIKES.search(_AS_SAYS.sub(" ", sentence)) is not None
+    return general and (_liking_word(sentence) is not None
                         or _says_nothing(sentence, shapes=False) and any(t.kind == "shape" for t in toks))
 
 
@@ -3432,7 +3440,7 @@ def _liked_colour(sentence: str, rest: str) -> bool:
     toks = _tokens(sentence.translate(_TRAD), [])
     colours = {t.value for t in toks if t.kind == "color"}
     said = {t.value for t in _tokens(rest.translate(_TRAD), []) if t.kind == "color"}
-    return bool(_LIKES.search(_AS_SAYS.sub(" ", sentence)) and colours and colours <= said
+    return bool(_liking_word(sentence) and colours and colours <= said
                 and not any(t.kind in ("count", "one", "nth", "size", "shape", "head") for t in toks))
 
 
